@@ -1,0 +1,211 @@
+"""KPIs and weekly series, computed from a run's event log after the run.
+
+Processes record what happened; everything here is derived. A warm-up period is a filter on the
+records (``warmup_days``), never a correction inside the model.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .model import records as R
+from .scenario import STAGES
+
+S = {s: i for i, s in enumerate(STAGES)}
+
+#: Every KPI with a one-line plain-English description (used by the CLI, notebooks and report).
+KPI_DESCRIPTIONS: dict[str, str] = {
+    "referral_decision_within_1wd_pct": "referrals decided at the front door within 1 working day (%)",
+    "assessment_within_45wd_pct": "assessments completed within 45 working days of referral (%)",
+    "assessment_median_wd": "median working days from referral to completed assessment",
+    "icpc_within_15wd_pct": "initial child protection conferences within 15 working days of the strategy discussion (%)",
+    "cp_visits_on_time_pct": "child protection visits made on time (%)",
+    "unallocated_mean": "children waiting unallocated, average over the period",
+    "unallocated_peak": "children waiting unallocated, highest at any moment",
+    "allocation_wait_mean_days": "days a child waited for a social worker, average over allocations",
+    "caseload_mean": "cases per full-time case-holding worker, average",
+    "caseload_p90": "cases per full-time case-holding worker, 90th percentile",
+    "workers_over_cap_pct": "case-holding workers above their caseload cap (%)",
+    "sw_changes_per_child_year": "changes of social worker per child per year open",
+    "open_cases_end": "open cases at the end",
+    "cin_end": "children in need (on a CIN plan) at the end",
+    "cp_end": "children on a child protection plan at the end",
+    "lac_end": "children looked after at the end (incl. in care proceedings)",
+    "referrals_per_year": "children referred a year (incl. re-referrals)",
+    "assessments_completed_per_year": "assessments completed a year",
+    "cost_gbp": "social work staff cost over the period (GBP)",
+    "cost_per_year_gbp": "social work staff cost a year (GBP)",
+}
+
+
+def _pct(x: np.ndarray) -> float:
+    return float(100.0 * np.mean(x)) if len(x) else math.nan
+
+
+def _queue_intervals(ev: pd.DataFrame, end: float) -> pd.DataFrame:
+    """Unallocated spells: from QUEUED to the child's next queue, allocation, closure or censoring."""
+    sel = ev[ev.event.isin([R.QUEUED, R.ALLOCATED, R.CLOSED, R.CENSORED])]
+    sel = sel.sort_values(["child", "t_days"], kind="stable")
+    nxt_t = sel.t_days.shift(-1)
+    nxt_child = sel.child.shift(-1)
+    q = sel.event.values == R.QUEUED
+    same = (nxt_child.values == sel.child.values)
+    start = sel.t_days.values[q]
+    stop = np.where(same[q], nxt_t.values[q], end)
+    return pd.DataFrame({"start": start, "stop": np.minimum(stop, end)})
+
+
+def compute_kpis(events: pd.DataFrame, weekly: pd.DataFrame, workers: pd.DataFrame, sim,
+                 obs_rows: list | None = None, warmup_days: float = 0.0) -> dict[str, float]:
+    """The KPIs of one run (see :data:`KPI_DESCRIPTIONS`)."""
+    sc = sim.scenario
+    end = sim.horizon
+    ev = events
+    span_days = end - warmup_days
+    years = span_days / 365.25
+    flow = ev[ev.t_days >= warmup_days]
+    k: dict[str, float] = {}
+    e = flow.event.values
+    st = flow.stage.values
+    val = flow.value.values
+
+    dec = val[e == R.DECISION]
+    k["referral_decision_within_1wd_pct"] = _pct(dec <= 1)
+
+    a_mask = (e == R.TASK_DONE) & (st == S["assessment"])
+    a = val[a_mask]
+    a_target = sc.stages["assessment"].clock.target_wd if sc.stages["assessment"].clock else 45
+    k["assessment_within_45wd_pct"] = _pct(a <= a_target)
+    k["assessment_median_wd"] = float(np.median(a)) if len(a) else math.nan
+
+    if "icpc" in sc.stages:
+        ic = val[(e == R.TASK_DONE) & (st == S["icpc"])]
+        tgt = sc.stages["icpc"].clock.target_wd if sc.stages["icpc"].clock else 15
+        k["icpc_within_15wd_pct"] = _pct(ic <= tgt)
+    else:
+        k["icpc_within_15wd_pct"] = math.nan
+
+    if "cp" in sc.stages and sc.stages["cp"].visits is not None:
+        interval = sc.stages["cp"].visits.interval_wd
+        v = val[(e == R.VISIT) & (st == S["cp"])]
+        missed = int(np.sum((e == R.VISIT_MISSED) & (st == S["cp"])))
+        n = len(v) + missed
+        k["cp_visits_on_time_pct"] = 100.0 * np.sum(v <= interval) / n if n else math.nan
+    else:
+        k["cp_visits_on_time_pct"] = math.nan
+
+    # unallocated children: exact time-average and peak from the queue spells
+    qi = _queue_intervals(ev, end)
+    s0 = np.clip(qi.start.values, warmup_days, end)
+    s1 = np.clip(qi.stop.values, warmup_days, end)
+    k["unallocated_mean"] = float(np.sum(s1 - s0) / span_days) if span_days > 0 else math.nan
+    if len(qi):
+        times = np.concatenate([qi.start.values, qi.stop.values])
+        steps = np.concatenate([np.ones(len(qi)), -np.ones(len(qi))])
+        order = np.lexsort((steps, times))  # at equal times, leave before join
+        level = np.cumsum(steps[order])
+        in_window = times[order] >= warmup_days
+        base = level[~in_window][-1] if np.any(~in_window) else 0.0
+        k["unallocated_peak"] = float(max(level[in_window].max(initial=0.0), base))
+    else:
+        k["unallocated_peak"] = 0.0
+    alloc = val[(e == R.ALLOCATED) & (val >= 0)]
+    k["allocation_wait_mean_days"] = float(alloc.mean()) if len(alloc) else 0.0
+
+    # caseloads from the weekly observations (per worker, per FTE)
+    rows = [r for r in (obs_rows or []) if r["t_days"] >= warmup_days]
+    if rows:
+        pooled = np.concatenate([r["caseloads"] for r in rows])
+        k["caseload_mean"] = float(pooled.mean())
+        k["caseload_p90"] = float(np.percentile(pooled, 90))
+        k["workers_over_cap_pct"] = float(np.mean([r["workers_over_cap_pct"] for r in rows]))
+    else:
+        k["caseload_mean"] = k["caseload_p90"] = k["workers_over_cap_pct"] = math.nan
+
+    wk = weekly[weekly.t_days >= warmup_days]
+    open_cols = [f"open_{s}" for s in STAGES]
+    child_years = float(wk[open_cols].sum(axis=1).sum() * 7 / 365.25)
+    changes = int(np.sum(e == R.SW_CHANGE))
+    k["sw_changes_per_child_year"] = changes / child_years if child_years > 0 else math.nan
+
+    counts = dict(zip(STAGES, sim.stage_counts))
+    k["open_cases_end"] = float(sum(counts.values()))
+    k["cin_end"] = float(counts["cin"] + counts["cin_disability"])
+    k["cp_end"] = float(counts["cp"])
+    k["lac_end"] = float(counts["lac"] + counts["court"])
+
+    k["referrals_per_year"] = float(np.sum(e == R.REFERRAL) / years) if years > 0 else math.nan
+    k["assessments_completed_per_year"] = float(len(a) / years) if years > 0 else math.nan
+
+    cost = staff_cost(workers, sc, warmup_days, end)
+    k["cost_gbp"] = cost
+    k["cost_per_year_gbp"] = cost / years if years > 0 else math.nan
+    return k
+
+
+def staff_cost(workers: pd.DataFrame, scenario, start: float, end: float) -> float:
+    """Sum over workers of FTE x weeks in post within [start, end] x weekly cost of her type."""
+    if workers.empty:
+        return 0.0
+    rate = workers["type"].map(scenario.costs.gbp_per_fte_week).astype(float)
+    days = (np.minimum(workers.left_days, end) - np.maximum(workers.joined_days, start)).clip(lower=0)
+    return float(np.sum(workers.fte * days / 7.0 * rate))
+
+
+def weekly_table(obs_rows: list, events: pd.DataFrame, sim) -> pd.DataFrame:
+    """One row per simulated week: stocks observed at the start of the week, flows during it."""
+    df = pd.DataFrame([{k: v for k, v in r.items() if k != "caseloads"} for r in obs_rows])
+    if df.empty:
+        return df
+    df.insert(0, "week", np.arange(len(df)))
+    df.insert(1, "date", pd.to_datetime(sim.scenario.start_date) + pd.to_timedelta(df.t_days, unit="D"))
+    df["open_total"] = df[[f"open_{s}" for s in STAGES]].sum(axis=1)
+    df["in_assessment"] = df["open_assessment"]
+    df["fte_total"] = df[[c for c in df.columns if c.startswith("fte_")]].sum(axis=1)
+    n = len(df)
+    wk = np.minimum((events.t_days.values // 7).astype(int), n - 1)
+    e = events.event.values
+    st = events.stage.values
+    val = events.value.values
+    sc = sim.scenario
+
+    def weekly_pct(mask, ok):
+        num = np.bincount(wk[mask], weights=ok[mask].astype(float), minlength=n)
+        den = np.bincount(wk[mask], minlength=n).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(den > 0, 100 * num / den, np.nan), den
+
+    df["referrals"] = np.bincount(wk[e == R.REFERRAL], minlength=n)
+    df["decision_within_1wd_pct"], _ = weekly_pct(e == R.DECISION, val <= 1)
+    a_tgt = sc.stages["assessment"].clock.target_wd if sc.stages["assessment"].clock else 45
+    am = (e == R.TASK_DONE) & (st == S["assessment"])
+    df["assessment_within_45wd_pct"], df["assessments_completed"] = weekly_pct(am, val <= a_tgt)
+    if "icpc" in sc.stages:
+        tgt = sc.stages["icpc"].clock.target_wd if sc.stages["icpc"].clock else 15
+        df["icpc_within_15wd_pct"], df["icpcs"] = weekly_pct((e == R.TASK_DONE) & (st == S["icpc"]), val <= tgt)
+    if "cp" in sc.stages and sc.stages["cp"].visits is not None:
+        iv = sc.stages["cp"].visits.interval_wd
+        vm = ((e == R.VISIT) | (e == R.VISIT_MISSED)) & (st == S["cp"])
+        df["cp_visits_on_time_pct"], _ = weekly_pct(vm, (e == R.VISIT) & (val <= iv))
+    df["sw_changes"] = np.bincount(wk[e == R.SW_CHANGE], minlength=n)
+    return df
+
+
+def format_kpis(kpis: dict, title: str = "") -> str:
+    """A readable block of KPIs with their descriptions."""
+    lines = [title, "-" * max(len(title), 20)] if title else []
+    for name, value in kpis.items():
+        desc = KPI_DESCRIPTIONS.get(name, "")
+        if isinstance(value, float) and math.isnan(value):
+            shown = "n/a"
+        elif name.endswith("_gbp"):
+            shown = f"£{value:,.0f}"
+        elif abs(value) >= 100:
+            shown = f"{value:,.0f}"
+        else:
+            shown = f"{value:.2f}"
+        lines.append(f"  {shown:>14}  {desc or name}")
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""The event log: what happened, with a fixed schema. Metrics are computed from it afterwards.
+
+Each row is one event for one child (or, for workforce events, one worker). The log lives in
+memory for the run: it holds synthetic child identifiers and never leaves the process; outputs
+carry only aggregates computed from it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# Event codes. The meaning of ``value`` is given for each.
+REFERRAL = 1        # a child referred at the front door; value = family size
+DECISION = 2        # front-door decision; value = working days from referral
+STAGE_START = 3     # child enters ``stage``
+STAGE_END = 4       # child leaves ``stage``
+TASK_DONE = 5       # a task stage's work done; value = working days from its clock start
+VISIT = 6           # a statutory visit done; value = working days since the last visit (or plan start)
+VISIT_MISSED = 7    # a visit was due and not done when the plan ended or the run ended; value = wd overdue
+QUEUED = 8          # child waits for allocation in ``team`` (unallocated)
+ALLOCATED = 9       # child allocated to ``worker``; value = days waited unallocated (-1: a transfer)
+SW_CHANGE = 10      # child's social worker changed; value = reason code (see REASONS)
+CLOSED = 11         # case closed
+CENSORED = 12       # still open at the end of the run: censored, not dropped
+TRANSFER_ASKED = 13  # case to move to ``team`` (child stays with the current worker meanwhile)
+SNAPSHOT = 14       # child open at the start (warm start); value = days already in the stage
+WORKER_JOINED = 20  # a worker starts; child = -1; worker set; value = FTE
+WORKER_LEFT = 21    # a worker leaves; value = FTE
+REREFERRAL = 22     # a closed child is referred again (followed by REFERRAL)
+
+EVENT_NAMES = {
+    REFERRAL: "referral", DECISION: "decision", STAGE_START: "stage_start",
+    STAGE_END: "stage_end", TASK_DONE: "task_done", VISIT: "visit", VISIT_MISSED: "visit_missed",
+    QUEUED: "queued", ALLOCATED: "allocated", SW_CHANGE: "sw_change", CLOSED: "closed",
+    CENSORED: "censored", TRANSFER_ASKED: "transfer_asked", SNAPSHOT: "snapshot", WORKER_JOINED: "worker_joined",
+    WORKER_LEFT: "worker_left", REREFERRAL: "rereferral",
+}
+
+# reasons for a change of social worker (SW_CHANGE value)
+REASON_TRANSFER = 1      # standard transfer between teams
+REASON_LEAVER = 2        # the worker left
+REASON_ABSENCE = 3       # the worker went on long-term absence
+REASON_BALANCING = 4     # caseload balancing
+REASON_REALLOCATION = 5  # reallocated after waiting unallocated (not to the previous worker)
+REASONS = {REASON_TRANSFER: "transfer", REASON_LEAVER: "leaver", REASON_ABSENCE: "absence",
+           REASON_BALANCING: "balancing", REASON_REALLOCATION: "reallocation"}
+
+COLUMNS = ("t_days", "child", "event", "stage", "team", "worker", "value")
+DTYPES = {"t_days": "float64", "child": "int64", "event": "int16", "stage": "int16",
+          "team": "int16", "worker": "int32", "value": "float64"}
+
+
+class EventLog:
+    """Append-only event store (a list of tuples, turned into arrays at the end)."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self):
+        self.rows: list[tuple] = []
+
+    def to_frame(self) -> pd.DataFrame:
+        """The log as a DataFrame with the fixed schema :data:`COLUMNS` / :data:`DTYPES`."""
+        if not self.rows:
+            return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DTYPES.items()})
+        arr = np.array(self.rows, dtype=float)
+        df = pd.DataFrame(arr, columns=list(COLUMNS))
+        return df.astype(DTYPES)

@@ -1,0 +1,518 @@
+"""The simulation: referral demand flowing through teams staffed by a capped workforce.
+
+``simulate(scenario, seed)`` is a pure function: a new SimPy environment per call, no module
+state, every random draw from a named stream spawned from the seed. Processes only record what
+happened in the event log; :mod:`workbench.metrics` computes KPIs and weekly series afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import simpy
+from simpy.events import NORMAL, Event
+
+from ..calendar import WorkingCalendar
+from ..scenario import STAGES, WORKER_TYPES, Scenario
+from . import records as R
+from .child import Child, Task
+from .demand import family_arrivals
+from .streams import Router, Sampler, Uniforms, stream
+from .team import Team
+from .worker import Worker
+
+STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
+FRONT_DOOR = -1
+
+
+@dataclass
+class Run:
+    """The result of one replication.
+
+    Attributes
+    ----------
+    scenario, seed :
+        What was run.
+    kpis : dict[str, float]
+        One value per KPI (see :data:`workbench.metrics.KPI_DESCRIPTIONS`).
+    timeseries : pandas.DataFrame
+        One row per simulated week.
+    events : pandas.DataFrame
+        The event log (schema :data:`workbench.model.records.COLUMNS`). It identifies synthetic
+        children and stays in memory: outputs carry only aggregates.
+    workers : pandas.DataFrame
+        One row per worker who was ever in post (type, team, FTE, joined and left days).
+    """
+
+    scenario: Scenario
+    seed: int
+    horizon_days: float
+    kpis: dict
+    timeseries: pd.DataFrame
+    events: pd.DataFrame = field(repr=False)
+    workers: pd.DataFrame = field(repr=False)
+    n_events: int = 0
+    team_names: tuple = ()
+
+    def summary(self) -> str:
+        from ..metrics import format_kpis
+        return format_kpis(self.kpis, title=f"{self.scenario.name} (seed {self.seed})")
+
+
+class Simulation:
+    """Builds the model for one scenario and seed and runs it. Use :func:`simulate`."""
+
+    def __init__(self, scenario: Scenario, seed: int, horizon_days: float | None = None):
+        self.scenario = sc = scenario
+        self.seed = int(seed)
+        self.horizon = float(horizon_days if horizon_days is not None else sc.horizon_days)
+        self.env = simpy.Environment()
+        self.cal = WorkingCalendar(sc.start_date, int(math.ceil(self.horizon)) + 900,
+                                   sc.calendar.working_days, sc.calendar.country,
+                                   sc.calendar.subdivision)
+        wt = sc.working_time
+        self.case_hours_per_fte_day = (wt.hours_per_fte_week * wt.case_time_pct / 100
+                                       * (1 - wt.absence_pct / 100) / 7.0)
+        self.min_task_fraction = wt.min_task_time_pct / 100
+        self.hard_limit = sc.caseload.hard_limit_pct / 100
+        self.log = R.EventLog()
+        self._log = self.log.rows.append
+        self.families: dict[int, list[Child]] = {}
+        self.children: list[Child] = []
+        self.n_family = 0
+        self.workers: list[Worker] = []
+        self.teams: dict[str, Team] = {
+            name: Team(self, name, i, cfg) for i, (name, cfg) in enumerate(sc.teams.items())}
+        self.team_names = tuple(self.teams)
+        self.stage_counts = [0] * len(STAGES)
+        self.in_front_door = 0
+
+        # one stream per source of randomness
+        s = self.seed
+        self.u_nfa = Uniforms(stream(s, "front_door.nfa"))
+        self.fd_work = Sampler(sc.front_door.decision_hours, stream(s, "front_door.work"))
+        self.u_reref = Uniforms(stream(s, "rereferral.draw"))
+        self.u_reref_delay = Uniforms(stream(s, "rereferral.delay"))
+        self.rereferral_p = sc.demand.rereferral_pct / 100
+        self.work = {}
+        self.duration = {}
+        self.visit_hours = {}
+        self.route = {}
+        for name, st in sc.stages.items():
+            if st.work_hours is not None:
+                self.work[name] = Sampler(st.work_hours, stream(s, f"stage.{name}.work"))
+            if st.duration_days is not None:
+                self.duration[name] = Sampler(st.duration_days, stream(s, f"stage.{name}.duration"))
+            if st.visits is not None:
+                self.visit_hours[name] = Sampler(st.visits.hours, stream(s, f"stage.{name}.visit"))
+            self.route[name] = Router(st.next, stream(s, f"stage.{name}.route"))
+
+        # front door: a multi-server queue of families (each server one FTE of front-door staff)
+        fd_team = sc.teams[sc.front_door.team]
+        fd_fte = sum(g.count * g.fte for g in fd_team.staff)
+        self.fd_servers = max(1, int(round(fd_fte)))
+        self.fd_busy = 0
+        self.fd_queue: deque = deque()
+        self.fd_rate = self.case_hours_per_fte_day  # hours of decision work a server does a day
+        self.visit_book: dict[int, list] = {}       # day -> visits whose work becomes due that day
+        self.dirty: list[Worker] = []               # workers whose next completion needs re-timing
+
+    # ------------------------------------------------------------------ event helpers
+    def call_at(self, delay: float, fn, *args) -> None:
+        """Call ``fn(*args)`` after ``delay`` days (a bare SimPy event with one callback)."""
+        ev = Event(self.env)
+        ev._ok = True
+        ev._value = None
+        ev.callbacks.append(lambda e: fn(*args))
+        self.env.schedule(ev, NORMAL, delay)
+
+    def flush(self) -> None:
+        """Re-time every worker whose load changed during this event (once each)."""
+        dirty = self.dirty
+        if dirty:
+            now = self.env.now
+            while dirty:
+                dirty.pop().retime(now)
+
+    # ------------------------------------------------------------------ configuration helpers
+    def cap_for(self, team: str, wtype: str) -> float:
+        caps = self.scenario.teams[team].caps
+        if caps and wtype in caps:
+            return caps[wtype]
+        return self.scenario.caseload.caps[wtype]
+
+    def add_worker(self, team: Team, wtype: str, fte: float, months_qualified: float,
+                   now: float) -> Worker:
+        w = Worker(self, len(self.workers), team, wtype, fte, months_qualified, now)
+        self.workers.append(w)
+        team.workers.append(w)
+        team.touch(w)
+        self._log((now, -1, R.WORKER_JOINED, -1, team.idx, w.id, fte))
+        return w
+
+    # ------------------------------------------------------------------ demand and front door
+    def _arrivals(self):
+        env = self.env
+        times, sizes = family_arrivals(self.scenario, self.horizon, stream(self.seed, "arrivals"),
+                                       stream(self.seed, "family_size"))
+        for t, k in zip(times.tolist(), sizes.tolist()):
+            yield env.timeout(t - env.now)
+            self.n_family += 1
+            fam = []
+            for _ in range(k):
+                c = Child(len(self.children), self.n_family, t)
+                self.children.append(c)
+                self._log((t, c.id, R.REFERRAL, FRONT_DOOR, -1, -1, k))
+                fam.append(c)
+            self._front_door_arrive(fam, t)
+
+    def _front_door_arrive(self, fam: list[Child], now: float) -> None:
+        self.in_front_door += len(fam)
+        if self.fd_busy < self.fd_servers:
+            self._fd_start(fam, now)
+        else:
+            self.fd_queue.append(fam)
+
+    def _fd_start(self, fam: list[Child], now: float) -> None:
+        self.fd_busy += 1
+        hours = 0.0
+        for _ in fam:
+            hours += self.fd_work()
+        self.call_at(hours / self.fd_rate, self._fd_done, fam)
+
+    def _fd_done(self, fam: list[Child]) -> None:
+        now = self.env.now
+        self.fd_busy -= 1
+        if self.fd_queue:
+            self._fd_start(self.fd_queue.popleft(), now)
+        self.in_front_door -= len(fam)
+        nfa = self.u_nfa() < self.scenario.front_door.nfa_pct / 100
+        fam_list = self.families.setdefault(fam[0].family, [])
+        for c in fam:
+            self._log((now, c.id, R.DECISION, FRONT_DOOR, -1, -1,
+                       self.cal.wd_between(c.referral_at, now)))
+            if nfa:
+                self._close(c, now)
+            else:
+                fam_list.append(c)
+                c.prev_stage_start_at = now
+                self._start_stage(c, "assessment", now)
+        if not fam_list:
+            self.families.pop(fam[0].family, None)
+        self.flush()
+
+    # ------------------------------------------------------------------ stages
+    def _start_stage(self, c: Child, stage: str, now: float, elapsed: float = 0.0,
+                     remaining_days: float | None = None, work_done_frac: float = 0.0,
+                     allocate: bool = True) -> None:
+        """Put child c into ``stage`` at ``now``. ``elapsed`` and ``remaining_days`` (plans) or
+        ``work_done_frac`` (tasks) serve the warm-start snapshot, where a child is part-way
+        through a stage."""
+        cfg = self.scenario.stages[stage]
+        c.prev_stage_start_at = c.stage_start_at
+        c.stage = stage
+        c.stage_cfg = cfg
+        c.stage_idx = si = STAGE_INDEX[stage]
+        c.stage_start_at = now - elapsed
+        self.stage_counts[si] += 1
+        c.plan_token += 1
+        token = c.plan_token
+        self._log((now, c.id, R.STAGE_START, si, -1, -1, elapsed))
+        if cfg.kind == "task":
+            c.task = Task(c, "stage", self.work[stage]() * (1.0 - work_done_frac), cfg.priority,
+                          token=token)
+        else:
+            c.task = None
+            dur = self.duration[stage]() if remaining_days is None else remaining_days
+            self.call_at(dur, self._plan_end, c, token)
+            if cfg.visits is not None:
+                if elapsed > 0.0:
+                    # warm start: the last visit was some time in the last interval
+                    c.last_visit_at = now - self._u_snapshot() * cfg.visits.interval_wd * 7 / 5
+                else:
+                    c.last_visit_at = now
+                self._schedule_visit(c, token, now)
+        # team: a stage held by another team is a transfer
+        team = self.teams[cfg.team]
+        if cfg.transfer is not None:
+            if elapsed >= cfg.transfer.after_days:
+                team = self.teams[cfg.transfer.to_team]
+            else:
+                self.call_at(cfg.transfer.after_days - elapsed, self._transfer_due, c, token)
+        self._place(c, team, now, allocate)
+
+    def _place(self, c: Child, team: Team, now: float, allocate: bool = True) -> None:
+        """Give child c a worker in ``team``: keep her worker if in that team, else allocate."""
+        c.team = team
+        w = c.worker
+        if w is not None and w.team is team:
+            w.restage(c, now)
+            if c.task is not None and c.task.worker is None:
+                w.start_task(c.task, now)
+            return
+        if w is not None:
+            # transfer between teams: the current worker keeps the case until the new team allocates
+            w.restage(c, now)
+            if c.task is not None and c.task.worker is None:
+                w.start_task(c.task, now)
+            self._log((now, c.id, R.TRANSFER_ASKED, c.stage_idx, team.idx, w.id, 0.0))
+        if c.queued_team is not None:
+            c.queued_team.dequeue(c)
+        new = team.choose(c, now) if allocate else None
+        if new is not None:
+            self.allocate(c, new, now)
+        else:
+            team.enqueue(c, now)
+            if w is None:
+                self._log((now, c.id, R.QUEUED, c.stage_idx, team.idx, -1, 0.0))
+
+    def allocate(self, c: Child, w: Worker, now: float) -> None:
+        old = c.worker
+        waited = now - c.queued_at if c.queued_at == c.queued_at else 0.0
+        c.queued_at = math.nan
+        if old is not None:
+            old.remove_case(c, now)
+        w.add_case(c, now)
+        self._log((now, c.id, R.ALLOCATED, c.stage_idx, w.team.idx, w.id,
+                   waited if old is None else -1.0))
+        prev = c.last_worker_id
+        if prev != -1 and prev != w.id:
+            reason = R.REASON_TRANSFER if old is not None else R.REASON_REALLOCATION
+            self._log((now, c.id, R.SW_CHANGE, c.stage_idx, w.team.idx, w.id, reason))
+        c.last_worker_id = w.id
+        if old is not None:
+            old.team.drain(now, old)
+
+    def task_done(self, task: Task, now: float) -> None:
+        c = task.child
+        if task.kind == "stage":
+            clock = c.stage_cfg.clock
+            start = (c.referral_at if clock is None or clock.start == "referral"
+                     else c.stage_start_at if clock.start == "stage" else c.prev_stage_start_at)
+            self._log((now, c.id, R.TASK_DONE, c.stage_idx, c.team.idx,
+                       task.worker.id if task.worker else -1, self.cal.wd_between(start, now)))
+            c.task = None
+            self._move(c, self.route[c.stage](), now)
+        else:
+            self._log((now, c.id, R.VISIT, c.stage_idx, c.team.idx, -1,
+                       self.cal.wd_between(c.last_visit_at, now)))
+            c.last_visit_at = now
+            c.task = None
+            self._schedule_visit(c, task.token, now)
+
+    def _schedule_visit(self, c: Child, token: int, now: float) -> None:
+        """Book the next visit: its work becomes due ``window_wd`` before its deadline.
+
+        Work becomes due at the start of a working day, so activations are batched by day and
+        started by one daily event (see :meth:`_mornings`) rather than one event each.
+        """
+        v = c.stage_cfg.visits
+        due = self.cal.deadline(c.last_visit_at, v.interval_wd)
+        if v.interval_wd > v.window_wd:
+            day = int(self.cal.deadline(c.last_visit_at, v.interval_wd - v.window_wd))
+            if day > now:
+                self.visit_book.setdefault(day, []).append((c, token, due))
+                return
+        self._visit_due(c, token, due, now)
+
+    def _mornings(self):
+        env = self.env
+        book = self.visit_book
+        day = 1
+        while day <= self.horizon:
+            yield env.timeout(day - env.now)
+            for c, token, due in book.pop(day, ()):
+                self._visit_due(c, token, due, day)
+            self.flush()
+            day += 1
+
+    def _visit_due(self, c: Child, token: int, due: float, now: float) -> None:
+        if token != c.plan_token or not c.open:
+            return
+        t = Task(c, "visit", self.visit_hours[c.stage](), c.stage_cfg.priority, due_at=due,
+                 token=token)
+        c.task = t
+        if c.worker is not None:
+            c.worker.start_task(t, now)
+
+    def _plan_end(self, c: Child, token: int) -> None:
+        if token != c.plan_token or not c.open:
+            return
+        now = self.env.now
+        self._missed_visit(c, now)
+        self._move(c, self.route[c.stage](), now)
+        self.flush()
+
+    def _missed_visit(self, c: Child, now: float) -> None:
+        t = c.task
+        if t is not None and t.kind == "visit" and t.due_at < now:
+            self._log((now, c.id, R.VISIT_MISSED, c.stage_idx, c.team.idx, -1,
+                       self.cal.wd_between(t.due_at, now)))
+
+    def _transfer_due(self, c: Child, token: int) -> None:
+        if token != c.plan_token or not c.open:
+            return
+        self._place(c, self.teams[c.stage_cfg.transfer.to_team], self.env.now)
+        self.flush()
+
+    def _move(self, c: Child, outcome: str, now: float) -> None:
+        self._end_stage(c, now)
+        if outcome == "close":
+            self._close(c, now)
+        else:
+            self._start_stage(c, outcome, now)
+
+    def _end_stage(self, c: Child, now: float) -> None:
+        t = c.task
+        if t is not None:
+            if t.worker is not None:
+                t.worker.stop_task(t, now)
+            c.task = None
+        self.stage_counts[c.stage_idx] -= 1
+        self._log((now, c.id, R.STAGE_END, c.stage_idx, c.team.idx if c.team else -1, -1, 0.0))
+
+    def _close(self, c: Child, now: float) -> None:
+        w = c.worker
+        if w is not None:
+            w.remove_case(c, now)
+        if c.queued_team is not None:
+            c.queued_team.dequeue(c)
+        c.open = False
+        c.plan_token += 1
+        c.stage = None
+        c.team = None
+        self._log((now, c.id, R.CLOSED, -1, -1, -1, 0.0))
+        fam = self.families.get(c.family)
+        if fam is not None and c in fam:
+            fam.remove(c)
+            if not fam:
+                del self.families[c.family]
+        if w is not None:
+            w.team.drain(now, w)
+        if self.rereferral_p > 0 and self.u_reref() < self.rereferral_p:
+            at = now + 365.0 * self.u_reref_delay()
+            if at < self.horizon:
+                self.call_at(at - now, self._rerefer, c)
+
+    def _rerefer(self, c: Child) -> None:
+        now = self.env.now
+        c.open = True
+        c.referral_at = now
+        c.stage_start_at = now
+        c.last_worker_id = c.last_worker_id  # a returning child may meet her old worker again
+        self.n_family += 1
+        c.family = self.n_family
+        self._log((now, c.id, R.REREFERRAL, FRONT_DOOR, -1, -1, 0.0))
+        self._log((now, c.id, R.REFERRAL, FRONT_DOOR, -1, -1, 1.0))
+        self._front_door_arrive([c], now)
+        self.flush()
+
+    # ------------------------------------------------------------------ warm start
+    def _warm_start(self) -> None:
+        from .snapshot import build_snapshot
+        build_snapshot(self)
+        self.flush()
+
+    # ------------------------------------------------------------------ weekly observation
+    def _observer(self, rows: list):
+        env = self.env
+        while env.now <= self.horizon + 1e-9:
+            rows.append(self._observe(env.now))
+            yield env.timeout(7.0)
+
+    def _observe(self, now: float) -> dict:
+        row = {"t_days": now, "in_front_door": self.in_front_door}
+        for name, n in zip(STAGES, self.stage_counts):
+            row[f"open_{name}"] = n
+        unalloc = 0
+        awaiting_transfer = 0
+        for team in self.teams.values():
+            for _, _, c in team.queue:
+                if c.queued_team is team and c.open:
+                    if c.worker is None:
+                        unalloc += 1
+                    else:
+                        awaiting_transfer += 1
+        row["unallocated"] = unalloc
+        row["awaiting_transfer"] = awaiting_transfer
+        fte = dict.fromkeys(WORKER_TYPES, 0.0)
+        loads = []
+        over = 0
+        n_holding = 0
+        for w in self.workers:
+            if not w.available:
+                continue
+            fte[w.type] += w.fte
+            if w.team.cfg.case_holding:
+                n_holding += 1
+                loads.append(len(w.cases) / w.fte)
+                if w.load > w.cap + 1e-9:
+                    over += 1
+        for k, v in fte.items():
+            row[f"fte_{k}"] = v
+        arr = np.asarray(loads) if loads else np.zeros(1)
+        row["caseload_mean"] = float(arr.mean())
+        row["caseload_p90"] = float(np.percentile(arr, 90))
+        row["workers_over_cap_pct"] = 100.0 * over / max(n_holding, 1)
+        row["caseloads"] = arr  # per-worker caseloads (not child-level); dropped from the table
+        return row
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> Run:
+        from ..metrics import compute_kpis, weekly_table
+
+        env = self.env
+        self._warm_start()
+        env.process(self._arrivals())
+        env.process(self._mornings())
+        obs_rows: list = []
+        env.process(self._observer(obs_rows))
+        env.run(until=self.horizon)
+        end = self.horizon
+        # censor: children still open are written out as censored records, never dropped
+        for c in self.children:
+            if c.open:
+                if c.stage is not None:
+                    self._missed_visit(c, end)
+                self._log((end, c.id, R.CENSORED, c.stage_idx if c.stage else FRONT_DOOR,
+                           c.team.idx if c.team else -1, c.worker.id if c.worker else -1, 0.0))
+        events = self.log.to_frame()
+        workers = pd.DataFrame({
+            "worker": [w.id for w in self.workers],
+            "team": [w.team.name for w in self.workers],
+            "type": [w.type for w in self.workers],
+            "fte": [w.fte for w in self.workers],
+            "joined_days": [w.joined_at for w in self.workers],
+            "left_days": [min(w.left_at, end) for w in self.workers],
+        })
+        weekly = weekly_table(obs_rows, events, self)
+        kpis = compute_kpis(events, weekly, workers, self, obs_rows)
+        return Run(scenario=self.scenario, seed=self.seed, horizon_days=end, kpis=kpis,
+                   timeseries=weekly, events=events, workers=workers,
+                   n_events=len(events), team_names=self.team_names)
+
+
+def simulate(scenario: Scenario, seed: int = 0, *, years: float | None = None) -> Run:
+    """Run one replication of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (see :func:`workbench.load_scenario`).
+    seed : int
+        Replication seed. The same seed gives the same run; the same seed across scenarios gives
+        common random numbers.
+    years : float, optional
+        Override the scenario's horizon (years).
+
+    Returns
+    -------
+    Run
+        KPIs, weekly time series, and the in-memory event log.
+    """
+    horizon = years * 365.25 if years is not None else None
+    return Simulation(scenario, seed, horizon).run()

@@ -1,0 +1,63 @@
+"""The warm start: open cases and staff in post at the start date.
+
+The run starts from the baseline's snapshot (Durham at 31 October 2017), not from an empty
+system. A child open in a plan stage at the snapshot has been in it for a while: her time in the
+stage is drawn from the length-biased duration distribution (longer plans are more likely to be
+open on any given day) and she is a uniform way through it, so her remaining time follows the
+stationary residual-life distribution. Children in a task stage are a uniform way through its
+work; assessments started up to 45 working days ago.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..scenario import STAGES
+from .child import Child
+from .streams import Uniforms, draw_array, stream
+
+
+def _residual(dist, rng, n):
+    """Elapsed and remaining days for n plans open on a given day (length-biased sampling)."""
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    pool = draw_array(dist, rng, max(20000, 20 * n))
+    lengths = rng.choice(pool, size=n, p=pool / pool.sum())
+    u = rng.random(n)
+    return u * lengths, (1 - u) * lengths
+
+
+def build_snapshot(sim) -> None:
+    sc = sim.scenario
+    rng = stream(sim.seed, "snapshot")
+    sim._u_snapshot = Uniforms(stream(sim.seed, "snapshot.visits"))
+    # staff in post
+    for name, team in sc.teams.items():
+        for g in team.staff:
+            for _ in range(g.count):
+                sim.add_worker(sim.teams[name], g.type, g.fte, g.months_qualified, 0.0)
+    # open cases, most complex first so that scarce eligible workers take them
+    order = sorted(sc.initial.open_cases, key=lambda s: -sc.stages[s].priority)
+    from . import records as R
+    for stage in order:
+        n = sc.initial.open_cases[stage]
+        n_unalloc = sc.initial.unallocated.get(stage, 0)
+        cfg = sc.stages[stage]
+        if cfg.kind == "plan":
+            elapsed, remaining = _residual(cfg.duration_days, rng, n)
+        else:
+            target = (cfg.clock.target_wd if cfg.clock else 45) * 7 / 5
+            elapsed = rng.uniform(0, target, n)
+            remaining = None
+        done_frac = rng.random(n)
+        for i in range(n):
+            sim.n_family += 1
+            e = float(elapsed[i])
+            c = Child(len(sim.children), sim.n_family, -e)
+            sim.children.append(c)
+            sim.families[c.family] = [c]
+            sim._log((0.0, c.id, R.SNAPSHOT, STAGES.index(stage), -1, -1, e))
+            sim._start_stage(c, stage, 0.0, elapsed=max(e, 1e-9),
+                             remaining_days=None if remaining is None else float(remaining[i]),
+                             work_done_frac=float(done_frac[i]) if cfg.kind == "task" else 0.0,
+                             allocate=i >= n_unalloc)

@@ -1,0 +1,157 @@
+"""A team: its workers, the case types it holds, and allocation.
+
+A case needs a worker in the right team with room under her caseload cap. Siblings go to the
+same worker where she has room. Where no eligible worker has room, the scenario may allow
+allocation above the cap up to a hard limit; beyond that the child waits unallocated, in a
+visible queue ordered by the stage's priority and then by waiting time, while the statutory
+clock keeps running.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .child import Child
+    from .worker import Worker
+
+
+class Team:
+    __slots__ = ("sim", "name", "idx", "cfg", "workers", "queue", "qseq", "n_queued",
+                 "establishment_fte", "by_load")
+
+    def __init__(self, sim, name: str, idx: int, cfg):
+        self.sim = sim
+        self.name = name
+        self.idx = idx
+        self.cfg = cfg
+        self.establishment_fte = cfg.establishment_fte
+        self.workers: list["Worker"] = []
+        self.by_load: list = []     # heap of (load / cap, id, version, worker); stale entries skipped
+        self.queue: list = []       # heap of (-priority, seq, child)
+        self.qseq = 0
+        self.n_queued = 0
+
+    # ------------------------------------------------------------------ choosing a worker
+    def touch(self, w: "Worker") -> None:
+        """Her load or availability changed: index her afresh (old index entries go stale)."""
+        w.version += 1
+        if w.available and w.cap > 0:
+            heapq.heappush(self.by_load, (w.load / w.cap, w.id, w.version, w))
+        if len(self.by_load) > 8 * len(self.workers) + 64:
+            self.by_load = [(x.load / x.cap, x.id, x.version, x) for x in self.workers
+                            if x.available and x.cap > 0]
+            heapq.heapify(self.by_load)
+
+    def choose(self, child: "Child", now: float, exclude=None) -> "Worker | None":
+        """The eligible worker with most room relative to her cap, or None.
+
+        Under her cap if anyone is; otherwise above it up to the hard limit. Siblings first go to
+        the worker who holds a brother or sister, if she has room up to the hard limit.
+        """
+        cfg = child.stage_cfg
+        w_need = cfg.cap_weight
+        fam = self.sim.families.get(child.family)
+        if fam:
+            for sib in fam:
+                w = sib.worker
+                if (w is not None and sib is not child and w.team is self
+                        and w.available and w is not exclude
+                        and w.load + w_need <= w.hard_cap + 1e-9 and w.can_hold(cfg, now)):
+                    return w
+        heap = self.by_load
+        anyone = cfg.nqsw_allowed
+        skipped = []
+        found = None
+        while heap:
+            ratio, _, version, w = heap[0]
+            if version != w.version or not w.available:
+                heapq.heappop(heap)
+                continue
+            if w is exclude or (not anyone and now < w.restricted_until):
+                skipped.append(heapq.heappop(heap))
+                continue
+            found = w
+            break
+        for entry in skipped:
+            heapq.heappush(heap, entry)
+        if found is None:
+            return None
+        if found.load + w_need <= found.cap + 1e-9:
+            return found
+        # nobody is under her cap by the index: check exactly (part-timers' caps differ)
+        return self._scan(cfg, w_need, now, exclude)
+
+    def _scan(self, cfg, w_need: float, now: float, exclude) -> "Worker | None":
+        best = None
+        best_ratio = math.inf
+        anyone = cfg.nqsw_allowed
+        for w in self.workers:
+            new_load = w.load + w_need
+            if new_load > w.hard_cap + 1e-9 or not w.available or w.cap <= 0 or w is exclude:
+                continue
+            if not anyone and now < w.restricted_until:
+                continue
+            ratio = new_load / w.cap
+            if ratio < best_ratio:
+                best, best_ratio = w, ratio
+        return best
+
+    # ------------------------------------------------------------------ the queue
+    def enqueue(self, child: "Child", now: float) -> None:
+        self.qseq += 1
+        child.queued_at = now
+        child.queued_team = self
+        heapq.heappush(self.queue, (-child.stage_cfg.priority, self.qseq, child))
+        self.n_queued += 1
+
+    def dequeue(self, child: "Child") -> None:
+        """Take a child out of the queue (lazily: the heap entry is skipped later)."""
+        if child.queued_team is self:
+            child.queued_team = None
+            self.n_queued -= 1
+
+    def drain(self, now: float, worker: "Worker | None" = None) -> None:
+        """Allocate waiting children while anyone has room.
+
+        With ``worker`` (she has just released a case), only she is offered the children at the
+        head of the queue: an O(1) step instead of a scan of the team.
+        """
+        q = self.queue
+        if not q:
+            return
+        blocked = []
+        while q:
+            entry = q[0]
+            child = entry[2]
+            if child.queued_team is not self or not child.open:
+                heapq.heappop(q)
+                continue
+            if worker is not None:
+                w = worker if (worker.available and worker.team is self
+                               and worker.load + child.stage_cfg.cap_weight <= worker.hard_cap + 1e-9
+                               and worker.can_hold(child.stage_cfg, now)) else None
+                if w is not None and worker.load + child.stage_cfg.cap_weight > worker.cap + 1e-9:
+                    # over her cap: only if nobody else in the team has room under the cap
+                    other = self.choose(child, now)
+                    if other is not None and other.load + child.stage_cfg.cap_weight <= other.cap + 1e-9:
+                        w = other
+            else:
+                w = self.choose(child, now)
+            heapq.heappop(q)
+            if w is None:
+                blocked.append(entry)
+                # the next children may need less room or be eligible where this one is not
+                if len(blocked) >= 3:
+                    break
+                continue
+            self.dequeue(child)
+            self.sim.allocate(child, w, now)
+        for entry in blocked:
+            heapq.heappush(q, entry)
+
+    # ------------------------------------------------------------------ reporting
+    def active_workers(self) -> list["Worker"]:
+        return [w for w in self.workers if w.available]

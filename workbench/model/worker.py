@@ -1,0 +1,227 @@
+"""A social worker: her caseload and how her hours are shared among her cases.
+
+Her casework hours are shared among the tasks she has in hand (an assessment to finish, a visit
+that is due, an ICPC to prepare) in proportion to each task's priority: processor sharing. Each
+case she holds also takes a fixed number of ongoing hours a week (meetings, recording, reviews),
+so the more cases she holds, the less time each task gets and the later it finishes. Timeliness
+therefore emerges from workload; nothing draws a "probability of being on time".
+
+Processor sharing is simulated exactly with a virtual clock ``V``: while ``W`` is the total
+priority of her active tasks and ``r`` her hours a day for tasks, ``dV/dt = r / W`` and a task of
+priority ``p`` receives ``p * dV`` hours. A task finishes when ``V`` reaches its target, so only the
+earliest target needs an event, and it is re-timed only when her load changes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .child import Child, Task
+    from .simulation import Simulation
+
+_EPS = 1e-9
+
+
+class Worker:
+    """One worker (any type: experienced, nqsw, academy, agency).
+
+    Attributes are in model units: times in days, work in hours, loads in cap units.
+    """
+
+    __slots__ = (
+        "sim", "id", "team", "type", "fte", "qualified_at", "joined_at", "cap", "hard_cap",
+        "cases", "load", "ongoing_hours_week", "base_rate", "min_rate", "available",
+        "V", "last", "W", "n_active", "heap", "wake_at", "seq", "left_at", "cap_factor",
+        "grad_at", "absent", "dirty", "wake_token", "restricted_until", "version",
+    )
+
+    def __init__(self, sim: "Simulation", wid: int, team, wtype: str, fte: float,
+                 months_qualified: float, joined_at: float):
+        self.sim = sim
+        self.id = wid
+        self.team = team
+        self.type = wtype
+        self.fte = fte
+        self.qualified_at = joined_at - months_qualified * 30.4375
+        self.joined_at = joined_at
+        self.left_at = math.inf
+        self.grad_at = math.inf
+        self.absent = False
+        self.cap_factor = 1.0       # ramps for academy trainees (workforce dynamics)
+        self.cases: list["Child"] = []
+        self.load = 0.0             # cases weighted by stage cap_weight
+        self.ongoing_hours_week = 0.0
+        self.available = True       # False while absent or after leaving
+        self.V = 0.0
+        self.last = joined_at
+        self.W = 0.0
+        self.n_active = 0
+        self.heap: list = []
+        self.wake_at = math.inf
+        self.wake_token = 0
+        self.version = 0
+        self.dirty = False
+        self.seq = 0
+        self.set_capacity()
+
+    # ------------------------------------------------------------------ capacity and caps
+    def set_capacity(self) -> None:
+        """Recompute hours a day for casework and caps (after a change of FTE, type or stage)."""
+        sim = self.sim
+        self.base_rate = self.fte * sim.case_hours_per_fte_day
+        self.min_rate = self.base_rate * sim.min_task_fraction
+        cap = sim.cap_for(self.team.name, self.type) * self.fte * self.cap_factor
+        self.cap = cap
+        self.hard_cap = cap * sim.hard_limit
+        # until when she may not hold complex cases alone (NQSW in ASYE year; academy trainee)
+        if self.type == "academy":
+            self.restricted_until = math.inf
+        elif self.type == "nqsw":
+            self.restricted_until = self.qualified_at + 365.25
+        else:
+            self.restricted_until = -math.inf
+
+    def rate(self) -> float:
+        """Hours a day left for tasks and visits after the ongoing work of her caseload."""
+        r = self.base_rate - self.ongoing_hours_week / 7.0
+        return r if r > self.min_rate else self.min_rate
+
+    def months_qualified(self, now: float) -> float:
+        return (now - self.qualified_at) / 30.4375
+
+    def can_hold(self, stage_cfg, now: float) -> bool:
+        """Eligibility: NQSWs in their first year and academy trainees don't hold complex cases alone."""
+        return stage_cfg.nqsw_allowed or now >= self.restricted_until
+
+    # ------------------------------------------------------------------ processor sharing
+    def _advance(self, now: float) -> None:
+        if self.n_active and now > self.last:
+            self.V += self.rate() * (now - self.last) / self.W
+        self.last = now
+
+    def add_case(self, child: "Child", now: float) -> None:
+        self._advance(now)
+        self.cases.append(child)
+        cfg = child.stage_cfg
+        self.load += cfg.cap_weight
+        self.ongoing_hours_week += cfg.ongoing_hours_per_week
+        child.worker = self
+        child.load_weight = cfg.cap_weight
+        child.ongoing = cfg.ongoing_hours_per_week
+        if child.task is not None and child.task.worker is None:
+            self._start(child.task, now)
+        self.team.touch(self)
+        self._reschedule(now)
+
+    def remove_case(self, child: "Child", now: float) -> None:
+        """Release a case (closed, transferred, or reallocated); its task keeps its remaining work."""
+        self._advance(now)
+        self.cases.remove(child)
+        self.load -= child.load_weight
+        self.ongoing_hours_week -= child.ongoing
+        if self.load < _EPS:
+            self.load = 0.0
+        if self.ongoing_hours_week < _EPS:
+            self.ongoing_hours_week = 0.0
+        child.worker = None
+        task = child.task
+        if task is not None and task.worker is self:
+            self._stop(task)
+        self.team.touch(self)
+        self._reschedule(now)
+
+    def restage(self, child: "Child", now: float) -> None:
+        """The child moved to another stage held by this team: update her load for it."""
+        self._advance(now)
+        cfg = child.stage_cfg
+        self.load += cfg.cap_weight - child.load_weight
+        self.ongoing_hours_week += cfg.ongoing_hours_per_week - child.ongoing
+        if cfg.cap_weight != child.load_weight:
+            child.load_weight = cfg.cap_weight
+            self.team.touch(self)
+        child.ongoing = cfg.ongoing_hours_per_week
+        self._reschedule(now)
+
+    def start_task(self, task: "Task", now: float) -> None:
+        self._advance(now)
+        self._start(task, now)
+        self._reschedule(now)
+
+    def stop_task(self, task: "Task", now: float) -> None:
+        self._advance(now)
+        self._stop(task)
+        self._reschedule(now)
+
+    def _start(self, task: "Task", now: float) -> None:
+        task.worker = self
+        self.seq += 1
+        task.seq = self.seq
+        task.target = self.V + task.remaining / task.priority
+        heapq.heappush(self.heap, (task.target, self.seq, task))
+        self.W += task.priority
+        self.n_active += 1
+
+    def _stop(self, task: "Task") -> None:
+        rem = (task.target - self.V) * task.priority
+        task.remaining = rem if rem > 0 else 0.0
+        task.worker = None
+        task.seq = -1
+        self.n_active -= 1
+        if self.n_active == 0:
+            self.W = 0.0
+        else:
+            self.W -= task.priority
+
+    def _reschedule(self, now: float) -> None:
+        """Mark her for re-timing; the simulation re-times each marked worker once per event."""
+        if not self.dirty:
+            self.dirty = True
+            self.sim.dirty.append(self)
+
+    def retime(self, now: float) -> None:
+        """Schedule her next task completion (a superseded wake-up becomes a no-op)."""
+        self.dirty = False
+        heap = self.heap
+        while heap and heap[0][2].seq != heap[0][1]:
+            heapq.heappop(heap)
+        if not heap:
+            if self.wake_at != math.inf:
+                self.wake_at = math.inf
+                self.wake_token += 1
+            return
+        t_next = now + max(heap[0][0] - self.V, 0.0) * self.W / self.rate()
+        # A later completion keeps the pending wake-up: it fires early and re-times then, which
+        # costs one event however often her load grows meanwhile. An earlier one needs a new
+        # wake-up, and the old one becomes a no-op.
+        if t_next < self.wake_at - 1e-9:
+            self.wake_at = t_next
+            self.wake_token += 1
+            self.sim.call_at(t_next - now, self._wake, self.wake_token)
+
+    def _wake(self, token: int) -> None:
+        if token != self.wake_token:
+            return
+        now = self.sim.env.now
+        self.wake_at = math.inf
+        self._advance(now)
+        heap = self.heap
+        while heap:
+            target, seq, task = heap[0]
+            if task.seq != seq:
+                heapq.heappop(heap)
+                continue
+            if target > self.V + 1e-7 * (1.0 + abs(self.V)):
+                break
+            heapq.heappop(heap)
+            self._stop(task)
+            task.remaining = 0.0
+            self.sim.task_done(task, now)
+        self._reschedule(now)
+        self.sim.flush()
+
+    # ------------------------------------------------------------------ reporting
+    def caseload(self) -> int:
+        return len(self.cases)
