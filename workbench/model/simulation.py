@@ -51,6 +51,7 @@ class Run:
     scenario: Scenario
     seed: int
     horizon_days: float
+    warmup_days: float
     kpis: dict
     timeseries: pd.DataFrame
     events: pd.DataFrame = field(repr=False)
@@ -462,7 +463,7 @@ class Simulation:
         return row
 
     # ------------------------------------------------------------------ run
-    def run(self) -> Run:
+    def run(self, warmup_days: float = 0.0) -> Run:
         from ..metrics import compute_kpis, weekly_table
 
         env = self.env
@@ -490,13 +491,15 @@ class Simulation:
             "left_days": [min(w.left_at, end) for w in self.workers],
         })
         weekly = weekly_table(obs_rows, events, self)
-        kpis = compute_kpis(events, weekly, workers, self, obs_rows)
-        return Run(scenario=self.scenario, seed=self.seed, horizon_days=end, kpis=kpis,
+        kpis = compute_kpis(events, weekly, workers, self, obs_rows, warmup_days=warmup_days)
+        return Run(scenario=self.scenario, seed=self.seed, horizon_days=end,
+                   warmup_days=warmup_days, kpis=kpis,
                    timeseries=weekly, events=events, workers=workers,
                    n_events=len(events), team_names=self.team_names)
 
 
-def simulate(scenario: Scenario, seed: int = 0, *, years: float | None = None) -> Run:
+def simulate(scenario: Scenario, seed: int = 0, *, years: float | None = None,
+             warmup_days: float = 0.0) -> Run:
     """Run one replication of a scenario.
 
     Parameters
@@ -508,6 +511,9 @@ def simulate(scenario: Scenario, seed: int = 0, *, years: float | None = None) -
         common random numbers.
     years : float, optional
         Override the scenario's horizon (years).
+    warmup_days : float
+        Leave the first days out of the KPIs (a filter on the records; the weekly series keeps
+        every week). The model starts warm from a snapshot, so the default is 0.
 
     Returns
     -------
@@ -515,4 +521,6 @@ def simulate(scenario: Scenario, seed: int = 0, *, years: float | None = None) -
         KPIs, weekly time series, and the in-memory event log.
     """
     horizon = years * 365.25 if years is not None else None
-    return Simulation(scenario, seed, horizon).run()
+    if warmup_days < 0 or (warmup_days >= (horizon or scenario.horizon_days)):
+        raise ValueError(f"warmup_days must be >= 0 and shorter than the horizon (got {warmup_days})")
+    return Simulation(scenario, seed, horizon).run(warmup_days=warmup_days)
