@@ -4,7 +4,9 @@ A scenario describes one authority under one policy. It is validated once, at th
 an immutable :class:`Scenario`; variants are derived by copying with changes
 (:meth:`Scenario.replace`), never by mutating a shared object.
 
-A variant file names a base file and states only what differs::
+A variant file names a base file and states only what differs (blocks are merged key by key,
+except an outcome distribution ``next:`` and a distribution spec ``{dist: ...}``, which a variant
+states whole)::
 
     base: baseline.yaml
     name: Academy expansion
@@ -512,10 +514,16 @@ def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scena
         raise ScenarioError(_format_errors(err, source)) from None
 
 
+# Blocks a variant states whole rather than merging into its base: a probability distribution over
+# outcomes must sum to 1 by itself, and a distribution spec (``dist: ...``) is one unit.
+_WHOLE_BLOCKS = {"next"}
+
+
 def _deep_merge(base: dict, override: dict) -> dict:
     out = copy.deepcopy(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if (isinstance(value, dict) and isinstance(out.get(key), dict)
+                and key not in _WHOLE_BLOCKS and "dist" not in value):
             out[key] = _deep_merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)

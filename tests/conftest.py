@@ -1,0 +1,88 @@
+"""Shared fixtures: the bundled scenarios and small scenarios built in code."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from workbench.scenario import load_raw, load_scenario, validate_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def baseline():
+    return load_scenario(SCENARIOS / "baseline.yaml")
+
+
+@pytest.fixture(scope="session")
+def baseline_raw():
+    return load_raw(SCENARIOS / "baseline.yaml")
+
+
+def mmc_data(c: int = 3, arrivals_per_day: float = 1.2, mean_service_days: float = 2.0,
+             years: float = 2.0) -> dict:
+    """A degenerate scenario that is an M/M/c queue.
+
+    One case-holding team of c workers with a cap of one case each (so a worker serves one child
+    at a time), Poisson arrivals, exponential work, every day a working day, one hour of casework
+    a day per worker (so work hours = service days), an instant front door, and every case closing
+    after its assessment. The wait for allocation is then the M/M/c queueing delay.
+    """
+    return {
+        "name": f"M/M/{c}",
+        "start_date": "2021-01-01",
+        "horizon_years": years,
+        "calendar": {"working_days": False},
+        "working_time": {"hours_per_fte_week": 7, "case_time_pct": 100, "absence_pct": 0,
+                         "min_task_time_pct": 100},
+        "demand": {"referrals_per_year": arrivals_per_day * 365.25, "rereferral_pct": 0},
+        "front_door": {"team": "door", "decision_hours": {"dist": "fixed", "value": 0.0},
+                       "nfa_pct": 0},
+        "stages": {"assessment": {
+            "team": "duty", "kind": "task",
+            "work_hours": {"dist": "exponential", "mean": mean_service_days},
+            "next": {"close": 1.0}}},
+        "teams": {
+            "door": {"case_holding": False, "establishment_fte": 1,
+                     "staff": [{"type": "experienced", "count": 1}]},
+            "duty": {"establishment_fte": c, "staff": [{"type": "experienced", "count": c}]},
+        },
+        "caseload": {"caps": {"experienced": 1, "nqsw": 1, "academy": 1, "agency": 1},
+                     "hard_limit_pct": 100},
+        "costs": {"gbp_per_fte_week": {"experienced": 1000, "nqsw": 900, "academy": 900,
+                                       "agency": 1500}},
+        "initial": {"open_cases": {}},
+    }
+
+
+@pytest.fixture
+def mmc():
+    def make(**kw):
+        return validate_scenario(mmc_data(**kw), source="<mmc>")
+    return make
+
+
+def small_from_baseline(raw: dict, scale: float = 0.1, years: float = 0.5) -> dict:
+    """The baseline scaled down (demand, staff, open cases) for quick tests."""
+    d = copy.deepcopy(raw)
+    d["horizon_years"] = years
+    d["demand"]["referrals_per_year"] *= scale
+    for team in d["teams"].values():
+        team["establishment_fte"] = max(1.0, round(team["establishment_fte"] * scale, 1))
+        for g in team["staff"]:
+            g["count"] = max(1, int(round(g["count"] * scale)))
+    d["initial"]["open_cases"] = {k: int(round(v * scale)) for k, v in d["initial"]["open_cases"].items()}
+    return d
+
+
+@pytest.fixture
+def small(baseline_raw):
+    def make(scale=0.1, years=0.5, **changes):
+        d = small_from_baseline(baseline_raw, scale, years)
+        sc = validate_scenario(d, source="<small>")
+        return sc.replace(changes) if changes else sc
+    return make
