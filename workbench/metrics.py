@@ -36,8 +36,15 @@ KPI_DESCRIPTIONS: dict[str, str] = {
     "lac_end": "children looked after at the end (incl. in care proceedings)",
     "referrals_per_year": "children referred a year (incl. re-referrals)",
     "assessments_completed_per_year": "assessments completed a year",
-    "cost_gbp": "social work staff cost over the period (GBP)",
-    "cost_per_year_gbp": "social work staff cost a year (GBP)",
+    "turnover_pct": "employed social workers leaving a year, as a % of those in post",
+    "vacancy_rate_pct": "vacant posts as a % of funded posts (establishment)",
+    "agency_share_pct": "agency workers as a % of all social workers (FTE, national definition)",
+    "nqsw_share_pct": "newly qualified and academy social workers as a % of all (FTE)",
+    "lac_3plus_sw_pct": "looked-after children with 3 or more social workers in a year (%)",
+    "cost_gbp": "workforce cost over the period: pay, agency, academy, recruitment, retention (GBP)",
+    "cost_per_year_gbp": "workforce cost a year (GBP)",
+    "agency_cost_gbp": "agency staff cost over the period (GBP)",
+    "cost_per_child_gbp": "workforce cost per child with an open case during the period (GBP)",
 }
 
 
@@ -140,10 +147,73 @@ def compute_kpis(events: pd.DataFrame, weekly: pd.DataFrame, workers: pd.DataFra
     k["referrals_per_year"] = float(np.sum(e == R.REFERRAL) / years) if years > 0 else math.nan
     k["assessments_completed_per_year"] = float(len(a) / years) if years > 0 else math.nan
 
-    cost = staff_cost(workers, sc, warmup_days, end)
+    # workforce
+    wt = {t: i for i, t in enumerate(("experienced", "nqsw", "academy", "agency"))}
+    left = flow[flow.event == R.WORKER_LEFT]
+    employed_left = left[left.stage.isin([wt["experienced"], wt["nqsw"], wt["academy"]])].value.sum()
+    employed_fte = (wk.fte_experienced + wk.fte_nqsw + wk.fte_academy).mean() if len(wk) else math.nan
+    k["turnover_pct"] = float(100 * employed_left / employed_fte / years) if years > 0 and employed_fte else math.nan
+    k["vacancy_rate_pct"] = float(100 * (wk.vacancies_fte / wk.establishment_fte).mean()) if len(wk) else math.nan
+    total_fte = wk[["fte_experienced", "fte_nqsw", "fte_academy", "fte_agency"]].sum(axis=1)
+    k["agency_share_pct"] = float(100 * (wk.fte_agency / total_fte).mean()) if len(wk) else math.nan
+    k["nqsw_share_pct"] = float(100 * ((wk.fte_nqsw + wk.fte_academy) / total_fte).mean()) if len(wk) else math.nan
+    k["lac_3plus_sw_pct"] = lac_3plus_social_workers(ev, warmup_days, end)
+
+    pay = staff_cost(workers, sc, warmup_days, end)
+    extra = sum(getattr(getattr(sim, "workforce", None), "costs", {}).values())
+    extra *= span_days / end if end > 0 else 0.0  # non-pay costs accrue evenly: prorate to the window
+    cost = pay + extra
     k["cost_gbp"] = cost
     k["cost_per_year_gbp"] = cost / years if years > 0 else math.nan
+    agency = workers[workers["type"] == "agency"]
+    k["agency_cost_gbp"] = staff_cost(agency, sc, warmup_days, end)
+    served = ev.loc[ev.event.isin([R.STAGE_START, R.SNAPSHOT]) | ((ev.event == R.CENSORED) & (ev.stage >= 0)), "child"]
+    # children with a case open at some time in the window: started before its end, and not
+    # closed before its start
+    closed_before = ev.loc[(ev.event == R.CLOSED) & (ev.t_days < warmup_days), "child"]
+    reopened = ev.loc[(ev.event == R.STAGE_START) & (ev.t_days >= warmup_days), "child"]
+    n_served = len(set(served) - (set(closed_before) - set(reopened)))
+    k["cost_per_child_gbp"] = cost / n_served if n_served else math.nan
     return k
+
+
+def lac_3plus_social_workers(ev: pd.DataFrame, start: float, end: float) -> float:
+    """% of children looked after at some time in a year who had 3+ social workers that year.
+
+    The national stability measure, over each whole year after ``start`` (or the whole period if
+    shorter than a year), averaged over the years.
+    """
+    lac = S["lac"]
+    span = end - start
+    n_years = int(span // 365.25)
+    windows = ([(start + i * 365.25, start + (i + 1) * 365.25) for i in range(n_years)]
+               if n_years >= 1 else [(start, end)])
+    lac_ev = ev[(ev.stage == lac) & ev.event.isin([R.STAGE_START, R.STAGE_END, R.CENSORED])]
+    lac_ev = lac_ev.sort_values("t_days", kind="stable")
+    alloc = ev[ev.event == R.ALLOCATED].sort_values("t_days", kind="stable")
+    shares = []
+    for w0, w1 in windows:
+        # children in the lac stage at some time in [w0, w1)
+        started = lac_ev[(lac_ev.event == R.STAGE_START) & (lac_ev.t_days < w1)]
+        ended = lac_ev[(lac_ev.event.isin([R.STAGE_END])) & (lac_ev.t_days < w0)]
+        # a child may have several lac spells; keep children with a spell reaching into the window
+        last_start = started.groupby("child").t_days.max()
+        last_end = ended.groupby("child").t_days.max()
+        cohort = last_start.index[(last_start.reindex(last_start.index) >=
+                                   last_end.reindex(last_start.index).fillna(-np.inf)).to_numpy()]
+        if len(cohort) == 0:
+            continue
+        a = alloc[alloc.child.isin(cohort)]
+        during = a[(a.t_days >= w0) & (a.t_days < w1)].groupby("child").worker.apply(set)
+        before = a[a.t_days < w0].groupby("child").worker.last()
+        n3 = 0
+        for child in cohort:
+            seen = set(during.get(child, set()))
+            if child in before.index:
+                seen.add(before[child])
+            n3 += len(seen) >= 3
+        shares.append(100.0 * n3 / len(cohort))
+    return float(np.mean(shares)) if shares else math.nan
 
 
 def staff_cost(workers: pd.DataFrame, scenario, start: float, end: float) -> float:
@@ -191,6 +261,11 @@ def weekly_table(obs_rows: list, events: pd.DataFrame, sim) -> pd.DataFrame:
         vm = ((e == R.VISIT) | (e == R.VISIT_MISSED)) & (st == S["cp"])
         df["cp_visits_on_time_pct"], _ = weekly_pct(vm, (e == R.VISIT) & (val <= iv))
     df["sw_changes"] = np.bincount(wk[e == R.SW_CHANGE], minlength=n)
+    t = events.t_days.values
+    df["starters"] = np.bincount(wk[(e == R.WORKER_JOINED) & (t > 0)], minlength=n)
+    df["leavers"] = np.bincount(wk[e == R.WORKER_LEFT], minlength=n)
+    df["agency_share_pct"] = 100 * df.fte_agency / df[["fte_experienced", "fte_nqsw", "fte_academy", "fte_agency"]].sum(axis=1)
+    df["vacancy_rate_pct"] = 100 * df.vacancies_fte / df.establishment_fte
     return df
 
 

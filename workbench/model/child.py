@@ -34,7 +34,7 @@ class Child:
         "id", "family", "stage", "stage_cfg", "stage_idx", "team", "worker", "task",
         "referral_at", "stage_start_at", "prev_stage_start_at", "load_weight", "ongoing",
         "last_visit_at", "visit_token", "queued_at", "queued_team", "last_worker_id",
-        "workers_seen", "open", "transfer_to", "plan_token",
+        "open", "transfer_to", "plan_token", "change_reason",
     )
 
     def __init__(self, cid: int, family: int, referral_at: float):
@@ -59,3 +59,4 @@ class Child:
         self.last_worker_id = -1
         self.open = True
         self.transfer_to = None
+        self.change_reason = 0      # why she is waiting for a new worker (records.REASON_*)

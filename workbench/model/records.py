@@ -28,13 +28,21 @@ SNAPSHOT = 14       # child open at the start (warm start); value = days already
 WORKER_JOINED = 20  # a worker starts; child = -1; worker set; value = FTE
 WORKER_LEFT = 21    # a worker leaves; value = FTE
 REREFERRAL = 22     # a closed child is referred again (followed by REFERRAL)
+LEAVER_DESTINATION = 23  # where a leaver went; value = destination code (workforce.DESTINATIONS)
+ABSENCE_START = 24  # a worker starts a long-term absence; value = weeks
+ABSENCE_END = 25    # she is back
+GRADUATED = 26      # an academy trainee graduates
+CONVERTED = 27      # an agency worker takes a permanent post
+# For worker events (20-27), ``stage`` holds the worker-type index (scenario.WORKER_TYPES).
 
 EVENT_NAMES = {
     REFERRAL: "referral", DECISION: "decision", STAGE_START: "stage_start",
     STAGE_END: "stage_end", TASK_DONE: "task_done", VISIT: "visit", VISIT_MISSED: "visit_missed",
     QUEUED: "queued", ALLOCATED: "allocated", SW_CHANGE: "sw_change", CLOSED: "closed",
     CENSORED: "censored", TRANSFER_ASKED: "transfer_asked", SNAPSHOT: "snapshot", WORKER_JOINED: "worker_joined",
-    WORKER_LEFT: "worker_left", REREFERRAL: "rereferral",
+    WORKER_LEFT: "worker_left", REREFERRAL: "rereferral", LEAVER_DESTINATION: "leaver_destination",
+    ABSENCE_START: "absence_start", ABSENCE_END: "absence_end", GRADUATED: "graduated",
+    CONVERTED: "converted",
 }
 
 # reasons for a change of social worker (SW_CHANGE value)

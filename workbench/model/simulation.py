@@ -79,6 +79,8 @@ class Simulation:
         self.case_hours_per_fte_day = (wt.hours_per_fte_week * wt.case_time_pct / 100
                                        * (1 - wt.absence_pct / 100) / 7.0)
         self.min_task_fraction = wt.min_task_time_pct / 100
+        self.asye_days = sc.workforce.asye_months * 30.4375
+        self.type_index = {t: i for i, t in enumerate(WORKER_TYPES)}
         self.hard_limit = sc.caseload.hard_limit_pct / 100
         self.log = R.EventLog()
         self._log = self.log.rows.append
@@ -121,6 +123,7 @@ class Simulation:
         self.fd_rate = self.case_hours_per_fte_day  # hours of decision work a server does a day
         self.visit_book: dict[int, list] = {}       # day -> visits whose work becomes due that day
         self.dirty: list[Worker] = []               # workers whose next completion needs re-timing
+        self.task_seq = 0                           # unique id of each task start (see Worker._start)
 
     # ------------------------------------------------------------------ event helpers
     def call_at(self, delay: float, fn, *args) -> None:
@@ -152,7 +155,7 @@ class Simulation:
         self.workers.append(w)
         team.workers.append(w)
         team.touch(w)
-        self._log((now, -1, R.WORKER_JOINED, -1, team.idx, w.id, fte))
+        self._log((now, -1, R.WORKER_JOINED, self.type_index[wtype], team.idx, w.id, fte))
         return w
 
     # ------------------------------------------------------------------ demand and front door
@@ -282,8 +285,10 @@ class Simulation:
                    waited if old is None else -1.0))
         prev = c.last_worker_id
         if prev != -1 and prev != w.id:
-            reason = R.REASON_TRANSFER if old is not None else R.REASON_REALLOCATION
+            reason = (R.REASON_TRANSFER if old is not None
+                      else c.change_reason or R.REASON_REALLOCATION)
             self._log((now, c.id, R.SW_CHANGE, c.stage_idx, w.team.idx, w.id, reason))
+        c.change_reason = 0
         c.last_worker_id = w.id
         if old is not None:
             old.team.drain(now, old)
@@ -425,6 +430,20 @@ class Simulation:
             rows.append(self._observe(env.now))
             yield env.timeout(7.0)
 
+    def _worker_spells(self, end: float) -> pd.DataFrame:
+        """One row per worker and type she held (a newly qualified worker who completes her
+        ASYE year has two spells): the basis of staff costs. Workers, not children."""
+        rows = []
+        for w in self.workers:
+            hist = w.type_history
+            stop = min(w.left_at, end)
+            for k, (t0, wtype) in enumerate(hist):
+                t1 = hist[k + 1][0] if k + 1 < len(hist) else stop
+                rows.append((w.id, w.team.name, wtype, w.fte, t0, min(t1, stop),
+                             w.left_at if w.left_at <= end else math.nan))
+        return pd.DataFrame(rows, columns=["worker", "team", "type", "fte", "joined_days",
+                                           "left_days", "worker_left_days"])
+
     def _observe(self, now: float) -> dict:
         row = {"t_days": now, "in_front_door": self.in_front_door}
         for name, n in zip(STAGES, self.stage_counts):
@@ -444,10 +463,13 @@ class Simulation:
         loads = []
         over = 0
         n_holding = 0
+        absent = 0.0
         for w in self.workers:
-            if not w.available:
+            if w.left_at < math.inf:
                 continue
             fte[w.type] += w.fte
+            if w.absent:
+                absent += w.fte
             if w.team.cfg.case_holding:
                 n_holding += 1
                 loads.append(len(w.cases) / w.fte)
@@ -455,6 +477,14 @@ class Simulation:
                     over += 1
         for k, v in fte.items():
             row[f"fte_{k}"] = v
+        row["fte_absent"] = absent
+        wf = getattr(self, "workforce", None)
+        case_teams = [t for t in self.teams.values() if t.cfg.case_holding]
+        row["establishment_fte"] = sum(t.establishment_fte for t in case_teams)
+        row["vacancies_fte"] = (sum(wf.vacancies(t) for t in case_teams) if wf else
+                                sum(max(t.establishment_fte - sum(w.fte for w in t.workers
+                                                                 if w.left_at == math.inf and w.type in ("experienced", "nqsw")), 0.0)
+                                    for t in case_teams))
         arr = np.asarray(loads) if loads else np.zeros(1)
         row["caseload_mean"] = float(arr.mean())
         row["caseload_p90"] = float(np.percentile(arr, 90))
@@ -466,8 +496,12 @@ class Simulation:
     def run(self, warmup_days: float = 0.0) -> Run:
         from ..metrics import compute_kpis, weekly_table
 
+        from .workforce import WorkforceDynamics
+
         env = self.env
         self._warm_start()
+        self.workforce = WorkforceDynamics(self)
+        self.workforce.start()
         env.process(self._arrivals())
         env.process(self._mornings())
         obs_rows: list = []
@@ -482,14 +516,7 @@ class Simulation:
                 self._log((end, c.id, R.CENSORED, c.stage_idx if c.stage else FRONT_DOOR,
                            c.team.idx if c.team else -1, c.worker.id if c.worker else -1, 0.0))
         events = self.log.to_frame()
-        workers = pd.DataFrame({
-            "worker": [w.id for w in self.workers],
-            "team": [w.team.name for w in self.workers],
-            "type": [w.type for w in self.workers],
-            "fte": [w.fte for w in self.workers],
-            "joined_days": [w.joined_at for w in self.workers],
-            "left_days": [min(w.left_at, end) for w in self.workers],
-        })
+        workers = self._worker_spells(end)
         weekly = weekly_table(obs_rows, events, self)
         kpis = compute_kpis(events, weekly, workers, self, obs_rows, warmup_days=warmup_days)
         return Run(scenario=self.scenario, seed=self.seed, horizon_days=end,

@@ -35,7 +35,8 @@ class Worker:
         "sim", "id", "team", "type", "fte", "qualified_at", "joined_at", "cap", "hard_cap",
         "cases", "load", "ongoing_hours_week", "base_rate", "min_rate", "available",
         "V", "last", "W", "n_active", "heap", "wake_at", "seq", "left_at", "cap_factor",
-        "grad_at", "absent", "dirty", "wake_token", "restricted_until", "version",
+        "grad_at", "absent", "dirty", "wake_token", "restricted_until", "version", "type_history",
+        "leave_at",
     )
 
     def __init__(self, sim: "Simulation", wid: int, team, wtype: str, fte: float,
@@ -48,7 +49,9 @@ class Worker:
         self.qualified_at = joined_at - months_qualified * 30.4375
         self.joined_at = joined_at
         self.left_at = math.inf
+        self.leave_at = math.inf    # a planned departure (end of an agency assignment)
         self.grad_at = math.inf
+        self.type_history = [(joined_at, wtype)]
         self.absent = False
         self.cap_factor = 1.0       # ramps for academy trainees (workforce dynamics)
         self.cases: list["Child"] = []
@@ -80,12 +83,14 @@ class Worker:
         if self.type == "academy":
             self.restricted_until = math.inf
         elif self.type == "nqsw":
-            self.restricted_until = self.qualified_at + 365.25
+            self.restricted_until = self.qualified_at + sim.asye_days
         else:
             self.restricted_until = -math.inf
 
     def rate(self) -> float:
         """Hours a day left for tasks and visits after the ongoing work of her caseload."""
+        if self.absent:
+            return 0.0
         r = self.base_rate - self.ongoing_hours_week / 7.0
         return r if r > self.min_rate else self.min_rate
 
@@ -157,10 +162,12 @@ class Worker:
 
     def _start(self, task: "Task", now: float) -> None:
         task.worker = self
-        self.seq += 1
-        task.seq = self.seq
+        # the sequence number is unique across all workers: a task moved from another worker
+        # leaves a stale entry in her heap that must never look valid there again
+        seq = self.sim.task_seq = self.sim.task_seq + 1
+        task.seq = seq
         task.target = self.V + task.remaining / task.priority
-        heapq.heappush(self.heap, (task.target, self.seq, task))
+        heapq.heappush(self.heap, (task.target, seq, task))
         self.W += task.priority
         self.n_active += 1
 
@@ -192,7 +199,13 @@ class Worker:
                 self.wake_at = math.inf
                 self.wake_token += 1
             return
-        t_next = now + max(heap[0][0] - self.V, 0.0) * self.W / self.rate()
+        r = self.rate()
+        if r <= 0.0:  # absent: nothing progresses until she is back
+            if self.wake_at != math.inf:
+                self.wake_at = math.inf
+                self.wake_token += 1
+            return
+        t_next = now + max(heap[0][0] - self.V, 0.0) * self.W / r
         # A later completion keeps the pending wake-up: it fires early and re-times then, which
         # costs one event however often her load grows meanwhile. An earlier one needs a new
         # wake-up, and the old one becomes a no-op.
@@ -221,6 +234,21 @@ class Worker:
             self.sim.task_done(task, now)
         self._reschedule(now)
         self.sim.flush()
+
+    def change(self, now: float, wtype: str | None = None, cap_factor: float | None = None,
+               absent: bool | None = None) -> None:
+        """Change her type, cap factor or absence (work done so far is kept)."""
+        self._advance(now)
+        if wtype is not None and wtype != self.type:
+            self.type = wtype
+            self.type_history.append((now, wtype))
+        if cap_factor is not None:
+            self.cap_factor = cap_factor
+        if absent is not None:
+            self.absent = absent
+        self.set_capacity()
+        self.team.touch(self)
+        self._reschedule(now)
 
     # ------------------------------------------------------------------ reporting
     def caseload(self) -> int:

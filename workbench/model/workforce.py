@@ -1,0 +1,466 @@
+"""Workforce dynamics: leavers, absence, progression, recruitment, the academy and agency cover.
+
+Each week the workforce process decides who leaves, who starts a long-term absence, who completes
+the ASYE year, and (every recruitment round) which vacancies are filled; it requests or releases
+agency cover to match vacancies, within the scenario's caps. Academy cohorts start once a year and
+graduate into vacancies. Hires, agency starts and graduations are events of their own.
+
+Leaving and absence draws come from a stream per week, indexed by worker id: the same worker
+meets the same luck in every scenario (common random numbers), whatever else differs.
+
+The front door team's staffing is fixed (it is sized by its servers); every case-holding team moves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import records as R
+from .streams import Sampler, Uniforms, stream
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .simulation import Simulation
+    from .team import Team
+    from .worker import Worker
+
+WEEK = 7.0
+YEAR = 365.25
+PERMANENT = ("experienced", "nqsw")
+
+# destination codes (value of a LEAVER_DESTINATION event)
+DEST_ANOTHER_COUNCIL = 0
+DEST_AGENCY = 1
+DEST_OUT_OF_SECTOR = 2
+DEST_END_OF_ASSIGNMENT = 3   # an agency worker's assignment ended (tenure, or cover released)
+DEST_NO_VACANCY = 4          # an academy graduate with no vacancy to go to
+DESTINATIONS = {DEST_ANOTHER_COUNCIL: "another_council", DEST_AGENCY: "agency",
+                DEST_OUT_OF_SECTOR: "out_of_sector", DEST_END_OF_ASSIGNMENT: "end_of_assignment",
+                DEST_NO_VACANCY: "no_vacancy"}
+
+
+def _days_from_start(sim: "Simulation", d: dt.date) -> float:
+    return float((d - sim.scenario.start_date).days)
+
+
+class WorkforceDynamics:
+    def __init__(self, sim: "Simulation"):
+        self.sim = sim
+        sc = sim.scenario
+        self.sc = sc
+        s = sim.seed
+        self.wf = sc.workforce
+        self.hire_delay = Sampler(sc.recruitment.time_to_hire_weeks, stream(s, "recruitment.delay"))
+        self.u_hire = Uniforms(stream(s, "recruitment.success"))
+        self.u_hire_type = Uniforms(stream(s, "recruitment.type"))
+        self.agency_lead = Sampler(sc.agency.lead_time_weeks, stream(s, "agency.lead"))
+        self.agency_tenure = Sampler(sc.agency.tenure_weeks, stream(s, "agency.tenure"))
+        self.u_agency = Uniforms(stream(s, "agency.fill"))
+        self.u_dest = Uniforms(stream(s, "workforce.destination"))
+        self.absence_len = Sampler(sc.workforce.long_term_absence.duration_weeks,
+                                   stream(s, "workforce.absence_length"))
+        self.pipeline: dict[str, float] = {n: 0.0 for n in sim.teams}        # permanent hires on their way
+        self.agency_pending: dict[str, float] = {n: 0.0 for n in sim.teams}  # agency starts on their way
+        self.case_teams = [t for t in sim.teams.values() if t.cfg.case_holding]
+        self.costs = {"recruitment": 0.0, "campaigns": 0.0, "academy": 0.0, "retention": 0.0}
+        dest = sc.workforce.leaver_destinations_pct
+        self.dest_cum = np.cumsum([dest["another_council"], dest["agency"], dest["out_of_sector"]]) / 100
+        self.retention_from = (_days_from_start(sim, sc.retention.start_date)
+                               if sc.retention.start_date else 0.0)
+        self.rule_from = (_days_from_start(sim, sc.agency.experience_rule_date)
+                          if sc.agency.experience_rule_date else math.inf)
+
+    # ------------------------------------------------------------------ set-up
+    def start(self) -> None:
+        sim, sc = self.sim, self.sc
+        env = sim.env
+        # agency workers in post at the start are part-way through their assignments
+        if sc.agency.enabled:
+            u = Uniforms(stream(sim.seed, "agency.initial"))
+            for w in sim.workers:
+                if w.type == "agency" and w.team.cfg.case_holding:
+                    self._book_assignment_end(w, 0.0, residual=u())
+        # academy trainees in post at the start graduate a year after they qualified
+        for w in sim.workers:
+            if w.type == "academy":
+                self._book_graduation(w, max(w.qualified_at + sc.academy.months * 30.4375, 0.0))
+        env.process(self._weekly())
+        if sc.academy.intake_per_year > 0:
+            env.process(self._academy_intakes())
+        for camp in sc.recruitment.campaigns:
+            env.process(self._campaign(camp))
+
+    # ------------------------------------------------------------------ the weekly round
+    def _weekly(self):
+        sim = self.sim
+        env = sim.env
+        rec = self.sc.recruitment
+        round_every = max(1, int(round(rec.round_interval_weeks)))
+        week = 0
+        while env.now < sim.horizon:
+            now = env.now
+            self._progression(now)
+            self._leavers_and_absence(now, week)
+            if rec.enabled and week % round_every == 0:
+                self._recruitment_round(now)
+            if self.sc.agency.enabled:
+                self._agency_conversion(now)
+                self._agency_cover(now)
+            self._accrue_costs(now)
+            sim.flush()
+            week += 1
+            yield env.timeout(WEEK)
+
+    def _progression(self, now: float) -> None:
+        """NQSWs complete their ASYE year; second-year caps rise to the full cap."""
+        second = self.wf.second_year_cap_pct / 100
+        for w in self.sim.workers:
+            if not w.available and not w.absent:
+                continue
+            if w.type == "nqsw" and now >= w.qualified_at + self.sim.asye_days:
+                w.change(now, wtype="experienced",
+                         cap_factor=second if now < w.qualified_at + 2 * YEAR else 1.0)
+            elif w.type == "experienced" and w.cap_factor < 1.0 and now >= w.qualified_at + 2 * YEAR:
+                w.change(now, cap_factor=1.0)
+            elif w.type == "academy" and w.grad_at < math.inf:
+                # protected caseload ramps up over the academy year
+                start = self.sc.academy.caseload_start_pct / 100
+                span = max(w.grad_at - w.joined_at, 1.0)
+                frac = min(max((now - w.joined_at) / span, 0.0), 1.0)
+                f = start + (1 - start) * frac
+                if abs(f - w.cap_factor) > 0.02:
+                    w.change(now, cap_factor=f)
+
+    def _hazard(self, w: "Worker", now: float) -> float:
+        """Yearly leaving hazard for her now."""
+        if w.type == "agency" and self.sc.agency.enabled:
+            return 0.0  # agency workers leave at the end of their assignment instead
+        pct = self.wf.turnover_pct_per_year[w.type]
+        g = self.sc.academy.graduate_turnover_pct_per_year
+        if g is not None and w.grad_at < now <= w.grad_at + 2 * YEAR:
+            pct = g
+        if pct <= 0:
+            return 0.0
+        h = -math.log(1 - pct / 100)
+        if self.wf.pressure_turnover_effect and w.cap > 0:
+            over = w.load / w.cap - 1.0
+            if over > 0:
+                h *= 1 + self.wf.pressure_turnover_effect * over
+        ret = self.sc.retention
+        if (ret.enabled and now >= self.retention_from and w.type in PERMANENT
+                and w.months_qualified(now) >= ret.eligible_min_years * 12):
+            h *= 1 - ret.turnover_reduction_pct / 100
+        return h
+
+    def _leavers_and_absence(self, now: float, week: int) -> None:
+        sim = self.sim
+        workers = sim.workers
+        n = len(workers)
+        u_leave = stream(sim.seed, f"workforce.leave.{week}").random(n)
+        lta = self.wf.long_term_absence
+        p_abs = 1 - math.exp(-(-math.log(1 - lta.starts_pct_per_year / 100)) * WEEK / YEAR) \
+            if lta.starts_pct_per_year > 0 else 0.0
+        u_abs = stream(sim.seed, f"workforce.absence.{week}").random(n) if p_abs > 0 else None
+        for i, w in enumerate(workers):
+            if w.left_at < math.inf or not w.team.cfg.case_holding:
+                continue
+            h = self._hazard(w, now)
+            if h > 0 and u_leave[i] < 1 - math.exp(-h * WEEK / YEAR):
+                u = self.u_dest()
+                dest = int(np.searchsorted(self.dest_cum, u, side="right"))
+                self.leave(w, now, min(dest, DEST_OUT_OF_SECTOR))
+                continue
+            if u_abs is not None and not w.absent and w.available and u_abs[i] < p_abs:
+                self._start_absence(w, now)
+
+    # ------------------------------------------------------------------ leaving and absence
+    def leave(self, w: "Worker", now: float, destination: int) -> None:
+        """She leaves: every case she held is reallocated or waits unallocated (none is lost)."""
+        sim = self.sim
+        team = w.team
+        w.available = False
+        w.left_at = now
+        w.absent = False
+        team.touch(w)
+        sim._log((now, -1, R.WORKER_LEFT, sim.type_index[w.type], team.idx, w.id, w.fte))
+        sim._log((now, -1, R.LEAVER_DESTINATION, sim.type_index[w.type], team.idx, w.id, destination))
+        self._release_cases(w, now, R.REASON_LEAVER)
+        if w.type in PERMANENT:
+            pass  # a vacancy opens: the next recruitment round advertises it
+
+    def _release_cases(self, w: "Worker", now: float, reason: int) -> None:
+        sim = self.sim
+        for c in list(w.cases):
+            w.remove_case(c, now)
+            c.change_reason = reason
+            team = c.team
+            if c.queued_team is not None:
+                c.queued_team.dequeue(c)
+            new = team.choose(c, now, exclude=w)
+            if new is not None:
+                sim.allocate(c, new, now)
+            else:
+                team.enqueue(c, now)
+                sim._log((now, c.id, R.QUEUED, c.stage_idx, team.idx, -1, 0.0))
+        # a case she was holding for another team (awaiting transfer) has been handled above
+
+    def _start_absence(self, w: "Worker", now: float) -> None:
+        sim = self.sim
+        weeks = self.absence_len()
+        w.available = False
+        w.change(now, absent=True)
+        sim._log((now, -1, R.ABSENCE_START, sim.type_index[w.type], w.team.idx, w.id, weeks))
+        after = self.wf.long_term_absence.reallocate_after_weeks
+        if weeks > after:
+            sim.call_at(after * WEEK, self._absence_reallocate, w)
+        sim.call_at(weeks * WEEK, self._absence_end, w)
+
+    def _absence_reallocate(self, w: "Worker") -> None:
+        if w.absent and w.left_at == math.inf:
+            self._release_cases(w, self.sim.env.now, R.REASON_ABSENCE)
+            self.sim.flush()
+
+    def _absence_end(self, w: "Worker") -> None:
+        if w.left_at < math.inf or not w.absent:
+            return
+        now = self.sim.env.now
+        w.available = True
+        w.change(now, absent=False)
+        self.sim._log((now, -1, R.ABSENCE_END, self.sim.type_index[w.type], w.team.idx, w.id, 0.0))
+        w.team.drain(now)
+        self.sim.flush()
+
+    # ------------------------------------------------------------------ establishment
+    def permanent_fte(self, team: "Team") -> float:
+        return sum(w.fte for w in team.workers if w.left_at == math.inf and w.type in PERMANENT)
+
+    def agency_fte(self, team: "Team") -> float:
+        return sum(w.fte for w in team.workers if w.left_at == math.inf and w.type == "agency")
+
+    def vacancies(self, team: "Team") -> float:
+        return max(team.establishment_fte - self.permanent_fte(team), 0.0)
+
+    # ------------------------------------------------------------------ recruitment
+    def _recruitment_round(self, now: float) -> None:
+        rec = self.sc.recruitment
+        for team in self.case_teams:
+            open_posts = int(math.floor(self.vacancies(team) - self.pipeline[team.name] + 0.5))
+            for _ in range(max(open_posts, 0)):
+                if self.u_hire() < rec.success_pct / 100:
+                    wtype = "experienced" if self.u_hire_type() < rec.experienced_share_pct / 100 else "nqsw"
+                    self._book_hire(team, wtype, self.hire_delay() * WEEK, now)
+                    self.costs["recruitment"] += rec.cost_per_hire_gbp
+
+    def _book_hire(self, team: "Team", wtype: str, delay: float, now: float,
+                   months_qualified: float | None = None) -> None:
+        self.pipeline[team.name] += 1.0
+        mq = months_qualified if months_qualified is not None else (36.0 if wtype == "experienced" else 0.0)
+        self.sim.call_at(delay, self._hire_starts, team, wtype, mq)
+
+    def _hire_starts(self, team: "Team", wtype: str, months_qualified: float) -> None:
+        sim = self.sim
+        now = sim.env.now
+        self.pipeline[team.name] = max(self.pipeline[team.name] - 1.0, 0.0)
+        sim.add_worker(team, wtype, 1.0, months_qualified, now)
+        team.drain(now)
+        sim.flush()
+
+    def _campaign(self, camp):
+        sim = self.sim
+        env = sim.env
+        start = _days_from_start(sim, camp.start_date)
+        end = _days_from_start(sim, camp.end_date)
+        if start >= sim.horizon or end <= 0:
+            return
+        if start > env.now:
+            yield env.timeout(start - env.now)
+        self.costs["campaigns"] += camp.cost_gbp
+        for k in range(camp.hires):
+            at = start + (k + 0.5) * (end - start) / camp.hires
+            if at >= sim.horizon:
+                break
+            if at > env.now:
+                yield env.timeout(at - env.now)
+            team = (sim.teams[camp.team] if camp.team
+                    else max(self.case_teams, key=lambda t: self.vacancies(t) - self.pipeline[t.name]))
+            # campaign hires arrive after the usual checks; book them to start now
+            self.pipeline[team.name] += 1.0
+            self._hire_starts(team, "experienced", 36.0)
+
+    # ------------------------------------------------------------------ academy
+    def _academy_intakes(self):
+        sim = self.sim
+        env = sim.env
+        ac = self.sc.academy
+        start = self.sc.start_date
+        if ac.first_intake_date is not None:
+            first = ac.first_intake_date
+        else:
+            first = dt.date(start.year, ac.start_month, 1)
+            if first <= start:
+                first = dt.date(start.year + 1, ac.start_month, 1)
+        k = 0
+        team = sim.teams[ac.team]
+        while True:
+            d = dt.date(first.year + k, first.month, first.day)
+            at = _days_from_start(sim, d)
+            if at >= sim.horizon:
+                return
+            if at > env.now:
+                yield env.timeout(at - env.now)
+            now = env.now
+            for _ in range(ac.intake_per_year):
+                w = sim.add_worker(team, "academy", 1.0, 0.0, now)
+                w.change(now, cap_factor=ac.caseload_start_pct / 100 or 0.01)
+                self._book_graduation(w, now + ac.months * 30.4375)
+            team.drain(now)
+            sim.flush()
+            k += 1
+
+    def _book_graduation(self, w: "Worker", at: float) -> None:
+        w.grad_at = at
+        if at < self.sim.horizon:
+            self.sim.call_at(at - self.sim.env.now, self._graduate, w)
+
+    def _graduate(self, w: "Worker") -> None:
+        """She completes the academy (and her ASYE): into a vacancy, over establishment, or away."""
+        sim = self.sim
+        if w.left_at < math.inf:
+            return
+        now = sim.env.now
+        ac = self.sc.academy
+        second = self.wf.second_year_cap_pct / 100
+        # a vacancy in her own team first, else the team with the most vacancies
+        candidates = sorted(self.case_teams, key=lambda t: (t is not w.team,
+                                                              -(self.vacancies(t) - self.pipeline[t.name])))
+        target = next((t for t in candidates if self.vacancies(t) - self.pipeline[t.name] >= 0.5), None)
+        sim._log((now, -1, R.GRADUATED, sim.type_index[w.type], w.team.idx, w.id, w.fte))
+        if target is None and ac.no_vacancy == "leave":
+            self.leave(w, now, DEST_NO_VACANCY)
+            sim.flush()
+            return
+        w.change(now, wtype="experienced", cap_factor=second)
+        if target is not None and target is not w.team:
+            self._move_team(w, target, now)
+        w.team.drain(now)
+        sim.flush()
+
+    def _move_team(self, w: "Worker", team: "Team", now: float) -> None:
+        """She moves team: her cases stay with her old team (each a change of social worker)."""
+        old = w.team
+        cases = list(w.cases)
+        for c in cases:
+            w.remove_case(c, now)
+        old.workers.remove(w)
+        old.touch(w)
+        w.team = team
+        team.workers.append(w)
+        w.set_capacity()
+        team.touch(w)
+        for c in cases:
+            c.change_reason = R.REASON_TRANSFER
+            new = old.choose(c, now)
+            if new is not None:
+                self.sim.allocate(c, new, now)
+            else:
+                old.enqueue(c, now)
+                self.sim._log((now, c.id, R.QUEUED, c.stage_idx, old.idx, -1, 0.0))
+
+    # ------------------------------------------------------------------ agency
+    def _agency_cap_room(self) -> float:
+        """FTE of agency cover that may still be added under the caps."""
+        ag = self.sc.agency
+        agency = sum(self.agency_fte(t) + self.agency_pending[t.name] for t in self.case_teams)
+        room = math.inf
+        if ag.cap_fte is not None:
+            room = min(room, ag.cap_fte - agency)
+        if ag.cap_share_pct is not None:
+            perm = sum(self.permanent_fte(t) + sum(w.fte for w in t.workers
+                                                   if w.left_at == math.inf and w.type == "academy")
+                       for t in self.case_teams)
+            s = ag.cap_share_pct / 100
+            # agency / (agency + permanent) <= s  <=>  agency <= s / (1 - s) * permanent
+            room = min(room, (s / (1 - s) * perm if s < 1 else math.inf) - agency)
+        return room
+
+    def _agency_cover(self, now: float) -> None:
+        ag = self.sc.agency
+        for team in self.case_teams:
+            target = ag.cover_share_pct / 100 * self.vacancies(team)
+            have = self.agency_fte(team) + self.agency_pending[team.name]
+            while target - have >= 0.5 and self._agency_cap_room() >= 1.0 - 1e-9:
+                have += 1.0
+                self.agency_pending[team.name] += 1.0
+                filled = not (now >= self.rule_from and self.u_agency() >= ag.experience_rule_fill_pct / 100)
+                self.sim.call_at(self.agency_lead() * WEEK, self._agency_starts, team, filled)
+            # more cover than vacancies, or over the cap: release the latest agency workers
+            excess = have - max(target, 0.0)
+            room = self._agency_cap_room()
+            if room < 0:
+                excess = max(excess, -room)
+            if excess >= 1.0 - 1e-9:
+                agency = sorted((w for w in team.workers if w.type == "agency" and w.left_at == math.inf),
+                                key=lambda w: -w.joined_at)
+                for w in agency:
+                    if excess < 1.0 - 1e-9:
+                        break
+                    self.leave(w, now, DEST_END_OF_ASSIGNMENT)
+                    excess -= w.fte
+
+    def _agency_starts(self, team: "Team", filled: bool) -> None:
+        sim = self.sim
+        now = sim.env.now
+        self.agency_pending[team.name] = max(self.agency_pending[team.name] - 1.0, 0.0)
+        if not filled:
+            return  # no worker meeting the experience rule could be found; asked again next week
+        ag = self.sc.agency
+        mq = max(ag.min_experience_years * 12 if now >= self.rule_from else 0.0, 24.0)
+        w = sim.add_worker(team, "agency", 1.0, mq + 12.0, now)
+        self._book_assignment_end(w, now)
+        team.drain(now)
+        sim.flush()
+
+    def _book_assignment_end(self, w: "Worker", now: float, residual: float | None = None) -> None:
+        weeks = self.agency_tenure()
+        if residual is not None:
+            weeks *= residual
+        w.leave_at = now + weeks * WEEK
+        if w.leave_at < self.sim.horizon:
+            self.sim.call_at(weeks * WEEK, self._assignment_ends, w)
+
+    def _assignment_ends(self, w: "Worker") -> None:
+        if w.left_at < math.inf or w.type != "agency":
+            return
+        self.leave(w, self.sim.env.now, DEST_END_OF_ASSIGNMENT)
+        self.sim.flush()
+
+    def _agency_conversion(self, now: float) -> None:
+        rate = self.sc.agency.conversion_pct_per_year
+        if rate <= 0:
+            return
+        p = 1 - (1 - rate / 100) ** (WEEK / YEAR)
+        for team in self.case_teams:
+            for w in list(team.workers):
+                if (w.type == "agency" and w.left_at == math.inf and self.vacancies(team) >= 0.5
+                        and self.u_agency() < p):
+                    w.change(now, wtype="experienced")
+                    w.leave_at = math.inf
+                    self.sim._log((now, -1, R.CONVERTED, self.sim.type_index["experienced"],
+                                   team.idx, w.id, w.fte))
+
+    # ------------------------------------------------------------------ costs beyond pay
+    def _accrue_costs(self, now: float) -> None:
+        sc = self.sc
+        weeks = min(WEEK, self.sim.horizon - now) / WEEK
+        if sc.academy.cost_per_place_gbp:
+            trainees = sum(w.fte for w in self.sim.workers if w.type == "academy" and w.left_at == math.inf)
+            self.costs["academy"] += trainees * sc.academy.cost_per_place_gbp * weeks * WEEK / YEAR
+        ret = sc.retention
+        if ret.enabled and ret.payment_gbp_per_year and now >= self.retention_from:
+            eligible = sum(w.fte for w in self.sim.workers
+                           if w.left_at == math.inf and w.type in PERMANENT
+                           and w.months_qualified(now) >= ret.eligible_min_years * 12)
+            self.costs["retention"] += eligible * ret.payment_gbp_per_year * weeks * WEEK / YEAR
