@@ -44,6 +44,7 @@ KPI_DESCRIPTIONS: dict[str, str] = {
     "cost_gbp": "workforce cost over the period: pay, agency, academy, recruitment, retention (GBP)",
     "cost_per_year_gbp": "workforce cost a year (GBP)",
     "agency_cost_gbp": "agency staff cost over the period (GBP)",
+    "cost_per_fte_gbp": "workforce cost a year per full-time social worker (GBP)",
     "cost_per_child_gbp": "workforce cost per child with an open case during the period (GBP)",
 }
 
@@ -165,6 +166,7 @@ def compute_kpis(events: pd.DataFrame, weekly: pd.DataFrame, workers: pd.DataFra
     cost = pay + extra
     k["cost_gbp"] = cost
     k["cost_per_year_gbp"] = cost / years if years > 0 else math.nan
+    k["cost_per_fte_gbp"] = (cost / years / total_fte.mean()) if years > 0 and len(wk) else math.nan
     agency = workers[workers["type"] == "agency"]
     k["agency_cost_gbp"] = staff_cost(agency, sc, warmup_days, end)
     served = ev.loc[ev.event.isin([R.STAGE_START, R.SNAPSHOT]) | ((ev.event == R.CENSORED) & (ev.stage >= 0)), "child"]
