@@ -97,11 +97,10 @@ def compute_kpis(events: pd.DataFrame, weekly: pd.DataFrame, workers: pd.DataFra
         k["icpc_within_15wd_pct"] = math.nan
 
     if "cp" in sc.stages and sc.stages["cp"].visits is not None:
-        interval = sc.stages["cp"].visits.interval_wd
         v = val[(e == R.VISIT) & (st == S["cp"])]
         missed = int(np.sum((e == R.VISIT_MISSED) & (st == S["cp"])))
         n = len(v) + missed
-        k["cp_visits_on_time_pct"] = 100.0 * np.sum(v <= interval) / n if n else math.nan
+        k["cp_visits_on_time_pct"] = 100.0 * np.sum(v <= 0) / n if n else math.nan
     else:
         k["cp_visits_on_time_pct"] = math.nan
 
@@ -259,9 +258,8 @@ def weekly_table(obs_rows: list, events: pd.DataFrame, sim) -> pd.DataFrame:
         tgt = sc.stages["icpc"].clock.target_wd if sc.stages["icpc"].clock else 15
         df["icpc_within_15wd_pct"], df["icpcs"] = weekly_pct((e == R.TASK_DONE) & (st == S["icpc"]), val <= tgt)
     if "cp" in sc.stages and sc.stages["cp"].visits is not None:
-        iv = sc.stages["cp"].visits.interval_wd
         vm = ((e == R.VISIT) | (e == R.VISIT_MISSED)) & (st == S["cp"])
-        df["cp_visits_on_time_pct"], _ = weekly_pct(vm, (e == R.VISIT) & (val <= iv))
+        df["cp_visits_on_time_pct"], _ = weekly_pct(vm, (e == R.VISIT) & (val <= 0))
     df["sw_changes"] = np.bincount(wk[e == R.SW_CHANGE], minlength=n)
     t = events.t_days.values
     df["starters"] = np.bincount(wk[(e == R.WORKER_JOINED) & (t > 0)], minlength=n)

@@ -237,12 +237,19 @@ class Visits(_Model):
     interval_wd: int = Field(gt=0, le=260)
     window_wd: int = Field(gt=0, le=260)
     hours: Dist
+    later_interval_wd: int | None = Field(
+        default=None, gt=0, le=260,
+        description="interval once the plan has lasted later_after_days (e.g. 3-monthly LAC visits after year 1)")
+    later_after_days: float = Field(default=365.25, gt=0)
 
     @model_validator(mode="after")
     def _window(self):
         if self.window_wd > self.interval_wd:
             raise ValueError(
                 f"window_wd ({self.window_wd}) cannot exceed interval_wd ({self.interval_wd})")
+        if self.later_interval_wd is not None and self.window_wd > self.later_interval_wd:
+            raise ValueError(
+                f"window_wd ({self.window_wd}) cannot exceed later_interval_wd ({self.later_interval_wd})")
         return self
 
 
@@ -721,3 +728,25 @@ def file_digest(path: str | Path) -> str:
         base = (yaml.safe_load(text) or {}).get("base") if text else None
         p = (p.parent / base).resolve() if isinstance(base, str) else None
     return h.hexdigest()[:12]
+
+
+def scale_authority(scenario: Scenario, factor: float) -> Scenario:
+    """The same authority ``factor`` times the size: demand, staff, establishment, open cases,
+    academy intake and campaign hires scaled; rates, durations and policies unchanged."""
+    if not factor > 0:
+        raise ScenarioError(f"<derived scenario>: scale factor must be > 0 (got {factor})")
+    d = scenario.model_dump(mode="python")
+    d["name"] = f"{scenario.name} (x{factor:g})"
+    d["demand"]["referrals_per_year"] *= factor
+    for team in d["teams"].values():
+        team["establishment_fte"] *= factor
+        for g in team["staff"]:
+            g["count"] = int(round(g["count"] * factor))
+    d["initial"]["open_cases"] = {k: int(round(v * factor)) for k, v in d["initial"]["open_cases"].items()}
+    d["initial"]["unallocated"] = {k: int(round(v * factor)) for k, v in d["initial"]["unallocated"].items()}
+    d["academy"]["intake_per_year"] = int(round(d["academy"]["intake_per_year"] * factor))
+    for c in d["recruitment"]["campaigns"]:
+        c["hires"] = int(round(c["hires"] * factor))
+    if d["agency"]["cap_fte"] is not None:
+        d["agency"]["cap_fte"] *= factor
+    return validate_scenario(d, source="<scaled scenario>")

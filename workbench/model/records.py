@@ -16,7 +16,7 @@ DECISION = 2        # front-door decision; value = working days from referral
 STAGE_START = 3     # child enters ``stage``
 STAGE_END = 4       # child leaves ``stage``
 TASK_DONE = 5       # a task stage's work done; value = working days from its clock start
-VISIT = 6           # a statutory visit done; value = working days since the last visit (or plan start)
+VISIT = 6           # a statutory visit done; value = working days late (<= 0: on time)
 VISIT_MISSED = 7    # a visit was due and not done when the plan ended or the run ended; value = wd overdue
 QUEUED = 8          # child waits for allocation in ``team`` (unallocated)
 ALLOCATED = 9       # child allocated to ``worker``; value = days waited unallocated (-1: a transfer)

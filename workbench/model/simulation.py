@@ -305,7 +305,8 @@ class Simulation:
             self._move(c, self.route[c.stage](), now)
         else:
             self._log((now, c.id, R.VISIT, c.stage_idx, c.team.idx, -1,
-                       self.cal.wd_between(c.last_visit_at, now)))
+                       self.cal.wd_between(c.last_visit_at, now)
+                       - self.cal.wd_between(c.last_visit_at, task.due_at - 1.0)))
             c.last_visit_at = now
             c.task = None
             self._schedule_visit(c, task.token, now)
@@ -317,9 +318,12 @@ class Simulation:
         started by one daily event (see :meth:`_mornings`) rather than one event each.
         """
         v = c.stage_cfg.visits
-        due = self.cal.deadline(c.last_visit_at, v.interval_wd)
-        if v.interval_wd > v.window_wd:
-            day = int(self.cal.deadline(c.last_visit_at, v.interval_wd - v.window_wd))
+        interval = v.interval_wd
+        if v.later_interval_wd is not None and c.last_visit_at - c.stage_start_at >= v.later_after_days:
+            interval = v.later_interval_wd
+        due = self.cal.deadline(c.last_visit_at, interval)
+        if interval > v.window_wd:
+            day = int(self.cal.deadline(c.last_visit_at, interval - v.window_wd))
             if day > now:
                 self.visit_book.setdefault(day, []).append((c, token, due))
                 return

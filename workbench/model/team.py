@@ -79,9 +79,11 @@ class Team:
             heapq.heappush(heap, entry)
         if found is None:
             return None
-        if found.load + w_need <= found.cap + 1e-9:
+        # The least loaded relative to her cap: under her cap if anyone is (up to the small
+        # differences part-timers' caps make to the increment), else the best above it.
+        if found.load + w_need <= found.hard_cap + 1e-9:
             return found
-        # nobody is under her cap by the index: check exactly (part-timers' caps differ)
+        # she has no room even above her cap: check everyone exactly before the child waits
         return self._scan(cfg, w_need, now, exclude)
 
     def _scan(self, cfg, w_need: float, now: float, exclude) -> "Worker | None":
