@@ -14,11 +14,10 @@ import json
 import sys
 from pathlib import Path
 
+from .errors import UserError
 from .scenario import ScenarioError
 
-
-class UserError(Exception):
-    """A mistake in what the user asked for; printed without a traceback."""
+__all__ = ["UserError", "build_parser", "main"]
 
 
 def _positive_int(text: str) -> int:

@@ -491,7 +491,9 @@ class Simulation:
                                     for t in case_teams))
         arr = np.asarray(loads) if loads else np.zeros(1)
         row["caseload_mean"] = float(arr.mean())
-        row["caseload_p90"] = float(np.percentile(arr, 90))
+        q10, q25, q50, q75, q90 = np.percentile(arr, [10, 25, 50, 75, 90]).tolist()
+        row["caseload_p10"], row["caseload_p25"], row["caseload_p50"] = q10, q25, q50
+        row["caseload_p75"], row["caseload_p90"] = q75, q90
         row["workers_over_cap_pct"] = 100.0 * over / max(n_holding, 1)
         row["caseloads"] = arr  # per-worker caseloads (not child-level); dropped from the table
         return row

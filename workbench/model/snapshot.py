@@ -5,7 +5,7 @@ system. A child open in a plan stage at the snapshot has been in it for a while:
 stage is drawn from the length-biased duration distribution (longer plans are more likely to be
 open on any given day) and she is a uniform way through it, so her remaining time follows the
 stationary residual-life distribution. Children in a task stage are a uniform way through its
-work; assessments started up to 45 working days ago.
+work; they started up to 1.4 times their timescale ago, so some are already overdue.
 """
 
 from __future__ import annotations
@@ -46,8 +46,9 @@ def build_snapshot(sim) -> None:
         if cfg.kind == "plan":
             elapsed, remaining = _residual(cfg.duration_days, rng, n)
         else:
+            # a snapshot holds some overdue work: started up to 1.4 times the timescale ago
             target = (cfg.clock.target_wd if cfg.clock else 45) * 7 / 5
-            elapsed = rng.uniform(0, target, n)
+            elapsed = rng.uniform(0, 1.4 * target, n)
             remaining = None
         done_frac = rng.random(n)
         for i in range(n):

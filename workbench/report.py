@@ -1,0 +1,374 @@
+"""The scrutiny report's words and tables, generated from the numbers.
+
+Councillors read the report, never code: everything here turns an experiment into plain English
+(a paragraph per scenario, what each scenario changes, the assumptions and where they came from,
+the limitations, a glossary) and into tables with ranges. The notebook ``notebooks/report.ipynb``
+lays these out with the charts from :mod:`workbench.plots`; ``workbench report`` runs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import platform
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .metrics import KPI_DESCRIPTIONS
+from .scenario import Scenario, file_digest
+
+#: The KPIs in the headline table, in order, with short labels and how to show them.
+HEADLINE = [
+    ("assessment_within_45wd_pct", "Assessments within 45 working days", "{:.0f}%"),
+    ("icpc_within_15wd_pct", "Child protection conferences within 15 working days", "{:.0f}%"),
+    ("cp_visits_on_time_pct", "Child protection visits on time", "{:.0f}%"),
+    ("referral_decision_within_1wd_pct", "Front-door decisions within 1 working day", "{:.0f}%"),
+    ("unallocated_mean", "Children waiting for a social worker (average)", "{:.0f}"),
+    ("unallocated_peak", "Children waiting for a social worker (highest)", "{:.0f}"),
+    ("caseload_mean", "Average caseload (cases per full-time worker)", "{:.1f}"),
+    ("workers_over_cap_pct", "Workers above their caseload aim", "{:.0f}%"),
+    ("sw_changes_per_child_year", "Changes of social worker per child per year", "{:.2f}"),
+    ("lac_3plus_sw_pct", "Looked-after children with 3+ social workers in a year", "{:.0f}%"),
+    ("vacancy_rate_pct", "Vacancy rate", "{:.0f}%"),
+    ("agency_share_pct", "Agency workers (share of all)", "{:.0f}%"),
+    ("turnover_pct", "Staff turnover a year", "{:.0f}%"),
+    ("cost_per_year_gbp", "Workforce cost a year", "£{:,.1f}m"),
+    ("cost_per_child_gbp", "Workforce cost per child helped", "£{:,.0f}"),
+]
+
+GLOSSARY = {
+    "ASYE": "Assessed and Supported Year in Employment: a newly qualified social worker's first "
+            "year, with a protected caseload and extra supervision.",
+    "NQSW": "Newly qualified social worker (in the ASYE year).",
+    "Academy": "A council's own 'grow your own' scheme: newly qualified social workers recruited "
+               "over the funded posts, trained for a year, then placed into vacancies.",
+    "Agency worker": "A social worker supplied by an agency to cover a post, usually at a higher cost "
+                     "and for a shorter time than a permanent employee.",
+    "Assessment": "The single assessment of a child's needs after a referral; by law it should be "
+                  "finished within 45 working days.",
+    "CIN": "Child in need (Children Act 1989 section 17): a child who gets help under a plan.",
+    "CP plan": "Child protection plan, made when a conference finds a child at risk of significant harm.",
+    "s47 enquiry": "An investigation under section 47 of the Children Act 1989 when a child may be "
+                   "suffering significant harm.",
+    "ICPC": "Initial child protection conference: decides whether a child needs a CP plan; due "
+            "within 15 working days of the strategy discussion.",
+    "LAC": "Looked-after child: a child in the council's care.",
+    "PLO": "Public Law Outline: the pre-proceedings and court process for care proceedings (26-week target).",
+    "Unallocated": "A child whose case is open but who has no named social worker yet.",
+    "Caseload aim": "The number of cases a full-time experienced social worker should hold (20 in "
+                    "the baseline; less for newly qualified staff).",
+    "FTE": "Full-time equivalent: two half-time workers count as one.",
+    "Establishment": "The number of funded social work posts; a vacancy is a funded post with no "
+                     "permanent worker in it.",
+    "Replication": "One run of the simulation. Each scenario is run many times with different "
+                   "chance events, and the ranges show how much the answer varies.",
+    "95% range": "The range within which the true average is expected to lie, given the "
+                 "replications run (a 95% confidence interval).",
+}
+
+LIMITATIONS = [
+    "This is a model, not a forecast. It shows how the workforce and the flow of children interact "
+    "under stated assumptions; its numbers are only as good as those assumptions (listed below).",
+    "The baseline is an illustrative authority modelled on Durham County Council's published "
+    "figures for 31 October 2017 and on national statistics; it is not any council's own data "
+    "until an analyst calibrates it to local extracts (see the calibration notebook).",
+    "Several parameters are not published anywhere (for example, how much work an assessment "
+    "takes, or how strongly high caseloads drive people to leave). They are set so that the "
+    "baseline behaves like the published figures, and marked 'assumption'.",
+    "Quality of practice is not modelled: the report measures timeliness, allocation, stability "
+    "and cost, not whether the work done was good.",
+    "Timeliness here depends on social workers' time only. Delays caused by partners, courts or "
+    "families are not modelled.",
+    "The front door's staffing is held fixed; only case-holding teams gain and lose staff.",
+    "Ranges reflect chance in the simulation (which children arrive when, who leaves), not "
+    "uncertainty about the assumptions themselves; test those by changing them.",
+]
+
+# plain-English names for scenario fields that variants commonly change
+FIELD_LABELS = {
+    "academy.intake_per_year": "Academy places a year",
+    "academy.start_month": "Month academy cohorts start",
+    "academy.cost_per_place_gbp": "Extra cost per academy place (GBP)",
+    "recruitment.success_pct": "Chance a vacant post is filled in each recruitment round (%)",
+    "recruitment.experienced_share_pct": "Share of new appointments who are experienced (%)",
+    "recruitment.round_interval_weeks": "Weeks between recruitment rounds",
+    "recruitment.campaigns": "Recruitment campaigns",
+    "recruitment.enabled": "Recruitment to vacancies",
+    "recruitment.time_to_hire_weeks": "Time from offer to start (weeks)",
+    "agency.cover_share_pct": "Share of vacant posts covered by agency staff (%)",
+    "agency.cap_share_pct": "Cap on agency staff (% of all social workers)",
+    "agency.cap_fte": "Cap on agency staff (FTE)",
+    "agency.lead_time_weeks": "Time to get an agency worker (weeks)",
+    "agency.enabled": "Agency cover",
+    "retention.enabled": "Retention payment scheme",
+    "retention.payment_gbp_per_year": "Retention payment a year (GBP)",
+    "retention.turnover_reduction_pct": "Assumed fall in leaving among eligible staff (%)",
+    "retention.eligible_min_years": "Years of experience to qualify for the payment",
+    "retention.start_date": "Retention payment starts",
+    "demand.referrals_per_year": "Referrals a year",
+    "demand.surges": "Change in referrals",
+    "demand.trend_pct_per_year": "Yearly trend in referrals (%)",
+    "caseload.hard_limit_pct": "Most a worker may hold, % of her caseload aim",
+    "horizon_years": "Years simulated",
+}
+
+
+# ----------------------------------------------------------------------------------- helpers
+def _fmt(fmt: str, value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if "m" in fmt and "£" in fmt:
+        value = value / 1e6
+    return fmt.format(value)
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0f}%"
+
+
+def interval_table(exp, kpis: list | None = None) -> pd.DataFrame:
+    """Headline table: one row per KPI, one column per scenario, 'mean (low to high)'."""
+    summary = exp.summary()
+    rows = []
+    for kpi, label, fmt in HEADLINE if kpis is None else [h for h in HEADLINE if h[0] in kpis]:
+        row = {"Measure": label}
+        for scen in exp.scenarios:
+            s = summary[(summary.scenario == scen) & (summary.kpi == kpi)]
+            if s.empty or pd.isna(s["mean"].iloc[0]):
+                row[display_name(exp, scen)] = "n/a"
+                continue
+            m, lo, hi = (float(s[c].iloc[0]) for c in ("mean", "ci_low", "ci_high"))
+            lo, hi = clip_range(kpi, lo, hi)
+            row[display_name(exp, scen)] = f"{_fmt(fmt, m)} ({_fmt(fmt, lo)} to {_fmt(fmt, hi)})"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def display_name(exp, label: str) -> str:
+    sc = exp.scenarios[label]
+    return sc.name or label
+
+
+def table_html(df: pd.DataFrame, caption: str = "") -> str:
+    """A plain, printable HTML table (no index)."""
+    out = df.to_html(index=False, escape=True, border=0, classes="wb-table")
+    if caption:
+        out = out.replace('<table border="0" class="dataframe wb-table">',
+                          f'<table class="wb-table"><caption>{html.escape(caption)}</caption>', 1)
+    return out
+
+
+def clip_range(kpi: str, low: float, high: float) -> tuple[float, float]:
+    """A 95% range shown within the values a measure can take (counts and costs are not negative,
+    percentages lie between 0 and 100); with few replications a symmetric interval can overrun."""
+    low = max(low, 0.0)
+    if kpi.endswith("_pct"):
+        high = min(high, 100.0)
+    return low, high
+
+
+def _kpi(summary: pd.DataFrame, scen: str, kpi: str) -> tuple[float, float, float]:
+    s = summary[(summary.scenario == scen) & (summary.kpi == kpi)]
+    if s.empty:
+        return (math.nan,) * 3
+    m, lo, hi = (float(s[c].iloc[0]) for c in ("mean", "ci_low", "ci_high"))
+    return (m, *clip_range(kpi, lo, hi))
+
+
+def period_text(scenario: Scenario, years: float | None, warmup_days: float = 0.0) -> str:
+    start = scenario.start_date + dt.timedelta(days=warmup_days)
+    end = scenario.start_date + dt.timedelta(days=(years or scenario.horizon_years) * 365.25)
+    return f"{start:%B %Y} to {end:%B %Y}"
+
+
+def scenario_paragraph(exp, label: str, baseline: str) -> str:
+    """One paragraph in plain English for one scenario, generated from the numbers."""
+    summary = exp.summary()
+    sc = exp.scenarios[label]
+    name = display_name(exp, label)
+    period = period_text(sc, exp.years, exp.warmup_days)
+    a, a_lo, a_hi = _kpi(summary, label, "assessment_within_45wd_pct")
+    u, u_lo, u_hi = _kpi(summary, label, "unallocated_mean")
+    c, c_lo, c_hi = _kpi(summary, label, "caseload_mean")
+    v, v_lo, v_hi = _kpi(summary, label, "cp_visits_on_time_pct")
+    cost, _, _ = _kpi(summary, label, "cost_per_year_gbp")
+    ch, _, _ = _kpi(summary, label, "sw_changes_per_child_year")
+    if label == baseline:
+        text = (
+            f"**{name}.** Over {period}, {a:.0f}% of assessments (95% range {a_lo:.0f}-{a_hi:.0f}%) "
+            f"would finish within 45 working days and {v:.0f}% of child protection visits would be "
+            f"on time. On average {u:.0f} children (range {u_lo:.0f}-{u_hi:.0f}) would be waiting for "
+            f"a social worker at any time, and a full-time social worker would hold {c:.1f} cases "
+            f"against an aim of {sc.caseload.caps['experienced']:g}. Children would see "
+            f"{ch:.2f} changes of social worker a year. The workforce would cost "
+            f"£{cost / 1e6:,.1f}m a year.")
+        return text
+    cmp = exp.compare(baseline)
+    def d(kpi):
+        r = cmp[(cmp.scenario == label) & (cmp.kpi == kpi)]
+        if r.empty:
+            return (math.nan,) * 4
+        r = r.iloc[0]
+        return float(r.baseline_mean), float(r.difference), float(r.ci_low), float(r.ci_high)
+    ba, da, da_lo, da_hi = d("assessment_within_45wd_pct")
+    bu, du, du_lo, du_hi = d("unallocated_mean")
+    bc, dc, dc_lo, dc_hi = d("cost_per_year_gbp")
+    bch, dch, _, _ = d("sw_changes_per_child_year")
+    base_name = display_name(exp, baseline)
+
+    def num(x, digits, sign=True):
+        text = f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
+        return text.replace("-0.0", "0.0").replace("+0.0", "0.0") if digits else (
+            "0" if text in ("-0", "+0") else text)
+
+    def change(diff, lo, hi, unit, better_when_up=True):
+        if any(math.isnan(x) for x in (diff, lo, hi)):
+            return "could not be compared"
+        digits = 0 if max(abs(lo), abs(hi)) >= 10 else 1
+        rng = f"95% range of the difference {num(lo, digits)} to {num(hi, digits)}{unit}"
+        if lo <= 0 <= hi:
+            return f"would not change clearly ({rng})"
+        word = "better" if (diff > 0) == better_when_up else "worse"
+        return (f"would be {num(abs(diff), digits, sign=False)}{unit} "
+                f"{'higher' if diff > 0 else 'lower'}: {word} ({rng})")
+
+    cost_word = "more" if dc > 0 else "less"
+    text = (
+        f"**{name}.** Over {period}, {a:.0f}% of assessments (95% range {a_lo:.0f}-{a_hi:.0f}%) "
+        f"would finish within 45 working days, against {ba:.0f}% in the {base_name.lower()}: the "
+        f"share {change(da, da_lo, da_hi, ' percentage points')}. "
+        f"Children waiting for a social worker would average {u:.0f} against {bu:.0f}: the number "
+        f"{change(du, du_lo, du_hi, '', better_when_up=False)}. "
+        f"Changes of social worker would be {ch:.2f} a child a year against {bch:.2f}. "
+        f"It would cost £{abs(dc) / 1e6:,.2f}m a year {cost_word} than the {base_name.lower()} "
+        f"(£{cost / 1e6:,.1f}m a year; 95% range of the difference "
+        f"{'-' if dc_lo < 0 else '+'}£{abs(dc_lo) / 1e6:,.2f}m to {'-' if dc_hi < 0 else '+'}£{abs(dc_hi) / 1e6:,.2f}m).")
+    return text
+
+
+# ----------------------------------------------------------------------------------- changes
+def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
+    out = {}
+    if isinstance(d, dict):
+        if "dist" in d:
+            out[prefix] = d
+            return out
+        for k, v in d.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    else:
+        out[prefix] = d
+    return out
+
+
+def _describe_value(v: Any) -> str:
+    if isinstance(v, dict) and "dist" in v:
+        if "mean" in v:
+            return f"{v['mean']:g} on average"
+        return ", ".join(f"{k} {x}" for k, x in v.items() if k != "dist")
+    if isinstance(v, (list, tuple)):
+        if not v:
+            return "none"
+        parts = []
+        for item in v:
+            if isinstance(item, dict) and "hires" in item:
+                parts.append(f"{item.get('name', 'campaign')}: {item['hires']} experienced hires "
+                             f"{item['start_date']} to {item['end_date']}, cost £{item.get('cost_gbp', 0):,.0f}")
+            elif isinstance(item, dict) and "multiplier" in item:
+                end = f" to {item['end_date']}" if item.get("end_date") else ""
+                parts.append(f"referrals x{item['multiplier']:g} from {item['start_date']}{end}")
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if v is None:
+        return "none"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def describe_changes(base: Scenario, variant: Scenario) -> list[str]:
+    """What a variant changes from its base, one plain-English line per field."""
+    a = _flatten(base.to_dict())
+    b = _flatten(variant.to_dict())
+    lines = []
+    for key in sorted(set(a) | set(b)):
+        if key in ("name", "description", "sources") or key.startswith("sources."):
+            continue
+        if a.get(key) != b.get(key):
+            label = FIELD_LABELS.get(key, key)
+            lines.append(f"{label}: {_describe_value(a.get(key))} → {_describe_value(b.get(key))}")
+    return lines
+
+
+# ----------------------------------------------------------------------------------- assumptions
+_COMMENT = re.compile(r"^(\s*)(?:-\s*)?([A-Za-z_][\w]*)?\s*:?.*?#\s*(.+)$")
+
+
+def assumptions_from_file(path: str | Path) -> list[tuple[str, str]]:
+    """(field, comment) for each commented value in a scenario file: where each figure came from.
+
+    Comments name their source: ``domain.md: ...`` for published figures, ``assumption: ...`` for
+    values chosen by the modellers.
+    """
+    out = []
+    stack: list[tuple[int, str]] = []
+    pending: list[str] = []
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        stripped = raw.strip()
+        if stripped.startswith("#"):
+            pending.append(stripped.lstrip("#").strip())
+            continue
+        m = re.match(r"^\s*(?:-\s*)?([A-Za-z_][\w]*)\s*:", raw)
+        key = m.group(1) if m else None
+        if key:
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            stack.append((indent, key))
+        comment = raw.split("#", 1)[1].strip() if "#" in raw and not raw.strip().startswith("#") else ""
+        texts = pending + ([comment] if comment else [])
+        pending = []
+        text = " ".join(texts)
+        if key and text and ("domain.md" in text or "assumption" in text.lower() or "Care Planning" in text):
+            out.append((".".join(k for _, k in stack), text))
+    return out
+
+
+# ----------------------------------------------------------------------------------- run details
+def run_details(exp, files: dict[str, str]) -> pd.DataFrame:
+    rows = [
+        ("Workbench version", __version__),
+        ("Report produced", dt.datetime.now().strftime("%d %B %Y %H:%M")),
+        ("Replications per scenario", str(exp.replications)),
+        ("Base seed", f"{exp.seed} (replication i uses the same seed in every scenario)"),
+        ("Years simulated", f"{exp.years:g}" if exp.years else "each scenario's own horizon"),
+        ("Warm-up left out", f"{exp.warmup_days:g} days"),
+        ("Python", platform.python_version()),
+    ]
+    for label, path in files.items():
+        rows.append((f"Scenario file: {display_name(exp, label)}",
+                     f"{Path(path).name} (sha256 {file_digest(path)}, content {exp.digests[label]})"))
+    if len(exp.failures):
+        for _, f in exp.failures.iterrows():
+            rows.append(("Failed replication", f"{f.scenario} seed {f.seed}: {f.error}"))
+    return pd.DataFrame(rows, columns=["Item", "Value"])
+
+
+REPORT_CSS = """
+<style>
+body { font-family: "Segoe UI", Arial, sans-serif; max-width: 1000px; margin: auto; color: #222; }
+.wb-table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1.5em 0; }
+.wb-table th, .wb-table td { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
+.wb-table caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
+@media print { .jp-Cell { break-inside: avoid; } img { max-width: 100% !important; } }
+</style>
+"""
