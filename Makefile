@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/workbench run scenarios/baseline.yaml --out outputs
+	$(BIN)/workbench report --out outputs/report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
