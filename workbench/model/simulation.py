@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import simpy
-from simpy.events import NORMAL, Event
+from simpy.events import NORMAL
 
 from ..calendar import WorkingCalendar
 from ..scenario import STAGES, WORKER_TYPES, Scenario
@@ -26,6 +26,23 @@ from .team import Team
 from .worker import Worker
 
 STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
+
+
+def _dispatch(ev: "_Call") -> None:
+    ev.fn(*ev.args)
+
+
+class _Call:
+    """A scheduled call: the least a SimPy environment needs to process an event."""
+
+    __slots__ = ("callbacks", "_ok", "_value", "fn", "args")
+
+    def __init__(self, fn, args):
+        self.callbacks = [_dispatch]
+        self._ok = True
+        self._value = None
+        self.fn = fn
+        self.args = args
 FRONT_DOOR = -1
 
 
@@ -127,12 +144,12 @@ class Simulation:
 
     # ------------------------------------------------------------------ event helpers
     def call_at(self, delay: float, fn, *args) -> None:
-        """Call ``fn(*args)`` after ``delay`` days (a bare SimPy event with one callback)."""
-        ev = Event(self.env)
-        ev._ok = True
-        ev._value = None
-        ev.callbacks.append(lambda e: fn(*args))
-        self.env.schedule(ev, NORMAL, delay)
+        """Call ``fn(*args)`` after ``delay`` days.
+
+        Scheduled on the SimPy environment as a minimal event (SimPy's loop needs only
+        ``callbacks`` and ``_ok``): most of the model's events are these, so they are kept light.
+        """
+        self.env.schedule(_Call(fn, args), NORMAL, delay)
 
     def flush(self) -> None:
         """Re-time every worker whose load changed during this event (once each)."""
