@@ -1,0 +1,364 @@
+"""Back-test: does the fitted scenario reproduce a reference period it can be checked against?
+
+Start from the snapshot at the beginning of the reference period (open cases by stage and staff
+in post, from the extracts), simulate the period with the fitted scenario over a few
+replications, and compare what the model produced with what the extracts show: referrals,
+assessments and their timeliness, s47 enquiries, plans started, open cases by type at the end
+(and week by week), caseloads, leavers and staff in post. Each measure gets a verdict: the
+observed value inside the simulated 95% range, or within a stated tolerance of the simulated
+mean, or outside both.
+
+Only aggregates leave this module: the tables and charts carry counts, rates and percentiles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..calendar import WorkingCalendar
+from ..model import records as R
+from ..model import simulate
+from ..scenario import STAGES, validate_scenario
+from .extracts import CASE_HOLDER_ROLE, CaseData, Roster, day_number, to_date
+from .fit import YEAR, Calibration, in_post_at, open_cases_at, staff_groups
+
+S = {s: i for i, s in enumerate(STAGES)}
+GROUPS = {   # open-case measures: the model's groups (metrics.py: lac_end includes court)
+    "assessment": ("assessment",),
+    "cin": ("cin", "cin_disability"),
+    "cp": ("cp",),
+    "lac": ("lac", "court"),
+    "care_leaver": ("care_leaver",),
+}
+#: tolerance for a measure's verdict when the observed value is outside the simulated range
+TOLERANCE = {"pct": 5.0, "count": 0.10, "level": 0.10}
+
+MEASURES = [  # name, description, kind
+    ("referrals", "children referred in the period", "count"),
+    ("assessments_completed", "assessments completed in the period", "count"),
+    ("assessment_within_45wd_pct", "assessments completed within 45 working days of referral (%)", "pct"),
+    ("icpc_within_15wd_pct", "ICPCs within 15 working days of the s47 start (%)", "pct"),
+    ("s47_started", "s47 enquiries started", "count"),
+    ("cp_started", "child protection plans started", "count"),
+    ("lac_started", "children starting to be looked after", "count"),
+    ("open_assessment_end", "children in assessment at the end", "level"),
+    ("open_cin_end", "children in need (CIN plans) at the end", "level"),
+    ("open_cp_end", "children on a CP plan at the end", "level"),
+    ("open_lac_end", "children looked after (incl. proceedings) at the end", "level"),
+    ("open_care_leaver_end", "care leavers at the end", "level"),
+    ("open_total_end", "open cases at the end", "level"),
+    ("caseload_mean_end", "cases per FTE, case holders, mean, at the end", "level"),
+    ("caseload_p90_end", "cases per FTE, case holders, 90th percentile, at the end", "level"),
+    ("leavers", "social workers leaving case-holding teams in the period", "count"),
+    ("fte_in_post_end", "social work FTE in post at the end", "level"),
+]
+
+
+@dataclass
+class BacktestResult:
+    """Observed against simulated, per measure and week by week (aggregates only)."""
+
+    table: pd.DataFrame
+    weekly: pd.DataFrame
+    period_start: dt.date
+    period_end: dt.date
+    reps: int
+    scenario: object = field(repr=False, default=None)
+    notes: list = field(default_factory=list)
+
+    def summary(self) -> str:
+        t = self.table
+        n_ok = int(t.verdict.isin(["inside range", "within tolerance"]).sum())
+        n = int((t.verdict != "not comparable").sum())
+        lines = [f"Back-test {self.period_start} to {self.period_end}, {self.reps} replications: "
+                 f"{n_ok} of {n} measures reproduced"]
+        for r in t.itertuples(index=False):
+            if r.verdict == "not comparable":
+                lines.append(f"  {r.measure:<28} observed {'n/a':>9}  ({r.note})")
+                continue
+            lines.append(f"  {r.measure:<28} observed {r.observed:>9.1f}  simulated {r.sim_mean:>9.1f} "
+                         f"[{r.sim_low:.1f}, {r.sim_high:.1f}]  {r.verdict}")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# The back-test scenario
+# --------------------------------------------------------------------------------------------
+
+def backtest_scenario(cal: Calibration, cases: CaseData, roster: Roster, period_start: dt.date,
+                      period_end: dt.date, compensate_rereferrals: bool = True):
+    """The fitted scenario moved to the start of the reference period: open cases and staff in post
+    from the extracts then, and the fitted referral rate at that date."""
+    data = dict(cal.data)
+    data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    p0 = day_number(period_start)
+    p1x = day_number(period_end) + 1
+    seq = cal.seq
+    opened = open_cases_at(seq, p0)
+    data["start_date"] = period_start.isoformat()
+    data["horizon_years"] = (p1x - p0) / YEAR
+    data["initial"] = {"open_cases": {s: int(opened.get(s, 0)) for s in data["stages"]},
+                       "unallocated": {}}
+    demand = dict(data["demand"])
+    if cal.demand is not None and cal.provenance.get("demand.referrals_per_year", "").startswith("fitted"):
+        demand["referrals_per_year"] = round(cal.demand.referrals_per_year(p0)[0], 1)
+    surges = []
+    p = demand.get("rereferral_pct", 0) / 100
+    if compensate_rereferrals and p > 0:
+        # The model's re-referrals come only from closures inside the run, so they ramp up from
+        # nothing over its first year; new referrals are raised to make up the difference.
+        for k in range(12):
+            a = period_start + dt.timedelta(days=round(k * YEAR / 12))
+            b = period_start + dt.timedelta(days=round((k + 1) * YEAR / 12))
+            m = (1 - p * (k + 0.5) / 12) / (1 - p)
+            surges.append({"start_date": a.isoformat(), "end_date": b.isoformat(),
+                           "multiplier": round(m, 4)})
+    demand["surges"] = surges
+    data["demand"] = demand
+    teams = {k: dict(v) for k, v in data["teams"].items()}
+    if any(cal.provenance.get(f"teams.{t}.staff", "").startswith("fitted") for t in teams):
+        groups = staff_groups(roster, cal.scenario, p0, since=day_number(cal.window_start))
+        for t, (staff, _, _) in groups.items():
+            if t in teams and cal.provenance.get(f"teams.{t}.staff", "").startswith("fitted"):
+                teams[t]["staff"] = staff   # establishment: the fitted one (a window average)
+    data["teams"] = teams
+    if "academy" in data:
+        data["academy"] = dict(data["academy"], first_intake_date=None)
+    return validate_scenario(data, source="<back-test scenario>")
+
+
+# --------------------------------------------------------------------------------------------
+# Observed and simulated measures
+# --------------------------------------------------------------------------------------------
+
+def _wd(cal: WorkingCalendar, origin: float, d0: np.ndarray, d1: np.ndarray) -> np.ndarray:
+    return cal.wd_between_array(np.asarray(d0) - origin, np.asarray(d1) - origin)
+
+
+def observed_measures(cal: Calibration, cases: CaseData, roster: Roster, p0: float,
+                      p1x: float) -> dict[str, float]:
+    seq = cal.seq
+    sc = cal.scenario
+    real = seq[~seq.inferred]
+    out: dict[str, float] = {}
+    eps = cases.episodes
+    out["referrals"] = float(((eps.referral >= p0) & (eps.referral < p1x)).sum())
+    origin = min(float(eps.referral.min()), p0) - 10
+    wcal = WorkingCalendar(to_date(origin), int(p1x - origin) + 10, sc.calendar.working_days,
+                           sc.calendar.country, sc.calendar.subdivision)
+    ref_of = eps.set_index("episode").referral
+    a = real[(real.stage == "assessment") & (real.end >= p0) & (real.end < p1x)]
+    out["assessments_completed"] = float(len(a))
+    if len(a):
+        wd = _wd(wcal, origin, a.episode.map(ref_of).to_numpy(), a.end.to_numpy())
+        target = sc.stages["assessment"].clock.target_wd if sc.stages["assessment"].clock else 45
+        out["assessment_within_45wd_pct"] = 100.0 * float(np.mean(wd <= target))
+    ic = real[(real.stage == "icpc") & (real.end >= p0) & (real.end < p1x) & (real.prev == "s47")]
+    if len(ic) and "icpc" in sc.stages:
+        wd = _wd(wcal, origin, ic.prev_start.to_numpy(dtype=float), ic.end.to_numpy())
+        target = sc.stages["icpc"].clock.target_wd if sc.stages["icpc"].clock else 15
+        out["icpc_within_15wd_pct"] = 100.0 * float(np.mean(wd <= target))
+    for name, stage in (("s47_started", "s47"), ("cp_started", "cp"), ("lac_started", "lac")):
+        out[name] = float(((real.stage == stage) & (real.start >= p0) & (real.start < p1x)).sum())
+    opened = open_cases_at(seq, p1x)
+    for g, members in GROUPS.items():
+        out[f"open_{g}_end"] = float(sum(opened.get(s, 0) for s in members))
+    out["open_total_end"] = float(sum(opened.values()))
+    # workforce
+    w = roster.workers
+    census = p1x - 1
+    if abs(census - day_number(cal.window_end)) < 1 and w.cases30.notna().any():
+        h = in_post_at(roster, census)
+        h = h[(h.role == CASE_HOLDER_ROLE) & h.cases30.notna()]
+        if len(h):
+            per = (h.cases30 / h.fte).to_numpy()
+            out["caseload_mean_end"] = float(per.mean())
+            out["caseload_p90_end"] = float(np.percentile(per, 90))
+    fixed = [t for t, c in sc.teams.items() if not c.case_holding]
+    lv = w[(w.end >= p0) & (w.end < p1x) & (w.reason != "CON") & ~w.team.isin(fixed)]
+    out["leavers"] = float(len(lv))
+    out["fte_in_post_end"] = float(in_post_at(roster, p1x).fte.sum())
+    return out
+
+
+def simulated_measures(run) -> dict[str, float]:
+    ev = run.events
+    e = ev.event.to_numpy()
+    st = ev.stage.to_numpy()
+    val = ev.value.to_numpy()
+    k = run.kpis
+    out: dict[str, float] = {}
+    out["referrals"] = float(np.sum(e == R.REFERRAL))
+    out["assessments_completed"] = float(np.sum((e == R.TASK_DONE) & (st == S["assessment"])))
+    out["assessment_within_45wd_pct"] = float(k.get("assessment_within_45wd_pct", math.nan))
+    out["icpc_within_15wd_pct"] = float(k.get("icpc_within_15wd_pct", math.nan))
+    fresh = (e == R.STAGE_START) & (val == 0)
+    out["s47_started"] = float(np.sum(fresh & (st == S["s47"])))
+    out["cp_started"] = float(np.sum(fresh & (st == S["cp"])))
+    out["lac_started"] = float(np.sum(fresh & (st == S["lac"])))
+    cens = ev[(ev.event == R.CENSORED) & (ev.stage >= 0)].stage.value_counts()
+    for g, members in GROUPS.items():
+        out[f"open_{g}_end"] = float(sum(cens.get(S[s], 0) for s in members))
+    out["open_total_end"] = float(cens.sum())
+    last = run.timeseries.iloc[-1]
+    out["caseload_mean_end"] = float(last.get("caseload_mean", math.nan))
+    out["caseload_p90_end"] = float(last.get("caseload_p90", math.nan))
+    out["leavers"] = float(np.sum(e == R.WORKER_LEFT))
+    fte_cols = [c for c in ("fte_experienced", "fte_nqsw", "fte_academy", "fte_agency") if c in last]
+    out["fte_in_post_end"] = float(sum(last[c] for c in fte_cols))
+    return out
+
+
+def _weekly_observed(cal: Calibration, p0: float, p1x: float) -> pd.DataFrame:
+    rows = []
+    for k, d in enumerate(np.arange(p0, p1x, 7.0)):
+        o = open_cases_at(cal.seq, d)
+        row = {"week": k, "date": to_date(d)}
+        for g, members in GROUPS.items():
+            row[g] = sum(o.get(s, 0) for s in members)
+        row["total"] = sum(o.values())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _weekly_simulated(run) -> pd.DataFrame:
+    ts = run.timeseries
+    out = pd.DataFrame({"week": ts.week})
+    for g, members in GROUPS.items():
+        out[g] = sum(ts[f"open_{s}"] for s in members if f"open_{s}" in ts)
+    out["total"] = ts["open_total"]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The back-test
+# --------------------------------------------------------------------------------------------
+
+def default_period(cal: Calibration) -> tuple[dt.date, dt.date]:
+    """The last 12 months of the data window (the whole window if shorter)."""
+    end = cal.window_end
+    start = (pd.Timestamp(end) + pd.Timedelta(days=1) - pd.DateOffset(years=1)).date()
+    return max(start, cal.window_start), end
+
+
+def backtest(cal: Calibration, cases: CaseData, roster: Roster,
+             period_start: dt.date | None = None, period_end: dt.date | None = None,
+             reps: int = 5, seed: int = 0, compensate_rereferrals: bool = True) -> BacktestResult:
+    """Simulate the reference period ``reps`` times from its observed start and compare."""
+    if period_start is None or period_end is None:
+        ds, de = default_period(cal)
+        period_start, period_end = period_start or ds, period_end or de
+    if period_end <= period_start:
+        from ..cli import UserError
+        raise UserError(f"the back-test period must end after it starts ({period_start} to {period_end})")
+    p0, p1x = day_number(period_start), day_number(period_end) + 1
+    sc = backtest_scenario(cal, cases, roster, period_start, period_end, compensate_rereferrals)
+    obs = observed_measures(cal, cases, roster, p0, p1x)
+    sims, weeks = [], []
+    for r in range(reps):
+        run = simulate(sc, seed=seed + r)
+        sims.append(simulated_measures(run))
+        wk = _weekly_simulated(run)
+        wk["rep"] = r
+        weeks.append(wk)
+    rows = []
+    for name, desc, kind in MEASURES:
+        vals = np.array([s.get(name, math.nan) for s in sims], dtype=float)
+        vals = vals[~np.isnan(vals)]
+        o = obs.get(name, math.nan)
+        if len(vals) == 0 or o != o:
+            why = ("not in the extracts for this period" if o != o else "not simulated")
+            if name.startswith("caseload") and o != o:
+                why = "Cases30 is only known at the census date (the window end)"
+            rows.append((name, desc, o, math.nan, math.nan, math.nan, "", "not comparable", why))
+            continue
+        lo, hi, mean = float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5)), float(vals.mean())
+        if kind == "pct":
+            tol = TOLERANCE["pct"]
+            within = abs(o - mean) <= tol
+            tol_text = f"+/- {tol:g} points"
+        else:
+            tol = TOLERANCE[kind] * abs(mean)
+            within = abs(o - mean) <= max(tol, 2.0)
+            tol_text = f"+/- {100 * TOLERANCE[kind]:g}%"
+        verdict = "inside range" if lo <= o <= hi else ("within tolerance" if within else "outside")
+        rows.append((name, desc, o, mean, lo, hi, tol_text, verdict, ""))
+    table = pd.DataFrame(rows, columns=["measure", "description", "observed", "sim_mean", "sim_low",
+                                        "sim_high", "tolerance", "verdict", "note"])
+    sim_w = pd.concat(weeks, ignore_index=True)
+    obs_w = _weekly_observed(cal, p0, p1x)
+    weekly = []
+    for g in list(GROUPS) + ["total"]:
+        agg = sim_w.groupby("week")[g].agg(["mean", "min", "max"])
+        m = obs_w[["week", "date", g]].rename(columns={g: "observed"}).merge(
+            agg.rename(columns={"mean": "sim_mean", "min": "sim_low", "max": "sim_high"}),
+            left_on="week", right_index=True, how="left")
+        m.insert(2, "measure", f"open_{g}")
+        weekly.append(m)
+    notes = []
+    if compensate_rereferrals:
+        notes.append("new referrals raised over the first 12 months to make up for re-referrals, "
+                     "which the model draws only from closures inside the run")
+    return BacktestResult(table=table, weekly=pd.concat(weekly, ignore_index=True),
+                          period_start=period_start, period_end=period_end, reps=reps,
+                          scenario=sc, notes=notes)
+
+
+def plot_backtest(result: BacktestResult, folder: str | Path, prefix: str = "backtest") -> list[Path]:
+    """Two charts: open cases week by week (observed against the simulated band) and every
+    measure's observed value against its simulated range."""
+    from matplotlib.figure import Figure   # no pyplot: no global state, any backend
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    groups = ["cin", "cp", "lac", "assessment"]
+    fig = Figure(figsize=(11, 7))
+    axes = fig.subplots(2, 2, sharex=True)
+    titles = {"cin": "Children in need", "cp": "Child protection plans",
+              "lac": "Looked after (incl. proceedings)", "assessment": "In assessment"}
+    for ax, g in zip(axes.flat, groups):
+        w = result.weekly[result.weekly.measure == f"open_{g}"]
+        x = pd.to_datetime(w.date)
+        ax.fill_between(x, w.sim_low, w.sim_high, alpha=0.3, color="tab:blue",
+                        label=f"simulated (range of {result.reps})")
+        ax.plot(x, w.sim_mean, color="tab:blue", lw=1)
+        ax.plot(x, w.observed, color="black", lw=1.8, label="observed (extracts)")
+        ax.set_title(titles[g], fontsize=10)
+        ax.set_ylim(bottom=0)
+    axes.flat[0].legend(fontsize=8, loc="lower left")
+    fig.suptitle(f"Back-test: open cases, {result.period_start} to {result.period_end}")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    p = folder / f"{prefix}_open_cases.png"
+    fig.savefig(p, dpi=110)
+    paths.append(p)
+
+    t = result.table[result.table.verdict != "not comparable"].iloc[::-1]
+    fig = Figure(figsize=(9, 0.42 * len(t) + 1.2))
+    ax = fig.subplots()
+    y = np.arange(len(t))
+    base = t.sim_mean.replace(0, np.nan).abs()
+    rel = lambda v: 100 * (v - t.sim_mean) / base  # noqa: E731
+    colours = t.verdict.map({"inside range": "tab:green", "within tolerance": "tab:orange",
+                             "outside": "tab:red"})
+    ax.hlines(y, rel(t.sim_low), rel(t.sim_high), color="tab:blue", lw=5, alpha=0.35,
+              label="simulated range")
+    ax.scatter(rel(t.observed), y, c=colours, zorder=3, label="observed")
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels(t.measure, fontsize=8)
+    ax.set_xlabel("difference from the simulated mean (%)")
+    ax.set_title("Back-test: observed against simulated (green inside the range, orange within "
+                 "tolerance, red outside)", fontsize=9)
+    fig.tight_layout()
+    p = folder / f"{prefix}_measures.png"
+    fig.savefig(p, dpi=110)
+    paths.append(p)
+    return paths

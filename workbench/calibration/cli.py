@@ -1,0 +1,150 @@
+"""The ``calibrate`` and ``synthesize`` commands.
+
+    workbench calibrate --cases FILE --workforce FILE --out scenarios/NAME.yaml
+                        [--template scenarios/baseline.yaml] [--window-start DATE --window-end DATE]
+                        [--report-dir DIR] [--reps N] [--backtest-start DATE --backtest-end DATE]
+                        [--no-backtest]
+    workbench synthesize --out data/sample [--seed N] [--years Y] [--scale S]
+
+Mistakes in the extracts raise :class:`~workbench.calibration.extracts.ExtractError` (a
+``UserError``): the main CLI prints every problem and exits with status 2, without a traceback.
+Everything written is aggregate: the scenario, the fit table, the back-test tables and charts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _reps(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= v <= 200:
+        raise argparse.ArgumentTypeError(f"expected 1 to 200 replications, got {v}")
+    return v
+
+
+def _pos(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {v}")
+    return v
+
+
+def _default_template() -> str:
+    return str(ROOT / "scenarios" / "baseline.yaml")
+
+
+def cmd_calibrate(args) -> int:
+    from ..cli import UserError
+    from ..scenario import load_scenario
+    from .backtest import backtest, plot_backtest
+    from .extracts import read_extracts
+    from .fit import calibrate
+
+    template_path = Path(args.template)
+    template = load_scenario(template_path)
+    cases, roster = read_extracts(args.cases, args.workforce)
+    out = Path(args.out)
+    if out.suffix not in (".yaml", ".yml"):
+        raise UserError(f"--out: expected a .yaml file name, got {out}")
+    cal = calibrate(cases, roster, template, args.window_start, args.window_end,
+                    name=args.name or f"{out.stem} (calibrated)", authority=args.authority,
+                    template_name=template_path.name,
+                    sources=(Path(args.cases).name, Path(args.workforce).name), seed=args.seed)
+    report = Path(args.report_dir) if args.report_dir else ROOT / "outputs" / "calibration" / out.stem
+    report.mkdir(parents=True, exist_ok=True)
+    fit_path = report / "fit_table.csv"
+    cal.table.to_csv(fit_path, index=False, float_format="%.6g")
+    header = (f"Calibrated scenario written by `workbench calibrate` on {dt.date.today()}.\n"
+              f"Extracts: {Path(args.cases).name}, {Path(args.workforce).name}; data window "
+              f"{cal.window_start} to {cal.window_end}; template {template_path.name}.\n"
+              "Each value's comment says whether it was fitted (with its 95% interval), assumed, "
+              "or taken from the template.\n"
+              f"The fit table with every estimate and its uncertainty: {fit_path}.\n"
+              "Only aggregates: no child-level record is in this file.")
+    cal.write(out, header=header)
+    print(f"Data window {cal.window_start} to {cal.window_end}"
+          + ("" if args.window_start else " (found from the extracts; set --window-start/--window-end to choose)"))
+    print(f"Wrote {out} (loads as a valid scenario) and {fit_path} ({len(cal.table)} estimates).")
+    for note in cal.notes:
+        print(f"note: {note}")
+    if args.no_backtest:
+        return 0
+    bt = backtest(cal, cases, roster, args.backtest_start, args.backtest_end, reps=args.reps,
+                  seed=args.seed)
+    bt.table.to_csv(report / "backtest.csv", index=False, float_format="%.6g")
+    bt.weekly.to_csv(report / "backtest_weekly.csv", index=False, float_format="%.6g")
+    charts = plot_backtest(bt, report)
+    summary = bt.summary()
+    (report / "summary.txt").write_text(summary + "\n", encoding="utf-8")
+    print()
+    print(summary)
+    for note in bt.notes:
+        print(f"note: {note}")
+    print(f"\nWrote {report / 'backtest.csv'}, {report / 'backtest_weekly.csv'} and "
+          f"{', '.join(str(c) for c in charts)} (aggregates only).")
+    return 0
+
+
+def cmd_synthesize(args) -> int:
+    from ..scenario import load_scenario
+    from .synthetic import write_sample
+
+    template = load_scenario(args.template)
+    ex = write_sample(args.out, template, seed=args.seed, years=args.years, scale=args.scale)
+    print(f"Wrote synthetic extracts for a fictional authority to {args.out}: "
+          f"{len(ex.cases):,} case rows, {len(ex.workforce):,} workers, window "
+          f"{ex.window_start} to {ex.window_end}. Not real data.")
+    return 0
+
+
+def register(subparsers) -> None:
+    c = subparsers.add_parser(
+        "calibrate", help="fit a scenario to a council's extracts and back-test it",
+        description="Fit a scenario to the council's case and workforce extracts (layouts in "
+                    "docs/calibration.md), write it with every value's provenance, and back-test "
+                    "it against the last 12 months of the data.")
+    c.add_argument("--cases", required=True, metavar="FILE", help="cases extract (CSV)")
+    c.add_argument("--workforce", required=True, metavar="FILE", help="workforce roster (CSV)")
+    c.add_argument("--out", required=True, metavar="FILE", help="scenario file to write (.yaml)")
+    c.add_argument("--template", default=_default_template(), metavar="FILE",
+                   help="scenario whose values are kept where the data cannot say (default: baseline)")
+    c.add_argument("--window-start", type=_date, default=None, metavar="DATE")
+    c.add_argument("--window-end", type=_date, default=None, metavar="DATE")
+    c.add_argument("--name", default=None, help="scenario name")
+    c.add_argument("--authority", default=None, help="authority name for the scenario")
+    c.add_argument("--report-dir", default=None, metavar="DIR",
+                   help="folder for the fit table and back-test (default outputs/calibration/NAME)")
+    c.add_argument("--reps", type=_reps, default=5, help="back-test replications (default 5)")
+    c.add_argument("--backtest-start", type=_date, default=None, metavar="DATE")
+    c.add_argument("--backtest-end", type=_date, default=None, metavar="DATE")
+    c.add_argument("--no-backtest", action="store_true", help="fit only")
+    c.add_argument("--seed", type=int, default=0, help="first replication seed (default 0)")
+    c.set_defaults(func=cmd_calibrate)
+
+    s = subparsers.add_parser(
+        "synthesize", help="write synthetic extracts for a fictional authority (no real data)")
+    s.add_argument("--out", required=True, metavar="DIR")
+    s.add_argument("--template", default=_default_template(), metavar="FILE")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--years", type=_pos, default=2.0, help="length of the data window")
+    s.add_argument("--scale", type=_pos, default=0.3, help="size relative to the template")
+    s.set_defaults(func=cmd_synthesize)
+
