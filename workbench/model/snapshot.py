@@ -62,3 +62,21 @@ def build_snapshot(sim) -> None:
                              remaining_days=None if remaining is None else float(remaining[i]),
                              work_done_frac=float(done_frac[i]) if cfg.kind == "task" else 0.0,
                              allocate=i >= n_unalloc)
+
+    # Re-referrals of children whose cases closed in the year before the snapshot: without them a
+    # warm-started run would under-refer in its first year (re-referrals only come from closures
+    # inside the run). Closures at a steady rate R a year, each re-referred with probability p
+    # after a delay uniform over a year, arrive after the start at rate p R (1 - t/365): in all
+    # Poisson(p R / 2), at times with a density falling linearly to zero over the first year.
+    p = sc.demand.rereferral_pct / 100
+    if p > 0:
+        rr = stream(sim.seed, "snapshot.rereferrals")
+        n = int(rr.poisson(p * sc.demand.referrals_per_year / 2))
+        times = np.sort(365.25 * (1 - np.sqrt(rr.random(n))))
+        for t in times[times < sim.horizon].tolist():
+            sim.n_family += 1
+            c = Child(len(sim.children), sim.n_family, t)
+            c.open = False  # closed before the start; opens again when re-referred
+            sim.children.append(c)
+            sim.call_at(t, sim._rerefer, c)
+
