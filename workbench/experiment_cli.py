@@ -1,0 +1,183 @@
+"""The ``workbench compare`` command (registered by :mod:`workbench.cli`).
+
+    workbench compare BASE.yaml VARIANT.yaml ... --replications R --out DIR
+                      [--seed S] [--years Y] [--warmup-days D]
+                      [--executor serial|process|dask] [--scheduler ADDRESS] [--workers N]
+                      [--no-progress]
+
+Runs R replications of every scenario with common random numbers (replication i of every
+scenario uses the same seed), prints for each variant a table of KPI, baseline mean, variant mean,
+paired difference and its 95% confidence interval, and writes the tables as CSV into DIR
+(``kpis.csv``, ``weekly.csv``, ``summary.csv``, ``comparison.csv``, ``failures.csv`` if any). Each
+finished replication is kept in ``DIR/replications/``; running the same command again loads them
+instead of running them again.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    """Add the ``compare`` subcommand to the ``workbench`` parser."""
+    c = subparsers.add_parser(
+        "compare",
+        help="run replications of a baseline and variants and compare their KPIs",
+        description="Run R replications of a baseline and one or more variants with common "
+                    "random numbers and print paired differences with 95% confidence intervals.")
+    c.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="scenario files: the baseline first, then one or more variants")
+    # Numbers are checked in cmd_compare so a mistake gives one line (exit 2), not argparse usage.
+    c.add_argument("--replications", "-r", required=True, metavar="R",
+                   help="replications per scenario (at least 1; 2 or more for intervals)")
+    c.add_argument("--out", required=True, metavar="DIR", help="folder for the CSV tables")
+    c.add_argument("--seed", default="0", metavar="S", help="base seed (default 0)")
+    c.add_argument("--years", default=None, metavar="Y",
+                   help="horizon in years (default: each scenario's)")
+    c.add_argument("--warmup-days", default="0", metavar="D",
+                   help="days at the start left out of the KPIs (default 0: the model starts warm)")
+    c.add_argument("--executor", default="process", choices=("serial", "process", "dask"),
+                   help="where replications run (default: a local process pool on all cores)")
+    c.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask scheduler address (with --executor dask; default: a local cluster)")
+    c.add_argument("--workers", default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+    c.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    c.set_defaults(func=cmd_compare)
+
+
+def _int(text: str, what: str, low: int) -> int:
+    from .cli import UserError
+
+    try:
+        v = int(str(text).strip())
+    except ValueError:
+        raise UserError(f"{what} must be a whole number, got {text!r}") from None
+    if v < low:
+        raise UserError(f"{what} must be at least {low}, got {v}")
+    return v
+
+
+def _float(text: str, what: str) -> float:
+    from .cli import UserError
+
+    try:
+        v = float(str(text).strip())
+    except ValueError:
+        raise UserError(f"{what} must be a number, got {text!r}") from None
+    if not math.isfinite(v):
+        raise UserError(f"{what} must be a finite number, got {text!r}")
+    return v
+
+
+def _fmt(v: float) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:.1f}"
+    if a >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3f}"
+
+
+def format_comparison(table, variant: str, baseline: str, level_pct: int = 95) -> str:
+    """A plain-text table of one variant against the baseline (rows of :meth:`Experiment.compare`)."""
+    rows = [("KPI", baseline, variant, "difference", f"{level_pct}% CI")]
+    for r in table.itertuples():
+        ci = "n/a" if math.isnan(r.half_width) else f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]"
+        mark = " *" if r.significant else ""
+        rows.append((r.kpi, _fmt(r.baseline_mean), _fmt(r.variant_mean),
+                     _fmt(r.difference), ci + mark))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
+    lines = []
+    for j, row in enumerate(rows):
+        cells = [str(row[0]).ljust(widths[0])] + [str(c).rjust(w) for c, w in zip(row[1:4], widths[1:4])]
+        cells.append(str(row[4]).ljust(widths[4]))
+        lines.append("  ".join(cells).rstrip())
+        if j == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_compare(args) -> int:
+    from .cli import UserError
+    from .scenario import load_scenario
+
+    # ---- check every parameter before anything runs
+    reps = _int(args.replications, "--replications", 1)
+    seed = _int(args.seed, "--seed", 0)
+    years = None
+    if args.years is not None:
+        years = _float(args.years, "--years")
+        if not 0 < years <= 30:
+            raise UserError(f"--years must be above 0 and at most 30, got {args.years}")
+    warmup = _float(args.warmup_days, "--warmup-days")
+    if warmup < 0:
+        raise UserError(f"--warmup-days must be at least 0, got {args.warmup_days}")
+    workers = _int(args.workers, "--workers", 1) if args.workers is not None else None
+    if args.scheduler and args.executor != "dask":
+        raise UserError("--scheduler only applies with --executor dask")
+    if len(args.scenarios) < 2:
+        raise UserError("compare needs a baseline and at least one variant scenario file")
+    paths = [Path(p) for p in args.scenarios]
+    for p in paths:
+        if not p.is_file():
+            raise UserError(f"{p}: scenario file not found")
+    if len({p.resolve() for p in paths}) < len(paths):
+        raise UserError("the same scenario file is given twice")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
+
+    scenarios = {}
+    for p in paths:
+        sc = load_scenario(p)  # a ScenarioError is printed as one clear message by the CLI
+        label = sc.name if sc.name not in scenarios else f"{sc.name} ({p.stem})"
+        if label in scenarios:
+            label = str(p)
+        scenarios[label] = sc
+    for label, sc in scenarios.items():
+        horizon = years * 365.25 if years is not None else sc.horizon_days
+        if warmup >= horizon:
+            raise UserError(f"--warmup-days {warmup:g} is not shorter than the horizon of "
+                            f"{label!r} ({horizon:g} days)")
+    horizons = {sc.horizon_years for sc in scenarios.values()}
+    if years is None and len(horizons) > 1:
+        raise UserError("the scenarios have different horizons; give --years to compare them "
+                        "over the same period")
+
+    from .experiment import run_experiment
+
+    baseline = next(iter(scenarios))
+    exp = run_experiment(scenarios, replications=reps, seed=seed, years=years,
+                         warmup_days=warmup, executor=args.executor, max_workers=workers,
+                         scheduler=args.scheduler, out=out, name="replications",
+                         progress=not args.no_progress)
+    for f in exp.failures.itertuples():
+        print(f"failed: scenario {f.scenario!r}, replication {f.replication}, seed {f.seed}: "
+              f"{f.error}", file=sys.stderr)
+    if exp.kpis.empty:
+        raise UserError("every replication failed; nothing to compare (see the messages above)")
+
+    horizon_txt = f"{years:g} years" if years is not None else f"{horizons.pop():g} years"
+    comp = exp.compare(baseline)
+    for variant in list(scenarios)[1:]:
+        t = comp[comp["scenario"] == variant]
+        n = int(t["n"].max()) if len(t) else 0
+        print(f"\n{variant} vs {baseline}: {n} paired replication(s) (common random numbers), "
+              f"{horizon_txt}, seed {seed}" + (f", warm-up {warmup:g} days" if warmup else ""))
+        print(format_comparison(t, variant, baseline))
+    if reps < 2:
+        print("\nOne replication: no confidence intervals (use --replications 2 or more).")
+    else:
+        print("\n* the 95% confidence interval of the paired difference excludes zero.")
+    paths_written = exp.save(out, baseline=baseline)
+    print(f"\nWrote {', '.join(p.name for p in paths_written.values())} to {out} "
+          f"({exp.n_run} replication(s) run, {exp.n_loaded} loaded from {exp.out_dir}; "
+          f"{exp.elapsed_s:.1f} s).")
+    return 1 if len(exp.failures) else 0
