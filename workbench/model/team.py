@@ -29,7 +29,7 @@ class Team:
         self.cfg = cfg
         self.establishment_fte = cfg.establishment_fte
         self.workers: list["Worker"] = []
-        self.by_load: list = []     # heap of (load / cap, id, version, worker); stale entries skipped
+        self.by_load: list = []     # heap of ((load + 1) / cap, id, version, worker); stale entries skipped
         self.queue: list = []       # heap of (-priority, seq, child)
         self.qseq = 0
         self.n_queued = 0
@@ -39,9 +39,9 @@ class Team:
         """Her load or availability changed: index her afresh (old index entries go stale)."""
         w.version += 1
         if w.available and w.cap > 0:
-            heapq.heappush(self.by_load, (w.load / w.cap, w.id, w.version, w))
+            heapq.heappush(self.by_load, ((w.load + 1.0) / w.cap, w.id, w.version, w))
         if len(self.by_load) > 8 * len(self.workers) + 64:
-            self.by_load = [(x.load / x.cap, x.id, x.version, x) for x in self.workers
+            self.by_load = [((x.load + 1.0) / x.cap, x.id, x.version, x) for x in self.workers
                             if x.available and x.cap > 0]
             heapq.heapify(self.by_load)
 
@@ -79,11 +79,14 @@ class Team:
             heapq.heappush(heap, entry)
         if found is None:
             return None
-        # The least loaded relative to her cap: under her cap if anyone is (up to the small
-        # differences part-timers' caps make to the increment), else the best above it.
+        # The index is keyed on (load + 1) / cap, and every worker's hard limit is the same
+        # multiple of her cap, so for a case of weight 1 the top is exactly the best worker (under
+        # her cap if anyone is), and if she has no room nobody has.
         if found.load + w_need <= found.hard_cap + 1e-9:
             return found
-        # she has no room even above her cap: check everyone exactly before the child waits
+        if w_need == 1.0:
+            return None
+        # a weighted case (e.g. court): check everyone exactly before the child waits
         return self._scan(cfg, w_need, now, exclude)
 
     def _scan(self, cfg, w_need: float, now: float, exclude) -> "Worker | None":
