@@ -221,7 +221,7 @@ class Simulation:
             else:
                 fam_list.append(c)
                 c.prev_stage_start_at = now
-                self._start_stage(c, "assessment", now)
+                self._start_stage(c, "assessment", now, group=len(fam) - len(fam_list) + 1)
         if not fam_list:
             self.families.pop(fam[0].family, None)
         self.flush()
@@ -229,7 +229,7 @@ class Simulation:
     # ------------------------------------------------------------------ stages
     def _start_stage(self, c: Child, stage: str, now: float, elapsed: float = 0.0,
                      remaining_days: float | None = None, work_done_frac: float = 0.0,
-                     allocate: bool = True) -> None:
+                     allocate: bool = True, group: int = 1) -> None:
         """Put child c into ``stage`` at ``now``. ``elapsed`` and ``remaining_days`` (plans) or
         ``work_done_frac`` (tasks) serve the warm-start snapshot, where a child is part-way
         through a stage."""
@@ -264,9 +264,10 @@ class Simulation:
                 team = self.teams[cfg.transfer.to_team]
             else:
                 self.call_at(cfg.transfer.after_days - elapsed, self._transfer_due, c, token)
-        self._place(c, team, now, allocate)
+        self._place(c, team, now, allocate, group)
 
-    def _place(self, c: Child, team: Team, now: float, allocate: bool = True) -> None:
+    def _place(self, c: Child, team: Team, now: float, allocate: bool = True,
+               group: int = 1) -> None:
         """Give child c a worker in ``team``: keep her worker if in that team, else allocate."""
         c.team = team
         w = c.worker
@@ -283,7 +284,7 @@ class Simulation:
             self._log((now, c.id, R.TRANSFER_ASKED, c.stage_idx, team.idx, w.id, 0.0))
         if c.queued_team is not None:
             c.queued_team.dequeue(c)
-        new = team.choose(c, now) if allocate else None
+        new = team.choose(c, now, group=group) if allocate else None
         if new is not None:
             self.allocate(c, new, now)
         else:
@@ -307,6 +308,16 @@ class Simulation:
             self._log((now, c.id, R.SW_CHANGE, c.stage_idx, w.team.idx, w.id, reason))
         c.change_reason = 0
         c.last_worker_id = w.id
+        # brothers and sisters waiting in the same team's queue follow her to this worker
+        fam = self.families.get(c.family)
+        if fam and len(fam) > 1:
+            team = w.team
+            for sib in fam:
+                if (sib is not c and sib.worker is None and sib.queued_team is team
+                        and w.load + sib.stage_cfg.cap_weight <= w.hard_cap + 1e-9
+                        and w.can_hold(sib.stage_cfg, now)):
+                    team.dequeue(sib)
+                    self.allocate(sib, w, now)
         if old is not None:
             old.team.drain(now, old)
 

@@ -45,22 +45,32 @@ class Team:
                             if x.available and x.cap > 0]
             heapq.heapify(self.by_load)
 
-    def choose(self, child: "Child", now: float, exclude=None) -> "Worker | None":
+    def choose(self, child: "Child", now: float, exclude=None, group: int = 1) -> "Worker | None":
         """The eligible worker with most room relative to her cap, or None.
 
         Under her cap if anyone is; otherwise above it up to the hard limit. Siblings first go to
-        the worker who holds a brother or sister, if she has room up to the hard limit.
+        the worker who holds a brother or sister, if she has room up to the hard limit. The first
+        child of a sibling group of ``group`` children looks for room for them all, so that they
+        can share a worker; failing that, for herself alone.
         """
         cfg = child.stage_cfg
-        w_need = cfg.cap_weight
         fam = self.sim.families.get(child.family)
         if fam:
             for sib in fam:
                 w = sib.worker
                 if (w is not None and sib is not child and w.team is self
                         and w.available and w is not exclude
-                        and w.load + w_need <= w.hard_cap + 1e-9 and w.can_hold(cfg, now)):
+                        and w.load + cfg.cap_weight <= w.hard_cap + 1e-9 and w.can_hold(cfg, now)):
                     return w
+        # the first of a sibling group goes to the worker with room for as many of them as anyone
+        for g in range(group, 1, -1):
+            w = self._choose(child, now, exclude, cfg.cap_weight * g)
+            if w is not None:
+                return w
+        return self._choose(child, now, exclude, cfg.cap_weight)
+
+    def _choose(self, child: "Child", now: float, exclude, w_need: float) -> "Worker | None":
+        cfg = child.stage_cfg
         heap = self.by_load
         anyone = cfg.nqsw_allowed
         skipped = []
