@@ -158,6 +158,23 @@ def test_nqsw_completes_asye_and_becomes_eligible(baseline):
     assert (cp.t_days.to_numpy() >= start.loc[cp.worker].to_numpy()).all()
 
 
+def test_caseload_balancing_moves_cases_and_counts_changes(baseline):
+    """Balancing moves plan cases from overloaded workers to colleagues with room, each move a
+    change of social worker; with it off there are no balancing changes."""
+    roomy = _static(baseline).replace({"caseload.hard_limit_pct": 200,
+                                       "caseload.balancing.trigger_pct": 110,
+                                       "caseload.balancing.target_pct": 100})
+    on = simulate(roomy, seed=9, years=0.5)
+    off = simulate(roomy.replace({"caseload.balancing.enabled": False}), seed=9, years=0.5)
+    reasons_on = on.events[on.events.event == R.SW_CHANGE].value
+    reasons_off = off.events[off.events.event == R.SW_CHANGE].value
+    assert (reasons_on == R.REASON_BALANCING).sum() > 0
+    assert (reasons_off == R.REASON_BALANCING).sum() == 0
+    assert on.kpis["sw_changes_per_child_year"] > off.kpis["sw_changes_per_child_year"]
+    assert on.kpis["caseload_p90"] <= off.kpis["caseload_p90"]
+    assert_conserved(on)
+
+
 def test_lac_stability_and_turnover_kpis_present(baseline):
     k = simulate(baseline, seed=8, years=1).kpis
     for name in ("turnover_pct", "vacancy_rate_pct", "agency_share_pct", "nqsw_share_pct",

@@ -29,7 +29,7 @@ KPI_DESCRIPTIONS: dict[str, str] = {
     "caseload_mean": "cases per full-time case-holding worker, average",
     "caseload_p90": "cases per full-time case-holding worker, 90th percentile",
     "workers_over_cap_pct": "case-holding workers above their caseload cap (%)",
-    "sw_changes_per_child_year": "changes of social worker per child per year open",
+    "sw_changes_per_child_year": "changes of social worker per child per year with a social worker",
     "open_cases_end": "open cases at the end",
     "cin_end": "children in need (on a CIN plan) at the end",
     "cp_end": "children on a child protection plan at the end",
@@ -134,7 +134,9 @@ def compute_kpis(events: pd.DataFrame, weekly: pd.DataFrame, workers: pd.DataFra
 
     wk = weekly[weekly.t_days >= warmup_days]
     open_cols = [f"open_{s}" for s in STAGES]
-    child_years = float(wk[open_cols].sum(axis=1).sum() * 7 / 365.25)
+    # per year *with* a social worker: a child waiting unallocated has no worker to change, and
+    # counting her time would make a service in crisis look more stable
+    child_years = float((wk[open_cols].sum(axis=1) - wk["unallocated"]).sum() * 7 / 365.25)
     changes = int(np.sum(e == R.SW_CHANGE))
     k["sw_changes_per_child_year"] = changes / child_years if child_years > 0 else math.nan
 

@@ -348,11 +348,32 @@ class WorkingTime(_Model):
         description="floor on time left for tasks and visits however much ongoing work a caseload brings")
 
 
+class Balancing(_Model):
+    """Caseload balancing: managers move cases from overloaded workers to colleagues with room.
+
+    Each week, in each team, a worker above ``trigger_pct`` of her cap gives cases (newest plan
+    cases first, never a task in progress) to the colleague with most room under her cap, until
+    she is back at ``target_pct`` or nobody has room. Each move is a change of social worker.
+    """
+
+    enabled: bool = False
+    trigger_pct: float = Field(default=120, ge=100, le=400)
+    target_pct: float = Field(default=105, ge=50, le=400)
+    max_moves_per_week: int = Field(default=20, ge=0, le=10000, description="in each team")
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.target_pct > self.trigger_pct:
+            raise ValueError(f"target_pct ({self.target_pct}) cannot exceed trigger_pct ({self.trigger_pct})")
+        return self
+
+
 class Caseload(_Model):
     caps: dict[WorkerType, float] = Field(description="cases per FTE (the aim), by worker type")
     hard_limit_pct: float = Field(
         default=100.0, ge=100, le=400,
         description="when no worker has room, allocate above the cap up to this % of it")
+    balancing: Balancing = Balancing()
 
     @field_validator("caps")
     @classmethod

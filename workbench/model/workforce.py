@@ -109,6 +109,8 @@ class WorkforceDynamics:
             if self.sc.agency.enabled:
                 self._agency_conversion(now)
                 self._agency_cover(now)
+            if self.sc.caseload.balancing.enabled:
+                self._balance(now)
             self._accrue_costs(now)
             sim.flush()
             week += 1
@@ -450,6 +452,33 @@ class WorkforceDynamics:
                     w.leave_at = math.inf
                     self.sim._log((now, -1, R.CONVERTED, self.sim.type_index["experienced"],
                                    team.idx, w.id, w.fte))
+
+    # ------------------------------------------------------------------ caseload balancing
+    def _balance(self, now: float) -> None:
+        """Move plan cases from workers above the trigger to colleagues under their cap."""
+        bal = self.sc.caseload.balancing
+        trigger, target = bal.trigger_pct / 100, bal.target_pct / 100
+        sim = self.sim
+        for team in self.case_teams:
+            moves = 0
+            givers = sorted((w for w in team.workers if w.available and w.cap > 0
+                             and w.load > trigger * w.cap + 1e-9),
+                            key=lambda w: -w.load / w.cap)
+            for giver in givers:
+                # newest cases first; never one whose task is under way or held for another team
+                for c in sorted(giver.cases, key=lambda c: -c.stage_start_at):
+                    if moves >= bal.max_moves_per_week or giver.load <= target * giver.cap + 1e-9:
+                        break
+                    if c.team is not team or c.stage_cfg.kind != "plan" or (
+                            c.task is not None and c.task.worker is giver):
+                        continue
+                    taker = team.choose(c, now, exclude=giver)
+                    if taker is None or taker.load + c.stage_cfg.cap_weight > taker.cap + 1e-9:
+                        break  # nobody has room under her cap
+                    c.change_reason = R.REASON_BALANCING
+                    giver.remove_case(c, now)
+                    sim.allocate(c, taker, now)
+                    moves += 1
 
     # ------------------------------------------------------------------ costs beyond pay
     def _accrue_costs(self, now: float) -> None:
