@@ -266,3 +266,393 @@ def plot_tradeoff(exp, x: str = "cost_per_year_gbp", y: str = "assessment_within
              fontsize=8, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
+
+
+# ============================================================================================
+# Tables and comparison charts (used by the explorer and comparison notebooks)
+# ============================================================================================
+
+#: Measures for the KPI tables: (KPI, plain-English label, how to show it, which way is better).
+#: ``kind``: "pct" a percentage (differences in percentage points), "count" a number of children,
+#: "dec1"/"dec2" a rate with one or two decimals, "gbp_m" pounds shown in millions.
+#: ``better``: +1 higher is better, -1 lower is better, 0 neither (a cost, a mix).
+TABLE_KPIS: list[tuple[str, str, str, int]] = [
+    ("assessment_within_45wd_pct", "Assessments finished within 45 working days", "pct", +1),
+    ("cp_visits_on_time_pct", "Child protection visits made on time", "pct", +1),
+    ("unallocated_mean", "Children waiting for a social worker (average)", "count", -1),
+    ("caseload_mean", "Average caseload (cases per full-time worker)", "dec1", -1),
+    ("workers_over_cap_pct", "Workers above their caseload aim", "pct", -1),
+    ("sw_changes_per_child_year", "Changes of social worker per child per year", "dec2", -1),
+    ("vacancy_rate_pct", "Vacant posts (share of funded posts)", "pct", -1),
+    ("agency_share_pct", "Agency workers (share of all social workers)", "pct", 0),
+    ("turnover_pct", "Permanent staff leaving a year (turnover)", "pct", -1),
+    ("cost_per_year_gbp", "Workforce cost a year", "gbp_m", 0),
+]
+
+
+def _kpi_rows(exp, kpis) -> list[tuple[str, str, str, int]]:
+    kp = exp.kpis
+    rows = TABLE_KPIS if kpis is None else [
+        next((r for r in TABLE_KPIS if r[0] == k), (k, k, "dec2", 0)) if isinstance(k, str) else tuple(k)
+        for k in kpis]
+    return [r for r in rows if r[0] in kp.columns]
+
+
+def format_value(kind: str, x: float, sign: bool = False, unit: bool = True) -> str:
+    """A KPI value for a table: ``kind`` as in :data:`TABLE_KPIS`; ``sign`` shows + or - (a
+    difference: percentages then read in percentage points, "pts"); ``unit=False`` leaves out
+    the "%" or "pts" (inside a range that already states it)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    digits = {"pct": 1, "count": 0, "dec1": 1, "gbp_m": -4, "gbp": 0}.get(kind, 2)
+    if round(x, digits) == 0:
+        x = 0.0  # no "-0.00" or "+0": a difference that rounds to nothing shows as 0
+    s = "+" if sign and x > 0 else ("-" if x < 0 else "")
+    a = abs(x) if (sign or x < 0) else x
+    if kind == "pct":
+        return f"{s}{a:.1f}" + (("" if not unit else " pts" if sign else "%"))
+    if kind == "count":
+        return f"{s}{a:,.0f}"
+    if kind == "dec1":
+        return f"{s}{a:.1f}"
+    if kind == "gbp_m":
+        return f"{s}£{a / 1e6:,.2f}m"
+    if kind == "gbp":
+        return f"{s}£{a:,.0f}"
+    return f"{s}{a:.2f}"
+
+
+def _clip(kind: str, kpi: str, low: float, high: float) -> tuple[float, float]:
+    # a 95% range shown within the values a measure can take (few replications can overrun)
+    low = max(low, 0.0)
+    if kpi.endswith("_pct"):
+        high = min(high, 100.0)
+    return low, high
+
+
+def _reading(diff: float, lo: float, hi: float, better: int) -> str:
+    if any(math.isnan(v) for v in (diff, lo, hi)):
+        return "not enough runs to tell"
+    if lo <= 0 <= hi:
+        return "no clear change"
+    if better == 0:
+        return "higher" if diff > 0 else "lower"
+    return "better" if (diff > 0) == (better > 0) else "worse"
+
+
+def kpi_summary_table(exp, kpis=None, level: float = 0.95) -> pd.DataFrame:
+    """Side-by-side KPI table: one row per measure, one column per scenario, each cell
+    ``mean (low to high)`` with the 95% confidence interval of the mean (strings, for display)."""
+    kp = exp.kpis
+    names = _order(kp)
+    out = []
+    for kpi, label, kind, _better in _kpi_rows(exp, kpis):
+        ci = kpi_intervals(kp, kpi, level).set_index("scenario")
+        row = {"Measure": label}
+        for n in names:
+            m, lo, hi = (float(ci.loc[n, c]) for c in ("mean", "low", "high"))
+            lo, hi = _clip(kind, kpi, lo, hi)
+            row[n] = (f"{format_value(kind, m)} ({format_value(kind, lo)} to {format_value(kind, hi)})"
+                      if not math.isnan(m) else "n/a")
+        out.append(row)
+    return pd.DataFrame(out, columns=["Measure"] + names)
+
+
+def kpi_difference_table(exp, baseline: str | None = None, kpis=None,
+                         level: float = 0.95) -> pd.DataFrame:
+    """Paired differences against the baseline: one row per measure, one column per other
+    scenario, each cell ``difference (low to high), reading`` where the range is the 95%
+    confidence interval of the difference on common random numbers and the reading says whether
+    the change is clearly better, clearly worse, or not clear (the interval includes zero)."""
+    names = _order(exp.kpis)
+    baseline = baseline or names[0]
+    cmp = exp.compare(baseline, level=level)
+    others = [n for n in names if n != baseline]
+    out = []
+    for kpi, label, kind, better in _kpi_rows(exp, kpis):
+        row = {"Measure": label}
+        for n in others:
+            r = cmp[(cmp.scenario == n) & (cmp.kpi == kpi)]
+            if r.empty:
+                row[n] = "n/a"
+                continue
+            d, lo, hi = (float(r[c].iloc[0]) for c in ("difference", "ci_low", "ci_high"))
+            rng = (f" ({format_value(kind, lo, True, False)} to {format_value(kind, hi, True, False)})"
+                   if not math.isnan(lo) else "")
+            row[n] = f"{format_value(kind, d, True)}{rng}, {_reading(d, lo, hi, better)}"
+        out.append(row)
+    return pd.DataFrame(out, columns=["Measure"] + others)
+
+
+def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
+                         level: float = 0.95) -> pd.DataFrame:
+    """A small table for one scenario against its base: columns ``Measure``, the base's mean, the
+    scenario's mean, ``Difference`` (scenario minus base, paired over replications),
+    ``95% CI of the difference`` and ``Reading`` ("better", "worse", "no clear change"; "higher"
+    or "lower" for a measure that is neither good nor bad, such as cost)."""
+    cmp = exp.compare(baseline, level=level)
+    out = []
+    for kpi, label, kind, better in _kpi_rows(exp, kpis):
+        r = cmp[(cmp.scenario == scenario) & (cmp.kpi == kpi)]
+        if r.empty:
+            continue
+        r = r.iloc[0]
+        d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
+        out.append({
+            "Measure": label,
+            baseline: format_value(kind, float(r.baseline_mean)),
+            scenario: format_value(kind, float(r.variant_mean)),
+            "Difference": format_value(kind, d, True),
+            "95% CI of the difference": (f"{format_value(kind, lo, True, False)} to {format_value(kind, hi, True)}"
+                                         if not math.isnan(lo) else "n/a"),
+            "Reading": _reading(d, lo, hi, better),
+        })
+    return pd.DataFrame(out, columns=["Measure", baseline, scenario, "Difference",
+                                      "95% CI of the difference", "Reading"])
+
+
+READING_COLOURS = {"better": "#1a7f37", "worse": "#b42318", "no clear change": "#666666",
+                   "higher": "#333333", "lower": "#333333"}
+
+
+def table_html(df: pd.DataFrame, caption: str = "") -> str:
+    """A KPI table as plain HTML with inline styles (renders the same in a notebook, a widget and
+    a saved page). Cells ending in a reading ("better", "worse", "no clear change") are coloured."""
+    import html as _html
+
+    def cell(v, tag="td", align="left"):
+        text = _html.escape(str(v))
+        colour = None
+        for word, c in READING_COLOURS.items():
+            if str(v) == word or str(v).endswith(", " + word):
+                colour = c
+                break
+        style = f"padding:4px 10px;border-bottom:1px solid #ddd;text-align:{align};vertical-align:top"
+        if colour and word in ("better", "worse"):
+            style += f";color:{colour};font-weight:600"
+        elif colour:
+            style += f";color:{colour}"
+        return f'<{tag} style="{style}">{text}</{tag}>'
+
+    head = "".join(cell(c, "th") for c in df.columns)
+    body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>"
+                   for row in df.itertuples(index=False))
+    cap = (f'<caption style="text-align:left;font-weight:bold;padding-bottom:4px">'
+           f"{_html.escape(caption)}</caption>" if caption else "")
+    return (f'<table style="border-collapse:collapse;font-size:0.92em;margin:0.4em 0 1em 0">'
+            f"{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def plot_sw_changes_over_time(exp, smooth_weeks: int = 8,
+                              title: str = "Changes of social worker, over time"):
+    """Changes of social worker per child per year, week by week (rolling average), per scenario,
+    with the 95% confidence band of the average over replications."""
+    _, ts = _tables(exp)
+    d = ts.copy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d["sw_changes_rate"] = np.where(d["open_total"] > 0,
+                                        d["sw_changes"] * (365.25 / 7) / d["open_total"], np.nan)
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    _line_with_band(ax, d, "sw_changes_rate", smooth_weeks)
+    ax.set_ylim(bottom=0)
+    return _finish(fig, ax, title, f"changes per child per year ({smooth_weeks}-week rolling average)",
+                   note=BAND_NOTE)
+
+
+def _note(fig, text: str) -> None:
+    """A grey note under a constrained-layout figure (laid out with it, so never clipped)."""
+    fig.supxlabel(text, x=0.01, ha="left", fontsize=8, color="#555555")
+
+
+def _panels(n: int, height: float = 3.0):
+    ncols = 1 if n <= 2 else 2
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(9 if ncols == 1 else 12, 1.1 + height * nrows),
+                             sharex=True, sharey=True, squeeze=False, layout="constrained")
+    flat = list(axes.ravel())
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    for ax in flat[:n]:
+        ax.tick_params(axis="x", labelbottom=True)
+    return fig, flat[:n]
+
+
+def _date_ticks(ax, max_ticks: int = 8) -> None:
+    """Month ticks at round intervals (every 1, 2, 3, 4, 6 or 12 months, or whole years), at
+    most about ``max_ticks`` of them, labelled 'Jan 2018'."""
+    lo, hi = ax.get_xlim()
+    months = max((hi - lo) / 30.44, 1.0)
+    for k in (1, 2, 3, 4, 6, 12):
+        if months / k <= max_ticks:
+            ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=range(1, 13, k)))
+            break
+    else:
+        ax.xaxis.set_major_locator(mdates.YearLocator(base=math.ceil(months / 12 / max_ticks)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+
+
+def plot_workforce_mix_compare(exp, scenarios: Sequence[str] | None = None,
+                               title: str = "Social work staff in post and vacancies"):
+    """Staff in post by type (stacked, FTE) and vacant posts, one panel per scenario on the same
+    scales, so that the mixes can be compared at a glance."""
+    _, ts = _tables(exp)
+    names = list(scenarios or _order(ts))
+    fig, axes = _panels(len(names))
+    types = ["experienced", "nqsw", "academy", "agency"]
+    top = 0.0
+    for ax, name in zip(axes, names):
+        d = ts[ts.scenario == name].copy()
+        d["date"] = pd.to_datetime(d["date"])
+        m = d.groupby("date")[[f"fte_{t}" for t in types] + ["vacancies_fte"]].mean()
+        ax.stackplot(m.index, *[m[f"fte_{t}"] for t in types],
+                     colors=[WORKER_COLOURS[t] for t in types],
+                     labels=[WORKER_LABELS[t] for t in types], alpha=0.85)
+        ax.plot(m.index, m.vacancies_fte, color="#444444", linewidth=1.6, linestyle=":",
+                label="Vacant posts (FTE)")
+        top = max(top, float(sum(m[f"fte_{t}"] for t in types).max()))
+        ax.set_title(name, loc="left", fontsize=10)
+        ax.set_ylabel("FTE")
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    if len(axes) <= 2:  # one column: the legend fits above the stack in the first panel
+        axes[0].set_ylim(0, top * 1.22)
+        axes[0].legend(loc="upper center", ncol=5, frameon=False, fontsize=8)
+    else:
+        axes[0].set_ylim(0, top * 1.08)
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper",
+                   frameon=False, fontsize=9)
+    for ax in axes:
+        _date_ticks(ax, 8 if len(axes) <= 2 else 5)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    _note(fig, "Full-time equivalents, average over replications. Academy trainees are over "
+               "establishment. Vacant posts: funded posts without a permanent worker.")
+    return fig
+
+
+def plot_caseloads_compare(exp, aim: float | None = 20, scenarios: Sequence[str] | None = None,
+                           title: str = "Caseloads against the aim"):
+    """The spread of caseloads among workers over time (median, middle half, 10% to 90%), one
+    panel per scenario on the same scales, against the caseload aim."""
+    _, ts = _tables(exp)
+    names = list(scenarios or _order(ts))
+    fig, axes = _panels(len(names))
+    colours = scenario_colours(_order(ts))
+    cols = ["caseload_p10", "caseload_p25", "caseload_p50", "caseload_p75", "caseload_p90"]
+    for ax, name in zip(axes, names):
+        d = ts[ts.scenario == name].copy()
+        d["date"] = pd.to_datetime(d["date"])
+        m = d.groupby("date")[cols].mean()
+        c = colours[name] if colours[name] != SCENARIO_COLOURS[0] else "#555555"
+        ax.fill_between(m.index, m.caseload_p10, m.caseload_p90, color=c, alpha=0.15,
+                        label="10% to 90% of workers")
+        ax.fill_between(m.index, m.caseload_p25, m.caseload_p75, color=c, alpha=0.32,
+                        label="middle half of workers")
+        ax.plot(m.index, m.caseload_p50, color=c, linewidth=1.8, label="median worker")
+        if aim is not None:
+            ax.axhline(aim, **TARGET_STYLE, label=f"Caseload aim ({aim:g})")
+        ax.set_title(name, loc="left", fontsize=10)
+        ax.set_ylabel("cases per FTE")
+        ax.grid(alpha=0.3)
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        ax.legend(frameon=False, fontsize=8, loc="lower right", ncol=2)
+    for ax in axes:
+        _date_ticks(ax, 8 if len(axes) <= 2 else 5)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    _note(fig, "Cases per full-time case-holding social worker, average over replications. "
+               "The aim is for experienced workers; newly qualified staff aim lower.")
+    return fig
+
+
+def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: float = 0.95,
+                            title: str | None = None):
+    """Each scenario minus the baseline, one small panel per measure: the average paired
+    difference over replications (common random numbers) with its 95% confidence interval.
+    Green: clearly better; red: clearly worse; grey: not clearly different (the interval
+    includes zero) or a measure that is neither good nor bad."""
+    names = _order(exp.kpis)
+    baseline = baseline or names[0]
+    others = [n for n in names if n != baseline]
+    rows = _kpi_rows(exp, kpis or ["assessment_within_45wd_pct", "unallocated_mean",
+                                   "caseload_mean", "sw_changes_per_child_year",
+                                   "agency_share_pct", "cost_per_year_gbp"])
+    cmp = exp.compare(baseline, level=level)
+    ncols = 2 if len(rows) > 1 else 1
+    nrows = math.ceil(len(rows) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(12 if ncols == 2 else 7,
+                                                    1.0 + nrows * (0.7 + 0.32 * len(others))),
+                             squeeze=False, layout="constrained")
+    flat = list(axes.ravel())
+    for ax in flat[len(rows):]:
+        ax.set_visible(False)
+    units = {"pct": "percentage points", "count": "children", "dec1": "cases per FTE",
+             "dec2": "per child per year", "gbp_m": "GBP million a year"}
+    y = np.arange(len(others))[::-1]
+    for ax, (kpi, label, kind, better) in zip(flat, rows):
+        scale = 1e-6 if kind == "gbp_m" else 1.0
+        for yi, n in zip(y, others):
+            r = cmp[(cmp.scenario == n) & (cmp.kpi == kpi)]
+            if r.empty:
+                continue
+            d, lo, hi = (float(r[c].iloc[0]) for c in ("difference", "ci_low", "ci_high"))
+            word = _reading(d, lo, hi, better)
+            colour = {"better": READING_COLOURS["better"],
+                      "worse": READING_COLOURS["worse"]}.get(word, "#888888")
+            ax.barh(yi, d * scale, color=colour, alpha=0.75, height=0.6)
+            if not math.isnan(lo):
+                ax.errorbar(d * scale, yi, xerr=[[(d - lo) * scale], [(hi - d) * scale]],
+                            fmt="none", ecolor="black", capsize=3, linewidth=1)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_yticks(y, others, fontsize=8)
+        ax.set_title(label, loc="left", fontsize=10)
+        ax.set_xlabel(f"difference ({units.get(kind, '')})", fontsize=8)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(alpha=0.3, axis="x")
+    fig.suptitle(title or f"Difference from {baseline}", x=0.01, ha="left", fontsize=12,
+                 fontweight="bold")
+    _note(fig, "Bars: average difference over paired replications (same simulated referrals). "
+               "Whiskers: 95% confidence interval.\nGreen: clearly better; red: clearly worse; "
+               "grey: no clear change, or neither better nor worse.")
+    return fig
+
+
+#: Measures for the trade-off charts, against cost: (KPI, axis label).
+TRADEOFF_KPIS = [
+    ("assessment_within_45wd_pct", "assessments within 45 working days (%)"),
+    ("unallocated_mean", "children waiting for a social worker (average)"),
+    ("sw_changes_per_child_year", "changes of social worker per child per year"),
+]
+
+
+def plot_tradeoffs(exp, kpis=None, x: str = "cost_per_year_gbp",
+                   xlabel: str = "workforce cost a year (GBP million)", x_scale: float = 1e-6,
+                   title: str = "What each option buys, and what it costs"):
+    """Small multiples of cost against several measures: one point per scenario with 95%
+    confidence intervals on both axes, the scenarios named in one legend (no overlapping labels).
+    Ranges are shown within the values a measure can take (no share above 100%)."""
+    kp, _ = _tables(exp)
+    rows = [r for r in (kpis or TRADEOFF_KPIS) if r[0] in kp.columns]
+    names = _order(kp)
+    colours = scenario_colours(names)
+    markers = ["o", "s", "D", "^", "v", "P", "X", "*"]
+    fig, axes = plt.subplots(1, len(rows), figsize=(4.2 * len(rows), 4.6), squeeze=False,
+                             layout="constrained")
+    cx = kpi_intervals(kp, x).set_index("scenario")
+    for ax, (kpi, ylabel) in zip(axes[0], rows):
+        cy = kpi_intervals(kp, kpi).set_index("scenario")
+        for i, n in enumerate(names):
+            xm, xl, xh = (float(cx.loc[n, c]) for c in ("mean", "low", "high"))
+            ym, yl, yh = (float(cy.loc[n, c]) for c in ("mean", "low", "high"))
+            yl, yh = _clip("", kpi, yl, yh)
+            ax.errorbar(xm * x_scale, ym, xerr=[[(xm - xl) * x_scale], [(xh - xm) * x_scale]],
+                        yerr=[[max(ym - yl, 0)], [max(yh - ym, 0)]], fmt=markers[i % len(markers)],
+                        color=colours[n], capsize=3, markersize=7, label=n, linewidth=1)
+        ax.set_xlabel(xlabel, fontsize=9)
+        ax.set_ylabel(ylabel, fontsize=9)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=8)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(names), 4),
+               frameon=False, fontsize=9)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    return fig

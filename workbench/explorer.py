@@ -1,0 +1,1064 @@
+"""The scenario explorer: controls for the workforce levers, a Run button, and charts that update.
+
+Strategic managers use it in JupyterLab (``notebooks/01_explore.ipynb``)::
+
+    from workbench.explorer import Explorer
+    Explorer().show()
+
+They pick a starting scenario (one of the bundled files), move the controls (recruitment,
+academy, agency staff, retention, demand), press **Run**, and see their scenario against the
+starting one, simulated on the same referrals and chance events (common random numbers), with
+95% ranges. Everything here is plain Python and runs without a browser, so the tests drive it
+as a manager would: set the controls, press Run, read the charts and the table.
+
+The mapping from controls to scenario fields is :func:`build_scenario`; the controls start at
+:func:`lever_values` of the starting scenario, so pressing Run without moving anything runs the
+starting scenario alone. :func:`run_comparison` and :func:`scenario_files` serve the comparison
+notebook (``notebooks/02_compare_scenarios.ipynb``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import concurrent.futures as cf
+import datetime as dt
+import functools
+import html
+import io
+import math
+import os
+import shutil
+import tempfile
+import time
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from .scenario import Scenario, ScenarioError, load_scenario
+
+__all__ = [
+    "LEVERS", "Lever", "Explorer", "build_scenario", "describe_levers", "lever_values",
+    "load_scenario_files", "project_root", "run_comparison", "scenario_files",
+]
+
+#: Bundled scenario files in the order managers meet them (the baseline first).
+DEFAULT_ORDER = ["baseline", "recruitment_drive", "academy_expansion", "agency_cover",
+                 "agency_reduction", "retention_payment", "demand_surge"]
+
+#: Cost of one extra recruit when the starting scenario names none: the bundled recruitment
+#: drive's GBP 400,000 for 20 experienced social workers (agency fee, relocation, visas).
+DEFAULT_COST_PER_RECRUIT_GBP = 20000
+#: Assumed fall in leaving among eligible staff when a retention payment is switched on in a
+#: scenario that has none: the bundled retention scenario's assumption (not published).
+DEFAULT_RETENTION_EFFECT_PCT = 20
+
+
+# ============================================================================================
+# Finding the scenario files
+# ============================================================================================
+
+def project_root(start: str | Path | None = None) -> Path:
+    """The project folder (the one holding ``scenarios/baseline.yaml``), looking up from
+    ``start`` (default: the working directory, e.g. ``notebooks/``), else the package's own."""
+    here = Path(start or Path.cwd()).resolve()
+    for p in (here, *here.parents):
+        if (p / "scenarios" / "baseline.yaml").exists():
+            return p
+    return Path(__file__).resolve().parents[1]
+
+
+def scenario_files(folder: str | Path | None = None) -> list[Path]:
+    """The scenario files in ``folder`` (default: the project's ``scenarios/``), the baseline
+    first, then the bundled variants in a fixed order, then any others alphabetically."""
+    folder = Path(folder) if folder is not None else project_root() / "scenarios"
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    rank = {n: i for i, n in enumerate(DEFAULT_ORDER)}
+    return sorted(files, key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
+
+
+def load_scenario_files(files: Sequence[str | Path] | None = None,
+                        root: str | Path | None = None) -> tuple[dict[str, Scenario], dict[str, Path]]:
+    """Load scenario files (default: every bundled one), labelled by their ``name``.
+
+    Relative paths are taken from the project folder (``root``, default :func:`project_root`),
+    so that a notebook in ``notebooks/`` can name ``scenarios/baseline.yaml``.
+
+    Returns
+    -------
+    (scenarios, paths) : dicts keyed by label, in the order given.
+    """
+    root = Path(root) if root is not None else project_root()
+    if not files:
+        paths = scenario_files(root / "scenarios")
+    else:
+        paths = [Path(f) if Path(f).is_absolute() else root / f for f in files]
+    scenarios: dict[str, Scenario] = {}
+    where: dict[str, Path] = {}
+    problems = []
+    for p in paths:
+        try:
+            sc = load_scenario(p)
+        except ScenarioError as exc:
+            problems.append(str(exc))
+            continue
+        if sc.name in scenarios:
+            problems.append(f"{p}: the name '{sc.name}' is also used by {where[sc.name].name}; "
+                            f"scenario names must differ")
+            continue
+        scenarios[sc.name] = sc
+        where[sc.name] = p
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    if not scenarios:
+        raise ScenarioError(f"no scenario files found in {root / 'scenarios'}")
+    return scenarios, where
+
+
+# ============================================================================================
+# Levers: the controls and what they change in a scenario
+# ============================================================================================
+
+@dataclass(frozen=True)
+class Lever:
+    """One control: its key in the lever dict, its label, what it does, its range and group."""
+
+    key: str
+    label: str
+    help: str
+    group: str
+    kind: str            # "int", "float", "month", "cap"
+    min: float = 0
+    max: float = 100
+    step: float = 1
+
+
+LEVERS: list[Lever] = [
+    Lever("extra_recruits_per_year", "Extra recruits a year",
+          "Experienced social workers recruited each year on top of the usual rolling adverts, "
+          "for example through a recruitment campaign or international recruitment. They join "
+          "evenly through the year into the teams with the most vacancies.",
+          "Recruitment", "int", 0, 60, 1),
+    Lever("cost_per_extra_recruit_gbp", "Cost per extra recruit (£)",
+          "One-off cost of each extra recruit: agency fees, relocation, visas, advertising. "
+          "The bundled recruitment drive assumes £20,000.",
+          "Recruitment", "int", 0, 50000, 1000),
+    Lever("advert_success_pct", "Posts filled per advert round (%)",
+          "The usual rolling adverts: every few weeks each vacant post is advertised, and this is "
+          "the chance it is filled. A better offer (a market supplement, say) raises it.",
+          "Recruitment", "int", 0, 100, 1),
+    Lever("time_to_hire_weeks", "Weeks from offer to start",
+          "Average time from a successful advert to the new worker's first day: notice period, "
+          "references and checks. Applies to the rolling adverts.",
+          "Recruitment", "int", 1, 30, 1),
+    Lever("academy_intake_per_year", "Academy places a year",
+          "Newly qualified social workers taken into the council's own academy each year, over "
+          "the funded posts. They hold a protected caseload for a year, then fill vacancies.",
+          "Academy", "int", 0, 60, 1),
+    Lever("academy_start_month", "Month each academy cohort starts",
+          "The month the academy takes its cohort each year (graduates usually start in "
+          "the autumn, after their degree).",
+          "Academy", "month", 1, 12, 1),
+    Lever("agency_cover_pct", "Vacant posts covered by agency staff (%)",
+          "Share of vacant posts the council asks an agency to fill. Agency workers start within "
+          "weeks but cost more and move on sooner.",
+          "Agency staff", "int", 0, 100, 5),
+    Lever("agency_cap_pct", "Limit on agency staff (% of all social workers)",
+          "The most agency staff the council allows, as a share of all its social workers (the "
+          "national definition). Vacancies beyond the limit stay vacant.",
+          "Agency staff", "cap", 0, 50, 1),
+    Lever("retention_payment_gbp", "Retention payment a year (£ per worker)",
+          "A yearly payment to permanent social workers with two or more years' experience, "
+          "to keep them. £0 means no payment.",
+          "Retention", "int", 0, 10000, 250),
+    Lever("retention_effect_pct", "Assumed fall in leaving with the payment (%)",
+          "How much less often eligible staff leave with the payment. Nobody has published this; "
+          "it is an assumption to test (the bundled retention scenario uses 20%).",
+          "Retention", "int", 0, 60, 5),
+    Lever("demand_change_pct", "Change in referrals (%)",
+          "Raise or lower the number of children referred each year, from the start of the "
+          "simulation, e.g. +35% for a surge like Walsall's in 2010-11.",
+          "Demand", "int", -40, 80, 5),
+]
+LEVER_BY_KEY = {lv.key: lv for lv in LEVERS}
+LEVER_GROUPS = list(dict.fromkeys(lv.group for lv in LEVERS))
+#: Choices for the agency limit control (None: no limit).
+AGENCY_CAP_CHOICES = [None, 0.0, 2.0, 5.0, 7.5, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0, 50.0]
+
+
+def _dist_mean(d) -> float:
+    return float(d.mean_value)
+
+
+def _with_mean(d, mean: float) -> dict:
+    """A distribution spec like ``d`` with mean ``mean`` (shape kept where it has one)."""
+    spec = d.model_dump(mode="python")
+    if "mean" in spec:
+        spec["mean"] = float(mean)
+        return spec
+    if spec.get("dist") == "fixed":
+        return {"dist": "fixed", "value": float(mean)}
+    return {"dist": "lognormal", "mean": float(mean), "cv": 0.4}
+
+
+def lever_values(scenario: Scenario) -> dict[str, Any]:
+    """Where the controls stand for ``scenario``: its own settings (extra recruits and the change
+    in referrals are changes on top of it, so they start at 0)."""
+    rec, ac, ag, ret = scenario.recruitment, scenario.academy, scenario.agency, scenario.retention
+    per_hire = [c.cost_gbp / c.hires for c in rec.campaigns if c.hires]
+    return {
+        "extra_recruits_per_year": 0,
+        "cost_per_extra_recruit_gbp": int(round(per_hire[0] if per_hire else DEFAULT_COST_PER_RECRUIT_GBP)),
+        "advert_success_pct": float(rec.success_pct) if rec.enabled else 0.0,
+        "time_to_hire_weeks": round(_dist_mean(rec.time_to_hire_weeks), 1),
+        "academy_intake_per_year": int(ac.intake_per_year),
+        "academy_start_month": int(ac.start_month),
+        "agency_cover_pct": float(ag.cover_share_pct) if ag.enabled else 0.0,
+        "agency_cap_pct": None if ag.cap_share_pct is None else float(ag.cap_share_pct),
+        "retention_payment_gbp": float(ret.payment_gbp_per_year) if ret.enabled else 0.0,
+        "retention_effect_pct": (float(ret.turnover_reduction_pct) if ret.enabled
+                                 else float(DEFAULT_RETENTION_EFFECT_PCT)),
+        "demand_change_pct": 0.0,
+    }
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def extra_recruitment(start: dt.date, years: float, per_year: float,
+                      cost_each: float) -> list[dict]:
+    """Campaigns bringing ``per_year`` experienced recruits a year from ``start`` for ``years``:
+    one campaign a month (so the cost falls due month by month, as the recruits arrive), with
+    the hires spread so that every twelve months bring ``per_year`` of them."""
+    out = []
+    for m in range(int(math.ceil(years * 12 - 1e-9))):
+        n = int(math.floor(per_year * (m + 1) / 12 + 0.5)) - int(math.floor(per_year * m / 12 + 0.5))
+        if n <= 0:
+            continue
+        s, e = _add_months(start, m), _add_months(start, m + 1)
+        out.append({"name": f"Extra recruits {s:%b %Y}", "start_date": s, "end_date": e,
+                    "hires": n, "cost_gbp": float(n * cost_each)})
+    return out
+
+
+def build_scenario(base: Scenario, levers: Mapping[str, Any], name: str = "Your scenario",
+                   years: float | None = None) -> Scenario:
+    """The scenario the controls describe: ``base`` with the levers applied.
+
+    Parameters
+    ----------
+    base : Scenario
+        The starting scenario.
+    levers : dict
+        Control values by key (see :data:`LEVERS`); keys left out keep the base's setting.
+
+        - ``extra_recruits_per_year``: experienced recruits a year on top of the base's own
+          recruitment (monthly campaigns into the teams with most vacancies), each costing
+          ``cost_per_extra_recruit_gbp``.
+        - ``advert_success_pct``: ``recruitment.success_pct``; ``time_to_hire_weeks``: the mean
+          of ``recruitment.time_to_hire_weeks`` (its spread kept).
+        - ``academy_intake_per_year``, ``academy_start_month``: ``academy.*``.
+        - ``agency_cover_pct``: ``agency.cover_share_pct``; ``agency_cap_pct``:
+          ``agency.cap_share_pct`` (None: no limit).
+        - ``retention_payment_gbp`` (0: no payment) and ``retention_effect_pct``:
+          ``retention.payment_gbp_per_year`` and ``retention.turnover_reduction_pct``, from the
+          base's retention start date (or its start date).
+        - ``demand_change_pct``: ``demand.referrals_per_year`` multiplied by ``1 + x/100``.
+    name : str
+        Name of the new scenario.
+    years : float, optional
+        Years the extra recruitment runs for (default: the base's horizon); set it to the
+        simulated horizon.
+
+    Returns
+    -------
+    Scenario
+        Validated; the same as ``base`` (but for its name) when no lever moves.
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown lever or a value the scenario does not accept.
+    """
+    current = lever_values(base)
+    unknown = [k for k in levers if k not in current]
+    if unknown:
+        raise ScenarioError(f"unknown control(s) {unknown}; known: {', '.join(current)}")
+    lv = {**current, **dict(levers)}
+    moved = {k for k in current if not _same(lv[k], current[k])}
+    ch: dict[str, Any] = {}
+
+    # recruitment
+    if "advert_success_pct" in moved:
+        ch["recruitment.success_pct"] = float(lv["advert_success_pct"])
+        ch["recruitment.enabled"] = True
+    if "time_to_hire_weeks" in moved:
+        if not float(lv["time_to_hire_weeks"]) > 0:
+            raise ScenarioError("weeks from offer to start must be above 0 "
+                                f"(got {lv['time_to_hire_weeks']})")
+        ch["recruitment.time_to_hire_weeks"] = _with_mean(base.recruitment.time_to_hire_weeks,
+                                                          lv["time_to_hire_weeks"])
+    extra = float(lv["extra_recruits_per_year"])
+    if extra < 0:
+        raise ScenarioError(f"extra recruits a year must be 0 or more (got {extra:g})")
+    if extra > 0:
+        ch["recruitment.campaigns"] = (
+            [c.model_dump(mode="python") for c in base.recruitment.campaigns]
+            + extra_recruitment(base.start_date, years or base.horizon_years, extra,
+                                float(lv["cost_per_extra_recruit_gbp"])))
+    # academy
+    if "academy_intake_per_year" in moved:
+        ch["academy.intake_per_year"] = int(round(float(lv["academy_intake_per_year"])))
+    if "academy_start_month" in moved:
+        ch["academy.start_month"] = int(lv["academy_start_month"])
+        if base.academy.first_intake_date is not None:
+            ch["academy.first_intake_date"] = None  # the month now decides
+    # agency
+    if "agency_cover_pct" in moved:
+        ch["agency.cover_share_pct"] = float(lv["agency_cover_pct"])
+        ch["agency.enabled"] = True
+    if "agency_cap_pct" in moved:
+        cap = lv["agency_cap_pct"]
+        ch["agency.cap_share_pct"] = None if cap is None else float(cap)
+    # retention
+    if moved & {"retention_payment_gbp", "retention_effect_pct"}:
+        pay = float(lv["retention_payment_gbp"])
+        if pay > 0:
+            ch["retention.enabled"] = True
+            ch["retention.payment_gbp_per_year"] = pay
+            ch["retention.turnover_reduction_pct"] = float(lv["retention_effect_pct"])
+            if base.retention.start_date is None:
+                ch["retention.start_date"] = base.start_date
+        elif "retention_payment_gbp" in moved:
+            ch["retention.enabled"] = False
+            ch["retention.payment_gbp_per_year"] = 0.0
+    # demand
+    pct = float(lv["demand_change_pct"])
+    if pct != 0:
+        if pct <= -100:
+            raise ScenarioError(f"change in referrals must be above -100% (got {pct:g}%)")
+        ch["demand.referrals_per_year"] = base.demand.referrals_per_year * (1 + pct / 100)
+
+    lines = describe_levers(base, lv)
+    ch["name"] = name
+    ch["description"] = (f"{base.name} with: " + "; ".join(lines)) if lines else base.description
+    try:
+        return base.replace(ch)
+    except ScenarioError as exc:
+        raise ScenarioError(str(exc).replace("<derived scenario>", "your scenario")) from None
+
+
+def _show(key: str, v) -> str:
+    if key == "agency_cap_pct":
+        return "no limit" if v is None else f"{float(v):g}%"
+    if key == "academy_start_month":
+        return calendar.month_name[int(v)]
+    if key.endswith("_gbp"):
+        return f"£{float(v):,.0f}"
+    if key == "demand_change_pct":
+        return f"{float(v):+g}%"
+    if key.endswith("_pct"):
+        return f"{float(v):g}%"
+    return f"{float(v):g}"
+
+
+def describe_levers(base: Scenario, levers: Mapping[str, Any]) -> list[str]:
+    """What the controls change from ``base``, one plain-English line per moved control."""
+    current = lever_values(base)
+    lv = {**current, **dict(levers)}
+    lines = []
+    for lever in LEVERS:
+        k = lever.key
+        if k == "cost_per_extra_recruit_gbp":
+            continue  # shown with the extra recruits
+        if k == "retention_effect_pct" and float(lv["retention_payment_gbp"]) <= 0:
+            continue
+        if not _same(lv[k], current[k]):
+            if k == "extra_recruits_per_year":
+                lines.append(f"{lever.label}: {_show(k, lv[k])} (at "
+                             f"£{float(lv['cost_per_extra_recruit_gbp']):,.0f} each)")
+            elif k == "retention_payment_gbp" and float(lv[k]) > 0:
+                lines.append(f"{lever.label}: {_show(k, current[k])} → {_show(k, lv[k])}, "
+                             f"assuming eligible staff leave {float(lv['retention_effect_pct']):g}% "
+                             f"less often")
+            elif k == "retention_effect_pct" and not _same(lv["retention_payment_gbp"],
+                                                           current["retention_payment_gbp"]):
+                continue  # said with the payment
+            elif k == "demand_change_pct":
+                lines.append(f"{lever.label}: {_show(k, lv[k])} "
+                             f"({base.demand.referrals_per_year:,.0f} → "
+                             f"{base.demand.referrals_per_year * (1 + float(lv[k]) / 100):,.0f} a year)")
+            else:
+                lines.append(f"{lever.label}: {_show(k, current[k])} → {_show(k, lv[k])}")
+    return lines
+
+
+# ============================================================================================
+# Running: an executor that reports progress, and the comparison helper
+# ============================================================================================
+
+class _TickFuture(cf.Future):
+    """A future whose result, once collected, moves the progress bar (in the caller's thread)."""
+
+    def __init__(self, owner: "_ProgressExecutor", inner: cf.Future | None = None):
+        super().__init__()
+        self._owner = owner
+        self._inner = inner
+        self._ticked = False
+
+    def _tick(self):
+        if not self._ticked:
+            self._ticked = True
+            self._owner._tick()
+
+    def result(self, timeout=None):
+        try:
+            return super().result(timeout)
+        finally:
+            if self.done():
+                self._tick()
+
+    def cancel(self):
+        if self._inner is not None:
+            self._inner.cancel()
+        return super().cancel()
+
+
+def _copy_state(outer: _TickFuture, inner: cf.Future) -> None:
+    try:
+        if outer.done():
+            return
+        if inner.cancelled():
+            outer.cancel()
+        elif inner.exception() is not None:
+            outer.set_exception(inner.exception())
+        else:
+            outer.set_result(inner.result())
+    except cf.InvalidStateError:  # cancelled meanwhile
+        pass
+
+
+def _noop() -> None:
+    return None
+
+
+class _ProgressExecutor(cf.Executor):
+    """Runs replications on a process pool kept between runs (or in this process, ``serial``)
+    and calls ``on_done()`` in the caller's thread as each finished replication is collected."""
+
+    def __init__(self, kind: str = "process", max_workers: int | None = None):
+        if kind not in ("process", "serial"):
+            raise ValueError(f"executor must be 'process' or 'serial' (got {kind!r})")
+        self.kind = kind
+        self._max_workers = 1 if kind == "serial" else (max_workers or os.cpu_count() or 1)
+        self._pool: cf.ProcessPoolExecutor | None = None
+        self.on_done: Callable[[], None] | None = None
+
+    def _tick(self) -> None:
+        if self.on_done is not None:
+            self.on_done()
+
+    def submit(self, fn, /, *args, **kwargs):
+        if self.kind == "serial":
+            fut = _TickFuture(self)
+            try:
+                fut.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller via the future
+                fut.set_exception(exc)
+            fut._tick()
+            return fut
+        for attempt in (0, 1):
+            if self._pool is None:
+                self._pool = cf.ProcessPoolExecutor(max_workers=self._max_workers)
+            try:
+                inner = self._pool.submit(fn, *args, **kwargs)
+                break
+            except cf.process.BrokenProcessPool:
+                self._pool = None  # a worker died in an earlier run: start a fresh pool
+                if attempt:
+                    raise
+        outer = _TickFuture(self, inner)
+        inner.add_done_callback(functools.partial(_copy_state, outer))
+        return outer
+
+    def warm_up(self) -> None:
+        """Start the worker processes now (in the background), so that the first Run does not
+        wait for them."""
+        if self.kind == "process" and self._pool is None:
+            self._pool = cf.ProcessPoolExecutor(max_workers=self._max_workers)
+            for _ in range(self._max_workers):
+                self._pool.submit(_noop)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+            self._pool = None
+
+
+def run_comparison(files: Sequence[str | Path] | None = None, replications: int = 6,
+                   years: float | None = 3, seed: int = 2017, executor: str = "process",
+                   out: str | Path | None = None, name: str = "compare",
+                   progress: bool = True, root: str | Path | None = None):
+    """Run several scenario files on common random numbers (the comparison notebook).
+
+    Parameters
+    ----------
+    files : list of paths, optional
+        Scenario files (relative to the project folder); default every bundled file, the
+        baseline first. The first is the baseline of the comparison.
+    replications, years, seed, executor, out, name, progress
+        As :func:`workbench.experiment.run_experiment` (``out=None``: nothing written).
+
+    Returns
+    -------
+    (Experiment, dict[str, Path])
+        The experiment and each scenario's file, by label.
+    """
+    from .experiment import run_experiment
+
+    scenarios, paths = load_scenario_files(files, root)
+    exp = run_experiment(scenarios, replications=replications, seed=seed, years=years,
+                         executor=executor, out=out, name=name, progress=progress)
+    return exp, paths
+
+
+def run_details(exp, files: Mapping[str, Path] | None = None) -> "Any":
+    """A small table of how the numbers were made (replications, seed, horizon, files)."""
+    import pandas as pd
+
+    from .scenario import file_digest
+
+    first = next(iter(exp.scenarios.values()))
+    years = exp.years or first.horizon_years
+    end = first.start_date + dt.timedelta(days=years * 365.25)
+    rows = [
+        ("Replications per scenario", f"{exp.replications}"),
+        ("Simulated period", f"{first.start_date:%B %Y} to {end:%B %Y} ({years:g} years)"),
+        ("Base seed", f"{exp.seed} (replication i uses the same random numbers in every scenario)"),
+        ("Run time", f"{exp.elapsed_s:.1f} s on the {exp.executor} executor"),
+    ]
+    for label, path in (files or {}).items():
+        rows.append((f"Scenario file: {label}",
+                     f"{Path(path).name} (sha256 {file_digest(path)}, content {exp.digests[label]})"))
+    for _, f in exp.failures.iterrows():
+        rows.append(("Failed replication", f"{f.scenario} seed {f.seed}: {f.error}"))
+    return pd.DataFrame(rows, columns=["Item", "Value"])
+
+
+# ============================================================================================
+# The explorer
+# ============================================================================================
+
+YEARS_CHOICES = [("6 months", 0.5), ("1 year", 1.0), ("2 years", 2.0), ("3 years", 3.0),
+                 ("4 years", 4.0), ("5 years", 5.0)]
+RESULT_TABS = ["Summary", "Timeliness", "Waiting children", "Caseloads", "Workforce",
+               "Stability", "Cost"]
+#: Which figures go in which results tab.
+TAB_FIGURES = {
+    "Timeliness": ["timeliness"],
+    "Waiting children": ["unallocated"],
+    "Caseloads": ["caseloads", "caseload_mean"],
+    "Workforce": ["workforce"],
+    "Stability": ["sw_changes_over_time", "sw_changes"],
+    "Cost": ["cost"],
+}
+TAB_NOTES = {
+    "Timeliness": "The share of assessments finished within the legal 45 working days, week by "
+                  "week. The line is the average over the runs; the shaded band is its 95% range.",
+    "Waiting children": "Children whose case is open but who have no named social worker yet, "
+                        "counted each week.",
+    "Caseloads": "How many cases each full-time social worker holds: the middle half of workers "
+                 "and the 10% to 90% range, against the caseload aim (red dashed line).",
+    "Workforce": "Who is in post: experienced, newly qualified, academy trainees and agency "
+                 "staff (full-time equivalents, stacked), with the vacant funded posts dotted.",
+    "Stability": "Changes of social worker: every change means a child tells their story again. "
+                 "Changes come from staff leaving, agency assignments ending, transfers between "
+                 "teams and reallocation.",
+    "Cost": "Pay of permanent staff, agency charges, academy places, recruitment and retention "
+            "payments, per year.",
+}
+
+_HELP_STYLE = "color:#555;font-size:0.88em;line-height:1.3;margin:0 0 8px 4px;max-width:640px"
+
+
+def _fig_png(fig, dpi: int = 96) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)  # the charts lay themselves out (tight_layout)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+class Explorer:
+    """Controls for the workforce levers, a Run button and results that update.
+
+    Parameters
+    ----------
+    base : str or Path
+        The starting scenario file (a name in the scenarios folder, or a path).
+    scenarios_dir : str or Path, optional
+        Folder of scenario files for the picker (default: the project's ``scenarios/``).
+    replications : int
+        Runs of each scenario (the control's starting value; at least 2 for a range).
+    years : float
+        Years to simulate (the control's starting value).
+    seed : int
+        Base seed: run ``i`` of both scenarios uses the same random numbers.
+    executor : {"process", "serial"}
+        ``"process"``: a pool of worker processes (one per core) kept between runs;
+        ``"serial"``: in this process (tests).
+    max_workers : int, optional
+        Worker processes (default: every core).
+    cache : bool
+        Keep finished runs (aggregates only) in a temporary folder so that a scenario already
+        run with the same settings is not run again (the starting scenario, usually).
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        The whole tool; :meth:`show` displays it.
+    controls : dict[str, ipywidgets.Widget]
+        The lever controls, by key (see :data:`LEVERS`).
+    picker, replications, years, seed, run_button, reset_button, progress, status
+        The other controls.
+    exp : Experiment or None
+        The last run's results.
+    figures : dict[str, bytes]
+        PNG images of the last run's charts, by name (also shown in the results tabs).
+    table : pandas.DataFrame or None
+        The last run's KPI table.
+    last_run_s : float or None
+        Wall-clock seconds of the last run, from pressing Run to the redrawn charts.
+    """
+
+    def __init__(self, base: str | Path = "baseline.yaml", scenarios_dir: str | Path | None = None,
+                 replications: int = 4, years: float = 2.0, seed: int = 2017,
+                 executor: str = "process", max_workers: int | None = None, cache: bool = True):
+        import ipywidgets as w
+
+        self._w = w
+        self.root = project_root()
+        self.scenarios_dir = Path(scenarios_dir) if scenarios_dir else self.root / "scenarios"
+        self._files: dict[str, Path] = {}
+        for p in scenario_files(self.scenarios_dir):
+            try:
+                self._files[load_scenario(p).name] = p
+            except ScenarioError:
+                continue  # a broken file is left out of the picker (the comparison notebook reports it)
+        base_path = Path(base)
+        if not base_path.is_absolute() and not base_path.exists():
+            base_path = self.scenarios_dir / base_path
+        self._base_path = base_path.resolve()
+        self._base = load_scenario(self._base_path)
+        if self._base.name not in self._files or self._files[self._base.name].resolve() != self._base_path:
+            self._files = {self._base.name: self._base_path, **self._files}
+        self._executor = _ProgressExecutor(executor, max_workers)
+        self._cache_dir: Path | None = None
+        if cache:
+            self._cache_dir = Path(tempfile.mkdtemp(prefix="workbench-explorer-"))
+            weakref.finalize(self, shutil.rmtree, str(self._cache_dir), True)
+        weakref.finalize(self, self._executor.shutdown, False)
+        self._ran: dict[tuple, int] = {}   # (digest, years, seed) -> replications kept in the cache
+        self.exp = None
+        self._figures: dict[str, bytes] = {}
+        self._fig_makers: dict[str, Callable[[], Any]] = {}
+        self.table = None
+        self.last_run_s: float | None = None
+        self.last_error: str | None = None
+        self._results_levers: dict | None = None
+        self._reset_values: dict[str, tuple] = {}
+        self._build(replications, years, seed)
+        self.reset()
+        # load what a run needs now, while the manager reads the controls
+        from . import experiment, plots  # noqa: F401
+        from scipy import stats  # noqa: F401
+        self._executor.warm_up()
+
+    # ------------------------------------------------------------------------ widgets
+    def _build(self, replications: int, years: float, seed: int) -> None:
+        w = self._w
+        label_style = {"description_width": "300px"}
+        row = w.Layout(width="680px")
+        self.controls: dict[str, Any] = {}
+        self._cap_values = list(AGENCY_CAP_CHOICES)
+        groups: dict[str, list] = {g: [] for g in LEVER_GROUPS}
+        for lv in LEVERS:
+            common = dict(description=lv.label, tooltip=lv.help, style=label_style, layout=row,
+                          continuous_update=False)
+            if lv.kind == "month":
+                c = w.Dropdown(options=[(calendar.month_name[i], i) for i in range(1, 13)],
+                               description=lv.label, tooltip=lv.help, style=label_style,
+                               layout=w.Layout(width="460px"))
+            elif lv.kind == "cap":
+                c = w.SelectionSlider(options=self._cap_options(), index=0, **common)
+            elif lv.key.endswith("_gbp"):
+                c = w.IntSlider(min=int(lv.min), max=int(lv.max), step=int(lv.step),
+                                readout_format=",d", **common)
+            else:
+                c = w.IntSlider(min=int(lv.min), max=int(lv.max), step=int(lv.step), **common)
+            c.observe(self._on_control_change, names="value")
+            self.controls[lv.key] = c
+            groups[lv.group].append(w.VBox([c, w.HTML(f'<div style="{_HELP_STYLE}">'
+                                                       f"{html.escape(lv.help)}</div>")]))
+        self.lever_tabs = w.Tab(children=[w.VBox(v) for v in groups.values()])
+        for i, g in enumerate(groups):
+            self.lever_tabs.set_title(i, g)
+
+        self.picker = w.Dropdown(
+            options=[(f"{n} ({p.name})", n) for n, p in self._files.items()],
+            value=self._base.name, description="Start from", style={"description_width": "90px"},
+            layout=w.Layout(width="520px"),
+            tooltip="The scenario your changes start from; your scenario is compared with it.")
+        self.picker.observe(self._on_pick, names="value")
+        self.base_note = w.HTML()
+        self.changes_note = w.HTML()
+
+        yopts = list(YEARS_CHOICES)
+        if all(not _same(v, years) for _, v in yopts):
+            yopts = sorted(yopts + [(f"{years:g} years", float(years))], key=lambda t: t[1])
+        self.years = w.SelectionSlider(
+            options=yopts, index=[i for i, (_, v) in enumerate(yopts) if _same(v, years)][0],
+            description="Years to simulate", style={"description_width": "130px"},
+            layout=w.Layout(width="420px"), continuous_update=False,
+            tooltip="How far ahead to simulate from the scenario's start date.")
+        self.replications = w.IntSlider(
+            value=max(2, int(replications)), min=2, max=max(30, int(replications)),
+            description="Runs of each scenario", style={"description_width": "150px"},
+            layout=w.Layout(width="440px"), continuous_update=False,
+            tooltip="The simulation is run this many times with different chance events (who is "
+                    "referred when, who leaves). More runs give narrower ranges but take longer.")
+        self.seed = w.IntText(value=int(seed), description="Random seed",
+                              style={"description_width": "90px"}, layout=w.Layout(width="200px"),
+                              tooltip="Change it to see another set of chance events; the same "
+                                      "seed always gives the same numbers.")
+        self.run_button = w.Button(description="Run", button_style="primary", icon="play",
+                                   tooltip="Simulate your scenario and the starting scenario",
+                                   layout=w.Layout(width="140px"))
+        self.run_button.on_click(self._on_run_clicked)
+        self.reset_button = w.Button(description="Reset controls", icon="undo",
+                                     tooltip="Put every control back to the starting scenario",
+                                     layout=w.Layout(width="160px"))
+        self.reset_button.on_click(lambda _b: self.reset())
+        self.progress = w.IntProgress(value=0, min=0, max=1, description="",
+                                      layout=w.Layout(width="260px"))
+        self.status = w.HTML("Press <b>Run</b> to simulate.")
+
+        # results
+        self._tab_html: dict[str, Any] = {}
+        self._tab_images: dict[str, dict[str, Any]] = {}
+        pages = []
+        for name in RESULT_TABS:
+            note = w.HTML()
+            self._tab_html[name] = note
+            imgs = {f: w.Image(format="png", layout=w.Layout(max_width="960px", height="auto",
+                                                             display="none"))
+                    for f in TAB_FIGURES.get(name, [])}
+            self._tab_images[name] = imgs
+            pages.append(w.VBox([note, *imgs.values()]))
+        self.results = w.Tab(children=pages)
+        for i, name in enumerate(RESULT_TABS):
+            self.results.set_title(i, name)
+        self.results.observe(self._on_tab, names="selected_index")
+        self._tab_html["Summary"].value = ("<i>No results yet: press <b>Run</b>.</i>")
+
+        intro = w.HTML(
+            "<h3 style='margin:0 0 4px 0'>Workforce scenario explorer</h3>"
+            "<div style='max-width:900px'>1. Choose the scenario to start from. "
+            "2. Move the controls in the tabs below to describe your scenario. "
+            "3. Press <b>Run</b>. Your scenario is simulated alongside the starting one, several "
+            "times over, on the same referrals and chance events, so that the differences you see "
+            "come from your changes. Every result carries its <b>95% range</b>: the band within "
+            "which the true average probably lies. More runs narrow it.</div>")
+        self.widget = w.VBox([
+            intro,
+            w.HBox([self.picker]), self.base_note,
+            self.lever_tabs, self.changes_note,
+            w.HBox([self.replications, self.years, self.seed]),
+            w.HBox([self.run_button, self.reset_button, self.progress, self.status],
+                   layout=w.Layout(align_items="center", grid_gap="10px")),
+            self.results,
+        ])
+
+    def _cap_options(self) -> list[tuple[str, int]]:
+        return [("No limit" if v is None else f"{v:g}%", i) for i, v in enumerate(self._cap_values)]
+
+    def _set_control(self, key: str, value) -> None:
+        c = self.controls[key]
+        lv = LEVER_BY_KEY[key]
+        if lv.kind == "cap":
+            v = None if value is None else float(value)
+            if all(not _same(v, x) for x in self._cap_values):
+                self._cap_values = sorted([x for x in self._cap_values if x is not None] + [v])
+                self._cap_values = [None] + self._cap_values
+                c.options = self._cap_options()
+            c.value = [i for i, x in enumerate(self._cap_values) if _same(x, v)][0]
+            return
+        if lv.kind == "month":
+            c.value = int(value)
+            return
+        v = int(round(float(value)))
+        if v < c.min:
+            c.min = v
+        if v > c.max:
+            c.max = v
+        c.value = v
+
+    def _get_control(self, key: str):
+        c = self.controls[key]
+        lv = LEVER_BY_KEY[key]
+        if lv.kind == "cap":
+            return self._cap_values[c.value]
+        return c.value
+
+    # ------------------------------------------------------------------------ public API
+    def show(self, run: bool = False):
+        """Display the explorer (in a notebook); ``run=True`` also runs it once at once."""
+        from IPython.display import display
+
+        display(self.widget)
+        if run:
+            self.run()
+        return None
+
+    @property
+    def base(self) -> Scenario:
+        """The starting scenario."""
+        return self._base
+
+    def levers(self) -> dict[str, Any]:
+        """The controls' current values, by key (a control left where :meth:`reset` put it
+        gives the starting scenario's exact setting, even where the control rounds it)."""
+        out = {}
+        for k in self.controls:
+            v = self._get_control(k)
+            exact, shown = self._reset_values.get(k, (None, object()))
+            out[k] = exact if v == shown else v
+        return out
+
+    def set_levers(self, **values) -> None:
+        """Move controls, e.g. ``set_levers(academy_intake_per_year=24)``."""
+        unknown = [k for k in values if k not in self.controls]
+        if unknown:
+            raise ValueError(f"unknown control(s) {unknown}; known: {', '.join(self.controls)}")
+        for k, v in values.items():
+            self._set_control(k, v)
+
+    def reset(self) -> None:
+        """Put every control back to the starting scenario's settings."""
+        self._reset_values = {}
+        for k, v in lever_values(self._base).items():
+            self._set_control(k, v)
+            self._reset_values[k] = (v, self._get_control(k))
+        self._update_notes()
+
+    def pick(self, name: str) -> None:
+        """Start from another bundled scenario (by name), resetting the controls."""
+        self.picker.value = name
+
+    def scenario(self) -> Scenario:
+        """Your scenario: the starting scenario with the controls applied."""
+        return build_scenario(self._base, self.levers(), name=self._chosen_label(),
+                              years=self.years.value)
+
+    def changed(self) -> bool:
+        """Whether the controls describe a scenario different from the starting one."""
+        return bool(describe_levers(self._base, self.levers()))
+
+    def run(self):
+        """Run the starting scenario and yours (or the starting one alone when no control has
+        moved) and redraw the charts and the table. Returns the :class:`Experiment`."""
+        from .experiment import run_experiment
+
+        t0 = time.perf_counter()
+        self.run_button.disabled = True
+        self.last_error = None
+        try:
+            base = self._base
+            levers = self.levers()
+            chosen = self.scenario()
+            scenarios = {base.name: base}
+            if self.changed():
+                scenarios[self._chosen_label()] = chosen
+            reps, years, seed = int(self.replications.value), float(self.years.value), int(self.seed.value)
+            todo = sum(max(reps - self._ran.get((sc.digest(), years, seed), 0), 0)
+                       for sc in scenarios.values())
+            total = len(scenarios) * reps
+            self.progress.max = max(todo, 1)
+            self.progress.value = 0
+            reused = total - todo
+            self._status(f"Running {todo} simulation{'s' if todo != 1 else ''}"
+                         + (f" ({reused} of the starting scenario reused)" if reused else "")
+                         + "...")
+
+            def tick():
+                self.progress.value = min(self.progress.value + 1, self.progress.max)
+
+            self._executor.on_done = tick
+            try:
+                exp = run_experiment(scenarios, replications=reps, seed=seed, years=years,
+                                     executor=self._executor, out=self._cache_dir,
+                                     name="explorer", progress=False)
+            finally:
+                self._executor.on_done = None
+            if len(exp.kpis) == 0:
+                first = exp.failures.iloc[0]["error"] if len(exp.failures) else "unknown error"
+                raise RuntimeError(f"every simulation failed: {first}")
+            if self._cache_dir is not None:
+                for sc in scenarios.values():
+                    key = (sc.digest(), years, seed)
+                    self._ran[key] = max(self._ran.get(key, 0), reps)
+            self.progress.value = self.progress.max
+            self.exp = exp
+            self._results_levers = levers
+            self._redraw()
+            self.last_run_s = time.perf_counter() - t0
+            warn = (f" <span style='color:#b42318'>{len(exp.failures)} run(s) failed: "
+                    f"{html.escape(str(exp.failures.iloc[0]['error']))}</span>"
+                    if len(exp.failures) else "")
+            reused = (f", {exp.n_loaded} of them reused from an earlier run"
+                      if exp.n_loaded else "")
+            self._status(f"Done in {self.last_run_s:.1f} s: {len(exp.kpis)} simulations shown"
+                         f"{reused}." + warn)
+            self._update_notes()
+            return exp
+        except Exception as exc:
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            msg = str(exc) if isinstance(exc, ScenarioError) else self.last_error
+            self._status(f"<span style='color:#b42318'><b>Could not run:</b> "
+                         f"{html.escape(msg)}</span>")
+            raise
+        finally:
+            self.run_button.disabled = False
+
+    def close(self) -> None:
+        """Stop the worker processes and close the widgets."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self.widget.close()
+
+    # ------------------------------------------------------------------------ callbacks
+    def _on_run_clicked(self, _button=None) -> None:
+        """The Run button: run and redraw; errors are shown in the status line, not raised."""
+        try:
+            self.run()
+        except Exception:  # noqa: BLE001 - shown to the user in the status line
+            pass
+
+    def _on_pick(self, change) -> None:
+        name = change["new"]
+        path = self._files[name]
+        try:
+            self._base = load_scenario(path)
+        except ScenarioError as exc:
+            self._status(f"<span style='color:#b42318'>{html.escape(str(exc))}</span>")
+            return
+        self._base_path = path
+        self.reset()
+
+    def _on_control_change(self, _change) -> None:
+        self._update_notes()
+
+    # ------------------------------------------------------------------------ drawing
+    def _chosen_label(self) -> str:
+        return "Your scenario" if self._base.name != "Your scenario" else "Your scenario (changed)"
+
+    def _status(self, text: str) -> None:
+        self.status.value = text
+
+    def _update_notes(self) -> None:
+        b = self._base
+        self.base_note.value = (f"<div style='{_HELP_STYLE};max-width:900px'>"
+                                f"<b>{html.escape(b.name)}</b>: {html.escape(b.description)}</div>")
+        lines = describe_levers(b, self.levers())
+        if lines:
+            items = "".join(f"<li>{html.escape(l)}</li>" for l in lines)
+            text = f"<b>Your changes from {html.escape(b.name)}:</b><ul style='margin:2px 0'>{items}</ul>"
+        else:
+            text = (f"<b>No changes yet:</b> Run shows {html.escape(b.name)} on its own. Move a "
+                    f"control to compare.")
+        if self.exp is not None and self._results_levers is not None and (
+                self.levers() != self._results_levers
+                or next(iter(self.exp.scenarios)) != b.name):
+            text += " <span style='color:#b26b00'>(The results below are for earlier settings: press Run.)</span>"
+        self.changes_note.value = f"<div style='margin:4px 0 6px 0'>{text}</div>"
+
+    @property
+    def figures(self) -> dict[str, bytes]:
+        """PNG images of the last run's charts, by name (drawing any not drawn yet)."""
+        for tab in TAB_FIGURES:
+            self._render_tab(tab)
+        return dict(self._figures)
+
+    def _render_tab(self, tab: str) -> None:
+        for n, img in self._tab_images.get(tab, {}).items():
+            if n in self._fig_makers and n not in self._figures:
+                self._figures[n] = _fig_png(self._fig_makers[n]())
+                img.value = self._figures[n]
+                img.layout.display = None
+
+    def _on_tab(self, change) -> None:
+        if change["new"] is not None:
+            self._render_tab(RESULT_TABS[change["new"]])
+
+    def _redraw(self) -> None:
+        from . import plots
+
+        exp = self.exp
+        labels = list(exp.scenarios)
+        base_label = labels[0]
+        chosen_label = labels[-1] if len(labels) > 1 else None
+        aim = self._base.caseload.caps["experienced"]
+        # Charts are drawn when their tab is first looked at (the summary comes at once).
+        makers = {
+            "timeliness": lambda: plots.plot_timeliness(exp),
+            "unallocated": lambda: plots.plot_unallocated(exp),
+            "caseloads": lambda: plots.plot_caseloads_compare(exp, aim=aim),
+            "workforce": lambda: plots.plot_workforce_mix_compare(exp),
+            "sw_changes_over_time": lambda: plots.plot_sw_changes_over_time(exp),
+            "sw_changes": lambda: plots.plot_sw_changes(exp),
+            "cost": lambda: plots.plot_cost(exp),
+        }
+        if chosen_label:
+            makers["caseload_mean"] = lambda: plots.plot_caseloads(exp, aim=aim)
+        self._fig_makers = makers
+        self._figures = {}
+        for tab, names in TAB_FIGURES.items():
+            for n, img in self._tab_images[tab].items():
+                img.value = b""
+                img.layout.display = "none"  # shown once drawn
+            self._tab_html[tab].value = f"<p style='max-width:900px'>{html.escape(TAB_NOTES[tab])}</p>"
+        self._render_tab(RESULT_TABS[self.results.selected_index or 0])
+
+        years = exp.years or self._base.horizon_years
+        end = self._base.start_date + dt.timedelta(days=years * 365.25)
+        period = f"{self._base.start_date:%B %Y} to {end:%B %Y}"
+        if chosen_label:
+            self.table = plots.kpi_comparison_table(exp, base_label, chosen_label)
+            lines = describe_levers(self._base, self._results_levers or {})
+            changes = "".join(f"<li>{html.escape(l)}</li>" for l in lines)
+            head = (f"<p><b>{html.escape(chosen_label)}</b> against <b>{html.escape(base_label)}</b>, "
+                    f"{exp.replications} runs each over {period}, on the same simulated referrals "
+                    f"and chance events.</p><p>Your changes:</p><ul>{changes}</ul>")
+            how = ("<p style='color:#555;font-size:0.9em;max-width:900px'>Values are averages over "
+                   "the runs for the whole period. <b>Difference</b>: your scenario minus the "
+                   "starting one, run by run. <b>95% CI</b>: the range the true difference "
+                   "probably lies in. When it includes zero the change is <i>not clear</i> with "
+                   "this many runs: add runs to narrow it. Percentages differ in percentage "
+                   "points (pts).</p>")
+        else:
+            self.table = plots.kpi_summary_table(exp)
+            self.table.columns = ["Measure", f"{base_label}: average (95% range)"]
+            head = (f"<p><b>{html.escape(base_label)}</b> on its own, {exp.replications} runs over "
+                    f"{period}. Move a control and press Run to compare your scenario with it.</p>")
+            how = ("<p style='color:#555;font-size:0.9em;max-width:900px'>Averages over the runs "
+                   "for the whole period, with the 95% range of each average in brackets.</p>")
+        self._tab_html["Summary"].value = head + plots.table_html(self.table) + how
