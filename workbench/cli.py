@@ -20,34 +20,33 @@ from .scenario import ScenarioError
 __all__ = ["UserError", "build_parser", "main"]
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {v}")
-    return v
+def number(kind=int, low: float | None = None, high: float | None = None, above: bool = False,
+           what: str = ""):
+    """An argparse type: a whole number (``kind=int``) or a number, from ``low`` (or strictly
+    ``above`` it) to ``high``, with a message that says what was expected."""
+    noun = "a whole number" if kind is int else "a number"
+    bounds = []
+    if low is not None:
+        bounds.append(f"{'above' if above else 'at least'} {low:g}")
+    if high is not None:
+        bounds.append(f"at most {high:g}")
+    expected = f"{noun}{' of ' + what if what else ''}{', ' + ' and '.join(bounds) if bounds else ''}"
+
+    def parse(text: str):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if (low is not None and (v <= low if above else v < low)) or (high is not None and v > high):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {v:g}")
+        return v
+
+    return parse
 
 
-def _nonneg_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {v}")
-    return v
-
-
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not v > 0 or v > 30:
-        raise argparse.ArgumentTypeError(f"expected a number of years above 0 and at most 30, got {v}")
-    return v
+_positive_int = number(int, 1)
+_nonneg_int = number(int, 0)
+_positive_float = number(float, 0, 30, above=True, what="years")
 
 
 # ---------------------------------------------------------------------------------- commands

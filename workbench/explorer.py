@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, load_scenarios
 
 __all__ = [
     "LEVERS", "Lever", "Explorer", "build_scenario", "describe_levers", "lever_values",
@@ -93,25 +93,12 @@ def load_scenario_files(files: Sequence[str | Path] | None = None,
         paths = scenario_files(root / "scenarios")
     else:
         paths = [Path(f) if Path(f).is_absolute() else root / f for f in files]
-    scenarios: dict[str, Scenario] = {}
-    where: dict[str, Path] = {}
-    problems = []
-    for p in paths:
-        try:
-            sc = load_scenario(p)
-        except ScenarioError as exc:
-            problems.append(str(exc))
-            continue
-        if sc.name in scenarios:
-            problems.append(f"{p}: the name '{sc.name}' is also used by {where[sc.name].name}; "
-                            f"scenario names must differ")
-            continue
-        scenarios[sc.name] = sc
-        where[sc.name] = p
-    if problems:
-        raise ScenarioError("\n".join(problems))
-    if not scenarios:
+    if not paths:
         raise ScenarioError(f"no scenario files found in {root / 'scenarios'}")
+    loaded = load_scenarios(paths)
+    scenarios = {name: sc for name, (sc, _) in loaded.items()}
+    where = {name: p for name, (_, p) in loaded.items()}
+
     return scenarios, where
 
 

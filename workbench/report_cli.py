@@ -33,7 +33,7 @@ def bundled_scenarios() -> list[Path]:
 
 def check_inputs(files: list[Path], replications: int, years: float | None) -> dict:
     """Load every scenario (clear errors for a missing or bad file) before anything runs."""
-    from .scenario import ScenarioError, load_scenario
+    from .scenario import ScenarioError, load_scenarios
 
     if replications < 1:
         raise UserError(f"--replications must be at least 1 (got {replications})")
@@ -41,23 +41,10 @@ def check_inputs(files: list[Path], replications: int, years: float | None) -> d
         raise UserError(f"--years must be above 0 and at most 30 (got {years})")
     if not files:
         raise UserError("no scenario files given and none found in scenarios/")
-    scenarios = {}
-    problems = []
-    for f in files:
-        if not Path(f).exists():
-            problems.append(f"{f}: scenario file not found")
-            continue
-        try:
-            sc = load_scenario(f)
-        except ScenarioError as exc:
-            problems.append(str(exc))
-            continue
-        if sc.name in scenarios:
-            problems.append(f"{f}: scenario name '{sc.name}' is used by two files; names must differ")
-        scenarios[sc.name] = (sc, Path(f))
-    if problems:
-        raise UserError("the report cannot run:\n" + "\n".join(problems))
-    return scenarios
+    try:
+        return load_scenarios(files)
+    except ScenarioError as exc:
+        raise UserError(f"the report cannot run:\n{exc}") from None
 
 
 def _strip_external(html_text: str) -> str:

@@ -737,6 +737,33 @@ def load_scenario(path: str | Path) -> Scenario:
     return validate_scenario(data, source=str(path))
 
 
+def load_scenarios(paths) -> dict[str, tuple[Scenario, Path]]:
+    """Load several scenario files, keyed by scenario name, in the order given.
+
+    Every problem (a missing file, a bad file, two files with the same name) is collected and
+    reported together in one :class:`ScenarioError`.
+    """
+    scenarios: dict[str, tuple[Scenario, Path]] = {}
+    problems = []
+    for p in map(Path, paths):
+        if not p.exists():
+            problems.append(f"{p}: scenario file not found")
+            continue
+        try:
+            sc = load_scenario(p)
+        except ScenarioError as exc:
+            problems.append(str(exc))
+            continue
+        if sc.name in scenarios:
+            problems.append(f"{p}: the name '{sc.name}' is also used by "
+                            f"{scenarios[sc.name][1].name}; scenario names must differ")
+            continue
+        scenarios[sc.name] = (sc, p)
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    return scenarios
+
+
 def file_digest(path: str | Path) -> str:
     """SHA-256 (first 12 hex digits) of a scenario file and its base chain, for run details."""
     h = hashlib.sha256()

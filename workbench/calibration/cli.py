@@ -17,6 +17,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from ..cli import number
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -27,24 +29,8 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
-def _reps(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 1 <= v <= 200:
-        raise argparse.ArgumentTypeError(f"expected 1 to 200 replications, got {v}")
-    return v
-
-
-def _pos(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not v > 0:
-        raise argparse.ArgumentTypeError(f"expected a number above 0, got {v}")
-    return v
+_reps = number(int, 1, 200, what="replications")
+_pos = number(float, 0, above=True)
 
 
 def _default_template() -> str:
@@ -52,7 +38,7 @@ def _default_template() -> str:
 
 
 def cmd_calibrate(args) -> int:
-    from ..cli import UserError
+    from ..cli import number, UserError
     from ..scenario import load_scenario
     from .backtest import backtest, plot_backtest
     from .extracts import read_extracts
