@@ -45,6 +45,17 @@ class Team:
                             if x.available and x.cap > 0]
             heapq.heapify(self.by_load)
 
+    def has_room_under_cap(self) -> bool:
+        """Whether some available worker could take one more case without going over her cap."""
+        heap = self.by_load
+        while heap:
+            key, _, version, w = heap[0]
+            if version != w.version or not w.available:
+                heapq.heappop(heap)
+                continue
+            return key <= 1.0 + 1e-9
+        return False
+
     def choose(self, child: "Child", now: float, exclude=None, group: int = 1) -> "Worker | None":
         """The eligible worker with most room relative to her cap, or None.
 

@@ -460,6 +460,8 @@ class WorkforceDynamics:
         trigger, target = bal.trigger_pct / 100, bal.target_pct / 100
         sim = self.sim
         for team in self.case_teams:
+            if not team.has_room_under_cap():
+                continue  # nobody could take a case: nothing to balance
             moves = 0
             givers = sorted((w for w in team.workers if w.available and w.cap > 0
                              and w.load > trigger * w.cap + 1e-9),
