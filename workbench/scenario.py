@@ -175,6 +175,18 @@ def _check_probabilities(probs: dict[str, float], what: str) -> dict[str, float]
     return probs
 
 
+def _check_per_type(v: dict, what: str, high: float | None = None) -> dict:
+    """A value for every worker type, each from 0 (to below ``high``, if given)."""
+    missing = [t for t in WORKER_TYPES if t not in v]
+    if missing:
+        raise ValueError(f"needs {what} for every worker type; missing {missing}")
+    for k, x in v.items():
+        if x < 0 or (high is not None and x >= high):
+            limit = f" and below {high:g}" if high is not None else ""
+            raise ValueError(f"{what} for {k} must be 0 or more{limit} (got {x})")
+    return v
+
+
 # --------------------------------------------------------------------------------------------
 # Scenario blocks
 # --------------------------------------------------------------------------------------------
@@ -378,13 +390,7 @@ class Caseload(_Model):
     @field_validator("caps")
     @classmethod
     def _caps(cls, v):
-        missing = [t for t in WORKER_TYPES if t not in v]
-        if missing:
-            raise ValueError(f"needs a cap for every worker type; missing {missing}")
-        for k, c in v.items():
-            if c < 0:
-                raise ValueError(f"cap for {k} must be >= 0 (got {c})")
-        return v
+        return _check_per_type(v, "a cap")
 
 
 class Costs(_Model):
@@ -395,12 +401,7 @@ class Costs(_Model):
     @field_validator("gbp_per_fte_week")
     @classmethod
     def _costs(cls, v):
-        missing = [t for t in WORKER_TYPES if t not in v]
-        if missing:
-            raise ValueError(f"needs a weekly cost for every worker type; missing {missing}")
-        if any(c < 0 for c in v.values()):
-            raise ValueError("costs must be >= 0")
-        return v
+        return _check_per_type(v, "a weekly cost")
 
 
 class LongTermAbsence(_Model):
@@ -434,13 +435,7 @@ class Workforce(_Model):
     @field_validator("turnover_pct_per_year")
     @classmethod
     def _turnover(cls, v):
-        for k, x in v.items():
-            if not 0 <= x < 100:
-                raise ValueError(f"turnover for {k} must be from 0 to below 100 (got {x})")
-        missing = [t for t in WORKER_TYPES if t not in v]
-        if missing:
-            raise ValueError(f"needs a turnover for every worker type; missing {missing}")
-        return v
+        return _check_per_type(v, "a turnover", high=100)
 
     @field_validator("leaver_destinations_pct")
     @classmethod
