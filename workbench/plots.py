@@ -128,6 +128,20 @@ def plot_unallocated(exp, title: str = "Children waiting for a social worker (un
     return _finish(fig, ax, title, "children (weekly count)", note=BAND_NOTE)
 
 
+def caseload_fan(ax, ts: pd.DataFrame, scenario: str, colour: str, middle_alpha: float = 0.3):
+    """Draw one scenario's caseload spread over time on ``ax``: the median worker, the middle
+    half and 10% to 90% of workers (averaged over replications)."""
+    d = ts[ts.scenario == scenario].copy()
+    d["date"] = pd.to_datetime(d["date"])
+    m = d.groupby("date")[["caseload_p10", "caseload_p25", "caseload_p50", "caseload_p75",
+                            "caseload_p90"]].mean()
+    ax.fill_between(m.index, m.caseload_p10, m.caseload_p90, color=colour, alpha=0.15,
+                    label="10% to 90% of workers")
+    ax.fill_between(m.index, m.caseload_p25, m.caseload_p75, color=colour, alpha=middle_alpha,
+                    label="middle half of workers")
+    ax.plot(m.index, m.caseload_p50, color=colour, linewidth=1.8, label="median worker")
+
+
 def plot_caseloads(exp, aim: float | None = 20, scenario: str | None = None,
                    title: str | None = None):
     """Caseload distribution over time against the aim: median, middle half and 10-90% range
@@ -137,16 +151,7 @@ def plot_caseloads(exp, aim: float | None = 20, scenario: str | None = None,
     names = _order(ts)
     if scenario is not None or len(names) == 1:
         name = scenario or names[0]
-        d = ts[ts.scenario == name].copy()
-        d["date"] = pd.to_datetime(d["date"])
-        m = d.groupby("date")[["caseload_p10", "caseload_p25", "caseload_p50", "caseload_p75",
-                                "caseload_p90", "caseload_mean"]].mean()
-        c = SCENARIO_COLOURS[1]
-        ax.fill_between(m.index, m.caseload_p10, m.caseload_p90, color=c, alpha=0.15,
-                        label="10% to 90% of workers")
-        ax.fill_between(m.index, m.caseload_p25, m.caseload_p75, color=c, alpha=0.3,
-                        label="middle half of workers")
-        ax.plot(m.index, m.caseload_p50, color=c, linewidth=1.8, label="median worker")
+        caseload_fan(ax, ts, name, SCENARIO_COLOURS[1], middle_alpha=0.3)
         ttl = title or f"Caseloads against the aim: {name}"
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.grid(alpha=0.3)
@@ -537,17 +542,9 @@ def plot_caseloads_compare(exp, aim: float | None = 20, scenarios: Sequence[str]
     names = list(scenarios or _order(ts))
     fig, axes = _panels(len(names))
     colours = scenario_colours(_order(ts))
-    cols = ["caseload_p10", "caseload_p25", "caseload_p50", "caseload_p75", "caseload_p90"]
     for ax, name in zip(axes, names):
-        d = ts[ts.scenario == name].copy()
-        d["date"] = pd.to_datetime(d["date"])
-        m = d.groupby("date")[cols].mean()
         c = colours[name] if colours[name] != SCENARIO_COLOURS[0] else "#555555"
-        ax.fill_between(m.index, m.caseload_p10, m.caseload_p90, color=c, alpha=0.15,
-                        label="10% to 90% of workers")
-        ax.fill_between(m.index, m.caseload_p25, m.caseload_p75, color=c, alpha=0.32,
-                        label="middle half of workers")
-        ax.plot(m.index, m.caseload_p50, color=c, linewidth=1.8, label="median worker")
+        caseload_fan(ax, ts, name, c, middle_alpha=0.32)
         if aim is not None:
             ax.axhline(aim, **TARGET_STYLE, label=f"Caseload aim ({aim:g})")
         ax.set_title(name, loc="left", fontsize=10)
