@@ -128,6 +128,15 @@ def plot_unallocated(exp, title: str = "Children waiting for a social worker (un
     return _finish(fig, ax, title, "children (weekly count)", note=BAND_NOTE)
 
 
+def _finish_panels(fig, axes, title: str, note: str):
+    """Date ticks on every panel, the figure title and its reading note."""
+    for ax in axes:
+        _date_ticks(ax, 8 if len(axes) <= 2 else 5)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    _note(fig, note)
+    return fig
+
+
 def caseload_fan(ax, ts: pd.DataFrame, scenario: str, colour: str, middle_alpha: float = 0.3):
     """Draw one scenario's caseload spread over time on ``ax``: the median worker, the middle
     half and 10% to 90% of workers (averaged over replications)."""
@@ -526,12 +535,8 @@ def plot_workforce_mix_compare(exp, scenarios: Sequence[str] | None = None,
         axes[0].set_ylim(0, top * 1.08)
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper",
                    frameon=False, fontsize=9)
-    for ax in axes:
-        _date_ticks(ax, 8 if len(axes) <= 2 else 5)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    _note(fig, "Full-time equivalents, average over replications. Academy trainees are over "
+    return _finish_panels(fig, axes, title, "Full-time equivalents, average over replications. Academy trainees are over "
                "establishment. Vacant posts: funded posts without a permanent worker.")
-    return fig
 
 
 def plot_caseloads_compare(exp, aim: float | None = 20, scenarios: Sequence[str] | None = None,
@@ -553,12 +558,8 @@ def plot_caseloads_compare(exp, aim: float | None = 20, scenarios: Sequence[str]
         ax.set_ylim(bottom=0)
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.legend(frameon=False, fontsize=8, loc="lower right", ncol=2)
-    for ax in axes:
-        _date_ticks(ax, 8 if len(axes) <= 2 else 5)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    _note(fig, "Cases per full-time case-holding social worker, average over replications. "
+    return _finish_panels(fig, axes, title, "Cases per full-time case-holding social worker, average over replications. "
                "The aim is for experienced workers; newly qualified staff aim lower.")
-    return fig
 
 
 def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: float = 0.95,
