@@ -129,7 +129,7 @@ def test_leavers_cases_are_all_reallocated_or_queued(baseline):
         if w.left_at < math.inf:
             assert w.cases == [], "a leaver still holds cases"
     for c in sim.children:
-        if c.open and c.stage is not None:
+        if c.open and c.stage:  # in a stage (not at the front door)
             assert (c.worker is not None and c.worker.left_at == math.inf) or c.queued_team is not None
     changes = run.events[run.events.event == R.SW_CHANGE]
     assert (changes.value == R.REASON_LEAVER).sum() > 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -37,8 +38,8 @@ class WorkingCalendar:
 
     def __init__(self, start_date: dt.date, n_days: int, working_days: bool = True,
                  country: str = "GB", subdivision: str = "ENG"):
-        self.start_date = start_date
-        self.n_days = int(n_days)
+        self.start_date: dt.date = start_date
+        self.n_days: int = int(n_days)
         start = np.datetime64(start_date, "D")
         dates = start + np.arange(self.n_days)
         if working_days:
@@ -47,12 +48,12 @@ class WorkingCalendar:
             is_wd = np.is_busday(dates, holidays=hol)
         else:
             is_wd = np.ones(self.n_days, dtype=bool)
-        self.is_working_day = is_wd
+        self.is_working_day: Any = is_wd
         # cum[d] = working days in days 0..d inclusive
-        self.cum = np.cumsum(is_wd).astype(np.int64)
-        self.wd_days = np.flatnonzero(is_wd)  # calendar day of the k-th working day (0-based)
-        self._cum_list = self.cum.tolist()
-        self._wd_list = self.wd_days.tolist()
+        self.cum: Any = np.cumsum(is_wd).astype(np.int64)
+        self.wd_days: Any = np.flatnonzero(is_wd)  # calendar day of the k-th working day (0-based)
+        self._cum_list: list[int] = self.cum.tolist()
+        self._wd_list: list[int] = self.wd_days.tolist()
 
     def wd_number(self, t: float) -> int:
         """Working days up to and including the day containing time t."""

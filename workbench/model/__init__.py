@@ -1,5 +1,46 @@
-"""The discrete-event model (SimPy). Imports no plotting, widgets or reporting."""
+"""The discrete-event model (SimPy). Imports no plotting, widgets or reporting.
 
-from .simulation import Run, Simulation, simulate
+The simulation core is compiled with mypyc when the package is installed (see ``setup.py``);
+:func:`core_status` tells whether the compiled copy is in use and whether it is up to date.
+"""
 
-__all__ = ["Run", "Simulation", "simulate"]
+from __future__ import annotations
+
+import importlib.machinery
+import warnings
+from pathlib import Path
+
+from .run import Run
+from .simulation import Simulation, simulate
+
+__all__ = ["Run", "Simulation", "core_status", "simulate"]
+
+_CORE = ("calendar", "model.child", "model.streams", "model.worker", "model.team",
+         "model.simulation", "model.workforce")
+
+
+def core_status() -> dict[str, str]:
+    """For each core module: "compiled", "interpreted", or "stale" (compiled copy older than its
+    source: Python would run the old code until the package is rebuilt with ``make setup``)."""
+    import importlib
+
+    pkg = Path(__file__).resolve().parents[1]
+    status = {}
+    for name in _CORE:
+        mod = importlib.import_module(f"workbench.{name}")
+        so = Path(getattr(mod, "__file__", "") or "")
+        if not str(so).endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+            status[name] = "interpreted"
+            continue
+        src = pkg / (name.replace(".", "/") + ".py")
+        status[name] = ("stale" if src.exists() and src.stat().st_mtime > so.stat().st_mtime
+                        else "compiled")
+    return status
+
+
+_stale = [n for n, s in core_status().items() if s == "stale"]
+if _stale:
+    warnings.warn(
+        f"the compiled simulation core is older than its source ({', '.join(_stale)}): "
+        "Python is running the old compiled code. Run `make setup` to rebuild it.",
+        stacklevel=2)

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .team import Team
+    from .worker import Worker
 
 
 class Task:
@@ -16,15 +21,15 @@ class Task:
 
     def __init__(self, child: "Child", kind: str, work_hours: float, priority: float,
                  due_at: float = math.inf, token: int = 0):
-        self.child = child
-        self.kind = kind            # "stage" or "visit"
-        self.remaining = work_hours
-        self.priority = priority
-        self.target = 0.0
-        self.worker = None
-        self.seq = -1
-        self.due_at = due_at
-        self.token = token
+        self.child: Child = child
+        self.kind: str = kind            # "stage" or "visit"
+        self.remaining: float = work_hours
+        self.priority: float = priority
+        self.target: float = 0.0
+        self.worker: Optional[Worker] = None
+        self.seq: int = -1
+        self.due_at: float = due_at
+        self.token: int = token
 
 
 class Child:
@@ -38,25 +43,25 @@ class Child:
     )
 
     def __init__(self, cid: int, family: int, referral_at: float):
-        self.id = cid
-        self.family = family
-        self.referral_at = referral_at
-        self.stage = None
-        self.stage_cfg = None
-        self.stage_idx = -1
-        self.team = None
-        self.worker = None
-        self.task = None
-        self.stage_start_at = referral_at
-        self.prev_stage_start_at = referral_at
-        self.load_weight = 0.0
-        self.ongoing = 0.0
-        self.last_visit_at = referral_at
-        self.visit_token = 0
-        self.plan_token = 0
-        self.queued_at = math.nan
-        self.queued_team = None
-        self.last_worker_id = -1
-        self.open = True
-        self.transfer_to = None
-        self.change_reason = 0      # why she is waiting for a new worker (records.REASON_*)
+        self.id: int = cid
+        self.family: int = family
+        self.referral_at: float = referral_at
+        self.stage: str = ""                # "" while at the front door or closed
+        self.stage_cfg: Any = None          # the scenario's Stage for her stage
+        self.stage_idx: int = -1
+        self.team: Optional[Team] = None
+        self.worker: Optional[Worker] = None
+        self.task: Optional[Task] = None
+        self.stage_start_at: float = referral_at
+        self.prev_stage_start_at: float = referral_at
+        self.load_weight: float = 0.0
+        self.ongoing: float = 0.0
+        self.last_visit_at: float = referral_at
+        self.visit_token: int = 0
+        self.plan_token: int = 0
+        self.queued_at: float = math.nan
+        self.queued_team: Optional[Team] = None
+        self.last_worker_id: int = -1
+        self.open: bool = True
+        self.transfer_to: Optional[str] = None
+        self.change_reason: int = 0      # why she is waiting for a new worker (records.REASON_*)

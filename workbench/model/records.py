@@ -60,17 +60,24 @@ DTYPES = {"t_days": "float64", "child": "int64", "event": "int16", "stage": "int
 
 
 class EventLog:
-    """Append-only event store (a list of tuples, turned into arrays at the end)."""
+    """Append-only event store: one list per column, turned into arrays at the end."""
 
-    __slots__ = ("rows",)
+    __slots__ = ("t", "child", "event", "stage", "team", "worker", "value")
 
     def __init__(self):
-        self.rows: list[tuple] = []
+        self.t: list[float] = []
+        self.child: list[int] = []
+        self.event: list[int] = []
+        self.stage: list[int] = []
+        self.team: list[int] = []
+        self.worker: list[int] = []
+        self.value: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self.t)
 
     def to_frame(self) -> pd.DataFrame:
         """The log as a DataFrame with the fixed schema :data:`COLUMNS` / :data:`DTYPES`."""
-        if not self.rows:
-            return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DTYPES.items()})
-        arr = np.array(self.rows, dtype=float)
-        df = pd.DataFrame(arr, columns=list(COLUMNS))
-        return df.astype(DTYPES)
+        cols = (self.t, self.child, self.event, self.stage, self.team, self.worker, self.value)
+        return pd.DataFrame({name: np.array(col, dtype=DTYPES[name])
+                             for name, col in zip(COLUMNS, cols)})

@@ -7,9 +7,10 @@ happened in the event log; :mod:`workbench.metrics` computes KPIs and weekly ser
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from ..scenario import STAGES, WORKER_TYPES, Scenario
 from . import records as R
 from .child import Child, Task
 from .demand import family_arrivals
+from .run import Run
 from .streams import Router, Sampler, Uniforms, stream
 from .team import Team
 from .worker import Worker
@@ -28,100 +30,77 @@ from .worker import Worker
 STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
 
 
-def _dispatch(ev: "_Call") -> None:
+def _dispatch(ev: _Call) -> None:
     ev.fn(*ev.args)
 
 
 class _Call:
     """A scheduled call: the least a SimPy environment needs to process an event."""
 
-    __slots__ = ("callbacks", "_ok", "_value", "fn", "args")
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.callbacks: Optional[list[Callable[[Any], None]]] = [_dispatch]
+        self._ok: bool = True
+        self._value: Any = None
+        self.fn: Callable[..., Any] = fn
+        self.args: tuple[Any, ...] = args
 
-    def __init__(self, fn, args):
-        self.callbacks = [_dispatch]
-        self._ok = True
-        self._value = None
-        self.fn = fn
-        self.args = args
+
 FRONT_DOOR = -1
 
-
-@dataclass
-class Run:
-    """The result of one replication.
-
-    Attributes
-    ----------
-    scenario, seed :
-        What was run.
-    kpis : dict[str, float]
-        One value per KPI (see :data:`workbench.metrics.KPI_DESCRIPTIONS`).
-    timeseries : pandas.DataFrame
-        One row per simulated week.
-    events : pandas.DataFrame
-        The event log (schema :data:`workbench.model.records.COLUMNS`). It identifies synthetic
-        children and stays in memory: outputs carry only aggregates.
-    workers : pandas.DataFrame
-        One row per worker who was ever in post (type, team, FTE, joined and left days).
-    """
-
-    scenario: Scenario
-    seed: int
-    horizon_days: float
-    warmup_days: float
-    kpis: dict
-    timeseries: pd.DataFrame
-    events: pd.DataFrame = field(repr=False)
-    workers: pd.DataFrame = field(repr=False)
-    n_events: int = 0
-    team_names: tuple = ()
-
-    def summary(self) -> str:
-        from ..metrics import format_kpis
-        return format_kpis(self.kpis, title=f"{self.scenario.name} (seed {self.seed})")
 
 
 class Simulation:
     """Builds the model for one scenario and seed and runs it. Use :func:`simulate`."""
 
-    def __init__(self, scenario: Scenario, seed: int, horizon_days: float | None = None):
-        self.scenario = sc = scenario
-        self.seed = int(seed)
-        self.horizon = float(horizon_days if horizon_days is not None else sc.horizon_days)
-        self.env = simpy.Environment()
-        self.cal = WorkingCalendar(sc.start_date, int(math.ceil(self.horizon)) + 900,
+    def __init__(self, scenario: Scenario, seed: int, horizon_days: Optional[float] = None):
+        sc = scenario
+        self.scenario: Any = scenario
+        self.seed: int = int(seed)
+        self.horizon: float = float(horizon_days if horizon_days is not None else sc.horizon_days)
+        self.env: Any = simpy.Environment()
+        self.workforce: Any = None
+        self._u_snapshot: Any = None
+        self.cal: WorkingCalendar = WorkingCalendar(sc.start_date, int(math.ceil(self.horizon)) + 900,
                                    sc.calendar.working_days, sc.calendar.country,
                                    sc.calendar.subdivision)
         wt = sc.working_time
-        self.case_hours_per_fte_day = (wt.hours_per_fte_week * wt.case_time_pct / 100
+        self.case_hours_per_fte_day: float = (wt.hours_per_fte_week * wt.case_time_pct / 100
                                        * (1 - wt.absence_pct / 100) / 7.0)
-        self.min_task_fraction = wt.min_task_time_pct / 100
-        self.asye_days = sc.workforce.asye_months * 30.4375
-        self.type_index = {t: i for i, t in enumerate(WORKER_TYPES)}
-        self.hard_limit = sc.caseload.hard_limit_pct / 100
-        self.log = R.EventLog()
-        self._log = self.log.rows.append
+        self.min_task_fraction: float = wt.min_task_time_pct / 100
+        self.asye_days: float = sc.workforce.asye_months * 30.4375
+        self.type_index: dict[str, int] = {t: i for i, t in enumerate(WORKER_TYPES)}
+        self.hard_limit: float = sc.caseload.hard_limit_pct / 100
+        self.log: Any = R.EventLog()
+        # the event log's columns (records.COLUMNS), appended to by :meth:`rec`
+        self.log_t: list[float] = self.log.t
+        self.log_child: list[int] = self.log.child
+        self.log_event: list[int] = self.log.event
+        self.log_stage: list[int] = self.log.stage
+        self.log_team: list[int] = self.log.team
+        self.log_worker: list[int] = self.log.worker
+        self.log_value: list[float] = self.log.value
         self.families: dict[int, list[Child]] = {}
         self.children: list[Child] = []
-        self.n_family = 0
+        self.n_family: int = 0
         self.workers: list[Worker] = []
         self.teams: dict[str, Team] = {
             name: Team(self, name, i, cfg) for i, (name, cfg) in enumerate(sc.teams.items())}
-        self.team_names = tuple(self.teams)
-        self.stage_counts = [0] * len(STAGES)
-        self.in_front_door = 0
+        self.team_names: tuple[str, ...] = tuple(self.teams)
+        self.stage_counts: list[int] = [0] * len(STAGES)
+        self.in_front_door: int = 0
 
         # one stream per source of randomness
         s = self.seed
-        self.u_nfa = Uniforms(stream(s, "front_door.nfa"))
-        self.fd_work = Sampler(sc.front_door.decision_hours, stream(s, "front_door.work"))
-        self.u_reref = Uniforms(stream(s, "rereferral.draw"))
-        self.u_reref_delay = Uniforms(stream(s, "rereferral.delay"))
-        self.rereferral_p = sc.demand.rereferral_pct / 100
-        self.work = {}
-        self.duration = {}
-        self.visit_hours = {}
-        self.route = {}
+        self.u_nfa: Uniforms = Uniforms(stream(s, "front_door.nfa"))
+        self.nfa_p: float = sc.front_door.nfa_pct / 100
+        self.fd_work: Sampler = Sampler(sc.front_door.decision_hours, stream(s, "front_door.work"))
+        self.u_reref: Uniforms = Uniforms(stream(s, "rereferral.draw"))
+        self.u_reref_delay: Uniforms = Uniforms(stream(s, "rereferral.delay"))
+        self.rereferral_p: float = sc.demand.rereferral_pct / 100
+        self.work: dict[str, Sampler] = {}
+        self.duration: dict[str, Sampler] = {}
+        self.visit_hours: dict[str, Sampler] = {}
+        self.route: dict[str, Router] = {}
         for name, st in sc.stages.items():
             if st.work_hours is not None:
                 self.work[name] = Sampler(st.work_hours, stream(s, f"stage.{name}.work"))
@@ -134,22 +113,34 @@ class Simulation:
         # front door: a multi-server queue of families (each server one FTE of front-door staff)
         fd_team = sc.teams[sc.front_door.team]
         fd_fte = sum(g.count * g.fte for g in fd_team.staff)
-        self.fd_servers = max(1, int(round(fd_fte)))
-        self.fd_busy = 0
-        self.fd_queue: deque = deque()
-        self.fd_rate = self.case_hours_per_fte_day  # hours of decision work a server does a day
-        self.visit_book: dict[int, list] = {}       # day -> visits whose work becomes due that day
+        self.fd_servers: int = max(1, int(round(fd_fte)))
+        self.fd_busy: int = 0
+        self.fd_queue: deque[list[Child]] = deque()
+        self.fd_rate: float = self.case_hours_per_fte_day  # hours of decision work a server does a day
+        # day -> visits whose work becomes due that day
+        self.visit_book: dict[int, list[tuple[Child, int, float]]] = {}
         self.dirty: list[Worker] = []               # workers whose next completion needs re-timing
-        self.task_seq = 0                           # unique id of each task start (see Worker._start)
+        self.task_seq: int = 0                      # unique id of each task start (see Worker._start)
 
     # ------------------------------------------------------------------ event helpers
-    def call_at(self, delay: float, fn, *args) -> None:
+    def call_at(self, delay: float, fn: Callable[..., Any], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` days.
 
         Scheduled on the SimPy environment as a minimal event (SimPy's loop needs only
         ``callbacks`` and ``_ok``): most of the model's events are these, so they are kept light.
         """
         self.env.schedule(_Call(fn, args), NORMAL, delay)
+
+    def rec(self, t: float, child: int, event: int, stage: int, team: int, worker: int,
+            value: float) -> None:
+        """Record one event (a row of records.COLUMNS) in the event log."""
+        self.log_t.append(t)
+        self.log_child.append(child)
+        self.log_event.append(event)
+        self.log_stage.append(stage)
+        self.log_team.append(team)
+        self.log_worker.append(worker)
+        self.log_value.append(value)
 
     def flush(self) -> None:
         """Re-time every worker whose load changed during this event (once each)."""
@@ -172,7 +163,7 @@ class Simulation:
         self.workers.append(w)
         team.workers.append(w)
         team.touch(w)
-        self._log((now, -1, R.WORKER_JOINED, self.type_index[wtype], team.idx, w.id, fte))
+        self.rec(now, -1, R.WORKER_JOINED, self.type_index[wtype], team.idx, w.id, fte)
         return w
 
     # ------------------------------------------------------------------ demand and front door
@@ -187,7 +178,7 @@ class Simulation:
             for _ in range(k):
                 c = Child(len(self.children), self.n_family, t)
                 self.children.append(c)
-                self._log((t, c.id, R.REFERRAL, FRONT_DOOR, -1, -1, k))
+                self.rec(t, c.id, R.REFERRAL, FRONT_DOOR, -1, -1, k)
                 fam.append(c)
             self._front_door_arrive(fam, t)
 
@@ -211,11 +202,11 @@ class Simulation:
         if self.fd_queue:
             self._fd_start(self.fd_queue.popleft(), now)
         self.in_front_door -= len(fam)
-        nfa = self.u_nfa() < self.scenario.front_door.nfa_pct / 100
+        nfa = self.u_nfa() < self.nfa_p
         fam_list = self.families.setdefault(fam[0].family, [])
         for c in fam:
-            self._log((now, c.id, R.DECISION, FRONT_DOOR, -1, -1,
-                       self.cal.wd_between(c.referral_at, now)))
+            self.rec(now, c.id, R.DECISION, FRONT_DOOR, -1, -1,
+                       self.cal.wd_between(c.referral_at, now))
             if nfa:
                 self._close(c, now)
             else:
@@ -242,7 +233,7 @@ class Simulation:
         self.stage_counts[si] += 1
         c.plan_token += 1
         token = c.plan_token
-        self._log((now, c.id, R.STAGE_START, si, -1, -1, elapsed))
+        self.rec(now, c.id, R.STAGE_START, si, -1, -1, elapsed)
         if cfg.kind == "task":
             c.task = Task(c, "stage", self.work[stage]() * (1.0 - work_done_frac), cfg.priority,
                           token=token)
@@ -281,7 +272,7 @@ class Simulation:
             w.restage(c, now)
             if c.task is not None and c.task.worker is None:
                 w.start_task(c.task, now)
-            self._log((now, c.id, R.TRANSFER_ASKED, c.stage_idx, team.idx, w.id, 0.0))
+            self.rec(now, c.id, R.TRANSFER_ASKED, c.stage_idx, team.idx, w.id, 0.0)
         if c.queued_team is not None:
             c.queued_team.dequeue(c)
         new = team.choose(c, now, group=group) if allocate else None
@@ -290,7 +281,7 @@ class Simulation:
         else:
             team.enqueue(c, now)
             if w is None:
-                self._log((now, c.id, R.QUEUED, c.stage_idx, team.idx, -1, 0.0))
+                self.rec(now, c.id, R.QUEUED, c.stage_idx, team.idx, -1, 0.0)
 
     def allocate(self, c: Child, w: Worker, now: float) -> None:
         old = c.worker
@@ -299,13 +290,13 @@ class Simulation:
         if old is not None:
             old.remove_case(c, now)
         w.add_case(c, now)
-        self._log((now, c.id, R.ALLOCATED, c.stage_idx, w.team.idx, w.id,
-                   waited if old is None else -1.0))
+        self.rec(now, c.id, R.ALLOCATED, c.stage_idx, w.team.idx, w.id,
+                   waited if old is None else -1.0)
         prev = c.last_worker_id
         if prev != -1 and prev != w.id:
             reason = (R.REASON_TRANSFER if old is not None
                       else c.change_reason or R.REASON_REALLOCATION)
-            self._log((now, c.id, R.SW_CHANGE, c.stage_idx, w.team.idx, w.id, reason))
+            self.rec(now, c.id, R.SW_CHANGE, c.stage_idx, w.team.idx, w.id, reason)
         c.change_reason = 0
         c.last_worker_id = w.id
         # brothers and sisters waiting in the same team's queue follow her to this worker
@@ -327,14 +318,18 @@ class Simulation:
             clock = c.stage_cfg.clock
             start = (c.referral_at if clock is None or clock.start == "referral"
                      else c.stage_start_at if clock.start == "stage" else c.prev_stage_start_at)
-            self._log((now, c.id, R.TASK_DONE, c.stage_idx, c.team.idx,
-                       task.worker.id if task.worker else -1, self.cal.wd_between(start, now)))
+            team = c.team
+            assert team is not None
+            self.rec(now, c.id, R.TASK_DONE, c.stage_idx, team.idx,
+                              task.worker.id if task.worker else -1, self.cal.wd_between(start, now))
             c.task = None
             self._move(c, self.route[c.stage](), now)
         else:
-            self._log((now, c.id, R.VISIT, c.stage_idx, c.team.idx, -1,
+            team = c.team
+            assert team is not None
+            self.rec(now, c.id, R.VISIT, c.stage_idx, team.idx, -1,
                        self.cal.wd_between(c.last_visit_at, now)
-                       - self.cal.wd_between(c.last_visit_at, task.due_at - 1.0)))
+                       - self.cal.wd_between(c.last_visit_at, task.due_at - 1.0))
             c.last_visit_at = now
             c.task = None
             self._schedule_visit(c, task.token, now)
@@ -388,8 +383,9 @@ class Simulation:
     def _missed_visit(self, c: Child, now: float) -> None:
         t = c.task
         if t is not None and t.kind == "visit" and t.due_at < now:
-            self._log((now, c.id, R.VISIT_MISSED, c.stage_idx, c.team.idx, -1,
-                       self.cal.wd_between(t.due_at, now)))
+            self.rec(now, c.id, R.VISIT_MISSED, c.stage_idx,
+                              c.team.idx if c.team is not None else -1, -1,
+                       self.cal.wd_between(t.due_at, now))
 
     def _transfer_due(self, c: Child, token: int) -> None:
         if token != c.plan_token or not c.open:
@@ -411,7 +407,7 @@ class Simulation:
                 t.worker.stop_task(t, now)
             c.task = None
         self.stage_counts[c.stage_idx] -= 1
-        self._log((now, c.id, R.STAGE_END, c.stage_idx, c.team.idx if c.team else -1, -1, 0.0))
+        self.rec(now, c.id, R.STAGE_END, c.stage_idx, c.team.idx if c.team else -1, -1, 0.0)
 
     def _close(self, c: Child, now: float) -> None:
         w = c.worker
@@ -421,9 +417,9 @@ class Simulation:
             c.queued_team.dequeue(c)
         c.open = False
         c.plan_token += 1
-        c.stage = None
+        c.stage = ""
         c.team = None
-        self._log((now, c.id, R.CLOSED, -1, -1, -1, 0.0))
+        self.rec(now, c.id, R.CLOSED, -1, -1, -1, 0.0)
         fam = self.families.get(c.family)
         if fam is not None and c in fam:
             fam.remove(c)
@@ -444,8 +440,8 @@ class Simulation:
         c.last_worker_id = c.last_worker_id  # a returning child may meet her old worker again
         self.n_family += 1
         c.family = self.n_family
-        self._log((now, c.id, R.REREFERRAL, FRONT_DOOR, -1, -1, 0.0))
-        self._log((now, c.id, R.REFERRAL, FRONT_DOOR, -1, -1, 1.0))
+        self.rec(now, c.id, R.REREFERRAL, FRONT_DOOR, -1, -1, 0.0)
+        self.rec(now, c.id, R.REFERRAL, FRONT_DOOR, -1, -1, 1.0)
         self._front_door_arrive([c], now)
         self.flush()
 
@@ -477,7 +473,7 @@ class Simulation:
                                            "left_days", "worker_left_days"])
 
     def _observe(self, now: float) -> dict:
-        row = {"t_days": now, "in_front_door": self.in_front_door}
+        row: dict[str, Any] = {"t_days": now, "in_front_door": self.in_front_door}
         for name, n in zip(STAGES, self.stage_counts):
             row[f"open_{name}"] = n
         unalloc = 0
@@ -545,10 +541,10 @@ class Simulation:
         # censor: children still open are written out as censored records, never dropped
         for c in self.children:
             if c.open:
-                if c.stage is not None:
+                if c.stage:
                     self._missed_visit(c, end)
-                self._log((end, c.id, R.CENSORED, c.stage_idx if c.stage else FRONT_DOOR,
-                           c.team.idx if c.team else -1, c.worker.id if c.worker else -1, 0.0))
+                self.rec(end, c.id, R.CENSORED, c.stage_idx if c.stage else FRONT_DOOR,
+                           c.team.idx if c.team else -1, c.worker.id if c.worker else -1, 0.0)
         events = self.log.to_frame()
         workers = self._worker_spells(end)
         weekly = weekly_table(obs_rows, events, self)
@@ -584,4 +580,13 @@ def simulate(scenario: Scenario, seed: int = 0, *, years: float | None = None,
     horizon = years * 365.25 if years is not None else None
     if warmup_days < 0 or (warmup_days >= (horizon or scenario.horizon_days)):
         raise ValueError(f"warmup_days must be >= 0 and shorter than the horizon (got {warmup_days})")
-    return Simulation(scenario, seed, horizon).run(warmup_days=warmup_days)
+    # The run makes a few hundred thousand short-lived objects and few reference cycles; the
+    # cyclic garbage collector would rescan the growing event log again and again (a fifth of
+    # the run time), so it is paused for the run and restored after it.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return Simulation(scenario, seed, horizon).run(warmup_days=warmup_days)
+    finally:
+        if was_enabled:
+            gc.enable()

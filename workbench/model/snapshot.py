@@ -57,7 +57,7 @@ def build_snapshot(sim) -> None:
             c = Child(len(sim.children), sim.n_family, -e)
             sim.children.append(c)
             sim.families[c.family] = [c]
-            sim._log((0.0, c.id, R.SNAPSHOT, STAGES.index(stage), -1, -1, e))
+            sim.rec(0.0, c.id, R.SNAPSHOT, STAGES.index(stage), -1, -1, e)
             sim._start_stage(c, stage, 0.0, elapsed=max(e, 1e-9),
                              remaining_days=None if remaining is None else float(remaining[i]),
                              work_done_frac=float(done_frac[i]) if cfg.kind == "task" else 0.0,

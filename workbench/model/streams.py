@@ -9,6 +9,7 @@ numbers) and a change to one stage does not shift the numbers drawn elsewhere.
 from __future__ import annotations
 
 import zlib
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -51,11 +52,11 @@ class Sampler:
 
     __slots__ = ("dist", "rng", "_buf", "_i")
 
-    def __init__(self, dist, rng: np.random.Generator):
-        self.dist = dist
-        self.rng = rng
+    def __init__(self, dist: Any, rng: np.random.Generator):
+        self.dist: Any = dist
+        self.rng: Any = rng
         self._buf: list[float] = []
-        self._i = 0
+        self._i: int = 0
 
     def __call__(self) -> float:
         if self._i >= len(self._buf):
@@ -72,9 +73,9 @@ class Uniforms:
     __slots__ = ("rng", "_buf", "_i")
 
     def __init__(self, rng: np.random.Generator):
-        self.rng = rng
+        self.rng: Any = rng
         self._buf: list[float] = []
-        self._i = 0
+        self._i: int = 0
 
     def __call__(self) -> float:
         if self._i >= len(self._buf):
@@ -90,12 +91,12 @@ class Router:
 
     __slots__ = ("outcomes", "cum", "u")
 
-    def __init__(self, probs: dict[str, float], rng: np.random.Generator):
-        self.outcomes = list(probs)
+    def __init__(self, probs: Mapping[Any, float], rng: np.random.Generator):
+        self.outcomes: list[str] = list(probs)
         c = np.cumsum(list(probs.values()))
         c[-1] = 1.0 + 1e-12
-        self.cum = c.tolist()
-        self.u = Uniforms(rng)
+        self.cum: list[float] = c.tolist()
+        self.u: Uniforms = Uniforms(rng)
 
     def __call__(self) -> str:
         u = self.u()

@@ -11,31 +11,31 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Optional
+
+from .child import Child
+from .worker import Worker
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .child import Child
-    from .worker import Worker
+    from .simulation import Simulation
 
 
 class Team:
-    __slots__ = ("sim", "name", "idx", "cfg", "workers", "queue", "qseq", "n_queued",
-                 "establishment_fte", "by_load")
-
-    def __init__(self, sim, name: str, idx: int, cfg):
-        self.sim = sim
-        self.name = name
-        self.idx = idx
-        self.cfg = cfg
-        self.establishment_fte = cfg.establishment_fte
-        self.workers: list["Worker"] = []
-        self.by_load: list = []     # heap of ((load + 1) / cap, id, version, worker); stale entries skipped
-        self.queue: list = []       # heap of (-priority, seq, child)
-        self.qseq = 0
-        self.n_queued = 0
+    def __init__(self, sim: Simulation, name: str, idx: int, cfg: Any):
+        self.sim: Simulation = sim
+        self.name: str = name
+        self.idx: int = idx
+        self.cfg: Any = cfg
+        self.establishment_fte: float = cfg.establishment_fte
+        self.workers: list[Worker] = []
+        # heap of ((load + 1) / cap, id, version, worker); stale entries skipped
+        self.by_load: list[tuple[float, int, int, Worker]] = []
+        self.queue: list[tuple[float, int, Child]] = []   # heap of (-priority, seq, child)
+        self.qseq: int = 0
+        self.n_queued: int = 0
 
     # ------------------------------------------------------------------ choosing a worker
-    def touch(self, w: "Worker") -> None:
+    def touch(self, w: Worker) -> None:
         """Her load or availability changed: index her afresh (old index entries go stale)."""
         w.version += 1
         if w.available and w.cap > 0:
@@ -56,7 +56,7 @@ class Team:
             return key <= 1.0 + 1e-9
         return False
 
-    def choose(self, child: "Child", now: float, exclude=None, group: int = 1) -> "Worker | None":
+    def choose(self, child: Child, now: float, exclude: Optional[Worker] = None, group: int = 1) -> Optional[Worker]:
         """The eligible worker with most room relative to her cap, or None.
 
         Under her cap if anyone is; otherwise above it up to the hard limit. Siblings first go to
@@ -80,7 +80,7 @@ class Team:
                 return w
         return self._choose(child, now, exclude, cfg.cap_weight)
 
-    def _choose(self, child: "Child", now: float, exclude, w_need: float) -> "Worker | None":
+    def _choose(self, child: Child, now: float, exclude: Optional[Worker], w_need: float) -> Optional[Worker]:
         cfg = child.stage_cfg
         heap = self.by_load
         anyone = cfg.nqsw_allowed
@@ -110,7 +110,7 @@ class Team:
         # a weighted case (e.g. court): check everyone exactly before the child waits
         return self._scan(cfg, w_need, now, exclude)
 
-    def _scan(self, cfg, w_need: float, now: float, exclude) -> "Worker | None":
+    def _scan(self, cfg: Any, w_need: float, now: float, exclude: Optional[Worker]) -> Optional[Worker]:
         best = None
         best_ratio = math.inf
         anyone = cfg.nqsw_allowed
@@ -126,20 +126,20 @@ class Team:
         return best
 
     # ------------------------------------------------------------------ the queue
-    def enqueue(self, child: "Child", now: float) -> None:
+    def enqueue(self, child: Child, now: float) -> None:
         self.qseq += 1
         child.queued_at = now
         child.queued_team = self
         heapq.heappush(self.queue, (-child.stage_cfg.priority, self.qseq, child))
         self.n_queued += 1
 
-    def dequeue(self, child: "Child") -> None:
+    def dequeue(self, child: Child) -> None:
         """Take a child out of the queue (lazily: the heap entry is skipped later)."""
         if child.queued_team is self:
             child.queued_team = None
             self.n_queued -= 1
 
-    def drain(self, now: float, worker: "Worker | None" = None) -> None:
+    def drain(self, now: float, worker: Optional[Worker] = None) -> None:
         """Allocate waiting children while anyone has room.
 
         With ``worker`` (she has just released a case), only she is offered the children at the
@@ -179,5 +179,5 @@ class Team:
             heapq.heappush(q, entry)
 
     # ------------------------------------------------------------------ reporting
-    def active_workers(self) -> list["Worker"]:
+    def active_workers(self) -> list[Worker]:
         return [w for w in self.workers if w.available]

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from .child import Child, Task
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .child import Child, Task
     from .simulation import Simulation
+    from .team import Team
 
 _EPS = 1e-9
 
@@ -31,43 +33,40 @@ class Worker:
     Attributes are in model units: times in days, work in hours, loads in cap units.
     """
 
-    __slots__ = (
-        "sim", "id", "team", "type", "fte", "qualified_at", "joined_at", "cap", "hard_cap",
-        "cases", "load", "ongoing_hours_week", "base_rate", "min_rate", "available",
-        "V", "last", "W", "n_active", "heap", "wake_at", "seq", "left_at", "cap_factor",
-        "grad_at", "absent", "dirty", "wake_token", "restricted_until", "version", "type_history",
-        "leave_at",
-    )
-
-    def __init__(self, sim: "Simulation", wid: int, team, wtype: str, fte: float,
+    def __init__(self, sim: Simulation, wid: int, team: Team, wtype: str, fte: float,
                  months_qualified: float, joined_at: float):
-        self.sim = sim
-        self.id = wid
-        self.team = team
-        self.type = wtype
-        self.fte = fte
-        self.qualified_at = joined_at - months_qualified * 30.4375
-        self.joined_at = joined_at
-        self.left_at = math.inf
-        self.leave_at = math.inf    # a planned departure (end of an agency assignment)
-        self.grad_at = math.inf
-        self.type_history = [(joined_at, wtype)]
-        self.absent = False
-        self.cap_factor = 1.0       # ramps for academy trainees (workforce dynamics)
-        self.cases: list["Child"] = []
-        self.load = 0.0             # cases weighted by stage cap_weight
-        self.ongoing_hours_week = 0.0
-        self.available = True       # False while absent or after leaving
-        self.V = 0.0
-        self.last = joined_at
-        self.W = 0.0
-        self.n_active = 0
-        self.heap: list = []
-        self.wake_at = math.inf
-        self.wake_token = 0
-        self.version = 0
-        self.dirty = False
-        self.seq = 0
+        self.sim: Simulation = sim
+        self.id: int = wid
+        self.team: Team = team
+        self.type: str = wtype
+        self.fte: float = fte
+        self.qualified_at: float = joined_at - months_qualified * 30.4375
+        self.joined_at: float = joined_at
+        self.left_at: float = math.inf
+        self.leave_at: float = math.inf    # a planned departure (end of an agency assignment)
+        self.grad_at: float = math.inf
+        self.type_history: list[tuple[float, str]] = [(joined_at, wtype)]
+        self.absent: bool = False
+        self.cap_factor: float = 1.0       # ramps for academy trainees (workforce dynamics)
+        self.cases: list[Child] = []
+        self.load: float = 0.0             # cases weighted by stage cap_weight
+        self.ongoing_hours_week: float = 0.0
+        self.available: bool = True        # False while absent or after leaving
+        self.V: float = 0.0
+        self.last: float = joined_at
+        self.W: float = 0.0
+        self.n_active: int = 0
+        self.heap: list[tuple[float, int, Task]] = []
+        self.wake_at: float = math.inf
+        self.wake_token: int = 0
+        self.version: int = 0
+        self.dirty: bool = False
+        self.seq: int = 0
+        self.base_rate: float = 0.0
+        self.min_rate: float = 0.0
+        self.cap: float = 0.0
+        self.hard_cap: float = 0.0
+        self.restricted_until: float = 0.0
         self.set_capacity()
 
     # ------------------------------------------------------------------ capacity and caps
@@ -97,7 +96,7 @@ class Worker:
     def months_qualified(self, now: float) -> float:
         return (now - self.qualified_at) / 30.4375
 
-    def can_hold(self, stage_cfg, now: float) -> bool:
+    def can_hold(self, stage_cfg: Any, now: float) -> bool:
         """Eligibility: NQSWs in their first year and academy trainees don't hold complex cases alone."""
         return stage_cfg.nqsw_allowed or now >= self.restricted_until
 
@@ -107,7 +106,7 @@ class Worker:
             self.V += self.rate() * (now - self.last) / self.W
         self.last = now
 
-    def add_case(self, child: "Child", now: float) -> None:
+    def add_case(self, child: Child, now: float) -> None:
         self._advance(now)
         self.cases.append(child)
         cfg = child.stage_cfg
@@ -121,7 +120,7 @@ class Worker:
         self.team.touch(self)
         self._reschedule(now)
 
-    def remove_case(self, child: "Child", now: float) -> None:
+    def remove_case(self, child: Child, now: float) -> None:
         """Release a case (closed, transferred, or reallocated); its task keeps its remaining work."""
         self._advance(now)
         self.cases.remove(child)
@@ -138,7 +137,7 @@ class Worker:
         self.team.touch(self)
         self._reschedule(now)
 
-    def restage(self, child: "Child", now: float) -> None:
+    def restage(self, child: Child, now: float) -> None:
         """The child moved to another stage held by this team: update her load for it."""
         self._advance(now)
         cfg = child.stage_cfg
@@ -150,17 +149,17 @@ class Worker:
         child.ongoing = cfg.ongoing_hours_per_week
         self._reschedule(now)
 
-    def start_task(self, task: "Task", now: float) -> None:
+    def start_task(self, task: Task, now: float) -> None:
         self._advance(now)
         self._start(task, now)
         self._reschedule(now)
 
-    def stop_task(self, task: "Task", now: float) -> None:
+    def stop_task(self, task: Task, now: float) -> None:
         self._advance(now)
         self._stop(task)
         self._reschedule(now)
 
-    def _start(self, task: "Task", now: float) -> None:
+    def _start(self, task: Task, now: float) -> None:
         task.worker = self
         # the sequence number is unique across all workers: a task moved from another worker
         # leaves a stale entry in her heap that must never look valid there again
@@ -171,7 +170,7 @@ class Worker:
         self.W += task.priority
         self.n_active += 1
 
-    def _stop(self, task: "Task") -> None:
+    def _stop(self, task: Task) -> None:
         rem = (task.target - self.V) * task.priority
         task.remaining = rem if rem > 0 else 0.0
         task.worker = None

@@ -161,11 +161,11 @@ class WorkforceDynamics:
         sim = self.sim
         workers = sim.workers
         n = len(workers)
-        u_leave = stream(sim.seed, f"workforce.leave.{week}").random(n)
+        u_leave = stream(sim.seed, f"workforce.leave.{week}").random(n).tolist()
         lta = self.wf.long_term_absence
         p_abs = 1 - math.exp(-(-math.log(1 - lta.starts_pct_per_year / 100)) * WEEK / YEAR) \
             if lta.starts_pct_per_year > 0 else 0.0
-        u_abs = stream(sim.seed, f"workforce.absence.{week}").random(n) if p_abs > 0 else None
+        u_abs = stream(sim.seed, f"workforce.absence.{week}").random(n).tolist() if p_abs > 0 else None
         for i, w in enumerate(workers):
             if w.left_at < math.inf or not w.team.cfg.case_holding:
                 continue
@@ -187,8 +187,8 @@ class WorkforceDynamics:
         w.left_at = now
         w.absent = False
         team.touch(w)
-        sim._log((now, -1, R.WORKER_LEFT, sim.type_index[w.type], team.idx, w.id, w.fte))
-        sim._log((now, -1, R.LEAVER_DESTINATION, sim.type_index[w.type], team.idx, w.id, destination))
+        sim.rec(now, -1, R.WORKER_LEFT, sim.type_index[w.type], team.idx, w.id, w.fte)
+        sim.rec(now, -1, R.LEAVER_DESTINATION, sim.type_index[w.type], team.idx, w.id, destination)
         self._release_cases(w, now, R.REASON_LEAVER)
         if w.type in PERMANENT:
             pass  # a vacancy opens: the next recruitment round advertises it
@@ -199,6 +199,7 @@ class WorkforceDynamics:
             w.remove_case(c, now)
             c.change_reason = reason
             team = c.team
+            assert team is not None
             if c.queued_team is not None:
                 c.queued_team.dequeue(c)
             new = team.choose(c, now, exclude=w)
@@ -206,7 +207,7 @@ class WorkforceDynamics:
                 sim.allocate(c, new, now)
             else:
                 team.enqueue(c, now)
-                sim._log((now, c.id, R.QUEUED, c.stage_idx, team.idx, -1, 0.0))
+                sim.rec(now, c.id, R.QUEUED, c.stage_idx, team.idx, -1, 0.0)
         # a case she was holding for another team (awaiting transfer) has been handled above
 
     def _start_absence(self, w: "Worker", now: float) -> None:
@@ -214,7 +215,7 @@ class WorkforceDynamics:
         weeks = self.absence_len()
         w.available = False
         w.change(now, absent=True)
-        sim._log((now, -1, R.ABSENCE_START, sim.type_index[w.type], w.team.idx, w.id, weeks))
+        sim.rec(now, -1, R.ABSENCE_START, sim.type_index[w.type], w.team.idx, w.id, weeks)
         after = self.wf.long_term_absence.reallocate_after_weeks
         if weeks > after:
             sim.call_at(after * WEEK, self._absence_reallocate, w)
@@ -231,7 +232,7 @@ class WorkforceDynamics:
         now = self.sim.env.now
         w.available = True
         w.change(now, absent=False)
-        self.sim._log((now, -1, R.ABSENCE_END, self.sim.type_index[w.type], w.team.idx, w.id, 0.0))
+        self.sim.rec(now, -1, R.ABSENCE_END, self.sim.type_index[w.type], w.team.idx, w.id, 0.0)
         w.team.drain(now)
         self.sim.flush()
 
@@ -339,7 +340,7 @@ class WorkforceDynamics:
         candidates = sorted(self.case_teams, key=lambda t: (t is not w.team,
                                                               -(self.vacancies(t) - self.pipeline[t.name])))
         target = next((t for t in candidates if self.vacancies(t) - self.pipeline[t.name] >= 0.5), None)
-        sim._log((now, -1, R.GRADUATED, sim.type_index[w.type], w.team.idx, w.id, w.fte))
+        sim.rec(now, -1, R.GRADUATED, sim.type_index[w.type], w.team.idx, w.id, w.fte)
         if target is None and ac.no_vacancy == "leave":
             self.leave(w, now, DEST_NO_VACANCY)
             sim.flush()
@@ -369,7 +370,7 @@ class WorkforceDynamics:
                 self.sim.allocate(c, new, now)
             else:
                 old.enqueue(c, now)
-                self.sim._log((now, c.id, R.QUEUED, c.stage_idx, old.idx, -1, 0.0))
+                self.sim.rec(now, c.id, R.QUEUED, c.stage_idx, old.idx, -1, 0.0)
 
     # ------------------------------------------------------------------ agency
     def _agency_cap_room(self) -> float:
@@ -450,8 +451,8 @@ class WorkforceDynamics:
                         and self.u_agency() < p):
                     w.change(now, wtype="experienced")
                     w.leave_at = math.inf
-                    self.sim._log((now, -1, R.CONVERTED, self.sim.type_index["experienced"],
-                                   team.idx, w.id, w.fte))
+                    self.sim.rec(now, -1, R.CONVERTED, self.sim.type_index["experienced"],
+                                   team.idx, w.id, w.fte)
 
     # ------------------------------------------------------------------ caseload balancing
     def _balance(self, now: float) -> None:
