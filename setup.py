@@ -17,6 +17,7 @@ from setuptools import setup
 COMPILED = [
     "workbench/calendar.py",
     "workbench/model/child.py",
+    "workbench/model/records.py",
     "workbench/model/streams.py",
     "workbench/model/worker.py",
     "workbench/model/team.py",

@@ -22,7 +22,7 @@ def _tiny(**over):
 
 def _trace(priorities, work=10.0):
     """Start one child per priority on a single worker at t=0; return completion times."""
-    from workbench.model.child import Child
+    from workbench.model.child import Child, StageInfo
     from workbench.model.simulation import Simulation
 
     d = mmc_data(c=1, arrivals_per_day=0.001, mean_service_days=1.0, years=0.2)
@@ -38,7 +38,7 @@ def _trace(priorities, work=10.0):
         sim._start_stage(c, "assessment", 0.0)
         w = c.worker
         w.stop_task(c.task, 0.0)
-        c.stage_cfg = stage          # give this child its own priority
+        c.stage_cfg = StageInfo("assessment", c.stage_idx, stage)  # her own priority
         c.task.priority = p
         w.start_task(c.task, 0.0)
     sim.flush()

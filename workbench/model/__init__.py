@@ -15,7 +15,7 @@ from .simulation import Simulation, simulate
 
 __all__ = ["Run", "Simulation", "core_status", "simulate"]
 
-_CORE = ("calendar", "model.child", "model.streams", "model.worker", "model.team",
+_CORE = ("calendar", "model.child", "model.records", "model.streams", "model.worker", "model.team",
          "model.simulation", "model.workforce")
 
 

@@ -47,7 +47,7 @@ class Child:
         self.family: int = family
         self.referral_at: float = referral_at
         self.stage: str = ""                # "" while at the front door or closed
-        self.stage_cfg: Any = None          # the scenario's Stage for her stage
+        self.stage_cfg: StageInfo = NO_STAGE    # her stage, as the simulation reads it
         self.stage_idx: int = -1
         self.team: Optional[Team] = None
         self.worker: Optional[Worker] = None
@@ -65,3 +65,45 @@ class Child:
         self.open: bool = True
         self.transfer_to: Optional[str] = None
         self.change_reason: int = 0      # why she is waiting for a new worker (records.REASON_*)
+
+
+class StageInfo:
+    """What the simulation reads of a scenario stage at every event, as plain typed fields.
+
+    A copy of :class:`workbench.scenario.Stage` made once per run: the compiled core reads these
+    fields directly instead of through the validated scenario object.
+    """
+
+    def __init__(self, name: str = "", idx: int = -1, cfg: Any = None) -> None:
+        self.name: str = name
+        self.idx: int = idx
+        self.cfg: Any = cfg                         # the scenario's Stage, for everything else
+        if cfg is None:  # no stage (at the front door, or closed)
+            from ..scenario import Stage
+            cfg = Stage.model_validate({"team": "", "kind": "plan", "next": {"close": 1.0},
+                                        "duration_days": {"dist": "fixed", "value": 1.0}})
+        self.kind: str = cfg.kind
+        self.is_task: bool = cfg.kind == "task"
+        self.team: str = cfg.team
+        self.cap_weight: float = float(cfg.cap_weight)
+        self.ongoing_hours_per_week: float = float(cfg.ongoing_hours_per_week)
+        self.priority: float = float(cfg.priority)
+        self.nqsw_allowed: bool = bool(cfg.nqsw_allowed)
+        # the clock a task's timeliness is measured from: 0 referral, 1 stage start, 2 previous stage
+        clock = cfg.clock
+        self.clock_start: int = (0 if clock is None or clock.start == "referral"
+                                 else 1 if clock.start == "stage" else 2)
+        v = cfg.visits
+        self.has_visits: bool = v is not None
+        self.visit_interval_wd: int = int(v.interval_wd) if v is not None else 0
+        self.visit_window_wd: int = int(v.window_wd) if v is not None else 0
+        self.visit_later_interval_wd: int = (int(v.later_interval_wd) if v is not None
+                                             and v.later_interval_wd is not None else 0)
+        self.visit_later_after_days: float = float(v.later_after_days) if v is not None else 0.0
+        t = cfg.transfer
+        self.has_transfer: bool = t is not None
+        self.transfer_after_days: float = float(t.after_days) if t is not None else 0.0
+        self.transfer_to_team: str = t.to_team if t is not None else ""
+
+
+NO_STAGE = StageInfo()  # a child at the front door or closed

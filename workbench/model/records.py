@@ -7,32 +7,34 @@ carry only aggregates computed from it.
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 import pandas as pd
 
 # Event codes. The meaning of ``value`` is given for each.
-REFERRAL = 1        # a child referred at the front door; value = family size
-DECISION = 2        # front-door decision; value = working days from referral
-STAGE_START = 3     # child enters ``stage``
-STAGE_END = 4       # child leaves ``stage``
-TASK_DONE = 5       # a task stage's work done; value = working days from its clock start
-VISIT = 6           # a statutory visit done; value = working days late (<= 0: on time)
-VISIT_MISSED = 7    # a visit was due and not done when the plan ended or the run ended; value = wd overdue
-QUEUED = 8          # child waits for allocation in ``team`` (unallocated)
-ALLOCATED = 9       # child allocated to ``worker``; value = days waited unallocated (-1: a transfer)
-SW_CHANGE = 10      # child's social worker changed; value = reason code (see REASONS)
-CLOSED = 11         # case closed
-CENSORED = 12       # still open at the end of the run: censored, not dropped
-TRANSFER_ASKED = 13  # case to move to ``team`` (child stays with the current worker meanwhile)
-SNAPSHOT = 14       # child open at the start (warm start); value = days already in the stage
-WORKER_JOINED = 20  # a worker starts; child = -1; worker set; value = FTE
-WORKER_LEFT = 21    # a worker leaves; value = FTE
-REREFERRAL = 22     # a closed child is referred again (followed by REFERRAL)
-LEAVER_DESTINATION = 23  # where a leaver went; value = destination code (workforce.DESTINATIONS)
-ABSENCE_START = 24  # a worker starts a long-term absence; value = weeks
-ABSENCE_END = 25    # she is back
-GRADUATED = 26      # an academy trainee graduates
-CONVERTED = 27      # an agency worker takes a permanent post
+REFERRAL: Final = 1        # a child referred at the front door; value = family size
+DECISION: Final = 2        # front-door decision; value = working days from referral
+STAGE_START: Final = 3     # child enters ``stage``
+STAGE_END: Final = 4       # child leaves ``stage``
+TASK_DONE: Final = 5       # a task stage's work done; value = working days from its clock start
+VISIT: Final = 6           # a statutory visit done; value = working days late (<= 0: on time)
+VISIT_MISSED: Final = 7    # a visit was due and not done when the plan ended or the run ended; value = wd overdue
+QUEUED: Final = 8          # child waits for allocation in ``team`` (unallocated)
+ALLOCATED: Final = 9       # child allocated to ``worker``; value = days waited unallocated (-1: a transfer)
+SW_CHANGE: Final = 10      # child's social worker changed; value = reason code (see REASONS)
+CLOSED: Final = 11         # case closed
+CENSORED: Final = 12       # still open at the end of the run: censored, not dropped
+TRANSFER_ASKED: Final = 13  # case to move to ``team`` (child stays with the current worker meanwhile)
+SNAPSHOT: Final = 14       # child open at the start (warm start); value = days already in the stage
+WORKER_JOINED: Final = 20  # a worker starts; child = -1; worker set; value = FTE
+WORKER_LEFT: Final = 21    # a worker leaves; value = FTE
+REREFERRAL: Final = 22     # a closed child is referred again (followed by REFERRAL)
+LEAVER_DESTINATION: Final = 23  # where a leaver went; value = destination code (workforce.DESTINATIONS)
+ABSENCE_START: Final = 24  # a worker starts a long-term absence; value = weeks
+ABSENCE_END: Final = 25    # she is back
+GRADUATED: Final = 26      # an academy trainee graduates
+CONVERTED: Final = 27      # an agency worker takes a permanent post
 # For worker events (20-27), ``stage`` holds the worker-type index (scenario.WORKER_TYPES).
 
 EVENT_NAMES = {
@@ -46,11 +48,11 @@ EVENT_NAMES = {
 }
 
 # reasons for a change of social worker (SW_CHANGE value)
-REASON_TRANSFER = 1      # standard transfer between teams
-REASON_LEAVER = 2        # the worker left
-REASON_ABSENCE = 3       # the worker went on long-term absence
-REASON_BALANCING = 4     # caseload balancing
-REASON_REALLOCATION = 5  # reallocated after waiting unallocated (not to the previous worker)
+REASON_TRANSFER: Final = 1      # standard transfer between teams
+REASON_LEAVER: Final = 2        # the worker left
+REASON_ABSENCE: Final = 3       # the worker went on long-term absence
+REASON_BALANCING: Final = 4     # caseload balancing
+REASON_REALLOCATION: Final = 5  # reallocated after waiting unallocated (not to the previous worker)
 REASONS = {REASON_TRANSFER: "transfer", REASON_LEAVER: "leaver", REASON_ABSENCE: "absence",
            REASON_BALANCING: "balancing", REASON_REALLOCATION: "reallocation"}
 
@@ -64,7 +66,7 @@ class EventLog:
 
     __slots__ = ("t", "child", "event", "stage", "team", "worker", "value")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.t: list[float] = []
         self.child: list[int] = []
         self.event: list[int] = []

@@ -8,19 +8,19 @@ happened in the event log; :mod:`workbench.metrics` computes KPIs and weekly ser
 from __future__ import annotations
 
 import gc
+import heapq
 import math
 from collections import deque
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Final, Iterator, Optional
 
 import numpy as np
 import pandas as pd
 import simpy
-from simpy.events import NORMAL
 
 from ..calendar import WorkingCalendar
 from ..scenario import STAGES, WORKER_TYPES, Scenario
 from . import records as R
-from .child import Child, Task
+from .child import Child, StageInfo, Task
 from .demand import family_arrivals
 from .run import Run
 from .streams import Router, Sampler, Uniforms, stream
@@ -45,7 +45,8 @@ class _Call:
         self.args: tuple[Any, ...] = args
 
 
-FRONT_DOOR = -1
+FRONT_DOOR: Final = -1
+_NORMAL: Final = 1   # simpy.events.NORMAL: the priority of an ordinary event
 
 
 
@@ -58,6 +59,8 @@ class Simulation:
         self.seed: int = int(seed)
         self.horizon: float = float(horizon_days if horizon_days is not None else sc.horizon_days)
         self.env: Any = simpy.Environment()
+        self.env_queue: list[Any] = self.env._queue   # SimPy's event heap (see call_at)
+        self.env_eid: Any = self.env._eid             # SimPy's event counter
         self.workforce: Any = None
         self._u_snapshot: Any = None
         self.cal: WorkingCalendar = WorkingCalendar(sc.start_date, int(math.ceil(self.horizon)) + 900,
@@ -101,6 +104,8 @@ class Simulation:
         self.duration: dict[str, Sampler] = {}
         self.visit_hours: dict[str, Sampler] = {}
         self.route: dict[str, Router] = {}
+        self.stage_info: dict[str, StageInfo] = {
+            name: StageInfo(name, STAGE_INDEX[name], st) for name, st in sc.stages.items()}
         for name, st in sc.stages.items():
             if st.work_hours is not None:
                 self.work[name] = Sampler(st.work_hours, stream(s, f"stage.{name}.work"))
@@ -129,7 +134,9 @@ class Simulation:
         Scheduled on the SimPy environment as a minimal event (SimPy's loop needs only
         ``callbacks`` and ``_ok``): most of the model's events are these, so they are kept light.
         """
-        self.env.schedule(_Call(fn, args), NORMAL, delay)
+        # Environment.schedule() inlined: SimPy's queue is a heap of (time, priority, id, event)
+        heapq.heappush(self.env_queue, (self.env._now + delay, _NORMAL, next(self.env_eid),
+                                        _Call(fn, args)))
 
     def rec(self, t: float, child: int, event: int, stage: int, team: int, worker: int,
             value: float) -> None:
@@ -146,7 +153,7 @@ class Simulation:
         """Re-time every worker whose load changed during this event (once each)."""
         dirty = self.dirty
         if dirty:
-            now = self.env.now
+            now = self.env._now
             while dirty:
                 dirty.pop().retime(now)
 
@@ -197,7 +204,7 @@ class Simulation:
         self.call_at(hours / self.fd_rate, self._fd_done, fam)
 
     def _fd_done(self, fam: list[Child]) -> None:
-        now = self.env.now
+        now = self.env._now
         self.fd_busy -= 1
         if self.fd_queue:
             self._fd_start(self.fd_queue.popleft(), now)
@@ -224,37 +231,37 @@ class Simulation:
         """Put child c into ``stage`` at ``now``. ``elapsed`` and ``remaining_days`` (plans) or
         ``work_done_frac`` (tasks) serve the warm-start snapshot, where a child is part-way
         through a stage."""
-        cfg = self.scenario.stages[stage]
+        cfg = self.stage_info[stage]
         c.prev_stage_start_at = c.stage_start_at
         c.stage = stage
         c.stage_cfg = cfg
-        c.stage_idx = si = STAGE_INDEX[stage]
+        c.stage_idx = si = cfg.idx
         c.stage_start_at = now - elapsed
         self.stage_counts[si] += 1
         c.plan_token += 1
         token = c.plan_token
         self.rec(now, c.id, R.STAGE_START, si, -1, -1, elapsed)
-        if cfg.kind == "task":
+        if cfg.is_task:
             c.task = Task(c, "stage", self.work[stage]() * (1.0 - work_done_frac), cfg.priority,
                           token=token)
         else:
             c.task = None
             dur = self.duration[stage]() if remaining_days is None else remaining_days
             self.call_at(dur, self._plan_end, c, token)
-            if cfg.visits is not None:
+            if cfg.has_visits:
                 if elapsed > 0.0:
                     # warm start: the last visit was some time in the last interval
-                    c.last_visit_at = now - self._u_snapshot() * cfg.visits.interval_wd * 7 / 5
+                    c.last_visit_at = now - self._u_snapshot() * cfg.visit_interval_wd * 7 / 5
                 else:
                     c.last_visit_at = now
                 self._schedule_visit(c, token, now)
         # team: a stage held by another team is a transfer
         team = self.teams[cfg.team]
-        if cfg.transfer is not None:
-            if elapsed >= cfg.transfer.after_days:
-                team = self.teams[cfg.transfer.to_team]
+        if cfg.has_transfer:
+            if elapsed >= cfg.transfer_after_days:
+                team = self.teams[cfg.transfer_to_team]
             else:
-                self.call_at(cfg.transfer.after_days - elapsed, self._transfer_due, c, token)
+                self.call_at(cfg.transfer_after_days - elapsed, self._transfer_due, c, token)
         self._place(c, team, now, allocate, group)
 
     def _place(self, c: Child, team: Team, now: float, allocate: bool = True,
@@ -315,9 +322,9 @@ class Simulation:
     def task_done(self, task: Task, now: float) -> None:
         c = task.child
         if task.kind == "stage":
-            clock = c.stage_cfg.clock
-            start = (c.referral_at if clock is None or clock.start == "referral"
-                     else c.stage_start_at if clock.start == "stage" else c.prev_stage_start_at)
+            clock = c.stage_cfg.clock_start
+            start = (c.referral_at if clock == 0
+                     else c.stage_start_at if clock == 1 else c.prev_stage_start_at)
             team = c.team
             assert team is not None
             self.rec(now, c.id, R.TASK_DONE, c.stage_idx, team.idx,
@@ -340,13 +347,13 @@ class Simulation:
         Work becomes due at the start of a working day, so activations are batched by day and
         started by one daily event (see :meth:`_mornings`) rather than one event each.
         """
-        v = c.stage_cfg.visits
-        interval = v.interval_wd
-        if v.later_interval_wd is not None and c.last_visit_at - c.stage_start_at >= v.later_after_days:
-            interval = v.later_interval_wd
+        v = c.stage_cfg
+        interval = v.visit_interval_wd
+        if v.visit_later_interval_wd and c.last_visit_at - c.stage_start_at >= v.visit_later_after_days:
+            interval = v.visit_later_interval_wd
         due = self.cal.deadline(c.last_visit_at, interval)
-        if interval > v.window_wd:
-            day = int(self.cal.deadline(c.last_visit_at, interval - v.window_wd))
+        if interval > v.visit_window_wd:
+            day = int(self.cal.deadline(c.last_visit_at, interval - v.visit_window_wd))
             if day > now:
                 self.visit_book.setdefault(day, []).append((c, token, due))
                 return
@@ -375,7 +382,7 @@ class Simulation:
     def _plan_end(self, c: Child, token: int) -> None:
         if token != c.plan_token or not c.open:
             return
-        now = self.env.now
+        now = self.env._now
         self._missed_visit(c, now)
         self._move(c, self.route[c.stage](), now)
         self.flush()
@@ -390,7 +397,7 @@ class Simulation:
     def _transfer_due(self, c: Child, token: int) -> None:
         if token != c.plan_token or not c.open:
             return
-        self._place(c, self.teams[c.stage_cfg.transfer.to_team], self.env.now)
+        self._place(c, self.teams[c.stage_cfg.transfer_to_team], self.env._now)
         self.flush()
 
     def _move(self, c: Child, outcome: str, now: float) -> None:
@@ -433,7 +440,7 @@ class Simulation:
                 self.call_at(at - now, self._rerefer, c)
 
     def _rerefer(self, c: Child) -> None:
-        now = self.env.now
+        now = self.env._now
         c.open = True
         c.referral_at = now
         c.stage_start_at = now

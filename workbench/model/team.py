@@ -13,7 +13,7 @@ import heapq
 import math
 from typing import TYPE_CHECKING, Any, Optional
 
-from .child import Child
+from .child import Child, StageInfo
 from .worker import Worker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -110,7 +110,7 @@ class Team:
         # a weighted case (e.g. court): check everyone exactly before the child waits
         return self._scan(cfg, w_need, now, exclude)
 
-    def _scan(self, cfg: Any, w_need: float, now: float, exclude: Optional[Worker]) -> Optional[Worker]:
+    def _scan(self, cfg: StageInfo, w_need: float, now: float, exclude: Optional[Worker]) -> Optional[Worker]:
         best = None
         best_ratio = math.inf
         anyone = cfg.nqsw_allowed

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from .child import Child, Task
+from .child import Child, StageInfo, Task
 
 if TYPE_CHECKING:  # pragma: no cover
     from .simulation import Simulation
     from .team import Team
 
-_EPS = 1e-9
+_EPS: Final = 1e-9
+_INF: Final = math.inf
 
 
 class Worker:
@@ -42,9 +43,9 @@ class Worker:
         self.fte: float = fte
         self.qualified_at: float = joined_at - months_qualified * 30.4375
         self.joined_at: float = joined_at
-        self.left_at: float = math.inf
-        self.leave_at: float = math.inf    # a planned departure (end of an agency assignment)
-        self.grad_at: float = math.inf
+        self.left_at: float = _INF
+        self.leave_at: float = _INF    # a planned departure (end of an agency assignment)
+        self.grad_at: float = _INF
         self.type_history: list[tuple[float, str]] = [(joined_at, wtype)]
         self.absent: bool = False
         self.cap_factor: float = 1.0       # ramps for academy trainees (workforce dynamics)
@@ -57,7 +58,7 @@ class Worker:
         self.W: float = 0.0
         self.n_active: int = 0
         self.heap: list[tuple[float, int, Task]] = []
-        self.wake_at: float = math.inf
+        self.wake_at: float = _INF
         self.wake_token: int = 0
         self.version: int = 0
         self.dirty: bool = False
@@ -80,11 +81,11 @@ class Worker:
         self.hard_cap = cap * sim.hard_limit
         # until when she may not hold complex cases alone (NQSW in ASYE year; academy trainee)
         if self.type == "academy":
-            self.restricted_until = math.inf
+            self.restricted_until = _INF
         elif self.type == "nqsw":
             self.restricted_until = self.qualified_at + sim.asye_days
         else:
-            self.restricted_until = -math.inf
+            self.restricted_until = -_INF
 
     def rate(self) -> float:
         """Hours a day left for tasks and visits after the ongoing work of her caseload."""
@@ -96,7 +97,7 @@ class Worker:
     def months_qualified(self, now: float) -> float:
         return (now - self.qualified_at) / 30.4375
 
-    def can_hold(self, stage_cfg: Any, now: float) -> bool:
+    def can_hold(self, stage_cfg: StageInfo, now: float) -> bool:
         """Eligibility: NQSWs in their first year and academy trainees don't hold complex cases alone."""
         return stage_cfg.nqsw_allowed or now >= self.restricted_until
 
@@ -194,14 +195,14 @@ class Worker:
         while heap and heap[0][2].seq != heap[0][1]:
             heapq.heappop(heap)
         if not heap:
-            if self.wake_at != math.inf:
-                self.wake_at = math.inf
+            if self.wake_at != _INF:
+                self.wake_at = _INF
                 self.wake_token += 1
             return
         r = self.rate()
         if r <= 0.0:  # absent: nothing progresses until she is back
-            if self.wake_at != math.inf:
-                self.wake_at = math.inf
+            if self.wake_at != _INF:
+                self.wake_at = _INF
                 self.wake_token += 1
             return
         t_next = now + max(heap[0][0] - self.V, 0.0) * self.W / r
@@ -216,8 +217,8 @@ class Worker:
     def _wake(self, token: int) -> None:
         if token != self.wake_token:
             return
-        now = self.sim.env.now
-        self.wake_at = math.inf
+        now = self.sim.env._now
+        self.wake_at = _INF
         self._advance(now)
         heap = self.heap
         while heap:

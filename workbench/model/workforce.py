@@ -223,13 +223,13 @@ class WorkforceDynamics:
 
     def _absence_reallocate(self, w: "Worker") -> None:
         if w.absent and w.left_at == math.inf:
-            self._release_cases(w, self.sim.env.now, R.REASON_ABSENCE)
+            self._release_cases(w, self.sim.env._now, R.REASON_ABSENCE)
             self.sim.flush()
 
     def _absence_end(self, w: "Worker") -> None:
         if w.left_at < math.inf or not w.absent:
             return
-        now = self.sim.env.now
+        now = self.sim.env._now
         w.available = True
         w.change(now, absent=False)
         self.sim.rec(now, -1, R.ABSENCE_END, self.sim.type_index[w.type], w.team.idx, w.id, 0.0)
@@ -265,7 +265,7 @@ class WorkforceDynamics:
 
     def _hire_starts(self, team: "Team", wtype: str, months_qualified: float) -> None:
         sim = self.sim
-        now = sim.env.now
+        now = sim.env._now
         self.pipeline[team.name] = max(self.pipeline[team.name] - 1.0, 0.0)
         sim.add_worker(team, wtype, 1.0, months_qualified, now)
         team.drain(now)
@@ -326,14 +326,14 @@ class WorkforceDynamics:
     def _book_graduation(self, w: "Worker", at: float) -> None:
         w.grad_at = at
         if at < self.sim.horizon:
-            self.sim.call_at(at - self.sim.env.now, self._graduate, w)
+            self.sim.call_at(at - self.sim.env._now, self._graduate, w)
 
     def _graduate(self, w: "Worker") -> None:
         """She completes the academy (and her ASYE): into a vacancy, over establishment, or away."""
         sim = self.sim
         if w.left_at < math.inf:
             return
-        now = sim.env.now
+        now = sim.env._now
         ac = self.sc.academy
         second = self.wf.second_year_cap_pct / 100
         # a vacancy in her own team first, else the team with the most vacancies
@@ -415,7 +415,7 @@ class WorkforceDynamics:
 
     def _agency_starts(self, team: "Team", filled: bool) -> None:
         sim = self.sim
-        now = sim.env.now
+        now = sim.env._now
         self.agency_pending[team.name] = max(self.agency_pending[team.name] - 1.0, 0.0)
         if not filled:
             return  # no worker meeting the experience rule could be found; asked again next week
@@ -437,7 +437,7 @@ class WorkforceDynamics:
     def _assignment_ends(self, w: "Worker") -> None:
         if w.left_at < math.inf or w.type != "agency":
             return
-        self.leave(w, self.sim.env.now, DEST_END_OF_ASSIGNMENT)
+        self.leave(w, self.sim.env._now, DEST_END_OF_ASSIGNMENT)
         self.sim.flush()
 
     def _agency_conversion(self, now: float) -> None:
