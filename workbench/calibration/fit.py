@@ -693,12 +693,20 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
             from_template(f"demand.{p}", "fewer than 20 referrals in the window")
     from_template("demand.sibling_group_probs", "the extracts do not link siblings")
 
-    # no further action at the front door
+    # no further action at the front door. The decision is made for a family: brothers and
+    # sisters referred together share it, so the children are not independent trials. The
+    # extracts do not link siblings, so the interval uses the effective sample size n / deff,
+    # with the design effect deff = E[m^2] / E[m] of the template's sibling groups (each child's
+    # decision is shared with the m - 1 others in her group).
     k = int(in_win.nfa.sum())
-    p, lo, hi = wilson(k, len(in_win))
+    sizes = np.arange(1, len(template.demand.sibling_group_probs) + 1)
+    probs = np.asarray(template.demand.sibling_group_probs, dtype=float)
+    deff = float((probs * sizes ** 2).sum() / (probs * sizes).sum())
+    p, lo, hi = wilson(k / deff, len(in_win) / deff)
     if len(in_win) >= 20:
         rows.append(Estimate("front_door.nfa_pct", 100 * p, 100 * lo, 100 * hi, len(in_win),
-                             "share of referrals in the window with ReferralNFA = 1 (Wilson 95%)",
+                             "share of referrals in the window with ReferralNFA = 1 (Wilson 95% "
+                             f"on the effective sample size, sibling design effect {deff:.2f})",
                              "%", "front_door.nfa_pct"))
         data["front_door"]["nfa_pct"] = round(100 * p, 2)
         fitted("front_door.nfa_pct", f"{k:,} of {len(in_win):,} referrals; 95% CI "
