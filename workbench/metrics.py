@@ -207,14 +207,11 @@ def lac_3plus_social_workers(ev: pd.DataFrame, start: float, end: float) -> floa
         if len(cohort) == 0:
             continue
         a = alloc[alloc.child.isin(cohort)]
-        during = a[(a.t_days >= w0) & (a.t_days < w1)].groupby("child").worker.apply(set)
-        before = a[a.t_days < w0].groupby("child").worker.last()
-        n3 = 0
-        for child in cohort:
-            seen = set(during.get(child, set()))
-            if child in before.index:
-                seen.add(before[child])
-            n3 += len(seen) >= 3
+        # her social workers that year: those allocated during it, and the one she had at its start
+        during = a.loc[(a.t_days >= w0) & (a.t_days < w1), ["child", "worker"]]
+        before = a[a.t_days < w0].groupby("child", as_index=False).worker.last()
+        seen = pd.concat([during, before[["child", "worker"]]]).drop_duplicates()
+        n3 = int((seen.groupby("child").size() >= 3).sum())
         shares.append(100.0 * n3 / len(cohort))
     return float(np.mean(shares)) if shares else math.nan
 

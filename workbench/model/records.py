@@ -7,7 +7,7 @@ carry only aggregates computed from it.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -80,6 +80,8 @@ class EventLog:
 
     def to_frame(self) -> pd.DataFrame:
         """The log as a DataFrame with the fixed schema :data:`COLUMNS` / :data:`DTYPES`."""
-        cols = (self.t, self.child, self.event, self.stage, self.team, self.worker, self.value)
-        return pd.DataFrame({name: np.array(col, dtype=DTYPES[name])
+        cols: tuple[Any, ...] = (self.t, self.child, self.event, self.stage, self.team, self.worker,
+                                 self.value)
+        n = len(self.t)
+        return pd.DataFrame({name: np.fromiter(col, dtype=DTYPES[name], count=n)
                              for name, col in zip(COLUMNS, cols)})

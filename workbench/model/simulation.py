@@ -61,6 +61,13 @@ class Simulation:
         self.env: Any = simpy.Environment()
         self.env_queue: list[Any] = self.env._queue   # SimPy's event heap (see call_at)
         self.env_eid: Any = self.env._eid             # SimPy's event counter
+        # A timing wheel in front of SimPy's heap: calls due after tomorrow (plan ends a year
+        # away, re-referrals) wait in a bucket per day and are put on the heap, at their exact
+        # times, the morning before their day. The heap stays small (a few hundred events rather
+        # than thousands), so each event costs fewer comparisons. On only while _mornings runs.
+        self.wheel_on: bool = False
+        self.wheel_day: int = 0
+        self.wheel: dict[int, list[tuple[float, Callable[..., Any], tuple[Any, ...]]]] = {}
         self.workforce: Any = None
         self._u_snapshot: Any = None
         self.cal: WorkingCalendar = WorkingCalendar(sc.start_date, int(math.ceil(self.horizon)) + 900,
@@ -134,9 +141,19 @@ class Simulation:
         Scheduled on the SimPy environment as a minimal event (SimPy's loop needs only
         ``callbacks`` and ``_ok``): most of the model's events are these, so they are kept light.
         """
+        t = self.env._now + delay
+        if self.wheel_on:
+            day = int(t)
+            if day > self.wheel_day + 1:
+                # beyond tomorrow: wait in the day's bucket (see _mornings)
+                bucket = self.wheel.get(day)
+                if bucket is None:
+                    self.wheel[day] = [(t, fn, args)]
+                else:
+                    bucket.append((t, fn, args))
+                return
         # Environment.schedule() inlined: SimPy's queue is a heap of (time, priority, id, event)
-        heapq.heappush(self.env_queue, (self.env._now + delay, _NORMAL, next(self.env_eid),
-                                        _Call(fn, args)))
+        heapq.heappush(self.env_queue, (t, _NORMAL, next(self.env_eid), _Call(fn, args)))
 
     def rec(self, t: float, child: int, event: int, stage: int, team: int, worker: int,
             value: float) -> None:
@@ -362,9 +379,15 @@ class Simulation:
     def _mornings(self):
         env = self.env
         book = self.visit_book
+        queue = self.env_queue
+        eid = self.env_eid
         day = 1
         while day <= self.horizon:
             yield env.timeout(day - env.now)
+            # tomorrow's calls come off the wheel onto SimPy's heap
+            self.wheel_day = day
+            for t, fn, args in self.wheel.pop(day + 1, ()):
+                heapq.heappush(queue, (t, _NORMAL, next(eid), _Call(fn, args)))
             for c, token, due in book.pop(day, ()):
                 self._visit_due(c, token, due, day)
             self.flush()
@@ -536,6 +559,7 @@ class Simulation:
         from .workforce import WorkforceDynamics
 
         env = self.env
+        self.wheel_on = True   # _mornings (started below) turns the wheel
         self._warm_start()
         self.workforce = WorkforceDynamics(self)
         self.workforce.start()
