@@ -41,30 +41,16 @@ def bare_simpy_events_per_second(n: int = 300_000) -> float:
     return n / (time.perf_counter() - t)
 
 
-class CountingEnvironment(simpy.Environment):
-    """Counts the events SimPy processes (for events per second)."""
-
-    def __init__(self, *a, **k):
-        super().__init__(*a, **k)
-        self.n_steps = 0
-
-    def step(self):
-        self.n_steps += 1
-        return super().step()
-
-
 def timed_run(scenario, seed: int, years: float) -> tuple[float, int]:
-    from workbench.model import simulation as S
+    """Seconds for one replication (as simulate() runs it: warm start, run, KPIs) and the
+    number of SimPy events it processed (events scheduled less those still pending)."""
+    from workbench.model.simulation import Simulation
 
-    orig = S.simpy.Environment
-    S.simpy.Environment = CountingEnvironment
-    try:
-        sim = S.Simulation(scenario, seed, years * 365.25)
-        t = time.perf_counter()
-        sim.run()
-        return time.perf_counter() - t, sim.env.n_steps
-    finally:
-        S.simpy.Environment = orig
+    sim = Simulation(scenario, seed, years * 365.25)
+    t = time.perf_counter()
+    sim.run()
+    dt = time.perf_counter() - t
+    return dt, next(sim.env._eid) - len(sim.env._queue)
 
 
 def main() -> None:
@@ -73,7 +59,11 @@ def main() -> None:
     args = ap.parse_args()
     base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
     simulate(base, seed=99, years=0.2)  # warm caches (calendar, imports)
+    from workbench.model import core_status
+
     print(f"python {platform.python_version()}, simpy {simpy.__version__}, {platform.machine()}")
+    status = set(core_status().values())
+    print("simulation core:", "compiled (mypyc)" if status == {"compiled"} else core_status())
 
     reps = 1 if args.quick else 3
     times, steps = [], 0

@@ -186,7 +186,6 @@ class Simulation:
         w = Worker(self, len(self.workers), team, wtype, fte, months_qualified, now)
         self.workers.append(w)
         team.workers.append(w)
-        team.touch(w)
         self.rec(now, -1, R.WORKER_JOINED, self.type_index[wtype], team.idx, w.id, fte)
         return w
 
@@ -554,6 +553,19 @@ class Simulation:
 
     # ------------------------------------------------------------------ run
     def run(self, warmup_days: float = 0.0) -> Run:
+        """Run the model to the horizon and compute its KPIs and weekly series."""
+        # The run makes a few hundred thousand short-lived objects and few reference cycles;
+        # the cyclic garbage collector would rescan the growing event log again and again (a
+        # fifth of the run time), so it is paused for the run and restored after it.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(warmup_days)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _run(self, warmup_days: float) -> Run:
         from ..metrics import compute_kpis, weekly_table
 
         from .workforce import WorkforceDynamics
@@ -611,13 +623,4 @@ def simulate(scenario: Scenario, seed: int = 0, *, years: float | None = None,
     horizon = years * 365.25 if years is not None else None
     if warmup_days < 0 or (warmup_days >= (horizon or scenario.horizon_days)):
         raise ValueError(f"warmup_days must be >= 0 and shorter than the horizon (got {warmup_days})")
-    # The run makes a few hundred thousand short-lived objects and few reference cycles; the
-    # cyclic garbage collector would rescan the growing event log again and again (a fifth of
-    # the run time), so it is paused for the run and restored after it.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return Simulation(scenario, seed, horizon).run(warmup_days=warmup_days)
-    finally:
-        if was_enabled:
-            gc.enable()
+    return Simulation(scenario, seed, horizon).run(warmup_days=warmup_days)

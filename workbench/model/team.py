@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Final, Optional
 
 from .child import Child, StageInfo
 from .worker import Worker
+
+_INF: Final = math.inf
 
 if TYPE_CHECKING:  # pragma: no cover
     from .simulation import Simulation
@@ -27,33 +29,17 @@ class Team:
         self.idx: int = idx
         self.cfg: Any = cfg
         self.establishment_fte: float = cfg.establishment_fte
-        self.workers: list[Worker] = []
-        # heap of ((load + 1) / cap, id, version, worker); stale entries skipped
-        self.by_load: list[tuple[float, int, int, Worker]] = []
+        self.workers: list[Worker] = []   # in post (leavers are taken off)
         self.queue: list[tuple[float, int, Child]] = []   # heap of (-priority, seq, child)
         self.qseq: int = 0
         self.n_queued: int = 0
 
     # ------------------------------------------------------------------ choosing a worker
-    def touch(self, w: Worker) -> None:
-        """Her load or availability changed: index her afresh (old index entries go stale)."""
-        w.version += 1
-        if w.available and w.cap > 0:
-            heapq.heappush(self.by_load, ((w.load + 1.0) / w.cap, w.id, w.version, w))
-        if len(self.by_load) > 8 * len(self.workers) + 64:
-            self.by_load = [((x.load + 1.0) / x.cap, x.id, x.version, x) for x in self.workers
-                            if x.available and x.cap > 0]
-            heapq.heapify(self.by_load)
-
     def has_room_under_cap(self) -> bool:
         """Whether some available worker could take one more case without going over her cap."""
-        heap = self.by_load
-        while heap:
-            key, _, version, w = heap[0]
-            if version != w.version or not w.available:
-                heapq.heappop(heap)
-                continue
-            return key <= 1.0 + 1e-9
+        for w in self.workers:
+            if w.available and w.cap > 0 and (w.load + 1.0) / w.cap <= 1.0 + 1e-9:
+                return True
         return False
 
     def choose(self, child: Child, now: float, exclude: Optional[Worker] = None, group: int = 1) -> Optional[Worker]:
@@ -81,28 +67,27 @@ class Team:
         return self._choose(child, now, exclude, cfg.cap_weight)
 
     def _choose(self, child: Child, now: float, exclude: Optional[Worker], w_need: float) -> Optional[Worker]:
+        # The eligible worker with the lowest (load + 1) / cap (ties to the lowest id). A team is
+        # tens of workers, so a scan of the compiled objects is cheaper than keeping an index.
         cfg = child.stage_cfg
-        heap = self.by_load
         anyone = cfg.nqsw_allowed
-        skipped = []
-        found = None
-        while heap:
-            ratio, _, version, w = heap[0]
-            if version != w.version or not w.available:
-                heapq.heappop(heap)
+        found: Optional[Worker] = None
+        best = _INF
+        best_id = -1
+        for w in self.workers:
+            if not w.available or w.cap <= 0.0 or w is exclude:
                 continue
-            if w is exclude or (not anyone and now < w.restricted_until):
-                skipped.append(heapq.heappop(heap))
+            if not anyone and now < w.restricted_until:
                 continue
-            found = w
-            break
-        for entry in skipped:
-            heapq.heappush(heap, entry)
+            ratio = (w.load + 1.0) / w.cap
+            if ratio < best or (ratio == best and w.id < best_id):
+                found = w
+                best = ratio
+                best_id = w.id
         if found is None:
             return None
-        # The index is keyed on (load + 1) / cap, and every worker's hard limit is the same
-        # multiple of her cap, so for a case of weight 1 the top is exactly the best worker (under
-        # her cap if anyone is), and if she has no room nobody has.
+        # Every worker's hard limit is the same multiple of her cap, so for a case of weight 1
+        # the best worker is under her cap if anyone is, and if she has no room nobody has.
         if found.load + w_need <= found.hard_cap + 1e-9:
             return found
         if w_need == 1.0:

@@ -60,7 +60,6 @@ class Worker:
         self.heap: list[tuple[float, int, Task]] = []
         self.wake_at: float = _INF
         self.wake_token: int = 0
-        self.version: int = 0
         self.dirty: bool = False
         self.seq: int = 0
         self.base_rate: float = 0.0
@@ -118,7 +117,6 @@ class Worker:
         child.ongoing = cfg.ongoing_hours_per_week
         if child.task is not None and child.task.worker is None:
             self._start(child.task, now)
-        self.team.touch(self)
         self._reschedule(now)
 
     def remove_case(self, child: Child, now: float) -> None:
@@ -135,7 +133,6 @@ class Worker:
         task = child.task
         if task is not None and task.worker is self:
             self._stop(task)
-        self.team.touch(self)
         self._reschedule(now)
 
     def restage(self, child: Child, now: float) -> None:
@@ -144,9 +141,7 @@ class Worker:
         cfg = child.stage_cfg
         self.load += cfg.cap_weight - child.load_weight
         self.ongoing_hours_week += cfg.ongoing_hours_per_week - child.ongoing
-        if cfg.cap_weight != child.load_weight:
-            child.load_weight = cfg.cap_weight
-            self.team.touch(self)
+        child.load_weight = cfg.cap_weight
         child.ongoing = cfg.ongoing_hours_per_week
         self._reschedule(now)
 
@@ -247,7 +242,6 @@ class Worker:
         if absent is not None:
             self.absent = absent
         self.set_capacity()
-        self.team.touch(self)
         self._reschedule(now)
 
     # ------------------------------------------------------------------ reporting

@@ -186,7 +186,7 @@ class WorkforceDynamics:
         w.available = False
         w.left_at = now
         w.absent = False
-        team.touch(w)
+        team.workers.remove(w)
         sim.rec(now, -1, R.WORKER_LEFT, sim.type_index[w.type], team.idx, w.id, w.fte)
         sim.rec(now, -1, R.LEAVER_DESTINATION, sim.type_index[w.type], team.idx, w.id, destination)
         self._release_cases(w, now, R.REASON_LEAVER)
@@ -358,11 +358,9 @@ class WorkforceDynamics:
         for c in cases:
             w.remove_case(c, now)
         old.workers.remove(w)
-        old.touch(w)
         w.team = team
         team.workers.append(w)
         w.set_capacity()
-        team.touch(w)
         for c in cases:
             c.change_reason = R.REASON_TRANSFER
             new = old.choose(c, now)
