@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -27,8 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .team import Team
     from .worker import Worker
 
-WEEK = 7.0
-YEAR = 365.25
+WEEK: Final = 7.0
+YEAR: Final = 365.25
+_INF: Final = float("inf")
 PERMANENT = ("experienced", "nqsw")
 
 # destination codes (value of a LEAVER_DESTINATION event)
@@ -71,7 +72,20 @@ class WorkforceDynamics:
         self.retention_from = (_days_from_start(sim, sc.retention.start_date)
                                if sc.retention.start_date else 0.0)
         self.rule_from = (_days_from_start(sim, sc.agency.experience_rule_date)
-                          if sc.agency.experience_rule_date else math.inf)
+                          if sc.agency.experience_rule_date else _INF)
+        # the leaving hazard's inputs, read once (the weekly round asks for every worker)
+        self.agency_enabled: bool = bool(sc.agency.enabled)
+        self.base_hazard: dict[str, float] = {
+            t: (-math.log(1 - pct / 100) if pct > 0 else 0.0)
+            for t, pct in self.wf.turnover_pct_per_year.items()}
+        g = sc.academy.graduate_turnover_pct_per_year
+        self.graduate_hazard: float = (-1.0 if g is None else
+                                       -math.log(1 - g / 100) if g > 0 else 0.0)
+        self.pressure_effect: float = float(self.wf.pressure_turnover_effect)
+        ret = sc.retention
+        self.retention_enabled: bool = bool(ret.enabled)
+        self.retention_min_months: float = ret.eligible_min_years * 12
+        self.retention_factor: float = 1 - ret.turnover_reduction_pct / 100
 
     # ------------------------------------------------------------------ set-up
     def start(self) -> None:
@@ -127,7 +141,7 @@ class WorkforceDynamics:
                          cap_factor=second if now < w.qualified_at + 2 * YEAR else 1.0)
             elif w.type == "experienced" and w.cap_factor < 1.0 and now >= w.qualified_at + 2 * YEAR:
                 w.change(now, cap_factor=1.0)
-            elif w.type == "academy" and w.grad_at < math.inf:
+            elif w.type == "academy" and w.grad_at < _INF:
                 # protected caseload ramps up over the academy year
                 start = self.sc.academy.caseload_start_pct / 100
                 span = max(w.grad_at - w.joined_at, 1.0)
@@ -138,23 +152,20 @@ class WorkforceDynamics:
 
     def _hazard(self, w: "Worker", now: float) -> float:
         """Yearly leaving hazard for her now."""
-        if w.type == "agency" and self.sc.agency.enabled:
+        if w.type == "agency" and self.agency_enabled:
             return 0.0  # agency workers leave at the end of their assignment instead
-        pct = self.wf.turnover_pct_per_year[w.type]
-        g = self.sc.academy.graduate_turnover_pct_per_year
-        if g is not None and w.grad_at < now <= w.grad_at + 2 * YEAR:
-            pct = g
-        if pct <= 0:
+        h = self.base_hazard[w.type]
+        if self.graduate_hazard >= 0.0 and w.grad_at < now <= w.grad_at + 2 * YEAR:
+            h = self.graduate_hazard
+        if h <= 0.0:
             return 0.0
-        h = -math.log(1 - pct / 100)
-        if self.wf.pressure_turnover_effect and w.cap > 0:
+        if self.pressure_effect and w.cap > 0:
             over = w.load / w.cap - 1.0
             if over > 0:
-                h *= 1 + self.wf.pressure_turnover_effect * over
-        ret = self.sc.retention
-        if (ret.enabled and now >= self.retention_from and w.type in PERMANENT
-                and w.months_qualified(now) >= ret.eligible_min_years * 12):
-            h *= 1 - ret.turnover_reduction_pct / 100
+                h *= 1 + self.pressure_effect * over
+        if (self.retention_enabled and now >= self.retention_from and w.type in PERMANENT
+                and w.months_qualified(now) >= self.retention_min_months):
+            h *= self.retention_factor
         return h
 
     def _leavers_and_absence(self, now: float, week: int) -> None:
@@ -167,7 +178,7 @@ class WorkforceDynamics:
             if lta.starts_pct_per_year > 0 else 0.0
         u_abs = stream(sim.seed, f"workforce.absence.{week}").random(n).tolist() if p_abs > 0 else None
         for i, w in enumerate(workers):
-            if w.left_at < math.inf or not w.team.cfg.case_holding:
+            if w.left_at < _INF or not w.team.cfg.case_holding:
                 continue
             h = self._hazard(w, now)
             if h > 0 and u_leave[i] < 1 - math.exp(-h * WEEK / YEAR):
@@ -222,12 +233,12 @@ class WorkforceDynamics:
         sim.call_at(weeks * WEEK, self._absence_end, w)
 
     def _absence_reallocate(self, w: "Worker") -> None:
-        if w.absent and w.left_at == math.inf:
+        if w.absent and w.left_at == _INF:
             self._release_cases(w, self.sim.env._now, R.REASON_ABSENCE)
             self.sim.flush()
 
     def _absence_end(self, w: "Worker") -> None:
-        if w.left_at < math.inf or not w.absent:
+        if w.left_at < _INF or not w.absent:
             return
         now = self.sim.env._now
         w.available = True
@@ -238,10 +249,14 @@ class WorkforceDynamics:
 
     # ------------------------------------------------------------------ establishment
     def permanent_fte(self, team: "Team") -> float:
-        return sum(w.fte for w in team.workers if w.left_at == math.inf and w.type in PERMANENT)
+        fte = 0.0
+        for w in team.workers:
+            if w.left_at == _INF and (w.type == "experienced" or w.type == "nqsw"):  # PERMANENT
+                fte += w.fte
+        return fte
 
     def agency_fte(self, team: "Team") -> float:
-        return sum(w.fte for w in team.workers if w.left_at == math.inf and w.type == "agency")
+        return sum(w.fte for w in team.workers if w.left_at == _INF and w.type == "agency")
 
     def vacancies(self, team: "Team") -> float:
         return max(team.establishment_fte - self.permanent_fte(team), 0.0)
@@ -331,7 +346,7 @@ class WorkforceDynamics:
     def _graduate(self, w: "Worker") -> None:
         """She completes the academy (and her ASYE): into a vacancy, over establishment, or away."""
         sim = self.sim
-        if w.left_at < math.inf:
+        if w.left_at < _INF:
             return
         now = sim.env._now
         ac = self.sc.academy
@@ -375,16 +390,16 @@ class WorkforceDynamics:
         """FTE of agency cover that may still be added under the caps."""
         ag = self.sc.agency
         agency = sum(self.agency_fte(t) + self.agency_pending[t.name] for t in self.case_teams)
-        room = math.inf
+        room = _INF
         if ag.cap_fte is not None:
             room = min(room, ag.cap_fte - agency)
         if ag.cap_share_pct is not None:
             perm = sum(self.permanent_fte(t) + sum(w.fte for w in t.workers
-                                                   if w.left_at == math.inf and w.type == "academy")
+                                                   if w.left_at == _INF and w.type == "academy")
                        for t in self.case_teams)
             s = ag.cap_share_pct / 100
             # agency / (agency + permanent) <= s  <=>  agency <= s / (1 - s) * permanent
-            room = min(room, (s / (1 - s) * perm if s < 1 else math.inf) - agency)
+            room = min(room, (s / (1 - s) * perm if s < 1 else _INF) - agency)
         return room
 
     def _agency_cover(self, now: float) -> None:
@@ -403,7 +418,7 @@ class WorkforceDynamics:
             if room < 0:
                 excess = max(excess, -room)
             if excess >= 1.0 - 1e-9:
-                agency = sorted((w for w in team.workers if w.type == "agency" and w.left_at == math.inf),
+                agency = sorted((w for w in team.workers if w.type == "agency" and w.left_at == _INF),
                                 key=lambda w: -w.joined_at)
                 for w in agency:
                     if excess < 1.0 - 1e-9:
@@ -433,7 +448,7 @@ class WorkforceDynamics:
             self.sim.call_at(weeks * WEEK, self._assignment_ends, w)
 
     def _assignment_ends(self, w: "Worker") -> None:
-        if w.left_at < math.inf or w.type != "agency":
+        if w.left_at < _INF or w.type != "agency":
             return
         self.leave(w, self.sim.env._now, DEST_END_OF_ASSIGNMENT)
         self.sim.flush()
@@ -445,10 +460,10 @@ class WorkforceDynamics:
         p = 1 - (1 - rate / 100) ** (WEEK / YEAR)
         for team in self.case_teams:
             for w in list(team.workers):
-                if (w.type == "agency" and w.left_at == math.inf and self.vacancies(team) >= 0.5
+                if (w.type == "agency" and w.left_at == _INF and self.vacancies(team) >= 0.5
                         and self.u_agency() < p):
                     w.change(now, wtype="experienced")
-                    w.leave_at = math.inf
+                    w.leave_at = _INF
                     self.sim.rec(now, -1, R.CONVERTED, self.sim.type_index["experienced"],
                                    team.idx, w.id, w.fte)
 
@@ -486,11 +501,11 @@ class WorkforceDynamics:
         sc = self.sc
         weeks = min(WEEK, self.sim.horizon - now) / WEEK
         if sc.academy.cost_per_place_gbp:
-            trainees = sum(w.fte for w in self.sim.workers if w.type == "academy" and w.left_at == math.inf)
+            trainees = sum(w.fte for w in self.sim.workers if w.type == "academy" and w.left_at == _INF)
             self.costs["academy"] += trainees * sc.academy.cost_per_place_gbp * weeks * WEEK / YEAR
         ret = sc.retention
         if ret.enabled and ret.payment_gbp_per_year and now >= self.retention_from:
             eligible = sum(w.fte for w in self.sim.workers
-                           if w.left_at == math.inf and w.type in PERMANENT
+                           if w.left_at == _INF and w.type in PERMANENT
                            and w.months_qualified(now) >= ret.eligible_min_years * 12)
             self.costs["retention"] += eligible * ret.payment_gbp_per_year * weeks * WEEK / YEAR
