@@ -133,6 +133,9 @@ class Simulation:
         self.visit_book: dict[int, list[tuple[Child, int, float]]] = {}
         self.dirty: list[Worker] = []               # workers whose next completion needs re-timing
         self.task_seq: int = 0                      # unique id of each task start (see Worker._start)
+        self.arrival_times: list[float] = []        # referral arrivals (families), drawn at the start
+        self.arrival_sizes: list[int] = []
+        self.next_arrival: int = 0
 
     # ------------------------------------------------------------------ event helpers
     def call_at(self, delay: float, fn: Callable[..., Any], *args: Any) -> None:
@@ -190,20 +193,33 @@ class Simulation:
         return w
 
     # ------------------------------------------------------------------ demand and front door
-    def _arrivals(self):
-        env = self.env
+    def _start_arrivals(self) -> None:
+        """Draw the run's referral arrivals; each arrival schedules the next (one event each)."""
         times, sizes = family_arrivals(self.scenario, self.horizon, stream(self.seed, "arrivals"),
                                        stream(self.seed, "family_size"))
-        for t, k in zip(times.tolist(), sizes.tolist()):
-            yield env.timeout(t - env.now)
-            self.n_family += 1
-            fam = []
-            for _ in range(k):
-                c = Child(len(self.children), self.n_family, t)
-                self.children.append(c)
-                self.rec(t, c.id, R.REFERRAL, FRONT_DOOR, -1, -1, k)
-                fam.append(c)
-            self._front_door_arrive(fam, t)
+        self.arrival_times = times.tolist()
+        self.arrival_sizes = sizes.tolist()
+        self.next_arrival = 0
+        if self.arrival_times:
+            self.call_at(self.arrival_times[0] - self.env._now, self._arrive)
+
+    def _arrive(self) -> None:
+        """A family is referred: its children reach the front door together."""
+        i = self.next_arrival
+        self.next_arrival = i + 1
+        t = self.arrival_times[i]
+        k = self.arrival_sizes[i]
+        self.n_family += 1
+        fam = []
+        for _ in range(k):
+            c = Child(len(self.children), self.n_family, t)
+            self.children.append(c)
+            self.rec(t, c.id, R.REFERRAL, FRONT_DOOR, -1, -1, k)
+            fam.append(c)
+        self._front_door_arrive(fam, t)
+        if i + 1 < len(self.arrival_times):
+            self.call_at(self.arrival_times[i + 1] - self.env._now, self._arrive)
+        self.flush()
 
     def _front_door_arrive(self, fam: list[Child], now: float) -> None:
         self.in_front_door += len(fam)
@@ -575,7 +591,7 @@ class Simulation:
         self._warm_start()
         self.workforce = WorkforceDynamics(self)
         self.workforce.start()
-        env.process(self._arrivals())
+        self._start_arrivals()
         env.process(self._mornings())
         obs_rows: list = []
         env.process(self._observer(obs_rows))
