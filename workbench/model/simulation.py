@@ -144,7 +144,13 @@ class Simulation:
         Scheduled on the SimPy environment as a minimal event (SimPy's loop needs only
         ``callbacks`` and ``_ok``): most of the model's events are these, so they are kept light.
         """
-        t = self.env._now + delay
+        self._push(self.env._now + delay, fn, args)
+
+    def call_at_time(self, t: float, fn: Callable[..., Any], *args: Any) -> None:
+        """Call ``fn(*args)`` at time ``t`` (days, not before now)."""
+        self._push(t, fn, args)
+
+    def _push(self, t: float, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         if self.wheel_on:
             day = int(t)
             if day > self.wheel_day + 1:

@@ -207,12 +207,12 @@ class Worker:
         if t_next < self.wake_at - 1e-9:
             self.wake_at = t_next
             self.wake_token += 1
-            self.sim.call_at(t_next - now, self._wake, self.wake_token)
+            self.sim.call_at_time(t_next, self._wake, self.wake_token)
 
     def _wake(self, token: int) -> None:
         if token != self.wake_token:
             return
-        now = self.sim.env._now
+        now = self.wake_at  # the time this wake-up was scheduled for: now
         self.wake_at = _INF
         self._advance(now)
         heap = self.heap
