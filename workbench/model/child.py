@@ -43,7 +43,7 @@ class Child:
     )
 
     def __init__(self, cid: int, family: int, referral_at: float):
-        self.id: int = cid
+        self.id: Any = cid   # kept boxed: the event log stores the same object each time
         self.family: int = family
         self.referral_at: float = referral_at
         self.stage: str = ""                # "" while at the front door or closed

@@ -83,7 +83,7 @@ class Simulation:
         self.log: Any = R.EventLog()
         # the event log's columns (records.COLUMNS), appended to by :meth:`rec`
         self.log_t: list[float] = self.log.t
-        self.log_child: list[int] = self.log.child
+        self.log_child: list[Any] = self.log.child
         self.log_event: list[int] = self.log.event
         self.log_stage: list[int] = self.log.stage
         self.log_team: list[int] = self.log.team
@@ -164,7 +164,7 @@ class Simulation:
         # Environment.schedule() inlined: SimPy's queue is a heap of (time, priority, id, event)
         heapq.heappush(self.env_queue, (t, _NORMAL, next(self.env_eid), _Call(fn, args)))
 
-    def rec(self, t: float, child: int, event: int, stage: int, team: int, worker: int,
+    def rec(self, t: float, child: Any, event: int, stage: int, team: int, worker: int,
             value: float) -> None:
         """Record one event (a row of records.COLUMNS) in the event log."""
         self.log_t.append(t)
