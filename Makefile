@@ -29,4 +29,6 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
 clean:
-	rm -rf $(VENV) outputs/* .pytest_cache
+	rm -rf $(VENV) .pytest_cache build
+	find outputs -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -f *__mypyc*.so workbench/*.so workbench/model/*.so

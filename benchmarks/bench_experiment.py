@@ -1,7 +1,7 @@
 """Benchmark of the experiment layer: replications per second, serial vs process pool vs Dask.
 
-    .venv/bin/python benchmarks/bench_experiment.py            # ~4 minutes on 2 idle cores
-    .venv/bin/python benchmarks/bench_experiment.py --full     # also 6 scenarios x 100 reps (~20 min)
+    .venv/bin/python benchmarks/bench_experiment.py            # ~1 minute on 2 idle cores
+    .venv/bin/python benchmarks/bench_experiment.py --full     # also 6 scenarios x 100 reps (~6 min)
 
 Three parts:
 

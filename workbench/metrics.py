@@ -74,7 +74,7 @@ def compute_kpis(events: pd.DataFrame, weekly: pd.DataFrame, workers: pd.DataFra
     ev = events
     span_days = end - warmup_days
     years = span_days / 365.25
-    flow = ev[ev.t_days >= warmup_days]
+    flow = ev[ev.t_days >= warmup_days] if warmup_days > 0 else ev
     k: dict[str, float] = {}
     e = flow.event.values
     st = flow.stage.values
