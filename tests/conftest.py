@@ -38,7 +38,7 @@ def mmc_data(c: int = 3, arrivals_per_day: float = 1.2, mean_service_days: float
         "horizon_years": years,
         "calendar": {"working_days": False},
         "working_time": {"hours_per_fte_week": 7, "case_time_pct": 100, "absence_pct": 0,
-                         "min_task_time_pct": 100},
+                         "min_task_time_pct": 100, "completion_step_hours": 0},
         "demand": {"referrals_per_year": arrivals_per_day * 365.25, "rereferral_pct": 0},
         "front_door": {"team": "door", "decision_hours": {"dist": "fixed", "value": 0.0},
                        "nfa_pct": 0},

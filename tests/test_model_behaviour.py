@@ -20,13 +20,14 @@ def _tiny(**over):
     return validate_scenario(d, "<tiny>")
 
 
-def _trace(priorities, work=10.0):
+def _trace(priorities, work=10.0, step_hours=0.0):
     """Start one child per priority on a single worker at t=0; return completion times."""
     from workbench.model.child import Child, StageInfo
     from workbench.model.simulation import Simulation
 
     d = mmc_data(c=1, arrivals_per_day=0.001, mean_service_days=1.0, years=0.2)
     d["stages"]["assessment"]["work_hours"] = {"dist": "fixed", "value": work}
+    d["working_time"]["completion_step_hours"] = step_hours
     d["caseload"]["caps"]["experienced"] = len(priorities)
     sc = validate_scenario(d, "<trace>")
     sim = Simulation(sc, seed=0)
@@ -58,6 +59,25 @@ def test_processor_sharing_trace():
     assert _trace([1, 1]) == [20.0, 20.0]
     assert _trace([3, 1]) == [round(40 / 3, 9), 20.0]
     assert _trace([1]) == [10.0]
+
+
+def test_completion_step_records_work_at_the_end_of_its_step():
+    """With a completion step, finished work is found at the end of the step it finishes in,
+    and the worker's time is shared exactly as before until then."""
+    # times already on the hour grid (13 1/3 days = 320 hours) are kept
+    assert _trace([3, 1], step_hours=1) == [round(40 / 3, 9), 20.0]
+    # a daily step: the first finishes on day 13 1/3 and is found at the end of day 14, holding
+    # its share (0.75 h a day) until then; the second has had 3.5 h by day 14, needs 6.5 more at
+    # 1 h a day, finishes on day 20.5 and is found at the end of day 21
+    assert _trace([3, 1], step_hours=24) == [14.0, 21.0]
+
+
+def test_baseline_work_is_done_on_the_hour(baseline):
+    run = simulate(baseline, seed=3, years=0.5)
+    ev = run.events
+    done = ev[ev.event.isin([R.TASK_DONE, R.VISIT])].t_days.to_numpy() * 24
+    assert len(done) > 1000
+    assert np.allclose(done, np.round(done), atol=1e-6)
 
 
 def test_more_load_means_later_work():

@@ -358,6 +358,10 @@ class WorkingTime(_Model):
     min_task_time_pct: float = Field(
         default=10.0, gt=0, le=100,
         description="floor on time left for tasks and visits however much ongoing work a caseload brings")
+    completion_step_hours: float = Field(
+        default=1.0, ge=0, le=24,
+        description="finished work is recorded at the end of the step (hours) it is finished in; "
+                    "0 records the exact moment (slower: one event per piece of work)")
 
 
 class Balancing(_Model):

@@ -66,6 +66,10 @@ class Simulation:
         # times, the morning before their day. The heap stays small (a few hundred events rather
         # than thousands), so each event costs fewer comparisons. On only while _mornings runs.
         self.wheel_on: bool = False
+        # Workers' wake-ups fall on a grid of completion_step_hours: all those due at one grid
+        # time share one event (see book_wake). 0: each at its exact time, an event each.
+        self.wake_step: float = sc.working_time.completion_step_hours / 24.0
+        self.wake_rounds: dict[int, list[tuple[Worker, int]]] = {}
         self.wheel_day: int = 0
         self.wheel: dict[int, list[tuple[float, Callable[..., Any], tuple[Any, ...]]]] = {}
         self.workforce: Any = None
@@ -163,6 +167,23 @@ class Simulation:
                 return
         # Environment.schedule() inlined: SimPy's queue is a heap of (time, priority, id, event)
         heapq.heappush(self.env_queue, (t, _NORMAL, next(self.env_eid), _Call(fn, args)))
+
+    def book_wake(self, w: Worker, t: float, token: int) -> None:
+        """Wake worker ``w`` (if ``token`` is still hers) at grid time ``t``, in one event with
+        every other worker due then."""
+        key = int(round(t / self.wake_step))
+        due = self.wake_rounds.get(key)
+        if due is None:
+            self.wake_rounds[key] = [(w, token)]
+            self.call_at_time(t, self._wake_round, key)
+        else:
+            due.append((w, token))
+
+    def _wake_round(self, key: int) -> None:
+        due = self.wake_rounds.pop(key, None)
+        if due is not None:
+            for w, token in due:
+                w._wake(token)
 
     def rec(self, t: float, child: Any, event: int, stage: int, team: int, worker: int,
             value: float) -> None:

@@ -201,13 +201,23 @@ class Worker:
                 self.wake_token += 1
             return
         t_next = now + max(heap[0][0] - self.V, 0.0) * self.W / r
+        step = self.sim.wake_step
+        if step > 0.0:
+            # found finished at the end of the step it falls in (a tolerance keeps a time already
+            # on the grid where it is)
+            t_next = math.ceil(t_next / step - 1e-9) * step
+            if t_next < now:
+                t_next = now
         # A later completion keeps the pending wake-up: it fires early and re-times then, which
         # costs one event however often her load grows meanwhile. An earlier one needs a new
         # wake-up, and the old one becomes a no-op.
         if t_next < self.wake_at - 1e-9:
             self.wake_at = t_next
             self.wake_token += 1
-            self.sim.call_at_time(t_next, self._wake, self.wake_token)
+            if step > 0.0:
+                self.sim.book_wake(self, t_next, self.wake_token)
+            else:
+                self.sim.call_at_time(t_next, self._wake, self.wake_token)
 
     def _wake(self, token: int) -> None:
         if token != self.wake_token:
