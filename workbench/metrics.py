@@ -191,28 +191,42 @@ def lac_3plus_social_workers(ev: pd.DataFrame, start: float, end: float) -> floa
     n_years = int(span // 365.25)
     windows = ([(start + i * 365.25, start + (i + 1) * 365.25) for i in range(n_years)]
                if n_years >= 1 else [(start, end)])
-    lac_ev = ev[(ev.stage == lac) & ev.event.isin([R.STAGE_START, R.STAGE_END, R.CENSORED])]
-    lac_ev = lac_ev.sort_values("t_days", kind="stable")
-    alloc = ev[ev.event == R.ALLOCATED].sort_values("t_days", kind="stable")
+    t = ev.t_days.to_numpy()
+    e = ev.event.to_numpy()
+    child = ev.child.to_numpy()
+    worker = ev.worker.to_numpy().astype(np.int64)
+    n_child = int(child.max()) + 1 if len(child) else 1
+    is_lac = ev.stage.to_numpy() == lac
+    starts = np.flatnonzero(is_lac & (e == R.STAGE_START))
+    ends = np.flatnonzero(is_lac & (e == R.STAGE_END))
+    alloc = np.flatnonzero(e == R.ALLOCATED)
+    alloc = alloc[np.argsort(t[alloc], kind="stable")]
+    a_t, a_child, a_worker = t[alloc], child[alloc], worker[alloc]
+    span_w = int(worker.max()) + 2 if len(worker) else 2
     shares = []
     for w0, w1 in windows:
-        # children in the lac stage at some time in [w0, w1)
-        started = lac_ev[(lac_ev.event == R.STAGE_START) & (lac_ev.t_days < w1)]
-        ended = lac_ev[(lac_ev.event.isin([R.STAGE_END])) & (lac_ev.t_days < w0)]
-        # a child may have several lac spells; keep children with a spell reaching into the window
-        last_start = started.groupby("child").t_days.max()
-        last_end = ended.groupby("child").t_days.max()
-        cohort = last_start.index[(last_start.reindex(last_start.index) >=
-                                   last_end.reindex(last_start.index).fillna(-np.inf)).to_numpy()]
-        if len(cohort) == 0:
+        # children in the lac stage at some time in [w0, w1): a child may have several lac
+        # spells; keep children whose last spell started before w1 has not ended before w0
+        last_start = np.full(n_child, -np.inf)
+        sel = starts[t[starts] < w1]
+        np.maximum.at(last_start, child[sel], t[sel])
+        last_end = np.full(n_child, -np.inf)
+        sel = ends[t[ends] < w0]
+        np.maximum.at(last_end, child[sel], t[sel])
+        in_cohort = (last_start > -np.inf) & (last_start >= last_end)
+        n_cohort = int(in_cohort.sum())
+        if n_cohort == 0:
             continue
-        a = alloc[alloc.child.isin(cohort)]
-        # her social workers that year: those allocated during it, and the one she had at its start
-        during = a.loc[(a.t_days >= w0) & (a.t_days < w1), ["child", "worker"]]
-        before = a[a.t_days < w0].groupby("child", as_index=False).worker.last()
-        seen = pd.concat([during, before[["child", "worker"]]]).drop_duplicates()
-        n3 = int((seen.groupby("child").size() >= 3).sum())
-        shares.append(100.0 * n3 / len(cohort))
+        mine = in_cohort[a_child]
+        # her social workers that year: those allocated during it, and the one she had at its
+        # start (her last allocation before it)
+        during = np.flatnonzero(mine & (a_t >= w0) & (a_t < w1))
+        before = np.flatnonzero(mine & (a_t < w0))[::-1]
+        _, last = np.unique(a_child[before], return_index=True)
+        rows = np.concatenate([during, before[last]])
+        pairs = np.unique(a_child[rows] * span_w + a_worker[rows] + 1)
+        _, n_workers = np.unique(pairs // span_w, return_counts=True)
+        shares.append(100.0 * int((n_workers >= 3).sum()) / n_cohort)
     return float(np.mean(shares)) if shares else math.nan
 
 
