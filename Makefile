@@ -5,12 +5,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# the simulation core compiled with mypyc (setup.py): a change to one of them rebuilds it
-CORE   := $(shell sed -n 's/^    "\(workbench\/.*\.py\)",$$/\1/p' setup.py)
+# the simulation core compiled with mypyc (listed in workbench/_compiled.py): a change to one of
+# them rebuilds it
+CORE   := $(shell sed -n 's/^    "\(workbench\/.*\.py\)",$$/\1/p' workbench/_compiled.py)
 
 .PHONY: report test setup run benchmark clean
 
-$(STAMP): pyproject.toml setup.py $(CORE)
+$(STAMP): pyproject.toml setup.py workbench/_compiled.py $(CORE)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"

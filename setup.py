@@ -1,7 +1,7 @@
 """Build: the simulation core is compiled to a C extension with mypyc, for speed.
 
-The core modules listed in ``COMPILED`` are ordinary, type-annotated Python. When they are
-compiled, each becomes a native extension next to its source and Python imports that instead;
+The core modules listed in ``workbench/_compiled.py`` are ordinary, type-annotated Python. When
+they are compiled, each becomes a native extension next to its source and Python imports that instead;
 the results are identical, only faster (see benchmarks/README.md). Everything else in the
 package stays interpreted.
 
@@ -11,19 +11,13 @@ rebuilds when a core source changes); until then Python keeps importing the old 
 """
 
 import os
+import runpy
 
 from setuptools import setup
 
-COMPILED = [
-    "workbench/calendar.py",
-    "workbench/model/child.py",
-    "workbench/model/records.py",
-    "workbench/model/streams.py",
-    "workbench/model/worker.py",
-    "workbench/model/team.py",
-    "workbench/model/simulation.py",
-    "workbench/model/workforce.py",
-]
+# the compiled modules, listed once in workbench/_compiled.py (read here without importing
+# the package, whose dependencies the build environment does not have)
+COMPILED = list(runpy.run_path("workbench/_compiled.py")["CORE_MODULES"])
 
 ext_modules = []
 if os.environ.get("WORKBENCH_PURE_PYTHON", "") not in ("1", "true", "yes"):

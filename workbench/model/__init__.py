@@ -10,13 +10,14 @@ import importlib.machinery
 import warnings
 from pathlib import Path
 
+from .._compiled import CORE_MODULES
 from .run import Run
 from .simulation import Simulation, simulate
 
 __all__ = ["Run", "Simulation", "core_status", "simulate"]
 
-_CORE = ("calendar", "model.child", "model.records", "model.streams", "model.worker", "model.team",
-         "model.simulation", "model.workforce")
+# dotted names under workbench: "calendar", "model.child", ...
+_CORE = tuple(m[len("workbench/"):-len(".py")].replace("/", ".") for m in CORE_MODULES)
 
 
 def core_status() -> dict[str, str]:
