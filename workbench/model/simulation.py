@@ -11,7 +11,7 @@ import gc
 import heapq
 import math
 from collections import deque
-from typing import Any, Callable, Final, Iterator, Optional
+from typing import Any, Callable, Final, Optional
 
 import numpy as np
 import pandas as pd
@@ -66,12 +66,12 @@ class Simulation:
         # times, the morning before their day. The heap stays small (a few hundred events rather
         # than thousands), so each event costs fewer comparisons. On only while _mornings runs.
         self.wheel_on: bool = False
+        self.wheel_day: int = 0
+        self.wheel: dict[int, list[tuple[float, Callable[..., Any], tuple[Any, ...]]]] = {}
         # Workers' wake-ups fall on a grid of completion_step_hours: all those due at one grid
         # time share one event (see book_wake). 0: each at its exact time, an event each.
         self.wake_step: float = sc.working_time.completion_step_hours / 24.0
         self.wake_rounds: dict[int, list[tuple[Worker, int]]] = {}
-        self.wheel_day: int = 0
-        self.wheel: dict[int, list[tuple[float, Callable[..., Any], tuple[Any, ...]]]] = {}
         self.workforce: Any = None
         self._u_snapshot: Any = None
         self.cal: WorkingCalendar = WorkingCalendar(sc.start_date, int(math.ceil(self.horizon)) + 900,
@@ -165,6 +165,9 @@ class Simulation:
                 else:
                     bucket.append((t, fn, args))
                 return
+        self._heap_push(t, fn, args)
+
+    def _heap_push(self, t: float, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         # Environment.schedule() inlined: SimPy's queue is a heap of (time, priority, id, event)
         heapq.heappush(self.env_queue, (t, _NORMAL, next(self.env_eid), _Call(fn, args)))
 
@@ -228,7 +231,7 @@ class Simulation:
         self.arrival_sizes = sizes.tolist()
         self.next_arrival = 0
         if self.arrival_times:
-            self.call_at(self.arrival_times[0] - self.env._now, self._arrive)
+            self.call_at_time(self.arrival_times[0], self._arrive)
 
     def _arrive(self) -> None:
         """A family is referred: its children reach the front door together."""
@@ -245,7 +248,7 @@ class Simulation:
             fam.append(c)
         self._front_door_arrive(fam, t)
         if i + 1 < len(self.arrival_times):
-            self.call_at(self.arrival_times[i + 1] - self.env._now, self._arrive)
+            self.call_at_time(self.arrival_times[i + 1], self._arrive)
         self.flush()
 
     def _front_door_arrive(self, fam: list[Child], now: float) -> None:
@@ -272,7 +275,7 @@ class Simulation:
         fam_list = self.families.setdefault(fam[0].family, [])
         for c in fam:
             self.rec(now, c.id, R.DECISION, FRONT_DOOR, -1, -1,
-                       self.cal.wd_between(c.referral_at, now))
+                     self.cal.wd_between(c.referral_at, now))
             if nfa:
                 self._close(c, now)
             else:
@@ -357,7 +360,7 @@ class Simulation:
             old.remove_case(c, now)
         w.add_case(c, now)
         self.rec(now, c.id, R.ALLOCATED, c.stage_idx, w.team.idx, w.id,
-                   waited if old is None else -1.0)
+                 waited if old is None else -1.0)
         prev = c.last_worker_id
         if prev != -1 and prev != w.id:
             reason = (R.REASON_TRANSFER if old is not None
@@ -387,15 +390,15 @@ class Simulation:
             team = c.team
             assert team is not None
             self.rec(now, c.id, R.TASK_DONE, c.stage_idx, team.idx,
-                              task.worker.id if task.worker else -1, self.cal.wd_between(start, now))
+                     task.worker.id if task.worker else -1, self.cal.wd_between(start, now))
             c.task = None
             self._move(c, self.route[c.stage](), now)
         else:
             team = c.team
             assert team is not None
             self.rec(now, c.id, R.VISIT, c.stage_idx, team.idx, -1,
-                       self.cal.wd_between(c.last_visit_at, now)
-                       - self.cal.wd_between(c.last_visit_at, task.due_at - 1.0))
+                     self.cal.wd_between(c.last_visit_at, now)
+                     - self.cal.wd_between(c.last_visit_at, task.due_at - 1.0))
             c.last_visit_at = now
             c.task = None
             self._schedule_visit(c, task.token, now)
@@ -421,15 +424,13 @@ class Simulation:
     def _mornings(self):
         env = self.env
         book = self.visit_book
-        queue = self.env_queue
-        eid = self.env_eid
         day = 1
         while day <= self.horizon:
             yield env.timeout(day - env.now)
             # tomorrow's calls come off the wheel onto SimPy's heap
             self.wheel_day = day
             for t, fn, args in self.wheel.pop(day + 1, ()):
-                heapq.heappush(queue, (t, _NORMAL, next(eid), _Call(fn, args)))
+                self._heap_push(t, fn, args)
             for c, token, due in book.pop(day, ()):
                 self._visit_due(c, token, due, day)
             self.flush()
@@ -456,8 +457,8 @@ class Simulation:
         t = c.task
         if t is not None and t.kind == "visit" and t.due_at < now:
             self.rec(now, c.id, R.VISIT_MISSED, c.stage_idx,
-                              c.team.idx if c.team is not None else -1, -1,
-                       self.cal.wd_between(t.due_at, now))
+                     c.team.idx if c.team is not None else -1, -1,
+                     self.cal.wd_between(t.due_at, now))
 
     def _transfer_due(self, c: Child, token: int) -> None:
         if token != c.plan_token or not c.open:
@@ -630,7 +631,7 @@ class Simulation:
                 if c.stage:
                     self._missed_visit(c, end)
                 self.rec(end, c.id, R.CENSORED, c.stage_idx if c.stage else FRONT_DOOR,
-                           c.team.idx if c.team else -1, c.worker.id if c.worker else -1, 0.0)
+                         c.team.idx if c.team else -1, c.worker.id if c.worker else -1, 0.0)
         events = self.log.to_frame()
         workers = self._worker_spells(end)
         weekly = weekly_table(obs_rows, events, self)

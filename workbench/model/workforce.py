@@ -465,7 +465,7 @@ class WorkforceDynamics:
                     w.change(now, wtype="experienced")
                     w.leave_at = _INF
                     self.sim.rec(now, -1, R.CONVERTED, self.sim.type_index["experienced"],
-                                   team.idx, w.id, w.fte)
+                                 team.idx, w.id, w.fte)
 
     # ------------------------------------------------------------------ caseload balancing
     def _balance(self, now: float) -> None:
