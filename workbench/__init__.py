@@ -8,7 +8,7 @@ Public API::
     run.kpis, run.timeseries
 """
 
-from .metrics import KPI_DESCRIPTIONS, format_kpis
+from .analysis.registry import KPI_DESCRIPTIONS, format_kpis
 from .model import Run, simulate
 from .scenario import Scenario, ScenarioError, load_scenario, validate_scenario
 

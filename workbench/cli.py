@@ -67,7 +67,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .metrics import format_kpis
+    from .analysis.registry import format_kpis
     from .model import simulate
     from .scenario import load_scenario
 

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .metrics import KPI_DESCRIPTIONS
+from .analysis.registry import KPI_DESCRIPTIONS
 from .scenario import Scenario, file_digest
 
 #: The KPIs in the headline table, in order, with short labels and how to show them.

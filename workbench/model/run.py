@@ -18,7 +18,7 @@ class Run:
     scenario, seed :
         What was run.
     kpis : dict[str, float]
-        One value per KPI (see :data:`workbench.metrics.KPI_DESCRIPTIONS`).
+        One value per KPI (see :data:`workbench.analysis.registry.KPI_DESCRIPTIONS`).
     timeseries : pandas.DataFrame
         One row per simulated week.
     events : pandas.DataFrame
@@ -40,5 +40,5 @@ class Run:
     team_names: tuple = ()
 
     def summary(self) -> str:
-        from ..metrics import format_kpis
+        from ..analysis.registry import format_kpis
         return format_kpis(self.kpis, title=f"{self.scenario.name} (seed {self.seed})")
