@@ -47,10 +47,10 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .analysis.registry import KPI_DESCRIPTIONS
-from .model import simulate
-from .scenario import Scenario
-from .analysis.stats import (ID_COLUMNS, MSERResult, WarmupDiagnostic, mser, mser5, t_interval,
+from ..analysis.registry import KPI_DESCRIPTIONS
+from ..model import simulate
+from ..scenario import Scenario
+from ..analysis.stats import (ID_COLUMNS, MSERResult, WarmupDiagnostic, mser, mser5, t_interval,
                              warmup_diagnostic, welch)
 
 __all__ = [
@@ -406,7 +406,7 @@ class Experiment:
 
 def _model_digest() -> str:
     """Hash of the model's source (model package, metrics, calendar, scenario schema)."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent
     files = sorted((root / "model").glob("*.py")) + [root / n for n in
                                                      ("metrics.py", "calendar.py", "scenario.py")]
     h = hashlib.sha256()
