@@ -13,9 +13,10 @@ import pytest
 from workbench import plots
 from workbench.explorer import (
     LEVERS, Explorer, _ProgressExecutor, build_scenario, describe_levers, extra_recruitment,
-    lever_values, load_scenario_files, project_root, scenario_files,
+    lever_values,
 )
-from workbench.scenario import ScenarioError, load_scenario
+from workbench.scenario import (ScenarioError, load_scenario, load_scenario_files, project_root,
+                                scenario_files)
 
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"

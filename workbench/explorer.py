@@ -30,20 +30,17 @@ import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping
 
 from .experiment.executors import _ProgressExecutor
 from .experiment.run import run_comparison
-from .scenario import Scenario, ScenarioError, load_scenario, load_scenarios
+from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario.catalog import project_root, scenario_files
 
 __all__ = [
     "LEVERS", "Lever", "Explorer", "build_scenario", "describe_levers", "lever_values",
-    "load_scenario_files", "project_root", "run_comparison", "scenario_files",
+    "run_comparison",
 ]
-
-#: Bundled scenario files in the order managers meet them (the baseline first).
-DEFAULT_ORDER = ["baseline", "recruitment_drive", "academy_expansion", "agency_cover",
-                 "agency_reduction", "retention_payment", "demand_surge"]
 
 #: Cost of one extra recruit when the starting scenario names none: the bundled recruitment
 #: drive's GBP 400,000 for 20 experienced social workers (agency fee, relocation, visas).
@@ -51,54 +48,6 @@ DEFAULT_COST_PER_RECRUIT_GBP = 20000
 #: Assumed fall in leaving among eligible staff when a retention payment is switched on in a
 #: scenario that has none: the bundled retention scenario's assumption (not published).
 DEFAULT_RETENTION_EFFECT_PCT = 20
-
-
-# ============================================================================================
-# Finding the scenario files
-# ============================================================================================
-
-def project_root(start: str | Path | None = None) -> Path:
-    """The project folder (the one holding ``scenarios/baseline.yaml``), looking up from
-    ``start`` (default: the working directory, e.g. ``notebooks/``), else the package's own."""
-    here = Path(start or Path.cwd()).resolve()
-    for p in (here, *here.parents):
-        if (p / "scenarios" / "baseline.yaml").exists():
-            return p
-    return Path(__file__).resolve().parents[1]
-
-
-def scenario_files(folder: str | Path | None = None) -> list[Path]:
-    """The scenario files in ``folder`` (default: the project's ``scenarios/``), the baseline
-    first, then the bundled variants in a fixed order, then any others alphabetically."""
-    folder = Path(folder) if folder is not None else project_root() / "scenarios"
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-    rank = {n: i for i, n in enumerate(DEFAULT_ORDER)}
-    return sorted(files, key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
-
-
-def load_scenario_files(files: Sequence[str | Path] | None = None,
-                        root: str | Path | None = None) -> tuple[dict[str, Scenario], dict[str, Path]]:
-    """Load scenario files (default: every bundled one), labelled by their ``name``.
-
-    Relative paths are taken from the project folder (``root``, default :func:`project_root`),
-    so that a notebook in ``notebooks/`` can name ``scenarios/baseline.yaml``.
-
-    Returns
-    -------
-    (scenarios, paths) : dicts keyed by label, in the order given.
-    """
-    root = Path(root) if root is not None else project_root()
-    if not files:
-        paths = scenario_files(root / "scenarios")
-    else:
-        paths = [Path(f) if Path(f).is_absolute() else root / f for f in files]
-    if not paths:
-        raise ScenarioError(f"no scenario files found in {root / 'scenarios'}")
-    loaded = load_scenarios(paths)
-    scenarios = {name: sc for name, (sc, _) in loaded.items()}
-    where = {name: p for name, (_, p) in loaded.items()}
-
-    return scenarios, where
 
 
 # ============================================================================================

@@ -17,18 +17,10 @@ import sys
 from pathlib import Path
 
 from .cli import UserError, _nonneg_int, _positive_float, _positive_int
+from .scenario.catalog import bundled_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
-DEFAULT_ORDER = ["baseline", "recruitment_drive", "academy_expansion", "agency_cover",
-                 "agency_reduction", "retention_payment", "demand_surge"]
-
-
-def bundled_scenarios() -> list[Path]:
-    """The bundled scenario files, the baseline first."""
-    files = sorted((ROOT / "scenarios").glob("*.yaml"))
-    rank = {n: i for i, n in enumerate(DEFAULT_ORDER)}
-    return sorted(files, key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
 
 
 def check_inputs(files: list[Path], replications: int, years: float | None) -> dict:

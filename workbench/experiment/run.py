@@ -26,7 +26,7 @@ def run_comparison(files: Sequence[str | Path] | None = None, replications: int 
         The experiment and each scenario's file, by label.
     """
     from . import run_experiment
-    from ..explorer import load_scenario_files
+    from ..scenario.catalog import load_scenario_files
 
     scenarios, paths = load_scenario_files(files, root)
     exp = run_experiment(scenarios, replications=replications, seed=seed, years=years,
