@@ -14,10 +14,10 @@ import pytest
 from scipy import stats
 
 from workbench.calibration.extracts import CaseData, validate_cases_frame, validate_workforce_frame
-from workbench.calibration.fit import (calibrate, fit_lognormal, fit_referrals, open_cases_at,
-                                       poisson_rate, stage_sequence, wilson)
+from workbench.calibration import (calibrate, fit_lognormal, fit_referrals, open_cases_at,
+                                   poisson_rate, stage_sequence, wilson)
 from workbench.calibration.synthetic import fictional_scenario, generate_extracts
-from workbench.model import records as R
+from workbench.model import log as R
 from workbench.scenario import STAGES
 
 

@@ -1,23 +1,37 @@
 """Calibration: from a council's own extracts to a fitted scenario, with a back-test.
 
-    from workbench.calibration.extracts import read_extracts
-    from workbench.calibration.fit import calibrate
-    from workbench.calibration.backtest import backtest
+    from workbench.calibration import read_extracts, calibrate, backtest
     cases, roster = read_extracts("cases.csv", "workforce.csv")
     cal = calibrate(cases, roster, template)          # fitted scenario + fit table
     bt = backtest(cal, cases, roster, reps=5)          # simulated vs observed, with verdicts
+
+Modules, in the order data flows through them: ``extracts`` (layouts, reading, validation),
+``observe`` (journeys, open cases, time in post), ``estimators`` (the statistics), ``derive``
+and ``derive_workforce`` (estimates -> scenario fields), ``fit`` (:func:`calibrate`),
+``yaml_out`` (the commented scenario file), ``backtest``, and ``synthetic`` (extracts for a
+fictional authority).
 
 Only aggregates leave this package: child identifiers are dropped as the extracts are read.
 See docs/calibration.md for the extract layouts and the methods.
 """
 
+from .backtest import BacktestResult, backtest, plot_backtest
+from .estimators import (DemandFit, LognormalFit, bootstrap_interval, fit_lognormal, fit_referrals,
+                         poisson_rate, wilson)
 from .extracts import (CASE_COLUMNS, WORKFORCE_COLUMNS, CaseData, ExtractError, Problem, Roster,
-                       read_cases, read_extracts, read_workforce, validate_cases_frame,
-                       validate_workforce_frame)
+                       layout_markdown, read_cases, read_extracts, read_workforce,
+                       validate_cases_frame, validate_workforce_frame)
+from .fit import Calibration, calibrate, default_window
+from .observe import open_cases_at, stage_sequence
+from .synthetic import fictional_scenario, generate_extracts, write_sample
+from .yaml_out import scenario_yaml
 
 __all__ = [
-    "CASE_COLUMNS", "WORKFORCE_COLUMNS", "CaseData", "ExtractError", "Problem", "Roster",
-    "read_cases", "read_extracts", "read_workforce", "validate_cases_frame",
-    "validate_workforce_frame",
+    "CASE_COLUMNS", "WORKFORCE_COLUMNS", "BacktestResult", "Calibration", "CaseData",
+    "DemandFit", "ExtractError", "LognormalFit", "Problem", "Roster", "backtest",
+    "bootstrap_interval", "calibrate", "default_window", "fictional_scenario", "fit_lognormal",
+    "fit_referrals", "generate_extracts", "layout_markdown", "open_cases_at", "plot_backtest",
+    "poisson_rate", "read_cases", "read_extracts", "read_workforce", "scenario_yaml",
+    "stage_sequence", "validate_cases_frame", "validate_workforce_frame", "wilson",
+    "write_sample",
 ]
-

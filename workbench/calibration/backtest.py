@@ -22,11 +22,14 @@ import numpy as np
 import pandas as pd
 
 from ..calendar import WorkingCalendar
-from ..model import records as R
-from ..model import simulate
+from ..errors import UserError
+from ..model import log as R
+from ..analysis.run import simulate
 from ..scenario import STAGES, validate_scenario
 from .extracts import CASE_HOLDER_ROLE, CaseData, Roster, day_number, to_date
-from .fit import YEAR, Calibration, in_post_at, open_cases_at, staff_groups
+from .estimators import YEAR
+from .fit import Calibration
+from .observe import in_post_at, open_cases_at, staff_groups
 
 S = {s: i for i, s in enumerate(STAGES)}
 GROUPS = {   # open-case measures: the model's groups (metrics.py: lac_end includes court)
@@ -256,7 +259,6 @@ def backtest(cal: Calibration, cases: CaseData, roster: Roster,
         ds, de = default_period(cal)
         period_start, period_end = period_start or ds, period_end or de
     if period_end <= period_start:
-        from ..cli import UserError
         raise UserError(f"the back-test period must end after it starts ({period_start} to {period_end})")
     p0, p1x = day_number(period_start), day_number(period_end) + 1
     sc = backtest_scenario(cal, cases, roster, period_start, period_end, compensate_rereferrals)

@@ -1,0 +1,300 @@
+"""Deriving scenario values from what the estimators found: the case side.
+
+A :class:`Draft` is a calibration in progress: the template's data being overwritten field by
+field, one fit-table row (:class:`Estimate`) per estimate, and a provenance comment per field
+(fitted, assumed, or from the template, with the reason). Each ``derive_*`` function fills one
+part of it: demand, the front door, re-referrals, each stage's outcomes and durations, and the
+cases open at the start. The workforce's are in :mod:`.derive_workforce`.
+
+A value is fitted only when the extracts hold enough of it (the ``MIN_*`` thresholds); otherwise
+the template's value stays and its comment says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..scenario import Scenario
+from .estimators import (DemandFit, bootstrap_interval, fit_lognormal, fit_referrals, wilson)
+from .extracts import CaseData, to_date
+from .observe import open_cases_at, plan_durations, stage_outcomes, unallocated_at
+
+MIN_REFERRALS = 20        # fewer referrals in the window: keep the template's demand
+MIN_TRANSITIONS = 20      # fewer observed outcomes of a stage: keep the template's pathway
+MIN_EVENTS = 10           # fewer ended plans: keep the template's duration
+MAX_CV = 10.0             # a fitted duration's coefficient of variation is capped here
+
+
+# --------------------------------------------------------------------------------------------
+# The fit table and the draft scenario
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Estimate:
+    """One fitted value with its 95% interval (one row of the fit table)."""
+
+    parameter: str
+    estimate: float
+    lower: float = math.nan
+    upper: float = math.nan
+    n: int = 0
+    method: str = ""
+    unit: str = ""
+    scenario_field: str = ""      # the scenario field it sets ("" if reported only)
+    note: str = ""
+
+
+FIT_COLUMNS = ["parameter", "estimate", "lower", "upper", "n", "method", "unit", "scenario_field",
+               "note"]
+
+
+@dataclass
+class Draft:
+    """A calibration in progress (see the module's docstring)."""
+
+    data: dict                    # the scenario as plain data, template values overwritten
+    window: str                   # "YYYY-MM-DD to YYYY-MM-DD", quoted in fitted comments
+    template_name: str
+    rows: list[Estimate] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, *estimates: Estimate) -> None:
+        self.rows.extend(estimates)
+
+    def fitted(self, path: str, comment: str) -> None:
+        self.provenance[path] = f"fitted ({self.window}): {comment}"
+
+    def from_template(self, path: str, why: str) -> None:
+        self.provenance[path] = f"from {self.template_name}: {why}"
+
+    def assumed(self, path: str, how: str) -> None:
+        self.provenance[path] = f"assumed (not in the extracts): {how}"
+
+    def table(self) -> pd.DataFrame:
+        """The fit table: one row per estimate (aggregates only)."""
+        return pd.DataFrame([r.__dict__ for r in self.rows], columns=FIT_COLUMNS)
+
+
+def lognormal_field(f) -> dict:
+    """A fitted log-normal as a scenario distribution (mean rounded, cv capped)."""
+    return {"dist": "lognormal", "mean": round(f.mean, 1), "cv": round(min(f.cv, MAX_CV), 3)}
+
+
+def round_probs(probs: dict[str, float], digits: int = 4) -> dict[str, float]:
+    """Probabilities rounded to ``digits`` that still sum to one (the largest takes the rest)."""
+    out = {k: round(v, digits) for k, v in probs.items() if round(v, digits) > 0}
+    if not out:
+        return {"close": 1.0}
+    big = max(out, key=out.get)
+    out[big] = round(1.0 - sum(v for k, v in out.items() if k != big), digits + 2)
+    return out
+
+
+def referred_in(cases: CaseData, w0: float, w1x: float) -> pd.DataFrame:
+    """The episodes whose referral falls in the window."""
+    eps = cases.episodes
+    return eps[(eps.referral >= w0) & (eps.referral < w1x)]
+
+
+# --------------------------------------------------------------------------------------------
+# Demand, front door, re-referrals
+# --------------------------------------------------------------------------------------------
+
+def derive_demand(d: Draft, cases: CaseData, template: Scenario, w0: float, w1x: float,
+                  seed: int = 0) -> DemandFit | None:
+    """Referral rate at the scenario start, trend and seasonality (Poisson GLM)."""
+    demand = None
+    if len(referred_in(cases, w0, w1x)) >= MIN_REFERRALS:
+        demand = fit_referrals(cases, w0, w1x, template, seed=seed)
+        r, lo, hi = demand.referrals_per_year(w1x)
+        d.add(Estimate("demand.referrals_per_year", r, lo, hi, demand.n_referrals,
+                       f"Poisson log-linear fit on monthly counts ({demand.mode}); rate at the "
+                       "scenario start, seasonally averaged", "children a year",
+                       "demand.referrals_per_year", f"over-dispersion {demand.dispersion:.2f}"))
+        d.data["demand"]["referrals_per_year"] = round(r, 1)
+        d.fitted("demand.referrals_per_year", f"Poisson GLM on {demand.n_referrals:,} referrals in "
+                 f"{len(demand.counts)} months, rate at {to_date(w1x)}; 95% CI {lo:,.0f}-{hi:,.0f}")
+        tr = demand.trend_pct()
+        if tr is not None:
+            d.add(Estimate("demand.trend_pct_per_year", *tr, demand.n_referrals,
+                           "Poisson log-linear fit: 100 x (exp(slope) - 1)", "% a year",
+                           "demand.trend_pct_per_year"))
+            d.data["demand"]["trend_pct_per_year"] = round(float(np.clip(tr[0], -50, 100)), 2)
+            d.fitted("demand.trend_pct_per_year", f"95% CI {tr[1]:.1f} to {tr[2]:.1f}")
+        else:
+            d.from_template("demand.trend_pct_per_year", "window shorter than 12 months")
+        se = demand.seasonality()
+        if se is not None:
+            for k, (e, lo_, hi_) in enumerate(se):
+                d.add(Estimate(f"demand.seasonality[{dt.date(2000, k + 1, 1):%b}]", e, lo_, hi_,
+                               demand.n_referrals, "Poisson log-linear fit, month effect "
+                               "normalised to mean 1", "multiplier", "demand.seasonality"))
+            d.data["demand"]["seasonality"] = [round(x[0], 3) for x in se]
+            d.fitted("demand.seasonality", "month effects of the Poisson GLM, Jan..Dec, mean 1")
+        else:
+            d.from_template("demand.seasonality", "needs 24 months of referrals to fit month effects")
+        if d.data["demand"].get("surges"):
+            d.data["demand"]["surges"] = []
+            d.notes.append("the template's demand surges were dropped: they described its own period")
+    else:
+        for p in ("referrals_per_year", "trend_pct_per_year", "seasonality"):
+            d.from_template(f"demand.{p}", f"fewer than {MIN_REFERRALS} referrals in the window")
+    d.from_template("demand.sibling_group_probs", "the extracts do not link siblings")
+    return demand
+
+
+def derive_front_door(d: Draft, cases: CaseData, template: Scenario, w0: float, w1x: float) -> None:
+    """The share of referrals closed with no further action at the front door."""
+    # The decision is made for a family: brothers and sisters referred together share it, so the
+    # children are not independent trials. The extracts do not link siblings, so the interval
+    # uses the effective sample size n / deff, with the design effect deff = E[m^2] / E[m] of the
+    # template's sibling groups (each child's decision is shared with the m - 1 others in her
+    # group).
+    in_win = referred_in(cases, w0, w1x)
+    k = int(in_win.nfa.sum())
+    sizes = np.arange(1, len(template.demand.sibling_group_probs) + 1)
+    probs = np.asarray(template.demand.sibling_group_probs, dtype=float)
+    deff = float((probs * sizes ** 2).sum() / (probs * sizes).sum())
+    p, lo, hi = wilson(k / deff, len(in_win) / deff)
+    if len(in_win) >= MIN_REFERRALS:
+        d.add(Estimate("front_door.nfa_pct", 100 * p, 100 * lo, 100 * hi, len(in_win),
+                       "share of referrals in the window with ReferralNFA = 1 (Wilson 95% on the "
+                       f"effective sample size, sibling design effect {deff:.2f})", "%",
+                       "front_door.nfa_pct"))
+        d.data["front_door"]["nfa_pct"] = round(100 * p, 2)
+        d.fitted("front_door.nfa_pct", f"{k:,} of {len(in_win):,} referrals; 95% CI "
+                 f"{100 * lo:.1f}-{100 * hi:.1f}")
+    else:
+        d.from_template("front_door.nfa_pct", f"fewer than {MIN_REFERRALS} referrals in the window")
+
+
+def derive_rereferrals(d: Draft, cases: CaseData, w0: float, w1x: float) -> None:
+    """The chance that a closed case is referred again within 12 months (as the model uses it)."""
+    eps = cases.episodes
+    closed = eps[eps.closure.notna()]
+    base_cl = closed[(closed.closure >= w0) & (closed.closure < w1x - 365)]
+    if len(base_cl) >= MIN_REFERRALS:
+        later = eps[["episode", "child", "referral"]].rename(
+            columns={"referral": "again", "episode": "other"})
+        m = base_cl[["episode", "child", "closure"]].merge(later, on="child", how="left")
+        m["hit"] = (m.other != m.episode) & (m.again >= m.closure) & (m.again <= m.closure + 365)
+        hits = m.groupby("episode").hit.any()
+        k = int(hits.sum())
+        p, lo, hi = wilson(k, len(base_cl))
+        d.add(Estimate("demand.rereferral_pct", 100 * p, 100 * lo, 100 * hi, len(base_cl),
+                       "share of closures (at least 12 months before the window end) followed "
+                       "by a referral of the same child within 365 days (Wilson 95%)", "%",
+                       "demand.rereferral_pct"))
+        d.data["demand"]["rereferral_pct"] = round(100 * p, 2)
+        d.fitted("demand.rereferral_pct", f"{k:,} of {len(base_cl):,} closures re-referred within 12 "
+                 f"months; 95% CI {100 * lo:.1f}-{100 * hi:.1f}")
+    else:
+        d.from_template("demand.rereferral_pct", f"needs {MIN_REFERRALS} closures at least 12 "
+                        "months before the window end")
+
+
+# --------------------------------------------------------------------------------------------
+# Stages: outcomes, durations, open cases
+# --------------------------------------------------------------------------------------------
+
+def derive_pathways(d: Draft, seq: pd.DataFrame, template: Scenario, w0: float, w1x: float) -> None:
+    """Each stage's outcome probabilities from the outcomes observed in the window."""
+    paths = stage_outcomes(seq, w0, w1x)
+    for stage in template.stages:
+        info = paths.get(stage, {"n": 0, "counts": {}})
+        n = info["n"]
+        if n < MIN_TRANSITIONS:
+            d.from_template(f"stages.{stage}.next", f"only {n} outcomes observed (needs {MIN_TRANSITIONS})")
+            continue
+        counts = {o: c for o, c in info["counts"].items() if o == "close" or o in template.stages}
+        dropped = n - sum(counts.values())
+        if dropped:
+            d.notes.append(f"stages.{stage}.next: {dropped} outcome(s) to stages not in the template "
+                           "were left out")
+        tot = sum(counts.values())
+        probs = {}
+        order = sorted(counts, key=lambda o: -counts[o])
+        for o in order:
+            p, lo, hi = wilson(counts[o], tot)
+            d.add(Estimate(f"stages.{stage}.next.{o}", p, lo, hi, tot,
+                           "share of the stage's observed outcomes (Wilson 95%)", "probability",
+                           f"stages.{stage}.next"))
+            probs[o] = p
+        d.data["stages"][stage]["next"] = round_probs(probs)
+        d.fitted(f"stages.{stage}.next", f"{tot:,} outcomes: " + ", ".join(
+            f"{o} {counts[o]}" for o in order))
+
+
+def derive_plan_durations(d: Draft, seq: pd.DataFrame, template: Scenario, w0: float, w1x: float,
+                          seed: int = 0) -> None:
+    """Each plan stage's length: a log-normal, censored and truncated (see :func:`fit_lognormal`)."""
+    for stage, cfg in template.stages.items():
+        if cfg.kind != "plan":
+            continue
+        dur, ended, entry = plan_durations(seq, stage, w0, w1x)
+        if ended.sum() < MIN_EVENTS:
+            d.from_template(f"stages.{stage}.duration_days",
+                            f"only {int(ended.sum())} {stage} plans ended in the window (needs {MIN_EVENTS})")
+            continue
+        f = fit_lognormal(dur, ended, entry)
+        ci = f.intervals(seed=seed)
+        d.add(Estimate(f"stages.{stage}.duration_days.mean", f.mean, *ci["mean"], f.n,
+                       "log-normal maximum likelihood with right-censoring (still open) and "
+                       "left-truncation (started before the window)", "days",
+                       f"stages.{stage}.duration_days", f"{f.n_events} ended, {f.n - f.n_events} still open"),
+              Estimate(f"stages.{stage}.duration_days.cv", f.cv, *ci["cv"], f.n,
+                       "log-normal maximum likelihood (as above)", "sd / mean",
+                       f"stages.{stage}.duration_days"),
+              Estimate(f"stages.{stage}.duration_days.naive_closed_mean", float(dur[ended].mean()),
+                       n=int(ended.sum()), method="mean of plans that ended in the window "
+                       "(biased short; for comparison only)", unit="days"))
+        d.data["stages"][stage]["duration_days"] = lognormal_field(f)
+        d.fitted(f"stages.{stage}.duration_days", f"censored log-normal, {f.n_events} ended of {f.n}; "
+                 f"mean 95% CI {ci['mean'][0]:.0f}-{ci['mean'][1]:.0f} days")
+
+
+def derive_task_stages(d: Draft, seq: pd.DataFrame, template: Scenario, w0: float, w1x: float,
+                       seed: int = 0) -> None:
+    """Task stages: their hours are not in the extracts; the assessment's length is reported."""
+    for stage, cfg in template.stages.items():
+        if cfg.kind != "task":
+            continue
+        sel = seq[(seq.stage == stage) & seq.start.notna() & seq.end.notna()
+                  & (seq.end >= w0) & (seq.end < w1x)]
+        if stage == "assessment" and len(sel):
+            days = (sel.end - sel.start).to_numpy()
+            lo, hi = bootstrap_interval(days, np.median, seed=seed)
+            d.add(Estimate("assessment.duration_days.median", float(np.median(days)), lo, hi,
+                           len(days), "median days from start to authorisation (observed; "
+                           "not a model input: it emerges from workload)", "days"))
+        d.from_template(f"stages.{stage}.work_hours", "hours of work are not in the extracts; "
+                        "the back-test checks the timeliness they produce")
+
+
+def derive_open_cases(d: Draft, seq: pd.DataFrame, cases: CaseData, template: Scenario,
+                      start_day: float) -> None:
+    """The open cases by stage (and those waiting for a worker) when the scenario starts."""
+    open_now = open_cases_at(seq, start_day)
+    d.data["initial"]["open_cases"] = {s: int(open_now.get(s, 0)) for s in template.stages}
+    for s in template.stages:
+        d.add(Estimate(f"initial.open_cases.{s}", open_now.get(s, 0), n=open_now.get(s, 0),
+                       method=f"children open in the stage at the start of {to_date(start_day)}",
+                       unit="children", scenario_field="initial.open_cases"))
+    unknown_open = {s: n for s, n in open_now.items() if n and s not in template.stages}
+    if unknown_open:
+        d.notes.append(f"open cases in stages the template lacks were left out: {unknown_open}")
+    d.fitted("initial.open_cases", f"open cases by stage at the start of {to_date(start_day)}")
+    if "AllocatedWorker" in cases.columns:
+        un = unallocated_at(seq, cases, start_day)
+        d.data["initial"]["unallocated"] = {s: n for s, n in un.items() if n and s in template.stages}
+        d.fitted("initial.unallocated", "open cases with no AllocatedWorker at the extract date")
+    else:
+        d.data["initial"]["unallocated"] = {}
+        d.from_template("initial.unallocated", "no AllocatedWorker column: none taken as waiting")
+    d.data["start_date"] = to_date(start_day).isoformat()

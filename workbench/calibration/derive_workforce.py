@@ -1,0 +1,366 @@
+"""Deriving scenario values from the roster: caseloads, turnover, agency assignments, vacancy
+gaps, staff in post and establishment, recruitment, the academy and absence.
+
+Each ``derive_*`` function fills one part of a :class:`~.derive.Draft`; :func:`derive_workforce`
+runs them in order. Turnover is a rate per FTE-year at risk by worker type; the model's rate is
+the one at caseload = cap, so the observed rate is divided by the pressure factor seen in the
+caseloads at the census date (the window's last day).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..scenario import WORKER_TYPES, Scenario
+from .derive import MIN_EVENTS, Draft, Estimate, lognormal_field
+from .estimators import YEAR, bootstrap_interval, fit_lognormal, poisson_rate, wilson
+from .extracts import CASE_HOLDER_ROLE, Roster, to_date
+from .observe import (cap_for, has_workforce, in_post_at, staff_groups, type_at, type_change_days,
+                      type_spells, vacancy_gaps)
+
+MIN_HOLDERS = 5           # case holders with Cases30 needed for caseload figures
+MIN_LEAVERS = 3           # leavers of a type needed to fit its turnover
+MIN_GAPS = 5              # filled vacancy gaps needed to report their length
+MIN_HIRES = 5             # permanent appointments needed for recruitment figures
+MIN_ROUNDS = 5            # vacancy-rounds needed for the recruitment success rate
+MIN_ACADEMY = 2           # academy starters needed for the intake
+MIN_ABSENCE = 5           # workers with WorkingDaysLost needed for absence
+WORKING_DAYS_A_YEAR = 253
+MAX_TURNOVER_PCT = 99.0
+
+
+def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float,
+                     seed: int = 0) -> None:
+    """Every workforce value the roster supports, in the fit table's order."""
+    nqsw_days, academy_days = type_change_days(template)
+    spells = type_spells(roster, nqsw_days, academy_days)
+    pressure = derive_caseloads(d, roster, template, w1x - 1, seed)
+    # the model's turnover applies to case-holding teams (the front door's staffing is fixed)
+    fixed = [t for t, c in template.teams.items() if not c.case_holding]
+    held = spells[~spells.team.isin(fixed)]
+    derive_turnover(d, held, template, w0, w1x, pressure)
+    derive_agency_tenure(d, roster, held, template, w0, w1x, seed)
+    derive_vacancy_gaps(d, roster, template, w0, w1x, seed)
+    if has_workforce(template) and derive_staffing(d, roster, template, w0, w1x):
+        derive_recruitment(d, roster, spells, template, w0, w1x)
+        derive_academy(d, roster, w0, w1x)
+    derive_absence(d, roster, template, w1x, seed)
+
+
+def derive_caseloads(d: Draft, roster: Roster, template: Scenario, census: float,
+                     seed: int = 0) -> dict[str, float]:
+    """Caseloads of case holders at the census date; returns the mean share above cap by type
+    (the pressure that raises the model's turnover)."""
+    nqsw_days, academy_days = type_change_days(template)
+    holders = in_post_at(roster, census)
+    holders = holders[(holders.role == CASE_HOLDER_ROLE) & holders.cases30.notna()]
+    pressure: dict[str, float] = {}
+    if len(holders) < MIN_HOLDERS:
+        d.notes.append(f"caseloads not estimable: fewer than {MIN_HOLDERS} case holders with "
+                       "Cases30 at the census date")
+        return pressure
+    c = holders.cases30.to_numpy()
+    per = c / holders.fte.to_numpy()
+    p90 = lambda x: np.percentile(x, 90)  # noqa: E731
+    for label, vals, unit in (("caseload.cases_held", c, "cases"),
+                              ("caseload.cases_per_fte", per, "cases per FTE")):
+        d.add(Estimate(f"{label}.mean", float(vals.mean()), *bootstrap_interval(vals, np.mean, seed=seed),
+                       len(vals), "mean of Cases30 over case holders in post at the census "
+                       f"date {to_date(census)} (bootstrap 95%)", unit),
+              Estimate(f"{label}.p90", float(p90(vals)), *bootstrap_interval(vals, p90, seed=seed),
+                       len(vals), "90th percentile (bootstrap 95%)", unit))
+    # pressure: how far above their caps case holders are (the model's turnover is at cap)
+    if "Team" not in roster.columns:
+        return pressure
+    for wtype in WORKER_TYPES:
+        sel = holders[[type_at(r, census, nqsw_days, academy_days) == wtype
+                       for r in holders.itertuples(index=False)]]
+        sel = sel[sel.team.isin(list(template.teams))]
+        if not len(sel):
+            continue
+        caps = np.array([cap_for(template, t, wtype) for t in sel.team]) * sel.fte.to_numpy()
+        if wtype == "academy" and has_workforce(template):   # protected caseload ramping over the year
+            f0 = template.academy.caseload_start_pct / 100
+            frac = np.clip((census - sel.start.to_numpy()) / academy_days, 0, 1)
+            caps = caps * (f0 + (1 - f0) * frac)
+        over = np.where(caps > 0, np.maximum(sel.cases30.to_numpy() / np.where(caps > 0, caps, 1) - 1, 0), 0)
+        pressure[wtype] = float(over.mean())
+    return pressure
+
+
+def derive_turnover(d: Draft, spells: pd.DataFrame, template: Scenario, w0: float, w1x: float,
+                    pressure: dict[str, float]) -> None:
+    """Leavers per FTE-year at risk in the window by worker type, pressure-adjusted."""
+    has_dyn = has_workforce(template)
+    s0 = np.maximum(spells.start.to_numpy(dtype=float), w0)
+    s1 = np.minimum(spells.end.fillna(np.inf).to_numpy(dtype=float), w1x)
+    expo = np.clip(s1 - s0, 0, None) / YEAR * spells.fte.to_numpy()
+    left_in = spells.left.to_numpy() & (spells.end.to_numpy(dtype=float) >= w0) & \
+        (spells.end.to_numpy(dtype=float) < w1x) & (spells.reason.to_numpy() != "CON")
+    effect = template.workforce.pressure_turnover_effect if has_dyn else 0.0
+    turnover = {}
+    for wtype in WORKER_TYPES:
+        m = (spells.type == wtype).to_numpy()
+        e = float(expo[m].sum())
+        k = int(left_in[m].sum())
+        if e < 1.0:
+            continue
+        rate, lo, hi = poisson_rate(k, e, float((spells.fte.to_numpy()[m] * left_in[m]).sum()))
+        d.add(Estimate(f"turnover.{wtype}.observed", 100 * rate, 100 * lo, 100 * hi, k,
+                       f"leavers per 100 FTE-years at risk ({e:.1f} FTE-years; exact Poisson 95%)",
+                       "% a year"))
+        factor = 1 + effect * pressure.get(wtype, 0.0)
+        conv = lambda h: 100 * (1 - math.exp(-h / factor))  # noqa: E731
+        turnover[wtype] = (conv(rate), conv(lo), conv(hi), k)
+        if wtype != "agency":
+            d.add(Estimate(f"workforce.turnover_pct_per_year.{wtype}", *turnover[wtype][:3], k,
+                           "observed rate / pressure factor (1 + effect x mean share above "
+                           f"cap = {factor:.3f}), as a yearly probability 100(1 - exp(-h))",
+                           "% a year", "workforce.turnover_pct_per_year"))
+    if not has_dyn:
+        d.notes.append("the scenario has no workforce block: turnover is in the fit table only")
+        return
+    tp = dict(d.data["workforce"]["turnover_pct_per_year"])
+    got = []
+    for wtype in ("experienced", "nqsw", "academy"):
+        if wtype in turnover and turnover[wtype][3] >= MIN_LEAVERS:
+            tp[wtype] = round(min(turnover[wtype][0], MAX_TURNOVER_PCT), 2)
+            got.append(f"{wtype} {tp[wtype]:.1f} ({turnover[wtype][3]} leavers)")
+    if not template.agency.enabled and "agency" in turnover and turnover["agency"][3] >= MIN_LEAVERS:
+        tp["agency"] = round(min(turnover["agency"][0], MAX_TURNOVER_PCT), 2)
+        got.append(f"agency {tp['agency']:.1f}")
+    d.data["workforce"]["turnover_pct_per_year"] = tp
+    if got:
+        d.fitted("workforce.turnover_pct_per_year", "leavers per FTE-year by type, pressure-adjusted: "
+                 + "; ".join(got) + ("" if len(got) == 4 else "; others from the template"))
+    else:
+        d.from_template("workforce.turnover_pct_per_year",
+                        f"fewer than {MIN_LEAVERS} leavers of each type")
+
+
+def derive_agency_tenure(d: Draft, roster: Roster, spells: pd.DataFrame, template: Scenario,
+                         w0: float, w1x: float, seed: int = 0) -> None:
+    """How long agency assignments last (the model's agency leaving is by tenure, not turnover)."""
+    w = roster.workers
+    ag = w[w.type == "agency"]
+    if not len(ag):
+        return
+    has_dyn = has_workforce(template)
+    start = ag.start.to_numpy(dtype=float)
+    end = ag.end.to_numpy(dtype=float)
+    end = np.where(end >= w1x, np.nan, end)
+    seen = (start < w1x) & (np.isnan(end) | (end >= w0))
+    start, end = start[seen], end[seen]
+    # cover released because a permanent worker or graduate arrived in the team that week is not
+    # the end of an assignment: censored there (a competing risk)
+    teams = ag.team.to_numpy()[seen]
+    arrivals = spells[spells.type.isin(["experienced", "nqsw"])]
+    released = np.zeros(len(end), dtype=bool)
+    if "Team" in roster.columns:
+        arr_by_team = {t: g.start.to_numpy() for t, g in arrivals.groupby("team")}
+        for i in np.flatnonzero(~np.isnan(end)):
+            a = arr_by_team.get(teams[i])
+            if a is not None and np.any((a >= end[i] - 7) & (a <= end[i])):
+                released[i] = True
+    cens_at = np.where(released, end, w1x)
+    end = np.where(released, np.nan, end)
+    ended = ~np.isnan(end)
+    if ended.sum() < MIN_EVENTS:
+        if has_dyn:
+            d.from_template("agency.tenure_weeks", f"only {int(ended.sum())} agency assignments ended")
+        return
+    dur = np.maximum(np.where(ended, end - start, cens_at - start), 0.5) / 7
+    f = fit_lognormal(dur, ended, np.maximum(w0 - start, 0) / 7)
+    ci = f.intervals(seed=seed)
+    d.add(Estimate("agency.tenure_weeks.mean", f.mean, *ci["mean"], f.n,
+                   "log-normal maximum likelihood, censored and truncated, of agency workers' time "
+                   "in post; cover released the week a permanent worker arrived is censored there",
+                   "weeks", "agency.tenure_weeks",
+                   f"{f.n_events} ended, {int(released.sum())} released"),
+          Estimate("agency.tenure_weeks.cv", f.cv, *ci["cv"], f.n,
+                   "log-normal maximum likelihood (as above)", "sd / mean", "agency.tenure_weeks"))
+    if has_dyn:
+        d.data["agency"]["tenure_weeks"] = lognormal_field(f)
+        d.fitted("agency.tenure_weeks", f"censored log-normal of {f.n} agency assignments "
+                 f"({f.n_events} ended); mean 95% CI {ci['mean'][0]:.0f}-{ci['mean'][1]:.0f} weeks")
+
+
+def derive_vacancy_gaps(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float,
+                        seed: int = 0) -> None:
+    """The gap from a permanent leaver to the next permanent starter in her team (reported only:
+    it is not the model's time to hire)."""
+    gaps = vacancy_gaps(roster, w0, w1x)
+    if gaps is not None and gaps[1].sum() >= MIN_GAPS:
+        dur, ended = gaps
+        f = fit_lognormal(np.maximum(dur, 0.5) / 7, ended)
+        ci = f.intervals(seed=seed)
+        d.add(Estimate("vacancy_gap_weeks.mean", f.mean, *ci["mean"], f.n,
+                       "leaver to the next permanent starter in the same team (first in, first "
+                       "out), censored log-normal", "weeks", "",
+                       f"{f.n_events} filled; not recruitment.time_to_hire_weeks (see docs)"),
+              Estimate("vacancy_gap_weeks.cv", f.cv, *ci["cv"], f.n, "as above", "sd / mean"))
+    elif gaps is None:
+        d.notes.append("vacancy gaps not estimable: the roster has no Team column")
+    if has_workforce(template):
+        d.from_template("recruitment.time_to_hire_weeks", "a roster shows when a post was filled, "
+                        "not when the successful recruitment round was; the vacancy gap is in the "
+                        "fit table")
+
+
+def _keep_recruitment(d: Draft, why: str) -> None:
+    for f in ("recruitment.success_pct", "recruitment.experienced_share_pct"):
+        d.from_template(f, why)
+
+
+def derive_staffing(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float) -> bool:
+    """Staff in post by team at the scenario start and each team's establishment.
+
+    Returns False when the roster's teams cannot be mapped onto the template's (then neither
+    staff nor recruitment are fitted)."""
+    day = w1x
+    now = in_post_at(roster, day)
+    teams_known = set(template.teams)
+    if "Team" not in roster.columns:
+        for t in template.teams:
+            d.from_template(f"teams.{t}.staff", "the roster has no Team column")
+        _keep_recruitment(d, "vacancies need staff by team (no Team column)")
+        return False
+    unknown = sorted(set(now.team) - teams_known)
+    if unknown:
+        d.notes.append(f"staff not mapped to teams: roster teams {unknown} are not in the template "
+                       f"(teams: {sorted(teams_known)}); staff and establishment kept from the template")
+        for t in template.teams:
+            d.from_template(f"teams.{t}.staff", "roster team names do not match the template's")
+        _keep_recruitment(d, "vacancies need staff by team (roster teams do not match the template's)")
+        return False
+    groups = staff_groups(roster, template, day, since=w0)
+    for tname in template.teams:
+        tw = now[now.team == tname]
+        if tname not in groups:
+            d.from_template(f"teams.{tname}.staff", "no worker of this team in post in the roster")
+            d.notes.append(f"team {tname}: nobody in post in the roster at {to_date(day)}; kept the "
+                           "template's staff")
+            continue
+        staff, est, how = groups[tname]
+        d.data["teams"][tname]["staff"] = staff
+        d.data["teams"][tname]["establishment_fte"] = round(est, 1)
+        d.add(Estimate(f"teams.{tname}.establishment_fte", est, n=len(tw), method=how,
+                       unit="FTE", scenario_field=f"teams.{tname}.establishment_fte"),
+              Estimate(f"teams.{tname}.staff_fte", float(tw.fte.sum()), n=len(tw),
+                       method=f"FTE in post at the start of {to_date(day)}", unit="FTE",
+                       scenario_field=f"teams.{tname}.staff"))
+        d.fitted(f"teams.{tname}.staff", f"{len(tw)} workers in post at the start of {to_date(day)}")
+        d.assumed(f"teams.{tname}.establishment_fte", how)
+    return True
+
+
+def derive_recruitment(d: Draft, roster: Roster, spells: pd.DataFrame, template: Scenario,
+                       w0: float, w1x: float) -> None:
+    """Success per advertised vacancy-round and the experienced share of appointments."""
+    w = roster.workers
+    rec = template.recruitment
+    perm_rows = w[w.type.isin(["experienced", "nqsw"]) & w.team.isin(
+        [t for t, c in template.teams.items() if c.case_holding])]
+    con = set(zip(w[w.reason == "CON"].team, w[w.reason == "CON"].end))
+    hires = perm_rows[(perm_rows.start >= w0) & (perm_rows.start < w1x)]
+    hires = hires[[(t, s) not in con for t, s in zip(hires.team, hires.start)]]
+    k_exp = int((hires.type == "experienced").sum())
+    if len(hires) < MIN_HIRES:
+        d.from_template("recruitment.experienced_share_pct", f"fewer than {MIN_HIRES} permanent appointments")
+        d.from_template("recruitment.success_pct", f"fewer than {MIN_HIRES} permanent appointments")
+        return
+    p, lo, hi = wilson(k_exp, len(hires))
+    d.add(Estimate("recruitment.experienced_share_pct", 100 * p, 100 * lo, 100 * hi, len(hires),
+                   "share of permanent appointments who were experienced (Wilson 95%)", "%",
+                   "recruitment.experienced_share_pct"))
+    d.data["recruitment"]["experienced_share_pct"] = round(100 * p, 2)
+    d.fitted("recruitment.experienced_share_pct", f"{k_exp} of {len(hires)} appointments experienced")
+    # vacancy-rounds: weekly vacancies (establishment - permanent FTE - hires on their way)
+    tth = rec.time_to_hire_weeks.mean_value * 7
+    weeks = np.arange(w0, w1x, 7.0)
+    vac_weeks = 0.0
+    for tname, tcfg in template.teams.items():
+        if not tcfg.case_holding:
+            continue
+        est = d.data["teams"][tname]["establishment_fte"]
+        pt = spells[(spells.team == tname) & spells.type.isin(["experienced", "nqsw"])]
+        st, en, fte = pt.start.to_numpy(), pt.end.fillna(np.inf).to_numpy(), pt.fte.to_numpy()
+        th = hires[hires.team == tname].start.to_numpy()
+        for t in weeks:
+            inpost = fte[(st <= t) & (en > t)].sum()
+            pipeline = np.sum((th > t) & (th <= t + tth))
+            vac_weeks += max(math.floor(est - inpost - pipeline + 0.5), 0)
+    rounds = vac_weeks / max(round(rec.round_interval_weeks), 1)
+    if rounds < MIN_ROUNDS:
+        d.from_template("recruitment.success_pct", "too few vacancy-rounds in the window")
+        return
+    rate, lo, hi = poisson_rate(len(hires), rounds)
+    rate, lo, hi = (min(x, 1.0) for x in (rate, lo, hi))
+    d.add(Estimate("recruitment.success_pct", 100 * rate, 100 * lo, 100 * hi, len(hires),
+                   f"appointments / vacancy-rounds advertised ({rounds:.0f}; a round every "
+                   f"{rec.round_interval_weeks:g} weeks, vacancies from the fitted "
+                   "establishment; exact Poisson 95%)", "%", "recruitment.success_pct"))
+    d.data["recruitment"]["success_pct"] = round(100 * rate, 2)
+    d.fitted("recruitment.success_pct", f"{len(hires)} appointments over {rounds:.0f} "
+             "vacancy-rounds (vacancies from the fitted establishment)")
+
+
+def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float) -> None:
+    """Academy trainees a year and the month cohorts start in."""
+    w = roster.workers
+    acad = w[(w.type == "academy") & (w.start >= w0) & (w.start < w1x)]
+    years = (w1x - w0) / YEAR
+    if len(acad) < MIN_ACADEMY:
+        d.from_template("academy.intake_per_year", f"fewer than {MIN_ACADEMY} academy starters in the window")
+        return
+    per_year = len(acad) / years
+    rate, lo, hi = poisson_rate(len(acad), years)
+    month = int(pd.Series([to_date(x).month for x in acad.start]).mode().iloc[0])
+    d.add(Estimate("academy.intake_per_year", per_year, lo, hi, len(acad),
+                   "academy trainees starting in the window a year (exact Poisson 95%)",
+                   "trainees a year", "academy.intake_per_year"))
+    d.data["academy"]["intake_per_year"] = int(round(per_year))
+    d.data["academy"]["start_month"] = month
+    d.data["academy"]["first_intake_date"] = None
+    d.fitted("academy.intake_per_year", f"{len(acad)} trainees started in the window; cohorts in "
+             f"month {month}")
+
+
+def derive_absence(d: Draft, roster: Roster, template: Scenario, w1x: float, seed: int = 0) -> None:
+    """Short-term absence: sickness absence less the template's long-term absence (simulated
+    separately)."""
+    if "WorkingDaysLost" not in roster.columns:
+        d.from_template("working_time.absence_pct", "no WorkingDaysLost column")
+        return
+    w = roster.workers
+    lo_day = w1x - 365
+    sel = w[w.days_lost.notna()]
+    s0 = np.maximum(sel.start.to_numpy(dtype=float), lo_day)
+    s1 = np.minimum(sel.end.fillna(np.inf).to_numpy(dtype=float), w1x)
+    avail = np.clip(s1 - s0, 0, None) * (WORKING_DAYS_A_YEAR / YEAR) * sel.fte.to_numpy()
+    ok = avail > 0
+    if ok.sum() < MIN_ABSENCE:
+        d.from_template("working_time.absence_pct", "too few workers with WorkingDaysLost")
+        return
+    lost, avail = sel.days_lost.to_numpy()[ok], avail[ok]
+    total = 100 * lost.sum() / avail.sum()
+    idx = np.arange(len(lost))
+    lo_, hi_ = bootstrap_interval(idx, lambda i: 100 * lost[i.astype(int)].sum() / avail[i.astype(int)].sum(),
+                                  seed=seed)
+    d.add(Estimate("absence.total_pct", total, lo_, hi_, int(ok.sum()),
+                   "WorkingDaysLost / working days in post (x FTE) in the 12 months to the census "
+                   "date (bootstrap 95%)", "%"))
+    lta = 0.0
+    if has_workforce(template):
+        lt = template.workforce.long_term_absence
+        lta = lt.starts_pct_per_year / 100 * lt.duration_weeks.mean_value / (YEAR / 7) * 100
+    short = max(total - lta, 0.0)
+    d.add(Estimate("working_time.absence_pct", short, max(lo_ - lta, 0), max(hi_ - lta, 0),
+                   int(ok.sum()), f"total absence less the template's long-term absence "
+                   f"({lta:.2f}%, simulated separately)", "%", "working_time.absence_pct"))
+    d.data["working_time"]["absence_pct"] = round(short, 2)
+    d.fitted("working_time.absence_pct", f"sickness absence {total:.2f}% less long-term absence "
+             f"{lta:.2f}% from the template")

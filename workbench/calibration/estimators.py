@@ -1,0 +1,361 @@
+"""The statistical estimators calibration uses, each returning a value with its 95% interval.
+
+- proportions: Wilson intervals (:func:`wilson`);
+- rates: exact Poisson intervals on the count (:func:`poisson_rate`);
+- means and percentiles: bootstrap intervals (:func:`bootstrap_interval`);
+- durations: a log-normal fitted by maximum likelihood with right-censoring and left-truncation
+  (:func:`fit_lognormal`);
+- referrals: a Poisson log-linear model (GLM, iteratively reweighted least squares) on monthly
+  counts with a trend and a multiplier per calendar month (:func:`fit_referrals`).
+
+Nothing here knows about scenario fields: :mod:`.derive` turns these into scenario values.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from ..scenario import Scenario
+from .extracts import CaseData, day_number, to_date
+
+YEAR = 365.25                 # days
+Z95 = 1.959963984540054       # standard normal 97.5% point
+DRAWS = 4000                  # parameter draws pushed through to derived values
+
+
+# --------------------------------------------------------------------------------------------
+# Proportions, rates, bootstrap
+# --------------------------------------------------------------------------------------------
+
+def wilson(k: float, n: float) -> tuple[float, float, float]:
+    """Proportion ``k / n`` with its Wilson 95% interval.
+
+    Parameters
+    ----------
+    k, n : float
+        Successes and trials (may be fractional: effective sample sizes).
+
+    Returns
+    -------
+    (p, lower, upper) : tuple of float
+        Proportions in [0, 1]; all NaN when ``n <= 0``.
+    """
+    if n <= 0:
+        return math.nan, math.nan, math.nan
+    p = k / n
+    den = 1 + Z95 ** 2 / n
+    centre = (p + Z95 ** 2 / (2 * n)) / den
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95 ** 2 / (4 * n * n)) / den
+    return p, max(centre - half, 0.0), min(centre + half, 1.0)
+
+
+def poisson_rate(k: int, exposure: float, weight: float | None = None) -> tuple[float, float, float]:
+    """Rate (weighted events) / exposure with an exact Poisson 95% interval on the count ``k``.
+
+    Parameters
+    ----------
+    k : int
+        Number of events.
+    exposure : float
+        Time at risk, in whatever unit the rate is wanted per (e.g. FTE-years).
+    weight : float, optional
+        The weighted count (e.g. the FTE of the leavers); ``k`` itself by default.
+
+    Returns
+    -------
+    (rate, lower, upper) : tuple of float
+        Events per unit of exposure; all NaN when ``exposure <= 0``.
+    """
+    if exposure <= 0:
+        return math.nan, math.nan, math.nan
+    weight = float(k) if weight is None else weight
+    lo = stats.chi2.ppf(0.025, 2 * k) / 2 if k > 0 else 0.0
+    hi = stats.chi2.ppf(0.975, 2 * (k + 1)) / 2
+    w = weight / k if k > 0 else 1.0
+    return weight / exposure, lo * w / exposure, hi * w / exposure
+
+
+def bootstrap_interval(values, fn, n: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap 95% interval of the statistic ``fn(values)``.
+
+    Returns NaNs for fewer than two values (the statistic has no sampling spread to show).
+    """
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2:
+        return math.nan, math.nan
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(values), size=(n, len(values)))
+    est = np.array([fn(values[i]) for i in idx])
+    return float(np.percentile(est, 2.5)), float(np.percentile(est, 97.5))
+
+
+# --------------------------------------------------------------------------------------------
+# Log-normal with censoring and truncation
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class LognormalFit:
+    """A log-normal fitted by maximum likelihood: ``log T ~ Normal(mu, sigma)``."""
+
+    mu: float
+    sigma: float
+    cov: np.ndarray          # covariance of (mu, log sigma)
+    n: int                   # durations used
+    n_events: int            # of which ended (uncensored)
+
+    @property
+    def mean(self) -> float:
+        return math.exp(self.mu + self.sigma ** 2 / 2)
+
+    @property
+    def cv(self) -> float:
+        return math.sqrt(math.expm1(self.sigma ** 2))
+
+    @property
+    def median(self) -> float:
+        return math.exp(self.mu)
+
+    def intervals(self, draws: int = DRAWS, seed: int = 0) -> dict[str, tuple[float, float]]:
+        """95% intervals of mean, cv and median from the parameters' normal approximation."""
+        rng = np.random.default_rng(seed)
+        try:
+            th = rng.multivariate_normal([self.mu, math.log(self.sigma)], self.cov, draws)
+        except (ValueError, np.linalg.LinAlgError):
+            return {k: (math.nan, math.nan) for k in ("mean", "cv", "median")}
+        mu, s = th[:, 0], np.exp(th[:, 1])
+        out = {"mean": np.exp(mu + s ** 2 / 2), "cv": np.sqrt(np.expm1(s ** 2)), "median": np.exp(mu)}
+        return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in out.items()}
+
+
+def fit_lognormal(durations, ended, entry=None) -> LognormalFit:
+    """Maximum-likelihood log-normal for durations, some right-censored, some left-truncated.
+
+    Parameters
+    ----------
+    durations : array
+        Time to the end (``ended``) or to censoring (not ended), > 0 (any time unit).
+    ended : array of bool
+        True where the duration ended (an event), False where it was censored (still open).
+    entry : array, optional
+        Left-truncation time, same unit: the duration is only seen because it exceeded ``entry``
+        (0: none).
+
+    The log-likelihood is ``sum log f(t) [ended] + sum log S(t) [censored] - sum log S(entry)``.
+    """
+    t = np.asarray(durations, dtype=float)
+    d = np.asarray(ended, dtype=bool)
+    a = np.zeros_like(t) if entry is None else np.asarray(entry, dtype=float)
+    if np.any(t <= 0):
+        raise ValueError("durations must be > 0")
+    if d.sum() < 2:
+        raise ValueError("needs at least two ended durations")
+    lt = np.log(t)
+    tr = a > 0
+    la = np.log(a[tr])
+
+    def nll(theta):
+        mu, ls = theta
+        s = math.exp(ls)
+        z = (lt - mu) / s
+        ll = np.sum(stats.norm.logpdf(z[d]) - ls - lt[d]) + np.sum(stats.norm.logsf(z[~d]))
+        if tr.any():
+            ll -= np.sum(stats.norm.logsf((la - mu) / s))
+        return -ll
+
+    x0 = np.array([lt[d].mean(), math.log(max(lt[d].std(), 0.1))])
+    res = optimize.minimize(nll, x0, method="Nelder-Mead",
+                            options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000})
+    res = optimize.minimize(nll, res.x, method="BFGS")
+    theta = res.x
+    # observed information by central differences
+    h = 1e-4
+    H = np.zeros((2, 2))
+    for i in range(2):
+        for j in range(2):
+            e_i, e_j = np.eye(2)[i] * h, np.eye(2)[j] * h
+            H[i, j] = (nll(theta + e_i + e_j) - nll(theta + e_i - e_j)
+                       - nll(theta - e_i + e_j) + nll(theta - e_i - e_j)) / (4 * h * h)
+    try:
+        cov = np.linalg.inv(H)
+        if not np.all(np.isfinite(cov)) or np.any(np.diag(cov) <= 0):
+            raise np.linalg.LinAlgError
+    except np.linalg.LinAlgError:
+        cov = np.full((2, 2), np.nan)
+    return LognormalFit(mu=float(theta[0]), sigma=float(math.exp(theta[1])), cov=cov,
+                        n=len(t), n_events=int(d.sum()))
+
+
+# --------------------------------------------------------------------------------------------
+# Referrals: Poisson log-linear model on monthly counts
+# --------------------------------------------------------------------------------------------
+
+def poisson_glm(y, X, offset, iters: int = 100):
+    """Poisson regression with log link by IRLS.
+
+    Returns
+    -------
+    (beta, covariance, dispersion)
+        Coefficients, their covariance (unscaled) and the Pearson dispersion (at least 1).
+    """
+    beta = np.zeros(X.shape[1])
+    beta[0] = math.log(max(y.sum(), 1) / np.exp(offset).sum()) if X.shape[1] else 0.0
+    eta = offset + X @ beta
+    for _ in range(iters):
+        mu = np.exp(eta)
+        z = eta - offset + (y - mu) / mu
+        W = mu
+        XtW = X.T * W
+        new = np.linalg.solve(XtW @ X, XtW @ z)
+        if np.max(np.abs(new - beta)) < 1e-10:
+            beta = new
+            break
+        beta = new
+        eta = offset + X @ beta
+    mu = np.exp(offset + X @ beta)
+    cov = np.linalg.inv((X.T * mu) @ X)
+    df = len(y) - X.shape[1]
+    disp = float(np.sum((y - mu) ** 2 / mu) / df) if df > 0 else 1.0
+    return beta, cov, max(disp, 1.0)
+
+
+@dataclass
+class DemandFit:
+    """Referral rate over time: trend, seasonality and level, with parameter draws."""
+
+    origin: float                # day number of t = 0
+    mode: str                    # "trend+season", "trend", "level"
+    beta: np.ndarray
+    cov: np.ndarray
+    dispersion: float
+    season_template: np.ndarray  # Jan..Dec, mean 1 (used when seasonality is not fitted)
+    trend_template: float        # % a year (used in "level" mode)
+    n_referrals: int
+    months: float
+    counts: pd.DataFrame         # month, exposure_days, referrals (aggregates)
+    draws: np.ndarray = field(repr=False, default=None)
+    stop: float = math.nan       # day number just after the window (the origin is its start)
+
+    def _rate(self, beta: np.ndarray, day: float) -> np.ndarray:
+        beta = np.atleast_2d(beta)
+        t = (day - self.origin) / YEAR
+        if self.mode == "trend+season":
+            return np.exp(beta[:, :12]).mean(axis=1) * np.exp(beta[:, 12] * t)
+        if self.mode == "trend":
+            return np.exp(beta[:, 0] + beta[:, 1] * t)
+        g = math.log1p(self.trend_template / 100)
+        return np.exp(beta[:, 0] + g * t)
+
+    def referrals_per_year(self, day: float) -> tuple[float, float, float]:
+        """Children referred a year at a date (day number), seasonally averaged, with interval."""
+        est = float(self._rate(self.beta, day)[0] * YEAR)
+        d = self._rate(self.draws, day) * YEAR
+        return est, float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))
+
+    def trend_pct(self) -> tuple[float, float, float] | None:
+        """The fitted trend in % a year with its interval; None when the template's was used."""
+        if self.mode == "level":
+            return None
+        k = 12 if self.mode == "trend+season" else 1
+        f = lambda b: 100 * np.expm1(b)  # noqa: E731
+        d = f(self.draws[:, k])
+        return float(f(self.beta[k])), float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))
+
+    def seasonality(self) -> list[tuple[float, float, float]] | None:
+        """Month multipliers Jan..Dec (mean 1) with intervals; None when not fitted."""
+        if self.mode != "trend+season":
+            return None
+
+        def norm(b):
+            e = np.exp(np.atleast_2d(b)[:, :12])
+            return e / e.mean(axis=1, keepdims=True)
+        est = norm(self.beta)[0]
+        d = norm(self.draws)
+        return [(float(est[k]), float(np.percentile(d[:, k], 2.5)), float(np.percentile(d[:, k], 97.5)))
+                for k in range(12)]
+
+    def curve(self) -> pd.DataFrame:
+        """Observed and fitted referrals a day, month by month over the data window.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``month`` (YYYY-MM), ``exposure_days`` (days of the month in the window),
+            ``referrals`` (children), ``observed_per_day`` and ``fitted_per_day`` (children a
+            day; the fitted rate at the middle of the month, with its month effect).
+        """
+        bins = month_bins(self.origin, self.stop)
+        mid = ((bins.start + bins.stop) / 2).to_numpy()
+        cal = bins.cal_month.to_numpy() - 1
+        if self.mode == "trend+season":
+            fitted = np.exp(self.beta[cal] + self.beta[12] * (mid - self.origin) / YEAR)
+        else:
+            fitted = np.array([self.referrals_per_year(x)[0] / YEAR * self.season_template[m]
+                               for x, m in zip(mid, cal)])
+        out = self.counts.copy()
+        out["observed_per_day"] = out.referrals / out.exposure_days
+        out["fitted_per_day"] = fitted
+        return out
+
+
+def month_bins(w0: float, w1x: float) -> pd.DataFrame:
+    """The calendar months overlapping the days ``[w0, w1x)`` (day numbers), clipped to them.
+
+    Columns: ``month`` (YYYY-MM), ``cal_month`` (1-12), ``start``, ``stop`` (day numbers).
+    """
+    d0, d1 = to_date(w0), to_date(w1x - 1)
+    months = pd.period_range(d0, d1, freq="M")
+    rows = []
+    for m in months:
+        a = max(day_number(m.start_time), w0)
+        b = min(day_number(m.end_time) + 1, w1x)
+        if b > a:
+            rows.append((str(m), m.month, a, b))
+    return pd.DataFrame(rows, columns=["month", "cal_month", "start", "stop"])
+
+
+def fit_referrals(cases: CaseData, w0: float, w1x: float, template: Scenario,
+                  seed: int = 0) -> DemandFit:
+    """Poisson log-linear fit of referrals (children, incl. re-referrals) in days ``[w0, w1x)``.
+
+    With 24 months or more the trend and a multiplier per calendar month are fitted; with 12 to
+    24 the trend only (the template's seasonality held fixed); with less, the level only (the
+    template's trend too). Standard errors are scaled by the Pearson over-dispersion (siblings
+    arrive together).
+    """
+    ref = cases.episodes.referral.to_numpy()
+    ref = ref[(ref >= w0) & (ref < w1x)]
+    bins = month_bins(w0, w1x)
+    y = np.array([np.sum((ref >= a) & (ref < b)) for a, b in zip(bins.start, bins.stop)], dtype=float)
+    expo = (bins.stop - bins.start).to_numpy(dtype=float)
+    mid = ((bins.start + bins.stop) / 2 - w0).to_numpy() / YEAR
+    season_t = np.asarray(template.demand.seasonality, dtype=float)
+    season_t = season_t / season_t.mean()
+    months = (w1x - w0) / (YEAR / 12)
+    cal = bins.cal_month.to_numpy() - 1
+    offset = np.log(expo)
+    if months >= 23.5:
+        mode = "trend+season"
+        X = np.zeros((len(y), 13))
+        X[np.arange(len(y)), cal] = 1.0
+        X[:, 12] = mid
+    elif months >= 11.5:
+        mode = "trend"
+        X = np.column_stack([np.ones(len(y)), mid])
+        offset = offset + np.log(season_t[cal])
+    else:
+        mode = "level"
+        X = np.ones((len(y), 1))
+        offset = offset + np.log(season_t[cal]) + mid * math.log1p(template.demand.trend_pct_per_year / 100)
+    beta, cov, disp = poisson_glm(y, X, offset)
+    rng = np.random.default_rng(seed)
+    draws = rng.multivariate_normal(beta, cov * disp, DRAWS)
+    counts = pd.DataFrame({"month": bins.month, "exposure_days": expo, "referrals": y.astype(int)})
+    return DemandFit(origin=w0, mode=mode, beta=beta, cov=cov * disp, dispersion=disp,
+                     season_template=season_t, trend_template=template.demand.trend_pct_per_year,
+                     n_referrals=int(len(ref)), months=months, counts=counts, draws=draws,
+                     stop=w1x)
