@@ -10,7 +10,8 @@ import pytest
 from workbench.calibration.extracts import (CASE_COLUMNS, WORKFORCE_COLUMNS, ExtractError,
                                             layout_markdown, read_extracts)
 from workbench.calibration.synthetic import CASE_HEADER, WORKFORCE_HEADER
-from workbench.cli import UserError, main
+from workbench.cli import main
+from workbench.errors import UserError
 
 CASES = [  # one dict per data row (spreadsheet rows 2, 3, ...)
     dict(LAchildID="C1", CINreferralDate="2022-01-10", ReferralNFA="1", CINclosureDate="2022-01-10",

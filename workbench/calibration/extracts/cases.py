@@ -1,0 +1,209 @@
+"""The cases extract: validation of a cases table and the pseudonymised :class:`CaseData`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .cells import ExtractError, Problem, match_columns, parse_all
+from .layouts import CASE_COLUMNS, EPISODE_FIELDS, PLAN_STAGE_COLUMNS, STAGE_COLUMNS
+
+
+@dataclass
+class CaseData:
+    """The cases extract, validated and pseudonymised.
+
+    ``episodes``: one row per referral episode: ``episode``, ``child`` (integer code), ``referral``,
+    ``nfa``, ``closure``, ``reason``, ``team``, ``allocated`` (a worker was named).
+    ``stages``: one row per stage instance: ``episode``, ``stage``, ``start``, ``end``.
+    Dates are day numbers (see :func:`day_number`); NaN when missing.
+    """
+
+    episodes: pd.DataFrame
+    stages: pd.DataFrame
+    source: str = "cases"
+    columns: frozenset = frozenset()
+
+    @property
+    def last_date(self) -> float:
+        vals = [self.episodes.referral.max(), self.episodes.closure.max(),
+                self.stages.start.max(), self.stages.end.max()]
+        vals = [v for v in vals if v == v]
+        return float(max(vals)) if vals else float("nan")
+
+
+def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
+                         problems: list[Problem] | None = None) -> CaseData | None:
+    """Check a cases table (all cells as text) and build :class:`CaseData`.
+
+    Problems are appended to ``problems`` when given (then None is returned if any were found);
+    otherwise :class:`ExtractError` is raised.
+    """
+    own = problems is None
+    problems = [] if own else problems
+    n0 = len(problems)
+    df = match_columns(df.astype(str), CASE_COLUMNS, file, problems)
+    if "LAchildID" not in df.columns or "CINreferralDate" not in df.columns:
+        # without the episode key nothing else can be checked beyond the cells
+        parse_all(df, CASE_COLUMNS, file, problems)
+        if own:
+            raise ExtractError(problems)
+        return None
+    v = parse_all(df, CASE_COLUMNS, file, problems)
+    n = len(df)
+    rows = np.arange(n) + 2
+    nan = np.full(n, np.nan)
+    get = lambda name: v.get(name, nan)  # noqa: E731
+
+    ref = get("CINreferralDate")
+    closure = get("CINclosureDate")
+    nfa = get("ReferralNFA")
+
+    def report(mask, column, message):
+        for i in np.flatnonzero(mask):
+            msg = message(i) if callable(message) else message
+            problems.append(Problem(file, msg, int(rows[i]), column))
+
+    # dates in order within a row
+    any_stage = np.zeros(n, dtype=bool)
+    for stage, c0, c1 in STAGE_COLUMNS:
+        s = get(c0) if c0 else nan
+        e = get(c1)
+        if c0:
+            any_stage |= ~np.isnan(s)
+            report(~np.isnan(e) & ~np.isnan(s) & (e < s), c1, f"ends before it starts ({c0})")
+            start_blank = ((df[c0].str.strip() == "").to_numpy() if c0 in df.columns
+                           else np.ones(n, dtype=bool))
+            report(~np.isnan(e) & start_blank, c1,
+                   f"an end date without a start date ({c0} is blank or missing)")
+            report(~np.isnan(s) & ~np.isnan(ref) & (s < ref), c0,
+                   "starts before the referral (CINreferralDate)")
+        any_stage |= ~np.isnan(e)
+        for c in (c0, c1):
+            if c:
+                x = get(c)
+                report(~np.isnan(x) & ~np.isnan(closure) & (x > closure), c,
+                       "after the episode closed (CINclosureDate)")
+        if stage in PLAN_STAGE_COLUMNS:
+            report(~np.isnan(s) & np.isnan(e) & ~np.isnan(closure), c1,
+                   "blank although the episode closed (CINclosureDate): give the plan's end date")
+    if "DateOfInitialCPC" in df.columns and "S47ActualStartDate" in df.columns:
+        icpc, s47 = get("DateOfInitialCPC"), get("S47ActualStartDate")
+        report(~np.isnan(icpc) & ~np.isnan(s47) & (icpc < s47), "DateOfInitialCPC",
+               "before the s47 enquiry started (S47ActualStartDate)")
+    report(~np.isnan(closure) & ~np.isnan(ref) & (closure < ref), "CINclosureDate",
+           "before the referral (CINreferralDate)")
+    report((nfa == 1) & any_stage, "ReferralNFA",
+           "the referral is marked no further action but the row has assessment or plan dates")
+    if "CINPlanDisability" in df.columns:
+        report((get("CINPlanDisability") == 1) & np.isnan(get("CINPlanStartDate")),
+               "CINPlanDisability", "set on a row without a CIN plan (CINPlanStartDate is blank)")
+
+    # episodes: rows sharing LAchildID and CINreferralDate
+    ids = pd.Series(v["LAchildID"], dtype=object)
+    keyable = (ids.str.len() > 0).to_numpy() & ~np.isnan(ref)
+    key = pd.DataFrame({"id": ids, "ref": ref})
+    ep = np.full(n, -1, dtype=np.int64)
+    if keyable.any():
+        codes, _ = pd.factorize(pd.MultiIndex.from_frame(key[keyable]))
+        ep[keyable] = codes
+    # exact duplicate rows
+    dup = df.duplicated(keep="first").to_numpy()
+    if dup.any():
+        first = {}
+        for i, t in enumerate(map(tuple, df.itertuples(index=False, name=None))):
+            if dup[i]:
+                problems.append(Problem(file, f"duplicate row (the same as row {first[t]})",
+                                        int(rows[i]), "LAchildID"))
+            else:
+                first.setdefault(t, int(rows[i]))
+    # episode-level fields must agree across an episode's rows
+    ep_vals: dict[str, np.ndarray | list] = {}
+    for fname in EPISODE_FIELDS:
+        if fname not in v:
+            continue
+        vals = v[fname]
+        arr = np.asarray(vals, dtype=object if not isinstance(vals, np.ndarray) else float)
+        blank = (arr != arr) if arr.dtype == float else (arr == "")
+        seen: dict[int, tuple[object, int]] = {}
+        for i in np.flatnonzero(~blank & (ep >= 0) & ~dup):
+            e = ep[i]
+            if e in seen and seen[e][0] != arr[i]:
+                problems.append(Problem(file, f"disagrees with row {seen[e][1]} of the same episode "
+                                              "(same LAchildID and CINreferralDate)",
+                                        int(rows[i]), fname))
+            else:
+                seen.setdefault(e, (arr[i], int(rows[i])))
+        ep_vals[fname] = seen
+    n_ep = int(ep.max()) + 1 if (ep >= 0).any() else 0
+    if "ReferralNFA" in v:
+        have = ep_vals.get("ReferralNFA", {})
+        missing_rows = {}
+        for i in np.flatnonzero(ep >= 0):
+            if ep[i] not in have:
+                missing_rows.setdefault(ep[i], int(rows[i]))
+        for e, r in missing_rows.items():
+            problems.append(Problem(file, "no row of this episode says whether the referral was "
+                                          "no further action (1 or 0)", r, "ReferralNFA"))
+    # a referral marked NFA must have no stage on any row of the episode
+    if "ReferralNFA" in ep_vals:
+        nfa_eps = {e for e, (val, _) in ep_vals["ReferralNFA"].items() if val == 1}
+        for i in np.flatnonzero(any_stage & (nfa != 1)):
+            if ep[i] in nfa_eps:
+                problems.append(Problem(file, "this episode's referral is marked no further action "
+                                              "(on another row) but this row has stage dates",
+                                        int(rows[i]), "ReferralNFA"))
+
+    # stage instances
+    inst = []
+    for stage, c0, c1 in STAGE_COLUMNS:
+        s = get(c0) if c0 else nan
+        e = get(c1)
+        has = ~np.isnan(e) if c0 is None else ~np.isnan(s)
+        st = np.full(n, stage, dtype=object)
+        if stage == "cin" and "CINPlanDisability" in v:
+            st = np.where(get("CINPlanDisability") == 1, "cin_disability", st)
+        for i in np.flatnonzero(has & (ep >= 0) & ~dup):
+            inst.append((int(ep[i]), st[i], s[i], e[i], int(rows[i]), c1 if c0 is None else c0, c1))
+    stages = pd.DataFrame(inst, columns=["episode", "stage", "start", "end", "row", "c0", "c1"])
+    if len(stages):
+        # the same instance on several rows is merged; the same start with different ends conflicts
+        key_start = stages.start.where(stages.start.notna(), stages.end)
+        stages["_k"] = key_start
+        stages = stages.drop_duplicates(["episode", "stage", "start", "end"])
+        clash = stages.duplicated(["episode", "stage", "_k"], keep=False)
+        if clash.any():
+            for _, grp in stages[clash].groupby(["episode", "stage", "_k"], sort=False):
+                first = grp.iloc[0]
+                for _, r in grp.iloc[1:].iterrows():
+                    problems.append(Problem(
+                        file, f"the same {r.stage} (same start date) as row {first.row} with a "
+                              "different end date", int(r.row), r.c1))
+        stages = stages.drop(columns=["_k"])
+
+    if len(problems) > n0:
+        if own:
+            raise ExtractError(problems)
+        return None
+
+    # build episodes (first non-blank value of each episode-level field)
+    first_row = pd.Series(np.arange(n)).groupby(ep).min()
+    epi = pd.DataFrame({"episode": np.arange(n_ep)})
+    idx = first_row.reindex(np.arange(n_ep)).to_numpy()
+    child_codes, _ = pd.factorize(ids)
+    epi["child"] = child_codes[idx]
+    epi["referral"] = ref[idx]
+
+    def field_of(fname, default):
+        seen = ep_vals.get(fname, {})
+        return [seen[e][0] if e in seen else default for e in range(n_ep)]
+
+    epi["nfa"] = np.asarray(field_of("ReferralNFA", 0.0), dtype=float) == 1
+    epi["closure"] = np.asarray(field_of("CINclosureDate", np.nan), dtype=float)
+    epi["reason"] = field_of("ReasonForClosure", "")
+    epi["team"] = field_of("Team", "")
+    epi["allocated"] = [bool(x) for x in field_of("AllocatedWorker", "")]
+    stages = stages[["episode", "stage", "start", "end"]].reset_index(drop=True)
+    return CaseData(episodes=epi, stages=stages, source=file, columns=frozenset(df.columns))

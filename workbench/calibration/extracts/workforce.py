@@ -1,0 +1,92 @@
+"""The workforce extract: validation of a roster table and the pseudonymised :class:`Roster`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .cells import ExtractError, Problem, match_columns, parse_all
+from .layouts import WORKFORCE_COLUMNS
+
+
+@dataclass
+class Roster:
+    """The workforce extract, validated and pseudonymised: one row per worker.
+
+    Columns: ``worker`` (integer code), ``agency``, ``fte``, ``role``, ``start``, ``end``,
+    ``reason``, ``cases30``, ``days_lost``, ``team``, ``type``.
+    """
+
+    workers: pd.DataFrame
+    source: str = "workforce"
+    columns: frozenset = frozenset()
+
+    @property
+    def last_date(self) -> float:
+        vals = [self.workers.start.max(), self.workers.end.max()]
+        vals = [v for v in vals if v == v]
+        return float(max(vals)) if vals else float("nan")
+
+
+def validate_workforce_frame(df: pd.DataFrame, file: str = "workforce.csv",
+                             problems: list[Problem] | None = None) -> Roster | None:
+    """Check a workforce table (all cells as text) and build :class:`Roster` (see
+    :func:`validate_cases_frame` for how problems are returned)."""
+    own = problems is None
+    problems = [] if own else problems
+    n0 = len(problems)
+    df = match_columns(df.astype(str), WORKFORCE_COLUMNS, file, problems)
+    v = parse_all(df, WORKFORCE_COLUMNS, file, problems)
+    n = len(df)
+    rows = np.arange(n) + 2
+    nan = np.full(n, np.nan)
+    get = lambda name: v.get(name, nan)  # noqa: E731
+    start, end = get("RoleStartDate"), get("RoleEndDate")
+    for i in np.flatnonzero(~np.isnan(start) & ~np.isnan(end) & (end < start)):
+        problems.append(Problem(file, "ends before it starts (RoleStartDate)", int(rows[i]), "RoleEndDate"))
+    if "ReasonLeave" in v:
+        reason = np.asarray(v["ReasonLeave"], dtype=object)
+        for i in np.flatnonzero((reason != "") & np.isnan(end)):
+            problems.append(Problem(file, "a reason for leaving without a leaving date (RoleEndDate "
+                                          "is blank)", int(rows[i]), "ReasonLeave"))
+    if "WorkerID" in v:
+        ids = pd.Series(v["WorkerID"], dtype=object)
+        dup = ids.duplicated(keep="first") & (ids != "")
+        first = {}
+        for i, x in enumerate(ids.tolist()):
+            if dup.iat[i]:
+                problems.append(Problem(file, f"duplicate WorkerID (the same as row {first[x]})",
+                                        int(rows[i]), "WorkerID"))
+            else:
+                first.setdefault(x, int(rows[i]))
+    agency = get("AgencyWorker")
+    if "WorkerType" in v:
+        wt = np.asarray(v["WorkerType"], dtype=object)
+        for i in np.flatnonzero(((wt == "agency") & (agency == 0)) | ((wt != "agency") & (wt != "") & (agency == 1))):
+            problems.append(Problem(file, f"'{wt[i]}' disagrees with AgencyWorker "
+                                          f"({int(agency[i])})", int(rows[i]), "WorkerType"))
+    if len(problems) > n0:
+        if own:
+            raise ExtractError(problems)
+        return None
+    codes, _ = pd.factorize(pd.Series(v["WorkerID"], dtype=object))
+    wtype = np.where(agency == 1, "agency", "experienced").astype(object)
+    if "WorkerType" in v:
+        given = np.asarray(v["WorkerType"], dtype=object)
+        wtype = np.where(given != "", given, wtype)
+    workers = pd.DataFrame({
+        "worker": codes,
+        "agency": agency == 1,
+        "fte": get("FTE"),
+        "role": np.asarray([int(x) for x in v["OrgRole"]], dtype=int),
+        "start": start,
+        "end": end,
+        "reason": v.get("ReasonLeave", [""] * n),
+        "cases30": get("Cases30"),
+        "days_lost": get("WorkingDaysLost"),
+        "team": v.get("Team", [""] * n),
+        "type": wtype,
+    })
+    return Roster(workers=workers, source=file, columns=frozenset(df.columns))
