@@ -25,6 +25,7 @@ from workbench.experiment import (
     ID_COLUMNS, Experiment, Sequential, mser, mser5, replication_seed, run_experiment,
     t_interval, warmup_diagnostic,
 )
+from workbench.experiment.executors import _ProgressExecutor
 
 YEARS = 0.25
 
@@ -185,6 +186,23 @@ def test_serial_process_and_dask_give_identical_numbers(scenarios):
     for k, v in direct.kpis.items():
         assert row[k].iloc[0] == pytest.approx(float(v), nan_ok=True)
 
+
+
+def test_a_spawned_process_pool_gives_the_same_numbers_as_serial(scenarios):
+    # Windows and macOS start workers with "spawn": nothing may rely on fork (module-level
+    # worker function, picklable arguments, the model digest recomputed in each worker).
+    sc = {k: scenarios[k] for k in ("Baseline", "More demand")}
+    kw = dict(replications=2, seed=3, years=YEARS, out=None, progress=False)
+    serial = run_experiment(sc, executor="serial", **kw)
+    pool = _ProgressExecutor("process", max_workers=2, mp_context="spawn")
+    try:
+        spawned = run_experiment(sc, executor=pool, **kw)
+        assert pool._pool._mp_context.get_start_method() == "spawn"
+    finally:
+        pool.shutdown()
+    assert spawned.failures.empty
+    pd.testing.assert_frame_equal(serial.kpis, spawned.kpis, check_exact=True)
+    pd.testing.assert_frame_equal(serial.timeseries, spawned.timeseries, check_exact=True)
 
 # ------------------------------------------------------------------ statistics
 def _fake_experiment(values: dict[str, list[float]]) -> Experiment:
@@ -481,7 +499,7 @@ def test_progress_bar_can_be_shown(scenarios, capsys):
 
 def test_import_has_no_process_start_side_effects():
     code = ("import sys, threading, multiprocessing as mp\n"
-            "import workbench.experiment, workbench.experiment_cli\n"
+            "import workbench.experiment, workbench.cli.compare\n"
             "assert not mp.active_children(), mp.active_children()\n"
             "assert threading.active_count() == 1, threading.enumerate()\n"
             "assert 'distributed' not in sys.modules and 'dask' not in sys.modules\n")

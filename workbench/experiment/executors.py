@@ -1,12 +1,43 @@
-"""Where replications run."""
+"""Where replications run: in this process, on a local process pool, or on Dask distributed.
+
+Two layers:
+
+- :class:`_ProgressExecutor` is the package's one process-pool wrapper: a
+  :class:`concurrent.futures.Executor` that keeps its worker processes between runs (the explorer
+  reuses them run after run), starts a fresh pool after a worker died, and calls ``on_done()``
+  in the caller's thread as each result is collected (the explorer's progress bar).
+- The backends of :func:`~workbench.experiment.run_experiment` (:func:`make_backend`): serial,
+  any concurrent.futures executor (a :class:`_ProgressExecutor` for ``"process"``) and Dask.
+  Each has ``workers`` and ``close()``, and ``run(fn, jobs)`` yields ``(tag, result, error)`` as
+  each job finishes: the result of ``fn(*args)``, or the exception it (or its worker) raised.
+
+Everything sent to a worker process is a module-level function and picklable arguments, so the
+pools work with the ``spawn`` start method (Windows, macOS) as well as ``fork``.
+"""
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import functools
+import multiprocessing as mp
 import os
-from typing import Callable
+import time
+from typing import Any, Callable, Hashable, Iterable, Iterator
 
+__all__ = ["EXECUTORS", "make_backend"]
+
+#: The executors named by a string.
+EXECUTORS = ("serial", "process", "dask")
+
+#: A job: a tag handed back with its result, and the arguments of the worker function.
+Job = tuple[Hashable, tuple]
+#: What a backend yields per job: its tag, the result (None on error) and the error (or None).
+Outcome = tuple[Hashable, Any, "BaseException | None"]
+
+
+# ============================================================================================
+# The process pool
+# ============================================================================================
 
 class _TickFuture(cf.Future):
     """A future whose result, once collected, moves the progress bar (in the caller's thread)."""
@@ -36,6 +67,7 @@ class _TickFuture(cf.Future):
 
 
 def _copy_state(outer: _TickFuture, inner: cf.Future) -> None:
+    """Hand the pool's future's outcome to the future the caller holds."""
     try:
         if outer.done():
             return
@@ -50,24 +82,48 @@ def _copy_state(outer: _TickFuture, inner: cf.Future) -> None:
 
 
 def _noop() -> None:
+    """A job that only makes a worker process start (module level: picklable under spawn)."""
     return None
 
 
 class _ProgressExecutor(cf.Executor):
-    """Runs replications on a process pool kept between runs (or in this process, ``serial``)
-    and calls ``on_done()`` in the caller's thread as each finished replication is collected."""
+    """Runs jobs on a process pool kept between runs (or in this process, ``serial``) and calls
+    ``on_done()`` in the caller's thread as each finished job's result is collected.
 
-    def __init__(self, kind: str = "process", max_workers: int | None = None):
+    Parameters
+    ----------
+    kind : {"process", "serial"}
+        A pool of worker processes, or this process (each job runs when submitted).
+    max_workers : int, optional
+        Worker processes (default: ``os.cpu_count()``).
+    mp_context : str or multiprocessing context, optional
+        Start method of the worker processes, e.g. ``"spawn"`` (default: the platform's).
+
+    Attributes
+    ----------
+    on_done : callable or None
+        Called with no arguments as each result is collected.
+    """
+
+    def __init__(self, kind: str = "process", max_workers: int | None = None,
+                 mp_context: str | Any | None = None):
         if kind not in ("process", "serial"):
             raise ValueError(f"executor must be 'process' or 'serial' (got {kind!r})")
         self.kind = kind
         self._max_workers = 1 if kind == "serial" else (max_workers or os.cpu_count() or 1)
+        self._context = mp.get_context(mp_context) if isinstance(mp_context, str) else mp_context
         self._pool: cf.ProcessPoolExecutor | None = None
         self.on_done: Callable[[], None] | None = None
 
     def _tick(self) -> None:
         if self.on_done is not None:
             self.on_done()
+
+    def _start(self) -> cf.ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = cf.ProcessPoolExecutor(max_workers=self._max_workers,
+                                                mp_context=self._context)
+        return self._pool
 
     def submit(self, fn, /, *args, **kwargs):
         if self.kind == "serial":
@@ -79,10 +135,8 @@ class _ProgressExecutor(cf.Executor):
             fut._tick()
             return fut
         for attempt in (0, 1):
-            if self._pool is None:
-                self._pool = cf.ProcessPoolExecutor(max_workers=self._max_workers)
             try:
-                inner = self._pool.submit(fn, *args, **kwargs)
+                inner = self._start().submit(fn, *args, **kwargs)
                 break
             except cf.process.BrokenProcessPool:
                 self._pool = None  # a worker died in an earlier run: start a fresh pool
@@ -93,12 +147,12 @@ class _ProgressExecutor(cf.Executor):
         return outer
 
     def warm_up(self) -> None:
-        """Start the worker processes now (in the background), so that the first Run does not
+        """Start the worker processes now (in the background), so that the first run does not
         wait for them."""
         if self.kind == "process" and self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(max_workers=self._max_workers)
+            pool = self._start()
             for _ in range(self._max_workers):
-                self._pool.submit(_noop)
+                pool.submit(_noop)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._pool is not None:
@@ -106,3 +160,139 @@ class _ProgressExecutor(cf.Executor):
             self._pool = None
 
 
+# ============================================================================================
+# Backends of run_experiment
+# ============================================================================================
+
+class _Serial:
+    """In this process, one job after another (each yielded as soon as it is done)."""
+
+    name = "serial"
+    workers = 1
+
+    def run(self, fn: Callable, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        for tag, args in jobs:
+            try:
+                res = fn(*args)
+            except Exception as exc:  # noqa: BLE001 - reported with its job by the caller
+                yield tag, None, exc
+            else:
+                yield tag, res, None
+
+    def close(self) -> None:
+        pass
+
+
+class _Futures:
+    """A concurrent.futures executor: the one given, or a :class:`_ProgressExecutor` pool of
+    ``max_workers`` processes (shut down by :meth:`close`)."""
+
+    name = "process"
+
+    def __init__(self, executor: cf.Executor | None = None, max_workers: int | None = None):
+        self._owned = executor is None
+        self._ex = _ProgressExecutor("process", max_workers) if executor is None else executor
+        self.workers = getattr(self._ex, "_max_workers", max_workers or os.cpu_count() or 1)
+
+    def run(self, fn: Callable, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        futs = {self._ex.submit(fn, *args): tag for tag, args in jobs}
+        try:
+            for f in cf.as_completed(futs):
+                try:
+                    res = f.result()
+                except Exception as exc:  # a worker died (BrokenProcessPool) or pickling failed
+                    yield futs[f], None, exc
+                else:
+                    yield futs[f], res, None
+        finally:
+            for f in futs:
+                f.cancel()
+
+    def close(self) -> None:
+        if self._owned:
+            self._ex.shutdown(wait=True, cancel_futures=True)
+
+
+class _Dask:
+    """Dask distributed: a scheduler at ``address``, a given Client, or a new LocalCluster of
+    ``max_workers`` single-threaded worker processes."""
+
+    name = "dask"
+
+    def __init__(self, address=None, client=None, max_workers: int | None = None):
+        from distributed import Client, LocalCluster
+
+        self._cluster = None
+        self._own_client = client is None
+        if client is not None:
+            self.client = client
+        elif address:
+            self.client = Client(address)
+        else:
+            import logging
+
+            self._cluster = LocalCluster(n_workers=max_workers or os.cpu_count() or 1,
+                                         threads_per_worker=1, processes=True,
+                                         dashboard_address=None, silence_logs=logging.ERROR)
+            self.client = Client(self._cluster)
+        info = self.client.scheduler_info()
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+    def run(self, fn: Callable, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        from distributed import as_completed
+
+        futs = {}
+        stem = f"{getattr(fn, '__name__', 'job').strip('_')}-{time.time_ns()}"
+        for i, (tag, args) in enumerate(jobs):
+            # pure=False and a fresh key: the same job asked for twice runs twice
+            f = self.client.submit(fn, *args, pure=False, key=f"{stem}-{i}")
+            futs[f.key] = (f, tag)
+        try:
+            for f in as_completed([f for f, _ in futs.values()]):
+                tag = futs[f.key][1]
+                try:
+                    res = f.result()
+                except Exception as exc:  # e.g. KilledWorker
+                    yield tag, None, exc
+                else:
+                    yield tag, res, None
+        finally:
+            self.client.cancel([f for f, _ in futs.values()])
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_backend(executor: Any, max_workers: int | None = None, scheduler: str | None = None):
+    """The backend for ``executor``.
+
+    Parameters
+    ----------
+    executor : {"serial", "process", "dask"}, or a concurrent.futures.Executor, or a dask Client
+    max_workers : int, optional
+        Worker processes of a new process pool or LocalCluster (default: ``os.cpu_count()``).
+    scheduler : str, optional
+        Dask scheduler address (``"dask"`` only; default: a new LocalCluster).
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+    """
+    if isinstance(executor, str):
+        if executor == "serial":
+            return _Serial()
+        if executor == "process":
+            return _Futures(max_workers=max_workers)
+        if executor == "dask":
+            return _Dask(address=scheduler, max_workers=max_workers)
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
+    if isinstance(executor, cf.Executor):
+        return _Futures(executor=executor)
+    if type(executor).__name__ == "Client" and hasattr(executor, "submit"):
+        return _Dask(client=executor)
+    raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, a concurrent.futures "
+                     f"Executor or a dask Client (got {type(executor).__name__})")

@@ -1,0 +1,310 @@
+"""The results of an experiment: tidy tables of KPIs and weekly series, and their statistics.
+
+:class:`Experiment` holds one row per scenario x replication (KPIs) and per scenario x
+replication x week (weekly series), and summarises them with the statistics of
+:mod:`workbench.analysis.stats` (t intervals, paired and Welch differences, MSER); it computes no
+interval of its own. :func:`kpi_table` assembles the tables from the replications' results in a
+fixed order, so the same results give the same tables whatever order they finished in.
+Units: ``warmup_days`` calendar days, ``elapsed_s`` seconds of wall-clock time; KPI values in the
+KPI's unit (see :mod:`workbench.analysis.registry`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.registry import KPI_DESCRIPTIONS
+from ..analysis.stats import ID_COLUMNS, WarmupDiagnostic, t_interval, warmup_diagnostic, welch
+from ..scenario import Scenario
+from .design import Sequential
+
+__all__ = ["Experiment", "kpi_table"]
+
+
+@dataclass(eq=False)
+class Experiment:
+    """The results of :func:`run_experiment`.
+
+    Attributes
+    ----------
+    scenarios : dict[str, Scenario]
+        The scenarios by label (the ``scenario`` column of every table), in order.
+    digests : dict[str, str]
+        Content hash of each scenario (:meth:`Scenario.digest`).
+    seed : int
+        Base seed; replication ``i`` used :func:`replication_seed` ``(seed, i)``.
+    replications : int
+        Replications per scenario (indices ``0 .. replications-1``), including failed ones.
+    years : float or None
+        Horizon override in years (None: each scenario's own horizon).
+    warmup_days : float
+        Days left out of the KPIs.
+    kpis : pandas.DataFrame
+        One row per successful scenario x replication: ``scenario, scenario_name, digest,
+        replication, seed`` then one column per KPI (units as in the KPI names).
+    timeseries : pandas.DataFrame
+        One row per successful scenario x replication x week: the same identifying columns, then
+        the model's weekly columns (``week, date, t_days, unallocated, ...``).
+    failures : pandas.DataFrame
+        One row per failed replication: ``scenario, scenario_name, digest, replication, seed,
+        error, traceback``.
+    stopped : str
+        ``"fixed"``, ``"precision"`` (the :class:`Sequential` criterion held) or
+        ``"max_replications"``.
+    n_run, n_loaded : int
+        Replications run now and loaded from earlier output files.
+    out_dir : pathlib.Path or None
+        Where the replication files are.
+    elapsed_s : float
+        Wall-clock time of the call, seconds.
+    executor : str
+        Where the replications ran.
+    kpi_names : tuple of str
+        The KPI columns of :attr:`kpis`, in order.
+    runs : pandas.DataFrame
+        One row per replication: the identifying columns, ``status`` ("ok" or "failed"),
+        ``loaded`` (from an earlier output file), ``elapsed_s`` and ``cpu_s`` (wall-clock and
+        CPU seconds the replication took in its worker; as recorded when it was run).
+    """
+
+    scenarios: dict[str, Scenario]
+    digests: dict[str, str]
+    seed: int
+    replications: int
+    years: float | None
+    warmup_days: float
+    kpis: pd.DataFrame
+    timeseries: pd.DataFrame
+    failures: pd.DataFrame
+    stopping: Sequential | None = None
+    stopped: str = "fixed"
+    n_run: int = 0
+    n_loaded: int = 0
+    out_dir: Path | None = None
+    elapsed_s: float = 0.0
+    executor: str = ""
+    kpi_names: tuple[str, ...] = field(default=())
+    runs: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        return (f"Experiment({len(self.scenarios)} scenarios x {self.replications} replications, "
+                f"seed {self.seed}, {len(self.kpis)} ok, {len(self.failures)} failed, "
+                f"{self.n_loaded} loaded, stopped: {self.stopped})")
+
+    # ------------------------------------------------------------------ tables
+    def kpis_long(self) -> pd.DataFrame:
+        """The KPI table in long form: identifying columns, ``kpi``, ``value``."""
+        return self.kpis.melt(id_vars=list(ID_COLUMNS), value_vars=list(self.kpi_names),
+                              var_name="kpi", value_name="value")
+
+    def _kpi_list(self, kpis) -> list[str]:
+        if kpis is None:
+            return list(self.kpi_names)
+        kpis = [kpis] if isinstance(kpis, str) else list(kpis)
+        unknown = [k for k in kpis if k not in self.kpi_names]
+        if unknown:
+            raise ValueError(f"unknown KPI(s) {unknown}; known: {', '.join(self.kpi_names)}")
+        return kpis
+
+    def summary(self, level: float = 0.95, kpis: Sequence[str] | None = None) -> pd.DataFrame:
+        """Mean, standard deviation and t confidence interval per scenario and KPI.
+
+        Parameters
+        ----------
+        level : float
+            Confidence level (0.95: 95% intervals, ``t_{0.975, n-1} * sd / sqrt(n)``).
+        kpis : sequence of str, optional
+            KPIs to include (default all).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Long: ``scenario, digest, kpi, n, mean, sd, ci_low, ci_high, half_width,
+            half_width_pct`` (values in the KPI's unit; ``half_width_pct`` percent of |mean|).
+        """
+        rows = []
+        for scen in self.scenarios:
+            g = self.kpis[self.kpis["scenario"] == scen]
+            for k in self._kpi_list(kpis):
+                n, mean, sd, hw, _q = t_interval(g[k], level)
+                rows.append({"scenario": scen, "digest": self.digests[scen], "kpi": k, "n": n,
+                             "mean": mean, "sd": sd, "ci_low": mean - hw, "ci_high": mean + hw,
+                             "half_width": hw,
+                             "half_width_pct": 100 * hw / abs(mean) if mean else math.nan})
+        return pd.DataFrame(rows, columns=["scenario", "digest", "kpi", "n", "mean", "sd",
+                                           "ci_low", "ci_high", "half_width", "half_width_pct"])
+
+    def compare(self, baseline: str | None = None, level: float = 0.95, paired: bool = True,
+                kpis: Sequence[str] | None = None) -> pd.DataFrame:
+        """Differences ``variant - baseline`` per KPI, with confidence intervals.
+
+        Parameters
+        ----------
+        baseline : str, optional
+            Label of the baseline scenario (default: the first).
+        level : float
+            Confidence level.
+        paired : bool
+            True (default): pair replication ``i`` of the variant with replication ``i`` of the
+            baseline (same seed: common random numbers) and form the t-interval of the
+            differences. False: treat the samples as independent (Welch's interval), which is
+            what the comparison would cost without common random numbers.
+        kpis : sequence of str, optional
+            KPIs to include (default all).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Long: ``scenario, baseline, kpi, n, baseline_mean, variant_mean, difference,
+            difference_pct, sd_difference, ci_low, ci_high, half_width, significant, method``.
+            ``difference`` and the interval are in the KPI's unit; ``difference_pct`` is percent
+            of the baseline mean; ``significant`` is True when the interval excludes zero.
+        """
+        if baseline is None:
+            baseline = next(iter(self.scenarios))
+        if baseline not in self.scenarios:
+            raise ValueError(f"no scenario {baseline!r}; scenarios: {', '.join(self.scenarios)}")
+        base = self.kpis[self.kpis["scenario"] == baseline].set_index("replication")
+        rows = []
+        for scen in self.scenarios:
+            if scen == baseline:
+                continue
+            var = self.kpis[self.kpis["scenario"] == scen].set_index("replication")
+            common = base.index.intersection(var.index)
+            for k in self._kpi_list(kpis):
+                if paired:
+                    b = base.loc[common, k].to_numpy(dtype=float)
+                    v = var.loc[common, k].to_numpy(dtype=float)
+                    ok = ~(np.isnan(b) | np.isnan(v))
+                    b, v = b[ok], v[ok]
+                    n, diff, sd, hw, _q = t_interval(v - b, level)
+                    bm = float(b.mean()) if b.size else math.nan
+                    vm = float(v.mean()) if v.size else math.nan
+                else:
+                    b = base[k].to_numpy(dtype=float)
+                    v = var[k].to_numpy(dtype=float)
+                    diff, hw, _df = welch(b, v, level)
+                    bm, vm = float(np.nanmean(b)), float(np.nanmean(v))
+                    n = int(min((~np.isnan(b)).sum(), (~np.isnan(v)).sum()))
+                    sd = math.nan
+                rows.append({
+                    "scenario": scen, "baseline": baseline, "kpi": k, "n": n,
+                    "baseline_mean": bm, "variant_mean": vm, "difference": diff,
+                    "difference_pct": 100 * diff / abs(bm) if bm else math.nan,
+                    "sd_difference": sd, "ci_low": diff - hw, "ci_high": diff + hw,
+                    "half_width": hw,
+                    "significant": bool(not math.isnan(hw) and (diff - hw > 0 or diff + hw < 0)),
+                    "method": "paired" if paired else "welch"})
+        return pd.DataFrame(rows, columns=[
+            "scenario", "baseline", "kpi", "n", "baseline_mean", "variant_mean", "difference",
+            "difference_pct", "sd_difference", "ci_low", "ci_high", "half_width", "significant",
+            "method"])
+
+    def warmup_diagnostic(self, column: str = "unallocated", batch_size: int = 5) -> WarmupDiagnostic:
+        """MSER warm-up check of a weekly column (see :func:`warmup_diagnostic`)."""
+        return warmup_diagnostic(self.timeseries, column=column, batch_size=batch_size)
+
+    def precision(self) -> pd.DataFrame | None:
+        """For a sequential experiment, the achieved half-width per scenario and chosen KPI."""
+        return self.stopping.precision(self.kpis, list(self.scenarios)) if self.stopping else None
+
+    def save(self, directory: str | Path, baseline: str | None = None) -> dict[str, Path]:
+        """Write the tables as CSV files (aggregates only).
+
+        Writes ``kpis.csv``, ``weekly.csv``, ``summary.csv``, ``comparison.csv`` (when there are
+        two or more scenarios) and ``failures.csv`` (when any replication failed).
+
+        Returns
+        -------
+        dict[str, pathlib.Path]
+            The files written, by table name.
+        """
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        paths = {"kpis": d / "kpis.csv", "weekly": d / "weekly.csv", "summary": d / "summary.csv"}
+        self.kpis.to_csv(paths["kpis"], index=False)
+        self.timeseries.to_csv(paths["weekly"], index=False)
+        self.summary().to_csv(paths["summary"], index=False)
+        if len(self.scenarios) > 1:
+            paths["comparison"] = d / "comparison.csv"
+            self.compare(baseline).to_csv(paths["comparison"], index=False)
+        if len(self.failures):
+            paths["failures"] = d / "failures.csv"
+            self.failures.to_csv(paths["failures"], index=False)
+        return paths
+
+
+def kpi_table(scs: dict[str, Scenario], digests: dict[str, str], results: dict, n: int,
+              with_timeseries: bool = False):
+    """Assemble the tidy tables in a fixed order (scenario order, then replication).
+
+    Parameters
+    ----------
+    scs : dict[str, Scenario]
+        The scenarios by label, in order.
+    digests : dict[str, str]
+        Their content digests, by label.
+    results : dict[(str, int), dict]
+        Each replication's result by (label, replication): ``ok``, ``seed``, then ``kpis`` and
+        ``timeseries``, or ``error`` and ``traceback``.
+    n : int
+        Replications per scenario (indices ``0 .. n-1``; missing ones are left out).
+    with_timeseries : bool
+        Also build the weekly table and the table of runs (False: only what a stopping rule
+        needs, which is quicker).
+
+    Returns
+    -------
+    (kpis, timeseries, failures, kpi_names, runs)
+        As the attributes of :class:`Experiment`; ``timeseries`` and ``runs`` are None unless
+        ``with_timeseries``. KPI columns follow the registry's order, then any others.
+    """
+    rows, frames, fails, runs = [], [], [], []
+    kpi_names: list[str] = [k for k in KPI_DESCRIPTIONS]
+    extra: list[str] = []
+    for label, sc in scs.items():
+        for i in range(n):
+            res = results.get((label, i))
+            if res is None:
+                continue
+            ident = {"scenario": label, "scenario_name": sc.name, "digest": digests[label],
+                     "replication": i, "seed": res["seed"]}
+            runs.append({**ident, "status": "ok" if res["ok"] else "failed",
+                         "loaded": bool(res.get("loaded", False)),
+                         "elapsed_s": _num(res.get("elapsed_s")),
+                         "cpu_s": _num(res.get("cpu_s"))})
+            if res["ok"]:
+                rows.append({**ident, **res["kpis"]})
+                for k in res["kpis"]:
+                    if k not in kpi_names and k not in extra:
+                        extra.append(k)
+                if with_timeseries:
+                    ts = res["timeseries"]
+                    idf = pd.DataFrame({c: [v] * len(ts) for c, v in ident.items()})
+                    frames.append(pd.concat([idf, ts.reset_index(drop=True)], axis=1))
+            else:
+                fails.append({**ident, "error": res["error"], "traceback": res.get("traceback", "")})
+    present = set()
+    for r in rows:
+        present.update(r)
+    names = tuple(k for k in kpi_names + extra if k in present)
+    kpis = pd.DataFrame(rows, columns=list(ID_COLUMNS) + list(names))
+    kpis[list(names)] = kpis[list(names)].astype(float)
+    fail_df = pd.DataFrame(fails, columns=list(ID_COLUMNS) + ["error", "traceback"])
+    if not with_timeseries:
+        return kpis, None, fail_df, names, None
+    ts = (pd.concat(frames, ignore_index=True) if frames
+          else pd.DataFrame(columns=list(ID_COLUMNS)))
+    runs_df = pd.DataFrame(runs, columns=list(ID_COLUMNS) + ["status", "loaded", "elapsed_s",
+                                                             "cpu_s"])
+    return kpis, ts, fail_df, names, runs_df
+
+
+def _num(v) -> float:
+    return math.nan if v is None else float(v)

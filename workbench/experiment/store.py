@@ -1,0 +1,155 @@
+"""Result files: one finished replication per pair of files, so that experiments resume.
+
+Each finished replication is written to ``out/<name>/`` at once: a JSON file of its KPIs and
+metadata and a CSV file of its weekly table (aggregates only, never the child-level event log).
+A later experiment with the same scenario content, seed, horizon, warm-up, model function and
+model code loads them instead of running the replication again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .design import Task
+
+__all__ = ["MODEL_DIGEST"]
+
+#: Version of the file layout; files of another version are run again.
+_FILE_FORMAT = 1
+# pandas < 3 needs float_precision="round_trip" to read floats back exactly; pandas 3 does by
+# default and deprecates the argument.
+_ROUND_TRIP = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+#: The package folders and modules whose code decides a replication's numbers (the layers below
+#: the experiment). Module names that no longer exist are skipped, so the list survives moves.
+_MODEL_CODE = ("model", "analysis", "scenario", "calendar.py", "metrics.py")
+
+
+def _model_digest() -> str:
+    """Hash of the source of the model and of everything it reads (see ``_MODEL_CODE``)."""
+    root = Path(__file__).resolve().parents[1]
+    files: list[Path] = []
+    for name in _MODEL_CODE:
+        p = root / name
+        files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+    h = hashlib.sha256()
+    for f in files:
+        try:
+            data = f.read_bytes()
+        except OSError:
+            continue
+        h.update(f.relative_to(root).as_posix().encode())
+        h.update(data)
+    return h.hexdigest()[:12]
+
+
+#: Digest of the model code this process imported (read once, at import). Results are keyed by
+#: it, and a worker that reports a different one (a Dask worker started from other code) is
+#: treated as a failed replication rather than mixed into the results.
+MODEL_DIGEST = _model_digest()
+
+
+def _slug(text: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return s[:40] or "scenario"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` so that a reader sees the old file or the whole new
+    one, never a partial write (a temporary file in the same folder, then a rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class Store:
+    """One JSON (KPIs, metadata) and one CSV (weekly table) per finished replication.
+
+    The file key holds the scenario name, its content digest, the horizon, the warm-up and the
+    seed; the JSON also records the model function and the model-code digest, and a file from
+    another model or other code is not loaded (it is run again and overwritten). The JSON is
+    written last (atomically): it marks the replication finished.
+
+    Parameters
+    ----------
+    directory : Path
+        The experiment's folder (created).
+    years : float or None
+        Horizon override in years (None: each scenario's own).
+    warmup_days : float
+        Days left out of the KPIs.
+    model : str
+        Dotted name of the model function.
+    """
+
+    def __init__(self, directory: Path, years: float | None, warmup_days: float,
+                 model: str = "workbench.model.simulation.simulate"):
+        self.dir = directory
+        self.years = years
+        self.warmup_days = float(warmup_days)
+        self.model = model
+        self.model_digest = MODEL_DIGEST
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def key(self, t: Task) -> str:
+        """The file name (without extension) of replication ``t``."""
+        y = "default" if self.years is None else f"{self.years:g}"
+        return (f"{_slug(t.scenario.name)}__{t.digest}__y{y}_w{self.warmup_days:g}"
+                f"__seed{t.seed}")
+
+    def load(self, t: Task) -> dict | None:
+        """Replication ``t`` as written by :meth:`save`, or None when it is missing, partial,
+        unreadable or from another model, code, horizon or warm-up."""
+        key = self.key(t)
+        jpath, cpath = self.dir / f"{key}.json", self.dir / f"{key}.weekly.csv"
+        if not (jpath.exists() and cpath.exists()):
+            return None
+        try:
+            meta = json.loads(jpath.read_text(encoding="utf-8"))
+            if (meta.get("format") != _FILE_FORMAT or meta.get("digest") != t.digest
+                    or meta.get("seed") != t.seed or meta.get("years") != self.years
+                    or meta.get("warmup_days") != self.warmup_days
+                    or meta.get("model_digest") != self.model_digest
+                    or meta.get("model", self.model) != self.model):
+                return None
+            dtypes = meta["weekly_dtypes"]
+            dates = [c for c, d in dtypes.items() if d.startswith("datetime")]
+            ts = pd.read_csv(cpath, parse_dates=dates, **_ROUND_TRIP)
+            ts = ts.astype(dtypes)
+            kpis = {k: (math.nan if v is None else float(v)) for k, v in meta["kpis"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # unreadable or partial: run it again
+        return {"ok": True, "kpis": kpis, "timeseries": ts,
+                "horizon_days": meta.get("horizon_days", math.nan),
+                "elapsed_s": meta.get("elapsed_s", math.nan),
+                "cpu_s": meta.get("cpu_s", math.nan), "loaded": True}
+
+    def save(self, t: Task, res: dict, base_seed: int) -> None:
+        """Write a successful replication's result (the weekly CSV first, the JSON last)."""
+        key = self.key(t)
+        ts = res["timeseries"]
+        meta = {
+            "format": _FILE_FORMAT, "scenario": t.label, "scenario_name": t.scenario.name,
+            "digest": t.digest, "replication": t.replication, "base_seed": base_seed,
+            "seed": t.seed, "years": self.years, "warmup_days": self.warmup_days,
+            "horizon_days": res.get("horizon_days"), "model": self.model,
+            "model_digest": self.model_digest,
+            "elapsed_s": res.get("elapsed_s"), "cpu_s": res.get("cpu_s"),
+            "finished_at": dt.datetime.now().isoformat(timespec="seconds"),
+            "kpis": {k: (None if math.isnan(v) else v) for k, v in res["kpis"].items()},
+            "weekly_file": f"{key}.weekly.csv",
+            "weekly_dtypes": {c: str(d) for c, d in ts.dtypes.items()},
+        }
+        atomic_write(self.dir / f"{key}.weekly.csv", ts.to_csv(index=False))
+        atomic_write(self.dir / f"{key}.json", json.dumps(meta, indent=1))
+
+    def write_manifest(self, info: dict) -> None:
+        """Write ``experiment.json``: what the experiment was asked to run."""
+        atomic_write(self.dir / "experiment.json", json.dumps(info, indent=1, default=str))
