@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import plots
+from workbench.present import tables
 from workbench.explorer import (
     LEVERS, Explorer, _ProgressExecutor, build_scenario, describe_levers, extra_recruitment,
     lever_values,
@@ -120,16 +120,16 @@ def test_scenario_files_put_the_baseline_first_and_load_from_anywhere(tmp_path, 
 
 # ------------------------------------------------------------------------------ tables
 def test_table_formatting_and_readings():
-    assert plots.format_value("pct", 91.84) == "91.8%"
-    assert plots.format_value("pct", -2.5, sign=True) == "-2.5 pts"
-    assert plots.format_value("gbp_m", 13_830_000) == "£13.83m"
-    assert plots.format_value("gbp_m", 250_000, sign=True) == "+£0.25m"
-    assert plots.format_value("count", float("nan")) == "n/a"
-    assert plots._reading(2, 1, 3, +1) == "better"
-    assert plots._reading(2, 1, 3, -1) == "worse"
-    assert plots._reading(2, -1, 3, -1) == "no clear change"
-    assert plots._reading(-2, -3, -1, 0) == "lower"
-    html = plots.table_html(pd.DataFrame({"Measure": ["a", "b"], "Reading": ["better", "worse"]}))
+    assert tables.format_value("pct", 91.84) == "91.8%"
+    assert tables.format_value("pct", -2.5, sign=True) == "-2.5 pts"
+    assert tables.format_value("gbp_m", 13_830_000) == "£13.83m"
+    assert tables.format_value("gbp_m", 250_000, sign=True) == "+£0.25m"
+    assert tables.format_value("count", float("nan")) == "n/a"
+    assert tables.reading(2, 1, 3, +1) == "better"
+    assert tables.reading(2, 1, 3, -1) == "worse"
+    assert tables.reading(2, -1, 3, -1) == "no clear change"
+    assert tables.reading(-2, -3, -1, 0) == "lower"
+    html = tables.table_html(pd.DataFrame({"Measure": ["a", "b"], "Reading": ["better", "worse"]}))
     assert "color:#1a7f37" in html and "color:#b42318" in html
 
 

@@ -338,33 +338,6 @@ def describe_levers(base: Scenario, levers: Mapping[str, Any]) -> list[str]:
 
 
 # ============================================================================================
-# Running
-# ============================================================================================
-
-def run_details(exp, files: Mapping[str, Path] | None = None) -> "Any":
-    """A small table of how the numbers were made (replications, seed, horizon, files)."""
-    import pandas as pd
-
-    from .scenario import file_digest
-
-    first = next(iter(exp.scenarios.values()))
-    years = exp.years or first.horizon_years
-    end = first.start_date + dt.timedelta(days=years * 365.25)
-    rows = [
-        ("Replications per scenario", f"{exp.replications}"),
-        ("Simulated period", f"{first.start_date:%B %Y} to {end:%B %Y} ({years:g} years)"),
-        ("Base seed", f"{exp.seed} (replication i uses the same random numbers in every scenario)"),
-        ("Run time", f"{exp.elapsed_s:.1f} s on the {exp.executor} executor"),
-    ]
-    for label, path in (files or {}).items():
-        rows.append((f"Scenario file: {label}",
-                     f"{Path(path).name} (sha256 {file_digest(path)}, content {exp.digests[label]})"))
-    for _, f in exp.failures.iterrows():
-        rows.append(("Failed replication", f"{f.scenario} seed {f.seed}: {f.error}"))
-    return pd.DataFrame(rows, columns=["Item", "Value"])
-
-
-# ============================================================================================
 # The explorer
 # ============================================================================================
 
@@ -821,6 +794,7 @@ class Explorer:
 
     def _redraw(self) -> None:
         from . import plots
+        from .present import tables
 
         exp = self.exp
         labels = list(exp.scenarios)
@@ -852,7 +826,7 @@ class Explorer:
         end = self._base.start_date + dt.timedelta(days=years * 365.25)
         period = f"{self._base.start_date:%B %Y} to {end:%B %Y}"
         if chosen_label:
-            self.table = plots.kpi_comparison_table(exp, base_label, chosen_label)
+            self.table = tables.kpi_comparison_table(exp, base_label, chosen_label)
             lines = describe_levers(self._base, self._results_levers or {})
             changes = "".join(f"<li>{html.escape(l)}</li>" for l in lines)
             head = (f"<p><b>{html.escape(chosen_label)}</b> against <b>{html.escape(base_label)}</b>, "
@@ -865,10 +839,10 @@ class Explorer:
                    "this many runs: add runs to narrow it. Percentages differ in percentage "
                    "points (pts).</p>")
         else:
-            self.table = plots.kpi_summary_table(exp)
+            self.table = tables.kpi_summary_table(exp)
             self.table.columns = ["Measure", f"{base_label}: average (95% range)"]
             head = (f"<p><b>{html.escape(base_label)}</b> on its own, {exp.replications} runs over "
                     f"{period}. Move a control and press Run to compare your scenario with it.</p>")
             how = ("<p style='color:#555;font-size:0.9em;max-width:900px'>Averages over the runs "
                    "for the whole period, with the 95% range of each average in brackets.</p>")
-        self._tab_html["Summary"].value = head + plots.table_html(self.table) + how
+        self._tab_html["Summary"].value = head + tables.table_html(self.table) + how

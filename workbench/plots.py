@@ -19,7 +19,12 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
+
+from .analysis.registry import kpi  # noqa: E402
+from .analysis.stats import t_interval  # noqa: E402
+from .present.tables import (  # noqa: E402
+    READING_COLOURS, clip_range, kpi_intervals, kpi_rows, reading, scenario_order,
+)
 
 #: Colours for worker types (colour-blind safe, from the Okabe-Ito palette).
 WORKER_COLOURS = {
@@ -45,10 +50,6 @@ def scenario_colours(names: Sequence[str]) -> dict[str, str]:
     return {n: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, n in enumerate(names)}
 
 
-def _order(df: pd.DataFrame) -> list[str]:
-    return list(dict.fromkeys(df["scenario"]))
-
-
 def weekly_band(ts: pd.DataFrame, column: str, smooth_weeks: int = 1,
                 level: float = 0.95) -> pd.DataFrame:
     """Per scenario and week: the mean over replications and its confidence band.
@@ -61,18 +62,17 @@ def weekly_band(ts: pd.DataFrame, column: str, smooth_weeks: int = 1,
     if smooth_weeks > 1:
         df[column] = (df.sort_values("date").groupby(["scenario", "replication"])[column]
                       .transform(lambda s: s.rolling(smooth_weeks, min_periods=1).mean()))
-    g = df.groupby(["scenario", "date"])[column]
-    out = g.agg(["mean", "std", "count"]).reset_index()
-    q = stats.t.ppf(0.5 + level / 2, np.maximum(out["count"] - 1, 1))
-    hw = np.where(out["count"] > 1, q * out["std"] / np.sqrt(out["count"]), 0.0)
-    out["low"] = out["mean"] - hw
-    out["high"] = out["mean"] + hw
-    return out.rename(columns={"count": "n"})[["scenario", "date", "mean", "low", "high", "n"]]
+    rows = []
+    for (name, date), values in df.groupby(["scenario", "date"])[column]:
+        n, mean, _sd, hw, _q = t_interval(values, level)
+        hw = 0.0 if math.isnan(hw) else hw  # one replication: no band, the line alone
+        rows.append((name, date, mean, mean - hw, mean + hw, n))
+    return pd.DataFrame(rows, columns=["scenario", "date", "mean", "low", "high", "n"])
 
 
 def _line_with_band(ax, ts, column, smooth_weeks=1, scenarios=None):
     band = weekly_band(ts, column, smooth_weeks)
-    names = scenarios or _order(ts)
+    names = scenarios or scenario_order(ts)
     colours = scenario_colours(names)
     for name in names:
         b = band[band.scenario == name]
@@ -98,6 +98,9 @@ def _finish(fig, ax, title, ylabel, legend=True, note=None):
     return fig
 
 
+#: Weekly columns named differently from the KPI they are the weekly version of.
+WEEKLY_AS_KPI = {"decision_within_1wd_pct": "referral_decision_within_1wd_pct"}
+
 BAND_NOTE = "Lines: average over replications. Shaded: 95% confidence range of that average."
 
 
@@ -110,13 +113,7 @@ def plot_timeliness(exp, column: str = "assessment_within_45wd_pct", smooth_week
     if target is not None:
         ax.axhline(target, **TARGET_STYLE, label=f"Target {target:g}%")
     ax.set_ylim(0, 100)
-    labels = {
-        "assessment_within_45wd_pct": "Assessments finished within 45 working days",
-        "cp_visits_on_time_pct": "Child protection visits made on time",
-        "icpc_within_15wd_pct": "Child protection conferences within 15 working days",
-        "decision_within_1wd_pct": "Front-door decisions within 1 working day",
-    }
-    return _finish(fig, ax, title or labels.get(column, column),
+    return _finish(fig, ax, title or kpi(WEEKLY_AS_KPI.get(column, column)).label,
                    f"% ({smooth_weeks}-week rolling average)", note=BAND_NOTE)
 
 
@@ -157,7 +154,7 @@ def plot_caseloads(exp, aim: float | None = 20, scenario: str | None = None,
     of cases per full-time worker (one scenario), or the mean for each scenario."""
     _, ts = _tables(exp)
     fig, ax = plt.subplots(figsize=(9, 4.2))
-    names = _order(ts)
+    names = scenario_order(ts)
     if scenario is not None or len(names) == 1:
         name = scenario or names[0]
         caseload_fan(ax, ts, name, SCENARIO_COLOURS[1], middle_alpha=0.3)
@@ -177,7 +174,7 @@ def plot_caseloads(exp, aim: float | None = 20, scenario: str | None = None,
 def plot_workforce_mix(exp, scenario: str | None = None, title: str | None = None):
     """Staff in post by type (stacked, FTE) and vacant posts, over time, for one scenario."""
     _, ts = _tables(exp)
-    name = scenario or _order(ts)[0]
+    name = scenario or scenario_order(ts)[0]
     d = ts[ts.scenario == name].copy()
     d["date"] = pd.to_datetime(d["date"])
     m = d.groupby("date")[["fte_experienced", "fte_nqsw", "fte_academy", "fte_agency",
@@ -199,39 +196,30 @@ def plot_workforce_mix(exp, scenario: str | None = None, title: str | None = Non
                    note="Average over replications. Academy trainees are over establishment.")
 
 
-def kpi_intervals(kpis: pd.DataFrame, kpi: str, level: float = 0.95) -> pd.DataFrame:
-    """Mean and t confidence interval of one KPI per scenario (in scenario order)."""
-    rows = []
-    for name in _order(kpis):
-        v = kpis.loc[kpis.scenario == name, kpi].dropna().to_numpy(dtype=float)
-        n = len(v)
-        mean = float(v.mean()) if n else math.nan
-        hw = float(stats.t.ppf(0.5 + level / 2, n - 1) * v.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
-        rows.append({"scenario": name, "mean": mean, "low": mean - hw, "high": mean + hw, "n": n})
-    return pd.DataFrame(rows)
-
-
-def plot_kpi_bars(exp, kpi: str, title: str, ylabel: str, reference: float | None = None,
-                  reference_label: str = "", fmt: str = "{:.1f}"):
-    """One bar per scenario with its 95% confidence interval."""
-    kp, _ = _tables(exp)
-    ci = kpi_intervals(kp, kpi)
+def plot_kpi_bars(exp, kpi_name: str, title: str | None = None, xlabel: str | None = None,
+                  reference: float | None = None, reference_label: str = ""):
+    """One bar per scenario with its 95% confidence interval, labelled in the KPI's format
+    (title and axis default to the KPI's label and unit; pounds are shown in millions)."""
+    k = kpi(kpi_name)
+    ci = kpi_intervals(exp.kpis, kpi_name)
+    scale = k.display_scale
     colours = scenario_colours(list(ci.scenario))
     fig, ax = plt.subplots(figsize=(9, 0.9 + 0.55 * len(ci)))
     y = np.arange(len(ci))[::-1]
-    ax.barh(y, ci["mean"], color=[colours[n] for n in ci.scenario], alpha=0.85, height=0.6)
-    ax.errorbar(ci["mean"], y, xerr=[ci["mean"] - ci["low"], ci["high"] - ci["mean"]],
+    mean, low, high = ci["mean"] * scale, ci["low"] * scale, ci["high"] * scale
+    ax.barh(y, mean, color=[colours[n] for n in ci.scenario], alpha=0.85, height=0.6)
+    ax.errorbar(mean, y, xerr=[mean - low, high - mean],
                 fmt="none", ecolor="black", capsize=4, linewidth=1)
-    for yi, m, hi in zip(y, ci["mean"], ci["high"]):
-        ax.text(hi, yi, "  " + fmt.format(m), va="center", fontsize=9)
+    for yi, m, hi in zip(y, ci["mean"], high):
+        ax.text(hi, yi, "  " + k.format(m), va="center", fontsize=9)
     ax.set_yticks(y, ci.scenario)
     if reference is not None:
         ax.axvline(reference, **TARGET_STYLE, label=reference_label)
         ax.legend(frameon=False, fontsize=9, loc="lower right")
-    ax.set_xlabel(ylabel)
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel or k.display_unit())
+    ax.set_title(title or k.label, loc="left", fontsize=12, fontweight="bold")
     ax.grid(alpha=0.3, axis="x")
-    ax.set_xlim(0, max(float(np.nanmax(ci["high"])) * 1.2, 1e-9))
+    ax.set_xlim(0, max(float(np.nanmax(high)) * 1.2, 1e-9))
     fig.text(0.01, 0.005, "Bars: average over replications. Whiskers: 95% confidence interval.",
              fontsize=8, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
@@ -239,29 +227,27 @@ def plot_kpi_bars(exp, kpi: str, title: str, ylabel: str, reference: float | Non
 
 
 def plot_sw_changes(exp):
-    return plot_kpi_bars(exp, "sw_changes_per_child_year",
-                         "Changes of social worker per child per year",
-                         "changes per child per year open")
+    return plot_kpi_bars(exp, "sw_changes_per_child_year", xlabel="changes per child per year open")
 
 
 def plot_cost(exp):
-    kp, _ = _tables(exp)
-    kp = kp.assign(cost_per_year_gbp_m=kp["cost_per_year_gbp"] / 1e6)
+    return plot_kpi_bars(exp, "cost_per_year_gbp",
+                         xlabel="GBP million a year (pay, agency, academy, recruitment, retention)")
 
-    class _E:  # a light view with the cost in millions
-        kpis = kp
-        timeseries = None
-    return plot_kpi_bars(_E, "cost_per_year_gbp_m", "Workforce cost a year",
-                         "GBP million a year (pay, agency, academy, recruitment, retention)",
-                         fmt="£{:.2f}m")
+
+def _axis_label(name: str) -> str:
+    k = kpi(name)
+    return f"{k.label} ({k.display_unit()})"
 
 
 def plot_tradeoff(exp, x: str = "cost_per_year_gbp", y: str = "assessment_within_45wd_pct",
-                  xlabel: str = "workforce cost a year (GBP million)",
-                  ylabel: str = "assessments within 45 working days (%)",
-                  title: str = "Cost against timeliness", x_scale: float = 1e-6):
-    """One point per scenario with 95% confidence intervals on both axes."""
+                  xlabel: str | None = None, ylabel: str | None = None,
+                  title: str = "Cost against timeliness"):
+    """One point per scenario with 95% confidence intervals on both axes (labels and units from
+    the KPI registry; pounds in millions)."""
     kp, _ = _tables(exp)
+    x_scale = kpi(x).display_scale
+    xlabel, ylabel = xlabel or _axis_label(x), ylabel or _axis_label(y)
     cx, cy = kpi_intervals(kp, x), kpi_intervals(kp, y)
     colours = scenario_colours(list(cx.scenario))
     fig, ax = plt.subplots(figsize=(8, 5))
@@ -283,179 +269,8 @@ def plot_tradeoff(exp, x: str = "cost_per_year_gbp", y: str = "assessment_within
 
 
 # ============================================================================================
-# Tables and comparison charts (used by the explorer and comparison notebooks)
+# Comparison charts (used by the explorer and comparison notebooks)
 # ============================================================================================
-
-#: Measures for the KPI tables: (KPI, plain-English label, how to show it, which way is better).
-#: ``kind``: "pct" a percentage (differences in percentage points), "count" a number of children,
-#: "dec1"/"dec2" a rate with one or two decimals, "gbp_m" pounds shown in millions.
-#: ``better``: +1 higher is better, -1 lower is better, 0 neither (a cost, a mix).
-TABLE_KPIS: list[tuple[str, str, str, int]] = [
-    ("assessment_within_45wd_pct", "Assessments finished within 45 working days", "pct", +1),
-    ("cp_visits_on_time_pct", "Child protection visits made on time", "pct", +1),
-    ("unallocated_mean", "Children waiting for a social worker (average)", "count", -1),
-    ("caseload_mean", "Average caseload (cases per full-time worker)", "dec1", -1),
-    ("workers_over_cap_pct", "Workers above their caseload aim", "pct", -1),
-    ("sw_changes_per_child_year", "Changes of social worker per child per year", "dec2", -1),
-    ("vacancy_rate_pct", "Vacant posts (share of funded posts)", "pct", -1),
-    ("agency_share_pct", "Agency workers (share of all social workers)", "pct", 0),
-    ("turnover_pct", "Permanent staff leaving a year (turnover)", "pct", -1),
-    ("cost_per_year_gbp", "Workforce cost a year", "gbp_m", 0),
-]
-
-
-def _kpi_rows(exp, kpis) -> list[tuple[str, str, str, int]]:
-    kp = exp.kpis
-    rows = TABLE_KPIS if kpis is None else [
-        next((r for r in TABLE_KPIS if r[0] == k), (k, k, "dec2", 0)) if isinstance(k, str) else tuple(k)
-        for k in kpis]
-    return [r for r in rows if r[0] in kp.columns]
-
-
-def format_value(kind: str, x: float, sign: bool = False, unit: bool = True) -> str:
-    """A KPI value for a table: ``kind`` as in :data:`TABLE_KPIS`; ``sign`` shows + or - (a
-    difference: percentages then read in percentage points, "pts"); ``unit=False`` leaves out
-    the "%" or "pts" (inside a range that already states it)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    digits = {"pct": 1, "count": 0, "dec1": 1, "gbp_m": -4, "gbp": 0}.get(kind, 2)
-    if round(x, digits) == 0:
-        x = 0.0  # no "-0.00" or "+0": a difference that rounds to nothing shows as 0
-    s = "+" if sign and x > 0 else ("-" if x < 0 else "")
-    a = abs(x) if (sign or x < 0) else x
-    if kind == "pct":
-        return f"{s}{a:.1f}" + (("" if not unit else " pts" if sign else "%"))
-    if kind == "count":
-        return f"{s}{a:,.0f}"
-    if kind == "dec1":
-        return f"{s}{a:.1f}"
-    if kind == "gbp_m":
-        return f"{s}£{a / 1e6:,.2f}m"
-    if kind == "gbp":
-        return f"{s}£{a:,.0f}"
-    return f"{s}{a:.2f}"
-
-
-def _clip(kind: str, kpi: str, low: float, high: float) -> tuple[float, float]:
-    # a 95% range shown within the values a measure can take (few replications can overrun)
-    low = max(low, 0.0)
-    if kpi.endswith("_pct"):
-        high = min(high, 100.0)
-    return low, high
-
-
-def _reading(diff: float, lo: float, hi: float, better: int) -> str:
-    if any(math.isnan(v) for v in (diff, lo, hi)):
-        return "not enough runs to tell"
-    if lo <= 0 <= hi:
-        return "no clear change"
-    if better == 0:
-        return "higher" if diff > 0 else "lower"
-    return "better" if (diff > 0) == (better > 0) else "worse"
-
-
-def kpi_summary_table(exp, kpis=None, level: float = 0.95) -> pd.DataFrame:
-    """Side-by-side KPI table: one row per measure, one column per scenario, each cell
-    ``mean (low to high)`` with the 95% confidence interval of the mean (strings, for display)."""
-    kp = exp.kpis
-    names = _order(kp)
-    out = []
-    for kpi, label, kind, _better in _kpi_rows(exp, kpis):
-        ci = kpi_intervals(kp, kpi, level).set_index("scenario")
-        row = {"Measure": label}
-        for n in names:
-            m, lo, hi = (float(ci.loc[n, c]) for c in ("mean", "low", "high"))
-            lo, hi = _clip(kind, kpi, lo, hi)
-            row[n] = (f"{format_value(kind, m)} ({format_value(kind, lo)} to {format_value(kind, hi)})"
-                      if not math.isnan(m) else "n/a")
-        out.append(row)
-    return pd.DataFrame(out, columns=["Measure"] + names)
-
-
-def kpi_difference_table(exp, baseline: str | None = None, kpis=None,
-                         level: float = 0.95) -> pd.DataFrame:
-    """Paired differences against the baseline: one row per measure, one column per other
-    scenario, each cell ``difference (low to high), reading`` where the range is the 95%
-    confidence interval of the difference on common random numbers and the reading says whether
-    the change is clearly better, clearly worse, or not clear (the interval includes zero)."""
-    names = _order(exp.kpis)
-    baseline = baseline or names[0]
-    cmp = exp.compare(baseline, level=level)
-    others = [n for n in names if n != baseline]
-    out = []
-    for kpi, label, kind, better in _kpi_rows(exp, kpis):
-        row = {"Measure": label}
-        for n in others:
-            r = cmp[(cmp.scenario == n) & (cmp.kpi == kpi)]
-            if r.empty:
-                row[n] = "n/a"
-                continue
-            d, lo, hi = (float(r[c].iloc[0]) for c in ("difference", "ci_low", "ci_high"))
-            rng = (f" ({format_value(kind, lo, True, False)} to {format_value(kind, hi, True, False)})"
-                   if not math.isnan(lo) else "")
-            row[n] = f"{format_value(kind, d, True)}{rng}, {_reading(d, lo, hi, better)}"
-        out.append(row)
-    return pd.DataFrame(out, columns=["Measure"] + others)
-
-
-def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
-                         level: float = 0.95) -> pd.DataFrame:
-    """A small table for one scenario against its base: columns ``Measure``, the base's mean, the
-    scenario's mean, ``Difference`` (scenario minus base, paired over replications),
-    ``95% CI of the difference`` and ``Reading`` ("better", "worse", "no clear change"; "higher"
-    or "lower" for a measure that is neither good nor bad, such as cost)."""
-    cmp = exp.compare(baseline, level=level)
-    out = []
-    for kpi, label, kind, better in _kpi_rows(exp, kpis):
-        r = cmp[(cmp.scenario == scenario) & (cmp.kpi == kpi)]
-        if r.empty:
-            continue
-        r = r.iloc[0]
-        d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
-        out.append({
-            "Measure": label,
-            baseline: format_value(kind, float(r.baseline_mean)),
-            scenario: format_value(kind, float(r.variant_mean)),
-            "Difference": format_value(kind, d, True),
-            "95% CI of the difference": (f"{format_value(kind, lo, True, False)} to {format_value(kind, hi, True)}"
-                                         if not math.isnan(lo) else "n/a"),
-            "Reading": _reading(d, lo, hi, better),
-        })
-    return pd.DataFrame(out, columns=["Measure", baseline, scenario, "Difference",
-                                      "95% CI of the difference", "Reading"])
-
-
-READING_COLOURS = {"better": "#1a7f37", "worse": "#b42318", "no clear change": "#666666",
-                   "higher": "#333333", "lower": "#333333"}
-
-
-def table_html(df: pd.DataFrame, caption: str = "") -> str:
-    """A KPI table as plain HTML with inline styles (renders the same in a notebook, a widget and
-    a saved page). Cells ending in a reading ("better", "worse", "no clear change") are coloured."""
-    import html as _html
-
-    def cell(v, tag="td", align="left"):
-        text = _html.escape(str(v))
-        colour = None
-        for word, c in READING_COLOURS.items():
-            if str(v) == word or str(v).endswith(", " + word):
-                colour = c
-                break
-        style = f"padding:4px 10px;border-bottom:1px solid #ddd;text-align:{align};vertical-align:top"
-        if colour and word in ("better", "worse"):
-            style += f";color:{colour};font-weight:600"
-        elif colour:
-            style += f";color:{colour}"
-        return f'<{tag} style="{style}">{text}</{tag}>'
-
-    head = "".join(cell(c, "th") for c in df.columns)
-    body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>"
-                   for row in df.itertuples(index=False))
-    cap = (f'<caption style="text-align:left;font-weight:bold;padding-bottom:4px">'
-           f"{_html.escape(caption)}</caption>" if caption else "")
-    return (f'<table style="border-collapse:collapse;font-size:0.92em;margin:0.4em 0 1em 0">'
-            f"{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-
 
 def plot_sw_changes_over_time(exp, smooth_weeks: int = 8,
                               title: str = "Changes of social worker, over time"):
@@ -510,7 +325,7 @@ def plot_workforce_mix_compare(exp, scenarios: Sequence[str] | None = None,
     """Staff in post by type (stacked, FTE) and vacant posts, one panel per scenario on the same
     scales, so that the mixes can be compared at a glance."""
     _, ts = _tables(exp)
-    names = list(scenarios or _order(ts))
+    names = list(scenarios or scenario_order(ts))
     fig, axes = _panels(len(names))
     types = ["experienced", "nqsw", "academy", "agency"]
     top = 0.0
@@ -544,9 +359,9 @@ def plot_caseloads_compare(exp, aim: float | None = 20, scenarios: Sequence[str]
     """The spread of caseloads among workers over time (median, middle half, 10% to 90%), one
     panel per scenario on the same scales, against the caseload aim."""
     _, ts = _tables(exp)
-    names = list(scenarios or _order(ts))
+    names = list(scenarios or scenario_order(ts))
     fig, axes = _panels(len(names))
-    colours = scenario_colours(_order(ts))
+    colours = scenario_colours(scenario_order(ts))
     for ax, name in zip(axes, names):
         c = colours[name] if colours[name] != SCENARIO_COLOURS[0] else "#555555"
         caseload_fan(ax, ts, name, c, middle_alpha=0.32)
@@ -568,10 +383,10 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
     difference over replications (common random numbers) with its 95% confidence interval.
     Green: clearly better; red: clearly worse; grey: not clearly different (the interval
     includes zero) or a measure that is neither good nor bad."""
-    names = _order(exp.kpis)
+    names = scenario_order(exp.kpis)
     baseline = baseline or names[0]
     others = [n for n in names if n != baseline]
-    rows = _kpi_rows(exp, kpis or ["assessment_within_45wd_pct", "unallocated_mean",
+    rows = kpi_rows(exp, kpis or ["assessment_within_45wd_pct", "unallocated_mean",
                                    "caseload_mean", "sw_changes_per_child_year",
                                    "agency_share_pct", "cost_per_year_gbp"])
     cmp = exp.compare(baseline, level=level)
@@ -583,17 +398,15 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
     flat = list(axes.ravel())
     for ax in flat[len(rows):]:
         ax.set_visible(False)
-    units = {"pct": "percentage points", "count": "children", "dec1": "cases per FTE",
-             "dec2": "per child per year", "gbp_m": "GBP million a year"}
     y = np.arange(len(others))[::-1]
-    for ax, (kpi, label, kind, better) in zip(flat, rows):
-        scale = 1e-6 if kind == "gbp_m" else 1.0
+    for ax, k in zip(flat, rows):
+        scale = k.display_scale
         for yi, n in zip(y, others):
-            r = cmp[(cmp.scenario == n) & (cmp.kpi == kpi)]
+            r = cmp[(cmp.scenario == n) & (cmp.kpi == k.name)]
             if r.empty:
                 continue
             d, lo, hi = (float(r[c].iloc[0]) for c in ("difference", "ci_low", "ci_high"))
-            word = _reading(d, lo, hi, better)
+            word = reading(d, lo, hi, k.better)
             colour = {"better": READING_COLOURS["better"],
                       "worse": READING_COLOURS["worse"]}.get(word, "#888888")
             ax.barh(yi, d * scale, color=colour, alpha=0.75, height=0.6)
@@ -602,8 +415,8 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
                             fmt="none", ecolor="black", capsize=3, linewidth=1)
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks(y, others, fontsize=8)
-        ax.set_title(label, loc="left", fontsize=10)
-        ax.set_xlabel(f"difference ({units.get(kind, '')})", fontsize=8)
+        ax.set_title(k.label, loc="left", fontsize=10)
+        ax.set_xlabel(f"difference ({k.display_unit(difference=True)})", fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(alpha=0.3, axis="x")
     fig.suptitle(title or f"Difference from {baseline}", x=0.01, ha="left", fontsize=12,
@@ -614,39 +427,39 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
     return fig
 
 
-#: Measures for the trade-off charts, against cost: (KPI, axis label).
-TRADEOFF_KPIS = [
-    ("assessment_within_45wd_pct", "assessments within 45 working days (%)"),
-    ("unallocated_mean", "children waiting for a social worker (average)"),
-    ("sw_changes_per_child_year", "changes of social worker per child per year"),
-]
+#: Measures for the trade-off charts, against cost.
+TRADEOFF_KPIS = ["assessment_within_45wd_pct", "unallocated_mean", "sw_changes_per_child_year"]
 
 
-def plot_tradeoffs(exp, kpis=None, x: str = "cost_per_year_gbp",
-                   xlabel: str = "workforce cost a year (GBP million)", x_scale: float = 1e-6,
+def plot_tradeoffs(exp, kpis: Sequence[str] | None = None, x: str = "cost_per_year_gbp",
+                   xlabel: str | None = None,
                    title: str = "What each option buys, and what it costs"):
-    """Small multiples of cost against several measures: one point per scenario with 95%
-    confidence intervals on both axes, the scenarios named in one legend (no overlapping labels).
-    Ranges are shown within the values a measure can take (no share above 100%)."""
+    """Small multiples of cost against several measures (default :data:`TRADEOFF_KPIS`): one
+    point per scenario with 95% confidence intervals on both axes, the scenarios named in one
+    legend (no overlapping labels). Ranges are shown within the values a measure can take (no
+    share above 100%); labels and units come from the KPI registry."""
     kp, _ = _tables(exp)
-    rows = [r for r in (kpis or TRADEOFF_KPIS) if r[0] in kp.columns]
-    names = _order(kp)
+    rows = [k for k in (kpis or TRADEOFF_KPIS) if k in kp.columns]
+    x_scale = kpi(x).display_scale
+    xlabel = xlabel or _axis_label(x)
+    names = scenario_order(kp)
     colours = scenario_colours(names)
     markers = ["o", "s", "D", "^", "v", "P", "X", "*"]
     fig, axes = plt.subplots(1, len(rows), figsize=(4.2 * len(rows), 4.6), squeeze=False,
                              layout="constrained")
     cx = kpi_intervals(kp, x).set_index("scenario")
-    for ax, (kpi, ylabel) in zip(axes[0], rows):
-        cy = kpi_intervals(kp, kpi).set_index("scenario")
+    for ax, name in zip(axes[0], rows):
+        cy = kpi_intervals(kp, name).set_index("scenario")
         for i, n in enumerate(names):
             xm, xl, xh = (float(cx.loc[n, c]) for c in ("mean", "low", "high"))
             ym, yl, yh = (float(cy.loc[n, c]) for c in ("mean", "low", "high"))
-            yl, yh = _clip("", kpi, yl, yh)
+            yl, yh = clip_range(name, yl, yh)
             ax.errorbar(xm * x_scale, ym, xerr=[[(xm - xl) * x_scale], [(xh - xm) * x_scale]],
                         yerr=[[max(ym - yl, 0)], [max(yh - ym, 0)]], fmt=markers[i % len(markers)],
                         color=colours[n], capsize=3, markersize=7, label=n, linewidth=1)
         ax.set_xlabel(xlabel, fontsize=9)
-        ax.set_ylabel(ylabel, fontsize=9)
+        ax.set_title(kpi(name).label, loc="left", fontsize=10)
+        ax.set_ylabel(kpi(name).display_unit(), fontsize=9)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=8)
     handles, labels = axes[0][0].get_legend_handles_labels()

@@ -9,37 +9,15 @@ lays these out with the charts from :mod:`workbench.plots`; ``workbench report``
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
-import platform
 import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import __version__
-from .analysis.registry import KPI_DESCRIPTIONS
-from .scenario import Scenario, file_digest
-
-#: The KPIs in the headline table, in order, with short labels and how to show them.
-HEADLINE = [
-    ("assessment_within_45wd_pct", "Assessments within 45 working days", "{:.0f}%"),
-    ("icpc_within_15wd_pct", "Child protection conferences within 15 working days", "{:.0f}%"),
-    ("cp_visits_on_time_pct", "Child protection visits on time", "{:.0f}%"),
-    ("referral_decision_within_1wd_pct", "Front-door decisions within 1 working day", "{:.0f}%"),
-    ("unallocated_mean", "Children waiting for a social worker (average)", "{:.0f}"),
-    ("unallocated_peak", "Children waiting for a social worker (highest)", "{:.0f}"),
-    ("caseload_mean", "Average caseload (cases per full-time worker)", "{:.1f}"),
-    ("workers_over_cap_pct", "Workers above their caseload aim", "{:.0f}%"),
-    ("sw_changes_per_child_year", "Changes of social worker per child per year", "{:.2f}"),
-    ("lac_3plus_sw_pct", "Looked-after children with 3+ social workers in a year", "{:.0f}%"),
-    ("vacancy_rate_pct", "Vacancy rate", "{:.0f}%"),
-    ("agency_share_pct", "Agency workers (share of all)", "{:.0f}%"),
-    ("turnover_pct", "Staff turnover a year", "{:.0f}%"),
-    ("cost_per_year_gbp", "Workforce cost a year", "£{:,.1f}m"),
-    ("cost_per_child_gbp", "Workforce cost per child helped", "£{:,.0f}"),
-]
+from .present.tables import clip_range, display_name
+from .scenario import Scenario
 
 GLOSSARY = {
     "ASYE": "Assessed and Supported Year in Employment: a newly qualified social worker's first "
@@ -119,59 +97,6 @@ FIELD_LABELS = {
 
 
 # ----------------------------------------------------------------------------------- helpers
-def _fmt(fmt: str, value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if "m" in fmt and "£" in fmt:
-        value = value / 1e6
-    return fmt.format(value)
-
-
-def _pct(x: float) -> str:
-    return f"{x:.0f}%"
-
-
-def interval_table(exp, kpis: list | None = None) -> pd.DataFrame:
-    """Headline table: one row per KPI, one column per scenario, 'mean (low to high)'."""
-    summary = exp.summary()
-    rows = []
-    for kpi, label, fmt in HEADLINE if kpis is None else [h for h in HEADLINE if h[0] in kpis]:
-        row = {"Measure": label}
-        for scen in exp.scenarios:
-            s = summary[(summary.scenario == scen) & (summary.kpi == kpi)]
-            if s.empty or pd.isna(s["mean"].iloc[0]):
-                row[display_name(exp, scen)] = "n/a"
-                continue
-            m, lo, hi = (float(s[c].iloc[0]) for c in ("mean", "ci_low", "ci_high"))
-            lo, hi = clip_range(kpi, lo, hi)
-            row[display_name(exp, scen)] = f"{_fmt(fmt, m)} ({_fmt(fmt, lo)} to {_fmt(fmt, hi)})"
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def display_name(exp, label: str) -> str:
-    sc = exp.scenarios[label]
-    return sc.name or label
-
-
-def table_html(df: pd.DataFrame, caption: str = "") -> str:
-    """A plain, printable HTML table (no index)."""
-    out = df.to_html(index=False, escape=True, border=0, classes="wb-table")
-    if caption:
-        out = out.replace('<table border="0" class="dataframe wb-table">',
-                          f'<table class="wb-table"><caption>{html.escape(caption)}</caption>', 1)
-    return out
-
-
-def clip_range(kpi: str, low: float, high: float) -> tuple[float, float]:
-    """A 95% range shown within the values a measure can take (counts and costs are not negative,
-    percentages lie between 0 and 100); with few replications a symmetric interval can overrun."""
-    low = max(low, 0.0)
-    if kpi.endswith("_pct"):
-        high = min(high, 100.0)
-    return low, high
-
-
 def _kpi(summary: pd.DataFrame, scen: str, kpi: str) -> tuple[float, float, float]:
     s = summary[(summary.scenario == scen) & (summary.kpi == kpi)]
     if s.empty:
@@ -341,26 +266,6 @@ def assumptions_from_file(path: str | Path) -> list[tuple[str, str]]:
         if key and text and ("domain.md" in text or "assumption" in text.lower() or "Care Planning" in text):
             out.append((".".join(k for _, k in stack), text))
     return out
-
-
-# ----------------------------------------------------------------------------------- run details
-def run_details(exp, files: dict[str, str]) -> pd.DataFrame:
-    rows = [
-        ("Workbench version", __version__),
-        ("Report produced", dt.datetime.now().strftime("%d %B %Y %H:%M")),
-        ("Replications per scenario", str(exp.replications)),
-        ("Base seed", f"{exp.seed} (replication i uses the same seed in every scenario)"),
-        ("Years simulated", f"{exp.years:g}" if exp.years else "each scenario's own horizon"),
-        ("Warm-up left out", f"{exp.warmup_days:g} days"),
-        ("Python", platform.python_version()),
-    ]
-    for label, path in files.items():
-        rows.append((f"Scenario file: {display_name(exp, label)}",
-                     f"{Path(path).name} (sha256 {file_digest(path)}, content {exp.digests[label]})"))
-    if len(exp.failures):
-        for _, f in exp.failures.iterrows():
-            rows.append(("Failed replication", f"{f.scenario} seed {f.seed}: {f.error}"))
-    return pd.DataFrame(rows, columns=["Item", "Value"])
 
 
 REPORT_CSS = """
