@@ -8,14 +8,15 @@
 Modules, in the order data flows through them: ``extracts`` (layouts, reading, validation),
 ``observe`` (journeys, open cases, time in post), ``estimators`` (the statistics), ``derive``
 and ``derive_workforce`` (estimates -> scenario fields), ``fit`` (:func:`calibrate`),
-``yaml_out`` (the commented scenario file), ``backtest``, and ``synthetic`` (extracts for a
+``yaml_out`` (the commented scenario file), ``backtest``, ``charts``, and ``synthetic`` (extracts for a
 fictional authority).
 
 Only aggregates leave this package: child identifiers are dropped as the extracts are read.
 See docs/calibration.md for the extract layouts and the methods.
 """
 
-from .backtest import BacktestResult, backtest, plot_backtest
+from .backtest import BacktestResult, backtest
+from .charts import plot_backtest, plot_referrals
 from .estimators import (DemandFit, LognormalFit, bootstrap_interval, fit_lognormal, fit_referrals,
                          poisson_rate, wilson)
 from .extracts import (CASE_COLUMNS, WORKFORCE_COLUMNS, CaseData, ExtractError, Problem, Roster,
@@ -31,6 +32,7 @@ __all__ = [
     "DemandFit", "ExtractError", "LognormalFit", "Problem", "Roster", "backtest",
     "bootstrap_interval", "calibrate", "default_window", "fictional_scenario", "fit_lognormal",
     "fit_referrals", "generate_extracts", "layout_markdown", "open_cases_at", "plot_backtest",
+    "plot_referrals",
     "poisson_rate", "read_cases", "read_extracts", "read_workforce", "scenario_yaml",
     "stage_sequence", "validate_cases_frame", "validate_workforce_frame", "wilson",
     "write_sample",

@@ -34,9 +34,9 @@ from ..scenario import Scenario, validate_scenario
 from .derive import (Draft, derive_demand, derive_front_door, derive_open_cases, derive_pathways,
                      derive_plan_durations, derive_rereferrals, derive_task_stages)
 from .derive_workforce import derive_workforce
-from .estimators import DemandFit
+from .estimators import YEAR, DemandFit
 from .extracts import CaseData, Roster, day_number, to_date
-from .observe import stage_sequence
+from .observe import PLAN_STAGES, stage_sequence
 from .yaml_out import scenario_yaml
 
 
@@ -74,6 +74,61 @@ class Calibration:
         demand was not fitted."""
         return None if self.demand is None else self.demand.curve()
 
+    def plan_lengths(self) -> pd.DataFrame:
+        """Each fitted plan length against the mean of the plans that ended in the window.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per plan stage fitted: ``plan``, ``fitted_mean_days`` with its 95% interval
+            ``lower_days`` / ``upper_days``, ``ended_plans_mean_days`` (biased short: long plans
+            are more often still open) and ``plans`` (instances used).
+        """
+        t = self.table.set_index("parameter")
+        rows = []
+        for stage in PLAN_STAGES:
+            key = f"stages.{stage}.duration_days"
+            if f"{key}.mean" in t.index:
+                m = t.loc[f"{key}.mean"]
+                rows.append({"plan": stage, "fitted_mean_days": m.estimate, "lower_days": m.lower,
+                             "upper_days": m.upper,
+                             "ended_plans_mean_days": t.loc[f"{key}.naive_closed_mean", "estimate"],
+                             "plans": int(m.n)})
+        return pd.DataFrame(rows, columns=["plan", "fitted_mean_days", "lower_days", "upper_days",
+                                           "ended_plans_mean_days", "plans"])
+
+    def recovery(self, truth: Scenario) -> pd.DataFrame:
+        """The fit against a known scenario the extracts were simulated from (synthetic data).
+
+        The referral rate is compared with the truth's at the window end (its trend applied).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``parameter``, ``truth``, ``estimate``, ``lower``, ``upper`` and ``inside`` (the
+            truth inside the 95% interval), for the headline parameters that were fitted.
+        """
+        yrs = (self.window_end - truth.start_date).days / YEAR
+        wf = truth.workforce
+        checks = [
+            ("demand.referrals_per_year",
+             truth.demand.referrals_per_year * (1 + truth.demand.trend_pct_per_year / 100) ** yrs),
+            ("front_door.nfa_pct", truth.front_door.nfa_pct),
+            ("demand.rereferral_pct", truth.demand.rereferral_pct),
+            ("stages.assessment.next.close", truth.stages["assessment"].next.get("close")),
+            ("stages.s47.next.icpc", truth.stages["s47"].next.get("icpc")),
+            *((f"stages.{s}.duration_days.mean", truth.stages[s].duration_days.mean)
+              for s in ("cin", "cp", "lac") if s in truth.stages),
+            ("workforce.turnover_pct_per_year.experienced", wf.turnover_pct_per_year["experienced"]),
+            ("recruitment.success_pct", truth.recruitment.success_pct),
+            ("academy.intake_per_year", truth.academy.intake_per_year),
+        ]
+        t = self.table.set_index("parameter")
+        rows = [{"parameter": p, "truth": v, "estimate": t.loc[p, "estimate"], "lower": t.loc[p, "lower"],
+                 "upper": t.loc[p, "upper"], "inside": bool(t.loc[p, "lower"] <= v <= t.loc[p, "upper"])}
+                for p, v in checks if p in t.index and v is not None]
+        return pd.DataFrame(rows, columns=["parameter", "truth", "estimate", "lower", "upper", "inside"])
+
 
 def default_window(cases: CaseData, roster: Roster | None = None) -> tuple[dt.date, dt.date]:
     """The data window when none is given.
@@ -98,7 +153,7 @@ def default_window(cases: CaseData, roster: Roster | None = None) -> tuple[dt.da
 
 
 def calibrate(cases: CaseData, roster: Roster, template: Scenario,
-              window_start: dt.date | None = None, window_end: dt.date | None = None,
+              window_start: dt.date | str | None = None, window_end: dt.date | str | None = None,
               name: str | None = None, authority: str | None = None,
               template_name: str = "template",
               sources: tuple[str, str] = ("cases.csv", "workforce.csv"), seed: int = 0) -> Calibration:
@@ -110,7 +165,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         The validated extracts (:func:`~workbench.calibration.read_extracts`).
     template : Scenario
         Supplies every value the extracts cannot (and the teams, caps and stages).
-    window_start, window_end : datetime.date, optional
+    window_start, window_end : datetime.date or str (YYYY-MM-DD), optional
         The data window (inclusive); by default :func:`default_window`.
     name, authority, template_name, sources : str
         Written into the scenario's identity and comments.
@@ -126,8 +181,9 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     Raises
     ------
     UserError
-        When the window is empty.
+        When the window is not a date or is empty.
     """
+    window_start, window_end = _as_date(window_start, "window_start"), _as_date(window_end, "window_end")
     if window_start is None or window_end is None:
         ds, de = default_window(cases, roster)
         window_start = window_start or ds
@@ -154,6 +210,15 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     return Calibration(scenario=scenario, data=scenario.to_dict(), table=d.table(),
                        provenance=d.provenance, window_start=window_start, window_end=window_end,
                        template_name=template_name, demand=demand, notes=d.notes, seq=seq)
+
+
+def _as_date(value, name: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise UserError(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
 
 
 def _identify(d: Draft, name: str | None, authority: str | None, sources: tuple[str, str],

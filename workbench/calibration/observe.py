@@ -14,6 +14,7 @@ from ..scenario import STAGES, Scenario
 from .extracts import CaseData, Roster, to_date
 
 TASK_STAGES = ("assessment", "s47", "icpc")
+PLAN_STAGES = ("cin", "cin_disability", "cp", "court", "lac", "care_leaver")
 RANK = {s: i for i, s in enumerate(STAGES)}
 OUTCOME_LAG_DAYS = 90     # task stages count if they started this long before the window end
 MONTH_DAYS = 30.4375      # days in an average month

@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..model import records as R
-from ..model import simulate
+from ..model import log as R
+from ..analysis.run import simulate
 from ..scenario import STAGES, Scenario, validate_scenario
 
 _GROUP = {"cin_disability": "cin"}  # stages sharing columns in the cases layout
@@ -485,3 +485,16 @@ def write_sample(folder: str | Path, template: Scenario, seed: int = 7, years: f
         window_end=ex.window_end, n_cases=len(ex.cases), n_workers=len(ex.workforce)),
         encoding="utf-8")
     return ex
+
+
+def with_mistakes(cases_file: str | Path) -> pd.DataFrame:
+    """A cases extract (all cells as text) with two typical mistakes, to show what validation
+    reports: an impossible date on the first row and a CP plan that ends before it starts.
+
+    Only for demonstrations on synthetic data: the table is child-level, so do not display it.
+    """
+    table = pd.read_csv(cases_file, dtype=str, keep_default_na=False)
+    first_cp = table.index[table.CPPstartDate != ""][0]
+    table.loc[first_cp, "CPPendDate"] = "2000-01-01"
+    table.loc[0, "CINreferralDate"] = "2022-02-30"
+    return table
