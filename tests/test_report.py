@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli import UserError, main
+from workbench.cli import main
+from workbench.errors import UserError
 from workbench.report import clip_range, describe_changes, assumptions_from_file
-from workbench.report_cli import build_report, check_inputs
+from workbench.cli.report import build_report, check_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"

@@ -1,4 +1,5 @@
-"""The ``calibrate`` and ``synthesize`` commands.
+"""``workbench calibrate`` and ``workbench synthesize``: fit a scenario to a council's extracts
+(and back-test it); write synthetic extracts for a fictional authority.
 
     workbench calibrate --cases FILE --workforce FILE --out scenarios/NAME.yaml
                         [--template scenarios/baseline.yaml] [--window-start DATE --window-end DATE]
@@ -7,30 +8,21 @@
     workbench synthesize --out data/sample [--seed N] [--years Y] [--scale S]
 
 Mistakes in the extracts raise :class:`~workbench.calibration.extracts.ExtractError` (a
-``UserError``): the main CLI prints every problem and exits with status 2, without a traceback.
+``UserError``): :func:`workbench.cli.main` prints every problem and exits with status 2, without a traceback.
 Everything written is aggregate: the scenario, the fit table, the back-test tables and charts.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from pathlib import Path
 
-from ..cli import number
+from ..errors import UserError
+from ..scenario.catalog import PACKAGE_ROOT as ROOT
+from . import args as types
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
-
-
-_reps = number(int, 1, 200, what="replications")
-_pos = number(float, 0, above=True)
+_reps = types.Number(int, 1, 200)
+_pos = types.Number(float, 0, above=True)
 
 
 def _default_template() -> str:
@@ -38,11 +30,11 @@ def _default_template() -> str:
 
 
 def cmd_calibrate(args) -> int:
-    from ..cli import number, UserError
+    from ..calibration.backtest import backtest
+    from ..calibration.charts import plot_backtest
+    from ..calibration.extracts import read_extracts
+    from ..calibration.fit import calibrate
     from ..scenario import load_scenario
-    from .backtest import backtest, plot_backtest
-    from .extracts import read_extracts
-    from .fit import calibrate
 
     template_path = Path(args.template)
     template = load_scenario(template_path)
@@ -90,8 +82,8 @@ def cmd_calibrate(args) -> int:
 
 
 def cmd_synthesize(args) -> int:
+    from ..calibration.synthetic import write_sample
     from ..scenario import load_scenario
-    from .synthetic import write_sample
 
     template = load_scenario(args.template)
     ex = write_sample(args.out, template, seed=args.seed, years=args.years, scale=args.scale)
@@ -102,6 +94,7 @@ def cmd_synthesize(args) -> int:
 
 
 def register(subparsers) -> None:
+    """Add ``calibrate`` and ``synthesize`` to the ``workbench`` parser."""
     c = subparsers.add_parser(
         "calibrate", help="fit a scenario to a council's extracts and back-test it",
         description="Fit a scenario to the council's case and workforce extracts (layouts in "
@@ -112,24 +105,25 @@ def register(subparsers) -> None:
     c.add_argument("--out", required=True, metavar="FILE", help="scenario file to write (.yaml)")
     c.add_argument("--template", default=_default_template(), metavar="FILE",
                    help="scenario whose values are kept where the data cannot say (default: baseline)")
-    c.add_argument("--window-start", type=_date, default=None, metavar="DATE")
-    c.add_argument("--window-end", type=_date, default=None, metavar="DATE")
+    c.add_argument("--window-start", type=types.date, default=None, metavar="DATE")
+    c.add_argument("--window-end", type=types.date, default=None, metavar="DATE")
     c.add_argument("--name", default=None, help="scenario name")
     c.add_argument("--authority", default=None, help="authority name for the scenario")
     c.add_argument("--report-dir", default=None, metavar="DIR",
                    help="folder for the fit table and back-test (default outputs/calibration/NAME)")
     c.add_argument("--reps", type=_reps, default=5, help="back-test replications (default 5)")
-    c.add_argument("--backtest-start", type=_date, default=None, metavar="DATE")
-    c.add_argument("--backtest-end", type=_date, default=None, metavar="DATE")
+    c.add_argument("--backtest-start", type=types.date, default=None, metavar="DATE")
+    c.add_argument("--backtest-end", type=types.date, default=None, metavar="DATE")
     c.add_argument("--no-backtest", action="store_true", help="fit only")
-    c.add_argument("--seed", type=int, default=0, help="first replication seed (default 0)")
+    c.add_argument("--seed", type=types.non_negative_int, default=0,
+                   help="first replication seed (default 0)")
     c.set_defaults(func=cmd_calibrate)
 
     s = subparsers.add_parser(
         "synthesize", help="write synthetic extracts for a fictional authority (no real data)")
     s.add_argument("--out", required=True, metavar="DIR")
     s.add_argument("--template", default=_default_template(), metavar="FILE")
-    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--seed", type=types.non_negative_int, default=1)
     s.add_argument("--years", type=_pos, default=2.0, help="length of the data window")
     s.add_argument("--scale", type=_pos, default=0.3, help="size relative to the template")
     s.set_defaults(func=cmd_synthesize)

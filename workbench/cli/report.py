@@ -11,26 +11,25 @@ rendered to HTML without code cells (charts embedded, readable offline, printabl
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
 
-from .cli import UserError, _nonneg_int, _positive_float, _positive_int
-from .scenario.catalog import bundled_scenarios
+from ..errors import UserError
+from ..scenario.catalog import PACKAGE_ROOT as ROOT
+from ..scenario.catalog import bundled_scenarios
+from . import args as types
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
 
 
 def check_inputs(files: list[Path], replications: int, years: float | None) -> dict:
     """Load every scenario (clear errors for a missing or bad file) before anything runs."""
-    from .scenario import ScenarioError, load_scenarios
+    from ..scenario import ScenarioError, load_scenarios
 
-    if replications < 1:
-        raise UserError(f"--replications must be at least 1 (got {replications})")
-    if years is not None and not 0 < years <= 30:
-        raise UserError(f"--years must be above 0 and at most 30 (got {years})")
+    types.positive_int.parse(replications, "--replications")  # also when called from Python
+    if years is not None:
+        types.years.parse(years, "--years")
     if not files:
         raise UserError("no scenario files given and none found in scenarios/")
     try:
@@ -55,7 +54,7 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     import papermill as pm
     from nbconvert import HTMLExporter
 
-    from .experiment import run_experiment
+    from ..experiment import run_experiment
 
     scenarios = check_inputs(files, replications, years)
     out = Path(out)
@@ -103,13 +102,14 @@ def cmd_report(args) -> int:
 
 
 def register(sub) -> None:
+    """Add ``report`` to the ``workbench`` parser."""
     r = sub.add_parser("report", help="produce the scrutiny report (HTML) for scenario files")
     r.add_argument("scenarios", nargs="*", metavar="SCENARIO",
                    help="scenario files, the baseline first (default: every bundled scenario)")
     r.add_argument("--out", default="outputs/report.html", help="the HTML file to write")
-    r.add_argument("--replications", type=_positive_int, default=8)
-    r.add_argument("--seed", type=_nonneg_int, default=2017)
-    r.add_argument("--years", type=_positive_float, default=None)
+    r.add_argument("--replications", type=types.positive_int, default=8)
+    r.add_argument("--seed", type=types.non_negative_int, default=2017)
+    r.add_argument("--years", type=types.years, default=None)
     r.add_argument("--title", default=None)
     r.add_argument("--authority", default="")
     r.add_argument("--executor", choices=["process", "serial"], default="process")

@@ -1,4 +1,4 @@
-"""The ``workbench compare`` command (registered by :mod:`workbench.cli`).
+"""``workbench compare``: replications of a baseline and variants, and their paired differences.
 
     workbench compare BASE.yaml VARIANT.yaml ... --replications R --out DIR
                       [--seed S] [--years Y] [--warmup-days D]
@@ -18,6 +18,12 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
+
+from ..errors import UserError
+from . import args as types
+
+
+_warmup_days = types.Number(float, 0)
 
 
 def register(subparsers) -> None:
@@ -48,51 +54,19 @@ def register(subparsers) -> None:
     c.set_defaults(func=cmd_compare)
 
 
-def _int(text: str, what: str, low: int) -> int:
-    from .cli import UserError
-
-    try:
-        v = int(str(text).strip())
-    except ValueError:
-        raise UserError(f"{what} must be a whole number, got {text!r}") from None
-    if v < low:
-        raise UserError(f"{what} must be at least {low}, got {v}")
-    return v
-
-
-def _float(text: str, what: str) -> float:
-    from .cli import UserError
-
-    try:
-        v = float(str(text).strip())
-    except ValueError:
-        raise UserError(f"{what} must be a number, got {text!r}") from None
-    if not math.isfinite(v):
-        raise UserError(f"{what} must be a finite number, got {text!r}")
-    return v
-
-
-def _fmt(v: float) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    a = abs(v)
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 100:
-        return f"{v:.1f}"
-    if a >= 1:
-        return f"{v:.2f}"
-    return f"{v:.3f}"
-
-
 def format_comparison(table, variant: str, baseline: str, level_pct: int = 95) -> str:
-    """A plain-text table of one variant against the baseline (rows of :meth:`Experiment.compare`)."""
+    """A plain-text table of one variant against the baseline (rows of :meth:`Experiment.compare`),
+    each value in its KPI's format from the registry (differences of percentages in points)."""
+    from ..analysis.registry import kpi
+
     rows = [("KPI", baseline, variant, "difference", f"{level_pct}% CI")]
     for r in table.itertuples():
-        ci = "n/a" if math.isnan(r.half_width) else f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]"
+        k = kpi(r.kpi)
+        ci = ("n/a" if math.isnan(r.half_width)
+              else f"[{k.format(r.ci_low, True, False)}, {k.format(r.ci_high, True, False)}]")
         mark = " *" if r.significant else ""
-        rows.append((r.kpi, _fmt(r.baseline_mean), _fmt(r.variant_mean),
-                     _fmt(r.difference), ci + mark))
+        rows.append((r.kpi, k.format(r.baseline_mean), k.format(r.variant_mean),
+                     k.format(r.difference, True), ci + mark))
     widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
     lines = []
     for j, row in enumerate(rows):
@@ -105,21 +79,16 @@ def format_comparison(table, variant: str, baseline: str, level_pct: int = 95) -
 
 
 def cmd_compare(args) -> int:
-    from .cli import UserError
-    from .scenario import load_scenario
+    """Check every argument, run the experiment, print a table per variant, write the CSVs."""
+    from ..scenario import load_scenario
 
     # ---- check every parameter before anything runs
-    reps = _int(args.replications, "--replications", 1)
-    seed = _int(args.seed, "--seed", 0)
-    years = None
-    if args.years is not None:
-        years = _float(args.years, "--years")
-        if not 0 < years <= 30:
-            raise UserError(f"--years must be above 0 and at most 30, got {args.years}")
-    warmup = _float(args.warmup_days, "--warmup-days")
-    if warmup < 0:
-        raise UserError(f"--warmup-days must be at least 0, got {args.warmup_days}")
-    workers = _int(args.workers, "--workers", 1) if args.workers is not None else None
+    reps = types.positive_int.parse(args.replications, "--replications")
+    seed = types.non_negative_int.parse(args.seed, "--seed")
+    years = types.years.parse(args.years, "--years") if args.years is not None else None
+    warmup = _warmup_days.parse(args.warmup_days, "--warmup-days")
+    workers = (types.positive_int.parse(args.workers, "--workers")
+               if args.workers is not None else None)
     if args.scheduler and args.executor != "dask":
         raise UserError("--scheduler only applies with --executor dask")
     if len(args.scenarios) < 2:
@@ -151,7 +120,7 @@ def cmd_compare(args) -> int:
         raise UserError("the scenarios have different horizons; give --years to compare them "
                         "over the same period")
 
-    from .experiment import run_experiment
+    from ..experiment import run_experiment
 
     baseline = next(iter(scenarios))
     exp = run_experiment(scenarios, replications=reps, seed=seed, years=years,

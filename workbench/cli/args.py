@@ -1,0 +1,97 @@
+"""The command line's argument types: one bounded number type and one date type, used by every
+command, so that a mistake reads the same everywhere ("--years must be above 0 and at most 30,
+got 40").
+
+A :class:`Number` serves two ways: as an argparse ``type`` (argparse then prints the message
+with the usage and exits with status 2), and through :meth:`Number.parse`, for commands that
+check their arguments themselves before anything runs and report one line (a
+:class:`~workbench.errors.UserError`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+
+from ..errors import UserError
+
+__all__ = ["Number", "date", "non_negative_int", "positive_int", "years"]
+
+
+class Number:
+    """A whole number (``kind=int``) or a finite number (``kind=float``) within bounds.
+
+    Parameters
+    ----------
+    kind : {int, float}
+        Whole numbers only, or any finite number.
+    low : float, optional
+        Smallest value allowed (or, with ``above``, the value it must exceed).
+    high : float, optional
+        Largest value allowed.
+    above : bool
+        ``low`` itself is not allowed.
+    """
+
+    def __init__(self, kind: type = int, low: float | None = None, high: float | None = None,
+                 above: bool = False):
+        if kind not in (int, float):
+            raise ValueError(f"kind must be int or float, not {kind!r}")
+        self.kind, self.low, self.high, self.above = kind, low, high, above
+
+    def _problem(self, text) -> tuple[int | float | None, str]:
+        """The value and "" if ``text`` is acceptable, else None or the value and what was
+        expected (e.g. "must be at least 1, got 0")."""
+        noun = "a whole number" if self.kind is int else "a number"
+        try:
+            v = self.kind(str(text).strip())
+        except ValueError:
+            return None, f"must be {noun}, got {text!r}"
+        if not math.isfinite(v):
+            return None, f"must be a finite number, got {text!r}"
+        bounds = []
+        if self.low is not None:
+            bounds.append(f"{'above' if self.above else 'at least'} {self.low:g}")
+        if self.high is not None:
+            bounds.append(f"at most {self.high:g}")
+        low_bad = self.low is not None and (v <= self.low if self.above else v < self.low)
+        if low_bad or (self.high is not None and v > self.high):
+            return v, f"must be {' and '.join(bounds)}, got {v:g}"
+        return v, ""
+
+    def parse(self, text, name: str) -> int | float:
+        """The value of argument ``name`` given as ``text``.
+
+        Raises
+        ------
+        UserError
+            "``name`` must be ..., got ..." when it is not a number within the bounds.
+        """
+        v, problem = self._problem(text)
+        if problem:
+            raise UserError(f"{name} {problem}")
+        return v
+
+    def __call__(self, text: str) -> int | float:
+        # as an argparse type: argparse names the argument before the message
+        v, problem = self._problem(text)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return v
+
+
+#: Replications, workers: 1 or more.
+positive_int = Number(int, 1)
+#: Seeds: 0 or more.
+non_negative_int = Number(int, 0)
+#: A horizon: above 0 and at most 30 years.
+years = Number(float, 0, 30, above=True)
+
+
+def date(text: str) -> dt.date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None

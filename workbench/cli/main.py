@@ -1,0 +1,49 @@
+"""The ``workbench`` command: the parser, one module per command, and the one place where a
+user's mistake becomes a message.
+
+    workbench validate FILE...
+    workbench run SCENARIO [--seed N] [--years Y] [--out DIR]
+    workbench compare BASE.yaml VARIANT.yaml ... --replications R --out DIR
+    workbench report [SCENARIO ...] [--out outputs/report.html]
+    workbench calibrate --cases FILE --workforce FILE --out scenarios/NAME.yaml
+    workbench synthesize --out DIR
+
+A user mistake (a bad scenario file, a bad parameter, a broken extract: a
+:class:`~workbench.errors.UserError`) prints one clear message and exits with status 2; it never
+shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import UserError
+from . import calibrate, compare, report, run, validate
+
+#: The command modules, in the order ``workbench --help`` lists them; each has ``register(sub)``.
+COMMANDS = (validate, run, compare, report, calibrate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``workbench`` argument parser with every command."""
+    p = argparse.ArgumentParser(
+        prog="workbench",
+        description="Children's social care workforce workbench: scenarios, simulation, reports.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2: a user mistake, explained on stderr)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:  # ScenarioError and the extract errors are UserErrors too
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,29 @@
+"""``workbench validate FILE...``: check scenario files and explain any problems."""
+
+from __future__ import annotations
+
+import sys
+
+
+def cmd_validate(args) -> int:
+    """Load each file; print one line per good file and the problems of each bad one (exit 2)."""
+    from ..scenario import ScenarioError, load_scenario
+
+    bad = 0
+    for f in args.files:
+        try:
+            sc = load_scenario(f)
+        except ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            bad += 1
+        else:
+            print(f"{f}: OK ({sc.name}: {sum(sc.initial.open_cases.values()):,} open cases, "
+                  f"{len(sc.teams)} teams, {sc.horizon_years:g} years)")
+    return 2 if bad else 0
+
+
+def register(sub) -> None:
+    """Add ``validate`` to the ``workbench`` parser."""
+    v = sub.add_parser("validate", help="check scenario files and explain any problems")
+    v.add_argument("files", nargs="+", metavar="FILE")
+    v.set_defaults(func=cmd_validate)
