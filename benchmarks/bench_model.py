@@ -44,13 +44,14 @@ def bare_simpy_events_per_second(n: int = 300_000) -> float:
 def timed_run(scenario, seed: int, years: float) -> tuple[float, int]:
     """Seconds for one replication (as simulate() runs it: warm start, run, KPIs) and the
     number of SimPy events it processed (events scheduled less those still pending)."""
+    from workbench.analysis.run import Run
     from workbench.model.simulation import Simulation
 
     sim = Simulation(scenario, seed, years * 365.25)
     t = time.perf_counter()
-    sim.run()
+    Run.from_record(sim.run())
     dt = time.perf_counter() - t
-    return dt, next(sim.env._eid) - len(sim.env._queue)
+    return dt, sim.eng.events_processed()
 
 
 def main() -> None:

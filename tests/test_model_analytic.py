@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from workbench import simulate
-from workbench.model import records as R
+from workbench.model import log as R
 
 
 def erlang_c(c: int, lam: float, mu: float) -> tuple[float, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from workbench import simulate, validate_scenario
-from workbench.model import records as R
+from workbench.model import log as R
 from conftest import mmc_data
 
 
@@ -22,7 +22,7 @@ def _tiny(**over):
 
 def _trace(priorities, work=10.0, step_hours=0.0):
     """Start one child per priority on a single worker at t=0; return completion times."""
-    from workbench.model.child import Child, StageInfo
+    from workbench.model.entities import Child, StageInfo
     from workbench.model.simulation import Simulation
 
     d = mmc_data(c=1, arrivals_per_day=0.001, mean_service_days=1.0, years=0.2)
@@ -31,19 +31,19 @@ def _trace(priorities, work=10.0, step_hours=0.0):
     d["caseload"]["caps"]["experienced"] = len(priorities)
     sc = validate_scenario(d, "<trace>")
     sim = Simulation(sc, seed=0)
-    sim._warm_start()
+    sim.warm_start()
     for i, p in enumerate(priorities):
         stage = sc.stages["assessment"].model_copy(update={"priority": p})
         c = Child(i, i, 0.0)
-        sim.children.append(c)
-        sim._start_stage(c, "assessment", 0.0)
+        sim.journey.children.append(c)
+        sim.journey.start_stage(c, "assessment", 0.0)
         w = c.worker
         w.stop_task(c.task, 0.0)
         c.stage_cfg = StageInfo("assessment", c.stage_idx, stage)  # her own priority
         c.task.priority = p
         w.start_task(c.task, 0.0)
-    sim.flush()
-    sim.env.run(until=60)
+    sim.eng.flush()
+    sim.eng.run(until=60)
     ev = sim.log.to_frame()
     done = ev[ev.event == R.TASK_DONE].sort_values("child")
     return done.t_days.round(9).tolist()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import simulate
-from workbench.model import records as R
+from workbench.model import log as R
 from workbench.scenario import STAGES
 
 KPI_NAMES = [

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from workbench import simulate, validate_scenario
-from workbench.model import records as R
+from workbench.analysis.run import Run
+from workbench.model import log as R
 from workbench.model.simulation import Simulation
 from workbench.scenario import WORKER_TYPES
 from conftest import mmc_data
@@ -122,13 +123,13 @@ def test_costs_match_weekly_fte_in_a_moving_workforce(baseline):
 def test_leavers_cases_are_all_reallocated_or_queued(baseline):
     sc = baseline.replace({"workforce.turnover_pct_per_year.experienced": 60, "horizon_years": 1})
     sim = Simulation(sc, seed=5)
-    run = sim.run()
+    run = Run.from_record(sim.run())
     assert (run.events.event == R.WORKER_LEFT).sum() > 50
     assert_conserved(run)
     for w in sim.workers:
         if w.left_at < math.inf:
             assert w.cases == [], "a leaver still holds cases"
-    for c in sim.children:
+    for c in sim.journey.children:
         if c.open and c.stage:  # in a stage (not at the front door)
             assert (c.worker is not None and c.worker.left_at == math.inf) or c.queued_team is not None
     changes = run.events[run.events.event == R.SW_CHANGE]

@@ -9,7 +9,7 @@ Public API::
 """
 
 from .analysis.registry import KPI_DESCRIPTIONS, format_kpis
-from .model import Run, simulate
+from .analysis.run import Run, simulate
 from .scenario import Scenario, ScenarioError, load_scenario, validate_scenario
 
 __version__ = "0.1.0"

@@ -6,11 +6,13 @@ changes) and :func:`workbench.model.core_status`. Keep this file free of imports
 
 CORE_MODULES = (
     "workbench/calendar.py",
-    "workbench/model/child.py",
-    "workbench/model/records.py",
+    "workbench/model/engine.py",
+    "workbench/model/entities.py",
+    "workbench/model/log.py",
     "workbench/model/streams.py",
-    "workbench/model/worker.py",
-    "workbench/model/team.py",
-    "workbench/model/simulation.py",
+    "workbench/model/workload.py",
+    "workbench/model/allocation.py",
+    "workbench/model/journey.py",
     "workbench/model/workforce.py",
+    "workbench/model/simulation.py",
 )

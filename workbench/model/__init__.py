@@ -1,4 +1,12 @@
-"""The discrete-event model (SimPy). Imports no plotting, widgets or reporting.
+"""The discrete-event model (SimPy): ``simulate(scenario, seed)`` returns a run record.
+
+Imports nothing from analysis, experiments or presentation. One concept a module:
+``engine`` (the only user of SimPy), ``entities`` (child, task, stage), ``journey`` (front door,
+stages, visits, re-referral), ``allocation`` (queues, choosing a worker, place-or-queue),
+``workload`` (how a worker's hours are shared: where timeliness comes from), ``workforce``
+(leavers, recruitment, academy, agency), ``demand``, ``snapshot`` (warm start), ``streams``
+(random numbers), ``log`` (the records' schema), ``record`` (the run record) and ``simulation``
+(the wiring).
 
 The simulation core is compiled with mypyc when the package is installed (see ``setup.py``);
 :func:`core_status` tells whether the compiled copy is in use and whether it is up to date.
@@ -11,10 +19,10 @@ import warnings
 from pathlib import Path
 
 from .._compiled import CORE_MODULES
-from .run import Run
+from .record import RunRecord
 from .simulation import Simulation, simulate
 
-__all__ = ["Run", "Simulation", "core_status", "simulate"]
+__all__ = ["RunRecord", "Simulation", "core_status", "simulate"]
 
 # dotted names under workbench: "calendar", "model.child", ...
 _CORE = tuple(m[len("workbench/"):-len(".py")].replace("/", ".") for m in CORE_MODULES)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..scenario import STAGES
-from .child import Child
-from .streams import Uniforms, draw_array, stream
+from typing import Any, Callable
+
+from .journey import Journey
+from .streams import draw_array, stream
 
 
 def _residual(dist, rng, n):
@@ -27,18 +28,18 @@ def _residual(dist, rng, n):
     return u * lengths, (1 - u) * lengths
 
 
-def build_snapshot(sim) -> None:
-    sc = sim.scenario
-    rng = stream(sim.seed, "snapshot")
-    sim._u_snapshot = Uniforms(stream(sim.seed, "snapshot.visits"))
+def build_snapshot(sc: Any, seed: int, horizon: float, teams: dict[str, Any],
+                   add_worker: Callable[..., Any], journey: Journey) -> None:
+    """Put the scenario's staff in post and its open cases in their stages at time 0, and book
+    the re-referrals of children whose cases closed in the year before the start."""
+    rng = stream(seed, "snapshot")
     # staff in post
     for name, team in sc.teams.items():
         for g in team.staff:
             for _ in range(g.count):
-                sim.add_worker(sim.teams[name], g.type, g.fte, g.months_qualified, 0.0)
+                add_worker(teams[name], g.type, g.fte, g.months_qualified, 0.0)
     # open cases, most complex first so that scarce eligible workers take them
     order = sorted(sc.initial.open_cases, key=lambda s: -sc.stages[s].priority)
-    from . import records as R
     for stage in order:
         n = sc.initial.open_cases[stage]
         n_unalloc = sc.initial.unallocated.get(stage, 0)
@@ -52,16 +53,11 @@ def build_snapshot(sim) -> None:
             remaining = None
         done_frac = rng.random(n)
         for i in range(n):
-            sim.n_family += 1
-            e = float(elapsed[i])
-            c = Child(len(sim.children), sim.n_family, -e)
-            sim.children.append(c)
-            sim.families[c.family] = [c]
-            sim.rec(0.0, c.id, R.SNAPSHOT, STAGES.index(stage), -1, -1, e)
-            sim._start_stage(c, stage, 0.0, elapsed=max(e, 1e-9),
-                             remaining_days=None if remaining is None else float(remaining[i]),
-                             work_done_frac=float(done_frac[i]) if cfg.kind == "task" else 0.0,
-                             allocate=i >= n_unalloc)
+            journey.open_at_start(
+                stage, float(elapsed[i]),
+                remaining_days=None if remaining is None else float(remaining[i]),
+                work_done_frac=float(done_frac[i]) if cfg.kind == "task" else 0.0,
+                allocate=i >= n_unalloc)
 
     # Re-referrals of children whose cases closed in the year before the snapshot: without them a
     # warm-started run would under-refer in its first year (re-referrals only come from closures
@@ -70,13 +66,8 @@ def build_snapshot(sim) -> None:
     # Poisson(p R / 2), at times with a density falling linearly to zero over the first year.
     p = sc.demand.rereferral_pct / 100
     if p > 0:
-        rr = stream(sim.seed, "snapshot.rereferrals")
+        rr = stream(seed, "snapshot.rereferrals")
         n = int(rr.poisson(p * sc.demand.referrals_per_year / 2))
         times = np.sort(365.25 * (1 - np.sqrt(rr.random(n))))
-        for t in times[times < sim.horizon].tolist():
-            sim.n_family += 1
-            c = Child(len(sim.children), sim.n_family, t)
-            c.open = False  # closed before the start; opens again when re-referred
-            sim.children.append(c)
-            sim.call_at(t, sim._rerefer, c)
-
+        for t in times[times < horizon].tolist():
+            journey.rereferral_at(t)

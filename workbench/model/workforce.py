@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Final
+from typing import Any, Callable, Final
 
 import numpy as np
 
-from . import records as R
+from . import log as R
+from .allocation import Allocation, Team
+from .engine import Engine
+from .log import CostLog, EventLog
 from .streams import Sampler, Uniforms, stream
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .simulation import Simulation
-    from .team import Team
-    from .worker import Worker
+from .workload import Worker
 
 WEEK: Final = 7.0
 YEAR: Final = 365.25
@@ -43,16 +42,26 @@ DESTINATIONS = {DEST_ANOTHER_COUNCIL: "another_council", DEST_AGENCY: "agency",
                 DEST_NO_VACANCY: "no_vacancy"}
 
 
-def _days_from_start(sim: "Simulation", d: dt.date) -> float:
-    return float((d - sim.scenario.start_date).days)
-
-
 class WorkforceDynamics:
-    def __init__(self, sim: "Simulation"):
-        self.sim = sim
-        sc = sim.scenario
+    """The workforce's own events for one run (see the module's docstring)."""
+
+    def __init__(self, scenario: Any, seed: int, horizon: float, eng: Engine, log: EventLog,
+                 costs: CostLog, alloc: Allocation, teams: dict[str, Team], workers: list[Worker],
+                 add_worker: Callable[..., Worker], type_index: dict[str, int]):
+        sc = scenario
         self.sc = sc
-        s = sim.seed
+        self.seed = seed
+        self.horizon = horizon
+        self.eng = eng
+        self.log = log
+        self.costs = costs
+        self.alloc = alloc
+        self.teams = teams
+        self.workers = workers
+        self.add_worker = add_worker
+        self.type_index = type_index
+        self.asye_days: float = sc.workforce.asye_months * 30.4375
+        s = seed
         self.wf = sc.workforce
         self.hire_delay = Sampler(sc.recruitment.time_to_hire_weeks, stream(s, "recruitment.delay"))
         self.u_hire = Uniforms(stream(s, "recruitment.success"))
@@ -63,15 +72,14 @@ class WorkforceDynamics:
         self.u_dest = Uniforms(stream(s, "workforce.destination"))
         self.absence_len = Sampler(sc.workforce.long_term_absence.duration_weeks,
                                    stream(s, "workforce.absence_length"))
-        self.pipeline: dict[str, float] = {n: 0.0 for n in sim.teams}        # permanent hires on their way
-        self.agency_pending: dict[str, float] = {n: 0.0 for n in sim.teams}  # agency starts on their way
-        self.case_teams = [t for t in sim.teams.values() if t.cfg.case_holding]
-        self.costs = {"recruitment": 0.0, "campaigns": 0.0, "academy": 0.0, "retention": 0.0}
+        self.pipeline: dict[str, float] = {n: 0.0 for n in teams}        # permanent hires on their way
+        self.agency_pending: dict[str, float] = {n: 0.0 for n in teams}  # agency starts on their way
+        self.case_teams = [t for t in teams.values() if t.cfg.case_holding]
         dest = sc.workforce.leaver_destinations_pct
         self.dest_cum = np.cumsum([dest["another_council"], dest["agency"], dest["out_of_sector"]]) / 100
-        self.retention_from = (_days_from_start(sim, sc.retention.start_date)
+        self.retention_from = (self._days_from_start(sc.retention.start_date)
                                if sc.retention.start_date else 0.0)
-        self.rule_from = (_days_from_start(sim, sc.agency.experience_rule_date)
+        self.rule_from = (self._days_from_start(sc.agency.experience_rule_date)
                           if sc.agency.experience_rule_date else _INF)
         # the leaving hazard's inputs, read once (the weekly round asks for every worker)
         self.agency_enabled: bool = bool(sc.agency.enabled)
@@ -87,35 +95,37 @@ class WorkforceDynamics:
         self.retention_min_months: float = ret.eligible_min_years * 12
         self.retention_factor: float = 1 - ret.turnover_reduction_pct / 100
 
+    def _days_from_start(self, d: dt.date) -> float:
+        return float((d - self.sc.start_date).days)
+
     # ------------------------------------------------------------------ set-up
     def start(self) -> None:
-        sim, sc = self.sim, self.sc
-        env = sim.env
+        sc = self.sc
+        eng = self.eng
         # agency workers in post at the start are part-way through their assignments
         if sc.agency.enabled:
-            u = Uniforms(stream(sim.seed, "agency.initial"))
-            for w in sim.workers:
+            u = Uniforms(stream(self.seed, "agency.initial"))
+            for w in self.workers:
                 if w.type == "agency" and w.team.cfg.case_holding:
                     self._book_assignment_end(w, 0.0, residual=u())
         # academy trainees in post at the start graduate a year after they qualified
-        for w in sim.workers:
+        for w in self.workers:
             if w.type == "academy":
                 self._book_graduation(w, max(w.qualified_at + sc.academy.months * 30.4375, 0.0))
-        env.process(self._weekly())
+        eng.process(self._weekly())
         if sc.academy.intake_per_year > 0:
-            env.process(self._academy_intakes())
+            eng.process(self._academy_intakes())
         for camp in sc.recruitment.campaigns:
-            env.process(self._campaign(camp))
+            eng.process(self._campaign(camp))
 
     # ------------------------------------------------------------------ the weekly round
     def _weekly(self):
-        sim = self.sim
-        env = sim.env
+        eng = self.eng
         rec = self.sc.recruitment
         round_every = max(1, int(round(rec.round_interval_weeks)))
         week = 0
-        while env.now < sim.horizon:
-            now = env.now
+        while eng.now() < self.horizon:
+            now = eng.now()
             self._progression(now)
             self._leavers_and_absence(now, week)
             if rec.enabled and week % round_every == 0:
@@ -126,17 +136,16 @@ class WorkforceDynamics:
             if self.sc.caseload.balancing.enabled:
                 self._balance(now)
             self._accrue_costs(now)
-            sim.flush()
             week += 1
-            yield env.timeout(WEEK)
+            yield eng.timeout(WEEK)
 
     def _progression(self, now: float) -> None:
         """NQSWs complete their ASYE year; second-year caps rise to the full cap."""
         second = self.wf.second_year_cap_pct / 100
-        for w in self.sim.workers:
+        for w in self.workers:
             if not w.available and not w.absent:
                 continue
-            if w.type == "nqsw" and now >= w.qualified_at + self.sim.asye_days:
+            if w.type == "nqsw" and now >= w.qualified_at + self.asye_days:
                 w.change(now, wtype="experienced",
                          cap_factor=second if now < w.qualified_at + 2 * YEAR else 1.0)
             elif w.type == "experienced" and w.cap_factor < 1.0 and now >= w.qualified_at + 2 * YEAR:
@@ -150,7 +159,7 @@ class WorkforceDynamics:
                 if abs(f - w.cap_factor) > 0.02:
                     w.change(now, cap_factor=f)
 
-    def _hazard(self, w: "Worker", now: float) -> float:
+    def _hazard(self, w: Worker, now: float) -> float:
         """Yearly leaving hazard for her now."""
         if w.type == "agency" and self.agency_enabled:
             return 0.0  # agency workers leave at the end of their assignment instead
@@ -169,14 +178,13 @@ class WorkforceDynamics:
         return h
 
     def _leavers_and_absence(self, now: float, week: int) -> None:
-        sim = self.sim
-        workers = sim.workers
+        workers = self.workers
         n = len(workers)
-        u_leave = stream(sim.seed, f"workforce.leave.{week}").random(n).tolist()
+        u_leave = stream(self.seed, f"workforce.leave.{week}").random(n).tolist()
         lta = self.wf.long_term_absence
         p_abs = 1 - math.exp(-(-math.log(1 - lta.starts_pct_per_year / 100)) * WEEK / YEAR) \
             if lta.starts_pct_per_year > 0 else 0.0
-        u_abs = stream(sim.seed, f"workforce.absence.{week}").random(n).tolist() if p_abs > 0 else None
+        u_abs = stream(self.seed, f"workforce.absence.{week}").random(n).tolist() if p_abs > 0 else None
         for i, w in enumerate(workers):
             if w.left_at < _INF or not w.team.cfg.case_holding:
                 continue
@@ -190,22 +198,20 @@ class WorkforceDynamics:
                 self._start_absence(w, now)
 
     # ------------------------------------------------------------------ leaving and absence
-    def leave(self, w: "Worker", now: float, destination: int) -> None:
+    def leave(self, w: Worker, now: float, destination: int) -> None:
         """She leaves: every case she held is reallocated or waits unallocated (none is lost)."""
-        sim = self.sim
         team = w.team
         w.available = False
         w.left_at = now
         w.absent = False
         team.workers.remove(w)
-        sim.rec(now, -1, R.WORKER_LEFT, sim.type_index[w.type], team.idx, w.id, w.fte)
-        sim.rec(now, -1, R.LEAVER_DESTINATION, sim.type_index[w.type], team.idx, w.id, destination)
+        self.log.rec(now, -1, R.WORKER_LEFT, self.type_index[w.type], team.idx, w.id, w.fte)
+        self.log.rec(now, -1, R.LEAVER_DESTINATION, self.type_index[w.type], team.idx, w.id, destination)
         self._release_cases(w, now, R.REASON_LEAVER)
         if w.type in PERMANENT:
             pass  # a vacancy opens: the next recruitment round advertises it
 
-    def _release_cases(self, w: "Worker", now: float, reason: int) -> None:
-        sim = self.sim
+    def _release_cases(self, w: Worker, now: float, reason: int) -> None:
         for c in list(w.cases):
             w.remove_case(c, now)
             c.change_reason = reason
@@ -215,50 +221,47 @@ class WorkforceDynamics:
                 c.queued_team.dequeue(c)
             new = team.choose(c, now, exclude=w)
             if new is not None:
-                sim.allocate(c, new, now)
+                self.alloc.allocate(c, new, now)
             else:
                 team.enqueue(c, now)
-                sim.rec(now, c.id, R.QUEUED, c.stage_idx, team.idx, -1, 0.0)
+                self.log.rec(now, c.id, R.QUEUED, c.stage_idx, team.idx, -1, 0.0)
         # a case she was holding for another team (awaiting transfer) has been handled above
 
-    def _start_absence(self, w: "Worker", now: float) -> None:
-        sim = self.sim
+    def _start_absence(self, w: Worker, now: float) -> None:
         weeks = self.absence_len()
         w.available = False
         w.change(now, absent=True)
-        sim.rec(now, -1, R.ABSENCE_START, sim.type_index[w.type], w.team.idx, w.id, weeks)
+        self.log.rec(now, -1, R.ABSENCE_START, self.type_index[w.type], w.team.idx, w.id, weeks)
         after = self.wf.long_term_absence.reallocate_after_weeks
         if weeks > after:
-            sim.call_at(after * WEEK, self._absence_reallocate, w)
-        sim.call_at(weeks * WEEK, self._absence_end, w)
+            self.eng.call_in(after * WEEK, self._absence_reallocate, w)
+        self.eng.call_in(weeks * WEEK, self._absence_end, w)
 
-    def _absence_reallocate(self, w: "Worker") -> None:
+    def _absence_reallocate(self, w: Worker) -> None:
         if w.absent and w.left_at == _INF:
-            self._release_cases(w, self.sim.env._now, R.REASON_ABSENCE)
-            self.sim.flush()
+            self._release_cases(w, self.eng.now(), R.REASON_ABSENCE)
 
-    def _absence_end(self, w: "Worker") -> None:
+    def _absence_end(self, w: Worker) -> None:
         if w.left_at < _INF or not w.absent:
             return
-        now = self.sim.env._now
+        now = self.eng.now()
         w.available = True
         w.change(now, absent=False)
-        self.sim.rec(now, -1, R.ABSENCE_END, self.sim.type_index[w.type], w.team.idx, w.id, 0.0)
+        self.log.rec(now, -1, R.ABSENCE_END, self.type_index[w.type], w.team.idx, w.id, 0.0)
         w.team.drain(now)
-        self.sim.flush()
 
     # ------------------------------------------------------------------ establishment
-    def permanent_fte(self, team: "Team") -> float:
+    def permanent_fte(self, team: Team) -> float:
         fte = 0.0
         for w in team.workers:
             if w.left_at == _INF and (w.type == "experienced" or w.type == "nqsw"):  # PERMANENT
                 fte += w.fte
         return fte
 
-    def agency_fte(self, team: "Team") -> float:
+    def agency_fte(self, team: Team) -> float:
         return sum(w.fte for w in team.workers if w.left_at == _INF and w.type == "agency")
 
-    def vacancies(self, team: "Team") -> float:
+    def vacancies(self, team: Team) -> float:
         return max(team.establishment_fte - self.permanent_fte(team), 0.0)
 
     # ------------------------------------------------------------------ recruitment
@@ -270,39 +273,36 @@ class WorkforceDynamics:
                 if self.u_hire() < rec.success_pct / 100:
                     wtype = "experienced" if self.u_hire_type() < rec.experienced_share_pct / 100 else "nqsw"
                     self._book_hire(team, wtype, self.hire_delay() * WEEK, now)
-                    self.costs["recruitment"] += rec.cost_per_hire_gbp
+                    self.costs.rec(now, "recruitment", rec.cost_per_hire_gbp)
 
-    def _book_hire(self, team: "Team", wtype: str, delay: float, now: float,
+    def _book_hire(self, team: Team, wtype: str, delay: float, now: float,
                    months_qualified: float | None = None) -> None:
         self.pipeline[team.name] += 1.0
         mq = months_qualified if months_qualified is not None else (36.0 if wtype == "experienced" else 0.0)
-        self.sim.call_at(delay, self._hire_starts, team, wtype, mq)
+        self.eng.call_in(delay, self._hire_starts, team, wtype, mq)
 
-    def _hire_starts(self, team: "Team", wtype: str, months_qualified: float) -> None:
-        sim = self.sim
-        now = sim.env._now
+    def _hire_starts(self, team: Team, wtype: str, months_qualified: float) -> None:
+        now = self.eng.now()
         self.pipeline[team.name] = max(self.pipeline[team.name] - 1.0, 0.0)
-        sim.add_worker(team, wtype, 1.0, months_qualified, now)
+        self.add_worker(team, wtype, 1.0, months_qualified, now)
         team.drain(now)
-        sim.flush()
 
     def _campaign(self, camp):
-        sim = self.sim
-        env = sim.env
-        start = _days_from_start(sim, camp.start_date)
-        end = _days_from_start(sim, camp.end_date)
-        if start >= sim.horizon or end <= 0:
+        eng = self.eng
+        start = self._days_from_start(camp.start_date)
+        end = self._days_from_start(camp.end_date)
+        if start >= self.horizon or end <= 0:
             return
-        if start > env.now:
-            yield env.timeout(start - env.now)
-        self.costs["campaigns"] += camp.cost_gbp
+        if start > eng.now():
+            yield eng.wait_until(start)
+        self.costs.rec(self.eng.now(), "campaigns", camp.cost_gbp)
         for k in range(camp.hires):
             at = start + (k + 0.5) * (end - start) / camp.hires
-            if at >= sim.horizon:
+            if at >= self.horizon:
                 break
-            if at > env.now:
-                yield env.timeout(at - env.now)
-            team = (sim.teams[camp.team] if camp.team
+            if at > eng.now():
+                yield eng.wait_until(at)
+            team = (self.teams[camp.team] if camp.team
                     else max(self.case_teams, key=lambda t: self.vacancies(t) - self.pipeline[t.name]))
             # campaign hires arrive after the usual checks; book them to start now
             self.pipeline[team.name] += 1.0
@@ -310,8 +310,7 @@ class WorkforceDynamics:
 
     # ------------------------------------------------------------------ academy
     def _academy_intakes(self):
-        sim = self.sim
-        env = sim.env
+        eng = self.eng
         ac = self.sc.academy
         start = self.sc.start_date
         if ac.first_intake_date is not None:
@@ -321,52 +320,48 @@ class WorkforceDynamics:
             if first <= start:
                 first = dt.date(start.year + 1, ac.start_month, 1)
         k = 0
-        team = sim.teams[ac.team]
+        team = self.teams[ac.team]
         while True:
             d = dt.date(first.year + k, first.month, first.day)
-            at = _days_from_start(sim, d)
-            if at >= sim.horizon:
+            at = self._days_from_start(d)
+            if at >= self.horizon:
                 return
-            if at > env.now:
-                yield env.timeout(at - env.now)
-            now = env.now
+            if at > eng.now():
+                yield eng.wait_until(at)
+            now = eng.now()
             for _ in range(ac.intake_per_year):
-                w = sim.add_worker(team, "academy", 1.0, 0.0, now)
+                w = self.add_worker(team, "academy", 1.0, 0.0, now)
                 w.change(now, cap_factor=ac.caseload_start_pct / 100 or 0.01)
                 self._book_graduation(w, now + ac.months * 30.4375)
             team.drain(now)
-            sim.flush()
             k += 1
 
-    def _book_graduation(self, w: "Worker", at: float) -> None:
+    def _book_graduation(self, w: Worker, at: float) -> None:
         w.grad_at = at
-        if at < self.sim.horizon:
-            self.sim.call_at(at - self.sim.env._now, self._graduate, w)
+        if at < self.horizon:
+            self.eng.call_in(at - self.eng.now(), self._graduate, w)
 
-    def _graduate(self, w: "Worker") -> None:
+    def _graduate(self, w: Worker) -> None:
         """She completes the academy (and her ASYE): into a vacancy, over establishment, or away."""
-        sim = self.sim
         if w.left_at < _INF:
             return
-        now = sim.env._now
+        now = self.eng.now()
         ac = self.sc.academy
         second = self.wf.second_year_cap_pct / 100
         # a vacancy in her own team first, else the team with the most vacancies
         candidates = sorted(self.case_teams, key=lambda t: (t is not w.team,
                                                               -(self.vacancies(t) - self.pipeline[t.name])))
         target = next((t for t in candidates if self.vacancies(t) - self.pipeline[t.name] >= 0.5), None)
-        sim.rec(now, -1, R.GRADUATED, sim.type_index[w.type], w.team.idx, w.id, w.fte)
+        self.log.rec(now, -1, R.GRADUATED, self.type_index[w.type], w.team.idx, w.id, w.fte)
         if target is None and ac.no_vacancy == "leave":
             self.leave(w, now, DEST_NO_VACANCY)
-            sim.flush()
             return
         w.change(now, wtype="experienced", cap_factor=second)
         if target is not None and target is not w.team:
             self._move_team(w, target, now)
         w.team.drain(now)
-        sim.flush()
 
-    def _move_team(self, w: "Worker", team: "Team", now: float) -> None:
+    def _move_team(self, w: Worker, team: Team, now: float) -> None:
         """She moves team: her cases stay with her old team (each a change of social worker)."""
         old = w.team
         cases = list(w.cases)
@@ -380,10 +375,10 @@ class WorkforceDynamics:
             c.change_reason = R.REASON_TRANSFER
             new = old.choose(c, now)
             if new is not None:
-                self.sim.allocate(c, new, now)
+                self.alloc.allocate(c, new, now)
             else:
                 old.enqueue(c, now)
-                self.sim.rec(now, c.id, R.QUEUED, c.stage_idx, old.idx, -1, 0.0)
+                self.log.rec(now, c.id, R.QUEUED, c.stage_idx, old.idx, -1, 0.0)
 
     # ------------------------------------------------------------------ agency
     def _agency_cap_room(self) -> float:
@@ -411,7 +406,7 @@ class WorkforceDynamics:
                 have += 1.0
                 self.agency_pending[team.name] += 1.0
                 filled = not (now >= self.rule_from and self.u_agency() >= ag.experience_rule_fill_pct / 100)
-                self.sim.call_at(self.agency_lead() * WEEK, self._agency_starts, team, filled)
+                self.eng.call_in(self.agency_lead() * WEEK, self._agency_starts, team, filled)
             # more cover than vacancies, or over the cap: release the latest agency workers
             excess = have - max(target, 0.0)
             room = self._agency_cap_room()
@@ -426,32 +421,29 @@ class WorkforceDynamics:
                     self.leave(w, now, DEST_END_OF_ASSIGNMENT)
                     excess -= w.fte
 
-    def _agency_starts(self, team: "Team", filled: bool) -> None:
-        sim = self.sim
-        now = sim.env._now
+    def _agency_starts(self, team: Team, filled: bool) -> None:
+        now = self.eng.now()
         self.agency_pending[team.name] = max(self.agency_pending[team.name] - 1.0, 0.0)
         if not filled:
             return  # no worker meeting the experience rule could be found; asked again next week
         ag = self.sc.agency
         mq = max(ag.min_experience_years * 12 if now >= self.rule_from else 0.0, 24.0)
-        w = sim.add_worker(team, "agency", 1.0, mq + 12.0, now)
+        w = self.add_worker(team, "agency", 1.0, mq + 12.0, now)
         self._book_assignment_end(w, now)
         team.drain(now)
-        sim.flush()
 
-    def _book_assignment_end(self, w: "Worker", now: float, residual: float | None = None) -> None:
+    def _book_assignment_end(self, w: Worker, now: float, residual: float | None = None) -> None:
         weeks = self.agency_tenure()
         if residual is not None:
             weeks *= residual
         w.leave_at = now + weeks * WEEK
-        if w.leave_at < self.sim.horizon:
-            self.sim.call_at(weeks * WEEK, self._assignment_ends, w)
+        if w.leave_at < self.horizon:
+            self.eng.call_in(weeks * WEEK, self._assignment_ends, w)
 
-    def _assignment_ends(self, w: "Worker") -> None:
+    def _assignment_ends(self, w: Worker) -> None:
         if w.left_at < _INF or w.type != "agency":
             return
-        self.leave(w, self.sim.env._now, DEST_END_OF_ASSIGNMENT)
-        self.sim.flush()
+        self.leave(w, self.eng.now(), DEST_END_OF_ASSIGNMENT)
 
     def _agency_conversion(self, now: float) -> None:
         rate = self.sc.agency.conversion_pct_per_year
@@ -464,7 +456,7 @@ class WorkforceDynamics:
                         and self.u_agency() < p):
                     w.change(now, wtype="experienced")
                     w.leave_at = _INF
-                    self.sim.rec(now, -1, R.CONVERTED, self.sim.type_index["experienced"],
+                    self.log.rec(now, -1, R.CONVERTED, self.type_index["experienced"],
                                  team.idx, w.id, w.fte)
 
     # ------------------------------------------------------------------ caseload balancing
@@ -472,7 +464,6 @@ class WorkforceDynamics:
         """Move plan cases from workers above the trigger to colleagues under their cap."""
         bal = self.sc.caseload.balancing
         trigger, target = bal.trigger_pct / 100, bal.target_pct / 100
-        sim = self.sim
         for team in self.case_teams:
             if not team.has_room_under_cap():
                 continue  # nobody could take a case: nothing to balance
@@ -493,19 +484,19 @@ class WorkforceDynamics:
                         break  # nobody has room under her cap
                     c.change_reason = R.REASON_BALANCING
                     giver.remove_case(c, now)
-                    sim.allocate(c, taker, now)
+                    self.alloc.allocate(c, taker, now)
                     moves += 1
 
     # ------------------------------------------------------------------ costs beyond pay
     def _accrue_costs(self, now: float) -> None:
         sc = self.sc
-        weeks = min(WEEK, self.sim.horizon - now) / WEEK
+        weeks = min(WEEK, self.horizon - now) / WEEK
         if sc.academy.cost_per_place_gbp:
-            trainees = sum(w.fte for w in self.sim.workers if w.type == "academy" and w.left_at == _INF)
-            self.costs["academy"] += trainees * sc.academy.cost_per_place_gbp * weeks * WEEK / YEAR
+            trainees = sum(w.fte for w in self.workers if w.type == "academy" and w.left_at == _INF)
+            self.costs.rec(now, "academy", trainees * sc.academy.cost_per_place_gbp * weeks * WEEK / YEAR)
         ret = sc.retention
         if ret.enabled and ret.payment_gbp_per_year and now >= self.retention_from:
-            eligible = sum(w.fte for w in self.sim.workers
+            eligible = sum(w.fte for w in self.workers
                            if w.left_at == _INF and w.type in PERMANENT
                            and w.months_qualified(now) >= ret.eligible_min_years * 12)
-            self.costs["retention"] += eligible * ret.payment_gbp_per_year * weeks * WEEK / YEAR
+            self.costs.rec(now, "retention", eligible * ret.payment_gbp_per_year * weeks * WEEK / YEAR)

@@ -1,13 +1,11 @@
-"""A child (one case) and the piece of work currently needed on it."""
+"""The model's entities: a child (one case), the piece of work currently needed on it, and the
+stage she is in as the simulation reads it. Workers and teams are in :mod:`.workload` and
+:mod:`.allocation`; a child refers to hers without this module importing them."""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Optional
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .team import Team
-    from .worker import Worker
+from typing import Any, Optional
 
 
 class Task:
@@ -26,7 +24,7 @@ class Task:
         self.remaining: float = work_hours
         self.priority: float = priority
         self.target: float = 0.0
-        self.worker: Optional[Worker] = None
+        self.worker: Any = None          # the Worker doing it, or None
         self.seq: int = -1
         self.due_at: float = due_at
         self.token: int = token
@@ -38,8 +36,8 @@ class Child:
     __slots__ = (
         "id", "family", "stage", "stage_cfg", "stage_idx", "team", "worker", "task",
         "referral_at", "stage_start_at", "prev_stage_start_at", "load_weight", "ongoing",
-        "last_visit_at", "visit_token", "queued_at", "queued_team", "last_worker_id",
-        "open", "transfer_to", "plan_token", "change_reason",
+        "last_visit_at", "queued_at", "queued_team", "last_worker_id",
+        "open", "plan_token", "change_reason",
     )
 
     def __init__(self, cid: int, family: int, referral_at: float):
@@ -49,22 +47,20 @@ class Child:
         self.stage: str = ""                # "" while at the front door or closed
         self.stage_cfg: StageInfo = NO_STAGE    # her stage, as the simulation reads it
         self.stage_idx: int = -1
-        self.team: Optional[Team] = None
-        self.worker: Optional[Worker] = None
+        self.team: Any = None               # her Team (allocation), or None
+        self.worker: Any = None             # her Worker (workload), or None
         self.task: Optional[Task] = None
         self.stage_start_at: float = referral_at
         self.prev_stage_start_at: float = referral_at
         self.load_weight: float = 0.0
         self.ongoing: float = 0.0
         self.last_visit_at: float = referral_at
-        self.visit_token: int = 0
         self.plan_token: int = 0
         self.queued_at: float = math.nan
-        self.queued_team: Optional[Team] = None
+        self.queued_team: Any = None        # the Team whose queue she waits in
         self.last_worker_id: int = -1
         self.open: bool = True
-        self.transfer_to: Optional[str] = None
-        self.change_reason: int = 0      # why she is waiting for a new worker (records.REASON_*)
+        self.change_reason: int = 0      # why she is waiting for a new worker (log.REASON_*)
 
 
 class StageInfo:

@@ -1,4 +1,4 @@
-"""A social worker: her caseload and how her hours are shared among her cases.
+"""Workload: how a social worker's hours are shared among her cases, so timeliness emerges.
 
 Her casework hours are shared among the tasks she has in hand (an assessment to finish, a visit
 that is due, an ICPC to prepare) in proportion to each task's priority: processor sharing. Each
@@ -16,16 +16,40 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Callable, Final
 
-from .child import Child, StageInfo, Task
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .simulation import Simulation
-    from .team import Team
+from .engine import Engine
+from .entities import Child, StageInfo, Task
 
 _EPS: Final = 1e-9
 _INF: Final = math.inf
+
+
+class WorkSettings:
+    """What every worker's capacity and caps depend on, read once per run from the scenario,
+    and where a finished task is reported (``task_done(task, now)``, set by the journey)."""
+
+    def __init__(self, scenario: Any, horizon_days: float) -> None:
+        wt = scenario.working_time
+        self.scenario: Any = scenario
+        self.case_hours_per_fte_day: float = (wt.hours_per_fte_week * wt.case_time_pct / 100
+                                              * (1 - wt.absence_pct / 100) / 7.0)
+        self.min_task_fraction: float = wt.min_task_time_pct / 100
+        self.asye_days: float = scenario.workforce.asye_months * 30.4375
+        self.hard_limit: float = scenario.caseload.hard_limit_pct / 100
+        self.task_seq: int = 0          # unique id of each task start (see Worker._start)
+        self.task_done: Callable[[Task, float], None] = _no_task_done
+
+    def cap_for(self, team: str, wtype: str) -> float:
+        """Her caseload cap (cases per FTE) in ``team`` as a worker of type ``wtype``."""
+        caps = self.scenario.teams[team].caps
+        if caps and wtype in caps:
+            return float(caps[wtype])
+        return float(self.scenario.caseload.caps[wtype])
+
+
+def _no_task_done(task: Task, now: float) -> None:
+    raise RuntimeError("WorkSettings.task_done was not set")
 
 
 class Worker:
@@ -34,11 +58,12 @@ class Worker:
     Attributes are in model units: times in days, work in hours, loads in cap units.
     """
 
-    def __init__(self, sim: Simulation, wid: int, team: Team, wtype: str, fte: float,
-                 months_qualified: float, joined_at: float):
-        self.sim: Simulation = sim
+    def __init__(self, settings: WorkSettings, eng: Engine, wid: int, team: Any, wtype: str,
+                 fte: float, months_qualified: float, joined_at: float):
+        self.settings: WorkSettings = settings
+        self.eng: Engine = eng
         self.id: int = wid
-        self.team: Team = team
+        self.team: Any = team               # her Team (allocation)
         self.type: str = wtype
         self.fte: float = fte
         self.qualified_at: float = joined_at - months_qualified * 30.4375
@@ -72,17 +97,17 @@ class Worker:
     # ------------------------------------------------------------------ capacity and caps
     def set_capacity(self) -> None:
         """Recompute hours a day for casework and caps (after a change of FTE, type or stage)."""
-        sim = self.sim
-        self.base_rate = self.fte * sim.case_hours_per_fte_day
-        self.min_rate = self.base_rate * sim.min_task_fraction
-        cap = sim.cap_for(self.team.name, self.type) * self.fte * self.cap_factor
+        st = self.settings
+        self.base_rate = self.fte * st.case_hours_per_fte_day
+        self.min_rate = self.base_rate * st.min_task_fraction
+        cap = st.cap_for(self.team.name, self.type) * self.fte * self.cap_factor
         self.cap = cap
-        self.hard_cap = cap * sim.hard_limit
+        self.hard_cap = cap * st.hard_limit
         # until when she may not hold complex cases alone (NQSW in ASYE year; academy trainee)
         if self.type == "academy":
             self.restricted_until = _INF
         elif self.type == "nqsw":
-            self.restricted_until = self.qualified_at + sim.asye_days
+            self.restricted_until = self.qualified_at + st.asye_days
         else:
             self.restricted_until = -_INF
 
@@ -99,6 +124,11 @@ class Worker:
     def can_hold(self, stage_cfg: StageInfo, now: float) -> bool:
         """Eligibility: NQSWs in their first year and academy trainees don't hold complex cases alone."""
         return stage_cfg.nqsw_allowed or now >= self.restricted_until
+
+    def has_room(self, stage_cfg: StageInfo, now: float) -> bool:
+        """The one room check: she may take a case of this stage (up to her hard limit)."""
+        return (self.load + stage_cfg.cap_weight <= self.hard_cap + 1e-9
+                and self.can_hold(stage_cfg, now))
 
     # ------------------------------------------------------------------ processor sharing
     def _advance(self, now: float) -> None:
@@ -159,7 +189,7 @@ class Worker:
         task.worker = self
         # the sequence number is unique across all workers: a task moved from another worker
         # leaves a stale entry in her heap that must never look valid there again
-        seq = self.sim.task_seq = self.sim.task_seq + 1
+        seq = self.settings.task_seq = self.settings.task_seq + 1
         task.seq = seq
         task.target = self.V + task.remaining / task.priority
         heapq.heappush(self.heap, (task.target, seq, task))
@@ -178,10 +208,10 @@ class Worker:
             self.W -= task.priority
 
     def _reschedule(self, now: float) -> None:
-        """Mark her for re-timing; the simulation re-times each marked worker once per event."""
+        """Mark her for re-timing; the engine re-times each marked worker once per event."""
         if not self.dirty:
             self.dirty = True
-            self.sim.dirty.append(self)
+            self.eng.dirty.append(self)
 
     def retime(self, now: float) -> None:
         """Schedule her next task completion (a superseded wake-up becomes a no-op)."""
@@ -201,7 +231,7 @@ class Worker:
                 self.wake_token += 1
             return
         t_next = now + max(heap[0][0] - self.V, 0.0) * self.W / r
-        step = self.sim.wake_step
+        step = self.eng.wake_step
         if step > 0.0:
             # found finished at the end of the step it falls in (a tolerance keeps a time already
             # on the grid where it is)
@@ -215,11 +245,12 @@ class Worker:
             self.wake_at = t_next
             self.wake_token += 1
             if step > 0.0:
-                self.sim.book_wake(self, t_next, self.wake_token)
+                self.eng.book_wake(self, t_next, self.wake_token)
             else:
-                self.sim.call_at_time(t_next, self._wake, self.wake_token)
+                self.eng.call_at(t_next, self.wake, self.wake_token)
 
-    def _wake(self, token: int) -> None:
+    def wake(self, token: int) -> None:
+        """Her scheduled wake-up: finish the tasks whose work is done (stale tokens are no-ops)."""
         if token != self.wake_token:
             return
         now = self.wake_at  # the time this wake-up was scheduled for: now
@@ -236,9 +267,8 @@ class Worker:
             heapq.heappop(heap)
             self._stop(task)
             task.remaining = 0.0
-            self.sim.task_done(task, now)
+            self.settings.task_done(task, now)
         self._reschedule(now)
-        self.sim.flush()
 
     def change(self, now: float, wtype: str | None = None, cap_factor: float | None = None,
                absent: bool | None = None) -> None:

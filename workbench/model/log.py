@@ -1,4 +1,5 @@
-"""The event log: what happened, with a fixed schema. Metrics are computed from it afterwards.
+"""The run's records: the event log (what happened, with a fixed schema) and the cost log
+(money spent beyond pay). KPIs are computed from them afterwards, by :mod:`workbench.analysis`.
 
 Each row is one event for one child (or, for workforce events, one worker). The log lives in
 memory for the run: it holds synthetic child identifiers and never leaves the process; outputs
@@ -37,16 +38,6 @@ GRADUATED: Final = 26      # an academy trainee graduates
 CONVERTED: Final = 27      # an agency worker takes a permanent post
 # For worker events (20-27), ``stage`` holds the worker-type index (scenario.WORKER_TYPES).
 
-EVENT_NAMES = {
-    REFERRAL: "referral", DECISION: "decision", STAGE_START: "stage_start",
-    STAGE_END: "stage_end", TASK_DONE: "task_done", VISIT: "visit", VISIT_MISSED: "visit_missed",
-    QUEUED: "queued", ALLOCATED: "allocated", SW_CHANGE: "sw_change", CLOSED: "closed",
-    CENSORED: "censored", TRANSFER_ASKED: "transfer_asked", SNAPSHOT: "snapshot", WORKER_JOINED: "worker_joined",
-    WORKER_LEFT: "worker_left", REREFERRAL: "rereferral", LEAVER_DESTINATION: "leaver_destination",
-    ABSENCE_START: "absence_start", ABSENCE_END: "absence_end", GRADUATED: "graduated",
-    CONVERTED: "converted",
-}
-
 # reasons for a change of social worker (SW_CHANGE value)
 REASON_TRANSFER: Final = 1      # standard transfer between teams
 REASON_LEAVER: Final = 2        # the worker left
@@ -78,6 +69,17 @@ class EventLog:
     def __len__(self) -> int:
         return len(self.t)
 
+    def rec(self, t: float, child: Any, event: int, stage: int, team: int, worker: int,
+            value: float) -> None:
+        """Record one event (a row of :data:`COLUMNS`)."""
+        self.t.append(t)
+        self.child.append(child)
+        self.event.append(event)
+        self.stage.append(stage)
+        self.team.append(team)
+        self.worker.append(worker)
+        self.value.append(value)
+
     def to_frame(self) -> pd.DataFrame:
         """The log as a DataFrame with the fixed schema :data:`COLUMNS` / :data:`DTYPES`."""
         cols: tuple[Any, ...] = (self.t, self.child, self.event, self.stage, self.team, self.worker,
@@ -85,3 +87,31 @@ class EventLog:
         n = len(self.t)
         return pd.DataFrame({name: np.fromiter(col, dtype=DTYPES[name], count=n)
                              for name, col in zip(COLUMNS, cols)})
+
+
+#: categories of spending beyond pay (pay is computed from the workers' spells)
+COST_CATEGORIES = ("recruitment", "campaigns", "academy", "retention")
+COST_COLUMNS = ("t_days", "category", "gbp")
+
+
+class CostLog:
+    """Money spent beyond pay, as records: when, on what (:data:`COST_CATEGORIES`), how much."""
+
+    __slots__ = ("t", "category", "gbp")
+
+    def __init__(self) -> None:
+        self.t: list[float] = []
+        self.category: list[str] = []
+        self.gbp: list[float] = []
+
+    def rec(self, t: float, category: str, gbp: float) -> None:
+        """Record ``gbp`` pounds spent on ``category`` at time ``t`` (days)."""
+        self.t.append(t)
+        self.category.append(category)
+        self.gbp.append(gbp)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The costs as a DataFrame with columns :data:`COST_COLUMNS`."""
+        return pd.DataFrame({"t_days": np.asarray(self.t, dtype="float64"),
+                             "category": pd.Series(self.category, dtype="object"),
+                             "gbp": np.asarray(self.gbp, dtype="float64")})

@@ -1,7 +1,8 @@
-"""KPIs and weekly series, computed from a run's event log after the run.
+"""The KPIs of one run, computed from its run record (never from a live simulation).
 
 Processes record what happened; everything here is derived. A warm-up period is a filter on the
-records (``warmup_days``), never a correction inside the model.
+records (``warmup_days``), never a correction inside the model. What each KPI means, its label,
+unit and better direction are in :mod:`workbench.analysis.registry`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from .model import records as R
-from .scenario import STAGES
-from .analysis.registry import KPI_DESCRIPTIONS
+from ..model import log as R
+from ..model.log import COST_CATEGORIES
+from ..model.record import RunRecord
+from ..scenario import STAGES
 
 S = {s: i for i, s in enumerate(STAGES)}
 
@@ -34,12 +36,38 @@ def _queue_intervals(ev: pd.DataFrame, end: float) -> pd.DataFrame:
     return pd.DataFrame({"start": start, "stop": np.minimum(stop, end)})
 
 
-def compute_kpis(events: pd.DataFrame, weekly: pd.DataFrame, workers: pd.DataFrame, sim,
-                 obs_rows: list | None = None, warmup_days: float = 0.0) -> dict[str, float]:
-    """The KPIs of one run (see :data:`KPI_DESCRIPTIONS`)."""
-    sc = sim.scenario
-    end = sim.horizon
-    ev = events
+def task_target_wd(scenario, stage: str, default: float) -> float:
+    """The statutory timescale (working days) of a task stage's clock, or ``default``."""
+    clock = scenario.stages[stage].clock
+    return clock.target_wd if clock else default
+
+
+def costs_beyond_pay(costs: pd.DataFrame) -> float:
+    """Total of the cost records (GBP), summed in time order within each category."""
+    by_cat = {c: 0.0 for c in COST_CATEGORIES}
+    for cat, gbp in zip(costs["category"].tolist(), costs["gbp"].tolist()):
+        by_cat[cat] = by_cat.get(cat, 0.0) + gbp
+    return float(sum(by_cat.values()))
+
+
+def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
+                 warmup_days: float = 0.0) -> dict[str, float]:
+    """The KPIs of one run (see :data:`workbench.analysis.registry.KPI_DESCRIPTIONS`).
+
+    Parameters
+    ----------
+    record : RunRecord
+        What the run produced (:func:`workbench.model.simulate`).
+    weekly : pandas.DataFrame
+        Its weekly table (:func:`workbench.analysis.weekly.weekly_table`).
+    warmup_days : float
+        Leave the first days out (a filter on the records).
+    """
+    sc = record.scenario
+    end = record.horizon_days
+    ev = record.events
+    workers = record.workers
+    obs_rows = record.observations
     span_days = end - warmup_days
     years = span_days / 365.25
     flow = ev[ev.t_days >= warmup_days] if warmup_days > 0 else ev
@@ -53,13 +81,13 @@ def compute_kpis(events: pd.DataFrame, weekly: pd.DataFrame, workers: pd.DataFra
 
     a_mask = (e == R.TASK_DONE) & (st == S["assessment"])
     a = val[a_mask]
-    a_target = sc.stages["assessment"].clock.target_wd if sc.stages["assessment"].clock else 45
+    a_target = task_target_wd(sc, "assessment", 45)
     k["assessment_within_45wd_pct"] = _pct(a <= a_target)
     k["assessment_median_wd"] = float(np.median(a)) if len(a) else math.nan
 
     if "icpc" in sc.stages:
         ic = val[(e == R.TASK_DONE) & (st == S["icpc"])]
-        tgt = sc.stages["icpc"].clock.target_wd if sc.stages["icpc"].clock else 15
+        tgt = task_target_wd(sc, "icpc", 15)
         k["icpc_within_15wd_pct"] = _pct(ic <= tgt)
     else:
         k["icpc_within_15wd_pct"] = math.nan
@@ -108,7 +136,7 @@ def compute_kpis(events: pd.DataFrame, weekly: pd.DataFrame, workers: pd.DataFra
     changes = int(np.sum(e == R.SW_CHANGE))
     k["sw_changes_per_child_year"] = changes / child_years if child_years > 0 else math.nan
 
-    counts = dict(zip(STAGES, sim.stage_counts))
+    counts = {s: record.open_by_stage.get(s, 0) for s in STAGES}
     k["open_cases_end"] = float(sum(counts.values()))
     k["cin_end"] = float(counts["cin"] + counts["cin_disability"])
     k["cp_end"] = float(counts["cp"])
@@ -130,7 +158,7 @@ def compute_kpis(events: pd.DataFrame, weekly: pd.DataFrame, workers: pd.DataFra
     k["lac_3plus_sw_pct"] = lac_3plus_social_workers(ev, warmup_days, end)
 
     pay = staff_cost(workers, sc, warmup_days, end)
-    extra = sum(getattr(getattr(sim, "workforce", None), "costs", {}).values())
+    extra = costs_beyond_pay(record.costs)
     extra *= span_days / end if end > 0 else 0.0  # non-pay costs accrue evenly: prorate to the window
     cost = pay + extra
     k["cost_gbp"] = cost
@@ -205,46 +233,3 @@ def staff_cost(workers: pd.DataFrame, scenario, start: float, end: float) -> flo
     rate = workers["type"].map(scenario.costs.gbp_per_fte_week).astype(float)
     days = (np.minimum(workers.left_days, end) - np.maximum(workers.joined_days, start)).clip(lower=0)
     return float(np.sum(workers.fte * days / 7.0 * rate))
-
-
-def weekly_table(obs_rows: list, events: pd.DataFrame, sim) -> pd.DataFrame:
-    """One row per simulated week: stocks observed at the start of the week, flows during it."""
-    df = pd.DataFrame([{k: v for k, v in r.items() if k != "caseloads"} for r in obs_rows])
-    if df.empty:
-        return df
-    df.insert(0, "week", np.arange(len(df)))
-    df.insert(1, "date", pd.to_datetime(sim.scenario.start_date) + pd.to_timedelta(df.t_days, unit="D"))
-    df["open_total"] = df[[f"open_{s}" for s in STAGES]].sum(axis=1)
-    df["in_assessment"] = df["open_assessment"]
-    df["fte_total"] = df[[c for c in df.columns if c.startswith("fte_")]].sum(axis=1)
-    n = len(df)
-    wk = np.minimum((events.t_days.values // 7).astype(int), n - 1)
-    e = events.event.values
-    st = events.stage.values
-    val = events.value.values
-    sc = sim.scenario
-
-    def weekly_pct(mask, ok):
-        num = np.bincount(wk[mask], weights=ok[mask].astype(float), minlength=n)
-        den = np.bincount(wk[mask], minlength=n).astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(den > 0, 100 * num / den, np.nan), den
-
-    df["referrals"] = np.bincount(wk[e == R.REFERRAL], minlength=n)
-    df["decision_within_1wd_pct"], _ = weekly_pct(e == R.DECISION, val <= 1)
-    a_tgt = sc.stages["assessment"].clock.target_wd if sc.stages["assessment"].clock else 45
-    am = (e == R.TASK_DONE) & (st == S["assessment"])
-    df["assessment_within_45wd_pct"], df["assessments_completed"] = weekly_pct(am, val <= a_tgt)
-    if "icpc" in sc.stages:
-        tgt = sc.stages["icpc"].clock.target_wd if sc.stages["icpc"].clock else 15
-        df["icpc_within_15wd_pct"], df["icpcs"] = weekly_pct((e == R.TASK_DONE) & (st == S["icpc"]), val <= tgt)
-    if "cp" in sc.stages and sc.stages["cp"].visits is not None:
-        vm = ((e == R.VISIT) | (e == R.VISIT_MISSED)) & (st == S["cp"])
-        df["cp_visits_on_time_pct"], _ = weekly_pct(vm, (e == R.VISIT) & (val <= 0))
-    df["sw_changes"] = np.bincount(wk[e == R.SW_CHANGE], minlength=n)
-    t = events.t_days.values
-    df["starters"] = np.bincount(wk[(e == R.WORKER_JOINED) & (t > 0)], minlength=n)
-    df["leavers"] = np.bincount(wk[e == R.WORKER_LEFT], minlength=n)
-    df["agency_share_pct"] = 100 * df.fte_agency / df[["fte_experienced", "fte_nqsw", "fte_academy", "fte_agency"]].sum(axis=1)
-    df["vacancy_rate_pct"] = 100 * df.vacancies_fte / df.establishment_fte
-    return df

@@ -1,4 +1,4 @@
-"""A team: its workers, the case types it holds, and allocation.
+"""Allocation: where a case goes. A team's queue, choosing a worker, and one place-or-queue.
 
 A case needs a worker in the right team with room under her caseload cap. Siblings go to the
 same worker where she has room. Where no eligible worker has room, the scenario may allow
@@ -11,20 +11,93 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import TYPE_CHECKING, Any, Final, Optional
+from typing import Any, Final, Optional
 
-from .child import Child, StageInfo
-from .worker import Worker
+from . import log as R
+from .entities import Child, StageInfo
+from .log import EventLog
+from .workload import Worker
 
 _INF: Final = math.inf
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .simulation import Simulation
+
+class Allocation:
+    """Gives children workers: the one place-or-queue and the allocation itself, for the journey
+    (a new stage, a transfer) and the workforce (a leaver's or mover's cases) alike. Keeps the
+    families, so that brothers and sisters share a worker where she has room."""
+
+    def __init__(self, log: EventLog) -> None:
+        self.log: EventLog = log
+        self.families: dict[int, list[Child]] = {}
+
+    def place(self, c: Child, team: Team, now: float, allocate: bool = True,
+              group: int = 1) -> None:
+        """Give child c a worker in ``team``: keep her worker if in that team, else allocate."""
+        c.team = team
+        w = c.worker
+        if w is not None and w.team is team:
+            w.restage(c, now)
+            if c.task is not None and c.task.worker is None:
+                w.start_task(c.task, now)
+            return
+        if w is not None:
+            # transfer between teams: the current worker keeps the case until the new team allocates
+            w.restage(c, now)
+            if c.task is not None and c.task.worker is None:
+                w.start_task(c.task, now)
+            self.log.rec(now, c.id, R.TRANSFER_ASKED, c.stage_idx, team.idx, w.id, 0.0)
+        if c.queued_team is not None:
+            c.queued_team.dequeue(c)
+        self.place_or_queue(c, team, now, allocate=allocate, group=group)
+
+    def place_or_queue(self, c: Child, team: Team, now: float, exclude: Optional[Worker] = None,
+                       allocate: bool = True, group: int = 1) -> None:
+        """Allocate child c in ``team`` if a worker (other than ``exclude``) has room; otherwise
+        she waits in the team's queue (recorded as unallocated if she has no worker meanwhile).
+        A queue she is already in elsewhere is the caller's to leave or keep."""
+        new = team.choose(c, now, exclude, group) if allocate else None
+        if new is not None:
+            self.allocate(c, new, now)
+        else:
+            team.enqueue(c, now)
+            if c.worker is None:
+                self.log.rec(now, c.id, R.QUEUED, c.stage_idx, team.idx, -1, 0.0)
+
+    def allocate(self, c: Child, w: Worker, now: float) -> None:
+        """Child c goes to worker w (a change of social worker if she had another)."""
+        old = c.worker
+        waited = now - c.queued_at if c.queued_at == c.queued_at else 0.0
+        c.queued_at = math.nan
+        if old is not None:
+            old.remove_case(c, now)
+        w.add_case(c, now)
+        self.log.rec(now, c.id, R.ALLOCATED, c.stage_idx, w.team.idx, w.id,
+                     waited if old is None else -1.0)
+        prev = c.last_worker_id
+        if prev != -1 and prev != w.id:
+            reason = (R.REASON_TRANSFER if old is not None
+                      else c.change_reason or R.REASON_REALLOCATION)
+            self.log.rec(now, c.id, R.SW_CHANGE, c.stage_idx, w.team.idx, w.id, reason)
+        c.change_reason = 0
+        c.last_worker_id = w.id
+        # brothers and sisters waiting in the same team's queue follow her to this worker
+        fam = self.families.get(c.family)
+        if fam and len(fam) > 1:
+            team = w.team
+            for sib in fam:
+                if (sib is not c and sib.worker is None and sib.queued_team is team
+                        and w.has_room(sib.stage_cfg, now)):
+                    team.dequeue(sib)
+                    self.allocate(sib, w, now)
+        if old is not None:
+            old.team.drain(now, old)
 
 
 class Team:
-    def __init__(self, sim: Simulation, name: str, idx: int, cfg: Any):
-        self.sim: Simulation = sim
+    """A team: its workers, the case types it holds, and its queue of children waiting."""
+
+    def __init__(self, alloc: Allocation, name: str, idx: int, cfg: Any):
+        self.alloc: Allocation = alloc
         self.name: str = name
         self.idx: int = idx
         self.cfg: Any = cfg
@@ -32,7 +105,6 @@ class Team:
         self.workers: list[Worker] = []   # in post (leavers are taken off)
         self.queue: list[tuple[float, int, Child]] = []   # heap of (-priority, seq, child)
         self.qseq: int = 0
-        self.n_queued: int = 0
 
     # ------------------------------------------------------------------ choosing a worker
     def has_room_under_cap(self) -> bool:
@@ -51,13 +123,12 @@ class Team:
         can share a worker; failing that, for herself alone.
         """
         cfg = child.stage_cfg
-        fam = self.sim.families.get(child.family)
+        fam = self.alloc.families.get(child.family)
         if fam:
             for sib in fam:
                 w = sib.worker
                 if (w is not None and sib is not child and w.team is self
-                        and w.available and w is not exclude
-                        and w.load + cfg.cap_weight <= w.hard_cap + 1e-9 and w.can_hold(cfg, now)):
+                        and w.available and w is not exclude and w.has_room(cfg, now)):
                     return w
         # the first of a sibling group goes to the worker with room for as many of them as anyone
         for g in range(group, 1, -1):
@@ -116,13 +187,11 @@ class Team:
         child.queued_at = now
         child.queued_team = self
         heapq.heappush(self.queue, (-child.stage_cfg.priority, self.qseq, child))
-        self.n_queued += 1
 
     def dequeue(self, child: Child) -> None:
         """Take a child out of the queue (lazily: the heap entry is skipped later)."""
         if child.queued_team is self:
             child.queued_team = None
-            self.n_queued -= 1
 
     def drain(self, now: float, worker: Optional[Worker] = None) -> None:
         """Allocate waiting children while anyone has room.
@@ -142,8 +211,7 @@ class Team:
                 continue
             if worker is not None:
                 w = worker if (worker.available and worker.team is self
-                               and worker.load + child.stage_cfg.cap_weight <= worker.hard_cap + 1e-9
-                               and worker.can_hold(child.stage_cfg, now)) else None
+                               and worker.has_room(child.stage_cfg, now)) else None
                 if w is not None and worker.load + child.stage_cfg.cap_weight > worker.cap + 1e-9:
                     # over her cap: only if nobody else in the team has room under the cap
                     other = self.choose(child, now)
@@ -159,10 +227,6 @@ class Team:
                     break
                 continue
             self.dequeue(child)
-            self.sim.allocate(child, w, now)
+            self.alloc.allocate(child, w, now)
         for entry in blocked:
             heapq.heappush(q, entry)
-
-    # ------------------------------------------------------------------ reporting
-    def active_workers(self) -> list[Worker]:
-        return [w for w in self.workers if w.available]

@@ -1,0 +1,58 @@
+"""The weekly table of one run: stocks observed at the start of each week, flows during it.
+
+Computed from the run record's weekly observations and event log.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..model import log as R
+from ..model.record import RunRecord
+from ..scenario import STAGES
+from .kpis import S, task_target_wd
+
+
+def weekly_table(record: RunRecord) -> pd.DataFrame:
+    """One row per simulated week: stocks observed at the start of the week, flows during it."""
+    obs_rows, events = record.observations, record.events
+    df = pd.DataFrame([{k: v for k, v in r.items() if k != "caseloads"} for r in obs_rows])
+    if df.empty:
+        return df
+    df.insert(0, "week", np.arange(len(df)))
+    df.insert(1, "date", pd.to_datetime(record.scenario.start_date) + pd.to_timedelta(df.t_days, unit="D"))
+    df["open_total"] = df[[f"open_{s}" for s in STAGES]].sum(axis=1)
+    df["in_assessment"] = df["open_assessment"]
+    df["fte_total"] = df[[c for c in df.columns if c.startswith("fte_")]].sum(axis=1)
+    n = len(df)
+    wk = np.minimum((events.t_days.values // 7).astype(int), n - 1)
+    e = events.event.values
+    st = events.stage.values
+    val = events.value.values
+    sc = record.scenario
+
+    def weekly_pct(mask, ok):
+        num = np.bincount(wk[mask], weights=ok[mask].astype(float), minlength=n)
+        den = np.bincount(wk[mask], minlength=n).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(den > 0, 100 * num / den, np.nan), den
+
+    df["referrals"] = np.bincount(wk[e == R.REFERRAL], minlength=n)
+    df["decision_within_1wd_pct"], _ = weekly_pct(e == R.DECISION, val <= 1)
+    a_tgt = task_target_wd(sc, "assessment", 45)
+    am = (e == R.TASK_DONE) & (st == S["assessment"])
+    df["assessment_within_45wd_pct"], df["assessments_completed"] = weekly_pct(am, val <= a_tgt)
+    if "icpc" in sc.stages:
+        tgt = task_target_wd(sc, "icpc", 15)
+        df["icpc_within_15wd_pct"], df["icpcs"] = weekly_pct((e == R.TASK_DONE) & (st == S["icpc"]), val <= tgt)
+    if "cp" in sc.stages and sc.stages["cp"].visits is not None:
+        vm = ((e == R.VISIT) | (e == R.VISIT_MISSED)) & (st == S["cp"])
+        df["cp_visits_on_time_pct"], _ = weekly_pct(vm, (e == R.VISIT) & (val <= 0))
+    df["sw_changes"] = np.bincount(wk[e == R.SW_CHANGE], minlength=n)
+    t = events.t_days.values
+    df["starters"] = np.bincount(wk[(e == R.WORKER_JOINED) & (t > 0)], minlength=n)
+    df["leavers"] = np.bincount(wk[e == R.WORKER_LEFT], minlength=n)
+    df["agency_share_pct"] = 100 * df.fte_agency / df[["fte_experienced", "fte_nqsw", "fte_academy", "fte_agency"]].sum(axis=1)
+    df["vacancy_rate_pct"] = 100 * df.vacancies_fte / df.establishment_fte
+    return df

@@ -1,0 +1,185 @@
+"""The engine: the one place that drives SimPy. Every other model file schedules through it.
+
+What the model needs from a discrete-event kernel is small: "call this function at that time",
+"wake this worker on the next step of the completion grid", processes that wait (the weekly
+workforce round, the morning round, the weekly observer), and the current time. The engine
+offers exactly that, on a :class:`simpy.Environment`:
+
+- :meth:`Engine.call_in` / :meth:`Engine.call_at` schedule a plain function call. Most of a run's
+  ~110,000 events are these, so each is a minimal event object (:class:`_Call`).
+- A **day wheel** keeps calls due after tomorrow (plan ends a year away, re-referrals) in a bucket
+  per day and moves them onto SimPy's heap, at their exact times, the morning before their day,
+  so that the heap holds a few hundred events instead of thousands.
+- **Wake rounds**: workers whose next completion falls on the same step of the completion grid
+  share one event.
+- **Flushing**: a handler marks the workers whose load changed (:meth:`Engine.mark`); the engine
+  re-times each of them once, after every scheduled call, after each worker of a wake round, and
+  before a process waits (:meth:`Engine.timeout`). No handler has to remember it.
+
+The fast path pushes calls straight onto SimPy 4's event heap, which skips a method call and,
+more importantly, keeps absolute times exact (``Environment.schedule`` takes a delay, and
+``now + (t - now)`` is not always ``t`` in floating point). It costs about 10% of a replication
+less than the public path (see benchmarks/README.md). Where the SimPy installed does not keep its
+heap as SimPy 4 does, the engine uses the public ``Environment.schedule`` instead
+(:attr:`Engine.fast` is False); ``tests/test_model_engine.py`` runs both paths.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any, Callable, Final, Generator, Optional
+
+import simpy
+
+_NORMAL: Final = 1   # simpy.events.NORMAL: the priority of an ordinary event
+
+
+def _dispatch(ev: _Call) -> None:
+    ev.fn(*ev.args)
+    eng = ev.engine
+    if eng.dirty:
+        eng.flush()
+
+
+class _Call:
+    """A scheduled call: the least a SimPy environment needs to process an event
+    (``callbacks``, and ``_ok`` for its failure check)."""
+
+    def __init__(self, engine: Engine, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.callbacks: Optional[list[Callable[[Any], None]]] = [_dispatch]
+        self._ok: bool = True
+        self._value: Any = None
+        self.engine: Engine = engine
+        self.fn: Callable[..., Any] = fn
+        self.args: tuple[Any, ...] = args
+
+
+def fast_path_available(env: Any) -> bool:
+    """Whether ``env`` keeps its events as SimPy 4 does: a heap list ``_queue`` of
+    ``(time, priority, id, event)`` and an id counter ``_eid``."""
+    return isinstance(getattr(env, "_queue", None), list) and hasattr(env, "_eid") \
+        and hasattr(env, "_now")
+
+
+class Engine:
+    """Scheduling for one run. ``wake_step_days``: the completion grid (0: exact times)."""
+
+    def __init__(self, wake_step_days: float = 0.0, fast: Optional[bool] = None) -> None:
+        self.env: Any = simpy.Environment()
+        self.fast: bool = fast_path_available(self.env) if fast is None else bool(fast)
+        self.queue: list[Any] = self.env._queue if self.fast else []
+        self.eid: Any = self.env._eid if self.fast else None
+        self.wheel_on: bool = False
+        self.wheel_day: int = 0
+        self.wheel: dict[int, list[tuple[float, Callable[..., Any], tuple[Any, ...]]]] = {}
+        self.wake_step: float = wake_step_days
+        self.wake_rounds: dict[int, list[tuple[Any, int]]] = {}
+        self.dirty: list[Any] = []   # workers to re-time (each has .retime(now))
+
+    # ------------------------------------------------------------------ time
+    def now(self) -> float:
+        """The current simulated time (days from the start)."""
+        return self.env._now if self.fast else float(self.env.now)
+
+    # ------------------------------------------------------------------ scheduled calls
+    def call_in(self, delay: float, fn: Callable[..., Any], *args: Any) -> None:
+        """Call ``fn(*args)`` after ``delay`` days."""
+        self._push(self.now() + delay, fn, args)
+
+    def call_at(self, t: float, fn: Callable[..., Any], *args: Any) -> None:
+        """Call ``fn(*args)`` at time ``t`` (days, not before now)."""
+        self._push(t, fn, args)
+
+    def _push(self, t: float, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        if self.wheel_on:
+            day = int(t)
+            if day > self.wheel_day + 1:
+                # beyond tomorrow: wait in the day's bucket (see start_days)
+                bucket = self.wheel.get(day)
+                if bucket is None:
+                    self.wheel[day] = [(t, fn, args)]
+                else:
+                    bucket.append((t, fn, args))
+                return
+        self._heap_push(t, fn, args)
+
+    def _heap_push(self, t: float, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        if self.fast:
+            # Environment.schedule() inlined, at the absolute time
+            heapq.heappush(self.queue, (t, _NORMAL, next(self.eid), _Call(self, fn, args)))
+        else:
+            self.env.schedule(_Call(self, fn, args), _NORMAL, t - self.env.now)
+
+    # ------------------------------------------------------------------ wake rounds
+    def book_wake(self, worker: Any, t: float, token: int) -> None:
+        """Call ``worker.wake(token)`` at grid time ``t``, in one event with every other worker
+        due then."""
+        key = int(round(t / self.wake_step))
+        due = self.wake_rounds.get(key)
+        if due is None:
+            self.wake_rounds[key] = [(worker, token)]
+            self.call_at(t, self._wake_round, key)
+        else:
+            due.append((worker, token))
+
+    def _wake_round(self, key: int) -> None:
+        due = self.wake_rounds.pop(key, None)
+        if due is not None:
+            for w, token in due:
+                w.wake(token)
+                if self.dirty:
+                    self.flush()
+
+    # ------------------------------------------------------------------ re-timing
+    def mark(self, worker: Any) -> None:
+        """Re-time ``worker`` at the end of the current step (once however often marked: the
+        worker keeps her own ``dirty`` flag)."""
+        self.dirty.append(worker)
+
+    def flush(self) -> None:
+        """Re-time every marked worker (once each)."""
+        dirty = self.dirty
+        if dirty:
+            now = self.now()
+            while dirty:
+                dirty.pop().retime(now)
+
+    # ------------------------------------------------------------------ processes
+    def process(self, generator: Generator[Any, Any, Any]) -> None:
+        """Start a SimPy process; it waits with :meth:`timeout` or :meth:`wait_until`."""
+        self.env.process(generator)
+
+    def timeout(self, delay: float) -> Any:
+        """A SimPy timeout of ``delay`` days, after re-timing the marked workers."""
+        self.flush()
+        return self.env.timeout(delay)
+
+    def wait_until(self, t: float) -> Any:
+        """A SimPy timeout until time ``t``, after re-timing the marked workers."""
+        self.flush()
+        return self.env.timeout(t - self.env.now)
+
+    def start_days(self, horizon: float, on_morning: Callable[[int], None]) -> None:
+        """Turn the day wheel each morning (day 1, 2, ... up to ``horizon``): tomorrow's calls go
+        onto SimPy's heap, then ``on_morning(day)`` runs."""
+        self.wheel_on = True
+        self.process(self._mornings(horizon, on_morning))
+
+    def _mornings(self, horizon: float, on_morning: Callable[[int], None]) -> Any:
+        day = 1
+        while day <= horizon:
+            yield self.wait_until(day)
+            self.wheel_day = day
+            for t, fn, args in self.wheel.pop(day + 1, ()):
+                self._heap_push(t, fn, args)
+            on_morning(day)
+            day += 1
+        self.flush()
+
+    def events_processed(self) -> int:
+        """SimPy events processed so far (scheduled less still pending); for benchmarks."""
+        return next(self.env._eid) - len(self.env._queue)
+
+    def run(self, until: float) -> None:
+        """Run to time ``until`` (days)."""
+        self.env.run(until=until)
