@@ -68,7 +68,8 @@ def _replicate(simulate_fn: Callable, scenario: Scenario, seed: int, years: floa
 # ============================================================================================
 
 def _check_arguments(scs: dict[str, Scenario], replications, seed, years, warmup_days, executor,
-                     max_workers, simulate_fn) -> tuple[Sequential | None, int, float | None, float]:
+                     max_workers, simulate_fn
+                     ) -> tuple[Sequential | None, int, float | None, float]:
     """Validate everything before anything runs; return ``(rule, seed, years, warmup_days)``
     normalised (``rule`` None for a fixed number of replications)."""
     if isinstance(replications, Sequential):
@@ -158,6 +159,7 @@ class _Batches:
         return self.max_workers or os.cpu_count() or 1
 
     def run(self, lo: int, hi: int) -> None:
+        """Replications ``lo .. hi-1`` of every scenario: loaded, or run and collected."""
         tasks = [Task(label, sc, self.digests[label], i, replication_seed(self.seed, i))
                  for i in range(lo, hi) for label, sc in self.scs.items()]
         todo = [t for t in tasks if not self._load(t)]
@@ -170,6 +172,7 @@ class _Batches:
             self._collect(t, _failure(exc) if exc is not None else res)
 
     def _load(self, t: Task) -> bool:
+        """Take replication ``t`` from the result files if it is there (resume)."""
         got = self.load_from.load(t) if self.load_from is not None else None
         if got is None:
             return False
@@ -181,6 +184,8 @@ class _Batches:
         return True
 
     def _collect(self, t: Task, res: dict) -> None:
+        """Keep a finished replication's result (refusing one from other model code), save it
+        and move the progress bar."""
         res["seed"] = t.seed
         worker_code = res.get("model_digest", MODEL_DIGEST)
         if res["ok"] and worker_code != MODEL_DIGEST:
