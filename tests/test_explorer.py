@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from workbench.experiment.executors import _ProgressExecutor
 from workbench.present import tables
-from workbench.explorer import (
-    LEVERS, Explorer, _ProgressExecutor, build_scenario, describe_levers, extra_recruitment,
-    lever_values,
+from workbench.present.explorer import Explorer
+from workbench.present.levers import (
+    LEVERS, build_scenario, describe_levers, extra_recruitment, lever_values,
 )
 from workbench.scenario import (ScenarioError, load_scenario, load_scenario_files, project_root,
                                 scenario_files)

@@ -13,7 +13,8 @@ import pytest
 
 from workbench.cli import main
 from workbench.errors import UserError
-from workbench.report import clip_range, describe_changes, assumptions_from_file
+from workbench.present.report_text import assumptions_from_file, describe_changes
+from workbench.present.tables import clip_range
 from workbench.cli.report import build_report, check_inputs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,7 +23,8 @@ from ..analysis.stats import t_interval
 __all__ = [
     "HEADLINE_KPIS", "READING_COLOURS", "TABLE_KPIS", "clip_range", "display_name",
     "format_value", "interval_table", "kpi_comparison_table", "kpi_difference_table",
-    "kpi_intervals", "kpi_rows", "kpi_summary_table", "reading", "run_details", "table_html",
+    "kpi_intervals", "kpi_rows", "kpi_summary_table", "period_text", "reading", "run_details",
+    "scenario_order", "table_html",
 ]
 
 #: The measures of the explorer's and the comparison notebook's tables, in order.
@@ -120,6 +121,23 @@ def kpi_intervals(kpis: pd.DataFrame, kpi_name: str, level: float = 0.95) -> pd.
 def scenario_order(df: pd.DataFrame) -> list[str]:
     """The scenarios of a tidy table in the order they first appear (the baseline first)."""
     return list(dict.fromkeys(df["scenario"]))
+
+
+def period_text(scenario, years: float | None, warmup_days: float = 0.0) -> str:
+    """The simulated period in words, e.g. "October 2017 to October 2019".
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``start_date`` and, when ``years`` is None, its ``horizon_years``.
+    years : float, optional
+        Years simulated.
+    warmup_days : float
+        Days left out at the start (calendar days).
+    """
+    start = scenario.start_date + dt.timedelta(days=warmup_days)
+    end = scenario.start_date + dt.timedelta(days=(years or scenario.horizon_years) * 365.25)
+    return f"{start:%B %Y} to {end:%B %Y}"
 
 
 def display_name(exp, label: str) -> str:
@@ -240,12 +258,11 @@ def run_details(exp, files: Mapping[str, str | Path] | None = None) -> pd.DataFr
 
     first = next(iter(exp.scenarios.values()))
     years = exp.years or first.horizon_years
-    end = first.start_date + dt.timedelta(days=years * 365.25)
     rows = [
         ("Workbench version", __version__),
         ("Produced", dt.datetime.now().strftime("%d %B %Y %H:%M")),
         ("Replications per scenario", str(exp.replications)),
-        ("Simulated period", f"{first.start_date:%B %Y} to {end:%B %Y} ({years:g} years"
+        ("Simulated period", f"{period_text(first, years)} ({years:g} years"
                              + (")" if exp.years else ", each scenario's own horizon)")),
         ("Warm-up left out", f"{exp.warmup_days:g} days"),
         ("Base seed", f"{exp.seed} (replication i uses the same random numbers in every scenario)"),

@@ -3,12 +3,11 @@
 Councillors read the report, never code: everything here turns an experiment into plain English
 (a paragraph per scenario, what each scenario changes, the assumptions and where they came from,
 the limitations, a glossary) and into tables with ranges. The notebook ``notebooks/report.ipynb``
-lays these out with the charts from :mod:`workbench.plots`; ``workbench report`` runs it.
+lays these out with the charts from :mod:`workbench.present.plots`; ``workbench report`` runs it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from pathlib import Path
@@ -16,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from .present.tables import clip_range, display_name
-from .scenario import Scenario
+from ..scenario import Scenario
+from .tables import clip_range, display_name, period_text
 
 GLOSSARY = {
     "ASYE": "Assessed and Supported Year in Employment: a newly qualified social worker's first "
@@ -103,12 +102,6 @@ def _kpi(summary: pd.DataFrame, scen: str, kpi: str) -> tuple[float, float, floa
         return (math.nan,) * 3
     m, lo, hi = (float(s[c].iloc[0]) for c in ("mean", "ci_low", "ci_high"))
     return (m, *clip_range(kpi, lo, hi))
-
-
-def period_text(scenario: Scenario, years: float | None, warmup_days: float = 0.0) -> str:
-    start = scenario.start_date + dt.timedelta(days=warmup_days)
-    end = scenario.start_date + dt.timedelta(days=(years or scenario.horizon_years) * 365.25)
-    return f"{start:%B %Y} to {end:%B %Y}"
 
 
 def scenario_paragraph(exp, label: str, baseline: str) -> str:

@@ -20,9 +20,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .analysis.registry import kpi  # noqa: E402
-from .analysis.stats import t_interval  # noqa: E402
-from .present.tables import (  # noqa: E402
+from ..analysis.registry import kpi  # noqa: E402
+from ..analysis.stats import t_interval  # noqa: E402
+from .tables import (  # noqa: E402
     READING_COLOURS, clip_range, kpi_intervals, kpi_rows, reading, scenario_order,
 )
 
