@@ -126,12 +126,18 @@ def test_cli_validate_gives_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["validate", str(ROOT / "scenarios" / "baseline.yaml")]) == 0
 
 
+def cli_message(*args: str) -> str:
+    """Run ``workbench ARGS`` as a user would (a new process); it must fail with status 2 and a
+    message, not a traceback. Returns what it printed on stderr."""
+    res = subprocess.run([sys.executable, "-m", "workbench.cli", *args],
+                         capture_output=True, text=True)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    return res.stderr
+
+
 def test_cli_run_bad_file_as_a_subprocess(tmp_path):
     p = write(tmp_path, "base: baseline.yaml\nstages:\n  cp:\n    next: {cin: 0.2}\n")
-    res = subprocess.run([sys.executable, "-m", "workbench.cli", "run", str(p)],
-                         capture_output=True, text=True)
-    assert res.returncode == 2
-    assert "Traceback" not in res.stderr and "stages.cp.next" in res.stderr
+    assert "stages.cp.next" in cli_message("run", str(p))
 
 
 def test_cli_run_writes_aggregates(tmp_path, capsys):
@@ -142,3 +148,133 @@ def test_cli_run_writes_aggregates(tmp_path, capsys):
     files = sorted(x.name for x in tmp_path.iterdir())
     assert files == ["baseline_seed3_kpis.json", "baseline_seed3_weekly.csv"]
     assert "child" not in (tmp_path / "baseline_seed3_weekly.csv").read_text().splitlines()[0]
+
+
+# ------------------------------------------------------------------ issue 13: hostile input
+# Each case: a file's content (text over the bundled baseline, or bytes) and what its message
+# must say (the field path first). Every one must fail at validation, never later in a run.
+V = "base: baseline.yaml\n"
+WORKERS = "{experienced: %s, nqsw: 20, academy: 20, agency: 20}"
+HOSTILE = {
+    "nan_pay_rate": (V + "costs:\n  gbp_per_fte_week: " + WORKERS % ".nan" + "\n",
+                     ["costs.gbp_per_fte_week.experienced", "finite", "nan"]),
+    "nan_cap": (V + "caseload:\n  caps: " + WORKERS % ".nan" + "\n",
+                ["caseload.caps.experienced", "finite"]),
+    "nan_turnover": (V + "workforce:\n  turnover_pct_per_year: " + WORKERS % ".nan" + "\n",
+                     ["workforce.turnover_pct_per_year.experienced", "finite"]),
+    "nan_team_cap": (V + "teams:\n  families_first:\n    caps: {nqsw: .nan}\n",
+                     ["teams.families_first.caps.nqsw", "finite"]),
+    "inf_referrals": (V + "demand:\n  referrals_per_year: .inf\n",
+                      ["demand.referrals_per_year", "finite", "inf"]),
+    "inf_mean_duration": (V + "stages:\n  cp:\n    duration_days: {dist: exponential, mean: .inf}\n",
+                          ["stages.cp.duration_days", "mean", "finite"]),
+    "inf_in_a_list": (V + "demand:\n  seasonality: [1, 1, 1, 1, 1, 1, 1, .inf, 1, 1, 1, 1]\n",
+                      ["demand.seasonality.7", "finite"]),
+    "nan_histogram_edge": (V + "stages:\n  cp:\n    duration_days: {dist: histogram, edges: [0, .nan, 9], "
+                           "probs: [0.5, 0.5]}\n", ["stages.cp.duration_days", "edges.1", "finite"]),
+    "huge_mean_duration": (V + "stages:\n  lac:\n    duration_days: {dist: lognormal, mean: 1.0e+9, cv: 1}\n",
+                           ["stages.lac.duration_days", "mean", "at most 1,000,000", "clock"]),
+    "duplicate_key": (V + "name: One\nhorizon_years: 3\nname: Two\n",
+                      ["the key 'name' is given twice", "line 4", "first at line 2"]),
+    "duplicate_nested_key": (V + "demand:\n  referrals_per_year: 100\n  trend_pct_per_year: 1\n"
+                             "  referrals_per_year: 200\n",
+                             ["'referrals_per_year' is given twice", "line 5"]),
+    "start_date_far_future": (V + "start_date: 9999-12-01\n",
+                              ["start_date", "9999-12-01", "between 2000-01-01 and 2100-12-31"]),
+    "surge_date_long_ago": (V + "demand:\n  surges:\n    - {start_date: 1900-01-01, multiplier: 1.2}\n",
+                            ["demand.surges.0.start_date", "1900-01-01", "between"]),
+    "surge_ends_before_it_starts": (V + "demand:\n  surges:\n    - {start_date: 2019-01-01, "
+                                    "end_date: 2018-01-01, multiplier: 1.2}\n",
+                                    ["demand.surges.0", "end_date (2018-01-01) must be after"]),
+    "impossible_date": (V + "start_date: 2017-02-30\n",
+                        ["line 2", "'2017-02-30' is not a date"]),
+    "plan_of_no_length": (V + "stages:\n  cp:\n    duration_days: {dist: fixed, value: 0}\n",
+                          ["stages.cp", "duration_days", "fixed value of 0", "above 0"]),
+    "stage_loops_to_itself_with_no_work": (
+        V + "stages:\n  assessment:\n    work_hours: {dist: fixed, value: 0}\n"
+        "    next: {assessment: 0.5, close: 0.5}\n",
+        ["stages.assessment.next", "assessment -> assessment", "one instant", "work_hours above 0"]),
+    "two_stages_loop_with_no_work": (
+        V + "stages:\n  s47:\n    work_hours: {dist: fixed, value: 0}\n    next: {icpc: 0.5, close: 0.5}\n"
+        "  icpc:\n    work_hours: {dist: fixed, value: 0}\n    next: {s47: 0.5, cp: 0.5}\n",
+        ["stages.s47.next", "s47 -> icpc -> s47", "one instant"]),
+    "huge_establishment": (V + "teams:\n  families_first:\n    establishment_fte: 1.0e+12\n",
+                           ["teams.families_first.establishment_fte", "at most 10,000", "memory"]),
+    "huge_referrals": (V + "demand:\n  referrals_per_year: 1.0e+9\n",
+                       ["demand.referrals_per_year", "at most 250,000", "memory"]),
+    "huge_open_cases": (V + "initial:\n  open_cases:\n    cin: 1000000000\n",
+                        ["initial.open_cases.cin", "at most 100,000", "memory"]),
+    "demand_growing_out_of_memory": (V + "horizon_years: 30\ndemand:\n  trend_pct_per_year: 100\n",
+                                     ["demand:", "trend of 100%", "at most 5,000,000", "memory"]),
+    "too_many_staff": (V + "teams:\n  families_first:\n    staff:\n" + "      - {type: experienced, count: 9000}\n" * 3,
+                       ["teams: 27,", "staff in post", "at most 20,000"]),
+    "empty_name": (V + "name: ''\n", ["name", "must not be empty", "''"]),
+    "blank_name": (V + "name: '   '\n", ["name", "must not be empty"]),
+    "name_with_a_line_break": (V + 'name: "Two\\nlines"\n', ["name", "one line"]),
+    "negative_team_cap": (V + "teams:\n  families_first:\n    caps: {nqsw: -3}\n",
+                          ["teams.families_first.caps.nqsw", "greater than or equal to 0", "-3"]),
+    "empty_base": ("base: ''\nname: x\n", ["base:", "file name", "''"]),
+    "base_is_a_folder": ("base: .\nname: x\n", ["base:", "is a folder"]),
+    "binary_file": (bytes(range(256)) * 8, ["not a text file", "binary"]),
+    "utf16_file": ((V + "name: x\n").encode("utf-16"), ["not a text file", "UTF-16"]),
+    "latin1_file": ((V + "name: Caf\u00e9\n").encode("latin-1"), ["not UTF-8", "line 2"]),
+    "alias_bomb": ("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+                   + "".join(f"{x}: &{x} [{', '.join(['*' + p] * 10)}]\n"
+                             for p, x in zip("abcde", "bcdef")),
+                   ["more than 100,000 values", "aliases"]),
+    "huge_file": ("name: x\n" + "# padding\n" * 200_000, ["bytes", "the right file"]),
+}
+
+
+def hostile_file(tmp_path, case: str) -> Path:
+    content = HOSTILE[case][0]
+    p = write(tmp_path, "") if isinstance(content, bytes) else write(tmp_path, content)
+    if isinstance(content, bytes):
+        p.write_bytes(content)
+    return p
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_file_fails_validation_with_a_message_naming_the_field(tmp_path, case):
+    p = hostile_file(tmp_path, case)
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(p)
+    msg = str(exc.value)
+    assert str(p) in msg
+    for part in HOSTILE[case][1]:
+        assert part in msg, f"{part!r} not in {msg!r}"
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_file_gets_no_traceback_from_cli_validate(tmp_path, capsys, case):
+    p = hostile_file(tmp_path, case)
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and HOSTILE[case][1][0] in err
+
+
+def test_folder_and_missing_file_get_a_message(tmp_path, capsys):
+    for path, expected in ((tmp_path, "is a folder"), (tmp_path / "nope.yaml", "not found")):
+        with pytest.raises(ScenarioError, match=expected):
+            load_scenario(path)
+        assert main(["validate", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert expected in err and "Traceback" not in err
+
+
+def test_binary_file_as_a_subprocess_gives_no_traceback(tmp_path):
+    p = hostile_file(tmp_path, "binary_file")
+    assert "not a text file" in cli_message("validate", str(p))
+
+
+def test_scenario_error_is_a_user_error():
+    from workbench.errors import UserError
+    assert issubclass(ScenarioError, UserError) and issubclass(ScenarioError, ValueError)
+
+
+def test_bounds_keep_the_bundled_scenarios_valid_at_twenty_times_the_size(baseline):
+    from workbench.scenario import scale_authority
+    big = scale_authority(baseline, 20)
+    assert big.demand.referrals_per_year == 20 * baseline.demand.referrals_per_year
+    # a zero-work stage that does not loop back is still allowed
+    baseline.replace({"stages.icpc.work_hours": {"dist": "fixed", "value": 0}})

@@ -9,9 +9,10 @@ is their discriminated union. The model draws from them (``workbench.model.strea
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 # The stages a child can be in, in the order of the journey. The engine is generic over stages
 # (the pathway is data), but the names are a fixed vocabulary so that KPIs, charts and reports can
@@ -39,6 +40,54 @@ OutcomeName = Literal[
 WorkerType = Literal["experienced", "nqsw", "academy", "agency"]
 
 
+# Sizes that keep one replication inside a laptop's memory: the model holds every referred child,
+# every worker and every event of a run. The largest English authorities have about 30,000
+# referrals a year, 1,000 social workers and 10,000 open cases.
+MAX_REFERRALS_PER_YEAR = 250_000
+MAX_REFERRALS_PER_RUN = 5_000_000
+MAX_TEAM_FTE = 10_000
+MAX_WORKFORCE = 20_000
+MAX_OPEN_CASES = 100_000
+MEMORY_NOTE = "the model holds every child and worker in memory"
+
+
+def at_most(limit: float, reason: str) -> AfterValidator:
+    """A bound for an annotated field whose message gives the reason for it.
+
+    Used for sizes that would exhaust memory or overflow the simulation clock rather than for
+    policy limits, so that the user learns why a large value is refused.
+    """
+    def check(v: Any) -> Any:
+        if v is not None and v > limit:
+            raise ValueError(f"must be at most {limit:,.0f} ({reason})")
+        return v
+    return AfterValidator(check)
+
+
+#: Dates a scenario may name. Later starts would carry a 30-year run and its working-day calendar
+#: towards the end of the date range (year 9999), and no planning question needs earlier ones.
+DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def _in_date_range(d: dt.date | None) -> dt.date | None:
+    if d is not None and not DATE_MIN <= d <= DATE_MAX:
+        raise ValueError(f"must be between {DATE_MIN} and {DATE_MAX} (a planning date; the run and "
+                         f"its working-day calendar must fit in the calendar's range)")
+    return d
+
+
+#: A date field: a calendar date between :data:`DATE_MIN` and :data:`DATE_MAX`.
+Date = Annotated[dt.date, AfterValidator(_in_date_range)]
+
+#: Largest parameter of a distribution of times (hours, days or weeks): far beyond any run, and
+#: small enough that a drawn time stays an exact whole-day count on the simulation clock.
+TIME_MAX = 1_000_000
+_TIME_BOUND = at_most(TIME_MAX, "far longer than any run; larger values overflow the simulation clock")
+#: A length of time (hours, days or weeks, in the unit of the field's name): 0 or more, finite.
+Time = Annotated[float, Field(ge=0), _TIME_BOUND]
+#: A length of time above 0.
+PositiveTime = Annotated[float, Field(gt=0), _TIME_BOUND]
+
 
 def _check_probabilities(probs: dict[str, float], what: str) -> dict[str, float]:
     for key, p in probs.items():
@@ -65,7 +114,9 @@ def _check_per_type(v: dict, what: str, high: float | None = None) -> dict:
 class _Model(BaseModel):
     """Base of every scenario block: immutable, unknown fields rejected, defaults validated too."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    # allow_inf_nan=False: NaN passes every range and sum check (comparisons with NaN are false)
+    # and inf passes gt=0, then silently corrupts the run; they are refused wherever a float is read.
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,7 +127,7 @@ class Fixed(_Model):
     """Always the same value."""
 
     dist: Literal["fixed"]
-    value: float = Field(ge=0)
+    value: Time
 
     @property
     def mean_value(self) -> float:
@@ -87,7 +138,7 @@ class Exponential(_Model):
     """Exponential with the given mean."""
 
     dist: Literal["exponential"]
-    mean: float = Field(gt=0)
+    mean: PositiveTime
 
     @property
     def mean_value(self) -> float:
@@ -98,7 +149,7 @@ class LogNormal(_Model):
     """Log-normal given by its mean and coefficient of variation (sd / mean)."""
 
     dist: Literal["lognormal"]
-    mean: float = Field(gt=0)
+    mean: PositiveTime
     cv: float = Field(gt=0, le=10)
 
     @property
@@ -110,7 +161,7 @@ class Gamma(_Model):
     """Gamma given by its mean and coefficient of variation."""
 
     dist: Literal["gamma"]
-    mean: float = Field(gt=0)
+    mean: PositiveTime
     cv: float = Field(gt=0, le=10)
 
     @property
@@ -120,8 +171,8 @@ class Gamma(_Model):
 
 class Uniform(_Model):
     dist: Literal["uniform"]
-    low: float = Field(ge=0)
-    high: float = Field(gt=0)
+    low: Time
+    high: PositiveTime
 
     @model_validator(mode="after")
     def _order(self):
@@ -141,7 +192,7 @@ class Histogram(_Model):
     """
 
     dist: Literal["histogram"]
-    edges: tuple[float, ...]
+    edges: tuple[Time, ...]
     probs: tuple[float, ...]
 
     @model_validator(mode="after")
@@ -152,8 +203,6 @@ class Histogram(_Model):
                 f"{len(self.probs)} probs)")
         if any(b <= a for a, b in zip(self.edges, self.edges[1:])):
             raise ValueError(f"edges must increase strictly (got {list(self.edges)})")
-        if self.edges[0] < 0:
-            raise ValueError("edges must be >= 0")
         if any(p < 0 for p in self.probs):
             raise ValueError(f"probabilities must be >= 0 (got {list(self.probs)})")
         total = sum(self.probs)

@@ -23,37 +23,144 @@ from .errors import ScenarioError
 from .schema import Scenario, validate_scenario
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise ScenarioError(f"{path}: scenario file not found")
+#: A scenario file is a few kilobytes; a far larger one is the wrong file.
+MAX_FILE_BYTES = 1_000_000
+#: Values a file may hold once YAML aliases (``*name``) are followed: the bundled baseline has
+#: about 600. Aliases nested in aliases can otherwise expand to billions (or loop for ever).
+MAX_VALUES = 100_000
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (YAML would silently keep the
+    last one) and reporting an impossible date (2017-02-30) where it is, not as a traceback."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # '<<: *base' keys are meant to be overridden
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    line = first_line.setdefault(key, key_node.start_mark.line)
+                except TypeError:
+                    continue  # an unhashable key: the base class reports it
+                if line != key_node.start_mark.line:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key '{key}' is given twice (first at line {line + 1}); "
+                        f"give it once", key_node.start_mark)
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is not a date ({exc})", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a :class:`ScenarioError` saying why it cannot be a scenario file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        if path.is_dir():
+            raise ScenarioError(f"{path}: is a folder, not a scenario file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(f"{path}: is {size:,} bytes; a scenario file is a few thousand "
+                                f"(at most {MAX_FILE_BYTES:,}): is this the right file?")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: scenario file not found") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _too_many_values(data: Any) -> bool:
+    """Whether ``data`` holds more than :data:`MAX_VALUES` values, counting a value reached
+    through several aliases once for each (as validation and merging would copy it)."""
+    count, todo = 0, [data]
+    while todo:
+        x = todo.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return True
+        if isinstance(x, dict):
+            todo.extend(x.values())
+        elif isinstance(x, list):
+            todo.extend(x)
+    return False
+
+
+def _parse(path: Path, raw: bytes) -> dict[str, Any]:
+    """The plain data of a scenario file's bytes: a mapping of fields, or a clear error."""
+    if b"\x00" in raw:
+        raise ScenarioError(f"{path}: is not a text file (it holds NUL bytes: a binary file, or "
+                            f"text saved as UTF-16); save it as UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ScenarioError(f"{path}: is not UTF-8 text (line {line} holds bytes that are not "
+                            f"UTF-8); save it as UTF-8") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ScenarioError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        raise ScenarioError(f"{path}: not valid YAML{where}: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:  # e.g. a character YAML does not allow, with its position
+        raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: not valid YAML: blocks nested too deeply to read") from None
     if data is None:
         raise ScenarioError(f"{path}: the file is empty")
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: expected a mapping of fields at the top level, got {type(data).__name__}")
+    if _too_many_values(data):
+        raise ScenarioError(f"{path}: holds more than {MAX_VALUES:,} values once its aliases (*name) "
+                            f"are followed; a scenario file has a few hundred")
     return data
 
 
 def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The merged plain data of a scenario file, following ``base:`` links."""
-    path = Path(path).resolve()
-    if path in _seen:
-        raise ScenarioError(f"{path}: 'base' links form a loop ({' -> '.join(p.name for p in _seen + (path,))})")
-    data = _read_yaml(path)
+    """The merged plain data of a scenario file, following ``base:`` links.
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario file (YAML, UTF-8). Messages name it as given.
+
+    Returns
+    -------
+    dict
+        The file's fields over its base's (and so on up the chain), without ``base``.
+
+    Raises
+    ------
+    ScenarioError
+        If a file on the chain is missing, unreadable, not YAML, or the links form a loop.
+    """
+    path = Path(path)
+    key = path.resolve()
+    if key in _seen:
+        chain = " -> ".join(p.name for p in _seen + (key,))
+        raise ScenarioError(f"{path}: 'base' links form a loop ({chain})")
+    data = _parse(path, _read_bytes(path))
     base = data.pop("base", None)
     if base is None:
         return data
-    if not isinstance(base, str):
-        raise ScenarioError(f"{path}: base: expected a file name, got {base!r}")
-    base_path = (path.parent / base)
+    if not isinstance(base, str) or not base.strip():
+        raise ScenarioError(f"{path}: base: expected the file name of the scenario this one varies "
+                            f"(e.g. baseline.yaml), got {base!r}")
+    base_path = path.parent / base
     if not base_path.exists():
         raise ScenarioError(f"{path}: base: file '{base}' not found (looked in {path.parent})")
-    return merge_variant(load_raw(base_path, _seen + (path,)), data)
+    if base_path.is_dir():
+        raise ScenarioError(f"{path}: base: '{base}' is a folder, not a scenario file")
+    return merge_variant(load_raw(base_path, _seen + (key,)), data)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -71,9 +178,6 @@ def load_scenarios(paths) -> dict[str, tuple[Scenario, Path]]:
     scenarios: dict[str, tuple[Scenario, Path]] = {}
     problems = []
     for p in map(Path, paths):
-        if not p.exists():
-            problems.append(f"{p}: scenario file not found")
-            continue
         try:
             sc = load_scenario(p)
         except ScenarioError as exc:
@@ -94,11 +198,14 @@ def file_digest(path: str | Path) -> str:
     h = hashlib.sha256()
     p = Path(path).resolve()
     seen = set()
-    while p and p not in seen and p.exists():
+    while p is not None and p not in seen and p.is_file():
         seen.add(p)
-        text = p.read_bytes()
-        h.update(text)
-        base = (yaml.safe_load(text) or {}).get("base") if text else None
-        p = (p.parent / base).resolve() if isinstance(base, str) else None
+        raw = p.read_bytes()
+        h.update(raw)
+        try:
+            base = _parse(p, raw).get("base")
+        except ScenarioError:
+            base = None  # a broken file ends the chain; loading it reports the problem
+        p = (p.parent / base).resolve() if isinstance(base, str) and base.strip() else None
     return h.hexdigest()[:12]
 

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .basics import Dist, WorkerType, _check_per_type, _Model
+from .basics import Date, Dist, WorkerType, _check_per_type, _Model
 
 
 class LongTermAbsence(_Model):
@@ -57,8 +56,8 @@ class Campaign(_Model):
     """A recruitment campaign (e.g. an international drive): extra hires over a period, at a cost."""
 
     name: str = "campaign"
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Date
+    end_date: Date
     hires: int = Field(ge=0, le=1000, description="experienced staff it brings in over the period")
     cost_gbp: float = Field(default=0, ge=0)
     team: str | None = Field(default=None, description="team the hires join (default: most vacancies)")
@@ -90,7 +89,7 @@ class Academy(_Model):
 
     intake_per_year: int = Field(default=0, ge=0, le=500)
     start_month: int = Field(default=9, ge=1, le=12, description="month each cohort starts")
-    first_intake_date: dt.date | None = Field(default=None, description="default: the first start_month after the start date")
+    first_intake_date: Date | None = Field(default=None, description="default: the first start_month after the start date")
     team: str = "families_first"
     months: float = Field(default=12, gt=0, le=36, description="time in the academy before graduating")
     caseload_start_pct: float = Field(
@@ -117,7 +116,7 @@ class Agency(_Model):
         description="how long an agency worker stays in a post (shorter than permanent staff)")
     min_experience_years: float = Field(
         default=0, ge=0, le=40, description="post-qualifying experience required (3 years in England from April 2025)")
-    experience_rule_date: dt.date | None = Field(
+    experience_rule_date: Date | None = Field(
         default=None, description="from this date agency workers need min_experience_years")
     experience_rule_fill_pct: float = Field(
         default=100, ge=0, le=100, description="share of agency requests still filled once the rule applies")
@@ -129,7 +128,7 @@ class Retention(_Model):
     """A payment or pay change that reduces turnover of eligible staff."""
 
     enabled: bool = False
-    start_date: dt.date | None = None
+    start_date: Date | None = None
     payment_gbp_per_year: float = Field(default=0, ge=0)
     eligible_min_years: float = Field(default=2, ge=0, le=40, description="post-qualifying experience to qualify")
     turnover_reduction_pct: float = Field(default=0, ge=0, le=100, description="relative reduction in eligible staff's turnover")

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from .basics import Dist, OutcomeName, StageName, WorkerType, _check_per_type, _check_probabilities, _Model
+from .basics import (MAX_OPEN_CASES, MAX_REFERRALS_PER_YEAR, MAX_TEAM_FTE, MEMORY_NOTE, Date, Dist, Fixed,
+                     OutcomeName, PositiveTime, StageName, WorkerType, _check_per_type,
+                     _check_probabilities, _Model, at_most)
+from .checks import whole_scenario_problems
 from .derive import set_dotted
 from .errors import ScenarioError
 from .policies import Academy, Agency, Recruitment, Retention, Workforce
@@ -38,15 +41,23 @@ class Calendar(_Model):
 class Surge(_Model):
     """A step change in demand: referrals multiplied by ``multiplier`` from start_date to end_date."""
 
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: Date
+    end_date: Date | None = None
     multiplier: float = Field(gt=0, le=10)
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.end_date is not None and self.end_date <= self.start_date:
+            raise ValueError(f"end_date ({self.end_date}) must be after start_date ({self.start_date})")
+        return self
 
 
 class Demand(_Model):
     """Referral demand: a non-homogeneous Poisson process of families."""
 
-    referrals_per_year: float = Field(gt=0, description="children referred a year, incl. re-referrals")
+    referrals_per_year: Annotated[float, at_most(
+        MAX_REFERRALS_PER_YEAR, f"about 8 times the largest English authority; {MEMORY_NOTE}")] = Field(
+        gt=0, description="children referred a year, incl. re-referrals")
     trend_pct_per_year: float = Field(default=0.0, ge=-50, le=100)
     seasonality: tuple[float, ...] = Field(
         default=(1.0,) * 12, description="Jan..Dec multipliers; normalised to mean 1")
@@ -88,7 +99,7 @@ class Visits(_Model):
     later_interval_wd: int | None = Field(
         default=None, gt=0, le=260,
         description="interval once the plan has lasted later_after_days (e.g. 3-monthly LAC visits after year 1)")
-    later_after_days: float = Field(default=365.25, gt=0)
+    later_after_days: PositiveTime = 365.25
 
     @model_validator(mode="after")
     def _window(self):
@@ -111,7 +122,7 @@ class Clock(_Model):
 class Transfer(_Model):
     """Move the case to another team part-way through a stage (e.g. LAC -> permanence team)."""
 
-    after_days: float = Field(gt=0)
+    after_days: PositiveTime
     to_team: str
 
 
@@ -154,7 +165,17 @@ class Stage(_Model):
                 raise ValueError("a plan stage needs duration_days")
             if self.work_hours is not None or self.clock is not None:
                 raise ValueError("a plan stage takes duration_days and visits, not work_hours or clock")
+            if isinstance(self.duration_days, Fixed) and self.duration_days.value == 0:
+                # a plan of no length ends as it starts, and the warm start cannot draw the
+                # remaining time of plans open at the start date from it
+                raise ValueError("duration_days: a plan must last some time (got a fixed value of 0); "
+                                 "give a value above 0")
         return self
+
+    @property
+    def takes_no_time(self) -> bool:
+        """A task stage with no work: a child can pass through it without time passing."""
+        return self.kind == "task" and isinstance(self.work_hours, Fixed) and self.work_hours.value == 0
 
 
 class StaffGroup(_Model):
@@ -170,9 +191,10 @@ class StaffGroup(_Model):
 class Team(_Model):
     """A team: its funded posts (establishment) and the staff in post at the start."""
 
-    establishment_fte: float = Field(ge=0)
+    establishment_fte: Annotated[float, at_most(
+        MAX_TEAM_FTE, f"ten times the social workers of England's largest authority; {MEMORY_NOTE}")] = Field(ge=0)
     staff: tuple[StaffGroup, ...] = ()
-    caps: dict[WorkerType, float] | None = Field(
+    caps: dict[WorkerType, Annotated[float, Field(ge=0)]] | None = Field(
         default=None, description="per-FTE caseload caps overriding caseload.caps for this team")
     case_holding: bool = True
 
@@ -244,28 +266,24 @@ class Costs(_Model):
         return _check_per_type(v, "a weekly cost")
 
 
+_CaseCount = Annotated[int, Field(ge=0), at_most(
+    MAX_OPEN_CASES, f"a quarter of all children in need in England; {MEMORY_NOTE}")]
+
+
 class InitialState(_Model):
     """The warm start: open cases by stage at the start date, and children waiting unallocated."""
 
-    open_cases: dict[StageName, int]
-    unallocated: dict[StageName, int] = {}
-
-    @field_validator("open_cases", "unallocated")
-    @classmethod
-    def _nonneg(cls, v):
-        for k, n in v.items():
-            if n < 0:
-                raise ValueError(f"count for {k} must be >= 0 (got {n})")
-        return v
+    open_cases: dict[StageName, _CaseCount]
+    unallocated: dict[StageName, _CaseCount] = {}
 
 
 class Scenario(_Model):
     """One authority under one policy: validated and immutable."""
 
-    name: str
+    name: str = Field(max_length=200)
     description: str = ""
     authority: str = "Illustrative authority"
-    start_date: dt.date
+    start_date: Date
     horizon_years: float = Field(gt=0, le=30)
     calendar: Calendar = Calendar()
     working_time: WorkingTime = WorkingTime()
@@ -283,40 +301,20 @@ class Scenario(_Model):
     retention: Retention = Retention()
     sources: dict[str, str] = Field(default={}, description="where each default came from")
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v):
+        if not v.strip():
+            raise ValueError("must not be empty: the name labels the scenario in tables, charts and file names")
+        if any(ch < " " for ch in v):
+            raise ValueError("must be one line of text (no line breaks, tabs or control characters)")
+        return v
+
     @model_validator(mode="after")
-    def _references(self):
-        problems = []
-        for name, stage in self.stages.items():
-            if stage.team not in self.teams:
-                problems.append(
-                    f"stages.{name}.team: '{stage.team}' is not a team (teams: {sorted(self.teams)})")
-            elif not self.teams[stage.team].case_holding:
-                problems.append(f"stages.{name}.team: '{stage.team}' does not hold cases")
-            for out in stage.next:
-                if out != "close" and out not in self.stages:
-                    problems.append(f"stages.{name}.next: outcome '{out}' is not a stage defined here")
-            if stage.transfer and stage.transfer.to_team not in self.teams:
-                problems.append(f"stages.{name}.transfer.to_team: '{stage.transfer.to_team}' is not a team")
-        if self.front_door.team not in self.teams:
-            problems.append(f"front_door.team: '{self.front_door.team}' is not a team")
-        if self.academy.intake_per_year and self.academy.team not in self.teams:
-            problems.append(f"academy.team: '{self.academy.team}' is not a team")
-        for i, c in enumerate(self.recruitment.campaigns):
-            if c.team is not None and c.team not in self.teams:
-                problems.append(f"recruitment.campaigns.{i}.team: '{c.team}' is not a team")
-        if "assessment" not in self.stages:
-            problems.append("stages: an 'assessment' stage is required (every accepted referral starts one)")
-        for where, counts in (("initial.open_cases", self.initial.open_cases),
-                              ("initial.unallocated", self.initial.unallocated)):
-            for st in counts:
-                if st not in self.stages:
-                    problems.append(f"{where}.{st}: not a stage defined in this scenario")
-        for st, n in self.initial.unallocated.items():
-            if n > self.initial.open_cases.get(st, 0):
-                problems.append(
-                    f"initial.unallocated.{st}: {n} exceeds the {self.initial.open_cases.get(st, 0)} open cases")
+    def _whole(self):
+        problems = whole_scenario_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
     # ----------------------------------------------------------------------------------------
@@ -356,11 +354,17 @@ def _format_errors(err: ValidationError, source: str) -> str:
             msg = "unknown field (check the spelling; unknown fields are not allowed)"
         elif typ == "missing":
             msg = "required field is missing"
+        if not loc:
+            # the whole-scenario checks: each problem on its own line, already naming its field
+            lines.extend(f"  - {problem}" for problem in msg.split("\n"))
+            continue
         value = e.get("input")
         shown = ""
-        if typ not in ("missing",) and not isinstance(value, (dict, list)):
+        if isinstance(value, dt.date):
+            shown = f" (got {value.isoformat()})"
+        elif typ not in ("missing",) and not isinstance(value, (dict, list)):
             shown = f" (got {value!r})"
-        lines.append(f"  - {loc or '(top level)'}: {msg}{shown}")
+        lines.append(f"  - {loc}: {msg}{shown}")
     return "\n".join(lines)
 
 
