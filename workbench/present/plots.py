@@ -46,6 +46,15 @@ def _tables(exp):
     return exp.kpis, exp.timeseries
 
 
+def show(fig) -> None:
+    """Display a figure in a notebook, then close it (so that it is neither drawn twice nor kept
+    in memory)."""
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)
+
+
 def scenario_colours(names: Sequence[str]) -> dict[str, str]:
     return {n: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, n in enumerate(names)}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import pandas as pd
 
@@ -226,9 +226,6 @@ def describe_changes(base: Scenario, variant: Scenario) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------- assumptions
-_COMMENT = re.compile(r"^(\s*)(?:-\s*)?([A-Za-z_][\w]*)?\s*:?.*?#\s*(.+)$")
-
-
 def assumptions_from_file(path: str | Path) -> list[tuple[str, str]]:
     """(field, comment) for each commented value in a scenario file: where each figure came from.
 
@@ -259,6 +256,97 @@ def assumptions_from_file(path: str | Path) -> list[tuple[str, str]]:
         if key and text and ("domain.md" in text or "assumption" in text.lower() or "Care Planning" in text):
             out.append((".".join(k for _, k in stack), text))
     return out
+
+
+def assumptions_table(path: str | Path) -> pd.DataFrame:
+    """:func:`assumptions_from_file` as a table: ``Setting``, ``Source or reasoning``."""
+    return pd.DataFrame(assumptions_from_file(path), columns=["Setting", "Source or reasoning"])
+
+
+# ----------------------------------------------------------------------------------- sections
+def run_report_experiment(scenario_files: Sequence[str | Path], replications: int, seed: int,
+                          years: float | None = None, warmup_days: float = 0.0,
+                          experiment_dir: str | Path = "outputs", experiment_name: str = "report",
+                          executor: str = "process", root: str | Path = "."):
+    """The report notebook's experiment: its scenario files loaded and their replications run,
+    or loaded from ``experiment_dir`` where ``workbench report`` has just run them.
+
+    Parameters
+    ----------
+    scenario_files : sequence of paths
+        The baseline first; relative paths are taken from ``root``.
+    replications, seed, years, warmup_days, executor
+        As :func:`workbench.experiment.run_experiment` (``years`` in years, ``warmup_days`` in
+        calendar days).
+    experiment_dir, experiment_name : path, str
+        Where the replications are kept (relative to ``root``), and the experiment's name.
+    root : path
+        The project folder.
+
+    Returns
+    -------
+    (Experiment, dict[str, Path])
+        The experiment (scenarios labelled by name) and each scenario's file, by label.
+    """
+    from ..experiment import run_experiment
+    from ..scenario.catalog import load_scenario_files
+
+    scenarios, files = load_scenario_files(scenario_files, root)
+    exp = run_experiment(scenarios, replications=replications, seed=seed, years=years,
+                         warmup_days=warmup_days, executor=executor,
+                         out=Path(root) / experiment_dir, name=experiment_name, progress=False)
+    return exp, files
+
+
+def title_markdown(exp, title: str, authority: str = "") -> str:
+    """The report's title, authority (default: the baseline's), period and introduction."""
+    base = next(iter(exp.scenarios.values()))
+    return f"""# {title}
+
+**{authority or base.authority}**  
+Simulated period: {period_text(base, exp.years, exp.warmup_days)}.
+Scenarios compared: {", ".join(display_name(exp, label) for label in exp.scenarios)}.
+
+This report compares ways of staffing children's social work: recruiting, training new social
+workers through an academy, and using agency staff. For each option a computer model follows
+children from referral through assessment, child protection and care, and the social workers who
+hold their cases: who joins, who leaves, how many cases each holds, and so how quickly work gets
+done. Each option was simulated {exp.replications} times with different chance events; figures are
+averages, with a **95% range** showing how sure we can be of them. Words in **bold** that may be
+unfamiliar are explained in the glossary at the end."""
+
+
+def summary_markdown(exp, baseline: str | None = None) -> str:
+    """The report's summary: :func:`scenario_paragraph` for each scenario, the baseline first."""
+    baseline = baseline or next(iter(exp.scenarios))
+    return "## Summary\n\n" + "\n\n".join(scenario_paragraph(exp, label, baseline)
+                                           for label in exp.scenarios)
+
+
+def changes_markdown(exp, baseline: str | None = None, with_baseline: bool = False) -> str:
+    """Each scenario's description and, as a list, what it changes from the baseline
+    (:func:`describe_changes`); ``with_baseline`` also describes the baseline itself."""
+    baseline = baseline or next(iter(exp.scenarios))
+    base = exp.scenarios[baseline]
+    parts = []
+    for label, sc in exp.scenarios.items():
+        if label == baseline:
+            if with_baseline:
+                parts.append(f"**{label}** (the baseline): {sc.description}")
+            continue
+        lines = "\n".join(f"- {line}" for line in describe_changes(base, sc))
+        parts.append(f"**{label}**: {sc.description}\n\n{lines}")
+    return "\n\n".join(parts)
+
+
+def limitations_markdown() -> str:
+    """The report's limitations section."""
+    return "## Limitations\n\n" + "\n".join(f"- {line}" for line in LIMITATIONS)
+
+
+def glossary_markdown() -> str:
+    """The report's glossary section."""
+    return "## Glossary\n\n" + "\n".join(f"- **{k}**: {v}" for k, v in GLOSSARY.items())
 
 
 REPORT_CSS = """
