@@ -1,0 +1,44 @@
+"""The command line's one set of argument types: the same bounds and the same words for every
+command, whether argparse or the command itself reports the mistake."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import pytest
+
+from workbench.cli import args as types
+from workbench.errors import UserError
+
+
+@pytest.mark.parametrize("number, text, value", [
+    (types.positive_int, "3", 3), (types.non_negative_int, " 0 ", 0), (types.years, "0.25", 0.25),
+    (types.years, "30", 30.0),
+])
+def test_good_values(number, text, value):
+    assert number.parse(text, "--x") == value and number(text) == value
+
+
+@pytest.mark.parametrize("number, text, message", [
+    (types.positive_int, "0", "--x must be at least 1, got 0"),
+    (types.positive_int, "2.5", "--x must be a whole number, got '2.5'"),
+    (types.non_negative_int, "-3", "--x must be at least 0, got -3"),
+    (types.years, "0", "--x must be above 0 and at most 30, got 0"),
+    (types.years, "31", "--x must be above 0 and at most 30, got 31"),
+    (types.years, "inf", "--x must be a finite number, got 'inf'"),
+    (types.years, "soon", "--x must be a number, got 'soon'"),
+])
+def test_bad_values_say_what_was_expected(number, text, message):
+    with pytest.raises(UserError) as exc:
+        number.parse(text, "--x")
+    assert str(exc.value) == message
+    with pytest.raises(argparse.ArgumentTypeError) as exc:
+        number(text)
+    assert str(exc.value) == message.removeprefix("--x ")
+
+
+def test_dates():
+    assert types.date("2019-03-31") == dt.date(2019, 3, 31)
+    with pytest.raises(argparse.ArgumentTypeError, match="YYYY-MM-DD"):
+        types.date("31/03/2019")
