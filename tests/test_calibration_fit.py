@@ -89,22 +89,32 @@ def test_left_truncated_and_censored_fit_recovers_truth():
 # Demand
 # --------------------------------------------------------------------------------------------
 
-def test_poisson_glm_recovers_rate_trend_and_seasonality(baseline):
-    rng = np.random.default_rng(8)
+SEASON = np.array([1.1, 1.05, 1.1, 1.0, 1.0, 1.05, 0.95, 0.7, 1.0, 1.05, 1.05, 0.95])
+SEASON = SEASON / SEASON.mean()
+
+
+def referral_cases(rng, rate: float, trend: float, years: int = 3):
+    """Referrals a day drawn from a known rate (a year), trend (% a year) and seasonality, from
+    2021-04-01: (cases, window start, days)."""
     w0 = 18718.0                                   # 2021-04-01
-    days = np.arange(3 * 365)
+    days = np.arange(years * 365)
     dates = np.datetime64("2021-04-01") + days
     month = dates.astype("datetime64[M]").astype(int) % 12
-    season = np.array([1.1, 1.05, 1.1, 1.0, 1.0, 1.05, 0.95, 0.7, 1.0, 1.05, 1.05, 0.95])
-    season = season / season.mean()
-    rate, trend = 2000.0, 6.0
-    lam = rate / 365.25 * season[month] * (1 + trend / 100) ** (days / 365.25)
+    lam = rate / 365.25 * SEASON[month] * (1 + trend / 100) ** (days / 365.25)
     counts = rng.poisson(lam)
     ref = np.repeat(w0 + days, counts).astype(float)
     eps = pd.DataFrame({"episode": np.arange(len(ref)), "child": np.arange(len(ref)),
                         "referral": ref, "nfa": False, "closure": np.nan, "reason": "",
                         "team": "", "allocated": True})
     cases = CaseData(episodes=eps, stages=pd.DataFrame(columns=["episode", "stage", "start", "end"]))
+    return cases, w0, days
+
+
+def test_poisson_glm_recovers_rate_trend_and_seasonality(baseline):
+    rng = np.random.default_rng(8)
+    season = SEASON
+    rate, trend = 2000.0, 6.0
+    cases, w0, days = referral_cases(rng, rate, trend)
     fit = fit_referrals(cases, w0, w0 + len(days), baseline)
     assert fit.mode == "trend+season"
     r, lo, hi = fit.referrals_per_year(w0)
@@ -115,6 +125,18 @@ def test_poisson_glm_recovers_rate_trend_and_seasonality(baseline):
     covered = sum(lo_ < s < hi_ for s, (_, lo_, hi_) in zip(season, se))
     assert covered >= 10                           # 95% intervals: most months cover the truth
     assert se[7][0] == pytest.approx(season[7], abs=0.08)
+
+
+@pytest.mark.parametrize("rate", [14_000.0, 30_000.0])
+def test_seasonal_glm_fits_a_large_authority(baseline, rate):
+    """Above ~14k referrals a year the GLM's first step used to be singular (only the first
+    month's coefficient had a start value; issue 13)."""
+    cases, w0, days = referral_cases(np.random.default_rng(4), rate, 0.0)
+    fit = fit_referrals(cases, w0, w0 + len(days), baseline)
+    assert fit.mode == "trend+season"
+    r, lo, hi = fit.referrals_per_year(w0)
+    assert lo < rate < hi and r == pytest.approx(rate, rel=0.02)
+    assert fit.seasonality()[7][0] == pytest.approx(SEASON[7], abs=0.03)
 
 
 def test_wilson_and_poisson_intervals():

@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..errors import UserError
 from ..scenario import WORKER_TYPES, Scenario
 from .derive import MIN_EVENTS, Draft, Estimate, lognormal_field
 from .estimators import YEAR, bootstrap_interval, fit_lognormal, poisson_rate, wilson
@@ -32,9 +33,15 @@ WORKING_DAYS_A_YEAR = 253
 MAX_TURNOVER_PCT = 99.0
 
 
+def _mask(flags) -> np.ndarray:
+    """A boolean row mask from an iterable (a plain list would select columns when empty)."""
+    return np.fromiter(flags, dtype=bool)
+
+
 def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float,
                      seed: int = 0) -> None:
     """Every workforce value the roster supports, in the fit table's order."""
+    _check_covers_window(roster, w0, w1x)
     nqsw_days, academy_days = type_change_days(template)
     spells = type_spells(roster, nqsw_days, academy_days)
     pressure = derive_caseloads(d, roster, template, w1x - 1, seed)
@@ -48,6 +55,16 @@ def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1
         derive_recruitment(d, roster, spells, template, w0, w1x)
         derive_academy(d, roster, w0, w1x)
     derive_absence(d, roster, template, w1x, seed)
+
+
+def _check_covers_window(roster: Roster, w0: float, w1x: float) -> None:
+    w = roster.workers
+    in_window = (w.start < w1x) & (w.end.isna() | (w.end >= w0))
+    if not in_window.any():
+        raise UserError(
+            f"{roster.source}: nobody in the roster is in post during the data window "
+            f"{to_date(w0)} to {to_date(w1x - 1)} (every RoleEndDate is before it or every "
+            "RoleStartDate after it): is it the workforce extract for the same period as the cases?")
 
 
 def derive_caseloads(d: Draft, roster: Roster, template: Scenario, census: float,
@@ -76,8 +93,8 @@ def derive_caseloads(d: Draft, roster: Roster, template: Scenario, census: float
     if "Team" not in roster.columns:
         return pressure
     for wtype in WORKER_TYPES:
-        sel = holders[[type_at(r, census, nqsw_days, academy_days) == wtype
-                       for r in holders.itertuples(index=False)]]
+        sel = holders[_mask(type_at(r, census, nqsw_days, academy_days) == wtype
+                            for r in holders.itertuples(index=False))]
         sel = sel[sel.team.isin(list(template.teams))]
         if not len(sel):
             continue
@@ -266,7 +283,7 @@ def derive_recruitment(d: Draft, roster: Roster, spells: pd.DataFrame, template:
         [t for t, c in template.teams.items() if c.case_holding])]
     con = set(zip(w[w.reason == "CON"].team, w[w.reason == "CON"].end))
     hires = perm_rows[(perm_rows.start >= w0) & (perm_rows.start < w1x)]
-    hires = hires[[(t, s) not in con for t, s in zip(hires.team, hires.start)]]
+    hires = hires[_mask((t, s) not in con for t, s in zip(hires.team, hires.start))]
     k_exp = int((hires.type == "experienced").sum())
     if len(hires) < MIN_HIRES:
         d.from_template("recruitment.experienced_share_pct", f"fewer than {MIN_HIRES} permanent appointments")

@@ -194,29 +194,41 @@ def fit_lognormal(durations, ended, entry=None) -> LognormalFit:
 # Referrals: Poisson log-linear model on monthly counts
 # --------------------------------------------------------------------------------------------
 
-def poisson_glm(y, X, offset, iters: int = 100):
+def poisson_glm(y, X, offset, iters: int = 100, tol: float = 1e-10):
     """Poisson regression with log link by IRLS.
+
+    Parameters
+    ----------
+    y : array
+        Counts.
+    X : 2-d array
+        Design matrix (one row per count).
+    offset : array
+        Known part of the linear predictor (log exposure, and any fixed effects).
 
     Returns
     -------
     (beta, covariance, dispersion)
         Coefficients, their covariance (unscaled) and the Pearson dispersion (at least 1).
     """
-    beta = np.zeros(X.shape[1])
-    beta[0] = math.log(max(y.sum(), 1) / np.exp(offset).sum()) if X.shape[1] else 0.0
-    eta = offset + X @ beta
+    # Start from the data (mu = y + 1/2), not from zero coefficients: with one coefficient per
+    # calendar month, zeros put every month but one at exp(0) = 1 a day, and for a large
+    # authority the first weights then span too many orders of magnitude to solve.
+    mu = np.asarray(y, dtype=float) + 0.5
+    eta = np.log(mu)
+    beta = None
     for _ in range(iters):
-        mu = np.exp(eta)
         z = eta - offset + (y - mu) / mu
-        W = mu
-        XtW = X.T * W
-        new = np.linalg.solve(XtW @ X, XtW @ z)
-        if np.max(np.abs(new - beta)) < 1e-10:
-            beta = new
-            break
+        sw = np.sqrt(mu)
+        # least squares on the weighted design (not the normal equations): squaring X'WX
+        # would square its condition number
+        new = np.linalg.lstsq(X * sw[:, None], z * sw, rcond=None)[0]
+        done = beta is not None and np.max(np.abs(new - beta)) < tol
         beta = new
         eta = offset + X @ beta
-    mu = np.exp(offset + X @ beta)
+        mu = np.exp(eta)
+        if done:
+            break
     cov = np.linalg.inv((X.T * mu) @ X)
     df = len(y) - X.shape[1]
     disp = float(np.sum((y - mu) ** 2 / mu) / df) if df > 0 else 1.0

@@ -31,8 +31,9 @@ import pandas as pd
 
 from ..errors import UserError
 from ..scenario import Scenario, validate_scenario
-from .derive import (Draft, derive_demand, derive_front_door, derive_open_cases, derive_pathways,
-                     derive_plan_durations, derive_rereferrals, derive_task_stages)
+from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, derive_open_cases,
+                     derive_pathways, derive_plan_durations, derive_rereferrals,
+                     derive_task_stages, referred_in)
 from .derive_workforce import derive_workforce
 from .estimators import YEAR, DemandFit
 from .extracts import CaseData, Roster, day_number, to_date
@@ -181,7 +182,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     Raises
     ------
     UserError
-        When the window is not a date or is empty.
+        When the window is not a date or is empty, or holds too few referrals to fit.
     """
     window_start, window_end = _as_date(window_start, "window_start"), _as_date(window_end, "window_end")
     if window_start is None or window_end is None:
@@ -193,6 +194,12 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     w0 = day_number(window_start)
     w1x = day_number(window_end) + 1
     win = f"{window_start} to {window_end}"
+    n_ref = len(referred_in(cases, w0, w1x))
+    if n_ref < MIN_REFERRALS:
+        raise UserError(
+            f"{cases.source}: {n_ref} referral(s) in the data window {win} (CINreferralDate); "
+            f"a calibration needs at least {MIN_REFERRALS} to fit anything from the cases. Is the "
+            "extract complete, and the window the period it covers?")
     d = Draft(data=template.model_dump(mode="json"), window=win, template_name=template_name)
     seq = stage_sequence(cases)
 

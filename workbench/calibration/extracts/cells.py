@@ -3,6 +3,7 @@ column parsed with every problem recorded (file, row, column), and the error tha
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -128,68 +129,119 @@ def parse_dates(s: pd.Series) -> np.ndarray:
     return out
 
 
-def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Problem]) -> np.ndarray | list:
+# The shapes a mistyped value of each kind may be quoted in. Anything else (a value that looks
+# like an identifier, say, when two headers are swapped) is described by row and column only.
+_SHOWABLE = {
+    "date": re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([ T][0-9:.]+)?"),
+    "flag": re.compile(r"[A-Za-z]{1,5}|[0-9]{1,2}"),
+    "code": re.compile(r"[A-Za-z0-9_ -]{1,8}"),
+    "int": re.compile(r"[-+]?[0-9.,eE]{1,12}"),
+    "number": re.compile(r"[-+]?[0-9.,eE]{1,12}"),
+}
+MAX_QUOTED = 3     # a column with more distinct bad values is not quoted at all (see _Quoter)
+
+
+class _Quoter:
+    """Decides whether a bad cell's value may appear in a message.
+
+    Never for a value that is also in an identifier column of the file, nor one not shaped like
+    the column's kind, nor any value of a column with many distinct bad values: such a column
+    evidently holds something else (identifiers, when two headers are swapped)."""
+
+    def __init__(self, ids: set[str]):
+        self.ids = ids
+
+    def show(self, values: pd.Series, kind: str) -> np.ndarray:
+        """For each value: may it be quoted?"""
+        shape = _SHOWABLE.get(kind)
+        if shape is None or values.nunique() > MAX_QUOTED:
+            return np.zeros(len(values), dtype=bool)
+        return np.array([bool(shape.fullmatch(v)) and v not in self.ids for v in values], dtype=bool)
+
+
+def _say(value: str, shown: bool, quote: bool = True) -> str:
+    if not shown:
+        return "the value (not shown: it may identify someone)"
+    return f"'{value}'" if quote else value
+
+
+def _today() -> float:
+    return day_number(dt.date.today())
+
+
+def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Problem],
+                 quoter: _Quoter | None = None) -> np.ndarray | list:
     """Parse one column, reporting blank-where-required, unparseable and out-of-range cells.
-    Returns parsed values (floats with NaN for dates and numbers; strings for codes and text)."""
+    Returns parsed values (floats with NaN for dates and numbers; strings for codes and text).
+
+    A bad value is quoted in its message only when ``quoter`` allows it (never an identifier)."""
+    quoter = quoter or _Quoter(set())
     raw = df[col.name].astype(str).str.strip()
     blank = (raw == "").to_numpy()
     rows = np.arange(len(df)) + 2
+
+    def report(mask, message, parsed=False):
+        # a value that parsed as the column's kind (a date, a number) is that, not an identifier
+        idx = np.flatnonzero(mask)
+        shown = np.ones(len(idx), dtype=bool) if parsed else quoter.show(raw.iloc[idx], col.kind)
+        for i, ok in zip(idx, shown):
+            problems.append(Problem(file, message(raw.iat[i], ok), int(rows[i]), col.name))
+
     if col.values == "all":
         for r in rows[blank]:
             problems.append(Problem(file, "a value is required", int(r), col.name))
     if col.kind == "date":
         vals = parse_dates(raw)
-        bad = (~blank) & np.isnan(vals)
-        for i in np.flatnonzero(bad):
-            problems.append(Problem(file, f"'{raw.iat[i]}' is not a date (expected YYYY-MM-DD or "
-                                          "DD/MM/YYYY)", int(rows[i]), col.name))
+        report((~blank) & np.isnan(vals), lambda v, ok: f"{_say(v, ok)} is not a date (expected "
+               "YYYY-MM-DD or DD/MM/YYYY)")
+        today = _today()
+        report(vals > today, lambda v, ok: f"{_say(v, ok)} is in the future (after today, "
+               f"{to_date(today)}): an extract holds what has happened", parsed=True)
         return vals
     if col.kind == "flag":
         low = raw.str.lower()
         vals = np.where(low.isin(_TRUE), 1.0, np.where(low.isin(_FALSE), 0.0, np.nan))
-        bad = (~blank) & np.isnan(vals)
-        for i in np.flatnonzero(bad):
-            problems.append(Problem(file, f"'{raw.iat[i]}' is not a yes/no flag (expected 1 or 0, "
-                                          "Y or N, true or false)", int(rows[i]), col.name))
+        report((~blank) & np.isnan(vals), lambda v, ok: f"{_say(v, ok)} is not a yes/no flag "
+               "(expected 1 or 0, Y or N, true or false)")
         return vals
     if col.kind in ("int", "number"):
         vals = pd.to_numeric(raw.where(~blank, None), errors="coerce").to_numpy(dtype=float)
-        for i in np.flatnonzero((~blank) & np.isnan(vals)):
-            what = "a whole number" if col.kind == "int" else "a number"
-            problems.append(Problem(file, f"'{raw.iat[i]}' is not {what}", int(rows[i]), col.name))
+        what = "a whole number" if col.kind == "int" else "a number"
+        report((~blank) & np.isnan(vals), lambda v, ok: f"{_say(v, ok)} is not {what}")
         ok = ~np.isnan(vals)
         if col.kind == "int":
-            for i in np.flatnonzero(ok & (vals != np.round(vals))):
-                problems.append(Problem(file, f"'{raw.iat[i]}' is not a whole number",
-                                        int(rows[i]), col.name))
+            report(ok & (vals != np.round(vals)), lambda v, ok: f"{_say(v, ok)} is not a whole number")
         if col.low is not None:
             under = ok & ((vals < col.low) if col.low_inclusive else (vals <= col.low))
-            for i in np.flatnonzero(under):
-                rel = "at least" if col.low_inclusive else "above"
-                problems.append(Problem(file, f"{raw.iat[i]} is out of range (must be {rel} "
-                                              f"{col.low:g})", int(rows[i]), col.name))
+            rel = "at least" if col.low_inclusive else "above"
+            report(under, lambda v, ok: f"{_say(v, ok, quote=False)} is out of range (must be "
+                   f"{rel} {col.low:g})")
         if col.high is not None:
-            for i in np.flatnonzero(ok & (vals > col.high)):
-                problems.append(Problem(file, f"{raw.iat[i]} is out of range (must be at most "
-                                              f"{col.high:g})", int(rows[i]), col.name))
+            report(ok & (vals > col.high), lambda v, ok: f"{_say(v, ok, quote=False)} is out of "
+                   f"range (must be at most {col.high:g})")
         return vals
     if col.kind == "code":
         canon = {c.lower(): c for c in col.codes}
         low = raw.str.lower()
         known = low.isin(list(canon)).to_numpy()
-        for i in np.flatnonzero((~blank) & (~known)):
-            problems.append(Problem(file, f"unknown code '{raw.iat[i]}' (expected one of "
-                                          f"{', '.join(col.codes)})", int(rows[i]), col.name))
+        report((~blank) & (~known), lambda v, ok: f"unknown code {_say(v, ok)} (expected one of "
+               f"{', '.join(col.codes)})")
         return [canon.get(v, "") for v in low.tolist()]
     return raw.tolist()  # id, text
 
 
 def parse_all(df: pd.DataFrame, layout: tuple[Column, ...], file: str,
                problems: list[Problem]) -> dict:
+    """Every layout column the table has, parsed (see :func:`check_column`)."""
+    ids = set()
+    for col in layout:
+        if col.kind == "id" and col.name in df.columns:
+            ids.update(df[col.name].astype(str).str.strip())
+    quoter = _Quoter(ids - {""})
     out = {}
     for col in layout:
         if col.name in df.columns:
-            out[col.name] = check_column(df, col, file, problems)
+            out[col.name] = check_column(df, col, file, problems, quoter)
     return out
 
 
