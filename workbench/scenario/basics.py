@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 # The stages a child can be in, in the order of the journey. The engine is generic over stages
 # (the pathway is data), but the names are a fixed vocabulary so that KPIs, charts and reports can
@@ -76,8 +76,21 @@ def _in_date_range(d: dt.date | None) -> dt.date | None:
     return d
 
 
+def _as_date(v: Any) -> Any:
+    """A date as YAML gives it (a date, or a datetime pydantic checks has no time) or as text in
+    ISO form; anything else (a number would be read as seconds since 1970) is refused."""
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise ValueError("expected a date written as YYYY-MM-DD, e.g. 2017-10-31")
+
+
 #: A date field: a calendar date between :data:`DATE_MIN` and :data:`DATE_MAX`.
-Date = Annotated[dt.date, AfterValidator(_in_date_range)]
+Date = Annotated[dt.date, BeforeValidator(_as_date), AfterValidator(_in_date_range)]
 
 #: Largest parameter of a distribution of times (hours, days or weeks): far beyond any run, and
 #: small enough that a drawn time stays an exact whole-day count on the simulation clock.

@@ -111,7 +111,11 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ScenarioError(f"{path}: not valid YAML{where}: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:  # e.g. a character YAML does not allow, with its position
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text[:exc.position].count("\n") + 1
+        raise ScenarioError(f"{path}: not valid YAML at line {line}: a control character "
+                            f"(#x{exc.character:04x}) that YAML does not allow") from None
+    except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
     except RecursionError:
         raise ScenarioError(f"{path}: not valid YAML: blocks nested too deeply to read") from None

@@ -346,7 +346,8 @@ class Scenario(_Model):
 def _format_errors(err: ValidationError, source: str) -> str:
     lines = [f"{source}: {err.error_count()} problem(s) in the scenario:"]
     for e in err.errors(include_url=False):
-        loc = ".".join(str(p) for p in e["loc"] if not str(p).startswith("function-after"))
+        loc = ".".join(str(p) for p in e["loc"]
+                       if not str(p).startswith("function-after") and p != "[key]")
         # drop discriminator tags such as 'lognormal' that pydantic inserts in union paths
         msg = e["msg"].removeprefix("Value error, ")
         typ = e["type"]
