@@ -55,22 +55,6 @@ TAB_FIGURES = {
     "Stability": ["sw_changes_over_time", "sw_changes"],
     "Cost": ["cost"],
 }
-TAB_NOTES = {
-    "Timeliness": "The share of assessments finished within the legal 45 working days, week by "
-                  "week. The line is the average over the runs; the shaded band is its 95% range.",
-    "Waiting children": "Children whose case is open but who have no named social worker yet, "
-                        "counted each week.",
-    "Caseloads": "How many cases each full-time social worker holds: the middle half of workers "
-                 "and the 10% to 90% range, against the caseload aim (red dashed line).",
-    "Workforce": "Who is in post: experienced, newly qualified, academy trainees and agency "
-                 "staff (full-time equivalents, stacked), with the vacant funded posts dotted.",
-    "Stability": "Changes of social worker: every change means a child tells their story again. "
-                 "Changes come from staff leaving, agency assignments ending, transfers between "
-                 "teams and reallocation.",
-    "Cost": "Pay of permanent staff, agency charges, academy places, recruitment and retention "
-            "payments, per year.",
-}
-
 _HELP_STYLE = "color:#555;font-size:0.88em;line-height:1.3;margin:0 0 8px 4px;max-width:640px"
 
 
@@ -495,12 +479,10 @@ class Explorer:
             self._render_tab(RESULT_TABS[change["new"]])
 
     def _redraw(self) -> None:
-        from . import plots, tables
+        from . import plots, report_text
 
         exp = self.exp
-        labels = list(exp.scenarios)
-        base_label = labels[0]
-        chosen_label = labels[-1] if len(labels) > 1 else None
+        compared = len(exp.scenarios) > 1
         aim = self._base.caseload.caps["experienced"]
         # Charts are drawn when their tab is first looked at (the summary comes at once).
         makers = {
@@ -512,7 +494,7 @@ class Explorer:
             "sw_changes": lambda: plots.plot_sw_changes(exp),
             "cost": lambda: plots.plot_cost(exp),
         }
-        if chosen_label:
+        if compared:
             makers["caseload_mean"] = lambda: plots.plot_caseloads(exp, aim=aim)
         self._fig_makers = makers
         self._figures = {}
@@ -520,28 +502,9 @@ class Explorer:
             for n, img in self._tab_images[tab].items():
                 img.value = b""
                 img.layout.display = "none"  # shown once drawn
-            self._tab_html[tab].value = f"<p style='max-width:900px'>{html.escape(TAB_NOTES[tab])}</p>"
+            self._tab_html[tab].value = (f"<p style='max-width:900px'>"
+                                         f"{html.escape(report_text.EXPLORER_TAB_NOTES[tab])}</p>")
         self._render_tab(RESULT_TABS[self.results.selected_index or 0])
 
-        period = tables.period_text(self._base, exp.years)
-        if chosen_label:
-            self.table = tables.kpi_comparison_table(exp, base_label, chosen_label)
-            lines = describe_levers(self._base, self._results_levers or {})
-            changes = "".join(f"<li>{html.escape(l)}</li>" for l in lines)
-            head = (f"<p><b>{html.escape(chosen_label)}</b> against <b>{html.escape(base_label)}</b>, "
-                    f"{exp.replications} runs each over {period}, on the same simulated referrals "
-                    f"and chance events.</p><p>Your changes:</p><ul>{changes}</ul>")
-            how = ("<p style='color:#555;font-size:0.9em;max-width:900px'>Values are averages over "
-                   "the runs for the whole period. <b>Difference</b>: your scenario minus the "
-                   "starting one, run by run. <b>95% CI</b>: the range the true difference "
-                   "probably lies in. When it includes zero the change is <i>not clear</i> with "
-                   "this many runs: add runs to narrow it. Percentages differ in percentage "
-                   "points (pts).</p>")
-        else:
-            self.table = tables.kpi_summary_table(exp)
-            self.table.columns = ["Measure", f"{base_label}: average (95% range)"]
-            head = (f"<p><b>{html.escape(base_label)}</b> on its own, {exp.replications} runs over "
-                    f"{period}. Move a control and press Run to compare your scenario with it.</p>")
-            how = ("<p style='color:#555;font-size:0.9em;max-width:900px'>Averages over the runs "
-                   "for the whole period, with the 95% range of each average in brackets.</p>")
-        self._tab_html["Summary"].value = head + tables.table_html(self.table) + how
+        lines = describe_levers(self._base, self._results_levers or {}) if compared else []
+        self.table, self._tab_html["Summary"].value = report_text.explorer_summary(exp, lines)

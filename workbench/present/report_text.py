@@ -16,7 +16,9 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ..scenario import Scenario
-from .tables import clip_range, display_name, period_text
+from .tables import (
+    clip_range, display_name, kpi_comparison_table, kpi_summary_table, period_text, table_html,
+)
 
 GLOSSARY = {
     "ASYE": "Assessed and Supported Year in Employment: a newly qualified social worker's first "
@@ -347,6 +349,68 @@ def limitations_markdown() -> str:
 def glossary_markdown() -> str:
     """The report's glossary section."""
     return "## Glossary\n\n" + "\n".join(f"- **{k}**: {v}" for k, v in GLOSSARY.items())
+
+
+#: What each of the explorer's result tabs shows, in plain English.
+EXPLORER_TAB_NOTES = {
+    "Timeliness": "The share of assessments finished within the legal 45 working days, week by "
+                  "week. The line is the average over the runs; the shaded band is its 95% range.",
+    "Waiting children": "Children whose case is open but who have no named social worker yet, "
+                        "counted each week.",
+    "Caseloads": "How many cases each full-time social worker holds: the middle half of workers "
+                 "and the 10% to 90% range, against the caseload aim (red dashed line).",
+    "Workforce": "Who is in post: experienced, newly qualified, academy trainees and agency "
+                 "staff (full-time equivalents, stacked), with the vacant funded posts dotted.",
+    "Stability": "Changes of social worker: every change means a child tells their story again. "
+                 "Changes come from staff leaving, agency assignments ending, transfers between "
+                 "teams and reallocation.",
+    "Cost": "Pay of permanent staff, agency charges, academy places, recruitment and retention "
+            "payments, per year.",
+}
+
+
+def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, str]:
+    """The explorer's Summary tab: the KPI table of its last run and the page around it.
+
+    Parameters
+    ----------
+    exp : Experiment
+        The starting scenario alone, or the starting scenario and yours (in that order).
+    changes : sequence of str
+        Your changes in plain English (:func:`workbench.present.levers.describe_levers`).
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        The table (one scenario: its averages with 95% ranges; two: yours against the
+        starting one, with differences and readings) and the tab's HTML (every value escaped).
+    """
+    from html import escape
+
+    labels = list(exp.scenarios)
+    base_label = labels[0]
+    period = period_text(exp.scenarios[base_label], exp.years)
+    note = "<p style='color:#555;font-size:0.9em;max-width:900px'>"
+    if len(labels) > 1:
+        chosen = labels[-1]
+        table = kpi_comparison_table(exp, base_label, chosen)
+        items = "".join(f"<li>{escape(line)}</li>" for line in changes)
+        head = (f"<p><b>{escape(chosen)}</b> against <b>{escape(base_label)}</b>, "
+                f"{exp.replications} runs each over {period}, on the same simulated referrals "
+                f"and chance events.</p><p>Your changes:</p><ul>{items}</ul>")
+        how = (f"{note}Values are averages over the runs for the whole period. "
+               "<b>Difference</b>: your scenario minus the starting one, run by run. <b>95% CI</b>: "
+               "the range the true difference probably lies in. When it includes zero the change "
+               "is <i>not clear</i> with this many runs: add runs to narrow it. Percentages differ "
+               "in percentage points (pts).</p>")
+    else:
+        table = kpi_summary_table(exp)
+        table.columns = ["Measure", f"{base_label}: average (95% range)"]
+        head = (f"<p><b>{escape(base_label)}</b> on its own, {exp.replications} runs over "
+                f"{period}. Move a control and press Run to compare your scenario with it.</p>")
+        how = (f"{note}Averages over the runs for the whole period, with the 95% range of each "
+               "average in brackets.</p>")
+    return table, head + table_html(table) + how
 
 
 REPORT_CSS = """
