@@ -180,25 +180,32 @@ def plot_caseloads(exp, aim: float | None = 20, scenario: str | None = None,
                    note="Caseload aim: cases per full-time experienced worker (newly qualified staff aim lower).")
 
 
+#: Worker types in the order they are stacked (permanent at the bottom).
+WORKER_TYPES = ["experienced", "nqsw", "academy", "agency"]
+
+
+def workforce_stack(ax, ts: pd.DataFrame, scenario: str) -> float:
+    """Draw one scenario's staff in post by type (stacked, FTE, averaged over replications) and
+    its vacant posts (dotted) on ``ax``; returns the highest stack (FTE), for a common scale."""
+    d = ts[ts.scenario == scenario].copy()
+    d["date"] = pd.to_datetime(d["date"])
+    m = d.groupby("date")[[f"fte_{t}" for t in WORKER_TYPES] + ["vacancies_fte"]].mean()
+    ax.stackplot(m.index, *[m[f"fte_{t}"] for t in WORKER_TYPES],
+                 colors=[WORKER_COLOURS[t] for t in WORKER_TYPES],
+                 labels=[WORKER_LABELS[t] for t in WORKER_TYPES], alpha=0.85)
+    ax.plot(m.index, m.vacancies_fte, color="#444444", linewidth=1.6, linestyle=":",
+            label="Vacant posts (FTE)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.grid(alpha=0.3)
+    return float(sum(m[f"fte_{t}"] for t in WORKER_TYPES).max())
+
+
 def plot_workforce_mix(exp, scenario: str | None = None, title: str | None = None):
     """Staff in post by type (stacked, FTE) and vacant posts, over time, for one scenario."""
     _, ts = _tables(exp)
     name = scenario or scenario_order(ts)[0]
-    d = ts[ts.scenario == name].copy()
-    d["date"] = pd.to_datetime(d["date"])
-    m = d.groupby("date")[["fte_experienced", "fte_nqsw", "fte_academy", "fte_agency",
-                            "vacancies_fte"]].mean()
     fig, ax = plt.subplots(figsize=(9, 4.2))
-    types = ["experienced", "nqsw", "academy", "agency"]
-    ax.stackplot(m.index, *[m[f"fte_{t}"] for t in types],
-                 colors=[WORKER_COLOURS[t] for t in types],
-                 labels=[WORKER_LABELS[t] for t in types], alpha=0.85)
-    top = sum(m[f"fte_{t}"] for t in types)
-    ax.plot(m.index, m.vacancies_fte, color="#444444", linewidth=1.6, linestyle=":",
-            label="Vacant posts (FTE)")
-    ax.set_ylim(0, float(top.max()) * 1.12)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.grid(alpha=0.3)
+    ax.set_ylim(0, workforce_stack(ax, ts, name) * 1.12)
     ax.legend(frameon=False, fontsize=8, loc="lower left", ncol=3)
     return _finish(fig, ax, title or f"Social work staff in post and vacancies: {name}",
                    "full-time equivalent (FTE)", legend=False,
@@ -336,22 +343,11 @@ def plot_workforce_mix_compare(exp, scenarios: Sequence[str] | None = None,
     _, ts = _tables(exp)
     names = list(scenarios or scenario_order(ts))
     fig, axes = _panels(len(names))
-    types = ["experienced", "nqsw", "academy", "agency"]
     top = 0.0
     for ax, name in zip(axes, names):
-        d = ts[ts.scenario == name].copy()
-        d["date"] = pd.to_datetime(d["date"])
-        m = d.groupby("date")[[f"fte_{t}" for t in types] + ["vacancies_fte"]].mean()
-        ax.stackplot(m.index, *[m[f"fte_{t}"] for t in types],
-                     colors=[WORKER_COLOURS[t] for t in types],
-                     labels=[WORKER_LABELS[t] for t in types], alpha=0.85)
-        ax.plot(m.index, m.vacancies_fte, color="#444444", linewidth=1.6, linestyle=":",
-                label="Vacant posts (FTE)")
-        top = max(top, float(sum(m[f"fte_{t}"] for t in types).max()))
+        top = max(top, workforce_stack(ax, ts, name))
         ax.set_title(name, loc="left", fontsize=10)
         ax.set_ylabel("FTE")
-        ax.grid(alpha=0.3)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     if len(axes) <= 2:  # one column: the legend fits above the stack in the first panel
         axes[0].set_ylim(0, top * 1.22)
         axes[0].legend(loc="upper center", ncol=5, frameon=False, fontsize=8)
