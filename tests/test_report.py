@@ -116,3 +116,16 @@ def test_describe_changes_and_assumptions(baseline):
 def test_ranges_are_shown_within_possible_values():
     assert clip_range("assessment_within_45wd_pct", 70, 106) == (70, 100)
     assert clip_range("unallocated_mean", -3, 40) == (0, 40)
+
+
+def test_text_from_scenario_files_is_escaped_in_the_report(baseline):
+    from types import SimpleNamespace
+
+    from workbench.present.report_text import changes_markdown
+
+    odd = baseline.replace({"name": "<b>Odd</b>", "description": "<script>x()</script>",
+                            "academy.intake_per_year": 24})
+    exp = SimpleNamespace(scenarios={"Baseline": baseline, "<b>Odd</b>": odd})
+    text = changes_markdown(exp, "Baseline")
+    assert "<script>" not in text and "&lt;script&gt;" in text and "&lt;b&gt;Odd" in text
+    assert "Academy places a year: 12 → 24" in text

@@ -8,6 +8,7 @@ lays these out with the charts from :mod:`workbench.present.plots`; ``workbench 
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from pathlib import Path
@@ -98,6 +99,11 @@ FIELD_LABELS = {
 
 
 # ----------------------------------------------------------------------------------- helpers
+def _md(text) -> str:
+    # Markdown passes HTML through: text from scenario files and parameters is escaped first
+    return html.escape(str(text), quote=False)
+
+
 def _kpi(summary: pd.DataFrame, scen: str, kpi: str) -> tuple[float, float, float]:
     s = summary[(summary.scenario == scen) & (summary.kpi == kpi)]
     if s.empty:
@@ -110,7 +116,7 @@ def scenario_paragraph(exp, label: str, baseline: str) -> str:
     """One paragraph in plain English for one scenario, generated from the numbers."""
     summary = exp.summary()
     sc = exp.scenarios[label]
-    name = display_name(exp, label)
+    name = _md(display_name(exp, label))
     period = period_text(sc, exp.years, exp.warmup_days)
     a, a_lo, a_hi = _kpi(summary, label, "assessment_within_45wd_pct")
     u, u_lo, u_hi = _kpi(summary, label, "unallocated_mean")
@@ -139,7 +145,7 @@ def scenario_paragraph(exp, label: str, baseline: str) -> str:
     bu, du, du_lo, du_hi = d("unallocated_mean")
     bc, dc, dc_lo, dc_hi = d("cost_per_year_gbp")
     bch, dch, _, _ = d("sw_changes_per_child_year")
-    base_name = display_name(exp, baseline)
+    base_name = _md(display_name(exp, baseline))
 
     def num(x, digits, sign=True):
         text = f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
@@ -303,11 +309,12 @@ def run_report_experiment(scenario_files: Sequence[str | Path], replications: in
 def title_markdown(exp, title: str, authority: str = "") -> str:
     """The report's title, authority (default: the baseline's), period and introduction."""
     base = next(iter(exp.scenarios.values()))
-    return f"""# {title}
+    names = ", ".join(_md(display_name(exp, label)) for label in exp.scenarios)
+    return f"""# {_md(title)}
 
-**{authority or base.authority}**  
+**{_md(authority or base.authority)}**  
 Simulated period: {period_text(base, exp.years, exp.warmup_days)}.
-Scenarios compared: {", ".join(display_name(exp, label) for label in exp.scenarios)}.
+Scenarios compared: {names}.
 
 This report compares ways of staffing children's social work: recruiting, training new social
 workers through an academy, and using agency staff. For each option a computer model follows
@@ -334,10 +341,10 @@ def changes_markdown(exp, baseline: str | None = None, with_baseline: bool = Fal
     for label, sc in exp.scenarios.items():
         if label == baseline:
             if with_baseline:
-                parts.append(f"**{label}** (the baseline): {sc.description}")
+                parts.append(f"**{_md(label)}** (the baseline): {_md(sc.description)}")
             continue
-        lines = "\n".join(f"- {line}" for line in describe_changes(base, sc))
-        parts.append(f"**{label}**: {sc.description}\n\n{lines}")
+        lines = "\n".join(f"- {_md(line)}" for line in describe_changes(base, sc))
+        parts.append(f"**{_md(label)}**: {_md(sc.description)}\n\n{lines}")
     return "\n\n".join(parts)
 
 
@@ -385,8 +392,6 @@ def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, st
         The table (one scenario: its averages with 95% ranges; two: yours against the
         starting one, with differences and readings) and the tab's HTML (every value escaped).
     """
-    from html import escape
-
     labels = list(exp.scenarios)
     base_label = labels[0]
     period = period_text(exp.scenarios[base_label], exp.years)
@@ -394,8 +399,8 @@ def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, st
     if len(labels) > 1:
         chosen = labels[-1]
         table = kpi_comparison_table(exp, base_label, chosen)
-        items = "".join(f"<li>{escape(line)}</li>" for line in changes)
-        head = (f"<p><b>{escape(chosen)}</b> against <b>{escape(base_label)}</b>, "
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in changes)
+        head = (f"<p><b>{html.escape(chosen)}</b> against <b>{html.escape(base_label)}</b>, "
                 f"{exp.replications} runs each over {period}, on the same simulated referrals "
                 f"and chance events.</p><p>Your changes:</p><ul>{items}</ul>")
         how = (f"{note}Values are averages over the runs for the whole period. "
@@ -406,7 +411,7 @@ def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, st
     else:
         table = kpi_summary_table(exp)
         table.columns = ["Measure", f"{base_label}: average (95% range)"]
-        head = (f"<p><b>{escape(base_label)}</b> on its own, {exp.replications} runs over "
+        head = (f"<p><b>{html.escape(base_label)}</b> on its own, {exp.replications} runs over "
                 f"{period}. Move a control and press Run to compare your scenario with it.</p>")
         how = (f"{note}Averages over the runs for the whole period, with the 95% range of each "
                "average in brackets.</p>")
