@@ -33,6 +33,24 @@ def test_the_installed_core_is_compiled_and_up_to_date():
 
 
 @pytest.mark.skipif(PURE, reason="installed with WORKBENCH_PURE_PYTHON=1")
+def test_an_edited_core_module_is_never_shadowed_by_its_old_compiled_copy(tmp_path):
+    # a copy of the package with its compiled modules, then one core source edited
+    shutil.copytree(ROOT / "workbench", tmp_path / "workbench",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for so in ROOT.glob("workbench_core__mypyc*"):
+        shutil.copy(so, tmp_path / so.name)
+    src = tmp_path / "workbench" / "model" / "journey.py"
+    src.write_text(src.read_text() + "\n# edited after the build\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT / "scenarios" / "baseline.yaml")],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert set(json.loads(out.stdout)["status"].values()) == {"interpreted"}
+    assert "built from other sources (workbench.model.journey)" in out.stderr
+    assert "make setup" in out.stderr
+
+
+@pytest.mark.skipif(PURE, reason="installed with WORKBENCH_PURE_PYTHON=1")
 def test_compiled_and_interpreted_core_give_identical_runs(tmp_path):
     # a copy of the package without the compiled modules runs the Python source
     shutil.copytree(ROOT / "workbench", tmp_path / "workbench",

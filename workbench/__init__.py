@@ -8,6 +8,7 @@ Public API::
     run.kpis, run.timeseries
 """
 
+from . import _core_guard  # noqa: F401  (first: picks the compiled or the source core)
 from .analysis.registry import KPI_DESCRIPTIONS, format_kpis
 from .analysis.run import Run, simulate
 from .scenario import Scenario, ScenarioError, load_scenario, validate_scenario

@@ -14,42 +14,24 @@ The simulation core is compiled with mypyc when the package is installed (see ``
 
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
-import warnings
-from pathlib import Path
 
-from .._compiled import CORE_MODULES
+from .. import _core_guard
 from .record import RunRecord
 from .simulation import Simulation, simulate
 
 __all__ = ["RunRecord", "Simulation", "core_status", "simulate"]
 
-# dotted names under workbench: "calendar", "model.child", ...
-_CORE = tuple(m[len("workbench/"):-len(".py")].replace("/", ".") for m in CORE_MODULES)
-
 
 def core_status() -> dict[str, str]:
-    """For each core module: "compiled", "interpreted", or "stale" (compiled copy older than its
-    source: Python would run the old code until the package is rebuilt with ``make setup``)."""
-    import importlib
-
-    pkg = Path(__file__).resolve().parents[1]
+    """For each core module: "compiled" or "interpreted" (what this process runs). A compiled
+    copy built from other sources is never used (see :mod:`workbench._core_guard`)."""
     status = {}
-    for name in _CORE:
-        mod = importlib.import_module(f"workbench.{name}")
-        so = Path(getattr(mod, "__file__", "") or "")
-        if not str(so).endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
-            status[name] = "interpreted"
-            continue
-        src = pkg / (name.replace(".", "/") + ".py")
-        status[name] = ("stale" if src.exists() and src.stat().st_mtime > so.stat().st_mtime
-                        else "compiled")
+    for name in _core_guard.CORE:
+        mod = importlib.import_module(name)
+        path = str(getattr(mod, "__file__", "") or "")
+        status[name[len("workbench."):]] = (
+            "compiled" if path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+            else "interpreted")
     return status
-
-
-_stale = [n for n, s in core_status().items() if s == "stale"]
-if _stale:
-    warnings.warn(
-        f"the compiled simulation core is older than its source ({', '.join(_stale)}): "
-        "Python is running the old compiled code. Run `make setup` to rebuild it.",
-        stacklevel=2)

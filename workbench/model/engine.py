@@ -16,12 +16,17 @@ offers exactly that, on a :class:`simpy.Environment`:
   re-times each of them once, after every scheduled call, after each worker of a wake round, and
   before a process waits (:meth:`Engine.timeout`). No handler has to remember it.
 
-The fast path pushes calls straight onto SimPy 4's event heap, which skips a method call and,
-more importantly, keeps absolute times exact (``Environment.schedule`` takes a delay, and
-``now + (t - now)`` is not always ``t`` in floating point). It costs about 10% of a replication
-less than the public path (see benchmarks/README.md). Where the SimPy installed does not keep its
-heap as SimPy 4 does, the engine uses the public ``Environment.schedule`` instead
-(:attr:`Engine.fast` is False); ``tests/test_model_engine.py`` runs both paths.
+Two paths, chosen once per run (:attr:`Engine.fast`):
+
+- the **fast path** pushes a minimal event (:class:`_Call`: ``callbacks`` and ``_ok``, what
+  ``Environment.step`` reads) straight onto SimPy 4's event heap at its absolute time;
+- the **public path** uses only SimPy's public API: each call is a ``Timeout`` with the call as
+  its callback.
+
+They give identical results (``tests/test_model_engine.py`` checks the reference runs on the
+public path); the fast path is used where the installed SimPy keeps its heap as SimPy 4 does,
+because a ``Timeout`` per call costs more (figures in benchmarks/README.md). A SimPy release that
+changes its internals therefore still runs the model, on the public path.
 """
 
 from __future__ import annotations
@@ -52,6 +57,21 @@ class _Call:
         self.engine: Engine = engine
         self.fn: Callable[..., Any] = fn
         self.args: tuple[Any, ...] = args
+
+
+class _Callback:
+    """The public path's scheduled call: a callback on a SimPy ``Timeout``."""
+
+    def __init__(self, engine: Engine, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.engine: Engine = engine
+        self.fn: Callable[..., Any] = fn
+        self.args: tuple[Any, ...] = args
+
+    def __call__(self, _event: Any) -> None:
+        self.fn(*self.args)
+        eng = self.engine
+        if eng.dirty:
+            eng.flush()
 
 
 def fast_path_available(env: Any) -> bool:
@@ -108,7 +128,9 @@ class Engine:
             # Environment.schedule() inlined, at the absolute time
             heapq.heappush(self.queue, (t, _NORMAL, next(self.eid), _Call(self, fn, args)))
         else:
-            self.env.schedule(_Call(self, fn, args), _NORMAL, t - self.env.now)
+            # public API only: a Timeout with the call as its callback
+            timeout = self.env.timeout(t - self.env.now)
+            timeout.callbacks.append(_Callback(self, fn, args))
 
     # ------------------------------------------------------------------ wake rounds
     def book_wake(self, worker: Any, t: float, token: int) -> None:
