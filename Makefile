@@ -32,4 +32,4 @@ benchmark: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache build
 	find outputs -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
-	rm -f *__mypyc*.so workbench/*.so workbench/model/*.so
+	rm -f *__mypyc*.so *__mypyc*.pyd workbench/*.so workbench/model/*.so workbench/_compiled_digest.json
