@@ -47,9 +47,8 @@ class BuildCore(build_ext):
         try:
             super().run()
         except Exception as exc:  # no compiler, missing headers, a mypyc error
-            _say(f"could not compile the simulation core ({type(exc).__name__}: "
-                 f"{str(exc).splitlines()[0] if str(exc) else ''}); installing the pure-Python "
-                 "core (same results, about 3x slower)")
+            _say(f"could not compile the simulation core ({type(exc).__name__}: no working C "
+                 "compiler?); installing the pure-Python core (same results, about 3x slower)")
             self.extensions = []
             return
         _write_digest()
