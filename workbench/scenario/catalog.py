@@ -14,6 +14,9 @@ from .schema import Scenario
 #: first, then the workforce levers, then the demand shock.
 DEFAULT_ORDER = ("baseline", "recruitment_drive", "academy_expansion", "agency_cover",
                  "agency_reduction", "retention_payment", "demand_surge")
+#: Reference authorities for validation (``workbench validation``), not policy options for the
+#: baseline's council: left out of the default list, so reports never compare them with it.
+REFERENCE_SCENARIOS = ("england_average",)
 
 #: The folder the package was installed from (holds the bundled ``scenarios/``).
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -52,10 +55,11 @@ def scenario_files(folder: str | Path | None = None) -> list[Path]:
     -------
     list of Path
         ``*.yaml`` and ``*.yml`` files: the bundled ones in :data:`DEFAULT_ORDER` (the baseline
-        first), then any others alphabetically.
+        first), then any others alphabetically; not the :data:`REFERENCE_SCENARIOS`.
     """
     folder = Path(folder) if folder is not None else project_root() / "scenarios"
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    files = [p for p in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+             if p.stem not in REFERENCE_SCENARIOS]
     rank = {n: i for i, n in enumerate(DEFAULT_ORDER)}
     return sorted(files, key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
 
