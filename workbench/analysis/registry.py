@@ -59,6 +59,11 @@ class KPI:
         """Factor from the value to the number shown (1e-6 for pounds shown in millions)."""
         return 1e-6 if self.fmt == "gbp_m" else 1.0
 
+    @property
+    def display_digits(self) -> int:
+        """Digits after the point of a shown value (two for pounds shown in millions)."""
+        return 2 if self.fmt == "gbp_m" else max(_FORMATS[self.fmt], 0)
+
     def display_unit(self, difference: bool = False) -> str:
         """The unit of a shown value (pounds in millions for ``gbp_m``); a difference of a
         percentage is in percentage points."""
@@ -95,7 +100,8 @@ KPIS: dict[str, KPI] = dict([
     _k("allocation_wait_mean_days", "Days waiting for a social worker (average)",
        "days a child waited for a social worker, average over allocations", "days", "dec1", -1),
     _k("caseload_mean", "Average caseload (cases per full-time worker)",
-       "cases per full-time case-holding worker, average", "cases per FTE", "dec1", -1),
+       "cases held per full-time-equivalent case-holding social worker (the published "
+       "definition: cases over FTE), average over the weeks", "cases per FTE", "dec1", -1),
     _k("caseload_p90", "Caseload of the busiest tenth of workers",
        "cases per full-time case-holding worker, 90th percentile", "cases per FTE", "dec1", -1),
     _k("workers_over_cap_pct", "Workers above their caseload aim",
@@ -115,7 +121,8 @@ KPIS: dict[str, KPI] = dict([
     _k("assessments_completed_per_year", "Assessments finished a year",
        "assessments completed a year", "assessments a year", "count", 0),
     _k("turnover_pct", "Permanent staff leaving a year (turnover)",
-       "employed social workers leaving a year, as a % of those in post", "%", "pct", -1),
+       "employed case-holding social workers leaving a year, as a % of the average FTE of "
+       "those who can leave (the published definition)", "%", "pct", -1),
     _k("vacancy_rate_pct", "Vacant posts (share of funded posts)",
        "vacant posts as a % of funded posts (establishment)", "%", "pct", -1),
     _k("agency_share_pct", "Agency workers (share of all social workers)",
@@ -133,8 +140,9 @@ KPIS: dict[str, KPI] = dict([
        "agency staff cost over the period (GBP)", "GBP", "gbp_m", 0),
     _k("cost_per_fte_gbp", "Workforce cost a year per full-time social worker",
        "workforce cost a year per full-time social worker (GBP)", "GBP a year", "gbp", 0),
-    _k("cost_per_child_gbp", "Workforce cost per child helped",
-       "workforce cost per child with an open case during the period (GBP)", "GBP", "gbp", 0),
+    _k("cost_per_child_gbp", "Workforce cost a year per open case",
+       "workforce cost a year per child with an open case (average open cases; GBP)",
+       "GBP a year", "gbp", 0),
 ])
 
 #: Every KPI with its one-line plain-English description (derived from :data:`KPIS`).

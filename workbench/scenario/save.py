@@ -1,0 +1,261 @@
+"""Writing scenario files: a variant saved from the app, and a template to fill in by hand.
+
+A saved variant names its base file and states only what differs from it, under a comment that
+says who saved it, when, and what it changes::
+
+    # Academy 24 + agency cap 10%: saved by A. Manager on 2026-11-24 10:02 from the workbench app.
+    # Starts from baseline.yaml (Baseline) and changes:
+    #   - Academy places a year: 12 → 24
+    base: baseline.yaml
+    name: Academy 24 + agency cap 10%
+    academy:
+      intake_per_year: 24
+
+The file is read back and checked before it is kept, so a saved file always validates and holds
+exactly the scenario that was saved (:func:`save_variant`). :func:`variant_template` writes the
+commented starting point of ``workbench new``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import yaml
+
+from .errors import ScenarioError
+from .load import load_scenario, load_scenarios
+from .schema import Scenario
+
+__all__ = ["file_name_for", "save_variant", "variant_changes", "variant_template", "variant_yaml"]
+
+# Blocks a variant file states whole (see ``derive.merge_variant``): an outcome distribution and a
+# distribution spec (a mapping with ``dist``) replace the base's rather than merging into it.
+_WHOLE_KEYS = {"next"}
+
+
+def _plain(v: Any) -> Any:
+    """YAML-ready data: tuples as lists, floats to 10 significant digits (so that 6875.000000000001
+    is written 6875.0; the saved scenario is checked against the original to that precision)."""
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, float) and math.isfinite(v):
+        return float(f"{v:.10g}")
+    return v
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as scenario data (numbers to 1e-9 relative)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) \
+            and not isinstance(a, bool) and not isinstance(b, bool):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+def _diff(base: dict, variant: dict) -> dict:
+    out = {}
+    for key, v in variant.items():
+        b = base.get(key)
+        if key in base and _same(b, v):
+            continue
+        if (isinstance(v, dict) and isinstance(b, dict) and key not in _WHOLE_KEYS
+                and "dist" not in v and set(b) <= set(v)):
+            out[key] = _diff(b, v)
+        else:
+            out[key] = v  # stated whole: a list, a distribution, an outcome block, a new value
+    return out
+
+
+def variant_changes(base: Scenario, variant: Scenario) -> dict[str, Any]:
+    """What a variant file over ``base`` must state to give ``variant``: the nested fields whose
+    values differ (blocks merged key by key, distributions and outcome blocks whole)."""
+    return _plain(_diff(base.model_dump(mode="python"), variant.model_dump(mode="python")))
+
+
+def _header(lines: Iterable[str]) -> str:
+    # one comment line per line of text; a line break in a name cannot end the comment early
+    return "".join(f"# {' '.join(str(t).split())}".rstrip() + "\n" for t in lines)
+
+
+def variant_yaml(base: Scenario, base_ref: str, variant: Scenario, author: str = "",
+                 what: Sequence[str] = (), when: dt.datetime | None = None,
+                 tool: str = "the workbench app") -> str:
+    """The text of a variant file: a comment (who, when, what), ``base:``, then the changes.
+
+    Parameters
+    ----------
+    base : Scenario
+        The scenario the variant starts from.
+    base_ref : str
+        How the file names its base (a path relative to the file's folder).
+    variant : Scenario
+        The scenario to write.
+    author : str
+        Who saved it (shown in the comment; blank: "someone").
+    what : sequence of str
+        The changes in plain English, one a line (default: the changed fields).
+    when : datetime, optional
+        When it was saved (default: now).
+    tool : str
+        What wrote it, for the comment.
+    """
+    changes = variant_changes(base, variant)
+    when = when or dt.datetime.now()
+    what = list(what) or [f"{k}" for k in changes if k not in ("name", "description")]
+    head = [f"{variant.name}: saved by {author.strip() or 'someone'} on {when:%Y-%m-%d %H:%M} "
+            f"from {tool}.",
+            f"Starts from {base_ref} ({base.name}) and changes:"]
+    head += [f"  - {line}" for line in what] or ["  (nothing: the same settings as its base)"]
+    head += ["Check it with `workbench validate FILE`; run it with `workbench run FILE`."]
+    body = {"base": base_ref, "name": variant.name}
+    body.update({k: v for k, v in changes.items() if k not in ("name", "base")})
+    text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=96)
+    return _header(head) + text
+
+
+def file_name_for(name: str) -> str:
+    """A file name for a scenario name: lower case, words joined by ``_`` (``academy_24.yaml``)."""
+    stem = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:60].strip("_")
+    return f"{stem or 'scenario'}.yaml"
+
+
+def save_variant(variant: Scenario, base_path: str | Path, folder: str | Path | None = None,
+                 author: str = "", what: Sequence[str] = (), overwrite: bool = False,
+                 tool: str = "the workbench app") -> Path:
+    """Save ``variant`` as a file over its base, check it reads back as the same scenario, and
+    return its path.
+
+    Parameters
+    ----------
+    variant : Scenario
+        The scenario to save (its ``name`` names the file and must differ from every other
+        scenario in ``folder``, so that the report can tell them apart).
+    base_path : str or Path
+        The base's file.
+    folder : str or Path, optional
+        Where to write (default: the base's folder, so that the picker and the report find it).
+    author, what, tool
+        For the comment (see :func:`variant_yaml`).
+    overwrite : bool
+        Replace a file of the same name (default: refuse).
+
+    Raises
+    ------
+    ScenarioError
+        For a name already used by another scenario or file, an unreadable base, or a file that
+        would not read back as the same scenario (nothing is left behind then).
+    """
+    base_path = Path(base_path)
+    folder = Path(folder) if folder is not None else base_path.parent
+    base = load_scenario(base_path)
+    path = folder / file_name_for(variant.name)
+    if path.exists() and not overwrite:
+        raise ScenarioError(f"{path}: a file of this name exists already; choose another "
+                            f"scenario name")
+    if path.resolve() == base_path.resolve():
+        raise ScenarioError(f"{path}: would overwrite the scenario it starts from; choose "
+                            f"another name")
+    others = sorted(p for p in list(folder.glob("*.yaml")) + list(folder.glob("*.yml"))
+                    if p.resolve() != path.resolve())
+    for p in others:
+        try:
+            used = load_scenarios([p])
+        except ScenarioError:
+            continue  # a broken file elsewhere in the folder is not this save's problem
+        if variant.name in used:
+            raise ScenarioError(f"the name '{variant.name}' is used by {p.name} already; scenario "
+                                f"names must differ (the report labels scenarios by name)")
+    ref = Path(os.path.relpath(base_path.resolve(), folder.resolve())).as_posix()
+    text = variant_yaml(base, ref, variant, author=author, what=what, tool=tool)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.saving")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        back = load_scenario(tmp)
+        if not _same(back.model_dump(mode="python"), _plain(variant.model_dump(mode="python"))):
+            raise ScenarioError(f"{path}: the written file does not read back as the scenario "
+                                f"saved (a block it removes cannot be stated as a change); "
+                                f"nothing was saved")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+#: Fields a hand-written variant usually changes, shown (commented out) in a new template.
+TEMPLATE_FIELDS = (
+    "demand.referrals_per_year", "demand.trend_pct_per_year", "recruitment.enabled",
+    "recruitment.success_pct", "recruitment.time_to_hire_weeks", "academy.intake_per_year",
+    "academy.start_month", "agency.enabled", "agency.cover_share_pct", "agency.cap_share_pct",
+    "retention.enabled", "retention.payment_gbp_per_year", "retention.turnover_reduction_pct",
+    "caseload.caps", "workforce.turnover_pct_per_year",
+)
+
+
+def _field_note(block: str, field: str) -> str:
+    from .reference import field_summary
+
+    return field_summary(block, field)
+
+
+def variant_template(name: str, base_path: str | Path, out: str | Path | None = None,
+                     overwrite: bool = False) -> Path:
+    """Write a commented variant template (``workbench new``): ``base:``, ``name:``, a
+    description to fill in, and the fields variants usually change, commented out with the base's
+    values and what each means. The file validates as written (it then equals its base).
+
+    Raises
+    ------
+    ScenarioError
+        For a bad base, a blank name, a name or file that is taken.
+    """
+    if not name.strip() or any(ch < " " for ch in name):
+        raise ScenarioError(f"scenario name {name!r}: give a name of one line of text")
+    base_path = Path(base_path)
+    base = load_scenario(base_path)
+    path = Path(out) if out is not None else base_path.parent / file_name_for(name)
+    if path.exists() and not overwrite:
+        raise ScenarioError(f"{path}: exists already (choose another name or --out)")
+    if name == base.name:
+        raise ScenarioError(f"the name '{name}' is the base's own; a variant needs its own name")
+    ref = Path(os.path.relpath(base_path.resolve(), path.parent.resolve())).as_posix()
+    data = base.model_dump(mode="python")
+    lines = [_header([f"{name}: a variant of {ref} ({base.name}), written by `workbench new` on "
+                      f"{dt.date.today():%Y-%m-%d}.",
+                      "State only what differs from the base: every field left out keeps the "
+                      "base's value.",
+                      "To change a field, remove the '# ' in front of it and of its block name, "
+                      "and set the value.",
+                      "Every field, with its unit, range and default: docs/scenario-reference.md.",
+                      "Check the file with `workbench validate FILE`."]).rstrip("\n"),
+             yaml.safe_dump({"base": ref, "name": name}, sort_keys=False,
+                            allow_unicode=True).rstrip("\n"),
+             "description: >-\n  What this scenario tests, and why, in a sentence or two.", ""]
+    blocks: dict[str, list[str]] = {}
+    for dotted in TEMPLATE_FIELDS:
+        block, field = dotted.split(".")
+        value = yaml.safe_dump({field: _plain(data[block][field])}, sort_keys=False,
+                               default_flow_style=True, width=10_000).strip()[1:-1]
+        blocks.setdefault(block, []).append(f"#   {value:<40} # {_field_note(block, field)}")
+    for block, fields in blocks.items():
+        lines.append(f"# {block}:")
+        lines.extend(fields)
+    text = "\n".join(lines) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_scenario(path)
+    except ScenarioError:
+        path.unlink(missing_ok=True)
+        raise
+    return path
