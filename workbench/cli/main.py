@@ -7,6 +7,7 @@ user's mistake becomes a message.
     workbench report [SCENARIO ...] [--out outputs/report.html]
     workbench calibrate --cases FILE --workforce FILE --out scenarios/NAME.yaml
     workbench synthesize --out DIR
+    workbench validation [--replications N] [--years Y] [--csv FILE]
 
 A user mistake (a bad scenario file, a bad parameter, a broken extract: a
 :class:`~workbench.errors.UserError`) prints one clear message and exits with status 2; it never
@@ -20,9 +21,10 @@ import sys
 
 from ..errors import UserError
 from . import calibrate, compare, report, run, validate
+from . import validation
 
 #: The command modules, in the order ``workbench --help`` lists them; each has ``register(sub)``.
-COMMANDS = (validate, run, compare, report, calibrate)
+COMMANDS = (validate, run, compare, report, calibrate, validation)
 
 
 def build_parser() -> argparse.ArgumentParser:

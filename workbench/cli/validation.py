@@ -1,0 +1,76 @@
+"""``workbench validation``: the model against published figures, calibrated rows marked.
+
+    workbench validation [--replications N] [--years Y] [--seed S] [--csv FILE]
+                         [--executor process|serial] [--workers N] [--no-progress]
+
+Runs the England-average authority, and the baseline with the demand surge on common random
+numbers, then prints one table per comparison: each measure, the published figure, the model's
+mean and 95% interval, whether it matches and whether it is *calibrated* (the inputs were fitted
+to it: no evidence) or *out of sample* (a real check). ``--csv`` also writes the table (shown
+text and numbers) as CSV. See ``docs/validation.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import UserError
+from . import args as types
+
+
+def register(subparsers) -> None:
+    """Add the ``validation`` subcommand to the ``workbench`` parser."""
+    c = subparsers.add_parser(
+        "validation",
+        help="compare the model with published figures (England average, Walsall surge)",
+        description="Run the England-average authority and the Walsall-like demand surge and "
+                    "print the model against published figures, each row marked calibrated "
+                    "(fitted to it: not evidence) or out of sample (a real check).")
+    # Numbers are checked in cmd_validation so a mistake gives one line (exit 2).
+    c.add_argument("--replications", "-r", default="10", metavar="N",
+                   help="replications per scenario (default 10; 2 or more for intervals)")
+    c.add_argument("--years", default="3", metavar="Y",
+                   help="years simulated (default 3); measures are taken over the final year")
+    c.add_argument("--seed", default="0", metavar="S", help="base seed (default 0)")
+    c.add_argument("--csv", default=None, metavar="FILE", help="also write the table as CSV")
+    c.add_argument("--executor", default="process", choices=("process", "serial"),
+                   help="where replications run (default: a process pool on all cores)")
+    c.add_argument("--workers", default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+    c.add_argument("--no-progress", action="store_true", help="do not show progress bars")
+    c.set_defaults(func=cmd_validation)
+
+
+def cmd_validation(args) -> int:
+    """Check every argument, run both comparisons, print the table, write the CSV if asked."""
+    reps = types.positive_int.parse(args.replications, "--replications")
+    years = types.years.parse(args.years, "--years")
+    seed = types.non_negative_int.parse(args.seed, "--seed")
+    workers = (types.positive_int.parse(args.workers, "--workers")
+               if args.workers is not None else None)
+    csv = Path(args.csv) if args.csv else None
+    if csv is not None:
+        if csv.is_dir():
+            raise UserError(f"--csv {csv}: is a folder; give a file name such as validation.csv")
+        if not csv.parent.is_dir():
+            raise UserError(f"--csv {csv}: the folder {csv.parent} does not exist")
+
+    from ..present.validation import run_validation, validation_text
+
+    v = run_validation(reps, years, seed, executor=args.executor, max_workers=workers,
+                       progress=not args.no_progress)
+    print(f"Model against published figures ({v.command()})\n")
+    print(validation_text(v))
+    if reps < 2:
+        print("One replication: no intervals (use --replications 2 or more).")
+    if csv is not None:
+        try:
+            v.table.to_csv(csv, index=False)
+        except OSError as exc:
+            raise UserError(f"--csv {csv}: cannot write it ({exc.strerror})") from None
+        print(f"\nWrote {csv}.")
+    if v.failures:
+        print(f"{v.failures} replication(s) failed", file=sys.stderr)
+        return 1
+    return 0
