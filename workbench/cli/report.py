@@ -1,17 +1,18 @@
 """``workbench report``: the scrutiny report for scenario files, as one self-contained HTML file.
 
     workbench report [SCENARIO ...] [--out outputs/report.html] [--replications R] [--seed S]
-                     [--years Y] [--title T] [--authority A] [--executor process|serial]
+                     [--years Y] [--warmup-days D] [--stress NAME] [--title T] [--authority A]
+                     [--date D] [--prepared-by P] [--logo FILE] [--pdf] [--executor E]
 
 Every parameter is checked before anything runs. The experiment runs here first, with a progress
 bar, and writes each replication to ``outputs/<name>/``; the report notebook
 (``notebooks/report.ipynb``) is then executed with papermill, loads those replications, and is
-rendered to HTML without code cells (charts embedded, readable offline, printable).
+assembled from the notebook's HTML outputs into one page (charts embedded with text
+alternatives, readable offline, A4 print styles). ``--pdf`` prints it with headless Chromium.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -38,43 +39,55 @@ def check_inputs(files: list[Path], replications: int, years: float | None) -> d
         raise UserError(f"the report cannot run:\n{exc}") from None
 
 
-def _strip_external(html_text: str) -> str:
-    """Drop scripts and styles fetched from the internet: the report must read offline."""
-    html_text = re.sub(r"<script[^>]+src=\"https?://[^\"]+\"[^>]*>\s*</script>", "", html_text)
-    html_text = re.sub(r"<link[^>]+href=\"https?://[^\"]+\"[^>]*>", "", html_text)
-    return html_text
-
-
 def build_report(files: list[Path], out: Path, replications: int = 8, seed: int = 2017,
                  years: float | None = None, title: str | None = None, authority: str = "",
                  executor: str = "process", experiment_dir: Path | None = None,
-                 progress: bool = True) -> Path:
-    """Run the experiment, execute the report notebook and write self-contained HTML to ``out``."""
+                 progress: bool = True, warmup_days: float | None = None, date: str = "",
+                 prepared_by: str = "", logo: Path | None = None,
+                 pressures: list[str] | tuple = ()) -> Path:
+    """Run the experiment, execute the report notebook and write self-contained HTML to ``out``.
+
+    The warm-up (``warmup_days`` None: the MSER-5 suggestion for the baseline) and the report's
+    design (options, pressures, every option under every pressure) are settled here, the
+    replications run with a progress bar, and the notebook then loads them.
+    """
     import nbformat
     import papermill as pm
-    from nbconvert import HTMLExporter
 
     from ..experiment import run_experiment
+    from ..present.report_design import choose_warmup, report_design
+    from ..present.report_page import logo_data_uri, page_from_notebook
 
     scenarios = check_inputs(files, replications, years)
+    if logo is not None:
+        logo_data_uri(logo)  # a bad logo fails before anything runs
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     experiment_dir = Path(experiment_dir or out.parent)
     name = f"{out.stem}_experiment"
+    design = report_design({n: sc for n, (sc, _) in scenarios.items()}, pressures=pressures)
+    base = design.scenarios[design.baseline]
+    if progress and warmup_days is None:
+        print("Choosing the warm-up (MSER-5 on a pilot run of the baseline)...", file=sys.stderr)
+    warmup = choose_warmup(base, replications, seed, years, executor, warmup_days)
     if progress:
-        print(f"Running {len(scenarios)} scenarios x {replications} replications "
+        print(f"Running {len(design.scenarios)} scenarios ({len(design.options)} options, "
+              f"{len(design.pressures)} pressures applied to each) x {replications} replications "
               f"({executor} executor)...", file=sys.stderr)
-    exp = run_experiment({n: sc for n, (sc, _) in scenarios.items()}, replications=replications,
-                         seed=seed, years=years, executor=executor, out=experiment_dir,
+    exp = run_experiment(design.scenarios, replications=replications, seed=seed, years=years,
+                         warmup_days=warmup.days, executor=executor, out=experiment_dir,
                          name=name, progress=progress)
     if len(exp.kpis) == 0:
         raise UserError("every replication failed; see " + str(exp.out_dir))
     executed = out.with_suffix(".ipynb")
+    title = title or "Children's social care workforce: options for scrutiny"
     params = {
         "scenario_files": [str(Path(p).resolve()) for _, p in scenarios.values()],
         "replications": replications, "seed": seed, "years": years,
-        "title": title or "Children's social care workforce: scenarios for scrutiny",
-        "authority": authority, "experiment_dir": str(experiment_dir.resolve()),
+        "warmup_days": warmup.days, "warmup_basis": warmup.basis, "pressures": list(pressures),
+        "title": title, "authority": authority, "date": date, "prepared_by": prepared_by,
+        "logo": str(Path(logo).resolve()) if logo else None,
+        "experiment_dir": str(experiment_dir.resolve()),
         "experiment_name": name, "executor": executor, "root": str(ROOT),
     }
     if progress:
@@ -82,12 +95,7 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     pm.execute_notebook(str(NOTEBOOK), str(executed), parameters=params, progress_bar=progress,
                         cwd=str(ROOT), kernel_name="python3")
     nb = nbformat.read(str(executed), as_version=4)
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": params["title"]}})
-    out.write_text(_strip_external(body), encoding="utf-8")
+    out.write_text(page_from_notebook(nb, title), encoding="utf-8")
     executed.unlink(missing_ok=True)  # keep only the report; the executed notebook holds code
     return out
 
@@ -96,21 +104,39 @@ def cmd_report(args) -> int:
     files = [Path(f) for f in args.scenarios] if args.scenarios else bundled_scenarios()
     check_inputs(files, args.replications, args.years)  # clear errors before anything runs
     path = build_report(files, Path(args.out), args.replications, args.seed, args.years,
-                        args.title, args.authority, args.executor)
+                        args.title, args.authority, args.executor, warmup_days=args.warmup_days,
+                        date=args.date, prepared_by=args.prepared_by,
+                        logo=Path(args.logo) if args.logo else None, pressures=args.stress)
     print(f"Report written to {path}")
+    if args.pdf:
+        from ..present.report_page import write_pdf
+
+        pdf = path.with_suffix(".pdf")
+        pages = write_pdf(path, pdf)
+        print(f"PDF written to {pdf}: {pages} A4 pages")
     return 0
 
 
 def register(sub) -> None:
     """Add ``report`` to the ``workbench`` parser."""
-    r = sub.add_parser("report", help="produce the scrutiny report (HTML) for scenario files")
+    r = sub.add_parser("report", help="produce the scrutiny report (HTML, and PDF with --pdf)")
     r.add_argument("scenarios", nargs="*", metavar="SCENARIO",
                    help="scenario files, the baseline first (default: every bundled scenario)")
     r.add_argument("--out", default="outputs/report.html", help="the HTML file to write")
     r.add_argument("--replications", type=types.positive_int, default=8)
     r.add_argument("--seed", type=types.non_negative_int, default=2017)
     r.add_argument("--years", type=types.years, default=None)
+    r.add_argument("--warmup-days", type=types.non_negative_int, default=None,
+                   help="days left out of the averages (default: the MSER-5 suggestion)")
+    r.add_argument("--stress", action="append", default=[], metavar="NAME",
+                   help="a scenario name to treat as a pressure (stress test); variants that "
+                        "change only demand, turnover or absence are pressures anyway")
     r.add_argument("--title", default=None)
-    r.add_argument("--authority", default="")
+    r.add_argument("--authority", default="", help="the council's name (default: the baseline's)")
+    r.add_argument("--date", default="", help="the paper's date as printed (default: today)")
+    r.add_argument("--prepared-by", default="", help="a 'Prepared by' line")
+    r.add_argument("--logo", default=None, help="a PNG, JPEG or GIF logo for the heading")
+    r.add_argument("--pdf", action="store_true",
+                   help="also write an A4 PDF beside the HTML with headless Chromium")
     r.add_argument("--executor", choices=["process", "serial"], default="process")
     r.set_defaults(func=cmd_report)

@@ -36,9 +36,14 @@ WORKER_COLOURS = {
 }
 WORKER_LABELS = {"experienced": "Experienced (permanent)", "nqsw": "Newly qualified (ASYE year)",
                  "academy": "Academy trainees", "agency": "Agency", "vacancies": "Vacant posts"}
-#: Colours for scenarios, in order (the first is the baseline).
-SCENARIO_COLOURS = ["#333333", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9",
-                    "#F0E442"]
+#: Colours for scenarios, in order (the first is the baseline): colour-blind safe (Okabe-Ito,
+#: with two of Paul Tol's dark tones in place of its yellow and light blue) and each at least
+#: 3:1 against white, as WCAG 2.2 asks of the parts of a chart (1.4.11).
+SCENARIO_COLOURS = ["#333333", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8C6D00", "#882255"]
+#: Line styles for scenarios, in the same order: colour is never the only way to tell them apart.
+SCENARIO_STYLES = ["-", "--", "-.", ":", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2, 2, 2))]
+#: Marker shapes for scenarios, in the same order (points and small multiples).
+SCENARIO_MARKERS = ["o", "s", "D", "^", "v", "P", "X"]
 TARGET_STYLE = dict(color="#B22222", linestyle="--", linewidth=1.2)
 
 
@@ -57,6 +62,11 @@ def show(fig) -> None:
 
 def scenario_colours(names: Sequence[str]) -> dict[str, str]:
     return {n: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, n in enumerate(names)}
+
+
+def scenario_styles(names: Sequence[str]) -> dict[str, object]:
+    """Each scenario's line style (a second carrier beside colour)."""
+    return {n: SCENARIO_STYLES[i % len(SCENARIO_STYLES)] for i, n in enumerate(names)}
 
 
 def weekly_band(ts: pd.DataFrame, column: str, smooth_weeks: int = 1,
@@ -82,12 +92,13 @@ def weekly_band(ts: pd.DataFrame, column: str, smooth_weeks: int = 1,
 def _line_with_band(ax, ts, column, smooth_weeks=1, scenarios=None):
     band = weekly_band(ts, column, smooth_weeks)
     names = scenarios or scenario_order(ts)
-    colours = scenario_colours(names)
+    colours, styles = scenario_colours(names), scenario_styles(names)
     for name in names:
         b = band[band.scenario == name]
         if b.empty:
             continue
-        ax.plot(b.date, b["mean"], color=colours[name], label=name, linewidth=1.8)
+        ax.plot(b.date, b["mean"], color=colours[name], linestyle=styles[name], label=name,
+                linewidth=1.8)
         ax.fill_between(b.date, b["low"], b["high"], color=colours[name], alpha=0.18, linewidth=0)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     for lab in ax.get_xticklabels():
@@ -110,7 +121,7 @@ def _finish(fig, ax, title, ylabel, legend=True, note=None):
 #: Weekly columns named differently from the KPI they are the weekly version of.
 WEEKLY_AS_KPI = {"decision_within_1wd_pct": "referral_decision_within_1wd_pct"}
 
-BAND_NOTE = "Lines: average over replications. Shaded: 95% confidence range of that average."
+BAND_NOTE = "Lines: average over replications. Shaded: the 95% range of that average."
 
 
 def plot_timeliness(exp, column: str = "assessment_within_45wd_pct", smooth_weeks: int = 8,
@@ -236,7 +247,7 @@ def plot_kpi_bars(exp, kpi_name: str, title: str | None = None, xlabel: str | No
     ax.set_title(title or k.label, loc="left", fontsize=12, fontweight="bold")
     ax.grid(alpha=0.3, axis="x")
     ax.set_xlim(0, max(float(np.nanmax(high)) * 1.2, 1e-9))
-    fig.text(0.01, 0.005, "Bars: average over replications. Whiskers: 95% confidence interval.",
+    fig.text(0.01, 0.005, "Bars: average over replications. Whiskers: the 95% range of that average.",
              fontsize=8, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
@@ -278,7 +289,7 @@ def plot_tradeoff(exp, x: str = "cost_per_year_gbp", y: str = "assessment_within
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     ax.grid(alpha=0.3)
-    fig.text(0.01, 0.005, "Points: averages over replications. Whiskers: 95% confidence intervals.",
+    fig.text(0.01, 0.005, "Points: averages over replications. Whiskers: their 95% ranges.",
              fontsize=8, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
@@ -414,7 +425,9 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
             word = reading(d, lo, hi, k.better)
             colour = {"better": READING_COLOURS["better"],
                       "worse": READING_COLOURS["worse"]}.get(word, "#888888")
-            ax.barh(yi, d * scale, color=colour, alpha=0.75, height=0.6)
+            # hatching repeats the colour's meaning for readers who cannot tell red from green
+            ax.barh(yi, d * scale, color=colour, alpha=0.75, height=0.6,
+                    hatch="///" if word == "worse" else None, edgecolor="white")
             if not math.isnan(lo):
                 ax.errorbar(d * scale, yi, xerr=[[(d - lo) * scale], [(hi - d) * scale]],
                             fmt="none", ecolor="black", capsize=3, linewidth=1)
@@ -427,7 +440,7 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
     fig.suptitle(title or f"Difference from {baseline}", x=0.01, ha="left", fontsize=12,
                  fontweight="bold")
     _note(fig, "Bars: average difference over paired replications (same simulated referrals). "
-               "Whiskers: 95% confidence interval.\nGreen: clearly better; red: clearly worse; "
+               "Whiskers: the 95% range.\nGreen, solid: clearly better; red, hatched: clearly worse; "
                "grey: no clear change, or neither better nor worse.")
     return fig
 
@@ -449,7 +462,7 @@ def plot_tradeoffs(exp, kpis: Sequence[str] | None = None, x: str = "cost_per_ye
     xlabel = xlabel or _axis_label(x)
     names = scenario_order(kp)
     colours = scenario_colours(names)
-    markers = ["o", "s", "D", "^", "v", "P", "X", "*"]
+    markers = SCENARIO_MARKERS
     fig, axes = plt.subplots(1, len(rows), figsize=(4.2 * len(rows), 4.6), squeeze=False,
                              layout="constrained")
     cx = kpi_intervals(kp, x).set_index("scenario")

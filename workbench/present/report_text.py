@@ -261,7 +261,8 @@ def assumptions_from_file(path: str | Path) -> list[tuple[str, str]]:
         texts = pending + ([comment] if comment else [])
         pending = []
         text = " ".join(texts)
-        if key and text and ("domain.md" in text or "assumption" in text.lower() or "Care Planning" in text):
+        if key and text and ("domain.md" in text or "Care Planning" in text
+                             or re.search(r"assumption|calibrated", text, flags=re.I)):
             out.append((".".join(k for _, k in stack), text))
     return out
 

@@ -292,7 +292,8 @@ def _cell(value, tag: str = "td") -> str:
         style += f";color:{READING_COLOURS[word]};font-weight:600"
     elif word:
         style += f";color:{READING_COLOURS[word]}"
-    return f'<{tag} style="{style}">{html.escape(text)}</{tag}>'
+    scope = ' scope="col"' if tag == "th" else ""  # header cells say what they head
+    return f'<{tag}{scope} style="{style}">{html.escape(text)}</{tag}>'
 
 
 def table_html(df: pd.DataFrame, caption: str = "") -> str:

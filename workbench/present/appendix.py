@@ -1,0 +1,174 @@
+"""The report's appendix of assumptions, in words a councillor can read.
+
+Each commented value of the baseline's scenario file becomes one row: a plain-English name (built
+from the scenario schema's descriptions and the names below, never a field path), the value, and
+its source or reasoning. A comment citing the project's domain notes (``domain.md``) is shown as
+a citation of ``docs/sources.md``, which ships with the workbench (S1, S2, ...), chosen by the
+words of the comment; a bare "assumption" gets the reasoning held here, or says plainly that the
+file gives none.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from .report_text import FIELD_LABELS, assumptions_from_file
+
+__all__ = ["SOURCES", "appendix_rows", "appendix_html", "plain_name", "cite"]
+
+#: The sources of docs/sources.md and words in a comment that point to each.
+SOURCES = {
+    "S1": ("Durham County Council committee pack, 2017", ("durham", "academy", "first contact",
+                                                           "families first", "caseload aim", "teams",
+                                                           "nqsws", "para", "vacancies covered")),
+    "S2": ("Walsall Council scrutiny review, 2011", ("walsall",)),
+    "S3": ("City of York Council improvement papers, 2019", ("york", "ofsted")),
+    "S5": ("DfE, Characteristics of children in need, 2025", ("re-referral", "nfa", "s47",
+                                                             "icpc", "cp plan", "cin episodes",
+                                                             "referrals", "assessment")),
+    "S6": ("DfE, Children looked after in England, 2025", ("looked after", "lac")),
+    "S7": ("DfE, Children's social work workforce statistics", ("turnover", "absence", "leavers",
+                                                               "agency rate", "vacancy",
+                                                               "managing caseloads", "national")),
+    "S8": ("Agency social work: cost and the national rules", ("gbp 1,800", "agency workers need",
+                                                              "april 2025")),
+    "S9": ("The statutory framework (Children Act 1989, Care Planning Regulations 2010, PLO)",
+           ("care planning", "plo", "26-week", "working days of", "asye", "statutory")),
+}
+SOURCES_DOC = "docs/sources.md"
+
+_STAGES = {"assessment": "Assessment", "s47": "Section 47 enquiry",
+           "icpc": "Initial child protection conference", "cin": "Child in need plan",
+           "cin_disability": "Disabled child's plan", "cp": "Child protection plan",
+           "court": "Care proceedings (court)", "lac": "Looked after",
+           "care_leaver": "Care leavers", "first_contact": "Front door (First Contact)",
+           "families_first": "Families First teams", "cp_court": "Child protection and court teams",
+           "disability": "Disability teams", "looked_after": "Looked-after teams",
+           "permanence": "Permanence teams", "young_peoples": "Young People's Service"}
+_SECTIONS = {"working_time": "Working time", "demand": "Demand", "front_door": "Front door",
+             "stages": "", "teams": "", "caseload": "Caseloads", "costs": "Costs",
+             "workforce": "Workforce", "recruitment": "Recruitment", "academy": "Academy",
+             "agency": "Agency staff", "retention": "Retention", "initial": "Starting position",
+             "calendar": "Calendar", "pressure": "Under pressure"}
+_LEAVES = {
+    "work_hours": "hours of a worker's time it takes", "duration_days": "how long it lasts",
+    "next": "what happens next (shares)", "visits": "statutory visits",
+    "ongoing_hours_per_week": "ongoing hours a week per case",
+    "cap_weight": "how much it counts against a caseload", "priority": "priority for a worker's time",
+    "nqsw_allowed": "may newly qualified staff hold it", "transfer": "transfer to another team",
+    "clock": "statutory timescale", "team": "team that holds it", "elapsed_wd": "waiting time "
+    "whatever the workload (working days)", "establishment_fte": "funded posts (full-time)",
+    "staff": "staff in post", "caps": "caseload aims", "open_cases": "open cases at the start",
+    "start_date": "start date", "hours_per_fte_week": "hours in a full-time week",
+    "decision_hours": "hours to decide on a referral", "seasonality": "referrals by month",
+    "gbp_per_fte_week": "weekly cost of a full-time worker, by type (GBP)", "booked": "booked "
+    "in advance", "balancing": "moving cases between workers to even out caseloads",
+    "turnover_pct_per_year": "staff leaving a year (%)", "tenure_weeks": "how long an agency "
+    "worker stays (weeks)", "lead_time_weeks": "time to get an agency worker (weeks)",
+    "long_term_absence": "long-term absence", "cost_per_hire_gbp": "cost of each hire (GBP)", "shortens_under_pressure": "plans end sooner "
+    "under pressure",
+}
+
+
+def _schema_description(path: list[str]) -> str:
+    # the schema's own description of the field, where it has one
+    from ..scenario.schema import Scenario
+
+    model: Any = Scenario
+    desc = ""
+    for part in path:
+        fields = getattr(model, "model_fields", None)
+        if not fields or part not in fields:
+            return ""
+        f = fields[part]
+        desc = f.description or ""
+        model = f.annotation
+    return desc
+
+
+def plain_name(path: str) -> str:
+    """A plain-English name for a dotted scenario field, e.g. ``stages.s47.work_hours`` ->
+    "Section 47 enquiry: hours of a worker's time it takes". Never a field path."""
+    if path in FIELD_LABELS:
+        return FIELD_LABELS[path]
+    parts = path.split(".")
+    section = _SECTIONS.get(parts[0], parts[0].replace("_", " ").capitalize())
+    named = [_STAGES[p] for p in parts[1:-1] if p in _STAGES]
+    leaf = parts[-1]
+    what = (_LEAVES.get(leaf) or _schema_description(parts)
+            or (_STAGES.get(leaf)) or leaf.replace("_pct", " (%)").replace("_", " "))
+    head = " / ".join(x for x in [section, *named] if x)
+    return f"{head}: {what}" if head else what[:1].upper() + what[1:]
+
+
+def cite(text: str) -> str:
+    """``text`` with the domain notes replaced by citations of docs/sources.md (S1, S2, ...)."""
+    low = text.lower()
+    ids = [sid for sid, (_, words) in SOURCES.items()
+           if any(re.search(rf"\b{re.escape(w)}\b", low) for w in words)] or ["S5"]
+    refs = "; ".join(f"{SOURCES[s][0]} ({s})" for s in ids[:2])
+    out = re.sub(r"domain\.md\s*(/\s*)?:?", f"Published figures [{refs}]: ", text, count=1)
+    out = re.sub(r"\(?domain\.md[^)]*\)?|\.\./shared/\S+|shared/seeds/\S+", f"[{SOURCES_DOC}]", out)
+    out = re.sub(r"\s+", " ", out).strip()
+    return out[:1].upper() + out[1:]
+
+
+#: Reasoning for values that the baseline file marks only "assumption".
+REASONING = {
+    "stages.s47.work_hours": "Not published. Set, with the other hours of work, so that the "
+                             "baseline stays stable near Durham's published caseloads; an "
+                             "enquiry is shorter than an assessment.",
+    "stages.icpc.work_hours": "Not published. Set, with the other hours of work, so that the "
+                              "baseline stays stable near Durham's published caseloads; a "
+                              "conference takes a report and a meeting.",
+    "agency.lead_time_weeks": "Not published. About three weeks from request to start is a "
+                              "modelling choice; the Full agency cover option tests two.",
+    "agency.conversion_pct_per_year": "Not published. A small share of agency workers taking "
+                                      "permanent posts each year is a modelling choice.",
+}
+
+
+def _reason(path: str, text: str) -> str:
+    bare = re.fullmatch(r"\s*assumption\.?\s*", text, flags=re.I)
+    if bare:
+        return "Assumption: " + REASONING.get(path, "the scenario file gives no reasoning.")
+    return cite(text)
+
+
+#: Fields that describe the scenario rather than set the model (the file's header comment
+#: attaches to the first of them).
+_DESCRIPTIVE = {"name", "description", "authority", "sources"}
+
+
+def _value_at(data: Any, path: str) -> str:
+    for part in path.split("."):
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        else:
+            return ""
+    from .report_text import _describe_value
+
+    if isinstance(data, str):
+        return _STAGES.get(data, data.replace("_", " "))
+    return _describe_value(data) if not isinstance(data, dict) or "dist" in data else ""
+
+
+def appendix_rows(path: str | Path, scenario=None) -> list[tuple[str, str, str]]:
+    """(plain-English name, value, source or reasoning) for each commented value of a file."""
+    data = scenario.to_dict() if scenario is not None else {}
+    return [(plain_name(p), _value_at(data, p), _reason(p, text))
+            for p, text in assumptions_from_file(path) if p not in _DESCRIPTIVE]
+
+
+def appendix_html(path: str | Path, scenario=None) -> str:
+    """The appendix table (left-aligned, header cells, every value escaped)."""
+    rows = "".join(f'<tr><th scope="row">{html.escape(a)}</th><td>{html.escape(b)}</td>'
+                   f"<td>{html.escape(c)}</td></tr>" for a, b, c in appendix_rows(path, scenario))
+    return ('<table class="wb-table appendix"><caption>The baseline\'s settings, their values and '
+            f'where they come from (sources: {SOURCES_DOC})</caption><thead><tr>'
+            '<th scope="col">Setting</th><th scope="col">Value</th>'
+            '<th scope="col">Source or reasoning</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>")

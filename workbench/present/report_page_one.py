@@ -1,0 +1,258 @@
+"""Page one of the scrutiny report: the answer first.
+
+The options ranked against the baseline on the measures a committee asks about (timeliness,
+children waiting, caseloads, stability, cost a year), each difference with its 95% range and a
+reading (better, worse, no clear change); what each unit of improvement costs a year; the
+pressures as stress tests applied to the options; and a few sentences a chair can read aloud.
+Every number and every sentence is built from the experiment's results (paired differences from
+:meth:`Experiment.compare`, labels and formats from :mod:`workbench.analysis.registry`).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..analysis.registry import KPI, kpi
+from .report_design import ReportDesign
+from .tables import display_name, reading
+
+__all__ = ["PAGE_ONE_KPIS", "OptionResult", "chair_sentences", "option_results",
+           "page_one_html", "ranked_table", "stress_table"]
+
+#: The measures of page one: the service measures, then the cost a year (last).
+PAGE_ONE_KPIS = ["assessment_within_45wd_pct", "unallocated_mean", "caseload_mean",
+                 "sw_changes_per_child_year", "cost_per_year_gbp"]
+#: The cost measure that prices each improvement.
+COST_KPI = "cost_per_year_gbp"
+
+#: One unit of each service measure, in words, for "GBP ... a year per <unit>".
+_UNIT_WORDS = {
+    "%": "percentage point",
+    "children": "child fewer waiting",
+    "cases per FTE": "case off the average caseload",
+    "changes per child per year": "0.1 fewer changes of social worker per child a year",
+}
+#: Units priced per tenth (a whole change of social worker per child is a very large change).
+_TENTHS = {"changes per child per year"}
+
+
+@dataclass
+class Difference:
+    """One option's paired difference from its comparator on one measure."""
+
+    kpi: KPI
+    diff: float
+    low: float
+    high: float
+    comparator_mean: float
+
+    @property
+    def reading(self) -> str:
+        return reading(self.diff, self.low, self.high, self.kpi.better)
+
+    def text(self) -> str:
+        """E.g. "+4.0 pts (95% range +2.0 to +6.0 pts)"; pounds in millions."""
+        k = self.kpi
+        if math.isnan(self.diff):
+            return "not compared"
+        return f"{k.format(self.diff, True)}{self.range_text()}"
+
+    def range_text(self) -> str:
+        """The range as ' (95% range a to b)' in the measure's format; empty without one."""
+        if math.isnan(self.low):
+            return ""
+        k = self.kpi
+        return f" (95% range {k.format(self.low, True, False)} to {k.format(self.high, True)})"
+
+
+@dataclass
+class OptionResult:
+    """Everything page one says about one option against its comparator."""
+
+    label: str
+    name: str
+    differences: dict[str, Difference]
+
+    @property
+    def service(self) -> list[Difference]:
+        return [d for n, d in self.differences.items() if n != COST_KPI]
+
+    @property
+    def cost(self) -> Difference | None:
+        return self.differences.get(COST_KPI)
+
+    @property
+    def better(self) -> list[Difference]:
+        return [d for d in self.service if d.reading == "better"]
+
+    @property
+    def worse(self) -> list[Difference]:
+        return [d for d in self.service if d.reading == "worse"]
+
+    @property
+    def score(self) -> tuple[int, float]:
+        """Sort key: clearly better minus clearly worse (more first), then cost (less first)."""
+        c = self.cost.diff if self.cost is not None and not math.isnan(self.cost.diff) else 0.0
+        return (-(len(self.better) - len(self.worse)), c)
+
+    def unit_costs(self) -> list[str]:
+        """What each clearly better measure costs a year per unit of improvement."""
+        cost = self.cost
+        if cost is None or math.isnan(cost.diff):
+            return []
+        out = []
+        for d in self.better:
+            gain = abs(d.diff) * (10 if d.kpi.unit in _TENTHS else 1)
+            unit = _UNIT_WORDS.get(d.kpi.unit, f"unit of {d.kpi.label.lower()}")
+            if cost.reading == "no clear change" or cost.low <= 0 <= cost.high:
+                out.append(f"{d.kpi.label}: no clear extra cost")
+            elif cost.diff < 0:
+                out.append(f"{d.kpi.label}: better and cheaper")
+            else:
+                each = cost.diff / gain
+                out.append(f"{d.kpi.label}: £{each:,.0f} a year per {unit}")
+        return out
+
+
+def _differences(cmp: pd.DataFrame, label: str, names) -> dict[str, Difference]:
+    out = {}
+    for name in names:
+        r = cmp[(cmp.scenario == label) & (cmp.kpi == name)]
+        if r.empty:
+            continue
+        r = r.iloc[0]
+        out[name] = Difference(kpi(name), float(r.difference), float(r.ci_low),
+                               float(r.ci_high), float(r.baseline_mean))
+    return out
+
+
+def option_results(exp, comparator: str, labels, names=PAGE_ONE_KPIS) -> list[OptionResult]:
+    """Each of ``labels`` against ``comparator`` (paired on common random numbers), ranked:
+    most measures clearly better less clearly worse first, then the cheaper."""
+    present = [n for n in names if n in exp.kpis.columns]
+    cmp = exp.compare(comparator, kpis=present)
+    results = [OptionResult(lb, display_name(exp, lb), _differences(cmp, lb, present))
+               for lb in labels]
+    return sorted(results, key=lambda r: r.score)
+
+
+def _cell(d: Difference | None) -> str:
+    if d is None:
+        return "<td>not compared</td>"
+    word = d.reading
+    cls = {"better": "better", "worse": "worse"}.get(word, "neutral")
+    # the word carries the meaning; the colour and the mark only repeat it (WCAG 1.4.1)
+    mark = {"better": "▲ ", "worse": "▼ "}.get(word, "")
+    word_html = f'<span class="reading {cls}">{mark}{html.escape(word.capitalize())}</span>'
+    return f"<td>{word_html}<br>{html.escape(d.text())}</td>"
+
+
+def _table(results: list[OptionResult], caption: str, first_header: str,
+           names=PAGE_ONE_KPIS, ranked: bool = True) -> str:
+    heads = [f'<th scope="col">{html.escape(first_header)}</th>']
+    heads += [f'<th scope="col">{html.escape(kpi(n).label)}</th>' for n in names]
+    heads.append('<th scope="col">What each improvement costs</th>')
+    rows = []
+    for i, r in enumerate(results, 1):
+        rank = f"{i}. " if ranked else ""
+        cells = "".join(_cell(r.differences.get(n)) for n in names)
+        costs = r.unit_costs()
+        cost_html = ("<ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in costs) + "</ul>"
+                     if costs else "No clear improvement to price")
+        rows.append(f'<tr><th scope="row">{rank}{html.escape(r.name)}</th>{cells}'
+                    f"<td>{cost_html}</td></tr>")
+    return (f'<table class="wb-table ranked"><caption>{html.escape(caption)}</caption>'
+            f"<thead><tr>{''.join(heads)}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def ranked_table(exp, design: ReportDesign) -> str:
+    """The options against the baseline, ranked, as an HTML table (every value escaped)."""
+    results = option_results(exp, design.baseline, design.options)
+    base = html.escape(display_name(exp, design.baseline))
+    return _table(results, f"Each option against the {base.lower()}: difference a year on "
+                           f"average, with its 95% range", "Option (ranked)")
+
+
+def stress_table(exp, design: ReportDesign, pressure: str) -> str:
+    """The options under one pressure against the baseline under it, ranked; first, what the
+    pressure does to the baseline (an HTML table, every value escaped)."""
+    runs = design.stress[pressure]
+    effect = option_results(exp, design.baseline, [runs[design.baseline]])
+    effect[0].name = f"{display_name(exp, pressure)}: what it does to the {design.baseline.lower()}"
+    under = option_results(exp, runs[design.baseline], [runs[o] for o in design.options])
+    for r in under:
+        r.name = next(display_name(exp, o) for o in design.options if runs[o] == r.label)
+    head = _table(effect, f"Stress test: {display_name(exp, pressure)} against the "
+                          f"{design.baseline.lower()}", "Pressure", ranked=False)
+    body = _table(under, f"Each option under the stress test against the {design.baseline.lower()} "
+                         f"under it, ranked", "Option under the stress test (ranked)")
+    return head + body
+
+
+def _names(ds: list[Difference]) -> str:
+    words = [d.kpi.label[:1].lower() + d.kpi.label[1:] for d in ds]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _cost_phrase(r: OptionResult) -> str:
+    c = r.cost
+    if c is None or math.isnan(c.diff):
+        return ""
+    if c.low <= 0 <= c.high:
+        return " with no clear change in cost"
+    return f" at {c.kpi.format(abs(c.diff))} a year {'more' if c.diff > 0 else 'less'}{c.range_text()}"
+
+
+def chair_sentences(exp, design: ReportDesign) -> list[str]:
+    """Three to five plain sentences a chair can read aloud, generated from the results."""
+    base = design.baseline.lower()
+    results = option_results(exp, design.baseline, design.options)
+    n = exp.replications
+    out = [f"We compared {len(results)} option{'s' if len(results) != 1 else ''} with the {base}, "
+           f"each simulated {n} times on the same chance events."]
+    good = [r for r in results if r.better and not r.worse]
+    if good:
+        top = good[0]
+        out.append(f"{top.name} does best: clearly better on {_names(top.better)}"
+                   f"{_cost_phrase(top)}.")
+    else:
+        out.append(f"No option is clearly better than the {base} on the service measures without "
+                   f"being clearly worse on another.")
+    bad = [r for r in results if r.worse]
+    if bad:
+        out.append("; ".join(f"{r.name} is clearly worse on {_names(r.worse)}" for r in bad[:2])
+                   + ".")
+    for p in design.pressures[:1]:
+        runs = design.stress[p]
+        effect = option_results(exp, design.baseline, [runs[design.baseline]])[0]
+        hurt = effect.worse
+        what = (f"makes {_names(hurt)} clearly worse" if hurt
+                else "makes no clear difference to the service measures")
+        under = option_results(exp, runs[design.baseline], [runs[o] for o in design.options])
+        held = [r for r in under if r.better and not r.worse]
+        best = (next(display_name(exp, o) for o in design.options if runs[o] == held[0].label)
+                if held else None)
+        tail = (f"; {best} helps most under it" if best
+                else "; no option clearly offsets it")
+        out.append(f"The stress test, {display_name(exp, p).lower()}, {what}{tail}.")
+    out.append("Each difference has a 95% range; 'no clear change' means the range includes no "
+               "change at all.")
+    return out[:5]
+
+
+def page_one_html(exp, design: ReportDesign, question: str) -> str:
+    """Page one: the question, the ranked table, how it is ranked, the sentences to read aloud."""
+    sentences = "".join(f"<li>{html.escape(s)}</li>" for s in chair_sentences(exp, design))
+    return (f'<section class="page-one" aria-labelledby="answer">'
+            f'<h2 id="answer">The answer in brief</h2>'
+            f'<p class="question"><strong>The question:</strong> {html.escape(question)}</p>'
+            f"{ranked_table(exp, design)}"
+            f'<p class="note">Ranked by how many of the four service measures are clearly better '
+            f"less how many are clearly worse, then by cost a year (lower first). Timeliness, "
+            f"waiting, caseloads and stability are averages over the period; cost is a year's. "
+            f"Differences are paired: each option ran on the same simulated referrals.</p>"
+            f'<h3>For the chair</h3><ul class="chair">{sentences}</ul></section>')

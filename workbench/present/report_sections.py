@@ -1,0 +1,254 @@
+"""The scrutiny report's sections, each one HTML block for one cell of ``notebooks/report.ipynb``.
+
+:func:`prepare_report` runs (or loads) the report's experiment: the options, every option under
+every pressure (:mod:`workbench.present.report_design`) and the warm-up. Each ``*_section``
+function then returns escaped HTML: page one, the differences, the stress tests, a chart section
+per theme with text alternatives, what the options change, the appendix, limitations, glossary
+and run details. The notebook only calls these.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from . import alt_text, plots
+from .appendix import SOURCES_DOC, appendix_html
+from .report_charts import figure_html, plot_waiting_split, subset
+from .report_design import ReportDesign, Warmup, choose_warmup, report_design
+from .report_page import masthead_html, section_html
+from .report_page_one import PAGE_ONE_KPIS, page_one_html, stress_table
+from .report_text import GLOSSARY, LIMITATIONS, describe_changes
+from .tables import (
+    HEADLINE_KPIS, display_name, kpi_summary_table, period_text, run_details, table_html,
+)
+
+__all__ = ["Report", "prepare_report"]
+
+
+@dataclass
+class Report:
+    """The report's experiment and what it needs to lay it out."""
+
+    exp: object
+    files: dict
+    design: ReportDesign
+    warmup: Warmup
+
+    @property
+    def options_exp(self):
+        """The baseline and the options only (no stress tests), for the charts."""
+        return subset(self.exp, [self.design.baseline, *self.design.options])
+
+    @property
+    def labels(self) -> list[str]:
+        return [self.design.baseline, *self.design.options]
+
+
+def prepare_report(scenario_files: Sequence[str | Path], replications: int, seed: int,
+                   years: float | None = None, warmup_days: float | None = None,
+                   warmup_basis: str = "given", pressures: Sequence[str] = (),
+                   experiment_dir: str | Path = "outputs", experiment_name: str = "report",
+                   executor: str = "process", root: str | Path = ".",
+                   progress: bool = False) -> Report:
+    """Load the scenario files, design the report and run (or load) its experiment.
+
+    Parameters
+    ----------
+    scenario_files : sequence of paths
+        The baseline first; relative paths are taken from ``root``.
+    replications, seed, years, executor
+        As :func:`workbench.experiment.run_experiment`.
+    warmup_days : float, optional
+        Days left out of the averages; None: the MSER-5 suggestion (:func:`choose_warmup`).
+    warmup_basis : str
+        How a given ``warmup_days`` was chosen ("mser" when the caller already ran the check).
+    pressures : sequence of str
+        Scenario names to treat as pressures whatever they change.
+    experiment_dir, experiment_name, root
+        Where the replications are kept (``experiment_dir`` relative to ``root``).
+    """
+    from ..experiment import run_experiment
+    from ..scenario.catalog import load_scenario_files
+
+    scenarios, files = load_scenario_files(scenario_files, root)
+    design = report_design(scenarios, pressures=pressures)
+    base = scenarios[design.baseline]
+    if warmup_days is None:
+        warmup = choose_warmup(base, replications, seed, years, executor)
+    else:
+        warmup = Warmup(float(warmup_days), warmup_basis)
+    exp = run_experiment(design.scenarios, replications=replications, seed=seed, years=years,
+                         warmup_days=warmup.days, executor=executor,
+                         out=Path(root) / experiment_dir, name=experiment_name, progress=progress)
+    return Report(exp, files, design, warmup)
+
+
+def _names(r: Report, labels) -> str:
+    return ", ".join(display_name(r.exp, lb) for lb in labels)
+
+
+def intro_html(r: Report, title: str, authority: str = "", date: str = "",
+               prepared_by: str = "", logo: str | None = None) -> str:
+    """The masthead and the introduction: what was compared, how, and the warm-up."""
+    base = r.exp.scenarios[r.design.baseline]
+    period = period_text(base, r.exp.years, r.warmup.days)
+    head = masthead_html(title, authority or base.authority, date, prepared_by, logo, period)
+    pressures = (f" Pressures the council does not choose ({_names(r, r.design.pressures)}) are "
+                 f"applied to every option as stress tests." if r.design.pressures else "")
+    text = (f"This paper compares ways of staffing children's social work against the "
+            f"{r.design.baseline.lower()}: {_names(r, r.design.options)}.{pressures} A computer "
+            f"model follows children from referral through assessment, child protection and care, "
+            f"and the social workers who hold their cases. Each option was simulated "
+            f"{r.exp.replications} times on the same chance events; figures are averages with a "
+            f"95% range showing how sure we can be of them. "
+            f"{r.warmup.sentence(base.start_date)}")
+    return head + f'<p class="intro">{html.escape(text)}</p>'
+
+
+QUESTION = ("Which way of staffing children's social work gives children a timely, stable "
+            "service for its cost, and how does each hold up under pressure?")
+
+
+def page_one(r: Report, question: str = QUESTION) -> str:
+    """Page one: the question, the options ranked, and the sentences for the chair."""
+    return page_one_html(r.exp, r.design, question)
+
+
+def differences_section(r: Report) -> str:
+    """The difference chart of every option against the baseline, with its text alternative."""
+    ex = r.options_exp
+    fig = plots.plot_paired_differences(ex, r.design.baseline, kpis=PAGE_ONE_KPIS,
+                                        title=f"Each option against the {r.design.baseline.lower()}")
+    alt = alt_text.alt_differences(ex, r.design.baseline, r.design.options, PAGE_ONE_KPIS)
+    return section_html("How each option differs from the baseline",
+                        "Each bar is an option's average difference from the baseline on one "
+                        "measure, with its 95% range. A bar whose range crosses zero shows no "
+                        "clear change.", figure_html(fig, alt))
+
+
+def stress_section(r: Report) -> str:
+    """A ranked table per pressure: the options under it against the baseline under it."""
+    if not r.design.pressures:
+        return ""
+    blocks = [stress_table(r.exp, r.design, p) for p in r.design.pressures]
+    return section_html("Stress tests: the options under pressure",
+                        "A pressure is something the council does not choose. Each option is run "
+                        "again with the pressure applied, and compared with the baseline under "
+                        "the same pressure.", *blocks)
+
+
+def timeliness_section(r: Report) -> str:
+    ex = r.options_exp
+    fig = plots.plot_timeliness(ex)
+    alt = alt_text.alt_lines(ex, "share of assessments finished within 45 working days",
+                             "assessment_within_45wd_pct", r.labels)
+    return section_html("Timeliness", "How many assessments finish within the legal timescale of "
+                        "45 working days, week by week. When social workers hold more cases, "
+                        "each case gets less of their time.", figure_html(fig, alt))
+
+
+def waiting_section(r: Report) -> str:
+    ex = r.exp
+    p = r.design.pressures[0] if r.design.pressures else None
+    runs = r.design.stress.get(p, {}) if p else {}
+    stressed = [runs[lb] for lb in r.labels if lb in runs]
+    names = {v: display_name(ex, k) for k, v in runs.items()}
+    fig = plot_waiting_split(ex, r.labels, stressed, display_name(ex, p) if p else None, names)
+    alt = alt_text.alt_waiting(ex, r.labels, stressed, display_name(ex, p) if p else None)
+    return section_html("Children waiting for a social worker",
+                        "A child waits unallocated when no social worker in the right team has "
+                        "room. The legal clock keeps running while they wait.",
+                        figure_html(fig, alt))
+
+
+def caseload_section(r: Report) -> str:
+    ex = r.options_exp
+    aim = ex.scenarios[r.design.baseline].caseload.caps["experienced"]
+    fig = plots.plot_caseloads(ex, aim=aim, title="Average caseload against the aim")
+    alt = alt_text.alt_lines(ex, "average cases per full-time social worker against the aim of "
+                             f"{aim:g}", "caseload_mean", r.labels)
+    return section_html("Caseloads against the aim", "", figure_html(fig, alt))
+
+
+def workforce_section(r: Report) -> str:
+    ex = r.options_exp
+    fig = plots.plot_workforce_mix_compare(ex)
+    alt = alt_text.alt_panels(ex, "Staff in post by type and vacant posts", r.labels,
+                              "vacancy_rate_pct", "Each panel stacks experienced, newly "
+                              "qualified, academy and agency staff (full-time equivalents) with "
+                              "vacant posts dotted. Vacant posts:")
+    return section_html("The workforce: who is in post, and the vacancies", "",
+                        figure_html(fig, alt))
+
+
+def stability_section(r: Report) -> str:
+    ex = r.options_exp
+    fig = plots.plot_sw_changes(ex)
+    alt = alt_text.alt_bars(ex, "sw_changes_per_child_year", r.labels)
+    return section_html("Stability for the child", "Every change of social worker means a child "
+                        "tells their story again. Changes come from staff leaving, agency "
+                        "assignments ending, transfers between teams and reallocation.",
+                        figure_html(fig, alt))
+
+
+def cost_section(r: Report) -> str:
+    ex = r.options_exp
+    fig = plots.plot_cost(ex)
+    alt = alt_text.alt_bars(ex, "cost_per_year_gbp", r.labels)
+    blocks = [figure_html(fig, alt)]
+    if len(r.labels) > 1:
+        fig2 = plots.plot_tradeoffs(ex)
+        blocks.append(figure_html(fig2, alt_text.alt_tradeoffs(ex, r.labels, plots.TRADEOFF_KPIS)))
+    return section_html("Cost a year", "Pay of permanent staff, agency charges, academy places, "
+                        "recruitment and retention payments, a year.", *blocks)
+
+
+def headline_section(r: Report) -> str:
+    table = kpi_summary_table(r.options_exp, default=HEADLINE_KPIS)
+    return section_html("All the measures", "Average over the period, with the 95% range in "
+                        "brackets (shown within the values a measure can take).",
+                        table_html(table, "Every measure for the baseline and each option"))
+
+
+def changes_section(r: Report) -> str:
+    base = r.exp.scenarios[r.design.baseline]
+    items = []
+    for lb in [*r.design.options, *r.design.pressures]:
+        sc = r.exp.scenarios[lb]
+        kind = "pressure (stress test)" if lb in r.design.pressures else "option"
+        lines = "".join(f"<li>{html.escape(x)}</li>" for x in describe_changes(base, sc))
+        items.append(f"<h3>{html.escape(display_name(r.exp, lb))} ({kind})</h3>"
+                     f"<p>{html.escape(sc.description)}</p><ul>{lines}</ul>")
+    return section_html("What each option and pressure changes", "", *items)
+
+
+def appendix_section(r: Report) -> str:
+    path = r.files[r.design.baseline]
+    return section_html("Appendix: assumptions and their sources",
+                        "Each setting of the baseline with its value and where it comes from: a "
+                        f"published figure (the sources, S1 to S9, are listed in {SOURCES_DOC}, "
+                        "which comes with the workbench) or an assumption with its reasoning.",
+                        appendix_html(path, r.exp.scenarios[r.design.baseline]))
+
+
+def _list_section(title: str, items) -> str:
+    return section_html(title, "", "<ul>" + "".join(items) + "</ul>")
+
+
+def limitations_section() -> str:
+    return _list_section("Limitations", (f"<li>{html.escape(x)}</li>" for x in LIMITATIONS))
+
+
+def glossary_section() -> str:
+    return _list_section("Glossary", (f"<li><strong>{html.escape(k)}</strong>: {html.escape(v)}"
+                                      f"</li>" for k, v in GLOSSARY.items()))
+
+
+def details_section(r: Report) -> str:
+    table = run_details(r.exp, {lb: r.files[lb] for lb in r.files if lb in r.exp.scenarios})
+    table.loc[len(table)] = ["Warm-up", r.warmup.sentence(
+        r.exp.scenarios[r.design.baseline].start_date)]
+    return section_html("How the numbers were made", "", table_html(table))
