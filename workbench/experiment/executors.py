@@ -5,11 +5,23 @@ Two layers:
 - :class:`_ProgressExecutor` is the package's one process-pool wrapper: a
   :class:`concurrent.futures.Executor` that keeps its worker processes between runs (the explorer
   reuses them run after run), starts a fresh pool after a worker died, and calls ``on_done()``
-  in the caller's thread as each result is collected (the explorer's progress bar).
+  in the caller's thread as each result is collected (the explorer's progress bar). Its workers
+  end themselves when the process that started them is gone (:func:`.isolation.watch_parent`).
 - The backends of :func:`~workbench.experiment.run_experiment` (:func:`make_backend`): serial,
   any concurrent.futures executor (a :class:`_ProgressExecutor` for ``"process"``) and Dask.
-  Each has ``workers`` and ``close()``, and ``run(fn, jobs)`` yields ``(tag, result, error)`` as
-  each job finishes: the result of ``fn(*args)``, or the exception it (or its worker) raised.
+  Each has ``workers`` and ``close(abort=False)``, and ``run(fn, jobs)`` yields
+  ``(tag, result, error)`` as each job finishes: the result of ``fn(*args)``, or the exception it
+  raised, or :class:`~.isolation.WorkerDied` when the process running it died.
+
+A dead worker (a segmentation fault, the system out of memory) breaks a process pool and fails
+every job in it. The pool backend therefore keeps only ``workers + 1`` jobs in the pool at a
+time, and runs the jobs a broken pool failed again, each in a process of its own
+(:func:`.isolation.run_isolated`): the innocent ones give their results, and the death is
+reported against the one job whose own process died. Dask runs a dead worker's jobs again
+itself and gives up on a job after several deaths (``KilledWorker``), which can catch an
+innocent job queued on the same worker: each job it gave up on runs again alone on the
+cluster, so that only the guilty one is reported. The serial backend runs in this process and
+cannot outlive a crash of its own.
 
 Everything sent to a worker process is a module-level function and picklable arguments, so the
 pools work with the ``spawn`` start method (Windows, macOS) as well as ``fork``.
@@ -22,7 +34,10 @@ import functools
 import multiprocessing as mp
 import os
 import time
+from collections import deque
 from typing import Any, Callable, Hashable, Iterable, Iterator
+
+from .isolation import WorkerDied, run_isolated, terminate, watch_parent
 
 __all__ = ["EXECUTORS", "make_backend"]
 
@@ -122,7 +137,8 @@ class _ProgressExecutor(cf.Executor):
     def _start(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
             self._pool = cf.ProcessPoolExecutor(max_workers=self._max_workers,
-                                                mp_context=self._context)
+                                                mp_context=self._context,
+                                                initializer=watch_parent)
         return self._pool
 
     def submit(self, fn, /, *args, **kwargs):
@@ -138,7 +154,7 @@ class _ProgressExecutor(cf.Executor):
             try:
                 inner = self._start().submit(fn, *args, **kwargs)
                 break
-            except cf.process.BrokenProcessPool:
+            except cf.BrokenExecutor:
                 self._pool = None  # a worker died in an earlier run: start a fresh pool
                 if attempt:
                     raise
@@ -158,6 +174,16 @@ class _ProgressExecutor(cf.Executor):
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
             self._pool = None
+
+    def terminate(self) -> None:
+        """Stop the worker processes now, without waiting for the jobs they are running (an
+        interrupted experiment); the next job starts a fresh pool."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            # a private attribute (CPython 3.8-3.13); without it the workers finish their job
+            procs = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            terminate(procs)
 
 
 # ============================================================================================
@@ -179,7 +205,7 @@ class _Serial:
             else:
                 yield tag, res, None
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
 
 
@@ -195,22 +221,46 @@ class _Futures:
         self.workers = getattr(self._ex, "_max_workers", max_workers or os.cpu_count() or 1)
 
     def run(self, fn: Callable, jobs: Iterable[Job]) -> Iterator[Outcome]:
-        futs = {self._ex.submit(fn, *args): tag for tag, args in jobs}
+        queue = deque(jobs)
+        live: dict[cf.Future, Job] = {}
+        suspects: list[Job] = []  # jobs in the pool when a worker died
         try:
-            for f in cf.as_completed(futs):
-                try:
-                    res = f.result()
-                except Exception as exc:  # a worker died (BrokenProcessPool) or pickling failed
-                    yield futs[f], None, exc
-                else:
-                    yield futs[f], res, None
+            while queue or live:
+                # only workers + 1 jobs in the pool: a dead worker fails no more than these
+                while queue and len(live) <= self.workers:
+                    try:
+                        f = self._ex.submit(fn, *queue[0][1])
+                    except cf.BrokenExecutor:
+                        break  # a given pool that cannot restart: the rest run one by one
+                    live[f] = queue.popleft()
+                if not live:
+                    break
+                done, _ = cf.wait(live, return_when=cf.FIRST_COMPLETED)
+                for f in done:
+                    tag, args = live.pop(f)
+                    try:
+                        res = f.result()
+                    except cf.BrokenExecutor:
+                        suspects.append((tag, args))
+                    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable argument
+                        yield tag, None, exc
+                    else:
+                        yield tag, res, None
+            if suspects or queue:
+                ctx = getattr(self._ex, "_context", None) or getattr(self._ex, "_mp_context", None)
+                yield from run_isolated(fn, suspects + list(queue), self.workers, ctx)
         finally:
-            for f in futs:
+            for f in live:
                 f.cancel()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Shut the pool down (if this backend started it); ``abort``: without waiting for the
+        jobs in progress."""
         if self._owned:
-            self._ex.shutdown(wait=True, cancel_futures=True)
+            if abort and isinstance(self._ex, _ProgressExecutor):
+                self._ex.terminate()
+            else:
+                self._ex.shutdown(wait=not abort, cancel_futures=True)
 
 
 class _Dask:
@@ -239,31 +289,51 @@ class _Dask:
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
     def run(self, fn: Callable, jobs: Iterable[Job]) -> Iterator[Outcome]:
-        from distributed import as_completed
+        from distributed import as_completed, wait
 
-        futs = {}
         stem = f"{getattr(fn, '__name__', 'job').strip('_')}-{time.time_ns()}"
-        for i, (tag, args) in enumerate(jobs):
-            # pure=False and a fresh key: the same job asked for twice runs twice
-            f = self.client.submit(fn, *args, pure=False, key=f"{stem}-{i}")
-            futs[f.key] = (f, tag)
-        try:
-            for f in as_completed([f for f, _ in futs.values()]):
-                tag = futs[f.key][1]
-                try:
-                    res = f.result()
-                except Exception as exc:  # e.g. KilledWorker
-                    yield tag, None, exc
-                else:
-                    yield tag, res, None
-        finally:
-            self.client.cancel([f for f, _ in futs.values()])
+        live: dict[str, tuple[Any, Job]] = {}
 
-    def close(self) -> None:
+        def submit(job: Job):
+            # pure=False and a fresh key: the same job asked for twice runs twice
+            f = self.client.submit(fn, *job[1], pure=False, key=f"{stem}-{len(live)}")
+            live[f.key] = (f, job)
+            return f
+
+        suspects: list[Job] = []
+        try:
+            for f in as_completed([submit(job) for job in jobs]):
+                job = live[f.key][1]
+                res, exc = _dask_outcome(f)
+                if isinstance(exc, WorkerDied):
+                    # the jobs queued on a dying worker share its blame: try each again alone
+                    suspects.append(job)
+                else:
+                    yield job[0], res, exc
+            for job in suspects:
+                f = submit(job)
+                wait([f])
+                yield (job[0], *_dask_outcome(f))
+        finally:
+            self.client.cancel([f for f, _ in live.values()])
+
+    def close(self, abort: bool = False) -> None:
         if self._own_client:
             self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _dask_outcome(f) -> tuple[Any, BaseException | None]:
+    """A finished Dask future's ``(result, error)``; ``KilledWorker`` as :class:`WorkerDied`."""
+    try:
+        return f.result(), None
+    except Exception as exc:  # noqa: BLE001 - reported with its job by the caller
+        if type(exc).__name__ == "KilledWorker":
+            # Dask ran it again on other workers, and each died while it was there
+            return None, WorkerDied(f"every Dask worker process that ran this replication "
+                                    f"died ({exc})")
+        return None, exc
 
 
 def make_backend(executor: Any, max_workers: int | None = None, scheduler: str | None = None):

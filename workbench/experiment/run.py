@@ -203,11 +203,12 @@ class _Batches:
             if nfail:
                 self.bar.set_postfix(failed=nfail)
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Close the progress bar and the executor (``abort``: stop its workers now)."""
         if self.bar is not None:
             self.bar.close()
         if self.backend is not None:
-            self.backend.close()
+            self.backend.close(abort=abort)
 
 
 def _until_precise(rule: Sequential, batches: _Batches) -> tuple[int, str]:
@@ -305,8 +306,11 @@ def run_experiment(
     Notes
     -----
     A replication that raises is recorded in :attr:`Experiment.failures` (scenario, seed,
-    error) and a warning is issued; the other replications carry on. Interrupting (Ctrl-C)
-    keeps every replication already written to ``out/name/``.
+    error) and a warning is issued; the other replications carry on. So is a replication whose
+    worker process died (a crash, or out of memory: ``WorkerDied`` names the signal); the other
+    replications that were in the broken pool are run again, each in a process of its own.
+    Interrupting (Ctrl-C) stops the worker processes at once and keeps every replication already
+    written to ``out/name/``; a killed experiment's workers end themselves within a second.
     """
     t_start = time.perf_counter()
     scs = label_scenarios(scenarios)
@@ -317,6 +321,7 @@ def run_experiment(
                         simulate_fn)
     batches = _Batches(scs, digests, seed, years, warmup_days, simulate_fn, store, resume,
                        executor, max_workers, scheduler)
+    aborted = True  # until every batch is in: an interrupt stops the workers at once
     try:
         if progress:
             batches.show_progress(len(scs) * (replications if rule is None
@@ -326,8 +331,9 @@ def run_experiment(
             batches.run(0, n)
         else:
             n, stopped = _until_precise(rule, batches)
+        aborted = False
     finally:
-        batches.close()
+        batches.close(abort=aborted)
 
     kpis, ts, fails, kpi_names, runs = kpi_table(scs, digests, batches.results, n,
                                                  with_timeseries=True)
