@@ -34,10 +34,13 @@ def test_compare_prints_a_table_and_writes_csv_tables(variant, tmp_path, capsys)
     assert main(argv) == 0
     text = capsys.readouterr().out
     assert "More demand vs Baseline: 2 paired replication(s)" in text
-    header = next(line for line in text.splitlines() if line.startswith("KPI"))
-    for col in ("Baseline", "More demand", "difference", "95% CI"):
+    header = next(line for line in text.splitlines() if line.startswith("Measure"))
+    for col in ("Baseline", "More demand", "difference", "95% CI", "reading"):
         assert col in header
-    assert any(line.startswith("referrals_per_year") and "[" in line for line in text.splitlines())
+    # measures by their registry labels, not code names; no '*' marks
+    assert any(line.startswith("Children referred a year") and "[" in line
+               for line in text.splitlines())
+    assert "referrals_per_year" not in text and " *" not in text
     for name in ("kpis.csv", "weekly.csv", "summary.csv", "comparison.csv"):
         assert (out / name).is_file(), name
     kpis = pd.read_csv(out / "kpis.csv")

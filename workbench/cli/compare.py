@@ -3,14 +3,18 @@
     workbench compare BASE.yaml VARIANT.yaml ... --replications R --out DIR
                       [--seed S] [--years Y] [--warmup-days D]
                       [--executor serial|process|dask] [--scheduler ADDRESS] [--workers N]
-                      [--no-progress]
+                      [--no-progress] [--xlsx FILE]
 
 Runs R replications of every scenario with common random numbers (replication i of every
-scenario uses the same seed), prints for each variant a table of KPI, baseline mean, variant mean,
-paired difference and its 95% confidence interval, and writes the tables as CSV into DIR
-(``kpis.csv``, ``weekly.csv``, ``summary.csv``, ``comparison.csv``, ``failures.csv`` if any). Each
-finished replication is kept in ``DIR/replications/``; running the same command again loads them
-instead of running them again.
+scenario uses the same seed), prints for each variant a table of each measure (its label from
+the KPI registry), the baseline and variant means, the paired difference, its 95% confidence
+interval and a reading ("better", "worse", "no clear change"), and writes the tables as CSV into
+DIR: at full precision with code names (``kpis.csv``, ``weekly.csv``, ``summary.csv``,
+``comparison.csv``, ``failures.csv`` if any), and labelled and rounded for reading
+(``results_labelled.csv``, ``differences_labelled.csv``, ``weekly_labelled.csv``,
+``run_details_labelled.csv``). ``--xlsx FILE`` writes the labelled tables as an Excel workbook
+too. Each finished replication is kept in ``DIR/replications/``; running the same command again
+loads them instead of running them again.
 """
 
 from __future__ import annotations
@@ -39,11 +43,15 @@ def register(subparsers) -> None:
     c.add_argument("--replications", "-r", required=True, metavar="R",
                    help="replications per scenario (at least 1; 2 or more for intervals)")
     c.add_argument("--out", required=True, metavar="DIR", help="folder for the CSV tables")
-    c.add_argument("--seed", default="0", metavar="S", help="base seed (default 0)")
+    c.add_argument("--xlsx", default=None, metavar="FILE",
+                   help="also write the labelled tables as an Excel workbook (.xlsx)")
+    c.add_argument("--seed", default="0", metavar="S",
+                   help="base seed, a whole number (default 0)")
     c.add_argument("--years", default=None, metavar="Y",
                    help="horizon in years (default: each scenario's)")
     c.add_argument("--warmup-days", default="0", metavar="D",
-                   help="days at the start left out of the KPIs (default 0: the model starts warm)")
+                   help="calendar days at the start left out of the KPIs (default 0: the model "
+                        "starts warm)")
     c.add_argument("--executor", default="process", choices=("serial", "process", "dask"),
                    help="where replications run (default: a local process pool on all cores)")
     c.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -55,23 +63,25 @@ def register(subparsers) -> None:
 
 
 def format_comparison(table, variant: str, baseline: str, level_pct: int = 95) -> str:
-    """A plain-text table of one variant against the baseline (rows of :meth:`Experiment.compare`),
-    each value in its KPI's format from the registry (differences of percentages in points)."""
+    """A plain-text table of one variant against the baseline (rows of :meth:`Experiment.compare`):
+    each measure by its registry label, values in its registry format (differences of percentages
+    in points), and what the difference and its interval say in words."""
     from ..analysis.registry import kpi
+    from ..present.tables import reading
 
-    rows = [("KPI", baseline, variant, "difference", f"{level_pct}% CI")]
+    rows = [("Measure", baseline, variant, "difference", f"{level_pct}% CI", "reading")]
     for r in table.itertuples():
         k = kpi(r.kpi)
         ci = ("n/a" if math.isnan(r.half_width)
               else f"[{k.format(r.ci_low, True, False)}, {k.format(r.ci_high, True, False)}]")
-        mark = " *" if r.significant else ""
-        rows.append((r.kpi, k.format(r.baseline_mean), k.format(r.variant_mean),
-                     k.format(r.difference, True), ci + mark))
-    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
+        rows.append((k.label, k.format(r.baseline_mean), k.format(r.variant_mean),
+                     k.format(r.difference, True), ci,
+                     reading(r.difference, r.ci_low, r.ci_high, k.better)))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(6)]
     lines = []
     for j, row in enumerate(rows):
         cells = [str(row[0]).ljust(widths[0])] + [str(c).rjust(w) for c, w in zip(row[1:4], widths[1:4])]
-        cells.append(str(row[4]).ljust(widths[4]))
+        cells += [str(c).ljust(w) for c, w in zip(row[4:], widths[4:])]
         lines.append("  ".join(cells).rstrip())
         if j == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -102,6 +112,9 @@ def cmd_compare(args) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")
+    xlsx = Path(args.xlsx) if args.xlsx else None
+    if xlsx is not None and (xlsx.suffix.lower() != ".xlsx" or xlsx.is_dir()):
+        raise UserError(f"--xlsx {xlsx}: give a file name ending in .xlsx")
 
     scenarios = {}
     for p in paths:
@@ -144,9 +157,18 @@ def cmd_compare(args) -> int:
     if reps < 2:
         print("\nOne replication: no confidence intervals (use --replications 2 or more).")
     else:
-        print("\n* the 95% confidence interval of the paired difference excludes zero.")
+        print("\nReading: 'no clear change' when the 95% confidence interval of the paired "
+              "difference includes zero.")
+    from ..present.export import write_labelled_csv, write_workbook
+
     paths_written = exp.save(out, baseline=baseline)
+    files = dict(zip(scenarios, paths))
+    labelled = write_labelled_csv(exp, out, baseline=baseline, files=files)
+    paths_written.update({f"{k} (labelled)": p for k, p in labelled.items()})
+    workbook = write_workbook(exp, xlsx, baseline=baseline, files=files) if xlsx else None
     print(f"\nWrote {', '.join(p.name for p in paths_written.values())} to {out} "
           f"({exp.n_run} replication(s) run, {exp.n_loaded} loaded from {exp.out_dir}; "
           f"{exp.elapsed_s:.1f} s).")
+    if workbook is not None:
+        print(f"Wrote the Excel workbook {workbook}.")
     return 1 if len(exp.failures) else 0

@@ -8,6 +8,9 @@ user's mistake becomes a message.
     workbench calibrate --cases FILE --workforce FILE --out scenarios/NAME.yaml
     workbench synthesize --out DIR
     workbench validation [--replications N] [--years Y] [--csv FILE]
+    workbench new NAME --from scenarios/baseline.yaml
+    workbench app [--port N]
+    workbench --version
 
 A user mistake (a bad scenario file, a bad parameter, a broken extract: a
 :class:`~workbench.errors.UserError`) prints one clear message and exits with status 2; it never
@@ -20,11 +23,23 @@ import argparse
 import sys
 
 from ..errors import UserError
-from . import calibrate, compare, report, run, validate
+from . import app, calibrate, compare, new, report, run, validate
 from . import validation
 
 #: The command modules, in the order ``workbench --help`` lists them; each has ``register(sub)``.
-COMMANDS = (validate, run, compare, report, calibrate, validation)
+COMMANDS = (validate, run, compare, report, calibrate, validation, new, app)
+
+
+def version_text() -> str:
+    """The version line: the workbench's version and which simulation core runs."""
+    from .. import __version__
+    from ..model import core_status
+
+    kinds = list(core_status().values())
+    n = kinds.count("compiled")
+    core = ("compiled" if n == len(kinds) else "Python source" if n == 0
+            else f"{n} of {len(kinds)} modules compiled")
+    return f"workbench {__version__} (simulation core: {core})"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="workbench",
         description="Children's social care workforce workbench: scenarios, simulation, reports.")
+    p.add_argument("--version", action="version", version="%(prog)s",
+                   help="print the version and which simulation core runs, then exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(sub)
@@ -40,7 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2: a user mistake, explained on stderr)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    if "--version" in argv[:1]:
+        print(version_text())  # imports the package only when asked (--help stays quick)
+        return 0
+    args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except UserError as exc:  # ScenarioError and the extract errors are UserErrors too
