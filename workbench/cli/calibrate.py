@@ -105,15 +105,19 @@ def register(subparsers) -> None:
     c.add_argument("--out", required=True, metavar="FILE", help="scenario file to write (.yaml)")
     c.add_argument("--template", default=_default_template(), metavar="FILE",
                    help="scenario whose values are kept where the data cannot say (default: baseline)")
-    c.add_argument("--window-start", type=types.date, default=None, metavar="DATE")
-    c.add_argument("--window-end", type=types.date, default=None, metavar="DATE")
+    c.add_argument("--window-start", type=types.date, default=None, metavar="DATE",
+                   help="first day of the data used for the fit, YYYY-MM-DD (default: the data's)")
+    c.add_argument("--window-end", type=types.date, default=None, metavar="DATE",
+                   help="last day of the data used for the fit, YYYY-MM-DD (default: the data's)")
     c.add_argument("--name", default=None, help="scenario name")
     c.add_argument("--authority", default=None, help="authority name for the scenario")
     c.add_argument("--report-dir", default=None, metavar="DIR",
                    help="folder for the fit table and back-test (default outputs/calibration/NAME)")
     c.add_argument("--reps", type=_reps, default=5, help="back-test replications (default 5)")
-    c.add_argument("--backtest-start", type=types.date, default=None, metavar="DATE")
-    c.add_argument("--backtest-end", type=types.date, default=None, metavar="DATE")
+    c.add_argument("--backtest-start", type=types.date, default=None, metavar="DATE",
+                   help="first day of the back-test, YYYY-MM-DD")
+    c.add_argument("--backtest-end", type=types.date, default=None, metavar="DATE",
+                   help="last day of the back-test, YYYY-MM-DD")
     c.add_argument("--no-backtest", action="store_true", help="fit only")
     c.add_argument("--seed", type=types.non_negative_int, default=0,
                    help="first replication seed (default 0)")
@@ -121,10 +125,12 @@ def register(subparsers) -> None:
 
     s = subparsers.add_parser(
         "synthesize", help="write synthetic extracts for a fictional authority (no real data)")
-    s.add_argument("--out", required=True, metavar="DIR")
-    s.add_argument("--template", default=_default_template(), metavar="FILE")
-    s.add_argument("--seed", type=types.non_negative_int, default=1)
-    s.add_argument("--years", type=_pos, default=2.0, help="length of the data window")
-    s.add_argument("--scale", type=_pos, default=0.3, help="size relative to the template")
+    s.add_argument("--out", required=True, metavar="DIR", help="folder for the synthetic extracts")
+    s.add_argument("--template", default=_default_template(), metavar="FILE",
+                   help="scenario the fictional authority is drawn from (default: baseline)")
+    s.add_argument("--seed", type=types.non_negative_int, default=1,
+                   help="random seed, a whole number (default 1)")
+    s.add_argument("--years", type=_pos, default=2.0, help="length of the data window in years (default 2)")
+    s.add_argument("--scale", type=_pos, default=0.3, help="size relative to the template, e.g. 0.3 for 30%% (default 0.3)")
     s.set_defaults(func=cmd_synthesize)
 

@@ -123,20 +123,24 @@ def register(sub) -> None:
     r.add_argument("scenarios", nargs="*", metavar="SCENARIO",
                    help="scenario files, the baseline first (default: every bundled scenario)")
     r.add_argument("--out", default="outputs/report.html", help="the HTML file to write")
-    r.add_argument("--replications", type=types.positive_int, default=8)
-    r.add_argument("--seed", type=types.non_negative_int, default=2017)
-    r.add_argument("--years", type=types.years, default=None)
+    r.add_argument("--replications", type=types.positive_int, default=8,
+                   help="runs of each scenario (default 8)")
+    r.add_argument("--seed", type=types.non_negative_int, default=2017,
+                   help="base seed, a whole number (default 2017)")
+    r.add_argument("--years", type=types.years, default=None,
+                   help="years to simulate (default: each scenario's horizon)")
     r.add_argument("--warmup-days", type=types.non_negative_int, default=None,
                    help="days left out of the averages (default: the MSER-5 suggestion)")
     r.add_argument("--stress", action="append", default=[], metavar="NAME",
                    help="a scenario name to treat as a pressure (stress test); variants that "
                         "change only demand, turnover or absence are pressures anyway")
-    r.add_argument("--title", default=None)
+    r.add_argument("--title", default=None, help="the report's title")
     r.add_argument("--authority", default="", help="the council's name (default: the baseline's)")
     r.add_argument("--date", default="", help="the paper's date as printed (default: today)")
     r.add_argument("--prepared-by", default="", help="a 'Prepared by' line")
     r.add_argument("--logo", default=None, help="a PNG, JPEG or GIF logo for the heading")
     r.add_argument("--pdf", action="store_true",
                    help="also write an A4 PDF beside the HTML with headless Chromium")
-    r.add_argument("--executor", choices=["process", "serial"], default="process")
+    r.add_argument("--executor", choices=["process", "serial"], default="process",
+                   help="where runs happen: a process pool on all cores, or this process")
     r.set_defaults(func=cmd_report)

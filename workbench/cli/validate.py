@@ -25,5 +25,5 @@ def cmd_validate(args) -> int:
 def register(sub) -> None:
     """Add ``validate`` to the ``workbench`` parser."""
     v = sub.add_parser("validate", help="check scenario files and explain any problems")
-    v.add_argument("files", nargs="+", metavar="FILE")
+    v.add_argument("files", nargs="+", metavar="FILE", help="scenario files (YAML) to check")
     v.set_defaults(func=cmd_validate)
