@@ -297,6 +297,8 @@ class Validation:
         The scenario files of each comparison.
     failures : int
         Replications that failed (left out of the means).
+    experiments : dict[str, Experiment]
+        The experiment of each comparison (KPIs and weekly tables; aggregates only).
     """
 
     table: pd.DataFrame
@@ -306,6 +308,7 @@ class Validation:
     periods: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
     failures: int = 0
+    experiments: dict = field(default_factory=dict, repr=False)
 
     def command(self) -> str:
         """The command line that makes this table."""
@@ -410,7 +413,7 @@ def run_validation(replications: int = 10, years: float | None = 3.0, seed: int 
         periods[comparison] = period_text(last, years, start)
     fails = sum(len(e.failures) for e in experiments.values())
     return Validation(validation_table(experiments), replications, years, seed, periods,
-                      dict(FILES), fails)
+                      dict(FILES), fails, experiments)
 
 
 
