@@ -10,6 +10,7 @@ it) and returns aggregates only, never the child-level event log.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import datetime as dt
 import math
 import os
@@ -27,6 +28,7 @@ from ..scenario import Scenario
 from ..scenario.catalog import load_scenario_files
 from .design import Sequential, Task, label_scenarios, replication_seed
 from .executors import EXECUTORS, make_backend
+from .memory import plan_workers
 from .results import Experiment, kpi_table
 from .store import MODEL_DIGEST, Store
 
@@ -166,10 +168,24 @@ class _Batches:
         if not todo:
             return
         if self.backend is None:
-            self.backend = make_backend(self.executor, self.max_workers, self.scheduler)
+            self.backend = make_backend(self.executor, self._workers_that_fit(), self.scheduler)
         jobs = [(t, (self.simulate_fn, t.scenario, t.seed, *self.args)) for t in todo]
         for t, res, exc in self.backend.run(_replicate, jobs):
             self._collect(t, _failure(exc) if exc is not None else res)
+
+    def _workers_that_fit(self) -> int | None:
+        """The worker processes to start: those asked for, or fewer where they would not fit in
+        this machine's memory (a UserError where not even one replication would; a warning
+        for a pool the caller gave; no check for a Dask scheduler elsewhere)."""
+        ex, years = self.executor, self.args[0]
+        if ex == "serial":
+            plan_workers(self.scs, years, 1)
+            return self.max_workers
+        if ex == "process" or (ex == "dask" and not self.scheduler):
+            return plan_workers(self.scs, years, self.workers)
+        if isinstance(ex, cf.Executor):
+            plan_workers(self.scs, years, getattr(ex, "_max_workers", 1), can_shrink=False)
+        return self.max_workers
 
     def _load(self, t: Task) -> bool:
         """Take replication ``t`` from the result files if it is there (resume)."""
@@ -302,6 +318,10 @@ def run_experiment(
     ------
     ValueError, TypeError
         For bad arguments, before anything runs.
+    UserError
+        When not even one replication of the largest scenario would fit in this machine's
+        memory (:mod:`~workbench.experiment.memory`; a pool that would not fit all at once
+        runs with fewer worker processes, with a warning).
 
     Notes
     -----
