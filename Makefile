@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # them rebuilds it
 CORE   := $(shell sed -n 's/^    "\(workbench\/.*\.py\)",$$/\1/p' workbench/_compiled.py)
 
-.PHONY: report test setup run benchmark clean
+.PHONY: report test setup run benchmark clean app
 
 $(STAMP): pyproject.toml setup.py workbench/_compiled.py $(CORE)
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# the managers' app: the explorer as a web page with no code, at the address it prints
+app: $(STAMP)
+	$(BIN)/workbench app
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
