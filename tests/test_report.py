@@ -29,7 +29,8 @@ def visible_text(page: str) -> str:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "report.html"
-    path = build_report([SC / "baseline.yaml", SC / "academy_expansion.yaml"], out,
+    path = build_report([SC / "baseline.yaml", SC / "academy_expansion.yaml",
+                         SC / "demand_surge.yaml"], out,
                         replications=2, seed=5, years=0.5, executor="serial", progress=False)
     return path, path.read_text(encoding="utf-8")
 
@@ -37,9 +38,12 @@ def rendered(tmp_path_factory):
 def test_report_renders_self_contained_html(rendered):
     path, page = rendered
     assert page.lstrip().lower().startswith("<!doctype html")
-    imgs = re.findall(r'<img[^>]+src="data:image/png;base64,', page)
-    assert len(imgs) >= 8  # timeliness, visits, unallocated, caseloads, workforce x2, stability, cost...
+    assert '<html lang="en-GB">' in page and "<main>" in page
+    imgs = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', page)
+    assert len(imgs) >= 7  # differences, timeliness, waiting, caseloads, workforce, stability, cost
+    assert all("No description" not in a for a in imgs)
     assert not re.findall(r'(?:src|href)="https?://', page)  # readable offline
+    assert "<script" not in page  # nothing runs in the report
 
 
 def test_report_has_no_code(rendered):
@@ -52,17 +56,26 @@ def test_report_has_no_code(rendered):
 def test_report_has_the_plain_english_content(rendered):
     _, page = rendered
     text = visible_text(page)
-    assert re.search(r"Baseline\. Over October 2017 to \w+ 2018, \d+% of assessments "
-                     r"\(95% range \d+-\d+%\) would finish within 45 working days", text)
-    assert re.search(r"Academy expansion\. Over .*?, \d+% of assessments .*? against \d+% in the baseline",
-                     text)
-    for heading in ("Summary", "Headline figures", "What each scenario changes",
-                    "Assumptions and their sources", "Limitations", "Glossary", "Run details"):
-        assert heading in text
+    first = text.index("The answer in brief")
+    for heading in ("The answer in brief", "For the chair", "Stress tests: the options under pressure",
+                    "How each option differs from the baseline", "All the measures",
+                    "What each option and pressure changes", "Appendix: assumptions and their sources",
+                    "Limitations", "Glossary", "How the numbers were made"):
+        assert heading in text, heading
+    assert text.index("Option (ranked)") > first  # the ranked table is on page one
+    assert re.search(r"We compared 1 option with the baseline, each simulated 2 times", text)
+    # the surge is a stress test applied to the option, not an option
+    assert "Academy expansion under demand surge" not in text[first:text.index("For the chair")]
+    assert "Demand surge (pressure (stress test))" in text
+    # the warm-up is stated with how it was chosen
+    assert re.search(r"(left out of the averages|whole simulated period).{0,200}MSER-5", text)
+    assert "95% confidence" not in text and "95% range" in text  # one wording everywhere
     assert "Academy places a year: 12 → 24" in text
     for term in ("ASYE", "ICPC", "s47 enquiry", "NQSW", "CIN", "LAC"):
         assert re.search(rf"{term}\s*:", text), term  # every acronym is explained in the glossary
     assert "sha256" in text and "Replications per scenario" in text
+    # sources that ship with the workbench, never the project's private notes
+    assert "docs/sources.md" in text and "domain.md" not in page and "../shared" not in page
 
 
 def test_report_holds_no_child_level_data(rendered):
@@ -129,3 +142,19 @@ def test_text_from_scenario_files_is_escaped_in_the_report(baseline):
     text = changes_markdown(exp, "Baseline")
     assert "<script>" not in text and "&lt;script&gt;" in text and "&lt;b&gt;Odd" in text
     assert "Academy places a year: 12 → 24" in text
+    linked = baseline.replace({"name": "Linked", "description": "[plan](javascript:alert(1))",
+                               "academy.intake_per_year": 24})
+    text = changes_markdown(SimpleNamespace(scenarios={"Baseline": baseline, "Linked": linked}),
+                            "Baseline")
+    assert "](javascript:" not in text  # Markdown makes no link of it
+
+
+
+def test_a_bad_logo_fails_clearly_before_anything_runs(tmp_path, capsys):
+    bad = tmp_path / "logo.svg"
+    bad.write_text("<svg onload='x()'></svg>")
+    out = tmp_path / "r" / "report.html"
+    assert main(["report", str(SC / "baseline.yaml"), "--logo", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "logo.svg: the logo must be a PNG, JPEG or GIF image" in err and "Traceback" not in err
+    assert not out.exists()

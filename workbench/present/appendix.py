@@ -17,7 +17,7 @@ from typing import Any
 
 from .report_text import FIELD_LABELS, assumptions_from_file
 
-__all__ = ["SOURCES", "appendix_rows", "appendix_html", "plain_name", "cite"]
+__all__ = ["SOURCES", "appendix_rows", "appendix_html", "plain_name", "cite", "unfield"]
 
 #: The sources of docs/sources.md and words in a comment that point to each.
 SOURCES = {
@@ -89,6 +89,12 @@ def _schema_description(path: list[str]) -> str:
     return desc
 
 
+def unfield(text: str) -> str:
+    """Field names inside a sentence as words ("see absence_pct" -> "see absence %")."""
+    return re.sub(r"\b(?:[a-z]+\.)*([a-z0-9]+(?:_[a-z0-9]+)+)\b",
+                  lambda m: m.group(1).replace("_pct", " %").replace("_", " "), text)
+
+
 def plain_name(path: str) -> str:
     """A plain-English name for a dotted scenario field, e.g. ``stages.s47.work_hours`` ->
     "Section 47 enquiry: hours of a worker's time it takes". Never a field path."""
@@ -101,6 +107,7 @@ def plain_name(path: str) -> str:
     what = (_LEAVES.get(leaf) or _schema_description(parts)
             or (_STAGES.get(leaf)) or leaf.replace("_pct", " (%)").replace("_", " "))
     head = " / ".join(x for x in [section, *named] if x)
+    what = unfield(what)
     return f"{head}: {what}" if head else what[:1].upper() + what[1:]
 
 
@@ -108,11 +115,16 @@ def cite(text: str) -> str:
     """``text`` with the domain notes replaced by citations of docs/sources.md (S1, S2, ...)."""
     low = text.lower()
     ids = [sid for sid, (_, words) in SOURCES.items()
-           if any(re.search(rf"\b{re.escape(w)}\b", low) for w in words)] or ["S5"]
-    refs = "; ".join(f"{SOURCES[s][0]} ({s})" for s in ids[:2])
-    out = re.sub(r"domain\.md\s*(/\s*)?:?", f"Published figures [{refs}]: ", text, count=1)
+           if any(re.search(rf"\b{re.escape(w)}\b", low) for w in words)]
+    local = [sid for sid in ids if sid in ("S1", "S2", "S3", "S4")]
+    if local and not re.search(r"\b(england|national)\b", low):
+        # a council's own figure: the national statistics matched only on a common word
+        ids = [sid for sid in ids if sid not in ("S5", "S6", "S7")]
+    ids = ids or ["S5"]
+    refs = ", ".join(ids[:2])
+    out = re.sub(r"domain\.md\s*(/\s*)?:?", f"Published ({refs}): ", text, count=1)
     out = re.sub(r"\(?domain\.md[^)]*\)?|\.\./shared/\S+|shared/seeds/\S+", f"[{SOURCES_DOC}]", out)
-    out = re.sub(r"\s+", " ", out).strip()
+    out = unfield(re.sub(r"\s+", " ", out).strip())
     return out[:1].upper() + out[1:]
 
 
@@ -167,7 +179,9 @@ def appendix_html(path: str | Path, scenario=None) -> str:
     """The appendix table (left-aligned, header cells, every value escaped)."""
     rows = "".join(f'<tr><th scope="row">{html.escape(a)}</th><td>{html.escape(b)}</td>'
                    f"<td>{html.escape(c)}</td></tr>" for a, b, c in appendix_rows(path, scenario))
-    return ('<table class="wb-table appendix"><caption>The baseline\'s settings, their values and '
+    key = "; ".join(f"{sid}: {name}" for sid, (name, _) in SOURCES.items())
+    return (f'<p class="note">Sources ({SOURCES_DOC}): {html.escape(key)}.</p>'
+            '<table class="wb-table appendix"><caption>The baseline\'s settings, their values and '
             f'where they come from (sources: {SOURCES_DOC})</caption><thead><tr>'
             '<th scope="col">Setting</th><th scope="col">Value</th>'
             '<th scope="col">Source or reasoning</th></tr></thead>'

@@ -51,10 +51,11 @@ figure { margin: 0.6rem 0 1rem; } figure img { max-width: 100%; height: auto; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   h1, h2, h3, caption { break-after: avoid; page-break-after: avoid; }
   figure, tr, .keep, .chair, .masthead { break-inside: avoid; page-break-inside: avoid; }
-  figure img { max-height: 118mm; width: auto; }
+  figure img { max-height: 92mm; width: auto; max-width: 100%; }
   thead { display: table-header-group; }
   .page-one { break-after: page; page-break-after: always; }
-  .wb-table { font-size: 8pt; } .appendix { font-size: 7.5pt; }
+  .wb-table { font-size: 8pt; } .appendix { font-size: 7pt; }
+  .appendix th, .appendix td { padding: 0.1rem 0.3rem; }
   a { color: inherit; text-decoration: none; }
 }
 """

@@ -48,7 +48,7 @@ GLOSSARY = {
     "Replication": "One run of the simulation. Each scenario is run many times with different "
                    "chance events, and the ranges show how much the answer varies.",
     "95% range": "The range within which the true average is expected to lie, given the "
-                 "replications run (a 95% confidence interval).",
+                 "replications run (statisticians call it a confidence interval).",
 }
 
 LIMITATIONS = [
@@ -101,7 +101,8 @@ FIELD_LABELS = {
 # ----------------------------------------------------------------------------------- helpers
 def _md(text) -> str:
     # Markdown passes HTML through: text from scenario files and parameters is escaped first
-    return html.escape(str(text), quote=False)
+    # ... and brackets, so that "[text](javascript:...)" in a description is never made a link
+    return html.escape(str(text), quote=False).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _kpi(summary: pd.DataFrame, scen: str, kpi: str) -> tuple[float, float, float]:
