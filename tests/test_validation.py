@@ -240,10 +240,10 @@ def test_html_is_escaped(validation):
 # The command
 # ============================================================================================
 
-def test_cli_prints_the_table_and_writes_csv(tmp_path, capsys):
-    csv = tmp_path / "validation.csv"
+def test_cli_prints_the_table_and_writes_csv_and_markdown(tmp_path, capsys):
+    csv, md = tmp_path / "validation.csv", tmp_path / "validation.md"
     rc = main(["validation", "-r", "2", "--years", "0.5", "--executor", "serial",
-               "--no-progress", "--csv", str(csv)])
+               "--no-progress", "--csv", str(csv), "--markdown", str(md)])
     out = capsys.readouterr().out
     assert rc == 0
     assert "workbench validation --replications 2 --years 0.5" in out
@@ -251,6 +251,9 @@ def test_cli_prints_the_table_and_writes_csv(tmp_path, capsys):
     df = pd.read_csv(csv)
     assert list(df.key) == [b.key for b in V.BENCHMARKS]
     assert {"mean", "ci_low", "ci_high", "n", "Kind"} <= set(df.columns)
+    text = md.read_text()
+    assert text.count("| measure | published |") == 2
+    assert text.count("\n| ") == len(V.BENCHMARKS) + 2  # and a header row a table
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -262,6 +265,7 @@ def test_cli_prints_the_table_and_writes_csv(tmp_path, capsys):
     (["--workers", "0"], "--workers must be at least 1"),
     (["--csv", "no/such/folder/v.csv"], "does not exist"),
     (["--csv", "."], "is a folder"),
+    (["--markdown", "no/such/folder/v.md"], "--markdown no/such/folder/v.md: the folder"),
 ])
 def test_cli_bad_arguments_get_one_clear_line(argv, message, capsys):
     assert main(["validation", *argv]) == 2

@@ -1,13 +1,14 @@
 """``workbench validation``: the model against published figures, calibrated rows marked.
 
     workbench validation [--replications N] [--years Y] [--seed S] [--csv FILE]
-                         [--executor process|serial] [--workers N] [--no-progress]
+                         [--markdown FILE] [--executor process|serial] [--workers N]
+                         [--no-progress]
 
 Runs the England-average authority, and the baseline with the demand surge on common random
 numbers, then prints one table per comparison: each measure, the published figure, the model's
 mean and 95% interval, whether it matches and whether it is *calibrated* (the inputs were fitted
 to it: no evidence) or *out of sample* (a real check). ``--csv`` also writes the table (shown
-text and numbers) as CSV. See ``docs/validation.md``.
+text and numbers) as CSV, ``--markdown`` as Markdown tables (for ``docs/validation.md``).
 """
 
 from __future__ import annotations
@@ -34,12 +35,24 @@ def register(subparsers) -> None:
                    help="years simulated (default 3); measures are taken over the final year")
     c.add_argument("--seed", default="0", metavar="S", help="base seed (default 0)")
     c.add_argument("--csv", default=None, metavar="FILE", help="also write the table as CSV")
+    c.add_argument("--markdown", default=None, metavar="FILE",
+                   help="also write the table as Markdown")
     c.add_argument("--executor", default="process", choices=("process", "serial"),
                    help="where replications run (default: a process pool on all cores)")
     c.add_argument("--workers", default=None, metavar="N",
                    help="worker processes (default: all cores)")
     c.add_argument("--no-progress", action="store_true", help="do not show progress bars")
     c.set_defaults(func=cmd_validation)
+
+
+def _output_file(option: str, value: str) -> Path:
+    """The file an output option names, checked before anything runs."""
+    path = Path(value)
+    if path.is_dir():
+        raise UserError(f"{option} {path}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise UserError(f"{option} {path}: the folder {path.parent} does not exist")
+    return path
 
 
 def cmd_validation(args) -> int:
@@ -49,14 +62,10 @@ def cmd_validation(args) -> int:
     seed = types.non_negative_int.parse(args.seed, "--seed")
     workers = (types.positive_int.parse(args.workers, "--workers")
                if args.workers is not None else None)
-    csv = Path(args.csv) if args.csv else None
-    if csv is not None:
-        if csv.is_dir():
-            raise UserError(f"--csv {csv}: is a folder; give a file name such as validation.csv")
-        if not csv.parent.is_dir():
-            raise UserError(f"--csv {csv}: the folder {csv.parent} does not exist")
+    outputs = {opt: _output_file(opt, value) for opt, value in
+               (("--csv", args.csv), ("--markdown", args.markdown)) if value}
 
-    from ..present.validation import run_validation, validation_text
+    from ..present.validation import run_validation, validation_markdown, validation_text
 
     v = run_validation(reps, years, seed, executor=args.executor, max_workers=workers,
                        progress=not args.no_progress)
@@ -64,12 +73,15 @@ def cmd_validation(args) -> int:
     print(validation_text(v))
     if reps < 2:
         print("One replication: no intervals (use --replications 2 or more).")
-    if csv is not None:
+    for opt, path in outputs.items():
         try:
-            v.table.to_csv(csv, index=False)
+            if opt == "--csv":
+                v.table.to_csv(path, index=False)
+            else:
+                path.write_text(validation_markdown(v) + "\n", encoding="utf-8")
         except OSError as exc:
-            raise UserError(f"--csv {csv}: cannot write it ({exc.strerror})") from None
-        print(f"\nWrote {csv}.")
+            raise UserError(f"{opt} {path}: cannot write it ({exc.strerror})") from None
+        print(f"\nWrote {path}.")
     if v.failures:
         print(f"{v.failures} replication(s) failed", file=sys.stderr)
         return 1

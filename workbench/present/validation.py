@@ -40,7 +40,7 @@ from ..scenario import STAGES, WORKER_TYPES
 from .tables import clip_range, period_text, table_html
 
 __all__ = ["BENCHMARKS", "CALIBRATED", "Benchmark", "Validation", "run_validation",
-           "simulate_for_validation", "validation_html", "validation_text"]
+           "simulate_for_validation", "validation_html", "validation_markdown", "validation_text"]
 
 ENGLAND, WALSALL = "England-average authority", "Walsall surge"
 #: The scenario files each comparison runs (relative to the project folder).
@@ -458,3 +458,19 @@ def validation_html(v: Validation) -> str:
     parts.append(f"<p>{html.escape(NOTE)}</p>")
     parts.append(f"<p>Made with <code>{html.escape(v.command())}</code>.</p>")
     return "\n".join(parts)
+
+
+def validation_markdown(v: Validation) -> str:
+    """The table as Markdown (README, docs): one table per comparison, then the note."""
+    out = []
+    for comparison, t in v.table.groupby("Comparison", sort=False):
+        out += [f"**{_heading(v, comparison)}**", "",
+                "| measure | published | model (95% interval) | within? | kind |",
+                "|---|---|---|---|---|"]
+        for _, r in t.iterrows():
+            model = r["Model mean"] + (f" ({r['95% interval']})" if r["95% interval"] else "")
+            cells = (r.Measure, r.Published, model, r["Within?"], r.Kind)
+            out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+        out.append("")
+    out.append(NOTE)
+    return "\n".join(out)
