@@ -117,7 +117,14 @@ def start(port: int | None = None, host: str = "127.0.0.1", scenarios: str | Pat
 
 def serve(port: int | None = None, host: str = "127.0.0.1", open_browser: bool = True,
           **settings) -> int:
-    """Serve the app until Ctrl+C: start Voila, print the address, open it in a browser."""
+    """Serve the app until Ctrl+C (or a service manager's SIGTERM): start Voila, print the
+    address, open it in a browser; stopping stops Voila and its kernels too."""
+    import signal
+
+    def _stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     proc, url = start(port, host, **settings)
     print(f"\nThe workbench app is at {url}  (Ctrl+C to stop)\n", flush=True)
     if open_browser:
