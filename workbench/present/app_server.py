@@ -124,16 +124,18 @@ def serve(port: int | None = None, host: str = "127.0.0.1", open_browser: bool =
     def _stop(_signum, _frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, _stop)
     proc, url = start(port, host, **settings)
+    previous = signal.signal(signal.SIGTERM, _stop)
     print(f"\nThe workbench app is at {url}  (Ctrl+C to stop)\n", flush=True)
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(url)
     try:
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
         return proc.wait()
     except KeyboardInterrupt:
         proc.terminate()
         proc.wait(timeout=30)
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
