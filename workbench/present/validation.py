@@ -427,6 +427,11 @@ def _heading(v: Validation, comparison: str) -> str:
             f"{v.replications} replication(s), measured {v.periods.get(comparison, '')}")
 
 
+def _sources(t: pd.DataFrame) -> list[str]:
+    """Each row's source line and the range counted as a match, in row order."""
+    return [f"{r['Source']}; match: {r['Counted as a match']}" for _, r in t.iterrows()]
+
+
 def validation_text(v: Validation) -> str:
     """The table as plain text: one block per comparison, sources numbered below it."""
     cols = ["Measure", "Published", "Model mean", "95% interval", "Within?", "Kind"]
@@ -441,8 +446,7 @@ def validation_text(v: Validation) -> str:
             if j == 0:
                 out.append("  ".join("-" * w for w in widths))
         out += ["", "Sources and what counts as a match:"]
-        out += [f"  {i}. {r['Source']}; match: {r['Counted as a match']}"
-                for i, (_, r) in enumerate(t.iterrows(), 1)]
+        out += [f"  {i}. {s}" for i, s in enumerate(_sources(t), 1)]
         out.append("")
     out.append(NOTE)
     if v.failures:
@@ -471,6 +475,8 @@ def validation_markdown(v: Validation) -> str:
             model = r["Model mean"] + (f" ({r['95% interval']})" if r["95% interval"] else "")
             cells = (r.Measure, r.Published, model, r["Within?"], r.Kind)
             out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+        out += ["", "Sources, in the order of the rows, and what counts as a match:", ""]
+        out += [f"{i}. {s}" for i, s in enumerate(_sources(t), 1)]
         out.append("")
     out.append(NOTE)
     return "\n".join(out)
