@@ -30,17 +30,19 @@ def register(subparsers) -> None:
                     "(fitted to it: not evidence) or out of sample (a real check).")
     # Numbers are checked in cmd_validation so a mistake gives one line (exit 2).
     c.add_argument("--replications", "-r", default="10", metavar="N",
-                   help="replications per scenario (default 10; 2 or more for intervals)")
+                   help="replications per scenario, a whole number (at least 1; 2 or more for "
+                        "intervals; default 10)")
     c.add_argument("--years", default="3", metavar="Y",
-                   help="years simulated (default 3); measures are taken over the final year")
-    c.add_argument("--seed", default="0", metavar="S", help="base seed (default 0)")
-    c.add_argument("--csv", default=None, metavar="FILE", help="also write the table as CSV")
+                   help="years simulated (above 0, at most 30; default 3); measures are taken "
+                        "over the final year")
+    c.add_argument("--seed", default="0", metavar="S", help="base seed, a whole number (default 0)")
+    c.add_argument("--csv", default=None, metavar="FILE", help="also write the table (text and numbers) as CSV")
     c.add_argument("--markdown", default=None, metavar="FILE",
-                   help="also write the table as Markdown")
+                   help="also write the table as Markdown (for docs/validation.md)")
     c.add_argument("--executor", default="process", choices=("process", "serial"),
                    help="where replications run (default: a process pool on all cores)")
     c.add_argument("--workers", default=None, metavar="N",
-                   help="worker processes (default: all cores)")
+                   help="worker processes, a whole number (default: all cores)")
     c.add_argument("--no-progress", action="store_true", help="do not show progress bars")
     c.set_defaults(func=cmd_validation)
 
