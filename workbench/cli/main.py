@@ -7,7 +7,7 @@ user's mistake becomes a message.
     workbench report [SCENARIO ...] [--out outputs/report.html]
     workbench calibrate --cases FILE --workforce FILE --out scenarios/NAME.yaml
     workbench synthesize --out DIR
-    workbench validation [--replications N] [--years Y] [--csv FILE]
+    workbench validation [--replications N] [--years Y] [--csv FILE] [--markdown FILE]
     workbench new NAME --from scenarios/baseline.yaml
     workbench app [--port N]
     workbench --version
