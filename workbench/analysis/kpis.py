@@ -122,7 +122,8 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
     rows = [r for r in (obs_rows or []) if r["t_days"] >= warmup_days]
     if rows:
         pooled = np.concatenate([r["caseloads"] for r in rows])
-        k["caseload_mean"] = float(pooled.mean())
+        # as published: cases held over the FTE of case-holding staff (each week, averaged)
+        k["caseload_mean"] = float(np.mean([r["caseload_per_fte"] for r in rows]))
         k["caseload_p90"] = float(np.percentile(pooled, 90))
         k["workers_over_cap_pct"] = float(np.mean([r["workers_over_cap_pct"] for r in rows]))
     else:
@@ -149,7 +150,9 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
     wt = {t: i for i, t in enumerate(("experienced", "nqsw", "academy", "agency"))}
     left = flow[flow.event == R.WORKER_LEFT]
     employed_left = left[left.stage.isin([wt["experienced"], wt["nqsw"], wt["academy"]])].value.sum()
-    employed_fte = (wk.fte_experienced + wk.fte_nqsw + wk.fte_academy).mean() if len(wk) else math.nan
+    # as published: leavers over the average FTE of the staff who can leave (employed, in the
+    # case-holding teams; the front door's staff are fixed)
+    employed_fte = wk.fte_employed_case_holding.mean() if len(wk) else math.nan
     k["turnover_pct"] = float(100 * employed_left / employed_fte / years) if years > 0 and employed_fte else math.nan
     k["vacancy_rate_pct"] = float(100 * (wk.vacancies_fte / wk.establishment_fte).mean()) if len(wk) else math.nan
     total_fte = wk[["fte_experienced", "fte_nqsw", "fte_academy", "fte_agency"]].sum(axis=1)
@@ -166,13 +169,11 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
     k["cost_per_fte_gbp"] = (cost / years / total_fte.mean()) if years > 0 and len(wk) else math.nan
     agency = workers[workers["type"] == "agency"]
     k["agency_cost_gbp"] = staff_cost(agency, sc, warmup_days, end)
-    served = ev.loc[ev.event.isin([R.STAGE_START, R.SNAPSHOT]) | ((ev.event == R.CENSORED) & (ev.stage >= 0)), "child"]
-    # children with a case open at some time in the window: started before its end, and not
-    # closed before its start
-    closed_before = ev.loc[(ev.event == R.CLOSED) & (ev.t_days < warmup_days), "child"]
-    reopened = ev.loc[(ev.event == R.STAGE_START) & (ev.t_days >= warmup_days), "child"]
-    n_served = len(set(served) - (set(closed_before) - set(reopened)))
-    k["cost_per_child_gbp"] = cost / n_served if n_served else math.nan
+    # a year's cost per child with an open case (the average number open): does not grow with
+    # the length of the run, unlike a cost per child ever served
+    open_mean = float(wk[open_cols].sum(axis=1).mean()) if len(wk) else math.nan
+    k["cost_per_child_gbp"] = (cost / years / open_mean if years > 0 and open_mean > 0
+                               else math.nan)
     return k
 
 

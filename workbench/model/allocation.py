@@ -29,6 +29,12 @@ class Allocation:
     def __init__(self, log: EventLog) -> None:
         self.log: EventLog = log
         self.families: dict[int, list[Child]] = {}
+        # how hard-pressed the service is, 0 to 1 (set each week by the workforce round from the
+        # children waiting; read by the journey's pressure responses)
+        self.level: float = 0.0
+        # brothers and sisters join a sibling's worker up to this multiple of her cap (managers
+        # keep families together above the hard limit when the pressure rules allow it)
+        self.sibling_cap_factor: float = 0.0
 
     def place(self, c: Child, team: Team, now: float, allocate: bool = True,
               group: int = 1) -> None:
@@ -86,7 +92,7 @@ class Allocation:
             team = w.team
             for sib in fam:
                 if (sib is not c and sib.worker is None and sib.queued_team is team
-                        and w.has_room(sib.stage_cfg, now)):
+                        and w.has_room(sib.stage_cfg, now, self.sibling_cap_factor)):
                     team.dequeue(sib)
                     self.allocate(sib, w, now)
         if old is not None:
@@ -128,7 +134,8 @@ class Team:
             for sib in fam:
                 w = sib.worker
                 if (w is not None and sib is not child and w.team is self
-                        and w.available and w is not exclude and w.has_room(cfg, now)):
+                        and w.available and w is not exclude
+                        and w.has_room(cfg, now, self.alloc.sibling_cap_factor)):
                     return w
         # the first of a sibling group goes to the worker with room for as many of them as anyone
         for g in range(group, 1, -1):
@@ -186,6 +193,7 @@ class Team:
         self.qseq += 1
         child.queued_at = now
         child.queued_team = self
+        child.queue_seq = self.qseq
         heapq.heappush(self.queue, (-child.stage_cfg.priority, self.qseq, child))
 
     def dequeue(self, child: Child) -> None:
@@ -206,8 +214,8 @@ class Team:
         while q:
             entry = q[0]
             child = entry[2]
-            if child.queued_team is not self or not child.open:
-                heapq.heappop(q)
+            if child.queued_team is not self or not child.open or entry[1] != child.queue_seq:
+                heapq.heappop(q)   # she left the queue, or this is an old entry of hers
                 continue
             if worker is not None:
                 w = worker if (worker.available and worker.team is self
@@ -230,3 +238,40 @@ class Team:
             self.alloc.allocate(child, w, now)
         for entry in blocked:
             heapq.heappush(q, entry)
+
+    def waiting(self) -> tuple[int, int]:
+        """Children in the queue now: (unallocated, awaiting a transfer with a worker meanwhile),
+        one count per child however often she rejoined the queue."""
+        unallocated = 0
+        transfer = 0
+        for _, seq, c in self.queue:
+            if c.queued_team is self and c.open and seq == c.queue_seq:
+                if c.worker is None:
+                    unallocated += 1
+                else:
+                    transfer += 1
+        return unallocated, transfer
+
+    def allocate_waiting(self, now: float, wait_days: float, ceiling: float) -> None:
+        """Managers' rule under pressure: a child who has waited ``wait_days`` or more goes to the
+        eligible worker with most room, above the hard limit, up to ``ceiling`` times her cap."""
+        due = sorted(e for e in self.queue
+                     if e[2].queued_team is self and e[2].open and e[1] == e[2].queue_seq
+                     and e[2].worker is None and now - e[2].queued_at >= wait_days)
+        for _, _, child in due:
+            cfg = child.stage_cfg
+            best: Optional[Worker] = None
+            best_ratio = _INF
+            for w in self.workers:
+                if not w.available or w.cap <= 0.0 or not w.can_hold(cfg, now):
+                    continue
+                new_load = w.load + cfg.cap_weight
+                if new_load > ceiling * w.cap + 1e-9:
+                    continue
+                ratio = new_load / w.cap
+                if ratio < best_ratio:
+                    best, best_ratio = w, ratio
+            if best is None:
+                continue
+            self.dequeue(child)
+            self.alloc.allocate(child, best, now)

@@ -37,7 +37,7 @@ class Child:
         "id", "family", "stage", "stage_cfg", "stage_idx", "team", "worker", "task",
         "referral_at", "stage_start_at", "prev_stage_start_at", "load_weight", "ongoing",
         "last_visit_at", "queued_at", "queued_team", "last_worker_id",
-        "open", "plan_token", "change_reason",
+        "open", "plan_token", "change_reason", "queue_seq", "ready_at",
     )
 
     def __init__(self, cid: int, family: int, referral_at: float):
@@ -60,6 +60,8 @@ class Child:
         self.queued_team: Any = None        # the Team whose queue she waits in
         self.last_worker_id: int = -1
         self.open: bool = True
+        self.queue_seq: int = 0          # her entry in her team's queue (stale entries differ)
+        self.ready_at: float = 0.0       # earliest time her task stage may finish (elapsed, booking)
         self.change_reason: int = 0      # why she is waiting for a new worker (log.REASON_*)
 
 
@@ -96,6 +98,9 @@ class StageInfo:
         self.visit_later_interval_wd: int = (int(v.later_interval_wd) if v is not None
                                              and v.later_interval_wd is not None else 0)
         self.visit_later_after_days: float = float(v.later_after_days) if v is not None else 0.0
+        self.has_elapsed: bool = cfg.elapsed_wd is not None
+        self.booked: bool = bool(cfg.booked)
+        self.shortens: bool = bool(cfg.shortens_under_pressure)
         t = cfg.transfer
         self.has_transfer: bool = t is not None
         self.transfer_after_days: float = float(t.after_days) if t is not None else 0.0

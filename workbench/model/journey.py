@@ -57,6 +57,13 @@ class Journey:
         self.u_reref: Uniforms = Uniforms(stream(s, "rereferral.draw"))
         self.u_reref_delay: Uniforms = Uniforms(stream(s, "rereferral.delay"))
         self.u_snapshot: Uniforms = Uniforms(stream(s, "snapshot.visits"))
+        pr = sc.pressure
+        self.nfa_extra: float = pr.front_door_nfa_extra_pct / 100
+        self.shorten: float = pr.plan_shortening_pct / 100
+        self.conf_on: bool = bool(sc.conferences.enabled)
+        self.conf_capacity: float = float(sc.conferences.slots_per_working_day)
+        self.conf_booked: dict[int, int] = {}
+        self.elapsed: dict[str, Sampler] = {}
         self.rereferral_p: float = sc.demand.rereferral_pct / 100
         self.work: dict[str, Sampler] = {}
         self.duration: dict[str, Sampler] = {}
@@ -72,6 +79,8 @@ class Journey:
             if st.visits is not None:
                 self.visit_hours[name] = Sampler(st.visits.hours, stream(s, f"stage.{name}.visit"))
             self.route[name] = Router(st.next, stream(s, f"stage.{name}.route"))
+            if st.elapsed_wd is not None:
+                self.elapsed[name] = Sampler(st.elapsed_wd, stream(s, f"stage.{name}.elapsed"))
 
         # front door: a multi-server queue of families (each server one FTE of front-door staff)
         fd_team = sc.teams[sc.front_door.team]
@@ -154,7 +163,8 @@ class Journey:
         if self.fd_queue:
             self._fd_start(self.fd_queue.popleft(), now)
         self.in_front_door -= len(fam)
-        nfa = self.u_nfa() < self.nfa_p
+        # under pressure the front door tightens its threshold (pressure.front_door_nfa_extra_pct)
+        nfa = self.u_nfa() < self.nfa_p + self.nfa_extra * self.alloc.level
         fam_list = self.alloc.families.setdefault(fam[0].family, [])
         for c in fam:
             self.log.rec(now, c.id, R.DECISION, FRONT_DOOR, -1, -1,
@@ -188,9 +198,22 @@ class Journey:
         if cfg.is_task:
             c.task = Task(c, "stage", self.work[stage]() * (1.0 - work_done_frac), cfg.priority,
                           token=token)
+            c.ready_at = 0.0
+            if cfg.has_elapsed:
+                n_wd = int(round(self.elapsed[stage]()))
+                if n_wd > 0:
+                    c.ready_at = self.cal.deadline(c.stage_start_at, n_wd)
+            if cfg.booked and self.conf_on:
+                c.ready_at = max(c.ready_at, self._book_conference(self._clock_start(c), now))
         else:
             c.task = None
-            dur = self.duration[stage]() if remaining_days is None else remaining_days
+            if remaining_days is None:
+                dur = self.duration[stage]()
+                if cfg.shortens and self.shorten > 0.0:
+                    # under pressure, plans close or step down sooner (pressure.plan_shortening_pct)
+                    dur *= 1.0 - self.shorten * self.alloc.level
+            else:
+                dur = remaining_days
             self.eng.call_in(dur, self._plan_end, c, token)
             if cfg.has_visits:
                 if elapsed > 0.0:
@@ -212,15 +235,16 @@ class Journey:
         """A worker finished a piece of work: a task stage moves on; a visit books the next."""
         c = task.child
         if task.kind == "stage":
-            clock = c.stage_cfg.clock_start
-            start = (c.referral_at if clock == 0
-                     else c.stage_start_at if clock == 1 else c.prev_stage_start_at)
-            team = c.team
-            assert team is not None
-            self.log.rec(now, c.id, R.TASK_DONE, c.stage_idx, team.idx,
-                     task.worker.id if task.worker else -1, self.cal.wd_between(start, now))
             c.task = None
-            self._move(c, self.route[c.stage](), now)
+            if c.stage_cfg.booked and self.conf_on and now > c.ready_at:
+                # the report was not ready for the booked conference: it slips to the next free slot
+                c.ready_at = self._book_conference(now, now)
+            if now < c.ready_at:
+                # the work is done; the stage ends when its elapsed time has passed (checks,
+                # visits arranged) or on the conference's booked date
+                self.eng.call_at(c.ready_at, self._stage_ready, c, c.plan_token)
+                return
+            self._finish_task_stage(c, now)
         else:
             team = c.team
             assert team is not None
@@ -230,6 +254,45 @@ class Journey:
             c.last_visit_at = now
             c.task = None
             self._schedule_visit(c, task.token, now)
+
+    def _clock_start(self, c: Child) -> float:
+        clock = c.stage_cfg.clock_start
+        return (c.referral_at if clock == 0
+                else c.stage_start_at if clock == 1 else c.prev_stage_start_at)
+
+    def _finish_task_stage(self, c: Child, now: float) -> None:
+        team = c.team
+        assert team is not None
+        self.log.rec(now, c.id, R.TASK_DONE, c.stage_idx, team.idx, -1,
+                     self.cal.wd_between(self._clock_start(c), now))
+        self._move(c, self.route[c.stage](), now)
+
+    def _stage_ready(self, c: Child, token: int) -> None:
+        if token != c.plan_token or not c.open or c.task is not None:
+            return
+        self._finish_task_stage(c, self.eng.now())
+
+    def _book_conference(self, clock_start: float, now: float) -> float:
+        """Book a conference and return its time (midday of its day).
+
+        It is booked at the clock's start (the strategy discussion) for ``book_at_wd`` working
+        days later, on the first working day from then with a free chair. Where that date has
+        passed (the enquiry ran on) or the report was not ready (``clock_start == now``), it is
+        rebooked: the first free day at least ``min_notice_wd`` working days ahead."""
+        cal = self.cal
+        conf = self.scenario.conferences
+        target = cal.deadline(clock_start, conf.book_at_wd) - 1.0
+        if clock_start >= now or target < now:
+            target = cal.deadline(now, conf.min_notice_wd) - 1.0 if conf.min_notice_wd > 0 else now
+        day = int(target)
+        booked = self.conf_booked
+        wd = cal.is_working_day
+        n = len(wd)
+        while (day < n and not wd[day]) or booked.get(day, 0) + 1 > self.conf_capacity + 1e-9:
+            day += 1
+        booked[day] = booked.get(day, 0) + 1
+        t = day + 0.5
+        return t if t > now else now
 
     def _schedule_visit(self, c: Child, token: int, now: float) -> None:
         """Book the next visit: its work becomes due ``window_wd`` before its deadline.

@@ -50,6 +50,8 @@ class Simulation:
         self.settings: WorkSettings = WorkSettings(sc, self.horizon)
         self.type_index: dict[str, int] = {t: i for i, t in enumerate(WORKER_TYPES)}
         self.alloc: Allocation = Allocation(self.log)
+        if sc.pressure.allocate_after_wait_days is not None:
+            self.alloc.sibling_cap_factor = sc.pressure.allocation_ceiling_pct / 100
         self.workers: list[Worker] = []
         self.teams: dict[str, Team] = {
             name: Team(self.alloc, name, i, cfg) for i, (name, cfg) in enumerate(sc.teams.items())}
@@ -99,12 +101,9 @@ class Simulation:
         unalloc = 0
         awaiting_transfer = 0
         for team in self.teams.values():
-            for _, _, c in team.queue:
-                if c.queued_team is team and c.open:
-                    if c.worker is None:
-                        unalloc += 1
-                    else:
-                        awaiting_transfer += 1
+            u, a = team.waiting()
+            unalloc += u
+            awaiting_transfer += a
         row["unallocated"] = unalloc
         row["awaiting_transfer"] = awaiting_transfer
         fte = dict.fromkeys(WORKER_TYPES, 0.0)
@@ -112,6 +111,11 @@ class Simulation:
         over = 0
         n_holding = 0
         absent = 0.0
+        cases_held = 0
+        fte_holding = 0.0
+        fte_employed = 0.0
+        pressure = 0.0
+        overtime = 0.0
         for w in self.workers:
             if w.left_at < math.inf:
                 continue
@@ -121,11 +125,24 @@ class Simulation:
             if w.team.cfg.case_holding:
                 n_holding += 1
                 loads.append(len(w.cases) / w.fte)
+                cases_held += len(w.cases)
+                fte_holding += w.fte
+                if w.type != "agency":
+                    fte_employed += w.fte
+                pressure += w.pressure
+                overtime += w.overtime
                 if w.load > w.cap + 1e-9:
                     over += 1
         for k, v in fte.items():
             row[f"fte_{k}"] = v
         row["fte_absent"] = absent
+        # the published definitions: cases held over the FTE of case-holding staff; employed
+        # (not agency) case-holding FTE, the staff whose leaving counts as turnover
+        row["caseload_per_fte"] = cases_held / fte_holding if fte_holding > 0 else 0.0
+        row["fte_employed_case_holding"] = fte_employed
+        row["work_pressure_mean"] = pressure / n_holding if n_holding else 0.0
+        row["overtime_pct"] = 100.0 * (overtime / n_holding - 1.0) if n_holding else 0.0
+        row["service_pressure"] = self.alloc.level
         wf = getattr(self, "workforce", None)
         case_teams = [t for t in self.teams.values() if t.cfg.case_holding]
         row["establishment_fte"] = sum(t.establishment_fte for t in case_teams)

@@ -61,6 +61,7 @@ class WorkforceDynamics:
         self.add_worker = add_worker
         self.type_index = type_index
         self.asye_days: float = sc.workforce.asye_months * 30.4375
+        self.sickness_effect: float = float(sc.pressure.sickness_effect)
         s = seed
         self.wf = sc.workforce
         self.hire_delay = Sampler(sc.recruitment.time_to_hire_weeks, stream(s, "recruitment.delay"))
@@ -126,6 +127,7 @@ class WorkforceDynamics:
         week = 0
         while eng.now() < self.horizon:
             now = eng.now()
+            self._pressure(now)
             self._progression(now)
             self._leavers_and_absence(now, week)
             if rec.enabled and week % round_every == 0:
@@ -138,6 +140,30 @@ class WorkforceDynamics:
             self._accrue_costs(now)
             week += 1
             yield eng.timeout(WEEK)
+
+    def _pressure(self, now: float) -> None:
+        """The week's pressure: each case-holding worker's work pressure (smoothed) and overtime,
+        the service's level (children waiting per case-holding FTE), and managers allocating
+        children who have waited too long above the hard limit."""
+        pr = self.sc.pressure
+        alpha = 1.0 - math.exp(-1.0 / pr.smoothing_weeks)
+        ot_max = pr.overtime_max_pct / 100
+        waiting = 0
+        fte = 0.0
+        for team in self.case_teams:
+            waiting += team.waiting()[0]
+            for w in team.workers:
+                if w.left_at < _INF:
+                    continue
+                fte += w.fte
+                w.pressure += alpha * (w.work_ratio(now, pr.backlog_days) - w.pressure)
+                if ot_max > 0.0:
+                    w.set_overtime(now, 1.0 + min(max(w.pressure - 1.0, 0.0), ot_max))
+        self.alloc.level = min(1.0, waiting / fte / pr.queue_per_fte_at_full) if fte > 0 else 1.0
+        if pr.allocate_after_wait_days is not None:
+            ceiling = pr.allocation_ceiling_pct / 100
+            for team in self.case_teams:
+                team.allocate_waiting(now, pr.allocate_after_wait_days, ceiling)
 
     def _progression(self, now: float) -> None:
         """NQSWs complete their ASYE year; second-year caps rise to the full cap."""
@@ -168,8 +194,10 @@ class WorkforceDynamics:
             h = self.graduate_hazard
         if h <= 0.0:
             return 0.0
-        if self.pressure_effect and w.cap > 0:
-            over = w.load / w.cap - 1.0
+        if self.pressure_effect:
+            # leaving follows the work she faces (hours demanded over hours she has), not her
+            # caseload against a cap: raising caps does not make a worker less likely to leave
+            over = w.pressure - 1.0
             if over > 0:
                 h *= 1 + self.pressure_effect * over
         if (self.retention_enabled and now >= self.retention_from and w.type in PERMANENT
@@ -194,8 +222,13 @@ class WorkforceDynamics:
                 dest = int(np.searchsorted(self.dest_cum, u, side="right"))
                 self.leave(w, now, min(dest, DEST_OUT_OF_SECTOR))
                 continue
-            if u_abs is not None and not w.absent and w.available and u_abs[i] < p_abs:
-                self._start_absence(w, now)
+            if u_abs is not None and not w.absent and w.available:
+                p = p_abs
+                if self.sickness_effect and w.pressure > 1.0:
+                    # sickness rises with the work (Walsall: 13 on long-term sick in one service)
+                    p = 1 - (1 - p_abs) ** (1 + self.sickness_effect * (w.pressure - 1.0))
+                if u_abs[i] < p:
+                    self._start_absence(w, now)
 
     # ------------------------------------------------------------------ leaving and absence
     def leave(self, w: Worker, now: float, destination: int) -> None:

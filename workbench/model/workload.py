@@ -92,6 +92,8 @@ class Worker:
         self.cap: float = 0.0
         self.hard_cap: float = 0.0
         self.restricted_until: float = 0.0
+        self.pressure: float = 1.0         # her work pressure, smoothed (see work_ratio)
+        self.overtime: float = 1.0         # hours worked / contracted hours (pressure.overtime)
         self.set_capacity()
 
     # ------------------------------------------------------------------ capacity and caps
@@ -115,8 +117,32 @@ class Worker:
         """Hours a day left for tasks and visits after the ongoing work of her caseload."""
         if self.absent:
             return 0.0
-        r = self.base_rate - self.ongoing_hours_week / 7.0
+        r = self.base_rate * self.overtime - self.ongoing_hours_week / 7.0
         return r if r > self.min_rate else self.min_rate
+
+    def work_ratio(self, now: float, backlog_days: float) -> float:
+        """Hours her work demands over hours she has (1: it just fits): the ongoing hours of her
+        caseload a day, plus her outstanding task hours spread over ``backlog_days``, over her
+        contracted casework hours a day."""
+        if self.base_rate <= 0.0:
+            return 0.0
+        v = self.V
+        if self.n_active and now > self.last:
+            v += self.rate() * (now - self.last) / self.W
+        backlog = 0.0
+        for target, seq, task in self.heap:
+            if task.seq == seq:
+                rem = (target - v) * task.priority
+                if rem > 0.0:
+                    backlog += rem
+        return (self.ongoing_hours_week / 7.0 + backlog / backlog_days) / self.base_rate
+
+    def set_overtime(self, now: float, factor: float) -> None:
+        """She works ``factor`` times her contracted hours from now on."""
+        if factor != self.overtime:
+            self._advance(now)
+            self.overtime = factor
+            self._reschedule(now)
 
     def months_qualified(self, now: float) -> float:
         return (now - self.qualified_at) / 30.4375
@@ -125,9 +151,11 @@ class Worker:
         """Eligibility: NQSWs in their first year and academy trainees don't hold complex cases alone."""
         return stage_cfg.nqsw_allowed or now >= self.restricted_until
 
-    def has_room(self, stage_cfg: StageInfo, now: float) -> bool:
-        """The one room check: she may take a case of this stage (up to her hard limit)."""
-        return (self.load + stage_cfg.cap_weight <= self.hard_cap + 1e-9
+    def has_room(self, stage_cfg: StageInfo, now: float, cap_factor: float = 0.0) -> bool:
+        """The one room check: she may take a case of this stage, up to her hard limit or, with
+        ``cap_factor`` above the hard limit's, up to that multiple of her cap."""
+        limit = self.hard_cap if cap_factor * self.cap <= self.hard_cap else cap_factor * self.cap
+        return (self.load + stage_cfg.cap_weight <= limit + 1e-9
                 and self.can_hold(stage_cfg, now))
 
     # ------------------------------------------------------------------ processor sharing

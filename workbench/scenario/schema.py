@@ -144,6 +144,21 @@ class Stage(_Model):
     priority: float = Field(default=1.0, gt=0, le=100)
     nqsw_allowed: bool = True
     transfer: Transfer | None = None
+    elapsed_wd: Dist | None = Field(
+        default=None,
+        description="working days that must pass from the stage's start before its task can "
+                    "finish, whatever the hours (checks with police, health and schools; arranging "
+                    "to see the child and family): the task ends when its work is done and this "
+                    "time has passed")
+    booked: bool = Field(
+        default=False,
+        description="a conference booked for a date (see `conferences`): the task ends on the "
+                    "booked date, or at the next free slot once its work is done if it was not "
+                    "ready")
+    shortens_under_pressure: bool = Field(
+        default=False,
+        description="a plan that closes or steps down sooner when the service is under pressure "
+                    "(see `pressure.plan_shortening_pct`)")
     next: dict[OutcomeName, float]
 
     @field_validator("next")
@@ -165,6 +180,8 @@ class Stage(_Model):
                 raise ValueError("a plan stage needs duration_days")
             if self.work_hours is not None or self.clock is not None:
                 raise ValueError("a plan stage takes duration_days and visits, not work_hours or clock")
+            if self.elapsed_wd is not None or self.booked:
+                raise ValueError("elapsed_wd and booked are for task stages (a plan has duration_days)")
             if isinstance(self.duration_days, Fixed) and self.duration_days.value == 0:
                 # a plan of no length ends as it starts, and the warm start cannot draw the
                 # remaining time of plans open at the start date from it
@@ -255,6 +272,65 @@ class Caseload(_Model):
         return _check_per_type(v, "a cap")
 
 
+class Conferences(_Model):
+    """Child protection conferences booked for a date, held by a limited number of chairs."""
+
+    enabled: bool = False
+    slots_per_working_day: float = Field(
+        default=2.0, gt=0, le=1000,
+        description="conferences the authority's chairs can hold in a working day")
+    book_at_wd: int = Field(
+        default=12, ge=1, le=260,
+        description="working days after the stage's clock start that a conference is booked for "
+                    "(inside the timescale), or the first day with a free slot after it")
+    min_notice_wd: int = Field(
+        default=3, ge=0, le=60,
+        description="working days' notice a conference needs from the day it is booked")
+
+
+class Pressure(_Model):
+    """How the service bends under pressure (each response off at its default).
+
+    ``level`` is the share of full pressure, from 0 to 1: children waiting unallocated per
+    case-holding FTE, over ``queue_per_fte_at_full``. A worker's own *work pressure* is the hours
+    her caseload and tasks demand over the hours she has, smoothed over
+    ``smoothing_weeks``: it drives overtime, sickness and leaving (see `workforce`).
+    """
+
+    queue_per_fte_at_full: float = Field(
+        default=1.0, gt=0, le=1000,
+        description="children waiting unallocated per case-holding FTE at which the service-level "
+                    "responses reach their full size")
+    front_door_nfa_extra_pct: float = Field(
+        default=0.0, ge=0, le=100,
+        description="extra % of referrals closed at the front door (no further action, step-down "
+                    "to early help) at full pressure")
+    plan_shortening_pct: float = Field(
+        default=0.0, ge=0, le=90,
+        description="plans (child in need, child protection) close or step down up to this % "
+                    "sooner at full pressure")
+    allocate_after_wait_days: float | None = Field(
+        default=None, gt=0, le=365,
+        description="managers allocate a child who has waited this long to the eligible worker "
+                    "with most room, above the hard limit up to allocation_ceiling_pct of her cap")
+    allocation_ceiling_pct: float = Field(
+        default=250.0, ge=100, le=1000,
+        description="the most a manager will load a worker, % of her cap")
+    overtime_max_pct: float = Field(
+        default=0.0, ge=0, le=50,
+        description="a worker whose work exceeds her hours works longer, by at most this %")
+    sickness_effect: float = Field(
+        default=0.0, ge=0, le=20,
+        description="long-term absence hazard x (1 + effect x (work pressure - 1)) above 1")
+    smoothing_weeks: float = Field(
+        default=13.0, gt=0, le=260,
+        description="weeks over which a worker's work pressure is averaged (exponentially)")
+    backlog_days: float = Field(
+        default=28.0, gt=0, le=365,
+        description="calendar days in which a worker's outstanding task hours are expected to be "
+                    "done, for her work pressure")
+
+
 class Costs(_Model):
     """Weekly cost of one FTE, by worker type (salary and on-costs, or agency charge)."""
 
@@ -299,6 +375,8 @@ class Scenario(_Model):
     academy: Academy = Academy()
     agency: Agency = Agency()
     retention: Retention = Retention()
+    conferences: Conferences = Conferences()
+    pressure: Pressure = Pressure()
     sources: dict[str, str] = Field(default={}, description="where each default came from")
 
     @field_validator("name")
