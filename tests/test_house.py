@@ -18,7 +18,7 @@ LAYERS = [
     {"model"},
     {"analysis"},
     {"experiment"},
-    {"calibration"},
+    {"calibration", "published", "decision"},
     {"present", "cli", "app"},
 ]
 
