@@ -26,8 +26,9 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed 
 MAX_PAGES = 12
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def browser():
+    # one per test: a Playwright session left open would block write_pdf's own (sync API)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -126,7 +127,7 @@ def test_pdf_is_a4_with_no_blank_page_and_page_one_holds_the_ranked_table(bundle
     for i, text in enumerate(texts, 1):
         body = re.sub(rf"Page {i} of {pages}", "", text).strip()
         assert len(body) > 40, f"page {i} is blank"
-    first = texts[0]
+    first = re.sub(r"\s+", " ", texts[0])  # words wrap inside the table's narrow cells
     assert "The answer in brief" in first and "Option (ranked)" in first
     assert "Anyshire County Council" in first and "Strategic workforce team" in first
     from workbench.present.report_design import report_design
@@ -134,7 +135,7 @@ def test_pdf_is_a4_with_no_blank_page_and_page_one_holds_the_ranked_table(bundle
 
     design = report_design(load_scenario_files(None, ROOT)[0])
     for option in design.options:  # every option is ranked on page one
-        assert option in re.sub(r"\s+", " ", first), option
+        assert option in first, option
 
 
 def test_no_heading_is_orphaned_at_the_foot_of_a_page(bundled):

@@ -140,7 +140,7 @@ def test_chair_sentences_come_from_the_results(exp, design):
 
 
 def test_stress_table_compares_options_under_the_pressure(exp, design):
-    page = stress_table(exp, design, "Surge")
+    page = "".join(stress_table(exp, design, "Surge"))
     assert "Surge: what it does to the baseline" in page
     assert re.search(r'<th scope="row">1\. Better</th>', page)  # named as the option, ranked
     assert "under surge" not in re.sub(r"<caption>.*?</caption>", "", page)

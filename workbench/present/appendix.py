@@ -180,7 +180,7 @@ def appendix_html(path: str | Path, scenario=None) -> str:
     rows = "".join(f'<tr><th scope="row">{html.escape(a)}</th><td>{html.escape(b)}</td>'
                    f"<td>{html.escape(c)}</td></tr>" for a, b, c in appendix_rows(path, scenario))
     key = "; ".join(f"{sid}: {name}" for sid, (name, _) in SOURCES.items())
-    return (f'<p class="note">Sources ({SOURCES_DOC}): {html.escape(key)}.</p>'
+    return (f'<p class="note keep-next">Sources ({SOURCES_DOC}): {html.escape(key)}.</p>'
             '<table class="wb-table appendix"><caption>The baseline\'s settings, their values and '
             f'where they come from (sources: {SOURCES_DOC})</caption><thead><tr>'
             '<th scope="col">Setting</th><th scope="col">Value</th>'

@@ -33,7 +33,7 @@ def figure_html(fig, alt: str, caption: str = "", dpi: int = 110) -> str:
     alt : str
         The text alternative: what the chart shows and its main finding (escaped here).
     caption : str
-        A visible caption (escaped here).
+        A visible caption (escaped here); default: the first sentence of ``alt``.
     dpi : int
         Resolution: 110 prints sharply on A4 and keeps the page small.
     """
@@ -41,7 +41,9 @@ def figure_html(fig, alt: str, caption: str = "", dpi: int = 110) -> str:
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    # a visible caption: what the chart shows in words, also on paper (the alt's first sentence)
+    caption = caption or alt.split(". ")[0].rstrip(".") + "."
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>"
     return (f'<figure class="chart"><img src="data:image/png;base64,{data}" '
             f'alt="{html.escape(alt, quote=True)}">{cap}</figure>')
 

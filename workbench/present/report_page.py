@@ -46,16 +46,22 @@ h3 { font-size: 1.05rem; }
 figure { margin: 0.6rem 0 1rem; } figure img { max-width: 100%; height: auto; }
 .keep { break-inside: avoid; page-break-inside: avoid; }
 .appendix { font-size: 0.78rem; }
+ul.first { margin-bottom: 0; } ul.rest { margin-top: 0; }
+.range { display: block; color: #4d4d4d; }
 @page { size: A4; margin: 14mm 13mm 16mm 13mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
-  h1, h2, h3, caption { break-after: avoid; page-break-after: avoid; }
+  h1, h2, h3, caption, .lead, .keep-next { break-after: avoid; page-break-after: avoid; }
   figure, tr, .keep, .chair, .masthead { break-inside: avoid; page-break-inside: avoid; }
-  figure img { max-height: 92mm; width: auto; max-width: 100%; }
+  figure img { max-height: 78mm; width: auto; max-width: 100%; }
   thead { display: table-header-group; }
   .page-one { break-after: page; page-break-after: always; }
-  .wb-table { font-size: 8pt; } .appendix { font-size: 7pt; }
-  .appendix th, .appendix td { padding: 0.1rem 0.3rem; }
+  .wb-table { font-size: 7.5pt; } .appendix { font-size: 6.5pt; line-height: 1.2; }
+  .ranked { font-size: 7pt; line-height: 1.25; } .ranked th, .ranked td { padding: 0.15rem 0.25rem; }
+  .intro, .note, .chair, figcaption { font-size: 8.5pt; } .chair { margin: 0.2rem 0; }
+  h2 { margin: 0.6rem 0 0.3rem; font-size: 13pt; } h3 { margin: 0.4rem 0 0.2rem; font-size: 11pt; }
+  figure { margin: 0.3rem 0 0.5rem; }
+  .appendix th, .appendix td { padding: 0.05rem 0.25rem; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -97,13 +103,14 @@ def masthead_html(title: str, authority: str, date: str = "", prepared_by: str =
 
 
 def section_html(title: str, intro: str = "", *blocks: str, level: int = 2,
-                 anchor: str = "") -> str:
+                 anchor: str = "", keep_first: bool = True) -> str:
     """A section: its heading kept on one page with its introduction and first block (escaped
-    title and introduction; ``blocks`` are HTML built by the package)."""
+    title and introduction; ``blocks`` are HTML built by the package). ``keep_first=False`` for
+    a long table, which may start low on a page: its heading then stays with its first rows."""
     ident = f' id="{html.escape(anchor)}"' if anchor else ""
     head = f"<h{level}{ident}>{html.escape(title)}</h{level}>"
-    para = f"<p>{html.escape(intro)}</p>" if intro else ""
-    first, rest = (blocks[0], blocks[1:]) if blocks else ("", ())
+    para = f'<p class="lead">{html.escape(intro)}</p>' if intro else ""
+    first, rest = (blocks[0], blocks[1:]) if blocks and keep_first else ("", blocks)
     return f'<section><div class="keep">{head}{para}{first}</div>{"".join(rest)}</section>'
 
 

@@ -148,7 +148,9 @@ def _cell(d: Difference | None) -> str:
     # the word carries the meaning; the colour and the mark only repeat it (WCAG 1.4.1)
     mark = {"better": "▲ ", "worse": "▼ "}.get(word, "")
     word_html = f'<span class="reading {cls}">{mark}{html.escape(word.capitalize())}</span>'
-    return f"<td>{word_html}<br>{html.escape(d.text())}</td>"
+    k = d.kpi
+    return (f"<td>{word_html} {html.escape(k.format(d.diff, True))}"
+            f'<span class="range">{html.escape(d.range_text())}</span></td>')
 
 
 def _table(results: list[OptionResult], caption: str, first_header: str,
@@ -177,9 +179,9 @@ def ranked_table(exp, design: ReportDesign) -> str:
                            f"average, with its 95% range", "Option (ranked)")
 
 
-def stress_table(exp, design: ReportDesign, pressure: str) -> str:
-    """The options under one pressure against the baseline under it, ranked; first, what the
-    pressure does to the baseline (an HTML table, every value escaped)."""
+def stress_table(exp, design: ReportDesign, pressure: str) -> list[str]:
+    """Two HTML tables (every value escaped): what one pressure does to the baseline, then the
+    options under it against the baseline under it, ranked."""
     runs = design.stress[pressure]
     effect = option_results(exp, design.baseline, [runs[design.baseline]])
     effect[0].name = f"{display_name(exp, pressure)}: what it does to the {design.baseline.lower()}"
@@ -190,7 +192,7 @@ def stress_table(exp, design: ReportDesign, pressure: str) -> str:
                           f"{design.baseline.lower()}", "Pressure", ranked=False)
     body = _table(under, f"Each option under the stress test against the {design.baseline.lower()} "
                          f"under it, ranked", "Option under the stress test (ranked)")
-    return head + body
+    return [head, body]
 
 
 def _names(ds: list[Difference]) -> str:

@@ -90,9 +90,8 @@ def _names(r: Report, labels) -> str:
     return ", ".join(display_name(r.exp, lb) for lb in labels)
 
 
-def intro_html(r: Report, title: str, authority: str = "", date: str = "",
-               prepared_by: str = "", logo: str | None = None) -> str:
-    """The masthead and the introduction: what was compared, how, and the warm-up."""
+def _intro(r: Report, title: str, authority: str, date: str, prepared_by: str,
+           logo: str | None) -> tuple[str, str]:
     base = r.exp.scenarios[r.design.baseline]
     period = period_text(base, r.exp.years, r.warmup.days)
     head = masthead_html(title, authority or base.authority, date, prepared_by, logo, period)
@@ -105,7 +104,18 @@ def intro_html(r: Report, title: str, authority: str = "", date: str = "",
             f"{r.exp.replications} times on the same chance events; figures are averages with a "
             f"95% range showing how sure we can be of them. "
             f"{r.warmup.sentence(base.start_date)}")
-    return head + f'<p class="intro">{html.escape(text)}</p>'
+    return head, f'<p class="intro">{html.escape(text)}</p>'
+
+
+def intro_html(r: Report, title: str, authority: str = "", date: str = "",
+               prepared_by: str = "", logo: str | None = None) -> str:
+    """The masthead: authority, title, date, prepared by, period (page one's head)."""
+    return _intro(r, title, authority, date, prepared_by, logo)[0]
+
+
+def about_section(r: Report) -> str:
+    """What was compared and how, and the warm-up: after page one, so that page one is the answer."""
+    return section_html("About this paper", "", _intro(r, "", "", "", "", None)[1])
 
 
 QUESTION = ("Which way of staffing children's social work gives children a timely, stable "
@@ -133,7 +143,7 @@ def stress_section(r: Report) -> str:
     """A ranked table per pressure: the options under it against the baseline under it."""
     if not r.design.pressures:
         return ""
-    blocks = [stress_table(r.exp, r.design, p) for p in r.design.pressures]
+    blocks = [t for p in r.design.pressures for t in stress_table(r.exp, r.design, p)]
     return section_html("Stress tests: the options under pressure",
                         "A pressure is something the council does not choose. Each option is run "
                         "again with the pressure applied, and compared with the baseline under "
@@ -210,7 +220,8 @@ def headline_section(r: Report) -> str:
     table = kpi_summary_table(r.options_exp, default=HEADLINE_KPIS)
     return section_html("All the measures", "Average over the period, with the 95% range in "
                         "brackets (shown within the values a measure can take).",
-                        table_html(table, "Every measure for the baseline and each option"))
+                        table_html(table, "Every measure for the baseline and each option"),
+                        keep_first=False)
 
 
 def changes_section(r: Report) -> str:
@@ -220,8 +231,8 @@ def changes_section(r: Report) -> str:
         sc = r.exp.scenarios[lb]
         kind = "pressure (stress test)" if lb in r.design.pressures else "option"
         lines = "".join(f"<li>{html.escape(x)}</li>" for x in describe_changes(base, sc))
-        items.append(f"<h3>{html.escape(display_name(r.exp, lb))} ({kind})</h3>"
-                     f"<p>{html.escape(sc.description)}</p><ul>{lines}</ul>")
+        items.append(f'<div class="keep"><h3>{html.escape(display_name(r.exp, lb))} ({kind})</h3>'
+                     f"<p>{html.escape(sc.description)}</p><ul>{lines}</ul></div>")
     return section_html("What each option and pressure changes", "", *items)
 
 
@@ -231,11 +242,14 @@ def appendix_section(r: Report) -> str:
                         "Each setting of the baseline with its value and where it comes from: a "
                         f"published figure (the sources, S1 to S9, are listed in {SOURCES_DOC}, "
                         "which comes with the workbench) or an assumption with its reasoning.",
-                        appendix_html(path, r.exp.scenarios[r.design.baseline]))
+                        appendix_html(path, r.exp.scenarios[r.design.baseline]), keep_first=False)
 
 
 def _list_section(title: str, items) -> str:
-    return section_html(title, "", "<ul>" + "".join(items) + "</ul>")
+    # the heading is kept with the first item only, so a long list can start low on a page
+    items = list(items)
+    return section_html(title, "", f'<ul class="first">{items[0]}</ul>',
+                        f'<ul class="rest">{"".join(items[1:])}</ul>')
 
 
 def limitations_section() -> str:
@@ -251,4 +265,4 @@ def details_section(r: Report) -> str:
     table = run_details(r.exp, {lb: r.files[lb] for lb in r.files if lb in r.exp.scenarios})
     table.loc[len(table)] = ["Warm-up", r.warmup.sentence(
         r.exp.scenarios[r.design.baseline].start_date)]
-    return section_html("How the numbers were made", "", table_html(table))
+    return section_html("How the numbers were made", "", table_html(table), keep_first=False)
