@@ -1,15 +1,14 @@
 """The scrutiny report's words and tables, generated from the numbers.
 
-Councillors read the report, never code: everything here turns an experiment into plain English
-(a paragraph per scenario, what each scenario changes, the assumptions and where they came from,
-the limitations, a glossary) and into tables with ranges. The notebook ``notebooks/report.ipynb``
-lays these out with the charts from :mod:`workbench.present.plots`; ``workbench report`` runs it.
+Councillors read the report, never code: the words here (what each scenario changes, the
+assumptions as the scenario files comment them, the limitations, the glossary, the explorer's
+summary) are shared by the report's sections (:mod:`workbench.present.report_sections`), the
+comparison notebook and the explorer.
 """
 
 from __future__ import annotations
 
 import html
-import math
 import re
 from pathlib import Path
 from typing import Any, Sequence
@@ -17,9 +16,8 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ..scenario import Scenario
-from .tables import (
-    clip_range, display_name, kpi_comparison_table, kpi_summary_table, period_text, table_html,
-)
+from .report_design import _flatten
+from .tables import kpi_comparison_table, kpi_summary_table, period_text, table_html
 
 GLOSSARY = {
     "ASYE": "Assessed and Supported Year in Employment: a newly qualified social worker's first "
@@ -105,93 +103,7 @@ def _md(text) -> str:
     return html.escape(str(text), quote=False).replace("[", "&#91;").replace("]", "&#93;")
 
 
-def _kpi(summary: pd.DataFrame, scen: str, kpi: str) -> tuple[float, float, float]:
-    s = summary[(summary.scenario == scen) & (summary.kpi == kpi)]
-    if s.empty:
-        return (math.nan,) * 3
-    m, lo, hi = (float(s[c].iloc[0]) for c in ("mean", "ci_low", "ci_high"))
-    return (m, *clip_range(kpi, lo, hi))
-
-
-def scenario_paragraph(exp, label: str, baseline: str) -> str:
-    """One paragraph in plain English for one scenario, generated from the numbers."""
-    summary = exp.summary()
-    sc = exp.scenarios[label]
-    name = _md(display_name(exp, label))
-    period = period_text(sc, exp.years, exp.warmup_days)
-    a, a_lo, a_hi = _kpi(summary, label, "assessment_within_45wd_pct")
-    u, u_lo, u_hi = _kpi(summary, label, "unallocated_mean")
-    c, c_lo, c_hi = _kpi(summary, label, "caseload_mean")
-    v, v_lo, v_hi = _kpi(summary, label, "cp_visits_on_time_pct")
-    cost, _, _ = _kpi(summary, label, "cost_per_year_gbp")
-    ch, _, _ = _kpi(summary, label, "sw_changes_per_child_year")
-    if label == baseline:
-        text = (
-            f"**{name}.** Over {period}, {a:.0f}% of assessments (95% range {a_lo:.0f}-{a_hi:.0f}%) "
-            f"would finish within 45 working days and {v:.0f}% of child protection visits would be "
-            f"on time. On average {u:.0f} children (range {u_lo:.0f}-{u_hi:.0f}) would be waiting for "
-            f"a social worker at any time, and a full-time social worker would hold {c:.1f} cases "
-            f"against an aim of {sc.caseload.caps['experienced']:g}. Children would see "
-            f"{ch:.2f} changes of social worker a year. The workforce would cost "
-            f"£{cost / 1e6:,.1f}m a year.")
-        return text
-    cmp = exp.compare(baseline)
-    def d(kpi):
-        r = cmp[(cmp.scenario == label) & (cmp.kpi == kpi)]
-        if r.empty:
-            return (math.nan,) * 4
-        r = r.iloc[0]
-        return float(r.baseline_mean), float(r.difference), float(r.ci_low), float(r.ci_high)
-    ba, da, da_lo, da_hi = d("assessment_within_45wd_pct")
-    bu, du, du_lo, du_hi = d("unallocated_mean")
-    bc, dc, dc_lo, dc_hi = d("cost_per_year_gbp")
-    bch, dch, _, _ = d("sw_changes_per_child_year")
-    base_name = _md(display_name(exp, baseline))
-
-    def num(x, digits, sign=True):
-        text = f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
-        return text.replace("-0.0", "0.0").replace("+0.0", "0.0") if digits else (
-            "0" if text in ("-0", "+0") else text)
-
-    def change(diff, lo, hi, unit, better_when_up=True):
-        if any(math.isnan(x) for x in (diff, lo, hi)):
-            return "could not be compared"
-        digits = 0 if max(abs(lo), abs(hi)) >= 10 else 1
-        rng = f"95% range of the difference {num(lo, digits)} to {num(hi, digits)}{unit}"
-        if lo <= 0 <= hi:
-            return f"would not change clearly ({rng})"
-        word = "better" if (diff > 0) == better_when_up else "worse"
-        return (f"would be {num(abs(diff), digits, sign=False)}{unit} "
-                f"{'higher' if diff > 0 else 'lower'}: {word} ({rng})")
-
-    cost_word = "more" if dc > 0 else "less"
-    text = (
-        f"**{name}.** Over {period}, {a:.0f}% of assessments (95% range {a_lo:.0f}-{a_hi:.0f}%) "
-        f"would finish within 45 working days, against {ba:.0f}% in the {base_name.lower()}: the "
-        f"share {change(da, da_lo, da_hi, ' percentage points')}. "
-        f"Children waiting for a social worker would average {u:.0f} against {bu:.0f}: the number "
-        f"{change(du, du_lo, du_hi, '', better_when_up=False)}. "
-        f"Changes of social worker would be {ch:.2f} a child a year against {bch:.2f}. "
-        f"It would cost £{abs(dc) / 1e6:,.2f}m a year {cost_word} than the {base_name.lower()} "
-        f"(£{cost / 1e6:,.1f}m a year; 95% range of the difference "
-        f"{'-' if dc_lo < 0 else '+'}£{abs(dc_lo) / 1e6:,.2f}m to {'-' if dc_hi < 0 else '+'}£{abs(dc_hi) / 1e6:,.2f}m).")
-    return text
-
-
 # ----------------------------------------------------------------------------------- changes
-def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
-    out = {}
-    if isinstance(d, dict):
-        if "dist" in d:
-            out[prefix] = d
-            return out
-        for k, v in d.items():
-            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-    else:
-        out[prefix] = d
-    return out
-
-
 def _describe_value(v: Any) -> str:
     if isinstance(v, dict) and "dist" in v:
         if "mean" in v:
@@ -268,72 +180,7 @@ def assumptions_from_file(path: str | Path) -> list[tuple[str, str]]:
     return out
 
 
-def assumptions_table(path: str | Path) -> pd.DataFrame:
-    """:func:`assumptions_from_file` as a table: ``Setting``, ``Source or reasoning``."""
-    return pd.DataFrame(assumptions_from_file(path), columns=["Setting", "Source or reasoning"])
-
-
 # ----------------------------------------------------------------------------------- sections
-def run_report_experiment(scenario_files: Sequence[str | Path], replications: int, seed: int,
-                          years: float | None = None, warmup_days: float = 0.0,
-                          experiment_dir: str | Path = "outputs", experiment_name: str = "report",
-                          executor: str = "process", root: str | Path = "."):
-    """The report notebook's experiment: its scenario files loaded and their replications run,
-    or loaded from ``experiment_dir`` where ``workbench report`` has just run them.
-
-    Parameters
-    ----------
-    scenario_files : sequence of paths
-        The baseline first; relative paths are taken from ``root``.
-    replications, seed, years, warmup_days, executor
-        As :func:`workbench.experiment.run_experiment` (``years`` in years, ``warmup_days`` in
-        calendar days).
-    experiment_dir, experiment_name : path, str
-        Where the replications are kept (relative to ``root``), and the experiment's name.
-    root : path
-        The project folder.
-
-    Returns
-    -------
-    (Experiment, dict[str, Path])
-        The experiment (scenarios labelled by name) and each scenario's file, by label.
-    """
-    from ..experiment import run_experiment
-    from ..scenario.catalog import load_scenario_files
-
-    scenarios, files = load_scenario_files(scenario_files, root)
-    exp = run_experiment(scenarios, replications=replications, seed=seed, years=years,
-                         warmup_days=warmup_days, executor=executor,
-                         out=Path(root) / experiment_dir, name=experiment_name, progress=False)
-    return exp, files
-
-
-def title_markdown(exp, title: str, authority: str = "") -> str:
-    """The report's title, authority (default: the baseline's), period and introduction."""
-    base = next(iter(exp.scenarios.values()))
-    names = ", ".join(_md(display_name(exp, label)) for label in exp.scenarios)
-    return f"""# {_md(title)}
-
-**{_md(authority or base.authority)}**  
-Simulated period: {period_text(base, exp.years, exp.warmup_days)}.
-Scenarios compared: {names}.
-
-This report compares ways of staffing children's social work: recruiting, training new social
-workers through an academy, and using agency staff. For each option a computer model follows
-children from referral through assessment, child protection and care, and the social workers who
-hold their cases: who joins, who leaves, how many cases each holds, and so how quickly work gets
-done. Each option was simulated {exp.replications} times with different chance events; figures are
-averages, with a **95% range** showing how sure we can be of them. Words in **bold** that may be
-unfamiliar are explained in the glossary at the end."""
-
-
-def summary_markdown(exp, baseline: str | None = None) -> str:
-    """The report's summary: :func:`scenario_paragraph` for each scenario, the baseline first."""
-    baseline = baseline or next(iter(exp.scenarios))
-    return "## Summary\n\n" + "\n\n".join(scenario_paragraph(exp, label, baseline)
-                                           for label in exp.scenarios)
-
-
 def changes_markdown(exp, baseline: str | None = None, with_baseline: bool = False) -> str:
     """Each scenario's description and, as a list, what it changes from the baseline
     (:func:`describe_changes`); ``with_baseline`` also describes the baseline itself."""
@@ -348,16 +195,6 @@ def changes_markdown(exp, baseline: str | None = None, with_baseline: bool = Fal
         lines = "\n".join(f"- {_md(line)}" for line in describe_changes(base, sc))
         parts.append(f"**{_md(label)}**: {_md(sc.description)}\n\n{lines}")
     return "\n\n".join(parts)
-
-
-def limitations_markdown() -> str:
-    """The report's limitations section."""
-    return "## Limitations\n\n" + "\n".join(f"- {line}" for line in LIMITATIONS)
-
-
-def glossary_markdown() -> str:
-    """The report's glossary section."""
-    return "## Glossary\n\n" + "\n".join(f"- **{k}**: {v}" for k, v in GLOSSARY.items())
 
 
 #: What each of the explorer's result tabs shows, in plain English.
@@ -418,14 +255,3 @@ def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, st
         how = (f"{note}Averages over the runs for the whole period, with the 95% range of each "
                "average in brackets.</p>")
     return table, head + table_html(table) + how
-
-
-REPORT_CSS = """
-<style>
-body { font-family: "Segoe UI", Arial, sans-serif; max-width: 1000px; margin: auto; color: #222; }
-.wb-table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1.5em 0; }
-.wb-table th, .wb-table td { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
-.wb-table caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
-@media print { .jp-Cell { break-inside: avoid; } img { max-width: 100% !important; } }
-</style>
-"""
