@@ -1,0 +1,303 @@
+"""Picking an authority in the published files, and following it across renames and new codes.
+
+A user names an authority as they know it ("Durham", "Hull", "E06000047", "840"); the files name
+it as the Department does ("County Durham", "Kingston upon Hull, City of"). The match is tried
+in order: a code (``new_la_code`` or ``old_la_code``); the name, ignoring case, punctuation and
+the words "city of", "county of", "county", "council"; a name holding the words asked for, when
+only one does. When none matches, the message lists the close matches (:mod:`difflib`).
+
+Over the years an authority's rows may carry another name (a rename: same code) or another code
+(Buckinghamshire became a unitary authority in April 2020 with a new code). Both are one series.
+Reorganisations are listed in :data:`SUCCESSIONS`: a **recode** (one area, a new code) joins the
+old code's years to the series; a **merge** (whole areas joined) sums the predecessors' counts
+for the years before (their rates cannot be combined and are left out); a **split** or a
+boundary change leaves the years before out, and says so.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .read import ENGLAND_CODE, Published, PublishedError
+
+__all__ = ["Authority", "Figure", "Succession", "SUCCESSIONS", "find_authority", "normalise"]
+
+
+@dataclass(frozen=True)
+class Succession:
+    """A reorganisation: ``new_code`` took over from ``old_codes`` from ``first_year`` on
+    (the first reporting year under the new code)."""
+
+    new_code: str
+    old_codes: tuple[str, ...]
+    first_year: int
+    kind: str          # "recode", "merge" or "split"
+    note: str
+
+
+#: Reorganisations of English children's services authorities since the children in need census
+#: began (first reporting year to 31 March under the new code; the workforce census of the
+#: September before already counts the new authority where it existed).
+SUCCESSIONS: tuple[Succession, ...] = (
+    Succession("E06000060", ("E10000002",), 2021, "recode",
+               "Buckinghamshire became a unitary authority in April 2020 (code E10000002 -> "
+               "E06000060): one area, one series"),
+    Succession("E06000058", ("E06000028", "E06000029", "E10000009"), 2020, "split",
+               "Bournemouth, Christchurch and Poole was formed in April 2019 from Bournemouth, "
+               "Poole and part of Dorset: the years before are not comparable and are not used"),
+    Succession("E06000059", ("E10000009",), 2020, "split",
+               "Dorset lost Christchurch to Bournemouth, Christchurch and Poole in April 2019: "
+               "the years before are not comparable and are not used"),
+    Succession("E06000061", ("E10000021",), 2022, "split",
+               "North Northamptonshire was formed from Northamptonshire in April 2021 (its "
+               "2021 workforce return also covers West Northamptonshire): earlier years not used"),
+    Succession("E06000062", ("E10000021",), 2022, "split",
+               "West Northamptonshire was formed from Northamptonshire in April 2021: earlier "
+               "years not used"),
+    Succession("E06000063", ("E10000006",), 2024, "split",
+               "Cumberland was formed from Cumbria in April 2023: earlier years not used"),
+    Succession("E06000064", ("E10000006",), 2024, "split",
+               "Westmorland and Furness was formed from Cumbria in April 2023: earlier years "
+               "not used"),
+)
+
+_DROP = re.compile(r"\b(city of|county of|county|council|the)\b")
+
+#: Measures that are rates, percentages or averages: never summed over merged predecessors.
+def is_rate(measure: str) -> bool:
+    """True for a measure that cannot be added up over authorities (a rate or an average)."""
+    return any(k in measure for k in ("pct", "rate", "caseload", "median", "p25", "p75"))
+
+
+def normalise(name: str) -> str:
+    """A name for matching: lower case, "&" as "and", no punctuation, without "city of",
+    "county of", "county", "council", "the" ("County Durham" and "Durham" match)."""
+    s = name.casefold().replace("&", " and ")
+    s = re.sub(r"[^\w\s]", " ", s)
+    s = _DROP.sub(" ", s)
+    return " ".join(s.split())
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published figure and where it came from.
+
+    Attributes
+    ----------
+    measure, year : str, int
+    value : float
+        NaN when the file does not give it (``status`` says why).
+    status : str
+        "ok", "rounds to 0", or what the file's symbol means ("suppressed ...").
+    table, file, column : str
+        Where it is.
+    raw : str
+        The cell as written.
+    year_ends : str
+        "31 March" or "30 September".
+    name : str
+        The authority as the file names it ("England" for national rows).
+    """
+
+    measure: str
+    year: int
+    value: float
+    status: str
+    table: str
+    file: str
+    column: str
+    raw: str
+    year_ends: str = "31 March"
+    name: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """The figure is given (a number, or a figure that rounds to 0)."""
+        return not math.isnan(self.value)
+
+    def period(self) -> str:
+        """The year as a reader says it ("year to 31 March 2024", "30 September 2023")."""
+        if self.year_ends != "31 March":
+            return f"{self.year_ends} {self.year}"
+        return (f"at 31 March {self.year}" if self.measure.endswith("at31")
+                else f"year to 31 March {self.year}")
+
+    def cite(self) -> str:
+        """The citation written next to a value: table, year, column and figure, and file."""
+        shown = self.raw if self.ok else f"{self.raw or 'blank'} ({self.status})"
+        return (f"{self.table.split(' by ')[0]}, {self.name}, {self.period()}: {self.column} = "
+                f"{shown} ({self.file})")
+
+
+def _figure(row) -> Figure:
+    return Figure(row["measure"], int(row["year"]), float(row["value"]), row["status"],
+                  row["table"], row["file"], row["column"], row["raw"], row["year_ends"],
+                  row["name"])
+
+
+@dataclass
+class Authority:
+    """One authority's figures, followed across renames and new codes, with England's.
+
+    Attributes
+    ----------
+    code, name : str
+        The authority's latest code and name in the files.
+    figures : pandas.DataFrame
+        Its figures (the columns of :attr:`Published.figures`), one per measure and year.
+    england : pandas.DataFrame
+        England's national figures from the same files.
+    notes : list of str
+        How it was matched and followed (renames, new codes, years left out).
+    """
+
+    code: str
+    name: str
+    figures: pd.DataFrame
+    england: pd.DataFrame
+    notes: list = field(default_factory=list)
+
+    def _get(self, df: pd.DataFrame, measure: str, year: int | None) -> Figure | None:
+        rows = df[df.measure == measure]
+        if year is not None:
+            rows = rows[rows.year == year]
+        if rows.empty:
+            return None
+        return _figure(rows.sort_values("year").iloc[-1])
+
+    def get(self, measure: str, year: int | None = None) -> Figure | None:
+        """The authority's figure for a measure in a year (None: the latest year it has)."""
+        return self._get(self.figures, measure, year)
+
+    def england_figure(self, measure: str, year: int | None = None) -> Figure | None:
+        """England's figure for a measure in a year (None: the latest year)."""
+        return self._get(self.england, measure, year)
+
+    def years(self, measure: str) -> list[int]:
+        """The years in which the authority's figure for a measure is given."""
+        rows = self.figures[(self.figures.measure == measure) & self.figures.value.notna()]
+        return sorted(rows.year.unique().tolist())
+
+
+def _names(published: Published) -> pd.DataFrame:
+    la = published.authorities()
+    if la.empty:
+        raise PublishedError(f"{published.folder}: the files hold no local-authority rows "
+                             "(download the 'by local authority' files)")
+    la["norm"] = la.name.map(normalise)
+    return la
+
+
+def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
+    """The code of the authority asked for, and how it was matched."""
+    q = query.strip()
+    hit = la[(la.code.str.casefold() == q.casefold()) | (la.old_code.str.casefold() == q.casefold())]
+    if hit.empty:
+        hit = la[la.norm == normalise(q)]
+    notes = []
+    if hit.empty and normalise(q):
+        words = normalise(q).split()
+        hit = la[la.norm.map(lambda n: all(w in n.split() for w in words))]
+        if hit.code.nunique() == 1 or hit.norm.nunique() == 1:
+            notes.append(f"'{q}' matched '{hit.sort_values('last').name.iloc[-1]}'")
+    if hit.empty or hit.norm.nunique() > 1:
+        choices = sorted(set(la.sort_values("last").drop_duplicates("code", keep="last").name))
+        if not hit.empty:
+            raise PublishedError(f"--la {q!r}: more than one authority matches: "
+                                 f"{', '.join(sorted(set(hit.name)))}; give the full name or "
+                                 "the code (new_la_code)")
+        close = difflib.get_close_matches(q, choices, n=5, cutoff=0.5)
+        close += [n for n in difflib.get_close_matches(
+            normalise(q), list(la.norm), n=5, cutoff=0.6) for n in la[la.norm == n].name
+            if n not in close]
+        hint = (f"close matches: {', '.join(dict.fromkeys(close))}" if close else
+                f"the files hold {len(choices)} authorities, e.g. {', '.join(choices[:5])}")
+        raise PublishedError(f"--la {q!r}: no authority of that name or code in the files in "
+                             f"{folder}; {hint}")
+    # several codes with one name: the one seen last is the authority today
+    return hit.sort_values("last").code.iloc[-1], notes
+
+
+def find_authority(published: Published, query: str,
+                   successions: tuple[Succession, ...] = SUCCESSIONS) -> Authority:
+    """Find an authority by name or code and gather its figures across renames and new codes.
+
+    Parameters
+    ----------
+    published : Published
+        What :func:`~workbench.published.read.read_published` read.
+    query : str
+        A name ("Durham", "County Durham") or a code (``E06000047``, ``840``).
+    successions : tuple of Succession
+        The reorganisations to follow (default :data:`SUCCESSIONS`).
+
+    Returns
+    -------
+    Authority
+
+    Raises
+    ------
+    PublishedError
+        No authority matches (the message lists the close matches), or more than one does.
+    """
+    la = _names(published)
+    code, notes = _pick(la, query, published.folder)
+    mine = la[la.code == code]
+    name = mine.sort_values("last").name.iloc[-1]
+    if mine.name.nunique() > 1:
+        notes.append(f"{name} is named {', '.join(repr(n) for n in mine.sort_values('first').name)}"
+                     " in different years (same code): one series")
+    figs = published.figures
+    own = figs[(figs.level == "la") & (figs.code == code)]
+    # the same name under an older code that stops before this one starts: a new code
+    older = la[(la.norm == normalise(name)) & (la.code != code) & (la["last"] < mine["first"].min())]
+    joined = {c: None for c in older.code}
+    frames = [own]
+    for s in successions:
+        if s.new_code != code:
+            continue
+        if s.kind == "split":
+            notes.append(s.note)
+            joined = {c: y for c, y in joined.items() if c not in s.old_codes}
+            continue
+        for c in s.old_codes:
+            joined[c] = s.first_year
+        notes.append(s.note)
+    predecessors = figs[(figs.level == "la") & figs.code.isin(list(joined))]
+    # a predecessor counts only for the years before the new code took over
+    cut = predecessors.code.map(lambda c: joined.get(c) or own.year.min())
+    predecessors = predecessors[predecessors.year < cut]
+    if len(joined) > 1 and not predecessors.empty:
+        predecessors = _merge(predecessors, name, notes)
+    elif not predecessors.empty:
+        old = older.code.tolist() or list(joined)
+        if older.code.tolist():
+            notes.append(f"{name}: years to {int(predecessors.year.max())} are under code "
+                         f"{', '.join(old)} (a new code since): one series")
+        predecessors = predecessors.assign(name=name)
+    figures = pd.concat([own.assign(name=own.name), predecessors], ignore_index=True)
+    figures = figures.drop_duplicates(["measure", "year"], keep="first")
+    england = figs[(figs.level == "national") & (figs.code == ENGLAND_CODE)]
+    return Authority(code, name, figures.reset_index(drop=True), england.reset_index(drop=True),
+                     notes)
+
+
+def _merge(rows: pd.DataFrame, name: str, notes: list) -> pd.DataFrame:
+    """Predecessors merged into one authority: counts summed for each measure and year when
+    every predecessor gives the figure; rates and averages left out."""
+    out = []
+    for (measure, year), g in rows.groupby(["measure", "year"]):
+        if is_rate(measure) or g.value.isna().any():
+            continue
+        first = g.iloc[0]
+        out.append({**first.to_dict(), "value": float(g.value.sum()), "name": name,
+                    "raw": " + ".join(g.raw), "status": "ok",
+                    "column": f"{first.column} (sum of {', '.join(g.code)})"})
+    notes.append(f"{name}: the years before the merger are its predecessors' counts added up "
+                 "(their rates and averages cannot be combined and are not used)")
+    return pd.DataFrame(out, columns=rows.columns)

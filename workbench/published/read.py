@@ -1,0 +1,257 @@
+"""Reading the published CSV files a user has downloaded into a folder (or the service's ZIP).
+
+Every file is recognised by its columns, not its name (the service's file names change between
+releases). What real files hold is handled: several years in one file; suppressed cells (``c``)
+and figures not available (``:``, ``x``, ``z``, ``u``) kept as gaps with their reason; ``low``
+and ``k`` (rounds to 0) read as 0; thousands separators; a table split over files from different
+releases (for a year in both, the newer release wins, as it carries the revisions). Regional rows
+are not read. Anything else that is not a number is a mistake: one message naming the file, the
+line and the column, the value, and what was expected.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UserError
+from .tables import (GEOGRAPHY, LONG_COLUMNS, LONG_MEASURES, MISSING_CODES, ROUNDS_TO_ZERO,
+                     TABLES, Table)
+
+__all__ = ["Published", "PublishedError", "read_published"]
+
+ENGLAND_CODE = "E92000001"
+LEVELS = {"local authority": "la", "national": "national"}
+#: The columns of :attr:`Published.figures`.
+COLUMNS = ["measure", "year", "level", "code", "old_code", "name", "value", "status", "raw",
+           "table", "file", "line", "column", "release", "year_ends"]
+
+
+class PublishedError(UserError):
+    """A published file the workbench cannot read, or an authority it cannot find."""
+
+
+@dataclass
+class Published:
+    """Every figure read from a folder of published files, one row per figure.
+
+    Attributes
+    ----------
+    figures : pandas.DataFrame
+        Columns :data:`COLUMNS`: the measure, the year (``time_period``: the year ending 31
+        March, or the 30 September of the workforce census), ``level`` ("la" or "national"),
+        the authority's codes and name as the file gives them, the value (NaN when not given),
+        its ``status`` ("ok", "rounds to 0", or what the symbol means), the cell as written,
+        and where it is: table title, file, line (the header is line 1), column, and the newest
+        year in that file (its ``release``).
+    files : dict
+        File name -> the tables read from it.
+    skipped : dict
+        File name -> why it was not read (not a table the workbench uses).
+    notes : list of str
+        What the reader did that a user should know (figures replaced by a newer release).
+    """
+
+    figures: pd.DataFrame
+    files: dict = field(default_factory=dict)
+    skipped: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    folder: str = ""
+
+    def authorities(self) -> pd.DataFrame:
+        """Every authority in the files: code, name, old code, first and last year seen."""
+        la = self.figures[self.figures.level == "la"]
+        if la.empty:
+            return pd.DataFrame(columns=["code", "name", "old_code", "first", "last"])
+        g = la.groupby(["code", "name"], sort=False)
+        out = g.agg(old_code=("old_code", "first"), first=("year", "min"), last=("year", "max"))
+        return out.reset_index()
+
+
+def _year(text: str) -> int | None:
+    """A ``time_period``: ``2024`` (a reporting year) or ``202324`` (a financial or academic
+    year, ending in 2024)."""
+    t = text.strip()
+    if re.fullmatch(r"\d{4}", t):
+        return int(t)
+    if re.fullmatch(r"\d{6}", t) and int(t[4:]) == (int(t[2:4]) + 1) % 100:
+        return int(t[:2] + t[4:]) if t[4:] != "00" else int(t[:4]) + 1
+    return None
+
+
+def _cells(raw: pd.Series, name: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """The numbers of one measure column and each cell's status; a cell that is neither a
+    number nor a published symbol is a :class:`PublishedError` naming its line."""
+    text = raw.astype(str).str.strip()
+    low = text.str.lower()
+    value = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    status = np.where(value.notna(), "ok", "")
+    known = low.isin(list(MISSING_CODES))
+    zero = low.isin(list(ROUNDS_TO_ZERO))
+    status = np.where(known, low.map(MISSING_CODES).fillna(""), status)
+    status = np.where(zero, "rounds to 0", status)
+    value = value.where(~zero, 0.0)
+    bad = value.isna() & ~known
+    if bad.any():
+        rows = [f"line {i + 2}: {text[i]!r}" for i in raw.index[bad][:3]]
+        more = f" (and {int(bad.sum()) - 3} more)" if bad.sum() > 3 else ""
+        raise PublishedError(
+            f"{name}: column {column}: expected a number, or one of the published symbols c "
+            f"(suppressed), : x z (not available), u, low, k; got {', '.join(rows)}{more}")
+    return value.to_numpy(dtype=float), status
+
+
+def _frame(name: str, df: pd.DataFrame, title: str, measure: str, column: str, values,
+           status, raw, year_ends: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "measure": measure, "year": df["_year"].to_numpy(), "level": df["_level"].to_numpy(),
+        "code": df["_code"].to_numpy(), "old_code": df["_old"].to_numpy(),
+        "name": df["_name"].to_numpy(), "value": values, "status": status,
+        "raw": raw.astype(str).str.strip().to_numpy(), "table": title, "file": name,
+        "line": df.index.to_numpy() + 2, "column": column, "release": int(df["_year"].max()),
+        "year_ends": year_ends})
+
+
+def _geography(name: str, df: pd.DataFrame, cols: dict[str, str]) -> pd.DataFrame:
+    """The rows of authorities and of England, with their year, level, codes and name."""
+    missing = [c for c in GEOGRAPHY if c not in cols]
+    if missing:
+        raise PublishedError(
+            f"{name}: expected the published layout's columns {', '.join(GEOGRAPHY)}; missing: "
+            f"{', '.join(missing)} (download the 'by local authority' file of this table)")
+    level = df[cols["geographic_level"]].astype(str).str.strip().str.lower().map(LEVELS)
+    df = df[level.notna()].copy()
+    df["_level"] = level[level.notna()]
+    years = df[cols["time_period"]].astype(str).map(_year)
+    if years.isna().any():
+        i = years.index[years.isna()][0]
+        raise PublishedError(f"{name}: line {i + 2}: column time_period: expected a year such as "
+                             f"2024 or 202324, got {df.at[i, cols['time_period']]!r}")
+    df["_year"] = years.astype(int)
+    nat = df["_level"] == "national"
+    df["_code"] = df[cols["new_la_code"]].astype(str).str.strip().where(~nat, ENGLAND_CODE)
+    df["_name"] = df[cols["la_name"]].astype(str).str.strip().where(~nat, "England")
+    old = cols.get("old_la_code")
+    df["_old"] = (df[old].astype(str).str.strip() if old else "").where(~nat, "")
+    blank = (df["_level"] == "la") & ((df["_code"] == "") & (df["_name"] == ""))
+    if blank.any():
+        i = df.index[blank][0]
+        raise PublishedError(f"{name}: line {i + 2}: a local-authority row with neither la_name "
+                             "nor new_la_code")
+    return df
+
+
+def _read_one(name: str, df: pd.DataFrame) -> tuple[list[pd.DataFrame], list[str]]:
+    """The figures of one file and the titles of the tables found in it."""
+    cols = {c.strip().lower(): c for c in df.columns}
+    frames, titles = [], []
+    wide = [t for t in TABLES if all(m in t.column_for(df.columns) for m in t.signature)]
+    long = next((lc for lc in LONG_COLUMNS if all(c in cols for c in lc)), None)
+    if not wide and long is None:
+        return [], []
+    df = _geography(name, df, cols)
+    for t in wide:
+        titles.append(t.title)
+        for measure, column in t.column_for(df.columns).items():
+            values, status = _cells(df[column], name, column)
+            frames.append(_frame(name, df, t.title, measure, column, values, status, df[column],
+                                 t.year_ends))
+    if long is not None:
+        group = df[cols[long[0]]].astype(str).str.strip().str.lower()
+        part = df[cols[long[1]]].astype(str).str.strip().str.lower()
+        for lm in LONG_MEASURES:
+            rows = df[group.isin(lm.groups) & part.isin(lm.totals)]
+            if rows.empty:
+                continue
+            titles.append(lm.table)
+            column = cols[long[2]]
+            values, status = _cells(rows[column], name, column)
+            frames.append(_frame(name, rows, lm.table, lm.measure, column, values, status,
+                                 rows[column], "31 March"))
+    return frames, titles
+
+
+def _sources(folder: Path):
+    """(name, text) of every CSV file in the folder and in the ZIP files there (sorted)."""
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() == ".csv":
+            yield p.name, p.read_bytes()
+        elif p.suffix.lower() == ".zip":
+            try:
+                with zipfile.ZipFile(p) as z:
+                    for member in sorted(z.namelist()):
+                        if member.lower().endswith(".csv"):
+                            yield f"{p.name}/{member}", z.read(member)
+            except zipfile.BadZipFile:
+                raise PublishedError(f"{p.name}: not a readable ZIP file") from None
+
+
+def _table(name: str, raw: bytes) -> pd.DataFrame | None:
+    for encoding in ("utf-8-sig", "cp1252"):  # the service writes UTF-8; Excel re-saves cp1252
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise PublishedError(f"{name}: not a readable CSV file ({str(exc).strip()})") from None
+
+
+def read_published(folder: str | Path) -> Published:
+    """Read every published table in a folder.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder holding the downloaded CSV files (or the service's ZIP files); files that are
+        not tables the workbench uses are listed in :attr:`Published.skipped`.
+
+    Returns
+    -------
+    Published
+
+    Raises
+    ------
+    PublishedError
+        The folder is missing or holds none of the tables; a file breaks the layout.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PublishedError(f"--data {folder}: no such folder (download the published CSV files "
+                             "into a folder; see docs/published.md)")
+    frames, files, skipped = [], {}, {}
+    for name, raw in _sources(folder):
+        df = _table(name, raw)
+        if df is None or "time_period" not in {c.strip().lower() for c in df.columns}:
+            skipped[name] = "not in the open-data layout (no time_period column)"
+            continue
+        got, titles = _read_one(name, df)
+        if titles:
+            files[name] = titles
+            frames += got
+        else:
+            skipped[name] = "not one of the tables the workbench reads"
+    if not frames:
+        raise PublishedError(
+            f"{folder}: none of the published tables the workbench reads was found "
+            f"({len(skipped)} file(s) looked at); see docs/published.md for which to download")
+    figures = pd.concat(frames, ignore_index=True)
+    notes = []
+    # a year in two releases: the newer release wins (it carries the local authorities'
+    # amendments); the older figure is dropped and counted
+    figures = figures.sort_values(["release", "file"], ascending=[False, True], kind="stable")
+    dup = figures.duplicated(["measure", "year", "code", "level"], keep="first")
+    if dup.any():
+        old = figures[dup]
+        notes.append(f"{int(dup.sum())} figure(s) found in more than one file: the newer release "
+                     f"was used (older: {', '.join(sorted(old.file.unique()))})")
+    figures = figures[~dup].sort_values(["measure", "code", "year"]).reset_index(drop=True)
+    return Published(figures[COLUMNS], files, skipped, notes, str(folder))
