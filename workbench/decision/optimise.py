@@ -1,0 +1,384 @@
+"""The cheapest workforce plan that meets the targets, with a stated confidence.
+
+Two stages:
+
+1. **Search** (Optuna's TPE sampler with constraints): each candidate plan runs ``replications``
+   replications on the same seeds as every other plan (common random numbers, so plans are
+   compared on the same referrals and chance events), and is scored by its mean workforce cost
+   (``cost_gbp``) with each target's mean shortfall as a constraint. Plans run a batch at a time
+   (enough to keep every worker busy) until the time budget or the trial limit is reached.
+2. **Selection** (a feasibility check with a Bonferroni guarantee): ``candidates`` plans whose
+   search means met every target (half the cheapest such plans, half the cheapest whose
+   search-stage one-sided bounds met them too, so that some have a margin) run again on fresh
+   seeds (base seed
+   ``seed + FRESH_SEED_OFFSET``, independent of the search's). Each target of each candidate is
+   checked with a one-sided Student-t bound at confidence ``1 - (1 - confidence) / (K m)``
+   (K candidates, m targets); the chosen plan is the cheapest on the fresh runs whose bounds all
+   meet their targets. By Bonferroni's inequality, with probability at least ``confidence`` every
+   bound is on the right side of its plan's true mean at once, so the chosen plan's expected
+   KPIs meet every target with confidence at least ``confidence`` (given approximately normal
+   replication means, as every t interval here assumes), whichever plan the data picked.
+
+The frontier is every plan the search tried that no other beat on both cost and the first
+target's KPI: the cost of each level of timeliness.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.registry import kpi
+from ..analysis.run import simulate
+from ..errors import UserError
+from ..scenario import Scenario
+from .runner import Runner
+from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describe_plan,
+                    plan_key, plan_params, plan_scenario, suggest_plan)
+from .targets import Target, check_targets, parse_targets
+
+__all__ = ["FRESH_SEED_OFFSET", "OptimiseResult", "frontier", "optimise"]
+
+#: The confirmation runs' base seed is the search's plus this: seeds the search never used.
+FRESH_SEED_OFFSET = 1_000_003
+#: The KPI minimised: workforce cost over the period (pay, agency, academy, recruitment,
+#: retention), GBP.
+COST = "cost_gbp"
+#: A constraint value for a plan whose replications all failed (Optuna needs a finite number).
+_FAILED = 1e9
+
+
+@dataclass
+class OptimiseResult:
+    """What :func:`optimise` found.
+
+    Attributes
+    ----------
+    base : Scenario
+        The starting scenario.
+    targets : tuple of Target
+    ranges : tuple of LeverRange
+        The levers searched.
+    trials : pandas.DataFrame
+        One row per plan tried: ``trial, plan`` (its key), each lever, ``cost_mean`` (GBP),
+        each target KPI's mean, ``feasible`` (the search means meet every target), ``margin``
+        (the search's one-sided bounds at ``confidence`` meet them too) and ``on_frontier``.
+    candidates : pandas.DataFrame
+        The plans checked on fresh seeds: ``plan``, each lever, ``cost_mean``, for each target
+        KPI its mean and one-sided bound, ``passed`` and ``chosen``.
+    chosen : dict or None
+        The chosen plan's lever values (None when no candidate passed).
+    chosen_scenario : Scenario or None
+    confidence : float
+        Joint confidence that the chosen plan meets every target.
+    replications, confirm_replications : int
+        Replications per plan in the search and in the check.
+    seed : int
+        The search's base seed (the check's is ``seed + FRESH_SEED_OFFSET``).
+    elapsed_s : float
+        Wall-clock seconds.
+    n_run, n_loaded : int
+        Replications run, and loaded from earlier result files.
+    """
+
+    base: Scenario
+    targets: tuple[Target, ...]
+    ranges: tuple[LeverRange, ...]
+    trials: pd.DataFrame
+    candidates: pd.DataFrame
+    chosen: dict | None
+    chosen_scenario: Scenario | None
+    confidence: float
+    replications: int
+    confirm_replications: int
+    seed: int
+    years: float | None
+    elapsed_s: float = 0.0
+    n_run: int = 0
+    n_loaded: int = 0
+    stopped: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def frontier(self) -> pd.DataFrame:
+        """The plans on the cost-against-first-target frontier, cheapest first."""
+        return self.trials[self.trials["on_frontier"]].sort_values("cost_mean")
+
+    def statement(self) -> str:
+        """The answer in plain English, with its confidence and what it rests on."""
+        tg = "; ".join(t.describe() for t in self.targets)
+        if self.chosen is None:
+            return (f"No plan the search tried met every target ({tg}) with "
+                    f"{self.confidence:.0%} confidence on fresh runs. Widen the levers' ranges, "
+                    f"give the search more time, or relax a target.")
+        row = self.candidates[self.candidates["chosen"]].iloc[0]
+        cost = kpi(COST).format(row["cost_mean"])
+        yrs = ("the scenario's horizon" if self.years is None
+               else f"{self.years:g} year{'' if self.years == 1 else 's'}")
+        return (f"The cheapest plan found that meets every target ({tg}): "
+                f"{describe_plan(self.base, self.chosen)}. It costs {cost} over {yrs} on "
+                f"average. On {self.confirm_replications} fresh runs per plan, we are at least "
+                f"{self.confidence:.0%} confident that it meets every target on average "
+                f"(one-sided t bounds, Bonferroni over {len(self.candidates)} candidate plan(s) "
+                f"and {len(self.targets)} target(s)).")
+
+    def save(self, folder: str | Path) -> Path:
+        """Write ``trials.csv``, ``candidates.csv`` and ``result.json`` to ``folder``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.trials.to_csv(folder / "trials.csv", index=False)
+        self.candidates.to_csv(folder / "candidates.csv", index=False)
+        info = {"targets": [str(t) for t in self.targets],
+                "levers": [r.__dict__ for r in self.ranges], "chosen": self.chosen,
+                "confidence": self.confidence, "replications": self.replications,
+                "confirm_replications": self.confirm_replications, "seed": self.seed,
+                "years": self.years, "elapsed_s": self.elapsed_s, "stopped": self.stopped,
+                "statement": self.statement()}
+        (folder / "result.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+        return folder
+
+
+def frontier(cost: Sequence[float], value: Sequence[float], better: int) -> np.ndarray:
+    """Which points no other point beats on both: lower cost and a better ``value``
+    (``better`` +1: higher is better, -1: lower). Ties on both keep the first."""
+    c = np.asarray(cost, dtype=float)
+    v = np.asarray(value, dtype=float) * (1 if better >= 0 else -1)
+    keep = np.zeros(len(c), dtype=bool)
+    best = -math.inf
+    for i in sorted(range(len(c)), key=lambda j: (c[j], -v[j])):
+        if np.isfinite(c[i]) and np.isfinite(v[i]) and v[i] > best:
+            keep[i] = True
+            best = v[i]
+    return keep
+
+
+def _means(kpis: pd.DataFrame, label: str, names: Sequence[str]) -> dict[str, float]:
+    g = kpis[kpis["scenario"] == label]
+    return {k: (float(g[k].mean()) if len(g) and k in g else math.nan) for k in names}
+
+
+class _Search:
+    """The search stage: Optuna asks for plans, the runner runs them, Optuna is told."""
+
+    def __init__(self, base, targets, ranges, runner, replications, seed, years, confidence):
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        self.base, self.targets, self.ranges = base, targets, ranges
+        self.runner, self.replications, self.seed, self.years = runner, replications, seed, years
+        self.confidence = confidence
+        # constraints are set on each trial (Trial.set_constraint, Optuna 5): <= 0 is feasible
+        sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(8, 2 * len(ranges)))
+        self.study = optuna.create_study(direction="minimize", sampler=sampler)
+        self.rows: list[dict] = []
+        self.done: dict[str, dict] = {}  # plan key -> its row (a plan asked again is not rerun)
+        self.names = [COST] + list(dict.fromkeys(t.kpi for t in targets))
+        # start from where the scenario stands, and from the most of every lever
+        self.study.enqueue_trial(plan_params(base_plan(base, ranges), ranges))
+        self.study.enqueue_trial({r.key: r.values() - 1 for r in ranges})
+
+    def batch(self, size: int) -> None:
+        """Ask ``size`` plans, run the new ones, tell every result."""
+        trials = [self.study.ask() for _ in range(size)]
+        plans = [suggest_plan(t, self.ranges) for t in trials]
+        new = {plan_key(p): plan_scenario(self.base, p, self.years) for p in plans
+               if plan_key(p) not in self.done}
+        kpis = self.runner.run(new, self.replications, self.seed) if new else None
+        for trial, plan in zip(trials, plans):
+            key = plan_key(plan)
+            if key not in self.done:
+                means = _means(kpis, key, self.names)
+                row = {"trial": trial.number, "plan": key, **plan,
+                       "cost_mean": means[COST],
+                       **{f"{k}_mean": means[k] for k in self.names[1:]}}
+                row["feasible"] = all(t.met_by(means[t.kpi]) for t in self.targets)
+                g = kpis[kpis["scenario"] == key]
+                row["margin"] = all(c.met for c in check_targets(
+                    {t.kpi: g[t.kpi].to_numpy() for t in self.targets}, self.targets,
+                    self.confidence))
+                self.done[key] = row
+                self.rows.append(row)
+            row = self.done[key]
+            for t in self.targets:
+                gap = t.shortfall(row[f"{t.kpi}_mean"])
+                trial.set_constraint(str(t), gap if math.isfinite(gap) else _FAILED)
+            cost = row["cost_mean"]
+            self.study.tell(trial, cost if math.isfinite(cost) else _FAILED * 1e3)
+
+    def table(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.rows)
+        first = self.targets[0].kpi
+        df["on_frontier"] = frontier(df["cost_mean"], df[f"{first}_mean"], kpi(first).better
+                                     or self.targets[0].sign)
+        return df
+
+
+def _confirm(base, targets, ranges, trials, runner, candidates, confirm_reps, seed, confidence,
+             years) -> pd.DataFrame:
+    """Run the cheapest feasible plans on fresh seeds; check every target with Bonferroni."""
+    # half the cheapest plans whose search means met the targets (the cheap ones, often only
+    # just feasible), half the cheapest whose search bounds did too (a margin to spare)
+    feas = trials[trials["feasible"]].sort_values(["cost_mean", "trial"])
+    keys = list(feas["plan"].head(math.ceil(candidates / 2)))
+    for key in feas[feas["margin"]]["plan"]:
+        if len(keys) >= candidates:
+            break
+        if key not in keys:
+            keys.append(key)
+    keys += [k for k in feas["plan"] if k not in keys][:candidates - len(keys)]
+    pool = feas.set_index("plan").loc[keys].reset_index()
+    cols = ["plan"] + [r.key for r in ranges]
+    if pool.empty:
+        return pd.DataFrame(columns=cols + ["cost_mean", "passed", "chosen"])
+    plans = {row["plan"]: {r.key: float(row[r.key]) for r in ranges} for _, row in pool.iterrows()}
+    kpis = runner.run({k: plan_scenario(base, p, years) for k, p in plans.items()}, confirm_reps,
+                      seed + FRESH_SEED_OFFSET)
+    each = 1 - (1 - confidence) / (len(plans) * len(targets))
+    rows = []
+    for key, plan in plans.items():
+        g = kpis[kpis["scenario"] == key]
+        checks = check_targets({t.kpi: g[t.kpi].to_numpy() for t in targets}, targets, each)
+        row = {"plan": key, **plan, "cost_mean": float(g[COST].mean()) if len(g) else math.nan,
+               "n": len(g), "confidence_each": each}
+        for c in checks:
+            row[f"{c.target.kpi}_mean"] = c.mean
+            row[f"{c.target.kpi}_bound"] = c.bound
+        row["passed"] = all(c.met for c in checks)
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    df["chosen"] = False
+    ok = df[df["passed"]].sort_values("cost_mean")
+    if len(ok):
+        df.loc[ok.index[0], "chosen"] = True
+    return df
+
+
+def optimise(base: Scenario, targets: Sequence[str | Target],
+             levers: Sequence[LeverRange] = DEFAULT_RANGES, *, replications: int = 4,
+             years: float | None = None, budget_minutes: float | None = 10.0,
+             max_trials: int | None = None, batch: int | None = None, seed: int = 0,
+             candidates: int = 5, confirm_replications: int = 20, confidence: float = 0.9,
+             executor: str = "process", max_workers: int | None = None,
+             scheduler: str | None = None, out: str | Path | None = "outputs",
+             name: str | None = None, progress: bool = True,
+             simulate_fn: Callable = simulate) -> OptimiseResult:
+    """Find the cheapest plan that meets every target with ``confidence``.
+
+    Parameters
+    ----------
+    base : Scenario
+        The starting scenario; levers not searched keep its settings.
+    targets : sequence of str or Target
+        E.g. ``["assessment_within_45wd_pct>=85", "unallocated_mean<=20"]`` (KPI units).
+    levers : sequence of LeverRange
+        The levers searched and their ranges (default :data:`~.space.DEFAULT_RANGES`).
+    replications : int
+        Replications per plan in the search (>= 2), on the same seeds for every plan.
+    years : float, optional
+        Horizon of every run, years (default: the scenario's).
+    budget_minutes : float, optional
+        Wall-clock budget of the whole call, minutes; the search stops in time for the check.
+    max_trials : int, optional
+        Most plans the search tries (at least one of this and ``budget_minutes``).
+    batch : int, optional
+        Plans run at once (default: enough to keep every worker busy).
+    seed : int
+        Base seed of the search (and of the sampler); the check uses
+        ``seed + FRESH_SEED_OFFSET``.
+    candidates : int
+        Cheapest feasible plans checked on fresh seeds (K).
+    confirm_replications : int
+        Replications per candidate in the check (>= 3).
+    confidence : float
+        Joint confidence of the answer (e.g. 0.9).
+    executor, max_workers, scheduler
+        Where replications run (see :class:`~.runner.Runner`); the same seeds give the same
+        answer on each.
+    out : str or Path or None
+        Base folder of result files; ``out/name/`` holds every replication (a rerun with the
+        same arguments resumes) and the tables. None: in memory only.
+    name : str, optional
+        The sub-folder (default ``optimise-<scenario digest>``).
+    progress : bool
+        Show a progress bar of the plans tried.
+    simulate_fn : callable
+        The model (tests give a toy one).
+
+    Returns
+    -------
+    OptimiseResult
+
+    Raises
+    ------
+    UserError
+        For a bad target, lever range or setting.
+    """
+    t0 = time.perf_counter()
+    targets = parse_targets(targets)
+    ranges = check_ranges(levers)
+    if int(replications) < 2:
+        raise UserError(f"replications must be at least 2 (got {replications})")
+    if int(confirm_replications) < 3:
+        raise UserError(f"confirm replications must be at least 3 (got {confirm_replications})")
+    if not 0.5 <= confidence < 1:
+        raise UserError(f"confidence must be at least 0.5 and below 1 (got {confidence})")
+    if budget_minutes is None and max_trials is None:
+        raise UserError("give a time budget (minutes) or a number of trials")
+    if budget_minutes is not None and not budget_minutes > 0:
+        raise UserError(f"the time budget must be above 0 minutes (got {budget_minutes})")
+    if int(candidates) < 1:
+        raise UserError(f"candidates must be at least 1 (got {candidates})")
+    name = name or f"optimise-{base.digest()}"
+    deadline = t0 + 60 * budget_minutes if budget_minutes is not None else math.inf
+    with Runner(executor, max_workers, scheduler, out, name, years, simulate_fn) as runner:
+        search = _Search(base, targets, ranges, runner, int(replications), int(seed), years,
+                         confidence)
+        size = int(batch or max(2, runner.workers))
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=max_trials, desc="plans tried", unit="plan", dynamic_ncols=True)
+        stopped = "max_trials"
+        try:
+            while max_trials is None or len(search.study.trials) < max_trials:
+                n = size if max_trials is None else min(size, max_trials - len(search.study.trials))
+                # leave time for one more batch and for the check on fresh seeds
+                per_rep = 0.0 if math.isnan(runner.rep_seconds) else runner.rep_seconds
+                need = per_rep * (n * replications + candidates * confirm_replications) / runner.workers
+                if len(search.study.trials) >= 2 and time.perf_counter() + need > deadline:
+                    stopped = "budget"
+                    break
+                search.batch(n)
+                if bar is not None:
+                    bar.update(n)
+                    feas = [r["cost_mean"] for r in search.rows if r["feasible"]]
+                    bar.set_postfix(feasible=len(feas),
+                                    best=kpi(COST).format(min(feas)) if feas else "none")
+        finally:
+            if bar is not None:
+                bar.close()
+        trials = search.table()
+        cand = _confirm(base, targets, ranges, trials, runner, int(candidates),
+                        int(confirm_replications), int(seed), confidence, years)
+    chosen = None
+    if len(cand) and cand["chosen"].any():
+        row = cand[cand["chosen"]].iloc[0]
+        chosen = {r.key: float(row[r.key]) for r in ranges}
+    result = OptimiseResult(
+        base=base, targets=targets, ranges=ranges, trials=trials, candidates=cand, chosen=chosen,
+        chosen_scenario=(plan_scenario(base, chosen, years) if chosen else None),
+        confidence=confidence, replications=int(replications),
+        confirm_replications=int(confirm_replications), seed=int(seed), years=years,
+        elapsed_s=time.perf_counter() - t0, n_run=runner.n_run, n_loaded=runner.n_loaded,
+        stopped=stopped)
+    if out is not None:
+        result.save(Path(out) / name)
+    return result

@@ -1,0 +1,154 @@
+"""The plans the optimiser may choose from: levers with ranges, and a plan as a scenario.
+
+A plan is a value for each lever being searched (the explorer's levers,
+:mod:`workbench.decision.levers`), each within its range and on its step; the levers left out
+keep the starting scenario's setting. :func:`plan_scenario` turns a plan into a validated
+scenario whose name and description say what the plan changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..errors import UserError
+from ..scenario import Scenario, ScenarioError
+from .levers import LEVER_BY_KEY, build_scenario, describe_levers, lever_values
+
+__all__ = ["DEFAULT_RANGES", "LeverRange", "parse_lever_range", "plan_key", "plan_scenario",
+           "suggest_plan"]
+
+
+@dataclass(frozen=True)
+class LeverRange:
+    """One lever the optimiser moves: its key (:data:`~workbench.decision.levers.LEVERS`), its
+    lowest and highest value and its step, in the lever's own unit."""
+
+    key: str
+    low: float
+    high: float
+    step: float = 1.0
+
+    def __post_init__(self):
+        if self.key not in LEVER_BY_KEY:
+            raise UserError(f"lever {self.key!r}: unknown; known: {', '.join(LEVER_BY_KEY)}")
+        lv = LEVER_BY_KEY[self.key]
+        if lv.kind == "month" or self.key in ("cost_per_extra_recruit_gbp",
+                                              "retention_effect_pct", "demand_change_pct"):
+            raise UserError(f"lever {self.key!r} ({lv.label}) is an assumption or a month, not "
+                            f"a choice with a cost; the optimiser does not move it")
+        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.high > self.low):
+            raise UserError(f"lever {self.key}: the range must have high > low "
+                            f"(got {self.low:g} to {self.high:g})")
+        if self.low < lv.min or self.high > lv.max:
+            raise UserError(f"lever {self.key}: the range {self.low:g} to {self.high:g} goes "
+                            f"outside what the lever allows ({lv.min:g} to {lv.max:g})")
+        if not self.step > 0:
+            raise UserError(f"lever {self.key}: the step must be above 0 (got {self.step:g})")
+
+    @property
+    def label(self) -> str:
+        return LEVER_BY_KEY[self.key].label
+
+    def values(self) -> int:
+        """How many values the lever can take."""
+        return int(math.floor((self.high - self.low) / self.step + 1e-9)) + 1
+
+    def snap(self, x: float) -> float:
+        """``x`` clipped to the range and rounded to the step."""
+        x = min(max(float(x), self.low), self.high)
+        k = round((x - self.low) / self.step)
+        return float(min(self.low + k * self.step, self.high))
+
+
+#: The four choices a director weighs (issue 17): more experienced recruits, a bigger academy,
+#: agency cover of vacancies, and a retention payment. Ranges: the explorer's, cut to what a
+#: county authority could do in a year (recruitment 0-40 a year, academy 0-40 places, any
+#: agency cover, a payment up to GBP 5,000).
+DEFAULT_RANGES: tuple[LeverRange, ...] = (
+    LeverRange("extra_recruits_per_year", 0, 40, 1),
+    LeverRange("academy_intake_per_year", 0, 40, 1),
+    LeverRange("agency_cover_pct", 0, 100, 5),
+    LeverRange("retention_payment_gbp", 0, 5000, 250),
+)
+
+_RANGE = re.compile(r"^\s*([a-z_]+)\s*=\s*([-+.\d]+)\s*:\s*([-+.\d]+)(?:\s*:\s*([.\d]+))?\s*$")
+
+
+def parse_lever_range(text: str) -> LeverRange:
+    """A range from text such as ``"academy_intake_per_year=0:40"`` or ``"...=0:100:5"``
+    (low:high[:step])."""
+    m = _RANGE.match(str(text))
+    if not m:
+        raise UserError(f"lever range {text!r}: expected LEVER=LOW:HIGH or LEVER=LOW:HIGH:STEP, "
+                        f"e.g. academy_intake_per_year=0:40 (levers: {', '.join(LEVER_BY_KEY)})")
+    try:
+        low, high = float(m.group(2)), float(m.group(3))
+        step = float(m.group(4)) if m.group(4) else LEVER_BY_KEY.get(m.group(1), None).step
+    except (ValueError, AttributeError):
+        raise UserError(f"lever range {text!r}: unknown lever or a value that is not a number "
+                        f"(levers: {', '.join(LEVER_BY_KEY)})") from None
+    return LeverRange(m.group(1), low, high, step)
+
+
+def check_ranges(ranges: Iterable[LeverRange]) -> tuple[LeverRange, ...]:
+    """The ranges, at least one, each lever once."""
+    out = tuple(ranges)
+    if not out:
+        raise UserError("give at least one lever to search")
+    keys = [r.key for r in out]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise UserError(f"lever(s) {twice} given twice; give each once")
+    return out
+
+
+def suggest_plan(trial: Any, ranges: Sequence[LeverRange]) -> dict[str, float]:
+    """An Optuna trial's plan: each lever on its grid (an integer index, so the sampler sees
+    the steps), as lever values."""
+    plan = {}
+    for r in ranges:
+        k = trial.suggest_int(r.key, 0, r.values() - 1)
+        plan[r.key] = r.snap(r.low + k * r.step)
+    return plan
+
+
+def plan_params(plan: Mapping[str, float], ranges: Sequence[LeverRange]) -> dict[str, int]:
+    """The trial parameters (grid indices) of a plan, for ``study.enqueue_trial``."""
+    return {r.key: int(round((r.snap(plan[r.key]) - r.low) / r.step)) for r in ranges}
+
+
+def plan_key(plan: Mapping[str, Any]) -> str:
+    """A short stable key of a plan (its values), for labels and file names."""
+    text = json.dumps({k: float(v) for k, v in sorted(plan.items())}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def plan_scenario(base: Scenario, plan: Mapping[str, Any], years: float | None = None) -> Scenario:
+    """The scenario of ``plan``: ``base`` with the levers moved, named by the plan's key.
+
+    Raises
+    ------
+    UserError
+        When the scenario does not accept a value (the message names the lever).
+    """
+    try:
+        return build_scenario(base, plan, name=f"Plan {plan_key(plan)}", years=years)
+    except ScenarioError as exc:
+        raise UserError(f"plan {dict(plan)}: {exc}") from None
+
+
+def base_plan(base: Scenario, ranges: Sequence[LeverRange]) -> dict[str, float]:
+    """The starting scenario's own settings of the searched levers (snapped to the ranges)."""
+    now = lever_values(base)
+    return {r.key: r.snap(0.0 if now[r.key] is None else now[r.key]) for r in ranges}
+
+
+def describe_plan(base: Scenario, plan: Mapping[str, Any]) -> str:
+    """What a plan changes from ``base``, in plain English ("no change" when nothing moves)."""
+    lines = describe_levers(base, plan)
+    return "; ".join(lines) if lines else "no change from the starting scenario"

@@ -1,0 +1,154 @@
+"""Targets: a KPI with a threshold (``assessment_within_45wd_pct>=85``), and the check that a
+plan meets it with a stated confidence.
+
+A target is met by a plan when the plan's *expected* KPI (the mean over replications, i.e. over
+chance events and, where the scenario gives them, uncertain inputs) is on the right side of the
+threshold. From ``n`` replications that is checked with a one-sided Student-t bound: for
+``KPI >= X`` the lower bound ``mean - t_{c, n-1} sd / sqrt(n)`` must be at least ``X``
+(for ``<=`` the upper bound at most ``X``). The bound comes from
+:func:`workbench.analysis.stats.t_interval`: a two-sided interval at level ``2c - 1`` has the
+one-sided quantile ``t_c``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from ..analysis.registry import KPIS, kpi
+from ..analysis.stats import t_interval
+from ..errors import UserError
+
+__all__ = ["Target", "TargetCheck", "check_targets", "parse_target", "parse_targets"]
+
+_PATTERN = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(>=|<=)\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target: ``kpi op threshold`` (``op`` is ``">="`` or ``"<="``), in the KPI's unit."""
+
+    kpi: str
+    op: str
+    threshold: float
+
+    def __post_init__(self):
+        if self.kpi not in KPIS:
+            raise UserError(f"target {self.kpi!r}: unknown KPI; known: {', '.join(KPIS)}")
+        if self.op not in (">=", "<="):
+            raise UserError(f"target {self.kpi}: the comparison must be >= or <= (got {self.op!r})")
+        if not math.isfinite(float(self.threshold)):
+            raise UserError(f"target {self.kpi}: the threshold must be a finite number")
+
+    @property
+    def sign(self) -> int:
+        """+1 for ``>=`` (higher meets it), -1 for ``<=``."""
+        return 1 if self.op == ">=" else -1
+
+    def shortfall(self, value: float) -> float:
+        """How far ``value`` is from meeting the target, in the KPI's unit (0 or less: met;
+        NaN counts as far from it)."""
+        if value is None or math.isnan(value):
+            return math.inf
+        return self.sign * (self.threshold - float(value))
+
+    def met_by(self, value: float) -> bool:
+        """Whether ``value`` meets the target."""
+        return self.shortfall(value) <= 0
+
+    def __str__(self) -> str:
+        return f"{self.kpi}{self.op}{self.threshold:g}"
+
+    def describe(self) -> str:
+        """The target in plain English, e.g. "Assessments finished within 45 working days at
+        least 85.0%"."""
+        k = kpi(self.kpi)
+        word = "at least" if self.op == ">=" else "at most"
+        return f"{k.label} {word} {k.format(self.threshold)}"
+
+
+def parse_target(text: str) -> Target:
+    """A target from text such as ``"assessment_within_45wd_pct>=85"``.
+
+    Raises
+    ------
+    UserError
+        Naming the text and what was expected.
+    """
+    m = _PATTERN.match(str(text))
+    if not m:
+        raise UserError(f"target {text!r}: expected KPI>=NUMBER or KPI<=NUMBER, e.g. "
+                        f"assessment_within_45wd_pct>=85 (KPI names: {', '.join(KPIS)})")
+    return Target(m.group(1), m.group(2), float(m.group(3)))
+
+
+def parse_targets(items: Iterable[str | Target]) -> tuple[Target, ...]:
+    """Targets from text or :class:`Target` objects; at least one, each KPI once."""
+    out = tuple(t if isinstance(t, Target) else parse_target(t) for t in items)
+    if not out:
+        raise UserError("give at least one target, e.g. --target assessment_within_45wd_pct>=85")
+    seen: set[tuple[str, str]] = set()
+    for t in out:
+        if (t.kpi, t.op) in seen:
+            raise UserError(f"target {t.kpi}{t.op} is given twice; give each once")
+        seen.add((t.kpi, t.op))
+    return out
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """The one-sided check of one target on ``n`` replications.
+
+    Attributes
+    ----------
+    target : Target
+    n : int
+        Replications with a value.
+    mean : float
+        Mean of the KPI, in its unit.
+    bound : float
+        The one-sided confidence bound at ``confidence`` (lower for ``>=``, upper for ``<=``).
+    confidence : float
+        Confidence of this one bound (after any multiplicity adjustment).
+    met : bool
+        Whether the bound is on the right side of the threshold.
+    """
+
+    target: Target
+    n: int
+    mean: float
+    bound: float
+    confidence: float
+    met: bool
+
+
+def check_targets(values: dict[str, Sequence[float]], targets: Sequence[Target],
+                  confidence: float) -> list[TargetCheck]:
+    """Check every target with a one-sided t bound at ``confidence`` each.
+
+    Parameters
+    ----------
+    values : dict[str, sequence of float]
+        Each target KPI's values, one per replication (NaN dropped).
+    targets : sequence of Target
+    confidence : float
+        Confidence of each one-sided bound, between 0.5 and 1.
+
+    Returns
+    -------
+    list of TargetCheck
+        One per target; fewer than two values never meet a target.
+    """
+    if not 0.5 <= confidence < 1:
+        raise ValueError(f"confidence must be in [0.5, 1) (got {confidence})")
+    out = []
+    for t in targets:
+        n, mean, _sd, hw, _q = t_interval(values[t.kpi], 2 * confidence - 1)
+        if n < 2 or math.isnan(hw):
+            out.append(TargetCheck(t, n, mean, math.nan, confidence, False))
+            continue
+        bound = mean - t.sign * hw
+        out.append(TargetCheck(t, n, mean, bound, confidence, t.met_by(bound)))
+    return out
