@@ -1,0 +1,279 @@
+"""A folder of returns, any years, into the case and workforce tables calibration consumes.
+
+:func:`read_returns` reads every return it recognises (CIN census XML, SSDA903 header and
+episodes CSV, Annex A workbook, workforce census CSV or XML), combines the years (an episode
+seen in several returns is one episode: the latest return wins where they disagree, and a date
+one return left blank is taken from another), joins SSDA903 episodes into periods of care and
+places each stage in its child's referral episode. The result goes through the same validation
+as a hand-made extract, and any problem found there is reported against the return it came
+from (file, row or element, field). Every problem in every file comes at once, in one
+:class:`~workbench.calibration.extracts.ExtractError`; nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..extracts import (CASE_COLUMNS, CaseData, ExtractError, Problem, Roster, STAGE_COLUMNS,
+                        validate_cases_frame, validate_workforce_frame)
+from ..extracts.read import read_csv
+from .annex_a import read_annex_a
+from .cin_census import is_cin_census, parse_xml, read_cin_census
+from .common import EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRecord, problem_at
+from .ssda903 import (kind_of_csv, periods_of_care, read_ssda903_episodes, read_ssda903_header,
+                      year_from_name)
+from .workforce_census import (combine_workers, is_workforce_columns, is_workforce_xml,
+                               read_workforce_frame, read_workforce_xml)
+
+KIND_LABEL = {"cin": "CIN census", "ssda903": "SSDA903 episodes", "ssda903_header": "SSDA903 header",
+              "annex_a": "Annex A", "workforce": "workforce census"}
+_COLS = {s: (c0, c1) for s, c0, c1 in STAGE_COLUMNS}
+
+
+@dataclass
+class ReturnsData:
+    """The combined returns: the extracts calibration consumes, and what went into them."""
+
+    cases: CaseData
+    roster: Roster
+    files: pd.DataFrame                  # file, kind, year, records (aggregates only)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def sources(self) -> tuple[str, str]:
+        """What the cases and the roster came from, for the scenario's provenance (counts and
+        years, never a child)."""
+        def say(kinds):
+            f = self.files[self.files.kind.isin(kinds)]
+            parts = []
+            for k, g in f.groupby("kind", sort=False):
+                yrs = sorted({int(y) for y in g.year if y})
+                span = f" {yrs[0]}-{yrs[-1]}" if len(yrs) > 1 else (f" {yrs[0]}" if yrs else "")
+                parts.append(f"{KIND_LABEL[k]}{span} ({len(g)} file(s), {int(g.records.sum()):,} "
+                             "records)")
+            return "; ".join(parts) or "none"
+        return say(["cin", "ssda903", "annex_a"]), say(["workforce"])
+
+
+def _classify(path: Path, problems: list, notes: list) -> ReturnRecords | None:
+    suffix = path.suffix.lower()
+    year = year_from_name(path.name)
+    if suffix == ".xml":
+        root = parse_xml(path, problems)
+        if root is None:
+            return None
+        if is_cin_census(root):
+            return read_cin_census(path, problems, root=root)
+        if is_workforce_xml(root):
+            return read_workforce_xml(root, path.name, problems, year)
+        problems.append(ReturnProblem(path.name, "an XML file that is neither a CIN census "
+                                                 "(Message/Children/Child) nor a workforce census "
+                                                 "(CSWWWorker)", root.sourceline))
+        return None
+    if suffix == ".csv":
+        df = read_csv(path, problems)
+        if df is None:
+            return None
+        kind = kind_of_csv(df.columns)
+        if kind == "ssda903":
+            return read_ssda903_episodes(df, path.name, problems, year)
+        if kind == "ssda903_header":
+            return read_ssda903_header(df, path.name, problems, year)
+        if is_workforce_columns(df.columns):
+            return read_workforce_frame(df, path.name, problems, year)
+        notes.append(f"{path.name}: not a return this reader knows (no SSDA903 or workforce "
+                     "census columns); left out")
+        return None
+    if suffix in (".xlsx", ".xlsm"):
+        return read_annex_a(path, problems)
+    return None
+
+
+def return_files(folder: str | Path) -> list[Path]:
+    """The files of a folder of returns (subfolders too, e.g. one a year), in name order."""
+    p = Path(folder)
+    if not p.exists():
+        raise ExtractError([Problem(p.name, f"folder not found ({p})")])
+    if p.is_file():
+        return [p]
+    return sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in
+                  (".xml", ".csv", ".xlsx", ".xlsm") and not f.name.startswith("~$"))
+
+
+def read_returns(folder: str | Path) -> ReturnsData:
+    """Read, combine and validate every return in ``folder``.
+
+    Raises
+    ------
+    ExtractError
+        Listing every problem in every file (file, row or XML element, field), or when the
+        folder holds no case return or no workforce census.
+    """
+    problems: list[Problem] = []
+    notes: list[str] = []
+    recs = [r for f in return_files(folder) if (r := _classify(f, problems, notes)) is not None]
+    kinds = {r.kind for r in recs}
+    name = Path(folder).name
+    if not kinds & {"cin", "ssda903", "annex_a"}:
+        problems.append(Problem(name, "no case return found (a CIN census .xml, SSDA903 episodes "
+                                      ".csv or Annex A .xlsx)"))
+    if "workforce" not in kinds:
+        problems.append(Problem(name, "no workforce census found (a .csv or .xml with "
+                                      "AgencyWorker, OrgRole, RoleStartDate per worker)"))
+    if problems:
+        raise ExtractError(problems)
+    for r in recs:
+        notes.extend(r.notes)
+    flat, origins, n_made = _cases_table(recs)
+    if n_made:
+        notes.append(f"{n_made:,} episode(s) have stages but no referral in any return (e.g. "
+                     "children looked after since before the returns began): their referral is "
+                     "taken as the first stage's start")
+    cases = validate_cases_frame(flat, "returns", problems)
+    _remap(problems, origins)
+    wrecs = [w for r in recs for w in r.workers]
+    wtable, worigins, merged = combine_workers(wrecs)
+    if merged:
+        notes.append(f"{merged:,} workforce census record(s) repeat a worker's role from another "
+                     "year: combined into one")
+    n0 = len(problems)
+    roster = validate_workforce_frame(wtable, "workforce census", problems)
+    _remap(problems, [{None: o} for o in worigins], start=n0)
+    if problems:
+        raise ExtractError(problems)
+    files = pd.DataFrame([(r.file, r.kind, r.year, len(r.episodes) + len(r.stages) + len(r.workers))
+                          for r in recs], columns=["file", "kind", "year", "records"])
+    return ReturnsData(cases=cases, roster=roster, files=files, notes=notes)
+
+
+def _remap(problems: list, origins: list[dict], start: int = 0) -> None:
+    """Problems found in the combined table, moved to the return each value came from."""
+    for i in range(start, len(problems)):
+        p = problems[i]
+        if isinstance(p, ReturnProblem) or p.row is None:
+            continue
+        row = origins[p.row - 2] if 0 <= p.row - 2 < len(origins) else {}
+        o = row.get(p.column) or row.get(None)
+        if o is not None:
+            problems[i] = problem_at(o, p.message, p.column)
+
+
+# --------------------------------------------------------------------------------------------
+# Episodes and stages into the flattened cases table
+# --------------------------------------------------------------------------------------------
+
+def _merge_episodes(recs: list[ReturnRecords]) -> dict[tuple, EpisodeRecord]:
+    eps: dict[tuple, EpisodeRecord] = {}
+    for e in sorted((e for r in recs for e in r.episodes), key=lambda e: e.year):
+        key = (e.child, e.referral)
+        old = eps.get(key)
+        if old is None:
+            eps[key] = EpisodeRecord(**e.__dict__)
+            continue
+        for f in ("nfa", "closure", "reason", "team", "worker"):
+            v = getattr(e, f)
+            if v:
+                setattr(old, f, v)
+        old.year = e.year
+        if old.origin.file != e.origin.file and e.origin.element:
+            old.origin = e.origin     # the latest census names where to look
+    return eps
+
+
+def _stages(recs: list[ReturnRecords]) -> list[StageRecord]:
+    lac_eps: dict[tuple, StageRecord] = {}
+    out = []
+    for r in recs:
+        for s in r.stages:
+            if s.stage == "lac_episode":
+                key = (s.child, s.start)
+                if key not in lac_eps or s.year >= lac_eps[key].year:
+                    lac_eps[key] = s
+            else:
+                out.append(s)
+    return out + periods_of_care(list(lac_eps.values()))
+
+
+def _cases_table(recs: list[ReturnRecords]) -> tuple[pd.DataFrame, list[dict], int]:
+    eps = _merge_episodes(recs)
+    by_child: dict[str, list[str]] = {}
+    for child, ref in eps:
+        by_child.setdefault(child, []).append(ref)
+    for v in by_child.values():
+        v.sort()
+    made = 0
+    inst: dict[tuple, dict[tuple, StageRecord]] = {}
+    for s in sorted(_stages(recs), key=lambda s: s.year):
+        day = s.start or s.end
+        ref = s.referral
+        if not ref:
+            refs = by_child.get(s.child, [])
+            k = bisect.bisect_right(refs, day) - 1
+            if k >= 0:
+                ref = refs[k]
+            else:
+                ref = day
+                eps[(s.child, ref)] = EpisodeRecord(s.child, ref, s.origin, nfa="0", stated=False)
+                bisect.insort(by_child.setdefault(s.child, []), ref)
+                made += 1
+        key = (s.child, ref)
+        if key not in eps:   # a census module whose episode failed to parse was reported there
+            continue
+        mine = inst.setdefault(key, {})
+        sk = (s.stage, day)
+        if sk in mine:
+            old = mine[sk]
+            if s.end or s.year >= old.year:
+                old.end = s.end or old.end
+        else:
+            mine[sk] = StageRecord(**s.__dict__)
+    rows, origins = [], []
+    for key, ep in eps.items():
+        by_stage: dict[str, list[StageRecord]] = {}
+        for s in sorted(inst.get(key, {}).values(), key=lambda s: s.start or s.end):
+            by_stage.setdefault(s.stage, []).append(s)
+        icpcs = by_stage.pop("icpc", [])
+        n = max([1] + [len(v) for v in by_stage.values()])
+        mine_rows, mine_orgs = [], []
+        for k in range(n):
+            row = {"LAchildID": ep.child, "CINreferralDate": ep.referral}
+            org = {None: ep.origin, "LAchildID": ep.origin, "CINreferralDate": ep.origin}
+            if k == 0:
+                row.update(ReferralNFA=ep.nfa or "0", CINclosureDate=ep.closure,
+                           ReasonForClosure=ep.reason, Team=ep.team, AllocatedWorker=ep.worker)
+                for c in ("ReferralNFA", "CINclosureDate", "ReasonForClosure"):
+                    org[c] = ep.origin
+            for stage, lst in by_stage.items():
+                if k < len(lst):
+                    _put(row, org, stage, lst[k])
+            mine_rows.append(row)
+            mine_orgs.append(org)
+        # an ICPC goes on the row of the s47 enquiry before it (the layout checks their order)
+        for s in icpcs:
+            free = [i for i, r in enumerate(mine_rows) if not r.get("DateOfInitialCPC")
+                    and r.get("S47ActualStartDate", "") <= s.end]
+            with_s47 = [i for i in free if mine_rows[i].get("S47ActualStartDate")]
+            pick = max(with_s47, key=lambda i: mine_rows[i]["S47ActualStartDate"]) if with_s47 \
+                else next((i for i in free if not mine_rows[i].get("S47ActualStartDate")), None)
+            if pick is None:
+                mine_rows.append({"LAchildID": ep.child, "CINreferralDate": ep.referral})
+                mine_orgs.append({None: ep.origin})
+                pick = len(mine_rows) - 1
+            _put(mine_rows[pick], mine_orgs[pick], "icpc", s)
+        rows.extend(mine_rows)
+        origins.extend(mine_orgs)
+    table = pd.DataFrame(rows).reindex(columns=[c.name for c in CASE_COLUMNS]).fillna("")
+    return table, origins, made
+
+
+def _put(row: dict, org: dict, stage: str, s: StageRecord) -> None:
+    c0, c1 = _COLS[stage]
+    if c0:
+        row[c0] = s.start
+        org[c0] = s.origin
+    row[c1] = s.end
+    org[c1] = s.origin

@@ -1,0 +1,172 @@
+"""What the four return readers share: where a value came from, the problems they report, and
+the records they produce (episodes and the stages within them) before they are combined.
+
+A return names a child by an identifier; the readers keep it only to join records of the same
+child (it never goes into a message: messages name the file, the row or XML element, and the
+field). Dates are ISO text (``YYYY-MM-DD``) so that the combined table can go through the same
+validation as a hand-made extract (:func:`~workbench.calibration.extracts.validate_cases_frame`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..extracts import Problem
+
+# formats seen in returns: the census XML uses ISO dates; SSDA903 and Annex A use DD/MM/YYYY,
+# and spreadsheets often carry a time or an Excel date
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S",
+                 "%d-%m-%Y", "%d.%m.%Y")
+_SHOWABLE_DATE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([ T][0-9:.]+)?")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from: file, a row (spreadsheet row, header = 1) or an XML element
+    with its line, and the return's name for each flattened column."""
+
+    file: str
+    row: int | None = None
+    element: str | None = None        # e.g. "Child 12 / CINdetails 2 / Assessments 1"
+    fields: tuple[tuple[str, str], ...] = ()   # (flattened column, the return's field name)
+
+    def field(self, column: str | None) -> str | None:
+        return dict(self.fields).get(column, column) if column else column
+
+
+@dataclass(frozen=True)
+class ReturnProblem(Problem):
+    """A problem in a return: a CSV or sheet row, or an XML element (with its line)."""
+
+    element: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.element is not None:
+            where.append(f"element {self.element}" + (f" (line {self.row})" if self.row else ""))
+        elif self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"field {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+def problem_at(origin: Origin, message: str, column: str | None = None) -> ReturnProblem:
+    """A problem at a record's origin, naming the return's own field for ``column``."""
+    return ReturnProblem(origin.file, message, origin.row, origin.field(column), origin.element)
+
+
+def parse_date(text, origin: Origin, field_name: str, problems: list, required: bool = False,
+               today: dt.date | None = None) -> str:
+    """``text`` as an ISO date, or "" (blank); a bad or future date is a problem at ``origin``.
+
+    The value is quoted only when it is shaped like a date (it cannot then be an identifier).
+    """
+    if isinstance(text, (dt.datetime, dt.date)):
+        d = text.date() if isinstance(text, dt.datetime) else text
+    else:
+        s = "" if text is None else str(text).strip()
+        if s == "" or s.lower() == "nan" or s.lower() == "nat":
+            if required:
+                problems.append(problem_at(origin, "a date is required here", field_name))
+            return ""
+        d = None
+        for fmt in _DATE_FORMATS:
+            try:
+                d = dt.datetime.strptime(s, fmt).date()
+                break
+            except ValueError:
+                continue
+        if d is None:
+            shown = f"'{s}'" if _SHOWABLE_DATE.fullmatch(s) else "the value (not shown)"
+            problems.append(problem_at(origin, f"{shown} is not a date (expected YYYY-MM-DD or "
+                                               "DD/MM/YYYY)", field_name))
+            return ""
+    if d > (today or dt.date.today()):
+        problems.append(problem_at(origin, f"{d.isoformat()} is in the future: a return holds "
+                                           "what has happened", field_name))
+        return ""
+    return d.isoformat()
+
+
+_YES = {"1", "true", "t", "y", "yes", "a) yes"}
+_NO = {"0", "false", "f", "n", "no", "b) no"}
+
+
+def parse_flag(text, origin: Origin, field_name: str, problems: list) -> str:
+    """A yes/no value as "1", "0" or "" (blank); anything else is a problem."""
+    s = "" if text is None else str(text).strip().lower()
+    if s in ("", "nan"):
+        return ""
+    if s in _YES or s.startswith("a)") or s.startswith("yes"):
+        return "1"
+    if s in _NO or s.startswith("b)") or s.startswith("no"):
+        return "0"
+    shown = f"'{text}'" if len(s) <= 5 and s.isalpha() else "the value (not shown)"
+    problems.append(problem_at(origin, f"{shown} is not a yes/no value (expected true/false, "
+                                       "1/0 or Y/N)", field_name))
+    return ""
+
+
+@dataclass
+class EpisodeRecord:
+    """A referral episode as one return saw it (``child`` is only a join key, never shown)."""
+
+    child: str
+    referral: str                  # ISO date
+    origin: Origin
+    nfa: str = ""                  # "1", "0" or "" (not known from this return)
+    closure: str = ""
+    reason: str = ""
+    team: str = ""
+    worker: str = ""
+    year: int = 0                  # the return's year (later returns win on disagreements)
+    stated: bool = True            # False: made up to hold stages (no referral in any return)
+
+
+@dataclass
+class StageRecord:
+    """One stage instance (a census module, an SSDA903 period of care, an Annex A list row).
+
+    ``referral`` is the episode's referral date when the return says it (the census nests its
+    modules in CINdetails); otherwise the combiner finds the child's episode by date."""
+
+    child: str
+    stage: str                     # assessment, s47, icpc, cin, cp, lac (the flattened stages)
+    start: str
+    end: str
+    origin: Origin
+    referral: str = ""
+    year: int = 0
+    code: str = ""                 # SSDA903 episodes: "RNE|REC" (joined into periods later)
+
+
+@dataclass
+class WorkerRecord:
+    """One row of the workforce census (cells as text, in the roster's column names)."""
+
+    values: dict
+    origin: Origin
+    year: int = 0
+
+
+@dataclass
+class ReturnRecords:
+    """Everything one file contributed."""
+
+    kind: str                      # "cin", "ssda903", "ssda903_header", "annex_a", "workforce"
+    file: str
+    year: int = 0
+    episodes: list[EpisodeRecord] = field(default_factory=list)
+    stages: list[StageRecord] = field(default_factory=list)
+    workers: list[WorkerRecord] = field(default_factory=list)
+    duplicates: int = 0            # records given twice in the file (merged)
+    notes: list[str] = field(default_factory=list)
+
+
+def collection_year(day: str, month_start: int = 4) -> int:
+    """The year a date's statutory collection ends in (years to 31 March by default)."""
+    d = dt.date.fromisoformat(day)
+    return d.year + (1 if d.month >= month_start else 0)

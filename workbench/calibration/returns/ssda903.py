@@ -1,0 +1,134 @@
+"""The SSDA903 return (children looked after): the header and episodes CSV files.
+
+Episodes (``CHILD``, ``DECOM``, ``RNE``, ``LS``, ``CIN``, ``PLACE``, ``PLACE_PROVIDER``, ``DEC``,
+``REC``, ``REASON_PLACE_CHANGE``, ``HOME_POST``, ``PL_POST``, ``URN``) split a period of care at
+every change of placement or legal status; calibration needs the period of care, so episodes
+are joined into periods after all years are combined (:func:`periods_of_care`): a period starts
+at ``RNE`` = S (or after a gap, or after an episode whose ``REC`` ended care) and ends at the
+``DEC`` of its last episode when ``REC`` is not X1 (X1: the episode ends, care continues).
+The header file (``CHILD``, ``SEX``, ``DOB``, ``ETHNIC``, ``UPN``, ``MOTHER``, ``MC_DOB``) is
+checked but not used: the model has no ages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .common import Origin, ReturnProblem, ReturnRecords, StageRecord, parse_date
+
+EPISODE_REQUIRED = ("CHILD", "DECOM", "RNE", "DEC", "REC")
+HEADER_REQUIRED = ("CHILD", "DOB")
+RNE_CODES = {"S", "P", "L", "T", "U", "B"}
+CONTINUES = "X1"   # REC: the episode ends but the period of care continues
+
+
+def _norm(h: str) -> str:
+    return str(h).strip().upper()
+
+
+def kind_of_csv(columns) -> str | None:
+    """'ssda903' (episodes), 'ssda903_header', or None, from a CSV file's column names."""
+    cols = {_norm(c) for c in columns}
+    if {"CHILD", "DECOM"} <= cols:
+        return "ssda903"
+    if {"CHILD", "DOB"} <= cols and ("SEX" in cols or "UPN" in cols):
+        return "ssda903_header"
+    return None
+
+
+def _missing(df: pd.DataFrame, required, name: str, problems: list) -> bool:
+    cols = {_norm(c) for c in df.columns}
+    gone = [c for c in required if c not in cols]
+    for c in gone:
+        problems.append(ReturnProblem(name, "required column is missing", None, c))
+    return bool(gone)
+
+
+def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int = 0) -> ReturnRecords:
+    """Episodes of care (one stage record each, joined into periods later)."""
+    out = ReturnRecords("ssda903", name, year)
+    if _missing(df, EPISODE_REQUIRED, name, problems):
+        return out
+    df = df.rename(columns={c: _norm(c) for c in df.columns})
+    seen = set()
+    for i, r in enumerate(df.itertuples(index=False), start=2):
+        org = Origin(name, i)
+        child = str(r.CHILD).strip()
+        if not child:
+            problems.append(ReturnProblem(name, "a value is required", i, "CHILD"))
+            continue
+        start = parse_date(r.DECOM, org, "DECOM", problems, required=True)
+        end = parse_date(r.DEC, org, "DEC", problems)
+        rne = str(r.RNE).strip().upper()
+        rec = str(r.REC).strip().upper()
+        if rne not in RNE_CODES:
+            problems.append(ReturnProblem(name, f"unknown code (expected one of "
+                                                f"{', '.join(sorted(RNE_CODES))})", i, "RNE"))
+        if end and not rec:
+            problems.append(ReturnProblem(name, "DEC is given but REC (why the episode ended) "
+                                                "is blank", i, "REC"))
+        if rec and not end:
+            problems.append(ReturnProblem(name, "REC is given but DEC (when the episode ended) "
+                                                "is blank", i, "DEC"))
+        if start and end and end < start:
+            problems.append(ReturnProblem(name, "the episode ends before it starts (DECOM)", i, "DEC"))
+            continue
+        if not start:
+            continue
+        if (child, start) in seen:
+            out.duplicates += 1
+        seen.add((child, start))
+        rec_ = Origin(name, i, None, (("PeriodOfCareStartDate", "DECOM"),
+                                      ("PeriodOfCareEndDate", "DEC"), ("LAchildID", "CHILD")))
+        out.stages.append(StageRecord(child, "lac_episode", start, end, rec_, "", year,
+                                      code=f"{rne}|{rec}"))
+    if out.duplicates:
+        out.notes.append(f"{name}: {out.duplicates} episode(s) given twice (same CHILD and DECOM) "
+                         "were merged")
+    return out
+
+
+def read_ssda903_header(df: pd.DataFrame, name: str, problems: list, year: int = 0) -> ReturnRecords:
+    """The header file: checked for its columns and identifiers only."""
+    out = ReturnRecords("ssda903_header", name, year)
+    if _missing(df, HEADER_REQUIRED, name, problems):
+        return out
+    df = df.rename(columns={c: _norm(c) for c in df.columns})
+    for i, v in enumerate(df.CHILD.astype(str).str.strip(), start=2):
+        if not v:
+            problems.append(ReturnProblem(name, "a value is required", i, "CHILD"))
+    return out
+
+
+def periods_of_care(episodes: list[StageRecord]) -> list[StageRecord]:
+    """Join each child's episodes (already de-duplicated, any years) into periods of care."""
+    by_child: dict[str, list[StageRecord]] = {}
+    for e in episodes:
+        by_child.setdefault(e.child, []).append(e)
+    out = []
+    for child, eps in by_child.items():
+        eps.sort(key=lambda e: e.start)
+        cur = None
+        prev_end, prev_rec = None, None
+        for e in eps:
+            rne, rec = (e.code.split("|") + [""])[:2]
+            new = (cur is None or rne == "S" or prev_end is None or prev_end == ""
+                   or e.start > prev_end or prev_rec != CONTINUES)
+            if new:
+                if cur is not None:
+                    out.append(cur)
+                cur = StageRecord(child, "lac", e.start, "", e.origin, "", e.year)
+            cur.end = e.end if (e.end and rec != CONTINUES) else ""
+            prev_end, prev_rec = e.end, rec
+        if cur is not None:
+            out.append(cur)
+    return out
+
+
+def year_from_name(name: str) -> int:
+    """A four-digit year in a file name (``episodes_2023.csv``), else 0."""
+    import re
+    m = re.findall(r"(20[0-9]{2})", Path(name).stem)
+    return int(m[-1]) if m else 0
