@@ -1,7 +1,7 @@
 """``workbench calibrate`` and ``workbench synthesize``: fit a scenario to a council's extracts
 (and back-test it); write synthetic extracts for a fictional authority.
 
-    workbench calibrate --cases FILE --workforce FILE --out scenarios/NAME.yaml
+    workbench calibrate --returns DIR --out scenarios/NAME.yaml   (or --cases FILE --workforce FILE)
                         [--template scenarios/baseline.yaml] [--window-start DATE --window-end DATE]
                         [--report-dir DIR] [--reps N] [--backtest-start DATE --backtest-end DATE]
                         [--no-backtest]
@@ -34,24 +34,40 @@ def cmd_calibrate(args) -> int:
     from ..calibration.charts import plot_backtest
     from ..calibration.extracts import read_extracts
     from ..calibration.fit import calibrate
+    from ..calibration.report import fit_summary
     from ..scenario import load_scenario
 
     template_path = Path(args.template)
     template = load_scenario(template_path)
-    cases, roster = read_extracts(args.cases, args.workforce)
+    if args.returns:
+        if args.cases or args.workforce:
+            raise UserError("give either --returns DIR or --cases and --workforce, not both")
+        from ..calibration.returns import read_returns
+        data = read_returns(args.returns)
+        cases, roster, sources = data.cases, data.roster, data.sources
+        print(f"Read {len(data.files)} return file(s) from {args.returns}:")
+        for line in data.files_summary():
+            print(f"  {line}")
+        for note in data.notes:
+            print(f"note: {note}")
+    elif args.cases and args.workforce:
+        cases, roster = read_extracts(args.cases, args.workforce)
+        sources = (Path(args.cases).name, Path(args.workforce).name)
+    else:
+        raise UserError("give --returns DIR (a folder of statutory returns), or both --cases FILE "
+                        "and --workforce FILE")
     out = Path(args.out)
     if out.suffix not in (".yaml", ".yml"):
         raise UserError(f"--out: expected a .yaml file name, got {out}")
     cal = calibrate(cases, roster, template, args.window_start, args.window_end,
                     name=args.name or f"{out.stem} (calibrated)", authority=args.authority,
-                    template_name=template_path.name,
-                    sources=(Path(args.cases).name, Path(args.workforce).name), seed=args.seed)
+                    template_name=template_path.name, sources=sources, seed=args.seed)
     report = Path(args.report_dir) if args.report_dir else ROOT / "outputs" / "calibration" / out.stem
     report.mkdir(parents=True, exist_ok=True)
     fit_path = report / "fit_table.csv"
     cal.table.to_csv(fit_path, index=False, float_format="%.6g")
     header = (f"Calibrated scenario written by `workbench calibrate` on {dt.date.today()}.\n"
-              f"Extracts: {Path(args.cases).name}, {Path(args.workforce).name}; data window "
+              f"Data: {sources[0]}; {sources[1]}; data window "
               f"{cal.window_start} to {cal.window_end}; template {template_path.name}.\n"
               "Each value's comment says whether it was fitted (with its 95% interval), assumed, "
               "or taken from the template.\n"
@@ -61,6 +77,8 @@ def cmd_calibrate(args) -> int:
     print(f"Data window {cal.window_start} to {cal.window_end}"
           + ("" if args.window_start else " (found from the extracts; set --window-start/--window-end to choose)"))
     print(f"Wrote {out} (loads as a valid scenario) and {fit_path} ({len(cal.table)} estimates).")
+    print()
+    print(fit_summary(cal))
     for note in cal.notes:
         print(f"note: {note}")
     if args.no_backtest:
@@ -100,8 +118,11 @@ def register(subparsers) -> None:
         description="Fit a scenario to the council's case and workforce extracts (layouts in "
                     "docs/calibration.md), write it with every value's provenance, and back-test "
                     "it against the last 12 months of the data.")
-    c.add_argument("--cases", required=True, metavar="FILE", help="cases extract (CSV)")
-    c.add_argument("--workforce", required=True, metavar="FILE", help="workforce roster (CSV)")
+    c.add_argument("--returns", default=None, metavar="DIR",
+                   help="folder of statutory returns: CIN census .xml, SSDA903 header and episodes "
+                        ".csv, Annex A .xlsx, workforce census .csv/.xml (any years)")
+    c.add_argument("--cases", default=None, metavar="FILE", help="cases extract (CSV; instead of --returns)")
+    c.add_argument("--workforce", default=None, metavar="FILE", help="workforce roster (CSV; with --cases)")
     c.add_argument("--out", required=True, metavar="FILE", help="scenario file to write (.yaml)")
     c.add_argument("--template", default=_default_template(), metavar="FILE",
                    help="scenario whose values are kept where the data cannot say (default: baseline)")

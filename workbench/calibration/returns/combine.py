@@ -43,6 +43,15 @@ class ReturnsData:
     files: pd.DataFrame                  # file, kind, year, records (aggregates only)
     notes: list[str] = field(default_factory=list)
 
+    def files_summary(self) -> list[str]:
+        """One line per kind of return: files, years and records (aggregates only)."""
+        out = []
+        for k, g in self.files.groupby("kind", sort=False):
+            yrs = sorted({int(y) for y in g.year if y})
+            span = f", years {yrs[0]}-{yrs[-1]}" if len(yrs) > 1 else (f", year {yrs[0]}" if yrs else "")
+            out.append(f"{KIND_LABEL[k]}: {len(g)} file(s){span}, {int(g.records.sum()):,} records")
+        return out
+
     @property
     def sources(self) -> tuple[str, str]:
         """What the cases and the roster came from, for the scenario's provenance (counts and
