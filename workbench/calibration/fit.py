@@ -34,6 +34,7 @@ from ..scenario import Scenario, validate_scenario
 from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, derive_open_cases,
                      derive_pathways, derive_plan_durations, derive_rereferrals,
                      derive_task_stages, referred_in)
+from .derive_timeliness import derive_elapsed
 from .derive_workforce import derive_workforce
 from .estimators import YEAR, DemandFit
 from .extracts import CaseData, Roster, day_number, to_date
@@ -209,6 +210,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     derive_pathways(d, seq, template, w0, w1x)
     derive_plan_durations(d, seq, template, w0, w1x, seed)
     derive_task_stages(d, seq, template, w0, w1x, seed)
+    derive_elapsed(d, seq, template, w0, w1x)
     derive_open_cases(d, seq, cases, template, start_day=w1x)
     derive_workforce(d, roster, template, w0, w1x, seed)
     _identify(d, name, authority, sources, template)
