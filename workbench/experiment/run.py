@@ -26,6 +26,7 @@ from ..analysis.registry import KPI_DESCRIPTIONS
 from ..analysis.run import simulate
 from ..scenario import Scenario
 from ..scenario.catalog import load_scenario_files
+from ..scenario.uncertain import draw_inputs
 from .design import Sequential, Task, label_scenarios, replication_seed
 from .executors import EXECUTORS, make_backend
 from .memory import plan_workers
@@ -51,7 +52,8 @@ def _replicate(simulate_fn: Callable, scenario: Scenario, seed: int, years: floa
     """Run one replication; return its KPIs and weekly table, or the error. Never the event log."""
     t0, c0 = time.perf_counter(), time.process_time()
     try:
-        run = simulate_fn(scenario, seed, years=years, warmup_days=warmup_days)
+        # uncertain inputs: drawn from the seed alone, the same for every scenario (CRN)
+        run = simulate_fn(draw_inputs(scenario, seed), seed, years=years, warmup_days=warmup_days)
         out = {"ok": True,
                "kpis": {str(k): float(v) for k, v in run.kpis.items()},
                "timeseries": run.timeseries.reset_index(drop=True),

@@ -24,6 +24,7 @@ from .checks import whole_scenario_problems
 from .derive import set_dotted
 from .errors import ScenarioError
 from .policies import Academy, Agency, Recruitment, Retention, Workforce
+from .uncertain import uncertain_problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,6 +379,10 @@ class Scenario(_Model):
     conferences: Conferences = Conferences()
     pressure: Pressure = Pressure()
     sources: dict[str, str] = Field(default={}, description="where each default came from")
+    uncertain: dict[str, Dist] = Field(
+        default={}, description="inputs not known exactly: the dotted path of a number (e.g. "
+                                "stages.assessment.work_hours.mean) and its distribution, drawn "
+                                "afresh for each replication (workbench.scenario.uncertain)")
 
     @field_validator("name")
     @classmethod
@@ -390,7 +395,7 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _whole(self):
-        problems = whole_scenario_problems(self)
+        problems = whole_scenario_problems(self) + uncertain_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -417,7 +422,10 @@ class Scenario(_Model):
 
     def digest(self) -> str:
         """A short hash of the scenario's content, for run details."""
-        text = yaml.safe_dump(self.to_dict(), sort_keys=True)
+        data = self.to_dict()
+        if not data.get("uncertain"):
+            del data["uncertain"]  # scenarios without uncertain inputs keep their digests
+        text = yaml.safe_dump(data, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

@@ -1,0 +1,170 @@
+"""Inputs that are not known exactly: a scenario's ``uncertain:`` block, and the draw of its
+inputs for one replication.
+
+A scenario may give any numeric input as a distribution, by its dotted path::
+
+    uncertain:
+      stages.assessment.work_hours.mean: {dist: uniform, low: 8, high: 12}
+      workforce.turnover_pct_per_year.experienced: {dist: lognormal, mean: 15, cv: 0.15}
+      demand.referrals_per_year: {dist: uniform, low: 5800, high: 6800}
+
+Each replication then runs with its own values of those inputs, drawn by :func:`draw_inputs`
+from the replication's seed and the input's path alone, so that every scenario of an experiment
+gets the same draws in the same replication (common random numbers), and adding an uncertain
+input leaves the others' draws as they were. An experiment's ranges then hold both kinds of
+uncertainty: chance events, and what we do not know about the inputs (:func:`describe`).
+
+The draw lives in the scenario layer so that the experiment may call it; the decision layer's
+sensitivity analysis uses :func:`quantile` to place its sample points.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from typing import Any, Mapping
+
+import numpy as np
+
+from .errors import ScenarioError
+
+__all__ = ["apply_inputs", "describe", "draw_inputs", "input_value", "quantile",
+           "uncertain_problems"]
+
+#: Keeps the input draws' random numbers apart from the model's own streams of the same seed.
+_STREAM = 0x1A7E
+
+
+def quantile(dist: Any, u: float) -> float:
+    """The ``u``-quantile (0 <= u < 1) of a distribution of the schema (:data:`~.basics.Dist`).
+
+    Parameters
+    ----------
+    dist : a distribution model (``dist: fixed | exponential | lognormal | gamma | uniform |
+        histogram``)
+    u : float
+        A probability.
+
+    Returns
+    -------
+    float
+        In the unit of the input the distribution describes.
+    """
+    from scipy import stats
+
+    u = min(max(float(u), 0.0), 1.0 - 1e-12)
+    kind = dist.dist
+    if kind == "fixed":
+        return float(dist.value)
+    if kind == "uniform":
+        return float(dist.low + u * (dist.high - dist.low))
+    if kind == "exponential":
+        return float(-dist.mean * math.log1p(-u))
+    if kind == "lognormal":
+        s2 = math.log1p(dist.cv ** 2)
+        return float(stats.lognorm.ppf(u, math.sqrt(s2), scale=dist.mean / math.exp(s2 / 2)))
+    if kind == "gamma":
+        k = 1 / dist.cv ** 2
+        return float(stats.gamma.ppf(u, k, scale=dist.mean / k))
+    if kind == "histogram":
+        cum = np.concatenate([[0.0], np.cumsum(dist.probs)])
+        return float(np.interp(u, cum, dist.edges))
+    raise ValueError(f"unknown distribution {kind!r}")
+
+
+def input_value(data: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path of plain scenario data (``Scenario.model_dump()``), or a
+    :class:`KeyError` naming the first part that is missing."""
+    node: Any = data
+    for i, key in enumerate(path.split(".")):
+        if not isinstance(node, Mapping) or key not in node:
+            raise KeyError(".".join(path.split(".")[:i + 1]))
+        node = node[key]
+    return node
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def uncertain_problems(sc: Any) -> list[str]:
+    """Every ``uncertain:`` path that does not lead to a number of the scenario."""
+    if not getattr(sc, "uncertain", None):
+        return []
+    data = sc.model_dump(mode="python")
+    out = []
+    for path in sc.uncertain:
+        if path.split(".")[0] in ("uncertain", "name", "description", "sources"):
+            out.append(f"uncertain.{path}: cannot be uncertain (give a numeric input's path)")
+            continue
+        try:
+            v = input_value(data, path)
+        except KeyError as exc:
+            out.append(f"uncertain.{path}: '{exc.args[0]}' is not a field of this scenario "
+                       f"(give the dotted path of a number, e.g. stages.assessment.work_hours.mean)")
+            continue
+        if not _is_number(v):
+            out.append(f"uncertain.{path}: is not a number (it holds {type(v).__name__}); give "
+                       f"the path of a number inside it, e.g. a distribution's mean")
+    return out
+
+
+def apply_inputs(scenario: Any, values: Mapping[str, float], name: str | None = None) -> Any:
+    """``scenario`` with the inputs at ``values``' paths set (whole numbers rounded where the
+    field holds a whole number), without an ``uncertain:`` block: a scenario with known inputs.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the path and the value when the scenario does not accept it.
+    """
+    data = scenario.model_dump(mode="python")
+    changes: dict[str, Any] = {"uncertain": {}}
+    for path, v in values.items():
+        now = input_value(data, path)
+        changes[path] = int(round(v)) if isinstance(now, int) and not isinstance(now, bool) else float(v)
+    if name is not None:
+        changes["name"] = name
+    try:
+        return scenario.replace(changes)
+    except ScenarioError as exc:
+        shown = ", ".join(f"{p} = {changes[p]:g}" for p in values)
+        raise ScenarioError(f"{scenario.name}: the inputs {shown} are not accepted:\n{exc}") from None
+
+
+def draw_inputs(scenario: Any, seed: int) -> Any:
+    """The scenario of one replication: each uncertain input drawn from its distribution.
+
+    The draw of an input depends only on ``seed`` and its path (common random numbers across
+    the scenarios of an experiment). A scenario without uncertain inputs is returned as it is.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    seed : int
+        The replication's seed (:func:`workbench.experiment.replication_seed`).
+
+    Returns
+    -------
+    Scenario
+        With the drawn values and no ``uncertain:`` block (same name).
+    """
+    unc = getattr(scenario, "uncertain", None)
+    if not unc:
+        return scenario
+    values = {}
+    for path, dist in unc.items():
+        key = zlib.crc32(path.encode())
+        u = np.random.default_rng(np.random.SeedSequence([int(seed), _STREAM, key])).random()
+        values[path] = quantile(dist, u)
+    return apply_inputs(scenario, values)
+
+
+def describe(scenario: Any) -> str:
+    """One sentence saying what a range of this scenario's results includes."""
+    unc = getattr(scenario, "uncertain", None)
+    if not unc:
+        return ("Ranges show the spread of chance events (referrals, durations, who leaves) for "
+                "the inputs as given; uncertainty in the inputs themselves is not included.")
+    return (f"Ranges include both chance events and uncertainty in {len(unc)} input(s) not known "
+            f"exactly ({', '.join(unc)}), drawn afresh for each run.")
