@@ -1,0 +1,138 @@
+"""Case and workforce tables made WITHOUT the model: a simple process with known parameters.
+
+Recovery tests on the model's own output can only show that calibration recovers the model's
+inputs. This process is independent of the model: referrals arrive as a Poisson process with a
+known rate and a quieter August; a known share is closed at the front door; assessments take a
+known number of working days (numpy's business-day calendar, weekends only: not the model's
+calendar); a known share goes on to an s47 enquiry, an ICPC and a CP plan, others to a CIN plan
+or care, each plan lasting a known log-normal time. Workers stay for exponential times (known
+turnover) and are replaced. :func:`~.write.write_returns` then adds the irregularities of real
+returns (episodes given twice, recorded late, dates missing in one year).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+SEASON = np.array([1.05, 1.05, 1.05, 1.0, 1.0, 1.0, 1.0, 0.75, 1.0, 1.05, 1.05, 1.0])
+
+
+@dataclass(frozen=True)
+class Truth:
+    """The known parameters of the independent process."""
+
+    referrals_per_year: float = 1500.0
+    nfa_pct: float = 8.0
+    assessment_wd: tuple[float, float] = (8.0, 44.0)   # uniform working days
+    after_assessment: dict = field(default_factory=lambda: {
+        "close": 0.5, "cin": 0.25, "s47": 0.2, "lac": 0.05})
+    s47_wd: tuple[float, float] = (2.0, 10.0)
+    icpc_pct: float = 40.0            # of s47 enquiries
+    icpc_wd_after_s47: tuple[float, float] = (5.0, 14.0)
+    plan_mean_days: dict = field(default_factory=lambda: {"cin": 200.0, "cp": 300.0, "lac": 600.0})
+    plan_cv: float = 0.7
+    staff: dict = field(default_factory=lambda: {"families_first": 30, "looked_after": 8})
+    turnover_pct: float = 15.0
+    cases_per_worker: float = 18.0
+
+
+def _lognormal(rng, mean: float, cv: float, n: int) -> np.ndarray:
+    s2 = np.log1p(cv ** 2)
+    return rng.lognormal(np.log(mean) - s2 / 2, np.sqrt(s2), n)
+
+
+def generate(start: dt.date, end: dt.date, truth: Truth = Truth(), seed: int = 0):
+    """(cases, workforce) text tables for referrals from ``start`` to ``end``, as seen on
+    ``end`` (later dates blank)."""
+    rng = np.random.default_rng([seed, 16])
+    days = pd.date_range(start, end, freq="D")
+    lam = truth.referrals_per_year / 365.25 * SEASON[days.month - 1] / SEASON.mean()
+    counts = rng.poisson(lam)
+    ref = np.repeat(days.values.astype("datetime64[D]"), counts)
+    n = len(ref)
+    cut = np.datetime64(end, "D")
+
+    def wd_after(d, lo_hi):
+        k = np.floor(rng.uniform(*lo_hi, len(d))).astype(int)
+        return np.busday_offset(d, k, roll="forward")
+
+    def iso(d):
+        d = np.asarray(d, dtype="datetime64[D]")
+        return np.where(d <= cut, d.astype(str), "")
+
+    nfa = rng.random(n) < truth.nfa_pct / 100
+    a_start = np.busday_offset(ref, 1, roll="forward")
+    a_end = wd_after(a_start, truth.assessment_wd)
+    nxt = rng.choice(list(truth.after_assessment), n, p=list(truth.after_assessment.values()))
+    rows = []
+    ids = [f"X{rng.integers(10**9):09d}{i}" for i in range(n)]
+    plan_len = {k: _lognormal(rng, m, truth.plan_cv, n).astype(int) + 1
+                for k, m in truth.plan_mean_days.items()}
+    s47_end = wd_after(a_end, truth.s47_wd)
+    icpc = wd_after(s47_end, truth.icpc_wd_after_s47)
+    has_icpc = rng.random(n) < truth.icpc_pct / 100
+    for i in range(n):
+        r = dict(LAchildID=ids[i], CINreferralDate=str(ref[i]), ReferralNFA="1" if nfa[i] else "0")
+        extra = []
+        if nfa[i]:
+            r.update(CINclosureDate=str(ref[i]), ReasonForClosure="RC8")
+        else:
+            r.update(AssessmentActualStartDate=a_start[i], AssessmentAuthorisationDate=a_end[i])
+            last, stage = a_end[i], nxt[i]
+            if stage == "s47":
+                r.update(S47ActualStartDate=a_end[i])
+                if has_icpc[i]:
+                    r.update(DateOfInitialCPC=icpc[i])
+                    stage, last = "cp", icpc[i]
+                else:
+                    stage, last = "close", s47_end[i]
+            if stage in ("cin", "cp", "lac"):
+                c0, c1 = {"cin": ("CINPlanStartDate", "CINPlanEndDate"),
+                          "cp": ("CPPstartDate", "CPPendDate"),
+                          "lac": ("PeriodOfCareStartDate", "PeriodOfCareEndDate")}[stage]
+                pend = last + np.timedelta64(int(plan_len[stage][i]), "D")
+                extra.append((c0, last, c1, pend))
+                last = pend
+            r["CINclosureDate"] = last
+            r["ReasonForClosure"] = "RC8" if stage == "close" and nxt[i] == "close" else "RC7"
+            for c0, s, c1, e in extra:
+                r[c0], r[c1] = s, e
+        rows.append(r)
+    cases = pd.DataFrame(rows)
+    date_cols = [c for c in cases.columns if c.endswith("Date") or c == "DateOfInitialCPC"]
+    for c in date_cols:
+        v = pd.to_datetime(cases[c])
+        cases[c] = np.where(v.isna(), "", iso(v.fillna(pd.Timestamp(start)).values))
+    # a stage not started by the end is not in the returns; its successors neither
+    open_ = cases.CINclosureDate == ""
+    cases.loc[open_, "ReasonForClosure"] = ""
+    cases = cases.fillna("")
+    cases = cases[cases.CINreferralDate <= str(cut)]
+    return cases, _workforce(rng, start, end, truth)
+
+
+def _workforce(rng, start: dt.date, end: dt.date, truth: Truth) -> pd.DataFrame:
+    rows = []
+    rate = -np.log1p(-truth.turnover_pct / 100) / 365.25
+    k = 0
+    for team, n in truth.staff.items():
+        for _ in range(n):
+            t = pd.Timestamp(start) - pd.Timedelta(days=int(rng.integers(30, 2000)))
+            while t <= pd.Timestamp(end):
+                stay = pd.Timedelta(days=int(rng.exponential(1 / rate)) + 1)
+                leave = t + stay
+                k += 1
+                left = leave <= pd.Timestamp(end)
+                rows.append({"WorkerID": f"W{k:06d}", "AgencyWorker": "0", "FTE": "1",
+                             "OrgRole": "5", "RoleStartDate": t.date().isoformat(),
+                             "RoleEndDate": leave.date().isoformat() if left else "",
+                             "ReasonLeave": "RES" if left else "",
+                             "Cases30": "" if left else str(rng.poisson(truth.cases_per_worker)),
+                             "WorkingDaysLost": str(rng.poisson(6)), "Team": team,
+                             "WorkerType": "experienced"})
+                t = leave + pd.Timedelta(days=int(rng.integers(20, 90)))
+    return pd.DataFrame(rows)
