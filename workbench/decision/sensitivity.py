@@ -1,0 +1,328 @@
+"""What the answer depends on: Morris screening over the uncertain inputs, Sobol indices for the
+few that matter, a tornado's numbers and one plain-English sentence (SALib).
+
+The uncertain inputs are the scenario's own ``uncertain:`` block when it has one, else
+:data:`DEFAULT_INPUTS`, each from 80% to 120% of the scenario's value. Every sample point is the
+scenario with those inputs set (:func:`workbench.scenario.uncertain.apply_inputs`), run for
+``replications`` replications on the same seeds as every other point (common random numbers,
+so the differences between points are the inputs' doing, not chance), and scored by its mean
+KPI. Points are placed on each input's quantiles (:func:`~workbench.scenario.uncertain.quantile`)
+so that SALib samples the unit cube.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.registry import KPIS, kpi
+from ..analysis.run import simulate
+from ..errors import UserError
+from ..scenario import Scenario
+from ..scenario.basics import Uniform
+from ..scenario.uncertain import apply_inputs, input_value, quantile
+from .runner import Runner
+from .space import plan_key
+
+__all__ = ["DEFAULT_INPUTS", "SensitivityResult", "default_inputs", "sensitivity"]
+
+#: Inputs nobody knows exactly, with plain-English names (path -> what it is). Those a scenario
+#: does not have as a number are left out.
+DEFAULT_INPUTS: dict[str, str] = {
+    "demand.referrals_per_year": "how many children are referred",
+    "demand.rereferral_pct": "how often children are re-referred",
+    "front_door.decision_hours.mean": "front-door time per referral",
+    "stages.assessment.work_hours.mean": "how long an assessment takes",
+    "stages.s47.work_hours.mean": "how long an s47 enquiry takes",
+    "stages.icpc.work_hours.mean": "how long preparing a conference takes",
+    "stages.cin.ongoing_hours_per_week": "time a child-in-need case takes each week",
+    "stages.cp.ongoing_hours_per_week": "time a child-protection case takes each week",
+    "stages.lac.ongoing_hours_per_week": "time a looked-after case takes each week",
+    "stages.cp.visits.hours.mean": "how long a child-protection visit takes",
+    "stages.cin.duration_days.mean": "how long children stay on a child-in-need plan",
+    "stages.lac.duration_days.mean": "how long children stay looked after",
+    "stages.court.duration_days.mean": "how long care proceedings last",
+    "working_time.case_time_pct": "the share of time spent on cases",
+    "working_time.absence_pct": "short-term absence",
+    "workforce.turnover_pct_per_year.experienced": "how fast experienced staff leave",
+    "workforce.turnover_pct_per_year.nqsw": "how fast newly qualified staff leave",
+    "workforce.turnover_pct_per_year.agency": "how fast agency staff leave",
+    "workforce.pressure_turnover_effect": "how much pressure drives leaving",
+    "recruitment.success_pct": "how often adverts fill a post",
+    "recruitment.time_to_hire_weeks.mean": "time from offer to start",
+    "agency.tenure_weeks.mean": "how long agency staff stay",
+    "caseload.caps.experienced": "the caseload aim",
+}
+#: The default range of a default input: this share below and above the scenario's value.
+SPREAD = 0.2
+
+
+def default_inputs(base: Scenario, spread: float = SPREAD) -> dict[str, Any]:
+    """The uncertain inputs of ``base``: its ``uncertain:`` block, or each of
+    :data:`DEFAULT_INPUTS` it holds as a non-zero number, uniform within ``spread`` of it
+    (percentages kept at most 100)."""
+    if base.uncertain:
+        return dict(base.uncertain)
+    data = base.model_dump(mode="python")
+    out = {}
+    for path in DEFAULT_INPUTS:
+        try:
+            v = input_value(data, path)
+        except KeyError:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
+            continue
+        high = v * (1 + spread)
+        if path.endswith("_pct"):
+            high = min(high, 100.0 if "turnover" not in path else 99.0)
+        out[path] = Uniform(dist="uniform", low=v * (1 - spread), high=high)
+    return out
+
+
+def input_label(path: str) -> str:
+    """An input's plain-English name (its path when it has none)."""
+    return DEFAULT_INPUTS.get(path, path)
+
+
+@dataclass
+class SensitivityResult:
+    """What :func:`sensitivity` found.
+
+    Attributes
+    ----------
+    kpi : str
+        The KPI analysed first (the ranking and the sentence are about it).
+    kpis : tuple of str
+        Every KPI analysed on the same runs.
+    inputs : dict
+        The uncertain inputs and their distributions.
+    morris : pandas.DataFrame
+        ``kpi, input, label, mu_star, mu_star_conf, sigma, rank`` (mu_star in the KPI's unit:
+        the mean absolute change over a step of a quarter of each input's range).
+    sobol : pandas.DataFrame
+        ``kpi, input, label, S1, S1_conf, ST, ST_conf`` for the top inputs (empty when skipped).
+    tornado : pandas.DataFrame
+        ``input, label, low, high, kpi_low, kpi_high, kpi_base, swing``: the KPI with one
+        input at its 5% and 95% quantiles and the others as given, widest swing first.
+    """
+
+    base: Scenario
+    kpi: str
+    kpis: tuple[str, ...]
+    inputs: dict
+    morris: pd.DataFrame
+    sobol: pd.DataFrame
+    tornado: pd.DataFrame
+    replications: int
+    years: float | None
+    elapsed_s: float = 0.0
+    n_run: int = 0
+    n_loaded: int = 0
+
+    def top(self, n: int = 3) -> list[str]:
+        """The inputs with the largest Morris effect on :attr:`kpi`."""
+        m = self.morris[self.morris["kpi"] == self.kpi].sort_values("rank")
+        return list(m["input"].head(n))
+
+    def sentence(self) -> str:
+        """The finding in plain English."""
+        k = kpi(self.kpi)
+        m = self.morris[self.morris["kpi"] == self.kpi].sort_values("rank")
+        if m.empty or not (m["mu_star"] > 0).any():
+            return f"{k.label} hardly changed over the ranges of the {len(self.inputs)} inputs."
+        lead = float(m["mu_star"].iloc[0])
+        # the inputs whose effect is at least a third of the largest: the ones that matter
+        big = [input_label(p) for p, mu in zip(m["input"], m["mu_star"]) if mu >= lead / 3][:3]
+        names = big[0] if len(big) == 1 else ", ".join(big[:-1]) + " and " + big[-1]
+        rest = len(m) - len(big)
+        return (f"{k.label} depends most on {names}; the other {rest} input(s) matter less "
+                f"(Morris screening of {len(m)} inputs over their ranges).")
+
+    def save(self, folder: str | Path) -> Path:
+        """Write ``morris.csv``, ``sobol.csv`` and ``tornado.csv`` to ``folder``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.morris.to_csv(folder / "morris.csv", index=False)
+        self.sobol.to_csv(folder / "sobol.csv", index=False)
+        self.tornado.to_csv(folder / "tornado.csv", index=False)
+        return folder
+
+
+class _Points:
+    """Runs sample points (values in the unit cube) as scenarios, a chunk at a time."""
+
+    def __init__(self, base, paths, dists, runner, replications, seed, kpis, bar):
+        self.base, self.paths, self.dists = base, paths, dists
+        self.runner, self.replications, self.seed, self.kpis, self.bar = (
+            runner, replications, seed, kpis, bar)
+
+    def values(self, u: np.ndarray) -> dict[str, float]:
+        return {p: quantile(d, x) for p, d, x in zip(self.paths, self.dists, u)}
+
+    def scenario(self, values: Mapping[str, float]) -> tuple[str, Scenario]:
+        key = plan_key(values)
+        return key, apply_inputs(self.base, values, name=f"Point {key}")
+
+    def run(self, unit: np.ndarray) -> np.ndarray:
+        """Mean of each KPI at each point (rows: points; columns: KPIs)."""
+        out = np.full((len(unit), len(self.kpis)), np.nan)
+        chunk = max(4, 4 * self.runner.workers)
+        for lo in range(0, len(unit), chunk):
+            pts = [self.scenario(self.values(u)) for u in unit[lo:lo + chunk]]
+            kp = self.runner.run(dict(pts), self.replications, self.seed)
+            means = kp.groupby("scenario")[list(self.kpis)].mean()
+            for j, (key, _sc) in enumerate(pts):
+                if key in means.index:
+                    out[lo + j] = means.loc[key].to_numpy()
+            if self.bar is not None:
+                self.bar.update(len(pts))
+        return out
+
+
+def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
+                also: Sequence[str] = ("unallocated_mean", "cost_gbp"),
+                inputs: Mapping[str, Any] | None = None, *, trajectories: int = 6,
+                levels: int = 4, sobol_top: int = 4, sobol_n: int = 16, tornado_top: int = 8,
+                replications: int = 2, years: float | None = 1.0, seed: int = 0,
+                executor: str = "process", max_workers: int | None = None,
+                scheduler: str | None = None, out: str | Path | None = "outputs",
+                name: str | None = None, progress: bool = True,
+                simulate_fn: Callable = simulate) -> SensitivityResult:
+    """Morris screening of every uncertain input, then Sobol indices and a tornado for the top.
+
+    Parameters
+    ----------
+    base : Scenario
+    kpi_name : str
+        The KPI the ranking and the sentence are about.
+    also : sequence of str
+        Other KPIs analysed on the same runs.
+    inputs : dict, optional
+        Dotted path -> distribution (default :func:`default_inputs`).
+    trajectories, levels : int
+        Morris trajectories (r) and grid levels (p); the screening runs ``r (k + 1)`` points.
+    sobol_top, sobol_n : int
+        Inputs given Sobol indices (0: none) and Saltelli's base sample (``n (top + 2)``
+        points; a power of 2).
+    tornado_top : int
+        Inputs in the tornado (two points each).
+    replications : int
+        Replications per point, the same seeds at every point.
+    years, seed, executor, max_workers, scheduler, out, name, progress, simulate_fn
+        As :func:`~workbench.decision.optimise.optimise`.
+
+    Returns
+    -------
+    SensitivityResult
+    """
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
+    t0 = time.perf_counter()
+    names = tuple(dict.fromkeys([kpi_name, *also]))
+    unknown = [k for k in names if k not in KPIS]
+    if unknown:
+        raise UserError(f"unknown KPI(s) {unknown}; known: {', '.join(KPIS)}")
+    inputs = dict(inputs) if inputs is not None else default_inputs(base)
+    if len(inputs) < 2:
+        raise UserError("sensitivity needs at least two uncertain inputs")
+    for what, v, low in (("trajectories", trajectories, 2), ("levels", levels, 2),
+                         ("replications", replications, 1)):
+        if int(v) < low:
+            raise UserError(f"{what} must be at least {low} (got {v})")
+    if sobol_n & (sobol_n - 1) or sobol_n < 2:
+        raise UserError(f"the Sobol sample size must be a power of 2 (got {sobol_n})")
+    paths = list(inputs)
+    dists = [inputs[p] for p in paths]
+    k = len(paths)
+    n_points = (trajectories * (k + 1) + (sobol_n * (min(sobol_top, k) + 2) if sobol_top else 0)
+                + 2 * min(tornado_top, k) + 1)
+    name = name or f"sensitivity-{base.digest()}"
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=n_points, desc="sample points", unit="point", dynamic_ncols=True)
+    with Runner(executor, max_workers, scheduler, out, name, years, simulate_fn) as runner:
+        pts = _Points(base, paths, dists, runner, int(replications), int(seed), names, bar)
+        # Morris: the unit cube, one trajectory a time step of a quarter of the range
+        problem = {"num_vars": k, "names": paths, "bounds": [[0.0, 1.0]] * k}
+        X = morris_sample.sample(problem, int(trajectories), num_levels=int(levels),
+                                 seed=int(seed))
+        Y = pts.run(X)
+        rows = []
+        for j, kn in enumerate(names):
+            y = np.nan_to_num(Y[:, j], nan=float(np.nanmean(Y[:, j])))
+            r = morris_analyze.analyze(problem, X, y, num_levels=int(levels), seed=int(seed),
+                                       print_to_console=False)
+            df = pd.DataFrame({"kpi": kn, "input": paths, "label": [input_label(p) for p in paths],
+                               "mu_star": r["mu_star"], "mu_star_conf": r["mu_star_conf"],
+                               "sigma": r["sigma"]})
+            df["rank"] = df["mu_star"].rank(ascending=False, method="first").astype(int)
+            rows.append(df)
+        morris = pd.concat(rows, ignore_index=True)
+        ranked = list(morris[morris["kpi"] == kpi_name].sort_values("rank")["input"])
+        # Sobol for the top few (the others held at their medians)
+        sobol = pd.DataFrame(columns=["kpi", "input", "label", "S1", "S1_conf", "ST", "ST_conf"])
+        top = ranked[:min(sobol_top, k)]
+        if len(top) >= 2:
+            sp = {"num_vars": len(top), "names": top, "bounds": [[0.0, 1.0]] * len(top)}
+            Xs = sobol_sample.sample(sp, int(sobol_n), calc_second_order=False, seed=int(seed))
+            full = np.full((len(Xs), k), 0.5)
+            for i, p in enumerate(top):
+                full[:, paths.index(p)] = Xs[:, i]
+            Ys = pts.run(full)
+            srows = []
+            for j, kn in enumerate(names):
+                y = np.nan_to_num(Ys[:, j], nan=float(np.nanmean(Ys[:, j])))
+                if np.ptp(y) == 0:  # the KPI did not move: no input explains any of it
+                    z = np.zeros(len(top))
+                    s = {"S1": z, "S1_conf": z, "ST": z, "ST_conf": z}
+                else:
+                    s = sobol_analyze.analyze(sp, y, calc_second_order=False, seed=int(seed),
+                                              print_to_console=False)
+                srows.append(pd.DataFrame({"kpi": kn, "input": top,
+                                           "label": [input_label(p) for p in top],
+                                           "S1": s["S1"], "S1_conf": s["S1_conf"],
+                                           "ST": s["ST"], "ST_conf": s["ST_conf"]}))
+            sobol = pd.concat(srows, ignore_index=True)
+        tornado = _tornado(pts, paths, ranked[:min(tornado_top, k)], names.index(kpi_name))
+        n_run, n_loaded = runner.n_run, runner.n_loaded
+    if bar is not None:
+        bar.close()
+    res = SensitivityResult(base=base, kpi=kpi_name, kpis=names, inputs=inputs, morris=morris,
+                            sobol=sobol, tornado=tornado, replications=int(replications),
+                            years=years, elapsed_s=time.perf_counter() - t0, n_run=n_run,
+                            n_loaded=n_loaded)
+    if out is not None:
+        res.save(Path(out) / name)
+    return res
+
+
+def _tornado(pts: _Points, paths: list[str], top: list[str], j: int) -> pd.DataFrame:
+    """The KPI with each of ``top`` at its 5% and 95% quantiles, the others at their medians."""
+    unit = []
+    for p in top:
+        for q in (0.05, 0.95):
+            u = np.full(len(paths), 0.5)
+            u[paths.index(p)] = q
+            unit.append(u)
+    unit.append(np.full(len(paths), 0.5))
+    Y = pts.run(np.array(unit))[:, j]
+    rows = []
+    for i, p in enumerate(top):
+        d = pts.dists[paths.index(p)]
+        rows.append({"input": p, "label": input_label(p), "low": quantile(d, 0.05),
+                     "high": quantile(d, 0.95), "kpi_low": Y[2 * i], "kpi_high": Y[2 * i + 1],
+                     "kpi_base": Y[-1], "swing": abs(Y[2 * i + 1] - Y[2 * i])})
+    df = pd.DataFrame(rows, columns=["input", "label", "low", "high", "kpi_low", "kpi_high",
+                                     "kpi_base", "swing"])
+    return df.sort_values("swing", ascending=False, ignore_index=True)
