@@ -6,6 +6,7 @@ user's mistake becomes a message.
     workbench compare BASE.yaml VARIANT.yaml ... --replications R --out DIR
     workbench report [SCENARIO ...] [--out outputs/report.html]
     workbench calibrate --cases FILE --workforce FILE --out scenarios/NAME.yaml
+    workbench from-published --la NAME --data DIR --out scenarios/NAME.yaml
     workbench synthesize --out DIR
     workbench validation [--replications N] [--years Y] [--csv FILE] [--markdown FILE]
     workbench new NAME --from scenarios/baseline.yaml
@@ -24,10 +25,10 @@ import sys
 
 from ..errors import UserError
 from . import app, calibrate, compare, new, report, run, validate
-from . import validation
+from . import from_published, validation
 
 #: The command modules, in the order ``workbench --help`` lists them; each has ``register(sub)``.
-COMMANDS = (validate, run, compare, report, calibrate, validation, new, app)
+COMMANDS = (validate, run, compare, report, calibrate, from_published, validation, new, app)
 
 
 def version_text() -> str:

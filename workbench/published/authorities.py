@@ -130,8 +130,17 @@ class Figure:
     def cite(self) -> str:
         """The citation written next to a value: table, year, column and figure, and file."""
         shown = self.raw if self.ok else f"{self.raw or 'blank'} ({self.status})"
-        return (f"{self.table.split(' by ')[0]}, {self.name}, {self.period()}: {self.column} = "
-                f"{shown} ({self.file})")
+        return f"{short_title(self.table)}, {self.name}, {self.period()}: {self.column} = {shown} [{self.file}]"
+
+
+def short_title(title: str) -> str:
+    """A table's title as cited: its number ("C1"), or its name without the breakdown."""
+    first = title.split()[0]
+    if re.fullmatch(r"[A-Z]\d+", first):
+        return first
+    if title.startswith("Children's social work workforce"):
+        return "Workforce indicators"
+    return title.split(" - ")[0].split(" by ")[0]
 
 
 def _figure(row) -> Figure:

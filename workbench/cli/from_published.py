@@ -1,0 +1,187 @@
+"""``workbench from-published``: a scenario for any English council from its published statistics.
+
+    workbench from-published --la NAME --data DIR --out scenarios/NAME.yaml
+                             [--year Y] [--base FILE] [--no-check] [--replications N]
+    workbench from-published --la NAME --la NEIGHBOUR ... --data DIR --out DIR [--table FILE]
+
+Reads the Department for Education's CSV files in DIR (see docs/published.md for which to
+download), finds each authority by name or code, and writes a scenario for it: a variant of the
+England-average authority whose every value cites the table, year and figure it came from. With
+several authorities ``--out`` is a folder (one file each) and a table sets them beside each
+other and England (the statistical-neighbour view; ``--table`` writes it as CSV).
+
+Each scenario is then checked out of sample: the scenario as at 31 March of the year before the
+latest (built from the figures up to then only) is simulated for that year and set beside the
+published figures of the latest year, in the validation page's table (``--no-check`` skips it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from ..errors import UserError
+from ..scenario.catalog import PACKAGE_ROOT, project_root
+from . import args as types
+
+_reps = types.Number(int, 1, 200)
+_year = types.Number(int, 2000, 2100)
+
+
+def register(subparsers) -> None:
+    """Add the ``from-published`` subcommand to the ``workbench`` parser."""
+    c = subparsers.add_parser(
+        "from-published",
+        help="write a scenario for any English council from DfE's published statistics",
+        description="Read the published children in need, children looked after and social "
+                    "work workforce CSV files in a folder and write a scenario for an "
+                    "authority, every value citing the table, year and figure it came from; "
+                    "then check it out of sample on the latest year.")
+    c.add_argument("--la", action="append", required=True, metavar="NAME",
+                   help="the authority, by name (\"Durham\") or code (E06000047, 840); give it "
+                        "again for neighbours (then --out is a folder)")
+    c.add_argument("--data", required=True, metavar="DIR",
+                   help="the folder of downloaded CSV (or ZIP) files")
+    c.add_argument("--out", required=True, metavar="FILE",
+                   help="the scenario file to write (.yaml); a folder with several --la")
+    c.add_argument("--year", default=None, metavar="Y",
+                   help="start at 31 March of this year (default: the latest in the files)")
+    c.add_argument("--base", default=None, metavar="FILE",
+                   help="the England-average scenario the file varies (default: "
+                        "scenarios/england_average.yaml)")
+    c.add_argument("--table", default=None, metavar="FILE",
+                   help="also write the authorities-and-England table as CSV")
+    c.add_argument("--no-check", action="store_true",
+                   help="do not run the out-of-sample check of the latest year")
+    c.add_argument("--replications", "-r", default="5", metavar="N",
+                   help="replications of the out-of-sample year (whole number, 1-200; default 5)")
+    c.add_argument("--executor", default="process", choices=("process", "serial"),
+                   help="where the check's replications run (default: a process pool)")
+    c.set_defaults(func=cmd_from_published)
+
+
+def _base_path(value: str | None) -> Path:
+    path = Path(value) if value else project_root() / "scenarios" / "england_average.yaml"
+    if not path.exists() and not value:
+        path = PACKAGE_ROOT / "scenarios" / "england_average.yaml"
+    if not path.is_file():
+        raise UserError(f"--base {path}: no such scenario file")
+    return path
+
+
+def _targets(names: list[str], out: Path) -> list[Path]:
+    """The file each authority's scenario goes to (checked before anything is read)."""
+    if len(names) == 1:
+        if out.suffix not in (".yaml", ".yml"):
+            raise UserError(f"--out: expected a .yaml file name for one authority, got {out}")
+        return [out]
+    if out.suffix in (".yaml", ".yml"):
+        raise UserError(f"--out: with {len(names)} authorities --out is a folder (one file "
+                        f"each), got the file name {out}")
+    return []
+
+
+def _header(built, folder: str, base: Path) -> str:
+    lines = [f"{built.authority.name}: written by `workbench from-published` on {dt.date.today()}",
+             f"from the published statistics in {Path(folder).name}/ (files listed in each comment).",
+             "Every value below cites the table, the authority, the year, the column and the",
+             f"figure [file]; every value not here is {base.name}'s (the England-average",
+             "authority: work content, elapsed times, caps, pay, recruitment, agency cover).",
+             "Only published aggregates: nothing in this file identifies a child or a worker."]
+    lines += [f"note: {n}" for n in built.notes]
+    return "\n".join(lines)
+
+
+def write_scenario(built, out: Path, base: Path, folder: str) -> Path:
+    """Write a built scenario next to its base's relative path and check it loads."""
+    from ..scenario import load_scenario
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        ref = os.path.relpath(base.resolve(), out.parent.resolve())
+    except ValueError:  # another drive (Windows): an absolute path
+        ref = str(base.resolve())
+    out.write_text(built.text(Path(ref).as_posix(), _header(built, folder, base)),
+                   encoding="utf-8")
+    load_scenario(out)   # a ScenarioError here is a bug in the builder, reported as one line
+    return out
+
+
+def out_of_sample(auth, base_data: dict, replications: int, executor: str = "process"):
+    """Simulate the latest year from the state a year before and compare it with what was
+    published, as the validation page's :class:`~workbench.present.validation.Validation`."""
+    import pandas as pd
+
+    from ..experiment import run_experiment
+    from ..present.tables import period_text
+    from ..present.validation import (Benchmark, Validation, _row, _values,
+                                      simulate_for_validation)
+    from ..published.build import build_scenario
+    from ..published.outofsample import checks
+
+    latest = auth.years("referrals")[-1]
+    built = build_scenario(auth, base_data, year=latest - 1)
+    scenario = built.scenario(base_data)
+    label = scenario.name
+    exp = run_experiment({label: scenario}, replications=replications, seed=0, years=1.0,
+                         warmup_days=0.0, executor=executor, out=None, progress=False,
+                         simulate_fn=simulate_for_validation)
+    comparison = f"{auth.name}: the year to 31 March {latest}, from 31 March {latest - 1}"
+    values = _values(exp, label)
+    rows = []
+    for c in checks(auth, latest):
+        b = Benchmark(c.key, comparison, c.measure, c.published, c.source, c.low, c.high,
+                      c.tolerance)
+        col = values[c.measure].dropna() if c.measure in values else None
+        rows.append(_row(b, None if col is None or col.empty else col))
+    return Validation(pd.DataFrame(rows), replications, 1.0, 0,
+                      {comparison: period_text(scenario, 1.0, 0.0)},
+                      {comparison: (f"{label}, built from the figures to {latest - 1}",)},
+                      len(exp.failures), {comparison: exp})
+
+
+def cmd_from_published(args) -> int:
+    from ..present.validation import validation_text
+    from ..published import find_authority, read_published
+    from ..published.build import build_scenario
+    from ..published.neighbours import neighbour_table
+    from ..scenario.load import load_raw
+    from ..scenario.save import file_name_for
+
+    out = Path(args.out)
+    targets = _targets(args.la, out)
+    year = _year.parse(args.year, "--year") if args.year is not None else None
+    reps = _reps.parse(args.replications, "--replications")
+    base = _base_path(args.base)
+    base_data = load_raw(base)
+    published = read_published(args.data)
+    for note in published.notes:
+        print(f"note: {note}")
+    auths = [find_authority(published, q) for q in args.la]
+    if len(auths) > 1:
+        targets = [out / file_name_for(a.name) for a in auths]
+    for auth, target in zip(auths, targets):
+        built = build_scenario(auth, base_data, year=year)
+        write_scenario(built, target, base, args.data)
+        print(f"Wrote {target}: {built.data['name']} (a valid scenario; every value cites its "
+              f"table, year and figure)")
+        for note in built.notes:
+            print(f"  note: {note}")
+    if len(auths) > 1 or args.table:
+        shown, numbers = neighbour_table(auths)
+        print()
+        print(shown.to_string(index=False))
+        if args.table:
+            Path(args.table).parent.mkdir(parents=True, exist_ok=True)
+            numbers.to_csv(args.table, index=False, float_format="%.6g")
+            print(f"Wrote {args.table}")
+    if args.no_check:
+        return 0
+    for auth in auths:
+        if len(auth.years("referrals")) < 2:
+            print(f"\n{auth.name}: one year of referrals in the files: no out-of-sample check")
+            continue
+        print()
+        print(validation_text(out_of_sample(auth, base_data, reps, args.executor)))
+    return 0

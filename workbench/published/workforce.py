@@ -1,0 +1,123 @@
+"""The workforce of a generated scenario from the children's social work workforce census.
+
+The census (at 30 September) gives the authority's case-holding FTE, caseload, agency and vacancy
+rates, turnover and absence. The model needs teams of workers. The England-average authority's
+teams are kept and resized:
+
+- case-holding workers in post = the open cases at the start / the published caseload per
+  case-holding FTE (the model's caseload is open cases per case-holding FTE in post);
+- of those, agency staff at the published agency rate (agency FTE / all FTE in post), the rest
+  employed; funded posts = employed / (1 - the vacancy rate);
+- every case-holding team's employed, agency and funded posts scaled by the same three factors
+  from the England-average teams, so each team keeps its share; the front door, which holds no
+  cases, scaled with referrals as the England-average file scaled it from the baseline.
+
+Turnover (experienced staff at the published rate, newly qualified staff in the England-average
+proportion to it) and short-term absence (the published rate less the long-term part the model
+simulates) come from the census too. Recruitment and agency cover stay as the England-average
+file calibrated them, and a comment says so.
+"""
+
+from __future__ import annotations
+
+import copy
+
+__all__ = ["set_workforce"]
+
+EA = "england_average.yaml"
+LONG_TERM_ABSENCE_PCT = 1.2
+
+
+def _fte(team: dict, agency: bool) -> float:
+    return sum(g["count"] * g.get("fte", 1.0) for g in team.get("staff", ())
+               if (g["type"] == "agency") == agency)
+
+
+def _scaled(team: dict, f_emp: float, f_ag: float, f_est: float) -> dict:
+    out = copy.deepcopy(team)
+    out["establishment_fte"] = round(team["establishment_fte"] * f_est, 1)
+    staff = []
+    for g in team.get("staff", ()):
+        n = round(g["count"] * (f_ag if g["type"] == "agency" else f_emp))
+        if n > 0:
+            staff.append({**g, "count": int(n)})
+    out["staff"] = staff
+    return out
+
+
+def _rates(src, built):
+    """The census figures used, each with its citation (None when not given)."""
+    got = {}
+    for m in ("caseload", "agency_rate", "vacancy_rate", "turnover_rate", "absence_rate"):
+        got[m] = src.la(m)
+        if got[m] is None:
+            built.notes.append(f"{m} not in the workforce files for {src.year - 1} or the two "
+                               f"years before: {EA}'s kept")
+    return got
+
+
+def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -> None:
+    """Set the teams, turnover and absence of ``built`` from the workforce census.
+
+    Parameters
+    ----------
+    src : workbench.published.build._Source
+        The authority's figures as at the start.
+    base : dict
+        The England-average scenario as plain data.
+    built : Built
+        The scenario being written.
+    open_cases : float
+        All open cases at the start (the stocks just set).
+    referrals : float
+        The year's referrals (sizes the front door).
+    """
+    r = _rates(src, built)
+    teams = base["teams"]
+    holding = {k: t for k, t in teams.items() if t.get("case_holding", True)}
+    ea_emp = sum(_fte(t, False) for t in holding.values())
+    ea_ag = sum(_fte(t, True) for t in holding.values())
+    ea_est = sum(t["establishment_fte"] for t in holding.values())
+    ea_in_post = ea_emp + ea_ag
+    caseload = r["caseload"].value if r["caseload"] else open_cases / ea_in_post
+    agency = (r["agency_rate"].value / 100 if r["agency_rate"] else ea_ag / ea_in_post)
+    vacancy = (r["vacancy_rate"].value / 100 if r["vacancy_rate"]
+               else 1 - ea_emp / ea_est)
+    in_post = open_cases / caseload
+    emp, ag = in_post * (1 - agency), in_post * agency
+    est = emp / max(1 - vacancy, 0.05)
+    f_emp, f_ag, f_est = emp / ea_emp, (ag / ea_ag if ea_ag else 0.0), est / ea_est
+    cite = "; ".join(f.cite() for f in (r["caseload"], r["agency_rate"], r["vacancy_rate"]) if f)
+    built.set("teams", {}, (
+        f"case-holding FTE in post = {open_cases:,.0f} open cases / caseload {caseload:g} = "
+        f"{in_post:,.1f}: agency {agency:.1%} = {ag:,.1f}, employed {emp:,.1f}, funded posts "
+        f"{emp:,.1f} / (1 - vacancy {vacancy:.1%}) = {est:,.1f}. Each of {EA}'s case-holding "
+        f"teams scaled by these (employed x {f_emp:.2f}, agency x {f_ag:.2f}, posts x "
+        f"{f_est:.2f}); staff counts rounded. Sources: {cite or 'none: England-average rates'}"))
+    ea_ref = float(base["demand"]["referrals_per_year"])
+    for name, team in teams.items():
+        if name in holding:
+            built.data["teams"][name] = _scaled(team, f_emp, f_ag, f_est)
+        else:
+            f = referrals / ea_ref
+            built.set(f"teams.{name}", _scaled(team, f, f, f),
+                      f"the front door (no cases): {EA}'s team x {f:.2f}, its referrals "
+                      f"{referrals:,.0f} against {ea_ref:,.0f}")
+    t = r["turnover_rate"]
+    if t is not None:
+        rates = dict(base["workforce"]["turnover_pct_per_year"])
+        ratio = rates["nqsw"] / rates["experienced"] if rates.get("experienced") else 1.0
+        rates.update(experienced=t.value, nqsw=round(t.value * ratio, 1))
+        built.set("workforce.turnover_pct_per_year", rates,
+                  f"experienced: the published turnover ({t.cite()}); newly qualified in "
+                  f"{EA}'s proportion to it (x {ratio:.2f}); academy and agency as {EA}")
+    a = r["absence_rate"]
+    if a is not None:
+        built.set("working_time.absence_pct", round(max(a.value - LONG_TERM_ABSENCE_PCT, 0.5), 1),
+                  f"the published sickness absence less the {LONG_TERM_ABSENCE_PCT:g} points "
+                  f"of long-term absence the model simulates (workforce.long_term_absence), at "
+                  f"least 0.5 ({a.cite()})")
+    built.notes.append(
+        f"recruitment and agency cover are {EA}'s, calibrated to England's vacancy and agency "
+        "rates; this authority's own rates set the starting staff only (the out-of-sample "
+        "check shows whether they hold)")
