@@ -10,6 +10,8 @@ user's mistake becomes a message.
     workbench synthesize --out DIR
     workbench validation [--replications N] [--years Y] [--csv FILE] [--markdown FILE]
     workbench new NAME --from scenarios/baseline.yaml
+    workbench optimise SCENARIO --target KPI>=X ... [--budget-minutes M]
+    workbench sensitivity SCENARIO [--kpi KPI]
     workbench app [--port N]
     workbench --version
 
@@ -24,11 +26,12 @@ import argparse
 import sys
 
 from ..errors import UserError
-from . import app, calibrate, compare, new, report, run, validate
+from . import app, calibrate, compare, new, optimise, report, run, sensitivity, validate
 from . import from_published, validation
 
 #: The command modules, in the order ``workbench --help`` lists them; each has ``register(sub)``.
-COMMANDS = (validate, run, compare, report, calibrate, from_published, validation, new, app)
+COMMANDS = (validate, run, compare, report, calibrate, from_published, validation, new, optimise,
+            sensitivity, app)
 
 
 def version_text() -> str:

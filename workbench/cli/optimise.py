@@ -1,0 +1,144 @@
+"""``workbench optimise``: the cheapest plan that meets the targets, with a stated confidence.
+
+    workbench optimise SCENARIO --target KPI>=X [--target KPI<=Y ...] [--budget-minutes M]
+                       [--lever LEVER=LOW:HIGH[:STEP] ...] [--replications R] [--years Y]
+                       [--candidates K] [--confirm-replications N] [--confidence C]
+                       [--max-trials T] [--seed S] [--executor serial|process|dask]
+                       [--scheduler ADDRESS] [--workers N] [--out DIR] [--no-progress]
+
+Searches the levers (default: extra recruits a year, academy places, agency cover of vacancies,
+retention payment) for the plan of least workforce cost whose mean KPIs meet every target, on
+common random numbers, then checks the cheapest candidates on fresh seeds and chooses the
+cheapest that meets every target with the stated confidence (:mod:`workbench.decision.optimise`).
+Prints the answer in plain English, the candidates and the cost frontier; writes
+``trials.csv``, ``candidates.csv``, ``result.json`` and ``frontier.png`` to ``DIR`` (default
+``outputs/optimise-<scenario>``), whose replication files let the same command resume.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UserError
+from . import args as types
+
+_confidence = types.Number(float, 0.5, 0.999)
+_minutes = types.Number(float, 0, 24 * 60, above=True)
+_at_least_2 = types.Number(int, 2, 1000)
+_at_least_3 = types.Number(int, 3, 10000)
+
+
+def register(subparsers) -> None:
+    """Add the ``optimise`` subcommand to the ``workbench`` parser."""
+    c = subparsers.add_parser(
+        "optimise",
+        help="find the cheapest workforce plan that meets the targets",
+        description="Search recruitment, academy, agency and retention levers for the plan of "
+                    "least workforce cost that meets every target, and check it on fresh runs.")
+    c.add_argument("scenario", metavar="SCENARIO", help="the starting scenario file")
+    c.add_argument("--target", action="append", required=True, metavar="KPI>=X",
+                   help="a target, e.g. assessment_within_45wd_pct>=85 or unallocated_mean<=20 "
+                        "(in the KPI's unit: %%, children, days...); repeat for several")
+    c.add_argument("--lever", action="append", default=None, metavar="LEVER=LOW:HIGH[:STEP]",
+                   help="a lever to search and its range, e.g. academy_intake_per_year=0:40; "
+                        "repeat for several (default: extra_recruits_per_year=0:40, "
+                        "academy_intake_per_year=0:40, agency_cover_pct=0:100:5, "
+                        "retention_payment_gbp=0:5000:250)")
+    c.add_argument("--budget-minutes", default="10", metavar="M",
+                   help="wall-clock minutes for the whole search and check (default 10)")
+    c.add_argument("--max-trials", default=None, metavar="T",
+                   help="most plans to try (default: as many as the budget allows)")
+    c.add_argument("--replications", "-r", default="4", metavar="R",
+                   help="replications per plan in the search, at least 2 (default 4)")
+    c.add_argument("--years", default="2", metavar="Y",
+                   help="horizon of every run in years, above 0 and at most 30 (default 2)")
+    c.add_argument("--candidates", default="5", metavar="K",
+                   help="cheapest plans checked on fresh runs (default 5)")
+    c.add_argument("--confirm-replications", default="20", metavar="N",
+                   help="fresh runs per candidate, at least 3 (default 20)")
+    c.add_argument("--confidence", default="0.9", metavar="C",
+                   help="joint confidence that the chosen plan meets every target, 0.5 to "
+                        "0.999 (default 0.9)")
+    c.add_argument("--seed", default="0", metavar="S", help="base seed (default 0)")
+    c.add_argument("--executor", default="process", choices=("serial", "process", "dask"),
+                   help="where replications run (default: a local process pool on all cores)")
+    c.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask scheduler address (with --executor dask; default: a local cluster)")
+    c.add_argument("--workers", default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+    c.add_argument("--out", default=None, metavar="DIR",
+                   help="folder for the tables and the replication files "
+                        "(default outputs/optimise-<scenario>)")
+    c.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    c.set_defaults(func=cmd_optimise)
+
+
+def _plan_table(df, result) -> str:
+    """The candidates as text: each lever by its label, the mean cost, each target's mean and
+    its one-sided bound, and whether it passed."""
+    from ..analysis.registry import kpi
+
+    head = [r.label for r in result.ranges] + ["mean cost"]
+    for t in result.targets:
+        head += [f"{kpi(t.kpi).label} (mean)", "bound"]
+    head.append("meets targets")
+    rows = [head]
+    for _, r in df.iterrows():
+        cells = [f"{r[x.key]:g}" for x in result.ranges] + [kpi("cost_gbp").format(r["cost_mean"])]
+        for t in result.targets:
+            k = kpi(t.kpi)
+            cells += [k.format(r[f"{t.kpi}_mean"]), k.format(r[f"{t.kpi}_bound"])]
+        cells.append(("yes (chosen)" if r["chosen"] else "yes") if r["passed"] else "no")
+        rows.append(cells)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows)
+
+
+def cmd_optimise(args) -> int:
+    """Check every argument, run the search and the check, print and write the answer."""
+    from ..decision import DEFAULT_RANGES, optimise, parse_lever_range, parse_targets
+    from ..scenario import load_scenario
+
+    targets = parse_targets(args.target)
+    levers = tuple(parse_lever_range(x) for x in args.lever) if args.lever else DEFAULT_RANGES
+    budget = _minutes.parse(args.budget_minutes, "--budget-minutes")
+    trials = (types.positive_int.parse(args.max_trials, "--max-trials")
+              if args.max_trials is not None else None)
+    reps = _at_least_2.parse(args.replications, "--replications")
+    years = types.years.parse(args.years, "--years")
+    cands = types.positive_int.parse(args.candidates, "--candidates")
+    confirm = _at_least_3.parse(args.confirm_replications, "--confirm-replications")
+    conf = _confidence.parse(args.confidence, "--confidence")
+    seed = types.non_negative_int.parse(args.seed, "--seed")
+    workers = (types.positive_int.parse(args.workers, "--workers")
+               if args.workers is not None else None)
+    if args.scheduler and args.executor != "dask":
+        raise UserError("--scheduler only applies with --executor dask")
+    path = Path(args.scenario)
+    if not path.is_file():
+        raise UserError(f"{path}: scenario file not found")
+    base = load_scenario(path)
+    out = Path(args.out) if args.out else Path("outputs") / f"optimise-{path.stem}"
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
+
+    res = optimise(base, targets, levers, replications=reps, years=years, budget_minutes=budget,
+                   max_trials=trials, seed=seed, candidates=cands, confirm_replications=confirm,
+                   confidence=conf, executor=args.executor, max_workers=workers,
+                   scheduler=args.scheduler, out=out.parent, name=out.name,
+                   progress=not args.no_progress)
+    print()
+    print(res.statement())
+    if len(res.candidates):
+        print(f"\nCandidates checked on {res.confirm_replications} fresh runs each (bounds: "
+              f"one-sided, {res.candidates['confidence_each'].iloc[0]:.1%} each):")
+        print(_plan_table(res.candidates, res))
+    from ..decision.charts import frontier_chart
+
+    fig = frontier_chart(res)
+    fig.savefig(out / "frontier.png", dpi=120, bbox_inches="tight")
+    print(f"\n{len(res.trials)} plans tried ({res.stopped}); {len(res.frontier)} on the cost "
+          f"frontier. {res.n_run} replication(s) run, {res.n_loaded} loaded; "
+          f"{res.elapsed_s / 60:.1f} min. Wrote trials.csv, candidates.csv, result.json and "
+          f"frontier.png to {out}.")
+    return 0 if res.chosen is not None else 1

@@ -1,0 +1,103 @@
+"""``workbench sensitivity``: what the answer depends on.
+
+    workbench sensitivity SCENARIO [--kpi KPI] [--trajectories R] [--sobol-top N]
+                          [--sobol-n N] [--replications R] [--years Y] [--seed S]
+                          [--executor serial|process|dask] [--scheduler ADDRESS]
+                          [--workers N] [--out DIR] [--no-progress]
+
+Screens every uncertain input (the scenario's ``uncertain:`` block, or the default inputs at
+plus or minus 20%) with Morris's method, gives Sobol indices for the few that matter, and prints
+the finding in a sentence with the ranking; writes ``morris.csv``, ``sobol.csv``,
+``tornado.csv`` and ``tornado.png`` to ``DIR`` (default ``outputs/sensitivity-<scenario>``),
+whose replication files let the same command resume (:mod:`workbench.decision.sensitivity`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UserError
+from . import args as types
+
+_at_least_2 = types.Number(int, 2, 1000)
+_sobol_n = types.Number(int, 2, 4096)
+
+
+def register(subparsers) -> None:
+    """Add the ``sensitivity`` subcommand to the ``workbench`` parser."""
+    c = subparsers.add_parser(
+        "sensitivity",
+        help="which uncertain inputs the results depend on (Morris, Sobol)",
+        description="Screen the uncertain inputs with Morris's method, give Sobol indices for "
+                    "the top few, and say in a sentence what the answer depends on most.")
+    c.add_argument("scenario", metavar="SCENARIO", help="the scenario file")
+    c.add_argument("--kpi", default="assessment_within_45wd_pct", metavar="KPI",
+                   help="the measure ranked (default assessment_within_45wd_pct)")
+    c.add_argument("--trajectories", default="6", metavar="R",
+                   help="Morris trajectories, at least 2 (default 6: R x (inputs + 1) points)")
+    c.add_argument("--sobol-top", default="4", metavar="N",
+                   help="inputs given Sobol indices (default 4; 0 for none)")
+    c.add_argument("--sobol-n", default="16", metavar="N",
+                   help="Sobol base sample, a power of 2 (default 16: N x (top + 2) points)")
+    c.add_argument("--replications", "-r", default="2", metavar="R",
+                   help="replications per point, the same seeds at every point (default 2)")
+    c.add_argument("--years", default="1", metavar="Y",
+                   help="horizon of every run in years (default 1)")
+    c.add_argument("--seed", default="0", metavar="S", help="base seed (default 0)")
+    c.add_argument("--executor", default="process", choices=("serial", "process", "dask"),
+                   help="where replications run (default: a local process pool on all cores)")
+    c.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask scheduler address (with --executor dask; default: a local cluster)")
+    c.add_argument("--workers", default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+    c.add_argument("--out", default=None, metavar="DIR",
+                   help="folder for the tables and the replication files "
+                        "(default outputs/sensitivity-<scenario>)")
+    c.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    c.set_defaults(func=cmd_sensitivity)
+
+
+def cmd_sensitivity(args) -> int:
+    """Check every argument, run the analysis, print the sentence and the ranking."""
+    from ..analysis.registry import kpi
+    from ..decision.sensitivity import sensitivity
+    from ..scenario import load_scenario
+
+    traj = _at_least_2.parse(args.trajectories, "--trajectories")
+    top = types.non_negative_int.parse(args.sobol_top, "--sobol-top")
+    sn = _sobol_n.parse(args.sobol_n, "--sobol-n")
+    reps = types.positive_int.parse(args.replications, "--replications")
+    years = types.years.parse(args.years, "--years")
+    seed = types.non_negative_int.parse(args.seed, "--seed")
+    workers = (types.positive_int.parse(args.workers, "--workers")
+               if args.workers is not None else None)
+    if args.scheduler and args.executor != "dask":
+        raise UserError("--scheduler only applies with --executor dask")
+    path = Path(args.scenario)
+    if not path.is_file():
+        raise UserError(f"{path}: scenario file not found")
+    base = load_scenario(path)
+    out = Path(args.out) if args.out else Path("outputs") / f"sensitivity-{path.stem}"
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
+    res = sensitivity(base, args.kpi, trajectories=traj, sobol_top=top, sobol_n=sn,
+                      replications=reps, years=years, seed=seed, executor=args.executor,
+                      max_workers=workers, scheduler=args.scheduler, out=out.parent,
+                      name=out.name, progress=not args.no_progress)
+    k = kpi(res.kpi)
+    print()
+    print(res.sentence())
+    m = res.morris[res.morris["kpi"] == res.kpi].sort_values("rank")
+    s = res.sobol[res.sobol["kpi"] == res.kpi].set_index("input") if len(res.sobol) else None
+    print(f"\n{'rank':>4}  {'input':<48} {'Morris effect':>14}  {'Sobol total':>11}")
+    for r in m.itertuples():
+        st = f"{s.loc[r.input, 'ST']:.2f}" if s is not None and r.input in s.index else ""
+        print(f"{r.rank:>4}  {r.label[:48]:<48} {k.format(r.mu_star, unit=False):>14}  {st:>11}")
+    from ..decision.charts import tornado_chart
+
+    tornado_chart(res).savefig(out / "tornado.png", dpi=120, bbox_inches="tight")
+    print(f"\nMorris effect: the mean absolute change in {k.label.lower()} "
+          f"({k.display_unit(difference=True)}) when one input moves a step of its range. "
+          f"{res.n_run} replication(s) run, {res.n_loaded} loaded; {res.elapsed_s / 60:.1f} min. "
+          f"Wrote morris.csv, sobol.csv, tornado.csv and tornado.png to {out}.")
+    return 0

@@ -1,0 +1,67 @@
+"""Charts of decision support: the cost-against-timeliness frontier the optimiser found, and the
+tornado of what the answer depends on.
+
+matplotlib's object API (no pyplot: no global state, any backend); each function returns a
+Figure, which the command line saves as PNG and a notebook shows. Labels and units come from the
+KPI registry.
+"""
+
+from __future__ import annotations
+
+from ..analysis.registry import kpi
+from .optimise import COST, OptimiseResult
+from .sensitivity import SensitivityResult
+
+__all__ = ["frontier_chart", "tornado_chart"]
+
+
+def frontier_chart(res: OptimiseResult):
+    """Every plan tried: mean cost against the first target's KPI, the frontier joined, the
+    target's threshold dashed and the chosen plan ringed."""
+    from matplotlib.figure import Figure
+
+    t = res.targets[0]
+    k, c = kpi(t.kpi), kpi(COST)
+    col = f"{t.kpi}_mean"
+    fig = Figure(figsize=(7.5, 4.2))
+    ax = fig.subplots()
+    tr = res.trials
+    ax.scatter(tr["cost_mean"] * 1e-6, tr[col], s=14, color="0.6", label="plans tried")
+    fr = res.frontier
+    ax.plot(fr["cost_mean"] * 1e-6, fr[col], "-o", ms=4, color="tab:blue",
+            label="cheapest for its timeliness (frontier)")
+    ax.axhline(t.threshold, ls="--", color="tab:red", lw=1, label=f"target: {t.describe()}")
+    if res.chosen is not None:
+        row = res.candidates[res.candidates["chosen"]].iloc[0]
+        ax.scatter([row["cost_mean"] * 1e-6], [row[col]], s=120, facecolors="none",
+                   edgecolors="black", linewidths=1.5, label="chosen plan (fresh runs)")
+    ax.set_xlabel(f"{c.label} (£ million)")
+    ax.set_ylabel(f"{k.label} ({k.display_unit()})")
+    ax.set_title("Cost against timeliness of the plans tried")
+    ax.legend(fontsize=8, loc="best")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def tornado_chart(res: SensitivityResult, n: int = 8):
+    """The KPI with each input at the low and the high end of its range (others as given),
+    widest swing at the top, around the KPI with every input as given."""
+    from matplotlib.figure import Figure
+
+    k = kpi(res.kpi)
+    t = res.tornado.head(n).iloc[::-1]
+    fig = Figure(figsize=(7.5, 0.45 * len(t) + 1.6))
+    ax = fig.subplots()
+    base = float(res.tornado["kpi_base"].iloc[0]) if len(res.tornado) else 0.0
+    y = range(len(t))
+    ax.barh(y, t["kpi_low"] - base, left=base, color="tab:orange", label="input at its low end")
+    ax.barh(y, t["kpi_high"] - base, left=base, color="tab:blue", alpha=0.7,
+            label="input at its high end")
+    ax.axvline(base, color="black", lw=1)
+    ax.set_yticks(list(y), [s[:1].upper() + s[1:] for s in t["label"]], fontsize=8)
+    ax.set_xlabel(f"{k.label} ({k.display_unit()})")
+    ax.set_title("What the answer depends on")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
