@@ -236,8 +236,9 @@ def _cases_table(recs: list[ReturnRecords]) -> tuple[pd.DataFrame, list[dict], i
         sk = (s.stage, day)
         if sk in mine:
             old = mine[sk]
-            if s.end or s.year >= old.year:
-                old.end = s.end or old.end
+            if s.end and (s.year >= old.year or not old.end):
+                old.end = s.end            # the latest return's end, and where it came from
+                old.origin, old.year = s.origin, s.year
         else:
             mine[sk] = StageRecord(**s.__dict__)
     rows, origins = [], []
@@ -275,7 +276,7 @@ def _cases_table(recs: list[ReturnRecords]) -> tuple[pd.DataFrame, list[dict], i
             _put(mine_rows[pick], mine_orgs[pick], "icpc", s)
         rows.extend(mine_rows)
         origins.extend(mine_orgs)
-    table = pd.DataFrame(rows).reindex(columns=[c.name for c in CASE_COLUMNS]).fillna("")
+    table = pd.DataFrame(rows).reindex(columns=[c.name for c in CASE_COLUMNS]).astype(object).fillna("")
     return table, origins, made
 
 

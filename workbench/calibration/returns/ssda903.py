@@ -31,7 +31,8 @@ def _norm(h: str) -> str:
 def kind_of_csv(columns) -> str | None:
     """'ssda903' (episodes), 'ssda903_header', or None, from a CSV file's column names."""
     cols = {_norm(c) for c in columns}
-    if {"CHILD", "DECOM"} <= cols:
+    # any of the episode fields marks an episodes file (a missing DECOM is then reported)
+    if "CHILD" in cols and cols & {"DECOM", "RNE", "DEC", "REC", "PLACE"}:
         return "ssda903"
     if {"CHILD", "DOB"} <= cols and ("SEX" in cols or "UPN" in cols):
         return "ssda903_header"

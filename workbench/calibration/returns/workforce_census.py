@@ -37,7 +37,8 @@ def _key(h: str) -> str:
 
 def is_workforce_columns(columns) -> bool:
     cols = {ALIASES.get(_key(c)) for c in columns}
-    return {"AgencyWorker", "OrgRole"} <= cols
+    # two of the census's worker fields mark it (a missing one is then reported)
+    return len(cols & {"AgencyWorker", "OrgRole", "RoleStartDate", "Cases30"}) >= 2
 
 
 def _record(values: dict, origin: Origin, year: int) -> WorkerRecord:

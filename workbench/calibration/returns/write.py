@@ -74,7 +74,7 @@ def write_returns(folder: str | Path, cases: pd.DataFrame, workforce: pd.DataFra
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng([seed, 903])
     from ..extracts import CASE_COLUMNS
-    c = cases.reindex(columns=[x.name for x in CASE_COLUMNS]).fillna("").astype(str)
+    c = cases.reindex(columns=[x.name for x in CASE_COLUMNS]).astype(object).fillna("").astype(str)
     written = []
     keys = c.LAchildID + "|" + c.CINreferralDate
     ukeys = keys.unique()
