@@ -135,10 +135,15 @@ def out_of_sample(auth, base_data: dict, replications: int, executor: str = "pro
                       c.tolerance)
         col = values[c.measure].dropna() if c.measure in values else None
         rows.append(_row(b, None if col is None or col.empty else col))
-    return Validation(pd.DataFrame(rows), replications, 1.0, 0,
-                      {comparison: period_text(scenario, 1.0, 0.0)},
-                      {comparison: (f"{label}, built from the figures to {latest - 1}",)},
-                      len(exp.failures), {comparison: exp})
+    class Check(Validation):
+        def command(self) -> str:   # the table's "made with" line names this command
+            return (f"workbench from-published --la {auth.name!r} --data DIR --out FILE "
+                    f"--replications {replications}").replace("'", '"')
+
+    return Check(pd.DataFrame(rows), replications, 1.0, 0,
+                 {comparison: period_text(scenario, 1.0, 0.0)},
+                 {comparison: (f"{label}, built from the figures to {latest - 1}",)},
+                 len(exp.failures), {comparison: exp})
 
 
 def cmd_from_published(args) -> int:

@@ -168,7 +168,8 @@ def _trend(src: _Source, built: Built) -> None:
     series = ", ".join(f"{f.year}: {f.value:,.0f}" for f in figs)
     built.set("demand.trend_pct_per_year", round(pct, 1),
               f"the referrals' yearly change, a least-squares line through their logarithms "
-              f"(C1 referral_count, {series}; bounded at +-{TREND_BOUND:g}% a year)")
+              f"(C1 referral_count, {src.auth.name}, {series} [{figs[-1].file}]; bounded at "
+              f"+-{TREND_BOUND:g}% a year)")
 
 
 def _pathway(src: _Source, base: dict, built: Built) -> None:
