@@ -9,7 +9,9 @@ authorities with England (:func:`neighbour_table`); check a generated scenario o
 """
 
 from .authorities import Authority, Figure, find_authority
+from .build import Built, build_scenario
+from .neighbours import neighbour_table
 from .read import Published, PublishedError, read_published
 
-__all__ = ["Authority", "Figure", "Published", "PublishedError", "find_authority",
-           "read_published"]
+__all__ = ["Authority", "Built", "Figure", "Published", "PublishedError", "build_scenario",
+           "find_authority", "neighbour_table", "read_published"]
