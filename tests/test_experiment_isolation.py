@@ -153,7 +153,10 @@ def test_a_spawned_pool_and_a_plain_process_pool_isolate_the_death_too(pair, ser
 
 
 def test_dask_reports_the_replication_that_kills_its_workers(pair, serial):
-    dask = pytest.importorskip("dask")
+    import dask
+    # distributed's defaults must be in dask's config before the change below: leaving the
+    # `with` removes every key that was not there on entering it
+    import distributed  # noqa: F401
     # Dask runs a dead worker's jobs again elsewhere; one that kills a worker twice is reported
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         with pytest.warns(RuntimeWarning, match="'Crash', replication 1, seed .*WorkerDied"):
