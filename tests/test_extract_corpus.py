@@ -202,23 +202,22 @@ def _(c, w):
     return c, w.assign(FTE30=w.FTE), Expect(W, None, "FTE", "given twice")
 
 
-@case("child id and referral date headers swapped")
-def _(c, w):
-    out = c.rename(columns={"LAchildID": "CINreferralDate", "CINreferralDate": "LAchildID"})
-    return out, w, Expect(C, 2, "CINreferralDate", "the value (not shown")
+def swap_headers(name, file, a, b, phrase):
+    """A case with the headers of columns ``a`` and ``b`` swapped; the message must point at
+    column ``b`` (which now holds ``a``'s values) on the first row."""
+    @case(name)
+    def make(c, w):
+        out = (c if file == C else w).rename(columns={a: b, b: a})
+        pair = (out, w) if file == C else (c, out)
+        return (*pair, Expect(file, 2, b, phrase))
 
 
-@case("referral date and closure reason headers swapped")
-def _(c, w):
-    out = c.rename(columns={"CINreferralDate": "ReasonForClosure",
-                            "ReasonForClosure": "CINreferralDate"})
-    return out, w, Expect(C, 2, "ReasonForClosure", "unknown code")
-
-
-@case("worker id and start date headers swapped")
-def _(c, w):
-    out = w.rename(columns={"WorkerID": "RoleStartDate", "RoleStartDate": "WorkerID"})
-    return c, out, Expect(W, 2, "RoleStartDate", "the value (not shown")
+swap_headers("child id and referral date headers swapped", C, "LAchildID", "CINreferralDate",
+             "the value (not shown")
+swap_headers("referral date and closure reason headers swapped", C, "CINreferralDate",
+             "ReasonForClosure", "unknown code")
+swap_headers("worker id and start date headers swapped", W, "WorkerID", "RoleStartDate",
+             "the value (not shown")
 
 
 @case("allocated worker and closure reason headers swapped")
