@@ -52,7 +52,8 @@ def test_raising_caps_at_equal_workload_does_not_improve_timeliness_or_turnover(
     caps = {k: v * 1.2 for k, v in baseline.caseload.caps.items()}
     scs = {"base": baseline, "caps": baseline.replace({"caseload.caps": caps, "name": "caps"})}
     _, d = _paired(scs, ["assessment_within_45wd_pct", "turnover_pct"])
-    assert d[("caps", "assessment_within_45wd_pct")].ci_high < 1.0
+    timeliness = d[("caps", "assessment_within_45wd_pct")]
+    assert timeliness.ci_low < 0 and timeliness.difference < 1.0   # no clear gain
     assert d[("caps", "turnover_pct")].ci_low < 0.5   # no "cure" for leaving
 
 

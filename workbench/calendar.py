@@ -54,6 +54,9 @@ class WorkingCalendar:
         self.wd_days: Any = np.flatnonzero(is_wd)  # calendar day of the k-th working day (0-based)
         self._cum_list: list[int] = self.cum.tolist()
         self._wd_list: list[int] = self.wd_days.tolist()
+        self._wd_flag: list[bool] = [bool(x) for x in is_wd.tolist()]
+        #: working days in a week (hours a week are spread over them)
+        self.days_per_week: float = 5.0 if working_days else 7.0
 
     def wd_number(self, t: float) -> int:
         """Working days up to and including the day containing time t."""
@@ -74,6 +77,33 @@ class WorkingCalendar:
             extra = k - len(self._wd_list) + 1
             return float(self._wd_list[-1] + 1 + extra * 7 / 5)
         return float(self._wd_list[k] + 1)
+
+    def work_time(self, t: float) -> float:
+        """Working time from day 0 to time ``t``, in working days: a working day counts as it
+        passes, a weekend or bank holiday not at all (beyond the calendar: 5 days in 7)."""
+        d = int(t)
+        if d < 0:
+            return t * 5.0 / 7.0
+        if d >= self.n_days:
+            return float(self._cum_list[-1]) + (t - self.n_days) * 5.0 / 7.0
+        base = float(self._cum_list[d - 1]) if d > 0 else 0.0
+        return base + (t - d) if self._wd_flag[d] else base
+
+    def at_work_time(self, x: float) -> float:
+        """The earliest time at which :meth:`work_time` reaches ``x`` (working days)."""
+        n = int(x)
+        frac = x - n
+        wd = self._wd_list
+        if x < 0.0:
+            return x * 7.0 / 5.0
+        if frac <= 0.0:
+            if n == 0:
+                return 0.0
+            if n - 1 < len(wd):
+                return float(wd[n - 1] + 1)
+        elif n < len(wd):
+            return wd[n] + frac
+        return float(self.n_days) + (x - float(self._cum_list[-1])) * 7.0 / 5.0
 
     def wd_between_array(self, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`wd_between`."""

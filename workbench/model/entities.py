@@ -101,6 +101,8 @@ class StageInfo:
         self.has_elapsed: bool = cfg.elapsed_wd is not None
         self.booked: bool = bool(cfg.booked)
         self.shortens: bool = bool(cfg.shortens_under_pressure)
+        self.checkpoints: list[int] = [int(k) for k in cfg.checkpoints_wd]
+        self.checkpoint_factor: float = float(cfg.checkpoint_priority_factor)
         t = cfg.transfer
         self.has_transfer: bool = t is not None
         self.transfer_after_days: float = float(t.after_days) if t is not None else 0.0

@@ -64,6 +64,8 @@ class Journey:
         self.conf_capacity: float = float(sc.conferences.slots_per_working_day)
         self.conf_booked: dict[int, int] = {}
         self.elapsed: dict[str, Sampler] = {}
+        self.ready_book: dict[float, list[tuple[Child, int]]] = {}
+        self.checkpoint_book: dict[int, list[tuple[Child, int]]] = {}
         self.rereferral_p: float = sc.demand.rereferral_pct / 100
         self.work: dict[str, Sampler] = {}
         self.duration: dict[str, Sampler] = {}
@@ -205,6 +207,12 @@ class Journey:
                     c.ready_at = self.cal.deadline(c.stage_start_at, n_wd)
             if cfg.booked and self.conf_on:
                 c.ready_at = max(c.ready_at, self._book_conference(self._clock_start(c), now))
+            if cfg.checkpoints:
+                start = self._clock_start(c)
+                for k in cfg.checkpoints:
+                    day = int(self.cal.deadline(start, k)) - 1   # the morning of working day k
+                    if day > now:
+                        self.checkpoint_book.setdefault(day, []).append((c, token))
         else:
             c.task = None
             if remaining_days is None:
@@ -241,8 +249,14 @@ class Journey:
                 c.ready_at = self._book_conference(now, now)
             if now < c.ready_at:
                 # the work is done; the stage ends when its elapsed time has passed (checks,
-                # visits arranged) or on the conference's booked date
-                self.eng.call_at(c.ready_at, self._stage_ready, c, c.plan_token)
+                # visits arranged) or on the conference's booked date: one event for all the
+                # stages that end at that time (ends of working days, midday conferences)
+                due = self.ready_book.get(c.ready_at)
+                if due is None:
+                    self.ready_book[c.ready_at] = [(c, c.plan_token)]
+                    self.eng.call_at(c.ready_at, self._ready_round, c.ready_at)
+                else:
+                    due.append((c, c.plan_token))
                 return
             self._finish_task_stage(c, now)
         else:
@@ -267,10 +281,11 @@ class Journey:
                      self.cal.wd_between(self._clock_start(c), now))
         self._move(c, self.route[c.stage](), now)
 
-    def _stage_ready(self, c: Child, token: int) -> None:
-        if token != c.plan_token or not c.open or c.task is not None:
-            return
-        self._finish_task_stage(c, self.eng.now())
+    def _ready_round(self, t: float) -> None:
+        now = self.eng.now()
+        for c, token in self.ready_book.pop(t, ()):
+            if token == c.plan_token and c.open and c.task is None:
+                self._finish_task_stage(c, now)
 
     def _book_conference(self, clock_start: float, now: float) -> float:
         """Book a conference and return its time (midday of its day).
@@ -316,6 +331,17 @@ class Journey:
         """Visits whose work becomes due today are started (one event a day for all of them)."""
         for c, token, due in self.visit_book.pop(day, ()):
             self._visit_due(c, token, due, day)
+        # managers' checkpoints: a task still open gets more of its worker's time
+        for c, token in self.checkpoint_book.pop(day, ()):
+            t = c.task
+            if token == c.plan_token and c.open and t is not None and t.kind == "stage":
+                w = t.worker
+                if w is not None:
+                    w.stop_task(t, day)
+                    t.priority *= c.stage_cfg.checkpoint_factor
+                    w.start_task(t, day)
+                else:
+                    t.priority *= c.stage_cfg.checkpoint_factor
 
     def _visit_due(self, c: Child, token: int, due: float, now: float) -> None:
         if token != c.plan_token or not c.open:

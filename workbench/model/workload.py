@@ -18,6 +18,7 @@ import heapq
 import math
 from typing import Any, Callable, Final
 
+from ..calendar import WorkingCalendar
 from .engine import Engine
 from .entities import Child, StageInfo, Task
 
@@ -29,11 +30,16 @@ class WorkSettings:
     """What every worker's capacity and caps depend on, read once per run from the scenario,
     and where a finished task is reported (``task_done(task, now)``, set by the journey)."""
 
-    def __init__(self, scenario: Any, horizon_days: float) -> None:
+    def __init__(self, scenario: Any, horizon_days: float, cal: WorkingCalendar) -> None:
         wt = scenario.working_time
         self.scenario: Any = scenario
-        self.case_hours_per_fte_day: float = (wt.hours_per_fte_week * wt.case_time_pct / 100
-                                              * (1 - wt.absence_pct / 100) / 7.0)
+        self.cal: WorkingCalendar = cal
+        hours_week = wt.hours_per_fte_week * wt.case_time_pct / 100 * (1 - wt.absence_pct / 100)
+        # casework hours an FTE has on a working day (weekends and bank holidays have none), and
+        # on an average calendar day (the front door's servers)
+        self.days_per_week: float = cal.days_per_week
+        self.case_hours_per_fte_wd: float = hours_week / cal.days_per_week
+        self.case_hours_per_fte_day: float = hours_week / 7.0
         self.min_task_fraction: float = wt.min_task_time_pct / 100
         self.asye_days: float = scenario.workforce.asye_months * 30.4375
         self.hard_limit: float = scenario.caseload.hard_limit_pct / 100
@@ -100,7 +106,7 @@ class Worker:
     def set_capacity(self) -> None:
         """Recompute hours a day for casework and caps (after a change of FTE, type or stage)."""
         st = self.settings
-        self.base_rate = self.fte * st.case_hours_per_fte_day
+        self.base_rate = self.fte * st.case_hours_per_fte_wd
         self.min_rate = self.base_rate * st.min_task_fraction
         cap = st.cap_for(self.team.name, self.type) * self.fte * self.cap_factor
         self.cap = cap
@@ -114,10 +120,10 @@ class Worker:
             self.restricted_until = -_INF
 
     def rate(self) -> float:
-        """Hours a day left for tasks and visits after the ongoing work of her caseload."""
+        """Hours a working day left for tasks and visits after the ongoing work of her caseload."""
         if self.absent:
             return 0.0
-        r = self.base_rate * self.overtime - self.ongoing_hours_week / 7.0
+        r = self.base_rate * self.overtime - self.ongoing_hours_week / self.settings.days_per_week
         return r if r > self.min_rate else self.min_rate
 
     def work_ratio(self, now: float, backlog_days: float) -> float:
@@ -127,15 +133,17 @@ class Worker:
         if self.base_rate <= 0.0:
             return 0.0
         v = self.V
+        cal = self.settings.cal
         if self.n_active and now > self.last:
-            v += self.rate() * (now - self.last) / self.W
+            v += self.rate() * (cal.work_time(now) - cal.work_time(self.last)) / self.W
         backlog = 0.0
         for target, seq, task in self.heap:
             if task.seq == seq:
                 rem = (target - v) * task.priority
                 if rem > 0.0:
                     backlog += rem
-        return (self.ongoing_hours_week / 7.0 + backlog / backlog_days) / self.base_rate
+        dpw = self.settings.days_per_week
+        return (self.ongoing_hours_week / dpw + backlog / (backlog_days * dpw / 7.0)) / self.base_rate
 
     def set_overtime(self, now: float, factor: float) -> None:
         """She works ``factor`` times her contracted hours from now on."""
@@ -160,8 +168,10 @@ class Worker:
 
     # ------------------------------------------------------------------ processor sharing
     def _advance(self, now: float) -> None:
+        # her hours accrue on working days only (processor sharing in working time)
         if self.n_active and now > self.last:
-            self.V += self.rate() * (now - self.last) / self.W
+            cal = self.settings.cal
+            self.V += self.rate() * (cal.work_time(now) - cal.work_time(self.last)) / self.W
         self.last = now
 
     def add_case(self, child: Child, now: float) -> None:
@@ -258,7 +268,8 @@ class Worker:
                 self.wake_at = _INF
                 self.wake_token += 1
             return
-        t_next = now + max(heap[0][0] - self.V, 0.0) * self.W / r
+        cal = self.settings.cal
+        t_next = cal.at_work_time(cal.work_time(now) + max(heap[0][0] - self.V, 0.0) * self.W / r)
         step = self.eng.wake_step
         if step > 0.0:
             # found finished at the end of the step it falls in (a tolerance keeps a time already

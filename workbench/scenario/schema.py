@@ -156,6 +156,15 @@ class Stage(_Model):
         description="a conference booked for a date (see `conferences`): the task ends on the "
                     "booked date, or at the next free slot once its work is done if it was not "
                     "ready")
+    checkpoints_wd: tuple[Annotated[int, Field(ge=1, le=520)], ...] = Field(
+        default=(),
+        description="working days on the stage's clock at which managers check a task still "
+                    "open (a tracker): its share of the worker's time is multiplied by "
+                    "checkpoint_priority_factor at each, so work nearest its deadline gets time "
+                    "first")
+    checkpoint_priority_factor: float = Field(
+        default=1.0, ge=1, le=10,
+        description="how much more of her time a task gets at each checkpoint")
     shortens_under_pressure: bool = Field(
         default=False,
         description="a plan that closes or steps down sooner when the service is under pressure "
@@ -181,8 +190,9 @@ class Stage(_Model):
                 raise ValueError("a plan stage needs duration_days")
             if self.work_hours is not None or self.clock is not None:
                 raise ValueError("a plan stage takes duration_days and visits, not work_hours or clock")
-            if self.elapsed_wd is not None or self.booked:
-                raise ValueError("elapsed_wd and booked are for task stages (a plan has duration_days)")
+            if self.elapsed_wd is not None or self.booked or self.checkpoints_wd:
+                raise ValueError("elapsed_wd, booked and checkpoints_wd are for task stages "
+                                 "(a plan has duration_days)")
             if isinstance(self.duration_days, Fixed) and self.duration_days.value == 0:
                 # a plan of no length ends as it starts, and the warm start cannot draw the
                 # remaining time of plans open at the start date from it
