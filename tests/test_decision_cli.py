@@ -65,3 +65,29 @@ def test_mistakes_are_one_line(capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert words in err and "Traceback" not in err
+
+
+def test_the_notebooks_run_briefly(tmp_path):
+    """05_optimise and 06_sensitivity run top to bottom with tiny settings and show the answer."""
+    import nbformat
+    import papermill as pm
+
+    for name, params, words in (
+            ("05_optimise", {"targets": ["assessment_within_45wd_pct>=1"],
+                             "levers": ["academy_intake_per_year=0:24:12"], "max_trials": 2,
+                             "budget_minutes": None, "years": 0.25, "replications": 2,
+                             "confirm_replications": 3, "executor": "serial"},
+             "cheapest plan found"),
+            ("06_sensitivity", {"trajectories": 2, "sobol_top": 0, "replications": 1,
+                                "years": 0.1, "executor": "serial"}, "Morris screening")):
+        nb_in = Path("notebooks") / f"{name}.ipynb"
+        nb = nbformat.read(nb_in, as_version=4)
+        assert nb.cells[0].cell_type == "markdown"
+        assert all(c.outputs == [] for c in nb.cells if c.cell_type == "code")
+        out = tmp_path / f"{name}.ipynb"
+        pm.execute_notebook(str(nb_in), str(out), parameters=params, cwd="notebooks",
+                            kernel_name="python3", progress_bar=False, execution_timeout=600)
+        text = "\n".join(str(o) for c in nbformat.read(out, as_version=4).cells
+                         if c.cell_type == "code" for o in c.outputs)
+        assert words in text or "depends most on" in text or "hardly changed" in text, name
+        assert "image/png" in text, name

@@ -178,6 +178,7 @@ class _Search:
         sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(8, 2 * len(ranges)))
         self.study = optuna.create_study(direction="minimize", sampler=sampler)
         self.rows: list[dict] = []
+        self.asked = 0  # trials asked (the study also counts the two enqueued before any ran)
         self.done: dict[str, dict] = {}  # plan key -> its row (a plan asked again is not rerun)
         self.names = [COST] + list(dict.fromkeys(t.kpi for t in targets))
         # start from where the scenario stands, and from the most of every lever
@@ -187,6 +188,7 @@ class _Search:
     def batch(self, size: int) -> None:
         """Ask ``size`` plans, run the new ones, tell every result."""
         trials = [self.study.ask() for _ in range(size)]
+        self.asked += size
         plans = [suggest_plan(t, self.ranges) for t in trials]
         new = {plan_key(p): plan_scenario(self.base, p, self.years) for p in plans
                if plan_key(p) not in self.done}
@@ -213,7 +215,9 @@ class _Search:
             self.study.tell(trial, cost if math.isfinite(cost) else _FAILED * 1e3)
 
     def table(self) -> pd.DataFrame:
-        df = pd.DataFrame(self.rows)
+        cols = (["trial", "plan"] + [r.key for r in self.ranges] + ["cost_mean"]
+                + [f"{k}_mean" for k in self.names[1:]] + ["feasible", "margin"])
+        df = pd.DataFrame(self.rows, columns=cols)
         first = self.targets[0].kpi
         df["on_frontier"] = frontier(df["cost_mean"], df[f"{first}_mean"], kpi(first).better
                                      or self.targets[0].sign)
@@ -348,12 +352,12 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
             bar = tqdm(total=max_trials, desc="plans tried", unit="plan", dynamic_ncols=True)
         stopped = "max_trials"
         try:
-            while max_trials is None or len(search.study.trials) < max_trials:
-                n = size if max_trials is None else min(size, max_trials - len(search.study.trials))
+            while max_trials is None or search.asked < max_trials:
+                n = size if max_trials is None else min(size, max_trials - search.asked)
                 # leave time for one more batch and for the check on fresh seeds
                 per_rep = 0.0 if math.isnan(runner.rep_seconds) else runner.rep_seconds
                 need = per_rep * (n * replications + candidates * confirm_replications) / runner.workers
-                if len(search.study.trials) >= 2 and time.perf_counter() + need > deadline:
+                if search.asked >= 2 and time.perf_counter() + need > deadline:
                     stopped = "budget"
                     break
                 search.batch(n)
