@@ -5,7 +5,9 @@
 Makes three years of returns with the independent generator (no model), then times, in a fresh
 child process, reading the folder (``read_returns``) and fitting (``calibrate``, no back-test),
 and reports each step's wall time and the child's peak resident memory. Target (issue 16):
-under 2 minutes and 2 GB.
+under 2 minutes and 2 GB. Measured 30 Nov 2026 on the 2-core machine (shared, Python-source
+core): 68,949 episodes in 48 MB of returns; read_returns 47.4 s, calibrate 5.5 s (total 53 s),
+peak memory 884 MB.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -66,7 +67,6 @@ def main() -> None:
           f"returns (made in {made:.0f} s)")
     print(f"read_returns {r['read_s']:.1f} s, calibrate {r['fit_s']:.1f} s: total {total:.1f} s "
           f"(target < 120 s); peak memory {r['peak_mb']:.0f} MB (target < 2048 MB)")
-    del resource
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 - means and percentiles: bootstrap intervals (:func:`bootstrap_interval`);
 - durations: a log-normal fitted by maximum likelihood with right-censoring and left-truncation
   (:func:`fit_lognormal`);
-- referrals: a Poisson log-linear model (GLM, iteratively reweighted least squares) on monthly
+- referrals: a Poisson log-linear model (statsmodels' GLM) on monthly
   counts with a trend and a multiplier per calendar month (:func:`fit_referrals`).
 
 Nothing here knows about scenario fields: :mod:`.derive` turns these into scenario values.
@@ -194,8 +194,8 @@ def fit_lognormal(durations, ended, entry=None) -> LognormalFit:
 # Referrals: Poisson log-linear model on monthly counts
 # --------------------------------------------------------------------------------------------
 
-def poisson_glm(y, X, offset, iters: int = 100, tol: float = 1e-10):
-    """Poisson regression with log link by IRLS.
+def poisson_glm(y, X, offset):
+    """Poisson regression with log link (statsmodels' GLM, fitted by IRLS).
 
     Parameters
     ----------
@@ -211,28 +211,13 @@ def poisson_glm(y, X, offset, iters: int = 100, tol: float = 1e-10):
     (beta, covariance, dispersion)
         Coefficients, their covariance (unscaled) and the Pearson dispersion (at least 1).
     """
-    # Start from the data (mu = y + 1/2), not from zero coefficients: with one coefficient per
-    # calendar month, zeros put every month but one at exp(0) = 1 a day, and for a large
-    # authority the first weights then span too many orders of magnitude to solve.
-    mu = np.asarray(y, dtype=float) + 0.5
-    eta = np.log(mu)
-    beta = None
-    for _ in range(iters):
-        z = eta - offset + (y - mu) / mu
-        sw = np.sqrt(mu)
-        # least squares on the weighted design (not the normal equations): squaring X'WX
-        # would square its condition number
-        new = np.linalg.lstsq(X * sw[:, None], z * sw, rcond=None)[0]
-        done = beta is not None and np.max(np.abs(new - beta)) < tol
-        beta = new
-        eta = offset + X @ beta
-        mu = np.exp(eta)
-        if done:
-            break
-    cov = np.linalg.inv((X.T * mu) @ X)
+    import statsmodels.api as sm
+
+    res = sm.GLM(np.asarray(y, dtype=float), X, family=sm.families.Poisson(),
+                 offset=np.asarray(offset, dtype=float)).fit()
     df = len(y) - X.shape[1]
-    disp = float(np.sum((y - mu) ** 2 / mu) / df) if df > 0 else 1.0
-    return beta, cov, max(disp, 1.0)
+    disp = float(res.pearson_chi2 / df) if df > 0 else 1.0
+    return np.asarray(res.params), np.asarray(res.cov_params()), max(disp, 1.0)
 
 
 @dataclass
