@@ -156,7 +156,7 @@ class WorkforceDynamics:
                 if w.left_at < _INF:
                     continue
                 fte += w.fte
-                w.pressure += alpha * (w.work_ratio(now, pr.backlog_days) - w.pressure)
+                w.pressure += alpha * (w.take_work_ratio() - w.pressure)
                 if ot_max > 0.0:
                     w.set_overtime(now, 1.0 + min(max(w.pressure - 1.0, 0.0), ot_max))
         self.alloc.level = min(1.0, waiting / fte / pr.queue_per_fte_at_full) if fte > 0 else 1.0

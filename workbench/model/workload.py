@@ -100,6 +100,7 @@ class Worker:
         self.restricted_until: float = 0.0
         self.pressure: float = 1.0         # her work pressure, smoothed (see work_ratio)
         self.overtime: float = 1.0         # hours worked / contracted hours (pressure.overtime)
+        self.arrived_hours: float = 0.0    # task hours that came to her since the weekly round
         self.set_capacity()
 
     # ------------------------------------------------------------------ capacity and caps
@@ -126,24 +127,16 @@ class Worker:
         r = self.base_rate * self.overtime - self.ongoing_hours_week / self.settings.days_per_week
         return r if r > self.min_rate else self.min_rate
 
-    def work_ratio(self, now: float, backlog_days: float) -> float:
-        """Hours her work demands over hours she has (1: it just fits): the ongoing hours of her
-        caseload a day, plus her outstanding task hours spread over ``backlog_days``, over her
-        contracted casework hours a day."""
+    def take_work_ratio(self) -> float:
+        """Hours her work demanded since the last call (the ongoing hours of her caseload for a
+        week, and the hours of every task that came to her) over her contracted casework hours
+        in a week (1: it just fits); the count of task hours starts again."""
         if self.base_rate <= 0.0:
+            self.arrived_hours = 0.0
             return 0.0
-        v = self.V
-        cal = self.settings.cal
-        if self.n_active and now > self.last:
-            v += self.rate() * (cal.work_time(now) - cal.work_time(self.last)) / self.W
-        backlog = 0.0
-        for target, seq, task in self.heap:
-            if task.seq == seq:
-                rem = (target - v) * task.priority
-                if rem > 0.0:
-                    backlog += rem
-        dpw = self.settings.days_per_week
-        return (self.ongoing_hours_week / dpw + backlog / (backlog_days * dpw / 7.0)) / self.base_rate
+        demand = self.ongoing_hours_week + self.arrived_hours
+        self.arrived_hours = 0.0
+        return demand / (self.base_rate * self.settings.days_per_week)
 
     def set_overtime(self, now: float, factor: float) -> None:
         """She works ``factor`` times her contracted hours from now on."""
@@ -225,6 +218,9 @@ class Worker:
 
     def _start(self, task: Task, now: float) -> None:
         task.worker = self
+        if not task.counted:   # new work for her (not a task resumed or re-prioritised)
+            self.arrived_hours += task.remaining
+            task.counted = True
         # the sequence number is unique across all workers: a task moved from another worker
         # leaves a stale entry in her heap that must never look valid there again
         seq = self.settings.task_seq = self.settings.task_seq + 1

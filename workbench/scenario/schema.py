@@ -304,8 +304,9 @@ class Pressure(_Model):
 
     ``level`` is the share of full pressure, from 0 to 1: children waiting unallocated per
     case-holding FTE, over ``queue_per_fte_at_full``. A worker's own *work pressure* is the hours
-    her caseload and tasks demand over the hours she has, smoothed over
-    ``smoothing_weeks``: it drives overtime, sickness and leaving (see `workforce`).
+    her work demands each week (the ongoing hours of her caseload and the hours of the tasks that
+    came to her) over her contracted casework hours, smoothed over ``smoothing_weeks``: it drives
+    overtime, sickness and leaving (see `workforce`).
     """
 
     queue_per_fte_at_full: float = Field(
@@ -336,10 +337,7 @@ class Pressure(_Model):
     smoothing_weeks: float = Field(
         default=13.0, gt=0, le=260,
         description="weeks over which a worker's work pressure is averaged (exponentially)")
-    backlog_days: float = Field(
-        default=28.0, gt=0, le=365,
-        description="calendar days in which a worker's outstanding task hours are expected to be "
-                    "done, for her work pressure")
+
 
 
 class Costs(_Model):
