@@ -8,9 +8,9 @@ Two stages:
    (``cost_gbp``) with each target's mean shortfall as a constraint. Plans run a batch at a time
    (enough to keep every worker busy) until the time budget or the trial limit is reached.
 2. **Selection** (a feasibility check with a Bonferroni guarantee): ``candidates`` plans whose
-   search means met every target (half the cheapest such plans, half the cheapest whose
-   search-stage one-sided bounds met them too, so that some have a margin) run again on fresh
-   seeds (base seed
+   search means met every target, stepped along the frontier (the cheapest, then the cheapest
+   with more and more to spare, up to twice the half-width the check will have) run again on
+   fresh seeds (base seed
    ``seed + FRESH_SEED_OFFSET``, independent of the search's). Each target of each candidate is
    checked with a one-sided Student-t bound at confidence ``1 - (1 - confidence) / (K m)``
    (K candidates, m targets); the chosen plan is the cheapest on the fresh runs whose bounds all
@@ -202,6 +202,8 @@ class _Search:
                        **{f"{k}_mean": means[k] for k in self.names[1:]}}
                 row["feasible"] = all(t.met_by(means[t.kpi]) for t in self.targets)
                 g = kpis[kpis["scenario"] == key]
+                for t in self.targets:
+                    row[f"{t.kpi}_sd"] = float(g[t.kpi].std(ddof=1)) if len(g) > 1 else math.nan
                 row["margin"] = all(c.met for c in check_targets(
                     {t.kpi: g[t.kpi].to_numpy() for t in self.targets}, self.targets,
                     self.confidence))
@@ -216,7 +218,8 @@ class _Search:
 
     def table(self) -> pd.DataFrame:
         cols = (["trial", "plan"] + [r.key for r in self.ranges] + ["cost_mean"]
-                + [f"{k}_mean" for k in self.names[1:]] + ["feasible", "margin"])
+                + [f"{k}_mean" for k in self.names[1:]]
+                + [f"{t.kpi}_sd" for t in self.targets] + ["feasible", "margin"])
         df = pd.DataFrame(self.rows, columns=cols)
         first = self.targets[0].kpi
         df["on_frontier"] = frontier(df["cost_mean"], df[f"{first}_mean"], kpi(first).better
@@ -227,15 +230,27 @@ class _Search:
 def _confirm(base, targets, ranges, trials, runner, candidates, confirm_reps, seed, confidence,
              years) -> pd.DataFrame:
     """Run the cheapest feasible plans on fresh seeds; check every target with Bonferroni."""
-    # half the cheapest plans whose search means met the targets (the cheap ones, often only
-    # just feasible), half the cheapest whose search bounds did too (a margin to spare)
+    # candidates stepped along the frontier: the j-th is the cheapest plan whose search means
+    # beat every target by j/(K-1) of twice the half-width the check will have (estimated from
+    # the search's spread), so that the cheap, only-just-feasible plans are not the only ones
+    # checked (they often fail a one-sided bound on fresh runs)
+    from scipy import stats
+
     feas = trials[trials["feasible"]].sort_values(["cost_mean", "trial"])
-    keys = list(feas["plan"].head(math.ceil(candidates / 2)))
-    for key in feas[feas["margin"]]["plan"]:
-        if len(keys) >= candidates:
-            break
-        if key not in keys:
-            keys.append(key)
+    each = 1 - (1 - confidence) / (candidates * len(targets))
+    q = float(stats.t.ppf(each, confirm_reps - 1)) / math.sqrt(confirm_reps)
+    keys: list[str] = []
+    for j in range(candidates):
+        step = 2 * j / max(candidates - 1, 1)
+        ok = np.ones(len(feas), dtype=bool)
+        for t in targets:
+            sd = float(np.nanmedian(feas[f"{t.kpi}_sd"])) if len(feas) else math.nan
+            need = step * q * (0 if math.isnan(sd) else sd)
+            ok &= (-feas[f"{t.kpi}_mean"].map(t.shortfall) >= need).to_numpy()
+        for key in feas[ok]["plan"]:
+            if key not in keys:
+                keys.append(key)
+                break
     keys += [k for k in feas["plan"] if k not in keys][:candidates - len(keys)]
     pool = feas.set_index("plan").loc[keys].reset_index()
     cols = ["plan"] + [r.key for r in ranges]
