@@ -29,12 +29,12 @@ PAGE_ONE_KPIS = ["assessment_within_45wd_pct", "unallocated_mean", "caseload_mea
 #: The cost measure that prices each improvement.
 COST_KPI = "cost_per_year_gbp"
 
-#: One unit of each service measure, in words, for "GBP ... a year per <unit>".
+#: One unit of improvement of each page-one service measure, in words, for "GBP ... a year per".
 _UNIT_WORDS = {
-    "%": "percentage point",
-    "children": "child fewer waiting",
-    "cases per FTE": "case off the average caseload",
-    "changes per child per year": "0.1 fewer changes of social worker per child a year",
+    "assessment_within_45wd_pct": "point more assessments on time",
+    "unallocated_mean": "child fewer waiting",
+    "caseload_mean": "case off the average caseload",
+    "sw_changes_per_child_year": "0.1 fewer changes of social worker a child",
 }
 #: Units priced per tenth (a whole change of social worker per child is a very large change).
 _TENTHS = {"changes per child per year"}
@@ -100,21 +100,23 @@ class OptionResult:
         return (-(len(self.better) - len(self.worse)), c)
 
     def unit_costs(self) -> list[str]:
-        """What each clearly better measure costs a year per unit of improvement."""
+        """What each clearly better measure costs a year per unit of improvement (two
+        significant figures: the ranges behind them are wide); one line when the option costs
+        no more or less."""
         cost = self.cost
-        if cost is None or math.isnan(cost.diff):
+        if cost is None or math.isnan(cost.diff) or not self.better:
             return []
+        if cost.low <= 0 <= cost.high:
+            return ["No clear extra cost"]
+        if cost.diff < 0:
+            return ["Costs less a year: no extra cost to price"]
         out = []
         for d in self.better:
             gain = abs(d.diff) * (10 if d.kpi.unit in _TENTHS else 1)
-            unit = _UNIT_WORDS.get(d.kpi.unit, f"unit of {d.kpi.label.lower()}")
-            if cost.reading == "no clear change" or cost.low <= 0 <= cost.high:
-                out.append(f"{d.kpi.label}: no clear extra cost")
-            elif cost.diff < 0:
-                out.append(f"{d.kpi.label}: better and cheaper")
-            else:
-                each = cost.diff / gain
-                out.append(f"{d.kpi.label}: £{each:,.0f} a year per {unit}")
+            unit = _UNIT_WORDS.get(d.kpi.name) or f"unit of {d.kpi.label.lower()}"
+            each = cost.diff / gain
+            each = round(each, 1 - int(math.floor(math.log10(each)))) if each > 0 else each
+            out.append(f"£{each:,.0f} a year per {unit}")
         return out
 
 
