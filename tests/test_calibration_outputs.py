@@ -83,15 +83,19 @@ def test_calibrate_writes_fit_table_and_backtest(calibrated):
     assert list(fit.columns[:6]) == ["parameter", "estimate", "lower", "upper", "n", "method"]
     assert {"demand.referrals_per_year", "front_door.nfa_pct", "stages.cp.duration_days.mean",
             "workforce.turnover_pct_per_year.experienced"} <= set(fit.parameter)
-    bt = pd.read_csv(report / "backtest.csv")
+    bt = pd.read_csv(report / "backtest_out_of_sample.csv")
     assert {"referrals", "assessment_within_45wd_pct", "open_cp_end", "caseload_mean_end",
             "leavers"} <= set(bt.measure)
     assert set(bt.verdict) <= {"inside range", "within tolerance", "outside", "not comparable"}
-    # the model reproduces its own synthetic data: most measures pass
-    ok = bt.verdict.isin(["inside range", "within tolerance"]).sum()
-    assert ok >= 0.7 * (bt.verdict != "not comparable").sum()
-    for name in ("backtest_weekly.csv", "backtest_open_cases.png", "backtest_measures.png",
-                 "summary.txt"):
+    # out of sample by default, labelled on every row, with the naive forecasts beside the model
+    assert set(bt.comparison) == {"out-of-sample"}
+    assert {"sim_mean", "naive_last_year", "naive_trend", "better_than_naive"} <= set(bt.columns)
+    assert set(bt.better_than_naive.dropna()) <= {"yes", "no", "as close", "no naive forecast"}
+    assert not (report / "backtest_in_sample.csv").exists()     # never mixed with in-sample
+    text = (report / "backtest_out_of_sample.txt").read_text()
+    assert text.startswith("Out-of-sample back-test: fitted on 2021-04-01 to 2022-03-31")
+    for name in ("backtest_out_of_sample_weekly.csv", "backtest_out_of_sample_open_cases.png",
+                 "backtest_out_of_sample_measures.png"):
         assert (report / name).stat().st_size > 0
 
 

@@ -1,14 +1,21 @@
-"""Back-test: does the fitted scenario reproduce a reference period it can be checked against?
+"""Back-test: does the fitted scenario forecast a year it has not seen better than a naive
+forecast?
 
-Start from the snapshot at the beginning of the reference period (open cases by stage and staff
-in post, from the extracts), simulate the period with the fitted scenario over a few
-replications, and compare what the model produced with what the extracts show: referrals,
-assessments and their timeliness, s47 enquiries, plans started, open cases by type at the end
-(and week by week), caseloads, leavers and staff in post. Each measure gets a verdict: the
-observed value inside the simulated 95% range, or within a stated tolerance of the simulated
-mean, or outside both.
+**Out of sample** (the default): fit on the data before a cut-off date (:func:`.holdout.known_at`
+blanks everything recorded from then on), start from the open cases and staff in post at the
+cut-off, simulate the following year over a few replications, and compare with what the data
+show for that year. Beside the model, in the same table, the two naive forecasts an analyst could
+make without it (:func:`.holdout.naive_forecasts`): last year's value carried forward, and a
+straight line through the years before the cut-off. Each measure gets a verdict: the observed
+value inside the simulated 95% range, within a stated tolerance of the simulated mean, or outside
+both; and whether the model came closer than both naive forecasts.
 
-Only aggregates leave this module: the tables and charts carry counts, rates and percentiles.
+**In sample** (an option, labelled as such): the calibration over the whole window is simulated
+over its own last year. It shows the fit reproduces what it was fitted to, not that it forecasts.
+
+Measures: referrals, assessments and their timeliness, s47 enquiries, plans started, open cases
+by type at the end (and week by week), caseloads, leavers and staff in post. Only aggregates
+leave this module: the tables and charts carry counts, rates and percentiles.
 """
 
 from __future__ import annotations
@@ -27,7 +34,9 @@ from ..analysis.run import simulate
 from ..scenario import STAGES, validate_scenario
 from .extracts import CASE_HOLDER_ROLE, CaseData, Roster, day_number, to_date
 from .estimators import YEAR
-from .fit import Calibration
+from .derive_timeliness import assessment_timeliness
+from .fit import Calibration, calibrate
+from .holdout import NOTE_CENSUS, better_than_naive, known_at, naive_forecasts
 from .observe import in_post_at, open_cases_at, staff_groups
 
 S = {s: i for i, s in enumerate(STAGES)}
@@ -62,9 +71,23 @@ MEASURES = [  # name, description, kind
 ]
 
 
+OUT_OF_SAMPLE = "out-of-sample"
+IN_SAMPLE = "in-sample"
+MODES = (OUT_OF_SAMPLE, IN_SAMPLE)
+MIN_FIT_DAYS = 180          # an out-of-sample fit needs at least this much data before the cut-off
+COLUMNS = ["comparison", "measure", "description", "observed", "sim_mean", "sim_low", "sim_high",
+           "naive_last_year", "naive_trend", "tolerance", "verdict", "better_than_naive", "note"]
+
+
 @dataclass
 class BacktestResult:
-    """Observed against simulated, per measure and week by week (aggregates only)."""
+    """Observed against simulated and the naive forecasts, per measure and week by week
+    (aggregates only).
+
+    ``mode`` is "out-of-sample" (fitted on ``fit_start`` to ``fit_end``, before the period) or
+    "in-sample" (the period is part of the data the fit used); :attr:`label` says which in words,
+    and the table's ``comparison`` column carries it on every row.
+    """
 
     table: pd.DataFrame
     weekly: pd.DataFrame
@@ -73,19 +96,46 @@ class BacktestResult:
     reps: int
     scenario: object = field(repr=False, default=None)
     notes: list = field(default_factory=list)
+    mode: str = OUT_OF_SAMPLE
+    fit_start: dt.date | None = None
+    fit_end: dt.date | None = None
+    history_years: int = 0
+
+    @property
+    def label(self) -> str:
+        if self.mode == OUT_OF_SAMPLE:
+            return (f"Out-of-sample back-test: fitted on {self.fit_start} to {self.fit_end}, "
+                    f"forecast {self.period_start} to {self.period_end}")
+        return (f"In-sample check (calibrated): fitted on {self.fit_start} to {self.fit_end}, "
+                f"which includes {self.period_start} to {self.period_end}: not a forecast")
 
     def summary(self) -> str:
+        """The table in plain text: a line per measure with the model, its range, the naive
+        forecasts and the two verdicts."""
         t = self.table
         n_ok = int(t.verdict.isin(["inside range", "within tolerance"]).sum())
         n = int((t.verdict != "not comparable").sum())
-        lines = [f"Back-test {self.period_start} to {self.period_end}, {self.reps} replications: "
-                 f"{n_ok} of {n} measures reproduced"]
+        n_better = int((t.better_than_naive == "yes").sum())
+        n_naive = int(t.better_than_naive.isin(["yes", "no", "as close"]).sum())
+        lines = [self.label,
+                 f"{self.reps} replications; naive forecasts from {self.history_years} year(s) "
+                 f"before {self.period_start}: {n_ok} of {n} measures reproduced (inside the "
+                 f"simulated range or within tolerance); model closer than both naive forecasts "
+                 f"on {n_better} of {n_naive}",
+                 f"  {'measure':<28} {'observed':>9} {'model':>9} {'model 95% range':>19} "
+                 f"{'last year':>9} {'trend':>9}  verdict; better than naive?"]
+
+        def f(v):
+            return f"{v:>9.1f}" if v == v else f"{'n/a':>9}"
+
         for r in t.itertuples(index=False):
             if r.verdict == "not comparable":
-                lines.append(f"  {r.measure:<28} observed {'n/a':>9}  ({r.note})")
+                lines.append(f"  {r.measure:<28} {f(r.observed)}  ({r.note})")
                 continue
-            lines.append(f"  {r.measure:<28} observed {r.observed:>9.1f}  simulated {r.sim_mean:>9.1f} "
-                         f"[{r.sim_low:.1f}, {r.sim_high:.1f}]  {r.verdict}")
+            rng = f"[{r.sim_low:.1f}, {r.sim_high:.1f}]"
+            lines.append(f"  {r.measure:<28} {f(r.observed)} {f(r.sim_mean)} {rng:>19} "
+                         f"{f(r.naive_last_year)} {f(r.naive_trend)}  {r.verdict}; "
+                         f"{r.better_than_naive}")
         return "\n".join(lines)
 
 
@@ -156,12 +206,10 @@ def observed_measures(cal: Calibration, cases: CaseData, roster: Roster, p0: flo
     wcal = WorkingCalendar(to_date(origin), int(p1x - origin) + 10, sc.calendar.working_days,
                            sc.calendar.country, sc.calendar.subdivision)
     ref_of = eps.set_index("episode").referral
-    a = real[(real.stage == "assessment") & (real.end >= p0) & (real.end < p1x)]
-    out["assessments_completed"] = float(len(a))
-    if len(a):
-        wd = _wd(wcal, origin, a.episode.map(ref_of).to_numpy(), a.end.to_numpy())
-        target = sc.stages["assessment"].clock.target_wd if sc.stages["assessment"].clock else 45
-        out["assessment_within_45wd_pct"] = 100.0 * float(np.mean(wd <= target))
+    pct, n = assessment_timeliness(seq, eps, sc, p0, p1x)
+    out["assessments_completed"] = float(n)
+    if n:
+        out["assessment_within_45wd_pct"] = pct
     ic = real[(real.stage == "icpc") & (real.end >= p0) & (real.end < p1x) & (real.prev == "s47")]
     if len(ic) and "icpc" in sc.stages:
         wd = _wd(wcal, origin, ic.prev_start.to_numpy(dtype=float), ic.end.to_numpy())
@@ -252,16 +300,67 @@ def default_period(cal: Calibration) -> tuple[dt.date, dt.date]:
 
 def backtest(cal: Calibration, cases: CaseData, roster: Roster,
              period_start: dt.date | None = None, period_end: dt.date | None = None,
-             reps: int = 5, seed: int = 0, compensate_rereferrals: bool = False) -> BacktestResult:
-    """Simulate the reference period ``reps`` times from its observed start and compare."""
-    if period_start is None or period_end is None:
-        ds, de = default_period(cal)
-        period_start, period_end = period_start or ds, period_end or de
+             reps: int = 5, seed: int = 0, compensate_rereferrals: bool = False,
+             mode: str = OUT_OF_SAMPLE) -> BacktestResult:
+    """Back-test a calibration: out of sample by default, with naive forecasts beside the model.
+
+    Parameters
+    ----------
+    cal : Calibration
+        The calibration over the whole data window (:func:`~.fit.calibrate`).
+    cases, roster : CaseData, Roster
+        The data it was fitted to.
+    period_start, period_end : datetime.date, optional
+        The year to forecast. Out of sample, ``period_start`` is the cut-off: the fit uses the
+        data window up to the day before. By default the window's last 12 months.
+    reps, seed : int
+        Replications of the forecast year, and the first seed.
+    compensate_rereferrals : bool
+        Raise new referrals over the first year to make up for re-referrals (off: the model's
+        warm start seeds them).
+    mode : {"out-of-sample", "in-sample"}
+        "in-sample" simulates the period with ``cal`` itself, fitted on data that include it:
+        a check of the fit, labelled as such, not a forecast.
+
+    Returns
+    -------
+    BacktestResult
+
+    Raises
+    ------
+    UserError
+        For an unknown mode, a period that ends before it starts, or less than
+        :data:`MIN_FIT_DAYS` of data before an out-of-sample cut-off.
+    """
+    if mode not in MODES:
+        raise UserError(f"back-test mode: expected one of {', '.join(MODES)}, got {mode!r}")
+    ds, de = default_period(cal)
+    period_start, period_end = period_start or ds, period_end or de
     if period_end <= period_start:
         raise UserError(f"the back-test period must end after it starts ({period_start} to {period_end})")
     p0, p1x = day_number(period_start), day_number(period_end) + 1
-    sc = backtest_scenario(cal, cases, roster, period_start, period_end, compensate_rereferrals)
+    notes = []
+    if mode == OUT_OF_SAMPLE:
+        fit_end = period_start - dt.timedelta(days=1)
+        if (fit_end - cal.window_start).days + 1 < MIN_FIT_DAYS:
+            raise UserError(
+                f"out-of-sample back-test: the data before the cut-off {period_start} start on "
+                f"{cal.window_start}, less than {MIN_FIT_DAYS} days to fit on. Give more years of "
+                "returns, a later --backtest-start, or --backtest in-sample (a check of the fit, "
+                "not a forecast)")
+        k_cases, k_roster = known_at(cases, roster, p0)
+        fit = calibrate(k_cases, k_roster, cal.template, cal.window_start, fit_end,
+                        **cal.fit_args)
+        notes.append(f"fitted again on the data known before {period_start} ({cal.window_start} "
+                     f"to {fit_end}): dates from the cut-off on blanked; {NOTE_CENSUS}")
+        notes.extend(f"(out-of-sample fit) {n}" for n in fit.notes)
+    else:
+        fit, k_cases, k_roster = cal, cases, roster
+        notes.append("in sample: the fit used the period it is compared with")
+    sc = backtest_scenario(fit, k_cases, k_roster, period_start, period_end, compensate_rereferrals)
     obs = observed_measures(cal, cases, roster, p0, p1x)
+    history = yearly_history(fit, k_cases, k_roster, p0)
+    naive = naive_forecasts(history, {name: kind for name, _, kind in MEASURES})
     sims, weeks = [], []
     for r in range(reps):
         run = simulate(sc, seed=seed + r)
@@ -269,30 +368,58 @@ def backtest(cal: Calibration, cases: CaseData, roster: Roster,
         wk = _weekly_simulated(run)
         wk["rep"] = r
         weeks.append(wk)
-    rows = []
-    for name, desc, kind in MEASURES:
-        vals = np.array([s.get(name, math.nan) for s in sims], dtype=float)
-        vals = vals[~np.isnan(vals)]
-        o = obs.get(name, math.nan)
-        if len(vals) == 0 or o != o:
-            why = ("not in the extracts for this period" if o != o else "not simulated")
-            if name.startswith("caseload") and o != o:
-                why = "Cases30 is only known at the census date (the window end)"
-            rows.append((name, desc, o, math.nan, math.nan, math.nan, "", "not comparable", why))
-            continue
-        lo, hi, mean = float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5)), float(vals.mean())
-        if kind == "pct":
-            tol = TOLERANCE["pct"]
-            within = abs(o - mean) <= tol
-            tol_text = f"+/- {tol:g} points"
-        else:
-            tol = TOLERANCE[kind] * abs(mean)
-            within = abs(o - mean) <= max(tol, 2.0)
-            tol_text = f"+/- {100 * TOLERANCE[kind]:g}%"
-        verdict = "inside range" if lo <= o <= hi else ("within tolerance" if within else "outside")
-        rows.append((name, desc, o, mean, lo, hi, tol_text, verdict, ""))
-    table = pd.DataFrame(rows, columns=["measure", "description", "observed", "sim_mean", "sim_low",
-                                        "sim_high", "tolerance", "verdict", "note"])
+    label = OUT_OF_SAMPLE if mode == OUT_OF_SAMPLE else "in-sample (calibrated)"
+    rows = [_compare(name, desc, kind, obs.get(name, math.nan),
+                     np.array([s.get(name, math.nan) for s in sims], dtype=float),
+                     naive.loc[name]) for name, desc, kind in MEASURES]
+    table = pd.DataFrame([[label, *r] for r in rows], columns=COLUMNS)
+    if compensate_rereferrals:
+        notes.append("new referrals raised over the first 12 months to make up for re-referrals, "
+                     "which the model draws only from closures inside the run")
+    fit_window = (fit.window_start, fit.window_end)
+    return BacktestResult(table=table, weekly=_weekly(cal, weeks, p0, p1x),
+                          period_start=period_start, period_end=period_end, reps=reps,
+                          scenario=sc, notes=notes, mode=mode, fit_start=fit_window[0],
+                          fit_end=fit_window[1], history_years=len(history))
+
+
+def yearly_history(cal: Calibration, cases: CaseData, roster: Roster, p0: float) -> list[dict]:
+    """Each measure over every whole year of the data window before day ``p0`` (oldest first,
+    the last ending the day before ``p0``): what the naive forecasts are made from."""
+    years = []
+    end = p0
+    w0 = day_number(cal.window_start)
+    while end - YEAR >= w0 - 1:
+        years.append(observed_measures(cal, cases, roster, round(end - YEAR), end))
+        end = round(end - YEAR)
+    return years[::-1]
+
+
+def _compare(name: str, desc: str, kind: str, o: float, vals: np.ndarray, naive) -> list:
+    """One row of the table: the model's mean and range, the naive forecasts, the verdicts."""
+    vals = vals[~np.isnan(vals)]
+    nl, nt = float(naive.naive_last_year), float(naive.naive_trend)
+    if len(vals) == 0 or o != o:
+        why = ("not in the extracts for this period" if o != o else "not simulated")
+        if name.startswith("caseload") and o != o:
+            why = "Cases30 is only known at the census date (the window end)"
+        return [name, desc, o, math.nan, math.nan, math.nan, nl, nt, "", "not comparable", "", why]
+    lo, hi, mean = float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5)), float(vals.mean())
+    if kind == "pct":
+        tol = TOLERANCE["pct"]
+        within = abs(o - mean) <= tol
+        tol_text = f"+/- {tol:g} points"
+    else:
+        tol = TOLERANCE[kind] * abs(mean)
+        within = abs(o - mean) <= max(tol, 2.0)
+        tol_text = f"+/- {100 * TOLERANCE[kind]:g}%"
+    verdict = "inside range" if lo <= o <= hi else ("within tolerance" if within else "outside")
+    return [name, desc, o, mean, lo, hi, nl, nt, tol_text, verdict,
+            better_than_naive(o, mean, [nl, nt]), ""]
+
+
+def _weekly(cal: Calibration, weeks: list[pd.DataFrame], p0: float, p1x: float) -> pd.DataFrame:
+    """Open cases week by week: observed against the simulated mean and range."""
     sim_w = pd.concat(weeks, ignore_index=True)
     obs_w = _weekly_observed(cal, p0, p1x)
     weekly = []
@@ -303,10 +430,4 @@ def backtest(cal: Calibration, cases: CaseData, roster: Roster,
             left_on="week", right_index=True, how="left")
         m.insert(2, "measure", f"open_{g}")
         weekly.append(m)
-    notes = []
-    if compensate_rereferrals:
-        notes.append("new referrals raised over the first 12 months to make up for re-referrals, "
-                     "which the model draws only from closures inside the run")
-    return BacktestResult(table=table, weekly=pd.concat(weekly, ignore_index=True),
-                          period_start=period_start, period_end=period_end, reps=reps,
-                          scenario=sc, notes=notes)
+    return pd.concat(weekly, ignore_index=True)

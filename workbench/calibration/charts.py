@@ -52,7 +52,8 @@ def plot_referrals(demand: DemandFit, folder: str | Path, prefix: str = "referra
 
 def plot_backtest(result: BacktestResult, folder: str | Path, prefix: str = "backtest") -> list[Path]:
     """Two charts: open cases week by week (observed against the simulated band) and every
-    measure's observed value against its simulated range."""
+    measure's observed value against its simulated range and the naive forecasts. Both titles
+    say whether the back-test is out of sample or in sample."""
     from matplotlib.figure import Figure   # no pyplot: no global state, any backend
 
     folder = Path(folder)
@@ -73,7 +74,8 @@ def plot_backtest(result: BacktestResult, folder: str | Path, prefix: str = "bac
         ax.set_title(titles[g], fontsize=10)
         ax.set_ylim(bottom=0)
     axes.flat[0].legend(fontsize=8, loc="lower left")
-    fig.suptitle(f"Back-test: open cases, {result.period_start} to {result.period_end}")
+    kind = "out of sample" if result.mode == "out-of-sample" else "in sample (calibrated)"
+    fig.suptitle(f"Back-test ({kind}): open cases, {result.period_start} to {result.period_end}")
     fig.autofmt_xdate()
     fig.tight_layout()
     p = folder / f"{prefix}_open_cases.png"
@@ -91,12 +93,17 @@ def plot_backtest(result: BacktestResult, folder: str | Path, prefix: str = "bac
     ax.hlines(y, rel(t.sim_low), rel(t.sim_high), color="tab:blue", lw=5, alpha=0.35,
               label="simulated range")
     ax.scatter(rel(t.observed), y, c=colours, zorder=3, label="observed")
+    ax.scatter(rel(t.naive_last_year), y, marker="|", s=90, color="black", zorder=2,
+               label="naive: last year")
+    ax.scatter(rel(t.naive_trend), y, marker="x", s=25, color="grey", zorder=2,
+               label="naive: linear trend")
+    ax.legend(fontsize=7, loc="lower right")
     ax.axvline(0, color="grey", lw=0.8)
     ax.set_yticks(y)
     ax.set_yticklabels(t.measure, fontsize=8)
     ax.set_xlabel("difference from the simulated mean (%)")
-    ax.set_title("Back-test: observed against simulated (green inside the range, orange within "
-                 "tolerance, red outside)", fontsize=9)
+    ax.set_title(f"Back-test ({kind}): observed against simulated (green inside the range, "
+                 "orange within tolerance, red outside) and the naive forecasts", fontsize=9)
     fig.tight_layout()
     p = folder / f"{prefix}_measures.png"
     fig.savefig(p, dpi=110)

@@ -34,7 +34,7 @@ from ..scenario import Scenario, validate_scenario
 from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, derive_open_cases,
                      derive_pathways, derive_plan_durations, derive_rereferrals,
                      derive_task_stages, referred_in)
-from .derive_timeliness import derive_elapsed
+from .derive_timeliness import correct_elapsed, derive_elapsed
 from .derive_workforce import derive_workforce
 from .estimators import YEAR, DemandFit
 from .extracts import CaseData, Roster, day_number, to_date
@@ -56,6 +56,9 @@ class Calibration:
     demand: DemandFit | None
     notes: list[str]
     seq: pd.DataFrame = field(repr=False, default=None)
+    #: the template and the arguments of the fit, so that a back-test can fit again on less data
+    template: Scenario | None = field(repr=False, default=None)
+    fit_args: dict = field(repr=False, default_factory=dict)
 
     def to_yaml(self, header: str = "") -> str:
         """The scenario as YAML, each value commented with where it came from."""
@@ -158,7 +161,8 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
               window_start: dt.date | str | None = None, window_end: dt.date | str | None = None,
               name: str | None = None, authority: str | None = None,
               template_name: str = "template",
-              sources: tuple[str, str] = ("cases.csv", "workforce.csv"), seed: int = 0) -> Calibration:
+              sources: tuple[str, str] = ("cases.csv", "workforce.csv"), seed: int = 0,
+              correct_timeliness: bool = True) -> Calibration:
     """Fit the scenario's parameters to the extracts over a data window.
 
     Parameters
@@ -172,7 +176,12 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     name, authority, template_name, sources : str
         Written into the scenario's identity and comments.
     seed : int
-        Seed of the parameter draws and bootstraps behind the intervals.
+        Seed of the parameter draws and bootstraps behind the intervals, and of the pilot
+        simulations.
+    correct_timeliness : bool
+        Scale the fitted assessment elapsed time by pilot simulations until the model reproduces
+        the window's last 12 months of assessment timeliness
+        (:func:`~.derive_timeliness.correct_elapsed`). False keeps the histogram as observed.
 
     Returns
     -------
@@ -216,9 +225,16 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     _identify(d, name, authority, sources, template)
 
     scenario = validate_scenario(d.data, source="<calibrated scenario>")
+    if correct_timeliness:
+        d.data = scenario.to_dict()
+        correct_elapsed(d, seq, cases.episodes, template, w0, w1x, seed)
+        scenario = validate_scenario(d.data, source="<calibrated scenario>")
+    fit_args = dict(name=name, authority=authority, template_name=template_name, sources=sources,
+                    seed=seed, correct_timeliness=correct_timeliness)
     return Calibration(scenario=scenario, data=scenario.to_dict(), table=d.table(),
                        provenance=d.provenance, window_start=window_start, window_end=window_end,
-                       template_name=template_name, demand=demand, notes=d.notes, seq=seq)
+                       template_name=template_name, demand=demand, notes=d.notes, seq=seq,
+                       template=template, fit_args=fit_args)
 
 
 def _as_date(value, name: str) -> dt.date | None:

@@ -3,8 +3,8 @@
 
     workbench calibrate --returns DIR --out scenarios/NAME.yaml   (or --cases FILE --workforce FILE)
                         [--template scenarios/baseline.yaml] [--window-start DATE --window-end DATE]
-                        [--report-dir DIR] [--reps N] [--backtest-start DATE --backtest-end DATE]
-                        [--no-backtest]
+                        [--report-dir DIR] [--reps N] [--backtest [out-of-sample|in-sample]]
+                        [--backtest-start DATE --backtest-end DATE] [--no-backtest]
     workbench synthesize --out data/sample [--seed N] [--years Y] [--scale S]
 
 Mistakes in the extracts raise :class:`~workbench.calibration.extracts.ExtractError` (a
@@ -23,6 +23,10 @@ from . import args as types
 
 _reps = types.Number(int, 1, 200)
 _pos = types.Number(float, 0, above=True)
+# the back-test's modes (workbench.calibration.backtest.MODES, not imported here so that
+# `workbench --help` stays quick; backtest() checks the mode again)
+MODES = ("out-of-sample", "in-sample")
+OUT_OF_SAMPLE = MODES[0]
 
 
 def _default_template() -> str:
@@ -31,7 +35,6 @@ def _default_template() -> str:
 
 def cmd_calibrate(args) -> int:
     from ..calibration.backtest import backtest
-    from ..calibration.charts import plot_backtest
     from ..calibration.extracts import read_extracts
     from ..calibration.fit import calibrate
     from ..calibration.report import fit_summary
@@ -84,19 +87,30 @@ def cmd_calibrate(args) -> int:
     if args.no_backtest:
         return 0
     bt = backtest(cal, cases, roster, args.backtest_start, args.backtest_end, reps=args.reps,
-                  seed=args.seed)
-    bt.table.to_csv(report / "backtest.csv", index=False, float_format="%.6g")
-    bt.weekly.to_csv(report / "backtest_weekly.csv", index=False, float_format="%.6g")
-    charts = plot_backtest(bt, report)
-    summary = bt.summary()
-    (report / "summary.txt").write_text(summary + "\n", encoding="utf-8")
+                  seed=args.seed, mode=args.backtest)
+    written = write_backtest(bt, report)
     print()
-    print(summary)
+    print(bt.summary())
     for note in bt.notes:
         print(f"note: {note}")
-    print(f"\nWrote {report / 'backtest.csv'}, {report / 'backtest_weekly.csv'} and "
-          f"{', '.join(str(c) for c in charts)} (aggregates only).")
+    print(f"\nWrote {', '.join(str(p) for p in written)} (aggregates only).")
     return 0
+
+
+def write_backtest(bt, folder: Path) -> list[Path]:
+    """The back-test's table and weekly series (CSV), its two charts and its summary (text),
+    named by its kind (``backtest_out_of_sample*`` or ``backtest_in_sample*``) so that the two
+    comparisons are never confused."""
+    from ..calibration.charts import plot_backtest
+
+    prefix = "backtest_" + bt.mode.replace("-", "_")
+    table, weekly, text = (folder / f"{prefix}.csv", folder / f"{prefix}_weekly.csv",
+                           folder / f"{prefix}.txt")
+    bt.table.to_csv(table, index=False, float_format="%.6g")
+    bt.weekly.to_csv(weekly, index=False, float_format="%.6g")
+    text.write_text(bt.summary() + "\n" + "".join(f"note: {n}\n" for n in bt.notes),
+                    encoding="utf-8")
+    return [table, weekly, text, *plot_backtest(bt, folder, prefix=prefix)]
 
 
 def cmd_synthesize(args) -> int:
@@ -115,9 +129,10 @@ def register(subparsers) -> None:
     """Add ``calibrate`` and ``synthesize`` to the ``workbench`` parser."""
     c = subparsers.add_parser(
         "calibrate", help="fit a scenario to a council's extracts and back-test it",
-        description="Fit a scenario to the council's case and workforce extracts (layouts in "
+        description="Fit a scenario to the council's statutory returns or extracts (layouts in "
                     "docs/calibration.md), write it with every value's provenance, and back-test "
-                    "it against the last 12 months of the data.")
+                    "it out of sample: fitted on the data before the last 12 months, it forecasts "
+                    "them beside naive forecasts (last year's values, a linear trend).")
     c.add_argument("--returns", default=None, metavar="DIR",
                    help="folder of statutory returns: CIN census .xml, SSDA903 header and episodes "
                         ".csv, Annex A .xlsx, workforce census .csv/.xml (any years)")
@@ -134,11 +149,17 @@ def register(subparsers) -> None:
     c.add_argument("--authority", default=None, help="authority name for the scenario")
     c.add_argument("--report-dir", default=None, metavar="DIR",
                    help="folder for the fit table and back-test (default outputs/calibration/NAME)")
+    c.add_argument("--backtest", nargs="?", choices=MODES, const=OUT_OF_SAMPLE,
+                   default=OUT_OF_SAMPLE, metavar="MODE",
+                   help="back-test after the fit (the default): out-of-sample (fit on the data "
+                        "before the cut-off, forecast the next year, beside naive forecasts) or "
+                        "in-sample (a check of the fit on its own last year, labelled as such)")
     c.add_argument("--reps", type=_reps, default=5, help="back-test replications (default 5)")
     c.add_argument("--backtest-start", type=types.date, default=None, metavar="DATE",
-                   help="first day of the back-test, YYYY-MM-DD")
+                   help="first day of the back-test year, YYYY-MM-DD: out of sample, the cut-off "
+                        "(default: a year before the data window ends)")
     c.add_argument("--backtest-end", type=types.date, default=None, metavar="DATE",
-                   help="last day of the back-test, YYYY-MM-DD")
+                   help="last day of the back-test, YYYY-MM-DD (default: the window's end)")
     c.add_argument("--no-backtest", action="store_true", help="fit only")
     c.add_argument("--seed", type=types.non_negative_int, default=0,
                    help="first replication seed (default 0)")

@@ -1,0 +1,102 @@
+"""The data as they stood at a cut-off date, and the naive forecasts a model must beat.
+
+An honest back-test fits on what was known before a cut-off and forecasts the following year.
+:func:`known_at` blanks everything recorded from the cut-off on (later referrals, stages, ends,
+closures, starters and leavers, and the census fields of a later census), so that the fit cannot
+see the year it is tested on. :func:`naive_forecasts` gives the two forecasts any analyst could
+make without a model: last year's value carried forward, and a straight line through the years
+before the cut-off.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from .extracts import CaseData, Roster
+
+#: said in the back-test's notes when the data are cut
+NOTE_CENSUS = ("Cases30 and WorkingDaysLost are blanked: they come from a census after the "
+               "cut-off")
+
+
+def known_at(cases: CaseData, roster: Roster, day: float) -> tuple[CaseData, Roster]:
+    """The case and workforce tables as known at the start of ``day`` (a day number).
+
+    Episodes referred and stages started from ``day`` on are dropped; ends, closures and leaving
+    dates from ``day`` on are blanked (the episode, stage or worker was still open then), with
+    their closure or leaving reasons. ``Cases30`` and ``WorkingDaysLost`` come from a census
+    after the cut-off, so they are blanked too (:data:`NOTE_CENSUS`). Whether an open case had an
+    allocated worker is kept as recorded (the returns give it only at their own date).
+    """
+    ep = cases.episodes[cases.episodes.referral < day].copy()
+    later = ep.closure >= day
+    ep.loc[later, "closure"] = np.nan
+    ep.loc[later, "reason"] = ""
+    st = cases.stages[cases.stages.episode.isin(ep.episode) & ~(cases.stages.start >= day)].copy()
+    st.loc[st.end >= day, "end"] = np.nan
+    w = roster.workers[~(roster.workers.start >= day)].copy()
+    left_later = w.end >= day
+    w.loc[left_later, "end"] = np.nan
+    w.loc[left_later, "reason"] = ""
+    w["cases30"] = np.nan
+    w["days_lost"] = np.nan
+    return (replace(cases, episodes=ep.reset_index(drop=True), stages=st.reset_index(drop=True)),
+            replace(roster, workers=w.reset_index(drop=True)))
+
+
+def linear_trend(values: list[float]) -> float:
+    """The next value on the least-squares line through ``values`` (one a year, oldest first);
+    NaN with fewer than two."""
+    y = np.asarray([v for v in values if v == v], dtype=float)
+    if len(y) < 2 or len(y) != len(values):
+        return math.nan
+    slope, intercept = np.polyfit(np.arange(len(y)), y, 1)
+    return float(intercept + slope * len(y))
+
+
+def naive_forecasts(history: list[dict[str, float]], kinds: dict[str, str]) -> pd.DataFrame:
+    """The two naive forecasts of each measure from its yearly history before the cut-off.
+
+    Parameters
+    ----------
+    history : list of dict
+        One dict a year (oldest first, the last ending at the cut-off): measure -> value over
+        that year (counts, shares) or at its end (levels).
+    kinds : dict
+        measure -> "count", "pct" or "level".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by measure: ``naive_last_year`` (the last year's count or share, or the level at
+        the cut-off: no change) and ``naive_trend`` (the straight line through every year's
+        value, one year on; NaN with fewer than two years). Shares are kept within 0-100 and
+        counts and levels at or above 0.
+    """
+    rows = {}
+    for name, kind in kinds.items():
+        vals = [float(h.get(name, math.nan)) for h in history]
+        last = vals[-1] if vals else math.nan
+        trend = linear_trend(vals)
+        hi = 100.0 if kind == "pct" else math.inf
+        rows[name] = {"naive_last_year": last,
+                      "naive_trend": trend if trend != trend else float(np.clip(trend, 0.0, hi))}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["naive_last_year", "naive_trend"])
+
+
+def better_than_naive(observed: float, model: float, naive: list[float]) -> str:
+    """"yes" when the model's error is smaller than every naive forecast's, "no" when one of them
+    is closer, "as close" on a tie, "no naive forecast" when there is none to compare."""
+    naive = [n for n in naive if n == n]
+    if observed != observed or model != model:
+        return ""
+    if not naive:
+        return "no naive forecast"
+    err, best = abs(model - observed), min(abs(n - observed) for n in naive)
+    if math.isclose(err, best, abs_tol=1e-9):
+        return "as close"
+    return "yes" if err < best else "no"
