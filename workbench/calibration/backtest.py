@@ -205,7 +205,6 @@ def observed_measures(cal: Calibration, cases: CaseData, roster: Roster, p0: flo
     origin = min(float(eps.referral.min()), p0) - 10
     wcal = WorkingCalendar(to_date(origin), int(p1x - origin) + 10, sc.calendar.working_days,
                            sc.calendar.country, sc.calendar.subdivision)
-    ref_of = eps.set_index("episode").referral
     pct, n = assessment_timeliness(seq, eps, sc, p0, p1x)
     out["assessments_completed"] = float(n)
     if n:
