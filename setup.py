@@ -60,7 +60,7 @@ if os.environ.get("WORKBENCH_PURE_PYTHON", "").lower() not in ("1", "true", "yes
         from mypyc.build import mypycify
 
         ext_modules = mypycify(COMPILED, opt_level="3", group_name="workbench_core")
-    except Exception as exc:  # mypyc missing or the type check failed
+    except (Exception, SystemExit) as exc:  # mypyc missing, or its type check failed (it exits)
         _say(f"could not prepare the compiled core ({type(exc).__name__}); installing the "
              "pure-Python core (same results, about 3x slower)")
         ext_modules = []

@@ -99,6 +99,8 @@ class StageInfo:
         self.visit_later_interval_wd: int = (int(v.later_interval_wd) if v is not None
                                              and v.later_interval_wd is not None else 0)
         self.visit_later_after_days: float = float(v.later_after_days) if v is not None else 0.0
+        self.visit_lead_wd: int = (int(v.booked_lead_wd) if v is not None
+                                   and v.booked_lead_wd is not None else -1)
         self.has_elapsed: bool = cfg.elapsed_wd is not None
         self.booked: bool = bool(cfg.booked)
         self.shortens: bool = bool(cfg.shortens_under_pressure)

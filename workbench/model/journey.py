@@ -66,6 +66,7 @@ class Journey:
         self.elapsed: dict[str, Sampler] = {}
         self.ready_book: dict[float, list[tuple[Child, int]]] = {}
         self.checkpoint_book: dict[int, list[tuple[Child, int]]] = {}
+        self.visit_ready: dict[float, list[tuple[Child, int, float]]] = {}
         self.rereferral_p: float = sc.demand.rereferral_pct / 100
         self.work: dict[str, Sampler] = {}
         self.duration: dict[str, Sampler] = {}
@@ -260,14 +261,32 @@ class Journey:
                 return
             self._finish_task_stage(c, now)
         else:
-            team = c.team
-            assert team is not None
-            self.log.rec(now, c.id, R.VISIT, c.stage_idx, team.idx, -1,
-                     self.cal.wd_between(c.last_visit_at, now)
-                     - self.cal.wd_between(c.last_visit_at, task.due_at - 1.0))
-            c.last_visit_at = now
             c.task = None
-            self._schedule_visit(c, task.token, now)
+            if now < c.ready_at:
+                # the hours are done before the visit's arranged date: it takes place then
+                booked = self.visit_ready.get(c.ready_at)
+                if booked is None:
+                    self.visit_ready[c.ready_at] = [(c, task.token, task.due_at)]
+                    self.eng.call_at(c.ready_at, self._visit_round, c.ready_at)
+                else:
+                    booked.append((c, task.token, task.due_at))
+                return
+            self._record_visit(c, task.token, task.due_at, now)
+
+    def _record_visit(self, c: Child, token: int, due_at: float, now: float) -> None:
+        team = c.team
+        assert team is not None
+        self.log.rec(now, c.id, R.VISIT, c.stage_idx, team.idx, -1,
+                     self.cal.wd_between(c.last_visit_at, now)
+                     - self.cal.wd_between(c.last_visit_at, due_at - 1.0))
+        c.last_visit_at = now
+        self._schedule_visit(c, token, now)
+
+    def _visit_round(self, t: float) -> None:
+        now = self.eng.now()
+        for c, token, due_at in self.visit_ready.pop(t, ()):
+            if token == c.plan_token and c.open and c.task is None:
+                self._record_visit(c, token, due_at, now)
 
     def _clock_start(self, c: Child) -> float:
         clock = c.stage_cfg.clock_start
@@ -349,6 +368,13 @@ class Journey:
         t = Task(c, "visit", self.visit_hours[c.stage](), c.stage_cfg.priority, due_at=due,
                  token=token)
         c.task = t
+        lead = c.stage_cfg.visit_lead_wd
+        c.ready_at = 0.0
+        if lead >= 0:
+            # arranged for midday, ``lead`` working days before the deadline (``due`` is the end
+            # of the deadline's working day)
+            day = self.cal.deadline(due - 1.0, -lead) if lead > 0 else due
+            c.ready_at = day - 0.5
         if c.worker is not None:
             c.worker.start_task(t, now)
 

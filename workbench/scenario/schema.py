@@ -101,6 +101,11 @@ class Visits(_Model):
         default=None, gt=0, le=260,
         description="interval once the plan has lasted later_after_days (e.g. 3-monthly LAC visits after year 1)")
     later_after_days: PositiveTime = 365.25
+    booked_lead_wd: int | None = Field(
+        default=None, ge=0, le=260,
+        description="visits are arranged for a date: the visit takes place at midday of the "
+                    "working day this many working days before its deadline, or as soon after as "
+                    "the worker has done its hours (none: as soon as the hours are done)")
 
     @model_validator(mode="after")
     def _window(self):
