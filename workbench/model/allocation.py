@@ -19,6 +19,7 @@ from .log import EventLog
 from .workload import Worker
 
 _INF: Final = math.inf
+INDEX_FROM_FTE: Final = 40.0   # teams with this establishment or more keep a worker index
 
 
 class Allocation:
@@ -111,6 +112,12 @@ class Team:
         self.workers: list[Worker] = []   # in post (leavers are taken off)
         self.queue: list[tuple[float, int, Child]] = []   # heap of (-priority, seq, child)
         self.qseq: int = 0
+        # A large team keeps an index of its workers by (load + 1) / cap, so that choosing a
+        # worker does not scan the team (allocation then grows linearly with the authority's
+        # size); a small one scans its workers, which is cheaper. Entries are pushed whenever a
+        # worker's load, cap or availability changes and are checked against her stamp.
+        self.indexed: bool = cfg.establishment_fte >= INDEX_FROM_FTE
+        self.index: list[tuple[float, int, int, Worker]] = []
 
     # ------------------------------------------------------------------ choosing a worker
     def has_room_under_cap(self) -> bool:
@@ -144,14 +151,59 @@ class Team:
                 return w
         return self._choose(child, now, exclude, cfg.cap_weight)
 
+    def join(self, w: Worker) -> None:
+        """Worker w joins the team (a new starter, or moved from another team)."""
+        self.workers.append(w)
+        w.index_team = self if self.indexed else None
+        if self.indexed:
+            self.reindex(w)
+
+    def reindex(self, w: Worker) -> None:
+        """Her load, cap or availability changed: her index entry is renewed."""
+        w.stamp += 1
+        index = self.index
+        if w.available and w.cap > 0.0:
+            heapq.heappush(index, ((w.load + 1.0) / w.cap, w.id, w.stamp, w))
+        if len(index) > 4 * len(self.workers) + 64:
+            # drop the stale entries now and then (they are skipped when met anyway)
+            self.index = [e for e in index if e[2] == e[3].stamp and e[3].team is self
+                          and e[3].available and e[3].cap > 0.0]
+            heapq.heapify(self.index)
+
+    def _best_indexed(self, cfg: StageInfo, now: float,
+                      exclude: Optional[Worker]) -> Optional[Worker]:
+        # the top of the index, skipping stale entries (dropped) and workers who may not take
+        # this case (set aside, then put back)
+        index = self.index
+        anyone = cfg.nqsw_allowed
+        aside = []
+        found: Optional[Worker] = None
+        while index:
+            entry = index[0]
+            w = entry[3]
+            if entry[2] != w.stamp or w.team is not self or not w.available or w.cap <= 0.0:
+                heapq.heappop(index)
+                continue
+            if w is exclude or (not anyone and now < w.restricted_until):
+                aside.append(heapq.heappop(index))
+                continue
+            found = w
+            break
+        for entry in aside:
+            heapq.heappush(index, entry)
+        return found
+
     def _choose(self, child: Child, now: float, exclude: Optional[Worker], w_need: float) -> Optional[Worker]:
-        # The eligible worker with the lowest (load + 1) / cap (ties to the lowest id). A team is
-        # tens of workers, so a scan of the compiled objects is cheaper than keeping an index.
+        # The eligible worker with the lowest (load + 1) / cap (ties to the lowest id): from the
+        # index in a large team, by a scan of the compiled objects in a small one.
         cfg = child.stage_cfg
         anyone = cfg.nqsw_allowed
         found: Optional[Worker] = None
         best = _INF
         best_id = -1
+        if self.indexed:
+            found = self._best_indexed(cfg, now, exclude)
+            return self._room_or_scan(found, cfg, w_need, now, exclude)
         for w in self.workers:
             if not w.available or w.cap <= 0.0 or w is exclude:
                 continue
@@ -162,6 +214,10 @@ class Team:
                 found = w
                 best = ratio
                 best_id = w.id
+        return self._room_or_scan(found, cfg, w_need, now, exclude)
+
+    def _room_or_scan(self, found: Optional[Worker], cfg: StageInfo, w_need: float, now: float,
+                      exclude: Optional[Worker]) -> Optional[Worker]:
         if found is None:
             return None
         # Every worker's hard limit is the same multiple of her cap, so for a case of weight 1
@@ -262,6 +318,14 @@ class Team:
             cfg = child.stage_cfg
             best: Optional[Worker] = None
             best_ratio = _INF
+            if self.indexed and cfg.cap_weight == 1.0:
+                # for a case of weight 1 the index's order is the order wanted here
+                best = self._best_indexed(cfg, now, None)
+                if best is None or best.load + 1.0 > ceiling * best.cap + 1e-9:
+                    continue
+                self.dequeue(child)
+                self.alloc.allocate(child, best, now)
+                continue
             for w in self.workers:
                 if not w.available or w.cap <= 0.0 or not w.can_hold(cfg, now):
                     continue

@@ -68,7 +68,7 @@ class Simulation:
         w = Worker(self.settings, self.eng, len(self.workers), team, wtype, fte, months_qualified,
                    now)
         self.workers.append(w)
-        team.workers.append(w)
+        team.join(w)
         self.log.rec(now, -1, R.WORKER_JOINED, self.type_index[wtype], team.idx, w.id, fte)
         return w
 

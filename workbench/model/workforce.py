@@ -402,8 +402,8 @@ class WorkforceDynamics:
             w.remove_case(c, now)
         old.workers.remove(w)
         w.team = team
-        team.workers.append(w)
         w.set_capacity()
+        team.join(w)
         for c in cases:
             c.change_reason = R.REASON_TRANSFER
             new = old.choose(c, now)

@@ -101,6 +101,8 @@ class Worker:
         self.pressure: float = 1.0         # her work pressure, smoothed (see work_ratio)
         self.overtime: float = 1.0         # hours worked / contracted hours (pressure.overtime)
         self.arrived_hours: float = 0.0    # task hours that came to her since the weekly round
+        self.stamp: int = 0                # changes with her load, cap or availability
+        self.index_team: Any = None        # her team where it keeps an index of its workers
         self.set_capacity()
 
     # ------------------------------------------------------------------ capacity and caps
@@ -179,6 +181,8 @@ class Worker:
         if child.task is not None and child.task.worker is None:
             self._start(child.task, now)
         self._reschedule(now)
+        if self.index_team is not None:
+            self.index_team.reindex(self)
 
     def remove_case(self, child: Child, now: float) -> None:
         """Release a case (closed, transferred, or reallocated); its task keeps its remaining work."""
@@ -195,6 +199,8 @@ class Worker:
         if task is not None and task.worker is self:
             self._stop(task)
         self._reschedule(now)
+        if self.index_team is not None:
+            self.index_team.reindex(self)
 
     def restage(self, child: Child, now: float) -> None:
         """The child moved to another stage held by this team: update her load for it."""
@@ -205,6 +211,8 @@ class Worker:
         child.load_weight = cfg.cap_weight
         child.ongoing = cfg.ongoing_hours_per_week
         self._reschedule(now)
+        if self.index_team is not None:
+            self.index_team.reindex(self)
 
     def start_task(self, task: Task, now: float) -> None:
         self._advance(now)
@@ -318,6 +326,8 @@ class Worker:
             self.absent = absent
         self.set_capacity()
         self._reschedule(now)
+        if self.index_team is not None:
+            self.index_team.reindex(self)
 
     # ------------------------------------------------------------------ reporting
     def caseload(self) -> int:

@@ -70,7 +70,7 @@ def scale_authority(scenario, factor: float):
     """The same authority ``factor`` times the size.
 
     Demand, staff counts, establishment, open and unallocated cases, academy intake, campaign
-    hires and the agency FTE cap are scaled (counts rounded to whole people and cases); rates,
+    hires, conference slots and the agency FTE cap are scaled (counts rounded to whole people and cases); rates,
     durations and policies are unchanged.
 
     Parameters
@@ -105,6 +105,8 @@ def scale_authority(scenario, factor: float):
         "initial.unallocated": {k: count(v) for k, v in d["initial"]["unallocated"].items()},
         "academy.intake_per_year": count(d["academy"]["intake_per_year"]),
         "recruitment.campaigns": [dict(c, hires=count(c["hires"])) for c in d["recruitment"]["campaigns"]],
+        # conference chairs grow with the authority (else its conferences queue for weeks)
+        "conferences.slots_per_working_day": d["conferences"]["slots_per_working_day"] * factor,
     }
     if d["agency"]["cap_fte"] is not None:
         changes["agency.cap_fte"] = d["agency"]["cap_fte"] * factor
