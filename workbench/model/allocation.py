@@ -19,7 +19,7 @@ from .log import EventLog
 from .workload import Worker
 
 _INF: Final = math.inf
-INDEX_FROM_FTE: Final = 40.0   # teams with this establishment or more keep a worker index
+INDEX_FROM_FTE: Final = 150.0  # teams with this establishment or more keep a worker index
 
 
 class Allocation:
@@ -118,6 +118,10 @@ class Team:
         # worker's load, cap or availability changes and are checked against her stamp.
         self.indexed: bool = cfg.establishment_fte >= INDEX_FROM_FTE
         self.index: list[tuple[float, int, int, Worker]] = []
+        # the same for cases newly qualified and academy workers may not hold: workers who may
+        # hold them now, and those who may from a later time (moved across when it comes)
+        self.open_index: list[tuple[float, int, int, Worker]] = []
+        self.pending: list[tuple[float, int, int, Worker]] = []
 
     # ------------------------------------------------------------------ choosing a worker
     def has_room_under_cap(self) -> bool:
@@ -159,23 +163,47 @@ class Team:
             self.reindex(w)
 
     def reindex(self, w: Worker) -> None:
-        """Her load, cap or availability changed: her index entry is renewed."""
+        """Her load, cap or availability changed: her index entries are renewed (``w.last`` is
+        the time of the change)."""
         w.stamp += 1
-        index = self.index
         if w.available and w.cap > 0.0:
-            heapq.heappush(index, ((w.load + 1.0) / w.cap, w.id, w.stamp, w))
-        if len(index) > 4 * len(self.workers) + 64:
-            # drop the stale entries now and then (they are skipped when met anyway)
-            self.index = [e for e in index if e[2] == e[3].stamp and e[3].team is self
-                          and e[3].available and e[3].cap > 0.0]
-            heapq.heapify(self.index)
+            entry = ((w.load + 1.0) / w.cap, w.id, w.stamp, w)
+            heapq.heappush(self.index, entry)
+            if w.restricted_until <= w.last:
+                heapq.heappush(self.open_index, entry)
+            elif w.restricted_until < _INF:
+                heapq.heappush(self.pending, (w.restricted_until, w.id, w.stamp, w))
+        limit = 4 * len(self.workers) + 64
+        if len(self.index) > limit or len(self.open_index) > limit or len(self.pending) > limit:
+            self._compact()
+
+    def _valid(self, entry: tuple[float, int, int, Worker]) -> bool:
+        w = entry[3]
+        return entry[2] == w.stamp and w.team is self and w.available and w.cap > 0.0
+
+    def _compact(self) -> None:
+        # drop the stale entries now and then (they are skipped when met anyway)
+        self.index = [e for e in self.index if self._valid(e)]
+        heapq.heapify(self.index)
+        self.open_index = [e for e in self.open_index if self._valid(e)]
+        heapq.heapify(self.open_index)
+        self.pending = [e for e in self.pending if self._valid(e)]
+        heapq.heapify(self.pending)
 
     def _best_indexed(self, cfg: StageInfo, now: float,
                       exclude: Optional[Worker]) -> Optional[Worker]:
         # the top of the index, skipping stale entries (dropped) and workers who may not take
         # this case (set aside, then put back)
-        index = self.index
         anyone = cfg.nqsw_allowed
+        if anyone:
+            index = self.index
+        else:
+            index = self.open_index
+            pending = self.pending
+            while pending and pending[0][0] <= now:
+                _, _, stamp, pw = heapq.heappop(pending)
+                if stamp == pw.stamp and pw.team is self and pw.available and pw.cap > 0.0:
+                    heapq.heappush(index, ((pw.load + 1.0) / pw.cap, pw.id, pw.stamp, pw))
         aside = []
         found: Optional[Worker] = None
         while index:

@@ -414,35 +414,47 @@ class WorkforceDynamics:
                 self.log.rec(now, c.id, R.QUEUED, c.stage_idx, old.idx, -1, 0.0)
 
     # ------------------------------------------------------------------ agency
-    def _agency_cap_room(self) -> float:
-        """FTE of agency cover that may still be added under the caps."""
+    def _agency_cap_room(self, in_post: dict[str, float] | None = None,
+                         perm: float = -1.0) -> float:
+        """FTE of agency cover that may still be added under the caps. ``in_post`` (agency FTE
+        in post by team) and ``perm`` (permanent and academy FTE) may be given when the caller
+        knows they have not changed, to save summing over every worker again."""
         ag = self.sc.agency
-        agency = sum(self.agency_fte(t) + self.agency_pending[t.name] for t in self.case_teams)
+        agency = sum((in_post[t.name] if in_post is not None else self.agency_fte(t))
+                     + self.agency_pending[t.name] for t in self.case_teams)
         room = _INF
         if ag.cap_fte is not None:
             room = min(room, ag.cap_fte - agency)
         if ag.cap_share_pct is not None:
-            perm = sum(self.permanent_fte(t) + sum(w.fte for w in t.workers
-                                                   if w.left_at == _INF and w.type == "academy")
-                       for t in self.case_teams)
+            if perm < 0.0:
+                perm = self._permanent_and_academy_fte()
             s = ag.cap_share_pct / 100
             # agency / (agency + permanent) <= s  <=>  agency <= s / (1 - s) * permanent
             room = min(room, (s / (1 - s) * perm if s < 1 else _INF) - agency)
         return room
 
+    def _permanent_and_academy_fte(self) -> float:
+        return sum(self.permanent_fte(t) + sum(w.fte for w in t.workers
+                                               if w.left_at == _INF and w.type == "academy")
+                   for t in self.case_teams)
+
     def _agency_cover(self, now: float) -> None:
         ag = self.sc.agency
+        # agency and permanent FTE in post do not change while cover is requested (only the
+        # pending requests do), so they are summed once, not at every request
+        in_post = {t.name: self.agency_fte(t) for t in self.case_teams}
+        perm = self._permanent_and_academy_fte() if ag.cap_share_pct is not None else -1.0
         for team in self.case_teams:
             target = ag.cover_share_pct / 100 * self.vacancies(team)
-            have = self.agency_fte(team) + self.agency_pending[team.name]
-            while target - have >= 0.5 and self._agency_cap_room() >= 1.0 - 1e-9:
+            have = in_post[team.name] + self.agency_pending[team.name]
+            while target - have >= 0.5 and self._agency_cap_room(in_post, perm) >= 1.0 - 1e-9:
                 have += 1.0
                 self.agency_pending[team.name] += 1.0
                 filled = not (now >= self.rule_from and self.u_agency() >= ag.experience_rule_fill_pct / 100)
                 self.eng.call_in(self.agency_lead() * WEEK, self._agency_starts, team, filled)
             # more cover than vacancies, or over the cap: release the latest agency workers
             excess = have - max(target, 0.0)
-            room = self._agency_cap_room()
+            room = self._agency_cap_room(in_post, perm)
             if room < 0:
                 excess = max(excess, -room)
             if excess >= 1.0 - 1e-9:
@@ -453,6 +465,7 @@ class WorkforceDynamics:
                         break
                     self.leave(w, now, DEST_END_OF_ASSIGNMENT)
                     excess -= w.fte
+                in_post[team.name] = self.agency_fte(team)
 
     def _agency_starts(self, team: Team, filled: bool) -> None:
         now = self.eng.now()
@@ -484,10 +497,12 @@ class WorkforceDynamics:
             return
         p = 1 - (1 - rate / 100) ** (WEEK / YEAR)
         for team in self.case_teams:
+            vacancies = self.vacancies(team)   # summed again only after a conversion changes it
             for w in list(team.workers):
-                if (w.type == "agency" and w.left_at == _INF and self.vacancies(team) >= 0.5
+                if (w.type == "agency" and w.left_at == _INF and vacancies >= 0.5
                         and self.u_agency() < p):
                     w.change(now, wtype="experienced")
+                    vacancies = self.vacancies(team)
                     w.leave_at = _INF
                     self.log.rec(now, -1, R.CONVERTED, self.type_index["experienced"],
                                  team.idx, w.id, w.fte)
