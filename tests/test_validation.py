@@ -293,7 +293,7 @@ def test_notebook_only_calls_the_package():
 
 
 def test_notebook_runs(tmp_path):
-    pm = pytest.importorskip("papermill")
+    import papermill as pm  # a core dependency: never skipped
     out = tmp_path / "04.ipynb"
     pm.execute_notebook(str(NOTEBOOK), str(out), cwd=str(ROOT / "notebooks"),
                         parameters=FAST, kernel_name="python3", progress_bar=False,
