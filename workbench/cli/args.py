@@ -16,7 +16,7 @@ import math
 
 from ..errors import UserError
 
-__all__ = ["Number", "date", "non_negative_int", "positive_int", "years"]
+__all__ = ["Number", "add_executor_options", "date", "non_negative_int", "positive_int", "years"]
 
 
 class Number:
@@ -95,3 +95,21 @@ def date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def add_executor_options(parser, out_default: str | None = None) -> None:
+    """The options every command that runs many replications shares: where they run
+    (``--executor``, ``--scheduler``, ``--workers``) and ``--no-progress``. With
+    ``out_default``, also ``--out DIR`` for the tables and replication files."""
+    parser.add_argument("--executor", default="process", choices=("serial", "process", "dask"),
+                        help="where replications run (default: a local process pool on all cores)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="Dask scheduler address (with --executor dask; default: a local "
+                             "cluster)")
+    parser.add_argument("--workers", default=None, metavar="N",
+                        help="worker processes (default: all cores)")
+    if out_default is not None:
+        parser.add_argument("--out", default=None, metavar="DIR",
+                            help="folder for the tables and the replication files "
+                                 f"(default {out_default})")
+    parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar")

@@ -52,13 +52,7 @@ def register(subparsers) -> None:
     c.add_argument("--warmup-days", default="0", metavar="D",
                    help="calendar days at the start left out of the KPIs (default 0: the model "
                         "starts warm)")
-    c.add_argument("--executor", default="process", choices=("serial", "process", "dask"),
-                   help="where replications run (default: a local process pool on all cores)")
-    c.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="Dask scheduler address (with --executor dask; default: a local cluster)")
-    c.add_argument("--workers", default=None, metavar="N",
-                   help="worker processes (default: all cores)")
-    c.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    types.add_executor_options(c)
     c.set_defaults(func=cmd_compare)
 
 

@@ -44,16 +44,7 @@ def register(subparsers) -> None:
     c.add_argument("--years", default="1", metavar="Y",
                    help="horizon of every run in years (default 1)")
     c.add_argument("--seed", default="0", metavar="S", help="base seed (default 0)")
-    c.add_argument("--executor", default="process", choices=("serial", "process", "dask"),
-                   help="where replications run (default: a local process pool on all cores)")
-    c.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="Dask scheduler address (with --executor dask; default: a local cluster)")
-    c.add_argument("--workers", default=None, metavar="N",
-                   help="worker processes (default: all cores)")
-    c.add_argument("--out", default=None, metavar="DIR",
-                   help="folder for the tables and the replication files "
-                        "(default outputs/sensitivity-<scenario>)")
-    c.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    types.add_executor_options(c, out_default="outputs/sensitivity-<scenario>")
     c.set_defaults(func=cmd_sensitivity)
 
 
