@@ -94,6 +94,7 @@ class Engine:
         self.wheel: dict[int, list[tuple[float, Callable[..., Any], tuple[Any, ...]]]] = {}
         self.wake_step: float = wake_step_days
         self.wake_rounds: dict[int, list[tuple[Any, int]]] = {}
+        self.groups: dict[Any, list[tuple[Callable[..., Any], tuple[Any, ...]]]] = {}
         self.dirty: list[Any] = []   # workers to re-time (each has .retime(now))
 
     # ------------------------------------------------------------------ time
@@ -132,10 +133,29 @@ class Engine:
             timeout = self.env.timeout(t - self.env.now)
             timeout.callbacks.append(_Callback(self, fn, args))
 
+    # ------------------------------------------------------------------ calls that share an event
+    def call_together(self, key: Any, t: float, fn: Callable[..., Any], *args: Any) -> None:
+        """Call ``fn(*args)`` at time ``t`` in one event with every other call booked under the
+        same ``key`` (e.g. all the stages that end at one time), in the order booked."""
+        due = self.groups.get(key)
+        if due is None:
+            self.groups[key] = [(fn, args)]
+            self.call_at(t, self._group_round, key)
+        else:
+            due.append((fn, args))
+
+    def _group_round(self, key: Any) -> None:
+        for fn, args in self.groups.pop(key, ()):
+            fn(*args)
+
     # ------------------------------------------------------------------ wake rounds
     def book_wake(self, worker: Any, t: float, token: int) -> None:
         """Call ``worker.wake(token)`` at grid time ``t``, in one event with every other worker
-        due then."""
+        due then.
+
+        The same idea as :meth:`call_together`, kept apart because it is the hottest booking of
+        a run and re-times the workers between wakes: through ``call_together`` (a bound method
+        and a tuple per booking) a replication took several per cent longer."""
         key = int(round(t / self.wake_step))
         due = self.wake_rounds.get(key)
         if due is None:

@@ -64,9 +64,7 @@ class Journey:
         self.conf_capacity: float = float(sc.conferences.slots_per_working_day)
         self.conf_booked: dict[int, int] = {}
         self.elapsed: dict[str, Sampler] = {}
-        self.ready_book: dict[float, list[tuple[Child, int]]] = {}
         self.checkpoint_book: dict[int, list[tuple[Child, int]]] = {}
-        self.visit_ready: dict[float, list[tuple[Child, int, float]]] = {}
         self.rereferral_p: float = sc.demand.rereferral_pct / 100
         self.work: dict[str, Sampler] = {}
         self.duration: dict[str, Sampler] = {}
@@ -252,24 +250,16 @@ class Journey:
                 # the work is done; the stage ends when its elapsed time has passed (checks,
                 # visits arranged) or on the conference's booked date: one event for all the
                 # stages that end at that time (ends of working days, midday conferences)
-                due = self.ready_book.get(c.ready_at)
-                if due is None:
-                    self.ready_book[c.ready_at] = [(c, c.plan_token)]
-                    self.eng.call_at(c.ready_at, self._ready_round, c.ready_at)
-                else:
-                    due.append((c, c.plan_token))
+                self.eng.call_together(("stage end", c.ready_at), c.ready_at, self._stage_ready,
+                                       c, c.plan_token)
                 return
             self._finish_task_stage(c, now)
         else:
             c.task = None
             if now < c.ready_at:
                 # the hours are done before the visit's arranged date: it takes place then
-                booked = self.visit_ready.get(c.ready_at)
-                if booked is None:
-                    self.visit_ready[c.ready_at] = [(c, task.token, task.due_at)]
-                    self.eng.call_at(c.ready_at, self._visit_round, c.ready_at)
-                else:
-                    booked.append((c, task.token, task.due_at))
+                self.eng.call_together(("visit", c.ready_at), c.ready_at, self._visit_ready,
+                                       c, task.token, task.due_at)
                 return
             self._record_visit(c, task.token, task.due_at, now)
 
@@ -282,11 +272,9 @@ class Journey:
         c.last_visit_at = now
         self._schedule_visit(c, token, now)
 
-    def _visit_round(self, t: float) -> None:
-        now = self.eng.now()
-        for c, token, due_at in self.visit_ready.pop(t, ()):
-            if token == c.plan_token and c.open and c.task is None:
-                self._record_visit(c, token, due_at, now)
+    def _visit_ready(self, c: Child, token: int, due_at: float) -> None:
+        if token == c.plan_token and c.open and c.task is None:
+            self._record_visit(c, token, due_at, self.eng.now())
 
     def _clock_start(self, c: Child) -> float:
         clock = c.stage_cfg.clock_start
@@ -300,11 +288,9 @@ class Journey:
                      self.cal.wd_between(self._clock_start(c), now))
         self._move(c, self.route[c.stage](), now)
 
-    def _ready_round(self, t: float) -> None:
-        now = self.eng.now()
-        for c, token in self.ready_book.pop(t, ()):
-            if token == c.plan_token and c.open and c.task is None:
-                self._finish_task_stage(c, now)
+    def _stage_ready(self, c: Child, token: int) -> None:
+        if token == c.plan_token and c.open and c.task is None:
+            self._finish_task_stage(c, self.eng.now())
 
     def _book_conference(self, clock_start: float, now: float) -> float:
         """Book a conference and return its time (midday of its day).
