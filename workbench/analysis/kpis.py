@@ -36,12 +36,6 @@ def _queue_intervals(ev: pd.DataFrame, end: float) -> pd.DataFrame:
     return pd.DataFrame({"start": start, "stop": np.minimum(stop, end)})
 
 
-def task_target_wd(scenario, stage: str, default: float) -> float:
-    """The statutory timescale (working days) of a task stage's clock, or ``default``."""
-    clock = scenario.stages[stage].clock
-    return clock.target_wd if clock else default
-
-
 def costs_beyond_pay(costs: pd.DataFrame) -> float:
     """Total of the cost records (GBP), summed in time order within each category."""
     by_cat = {c: 0.0 for c in COST_CATEGORIES}
@@ -81,13 +75,13 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
 
     a_mask = (e == R.TASK_DONE) & (st == S["assessment"])
     a = val[a_mask]
-    a_target = task_target_wd(sc, "assessment", 45)
+    a_target = sc.stages["assessment"].timescale_wd(45)
     k["assessment_within_45wd_pct"] = _pct(a <= a_target)
     k["assessment_median_wd"] = float(np.median(a)) if len(a) else math.nan
 
     if "icpc" in sc.stages:
         ic = val[(e == R.TASK_DONE) & (st == S["icpc"])]
-        tgt = task_target_wd(sc, "icpc", 15)
+        tgt = sc.stages["icpc"].timescale_wd(15)
         k["icpc_within_15wd_pct"] = _pct(ic <= tgt)
     else:
         k["icpc_within_15wd_pct"] = math.nan

@@ -11,7 +11,7 @@ import pandas as pd
 from ..model import log as R
 from ..model.record import RunRecord
 from ..scenario import STAGES
-from .kpis import S, task_target_wd
+from .kpis import S
 
 
 def weekly_table(record: RunRecord) -> pd.DataFrame:
@@ -40,11 +40,11 @@ def weekly_table(record: RunRecord) -> pd.DataFrame:
 
     df["referrals"] = np.bincount(wk[e == R.REFERRAL], minlength=n)
     df["decision_within_1wd_pct"], _ = weekly_pct(e == R.DECISION, val <= 1)
-    a_tgt = task_target_wd(sc, "assessment", 45)
+    a_tgt = sc.stages["assessment"].timescale_wd(45)
     am = (e == R.TASK_DONE) & (st == S["assessment"])
     df["assessment_within_45wd_pct"], df["assessments_completed"] = weekly_pct(am, val <= a_tgt)
     if "icpc" in sc.stages:
-        tgt = task_target_wd(sc, "icpc", 15)
+        tgt = sc.stages["icpc"].timescale_wd(15)
         df["icpc_within_15wd_pct"], df["icpcs"] = weekly_pct((e == R.TASK_DONE) & (st == S["icpc"]), val <= tgt)
     if "cp" in sc.stages and sc.stages["cp"].visits is not None:
         vm = ((e == R.VISIT) | (e == R.VISIT_MISSED)) & (st == S["cp"])

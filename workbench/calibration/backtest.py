@@ -212,7 +212,7 @@ def observed_measures(cal: Calibration, cases: CaseData, roster: Roster, p0: flo
     ic = real[(real.stage == "icpc") & (real.end >= p0) & (real.end < p1x) & (real.prev == "s47")]
     if len(ic) and "icpc" in sc.stages:
         wd = _wd(wcal, origin, ic.prev_start.to_numpy(dtype=float), ic.end.to_numpy())
-        target = sc.stages["icpc"].clock.target_wd if sc.stages["icpc"].clock else 15
+        target = sc.stages["icpc"].timescale_wd(15)
         out["icpc_within_15wd_pct"] = 100.0 * float(np.mean(wd <= target))
     for name, stage in (("s47_started", "s47"), ("cp_started", "cp"), ("lac_started", "lac")):
         out[name] = float(((real.stage == stage) & (real.start >= p0) & (real.start < p1x)).sum())

@@ -129,8 +129,7 @@ def assessment_timeliness(seq: pd.DataFrame, episodes: pd.DataFrame, scenario: S
         return float("nan"), 0
     ref = a.episode.map(episodes.set_index("episode").referral).to_numpy(dtype=float)
     wd = working_days(scenario, ref, a.end.to_numpy(dtype=float))
-    clock = scenario.stages["assessment"].clock
-    target = clock.target_wd if clock else 45
+    target = scenario.stages["assessment"].timescale_wd(45)
     return 100.0 * float(np.mean(wd <= target)), int(len(a))
 
 

@@ -47,7 +47,7 @@ class Simulation:
             sc.calendar.country, sc.calendar.subdivision)
         self.log: EventLog = EventLog()
         self.costs: CostLog = CostLog()
-        self.settings: WorkSettings = WorkSettings(sc, self.horizon, self.cal)
+        self.settings: WorkSettings = WorkSettings(sc, self.cal)
         self.type_index: dict[str, int] = {t: i for i, t in enumerate(WORKER_TYPES)}
         self.alloc: Allocation = Allocation(self.log)
         if sc.pressure.allocate_after_wait_days is not None:

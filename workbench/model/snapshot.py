@@ -48,7 +48,7 @@ def build_snapshot(sc: Any, seed: int, horizon: float, teams: dict[str, Any],
             elapsed, remaining = _residual(cfg.duration_days, rng, n)
         else:
             # a snapshot holds some overdue work: started up to 1.4 times the timescale ago
-            target = (cfg.clock.target_wd if cfg.clock else 45) * 7 / 5
+            target = cfg.timescale_wd(45) * 7 / 5
             elapsed = rng.uniform(0, 1.4 * target, n)
             remaining = None
         done_frac = rng.random(n)

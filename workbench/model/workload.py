@@ -30,7 +30,7 @@ class WorkSettings:
     """What every worker's capacity and caps depend on, read once per run from the scenario,
     and where a finished task is reported (``task_done(task, now)``, set by the journey)."""
 
-    def __init__(self, scenario: Any, horizon_days: float, cal: WorkingCalendar) -> None:
+    def __init__(self, scenario: Any, cal: WorkingCalendar) -> None:
         wt = scenario.working_time
         self.scenario: Any = scenario
         self.cal: WorkingCalendar = cal

@@ -205,6 +205,10 @@ class Stage(_Model):
                                  "give a value above 0")
         return self
 
+    def timescale_wd(self, default: int) -> int:
+        """Working days its clock allows (``default`` for a stage without a clock)."""
+        return self.clock.target_wd if self.clock is not None else default
+
     @property
     def takes_no_time(self) -> bool:
         """A task stage with no work: a child can pass through it without time passing."""
