@@ -13,7 +13,7 @@ import pytest
 from workbench.experiment.executors import _ProgressExecutor
 from workbench.present import tables
 from workbench.present.explorer import Explorer
-from workbench.present.levers import (
+from workbench.decision.levers import (
     LEVERS, build_scenario, describe_levers, extra_recruitment, lever_values,
 )
 from workbench.scenario import (ScenarioError, load_scenario, load_scenario_files, project_root,

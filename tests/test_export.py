@@ -17,7 +17,7 @@ from workbench.cli import main
 from workbench.experiment import run_experiment
 from workbench.present.export import (export_tables, weekly_label, workbook_bytes,
                                       write_labelled_csv, write_workbook)
-from workbench.present.levers import build_scenario
+from workbench.decision.levers import build_scenario
 
 from conftest import SCENARIOS
 

@@ -12,7 +12,7 @@ import yaml
 
 from workbench.cli import main
 from workbench.cli.report import check_inputs
-from workbench.present.levers import build_scenario, describe_levers, lever_values
+from workbench.decision.levers import build_scenario, describe_levers, lever_values
 from workbench.scenario import ScenarioError, load_raw, load_scenario, scenario_files
 from workbench.scenario.save import (file_name_for, save_variant, variant_changes,
                                      variant_template)

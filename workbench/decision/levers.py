@@ -4,8 +4,7 @@ each changes in a scenario.
 :func:`lever_values` says where the controls stand for a scenario; :func:`build_scenario` applies
 moved controls to it (a validated copy; nothing moved gives the same scenario); and
 :func:`describe_levers` says in plain English what moved. The explorer's widgets are in
-:mod:`workbench.present.explorer` (which imports this module through
-:mod:`workbench.present.levers`); the optimiser (:mod:`workbench.decision.optimise`) searches
+:mod:`workbench.present.explorer`, which imports this module; the optimiser (:mod:`workbench.decision.optimise`) searches
 over the same levers, so it lives below the presentation layer.
 """
 

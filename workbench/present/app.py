@@ -22,7 +22,7 @@ from pathlib import Path
 from ..scenario import ScenarioError
 from ..scenario.save import save_variant
 from .explorer import Explorer
-from .levers import build_scenario, describe_levers
+from ..decision.levers import build_scenario, describe_levers
 
 __all__ = ["App", "HOW_TO"]
 

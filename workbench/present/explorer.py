@@ -11,8 +11,8 @@ starting one, simulated on the same referrals and chance events (common random n
 95% ranges. Everything here is plain Python and runs without a browser, so the tests drive it
 as a manager would: set the controls, press Run, read the charts and the table.
 
-The mapping from controls to scenario fields is :func:`workbench.present.levers.build_scenario`;
-the controls start at :func:`~workbench.present.levers.lever_values` of the starting scenario, so
+The mapping from controls to scenario fields is :func:`workbench.decision.levers.build_scenario`;
+the controls start at :func:`~workbench.decision.levers.lever_values` of the starting scenario, so
 pressing Run without moving anything runs the starting scenario alone.
 """
 
@@ -31,7 +31,7 @@ from typing import Any, Callable
 from ..experiment.executors import _ProgressExecutor
 from ..scenario import Scenario, ScenarioError, load_scenario
 from ..scenario.catalog import project_root, scenario_files
-from .levers import (
+from ..decision.levers import (
     AGENCY_CAP_CHOICES, LEVER_BY_KEY, LEVER_GROUPS, LEVERS, build_scenario, describe_levers,
     lever_values, same_value,
 )

@@ -223,7 +223,7 @@ def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, st
     exp : Experiment
         The starting scenario alone, or the starting scenario and yours (in that order).
     changes : sequence of str
-        Your changes in plain English (:func:`workbench.present.levers.describe_levers`).
+        Your changes in plain English (:func:`workbench.decision.levers.describe_levers`).
 
     Returns
     -------
