@@ -115,7 +115,7 @@ def out_of_sample(auth, base_data: dict, replications: int, executor: str = "pro
 
     from ..experiment import run_experiment
     from ..present.tables import period_text
-    from ..present.validation import (Benchmark, Validation, _row, _values,
+    from ..present.validation import (Benchmark, Validation, benchmark_row, scenario_values,
                                       simulate_for_validation)
     from ..published.build import build_scenario
     from ..published.outofsample import checks
@@ -128,13 +128,13 @@ def out_of_sample(auth, base_data: dict, replications: int, executor: str = "pro
                          warmup_days=0.0, executor=executor, out=None, progress=False,
                          simulate_fn=simulate_for_validation)
     comparison = f"{auth.name}: the year to 31 March {latest}, from 31 March {latest - 1}"
-    values = _values(exp, label)
+    values = scenario_values(exp, label)
     rows = []
     for c in checks(auth, latest):
         b = Benchmark(c.key, comparison, c.measure, c.published, c.source, c.low, c.high,
                       c.tolerance)
         col = values[c.measure].dropna() if c.measure in values else None
-        rows.append(_row(b, None if col is None or col.empty else col))
+        rows.append(benchmark_row(b, None if col is None or col.empty else col))
     class Check(Validation):
         def command(self) -> str:   # the table's "made with" line names this command
             return (f"workbench from-published --la {auth.name!r} --data DIR --out FILE "

@@ -222,7 +222,7 @@ def _weekly_measures(ts: pd.DataFrame, warmup_days: float) -> pd.DataFrame:
     return pd.DataFrame(out).set_index("replication")
 
 
-def _values(exp, label: str) -> pd.DataFrame:
+def scenario_values(exp, label: str) -> pd.DataFrame:
     """Every measure of one scenario, one row per replication (index: replication)."""
     k = exp.kpis[exp.kpis.scenario == label].set_index("replication")
     ts = exp.timeseries[exp.timeseries.scenario == label]
@@ -338,7 +338,9 @@ NOTE = ("Calibrated rows: the scenario's inputs were set or fitted to reproduce 
         "fitted: they are the real checks.")
 
 
-def _row(b: Benchmark, values: pd.Series | None) -> dict:
+def benchmark_row(b: Benchmark, values: pd.Series | None) -> dict:
+    """One row of the validation table: the published figure, the model's mean and 95% interval
+    over ``values`` (one per replication), whether it matches, and its kind."""
     fmt = _fmt(b.measure)
     vals = [] if values is None else values.to_numpy(dtype=float)
     n, mean, _sd, hw, _q = t_interval(vals)
@@ -370,11 +372,11 @@ def _column(values: pd.DataFrame, measure: str) -> pd.Series | None:
 def validation_table(experiments: dict) -> pd.DataFrame:
     """The table from the experiments of each comparison (:data:`ENGLAND`: the England-average
     run; :data:`WALSALL`: the baseline and the surge, on the same seeds, in that order)."""
-    values = {ENGLAND: {"level": _values(experiments[ENGLAND], next(iter(
+    values = {ENGLAND: {"level": scenario_values(experiments[ENGLAND], next(iter(
         experiments[ENGLAND].scenarios)))}}
     base, surge = list(experiments[WALSALL].scenarios)
-    values[WALSALL] = {"base": _values(experiments[WALSALL], base),
-                       "level": _values(experiments[WALSALL], surge)}
+    values[WALSALL] = {"base": scenario_values(experiments[WALSALL], base),
+                       "level": scenario_values(experiments[WALSALL], surge)}
     rows = []
     for b in BENCHMARKS:
         v = values[b.comparison]
@@ -382,7 +384,7 @@ def validation_table(experiments: dict) -> pd.DataFrame:
         if b.rise and col is not None:
             before = _column(v["base"], b.measure)
             col = None if before is None else (col - before).dropna()  # paired by replication
-        rows.append(_row(b, col))
+        rows.append(benchmark_row(b, col))
     return pd.DataFrame(rows)
 
 
