@@ -27,7 +27,6 @@ MIN_LEAVERS = 3           # leavers of a type needed to fit its turnover
 MIN_GAPS = 5              # filled vacancy gaps needed to report their length
 MIN_HIRES = 5             # permanent appointments needed for recruitment figures
 MIN_ROUNDS = 5            # vacancy-rounds needed for the recruitment success rate
-MIN_ACADEMY = 2           # academy starters needed for the intake
 MIN_ABSENCE = 5           # workers with WorkingDaysLost needed for absence
 WORKING_DAYS_A_YEAR = 253
 MAX_TURNOVER_PCT = 99.0
@@ -53,7 +52,10 @@ def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1
     derive_vacancy_gaps(d, roster, template, w0, w1x, seed)
     if has_workforce(template) and derive_staffing(d, roster, template, w0, w1x):
         derive_recruitment(d, roster, spells, template, w0, w1x)
-        derive_academy(d, roster, w0, w1x)
+        derive_academy(d, roster, w0, w1x, template)
+    elif has_workforce(template):
+        d.from_template("academy.intake_per_year", "the roster's staff could not be mapped onto "
+                        "the template's teams, so its staff (and academy) are kept")
     derive_absence(d, roster, template, w1x, seed)
 
 
@@ -325,13 +327,36 @@ def derive_recruitment(d: Draft, roster: Roster, spells: pd.DataFrame, template:
              "vacancy-rounds (vacancies from the fitted establishment)")
 
 
-def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float) -> None:
-    """Academy trainees a year and the month cohorts start in."""
+def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float,
+                   template: Scenario | None = None) -> None:
+    """Academy trainees a year, the month cohorts start in and their team.
+
+    Trainees are the roster's ``WorkerType`` = academy. None starting in the window sets the
+    intake to 0 (the template's intake would add trainees over establishment that the authority
+    does not have, inflating the simulated FTE); without a WorkerType column trainees cannot be
+    told apart (the census has no academy flag): any there are count as staff in post and
+    establishment, their intake as recruitment, so the intake is 0 too, said as an assumption.
+    """
     w = roster.workers
-    acad = w[(w.type == "academy") & (w.start >= w0) & (w.start < w1x)]
     years = (w1x - w0) / YEAR
-    if len(acad) < MIN_ACADEMY:
-        d.from_template("academy.intake_per_year", f"fewer than {MIN_ACADEMY} academy starters in the window")
+    span = f"{to_date(w0)} to {to_date(w1x - 1)}"
+    seen = w[(w.start < w1x) & (w.end.isna() | (w.end >= w0))]
+    if "WorkerType" not in roster.columns:
+        d.data["academy"]["intake_per_year"] = 0
+        d.assumed("academy.intake_per_year",
+                  f"0: the workforce census has no WorkerType column, so academy trainees cannot "
+                  f"be told from other staff; any of the {len(seen):,} workers in post between "
+                  f"{span} are counted as staff and establishment, their intake as recruitment")
+        return
+    acad = w[(w.type == "academy") & (w.start >= w0) & (w.start < w1x)]
+    if len(acad) == 0:
+        d.add(Estimate("academy.intake_per_year", 0.0, 0.0, poisson_rate(0, years)[2], 0,
+                       "academy trainees starting in the window a year (exact Poisson 95%)",
+                       "trainees a year", "academy.intake_per_year"))
+        d.data["academy"]["intake_per_year"] = 0
+        d.fitted("academy.intake_per_year",
+                 f"0: none of the {len(seen):,} workers in post between {span} in the workforce "
+                 "census started as an academy trainee (WorkerType academy)")
         return
     per_year = len(acad) / years
     rate, lo, hi = poisson_rate(len(acad), years)
@@ -339,11 +364,17 @@ def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float) -> None:
     d.add(Estimate("academy.intake_per_year", per_year, lo, hi, len(acad),
                    "academy trainees starting in the window a year (exact Poisson 95%)",
                    "trainees a year", "academy.intake_per_year"))
-    d.data["academy"]["intake_per_year"] = int(round(per_year))
+    # the model takes whole cohorts: at least one trainee a year when any started
+    d.data["academy"]["intake_per_year"] = max(1, int(round(per_year)))
     d.data["academy"]["start_month"] = month
     d.data["academy"]["first_intake_date"] = None
-    d.fitted("academy.intake_per_year", f"{len(acad)} trainees started in the window; cohorts in "
-             f"month {month}")
+    teams = acad.team[acad.team != ""]
+    where = ""
+    if template is not None and len(teams) and teams.mode().iloc[0] in template.teams:
+        d.data["academy"]["team"] = str(teams.mode().iloc[0])
+        where = f"; in team {d.data['academy']['team']}"
+    d.fitted("academy.intake_per_year", f"{len(acad)} trainees (WorkerType academy) started "
+             f"between {span} ({per_year:.1f} a year); cohorts in month {month}{where}")
 
 
 def derive_absence(d: Draft, roster: Roster, template: Scenario, w1x: float, seed: int = 0) -> None:
