@@ -17,7 +17,10 @@ publications give what a model of one authority needs:
 A *wide* table has one column per measure. Columns have been renamed between releases (D7's
 ``3_6_months`` became ``more_than_3_months_6_months``; B2's
 ``At31episodes_disability_recorded_percent`` gained an underscore), so each measure lists every
-name it is known by, newest first. The looked-after files are *long*: one row per characteristic
+name it is known by, newest first. D7's older names ``3_6_months``, ``1_2_years`` and
+``2_years+`` are those of the service's catalogue page for the 2013 to 2020 data set ("D7 Child
+Protection Plans Ending in year by Length of Time"); its name for the 6 to 12 months band is not
+shown there, and ``6_12_months`` is inferred from its neighbours' pattern (docs/published.md). The looked-after files are *long*: one row per characteristic
 (``cla_group``/``characteristic``/``number`` until 2022, ``characteristic``/``breakdown``/
 ``children_count`` since), and a measure is the "Total" row of one characteristic.
 """
