@@ -27,14 +27,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..calendar import WorkingCalendar
 from ..errors import UserError
 from ..model import log as R
 from ..analysis.run import simulate
 from ..scenario import STAGES, validate_scenario
 from .extracts import CASE_HOLDER_ROLE, CaseData, Roster, day_number, to_date
 from .estimators import YEAR
-from .derive_timeliness import assessment_timeliness
+from .derive_timeliness import assessment_timeliness, icpc_timeliness
 from .fit import Calibration, calibrate
 from .holdout import NOTE_CENSUS, better_than_naive, known_at, naive_forecasts
 from .observe import in_post_at, open_cases_at, staff_groups
@@ -190,10 +189,6 @@ def backtest_scenario(cal: Calibration, cases: CaseData, roster: Roster, period_
 # Observed and simulated measures
 # --------------------------------------------------------------------------------------------
 
-def _wd(cal: WorkingCalendar, origin: float, d0: np.ndarray, d1: np.ndarray) -> np.ndarray:
-    return cal.wd_between_array(np.asarray(d0) - origin, np.asarray(d1) - origin)
-
-
 def observed_measures(cal: Calibration, cases: CaseData, roster: Roster, p0: float,
                       p1x: float) -> dict[str, float]:
     seq = cal.seq
@@ -202,18 +197,13 @@ def observed_measures(cal: Calibration, cases: CaseData, roster: Roster, p0: flo
     out: dict[str, float] = {}
     eps = cases.episodes
     out["referrals"] = float(((eps.referral >= p0) & (eps.referral < p1x)).sum())
-    origin = min(float(eps.referral.min()), p0) - 10
-    wcal = WorkingCalendar(to_date(origin), int(p1x - origin) + 10, sc.calendar.working_days,
-                           sc.calendar.country, sc.calendar.subdivision)
     pct, n = assessment_timeliness(seq, eps, sc, p0, p1x)
     out["assessments_completed"] = float(n)
     if n:
         out["assessment_within_45wd_pct"] = pct
-    ic = real[(real.stage == "icpc") & (real.end >= p0) & (real.end < p1x) & (real.prev == "s47")]
-    if len(ic) and "icpc" in sc.stages:
-        wd = _wd(wcal, origin, ic.prev_start.to_numpy(dtype=float), ic.end.to_numpy())
-        target = sc.stages["icpc"].timescale_wd(15)
-        out["icpc_within_15wd_pct"] = 100.0 * float(np.mean(wd <= target))
+    pct, n = icpc_timeliness(seq, sc, p0, p1x)
+    if n:
+        out["icpc_within_15wd_pct"] = pct
     for name, stage in (("s47_started", "s47"), ("cp_started", "cp"), ("lac_started", "lac")):
         out[name] = float(((real.stage == stage) & (real.start >= p0) & (real.start < p1x)).sum())
     opened = open_cases_at(seq, p1x)

@@ -34,7 +34,7 @@ from ..scenario import Scenario, validate_scenario
 from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, derive_open_cases,
                      derive_pathways, derive_plan_durations, derive_rereferrals,
                      derive_task_stages, referred_in)
-from .derive_timeliness import correct_elapsed, derive_elapsed
+from .derive_timeliness import correct_elapsed, correct_icpc, derive_elapsed, derive_icpc
 from .derive_workforce import derive_workforce
 from .estimators import YEAR, DemandFit
 from .extracts import CaseData, Roster, day_number, to_date
@@ -162,7 +162,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
               name: str | None = None, authority: str | None = None,
               template_name: str = "template",
               sources: tuple[str, str] = ("cases.csv", "workforce.csv"), seed: int = 0,
-              correct_timeliness: bool = True) -> Calibration:
+              correct_timeliness: bool = True, fit_icpc: bool = True) -> Calibration:
     """Fit the scenario's parameters to the extracts over a data window.
 
     Parameters
@@ -181,7 +181,13 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     correct_timeliness : bool
         Scale the fitted assessment elapsed time by pilot simulations until the model reproduces
         the window's last 12 months of assessment timeliness
-        (:func:`~.derive_timeliness.correct_elapsed`). False keeps the histogram as observed.
+        (:func:`~.derive_timeliness.correct_elapsed`), and the ICPC's so that it reproduces the
+        share of ICPCs within 15 working days (:func:`~.derive_timeliness.correct_icpc`). False
+        keeps the histograms as observed.
+    fit_icpc : bool
+        Fit when conferences are booked and the ICPC stage's elapsed time from the s47 start and
+        DateOfInitialCPC dates (:func:`~.derive_timeliness.derive_icpc`). False keeps the
+        template's (for comparison).
 
     Returns
     -------
@@ -220,6 +226,8 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     derive_plan_durations(d, seq, template, w0, w1x, seed)
     derive_task_stages(d, seq, template, w0, w1x, seed)
     derive_elapsed(d, seq, template, w0, w1x)
+    if fit_icpc:
+        derive_icpc(d, seq, template, w0, w1x)
     derive_open_cases(d, seq, cases, template, start_day=w1x)
     derive_workforce(d, roster, template, w0, w1x, seed)
     _identify(d, name, authority, sources, template)
@@ -228,9 +236,10 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     if correct_timeliness:
         d.data = scenario.to_dict()
         correct_elapsed(d, seq, cases.episodes, template, w0, w1x, seed)
+        correct_icpc(d, seq, template, w0, w1x, seed)
         scenario = validate_scenario(d.data, source="<calibrated scenario>")
     fit_args = dict(name=name, authority=authority, template_name=template_name, sources=sources,
-                    seed=seed, correct_timeliness=correct_timeliness)
+                    seed=seed, correct_timeliness=correct_timeliness, fit_icpc=fit_icpc)
     return Calibration(scenario=scenario, data=scenario.to_dict(), table=d.table(),
                        provenance=d.provenance, window_start=window_start, window_end=window_end,
                        template_name=template_name, demand=demand, notes=d.notes, seq=seq,
