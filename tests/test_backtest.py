@@ -118,7 +118,8 @@ def test_shipped_returns_are_small_synthetic_and_in_four_formats(shipped):
     assert size < 1_000_000
     readme = (SHIPPED / "README.md").read_text()
     assert "synthetic" in readme.lower() and "not by the workbench's model" in readme
-    assert set(shipped.files.kind) == {"cin", "ssda903", "ssda903_header", "annex_a", "workforce"}
+    assert set(shipped.files.kind) == {"cin", "ssda903", "ssda903_header", "ssda903_oc3", "annex_a",
+                                       "workforce"}
 
 
 def test_out_of_sample_is_the_default_and_fits_only_before_the_cut_off(fitted, out_of_sample):

@@ -45,7 +45,8 @@ def test_all_four_formats_are_written_and_recognised(folder, data):
     names = sorted(p.name for p in folder.iterdir())
     assert {"cin_census_2022.xml", "cin_census_2023.xml", "ssda903_episodes_2023.csv",
             "ssda903_header_2023.csv", "annex_a.xlsx", "workforce_census_2023.csv"} <= set(names)
-    assert set(data.files.kind) == {"cin", "ssda903", "ssda903_header", "annex_a", "workforce"}
+    assert set(data.files.kind) == {"cin", "ssda903", "ssda903_header", "ssda903_oc3", "annex_a",
+                                    "workforce"}
     assert any("given twice" in n for n in data.notes)       # duplicates merged, and said so
 
 

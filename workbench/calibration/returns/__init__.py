@@ -6,7 +6,8 @@ workforce tables that calibration consumes (:mod:`workbench.calibration.extracts
     cal = calibrate(data.cases, data.roster, template, sources=data.sources)
 
 One module per format: :mod:`.cin_census` (DfE's XML), :mod:`.ssda903` (header and episodes
-CSVs), :mod:`.annex_a` (the Ofsted workbook), :mod:`.workforce_census` (CSV or XML);
+CSVs), :mod:`.oc3` (the SSDA903 care leavers file), :mod:`.annex_a` (the Ofsted workbook),
+:mod:`.workforce_census` (CSV or XML);
 :mod:`.combine` joins them and the years; :mod:`.write` writes all four from a case table (the
 synthetic returns); :mod:`.independent` makes a case table without the model.
 """

@@ -24,13 +24,15 @@ from ..extracts.read import read_csv
 from .annex_a import read_annex_a
 from .cin_census import is_cin_census, parse_xml, read_cin_census
 from .common import EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRecord, problem_at
+from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
 from .ssda903 import (kind_of_csv, periods_of_care, read_ssda903_episodes, read_ssda903_header,
                       year_from_name)
 from .workforce_census import (combine_workers, is_workforce_columns, is_workforce_xml,
                                read_workforce_frame, read_workforce_xml)
 
 KIND_LABEL = {"cin": "CIN census", "ssda903": "SSDA903 episodes", "ssda903_header": "SSDA903 header",
-              "annex_a": "Annex A", "workforce": "workforce census"}
+              "ssda903_oc3": "SSDA903 care leavers (OC3)", "annex_a": "Annex A",
+              "workforce": "workforce census"}
 _COLS = {s: (c0, c1) for s, c0, c1 in STAGE_COLUMNS}
 
 
@@ -65,7 +67,7 @@ class ReturnsData:
                 parts.append(f"{KIND_LABEL[k]}{span} ({len(g)} file(s), {int(g.records.sum()):,} "
                              "records)")
             return "; ".join(parts) or "none"
-        return say(["cin", "ssda903", "annex_a"]), say(["workforce"])
+        return say(["cin", "ssda903", "ssda903_oc3", "annex_a"]), say(["workforce"])
 
 
 def _classify(path: Path, problems: list, notes: list) -> ReturnRecords | None:
@@ -90,6 +92,8 @@ def _classify(path: Path, problems: list, notes: list) -> ReturnRecords | None:
         kind = kind_of_csv(df.columns)
         if kind == "ssda903":
             return read_ssda903_episodes(df, path.name, problems, year)
+        if is_oc3_columns(df.columns):
+            return read_ssda903_oc3(df, path.name, problems, year)
         if kind == "ssda903_header":
             return read_ssda903_header(df, path.name, problems, year)
         if is_workforce_columns(df.columns):
@@ -137,7 +141,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
         raise ExtractError(problems)
     for r in recs:
         notes.extend(r.notes)
-    flat, origins, n_made = _cases_table(recs)
+    flat, origins, n_made = _cases_table(recs, notes)
     if n_made:
         notes.append(f"{n_made:,} episode(s) have stages but no referral in any return (e.g. "
                      "children looked after since before the returns began): their referral is "
@@ -154,8 +158,9 @@ def read_returns(folder: str | Path) -> ReturnsData:
     _remap(problems, [{None: o} for o in worigins], start=n0)
     if problems:
         raise ExtractError(problems)
-    files = pd.DataFrame([(r.file, r.kind, r.year, len(r.episodes) + len(r.stages) + len(r.workers))
-                          for r in recs], columns=["file", "kind", "year", "records"])
+    files = pd.DataFrame([(r.file, r.kind, r.year, len(r.episodes) + len(r.stages) + len(r.workers)
+                           + len(r.care_leavers)) for r in recs],
+                         columns=["file", "kind", "year", "records"])
     return ReturnsData(cases=cases, roster=roster, files=files, notes=notes)
 
 
@@ -204,10 +209,13 @@ def _stages(recs: list[ReturnRecords]) -> list[StageRecord]:
                     lac_eps[key] = s
             else:
                 out.append(s)
-    return out + periods_of_care(list(lac_eps.values()))
+    periods = periods_of_care(list(lac_eps.values()))
+    leavers = care_leaver_stages([c for r in recs for c in r.care_leavers], periods)
+    return out + periods + leavers
 
 
-def _cases_table(recs: list[ReturnRecords]) -> tuple[pd.DataFrame, list[dict], int]:
+def _cases_table(recs: list[ReturnRecords],
+                 notes: list | None = None) -> tuple[pd.DataFrame, list[dict], int]:
     eps = _merge_episodes(recs)
     by_child: dict[str, list[str]] = {}
     for child, ref in eps:
@@ -241,6 +249,19 @@ def _cases_table(recs: list[ReturnRecords]) -> tuple[pd.DataFrame, list[dict], i
                 old.origin, old.year = s.origin, s.year
         else:
             mine[sk] = StageRecord(**s.__dict__)
+    # a care leaver's episode stays open while she is one (the model's care_leaver stage is part
+    # of the child's journey): a closure before her time as a care leaver ends moves to its end
+    kept_open = 0
+    for key, mine in inst.items():
+        for s in mine.values():
+            ep = eps[key]
+            if s.stage == "care_leaver" and ep.closure and (not s.end or s.end > ep.closure):
+                ep.closure = s.end
+                ep.reason = ep.reason if s.end else ""
+                kept_open += 1
+    if kept_open and notes is not None:
+        notes.append(f"{kept_open:,} episode(s) closed in the CIN census before the young person's "
+                     "time as a care leaver ended (OC3): kept open to its end")
     rows, origins = [], []
     for key, ep in eps.items():
         by_stage: dict[str, list[StageRecord]] = {}

@@ -156,12 +156,14 @@ class WorkerRecord:
 class ReturnRecords:
     """Everything one file contributed."""
 
-    kind: str                      # "cin", "ssda903", "ssda903_header", "annex_a", "workforce"
+    kind: str                      # "cin", "ssda903", "ssda903_header", "ssda903_oc3", "annex_a",
+                                   # "workforce"
     file: str
     year: int = 0
     episodes: list[EpisodeRecord] = field(default_factory=list)
     stages: list[StageRecord] = field(default_factory=list)
     workers: list[WorkerRecord] = field(default_factory=list)
+    care_leavers: list = field(default_factory=list)     # oc3.CareLeaverRecord
     duplicates: int = 0            # records given twice in the file (merged)
     notes: list[str] = field(default_factory=list)
 

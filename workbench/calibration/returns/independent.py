@@ -5,7 +5,8 @@ inputs. This process is independent of the model: referrals arrive as a Poisson 
 known rate and a quieter August; a known share is closed at the front door; assessments take a
 known number of working days (numpy's business-day calendar, weekends only: not the model's
 calendar); a known share goes on to an s47 enquiry, an ICPC and a CP plan, others to a CIN plan
-or care, each plan lasting a known log-normal time. Workers stay for exponential times (known
+or care, each plan lasting a known log-normal time; a known share of those leaving care become
+care leavers, supported from the day care ends (their 18th birthday) to their 21st. Workers stay for exponential times (known
 turnover) and are replaced. :func:`~.write.write_returns` then adds the irregularities of real
 returns (episodes given twice, recorded late, dates missing in one year).
 """
@@ -35,6 +36,8 @@ class Truth:
     icpc_wd_after_s47: tuple[float, float] = (5.0, 14.0)
     plan_mean_days: dict = field(default_factory=lambda: {"cin": 200.0, "cp": 300.0, "lac": 600.0})
     plan_cv: float = 0.7
+    care_leaver_pct: float = 30.0     # of periods of care that end: supported as care leavers
+    care_leaver_years: int = 3        # from leaving care at 18 to 21 (calendar years)
     staff: dict = field(default_factory=lambda: {"families_first": 30, "looked_after": 8})
     turnover_pct: float = 15.0
     cases_per_worker: float = 18.0
@@ -75,6 +78,8 @@ def generate(start: dt.date, end: dt.date, truth: Truth = Truth(), seed: int = 0
     s47_end = wd_after(a_end, truth.s47_wd)
     icpc = wd_after(s47_end, truth.icpc_wd_after_s47)
     has_icpc = rng.random(n) < truth.icpc_pct / 100
+    # its own stream, so that adding care leavers left every other draw as it was
+    leaver = np.random.default_rng([seed, 16, 3]).random(n) < truth.care_leaver_pct / 100
     for i in range(n):
         r = dict(LAchildID=ids[i], CINreferralDate=str(ref[i]), ReferralNFA="1" if nfa[i] else "0")
         extra = []
@@ -97,6 +102,11 @@ def generate(start: dt.date, end: dt.date, truth: Truth = Truth(), seed: int = 0
                 pend = last + np.timedelta64(int(plan_len[stage][i]), "D")
                 extra.append((c0, last, c1, pend))
                 last = pend
+            if stage == "lac" and leaver[i]:
+                to = np.datetime64((pd.Timestamp(last) + pd.DateOffset(
+                    years=truth.care_leaver_years)).date(), "D")
+                extra.append(("CareLeaverStartDate", last, "CareLeaverEndDate", to))
+                last = to
             r["CINclosureDate"] = last
             r["ReasonForClosure"] = "RC8" if stage == "close" and nxt[i] == "close" else "RC7"
             for c0, s, c1, e in extra:

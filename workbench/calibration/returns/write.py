@@ -3,7 +3,8 @@
 :func:`write_returns` turns the flattened tables of :mod:`workbench.calibration.extracts` (from
 the model's synthetic generator or from :mod:`.independent`) into what a council would hold: a
 CIN census XML and an SSDA903 header and episodes CSV for each collection year (years to 31
-March, each showing what was recorded by its reference date), an Annex A workbook for the last
+March, each showing what was recorded by its reference date; with the SSDA903 OC3 file of care
+leavers around their 18th to 21st birthdays), an Annex A workbook for the last
 12 months, and a workforce census per year. Optional irregularities make the returns realistic:
 episodes given twice, episodes recorded late (only in the next year's return), dates left
 blank in one year's return and filled in the next, periods of care split into several SSDA903
@@ -191,17 +192,50 @@ def _ssda903(folder: Path, c: pd.DataFrame, year: int, ref: str, y_start: str,
     cols = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
             "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]
     ep = pd.DataFrame(rows, columns=cols)
-    head = pd.DataFrame({"CHILD": ep.CHILD.unique()})
+    dob = _care_leaver_dobs(c)
+    oc3 = _oc3(c, dob, year, ref, y_start)
+    head = pd.DataFrame({"CHILD": pd.unique(pd.concat([ep.CHILD, oc3.CHILD]))})
     head["SEX"] = "1"
-    head["DOB"] = "01/01/2010"
+    head["DOB"] = [_ddmmyyyy(dob.get(x, "2010-01-01")) for x in head.CHILD]
     head["ETHNIC"] = "WBRI"
     head["UPN"] = ""
     head["MOTHER"] = ""
     head["MC_DOB"] = ""
     pe, ph = folder / f"ssda903_episodes_{year}.csv", folder / f"ssda903_header_{year}.csv"
+    po = folder / f"ssda903_oc3_{year}.csv"
     ep.to_csv(pe, index=False)
     head.to_csv(ph, index=False)
-    return [pe, ph]
+    oc3.to_csv(po, index=False)
+    return [pe, ph, po]
+
+
+def _care_leaver_dobs(c: pd.DataFrame) -> dict[str, str]:
+    """Care leavers' dates of birth: care ended on the 18th birthday (synthetic)."""
+    from .oc3 import birthday
+
+    cl = c[c.CareLeaverStartDate != ""]
+    return {r.LAchildID: birthday(dt.date.fromisoformat(r.CareLeaverStartDate), -18).isoformat()
+            for r in cl.itertuples(index=False)}
+
+
+def _oc3(c: pd.DataFrame, dob: dict[str, str], year: int, ref: str, y_start: str) -> pd.DataFrame:
+    """The OC3 rows of a collection year: care leavers whose 18th to 21st birthday falls in it by
+    the reference date (care ended on the 18th; at 17 they were still looked after)."""
+    from .oc3 import birthday
+
+    rows = []
+    for r in c[(c.CareLeaverStartDate != "") & (c.CareLeaverStartDate <= ref)].itertuples(index=False):
+        d = dt.date.fromisoformat(dob[r.LAchildID])
+        for age in (18, 19, 20, 21):
+            b = birthday(d, age).isoformat()
+            if y_start <= b <= ref:
+                u = zlib.crc32(f"{r.LAchildID}|{age}".encode()) / 2 ** 32
+                touch = "YES" if u < 0.85 else ("NO" if u < 0.95 else "REFU")
+                rows.append({"CHILD": r.LAchildID, "DOB": _ddmmyyyy(d.isoformat()),
+                             "IN_TOUCH": touch,
+                             "ACTIV": ("F2", "P2", "G6")[int(u * 1000) % 3] if touch == "YES" else "0",
+                             "ACCOM": ("U1", "S2", "T1")[int(u * 100) % 3] if touch == "YES" else "0"})
+    return pd.DataFrame(rows, columns=["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"])
 
 
 def _annex_a(path: Path, c: pd.DataFrame, window_end: dt.date) -> Path:
