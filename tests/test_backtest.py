@@ -226,3 +226,23 @@ def test_timeliness_back_tests_within_5_points_out_of_sample(larger, template):
     assert bt.mode == "out-of-sample"
     assert abs(row.sim_mean - row.observed) <= 5.0, (row.observed, row.sim_mean)
     assert row.verdict in ("inside range", "within tolerance")
+
+
+def test_plain_verdicts_say_when_a_naive_forecast_wins(out_of_sample):
+    bt = out_of_sample
+    lines = bt.verdicts()
+    t = bt.table
+    comparable = t[t.verdict != "not comparable"]
+    assert len(lines) == len(comparable) + 1
+    for r, line in zip(comparable.itertuples(index=False), lines):
+        if r.better_than_naive == "no":
+            assert "came closer to the observed" in line and "than the model" in line
+            assert "is the better forecast" in line
+        elif r.better_than_naive == "yes":
+            assert line.split(":")[1].strip().startswith("the model")
+    overall = lines[-1]
+    n_yes = int((t.better_than_naive == "yes").sum())
+    assert overall.startswith(f"Overall the model beat both naive forecasts on {n_yes} of ")
+    for m in t[t.better_than_naive == "no"].measure:
+        assert m in overall
+    assert "In plain words:" in bt.summary() and overall in bt.summary()

@@ -135,7 +135,15 @@ class BacktestResult:
             lines.append(f"  {r.measure:<28} {f(r.observed)} {f(r.sim_mean)} {rng:>19} "
                          f"{f(r.naive_last_year)} {f(r.naive_trend)}  {r.verdict}; "
                          f"{r.better_than_naive}")
+        lines += ["", "In plain words:"] + [f"  {v}" for v in self.verdicts()]
         return "\n".join(lines)
+
+    def verdicts(self) -> list[str]:
+        """A sentence per comparable measure saying whether the model or a naive forecast came
+        closer to what happened, then one overall (see :func:`plain_verdict`)."""
+        t = self.table
+        out = [v for r in t.itertuples(index=False) if (v := plain_verdict(r))]
+        return out + [overall_verdict(t)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -405,6 +413,54 @@ def _compare(name: str, desc: str, kind: str, o: float, vals: np.ndarray, naive)
     verdict = "inside range" if lo <= o <= hi else ("within tolerance" if within else "outside")
     return [name, desc, o, mean, lo, hi, nl, nt, tol_text, verdict,
             better_than_naive(o, mean, [nl, nt]), ""]
+
+
+def _num(v: float, pct: bool) -> str:
+    return f"{v:.1f}%" if pct else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}")
+
+
+def plain_verdict(r) -> str:
+    """One row of the back-test table in a sentence: who came closest to the observed value, the
+    model or a naive forecast (last year's value, the trend line), and what that means."""
+    if r.verdict == "not comparable" or r.observed != r.observed:
+        return ""
+    pct = "(%)" in r.description
+    what = r.description.replace(" (%)", "")
+    obs, model = _num(r.observed, pct), _num(r.sim_mean, pct)
+    naive = {"last year's value": r.naive_last_year, "the trend line": r.naive_trend}
+    naive = {k: v for k, v in naive.items() if v == v}
+    if r.better_than_naive == "no naive forecast" or not naive:
+        return (f"{what}: observed {obs}, model {model} ({r.verdict}); no naive forecast to "
+                "compare with (the years before the cut-off do not give this measure).")
+    if r.better_than_naive == "yes":
+        beaten = " and ".join(f"{k} ({_num(v, pct)})" for k, v in naive.items())
+        return f"{what}: the model ({model}) came closer to the observed {obs} than {beaten}."
+    best = min(naive, key=lambda k: abs(naive[k] - r.observed))
+    if r.better_than_naive == "as close":
+        return (f"{what}: the model ({model}) and {best} ({_num(naive[best], pct)}) were as close "
+                f"to the observed {obs}.")
+    return (f"{what}: {best} ({_num(naive[best], pct)}) came closer to the observed {obs} than "
+            f"the model ({model}); for this measure {best} is the better forecast.")
+
+
+def overall_verdict(t: pd.DataFrame) -> str:
+    """One sentence over the table: on how many measures the model beat both naive forecasts,
+    and which measures a naive forecast did better on."""
+    yes = t[t.better_than_naive == "yes"]
+    lost = t[t.better_than_naive == "no"]
+    n = int(t.better_than_naive.isin(["yes", "no", "as close"]).sum())
+    if not n:
+        return "Overall: no measure has a naive forecast to compare with."
+    text = f"Overall the model beat both naive forecasts on {len(yes)} of {n} measures"
+    if len(lost):
+        text += (f"; a naive forecast did better on {len(lost)} ({', '.join(lost.measure)}): "
+                 "there a trend line or last year's figure forecast better than the model, so "
+                 "its numbers for those measures need the most care.")
+    else:
+        text += ": a naive forecast did better on none."
+    if len(yes) * 2 < n:
+        text += " On most measures the model did not beat a naive forecast."
+    return text
 
 
 def _weekly(cal: Calibration, weeks: list[pd.DataFrame], p0: float, p1x: float) -> pd.DataFrame:
