@@ -336,6 +336,16 @@ class Team:
                     transfer += 1
         return unallocated, transfer
 
+    def waiting_hours(self, weeks: float) -> float:
+        """Hours of work the children waiting unallocated bring: what is left of each one's task,
+        or ``weeks`` of her plan's routine hours."""
+        hours = 0.0
+        for _, seq, c in self.queue:
+            if c.queued_team is self and c.open and seq == c.queue_seq and c.worker is None:
+                t = c.task
+                hours += t.remaining if t is not None else c.stage_cfg.ongoing_hours_per_week * weeks
+        return hours
+
     def allocate_waiting(self, now: float, wait_days: float, ceiling: float) -> None:
         """Managers' rule under pressure: a child who has waited ``wait_days`` or more goes to the
         eligible worker with most room, above the hard limit, up to ``ceiling`` times her cap."""

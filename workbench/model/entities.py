@@ -15,7 +15,7 @@ class Task:
     """
 
     __slots__ = ("child", "kind", "remaining", "priority", "target", "worker", "seq", "due_at",
-                 "token", "counted")
+                 "token")
 
     def __init__(self, child: "Child", kind: str, work_hours: float, priority: float,
                  due_at: float = math.inf, token: int = 0):
@@ -28,7 +28,6 @@ class Task:
         self.seq: int = -1
         self.due_at: float = due_at
         self.token: int = token
-        self.counted: bool = False       # counted in a worker's work demand (workload)
 
 
 class Child:

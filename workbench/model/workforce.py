@@ -148,17 +148,29 @@ class WorkforceDynamics:
         pr = self.sc.pressure
         alpha = 1.0 - math.exp(-1.0 / pr.smoothing_weeks)
         ot_max = pr.overtime_max_pct / 100
+        floor = pr.routine_work_floor_pct / 100
+        backlog = pr.backlog_weeks
         waiting = 0
         fte = 0.0
         for team in self.case_teams:
             waiting += team.waiting()[0]
+            # the team's children waiting for a social worker are work its workers know is
+            # coming (duty, managers asking who can take one): shared by FTE
+            team_fte = sum(w.fte for w in team.workers if w.left_at == _INF)
+            queued = (team.waiting_hours(backlog) / backlog / team_fte
+                      if pr.count_waiting_work and team_fte > 0 else 0.0)
             for w in team.workers:
                 if w.left_at < _INF:
                     continue
                 fte += w.fte
-                w.pressure += alpha * (w.take_work_ratio() - w.pressure)
-                if ot_max > 0.0:
-                    w.set_overtime(now, 1.0 + min(max(w.pressure - 1.0, 0.0), ot_max))
+                w.pressure += alpha * (w.work_ratio(now, backlog, queued * w.fte) - w.pressure)
+                over = w.pressure - 1.0
+                if over > 0.0:
+                    # longer hours, and thinner routine work, while the work exceeds her hours
+                    w.set_pace(now, 1.0 + min(over, ot_max),
+                               max(floor, 1.0 / w.pressure) if floor < 1.0 else 1.0)
+                else:
+                    w.set_pace(now, 1.0, 1.0)
         self.alloc.level = min(1.0, waiting / fte / pr.queue_per_fte_at_full) if fte > 0 else 1.0
         if pr.allocate_after_wait_days is not None:
             ceiling = pr.allocation_ceiling_pct / 100

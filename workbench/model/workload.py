@@ -100,7 +100,7 @@ class Worker:
         self.restricted_until: float = 0.0
         self.pressure: float = 1.0         # her work pressure, smoothed (see work_ratio)
         self.overtime: float = 1.0         # hours worked / contracted hours (pressure.overtime)
-        self.arrived_hours: float = 0.0    # task hours that came to her since the weekly round
+        self.thin: float = 1.0             # share of her cases' routine hours she gives them
         self.stamp: int = 0                # changes with her load, cap or availability
         self.index_team: Any = None        # her team where it keeps an index of its workers
         self.set_capacity()
@@ -126,25 +126,34 @@ class Worker:
         """Hours a working day left for tasks and visits after the ongoing work of her caseload."""
         if self.absent:
             return 0.0
-        r = self.base_rate * self.overtime - self.ongoing_hours_week / self.settings.days_per_week
+        r = (self.base_rate * self.overtime
+             - self.ongoing_hours_week * self.thin / self.settings.days_per_week)
         return r if r > self.min_rate else self.min_rate
 
-    def take_work_ratio(self) -> float:
-        """Hours her work demanded since the last call (the ongoing hours of her caseload for a
-        week, and the hours of every task that came to her) over her contracted casework hours
-        in a week (1: it just fits); the count of task hours starts again."""
+    def work_ratio(self, now: float, backlog_weeks: float, queued_hours_week: float = 0.0) -> float:
+        """The work in front of her over the hours she has (1: it just fits): a week of her
+        caseload's routine hours, the hours left on her tasks spread over ``backlog_weeks``, and
+        her share of her team's waiting work (``queued_hours_week``), over her contracted
+        casework hours in a week. It counts the work she faces, not what she gets done, so it
+        keeps rising while work piles up."""
         if self.base_rate <= 0.0:
-            self.arrived_hours = 0.0
             return 0.0
-        demand = self.ongoing_hours_week + self.arrived_hours
-        self.arrived_hours = 0.0
-        return demand / (self.base_rate * self.settings.days_per_week)
+        self._advance(now)
+        v = self.V
+        left = 0.0
+        for target, seq, task in self.heap:
+            if task.seq == seq and target > v:
+                left += (target - v) * task.priority
+        return ((self.ongoing_hours_week + left / backlog_weeks + queued_hours_week)
+                / (self.base_rate * self.settings.days_per_week))
 
-    def set_overtime(self, now: float, factor: float) -> None:
-        """She works ``factor`` times her contracted hours from now on."""
-        if factor != self.overtime:
+    def set_pace(self, now: float, overtime: float, thin: float) -> None:
+        """From now on she works ``overtime`` times her contracted hours and gives her cases'
+        routine work ``thin`` of its hours."""
+        if overtime != self.overtime or thin != self.thin:
             self._advance(now)
-            self.overtime = factor
+            self.overtime = overtime
+            self.thin = thin
             self._reschedule(now)
 
     def months_qualified(self, now: float) -> float:
@@ -226,9 +235,6 @@ class Worker:
 
     def _start(self, task: Task, now: float) -> None:
         task.worker = self
-        if not task.counted:   # new work for her (not a task resumed or re-prioritised)
-            self.arrived_hours += task.remaining
-            task.counted = True
         # the sequence number is unique across all workers: a task moved from another worker
         # leaves a stale entry in her heap that must never look valid there again
         seq = self.settings.task_seq = self.settings.task_seq + 1

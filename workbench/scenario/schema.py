@@ -312,10 +312,12 @@ class Pressure(_Model):
     """How the service bends under pressure (each response off at its default).
 
     ``level`` is the share of full pressure, from 0 to 1: children waiting unallocated per
-    case-holding FTE, over ``queue_per_fte_at_full``. A worker's own *work pressure* is the hours
-    her work demands each week (the ongoing hours of her caseload and the hours of the tasks that
-    came to her) over her contracted casework hours, smoothed over ``smoothing_weeks``: it drives
-    overtime, sickness and leaving (see `workforce`).
+    case-holding FTE, over ``queue_per_fte_at_full``. A worker's own *work pressure* is the work
+    in front of her (a week of her caseload's routine hours, the hours left on her tasks spread
+    over ``backlog_weeks``, and with ``count_waiting_work`` her share of her team's waiting
+    children's work) over her contracted casework hours in a week, smoothed over
+    ``smoothing_weeks``: it drives overtime, thinner routine work, sickness and leaving (see
+    `workforce`).
     """
 
     queue_per_fte_at_full: float = Field(
@@ -346,6 +348,19 @@ class Pressure(_Model):
     smoothing_weeks: float = Field(
         default=13.0, gt=0, le=260,
         description="weeks over which a worker's work pressure is averaged (exponentially)")
+    backlog_weeks: float = Field(
+        default=4.0, gt=0, le=52,
+        description="weeks over which a worker counts the hours left on her tasks in her work "
+                    "pressure (the work she would have to clear in that time)")
+    count_waiting_work: bool = Field(
+        default=False,
+        description="a team's children waiting unallocated count in its workers' work pressure "
+                    "(the work left on each, shared by FTE, over backlog_weeks)")
+    routine_work_floor_pct: float = Field(
+        default=100.0, gt=0, le=100,
+        description="under work pressure above 1 a worker gives her cases' routine work (recording, "
+                    "meetings, reviews) 1 / pressure of its hours, but never less than this % "
+                    "(100: never less)")
 
 
 
