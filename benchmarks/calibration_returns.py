@@ -7,7 +7,9 @@ child process, reading the folder (``read_returns``) and fitting (``calibrate``,
 and reports each step's wall time and the child's peak resident memory. Target (issue 16):
 under 2 minutes and 2 GB. Measured 30 Nov 2026 on the 2-core machine (shared, Python-source
 core): 68,949 episodes in 48 MB of returns; read_returns 47.4 s, calibrate 5.5 s (total 53 s),
-peak memory 884 MB.
+peak memory 884 MB. Again after the ICPC fit (its pilot simulations) and OC3, same machine
+under load from other runs: 68,986 episodes; read_returns 86.5 s, calibrate 27.2 s (total
+114 s), peak memory 887 MB: the read is the larger share and the more sensitive to load.
 """
 
 from __future__ import annotations
