@@ -16,7 +16,7 @@ from workbench.scenario import validate_scenario
 RESPONSES_OFF = {"pressure.front_door_nfa_extra_pct": 0, "pressure.plan_shortening_pct": 0,
                  "pressure.allocate_after_wait_days": None, "pressure.overtime_max_pct": 0,
                  "pressure.sickness_effect": 0, "pressure.routine_work_floor_pct": 100,
-                 "pressure.count_waiting_work": False}
+                 "pressure.count_waiting_work": False, "pressure.unqualified_cases_max": 0}
 
 
 def _paired(scenarios: dict, kpis, years=2.0, reps=4, seed=11):
@@ -167,3 +167,25 @@ def test_turnover_counts_only_staff_who_can_leave(baseline):
     # the denominator is the employed case-holding FTE (front door staff are fixed)
     assert (ts.fte_employed_case_holding < ts.fte_experienced + ts.fte_nqsw + ts.fte_academy).all()
     assert 5 < run.kpis["turnover_pct"] < 40
+
+
+def test_stable_looked_after_cases_go_to_non_qualified_staff_only_under_lasting_pressure(small):
+    """Walsall's response: stable LAC cases of social workers above their cap go to
+    non-qualified staff, at most the scenario's number, and no child is lost doing it."""
+    from test_model_invariants import assert_conserved
+    sc = small(scale=0.1, years=1.5).replace({
+        "demand.referrals_per_year": 1500, "pressure.unqualified_cases_max": 12,
+        "pressure.unqualified_stable_after_days": 60, "pressure.unqualified_from_level": 0.3})
+    run = simulate(sc, seed=4)
+    assert_conserved(run)
+    held = run.timeseries.held_unqualified
+    assert held.max() > 0 and held.max() <= 12
+    ev = run.events
+    moved = ev[ev.event == R.UNQUALIFIED]
+    assert len(moved) > 0
+    assert set(moved.stage) == {STAGES.index("lac")}
+    assert (moved.value >= 60).all()      # only stable cases: in the stage for 60 days or more
+    # the same scenario with the response off never hands a case over
+    off = simulate(sc.replace({"pressure.unqualified_cases_max": 0}), seed=4)
+    assert (off.events.event == R.UNQUALIFIED).sum() == 0
+    assert off.timeseries.held_unqualified.max() == 0

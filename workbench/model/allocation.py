@@ -36,6 +36,8 @@ class Allocation:
         # brothers and sisters join a sibling's worker up to this multiple of her cap (managers
         # keep families together above the hard limit when the pressure rules allow it)
         self.sibling_cap_factor: float = 0.0
+        # stable cases held by non-qualified staff (pressure.unqualified_*), at most ``_max``
+        self.unqualified_held: int = 0
 
     def place(self, c: Child, team: Team, now: float, allocate: bool = True,
               group: int = 1) -> None:
@@ -98,6 +100,24 @@ class Allocation:
                     self.allocate(sib, w, now)
         if old is not None:
             old.team.drain(now, old)
+
+
+    def hand_to_unqualified(self, c: Child, now: float) -> None:
+        """Managers' response under pressure: a stable case goes from her social worker to
+        non-qualified staff, who hold it (and make its visits) until her plan moves on."""
+        w = c.worker
+        assert w is not None
+        w.remove_case(c, now)
+        c.unqualified = True
+        self.unqualified_held += 1
+        self.log.rec(now, c.id, R.UNQUALIFIED, c.stage_idx, w.team.idx, w.id,
+                     now - c.stage_start_at)
+
+    def release_unqualified(self, c: Child) -> None:
+        """Her stage ended: non-qualified staff no longer hold her case."""
+        if c.unqualified:
+            c.unqualified = False
+            self.unqualified_held -= 1
 
 
 class Team:

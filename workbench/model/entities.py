@@ -37,7 +37,7 @@ class Child:
         "id", "family", "stage", "stage_cfg", "stage_idx", "team", "worker", "task",
         "referral_at", "stage_start_at", "prev_stage_start_at", "load_weight", "ongoing",
         "last_visit_at", "queued_at", "queued_team", "last_worker_id",
-        "open", "plan_token", "change_reason", "queue_seq", "ready_at",
+        "open", "plan_token", "change_reason", "queue_seq", "ready_at", "unqualified",
     )
 
     def __init__(self, cid: int, family: int, referral_at: float):
@@ -63,6 +63,7 @@ class Child:
         self.queue_seq: int = 0          # her entry in her team's queue (stale entries differ)
         self.ready_at: float = 0.0       # earliest time her task stage may finish (elapsed, booking)
         self.change_reason: int = 0      # why she is waiting for a new worker (log.REASON_*)
+        self.unqualified: bool = False   # held by non-qualified staff (pressure.unqualified_*)
 
 
 class StageInfo:

@@ -351,6 +351,11 @@ class Journey:
     def _visit_due(self, c: Child, token: int, due: float, now: float) -> None:
         if token != c.plan_token or not c.open:
             return
+        if c.unqualified:
+            # non-qualified staff holding a stable case make its visits (their hours are not
+            # social workers' hours and are not modelled)
+            self._record_visit(c, token, due, now)
+            return
         t = Task(c, "visit", self.visit_hours[c.stage](), c.stage_cfg.priority, due_at=due,
                  token=token)
         c.task = t
@@ -381,6 +386,9 @@ class Journey:
     def _transfer_due(self, c: Child, token: int) -> None:
         if token != c.plan_token or not c.open:
             return
+        if c.unqualified:
+            c.team = self.teams[c.stage_cfg.transfer_to_team]
+            return
         self.alloc.place(c, self.teams[c.stage_cfg.transfer_to_team], self.eng.now())
 
     def _move(self, c: Child, outcome: str, now: float) -> None:
@@ -397,6 +405,8 @@ class Journey:
                 t.worker.stop_task(t, now)
             c.task = None
         self.stage_counts[c.stage_idx] -= 1
+        if c.unqualified:
+            self.alloc.release_unqualified(c)
         self.log.rec(now, c.id, R.STAGE_END, c.stage_idx, c.team.idx if c.team else -1, -1, 0.0)
 
     def _close(self, c: Child, now: float) -> None:

@@ -28,6 +28,7 @@ CLOSED: Final = 11         # case closed
 CENSORED: Final = 12       # still open at the end of the run: censored, not dropped
 TRANSFER_ASKED: Final = 13  # case to move to ``team`` (child stays with the current worker meanwhile)
 SNAPSHOT: Final = 14       # child open at the start (warm start); value = days already in the stage
+UNQUALIFIED: Final = 15    # a stable case handed from ``worker`` to non-qualified staff (pressure); value = days in the stage
 WORKER_JOINED: Final = 20  # a worker starts; child = -1; worker set; value = FTE
 WORKER_LEFT: Final = 21    # a worker leaves; value = FTE
 REREFERRAL: Final = 22     # a closed child is referred again (followed by REFERRAL)

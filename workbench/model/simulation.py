@@ -143,6 +143,7 @@ class Simulation:
         row["work_pressure_mean"] = pressure / n_holding if n_holding else 0.0
         row["overtime_pct"] = 100.0 * (overtime / n_holding - 1.0) if n_holding else 0.0
         row["service_pressure"] = self.alloc.level
+        row["held_unqualified"] = self.alloc.unqualified_held
         wf = getattr(self, "workforce", None)
         case_teams = [t for t in self.teams.values() if t.cfg.case_holding]
         row["establishment_fte"] = sum(t.establishment_fte for t in case_teams)

@@ -91,6 +91,7 @@ class WorkforceDynamics:
         self.graduate_hazard: float = (-1.0 if g is None else
                                        -math.log(1 - g / 100) if g > 0 else 0.0)
         self.pressure_effect: float = float(self.wf.pressure_turnover_effect)
+        self.level_smoothed: float = 0.0
         ret = sc.retention
         self.retention_enabled: bool = bool(ret.enabled)
         self.retention_min_months: float = ret.eligible_min_years * 12
@@ -137,6 +138,8 @@ class WorkforceDynamics:
                 self._agency_cover(now)
             if self.sc.caseload.balancing.enabled:
                 self._balance(now)
+            if self.sc.pressure.unqualified_cases_max > 0:
+                self._hand_over_stable(now)
             self._accrue_costs(now)
             week += 1
             yield eng.timeout(WEEK)
@@ -172,6 +175,8 @@ class WorkforceDynamics:
                 else:
                     w.set_pace(now, 1.0, 1.0)
         self.alloc.level = min(1.0, waiting / fte / pr.queue_per_fte_at_full) if fte > 0 else 1.0
+        # the level managers act on for lasting responses, smoothed like the workers' pressure
+        self.level_smoothed += alpha * (self.alloc.level - self.level_smoothed)
         if pr.allocate_after_wait_days is not None:
             ceiling = pr.allocation_ceiling_pct / 100
             for team in self.case_teams:
@@ -546,6 +551,35 @@ class WorkforceDynamics:
                     giver.remove_case(c, now)
                     self.alloc.allocate(c, taker, now)
                     moves += 1
+
+    # ------------------------------------------------------------------ non-qualified staff
+    def _hand_over_stable(self, now: float) -> None:
+        """Under lasting pressure (the service's level smoothed over ``smoothing_weeks``),
+        managers hand stable cases of social workers above their cap to non-qualified staff,
+        longest in the stage first, while those staff have room (Walsall)."""
+        pr = self.sc.pressure
+        room = pr.unqualified_cases_max - self.alloc.unqualified_held
+        if room <= 0 or self.level_smoothed < pr.unqualified_from_level:
+            return
+        stages = set(pr.unqualified_stages)
+        stable = float(pr.unqualified_stable_after_days)
+        for team in self.case_teams:
+            over = sorted((w for w in team.workers if w.available and w.cap > 0
+                           and w.load > w.cap + 1e-9), key=lambda w: -w.load / w.cap)
+            for w in over:
+                moved = False
+                for c in sorted(w.cases, key=lambda c: c.stage_start_at):
+                    if room <= 0 or w.load <= w.cap + 1e-9:
+                        break
+                    if (c.stage in stages and c.team is team and c.task is None
+                            and now - c.stage_start_at >= stable):
+                        self.alloc.hand_to_unqualified(c, now)
+                        room -= 1
+                        moved = True
+                if moved:
+                    team.drain(now, w)   # her freed room goes to children waiting
+                if room <= 0:
+                    return
 
     # ------------------------------------------------------------------ costs beyond pay
     def _accrue_costs(self, now: float) -> None:

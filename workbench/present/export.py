@@ -41,6 +41,7 @@ WEEKLY_LABELS = {
     "work_pressure_mean": "Work pressure (average, 1 = hours match the work)",
     "overtime_pct": "Overtime (% of hours)",
     "service_pressure": "Service pressure (0 = none)",
+    "held_unqualified": "Stable cases held by non-qualified staff",
     "referrals": "Children referred in the week",
     "decision_within_1wd_pct": "Front-door decisions within 1 working day (%)",
     "assessments_completed": "Assessments finished in the week",

@@ -38,6 +38,13 @@ def reference_problems(sc: Any) -> list[str]:
     for i, c in enumerate(sc.recruitment.campaigns):
         if c.team is not None and c.team not in sc.teams:
             problems.append(f"recruitment.campaigns.{i}.team: '{c.team}' is not a team")
+    if sc.pressure.unqualified_cases_max > 0:
+        for st in sc.pressure.unqualified_stages:
+            if st not in sc.stages:
+                problems.append(f"pressure.unqualified_stages: '{st}' is not a stage defined here")
+            elif sc.stages[st].kind != "plan":
+                problems.append(f"pressure.unqualified_stages: '{st}' is a task stage; only plans "
+                                "can be held by non-qualified staff")
     if "assessment" not in sc.stages:
         problems.append("stages: an 'assessment' stage is required (every accepted referral starts one)")
     for where, counts in (("initial.open_cases", sc.initial.open_cases),

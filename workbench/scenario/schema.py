@@ -356,6 +356,21 @@ class Pressure(_Model):
         default=False,
         description="a team's children waiting unallocated count in its workers' work pressure "
                     "(the work left on each, shared by FTE, over backlog_weeks)")
+    unqualified_cases_max: int = Field(
+        default=0, ge=0, le=100_000,
+        description="stable cases (see unqualified_stages) that non-qualified staff (family "
+                    "support workers, personal advisers) may hold at once, handed over by managers "
+                    "from social workers above their cap under pressure (0: none)")
+    unqualified_stages: list[StageName] = Field(
+        default_factory=lambda: ["lac"],
+        description="plan stages whose stable cases may go to non-qualified staff")
+    unqualified_stable_after_days: float = Field(
+        default=365.0, ge=0, le=3650,
+        description="days in the stage after which a case counts as stable")
+    unqualified_from_level: float = Field(
+        default=0.5, ge=0, le=1,
+        description="the service's pressure level (0-1, see queue_per_fte_at_full; smoothed over "
+                    "smoothing_weeks) from which managers hand stable cases over")
     routine_work_floor_pct: float = Field(
         default=100.0, gt=0, le=100,
         description="under work pressure above 1 a worker gives her cases' routine work (recording, "
