@@ -106,3 +106,30 @@ def test_the_report_accepts_the_generated_scenario(team):
     # given first, the generated scenario is the report's baseline
     design = report_design({label: s for label, (s, _p) in loaded.items()})
     assert design.baseline == name
+
+
+def test_the_app_starts_on_a_folder_of_generated_scenarios_with_no_baseline(tmp_path):
+    """`workbench app --scenarios DIR` on a folder holding only generated files starts from one."""
+    folder = tmp_path / "only-generated"
+    folder.mkdir()
+    out = folder / "durham.yaml"
+    assert main(["from-published", "--la", "Durham", "--data", str(DATA), "--out", str(out),
+                 "--no-check"]) == 0
+    a = App(scenarios_dir=folder, executor="serial", replications=2, years=0.25, seed=1)
+    try:
+        assert a.picker.value == load_scenario(out).name
+    finally:
+        a.close()
+
+
+def test_the_app_on_an_empty_folder_says_so(tmp_path):
+    from workbench.scenario import ScenarioError
+    with pytest.raises(ScenarioError, match="no valid scenario file"):
+        App(scenarios_dir=tmp_path, executor="serial", replications=2, years=0.25, seed=1)
+
+
+def test_workbench_app_refuses_a_folder_with_no_scenarios(tmp_path, capsys):
+    assert main(["app", "--scenarios", str(tmp_path), "--no-browser"]) == 2
+    assert "no scenario files" in capsys.readouterr().err
+    assert main(["app", "--scenarios", str(tmp_path / "missing"), "--no-browser"]) == 2
+    assert "not a folder" in capsys.readouterr().err

@@ -18,7 +18,18 @@ _replications = types.Number(int, 2, 100)
 
 def cmd_app(args) -> int:
     """Serve the app until Ctrl+C."""
+    from pathlib import Path
+
     from ..present.app_server import serve
+    from ..scenario import ScenarioError
+    from ..scenario.catalog import scenario_files
+
+    if args.scenarios is not None:
+        folder = Path(args.scenarios)
+        if not folder.is_dir():
+            raise ScenarioError(f"--scenarios {folder}: not a folder")
+        if not scenario_files(folder):
+            raise ScenarioError(f"--scenarios {folder}: no scenario files (*.yaml) in it")
 
     return serve(port=args.port, host=args.host, open_browser=not args.no_browser,
                  scenarios=args.scenarios, replications=args.replications, years=args.years,

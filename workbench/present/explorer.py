@@ -126,6 +126,13 @@ class Explorer:
         base_path = Path(base)
         if not base_path.is_absolute() and not base_path.exists():
             base_path = self.scenarios_dir / base_path
+        if not base_path.exists() and str(base) == "baseline.yaml":
+            # a folder of other scenarios (say, written by from-published) with no baseline.yaml:
+            # start from its first valid scenario
+            if not self._files:
+                raise ScenarioError(f"{self.scenarios_dir}: no valid scenario file (*.yaml) to "
+                                    "start from")
+            base_path = next(iter(self._files.values()))
         self._base_path = base_path.resolve()
         self._base = load_scenario(self._base_path)
         if self._base.name not in self._files or self._files[self._base.name].resolve() != self._base_path:
