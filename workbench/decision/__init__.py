@@ -20,12 +20,12 @@ Optuna and SALib are imported only when a search or an analysis runs.
 
 from __future__ import annotations
 
-from .optimise import FRESH_SEED_OFFSET, OptimiseResult, frontier, optimise
+from .optimise import FRESH_SEED_OFFSET, OptimiseResult, frontier, load_result, optimise
 from .space import DEFAULT_RANGES, LeverRange, parse_lever_range, plan_scenario
 from .targets import Target, check_targets, parse_target, parse_targets
 
 __all__ = [
     "DEFAULT_RANGES", "FRESH_SEED_OFFSET", "LeverRange", "OptimiseResult", "Target",
-    "check_targets", "frontier", "optimise", "parse_lever_range", "parse_target",
+    "check_targets", "frontier", "load_result", "optimise", "parse_lever_range", "parse_target",
     "parse_targets", "plan_scenario",
 ]

@@ -1,5 +1,6 @@
 """Charts of decision support: the cost-against-timeliness frontier the optimiser found, and the
-tornado of what the answer depends on.
+tornado of what the answer depends on, each with its text alternative (what the chart shows
+and its finding, from the numbers: :func:`frontier_alt`, :func:`tornado_alt`).
 
 matplotlib's object API (no pyplot: no global state, any backend); each function returns a
 Figure, which the command line saves as PNG and a notebook shows. Labels and units come from the
@@ -8,11 +9,59 @@ KPI registry.
 
 from __future__ import annotations
 
+import math
+
 from ..analysis.registry import kpi
 from .optimise import COST, OptimiseResult
 from .sensitivity import SensitivityResult
 
-__all__ = ["frontier_chart", "tornado_chart"]
+__all__ = ["frontier_alt", "frontier_chart", "tornado_alt", "tornado_chart"]
+
+
+def frontier_alt(res: OptimiseResult) -> str:
+    """The frontier chart in words: what it plots, where the frontier runs and the chosen plan."""
+    t = res.targets[0]
+    k, c = kpi(t.kpi), kpi(COST)
+    col = f"{t.kpi}_mean"
+    tr = res.trials
+    text = (f"Scatter chart: the average {c.label.lower()} of each of the {len(tr)} plans the "
+            f"search tried against its {k.label.lower()}, with the frontier (the cheapest plan "
+            f"for each level) joined and the target ({t.describe()}) as a dashed line.")
+    fr = res.frontier.dropna(subset=["cost_mean", col])
+    if len(fr):
+        lo, hi = fr.iloc[0], fr.iloc[-1]
+        text += (f" The frontier runs from {c.format(lo['cost_mean'])} ({k.format(lo[col])}) "
+                 f"to {c.format(hi['cost_mean'])} ({k.format(hi[col])}).")
+        met = fr[fr[col].map(t.met_by)]
+        text += (f" The cheapest plan tried whose average met the target cost "
+                 f"{c.format(met['cost_mean'].iloc[0])}." if len(met) else
+                 " No plan tried met the target on average.")
+    if res.chosen is not None and len(res.candidates):
+        row = res.candidates[res.candidates["chosen"]].iloc[0]
+        text += (f" The chosen plan, ringed, costs {c.format(row['cost_mean'])} with "
+                 f"{k.format(row[col])} on fresh runs.")
+    else:
+        text += " No plan was chosen."
+    return text
+
+
+def tornado_alt(res: SensitivityResult, n: int = 8) -> str:
+    """The tornado chart in words: the KPI at each input's low and high end, widest first."""
+    k = kpi(res.kpi)
+    t = res.tornado.head(n)
+    if t.empty:
+        return f"Bar chart: {k.label.lower()} with each uncertain input at either end of its range; no inputs."
+    base = float(t["kpi_base"].iloc[0])
+    parts = []
+    for r in t.head(4).itertuples():
+        if math.isnan(r.kpi_low) or math.isnan(r.kpi_high):
+            continue
+        parts.append(f"{r.label}: {k.format(r.kpi_low)} at its low end, {k.format(r.kpi_high)} "
+                     f"at its high end")
+    return (f"Bar chart (tornado): {k.label.lower()} with each of {len(t)} uncertain inputs at "
+            f"the low and the high end of its range and the others as given, the widest swing "
+            f"at the top. With every input as given: {k.format(base)}. "
+            + "; ".join(parts) + ".")
 
 
 def frontier_chart(res: OptimiseResult):

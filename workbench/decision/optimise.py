@@ -40,11 +40,12 @@ from ..analysis.run import simulate
 from ..errors import UserError
 from ..scenario import Scenario
 from .runner import Runner
+from .levers import describe_levers
 from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describe_plan,
                     plan_key, plan_params, plan_scenario, suggest_plan)
 from .targets import Target, check_targets, parse_targets
 
-__all__ = ["FRESH_SEED_OFFSET", "OptimiseResult", "frontier", "optimise"]
+__all__ = ["FRESH_SEED_OFFSET", "OptimiseResult", "frontier", "load_result", "optimise"]
 
 #: The confirmation runs' base seed is the search's plus this: seeds the search never used.
 FRESH_SEED_OFFSET = 1_000_003
@@ -61,8 +62,8 @@ class OptimiseResult:
 
     Attributes
     ----------
-    base : Scenario
-        The starting scenario.
+    base : Scenario or None
+        The starting scenario (None for a result loaded from files, :func:`load_result`).
     targets : tuple of Target
     ranges : tuple of LeverRange
         The levers searched.
@@ -88,7 +89,7 @@ class OptimiseResult:
         Replications run, and loaded from earlier result files.
     """
 
-    base: Scenario
+    base: Scenario | None
     targets: tuple[Target, ...]
     ranges: tuple[LeverRange, ...]
     trials: pd.DataFrame
@@ -113,6 +114,8 @@ class OptimiseResult:
 
     def statement(self) -> str:
         """The answer in plain English, with its confidence and what it rests on."""
+        if self.base is None:  # loaded from files: the words written when it ran
+            return str(self.extra.get("statement", ""))
         tg = "; ".join(t.describe() for t in self.targets)
         if self.chosen is None:
             return (f"No plan the search tried met every target ({tg}) with "
@@ -140,9 +143,102 @@ class OptimiseResult:
                 "confidence": self.confidence, "replications": self.replications,
                 "confirm_replications": self.confirm_replications, "seed": self.seed,
                 "years": self.years, "elapsed_s": self.elapsed_s, "stopped": self.stopped,
-                "statement": self.statement()}
+                "statement": self.statement(), **self._about()}
         (folder / "result.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
         return folder
+
+    def _about(self) -> dict:
+        """What a reader of the saved result needs without the scenario: its name and digest,
+        and the chosen plan in words and numbers."""
+        if self.base is None:
+            return {k: self.extra[k] for k in ("scenario", "scenario_digest", "plan_lines",
+                                               "cost_mean") if k in self.extra}
+        out = {"scenario": self.base.name, "scenario_digest": self.base.digest(),
+               "plan_lines": [], "cost_mean": None}
+        if self.chosen is not None:
+            out["plan_lines"] = describe_levers(self.base, self.chosen)
+            row = self.candidates[self.candidates["chosen"]].iloc[0]
+            out["cost_mean"] = float(row["cost_mean"])
+        return out
+
+    def plan_lines(self) -> list[str]:
+        """What the chosen plan changes from the starting scenario, a line each (none: no plan,
+        or a plan that changes nothing)."""
+        if self.chosen is None:
+            return []
+        if self.base is None:
+            return list(self.extra.get("plan_lines") or [])
+        return describe_levers(self.base, self.chosen)
+
+    @property
+    def scenario_name(self) -> str:
+        """The starting scenario's name."""
+        return self.base.name if self.base is not None else str(self.extra.get("scenario", ""))
+
+
+def load_result(folder: str | Path) -> OptimiseResult:
+    """An optimiser's result from the files :meth:`OptimiseResult.save` wrote (``workbench
+    optimise --out``): a folder, or its ``result.json``.
+
+    The result has no starting scenario (``base`` is None): its words are those written when it
+    ran (:meth:`~OptimiseResult.statement`, :meth:`~OptimiseResult.plan_lines`), and the tables
+    and the frontier are as they were.
+
+    Raises
+    ------
+    UserError
+        Naming the file and what is wrong with it.
+    """
+    from .space import LeverRange
+
+    folder = Path(folder)
+    if folder.is_file() and folder.name == "result.json":
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such folder (give the folder `workbench optimise --out` "
+                        f"wrote, or its result.json)")
+    need = ("result.json", "trials.csv", "candidates.csv")
+    missing = [f for f in need if not (folder / f).is_file()]
+    if missing:
+        raise UserError(f"{folder}: not an optimiser's result (missing {', '.join(missing)}; "
+                        f"`workbench optimise --out` writes them)")
+    try:
+        info = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+        targets = parse_targets(info["targets"])
+        ranges = tuple(LeverRange(**d) for d in info["levers"])
+        trials = pd.read_csv(folder / "trials.csv", dtype={"plan": str})
+        cands = pd.read_csv(folder / "candidates.csv", dtype={"plan": str})
+        chosen = info["chosen"]
+        confidence = float(info["confidence"])
+        reps, confirm = int(info["replications"]), int(info["confirm_replications"])
+    except UserError as exc:
+        raise UserError(f"{folder / 'result.json'}: {exc}") from None
+    except (ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
+        what = f"no {exc.args[0]!r} field" if isinstance(exc, KeyError) else str(exc)
+        raise UserError(f"{folder}: the optimiser's files cannot be read ({what})") from None
+    cols = {"cost_mean", "on_frontier", "feasible", "plan"} | {f"{targets[0].kpi}_mean"}
+    if not cols <= set(trials.columns):
+        raise UserError(f"{folder / 'trials.csv'}: missing column(s) "
+                        f"{', '.join(sorted(cols - set(trials.columns)))}")
+    if chosen is not None and ("chosen" not in cands or not cands["chosen"].astype(bool).any()):
+        raise UserError(f"{folder / 'candidates.csv'}: no row is marked chosen, but "
+                        f"result.json names a chosen plan")
+    for col in ("on_frontier", "feasible", "margin"):
+        if col in trials:
+            trials[col] = trials[col].astype(bool)
+    for col in ("passed", "chosen"):
+        if col in cands:
+            cands[col] = cands[col].astype(bool)
+    extra = {k: info[k] for k in ("statement", "scenario", "scenario_digest", "plan_lines",
+                                  "cost_mean") if k in info}
+    years = info.get("years")
+    return OptimiseResult(base=None, targets=targets, ranges=ranges, trials=trials,
+                          candidates=cands, chosen=chosen, chosen_scenario=None,
+                          confidence=confidence, replications=reps,
+                          confirm_replications=confirm, seed=int(info.get("seed", 0)),
+                          years=None if years is None else float(years),
+                          elapsed_s=float(info.get("elapsed_s", 0.0)),
+                          stopped=str(info.get("stopped", "")), extra=extra)
 
 
 def frontier(cost: Sequence[float], value: Sequence[float], better: int) -> np.ndarray:
@@ -157,6 +253,17 @@ def frontier(cost: Sequence[float], value: Sequence[float], better: int) -> np.n
             keep[i] = True
             best = v[i]
     return keep
+
+
+def _with_columns(kpis: pd.DataFrame | None, names: Sequence[str]) -> pd.DataFrame:
+    """The KPI table with a ``scenario`` column and every KPI named (empty when every
+    replication failed, so that the plans are simply not feasible)."""
+    if kpis is None:
+        kpis = pd.DataFrame()
+    for col in ["scenario", *names]:
+        if col not in kpis:
+            kpis[col] = pd.Series(dtype=object if col == "scenario" else float)
+    return kpis
 
 
 def _means(kpis: pd.DataFrame, label: str, names: Sequence[str]) -> dict[str, float]:
@@ -192,7 +299,8 @@ class _Search:
         plans = [suggest_plan(t, self.ranges) for t in trials]
         new = {plan_key(p): plan_scenario(self.base, p, self.years) for p in plans
                if plan_key(p) not in self.done}
-        kpis = self.runner.run(new, self.replications, self.seed) if new else None
+        kpis = _with_columns(self.runner.run(new, self.replications, self.seed) if new else None,
+                             self.names)
         for trial, plan in zip(trials, plans):
             key = plan_key(plan)
             if key not in self.done:
@@ -257,8 +365,9 @@ def _confirm(base, targets, ranges, trials, runner, candidates, confirm_reps, se
     if pool.empty:
         return pd.DataFrame(columns=cols + ["cost_mean", "passed", "chosen"])
     plans = {row["plan"]: {r.key: float(row[r.key]) for r in ranges} for _, row in pool.iterrows()}
-    kpis = runner.run({k: plan_scenario(base, p, years) for k, p in plans.items()}, confirm_reps,
-                      seed + FRESH_SEED_OFFSET)
+    kpis = _with_columns(runner.run({k: plan_scenario(base, p, years) for k, p in plans.items()},
+                                    confirm_reps, seed + FRESH_SEED_OFFSET),
+                         [COST] + [t.kpi for t in targets])
     each = 1 - (1 - confidence) / (len(plans) * len(targets))
     rows = []
     for key, plan in plans.items():
@@ -287,6 +396,7 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
              executor: str = "process", max_workers: int | None = None,
              scheduler: str | None = None, out: str | Path | None = "outputs",
              name: str | None = None, progress: bool = True,
+             on_progress: Callable[[dict], None] | None = None,
              simulate_fn: Callable = simulate) -> OptimiseResult:
     """Find the cheapest plan that meets every target with ``confidence``.
 
@@ -327,6 +437,11 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
         The sub-folder (default ``optimise-<scenario digest>``).
     progress : bool
         Show a progress bar of the plans tried.
+    on_progress : callable, optional
+        Called with a dict after each batch of the search (``stage "search"``, ``plans`` tried,
+        ``feasible`` plans, ``best_cost`` of those or None, ``elapsed_s``, ``budget_s`` or
+        None) and once before the check (``stage "check"``, ``candidates``): the managers'
+        app shows it.
     simulate_fn : callable
         The model (tests give a toy one).
 
@@ -376,15 +491,25 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
                     stopped = "budget"
                     break
                 search.batch(n)
+                feas = [r["cost_mean"] for r in search.rows if r["feasible"]]
+                if on_progress is not None:
+                    on_progress({"stage": "search", "plans": len(search.rows),
+                                 "feasible": len(feas), "best_cost": min(feas) if feas else None,
+                                 "elapsed_s": time.perf_counter() - t0,
+                                 "budget_s": (60 * budget_minutes if budget_minutes is not None
+                                              else None)})
                 if bar is not None:
                     bar.update(n)
-                    feas = [r["cost_mean"] for r in search.rows if r["feasible"]]
                     bar.set_postfix(feasible=len(feas),
                                     best=kpi(COST).format(min(feas)) if feas else "none")
         finally:
             if bar is not None:
                 bar.close()
         trials = search.table()
+        if on_progress is not None:
+            on_progress({"stage": "check", "candidates": min(int(candidates),
+                                                             int(trials["feasible"].sum())),
+                         "elapsed_s": time.perf_counter() - t0})
         cand = _confirm(base, targets, ranges, trials, runner, int(candidates),
                         int(confirm_replications), int(seed), confidence, years)
     chosen = None

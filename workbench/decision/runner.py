@@ -32,9 +32,10 @@ class Runner:
 
     Parameters
     ----------
-    executor : {"process", "serial", "dask"}
+    executor : {"process", "serial", "dask"}, or a concurrent.futures.Executor or dask Client
         Where replications run: a local process pool (kept for every batch), this process, or
-        Dask distributed (``scheduler``'s cluster, or a new LocalCluster).
+        Dask distributed (``scheduler``'s cluster, or a new LocalCluster); or workers someone
+        else started and stops (the managers' app hands over its pool), used as they are.
     max_workers : int, optional
         Worker processes of the pool or LocalCluster (default: every core).
     scheduler : str, optional
@@ -60,14 +61,20 @@ class Runner:
                  scheduler: str | None = None, out: str | Path | None = "outputs",
                  name: str = "decision", years: float | None = None,
                  simulate_fn: Callable = simulate):
-        if executor not in EXECUTORS:
+        self._ex: Any = None
+        self._cluster: Any = None
+        if not isinstance(executor, str):
+            if not hasattr(executor, "submit"):
+                raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, an Executor "
+                                 f"or a dask Client (got {type(executor).__name__})")
+            # workers someone else started: used as they are, left running by close()
+            self._ex, executor = executor, "given"
+        elif executor not in EXECUTORS:
             raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
         self.kind, self.max_workers, self.scheduler = executor, max_workers, scheduler
         self.out, self.name, self.years, self.simulate_fn = out, name, years, simulate_fn
         self.n_run = self.n_loaded = 0
         self._seconds: list[float] = []
-        self._ex: Any = None
-        self._cluster: Any = None
 
     # ------------------------------------------------------------------ executor
     def _executor(self) -> Any:
@@ -98,13 +105,17 @@ class Runner:
 
         if self.kind == "serial":
             return 1
-        if self.kind == "dask" and self._ex is not None:
+        if self._ex is not None and hasattr(self._ex, "scheduler_info"):  # a dask Client
             info = self._ex.scheduler_info()
             return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        if self.kind == "given":
+            return int(getattr(self._ex, "_max_workers", None) or os.cpu_count() or 1)
         return self.max_workers or os.cpu_count() or 1
 
     def close(self) -> None:
-        """Stop the workers this runner started."""
+        """Stop the workers this runner started (not those it was given)."""
+        if self.kind == "given":
+            return
         if self._ex is not None and self.kind == "process":
             self._ex.shutdown(wait=True, cancel_futures=True)
         elif self._ex is not None:

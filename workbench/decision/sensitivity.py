@@ -12,6 +12,7 @@ so that SALib samples the unit cube.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ from ..scenario.uncertain import apply_inputs, input_value, quantile
 from .runner import Runner
 from .space import plan_key
 
-__all__ = ["DEFAULT_INPUTS", "SensitivityResult", "default_inputs", "sensitivity"]
+__all__ = ["DEFAULT_INPUTS", "SensitivityResult", "default_inputs", "input_label",
+           "load_sensitivity", "sensitivity"]
 
 #: Inputs nobody knows exactly, with plain-English names (path -> what it is). Those a scenario
 #: does not have as a number are left out.
@@ -112,7 +114,7 @@ class SensitivityResult:
         input at its 5% and 95% quantiles and the others as given, widest swing first.
     """
 
-    base: Scenario
+    base: Scenario | None
     kpi: str
     kpis: tuple[str, ...]
     inputs: dict
@@ -145,13 +147,71 @@ class SensitivityResult:
                 f"(Morris screening of {len(m)} inputs over their ranges).")
 
     def save(self, folder: str | Path) -> Path:
-        """Write ``morris.csv``, ``sobol.csv`` and ``tornado.csv`` to ``folder``."""
+        """Write ``morris.csv``, ``sobol.csv``, ``tornado.csv`` and ``result.json`` (what was
+        analysed, and the sentence) to ``folder``."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.morris.to_csv(folder / "morris.csv", index=False)
         self.sobol.to_csv(folder / "sobol.csv", index=False)
         self.tornado.to_csv(folder / "tornado.csv", index=False)
+        info = {"kpi": self.kpi, "kpis": list(self.kpis),
+                "inputs": {p: (d.model_dump(mode="json") if hasattr(d, "model_dump") else d)
+                           for p, d in self.inputs.items()},
+                "scenario": self.base.name if self.base is not None else None,
+                "replications": self.replications, "years": self.years,
+                "elapsed_s": self.elapsed_s, "sentence": self.sentence()}
+        (folder / "result.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
         return folder
+
+
+def load_sensitivity(folder: str | Path) -> SensitivityResult:
+    """A sensitivity analysis from the files :meth:`SensitivityResult.save` wrote (``workbench
+    sensitivity --out``): a folder, or a file in it. The result has no scenario (``base`` is
+    None); the inputs are known by their paths.
+
+    Raises
+    ------
+    UserError
+        Naming the file and what is wrong with it.
+    """
+    folder = Path(folder)
+    if folder.is_file():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such folder (give the folder `workbench sensitivity "
+                        f"--out` wrote)")
+    missing = [f for f in ("morris.csv", "tornado.csv") if not (folder / f).is_file()]
+    if missing:
+        raise UserError(f"{folder}: not a sensitivity analysis (missing {', '.join(missing)}; "
+                        f"`workbench sensitivity --out` writes them)")
+    try:
+        morris = pd.read_csv(folder / "morris.csv")
+        tornado = pd.read_csv(folder / "tornado.csv")
+        sobol = (pd.read_csv(folder / "sobol.csv") if (folder / "sobol.csv").is_file()
+                 and (folder / "sobol.csv").stat().st_size > 1 else pd.DataFrame())
+        info = (json.loads((folder / "result.json").read_text(encoding="utf-8"))
+                if (folder / "result.json").is_file() else {})
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise UserError(f"{folder}: the sensitivity files cannot be read ({exc})") from None
+    need = {"kpi": morris, "input": morris, "mu_star": morris, "rank": morris,
+            "kpi_low": tornado, "kpi_high": tornado, "kpi_base": tornado, "label": tornado}
+    for col, df in need.items():
+        if col not in df.columns:
+            name = "morris.csv" if df is morris else "tornado.csv"
+            raise UserError(f"{folder / name}: no column {col!r}")
+    if morris.empty:
+        raise UserError(f"{folder / 'morris.csv'}: no rows")
+    first = str(info.get("kpi") or morris["kpi"].iloc[0])  # the KPI analysed first comes first
+    if first not in KPIS:
+        raise UserError(f"{folder}: unknown KPI {first!r}")
+    kpis = tuple(k for k in info.get("kpis", dict.fromkeys(morris["kpi"])) if k in KPIS)
+    inputs = info.get("inputs") or {p: None for p in dict.fromkeys(morris["input"])}
+    years = info.get("years")
+    return SensitivityResult(base=None, kpi=first, kpis=kpis or (first,), inputs=inputs,
+                             morris=morris, sobol=sobol, tornado=tornado,
+                             replications=int(info.get("replications", 0)),
+                             years=None if years is None else float(years),
+                             elapsed_s=float(info.get("elapsed_s", 0.0)))
 
 
 class _Points:
@@ -287,7 +347,9 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
                     z = np.zeros(len(top))
                     s = {"S1": z, "S1_conf": z, "ST": z, "ST_conf": z}
                 else:
-                    s = sobol_analyze.analyze(sp, y, calc_second_order=False, seed=int(seed),
+                    # SALib's Sobol bootstrap is unseeded for a seed of 0 ("if seed:"): shift
+                    # it by one so that every seed gives the same confidence intervals each run
+                    s = sobol_analyze.analyze(sp, y, calc_second_order=False, seed=int(seed) + 1,
                                               print_to_console=False)
                 srows.append(pd.DataFrame({"kpi": kn, "input": top,
                                            "label": [input_label(p) for p in top],
