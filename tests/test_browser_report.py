@@ -18,6 +18,8 @@ import pytest
 from workbench.cli.report import build_report
 from workbench.present.report_page import CHROMIUM_FLAGS, find_chromium, write_pdf
 
+from test_decision_report import saved  # noqa: F401  (saved optimiser and sensitivity results)
+
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"
 CHROMIUM = find_chromium()
@@ -184,3 +186,34 @@ def test_report_pdf_option_writes_the_pdf_and_reports_its_pages(tmp_path, monkey
     said = capsys.readouterr().out
     assert f"PDF written to {out.with_suffix('.pdf')}: 1 A4 pages" in said
     assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_decision_sections_have_no_serious_violation(browser, saved, tmp_path):
+    """The optional sections (``--plan``, ``--sensitivity``) on a page of their own: axe-core,
+    text alternatives with numbers, headings in order, HTML in a scenario name kept as text."""
+    from types import SimpleNamespace
+
+    from workbench.decision import load_result
+    from workbench.decision.sensitivity import load_sensitivity
+    from workbench.present.report_page import masthead_html, page_from_notebook
+    from workbench.present.report_sections import plan_section, sensitivity_section
+
+    blocks = [masthead_html("Decisions", "Anyshire County Council"),
+              plan_section(load_result(saved.plan_dir)),
+              sensitivity_section(load_sensitivity(saved.sens_dir))]
+    cells = [{"outputs": [{"data": {"text/html": b}}]} for b in blocks]
+    out = tmp_path / "decisions.html"
+    out.write_text(page_from_notebook(SimpleNamespace(cells=cells), "Decisions"), encoding="utf-8")
+    bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120])
+           for v in axe_violations(browser, out) if v["impact"] in ("serious", "critical")]
+    assert bad == []
+    page = browser.new_page()
+    page.goto(out.resolve().as_uri())
+    alts = page.eval_on_selector_all("img", "els => els.map(e => e.alt)")
+    levels = page.eval_on_selector_all("h1, h2, h3", "els => els.map(e => +e.tagName[1])")
+    pwned = page.evaluate("window.pwned")
+    text = page.inner_text("body")
+    page.close()
+    assert len(alts) == 2 and all(len(a) > 60 and re.search(r"\d", a) for a in alts)
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    assert pwned is None and "<script>window.pwned=1</script>" in text

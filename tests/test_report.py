@@ -70,6 +70,9 @@ def test_report_has_the_plain_english_content(rendered):
     # the warm-up is stated with how it was chosen
     assert re.search(r"(left out of the averages|whole simulated period).{0,200}MSER-5", text)
     assert "95% confidence" not in text and "95% range" in text  # one wording everywhere
+    # no scenario gives an input as a range: the ranges are said to show chance only
+    assert "These ranges show chance only (which children are referred when" in text
+    assert "These ranges include uncertainty" not in text
     assert "Academy places a year: 12 → 24" in text
     for term in ("ASYE", "ICPC", "s47 enquiry", "NQSW", "CIN", "LAC"):
         assert re.search(rf"{term}\s*:", text), term  # every acronym is explained in the glossary

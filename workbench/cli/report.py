@@ -2,13 +2,20 @@
 
     workbench report [SCENARIO ...] [--out outputs/report.html] [--replications R] [--seed S]
                      [--years Y] [--warmup-days D] [--stress NAME] [--title T] [--authority A]
-                     [--date D] [--prepared-by P] [--logo FILE] [--pdf] [--executor E]
+                     [--date D] [--prepared-by P] [--logo FILE] [--plan DIR]
+                     [--sensitivity DIR] [--pdf] [--executor E]
 
 Every parameter is checked before anything runs. The experiment runs here first, with a progress
 bar, and writes each replication to ``outputs/<name>/``; the report notebook
 (``notebooks/report.ipynb``) is then executed with papermill, loads those replications, and is
 assembled from the notebook's HTML outputs into one page (charts embedded with text
 alternatives, readable offline, A4 print styles). ``--pdf`` prints it with headless Chromium.
+
+``--plan DIR`` adds "The cheapest plan that meets the targets" from what ``workbench optimise
+--out DIR`` saved, and ``--sensitivity DIR`` adds "What the answer depends on" from what
+``workbench sensitivity --out DIR`` saved (:func:`workbench.present.report_sections.plan_section`,
+:func:`~workbench.present.report_sections.sensitivity_section`); both are read, and refused
+with a clear message, before anything runs. Without them the report is as before.
 """
 
 from __future__ import annotations
@@ -44,12 +51,15 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
                  executor: str = "process", experiment_dir: Path | None = None,
                  progress: bool = True, warmup_days: float | None = None, date: str = "",
                  prepared_by: str = "", logo: Path | None = None,
-                 pressures: list[str] | tuple = ()) -> Path:
+                 pressures: list[str] | tuple = (), plan: Path | None = None,
+                 sensitivity: Path | None = None) -> Path:
     """Run the experiment, execute the report notebook and write self-contained HTML to ``out``.
 
     The warm-up (``warmup_days`` None: the MSER-5 suggestion for the baseline) and the report's
     design (options, pressures, every option under every pressure) are settled here, the
-    replications run with a progress bar, and the notebook then loads them.
+    replications run with a progress bar, and the notebook then loads them. ``plan`` and
+    ``sensitivity`` (folders ``workbench optimise --out`` and ``workbench sensitivity --out``
+    wrote) add their sections, after the charts.
     """
     import nbformat
     import papermill as pm
@@ -61,6 +71,7 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     scenarios = check_inputs(files, replications, years)
     if logo is not None:
         logo_data_uri(logo)  # a bad logo fails before anything runs
+    decisions = load_decisions(plan, sensitivity)  # so do bad saved results
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     experiment_dir = Path(experiment_dir or out.parent)
@@ -95,18 +106,60 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     pm.execute_notebook(str(NOTEBOOK), str(executed), parameters=params, progress_bar=progress,
                         cwd=str(ROOT), kernel_name="python3")
     nb = nbformat.read(str(executed), as_version=4)
-    out.write_text(page_from_notebook(nb, title), encoding="utf-8")
+    out.write_text(page_from_notebook(nb, title, extra=decision_sections(*decisions)),
+                   encoding="utf-8")
     executed.unlink(missing_ok=True)  # keep only the report; the executed notebook holds code
+    return out
+
+
+def load_decisions(plan: Path | None, sensitivity: Path | None) -> tuple:
+    """The saved optimiser and sensitivity results the report is to show (None for each not
+    given), read now so that a bad one fails before anything runs.
+
+    Raises
+    ------
+    UserError
+        Naming the option, the file and what is wrong.
+    """
+    from ..decision.optimise import load_result
+    from ..decision.sensitivity import load_sensitivity
+
+    out = []
+    for option, path, load in (("--plan", plan, load_result),
+                               ("--sensitivity", sensitivity, load_sensitivity)):
+        if path is None:
+            out.append(None)
+            continue
+        try:
+            out.append(load(Path(path)))
+        except UserError as exc:
+            raise UserError(f"{option}: {exc}") from None
+    return tuple(out)
+
+
+def decision_sections(plan, sensitivity) -> list[str]:
+    """The optional sections' HTML, for the results given."""
+    from ..present.report_sections import plan_section, sensitivity_section
+
+    out = []
+    if plan is not None:
+        out.append(plan_section(plan))
+    if sensitivity is not None:
+        out.append(sensitivity_section(sensitivity))
     return out
 
 
 def cmd_report(args) -> int:
     files = [Path(f) for f in args.scenarios] if args.scenarios else bundled_scenarios()
     check_inputs(files, args.replications, args.years)  # clear errors before anything runs
+    plan = Path(args.plan) if args.plan else None
+    sens = Path(args.sensitivity) if args.sensitivity else None
+    load_decisions(plan, sens)
     path = build_report(files, Path(args.out), args.replications, args.seed, args.years,
                         args.title, args.authority, args.executor, warmup_days=args.warmup_days,
                         date=args.date, prepared_by=args.prepared_by,
-                        logo=Path(args.logo) if args.logo else None, pressures=args.stress)
+                        logo=Path(args.logo) if args.logo else None, pressures=args.stress,
+                        plan=plan, sensitivity=sens)
     print(f"Report written to {path}")
     if args.pdf:
         from ..present.report_page import write_pdf
@@ -139,6 +192,12 @@ def register(sub) -> None:
     r.add_argument("--date", default="", help="the paper's date as printed (default: today)")
     r.add_argument("--prepared-by", default="", help="a 'Prepared by' line")
     r.add_argument("--logo", default=None, help="a PNG, JPEG or GIF logo for the heading")
+    r.add_argument("--plan", default=None, metavar="DIR",
+                   help="add 'The cheapest plan that meets the targets' from the folder "
+                        "`workbench optimise --out DIR` wrote (or its result.json)")
+    r.add_argument("--sensitivity", default=None, metavar="DIR",
+                   help="add 'What the answer depends on' from the folder `workbench "
+                        "sensitivity --out DIR` wrote")
     r.add_argument("--pdf", action="store_true",
                    help="also write an A4 PDF beside the HTML with headless Chromium")
     r.add_argument("--executor", choices=["process", "serial"], default="process",

@@ -15,11 +15,12 @@ import html
 import os
 import shutil
 from pathlib import Path
+from typing import Sequence
 
 from ..errors import UserError
 
-__all__ = ["REPORT_STYLE", "CHROMIUM_FLAGS", "find_chromium", "masthead_html", "page_from_notebook",
-           "pdf_pages", "section_html", "write_pdf"]
+__all__ = ["REPORT_STYLE", "CHROMIUM_FLAGS", "EXTRA_BEFORE", "find_chromium", "masthead_html",
+           "page_from_notebook", "pdf_pages", "section_html", "write_pdf"]
 
 #: Screen and A4 print styles. Headings are kept with what follows them and charts and table rows
 #: are never split; page one (the answer) ends its page. Text colours keep 4.5:1 contrast.
@@ -114,8 +115,15 @@ def section_html(title: str, intro: str = "", *blocks: str, level: int = 2,
     return f'<section><div class="keep">{head}{para}{first}</div>{"".join(rest)}</section>'
 
 
-def page_from_notebook(nb, title: str) -> str:
-    """The executed notebook's HTML outputs, in order, as one self-contained page."""
+#: Where :func:`page_from_notebook` puts extra sections: before the first of these headings
+#: (after the charts, before the tables and the appendix), else at the end.
+EXTRA_BEFORE = ("All the measures", "What each option and pressure changes", "Limitations")
+
+
+def page_from_notebook(nb, title: str, extra: Sequence[str] = ()) -> str:
+    """The executed notebook's HTML outputs, in order, as one self-contained page; ``extra``
+    sections (HTML built by the package) go after the charts, before the first heading of
+    :data:`EXTRA_BEFORE` that the page has (at the end when it has none)."""
     parts = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -123,6 +131,15 @@ def page_from_notebook(nb, title: str) -> str:
             if "text/html" in data:
                 text = data["text/html"]
                 parts.append("".join(text) if isinstance(text, list) else text)
+    if extra:
+        at = len(parts)
+        for heading in EXTRA_BEFORE:
+            tag = f"<h2>{html.escape(heading)}</h2>"
+            found = [i for i, part in enumerate(parts) if tag in part]
+            if found:
+                at = found[0]
+                break
+        parts[at:at] = list(extra)
     return ('<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title><style>{REPORT_STYLE}</style></head>"

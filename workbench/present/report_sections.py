@@ -5,6 +5,11 @@ every pressure (:mod:`workbench.present.report_design`) and the warm-up. Each ``
 function then returns escaped HTML: page one, the differences, the stress tests, a chart section
 per theme with text alternatives, what the options change, the appendix, limitations, glossary
 and run details. The notebook only calls these.
+
+Two optional sections come from saved decision-support results rather than the report's
+experiment: :func:`plan_section` (the cheapest plan that meets the targets, from ``workbench
+optimise --out``) and :func:`sensitivity_section` (what the answer depends on, from ``workbench
+sensitivity --out``); ``workbench report --plan/--sensitivity`` adds them to the page.
 """
 
 from __future__ import annotations
@@ -20,12 +25,13 @@ from .report_charts import figure_html, plot_waiting_split, subset
 from .report_design import ReportDesign, Warmup, choose_warmup, report_design
 from .report_page import masthead_html, section_html
 from .report_page_one import PAGE_ONE_KPIS, page_one_html, stress_table
-from .report_text import GLOSSARY, LIMITATIONS, describe_changes
+from .report_text import (GLOSSARY, LIMITATIONS, describe_changes, plan_candidates_table,
+                          ranges_sentence)
 from .tables import (
     HEADLINE_KPIS, display_name, kpi_summary_table, period_text, run_details, table_html,
 )
 
-__all__ = ["Report", "prepare_report"]
+__all__ = ["Report", "plan_section", "prepare_report", "sensitivity_section"]
 
 
 @dataclass
@@ -102,7 +108,7 @@ def _intro(r: Report, title: str, authority: str, date: str, prepared_by: str,
             f"model follows children from referral through assessment, child protection and care, "
             f"and the social workers who hold their cases. Each option was simulated "
             f"{r.exp.replications} times on the same chance events; figures are averages with a "
-            f"95% range showing how sure we can be of them. "
+            f"95% range showing how sure we can be of them. {ranges_sentence(r.exp.scenarios)} "
             f"{r.warmup.sentence(base.start_date)}")
     return head, f'<p class="intro">{html.escape(text)}</p>'
 
@@ -219,7 +225,8 @@ def cost_section(r: Report) -> str:
 def headline_section(r: Report) -> str:
     table = kpi_summary_table(r.options_exp, default=HEADLINE_KPIS)
     return section_html("All the measures", "Average over the period, with the 95% range in "
-                        "brackets (shown within the values a measure can take).",
+                        "brackets (shown within the values a measure can take). "
+                        + ranges_sentence(r.options_exp.scenarios),
                         table_html(table, "Every measure for the baseline and each option"),
                         keep_first=False)
 
@@ -266,3 +273,87 @@ def details_section(r: Report) -> str:
     table.loc[len(table)] = ["Warm-up", r.warmup.sentence(
         r.exp.scenarios[r.design.baseline].start_date)]
     return section_html("How the numbers were made", "", table_html(table), keep_first=False)
+
+
+# ----------------------------------------------------------------------------------- decisions
+PLAN_TITLE = "The cheapest plan that meets the targets"
+SENSITIVITY_TITLE = "What the answer depends on"
+
+
+def plan_section(plan) -> str:
+    """The cheapest plan that meets the targets, from an optimiser's result (an
+    :class:`~workbench.decision.OptimiseResult`, e.g. loaded by
+    :func:`workbench.decision.load_result`): what was searched, the answer and its confidence in
+    plain English, the plan, the candidates checked on fresh runs, and the cost frontier with its
+    text alternative. Every value escaped."""
+    from ..analysis.registry import kpi
+    from ..decision.charts import frontier_alt, frontier_chart
+
+    levers = ", ".join(r.label.lower() for r in plan.ranges)
+    yrs = ("the scenario's horizon" if plan.years is None
+           else f"{plan.years:g} year{'' if plan.years == 1 else 's'}")
+    start = f" from {plan.scenario_name}" if plan.scenario_name else ""
+    intro = (f"The workbench searched the plans{start} that move {levers}, each within its range, "
+             f"for the one of least workforce cost over {yrs} that meets every target on "
+             f"average. Each plan tried was simulated {plan.replications} times on the same "
+             f"chance events; the cheapest few that met the targets were then simulated "
+             f"{plan.confirm_replications} times more on fresh chance events, and the cheapest "
+             f"of those whose every target held at the stated confidence was chosen.")
+    blocks = [f'<p class="chair">{html.escape(plan.statement())}</p>']
+    if plan.chosen is not None:
+        items = "".join(f"<li>{html.escape(x)}</li>" for x in plan.plan_lines())
+        cost = plan.candidates[plan.candidates["chosen"]]["cost_mean"].iloc[0]
+        blocks.append(f'<div class="keep"><p>The plan{html.escape(start)}, at an average '
+                      f"workforce cost of {html.escape(kpi('cost_gbp').format(cost))}:</p>"
+                      f"<ul>{items or '<li>no change</li>'}</ul></div>")
+    if len(plan.candidates):
+        blocks.append(table_html(plan_candidates_table(plan),
+                                 "The cheapest plans, run again on fresh chance events"))
+        blocks.append('<p class="note">The lowest (or highest) likely value is the one-sided '
+                      "bound the check uses: a plan meets a target when that bound does. "
+                      "These ranges come from the runs of each plan: chance, and any inputs the "
+                      "scenario gives as ranges.</p>")
+    if len(plan.trials):
+        blocks.append(figure_html(frontier_chart(plan), frontier_alt(plan)))
+    return section_html(PLAN_TITLE, intro, *blocks)
+
+
+def sensitivity_section(sens, rows: int = 8) -> str:
+    """What the answer depends on, from a sensitivity analysis (a
+    :class:`~workbench.decision.sensitivity.SensitivityResult`, e.g. loaded by
+    :func:`workbench.decision.sensitivity.load_sensitivity`): the finding in a sentence, the
+    tornado chart with its text alternative, and the inputs ranked by their Morris effect with
+    their Sobol total index where one was estimated. Every value escaped."""
+    import pandas as pd
+
+    from ..analysis.registry import kpi
+    from ..decision.charts import tornado_alt, tornado_chart
+
+    k = kpi(sens.kpi)
+    m = sens.morris[sens.morris["kpi"] == sens.kpi].sort_values("rank")
+    yrs = ("" if sens.years is None
+           else f" over {sens.years:g} year{'' if sens.years == 1 else 's'}")
+    intro = (f"Many inputs of the model are not known exactly. Each of the {len(m)} uncertain "
+             f"inputs was moved across its range, alone and with the others (Morris screening), "
+             f"and {k.label.lower()}{yrs} was measured on the same chance events each time; the "
+             f"inputs that mattered most were then given variance-based (Sobol) indices.")
+    blocks = [f'<p class="chair">{html.escape(sens.sentence())}</p>']
+    if len(sens.tornado):
+        blocks.append(figure_html(tornado_chart(sens), tornado_alt(sens)))
+    s = (sens.sobol[sens.sobol["kpi"] == sens.kpi].set_index("input")
+         if len(sens.sobol) and "kpi" in sens.sobol else None)
+    table = pd.DataFrame({
+        "Rank": m["rank"].astype(int).to_numpy(),
+        "Input": [str(x)[:1].upper() + str(x)[1:] for x in m["label"]],
+        f"Morris effect ({k.display_unit(difference=True)})":
+            [k.format(v, unit=False) for v in m["mu_star"]],
+        "Share of the spread it drives (Sobol total)":
+            [f"{s.loc[p, 'ST']:.2f}" if s is not None and p in s.index else ""
+             for p in m["input"]],
+    }).head(rows)
+    blocks.append(table_html(table, f"The {min(rows, len(m))} inputs that matter most"))
+    blocks.append('<p class="note">Morris effect: the average change in the measure when one '
+                  "input moves a step of its range. Sobol total: the share of the measure's "
+                  "spread that goes with the input, alone or with others (0 to 1; given for the "
+                  "top inputs only).</p>")
+    return section_html(SENSITIVITY_TITLE, intro, *blocks)

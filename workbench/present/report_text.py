@@ -63,8 +63,9 @@ LIMITATIONS = [
     "Timeliness here depends on social workers' time only. Delays caused by partners, courts or "
     "families are not modelled.",
     "The front door's staffing is held fixed; only case-holding teams gain and lose staff.",
-    "Ranges reflect chance in the simulation (which children arrive when, who leaves), not "
-    "uncertainty about the assumptions themselves; test those by changing them.",
+    "Ranges reflect chance in the simulation (which children arrive when, who leaves) and the "
+    "inputs a scenario gives as ranges, if any (said beside the ranges); other assumptions are "
+    "taken as given: test those by changing them.",
 ]
 
 # plain-English names for scenario fields that variants commonly change
@@ -101,6 +102,53 @@ def _md(text) -> str:
     # Markdown passes HTML through: text from scenario files and parameters is escaped first
     # ... and brackets, so that "[text](javascript:...)" in a description is never made a link
     return html.escape(str(text), quote=False).replace("[", "&#91;").replace("]", "&#93;")
+
+
+# ----------------------------------------------------------------------------------- ranges
+def _input_name(path: str) -> str:
+    """An uncertain input's plain-English name (the sensitivity analysis's, a field's label, or
+    its path)."""
+    from ..decision.sensitivity import DEFAULT_INPUTS
+
+    if path in DEFAULT_INPUTS:
+        return DEFAULT_INPUTS[path]
+    if path in FIELD_LABELS:
+        return FIELD_LABELS[path][:1].lower() + FIELD_LABELS[path][1:]
+    return path.replace("_", " ").replace(".", ": ")
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+#: What chance covers, in the ranges' sentence.
+_CHANCE = "chance (which children are referred when, how long work takes, who leaves)"
+
+
+def ranges_sentence(scenarios) -> str:
+    """What the ranges of these scenarios' results include, in plain English: chance only, or
+    chance and the inputs given as ranges (the scenario's ``uncertain:`` block), named.
+
+    Parameters
+    ----------
+    scenarios : dict[str, Scenario] or sequence of Scenario
+        The scenarios whose results are shown (an experiment's ``scenarios``).
+    """
+    scs = list(scenarios.values()) if isinstance(scenarios, dict) else list(scenarios)
+    with_inputs = [sc for sc in scs if getattr(sc, "uncertain", None)]
+    if not with_inputs:
+        return (f"These ranges show {_CHANCE.replace('chance', 'chance only', 1)}, not "
+                f"uncertainty in the inputs themselves.")
+    paths = list(dict.fromkeys(p for sc in with_inputs for p in sc.uncertain))
+    names = [_input_name(p) for p in paths]
+    shown = names if len(names) <= 6 else names[:5] + [f"{len(names) - 5} other inputs"]
+    text = (f"These ranges include uncertainty in {_and(shown)}, as well as {_CHANCE}: each "
+            f"run draws those inputs afresh.")
+    if len(with_inputs) < len(scs):
+        text += (f" That holds for {_and([sc.name for sc in with_inputs])}; the ranges of the "
+                 f"other scenarios show chance only.")
+    return text
 
 
 # ----------------------------------------------------------------------------------- changes
@@ -254,4 +302,30 @@ def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, st
                 f"{period}. Move a control and press Run to compare your scenario with it.</p>")
         how = (f"{note}Averages over the runs for the whole period, with the 95% range of each "
                "average in brackets.</p>")
-    return table, head + table_html(table) + how
+    ranges = ("<p class='ranges-note' style='color:#333;font-size:0.9em;max-width:900px'>"
+              f"{html.escape(ranges_sentence(exp.scenarios))}</p>")
+    return table, head + table_html(table) + ranges + how
+
+
+# ----------------------------------------------------------------------------------- plans
+def plan_candidates_table(res) -> pd.DataFrame:
+    """The optimiser's candidates as a table for people: each lever by its label, the average
+    cost, each target's average and its one-sided bound on the fresh runs, and whether the plan
+    met every target (the chosen one marked). ``res`` is an
+    :class:`~workbench.decision.OptimiseResult`."""
+    from ..analysis.registry import kpi
+
+    cost = kpi("cost_gbp")
+    rows = []
+    for _, r in res.candidates.iterrows():
+        row = {x.label: (f"{r[x.key]:,.0f}" if x.key.endswith("_gbp") else f"{r[x.key]:g}")
+               for x in res.ranges}
+        row["Average cost"] = cost.format(r["cost_mean"])
+        for t in res.targets:
+            k = kpi(t.kpi)
+            word = "lowest likely" if t.op == ">=" else "highest likely"
+            row[f"{k.label} (average)"] = k.format(r[f"{t.kpi}_mean"])
+            row[f"{k.label} ({word})"] = k.format(r[f"{t.kpi}_bound"])
+        row["Meets every target"] = ("yes: chosen" if r["chosen"] else "yes") if r["passed"] else "no"
+        rows.append(row)
+    return pd.DataFrame(rows)
