@@ -79,6 +79,11 @@ def test_a_manager_builds_runs_saves_and_downloads(served, browser, tmp_path):
 
     page.goto(url, timeout=120_000)
     page.get_by_text("Children's social care workforce: try a policy").wait_for(timeout=120_000)
+    # the plan search is on the page, with three target rows (it is run without a browser in
+    # test_app.py: a search takes minutes)
+    page.get_by_role("button", name="Find the cheapest plan").wait_for(timeout=30_000)
+    assert page.locator("select").filter(
+        has_text=KPIS["assessment_within_45wd_pct"].label).count() == 3
 
     # pick the starting scenario
     page.locator("select").first.select_option(label="Academy expansion (academy_expansion.yaml)")

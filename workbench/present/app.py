@@ -2,9 +2,12 @@
 
 ``make app`` (``workbench app``) serves ``notebooks/app.ipynb`` with Voila, which shows only the
 widgets of :class:`App`: a how-to, the scenario picker, the levers, Run with a progress bar, the
-results with their ranges and readings, the charts; then **Save your scenario** (a variant file
-beside its base that the picker, ``workbench run`` and ``workbench report`` then find) and
-**Download the results** (an Excel workbook, :mod:`workbench.present.export`). In a notebook::
+results with their ranges and readings, the charts; then **Find the cheapest plan** (targets,
+the levers the plan may move and their ranges, a time budget: the optimiser of
+:mod:`workbench.decision.optimise`, with its progress, the chosen plan, its confidence and the
+cost frontier), **Save your scenario** (a variant file beside its base that the picker,
+``workbench run`` and ``workbench report`` then find) and **Download the results** (an Excel
+workbook, :mod:`workbench.present.export`). In a notebook::
 
     from workbench.present.app import App
     App().show()
@@ -17,14 +20,18 @@ from __future__ import annotations
 import base64
 import html
 import os
+import time
 from pathlib import Path
 
+from ..analysis.registry import KPIS, kpi
+from ..decision.levers import LEVER_BY_KEY, build_scenario, describe_levers
+from ..decision.space import DEFAULT_RANGES, LeverRange
+from ..errors import UserError
 from ..scenario import ScenarioError
 from ..scenario.save import save_variant
 from .explorer import Explorer
-from ..decision.levers import build_scenario, describe_levers
 
-__all__ = ["App", "HOW_TO"]
+__all__ = ["App", "HOW_TO", "PLAN_LEVERS", "PLAN_TARGETS"]
 
 #: The page's opening words (HTML): what the tool does and how to use it, in six steps.
 HOW_TO = """
@@ -44,8 +51,20 @@ difference and a plain-English reading. The other tabs hold the charts.</li>
 <li><b>Save your scenario</b> (bottom of the page) to share it: it joins the <i>Start from</i>
 list, and analysts can run it and put it in the scrutiny report.</li>
 <li><b>Download the results</b> as an Excel workbook for a briefing.</li>
-</ol></div>
+</ol>
+<p style="margin:0 0 6px 0">Or let the tool <b>find the cheapest plan</b> that meets your
+targets (near the bottom of the page): give the targets, the levers it may move and the time
+it may take.</p></div>
 """
+
+#: The levers the plan search may move, with their starting ranges: the optimiser's four
+#: (:data:`~workbench.decision.space.DEFAULT_RANGES`, ticked), and the agency limit (unticked).
+PLAN_LEVERS: tuple[tuple[LeverRange, bool], ...] = tuple(
+    (r, True) for r in DEFAULT_RANGES) + ((LeverRange("agency_cap_pct", 0, 50, 5), False),)
+#: The target rows the page starts with: (KPI, comparison, threshold) or None for an empty row.
+PLAN_TARGETS = [("assessment_within_45wd_pct", ">=", 85.0), None, None]
+#: How long the search may take, minutes (the choices; 5 to start with).
+PLAN_MINUTES = [1, 2, 5, 10, 20, 30]
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BOX = "border-top:1px solid #ccc;margin-top:14px;padding-top:8px;max-width:900px"
@@ -61,6 +80,9 @@ class App(Explorer):
     scenarios_dir : str or Path, optional
         The folder of scenario files for the picker, where saved scenarios go too (default: the
         project's ``scenarios/``).
+    plan_replications, plan_confirm_replications, plan_candidates : int
+        The plan search's runs of each plan tried, runs of each candidate on fresh seeds, and
+        candidates checked (:func:`~workbench.decision.optimise.optimise`).
     **kwargs
         As :class:`~workbench.present.explorer.Explorer` (``replications``, ``years``, ``seed``,
         ``executor``, ``max_workers``, ``base``).
@@ -70,13 +92,20 @@ class App(Explorer):
     save_name, save_author, save_button, save_status, download
         The save box's widgets and the download link (an HTML widget holding the workbook of the
         last run as a data link, so it downloads with no server round trip).
+    plan_targets, plan_levers, plan_minutes, plan_confidence, plan_button, plan_progress,
+    plan_status, plan_output, plan_use_button
+        The plan search's widgets: the target rows (KPI, comparison, threshold), the lever rows
+        (tick, range), the time budget, the confidence, the button, its progress and the answer.
+    plan_result : OptimiseResult or None
+        The last search's result.
     saved : list of Path
         Files saved from this page.
     workbook : bytes or None
         The Excel workbook of the last run.
     """
 
-    def __init__(self, scenarios_dir: str | Path | None = None, **kwargs):
+    def __init__(self, scenarios_dir: str | Path | None = None, plan_replications: int = 4,
+                 plan_confirm_replications: int = 20, plan_candidates: int = 5, **kwargs):
         super().__init__(scenarios_dir=scenarios_dir, **kwargs)
         w = self._w
         self.saved: list[Path] = []
@@ -109,7 +138,12 @@ class App(Explorer):
                    "made. Averages only; no child-level data.</div></div>"),
             self.download,
         ])
-        self.widget.children = (w.HTML(HOW_TO),) + tuple(self.widget.children[1:]) + (save_box,)
+        self.plan_result = None
+        self.plan_max_trials: int | None = None  # the button's cap on plans tried (None: time)
+        self.plan_box = self._build_plan_box(plan_replications, plan_confirm_replications,
+                                             plan_candidates)
+        self.widget.children = ((w.HTML(HOW_TO),) + tuple(self.widget.children[1:])
+                                + (self.plan_box, save_box))
 
     @classmethod
     def from_environment(cls) -> "App":
@@ -151,6 +185,201 @@ class App(Explorer):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(self.workbook)
         return path
+
+    # ------------------------------------------------------------------------ the cheapest plan
+    def _build_plan_box(self, replications: int, confirm: int, candidates: int):
+        w = self._w
+        self._plan_settings = (int(replications), int(confirm), int(candidates))
+        choices = [("(no target)", "")] + [(k.label, name) for name, k in KPIS.items()]
+        self.plan_targets = []
+        rows = []
+        for start in PLAN_TARGETS:
+            name, op, value = start or ("", ">=", 0.0)
+            measure = w.Dropdown(options=choices, value=name, layout=w.Layout(width="420px"),
+                                 description="Target", style={"description_width": "60px"})
+            comparison = w.Dropdown(options=[("at least", ">="), ("at most", "<=")], value=op,
+                                    layout=w.Layout(width="110px"))
+            threshold = w.FloatText(value=value, layout=w.Layout(width="110px"))
+            unit = w.HTML(self._unit_text(name))
+            measure.observe(lambda ch, c=comparison, u=unit: self._on_target_kpi(ch, c, u),
+                            names="value")
+            self.plan_targets.append((measure, comparison, threshold))
+            rows.append(w.HBox([measure, comparison, threshold, unit],
+                               layout=w.Layout(align_items="center", grid_gap="6px")))
+        self.plan_levers = {}
+        lever_rows = []
+        for r, ticked in PLAN_LEVERS:
+            lv = LEVER_BY_KEY[r.key]
+            tick = w.Checkbox(value=ticked, indent=False, layout=w.Layout(width="24px"),
+                              tooltip=f"Let the plan move: {lv.label}")
+            span = w.IntRangeSlider(value=(int(r.low), int(r.high)), min=int(lv.min),
+                                    max=int(lv.max), step=int(r.step), continuous_update=False,
+                                    readout_format=",d", layout=w.Layout(width="380px"),
+                                    tooltip=lv.help)
+            self.plan_levers[r.key] = (tick, span)
+            lever_rows.append(w.HBox([tick, w.HTML(f"<span style='display:inline-block;"
+                                                    f"width:330px'>{html.escape(lv.label)}"
+                                                    f"</span>"), span],
+                                     layout=w.Layout(align_items="center")))
+        style = {"description_width": "130px"}
+        self.plan_minutes = w.Dropdown(options=[(f"{m} minute{'s' if m > 1 else ''}", m)
+                                                for m in PLAN_MINUTES], value=5,
+                                       description="Time allowed", style=style,
+                                       layout=w.Layout(width="280px"))
+        self.plan_confidence = w.Dropdown(options=[("80%", 0.8), ("90%", 0.9), ("95%", 0.95)],
+                                          value=0.9, description="Confidence", style=style,
+                                          layout=w.Layout(width="240px"),
+                                          tooltip="How sure the answer must be that the plan "
+                                                  "meets every target on average")
+        self.plan_button = w.Button(description="Find the cheapest plan", icon="search",
+                                    button_style="primary", layout=w.Layout(width="220px"),
+                                    tooltip="Search the levers for the cheapest plan that meets "
+                                            "every target")
+        self.plan_button.on_click(lambda _b: self._on_find_plan())
+        self.plan_progress = w.IntProgress(value=0, min=0, max=100,
+                                           layout=w.Layout(width="260px"))
+        self.plan_status = w.HTML("Give the targets and the levers, then press <b>Find the "
+                                  "cheapest plan</b>.")
+        self.plan_output = w.HTML()
+        self.plan_use_button = w.Button(description="Put this plan in the controls", icon="upload",
+                                        layout=w.Layout(width="260px", display="none"),
+                                        tooltip="Move the controls above to the chosen plan, to "
+                                                "run it, change it or save it")
+        self.plan_use_button.on_click(lambda _b: self.use_plan())
+        intro = w.HTML(
+            f"<div style='{_BOX}'><h3 style='margin:0'>Find the cheapest plan</h3>"
+            "<div style='color:#555'>Say what the service must achieve and which levers a plan "
+            "may move, within what ranges. The tool tries many plans from the scenario in "
+            "<i>Start from</i> (with <i>Years to simulate</i> and the <i>Random seed</i> above), "
+            "all on the same chance events so that they are compared fairly, then runs the "
+            "cheapest few that met the targets again on fresh chance events and picks the "
+            "cheapest that meets every target with the confidence you choose. Cost is the "
+            "workforce cost over the years simulated. The controls above are not used: "
+            "<i>Put this plan in the controls</i> moves them to the answer.</div></div>")
+        return w.VBox([
+            intro, w.HTML("<b>Targets</b> (averages over the period)"), *rows,
+            w.HTML("<b>Levers the plan may move</b> (tick each one, and set its range)"),
+            *lever_rows,
+            w.HBox([self.plan_minutes, self.plan_confidence]),
+            w.HBox([self.plan_button, self.plan_progress, self.plan_status],
+                   layout=w.Layout(align_items="center", grid_gap="10px")),
+            self.plan_output, self.plan_use_button,
+        ])
+
+    @staticmethod
+    def _unit_text(name: str) -> str:
+        if not name:
+            return ""
+        return f"<span style='color:#555'>{html.escape(kpi(name).display_unit())}</span>"
+
+    def _on_target_kpi(self, change, comparison, unit) -> None:
+        name = change["new"]
+        unit.value = self._unit_text(name)
+        if name and kpi(name).better:
+            comparison.value = ">=" if kpi(name).better > 0 else "<="
+
+    def plan_settings(self) -> tuple[list[str], list[LeverRange]]:
+        """The targets (as ``KPI>=X`` text) and the lever ranges the page's controls give.
+
+        Raises
+        ------
+        UserError
+            When no target or no lever is given, or a range is not a range.
+        """
+        targets = []
+        for measure, comparison, threshold in self.plan_targets:
+            if measure.value:
+                targets.append(f"{measure.value}{comparison.value}{float(threshold.value)!r}")
+        if not targets:
+            raise UserError("choose at least one target")
+        ranges = []
+        for key, (tick, span) in self.plan_levers.items():
+            if tick.value:
+                low, high = span.value
+                if high <= low:
+                    raise UserError(f"{LEVER_BY_KEY[key].label}: give a range (the lowest and "
+                                    f"the highest value are the same)")
+                ranges.append(LeverRange(key, float(low), float(high), float(span.step)))
+        if not ranges:
+            raise UserError("tick at least one lever for the plan to move")
+        return targets, ranges
+
+    def find_plan(self, max_trials: int | None = None):
+        """Search for the cheapest plan that meets the page's targets (the starting scenario,
+        the years and the seed above; the levers ticked in their ranges; the time allowed) and
+        show the answer. Returns the :class:`~workbench.decision.OptimiseResult`.
+
+        Parameters
+        ----------
+        max_trials : int, optional
+            Most plans to try, on top of the time allowed (a quick look; tests).
+        """
+        from ..decision.optimise import optimise
+
+        self.plan_button.disabled = True
+        self.plan_use_button.layout.display = "none"
+        self.plan_output.value = ""
+        self.plan_progress.value = 0
+        t0 = time.perf_counter()
+        try:
+            targets, ranges = self.plan_settings()
+            minutes = float(self.plan_minutes.value)
+            reps, confirm, cands = self._plan_settings
+            self.plan_status.value = "Searching..."
+
+            def show(info):
+                if info["stage"] == "search":
+                    budget = info.get("budget_s") or 1.0
+                    self.plan_progress.value = min(95, int(100 * info["elapsed_s"] / budget))
+                    best = ("none yet" if info["best_cost"] is None
+                            else f"the cheapest so far costs {kpi('cost_gbp').format(info['best_cost'])}")
+                    self.plan_status.value = html.escape(
+                        f"Searching: {info['plans']} plans tried, {info['feasible']} met the "
+                        f"targets on average; {best}.")
+                else:
+                    self.plan_progress.value = max(self.plan_progress.value, 95)
+                    self.plan_status.value = html.escape(
+                        f"Checking the {info['candidates']} cheapest plans on fresh runs...")
+
+            res = optimise(self._base, targets, ranges, replications=reps,
+                           years=float(self.years.value), budget_minutes=minutes,
+                           max_trials=max_trials, seed=int(self.seed.value), candidates=cands,
+                           confirm_replications=confirm,
+                           confidence=float(self.plan_confidence.value),
+                           executor=self._executor, out=self._cache_dir, name="plan",
+                           progress=False, on_progress=show)
+        except (UserError, ScenarioError) as exc:
+            self.plan_status.value = (f"<span style='{_RED}'>Not searched: "
+                                      f"{html.escape(str(exc))}</span>")
+            return None
+        except Exception as exc:  # noqa: BLE001 - shown on the page; the page keeps working
+            self.plan_status.value = (f"<span style='{_RED}'>The search failed: "
+                                      f"{html.escape(type(exc).__name__)}: "
+                                      f"{html.escape(str(exc))}</span>")
+            return None
+        finally:
+            self.plan_button.disabled = False
+        self.plan_result = res
+        self.plan_progress.value = 100
+        self.plan_status.value = html.escape(
+            f"Done in {time.perf_counter() - t0:.0f} s: {len(res.trials)} plans tried, "
+            f"{len(res.candidates)} checked on fresh runs.")
+        self.plan_output.value = plan_html(res)
+        if res.chosen is not None:
+            self.plan_use_button.layout.display = None
+        return res
+
+    def _on_find_plan(self) -> None:
+        self.find_plan(self.plan_max_trials)
+
+    def use_plan(self) -> None:
+        """Move the controls to the last search's chosen plan (the starting scenario's other
+        settings kept)."""
+        res = self.plan_result
+        if res is None or res.chosen is None:
+            return
+        self.reset()
+        self.set_levers(**{k: v for k, v in res.chosen.items() if k in self.controls})
 
     # ------------------------------------------------------------------------ saving
     def save(self, name: str, author: str = "") -> Path:
@@ -198,3 +427,29 @@ class App(Explorer):
         self.save_status.value = (f"Saved as <code>{html.escape(str(shown))}</code>. It is now in "
                                   f"<i>Start from</i>; run it with <code>workbench run "
                                   f"{html.escape(str(shown))}</code>.")
+
+
+def plan_html(res) -> str:
+    """The optimiser's answer for the page: the statement with its confidence, the chosen plan
+    as a list, the candidates checked on fresh runs and the frontier chart with its text
+    alternative (every value escaped)."""
+    from ..decision.charts import frontier_alt, frontier_chart
+    from .report_charts import figure_html
+    from .report_text import plan_candidates_table
+    from .tables import table_html
+
+    parts = [f"<p style='max-width:900px'><b>{html.escape(res.statement())}</b></p>"]
+    lines = res.plan_lines()
+    if res.chosen is not None:
+        items = "".join(f"<li>{html.escape(x)}</li>" for x in lines) or "<li>no change</li>"
+        parts.append(f"<p style='margin:0'>The plan, from {html.escape(res.scenario_name)}:</p>"
+                     f"<ul>{items}</ul>")
+    if len(res.candidates):
+        parts.append(table_html(plan_candidates_table(res),
+                                "The cheapest plans, run again on fresh chance events"))
+        parts.append("<p style='color:#555;font-size:0.9em;max-width:900px'>The lowest (or "
+                     "highest) likely value is the one-sided bound the check uses: a plan meets "
+                     "a target when that bound does.</p>")
+    if len(res.trials):
+        parts.append(figure_html(frontier_chart(res), frontier_alt(res), dpi=90))
+    return "<div style='max-width:960px'>" + "".join(parts) + "</div>"
