@@ -6,7 +6,8 @@ Two layers:
   :class:`concurrent.futures.Executor` that keeps its worker processes between runs (the explorer
   reuses them run after run), starts a fresh pool after a worker died, and calls ``on_done()``
   in the caller's thread as each result is collected (the explorer's progress bar). Its workers
-  end themselves when the process that started them is gone (:func:`.isolation.watch_parent`).
+  end themselves when the process that started them is gone, and report their process ids so
+  that an interrupted run can stop them at once (:func:`.isolation.pool_worker_start`).
 - The backends of :func:`~workbench.experiment.run_experiment` (:func:`make_backend`): serial,
   any concurrent.futures executor (a :class:`_ProgressExecutor` for ``"process"``) and Dask.
   Each has ``workers`` and ``close(abort=False)``, and ``run(fn, jobs)`` yields
@@ -37,7 +38,7 @@ import time
 from collections import deque
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
-from .isolation import WorkerDied, run_isolated, terminate, watch_parent
+from .isolation import WorkerDied, pool_worker_start, pool_workers, run_isolated, terminate
 
 __all__ = ["EXECUTORS", "make_backend"]
 
@@ -128,6 +129,8 @@ class _ProgressExecutor(cf.Executor):
         self._max_workers = 1 if kind == "serial" else (max_workers or os.cpu_count() or 1)
         self._context = mp.get_context(mp_context) if isinstance(mp_context, str) else mp_context
         self._pool: cf.ProcessPoolExecutor | None = None
+        self._pids: Any = None        # the pool's workers put their process ids here
+        self._stopping: Any = None    # set when the pool is stopped: a starting worker ends
         self.on_done: Callable[[], None] | None = None
 
     def _tick(self) -> None:
@@ -136,9 +139,12 @@ class _ProgressExecutor(cf.Executor):
 
     def _start(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(max_workers=self._max_workers,
-                                                mp_context=self._context,
-                                                initializer=watch_parent)
+            ctx = self._context or mp.get_context()
+            self._pids = ctx.SimpleQueue()
+            self._stopping = ctx.Event()
+            self._pool = cf.ProcessPoolExecutor(max_workers=self._max_workers, mp_context=ctx,
+                                                initializer=pool_worker_start,
+                                                initargs=(self._pids, self._stopping))
         return self._pool
 
     def submit(self, fn, /, *args, **kwargs):
@@ -180,10 +186,11 @@ class _ProgressExecutor(cf.Executor):
         interrupted experiment); the next job starts a fresh pool."""
         pool, self._pool = self._pool, None
         if pool is not None:
-            # a private attribute (CPython 3.8-3.13); without it the workers finish their job
-            procs = list((getattr(pool, "_processes", None) or {}).values())
+            # the workers are found by the process ids they reported when they started
+            procs = pool_workers(self._pids, self._stopping)
             pool.shutdown(wait=False, cancel_futures=True)
             terminate(procs)
+            self._pids.close()
 
 
 # ============================================================================================

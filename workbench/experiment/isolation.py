@@ -11,8 +11,10 @@ job killed it. Three pieces contain that:
 - :func:`watch_parent`, the initializer of every worker process, ends the worker as soon as
   the process that started it is gone (killed, or ended without shutting its pool down), so
   that no worker is left running on its own.
-- :func:`terminate` stops a pool's workers at once (an interrupted experiment does not wait
-  for the replications in progress).
+- :func:`pool_worker_start`, the initializer of a process pool's workers, also tells the pool
+  each worker's process id, so that the pool can find its workers among
+  :func:`multiprocessing.active_children` and stop them (:func:`terminate`) at once: an
+  interrupted experiment does not wait for the replications in progress.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import signal
 import threading
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
-__all__ = ["WorkerDied", "run_isolated", "terminate", "watch_parent"]
+__all__ = ["WorkerDied", "pool_worker_start", "pool_workers", "run_isolated", "terminate",
+           "watch_parent"]
 
 #: How often (seconds) a worker looks for its parent when the parent's sentinel says nothing
 #: (under ``fork`` a sibling started later holds the sentinel pipe open until it ends itself).
@@ -80,6 +83,31 @@ def watch_parent() -> None:
     sentinel = parent.sentinel if parent is not None else None
     threading.Thread(target=_watch, args=(sentinel, os.getppid()), daemon=True,
                      name="workbench-watch-parent").start()
+
+
+def pool_worker_start(pids: Any, stopping: Any) -> None:
+    """Initializer of a process pool's workers: end with the parent (:func:`watch_parent`),
+    put this process's id on ``pids`` (a ``SimpleQueue``), and end now if ``stopping`` (an
+    ``Event``) is already set.
+
+    The order makes :func:`pool_workers` miss no worker: a worker that puts its id after the
+    pool has set ``stopping`` and read the queue sees ``stopping`` set and ends itself.
+    """
+    watch_parent()
+    pids.put(os.getpid())
+    if stopping.is_set():
+        os._exit(1)  # the pool is being stopped: take no job
+
+
+def pool_workers(pids: Any, stopping: Any) -> list[Any]:
+    """The worker processes of a pool whose workers started with :func:`pool_worker_start`,
+    as :class:`multiprocessing.Process` objects (children of this process still running), after
+    setting ``stopping`` so that a worker not yet started ends by itself."""
+    stopping.set()
+    ids = set()
+    while not pids.empty():
+        ids.add(pids.get())
+    return [p for p in mp.active_children() if p.pid in ids]
 
 
 def terminate(processes: Iterable[Any], timeout: float = 5.0) -> None:
