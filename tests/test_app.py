@@ -194,7 +194,8 @@ def test_the_plan_box_starts_from_the_optimisers_defaults(app):
     assert not app.plan_levers["agency_cap_pct"][0].value
     # choosing a measure where lower is better turns the comparison to "at most"
     app.plan_targets[1][0].value = "unallocated_mean"
-    assert app.plan_targets[1][1].value == "<=" and "children" in app.plan_box.children[3].children[3].value
+    unit = app.plan_box.children[3].children[3]
+    assert app.plan_targets[1][1].value == "<=" and "children" in unit.value
     app.plan_targets[1][0].value = ""
     assert app.plan_use_button.layout.display == "none"
 
@@ -238,6 +239,7 @@ def test_plan_search_problems_are_said_on_the_page(app):
     _plan_page(app, [("assessment_within_45wd_pct", ">=", 1.0)], {})
     assert app.find_plan(max_trials=2) is None
     assert "tick at least one lever" in app.plan_status.value
-    _plan_page(app, [("assessment_within_45wd_pct", ">=", 1.0)], {"academy_intake_per_year": (5, 5)})
+    _plan_page(app, [("assessment_within_45wd_pct", ">=", 1.0)],
+               {"academy_intake_per_year": (5, 5)})
     assert app.find_plan(max_trials=2) is None and "give a range" in app.plan_status.value
     assert not app.plan_button.disabled

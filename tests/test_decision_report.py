@@ -152,6 +152,21 @@ def test_the_plan_section_says_the_plan_its_cost_and_confidence_escaped(saved):
     assert re.search(r"£[\d,.]+", html.unescape(alts[0]))
 
 
+def test_the_plan_section_says_so_when_no_plan_met_the_targets(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        optimise(BASE, ["assessment_within_45wd_pct>=120"], max_trials=4, budget_minutes=None,
+                 replications=2, confirm_replications=3, years=1, executor="serial",
+                 out=tmp_path, name="none", progress=False, simulate_fn=toy)
+    plan = load_result(tmp_path / "none")
+    assert plan.chosen is None and plan.plan_lines() == []
+    block = plan_section(plan)
+    text = text_of(block)
+    assert "No plan the search tried met every target" in text
+    assert "at an average workforce cost" not in text
+    assert "No plan was chosen" in html.unescape(block)  # and the frontier's alt text
+
+
 def test_the_sensitivity_section_has_the_sentence_the_tornado_and_the_ranking(saved):
     block = sensitivity_section(load_sensitivity(saved.sens_dir))
     text = text_of(block)
@@ -177,7 +192,8 @@ def test_extra_sections_go_after_the_charts_and_the_default_page_is_unchanged(sa
 # ------------------------------------------------------------------ what the ranges include
 def test_the_ranges_sentence_says_chance_only_or_names_the_uncertain_inputs():
     only = ranges_sentence({"Baseline": BASE})
-    assert only.startswith("These ranges show chance only (") and "not uncertainty in the inputs" in only
+    assert only.startswith("These ranges show chance only (")
+    assert "not uncertainty in the inputs" in only
     unc = BASE.replace({"name": "Unsure", "uncertain": {
         "stages.assessment.work_hours.mean": {"dist": "uniform", "low": 8, "high": 12},
         "workforce.turnover_pct_per_year.experienced": {"dist": "uniform", "low": 10,

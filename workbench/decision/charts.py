@@ -50,7 +50,8 @@ def tornado_alt(res: SensitivityResult, n: int = 8) -> str:
     k = kpi(res.kpi)
     t = res.tornado.head(n)
     if t.empty:
-        return f"Bar chart: {k.label.lower()} with each uncertain input at either end of its range; no inputs."
+        return (f"Bar chart: {k.label.lower()} with each uncertain input at either end of its "
+                f"range; no inputs.")
     base = float(t["kpi_base"].iloc[0])
     parts = []
     for r in t.head(4).itertuples():

@@ -484,9 +484,13 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
         try:
             while max_trials is None or search.asked < max_trials:
                 n = size if max_trials is None else min(size, max_trials - search.asked)
-                # leave time for one more batch and for the check on fresh seeds
+                # leave time for one more batch and for the check on fresh seeds: of as many
+                # candidates as there can be after that batch (a search that has found no
+                # feasible plan yet keeps searching instead of keeping time for a check)
                 per_rep = 0.0 if math.isnan(runner.rep_seconds) else runner.rep_seconds
-                need = per_rep * (n * replications + candidates * confirm_replications) / runner.workers
+                checked = min(int(candidates), sum(r["feasible"] for r in search.rows) + n)
+                need = (per_rep * (n * replications + checked * confirm_replications)
+                        / runner.workers)
                 if search.asked >= 2 and time.perf_counter() + need > deadline:
                     stopped = "budget"
                     break

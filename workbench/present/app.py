@@ -331,8 +331,9 @@ class App(Explorer):
                 if info["stage"] == "search":
                     budget = info.get("budget_s") or 1.0
                     self.plan_progress.value = min(95, int(100 * info["elapsed_s"] / budget))
-                    best = ("none yet" if info["best_cost"] is None
-                            else f"the cheapest so far costs {kpi('cost_gbp').format(info['best_cost'])}")
+                    cost = info["best_cost"]
+                    best = ("none yet" if cost is None
+                            else f"the cheapest so far costs {kpi('cost_gbp').format(cost)}")
                     self.plan_status.value = html.escape(
                         f"Searching: {info['plans']} plans tried, {info['feasible']} met the "
                         f"targets on average; {best}.")
