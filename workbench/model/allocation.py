@@ -142,6 +142,12 @@ class Team:
         # hold them now, and those who may from a later time (moved across when it comes)
         self.open_index: list[tuple[float, int, int, Worker]] = []
         self.pending: list[tuple[float, int, int, Worker]] = []
+        # bounds on the caps and on hard_cap / cap of every worker ever indexed (they only
+        # widen), for the indexed exact search of weighted cases (see _search)
+        self.cap_max: float = 0.0
+        self.cap_min: float = _INF
+        self.limit_max: float = 0.0
+        self.joins: int = 0
 
     # ------------------------------------------------------------------ choosing a worker
     def has_room_under_cap(self) -> bool:
@@ -178,6 +184,9 @@ class Team:
     def join(self, w: Worker) -> None:
         """Worker w joins the team (a new starter, or moved from another team)."""
         self.workers.append(w)
+        # her place in ``workers``: the list only grows at its end, so join order is list order
+        self.joins += 1
+        w.join_seq = self.joins
         w.index_team = self if self.indexed else None
         if self.indexed:
             self.reindex(w)
@@ -187,6 +196,12 @@ class Team:
         the time of the change)."""
         w.stamp += 1
         if w.available and w.cap > 0.0:
+            if w.cap > self.cap_max:
+                self.cap_max = w.cap
+            if w.cap < self.cap_min:
+                self.cap_min = w.cap
+            if w.hard_cap / w.cap > self.limit_max:
+                self.limit_max = w.hard_cap / w.cap
             entry = ((w.load + 1.0) / w.cap, w.id, w.stamp, w)
             heapq.heappush(self.index, entry)
             if w.restricted_until <= w.last:
@@ -210,20 +225,23 @@ class Team:
         self.pending = [e for e in self.pending if self._valid(e)]
         heapq.heapify(self.pending)
 
+    def _open(self, now: float) -> list[tuple[float, int, int, Worker]]:
+        # the index of workers who may hold restricted cases, with those whose restriction has
+        # ended by ``now`` moved across from ``pending``
+        index = self.open_index
+        pending = self.pending
+        while pending and pending[0][0] <= now:
+            _, _, stamp, pw = heapq.heappop(pending)
+            if stamp == pw.stamp and pw.team is self and pw.available and pw.cap > 0.0:
+                heapq.heappush(index, ((pw.load + 1.0) / pw.cap, pw.id, pw.stamp, pw))
+        return index
+
     def _best_indexed(self, cfg: StageInfo, now: float,
                       exclude: Optional[Worker]) -> Optional[Worker]:
         # the top of the index, skipping stale entries (dropped) and workers who may not take
         # this case (set aside, then put back)
         anyone = cfg.nqsw_allowed
-        if anyone:
-            index = self.index
-        else:
-            index = self.open_index
-            pending = self.pending
-            while pending and pending[0][0] <= now:
-                _, _, stamp, pw = heapq.heappop(pending)
-                if stamp == pw.stamp and pw.team is self and pw.available and pw.cap > 0.0:
-                    heapq.heappush(index, ((pw.load + 1.0) / pw.cap, pw.id, pw.stamp, pw))
+        index = self.index if anyone else self._open(now)
         aside = []
         found: Optional[Worker] = None
         while index:
@@ -275,6 +293,8 @@ class Team:
         if w_need == 1.0:
             return None
         # a weighted case (e.g. court): check everyone exactly before the child waits
+        if self.indexed:
+            return self._search(cfg, w_need, -1.0, now, exclude)
         return self._scan(cfg, w_need, now, exclude)
 
     def _scan(self, cfg: StageInfo, w_need: float, now: float, exclude: Optional[Worker]) -> Optional[Worker]:
@@ -290,6 +310,59 @@ class Team:
             ratio = new_load / w.cap
             if ratio < best_ratio:
                 best, best_ratio = w, ratio
+        return best
+
+    def _search(self, cfg: StageInfo, w_need: float, ceiling: float, now: float,
+                exclude: Optional[Worker]) -> Optional[Worker]:
+        """What a scan of the team finds (the eligible worker with room for ``w_need`` up to her
+        hard limit, or with ``ceiling`` > 0 up to that multiple of her cap, with the lowest
+        (load + w_need) / cap, ties to the first in ``workers``), found in the index.
+
+        (load + w) / cap is (load + 1) / cap, the index's key, plus (w - 1) / cap, which lies
+        between (w - 1) / cap_max and (w - 1) / cap_min. So a worker whose key exceeds the best
+        ratio found so far (or the limit) less that shift cannot be the answer, nor can anyone
+        below her in the heap: the search walks down the heap from its root and leaves such
+        subtrees out. A margin far above rounding keeps every possible answer in; the answer is
+        picked among those visited by exactly the scan's test, so it is the scan's.
+        """
+        anyone = cfg.nqsw_allowed
+        heap = self.index if anyone else self._open(now)
+        n = len(heap)
+        if n == 0:
+            return None
+        shift = ((w_need - 1.0) / self.cap_max if w_need >= 1.0
+                 else (w_need - 1.0) / self.cap_min)
+        limit = ceiling if ceiling > 0.0 else self.limit_max
+        bound = limit + 1e-9 / self.cap_min - shift
+        bound += 1e-9 * (1.0 + abs(bound))
+        best: Optional[Worker] = None
+        best_ratio = _INF
+        stack = [0]
+        while stack:
+            i = stack.pop()
+            entry = heap[i]
+            if entry[0] > bound:
+                continue
+            k = 2 * i + 1
+            if k < n:
+                stack.append(k)
+                if k + 1 < n:
+                    stack.append(k + 1)
+            w = entry[3]
+            if (entry[2] != w.stamp or w.team is not self or not w.available or w.cap <= 0.0
+                    or w is exclude or (not anyone and now < w.restricted_until)):
+                continue
+            new_load = w.load + w_need
+            if new_load > (w.hard_cap if ceiling <= 0.0 else ceiling * w.cap) + 1e-9:
+                continue
+            ratio = new_load / w.cap
+            if (best is None or ratio < best_ratio
+                    or (ratio == best_ratio and w.join_seq < best.join_seq)):
+                best, best_ratio = w, ratio
+                b = ratio - shift
+                b += 1e-9 * (1.0 + abs(b))
+                if b < bound:
+                    bound = b
         return best
 
     # ------------------------------------------------------------------ the queue
@@ -380,6 +453,13 @@ class Team:
                 # for a case of weight 1 the index's order is the order wanted here
                 best = self._best_indexed(cfg, now, None)
                 if best is None or best.load + 1.0 > ceiling * best.cap + 1e-9:
+                    continue
+                self.dequeue(child)
+                self.alloc.allocate(child, best, now)
+                continue
+            if self.indexed and ceiling > 0.0:
+                best = self._search(cfg, cfg.cap_weight, ceiling, now, None)
+                if best is None:
                     continue
                 self.dequeue(child)
                 self.alloc.allocate(child, best, now)

@@ -103,6 +103,7 @@ class Worker:
         self.thin: float = 1.0             # share of her cases' routine hours she gives them
         self.stamp: int = 0                # changes with her load, cap or availability
         self.index_team: Any = None        # her team where it keeps an index of its workers
+        self.join_seq: int = 0             # her place in her team's list of workers (join order)
         self.set_capacity()
 
     # ------------------------------------------------------------------ capacity and caps
