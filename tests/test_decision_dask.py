@@ -81,13 +81,15 @@ def test_sensitivity_on_a_dask_cluster_gives_the_same_indices(scheduler, two_inp
             "--sobol-top", "2", "--sobol-n", "2", *TINY]
     outs = {}
     for kind, executor in (("serial", ["--executor", "serial"]),
+                           ("process", ["--executor", "process"]),
                            ("dask", ["--executor", "dask", "--scheduler", scheduler])):
         outs[kind] = tmp_path / kind
         assert _run(argv, outs[kind], executor) == 0
-    for f in ("morris.csv", "sobol.csv", "tornado.csv"):
-        a, b = pd.read_csv(outs["serial"] / f), pd.read_csv(outs["dask"] / f)
-        assert len(a) > 0, f
-        pd.testing.assert_frame_equal(a, b, check_exact=True, obj=f)
-    sa = json.loads((outs["serial"] / "result.json").read_text())
-    sd = json.loads((outs["dask"] / "result.json").read_text())
-    assert sa["sentence"] == sd["sentence"] and sa["inputs"] == sd["inputs"]
+    for kind in ("process", "dask"):
+        for f in ("morris.csv", "sobol.csv", "tornado.csv"):
+            a, b = pd.read_csv(outs["serial"] / f), pd.read_csv(outs[kind] / f)
+            assert len(a) > 0, f
+            pd.testing.assert_frame_equal(a, b, check_exact=True, obj=f"{kind} {f}")
+        sa = json.loads((outs["serial"] / "result.json").read_text())
+        sk = json.loads((outs[kind] / "result.json").read_text())
+        assert sa["sentence"] == sk["sentence"] and sa["inputs"] == sk["inputs"]

@@ -210,17 +210,19 @@ class App(Explorer):
         lever_rows = []
         for r, ticked in PLAN_LEVERS:
             lv = LEVER_BY_KEY[r.key]
-            tick = w.Checkbox(value=ticked, indent=False, layout=w.Layout(width="24px"),
+            # the tick is labelled with the lever (a screen reader reads it); the range slider
+            # is labelled "from-to" so that the explorer's slider of the same lever keeps the
+            # only label of its name
+            tick = w.Checkbox(value=ticked, description=lv.label, indent=False,
+                              layout=w.Layout(width="360px"),
                               tooltip=f"Let the plan move: {lv.label}")
             span = w.IntRangeSlider(value=(int(r.low), int(r.high)), min=int(lv.min),
                                     max=int(lv.max), step=int(r.step), continuous_update=False,
-                                    readout_format=",d", layout=w.Layout(width="380px"),
-                                    tooltip=lv.help)
+                                    readout_format=",d", description="from-to",
+                                    style={"description_width": "50px"},
+                                    layout=w.Layout(width="420px"), tooltip=lv.help)
             self.plan_levers[r.key] = (tick, span)
-            lever_rows.append(w.HBox([tick, w.HTML(f"<span style='display:inline-block;"
-                                                    f"width:330px'>{html.escape(lv.label)}"
-                                                    f"</span>"), span],
-                                     layout=w.Layout(align_items="center")))
+            lever_rows.append(w.HBox([tick, span], layout=w.Layout(align_items="center")))
         style = {"description_width": "130px"}
         self.plan_minutes = w.Dropdown(options=[(f"{m} minute{'s' if m > 1 else ''}", m)
                                                 for m in PLAN_MINUTES], value=5,
