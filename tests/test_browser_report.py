@@ -217,3 +217,27 @@ def test_the_decision_sections_have_no_serious_violation(browser, saved, tmp_pat
     assert len(alts) == 2 and all(len(a) > 60 and re.search(r"\d", a) for a in alts)
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
     assert pwned is None and "<script>window.pwned=1</script>" in text
+
+
+def test_the_neighbours_section_has_no_serious_violation(browser, tmp_path):
+    """``--published --la --neighbour``: the authority against its neighbours and England, on a
+    page of its own: axe-core finds no serious or critical violation; the chart has its text."""
+    from types import SimpleNamespace
+
+    from workbench.present.neighbours import neighbours_section
+    from workbench.present.report_page import masthead_html, page_from_notebook
+
+    blocks = [masthead_html("Neighbours", "County Durham"),
+              neighbours_section("Durham", ["Gateshead", "Sunderland"],
+                                 data=ROOT / "tests" / "data" / "published")]
+    cells = [{"outputs": [{"data": {"text/html": b}}]} for b in blocks]
+    out = tmp_path / "neighbours.html"
+    out.write_text(page_from_notebook(SimpleNamespace(cells=cells), "Neighbours"), encoding="utf-8")
+    bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120])
+           for v in axe_violations(browser, out) if v["impact"] in ("serious", "critical")]
+    assert bad == []
+    page = browser.new_page()
+    page.goto(out.resolve().as_uri())
+    alts = page.eval_on_selector_all("img", "els => els.map(e => e.alt)")
+    assert alts and all(len(a) > 40 for a in alts)
+    page.close()

@@ -3,7 +3,8 @@
     workbench report [SCENARIO ...] [--out outputs/report.html] [--replications R] [--seed S]
                      [--years Y] [--warmup-days D] [--stress NAME] [--title T] [--authority A]
                      [--date D] [--prepared-by P] [--logo FILE] [--plan DIR]
-                     [--sensitivity DIR] [--pdf] [--executor E]
+                     [--sensitivity DIR] [--published DIR --la NAME [--neighbour NAME ...]]
+                     [--pdf] [--executor E]
 
 Every parameter is checked before anything runs. The experiment runs here first, with a progress
 bar, and writes each replication to ``outputs/<name>/``; the report notebook
@@ -15,7 +16,10 @@ alternatives, readable offline, A4 print styles). ``--pdf`` prints it with headl
 --out DIR`` saved, and ``--sensitivity DIR`` adds "What the answer depends on" from what
 ``workbench sensitivity --out DIR`` saved (:func:`workbench.present.report_sections.plan_section`,
 :func:`~workbench.present.report_sections.sensitivity_section`); both are read, and refused
-with a clear message, before anything runs. Without them the report is as before.
+with a clear message, before anything runs. ``--published DIR --la NAME`` adds the authority
+against its statistical neighbours (``--neighbour``, repeated) and England, from the published
+statistics in DIR (:func:`workbench.present.neighbours.view_section`); a name not in the files
+is refused, with close matches, before anything runs. Without them the report is as before.
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
                  progress: bool = True, warmup_days: float | None = None, date: str = "",
                  prepared_by: str = "", logo: Path | None = None,
                  pressures: list[str] | tuple = (), plan: Path | None = None,
-                 sensitivity: Path | None = None) -> Path:
+                 sensitivity: Path | None = None, published: Path | None = None,
+                 la: str = "", neighbours: list[str] | tuple = ()) -> Path:
     """Run the experiment, execute the report notebook and write self-contained HTML to ``out``.
 
     The warm-up (``warmup_days`` None: the MSER-5 suggestion for the baseline) and the report's
@@ -72,6 +77,7 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     if logo is not None:
         logo_data_uri(logo)  # a bad logo fails before anything runs
     decisions = load_decisions(plan, sensitivity)  # so do bad saved results
+    view = load_neighbours(published, la, neighbours)  # and a name not in the published files
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     experiment_dir = Path(experiment_dir or out.parent)
@@ -106,8 +112,12 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     pm.execute_notebook(str(NOTEBOOK), str(executed), parameters=params, progress_bar=progress,
                         cwd=str(ROOT), kernel_name="python3")
     nb = nbformat.read(str(executed), as_version=4)
-    out.write_text(page_from_notebook(nb, title, extra=decision_sections(*decisions)),
-                   encoding="utf-8")
+    extra = decision_sections(*decisions)
+    if view is not None:
+        from ..present.neighbours import view_section
+
+        extra.append(view_section(view))
+    out.write_text(page_from_notebook(nb, title, extra=extra), encoding="utf-8")
     executed.unlink(missing_ok=True)  # keep only the report; the executed notebook holds code
     return out
 
@@ -137,6 +147,32 @@ def load_decisions(plan: Path | None, sensitivity: Path | None) -> tuple:
     return tuple(out)
 
 
+def load_neighbours(published: Path | None, la: str, neighbours: list[str] | tuple = ()):
+    """The authority against its neighbours and England from the published files (None when
+    ``published`` is not given), read now so that a bad folder or name fails before anything
+    runs.
+
+    Raises
+    ------
+    UserError
+        ``--la`` or ``--neighbour`` without ``--published`` (or the reverse); a folder with none
+        of the published tables; a name not in the files (with the close matches).
+    """
+    if published is None:
+        if la or neighbours:
+            raise UserError("--la and --neighbour need --published DIR (the folder of published "
+                            "statistics; see docs/published.md)")
+        return None
+    if not la:
+        raise UserError("--published needs --la NAME: the authority to set beside its "
+                        "neighbours")
+    if not Path(published).is_dir():
+        raise UserError(f"--published {published}: not a folder")
+    from ..present.neighbours import neighbour_view
+
+    return neighbour_view(la, list(neighbours), published)
+
+
 def decision_sections(plan, sensitivity) -> list[str]:
     """The optional sections' HTML, for the results given."""
     from ..present.report_sections import plan_section, sensitivity_section
@@ -155,11 +191,14 @@ def cmd_report(args) -> int:
     plan = Path(args.plan) if args.plan else None
     sens = Path(args.sensitivity) if args.sensitivity else None
     load_decisions(plan, sens)
+    published = Path(args.published) if args.published else None
+    load_neighbours(published, args.la, args.neighbour)
     path = build_report(files, Path(args.out), args.replications, args.seed, args.years,
                         args.title, args.authority, args.executor, warmup_days=args.warmup_days,
                         date=args.date, prepared_by=args.prepared_by,
                         logo=Path(args.logo) if args.logo else None, pressures=args.stress,
-                        plan=plan, sensitivity=sens)
+                        plan=plan, sensitivity=sens, published=published, la=args.la,
+                        neighbours=args.neighbour)
     print(f"Report written to {path}")
     if args.pdf:
         from ..present.report_page import write_pdf
@@ -198,6 +237,13 @@ def register(sub) -> None:
     r.add_argument("--sensitivity", default=None, metavar="DIR",
                    help="add 'What the answer depends on' from the folder `workbench "
                         "sensitivity --out DIR` wrote")
+    r.add_argument("--published", default=None, metavar="DIR",
+                   help="add the authority (--la) against its neighbours and England, from the "
+                        "published statistics downloaded into DIR (see docs/published.md)")
+    r.add_argument("--la", default="", metavar="NAME",
+                   help="with --published: the authority, by name or code")
+    r.add_argument("--neighbour", action="append", default=[], metavar="NAME",
+                   help="with --published: a statistical neighbour (give it once for each)")
     r.add_argument("--pdf", action="store_true",
                    help="also write an A4 PDF beside the HTML with headless Chromium")
     r.add_argument("--executor", choices=["process", "serial"], default="process",

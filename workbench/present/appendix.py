@@ -70,6 +70,22 @@ _LEAVES = {
     "worker stays (weeks)", "lead_time_weeks": "time to get an agency worker (weeks)",
     "long_term_absence": "long-term absence", "cost_per_hire_gbp": "cost of each hire (GBP)", "shortens_under_pressure": "plans end sooner "
     "under pressure",
+    "queue_per_fte_at_full": "children waiting per worker at full pressure",
+    "front_door_nfa_extra_pct": "extra referrals closed at the front door at full pressure (%)",
+    "plan_shortening_pct": "how much sooner plans end at full pressure (%)",
+    "allocate_after_wait_days": "days a child waits before managers allocate her anyway",
+    "allocation_ceiling_pct": "most a manager loads a worker (% of her cap)",
+    "overtime_max_pct": "most extra hours a worker works under pressure (%)",
+    "smoothing_weeks": "weeks over which pressure is averaged",
+    "backlog_weeks": "weeks in which a worker counts her unfinished tasks as work to clear",
+    "count_waiting_work": "children waiting count in their team's work pressure",
+    "routine_work_floor_pct": "least share of routine work kept under pressure (%)",
+    "unqualified_cases_max": "stable cases non-qualified staff may hold",
+    "unqualified_stages": "which cases can go to non-qualified staff",
+    "unqualified_stable_after_days": "days before a case counts as stable",
+    "unqualified_from_level": "pressure level at which managers start",
+    "pressure_turnover_effect": "how much more often a worker under work pressure leaves",
+    "sickness_effect": "how much more often a worker under work pressure falls sick",
 }
 
 

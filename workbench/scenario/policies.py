@@ -29,9 +29,9 @@ class Workforce(_Model):
     pressure_turnover_effect: float = Field(
         default=0.0, ge=0, le=20,
         description="leaving hazard x (1 + effect x (work pressure - 1)) where her work pressure "
-                    "(hours her caseload and tasks demand / hours she has, smoothed over "
-                    "pressure.smoothing_weeks) is above 1: a worker whose work needs 30% more "
-                    "hours than she has, with effect 2, is 1.6 times as likely to leave")
+                    "(the work in front of her over the hours she has, see pressure; smoothed "
+                    "over pressure.smoothing_weeks) is above 1: a worker facing 30% more work "
+                    "than her hours, with effect 2, is 1.6 times as likely to leave")
     leaver_destinations_pct: dict[Literal["another_council", "agency", "out_of_sector"], float] = Field(
         default={"another_council": 26, "agency": 17, "out_of_sector": 57})
     asye_months: float = Field(default=12, ge=0, le=36, description="the assessed and supported year")
