@@ -191,22 +191,16 @@ def test_report_pdf_option_writes_the_pdf_and_reports_its_pages(tmp_path, monkey
 def test_the_decision_sections_have_no_serious_violation(browser, saved, tmp_path):
     """The optional sections (``--plan``, ``--sensitivity``) on a page of their own: axe-core,
     text alternatives with numbers, headings in order, HTML in a scenario name kept as text."""
-    from types import SimpleNamespace
-
     from workbench.decision import load_result
     from workbench.decision.sensitivity import load_sensitivity
-    from workbench.present.report_page import masthead_html, page_from_notebook
+    from workbench.present.report_page import masthead_html
     from workbench.present.report_sections import plan_section, sensitivity_section
 
     blocks = [masthead_html("Decisions", "Anyshire County Council"),
               plan_section(load_result(saved.plan_dir)),
               sensitivity_section(load_sensitivity(saved.sens_dir))]
-    cells = [{"outputs": [{"data": {"text/html": b}}]} for b in blocks]
-    out = tmp_path / "decisions.html"
-    out.write_text(page_from_notebook(SimpleNamespace(cells=cells), "Decisions"), encoding="utf-8")
-    bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120])
-           for v in axe_violations(browser, out) if v["impact"] in ("serious", "critical")]
-    assert bad == []
+    out = _page_of(blocks, "Decisions", tmp_path / "decisions.html")
+    assert _serious(browser, out) == []
     page = browser.new_page()
     page.goto(out.resolve().as_uri())
     alts = page.eval_on_selector_all("img", "els => els.map(e => e.alt)")
@@ -222,22 +216,33 @@ def test_the_decision_sections_have_no_serious_violation(browser, saved, tmp_pat
 def test_the_neighbours_section_has_no_serious_violation(browser, tmp_path):
     """``--published --la --neighbour``: the authority against its neighbours and England, on a
     page of its own: axe-core finds no serious or critical violation; the chart has its text."""
-    from types import SimpleNamespace
-
     from workbench.present.neighbours import neighbours_section
-    from workbench.present.report_page import masthead_html, page_from_notebook
+    from workbench.present.report_page import masthead_html
 
     blocks = [masthead_html("Neighbours", "County Durham"),
               neighbours_section("Durham", ["Gateshead", "Sunderland"],
                                  data=ROOT / "tests" / "data" / "published")]
-    cells = [{"outputs": [{"data": {"text/html": b}}]} for b in blocks]
-    out = tmp_path / "neighbours.html"
-    out.write_text(page_from_notebook(SimpleNamespace(cells=cells), "Neighbours"), encoding="utf-8")
-    bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120])
-           for v in axe_violations(browser, out) if v["impact"] in ("serious", "critical")]
-    assert bad == []
+    out = _page_of(blocks, "Neighbours", tmp_path / "neighbours.html")
+    assert _serious(browser, out) == []
     page = browser.new_page()
     page.goto(out.resolve().as_uri())
     alts = page.eval_on_selector_all("img", "els => els.map(e => e.alt)")
     assert alts and all(len(a) > 40 for a in alts)
     page.close()
+
+
+def _page_of(blocks: list[str], title: str, out: Path) -> Path:
+    """A report page holding only ``blocks`` (HTML sections), as the report assembles them."""
+    from types import SimpleNamespace
+
+    from workbench.present.report_page import page_from_notebook
+
+    cells = [{"outputs": [{"data": {"text/html": b}}]} for b in blocks]
+    out.write_text(page_from_notebook(SimpleNamespace(cells=cells), title), encoding="utf-8")
+    return out
+
+
+def _serious(browser, out: Path) -> list:
+    """axe-core's serious and critical violations on the page."""
+    return [(v["id"], v["impact"], v["nodes"][0]["html"][:120])
+            for v in axe_violations(browser, out) if v["impact"] in ("serious", "critical")]

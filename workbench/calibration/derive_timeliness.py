@@ -268,33 +268,12 @@ def correct_elapsed(d: Draft, seq: pd.DataFrame, episodes: pd.DataFrame, templat
         d.notes.append(f"{key}: not corrected by pilot simulations (only {n} assessments "
                        f"completed in the window's last 12 months; needs {MIN_ASSESSMENTS})")
         return
-    hist = d.data["stages"]["assessment"]["elapsed_wd"]
-    pilot = dict(d.data, horizon_years=1.0)
-
-    def simulate_pct(factor: float) -> float:
-        stages = dict(pilot["stages"])
-        stages["assessment"] = dict(stages["assessment"], elapsed_wd=scale_histogram(hist, factor))
-        sc = validate_scenario(dict(pilot, stages=stages), source="<pilot simulation>")
-        pcts = [simulate(sc, seed=seed + r).kpis.get("assessment_within_45wd_pct", np.nan)
-                for r in range(PILOT_REPS)]
-        return float(np.nanmean(pcts))
-
-    tried = _search(simulate_pct, observed)
-    factor, simulated = min(tried, key=lambda t: abs(t[1] - observed))
-    d.data["stages"]["assessment"]["elapsed_wd"] = scale_histogram(hist, factor)
-    how = (f"scaled by {factor:.3f}, found by {len(tried)} pilot simulations ({PILOT_REPS} "
-           f"replications of 1 year) so that the simulated share of assessments within the "
-           f"timescale ({simulated:.1f}%) matches the observed ({observed:.1f}% of {n:,} in the "
-           "last 12 months): the model adds the wait for workers' hours to the elapsed time")
-    d.add(Estimate(f"{key}.scale", factor, math.nan, math.nan, len(tried),
-                   "pilot simulations: regula falsi on the scale of the histogram's edges",
-                   "factor", key, f"simulated {simulated:.1f}% against observed {observed:.1f}%"))
-    d.provenance[key] = f"{d.provenance[key]}; {how}"
-    if abs(simulated - observed) > PILOT_TOLERANCE:
-        d.notes.append(f"{key}: the closest pilot simulation gave {simulated:.1f}% assessments "
-                       f"on time against {observed:.1f}% observed (factor {factor:.3f}, limits "
-                       f"{FACTOR_RANGE[0]}-{FACTOR_RANGE[1]}): timeliness here is limited by "
-                       "workers' hours, not elapsed time")
+    _scale_by_pilots(
+        d, "assessment", "assessment_within_45wd_pct", observed, PILOT_REPS, seed,
+        what="assessments within the timescale", seen=f"{n:,} in the last 12 months",
+        why="the model adds the wait for workers' hours to the elapsed time",
+        tolerance=PILOT_TOLERANCE,
+        held="timeliness here is limited by workers' hours, not elapsed time")
 
 
 ICPC_PILOT_ICPCS = 200      # pilot replications until about this many ICPCs are simulated
@@ -321,31 +300,42 @@ def correct_icpc(d: Draft, seq: pd.DataFrame, template: Scenario, w0: float, w1x
         d.notes.append(f"{key}: not corrected by pilot simulations (only {n} ICPCs held in the "
                        f"window's last 12 months; needs {MIN_ICPCS})")
         return
-    hist = d.data["stages"]["icpc"]["elapsed_wd"]
-    pilot = dict(d.data, horizon_years=1.0)
     reps = int(np.clip(math.ceil(ICPC_PILOT_ICPCS / n), PILOT_REPS, 6))
+    _scale_by_pilots(
+        d, "icpc", "icpc_within_15wd_pct", observed, reps, seed,
+        what="ICPCs within the timescale of the s47 start", seen=f"{n:,} in the last 12 months",
+        why="", tolerance=max(PILOT_TOLERANCE, 5.0),
+        held="the booking day, the enquiry's work or the conference slots hold it there")
+
+
+def _scale_by_pilots(d: Draft, stage: str, kpi: str, observed: float, reps: int, seed: int,
+                     what: str, seen: str, why: str, tolerance: float, held: str) -> None:
+    """Scale ``stage``'s fitted elapsed-time histogram by the factor on its edges that brings the
+    simulated ``kpi`` (pilot simulations: ``reps`` replications of a year on common random
+    numbers) to ``observed``; record the factor, the pilots and both shares in the fit table and
+    the comment, and a note when the closest pilot is more than ``tolerance`` points away."""
+    key = f"stages.{stage}.elapsed_wd"
+    hist = d.data["stages"][stage]["elapsed_wd"]
+    pilot = dict(d.data, horizon_years=1.0)
 
     def simulate_pct(factor: float) -> float:
         stages = dict(pilot["stages"])
-        stages["icpc"] = dict(stages["icpc"], elapsed_wd=scale_histogram(hist, factor))
+        stages[stage] = dict(stages[stage], elapsed_wd=scale_histogram(hist, factor))
         sc = validate_scenario(dict(pilot, stages=stages), source="<pilot simulation>")
-        pcts = [simulate(sc, seed=seed + r).kpis.get("icpc_within_15wd_pct", np.nan)
-                for r in range(reps)]
+        pcts = [simulate(sc, seed=seed + r).kpis.get(kpi, np.nan) for r in range(reps)]
         return float(np.nanmean(pcts))
 
     tried = _search(simulate_pct, observed)
     factor, simulated = min(tried, key=lambda t: abs(t[1] - observed))
-    d.data["stages"]["icpc"]["elapsed_wd"] = scale_histogram(hist, factor)
+    d.data["stages"][stage]["elapsed_wd"] = scale_histogram(hist, factor)
     how = (f"scaled by {factor:.3f}, found by {len(tried)} pilot simulations ({reps} "
-           f"replications of 1 year) so that the simulated share of ICPCs within the timescale "
-           f"of the s47 start ({simulated:.1f}%) matches the observed ({observed:.1f}% of {n:,} "
-           "in the last 12 months)")
+           f"replications of 1 year) so that the simulated share of {what} ({simulated:.1f}%) "
+           f"matches the observed ({observed:.1f}% of {seen})" + (f": {why}" if why else ""))
     d.add(Estimate(f"{key}.scale", factor, math.nan, math.nan, len(tried),
                    "pilot simulations: regula falsi on the scale of the histogram's edges",
                    "factor", key, f"simulated {simulated:.1f}% against observed {observed:.1f}%"))
     d.provenance[key] = f"{d.provenance[key]}; {how}"
-    if abs(simulated - observed) > max(PILOT_TOLERANCE, 5.0):
-        d.notes.append(f"{key}: the closest pilot simulation gave {simulated:.1f}% of ICPCs on "
-                       f"time against {observed:.1f}% observed (factor {factor:.3f}, limits "
-                       f"{FACTOR_RANGE[0]}-{FACTOR_RANGE[1]}): the booking day, the enquiry's "
-                       "work or the conference slots hold it there")
+    if abs(simulated - observed) > tolerance:
+        d.notes.append(f"{key}: the closest pilot simulation gave {simulated:.1f}% on time "
+                       f"against {observed:.1f}% observed (factor {factor:.3f}, limits "
+                       f"{FACTOR_RANGE[0]}-{FACTOR_RANGE[1]}): {held}")
