@@ -120,6 +120,87 @@ class Allocation:
             self.unqualified_held -= 1
 
 
+class WorkerHeap:
+    """A binary heap of workers by (index_key, id), each worker in it once, at the place kept
+    on her (``pos_open`` in a team's open index, ``pos_all`` in its main one): a change of her
+    key moves her up or down in O(log n), with no stale entries and no tuples to compare."""
+
+    def __init__(self, open_: bool) -> None:
+        self.items: list[Worker] = []
+        self.open: bool = open_
+
+    def _place(self, w: Worker, i: int) -> None:
+        self.items[i] = w
+        if self.open:
+            w.pos_open = i
+        else:
+            w.pos_all = i
+
+    def update(self, w: Worker) -> None:
+        """Put her in, or move her to her place after a change of her key."""
+        i = w.pos_open if self.open else w.pos_all
+        if i < 0:
+            i = len(self.items)
+            self.items.append(w)
+            self._place(w, i)
+            self._up(i)
+        else:
+            self._down(self._up(i))
+
+    def remove(self, w: Worker) -> None:
+        i = w.pos_open if self.open else w.pos_all
+        if i < 0:
+            return
+        if self.open:
+            w.pos_open = -1
+        else:
+            w.pos_all = -1
+        last = self.items.pop()
+        if i < len(self.items):
+            self._place(last, i)
+            self._down(self._up(i))
+
+    def _up(self, i: int) -> int:
+        items = self.items
+        w = items[i]
+        key = w.index_key
+        wid = w.id
+        while i > 0:
+            p = (i - 1) >> 1
+            parent = items[p]
+            if key < parent.index_key or (key == parent.index_key and wid < parent.id):
+                self._place(parent, i)
+                i = p
+            else:
+                break
+        self._place(w, i)
+        return i
+
+    def _down(self, i: int) -> None:
+        items = self.items
+        n = len(items)
+        w = items[i]
+        key = w.index_key
+        wid = w.id
+        while True:
+            c = 2 * i + 1
+            if c >= n:
+                break
+            child = items[c]
+            if c + 1 < n:
+                other = items[c + 1]
+                if (other.index_key < child.index_key
+                        or (other.index_key == child.index_key and other.id < child.id)):
+                    c += 1
+                    child = other
+            if child.index_key < key or (child.index_key == key and child.id < wid):
+                self._place(child, i)
+                i = c
+            else:
+                break
+        self._place(w, i)
+
+
 class Team:
     """A team: its workers, the case types it holds, and its queue of children waiting."""
 
@@ -134,13 +215,15 @@ class Team:
         self.qseq: int = 0
         # A large team keeps an index of its workers by (load + 1) / cap, so that choosing a
         # worker does not scan the team (allocation then grows linearly with the authority's
-        # size); a small one scans its workers, which is cheaper. Entries are pushed whenever a
-        # worker's load, cap or availability changes and are checked against her stamp.
+        # size); a small one scans its workers, which is cheaper. A worker is moved in it
+        # whenever her load, cap or availability changes. A worker who is no longer available
+        # may stay in it until then, so every answer is checked.
         self.indexed: bool = cfg.establishment_fte >= INDEX_FROM_FTE
-        self.index: list[tuple[float, int, int, Worker]] = []
+        self.index: WorkerHeap = WorkerHeap(False)
         # the same for cases newly qualified and academy workers may not hold: workers who may
-        # hold them now, and those who may from a later time (moved across when it comes)
-        self.open_index: list[tuple[float, int, int, Worker]] = []
+        # hold them now, and those who may from a later time (a heap of entries checked against
+        # her stamp, moved across when the time comes)
+        self.open_index: WorkerHeap = WorkerHeap(True)
         self.pending: list[tuple[float, int, int, Worker]] = []
         # bounds on the caps and on hard_cap / cap of every worker ever indexed (they only
         # widen), for the indexed exact search of weighted cases (see _search)
@@ -187,6 +270,11 @@ class Team:
         # her place in ``workers``: the list only grows at its end, so join order is list order
         self.joins += 1
         w.join_seq = self.joins
+        old = w.index_team
+        if old is not None and old is not self:
+            # she moved from a team with an index: her places there are given up
+            old.index.remove(w)
+            old.open_index.remove(w)
         w.index_team = self if self.indexed else None
         if self.indexed:
             self.reindex(w)
@@ -202,14 +290,18 @@ class Team:
                 self.cap_min = w.cap
             if w.hard_cap / w.cap > self.limit_max:
                 self.limit_max = w.hard_cap / w.cap
-            entry = ((w.load + 1.0) / w.cap, w.id, w.stamp, w)
-            heapq.heappush(self.index, entry)
+            w.index_key = (w.load + 1.0) / w.cap
+            self.index.update(w)
             if w.restricted_until <= w.last:
-                heapq.heappush(self.open_index, entry)
-            elif w.restricted_until < _INF:
-                heapq.heappush(self.pending, (w.restricted_until, w.id, w.stamp, w))
-        limit = 4 * len(self.workers) + 64
-        if len(self.index) > limit or len(self.open_index) > limit or len(self.pending) > limit:
+                self.open_index.update(w)
+            else:
+                self.open_index.remove(w)
+                if w.restricted_until < _INF:
+                    heapq.heappush(self.pending, (w.restricted_until, w.id, w.stamp, w))
+        else:
+            self.index.remove(w)
+            self.open_index.remove(w)
+        if len(self.pending) > 4 * len(self.workers) + 64:
             self._compact()
 
     def _valid(self, entry: tuple[float, int, int, Worker]) -> bool:
@@ -218,45 +310,47 @@ class Team:
 
     def _compact(self) -> None:
         # drop the stale entries now and then (they are skipped when met anyway)
-        self.index = [e for e in self.index if self._valid(e)]
-        heapq.heapify(self.index)
-        self.open_index = [e for e in self.open_index if self._valid(e)]
-        heapq.heapify(self.open_index)
         self.pending = [e for e in self.pending if self._valid(e)]
         heapq.heapify(self.pending)
 
-    def _open(self, now: float) -> list[tuple[float, int, int, Worker]]:
+    def _open(self, now: float) -> list[Worker]:
         # the index of workers who may hold restricted cases, with those whose restriction has
-        # ended by ``now`` moved across from ``pending``
+        # ended by ``now`` moved across from ``pending`` (her key is current: her stamp is)
         index = self.open_index
         pending = self.pending
         while pending and pending[0][0] <= now:
             _, _, stamp, pw = heapq.heappop(pending)
             if stamp == pw.stamp and pw.team is self and pw.available and pw.cap > 0.0:
-                heapq.heappush(index, ((pw.load + 1.0) / pw.cap, pw.id, pw.stamp, pw))
-        return index
+                index.update(pw)
+        return index.items
 
     def _best_indexed(self, cfg: StageInfo, now: float,
                       exclude: Optional[Worker]) -> Optional[Worker]:
-        # the top of the index, skipping stale entries (dropped) and workers who may not take
-        # this case (set aside, then put back)
+        # the eligible worker lowest in the index: from its root down, skipping workers who
+        # may not take this case (their subtrees may hold someone who can) and leaving out
+        # subtrees below someone already found (nobody there comes before her)
         anyone = cfg.nqsw_allowed
-        index = self.index if anyone else self._open(now)
-        aside = []
+        heap = self.index.items if anyone else self._open(now)
+        n = len(heap)
         found: Optional[Worker] = None
-        while index:
-            entry = index[0]
-            w = entry[3]
-            if entry[2] != w.stamp or w.team is not self or not w.available or w.cap <= 0.0:
-                heapq.heappop(index)
+        if n == 0:
+            return found
+        stack = [0]
+        while stack:
+            i = stack.pop()
+            w = heap[i]
+            if found is not None and (w.index_key > found.index_key or (
+                    w.index_key == found.index_key and w.id > found.id)):
                 continue
-            if w is exclude or (not anyone and now < w.restricted_until):
-                aside.append(heapq.heappop(index))
+            if (w.team is self and w.available and w.cap > 0.0 and w is not exclude
+                    and (anyone or now >= w.restricted_until)):
+                found = w
                 continue
-            found = w
-            break
-        for entry in aside:
-            heapq.heappush(index, entry)
+            k = 2 * i + 1
+            if k < n:
+                stack.append(k)
+                if k + 1 < n:
+                    stack.append(k + 1)
         return found
 
     def _choose(self, child: Child, now: float, exclude: Optional[Worker], w_need: float) -> Optional[Worker]:
@@ -326,7 +420,7 @@ class Team:
         picked among those visited by exactly the scan's test, so it is the scan's.
         """
         anyone = cfg.nqsw_allowed
-        heap = self.index if anyone else self._open(now)
+        heap = self.index.items if anyone else self._open(now)
         n = len(heap)
         if n == 0:
             return None
@@ -340,16 +434,15 @@ class Team:
         stack = [0]
         while stack:
             i = stack.pop()
-            entry = heap[i]
-            if entry[0] > bound:
+            w = heap[i]
+            if w.index_key > bound:
                 continue
             k = 2 * i + 1
             if k < n:
                 stack.append(k)
                 if k + 1 < n:
                     stack.append(k + 1)
-            w = entry[3]
-            if (entry[2] != w.stamp or w.team is not self or not w.available or w.cap <= 0.0
+            if (w.team is not self or not w.available or w.cap <= 0.0
                     or w is exclude or (not anyone and now < w.restricted_until)):
                 continue
             new_load = w.load + w_need

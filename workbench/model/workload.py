@@ -104,6 +104,11 @@ class Worker:
         self.stamp: int = 0                # changes with her load, cap or availability
         self.index_team: Any = None        # her team where it keeps an index of its workers
         self.join_seq: int = 0             # her place in her team's list of workers (join order)
+        # her key in her team's worker index, (load + 1) / cap, and her places in its two heaps
+        # (-1: not in it)
+        self.index_key: float = 0.0
+        self.pos_all: int = -1
+        self.pos_open: int = -1
         self.set_capacity()
 
     # ------------------------------------------------------------------ capacity and caps
