@@ -542,15 +542,9 @@ class Team:
             cfg = child.stage_cfg
             best: Optional[Worker] = None
             best_ratio = _INF
-            if self.indexed and cfg.cap_weight == 1.0:
-                # for a case of weight 1 the index's order is the order wanted here
-                best = self._best_indexed(cfg, now, None)
-                if best is None or best.load + 1.0 > ceiling * best.cap + 1e-9:
-                    continue
-                self.dequeue(child)
-                self.alloc.allocate(child, best, now)
-                continue
             if self.indexed and ceiling > 0.0:
+                # the index's exact search, with the scan's tie rule (first in the team's list),
+                # so a team of any size chooses as the scan below would
                 best = self._search(cfg, cfg.cap_weight, ceiling, now, None)
                 if best is None:
                     continue
