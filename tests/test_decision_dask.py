@@ -19,7 +19,7 @@ import pytest
 
 from workbench.cli.main import main
 
-pytest.importorskip("distributed")
+import distributed  # noqa: E402,F401  (a core dependency: dask[distributed]; never skipped)
 
 TINY = ["--years", "0.25", "--no-progress", "--workers", "2"]
 OPTIMISE = ["optimise", "scenarios/baseline.yaml", "--target", "assessment_within_45wd_pct>=1",
