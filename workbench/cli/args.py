@@ -113,3 +113,32 @@ def add_executor_options(parser, out_default: str | None = None) -> None:
                             help="folder for the tables and the replication files "
                                  f"(default {out_default})")
     parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+
+
+def executor_workers(args) -> int | None:
+    """The checked ``--workers`` (None: all cores), refusing ``--scheduler`` without
+    ``--executor dask`` (the options :func:`add_executor_options` adds)."""
+    workers = positive_int.parse(args.workers, "--workers") if args.workers is not None else None
+    if args.scheduler and args.executor != "dask":
+        raise UserError("--scheduler only applies with --executor dask")
+    return workers
+
+
+def out_folder(value, default) -> "Path":
+    """``--out`` as a folder (``default`` when not given), refusing an existing file."""
+    from pathlib import Path
+
+    out = Path(value) if value else Path(default)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
+    return out
+
+
+def scenario_file(value) -> "Path":
+    """A scenario file argument that must exist."""
+    from pathlib import Path
+
+    path = Path(value)
+    if not path.is_file():
+        raise UserError(f"{path}: scenario file not found")
+    return path

@@ -91,21 +91,13 @@ def cmd_compare(args) -> int:
     seed = types.non_negative_int.parse(args.seed, "--seed")
     years = types.years.parse(args.years, "--years") if args.years is not None else None
     warmup = _warmup_days.parse(args.warmup_days, "--warmup-days")
-    workers = (types.positive_int.parse(args.workers, "--workers")
-               if args.workers is not None else None)
-    if args.scheduler and args.executor != "dask":
-        raise UserError("--scheduler only applies with --executor dask")
+    workers = types.executor_workers(args)
     if len(args.scenarios) < 2:
         raise UserError("compare needs a baseline and at least one variant scenario file")
-    paths = [Path(p) for p in args.scenarios]
-    for p in paths:
-        if not p.is_file():
-            raise UserError(f"{p}: scenario file not found")
+    paths = [types.scenario_file(p) for p in args.scenarios]
     if len({p.resolve() for p in paths}) < len(paths):
         raise UserError("the same scenario file is given twice")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: exists and is not a folder")
+    out = types.out_folder(args.out, args.out)
     xlsx = Path(args.xlsx) if args.xlsx else None
     if xlsx is not None and (xlsx.suffix.lower() != ".xlsx" or xlsx.is_dir()):
         raise UserError(f"--xlsx {xlsx}: give a file name ending in .xlsx")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UserError
 from . import args as types
 
 _confidence = types.Number(float, 0.5, 0.999)
@@ -101,17 +100,10 @@ def cmd_optimise(args) -> int:
     confirm = _at_least_3.parse(args.confirm_replications, "--confirm-replications")
     conf = _confidence.parse(args.confidence, "--confidence")
     seed = types.non_negative_int.parse(args.seed, "--seed")
-    workers = (types.positive_int.parse(args.workers, "--workers")
-               if args.workers is not None else None)
-    if args.scheduler and args.executor != "dask":
-        raise UserError("--scheduler only applies with --executor dask")
-    path = Path(args.scenario)
-    if not path.is_file():
-        raise UserError(f"{path}: scenario file not found")
+    workers = types.executor_workers(args)
+    path = types.scenario_file(args.scenario)
     base = load_scenario(path)
-    out = Path(args.out) if args.out else Path("outputs") / f"optimise-{path.stem}"
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: exists and is not a folder")
+    out = types.out_folder(args.out, Path("outputs") / f"optimise-{path.stem}")
 
     res = optimise(base, targets, levers, replications=reps, years=years, budget_minutes=budget,
                    max_trials=trials, seed=seed, candidates=cands, confirm_replications=confirm,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UserError
 from . import args as types
 
 _at_least_2 = types.Number(int, 2, 1000)
@@ -60,17 +59,10 @@ def cmd_sensitivity(args) -> int:
     reps = types.positive_int.parse(args.replications, "--replications")
     years = types.years.parse(args.years, "--years")
     seed = types.non_negative_int.parse(args.seed, "--seed")
-    workers = (types.positive_int.parse(args.workers, "--workers")
-               if args.workers is not None else None)
-    if args.scheduler and args.executor != "dask":
-        raise UserError("--scheduler only applies with --executor dask")
-    path = Path(args.scenario)
-    if not path.is_file():
-        raise UserError(f"{path}: scenario file not found")
+    workers = types.executor_workers(args)
+    path = types.scenario_file(args.scenario)
     base = load_scenario(path)
-    out = Path(args.out) if args.out else Path("outputs") / f"sensitivity-{path.stem}"
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: exists and is not a folder")
+    out = types.out_folder(args.out, Path("outputs") / f"sensitivity-{path.stem}")
     res = sensitivity(base, args.kpi, trajectories=traj, sobol_top=top, sobol_n=sn,
                       replications=reps, years=years, seed=seed, executor=args.executor,
                       max_workers=workers, scheduler=args.scheduler, out=out.parent,
