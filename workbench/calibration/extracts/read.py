@@ -84,19 +84,19 @@ def read_extracts(cases: str | Path, workforce: str | Path) -> tuple[CaseData, R
     return cd, ro
 
 
-def read_cases(path: str | Path) -> CaseData:
+def _read_checked(path: str | Path, validate):
+    """Read one extract and check it with ``validate``; every problem found, or the result."""
     problems: list[Problem] = []
     df = read_csv(path, problems)
-    cd = validate_cases_frame(df, Path(path).name, problems) if df is not None else None
+    out = validate(df, Path(path).name, problems) if df is not None else None
     if problems:
         raise ExtractError(problems)
-    return cd
+    return out
+
+
+def read_cases(path: str | Path) -> CaseData:
+    return _read_checked(path, validate_cases_frame)
 
 
 def read_workforce(path: str | Path) -> Roster:
-    problems: list[Problem] = []
-    df = read_csv(path, problems)
-    ro = validate_workforce_frame(df, Path(path).name, problems) if df is not None else None
-    if problems:
-        raise ExtractError(problems)
-    return ro
+    return _read_checked(path, validate_workforce_frame)
