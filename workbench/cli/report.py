@@ -186,13 +186,12 @@ def decision_sections(plan, sensitivity) -> list[str]:
 
 
 def cmd_report(args) -> int:
+    # build_report checks every input (scenarios, logo, saved results, published files)
+    # before anything runs
     files = [Path(f) for f in args.scenarios] if args.scenarios else bundled_scenarios()
-    check_inputs(files, args.replications, args.years)  # clear errors before anything runs
     plan = Path(args.plan) if args.plan else None
     sens = Path(args.sensitivity) if args.sensitivity else None
-    load_decisions(plan, sens)
     published = Path(args.published) if args.published else None
-    load_neighbours(published, args.la, args.neighbour)
     path = build_report(files, Path(args.out), args.replications, args.seed, args.years,
                         args.title, args.authority, args.executor, warmup_days=args.warmup_days,
                         date=args.date, prepared_by=args.prepared_by,
