@@ -47,8 +47,6 @@ def test_results_match_the_reference():
     assert not _differences(got)
 
 
-@pytest.mark.skipif(os.environ.get("WORKBENCH_PURE_PYTHON", "") in ("1", "true", "yes"),
-                    reason="already the pure-Python source")
 def test_pure_python_source_matches_the_reference(tmp_path):
     # a copy of the package without compiled modules runs the Python source
     shutil.copytree(ROOT / "workbench", tmp_path / "workbench",
