@@ -8,6 +8,18 @@ import math
 from typing import Any, Optional
 
 
+
+def remove_item(items: list[Any], item: Any) -> None:
+    """``items.remove(item)`` by identity: the same result for the model's objects (they have
+    no ``__eq__``), but it compares pointers instead of asking each object before ``item`` to
+    compare itself, which reads every one of them from memory (at a large authority's size most
+    are not in the cache)."""
+    for i in range(len(items)):
+        if items[i] is item:
+            del items[i]
+            return
+    raise ValueError("remove_item: item not in list")
+
 class Task:
     """Work needed on a child's case: a task stage (assessment, s47, ICPC) or a statutory visit.
 

@@ -21,7 +21,7 @@ from . import log as R
 from .allocation import Allocation, Team
 from .demand import family_arrivals
 from .engine import Engine
-from .entities import Child, StageInfo, Task
+from .entities import Child, StageInfo, Task, remove_item
 from .log import EventLog
 from .streams import Router, Sampler, Uniforms, stream
 
@@ -422,7 +422,7 @@ class Journey:
         self.log.rec(now, c.id, R.CLOSED, -1, -1, -1, 0.0)
         fam = self.alloc.families.get(c.family)
         if fam is not None and c in fam:
-            fam.remove(c)
+            remove_item(fam, c)
             if not fam:
                 del self.alloc.families[c.family]
         if w is not None:

@@ -22,6 +22,7 @@ import numpy as np
 from . import log as R
 from .allocation import Allocation, Team
 from .engine import Engine
+from .entities import remove_item
 from .log import CostLog, EventLog
 from .streams import Sampler, Uniforms, stream
 from .workload import Worker
@@ -254,7 +255,7 @@ class WorkforceDynamics:
         w.available = False
         w.left_at = now
         w.absent = False
-        team.workers.remove(w)
+        remove_item(team.workers, w)
         self.log.rec(now, -1, R.WORKER_LEFT, self.type_index[w.type], team.idx, w.id, w.fte)
         self.log.rec(now, -1, R.LEAVER_DESTINATION, self.type_index[w.type], team.idx, w.id, destination)
         self._release_cases(w, now, R.REASON_LEAVER)
@@ -417,7 +418,7 @@ class WorkforceDynamics:
         cases = list(w.cases)
         for c in cases:
             w.remove_case(c, now)
-        old.workers.remove(w)
+        remove_item(old.workers, w)
         w.team = team
         w.set_capacity()
         team.join(w)

@@ -20,7 +20,7 @@ from typing import Any, Callable, Final
 
 from ..calendar import WorkingCalendar
 from .engine import Engine
-from .entities import Child, StageInfo, Task
+from .entities import Child, StageInfo, Task, remove_item
 
 _EPS: Final = 1e-9
 _INF: Final = math.inf
@@ -202,7 +202,7 @@ class Worker:
     def remove_case(self, child: Child, now: float) -> None:
         """Release a case (closed, transferred, or reallocated); its task keeps its remaining work."""
         self._advance(now)
-        self.cases.remove(child)
+        remove_item(self.cases, child)
         self.load -= child.load_weight
         self.ongoing_hours_week -= child.ongoing
         if self.load < _EPS:
