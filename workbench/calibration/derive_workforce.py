@@ -19,8 +19,8 @@ from ..scenario import WORKER_TYPES, Scenario
 from .derive import MIN_EVENTS, Draft, Estimate, lognormal_field
 from .estimators import YEAR, bootstrap_interval, fit_lognormal, poisson_rate, wilson
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
-from .observe import (cap_for, has_workforce, in_post_at, staff_groups, type_at, type_change_days,
-                      type_spells, vacancy_gaps)
+from .observe import (cap_for, has_workforce, in_post_at, in_post_during, staff_groups, type_at,
+                      type_change_days, type_spells, vacancy_gaps)
 
 MIN_HOLDERS = 5           # case holders with Cases30 needed for caseload figures
 MIN_LEAVERS = 3           # leavers of a type needed to fit its turnover
@@ -237,6 +237,13 @@ def _keep_recruitment(d: Draft, why: str) -> None:
 def derive_staffing(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float) -> bool:
     """Staff in post by team at the scenario start and each team's establishment.
 
+    A team with workers in post at the start takes them. A team nobody is in at the start but
+    somebody was in during the window starts empty, its posts vacant (the model's recruitment
+    and agency cover fill them; its children wait unallocated meanwhile), with its establishment
+    measured over the window as for the others. A team nobody was in during the window takes the
+    template's staff and establishment scaled by the authority's size relative to the template's
+    (:func:`_scale_unstaffed_teams`), an assumption, never a fit.
+
     Returns False when the roster's teams cannot be mapped onto the template's (then neither
     staff nor recruitment are fitted)."""
     day = w1x
@@ -256,24 +263,91 @@ def derive_staffing(d: Draft, roster: Roster, template: Scenario, w0: float, w1x
         _keep_recruitment(d, "vacancies need staff by team (roster teams do not match the template's)")
         return False
     groups = staff_groups(roster, template, day, since=w0)
+    window = roster.workers[in_post_during(roster.workers, w0, w1x)]
     for tname in template.teams:
-        tw = now[now.team == tname]
         if tname not in groups:
-            d.from_template(f"teams.{tname}.staff", "no worker of this team in post in the roster")
-            d.notes.append(f"team {tname}: nobody in post in the roster at {to_date(day)}; kept the "
-                           "template's staff")
             continue
+        tw = now[now.team == tname]
         staff, est, how = groups[tname]
         d.data["teams"][tname]["staff"] = staff
         d.data["teams"][tname]["establishment_fte"] = round(est, 1)
-        d.add(Estimate(f"teams.{tname}.establishment_fte", est, n=len(tw), method=how,
+        if tw.empty:
+            n_win = int((window.team == tname).sum())
+            what = (f"nobody in post at {to_date(day)}; {n_win} worker{'s' if n_win != 1 else ''} "
+                    f"in post during the window; its posts start vacant")
+            if tname == template.front_door.team:
+                what += " (the model's front-door staffing is fixed: it decides with one server)"
+            d.notes.append(f"team {tname}: {what}")
+        else:
+            n_win = len(tw)
+            what = f"{len(tw)} worker{'s' if len(tw) != 1 else ''} in post at the start of {to_date(day)}"
+        d.add(Estimate(f"teams.{tname}.establishment_fte", est, n=n_win, method=how,
                        unit="FTE", scenario_field=f"teams.{tname}.establishment_fte"),
               Estimate(f"teams.{tname}.staff_fte", float(tw.fte.sum()), n=len(tw),
                        method=f"FTE in post at the start of {to_date(day)}", unit="FTE",
                        scenario_field=f"teams.{tname}.staff"))
-        d.fitted(f"teams.{tname}.staff", f"{len(tw)} workers in post at the start of {to_date(day)}")
+        d.fitted(f"teams.{tname}.staff", what)
         d.assumed(f"teams.{tname}.establishment_fte", how)
+    _scale_unstaffed_teams(d, template, groups, w0, w1x)
     return True
+
+
+def _scale_unstaffed_teams(d: Draft, template: Scenario, groups: dict[str, tuple], w0: float,
+                           w1x: float) -> None:
+    """Teams nobody in the roster worked in during the window: the template's staff and
+    establishment scaled by the authority's size relative to the template's, measured on the
+    case-holding teams the roster does show (their fitted establishment over the template's).
+    Without any such team, the template's are kept."""
+    missing = [t for t in template.teams if t not in groups]
+    if not missing:
+        return
+    span = f"{to_date(w0)} to {to_date(w1x - 1)}"
+    shown = [t for t, c in template.teams.items() if c.case_holding and t in groups]
+    fitted = sum(groups[t][1] for t in shown)
+    base = sum(template.teams[t].establishment_fte for t in shown)
+    if fitted <= 0 or base <= 0:
+        for t in missing:
+            d.from_template(f"teams.{t}.staff", "no worker of this team in post in the roster, and "
+                            "no staffed case-holding team to scale the template's by")
+            d.notes.append(f"team {t}: nobody in post in the roster between {span}; kept the "
+                           "template's staff")
+        return
+    factor = fitted / base
+    d.add(Estimate("teams.size_relative_to_template", factor, n=len(shown),
+                   method=f"fitted establishment of the case-holding teams in the roster "
+                   f"({', '.join(shown)}: {fitted:.1f} FTE) / the template's ({base:.1f} FTE)",
+                   unit="ratio", note="scales the teams nobody worked in during the window"))
+    for t in missing:
+        cfg = template.teams[t]
+        staff = _scaled_staff([g.model_dump(mode="json") for g in cfg.staff], factor)
+        n0, n1 = sum(g.count for g in cfg.staff), sum(g["count"] for g in staff)
+        est = round(cfg.establishment_fte * factor, 1)
+        d.data["teams"][t]["staff"] = staff
+        d.data["teams"][t]["establishment_fte"] = est
+        why = (f"nobody of this team in post in the roster between {span}: the template's "
+               f"{{}} scaled by {factor:.3f}, the authority's size relative to the template's "
+               f"(fitted establishment of {', '.join(shown)} over the template's)")
+        d.assumed(f"teams.{t}.staff", why.format(f"{n0} workers") + f", rounded to {n1}"
+                  + (" (its posts start vacant)" if n1 == 0 else ""))
+        d.assumed(f"teams.{t}.establishment_fte",
+                  why.format(f"establishment {cfg.establishment_fte:g} FTE") + f", to {est:g} FTE")
+        d.notes.append(f"team {t}: nobody in post in the roster between {span}; the template's "
+                       f"staff and establishment scaled by {factor:.3f} ({n1} workers, {est:g} FTE)")
+
+
+def _scaled_staff(staff: list[dict], factor: float) -> list[dict]:
+    """Staff groups with their total headcount scaled by ``factor`` and rounded (half up), shared
+    among the groups by largest remainder so that the mix of types is kept."""
+    counts = np.array([g["count"] for g in staff], dtype=float)
+    total = int(math.floor(counts.sum() * factor + 0.5))
+    if total == 0 or not len(counts):
+        return []
+    share = counts * total / counts.sum()
+    out = np.floor(share).astype(int)
+    order = sorted(range(len(share)), key=lambda i: (-(share[i] - out[i]), -counts[i], i))
+    for i in order[: total - int(out.sum())]:
+        out[i] += 1
+    return [dict(g, count=int(k)) for g, k in zip(staff, out) if k > 0]
 
 
 def derive_recruitment(d: Draft, roster: Roster, spells: pd.DataFrame, template: Scenario,

@@ -226,49 +226,73 @@ def type_at(r, day: float, nqsw_days: float, academy_days: float) -> str:
 def staff_groups(roster: Roster, template: Scenario, day: float,
                  since: float | None = None) -> dict[str, tuple]:
     """Staff in post at the start of ``day`` by template team: {team: (staff groups,
-    establishment FTE, how the establishment was found)}. Teams nobody is in are left out.
+    establishment FTE, how the establishment was found)}.
 
     The establishment of a case-holding team is inferred from agency cover, which the model
     (and, largely, councils) use for vacancies: permanent FTE + agency FTE / cover share,
-    averaged week by week over [since, day] (one day is noisy: cover arrives late)."""
+    averaged week by week over [since, day] (one day is noisy: cover arrives late).
+
+    A team nobody is in at ``day`` but somebody was in during [since, day) existed: it is given
+    with no staff (``[]``), its posts vacant, and its establishment measured over [since, day]
+    as above, or, without agency cover or for a team that holds no cases, as the mean FTE in
+    post week by week (excluding academy trainees). Teams nobody was in (or, without ``since``,
+    nobody is in at ``day``) are left out."""
     has_dyn = has_workforce(template)
     nqsw_days, academy_days = type_change_days(template)
     cover = (template.agency.cover_share_pct / 100) if has_dyn and template.agency.enabled else 0.0
     now = in_post_at(roster, day)
     spells = type_spells(roster, nqsw_days, academy_days)
+    start = day if since is None else since
+    weeks = np.arange(start, day + 1e-9, 7.0)[:, None]
+    span = "" if since is None else f", averaged weekly from {to_date(start)}"
     out = {}
     for tname, tcfg in template.teams.items():
         tw = now[now.team == tname]
-        if tw.empty:
+        sp = spells[spells.team == tname]
+        if tw.empty and (since is None or not in_post_during(sp, since, day).any()):
             continue
-        groups: dict[tuple, int] = {}
-        for r in tw.itertuples(index=False):
-            wtype = type_at(r, day, nqsw_days, academy_days)
-            months = (day - r.start) / MONTH_DAYS
-            if wtype in ("nqsw", "academy") or (r.type in ("nqsw", "academy") and months < 36):
-                mq = float(round(max(months, 0.0)))
-            else:
-                mq = 36.0
-            key = (wtype, round(float(r.fte), 2), mq)
-            groups[key] = groups.get(key, 0) + 1
-        staff = [{"type": k[0], "count": n, "fte": k[1], "months_qualified": k[2]}
-                 for k, n in sorted(groups.items())]
-        total = sum(k[1] * n for k, n in groups.items() if k[0] != "academy")
+        staff = _groups(tw, day, nqsw_days, academy_days)
         if tcfg.case_holding and cover > 0:
-            start = day if since is None else since
-            weeks = np.arange(start, day + 1e-9, 7.0)[:, None]
-            sp = spells[spells.team == tname]
-            on = (sp.start.to_numpy() <= weeks) & (sp.end.fillna(np.inf).to_numpy() > weeks)
             weight = np.where(sp.type.isin(["experienced", "nqsw"]), 1.0,
-                              np.where(sp.type == "agency", 1.0 / cover, 0.0)) * sp.fte.to_numpy()
-            est = float((on * weight).sum(axis=1).mean())
-            span = "" if since is None else f", averaged weekly from {to_date(start)}"
+                              np.where(sp.type == "agency", 1.0 / cover, 0.0))
+            est = _weekly_mean_fte(sp, weeks, weight)
             how = (f"permanent FTE + agency FTE / cover share {100 * cover:.0f}%{span} (assumes "
                    "agency staff cover vacancies; the roster has no vacancy data)")
+        elif tw.empty:
+            est = _weekly_mean_fte(sp, weeks, np.where(sp.type == "academy", 0.0, 1.0))
+            how = f"mean FTE in post (excluding academy trainees){span}"
         else:
-            est, how = total, "FTE in post (excluding academy trainees)"
+            est = sum(g["fte"] * g["count"] for g in staff if g["type"] != "academy")
+            how = "FTE in post (excluding academy trainees)"
         out[tname] = (staff, est, how)
     return out
+
+
+def _weekly_mean_fte(spells: pd.DataFrame, weeks: np.ndarray, weight: np.ndarray) -> float:
+    """The mean over ``weeks`` (a column of days) of the weighted FTE of ``spells`` in post."""
+    on = (spells.start.to_numpy() <= weeks) & (spells.end.fillna(np.inf).to_numpy() > weeks)
+    return float((on * (weight * spells.fte.to_numpy())).sum(axis=1).mean())
+
+
+def in_post_during(rows: pd.DataFrame, w0: float, w1x: float) -> pd.Series:
+    """Which roster rows (or spells) were in post at some time in the days [w0, w1x)."""
+    return (rows.start < w1x) & (rows.end.isna() | (rows.end > w0))
+
+
+def _groups(tw: pd.DataFrame, day: float, nqsw_days: float, academy_days: float) -> list[dict]:
+    """Staff groups (type, FTE, months qualified) of the roster rows ``tw`` on ``day``."""
+    groups: dict[tuple, int] = {}
+    for r in tw.itertuples(index=False):
+        wtype = type_at(r, day, nqsw_days, academy_days)
+        months = (day - r.start) / MONTH_DAYS
+        if wtype in ("nqsw", "academy") or (r.type in ("nqsw", "academy") and months < 36):
+            mq = float(round(max(months, 0.0)))
+        else:
+            mq = 36.0
+        key = (wtype, round(float(r.fte), 2), mq)
+        groups[key] = groups.get(key, 0) + 1
+    return [{"type": k[0], "count": n, "fte": k[1], "months_qualified": k[2]}
+            for k, n in sorted(groups.items())]
 
 
 def vacancy_gaps(roster: Roster, w0: float, w1x: float):
