@@ -28,6 +28,7 @@ MIN_REFERRALS = 20        # fewer referrals in the window: keep the template's d
 MIN_TRANSITIONS = 20      # fewer observed outcomes of a stage: keep the template's pathway
 MIN_EVENTS = 10           # fewer ended plans: keep the template's duration
 MAX_CV = 10.0             # a fitted duration's coefficient of variation is capped here
+MIN_CV = 0.001            # and kept above 0 (durations all alike, e.g. support to a birthday)
 
 
 # --------------------------------------------------------------------------------------------
@@ -82,8 +83,10 @@ class Draft:
 
 
 def lognormal_field(f) -> dict:
-    """A fitted log-normal as a scenario distribution (mean rounded, cv capped)."""
-    return {"dist": "lognormal", "mean": round(f.mean, 1), "cv": round(min(f.cv, MAX_CV), 3)}
+    """A fitted log-normal as a scenario distribution (mean rounded, cv within MIN_CV-MAX_CV: a
+    log-normal needs a spread above 0, and rounding could make it 0)."""
+    return {"dist": "lognormal", "mean": round(f.mean, 1),
+            "cv": max(round(min(f.cv, MAX_CV), 3), MIN_CV)}
 
 
 def round_probs(probs: dict[str, float], digits: int = 4) -> dict[str, float]:

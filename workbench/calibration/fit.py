@@ -34,7 +34,9 @@ from ..scenario import Scenario, validate_scenario
 from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, derive_open_cases,
                      derive_pathways, derive_plan_durations, derive_rereferrals,
                      derive_task_stages, referred_in)
-from .derive_timeliness import correct_elapsed, correct_icpc, derive_elapsed, derive_icpc
+from .derive_pressure import derive_pressure
+from .derive_timeliness import (MIN_ASSESSMENTS, assessment_timeliness, correct_elapsed,
+                                correct_icpc, derive_elapsed, derive_icpc)
 from .derive_workforce import derive_workforce
 from .estimators import YEAR, DemandFit
 from .extracts import CaseData, Roster, day_number, to_date
@@ -162,7 +164,8 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
               name: str | None = None, authority: str | None = None,
               template_name: str = "template",
               sources: tuple[str, str] = ("cases.csv", "workforce.csv"), seed: int = 0,
-              correct_timeliness: bool = True, fit_icpc: bool = True) -> Calibration:
+              correct_timeliness: bool = True, fit_icpc: bool = True,
+              fit_pressure: bool = True) -> Calibration:
     """Fit the scenario's parameters to the extracts over a data window.
 
     Parameters
@@ -184,6 +187,10 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         (:func:`~.derive_timeliness.correct_elapsed`), and the ICPC's so that it reproduces the
         share of ICPCs within 15 working days (:func:`~.derive_timeliness.correct_icpc`). False
         keeps the histograms as observed.
+    fit_pressure : bool
+        Fit the sickness and leaving responses to work pressure, and the work content where the
+        data locate it, from the censuses' caseloads (:func:`~.derive_pressure.derive_pressure`;
+        needs the censuses of several years). False keeps the template's.
     fit_icpc : bool
         Fit when conferences are booked and the ICPC stage's elapsed time from the s47 start and
         DateOfInitialCPC dates (:func:`~.derive_timeliness.derive_icpc`). False keeps the
@@ -230,6 +237,11 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         derive_icpc(d, seq, template, w0, w1x)
     derive_open_cases(d, seq, cases, template, start_day=w1x)
     derive_workforce(d, roster, template, w0, w1x, seed)
+    if fit_pressure:
+        observed, n_done = assessment_timeliness(seq, cases.episodes, template,
+                                                 max(w0, w1x - 365.0), w1x)
+        derive_pressure(d, roster, template, w1x, seed,
+                        timeliness=observed if n_done >= MIN_ASSESSMENTS else float("nan"))
     _identify(d, name, authority, sources, template)
 
     scenario = validate_scenario(d.data, source="<calibrated scenario>")
@@ -239,7 +251,8 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         correct_icpc(d, seq, template, w0, w1x, seed)
         scenario = validate_scenario(d.data, source="<calibrated scenario>")
     fit_args = dict(name=name, authority=authority, template_name=template_name, sources=sources,
-                    seed=seed, correct_timeliness=correct_timeliness, fit_icpc=fit_icpc)
+                    seed=seed, correct_timeliness=correct_timeliness, fit_icpc=fit_icpc,
+                    fit_pressure=fit_pressure)
     return Calibration(scenario=scenario, data=scenario.to_dict(), table=d.table(),
                        provenance=d.provenance, window_start=window_start, window_end=window_end,
                        template_name=template_name, demand=demand, notes=d.notes, seq=seq,

@@ -19,8 +19,8 @@ import pandas as pd
 from .extracts import CaseData, Roster
 
 #: said in the back-test's notes when the data are cut
-NOTE_CENSUS = ("Cases30 and WorkingDaysLost are blanked: they come from a census after the "
-               "cut-off")
+NOTE_CENSUS = ("Cases30 and WorkingDaysLost of the latest census are blanked: it was taken "
+               "after the cut-off (censuses taken before it are kept)")
 
 
 def known_at(cases: CaseData, roster: Roster, day: float) -> tuple[CaseData, Roster]:
@@ -44,8 +44,15 @@ def known_at(cases: CaseData, roster: Roster, day: float) -> tuple[CaseData, Ros
     w.loc[left_later, "reason"] = ""
     w["cases30"] = np.nan
     w["days_lost"] = np.nan
+    census = roster.census
+    if census is not None:
+        # the censuses taken before the cut-off were known then (their roles renumbered)
+        new_row = pd.Series(np.arange(len(w)), index=w.index)
+        census = census[(census.census < day) & census.role.isin(w.index)].copy()
+        census["role"] = new_row.loc[census.role].to_numpy()
+        census = census.reset_index(drop=True)
     return (replace(cases, episodes=ep.reset_index(drop=True), stages=st.reset_index(drop=True)),
-            replace(roster, workers=w.reset_index(drop=True)))
+            replace(roster, workers=w.reset_index(drop=True), census=census))
 
 
 def linear_trend(values: list[float]) -> float:

@@ -22,6 +22,11 @@ class Roster:
     workers: pd.DataFrame
     source: str = "workforce"
     columns: frozenset = frozenset()
+    #: one row a worker a census, from returns (see
+    #: :func:`~workbench.calibration.returns.workforce_census.census_panel`): ``role`` (the row of
+    #: ``workers``), ``year``, ``census`` (day number), ``cases30``, ``days_lost``, ``fte``;
+    #: None for a flat extract (one census)
+    census: pd.DataFrame | None = None
 
     @property
     def last_date(self) -> float:

@@ -27,8 +27,8 @@ from .common import EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRe
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
 from .ssda903 import (kind_of_csv, periods_of_care, read_ssda903_episodes, read_ssda903_header,
                       year_from_name)
-from .workforce_census import (combine_workers, is_workforce_columns, is_workforce_xml,
-                               read_workforce_frame, read_workforce_xml)
+from .workforce_census import (census_panel, combine_workers_by_year, is_workforce_columns,
+                               is_workforce_xml, read_workforce_frame, read_workforce_xml)
 
 KIND_LABEL = {"cin": "CIN census", "ssda903": "SSDA903 episodes", "ssda903_header": "SSDA903 header",
               "ssda903_oc3": "SSDA903 care leavers (OC3)", "annex_a": "Annex A",
@@ -149,19 +149,32 @@ def read_returns(folder: str | Path) -> ReturnsData:
     cases = validate_cases_frame(flat, "returns", problems)
     _remap(problems, origins)
     wrecs = [w for r in recs for w in r.workers]
-    wtable, worigins, merged = combine_workers(wrecs)
+    wtable, worigins, merged, placed = combine_workers_by_year(wrecs)
     if merged:
         notes.append(f"{merged:,} workforce census record(s) repeat a worker's role from another "
                      "year: combined into one")
     n0 = len(problems)
     roster = validate_workforce_frame(wtable, "workforce census", problems)
     _remap(problems, [{None: o} for o in worigins], start=n0)
+    if roster is not None:
+        roster.census = census_panel(placed, _census_days(roster, wrecs), problems)
     if problems:
         raise ExtractError(problems)
     files = pd.DataFrame([(r.file, r.kind, r.year, len(r.episodes) + len(r.stages) + len(r.workers)
                            + len(r.care_leavers)) for r in recs],
                          columns=["file", "kind", "year", "records"])
     return ReturnsData(cases=cases, roster=roster, files=files, notes=notes)
+
+
+def _census_days(roster: Roster, wrecs: list) -> dict[int, float]:
+    """Each census year's date as a day number. A census is taken on the same day each year
+    (DfE's: 30 September); the latest is taken as on the roster's last date (its last start or
+    end), the earlier ones whole years before it."""
+    years = sorted({w.year for w in wrecs})
+    last = roster.last_date
+    if not years or last != last:
+        return {}
+    return {y: float(round(last - (years[-1] - y) * 365.25)) for y in years}
 
 
 def _remap(problems: list, origins: list[dict], start: int = 0) -> None:

@@ -41,6 +41,18 @@ class Truth:
     staff: dict = field(default_factory=lambda: {"families_first": 30, "looked_after": 8})
     turnover_pct: float = 15.0
     cases_per_worker: float = 18.0
+    # Each census (a year apart, back from the end) records every worker's caseload and the
+    # working days she lost to sickness in the 12 months before it. A worker's caseloads
+    # share a level of her own (gamma, mean 1, shape ``caseload_shape``). Above
+    # ``pressure_caseload`` cases she is under pressure x = cases / pressure_caseload - 1: her
+    # sickness days are ``days_lost_per_year`` x (1 + sickness_effect x) and, with
+    # ``leaving_effect`` above 0, her leaving hazard in the year after a census is the
+    # turnover's x (1 + leaving_effect x). Both effects 0 (the default): no response.
+    caseload_shape: float = 8.0
+    pressure_caseload: float = 18.0
+    days_lost_per_year: float = 6.0
+    sickness_effect: float = 0.0
+    leaving_effect: float = 0.0
 
 
 def _lognormal(rng, mean: float, cv: float, n: int) -> np.ndarray:
@@ -122,7 +134,104 @@ def generate(start: dt.date, end: dt.date, truth: Truth = Truth(), seed: int = 0
     cases.loc[open_, "ReasonForClosure"] = ""
     cases = cases.fillna("")
     cases = cases[cases.CINreferralDate <= str(cut)]
-    return cases, _workforce(rng, start, end, truth)
+    if truth.leaving_effect > 0:
+        workforce = _workforce_with_pressure(start, end, truth, seed)
+    else:
+        workforce = _add_censuses(_workforce(rng, start, end, truth), start, end, truth, seed)
+    return cases, workforce
+
+
+def census_dates(start: dt.date, end: dt.date) -> list[pd.Timestamp]:
+    """The censuses the process records: on ``end`` and every whole year before it, back to
+    ``start`` (newest first)."""
+    out, k = [], 0
+    while True:
+        d = pd.Timestamp(end) - pd.DateOffset(years=k)
+        if d < pd.Timestamp(start):
+            return out
+        out.append(d)
+        k += 1
+
+
+def _pressure(cases: np.ndarray, truth: Truth) -> np.ndarray:
+    return np.maximum(cases / truth.pressure_caseload - 1.0, 0.0)
+
+
+def _days_lost(rng, cases: np.ndarray, years_in_post: np.ndarray, truth: Truth) -> np.ndarray:
+    mean = truth.days_lost_per_year * years_in_post * (1 + truth.sickness_effect * _pressure(cases, truth))
+    return rng.poisson(mean)
+
+
+def _add_censuses(w: pd.DataFrame, start: dt.date, end: dt.date, truth: Truth, seed: int) -> pd.DataFrame:
+    """Each earlier census's Cases30 and WorkingDaysLost as columns ``Cases30@DATE`` and
+    ``WorkingDaysLost@DATE`` (the latest census keeps the plain columns), from their own random
+    stream so that every other draw is as it was."""
+    rng = np.random.default_rng([seed, 16, 4])
+    level = rng.gamma(truth.caseload_shape, 1 / truth.caseload_shape, len(w))
+    s0 = pd.to_datetime(w.RoleStartDate)
+    s1 = pd.to_datetime(w.RoleEndDate.where(w.RoleEndDate != "", None))
+    for d in census_dates(start, end)[1:]:
+        key = d.date().isoformat()
+        on = ((s0 <= d) & (s1.isna() | (s1 > d))).to_numpy()
+        cases = rng.poisson(truth.cases_per_worker * level)
+        yrs = ((d - s0.clip(lower=d - pd.DateOffset(years=1))).dt.days / 365.25).clip(0, 1).to_numpy()
+        days = _days_lost(rng, cases, yrs, truth)
+        w[f"Cases30@{key}"] = np.where(on, cases.astype(str), "")
+        w[f"WorkingDaysLost@{key}"] = np.where(on, days.astype(str), "")
+    return w
+
+
+def _workforce_with_pressure(start: dt.date, end: dt.date, truth: Truth, seed: int) -> pd.DataFrame:
+    """Workers whose leaving and sickness answer to their caseloads (known effects): each
+    worker's caseload is drawn at every census, and her leaving hazard until the next census is
+    the turnover's x (1 + leaving_effect x pressure). Between censuses nothing changes."""
+    rng = np.random.default_rng([seed, 16, 5])
+    base = -np.log1p(-truth.turnover_pct / 100)          # a year
+    dates = census_dates(start, end)[::-1]                # oldest first
+    t_end = pd.Timestamp(end)
+    rows, k = [], 0
+    for team, n in truth.staff.items():
+        for _ in range(n):
+            t = pd.Timestamp(start) - pd.Timedelta(days=int(rng.integers(30, 2000)))
+            while t <= t_end:
+                level = rng.gamma(truth.caseload_shape, 1 / truth.caseload_shape)
+                k += 1
+                row = {"WorkerID": f"W{k:06d}", "AgencyWorker": "0", "FTE": "1", "OrgRole": "5",
+                       "RoleStartDate": t.date().isoformat(), "Team": team,
+                       "WorkerType": "experienced"}
+                # before the first census she is in post at, the turnover alone
+                now, cases_now, leave = t, None, None
+                for d in dates + [None]:
+                    nxt = d if d is not None else t_end + pd.Timedelta(days=1)
+                    if nxt <= now:
+                        continue
+                    h = base * (1 + truth.leaving_effect * (_pressure(np.array([cases_now]), truth)[0]
+                                                           if cases_now is not None else 0.0))
+                    stay = rng.exponential(1 / h) * 365.25
+                    if now + pd.Timedelta(days=stay) < nxt:
+                        leave = now + pd.Timedelta(days=int(stay) + 1)
+                        break
+                    if d is None:
+                        break
+                    c = int(rng.poisson(truth.cases_per_worker * level))
+                    yrs = min(max((d - max(t, d - pd.DateOffset(years=1))).days / 365.25, 0.0), 1.0)
+                    dl = int(_days_lost(rng, np.array([c]), np.array([yrs]), truth)[0])
+                    key = d.date().isoformat()
+                    if d == dates[-1]:
+                        row["Cases30"], row["WorkingDaysLost"] = str(c), str(dl)
+                    else:
+                        row[f"Cases30@{key}"], row[f"WorkingDaysLost@{key}"] = str(c), str(dl)
+                    now, cases_now = d, c
+                left = leave is not None and leave <= t_end
+                row["RoleEndDate"] = leave.date().isoformat() if left else ""
+                row["ReasonLeave"] = "RES" if left else ""
+                row.setdefault("Cases30", "")
+                row.setdefault("WorkingDaysLost", "")
+                rows.append(row)
+                if not left:
+                    break
+                t = leave + pd.Timedelta(days=int(rng.integers(20, 90)))
+    return pd.DataFrame(rows).fillna("")
 
 
 def _workforce(rng, start: dt.date, end: dt.date, truth: Truth) -> pd.DataFrame:

@@ -6,17 +6,20 @@ Fields (DfE's names): ``SWENo`` (or a local ``WorkerID``/``StaffID``), ``AgencyW
 model uses when given: ``Team`` and ``WorkerType``. In XML each worker is a ``CSWWWorker``
 element. The census is taken at 30 September; several years combine into one roster (a worker
 is one role: ``SWENo`` + ``RoleStartDate``; the latest census wins, and ``Cases30`` is kept from
-the latest census only: earlier ones counted cases at other dates).
+the latest census only: earlier ones counted cases at other dates). Each census's own ``Cases30``
+and ``WorkingDaysLost`` are kept as well, one row a worker a census (:func:`census_panel`): the
+pressure responses are fitted from them (:mod:`~workbench.calibration.derive_pressure`).
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
 
 from ..extracts.layouts import WORKFORCE_COLUMNS
-from .common import Origin, ReturnProblem, ReturnRecords, WorkerRecord
+from .common import Origin, ReturnProblem, ReturnRecords, WorkerRecord, problem_at
 
 # the census's names (and common variants) -> the roster's column
 ALIASES = {"swe no": "WorkerID", "sweno": "WorkerID", "workerid": "WorkerID", "staffid": "WorkerID",
@@ -91,8 +94,17 @@ def is_workforce_xml(root) -> bool:
 def combine_workers(records: list[WorkerRecord]) -> tuple[pd.DataFrame, list[Origin], int]:
     """One row per role across census years: (roster table of text, each row's origin, number
     of records merged into an earlier one)."""
+    table, origins, merged, _ = combine_workers_by_year(records)
+    return table, origins, merged
+
+
+def combine_workers_by_year(records: list[WorkerRecord]):
+    """:func:`combine_workers`, and each census record's place in the combined table:
+    ``(table, origins, merged, placed)`` with ``placed`` a list of (record, table row index)."""
     latest = max((r.year for r in records), default=0)
     by_key: dict[tuple, tuple[dict, Origin, int]] = {}
+    place: dict[tuple, int] = {}
+    placed: list[tuple[WorkerRecord, tuple]] = []
     merged = 0
     for r in sorted(records, key=lambda r: r.year):
         v = dict(r.values)
@@ -107,11 +119,62 @@ def combine_workers(records: list[WorkerRecord]) -> tuple[pd.DataFrame, list[Ori
                     old[k] = x
             by_key[key] = (old, r.origin, r.year)
         else:
-            by_key[key if key[0] else (id(r), "")] = (v, r.origin, r.year)
+            key = key if key[0] else (id(r), "")
+            by_key[key] = (v, r.origin, r.year)
+        placed.append((r, key))
     cols = [c.name for c in WORKFORCE_COLUMNS]
     rows = [vals for vals, _, _ in by_key.values()]
     table = pd.DataFrame(rows).reindex(columns=[c for c in cols if any(c in x for x in rows)])
-    return table.fillna(""), [o for _, o, _ in by_key.values()], merged
+    index = {k: i for i, k in enumerate(by_key)}
+    return (table.fillna(""), [o for _, o, _ in by_key.values()], merged,
+            [(r, index[k]) for r, k in placed])
+
+
+def _number(text: str, origin: Origin, column: str, problems: list, integer: bool) -> float:
+    """A census cell as a number (NaN when blank); anything else is a problem at its origin
+    (the value is not quoted: it could be an identifier in a shifted row)."""
+    s = str(text).strip()
+    if s == "":
+        return float("nan")
+    try:
+        x = float(s)
+    except ValueError:
+        x = float("nan")
+    if not math.isfinite(x) or x < 0 or (integer and x != int(x)):
+        kind = "a whole number" if integer else "a number"
+        problems.append(problem_at(origin, f"expected {kind}, 0 or more, or blank", column))
+        return float("nan")
+    return x
+
+
+def census_panel(placed, years: dict[int, float], problems: list) -> pd.DataFrame:
+    """One row a worker a census: the census's own ``Cases30``, ``WorkingDaysLost`` and FTE.
+
+    Parameters
+    ----------
+    placed : list of (WorkerRecord, int)
+        From :func:`combine_workers_by_year`: each census record and its role's row in the
+        combined table (the roster's row; no identifier is kept).
+    years : dict
+        Census year -> the census date as a day number.
+    problems : list
+        Bad numbers are added here, by file, row or element and field.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``role`` (the roster's row), ``year``, ``census`` (day number), ``cases30``,
+        ``days_lost``, ``fte`` (NaN where blank).
+    """
+    rows = []
+    for rec, role in placed:
+        v = rec.values
+        rows.append((role, rec.year, years.get(rec.year, float("nan")),
+                     _number(v.get("Cases30", ""), rec.origin, "Cases30", problems, True),
+                     _number(v.get("WorkingDaysLost", ""), rec.origin, "WorkingDaysLost",
+                             problems, False),
+                     _number(v.get("FTE", ""), rec.origin, "FTE", problems, False)))
+    return pd.DataFrame(rows, columns=["role", "year", "census", "cases30", "days_lost", "fte"])
 
 
 def year_of(path: Path) -> int:

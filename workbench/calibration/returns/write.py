@@ -293,7 +293,9 @@ def _annex_a(path: Path, c: pd.DataFrame, window_end: dt.date) -> Path:
 
 
 def _workforce(folder: Path, w: pd.DataFrame, window_end: dt.date, n_years: int) -> list[Path]:
-    """A census a year, the last on the window end; Cases30 only in the last (its own date)."""
+    """A census a year, the last on the window end. Cases30 and WorkingDaysLost of an earlier
+    census come from the table's ``Cases30@DATE`` and ``WorkingDaysLost@DATE`` columns (blank
+    Cases30 and the latest WorkingDaysLost without them)."""
     out = []
     for k in range(n_years):
         census = (pd.Timestamp(window_end) - pd.DateOffset(years=k)).date()
@@ -303,7 +305,12 @@ def _workforce(folder: Path, w: pd.DataFrame, window_end: dt.date, n_years: int)
         sel = w[(w.RoleStartDate <= ci) & (end > prev)].copy()
         sel.loc[sel.RoleEndDate > ci, ["RoleEndDate", "ReasonLeave"]] = ""
         if k:
-            sel["Cases30"] = ""
+            # an earlier census: its own Cases30 and WorkingDaysLost where the process gives them
+            own = f"Cases30@{ci}"
+            sel["Cases30"] = sel[own] if own in sel else ""
+            if f"WorkingDaysLost@{ci}" in sel:
+                sel["WorkingDaysLost"] = sel[f"WorkingDaysLost@{ci}"]
+        sel = sel[[c for c in sel.columns if "@" not in c]]
         sel = sel.rename(columns={"WorkerID": "SWENo"})
         if sel.empty:
             continue
