@@ -376,8 +376,8 @@ def derive_recruitment(d: Draft, roster: Roster, spells: pd.DataFrame, template:
     weeks = np.arange(w0, w1x, 7.0)
     vac_weeks = 0.0
     for tname, tcfg in template.teams.items():
-        if not tcfg.case_holding:
-            continue
+        if not tcfg.case_holding or d.provenance.get(f"teams.{tname}.staff", "").startswith("assumed"):
+            continue      # a team nobody worked in: its scaled establishment is not a vacancy
         est = d.data["teams"][tname]["establishment_fte"]
         pt = spells[(spells.team == tname) & spells.type.isin(["experienced", "nqsw"])]
         st, en, fte = pt.start.to_numpy(), pt.end.fillna(np.inf).to_numpy(), pt.fte.to_numpy()

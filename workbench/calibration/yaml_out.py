@@ -69,7 +69,7 @@ def scenario_yaml(data: dict, comments: dict[str, str], header: str = "") -> str
             if isinstance(value, dict):
                 if not value:
                     lines.append(f"{pad}{key}: {{}}{tail}")
-                elif _small(value) and path:
+                elif _small(value) and path and not any(k.startswith(p + ".") for k in comments):
                     lines.append(f"{pad}{key}: {_flow(value)}{tail}")
                 else:
                     lines.append(f"{pad}{key}:{tail}")
