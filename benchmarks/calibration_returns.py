@@ -10,6 +10,10 @@ core): 68,949 episodes in 48 MB of returns; read_returns 47.4 s, calibrate 5.5 s
 peak memory 884 MB. Again after the ICPC fit (its pilot simulations) and OC3, same machine
 under load from other runs: 68,986 episodes; read_returns 86.5 s, calibrate 27.2 s (total
 114 s), peak memory 887 MB: the read is the larger share and the more sensitive to load.
+Again after the pressure responses (one row a worker a census, two GLMs profiled over 29 work-
+content scales, a pilot year for the pressure of a case) and the empty-team rule, compiled core,
+afternoon of 30 Nov: 68,986 episodes; read_returns 25.1 s, calibrate 20.3 s (total 45.5 s), peak
+memory 892 MB.
 """
 
 from __future__ import annotations
