@@ -266,3 +266,16 @@ def test_no_team_in_the_returns_calibration_has_more_staff_than_it_ever_had(base
         assert headcount(cal.scenario, team) <= most, team
         if headcount(cal.scenario, team) == 0:
             assert "its posts start vacant" in cal.provenance[f"teams.{team}.staff"]
+
+
+def test_a_team_staffed_for_only_days_says_its_children_would_wait(sample, baseline):
+    """A team whose only worker was in post for a few days of the window has an establishment
+    that rounds to 0: nobody would ever be recruited, so the calibration says so."""
+    cases, raw, ws, we = sample
+    start = dt.date.fromisoformat(str(we)) - dt.timedelta(days=40)
+    roster = roster_with(raw, {"disability": [worker(90001, "disability", start.isoformat(),
+                                                    (start + dt.timedelta(days=3)).isoformat())]})
+    cal = fit(sample, baseline, roster)
+    assert cal.scenario.teams["disability"].establishment_fte == 0
+    assert any(n.startswith("team disability: its establishment over the window rounds to 0 FTE")
+               and "teams.disability.establishment_fte" in n for n in cal.notes)

@@ -278,6 +278,12 @@ def derive_staffing(d: Draft, roster: Roster, template: Scenario, w0: float, w1x
             if tname == template.front_door.team:
                 what += " (the model's front-door staffing is fixed: it decides with one server)"
             d.notes.append(f"team {tname}: {what}")
+            if round(est, 1) <= 0 and template.teams[tname].case_holding:
+                d.notes.append(
+                    f"team {tname}: its establishment over the window rounds to 0 FTE (in post for "
+                    "only a few days of it), so nobody is recruited to it and its children wait "
+                    f"unallocated for the whole run: set teams.{tname}.establishment_fte if it "
+                    "has posts")
         else:
             n_win = len(tw)
             what = f"{len(tw)} worker{'s' if len(tw) != 1 else ''} in post at the start of {to_date(day)}"
