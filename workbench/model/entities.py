@@ -27,7 +27,7 @@ class Task:
     """
 
     __slots__ = ("child", "kind", "remaining", "priority", "target", "worker", "seq", "due_at",
-                 "token")
+                 "token", "hpos")
 
     def __init__(self, child: "Child", kind: str, work_hours: float, priority: float,
                  due_at: float = math.inf, token: int = 0):
@@ -40,6 +40,7 @@ class Task:
         self.seq: int = -1
         self.due_at: float = due_at
         self.token: int = token
+        self.hpos: int = -1              # her place in her worker's task heap (-1: not in one)
 
 
 class Child:

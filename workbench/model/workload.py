@@ -14,7 +14,6 @@ earliest target needs an event, and it is re-timed only when her load changes.
 
 from __future__ import annotations
 
-import heapq
 import math
 from typing import Any, Callable, Final
 
@@ -24,6 +23,72 @@ from .entities import Child, StageInfo, Task, remove_item
 
 _EPS: Final = 1e-9
 _INF: Final = math.inf
+
+
+# ---------------------------------------------------------------------- a worker's task heap
+# Her tasks in hand, ordered by (target, seq): the task whose work is done first at the top.
+# Each task keeps its place (``hpos``), so a task that stops (moved, released) leaves the heap
+# at once instead of staying as a stale entry; the keys are unique, so the tasks come off in
+# the same order whatever the heap's layout.
+
+def _before(a: Task, b: Task) -> bool:
+    return a.target < b.target or (a.target == b.target and a.seq < b.seq)
+
+
+def _sift_up(heap: list[Task], pos: int) -> None:
+    t = heap[pos]
+    while pos > 0:
+        parent = (pos - 1) >> 1
+        p = heap[parent]
+        if not _before(t, p):
+            break
+        heap[pos] = p
+        p.hpos = pos
+        pos = parent
+    heap[pos] = t
+    t.hpos = pos
+
+
+def _sift_down(heap: list[Task], pos: int) -> None:
+    n = len(heap)
+    t = heap[pos]
+    while True:
+        child = 2 * pos + 1
+        if child >= n:
+            break
+        c = heap[child]
+        right = child + 1
+        if right < n:
+            r = heap[right]
+            if _before(r, c):
+                child = right
+                c = r
+        if not _before(c, t):
+            break
+        heap[pos] = c
+        c.hpos = pos
+        pos = child
+    heap[pos] = t
+    t.hpos = pos
+
+
+def _heap_push(heap: list[Task], t: Task) -> None:
+    heap.append(t)
+    _sift_up(heap, len(heap) - 1)
+
+
+def _heap_remove(heap: list[Task], t: Task) -> None:
+    pos = t.hpos
+    t.hpos = -1
+    last = heap.pop()
+    if last is t:
+        return
+    heap[pos] = last
+    last.hpos = pos
+    if pos > 0 and _before(last, heap[(pos - 1) >> 1]):
+        _sift_up(heap, pos)
+    else:
+        _sift_down(heap, pos)
 
 
 class WorkSettings:
@@ -88,7 +153,7 @@ class Worker:
         self.last: float = joined_at
         self.W: float = 0.0
         self.n_active: int = 0
-        self.heap: list[tuple[float, int, Task]] = []
+        self.heap: list[Task] = []         # her tasks in hand (see _heap_push)
         self.wake_at: float = _INF
         self.wake_token: int = 0
         self.dirty: bool = False
@@ -146,10 +211,9 @@ class Worker:
             return 0.0
         self._advance(now)
         v = self.V
-        left = 0.0
-        for target, seq, task in self.heap:
-            if task.seq == seq and target > v:
-                left += (target - v) * task.priority
+        # summed exactly (fsum), so the total does not depend on the order the heap keeps
+        left = math.fsum([(task.target - v) * task.priority for task in self.heap
+                          if task.target > v])
         return ((self.ongoing_hours_week + left / backlog_weeks + queued_hours_week)
                 / (self.base_rate * self.settings.days_per_week))
 
@@ -241,16 +305,18 @@ class Worker:
 
     def _start(self, task: Task, now: float) -> None:
         task.worker = self
-        # the sequence number is unique across all workers: a task moved from another worker
-        # leaves a stale entry in her heap that must never look valid there again
+        # a sequence number unique across all workers and rising: it orders tasks that would
+        # finish at the same moment (the first started first)
         seq = self.settings.task_seq = self.settings.task_seq + 1
         task.seq = seq
         task.target = self.V + task.remaining / task.priority
-        heapq.heappush(self.heap, (task.target, seq, task))
+        _heap_push(self.heap, task)
         self.W += task.priority
         self.n_active += 1
 
     def _stop(self, task: Task) -> None:
+        if task.hpos >= 0:
+            _heap_remove(self.heap, task)
         rem = (task.target - self.V) * task.priority
         task.remaining = rem if rem > 0 else 0.0
         task.worker = None
@@ -271,8 +337,6 @@ class Worker:
         """Schedule her next task completion (a superseded wake-up becomes a no-op)."""
         self.dirty = False
         heap = self.heap
-        while heap and heap[0][2].seq != heap[0][1]:
-            heapq.heappop(heap)
         if not heap:
             if self.wake_at != _INF:
                 self.wake_at = _INF
@@ -285,7 +349,7 @@ class Worker:
                 self.wake_token += 1
             return
         cal = self.settings.cal
-        t_next = cal.at_work_time(cal.work_time(now) + max(heap[0][0] - self.V, 0.0) * self.W / r)
+        t_next = cal.at_work_time(cal.work_time(now) + max(heap[0].target - self.V, 0.0) * self.W / r)
         step = self.eng.wake_step
         if step > 0.0:
             # found finished at the end of the step it falls in (a tolerance keeps a time already
@@ -313,13 +377,9 @@ class Worker:
         self._advance(now)
         heap = self.heap
         while heap:
-            target, seq, task = heap[0]
-            if task.seq != seq:
-                heapq.heappop(heap)
-                continue
-            if target > self.V + 1e-7 * (1.0 + abs(self.V)):
+            task = heap[0]
+            if task.target > self.V + 1e-7 * (1.0 + abs(self.V)):
                 break
-            heapq.heappop(heap)
             self._stop(task)
             task.remaining = 0.0
             self.settings.task_done(task, now)
