@@ -180,3 +180,30 @@ def test_censuses_and_timeliness_must_agree_on_the_work_content(tmp_path):
     # the scenario's no-pressure absence comes from the same fit
     assert cal.provenance["working_time.absence_pct"].startswith("fitted")
     assert "no work pressure" in cal.provenance["working_time.absence_pct"]
+
+
+def test_awkward_panels_give_a_fit_or_none_never_an_error():
+    """Degenerate census rows (no days lost, everyone above or below pressure 1, one row,
+    nobody leaving, everybody leaving) are fitted or declined, never raise."""
+    rng = np.random.default_rng(7)
+    for case in range(40):
+        n = int(rng.integers(1, 60))
+        rows = pd.DataFrame({
+            "per_fte": [rng.uniform(1, 60, n), np.full(n, 30.0), np.full(n, 5.0)][case % 3],
+            "fte": np.ones(n),
+            "sick_expo": rng.uniform(0, 225, n),
+            "days_lost": [np.zeros(n), rng.poisson(6, n).astype(float),
+                          np.full(n, np.nan)][(case // 3) % 3],
+            "at_risk": rng.uniform(0, 1, n),
+            "left": [np.zeros(n), np.ones(n), (rng.random(n) < 0.2).astype(float)][(case // 9) % 3],
+            "full_year": np.ones(n, dtype=bool),
+            "census": np.full(n, 19000.0),
+        })
+        k = float(rng.uniform(0.01, 0.08))
+        for r in fit_responses(rows, k):
+            if r is not None:
+                assert r.a > 0 and r.b >= 0 and math.isfinite(r.deviance)
+        prof = profile_work_content(rows, k)
+        if prof is not None:
+            best, lo, hi, dev = prof
+            assert lo <= best <= hi

@@ -91,8 +91,8 @@ def _glm(y: np.ndarray, expo: np.ndarray, x: np.ndarray, quasi: bool) -> Respons
             cov = np.asarray(res.cov_params(), dtype=float)
             deviance = float(res.deviance)
             scale = float(res.scale) if quasi else 1.0
-        except (ValueError, np.linalg.LinAlgError, FloatingPointError):
-            return None
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            return None      # statsmodels could not fit these rows (said where it is used)
     if not (math.isfinite(a) and math.isfinite(b)) or a <= 0:
         return None
     if b < 0 or not math.isfinite(deviance):
