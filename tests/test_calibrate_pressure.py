@@ -20,6 +20,7 @@ import pytest
 from workbench.calibration import calibrate
 from workbench.calibration.derive_pressure import (S_GRID, _effect, fit_responses, panel_rows,
                                                    profile_work_content, scale_work_content)
+from workbench.calibration.derive_workforce import WORKING_DAYS_A_YEAR
 from workbench.calibration.extracts import ExtractError
 from workbench.calibration.holdout import known_at
 from workbench.calibration.returns import read_returns
@@ -110,8 +111,8 @@ def test_the_responses_and_the_work_content_are_recovered_from_a_process_without
     sick, leave = fit_responses(rows, k, best)
     e_sick, lo_s, hi_s = _effect(sick, 0.0)        # days lost rise by (1 + 3x) in the process
     assert lo_s - 0.5 <= TRUTH.sickness_effect <= hi_s + 0.5 and abs(e_sick - 3.0) < 1.0
-    # base days: 6 a year over 225 working days
-    assert abs(sick.a * 225 - TRUTH.days_lost_per_year) < 1.0
+    # base days: 6 a year (a is per working day in post)
+    assert abs(sick.a * WORKING_DAYS_A_YEAR - TRUTH.days_lost_per_year) < 1.0
     e_leave, lo_l, hi_l = _effect(leave, 0.0)
     assert lo_l <= TRUTH.leaving_effect <= hi_l
     base = -math.log1p(-TRUTH.turnover_pct / 100)

@@ -45,13 +45,13 @@ from scipy import stats
 
 from ..scenario import Scenario, validate_scenario
 from .derive import Draft, Estimate
+from .derive_workforce import WORKING_DAYS_A_YEAR
+from .estimators import YEAR
 from .extracts import Roster, to_date
 
 MIN_ROWS = 40            # worker-census rows with a caseload needed to fit a response
 MIN_PRESSED = 10         # of them above pressure 1 at the template's work content
 MIN_LEAVERS = 10         # leavers in the year after a census needed to fit the leaving response
-YEAR = 365.25
-WORKING_DAYS_A_YEAR = 225.0   # assumption: 261 weekdays less 28 days' leave and 8 bank holidays
 #: the work-content scales profiled (a case's hours, relative to the template's)
 S_GRID = np.round(np.exp(np.linspace(np.log(0.5), np.log(2.0), 29)), 4)
 CASE_HOLDER_ROLE = 5
