@@ -28,8 +28,9 @@ def known_at(cases: CaseData, roster: Roster, day: float) -> tuple[CaseData, Ros
 
     Episodes referred and stages started from ``day`` on are dropped; ends, closures and leaving
     dates from ``day`` on are blanked (the episode, stage or worker was still open then), with
-    their closure or leaving reasons. ``Cases30`` and ``WorkingDaysLost`` come from a census
-    after the cut-off, so they are blanked too (:data:`NOTE_CENSUS`). Whether an open case had an
+    their closure or leaving reasons. The roster's ``Cases30`` and ``WorkingDaysLost`` come from
+    the latest census, after the cut-off, so they are blanked too (:data:`NOTE_CENSUS`); of the
+    censuses year by year (``roster.census``) those taken before the cut-off are kept. Whether an open case had an
     allocated worker is kept as recorded (the returns give it only at their own date).
     """
     ep = cases.episodes[cases.episodes.referral < day].copy()
