@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,25 @@ def small(baseline_raw):
         sc = validate_scenario(d, source="<small>")
         return sc.replace(changes) if changes else sc
     return make
+
+
+def still_running(pids, timeout: float = 15.0, poll: float = 0.1) -> list[int]:
+    """The processes of ``pids`` still alive (not zombies) after waiting up to ``timeout``
+    seconds for them to end. A process that ends while it is being asked about counts as
+    ended (the question is racy by nature; it must not fail the test)."""
+    import psutil
+
+    def alive(pid: int) -> bool:
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    end = time.monotonic() + timeout
+    left = list(pids)
+    while time.monotonic() < end:
+        left = [p for p in pids if alive(p)]
+        if not left:
+            break
+        time.sleep(poll)
+    return left

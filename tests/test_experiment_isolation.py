@@ -28,7 +28,7 @@ from workbench.experiment import replication_seed, run_experiment
 from workbench.experiment.executors import _ProgressExecutor
 from workbench.experiment.isolation import WorkerDied, death_message, run_isolated
 
-from conftest import ROOT
+from conftest import ROOT, still_running
 
 YEARS = 0.1
 GUILTY = ("Crash", 1)  # scenario name, replication (base seed 0)
@@ -190,18 +190,6 @@ def _workers_of(folder, n=2, timeout=90.0) -> list[int]:
     raise AssertionError(f"the workers did not start within {timeout:g} s")
 
 
-def _all_gone(pids, timeout=15.0) -> list[int]:
-    end = time.monotonic() + timeout
-    alive = pids
-    while time.monotonic() < end:
-        alive = [p for p in pids if psutil.pid_exists(p)
-                 and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
-        if not alive:
-            break
-        time.sleep(0.2)
-    return alive
-
-
 @pytest.mark.parametrize("executor,stop", [("process", signal.SIGKILL), ("process", signal.SIGINT),
                                            ("process", signal.SIGTERM), ("dask", signal.SIGKILL)])
 def test_no_worker_survives_a_killed_or_interrupted_experiment(tmp_path, executor, stop):
@@ -215,7 +203,7 @@ def test_no_worker_survives_a_killed_or_interrupted_experiment(tmp_path, executo
         assert all(psutil.pid_exists(p) for p in pids)
         proc.send_signal(stop)
         proc.wait(timeout=30)
-        assert _all_gone(pids) == [], f"workers still running after {stop.name}"
+        assert still_running(pids) == [], f"workers still running after {stop.name}"
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -8,11 +8,12 @@ import multiprocessing as mp
 import os
 import time
 
-import psutil
 import pytest
 
 from workbench.experiment.executors import _ProgressExecutor
 from workbench.experiment.isolation import pool_worker_start, pool_workers
+
+from conftest import still_running
 
 
 def sleep_and_report(folder: str) -> int:
@@ -33,18 +34,6 @@ def _pids_in(folder, n: int, timeout: float = 60.0) -> list[int]:
     raise AssertionError(f"the workers did not start within {timeout:g} s")
 
 
-def _still_running(pids, timeout: float = 15.0) -> list[int]:
-    end = time.monotonic() + timeout
-    alive = list(pids)
-    while time.monotonic() < end:
-        alive = [p for p in pids if psutil.pid_exists(p)
-                 and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
-        if not alive:
-            break
-        time.sleep(0.1)
-    return alive
-
-
 @pytest.mark.parametrize("method", [None, "spawn"])
 def test_terminate_stops_workers_in_the_middle_of_a_job(tmp_path, method):
     ex = _ProgressExecutor("process", max_workers=2, mp_context=method)
@@ -53,7 +42,7 @@ def test_terminate_stops_workers_in_the_middle_of_a_job(tmp_path, method):
     pids = _pids_in(tmp_path, 2)
     t = time.monotonic()
     ex.terminate()
-    assert _still_running(pids) == []
+    assert still_running(pids) == []
     assert time.monotonic() - t < 15.0   # not the 120 s the jobs would take
     # the next job starts a fresh pool
     assert ex.submit(abs, -3).result(timeout=60) == 3
@@ -68,9 +57,9 @@ def test_terminate_right_after_start_leaves_no_worker(tmp_path):
         ex.submit(sleep_and_report, str(tmp_path))
     ex.terminate()
     new = [p.pid for p in mp.active_children() if p.pid not in before]
-    assert _still_running(new) == []
+    assert still_running(new) == []
     # no worker took a job after the pool was stopped and lived on
-    assert _still_running([int(p.stem) for p in tmp_path.glob("*.pid")]) == []
+    assert still_running([int(p.stem) for p in tmp_path.glob("*.pid")]) == []
 
 
 def test_pool_workers_are_found_by_the_ids_they_reported(tmp_path):
