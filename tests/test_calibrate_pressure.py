@@ -19,6 +19,7 @@ import pytest
 
 from workbench.calibration import calibrate
 from workbench.calibration.derive_pressure import (S_GRID, _effect, fit_responses, panel_rows,
+                                                   widened_interval,
                                                    profile_work_content, scale_work_content)
 from workbench.calibration.derive_workforce import WORKING_DAYS_A_YEAR
 from workbench.calibration.extracts import ExtractError
@@ -208,3 +209,14 @@ def test_awkward_panels_give_a_fit_or_none_never_an_error():
         if prof is not None:
             best, lo, hi, dev = prof
             assert lo <= best <= hi
+
+
+def test_the_widened_interval_carries_the_uncertainty_of_the_work_content(pressed):
+    rows = panel_rows(pressed.roster, pressed.roster.last_date + 1)
+    k = 1 / (TRUE_S * TRUTH.pressure_caseload)
+    best, lo, hi, _ = profile_work_content(rows, k)
+    allowed = [float(g) for g in S_GRID if lo <= g <= hi]
+    _, c_lo, c_hi = _effect(fit_responses(rows, k, best)[0], 0.0)
+    w_lo, w_hi = widened_interval(rows, k, allowed, 0, 0.0)
+    assert w_lo <= c_lo and w_hi >= c_hi
+    assert w_lo <= TRUTH.sickness_effect <= w_hi

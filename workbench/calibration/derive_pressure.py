@@ -332,10 +332,15 @@ def derive_pressure(d: Draft, roster: Roster, template: Scenario, w1x: float, se
         _keep_work_content(d, "neither response could be fitted at every work-content scale")
     sick, leave = fit_responses(rows, k, s)
     lta = _lta_share(template)
+    # with a fitted work content, each interval covers every scale the data allow (the delta
+    # method's alone is conditional on s, and too narrow)
+    allowed = [float(g) for g in S_GRID if prof is not None and prof[1] <= g <= prof[2]] \
+        if s != 1.0 else []
     _apply(d, "pressure.sickness_effect", sick, lta, span,
            "WorkingDaysLost in the 12 months to each census against the worker's pressure at it "
            f"(quasi-Poisson GLM, identity link; long-term absence share {100 * lta:.2f}%)",
-           ("pressure", "sickness_effect"), "days lost")
+           ("pressure", "sickness_effect"), "days lost",
+           widened_interval(rows, k, allowed, 0, lta) if allowed else None)
     if sick is not None and lta > 0 and sick.pressed >= MIN_PRESSED:
         short = max(100 * sick.a - 100 * lta, 0.0)
         d.add(Estimate("working_time.absence_pct.no_pressure", short, n=sick.n,
@@ -350,11 +355,26 @@ def derive_pressure(d: Draft, roster: Roster, template: Scenario, w1x: float, se
     else:
         _apply(d, fields[1], leave, 0.0, span, "leaving in the 12 months after each census "
                "against the worker's pressure at it (Poisson GLM, identity link, years at risk)",
-               ("workforce", "pressure_turnover_effect"), "leavers")
+               ("workforce", "pressure_turnover_effect"), "leavers",
+               widened_interval(rows, k, allowed, 1, 0.0) if allowed else None)
+
+
+def widened_interval(rows: pd.DataFrame, k: float, scales: list[float], which: int,
+                     divide_by: float) -> tuple[float, float]:
+    """The union of a response's delta-method 95% intervals over the work-content ``scales``
+    (``which``: 0 sickness, 1 leaving): an interval that carries the uncertainty of s too."""
+    lo, hi = math.inf, -math.inf
+    for sc in scales:
+        r = fit_responses(rows, k, sc)[which]
+        if r is not None:
+            _, a, b = _effect(r, divide_by)
+            lo, hi = min(lo, a), max(hi, b)
+    return lo, hi
 
 
 def _apply(d: Draft, field: str, r: Response | None, divide_by: float, span: str, method: str,
-           path: tuple[str, str], what: str) -> None:
+           path: tuple[str, str], what: str,
+           widened: tuple[float, float] | None = None) -> None:
     if r is None:
         d.from_template(field, f"the GLM of {what} could not be fitted ({span})")
         return
@@ -363,7 +383,13 @@ def _apply(d: Draft, field: str, r: Response | None, divide_by: float, span: str
                         f"{MIN_PRESSED}): the data cannot show a response ({span})")
         return
     e, lo, hi = _effect(r, divide_by)
-    d.add(Estimate(field, e, lo, hi, r.n, method + " (delta method 95%)", "x per unit of pressure",
+    how = " (delta method 95%)"
+    if widened is not None and math.isfinite(widened[0]):
+        lo, hi = min(lo, widened[0]), max(hi, widened[1])
+        how = " (delta method 95%, widened over the work-content scales the data allow)"
+    else:
+        how = " (delta method 95%, given the work content)"
+    d.add(Estimate(field, e, lo, hi, r.n, method + how, "x per unit of pressure",
                    field, f"{int(r.events)} {what}; {r.pressed} rows above pressure 1"))
     value = float(np.clip(e, 0.0, 20.0))
     d.data[path[0]][path[1]] = round(value, 3)
