@@ -89,6 +89,18 @@ def small(baseline_raw):
     return make
 
 
+def pids_written(folder, n: int = 2, timeout: float = 90.0) -> list[int]:
+    """The pids of ``n`` worker processes that have started a job: each writes ``PID.pid`` into
+    ``folder``. Waits up to ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        pids = [int(p.stem) for p in Path(folder).glob("*.pid")]
+        if len(pids) >= n:
+            return pids
+        time.sleep(0.1)
+    raise AssertionError(f"the workers did not start within {timeout:g} s")
+
+
 def still_running(pids, timeout: float = 15.0, poll: float = 0.1) -> list[int]:
     """The processes of ``pids`` still alive (not zombies) after waiting up to ``timeout``
     seconds for them to end. A process that ends while it is being asked about counts as

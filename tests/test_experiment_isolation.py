@@ -28,7 +28,7 @@ from workbench.experiment import replication_seed, run_experiment
 from workbench.experiment.executors import _ProgressExecutor
 from workbench.experiment.isolation import WorkerDied, death_message, run_isolated
 
-from conftest import ROOT, still_running
+from conftest import ROOT, pids_written, still_running
 
 YEARS = 0.1
 GUILTY = ("Crash", 1)  # scenario name, replication (base seed 0)
@@ -179,17 +179,6 @@ run_experiment({{"Baseline": base}}, 4, years=0.1, executor={executor!r}, max_wo
 """
 
 
-def _workers_of(folder, n=2, timeout=90.0) -> list[int]:
-    """The pids of the ``n`` workers that have started a replication (they write a file)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        pids = [int(p.stem) for p in folder.glob("*.pid")]
-        if len(pids) >= n:
-            return pids
-        time.sleep(0.2)
-    raise AssertionError(f"the workers did not start within {timeout:g} s")
-
-
 @pytest.mark.parametrize("executor,stop", [("process", signal.SIGKILL), ("process", signal.SIGINT),
                                            ("process", signal.SIGTERM), ("dask", signal.SIGKILL)])
 def test_no_worker_survives_a_killed_or_interrupted_experiment(tmp_path, executor, stop):
@@ -199,7 +188,7 @@ def test_no_worker_survives_a_killed_or_interrupted_experiment(tmp_path, executo
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
-        pids = _workers_of(tmp_path)
+        pids = pids_written(tmp_path)
         assert all(psutil.pid_exists(p) for p in pids)
         proc.send_signal(stop)
         proc.wait(timeout=30)

@@ -13,7 +13,7 @@ import pytest
 from workbench.experiment.executors import _ProgressExecutor
 from workbench.experiment.isolation import pool_worker_start, pool_workers
 
-from conftest import still_running
+from conftest import pids_written, still_running
 
 
 def sleep_and_report(folder: str) -> int:
@@ -24,22 +24,12 @@ def sleep_and_report(folder: str) -> int:
     return os.getpid()
 
 
-def _pids_in(folder, n: int, timeout: float = 60.0) -> list[int]:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        pids = [int(p.stem) for p in folder.glob("*.pid")]
-        if len(pids) >= n:
-            return pids
-        time.sleep(0.1)
-    raise AssertionError(f"the workers did not start within {timeout:g} s")
-
-
 @pytest.mark.parametrize("method", [None, "spawn"])
 def test_terminate_stops_workers_in_the_middle_of_a_job(tmp_path, method):
     ex = _ProgressExecutor("process", max_workers=2, mp_context=method)
     for _ in range(2):
         ex.submit(sleep_and_report, str(tmp_path))
-    pids = _pids_in(tmp_path, 2)
+    pids = pids_written(tmp_path, 2)
     t = time.monotonic()
     ex.terminate()
     assert still_running(pids) == []
@@ -73,7 +63,7 @@ def test_pool_workers_are_found_by_the_ids_they_reported(tmp_path):
         p.start()
     late = None
     try:
-        _pids_in(tmp_path, 2)
+        pids_written(tmp_path, 2)
         found = pool_workers(pids, stopping)
         assert sorted(p.pid for p in found) == sorted(p.pid for p in reporters)
         assert stopping.is_set()
