@@ -43,18 +43,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..analysis.run import simulate
 from ..scenario import Scenario, validate_scenario
 from .derive import Draft, Estimate
-from .derive_workforce import WORKING_DAYS_A_YEAR
+from .derive_timeliness import FACTOR_RANGE, PILOT_REPS, pilot_kpi, scale_histogram
+from .derive_workforce import WORKING_DAYS_A_YEAR, long_term_absence_share
 from .estimators import YEAR
-from .extracts import Roster, to_date
+from .extracts import CASE_HOLDER_ROLE, Roster, to_date
 
 MIN_ROWS = 40            # worker-census rows with a caseload needed to fit a response
 MIN_PRESSED = 10         # of them above pressure 1 at the template's work content
 MIN_LEAVERS = 10         # leavers in the year after a census needed to fit the leaving response
 #: the work-content scales profiled (a case's hours, relative to the template's)
 S_GRID = np.round(np.exp(np.linspace(np.log(0.5), np.log(2.0), 29)), 4)
-CASE_HOLDER_ROLE = 5
 #: points of assessment timeliness the model may fall short by at a fitted work content (the
 #: back-test's tolerance for a share)
 TIMELINESS_MARGIN = 5.0
@@ -193,20 +194,11 @@ def profile_work_content(rows: pd.DataFrame, k: float, grid: np.ndarray = S_GRID
 def pressure_per_case(scenario_data: dict, seed: int) -> float:
     """The model's work pressure per case held per FTE: a pilot year of the calibrated scenario,
     mean work pressure over mean caseload per FTE (weekly)."""
-    from ..analysis.run import simulate
     sc = validate_scenario(dict(scenario_data, horizon_years=1.0), source="<pilot simulation>")
     ts = simulate(sc, seed=seed).timeseries
     c = float(ts.caseload_per_fte.mean())
     p = float(ts.work_pressure_mean.mean())
     return p / c if c > 0 and math.isfinite(p) else math.nan
-
-
-def _lta_share(template: Scenario) -> float:
-    wf = getattr(template, "workforce", None)
-    if wf is None:
-        return 0.0
-    lt = wf.long_term_absence
-    return lt.starts_pct_per_year / 100 * lt.duration_weeks.mean_value / (YEAR / 7)
 
 
 def _scale_dist(dist: dict, s: float) -> bool:
@@ -251,20 +243,15 @@ def _keep_work_content(d: Draft, why: str) -> None:
                     d.from_template(path, why)
 
 
-def _timeliness_allows(data: dict, s: float, observed: float, seed: int) -> float:
+def _timeliness_allows(data: dict, s: float, seed: int) -> float:
     """The best assessment timeliness the model reaches with the work content scaled by ``s``:
     pilot simulations with the assessment's elapsed time at its shortest scale."""
-    from ..analysis.run import simulate
-    from .derive_timeliness import FACTOR_RANGE, PILOT_REPS, scale_histogram
-    trial = copy.deepcopy(dict(data, horizon_years=1.0))
+    trial = copy.deepcopy(data)
     scale_work_content(trial, s)
     el = trial["stages"]["assessment"].get("elapsed_wd")
     if isinstance(el, dict) and el.get("dist") == "histogram":
         trial["stages"]["assessment"]["elapsed_wd"] = scale_histogram(el, FACTOR_RANGE[0])
-    sc = validate_scenario(trial, source="<pilot simulation>")
-    pcts = [simulate(sc, seed=seed + r).kpis.get("assessment_within_45wd_pct", np.nan)
-            for r in range(PILOT_REPS)]
-    return float(np.nanmean(pcts))
+    return pilot_kpi(trial, "assessment_within_45wd_pct", PILOT_REPS, seed)
 
 
 def derive_pressure(d: Draft, roster: Roster, template: Scenario, w1x: float, seed: int = 0,
@@ -306,7 +293,7 @@ def derive_pressure(d: Draft, roster: Roster, template: Scenario, w1x: float, se
                        "95%)", "x template"))
         located = lo > S_GRID[0] and hi < S_GRID[-1] and not (lo <= 1.0 <= hi)
         if located and best > 1.0 and timeliness == timeliness:
-            reach = _timeliness_allows(d.data, best, timeliness, seed)
+            reach = _timeliness_allows(d.data, best, seed)
             if reach < timeliness - TIMELINESS_MARGIN:
                 located = False
                 d.notes.append(
@@ -331,7 +318,7 @@ def derive_pressure(d: Draft, roster: Roster, template: Scenario, w1x: float, se
     else:
         _keep_work_content(d, "neither response could be fitted at every work-content scale")
     sick, leave = fit_responses(rows, k, s)
-    lta = _lta_share(template)
+    lta = long_term_absence_share(template)
     # with a fitted work content, each interval covers every scale the data allow (the delta
     # method's alone is conditional on s, and too narrow)
     allowed = [float(g) for g in S_GRID if prof is not None and prof[1] <= g <= prof[2]] \

@@ -218,6 +218,13 @@ def assessment_timeliness(seq: pd.DataFrame, episodes: pd.DataFrame, scenario: S
     return 100.0 * float(np.mean(wd <= target)), int(len(a))
 
 
+def last_year_timeliness(seq: pd.DataFrame, episodes: pd.DataFrame, scenario: Scenario,
+                         w0: float, w1x: float) -> tuple[float, int]:
+    """:func:`assessment_timeliness` over the window's last 12 months (the share the pilot
+    simulations aim at), and how many assessments it rests on."""
+    return assessment_timeliness(seq, episodes, scenario, max(w0, w1x - 365.0), w1x)
+
+
 def scale_histogram(hist: dict, factor: float) -> dict:
     """The histogram with every edge multiplied by ``factor`` (the same shape, shorter or longer)."""
     return {"dist": "histogram", "edges": [round(e * factor, 3) for e in hist["edges"]],
@@ -262,8 +269,7 @@ def correct_elapsed(d: Draft, seq: pd.DataFrame, episodes: pd.DataFrame, templat
     key = "stages.assessment.elapsed_wd"
     if not d.provenance.get(key, "").startswith("fitted"):
         return
-    p0 = max(w0, w1x - 365.0)
-    observed, n = assessment_timeliness(seq, episodes, template, p0, w1x)
+    observed, n = last_year_timeliness(seq, episodes, template, w0, w1x)
     if n < MIN_ASSESSMENTS:
         d.notes.append(f"{key}: not corrected by pilot simulations (only {n} assessments "
                        f"completed in the window's last 12 months; needs {MIN_ASSESSMENTS})")
@@ -308,6 +314,14 @@ def correct_icpc(d: Draft, seq: pd.DataFrame, template: Scenario, w0: float, w1x
         held="the booking day, the enquiry's work or the conference slots hold it there")
 
 
+def pilot_kpi(data: dict, kpi: str, reps: int, seed: int) -> float:
+    """The mean of ``kpi`` over ``reps`` pilot years of the scenario given as plain ``data``
+    (seeds ``seed``, ``seed + 1``, ...: common random numbers across pilots)."""
+    sc = validate_scenario(dict(data, horizon_years=1.0), source="<pilot simulation>")
+    return float(np.nanmean([simulate(sc, seed=seed + r).kpis.get(kpi, np.nan)
+                             for r in range(reps)]))
+
+
 def _scale_by_pilots(d: Draft, stage: str, kpi: str, observed: float, reps: int, seed: int,
                      what: str, seen: str, why: str, tolerance: float, held: str) -> None:
     """Scale ``stage``'s fitted elapsed-time histogram by the factor on its edges that brings the
@@ -321,9 +335,7 @@ def _scale_by_pilots(d: Draft, stage: str, kpi: str, observed: float, reps: int,
     def simulate_pct(factor: float) -> float:
         stages = dict(pilot["stages"])
         stages[stage] = dict(stages[stage], elapsed_wd=scale_histogram(hist, factor))
-        sc = validate_scenario(dict(pilot, stages=stages), source="<pilot simulation>")
-        pcts = [simulate(sc, seed=seed + r).kpis.get(kpi, np.nan) for r in range(reps)]
-        return float(np.nanmean(pcts))
+        return pilot_kpi(dict(pilot, stages=stages), kpi, reps, seed)
 
     tried = _search(simulate_pct, observed)
     factor, simulated = min(tried, key=lambda t: abs(t[1] - observed))

@@ -457,6 +457,15 @@ def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float,
              f"between {span} ({per_year:.1f} a year); cohorts in month {month}{where}")
 
 
+def long_term_absence_share(template: Scenario) -> float:
+    """The share of working time the template's long-term absence takes (starts a year x mean
+    weeks, over a year's weeks); 0 without a workforce block."""
+    if not has_workforce(template):
+        return 0.0
+    lt = template.workforce.long_term_absence
+    return lt.starts_pct_per_year / 100 * lt.duration_weeks.mean_value / (YEAR / 7)
+
+
 def derive_absence(d: Draft, roster: Roster, template: Scenario, w1x: float, seed: int = 0) -> None:
     """Short-term absence: sickness absence less the template's long-term absence (simulated
     separately)."""
@@ -481,10 +490,7 @@ def derive_absence(d: Draft, roster: Roster, template: Scenario, w1x: float, see
     d.add(Estimate("absence.total_pct", total, lo_, hi_, int(ok.sum()),
                    "WorkingDaysLost / working days in post (x FTE) in the 12 months to the census "
                    "date (bootstrap 95%)", "%"))
-    lta = 0.0
-    if has_workforce(template):
-        lt = template.workforce.long_term_absence
-        lta = lt.starts_pct_per_year / 100 * lt.duration_weeks.mean_value / (YEAR / 7) * 100
+    lta = 100 * long_term_absence_share(template)
     short = max(total - lta, 0.0)
     d.add(Estimate("working_time.absence_pct", short, max(lo_ - lta, 0), max(hi_ - lta, 0),
                    int(ok.sum()), f"total absence less the template's long-term absence "

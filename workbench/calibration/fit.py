@@ -35,8 +35,8 @@ from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, der
                      derive_pathways, derive_plan_durations, derive_rereferrals,
                      derive_task_stages, referred_in)
 from .derive_pressure import derive_pressure
-from .derive_timeliness import (MIN_ASSESSMENTS, assessment_timeliness, correct_elapsed,
-                                correct_icpc, derive_elapsed, derive_icpc)
+from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc, derive_elapsed,
+                                derive_icpc, last_year_timeliness)
 from .derive_workforce import derive_workforce
 from .estimators import YEAR, DemandFit
 from .extracts import CaseData, Roster, day_number, to_date
@@ -238,8 +238,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     derive_open_cases(d, seq, cases, template, start_day=w1x)
     derive_workforce(d, roster, template, w0, w1x, seed)
     if fit_pressure:
-        observed, n_done = assessment_timeliness(seq, cases.episodes, template,
-                                                 max(w0, w1x - 365.0), w1x)
+        observed, n_done = last_year_timeliness(seq, cases.episodes, template, w0, w1x)
         derive_pressure(d, roster, template, w1x, seed,
                         timeliness=observed if n_done >= MIN_ASSESSMENTS else float("nan"))
     _identify(d, name, authority, sources, template)
