@@ -27,7 +27,7 @@ from .common import EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRe
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
 from .ssda903 import (kind_of_csv, periods_of_care, read_ssda903_episodes, read_ssda903_header,
                       year_from_name)
-from .workforce_census import (census_panel, combine_workers_by_year, is_workforce_columns,
+from .workforce_census import (census_panel, combine_workers, is_workforce_columns,
                                is_workforce_xml, read_workforce_frame, read_workforce_xml)
 
 KIND_LABEL = {"cin": "CIN census", "ssda903": "SSDA903 episodes", "ssda903_header": "SSDA903 header",
@@ -149,7 +149,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
     cases = validate_cases_frame(flat, "returns", problems)
     _remap(problems, origins)
     wrecs = [w for r in recs for w in r.workers]
-    wtable, worigins, merged, placed = combine_workers_by_year(wrecs)
+    wtable, worigins, merged, placed = combine_workers(wrecs)
     if merged:
         notes.append(f"{merged:,} workforce census record(s) repeat a worker's role from another "
                      "year: combined into one")

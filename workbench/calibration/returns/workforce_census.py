@@ -91,16 +91,10 @@ def is_workforce_xml(root) -> bool:
     return next(root.iter("CSWWWorker"), None) is not None
 
 
-def combine_workers(records: list[WorkerRecord]) -> tuple[pd.DataFrame, list[Origin], int]:
-    """One row per role across census years: (roster table of text, each row's origin, number
-    of records merged into an earlier one)."""
-    table, origins, merged, _ = combine_workers_by_year(records)
-    return table, origins, merged
-
-
-def combine_workers_by_year(records: list[WorkerRecord]):
-    """:func:`combine_workers`, and each census record's place in the combined table:
-    ``(table, origins, merged, placed)`` with ``placed`` a list of (record, table row index)."""
+def combine_workers(records: list[WorkerRecord]):
+    """One row per role across census years: ``(table, origins, merged, placed)``: the roster
+    table of text, each row's origin, the number of records merged into an earlier one, and
+    each census record with its row in the table (for :func:`census_panel`)."""
     latest = max((r.year for r in records), default=0)
     by_key: dict[tuple, tuple[dict, Origin, int]] = {}
     place: dict[tuple, int] = {}
@@ -153,7 +147,7 @@ def census_panel(placed, years: dict[int, float], problems: list) -> pd.DataFram
     Parameters
     ----------
     placed : list of (WorkerRecord, int)
-        From :func:`combine_workers_by_year`: each census record and its role's row in the
+        From :func:`combine_workers`: each census record and its role's row in the
         combined table (the roster's row; no identifier is kept).
     years : dict
         Census year -> the census date as a day number.
