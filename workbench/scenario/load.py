@@ -25,6 +25,9 @@ from .schema import Scenario, validate_scenario
 
 #: A scenario file is a few kilobytes; a far larger one is the wrong file.
 MAX_FILE_BYTES = 1_000_000
+#: Files a ``base:`` chain may hold: the bundled variants have one base; a longer chain is a
+#: mistake, and a chain of thousands would exhaust Python's recursion before it was reported.
+MAX_BASE_CHAIN = 20
 #: Values a file may hold once YAML aliases (``*name``) are followed: the bundled baseline has
 #: about 600. Aliases nested in aliases can otherwise expand to billions (or loop for ever).
 MAX_VALUES = 100_000
@@ -59,7 +62,33 @@ class _Loader(yaml.SafeLoader):
                 None, None, f"'{node.value}' is not a date ({exc})", node.start_mark) from None
 
 
+    def construct_yaml_int(self, node):
+        # YAML 1.1 reads 06250 as octal (3240) and 1:30 as base 60 (90): a count or a rate
+        # written so would be silently wrong, so both are refused with the number meant
+        text = str(node.value).replace("_", "")
+        if ":" in text:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' would be read as a base-60 number (YAML 1.1); write "
+                f"the number itself, or quote it if it is text", node.start_mark)
+        digits = text.lstrip("+-")
+        if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' has a leading zero, which YAML 1.1 reads as an "
+                f"octal number ({super().construct_yaml_int(node)}); write it without the "
+                f"leading zero", node.start_mark)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node):
+        if ":" in str(node.value):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' would be read as a base-60 number (YAML 1.1); write "
+                f"the number itself, or quote it if it is text", node.start_mark)
+        return super().construct_yaml_float(node)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -67,6 +96,10 @@ def _read_bytes(path: Path) -> bytes:
     try:
         if path.is_dir():
             raise ScenarioError(f"{path}: is a folder, not a scenario file")
+        if path.exists() and not path.is_file():
+            # a device (/dev/zero never ends), a pipe (waits for a writer) or a socket
+            raise ScenarioError(f"{path}: is not a regular file (a device, pipe or socket); give "
+                                f"a scenario file (YAML)")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ScenarioError(f"{path}: is {size:,} bytes; a scenario file is a few thousand "
@@ -149,6 +182,9 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """
     path = Path(path)
     key = path.resolve()
+    if len(_seen) >= MAX_BASE_CHAIN:
+        raise ScenarioError(f"{path}: 'base' links go more than {MAX_BASE_CHAIN} files deep "
+                            f"(from {_seen[0].name}); a variant names its base directly")
     if key in _seen:
         chain = " -> ".join(p.name for p in _seen + (key,))
         raise ScenarioError(f"{path}: 'base' links form a loop ({chain})")
@@ -164,6 +200,9 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise ScenarioError(f"{path}: base: file '{base}' not found (looked in {path.parent})")
     if base_path.is_dir():
         raise ScenarioError(f"{path}: base: '{base}' is a folder, not a scenario file")
+    if not base_path.is_file():
+        raise ScenarioError(f"{path}: base: '{base}' is not a regular file (a device, pipe or "
+                            f"socket); name a scenario file")
     return merge_variant(load_raw(base_path, _seen + (key,)), data)
 
 
