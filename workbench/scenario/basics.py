@@ -10,6 +10,10 @@ is their discriminated union. The model draws from them (``workbench.model.strea
 from __future__ import annotations
 
 import datetime as dt
+import types
+import typing
+import unicodedata
+from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -49,6 +53,27 @@ MAX_TEAM_FTE = 10_000
 MAX_WORKFORCE = 20_000
 MAX_OPEN_CASES = 100_000
 MEMORY_NOTE = "the model holds every child and worker in memory"
+
+
+#: Largest sum of money a scenario may give (pounds): far above any council's whole budget, and
+#: small enough that a run's costs (weekly pay x staff x weeks) stay finite numbers.
+MAX_GBP = 1e12
+MONEY_NOTE = "far above any council's budget; larger sums overflow the run's cost totals"
+
+
+def one_line_text(v: str, what: str = "") -> str:
+    """``v`` if it is one line of visible text: no control characters, line or paragraph
+    separators, or invisible formatting characters (right-to-left overrides, zero-width spaces),
+    which would make two names that look the same differ, or reorder the text around them in a
+    report. A zero-width joiner inside an emoji is allowed."""
+    for ch in v:
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Zl", "Zp") or (cat == "Cf" and ch != "\u200d"):
+            name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+            raise ValueError(f"must be one line of visible text{what} (it holds {name.lower()}, "
+                             f"U+{ord(ch):04X}: a line break, tab, control or invisible "
+                             f"formatting character)")
+    return v
 
 
 def at_most(limit: float, reason: str) -> AfterValidator:
@@ -130,6 +155,54 @@ class _Model(BaseModel):
     # allow_inf_nan=False: NaN passes every range and sum check (comparisons with NaN are false)
     # and inf passes gt=0, then silently corrupts the run; they are refused wherever a float is read.
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_yes_no_for_a_number(cls, data: Any) -> Any:
+        # YAML reads yes/no/on/off/true/false as booleans, and pydantic would take them as 1 and 0:
+        # `count: on` or `referrals_per_year: yes` would silently mean 1
+        if isinstance(data, dict):
+            for key, v in data.items():
+                if isinstance(key, str) and _has_bool(v) and _numeric_field(cls, key):
+                    raise ValueError(f"{key}: expected a number, got a yes/no value ({v!r}; YAML "
+                                     "reads yes, no, on, off, true and false as booleans); write "
+                                     "the number")
+        return data
+
+
+def _has_bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return True
+    if isinstance(v, dict):
+        return any(isinstance(x, bool) for x in v.values())
+    if isinstance(v, (list, tuple)):
+        return any(isinstance(x, bool) for x in v)
+    return False
+
+
+def _numeric(tp: Any) -> bool:
+    """Whether a field of type ``tp`` holds numbers (itself, or as the values of a dict or the
+    items of a list or tuple), and no yes/no value."""
+    if tp in (int, float):
+        return True
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is Annotated:
+        return _numeric(args[0])
+    if origin in (Union, types.UnionType):
+        kinds = [a for a in args if a is not type(None)]
+        return bool(kinds) and all(_numeric(a) for a in kinds)
+    if origin is dict:
+        return _numeric(args[1])
+    if origin in (list, tuple):
+        return bool(args) and all(_numeric(a) for a in args if a is not Ellipsis)
+    return False
+
+
+@lru_cache(maxsize=None)
+def _numeric_field(model: type, field: str) -> bool:
+    info = model.model_fields.get(field)
+    return info is not None and _numeric(info.annotation)
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,18 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .basics import Date, Dist, WorkerType, _check_per_type, _Model
+from .basics import MAX_GBP, MONEY_NOTE, Date, Dist, WorkerType, _check_per_type, _Model, at_most
+
+#: A sum of money: 0 or more, and at most :data:`~workbench.scenario.basics.MAX_GBP`.
+Money = Annotated[float, Field(ge=0), at_most(MAX_GBP, MONEY_NOTE)]
 
 
 class LongTermAbsence(_Model):
     """Long-term absence (sickness, other leave): the worker holds no new cases and does no work."""
 
     starts_pct_per_year: float = Field(
-        default=0.0, ge=0, le=100, description="share of workers starting a long-term absence a year")
+        default=0.0, ge=0, lt=100, description="share of workers starting a long-term absence a "
+                                               "year (below 100: a yearly rate is turned into a weekly hazard)")
     duration_weeks: Dist = {"dist": "lognormal", "mean": 10, "cv": 0.8}
     reallocate_after_weeks: float = Field(
         default=4, ge=0, le=104, description="her cases are reallocated once she has been away this long")
@@ -61,7 +65,7 @@ class Campaign(_Model):
     start_date: Date
     end_date: Date
     hires: int = Field(ge=0, le=1000, description="experienced staff it brings in over the period")
-    cost_gbp: float = Field(default=0, ge=0)
+    cost_gbp: Money = 0
     team: str | None = Field(default=None, description="team the hires join (default: most vacancies)")
 
     @model_validator(mode="after")
@@ -82,7 +86,7 @@ class Recruitment(_Model):
     time_to_hire_weeks: Dist = Field(
         default={"dist": "lognormal", "mean": 12, "cv": 0.4},
         description="from a successful round to the first day in post (notice, checks)")
-    cost_per_hire_gbp: float = Field(default=0, ge=0)
+    cost_per_hire_gbp: Money = 0
     campaigns: tuple[Campaign, ...] = ()
 
 
@@ -101,7 +105,7 @@ class Academy(_Model):
         description="a graduate with no vacancy to go to stays over establishment, or leaves")
     graduate_turnover_pct_per_year: float | None = Field(
         default=None, ge=0, lt=100, description="turnover in the two years after graduating (default: experienced rate)")
-    cost_per_place_gbp: float = Field(default=0, ge=0, description="extra cost per trainee (training, supervision), on top of pay")
+    cost_per_place_gbp: Money = Field(default=0, description="extra cost per trainee (training, supervision), on top of pay")
 
 
 class Agency(_Model):
@@ -131,7 +135,7 @@ class Retention(_Model):
 
     enabled: bool = False
     start_date: Date | None = None
-    payment_gbp_per_year: float = Field(default=0, ge=0)
+    payment_gbp_per_year: Money = 0
     eligible_min_years: float = Field(default=2, ge=0, le=40, description="post-qualifying experience to qualify")
     turnover_reduction_pct: float = Field(default=0, ge=0, le=100, description="relative reduction in eligible staff's turnover")
 

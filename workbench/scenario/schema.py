@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from .basics import (MAX_OPEN_CASES, MAX_REFERRALS_PER_YEAR, MAX_TEAM_FTE, MEMORY_NOTE, Date, Dist, Fixed,
-                     OutcomeName, PositiveTime, StageName, WorkerType, _check_per_type,
-                     _check_probabilities, _Model, at_most)
+from .basics import (MAX_GBP, MAX_OPEN_CASES, MAX_REFERRALS_PER_YEAR, MAX_TEAM_FTE, MEMORY_NOTE,
+                     MONEY_NOTE, Date, Dist, Fixed, OutcomeName, PositiveTime, StageName, WorkerType,
+                     _check_per_type, _check_probabilities, _Model, at_most, one_line_text)
 from .checks import whole_scenario_problems
 from .derive import set_dotted
 from .errors import ScenarioError
@@ -37,6 +38,20 @@ class Calendar(_Model):
     working_days: bool = True   # false: every day counts (used by analytic tests)
     country: str = "GB"
     subdivision: str = "ENG"
+
+    @model_validator(mode="after")
+    def _known(self):
+        # the run asks the `holidays` package for this calendar; an unknown country or
+        # subdivision would otherwise fail there, after validation said OK
+        import holidays
+
+        try:
+            holidays.country_holidays(self.country, subdiv=self.subdivision or None, years=[2020])
+        except (NotImplementedError, KeyError, AttributeError):
+            raise ValueError(
+                f"country '{self.country}' with subdivision '{self.subdivision}' is not a "
+                f"calendar the `holidays` package knows (England: country GB, subdivision ENG)") from None
+        return self
 
 
 class Surge(_Model):
@@ -61,7 +76,7 @@ class Demand(_Model):
         gt=0, description="children referred a year, incl. re-referrals")
     trend_pct_per_year: float = Field(default=0.0, ge=-50, le=100)
     seasonality: tuple[float, ...] = Field(
-        default=(1.0,) * 12, description="Jan..Dec multipliers; normalised to mean 1")
+        default=(1.0,) * 12, description="Jan..Dec multipliers; normalised to mean 1 (each above 0, at most 1000)")
     surges: tuple[Surge, ...] = ()
     sibling_group_probs: tuple[float, ...] = Field(
         default=(1.0,), description="P(1 child), P(2 children), ... in a referred family")
@@ -76,6 +91,9 @@ class Demand(_Model):
             raise ValueError(f"needs 12 monthly values, Jan..Dec (got {len(v)})")
         if any(x <= 0 for x in v):
             raise ValueError("monthly multipliers must be > 0")
+        if any(x > 1000 for x in v):
+            raise ValueError(f"monthly multipliers must be at most 1000 (they are relative to each "
+                             f"other; got {max(v):g})")
         return v
 
     @field_validator("sibling_group_probs")
@@ -109,6 +127,15 @@ class Visits(_Model):
 
     @model_validator(mode="after")
     def _window(self):
+        if self.booked_lead_wd is not None:
+            for field in ("interval_wd", "later_interval_wd"):
+                interval = getattr(self, field)
+                if interval is not None and self.booked_lead_wd >= interval:
+                    # the visit would be arranged for a day before the visit it follows: with no
+                    # hours to do, one visit follows another at one instant without end
+                    raise ValueError(
+                        f"booked_lead_wd ({self.booked_lead_wd}) must be less than {field} "
+                        f"({interval}): a visit is arranged for a day after the visit before it")
         if self.window_wd > self.interval_wd:
             raise ValueError(
                 f"window_wd ({self.window_wd}) cannot exceed interval_wd ({self.interval_wd})")
@@ -297,8 +324,9 @@ class Conferences(_Model):
 
     enabled: bool = False
     slots_per_working_day: float = Field(
-        default=2.0, gt=0, le=1000,
-        description="conferences the authority's chairs can hold in a working day")
+        default=2.0, ge=1, le=1000,
+        description="conferences the authority's chairs can hold in a working day (at least 1: "
+                    "a day with room for less than one conference has room for none)")
     book_at_wd: int = Field(
         default=12, ge=1, le=260,
         description="working days after the stage's clock start that a conference is booked for "
@@ -382,7 +410,7 @@ class Pressure(_Model):
 class Costs(_Model):
     """Weekly cost of one FTE, by worker type (salary and on-costs, or agency charge)."""
 
-    gbp_per_fte_week: dict[WorkerType, float]
+    gbp_per_fte_week: dict[WorkerType, Annotated[float, at_most(MAX_GBP, MONEY_NOTE)]]
 
     @field_validator("gbp_per_fte_week")
     @classmethod
@@ -406,9 +434,11 @@ class Scenario(_Model):
 
     name: str = Field(max_length=200)
     description: str = ""
-    authority: str = "Illustrative authority"
+    authority: str = Field(default="Illustrative authority", max_length=200)
     start_date: Date
-    horizon_years: float = Field(gt=0, le=30)
+    horizon_years: float = Field(
+        ge=0.02, le=30, description="years simulated: at least 0.02 (about a week: the KPIs are "
+                                    "weekly series and yearly rates)")
     calendar: Calendar = Calendar()
     working_time: WorkingTime = WorkingTime()
     demand: Demand
@@ -438,6 +468,20 @@ class Scenario(_Model):
             raise ValueError("must not be empty: the name labels the scenario in tables, charts and file names")
         if any(ch < " " for ch in v):
             raise ValueError("must be one line of text (no line breaks, tabs or control characters)")
+        return one_line_text(v)
+
+    @field_validator("authority")
+    @classmethod
+    def _authority(cls, v):
+        return one_line_text(v)
+
+    @field_validator("teams")
+    @classmethod
+    def _team_names(cls, v):
+        for name in v:
+            if not name.strip():
+                raise ValueError("a team needs a name (got an empty one)")
+            one_line_text(name, f" (team '{name}')")
         return v
 
     @model_validator(mode="after")
@@ -476,6 +520,11 @@ class Scenario(_Model):
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+#: Characters of a bad value quoted in a message.
+MAX_SHOWN = 80
+_YES_NO = re.compile(r"(\w+): (expected a number, got a yes/no value.*)", re.S)
+
+
 def _format_errors(err: ValidationError, source: str) -> str:
     lines = [f"{source}: {err.error_count()} problem(s) in the scenario:"]
     for e in err.errors(include_url=False):
@@ -488,6 +537,9 @@ def _format_errors(err: ValidationError, source: str) -> str:
             msg = "unknown field (check the spelling; unknown fields are not allowed)"
         elif typ == "missing":
             msg = "required field is missing"
+        m = _YES_NO.fullmatch(msg)
+        if m:  # the check of a block's raw fields names the field in its message
+            loc, msg = ".".join(p for p in (loc, m[1]) if p), m[2]
         if not loc:
             # the whole-scenario checks: each problem on its own line, already naming its field
             lines.extend(f"  - {problem}" for problem in msg.split("\n"))
@@ -497,7 +549,10 @@ def _format_errors(err: ValidationError, source: str) -> str:
         if isinstance(value, dt.date):
             shown = f" (got {value.isoformat()})"
         elif typ not in ("missing",) and not isinstance(value, (dict, list)):
-            shown = f" (got {value!r})"
+            text = repr(value)
+            if len(text) > MAX_SHOWN:  # a 100,000-character name, a 400-digit number
+                text = f"{text[:MAX_SHOWN]}... ({len(text):,} characters)"
+            shown = f" (got {text})"
         lines.append(f"  - {loc}: {msg}{shown}")
     return "\n".join(lines)
 
