@@ -32,13 +32,19 @@ class Number:
         Largest value allowed.
     above : bool
         ``low`` itself is not allowed.
+    least, most : (float, str), optional
+        A smallest or largest sensible value and the reason for it, checked once the value is
+        within its bounds (a horizon of a second passes "above 0" but gives rates of billions a
+        year; a billion replications pass "at least 1" but never finish).
     """
 
     def __init__(self, kind: type = int, low: float | None = None, high: float | None = None,
-                 above: bool = False):
+                 above: bool = False, least: tuple[float, str] | None = None,
+                 most: tuple[float, str] | None = None):
         if kind not in (int, float):
             raise ValueError(f"kind must be int or float, not {kind!r}")
         self.kind, self.low, self.high, self.above = kind, low, high, above
+        self.least, self.most = least, most
 
     def _problem(self, text) -> tuple[int | float | None, str]:
         """The value and "" if ``text`` is acceptable, else None or the value and what was
@@ -58,6 +64,10 @@ class Number:
         low_bad = self.low is not None and (v <= self.low if self.above else v < self.low)
         if low_bad or (self.high is not None and v > self.high):
             return v, f"must be {' and '.join(bounds)}, got {v:g}"
+        if self.least is not None and v < self.least[0]:
+            return v, f"must be at least {self.least[0]:g} ({self.least[1]}), got {v:g}"
+        if self.most is not None and v > self.most[0]:
+            return v, f"must be at most {self.most[0]:,.0f} ({self.most[1]}), got {v:g}"
         return v, ""
 
     def parse(self, text, name: str) -> int | float:
@@ -85,8 +95,52 @@ class Number:
 positive_int = Number(int, 1)
 #: Seeds: 0 or more.
 non_negative_int = Number(int, 0)
-#: A horizon: above 0 and at most 30 years.
-years = Number(float, 0, 30, above=True)
+#: A horizon: above 0 and at most 30 years, and at least about a week.
+years = Number(float, 0, 30, above=True,
+               least=(0.02, "about a week: the KPIs are weekly series and yearly rates"))
+#: Replications of each scenario: 1 or more, and few enough to finish (a billion never would).
+replications = Number(int, 1, most=(10_000, "intervals are tight long before; more would run "
+                                                 "for days"))
+
+
+def out_file(value, what: str = "--out") -> "Path":
+    """An output file's path: not a folder, and in a folder that exists or could be made (checked
+    without making it, so that a later mistake leaves nothing behind)."""
+    from pathlib import Path
+
+    path = Path(value)
+    if path.is_dir():
+        raise UserError(f"{what} {path}: is a folder; give a file name")
+    folder_could_be_made(path.parent, what)
+    return path
+
+
+def folder_could_be_made(path, what: str = "--out") -> "Path":
+    """``path`` if it is a folder, or its nearest existing parent is one (nothing is made)."""
+    from pathlib import Path
+
+    path = Path(path)
+    for p in (path, *path.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise UserError(f"{what} {path}: {p} exists and is not a folder")
+            return path
+    return path
+
+
+def writable_folder(path, what: str = "--out") -> "Path":
+    """A folder to write into, made if missing; a clear message if it cannot be (a file is in the
+    way, no permission, a read-only disk)."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{what} {path}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{what} {path}: the folder cannot be made ({exc.strerror or exc})") from None
+    return path
 
 
 def date(text: str) -> dt.date:

@@ -42,6 +42,7 @@ def cmd_calibrate(args) -> int:
 
     template_path = Path(args.template)
     template = load_scenario(template_path)
+    check_outputs(args, template)
     if args.returns:
         if args.cases or args.workforce:
             raise UserError("give either --returns DIR or --cases and --workforce, not both")
@@ -95,6 +96,33 @@ def cmd_calibrate(args) -> int:
         print(f"note: {note}")
     print(f"\nWrote {', '.join(str(p) for p in written)} (aggregates only).")
     return 0
+
+
+def check_outputs(args, template) -> None:
+    """Before the extracts are read and fitted: ``--out`` is a .yaml file name (not a folder) in a
+    folder that can be made, ``--report-dir`` is a folder, and ``--name`` and ``--authority`` are
+    what a scenario accepts (one line of visible text, at most 200 characters).
+
+    Raises
+    ------
+    UserError
+        Naming the option and what was expected.
+    """
+    from ..scenario import ScenarioError
+
+    out = types.out_file(args.out, "--out")
+    if out.suffix not in (".yaml", ".yml"):
+        raise UserError(f"--out: expected a .yaml file name, got {out}")
+    if args.report_dir:
+        types.folder_could_be_made(args.report_dir, "--report-dir")
+    for option, field, value in (("--name", "name", args.name),
+                                 ("--authority", "authority", args.authority)):
+        if value:
+            try:
+                template.replace({field: value})
+            except ScenarioError as exc:
+                problem = str(exc).splitlines()[-1].strip().removeprefix("- ")
+                raise UserError(f"{option}: {problem.removeprefix(field + ': ')}") from None
 
 
 def write_backtest(bt, folder: Path) -> list[Path]:

@@ -87,7 +87,7 @@ def cmd_compare(args) -> int:
     from ..scenario import load_scenario
 
     # ---- check every parameter before anything runs
-    reps = types.positive_int.parse(args.replications, "--replications")
+    reps = types.replications.parse(args.replications, "--replications")
     seed = types.non_negative_int.parse(args.seed, "--seed")
     years = types.years.parse(args.years, "--years") if args.years is not None else None
     warmup = _warmup_days.parse(args.warmup_days, "--warmup-days")
@@ -101,6 +101,9 @@ def cmd_compare(args) -> int:
     xlsx = Path(args.xlsx) if args.xlsx else None
     if xlsx is not None and (xlsx.suffix.lower() != ".xlsx" or xlsx.is_dir()):
         raise UserError(f"--xlsx {xlsx}: give a file name ending in .xlsx")
+    if xlsx is not None:
+        types.out_file(xlsx, "--xlsx")
+    types.folder_could_be_made(out)
 
     scenarios = {}
     for p in paths:

@@ -39,7 +39,7 @@ def check_inputs(files: list[Path], replications: int, years: float | None) -> d
     """Load every scenario (clear errors for a missing or bad file) before anything runs."""
     from ..scenario import ScenarioError, load_scenarios
 
-    types.positive_int.parse(replications, "--replications")  # also when called from Python
+    types.replications.parse(replications, "--replications")  # also when called from Python
     if years is not None:
         types.years.parse(years, "--years")
     if not files:
@@ -74,6 +74,7 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     from ..present.report_page import logo_data_uri, page_from_notebook
 
     scenarios = check_inputs(files, replications, years)
+    check_options(scenarios, out, years, warmup_days, pressures, logo)
     if logo is not None:
         logo_data_uri(logo)  # a bad logo fails before anything runs
     decisions = load_decisions(plan, sensitivity)  # so do bad saved results
@@ -120,6 +121,37 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     out.write_text(page_from_notebook(nb, title, extra=extra), encoding="utf-8")
     executed.unlink(missing_ok=True)  # keep only the report; the executed notebook holds code
     return out
+
+
+def check_options(scenarios: dict, out, years: float | None, warmup_days: float | None,
+                  pressures, logo) -> None:
+    """The options that name things, checked before anything runs: the HTML file (not a folder,
+    in a folder that can be made), a warm-up shorter than every horizon, stress tests that are the
+    names of scenarios given, and a logo that is a small regular file.
+
+    Raises
+    ------
+    UserError
+        Naming the option and what was expected.
+    """
+    types.out_file(out, "--out")
+    if warmup_days is not None:
+        for name, (sc, _) in scenarios.items():
+            horizon = years * 365.25 if years is not None else sc.horizon_days
+            if not 0 <= warmup_days < horizon:
+                raise UserError(f"--warmup-days {warmup_days:g} is not shorter than the horizon of "
+                                f"{name!r} ({horizon:g} days)")
+    unknown = [p for p in pressures if p not in scenarios]
+    if unknown:
+        raise UserError(f"--stress {unknown[0]!r}: not the name of a scenario given (names: "
+                        f"{', '.join(repr(n) for n in scenarios)})")
+    if logo is not None:
+        logo = Path(logo)
+        if logo.exists() and not logo.is_file():
+            raise UserError(f"--logo {logo}: is not a regular file (a folder, device or pipe)")
+        if logo.is_file() and logo.stat().st_size > 2_000_000:
+            raise UserError(f"--logo {logo}: is {logo.stat().st_size / 1e6:.1f} MB; at most 2 MB "
+                            "is expected")
 
 
 def load_decisions(plan: Path | None, sensitivity: Path | None) -> tuple:
@@ -214,7 +246,7 @@ def register(sub) -> None:
     r.add_argument("scenarios", nargs="*", metavar="SCENARIO",
                    help="scenario files, the baseline first (default: every bundled scenario)")
     r.add_argument("--out", default="outputs/report.html", help="the HTML file to write")
-    r.add_argument("--replications", type=types.positive_int, default=8,
+    r.add_argument("--replications", type=types.replications, default=8,
                    help="runs of each scenario (default 8)")
     r.add_argument("--seed", type=types.non_negative_int, default=2017,
                    help="base seed, a whole number (default 2017)")

@@ -16,9 +16,8 @@ def cmd_run(args) -> int:
     from ..scenario import load_scenario
 
     sc = load_scenario(args.scenario)
+    out = types.writable_folder(args.out)  # before the run: a file in the way fails at once
     run = simulate(sc, seed=args.seed, years=args.years)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     stem = Path(args.scenario).stem
     kpi_path = out / f"{stem}_seed{args.seed}_kpis.json"
     ts_path = out / f"{stem}_seed{args.seed}_weekly.csv"
