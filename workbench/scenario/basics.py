@@ -69,7 +69,7 @@ def one_line_text(v: str, what: str = "") -> str:
     for ch in v:
         cat = unicodedata.category(ch)
         if cat in ("Cc", "Zl", "Zp") or (cat == "Cf" and ch != "\u200d"):
-            name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+            name = unicodedata.name(ch, "control character")
             raise ValueError(f"must be one line of visible text{what} (it holds {name.lower()}, "
                              f"U+{ord(ch):04X}: a line break, tab, control or invisible "
                              f"formatting character)")
