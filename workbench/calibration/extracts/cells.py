@@ -75,8 +75,14 @@ class ExtractError(UserError):
 
 _TRUE = {"1", "true", "t", "y", "yes"}
 _FALSE = {"0", "false", "f", "n", "no"}
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S",
-                 "%Y-%m-%dT%H:%M:%S")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M",
+                 "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+#: The earliest date an extract may hold: a child's record or a worker's start in post before it
+#: is a mistyped year, or a spreadsheet's blank date (which reads as 1899-12-30 or 1900-01-01).
+EARLIEST = dt.date(1950, 1, 1)
+# a whole number a spreadsheet shows for a date cell formatted as a number (days since 1900):
+# 1982 to 2118
+_SERIAL = re.compile(r"[2-7][0-9]{4}(\.0+)?")
 
 
 def _norm(name: str) -> str:
@@ -192,8 +198,16 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
             problems.append(Problem(file, "a value is required", int(r), col.name))
     if col.kind == "date":
         vals = parse_dates(raw)
-        report((~blank) & np.isnan(vals), lambda v, ok: f"{_say(v, ok)} is not a date (expected "
+        bad = (~blank) & np.isnan(vals)
+        serial = bad & raw.str.fullmatch(_SERIAL.pattern).to_numpy(dtype=bool)
+        report(serial, lambda v, ok: "the value (not shown) looks like a spreadsheet's date number, "
+               "not a date: format the column as a date (YYYY-MM-DD or DD/MM/YYYY) and save again")
+        report(bad & ~serial, lambda v, ok: f"{_say(v, ok)} is not a date (expected "
                "YYYY-MM-DD or DD/MM/YYYY)")
+        report(vals < day_number(EARLIEST), lambda v, ok: f"{_say(v, ok)} is before "
+               f"{EARLIEST.year}: not a date in a child's or a worker's record (a mistyped year, or "
+               "a blank date cell, which a spreadsheet can show as 1899-12-30 or 1900-01-01)",
+               parsed=True)
         today = _today()
         report(vals > today, lambda v, ok: f"{_say(v, ok)} is in the future (after today, "
                f"{to_date(today)}): an extract holds what has happened", parsed=True)
@@ -205,7 +219,8 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
                "(expected 1 or 0, Y or N, true or false)")
         return vals
     if col.kind in ("int", "number"):
-        vals = pd.to_numeric(raw.where(~blank, None), errors="coerce").to_numpy(dtype=float)
+        vals = pd.to_numeric(raw.where(~blank, None), errors="coerce").to_numpy(dtype=float, copy=True)
+        vals[~np.isfinite(vals)] = np.nan  # "inf" reads as a number; it is not a count or an FTE
         what = "a whole number" if col.kind == "int" else "a number"
         report((~blank) & np.isnan(vals), lambda v, ok: f"{_say(v, ok)} is not {what}")
         ok = ~np.isnan(vals)
@@ -227,6 +242,11 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
         report((~blank) & (~known), lambda v, ok: f"unknown code {_say(v, ok)} (expected one of "
                f"{', '.join(col.codes)})")
         return [canon.get(v, "") for v in low.tolist()]
+    if col.kind == "text":
+        # a name (a team) that is also an identifier in the file: a column mixed up, whose values
+        # would otherwise be echoed in notes as team names
+        report((~blank) & raw.isin(quoter.ids).to_numpy(), lambda v, ok: "the value (not shown) "
+               "is an identifier from this file's id columns, not a name: is a column mixed up?")
     return raw.tolist()  # id, text
 
 

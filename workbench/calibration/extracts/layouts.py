@@ -124,9 +124,9 @@ WORKFORCE_COLUMNS: tuple[Column, ...] = (
            "ReasonLeave values to these.", "workforce census ReasonLeave (recoded)",
            codes=LEAVE_REASONS),
     Column("Cases30", "int", False, "Cases held at the census date (the extract date).",
-           "workforce census Cases30", low=0),
+           "workforce census Cases30", low=0, high=1000),
     Column("WorkingDaysLost", "number", False, "Working days lost to sickness absence in the "
-           "12 months to the census date.", "workforce census WorkingDaysLost", low=0),
+           "12 months to the census date.", "workforce census WorkingDaysLost", low=0, high=366),
     Column("Team", "text", False, "Team (ideally the scenario's team names): needed for staff "
            "in post by team and for the gap between a leaver and the next starter.",
            "local field"),

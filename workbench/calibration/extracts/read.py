@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from .cases import CaseData, validate_cases_frame
-from .cells import ExtractError, Problem
+from .cells import ExtractError, Problem, _norm
+from .layouts import CASE_COLUMNS, WORKFORCE_COLUMNS
 from .workforce import Roster, validate_workforce_frame
 
 
@@ -17,8 +18,10 @@ def read_csv(path: str | Path, problems: list[Problem]) -> pd.DataFrame | None:
     """A CSV file as a table of text cells, or None with the reason appended to ``problems``.
 
     Refused before any cell is read: a missing file or a folder, NUL bytes (a binary or UTF-16
-    file), text that is not UTF-8, rows with more or fewer fields than the header (a truncated
-    row), and a file with no data rows.
+    file), text that is not UTF-8, values separated by semicolons or tabs, a column name given
+    twice, a cell too long to be a value, rows with more or fewer fields than the header (a
+    truncated row), and a file with no data rows. Old Mac line endings (CR alone) are read as
+    line breaks.
     """
     p = Path(path)
     name = p.name
@@ -43,6 +46,7 @@ def read_csv(path: str | Path, problems: list[Problem]) -> pd.DataFrame | None:
     if not text.strip():
         problems.append(Problem(name, "the file is empty (expected a header row of column names)"))
         return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _ragged_rows(text, name, problems):
         return None
     try:
@@ -60,9 +64,31 @@ def read_csv(path: str | Path, problems: list[Problem]) -> pd.DataFrame | None:
 def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
     """Report rows whose number of fields differs from the header's (row numbers as the
     spreadsheet's: header = 1, blank lines skipped as the reader skips them)."""
-    records = [r for r in csv.reader(io.StringIO(text), skipinitialspace=True) if r]
-    width = len(records[0])
+    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    try:
+        records = [r for r in reader if r]
+    except csv.Error as exc:
+        what = ("a cell longer than any value (is this a table of values?)"
+                if "field limit" in str(exc) else str(exc))
+        problems.append(Problem(name, f"not a readable CSV file: {what}", row=reader.line_num))
+        return True
+    header = [h.strip() for h in records[0]]
+    width = len(header)
+    if width == 1:
+        for sep, label in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in header[0]:
+                problems.append(Problem(name, f"the values are separated by {label}, not commas: "
+                                              "save it as CSV (comma delimited)", row=1))
+                return True
+    seen: dict[str, int] = {}
     found = False
+    for i, h in enumerate(header):
+        if h and h in seen:
+            # pandas would rename the second to 'h.1' and it would be silently left out
+            problems.append(Problem(name, f"the header gives this column twice (columns "
+                                          f"{seen[h] + 1} and {i + 1}); keep one", row=1, column=h))
+            found = True
+        seen.setdefault(h, i)
     for i, r in enumerate(records[1:]):
         if len(r) != width:
             what = "a truncated row?" if len(r) < width else "a stray comma or an unquoted value?"
@@ -77,11 +103,41 @@ def read_extracts(cases: str | Path, workforce: str | Path) -> tuple[CaseData, R
     problems: list[Problem] = []
     cdf = read_csv(cases, problems)
     wdf = read_csv(workforce, problems)
+    if cdf is not None and wdf is not None:
+        _ids_as_names(cdf, wdf, Path(cases).name, Path(workforce).name, problems)
     cd = validate_cases_frame(cdf, Path(cases).name, problems) if cdf is not None else None
     ro = validate_workforce_frame(wdf, Path(workforce).name, problems) if wdf is not None else None
     if problems:
         raise ExtractError(problems)
     return cd, ro
+
+
+def _ids_as_names(cases, roster, cases_name: str, roster_name: str, problems: list[Problem]) -> None:
+    """A team name in either file that is an identifier from the other (a child id in the
+    roster's Team column, a worker id in the cases'): a column mixed up, whose values would be
+    echoed as team names. Each file's own identifiers are checked with its columns."""
+    def column(df, layout, name):
+        wanted = {_norm(n) for c in layout if c.name == name for n in (c.name,) + c.aliases}
+        return next((h for h in df.columns if _norm(h) in wanted), None)
+
+    def ids(df, layout):
+        out = set()
+        for c in layout:
+            h = column(df, layout, c.name) if c.kind == "id" else None
+            if h is not None:
+                out.update(df[h].astype(str).str.strip())
+        return out - {""}
+
+    case_ids, roster_ids = ids(cases, CASE_COLUMNS), ids(roster, WORKFORCE_COLUMNS)
+    for df, layout, name, other in ((cases, CASE_COLUMNS, cases_name, roster_ids - case_ids),
+                                    (roster, WORKFORCE_COLUMNS, roster_name, case_ids - roster_ids)):
+        h = column(df, layout, "Team")
+        if h is None:
+            continue
+        for i in (df[h].astype(str).str.strip().isin(other)).to_numpy().nonzero()[0]:
+            problems.append(Problem(name, "the value (not shown) is an identifier from the other "
+                                          "extract, not a team name: is a column mixed up?",
+                                    row=int(i) + 2, column="Team"))
 
 
 def _read_checked(path: str | Path, validate):
