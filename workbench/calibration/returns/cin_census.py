@@ -73,6 +73,7 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
         problems.append(ReturnProblem(name, "not a CIN census file (expected a Message element "
                                             "with Children inside)", root.sourceline))
         return out
+    out.authority = _text(root, "Header/Source/LEA")
     ref_date = _text(root, "Header/CollectionDetails/ReferenceDate")
     year_text = _text(root, "Header/CollectionDetails/Year")
     hdr = Origin(name, root.sourceline, "Header / CollectionDetails")

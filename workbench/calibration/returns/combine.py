@@ -137,6 +137,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
     if "workforce" not in kinds:
         problems.append(Problem(name, "no workforce census found (a .csv or .xml with "
                                       "AgencyWorker, OrgRole, RoleStartDate per worker)"))
+    problems.extend(_mixed_returns(recs, name))
     if problems:
         raise ExtractError(problems)
     for r in recs:
@@ -164,6 +165,34 @@ def read_returns(folder: str | Path) -> ReturnsData:
                            + len(r.care_leavers)) for r in recs],
                          columns=["file", "kind", "year", "records"])
     return ReturnsData(cases=cases, roster=roster, files=files, notes=notes)
+
+
+def _mixed_returns(recs: list[ReturnRecords], folder: str) -> list[Problem]:
+    """Returns that cannot be combined: two authorities' (their headers' LEA codes differ), or
+    the same return for the same year twice (a copy in a subfolder), whose records would be
+    counted twice."""
+    problems = []
+    by_la: dict[str, list[str]] = {}
+    for r in recs:
+        if r.authority:
+            by_la.setdefault(r.authority, []).append(r.file)
+    if len(by_la) > 1:
+        said = "; ".join(f"LEA {la}: {', '.join(files)}" for la, files in sorted(by_la.items()))
+        problems.append(Problem(folder, f"returns of {len(by_la)} authorities ({said}): give one "
+                                        "authority's returns"))
+    by_year: dict[tuple, list[str]] = {}
+    for r in recs:
+        if r.year:
+            by_year.setdefault((r.kind, r.year), []).append(r.file)
+    for (kind, year), files in sorted(by_year.items()):
+        if len(files) > 1:
+            problems.append(Problem(folder, f"{len(files)} {_KIND_NAMES.get(kind, kind)} returns for "
+                                            f"{year} ({', '.join(files)}): give each year once"))
+    return problems
+
+
+_KIND_NAMES = {"cin": "CIN census", "ssda903": "SSDA903 episodes", "ssda903_header":
+               "SSDA903 header", "ssda903_oc3": "SSDA903 OC3", "workforce": "workforce census"}
 
 
 def _census_days(roster: Roster, wrecs: list) -> dict[int, float]:

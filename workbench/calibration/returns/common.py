@@ -19,6 +19,9 @@ from ..extracts import Problem
 # and spreadsheets often carry a time or an Excel date
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S",
                  "%d-%m-%Y", "%d.%m.%Y")
+#: The earliest date a return may hold (as for the extracts): before it, a mistyped year or a
+#: spreadsheet's blank date (1899-12-30, 1900-01-01).
+EARLIEST = dt.date(1950, 1, 1)
 _SHOWABLE_DATE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([ T][0-9:.]+)?")
 
 
@@ -84,6 +87,12 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
             problems.append(problem_at(origin, f"{shown} is not a date (expected YYYY-MM-DD or "
                                                "DD/MM/YYYY)", field_name))
             return ""
+    if d < EARLIEST:
+        problems.append(problem_at(origin, f"{d.isoformat()} is before {EARLIEST.year}: not a date "
+                                           "in a child's or a worker's record (a mistyped year, or a "
+                                           "blank date cell read as 1899-12-30 or 1900-01-01)",
+                                   field_name))
+        return ""
     if d > (today or dt.date.today()):
         problems.append(problem_at(origin, f"{d.isoformat()} is in the future: a return holds "
                                            "what has happened", field_name))
@@ -165,6 +174,7 @@ class ReturnRecords:
     workers: list[WorkerRecord] = field(default_factory=list)
     care_leavers: list = field(default_factory=list)     # oc3.CareLeaverRecord
     duplicates: int = 0            # records given twice in the file (merged)
+    authority: str = ""            # the local authority code in the return's header (CIN: LEA)
     notes: list[str] = field(default_factory=list)
 
 
