@@ -88,6 +88,11 @@ FRESH = {
     # a horizon of a second gave a cost of GBP 4.5 billion a year per child
     "horizon_of_a_second": (V + "horizon_years: 1.0e-9\n",
                             ["horizon_years", "greater than or equal to 0.02"]),
+    # validate said OK, then every replication of `compare` that drew above 250,000 failed
+    "uncertain_draws_past_the_limit": (V + "uncertain:\n  demand.referrals_per_year: "
+                                       "{dist: uniform, low: 0, high: 1.0e+6}\n",
+                                       ["uncertain.demand.referrals_per_year", "draws values the "
+                                        "input does not accept", "at most 250,000"]),
     # a device or a pipe: /dev/zero was read until memory ran out, a pipe waited for ever
     "base_is_dev_zero": (V.replace("baseline.yaml", "/dev/zero"),
                          ["base: '/dev/zero' is not a regular file"]),

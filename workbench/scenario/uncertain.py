@@ -106,7 +106,33 @@ def uncertain_problems(sc: Any) -> list[str]:
         if not _is_number(v):
             out.append(f"uncertain.{path}: is not a number (it holds {type(v).__name__}); give "
                        f"the path of a number inside it, e.g. a distribution's mean")
+            continue
+        out.extend(_range_problems(sc, path))
     return out
+
+
+#: The draws checked against the input's own limits: all but the rarest 0.1% at each end.
+RANGE_QUANTILES = (0.001, 0.999)
+
+
+def _range_problems(sc: Any, path: str) -> list[str]:
+    """Whether the input accepts its distribution's draws (at :data:`RANGE_QUANTILES`): a
+    distribution reaching past the input's limits passed validation, then every replication that
+    drew there failed."""
+    from .errors import ScenarioError
+
+    dist = sc.uncertain[path]
+    for u in RANGE_QUANTILES:
+        x = quantile(dist, u)
+        try:
+            apply_inputs(sc, {path: x})
+        except ScenarioError as exc:
+            why = [line.strip().removeprefix("- ") for line in str(exc).splitlines()
+                   if line.startswith("  - ")]
+            return [f"uncertain.{path}: its distribution draws values the input does not accept "
+                    f"(at its {u:.1%} quantile, {x:g}: {'; '.join(why) or exc}); narrow it to the "
+                    f"input's range"]
+    return []
 
 
 def apply_inputs(scenario: Any, values: Mapping[str, float], name: str | None = None) -> Any:
