@@ -93,6 +93,14 @@ FRESH = {
                                        "{dist: uniform, low: 0, high: 1.0e+6}\n",
                                        ["uncertain.demand.referrals_per_year", "draws values the "
                                         "input does not accept", "at most 250,000"]),
+    # validate said OK, then 2,000 checkpoints on day 1 overflowed the task's priority and the
+    # run failed ('cannot convert float NaN to integer')
+    "checkpoints_repeated": (V + "stages:\n  assessment:\n    checkpoints_wd: ["
+                             + ", ".join(["1"] * 2000) + "]\n",
+                             ["stages.assessment.checkpoints_wd", "distinct working days"]),
+    "too_many_checkpoints": (V + "stages:\n  assessment:\n    checkpoints_wd: ["
+                             + ", ".join(str(i) for i in range(1, 40)) + "]\n",
+                             ["stages.assessment.checkpoints_wd", "at most 20"]),
     # a device or a pipe: /dev/zero was read until memory ran out, a pipe waited for ever
     "base_is_dev_zero": (V.replace("baseline.yaml", "/dev/zero"),
                          ["base: '/dev/zero' is not a regular file"]),

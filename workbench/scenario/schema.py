@@ -159,6 +159,10 @@ class Transfer(_Model):
     to_team: str
 
 
+#: Managers' checkpoints a task stage may have (the bundled scenarios have three).
+MAX_CHECKPOINTS = 20
+
+
 class Stage(_Model):
     """One stage of the child's journey, held by one team.
 
@@ -209,6 +213,18 @@ class Stage(_Model):
         if not v:
             raise ValueError("needs at least one outcome")
         return _check_probabilities(v, "outcome")
+
+    @field_validator("checkpoints_wd")
+    @classmethod
+    def _checkpoints(cls, v):
+        # each checkpoint multiplies the task's priority by the factor: 2,000 checkpoints on one
+        # day overflowed it to inf, and the run failed on NaN
+        if any(b <= a for a, b in zip(v, v[1:])):
+            raise ValueError(f"checkpoints must be distinct working days in increasing order "
+                             f"(got {list(v)[:10]}{'...' if len(v) > 10 else ''})")
+        if len(v) > MAX_CHECKPOINTS:
+            raise ValueError(f"at most {MAX_CHECKPOINTS} checkpoints (got {len(v)})")
+        return v
 
     @model_validator(mode="after")
     def _kind(self):
