@@ -101,6 +101,9 @@ FRESH = {
     "too_many_checkpoints": (V + "stages:\n  assessment:\n    checkpoints_wd: ["
                              + ", ".join(str(i) for i in range(1, 40)) + "]\n",
                              ["stages.assessment.checkpoints_wd", "at most 20"]),
+    # validate said OK; every child waited the whole run and the timeliness KPIs were n/a
+    "every_cap_zero": (V + "caseload:\n  caps: {experienced: 0, nqsw: 0, academy: 0, agency: 0}\n",
+                       ["teams.families_first: every worker type's caseload cap is 0"]),
     # a device or a pipe: /dev/zero was read until memory ran out, a pipe waited for ever
     "base_is_dev_zero": (V.replace("baseline.yaml", "/dev/zero"),
                          ["base: '/dev/zero' is not a regular file"]),

@@ -14,7 +14,25 @@ from .basics import MAX_REFERRALS_PER_RUN, MAX_WORKFORCE, STAGES, MEMORY_NOTE
 
 def whole_scenario_problems(sc: Any) -> list[str]:
     """Every cross-block problem of a validated-field :class:`~workbench.scenario.Scenario`."""
-    return reference_problems(sc) + zero_time_loops(sc) + demand_size(sc) + workforce_size(sc)
+    return (reference_problems(sc) + zero_time_loops(sc) + demand_size(sc) + workforce_size(sc)
+            + caps_problems(sc))
+
+
+def caps_problems(sc: Any) -> list[str]:
+    """Teams holding a stage where every worker type's cap is 0: no one could ever be allocated
+    one of its children (managers allocating after a wait go up to a share of the cap, also 0),
+    so every child waits for the whole run and the KPIs say nothing."""
+    problems = []
+    for team in sorted({s.team for s in sc.stages.values()}):
+        t = sc.teams.get(team)
+        if t is None:
+            continue  # reported by reference_problems
+        caps = {w: (t.caps or {}).get(w, sc.caseload.caps[w]) for w in sc.caseload.caps}
+        if caps and all(c == 0 for c in caps.values()):
+            problems.append(f"teams.{team}: every worker type's caseload cap is 0 (caseload.caps, "
+                            f"teams.{team}.caps), so no one could hold its cases; give at least "
+                            f"one type a cap above 0")
+    return problems
 
 
 def reference_problems(sc: Any) -> list[str]:
