@@ -63,6 +63,10 @@ CASES = {
     "the same column name twice": lambda c, w: (
         csv(c).replace("AllocatedWorker", "Team", 1), csv(w),
         ["cases.csv, row 1, column Team:", "gives this column twice (columns 22 and 23)"]),
+    # 'the file has a header but no rows' before (and, read as CSV, a JSON file's header cells
+    # can hold values)
+    "a JSON file saved as .csv": lambda c, w: (
+        c.head(20).to_json(), csv(w), ["cases.csv, row 1:", "not a CSV file", "JSON"]),
     # identifiers echoed in a note as 'roster teams [...]' before
     "worker ids in the roster's Team column": lambda c, w: (
         csv(c), csv(w.assign(Team=w.WorkerID)),

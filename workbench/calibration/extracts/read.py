@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -82,11 +83,18 @@ def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
                 return True
     seen: dict[str, int] = {}
     found = False
+    if text.lstrip()[:1] in ("{", "[", "<"):
+        problems.append(Problem(name, "is not a CSV file (it starts like JSON, XML or HTML); "
+                                      "save the table as CSV UTF-8", row=1))
+        return True
     for i, h in enumerate(header):
         if h and h in seen:
-            # pandas would rename the second to 'h.1' and it would be silently left out
-            problems.append(Problem(name, f"the header gives this column twice (columns "
-                                          f"{seen[h] + 1} and {i + 1}); keep one", row=1, column=h))
+            # pandas would rename the second to 'h.1' and it would be silently left out; a
+            # header that is not shaped like a column name is not quoted (it may be a value)
+            named = re.fullmatch(r"[A-Za-z][A-Za-z0-9_ ]{0,40}", h) is not None
+            problems.append(Problem(name, f"the header gives {'this column' if named else 'a column name (not shown)'} "
+                                          f"twice (columns {seen[h] + 1} and {i + 1}); keep one",
+                                    row=1, column=h if named else None))
             found = True
         seen.setdefault(h, i)
     for i, r in enumerate(records[1:]):
