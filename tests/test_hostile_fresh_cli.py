@@ -145,3 +145,10 @@ def test_calibrate_name_and_authority_are_checked_before_the_fit(capsys, tmp_pat
     err = refused(capsys, calibrate(tmp_path, option, value), option, says)
     assert "calibrated scenario" not in err
     assert not (tmp_path / "x.yaml").exists() and not (tmp_path / "rep").exists()
+
+
+def test_a_seed_of_five_thousand_digits_is_not_echoed_whole(capsys, tmp_path):
+    # was: the 5,000 digits printed back in the message
+    err = refused(capsys, ["run", BASE, "--seed", "9" * 5000, "--out", str(tmp_path)],
+                  "--seed", "must be a whole number", "5,000 characters")
+    assert len(err) < 1000

@@ -50,12 +50,13 @@ class Number:
         """The value and "" if ``text`` is acceptable, else None or the value and what was
         expected (e.g. "must be at least 1, got 0")."""
         noun = "a whole number" if self.kind is int else "a number"
+        shown = repr(text) if len(str(text)) <= 40 else f"{str(text)[:40]!r}... ({len(str(text)):,} characters)"
         try:
             v = self.kind(str(text).strip())
-        except ValueError:
-            return None, f"must be {noun}, got {text!r}"
+        except ValueError:  # also a whole number of more than 4,300 digits
+            return None, f"must be {noun}, got {shown}"
         if not math.isfinite(v):
-            return None, f"must be a finite number, got {text!r}"
+            return None, f"must be a finite number, got {shown}"
         bounds = []
         if self.low is not None:
             bounds.append(f"{'above' if self.above else 'at least'} {self.low:g}")
