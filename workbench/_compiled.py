@@ -6,6 +6,7 @@ changes) and :func:`workbench.model.core_status`. Keep this file free of imports
 
 CORE_MODULES = (
     "workbench/calendar.py",
+    "workbench/model/heap.py",
     "workbench/model/engine.py",
     "workbench/model/entities.py",
     "workbench/model/log.py",

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import Any, Final, Optional
+from typing import Any, Final, Optional, cast
 
 from . import log as R
 from .entities import Child, StageInfo
+from .heap import Keyed
+from .heap import pop as heap_pop
+from .heap import push as heap_push
 from .log import EventLog
 from .workload import Worker
 
@@ -120,6 +123,20 @@ class Allocation:
             self.unqualified_held -= 1
 
 
+class QEntry(Keyed):
+    """A child's entry in her team's queue: ``key`` is minus her stage's priority, ``seq`` the
+    team's count of entries when she joined it. An entry whose ``seq`` is not her
+    ``queue_seq`` (she left the queue or joined it again since) is skipped when met."""
+
+    def __init__(self, key: float, seq: int, child: Child) -> None:
+        super().__init__(key, seq)
+        self.child: Child = child
+
+
+def _queue_order(e: QEntry) -> tuple[float, int]:
+    return (e.key, e.seq)
+
+
 class WorkerHeap:
     """A binary heap of workers by (index_key, id), each worker in it once, at the place kept
     on her (``pos_open`` in a team's open index, ``pos_all`` in its main one): a change of her
@@ -211,7 +228,7 @@ class Team:
         self.cfg: Any = cfg
         self.establishment_fte: float = cfg.establishment_fte
         self.workers: list[Worker] = []   # in post (leavers are taken off)
-        self.queue: list[tuple[float, int, Child]] = []   # heap of (-priority, seq, child)
+        self.queue: list[Keyed] = []   # children waiting: a heap of QEntry by (-priority, seq)
         self.qseq: int = 0
         # A large team keeps an index of its workers by (load + 1) / cap, so that choosing a
         # worker does not scan the team (allocation then grows linearly with the authority's
@@ -231,6 +248,12 @@ class Team:
         self.cap_min: float = _INF
         self.limit_max: float = 0.0
         self.joins: int = 0
+        # whether the team's list (join order) is also in id order: true until a worker joins
+        # after someone with a higher id (an academy graduate moving team). While it holds, the
+        # index's order (key, id) is the scan's tie rule too (first in the list), so the exact
+        # search can leave out a tie as soon as it has the first of it (see _search).
+        self.id_order: bool = True
+        self.max_id: int = -1
 
     # ------------------------------------------------------------------ choosing a worker
     def has_room_under_cap(self) -> bool:
@@ -270,6 +293,10 @@ class Team:
         # her place in ``workers``: the list only grows at its end, so join order is list order
         self.joins += 1
         w.join_seq = self.joins
+        if w.id < self.max_id:
+            self.id_order = False
+        else:
+            self.max_id = w.id
         old = w.index_team
         if old is not None and old is not self:
             # she moved from a team with an index: her places there are given up
@@ -431,11 +458,19 @@ class Team:
         bound += 1e-9 * (1.0 + abs(bound))
         best: Optional[Worker] = None
         best_ratio = _INF
+        # A case of weight 1: her ratio is her key exactly (the same sum over the same cap), so
+        # with the list in id order nobody below a worker who comes after the best found, by
+        # (key, id), can be the answer: a tie costs one visit, not one per worker tied
+        # (thousands in a team of an x20 authority whose workers sit at the same load).
+        exact = w_need == 1.0 and self.id_order
         stack = [0]
         while stack:
             i = stack.pop()
             w = heap[i]
             if w.index_key > bound:
+                continue
+            if exact and best is not None and (w.index_key > best_ratio or (
+                    w.index_key == best_ratio and w.id > best.id)):
                 continue
             k = 2 * i + 1
             if k < n:
@@ -464,7 +499,7 @@ class Team:
         child.queued_at = now
         child.queued_team = self
         child.queue_seq = self.qseq
-        heapq.heappush(self.queue, (-child.stage_cfg.priority, self.qseq, child))
+        heap_push(self.queue, QEntry(-child.stage_cfg.priority, self.qseq, child))
 
     def dequeue(self, child: Child) -> None:
         """Take a child out of the queue (lazily: the heap entry is skipped later)."""
@@ -480,12 +515,12 @@ class Team:
         q = self.queue
         if not q:
             return
-        blocked = []
+        blocked: list[Keyed] = []
         while q:
-            entry = q[0]
-            child = entry[2]
-            if child.queued_team is not self or not child.open or entry[1] != child.queue_seq:
-                heapq.heappop(q)   # she left the queue, or this is an old entry of hers
+            entry = cast(QEntry, q[0])
+            child = entry.child
+            if child.queued_team is not self or not child.open or entry.seq != child.queue_seq:
+                heap_pop(q)   # she left the queue, or this is an old entry of hers
                 continue
             if worker is not None:
                 w = worker if (worker.available and worker.team is self
@@ -497,7 +532,7 @@ class Team:
                         w = other
             else:
                 w = self.choose(child, now)
-            heapq.heappop(q)
+            heap_pop(q)
             if w is None:
                 blocked.append(entry)
                 # the next children may need less room or be eligible where this one is not
@@ -506,16 +541,18 @@ class Team:
                 continue
             self.dequeue(child)
             self.alloc.allocate(child, w, now)
-        for entry in blocked:
-            heapq.heappush(q, entry)
+        for b in blocked:
+            heap_push(q, b)
 
     def waiting(self) -> tuple[int, int]:
         """Children in the queue now: (unallocated, awaiting a transfer with a worker meanwhile),
         one count per child however often she rejoined the queue."""
         unallocated = 0
         transfer = 0
-        for _, seq, c in self.queue:
-            if c.queued_team is self and c.open and seq == c.queue_seq:
+        for e in self.queue:
+            entry = cast(QEntry, e)
+            c = entry.child
+            if c.queued_team is self and c.open and entry.seq == c.queue_seq:
                 if c.worker is None:
                     unallocated += 1
                 else:
@@ -526,8 +563,10 @@ class Team:
         """Hours of work the children waiting unallocated bring: what is left of each one's task,
         or ``weeks`` of her plan's routine hours."""
         hours = 0.0
-        for _, seq, c in self.queue:
-            if c.queued_team is self and c.open and seq == c.queue_seq and c.worker is None:
+        for e in self.queue:
+            entry = cast(QEntry, e)
+            c = entry.child
+            if c.queued_team is self and c.open and entry.seq == c.queue_seq and c.worker is None:
                 t = c.task
                 hours += t.remaining if t is not None else c.stage_cfg.ongoing_hours_per_week * weeks
         return hours
@@ -535,10 +574,16 @@ class Team:
     def allocate_waiting(self, now: float, wait_days: float, ceiling: float) -> None:
         """Managers' rule under pressure: a child who has waited ``wait_days`` or more goes to the
         eligible worker with most room, above the hard limit, up to ``ceiling`` times her cap."""
-        due = sorted(e for e in self.queue
-                     if e[2].queued_team is self and e[2].open and e[1] == e[2].queue_seq
-                     and e[2].worker is None and now - e[2].queued_at >= wait_days)
-        for _, _, child in due:
+        due: list[QEntry] = []
+        for e in self.queue:
+            entry = cast(QEntry, e)
+            c = entry.child
+            if (c.queued_team is self and c.open and entry.seq == c.queue_seq
+                    and c.worker is None and now - c.queued_at >= wait_days):
+                due.append(entry)
+        due.sort(key=_queue_order)
+        for entry in due:
+            child = entry.child
             cfg = child.stage_cfg
             best: Optional[Worker] = None
             best_ratio = _INF

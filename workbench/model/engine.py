@@ -6,7 +6,7 @@ workforce round, the morning round, the weekly observer), and the current time. 
 offers exactly that, on a :class:`simpy.Environment`:
 
 - :meth:`Engine.call_in` / :meth:`Engine.call_at` schedule a plain function call. Most of a run's
-  ~110,000 events are these, so each is a minimal event object (:class:`_Call`).
+  ~100,000 events are these, so each is a minimal object (:class:`_Call`).
 - A **day wheel** keeps calls due after tomorrow (plan ends a year away, re-referrals) in a bucket
   per day and moves them onto SimPy's heap, at their exact times, the morning before their day,
   so that the heap holds a few hundred events instead of thousands.
@@ -18,42 +18,42 @@ offers exactly that, on a :class:`simpy.Environment`:
 
 Two paths, chosen once per run (:attr:`Engine.fast`):
 
-- the **fast path** pushes a minimal event (:class:`_Call`: ``callbacks`` and ``_ok``, what
-  ``Environment.step`` reads) straight onto SimPy 4's event heap at its absolute time;
+- the **fast path** keeps the calls in the engine's own heap, ordered by native (time, id) where
+  the id is the one SimPy would have given the event, and :meth:`Engine.run` takes, at each
+  step, whichever comes first by SimPy's own order: the next call, run directly, or SimPy's next
+  event, run by SimPy (the processes). SimPy's heap then holds only the processes' few events,
+  and a call costs neither tuple comparisons nor SimPy's interpreted ``step``;
 - the **public path** uses only SimPy's public API: each call is a ``Timeout`` with the call as
   its callback.
 
 They give identical results (``tests/test_model_engine.py`` checks the reference runs on the
 public path); the fast path is used where the installed SimPy keeps its heap as SimPy 4 does,
 because a ``Timeout`` per call costs more (figures in benchmarks/README.md). A SimPy release that
-changes its internals therefore still runs the model, on the public path.
+changes its internals (``_queue``, ``_eid``, ``_now``) therefore still runs the model, on the
+public path.
 """
 
 from __future__ import annotations
 
-import heapq
-from typing import Any, Callable, Final, Generator, Optional
+from typing import Any, Callable, Final, Generator, Optional, cast
 
 import simpy
+
+from .heap import Keyed
+from .heap import pop as heap_pop
+from .heap import push as heap_push
 
 _NORMAL: Final = 1   # simpy.events.NORMAL: the priority of an ordinary event
 
 
-def _dispatch(ev: _Call) -> None:
-    ev.fn(*ev.args)
-    eng = ev.engine
-    if eng.dirty:
-        eng.flush()
+class _Call(Keyed):
+    """A scheduled call on the fast path, in the engine's own heap (see :meth:`Engine.run`):
+    ``key`` is its time and ``seq`` the event id SimPy would have given it (its place among
+    events at the same time)."""
 
-
-class _Call:
-    """A scheduled call: the least a SimPy environment needs to process an event
-    (``callbacks``, and ``_ok`` for its failure check)."""
-
-    def __init__(self, engine: Engine, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        self.callbacks: Optional[list[Callable[[Any], None]]] = [_dispatch]
-        self._ok: bool = True
-        self._value: Any = None
+    def __init__(self, engine: Engine, fn: Callable[..., Any], args: tuple[Any, ...],
+                 t: float, eid: int) -> None:
+        super().__init__(t, eid)
         self.engine: Engine = engine
         self.fn: Callable[..., Any] = fn
         self.args: tuple[Any, ...] = args
@@ -89,6 +89,7 @@ class Engine:
         self.fast: bool = fast_path_available(self.env) if fast is None else bool(fast)
         self.queue: list[Any] = self.env._queue if self.fast else []
         self.eid: Any = self.env._eid if self.fast else None
+        self.calls: list[Keyed] = []   # the fast path's scheduled calls (_Call, a heap)
         self.wheel_on: bool = False
         self.wheel_day: int = 0
         self.wheel: dict[int, list[tuple[float, Callable[..., Any], tuple[Any, ...]]]] = {}
@@ -122,12 +123,13 @@ class Engine:
                 else:
                     bucket.append((t, fn, args))
                 return
-        self._heap_push(t, fn, args)
+        self._enqueue(t, fn, args)
 
-    def _heap_push(self, t: float, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def _enqueue(self, t: float, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         if self.fast:
-            # Environment.schedule() inlined, at the absolute time
-            heapq.heappush(self.queue, (t, _NORMAL, next(self.eid), _Call(self, fn, args)))
+            # the id SimPy would give it (its order among events at the same time), in the
+            # engine's own heap, merged with SimPy's in run()
+            heap_push(self.calls, _Call(self, fn, args, t, next(self.eid)))
         else:
             # public API only: a Timeout with the call as its callback
             timeout = self.env.timeout(t - self.env.now)
@@ -213,15 +215,54 @@ class Engine:
             yield self.wait_until(day)
             self.wheel_day = day
             for t, fn, args in self.wheel.pop(day + 1, ()):
-                self._heap_push(t, fn, args)
+                self._enqueue(t, fn, args)
             on_morning(day)
             day += 1
         self.flush()
 
     def events_processed(self) -> int:
         """SimPy events processed so far (scheduled less still pending); for benchmarks."""
-        return next(self.env._eid) - len(self.env._queue)
+        return next(self.env._eid) - len(self.env._queue) - len(self.calls)
 
     def run(self, until: float) -> None:
-        """Run to time ``until`` (days)."""
-        self.env.run(until=until)
+        """Run to time ``until`` (days).
+
+        On the fast path the scheduled calls wait in the engine's own heap, ordered by native
+        (time, id) instead of SimPy's tuples, and each step takes whichever comes first, a call
+        or SimPy's next event, by SimPy's own order (time, priority, id; a call has SimPy's
+        normal priority and the id SimPy would have given it). The order of everything is
+        therefore exactly SimPy's; SimPy itself still runs the processes (rounds, observer).
+        """
+        env = self.env
+        if not self.fast:
+            env.run(until=until)
+            return
+        if until <= env._now:
+            raise ValueError(f"until (={until}) must be greater than the current simulation time")
+        # SimPy's own stop: an urgent event at ``until`` that ends the run (as Environment.run)
+        stop = simpy.Event(env)
+        stop._ok = True
+        stop._value = None
+        env.schedule(stop, simpy.events.URGENT, until - env._now)
+        stop.callbacks.append(simpy.core.StopSimulation.callback)
+        queue = self.queue
+        calls = self.calls
+        try:
+            while True:
+                if calls:
+                    c = cast(_Call, calls[0])
+                    head = queue[0]
+                    ht: float = head[0]
+                    if c.key < ht or (c.key == ht and (_NORMAL < head[1] or (
+                            _NORMAL == head[1] and c.seq < head[2]))):
+                        heap_pop(calls)
+                        env._now = c.key
+                        c.fn(*c.args)
+                        if self.dirty:
+                            self.flush()
+                        continue
+                env.step()
+        except simpy.core.StopSimulation:
+            return
+        except simpy.core.EmptySchedule:
+            return
