@@ -117,3 +117,19 @@ def test_warmup_filters_records(baseline):
     # same run, different window: the stocks at the end agree, the flow KPIs are computed over less
     assert full.kpis["open_cases_end"] == later.kpis["open_cases_end"]
     assert later.kpis["referrals_per_year"] != full.kpis["referrals_per_year"]
+
+
+def test_conference_capacity_below_one_is_refused_not_looped(baseline):
+    """Less than one conference a day leaves room for none: booking would look for a free day
+    for ever. The schema refuses it; a copy made without validation is refused by the model."""
+    import pytest
+
+    from workbench.model.simulation import Simulation
+    from workbench.scenario.derive import scale_authority
+
+    conf = baseline.conferences.model_copy(update={"slots_per_working_day": 0.4})
+    bad = baseline.model_copy(update={"conferences": conf})
+    with pytest.raises(ValueError, match="slots_per_working_day must be at least 1"):
+        Simulation(bad, 1, 30.0)
+    # a small authority made by scaling keeps room for one a day
+    assert scale_authority(baseline, 0.1).conferences.slots_per_working_day == 1.0

@@ -62,6 +62,11 @@ class Journey:
         self.shorten: float = pr.plan_shortening_pct / 100
         self.conf_on: bool = bool(sc.conferences.enabled)
         self.conf_capacity: float = float(sc.conferences.slots_per_working_day)
+        if sc.conferences.enabled and not self.conf_capacity >= 1.0:
+            # a day with room for less than one conference has room for none: booking would
+            # look for a free day for ever (the schema refuses it; this guards derived copies)
+            raise ValueError(f"conferences.slots_per_working_day must be at least 1 "
+                             f"(got {self.conf_capacity:g})")
         self.conf_booked: dict[int, int] = {}
         self.elapsed: dict[str, Sampler] = {}
         self.checkpoint_book: dict[int, list[tuple[Child, int]]] = {}

@@ -105,8 +105,10 @@ def scale_authority(scenario, factor: float):
         "initial.unallocated": {k: count(v) for k, v in d["initial"]["unallocated"].items()},
         "academy.intake_per_year": count(d["academy"]["intake_per_year"]),
         "recruitment.campaigns": [dict(c, hires=count(c["hires"])) for c in d["recruitment"]["campaigns"]],
-        # conference chairs grow with the authority (else its conferences queue for weeks)
-        "conferences.slots_per_working_day": d["conferences"]["slots_per_working_day"] * factor,
+        # conference chairs grow with the authority (else its conferences queue for weeks); a
+        # small authority still has room for one a day (the field's minimum)
+        "conferences.slots_per_working_day": max(
+            1.0, d["conferences"]["slots_per_working_day"] * factor),
     }
     if d["agency"]["cap_fte"] is not None:
         changes["agency.cap_fte"] = d["agency"]["cap_fte"] * factor
