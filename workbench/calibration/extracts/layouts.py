@@ -107,7 +107,7 @@ WORKFORCE_COLUMNS: tuple[Column, ...] = (
            aliases=("SWENo", "StaffID")),
     Column("AgencyWorker", "flag", True, "1 for an agency worker, 0 for an employee.",
            "workforce census AgencyWorker", values="all"),
-    Column("FTE", "number", True, "Full-time equivalent (above 0, at most 1).",
+    Column("FTE", "number", True, "Full-time equivalent (at least 0.01, at most 1).",
            "workforce census FTE (FTE30)", values="all", low=0.0, high=1.0,
            low_inclusive=False, aliases=("FTE30",)),
     Column("OrgRole", "code", True, "Organisational role, 1-6 as in the census; 5 = case "
@@ -123,10 +123,10 @@ WORKFORCE_COLUMNS: tuple[Column, ...] = (
            "non-social-work role in the council, OTH other, UNK not known. Recode the census "
            "ReasonLeave values to these.", "workforce census ReasonLeave (recoded)",
            codes=LEAVE_REASONS),
-    Column("Cases30", "int", False, "Cases held at the census date (the extract date).",
+    Column("Cases30", "int", False, "Cases held at the census date (the extract date; at most 1000).",
            "workforce census Cases30", low=0, high=1000),
     Column("WorkingDaysLost", "number", False, "Working days lost to sickness absence in the "
-           "12 months to the census date.", "workforce census WorkingDaysLost", low=0, high=366),
+           "12 months to the census date (at most 366).", "workforce census WorkingDaysLost", low=0, high=366),
     Column("Team", "text", False, "Team (ideally the scenario's team names): needed for staff "
            "in post by team and for the gap between a leaver and the next starter.",
            "local field"),
