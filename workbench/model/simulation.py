@@ -61,6 +61,7 @@ class Simulation:
                                         self.settings.case_hours_per_fte_day)
         self.settings.task_done = self.journey.task_done
         self.workforce: Any = None
+        self.obs_rows: list = []    # the weekly observations (see _observer)
 
     def add_worker(self, team: Team, wtype: str, fte: float, months_qualified: float,
                    now: float) -> Worker:
@@ -181,6 +182,14 @@ class Simulation:
         self.eng.flush()
 
     def _run(self) -> RunRecord:
+        self.start()
+        self.advance(self.horizon)
+        return self.finish()
+
+    def start(self) -> None:
+        """The state at time 0 and the processes that drive the run (:meth:`run` does this,
+        then :meth:`advance` to the horizon and :meth:`finish`; a benchmark may advance in
+        steps)."""
         eng = self.eng
         j = self.journey
         eng.wheel_on = True   # the day wheel (started below) turns from the first morning
@@ -191,9 +200,16 @@ class Simulation:
         self.workforce.start()
         j.start_arrivals()
         eng.start_days(self.horizon, j.on_morning)
-        obs_rows: list = []
-        eng.process(self._observer(obs_rows))
-        eng.run(until=self.horizon)
+        eng.process(self._observer(self.obs_rows))
+
+    def advance(self, until: float) -> None:
+        """Run on to time ``until`` (days, at most the horizon)."""
+        self.eng.run(until=min(until, self.horizon))
+
+    def finish(self) -> RunRecord:
+        """The run's records at the horizon (run :meth:`advance` to it first)."""
+        j = self.journey
+        obs_rows = self.obs_rows
         end = self.horizon
         # censor: children still open are written out as censored records, never dropped
         for c in j.children:
