@@ -119,3 +119,13 @@ def test_the_estimate_covers_a_measured_replication(baseline):
     replication = est.per_worker_mb - memory.WORKER_MB
     assert got["worker_mb"] <= memory.WORKER_MB
     assert got["replication_mb"] <= replication <= 4 * got["replication_mb"] + 50
+
+
+def test_a_pool_far_larger_than_the_cores_is_capped_with_a_warning(baseline):
+    cores = os.cpu_count() or 1
+    with pytest.warns(RuntimeWarning, match="worker processes asked for"):
+        n = memory.plan_workers({"Baseline": baseline}, 1.0, 100_000, available_mb=1e9)
+    assert n == max(4, memory.MAX_WORKERS_PER_CORE * cores)
+    # a pool the caller gave is only warned about (by memory), never resized here
+    assert memory.plan_workers({"Baseline": baseline}, 1.0, 3, can_shrink=False,
+                               available_mb=1e9) == 3

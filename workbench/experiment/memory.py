@@ -154,6 +154,11 @@ def estimate(scenarios: Mapping[str, Scenario], years: float | None, workers: in
                           max(0, min(workers, fit)))
 
 
+#: Worker processes a pool of the experiment's own may have per core (replications are CPU-bound:
+#: a second process per core can fill the gaps while another writes its results, more only wait).
+MAX_WORKERS_PER_CORE = 2
+
+
 def plan_workers(scenarios: Mapping[str, Scenario], years: float | None, workers: int,
                  can_shrink: bool = True, available_mb: float | None = None) -> int:
     """How many worker processes to start so that the experiment fits in memory.
@@ -169,13 +174,20 @@ def plan_workers(scenarios: Mapping[str, Scenario], years: float | None, workers
     Returns
     -------
     int
-        ``workers``, or fewer (with a RuntimeWarning saying why).
+        ``workers``, or fewer (with a RuntimeWarning saying why): at most
+        :data:`MAX_WORKERS_PER_CORE` per core, and as many as fit in memory.
 
     Raises
     ------
     UserError
         When not even one replication fits.
     """
+    cap = max(4, MAX_WORKERS_PER_CORE * (os.cpu_count() or 1))
+    if can_shrink and workers > cap:
+        warnings.warn(f"{workers:,} worker processes asked for on {os.cpu_count() or 1} core(s): "
+                      f"running {cap} (a replication uses one core; more processes only add "
+                      f"memory and start-up time)", RuntimeWarning, stacklevel=3)
+        workers = cap
     est = estimate(scenarios, years, workers, available_mb)
     if est.workers_fit < 1:
         raise UserError(f"not enough memory for this experiment: {est.describe(1)}. Run a "
