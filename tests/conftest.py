@@ -121,3 +121,26 @@ def still_running(pids, timeout: float = 15.0, poll: float = 0.1) -> list[int]:
             break
         time.sleep(poll)
     return left
+
+
+def refused_naming(path, parts) -> None:
+    """Loading the scenario file ``path`` fails with a message naming the file and every one of
+    ``parts`` (the field, and what was expected)."""
+    from workbench.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path)
+    msg = str(exc.value)
+    assert str(path) in msg
+    for part in parts:
+        assert part in msg, f"{part!r} not in {msg!r}"
+
+
+def validate_says(path, part: str, capsys) -> None:
+    """``workbench validate path`` exits with status 2 and a message holding ``part``, with no
+    traceback."""
+    from workbench.cli import main
+
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and part in err

@@ -14,10 +14,9 @@ import sys
 
 import pytest
 
-from workbench.cli import main
 from workbench.scenario import ScenarioError, load_scenario
 
-from conftest import ROOT
+from conftest import ROOT, refused_naming, validate_says
 
 V = "base: baseline.yaml\n"
 COSTS = "costs:\n  gbp_per_fte_week: {experienced: %s, nqsw: 1, academy: 1, agency: 1}\n"
@@ -119,21 +118,12 @@ def write(tmp_path, text: str, name: str = "bad.yaml"):
 
 @pytest.mark.parametrize("case", sorted(FRESH))
 def test_fresh_hostile_file_fails_validation_naming_the_field(tmp_path, case):
-    p = write(tmp_path, FRESH[case][0])
-    with pytest.raises(ScenarioError) as exc:
-        load_scenario(p)
-    msg = str(exc.value)
-    assert str(p) in msg
-    for part in FRESH[case][1]:
-        assert part in msg, f"{part!r} not in {msg!r}"
+    refused_naming(write(tmp_path, FRESH[case][0]), FRESH[case][1])
 
 
 @pytest.mark.parametrize("case", sorted(FRESH))
 def test_fresh_hostile_file_gets_no_traceback_from_validate(tmp_path, capsys, case):
-    p = write(tmp_path, FRESH[case][0])
-    assert main(["validate", str(p)]) == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and FRESH[case][1][0] in err
+    validate_says(write(tmp_path, FRESH[case][0]), FRESH[case][1][0], capsys)
 
 
 def test_a_long_value_is_shortened_in_the_message(tmp_path):
