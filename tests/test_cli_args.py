@@ -24,8 +24,11 @@ def test_good_values(number, text, value):
     (types.positive_int, "0", "--x must be at least 1, got 0"),
     (types.positive_int, "2.5", "--x must be a whole number, got '2.5'"),
     (types.non_negative_int, "-3", "--x must be at least 0, got -3"),
-    (types.years, "0", "--x must be above 0 and at most 30, got 0"),
-    (types.years, "31", "--x must be above 0 and at most 30, got 31"),
+    (types.years, "0", "--x must be at least 0.02 (about a week: the KPIs are weekly series and "
+                       "yearly rates), got 0"),
+    (types.years, "-1", "--x must be at least 0.02 (about a week: the KPIs are weekly series and "
+                        "yearly rates), got -1"),
+    (types.years, "31", "--x must be at most 30, got 31"),
     (types.years, "inf", "--x must be a finite number, got 'inf'"),
     (types.years, "soon", "--x must be a number, got 'soon'"),
 ])

@@ -63,7 +63,7 @@ def test_compare_prints_a_table_and_writes_csv_tables(variant, tmp_path, capsys)
     (["--replications", "0"], "--replications must be at least 1, got 0"),
     (["--replications", "many"], "--replications must be a whole number"),
     (["--replications", "2", "--seed", "-3"], "--seed must be at least 0"),
-    (["--replications", "2", "--years", "0"], "--years must be above 0"),
+    (["--replications", "2", "--years", "0"], "--years must be at least 0.02"),
     (["--replications", "2", "--workers", "0"], "--workers must be at least 1"),
     (["--replications", "2", "--warmup-days", "-1"], "--warmup-days must be at least 0"),
     (["--replications", "2", "--years", "0.1", "--warmup-days", "40"], "not shorter than"),

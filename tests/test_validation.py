@@ -262,7 +262,7 @@ def test_cli_prints_the_table_and_writes_csv_and_markdown(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--replications", "0"], "--replications must be at least 1, got 0"),
     (["--replications", "two"], "--replications must be a whole number, got 'two'"),
-    (["--years", "0"], "--years must be above 0"),
+    (["--years", "0"], "--years must be at least 0.02"),
     (["--years", "40"], "at most 30, got 40"),
     (["--seed", "-1"], "--seed must be at least 0"),
     (["--workers", "0"], "--workers must be at least 1"),

@@ -1,6 +1,5 @@
 """The command line's argument types: one bounded number type and one date type, used by every
-command, so that a mistake reads the same everywhere ("--years must be above 0 and at most 30,
-got 40").
+command, so that a mistake reads the same everywhere ("--years must be at most 30, got 40").
 
 A :class:`Number` serves two ways: as an argparse ``type`` (argparse then prints the message
 with the usage and exits with status 2), and through :meth:`Number.parse`, for commands that
@@ -96,8 +95,8 @@ class Number:
 positive_int = Number(int, 1)
 #: Seeds: 0 or more.
 non_negative_int = Number(int, 0)
-#: A horizon: above 0 and at most 30 years, and at least about a week.
-years = Number(float, 0, 30, above=True,
+#: A horizon: at least about a week (0.02 years) and at most 30 years.
+years = Number(float, None, 30,
                least=(0.02, "about a week: the KPIs are weekly series and yearly rates"))
 #: Replications of each scenario: 1 or more, and few enough to finish (a billion never would).
 replications = Number(int, 1, most=(10_000, "intervals are tight long before; more would run "

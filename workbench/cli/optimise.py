@@ -50,7 +50,7 @@ def register(subparsers) -> None:
     c.add_argument("--replications", "-r", default="4", metavar="R",
                    help="replications per plan in the search, at least 2 (default 4)")
     c.add_argument("--years", default="2", metavar="Y",
-                   help="horizon of every run in years, above 0 and at most 30 (default 2)")
+                   help="horizon of every run in years, 0.02 to 30 (default 2)")
     c.add_argument("--candidates", default="5", metavar="K",
                    help="cheapest plans checked on fresh runs (default 5)")
     c.add_argument("--confirm-replications", default="20", metavar="N",
