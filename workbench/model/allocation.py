@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import Any, Final, Optional, cast
+from typing import Any, Final, Optional
 
 from . import log as R
 from .entities import Child, StageInfo
@@ -228,7 +228,7 @@ class Team:
         self.cfg: Any = cfg
         self.establishment_fte: float = cfg.establishment_fte
         self.workers: list[Worker] = []   # in post (leavers are taken off)
-        self.queue: list[Keyed] = []   # children waiting: a heap of QEntry by (-priority, seq)
+        self.queue: list[QEntry] = []   # children waiting: a heap by (-priority, seq)
         self.qseq: int = 0
         # A large team keeps an index of its workers by (load + 1) / cap, so that choosing a
         # worker does not scan the team (allocation then grows linearly with the authority's
@@ -515,9 +515,9 @@ class Team:
         q = self.queue
         if not q:
             return
-        blocked: list[Keyed] = []
+        blocked: list[QEntry] = []
         while q:
-            entry = cast(QEntry, q[0])
+            entry = q[0]
             child = entry.child
             if child.queued_team is not self or not child.open or entry.seq != child.queue_seq:
                 heap_pop(q)   # she left the queue, or this is an old entry of hers
@@ -549,8 +549,7 @@ class Team:
         one count per child however often she rejoined the queue."""
         unallocated = 0
         transfer = 0
-        for e in self.queue:
-            entry = cast(QEntry, e)
+        for entry in self.queue:
             c = entry.child
             if c.queued_team is self and c.open and entry.seq == c.queue_seq:
                 if c.worker is None:
@@ -563,8 +562,7 @@ class Team:
         """Hours of work the children waiting unallocated bring: what is left of each one's task,
         or ``weeks`` of her plan's routine hours."""
         hours = 0.0
-        for e in self.queue:
-            entry = cast(QEntry, e)
+        for entry in self.queue:
             c = entry.child
             if c.queued_team is self and c.open and entry.seq == c.queue_seq and c.worker is None:
                 t = c.task
@@ -575,8 +573,7 @@ class Team:
         """Managers' rule under pressure: a child who has waited ``wait_days`` or more goes to the
         eligible worker with most room, above the hard limit, up to ``ceiling`` times her cap."""
         due: list[QEntry] = []
-        for e in self.queue:
-            entry = cast(QEntry, e)
+        for entry in self.queue:
             c = entry.child
             if (c.queued_team is self and c.open and entry.seq == c.queue_seq
                     and c.worker is None and now - c.queued_at >= wait_days):

@@ -35,7 +35,7 @@ public path.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Final, Generator, Optional, cast
+from typing import Any, Callable, Final, Generator, Optional
 
 import simpy
 
@@ -89,7 +89,7 @@ class Engine:
         self.fast: bool = fast_path_available(self.env) if fast is None else bool(fast)
         self.queue: list[Any] = self.env._queue if self.fast else []
         self.eid: Any = self.env._eid if self.fast else None
-        self.calls: list[Keyed] = []   # the fast path's scheduled calls (_Call, a heap)
+        self.calls: list[_Call] = []   # the fast path's scheduled calls (a heap)
         self.wheel_on: bool = False
         self.wheel_day: int = 0
         self.wheel: dict[int, list[tuple[float, Callable[..., Any], tuple[Any, ...]]]] = {}
@@ -250,7 +250,7 @@ class Engine:
         try:
             while True:
                 if calls:
-                    c = cast(_Call, calls[0])
+                    c = calls[0]
                     head = queue[0]
                     ht: float = head[0]
                     if c.key < ht or (c.key == ht and (_NORMAL < head[1] or (

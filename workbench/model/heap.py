@@ -10,6 +10,8 @@ the tuples ``(key, seq, ...)``.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 
 class Keyed:
     """An entry of a heap, ordered by (``key``, ``seq``)."""
@@ -19,11 +21,15 @@ class Keyed:
         self.seq: int = seq
 
 
+#: the entries of one heap (the engine's calls, or a team's queue)
+K = TypeVar("K", bound=Keyed)
+
+
 def _before(a: Keyed, b: Keyed) -> bool:
     return a.key < b.key or (a.key == b.key and a.seq < b.seq)
 
 
-def push(heap: list[Keyed], entry: Keyed) -> None:
+def push(heap: list[K], entry: K) -> None:
     """Add ``entry`` to ``heap`` (``heapq.heappush``)."""
     heap.append(entry)
     pos = len(heap) - 1
@@ -37,7 +43,7 @@ def push(heap: list[Keyed], entry: Keyed) -> None:
     heap[pos] = entry
 
 
-def pop(heap: list[Keyed]) -> Keyed:
+def pop(heap: list[K]) -> K:
     """Remove and return the first entry of a non-empty ``heap`` (``heapq.heappop``)."""
     top = heap[0]
     last = heap.pop()
