@@ -226,11 +226,16 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
         ok = ~np.isnan(vals)
         if col.kind == "int":
             report(ok & (vals != np.round(vals)), lambda v, ok: f"{_say(v, ok)} is not a whole number")
+        under = np.zeros(len(vals), dtype=bool)
         if col.low is not None:
             under = ok & ((vals < col.low) if col.low_inclusive else (vals <= col.low))
             rel = "at least" if col.low_inclusive else "above"
             report(under, lambda v, ok: f"{_say(v, ok, quote=False)} is out of range (must be "
                    f"{rel} {col.low:g})")
+        if col.least is not None:
+            floor, why = col.least
+            report(ok & ~under & (vals < floor), lambda v, ok: f"{_say(v, ok, quote=False)} is "
+                   f"out of range (at least {floor:g}: {why})")
         if col.high is not None:
             report(ok & (vals > col.high), lambda v, ok: f"{_say(v, ok, quote=False)} is out of "
                    f"range (must be at most {col.high:g})")
@@ -250,14 +255,20 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
     return raw.tolist()  # id, text
 
 
-def parse_all(df: pd.DataFrame, layout: tuple[Column, ...], file: str,
-               problems: list[Problem]) -> dict:
-    """Every layout column the table has, parsed (see :func:`check_column`)."""
+def id_values(df: pd.DataFrame, layout: tuple[Column, ...]) -> set[str]:
+    """Every value of the layout's identifier columns in ``df`` (headers already matched by
+    :func:`match_columns`)."""
     ids = set()
     for col in layout:
         if col.kind == "id" and col.name in df.columns:
             ids.update(df[col.name].astype(str).str.strip())
-    quoter = _Quoter(ids - {""})
+    return ids - {""}
+
+
+def parse_all(df: pd.DataFrame, layout: tuple[Column, ...], file: str,
+               problems: list[Problem]) -> dict:
+    """Every layout column the table has, parsed (see :func:`check_column`)."""
+    quoter = _Quoter(id_values(df, layout))
     out = {}
     for col in layout:
         if col.name in df.columns:

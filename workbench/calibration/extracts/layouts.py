@@ -14,6 +14,8 @@ class Column:
 
     ``required``: the column must be present; ``values``: every row must give a value ("all"),
     or only some rows ("some"). ``kind``: id, text, date, flag (yes/no), int, number, code.
+    ``low``/``high``: the bounds of a number; ``least``: a smallest sensible value within them
+    and the reason for it (checked once the value is within its bounds).
     """
 
     name: str
@@ -27,6 +29,7 @@ class Column:
     low: float | None = None
     high: float | None = None
     low_inclusive: bool = True
+    least: tuple[float, str] | None = None
 
     @property
     def type_label(self) -> str:
@@ -109,7 +112,9 @@ WORKFORCE_COLUMNS: tuple[Column, ...] = (
            "workforce census AgencyWorker", values="all"),
     Column("FTE", "number", True, "Full-time equivalent (at least 0.01, at most 1).",
            "workforce census FTE (FTE30)", values="all", low=0.0, high=1.0,
-           low_inclusive=False, aliases=("FTE30",)),
+           low_inclusive=False, aliases=("FTE30",),
+           # an FTE of 1e-300 passes 'above 0' and then breaks the fit's averages
+           least=(0.01, "a worker's FTE: under half an hour a week is not a post")),
     Column("OrgRole", "code", True, "Organisational role, 1-6 as in the census; 5 = case "
            "holder. Caseload figures use case holders only.", "workforce census OrgRole",
            values="all", codes=ORG_ROLES),

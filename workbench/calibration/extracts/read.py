@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .cases import CaseData, validate_cases_frame
-from .cells import ExtractError, Problem, _norm
+from .cells import ExtractError, Problem, id_values, match_columns
 from .layouts import CASE_COLUMNS, WORKFORCE_COLUMNS
 from .workforce import Roster, validate_workforce_frame
 
@@ -124,25 +124,15 @@ def _ids_as_names(cases, roster, cases_name: str, roster_name: str, problems: li
     """A team name in either file that is an identifier from the other (a child id in the
     roster's Team column, a worker id in the cases'): a column mixed up, whose values would be
     echoed as team names. Each file's own identifiers are checked with its columns."""
-    def column(df, layout, name):
-        wanted = {_norm(n) for c in layout if c.name == name for n in (c.name,) + c.aliases}
-        return next((h for h in df.columns if _norm(h) in wanted), None)
-
-    def ids(df, layout):
-        out = set()
-        for c in layout:
-            h = column(df, layout, c.name) if c.kind == "id" else None
-            if h is not None:
-                out.update(df[h].astype(str).str.strip())
-        return out - {""}
-
-    case_ids, roster_ids = ids(cases, CASE_COLUMNS), ids(roster, WORKFORCE_COLUMNS)
-    for df, layout, name, other in ((cases, CASE_COLUMNS, cases_name, roster_ids - case_ids),
-                                    (roster, WORKFORCE_COLUMNS, roster_name, case_ids - roster_ids)):
-        h = column(df, layout, "Team")
-        if h is None:
+    # headers matched as the validation will match them (its problems are reported there)
+    cases = match_columns(cases, CASE_COLUMNS, cases_name, [])
+    roster = match_columns(roster, WORKFORCE_COLUMNS, roster_name, [])
+    case_ids, roster_ids = id_values(cases, CASE_COLUMNS), id_values(roster, WORKFORCE_COLUMNS)
+    for df, name, other in ((cases, cases_name, roster_ids - case_ids),
+                            (roster, roster_name, case_ids - roster_ids)):
+        if "Team" not in df.columns:
             continue
-        for i in (df[h].astype(str).str.strip().isin(other)).to_numpy().nonzero()[0]:
+        for i in (df["Team"].astype(str).str.strip().isin(other)).to_numpy().nonzero()[0]:
             problems.append(Problem(name, "the value (not shown) is an identifier from the other "
                                           "extract, not a team name: is a column mixed up?",
                                     row=int(i) + 2, column="Team"))

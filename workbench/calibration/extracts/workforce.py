@@ -8,9 +8,6 @@ import numpy as np
 import pandas as pd
 
 from .cells import ExtractError, Problem, match_columns, parse_all
-
-#: The smallest FTE a worker may have (about 20 minutes of a 37-hour week).
-MIN_FTE = 0.01
 from .layouts import WORKFORCE_COLUMNS
 
 
@@ -49,12 +46,6 @@ def validate_workforce_frame(df: pd.DataFrame, file: str = "workforce.csv",
     v = parse_all(df, WORKFORCE_COLUMNS, file, problems)
     n = len(df)
     rows = np.arange(n) + 2
-    if "FTE" in v:
-        # an FTE of 1e-300 passes 'above 0' and then breaks the fit's averages
-        for i in np.flatnonzero((v["FTE"] > 0) & (v["FTE"] < MIN_FTE)):
-            problems.append(Problem(file, f"{v['FTE'][i]:g} is out of range (a worker's FTE is at "
-                                          f"least {MIN_FTE:g}: under half an hour a week is not "
-                                          "a post)", int(rows[i]), "FTE"))
     nan = np.full(n, np.nan)
     get = lambda name: v.get(name, nan)  # noqa: E731
     start, end = get("RoleStartDate"), get("RoleEndDate")
