@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+from pathlib import Path
 
 from ..errors import UserError
 
@@ -103,11 +104,9 @@ replications = Number(int, 1, most=(10_000, "intervals are tight long before; mo
                                                  "for days"))
 
 
-def out_file(value, what: str = "--out") -> "Path":
+def out_file(value, what: str = "--out") -> Path:
     """An output file's path: not a folder, and in a folder that exists or could be made (checked
     without making it, so that a later mistake leaves nothing behind)."""
-    from pathlib import Path
-
     path = Path(value)
     if path.is_dir():
         raise UserError(f"{what} {path}: is a folder; give a file name")
@@ -115,10 +114,8 @@ def out_file(value, what: str = "--out") -> "Path":
     return path
 
 
-def folder_could_be_made(path, what: str = "--out") -> "Path":
+def folder_could_be_made(path, what: str = "--out") -> Path:
     """``path`` if it is a folder, or its nearest existing parent is one (nothing is made)."""
-    from pathlib import Path
-
     path = Path(path)
     for p in (path, *path.parents):
         if p.exists():
@@ -128,11 +125,9 @@ def folder_could_be_made(path, what: str = "--out") -> "Path":
     return path
 
 
-def writable_folder(path, what: str = "--out") -> "Path":
+def writable_folder(path, what: str = "--out") -> Path:
     """A folder to write into, made if missing; a clear message if it cannot be (a file is in the
     way, no permission, a read-only disk)."""
-    from pathlib import Path
-
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise UserError(f"{what} {path}: exists and is not a folder")
@@ -178,20 +173,16 @@ def executor_workers(args) -> int | None:
     return workers
 
 
-def out_folder(value, default) -> "Path":
+def out_folder(value, default) -> Path:
     """``--out`` as a folder (``default`` when not given), refusing an existing file."""
-    from pathlib import Path
-
     out = Path(value) if value else Path(default)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")
     return out
 
 
-def scenario_file(value) -> "Path":
+def scenario_file(value) -> Path:
     """A scenario file argument that must exist."""
-    from pathlib import Path
-
     path = Path(value)
     if not path.is_file():
         raise UserError(f"{path}: scenario file not found")
