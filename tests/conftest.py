@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.scenario import load_raw, load_scenario, validate_scenario
+from workbench.scenario import ScenarioError, load_raw, load_scenario, validate_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -126,8 +126,6 @@ def still_running(pids, timeout: float = 15.0, poll: float = 0.1) -> list[int]:
 def refused_naming(path, parts) -> None:
     """Loading the scenario file ``path`` fails with a message naming the file and every one of
     ``parts`` (the field, and what was expected)."""
-    from workbench.scenario import ScenarioError
-
     with pytest.raises(ScenarioError) as exc:
         load_scenario(path)
     msg = str(exc.value)
