@@ -46,7 +46,7 @@ def test_run_out_that_is_a_file(capsys, a_file):
 def test_run_out_under_a_file(capsys, a_file):
     # was: NotADirectoryError traceback after the run
     refused(capsys, ["run", BASE, "--years", "0.1", "--out", str(a_file / "sub")],
-            "--out", "cannot be made")
+            "--out", f"{a_file} exists and is not a folder")
 
 
 def test_run_of_a_second(capsys, tmp_path):

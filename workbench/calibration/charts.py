@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import files
 from .backtest import BacktestResult
 from .estimators import DemandFit
 
@@ -33,7 +34,7 @@ def plot_referrals(demand: DemandFit, folder: str | Path, prefix: str = "referra
     from matplotlib.figure import Figure
 
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    files.make_folder(folder)
     curve = demand.curve()
     fig = Figure(figsize=(9, 3.2))
     ax = fig.subplots()
@@ -46,7 +47,7 @@ def plot_referrals(demand: DemandFit, folder: str | Path, prefix: str = "referra
     ax.legend(fontsize=8)
     fig.tight_layout()
     path = folder / f"{prefix}.png"
-    fig.savefig(path, dpi=110)
+    files.save_figure(path, fig, dpi=110)
     return path
 
 
@@ -57,7 +58,7 @@ def plot_backtest(result: BacktestResult, folder: str | Path, prefix: str = "bac
     from matplotlib.figure import Figure   # no pyplot: no global state, any backend
 
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    files.make_folder(folder)
     paths = []
     groups = ["cin", "cp", "lac", "assessment"]
     fig = Figure(figsize=(11, 7))
@@ -79,7 +80,7 @@ def plot_backtest(result: BacktestResult, folder: str | Path, prefix: str = "bac
     fig.autofmt_xdate()
     fig.tight_layout()
     p = folder / f"{prefix}_open_cases.png"
-    fig.savefig(p, dpi=110)
+    files.save_figure(p, fig, dpi=110)
     paths.append(p)
 
     t = result.table[result.table.verdict != "not comparable"].iloc[::-1]
@@ -106,6 +107,6 @@ def plot_backtest(result: BacktestResult, folder: str | Path, prefix: str = "bac
                  "orange within tolerance, red outside) and the naive forecasts", fontsize=9)
     fig.tight_layout()
     p = folder / f"{prefix}_measures.png"
-    fig.savefig(p, dpi=110)
+    files.save_figure(p, fig, dpi=110)
     paths.append(p)
     return paths

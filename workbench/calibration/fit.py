@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import files
 from ..errors import UserError
 from ..scenario import Scenario, validate_scenario
 from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, derive_open_cases,
@@ -70,9 +71,7 @@ class Calibration:
         """Write the scenario file and check that it loads."""
         from ..scenario import load_scenario
 
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.to_yaml(header), encoding="utf-8")
+        path = files.write_text(path, self.to_yaml(header))
         load_scenario(path)
         return path
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import files
 from ..model import log as R
 from ..analysis.run import simulate
 from ..scenario import STAGES, Scenario, validate_scenario
@@ -116,12 +117,9 @@ class SyntheticExtracts:
     run: object = field(default=None, repr=False)   # the simulation (in memory only; for tests)
 
     def write(self, folder: str | Path) -> tuple[Path, Path]:
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = files.make_folder(folder)
         c, w = folder / "cases.csv", folder / "workforce.csv"
-        self.cases.to_csv(c, index=False)
-        self.workforce.to_csv(w, index=False)
-        return c, w
+        return files.write_table(c, self.cases), files.write_table(w, self.workforce)
 
 
 class _Ids:
@@ -478,12 +476,11 @@ def write_sample(folder: str | Path, template: Scenario, seed: int = 7, years: f
     ex.write(folder)
     text = ("# The scenario that generated the synthetic sample in this folder (fictional).\n"
             + yaml.safe_dump(truth_sc.to_dict(), sort_keys=False, width=100))
-    (folder / "truth.yaml").write_text(text, encoding="utf-8")
-    (folder / "truth.json").write_text(json.dumps(ex.truth, indent=2) + "\n", encoding="utf-8")
-    (folder / "README.md").write_text(SAMPLE_README.format(
+    files.write_text(folder / "truth.yaml", text)
+    files.write_text(folder / "truth.json", json.dumps(ex.truth, indent=2) + "\n")
+    files.write_text(folder / "README.md", SAMPLE_README.format(
         seed=seed, years=years, scale=scale, window_start=ex.window_start,
-        window_end=ex.window_end, n_cases=len(ex.cases), n_workers=len(ex.workforce)),
-        encoding="utf-8")
+        window_end=ex.window_end, n_cases=len(ex.cases), n_workers=len(ex.workforce)))
     return ex
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
+from .. import files
 from ..errors import UserError
 
 __all__ = ["Number", "add_executor_options", "date", "non_negative_int", "positive_int", "years"]
@@ -110,19 +111,44 @@ def out_file(value, what: str = "--out") -> Path:
     path = Path(value)
     if path.is_dir():
         raise UserError(f"{what} {path}: is a folder; give a file name")
-    folder_could_be_made(path.parent, what)
+    return files.check_can_write(path, what)
+
+
+def suffixed(path, what: str, *suffixes: str) -> Path:
+    """``path`` if its name ends in one of ``suffixes`` (so that a slip of the keyboard cannot
+    write a report over a scenario file, or a table over a spreadsheet)."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise UserError(f"{what} {path}: give a file name ending in {' or '.join(suffixes)}")
+    return path
+
+
+def not_an_input(path, what: str, inputs: dict) -> Path:
+    """``path`` (an output) if it is none of ``inputs`` (option -> path; None for one not
+    given), and inside none of the folders among them that are read whole: writing it would
+    destroy an input, or add a file that the next run would read as one."""
+    path = Path(path)
+    target = path.resolve()
+    for option, given in inputs.items():
+        if given is None:
+            continue
+        source = Path(given).resolve()
+        if target == source:
+            raise UserError(f"{what} {path}: is also {option}; writing it would destroy that "
+                            f"input (choose another name)")
+        if source.is_dir() and source in target.parents:
+            raise UserError(f"{what} {path}: is inside {option} {given}; what is written there "
+                            f"would be read as input next time (choose another folder)")
     return path
 
 
 def folder_could_be_made(path, what: str = "--out") -> Path:
-    """``path`` if it is a folder, or its nearest existing parent is one (nothing is made)."""
+    """``path`` if it is a folder, or could be made in its nearest existing parent, and this
+    process may write there (nothing is made: a later mistake leaves nothing behind)."""
     path = Path(path)
-    for p in (path, *path.parents):
-        if p.exists():
-            if not p.is_dir():
-                raise UserError(f"{what} {path}: {p} exists and is not a folder")
-            return path
-    return path
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{what} {path}: exists and is not a folder")
+    return files.check_can_write(path, what)
 
 
 def writable_folder(path, what: str = "--out") -> Path:
@@ -131,11 +157,8 @@ def writable_folder(path, what: str = "--out") -> Path:
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise UserError(f"{what} {path}: exists and is not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"{what} {path}: the folder cannot be made ({exc.strerror or exc})") from None
-    return path
+    files.check_can_write(path, what)
+    return files.make_folder(path, what)
 
 
 def date(text: str) -> dt.date:
@@ -178,7 +201,7 @@ def out_folder(value, default) -> Path:
     out = Path(value) if value else Path(default)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")
-    return out
+    return files.check_can_write(out, "--out")
 
 
 def scenario_file(value) -> Path:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .. import files
 from ..errors import UserError
 from ..scenario.catalog import PACKAGE_ROOT as ROOT
 from . import args as types
@@ -66,10 +67,9 @@ def cmd_calibrate(args) -> int:
     cal = calibrate(cases, roster, template, args.window_start, args.window_end,
                     name=args.name or f"{out.stem} (calibrated)", authority=args.authority,
                     template_name=template_path.name, sources=sources, seed=args.seed)
-    report = Path(args.report_dir) if args.report_dir else ROOT / "outputs" / "calibration" / out.stem
-    report.mkdir(parents=True, exist_ok=True)
+    report = files.make_folder(report_dir(args, out), "--report-dir")
     fit_path = report / "fit_table.csv"
-    cal.table.to_csv(fit_path, index=False, float_format="%.6g")
+    files.write_table(fit_path, cal.table, "--report-dir", float_format="%.6g")
     header = (f"Calibrated scenario written by `workbench calibrate` on {dt.date.today()}.\n"
               f"Data: {sources[0]}; {sources[1]}; data window "
               f"{cal.window_start} to {cal.window_end}; template {template_path.name}.\n"
@@ -113,8 +113,9 @@ def check_outputs(args, template) -> None:
     out = types.out_file(args.out, "--out")
     if out.suffix not in (".yaml", ".yml"):
         raise UserError(f"--out: expected a .yaml file name, got {out}")
-    if args.report_dir:
-        types.folder_could_be_made(args.report_dir, "--report-dir")
+    types.not_an_input(out, "--out", {"--template": args.template})
+    types.folder_could_be_made(report_dir(args, out), "--report-dir")
+    types.not_an_input(report_dir(args, out), "--report-dir", {"--returns": args.returns})
     for option, field, value in (("--name", "name", args.name),
                                  ("--authority", "authority", args.authority)):
         if value:
@@ -123,6 +124,14 @@ def check_outputs(args, template) -> None:
             except ScenarioError as exc:
                 problem = str(exc).splitlines()[-1].strip().removeprefix("- ")
                 raise UserError(f"{option}: {problem.removeprefix(field + ': ')}") from None
+
+
+def report_dir(args, out: Path) -> Path:
+    """The folder for the fit table and the back-test: ``--report-dir``, or by default
+    ``outputs/calibration/NAME`` (NAME: ``--out``'s file name without .yaml)."""
+    if args.report_dir:
+        return Path(args.report_dir)
+    return ROOT / "outputs" / "calibration" / out.stem
 
 
 def write_backtest(bt, folder: Path) -> list[Path]:
@@ -134,10 +143,10 @@ def write_backtest(bt, folder: Path) -> list[Path]:
     prefix = "backtest_" + bt.mode.replace("-", "_")
     table, weekly, text = (folder / f"{prefix}.csv", folder / f"{prefix}_weekly.csv",
                            folder / f"{prefix}.txt")
-    bt.table.to_csv(table, index=False, float_format="%.6g")
-    bt.weekly.to_csv(weekly, index=False, float_format="%.6g")
-    text.write_text(bt.summary() + "\n" + "".join(f"note: {n}\n" for n in bt.notes),
-                    encoding="utf-8")
+    for frame, path in ((bt.table, table), (bt.weekly, weekly)):
+        files.write_table(path, frame, "--report-dir", float_format="%.6g")
+    files.write_text(text, bt.summary() + "\n" + "".join(f"note: {n}\n" for n in bt.notes),
+                     "--report-dir")
     return [table, weekly, text, *plot_backtest(bt, folder, prefix=prefix)]
 
 
@@ -146,6 +155,7 @@ def cmd_synthesize(args) -> int:
     from ..scenario import load_scenario
 
     template = load_scenario(args.template)
+    types.folder_could_be_made(args.out, "--out")
     ex = write_sample(args.out, template, seed=args.seed, years=args.years, scale=args.scale)
     print(f"Wrote synthetic extracts for a fictional authority to {args.out}: "
           f"{len(ex.cases):,} case rows, {len(ex.workforce):,} workers, window "

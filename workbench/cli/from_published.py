@@ -21,6 +21,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from .. import files
 from ..errors import UserError
 from ..scenario.catalog import PACKAGE_ROOT, project_root
 from . import args as types
@@ -97,13 +98,12 @@ def write_scenario(built, out: Path, base: Path, folder: str) -> Path:
     """Write a built scenario next to its base's relative path and check it loads."""
     from ..scenario import load_scenario
 
-    out.parent.mkdir(parents=True, exist_ok=True)
+    files.make_folder(out.parent, "--out")
     try:
         ref = os.path.relpath(base.resolve(), out.parent.resolve())
     except ValueError:  # another drive (Windows): an absolute path
         ref = str(base.resolve())
-    out.write_text(built.text(Path(ref).as_posix(), _header(built, folder, base)),
-                   encoding="utf-8")
+    files.write_text(out, built.text(Path(ref).as_posix(), _header(built, folder, base)), "--out")
     load_scenario(out)   # a ScenarioError here is a bug in the builder, reported as one line
     return out
 
@@ -156,6 +156,14 @@ def cmd_from_published(args) -> int:
 
     out = Path(args.out)
     targets = _targets(args.la, out)
+    inputs = {"--base": _base_path(args.base), "--data": args.data}
+    for target in targets:
+        types.not_an_input(types.out_file(target, "--out"), "--out", inputs)
+    if not targets:   # several authorities: --out is a folder
+        types.not_an_input(types.folder_could_be_made(out, "--out"), "--out", inputs)
+    if args.table:
+        types.not_an_input(types.suffixed(types.out_file(args.table, "--table"), "--table",
+                                          ".csv"), "--table", inputs)
     year = _year.parse(args.year, "--year") if args.year is not None else None
     reps = _reps.parse(args.replications, "--replications")
     base = _base_path(args.base)
@@ -178,8 +186,7 @@ def cmd_from_published(args) -> int:
         print()
         print(shown.to_string(index=False))
         if args.table:
-            Path(args.table).parent.mkdir(parents=True, exist_ok=True)
-            numbers.to_csv(args.table, index=False, float_format="%.6g")
+            files.write_table(args.table, numbers, "--table", float_format="%.6g")
             print(f"Wrote {args.table}")
     if args.no_check:
         return 0

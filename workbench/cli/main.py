@@ -17,7 +17,8 @@ user's mistake becomes a message.
 
 A user mistake (a bad scenario file, a bad parameter, a broken extract: a
 :class:`~workbench.errors.UserError`) prints one clear message and exits with status 2; it never
-shows a traceback.
+shows a traceback. So does an output the machine will not let it write (a full disk, a read-only
+folder, no permission): the file and the reason.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import files
 from ..errors import UserError
 from . import app, calibrate, compare, new, optimise, report, run, sensitivity, validate
 from . import from_published, validation
@@ -72,6 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except UserError as exc:  # ScenarioError and the extract errors are UserErrors too
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        # the machine refusing a write the commands did not foresee (a full disk, a read-only
+        # folder): the file and the reason, not a traceback; any other OSError is a fault
+        if not files.is_write_error(exc):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}cannot write it ({files.reason(exc)})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import args as types
+
 
 def cmd_new(args) -> int:
     """Write the template and say what to do next."""
     from ..scenario.save import variant_template
 
+    if args.out is not None:
+        types.out_file(args.out, "--out")
     path = variant_template(args.name, Path(args.base), out=args.out, overwrite=args.force)
     print(f"Wrote {path}: a variant of {Path(args.base).name}. Uncomment and change the fields "
           f"your scenario changes (every field: docs/scenario-reference.md), then check it with "

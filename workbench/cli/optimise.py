@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import files
 from . import args as types
 
 _confidence = types.Number(float, 0.5, 0.999)
@@ -119,7 +120,7 @@ def cmd_optimise(args) -> int:
     from ..decision.charts import frontier_chart
 
     fig = frontier_chart(res)
-    fig.savefig(out / "frontier.png", dpi=120, bbox_inches="tight")
+    files.save_figure(out / "frontier.png", fig, "--out", dpi=120, bbox_inches="tight")
     print(f"\n{len(res.trials)} plans tried ({res.stopped}); {len(res.frontier)} on the cost "
           f"frontier. {res.n_run} replication(s) run, {res.n_loaded} loaded; "
           f"{res.elapsed_s / 60:.1f} min. Wrote trials.csv, candidates.csv, result.json and "

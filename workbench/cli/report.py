@@ -27,6 +27,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .. import files as output
 from ..errors import UserError
 from ..scenario.catalog import PACKAGE_ROOT as ROOT
 from ..scenario.catalog import bundled_scenarios
@@ -80,8 +81,9 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     decisions = load_decisions(plan, sensitivity)  # so do bad saved results
     view = load_neighbours(published, la, neighbours)  # and a name not in the published files
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     experiment_dir = Path(experiment_dir or out.parent)
+    output.check_can_write(experiment_dir, "the experiment folder")
+    output.make_folder(out.parent, "--out")
     name = f"{out.stem}_experiment"
     design = report_design({n: sc for n, (sc, _) in scenarios.items()}, pressures=pressures)
     base = design.scenarios[design.baseline]
@@ -118,7 +120,7 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
         from ..present.neighbours import view_section
 
         extra.append(view_section(view))
-    out.write_text(page_from_notebook(nb, title, extra=extra), encoding="utf-8")
+    output.write_text(out, page_from_notebook(nb, title, extra=extra), "--out")
     executed.unlink(missing_ok=True)  # keep only the report; the executed notebook holds code
     return out
 
@@ -134,7 +136,7 @@ def check_options(scenarios: dict, out, years: float | None, warmup_days: float 
     UserError
         Naming the option and what was expected.
     """
-    types.out_file(out, "--out")
+    types.suffixed(types.out_file(out, "--out"), "--out", ".html", ".htm")
     if warmup_days is not None:
         for name, (sc, _) in scenarios.items():
             horizon = years * 365.25 if years is not None else sc.horizon_days

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import files
 from . import args as types
 
 
@@ -21,10 +22,11 @@ def cmd_run(args) -> int:
     stem = Path(args.scenario).stem
     kpi_path = out / f"{stem}_seed{args.seed}_kpis.json"
     ts_path = out / f"{stem}_seed{args.seed}_weekly.csv"
-    kpi_path.write_text(json.dumps({"scenario": sc.name, "seed": args.seed,
-                                    "years": run.horizon_days / 365.25,
-                                    "kpis": {k: float(v) for k, v in run.kpis.items()}}, indent=2))
-    run.timeseries.to_csv(ts_path, index=False)
+    files.write_text(kpi_path, json.dumps({"scenario": sc.name, "seed": args.seed,
+                                           "years": run.horizon_days / 365.25,
+                                           "kpis": {k: float(v) for k, v in run.kpis.items()}},
+                                          indent=2), "--out")
+    files.write_table(ts_path, run.timeseries, "--out")
     print(format_kpis(run.kpis, title=f"{sc.name}: one replication, seed {args.seed}, "
                                       f"{run.horizon_days / 365.25:g} years from {sc.start_date}"))
     print(f"\nWrote {kpi_path} and {ts_path} (aggregates only).")

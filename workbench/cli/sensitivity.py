@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import files
 from . import args as types
 
 _at_least_2 = types.Number(int, 2, 1000)
@@ -78,7 +79,8 @@ def cmd_sensitivity(args) -> int:
         print(f"{r.rank:>4}  {r.label[:48]:<48} {k.format(r.mu_star, unit=False):>14}  {st:>11}")
     from ..decision.charts import tornado_chart
 
-    tornado_chart(res).savefig(out / "tornado.png", dpi=120, bbox_inches="tight")
+    files.save_figure(out / "tornado.png", tornado_chart(res), "--out", dpi=120,
+                      bbox_inches="tight")
     print(f"\nMorris effect: the mean absolute change in {k.label.lower()} "
           f"({k.display_unit(difference=True)}) when one input moves a step of its range. "
           f"{res.n_run} replication(s) run, {res.n_loaded} loaded; {res.elapsed_s / 60:.1f} min. "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .. import files
 from ..errors import UserError
 from . import args as types
 
@@ -54,7 +55,7 @@ def _output_file(option: str, value: str) -> Path:
         raise UserError(f"{option} {path}: is a folder; give a file name")
     if not path.parent.is_dir():
         raise UserError(f"{option} {path}: the folder {path.parent} does not exist")
-    return path
+    return files.check_can_write(path, option)
 
 
 def cmd_validation(args) -> int:
@@ -64,8 +65,10 @@ def cmd_validation(args) -> int:
     seed = types.non_negative_int.parse(args.seed, "--seed")
     workers = (types.positive_int.parse(args.workers, "--workers")
                if args.workers is not None else None)
-    outputs = {opt: _output_file(opt, value) for opt, value in
-               (("--csv", args.csv), ("--markdown", args.markdown)) if value}
+    outputs = {opt: types.suffixed(_output_file(opt, value), opt, *suffixes) for
+               opt, value, suffixes in (("--csv", args.csv, (".csv",)),
+                                        ("--markdown", args.markdown, (".md", ".markdown")))
+               if value}
 
     from ..present.validation import run_validation, validation_markdown, validation_text
 
@@ -76,13 +79,11 @@ def cmd_validation(args) -> int:
     if reps < 2:
         print("One replication: no intervals (use --replications 2 or more).")
     for opt, path in outputs.items():
-        try:
+        with files.writing(path, opt) as tmp:
             if opt == "--csv":
-                v.table.to_csv(path, index=False)
+                v.table.to_csv(tmp, index=False)
             else:
-                path.write_text(validation_markdown(v) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"{opt} {path}: cannot write it ({exc.strerror})") from None
+                tmp.write_text(validation_markdown(v) + "\n", encoding="utf-8")
         print(f"\nWrote {path}.")
     if v.failures:
         print(f"{v.failures} replication(s) failed", file=sys.stderr)

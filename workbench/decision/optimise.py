@@ -35,6 +35,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import files
 from ..analysis.registry import kpi
 from ..analysis.run import simulate
 from ..errors import UserError
@@ -134,17 +135,16 @@ class OptimiseResult:
 
     def save(self, folder: str | Path) -> Path:
         """Write ``trials.csv``, ``candidates.csv`` and ``result.json`` to ``folder``."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.trials.to_csv(folder / "trials.csv", index=False)
-        self.candidates.to_csv(folder / "candidates.csv", index=False)
+        folder = files.make_folder(folder)
+        files.write_table(folder / "trials.csv", self.trials)
+        files.write_table(folder / "candidates.csv", self.candidates)
         info = {"targets": [str(t) for t in self.targets],
                 "levers": [r.__dict__ for r in self.ranges], "chosen": self.chosen,
                 "confidence": self.confidence, "replications": self.replications,
                 "confirm_replications": self.confirm_replications, "seed": self.seed,
                 "years": self.years, "elapsed_s": self.elapsed_s, "stopped": self.stopped,
                 "statement": self.statement(), **self._about()}
-        (folder / "result.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+        files.write_text(folder / "result.json", json.dumps(info, indent=1))
         return folder
 
     def _about(self) -> dict:

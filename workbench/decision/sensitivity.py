@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import files
 from ..analysis.registry import KPIS, kpi
 from ..analysis.run import simulate
 from ..errors import UserError
@@ -149,18 +150,17 @@ class SensitivityResult:
     def save(self, folder: str | Path) -> Path:
         """Write ``morris.csv``, ``sobol.csv``, ``tornado.csv`` and ``result.json`` (what was
         analysed, and the sentence) to ``folder``."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.morris.to_csv(folder / "morris.csv", index=False)
-        self.sobol.to_csv(folder / "sobol.csv", index=False)
-        self.tornado.to_csv(folder / "tornado.csv", index=False)
+        folder = files.make_folder(folder)
+        for name, table in (("morris", self.morris), ("sobol", self.sobol),
+                            ("tornado", self.tornado)):
+            files.write_table(folder / f"{name}.csv", table)
         info = {"kpi": self.kpi, "kpis": list(self.kpis),
                 "inputs": {p: (d.model_dump(mode="json") if hasattr(d, "model_dump") else d)
                            for p, d in self.inputs.items()},
                 "scenario": self.base.name if self.base is not None else None,
                 "replications": self.replications, "years": self.years,
                 "elapsed_s": self.elapsed_s, "sentence": self.sentence()}
-        (folder / "result.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+        files.write_text(folder / "result.json", json.dumps(info, indent=1))
         return folder
 
 

@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import files
 from ..analysis.registry import KPI_DESCRIPTIONS
 from ..analysis.stats import ID_COLUMNS, WarmupDiagnostic, t_interval, warmup_diagnostic, welch
 from ..scenario import Scenario
@@ -225,18 +226,15 @@ class Experiment:
         dict[str, pathlib.Path]
             The files written, by table name.
         """
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        paths = {"kpis": d / "kpis.csv", "weekly": d / "weekly.csv", "summary": d / "summary.csv"}
-        self.kpis.to_csv(paths["kpis"], index=False)
-        self.timeseries.to_csv(paths["weekly"], index=False)
-        self.summary().to_csv(paths["summary"], index=False)
+        d = files.make_folder(directory)
+        tables = {"kpis": self.kpis, "weekly": self.timeseries, "summary": self.summary()}
         if len(self.scenarios) > 1:
-            paths["comparison"] = d / "comparison.csv"
-            self.compare(baseline).to_csv(paths["comparison"], index=False)
+            tables["comparison"] = self.compare(baseline)
         if len(self.failures):
-            paths["failures"] = d / "failures.csv"
-            self.failures.to_csv(paths["failures"], index=False)
+            tables["failures"] = self.failures
+        paths = {}
+        for name, table in tables.items():
+            paths[name] = files.write_table(d / f"{name}.csv", table)
         return paths
 
 

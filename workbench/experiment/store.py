@@ -12,12 +12,12 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
 import re
 from pathlib import Path
 
 import pandas as pd
 
+from .. import files
 from .design import Task
 
 __all__ = ["MODEL_DIGEST"]
@@ -35,12 +35,12 @@ _MODEL_CODE = ("model", "analysis", "scenario", "calendar.py", "metrics.py")
 def _model_digest() -> str:
     """Hash of the source of the model and of everything it reads (see ``_MODEL_CODE``)."""
     root = Path(__file__).resolve().parents[1]
-    files: list[Path] = []
+    sources: list[Path] = []
     for name in _MODEL_CODE:
         p = root / name
-        files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+        sources += sorted(p.rglob("*.py")) if p.is_dir() else [p]
     h = hashlib.sha256()
-    for f in files:
+    for f in sources:
         try:
             data = f.read_bytes()
         except OSError:
@@ -59,14 +59,6 @@ MODEL_DIGEST = _model_digest()
 def _slug(text: str) -> str:
     s = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
     return s[:40] or "scenario"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` so that a reader sees the old file or the whole new
-    one, never a partial write (a temporary file in the same folder, then a rename)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 class Store:
@@ -96,7 +88,7 @@ class Store:
         self.warmup_days = float(warmup_days)
         self.model = model
         self.model_digest = MODEL_DIGEST
-        self.dir.mkdir(parents=True, exist_ok=True)
+        files.make_folder(self.dir, "the results folder")
 
     def key(self, t: Task) -> str:
         """The file name (without extension) of replication ``t``."""
@@ -147,9 +139,10 @@ class Store:
             "weekly_file": f"{key}.weekly.csv",
             "weekly_dtypes": {c: str(d) for c, d in ts.dtypes.items()},
         }
-        atomic_write(self.dir / f"{key}.weekly.csv", ts.to_csv(index=False))
-        atomic_write(self.dir / f"{key}.json", json.dumps(meta, indent=1))
+        # each file whole or not at all: a reader sees the old file or the new one
+        files.write_text(self.dir / f"{key}.weekly.csv", ts.to_csv(index=False))
+        files.write_text(self.dir / f"{key}.json", json.dumps(meta, indent=1))
 
     def write_manifest(self, info: dict) -> None:
         """Write ``experiment.json``: what the experiment was asked to run."""
-        atomic_write(self.dir / "experiment.json", json.dumps(info, indent=1, default=str))
+        files.write_text(self.dir / "experiment.json", json.dumps(info, indent=1, default=str))

@@ -26,6 +26,7 @@ from pathlib import Path
 from ..analysis.registry import KPIS, kpi
 from ..decision.levers import LEVER_BY_KEY, build_scenario, describe_levers
 from ..decision.space import DEFAULT_RANGES, LeverRange
+from .. import files
 from ..errors import UserError
 from ..scenario import ScenarioError
 from ..scenario.save import save_variant
@@ -162,9 +163,9 @@ class App(Explorer):
         try:
             from .export import workbook_bytes
 
-            files = {label: self._files[sc.name] for label, sc in exp.scenarios.items()
-                     if sc.name in self._files and label == sc.name}
-            self.workbook = workbook_bytes(exp, files=files)
+            by_label = {label: self._files[sc.name] for label, sc in exp.scenarios.items()
+                        if sc.name in self._files and label == sc.name}
+            self.workbook = workbook_bytes(exp, files=by_label)
             data = base64.b64encode(self.workbook).decode("ascii")
             stem = "".join(c if c.isalnum() else "_" for c in self._base.name.lower()).strip("_")
             self.download.value = (
@@ -181,10 +182,7 @@ class App(Explorer):
         """Write the last run's Excel workbook to ``path`` (from a notebook)."""
         if self.workbook is None:
             raise ValueError("no results yet: run first")
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(self.workbook)
-        return path
+        return files.write_bytes(path, self.workbook)
 
     # ------------------------------------------------------------------------ the cheapest plan
     def _build_plan_box(self, replications: int, confirm: int, candidates: int):
@@ -394,6 +392,8 @@ class App(Explorer):
         ScenarioError
             For a blank or taken name, no change from the starting scenario, or settings the
             scenario does not accept.
+        workbench.files.CannotWrite
+            When the scenarios folder cannot be written (read-only, no permission, a full disk).
         """
         name = " ".join(name.split())
         if not name:
@@ -420,7 +420,7 @@ class App(Explorer):
     def _on_save(self) -> None:
         try:
             path = self.save(self.save_name.value, self.save_author.value)
-        except ScenarioError as exc:
+        except UserError as exc:   # a name taken, nothing changed, a folder it cannot write in
             self.save_status.value = f"<span style='{_RED}'>Not saved: {html.escape(str(exc))}</span>"
             return
         try:

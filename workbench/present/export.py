@@ -18,6 +18,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from .. import files as output
 from ..analysis.registry import KPIS, kpi
 from .tables import clip_range, display_name, reading, run_details, scenario_order
 
@@ -193,10 +194,8 @@ def _to_workbook(tables: Mapping[str, pd.DataFrame], target) -> None:
 def write_workbook(exp, path: str | Path, baseline: str | None = None,
                    files: Mapping[str, str | Path] | None = None) -> Path:
     """Write :func:`export_tables` as an Excel workbook (one sheet a table) to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _to_workbook(export_tables(exp, baseline, files), path)
-    return path
+    # made in memory, then written whole: a full disk cannot leave half a workbook
+    return output.write_bytes(path, workbook_bytes(exp, baseline, files))
 
 
 def workbook_bytes(exp, baseline: str | None = None,
@@ -211,11 +210,10 @@ def write_labelled_csv(exp, directory: str | Path, baseline: str | None = None,
                        files: Mapping[str, str | Path] | None = None) -> dict[str, Path]:
     """Write :func:`export_tables` as CSV files (``results_labelled.csv``, ...) in ``directory``;
     returns them by sheet name. UTF-8 with a byte-order mark, so that Excel shows "£" right."""
-    d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
+    d = output.make_folder(directory)
     out = {}
     for sheet, df in export_tables(exp, baseline, files).items():
         p = d / f"{re.sub(r'[^a-z0-9]+', '_', sheet.lower()).strip('_')}_labelled.csv"
-        df.to_csv(p, index=False, encoding="utf-8-sig")
+        output.write_table(p, df, encoding="utf-8-sig")
         out[sheet] = p
     return out

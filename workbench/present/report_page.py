@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Sequence
 
+from .. import files
 from ..errors import UserError
 
 __all__ = ["REPORT_STYLE", "CHROMIUM_FLAGS", "EXTRA_BEFORE", "find_chromium", "masthead_html",
@@ -181,7 +182,7 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None 
         try:
             page = browser.new_page()
             page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-            page.pdf(path=str(pdf_path), format="A4", print_background=True,
+            data = page.pdf(format="A4", print_background=True,
                      prefer_css_page_size=True, display_header_footer=True,
                      header_template="<span></span>",
                      footer_template='<div style="font-size:8px;width:100%;text-align:center">'
@@ -189,6 +190,7 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None 
                                      '<span class="totalPages"></span></div>')
         finally:
             browser.close()
+    files.write_bytes(pdf_path, data, "--pdf")
     return pdf_pages(pdf_path)
 
 

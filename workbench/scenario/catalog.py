@@ -58,8 +58,9 @@ def scenario_files(folder: str | Path | None = None) -> list[Path]:
         first), then any others alphabetically; not the :data:`REFERENCE_SCENARIOS`.
     """
     folder = Path(folder) if folder is not None else project_root() / "scenarios"
+    # hidden files are not scenarios: a save in progress, an editor's copy, macOS's "._" files
     files = [p for p in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-             if p.stem not in REFERENCE_SCENARIOS]
+             if p.stem not in REFERENCE_SCENARIOS and not p.name.startswith(".")]
     rank = {n: i for i, n in enumerate(DEFAULT_ORDER)}
     return sorted(files, key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
 

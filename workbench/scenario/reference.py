@@ -21,6 +21,7 @@ from typing import Any, Iterator, Literal, Union
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from .. import files
 from .basics import WORKER_TYPES
 from .catalog import PACKAGE_ROOT
 from .schema import Scenario
@@ -348,10 +349,7 @@ def _stage_names() -> tuple[str, ...]:
 
 def write(path: str | Path = DOC_PATH) -> Path:
     """Write the reference to ``path`` (default ``docs/scenario-reference.md``)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(), encoding="utf-8")
-    return path
+    return files.write_text(path, render())
 
 
 if __name__ == "__main__":

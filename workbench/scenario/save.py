@@ -27,6 +27,7 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
+from .. import files
 from .errors import ScenarioError
 from .load import load_scenario, load_scenarios
 from .schema import Scenario
@@ -166,7 +167,7 @@ def save_variant(variant: Scenario, base_path: str | Path, folder: str | Path | 
         raise ScenarioError(f"{path}: would overwrite the scenario it starts from; choose "
                             f"another name")
     others = sorted(p for p in list(folder.glob("*.yaml")) + list(folder.glob("*.yml"))
-                    if p.resolve() != path.resolve())
+                    if p.resolve() != path.resolve() and not p.name.startswith("."))
     for p in others:
         try:
             used = load_scenarios([p])
@@ -177,18 +178,13 @@ def save_variant(variant: Scenario, base_path: str | Path, folder: str | Path | 
                                 f"names must differ (the report labels scenarios by name)")
     ref = Path(os.path.relpath(base_path.resolve(), folder.resolve())).as_posix()
     text = variant_yaml(base, ref, variant, author=author, what=what, tool=tool)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.saving")
-    tmp.write_text(text, encoding="utf-8")
-    try:
+    with files.writing(path) as tmp:   # becomes the file only if it reads back as saved
+        tmp.write_text(text, encoding="utf-8")
         back = load_scenario(tmp)
         if not _same(back.model_dump(mode="python"), _plain(variant.model_dump(mode="python"))):
             raise ScenarioError(f"{path}: the written file does not read back as the scenario "
                                 f"saved (a block it removes cannot be stated as a change); "
                                 f"nothing was saved")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -224,6 +220,9 @@ def variant_template(name: str, base_path: str | Path, out: str | Path | None = 
     base_path = Path(base_path)
     base = load_scenario(base_path)
     path = Path(out) if out is not None else base_path.parent / file_name_for(name)
+    if path.resolve() == base_path.resolve():
+        raise ScenarioError(f"{path}: is the scenario it starts from; a variant goes in a file "
+                            f"of its own (choose another name or --out)")
     if path.exists() and not overwrite:
         raise ScenarioError(f"{path}: exists already (choose another name or --out)")
     if name == base.name:
@@ -251,11 +250,7 @@ def variant_template(name: str, base_path: str | Path, out: str | Path | None = 
         lines.append(f"# {block}:")
         lines.extend(fields)
     text = "\n".join(lines) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    try:
-        load_scenario(path)
-    except ScenarioError:
-        path.unlink(missing_ok=True)
-        raise
+    with files.writing(path) as tmp:   # becomes the file only if it loads
+        tmp.write_text(text, encoding="utf-8")
+        load_scenario(tmp)
     return path

@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
+from ... import files
+
 CIN_MODULES = (("Assessments", "AssessmentActualStartDate", "AssessmentAuthorisationDate"),
                ("CINPlanDates", "CINPlanStartDate", "CINPlanEndDate"),
                ("ChildProtectionPlans", "CPPstartDate", "CPPendDate"))
@@ -71,8 +73,7 @@ def write_returns(folder: str | Path, cases: pd.DataFrame, workforce: pd.DataFra
     list of Path
         The files written.
     """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = files.make_folder(folder)
     rng = np.random.default_rng([seed, 903])
     from ..extracts import CASE_COLUMNS
     c = cases.reindex(columns=[x.name for x in CASE_COLUMNS]).astype(object).fillna("").astype(str)
@@ -128,9 +129,8 @@ def _cin_xml(path: Path, c: pd.DataFrame, keys: pd.Series, year: int, ref: str, 
             copies = 2 if f"{child}|{refd}" in dup else 1
             for _ in range(copies):
                 _cin_details(ch, e, ref, blank_end=f"{child}|{refd}" in miss)
-    etree.ElementTree(msg).write(str(path), xml_declaration=True, encoding="UTF-8",
-                                 pretty_print=True)
-    return path
+    return files.write_bytes(path, etree.tostring(msg, xml_declaration=True, encoding="UTF-8",
+                                                  pretty_print=True))
 
 
 def _cin_details(ch, e: pd.DataFrame, ref: str, blank_end: bool) -> None:
@@ -203,10 +203,7 @@ def _ssda903(folder: Path, c: pd.DataFrame, year: int, ref: str, y_start: str,
     head["MC_DOB"] = ""
     pe, ph = folder / f"ssda903_episodes_{year}.csv", folder / f"ssda903_header_{year}.csv"
     po = folder / f"ssda903_oc3_{year}.csv"
-    ep.to_csv(pe, index=False)
-    head.to_csv(ph, index=False)
-    oc3.to_csv(po, index=False)
-    return [pe, ph, po]
+    return [files.write_table(p, t) for p, t in ((pe, ep), (ph, head), (po, oc3))]
 
 
 def _care_leaver_dobs(c: pd.DataFrame) -> dict[str, str]:
@@ -283,7 +280,7 @@ def _annex_a(path: Path, c: pd.DataFrame, window_end: dt.date) -> Path:
     sheets["List 8 Children in Care"] = pd.DataFrame({
         cid: la.LAchildID, "Date Started to be Looked After": la.PeriodOfCareStartDate.map(d),
         "Date Ceased to be Looked After": la.PeriodOfCareEndDate.map(d)})
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+    with files.writing(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
         for name, df in sheets.items():
             # a title block above the header, as inspection templates have
             pd.DataFrame([[f"Annex A {name} (synthetic, not real data)"]]).to_excel(
@@ -315,6 +312,5 @@ def _workforce(folder: Path, w: pd.DataFrame, window_end: dt.date, n_years: int)
         if sel.empty:
             continue
         p = folder / f"workforce_census_{census.year}.csv"
-        sel.to_csv(p, index=False)
-        out.append(p)
+        out.append(files.write_table(p, sel))
     return out

@@ -1,0 +1,158 @@
+"""Writing output files: whole or not at all, and a clear message when the disk says no.
+
+Every file the workbench writes (a report, a scenario, a table, a chart, a replication's record)
+goes through :func:`writing` or its shorthands. The content goes to a temporary file beside the
+target, which replaces the target only once it is complete: a full disk, a read-only folder or an
+interrupted run leaves the old file (or none), never an empty or cut-off one that a reader could
+take for the real thing. A failure becomes :class:`CannotWrite`, a
+:class:`~workbench.errors.UserError` that names the file and the reason in plain words.
+
+:func:`check_can_write` asks the same question before any work, so that a command whose output
+cannot be written stops at once instead of after an hour of simulation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import UserError
+
+#: Plain words for the errors a disk or a folder gives (the rest keep the system's wording).
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "no permission to write there",
+    errno.EPERM: "no permission to write there",
+    errno.EFBIG: "the file would be too large for the disk",
+    errno.ENAMETOOLONG: "the name is too long",
+}
+
+#: The errors that mean "this machine cannot write here", not a fault in the workbench.
+WRITE_ERRNOS = frozenset(_REASONS) | {errno.EIO, errno.ENOTDIR, errno.EISDIR}
+
+
+class CannotWrite(UserError):
+    """An output file or folder that cannot be written (full disk, read-only, no permission)."""
+
+
+def reason(exc: OSError) -> str:
+    """The reason an :class:`OSError` gives, in plain words where there are some."""
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    return exc.strerror or str(exc)
+
+
+def is_write_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is the machine refusing a write (disk, folder, permission)."""
+    return isinstance(exc, OSError) and exc.errno in WRITE_ERRNOS
+
+
+def _temporary(path: Path) -> Path:
+    # a hidden name in the same folder (so the final rename is atomic), keeping the suffix, by
+    # which matplotlib and pandas choose the format they write
+    return path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
+
+
+@contextlib.contextmanager
+def writing(path: str | os.PathLike, what: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path to write ``path``'s content to; on success it becomes ``path``.
+
+    The folder is made if missing. If the body raises, the temporary file is removed and
+    ``path`` is left as it was; an :class:`OSError` from the disk becomes :class:`CannotWrite`
+    naming ``what`` (an option such as ``--out``) and the file.
+    """
+    path = Path(path)
+    label = f"{what} {path}" if what else str(path)
+    if path.is_symlink():   # write where the link points, and keep the link
+        path = Path(os.path.realpath(path))
+    tmp = _temporary(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        yield tmp
+        if path.exists():   # a file replaced keeps its permissions (a shared folder's, say)
+            with contextlib.suppress(OSError):
+                shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if not is_write_error(exc):
+            raise
+        raise CannotWrite(f"{label}: cannot write it ({reason(exc)}); nothing was written "
+                          f"there") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def write_text(path: str | os.PathLike, text: str, what: str | None = None) -> Path:
+    """Write ``text`` (UTF-8) to ``path``, whole or not at all (see :func:`writing`)."""
+    with writing(path, what) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def write_bytes(path: str | os.PathLike, data: bytes, what: str | None = None) -> Path:
+    """Write ``data`` to ``path``, whole or not at all (see :func:`writing`)."""
+    with writing(path, what) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_table(path: str | os.PathLike, table, what: str | None = None, **to_csv) -> Path:
+    """Write a pandas table as CSV (``to_csv``'s options, default ``index=False``), whole or not
+    at all (see :func:`writing`)."""
+    to_csv.setdefault("index", False)
+    with writing(path, what) as tmp:
+        table.to_csv(tmp, **to_csv)
+    return Path(path)
+
+
+def save_figure(path: str | os.PathLike, fig, what: str | None = None, **savefig) -> Path:
+    """Save a matplotlib figure (``savefig``'s options; the format from ``path``'s suffix), whole
+    or not at all (see :func:`writing`)."""
+    with writing(path, what) as tmp:
+        fig.savefig(tmp, **savefig)
+    return Path(path)
+
+
+def make_folder(path: str | os.PathLike, what: str | None = None) -> Path:
+    """Make the folder ``path`` (and its parents) if missing, or say why it cannot be made."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if not is_write_error(exc) and not isinstance(exc, FileExistsError):
+            raise
+        label = f"{what} {path}" if what else str(path)
+        why = "a file is in the way" if isinstance(exc, FileExistsError) else reason(exc)
+        raise CannotWrite(f"{label}: the folder cannot be made ({why})") from None
+    return path
+
+
+def check_can_write(path: str | os.PathLike, what: str = "--out") -> Path:
+    """``path`` (a file or folder to be written) if it could be: its nearest existing folder is a
+    folder this process may write in, on a disk that is not read-only. Nothing is made."""
+    path = Path(path)
+    for p in (path, *path.parents):
+        if p.exists():
+            if p != path and not p.is_dir():
+                raise CannotWrite(f"{what} {path}: {p} exists and is not a folder")
+            folder = p if p.is_dir() else p.parent
+            if not os.access(folder, os.W_OK | os.X_OK):
+                why = ("the disk is read-only" if _read_only(folder)
+                       else "no permission to write there")
+                raise CannotWrite(f"{what} {path}: cannot write in {folder} ({why})")
+            return path
+    return path
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows)
+        return False
