@@ -13,7 +13,6 @@ so that SALib samples the unit cube.
 from __future__ import annotations
 
 import json
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path

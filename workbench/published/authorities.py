@@ -266,7 +266,6 @@ def find_authority(published: Published, query: str,
     # the same name under an older code that stops before this one starts: a new code
     older = la[(la.norm == normalise(name)) & (la.code != code) & (la["last"] < mine["first"].min())]
     joined = {c: None for c in older.code}
-    frames = [own]
     for s in successions:
         if s.new_code != code:
             continue

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import UserError
 from .tables import (GEOGRAPHY, LONG_COLUMNS, LONG_MEASURES, MISSING_CODES, ROUNDS_TO_ZERO,
-                     TABLES, Table)
+                     TABLES)
 
 __all__ = ["Published", "PublishedError", "read_published"]
 

@@ -23,7 +23,7 @@ from ..extracts import (CASE_COLUMNS, CaseData, ExtractError, Problem, Roster, S
 from ..extracts.read import read_csv
 from .annex_a import read_annex_a
 from .cin_census import is_cin_census, parse_xml, read_cin_census
-from .common import EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRecord, problem_at
+from .common import EpisodeRecord, ReturnProblem, ReturnRecords, StageRecord, problem_at
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
 from .ssda903 import (kind_of_csv, periods_of_care, read_ssda903_episodes, read_ssda903_header,
                       year_from_name)

@@ -97,7 +97,6 @@ def combine_workers(records: list[WorkerRecord]):
     each census record with its row in the table (for :func:`census_panel`)."""
     latest = max((r.year for r in records), default=0)
     by_key: dict[tuple, tuple[dict, Origin, int]] = {}
-    place: dict[tuple, int] = {}
     placed: list[tuple[WorkerRecord, tuple]] = []
     merged = 0
     for r in sorted(records, key=lambda r: r.year):
