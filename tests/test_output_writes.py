@@ -386,3 +386,22 @@ def test_a_file_written_again_keeps_its_link_and_its_permissions(tmp_path):
     assert link.is_symlink() and real.read_text() == "new"
     assert real.stat().st_mode & 0o777 == 0o664
     assert sorted(p.name for p in real.parent.iterdir()) == ["report.html"]
+
+
+# ---------------------------------------------------------------------------- the console
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+def test_a_console_that_cannot_show_a_name_still_runs_the_command(tmp_path, encoding):
+    """Output redirected to a file on Windows is cp1252; an old terminal may be ASCII. A scenario
+    named with an emoji or a pound sign must still validate and run, shown with "?"."""
+    import subprocess
+    import sys
+
+    scenario = tmp_path / "emoji.yaml"
+    scenario.write_text(f"base: {Path(BASE).as_posix()}\nname: \"Academy \U0001F680 plan, "
+                        f"\u00a35m \u2014 \u00bd agency\"\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    done = subprocess.run([sys.executable, "-m", "workbench.cli", "validate", str(scenario)],
+                          capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr.decode(encoding, "replace")
+    assert b"Traceback" not in done.stderr
+    assert b"OK (Academy ? plan" in done.stdout

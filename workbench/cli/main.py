@@ -61,8 +61,23 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def tolerant_output() -> None:
+    """Let stdout and stderr print any text: where their encoding cannot show a character (a
+    Windows console's cp1252 when the output goes to a file, an ASCII terminal), it prints as
+    "?" instead of stopping the command with a UnicodeEncodeError. A scenario named with an emoji
+    or "£" is then still run, and its files (always UTF-8) are unchanged."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream that cannot be reconfigured: left as is
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2: a user mistake, explained on stderr)."""
+    tolerant_output()
     parser = build_parser()
     if argv is None:
         argv = sys.argv[1:]
