@@ -6,6 +6,13 @@ registry shows millions), feeds both :func:`write_workbook` (one sheet a table) 
 :func:`write_labelled_csv` (one file a table, ``*_labelled.csv``, beside the full-precision CSVs
 that :meth:`Experiment.save` writes). Only aggregates are exported: averages over runs, their
 95% ranges (from :mod:`workbench.analysis.stats`, through the experiment), weekly averages.
+
+Text that a spreadsheet would read as a formula (a scenario name such as
+``=HYPERLINK("http://x","click")``, or one starting with ``+``, ``-``, ``@``, a tab or a carriage
+return) is kept as text: a cell of the workbook is written as a text cell with Excel's
+"quote prefix" (it shows the name as it is, and stays text when edited), and a labelled CSV
+cell gets a leading ``'`` (OWASP's advice on CSV injection), :func:`as_text`. Numbers, negative
+ones included, are numbers and untouched.
 """
 
 from __future__ import annotations
@@ -22,8 +29,8 @@ from .. import files as output
 from ..analysis.registry import KPIS, kpi
 from .tables import clip_range, display_name, reading, run_details, scenario_order
 
-__all__ = ["WEEKLY_LABELS", "export_tables", "weekly_label", "workbook_bytes", "write_labelled_csv",
-           "write_workbook"]
+__all__ = ["FORMULA_STARTS", "WEEKLY_LABELS", "as_text", "export_tables", "formula_like",
+           "weekly_label", "workbook_bytes", "write_labelled_csv", "write_workbook"]
 
 #: Labels of the weekly series' columns that are not KPIs (a KPI's label comes from the
 #: registry). Stocks are counted at the start of the week, flows during it.
@@ -54,6 +61,26 @@ WEEKLY_LABELS = {
 _PREFIXES = {"open_": "Open cases: ", "fte_": "Social workers (FTE): ",
              "caseload_p": "Caseload, percentile "}
 #: Weekly columns that identify a row rather than measure anything.
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's list for CSV
+#: injection, and the full-width forms some Excel input methods turn into them).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Text that is a plain number ("-2.5", "+3", "1e-3", "-12%"): a spreadsheet reads it as that
+#: number, never as a formula, so it is left as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def formula_like(value) -> bool:
+    """Whether ``value`` is text a spreadsheet would read as a formula."""
+    return (isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            and not _PLAIN_NUMBER.fullmatch(value))
+
+
+def as_text(value):
+    """``value`` as a spreadsheet will show it, never run it: text that would be read as a
+    formula gets a leading ``'``; anything else (numbers, dates, other text) is unchanged."""
+    return "'" + value if formula_like(value) else value
+
+
 _WEEKLY_SKIP = {"scenario", "scenario_name", "digest", "replication", "seed", "week", "date",
                 "t_days"}
 
@@ -188,7 +215,18 @@ def _to_workbook(tables: Mapping[str, pd.DataFrame], target) -> None:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             ws.freeze_panes = "B2" if sheet != "Run details" else "A2"
+            _keep_text(ws)
             _fit_columns(ws, df)
+
+
+def _keep_text(ws) -> None:
+    """Text a spreadsheet would read as a formula, as text cells (openpyxl makes a formula of
+    any text starting with "="), with Excel's quote prefix so that editing keeps it text."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def write_workbook(exp, path: str | Path, baseline: str | None = None,
@@ -206,14 +244,25 @@ def workbook_bytes(exp, baseline: str | None = None,
     return buf.getvalue()
 
 
+def _csv_text(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every header and text cell that a spreadsheet would read as a formula given
+    a leading ``'`` (:func:`as_text`); number columns are left as they are."""
+    out = df.rename(columns=as_text)
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):  # text, or text mixed with numbers
+            out[col] = out[col].map(as_text)
+    return out
+
+
 def write_labelled_csv(exp, directory: str | Path, baseline: str | None = None,
                        files: Mapping[str, str | Path] | None = None) -> dict[str, Path]:
     """Write :func:`export_tables` as CSV files (``results_labelled.csv``, ...) in ``directory``;
-    returns them by sheet name. UTF-8 with a byte-order mark, so that Excel shows "£" right."""
+    returns them by sheet name. UTF-8 with a byte-order mark, so that Excel shows "£" right;
+    text a spreadsheet would read as a formula starts with ``'`` (:func:`as_text`)."""
     d = output.make_folder(directory)
     out = {}
     for sheet, df in export_tables(exp, baseline, files).items():
         p = d / f"{re.sub(r'[^a-z0-9]+', '_', sheet.lower()).strip('_')}_labelled.csv"
-        output.write_table(p, df, encoding="utf-8-sig")
+        output.write_table(p, _csv_text(df), encoding="utf-8-sig")
         out[sheet] = p
     return out
