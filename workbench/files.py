@@ -27,8 +27,9 @@ _REASONS = {
     errno.ENOSPC: "the disk is full",
     errno.EDQUOT: "the disk quota is used up",
     errno.EROFS: "the disk is read-only",
-    errno.EACCES: "no permission to write there",
-    errno.EPERM: "no permission to write there",
+    # on Windows also a file open in another program (a table left open in Excel)
+    errno.EACCES: "no permission to write there, or the file is open in another program",
+    errno.EPERM: "no permission to write there, or the file is open in another program",
     errno.EFBIG: "the file would be too large for the disk",
     errno.ENAMETOOLONG: "the name is too long",
 }
@@ -55,8 +56,9 @@ def is_write_error(exc: BaseException) -> bool:
 
 def _temporary(path: Path) -> Path:
     # a hidden name in the same folder (so the final rename is atomic), keeping the suffix, by
-    # which matplotlib and pandas choose the format they write
-    return path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
+    # which matplotlib and pandas choose the format they write; the stem is cut so that a name
+    # that fits leaves room for the additions
+    return path.with_name(f".{path.stem[:100]}.{os.getpid()}.partial{path.suffix}")
 
 
 @contextlib.contextmanager
