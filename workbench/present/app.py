@@ -21,6 +21,7 @@ import base64
 import html
 import os
 import time
+import unicodedata
 from pathlib import Path
 
 from ..analysis.registry import KPIS, kpi
@@ -66,6 +67,9 @@ PLAN_LEVERS: tuple[tuple[LeverRange, bool], ...] = tuple(
 PLAN_TARGETS = [("assessment_within_45wd_pct", ">=", 85.0), None, None]
 #: How long the search may take, minutes (the choices; 5 to start with).
 PLAN_MINUTES = [1, 2, 5, 10, 20, 30]
+
+#: The longest scenario name the save box takes (the scenario file's own limit).
+MAX_NAME = 200
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BOX = "border-top:1px solid #ccc;margin-top:14px;padding-top:8px;max-width:900px"
@@ -395,9 +399,13 @@ class App(Explorer):
         workbench.files.CannotWrite
             When the scenarios folder cannot be written (read-only, no permission, a full disk).
         """
-        name = " ".join(name.split())
+        # one line, and one encoding of each accent (so "Café" typed two ways is one name)
+        name = unicodedata.normalize("NFC", " ".join(name.split()))
         if not name:
             raise ScenarioError("give your scenario a name first")
+        if len(name) > MAX_NAME:
+            raise ScenarioError(f"the name is {len(name):,} characters long; give one of at most "
+                                f"{MAX_NAME} (it heads tables and charts)")
         levers = self.levers()
         what = describe_levers(self._base, levers)
         if not what:
@@ -424,12 +432,14 @@ class App(Explorer):
             self.save_status.value = f"<span style='{_RED}'>Not saved: {html.escape(str(exc))}</span>"
             return
         try:
-            shown = path.resolve().relative_to(self.root)
+            shown = str(path.resolve().relative_to(self.root))
         except ValueError:
-            shown = path
-        self.save_status.value = (f"Saved as <code>{html.escape(str(shown))}</code>. It is now in "
+            shown = str(path)
+        # quoted when it holds a space, so that the command can be copied as it stands
+        command = f'"{shown}"' if any(ch.isspace() for ch in shown) else shown
+        self.save_status.value = (f"Saved as <code>{html.escape(shown)}</code>. It is now in "
                                   f"<i>Start from</i>; run it with <code>workbench run "
-                                  f"{html.escape(str(shown))}</code>.")
+                                  f"{html.escape(command)}</code>.")
 
 
 def plan_html(res) -> str:

@@ -19,6 +19,7 @@ pressing Run without moving anything runs the starting scenario alone.
 from __future__ import annotations
 
 import calendar
+import errno
 import html
 import io
 import shutil
@@ -28,6 +29,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Callable
 
+from ..errors import UserError
 from ..experiment.executors import _ProgressExecutor
 from ..scenario import Scenario, ScenarioError, load_scenario
 from ..scenario.catalog import project_root, scenario_files
@@ -36,7 +38,7 @@ from ..decision.levers import (
     lever_values, same_value,
 )
 
-__all__ = ["Explorer"]
+__all__ = ["EverySimulationFailed", "Explorer", "run_problem"]
 
 # ============================================================================================
 # The explorer
@@ -65,6 +67,35 @@ def _fig_png(fig, dpi: int = 96) -> bytes:
     fig.savefig(buf, format="png", dpi=dpi)  # the charts lay themselves out (tight_layout)
     plt.close(fig)
     return buf.getvalue()
+
+
+class EverySimulationFailed(RuntimeError):
+    """No replication of a run finished (the message gives the first one's error)."""
+
+
+def run_problem(exc: BaseException) -> str:
+    """What the page says when Run fails: a sentence a manager can act on, with the error's
+    own words kept for the analyst (never a traceback)."""
+    text = str(exc)
+    if isinstance(exc, EverySimulationFailed):
+        first = text.split(": ", 1)[-1]
+        if first.startswith("MemoryError"):
+            return ("every simulation ran out of memory: try fewer years to simulate or fewer "
+                    "runs, or close other work on the computer")
+        return (f"every simulation stopped with an error ({first}); the scenario may hold "
+                f"settings the model cannot run. Try other settings, and tell your analyst")
+    if isinstance(exc, UserError):  # a scenario or setting the workbench refuses: said plainly
+        return text
+    if isinstance(exc, MemoryError):
+        return ("the computer ran out of memory: try fewer years to simulate or fewer runs, or "
+                "close other work on the computer")
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return "the disk is full: the runs could not be kept. Free some space and press Run again"
+    if isinstance(exc, OSError):
+        return (f"a file or folder the runs need could not be used ({exc.strerror or exc}); "
+                f"press Run again, and tell your analyst if it happens again")
+    return (f"an unexpected error ({type(exc).__name__}: {text}). The page still works: "
+            f"press Run again or change a control, and tell your analyst if it happens again")
 
 
 class Explorer:
@@ -388,7 +419,7 @@ class Explorer:
                 self._executor.on_done = None
             if len(exp.kpis) == 0:
                 first = exp.failures.iloc[0]["error"] if len(exp.failures) else "unknown error"
-                raise RuntimeError(f"every simulation failed: {first}")
+                raise EverySimulationFailed(f"every simulation failed: {first}")
             if self._cache_dir is not None:
                 for sc in scenarios.values():
                     key = (sc.digest(), years, seed)
@@ -409,9 +440,8 @@ class Explorer:
             return exp
         except Exception as exc:
             self.last_error = f"{type(exc).__name__}: {exc}"
-            msg = str(exc) if isinstance(exc, ScenarioError) else self.last_error
             self._status(f"<span style='color:#b42318'><b>Could not run:</b> "
-                         f"{html.escape(msg)}</span>")
+                         f"{html.escape(run_problem(exc))}</span>")
             raise
         finally:
             self.run_button.disabled = False
@@ -435,7 +465,17 @@ class Explorer:
         try:
             self._base = load_scenario(path)
         except ScenarioError as exc:
-            self._status(f"<span style='color:#b42318'>{html.escape(str(exc))}</span>")
+            # the picker goes back to the scenario the page still starts from, so that it never
+            # names one scenario while Run runs another
+            self.picker.unobserve(self._on_pick, names="value")
+            try:
+                self.picker.value = change["old"]
+            finally:
+                self.picker.observe(self._on_pick, names="value")
+            self._status(f"<span style='color:#b42318'><b>Could not start from "
+                         f"{html.escape(name)}</b> (its file has changed since the page opened "
+                         f"or cannot be read): {html.escape(str(exc))} Still starting from "
+                         f"{html.escape(self._base.name)}.</span>")
             return
         self._base_path = path
         self.reset()

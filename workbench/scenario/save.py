@@ -19,9 +19,11 @@ commented starting point of ``workbench new``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -32,7 +34,7 @@ from .errors import ScenarioError
 from .load import load_scenario, load_scenarios
 from .schema import Scenario
 
-__all__ = ["file_name_for", "save_variant", "variant_changes", "variant_template", "variant_yaml"]
+__all__ = ["file_name_for", "name_key", "save_variant", "variant_changes", "variant_template", "variant_yaml"]
 
 # Blocks a variant file states whole (see ``derive.merge_variant``): an outcome distribution and a
 # distribution spec (a mapping with ``dist``) replace the base's rather than merging into it.
@@ -124,9 +126,34 @@ def variant_yaml(base: Scenario, base_ref: str, variant: Scenario, author: str =
     return _header(head) + text
 
 
+#: Names Windows keeps for devices: ``con.yaml`` there opens the console, not a file.
+_WINDOWS_DEVICES = frozenset(["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt")
+                                                             for i in range(10)])
+
+
+def name_key(name: str) -> str:
+    """How a scenario name reads: the same for names that differ only in capitals, in how an
+    accent is encoded (``é`` or ``e`` + a combining accent) or in full-width letters. Two
+    scenarios in one folder need names that read differently (the report labels them by name)."""
+    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
+
+
 def file_name_for(name: str) -> str:
-    """A file name for a scenario name: lower case, words joined by ``_`` (``academy_24.yaml``)."""
-    stem = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:60].strip("_")
+    """A file name for a scenario name: lower case, words joined by ``_`` (``academy_24.yaml``).
+
+    Accented letters lose their accents (``Café`` -> ``cafe.yaml``, however the accent is
+    encoded); a name whose letters have no plain Latin form (``План``) gets a short code made
+    from it (``scenario_1a2b3c4d.yaml``), so that two such names get two files; a name of no
+    letters or digits at all is ``scenario.yaml``. The name is never a path: ``../../x`` gives
+    ``x.yaml`` in the folder saved to, and a Windows device name (``CON``) gets ``_scenario``."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name)
+                    if not unicodedata.combining(ch))
+    stem = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")[:60].strip("_")
+    if not stem and any(ch.isalnum() for ch in name):
+        code = hashlib.sha256(name_key(name).encode("utf-8")).hexdigest()[:8]
+        stem = f"scenario_{code}"
+    if stem in _WINDOWS_DEVICES:
+        stem += "_scenario"
     return f"{stem or 'scenario'}.yaml"
 
 
@@ -162,7 +189,8 @@ def save_variant(variant: Scenario, base_path: str | Path, folder: str | Path | 
     path = folder / file_name_for(variant.name)
     if path.exists() and not overwrite:
         raise ScenarioError(f"{path}: a file of this name exists already; choose another "
-                            f"scenario name")
+                            f"scenario name (the file name is made of the name's letters and "
+                            f"digits, in lower case: the name needs other letters or digits)")
     if path.resolve() == base_path.resolve():
         raise ScenarioError(f"{path}: would overwrite the scenario it starts from; choose "
                             f"another name")
@@ -173,9 +201,13 @@ def save_variant(variant: Scenario, base_path: str | Path, folder: str | Path | 
             used = load_scenarios([p])
         except ScenarioError:
             continue  # a broken file elsewhere in the folder is not this save's problem
-        if variant.name in used:
-            raise ScenarioError(f"the name '{variant.name}' is used by {p.name} already; scenario "
-                                f"names must differ (the report labels scenarios by name)")
+        same = [n for n in used if name_key(n) == name_key(variant.name)]
+        if same:
+            like = "" if same[0] == variant.name else f" as '{same[0]}' (the same but for " \
+                "capitals, spaces or how an accent is written)"
+            raise ScenarioError(f"the name '{variant.name}' is used by {p.name} already{like}; "
+                                f"scenario names must differ (the report labels scenarios by "
+                                f"name)")
     ref = Path(os.path.relpath(base_path.resolve(), folder.resolve())).as_posix()
     text = variant_yaml(base, ref, variant, author=author, what=what, tool=tool)
     with files.writing(path) as tmp:   # becomes the file only if it reads back as saved
