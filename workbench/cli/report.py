@@ -75,6 +75,8 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     from ..present.report_page import logo_data_uri, page_from_notebook
 
     scenarios = check_inputs(files, replications, years)
+    check_text_options({"--title": title, "--authority": authority, "--date": date,
+                        "--prepared-by": prepared_by})
     check_options(scenarios, out, years, warmup_days, pressures, logo)
     if logo is not None:
         logo_data_uri(logo)  # a bad logo fails before anything runs
@@ -123,6 +125,36 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     output.write_text(out, page_from_notebook(nb, title, extra=extra), "--out")
     executed.unlink(missing_ok=True)  # keep only the report; the executed notebook holds code
     return out
+
+
+#: The longest text an option printed in the report's heading may give (a scenario's name and
+#: authority have the same limit).
+MAX_TEXT = 200
+
+
+def check_text_options(texts: dict[str, str | None]) -> None:
+    """Texts printed in the report's heading (``--title``, ``--authority``, ``--date``,
+    ``--prepared-by``), by option: each one line of visible text of at most :data:`MAX_TEXT`
+    characters. A right-to-left override would print the heading reversed; a line break or a
+    control character has no place in a heading.
+
+    Raises
+    ------
+    UserError
+        Naming the option and what it holds (never the whole value).
+    """
+    from ..scenario.basics import one_line_text
+
+    for option, text in texts.items():
+        if not text:
+            continue
+        try:
+            one_line_text(text)
+        except ValueError as exc:
+            raise UserError(f"{option}: {exc}") from None
+        if len(text) > MAX_TEXT:
+            raise UserError(f"{option}: is {len(text):,} characters long; at most {MAX_TEXT} "
+                            f"is expected (it is printed in the report's heading)")
 
 
 def check_options(scenarios: dict, out, years: float | None, warmup_days: float | None,

@@ -19,6 +19,7 @@ from typing import Sequence
 
 from .. import files
 from ..errors import UserError
+from .tables import bidi_html
 
 __all__ = ["REPORT_STYLE", "CHROMIUM_FLAGS", "EXTRA_BEFORE", "find_chromium", "masthead_html",
            "page_from_notebook", "pdf_pages", "section_html", "write_pdf"]
@@ -42,6 +43,9 @@ h3 { font-size: 1.05rem; }
 .wb-table thead th { background: #eef1f6; }
 .wb-table tbody th { font-weight: bold; }
 .wb-table ul { margin: 0; padding-left: 1rem; }
+/* a long word (a name typed without spaces) wraps rather than running off the page */
+h1, h2, h3, .masthead p, .masthead dd, .wb-table th, .wb-table caption, figcaption {
+  overflow-wrap: anywhere; }
 .reading { font-weight: bold; } .reading.better { color: #1a6b30; } .reading.worse { color: #a31d12; }
 .reading.neutral { color: #4d4d4d; }
 .note, figcaption { color: #4d4d4d; font-size: 0.86rem; }
@@ -100,9 +104,9 @@ def masthead_html(title: str, authority: str, date: str = "", prepared_by: str =
            if logo else "")
     date = date or f"{dt.date.today():%d %B %Y}"
     items = [("Date", date), ("Prepared by", prepared_by), ("Period modelled", period)]
-    dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in items if v)
-    return (f'<header class="masthead">{img}<p class="authority">{html.escape(authority)}</p>'
-            f"<h1>{html.escape(title)}</h1><dl>{dl}</dl></header>")
+    dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{bidi_html(v)}</dd>" for k, v in items if v)
+    return (f'<header class="masthead">{img}<p class="authority">{bidi_html(authority)}</p>'
+            f"<h1>{bidi_html(title)}</h1><dl>{dl}</dl></header>")
 
 
 def section_html(title: str, intro: str = "", *blocks: str, level: int = 2,

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..analysis.registry import KPI, kpi
 from .report_design import ReportDesign
-from .tables import display_name, reading
+from .tables import bidi_html, display_name, reading
 
 __all__ = ["PAGE_ONE_KPIS", "OptionResult", "chair_sentences", "option_results",
            "page_one_html", "ranked_table", "stress_table"]
@@ -167,16 +167,17 @@ def _table(results: list[OptionResult], caption: str, first_header: str,
         costs = r.unit_costs()
         cost_html = ("<ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in costs) + "</ul>"
                      if costs else "No clear improvement to price")
-        rows.append(f'<tr><th scope="row">{rank}{html.escape(r.name)}</th>{cells}'
+        rows.append(f'<tr><th scope="row">{rank}{bidi_html(r.name)}</th>{cells}'
                     f"<td>{cost_html}</td></tr>")
-    return (f'<table class="wb-table ranked"><caption>{html.escape(caption)}</caption>'
+    return (f'<table class="wb-table ranked"><caption>{bidi_html(caption)}</caption>'
             f"<thead><tr>{''.join(heads)}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def ranked_table(exp, design: ReportDesign) -> str:
-    """The options against the baseline, ranked, as an HTML table (every value escaped)."""
+    """The options against the baseline, ranked, as an HTML table (every value escaped, once:
+    the caption escaped the baseline's name twice, so "<b>" showed as "&lt;b&gt;")."""
     results = option_results(exp, design.baseline, design.options)
-    base = html.escape(display_name(exp, design.baseline))
+    base = display_name(exp, design.baseline)
     return _table(results, f"Each option against the {base.lower()}: difference a year on "
                            f"average, with its 95% range", "Option (ranked)")
 

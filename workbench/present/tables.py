@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import math
 import platform
+import unicodedata
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -21,7 +22,7 @@ from ..analysis.registry import KPI, format_value, kpi
 from ..analysis.stats import t_interval
 
 __all__ = [
-    "HEADLINE_KPIS", "READING_COLOURS", "TABLE_KPIS", "clip_range", "display_name",
+    "HEADLINE_KPIS", "READING_COLOURS", "TABLE_KPIS", "bidi_html", "clip_range", "display_name",
     "format_value", "interval_table", "kpi_comparison_table", "kpi_difference_table",
     "kpi_intervals", "kpi_rows", "kpi_summary_table", "period_text", "reading", "run_details",
     "scenario_order", "table_html",
@@ -281,6 +282,16 @@ def run_details(exp, files: Mapping[str, str | Path] | None = None) -> pd.DataFr
 # HTML
 # ============================================================================================
 
+def bidi_html(text: str) -> str:
+    """``text`` escaped for HTML; text holding right-to-left letters (Arabic, Hebrew, ...) is
+    also isolated in ``<bdi>``, so that it reads in its own direction and the text around it
+    keeps its order (a name such as "خطة 24 (=1+1)" otherwise showed as "(1+1=) 24 خطة")."""
+    escaped = html.escape(text)
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return f"<bdi>{escaped}</bdi>"
+    return escaped
+
+
 _CELL = "padding:4px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top"
 
 
@@ -293,7 +304,7 @@ def _cell(value, tag: str = "td") -> str:
     elif word:
         style += f";color:{READING_COLOURS[word]}"
     scope = ' scope="col"' if tag == "th" else ""  # header cells say what they head
-    return f'<{tag}{scope} style="{style}">{html.escape(text)}</{tag}>'
+    return f'<{tag}{scope} style="{style}">{bidi_html(text)}</{tag}>'
 
 
 def table_html(df: pd.DataFrame, caption: str = "") -> str:
