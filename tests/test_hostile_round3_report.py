@@ -114,3 +114,23 @@ def test_long_words_stay_within_the_a4_print_width(tmp_path):
             browser.close()
     assert over == []
     assert ARABIC in bdi
+
+
+def test_a_bare_address_in_a_description_is_not_made_a_link(baseline):
+    """The comparison notebook shows the descriptions as Markdown, which links a bare address
+    (GitHub-flavoured, as Jupyter renders it): only the project writes links."""
+    import html as html_lib
+
+    from workbench.present.report_text import changes_markdown
+
+    odd = baseline.replace({"name": "**Odd** _plan_", "academy.intake_per_year": 24,
+                            "description": "Log in at https://phish.example/login or "
+                                           "www.evil.example, or mail x@evil.example; "
+                                           "[y](vbscript:msgbox) `code`"})
+    text = changes_markdown(SimpleNamespace(scenarios={"Baseline": baseline, odd.name: odd}),
+                            "Baseline")
+    for raw in ("://", "www.", "@", "](", "**Odd** _plan_", "`code`"):
+        assert raw not in text, raw
+    shown = html_lib.unescape(text)  # what a reader sees, character for character
+    assert "https://phish.example/login" in shown and "**Odd** _plan_" in shown
+    assert "Academy places a year: 12 → 24" in text

@@ -98,10 +98,20 @@ FIELD_LABELS = {
 
 
 # ----------------------------------------------------------------------------------- helpers
+#: Characters that Markdown reads as formatting or links, as character references: brackets
+#: (so that "[text](javascript:...)" is never a link), emphasis, code, strike-through, tables,
+#: headings; "://", "www." and "@" so that a bare address or e-mail in a description is not
+#: made a live link by a renderer that links them (GitHub-flavoured Markdown, as in Jupyter).
+_MD_REFERENCES = {"[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;",
+                  "~": "&#126;", "|": "&#124;", "#": "&#35;", "@": "&#64;", "\\": "&#92;"}
+
+
 def _md(text) -> str:
     # Markdown passes HTML through: text from scenario files and parameters is escaped first
-    # ... and brackets, so that "[text](javascript:...)" in a description is never made a link
-    return html.escape(str(text), quote=False).replace("[", "&#91;").replace("]", "&#93;")
+    text = html.escape(str(text), quote=False)
+    text = "".join(_MD_REFERENCES.get(ch, ch) for ch in text)
+    return text.replace("://", ":&#47;&#47;").replace("www.", "www&#46;").replace(
+        "WWW.", "WWW&#46;")
 
 
 # ----------------------------------------------------------------------------------- ranges
