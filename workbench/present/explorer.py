@@ -37,6 +37,7 @@ from ..decision.levers import (
     AGENCY_CAP_CHOICES, LEVER_BY_KEY, LEVER_GROUPS, LEVERS, build_scenario, describe_levers,
     lever_values, same_value,
 )
+from .tables import bidi_html
 
 __all__ = ["EverySimulationFailed", "Explorer", "run_problem"]
 
@@ -473,7 +474,7 @@ class Explorer:
             finally:
                 self.picker.observe(self._on_pick, names="value")
             self._status(f"<span style='color:#b42318'><b>Could not start from "
-                         f"{html.escape(name)}</b> (its file has changed since the page opened "
+                         f"{bidi_html(name)}</b> (its file has changed since the page opened "
                          f"or cannot be read): {html.escape(str(exc))} Still starting from "
                          f"{html.escape(self._base.name)}.</span>")
             return
@@ -493,13 +494,13 @@ class Explorer:
     def _update_notes(self) -> None:
         b = self._base
         self.base_note.value = (f"<div style='{_HELP_STYLE};max-width:900px'>"
-                                f"<b>{html.escape(b.name)}</b>: {html.escape(b.description)}</div>")
+                                f"<b>{bidi_html(b.name)}</b>: {html.escape(b.description)}</div>")
         lines = describe_levers(b, self.levers())
         if lines:
             items = "".join(f"<li>{html.escape(l)}</li>" for l in lines)
-            text = f"<b>Your changes from {html.escape(b.name)}:</b><ul style='margin:2px 0'>{items}</ul>"
+            text = f"<b>Your changes from {bidi_html(b.name)}:</b><ul style='margin:2px 0'>{items}</ul>"
         else:
-            text = (f"<b>No changes yet:</b> Run shows {html.escape(b.name)} on its own. Move a "
+            text = (f"<b>No changes yet:</b> Run shows {bidi_html(b.name)} on its own. Move a "
                     f"control to compare.")
         if self.exp is not None and self._results_levers is not None and (
                 self.levers() != self._results_levers
