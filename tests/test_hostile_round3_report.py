@@ -134,3 +134,25 @@ def test_a_bare_address_in_a_description_is_not_made_a_link(baseline):
     shown = html_lib.unescape(text)  # what a reader sees, character for character
     assert "https://phish.example/login" in shown and "**Odd** _plan_" in shown
     assert "Academy places a year: 12 → 24" in text
+
+
+@pytest.mark.parametrize("name", ["Cost $^$", "A $\\nope$ B", "Pay £5 $ or $ 10"])
+def test_a_dollar_in_a_name_is_text_in_the_charts(baseline, name):
+    """Matplotlib set text between two "$" as mathematics: "Cost $^$" stopped every chart of the
+    report and the app with a ValueError, "Pay £5 $ or $ 10" lost its spaces."""
+    import io
+
+    from workbench.experiment import run_experiment
+    from workbench.present import plots
+
+    odd = baseline.replace({"name": name, "academy.intake_per_year": 20})
+    exp = run_experiment({"Baseline": baseline, name: odd}, replications=2, seed=1, years=0.05,
+                         executor="serial", progress=False)
+    for draw in (plots.plot_timeliness, plots.plot_unallocated):
+        fig = draw(exp)
+        fig.savefig(io.BytesIO(), format="png")  # drawing is where mathematics failed
+        labels = [t.get_text() for ax in fig.axes if ax.get_legend()
+                  for t in ax.get_legend().get_texts()]
+        assert name in labels
+        assert all(not t.get_parse_math() for ax in fig.axes if ax.get_legend()
+                   for t in ax.get_legend().get_texts())

@@ -33,6 +33,7 @@ from typing import Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from . import plots  # noqa: F401  (its settings: text in charts shown as written, no mathematics)
 from ..published import PublishedError, find_authority, neighbour_table, read_published
 from ..published.neighbours import MEASURES
 from ..published.tables import TABLES
