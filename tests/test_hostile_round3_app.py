@@ -160,3 +160,16 @@ def test_the_saved_file_reads_back_with_the_name_as_typed(app):
     assert save(app, "Cafe\u0301 plan") == ["cafe_plan.yaml"]
     data = yaml.safe_load((app.scenarios_dir / "cafe_plan.yaml").read_text(encoding="utf-8"))
     assert data["name"] == "Café plan"  # one encoding of the accent (composed)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -5.0, 1e308])
+def test_a_plan_target_out_of_range_is_said_in_words(app, value):
+    """A target of NaN or infinity got the command line's message ("expected KPI>=NUMBER ...
+    KPI names: referral_decision_within_1wd_pct, ..."); 1e308% searched for a plan."""
+    measure, _, threshold = app.plan_targets[0]
+    measure.value, threshold.value = "assessment_within_45wd_pct", value
+    assert app.find_plan(max_trials=1) is None  # must not raise
+    status = app.plan_status.value
+    assert ("Not searched: Assessments finished within 45 working days: give a target from 0 "
+            "to 100 (%)") in status
+    assert "KPI" not in status and "_pct" not in status

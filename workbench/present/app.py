@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import os
 import time
 import unicodedata
@@ -293,7 +294,14 @@ class App(Explorer):
         targets = []
         for measure, comparison, threshold in self.plan_targets:
             if measure.value:
-                targets.append(f"{measure.value}{comparison.value}{float(threshold.value)!r}")
+                value = float(threshold.value)
+                top = 100.0 if measure.value.endswith("_pct") else math.inf
+                if not 0 <= value <= top:  # NaN fails too
+                    k = kpi(measure.value)
+                    raise UserError(f"{k.label}: give a target from 0"
+                                    + (f" to {top:g}" if math.isfinite(top) else " up")
+                                    + f" ({k.display_unit()})")
+                targets.append(f"{measure.value}{comparison.value}{value!r}")
         if not targets:
             raise UserError("choose at least one target")
         ranges = []
