@@ -173,3 +173,41 @@ def test_a_plan_target_out_of_range_is_said_in_words(app, value):
     assert ("Not searched: Assessments finished within 45 working days: give a target from 0 "
             "to 100 (%)") in status
     assert "KPI" not in status and "_pct" not in status
+
+
+def test_a_broken_baseline_starts_the_page_from_a_file_that_loads(tmp_path):
+    """A baseline.yaml edited to be invalid: Voila showed only "There was an error when
+    executing cell [1]. Please run Voila with --show_tracebacks=True ..."."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "baseline.yaml").write_text("name: [broken\n")
+    text = (SCENARIOS / "baseline.yaml").read_text(encoding="utf-8")
+    (folder / "copy.yaml").write_text(text.replace("\nname: Baseline\n", "\nname: Copy\n"),
+                                      encoding="utf-8")
+    a = App(scenarios_dir=folder, executor="serial", replications=2, years=0.05, seed=1)
+    try:
+        assert a.base.name == "Copy" and a.picker.value == "Copy"
+        assert "baseline.yaml cannot be used" in a.status.value
+        assert "not valid YAML" in a.status.value and "starting from Copy" in a.status.value
+    finally:
+        a.close()
+
+
+def test_a_folder_where_nothing_loads_gives_a_sentence_not_an_error_cell(tmp_path, monkeypatch,
+                                                                          capsys):
+    from workbench.cli import main
+    from workbench.present.app import Unavailable
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "baseline.yaml").write_text("name: [broken\n")
+    assert main(["app", "--scenarios", str(folder), "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert "no scenario file in it loads" in err and "baseline.yaml: not valid YAML" in err
+    assert "Traceback" not in err
+    # the files broken after the server started: the page says so
+    monkeypatch.setenv("WORKBENCH_APP_SCENARIOS", str(folder))
+    page = App.from_environment()
+    assert isinstance(page, Unavailable)
+    assert "The app cannot start:</b>" in page.widget.value
+    assert "baseline.yaml: not valid YAML" in page.widget.value

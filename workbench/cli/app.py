@@ -21,15 +21,26 @@ def cmd_app(args) -> int:
     from pathlib import Path
 
     from ..present.app_server import serve
-    from ..scenario import ScenarioError
+    from ..scenario import ScenarioError, load_scenario
     from ..scenario.catalog import scenario_files
 
     if args.scenarios is not None:
         folder = Path(args.scenarios)
         if not folder.is_dir():
             raise ScenarioError(f"--scenarios {folder}: not a folder")
-        if not scenario_files(folder):
+        found = scenario_files(folder)
+        if not found:
             raise ScenarioError(f"--scenarios {folder}: no scenario files (*.yaml) in it")
+        problems = []
+        for path in found:  # the page needs one file that loads to start from
+            try:
+                load_scenario(path)
+                break
+            except ScenarioError as exc:
+                problems.append(str(exc))
+        else:
+            raise ScenarioError(f"--scenarios {folder}: no scenario file in it loads, so the page "
+                                f"has nothing to start from; the first problem:\n{problems[0]}")
 
     return serve(port=args.port, host=args.host, open_browser=not args.no_browser,
                  scenarios=args.scenarios, replications=args.replications, years=args.years,

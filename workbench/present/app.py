@@ -34,7 +34,7 @@ from ..scenario import ScenarioError
 from ..scenario.save import save_variant
 from .explorer import Explorer
 
-__all__ = ["App", "HOW_TO", "PLAN_LEVERS", "PLAN_TARGETS"]
+__all__ = ["App", "HOW_TO", "PLAN_LEVERS", "PLAN_TARGETS", "Unavailable"]
 
 #: The page's opening words (HTML): what the tool does and how to use it, in six steps.
 HOW_TO = """
@@ -156,10 +156,15 @@ class App(Explorer):
         """The app as ``workbench app`` configured it (``WORKBENCH_APP_*`` variables set by
         :func:`workbench.present.app_server.serve`; defaults otherwise)."""
         env = os.environ
-        return cls(scenarios_dir=env.get("WORKBENCH_APP_SCENARIOS") or None,
-                   replications=int(env.get("WORKBENCH_APP_REPLICATIONS", "4")),
-                   years=float(env.get("WORKBENCH_APP_YEARS", "2")),
-                   executor=env.get("WORKBENCH_APP_EXECUTOR", "process"))
+        try:
+            return cls(scenarios_dir=env.get("WORKBENCH_APP_SCENARIOS") or None,
+                       replications=int(env.get("WORKBENCH_APP_REPLICATIONS", "4")),
+                       years=float(env.get("WORKBENCH_APP_YEARS", "2")),
+                       executor=env.get("WORKBENCH_APP_EXECUTOR", "process"))
+        except UserError as exc:
+            # the folder emptied or its files broken since the server started: a sentence on
+            # the page (Voila otherwise shows "There was an error when executing cell [1]")
+            return Unavailable(str(exc))
 
     # ------------------------------------------------------------------------ running
     def run(self):
@@ -448,6 +453,26 @@ class App(Explorer):
         self.save_status.value = (f"Saved as <code>{html.escape(shown)}</code>. It is now in "
                                   f"<i>Start from</i>; run it with <code>workbench run "
                                   f"{html.escape(command)}</code>.")
+
+
+class Unavailable:
+    """The page when the app cannot start (no scenario file in its folder loads): what is wrong
+    and what to do, in place of the app (:meth:`App.from_environment`)."""
+
+    def __init__(self, problem: str):
+        import ipywidgets as w
+
+        self.problem = problem
+        self.widget = w.HTML(
+            f"<h2 style='margin:0 0 6px 0'>Children's social care workforce: try a policy</h2>"
+            f"<p style='{_RED};max-width:900px'><b>The app cannot start:</b> "
+            f"{html.escape(problem)}</p><p style='max-width:900px'>Ask your analyst to check the "
+            f"scenario files with <code>workbench validate</code>, then reload this page.</p>")
+
+    def show(self, run: bool = False):
+        from IPython.display import display
+
+        display(self.widget)
 
 
 def plan_html(res) -> str:

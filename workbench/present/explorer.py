@@ -166,7 +166,19 @@ class Explorer:
                                     "start from")
             base_path = next(iter(self._files.values()))
         self._base_path = base_path.resolve()
-        self._base = load_scenario(self._base_path)
+        problem = ""
+        try:
+            self._base = load_scenario(self._base_path)
+        except ScenarioError as exc:
+            # the default starting file broken (edited by hand, say): start from the first file
+            # that loads, and say why, rather than show no page at all
+            if str(base) != "baseline.yaml" or not self._files:
+                raise
+            problem = (f"<span style='color:#b42318'><b>{html.escape(base_path.name)} cannot be "
+                       f"used</b> ({html.escape(str(exc))}); starting from "
+                       f"{bidi_html(next(iter(self._files)))} instead.</span>")
+            self._base_path = next(iter(self._files.values())).resolve()
+            self._base = load_scenario(self._base_path)
         if self._base.name not in self._files or self._files[self._base.name].resolve() != self._base_path:
             self._files = {self._base.name: self._base_path, **self._files}
         self._executor = _ProgressExecutor(executor, max_workers)
@@ -186,6 +198,8 @@ class Explorer:
         self._reset_values: dict[str, tuple] = {}
         self._build(replications, years, seed)
         self.reset()
+        if problem:
+            self._status(problem)
         # load what a run needs now, while the manager reads the controls
         from .. import experiment  # noqa: F401
         from . import plots  # noqa: F401
