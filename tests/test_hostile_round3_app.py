@@ -211,3 +211,22 @@ def test_a_folder_where_nothing_loads_gives_a_sentence_not_an_error_cell(tmp_pat
     assert isinstance(page, Unavailable)
     assert "The app cannot start:</b>" in page.widget.value
     assert "baseline.yaml: not valid YAML" in page.widget.value
+
+
+def test_two_files_with_one_name_are_said_on_the_page(tmp_path):
+    """A file copied by hand without renaming the scenario: one of the two vanished from the
+    picker without a word."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copy(SCENARIOS / "baseline.yaml", folder / "baseline.yaml")
+    shutil.copy(SCENARIOS / "academy_expansion.yaml", folder / "academy_expansion.yaml")
+    shutil.copy(SCENARIOS / "academy_expansion.yaml", folder / "academy_copy.yaml")
+    a = App(scenarios_dir=folder, executor="serial", replications=2, years=0.05, seed=1)
+    try:
+        status = a.status.value
+        assert "Two files give one name" in status
+        assert "Academy expansion is the name in academy_" in status
+        assert "academy_copy.yaml" in status and "academy_expansion.yaml" in status
+        assert [n for _, n in a.picker.options].count("Academy expansion") == 1
+    finally:
+        a.close()

@@ -150,11 +150,17 @@ class Explorer:
         self.root = project_root()
         self.scenarios_dir = Path(scenarios_dir) if scenarios_dir else self.root / "scenarios"
         self._files: dict[str, Path] = {}
+        twice: list[str] = []
         for p in scenario_files(self.scenarios_dir):
             try:
-                self._files[load_scenario(p).name] = p
+                name = load_scenario(p).name
             except ScenarioError:
                 continue  # a broken file is left out of the picker (the comparison notebook reports it)
+            if name in self._files:  # the first keeps the name; the page says so
+                twice.append(f"{bidi_html(name)} is the name in {html.escape(self._files[name].name)} "
+                             f"and {html.escape(p.name)} (the list shows the first)")
+            else:
+                self._files[name] = p
         base_path = Path(base)
         if not base_path.is_absolute() and not base_path.exists():
             base_path = self.scenarios_dir / base_path
@@ -198,8 +204,11 @@ class Explorer:
         self._reset_values: dict[str, tuple] = {}
         self._build(replications, years, seed)
         self.reset()
+        if twice:
+            problem += (f" <span style='color:#b26b00'><b>Two files give one name:</b> "
+                        f"{'; '.join(twice)}. Rename one so that both can be picked.</span>")
         if problem:
-            self._status(problem)
+            self._status(problem.strip())
         # load what a run needs now, while the manager reads the controls
         from .. import experiment  # noqa: F401
         from . import plots  # noqa: F401
