@@ -157,8 +157,9 @@ class Explorer:
             except ScenarioError:
                 continue  # a broken file is left out of the picker (the comparison notebook reports it)
             if name in self._files:  # the first keeps the name; the page says so
-                twice.append(f"{bidi_html(name)} is the name in {html.escape(self._files[name].name)} "
-                             f"and {html.escape(p.name)} (the list shows the first)")
+                first = html.escape(self._files[name].name)
+                twice.append(f"{bidi_html(name)} is the name in {first} and "
+                             f"{html.escape(p.name)} (the list shows the first)")
             else:
                 self._files[name] = p
         base_path = Path(base)

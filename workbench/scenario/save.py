@@ -34,7 +34,8 @@ from .errors import ScenarioError
 from .load import load_scenario, load_scenarios
 from .schema import Scenario
 
-__all__ = ["file_name_for", "name_key", "save_variant", "variant_changes", "variant_template", "variant_yaml"]
+__all__ = ["file_name_for", "name_key", "save_variant", "variant_changes", "variant_template",
+           "variant_yaml"]
 
 # Blocks a variant file states whole (see ``derive.merge_variant``): an outcome distribution and a
 # distribution spec (a mapping with ``dist``) replace the base's rather than merging into it.
