@@ -43,9 +43,9 @@ h3 { font-size: 1.05rem; }
 .wb-table thead th { background: #eef1f6; }
 .wb-table tbody th { font-weight: bold; }
 .wb-table ul { margin: 0; padding-left: 1rem; }
-/* a long word (a name typed without spaces) wraps rather than running off the page */
-h1, h2, h3, .masthead p, .masthead dd, .wb-table th, .wb-table caption, figcaption {
-  overflow-wrap: anywhere; }
+/* a long word (a name typed without spaces) wraps rather than running off the page; in
+   tables, names carry break points (<wbr>) instead, so that ordinary words never break */
+h1, h2, h3, .masthead p, .masthead dd, figcaption { overflow-wrap: break-word; }
 .reading { font-weight: bold; } .reading.better { color: #1a6b30; } .reading.worse { color: #a31d12; }
 .reading.neutral { color: #4d4d4d; }
 .note, figcaption { color: #4d4d4d; font-size: 0.86rem; }

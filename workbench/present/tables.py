@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import math
 import platform
+import re
 import unicodedata
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -282,11 +283,22 @@ def run_details(exp, files: Mapping[str, str | Path] | None = None) -> pd.DataFr
 # HTML
 # ============================================================================================
 
+#: A word longer than this (a name typed without spaces) may break every :data:`_PIECE`
+#: characters (``<wbr>``), so that it wraps within a table's column or the page instead of
+#: running past the A4 print width. Shorter words never break.
+_LONG_WORD = 24
+_PIECE = 16
+
+
 def bidi_html(text: str) -> str:
     """``text`` escaped for HTML; text holding right-to-left letters (Arabic, Hebrew, ...) is
     also isolated in ``<bdi>``, so that it reads in its own direction and the text around it
-    keeps its order (a name such as "خطة 24 (=1+1)" otherwise showed as "(1+1=) 24 خطة")."""
-    escaped = html.escape(text)
+    keeps its order (a name such as "خطة 24 (=1+1)" otherwise showed as "(1+1=) 24 خطة"); a
+    word of more than 24 characters may wrap (``<wbr>``)."""
+    escaped = "".join(
+        "<wbr>".join(html.escape(part[i:i + _PIECE]) for i in range(0, len(part), _PIECE))
+        if len(part) > _LONG_WORD else html.escape(part)
+        for part in re.split(r"(\s+)", text))
     if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
         return f"<bdi>{escaped}</bdi>"
     return escaped
