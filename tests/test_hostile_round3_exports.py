@@ -76,3 +76,19 @@ def test_the_labelled_csvs_quote_formulas_and_keep_numbers(exp, tmp_path):
     results = pd.read_csv(written["Results"], encoding="utf-8-sig")
     assert f"'{HOSTILE[0]}: average" in results.columns
     assert all(pd.api.types.is_numeric_dtype(results[c]) for c in results.columns[2:])
+
+
+def test_the_full_precision_csvs_quote_formulas_and_keep_numbers(exp, tmp_path):
+    """kpis.csv, summary.csv, comparison.csv and weekly.csv (Experiment.save, what `workbench
+    compare --out` writes beside the labelled ones) are opened in spreadsheets too."""
+    written = exp.save(tmp_path, baseline="Baseline")
+    assert {"kpis", "weekly", "summary", "comparison"} <= set(written)
+    for path in written.values():
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.reader(f):
+                for cell in row:
+                    assert not formula_like(cell), (path.name, cell)
+    kpis = pd.read_csv(written["kpis"])
+    assert set(kpis["scenario"]) == {"Baseline"} | {"'" + n for n in HOSTILE}
+    numbers = [c for c in kpis.columns if c not in ("scenario", "scenario_name", "digest")]
+    assert all(pd.api.types.is_numeric_dtype(kpis[c]) for c in numbers), kpis.dtypes

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,13 +106,52 @@ def write_bytes(path: str | os.PathLike, data: bytes, what: str | None = None) -
     return Path(path)
 
 
-def write_table(path: str | os.PathLike, table, what: str | None = None, **to_csv) -> Path:
+def write_table(path: str | os.PathLike, table, what: str | None = None, *,
+                formulas_as_text: bool = False, **to_csv) -> Path:
     """Write a pandas table as CSV (``to_csv``'s options, default ``index=False``), whole or not
-    at all (see :func:`writing`)."""
+    at all (see :func:`writing`). With ``formulas_as_text``, for a table people open in a
+    spreadsheet: text a spreadsheet would run as a formula starts with ``'``
+    (:func:`spreadsheet_safe`)."""
     to_csv.setdefault("index", False)
+    if formulas_as_text:
+        table = spreadsheet_safe(table)
     with writing(path, what) as tmp:
         table.to_csv(tmp, **to_csv)
     return Path(path)
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's list for CSV
+#: injection, and the full-width forms some Excel input methods turn into them).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Text that is a plain number ("-2.5", "+3", "1e-3", "-12%"): a spreadsheet reads it as that
+#: number, never as a formula, so it is left as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def formula_like(value) -> bool:
+    """Whether ``value`` is text a spreadsheet would read as a formula (a scenario named
+    ``=HYPERLINK(...)``, or starting with ``+``, ``-``, ``@``, a tab or a carriage return)."""
+    return (isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            and not _PLAIN_NUMBER.fullmatch(value))
+
+
+def as_text(value):
+    """``value`` as a spreadsheet will show it, never run it: text that would be read as a
+    formula gets a leading ``'`` (OWASP's advice on CSV injection); anything else (numbers,
+    dates, other text) is unchanged."""
+    return "'" + value if formula_like(value) else value
+
+
+def spreadsheet_safe(table):
+    """A copy of the pandas ``table`` with every header and text cell passed through
+    :func:`as_text`; number columns are left as they are."""
+    from pandas.api.types import is_numeric_dtype
+
+    out = table.rename(columns=as_text)
+    for col in out.columns:
+        if not is_numeric_dtype(out[col]):  # text, or text mixed with numbers
+            out[col] = out[col].map(as_text)
+    return out
 
 
 def save_figure(path: str | os.PathLike, fig, what: str | None = None, **savefig) -> Path:

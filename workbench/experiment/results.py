@@ -216,7 +216,8 @@ class Experiment:
         return self.stopping.precision(self.kpis, list(self.scenarios)) if self.stopping else None
 
     def save(self, directory: str | Path, baseline: str | None = None) -> dict[str, Path]:
-        """Write the tables as CSV files (aggregates only).
+        """Write the tables as CSV files (aggregates only; text a spreadsheet would run as a
+        formula starts with ``'``, :func:`workbench.files.as_text`).
 
         Writes ``kpis.csv``, ``weekly.csv``, ``summary.csv``, ``comparison.csv`` (when there are
         two or more scenarios) and ``failures.csv`` (when any replication failed).
@@ -234,7 +235,8 @@ class Experiment:
             tables["failures"] = self.failures
         paths = {}
         for name, table in tables.items():
-            paths[name] = files.write_table(d / f"{name}.csv", table)
+            # opened in spreadsheets too: a scenario named "=..." stays text (files.as_text)
+            paths[name] = files.write_table(d / f"{name}.csv", table, formulas_as_text=True)
         return paths
 
 

@@ -26,6 +26,7 @@ from typing import Mapping
 import pandas as pd
 
 from .. import files as output
+from ..files import FORMULA_STARTS, as_text, formula_like
 from ..analysis.registry import KPIS, kpi
 from .tables import clip_range, display_name, reading, run_details, scenario_order
 
@@ -61,26 +62,6 @@ WEEKLY_LABELS = {
 _PREFIXES = {"open_": "Open cases: ", "fte_": "Social workers (FTE): ",
              "caseload_p": "Caseload, percentile "}
 #: Weekly columns that identify a row rather than measure anything.
-#: First characters that make a spreadsheet read a cell as a formula (OWASP's list for CSV
-#: injection, and the full-width forms some Excel input methods turn into them).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-#: Text that is a plain number ("-2.5", "+3", "1e-3", "-12%"): a spreadsheet reads it as that
-#: number, never as a formula, so it is left as it is.
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
-
-
-def formula_like(value) -> bool:
-    """Whether ``value`` is text a spreadsheet would read as a formula."""
-    return (isinstance(value, str) and value.startswith(FORMULA_STARTS)
-            and not _PLAIN_NUMBER.fullmatch(value))
-
-
-def as_text(value):
-    """``value`` as a spreadsheet will show it, never run it: text that would be read as a
-    formula gets a leading ``'``; anything else (numbers, dates, other text) is unchanged."""
-    return "'" + value if formula_like(value) else value
-
-
 _WEEKLY_SKIP = {"scenario", "scenario_name", "digest", "replication", "seed", "week", "date",
                 "t_days"}
 
@@ -244,16 +225,6 @@ def workbook_bytes(exp, baseline: str | None = None,
     return buf.getvalue()
 
 
-def _csv_text(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with every header and text cell that a spreadsheet would read as a formula given
-    a leading ``'`` (:func:`as_text`); number columns are left as they are."""
-    out = df.rename(columns=as_text)
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col]):  # text, or text mixed with numbers
-            out[col] = out[col].map(as_text)
-    return out
-
-
 def write_labelled_csv(exp, directory: str | Path, baseline: str | None = None,
                        files: Mapping[str, str | Path] | None = None) -> dict[str, Path]:
     """Write :func:`export_tables` as CSV files (``results_labelled.csv``, ...) in ``directory``;
@@ -263,6 +234,6 @@ def write_labelled_csv(exp, directory: str | Path, baseline: str | None = None,
     out = {}
     for sheet, df in export_tables(exp, baseline, files).items():
         p = d / f"{re.sub(r'[^a-z0-9]+', '_', sheet.lower()).strip('_')}_labelled.csv"
-        output.write_table(p, _csv_text(df), encoding="utf-8-sig")
+        output.write_table(p, df, encoding="utf-8-sig", formulas_as_text=True)
         out[sheet] = p
     return out
