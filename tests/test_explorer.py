@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from workbench.analysis.registry import KPIS
 from workbench.experiment.executors import _ProgressExecutor
 from workbench.present import tables
 from workbench.present.explorer import Explorer
@@ -130,6 +131,17 @@ def test_table_formatting_and_readings():
     assert tables.reading(2, 1, 3, -1) == "worse"
     assert tables.reading(2, -1, 3, -1) == "no clear change"
     assert tables.reading(-2, -3, -1, 0) == "lower"
+    # a clear but tiny difference, smaller than the last digit shown, is not called better or
+    # worse: the tables would show "+0.0 pts (0.0 to 0.0), better" (found: paired runs told
+    # apart 0.006 pts of assessments within 45 working days)
+    pct = KPIS["assessment_within_45wd_pct"]
+    assert pct.resolution == pytest.approx(0.1)
+    assert KPIS["cost_per_year_gbp"].resolution == pytest.approx(10_000)
+    assert tables.reading(0.006, 0.0034, 0.0094, +1, pct.resolution) == "too small to show"
+    assert tables.reading(-0.006, -0.0094, -0.0034, +1, pct.resolution) == "too small to show"
+    assert tables.reading(0.04, 0.01, 0.07, +1, pct.resolution) == "better"  # 0.07 shows as 0.1
+    assert tables.reading(0.006, -0.001, 0.01, +1, pct.resolution) == "no clear change"
+    assert tables.reading(0.006, 0.0034, 0.0094, +1) == "better"  # no resolution given
     html = tables.table_html(pd.DataFrame({"Measure": ["a", "b"], "Reading": ["better", "worse"]}))
     assert "color:#1a7f37" in html and "color:#b42318" in html
 

@@ -64,6 +64,12 @@ class KPI:
         """Digits after the point of a shown value (two for pounds shown in millions)."""
         return 2 if self.fmt == "gbp_m" else max(_FORMATS[self.fmt], 0)
 
+    @property
+    def resolution(self) -> float:
+        """The smallest step of a shown value, in the value's unit (0.1 for a percentage, one
+        child, GBP 10,000 for pounds shown in millions)."""
+        return 10.0 ** -self.display_digits / self.display_scale
+
     def display_unit(self, difference: bool = False) -> str:
         """The unit of a shown value (pounds in millions for ``gbp_m``); a difference of a
         percentage is in percentage points."""

@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import files
@@ -222,6 +223,14 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
             f"{cases.source}: {n_ref} referral(s) in the data window {win} (CINreferralDate); "
             f"a calibration needs at least {MIN_REFERRALS} to fit anything from the cases. Is the "
             "extract complete, and the window the period it covers?")
+    if not len(cases.stages):
+        raise UserError(
+            f"{cases.source}: none of the {len(cases.episodes):,} referral episodes has a date "
+            "after its referral (an assessment, s47 enquiry, ICPC, plan, court, period of care or "
+            "care leaving: AssessmentActualStartDate ... CareLeaverStartDate): every referral "
+            "ended at the front door or the day it was made, so the pathway, the plans and the "
+            "open cases cannot be fitted. Is the extract complete?")
+    _check_referrals_cover_window(cases, w0, w1x, win)
     d = Draft(data=template.model_dump(mode="json"), window=win, template_name=template_name)
     seq = stage_sequence(cases)
 
@@ -255,6 +264,49 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
                        provenance=d.provenance, window_start=window_start, window_end=window_end,
                        template_name=template_name, demand=demand, notes=d.notes, seq=seq,
                        template=template, fit_args=fit_args)
+
+
+#: A month of the data window with no referral, where the others average at least this many a
+#: month, means the extract does not cover the window (the rate would be fitted too low).
+MIN_MONTHLY_FOR_GAPS = 5.0
+
+
+def _check_referrals_cover_window(cases: CaseData, w0: float, w1x: float, win: str) -> None:
+    """Refuse a window with whole calendar months without a referral while its other months
+    hold several a month: the extract covers less than the window (referrals of one month only,
+    or a roster running on past the cases), and the referral rate would be fitted too low."""
+    ref = cases.episodes.referral.to_numpy(dtype=float)
+    ref = ref[(ref >= w0) & (ref < w1x)]
+    first, last = to_date(w0), to_date(w1x - 1)
+    months = pd.period_range(first, last, freq="M")
+    whole = [m for m in months if m.start_time.date() >= first and m.end_time.date() <= last]
+    if len(whole) < 2 or not len(ref):
+        return
+    seen = pd.Series(pd.to_datetime([to_date(x) for x in ref])).dt.to_period("M").value_counts()
+    empty = [m for m in whole if seen.get(m, 0) == 0]
+    full = [seen.get(m, 0) for m in whole if seen.get(m, 0) > 0]
+    if not empty or not full or np.mean(full) < MIN_MONTHLY_FOR_GAPS:
+        return
+    said = _month_runs(empty)
+    raise UserError(
+        f"{cases.source}: no referral (CINreferralDate) in {said}: {len(empty)} of the "
+        f"{len(whole)} whole months of the data window {win}, while the others have "
+        f"{np.mean(full):.0f} a month on average. The extract does not seem to cover the whole "
+        "window, and the referral rate would be fitted too low: set --window-start and "
+        "--window-end (window_start, window_end) to the period it covers, or give the complete "
+        "extract (a workforce extract running on past the cases also moves the window's end).")
+
+
+def _month_runs(months: list) -> str:
+    """Months as runs: '2022-06 to 2023-02, 2023-05'."""
+    runs: list[list] = []
+    for m in months:
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    parts = [f"{r[0]} to {r[-1]}" if len(r) > 1 else f"{r[0]}" for r in runs]
+    return ", ".join(parts[:6]) + (f" and {len(parts) - 6} more" if len(parts) > 6 else "")
 
 
 def _as_date(value, name: str) -> dt.date | None:

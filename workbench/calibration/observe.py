@@ -85,7 +85,7 @@ def stage_sequence(cases: CaseData) -> pd.DataFrame:
         typical = float(np.median(other.outcome_at - other.start)) if len(other) else 10.0
     icpc = (st.stage == "icpc").to_numpy()
     prev_is_s47 = (st.prev == "s47").to_numpy()
-    prev_end = np.where(same_prev, st.end.shift(1), np.nan)
+    prev_end = np.where(same_prev, st.end.shift(1).to_numpy(dtype=float), np.nan)
     start_icpc = np.where(~np.isnan(prev_end), prev_end,
                           np.minimum(st.prev_start.to_numpy(dtype=float) + typical, st.end.to_numpy(dtype=float)))
     s_start = st.s_start.to_numpy().copy()

@@ -70,7 +70,7 @@ def format_comparison(table, variant: str, baseline: str, level_pct: int = 95) -
               else f"[{k.format(r.ci_low, True, False)}, {k.format(r.ci_high, True, False)}]")
         rows.append((k.label, k.format(r.baseline_mean), k.format(r.variant_mean),
                      k.format(r.difference, True), ci,
-                     reading(r.difference, r.ci_low, r.ci_high, k.better)))
+                     reading(r.difference, r.ci_low, r.ci_high, k.better, k.resolution)))
     widths = [max(len(str(row[i])) for row in rows) for i in range(6)]
     lines = []
     for j, row in enumerate(rows):
@@ -147,7 +147,8 @@ def cmd_compare(args) -> int:
         print("\nOne replication: no confidence intervals (use --replications 2 or more).")
     else:
         print("\nReading: 'no clear change' when the 95% confidence interval of the paired "
-              "difference includes zero.")
+              "difference includes zero; 'too small to show' when it excludes zero but lies "
+              "within half the last digit shown.")
     from ..present.export import write_labelled_csv, write_workbook
 
     paths_written = exp.save(out, baseline=baseline)

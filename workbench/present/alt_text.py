@@ -66,7 +66,9 @@ def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequen
     cmp = exp.compare(baseline, kpis=names)
     better, worse = [], []
     for _, r in cmp[cmp.scenario.isin(labels)].iterrows():
-        word = reading(float(r.difference), float(r.ci_low), float(r.ci_high), kpi(r.kpi).better)
+        k = kpi(r.kpi)
+        word = reading(float(r.difference), float(r.ci_low), float(r.ci_high), k.better,
+                       k.resolution)
         item = f"{display_name(exp, r.scenario)} on {kpi(r.kpi).label.lower()}"
         (better if word == "better" else worse if word == "worse" else []).append(item)
     found = (("Clearly better: " + "; ".join(better) + ". ") if better else

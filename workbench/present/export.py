@@ -120,7 +120,7 @@ def _differences(exp, baseline: str) -> pd.DataFrame:
             "Difference": _round(r.difference * scale, digits),
             "95% range of the difference from": _round(r.ci_low * scale, digits),
             "95% range of the difference to": _round(r.ci_high * scale, digits),
-            "Reading": reading(r.difference, r.ci_low, r.ci_high, k.better),
+            "Reading": reading(r.difference, r.ci_low, r.ci_high, k.better, k.resolution),
             "Runs paired": int(r.n),
         })
     return pd.DataFrame(rows)

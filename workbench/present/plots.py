@@ -426,7 +426,7 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
             if r.empty:
                 continue
             d, lo, hi = (float(r[c].iloc[0]) for c in ("difference", "ci_low", "ci_high"))
-            word = reading(d, lo, hi, k.better)
+            word = reading(d, lo, hi, k.better, k.resolution)
             colour = {"better": READING_COLOURS["better"],
                       "worse": READING_COLOURS["worse"]}.get(word, "#888888")
             # hatching repeats the colour's meaning for readers who cannot tell red from green
@@ -445,7 +445,7 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
                  fontweight="bold")
     _note(fig, "Bars: average difference over paired replications (same simulated referrals). "
                "Whiskers: the 95% range.\nGreen, solid: clearly better; red, hatched: clearly worse; "
-               "grey: no clear change, or neither better nor worse.")
+               "grey: no clear change, too small to show, or neither better nor worse.")
     return fig
 
 

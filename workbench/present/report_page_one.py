@@ -52,7 +52,7 @@ class Difference:
 
     @property
     def reading(self) -> str:
-        return reading(self.diff, self.low, self.high, self.kpi.better)
+        return reading(self.diff, self.low, self.high, self.kpi.better, self.kpi.resolution)
 
     def text(self) -> str:
         """E.g. "+4.0 pts (95% range +2.0 to +6.0 pts)"; pounds in millions."""
@@ -245,7 +245,8 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
                 else "; no option clearly offsets it")
         out.append(f"The stress test, {display_name(exp, p).lower()}, {what}{tail}.")
     out.append("Each difference has a 95% range; 'no clear change' means the range includes no "
-               "change at all.")
+               "change at all, and 'too small to show' that the whole range is smaller than the "
+               "last digit shown.")
     return out[:5]
 
 

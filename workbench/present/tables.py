@@ -44,14 +44,14 @@ HEADLINE_KPIS = [
 ]
 
 READING_COLOURS = {"better": "#1a7f37", "worse": "#b42318", "no clear change": "#666666",
-                   "higher": "#333333", "lower": "#333333"}
+                   "too small to show": "#666666", "higher": "#333333", "lower": "#333333"}
 
 
 # ============================================================================================
 # Readings and ranges
 # ============================================================================================
 
-def reading(diff: float, lo: float, hi: float, better: int) -> str:
+def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 0.0) -> str:
     """What a difference and its confidence interval say, in a word or three.
 
     Parameters
@@ -60,18 +60,25 @@ def reading(diff: float, lo: float, hi: float, better: int) -> str:
         The difference (variant minus baseline) and its confidence interval, in the KPI's unit.
     better : int
         :attr:`KPI.better`: +1 higher is better, -1 lower is better, 0 neither.
+    resolution : float, optional
+        :attr:`KPI.resolution`, the smallest step the tables show.
 
     Returns
     -------
     str
         "better" or "worse"; "higher" or "lower" for a measure that is neither good nor bad;
-        "no clear change" when the interval includes zero; "not enough runs to tell" without
-        an interval.
+        "no clear change" when the interval includes zero; "too small to show" when it excludes
+        zero but lies wholly within half the smallest step shown (paired runs on the same
+        referrals can tell apart differences of a few hundredths of a point, which the tables
+        would show as 0.0 and call better or worse); "not enough runs to tell" without an
+        interval.
     """
     if any(math.isnan(v) for v in (diff, lo, hi)):
         return "not enough runs to tell"
     if lo <= 0 <= hi:
         return "no clear change"
+    if max(abs(lo), abs(hi)) < resolution / 2:
+        return "too small to show"
     if better == 0:
         return "higher" if diff > 0 else "lower"
     return "better" if (diff > 0) == (better > 0) else "worse"
@@ -208,7 +215,7 @@ def kpi_difference_table(exp, baseline: str | None = None, kpis=None,
                 continue
             d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
             rng = f" ({k.format(lo, True, False)} to {k.format(hi, True, False)})" if not math.isnan(lo) else ""
-            row[n] = f"{k.format(d, True)}{rng}, {reading(d, lo, hi, k.better)}"
+            row[n] = f"{k.format(d, True)}{rng}, {reading(d, lo, hi, k.better, k.resolution)}"
         out.append(row)
     return pd.DataFrame(out, columns=["Measure"] + others)
 
@@ -234,7 +241,7 @@ def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
             # the range states its unit once, at its end
             "95% CI of the difference": (f"{k.format(lo, True, False)} to {k.format(hi, True)}"
                                          if not math.isnan(lo) else "n/a"),
-            "Reading": reading(d, lo, hi, k.better),
+            "Reading": reading(d, lo, hi, k.better, k.resolution),
         })
     return pd.DataFrame(out, columns=["Measure", baseline, scenario, "Difference",
                                       "95% CI of the difference", "Reading"])

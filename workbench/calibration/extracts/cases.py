@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cells import ExtractError, Problem, match_columns, parse_all
+from ...scenario.basics import MAX_REFERRALS_PER_YEAR
+from .cells import ExtractError, Problem, match_columns, parse_all, to_date
 from .layouts import CASE_COLUMNS, EPISODE_FIELDS, PLAN_STAGE_COLUMNS, STAGE_COLUMNS
 
 
@@ -60,6 +61,14 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
     ref = get("CINreferralDate")
     closure = get("CINclosureDate")
     nfa = get("ReferralNFA")
+    # more referrals than the model can hold: said before the row-by-row checks, which take
+    # minutes on millions of rows (a 200 MB file took 74 s and 4 GB, then the fit 12 GB)
+    big = _too_many_referrals(v["LAchildID"], ref, file)
+    if big is not None:
+        problems.append(big)
+        if own:
+            raise ExtractError(problems)
+        return None
 
     def report(mask, column, message):
         for i in np.flatnonzero(mask):
@@ -168,6 +177,7 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
         for i in np.flatnonzero(has & (ep >= 0) & ~dup):
             inst.append((int(ep[i]), st[i], s[i], e[i], int(rows[i]), c1 if c0 is None else c0, c1))
     stages = pd.DataFrame(inst, columns=["episode", "stage", "start", "end", "row", "c0", "c1"])
+    stages = stages.astype({"start": float, "end": float})   # day numbers, also when empty
     if len(stages):
         # the same instance on several rows is merged; the same start with different ends conflicts
         key_start = stages.start.where(stages.start.notna(), stages.end)
@@ -207,3 +217,22 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
     epi["allocated"] = [bool(x) for x in field_of("AllocatedWorker", "")]
     stages = stages[["episode", "stage", "start", "end"]].reset_index(drop=True)
     return CaseData(episodes=epi, stages=stages, source=file, columns=frozenset(df.columns))
+
+
+def _too_many_referrals(ids, ref: np.ndarray, file: str) -> Problem | None:
+    """A problem when more referral episodes (distinct child and referral date) fall in some
+    365 days than the model can simulate in a year (:data:`MAX_REFERRALS_PER_YEAR`), else None."""
+    ok = ~np.isnan(ref)
+    if ok.sum() <= MAX_REFERRALS_PER_YEAR:
+        return None
+    eps = pd.DataFrame({"id": np.asarray(ids, dtype=object)[ok], "ref": ref[ok]}).drop_duplicates()
+    days = np.sort(eps.ref.to_numpy())
+    in_year = np.searchsorted(days, days + 365, side="left") - np.arange(len(days))
+    k = int(np.argmax(in_year))
+    peak = int(in_year[k])
+    if peak <= MAX_REFERRALS_PER_YEAR:
+        return None
+    return Problem(file, f"{peak:,} referral episodes in the 365 days from {to_date(days[k])}: "
+                         f"more than the model can simulate (at most {MAX_REFERRALS_PER_YEAR:,} a "
+                         "year, about 8 times the largest English authority). Is it one "
+                         "authority's extract, each referral once?", column="CINreferralDate")

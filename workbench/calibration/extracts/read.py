@@ -14,15 +14,22 @@ from .cells import ExtractError, Problem, id_values, match_columns
 from .layouts import CASE_COLUMNS, WORKFORCE_COLUMNS
 from .workforce import Roster, validate_workforce_frame
 
+#: The largest extract or return file read (bytes). The model holds at most 250,000 referrals a
+#: year (8 times the largest English authority); several years of such an authority's rows are
+#: a few hundred megabytes, and a file is read whole into memory.
+MAX_BYTES = 1_000_000_000
+#: Rows with the wrong number of fields reported before the check stops (the file is refused).
+MAX_RAGGED = 1_000
+
 
 def read_csv(path: str | Path, problems: list[Problem]) -> pd.DataFrame | None:
     """A CSV file as a table of text cells, or None with the reason appended to ``problems``.
 
-    Refused before any cell is read: a missing file or a folder, NUL bytes (a binary or UTF-16
-    file), text that is not UTF-8, values separated by semicolons or tabs, a column name given
-    twice, a cell too long to be a value, rows with more or fewer fields than the header (a
-    truncated row), and a file with no data rows. Old Mac line endings (CR alone) are read as
-    line breaks.
+    Refused before any cell is read: a missing file or a folder, a file larger than
+    :data:`MAX_BYTES`, NUL bytes (a binary or UTF-16 file), text that is not UTF-8, values
+    separated by semicolons or tabs, a column name given twice, a cell too long to be a value,
+    rows with more or fewer fields than the header (a truncated row), and a file with no data
+    rows. Old Mac line endings (CR alone) are read as line breaks.
     """
     p = Path(path)
     name = p.name
@@ -32,7 +39,19 @@ def read_csv(path: str | Path, problems: list[Problem]) -> pd.DataFrame | None:
     if not p.is_file():
         problems.append(Problem(name, f"not a file ({p} is a folder or a device)"))
         return None
-    data = p.read_bytes()
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            problems.append(Problem(name, f"{size / 1e9:.1f} GB, larger than any one authority's "
+                                          f"extract or return (at most {MAX_BYTES / 1e9:g} GB: "
+                                          "about 250,000 referrals a year for several years, 8 "
+                                          "times the largest English authority); is it one "
+                                          "authority's file?"))
+            return None
+        data = p.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, f"could not be read ({exc.strerror or type(exc).__name__})"))
+        return None
     if b"\x00" in data:
         line = data[:data.index(b"\x00")].count(b"\n") + 1
         problems.append(Problem(name, f"contains NUL bytes (first on line {line}): not a text CSV "
@@ -66,14 +85,12 @@ def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
     """Report rows whose number of fields differs from the header's (row numbers as the
     spreadsheet's: header = 1, blank lines skipped as the reader skips them)."""
     reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    records = _records(reader)
     try:
-        records = [r for r in reader if r]
+        header = [h.strip() for h in next(records, [""])]
     except csv.Error as exc:
-        what = ("a cell longer than any value (is this a table of values?)"
-                if "field limit" in str(exc) else str(exc))
-        problems.append(Problem(name, f"not a readable CSV file: {what}", row=reader.line_num))
+        problems.append(Problem(name, f"not a readable CSV file: {_csv_error(exc)}", row=reader.line_num))
         return True
-    header = [h.strip() for h in records[0]]
     width = len(header)
     if width == 1:
         for sep, label in ((";", "semicolons"), ("\t", "tabs")):
@@ -97,13 +114,35 @@ def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
                                     row=1, column=h if named else None))
             found = True
         seen.setdefault(h, i)
-    for i, r in enumerate(records[1:]):
-        if len(r) != width:
-            what = "a truncated row?" if len(r) < width else "a stray comma or an unquoted value?"
-            problems.append(Problem(name, f"{len(r)} fields where the header has {width} ({what})",
-                                    row=i + 2))
-            found = True
+    # the rows are checked one at a time (a list of every row's cells of a large file took
+    # gigabytes before anything was said)
+    ragged = 0
+    try:
+        for i, r in enumerate(records):
+            if len(r) != width:
+                what = "a truncated row?" if len(r) < width else "a stray comma or an unquoted value?"
+                problems.append(Problem(name, f"{len(r)} fields where the header has {width} ({what})",
+                                        row=i + 2))
+                found = True
+                ragged += 1
+                if ragged >= MAX_RAGGED:
+                    problems.append(Problem(name, f"stopped after {MAX_RAGGED:,} rows with the wrong "
+                                                  "number of fields: is this a CSV file of the layout?"))
+                    break
+    except csv.Error as exc:
+        problems.append(Problem(name, f"not a readable CSV file: {_csv_error(exc)}", row=reader.line_num))
+        return True
     return found
+
+
+def _records(reader):
+    """The reader's rows, blank lines skipped (as pandas skips them)."""
+    return (r for r in reader if r)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    return ("a cell longer than any value (is this a table of values?)"
+            if "field limit" in str(exc) else str(exc))
 
 
 def read_extracts(cases: str | Path, workforce: str | Path) -> tuple[CaseData, Roster]:

@@ -15,6 +15,7 @@ and the field: never the child's identifier.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from lxml import etree
@@ -41,19 +42,82 @@ def _local(tag) -> str:
 
 
 def parse_xml(path: Path, problems: list) -> etree._Element | None:
-    """The file's root element, namespaces dropped; None with a problem if it is not XML."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                             remove_comments=True)
+    """The file's root element, namespaces dropped; None with a problem if it is not XML.
+
+    Entities are never expanded nor fetched (no DTD is loaded, no network): an entity reference
+    where a value should be (``&x;``, an XXE attempt or a template's placeholder) is reported at
+    its element, as the value is not in the file."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=True, remove_comments=True)
+    name = path.name
     try:
+        if path.stat().st_size == 0:
+            problems.append(ReturnProblem(name, "the file is empty (expected an XML return)"))
+            return None
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError as exc:
-        line = exc.position[0] if exc.position else None
-        problems.append(ReturnProblem(path.name, f"not well-formed XML ({exc.msg})", line))
+        hint = (": a return declares no entities (is it an entity expansion attack?)"
+                if "amplification" in str(exc.msg) else "")
+        problems.append(ReturnProblem(name, f"not well-formed XML ({exc.msg}){hint}"))
+        return None
+    except OSError as exc:
+        # lxml raises OSError for bytes its encoding cannot decode (a file saved as Latin-1 that
+        # says UTF-8), and for a file it cannot open
+        what = str(exc).rsplit(": ", 1)[-1] if ": " in str(exc) else type(exc).__name__
+        hint = ""
+        if "encoding" in what.lower():
+            hint = f"{_first_bad_utf8(path)}: save it as UTF-8 (or declare its real encoding)"
+        problems.append(ReturnProblem(name, f"could not be read as XML ({what}){hint}"))
         return None
     for el in root.iter():
         if isinstance(el.tag, str) and "}" in el.tag:
             el.tag = _local(el.tag)
-    return root
+    entities = [el for el in root.iter(etree.Entity)]
+    for el in entities[:MAX_ENTITY_PROBLEMS]:
+        parent = el.getparent()
+        where = _path_of(parent) if parent is not None else None
+        problems.append(ReturnProblem(
+            name, f"an entity reference ({_shown_entity(el.text)}) where a value should be: "
+                  "entities are not expanded or fetched (a return holds its values as text)",
+            el.sourceline, parent.tag if parent is not None else None, where))
+    if len(entities) > MAX_ENTITY_PROBLEMS:
+        problems.append(ReturnProblem(name, f"... and {len(entities) - MAX_ENTITY_PROBLEMS:,} more "
+                                            "entity references"))
+    return None if entities else root
+
+
+MAX_ENTITY_PROBLEMS = 20
+
+
+def _first_bad_utf8(path: Path) -> str:
+    """' (first on line N)' for the first byte that is not UTF-8, or ''."""
+    try:
+        data = path.read_bytes()
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return f" (first on line {line})"
+    except OSError:
+        pass
+    return ""
+
+
+def _shown_entity(text) -> str:
+    s = str(text or "")
+    return s if len(s) <= 20 and s.replace("&", "").replace(";", "").replace("#", "").isalnum() \
+        else "not shown"
+
+
+def _path_of(el) -> str:
+    """An element's path by tag and position among its like-named siblings
+    (``Children 1 / Child 12 / CINdetails 1``), from below the root."""
+    parts = []
+    while el is not None and el.getparent() is not None:
+        parent = el.getparent()
+        same = [c for c in parent if c.tag == el.tag]
+        parts.append(f"{el.tag} {same.index(el) + 1}" if len(same) > 1 else str(el.tag))
+        el = parent
+    return " / ".join(reversed(parts)) or "the root"
 
 
 def _text(el, name: str) -> str:
@@ -74,11 +138,7 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
                                             "with Children inside)", root.sourceline))
         return out
     out.authority = _text(root, "Header/Source/LEA")
-    ref_date = _text(root, "Header/CollectionDetails/ReferenceDate")
-    year_text = _text(root, "Header/CollectionDetails/Year")
-    hdr = Origin(name, root.sourceline, "Header / CollectionDetails")
-    ref_iso = parse_date(ref_date, hdr, "ReferenceDate", problems) if ref_date else ""
-    out.year = int(year_text) if year_text.isdigit() else (collection_year(ref_iso) - 1 if ref_iso else 0)
+    out.year, by = _census_year(root, path, problems)
     seen: dict[tuple, int] = {}
     for ci, child in enumerate(root.iterfind("Children/Child"), start=1):
         where = f"Child {ci}"
@@ -95,12 +155,13 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
                 ("DateOfInitialCPC", "DateOfInitialCPC"), ("LAchildID", "LAchildID")))
             n0 = len(problems)
             ref = parse_date(_text(cin, "CINreferralDate"), org, "CINreferralDate", problems,
-                             required=True)
+                             required=True, by=by)
             if not ref:
                 continue
             ep = EpisodeRecord(lid, ref, org, year=out.year)
             ep.nfa = parse_flag(_text(cin, "ReferralNFA"), org, "ReferralNFA", problems)
-            ep.closure = parse_date(_text(cin, "CINclosureDate"), org, "CINclosureDate", problems)
+            ep.closure = parse_date(_text(cin, "CINclosureDate"), org, "CINclosureDate", problems,
+                                    by=by)
             reason = _text(cin, "ReasonForClosure").upper()
             if reason and reason not in CLOSURE_REASONS:
                 problems.append(ReturnProblem(name, "unknown code (expected RC1 to RC9)",
@@ -118,22 +179,62 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
                 for mi, m in enumerate(cin.iterfind(mod), start=1):
                     mo = Origin(name, m.sourceline, f"{ewhere} / {mod} {mi}",
                                 tuple((c, c) for c in (f0, f1, "DateOfInitialCPC") if c))
-                    start = parse_date(_text(m, f0), mo, f0, problems, required=True)
-                    end = parse_date(_text(m, f1), mo, f1, problems) if f1 else ""
+                    start = parse_date(_text(m, f0), mo, f0, problems, required=True, by=by)
+                    end = parse_date(_text(m, f1), mo, f1, problems, by=by) if f1 else ""
                     if not start:
                         continue
                     out.stages.append(StageRecord(lid, stage, start, end, mo, ref, out.year))
                     if stage == "s47":
                         icpc = parse_date(_text(m, "DateOfInitialCPC"), mo, "DateOfInitialCPC",
-                                          problems)
+                                          problems, by=by)
                         if icpc:
                             icpc_in_s47 = True
                             out.stages.append(StageRecord(lid, "icpc", "", icpc, mo, ref, out.year))
             # an ICPC whose s47 enquiry fell in an earlier year is recorded on the episode
-            icpc = parse_date(_text(cin, "DateOfInitialCPC"), org, "DateOfInitialCPC", problems)
+            icpc = parse_date(_text(cin, "DateOfInitialCPC"), org, "DateOfInitialCPC", problems,
+                              by=by)
             if icpc and not icpc_in_s47:
                 out.stages.append(StageRecord(lid, "icpc", "", icpc, org, ref, out.year))
     if out.duplicates:
         out.notes.append(f"{name}: {out.duplicates} episode(s) given twice (same child and "
                          "referral date) were merged")
     return out
+
+
+def _census_year(root, path: Path, problems: list) -> tuple[int, tuple | None]:
+    """The census's year (the year its collection ends, 31 March) and its reference date as
+    the latest date its records may hold: from the header's ``ReferenceDate`` and ``Year``,
+    which must agree, else from a year in the file's name. A header year that is not a year, or
+    no year at all, is a problem (the years' order decides which return wins)."""
+    from .ssda903 import year_from_name
+    name = path.name
+    hdr = Origin(name, root.sourceline, "Header / CollectionDetails")
+    ref_text = _text(root, "Header/CollectionDetails/ReferenceDate")
+    year_text = _text(root, "Header/CollectionDetails/Year")
+    n0 = len(problems)
+    ref_iso = parse_date(ref_text, hdr, "ReferenceDate", problems) if ref_text else ""
+    year = 0
+    if year_text:
+        if len(year_text) == 4 and year_text.isdigit() and year_text >= "1950":
+            year = int(year_text)
+        else:
+            problems.append(ReturnProblem(name, "not a year (expected the four-digit year the "
+                                                "collection ends in, e.g. 2023)", root.sourceline,
+                                          "Year", "Header / CollectionDetails"))
+    if ref_iso:
+        ref_year = collection_year(ref_iso)
+        if year and year != ref_year:
+            problems.append(ReturnProblem(name, f"{year} disagrees with the ReferenceDate "
+                                                f"{ref_iso} (a census's year is the year its "
+                                                f"collection ends: {ref_year})", root.sourceline,
+                                          "Year", "Header / CollectionDetails"))
+        year = year or ref_year
+    year = year or year_from_name(name)
+    if not year and len(problems) == n0:
+        problems.append(ReturnProblem(name, "no census year: neither a Header / CollectionDetails "
+                                            "with ReferenceDate or Year nor a year in the file's "
+                                            "name (e.g. cin_census_2023.xml); the year orders "
+                                            "several returns (the latest wins where they "
+                                            "disagree)", root.sourceline))
+    by = ((dt.date.fromisoformat(ref_iso), "the census's ReferenceDate") if ref_iso else None)
+    return year, by

@@ -25,8 +25,8 @@ from .annex_a import read_annex_a
 from .cin_census import is_cin_census, parse_xml, read_cin_census
 from .common import EpisodeRecord, ReturnProblem, ReturnRecords, StageRecord, problem_at
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
-from .ssda903 import (kind_of_csv, periods_of_care, read_ssda903_episodes, read_ssda903_header,
-                      year_from_name)
+from .ssda903 import (episode_overlaps, kind_of_csv, periods_of_care, read_ssda903_episodes,
+                      read_ssda903_header, year_from_name)
 from .workforce_census import (census_panel, combine_workers, is_workforce_columns,
                                is_workforce_xml, read_workforce_frame, read_workforce_xml)
 
@@ -138,6 +138,8 @@ def read_returns(folder: str | Path) -> ReturnsData:
         problems.append(Problem(name, "no workforce census found (a .csv or .xml with "
                                       "AgencyWorker, OrgRole, RoleStartDate per worker)"))
     problems.extend(_mixed_returns(recs, name))
+    if not problems:
+        problems.extend(episode_overlaps(_lac_episodes(recs)))
     if problems:
         raise ExtractError(problems)
     for r in recs:
@@ -240,18 +242,21 @@ def _merge_episodes(recs: list[ReturnRecords]) -> dict[tuple, EpisodeRecord]:
     return eps
 
 
-def _stages(recs: list[ReturnRecords]) -> list[StageRecord]:
+def _lac_episodes(recs: list[ReturnRecords]) -> list[StageRecord]:
+    """SSDA903 episodes of every year, each (child, DECOM) once: the latest return's."""
     lac_eps: dict[tuple, StageRecord] = {}
-    out = []
     for r in recs:
         for s in r.stages:
             if s.stage == "lac_episode":
                 key = (s.child, s.start)
                 if key not in lac_eps or s.year >= lac_eps[key].year:
                     lac_eps[key] = s
-            else:
-                out.append(s)
-    periods = periods_of_care(list(lac_eps.values()))
+    return list(lac_eps.values())
+
+
+def _stages(recs: list[ReturnRecords]) -> list[StageRecord]:
+    out = [s for r in recs for s in r.stages if s.stage != "lac_episode"]
+    periods = periods_of_care(_lac_episodes(recs))
     leavers = care_leaver_stages([c for r in recs for c in r.care_leavers], periods)
     return out + periods + leavers
 

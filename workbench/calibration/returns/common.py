@@ -22,6 +22,8 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", 
 #: The earliest date a return may hold (as for the extracts): before it, a mistyped year or a
 #: spreadsheet's blank date (1899-12-30, 1900-01-01).
 EARLIEST = dt.date(1950, 1, 1)
+# a whole number a spreadsheet shows for a date cell formatted as a number: 1982 to 2118
+_SERIAL = re.compile(r"[2-7][0-9]{4}(\.0+)?")
 _SHOWABLE_DATE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([ T][0-9:.]+)?")
 
 
@@ -62,8 +64,9 @@ def problem_at(origin: Origin, message: str, column: str | None = None) -> Retur
 
 
 def parse_date(text, origin: Origin, field_name: str, problems: list, required: bool = False,
-               today: dt.date | None = None) -> str:
-    """``text`` as an ISO date, or "" (blank); a bad or future date is a problem at ``origin``.
+               today: dt.date | None = None, by: tuple[dt.date, str] | None = None) -> str:
+    """``text`` as an ISO date, or "" (blank); a bad or future date is a problem at ``origin``,
+    and so is a date after ``by`` (a date, and what it is: a census's reference date).
 
     The value is quoted only when it is shaped like a date (it cannot then be an identifier).
     """
@@ -83,6 +86,13 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
             except ValueError:
                 continue
         if d is None:
+            if isinstance(text, (int, float)) or _SERIAL.fullmatch(s):
+                # a spreadsheet cell formatted as a number shows a date as days since 1900
+                problems.append(problem_at(origin, "the value (not shown) looks like a "
+                                                   "spreadsheet's date number, not a date: format "
+                                                   "the column as a date and save again",
+                                           field_name))
+                return ""
             shown = f"'{s}'" if _SHOWABLE_DATE.fullmatch(s) else "the value (not shown)"
             problems.append(problem_at(origin, f"{shown} is not a date (expected YYYY-MM-DD or "
                                                "DD/MM/YYYY)", field_name))
@@ -96,6 +106,11 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
     if d > (today or dt.date.today()):
         problems.append(problem_at(origin, f"{d.isoformat()} is in the future: a return holds "
                                            "what has happened", field_name))
+        return ""
+    if by is not None and d > by[0]:
+        problems.append(problem_at(origin, f"{d.isoformat()} is after {by[1]} ({by[0]}): a "
+                                           "return holds what happened by then (is the file of "
+                                           "another year?)", field_name))
         return ""
     return d.isoformat()
 

@@ -53,7 +53,7 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
     if _missing(df, EPISODE_REQUIRED, name, problems):
         return out
     df = df.rename(columns={c: _norm(c) for c in df.columns})
-    seen = set()
+    seen: dict[tuple, tuple] = {}
     for i, r in enumerate(df.itertuples(index=False), start=2):
         org = Origin(name, i)
         child = str(r.CHILD).strip()
@@ -79,8 +79,14 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
         if not start:
             continue
         if (child, start) in seen:
+            first, said = seen[(child, start)]
+            if said != (end, rec):
+                problems.append(ReturnProblem(name, f"the same episode (CHILD and DECOM) as row "
+                                                    f"{first} with another DEC or REC: give each "
+                                                    "episode once", i, "DEC"))
+                continue
             out.duplicates += 1
-        seen.add((child, start))
+        seen.setdefault((child, start), (i, (end, rec)))
         rec_ = Origin(name, i, None, (("PeriodOfCareStartDate", "DECOM"),
                                       ("PeriodOfCareEndDate", "DEC"), ("LAchildID", "CHILD")))
         out.stages.append(StageRecord(child, "lac_episode", start, end, rec_, "", year,
@@ -100,6 +106,31 @@ def read_ssda903_header(df: pd.DataFrame, name: str, problems: list, year: int =
     for i, v in enumerate(df.CHILD.astype(str).str.strip(), start=2):
         if not v:
             problems.append(ReturnProblem(name, "a value is required", i, "CHILD"))
+    return out
+
+
+def episode_overlaps(episodes: list[StageRecord]) -> list[ReturnProblem]:
+    """Episodes of a child (already de-duplicated, any years) that overlap: one starting before
+    the child's previous episode ended, or while it has no end (a DEC missing, or the episode
+    left out of later returns). Joined into periods of care they would count the child as
+    looked after twice. Each is reported at the later episode, naming the earlier's row (its
+    dates are not quoted)."""
+    by_child: dict[str, list[StageRecord]] = {}
+    for e in episodes:
+        by_child.setdefault(e.child, []).append(e)
+    out = []
+    for eps in by_child.values():
+        eps.sort(key=lambda e: e.start)
+        for a, b in zip(eps, eps[1:]):
+            if a.end and b.start >= a.end:
+                continue
+            what = ("has no DEC (it ended before this one started? give its DEC; or is it left "
+                    "out of a later return?)" if not a.end else "ends after this one starts")
+            o = b.origin
+            problems = ReturnProblem(o.file, f"the child's previous episode ({a.origin.file}, row "
+                                             f"{a.origin.row}) {what}: episodes of care follow one "
+                                             "another", o.row, "DECOM")
+            out.append(problems)
     return out
 
 
@@ -131,5 +162,5 @@ def periods_of_care(episodes: list[StageRecord]) -> list[StageRecord]:
 def year_from_name(name: str) -> int:
     """A four-digit year in a file name (``episodes_2023.csv``), else 0."""
     import re
-    m = re.findall(r"(20[0-9]{2})", Path(name).stem)
+    m = re.findall(r"(?<![0-9])(20[0-9]{2})(?![0-9])", Path(name).stem)
     return int(m[-1]) if m else 0

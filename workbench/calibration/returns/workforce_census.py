@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..extracts.layouts import WORKFORCE_COLUMNS
-from .common import Origin, ReturnProblem, ReturnRecords, WorkerRecord, problem_at
+from .common import Origin, ReturnProblem, ReturnRecords, WorkerRecord, parse_date, problem_at
 
 # the census's names (and common variants) -> the roster's column
 ALIASES = {"swe no": "WorkerID", "sweno": "WorkerID", "workerid": "WorkerID", "staffid": "WorkerID",
@@ -76,9 +76,12 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
 def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnRecords:
     """Workers from the census XML (``CSWWWorker`` elements)."""
     out = ReturnRecords("workforce", name, year)
-    ref = root.findtext("Header/CollectionDetails/ReferenceDate") or ""
-    if ref[:4].isdigit():
-        out.year = year = int(ref[:4])
+    ref = (root.findtext("Header/CollectionDetails/ReferenceDate") or "").strip()
+    if ref:
+        hdr = Origin(name, root.sourceline, "Header / CollectionDetails")
+        iso = parse_date(ref, hdr, "ReferenceDate", problems)
+        if iso:
+            out.year = year = int(iso[:4])
     for i, w in enumerate(root.iter("CSWWWorker"), start=1):
         values = {c.tag: (c.text or "") for c in w if isinstance(c.tag, str)}
         out.workers.append(_record(values, Origin(name, w.sourceline, f"CSWWWorker {i}"), year))
