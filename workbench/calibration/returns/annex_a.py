@@ -60,6 +60,71 @@ def _list_number(sheet: str, columns) -> int | None:
     return None
 
 
+#: Columns read from a sheet (an Annex A list has a few dozen; a stray cell far to the right
+#: made a sheet 16,384 columns wide, and reading it whole took all the memory there was).
+MAX_COLUMNS = 200
+
+
+def _read_workbook(path: Path, problems: list) -> list[tuple[str, str, pd.DataFrame]] | None:
+    """Each worksheet's name, state (visible, hidden) and its non-blank rows as a table of
+    values indexed by spreadsheet row, read with openpyxl (read-only: rows as they are stored,
+    the sheet's stated size not trusted); None with a problem when the file is not a workbook."""
+    import zipfile
+
+    import openpyxl
+
+    name = path.name
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        problems.append(ReturnProblem(name, f"could not be read ({exc.strerror or type(exc).__name__})"))
+        return None
+    if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
+        problems.append(ReturnProblem(name, "a password-protected workbook, or an old Excel file "
+                                            "(.xls) renamed .xlsx: save it as an Excel workbook "
+                                            "(.xlsx) without a password"))
+        return None
+    if not head.startswith(b"PK"):
+        what = "the file is empty" if not head else "not an Excel workbook (an .xlsx file is a zip archive)"
+        problems.append(ReturnProblem(name, f"{what}: save the Annex A lists as an Excel workbook "
+                                            "(.xlsx)"))
+        return None
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
+        problems.append(ReturnProblem(name, "not a readable Excel workbook (.xlsx): damaged, or a "
+                                            f"zip archive of something else ({type(exc).__name__})"))
+        return None
+    out = []
+    try:
+        for ws in wb.worksheets:
+            ws.reset_dimensions()
+            rows, index = [], []
+            for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                row = row[:MAX_COLUMNS]
+                if any(v is not None and str(v).strip() != "" for v in row):
+                    rows.append(row)
+                    index.append(i)
+            width = max((len(r) for r in rows), default=0)
+            rows = [tuple(r) + (None,) * (width - len(r)) for r in rows]
+            raw = pd.DataFrame(rows, index=index, dtype=object) if rows else pd.DataFrame()
+            out.append((ws.title, ws.sheet_state or "visible", raw))
+    except Exception as exc:   # noqa: BLE001  openpyxl raises many types for a damaged sheet
+        problems.append(ReturnProblem(name, "not a readable Excel workbook (.xlsx): a damaged "
+                                            f"sheet ({type(exc).__name__})"))
+        return None
+    finally:
+        wb.close()
+    return out
+
+
+def _titles(values: list) -> list[str]:
+    """A header row's titles, blank ones named by their column (they are never matched)."""
+    return [str(v).strip() if v is not None and str(v).strip() else f"(column {i + 1})"
+            for i, v in enumerate(values)]
+
+
 def _find_header(raw: pd.DataFrame) -> int | None:
     for i in range(min(HEADER_SEARCH_ROWS, len(raw))):
         if any(_ID.search(str(v)) for v in raw.iloc[i].tolist() if isinstance(v, str)):
@@ -83,39 +148,51 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
     path = Path(path)
     name = path.name
     out = ReturnRecords("annex_a", name)
-    try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
-    except Exception as exc:   # openpyxl raises many types for a damaged or foreign file
-        problems.append(ReturnProblem(name, "not a readable Excel workbook (.xlsx): "
-                                            f"{type(exc).__name__}"))
+    sheets = _read_workbook(path, problems)
+    if sheets is None:
         return out
     used = 0
-    for sheet, raw in sheets.items():
+    hidden = [sheet for sheet, state, _ in sheets if state != "visible"]
+    if hidden:
+        out.notes.append(f"{name}: hidden sheet(s) not read: {', '.join(repr(h) for h in hidden)} "
+                         "(unhide a sheet for it to be read)")
+    given: dict[int, str] = {}
+    for sheet, state, raw in sheets:
+        if state != "visible":
+            continue
         h = _find_header(raw)
         if h is None:
             continue
-        cols = [str(c).strip() for c in raw.iloc[h].tolist()]
+        cols = _titles(raw.iloc[h].tolist())
         n = _list_number(sheet, cols)
         if n not in FIELDS:
             continue
         used += 1
-        body = raw.iloc[h + 1:]
+        fname = f"{name} [{sheet}]"
+        if n in given:
+            # two versions of a list (a copy kept beside the new one) would count children twice
+            problems.append(ReturnProblem(fname, f"List {n} is given twice in the workbook (sheets "
+                                                 f"'{given[n]}' and '{sheet}'): give each list "
+                                                 "once (delete or hide the other)"))
+            continue
+        given[n] = sheet
+        body = raw.iloc[h + 1:, :len(cols)]
         body.columns = cols
         id_col = next(c for c in cols if _ID.search(c))
         fmap = _match([c for c in cols if c != id_col], n)
-        fname = f"{name} [{sheet}]"
         gone = [f for f in REQUIRED[n] if f not in fmap]
         for f in gone:
             problems.append(ReturnProblem(fname, f"no column for the {f} date (List {n}: "
-                                                 f"expected a title like '{_example(n, f)}')", h + 1))
+                                                 f"expected a title like '{_example(n, f)}')",
+                                          int(raw.index[h])))
         if gone:
             continue
         fields = tuple((k, v) for k, v in {
             "CINreferralDate": fmap.get("referral"), "ReferralNFA": fmap.get("nfa"),
             "CINclosureDate": fmap.get("closure"), "ReasonForClosure": fmap.get("reason"),
             "LAchildID": id_col}.items() if v)
-        for j, (_, r) in enumerate(body.iterrows()):
-            row = h + 2 + j
+        for row, r in body.iterrows():
+            row = int(row)
             vals = r.to_dict()
             child = "" if pd.isna(vals[id_col]) else str(vals[id_col]).strip()
             if not child and all(pd.isna(v) or str(v).strip() == "" for v in vals.values()):
