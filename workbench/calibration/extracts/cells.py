@@ -16,6 +16,7 @@ from .layouts import Column
 # dates are held as float day numbers (days since 1970-01-01), NaN when missing
 EPOCH = np.datetime64("1970-01-01", "D")
 MAX_SHOWN = 400   # problems written into an exception message (all are kept in .problems)
+MAX_FILES_NAMED = 10   # files named in its first line (a folder of 5,000 bad files named them all)
 
 
 def day_number(d) -> float:
@@ -57,7 +58,9 @@ class ExtractError(UserError):
         order = {f: i for i, f in enumerate(dict.fromkeys(p.file for p in problems))}
         self.problems = sorted(problems, key=lambda p: (order[p.file], p.row or 0))
         files = list(order)
-        lines = [f"{len(self.problems)} problem(s) in the extract(s) {', '.join(files)}; "
+        named = ", ".join(files[:MAX_FILES_NAMED]) + (
+            f" and {len(files) - MAX_FILES_NAMED:,} more" if len(files) > MAX_FILES_NAMED else "")
+        lines = [f"{len(self.problems)} problem(s) in the extract(s) {named}; "
                  "nothing was loaded:"]
         for p in self.problems[:MAX_SHOWN]:
             lines.append(f"  - {p}")
@@ -67,7 +70,10 @@ class ExtractError(UserError):
             for p in rest:
                 by_col[f"{p.file} {p.column or ''}".strip()] = by_col.get(
                     f"{p.file} {p.column or ''}".strip(), 0) + 1
-            summary = ", ".join(f"{k}: {v}" for k, v in sorted(by_col.items()))
+            groups = sorted(by_col.items())
+            summary = ", ".join(f"{k}: {v}" for k, v in groups[:MAX_FILES_NAMED]) + (
+                f", and {len(groups) - MAX_FILES_NAMED:,} more files or columns"
+                if len(groups) > MAX_FILES_NAMED else "")
             lines.append(f"  ... and {len(rest)} more ({summary}); see ExtractError.problems")
         super().__init__("\n".join(lines))
 

@@ -190,6 +190,7 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
         fields = tuple((k, v) for k, v in {
             "CINreferralDate": fmap.get("referral"), "ReferralNFA": fmap.get("nfa"),
             "CINclosureDate": fmap.get("closure"), "ReasonForClosure": fmap.get("reason"),
+            "Team": fmap.get("team"), "AllocatedWorker": fmap.get("worker"),
             "LAchildID": id_col}.items() if v)
         for row, r in body.iterrows():
             row = int(row)

@@ -13,6 +13,8 @@ from (file, row or element, field). Every problem in every file comes at once, i
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,23 +100,58 @@ def _classify(path: Path, problems: list, notes: list) -> ReturnRecords | None:
             return read_ssda903_header(df, path.name, problems, year)
         if is_workforce_columns(df.columns):
             return read_workforce_frame(df, path.name, problems, year)
-        notes.append(f"{path.name}: not a return this reader knows (no SSDA903 or workforce "
-                     "census columns); left out")
+        notes.append(_LEFT_OUT_CSV + path.name)
         return None
     if suffix in (".xlsx", ".xlsm"):
         return read_annex_a(path, problems)
+    if suffix in OTHER_SPREADSHEETS:
+        # its lists would be silently missing from the fit
+        problems.append(ReturnProblem(path.name, f"{OTHER_SPREADSHEETS[suffix]} is not read: open "
+                                                 "it and save it as an Excel workbook (.xlsx)"))
+        return None
+    notes.append(_LEFT_OUT + path.name)
     return None
 
 
+RETURN_SUFFIXES = (".xml", ".csv", ".xlsx", ".xlsm")
+OTHER_SPREADSHEETS = {".xls": "an old Excel file (.xls)", ".xlsb": "a binary Excel file (.xlsb)",
+                      ".ods": "an OpenDocument spreadsheet (.ods)"}
+_LEFT_OUT = "\0left out: "
+_LEFT_OUT_CSV = "\0left out csv: "
+
+
+def _said_left_out(notes: list[str]) -> list[str]:
+    """The files left out, each kind in one note (a folder of 5,000 stray files gave 5,000)."""
+    out, csv_, other = [], [], []
+    for n in notes:
+        if n.startswith(_LEFT_OUT_CSV):
+            csv_.append(n[len(_LEFT_OUT_CSV):])
+        elif n.startswith(_LEFT_OUT):
+            other.append(n[len(_LEFT_OUT):])
+        else:
+            out.append(n)
+    for names, what in ((csv_, "CSV file(s) that are not a return this reader knows (no SSDA903 "
+                               "or workforce census columns)"),
+                        (other, "file(s) of a kind that holds no return (returns are .xml, .csv "
+                                "and .xlsx)")):
+        if names:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
+            out.insert(0, f"left out {len(names):,} {what}: {shown}")
+    return out
+
+
 def return_files(folder: str | Path) -> list[Path]:
-    """The files of a folder of returns (subfolders too, e.g. one a year), in name order."""
+    """The files of a folder of returns (subfolders too, e.g. one a year), in name order:
+    every file but hidden ones, Office's lock files (``~$``) and READMEs (the reader says which
+    it leaves out)."""
     p = Path(folder)
     if not p.exists():
         raise ExtractError([Problem(p.name, f"folder not found ({p})")])
     if p.is_file():
         return [p]
-    return sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in
-                  (".xml", ".csv", ".xlsx", ".xlsm") and not f.name.startswith("~$"))
+    return sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(("~$", "."))
+                  and not f.name.lower().startswith("readme")
+                  and not any(part.startswith(".") for part in f.relative_to(p).parts[:-1]))
 
 
 def read_returns(folder: str | Path) -> ReturnsData:
@@ -142,6 +179,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
         problems.extend(episode_overlaps(_lac_episodes(recs)))
     if problems:
         raise ExtractError(problems)
+    notes = _said_left_out(notes)
     for r in recs:
         notes.extend(r.notes)
     flat, origins, n_made = _cases_table(recs, notes)
@@ -159,6 +197,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
     n0 = len(problems)
     roster = validate_workforce_frame(wtable, "workforce census", problems)
     _remap(problems, [{None: o} for o in worigins], start=n0)
+    _same_worker_twice(problems, worigins, start=n0)
     if roster is not None:
         roster.census = census_panel(placed, _census_days(roster, wrecs), problems)
     if problems:
@@ -208,6 +247,26 @@ def _census_days(roster: Roster, wrecs: list) -> dict[int, float]:
     return {y: float(round(last - (years[-1] - y) * 365.25)) for y in years}
 
 
+_DUPLICATE_ID = re.compile(r"duplicate WorkerID \(the same as row ([0-9]+)\)")
+
+
+def _same_worker_twice(problems: list, origins: list, start: int = 0) -> None:
+    """'duplicate WorkerID (the same as row K)' of the combined table, said of the returns: the
+    same SWENo with two RoleStartDates (each year's roles are one record per SWENo and start)."""
+    for i in range(start, len(problems)):
+        p = problems[i]
+        m = _DUPLICATE_ID.fullmatch(p.message)
+        if not m or not 0 <= int(m.group(1)) - 2 < len(origins):
+            continue
+        o = origins[int(m.group(1)) - 2]
+        at = f"element {o.element}" if o.element else f"row {o.row}"
+        problems[i] = dataclasses.replace(p, message=(
+            f"the same SWENo as {o.file}, {at}, with another RoleStartDate: a role is one SWENo "
+            "and RoleStartDate in every year's return (a start date corrected in a later return? "
+            "give the same date in each). A worker who left and came back needs a new identifier "
+            "for her new role, as in a workforce extract"))
+
+
 def _remap(problems: list, origins: list[dict], start: int = 0) -> None:
     """Problems found in the combined table, moved to the return each value came from."""
     for i in range(start, len(problems)):
@@ -230,12 +289,15 @@ def _merge_episodes(recs: list[ReturnRecords]) -> dict[tuple, EpisodeRecord]:
         key = (e.child, e.referral)
         old = eps.get(key)
         if old is None:
-            eps[key] = EpisodeRecord(**e.__dict__)
+            given = {f: e.origin for f in ("nfa", "closure", "reason", "team", "worker")
+                     if getattr(e, f)}
+            eps[key] = EpisodeRecord(**{**e.__dict__, "field_origins": {**given, **e.field_origins}})
             continue
         for f in ("nfa", "closure", "reason", "team", "worker"):
             v = getattr(e, f)
             if v:
                 setattr(old, f, v)
+                old.field_origins[f] = e.origin     # a problem with it points here
         old.year = e.year
         if old.origin.file != e.origin.file and e.origin.element:
             old.origin = e.origin     # the latest census names where to look
@@ -323,8 +385,10 @@ def _cases_table(recs: list[ReturnRecords],
             if k == 0:
                 row.update(ReferralNFA=ep.nfa or "0", CINclosureDate=ep.closure,
                            ReasonForClosure=ep.reason, Team=ep.team, AllocatedWorker=ep.worker)
-                for c in ("ReferralNFA", "CINclosureDate", "ReasonForClosure"):
-                    org[c] = ep.origin
+                for c, f in (("ReferralNFA", "nfa"), ("CINclosureDate", "closure"),
+                             ("ReasonForClosure", "reason"), ("Team", "team"),
+                             ("AllocatedWorker", "worker")):
+                    org[c] = ep.field_origins.get(f, ep.origin)
             for stage, lst in by_stage.items():
                 if k < len(lst):
                     _put(row, org, stage, lst[k])

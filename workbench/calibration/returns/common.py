@@ -52,7 +52,8 @@ class ReturnProblem(Problem):
         if self.element is not None:
             where.append(f"element {self.element}" + (f" (line {self.row})" if self.row else ""))
         elif self.row is not None:
-            where.append(f"row {self.row}")
+            # an XML file has lines, not rows
+            where.append(f"{'line' if self.file.lower().endswith('.xml') else 'row'} {self.row}")
         if self.column is not None:
             where.append(f"field {self.column}")
         return f"{', '.join(where)}: {self.message}"
@@ -148,6 +149,8 @@ class EpisodeRecord:
     worker: str = ""
     year: int = 0                  # the return's year (later returns win on disagreements)
     stated: bool = True            # False: made up to hold stages (no referral in any return)
+    # where each episode-level value came from when another return gave it ("team", ...)
+    field_origins: dict = field(default_factory=dict)
 
 
 @dataclass

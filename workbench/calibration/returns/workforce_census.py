@@ -66,7 +66,13 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
     for c in gone:
         alias = " (SWENo)" if c == "WorkerID" else ""
         problems.append(ReturnProblem(name, f"required column is missing{alias}", None, c))
-    if gone:
+    if not year:
+        # each census's Cases30 and WorkingDaysLost are dated by its year (the pressure fit), and
+        # the latest census's caseloads are the caseloads
+        problems.append(ReturnProblem(name, "the census year is not in the file's name (e.g. "
+                                            "workforce_census_2023.csv for the census of "
+                                            "September 2023): each year's census is dated by it"))
+    if gone or not year:
         return out
     for i, rec in enumerate(df.to_dict("records"), start=2):
         out.workers.append(_record(rec, Origin(name, i), year))
@@ -87,6 +93,11 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
         out.workers.append(_record(values, Origin(name, w.sourceline, f"CSWWWorker {i}"), year))
     if not out.workers:
         problems.append(ReturnProblem(name, "no CSWWWorker elements (not a workforce census?)"))
+    elif not out.year and not ref:
+        problems.append(ReturnProblem(name, "no census year: neither a Header / CollectionDetails "
+                                            "/ ReferenceDate nor a year in the file's name (e.g. "
+                                            "workforce_census_2023.xml); each year's census is "
+                                            "dated by it"))
     return out
 
 
