@@ -192,6 +192,8 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
                         file, f"the same {r.stage} (same start date) as row {first.row} with a "
                               "different end date", int(r.row), r.c1))
         stages = stages.drop(columns=["_k"])
+        if not clash.any():
+            _overlapping_plans(stages, file, problems)
 
     if len(problems) > n0:
         if own:
@@ -236,3 +238,32 @@ def _too_many_referrals(ids, ref: np.ndarray, file: str) -> Problem | None:
                          f"more than the model can simulate (at most {MAX_REFERRALS_PER_YEAR:,} a "
                          "year, about 8 times the largest English authority). Is it one "
                          "authority's extract, each referral once?", column="CINreferralDate")
+
+
+def _overlapping_plans(stages: pd.DataFrame, file: str, problems: list[Problem]) -> None:
+    """Two plans of one kind in an episode at once (a CP plan starting while the episode's
+    earlier CP plan is open): the child would be counted on both. Reported at the later plan's
+    start, naming the earlier's row (a plan that follows another on its end day is fine)."""
+    plans = stages[stages.stage.isin(list(PLAN_STAGE_COLUMNS) + ["cin_disability"])
+                   & stages.start.notna()].sort_values(["episode", "stage", "start"], kind="stable")
+    if len(plans) < 2:
+        return
+    same = ((plans.episode.shift(1) == plans.episode) & (plans.stage.shift(1) == plans.stage)).to_numpy()
+    prev_end = plans.end.shift(1).to_numpy(dtype=float)
+    start = plans.start.to_numpy(dtype=float)
+    open_ = np.isnan(prev_end)
+    bad = same & (open_ | (start < prev_end))
+    prev_row = plans.row.shift(1).to_numpy()
+    for i in np.flatnonzero(bad):
+        r = plans.iloc[i]
+        what = "has no end date" if open_[i] else "ends after this one starts"
+        kind = _PLAN_NAMES.get(r.stage, r.stage)
+        problems.append(Problem(file, f"overlaps the episode's earlier {kind} (row "
+                                      f"{int(prev_row[i])}), which {what}: a child has one "
+                                      f"{kind} at a time (end the first, or give them as one)",
+                                int(r.row), r.c0))
+
+
+_PLAN_NAMES = {"cin": "CIN plan", "cin_disability": "CIN plan", "cp": "CP plan",
+               "court": "court proceedings", "lac": "period of care",
+               "care_leaver": "time as a care leaver"}
