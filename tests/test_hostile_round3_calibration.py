@@ -400,3 +400,41 @@ def test_a_file_of_ragged_rows_stops_after_a_thousand(tmp_path):
     assert extract_read.read_csv(p, problems) is None
     assert len(problems) == 1001
     assert "stopped after 1,000 rows with the wrong number of fields" in str(problems[-1])
+
+
+# --------------------------------------------------------------------------------------------
+# The back-test period
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("start, end, says", [
+    ("2023-03-30", None, "is 2 day(s): at least 8 are needed"),
+    ("2022-04-01", "2024-03-31", "ends on 2024-03-31, after the data window"),
+    ("2024-06-01", None, "must end after it starts (2024-06-01 to 2023-03-31"),
+], ids=["two days ('<back-test scenario>: horizon_years' before)", "past the data",
+        "after the data"])
+def test_a_back_test_period_the_data_cannot_give(start, end, says):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from workbench.calibration.backtest import check_period
+    from workbench.errors import UserError
+
+    cal = SimpleNamespace(window_start=dt.date(2021, 4, 1), window_end=dt.date(2023, 3, 31))
+    as_date = lambda s: dt.date.fromisoformat(s) if s else None  # noqa: E731
+    with pytest.raises(UserError) as exc:
+        check_period(cal, as_date(start), as_date(end))
+    assert says in str(exc.value)
+
+
+def test_the_back_test_period_is_checked_before_anything_is_written(sample, tmp_path, capsys):
+    # the scenario and the fit table were written, then the command failed
+    cases, roster = sample
+    cases.to_csv(tmp_path / "cases.csv", index=False)
+    roster.to_csv(tmp_path / "workforce.csv", index=False)
+    code = main(["calibrate", "--cases", str(tmp_path / "cases.csv"), "--workforce",
+                 str(tmp_path / "workforce.csv"), "--out", str(tmp_path / "out.yaml"),
+                 "--report-dir", str(tmp_path / "rep"), "--backtest-start", "2023-03-30"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "the back-test period 2023-03-30 to 2023-03-31 is 2 day(s)" in err
+    assert not (tmp_path / "out.yaml").exists() and not (tmp_path / "rep").exists()

@@ -295,6 +295,51 @@ def default_period(cal: Calibration) -> tuple[dt.date, dt.date]:
     return max(start, cal.window_start), end
 
 
+#: The shortest back-test period, in days: a scenario's horizon is at least 0.02 years.
+MIN_PERIOD_DAYS = math.ceil(0.02 * YEAR)
+
+
+def check_period(cal: Calibration, period_start: dt.date | None = None,
+                 period_end: dt.date | None = None,
+                 mode: str = OUT_OF_SAMPLE) -> tuple[dt.date, dt.date]:
+    """The back-test period (by default :func:`default_period`), checked before any work: the
+    command calls it before writing the fit, so that a period it cannot use is refused with
+    nothing written.
+
+    Raises
+    ------
+    UserError
+        For an unknown mode; a period that ends before it starts, is shorter than
+        :data:`MIN_PERIOD_DAYS` or ends after the data window (nothing to compare with); or
+        less than :data:`MIN_FIT_DAYS` of data before an out-of-sample cut-off.
+    """
+    if mode not in MODES:
+        raise UserError(f"back-test mode: expected one of {', '.join(MODES)}, got {mode!r}")
+    ds, de = default_period(cal)
+    period_start, period_end = period_start or ds, period_end or de
+    if period_end <= period_start:
+        raise UserError(f"the back-test period must end after it starts ({period_start} to "
+                        f"{period_end}; --backtest-start, --backtest-end)")
+    if period_end > cal.window_end:
+        raise UserError(f"the back-test period ends on {period_end}, after the data window "
+                        f"({cal.window_start} to {cal.window_end}): the data cannot say what "
+                        "happened then (--backtest-end)")
+    days = (period_end - period_start).days + 1
+    if days < MIN_PERIOD_DAYS:
+        raise UserError(f"the back-test period {period_start} to {period_end} is {days} day(s): "
+                        f"at least {MIN_PERIOD_DAYS} are needed, and a year tells most "
+                        "(--backtest-start, --backtest-end)")
+    if mode == OUT_OF_SAMPLE:
+        fit_end = period_start - dt.timedelta(days=1)
+        if (fit_end - cal.window_start).days + 1 < MIN_FIT_DAYS:
+            raise UserError(
+                f"out-of-sample back-test: the data before the cut-off {period_start} start on "
+                f"{cal.window_start}, less than {MIN_FIT_DAYS} days to fit on. Give more years of "
+                "returns, a later --backtest-start, or --backtest in-sample (a check of the fit, "
+                "not a forecast)")
+    return period_start, period_end
+
+
 def backtest(cal: Calibration, cases: CaseData, roster: Roster,
              period_start: dt.date | None = None, period_end: dt.date | None = None,
              reps: int = 5, seed: int = 0, compensate_rereferrals: bool = False,
@@ -329,22 +374,11 @@ def backtest(cal: Calibration, cases: CaseData, roster: Roster,
         For an unknown mode, a period that ends before it starts, or less than
         :data:`MIN_FIT_DAYS` of data before an out-of-sample cut-off.
     """
-    if mode not in MODES:
-        raise UserError(f"back-test mode: expected one of {', '.join(MODES)}, got {mode!r}")
-    ds, de = default_period(cal)
-    period_start, period_end = period_start or ds, period_end or de
-    if period_end <= period_start:
-        raise UserError(f"the back-test period must end after it starts ({period_start} to {period_end})")
+    period_start, period_end = check_period(cal, period_start, period_end, mode)
     p0, p1x = day_number(period_start), day_number(period_end) + 1
     notes = []
     if mode == OUT_OF_SAMPLE:
         fit_end = period_start - dt.timedelta(days=1)
-        if (fit_end - cal.window_start).days + 1 < MIN_FIT_DAYS:
-            raise UserError(
-                f"out-of-sample back-test: the data before the cut-off {period_start} start on "
-                f"{cal.window_start}, less than {MIN_FIT_DAYS} days to fit on. Give more years of "
-                "returns, a later --backtest-start, or --backtest in-sample (a check of the fit, "
-                "not a forecast)")
         k_cases, k_roster = known_at(cases, roster, p0)
         fit = calibrate(k_cases, k_roster, cal.template, cal.window_start, fit_end,
                         **cal.fit_args)

@@ -35,7 +35,7 @@ def _default_template() -> str:
 
 
 def cmd_calibrate(args) -> int:
-    from ..calibration.backtest import backtest
+    from ..calibration.backtest import backtest, check_period
     from ..calibration.extracts import read_extracts
     from ..calibration.fit import calibrate
     from ..calibration.report import fit_summary
@@ -67,6 +67,9 @@ def cmd_calibrate(args) -> int:
     cal = calibrate(cases, roster, template, args.window_start, args.window_end,
                     name=args.name or f"{out.stem} (calibrated)", authority=args.authority,
                     template_name=template_path.name, sources=sources, seed=args.seed)
+    if not args.no_backtest:
+        # a back-test period the data cannot give is refused before anything is written
+        check_period(cal, args.backtest_start, args.backtest_end, args.backtest)
     report = files.make_folder(report_dir(args, out), "--report-dir")
     fit_path = report / "fit_table.csv"
     files.write_table(fit_path, cal.table, "--report-dir", float_format="%.6g")
