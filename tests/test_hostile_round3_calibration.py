@@ -438,3 +438,11 @@ def test_the_back_test_period_is_checked_before_anything_is_written(sample, tmp_
     assert code == 2 and "Traceback" not in err
     assert "the back-test period 2023-03-30 to 2023-03-31 is 2 day(s)" in err
     assert not (tmp_path / "out.yaml").exists() and not (tmp_path / "rep").exists()
+
+
+def test_an_xml_return_larger_than_any_authority_is_refused_unparsed(returns, tmp_path, capsys,
+                                                                    monkeypatch):
+    from workbench.calibration.returns import cin_census
+    monkeypatch.setattr(cin_census, "MAX_BYTES", 10_000)
+    refused(returns, tmp_path, capsys, "cin_census_2021.xml: 0.0 GB, larger than any one "
+            "authority's return")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..extracts.read import MAX_BYTES
+
 from .common import (EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRecord,
                      collection_year, parse_date, parse_flag)
 
@@ -51,8 +53,14 @@ def parse_xml(path: Path, problems: list) -> etree._Element | None:
                              huge_tree=True, remove_comments=True)
     name = path.name
     try:
-        if path.stat().st_size == 0:
+        size = path.stat().st_size
+        if size == 0:
             problems.append(ReturnProblem(name, "the file is empty (expected an XML return)"))
+            return None
+        if size > MAX_BYTES:
+            problems.append(ReturnProblem(name, f"{size / 1e9:.1f} GB, larger than any one "
+                                                f"authority's return (at most {MAX_BYTES / 1e9:g} "
+                                                "GB); is it one authority's file?"))
             return None
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError as exc:
