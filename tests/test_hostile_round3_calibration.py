@@ -446,3 +446,17 @@ def test_an_xml_return_larger_than_any_authority_is_refused_unparsed(returns, tm
     monkeypatch.setattr(cin_census, "MAX_BYTES", 10_000)
     refused(returns, tmp_path, capsys, "cin_census_2021.xml: 0.0 GB, larger than any one "
             "authority's return")
+
+
+def test_a_roster_of_another_period_is_noted(sample, tmp_path, capsys):
+    # accepted without a word before: no leaver, no starter in the window, turnover from nothing
+    cases, roster = sample
+    old = roster.copy()
+    for c in ("RoleStartDate", "RoleEndDate"):
+        d = pd.to_datetime(old[c], errors="coerce")
+        old[c] = (d - pd.DateOffset(years=10)).dt.strftime("%Y-%m-%d").fillna("")
+    code, out, err = calibrate_extracts(tmp_path, capsys, cases, old)
+    assert code == 0, err
+    assert "note: workforce.csv: nobody started or left during the data window" in out
+    assert "more than a year before it. Is the roster of the same period as the cases?" in out
+    assert not [i for i in ids_of(cases, roster) if i in out + err]

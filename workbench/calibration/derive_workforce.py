@@ -41,6 +41,7 @@ def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1
                      seed: int = 0) -> None:
     """Every workforce value the roster supports, in the fit table's order."""
     _check_covers_window(roster, w0, w1x)
+    _note_a_still_roster(d, roster, w0, w1x)
     nqsw_days, academy_days = type_change_days(template)
     spells = type_spells(roster, nqsw_days, academy_days)
     pressure = derive_caseloads(d, roster, template, w1x - 1, seed)
@@ -67,6 +68,25 @@ def _check_covers_window(roster: Roster, w0: float, w1x: float) -> None:
             f"{roster.source}: nobody in the roster is in post during the data window "
             f"{to_date(w0)} to {to_date(w1x - 1)} (every RoleEndDate is before it or every "
             "RoleStartDate after it): is it the workforce extract for the same period as the cases?")
+
+
+def _note_a_still_roster(d: Draft, roster: Roster, w0: float, w1x: float) -> None:
+    """A note when nobody started or left in the window and the roster's last start or leaving
+    is more than a year before it: a roster of another period (its dates shifted, or an old
+    extract) would fit no turnover and no recruitment without a word."""
+    w = roster.workers
+    moves = np.concatenate([w.start.to_numpy(dtype=float), w.end.to_numpy(dtype=float)])
+    moves = moves[~np.isnan(moves)]
+    if not len(moves) or ((moves >= w0) & (moves < w1x)).any():
+        return
+    last = moves.max()
+    if last >= w0 - 365:
+        return
+    d.notes.append(f"{roster.source}: nobody started or left during the data window "
+                   f"{to_date(w0)} to {to_date(w1x - 1)}; the last RoleStartDate or RoleEndDate "
+                   f"is {to_date(last)}, more than a year before it. Is the roster of the same "
+                   "period as the cases? Turnover and recruitment fitted from it are those of a "
+                   "workforce that did not change")
 
 
 def derive_caseloads(d: Draft, roster: Roster, template: Scenario, census: float,
