@@ -460,3 +460,26 @@ def test_a_roster_of_another_period_is_noted(sample, tmp_path, capsys):
     assert "note: workforce.csv: nobody started or left during the data window" in out
     assert "more than a year before it. Is the roster of the same period as the cases?" in out
     assert not [i for i in ids_of(cases, roster) if i in out + err]
+
+
+def test_a_child_id_as_a_workforce_census_team_is_refused_not_echoed(returns, tmp_path, capsys):
+    # accepted before, the child's id printed in the note 'roster teams [...] are not in the
+    # template' (the extracts' cross-check of the two files was not made for returns)
+    child = re.search(r"<LAchildID>([^<]+)<", (returns / "cin_census_2023.xml").read_text()).group(1)
+    p = returns / "workforce_census_2023.csv"
+    lines = p.read_text().splitlines()
+    cells = lines[1].split(",")
+    cells[lines[0].split(",").index("Team")] = child
+    lines[1] = ",".join(cells)
+    p.write_text("\n".join(lines) + "\n")
+    refused(returns, tmp_path, capsys, "workforce_census_2023.csv, row 2, field Team: the value "
+            "(not shown) is a child's identifier from the case returns, not a team name")
+
+
+def test_a_swe_number_as_an_annex_a_team_is_refused(returns, tmp_path, capsys):
+    worker = (returns / "workforce_census_2023.csv").read_text().splitlines()[1].split(",")[0]
+    wb = openpyxl.load_workbook(returns / "annex_a.xlsx")
+    wb["List 3 Referrals"].cell(4, 4).value = worker
+    wb.save(returns / "annex_a.xlsx")
+    refused(returns, tmp_path, capsys, "annex_a.xlsx [List 3 Referrals], row 4, field Allocated "
+            "Team: the value (not shown) is a SWENo from the workforce census")

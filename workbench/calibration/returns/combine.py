@@ -198,6 +198,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
     roster = validate_workforce_frame(wtable, "workforce census", problems)
     _remap(problems, [{None: o} for o in worigins], start=n0)
     _same_worker_twice(problems, worigins, start=n0)
+    problems.extend(_ids_as_team_names(recs, flat, origins, wtable, worigins))
     if roster is not None:
         roster.census = census_panel(placed, _census_days(roster, wrecs), problems)
     if problems:
@@ -245,6 +246,30 @@ def _census_days(roster: Roster, wrecs: list) -> dict[int, float]:
     if not years or last != last:
         return {}
     return {y: float(round(last - (years[-1] - y) * 365.25)) for y in years}
+
+
+def _ids_as_team_names(recs: list[ReturnRecords], flat: pd.DataFrame, origins: list[dict],
+                       wtable: pd.DataFrame, worigins: list) -> list[Problem]:
+    """A team name in the workforce census that is a child's identifier from the case returns,
+    or one in the case returns that is a SWENo: a column mixed up, whose values would be echoed
+    as team names in notes (each file's own identifiers are checked with its columns)."""
+    children = ({e.child for r in recs for e in r.episodes} | {s.child for r in recs for s in r.stages}
+                | {c.child for r in recs for c in r.care_leavers})
+    workers = set(wtable["WorkerID"].astype(str).str.strip()) if "WorkerID" in wtable else set()
+    out = []
+    for table, where, other, whose in ((wtable, [{None: o} for o in worigins], children - workers,
+                                        "a child's identifier from the case returns"),
+                                       (flat, origins, workers - children,
+                                        "a SWENo from the workforce census")):
+        if "Team" not in table:
+            continue
+        for i in table["Team"].astype(str).str.strip().isin(other - {""}).to_numpy().nonzero()[0]:
+            row = where[i] if i < len(where) else {}
+            o = row.get("Team") or row.get(None)
+            if o is not None:
+                out.append(problem_at(o, f"the value (not shown) is {whose}, not a team name: is "
+                                         "a column mixed up?", "Team"))
+    return out
 
 
 _DUPLICATE_ID = re.compile(r"duplicate WorkerID \(the same as row ([0-9]+)\)")
