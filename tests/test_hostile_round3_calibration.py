@@ -483,3 +483,21 @@ def test_a_swe_number_as_an_annex_a_team_is_refused(returns, tmp_path, capsys):
     wb.save(returns / "annex_a.xlsx")
     refused(returns, tmp_path, capsys, "annex_a.xlsx [List 3 Referrals], row 4, field Allocated "
             "Team: the value (not shown) is a SWENo from the workforce census")
+
+
+def test_a_referral_while_the_childs_episode_is_open_is_noted(sample, tmp_path, capsys):
+    # counted as two cases without a word before
+    cases, roster = sample
+    i = cases.index[(cases.CINclosureDate == "") & (cases.ReferralNFA == "0")
+                    & (cases.CINreferralDate < "2022-01-01")][0]
+    again = cases.loc[[i]].copy()
+    for c in cases.columns:
+        if c not in ("LAchildID", "Team", "AllocatedWorker"):
+            again[c] = ""
+    again = again.assign(CINreferralDate="2022-06-01", ReferralNFA="0",
+                         AssessmentActualStartDate="2022-06-02")
+    code, out, err = calibrate_extracts(tmp_path, capsys, pd.concat([cases, again]), roster)
+    assert code == 0, err
+    assert "note: cases.csv: 1 referral episode(s) start while the same child's earlier episode " \
+           "is still open" in out
+    assert not [i for i in ids_of(cases, roster) if i in out + err]

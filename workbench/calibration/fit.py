@@ -249,6 +249,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         observed, n_done = last_year_timeliness(seq, cases.episodes, template, w0, w1x)
         derive_pressure(d, roster, template, w1x, seed,
                         timeliness=observed if n_done >= MIN_ASSESSMENTS else float("nan"))
+    _note_overlapping_episodes(d, cases)
     _identify(d, name, authority, sources, template)
 
     scenario = validate_scenario(d.data, source="<calibrated scenario>")
@@ -295,6 +296,22 @@ def _check_referrals_cover_window(cases: CaseData, w0: float, w1x: float, win: s
         "window, and the referral rate would be fitted too low: set --window-start and "
         "--window-end (window_start, window_end) to the period it covers, or give the complete "
         "extract (a workforce extract running on past the cases also moves the window's end).")
+
+
+def _note_overlapping_episodes(d: Draft, cases: CaseData) -> None:
+    """A note counting referrals made while the same child's earlier episode was still open (no
+    closure, or a later one): each episode is a case of its own in the fit and the open cases,
+    which is right for a new referral and double counts a child whose episodes are one."""
+    ep = cases.episodes.sort_values(["child", "referral"], kind="stable")
+    same = (ep.child.shift(1) == ep.child).to_numpy()
+    prev_close = ep.closure.shift(1).to_numpy(dtype=float)
+    ref = ep.referral.to_numpy(dtype=float)
+    n = int((same & (np.isnan(prev_close) | (ref < prev_close))).sum())
+    if n:
+        d.notes.append(f"{cases.source}: {n:,} referral episode(s) start while the same child's "
+                       "earlier episode is still open (no CINclosureDate, or a later one); each "
+                       "counts as a case of its own. If an episode was not closed when the child "
+                       "was referred again, give its CINclosureDate")
 
 
 def _month_runs(months: list) -> str:
