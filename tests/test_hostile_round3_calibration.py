@@ -501,3 +501,10 @@ def test_a_referral_while_the_childs_episode_is_open_is_noted(sample, tmp_path, 
     assert "note: cases.csv: 1 referral episode(s) start while the same child's earlier episode " \
            "is still open" in out
     assert not [i for i in ids_of(cases, roster) if i in out + err]
+
+
+def test_ssda903_episodes_without_a_year_are_refused(returns, tmp_path, capsys):
+    # its episodes lost to every older return's (year 0): open ends silently kept
+    (returns / "ssda903_episodes_2023.csv").rename(returns / "episodes_latest.csv")
+    refused(returns, tmp_path, capsys, "episodes_latest.csv: the collection year is not in the "
+            "file's name")

@@ -50,7 +50,13 @@ def _missing(df: pd.DataFrame, required, name: str, problems: list) -> bool:
 def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int = 0) -> ReturnRecords:
     """Episodes of care (one stage record each, joined into periods later)."""
     out = ReturnRecords("ssda903", name, year)
-    if _missing(df, EPISODE_REQUIRED, name, problems):
+    if not year:
+        # several years' episodes are combined by it, the latest return winning: a file without
+        # one lost to every other (its ends and later episodes silently to older returns')
+        problems.append(ReturnProblem(name, "the collection year is not in the file's name (e.g. "
+                                            "ssda903_episodes_2023.csv for April 2022 to March "
+                                            "2023): the years' returns are combined by it"))
+    if _missing(df, EPISODE_REQUIRED, name, problems) or not year:
         return out
     df = df.rename(columns={c: _norm(c) for c in df.columns})
     seen: dict[tuple, tuple] = {}
