@@ -508,3 +508,20 @@ def test_ssda903_episodes_without_a_year_are_refused(returns, tmp_path, capsys):
     (returns / "ssda903_episodes_2023.csv").rename(returns / "episodes_latest.csv")
     refused(returns, tmp_path, capsys, "episodes_latest.csv: the collection year is not in the "
             "file's name")
+
+
+def test_children_under_a_wrapper_element_are_read(returns, tmp_path, capsys):
+    # read as a census of no children before, and the older censuses blamed for its plans
+    p = returns / "cin_census_2023.xml"
+    edit(p, "<Children>", "<Body><Children>")
+    edit(p, "</Children>", "</Children></Body>")
+    code, out, err = calibrate_returns(returns, tmp_path, capsys)
+    assert code == 0, err
+
+
+def test_a_census_of_no_children_is_refused(returns, tmp_path, capsys):
+    p = returns / "cin_census_2023.xml"
+    p.write_text(re.sub(r"<Children>.*</Children>", "<Children></Children>", p.read_text(),
+                        flags=re.S))
+    refused(returns, tmp_path, capsys, "cin_census_2023.xml, line 14: no Child elements in "
+            "Children")

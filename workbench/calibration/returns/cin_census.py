@@ -148,7 +148,16 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
     out.authority = _text(root, "Header/Source/LEA")
     out.year, by = _census_year(root, path, problems)
     seen: dict[tuple, int] = {}
-    for ci, child in enumerate(root.iterfind("Children/Child"), start=1):
+    # Children is the Message's child in DfE's schema; under a wrapper element it was read as a
+    # census of no children, and the other years' returns were blamed for what it held
+    kids = root.find("Children")
+    kids = root.find(".//Children") if kids is None else kids
+    children = list(kids.iterfind("Child")) if kids is not None else []
+    if not children:
+        problems.append(ReturnProblem(name, "no Child elements in Children: a census of no "
+                                            "children?", kids.sourceline if kids is not None
+                                      else root.sourceline))
+    for ci, child in enumerate(children, start=1):
         where = f"Child {ci}"
         lid = _text(child, "ChildIdentifiers/LAchildID")
         if not lid:
