@@ -525,3 +525,13 @@ def test_a_census_of_no_children_is_refused(returns, tmp_path, capsys):
                         flags=re.S))
     refused(returns, tmp_path, capsys, "cin_census_2023.xml, line 14: no Child elements in "
             "Children")
+
+
+def test_a_start_after_the_census_year_is_refused(returns, tmp_path, capsys):
+    # accepted before: a 2021 census holding a worker who started in 2023
+    p = returns / "workforce_census_2021.csv"
+    lines = p.read_text().splitlines()
+    lines.append("Q999999,0,1,5,2023-01-23,,,,,families_first,experienced")
+    p.write_text("\n".join(lines) + "\n")
+    refused(returns, tmp_path, capsys, f"workforce_census_2021.csv, row {len(lines)}, field "
+            "RoleStartDate: 2023-01-23 is after the end of the census year 2021")

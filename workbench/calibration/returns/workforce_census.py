@@ -76,7 +76,29 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
         return out
     for i, rec in enumerate(df.to_dict("records"), start=2):
         out.workers.append(_record(rec, Origin(name, i), year))
+    _after_the_census(out.workers, year, problems)
     return out
+
+
+def _after_the_census(workers: list[WorkerRecord], year: int, problems: list) -> None:
+    """A RoleStartDate or RoleEndDate after the census year's end: a census holds what happened
+    by its date (DfE's is 30 September; the workbench's own returns are dated 31 March), so a
+    2021 census with a start in 2023 is another year's return or a mistyped date. Dates that do
+    not parse are left to the roster's checks."""
+    import datetime as dt
+    if not year:
+        return
+    last = dt.date(year, 12, 31)
+    for w in workers:
+        for col in ("RoleStartDate", "RoleEndDate"):
+            text = w.values.get(col, "")
+            quiet: list = []
+            iso = parse_date(text, w.origin, col, quiet) if text else ""
+            if iso and iso > last.isoformat():
+                problems.append(problem_at(w.origin, f"{iso} is after the end of the census year "
+                                                     f"{year} (from the file's name or header): "
+                                                     "a census holds what happened by its date "
+                                                     "(is the file of another year?)", col))
 
 
 def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnRecords:
@@ -91,6 +113,7 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
     for i, w in enumerate(root.iter("CSWWWorker"), start=1):
         values = {c.tag: (c.text or "") for c in w if isinstance(c.tag, str)}
         out.workers.append(_record(values, Origin(name, w.sourceline, f"CSWWWorker {i}"), year))
+    _after_the_census(out.workers, out.year, problems)
     if not out.workers:
         problems.append(ReturnProblem(name, "no CSWWWorker elements (not a workforce census?)"))
     elif not out.year and not ref:
