@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import time
 from pathlib import Path
 
@@ -142,3 +143,15 @@ def validate_says(path, part: str, capsys) -> None:
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and part in err
+
+
+def return_ids() -> set[str]:
+    """Every child identifier in the bundled returns (``data/returns``): none may appear in a
+    message, a note or an output."""
+    folder = ROOT / "data" / "returns"
+    ids = set()
+    for f in folder.glob("*.xml"):
+        ids |= set(re.findall(r"<LAchildID>([^<]+)<", f.read_text()))
+    for f in folder.glob("*.csv"):
+        ids |= set(re.findall(r"^([A-Z][0-9]+),", f.read_text(), re.M))
+    return ids

@@ -9,7 +9,6 @@ anywhere in what it prints.
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 
 from workbench.cli import main
 
-from conftest import ROOT
+from conftest import ROOT, return_ids
 
 SAMPLE = ROOT / "data" / "sample"
 RETURNS = ROOT / "data" / "returns"
@@ -153,15 +152,6 @@ def returns_copy(tmp_path) -> Path:
     shutil.copytree(RETURNS, d)
     (d / "README.md").unlink(missing_ok=True)
     return d
-
-
-def return_ids() -> set[str]:
-    ids = set()
-    for f in RETURNS.glob("*.xml"):
-        ids |= set(re.findall(r"<LAchildID>([^<]+)<", f.read_text()))
-    for f in RETURNS.glob("*.csv"):
-        ids |= set(re.findall(r"^([A-Z][0-9]+),", f.read_text(), re.M))
-    return ids
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

@@ -26,19 +26,10 @@ from workbench.calibration.extracts import read as extract_read
 from workbench.calibration.extracts import cases as extract_cases
 from workbench.cli import main
 
-from conftest import ROOT
+from conftest import ROOT, return_ids
 
 RETURNS = ROOT / "data" / "returns"
 SAMPLE = ROOT / "data" / "sample"
-
-
-def return_ids() -> set[str]:
-    ids = set()
-    for f in RETURNS.glob("*.xml"):
-        ids |= set(re.findall(r"<LAchildID>([^<]+)<", f.read_text()))
-    for f in RETURNS.glob("*.csv"):
-        ids |= set(re.findall(r"^([A-Z][0-9]+),", f.read_text(), re.M))
-    return ids
 
 
 @pytest.fixture
