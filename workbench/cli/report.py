@@ -127,15 +127,11 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     return out
 
 
-#: The longest text an option printed in the report's heading may give (a scenario's name and
-#: authority have the same limit).
-MAX_TEXT = 200
-
-
 def check_text_options(texts: dict[str, str | None]) -> None:
     """Texts printed in the report's heading (``--title``, ``--authority``, ``--date``,
-    ``--prepared-by``), by option: each one line of visible text of at most :data:`MAX_TEXT`
-    characters. A right-to-left override would print the heading reversed; a line break or a
+    ``--prepared-by``), by option: each one line of visible text of at most
+    :data:`~workbench.scenario.basics.MAX_NAME_CHARS` characters, as a scenario's name and
+    authority are. A right-to-left override would print the heading reversed; a line break or a
     control character has no place in a heading.
 
     Raises
@@ -143,7 +139,7 @@ def check_text_options(texts: dict[str, str | None]) -> None:
     UserError
         Naming the option and what it holds (never the whole value).
     """
-    from ..scenario.basics import one_line_text
+    from ..scenario.basics import MAX_NAME_CHARS, one_line_text
 
     for option, text in texts.items():
         if not text:
@@ -152,9 +148,10 @@ def check_text_options(texts: dict[str, str | None]) -> None:
             one_line_text(text)
         except ValueError as exc:
             raise UserError(f"{option}: {exc}") from None
-        if len(text) > MAX_TEXT:
-            raise UserError(f"{option}: is {len(text):,} characters long; at most {MAX_TEXT} "
-                            f"is expected (it is printed in the report's heading)")
+        if len(text) > MAX_NAME_CHARS:
+            raise UserError(f"{option}: is {len(text):,} characters long; at most "
+                            f"{MAX_NAME_CHARS} is expected (it is printed in the report's "
+                            f"heading)")
 
 
 def check_options(scenarios: dict, out, years: float | None, warmup_days: float | None,

@@ -58,6 +58,9 @@ MEMORY_NOTE = "the model holds every child and worker in memory"
 #: Largest sum of money a scenario may give (pounds): far above any council's whole budget, and
 #: small enough that a run's costs (weekly pay x staff x weeks) stay finite numbers.
 MAX_GBP = 1e12
+#: The longest name or authority a scenario may give (and a report's heading text): one line
+#: of a table or a heading, not a paragraph.
+MAX_NAME_CHARS = 200
 MONEY_NOTE = "far above any council's budget; larger sums overflow the run's cost totals"
 
 

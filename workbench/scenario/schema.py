@@ -18,8 +18,9 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from .basics import (MAX_GBP, MAX_OPEN_CASES, MAX_REFERRALS_PER_YEAR, MAX_TEAM_FTE, MEMORY_NOTE,
-                     MONEY_NOTE, Date, Dist, Fixed, OutcomeName, PositiveTime, StageName, WorkerType,
+from .basics import (MAX_GBP, MAX_NAME_CHARS, MAX_OPEN_CASES, MAX_REFERRALS_PER_YEAR,
+                     MAX_TEAM_FTE, MEMORY_NOTE, MONEY_NOTE, Date, Dist, Fixed, OutcomeName,
+                     PositiveTime, StageName, WorkerType,
                      _check_per_type, _check_probabilities, _Model, at_most, one_line_text)
 from .checks import whole_scenario_problems
 from .derive import set_dotted
@@ -448,9 +449,9 @@ class InitialState(_Model):
 class Scenario(_Model):
     """One authority under one policy: validated and immutable."""
 
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=MAX_NAME_CHARS)
     description: str = ""
-    authority: str = Field(default="Illustrative authority", max_length=200)
+    authority: str = Field(default="Illustrative authority", max_length=MAX_NAME_CHARS)
     start_date: Date
     horizon_years: float = Field(
         ge=0.02, le=30, description="years simulated: at least 0.02 (about a week: the KPIs are "
