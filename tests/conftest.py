@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
 import time
 from pathlib import Path
@@ -155,3 +156,18 @@ def return_ids() -> set[str]:
     for f in folder.glob("*.csv"):
         ids |= set(re.findall(r"^([A-Z][0-9]+),", f.read_text(), re.M))
     return ids
+
+
+def _chromium() -> str | None:
+    from workbench.present.report_page import find_chromium
+
+    return find_chromium()
+
+
+#: The Chromium the browser tests drive (None when none is installed).
+CHROMIUM = _chromium()
+#: Browser tests skip only where a developer has no Chromium; in CI (.ci/run installs it) a
+#: missing browser is a failure, never a skip.
+needs_chromium = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                                    reason="no Chromium installed (Debian: apt-get install "
+                                           "chromium; .ci/run does it)")

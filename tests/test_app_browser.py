@@ -10,11 +10,9 @@ this computer (the app works offline). Outside CI it is skipped when ``/usr/bin/
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import openpyxl
@@ -25,17 +23,13 @@ from workbench.cli import main
 from workbench.present.app_server import start
 from workbench.scenario import load_scenario, scenario_files
 
-from conftest import SCENARIOS
+from conftest import CHROMIUM, SCENARIOS, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 NAME = "Academy 24 + agency cap 10%"
 
-# never skipped in CI (.ci/run installs Chromium): there a missing browser is a failure
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                                reason="no browser: /usr/bin/chromium is not installed "
-                                       "(Debian: apt-get install chromium)")
+pytestmark = needs_chromium  # never skipped in CI: there a missing browser is a failure
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +51,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         yield b
         b.close()
 

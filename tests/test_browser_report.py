@@ -10,23 +10,20 @@ installed and CI is not set (CI installs one with `.ci/run`, and there a missing
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from workbench.cli.report import build_report
-from workbench.present.report_page import CHROMIUM_FLAGS, find_chromium, write_pdf
+from workbench.present.report_page import CHROMIUM_FLAGS, write_pdf
 
+from conftest import CHROMIUM, needs_chromium
 from test_decision_report import saved  # noqa: F401  (saved optimiser and sensitivity results)
 
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"
-CHROMIUM = find_chromium()
-# never skipped in CI (.ci/run installs Chromium): there a missing browser is a failure
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="no Chromium installed (Debian: "
-                                "apt-get install chromium; .ci/run does it)")
+pytestmark = needs_chromium  # never skipped in CI: there a missing browser is a failure
 MAX_PAGES = 12
 
 

@@ -12,7 +12,6 @@ out; it skips only when no Chromium is installed and CI is not set.
 
 from __future__ import annotations
 
-import os
 from types import SimpleNamespace
 
 import pandas as pd
@@ -22,12 +21,12 @@ from workbench.cli import main
 from workbench.cli.report import check_text_options
 from workbench.errors import UserError
 from workbench.present import report_page_one
-from workbench.present.report_page import (CHROMIUM_FLAGS, find_chromium, masthead_html,
+from workbench.present.report_page import (CHROMIUM_FLAGS, masthead_html,
                                            page_from_notebook)
 from workbench.present.report_page_one import OptionResult, _table
 from workbench.present.tables import bidi_html, table_html
 
-from conftest import SCENARIOS
+from conftest import CHROMIUM, SCENARIOS, needs_chromium
 
 WORD = "Supercalifragilisticexpialidocious" * 3 + "x"  # 103 letters, no space
 ARABIC = "خطة الأكاديمية 24 (=1+1)"
@@ -87,11 +86,7 @@ def hostile_page(tmp_path):
     return out
 
 
-CHROMIUM = find_chromium()
-
-
-@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                    reason="no Chromium installed (Debian: apt-get install chromium)")
+@needs_chromium
 def test_long_words_stay_within_the_a4_print_width(tmp_path):
     from playwright.sync_api import sync_playwright
 
