@@ -13,12 +13,14 @@ the column title: never a child's identifier.
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from .common import (EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRecord, parse_date,
                      parse_flag)
+from .xlsx import SheetTraps, package_problem, sheet_traps
 
 _ID = re.compile(r"(child|person|unique).*(id|identifier|ref)|^id$|lachildid", re.I)
 # list -> {our field: pattern over the column title}
@@ -65,12 +67,13 @@ def _list_number(sheet: str, columns) -> int | None:
 MAX_COLUMNS = 200
 
 
-def _read_workbook(path: Path, problems: list) -> list[tuple[str, str, pd.DataFrame]] | None:
-    """Each worksheet's name, state (visible, hidden) and its non-blank rows as a table of
-    values indexed by spreadsheet row, read with openpyxl (read-only: rows as they are stored,
-    the sheet's stated size not trusted); None with a problem when the file is not a workbook."""
-    import zipfile
-
+def _read_workbook(path: Path,
+                   problems: list) -> list[tuple[str, str, pd.DataFrame, SheetTraps]] | None:
+    """Each worksheet's name, state (visible, hidden), its non-blank rows as a table of values
+    indexed by spreadsheet row, read with openpyxl (read-only: rows as they are stored, the
+    sheet's stated size not trusted), and what its XML hides (formulas without a saved value,
+    merged cells; visible sheets only); None with a problem when the file is not a workbook or
+    its zip would unpack beyond any authority's (:func:`~.xlsx.package_problem`)."""
     import openpyxl
 
     name = path.name
@@ -91,25 +94,43 @@ def _read_workbook(path: Path, problems: list) -> list[tuple[str, str, pd.DataFr
                                             "(.xlsx)"))
         return None
     try:
+        refused = package_problem(path)
+    except OSError as exc:
+        refused = f"could not be read ({exc.strerror or type(exc).__name__})"
+    if refused:
+        problems.append(ReturnProblem(name, refused))
+        return None
+    try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
+    except zipfile.BadZipFile as exc:
+        problems.append(ReturnProblem(name, _bad_zip(exc)))
+        return None
+    except (KeyError, OSError, ValueError, TypeError, EOFError) as exc:
         problems.append(ReturnProblem(name, "not a readable Excel workbook (.xlsx): damaged, or a "
                                             f"zip archive of something else ({type(exc).__name__})"))
         return None
     out = []
     try:
-        for ws in wb.worksheets:
-            ws.reset_dimensions()
-            rows, index = [], []
-            for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                row = row[:MAX_COLUMNS]
-                if any(v is not None and str(v).strip() != "" for v in row):
-                    rows.append(row)
-                    index.append(i)
-            width = max((len(r) for r in rows), default=0)
-            rows = [tuple(r) + (None,) * (width - len(r)) for r in rows]
-            raw = pd.DataFrame(rows, index=index, dtype=object) if rows else pd.DataFrame()
-            out.append((ws.title, ws.sheet_state or "visible", raw))
+        with zipfile.ZipFile(path) as zf:
+            for ws in wb.worksheets:
+                ws.reset_dimensions()
+                rows, index = [], []
+                for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                    row = row[:MAX_COLUMNS]
+                    if any(v is not None and str(v).strip() != "" for v in row):
+                        rows.append(row)
+                        index.append(i)
+                width = max((len(r) for r in rows), default=0)
+                rows = [tuple(r) + (None,) * (width - len(r)) for r in rows]
+                raw = pd.DataFrame(rows, index=index, dtype=object) if rows else pd.DataFrame()
+                state = ws.sheet_state or "visible"
+                member = getattr(ws, "_worksheet_path", None)
+                traps = (sheet_traps(zf, member) if rows and state == "visible" and member
+                         else SheetTraps())
+                out.append((ws.title, state, raw, traps))
+    except zipfile.BadZipFile as exc:
+        problems.append(ReturnProblem(name, _bad_zip(exc)))
+        return None
     except Exception as exc:   # noqa: BLE001  openpyxl raises many types for a damaged sheet
         problems.append(ReturnProblem(name, "not a readable Excel workbook (.xlsx): a damaged "
                                             f"sheet ({type(exc).__name__})"))
@@ -117,6 +138,17 @@ def _read_workbook(path: Path, problems: list) -> list[tuple[str, str, pd.DataFr
     finally:
         wb.close()
     return out
+
+
+def _bad_zip(exc: Exception) -> str:
+    """A damaged zip in words: a part whose data does not match the directory's size or
+    checksum (zipfile stops a part at its declared size and says 'Bad CRC-32')."""
+    if "CRC" in str(exc) or "size" in str(exc).lower():
+        return ("not a readable Excel workbook (.xlsx): a part's data does not match the size or "
+                "checksum its zip directory gives (damaged, or altered after it was saved): save "
+                "the Annex A lists from Excel as a workbook again")
+    return ("not a readable Excel workbook (.xlsx): damaged, or a zip archive of something else "
+            "(BadZipFile)")
 
 
 def _titles(values: list) -> list[str]:
@@ -152,12 +184,12 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
     if sheets is None:
         return out
     used = 0
-    hidden = [sheet for sheet, state, _ in sheets if state != "visible"]
+    hidden = [sheet for sheet, state, _, _ in sheets if state != "visible"]
     if hidden:
         out.notes.append(f"{name}: hidden sheet(s) not read: {', '.join(repr(h) for h in hidden)} "
                          "(unhide a sheet for it to be read)")
     given: dict[int, str] = {}
-    for sheet, state, raw in sheets:
+    for sheet, state, raw, traps in sheets:
         if state != "visible":
             continue
         h = _find_header(raw)
@@ -187,6 +219,7 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
                                           int(raw.index[h])))
         if gone:
             continue
+        skip = _trapped(traps, fname, int(raw.index[h]), cols, [id_col, *fmap.values()], problems)
         fields = tuple((k, v) for k, v in {
             "CINreferralDate": fmap.get("referral"), "ReferralNFA": fmap.get("nfa"),
             "CINclosureDate": fmap.get("closure"), "ReasonForClosure": fmap.get("reason"),
@@ -194,6 +227,8 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
             "LAchildID": id_col}.items() if v)
         for row, r in body.iterrows():
             row = int(row)
+            if row in skip:
+                continue                                    # said at its cell or merged range
             vals = r.to_dict()
             child = "" if pd.isna(vals[id_col]) else str(vals[id_col]).strip()
             if not child and all(pd.isna(v) or str(v).strip() == "" for v in vals.values()):
@@ -233,6 +268,51 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
     if not used:
         problems.append(ReturnProblem(name, "no Annex A list found (expected sheets 'List 3' to "
                                             "'List 8' with a child identifier column)"))
+    return out
+
+
+def _trapped(traps: SheetTraps, fname: str, header: int, cols: list[str], read: list[str],
+             problems: list) -> set[int]:
+    """Problems for the cells of a list that read as blank but are not: a formula whose value was
+    never saved (in the header row, or in a column read below it) and merged cells below the
+    header touching a column read. Returns the rows said (their other problems would only
+    repeat it)."""
+    wanted = {cols.index(c) + 1 for c in read if c in cols}
+    title = lambda col: cols[col - 1] if 0 < col <= len(cols) else None  # noqa: E731
+    skip: set[int] = set()
+    loose = traps.more
+    for row, col in traps.unsaved:
+        if row == 0:
+            loose += 1
+            continue
+        if row == header or (row > header and col in wanted):
+            problems.append(ReturnProblem(
+                fname, f"cell {_letters(col)}{row} holds a formula whose value was never saved (a "
+                       "workbook written by a program, or saved without recalculating): open the "
+                       "workbook in Excel and save it", row, title(col)))
+            skip.add(row)
+    if loose:
+        problems.append(ReturnProblem(
+            fname, f"{loose:,} (more) cell(s) hold a formula whose value was never saved (a workbook "
+                   "written by a program, or saved without recalculating): open the workbook in "
+                   "Excel and save it"))
+    for ref, c0, r0, c1, r1 in traps.merged:
+        hit = sorted(c for c in wanted if c0 <= c <= c1)
+        if r1 <= header or not hit:
+            continue
+        fill = "fill each row" if r1 > r0 else "give each cell its value"
+        problems.append(ReturnProblem(
+            fname, f"cells {ref} are merged (only the first holds the value; the others read as "
+                   f"blank): unmerge them and {fill}", max(r0, header + 1), title(hit[0])))
+        skip.update(range(max(r0, header + 1), r1 + 1))
+    return skip
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
     return out
 
 
