@@ -105,7 +105,9 @@ CASE_COLUMNS: tuple[Column, ...] = (
 )
 
 WORKFORCE_COLUMNS: tuple[Column, ...] = (
-    Column("WorkerID", "id", True, "The worker's identifier (unique per row).",
+    Column("WorkerID", "id", True, "The worker's identifier. A worker with roles one after "
+           "another (she left and came back; an agency worker took a permanent post) has a row "
+           "for each with the same identifier; one worker's rows may not overlap in time.",
            "workforce census SWENo (Social Work England number) or staff ID", values="all",
            aliases=("SWENo", "StaffID")),
     Column("AgencyWorker", "flag", True, "1 for an agency worker, 0 for an employee.",

@@ -13,7 +13,8 @@ from .layouts import WORKFORCE_COLUMNS
 
 @dataclass
 class Roster:
-    """The workforce extract, validated and pseudonymised: one row per worker.
+    """The workforce extract, validated and pseudonymised: one row per role (a worker who left
+    and came back has a row for each role, with the same ``worker`` code; they never overlap).
 
     Columns: ``worker`` (integer code), ``agency``, ``fte``, ``role``, ``start``, ``end``,
     ``reason``, ``cases30``, ``days_lost``, ``team``, ``type``.
@@ -33,6 +34,37 @@ class Roster:
         vals = [self.workers.start.max(), self.workers.end.max()]
         vals = [v for v in vals if v == v]
         return float(max(vals)) if vals else float("nan")
+
+
+#: Why two rows of one worker may not overlap (said with the rows that do).
+OVERLAP_HINT = ("a worker with two roles one after the other (she left and came back; an "
+                "agency worker took a permanent post) has a row for each, the earlier ending "
+                "(RoleEndDate) on or before the later starts")
+
+
+def overlapping_roles(ids, start, end) -> list[tuple[int, int]]:
+    """Rows of one worker (the same identifier) in post at the same time: (row, the first row of
+    the table it overlaps), by position, each row once.
+
+    A worker may hold several roles one after another (she left and came back; an agency worker
+    took a permanent post, reason CON): each is a row, and a role ending on the day the next
+    starts does not overlap it (a role is in post from its start to the day before its end).
+    Rows without a start date (already a problem) are not compared."""
+    s = pd.DataFrame({"id": pd.Series(ids, dtype=object).astype(str).str.strip().to_numpy(),
+                      "start": np.asarray(start, dtype=float),
+                      "end": np.where(np.isnan(np.asarray(end, dtype=float)), np.inf,
+                                      np.asarray(end, dtype=float))})
+    s["pos"] = np.arange(len(s))
+    s = s[(s.id != "") & s.id.duplicated(keep=False) & ~np.isnan(s.start.to_numpy())]
+    out = []
+    for _, g in s.sort_values(["id", "start", "pos"], kind="stable").groupby("id", sort=False):
+        latest_end, latest_pos = -np.inf, -1
+        for st, en, pos in zip(g.start.to_numpy(), g.end.to_numpy(), g.pos.to_numpy()):
+            if st < latest_end:
+                out.append((int(max(pos, latest_pos)), int(min(pos, latest_pos))))
+            if en > latest_end:
+                latest_end, latest_pos = en, pos
+    return sorted(dict(sorted(out, reverse=True)).items())
 
 
 def validate_workforce_frame(df: pd.DataFrame, file: str = "workforce.csv",
@@ -57,15 +89,10 @@ def validate_workforce_frame(df: pd.DataFrame, file: str = "workforce.csv",
             problems.append(Problem(file, "a reason for leaving without a leaving date (RoleEndDate "
                                           "is blank)", int(rows[i]), "ReasonLeave"))
     if "WorkerID" in v:
-        ids = pd.Series(v["WorkerID"], dtype=object)
-        dup = ids.duplicated(keep="first") & (ids != "")
-        first = {}
-        for i, x in enumerate(ids.tolist()):
-            if dup.iat[i]:
-                problems.append(Problem(file, f"duplicate WorkerID (the same as row {first[x]})",
-                                        int(rows[i]), "WorkerID"))
-            else:
-                first.setdefault(x, int(rows[i]))
+        for i, k in overlapping_roles(v["WorkerID"], start, end):
+            problems.append(Problem(file, f"duplicate WorkerID (the same as row {int(rows[k])}) in "
+                                          f"post at the same time: {OVERLAP_HINT}", int(rows[i]),
+                                    "WorkerID"))
     agency = get("AgencyWorker")
     if "WorkerType" in v:
         wt = np.asarray(v["WorkerType"], dtype=object)

@@ -272,24 +272,28 @@ def _ids_as_team_names(recs: list[ReturnRecords], flat: pd.DataFrame, origins: l
     return out
 
 
-_DUPLICATE_ID = re.compile(r"duplicate WorkerID \(the same as row ([0-9]+)\)")
+_OVERLAPPING_ID = re.compile(r"duplicate WorkerID \(the same as row ([0-9]+)\) in post at the same "
+                             r"time: .*")
 
 
 def _same_worker_twice(problems: list, origins: list, start: int = 0) -> None:
-    """'duplicate WorkerID (the same as row K)' of the combined table, said of the returns: the
-    same SWENo with two RoleStartDates (each year's roles are one record per SWENo and start)."""
+    """'duplicate WorkerID (the same as row K) in post at the same time' of the combined table,
+    said of the returns: the same SWENo in two roles at once (each year's roles are one record
+    per SWENo and RoleStartDate; a worker who left and came back has two roles, one after the
+    other)."""
     for i in range(start, len(problems)):
         p = problems[i]
-        m = _DUPLICATE_ID.fullmatch(p.message)
+        m = _OVERLAPPING_ID.fullmatch(p.message)
         if not m or not 0 <= int(m.group(1)) - 2 < len(origins):
             continue
         o = origins[int(m.group(1)) - 2]
         at = f"element {o.element}" if o.element else f"row {o.row}"
         problems[i] = dataclasses.replace(p, message=(
-            f"the same SWENo as {o.file}, {at}, with another RoleStartDate: a role is one SWENo "
-            "and RoleStartDate in every year's return (a start date corrected in a later return? "
-            "give the same date in each). A worker who left and came back needs a new identifier "
-            "for her new role, as in a workforce extract"))
+            f"the same SWENo as {o.file}, {at}, with another RoleStartDate, in post at the same "
+            "time: a role is one SWENo and RoleStartDate in every year's return (a start date "
+            "corrected in a later return? give the same date in each). A worker who left and came "
+            "back has a role for each time, the earlier ending (RoleEndDate) on or before the "
+            "later starts"))
 
 
 def _remap(problems: list, origins: list[dict], start: int = 0) -> None:
