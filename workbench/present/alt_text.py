@@ -4,16 +4,18 @@ A councillor using a screen reader, or reading a printed paper where a chart did
 gets the same finding as one looking at the chart (WCAG 2.2, 1.1.1). Every sentence is built from
 the experiment's numbers (means from :meth:`Experiment.summary`, paired differences from
 :meth:`Experiment.compare`, formats from :mod:`workbench.analysis.registry`); nothing about a
-result is written by hand.
+result is written by hand. Every name in them is isolated (:func:`~workbench.present.tables.
+isolate`: FSI ... PDI in the ``alt`` text, ``<bdi>`` in a visible caption), so that a
+right-to-left name cannot move the figure after it.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from ..analysis.registry import kpi
-from .tables import display_name, reading, scenario_order
+from .tables import display_name, isolate, reading, scenario_order
 
 __all__ = ["extremes", "alt_bars", "alt_lines", "alt_differences", "alt_panels", "alt_tradeoffs",
            "alt_waiting"]
@@ -25,18 +27,21 @@ def _means(exp, kpi_name: str, labels: Sequence[str]) -> dict[str, float]:
             if (s.scenario == lb).any() and not math.isnan(float(s.loc[s.scenario == lb, "mean"].iloc[0]))}
 
 
-def extremes(exp, kpi_name: str, labels: Sequence[str] | None = None) -> str:
-    """ "Highest: A (v); lowest: B (w)." for one measure over ``labels`` (default all)."""
+def extremes(exp, kpi_name: str, labels: Sequence[str] | None = None,
+             names: Mapping[str, str] | None = None) -> str:
+    """ "Highest: A (v); lowest: B (w)." for one measure over ``labels`` (default all);
+    ``names``: what to call some of them (default their names)."""
     labels = list(labels or scenario_order(exp.kpis))
     m = _means(exp, kpi_name, labels)
     if not m:
         return "No values to compare."
     k = kpi(kpi_name)
     hi, lo = max(m, key=m.get), min(m, key=m.get)
+    name = {lb: isolate((names or {}).get(lb) or display_name(exp, lb)) for lb in (hi, lo)}
     if len(m) == 1 or m[hi] == m[lo]:
-        return f"Average {k.format(m[hi])} ({display_name(exp, hi)})."
-    return (f"Highest on average: {display_name(exp, hi)} ({k.format(m[hi])}); lowest: "
-            f"{display_name(exp, lo)} ({k.format(m[lo])}).")
+        return f"Average {k.format(m[hi])} ({name[hi]})."
+    return (f"Highest on average: {name[hi]} ({k.format(m[hi])}); lowest: "
+            f"{name[lo]} ({k.format(m[lo])}).")
 
 
 def _period(exp) -> str:
@@ -69,13 +74,13 @@ def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequen
         k = kpi(r.kpi)
         word = reading(float(r.difference), float(r.ci_low), float(r.ci_high), k.better,
                        k.resolution)
-        item = f"{display_name(exp, r.scenario)} on {kpi(r.kpi).label.lower()}"
+        item = f"{isolate(display_name(exp, r.scenario))} on {kpi(r.kpi).label.lower()}"
         (better if word == "better" else worse if word == "worse" else []).append(item)
     found = (("Clearly better: " + "; ".join(better) + ". ") if better else
              "No option is clearly better on any measure. ")
     found += ("Clearly worse: " + "; ".join(worse) + ".") if worse else "None is clearly worse."
     return (f"Bar chart in {len(names)} panels, one for each measure: each option's difference "
-            f"from the {display_name(exp, baseline).lower()} with its 95% range. {found} Every "
+            f"from the {isolate(display_name(exp, baseline).lower())} with its 95% range. {found} Every "
             f"other difference is not clear.")
 
 
@@ -95,12 +100,14 @@ def alt_tradeoffs(exp, labels: Sequence[str], kpi_names: Sequence[str],
             + " ".join(parts))
 
 
-def alt_waiting(exp, options: Sequence[str], stressed: Sequence[str], pressure: str | None) -> str:
-    """The children-waiting chart: the options, and beside them the stress test."""
+def alt_waiting(exp, options: Sequence[str], stressed: Sequence[str], pressure: str | None,
+                names: Mapping[str, str] | None = None) -> str:
+    """The children-waiting chart: the options, and beside them the stress test (``names``:
+    each stressed run by its option's name, as the chart's legend calls it)."""
     text = (f"Line charts of children waiting for a social worker, week by week{_period(exp)}. "
             f"Left: the {len(options)} options on their own scale. "
             f"{extremes(exp, 'unallocated_mean', options)}")
     if pressure and stressed:
-        text += (f" Right: the same options under the stress test ({pressure.lower()}), on its "
-                 f"own scale. {extremes(exp, 'unallocated_mean', stressed)}")
+        text += (f" Right: the same options under the stress test ({isolate(pressure.lower())}), on its "
+                 f"own scale. {extremes(exp, 'unallocated_mean', stressed, names)}")
     return text

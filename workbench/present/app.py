@@ -33,6 +33,7 @@ from ..errors import UserError
 from ..scenario import ScenarioError
 from ..scenario.save import save_variant
 from .explorer import Explorer
+from .tables import bidi_html, isolate, text_html
 
 __all__ = ["App", "HOW_TO", "PLAN_LEVERS", "PLAN_TARGETS", "Unavailable"]
 
@@ -185,7 +186,7 @@ class App(Explorer):
         except Exception as exc:  # noqa: BLE001 - the results stand; say why there is no file
             self.workbook = None
             self.download.value = (f"<span style='{_RED}'>Could not make the workbook: "
-                                   f"{html.escape(str(exc))}</span>")
+                                   f"{text_html(str(exc))}</span>")
         return exp
 
     def save_workbook(self, path: str | Path) -> Path:
@@ -368,12 +369,12 @@ class App(Explorer):
                            progress=False, on_progress=show)
         except (UserError, ScenarioError) as exc:
             self.plan_status.value = (f"<span style='{_RED}'>Not searched: "
-                                      f"{html.escape(str(exc))}</span>")
+                                      f"{text_html(str(exc))}</span>")
             return None
         except Exception as exc:  # noqa: BLE001 - shown on the page; the page keeps working
             self.plan_status.value = (f"<span style='{_RED}'>The search failed: "
                                       f"{html.escape(type(exc).__name__)}: "
-                                      f"{html.escape(str(exc))}</span>")
+                                      f"{text_html(str(exc))}</span>")
             return None
         finally:
             self.plan_button.disabled = False
@@ -422,7 +423,7 @@ class App(Explorer):
         levers = self.levers()
         what = describe_levers(self._base, levers)
         if not what:
-            raise ScenarioError(f"nothing to save: the controls are those of {self._base.name}; "
+            raise ScenarioError(f"nothing to save: the controls are those of {isolate(self._base.name)}; "
                                 "move a control first")
         scenario = build_scenario(self._base, levers, name=name, years=float(self.years.value))
         path = save_variant(scenario, self._base_path, folder=self.scenarios_dir, author=author,
@@ -432,7 +433,7 @@ class App(Explorer):
         current = self.picker.value
         self.picker.unobserve(self._on_pick, names="value")
         try:
-            self.picker.options = [(f"{n} ({p.name})", n) for n, p in self._files.items()]
+            self.picker.options = self._picker_options()
             self.picker.value = current
         finally:
             self.picker.observe(self._on_pick, names="value")
@@ -442,7 +443,7 @@ class App(Explorer):
         try:
             path = self.save(self.save_name.value, self.save_author.value)
         except UserError as exc:   # a name taken, nothing changed, a folder it cannot write in
-            self.save_status.value = f"<span style='{_RED}'>Not saved: {html.escape(str(exc))}</span>"
+            self.save_status.value = f"<span style='{_RED}'>Not saved: {text_html(str(exc))}</span>"
             return
         try:
             shown = str(path.resolve().relative_to(self.root))
@@ -450,7 +451,7 @@ class App(Explorer):
             shown = str(path)
         # quoted when it holds a space, so that the command can be copied as it stands
         command = f'"{shown}"' if any(ch.isspace() for ch in shown) else shown
-        self.save_status.value = (f"Saved as <code>{html.escape(shown)}</code>. It is now in "
+        self.save_status.value = (f"Saved as <code>{text_html(isolate(shown))}</code>. It is now in "
                                   f"<i>Start from</i>; run it with <code>workbench run "
                                   f"{html.escape(command)}</code>.")
 
@@ -466,7 +467,7 @@ class Unavailable:
         self.widget = w.HTML(
             f"<h2 style='margin:0 0 6px 0'>Children's social care workforce: try a policy</h2>"
             f"<p style='{_RED};max-width:900px'><b>The app cannot start:</b> "
-            f"{html.escape(problem)}</p><p style='max-width:900px'>Ask your analyst to check the "
+            f"{text_html(problem)}</p><p style='max-width:900px'>Ask your analyst to check the "
             f"scenario files with <code>workbench validate</code>, then reload this page.</p>")
 
     def show(self, run: bool = False):
@@ -484,11 +485,11 @@ def plan_html(res) -> str:
     from .report_text import plan_candidates_table
     from .tables import table_html
 
-    parts = [f"<p style='max-width:900px'><b>{html.escape(res.statement())}</b></p>"]
+    parts = [f"<p style='max-width:900px'><b>{text_html(res.statement())}</b></p>"]
     lines = res.plan_lines()
     if res.chosen is not None:
-        items = "".join(f"<li>{html.escape(x)}</li>" for x in lines) or "<li>no change</li>"
-        parts.append(f"<p style='margin:0'>The plan, from {html.escape(res.scenario_name)}:</p>"
+        items = "".join(f"<li>{text_html(x)}</li>" for x in lines) or "<li>no change</li>"
+        parts.append(f"<p style='margin:0'>The plan, from {bidi_html(res.scenario_name)}:</p>"
                      f"<ul>{items}</ul>")
     if len(res.candidates):
         parts.append(table_html(plan_candidates_table(res),

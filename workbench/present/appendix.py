@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .report_text import FIELD_LABELS, assumptions_from_file
+from .tables import bidi_html, scroll_table
 
 __all__ = ["SOURCES", "appendix_rows", "appendix_html", "plain_name", "cite", "unfield"]
 
@@ -193,12 +194,15 @@ def appendix_rows(path: str | Path, scenario=None) -> list[tuple[str, str, str]]
 
 def appendix_html(path: str | Path, scenario=None) -> str:
     """The appendix table (left-aligned, header cells, every value escaped)."""
-    rows = "".join(f'<tr><th scope="row">{html.escape(a)}</th><td>{html.escape(b)}</td>'
-                   f"<td>{html.escape(c)}</td></tr>" for a, b, c in appendix_rows(path, scenario))
+    # the values and reasons come from the scenario file: isolated, as a name is
+    rows = "".join(f'<tr><th scope="row">{html.escape(a)}</th><td>{bidi_html(b)}</td>'
+                   f"<td>{bidi_html(c)}</td></tr>" for a, b, c in appendix_rows(path, scenario))
     key = "; ".join(f"{sid}: {name}" for sid, (name, _) in SOURCES.items())
+    caption = (f"The baseline's settings, their values and where they come from (sources: "
+               f"{SOURCES_DOC})")
+    table = (f'<table class="wb-table appendix"><caption>{html.escape(caption)}</caption><thead><tr>'
+             '<th scope="col">Setting</th><th scope="col">Value</th>'
+             '<th scope="col">Source or reasoning</th></tr></thead>'
+             f"<tbody>{rows}</tbody></table>")
     return (f'<p class="note keep-next">Sources ({SOURCES_DOC}): {html.escape(key)}.</p>'
-            '<table class="wb-table appendix"><caption>The baseline\'s settings, their values and '
-            f'where they come from (sources: {SOURCES_DOC})</caption><thead><tr>'
-            '<th scope="col">Setting</th><th scope="col">Value</th>'
-            '<th scope="col">Source or reasoning</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+            + scroll_table(table, caption))

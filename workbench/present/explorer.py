@@ -37,7 +37,7 @@ from ..decision.levers import (
     AGENCY_CAP_CHOICES, LEVER_BY_KEY, LEVER_GROUPS, LEVERS, build_scenario, describe_levers,
     lever_values, same_value,
 )
-from .tables import bidi_html
+from .tables import bidi_html, isolate, text_html
 
 __all__ = ["EverySimulationFailed", "Explorer", "run_problem"]
 
@@ -157,9 +157,9 @@ class Explorer:
             except ScenarioError:
                 continue  # a broken file is left out of the picker (the comparison notebook reports it)
             if name in self._files:  # the first keeps the name; the page says so
-                first = html.escape(self._files[name].name)
+                first = bidi_html(self._files[name].name)
                 twice.append(f"{bidi_html(name)} is the name in {first} and "
-                             f"{html.escape(p.name)} (the list shows the first)")
+                             f"{bidi_html(p.name)} (the list shows the first)")
             else:
                 self._files[name] = p
         base_path = Path(base)
@@ -181,8 +181,8 @@ class Explorer:
             # that loads, and say why, rather than show no page at all
             if str(base) != "baseline.yaml" or not self._files:
                 raise
-            problem = (f"<span style='color:#b42318'><b>{html.escape(base_path.name)} cannot be "
-                       f"used</b> ({html.escape(str(exc))}); starting from "
+            problem = (f"<span style='color:#b42318'><b>{bidi_html(base_path.name)} cannot be "
+                       f"used</b> ({text_html(str(exc))}); starting from "
                        f"{bidi_html(next(iter(self._files)))} instead.</span>")
             self._base_path = next(iter(self._files.values())).resolve()
             self._base = load_scenario(self._base_path)
@@ -247,7 +247,7 @@ class Explorer:
             self.lever_tabs.set_title(i, g)
 
         self.picker = w.Dropdown(
-            options=[(f"{n} ({p.name})", n) for n, p in self._files.items()],
+            options=self._picker_options(),
             value=self._base.name, description="Start from", style={"description_width": "90px"},
             layout=w.Layout(width="520px"),
             tooltip="The scenario your changes start from; your scenario is compared with it.")
@@ -455,7 +455,7 @@ class Explorer:
             self._redraw()
             self.last_run_s = time.perf_counter() - t0
             warn = (f" <span style='color:#b42318'>{len(exp.failures)} run(s) failed: "
-                    f"{html.escape(str(exp.failures.iloc[0]['error']))}</span>"
+                    f"{text_html(str(exp.failures.iloc[0]['error']))}</span>"
                     if len(exp.failures) else "")
             reused = (f", {exp.n_loaded} of them reused from an earlier run"
                       if exp.n_loaded else "")
@@ -466,7 +466,7 @@ class Explorer:
         except Exception as exc:
             self.last_error = f"{type(exc).__name__}: {exc}"
             self._status(f"<span style='color:#b42318'><b>Could not run:</b> "
-                         f"{html.escape(run_problem(exc))}</span>")
+                         f"{text_html(run_problem(exc))}</span>")
             raise
         finally:
             self.run_button.disabled = False
@@ -499,8 +499,8 @@ class Explorer:
                 self.picker.observe(self._on_pick, names="value")
             self._status(f"<span style='color:#b42318'><b>Could not start from "
                          f"{bidi_html(name)}</b> (its file has changed since the page opened "
-                         f"or cannot be read): {html.escape(str(exc))} Still starting from "
-                         f"{html.escape(self._base.name)}.</span>")
+                         f"or cannot be read): {text_html(str(exc))} Still starting from "
+                         f"{bidi_html(self._base.name)}.</span>")
             return
         self._base_path = path
         self.reset()
@@ -509,6 +509,11 @@ class Explorer:
         self._update_notes()
 
     # ------------------------------------------------------------------------ drawing
+    def _picker_options(self) -> list[tuple[str, str]]:
+        # an option's text is plain text: the name and its file isolated (tables.isolate), so
+        # that a right-to-left name keeps "(file.yaml)" after it
+        return [(f"{isolate(n)} ({isolate(p.name)})", n) for n, p in self._files.items()]
+
     def _chosen_label(self) -> str:
         return "Your scenario" if self._base.name != "Your scenario" else "Your scenario (changed)"
 
@@ -518,10 +523,10 @@ class Explorer:
     def _update_notes(self) -> None:
         b = self._base
         self.base_note.value = (f"<div style='{_HELP_STYLE};max-width:900px'>"
-                                f"<b>{bidi_html(b.name)}</b>: {html.escape(b.description)}</div>")
+                                f"<b>{bidi_html(b.name)}</b>: {bidi_html(b.description)}</div>")
         lines = describe_levers(b, self.levers())
         if lines:
-            items = "".join(f"<li>{html.escape(l)}</li>" for l in lines)
+            items = "".join(f"<li>{text_html(l)}</li>" for l in lines)
             text = f"<b>Your changes from {bidi_html(b.name)}:</b><ul style='margin:2px 0'>{items}</ul>"
         else:
             text = (f"<b>No changes yet:</b> Run shows {bidi_html(b.name)} on its own. Move a "

@@ -13,6 +13,12 @@ return) is kept as text: a cell of the workbook is written as a text cell with E
 "quote prefix" (it shows the name as it is, and stays text when edited), and a labelled CSV
 cell gets a leading ``'`` (OWASP's advice on CSV injection), :func:`as_text`. Numbers, negative
 ones included, are numbers and untouched.
+
+A name that sits inside longer text (a column heading "<name>: average", the list of scenarios,
+"Scenario file: <name>") is isolated (:func:`~workbench.present.tables.isolate`: FSI ... PDI
+around a right-to-left name), so that it cannot reorder the words and figures around it; a cell
+that holds a name alone keeps the name as it is (a cell is a paragraph of its own, and a filter
+on the name still matches).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import pandas as pd
 from .. import files as output
 from ..files import FORMULA_STARTS, as_text, formula_like
 from ..analysis.registry import KPIS, kpi
-from .tables import clip_range, display_name, reading, run_details, scenario_order
+from .tables import clip_range, display_name, isolate, reading, run_details, scenario_order
 
 __all__ = ["FORMULA_STARTS", "WEEKLY_LABELS", "as_text", "export_tables", "formula_like",
            "weekly_label", "workbook_bytes", "write_labelled_csv", "write_workbook"]
@@ -97,7 +103,7 @@ def _results(exp, summary: pd.DataFrame) -> pd.DataFrame:
         for s in names:
             r = summary[(summary.scenario == s) & (summary.kpi == name)].iloc[0]
             lo, hi = clip_range(name, float(r.ci_low), float(r.ci_high))
-            shown = display_name(exp, s)
+            shown = isolate(display_name(exp, s))
             for col, v in (("average", r["mean"]), ("95% range from", lo), ("95% range to", hi)):
                 row[f"{shown}: {col}"] = _round(float(v) * k.display_scale, k.display_digits)
         rows.append(row)
@@ -144,7 +150,7 @@ def _weekly(exp) -> pd.DataFrame:
 def _run_details(exp, files) -> pd.DataFrame:
     details = run_details(exp, files)
     seeds = exp.kpis.groupby("scenario", sort=False)["seed"].apply(list)
-    extra = [("Scenarios", "; ".join(display_name(exp, s) for s in exp.scenarios)),
+    extra = [("Scenarios", "; ".join(isolate(display_name(exp, s)) for s in exp.scenarios)),
              ("Seeds of the runs", ", ".join(str(s) for s in seeds.iloc[0]) if len(seeds) else ""),
              ("Note", "Values are averages over the runs with 95% ranges of the average; the "
                       "weekly sheet averages the runs week by week. Only aggregates: no child-level "

@@ -40,6 +40,7 @@ from ..published.tables import TABLES
 from ..scenario.catalog import PACKAGE_ROOT, project_root
 from .report_charts import figure_html
 from .report_page import section_html
+from .tables import bidi_html, isolate, scroll_table, text_html
 
 __all__ = ["EXAMPLE_DATA", "NeighbourView", "alt_neighbours", "differences", "example_data_folder",
            "neighbour_view", "neighbours_section", "plot_neighbours", "table_html", "view_section"]
@@ -239,7 +240,7 @@ def differences(view: NeighbourView, notable_share: float = NOTABLE_SHARE) -> li
 
 def _sentence(view, measure, a, year, near: dict, e, above, below) -> str:
     what, unit = _words(measure)
-    head = f"{view.authority}'s {what} of {_number(measure, a)} ({_period(measure, year)})"
+    head = f"{isolate(view.authority)}'s {what} of {_number(measure, a)} ({_period(measure, year)})"
     england = "" if math.isnan(e) else f"England's {_number(measure, e)}"
     if above or below:
         side = "higher" if above else "lower"
@@ -256,7 +257,7 @@ def _sentence(view, measure, a, year, near: dict, e, above, below) -> str:
         return f"{head} is {side} than {england}."
     if len(near) == 1:
         (name, v), = near.items()
-        return f"{head} is {side} than {england} ({name}: {_number(measure, v)})."
+        return f"{head} is {side} than {england} ({isolate(name)}: {_number(measure, v)})."
     lo, hi = min(near.values()), max(near.values())
     low = _number(measure, lo) if unit == "%" else f"{lo:,.1f}"
     return (f"{head} is {side} than {england} (its {len(near)} neighbours: "
@@ -267,8 +268,9 @@ def alt_neighbours(view: NeighbourView) -> str:
     """The dot plot's text alternative: what it shows and where the authority stands."""
     measures = compared_measures()
     n = len(view.neighbours)
-    who = (f"its {n} neighbour{'s' if n != 1 else ''} ({', '.join(view.neighbours)})" if n
-           else "no neighbours")
+    who = (f"its {n} neighbour{'s' if n != 1 else ''} ({', '.join(map(isolate, view.neighbours))})"
+           if n else "no neighbours")
+    me = isolate(view.authority)
     top, bottom, missing = [], [], []
     for m in measures:
         a, year = view.value(m, view.authority)
@@ -280,15 +282,15 @@ def alt_neighbours(view: NeighbourView) -> str:
             top.append(f"{m} ({_number(m, a)})")
         elif near and all(v > a for v in near):
             bottom.append(f"{m} ({_number(m, a)})")
-    text = (f"Dot plot in {len(measures)} panels, one per measure: a dot for {view.authority} "
+    text = (f"Dot plot in {len(measures)} panels, one per measure: a dot for {me} "
             f"(highlighted) and one for each of {who}, with England's figure as a dashed line. ")
     if n:
-        text += (f"{view.authority} is the highest of the group on {len(top)} "
+        text += (f"{me} is the highest of the group on {len(top)} "
                  f"measure{'s' if len(top) != 1 else ''}{': ' + '; '.join(top) if top else ''}. "
                  f"It is the lowest on {len(bottom)}"
                  f"{': ' + '; '.join(bottom) if bottom else ''}. ")
     if missing:
-        text += f"Not given for {view.authority}: {'; '.join(missing)}. "
+        text += f"Not given for {me}: {'; '.join(missing)}. "
     if view.example:
         text += "The figures are invented (the workbench's example files)."
     return text.strip()
@@ -390,9 +392,9 @@ _TH = "padding:4px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-al
 
 
 def _caption(view: NeighbourView) -> str:
-    who = ", ".join(view.neighbours) if view.neighbours else "no neighbours"
-    text = (f"{view.authority} against its neighbours ({who}) and England: each authority's latest "
-            "published figure, with its year")
+    who = ", ".join(map(isolate, view.neighbours)) if view.neighbours else "no neighbours"
+    text = (f"{isolate(view.authority)} against its neighbours ({who}) and England: each "
+            "authority's latest published figure, with its year")
     return text + (" (invented figures: the workbench's example files)" if view.example else "")
 
 
@@ -400,7 +402,7 @@ def table_html(view: NeighbourView, caption: str = "") -> str:
     """The table as accessible HTML: a caption, column headers (``scope="col"``), each measure a
     row header (``scope="row"``), the authority's column emphasised; every text escaped."""
     cols = list(view.table.columns)
-    head = "".join(f'<th scope="col" style="{_TH if i == 0 else _TD}">{html.escape(str(c))}</th>'
+    head = "".join(f'<th scope="col" style="{_TH if i == 0 else _TD}">{bidi_html(str(c))}</th>'
                    for i, c in enumerate(cols))
     body = []
     for row in view.table.itertuples(index=False):
@@ -410,11 +412,12 @@ def table_html(view: NeighbourView, caption: str = "") -> str:
             style = _TD + (";font-weight:600;background:#eef5fb" if c == view.authority else "")
             cells.append(f'<td style="{style}">{html.escape(str(v))}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = html.escape(caption or _caption(view))
-    return (f'<table class="wb-table neighbours" style="border-collapse:collapse;font-size:0.92em;'
-            f'margin:0.4em 0 1em 0"><caption style="text-align:left;font-weight:bold;'
-            f'padding-bottom:4px">{cap}</caption><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    caption = caption or _caption(view)
+    table = (f'<table class="wb-table neighbours" style="border-collapse:collapse;font-size:0.92em;'
+             f'margin:0.4em 0 1em 0"><caption style="text-align:left;font-weight:bold;'
+             f'padding-bottom:4px">{text_html(caption)}</caption><thead><tr>{head}</tr></thead>'
+             f'<tbody>{"".join(body)}</tbody></table>')
+    return scroll_table(table, caption)
 
 
 def _sources(view: NeighbourView) -> str:
@@ -438,20 +441,20 @@ def view_section(view: NeighbourView, level: int = 2, anchor: str = "neighbours"
     PNG with its text alternative) and the sources. Every text is escaped."""
     said = differences(view)
     if said:
-        points = "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in said) + "</ul>"
+        points = "<ul>" + "".join(f"<li>{text_html(s)}</li>" for s in said) + "</ul>"
     else:
-        points = ("<p>" + html.escape(f"No figure of {view.authority}'s stands out: none is above "
-                                      "or below those of all its neighbours, or "
-                                      f"{NOTABLE_SHARE:.0%} or more away from England's.")
+        points = ("<p>" + text_html(f"No figure of {isolate(view.authority)}'s stands out: "
+                                    "none is above or below those of all its neighbours, or "
+                                    f"{NOTABLE_SHARE:.0%} or more away from England's.")
                   + "</p>")
-    intro = (f"Where {view.authority} stood in the latest published statistics, beside "
+    intro = (f"Where {isolate(view.authority)} stood in the latest published statistics, beside "
              + (f"{len(view.neighbours)} neighbour{'s' if len(view.neighbours) != 1 else ''} "
                 "and England" if view.neighbours else "England")
              + ". Higher or lower is not better or worse on its own: it says where to ask.")
     chart = figure_html(plot_neighbours(view), alt_neighbours(view))
-    return section_html(title or f"{view.authority} against its neighbours and England", intro,
-                        points, table_html(view), chart, _sources(view), level=level,
-                        anchor=anchor)
+    heading = title or f"{isolate(view.authority)} against its neighbours and England"
+    return section_html(heading, intro, points, table_html(view), chart, _sources(view),
+                        level=level, anchor=anchor)
 
 
 def neighbours_section(authority: str, neighbours: Sequence[str] = (),

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .plots import BAND_NOTE, _date_ticks, _line_with_band, _note
+from .tables import balance_bidi, text_html
 
 __all__ = ["figure_html", "plot_waiting_split", "subset"]
 
@@ -43,9 +44,11 @@ def figure_html(fig, alt: str, caption: str = "", dpi: int = 110) -> str:
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     # a visible caption: what the chart shows in words, also on paper (the alt's first sentence)
     caption = caption or alt.split(". ")[0].rstrip(".") + "."
-    cap = f"<figcaption>{html.escape(caption)}</figcaption>"
+    # names in ``alt`` come isolated (FSI ... PDI, tables.isolate): kept as such in the
+    # attribute (plain text), as <bdi> in the caption
+    cap = f"<figcaption>{text_html(caption)}</figcaption>"
     return (f'<figure class="chart"><img src="data:image/png;base64,{data}" '
-            f'alt="{html.escape(alt, quote=True)}">{cap}</figure>')
+            f'alt="{html.escape(balance_bidi(alt), quote=True)}">{cap}</figure>')
 
 
 def subset(exp, labels: Sequence[str]):

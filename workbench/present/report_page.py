@@ -19,7 +19,7 @@ from typing import Sequence
 
 from .. import files
 from ..errors import UserError
-from .tables import bidi_html
+from .tables import bidi_html, isolate, text_html
 
 __all__ = ["REPORT_STYLE", "CHROMIUM_FLAGS", "EXTRA_BEFORE", "find_chromium", "masthead_html",
            "page_from_notebook", "pdf_pages", "section_html", "write_pdf"]
@@ -43,6 +43,11 @@ h3 { font-size: 1.05rem; }
 .wb-table thead th { background: #eef1f6; }
 .wb-table tbody th { font-weight: bold; }
 .wb-table ul { margin: 0; padding-left: 1rem; }
+/* a wide table scrolls sideways in its own region (the page never does): a visible focus ring
+   for the keyboard; the shadows at its edges are inline (tables.scroll_table) */
+.wb-scroll { margin: 0.4rem 0 1rem; }
+.wb-scroll > .wb-table { margin: 0; }
+.wb-scroll:focus-visible { outline: 3px solid #1d3f72; outline-offset: 2px; }
 /* a long word (a name typed without spaces) wraps rather than running off the page; in
    tables, names carry break points (<wbr>) instead, so that ordinary words never break */
 h1, h2, h3, .masthead p, .masthead dd, figcaption { overflow-wrap: break-word; }
@@ -70,6 +75,8 @@ ul.first { margin-bottom: 0; } ul.rest { margin-top: 0; }
   .appendix th, .appendix td { padding: 0.05rem 0.25rem; }
   .appendix td:first-child, .appendix th:first-child { width: 27%; }
   a { color: inherit; text-decoration: none; }
+  /* on paper nothing scrolls: the whole table is printed, within the page's width */
+  .wb-scroll { overflow: visible !important; background: none !important; }
 }
 """
 
@@ -100,7 +107,7 @@ def logo_data_uri(path: str | Path) -> str:
 def masthead_html(title: str, authority: str, date: str = "", prepared_by: str = "",
                   logo: str | Path | None = None, period: str = "") -> str:
     """The council-paper heading: logo, authority, title, date, prepared by, period (escaped)."""
-    img = (f'<img src="{logo_data_uri(logo)}" alt="{html.escape(authority)} logo">'
+    img = (f'<img src="{logo_data_uri(logo)}" alt="{html.escape(isolate(authority))} logo">'
            if logo else "")
     date = date or f"{dt.date.today():%d %B %Y}"
     items = [("Date", date), ("Prepared by", prepared_by), ("Period modelled", period)]
@@ -115,8 +122,8 @@ def section_html(title: str, intro: str = "", *blocks: str, level: int = 2,
     title and introduction; ``blocks`` are HTML built by the package). ``keep_first=False`` for
     a long table, which may start low on a page: its heading then stays with its first rows."""
     ident = f' id="{html.escape(anchor)}"' if anchor else ""
-    head = f"<h{level}{ident}>{html.escape(title)}</h{level}>"
-    para = f'<p class="lead">{html.escape(intro)}</p>' if intro else ""
+    head = f"<h{level}{ident}>{text_html(title)}</h{level}>"
+    para = f'<p class="lead">{text_html(intro)}</p>' if intro else ""
     first, rest = (blocks[0], blocks[1:]) if blocks and keep_first else ("", blocks)
     return f'<section><div class="keep">{head}{para}{first}</div>{"".join(rest)}</section>'
 
@@ -148,7 +155,7 @@ def page_from_notebook(nb, title: str, extra: Sequence[str] = ()) -> str:
         parts[at:at] = list(extra)
     return ('<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(title)}</title><style>{REPORT_STYLE}</style></head>"
+            f"<title>{html.escape(isolate(title))}</title><style>{REPORT_STYLE}</style></head>"
             f"<body><main>{''.join(parts)}</main></body></html>\n")
 
 

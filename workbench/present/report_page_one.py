@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..analysis.registry import KPI, kpi
 from .report_design import ReportDesign
-from .tables import bidi_html, display_name, reading
+from .tables import bidi_html, display_name, isolate, reading, scroll_table, text_html
 
 __all__ = ["PAGE_ONE_KPIS", "OptionResult", "chair_sentences", "option_results",
            "page_one_html", "ranked_table", "stress_table"]
@@ -169,15 +169,16 @@ def _table(results: list[OptionResult], caption: str, first_header: str,
                      if costs else "No clear improvement to price")
         rows.append(f'<tr><th scope="row">{rank}{bidi_html(r.name)}</th>{cells}'
                     f"<td>{cost_html}</td></tr>")
-    return (f'<table class="wb-table ranked"><caption>{bidi_html(caption)}</caption>'
-            f"<thead><tr>{''.join(heads)}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    table = (f'<table class="wb-table ranked"><caption>{text_html(caption, wbr=True)}</caption>'
+             f"<thead><tr>{''.join(heads)}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return scroll_table(table, caption)
 
 
 def ranked_table(exp, design: ReportDesign) -> str:
     """The options against the baseline, ranked, as an HTML table (every value escaped, once:
     the caption escaped the baseline's name twice, so "<b>" showed as "&lt;b&gt;")."""
     results = option_results(exp, design.baseline, design.options)
-    base = display_name(exp, design.baseline)
+    base = isolate(display_name(exp, design.baseline))
     return _table(results, f"Each option against the {base.lower()}: difference a year on "
                            f"average, with its 95% range", "Option (ranked)")
 
@@ -187,13 +188,13 @@ def stress_table(exp, design: ReportDesign, pressure: str) -> list[str]:
     options under it against the baseline under it, ranked."""
     runs = design.stress[pressure]
     effect = option_results(exp, design.baseline, [runs[design.baseline]])
-    effect[0].name = f"{display_name(exp, pressure)}: what it does to the {design.baseline.lower()}"
+    name, base = isolate(display_name(exp, pressure)), isolate(design.baseline.lower())
+    effect[0].name = f"{name}: what it does to the {base}"
     under = option_results(exp, runs[design.baseline], [runs[o] for o in design.options])
     for r in under:
         r.name = next(display_name(exp, o) for o in design.options if runs[o] == r.label)
-    head = _table(effect, f"Stress test: {display_name(exp, pressure)} against the "
-                          f"{design.baseline.lower()}", "Pressure", ranked=False)
-    body = _table(under, f"Each option under the stress test against the {design.baseline.lower()} "
+    head = _table(effect, f"Stress test: {name} against the {base}", "Pressure", ranked=False)
+    body = _table(under, f"Each option under the stress test against the {base} "
                          f"under it, ranked", "Option under the stress test (ranked)")
     return [head, body]
 
@@ -214,7 +215,8 @@ def _cost_phrase(r: OptionResult) -> str:
 
 def chair_sentences(exp, design: ReportDesign) -> list[str]:
     """Three to five plain sentences a chair can read aloud, generated from the results."""
-    base = design.baseline.lower()
+    # every name is isolated (tables.isolate): the sentences are plain text, shown as HTML
+    base = isolate(design.baseline.lower())
     results = option_results(exp, design.baseline, design.options)
     n = exp.replications
     out = [f"We compared {len(results)} option{'s' if len(results) != 1 else ''} with the {base}, "
@@ -222,14 +224,14 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
     good = [r for r in results if r.better and not r.worse]
     if good:
         top = good[0]
-        out.append(f"{top.name} does best: clearly better on {_names(top.better)}"
+        out.append(f"{isolate(top.name)} does best: clearly better on {_names(top.better)}"
                    f"{_cost_phrase(top)}.")
     else:
         out.append(f"No option is clearly better than the {base} on the service measures without "
                    f"being clearly worse on another.")
     bad = [r for r in results if r.worse]
     if bad:
-        out.append("; ".join(f"{r.name} is clearly worse on {_names(r.worse)}" for r in bad[:2])
+        out.append("; ".join(f"{isolate(r.name)} is clearly worse on {_names(r.worse)}" for r in bad[:2])
                    + ".")
     for p in design.pressures[:1]:
         runs = design.stress[p]
@@ -239,11 +241,11 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
                 else "makes no clear difference to the service measures")
         under = option_results(exp, runs[design.baseline], [runs[o] for o in design.options])
         held = [r for r in under if r.better and not r.worse]
-        best = (next(display_name(exp, o) for o in design.options if runs[o] == held[0].label)
+        best = (next(isolate(display_name(exp, o)) for o in design.options if runs[o] == held[0].label)
                 if held else None)
         tail = (f"; {best} helps most under it" if best
                 else "; no option clearly offsets it")
-        out.append(f"The stress test, {display_name(exp, p).lower()}, {what}{tail}.")
+        out.append(f"The stress test, {isolate(display_name(exp, p).lower())}, {what}{tail}.")
     out.append("Each difference has a 95% range; 'no clear change' means the range includes no "
                "change at all, and 'too small to show' that the whole range is smaller than the "
                "last digit shown.")
@@ -252,10 +254,10 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
 
 def page_one_html(exp, design: ReportDesign, question: str) -> str:
     """Page one: the question, the ranked table, how it is ranked, the sentences to read aloud."""
-    sentences = "".join(f"<li>{html.escape(s)}</li>" for s in chair_sentences(exp, design))
+    sentences = "".join(f"<li>{text_html(s)}</li>" for s in chair_sentences(exp, design))
     return (f'<section class="page-one" aria-labelledby="answer">'
             f'<h2 id="answer">The answer in brief</h2>'
-            f'<p class="question"><strong>The question:</strong> {html.escape(question)}</p>'
+            f'<p class="question"><strong>The question:</strong> {text_html(question)}</p>'
             f"{ranked_table(exp, design)}"
             f'<p class="note">Ranked by how many of the four service measures are clearly better '
             f"less how many are clearly worse, then by cost a year (lower first). Timeliness, "

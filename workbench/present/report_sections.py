@@ -28,7 +28,8 @@ from .report_page_one import PAGE_ONE_KPIS, page_one_html, stress_table
 from .report_text import (GLOSSARY, LIMITATIONS, describe_changes, plan_candidates_table,
                           ranges_sentence)
 from .tables import (
-    HEADLINE_KPIS, display_name, kpi_summary_table, period_text, run_details, table_html,
+    HEADLINE_KPIS, bidi_html, display_name, isolate, kpi_summary_table, period_text, run_details,
+    table_html, text_html,
 )
 
 __all__ = ["Report", "plan_section", "prepare_report", "sensitivity_section"]
@@ -93,7 +94,8 @@ def prepare_report(scenario_files: Sequence[str | Path], replications: int, seed
 
 
 def _names(r: Report, labels) -> str:
-    return ", ".join(display_name(r.exp, lb) for lb in labels)
+    # each name isolated (tables.isolate): two right-to-left names in a list keep their order
+    return ", ".join(isolate(display_name(r.exp, lb)) for lb in labels)
 
 
 def _intro(r: Report, title: str, authority: str, date: str, prepared_by: str,
@@ -104,13 +106,13 @@ def _intro(r: Report, title: str, authority: str, date: str, prepared_by: str,
     pressures = (f" Pressures the council does not choose ({_names(r, r.design.pressures)}) are "
                  f"applied to every option as stress tests." if r.design.pressures else "")
     text = (f"This paper compares ways of staffing children's social work against the "
-            f"{r.design.baseline.lower()}: {_names(r, r.design.options)}.{pressures} A computer "
+            f"{isolate(r.design.baseline.lower())}: {_names(r, r.design.options)}.{pressures} A computer "
             f"model follows children from referral through assessment, child protection and care, "
             f"and the social workers who hold their cases. Each option was simulated "
             f"{r.exp.replications} times on the same chance events; figures are averages with a "
             f"95% range showing how sure we can be of them. {ranges_sentence(r.exp.scenarios)} "
             f"{r.warmup.sentence(base.start_date)}")
-    return head, f'<p class="intro">{html.escape(text)}</p>'
+    return head, f'<p class="intro">{text_html(text)}</p>'
 
 
 def intro_html(r: Report, title: str, authority: str = "", date: str = "",
@@ -173,7 +175,7 @@ def waiting_section(r: Report) -> str:
     stressed = [runs[lb] for lb in r.labels if lb in runs]
     names = {v: display_name(ex, k) for k, v in runs.items()}
     fig = plot_waiting_split(ex, r.labels, stressed, display_name(ex, p) if p else None, names)
-    alt = alt_text.alt_waiting(ex, r.labels, stressed, display_name(ex, p) if p else None)
+    alt = alt_text.alt_waiting(ex, r.labels, stressed, display_name(ex, p) if p else None, names)
     return section_html("Children waiting for a social worker",
                         "A child waits unallocated when no social worker in the right team has "
                         "room. The legal clock keeps running while they wait.",
@@ -237,9 +239,9 @@ def changes_section(r: Report) -> str:
     for lb in [*r.design.options, *r.design.pressures]:
         sc = r.exp.scenarios[lb]
         kind = "pressure (stress test)" if lb in r.design.pressures else "option"
-        lines = "".join(f"<li>{html.escape(x)}</li>" for x in describe_changes(base, sc))
-        items.append(f'<div class="keep"><h3>{html.escape(display_name(r.exp, lb))} ({kind})</h3>'
-                     f"<p>{html.escape(sc.description)}</p><ul>{lines}</ul></div>")
+        lines = "".join(f"<li>{text_html(x)}</li>" for x in describe_changes(base, sc))
+        items.append(f'<div class="keep"><h3>{bidi_html(display_name(r.exp, lb))} ({kind})</h3>'
+                     f"<p>{bidi_html(sc.description)}</p><ul>{lines}</ul></div>")
     return section_html("What each option and pressure changes", "", *items)
 
 
@@ -272,7 +274,8 @@ def details_section(r: Report) -> str:
     table = run_details(r.exp, {lb: r.files[lb] for lb in r.files if lb in r.exp.scenarios})
     table.loc[len(table)] = ["Warm-up", r.warmup.sentence(
         r.exp.scenarios[r.design.baseline].start_date)]
-    return section_html("How the numbers were made", "", table_html(table), keep_first=False)
+    return section_html("How the numbers were made", "",
+                        table_html(table, name="How the numbers were made"), keep_first=False)
 
 
 # ----------------------------------------------------------------------------------- decisions
@@ -292,7 +295,7 @@ def plan_section(plan) -> str:
     levers = ", ".join(r.label.lower() for r in plan.ranges)
     yrs = ("the scenario's horizon" if plan.years is None
            else f"{plan.years:g} year{'' if plan.years == 1 else 's'}")
-    start = f" from {plan.scenario_name}" if plan.scenario_name else ""
+    start = f" from {isolate(plan.scenario_name)}" if plan.scenario_name else ""
     intro = (f"The workbench searched the plans{start} that move {levers}, each within its range, "
              f"for the one of least workforce cost over {yrs} that meets every target on "
              f"average. Each plan tried was simulated {plan.replications} times on the same "
@@ -303,7 +306,7 @@ def plan_section(plan) -> str:
     if plan.chosen is not None:
         items = "".join(f"<li>{html.escape(x)}</li>" for x in plan.plan_lines())
         cost = plan.candidates[plan.candidates["chosen"]]["cost_mean"].iloc[0]
-        blocks.append(f'<div class="keep"><p>The plan{html.escape(start)}, at an average '
+        blocks.append(f'<div class="keep"><p>The plan{text_html(start)}, at an average '
                       f"workforce cost of {html.escape(kpi('cost_gbp').format(cost))}:</p>"
                       f"<ul>{items or '<li>no change</li>'}</ul></div>")
     if len(plan.candidates):

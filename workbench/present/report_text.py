@@ -17,7 +17,8 @@ import pandas as pd
 
 from ..scenario import Scenario
 from .report_design import _flatten
-from .tables import kpi_comparison_table, kpi_summary_table, period_text, table_html
+from .tables import (bidi_html, isolate, kpi_comparison_table, kpi_summary_table, period_text,
+                     table_html, text_html)
 
 GLOSSARY = {
     "ASYE": "Assessed and Supported Year in Employment: a newly qualified social worker's first "
@@ -156,7 +157,7 @@ def ranges_sentence(scenarios) -> str:
     text = (f"These ranges include uncertainty in {_and(shown)}, as well as {_CHANCE}: each "
             f"run draws those inputs afresh.")
     if len(with_inputs) < len(scs):
-        text += (f" That holds for {_and([sc.name for sc in with_inputs])}; the ranges of the "
+        text += (f" That holds for {_and([isolate(sc.name) for sc in with_inputs])}; the ranges of the "
                  f"other scenarios show chance only.")
     return text
 
@@ -200,7 +201,9 @@ def describe_changes(base: Scenario, variant: Scenario) -> list[str]:
             continue
         if a.get(key) != b.get(key):
             label = FIELD_LABELS.get(key, key)
-            lines.append(f"{label}: {_describe_value(a.get(key))} → {_describe_value(b.get(key))}")
+            # values from the file (a team's or an authority's name) isolated, as names are
+            lines.append(f"{label}: {isolate(_describe_value(a.get(key)))} → "
+                         f"{isolate(_describe_value(b.get(key)))}")
     return lines
 
 
@@ -248,10 +251,11 @@ def changes_markdown(exp, baseline: str | None = None, with_baseline: bool = Fal
     for label, sc in exp.scenarios.items():
         if label == baseline:
             if with_baseline:
-                parts.append(f"**{_md(label)}** (the baseline): {_md(sc.description)}")
+                parts.append(f"**{_md(isolate(label))}** (the baseline): "
+                             f"{_md(isolate(sc.description))}")
             continue
         lines = "\n".join(f"- {_md(line)}" for line in describe_changes(base, sc))
-        parts.append(f"**{_md(label)}**: {_md(sc.description)}\n\n{lines}")
+        parts.append(f"**{_md(isolate(label))}**: {_md(isolate(sc.description))}\n\n{lines}")
     return "\n\n".join(parts)
 
 
@@ -296,8 +300,8 @@ def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, st
     if len(labels) > 1:
         chosen = labels[-1]
         table = kpi_comparison_table(exp, base_label, chosen)
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in changes)
-        head = (f"<p><b>{html.escape(chosen)}</b> against <b>{html.escape(base_label)}</b>, "
+        items = "".join(f"<li>{text_html(line)}</li>" for line in changes)
+        head = (f"<p><b>{bidi_html(chosen)}</b> against <b>{bidi_html(base_label)}</b>, "
                 f"{exp.replications} runs each over {period}, on the same simulated referrals "
                 f"and chance events.</p><p>Your changes:</p><ul>{items}</ul>")
         how = (f"{note}Values are averages over the runs for the whole period. "
@@ -308,14 +312,16 @@ def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, st
                "in percentage points (pts).</p>")
     else:
         table = kpi_summary_table(exp)
-        table.columns = ["Measure", f"{base_label}: average (95% range)"]
-        head = (f"<p><b>{html.escape(base_label)}</b> on its own, {exp.replications} runs over "
+        table.columns = ["Measure", f"{isolate(base_label)}: average (95% range)"]
+        head = (f"<p><b>{bidi_html(base_label)}</b> on its own, {exp.replications} runs over "
                 f"{period}. Move a control and press Run to compare your scenario with it.</p>")
         how = (f"{note}Averages over the runs for the whole period, with the 95% range of each "
                "average in brackets.</p>")
     ranges = ("<p class='ranges-note' style='color:#333;font-size:0.9em;max-width:900px'>"
-              f"{html.escape(ranges_sentence(exp.scenarios))}</p>")
-    return table, head + table_html(table) + ranges + how
+              f"{text_html(ranges_sentence(exp.scenarios))}</p>")
+    name = (f"Results: {isolate(chosen)} against {isolate(base_label)}" if len(labels) > 1
+            else f"Results: {isolate(base_label)}")
+    return table, head + table_html(table, name=name) + ranges + how
 
 
 # ----------------------------------------------------------------------------------- plans

@@ -23,7 +23,8 @@ from ..analysis.registry import KPI, format_value, kpi
 from ..analysis.stats import t_interval
 
 __all__ = [
-    "HEADLINE_KPIS", "READING_COLOURS", "TABLE_KPIS", "bidi_html", "clip_range", "display_name",
+    "HEADLINE_KPIS", "READING_COLOURS", "TABLE_KPIS", "balance_bidi", "bidi_html", "clip_range",
+    "display_name", "isolate", "scroll_table", "text_html",
     "format_value", "interval_table", "kpi_comparison_table", "kpi_difference_table",
     "kpi_intervals", "kpi_rows", "kpi_summary_table", "period_text", "reading", "run_details",
     "scenario_order", "table_html",
@@ -279,10 +280,10 @@ def run_details(exp, files: Mapping[str, str | Path] | None = None) -> pd.DataFr
         ("Python", platform.python_version()),
     ]
     for label, path in (files or {}).items():
-        rows.append((f"Scenario file: {display_name(exp, label)}",
+        rows.append((f"Scenario file: {isolate(display_name(exp, label))}",
                      f"{Path(path).name} (sha256 {file_digest(path)}, content {exp.digests[label]})"))
     for _, f in exp.failures.iterrows():
-        rows.append(("Failed replication", f"{f.scenario} seed {f.seed}: {f.error}"))
+        rows.append(("Failed replication", f"{isolate(f.scenario)} seed {f.seed}: {f.error}"))
     return pd.DataFrame(rows, columns=["Item", "Value"])
 
 
@@ -297,18 +298,111 @@ _LONG_WORD = 24
 _PIECE = 16
 
 
+# --------------------------------------------------------------------------- right to left
+#: The Unicode directional formatting characters that come in pairs (UAX #9): the embeddings and
+#: overrides LRE, RLE, LRO, RLO (closed by PDF, U+202C) and the isolates LRI, RLI, FSI (closed
+#: by PDI, U+2069). FSI ... PDI is how a plain-text name is isolated here.
+_EMBEDDINGS, _PDF = "\u202a\u202b\u202d\u202e", "\u202c"
+_ISOLATES, FSI, PDI = "\u2066\u2067\u2068", "\u2068", "\u2069"
+#: Characters that can reorder the text around them: right-to-left letters (R, AL: Hebrew,
+#: Arabic, U+200F RLM), Arabic digits (AN), and the paired controls themselves.
+_MOVERS = {"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+#: In HTML an isolate becomes <bdi>: FSI reads its direction from its first letter (dir auto).
+_BDI = {"\u2066": '<bdi dir="ltr">', "\u2067": '<bdi dir="rtl">', FSI: "<bdi>", PDI: "</bdi>"}
+
+
+def balance_bidi(text: str) -> str:
+    """``text`` without the directional controls that have no partner.
+
+    What is stripped, and why: an opening embedding, override or isolate (U+202A, U+202B,
+    U+202D, U+202E, U+2066-U+2068) that is never closed would carry its direction, or reverse
+    the letters, past the end of the name into the sentence around it; a closing PDI (U+2069)
+    with no isolate of its own would close the isolate the name is put in, and let the name's
+    direction out; a PDF (U+202C) with no embedding is ignored by browsers but not by every
+    plain-text reader (a spreadsheet, a screen reader). A PDI also closes the embeddings opened
+    inside its isolate, so those are unpartnered too. Pairs that are closed are kept (the writer
+    meant them, and inside an isolate they cannot reach the text around it), and so are the
+    marks LRM, RLM and ALM (U+200E, U+200F, U+061C), which are letters without a partner to
+    lose. Scenario names and the report's options refuse every such character already
+    (:func:`workbench.scenario.basics.one_line_text`); this guards everything else that is
+    shown: descriptions, published names, names built in code.
+    """
+    if not any(ch in _EMBEDDINGS or ch in _ISOLATES or ch in (_PDF, PDI) for ch in text):
+        return text
+    drop: set[int] = set()
+    stack: list[tuple[int, bool]] = []  # (position, is an isolate)
+    for i, ch in enumerate(text):
+        if ch in _EMBEDDINGS or ch in _ISOLATES:
+            stack.append((i, ch in _ISOLATES))
+        elif ch == _PDF:
+            if stack and not stack[-1][1]:
+                stack.pop()
+            else:
+                drop.add(i)
+        elif ch == PDI:
+            if any(iso for _, iso in stack):
+                while True:
+                    j, iso = stack.pop()
+                    if iso:
+                        break
+                    drop.add(j)  # an embedding the PDI closes without its PDF
+            else:
+                drop.add(i)
+    drop.update(j for j, _ in stack)  # never closed
+    return "".join(ch for i, ch in enumerate(text) if i not in drop)
+
+
+def _moves_outside_isolates(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch in _ISOLATES:
+            depth += 1
+        elif ch == PDI:
+            depth -= 1
+        elif depth == 0 and unicodedata.bidirectional(ch) in _MOVERS:
+            return True
+    return False
+
+
+def isolate(text: str) -> str:
+    """A name (or any text a user typed) ready to stand inside a sentence: its unpartnered
+    directional controls stripped (:func:`balance_bidi`) and, when it holds right-to-left
+    letters, Arabic digits or directional controls outside an isolate, wrapped in FSI ... PDI
+    (U+2068, U+2069), so that it reads in its own direction and cannot reorder the words and
+    numbers around it ("Highest: خطة 2027 (£13.6m)" otherwise shows the figure before the
+    name, and a list of two Arabic names shows them in the wrong order).
+
+    The one helper for every name that reaches a reader: plain-text contexts (``<title>``,
+    ``alt``, ``aria-label``, widget labels, CSV, Excel and Markdown) keep FSI ... PDI, which
+    Unicode's bidirectional algorithm honours; :func:`text_html` turns them into ``<bdi>`` in
+    HTML. Other text is returned as it is, so that names in left-to-right scripts and text
+    already isolated (calling it twice) are unchanged.
+    """
+    text = balance_bidi(str(text))
+    return f"{FSI}{text}{PDI}" if _moves_outside_isolates(text) else text
+
+
+def text_html(text: str, wbr: bool = False) -> str:
+    """Text (a sentence holding names isolated by :func:`isolate`) as HTML: escaped, and each
+    isolate as ``<bdi>`` (its unpartnered controls stripped first, so that the tags pair);
+    ``wbr=True``: a word of more than 24 characters may wrap (``<wbr>`` every 16)."""
+    text = balance_bidi(str(text))
+    if wbr:
+        out = "".join(
+            "<wbr>".join(html.escape(part[i:i + _PIECE]) for i in range(0, len(part), _PIECE))
+            if len(part) > _LONG_WORD else html.escape(part)
+            for part in re.split(r"(\s+)", text))
+    else:
+        out = html.escape(text)
+    return "".join(_BDI.get(ch, ch) for ch in out) if any(ch in _BDI for ch in out) else out
+
+
 def bidi_html(text: str) -> str:
-    """``text`` escaped for HTML; text holding right-to-left letters (Arabic, Hebrew, ...) is
-    also isolated in ``<bdi>``, so that it reads in its own direction and the text around it
-    keeps its order (a name such as "خطة 24 (=1+1)" otherwise showed as "(1+1=) 24 خطة"); a
-    word of more than 24 characters may wrap (``<wbr>``)."""
-    escaped = "".join(
-        "<wbr>".join(html.escape(part[i:i + _PIECE]) for i in range(0, len(part), _PIECE))
-        if len(part) > _LONG_WORD else html.escape(part)
-        for part in re.split(r"(\s+)", text))
-    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
-        return f"<bdi>{escaped}</bdi>"
-    return escaped
+    """A name, or text that stands on its own (a table cell, a heading), as HTML: escaped,
+    isolated in ``<bdi>`` when it holds right-to-left text (:func:`isolate`: a name such as
+    "خطة 24 (=1+1)" otherwise showed as "(1+1=) 24 خطة"), a word of more than 24 characters
+    may wrap (``<wbr>``)."""
+    return text_html(isolate(text), wbr=True)
 
 
 _CELL = "padding:4px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top"
@@ -326,14 +420,43 @@ def _cell(value, tag: str = "td") -> str:
     return f'<{tag}{scope} style="{style}">{bidi_html(text)}</{tag}>'
 
 
-def table_html(df: pd.DataFrame, caption: str = "") -> str:
+#: A table wider than the screen scrolls sideways in a region of its own, never the page (a
+#: phone at 375 px; WCAG 1.4.10 exempts data tables from reflow): the region takes the keyboard's
+#: focus (``tabindex="0"``: arrow keys scroll it), has a role and a name (the table's caption),
+#: and shows a shadow at the edge where more columns are hidden (the white covers scroll with the
+#: table and hide each shadow once its edge is reached). Inline, so that it works in a notebook
+#: and a widget as in the report; the report and the app add the focus ring and, in print,
+#: ``overflow: visible`` so that nothing is cut off.
+SCROLL_STYLE = (
+    "overflow-x:auto;max-width:100%;"
+    "background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)) left center/3em 100% "
+    "no-repeat local,linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) right center/3em 100% "
+    "no-repeat local,radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.35),rgba(0,0,0,0)) "
+    "left center/1.25em 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,"
+    "rgba(0,0,0,.35),rgba(0,0,0,0)) right center/1.25em 100% no-repeat scroll #fff")
+
+
+def scroll_table(table: str, name: str) -> str:
+    """``table`` (HTML built by the package) in its own sideways-scrolling region, named
+    ``name`` (plain text, escaped here; names in it isolated by :func:`isolate`)."""
+    label = html.escape(balance_bidi(name), quote=True)
+    return (f'<div class="wb-scroll" role="region" tabindex="0" aria-label="{label}" '
+            f'style="{SCROLL_STYLE}">{table}</div>')
+
+
+def table_html(df: pd.DataFrame, caption: str = "", name: str = "") -> str:
     """A table as plain HTML with inline styles, so that it looks the same in a notebook, a
     widget, a saved page and the printed report; no index. Every cell is escaped. Cells that are
-    or end in a reading ("better", "worse", "no clear change") are coloured."""
+    or end in a reading ("better", "worse", "no clear change") are coloured. The table is in its
+    own scrolling region (:func:`scroll_table`) named ``name``, else its caption, else its
+    first headings."""
     head = "".join(_cell(c, "th") for c in df.columns)
     body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>"
                    for row in df.itertuples(index=False))
     cap = (f'<caption style="text-align:left;font-weight:bold;padding-bottom:4px">'
-           f"{html.escape(caption)}</caption>" if caption else "")
-    return (f'<table class="wb-table" style="border-collapse:collapse;font-size:0.92em;'
-            f'margin:0.4em 0 1em 0">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+           f"{text_html(caption)}</caption>" if caption else "")
+    table = (f'<table class="wb-table" style="border-collapse:collapse;font-size:0.92em;'
+             f'margin:0.4em 0 1em 0">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+    heads = ", ".join(isolate(str(c)) for c in df.columns[:3])
+    heads += ", ..." if len(df.columns) > 3 else ""
+    return scroll_table(table, name or caption or f"Table: {heads}")
