@@ -5,6 +5,14 @@ Each ``derive_*`` function fills one part of a :class:`~.derive.Draft`; :func:`d
 runs them in order. Turnover is a rate per FTE-year at risk by worker type; the model's rate is
 the one at caseload = cap, so the observed rate is divided by the pressure factor seen in the
 caseloads at the census date (the window's last day).
+
+Everything here counts the roster's rows, each a role. A worker who left and came back (the same
+WorkerID or SWENo on two roles) is a leaver when her first role ends (counted once, as DfE's
+turnover counts every leaver in the year, whatever she does next) and an appointment when her
+second starts, exactly as if she had come back under a new identifier; her roles never overlap
+(the roster's check), so at any date she is in post, and her FTE counted, once. An agency
+worker who takes a permanent post (ReasonLeave CON) is not a leaver, and her permanent role is
+not an appointment from outside.
 """
 
 from __future__ import annotations

@@ -47,7 +47,9 @@ _EOCD64 = b"PK\x06\x06"
 
 
 def _mb(n: float) -> str:
-    return f"{n / 2**20:,.0f} MB" if n >= 2**20 else f"{n / 2**10:,.0f} KB"
+    if n >= 2**20:
+        return f"{n / 2**20:,.0f} MB"
+    return f"{n / 2**10:,.0f} KB" if n >= 2**10 else f"{n:,} bytes"
 
 
 def _directory(path: Path) -> tuple[int, int] | None:
