@@ -264,12 +264,14 @@ def _in_order(page, selector: str, first: str, second: str) -> None:
         assert two["top"] > one["top"], (first, one, second, two)
 
 
-def _axe(page) -> list:
+def _axe(page, best_practice: bool = True) -> list:
     import axe_playwright_python
 
     page.evaluate(Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text())
-    res = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag', values:
-        ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})""")
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] + (
+        ["best-practice"] if best_practice else [])
+    res = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                        tags)
     return [(v["id"], v["impact"], v["nodes"][0]["html"][:100]) for v in res["violations"]]
 
 
@@ -383,8 +385,8 @@ def served(tmp_path_factory):
 @needs_chromium
 def test_the_app_on_a_phone(browser, served):
     """At 375 px the controls stack and the page does not scroll sideways; the result table is a
-    named, focusable region; axe finds nothing about it (the widgets' own findings are not this
-    test's: see the report of this audit)."""
+    named, focusable region; axe finds nothing (before: the targets' comparison and value had no
+    label, the sliders' handles no name, the tabs' names 4.45:1 contrast)."""
     page = browser.new_page(viewport={"width": 375, "height": 800})
     page.goto(served, timeout=120_000)
     page.get_by_text("Children's social care workforce: try a policy").wait_for(timeout=120_000)
@@ -401,7 +403,6 @@ def test_the_app_on_a_phone(browser, served):
                        e.getBoundingClientRect().right > w + 1)
           .map(e => e.tagName + '.' + e.className).slice(0, 5)]; }""")
     assert out[0] <= 375 and out[1] == [], out
-    about_tables = [v for v in _axe(page) if v[0] == "scrollable-region-focusable"
-                    or "wb-scroll" in v[2] or "<table" in v[2]]
-    assert about_tables == []
+    page.get_by_role("slider", name=re.compile(r"\S: from$")).first.wait_for()  # a plan range
+    assert _axe(page, best_practice=False) == []
     page.close()

@@ -206,9 +206,14 @@ class App(Explorer):
             name, op, value = start or ("", ">=", 0.0)
             measure = w.Dropdown(options=choices, value=name, layout=w.Layout(width="420px"),
                                  description="Target", style={"description_width": "60px"})
+            # labelled for a screen reader (axe: select-name, label); the label takes no room
+            # beside the row's own "Target" (on a phone it shows, above the control)
+            hidden = {"description_width": "0px"}
             comparison = w.Dropdown(options=[("at least", ">="), ("at most", "<=")], value=op,
+                                    description="Comparison", style=hidden,
                                     layout=w.Layout(width="110px"))
-            threshold = w.FloatText(value=value, layout=w.Layout(width="110px"))
+            threshold = w.FloatText(value=value, description="Target value", style=hidden,
+                                    layout=w.Layout(width="110px"))
             unit = w.HTML(self._unit_text(name))
             measure.observe(lambda ch, c=comparison, u=unit: self._on_target_kpi(ch, c, u),
                             names="value")
