@@ -241,3 +241,40 @@ def test_layout_tables_cover_every_column():
     # and the synthetic generator writes the documented layouts
     assert set(CASE_HEADER) == {c.name for c in CASE_COLUMNS}
     assert set(WORKFORCE_HEADER) == {c.name for c in WORKFORCE_COLUMNS}
+
+
+def test_more_problems_than_the_message_shows_are_all_listed_in_a_file(tmp_path, capsys):
+    """Past MAX_SHOWN problems the message ends with a summary, and every problem (file, row,
+    column, the same words, identifying values left out) is in problems.csv in the report
+    folder: an analyst can filter it in a spreadsheet instead of scrolling the console."""
+    from workbench.calibration.extracts.cells import MAX_SHOWN
+    c, w = frames()
+    many = pd.concat([c.iloc[[3]]] * (MAX_SHOWN + 50), ignore_index=True)
+    many["LAchildID"] = [f"CHILD{i:05d}" for i in range(len(many))]
+    many["CINreferralDate"] = "soon"
+    cp, wp = write(tmp_path, many, w)
+    rep = tmp_path / "rep"
+    code = main(["calibrate", "--cases", str(cp), "--workforce", str(wp),
+                 "--out", str(tmp_path / "x.yaml"), "--no-backtest", "--report-dir", str(rep)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "ExtractError" not in err   # no pointer into the code for a command-line user
+    assert f"All {MAX_SHOWN + 50:,} problems, one a row: {rep / 'problems.csv'}" in err
+    table = pd.read_csv(rep / "problems.csv", dtype=str, keep_default_na=False)
+    assert list(table.columns) == ["file", "row", "column", "problem"]
+    assert len(table) == MAX_SHOWN + 50
+    assert set(table.column) == {"CINreferralDate"}
+    assert table.row.astype(int).tolist() == list(range(2, MAX_SHOWN + 52))
+    assert "CHILD" not in (rep / "problems.csv").read_text()
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_few_problems_write_no_problems_file(tmp_path, capsys):
+    c, w = frames()
+    set_cell(c, 3, "CPPendDate", "2022-13-01")
+    cp, wp = write(tmp_path, c, w)
+    rep = tmp_path / "rep"
+    code = main(["calibrate", "--cases", str(cp), "--workforce", str(wp),
+                 "--out", str(tmp_path / "x.yaml"), "--no-backtest", "--report-dir", str(rep)])
+    assert code == 2 and "problems.csv" not in capsys.readouterr().err
+    assert not rep.exists()

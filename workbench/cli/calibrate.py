@@ -14,8 +14,10 @@ Everything written is aggregate: the scenario, the fit table, the back-test tabl
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
+from typing import Iterator
 
 from .. import files
 from ..errors import UserError
@@ -48,7 +50,8 @@ def cmd_calibrate(args) -> int:
         if args.cases or args.workforce:
             raise UserError("give either --returns DIR or --cases and --workforce, not both")
         from ..calibration.returns import read_returns
-        data = read_returns(args.returns)
+        with problems_listed(args):
+            data = read_returns(args.returns)
         cases, roster, sources = data.cases, data.roster, data.sources
         print(f"Read {len(data.files)} return file(s) from {args.returns}:")
         for line in data.files_summary():
@@ -56,7 +59,8 @@ def cmd_calibrate(args) -> int:
         for note in data.notes:
             print(f"note: {note}")
     elif args.cases and args.workforce:
-        cases, roster = read_extracts(args.cases, args.workforce)
+        with problems_listed(args):
+            cases, roster = read_extracts(args.cases, args.workforce)
         sources = (Path(args.cases).name, Path(args.workforce).name)
     else:
         raise UserError("give --returns DIR (a folder of statutory returns), or both --cases FILE "
@@ -99,6 +103,31 @@ def cmd_calibrate(args) -> int:
         print(f"note: {note}")
     print(f"\nWrote {', '.join(str(p) for p in written)} (aggregates only).")
     return 0
+
+
+@contextlib.contextmanager
+def problems_listed(args) -> Iterator[None]:
+    """When the extracts or returns hold more problems than their message shows, every problem
+    is written to ``problems.csv`` in the report folder (file, row, column, problem: the same
+    words as the message, values that may identify someone left out as there) and the message
+    says where."""
+    import pandas as pd
+
+    from ..calibration.extracts import ExtractError
+    from ..calibration.extracts.cells import MAX_SHOWN
+    try:
+        yield
+    except ExtractError as exc:
+        if len(exc.problems) <= MAX_SHOWN:
+            raise
+        folder = files.make_folder(report_dir(args, Path(args.out)), "--report-dir")
+        path = folder / "problems.csv"
+        table = pd.DataFrame({"file": [p.file for p in exc.problems],
+                              "row": [p.row if p.row is not None else "" for p in exc.problems],
+                              "column": [p.column or "" for p in exc.problems],
+                              "problem": [p.message for p in exc.problems]})
+        files.write_table(path, table, "--report-dir", formulas_as_text=True)
+        raise UserError(f"{exc}\nAll {len(exc.problems):,} problems, one a row: {path}") from None
 
 
 def check_outputs(args, template) -> None:

@@ -74,7 +74,7 @@ class ExtractError(UserError):
             summary = ", ".join(f"{k}: {v}" for k, v in groups[:MAX_FILES_NAMED]) + (
                 f", and {len(groups) - MAX_FILES_NAMED:,} more files or columns"
                 if len(groups) > MAX_FILES_NAMED else "")
-            lines.append(f"  ... and {len(rest)} more ({summary}); see ExtractError.problems")
+            lines.append(f"  ... and {len(rest)} more ({summary})")
         super().__init__("\n".join(lines))
 
 
