@@ -329,6 +329,14 @@ def test_the_report_reads_in_order_fits_a_phone_and_passes_axe(browser, arabic_r
     for t in tables:
         assert t["name"].replace(FSI, "").replace(PDI, "") == (t["caption"] or t["name"]), t
     assert any(t["scrolls"] for t in tables)  # page one's ranked table is wider than a phone
+    # ... and keeps room for its columns: squeezed into the screen, the list in its last column
+    # made each row about 400 px tall; its caption wraps in view, clear of the edge's 3em fade
+    rows = page.evaluate("""() => [...document.querySelectorAll('table.ranked tbody tr')]
+        .map(r => r.getBoundingClientRect().height)""")
+    assert rows and max(rows) < 260, rows
+    caption = page.evaluate("document.querySelector('table.ranked caption')"
+                            ".getBoundingClientRect().right")
+    assert caption <= 375 - 48, caption
     assert _axe(page) == []  # scrollable-region-focusable among them
     # the keyboard reaches the first region, shows where it is, and scrolls it
     page.keyboard.press("Tab")

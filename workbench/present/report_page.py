@@ -48,6 +48,13 @@ h3 { font-size: 1.05rem; }
 .wb-scroll { margin: 0.4rem 0 1rem; }
 .wb-scroll > .wb-table { margin: 0; }
 .wb-scroll:focus-visible { outline: 3px solid #1d3f72; outline-offset: 2px; }
+/* on a phone, page one's ranked table keeps room for its seven columns and scrolls (squeezed into
+   the screen, its last column's list made every row about 400 px tall); its caption stays in view
+   and wraps clear of the region's edge shadow */
+@media screen and (max-width: 48rem) {
+  .ranked { min-width: 46rem; } .ranked td:last-child { min-width: 13rem; }
+  .ranked caption { position: sticky; left: 0; max-width: calc(100vw - 6rem); }
+}
 /* a long word (a name typed without spaces) wraps rather than running off the page; in
    tables, names carry break points (<wbr>) instead, so that ordinary words never break */
 h1, h2, h3, .masthead p, .masthead dd, figcaption { overflow-wrap: break-word; }
