@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -157,6 +158,41 @@ def return_ids() -> set[str]:
         ids |= set(re.findall(r"^([A-Z][0-9]+),", f.read_text(), re.M))
     return ids
 
+def returns_copy(tmp_path) -> Path:
+    """A copy of the bundled returns (``data/returns``) to break, without their README."""
+    d = tmp_path / "returns"
+    shutil.copytree(ROOT / "data" / "returns", d)
+    (d / "README.md").unlink(missing_ok=True)
+    return d
+
+
+@pytest.fixture
+def returns(tmp_path) -> Path:
+    return returns_copy(tmp_path)
+
+
+def calibrate_returns(folder: Path, tmp_path, capsys) -> tuple[int, str, str]:
+    """``workbench calibrate --returns folder`` (no back-test): exit status, stdout, stderr."""
+    from workbench.cli import main
+
+    code = main(["calibrate", "--returns", str(folder), "--out", str(tmp_path / "out.yaml"),
+                 "--report-dir", str(tmp_path / "rep"), "--no-backtest"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def refused_returns(folder, tmp_path, capsys, *says: str) -> str:
+    """Calibrating from ``folder`` is refused in words holding each of ``says``, with no
+    traceback, no child's id and no scenario written; returns the message."""
+    code, out, err = calibrate_returns(folder, tmp_path, capsys)
+    assert code == 2, err
+    assert "Traceback" not in out + err
+    for part in says:
+        assert part in err, f"{part!r} not in {err[:3000]!r}"
+    assert not [i for i in return_ids() if i in out + err]
+    assert not (tmp_path / "out.yaml").exists()
+    return err
+
 
 def _chromium() -> str | None:
     from workbench.present.report_page import find_chromium
@@ -171,3 +207,17 @@ CHROMIUM = _chromium()
 needs_chromium = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
                                     reason="no Chromium installed (Debian: apt-get install "
                                            "chromium; .ci/run does it)")
+
+
+@pytest.fixture()
+def browser():
+    """Headless Chromium, one per test: a Playwright session left open would block write_pdf's
+    own (its sync API)."""
+    from playwright.sync_api import sync_playwright
+
+    from workbench.present.report_page import CHROMIUM_FLAGS
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS[1:])
+        yield b
+        b.close()

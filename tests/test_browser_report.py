@@ -16,26 +16,15 @@ from pathlib import Path
 import pytest
 
 from workbench.cli.report import build_report
-from workbench.present.report_page import CHROMIUM_FLAGS, write_pdf
+from workbench.present.report_page import write_pdf
 
-from conftest import CHROMIUM, needs_chromium
+from conftest import needs_chromium
 from test_decision_report import saved  # noqa: F401  (saved optimiser and sensitivity results)
 
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"
 pytestmark = needs_chromium  # never skipped in CI: there a missing browser is a failure
 MAX_PAGES = 12
-
-
-@pytest.fixture()
-def browser():
-    # one per test: a Playwright session left open would block write_pdf's own (sync API)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS[1:])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import pytest
 
 from workbench.cli import main
 
-from conftest import ROOT, return_ids
+from conftest import ROOT, return_ids, returns_copy
 
 SAMPLE = ROOT / "data" / "sample"
 RETURNS = ROOT / "data" / "returns"
@@ -147,13 +147,6 @@ def test_old_mac_line_endings_and_times_of_midnight_are_read(sample, tmp_path, c
 # --------------------------------------------------------------------------------------------
 # Returns
 # --------------------------------------------------------------------------------------------
-def returns_copy(tmp_path) -> Path:
-    d = tmp_path / "returns"
-    shutil.copytree(RETURNS, d)
-    (d / "README.md").unlink(missing_ok=True)
-    return d
-
-
 def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text

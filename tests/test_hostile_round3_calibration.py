@@ -12,7 +12,6 @@ or field, and no identifier from the data in anything it prints.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -27,36 +26,11 @@ from workbench.calibration.extracts import read as extract_read
 from workbench.calibration.extracts import cases as extract_cases
 from workbench.cli import main
 
-from conftest import ROOT, return_ids
+from conftest import ROOT, calibrate_returns
+from conftest import refused_returns as refused
 
 RETURNS = ROOT / "data" / "returns"
 SAMPLE = ROOT / "data" / "sample"
-
-
-@pytest.fixture
-def returns(tmp_path) -> Path:
-    d = tmp_path / "returns"
-    shutil.copytree(RETURNS, d)
-    (d / "README.md").unlink(missing_ok=True)
-    return d
-
-
-def calibrate_returns(folder: Path, tmp_path, capsys) -> tuple[int, str, str]:
-    code = main(["calibrate", "--returns", str(folder), "--out", str(tmp_path / "out.yaml"),
-                 "--report-dir", str(tmp_path / "rep"), "--no-backtest"])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def refused(folder, tmp_path, capsys, *says: str) -> str:
-    code, out, err = calibrate_returns(folder, tmp_path, capsys)
-    assert code == 2, err
-    assert "Traceback" not in out + err
-    for part in says:
-        assert part in err, f"{part!r} not in {err[:3000]!r}"
-    assert not [i for i in return_ids() if i in out + err]
-    assert not (tmp_path / "out.yaml").exists()
-    return err
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

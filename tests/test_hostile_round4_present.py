@@ -242,18 +242,6 @@ BOXES = """(a) => {
 }"""
 
 
-@pytest.fixture()
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from workbench.present.report_page import CHROMIUM_FLAGS
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS[1:])
-        yield b
-        b.close()
-
-
 def _in_order(page, selector: str, first: str, second: str) -> None:
     """``second`` is read after ``first``: to its right on the same line, or on a later line."""
     one, two = page.evaluate(BOXES, {"selector": selector, "first": first, "second": second})
