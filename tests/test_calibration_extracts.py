@@ -278,3 +278,19 @@ def test_a_few_problems_write_no_problems_file(tmp_path, capsys):
                  "--out", str(tmp_path / "x.yaml"), "--no-backtest", "--report-dir", str(rep)])
     assert code == 2 and "problems.csv" not in capsys.readouterr().err
     assert not rep.exists()
+
+
+def test_a_spreadsheet_error_exported_into_a_csv_is_said_as_such(tmp_path):
+    """A formula that failed in the spreadsheet the extract came from is exported as its error
+    value (#REF!, #N/A): said once, as a failed formula (not also as a bad date or number), and
+    quoted, since it cannot identify anyone."""
+    c, w = frames()
+    set_cell(c, 3, "CPPstartDate", "#REF!")
+    set_cell(c, 2, "ReferralNFA", "#n/a")
+    w.loc[0, "FTE"] = "#VALUE!"
+    text = problems_for(tmp_path, c, w)
+    assert ("cases.csv, row 3, column CPPstartDate: the cell holds the spreadsheet error #REF! "
+            "(a formula that failed when the file was saved)") in text
+    assert "cases.csv, row 2, column ReferralNFA: the cell holds the spreadsheet error #N/A" in text
+    assert "workforce.csv, row 2, column FTE: the cell holds the spreadsheet error #VALUE!" in text
+    assert "not a date" not in text and "not a yes/no flag" not in text and "not a number" not in text

@@ -387,3 +387,24 @@ def test_a_returner_in_the_workforce_census_is_two_roles(returns, tmp_path, caps
                   "same SWENo as workforce_census_2022.csv, row 3, with another RoleStartDate, in "
                   "post at the same time")
     assert sweno not in err
+
+
+def test_a_formula_that_failed_is_said_to_be_a_spreadsheet_error(returns, tmp_path, capsys):
+    # as Excel saves a failed formula: the error value (#DIV/0!) is the cell's saved value; it
+    # was refused as "'#DIV/0!' ... is not a date", which sends the analyst to the wrong fix
+    path = returns / "annex_a.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["List 7 CP"]
+    ws.cell(5, 2).value = "=MARK_B"
+    wb.save(path)
+    member = member_of(path, "List 7 CP")
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(member).decode()
+    xml = xml.replace('<c r="B5"><f>MARK_B</f><v></v></c>',
+                      '<c r="B5" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+    assert "MARK_" not in xml
+    rewrite(path, member, xml.encode())
+    err = refused(returns, tmp_path, capsys, "annex_a.xlsx [List 7 CP], row 5, field Child "
+                  "Protection Plan Start Date: the cell holds the spreadsheet error #DIV/0! (a "
+                  "formula that failed when the file was saved)")
+    assert "is not a date" not in err

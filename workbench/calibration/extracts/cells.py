@@ -89,6 +89,23 @@ EARLIEST = dt.date(1950, 1, 1)
 # a whole number a spreadsheet shows for a date cell formatted as a number (days since 1900):
 # 1982 to 2118
 _SERIAL = re.compile(r"[2-7][0-9]{4}(\.0+)?")
+#: What a spreadsheet shows, and writes into a CSV or a saved workbook, for a formula that failed:
+#: Excel's error values (#REF! when a cell it pointed at was deleted, #N/A from a lookup that
+#: found nothing, ...). They are not identifiers, so a message may quote them.
+SPREADSHEET_ERRORS = frozenset({
+    "#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA"})
+
+
+def spreadsheet_error(value: object) -> str:
+    """The spreadsheet error ``value`` is (``"#REF!"``), or "" when it is not one."""
+    text = str(value).strip().upper() if isinstance(value, str) else ""
+    return text if text in SPREADSHEET_ERRORS else ""
+
+
+def spreadsheet_error_message(error: str) -> str:
+    return (f"the cell holds the spreadsheet error {error} (a formula that failed when the file "
+            "was saved): correct the formula, or type the value, and save again")
 
 
 def _norm(name: str) -> str:
@@ -192,9 +209,15 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
     blank = (raw == "").to_numpy()
     rows = np.arange(len(df)) + 2
 
+    # a formula that failed (#REF!, #N/A ...): said as such, once, not also as a bad value
+    failed = raw.str.upper().isin(SPREADSHEET_ERRORS).to_numpy()
+    for i in np.flatnonzero(failed):
+        problems.append(Problem(file, spreadsheet_error_message(raw.iat[i].upper()), int(rows[i]),
+                                col.name))
+
     def report(mask, message, parsed=False):
         # a value that parsed as the column's kind (a date, a number) is that, not an identifier
-        idx = np.flatnonzero(mask)
+        idx = np.flatnonzero(mask & ~failed)
         shown = np.ones(len(idx), dtype=bool) if parsed else quoter.show(raw.iloc[idx], col.kind)
         for i, ok in zip(idx, shown):
             problems.append(Problem(file, message(raw.iat[i], ok), int(rows[i]), col.name))

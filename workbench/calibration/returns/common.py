@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..extracts import Problem
+from ..extracts.cells import spreadsheet_error, spreadsheet_error_message
 
 # formats seen in returns: the census XML uses ISO dates; SSDA903 and Annex A use DD/MM/YYYY,
 # and spreadsheets often carry a time or an Excel date
@@ -78,6 +79,10 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
         if s == "" or s.lower() == "nan" or s.lower() == "nat":
             if required:
                 problems.append(problem_at(origin, "a date is required here", field_name))
+            return ""
+        error = spreadsheet_error(s)
+        if error:
+            problems.append(problem_at(origin, spreadsheet_error_message(error), field_name))
             return ""
         d = None
         for fmt in _DATE_FORMATS:
