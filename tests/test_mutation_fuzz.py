@@ -1,0 +1,190 @@
+"""The slow tier (issue 13): mutation fuzzing of the inputs people hand the workbench.
+
+Not a fixed corpus (those are in test_hostile_*): each test takes a real input (the baseline
+scenario; the sample extracts in ``data/sample``), breaks it at random in one to three places (a
+field deleted, renamed or given a value of another kind, extreme or non-finite; a list item
+dropped or repeated; a column dropped or its header swapped; cells blanked or given a date, a
+number, a spreadsheet error, markup ...), and checks what every user may rely on:
+
+- a scenario file is either refused in words (exit status 2, naming the file) or runs: no
+  traceback, and a run that validates gives KPIs that are numbers (NaN only where a measure has
+  nothing to measure, which the tables show as "n/a");
+- an extract is either read or refused with an :class:`ExtractError` (a ``UserError``) whose
+  every problem names its file, and no child's or worker's identifier appears in the message.
+
+The seeds are fixed, so a failure repeats; ``WB_FUZZ_SEED`` and ``WB_FUZZ_N`` (environment)
+explore other mutants by hand. About a minute in all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import csv
+import io
+import math
+import os
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from workbench import load_scenario, simulate
+from workbench.calibration.extracts import ExtractError, read_extracts
+from workbench.cli import main
+from workbench.errors import UserError
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+SEED = int(os.environ.get("WB_FUZZ_SEED", "20261130"))
+N_SCENARIOS = int(os.environ.get("WB_FUZZ_N", "120"))
+N_EXTRACTS = int(os.environ.get("WB_FUZZ_N", "60"))
+
+#: values a field may be given instead of its own (another kind, extreme, non-finite, markup)
+ODD_VALUES = [-1, 0, 1, -0.0, 0.5, 1.5, 7, 100, 365, 1e12, 1e-12, 2**63, float("nan"),
+              float("inf"), -float("inf"), "", "abc", "1e400", " 5 ", "5%", "٣", None, True, [],
+              {}, [1, 2], "2020-02-30", "2999-12-31", "<script>alert(1)</script>", "x" * 3000,
+              {"dist": "fixed", "value": 0}, {"dist": "gamma", "mean": 1e9, "sd": 1e-9}]
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    items = node.items() if isinstance(node, dict) else enumerate(node) \
+        if isinstance(node, list) else ()
+    for k, v in items:
+        yield from _paths(v, prefix + (k,))
+
+
+def _at(node, path):
+    for k in path:
+        node = node[k]
+    return node
+
+
+def mutate_scenario(doc: dict, rng: random.Random) -> str:
+    """Break ``doc`` in one place; say how."""
+    path = rng.choice([p for p in _paths(doc) if p])
+    parent, key = _at(doc, path[:-1]), path[-1]
+    where = "/".join(map(str, path))
+    roll = rng.random()
+    if roll < 0.15 and isinstance(parent, dict):
+        del parent[key]
+        return f"deleted {where}"
+    if roll < 0.22 and isinstance(parent, dict):
+        parent[f"{key}z"] = parent.pop(key)
+        return f"renamed {where}"
+    if roll < 0.28 and isinstance(parent, list):
+        if rng.random() < 0.5:
+            parent.append(copy.deepcopy(parent[key]))
+            return f"repeated {where}"
+        parent.pop(key)
+        return f"dropped {where}"
+    old = parent[key]
+    if isinstance(old, (int, float)) and not isinstance(old, bool) and rng.random() < 0.5:
+        parent[key] = old * rng.choice([10, 1000, 1e6, -1, 1e-3, 0])
+    else:
+        parent[key] = copy.deepcopy(rng.choice(ODD_VALUES))
+    return f"set {where} = {str(parent[key])[:40]!r}"
+
+
+@pytest.fixture(scope="module")
+def baseline_doc() -> dict:
+    return yaml.safe_load((ROOT / "scenarios" / "baseline.yaml").read_text(encoding="utf-8"))
+
+
+def test_broken_scenario_files_are_refused_in_words_or_run(baseline_doc, tmp_path):
+    rng = random.Random(SEED)
+    outcomes = {"refused": 0, "ran": 0}
+    for i in range(N_SCENARIOS):
+        doc = copy.deepcopy(baseline_doc)
+        how = [mutate_scenario(doc, rng) for _ in range(rng.choice([1, 1, 2, 3]))]
+        path = tmp_path / f"mutant{i}.yaml"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["validate", str(path)])   # an exception here fails the test
+        assert code in (0, 2), (how, err.getvalue())
+        if code == 2:
+            assert path.name in err.getvalue() and "Traceback" not in err.getvalue(), how
+            outcomes["refused"] += 1
+            continue
+        try:
+            run = simulate(load_scenario(path), seed=1, years=0.15)
+        except UserError:   # refused at the start of the run, in words: allowed
+            outcomes["refused"] += 1
+            continue
+        for name, value in run.kpis.items():
+            if isinstance(value, float):
+                # NaN: nothing to measure in a short run (no conference held): shown as "n/a"
+                assert math.isnan(value) or math.isfinite(value), (how, name, value)
+        outcomes["ran"] += 1
+    # the mutations must exercise both outcomes, or the test checks less than it says
+    assert outcomes["refused"] > N_SCENARIOS // 3 and outcomes["ran"] > 0, outcomes
+
+
+EXTRACT_VALUES = ["", "x", "-1", "0", "1", "1.5", "1e9", "nan", "inf", "2023-02-29", "1899-12-31",
+                  "2099-01-01", "31/12/2022", "2022-13-01", " 2022-06-01 ", "NULL", "#REF!", "#N/A",
+                  "Yes", "RC8", '"', ",", "\u202e", "<b>x</b>", "=1+1", "é", "2022-06-01"]
+
+
+def mutate_table(rows: list[list[str]], rng: random.Random) -> str:
+    """Break a CSV table (header first) in one place; say how."""
+    header = rows[0]
+    roll = rng.random()
+    if roll < 0.1:
+        j = rng.randrange(len(header))
+        for r in rows:
+            del r[j:j + 1]
+        return f"dropped column {j}"
+    if roll < 0.16:
+        a, b = rng.sample(range(len(header)), 2)
+        header[a], header[b] = header[b], header[a]
+        return f"swapped headers {a} and {b}"
+    if roll < 0.22:
+        i = rng.randrange(1, len(rows))
+        rows.insert(i, list(rows[i]))
+        return f"repeated row {i}"
+    if roll < 0.27:
+        i = rng.randrange(1, len(rows))
+        rows[i] = rows[i][:rng.randrange(1, len(rows[i]))]
+        return f"cut row {i}"
+    j = rng.randrange(len(header))
+    value = rng.choice(EXTRACT_VALUES)
+    every = rng.random() < 0.3
+    for i in (range(1, len(rows)) if every else rng.sample(range(1, len(rows)), 3)):
+        if j < len(rows[i]):
+            rows[i][j] = value
+    return f"set column {j} to {value!r} in {'every row' if every else '3 rows'}"
+
+
+def test_broken_extracts_are_read_or_refused_by_row_without_identifiers(tmp_path):
+    sample = ROOT / "data" / "sample"
+    tables = {name: list(csv.reader(open(sample / name, newline="", encoding="utf-8")))
+              for name in ("cases.csv", "workforce.csv")}
+    ids = {r[0] for r in tables["cases.csv"][1:]} | {r[0] for r in tables["workforce.csv"][1:]} \
+        | {r[-1] for r in tables["cases.csv"][1:] if r[-1]}
+    rng = random.Random(SEED + 1)
+    outcomes = {"refused": 0, "read": 0}
+    for i in range(N_EXTRACTS):
+        broken = {name: [list(r) for r in rows] for name, rows in tables.items()}
+        target = "cases.csv" if rng.random() < 0.6 else "workforce.csv"
+        how = mutate_table(broken[target], rng)
+        folder = tmp_path / f"mutant{i}"
+        folder.mkdir()
+        for name, rows in broken.items():
+            with open(folder / name, "w", newline="", encoding="utf-8") as fh:
+                csv.writer(fh).writerows(rows)
+        try:
+            read_extracts(folder / "cases.csv", folder / "workforce.csv")
+        except ExtractError as exc:   # any other exception fails the test
+            text = str(exc)
+            assert exc.problems and all(p.file in ("cases.csv", "workforce.csv")
+                                        for p in exc.problems), (target, how)
+            assert not [x for x in ids if x in text], (target, how)
+            outcomes["refused"] += 1
+            continue
+        outcomes["read"] += 1
+    assert outcomes["refused"] > N_EXTRACTS // 3 and outcomes["read"] > 0, outcomes
