@@ -25,7 +25,6 @@ import io
 import math
 import os
 import random
-from pathlib import Path
 
 import pytest
 import yaml
