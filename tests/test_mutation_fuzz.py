@@ -1,7 +1,8 @@
 """The slow tier (issue 13): mutation fuzzing of the inputs people hand the workbench.
 
 Not a fixed corpus (those are in test_hostile_*): each test takes a real input (the baseline
-scenario; the sample extracts in ``data/sample``), breaks it at random in one to three places (a
+scenario; the sample extracts in ``data/sample``; the bundled returns in ``data/returns``: CIN
+census XML, SSDA903 and workforce census CSVs, an Annex A workbook), breaks it at random in one to three places (a
 field deleted, renamed or given a value of another kind, extreme or non-finite; a list item
 dropped or repeated; a column dropped or its header swapped; cells blanked or given a date, a
 number, a spreadsheet error, markup ...), and checks what every user may rely on:
@@ -10,10 +11,12 @@ number, a spreadsheet error, markup ...), and checks what every user may rely on
   traceback, and a run that validates gives KPIs that are numbers (NaN only where a measure has
   nothing to measure, which the tables show as "n/a");
 - an extract is either read or refused with an :class:`ExtractError` (a ``UserError``) whose
-  every problem names its file, and no child's or worker's identifier appears in the message.
+  every problem names its file, and no child's or worker's identifier appears in the message;
+- a folder of returns is read (with notes) or refused in words, and no child's identifier
+  appears in a message, a note or the summary of the files read.
 
 The seeds are fixed, so a failure repeats; ``WB_FUZZ_SEED`` and ``WB_FUZZ_N`` (environment)
-explore other mutants by hand. About a minute in all.
+explore other mutants by hand. About 30 seconds in all.
 """
 
 from __future__ import annotations
@@ -187,3 +190,92 @@ def test_broken_extracts_are_read_or_refused_by_row_without_identifiers(tmp_path
             continue
         outcomes["read"] += 1
     assert outcomes["refused"] > N_EXTRACTS // 3 and outcomes["read"] > 0, outcomes
+
+
+N_RETURNS = int(os.environ.get("WB_FUZZ_N", "24"))
+
+
+def mutate_xml(path, rng: random.Random) -> str:
+    """Break a CIN census: an element deleted, repeated or renamed, or given odd text."""
+    import xml.etree.ElementTree as ET
+
+    tree = ET.parse(path)
+    parents = {child: parent for parent in tree.getroot().iter() for child in parent}
+    element = rng.choice(list(parents))
+    roll = rng.random()
+    parent = parents[element]
+    if roll < 0.25:
+        parent.remove(element)
+        how = f"deleted <{element.tag}>"
+    elif roll < 0.35:
+        parent.insert(list(parent).index(element), ET.fromstring(ET.tostring(element)))
+        how = f"repeated <{element.tag}>"
+    elif roll < 0.42:
+        element.tag += "X"
+        how = f"renamed <{element.tag}>"
+    else:
+        element.text = rng.choice(EXTRACT_VALUES)
+        how = f"<{element.tag}> = {element.text!r}"
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+    return how
+
+
+def mutate_workbook(path, rng: random.Random) -> str:
+    """Break an Annex A workbook: a column or row deleted, or a cell given an odd value."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = rng.choice(wb.worksheets)
+    roll = rng.random()
+    if roll < 0.1:
+        col = rng.randrange(1, ws.max_column + 1)
+        ws.delete_cols(col)
+        how = f"{ws.title}: deleted column {col}"
+    elif roll < 0.15:
+        row = rng.randrange(1, ws.max_row + 1)
+        ws.delete_rows(row)
+        how = f"{ws.title}: deleted row {row}"
+    else:
+        cell = ws.cell(rng.randrange(1, ws.max_row + 2), rng.randrange(1, ws.max_column + 2))
+        cell.value = rng.choice(EXTRACT_VALUES + [12345, -3.5, 44927])
+        how = f"{ws.title}: {cell.coordinate} = {cell.value!r}"
+    wb.save(path)
+    return how
+
+
+def test_broken_returns_are_read_or_refused_without_identifiers(tmp_path):
+    """The bundled returns (CIN census XML, SSDA903 and workforce census CSVs, an Annex A
+    workbook), one or two files broken: read, with notes, or refused in words; never a
+    traceback, and no child's id in a message, a note or the files' summary."""
+    from workbench.calibration.returns import read_returns
+
+    from conftest import return_ids, returns_copy
+
+    ids = return_ids()
+    rng = random.Random(SEED + 2)
+    outcomes = {"refused": 0, "read": 0}
+    for i in range(N_RETURNS):
+        folder = returns_copy(tmp_path / f"mutant{i}")
+        how = []
+        for _ in range(rng.choice([1, 1, 2])):
+            path = rng.choice(sorted(folder.iterdir()))
+            if path.suffix == ".xml":
+                how.append(f"{path.name}: {mutate_xml(path, rng)}")
+            elif path.suffix == ".xlsx":
+                how.append(f"{path.name}: {mutate_workbook(path, rng)}")
+            else:
+                rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
+                if len(rows) > 3:
+                    how.append(f"{path.name}: {mutate_table(rows, rng)}")
+                    with open(path, "w", newline="", encoding="utf-8") as fh:
+                        csv.writer(fh).writerows(rows)
+        try:
+            data = read_returns(folder)
+        except ExtractError as exc:   # any other exception fails the test
+            text = str(exc)
+            outcomes["refused"] += 1
+        else:
+            text = "\n".join(data.notes + data.files_summary())
+            outcomes["read"] += 1
+        assert not [x for x in ids if x in text], how
+    assert outcomes["refused"] > 0 and outcomes["read"] > 0, outcomes
