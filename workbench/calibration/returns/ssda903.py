@@ -7,7 +7,8 @@ are joined into periods after all years are combined (:func:`periods_of_care`): 
 at ``RNE`` = S (or after a gap, or after an episode whose ``REC`` ended care) and ends at the
 ``DEC`` of its last episode when ``REC`` is not X1 (X1: the episode ends, care continues).
 The header file (``CHILD``, ``SEX``, ``DOB``, ``ETHNIC``, ``UPN``, ``MOTHER``, ``MC_DOB``) is
-checked but not used: the model has no ages.
+recognised, and its required columns (``CHILD``, ``DOB``) are checked, but its values are not
+read: the model has no ages, sexes or ethnicities, so none of them can change a fitted value.
 """
 
 from __future__ import annotations
