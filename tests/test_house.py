@@ -14,7 +14,7 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 # layers, lowest first: a module may import its own layer and those below, never above
 LAYERS = [
-    {"errors", "files", "_compiled", "calendar", "scenario"},
+    {"errors", "files", "charting", "_compiled", "calendar", "scenario"},
     {"model"},
     {"analysis"},
     {"experiment"},

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pandas as pd
 
+from .. import charting  # noqa: F401  (names shown as written, never as mathematics)
 from .. import files
 from .backtest import BacktestResult
 from .estimators import DemandFit
-
-# names in the charts are shown as written, never set as mathematics (two "$" in a name did
-# that, "$^$" stopped the chart): as in workbench.present.plots
-matplotlib.rcParams["text.parse_math"] = False
 
 
 def plot_referrals(demand: DemandFit, folder: str | Path, prefix: str = "referrals") -> Path:

@@ -11,15 +11,10 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
-
+from .. import charting  # noqa: F401  (names shown as written, never as mathematics)
 from ..analysis.registry import kpi
 from .optimise import COST, OptimiseResult
 from .sensitivity import SensitivityResult
-
-# lever and scenario names are shown as written, never set as mathematics (two "$" in a name
-# did that, "$^$" stopped the chart): as in workbench.present.plots
-matplotlib.rcParams["text.parse_math"] = False
 
 __all__ = ["frontier_alt", "frontier_chart", "tornado_alt", "tornado_chart"]
 

@@ -15,10 +15,7 @@ from typing import Sequence
 import matplotlib
 
 matplotlib.use("Agg") if matplotlib.get_backend().lower() in ("", "agg") else None
-# Text in charts is shown as written: a scenario name with two "$" in it ("Pay £5 $ or $ 10")
-# was set as mathematics, and one such as "Cost $^$" stopped every chart with a ValueError
-# (the report and the app's charts failed). No chart of the workbench uses mathematics.
-matplotlib.rcParams["text.parse_math"] = False
+from .. import charting  # noqa: E402,F401  (names shown as written, never as mathematics)
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
