@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,9 @@ class Problem:
     message: str
     row: int | None = None       # spreadsheet row (header = 1); None for file- or column-level
     column: str | None = None
+    #: the other row a conflict is with (an overlapping role's first row), for readers that say
+    #: it in their own terms (the returns name the return that row came from)
+    other_row: int | None = field(default=None, kw_only=True)
 
     def __str__(self) -> str:
         where = [self.file]

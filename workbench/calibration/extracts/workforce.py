@@ -92,7 +92,7 @@ def validate_workforce_frame(df: pd.DataFrame, file: str = "workforce.csv",
         for i, k in overlapping_roles(v["WorkerID"], start, end):
             problems.append(Problem(file, f"duplicate WorkerID (the same as row {int(rows[k])}) in "
                                           f"post at the same time: {OVERLAP_HINT}", int(rows[i]),
-                                    "WorkerID"))
+                                    "WorkerID", other_row=int(rows[k])))
     agency = get("AgencyWorker")
     if "WorkerType" in v:
         wt = np.asarray(v["WorkerType"], dtype=object)

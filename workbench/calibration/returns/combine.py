@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,8 +195,8 @@ def read_returns(folder: str | Path) -> ReturnsData:
                      "year: combined into one")
     n0 = len(problems)
     roster = validate_workforce_frame(wtable, "workforce census", problems)
-    _remap(problems, [{None: o} for o in worigins], start=n0)
-    _same_worker_twice(problems, worigins, start=n0)
+    _same_worker_twice(problems, worigins, start=n0)   # said in the returns' terms, then
+    _remap(problems, [{None: o} for o in worigins], start=n0)   # placed at the return's row
     problems.extend(_ids_as_team_names(recs, flat, origins, wtable, worigins))
     if roster is not None:
         roster.census = census_panel(placed, _census_days(roster, wrecs), problems)
@@ -272,10 +271,6 @@ def _ids_as_team_names(recs: list[ReturnRecords], flat: pd.DataFrame, origins: l
     return out
 
 
-_OVERLAPPING_ID = re.compile(r"duplicate WorkerID \(the same as row ([0-9]+)\) in post at the same "
-                             r"time: .*")
-
-
 def _same_worker_twice(problems: list, origins: list, start: int = 0) -> None:
     """'duplicate WorkerID (the same as row K) in post at the same time' of the combined table,
     said of the returns: the same SWENo in two roles at once (each year's roles are one record
@@ -283,10 +278,9 @@ def _same_worker_twice(problems: list, origins: list, start: int = 0) -> None:
     other)."""
     for i in range(start, len(problems)):
         p = problems[i]
-        m = _OVERLAPPING_ID.fullmatch(p.message)
-        if not m or not 0 <= int(m.group(1)) - 2 < len(origins):
+        if p.other_row is None or not 0 <= p.other_row - 2 < len(origins):
             continue
-        o = origins[int(m.group(1)) - 2]
+        o = origins[p.other_row - 2]
         at = f"element {o.element}" if o.element else f"row {o.row}"
         problems[i] = dataclasses.replace(p, message=(
             f"the same SWENo as {o.file}, {at}, with another RoleStartDate, in post at the same "
