@@ -71,7 +71,8 @@ class ReturnsData:
         return say(["cin", "ssda903", "ssda903_oc3", "annex_a"]), say(["workforce"])
 
 
-def _classify(path: Path, problems: list, notes: list) -> ReturnRecords | None:
+def _classify(path: Path, problems: list, left_out: dict[str, list[str]]) -> ReturnRecords | None:
+    """The file's records, or None (a problem said, or the file named in ``left_out`` by kind)."""
     suffix = path.suffix.lower()
     year = year_from_name(path.name)
     if suffix == ".xml":
@@ -99,7 +100,7 @@ def _classify(path: Path, problems: list, notes: list) -> ReturnRecords | None:
             return read_ssda903_header(df, path.name, problems, year)
         if is_workforce_columns(df.columns):
             return read_workforce_frame(df, path.name, problems, year)
-        notes.append(_LEFT_OUT_CSV + path.name)
+        left_out["csv"].append(path.name)
         return None
     if suffix in (".xlsx", ".xlsm"):
         return read_annex_a(path, problems)
@@ -108,30 +109,22 @@ def _classify(path: Path, problems: list, notes: list) -> ReturnRecords | None:
         problems.append(ReturnProblem(path.name, f"{OTHER_SPREADSHEETS[suffix]} is not read: open "
                                                  "it and save it as an Excel workbook (.xlsx)"))
         return None
-    notes.append(_LEFT_OUT + path.name)
+    left_out["other"].append(path.name)
     return None
 
 
 RETURN_SUFFIXES = (".xml", ".csv", ".xlsx", ".xlsm")
 OTHER_SPREADSHEETS = {".xls": "an old Excel file (.xls)", ".xlsb": "a binary Excel file (.xlsb)",
                       ".ods": "an OpenDocument spreadsheet (.ods)"}
-_LEFT_OUT = "\0left out: "
-_LEFT_OUT_CSV = "\0left out csv: "
 
 
-def _said_left_out(notes: list[str]) -> list[str]:
+def _said_left_out(left_out: dict[str, list[str]]) -> list[str]:
     """The files left out, each kind in one note (a folder of 5,000 stray files gave 5,000)."""
-    out, csv_, other = [], [], []
-    for n in notes:
-        if n.startswith(_LEFT_OUT_CSV):
-            csv_.append(n[len(_LEFT_OUT_CSV):])
-        elif n.startswith(_LEFT_OUT):
-            other.append(n[len(_LEFT_OUT):])
-        else:
-            out.append(n)
-    for names, what in ((csv_, "CSV file(s) that are not a return this reader knows (no SSDA903 "
-                               "or workforce census columns)"),
-                        (other, "file(s) of a kind that holds no return (returns are .xml, .csv "
+    out: list[str] = []
+    for names, what in (
+            (left_out["csv"], "CSV file(s) that are not a return this reader knows (no SSDA903 "
+                              "or workforce census columns)"),
+            (left_out["other"], "file(s) of a kind that holds no return (returns are .xml, .csv "
                                 "and .xlsx)")):
         if names:
             shown = ", ".join(names[:5]) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
@@ -163,8 +156,8 @@ def read_returns(folder: str | Path) -> ReturnsData:
         folder holds no case return or no workforce census.
     """
     problems: list[Problem] = []
-    notes: list[str] = []
-    recs = [r for f in return_files(folder) if (r := _classify(f, problems, notes)) is not None]
+    left_out: dict[str, list[str]] = {"csv": [], "other": []}
+    recs = [r for f in return_files(folder) if (r := _classify(f, problems, left_out)) is not None]
     kinds = {r.kind for r in recs}
     name = Path(folder).name
     if not kinds & {"cin", "ssda903", "annex_a"}:
@@ -178,7 +171,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
         problems.extend(episode_overlaps(_lac_episodes(recs)))
     if problems:
         raise ExtractError(problems)
-    notes = _said_left_out(notes)
+    notes = _said_left_out(left_out)
     for r in recs:
         notes.extend(r.notes)
     flat, origins, n_made = _cases_table(recs, notes)
