@@ -176,7 +176,11 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
             if not ref:
                 continue
             ep = EpisodeRecord(lid, ref, org, year=out.year)
-            ep.nfa = parse_flag(_text(cin, "ReferralNFA"), org, "ReferralNFA", problems)
+            # DfE's rule 8568: every referral says whether it ended in no further action. A blank
+            # was read as "no", which sends an NFA referral on to assessment in the fit
+            ep.nfa = parse_flag(_text(cin, "ReferralNFA"), org, "ReferralNFA", problems,
+                                required="the CIN census gives it for every referral, DfE "
+                                         "validation rule 8568")
             ep.closure = parse_date(_text(cin, "CINclosureDate"), org, "CINclosureDate", problems,
                                     by=by)
             reason = _text(cin, "ReasonForClosure").upper()

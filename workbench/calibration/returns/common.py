@@ -125,10 +125,15 @@ _YES = {"1", "true", "t", "y", "yes", "a) yes"}
 _NO = {"0", "false", "f", "n", "no", "b) no"}
 
 
-def parse_flag(text, origin: Origin, field_name: str, problems: list) -> str:
-    """A yes/no value as "1", "0" or "" (blank); anything else is a problem."""
+def parse_flag(text, origin: Origin, field_name: str, problems: list,
+               required: str = "") -> str:
+    """A yes/no value as "1", "0" or "" (blank); anything else is a problem, and so is a blank
+    when ``required`` (the reason it is required, said in the message)."""
     s = "" if text is None else str(text).strip().lower()
     if s in ("", "nan"):
+        if required:
+            problems.append(problem_at(origin, f"a yes/no value is required here ({required}; "
+                                               "expected true/false or 1/0)", field_name))
         return ""
     if s in _YES or s.startswith("a)") or s.startswith("yes"):
         return "1"

@@ -1,0 +1,30 @@
+"""A fifth hostile pass over calibration's inputs (issue 13): returns that were read, but read
+wrong. Each case was accepted before its fix; each is now refused with status 2, no traceback,
+a message naming the file and the element, row or field, and no identifier from the data.
+"""
+
+from __future__ import annotations
+
+import re
+
+from conftest import refused_returns as refused
+
+
+def test_a_referral_without_its_nfa_flag_is_refused_not_read_as_no(returns, tmp_path, capsys):
+    # before: a missing ReferralNFA was read as "no further action: no", sending a referral that
+    # ended at the front door on to assessment in the fit (DfE's rule 8568 requires the flag)
+    p = returns / "cin_census_2023.xml"
+    text = p.read_text()
+    first = re.search(r"\s*<ReferralNFA>[^<]*</ReferralNFA>", text).group(0)
+    p.write_text(text.replace(first, "", 1))
+    refused(returns, tmp_path, capsys, "cin_census_2023.xml, element Child 1 / "
+            "CINdetails 1", "field ReferralNFA: a yes/no value is required here",
+            "rule 8568")
+
+
+def test_a_blank_nfa_flag_is_refused_too(returns, tmp_path, capsys):
+    p = returns / "cin_census_2022.xml"
+    text = p.read_text()
+    p.write_text(text.replace("<ReferralNFA>false</ReferralNFA>", "<ReferralNFA> </ReferralNFA>", 1))
+    refused(returns, tmp_path, capsys, "cin_census_2022.xml, element Child 1 / "
+            "CINdetails 1", "field ReferralNFA: a yes/no value is required here")
