@@ -11,6 +11,7 @@ line and the column, the value, and what was expected.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -21,13 +22,39 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
-from .tables import (GEOGRAPHY, LONG_COLUMNS, LONG_MEASURES, MISSING_CODES, ROUNDS_TO_ZERO,
-                     TABLES)
+from .tables import (ASSESSMENT_BANDS, CP_LENGTH_BANDS, GEOGRAPHY, ICPC_BANDS, LONG_COLUMNS,
+                     LONG_MEASURES, MISSING_CODES, ROUNDS_TO_ZERO, TABLES)
 
 __all__ = ["Published", "PublishedError", "read_published"]
 
 ENGLAND_CODE = "E92000001"
 LEVELS = {"local authority": "la", "national": "national"}
+#: Other geographic levels of the service's open-data layout: their rows are not read. A row
+#: whose level is none of these is a mistake (a shifted column, a typed-over cell), not a row
+#: to pass over in silence: it may be the authority's own.
+OTHER_LEVELS = {"regional", "local authority district", "parliamentary constituency", "ward",
+                "local skills improvement plan area", "local enterprise partnership",
+                "english devolved area", "mayoral combined authority", "opportunity area",
+                "health area", "rsc region", "police force area", "planning area",
+                "multi-academy trust", "mat", "sponsor", "school", "provider", "institution"}
+#: The earliest year a figure can be for: the children in need census began in 2009 and the
+#: workforce census in 2017; a year before 2000 is a mistyped year, not an old release.
+EARLIEST_YEAR = 2000
+#: Measures that are a share of a whole (per cent): a value above 100 is a mistake. The agency
+#: cover rate (agency FTE per vacancy) and turnover are rates that can pass 100, so are not here.
+SHARES = {"rereferral_pct", "nfa_pct", "not_in_need_pct", "cin_disabled_pct", "agency_rate",
+          "vacancy_rate", "absence_rate"}
+#: Measures in working days (percentiles and medians of durations): no child's assessment or
+#: conference waits four years, so a figure above this is a mistyped or shifted cell.
+DAYS = {"assess_p25", "assess_median", "assess_p75", "icpc_median"}
+MOST_DAYS = 1000
+#: Measures that are not counts of children, plans or staff (the others are, and no authority's
+#: count can be larger than England's for the same year).
+NOT_COUNTS = SHARES | DAYS | {"turnover_rate", "agency_cover_rate", "caseload"}
+#: A band's counts and the total they split (C2, C4, D7): the bands cannot add to more.
+BANDED = {"assessments": ASSESSMENT_BANDS, "icpc": ICPC_BANDS, "cp_ended": CP_LENGTH_BANDS}
+#: ONS codes of authorities (E06000047): a new_la_code of another shape is a shifted column.
+LA_CODE = re.compile(r"[EWSN]\d{8}")
 #: The columns of :attr:`Published.figures`.
 COLUMNS = ["measure", "year", "level", "code", "old_code", "name", "value", "status", "raw",
            "table", "file", "line", "column", "release", "year_ends"]
@@ -85,26 +112,47 @@ def _year(text: str) -> int | None:
     return None
 
 
-def _cells(raw: pd.Series, name: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+def _cells(raw: pd.Series, name: str, column: str,
+           measure: str = "") -> tuple[np.ndarray, np.ndarray]:
     """The numbers of one measure column and each cell's status; a cell that is neither a
-    number nor a published symbol is a :class:`PublishedError` naming its line."""
+    number nor a published symbol, a number that is not finite, a negative number, or a share
+    above 100 per cent, is a :class:`PublishedError` naming its line."""
     text = raw.astype(str).str.strip()
     low = text.str.lower()
-    value = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    # thousands separators only where they separate thousands ("1,234", not "1,2,3")
+    grouped = text.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+    value = pd.to_numeric(text.where(~grouped, text.str.replace(",", "", regex=False)),
+                          errors="coerce")
     status = np.where(value.notna(), "ok", "")
     known = low.isin(list(MISSING_CODES))
     zero = low.isin(list(ROUNDS_TO_ZERO))
     status = np.where(known, low.map(MISSING_CODES).fillna(""), status)
     status = np.where(zero, "rounds to 0", status)
     value = value.where(~zero, 0.0)
-    bad = value.isna() & ~known
-    if bad.any():
-        rows = [f"line {i + 2}: {text[i]!r}" for i in raw.index[bad][:3]]
-        more = f" (and {int(bad.sum()) - 3} more)" if bad.sum() > 3 else ""
-        raise PublishedError(
-            f"{name}: column {column}: expected a number, or one of the published symbols c "
-            f"(suppressed), : x z (not available), u, low, k; got {', '.join(rows)}{more}")
+    checks = (
+        (value.isna() & ~known, "expected a number, or one of the published symbols c "
+                                "(suppressed), : x z (not available), u, low, k"),
+        (value.notna() & ~np.isfinite(value.fillna(0.0)), "expected a finite number"),
+        (value.notna() & (value < 0), "expected a count, rate or number of days, which "
+                                      "cannot be negative"),
+        (value.notna() & (value > 100) & (measure in SHARES),
+         "expected a percentage of a whole, 0 to 100"),
+        (value.notna() & (value > MOST_DAYS) & (measure in DAYS),
+         f"expected a number of working days, at most {MOST_DAYS:,} (four years)"),
+    )
+    for bad, expected in checks:
+        if bad.any():
+            rows = [f"line {i + 2}: {_shown(text[i])}" for i in raw.index[bad][:3]]
+            more = f" (and {int(bad.sum()) - 3} more)" if bad.sum() > 3 else ""
+            raise PublishedError(f"{name}: column {column}: {expected}; got {', '.join(rows)}"
+                                 f"{more}")
     return value.to_numpy(dtype=float), status
+
+
+def _shown(text: str) -> str:
+    """A cell of a published file, quoted, cut short and with control characters escaped
+    (the files hold figures for areas, never a child's record)."""
+    return repr(text if len(text) <= 40 else text[:40] + "...")
 
 
 def _frame(name: str, df: pd.DataFrame, title: str, measure: str, column: str, values,
@@ -125,20 +173,44 @@ def _geography(name: str, df: pd.DataFrame, cols: dict[str, str]) -> pd.DataFram
         raise PublishedError(
             f"{name}: expected the published layout's columns {', '.join(GEOGRAPHY)}; missing: "
             f"{', '.join(missing)} (download the 'by local authority' file of this table)")
-    level = df[cols["geographic_level"]].astype(str).str.strip().str.lower().map(LEVELS)
+    given = df[cols["geographic_level"]].astype(str).str.strip()
+    unknown = ~given.str.lower().isin(set(LEVELS) | OTHER_LEVELS)
+    if unknown.any():
+        i = given.index[unknown][0]
+        raise PublishedError(f"{name}: line {i + 2}: column geographic_level: expected "
+                             f"'National', 'Regional' or 'Local authority', got "
+                             f"{_shown(given[i])}")
+    level = given.str.lower().map(LEVELS)
     df = df[level.notna()].copy()
+    if df.empty:
+        raise PublishedError(f"{name}: no rows for England ('National') or for a local authority "
+                             "('Local authority') in column geographic_level (download the 'by "
+                             "local authority' file of this table)")
     df["_level"] = level[level.notna()]
     years = df[cols["time_period"]].astype(str).map(_year)
     if years.isna().any():
         i = years.index[years.isna()][0]
         raise PublishedError(f"{name}: line {i + 2}: column time_period: expected a year such as "
-                             f"2024 or 202324, got {df.at[i, cols['time_period']]!r}")
+                             f"2024 or 202324, got {_shown(str(df.at[i, cols['time_period']]))}")
+    latest = dt.date.today().year
+    odd = (years < EARLIEST_YEAR) | (years > latest)
+    if odd.any():
+        i = years.index[odd][0]
+        raise PublishedError(f"{name}: line {i + 2}: column time_period: {int(years[i])} is "
+                             f"{'in the future' if years[i] > latest else 'before ' + str(EARLIEST_YEAR)}"
+                             f": expected a year the statistics cover ({EARLIEST_YEAR} to {latest})")
     df["_year"] = years.astype(int)
     nat = df["_level"] == "national"
     df["_code"] = df[cols["new_la_code"]].astype(str).str.strip().where(~nat, ENGLAND_CODE)
     df["_name"] = df[cols["la_name"]].astype(str).str.strip().where(~nat, "England")
     old = cols.get("old_la_code")
-    df["_old"] = (df[old].astype(str).str.strip() if old else "").where(~nat, "")
+    df["_old"] = (df[old].astype(str).str.strip() if old else pd.Series("", index=df.index)
+                  ).where(~nat, "")
+    odd = (df["_level"] == "la") & (df["_code"] != "") & ~df["_code"].str.fullmatch(LA_CODE)
+    if odd.any():
+        i = df.index[odd][0]
+        raise PublishedError(f"{name}: line {i + 2}: column new_la_code: expected an ONS code such "
+                             f"as E06000047, got {_shown(df.at[i, '_code'])}")
     blank = (df["_level"] == "la") & ((df["_code"] == "") & (df["_name"] == ""))
     if blank.any():
         i = df.index[blank][0]
@@ -159,7 +231,7 @@ def _read_one(name: str, df: pd.DataFrame) -> tuple[list[pd.DataFrame], list[str
     for t in wide:
         titles.append(t.title)
         for measure, column in t.column_for(df.columns).items():
-            values, status = _cells(df[column], name, column)
+            values, status = _cells(df[column], name, column, measure)
             frames.append(_frame(name, df, t.title, measure, column, values, status, df[column],
                                  t.year_ends))
     if long is not None:
@@ -171,7 +243,7 @@ def _read_one(name: str, df: pd.DataFrame) -> tuple[list[pd.DataFrame], list[str
                 continue
             titles.append(lm.table)
             column = cols[long[2]]
-            values, status = _cells(rows[column], name, column)
+            values, status = _cells(rows[column], name, column, lm.measure)
             frames.append(_frame(name, rows, lm.table, lm.measure, column, values, status,
                                  rows[column], "31 March"))
     return frames, titles
@@ -193,16 +265,85 @@ def _sources(folder: Path):
 
 
 def _table(name: str, raw: bytes) -> pd.DataFrame | None:
+    text = None
     for encoding in ("utf-8-sig", "cp1252"):  # the service writes UTF-8; Excel re-saves cp1252
         try:
             text = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    if text is None or "\x00" in text:
+        raise PublishedError(f"{name}: not a CSV text file (expected text in UTF-8 or Windows-1252, "
+                             "as the service or Excel saves it; is it a spreadsheet or a "
+                             "damaged download?)")
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise PublishedError(f"{name}: not a readable CSV file ({str(exc).strip()})") from None
+
+
+def _one_figure_each(figures: pd.DataFrame, notes: list) -> pd.DataFrame:
+    """The figures with rows repeated in one file, or in two files of the same release, given
+    once; a figure given twice with different values there is a :class:`PublishedError` naming
+    both places (which is right cannot be told: neither is newer)."""
+    who = figures.code.where(figures.code != "", "name " + figures.name)
+    said = figures.value.astype(str) + "|" + figures.status
+    key = [figures.measure, figures.year, who, figures.level]
+    for scope, where in (([figures.file], "the same file"),
+                         ([figures.release], "two files of the same release")):
+        groups = said.groupby(key + scope, sort=False)
+        differ = groups.transform("nunique") > 1
+        if differ.any():
+            gid = groups.ngroup()
+            i = differ.idxmax()
+            j = ((gid == gid[i]) & (said != said[i])).idxmax()
+            first, twin = figures.loc[i], figures.loc[j]
+            places = (f"{first.file}, line {first.line}, column {first.column}, and {twin.file}, "
+                      f"line {twin.line}, column {twin.column}")
+            if first["name"] != twin["name"]:
+                raise PublishedError(f"{places}: two authorities, {first['name']} and "
+                                     f"{twin['name']}, have the same new_la_code "
+                                     f"{_shown(first.code)} in {first.year} (a column shifted?)")
+            raise PublishedError(
+                f"{places}: {first['name']}'s figure for {first.year} is given twice in {where}, "
+                f"as {_shown(first.raw)} and {_shown(twin.raw)} (remove the row or file that is "
+                "wrong)")
+    keep = ~pd.DataFrame({"m": figures.measure, "y": figures.year, "w": who, "l": figures.level,
+                          "r": figures.release}).duplicated(keep="first").to_numpy()
+    if not keep.all():
+        notes.append(f"{int((~keep).sum())} figure(s) given twice with the same value, in one file "
+                     "or in two files of the same release: read once")
+    return figures[keep]
+
+
+def _check_sizes(figures: pd.DataFrame) -> None:
+    """No authority's count above England's for the same year, and no bands adding to more
+    than their total: either is a mistyped figure or a shifted column, refused at its line."""
+    ok = figures[figures.status == "ok"]
+    eng = ok[ok.level == "national"].set_index(["measure", "year"]).value
+    eng = eng[~eng.index.duplicated()]
+    la = ok[(ok.level == "la") & ~ok.measure.isin(NOT_COUNTS)]
+    ref = eng.reindex(pd.MultiIndex.from_arrays([la.measure, la.year])).to_numpy()
+    big = la[(ref > 0) & (la.value.to_numpy() > ref)]
+    if not big.empty:
+        f = big.iloc[0]
+        raise PublishedError(f"{f.file}: line {f.line}: column {f.column}: {f['name']}'s figure "
+                             f"for {f.year}, {f.value:,g}, is larger than England's, "
+                             f"{eng[(f.measure, f.year)]:,g} (a mistyped figure, or a column "
+                             "shifted?)")
+    for total, bands in BANDED.items():
+        part = figures[figures.measure.isin([total, *bands])]
+        for (file, line), row in part.groupby(["file", "line"], sort=False):
+            got = dict(zip(row.measure, zip(row.value, row.status, row.column)))
+            if total not in got or got[total][1] != "ok":
+                continue
+            n = sum(v for m, (v, st, _) in got.items() if m != total and st in ("ok", "rounds to 0"))
+            whole = got[total][0]
+            if n > whole + max(5.0, 0.01 * whole):
+                cols = ", ".join(c for m, (_, _, c) in got.items() if m != total)
+                raise PublishedError(f"{file}: line {line}: columns {cols} add to {n:,g}, more than "
+                                     f"the total in column {got[total][2]}, {whole:,g} (a mistyped "
+                                     "figure, or a column shifted?)")
 
 
 def read_published(folder: str | Path) -> Published:
@@ -245,6 +386,8 @@ def read_published(folder: str | Path) -> Published:
             f"({len(skipped)} file(s) looked at); see docs/published.md for which to download")
     figures = pd.concat(frames, ignore_index=True)
     notes = []
+    figures = _one_figure_each(figures, notes)
+    _check_sizes(figures)
     # a year in two releases: the newer release wins (it carries the local authorities'
     # amendments); the older figure is dropped and counted
     figures = figures.sort_values(["release", "file"], ascending=[False, True], kind="stable")
