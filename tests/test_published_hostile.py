@@ -167,3 +167,24 @@ def test_the_command_refuses_in_one_line(data, tmp_path, capsys):
     assert rc == 2 and "Traceback" not in err
     assert f"{C1}: line 4: column geographic_level" in err
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(data):
+    import zipfile
+    with zipfile.ZipFile(data / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.csv", b"time_period," + b" " * (64 * 2**20))
+    refused(data, "bomb.zip/big.csv: would unpack from", "more than 1,000 times")
+
+
+def test_a_folder_or_pipe_named_like_a_file_is_refused(data):
+    import os
+    (data / "extra.csv").mkdir()
+    refused(data, "extra.csv: not a file")
+    (data / "extra.csv").rmdir()
+    os.mkfifo(data / "pipe.csv")     # reading it would wait for ever
+    refused(data, "pipe.csv: not a file")
+
+
+def test_a_damaged_zip_is_refused_by_name(data):
+    (data / "download.zip").write_bytes(b"PK\x03\x04 not really")
+    refused(data, "download.zip: not a readable ZIP file")

@@ -249,19 +249,55 @@ def _read_one(name: str, df: pd.DataFrame) -> tuple[list[pd.DataFrame], list[str
     return frames, titles
 
 
+#: The largest CSV file read (loose or in a ZIP). The biggest by-local-authority file of the
+#: publications read here is a few megabytes (every authority, a dozen years); a gigabyte is far
+#: beyond any of them and still fits in memory.
+MAX_FILE = 2**30
+#: A ZIP member over a megabyte that unpacks to more than this many times its packed size is a
+#: "zip bomb": the publications' CSV files pack about 5 to 20 times.
+MAX_RATIO = 1000
+
+
+def _size_problem(name: str, size: int, packed: int | None = None) -> str | None:
+    if size > MAX_FILE:
+        return (f"{name}: {size / 2**20:,.0f} MB, more than any published table (at most "
+                f"{MAX_FILE // 2**20:,} MB are read): is it the right file?")
+    if packed is not None and size > 2**20 and size > MAX_RATIO * max(packed, 1):
+        return (f"{name}: would unpack from {packed / 2**10:,.0f} KB to {size / 2**20:,.0f} MB, "
+                f"more than {MAX_RATIO:,} times: not a file the service writes (a damaged or "
+                "hostile ZIP?)")
+    return None
+
+
 def _sources(folder: Path):
     """(name, text) of every CSV file in the folder and in the ZIP files there (sorted)."""
     for p in sorted(folder.iterdir()):
-        if p.suffix.lower() == ".csv":
-            yield p.name, p.read_bytes()
-        elif p.suffix.lower() == ".zip":
-            try:
-                with zipfile.ZipFile(p) as z:
-                    for member in sorted(z.namelist()):
-                        if member.lower().endswith(".csv"):
-                            yield f"{p.name}/{member}", z.read(member)
-            except zipfile.BadZipFile:
-                raise PublishedError(f"{p.name}: not a readable ZIP file") from None
+        kind = p.suffix.lower()
+        if kind not in (".csv", ".zip"):
+            continue
+        if not p.is_file():      # a folder or a pipe with a file's name: reading it would hang
+            raise PublishedError(f"{p.name}: not a file (a folder or a device named like one)")
+        try:
+            problem = _size_problem(p.name, p.stat().st_size) if kind == ".csv" else None
+            if problem:
+                raise PublishedError(problem)
+            if kind == ".csv":
+                yield p.name, p.read_bytes()
+                continue
+            with zipfile.ZipFile(p) as z:
+                for info in sorted(z.infolist(), key=lambda i: i.filename):
+                    if info.is_dir() or not info.filename.lower().endswith(".csv"):
+                        continue
+                    name = f"{p.name}/{info.filename}"
+                    problem = _size_problem(name, info.file_size, info.compress_size)
+                    if problem:
+                        raise PublishedError(problem)
+                    with z.open(info) as member:    # stops at the declared size
+                        yield name, member.read(MAX_FILE + 1)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+            raise PublishedError(f"{p.name}: not a readable ZIP file ({exc})") from None
+        except OSError as exc:
+            raise PublishedError(f"{p.name}: could not be read ({exc.strerror or exc})") from None
 
 
 def _table(name: str, raw: bytes) -> pd.DataFrame | None:
