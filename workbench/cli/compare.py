@@ -28,6 +28,16 @@ from . import args as types
 
 
 _warmup_days = types.Number(float, 0)
+#: Days a warm-up must leave to measure: about a week, as the shortest --years (the KPIs are
+#: weekly series and yearly rates; a window of an hour gave intervals of counts below zero).
+MIN_MEASURED_DAYS = 0.02 * 365.25
+
+
+def too_little_measured(warmup: float, horizon: float, label: str) -> str:
+    """The message for a warm-up that leaves less than :data:`MIN_MEASURED_DAYS` to measure."""
+    return (f"--warmup-days {warmup:g} leaves {horizon - warmup:.2g} of the {horizon:g} days of "
+            f"{label!r} to measure; leave at least {MIN_MEASURED_DAYS:.1f} days (about a week: "
+            f"the KPIs are weekly series and yearly rates)")
 
 
 def register(subparsers) -> None:
@@ -117,6 +127,8 @@ def cmd_compare(args) -> int:
         if warmup >= horizon:
             raise UserError(f"--warmup-days {warmup:g} is not shorter than the horizon of "
                             f"{label!r} ({horizon:g} days)")
+        if horizon - warmup < MIN_MEASURED_DAYS:
+            raise UserError(too_little_measured(warmup, horizon, label))
     horizons = {sc.horizon_years for sc in scenarios.values()}
     if years is None and len(horizons) > 1:
         raise UserError("the scenarios have different horizons; give --years to compare them "

@@ -32,6 +32,7 @@ from ..errors import UserError
 from ..scenario.catalog import PACKAGE_ROOT as ROOT
 from ..scenario.catalog import bundled_scenarios
 from . import args as types
+from .compare import MIN_MEASURED_DAYS, too_little_measured
 
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
 
@@ -172,6 +173,8 @@ def check_options(scenarios: dict, out, years: float | None, warmup_days: float 
             if not 0 <= warmup_days < horizon:
                 raise UserError(f"--warmup-days {warmup_days:g} is not shorter than the horizon of "
                                 f"{name!r} ({horizon:g} days)")
+            if horizon - warmup_days < MIN_MEASURED_DAYS:
+                raise UserError(too_little_measured(warmup_days, horizon, name))
     unknown = [p for p in pressures if p not in scenarios]
     if unknown:
         raise UserError(f"--stress {unknown[0]!r}: not the name of a scenario given (names: "

@@ -170,6 +170,16 @@ class _Model(BaseModel):
                     raise ValueError(f"{key}: expected a number, got a yes/no value ({v!r}; YAML "
                                      "reads yes, no, on, off, true and false as booleans); write "
                                      "the number")
+                if (isinstance(key, str) and isinstance(v, (bool, int, float, dt.date))
+                        and _text_field(cls, key)):
+                    # YAML reads `country: NO` (Norway) as false, `name: 2020` as a number and
+                    # `name: 2020-01-01` as a date; pydantic said only "a valid string"
+                    kind = ("a yes/no value (YAML reads yes, no, on, off, true and false, in any "
+                            "case, as booleans)" if isinstance(v, bool)
+                            else "a date" if isinstance(v, dt.date) else "a number")
+                    example = "'NO', not NO" if isinstance(v, bool) else f"'{_shown(v)}'"
+                    raise ValueError(f"{key}: expected text, got {kind}: {_shown(v)}; put the "
+                                     f"text in quotes, e.g. {example}")
         return data
 
 
@@ -200,6 +210,26 @@ def _numeric(tp: Any) -> bool:
     if origin in (list, tuple):
         return bool(args) and all(_numeric(a) for a in args if a is not Ellipsis)
     return False
+
+
+def _shown(v: Any) -> str:
+    text = v.isoformat() if isinstance(v, dt.date) else repr(v)
+    return text if len(text) <= 40 else f"{text[:40]}... ({len(text):,} characters)"
+
+
+@lru_cache(maxsize=None)
+def _text_field(model: type, field: str) -> bool:
+    """Whether ``field`` of ``model`` holds plain text (``str``, or ``str`` or None)."""
+    info = model.model_fields.get(field)
+    if info is None:
+        return False
+    tp = info.annotation
+    if typing.get_origin(tp) is Annotated:
+        tp = typing.get_args(tp)[0]
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        kinds = [a for a in typing.get_args(tp) if a is not type(None)]
+        tp = kinds[0] if len(kinds) == 1 else None
+    return tp is str
 
 
 @lru_cache(maxsize=None)

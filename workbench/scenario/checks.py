@@ -15,7 +15,56 @@ from .basics import MAX_REFERRALS_PER_RUN, MAX_WORKFORCE, STAGES, MEMORY_NOTE
 def whole_scenario_problems(sc: Any) -> list[str]:
     """Every cross-block problem of a validated-field :class:`~workbench.scenario.Scenario`."""
     return (reference_problems(sc) + zero_time_loops(sc) + demand_size(sc) + workforce_size(sc)
-            + caps_problems(sc))
+            + caps_problems(sc) + idle_teams(sc) + before_the_start(sc))
+
+
+def idle_teams(sc: Any) -> list[str]:
+    """Case-holding teams with staff or funded posts that no stage gives work to: no stage is
+    held by them and no transfer moves cases to them. Their staff would hold no cases, yet count
+    in the caseload, vacancy, agency and cost measures. Usually a misspelt team name in a variant
+    (a Cyrillic 'с' for a Latin 'c' makes a new team instead of changing the base's)."""
+    used = {s.team for s in sc.stages.values()}
+    used |= {s.transfer.to_team for s in sc.stages.values() if s.transfer}
+    problems = []
+    for name, team in sc.teams.items():
+        staff = sum(g.count for g in team.staff)
+        if not team.case_holding or name in used or (staff == 0 and team.establishment_fte == 0):
+            continue
+        odd = sorted({ch for ch in name if not ch.isascii()})
+        lookalike = (f"; its name holds characters that are not plain ASCII "
+                     f"({', '.join(f'U+{ord(ch):04X}' for ch in odd)}): is it a look-alike of "
+                     f"one of {sorted(used)}?" if odd else "")
+        problems.append(
+            f"teams.{name}: no stage is held by this team (stages.*.team) and no transfer moves "
+            f"cases to it, so its {staff:,} staff and {team.establishment_fte:g} funded posts "
+            f"would hold no cases while counting in the caseload, vacancy and cost measures; "
+            f"give it a stage, remove it, or check its name{lookalike}")
+    return problems
+
+
+def before_the_start(sc: Any) -> list[str]:
+    """Policy dates before the scenario's start date that the run would not read as meant:
+    a campaign's hires due before the start all arrive on the first day (and those before the
+    snapshot are already in the staff in post), a campaign that ended before the start is
+    silently skipped, and academy cohorts due before the start all join on the first day."""
+    start = sc.start_date
+    problems = []
+    for i, c in enumerate(sc.recruitment.campaigns):
+        if c.start_date < start:
+            problems.append(
+                f"recruitment.campaigns.{i}.start_date: {c.start_date} is before the scenario's "
+                f"start_date ({start}); staff hired before the start are in the staff in post "
+                f"(teams.*.staff), and the run would bring every hire due before the start in on "
+                f"its first day (or skip a campaign that has ended); give the part of the "
+                f"campaign from {start} on, with its hires and cost")
+    first = sc.academy.first_intake_date
+    if sc.academy.intake_per_year and first is not None and first < start:
+        problems.append(
+            f"academy.first_intake_date: {first} is before the scenario's start_date ({start}); "
+            f"the run would bring in every yearly cohort due since then on its first day; "
+            f"trainees already in post are in teams.*.staff (type academy): give the first "
+            f"intake on or after {start}, or leave it out (the first start_month after the start)")
+    return problems
 
 
 def caps_problems(sc: Any) -> list[str]:
@@ -82,7 +131,8 @@ def zero_time_loops(sc: Any) -> list[str]:
     The run would move her round such a loop for ever at one instant, so it is refused here
     rather than found as a hang. One message per loop, naming it from its first stage.
     """
-    quick = [n for n in STAGES if n in sc.stages and sc.stages[n].takes_no_time]
+    quick = [n for n in STAGES if n in sc.stages and (sc.stages[n].takes_no_time
+                                                       or _brief_plan(sc.stages[n]))]
     problems, seen = [], set()
     for start in quick:
         loop = _loop_back(start, quick, sc.stages)
@@ -90,9 +140,22 @@ def zero_time_loops(sc: Any) -> list[str]:
             seen.update(loop)
             problems.append(
                 f"stages.{start}.next: a child can go {' -> '.join(loop)} without time passing "
-                f"(work_hours fixed at 0 on every stage of the way), so the run would loop at "
-                f"one instant; give one of them work_hours above 0, or route elsewhere")
+                f"(work_hours fixed at 0 on every task of the way, and plans lasting under "
+                f"{BRIEF_PLAN_DAYS:g} day on average), so the run would loop at one instant, or "
+                f"so nearly that it runs out of memory; give one of them work_hours above 0 or a "
+                f"longer duration_days, or route elsewhere")
     return problems
+
+#: A plan lasting less than this (days, on average) passes almost no time: a route that loops
+#: through such plans would go round millions of times in a run (a plan of 1e-6 days looping to
+#: itself filled memory).
+BRIEF_PLAN_DAYS = 1.0
+
+
+def _brief_plan(stage: Any) -> bool:
+    return (stage.kind == "plan" and stage.duration_days is not None
+            and stage.duration_days.mean_value < BRIEF_PLAN_DAYS)
+
 
 def workforce_size(sc: Any) -> list[str]:
     """Staff in post, funded posts and campaign hires over all teams, against one bound."""

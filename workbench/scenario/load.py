@@ -71,21 +71,40 @@ class _Loader(yaml.SafeLoader):
                 None, None, f"'{node.value}' would be read as a base-60 number (YAML 1.1); write "
                 f"the number itself, or quote it if it is text", node.start_mark)
         digits = text.lstrip("+-")
+        try:
+            value = super().construct_yaml_int(node)
+        except ValueError:
+            # an explicit tag on something else (`!!int 6250.5`, `!!int many`): int() would raise
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is tagged !!int but is not a whole number; write a "
+                f"whole number (or drop the tag)", node.start_mark) from None
         if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
             raise yaml.constructor.ConstructorError(
                 None, None, f"'{node.value}' has a leading zero, which YAML 1.1 reads as an "
-                f"octal number ({super().construct_yaml_int(node)}); write it without the "
-                f"leading zero", node.start_mark)
-        return super().construct_yaml_int(node)
+                f"octal number ({value}); write it without the leading zero", node.start_mark)
+        return value
 
     def construct_yaml_float(self, node):
         if ":" in str(node.value):
             raise yaml.constructor.ConstructorError(
                 None, None, f"'{node.value}' would be read as a base-60 number (YAML 1.1); write "
                 f"the number itself, or quote it if it is text", node.start_mark)
-        return super().construct_yaml_float(node)
+        try:
+            return super().construct_yaml_float(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is tagged !!float but is not a number; write a "
+                f"number (or drop the tag)", node.start_mark) from None
+
+    def construct_yaml_binary(self, node):
+        # base64 bytes: pydantic would read b"1234" as the number 1234 or the text "1234", so a
+        # value nobody can read in the file would be used silently
+        raise yaml.constructor.ConstructorError(
+            None, None, "a binary value (!!binary, base64) where a scenario file holds numbers, "
+            "dates and text; write the value itself", node.start_mark)
 
 
+_Loader.add_constructor("tag:yaml.org,2002:binary", _Loader.construct_yaml_binary)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
@@ -180,8 +199,14 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     ScenarioError
         If a file on the chain is missing, unreadable, not YAML, or the links form a loop.
     """
+    if not str(path).strip():
+        raise ScenarioError("a scenario file's name is empty; give the path of a YAML file")
     path = Path(path)
-    key = path.resolve()
+    try:
+        key = path.resolve()
+    except (RuntimeError, OSError) as exc:  # a loop of symbolic links (RuntimeError on 3.11)
+        raise ScenarioError(f"{path}: cannot be followed to a file ({exc}); give the scenario "
+                            f"file itself") from None
     if len(_seen) >= MAX_BASE_CHAIN:
         raise ScenarioError(f"{path}: 'base' links go more than {MAX_BASE_CHAIN} files deep "
                             f"(from {_seen[0].name}); a variant names its base directly")
@@ -239,7 +264,10 @@ def load_scenarios(paths) -> dict[str, tuple[Scenario, Path]]:
 def file_digest(path: str | Path) -> str:
     """SHA-256 (first 12 hex digits) of a scenario file and its base chain, for run details."""
     h = hashlib.sha256()
-    p = Path(path).resolve()
+    try:
+        p = Path(path).resolve()
+    except (RuntimeError, OSError):  # a loop of symbolic links: loading it reports the problem
+        return h.hexdigest()[:12]
     seen = set()
     while p is not None and p not in seen and p.is_file():
         seen.add(p)
@@ -249,6 +277,9 @@ def file_digest(path: str | Path) -> str:
             base = _parse(p, raw).get("base")
         except ScenarioError:
             base = None  # a broken file ends the chain; loading it reports the problem
-        p = (p.parent / base).resolve() if isinstance(base, str) and base.strip() else None
+        try:
+            p = (p.parent / base).resolve() if isinstance(base, str) and base.strip() else None
+        except (RuntimeError, OSError):
+            p = None
     return h.hexdigest()[:12]
 

@@ -539,7 +539,7 @@ class Scenario(_Model):
 
 #: Characters of a bad value quoted in a message.
 MAX_SHOWN = 80
-_YES_NO = re.compile(r"(\w+): (expected a number, got a yes/no value.*)", re.S)
+_YES_NO = re.compile(r"(\w+): (expected (?:a number, got a yes/no value|text, got ).*)", re.S)
 
 
 def _format_errors(err: ValidationError, source: str) -> str:
