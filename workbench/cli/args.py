@@ -17,7 +17,8 @@ from pathlib import Path
 from .. import files
 from ..errors import UserError
 
-__all__ = ["Number", "add_executor_options", "date", "non_negative_int", "positive_int", "years"]
+__all__ = ["Number", "add_executor_options", "date", "non_negative_int", "positive_int", "seed",
+           "years"]
 
 
 class Number:
@@ -56,6 +57,8 @@ class Number:
             v = self.kind(str(text).strip())
         except ValueError:  # also a whole number of more than 4,300 digits
             return None, f"must be {noun}, got {shown}"
+        if isinstance(v, int) and len(str(abs(v))) > 30:   # 1e30 or more: no bound is that far
+            return None, f"must be {noun} of at most 30 digits, got {shown}"
         if not math.isfinite(v):
             return None, f"must be a finite number, got {shown}"
         bounds = []
@@ -69,7 +72,8 @@ class Number:
         if self.least is not None and v < self.least[0]:
             return v, f"must be at least {self.least[0]:g} ({self.least[1]}), got {v:g}"
         if self.most is not None and v > self.most[0]:
-            return v, f"must be at most {self.most[0]:,.0f} ({self.most[1]}), got {v:g}"
+            most = f"{self.most[0]:,}" if isinstance(self.most[0], int) else f"{self.most[0]:,.0f}"
+            return v, f"must be at most {most} ({self.most[1]}), got {v:g}"
         return v, ""
 
     def parse(self, text, name: str) -> int | float:
@@ -95,8 +99,11 @@ class Number:
 
 #: Replications, workers: 1 or more.
 positive_int = Number(int, 1)
-#: Seeds: 0 or more.
+#: Whole numbers of 0 or more.
 non_negative_int = Number(int, 0)
+#: Seeds: 0 or more, and short enough to name files by (a replication's files carry its seed).
+seed = Number(int, 0, most=(2**63 - 1, "a seed only names a stream of random numbers; a longer "
+                                       "one would make file names too long to write"))
 #: A horizon: at least about a week (0.02 years) and at most 30 years.
 years = Number(float, None, 30,
                least=(0.02, "about a week: the KPIs are weekly series and yearly rates"))

@@ -231,7 +231,7 @@ def register(subparsers) -> None:
     c.add_argument("--backtest-end", type=types.date, default=None, metavar="DATE",
                    help="last day of the back-test, YYYY-MM-DD (default: the window's end)")
     c.add_argument("--no-backtest", action="store_true", help="fit only")
-    c.add_argument("--seed", type=types.non_negative_int, default=0,
+    c.add_argument("--seed", type=types.seed, default=0,
                    help="first replication seed (default 0)")
     c.set_defaults(func=cmd_calibrate)
 
@@ -240,7 +240,7 @@ def register(subparsers) -> None:
     s.add_argument("--out", required=True, metavar="DIR", help="folder for the synthetic extracts")
     s.add_argument("--template", default=_default_template(), metavar="FILE",
                    help="scenario the fictional authority is drawn from (default: baseline)")
-    s.add_argument("--seed", type=types.non_negative_int, default=1,
+    s.add_argument("--seed", type=types.seed, default=1,
                    help="random seed, a whole number (default 1)")
     s.add_argument("--years", type=_pos, default=2.0, help="length of the data window in years (default 2)")
     s.add_argument("--scale", type=_pos, default=0.3, help="size relative to the template, e.g. 0.3 for 30%% (default 0.3)")

@@ -98,7 +98,7 @@ def cmd_compare(args) -> int:
 
     # ---- check every parameter before anything runs
     reps = types.replications.parse(args.replications, "--replications")
-    seed = types.non_negative_int.parse(args.seed, "--seed")
+    seed = types.seed.parse(args.seed, "--seed")
     years = types.years.parse(args.years, "--years") if args.years is not None else None
     warmup = _warmup_days.parse(args.warmup_days, "--warmup-days")
     workers = types.executor_workers(args)

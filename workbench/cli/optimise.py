@@ -100,7 +100,7 @@ def cmd_optimise(args) -> int:
     cands = types.positive_int.parse(args.candidates, "--candidates")
     confirm = _at_least_3.parse(args.confirm_replications, "--confirm-replications")
     conf = _confidence.parse(args.confidence, "--confidence")
-    seed = types.non_negative_int.parse(args.seed, "--seed")
+    seed = types.seed.parse(args.seed, "--seed")
     workers = types.executor_workers(args)
     path = types.scenario_file(args.scenario)
     base = load_scenario(path)

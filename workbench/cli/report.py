@@ -282,7 +282,7 @@ def register(sub) -> None:
     r.add_argument("--out", default="outputs/report.html", help="the HTML file to write")
     r.add_argument("--replications", type=types.replications, default=8,
                    help="runs of each scenario (default 8)")
-    r.add_argument("--seed", type=types.non_negative_int, default=2017,
+    r.add_argument("--seed", type=types.seed, default=2017,
                    help="base seed, a whole number (default 2017)")
     r.add_argument("--years", type=types.years, default=None,
                    help="years to simulate (default: each scenario's horizon)")

@@ -37,7 +37,7 @@ def register(sub) -> None:
     """Add ``run`` to the ``workbench`` parser."""
     r = sub.add_parser("run", help="run one replication of a scenario and print its KPIs")
     r.add_argument("scenario", metavar="SCENARIO", help="the scenario file (YAML)")
-    r.add_argument("--seed", type=types.non_negative_int, default=0,
+    r.add_argument("--seed", type=types.seed, default=0,
                    help="random seed, a whole number (default 0)")
     r.add_argument("--years", type=types.years, default=None,
                    help="horizon in years (default: the scenario's)")

@@ -59,7 +59,7 @@ def cmd_sensitivity(args) -> int:
     sn = _sobol_n.parse(args.sobol_n, "--sobol-n")
     reps = types.positive_int.parse(args.replications, "--replications")
     years = types.years.parse(args.years, "--years")
-    seed = types.non_negative_int.parse(args.seed, "--seed")
+    seed = types.seed.parse(args.seed, "--seed")
     workers = types.executor_workers(args)
     path = types.scenario_file(args.scenario)
     base = load_scenario(path)

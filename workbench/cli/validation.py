@@ -62,7 +62,7 @@ def cmd_validation(args) -> int:
     """Check every argument, run both comparisons, print the table, write the CSV if asked."""
     reps = types.positive_int.parse(args.replications, "--replications")
     years = types.years.parse(args.years, "--years")
-    seed = types.non_negative_int.parse(args.seed, "--seed")
+    seed = types.seed.parse(args.seed, "--seed")
     workers = (types.positive_int.parse(args.workers, "--workers")
                if args.workers is not None else None)
     outputs = {opt: types.suffixed(_output_file(opt, value), opt, *suffixes) for
