@@ -23,6 +23,22 @@ VARIANT = str(ROOT / "scenarios" / "demand_surge.yaml")
 
 # name -> (file text over the bundled baseline, what the message must say: the field or line first)
 ROUND5 = {
+    # a post with (almost) no hours for cases: every worker left within weeks, and turnover came
+    # out n/a (no staff in post to divide by) while the event log showed them all leaving
+    "a_millionth_of_an_hour_a_week": (V + "working_time:\n  hours_per_fte_week: 1.0e-6\n",
+                                      ["working_time.hours_per_fte_week", "greater than or equal "
+                                       "to 10"]),
+    "almost_no_case_time": (V + "working_time:\n  case_time_pct: 1.0e-6\n",
+                            ["working_time.case_time_pct", "greater than or equal to 5"]),
+    "almost_always_absent": (V + "working_time:\n  absence_pct: 99.999999\n",
+                             ["working_time.absence_pct", "less than or equal to 90"]),
+    "each_within_bounds_but_together_no_time": (
+        V + "working_time:\n  hours_per_fte_week: 30\n  case_time_pct: 20\n  absence_pct: 60\n",
+        ["working_time: a full-time post would have 2.4 hours a week for cases", "under 5"]),
+    # the whole backlog as this week's work: turnover of 1,343% in a quarter-year
+    "backlog_over_a_millionth_of_a_week": (V + "pressure:\n  backlog_weeks: 1.0e-6\n",
+                                           ["pressure.backlog_weeks", "greater than or equal "
+                                            "to 0.5"]),
     # YAML tags: `!!int 6250.5` and `!!float abc` raised ValueError from PyYAML (a traceback)
     "int_tag_on_a_fraction": (V + "demand:\n  referrals_per_year: !!int 6250.5\n",
                               ["line 3", "'6250.5' is tagged !!int", "whole number"]),

@@ -15,7 +15,26 @@ from .basics import MAX_REFERRALS_PER_RUN, MAX_WORKFORCE, STAGES, MEMORY_NOTE
 def whole_scenario_problems(sc: Any) -> list[str]:
     """Every cross-block problem of a validated-field :class:`~workbench.scenario.Scenario`."""
     return (reference_problems(sc) + zero_time_loops(sc) + demand_size(sc) + workforce_size(sc)
-            + caps_problems(sc) + idle_teams(sc) + before_the_start(sc))
+            + caps_problems(sc) + idle_teams(sc) + before_the_start(sc) + case_hours(sc))
+
+
+#: The fewest hours a week for cases a full-time post can have (hours x case time x time not
+#: absent). Below it a post cannot hold a case: pressure drives every worker out within weeks and
+#: the run measures nothing but that. assumption: a quarter of the baseline's 25 hours is already
+#: far outside any council's; each field's own bound allows much less when all are at it.
+MIN_CASE_HOURS = 5.0
+
+
+def case_hours(sc: Any) -> list[str]:
+    """A full-time post's hours for cases, from the three working-time fields together."""
+    w = sc.working_time
+    hours = w.hours_per_fte_week * w.case_time_pct / 100 * (1 - w.absence_pct / 100)
+    if hours >= MIN_CASE_HOURS:
+        return []
+    return [f"working_time: a full-time post would have {hours:.2g} hours a week for cases "
+            f"(hours_per_fte_week {w.hours_per_fte_week:g} x case_time_pct "
+            f"{w.case_time_pct:g}% x (100 - absence_pct {w.absence_pct:g})%), under "
+            f"{MIN_CASE_HOURS:g}: no post that short can hold a case (the baseline's has about 25)"]
 
 
 def idle_teams(sc: Any) -> list[str]:

@@ -289,11 +289,17 @@ class FrontDoor(_Model):
 
 
 class WorkingTime(_Model):
-    hours_per_fte_week: float = Field(default=37.0, gt=0, le=60)
+    hours_per_fte_week: float = Field(
+        default=37.0, ge=10, le=60,
+        description="contracted hours of one full-time worker; at least 10 (a post that short "
+                    "cannot hold a case: a mistyped figure)")
     case_time_pct: float = Field(
-        default=70.0, gt=0, le=100,
-        description="share of hours left for casework after supervision, training, admin")
-    absence_pct: float = Field(default=3.2, ge=0, lt=100)
+        default=70.0, ge=5, le=100,
+        description="share of hours left for casework after supervision, training, admin; at "
+                    "least 5")
+    absence_pct: float = Field(
+        default=3.2, ge=0, le=90,
+        description="share of working time lost to short absence; at most 90")
     min_task_time_pct: float = Field(
         default=10.0, gt=0, le=100,
         description="floor on time left for tasks and visits however much ongoing work a caseload brings")
@@ -394,7 +400,7 @@ class Pressure(_Model):
         default=13.0, gt=0, le=260,
         description="weeks over which a worker's work pressure is averaged (exponentially)")
     backlog_weeks: float = Field(
-        default=4.0, gt=0, le=52,
+        default=4.0, ge=0.5, le=52,
         description="weeks over which a worker counts the hours left on her tasks in her work "
                     "pressure (the work she would have to clear in that time)")
     count_waiting_work: bool = Field(
