@@ -132,6 +132,12 @@ def test_describe_changes_and_assumptions(baseline):
 def test_ranges_are_shown_within_possible_values():
     assert clip_range("assessment_within_45wd_pct", 70, 106) == (70, 100)
     assert clip_range("unallocated_mean", -3, 40) == (0, 40)
+    # turnover is a rate (leavers a year over the staff in post), not a share: a service where
+    # more leave in a year than are in post has turnover above 100, and its range must hold its
+    # mean (issue 13: the range stopped at 100 while the mean was 112)
+    assert clip_range("turnover_pct", 90, 130) == (90, 130)
+    assert clip_range("experienced_turnover_pct", -5, 120) == (0, 120)
+    assert clip_range("long_term_sick_pct", -5, 120) == (0, 100)
 
 
 def test_text_from_scenario_files_is_escaped_in_the_report(baseline):

@@ -70,6 +70,13 @@ class KPI:
         child, GBP 10,000 for pounds shown in millions)."""
         return 10.0 ** -self.display_digits / self.display_scale
 
+    @property
+    def most(self) -> float:
+        """The largest value the measure can take: 100 for a share of a whole (a percentage),
+        no limit for a count, a cost or a rate such as turnover (leavers a year over the
+        average staff in post, which passes 100 when more leave in a year than are in post)."""
+        return 100.0 if self.fmt == "pct" and self.name not in RATES_OVER_100 else math.inf
+
     def display_unit(self, difference: bool = False) -> str:
         """The unit of a shown value (pounds in millions for ``gbp_m``); a difference of a
         percentage is in percentage points."""
@@ -78,6 +85,20 @@ class KPI:
         if self.fmt == "gbp_m":
             return self.unit.replace("GBP", "GBP million", 1)
         return self.unit
+
+
+#: Percentages that are rates, not shares of a whole: they can pass 100 (the validation page's
+#: experienced staff's turnover too).
+RATES_OVER_100 = frozenset({"turnover_pct", "experienced_turnover_pct"})
+
+
+def most_of(name: str) -> float:
+    """The largest value a measure named ``name`` can take (:attr:`KPI.most`), also for
+    measures outside the registry: a ``*_pct`` is a share (at most 100) unless it is a rate."""
+    k = KPIS.get(name)
+    if k is not None:
+        return k.most
+    return 100.0 if name.endswith("_pct") and name not in RATES_OVER_100 else math.inf
 
 
 def _k(name, label, description, unit, fmt, better) -> tuple[str, KPI]:

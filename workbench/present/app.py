@@ -306,7 +306,7 @@ class App(Explorer):
         for measure, comparison, threshold in self.plan_targets:
             if measure.value:
                 value = float(threshold.value)
-                top = 100.0 if measure.value.endswith("_pct") else math.inf
+                top = kpi(measure.value).most
                 if not 0 <= value <= top:  # NaN fails too
                     k = kpi(measure.value)
                     raise UserError(f"{k.label}: give a target from 0"

@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 
 import pandas as pd
 
-from ..analysis.registry import KPI, format_value, kpi
+from ..analysis.registry import KPI, format_value, kpi, most_of
 from ..analysis.stats import t_interval
 
 __all__ = [
@@ -87,19 +87,18 @@ def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 
 
 def clip_range(kpi_name: str, low: float, high: float) -> tuple[float, float]:
     """A 95% range shown within the values a measure can take (counts and costs are not negative,
-    percentages lie between 0 and 100); with few replications a symmetric interval can overrun.
+    shares lie between 0 and 100); with few replications a symmetric interval can overrun. The
+    clipped range is still a 95% range: the true value lies within the limits anyway.
 
     Parameters
     ----------
     kpi_name : str
-        The KPI (``*_pct`` measures are capped at 100).
+        The KPI (shares are capped at 100, :attr:`~workbench.analysis.registry.KPI.most`; turnover,
+        a rate, is not).
     low, high : float
         The interval, in the KPI's unit.
     """
-    low = max(low, 0.0)
-    if kpi_name.endswith("_pct"):
-        high = min(high, 100.0)
-    return low, high
+    return max(low, 0.0), min(high, most_of(kpi_name))
 
 
 def kpi_intervals(kpis: pd.DataFrame, kpi_name: str, level: float = 0.95) -> pd.DataFrame:
