@@ -171,3 +171,24 @@ def test_report_warm_up_leaving_less_than_a_week(capsys, tmp_path):
                      "18", "--executor", "serial", "--out", str(tmp_path / "r.html")],
             "--warmup-days 18", "leave at least 7.3 days")
     assert not list(tmp_path.iterdir())
+
+
+def test_policies_outside_the_run_are_noted_not_refused(tmp_path, capsys):
+    # before: a surge or campaign after the run's end, or a surge over before its start, ran
+    # with no effect and no word; a longer run may reach them, so they are noted, not refused
+    p = tmp_path / "late.yaml"
+    p.write_text(f"base: {BASE}\nname: late\nhorizon_years: 1\ndemand:\n  surges:\n"
+                 "    - {start_date: 2030-01-01, multiplier: 1.2}\n"
+                 "    - {start_date: 2010-01-01, end_date: 2011-01-01, multiplier: 1.5}\n"
+                 "recruitment:\n  campaigns:\n    - {start_date: 2019-01-01, end_date: "
+                 "2019-06-01, hires: 5}\n")
+    assert main(["validate", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert "note: demand.surges.0.start_date: 2030-01-01 is after the run ends (2018-10-31)" in out
+    assert "note: demand.surges.1.end_date: 2011-01-01 is on or before the start" in out
+    assert "note: recruitment.campaigns.0.start_date: 2019-01-01 is after the run ends" in out
+    assert main(["run", str(p), "--years", "0.05", "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert "note: recruitment.campaigns.0.start_date: 2019-01-01 is after the run ends (2017-11-18)" in err
+    assert main(["validate", VARIANT]) == 0
+    assert "note" not in capsys.readouterr().out      # the bundled files have none

@@ -4,6 +4,7 @@ printed and written (aggregates only: the KPIs as JSON and the weekly series as 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from .. import files
@@ -15,9 +16,12 @@ def cmd_run(args) -> int:
     from ..analysis.registry import format_kpis
     from ..analysis.run import simulate
     from ..scenario import load_scenario
+    from ..scenario.checks import inert_dates
 
     sc = load_scenario(args.scenario)
     out = types.writable_folder(args.out)  # before the run: a file in the way fails at once
+    for note in inert_dates(sc, None if args.years is None else args.years * 365.25):
+        print(f"note: {note}", file=sys.stderr)
     run = simulate(sc, seed=args.seed, years=args.years)
     stem = Path(args.scenario).stem
     kpi_path = out / f"{stem}_seed{args.seed}_kpis.json"

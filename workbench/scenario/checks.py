@@ -6,6 +6,7 @@ Each returns a list of problems, each naming its field path; the schema raises t
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -226,3 +227,30 @@ def _loop_back(start: str, quick: list[str], stages: dict[str, Any]) -> list[str
                 came_from[out] = node
                 todo.append(out)
     return None
+
+
+def inert_dates(sc: Any, horizon_days: float | None = None) -> list[str]:
+    """Notes (not problems) on policies whose dates fall outside the run, so have no effect in
+    it: a surge, campaign, academy intake or retention payment starting after the run ends (``horizon_days``, default the scenario's own), or a surge over before it starts.
+    Not refused: a longer run (``--years``) may reach them."""
+    start = sc.start_date
+    days = sc.horizon_days if horizon_days is None else horizon_days
+    end = start + dt.timedelta(days=days)
+    after = f"after the run ends ({end}), so it has no effect in this run"
+    notes = []
+    for i, s in enumerate(sc.demand.surges):
+        if s.start_date >= end:
+            notes.append(f"demand.surges.{i}.start_date: {s.start_date} is {after}")
+        elif s.end_date is not None and s.end_date <= start:
+            notes.append(f"demand.surges.{i}.end_date: {s.end_date} is on or before the start "
+                         f"({start}), so it has no effect")
+    for i, c in enumerate(sc.recruitment.campaigns):
+        if c.start_date >= end:
+            notes.append(f"recruitment.campaigns.{i}.start_date: {c.start_date} is {after}")
+    first = sc.academy.first_intake_date
+    if sc.academy.intake_per_year and first is not None and first >= end:
+        notes.append(f"academy.first_intake_date: {first} is {after}")
+    r = sc.retention
+    if r.enabled and r.start_date is not None and r.start_date >= end:
+        notes.append(f"retention.start_date: {r.start_date} is {after}")
+    return notes
