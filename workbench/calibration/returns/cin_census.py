@@ -33,6 +33,15 @@ MODULES = {
     "ChildProtectionPlans": ("cp", "CPPstartDate", "CPPendDate"),
 }
 CLOSURE_REASONS = {f"RC{i}" for i in range(1, 10)}
+#: The fields read from a CINdetails or a module, each given once there (a second copy, say a
+#: closure date, would be read past unseen)
+_FIELDS = ("LAchildID", "CINreferralDate", "ReferralNFA", "CINclosureDate", "ReasonForClosure",
+           "DateOfInitialCPC", *(f for _, f0, f1 in MODULES.values() for f in (f0, f1) if f))
+#: Every element name the reader looks for. XML names are case-sensitive: an element named in
+#: another case (<CINClosureDate>, <assessments>) was read past, and its values silently lost
+_READ = {n.lower(): n for n in ("Message", "Header", "CollectionDetails", "Year",
+                                 "ReferenceDate", "Source", "LEA", "Children", "Child",
+                                 "ChildIdentifiers", "CINdetails", *MODULES, *_FIELDS)}
 
 
 def is_cin_census(root) -> bool:
@@ -49,8 +58,11 @@ def parse_xml(path: Path, problems: list) -> etree._Element | None:
     Entities are never expanded nor fetched (no DTD is loaded, no network): an entity reference
     where a value should be (``&x;``, an XXE attempt or a template's placeholder) is reported at
     its element, as the value is not in the file."""
+    # comments and processing instructions are dropped and the text around them joined: one
+    # inside a value (<CINclosureDate><?x?>2022-05-01</...>) left only the text before it, and
+    # the closure date read as blank
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=True, remove_comments=True)
+                             huge_tree=True, remove_comments=True, remove_pis=True)
     name = path.name
     try:
         size = path.stat().st_size
@@ -128,6 +140,24 @@ def _path_of(el) -> str:
     return " / ".join(reversed(parts)) or "the root"
 
 
+def _reader_path(el) -> str:
+    """An element's place as the reader names it (``Child 12 / CINdetails 1 / Assessments 2``,
+    numbered among its like-named siblings), from below ``Children``; elsewhere its full path."""
+    parts = []
+    node = el
+    while node is not None and node.getparent() is not None and node.tag != "Children":
+        parent = node.getparent()
+        if node.tag in ("Child", "CINdetails", *MODULES):
+            same = [c for c in parent if c.tag == node.tag]
+            parts.append(f"{node.tag} {same.index(node) + 1}")
+        else:
+            parts.append(str(node.tag))
+        node = parent
+    if node is None or node.tag != "Children":
+        return _path_of(el)
+    return " / ".join(reversed(parts))
+
+
 def _text(el, name: str) -> str:
     child = el.find(name)
     return (child.text or "").strip() if child is not None and child.text else ""
@@ -145,6 +175,7 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
         problems.append(ReturnProblem(name, "not a CIN census file (expected a Message element "
                                             "with Children inside)", root.sourceline))
         return out
+    _misnamed(root, name, problems)
     out.authority = _text(root, "Header/Source/LEA")
     out.year, by = _census_year(root, path, problems)
     seen: dict[tuple, int] = {}
@@ -208,7 +239,12 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
                     if stage == "s47":
                         icpc = parse_date(_text(m, "DateOfInitialCPC"), mo, "DateOfInitialCPC",
                                           problems, by=by)
-                        if icpc:
+                        if icpc and icpc < start:
+                            # placed on a row of its own, it escaped the check of its order
+                            problems.append(ReturnProblem(
+                                name, "before the s47 enquiry started (S47ActualStartDate)",
+                                m.sourceline, "DateOfInitialCPC", mo.element))
+                        elif icpc:
                             icpc_in_s47 = True
                             out.stages.append(StageRecord(lid, "icpc", "", icpc, mo, ref, out.year))
             # an ICPC whose s47 enquiry fell in an earlier year is recorded on the episode
@@ -220,6 +256,44 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
         out.notes.append(f"{name}: {out.duplicates} episode(s) given twice (same child and "
                          "referral date) were merged")
     return out
+
+
+def _misnamed(root, name: str, problems: list) -> None:
+    """Elements the reader would read past unseen: one named as a field or module it reads but
+    in another case (``CINClosureDate``: every closure date in the file lost, the episodes left
+    open), said once a name with how many and the first; and a field given twice in one place
+    (only the first would be read)."""
+    wrong: dict[str, list] = {}
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        right = _READ.get(tag.lower())
+        if right is not None and right != tag:
+            wrong.setdefault(tag, []).append(el)
+        parent = el.getparent()
+        if tag in MODULES and parent is not None and parent.tag != "CINdetails":
+            # a module outside its referral episode is read past with its dates
+            problems.append(ReturnProblem(
+                name, f"a {tag} module outside a CINdetails is not read: DfE's census holds each "
+                      "module in the CINdetails (referral episode) it belongs to; move it there",
+                el.sourceline, None, _reader_path(el)))
+        if tag in ("CINdetails", *MODULES, "ChildIdentifiers"):
+            seen: set[str] = set()
+            for c in el:
+                if isinstance(c.tag, str) and c.tag in _FIELDS:
+                    if c.tag in seen:
+                        problems.append(ReturnProblem(
+                            name, f"given twice in one {tag} (only one is read): give it once",
+                            c.sourceline, c.tag, _reader_path(el)))
+                    seen.add(c.tag)
+    for tag, els in wrong.items():
+        shown = tag if len(tag) <= 40 and tag.replace("_", "").isalnum() else "(not shown)"
+        more = f" (and {len(els) - 1:,} more like it)" if len(els) > 1 else ""
+        problems.append(ReturnProblem(
+            name, f"the element <{shown}>{more} is not read: DfE's name is {_READ[tag.lower()]} "
+                  "(XML names are case-sensitive), and its values would be silently missing from "
+                  "the fit; rename it", els[0].sourceline, None, _reader_path(els[0])))
 
 
 def _census_year(root, path: Path, problems: list) -> tuple[int, tuple | None]:
