@@ -89,6 +89,10 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
                    f"an end date without a start date ({c0} is blank or missing)")
             report(~np.isnan(s) & ~np.isnan(ref) & (s < ref), c0,
                    "starts before the referral (CINreferralDate)")
+        else:
+            # an ICPC (a date, no start) on a row of its own escaped every check of its order
+            report(~np.isnan(e) & ~np.isnan(ref) & (e < ref), c1,
+                   "before the referral (CINreferralDate)")
         any_stage |= ~np.isnan(e)
         for c in (c0, c1):
             if c:
@@ -125,7 +129,7 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
         for i, t in enumerate(map(tuple, df.itertuples(index=False, name=None))):
             if dup[i]:
                 problems.append(Problem(file, f"duplicate row (the same as row {first[t]})",
-                                        int(rows[i]), "LAchildID"))
+                                        int(rows[i]), "LAchildID", other_row=first[t]))
             else:
                 first.setdefault(t, int(rows[i]))
     # episode-level fields must agree across an episode's rows
@@ -142,7 +146,7 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
             if e in seen and seen[e][0] != arr[i]:
                 problems.append(Problem(file, f"disagrees with row {seen[e][1]} of the same episode "
                                               "(same LAchildID and CINreferralDate)",
-                                        int(rows[i]), fname))
+                                        int(rows[i]), fname, other_row=seen[e][1]))
             else:
                 seen.setdefault(e, (arr[i], int(rows[i])))
         ep_vals[fname] = seen
@@ -156,6 +160,16 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
         for e, r in missing_rows.items():
             problems.append(Problem(file, "no row of this episode says whether the referral was "
                                           "no further action (1 or 0)", r, "ReferralNFA"))
+    # DfE's rule 8810: a reason for closure needs the closure date; with the date lost the
+    # episode was counted open to the end (and its child as a case still held)
+    if "ReasonForClosure" in ep_vals:
+        closed = ep_vals.get("CINclosureDate", {})
+        for e, (_, r) in ep_vals["ReasonForClosure"].items():
+            if e not in closed:
+                problems.append(Problem(file, "a reason for closure, but the episode has no "
+                                              "CINclosureDate (DfE validation rule 8810): give "
+                                              "the date the episode closed, or leave the reason "
+                                              "blank while it is open", r, "ReasonForClosure"))
     # a referral marked NFA must have no stage on any row of the episode
     if "ReferralNFA" in ep_vals:
         nfa_eps = {e for e, (val, _) in ep_vals["ReferralNFA"].items() if val == 1}
@@ -190,10 +204,11 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
                 for _, r in grp.iloc[1:].iterrows():
                     problems.append(Problem(
                         file, f"the same {r.stage} (same start date) as row {first.row} with a "
-                              "different end date", int(r.row), r.c1))
+                              "different end date", int(r.row), r.c1, other_row=int(first.row)))
         stages = stages.drop(columns=["_k"])
         if not clash.any():
             _overlapping_plans(stages, file, problems)
+            _plans_across_episodes(stages, child_codes_of(ids), file, problems)
 
     if len(problems) > n0:
         if own:
@@ -261,7 +276,53 @@ def _overlapping_plans(stages: pd.DataFrame, file: str, problems: list[Problem])
         problems.append(Problem(file, f"overlaps the episode's earlier {kind} (row "
                                       f"{int(prev_row[i])}), which {what}: a child has one "
                                       f"{kind} at a time (end the first, or give them as one)",
-                                int(r.row), r.c0))
+                                int(r.row), r.c0, other_row=int(prev_row[i])))
+
+
+def child_codes_of(ids) -> np.ndarray:
+    """Each row's child as an integer code (the identifier itself is not kept)."""
+    codes, _ = pd.factorize(pd.Series(ids, dtype=object))
+    return codes
+
+
+#: Plans a child has one of at a time whatever the referral (a period of care is the child's,
+#: as in SSDA903; so is a child protection plan)
+PER_CHILD_PLANS = ("lac", "cp")
+
+
+def _plans_across_episodes(stages: pd.DataFrame, child_of_row: np.ndarray, file: str,
+                           problems: list[Problem]) -> None:
+    """A period of care or a CP plan of one child overlapping another of hers in another
+    referral episode (a second referral while she is looked after, given its own period of
+    care, or the same period repeated on both episodes' rows): she would be counted twice at
+    the end, and each plan's length and outcome once more. Reported at the later plan's start,
+    naming the earlier's row (plans within one episode are :func:`_overlapping_plans`')."""
+    plans = stages[stages.stage.isin(PER_CHILD_PLANS) & stages.start.notna()].copy()
+    if len(plans) < 2:
+        return
+    plans["child"] = child_of_row[plans.row.to_numpy(dtype=int) - 2]
+    plans = plans.sort_values(["child", "stage", "start", "row"], kind="stable")
+    end = plans.end.fillna(np.inf).to_numpy(dtype=float)
+    child = plans.child.to_numpy()
+    stage = plans.stage.to_numpy()
+    episode = plans.episode.to_numpy()
+    start = plans.start.to_numpy(dtype=float)
+    row = plans.row.to_numpy(dtype=int)
+    latest_end, latest_i = -np.inf, -1
+    for i in range(len(plans)):
+        if i == 0 or child[i] != child[i - 1] or stage[i] != stage[i - 1]:
+            latest_end, latest_i = end[i], i
+            continue
+        if start[i] < latest_end and episode[latest_i] != episode[i]:
+            kind = _PLAN_NAMES.get(stage[i], stage[i])
+            what = "has no end date" if latest_end == np.inf else "ends after this one starts"
+            problems.append(Problem(
+                file, f"overlaps the same child's {kind} in another referral episode (row "
+                      f"{row[latest_i]}), which {what}: a child has one {kind} at a time, "
+                      "whatever the referral (give it on one episode's rows, or end the first)",
+                int(row[i]), plans.c0.iat[i], other_row=int(row[latest_i])))
+        if end[i] > latest_end:
+            latest_end, latest_i = end[i], i
 
 
 _PLAN_NAMES = {"cin": "CIN plan", "cin_disability": "CIN plan", "cp": "CP plan",

@@ -275,7 +275,7 @@ def _same_worker_twice(problems: list, origins: list, start: int = 0) -> None:
             continue
         o = origins[p.other_row - 2]
         at = f"element {o.element}" if o.element else f"row {o.row}"
-        problems[i] = dataclasses.replace(p, message=(
+        problems[i] = dataclasses.replace(p, other_row=None, message=(
             f"the same SWENo as {o.file}, {at}, with another RoleStartDate, in post at the same "
             "time: a role is one SWENo and RoleStartDate in every year's return (a start date "
             "corrected in a later return? give the same date in each). A worker who left and came "
@@ -284,7 +284,9 @@ def _same_worker_twice(problems: list, origins: list, start: int = 0) -> None:
 
 
 def _remap(problems: list, origins: list[dict], start: int = 0) -> None:
-    """Problems found in the combined table, moved to the return each value came from."""
+    """Problems found in the combined table, moved to the return each value came from; the
+    other row a problem names (an earlier plan it overlaps) is said as its return's row or
+    element too (the combined table's row numbers mean nothing to the reader)."""
     for i in range(start, len(problems)):
         p = problems[i]
         if isinstance(p, ReturnProblem) or p.row is None:
@@ -292,7 +294,21 @@ def _remap(problems: list, origins: list[dict], start: int = 0) -> None:
         row = origins[p.row - 2] if 0 <= p.row - 2 < len(origins) else {}
         o = row.get(p.column) or row.get(None)
         if o is not None:
-            problems[i] = problem_at(o, p.message, p.column)
+            message = p.message
+            if p.other_row is not None and 0 <= p.other_row - 2 < len(origins):
+                other = origins[p.other_row - 2]
+                q = other.get(p.column) or other.get(None)
+                if q is not None:
+                    message = message.replace(f"row {p.other_row}", _said(q, o.file), 1)
+            problems[i] = problem_at(o, message, p.column)
+
+
+def _said(o, here: str) -> str:
+    """Where a record came from, in a message about another record of ``here`` (the file named
+    only when it is another)."""
+    at = (f"element {o.element}" + (f", line {o.row}" if o.row else "") if o.element
+          else f"row {o.row}")
+    return at if o.file == here else f"{o.file}, {at}"
 
 
 # --------------------------------------------------------------------------------------------
