@@ -13,6 +13,7 @@ read: the model has no ages, sexes or ethnicities, so none of them can change a 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -61,14 +62,17 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
         return out
     df = df.rename(columns={c: _norm(c) for c in df.columns})
     seen: dict[tuple, tuple] = {}
+    # a collection year ends on 31 March: a later date is another year's return (a file named
+    # 2023 holding 2024's episodes would lose its later ends to the true 2023 return's blanks)
+    by = (dt.date(year, 3, 31), f"the end of the collection year {year} in the file's name")
     for i, r in enumerate(df.itertuples(index=False), start=2):
         org = Origin(name, i)
         child = str(r.CHILD).strip()
         if not child:
             problems.append(ReturnProblem(name, "a value is required", i, "CHILD"))
             continue
-        start = parse_date(r.DECOM, org, "DECOM", problems, required=True)
-        end = parse_date(r.DEC, org, "DEC", problems)
+        start = parse_date(r.DECOM, org, "DECOM", problems, required=True, by=by)
+        end = parse_date(r.DEC, org, "DEC", problems, by=by)
         rne = str(r.RNE).strip().upper()
         rec = str(r.REC).strip().upper()
         if rne not in RNE_CODES:
@@ -77,7 +81,7 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
         if end and not rec:
             problems.append(ReturnProblem(name, "DEC is given but REC (why the episode ended) "
                                                 "is blank", i, "REC"))
-        if rec and not end:
+        if rec and not end and not _given(r.DEC):
             problems.append(ReturnProblem(name, "REC is given but DEC (when the episode ended) "
                                                 "is blank", i, "DEC"))
         if start and end and end < start:
@@ -121,15 +125,29 @@ def episode_overlaps(episodes: list[StageRecord]) -> list[ReturnProblem]:
     the child's previous episode ended, or while it has no end (a DEC missing, or the episode
     left out of later returns). Joined into periods of care they would count the child as
     looked after twice. Each is reported at the later episode, naming the earlier's row (its
-    dates are not quoted)."""
+    dates are not quoted).
+
+    And an episode that ends with ``REC`` X1 (care continues in a new episode) with no episode
+    of the child starting on its ``DEC`` (DfE's rules 388 and 433): its period of care was left
+    open to the end (the child looked after for ever), and with a later episode after a gap,
+    open beside it."""
     by_child: dict[str, list[StageRecord]] = {}
     for e in episodes:
         by_child.setdefault(e.child, []).append(e)
     out = []
     for eps in by_child.values():
         eps.sort(key=lambda e: e.start)
-        for a, b in zip(eps, eps[1:]):
-            if a.end and b.start >= a.end:
+        for a, b in zip(eps, eps[1:] + [None]):
+            if a.end and a.code.split("|")[-1] == CONTINUES and (b is None or b.start > a.end):
+                o = a.origin
+                nxt = ("no later episode of the child starts on it" if b is None else
+                       f"the child's next episode ({_row_of(b.origin, o.file)}) starts after it")
+                out.append(ReturnProblem(o.file, f"X1 says care continues in a new episode "
+                                                 f"starting on this one's DEC, but {nxt} (DfE "
+                                                 "validation rules 388 and 433): give the "
+                                                 "reason care ended, or the episode that "
+                                                 "follows", o.row, "REC"))
+            if b is None or (a.end and b.start >= a.end):
                 continue
             what = ("has no DEC (it ended before this one started? give its DEC; or is it left "
                     "out of a later return?)" if not a.end else "ends after this one starts")
@@ -139,6 +157,16 @@ def episode_overlaps(episodes: list[StageRecord]) -> list[ReturnProblem]:
                                              "another", o.row, "DECOM")
             out.append(problems)
     return out
+
+
+def _given(value) -> bool:
+    """A cell holds something (a date refused as bad is said once, not also as blank)."""
+    s = "" if value is None else str(value).strip()
+    return s != "" and s.lower() not in ("nan", "nat")
+
+
+def _row_of(o: Origin, here: str) -> str:
+    return f"row {o.row}" if o.file == here else f"{o.file}, row {o.row}"
 
 
 def periods_of_care(episodes: list[StageRecord]) -> list[StageRecord]:
