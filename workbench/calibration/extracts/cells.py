@@ -268,9 +268,15 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
             floor, why = col.least
             report(ok & ~under & (vals < floor), lambda v, ok: f"{_say(v, ok, quote=False)} is "
                    f"out of range (at least {floor:g}: {why})")
+        over = np.zeros(len(vals), dtype=bool)
         if col.high is not None:
-            report(ok & (vals > col.high), lambda v, ok: f"{_say(v, ok, quote=False)} is out of "
+            over = ok & (vals > col.high)
+            report(over, lambda v, ok: f"{_say(v, ok, quote=False)} is out of "
                    f"range (must be at most {col.high:g})")
+        if col.most is not None:
+            ceiling, why = col.most
+            report(ok & ~over & (vals > ceiling), lambda v, ok: f"{_say(v, ok, quote=False)} is "
+                   f"out of range (at most {ceiling:g}: {why})")
         return vals
     if col.kind == "code":
         canon = {c.lower(): c for c in col.codes}
@@ -285,6 +291,22 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
         report((~blank) & raw.isin(quoter.ids).to_numpy(), lambda v, ok: "the value (not shown) "
                "is an identifier from this file's id columns, not a name: is a column mixed up?")
     return raw.tolist()  # id, text
+
+
+def range_problem(col: Column, x: float) -> str:
+    """What is wrong with the number ``x`` in ``col`` (its bounds, and its sensible least and
+    most, as :func:`check_column` says them; the value not quoted), or "" when it is fine."""
+    if col.kind == "int" and x != round(x):
+        return "not a whole number"
+    if col.low is not None and ((x < col.low) if col.low_inclusive else (x <= col.low)):
+        return f"out of range (must be {'at least' if col.low_inclusive else 'above'} {col.low:g})"
+    if col.high is not None and x > col.high:
+        return f"out of range (must be at most {col.high:g})"
+    if col.least is not None and x < col.least[0]:
+        return f"out of range (at least {col.least[0]:g}: {col.least[1]})"
+    if col.most is not None and x > col.most[0]:
+        return f"out of range (at most {col.most[0]:g}: {col.most[1]})"
+    return ""
 
 
 def id_values(df: pd.DataFrame, layout: tuple[Column, ...]) -> set[str]:

@@ -14,8 +14,9 @@ class Column:
 
     ``required``: the column must be present; ``values``: every row must give a value ("all"),
     or only some rows ("some"). ``kind``: id, text, date, flag (yes/no), int, number, code.
-    ``low``/``high``: the bounds of a number; ``least``: a smallest sensible value within them
-    and the reason for it (checked once the value is within its bounds).
+    ``low``/``high``: the bounds of a number; ``least`` and ``most``: a smallest and a largest
+    sensible value within them and the reason for each (checked once the value is within its
+    bounds).
     """
 
     name: str
@@ -30,6 +31,8 @@ class Column:
     high: float | None = None
     low_inclusive: bool = True
     least: tuple[float, str] | None = None
+    #: a largest sensible value within the bounds, and the reason for it (like ``least``)
+    most: tuple[float, str] | None = None
 
     @property
     def type_label(self) -> str:
@@ -133,7 +136,12 @@ WORKFORCE_COLUMNS: tuple[Column, ...] = (
     Column("Cases30", "int", False, "Cases held at the census date (the extract date; at most 1000).",
            "workforce census Cases30", low=0, high=1000),
     Column("WorkingDaysLost", "number", False, "Working days lost to sickness absence in the "
-           "12 months to the census date (at most 366).", "workforce census WorkingDaysLost", low=0, high=366),
+           "12 months to the census date (at most 262, the weekdays in 12 months).",
+           "workforce census WorkingDaysLost", low=0, high=366,
+           # 300 'working days' lost is calendar days (or a typing slip): read as they are, one
+           # such worker moved the fitted absence from 3% to 12%
+           most=(262, "12 months hold at most 262 working days, Monday to Friday: are these "
+                      "calendar days?")),
     Column("Team", "text", False, "Team (ideally the scenario's team names): needed for staff "
            "in post by team and for the gap between a leaver and the next starter.",
            "local field"),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..extracts.cells import range_problem
 from ..extracts.layouts import WORKFORCE_COLUMNS
 from .common import Origin, ReturnProblem, ReturnRecords, WorkerRecord, parse_date, problem_at
 
@@ -160,9 +161,15 @@ def combine_workers(records: list[WorkerRecord]):
             [(r, index[k]) for r, k in placed])
 
 
+_COLUMN = {c.name: c for c in WORKFORCE_COLUMNS}
+
+
 def _number(text: str, origin: Origin, column: str, problems: list, integer: bool) -> float:
     """A census cell as a number (NaN when blank); anything else is a problem at its origin
-    (the value is not quoted: it could be an identifier in a shifted row)."""
+    (the value is not quoted: it could be an identifier in a shifted row), and so is a number
+    outside the roster's bounds for the column (an earlier census's FTE of 5 or Cases30 of 5,000
+    went into the pressure fit unchecked: only the latest census's values reach the roster's
+    checks)."""
     s = str(text).strip()
     if s == "":
         return float("nan")
@@ -173,6 +180,10 @@ def _number(text: str, origin: Origin, column: str, problems: list, integer: boo
     if not math.isfinite(x) or x < 0 or (integer and x != int(x)):
         kind = "a whole number" if integer else "a number"
         problems.append(problem_at(origin, f"expected {kind}, 0 or more, or blank", column))
+        return float("nan")
+    wrong = range_problem(_COLUMN[column], x) if column in _COLUMN else ""
+    if wrong:
+        problems.append(problem_at(origin, f"the value (not shown) is {wrong}", column))
         return float("nan")
     return x
 
