@@ -75,6 +75,13 @@ def read_csv(path: str | Path, problems: list[Problem]) -> pd.DataFrame | None:
     except pd.errors.ParserError as exc:
         problems.append(Problem(name, f"not a readable CSV file: {str(exc).splitlines()[0]}"))
         return None
+    # rows of empty cells after the last row of values (",,,,": a spreadsheet saves the rows it
+    # once formatted) hold nothing: each was refused cell by cell as a missing value. Only at
+    # the end, so that every other row keeps its number
+    last = len(df)
+    while last and not any(str(v).strip() for v in df.iloc[last - 1].tolist()):
+        last -= 1
+    df = df.iloc[:last] if last < len(df) else df
     if len(df) == 0:
         problems.append(Problem(name, "the file has a header but no rows"))
         return None

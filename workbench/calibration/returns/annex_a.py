@@ -164,6 +164,53 @@ def _find_header(raw: pd.DataFrame) -> int | None:
     return None
 
 
+def _other_return(sheets) -> str:
+    """What a workbook with no Annex A list holds when its first visible sheet's first row
+    has another return's columns (a workforce census or SSDA903 table saved from Excel as
+    .xlsx, whose records would otherwise be missing unsaid), else ""."""
+    from .ssda903 import kind_of_csv
+    from .workforce_census import is_workforce_columns
+    for _, state, raw, _ in sheets:
+        if state != "visible" or not len(raw):
+            continue
+        titles = [str(v).strip() for v in raw.iloc[0].tolist() if v is not None]
+        if is_workforce_columns(titles):
+            return "a workforce census"
+        kind = kind_of_csv(titles)
+        if kind:
+            return {"ssda903": "an SSDA903 episodes table",
+                    "ssda903_header": "an SSDA903 header table"}[kind]
+        return ""
+    return ""
+
+
+def _complete(columns, n: int | None) -> bool:
+    return n in FIELDS and all(f in _match(columns, n) for f in REQUIRED[n])
+
+
+def _two_row_titles(raw: pd.DataFrame, h: int, n: int | None, sheet: str) -> list[str] | None:
+    """The titles of header row ``h`` and the row right below it read together, column by
+    column ('Date of' over 'referral': 'Date of referral'), when the header alone lacks a
+    list's required column, the row below is the next row of the sheet, holds text only (no
+    date, number or child identifier) and the two together name every required column; else
+    None."""
+    if _complete(_titles(raw.iloc[h].tolist()), n) or h + 1 >= len(raw) \
+            or int(raw.index[h + 1]) != int(raw.index[h]) + 1:
+        return None
+    top, below = raw.iloc[h].tolist(), raw.iloc[h + 1].tolist()
+    id_at = next((i for i, v in enumerate(top) if isinstance(v, str) and _ID.search(v)), None)
+    if id_at is None or (below[id_at] is not None and str(below[id_at]).strip()):
+        return None
+    cells = [v for v in below if v is not None and str(v).strip()]
+    if not cells or not all(isinstance(v, str) and not any(ch.isdigit() for ch in v)
+                            for v in cells):
+        return None
+    joined = [" ".join(str(v).strip() for v in (a, b) if v is not None and str(v).strip())
+              for a, b in zip(top, below)]
+    cols = _titles(joined)
+    return cols if _complete(cols, _list_number(sheet, cols)) else None
+
+
 def _match(columns, n: int) -> dict[str, str]:
     """Our field -> the sheet's column title (the first title that matches)."""
     out = {}
@@ -197,6 +244,14 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
             continue
         cols = _titles(raw.iloc[h].tolist())
         n = _list_number(sheet, cols)
+        title_rows = 1
+        joined = _two_row_titles(raw, h, n, sheet)
+        if joined is not None:
+            # a title over two rows ('Date of' above 'referral', or a group title merged above
+            # the titles) found no column and refused the list; read as one row of titles
+            cols, n, title_rows = joined, _list_number(sheet, joined), 2
+            out.notes.append(f"{name} [{sheet}]: the column titles run over rows "
+                             f"{int(raw.index[h])} and {int(raw.index[h + 1])}, read together")
         if n not in FIELDS:
             continue
         used += 1
@@ -208,7 +263,7 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
                                                  "once (delete or hide the other)"))
             continue
         given[n] = sheet
-        body = raw.iloc[h + 1:, :len(cols)]
+        body = raw.iloc[h + title_rows:, :len(cols)]
         body.columns = cols
         id_col = next(c for c in cols if _ID.search(c))
         fmap = _match([c for c in cols if c != id_col], n)
@@ -219,7 +274,8 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
                                           int(raw.index[h])))
         if gone:
             continue
-        skip = _trapped(traps, fname, int(raw.index[h]), cols, [id_col, *fmap.values()], problems)
+        skip = _trapped(traps, fname, int(raw.index[h + title_rows - 1]), cols,
+                        [id_col, *fmap.values()], problems)
         fields = tuple((k, v) for k, v in {
             "CINreferralDate": fmap.get("referral"), "ReferralNFA": fmap.get("nfa"),
             "CINclosureDate": fmap.get("closure"), "ReasonForClosure": fmap.get("reason"),
@@ -266,7 +322,11 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
                 if icpc:
                     out.stages.append(StageRecord(child, "icpc", "", icpc, org))
     if not used:
-        problems.append(ReturnProblem(name, "no Annex A list found (expected sheets 'List 3' to "
+        other = _other_return(sheets)
+        problems.append(ReturnProblem(name, f"{other} saved as a workbook: only Annex A is read "
+                                            "from .xlsx files; save the sheet as CSV (comma "
+                                            "delimited), the year in its name" if other else
+                                            "no Annex A list found (expected sheets 'List 3' to "
                                             "'List 8' with a child identifier column)"))
     return out
 
