@@ -188,3 +188,13 @@ def test_a_folder_or_pipe_named_like_a_file_is_refused(data):
 def test_a_damaged_zip_is_refused_by_name(data):
     (data / "download.zip").write_bytes(b"PK\x03\x04 not really")
     refused(data, "download.zip: not a readable ZIP file")
+
+
+def test_odd_authority_names_are_answered_in_words(tmp_path, capsys):
+    for la, says in (("x" * 5000, "--la 'xxxxxxxx"), ("England", "England is the comparator"),
+                     ("", "no authority of that name or code")):
+        rc = main(["from-published", "--la", la, "--data", str(DATA), "--out",
+                   str(tmp_path / "x.yaml"), "--no-check"])
+        err = capsys.readouterr().err
+        assert rc == 2 and says in err and "Traceback" not in err
+        assert len(err) < 600          # a 5,000-character name is not echoed whole

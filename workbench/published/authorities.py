@@ -205,6 +205,9 @@ def _names(published: Published) -> pd.DataFrame:
 def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
     """The code of the authority asked for, and how it was matched."""
     q = query.strip()
+    if len(q) > 200:       # longer than any authority's name (the longest has about 40 letters)
+        raise PublishedError(f"--la {q[:40]!r}... ({len(q):,} characters): give an authority's "
+                             "name or its code (new_la_code)")
     hit = la[(la.code.str.casefold() == q.casefold()) | (la.old_code.str.casefold() == q.casefold())]
     if hit.empty:
         hit = la[la.norm == normalise(q)]
@@ -226,6 +229,9 @@ def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
             if n not in close]
         hint = (f"close matches: {', '.join(dict.fromkeys(close))}" if close else
                 f"the files hold {len(choices)} authorities, e.g. {', '.join(choices[:5])}")
+        if q.casefold() in ("england", ENGLAND_CODE.casefold()):
+            hint = (f"England is the comparator, not a local authority (for a typical English "
+                    f"authority, use scenarios/england_average.yaml); {hint}")
         raise PublishedError(f"--la {q!r}: no authority of that name or code in the files in "
                              f"{folder}; {hint}")
     # several codes with one name: the one seen last is the authority today
