@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +97,11 @@ def fictional_scenario(template: Scenario, scale: float = 0.3,
     for camp in d.get("recruitment", {}).get("campaigns", ()):
         camp["hires"] = int(round(camp["hires"] * scale))
     d["initial"]["open_cases"] = {k: int(round(v * scale)) for k, v in d["initial"]["open_cases"].items()}
+    # conference chairs grow with a larger authority (as scale_authority does); a smaller one
+    # keeps the template's, so that the bundled sample (scale 0.3) is unchanged
+    conf = d.get("conferences") or {}
+    if conf.get("slots_per_working_day") and scale > 1:
+        conf["slots_per_working_day"] = math.ceil(conf["slots_per_working_day"] * scale)
     d["initial"]["unallocated"] = {}
     d["sources"] = {"synthetic": "Fictional authority for tests and demos; no real data."}
     return validate_scenario(d, source="<fictional scenario>")
