@@ -27,7 +27,7 @@ ROUND5 = {
     # out n/a (no staff in post to divide by) while the event log showed them all leaving
     "a_millionth_of_an_hour_a_week": (V + "working_time:\n  hours_per_fte_week: 1.0e-6\n",
                                       ["working_time.hours_per_fte_week", "greater than or equal "
-                                       "to 10"]),
+                                       "to 1 "]),
     "almost_no_case_time": (V + "working_time:\n  case_time_pct: 1.0e-6\n",
                             ["working_time.case_time_pct", "greater than or equal to 5"]),
     "almost_always_absent": (V + "working_time:\n  absence_pct: 99.999999\n",

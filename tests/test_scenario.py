@@ -363,7 +363,7 @@ SCHEMA_MISTAKES = {
     "completion_step_two_days": (V + "working_time:\n  completion_step_hours: 48\n",
         ['working_time.completion_step_hours', '24', '48']),
     "no_hours_in_a_week": (V + "working_time:\n  hours_per_fte_week: 0\n",
-        ['working_time.hours_per_fte_week', 'greater than or equal to 10']),
+        ['working_time.hours_per_fte_week', 'greater than or equal to 1']),
     "python_object_tag": (V + "name: !!python/object/apply:os.system [echo hacked]\n",
         ['not valid YAML at line 2', 'python/object']),
     "control_character": (V + "name: bell\x07\n",

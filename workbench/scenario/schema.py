@@ -290,9 +290,9 @@ class FrontDoor(_Model):
 
 class WorkingTime(_Model):
     hours_per_fte_week: float = Field(
-        default=37.0, ge=10, le=60,
-        description="contracted hours of one full-time worker; at least 10 (a post that short "
-                    "cannot hold a case: a mistyped figure)")
+        default=37.0, ge=1, le=60,
+        description="contracted hours of one full-time worker; at least 1 (and, with case time "
+                    "and absence, at least 5 hours a week for cases)")
     case_time_pct: float = Field(
         default=70.0, ge=5, le=100,
         description="share of hours left for casework after supervision, training, admin; at "
