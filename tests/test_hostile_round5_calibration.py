@@ -28,3 +28,23 @@ def test_a_blank_nfa_flag_is_refused_too(returns, tmp_path, capsys):
     p.write_text(text.replace("<ReferralNFA>false</ReferralNFA>", "<ReferralNFA> </ReferralNFA>", 1))
     refused(returns, tmp_path, capsys, "cin_census_2022.xml, element Child 1 / "
             "CINdetails 1", "field ReferralNFA: a yes/no value is required here")
+
+
+def test_a_caseload_beyond_any_social_workers_is_noted(returns, tmp_path, capsys):
+    # Cases30 of 500 is within the hard limit (1,000) and was read without a word, though it
+    # moved the fitted mean caseload from about 16 to about 65 and the pressure fitted from it
+    from conftest import calibrate_returns
+
+    p = returns / "workforce_census_2023.csv"
+    lines = p.read_text().splitlines()
+    head = lines[0].split(",")
+    row = next(i for i, line in enumerate(lines[1:], 1)
+               if line.split(",")[head.index("Cases30")].strip() not in ("", "0"))
+    cells = lines[row].split(",")
+    cells[head.index("Cases30")] = "500"
+    lines[row] = ",".join(cells)
+    p.write_text("\n".join(lines) + "\n")
+    code, out, err = calibrate_returns(returns, tmp_path, capsys)
+    assert code == 0, err
+    assert "1 case holder(s) hold more than 60 cases per FTE at the census date (the most 500)" \
+        in out + err
