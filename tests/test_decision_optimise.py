@@ -59,6 +59,12 @@ def test_targets_parse_and_refuse_clearly():
     for bad in ("assessments>=85", "assessment_within_45wd_pct>85", "unallocated_mean<=x", ""):
         with pytest.raises(UserError, match="target"):
             parse_target(bad)
+    # a share above 100% or a count below 0 cannot be met: refused before any run
+    for target, says in (("assessment_within_45wd_pct>=120", "lies between 0 and 100"),
+                         ("unallocated_mean<=-5", "so no plan can meet -5")):
+        with pytest.raises(UserError, match=says):
+            optimise(BASE, [target], max_trials=2, budget_minutes=None, executor="serial",
+                     out=None, simulate_fn=toy, progress=False, years=1)
     with pytest.raises(UserError, match="twice"):
         parse_targets(["unallocated_mean<=20", "unallocated_mean<=10"])
     with pytest.raises(UserError, match="at least one"):
@@ -135,9 +141,16 @@ def test_every_plan_is_run_on_the_same_seeds():
     assert res.n_run == len(res.trials) * 3 + len(res.candidates) * 12
 
 
+def capped(scenario, seed, years=None, warmup_days=0.0):
+    """The toy with timeliness that never passes 90%, whatever the levers."""
+    run = toy(scenario, seed, years, warmup_days)
+    run.kpis["assessment_within_45wd_pct"] = min(run.kpis["assessment_within_45wd_pct"], 90.0)
+    return run
+
+
 def test_no_feasible_plan_says_so():
-    res = optimise(BASE, ["assessment_within_45wd_pct>=120"], max_trials=6, budget_minutes=None,
-                   executor="serial", out=None, simulate_fn=toy, progress=False, years=1)
+    res = optimise(BASE, ["assessment_within_45wd_pct>=95"], max_trials=6, budget_minutes=None,
+                   executor="serial", out=None, simulate_fn=capped, progress=False, years=1)
     assert res.chosen is None and res.chosen_scenario is None
     assert res.statement().startswith("No plan")
 
@@ -147,6 +160,12 @@ def test_bad_settings_are_user_errors():
                {"budget_minutes": None, "max_trials": None}, {"budget_minutes": 0}):
         with pytest.raises(UserError):
             _toy_optimise(**kw)
+    # a share above 100% or a count below 0 cannot be met: refused before any run
+    for target, says in (("assessment_within_45wd_pct>=120", "lies between 0 and 100"),
+                         ("unallocated_mean<=-5", "so no plan can meet -5")):
+        with pytest.raises(UserError, match=says):
+            optimise(BASE, [target], max_trials=2, budget_minutes=None, executor="serial",
+                     out=None, simulate_fn=toy, progress=False, years=1)
     with pytest.raises(UserError, match="twice"):
         _toy_optimise(levers=[DEFAULT_RANGES[0], DEFAULT_RANGES[0]])
 

@@ -155,7 +155,7 @@ def test_the_plan_section_says_the_plan_its_cost_and_confidence_escaped(saved):
 def test_the_plan_section_says_so_when_no_plan_met_the_targets(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        optimise(BASE, ["assessment_within_45wd_pct>=120"], max_trials=4, budget_minutes=None,
+        optimise(BASE, ["assessment_within_45wd_pct>=100"], max_trials=4, budget_minutes=None,
                  replications=2, confirm_replications=3, years=1, executor="serial",
                  out=tmp_path, name="none", progress=False, simulate_fn=toy)
     plan = load_result(tmp_path / "none")

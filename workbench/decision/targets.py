@@ -41,6 +41,12 @@ class Target:
             raise UserError(f"target {self.kpi}: the comparison must be >= or <= (got {self.op!r})")
         if not math.isfinite(float(self.threshold)):
             raise UserError(f"target {self.kpi}: the threshold must be a finite number")
+        k = kpi(self.kpi)
+        top = k.most      # every KPI is 0 or more; a share is at most 100
+        if not 0 <= self.threshold <= top:
+            raise UserError(f"target {self}: {k.label} lies between 0 and "
+                            f"{f'{top:g}' if math.isfinite(top) else 'no upper limit'}"
+                            f" ({k.display_unit()}), so no plan can meet {self.threshold:g}")
 
     @property
     def sign(self) -> int:
