@@ -198,3 +198,15 @@ def test_odd_authority_names_are_answered_in_words(tmp_path, capsys):
         err = capsys.readouterr().err
         assert rc == 2 and says in err and "Traceback" not in err
         assert len(err) < 600          # a 5,000-character name is not echoed whole
+
+
+def test_a_name_read_as_a_formula_is_written_as_text_in_the_table(data, tmp_path, capsys):
+    # an authority's name from the files reaches --table, a CSV people open in a spreadsheet
+    for f in data.glob("*.csv"):
+        f.write_text(f.read_text().replace("County Durham", "=HYPERLINK(\"x\")"))
+    table = tmp_path / "table.csv"
+    rc = main(["from-published", "--la", "E06000047", "--data", str(data), "--out",
+               str(tmp_path / "x.yaml"), "--table", str(table), "--no-check"])
+    assert rc == 0, capsys.readouterr().err
+    text = table.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and not text.startswith("=")

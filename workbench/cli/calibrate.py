@@ -76,7 +76,8 @@ def cmd_calibrate(args) -> int:
         check_period(cal, args.backtest_start, args.backtest_end, args.backtest)
     report = files.make_folder(report_dir(args, out), "--report-dir")
     fit_path = report / "fit_table.csv"
-    files.write_table(fit_path, cal.table, "--report-dir", float_format="%.6g")
+    files.write_table(fit_path, cal.table, "--report-dir", float_format="%.6g",
+                      formulas_as_text=True)
     header = (f"Calibrated scenario written by `workbench calibrate` on {dt.date.today()}.\n"
               f"Data: {sources[0]}; {sources[1]}; data window "
               f"{cal.window_start} to {cal.window_end}; template {template_path.name}.\n"
@@ -176,7 +177,7 @@ def write_backtest(bt, folder: Path) -> list[Path]:
     table, weekly, text = (folder / f"{prefix}.csv", folder / f"{prefix}_weekly.csv",
                            folder / f"{prefix}.txt")
     for frame, path in ((bt.table, table), (bt.weekly, weekly)):
-        files.write_table(path, frame, "--report-dir", float_format="%.6g")
+        files.write_table(path, frame, "--report-dir", float_format="%.6g", formulas_as_text=True)
     files.write_text(text, bt.summary() + "\n" + "".join(f"note: {n}\n" for n in bt.notes),
                      "--report-dir")
     return [table, weekly, text, *plot_backtest(bt, folder, prefix=prefix)]

@@ -186,7 +186,8 @@ def cmd_from_published(args) -> int:
         print()
         print(shown.to_string(index=False))
         if args.table:
-            files.write_table(args.table, numbers, "--table", float_format="%.6g")
+            files.write_table(args.table, numbers, "--table", float_format="%.6g",
+                              formulas_as_text=True)
             print(f"Wrote {args.table}")
     if args.no_check:
         return 0

@@ -136,8 +136,8 @@ class OptimiseResult:
     def save(self, folder: str | Path) -> Path:
         """Write ``trials.csv``, ``candidates.csv`` and ``result.json`` to ``folder``."""
         folder = files.make_folder(folder)
-        files.write_table(folder / "trials.csv", self.trials)
-        files.write_table(folder / "candidates.csv", self.candidates)
+        files.write_table(folder / "trials.csv", self.trials, formulas_as_text=True)
+        files.write_table(folder / "candidates.csv", self.candidates, formulas_as_text=True)
         info = {"targets": [str(t) for t in self.targets],
                 "levers": [r.__dict__ for r in self.ranges], "chosen": self.chosen,
                 "confidence": self.confidence, "replications": self.replications,

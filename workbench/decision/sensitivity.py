@@ -152,7 +152,7 @@ class SensitivityResult:
         folder = files.make_folder(folder)
         for name, table in (("morris", self.morris), ("sobol", self.sobol),
                             ("tornado", self.tornado)):
-            files.write_table(folder / f"{name}.csv", table)
+            files.write_table(folder / f"{name}.csv", table, formulas_as_text=True)
         info = {"kpi": self.kpi, "kpis": list(self.kpis),
                 "inputs": {p: (d.model_dump(mode="json") if hasattr(d, "model_dump") else d)
                            for p, d in self.inputs.items()},
