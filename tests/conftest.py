@@ -137,6 +137,23 @@ def refused_naming(path, parts) -> None:
         assert part in msg, f"{part!r} not in {msg!r}"
 
 
+def cli_refused(capsys, argv: list[str], *parts: str) -> str:
+    """Run ``workbench argv``: status 2 (argparse's exit or ours), no traceback, each of
+    ``parts`` said; returns the message."""
+    from workbench.cli import main
+
+    try:
+        rc = main(argv)
+    except SystemExit as exc:  # an argparse type's refusal
+        rc = exc.code
+    err = capsys.readouterr().err
+    assert rc == 2, err
+    assert "Traceback" not in err
+    for part in parts:
+        assert part in err, f"{part!r} not in {err!r}"
+    return err
+
+
 def validate_says(path, part: str, capsys) -> None:
     """``workbench validate path`` exits with status 2 and a message holding ``part``, with no
     traceback."""

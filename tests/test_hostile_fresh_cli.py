@@ -8,6 +8,7 @@ import pytest
 
 from workbench.cli import main
 
+from conftest import cli_refused as refused
 from conftest import ROOT
 
 BASE = str(ROOT / "scenarios" / "baseline.yaml")
@@ -20,20 +21,6 @@ def a_file(tmp_path):
     f = tmp_path / "afile"
     f.write_text("x")
     return f
-
-
-def refused(capsys, argv: list[str], *parts: str) -> str:
-    """Run ``workbench argv``: status 2 (argparse's exit or ours), no traceback, ``parts`` said."""
-    try:
-        rc = main(argv)
-    except SystemExit as exc:  # an argparse type's refusal
-        rc = exc.code
-    err = capsys.readouterr().err
-    assert rc == 2, err
-    assert "Traceback" not in err
-    for part in parts:
-        assert part in err, f"{part!r} not in {err!r}"
-    return err
 
 
 # ------------------------------------------------------------------ run

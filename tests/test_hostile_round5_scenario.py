@@ -15,6 +15,7 @@ import pytest
 from workbench.cli import main
 from workbench.scenario import ScenarioError, load_scenario
 
+from conftest import cli_refused as refused
 from conftest import ROOT, refused_naming, validate_says
 
 V = "base: baseline.yaml\n"
@@ -147,16 +148,6 @@ def test_an_empty_file_name_is_said_as_such(capsys):
 
 
 # ------------------------------------------------------------------ the command line
-def refused(capsys, argv: list[str], *parts: str) -> str:
-    rc = main(argv)
-    err = capsys.readouterr().err
-    assert rc == 2, err
-    assert "Traceback" not in err
-    for part in parts:
-        assert part in err, f"{part!r} not in {err!r}"
-    return err
-
-
 def test_compare_warm_up_leaving_less_than_a_week(capsys, tmp_path):
     # was: run, with every timeliness KPI n/a and an interval of children waiting from -109 to 132
     out = tmp_path / "c"
