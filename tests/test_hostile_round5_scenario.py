@@ -24,6 +24,23 @@ VARIANT = str(ROOT / "scenarios" / "demand_surge.yaml")
 
 # name -> (file text over the bundled baseline, what the message must say: the field or line first)
 ROUND5 = {
+    # the independent audit: validate said OK, then run spun for ever (a priority 1e15 times
+    # smaller than the others, or checkpoints' factors reaching it)
+    "a_priority_of_1e-15": (V + "stages:\n  assessment:\n    priority: 1.0e-15\n",
+                            ["stages.assessment.priority", "greater than or equal to 0.01"]),
+    "checkpoints_pushing_priorities_apart": (
+        V + "stages:\n  assessment:\n    priority: 100\n    checkpoints_wd: [1, 2, 3, 4, 5, 6, 7, 8, 9, "
+        "10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]\n    checkpoint_priority_factor: 10\n"
+        "  cin:\n    priority: 0.01\n",
+        ["stages.assessment.priority: with its checkpoints", "1e+24 times stages.cin.priority"]),
+    # -20 beside 120 summed to 100: every leaver went to another council
+    "a_negative_leaver_destination": (
+        V + "workforce:\n  leaver_destinations_pct: {another_council: 120, agency: -20, "
+        "out_of_sector: 0}\n",
+        ["workforce.leaver_destinations_pct", "each destination is a share of leavers, 0 to 100"]),
+    # trainees in the front door were paid and counted, but held no case
+    "an_academy_in_a_team_without_cases": (V + "academy:\n  team: first_contact\n",
+                                           ["academy.team: 'first_contact' does not hold cases"]),
     # a post with (almost) no hours for cases: every worker left within weeks, and turnover came
     # out n/a (no staff in post to divide by) while the event log showed them all leaving
     "a_millionth_of_an_hour_a_week": (V + "working_time:\n  hours_per_fte_week: 1.0e-6\n",

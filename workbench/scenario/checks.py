@@ -16,7 +16,33 @@ from .basics import MAX_REFERRALS_PER_RUN, MAX_WORKFORCE, STAGES, MEMORY_NOTE
 def whole_scenario_problems(sc: Any) -> list[str]:
     """Every cross-block problem of a validated-field :class:`~workbench.scenario.Scenario`."""
     return (reference_problems(sc) + zero_time_loops(sc) + demand_size(sc) + workforce_size(sc)
-            + caps_problems(sc) + idle_teams(sc) + before_the_start(sc) + case_hours(sc))
+            + caps_problems(sc) + idle_teams(sc) + before_the_start(sc) + case_hours(sc)
+            + priority_spread(sc))
+
+
+#: The widest ratio between two tasks' shares of a worker's hours. A task's share is its
+#: priority (times checkpoint_priority_factor at each checkpoint passed) over the sum of hers:
+#: near 1e15 the smaller share rounds to nothing in floating point and the run spun for ever at
+#: one instant (a priority of 1e-15 beside 10; 100 x 10^20 after twenty checkpoints beside
+#: 0.01). assumption: 1e9 leaves a margin of a million below that, and is far beyond any
+#: difference a manager means (the bundled files spread 3 to 10, 1.5 a checkpoint).
+MAX_PRIORITY_SPREAD = 1e9
+
+
+def priority_spread(sc: Any) -> list[str]:
+    """Priorities (with their checkpoints' factors) too far apart to share hours between."""
+    top = {n: s.priority * s.checkpoint_priority_factor ** len(s.checkpoints_wd)
+           for n, s in sc.stages.items()}
+    high = max(top, key=top.get)
+    low = min(sc.stages, key=lambda n: sc.stages[n].priority)
+    spread = top[high] / sc.stages[low].priority
+    if spread <= MAX_PRIORITY_SPREAD:
+        return []
+    return [f"stages.{high}.priority: with its checkpoints its tasks' priority reaches "
+            f"{top[high]:.3g}, {spread:.3g} times stages.{low}.priority ({sc.stages[low].priority:g});"
+            f" shares of a worker's hours cannot be computed that far apart (at most "
+            f"{MAX_PRIORITY_SPREAD:.0e} times): bring them closer, or use fewer checkpoints or a "
+            f"smaller checkpoint_priority_factor"]
 
 
 #: The fewest hours a week for cases a full-time post can have (hours x case time x time not
@@ -122,6 +148,10 @@ def reference_problems(sc: Any) -> list[str]:
         problems.append(f"front_door.team: '{sc.front_door.team}' is not a team")
     if sc.academy.intake_per_year and sc.academy.team not in sc.teams:
         problems.append(f"academy.team: '{sc.academy.team}' is not a team")
+    elif sc.academy.intake_per_year and not sc.teams[sc.academy.team].case_holding:
+        # trainees there were paid and counted as social workers but never held a case
+        problems.append(f"academy.team: '{sc.academy.team}' does not hold cases (the academy's "
+                        "trainees learn by holding cases: give a case-holding team)")
     for i, c in enumerate(sc.recruitment.campaigns):
         if c.team is not None and c.team not in sc.teams:
             problems.append(f"recruitment.campaigns.{i}.team: '{c.team}' is not a team")

@@ -52,6 +52,11 @@ class Workforce(_Model):
     @field_validator("leaver_destinations_pct")
     @classmethod
     def _dest(cls, v):
+        # each a share: -20 beside 120 summed to 100, and every leaver went to another council
+        bad = {k: x for k, x in v.items() if not 0 <= x <= 100}
+        if bad:
+            k, x = next(iter(bad.items()))
+            raise ValueError(f"{k}: each destination is a share of leavers, 0 to 100 (got {x:g})")
         total = sum(v.values())
         if abs(total - 100) > 1e-6:
             raise ValueError(f"destinations must sum to 100 (they sum to {total:g})")

@@ -179,7 +179,12 @@ class Stage(_Model):
     visits: Visits | None = None
     ongoing_hours_per_week: float = Field(default=0.0, ge=0, le=40)
     cap_weight: float = Field(default=1.0, gt=0, le=10)
-    priority: float = Field(default=1.0, gt=0, le=100)
+    # a task's share of its worker's hours is its priority over the sum of hers: a priority of
+    # 1e-15 beside 10 rounded to nothing and the run spun for ever; with the checkpoints'
+    # factors the whole spread is checked too (checks.priority_spread)
+    priority: float = Field(default=1.0, ge=0.01, le=100,
+                            description="share of a worker's time the stage's tasks get against "
+                                        "her others' (0.01 to 100)")
     nqsw_allowed: bool = True
     transfer: Transfer | None = None
     elapsed_wd: Dist | None = Field(
