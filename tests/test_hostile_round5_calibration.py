@@ -48,3 +48,32 @@ def test_a_caseload_beyond_any_social_workers_is_noted(returns, tmp_path, capsys
     assert code == 0, err
     assert "1 case holder(s) hold more than 60 cases per FTE at the census date (the most 500)" \
         in out + err
+
+
+def test_managers_in_the_census_are_left_out_of_staff_with_a_note(returns, tmp_path, capsys):
+    # the independent audit: first-line managers (OrgRole 3) were counted as case-holding staff,
+    # one more worker in a team and turnover from 11% to 7%, without a word
+    import yaml
+
+    from conftest import calibrate_returns
+
+    (tmp_path / "a").mkdir()
+    code, out, err = calibrate_returns(returns, tmp_path / "a", capsys)
+    assert code == 0, err
+    plain = yaml.safe_load((tmp_path / "a" / "out.yaml").read_text())
+    p = returns / "workforce_census_2023.csv"
+    lines = p.read_text().splitlines()
+    head = lines[0].split(",")
+    for k in range(3):
+        row = dict.fromkeys(head, "")
+        row.update(SWENo=f"M00000{k}", AgencyWorker="0", FTE="1", OrgRole="3",
+                   RoleStartDate="2015-01-01", Team="families_first", WorkerType="experienced")
+        lines.append(",".join(row[h] for h in head))
+    p.write_text("\n".join(lines) + "\n")
+    (tmp_path / "b").mkdir()
+    code, out, err = calibrate_returns(returns, tmp_path / "b", capsys)
+    assert code == 0, err
+    assert "3 manager role(s) (OrgRole 1-3" in out + err
+    with_managers = yaml.safe_load((tmp_path / "b" / "out.yaml").read_text())
+    assert with_managers["teams"] == plain["teams"]
+    assert with_managers["workforce"] == plain["workforce"]
