@@ -77,3 +77,21 @@ def test_managers_in_the_census_are_left_out_of_staff_with_a_note(returns, tmp_p
     with_managers = yaml.safe_load((tmp_path / "b" / "out.yaml").read_text())
     assert with_managers["teams"] == plain["teams"]
     assert with_managers["workforce"] == plain["workforce"]
+
+
+def test_swenos_filled_with_childrens_ids_are_refused(returns, tmp_path, capsys):
+    # the independent audit: the 2023 census's SWENo filled with that year's LAchildIDs was read
+    # as twice the staff, turnover halved, without a word
+    ids = re.findall(r"<LAchildID>([^<]+)</LAchildID>", (returns / "cin_census_2023.xml").read_text())
+    p = returns / "workforce_census_2023.csv"
+    lines = p.read_text().splitlines()
+    head = lines[0].split(",")
+    j = head.index("SWENo")
+    for k in range(1, len(lines)):
+        cells = lines[k].split(",")
+        cells[j] = ids[k]
+        lines[k] = ",".join(cells)
+    p.write_text("\n".join(lines) + "\n")
+    refused(returns, tmp_path, capsys, "workforce_census_2023.csv, row 2, field SWENo: the value "
+            "(not shown) is a child's identifier from the case returns, not a social worker's "
+            "SWENo")

@@ -261,6 +261,18 @@ def _ids_as_team_names(recs: list[ReturnRecords], flat: pd.DataFrame, origins: l
             if o is not None:
                 out.append(problem_at(o, f"the value (not shown) is {whose}, not a team name: is "
                                          "a column mixed up?", "Team"))
+    # SWENos that are children's identifiers: the column filled from the case returns (the
+    # roster was then read as twice the staff). A stray coincidence of two local numbering
+    # schemes is let be: only a run of them (5 rows and a fifth of the census) is a mix-up
+    if "WorkerID" in wtable:
+        hit = wtable["WorkerID"].astype(str).str.strip().isin(children - {""}).to_numpy()
+        if hit.sum() >= max(5, 0.2 * len(hit)):
+            for i in hit.nonzero()[0]:
+                o = worigins[i] if i < len(worigins) else None
+                if o is not None:
+                    out.append(problem_at(o, "the value (not shown) is a child's identifier from "
+                                             "the case returns, not a social worker's SWENo: is "
+                                             "a column mixed up?", "WorkerID"))
     return out
 
 
