@@ -95,3 +95,28 @@ def test_swenos_filled_with_childrens_ids_are_refused(returns, tmp_path, capsys)
     refused(returns, tmp_path, capsys, "workforce_census_2023.csv, row 2, field SWENo: the value "
             "(not shown) is a child's identifier from the case returns, not a social worker's "
             "SWENo")
+
+
+def test_a_window_moved_by_late_closures_names_the_closure_column(tmp_path, capsys):
+    # the independent audit: the refusal blamed the referrals (and a roster) when closures a
+    # year late had moved the window's end
+    import shutil
+
+    import pandas as pd
+
+    from conftest import ROOT
+    from workbench.cli import main
+
+    d = tmp_path / "ext"
+    shutil.copytree(ROOT / "data" / "sample", d)
+    cases = pd.read_csv(d / "cases.csv", dtype=str, keep_default_na=False)
+    late = pd.to_datetime(cases.CINclosureDate, errors="coerce") + pd.DateOffset(years=1)
+    cases["CINclosureDate"] = late.dt.strftime("%Y-%m-%d").fillna("")
+    cases.to_csv(d / "cases.csv", index=False)
+    code = main(["calibrate", "--cases", str(d / "cases.csv"), "--workforce",
+                 str(d / "workforce.csv"), "--out", str(tmp_path / "x.yaml"), "--report-dir",
+                 str(tmp_path / "rep"), "--no-backtest"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "no referral (CINreferralDate) in" in err
+    assert "a closure (CINclosureDate), after the last referral" in err

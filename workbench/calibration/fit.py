@@ -293,13 +293,22 @@ def _check_referrals_cover_window(cases: CaseData, w0: float, w1x: float, win: s
     if not empty or not full or len(whole) * math.exp(-float(np.mean(full))) >= GAP_CHANCE:
         return
     said = _month_runs(empty)
+    # what holds the latest date, when it is past the last referral (it may be what moved a
+    # default window's end: closures or plan ends a year late, not the referrals)
+    latest = {"a closure (CINclosureDate)": cases.episodes.closure.max(),
+              "a stage's start or end date": max(cases.stages.start.max(), cases.stages.end.max())}
+    latest = {k: v for k, v in latest.items() if v == v and v > ref.max()}
+    after = (f" The latest date in the cases is {to_date(max(latest.values()))}, "
+             f"{max(latest, key=latest.get)}, after the last referral ({to_date(ref.max())}): "
+             "if the window's end came from it, check that column." if latest else "")
     raise UserError(
         f"{cases.source}: no referral (CINreferralDate) in {said}: {len(empty)} of the "
         f"{len(whole)} whole months of the data window {win}, while the others have "
         f"{np.mean(full):.0f} a month on average. The extract does not seem to cover the whole "
         "window, and the referral rate would be fitted too low: set --window-start and "
         "--window-end (window_start, window_end) to the period it covers, or give the complete "
-        "extract (a workforce extract running on past the cases also moves the window's end).")
+        "extract (a workforce extract running on past the cases also moves the window's end)."
+        + after)
 
 
 def _note_overlapping_episodes(d: Draft, cases: CaseData) -> None:
