@@ -198,3 +198,18 @@ def _read_only(folder: Path) -> bool:
         return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
     except (OSError, AttributeError):  # no statvfs (Windows)
         return False
+
+
+def size_text(n: float) -> str:
+    """A size in bytes as people read it: "12 MB", "340 KB", "512 bytes"."""
+    if n >= 2**20:
+        return f"{n / 2**20:,.0f} MB"
+    return f"{n / 2**10:,.0f} KB" if n >= 2**10 else f"{n:,} bytes"
+
+
+def packs_too_tight(unpacked: int, packed: int, max_ratio: float,
+                    from_bytes: int = 2**20) -> bool:
+    """Whether a zip member would unpack to more than ``max_ratio`` times its packed size (a
+    "zip bomb": deflate packs a run of one repeated byte about 1,000 times, real data 5 to 20).
+    Members under ``from_bytes`` unpacked are not held to it (a small one costs nothing)."""
+    return unpacked > from_bytes and unpacked > max_ratio * max(packed, 1)

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..files import packs_too_tight, size_text
 from .tables import (ASSESSMENT_BANDS, CP_LENGTH_BANDS, GEOGRAPHY, ICPC_BANDS, LONG_COLUMNS,
                      LONG_MEASURES, MISSING_CODES, ROUNDS_TO_ZERO, TABLES)
 
@@ -260,12 +261,11 @@ MAX_RATIO = 1000
 
 def _size_problem(name: str, size: int, packed: int | None = None) -> str | None:
     if size > MAX_FILE:
-        return (f"{name}: {size / 2**20:,.0f} MB, more than any published table (at most "
-                f"{MAX_FILE // 2**20:,} MB are read): is it the right file?")
-    if packed is not None and size > 2**20 and size > MAX_RATIO * max(packed, 1):
-        return (f"{name}: would unpack from {packed / 2**10:,.0f} KB to {size / 2**20:,.0f} MB, "
-                f"more than {MAX_RATIO:,} times: not a file the service writes (a damaged or "
-                "hostile ZIP?)")
+        return (f"{name}: {size_text(size)}, more than any published table (at most "
+                f"{size_text(MAX_FILE)} are read): is it the right file?")
+    if packed is not None and packs_too_tight(size, packed, MAX_RATIO):
+        return (f"{name}: would unpack from {size_text(packed)} to {size_text(size)}, more than "
+                f"{MAX_RATIO:,} times: not a file the service writes (a damaged or hostile ZIP?)")
     return None
 
 

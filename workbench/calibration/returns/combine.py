@@ -190,7 +190,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
     roster = validate_workforce_frame(wtable, "workforce census", problems)
     _same_worker_twice(problems, worigins, start=n0)   # said in the returns' terms, then
     _remap(problems, [{None: o} for o in worigins], start=n0)   # placed at the return's row
-    problems.extend(_ids_as_team_names(recs, flat, origins, wtable, worigins))
+    problems.extend(_ids_in_wrong_columns(recs, flat, origins, wtable, worigins))
     if roster is not None:
         roster.census = census_panel(placed, _census_days(roster, wrecs), problems)
     if problems:
@@ -240,11 +240,12 @@ def _census_days(roster: Roster, wrecs: list) -> dict[int, float]:
     return {y: float(round(last - (years[-1] - y) * 365.25)) for y in years}
 
 
-def _ids_as_team_names(recs: list[ReturnRecords], flat: pd.DataFrame, origins: list[dict],
+def _ids_in_wrong_columns(recs: list[ReturnRecords], flat: pd.DataFrame, origins: list[dict],
                        wtable: pd.DataFrame, worigins: list) -> list[Problem]:
     """A team name in the workforce census that is a child's identifier from the case returns,
-    or one in the case returns that is a SWENo: a column mixed up, whose values would be echoed
-    as team names in notes (each file's own identifiers are checked with its columns)."""
+    one in the case returns that is a SWENo, or SWENos that are children's identifiers: a column
+    mixed up, whose values would be echoed as team names in notes or counted as staff (each
+    file's own identifiers are checked with its columns)."""
     children = ({e.child for r in recs for e in r.episodes} | {s.child for r in recs for s in r.stages}
                 | {c.child for r in recs for c in r.care_leavers})
     workers = set(wtable["WorkerID"].astype(str).str.strip()) if "WorkerID" in wtable else set()

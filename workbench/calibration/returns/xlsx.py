@@ -23,6 +23,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...files import packs_too_tight, size_text
+
 #: What the parts of one Annex A workbook may unpack to, in all. The largest English authority
 #: (about 30,000 referrals and 150,000 contacts a year) gives an Annex A of about 100 MB of sheet
 #: XML at most: the workbench's synthetic returns unpack to 19 MB for 54,000 referrals a year in
@@ -44,12 +46,6 @@ MAX_DIRECTORY = 4 * 2**20
 _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _EOCD64 = b"PK\x06\x06"
-
-
-def _mb(n: float) -> str:
-    if n >= 2**20:
-        return f"{n / 2**20:,.0f} MB"
-    return f"{n / 2**10:,.0f} KB" if n >= 2**10 else f"{n:,} bytes"
 
 
 def _directory(path: Path) -> tuple[int, int] | None:
@@ -92,7 +88,7 @@ def package_problem(path: Path) -> str | None:
                 "or damaged file?): save the Annex A lists from Excel as a workbook again")
     entries, cd_size = d
     if entries > MAX_MEMBERS or cd_size > MAX_DIRECTORY:
-        return (f"a zip of {entries:,} parts (directory {_mb(cd_size)}); an Excel workbook has a "
+        return (f"a zip of {entries:,} parts (directory {size_text(cd_size)}); an Excel workbook has a "
                 f"few dozen (at most {MAX_MEMBERS:,} are read): {what}")
     try:
         with zipfile.ZipFile(path) as zf:
@@ -105,13 +101,13 @@ def package_problem(path: Path) -> str | None:
                 f"{MAX_MEMBERS:,} are read): {what}")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED:
-        return (f"its parts would unpack to {_mb(total)} from {_mb(path.stat().st_size)} on disk, "
-                f"more than any authority's Annex A (at most {_mb(MAX_UNPACKED)}): {what}")
+        return (f"its parts would unpack to {size_text(total)} from {size_text(path.stat().st_size)} on disk, "
+                f"more than any authority's Annex A (at most {size_text(MAX_UNPACKED)}): {what}")
     for i in infos:
-        if i.file_size > RATIO_FROM and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+        if packs_too_tight(i.file_size, i.compress_size, MAX_RATIO, RATIO_FROM):
             ratio = i.file_size / max(i.compress_size, 1)
-            return (f"its part {i.filename[:100]} would unpack to {_mb(i.file_size)} from "
-                    f"{_mb(i.compress_size)} ({ratio:,.0f} times; a sheet of real data packs about "
+            return (f"its part {i.filename[:100]} would unpack to {size_text(i.file_size)} from "
+                    f"{size_text(i.compress_size)} ({ratio:,.0f} times; a sheet of real data packs about "
                     f"10 times, at most {MAX_RATIO} are read): {what}")
     return None
 
