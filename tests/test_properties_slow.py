@@ -91,6 +91,10 @@ def check_weekly_unallocated(run) -> None:
             bad.append((week, int(got), level[lo:hi + 1].tolist()))
     assert not bad, (f"{len(bad)} of {len(weekly)} weeks disagree with the event log; first: "
                      f"week {bad[0][0]}: weekly {bad[0][1]}, log {bad[0][2]}")
+    # the peak KPI is the log's own highest count (no warm-up here), so no week exceeds it
+    if run.warmup_days == 0:
+        assert run.kpis["unallocated_peak"] == level.max()
+    assert run.kpis["unallocated_peak"] >= weekly.unallocated.max()
 
 
 # --------------------------------------------------------------------------------------------

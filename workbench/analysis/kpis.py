@@ -24,16 +24,45 @@ def _pct(x: np.ndarray) -> float:
 
 
 def _queue_intervals(ev: pd.DataFrame, end: float) -> pd.DataFrame:
-    """Unallocated spells: from QUEUED to the child's next queue, allocation, closure or censoring."""
-    sel = ev[ev.event.isin([R.QUEUED, R.ALLOCATED, R.CLOSED, R.CENSORED])]
-    sel = sel.sort_values(["child", "t_days"], kind="stable")
-    nxt_t = sel.t_days.shift(-1)
-    nxt_child = sel.child.shift(-1)
-    q = sel.event.values == R.QUEUED
-    same = (nxt_child.values == sel.child.values)
-    start = sel.t_days.values[q]
-    stop = np.where(same[q], nxt_t.values[q], end)
-    return pd.DataFrame({"start": start, "stop": np.minimum(stop, end)})
+    """Unallocated spells: from QUEUED to the child's next queue, allocation, closure or censoring.
+
+    ``start_row`` and ``stop_row`` are the rows of the event log that open and close each spell
+    (the log is in the order the events happened; ``stop_row`` is past the last row for a spell
+    still open at the end), so that changes at one instant can be put in the order they happened.
+    """
+    mask = ev.event.isin([R.QUEUED, R.ALLOCATED, R.CLOSED, R.CENSORED]).to_numpy()
+    rows = np.flatnonzero(mask)
+    child = ev.child.to_numpy()[rows]
+    t = ev.t_days.to_numpy()[rows]
+    order = np.lexsort((rows, t, child))  # by child and time, then as the events happened
+    rows, child, t = rows[order], child[order], t[order]
+    q = ev.event.to_numpy()[rows] == R.QUEUED
+    same = np.zeros(len(rows), dtype=bool)
+    same[:-1] = child[1:] == child[:-1]
+    nxt_t = np.append(t[1:], end)
+    nxt_row = np.append(rows[1:], len(ev))
+    stop = np.where(same[q], nxt_t[q], end)
+    stop_row = np.where(same[q], nxt_row[q], len(ev))
+    return pd.DataFrame({"start": t[q], "stop": np.minimum(stop, end),
+                         "start_row": rows[q], "stop_row": stop_row})
+
+
+def _peak_waiting(qi: pd.DataFrame, warmup_days: float) -> float:
+    """The most children waiting at once after the warm-up, from the spells of
+    :func:`_queue_intervals`. Changes at one instant are taken in the order they happened (the
+    log's rows), so the weekly count, taken between two of them, can never exceed it; a child
+    queued and allocated at one instant counts as waiting in between, as the weekly count may."""
+    if not len(qi):
+        return 0.0
+    times = np.concatenate([qi.start.values, qi.stop.values])
+    steps = np.concatenate([np.ones(len(qi)), -np.ones(len(qi))])
+    at_row = np.concatenate([qi.start_row.values, qi.stop_row.values])
+    # a child queued again ends one spell and starts the next at the same row: end it first
+    order = np.lexsort((steps, at_row, times))
+    level = np.cumsum(steps[order])
+    in_window = times[order] >= warmup_days
+    base = level[~in_window][-1] if np.any(~in_window) else 0.0
+    return float(max(level[in_window].max(initial=0.0), base))
 
 
 def costs_beyond_pay(costs: pd.DataFrame) -> float:
@@ -99,16 +128,7 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
     s0 = np.clip(qi.start.values, warmup_days, end)
     s1 = np.clip(qi.stop.values, warmup_days, end)
     k["unallocated_mean"] = float(np.sum(s1 - s0) / span_days) if span_days > 0 else math.nan
-    if len(qi):
-        times = np.concatenate([qi.start.values, qi.stop.values])
-        steps = np.concatenate([np.ones(len(qi)), -np.ones(len(qi))])
-        order = np.lexsort((steps, times))  # at equal times, leave before join
-        level = np.cumsum(steps[order])
-        in_window = times[order] >= warmup_days
-        base = level[~in_window][-1] if np.any(~in_window) else 0.0
-        k["unallocated_peak"] = float(max(level[in_window].max(initial=0.0), base))
-    else:
-        k["unallocated_peak"] = 0.0
+    k["unallocated_peak"] = _peak_waiting(qi, warmup_days)
     alloc = val[(e == R.ALLOCATED) & (val >= 0)]
     k["allocation_wait_mean_days"] = float(alloc.mean()) if len(alloc) else 0.0
 
