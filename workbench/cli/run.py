@@ -16,11 +16,11 @@ def cmd_run(args) -> int:
     from ..analysis.registry import format_kpis
     from ..analysis.run import simulate
     from ..scenario import load_scenario
-    from ..scenario.checks import inert_dates
+    from ..scenario.checks import scenario_notes
 
     sc = load_scenario(args.scenario)
     out = types.writable_folder(args.out)  # before the run: a file in the way fails at once
-    for note in inert_dates(sc, None if args.years is None else args.years * 365.25):
+    for note in scenario_notes(sc, None if args.years is None else args.years * 365.25):
         print(f"note: {note}", file=sys.stderr)
     run = simulate(sc, seed=args.seed, years=args.years)
     stem = Path(args.scenario).stem

@@ -8,7 +8,7 @@ import sys
 def cmd_validate(args) -> int:
     """Load each file; print one line per good file and the problems of each bad one (exit 2)."""
     from ..scenario import ScenarioError, load_scenario
-    from ..scenario.checks import inert_dates
+    from ..scenario.checks import scenario_notes
 
     bad = 0
     for f in args.files:
@@ -20,7 +20,7 @@ def cmd_validate(args) -> int:
         else:
             print(f"{f}: OK ({sc.name}: {sum(sc.initial.open_cases.values()):,} open cases, "
                   f"{len(sc.teams)} teams, {sc.horizon_years:g} years)")
-            for note in inert_dates(sc):
+            for note in scenario_notes(sc):
                 print(f"  note: {note}")
     return 2 if bad else 0
 

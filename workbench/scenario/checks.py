@@ -284,3 +284,43 @@ def inert_dates(sc: Any, horizon_days: float | None = None) -> list[str]:
     if r.enabled and r.start_date is not None and r.start_date >= end:
         notes.append(f"retention.start_date: {r.start_date} is {after}")
     return notes
+
+
+def late_bookings(sc: Any) -> list[str]:
+    """A note (not a problem) when conferences are booked beyond the initial conference's
+    timescale: every one is then late by design, which may be the question asked, but is more
+    often a slip."""
+    conf = sc.conferences
+    if not conf.enabled or "icpc" not in sc.stages:
+        return []
+    target = sc.stages["icpc"].timescale_wd(15)
+    if conf.book_at_wd <= target:
+        return []
+    return [f"conferences.book_at_wd: {conf.book_at_wd} working days is beyond the initial "
+            f"conference's timescale of {target} working days, so no conference is held in time"]
+
+
+def staff_who_cannot_hold(sc: Any) -> list[str]:
+    """A note (not a problem) for a team holding a stage whose staff at the start are all of
+    types with a cap of 0: its children wait until a worker of another type arrives (a recruit,
+    an academy cohort, agency cover), which may be meant but more often is a cap given to the
+    wrong type."""
+    notes = []
+    for team in sorted({s.team for s in sc.stages.values()}):
+        t = sc.teams.get(team)
+        if t is None or not t.case_holding:
+            continue
+        present = sorted({g.type for g in t.staff if g.count > 0})
+        caps = {w: (t.caps or {}).get(w, sc.caseload.caps[w]) for w in sc.caseload.caps}
+        if present and all(caps.get(w, 0) == 0 for w in present):
+            open_to = sorted(w for w, c in caps.items() if c > 0)
+            notes.append(f"teams.{team}: its staff at the start ({', '.join(present)}) all have "
+                         f"a caseload cap of 0, so its children wait until a worker of another "
+                         f"type ({', '.join(open_to) or 'none'}) arrives")
+    return notes
+
+
+def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
+    """Everything ``validate`` and ``run`` say about a valid scenario that may not do what its
+    author meant (notes, not problems)."""
+    return inert_dates(sc, horizon_days) + late_bookings(sc) + staff_who_cannot_hold(sc)
