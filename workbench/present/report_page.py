@@ -140,17 +140,6 @@ def section_html(title: str, intro: str = "", *blocks: str, level: int = 2,
 EXTRA_BEFORE = ("All the measures", "What each option and pressure changes", "Limitations")
 
 
-#: A table's region takes the keyboard's focus only while it scrolls: on a wide screen a table
-#: that fits would otherwise be a Tab stop with nothing to do (checked on load and on every
-#: resize). Without scripts every region keeps ``tabindex="0"``, which is still correct.
-FIT_REGIONS_SCRIPT = (
-    "(function(){function fit(){document.querySelectorAll('.wb-scroll').forEach(function(r){"
-    "if(!r.getClientRects().length){return;}"
-    "if(r.scrollWidth>r.clientWidth+1){r.setAttribute('tabindex','0');}"
-    "else if(r!==document.activeElement){r.removeAttribute('tabindex');}});}"
-    "window.addEventListener('load',fit);window.addEventListener('resize',fit);})();")
-
-
 def page_from_notebook(nb, title: str, extra: Sequence[str] = ()) -> str:
     """The executed notebook's HTML outputs, in order, as one self-contained page; ``extra``
     sections (HTML built by the package) go after the charts, before the first heading of
@@ -174,8 +163,7 @@ def page_from_notebook(nb, title: str, extra: Sequence[str] = ()) -> str:
     return ('<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(isolate(title))}</title><style>{REPORT_STYLE}</style></head>"
-            f"<body><main>{''.join(parts)}</main><script>{FIT_REGIONS_SCRIPT}</script>"
-            "</body></html>\n")
+            f"<body><main>{''.join(parts)}</main></body></html>\n")
 
 
 def find_chromium() -> str | None:
