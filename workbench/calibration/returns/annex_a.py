@@ -241,6 +241,15 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
             continue
         h = _find_header(raw)
         if h is None:
+            m = LIST_NAME.match(sheet)
+            if m and int(m.group(2)) in FIELDS and len(raw):
+                # a list calibration reads, whose identifier column is titled in a way not
+                # recognised ('Client Ref'): the whole list was left out without a word
+                problems.append(ReturnProblem(
+                    f"{name} [{sheet}]", f"no child identifier column in the first "
+                    f"{HEADER_SEARCH_ROWS} rows (expected a title like 'Child Unique ID' or "
+                    f"'LAchildID'): List {int(m.group(2))} cannot be read; title the "
+                    "identifier column so"))
             continue
         cols = _titles(raw.iloc[h].tolist())
         n = _list_number(sheet, cols)

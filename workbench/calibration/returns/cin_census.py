@@ -23,7 +23,7 @@ from lxml import etree
 from ..extracts.read import MAX_BYTES
 
 from .common import (EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRecord,
-                     collection_year, parse_date, parse_flag)
+                     authority_code, collection_year, parse_date, parse_flag)
 
 # module element -> (stage, start field, end field)
 MODULES = {
@@ -176,7 +176,8 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
                                             "with Children inside)", root.sourceline))
         return out
     _misnamed(root, name, problems)
-    out.authority = _text(root, "Header/Source/LEA")
+    out.authority = authority_code(_text(root, "Header/Source/LEA"))
+    out.authority_at = "Header / Source / LEA"
     out.year, by = _census_year(root, path, problems)
     seen: dict[tuple, int] = {}
     # Children is the Message's child in DfE's schema; under a wrapper element it was read as a
@@ -195,6 +196,13 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
             problems.append(ReturnProblem(name, "no ChildIdentifiers/LAchildID", child.sourceline,
                                           "LAchildID", where))
             continue
+        if child.find("CINdetails") is None:
+            # DfE's census gives every child at least one referral episode; one without was
+            # read past, and her episode missing from the fit without a word
+            problems.append(ReturnProblem(name, "a Child with no CINdetails (referral episode): "
+                                                "the census gives each child's referrals; is "
+                                                "the export cut short?", child.sourceline, None,
+                                          where))
         for ei, cin in enumerate(child.iterfind("CINdetails"), start=1):
             ewhere = f"{where} / CINdetails {ei}"
             org = Origin(name, cin.sourceline, ewhere, (
@@ -255,7 +263,32 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
     if out.duplicates:
         out.notes.append(f"{name}: {out.duplicates} episode(s) given twice (same child and "
                          "referral date) were merged")
+    _another_year(out, problems)
     return out
+
+
+def _another_year(out: ReturnRecords, problems: list) -> None:
+    """A census whose name says one year and its header another (the 2022 return saved as
+    cin_census_2023.xml: read as 2022, while the 2023 census was missing unsaid), or whose
+    referrals all came before its year (the header and name changed together)."""
+    from .ssda903 import MIN_RECORDS_FOR_YEAR, year_from_name
+    named = year_from_name(out.file)
+    if named and out.year and named != out.year:
+        problems.append(ReturnProblem(out.file, f"the file's name says {named}, its header "
+                                                f"(Year, ReferenceDate) {out.year}: is it the "
+                                                f"{out.year} census saved under {named}'s name? "
+                                                "Give each year's census under its own year",
+                                      None, "Year", "Header / CollectionDetails"))
+        return
+    refs = [e.referral for e in out.episodes]
+    if len(refs) >= MIN_RECORDS_FOR_YEAR and out.year:
+        latest = collection_year(max(refs))
+        if latest < out.year:
+            problems.append(ReturnProblem(out.file, f"no referral (CINreferralDate) in the "
+                                                    f"census year {out.year} (1 April "
+                                                    f"{out.year - 1} to 31 March {out.year}): the "
+                                                    f"latest is in {latest}'s. Is it the {latest} "
+                                                    f"census under {out.year}'s name and header?"))
 
 
 def _misnamed(root, name: str, problems: list) -> None:

@@ -101,7 +101,7 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
                 return ""
             shown = f"'{s}'" if _SHOWABLE_DATE.fullmatch(s) else "the value (not shown)"
             problems.append(problem_at(origin, f"{shown} is not a date (expected YYYY-MM-DD or "
-                                               "DD/MM/YYYY)", field_name))
+                                               f"DD/MM/YYYY){_date_hint(s)}", field_name))
             return ""
     if d < EARLIEST:
         problems.append(problem_at(origin, f"{d.isoformat()} is before {EARLIEST.year}: not a date "
@@ -119,6 +119,21 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
                                            "another year?)", field_name))
         return ""
     return d.isoformat()
+
+
+def _date_hint(s: str) -> str:
+    """Why a date-shaped text did not read: month first (US order), or a two-digit year."""
+    m = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})", s)
+    if not m:
+        return ""
+    a, b, y = int(m[1]), int(m[2]), m[3]
+    if len(y) == 2:
+        return ": a two-digit year; give the year in four digits"
+    if a <= 12 < b <= 31:
+        return (": month first (US order)? A return's dates are day first, and a column "
+                "written month first misreads every date up to the 12th: export the dates again, "
+                "day first")
+    return ""
 
 
 _YES = {"1", "true", "t", "y", "yes", "a) yes"}
@@ -204,6 +219,18 @@ class ReturnRecords:
     duplicates: int = 0            # records given twice in the file (merged)
     authority: str = ""            # the local authority code in the return's header (CIN: LEA)
     notes: list[str] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)   # SSDA903 header: its children (join keys)
+    authority_at: str = ""         # where the authority code was read (element or column)
+
+
+def authority_code(text) -> str:
+    """A local authority code as given (``LEA`` 3 digits: ' 0999 ' and '999' are one)."""
+    s = "" if text is None else str(text).strip()
+    if s.lower() in ("", "nan"):
+        return ""
+    if s.endswith(".0") and s[:-2].isdigit():      # a spreadsheet's number
+        s = s[:-2]
+    return (s.lstrip("0") or s) if s.isdigit() else s.upper()
 
 
 def collection_year(day: str, month_start: int = 4) -> int:

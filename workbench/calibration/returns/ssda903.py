@@ -105,7 +105,33 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
     if out.duplicates:
         out.notes.append(f"{name}: {out.duplicates} episode(s) given twice (same CHILD and DECOM) "
                          "were merged")
+    other = other_year(out.stages, year)
+    if other:
+        problems.append(ReturnProblem(name, f"no episode starts or ends in the collection year "
+                                            f"{year} of the file's name (1 April {year - 1} to "
+                                            f"31 March {year}): its latest DECOM or DEC is in the "
+                                            f"collection year {other}. Is it the {other} return "
+                                            f"saved under {year}'s name? (its records would stand "
+                                            f"for {year}'s, whose ends and new episodes are then "
+                                            "missing)"))
     return out
+
+
+#: Records a return must hold before a year with none of its dates is called another year's
+MIN_RECORDS_FOR_YEAR = 5
+
+
+def other_year(stages: list[StageRecord], year: int) -> int:
+    """The collection year a return of ``year`` seems to be, when it holds at least
+    :data:`MIN_RECORDS_FOR_YEAR` records and none of their dates falls in ``year`` (1 April to
+    31 March) while the latest falls in an earlier year; else 0. A year's return holds the
+    records open during it, so some start or end in it."""
+    from .common import collection_year
+    days = [d for s in stages for d in (s.start, s.end) if d]
+    if len(stages) < MIN_RECORDS_FOR_YEAR or not days or not year:
+        return 0
+    latest = collection_year(max(days))
+    return latest if latest < year else 0
 
 
 def read_ssda903_header(df: pd.DataFrame, name: str, problems: list, year: int = 0) -> ReturnRecords:
@@ -115,8 +141,10 @@ def read_ssda903_header(df: pd.DataFrame, name: str, problems: list, year: int =
         return out
     df = df.rename(columns={c: _norm(c) for c in df.columns})
     for i, v in enumerate(df.CHILD.astype(str).str.strip(), start=2):
-        if not v:
+        if not v or v.lower() == "nan":
             problems.append(ReturnProblem(name, "a value is required", i, "CHILD"))
+        else:
+            out.children.append(v)
     return out
 
 
@@ -195,7 +223,14 @@ def periods_of_care(episodes: list[StageRecord]) -> list[StageRecord]:
 
 
 def year_from_name(name: str) -> int:
-    """A four-digit year in a file name (``episodes_2023.csv``), else 0."""
+    """A four-digit year in a file name (``episodes_2023.csv``), else 0. A collection year
+    written as a span (``episodes_2022-23.csv``, ``_2022_2023``) is the year it ends in: its
+    first year was taken, and every date after its 31 March refused as another year's."""
     import re
-    m = re.findall(r"(?<![0-9])(20[0-9]{2})(?![0-9])", Path(name).stem)
+    stem = Path(name).stem
+    span = re.findall(r"(?<![0-9])(20[0-9]{2})[-_ ]?(?:20)?([0-9]{2})(?![0-9])", stem)
+    span = [int(a) + 1 for a, b in span if (int(a) + 1) % 100 == int(b)]
+    if span:
+        return span[-1]
+    m = re.findall(r"(?<![0-9])(20[0-9]{2})(?![0-9])", stem)
     return int(m[-1]) if m else 0

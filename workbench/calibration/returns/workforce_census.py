@@ -20,7 +20,8 @@ import pandas as pd
 
 from ..extracts.cells import range_problem
 from ..extracts.layouts import WORKFORCE_COLUMNS
-from .common import Origin, ReturnProblem, ReturnRecords, WorkerRecord, parse_date, problem_at
+from .common import (Origin, ReturnProblem, ReturnRecords, WorkerRecord, authority_code,
+                     parse_date, problem_at)
 
 # the census's names (and common variants) -> the roster's column
 ALIASES = {"swe no": "WorkerID", "sweno": "WorkerID", "workerid": "WorkerID", "staffid": "WorkerID",
@@ -33,6 +34,10 @@ REASON_WORDS = {"resignation": "RES", "resigned": "RES", "retirement": "RET", "r
                 "end of contract": "END", "end of assignment": "END", "other": "OTH",
                 "unknown": "UNK", "not known": "UNK"}
 CORE = {"WorkerID", "AgencyWorker", "OrgRole", "RoleStartDate"}
+#: A local authority code column some systems add to the census (its header carries the LEA in
+#: DfE's XML): every return of a folder must be of one authority
+LA_COLUMNS = {"la", "lea", "lacode", "la code", "leacode", "lea code", "localauthority",
+              "localauthoritycode", "local authority", "local authority code", "lanumber"}
 
 
 def _key(h: str) -> str:
@@ -75,10 +80,35 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
                                             "September 2023): each year's census is dated by it"))
     if gone or not year:
         return out
+    _authority(out, df, problems)
     for i, rec in enumerate(df.to_dict("records"), start=2):
         out.workers.append(_record(rec, Origin(name, i), year))
     _after_the_census(out.workers, year, problems)
     return out
+
+
+def _authority(out: ReturnRecords, df: pd.DataFrame, problems: list) -> None:
+    """The authority code of a census CSV with an LA column; rows of two authorities in one
+    file are a problem (another council's staff counted as this one's)."""
+    col = next((c for c in df.columns if _key(c) in LA_COLUMNS), None)
+    if col is None:
+        return
+    codes: dict[str, int] = {}
+    for i, v in enumerate(df[col].tolist(), start=2):
+        code = authority_code(v)
+        if code:
+            codes.setdefault(code, i)
+    if len(codes) > 1:
+        said = ", ".join(f"{shown_code(c)} (first at row {i})" for c, i in codes.items())
+        problems.append(ReturnProblem(out.file, f"rows of {len(codes)} authorities ({said}): "
+                                                "give one authority's census", None, str(col)))
+    elif codes:
+        out.authority, out.authority_at = next(iter(codes)), f"column {col}"
+
+
+def shown_code(code: str) -> str:
+    """An authority code as shown in a message: short letters and digits only."""
+    return code if len(code) <= 10 and code.isalnum() else "(not shown)"
 
 
 def _after_the_census(workers: list[WorkerRecord], year: int, problems: list) -> None:
@@ -105,6 +135,8 @@ def _after_the_census(workers: list[WorkerRecord], year: int, problems: list) ->
 def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnRecords:
     """Workers from the census XML (``CSWWWorker`` elements)."""
     out = ReturnRecords("workforce", name, year)
+    out.authority = authority_code(root.findtext("Header/Source/LEA"))
+    out.authority_at = "Header / Source / LEA"
     ref = (root.findtext("Header/CollectionDetails/ReferenceDate") or "").strip()
     if ref:
         hdr = Origin(name, root.sourceline, "Header / CollectionDetails")
