@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,14 +24,13 @@ from ..extracts import (CASE_COLUMNS, CaseData, ExtractError, Problem, Roster, S
 from ..extracts.read import read_csv
 from .annex_a import read_annex_a
 from .cin_census import is_cin_census, parse_xml, read_cin_census
-from .common import (EpisodeRecord, ReturnProblem, ReturnRecords, StageRecord, collection_year,
-                     problem_at)
+from .common import EpisodeRecord, ReturnProblem, ReturnRecords, StageRecord, problem_at
+from .folder_checks import digest, mixed_returns
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
 from .ssda903 import (episode_overlaps, kind_of_csv, periods_of_care, read_ssda903_episodes,
                       read_ssda903_header, year_from_name)
 from .workforce_census import (census_panel, combine_workers, is_workforce_columns,
-                               is_workforce_xml, read_workforce_frame, read_workforce_xml,
-                               shown_code)
+                               is_workforce_xml, read_workforce_frame, read_workforce_xml)
 
 KIND_LABEL = {"cin": "CIN census", "ssda903": "SSDA903 episodes", "ssda903_header": "SSDA903 header",
               "ssda903_oc3": "SSDA903 care leavers (OC3)", "annex_a": "Annex A",
@@ -200,7 +197,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
         r = _classify(f, problems, left_out)
         if r is not None:
             recs.append(r)
-            digests.append(_digest(f))
+            digests.append(digest(f))
     kinds = {r.kind for r in recs}
     name = Path(folder).name
     if not kinds & {"cin", "ssda903", "annex_a"}:
@@ -209,7 +206,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
     if "workforce" not in kinds:
         problems.append(Problem(name, "no workforce census found (a .csv or .xml with "
                                       "AgencyWorker, OrgRole, RoleStartDate per worker)"))
-    problems.extend(_mixed_returns(recs, name, digests))
+    problems.extend(mixed_returns(recs, name, digests))
     if not problems:
         problems.extend(episode_overlaps(_lac_episodes(recs)))
     if problems:
@@ -243,208 +240,6 @@ def read_returns(folder: str | Path) -> ReturnsData:
                            + len(r.care_leavers) + len(r.children)) for r in recs],
                          columns=["file", "kind", "year", "records"])
     return ReturnsData(cases=cases, roster=roster, files=files, notes=notes)
-
-
-def _digest(path: Path) -> str:
-    """The file's bytes' digest ("" when it cannot be read: its reader said so)."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def _mixed_returns(recs: list[ReturnRecords], folder: str,
-                   digests: list[str] | None = None) -> list[Problem]:
-    """Returns that cannot be combined: two authorities' (the LEA codes of their headers or LA
-    columns differ, or their children are not the same children), the same return for the same
-    year twice (a copy in a subfolder), whose records would be counted twice, one file under
-    two years' names, a year missing between two others, a workforce census far older than the
-    case returns, and test records."""
-    problems = []
-    by_la: dict[str, list[str]] = {}
-    for r in recs:
-        if r.authority:
-            by_la.setdefault(r.authority, []).append(r.file)
-    if len(by_la) > 1:
-        said = "; ".join(f"LEA {shown_code(la)}: {', '.join(files)}"
-                         for la, files in sorted(by_la.items()))
-        problems.append(Problem(folder, f"returns of {len(by_la)} authorities ({said}): give one "
-                                        "authority's returns"))
-    by_year: dict[tuple, list[str]] = {}
-    for r in recs:
-        if r.year:
-            by_year.setdefault((r.kind, r.year), []).append(r.file)
-    for (kind, year), files in sorted(by_year.items()):
-        if len(files) > 1:
-            problems.append(Problem(folder, f"{len(files)} {_KIND_NAMES.get(kind, kind)} returns for "
-                                            f"{year} ({', '.join(files)}): give each year once"))
-    problems.extend(_copies(recs, folder, digests or []))
-    problems.extend(_years_missing(recs, folder))
-    problems.extend(_other_childrens(recs))
-    problems.extend(_test_records(recs))
-    return problems
-
-
-def _copies(recs: list[ReturnRecords], folder: str, digests: list[str]) -> list[Problem]:
-    """One file, byte for byte, under two years' names (the 2022 census saved again as 2023):
-    its records stood for both years, and the later year's own were missing unsaid."""
-    same: dict[str, list[ReturnRecords]] = {}
-    for r, d in zip(recs, digests):
-        if d and (r.workers or _children(r)):     # two empty years' files may well be alike
-            same.setdefault(d, []).append(r)
-    out = []
-    for rs in same.values():
-        years = sorted({r.year for r in rs})
-        if len(rs) > 1 and len(years) > 1:
-            out.append(Problem(folder, f"{' and '.join(r.file for r in rs)} are the same file, "
-                                       f"byte for byte, under the names of {_and(years)}: a copy "
-                                       "saved under another year's name? Give each year's own "
-                                       "return"))
-    return out
-
-
-def _and(items) -> str:
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-#: Why a year missing between two others makes the fit wrong, by kind of return
-_GAP_WHY = {
-    "cin": "the referrals opened and closed within it are in no other census (the referral "
-           "rate, and the share of short episodes, would be fitted too low)",
-    "ssda903": "the episodes of care that began and ended within it are in no other return",
-    "ssda903_oc3": "the young people seen as care leavers only in it are in no other return",
-    "workforce": "the staff who joined and left within it are in no other census (turnover "
-                 "fitted too low), and its caseloads and days lost are missing",
-}
-
-
-def _years_missing(recs: list[ReturnRecords], folder: str) -> list[Problem]:
-    """A year missing between two years of a return (2021 and 2023 but not 2022), and a
-    workforce census more than a year older than the case returns' latest year: what the
-    missing year alone held is in no other file, and the fit was silently too low."""
-    years: dict[str, set[int]] = {}
-    for r in recs:
-        if r.year and r.kind in _GAP_WHY:
-            years.setdefault(r.kind, set()).add(r.year)
-    out = []
-    for kind, ys in years.items():
-        gap = sorted(set(range(min(ys), max(ys) + 1)) - ys)
-        if gap:
-            s = "s" if len(gap) > 1 else ""
-            out.append(Problem(folder, f"{_KIND_NAMES[kind]} returns for {_and(sorted(ys))} but "
-                                       f"not {_and(gap)}: {_GAP_WHY[kind]}. Give the {_and(gap)} "
-                                       f"return{s}, or leave out the years before {gap[-1]}"))
-    cases = max(years.get("cin", set()) | years.get("ssda903", set()), default=0)
-    for r in recs:
-        days = [d for d in ([e.referral for e in r.episodes] + [e.closure for e in r.episodes]
-                            + [s.start for s in r.stages] + [s.end for s in r.stages]) if d]
-        if r.kind == "annex_a" and cases and days and collection_year(max(days)) < cases - 1:
-            # an earlier inspection's lists left in the folder: its year overlapped the
-            # census's records in words about periods of care, or stood before the data
-            last = collection_year(max(days))
-            out.append(Problem(r.file, f"its latest date is in the year to March {last}, while "
-                                       f"the case returns run to March {cases}: an Annex A of "
-                                       "an earlier inspection? Annex A lists the last 12 "
-                                       "months: give the latest, or leave it out"))
-    staff = max(years.get("workforce", set()), default=0)
-    if cases and staff and staff < cases - 1:
-        out.append(Problem(folder, f"the latest workforce census is {staff}'s, while the case "
-                                   f"returns run to March {cases}: staff who joined or left "
-                                   f"after the {staff} census are missing (turnover, staffing "
-                                   "and caseloads would be fitted from a roster years out of "
-                                   f"date). Give the censuses after {staff}, or leave out the "
-                                   f"case returns after {staff + 1}"))
-    return out
-
-
-def _children(r: ReturnRecords) -> set[str]:
-    return (set(r.children) | {e.child for e in r.episodes} | {s.child for s in r.stages}
-            | {c.child for c in r.care_leavers})
-
-
-def _norm_id(child: str) -> str:
-    """An identifier as a spreadsheet may have changed it: spaces, letters' case and leading
-    zeros dropped."""
-    return re.sub(r"\s+", "", child).upper().lstrip("0")
-
-
-def _other_childrens(recs: list[ReturnRecords]) -> list[Problem]:
-    """Returns whose children are not the other returns' children: an SSDA903 episodes or OC3
-    file and its year's header (DfE: the header has a row for each child of the year's episodes
-    and OC3 files), and an SSDA903 episodes file or Annex A beside the CIN census (a child
-    looked after, or referred, is a child in need, in the census too). Another authority's
-    return has (almost) none of them, and its records were combined with this one's; the same
-    children written differently (leading zeros a spreadsheet dropped) were not joined."""
-    headers = {r.year: r for r in recs if r.kind == "ssda903_header" and r.year}
-    cin = [r for r in recs if r.kind == "cin"]
-    cin_kids = set().union(*(_children(r) for r in cin)) if cin else set()
-    cin_years = {r.year for r in cin}
-    out = []
-    for r in recs:
-        kids = _children(r)
-        checks = []
-        if r.kind in ("ssda903", "ssda903_oc3") and r.year in headers:
-            h = headers[r.year]
-            checks.append((set(h.children), h.file, 0.5, "the header lists every child of the "
-                           "year's episodes and OC3 files (DfE)"))
-        if (r.kind == "ssda903" and r.year in cin_years) or (r.kind == "annex_a" and cin):
-            # Annex A's last 12 months may run past the latest census: a fifth is enough
-            checks.append((cin_kids, "the CIN census" + ("es" if len(cin) > 1 else ""),
-                           0.5 if r.kind == "ssda903" else 0.2,
-                           "a child looked after or referred is a child in need, in the CIN "
-                           "census too"))
-        for ref, where, frac, why in checks:
-            n, k = len(kids), len(kids & ref)
-            if not ref or n < 3 or (k > 0 and (n < 10 or k >= frac * n)):
-                continue
-            norm_ref = {_norm_id(c) for c in ref}
-            k_norm = sum(_norm_id(c) in norm_ref for c in kids)
-            if k_norm >= max(frac, 0.5) * n:
-                hint = ("the same children's identifiers are written differently (leading zeros "
-                        "dropped, letters' case or spaces changed: a spreadsheet may have read "
-                        "them as numbers), and would not be joined: give each child the same "
-                        "identifier in every return (export the column as text)")
-            else:
-                hint = f"{why}: is one of them another authority's (or another year's) return?"
-            some = f"only {k:,} of its {n:,} children are" if k else \
-                f"none of its {n:,} children is"
-            out.append(Problem(r.file, f"{some} in {where}: {hint}"))
-    return out
-
-
-#: An identifier that marks a test or dummy record (a system's test children left in an export)
-_TEST_ID = re.compile(r"test|dummy", re.I)
-
-
-def _test_records(recs: list[ReturnRecords]) -> list[Problem]:
-    """Records whose identifier marks them as a test ('TEST01', 'DUMMY CHILD'), each file's
-    said once with how many and the first (the identifier is not shown): 40 test children
-    referred on one day and never closed went into the referral rate and open cases."""
-    out = []
-    for r in recs:
-        hits = [o for o in ([e.origin for e in r.episodes if _TEST_ID.search(e.child)]
-                            + [s.origin for s in r.stages if _TEST_ID.search(s.child)]
-                            + [c.origin for c in r.care_leavers if _TEST_ID.search(c.child)]
-                            + [w.origin for w in r.workers
-                               if _TEST_ID.search(str(w.values.get("WorkerID", "")))])]
-        n = len(hits) + sum(bool(_TEST_ID.search(c)) for c in r.children)
-        if not n:
-            continue
-        first = min(hits, key=lambda o: (o.row or 0)) if hits else None
-        column = "LAchildID" if not first or first.element or r.kind != "workforce" else "WorkerID"
-        at = ""
-        if first is not None:
-            at = (f" (the first at element {first.element})" if first.element
-                  else f" (the first at row {first.row}, field {first.field(column)})")
-        out.append(Problem(r.file, f"{n:,} record(s) whose identifier (not shown) marks a test "
-                                   f"or dummy record (it holds 'test' or 'dummy'){at}: remove "
-                                   "the test records from the return"))
-    return out
-
-
-_KIND_NAMES = {"cin": "CIN census", "ssda903": "SSDA903 episodes", "ssda903_header":
-               "SSDA903 header", "ssda903_oc3": "SSDA903 OC3", "workforce": "workforce census"}
 
 
 def _census_days(roster: Roster, wrecs: list) -> dict[int, float]:
