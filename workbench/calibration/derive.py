@@ -23,6 +23,7 @@ from ..scenario import Scenario
 from .estimators import (DemandFit, bootstrap_interval, fit_lognormal, fit_referrals, wilson)
 from .extracts import CaseData, to_date
 from .observe import open_cases_at, plan_durations, stage_outcomes, unallocated_at
+from .plausibility import check_window
 
 MIN_REFERRALS = 20        # fewer referrals in the window: keep the template's demand
 MIN_TRANSITIONS = 20      # fewer observed outcomes of a stage: keep the template's pathway
@@ -64,6 +65,10 @@ class Draft:
     rows: list[Estimate] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the case extract and its stage sequence, kept by :func:`derive_open_cases` for the
+    #: plausibility notes made with the roster (:func:`.plausibility.note_extracts`)
+    cases: CaseData | None = field(default=None, repr=False)
+    seq: pd.DataFrame | None = field(default=None, repr=False)
 
     def add(self, *estimates: Estimate) -> None:
         self.rows.extend(estimates)
@@ -111,7 +116,9 @@ def referred_in(cases: CaseData, w0: float, w1x: float) -> pd.DataFrame:
 
 def derive_demand(d: Draft, cases: CaseData, template: Scenario, w0: float, w1x: float,
                   seed: int = 0) -> DemandFit | None:
-    """Referral rate at the scenario start, trend and seasonality (Poisson GLM)."""
+    """Referral rate at the scenario start, trend and seasonality (Poisson GLM). A window too
+    short to fit anything from is refused first (:func:`.plausibility.check_window`)."""
+    check_window(cases.source, w0, w1x)
     demand = None
     if len(referred_in(cases, w0, w1x)) >= MIN_REFERRALS:
         demand = fit_referrals(cases, w0, w1x, template, seed=seed)
@@ -283,6 +290,7 @@ def derive_task_stages(d: Draft, seq: pd.DataFrame, template: Scenario, w0: floa
 def derive_open_cases(d: Draft, seq: pd.DataFrame, cases: CaseData, template: Scenario,
                       start_day: float) -> None:
     """The open cases by stage (and those waiting for a worker) when the scenario starts."""
+    d.cases, d.seq = cases, seq
     open_now = open_cases_at(seq, start_day)
     d.data["initial"]["open_cases"] = {s: int(open_now.get(s, 0)) for s in template.stages}
     for s in template.stages:

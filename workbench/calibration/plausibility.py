@@ -1,0 +1,350 @@
+"""Notes on an extract's plausibility: realistic mistakes that pass every check and still fit.
+
+A case extract or roster can be well formed, row by row, and still be the wrong data: a sample
+of the cases, the roster of another authority, test records left in, a team name written
+another way. Each fits without an error, and quietly wrong. The checks here look at what the
+two extracts say about themselves and about each other, and say what they see in a note in
+counts, dates and team names (never an identifier: a worker is matched by a keyed digest of her
+identifier, see :func:`note_workers_off_roster`). One refuses: a data window too short to fit
+anything from (:func:`check_window`). One changes what is read: team names that differ from the
+template's only in capitals, spaces, hyphens or underscores are taken as the template's
+(:func:`with_template_team_names`), with a note.
+
+The thresholds were chosen on extracts known to be right: the synthetic ones
+(``workbench synthesize``: seeds 1 to 6, sizes 0.1 to 1 of the baseline, windows of one to four
+years, and ``data/sample``) and the bundled returns (``data/returns``). Each constant says what
+those give and why the threshold leaves room for a real service.
+
+Called from :mod:`.derive` (the window, before anything is fitted) and :mod:`.derive_workforce`
+(everything that needs the roster: :func:`note_extracts`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UserError
+from .extracts import CaseData, Roster, to_date
+from .observe import OUTCOME_LAG_DAYS
+
+# --------------------------------------------------------------------------------------------
+# The data window
+# --------------------------------------------------------------------------------------------
+
+#: A window shorter than this (13 weeks) is refused: an assessment's or enquiry's outcome counts
+#: only when it started OUTCOME_LAG_DAYS (90) before the window ends, so a shorter window fits
+#: no pathway at all, and its referrals are one season's. The audit's sample of 40 episodes had a
+#: default window of 11 days (its earliest closure), and fitted a referral rate from it.
+MIN_WINDOW_DAYS = OUTCOME_LAG_DAYS + 1
+
+#: A window shorter than a year is fitted, with a note: the referral trend needs 12 months and
+#: the seasons 24 (under those the template's are kept), and plans (a CP plan lasts about 9
+#: months, a period of care years) are seen mostly unfinished, so their lengths rest on few ended
+#: plans. The synthetic extracts' and the returns' windows are one to four years.
+SHORT_WINDOW_DAYS = 365
+
+
+def check_window(source: str, w0: float, w1x: float) -> None:
+    """Refuse a data window shorter than :data:`MIN_WINDOW_DAYS`, saying why."""
+    days = int(round(w1x - w0))
+    if days >= MIN_WINDOW_DAYS:
+        return
+    raise UserError(
+        f"{source}: the data window {to_date(w0)} to {to_date(w1x - 1)} is {days} day(s); a "
+        f"calibration needs at least {MIN_WINDOW_DAYS} (13 weeks): an assessment's or enquiry's "
+        f"outcome is counted only when it started {OUTCOME_LAG_DAYS} days before the window "
+        "ends, so a shorter window fits no pathway, and its referrals give one season's rate. Is "
+        "the extract a sample of the cases, or does it cover more than this window (by default "
+        "the window starts on the earliest CINclosureDate)? Give the whole extract, or set "
+        "--window-start and --window-end (window_start, window_end) to the period it covers.")
+
+
+def note_short_window(notes: list[str], source: str, w0: float, w1x: float) -> None:
+    """A note for a window shorter than :data:`SHORT_WINDOW_DAYS` (fitted, but thinly)."""
+    days = int(round(w1x - w0))
+    if days >= SHORT_WINDOW_DAYS:
+        return
+    notes.append(
+        f"{source}: the data window {to_date(w0)} to {to_date(w1x - 1)} is {days} days, under "
+        f"a year ({SHORT_WINDOW_DAYS} days): the referral trend (12 months needed) and the "
+        "seasons (24) are the template's, and plans are seen mostly unfinished, so their "
+        "lengths rest on few ended plans. A fit wants a year of data, better two")
+
+
+# --------------------------------------------------------------------------------------------
+# Referrals: a day far above the others
+# --------------------------------------------------------------------------------------------
+
+#: A day's referrals are noted when above both SPIKE_FACTOR x the median weekday's and the
+#: median weekday's + SPIKE_FLOOR. The synthetic extracts' busiest day is 2.3 to 4.7 times their
+#: median weekday (5 a day: at most 20; 18 a day: at most 41), from families referred together;
+#: the smallest (1 a day) has a day of 10, which the floor covers, as it covers an authority with
+#: almost none on most days. A real Monday after a bank holiday or the first days of a school
+#: term bring perhaps two or three times a usual day (weekends far fewer, hence weekdays). The
+#: audit's 40 test children on one day were 43 referrals, 43 times its median weekday's 1;
+#: records migrated from an old system on one date are hundreds.
+SPIKE_FACTOR = 6
+SPIKE_FLOOR = 25
+SPIKES_SHOWN = 5
+
+
+def note_referral_spikes(notes: list[str], cases: CaseData, w0: float, w1x: float) -> None:
+    """A note naming the days (date and count) whose referrals are far above a usual weekday's
+    (:data:`SPIKE_FACTOR`, :data:`SPIKE_FLOOR`): test records, or a batch loaded under one date."""
+    ref = cases.episodes.referral.to_numpy(dtype=float)
+    ref = ref[(ref >= w0) & (ref < w1x)]
+    if not len(ref):
+        return
+    first = int(np.floor(w0))
+    counts = np.bincount((np.floor(ref) - first).astype(int), minlength=int(np.ceil(w1x)) - first)
+    days = pd.to_datetime(to_date(first)) + pd.to_timedelta(np.arange(len(counts)), unit="D")
+    weekday = np.asarray(days.day_of_week < 5)
+    if weekday.sum() < 5:
+        return
+    median = float(np.median(counts[weekday]))
+    limit = max(SPIKE_FACTOR * median, median + SPIKE_FLOOR)
+    high = np.flatnonzero(counts > limit)
+    if not len(high):
+        return
+    top = sorted(high, key=lambda i: -counts[i])[:SPIKES_SHOWN]
+    said = ", ".join(f"{days[i].date()} ({counts[i]:,})" for i in sorted(top))
+    more = f" and {len(high) - len(top)} more day(s)" if len(high) > len(top) else ""
+    extra = int(counts[high].sum() - len(high) * median)
+    notes.append(
+        f"{cases.source}: {len(high)} day(s) with far more referrals (CINreferralDate) than a "
+        f"usual weekday's {median:g}: {said}{more} (above {limit:g}: {SPIKE_FACTOR} times the "
+        f"median weekday, and at least {SPIKE_FLOOR} more). Test records, or a batch entered "
+        f"under one date (records migrated from another system)? Beyond a usual day they add "
+        f"{extra:,} referrals, {100 * extra / len(ref):.0f}% of the {len(ref):,} fitted; remove "
+        "them from the extract if they are not real referrals")
+
+
+# --------------------------------------------------------------------------------------------
+# Team names
+# --------------------------------------------------------------------------------------------
+
+def fold_team(name: str) -> str:
+    """A team name without capitals, spaces, hyphens or underscores: 'Families First',
+    'families-first' and 'families_first' all give 'familiesfirst'."""
+    return re.sub(r"[\s_-]+", "", str(name)).casefold()
+
+
+def template_team_names(names, template_teams) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Which of ``names`` (a roster's or the cases' team names) are the template's teams: an
+    exact name is itself; another that folds (:func:`fold_team`) to exactly one template team is
+    that team. Returns (name -> template team for the names matched by folding only, name ->
+    the template teams it folds to, when more than one)."""
+    teams = list(template_teams)
+    by_fold: dict[str, list[str]] = {}
+    for t in teams:
+        by_fold.setdefault(fold_team(t), []).append(t)
+    matched, ambiguous = {}, {}
+    for name in sorted({str(n) for n in names} - set(teams) - {""}):
+        found = by_fold.get(fold_team(name), [])
+        if len(found) == 1:
+            matched[name] = found[0]
+        elif len(found) > 1:
+            ambiguous[name] = found
+    return matched, ambiguous
+
+
+def _quoted(name: str, width: int = 40) -> str:
+    name = str(name)
+    return "'" + (name if len(name) <= width else name[: width - 3] + "...") + "'"
+
+
+def with_template_team_names(notes: list[str], roster: Roster, template_teams, w0: float,
+                             w1x: float) -> Roster:
+    """The roster with team names that differ from the template's only in capitals, spaces,
+    hyphens or underscores written as the template's, and a note saying which were.
+
+    Several roster names folding to one template team ('Families First' and 'families_first')
+    are that one team, said in the note with each name's rows. A roster name folding to two or
+    more template teams (a template with both 'cp_court' and 'cp-court') is refused when
+    somebody of that name was in post during the window (where her staff went would change the
+    fit); otherwise it is left as it is (it changes nothing)."""
+    if "Team" not in roster.columns:
+        return roster
+    w = roster.workers
+    matched, ambiguous = template_team_names(w.team.unique(), template_teams)
+    for name, found in ambiguous.items():
+        rows = w[w.team == name]
+        if ((rows.start < w1x) & (rows.end.isna() | (rows.end > w0))).any():
+            raise UserError(
+                f"{roster.source}: team {_quoted(name)} (column Team) matches the template's "
+                f"teams {', '.join(found)} alike (capitals, spaces, hyphens and underscores "
+                "aside), and its workers were in post during the data window: write it as one "
+                "of them in the roster, or give the template's teams names that differ by more")
+    if not matched:
+        return roster
+    counts = w.team.value_counts()
+    said = "; ".join(f"{_quoted(n)} as {t} ({counts[n]:,} row{'s' if counts[n] != 1 else ''})"
+                     for n, t in sorted(matched.items(), key=lambda x: (x[1], x[0])))
+    merged = sorted({t for t in matched.values()
+                     if sum(v == t for v in matched.values()) + (t in counts.index) > 1})
+    both = (f". Several roster names became one team ({', '.join(merged)}): check they are "
+            "the same team" if merged else "")
+    notes.append(f"{roster.source}: roster team names matched to the template's ignoring "
+                 f"capitals, spaces, hyphens and underscores: {said}{both}")
+    return dataclasses.replace(roster, workers=w.assign(team=w.team.replace(matched)))
+
+
+#: Unknown case teams named in the note (the rest are counted). Any episode in a team neither
+#: the template nor the roster has is noted: the synthetic extracts' case teams are all the
+#: template's, and the bundled returns give none.
+UNKNOWN_TEAM_SHOWN = 5
+
+
+def note_unknown_case_teams(notes: list[str], cases: CaseData, roster: Roster | None,
+                            template_teams) -> None:
+    """A note counting the cases in teams (the cases' Team) that neither the template nor the
+    roster has, capitals, spaces, hyphens and underscores aside: test records ('TEST TEAM'), or
+    the case system's team names, which the fit cannot place."""
+    if "Team" not in cases.columns:
+        return
+    team = cases.episodes.team.astype(str)
+    known = {fold_team(t) for t in template_teams}
+    if roster is not None and "Team" in roster.columns:
+        known |= {fold_team(t) for t in roster.workers.team.unique()}
+    folded = team.map(fold_team)
+    unknown = (team != "") & ~folded.isin(known)
+    if not unknown.any():
+        return
+    counts = team[unknown].value_counts()
+    shown = counts.iloc[:UNKNOWN_TEAM_SHOWN]
+    said = ", ".join(f"{_quoted(n)} ({c:,})" for n, c in shown.items())
+    more = f" and {len(counts) - len(shown)} more" if len(counts) > len(shown) else ""
+    whose = ("neither the template nor the roster has" if roster is not None
+             else "the template does not have")
+    notes.append(
+        f"{cases.source}: {int(unknown.sum()):,} of the {len(team):,} referral episodes are in "
+        f"team(s) (column Team) that {whose}: {said}{more}. Test records, or the "
+        "case system's own team names? They are fitted as the authority's cases; remove them "
+        "from the extract if they are not")
+
+
+# --------------------------------------------------------------------------------------------
+# The two extracts against each other
+# --------------------------------------------------------------------------------------------
+
+def open_episodes_at(seq: pd.DataFrame, day: float) -> np.ndarray:
+    """The episodes with a stage open at the start of ``day`` (as the open cases are counted)."""
+    s = seq.s_start.to_numpy(dtype=float)
+    e = seq.s_end.to_numpy(dtype=float)
+    on = (s < day) & (np.isnan(e) | (e >= day))
+    return np.unique(seq.episode.to_numpy()[on])
+
+
+#: The share of the open cases naming a worker (AllocatedWorker) whose worker is not in the
+#: roster above which a note is made. In every synthetic extract and data/sample every such
+#: worker is in the roster (0%). A real roster is often partial (agency staff kept by another
+#: system, students, a manager holding cases), so this is a note and 10% leaves room for that;
+#: the audit's cases of two authorities against one roster gave 39%, a roster of another
+#: authority 100%. At least OFF_ROSTER_MIN cases, so that a few do not make a share.
+OFF_ROSTER_SHARE = 0.10
+OFF_ROSTER_MIN = 5
+
+
+def note_workers_off_roster(notes: list[str], cases: CaseData, seq: pd.DataFrame,
+                            roster: Roster, day: float) -> None:
+    """A note when many of the cases open at ``day`` (the day after the extract date) name an
+    allocated worker who is not in the roster, in counts; a stronger one when none does.
+
+    The cases open at the extract date are the ones whose AllocatedWorker is the worker holding
+    them then, who should be in the roster; a closed case's worker may have left before the
+    roster begins. The workers are matched on ``worker_key`` (a keyed digest of AllocatedWorker
+    and of WorkerID, the same in both extracts within one run, never the identifier): without it
+    there is nothing to match and nothing is said."""
+    if "worker_key" not in cases.episodes.columns or "worker_key" not in roster.workers.columns:
+        return
+    ep = cases.episodes.set_index("episode").worker_key
+    keys = ep.reindex(open_episodes_at(seq, day)).dropna().to_numpy()
+    keys = keys[keys != 0]
+    if len(keys) < OFF_ROSTER_MIN:
+        return
+    on = set(roster.workers.worker_key.to_numpy().tolist())
+    off = np.array([k not in on for k in keys.tolist()])
+    n_off = int(off.sum())
+    if n_off < OFF_ROSTER_MIN or n_off <= OFF_ROSTER_SHARE * len(keys):
+        return
+    workers = len(set(keys[off].tolist()))
+    when = f"open at the extract date ({to_date(day - 1)})"
+    if n_off == len(keys):
+        notes.append(
+            f"{cases.source} and {roster.source}: none of the {len(keys):,} cases {when} with "
+            f"an allocated worker names a worker of the roster: no AllocatedWorker "
+            f"({cases.source}) is a WorkerID ({roster.source}). Are the two extracts of the same "
+            "authority and the same date, and do both columns hold the same identifiers (not a "
+            "case system's user names against HR numbers)? A roster of another authority fits "
+            "its staff, caseloads and turnover to these cases")
+        return
+    notes.append(
+        f"{cases.source} and {roster.source}: {n_off:,} of the {len(keys):,} cases {when} with "
+        f"an allocated worker ({100 * n_off / len(keys):.0f}%) name a worker who is not in the "
+        f"roster ({workers:,} workers: their AllocatedWorker is no WorkerID of {roster.source}). "
+        "A partial roster (agency staff, students, managers holding cases), or cases of more "
+        "than the roster's authority? The staff fitted are the roster's")
+
+
+#: Open cases at the extract date below this share of the Cases30 the roster's case holders
+#: carry at the census date are noted: the extract is a sample, or misses teams. In the
+#: synthetic extracts the two agree (open cases 1.00 to 1.06 times the Cases30); the bundled
+#: returns give 0.77 (126 open cases, 163 in the census). A census is counted on its own day,
+#: and some count a co-worked case twice, so half leaves room; the audit's 40 sampled episodes
+#: gave 0.03, 40 random rows 0.02.
+OPEN_SHARE_OF_CASELOADS = 0.5
+MIN_CASES30 = 20
+
+
+def note_open_below_caseloads(notes: list[str], cases: CaseData, seq: pd.DataFrame,
+                              roster: Roster, day: float) -> None:
+    """A note when the cases open at ``day`` are far fewer than the roster's case holders say
+    they hold (the sum of Cases30 of the workers in post at the census, ``day - 1``)."""
+    w = roster.workers
+    held = w[(w.start <= day - 1) & (w.end.isna() | (w.end > day - 1)) & w.cases30.notna()]
+    total = float(held.cases30.sum())
+    if total < MIN_CASES30:
+        return
+    n_open = len(open_episodes_at(seq, day))
+    if n_open >= OPEN_SHARE_OF_CASELOADS * total:
+        return
+    notes.append(
+        f"{cases.source}: {n_open:,} cases open at the extract date ({to_date(day - 1)}), while "
+        f"the {len(held):,} workers in post in {roster.source} hold {total:,.0f} (Cases30): "
+        f"{100 * n_open / total:.0f}%, under {100 * OPEN_SHARE_OF_CASELOADS:.0f}%. Is the case "
+        "extract a sample, or does it miss teams? The open cases at the start, the referral rate "
+        "and everything fitted from the cases would be too few")
+
+
+def note_roles_of_no_day(notes: list[str], roster: Roster, w0: float, w1x: float) -> None:
+    """A note counting roles that end the day they start (RoleEndDate = RoleStartDate): in post
+    no day, yet a starter and a leaver in the fit (a test or dummy account, or a mistyped date).
+    None in the synthetic extracts or the bundled returns."""
+    w = roster.workers
+    none = w[(w.end == w.start) & (w.start >= w0) & (w.start < w1x)]
+    if not len(none):
+        return
+    notes.append(
+        f"{roster.source}: {len(none):,} role(s) in the data window end the day they start "
+        "(RoleEndDate = RoleStartDate): in post no day, each counts as an appointment and a "
+        "leaver. Test or dummy accounts, or mistyped dates? Remove or correct them")
+
+
+def note_extracts(notes: list[str], cases: CaseData | None, seq: pd.DataFrame | None,
+                  roster: Roster, template_teams, w0: float, w1x: float) -> None:
+    """Every plausibility note (the window, referral spikes, unknown case teams, workers off the
+    roster, open cases against caseloads, roles of no day) on the extracts of a fit. ``cases``
+    None (a fit without a case side): only the roster's are said."""
+    note_roles_of_no_day(notes, roster, w0, w1x)
+    if cases is None or seq is None:
+        return
+    note_short_window(notes, cases.source, w0, w1x)
+    note_referral_spikes(notes, cases, w0, w1x)
+    note_unknown_case_teams(notes, cases, roster, template_teams)
+    note_workers_off_roster(notes, cases, seq, roster, w1x)
+    note_open_below_caseloads(notes, cases, seq, roster, w1x)
+
