@@ -135,9 +135,6 @@ def test_a_roster_missing_a_few_case_holders_is_not_noted(raw, baseline, tmp_pat
     assert not said(cal, OFF_ROSTER) and not said(cal, NONE_ON_ROSTER)
 
 
-@pytest.mark.xfail(strict=True, reason="needs the extract readers to keep worker_key (a keyed "
-                   "digest of AllocatedWorker and WorkerID): a change in workbench/calibration/"
-                   "extracts/, asked of the lead")
 def test_the_command_notes_a_roster_of_another_authority(raw, tmp_path, capsys):
     from workbench.cli import main
 

@@ -7,7 +7,9 @@
 
 Modules, in the order data flows through them: ``extracts`` (layouts, reading, validation),
 ``observe`` (journeys, open cases, time in post), ``estimators`` (the statistics), ``derive``
-and ``derive_workforce`` (estimates -> scenario fields), ``fit`` (:func:`calibrate`),
+and ``derive_workforce`` (estimates -> scenario fields), ``plausibility`` (notes on an extract
+that is well formed but likely wrong: a sample, another authority's roster, test records),
+``fit`` (:func:`calibrate`),
 ``yaml_out`` (the commented scenario file), ``backtest``, ``charts``, and ``synthetic`` (extracts for a
 fictional authority).
 

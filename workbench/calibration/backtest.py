@@ -37,6 +37,7 @@ from .derive_timeliness import assessment_timeliness, icpc_timeliness
 from .fit import Calibration, calibrate
 from .holdout import NOTE_CENSUS, better_than_naive, known_at, naive_forecasts
 from .observe import in_post_at, open_cases_at, staff_groups
+from .plausibility import fold_team
 
 S = {s: i for i, s in enumerate(STAGES)}
 GROUPS = {   # open-case measures: the model's groups (metrics.py: lac_end includes court)
@@ -228,8 +229,10 @@ def observed_measures(cal: Calibration, cases: CaseData, roster: Roster, p0: flo
             per = (h.cases30 / h.fte).to_numpy()
             out["caseload_mean_end"] = float(per.mean())
             out["caseload_p90_end"] = float(np.percentile(per, 90))
-    fixed = [t for t, c in sc.teams.items() if not c.case_holding]
-    lv = w[(w.end >= p0) & (w.end < p1x) & (w.reason != "CON") & ~w.team.isin(fixed)]
+    # team names as the fit reads them (capitals, spaces, hyphens and underscores aside)
+    fixed = {fold_team(t) for t, c in sc.teams.items() if not c.case_holding}
+    lv = w[(w.end >= p0) & (w.end < p1x) & (w.reason != "CON")
+           & ~w.team.map(fold_team).isin(fixed)]
     out["leavers"] = float(len(lv))
     out["fte_in_post_end"] = float(in_post_at(roster, p1x).fte.sum())
     return out

@@ -34,6 +34,10 @@ def known_at(cases: CaseData, roster: Roster, day: float) -> tuple[CaseData, Ros
     allocated worker is kept as recorded (the returns give it only at their own date).
     """
     ep = cases.episodes[cases.episodes.referral < day].copy()
+    if "worker_key" in ep:
+        # the worker named is the one at the extract date, who may have started after ``day``:
+        # not matched against the roster known then
+        ep["worker_key"] = 0
     later = ep.closure >= day
     ep.loc[later, "closure"] = np.nan
     ep.loc[later, "reason"] = ""

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ...scenario.basics import MAX_REFERRALS_PER_YEAR
-from .cells import ExtractError, Problem, match_columns, parse_all, to_date
+from .cells import ExtractError, Problem, link_keys, match_columns, parse_all, to_date
 from .layouts import CASE_COLUMNS, EPISODE_FIELDS, PLAN_STAGE_COLUMNS, STAGE_COLUMNS
 
 
@@ -17,7 +17,8 @@ class CaseData:
     """The cases extract, validated and pseudonymised.
 
     ``episodes``: one row per referral episode: ``episode``, ``child`` (integer code), ``referral``,
-    ``nfa``, ``closure``, ``reason``, ``team``, ``allocated`` (a worker was named).
+    ``nfa``, ``closure``, ``reason``, ``team``, ``allocated`` (a worker was named),
+    ``worker_key`` (a keyed digest of AllocatedWorker, 0 when blank: see :func:`link_keys`).
     ``stages``: one row per stage instance: ``episode``, ``stage``, ``start``, ``end``.
     Dates are day numbers (see :func:`day_number`); NaN when missing.
     """
@@ -232,6 +233,7 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
     epi["reason"] = field_of("ReasonForClosure", "")
     epi["team"] = field_of("Team", "")
     epi["allocated"] = [bool(x) for x in field_of("AllocatedWorker", "")]
+    epi["worker_key"] = link_keys(field_of("AllocatedWorker", ""))
     stages = stages[["episode", "stage", "start", "end"]].reset_index(drop=True)
     return CaseData(episodes=epi, stages=stages, source=file, columns=frozenset(df.columns))
 

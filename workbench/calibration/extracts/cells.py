@@ -4,7 +4,9 @@ column parsed with every problem recorded (file, row, column), and the error tha
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +19,25 @@ from .layouts import Column
 EPOCH = np.datetime64("1970-01-01", "D")
 MAX_SHOWN = 400   # problems written into an exception message (all are kept in .problems)
 MAX_FILES_NAMED = 10   # files named in its first line (a folder of 5,000 bad files named them all)
+
+
+#: A key drawn afresh in each process: the two extracts' identifiers of a worker (a case's
+#: AllocatedWorker, the roster's WorkerID) are linked by keyed digests, which mean nothing
+#: outside the run and are never written (see :func:`link_keys`).
+_LINK_KEY = secrets.token_bytes(16)
+
+
+def link_keys(values) -> np.ndarray:
+    """A keyed digest of each identifier (stripped) as a positive integer, 0 for a blank: the
+    same identifier gives the same key within one run, and a key does not give back its
+    identifier (a pseudonymous link between the extracts, not an identifier)."""
+    out = np.zeros(len(values), dtype=np.int64)
+    for i, v in enumerate(values):
+        v = str(v).strip()
+        if v:
+            digest = hashlib.blake2b(v.encode(), key=_LINK_KEY, digest_size=7).digest()
+            out[i] = int.from_bytes(digest, "big") + 1
+    return out
 
 
 def day_number(d) -> float:

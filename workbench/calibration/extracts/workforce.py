@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cells import ExtractError, Problem, match_columns, parse_all
+from .cells import ExtractError, Problem, link_keys, match_columns, parse_all
 from .layouts import WORKFORCE_COLUMNS
 
 
@@ -17,7 +17,8 @@ class Roster:
     and came back has a row for each role, with the same ``worker`` code; they never overlap).
 
     Columns: ``worker`` (integer code), ``agency``, ``fte``, ``role``, ``start``, ``end``,
-    ``reason``, ``cases30``, ``days_lost``, ``team``, ``type``.
+    ``reason``, ``cases30``, ``days_lost``, ``team``, ``type``, ``worker_key`` (a keyed digest of
+    WorkerID, matched with the cases' AllocatedWorker: see :func:`~.cells.link_keys`).
     """
 
     workers: pd.DataFrame
@@ -120,5 +121,6 @@ def validate_workforce_frame(df: pd.DataFrame, file: str = "workforce.csv",
         "days_lost": get("WorkingDaysLost"),
         "team": v.get("Team", [""] * n),
         "type": wtype,
+        "worker_key": link_keys(v["WorkerID"]),
     })
     return Roster(workers=workers, source=file, columns=frozenset(df.columns))
