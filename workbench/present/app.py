@@ -430,7 +430,11 @@ class App(Explorer):
         if not what:
             raise ScenarioError(f"nothing to save: the controls are those of {isolate(self._base.name)}; "
                                 "move a control first")
-        scenario = build_scenario(self._base, levers, name=name, years=float(self.years.value))
+        # the file keeps the base's horizon, so its extra recruitment runs for that horizon
+        # (not for the years the page simulates: a 5-year file saved while the page shows 2
+        # years would otherwise lose its last 3 years of hires when it is run)
+        scenario = build_scenario(self._base, levers, name=name,
+                                  years=float(self._base.horizon_years))
         path = save_variant(scenario, self._base_path, folder=self.scenarios_dir, author=author,
                             what=what)
         self.saved.append(path)
