@@ -99,6 +99,12 @@ def test_timeseries_is_weekly_and_tidy(baseline):
                 "fte_agency", "caseload_mean", "caseload_p90", "assessment_within_45wd_pct"]:
         assert col in ts.columns
     assert ts.open_total.iloc[0] == sum(run.scenario.initial.open_cases.values())
+    # the total is the staff on the books by type, counted once: the absent and the employed
+    # case-holding are parts of the same people (it once added them too, ~1.8x too high)
+    by_type = ts[["fte_experienced", "fte_nqsw", "fte_academy", "fte_agency"]].sum(axis=1)
+    assert np.array_equal(ts.fte_total.to_numpy(), by_type.to_numpy())
+    assert (ts.fte_absent <= ts.fte_total).all()
+    assert (ts.fte_employed_case_holding <= ts.fte_total).all()
 
 
 def test_warm_start_holds_the_snapshot(baseline):

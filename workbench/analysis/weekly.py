@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..model import log as R
 from ..model.record import RunRecord
-from ..scenario import STAGES
+from ..scenario import STAGES, WORKER_TYPES
 from .kpis import S
 
 
@@ -24,7 +24,9 @@ def weekly_table(record: RunRecord) -> pd.DataFrame:
     df.insert(1, "date", pd.to_datetime(record.scenario.start_date) + pd.to_timedelta(df.t_days, unit="D"))
     df["open_total"] = df[[f"open_{s}" for s in STAGES]].sum(axis=1)
     df["in_assessment"] = df["open_assessment"]
-    df["fte_total"] = df[[c for c in df.columns if c.startswith("fte_")]].sum(axis=1)
+    # the staff on the books by type; not fte_absent or fte_employed_case_holding, which are
+    # parts of the same people
+    df["fte_total"] = df[[f"fte_{t}" for t in WORKER_TYPES]].sum(axis=1)
     n = len(df)
     wk = np.minimum((events.t_days.values // 7).astype(int), n - 1)
     e = events.event.values
@@ -53,6 +55,6 @@ def weekly_table(record: RunRecord) -> pd.DataFrame:
     t = events.t_days.values
     df["starters"] = np.bincount(wk[(e == R.WORKER_JOINED) & (t > 0)], minlength=n)
     df["leavers"] = np.bincount(wk[e == R.WORKER_LEFT], minlength=n)
-    df["agency_share_pct"] = 100 * df.fte_agency / df[["fte_experienced", "fte_nqsw", "fte_academy", "fte_agency"]].sum(axis=1)
+    df["agency_share_pct"] = 100 * df.fte_agency / df.fte_total
     df["vacancy_rate_pct"] = 100 * df.vacancies_fte / df.establishment_fte
     return df
