@@ -405,3 +405,28 @@ def test_a_console_that_cannot_show_a_name_still_runs_the_command(tmp_path, enco
     assert done.returncode == 0, done.stderr.decode(encoding, "replace")
     assert b"Traceback" not in done.stderr
     assert b"OK (Academy ? plan" in done.stdout
+
+
+# a place where no folder can be made (it is not the disk refusing: /proc takes no new folders)
+NOWHERE = Path("/proc/no-such-folder/out")
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("i", range(13))
+def test_every_command_says_where_no_folder_can_be_made(i, capsys, monkeypatch):
+    option, argv = _commands(NOWHERE)[i]
+    from workbench.model.simulation import Simulation
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("a simulation started before the output was checked")
+
+    monkeypatch.setattr(Simulation, "__init__", no_work)
+    try:
+        rc = main(argv)
+    except SystemExit as exc:
+        rc = exc.code
+    err = capsys.readouterr().err
+    assert rc == 2, err
+    assert "Traceback" not in err and "Errno" not in err, err
+    assert str(NOWHERE.parent) in err, err
+    assert not NOWHERE.parent.exists()

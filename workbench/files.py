@@ -75,8 +75,8 @@ def writing(path: str | os.PathLike, what: str | None = None) -> Iterator[Path]:
     if path.is_symlink():   # write where the link points, and keep the link
         path = Path(os.path.realpath(path))
     tmp = _temporary(path)
+    make_folder(path.parent, f"{what} {path}: its folder" if what else f"{path}: its folder")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         yield tmp
         if path.exists():   # a file replaced keeps its permissions (a shared folder's, say)
             with contextlib.suppress(OSError):
@@ -168,10 +168,15 @@ def make_folder(path: str | os.PathLike, what: str | None = None) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        if not is_write_error(exc) and not isinstance(exc, FileExistsError):
-            raise
+        # every refusal is the machine's answer about this path, not a fault of ours: a file in
+        # the way, no permission, a read-only disk, or a place no folder can be made (/proc)
         label = f"{what} {path}" if what else str(path)
-        why = "a file is in the way" if isinstance(exc, FileExistsError) else reason(exc)
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):
+            why = "a file is in the way"
+        elif isinstance(exc, FileNotFoundError):
+            why = "no folder can be made there"
+        else:
+            why = reason(exc)
         raise CannotWrite(f"{label}: the folder cannot be made ({why})") from None
     return path
 
