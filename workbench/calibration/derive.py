@@ -65,10 +65,6 @@ class Draft:
     rows: list[Estimate] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    #: the case extract and its stage sequence, kept by :func:`derive_open_cases` for the
-    #: plausibility notes made with the roster (:func:`.plausibility.note_extracts`)
-    cases: CaseData | None = field(default=None, repr=False)
-    seq: pd.DataFrame | None = field(default=None, repr=False)
 
     def add(self, *estimates: Estimate) -> None:
         self.rows.extend(estimates)
@@ -290,7 +286,6 @@ def derive_task_stages(d: Draft, seq: pd.DataFrame, template: Scenario, w0: floa
 def derive_open_cases(d: Draft, seq: pd.DataFrame, cases: CaseData, template: Scenario,
                       start_day: float) -> None:
     """The open cases by stage (and those waiting for a worker) when the scenario starts."""
-    d.cases, d.seq = cases, seq
     open_now = open_cases_at(seq, start_day)
     d.data["initial"]["open_cases"] = {s: int(open_now.get(s, 0)) for s in template.stages}
     for s in template.stages:

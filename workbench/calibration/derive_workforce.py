@@ -30,7 +30,7 @@ from .estimators import YEAR, bootstrap_interval, fit_lognormal, poisson_rate, w
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
 from .observe import (cap_for, has_workforce, in_post_at, in_post_during, staff_groups, type_at,
                       type_change_days, type_spells, vacancy_gaps)
-from .plausibility import note_extracts, with_template_team_names
+from .plausibility import with_template_team_names
 
 MIN_HOLDERS = 5           # case holders with Cases30 needed for caseload figures
 MIN_LEAVERS = 3           # leavers of a type needed to fit its turnover
@@ -47,14 +47,18 @@ def _mask(flags) -> np.ndarray:
     return np.fromiter(flags, dtype=bool)
 
 
+def staff_roster(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float) -> Roster:
+    """The roster's social workers (managers left out, with a note), their team names those of
+    the template where they differ only in capitals, spaces, hyphens or underscores: the roster
+    :func:`derive_workforce` and :func:`.plausibility.note_extracts` take."""
+    roster = _social_workers(d, roster)
+    return with_template_team_names(d.notes, roster, template.teams, w0, w1x)
+
+
 def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float,
                      seed: int = 0) -> None:
-    """Every workforce value the roster supports, in the fit table's order, after the notes on
-    the two extracts' plausibility (:func:`.plausibility.note_extracts`). Team names that differ
-    from the template's only in capitals, spaces, hyphens or underscores are the template's."""
-    roster = _social_workers(d, roster)
-    roster = with_template_team_names(d.notes, roster, template.teams, w0, w1x)
-    note_extracts(d.notes, d.cases, d.seq, roster, template.teams, w0, w1x)
+    """Every workforce value the roster supports, in the fit table's order. ``roster`` is the
+    one :func:`staff_roster` gives."""
     _check_covers_window(roster, w0, w1x)
     _note_a_still_roster(d, roster, w0, w1x)
     nqsw_days, academy_days = type_change_days(template)

@@ -40,10 +40,11 @@ from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, der
 from .derive_pressure import derive_pressure
 from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc, derive_elapsed,
                                 derive_icpc, last_year_timeliness)
-from .derive_workforce import derive_workforce
+from .derive_workforce import derive_workforce, staff_roster
 from .estimators import YEAR, DemandFit
 from .extracts import CaseData, Roster, day_number, to_date
 from .observe import PLAN_STAGES, stage_sequence
+from .plausibility import note_extracts
 from .yaml_out import scenario_yaml
 
 
@@ -245,7 +246,10 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     if fit_icpc:
         derive_icpc(d, seq, template, w0, w1x)
     derive_open_cases(d, seq, cases, template, start_day=w1x)
-    derive_workforce(d, roster, template, w0, w1x, seed)
+    # the plausibility of the two extracts together, on the roster's social workers
+    staff = staff_roster(d, roster, template, w0, w1x)
+    note_extracts(d.notes, cases, seq, staff, template.teams, w0, w1x)
+    derive_workforce(d, staff, template, w0, w1x, seed)
     if fit_pressure:
         observed, n_done = last_year_timeliness(seq, cases.episodes, template, w0, w1x)
         derive_pressure(d, roster, template, w1x, seed,
