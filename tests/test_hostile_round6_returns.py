@@ -359,3 +359,29 @@ def test_oc3_files_of_years_without_care_leavers_are_read(returns):
         (returns / f"ssda903_oc3_{year}.csv").write_text("CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\n")
     data = read_returns(returns)
     assert set(data.files[data.files.kind == "ssda903_oc3"].year) == {2021, 2022, 2023}
+
+
+@pytest.mark.parametrize("stem", ["workforce_census", "ssda903_oc3"])
+def test_a_return_written_again_under_the_next_years_name_is_refused(stem, returns, tmp_path,
+                                                                      capsys):
+    # before: the copy, opened and saved again (other line ends and quoting, so not the same
+    # bytes), was read silently as the later year's return
+    df = pd.read_csv(returns / f"{stem}_2022.csv", dtype=str, keep_default_na=False)
+    df.to_csv(returns / f"{stem}_2023.csv", index=False, lineterminator="\r\n", quoting=1)
+    err = refused(returns, tmp_path, capsys, f"{stem}_2022.csv and {stem}_2023.csv hold the same "
+                                             "records, row for row, under the names of 2022 and "
+                                             "2023", "saved again under another year's name")
+    assert "byte for byte" not in err
+
+
+def test_a_census_written_again_in_another_order_is_refused(returns, tmp_path, capsys):
+    # the rows in another order are the same records
+    df = pd.read_csv(returns / "workforce_census_2022.csv", dtype=str, keep_default_na=False)
+    df.iloc[::-1].to_csv(returns / "workforce_census_2023.csv", index=False)
+    refused(returns, tmp_path, capsys, "workforce_census_2022.csv and workforce_census_2023.csv "
+                                       "hold the same records")
+
+
+def test_the_bundled_returns_hold_no_two_alike():
+    data = read_returns(ROOT / "data" / "returns")
+    assert not [n for n in data.notes if "same records" in n]

@@ -64,14 +64,48 @@ def _copies(recs: list[ReturnRecords], folder: str, digests: list[str]) -> list[
         if d and (r.workers or _children(r)):     # two empty years' files may well be alike
             same.setdefault(d, []).append(r)
     out = []
+    said = set()
     for rs in same.values():
         years = sorted({r.year for r in rs})
         if len(rs) > 1 and len(years) > 1:
+            said.update(r.file for r in rs)
             out.append(Problem(folder, f"{' and '.join(r.file for r in rs)} are the same file, "
                                        f"byte for byte, under the names of {_and(years)}: a copy "
                                        "saved under another year's name? Give each year's own "
                                        "return"))
+    # the same records written again (opened and saved by a spreadsheet: other line ends,
+    # quoting, column widths): two years' returns never hold the same records, row for row
+    alike: dict[tuple[str, str], list[ReturnRecords]] = {}
+    for r in recs:
+        if r.file not in said and (r.workers or r.episodes or r.stages or r.care_leavers):
+            alike.setdefault((r.kind, _records_digest(r)), []).append(r)
+    for rs in alike.values():
+        years = sorted({r.year for r in rs})
+        if len(rs) > 1 and len(years) > 1:
+            out.append(Problem(folder, f"{' and '.join(r.file for r in rs)} hold the same "
+                                       f"records, row for row, under the names of {_and(years)}: "
+                                       "one year's return saved again under another year's "
+                                       "name? Give each year's own return"))
     return out
+
+
+def _records_digest(r: ReturnRecords) -> str:
+    """A digest of what a file's records say, leaving out where they were read (file, row) and
+    the year its name gives: equal for a return and a copy of it written out again. Kept in
+    memory only (its records hold children's and workers' identifiers)."""
+    rows = sorted([repr(sorted((str(k), str(v)) for k, v in w.values.items()))
+                   for w in r.workers]
+                  + [repr((e.child, e.referral, e.nfa, e.closure, e.reason, e.team, e.worker,
+                           e.stated)) for e in r.episodes]
+                  + [repr((s.child, s.stage, s.start, s.end, s.referral, s.code))
+                     for s in r.stages]
+                  + [repr((c.child, c.dob, c.in_touch)) for c in r.care_leavers]
+                  + [repr(("child", c)) for c in r.children])
+    h = hashlib.sha256()
+    for row in rows:
+        h.update(row.encode("utf-8", "surrogatepass"))
+        h.update(b"\n")
+    return h.hexdigest()
 
 
 def _and(items) -> str:
