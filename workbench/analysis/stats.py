@@ -8,8 +8,7 @@ knows about the model or about presentation.
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -167,6 +166,9 @@ class WarmupDiagnostic:
         ``reliable`` and ``n_weeks``, from MSER on the across-replication mean.
     statistic : pandas.DataFrame
         Per scenario and batch: ``deleted_weeks`` and the MSER ``statistic``, for a plot.
+    too_short : dict[str, int]
+        The scenarios whose series is too short for MSER (fewer than ``4 * batch_size`` weeks
+        with a value), with the weeks they have: they have no suggestion.
     """
 
     column: str
@@ -175,12 +177,20 @@ class WarmupDiagnostic:
     mean: pd.DataFrame
     suggestions: pd.DataFrame
     statistic: pd.DataFrame
+    too_short: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def weeks_needed(self) -> int:
+        """The fewest weeks MSER can judge: four batches."""
+        return 4 * self.batch_size
 
     @property
     def suggested_warmup_days(self) -> float:
-        """The largest suggested truncation over the scenarios, in calendar days."""
+        """The largest suggested truncation over the scenarios judged, in calendar days; NaN
+        when none could be judged (every series too short, see :attr:`too_short`), never a
+        silent 0."""
         if self.suggestions.empty:
-            return 0.0
+            return math.nan
         return float(self.suggestions["truncation_days"].max())
 
 
@@ -201,6 +211,9 @@ def warmup_diagnostic(timeseries: pd.DataFrame, column: str = "unallocated",
     Returns
     -------
     WarmupDiagnostic
+        A scenario whose series is too short to judge (fewer than ``4 * batch_size`` weeks with
+        a value) has no suggestion and is listed in :attr:`WarmupDiagnostic.too_short`; nothing
+        is printed or warned (the caller says it, e.g. the report's warm-up sentence).
     """
     if column not in timeseries.columns:
         numeric = [c for c in timeseries.columns
@@ -212,15 +225,14 @@ def warmup_diagnostic(timeseries: pd.DataFrame, column: str = "unallocated",
     mean = grouped.agg(t_days=("t_days", "first"), mean=("value", "mean"), sd=("value", "std"),
                        low=("value", "min"), high=("value", "max"),
                        n=("value", "count")).reset_index()
-    suggestions, stats_rows = [], []
+    suggestions, stats_rows, too_short = [], [], {}
     for scen, g in mean.groupby("scenario", sort=False):
         g = g.sort_values("week")
         ok = g[np.isfinite(g["mean"].to_numpy(dtype=float))]
-        try:
-            res = mser(ok["mean"].to_numpy(dtype=float), batch_size=batch_size)
-        except ValueError as exc:
-            warnings.warn(f"warm-up diagnostic for {scen!r}: {exc}", stacklevel=2)
+        if len(ok) < 4 * batch_size:  # too short to judge: said by the caller, not warned
+            too_short[str(scen)] = int(len(ok))
             continue
+        res = mser(ok["mean"].to_numpy(dtype=float), batch_size=batch_size)
         first = ok.iloc[res.truncation]
         suggestions.append({"scenario": scen, "column": column,
                             "truncation_weeks": int(first["week"] - ok["week"].iloc[0]),
@@ -233,4 +245,5 @@ def warmup_diagnostic(timeseries: pd.DataFrame, column: str = "unallocated",
         column=column, batch_size=batch_size, weekly=weekly, mean=mean,
         suggestions=pd.DataFrame(suggestions, columns=["scenario", "column", "truncation_weeks",
                                                        "truncation_days", "reliable", "n_weeks"]),
-        statistic=pd.DataFrame(stats_rows, columns=["scenario", "deleted_weeks", "statistic"]))
+        statistic=pd.DataFrame(stats_rows, columns=["scenario", "deleted_weeks", "statistic"]),
+        too_short=too_short)

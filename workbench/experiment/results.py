@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import files
-from ..analysis.registry import KPI_DESCRIPTIONS
+from ..analysis.registry import KPI_DESCRIPTIONS, most_of
 from ..analysis.stats import ID_COLUMNS, WarmupDiagnostic, t_interval, warmup_diagnostic, welch
 from ..scenario import Scenario
 from .design import Sequential
@@ -128,12 +128,16 @@ class Experiment:
         pandas.DataFrame
             Long: ``scenario, digest, kpi, n, mean, sd, ci_low, ci_high, half_width,
             half_width_pct`` (values in the KPI's unit; ``half_width_pct`` percent of |mean|).
+            The interval is NaN where it cannot be estimated: one value, or values all the
+            same (a spread of 0 from a few runs is not certainty, and a zero-width interval
+            would print as exact).
         """
         rows = []
         for scen in self.scenarios:
             g = self.kpis[self.kpis["scenario"] == scen]
             for k in self._kpi_list(kpis):
                 n, mean, sd, hw, _q = t_interval(g[k], level)
+                hw = _estimable(hw, sd)
                 rows.append({"scenario": scen, "digest": self.digests[scen], "kpi": k, "n": n,
                              "mean": mean, "sd": sd, "ci_low": mean - hw, "ci_high": mean + hw,
                              "half_width": hw,
@@ -166,6 +170,17 @@ class Experiment:
             difference_pct, sd_difference, ci_low, ci_high, half_width, significant, method``.
             ``difference`` and the interval are in the KPI's unit; ``difference_pct`` is percent
             of the baseline mean; ``significant`` is True when the interval excludes zero.
+
+            The interval's ends are clipped to what a difference of the measure can be: a
+            difference of two shares (percentages, 0 to 100) lies between -100 and +100
+            percentage points, so a wide interval from few replications is cut there (the
+            true difference lies within those limits anyway); ``half_width`` stays the
+            unclipped t (or Welch) half-width, and ``difference`` (a difference of means) is
+            never clipped. Measures without an upper limit (counts, costs, rates such as
+            turnover) are not clipped. The interval is NaN where it cannot be estimated: one
+            pair, or differences all the same (zero spread: a zero-width interval would print
+            as exact); ``significant`` is then False. Differences that are all exactly 0 (the
+            runs gave identical results) keep the interval 0 to 0: no change in any run.
         """
         if baseline is None:
             baseline = next(iter(self.scenarios))
@@ -185,20 +200,23 @@ class Experiment:
                     ok = ~(np.isnan(b) | np.isnan(v))
                     b, v = b[ok], v[ok]
                     n, diff, sd, hw, _q = t_interval(v - b, level)
+                    hw = _estimable(hw, sd, diff)
                     bm = float(b.mean()) if b.size else math.nan
                     vm = float(v.mean()) if v.size else math.nan
                 else:
                     b = base[k].to_numpy(dtype=float)
                     v = var[k].to_numpy(dtype=float)
                     diff, hw, _df = welch(b, v, level)
+                    hw = _estimable(hw, hw, diff)  # both samples without spread: no interval
                     bm, vm = float(np.nanmean(b)), float(np.nanmean(v))
                     n = int(min((~np.isnan(b)).sum(), (~np.isnan(v)).sum()))
                     sd = math.nan
+                low, high = _clip_difference(k, diff - hw, diff + hw)
                 rows.append({
                     "scenario": scen, "baseline": baseline, "kpi": k, "n": n,
                     "baseline_mean": bm, "variant_mean": vm, "difference": diff,
                     "difference_pct": 100 * diff / abs(bm) if bm else math.nan,
-                    "sd_difference": sd, "ci_low": diff - hw, "ci_high": diff + hw,
+                    "sd_difference": sd, "ci_low": low, "ci_high": high,
                     "half_width": hw,
                     "significant": bool(not math.isnan(hw) and (diff - hw > 0 or diff + hw < 0)),
                     "method": "paired" if paired else "welch"})
@@ -208,7 +226,9 @@ class Experiment:
             "method"])
 
     def warmup_diagnostic(self, column: str = "unallocated", batch_size: int = 5) -> WarmupDiagnostic:
-        """MSER warm-up check of a weekly column (see :func:`warmup_diagnostic`)."""
+        """MSER warm-up check of a weekly column (see :func:`warmup_diagnostic`). A run too short
+        to judge (under ``4 * batch_size`` weeks) has no suggestion: its
+        ``suggested_warmup_days`` is NaN and ``too_short`` names it; nothing is warned."""
         return warmup_diagnostic(self.timeseries, column=column, batch_size=batch_size)
 
     def precision(self) -> pd.DataFrame | None:
@@ -308,3 +328,24 @@ def kpi_table(scs: dict[str, Scenario], digests: dict[str, str], results: dict, 
 
 def _num(v) -> float:
     return math.nan if v is None else float(v)
+
+
+def _estimable(half_width: float, spread: float, difference: float | None = None) -> float:
+    """The half-width, or NaN when it cannot be estimated: no spread at all (every value the
+    same), which would otherwise give an interval of zero width, as if the value were exact.
+    A ``difference`` of exactly 0 without spread keeps its zero width: every pair of runs gave
+    the same result (an option that changes nothing in the period simulated), which is no
+    change, not too few runs."""
+    if spread == 0 and difference == 0:
+        return 0.0
+    return math.nan if spread == 0 else half_width
+
+
+def _clip_difference(kpi_name: str, low: float, high: float) -> tuple[float, float]:
+    """An interval of a difference of two values of a measure, within what such a difference can
+    be: ``-most .. +most`` for a measure between 0 and ``most`` (a share: -100 to +100 points)."""
+    most = most_of(kpi_name)
+    if math.isinf(most):
+        return low, high
+    return (max(low, -most) if not math.isnan(low) else low,
+            min(high, most) if not math.isnan(high) else high)

@@ -28,6 +28,8 @@ PRESSURE_FIELDS = ("demand.", "workforce.turnover_pct_per_year", "workforce.pres
 #: Weekly series whose warm-up the MSER diagnostic examines: the children waiting and the share
 #: of assessments on time (the issue: the first weeks showed 100% on time).
 WARMUP_COLUMNS = ("unallocated", "assessment_within_45wd_pct")
+#: Weeks of weekly figures MSER-5 needs to judge a warm-up (four batches of five).
+MSER_WEEKS = 20
 
 
 def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
@@ -104,8 +106,23 @@ class ReportDesign:
 
 
 def stress_label(option: str, pressure: str) -> str:
-    """The label of ``option`` run under ``pressure``, e.g. "Academy expansion under demand surge"."""
-    return f"{option} under {pressure[:1].lower() + pressure[1:]}"
+    """The label of ``option`` run under ``pressure``, e.g. "Academy expansion under demand surge".
+
+    The pressure's first letter is lowered only when its name is written in plain sentence case
+    (a capital first letter, the rest of its first word in small letters, no other capital:
+    "Demand surge"); a name written otherwise keeps its case exactly ("Grow Our Own Academy",
+    "NHS strike", "eFostering")."""
+    return f"{option} under {_mid_sentence(pressure)}"
+
+
+def _mid_sentence(name: str) -> str:
+    words = name.split()
+    if not words:
+        return name
+    first, rest = words[0], name.lstrip()[len(words[0]):]
+    plain = (len(first) > 1 and first[0].isupper() and first[1:].isalpha() and first[1:].islower()
+             and not any(ch.isupper() for ch in rest))
+    return name.replace(first, first[0].lower() + first[1:], 1) if plain else name
 
 
 def report_design(scenarios: Mapping[str, Scenario], baseline: str | None = None,
@@ -150,7 +167,10 @@ class Warmup:
     days : float
         Calendar days from the start.
     basis : str
-        ``"mser"`` (suggested by the MSER-5 diagnostic), ``"given"`` (set by the caller).
+        ``"mser"`` (suggested by the MSER-5 diagnostic), ``"given"`` (set by the caller),
+        ``"too_short"`` (the run was too short for the MSER-5 check: under
+        :data:`MSER_WEEKS` weeks; nothing is left out) or ``"unchecked"`` (the pilot gave no
+        weekly series to check; nothing is left out).
     columns : tuple of str
         The weekly series the diagnostic examined.
     """
@@ -161,6 +181,15 @@ class Warmup:
 
     def sentence(self, start: dt.date) -> str:
         """The warm-up in one plain-English sentence, for the report."""
+        if self.basis == "too_short":
+            return (f"Averages cover the whole simulated period, with no warm-up left out: the "
+                    f"run was too short for the MSER-5 warm-up check (it needs at least "
+                    f"{MSER_WEEKS} weeks of weekly figures), so whether the first weeks still "
+                    f"show the start from the snapshot could not be checked. Simulate "
+                    f"{MSER_WEEKS} weeks or more for the check.")
+        if self.basis == "unchecked":
+            return ("Averages cover the whole simulated period, with no warm-up left out: the "
+                    "MSER-5 warm-up check had no weekly figures to examine.")
         if self.days <= 0:
             how = ("the MSER-5 warm-up check found no start-up effect to leave out"
                    if self.basis == "mser" else "no warm-up was left out (set by the caller)")
@@ -179,7 +208,9 @@ def choose_warmup(scenario: Scenario, replications: int, seed: int, years: float
 
     The suggestion comes from a pilot run of the baseline alone (up to four replications, the
     report's first seeds, nothing written to disk) with nothing left out: the largest truncation
-    MSER-5 suggests over :data:`WARMUP_COLUMNS`.
+    MSER-5 suggests over :data:`WARMUP_COLUMNS`. A run too short for MSER-5 (under
+    :data:`MSER_WEEKS` weeks) leaves nothing out and says so (basis ``"too_short"``), rather than
+    passing for a check that found no start-up effect; nothing is printed or warned.
     """
     if warmup_days is not None:
         return Warmup(float(warmup_days), "given")
@@ -187,10 +218,15 @@ def choose_warmup(scenario: Scenario, replications: int, seed: int, years: float
 
     pilot = run_experiment({"pilot": scenario}, replications=min(int(replications), 4), seed=seed,
                            years=years, executor=executor, out=None, progress=False)
-    days = 0.0
+    days, judged, short = 0.0, False, False
     columns = tuple(c for c in WARMUP_COLUMNS if c in pilot.timeseries.columns)
     for column in columns:
-        suggested = pilot.warmup_diagnostic(column).suggested_warmup_days
-        if not math.isnan(suggested):
+        diag = pilot.warmup_diagnostic(column, batch_size=MSER_WEEKS // 4)
+        short = short or bool(diag.too_short)
+        suggested = diag.suggested_warmup_days
+        if not math.isnan(suggested):  # NaN: not judged (too short), never taken as 0
+            judged = True
             days = max(days, suggested)
+    if not judged:
+        return Warmup(0.0, "too_short" if short else "unchecked", columns)
     return Warmup(days, "mser", columns)

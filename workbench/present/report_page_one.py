@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..analysis.registry import KPI, kpi
 from .report_design import ReportDesign
+from .report_text import baseline_words, counted, times
 from .tables import bidi_html, display_name, isolate, reading, scroll_table, text_html
 
 __all__ = ["PAGE_ONE_KPIS", "OptionResult", "chair_sentences", "option_results",
@@ -62,9 +63,13 @@ class Difference:
         return f"{k.format(self.diff, True)}{self.range_text()}"
 
     def range_text(self) -> str:
-        """The range as ' (95% range a to b)' in the measure's format; empty without one."""
-        if math.isnan(self.low):
-            return ""
+        """The range as ' (95% range a to b)' in the measure's format; without one (too few
+        runs, or every run giving the same difference: :meth:`Experiment.compare`), says so."""
+        if math.isnan(self.low) or math.isnan(self.high):
+            return ("" if math.isnan(self.diff)
+                    else " (95% range cannot be estimated from these runs)")
+        if self.low == self.high == self.diff == 0:
+            return " (the same in every run)"  # identical runs: no range to show
         k = self.kpi
         return f" (95% range {k.format(self.low, True, False)} to {k.format(self.high, True)})"
 
@@ -106,6 +111,10 @@ class OptionResult:
         cost = self.cost
         if cost is None or math.isnan(cost.diff) or not self.better:
             return []
+        if math.isnan(cost.low) or math.isnan(cost.high):
+            return ["No range for the cost from these runs: not priced"]
+        if cost.reading == "too small to show":
+            return ["A change in cost too small to show: nothing to price"]
         if cost.low <= 0 <= cost.high:
             return ["No clear extra cost"]
         if cost.diff < 0:
@@ -178,8 +187,8 @@ def ranked_table(exp, design: ReportDesign) -> str:
     """The options against the baseline, ranked, as an HTML table (every value escaped, once:
     the caption escaped the baseline's name twice, so "<b>" showed as "&lt;b&gt;")."""
     results = option_results(exp, design.baseline, design.options)
-    base = isolate(display_name(exp, design.baseline))
-    return _table(results, f"Each option against the {base.lower()}: difference a year on "
+    base = baseline_words(display_name(exp, design.baseline))  # the name's case kept
+    return _table(results, f"Each option against the {base}: difference a year on "
                            f"average, with its 95% range", "Option (ranked)")
 
 
@@ -188,7 +197,8 @@ def stress_table(exp, design: ReportDesign, pressure: str) -> list[str]:
     options under it against the baseline under it, ranked."""
     runs = design.stress[pressure]
     effect = option_results(exp, design.baseline, [runs[design.baseline]])
-    name, base = isolate(display_name(exp, pressure)), isolate(design.baseline.lower())
+    name = isolate(display_name(exp, pressure))
+    base = baseline_words(display_name(exp, design.baseline))
     effect[0].name = f"{name}: what it does to the {base}"
     under = option_results(exp, runs[design.baseline], [runs[o] for o in design.options])
     for r in under:
@@ -208,25 +218,35 @@ def _cost_phrase(r: OptionResult) -> str:
     c = r.cost
     if c is None or math.isnan(c.diff):
         return ""
+    if math.isnan(c.low) or math.isnan(c.high):
+        return " (its cost a year has no 95% range from these runs)"
+    if c.reading == "too small to show":
+        return " with a change in cost too small to show"
     if c.low <= 0 <= c.high:
         return " with no clear change in cost"
     return f" at {c.kpi.format(abs(c.diff))} a year {'more' if c.diff > 0 else 'less'}{c.range_text()}"
 
 
 def chair_sentences(exp, design: ReportDesign) -> list[str]:
-    """Three to five plain sentences a chair can read aloud, generated from the results."""
-    # every name is isolated (tables.isolate): the sentences are plain text, shown as HTML
-    base = isolate(design.baseline.lower())
+    """Three to five plain sentences a chair can read aloud, generated from the results (two or
+    three for the baseline alone, with no options to compare)."""
+    # every name is isolated (tables.isolate): the sentences are plain text, shown as HTML;
+    # a scenario's name keeps its case (a proper noun), only the project's own words are lowered
+    base = baseline_words(display_name(exp, design.baseline))
     results = option_results(exp, design.baseline, design.options)
     n = exp.replications
-    out = [f"We compared {len(results)} option{'s' if len(results) != 1 else ''} with the {base}, "
-           f"each simulated {n} times on the same chance events."]
+    if not results:
+        out = [f"There are no options in this paper: it shows the {base} alone, simulated "
+               f"{times(n)}{' on different chance events' if n > 1 else ''}."]
+    else:
+        out = [f"We compared {counted(len(results), 'option')} with the {base}, each simulated "
+               f"{times(n)} on the same chance events."]
     good = [r for r in results if r.better and not r.worse]
     if good:
         top = good[0]
         out.append(f"{isolate(top.name)} does best: clearly better on {_names(top.better)}"
                    f"{_cost_phrase(top)}.")
-    else:
+    elif results:
         out.append(f"No option is clearly better than the {base} on the service measures without "
                    f"being clearly worse on another.")
     bad = [r for r in results if r.worse]
@@ -243,24 +263,37 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
         held = [r for r in under if r.better and not r.worse]
         best = (next(isolate(display_name(exp, o)) for o in design.options if runs[o] == held[0].label)
                 if held else None)
-        tail = (f"; {best} helps most under it" if best
+        tail = ("" if not design.options else f"; {best} helps most under it" if best
                 else "; no option clearly offsets it")
-        out.append(f"The stress test, {isolate(display_name(exp, p).lower())}, {what}{tail}.")
-    out.append("Each difference has a 95% range; 'no clear change' means the range includes no "
-               "change at all, and 'too small to show' that the whole range is smaller than the "
-               "last digit shown.")
+        out.append(f"The stress test, {isolate(display_name(exp, p))}, {what}{tail}.")
+    if results or design.pressures:
+        out.append("Each difference has a 95% range; 'no clear change' means the range includes "
+                   "no change at all, and 'too small to show' that the whole range is smaller "
+                   "than the last digit shown.")
+    else:
+        out.append("Each figure has a 95% range showing how sure we can be of it." if n > 1 else
+                   "With a single run there is no range to show how sure we can be.")
     return out[:5]
 
 
 def page_one_html(exp, design: ReportDesign, question: str) -> str:
-    """Page one: the question, the ranked table, how it is ranked, the sentences to read aloud."""
+    """Page one: the question, the ranked table, how it is ranked, the sentences to read aloud
+    (for the baseline alone, a line saying there are no options to rank, in place of the table)."""
     sentences = "".join(f"<li>{text_html(s)}</li>" for s in chair_sentences(exp, design))
+    if design.options:
+        ranked = (f"{ranked_table(exp, design)}"
+                  f'<p class="note">Ranked by how many of the four service measures are clearly '
+                  f"better less how many are clearly worse, then by cost a year (lower first). "
+                  f"Timeliness, waiting, caseloads and stability are averages over the period; "
+                  f"cost is a year's. Differences are paired: each option ran on the same "
+                  f"simulated referrals.</p>")
+    else:
+        base = baseline_words(display_name(exp, design.baseline))
+        alone = (f"There are no options to rank: this paper shows the {base} alone. Its "
+                 f"figures are under All the measures.")
+        ranked = f'<p class="note">{text_html(alone)}</p>'
     return (f'<section class="page-one" aria-labelledby="answer">'
             f'<h2 id="answer">The answer in brief</h2>'
             f'<p class="question"><strong>The question:</strong> {text_html(question)}</p>'
-            f"{ranked_table(exp, design)}"
-            f'<p class="note">Ranked by how many of the four service measures are clearly better '
-            f"less how many are clearly worse, then by cost a year (lower first). Timeliness, "
-            f"waiting, caseloads and stability are averages over the period; cost is a year's. "
-            f"Differences are paired: each option ran on the same simulated referrals.</p>"
+            f"{ranked}"
             f'<h3>For the chair</h3><ul class="chair">{sentences}</ul></section>')

@@ -25,8 +25,8 @@ from .report_charts import figure_html, plot_waiting_split, subset
 from .report_design import ReportDesign, Warmup, choose_warmup, report_design
 from .report_page import masthead_html, section_html
 from .report_page_one import PAGE_ONE_KPIS, page_one_html, stress_table
-from .report_text import (GLOSSARY, LIMITATIONS, describe_changes, plan_candidates_table,
-                          ranges_sentence)
+from .report_text import (GLOSSARY, LIMITATIONS, baseline_words, counted, describe_changes,
+                          plan_candidates_table, ranges_sentence, times)
 from .tables import (
     HEADLINE_KPIS, bidi_html, display_name, isolate, kpi_summary_table, period_text, run_details,
     table_html, text_html,
@@ -103,14 +103,27 @@ def _intro(r: Report, title: str, authority: str, date: str, prepared_by: str,
     base = r.exp.scenarios[r.design.baseline]
     period = period_text(base, r.exp.years, r.warmup.days)
     head = masthead_html(title, authority or base.authority, date, prepared_by, logo, period)
+    # the baseline's name keeps its case (a proper noun): only the project's words are lowered
+    words = baseline_words(display_name(r.exp, r.design.baseline))
+    options = r.design.options
+    applied = "every option" if len(options) > 1 else "the option" if options else "the baseline"
     pressures = (f" Pressures the council does not choose ({_names(r, r.design.pressures)}) are "
-                 f"applied to every option as stress tests." if r.design.pressures else "")
-    text = (f"This paper compares ways of staffing children's social work against the "
-            f"{isolate(r.design.baseline.lower())}: {_names(r, r.design.options)}.{pressures} A computer "
-            f"model follows children from referral through assessment, child protection and care, "
-            f"and the social workers who hold their cases. Each option was simulated "
-            f"{r.exp.replications} times on the same chance events; figures are averages with a "
-            f"95% range showing how sure we can be of them. {ranges_sentence(r.exp.scenarios)} "
+                 f"applied to {applied} as stress tests." if r.design.pressures else "")
+    n = r.exp.replications
+    if options:
+        what = (f"This paper compares ways of staffing children's social work against the "
+                f"{words}: {_names(r, options)}.")
+        runs = (f"Each option was simulated {times(n)} on the same chance events; figures are "
+                f"averages")
+    else:
+        what = (f"This paper shows children's social work under the {words} alone: there are "
+                f"no options to compare with it.")
+        runs = f"It was simulated {times(n)}; figures are averages"
+    runs += (" with a 95% range showing how sure we can be of them." if n > 1 else
+             " of a single run, with no range to show how sure we can be.")
+    text = (f"{what}{pressures} A computer model follows children from referral through "
+            f"assessment, child protection and care, and the social workers who hold their "
+            f"cases. {runs} {ranges_sentence(r.exp.scenarios)} "
             f"{r.warmup.sentence(base.start_date)}")
     return head, f'<p class="intro">{text_html(text)}</p>'
 
@@ -137,9 +150,13 @@ def page_one(r: Report, question: str = QUESTION) -> str:
 
 def differences_section(r: Report) -> str:
     """The difference chart of every option against the baseline, with its text alternative."""
+    if not r.design.options:
+        return section_html("How each option differs from the baseline",
+                            "There are no options in this paper to compare with the baseline.")
     ex = r.options_exp
+    words = baseline_words(display_name(ex, r.design.baseline), isolated=False)
     fig = plots.plot_paired_differences(ex, r.design.baseline, kpis=PAGE_ONE_KPIS,
-                                        title=f"Each option against the {r.design.baseline.lower()}")
+                                        title=f"Each option against the {words}")
     alt = alt_text.alt_differences(ex, r.design.baseline, r.design.options, PAGE_ONE_KPIS)
     return section_html("How each option differs from the baseline",
                         "Each bar is an option's average difference from the baseline on one "
@@ -298,9 +315,9 @@ def plan_section(plan) -> str:
     start = f" from {isolate(plan.scenario_name)}" if plan.scenario_name else ""
     intro = (f"The workbench searched the plans{start} that move {levers}, each within its range, "
              f"for the one of least workforce cost over {yrs} that meets every target on "
-             f"average. Each plan tried was simulated {plan.replications} times on the same "
+             f"average. Each plan tried was simulated {times(plan.replications)} on the same "
              f"chance events; the cheapest few that met the targets were then simulated "
-             f"{plan.confirm_replications} times more on fresh chance events, and the cheapest "
+             f"{times(plan.confirm_replications)} more on fresh chance events, and the cheapest "
              f"of those whose every target held at the stated confidence was chosen.")
     blocks = [f'<p class="chair">{html.escape(plan.statement())}</p>']
     if plan.chosen is not None:
@@ -336,8 +353,10 @@ def sensitivity_section(sens, rows: int = 8) -> str:
     m = sens.morris[sens.morris["kpi"] == sens.kpi].sort_values("rank")
     yrs = ("" if sens.years is None
            else f" over {sens.years:g} year{'' if sens.years == 1 else 's'}")
-    intro = (f"Many inputs of the model are not known exactly. Each of the {len(m)} uncertain "
-             f"inputs was moved across its range, alone and with the others (Morris screening), "
+    each = (f"Each of the {counted(len(m), 'uncertain input')}" if len(m) != 1
+            else "The one uncertain input")
+    intro = (f"Many inputs of the model are not known exactly. {each} "
+             f"was moved across its range, alone and with the others (Morris screening), "
              f"and {k.label.lower()}{yrs} was measured on the same chance events each time; the "
              f"inputs that mattered most were then given variance-based (Sobol) indices.")
     blocks = [f'<p class="chair">{html.escape(sens.sentence())}</p>']
@@ -354,7 +373,9 @@ def sensitivity_section(sens, rows: int = 8) -> str:
             [f"{s.loc[p, 'ST']:.2f}" if s is not None and p in s.index else ""
              for p in m["input"]],
     }).head(rows)
-    blocks.append(table_html(table, f"The {min(rows, len(m))} inputs that matter most"))
+    top = min(rows, len(m))
+    blocks.append(table_html(table, f"The {counted(top, 'input')} that matter most" if top != 1
+                             else "The input that matters most"))
     blocks.append('<p class="note">Morris effect: the average change in the measure when one '
                   "input moves a step of its range. Sobol total: the share of the measure's "
                   "spread that goes with the input, alone or with others (0 to 1; given for the "

@@ -133,6 +133,36 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def times(n: int) -> str:
+    """How many times, in words: "once", "2 times"."""
+    return "once" if n == 1 else f"{n:,} times"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun in the right number: "1 option", "2 options"."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def baseline_words(name: str, isolated: bool = True) -> str:
+    """The baseline in running text, after "the": the project's word "baseline" for a baseline
+    named so (in any case), else the scenario's name exactly as its author wrote it ("the Grow
+    Our Own Academy"). A name is a proper noun: its case is kept, never lowered.
+
+    Parameters
+    ----------
+    name : str
+        The baseline scenario's name (its display name).
+    isolated : bool
+        Isolate the name for right-to-left text (:func:`tables.isolate`; False for a chart's
+        title, which is not HTML).
+    """
+    plain = " ".join(str(name).split()).casefold()
+    plain = plain[4:] if plain.startswith("the ") else plain
+    if plain in ("", "baseline"):
+        return "baseline"
+    return isolate(name) if isolated else name
+
+
 #: What chance covers, in the ranges' sentence.
 _CHANCE = "chance (which children are referred when, how long work takes, who leaves)"
 
