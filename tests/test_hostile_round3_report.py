@@ -60,7 +60,7 @@ def test_the_ranked_caption_escapes_the_baseline_name_once(monkeypatch):
     monkeypatch.setattr(report_page_one, "option_results", lambda *a: [])
     exp = SimpleNamespace(scenarios={"B": SimpleNamespace(name="Base <b>x</b> & co")})
     html = report_page_one.ranked_table(exp, SimpleNamespace(baseline="B", options=[]))
-    assert "against the base &lt;b&gt;x&lt;/b&gt; &amp; co:" in html
+    assert "against the Base &lt;b&gt;x&lt;/b&gt; &amp; co:" in html
     assert "&amp;lt;" not in html and "&amp;amp;" not in html
 
 

@@ -45,8 +45,9 @@ def synthetic(design, effects: dict[str, dict[str, float]]) -> Experiment:
             row = {"scenario": label, "scenario_name": label, "digest": "d", "replication": i,
                    "seed": i}
             for k, v in base.items():
-                # a tiny independent wobble keeps the paired differences' sd above zero
-                row[k] = v + effects.get(label, {}).get(k, 0.0) + noise[k][i] + 1e-3 * (i % 3)
+                # a tiny wobble of each scenario's own keeps the paired differences' sd above zero
+                row[k] = (v + effects.get(label, {}).get(k, 0.0) + noise[k][i]
+                          + 1e-3 * ((i * len(label)) % 7))
             rows.append(row)
     kpis = pd.DataFrame(rows)
     ts = pd.DataFrame([{"scenario": lb, "replication": i, "date": "2018-01-01", "week": 0,
@@ -131,7 +132,7 @@ def test_chair_sentences_come_from_the_results(exp, design):
     assert lines[0].startswith("We compared 2 options with the baseline")
     assert lines[1].startswith("Better does best: clearly better on assessments finished")
     assert any("Cheap is clearly worse on children waiting" in s for s in lines)
-    assert any(s.startswith("The stress test, surge,") and "Better helps most" in s for s in lines)
+    assert any(s.startswith("The stress test, Surge,") and "Better helps most" in s for s in lines)
     # different results, different words
     flipped = synthetic(design, {"Cheap": {"assessment_within_45wd_pct": 9.0}})
     assert chair_sentences(flipped, design)[1].startswith("Cheap does best")
