@@ -15,7 +15,7 @@ import math
 from typing import Mapping, Sequence
 
 from ..analysis.registry import kpi
-from .tables import display_name, isolate, reading, scenario_order
+from .tables import baseline_words, counted, display_name, isolate, reading, scenario_order
 
 __all__ = ["extremes", "alt_bars", "alt_lines", "alt_differences", "alt_panels", "alt_tradeoffs",
            "alt_waiting"]
@@ -55,14 +55,14 @@ def _period(exp) -> str:
 def alt_lines(exp, title: str, kpi_name: str, labels: Sequence[str], what: str = "") -> str:
     """A line chart of a weekly series, one line per option (with its 95% range band)."""
     return (f"Line chart: {title}, week by week{_period(exp)}, one line for each of "
-            f"{len(labels)} options with a shaded 95% range. {what}"
+            f"{counted(len(labels), 'option')} with a shaded 95% range. {what}"
             f"Over the period: {extremes(exp, kpi_name, labels)}").replace("  ", " ")
 
 
 def alt_bars(exp, kpi_name: str, labels: Sequence[str]) -> str:
     """A bar chart of one measure, one bar per option with its 95% range."""
-    return (f"Bar chart: {kpi(kpi_name).label}, one bar for each of {len(labels)} options with "
-            f"its 95% range. {extremes(exp, kpi_name, labels)}")
+    return (f"Bar chart: {kpi(kpi_name).label}, one bar for each of "
+            f"{counted(len(labels), 'option')} with its 95% range. {extremes(exp, kpi_name, labels)}")
 
 
 def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequence[str]) -> str:
@@ -79,14 +79,14 @@ def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequen
     found = (("Clearly better: " + "; ".join(better) + ". ") if better else
              "No option is clearly better on any measure. ")
     found += ("Clearly worse: " + "; ".join(worse) + ".") if worse else "None is clearly worse."
-    return (f"Bar chart in {len(names)} panels, one for each measure: each option's difference "
-            f"from the {isolate(display_name(exp, baseline).lower())} with its 95% range. {found} Every "
-            f"other difference is not clear.")
+    return (f"Bar chart in {counted(len(names), 'panel')}, one for each measure: each option's "
+            f"difference from the {baseline_words(display_name(exp, baseline))} with its 95% "
+            f"range. {found} Every other difference is not clear.")
 
 
 def alt_panels(exp, title: str, labels: Sequence[str], kpi_name: str, what: str) -> str:
     """Small multiples: one panel per option on the same scales."""
-    return (f"{title}: {len(labels)} panels, one for each option, on the same scales. {what} "
+    return (f"{title}: {counted(len(labels), 'panel')}, one for each option, on the same scales. {what} "
             f"{extremes(exp, kpi_name, labels)}")
 
 
@@ -95,8 +95,8 @@ def alt_tradeoffs(exp, labels: Sequence[str], kpi_names: Sequence[str],
     """Cost against several measures, one point per option."""
     parts = [f"{kpi(n).label}: {extremes(exp, n, labels)}" for n in kpi_names
              if n in exp.kpis.columns]
-    return (f"Scatter charts of {kpi(x).label.lower()} against {len(parts)} measures, one point "
-            f"per option with 95% ranges. {kpi(x).label}: {extremes(exp, x, labels)} "
+    return (f"Scatter charts of {kpi(x).label.lower()} against {counted(len(parts), 'measure')}, "
+            f"one point per option with 95% ranges. {kpi(x).label}: {extremes(exp, x, labels)} "
             + " ".join(parts))
 
 
@@ -105,9 +105,9 @@ def alt_waiting(exp, options: Sequence[str], stressed: Sequence[str], pressure: 
     """The children-waiting chart: the options, and beside them the stress test (``names``:
     each stressed run by its option's name, as the chart's legend calls it)."""
     text = (f"Line charts of children waiting for a social worker, week by week{_period(exp)}. "
-            f"Left: the {len(options)} options on their own scale. "
+            f"Left: the {counted(len(options), 'option')} on their own scale. "
             f"{extremes(exp, 'unallocated_mean', options)}")
     if pressure and stressed:
-        text += (f" Right: the same options under the stress test ({isolate(pressure.lower())}), on its "
+        text += (f" Right: the same options under the stress test ({isolate(pressure)}), on its "
                  f"own scale. {extremes(exp, 'unallocated_mean', stressed, names)}")
     return text

@@ -17,8 +17,8 @@ import pandas as pd
 
 from ..scenario import Scenario
 from .report_design import _flatten
-from .tables import (bidi_html, isolate, kpi_comparison_table, kpi_summary_table, period_text,
-                     table_html, text_html)
+from .tables import (baseline_words, bidi_html, counted, isolate, kpi_comparison_table,
+                     kpi_summary_table, period_text, table_html, text_html)
 
 GLOSSARY = {
     "ASYE": "Assessed and Supported Year in Employment: a newly qualified social worker's first "
@@ -136,31 +136,6 @@ def _and(items: Sequence[str]) -> str:
 def times(n: int) -> str:
     """How many times, in words: "once", "2 times"."""
     return "once" if n == 1 else f"{n:,} times"
-
-
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """``n`` and the noun in the right number: "1 option", "2 options"."""
-    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
-
-
-def baseline_words(name: str, isolated: bool = True) -> str:
-    """The baseline in running text, after "the": the project's word "baseline" for a baseline
-    named so (in any case), else the scenario's name exactly as its author wrote it ("the Grow
-    Our Own Academy"). A name is a proper noun: its case is kept, never lowered.
-
-    Parameters
-    ----------
-    name : str
-        The baseline scenario's name (its display name).
-    isolated : bool
-        Isolate the name for right-to-left text (:func:`tables.isolate`; False for a chart's
-        title, which is not HTML).
-    """
-    plain = " ".join(str(name).split()).casefold()
-    plain = plain[4:] if plain.startswith("the ") else plain
-    if plain in ("", "baseline"):
-        return "baseline"
-    return isolate(name) if isolated else name
 
 
 #: What chance covers, in the ranges' sentence.

@@ -26,8 +26,8 @@ __all__ = [
     "HEADLINE_KPIS", "READING_COLOURS", "TABLE_KPIS", "balance_bidi", "bidi_html", "clip_range",
     "display_name", "isolate", "scroll_table", "text_html",
     "format_value", "interval_table", "kpi_comparison_table", "kpi_difference_table",
-    "kpi_intervals", "kpi_rows", "kpi_summary_table", "period_text", "reading", "run_details",
-    "scenario_order", "table_html",
+    "baseline_words", "counted", "kpi_intervals", "kpi_rows", "kpi_summary_table", "period_text",
+    "reading", "run_details", "scenario_order", "table_html",
 ]
 
 #: The measures of the explorer's and the comparison notebook's tables, in order.
@@ -117,7 +117,7 @@ def kpi_intervals(kpis: pd.DataFrame, kpi_name: str, level: float = 0.95) -> pd.
     -------
     pandas.DataFrame
         ``scenario, mean, low, high, n`` in the KPI's unit; with one replication the interval is
-        the mean itself (nothing to show).
+        the mean itself (a chart's bar with no range; :func:`kpi_summary_table` says "one run").
     """
     rows = []
     for name in scenario_order(kpis):
@@ -179,8 +179,18 @@ def kpi_summary_table(exp, kpis: Sequence[str | KPI] | None = None, level: float
         for n in names:
             m, lo, hi = (float(ci.loc[n, c]) for c in ("mean", "low", "high"))
             lo, hi = clip_range(k.name, lo, hi)
-            row[display_name(exp, n)] = (f"{k.format(m)} ({k.format(lo)} to {k.format(hi)})"
-                                         if not math.isnan(m) else "n/a")
+            runs = int(ci.loc[n, "n"])
+            if math.isnan(m):
+                cell = "n/a"
+            elif runs < 2:       # one run has no range: "x (x to x)" would look certain
+                cell = f"{k.format(m)} (one run: no range)"
+            elif hi - lo <= 1e-9 * max(1.0, abs(m)):   # every run gave the same value
+                cell = f"{k.format(m)} (the same in every run)"
+            elif k.format(lo) == k.format(hi):   # a range narrower than the figure's last digit
+                cell = f"{k.format(m)} (the range is within the figure shown)"
+            else:
+                cell = f"{k.format(m)} ({k.format(lo)} to {k.format(hi)})"
+            row[display_name(exp, n)] = cell
         out.append(row)
     return pd.DataFrame(out, columns=["Measure"] + [display_name(exp, n) for n in names])
 
@@ -361,6 +371,31 @@ def _moves_outside_isolates(text: str) -> bool:
         elif depth == 0 and unicodedata.bidirectional(ch) in _MOVERS:
             return True
     return False
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun in the right number: "1 option", "2 options"."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def baseline_words(name: str, isolated: bool = True) -> str:
+    """The baseline in running text, after "the": the project's word "baseline" for a baseline
+    named so (in any case), else the scenario's name exactly as its author wrote it ("the Grow
+    Our Own Academy"). A name is a proper noun: its case is kept, never lowered.
+
+    Parameters
+    ----------
+    name : str
+        The baseline scenario's name (its display name).
+    isolated : bool
+        Isolate the name for right-to-left text (:func:`tables.isolate`; False for a chart's
+        title, which is not HTML).
+    """
+    plain = " ".join(str(name).split()).casefold()
+    plain = plain[4:] if plain.startswith("the ") else plain
+    if plain in ("", "baseline"):
+        return "baseline"
+    return isolate(name) if isolated else name
 
 
 def isolate(text: str) -> str:

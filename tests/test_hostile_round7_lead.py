@@ -1,0 +1,61 @@
+"""Round 7 (the lead's part of the audit's follow-up): the summary table of one run or of runs
+that all agree shows no range as if it were certain; the charts' descriptions keep names' case
+and count in the right number."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.present import alt_text
+from workbench.present.tables import kpi_summary_table
+
+from test_hostile_round7_present import _experiment, _values
+
+NAME = "Grow Our Own Academy"
+
+
+@pytest.fixture()
+def one_run(baseline):
+    sc = {NAME: baseline.replace({"name": NAME})}
+    return _experiment(sc, {NAME: _values(1)}, 1)
+
+
+def test_one_run_has_no_range_in_the_summary_table(one_run):
+    table = kpi_summary_table(one_run, ["assessment_within_45wd_pct"])
+    cell = table.iloc[0][NAME]
+    # before: "80.0% (80.0% to 80.0%)", a range that looked certain
+    assert cell.endswith("(one run: no range)"), cell
+    assert " to " not in cell
+
+
+def test_runs_that_all_agree_say_so(baseline):
+    sc = {NAME: baseline.replace({"name": NAME})}
+    values = {NAME: {k: [v[0]] * 3 for k, v in _values(3).items()}}
+    table = kpi_summary_table(_experiment(sc, values, 3), ["caseload_mean"])
+    assert table.iloc[0][NAME].endswith("(the same in every run)")
+
+
+def test_a_range_from_runs_that_differ_is_shown(baseline):
+    sc = {NAME: baseline.replace({"name": NAME})}
+    table = kpi_summary_table(_experiment(sc, {NAME: _values(4)}, 4), ["caseload_mean"])
+    cell = table.iloc[0][NAME]
+    assert " to " in cell and "run" not in cell
+
+
+def test_chart_descriptions_count_in_the_right_number_and_keep_names(baseline):
+    option = "Kirklees Recruitment Drive"
+    sc = {NAME: baseline.replace({"name": NAME}),
+          option: baseline.replace({"name": option, "academy.intake_per_year": 24})}
+    exp = _experiment(sc, {NAME: _values(4), option: _values(4, 3.0, seed=1)}, 4)
+    texts = [alt_text.alt_bars(exp, "caseload_mean", [option]),
+             alt_text.alt_lines(exp, "Caseload", "caseload_mean", [option]),
+             alt_text.alt_panels(exp, "Caseloads", [option], "caseload_mean", ""),
+             alt_text.alt_differences(exp, NAME, [option], ["caseload_mean"]),
+             alt_text.alt_waiting(exp, [option], [option], "NHS Winter Surge")]
+    for text in texts:
+        assert "1 options" not in text and "1 panels" not in text, text
+    assert "each of 1 option " in texts[0]
+    assert "in 1 panel," in texts[3]
+    # before: "from the grow our own academy", "(nhs winter surge)"
+    assert f"from the {NAME} with" in texts[3]
+    assert "(NHS Winter Surge)" in texts[4]
