@@ -4,11 +4,20 @@ printed and written (aggregates only: the KPIs as JSON and the weekly series as 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
 from .. import files
 from . import args as types
+
+
+def json_number(value) -> float | None:
+    """``value`` as a JSON number, or None (``null``) for a measure with no value (NaN: no
+    conference fell due in a week) or no finite one: ``NaN`` and ``Infinity`` are not JSON, and
+    strict readers refuse the whole file."""
+    v = float(value)
+    return v if math.isfinite(v) else None
 
 
 def cmd_run(args) -> int:
@@ -28,8 +37,9 @@ def cmd_run(args) -> int:
     ts_path = out / f"{stem}_seed{args.seed}_weekly.csv"
     files.write_text(kpi_path, json.dumps({"scenario": sc.name, "seed": args.seed,
                                            "years": run.horizon_days / 365.25,
-                                           "kpis": {k: float(v) for k, v in run.kpis.items()}},
-                                          indent=2), "--out")
+                                           "kpis": {k: json_number(v)
+                                                    for k, v in run.kpis.items()}},
+                                          indent=2, allow_nan=False), "--out")
     files.write_table(ts_path, run.timeseries, "--out")
     print(format_kpis(run.kpis, title=f"{sc.name}: one replication, seed {args.seed}, "
                                       f"{run.horizon_days / 365.25:g} years from {sc.start_date}"))
