@@ -228,7 +228,20 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not base_path.is_file():
         raise ScenarioError(f"{path}: base: '{base}' is not a regular file (a device, pipe or "
                             f"socket); name a scenario file")
-    return merge_variant(load_raw(base_path, _seen + (key,)), data)
+    base_data = load_raw(base_path, _seen + (key,))
+    if "description" not in data:
+        data["description"] = _variant_description(base_data, base_path)
+    return merge_variant(base_data, data)
+
+
+def _variant_description(base: dict[str, Any], base_path: Path) -> str:
+    """The description of a variant file that gives none: the base's, marked as the base's (it
+    describes the base, not what the variant changes)."""
+    name = base.get("name")
+    name = name if isinstance(name, str) and name.strip() else base_path.name
+    text = base.get("description")
+    text = " ".join(text.split()) if isinstance(text, str) else ""
+    return f"Variant of {name} ({base_path.name})" + (f": {text}" if text else "")
 
 
 def load_scenario(path: str | Path) -> Scenario:
