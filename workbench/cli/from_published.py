@@ -49,8 +49,11 @@ def register(subparsers) -> None:
     c.add_argument("--year", default=None, metavar="Y",
                    help="start at 31 March of this year (default: the latest in the files)")
     c.add_argument("--base", default=None, metavar="FILE",
-                   help="the England-average scenario the file varies (default: "
-                        "scenarios/england_average.yaml)")
+                   help="the scenario the file varies, whose values it keeps where the "
+                        "tables say nothing (default: scenarios/england_average.yaml, the "
+                        "England-average authority)")
+    c.add_argument("--force", action="store_true",
+                   help="replace a scenario file that exists already (default: refuse)")
     c.add_argument("--table", default=None, metavar="FILE",
                    help="also write the authorities-and-England table as CSV")
     c.add_argument("--no-check", action="store_true",
@@ -87,11 +90,49 @@ def _header(built, folder: str, base: Path) -> str:
     lines = [f"{built.authority.name}: written by `workbench from-published` on {dt.date.today()}",
              f"from the published statistics in {Path(folder).name}/ (files listed in each comment).",
              "Every value below cites the table, the authority, the year, the column and the",
-             f"figure [file]; every value not here is {base.name}'s (the England-average",
-             "authority: work content, elapsed times, caps, pay, recruitment, agency cover).",
+             f"figure [file]; every value not here is {base.name}'s (the base scenario given:",
+             "work content, elapsed times, caps, pay, recruitment, agency cover).",
              "Only published aggregates: nothing in this file identifies a child or a worker."]
     lines += [f"note: {n}" for n in built.notes]
     return "\n".join(lines)
+
+
+def _once(names: list[str]) -> list[str]:
+    """The ``--la`` queries with each given once (the same text, but for capitals and spaces),
+    in the order given; a note for each one repeated."""
+    seen: dict[str, str] = {}
+    for q in names:
+        key = " ".join(str(q).split()).casefold()
+        if key in seen:
+            print(f"note: --la {q!r} is given more than once: its scenario is written once")
+            continue
+        seen[key] = q
+    return list(seen.values())
+
+
+def _distinct(auths: list, queries: list[str]) -> list:
+    """The authorities found, each once (a name and a code of the same authority find it
+    twice), with a note for each one found again."""
+    out, codes = [], {}
+    for auth, q in zip(auths, queries):
+        if auth.code in codes:
+            print(f"note: --la {q!r} is {auth.name}, given more than once (as "
+                  f"{codes[auth.code]!r}): its scenario is written once")
+            continue
+        codes[auth.code] = q
+        out.append(auth)
+    return out
+
+
+def _not_there(targets: list[Path], force: bool) -> None:
+    """Refuse scenario files that exist already (as ``workbench new`` does), unless
+    ``--force``: a scenario file is often edited by hand after it is written."""
+    if force:
+        return
+    for target in targets:
+        if target.exists():
+            raise UserError(f"--out {target}: exists already; nothing was written (give "
+                            f"another file or folder, or --force to replace it)")
 
 
 def write_scenario(built, out: Path, base: Path, folder: str) -> Path:
@@ -108,7 +149,8 @@ def write_scenario(built, out: Path, base: Path, folder: str) -> Path:
     return out
 
 
-def out_of_sample(auth, base_data: dict, replications: int, executor: str = "process"):
+def out_of_sample(auth, base_data: dict, replications: int, executor: str = "process",
+                  base_name: str = "england_average.yaml"):
     """Simulate the latest year from the state a year before and compare it with what was
     published, as the validation page's :class:`~workbench.present.validation.Validation`."""
     import pandas as pd
@@ -121,7 +163,7 @@ def out_of_sample(auth, base_data: dict, replications: int, executor: str = "pro
     from ..published.outofsample import checks
 
     latest = auth.years("referrals")[-1]
-    built = build_scenario(auth, base_data, year=latest - 1)
+    built = build_scenario(auth, base_data, year=latest - 1, base_name=base_name)
     scenario = built.scenario(base_data)
     label = scenario.name
     exp = run_experiment({label: scenario}, replications=replications, seed=0, years=1.0,
@@ -155,10 +197,12 @@ def cmd_from_published(args) -> int:
     from ..scenario.save import file_name_for
 
     out = Path(args.out)
-    targets = _targets(args.la, out)
+    queries = _once(args.la)
+    targets = _targets(queries, out)
     inputs = {"--base": _base_path(args.base), "--data": args.data}
     for target in targets:
         types.not_an_input(types.out_file(target, "--out"), "--out", inputs)
+    _not_there(targets, args.force)   # one authority: its file is known now
     if not targets:   # several authorities: --out is a folder
         types.not_an_input(types.folder_could_be_made(out, "--out"), "--out", inputs)
     if args.table:
@@ -171,11 +215,12 @@ def cmd_from_published(args) -> int:
     published = read_published(args.data)
     for note in published.notes:
         print(f"note: {note}")
-    auths = [find_authority(published, q) for q in args.la]
-    if len(auths) > 1:
+    auths = _distinct([find_authority(published, q) for q in queries], queries)
+    if len(queries) > 1:   # --out is a folder, even if two queries found one authority
         targets = [out / file_name_for(a.name) for a in auths]
+    _not_there(targets, args.force)
     for auth, target in zip(auths, targets):
-        built = build_scenario(auth, base_data, year=year)
+        built = build_scenario(auth, base_data, year=year, base_name=base.name)
         write_scenario(built, target, base, args.data)
         print(f"Wrote {target}: {built.data['name']} (a valid scenario; every value cites its "
               f"table, year and figure)")
@@ -196,5 +241,6 @@ def cmd_from_published(args) -> int:
             print(f"\n{auth.name}: one year of referrals in the files: no out-of-sample check")
             continue
         print()
-        print(validation_text(out_of_sample(auth, base_data, reps, args.executor)))
+        print(validation_text(out_of_sample(auth, base_data, reps, args.executor,
+                                            base_name=base.name)))
     return 0
