@@ -26,6 +26,9 @@ from . import args as types
 
 _reps = types.Number(int, 1, 200)
 _pos = types.Number(float, 0, above=True)
+#: A synthetic data window: above 0 and at most 30 years, as every horizon (a century ran for
+#: minutes and wrote extracts no council holds).
+_window_years = types.Number(float, 0, 30, above=True)
 # the back-test's modes (workbench.calibration.backtest.MODES, not imported here so that
 # `workbench --help` stays quick; backtest() checks the mode again)
 MODES = ("out-of-sample", "in-sample")
@@ -188,12 +191,41 @@ def cmd_synthesize(args) -> int:
     from ..scenario import load_scenario
 
     template = load_scenario(args.template)
+    _window_years.parse(args.years, "--years")   # also when called from Python
     types.folder_could_be_made(args.out, "--out")
     ex = write_sample(args.out, template, seed=args.seed, years=args.years, scale=args.scale)
+    readme = Path(args.out) / "README.md"
+    files.write_text(readme, regenerate_line(readme.read_text(encoding="utf-8"), args), "--out")
     print(f"Wrote synthetic extracts for a fictional authority to {args.out}: "
           f"{len(ex.cases):,} case rows, {len(ex.workforce):,} workers, window "
           f"{ex.window_start} to {ex.window_end}. Not real data.")
     return 0
+
+
+def synthesize_command(args) -> str:
+    """The ``workbench synthesize`` command that writes this folder again: every option (the
+    template unless it is the bundled baseline, the default), each value quoted for a shell (a
+    folder or template with spaces or quotes in its name)."""
+    import shlex
+
+    words = ["workbench", "synthesize", "--out", str(args.out)]
+    if str(args.template) != _default_template():   # the bundled baseline: no path to give
+        words += ["--template", str(args.template)]
+    words += ["--seed", str(args.seed), "--years", f"{args.years:g}", "--scale", f"{args.scale:g}"]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def regenerate_line(readme: str, args) -> str:
+    """The README :func:`~workbench.calibration.synthetic.write_sample` wrote, with its
+    "Regenerate with" command replaced by the one given (it names the bundled sample's
+    folder and options, not this one's)."""
+    lines = readme.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip().startswith("workbench synthesize"):
+            indent = line[:len(line) - len(line.lstrip())]
+            lines[i] = indent + synthesize_command(args)
+            break
+    return "\n".join(lines)
 
 
 def register(subparsers) -> None:
@@ -243,7 +275,8 @@ def register(subparsers) -> None:
                    help="scenario the fictional authority is drawn from (default: baseline)")
     s.add_argument("--seed", type=types.seed, default=1,
                    help="random seed, a whole number (default 1)")
-    s.add_argument("--years", type=_pos, default=2.0, help="length of the data window in years (default 2)")
+    s.add_argument("--years", type=_window_years, default=2.0,
+                   help="length of the data window in years, above 0 and at most 30 (default 2)")
     s.add_argument("--scale", type=_pos, default=0.3, help="size relative to the template, e.g. 0.3 for 30%% (default 0.3)")
     s.set_defaults(func=cmd_synthesize)
 
