@@ -40,6 +40,34 @@ def too_little_measured(warmup: float, horizon: float, label: str) -> str:
             f"the KPIs are weekly series and yearly rates)")
 
 
+def different_starts(first: tuple, other: tuple) -> str:
+    """The message for two scenarios ``(label, start_date, file)`` that start on different
+    dates (``compare`` and ``report`` refuse them, as they refuse different horizons)."""
+    return (f"{first[0]!r} ({first[2]}) starts on {first[1]} and {other[0]!r} ({other[2]}) on "
+            f"{other[1]}: scenarios starting on different dates run on different calendars "
+            f"(weeks, seasons, bank holidays), so their difference would not be the policy's "
+            f"alone; give them the same start_date to compare them")
+
+
+def scenario_labels(loaded: list) -> dict:
+    """Each scenario ``(path, scenario)`` by the label it is shown under: its name, or where
+    two files hold scenarios of one name, the name and the file (``Baseline (baseline)``,
+    ``Baseline (copy)``; the whole path where the file names are alike too), for every one of
+    them, so that no table holds two rows or columns it cannot tell apart."""
+    names = [sc.name for _, sc in loaded]
+    stems = [p.stem for p, _ in loaded]
+    out = {}
+    for (p, sc), name in zip(loaded, names):
+        label = name
+        if names.count(name) > 1:
+            alike = sum(1 for n, s in zip(names, stems) if n == name and s == p.stem)
+            label = f"{name} ({p.stem})" if alike == 1 else f"{name} ({p})"
+        if label in out:   # a name that is another's label: the path tells them apart
+            label = f"{name} ({p})"
+        out[label] = sc
+    return out
+
+
 def register(subparsers) -> None:
     """Add the ``compare`` subcommand to the ``workbench`` parser."""
     c = subparsers.add_parser(
@@ -115,13 +143,12 @@ def cmd_compare(args) -> int:
         types.out_file(xlsx, "--xlsx")
     types.folder_could_be_made(out)
 
-    scenarios = {}
-    for p in paths:
-        sc = load_scenario(p)  # a ScenarioError is printed as one clear message by the CLI
-        label = sc.name if sc.name not in scenarios else f"{sc.name} ({p.stem})"
-        if label in scenarios:
-            label = str(p)
-        scenarios[label] = sc
+    # a ScenarioError is printed as one clear message by the CLI
+    scenarios = scenario_labels([(p, load_scenario(p)) for p in paths])
+    starts = [(label, sc.start_date, p) for (label, sc), p in zip(scenarios.items(), paths)]
+    for other in starts[1:]:
+        if other[1] != starts[0][1]:
+            raise UserError(different_starts(starts[0], other))
     for label, sc in scenarios.items():
         horizon = years * 365.25 if years is not None else sc.horizon_days
         if warmup >= horizon:

@@ -32,7 +32,7 @@ from ..errors import UserError
 from ..scenario.catalog import PACKAGE_ROOT as ROOT
 from ..scenario.catalog import bundled_scenarios
 from . import args as types
-from .compare import MIN_MEASURED_DAYS, too_little_measured
+from .compare import MIN_MEASURED_DAYS, different_starts, too_little_measured
 
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
 
@@ -82,6 +82,7 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     if logo is not None:
         logo_data_uri(logo)  # a bad logo fails before anything runs
     decisions = load_decisions(plan, sensitivity)  # so do bad saved results
+    check_decisions(scenarios, plan, sensitivity, *decisions)  # and another scenario's
     view = load_neighbours(published, la, neighbours)  # and a name not in the published files
     out = Path(out)
     experiment_dir = Path(experiment_dir or out.parent)
@@ -167,6 +168,7 @@ def check_options(scenarios: dict, out, years: float | None, warmup_days: float 
         Naming the option and what was expected.
     """
     types.suffixed(types.out_file(out, "--out"), "--out", ".html", ".htm")
+    same_start(scenarios)
     if warmup_days is not None:
         for name, (sc, _) in scenarios.items():
             horizon = years * 365.25 if years is not None else sc.horizon_days
@@ -186,6 +188,84 @@ def check_options(scenarios: dict, out, years: float | None, warmup_days: float 
         if logo.is_file() and logo.stat().st_size > 2_000_000:
             raise UserError(f"--logo {logo}: is {logo.stat().st_size / 1e6:.1f} MB; at most 2 MB "
                             "is expected")
+
+
+def same_start(scenarios: dict) -> None:
+    """Refuse scenarios that start on different dates: their weeks, years, seasons and bank
+    holidays fall on different days, so a difference between them is partly the calendar's (as
+    ``workbench compare`` refuses them).
+
+    Raises
+    ------
+    UserError
+        Naming the first scenario and one that starts on another date, with both dates.
+    """
+    items = [(name, sc.start_date, path) for name, (sc, path) in scenarios.items()]
+    first = items[0]
+    for other in items[1:]:
+        if other[1] != first[1]:
+            raise UserError(different_starts(first, other))
+
+
+def _saved_info(folder: Path) -> dict:
+    """The ``result.json`` a saved search or analysis holds (empty when none or unreadable:
+    loading it has said what is wrong already)."""
+    import json
+
+    path = folder if folder.is_file() else folder / "result.json"
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def check_decisions(scenarios: dict, plan: Path | None, sensitivity: Path | None,
+                    plan_result=None, sensitivity_result=None) -> None:
+    """The saved search (``--plan``) and analysis (``--sensitivity``) were run on a scenario of
+    this report, as its file is now: their ``result.json`` names the scenario and the digest of
+    its content, and a result of another scenario, or of this one's file before it was edited,
+    would be shown as this report's. A result that names no scenario (written before they did)
+    is let through with a note.
+
+    Raises
+    ------
+    UserError
+        Naming the option, the saved file, the scenario it was run on and this report's (or the
+        file that changed since), and the command to run again.
+    """
+    ours = {name: (sc.digest(), path) for name, (sc, path) in scenarios.items()}
+    first = next(iter(scenarios))
+    for option, folder, command in (("--plan", plan, "optimise"),
+                                    ("--sensitivity", sensitivity, "sensitivity")):
+        if folder is None:
+            continue
+        folder = Path(folder)
+        info = _saved_info(folder)
+        where = folder if folder.name == "result.json" else folder / "result.json"
+        name, digest = info.get("scenario"), info.get("scenario_digest")
+        if option == "--plan" and plan_result is not None:
+            extra = getattr(plan_result, "extra", {}) or {}
+            name, digest = extra.get("scenario", name), extra.get("scenario_digest", digest)
+        if not name:
+            print(f"note: {option} {where}: it does not say which scenario it was run on; "
+                  f"check that it was run on {first!r}", file=sys.stderr)
+            continue
+        again = (f"rerun `workbench {command} {{file}} ... --out DIR` and give that folder to "
+                 f"{option}")
+        if name in ours:
+            now, path = ours[name]
+            if digest and digest != now:
+                raise UserError(
+                    f"{option} {where}: was run on {name!r} as it was then (content {digest}); "
+                    f"{path} now gives {name!r} with content {now}: the file has changed since, "
+                    f"and the result would not be this scenario's; "
+                    + again.format(file=path))
+            continue
+        named = ", ".join(f"{n!r} ({p})" for n, (_, p) in ours.items())
+        raise UserError(f"{option} {where}: was run on the scenario {name!r}, which is not one "
+                        f"of this report's ({named}); its results would be shown as those "
+                        f"of {first!r}; " + again.format(file=ours[first][1]))
 
 
 def load_decisions(plan: Path | None, sensitivity: Path | None) -> tuple:

@@ -158,6 +158,30 @@ def _run_details(exp, files) -> pd.DataFrame:
     return pd.concat([details, pd.DataFrame(extra, columns=["Item", "Value"])], ignore_index=True)
 
 
+class _NamedApart:
+    """An experiment seen with each scenario of a shared name shown under its label (everything
+    else is the experiment's own)."""
+
+    def __init__(self, exp, scenarios):
+        self._exp, self.scenarios = exp, scenarios
+
+    def __getattr__(self, name):
+        return getattr(self._exp, name)
+
+
+def names_apart(exp):
+    """``exp``, or where two of its scenarios share a name (two files of one name given to
+    ``workbench compare``), a view of it in which each of those is shown under its label
+    (``Baseline (baseline)``, ``Baseline (copy)``), so that no two rows, columns or run details
+    of a table read the same."""
+    names = [sc.name for sc in exp.scenarios.values()]
+    if len(set(names)) == len(names):
+        return exp
+    return _NamedApart(exp, {label: sc.model_copy(update={"name": label})
+                             if names.count(sc.name) > 1 else sc
+                             for label, sc in exp.scenarios.items()})
+
+
 def export_tables(exp, baseline: str | None = None,
                   files: Mapping[str, str | Path] | None = None) -> dict[str, pd.DataFrame]:
     """The tables to export, by sheet name: "Results" (every KPI's average and 95% range per
@@ -174,6 +198,7 @@ def export_tables(exp, baseline: str | None = None,
     files : dict[str, path], optional
         Each scenario's file by label, for the run details.
     """
+    exp = names_apart(exp)
     baseline = baseline or next(iter(exp.scenarios))
     out = {"Results": _results(exp, exp.summary())}
     if len(exp.scenarios) > 1:
