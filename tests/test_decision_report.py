@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from workbench import load_scenario
 from workbench.cli import main
@@ -57,7 +58,12 @@ def saved(tmp_path_factory):
     """An optimiser's and a sensitivity analysis's folders, as the commands write them, from a
     starting scenario whose name carries HTML."""
     d = tmp_path_factory.mktemp("decisions")
-    base = BASE.replace({"name": f"Odd {ODD}"})
+    # the file the report is then made of: a result is reported only with its own scenario
+    odd = d / "odd.yaml"
+    odd.write_text(yaml.safe_dump({"base": str(SC / "baseline.yaml"), "name": f"Odd {ODD}",
+                                   "description": BASE.description}, allow_unicode=True),
+                   encoding="utf-8")
+    base = load_scenario(odd)
     from workbench.decision import LeverRange
 
     with warnings.catch_warnings():
@@ -76,7 +82,8 @@ def saved(tmp_path_factory):
             trajectories=4, sobol_top=2, sobol_n=8, replications=2, years=1,
             executor="serial", out=d, name="sens", progress=False, simulate_fn=toy)
     assert opt.chosen is not None
-    return SimpleNamespace(opt=opt, sens=sens, plan_dir=d / "opt", sens_dir=d / "sens")
+    return SimpleNamespace(opt=opt, sens=sens, plan_dir=d / "opt", sens_dir=d / "sens",
+                           scenario=odd)
 
 
 def text_of(page: str) -> str:
@@ -216,7 +223,7 @@ def test_a_report_with_the_plan_the_sensitivity_and_uncertain_inputs(saved, tmp_
     out = tmp_path / "report.html"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        build_report([SC / "baseline.yaml", variant], out, replications=2, seed=5, years=0.25,
+        build_report([saved.scenario, variant], out, replications=2, seed=5, years=0.25,
                      executor="serial", progress=False, plan=saved.plan_dir,
                      sensitivity=saved.sens_dir)
     page = out.read_text(encoding="utf-8")

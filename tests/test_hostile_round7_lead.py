@@ -59,3 +59,27 @@ def test_chart_descriptions_count_in_the_right_number_and_keep_names(baseline):
     # before: "from the grow our own academy", "(nhs winter surge)"
     assert f"from the {NAME} with" in texts[3]
     assert "(NHS Winter Surge)" in texts[4]
+
+
+# ------------------------------------------------------------------ a sensitivity analysis, edited
+def test_report_refuses_a_sensitivity_analysis_whose_scenario_file_changed_since(tmp_path,
+                                                                                capsys):
+    import json
+
+    from workbench.scenario import load_scenario
+
+    from conftest import cli_refused
+    from test_hostile_round7_cli import BASE, saved_sensitivity
+
+    path = tmp_path / "ours.yaml"
+    path.write_text(f"base: {BASE}\nname: Ours\ndescription: ours\n", encoding="utf-8")
+    sens = saved_sensitivity(load_scenario(path), tmp_path, "sens")
+    info = json.loads((sens / "result.json").read_text(encoding="utf-8"))
+    assert info["scenario_digest"] == load_scenario(path).digest()
+    path.write_text(f"base: {BASE}\nname: Ours\ndescription: ours\nacademy:\n  intake_per_year: 30\n",
+                    encoding="utf-8")
+    out = tmp_path / "r" / "report.html"
+    cli_refused(capsys, ["report", str(path), "--sensitivity", str(sens), "--out", str(out)],
+                "--sensitivity", "result.json", "'Ours'", "changed since",
+                "workbench sensitivity")
+    assert not out.parent.exists()

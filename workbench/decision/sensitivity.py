@@ -157,6 +157,8 @@ class SensitivityResult:
                 "inputs": {p: (d.model_dump(mode="json") if hasattr(d, "model_dump") else d)
                            for p, d in self.inputs.items()},
                 "scenario": self.base.name if self.base is not None else None,
+                # the report checks the analysis was of its scenario as the file is now
+                "scenario_digest": self.base.digest() if self.base is not None else None,
                 "replications": self.replications, "years": self.years,
                 "elapsed_s": self.elapsed_s, "sentence": self.sentence()}
         files.write_text(folder / "result.json", json.dumps(info, indent=1))
