@@ -83,3 +83,23 @@ def test_report_refuses_a_sensitivity_analysis_whose_scenario_file_changed_since
                 "--sensitivity", "result.json", "'Ours'", "changed since",
                 "workbench sensitivity")
     assert not out.parent.exists()
+
+
+# ------------------------------------------------------------------ a variant keeping its base's words
+def test_a_variant_saved_with_its_bases_description_reads_back_the_same(tmp_path):
+    import shutil
+
+    from workbench.scenario import load_scenario
+    from workbench.scenario.save import save_variant
+
+    from conftest import SCENARIOS
+
+    shutil.copy(SCENARIOS / "baseline.yaml", tmp_path / "baseline.yaml")
+    base = load_scenario(tmp_path / "baseline.yaml")
+    same_words = base.replace({"name": "More academy", "academy.intake_per_year": 20})
+    assert same_words.description == base.description
+    # before: the description was left out as unchanged, and read back as "Variant of ..."
+    path = save_variant(same_words, tmp_path / "baseline.yaml", what=["academy 20"])
+    back = load_scenario(path)
+    assert back.description == base.description
+    assert back.digest() == same_words.digest()

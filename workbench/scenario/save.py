@@ -121,8 +121,9 @@ def variant_yaml(base: Scenario, base_ref: str, variant: Scenario, author: str =
             f"Starts from {base_ref} ({base.name}) and changes:"]
     head += [f"  - {line}" for line in what] or ["  (nothing: the same settings as its base)"]
     head += ["Check it with `workbench validate FILE`; run it with `workbench run FILE`."]
-    body = {"base": base_ref, "name": variant.name}
-    body.update({k: v for k, v in changes.items() if k not in ("name", "base")})
+    # the description always: a variant without one reads as "Variant of <base>: ..."
+    body = {"base": base_ref, "name": variant.name, "description": variant.description}
+    body.update({k: v for k, v in changes.items() if k not in ("name", "base", "description")})
     text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=96)
     return _header(head) + text
 
