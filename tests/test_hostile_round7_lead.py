@@ -103,3 +103,32 @@ def test_a_variant_saved_with_its_bases_description_reads_back_the_same(tmp_path
     back = load_scenario(path)
     assert back.description == base.description
     assert back.digest() == same_words.digest()
+
+
+# ------------------------------------------------------------------ from-published --base: every comment
+def test_from_published_comments_name_the_base_used_not_england_average(tmp_path, capsys):
+    from workbench.cli import main
+
+    from conftest import SCENARIOS
+    from test_hostile_round7_cli import PUBLISHED
+
+    base = tmp_path / "bases" / "my_base.yaml"
+    base.parent.mkdir()
+    base.write_text(f"base: {SCENARIOS / 'england_average.yaml'}\nname: My own base\n"
+                    "description: mine\n", encoding="utf-8")
+    out = tmp_path / "durham.yaml"
+    assert main(["from-published", "--la", "Durham", "--data", str(PUBLISHED), "--base",
+                 str(base), "--out", str(out), "--no-check"]) == 0
+    said = capsys.readouterr()
+    text = out.read_text(encoding="utf-8")
+    # before: the fields' comments and the notes said "england_average.yaml's ..." whatever
+    # --base was, and that its values were calibrated to England's
+    for where in (text, said.out, said.err):
+        assert "england_average.yaml" not in where
+        assert "calibrated to England's" not in where
+    assert "my_base.yaml's" in text
+    # the England-average base still says where its values came from
+    ea = tmp_path / "ea.yaml"
+    assert main(["from-published", "--la", "Durham", "--data", str(PUBLISHED), "--out", str(ea),
+                 "--no-check"]) == 0
+    assert "england_average.yaml's" in ea.read_text(encoding="utf-8")

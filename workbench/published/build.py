@@ -68,6 +68,8 @@ class Built:
         Dotted field path -> where the value came from.
     notes : list of str
         Fallbacks and matches a user should know about.
+    base_name : str
+        The base scenario's file name, which the comments name where its values are kept.
     """
 
     authority: Authority
@@ -75,6 +77,7 @@ class Built:
     data: dict
     comments: dict
     notes: list = field(default_factory=list)
+    base_name: str = "england_average.yaml"
 
     def scenario(self, base: dict):
         """The validated :class:`~workbench.scenario.Scenario`: this variant over ``base``."""
@@ -157,10 +160,12 @@ def _rescale(nxt: dict, fixed: dict) -> dict:
 
 
 def _trend(src: _Source, built: Built) -> None:
+    ea = built.base_name   # the base whose values are kept
     years = [y for y in src.auth.years("referrals") if y <= src.year][-TREND_YEARS:]
     if len(years) < 3:
         built.set("demand.trend_pct_per_year", 0,
-                  f"fewer than 3 years of referrals in the files: no trend ({EA} has none)")
+                  "fewer than 3 years of referrals in the files: no trend"
+                  + (f" ({ea} has none)" if ea == EA else ""))
         return
     figs = [src.auth.get("referrals", y) for y in years]
     slope = np.polyfit(years, np.log([f.value for f in figs]), 1)[0]
@@ -173,6 +178,7 @@ def _trend(src: _Source, built: Built) -> None:
 
 
 def _pathway(src: _Source, base: dict, built: Built) -> None:
+    ea = built.base_name   # the base whose values are kept
     stages = base["stages"]
     nxt = dict(stages["assessment"]["next"])
     fixed, why = {}, []
@@ -192,7 +198,7 @@ def _pathway(src: _Source, base: dict, built: Built) -> None:
             r, text = got
         r = float(np.clip(r, *RATIO_BOUNDS))
         fixed[outcome] = nxt[outcome] * r
-        why.append(f"{outcome}: {EA}'s {nxt[outcome]:g} x {r:.2f}, from {text}")
+        why.append(f"{outcome}: {ea}'s {nxt[outcome]:g} x {r:.2f}, from {text}")
     if fixed:
         built.set("stages.assessment.next", _rescale(nxt, fixed),
                   "the England-average pathway scaled by this authority's rates against "
@@ -205,7 +211,7 @@ def _pathway(src: _Source, base: dict, built: Built) -> None:
     if got is not None:
         r = float(np.clip(got[0], *RATIO_BOUNDS))
         built.set("stages.s47.next", _rescale(s47, {"icpc": s47["icpc"] * r}),
-                  f"icpc: {EA}'s {s47['icpc']:g} x {r:.2f}, from {got[1]}; the factor "
+                  f"icpc: {ea}'s {s47['icpc']:g} x {r:.2f}, from {got[1]}; the factor "
                   f"bounded to {RATIO_BOUNDS[0]:g}-{RATIO_BOUNDS[1]:g}")
     starts, icpc = src.la("cp_starts"), src.la("icpc")
     if starts is not None and icpc is not None and icpc.value > 0 and starts.year == icpc.year:
@@ -223,6 +229,7 @@ def _conference_slots(src: _Source, base: dict, built: Built) -> None:
     """Conference chairs scaled with the conferences the model will ask for: referrals, and
     the s47 and ICPC probabilities just set, against the England-average file's (so its
     headroom is kept; too few chairs make every conference late)."""
+    ea = built.base_name   # the base whose values are kept
     ref, slots = src.la("referrals"), (base.get("conferences") or {}).get("slots_per_working_day")
     if ref is None or not slots:
         return
@@ -235,21 +242,22 @@ def _conference_slots(src: _Source, base: dict, built: Built) -> None:
             factor *= new / stages[stage]["next"][outcome]
             why.append(f"{stage} -> {outcome} {new:g} against {stages[stage]['next'][outcome]:g}")
     built.set("conferences.slots_per_working_day", max(1.0, round(slots * factor, 1)),
-              f"assumption: {EA}'s {slots:g} a working day x {factor:.2f}, for the conferences "
+              f"assumption: {ea}'s {slots:g} a working day x {factor:.2f}, for the conferences "
               f"the model will hold ({'; '.join(why)})")
 
 
 def _cp_lengths(src: _Source, base: dict, built: Built) -> None:
+    ea = built.base_name   # the base whose values are kept
     figs = {m: src.auth.get(m, src.year) for m in CP_LENGTH_BANDS}
     ended = src.auth.get("cp_ended", src.year)
     if ended is None or not ended.ok or any(f is None for f in figs.values()):
-        built.notes.append(f"no CP plan lengths (D7) for {src.year}: {EA}'s kept")
+        built.notes.append(f"no CP plan lengths (D7) for {src.year}: {ea}'s kept")
         return
     known = {m: f.value for m, f in figs.items() if f.ok}
     gaps = [m for m in figs if m not in known]
     spare = ended.value - sum(known.values())
     if gaps and spare < 0:
-        built.notes.append(f"CP plan lengths for {src.year} do not add up: {EA}'s kept")
+        built.notes.append(f"CP plan lengths for {src.year} do not add up: {ea}'s kept")
         return
     counts = {**known, **{m: spare / len(gaps) for m in gaps}}
     total = sum(counts.values())
@@ -265,10 +273,11 @@ def _cp_lengths(src: _Source, base: dict, built: Built) -> None:
               f"CP plans ending by length: D7, {src.auth.name}, year to 31 March {src.year} "
               f"[{ended.file}]: "
               + ", ".join(f"{figs[m].column} = {figs[m].raw}" for m in CP_LENGTH_BANDS)
-              + f" of CPP_End = {ended.raw}{fill}; edges as {EA} (2 years+ closed at 3 years)")
+              + f" of CPP_End = {ended.raw}{fill}; edges as {ea} (2 years+ closed at 3 years)")
 
 
 def _lac_stay(src: _Source, base: dict, built: Built) -> None:
+    ea = built.base_name   # the base whose values are kept
     got = _ratio(src, "lac_at31", "lac_ceased")
     dist = dict(base["stages"]["lac"]["duration_days"])
     if got is None or "mean" not in dist:
@@ -276,11 +285,12 @@ def _lac_stay(src: _Source, base: dict, built: Built) -> None:
     r = float(np.clip(got[0], 0.5, 2.0))
     dist["mean"] = round(dist["mean"] * r)
     built.set("stages.lac.duration_days", dist,
-              f"{EA}'s mean stay x {r:.2f}: children looked after at 31 March per child ceasing "
+              f"{ea}'s mean stay x {r:.2f}: children looked after at 31 March per child ceasing "
               f"in the year (Little's law), {got[1]}; bounded to 0.5-2")
 
 
 def _assessment_elapsed(src: _Source, base: dict, built: Built) -> None:
+    ea = built.base_name   # the base whose values are kept
     a = src.la("assess_median", latest_only=True)
     e = src.england("assess_median", a.year) if a else None
     dist = dict(base["stages"]["assessment"].get("elapsed_wd") or {})
@@ -288,14 +298,16 @@ def _assessment_elapsed(src: _Source, base: dict, built: Built) -> None:
         return
     r = float(np.clip(a.value / e.value, 0.6, 1.6))
     dist["edges"] = [round(x * r, 1) for x in dist["edges"]]
+    calibrated = " (calibrated to England's durations)" if ea == EA else ""
     built.set("stages.assessment.elapsed_wd", dist,
-              f"assumption: {EA}'s elapsed time (calibrated to England's durations) stretched by "
+              f"assumption: {ea}'s elapsed time{calibrated} stretched by "
               f"this authority's median assessment against England's: {a.value:g} against "
               f"{e.value:g} working days, x {r:.2f} ({a.cite()}); bounded to 0.6-1.6")
 
 
 def _stocks(src: _Source, base: dict, built: Built) -> dict:
     """The open cases at the start, by stage, with a comment on each."""
+    ea = built.base_name   # the base whose values are kept
     ea_open = base["initial"]["open_cases"]
     size = _size(src, base)
     got, c = {}, {}
@@ -303,8 +315,8 @@ def _stocks(src: _Source, base: dict, built: Built) -> dict:
     def take(measure: str, what: str, ea_stage: str | None = None):
         f = src.la(measure)
         if f is None and ea_stage:
-            built.notes.append(f"{measure} not in the files: {EA}'s {what} scaled by referrals")
-            return ea_open[ea_stage] * size, f"not in the files: {EA}'s x {size:.2f}"
+            built.notes.append(f"{measure} not in the files: {ea}'s {what} scaled by referrals")
+            return ea_open[ea_stage] * size, f"not in the files: {ea}'s x {size:.2f}"
         if f is None:
             raise PublishedError(f"{src.auth.name}: no {what} ({measure}) for {src.year} or the "
                                  "two years before in the files")
@@ -315,17 +327,17 @@ def _stocks(src: _Source, base: dict, built: Built) -> dict:
     for stage, (measure, days) in flows.items():
         v, cite = take(measure, f"{measure} a year", stage)
         got[stage] = round(v * days / 365)
-        c[stage] = f"{v:,.0f} a year x {days} days / 365 (assumption as {EA}; {cite})"
+        c[stage] = f"{v:,.0f} a year x {days} days / 365 (assumption as {ea}; {cite})"
     cp, c["cp"] = take("cp_at31", "children on CP plans at 31 March", "cp")
     lac, lac_cite = take("lac_at31", "children looked after at 31 March")
     cin, cin_cite = take("cin_at31", "children in need at 31 March")
     got["cp"] = round(cp)
     got["court"] = round(lac * COURT_SHARE)
     got["lac"] = round(lac) - got["court"]
-    c["court"] = f"{COURT_SHARE:.1%} of {lac:,.0f} looked after in proceedings (assumption as {EA}; {lac_cite})"
+    c["court"] = f"{COURT_SHARE:.1%} of {lac:,.0f} looked after in proceedings (assumption as {ea}; {lac_cite})"
     c["lac"] = f"{lac:,.0f} looked after less those in proceedings ({lac_cite})"
     got["care_leaver"] = round(lac * CARE_LEAVERS_PER_LAC)
-    c["care_leaver"] = (f"assumption as {EA}: Durham's 358 young people 16+ per 788 looked "
+    c["care_leaver"] = (f"assumption as {ea}: Durham's 358 young people 16+ per 788 looked "
                         f"after, x {lac:,.0f}")
     rest = cin - got["cp"] - round(lac) - got["assessment"] - got["s47"] - got["icpc"]
     if rest < 0:
@@ -341,7 +353,7 @@ def _stocks(src: _Source, base: dict, built: Built) -> dict:
                 f"plans; the rest of those with a disability recorded")
     c["cin_disability"] = (f"{share:.1%} of {rest:,.0f} CIN plans: the share of children in "
                            "need with a disability recorded (" + (dis.cite() if dis else
-                           f"not in the files: {EA}'s 13%") + ")")
+                           f"not in the files: {ea}'s 13%") + ")")
     order = ["assessment", "s47", "icpc", "cin", "cin_disability", "cp", "court", "lac",
              "care_leaver"]
     for stage in order:
@@ -383,7 +395,7 @@ def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
         raise PublishedError(f"{auth.name}: no referrals (C1 referral_count) in the files: "
                              "download the C1 table")
     year = years[-1] if year is None else int(year)
-    built = Built(auth, year, {}, {}, list(auth.notes))
+    built = Built(auth, year, {}, {}, list(auth.notes), base_name=base_name)
     src = _Source(auth, year, built.notes)
     ref = src.la("referrals")
     built.set("name", f"{auth.name} (published statistics {year})",

@@ -47,12 +47,13 @@ def _scaled(team: dict, f_emp: float, f_ag: float, f_est: float) -> dict:
 
 def _rates(src, built):
     """The census figures used, each with its citation (None when not given)."""
+    ea = built.base_name   # the base whose values are kept
     got = {}
     for m in ("caseload", "agency_rate", "vacancy_rate", "turnover_rate", "absence_rate"):
         got[m] = src.la(m)
         if got[m] is None:
             built.notes.append(f"{m} not in the workforce files for {src.year - 1} or the two "
-                               f"years before: {EA}'s kept")
+                               f"years before: {ea}'s kept")
     return got
 
 
@@ -72,6 +73,7 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
     referrals : float
         The year's referrals (sizes the front door).
     """
+    ea = built.base_name   # the base whose values are kept
     r = _rates(src, built)
     teams = base["teams"]
     holding = {k: t for k, t in teams.items() if t.get("case_holding", True)}
@@ -91,7 +93,7 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
     built.set("teams", {}, (
         f"case-holding FTE in post = {open_cases:,.0f} open cases / caseload {caseload:g} = "
         f"{in_post:,.1f}: agency {agency:.1%} = {ag:,.1f}, employed {emp:,.1f}, funded posts "
-        f"{emp:,.1f} / (1 - vacancy {vacancy:.1%}) = {est:,.1f}. Each of {EA}'s case-holding "
+        f"{emp:,.1f} / (1 - vacancy {vacancy:.1%}) = {est:,.1f}. Each of {ea}'s case-holding "
         f"teams scaled by these (employed x {f_emp:.2f}, agency x {f_ag:.2f}, posts x "
         f"{f_est:.2f}); staff counts rounded. Sources: {cite or 'none: England-average rates'}"))
     ea_ref = float(base["demand"]["referrals_per_year"])
@@ -101,7 +103,7 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
         else:
             f = referrals / ea_ref
             built.set(f"teams.{name}", _scaled(team, f, f, f),
-                      f"the front door (no cases): {EA}'s team x {f:.2f}, its referrals "
+                      f"the front door (no cases): {ea}'s team x {f:.2f}, its referrals "
                       f"{referrals:,.0f} against {ea_ref:,.0f}")
     t = r["turnover_rate"]
     if t is not None:
@@ -110,7 +112,7 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
         rates.update(experienced=t.value, nqsw=round(t.value * ratio, 1))
         built.set("workforce.turnover_pct_per_year", rates,
                   f"experienced: the published turnover ({t.cite()}); newly qualified in "
-                  f"{EA}'s proportion to it (x {ratio:.2f}); academy and agency as {EA}")
+                  f"{ea}'s proportion to it (x {ratio:.2f}); academy and agency as {ea}")
     a = r["absence_rate"]
     if a is not None:
         built.set("working_time.absence_pct", round(max(a.value - LONG_TERM_ABSENCE_PCT, 0.5), 1),
@@ -118,6 +120,7 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
                   f"of long-term absence the model simulates (workforce.long_term_absence), at "
                   f"least 0.5 ({a.cite()})")
     built.notes.append(
-        f"recruitment and agency cover are {EA}'s, calibrated to England's vacancy and agency "
-        "rates; this authority's own rates set the starting staff only (the out-of-sample "
+        f"recruitment and agency cover are {ea}'s"
+        + (", calibrated to England's vacancy and agency rates" if ea == EA else "")
+        + "; this authority's own rates set the starting staff only (the out-of-sample "
         "check shows whether they hold)")
