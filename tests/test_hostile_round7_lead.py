@@ -132,3 +132,41 @@ def test_from_published_comments_name_the_base_used_not_england_average(tmp_path
     assert main(["from-published", "--la", "Durham", "--data", str(PUBLISHED), "--out", str(ea),
                  "--no-check"]) == 0
     assert "england_average.yaml's" in ea.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ the workbench's own notes
+def test_a_replication_run_again_is_one_note_line_not_a_python_warning(tmp_path, capsys):
+    from workbench.cli import main
+
+    from conftest import SCENARIOS
+    from test_hostile_round7_cli import BASE
+
+    argv = ["compare", str(BASE), str(SCENARIOS / "academy_expansion.yaml"), "--replications", "2", "--years", "0.02",
+            "--executor", "serial", "--no-progress", "--out", str(tmp_path / "cmp")]
+    assert main(argv) == 0
+    csv = sorted((tmp_path / "cmp" / "replications").glob("*.weekly.csv"))[0]
+    csv.write_text(csv.read_text(encoding="utf-8")[:-40], encoding="utf-8")   # cut off
+    capsys.readouterr()
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    notes = [line for line in err.splitlines() if line.startswith("note: ")]
+    # before: "/.../workbench/experiment/store.py:156: UserWarning: ..." and the source line
+    assert any(csv.name in line for line in notes), err
+    assert "UserWarning" not in err and "store.py" not in err and "warnings.warn" not in err
+
+
+# ------------------------------------------------------------------ what the report command says
+def test_the_report_command_says_only_what_it_does(tmp_path, capfd):
+    from workbench.cli import main
+
+    from conftest import SCENARIOS
+
+    out = tmp_path / "report.html"
+    assert main(["report", str(SCENARIOS / "baseline.yaml"), "--replications", "2", "--years",
+                 "0.05", "--executor", "serial", "--out", str(out)]) == 0
+    err = capfd.readouterr().err    # the kernel's own output too (another process, fd 2)
+    # before: "Running 1 scenarios (0 options, 0 pressures applied to each)" and the kernel's
+    # "WARNING | Kernel is running over TCP without encryption ... susceptible to eavesdropping"
+    assert "Running 1 scenario (the baseline alone) x 2 replications" in err
+    assert "TCP" not in err and "eavesdropping" not in err and "WARNING" not in err
+    assert out.is_file()

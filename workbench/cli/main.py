@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
+from pathlib import Path
 
 from .. import files
 from ..errors import UserError
@@ -75,8 +77,37 @@ def tolerant_output() -> None:
                 pass
 
 
+#: The package's folder: a warning raised by its own code is a note to the user
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def _show_notes(show):
+    """``warnings.showwarning`` that prints the workbench's own warnings (a replication run
+    again, a result it could not use) as one line, "note: ...", without the Python file and
+    line they came from; any other warning goes to ``show`` as before."""
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        try:
+            ours = Path(filename).resolve().is_relative_to(_PACKAGE)
+        except (OSError, ValueError):
+            ours = False
+        if ours and issubclass(category, (UserWarning, RuntimeWarning)):
+            print(f"note: {message}", file=file or sys.stderr)
+        else:
+            show(message, category, filename, lineno, file, line)
+    return showwarning
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2: a user mistake, explained on stderr)."""
+    show = warnings.showwarning
+    warnings.showwarning = _show_notes(show)
+    try:
+        return _main(argv)
+    finally:
+        warnings.showwarning = show
+
+
+def _main(argv: list[str] | None) -> int:
     tolerant_output()
     parser = build_parser()
     if argv is None:

@@ -24,6 +24,7 @@ is refused, with close matches, before anything runs. Without them the report is
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -52,6 +53,23 @@ def check_inputs(files: list[Path], replications: int, years: float | None) -> d
         raise UserError(f"the report cannot run:\n{exc}") from None
 
 
+def _kernel_transport() -> dict:
+    """The notebook's kernel talks to papermill over local sockets (Unix domain sockets in
+    Jupyter's runtime folder) where the system has them, not TCP ports on the machine: nothing
+    listens on a port, and the kernel prints no warning about TCP without encryption in the
+    middle of the report's progress. Windows keeps TCP (on 127.0.0.1)."""
+    if os.name != "posix":
+        return {}
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LocalSocketKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            super().__init__(**kwargs)
+
+    return {"kernel_manager_class": LocalSocketKernelManager}
+
+
 def build_report(files: list[Path], out: Path, replications: int = 8, seed: int = 2017,
                  years: float | None = None, title: str | None = None, authority: str = "",
                  executor: str = "process", experiment_dir: Path | None = None,
@@ -73,6 +91,7 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
 
     from ..experiment import run_experiment
     from ..present.report_design import choose_warmup, report_design
+    from ..present.tables import counted
     from ..present.report_page import logo_data_uri, page_from_notebook
 
     scenarios = check_inputs(files, replications, years)
@@ -95,9 +114,12 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
         print("Choosing the warm-up (MSER-5 on a pilot run of the baseline)...", file=sys.stderr)
     warmup = choose_warmup(base, replications, seed, years, executor, warmup_days)
     if progress:
-        print(f"Running {len(design.scenarios)} scenarios ({len(design.options)} options, "
-              f"{len(design.pressures)} pressures applied to each) x {replications} replications "
-              f"({executor} executor)...", file=sys.stderr)
+        parts = ([counted(len(design.options), "option")] if design.options
+                 else ["the baseline alone"])
+        if design.pressures:
+            parts.append(f"{counted(len(design.pressures), 'pressure')} applied to each")
+        print(f"Running {counted(len(design.scenarios), 'scenario')} ({', '.join(parts)}) x "
+              f"{counted(replications, 'replication')} ({executor} executor)...", file=sys.stderr)
     exp = run_experiment(design.scenarios, replications=replications, seed=seed, years=years,
                          warmup_days=warmup.days, executor=executor, out=experiment_dir,
                          name=name, progress=progress)
@@ -117,7 +139,7 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     if progress:
         print("Writing the report...", file=sys.stderr)
     pm.execute_notebook(str(NOTEBOOK), str(executed), parameters=params, progress_bar=progress,
-                        cwd=str(ROOT), kernel_name="python3")
+                        cwd=str(ROOT), kernel_name="python3", **_kernel_transport())
     nb = nbformat.read(str(executed), as_version=4)
     extra = decision_sections(*decisions)
     if view is not None:
