@@ -465,15 +465,17 @@ It exists so that tests, the calibration notebook and demos never need real data
 
 Regenerate with:
 
-    workbench synthesize --out data/sample --seed {seed} --years {years} --scale {scale}
+    {command}
 
 Window: {window_start} to {window_end} ({n_cases:,} case rows, {n_workers:,} workers).
 """
 
 
 def write_sample(folder: str | Path, template: Scenario, seed: int = 7, years: float = 2.0,
-                 scale: float = 0.3, burn_in_years: float = 1.0) -> SyntheticExtracts:
-    """Write the synthetic sample (extracts, truth, README) into ``folder``."""
+                 scale: float = 0.3, burn_in_years: float = 1.0,
+                 command: str | None = None) -> SyntheticExtracts:
+    """Write the synthetic sample (extracts, truth, README) into ``folder``. ``command`` is the
+    one the README says writes it again (default: the bundled sample's, into data/sample)."""
     import yaml
 
     folder = Path(folder)
@@ -484,8 +486,10 @@ def write_sample(folder: str | Path, template: Scenario, seed: int = 7, years: f
             + yaml.safe_dump(truth_sc.to_dict(), sort_keys=False, width=100))
     files.write_text(folder / "truth.yaml", text)
     files.write_text(folder / "truth.json", json.dumps(ex.truth, indent=2) + "\n")
+    command = command or (f"workbench synthesize --out data/sample --seed {seed} --years {years} "
+                          f"--scale {scale}")
     files.write_text(folder / "README.md", SAMPLE_README.format(
-        seed=seed, years=years, scale=scale, window_start=ex.window_start,
+        command=command, window_start=ex.window_start,
         window_end=ex.window_end, n_cases=len(ex.cases), n_workers=len(ex.workforce)))
     return ex
 

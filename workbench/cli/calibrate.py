@@ -193,9 +193,8 @@ def cmd_synthesize(args) -> int:
     template = load_scenario(args.template)
     _window_years.parse(args.years, "--years")   # also when called from Python
     types.folder_could_be_made(args.out, "--out")
-    ex = write_sample(args.out, template, seed=args.seed, years=args.years, scale=args.scale)
-    readme = Path(args.out) / "README.md"
-    files.write_text(readme, regenerate_line(readme.read_text(encoding="utf-8"), args), "--out")
+    ex = write_sample(args.out, template, seed=args.seed, years=args.years, scale=args.scale,
+                      command=synthesize_command(args))
     print(f"Wrote synthetic extracts for a fictional authority to {args.out}: "
           f"{len(ex.cases):,} case rows, {len(ex.workforce):,} workers, window "
           f"{ex.window_start} to {ex.window_end}. Not real data.")
@@ -213,19 +212,6 @@ def synthesize_command(args) -> str:
         words += ["--template", str(args.template)]
     words += ["--seed", str(args.seed), "--years", f"{args.years:g}", "--scale", f"{args.scale:g}"]
     return " ".join(shlex.quote(w) for w in words)
-
-
-def regenerate_line(readme: str, args) -> str:
-    """The README :func:`~workbench.calibration.synthetic.write_sample` wrote, with its
-    "Regenerate with" command replaced by the one given (it names the bundled sample's
-    folder and options, not this one's)."""
-    lines = readme.split("\n")
-    for i, line in enumerate(lines):
-        if line.strip().startswith("workbench synthesize"):
-            indent = line[:len(line) - len(line.lstrip())]
-            lines[i] = indent + synthesize_command(args)
-            break
-    return "\n".join(lines)
 
 
 def register(subparsers) -> None:
