@@ -117,11 +117,21 @@ class BacktestResult:
         n = int((t.verdict != "not comparable").sum())
         n_better = int((t.better_than_naive == "yes").sum())
         n_naive = int(t.better_than_naive.isin(["yes", "no", "as close"]).sum())
-        lines = [self.label,
-                 f"{self.reps} replications; naive forecasts from {self.history_years} year(s) "
-                 f"before {self.period_start}: {n_ok} of {n} measures reproduced (inside the "
-                 f"simulated range or within tolerance); model closer than both naive forecasts "
-                 f"on {n_better} of {n_naive}",
+        reproduced = (f"{n_ok} of {n} measures reproduced (inside the simulated range or "
+                      "within tolerance)")
+        if self.mode == IN_SAMPLE:
+            head = (f"{self.reps} replications; naive forecasts are not made in sample (the "
+                    "model was fitted to this period, a forecast from the years before it was "
+                    f"not, so the two are not compared): {reproduced}")
+        elif not self.history_years:
+            head = (f"{self.reps} replications; no naive forecasts: the data window holds no "
+                    f"{self._period_words()} before {self.period_start} to make them from: "
+                    f"{reproduced}")
+        else:
+            head = (f"{self.reps} replications; naive forecasts from {self._history_words()}: "
+                    f"{reproduced}; model closer than both naive forecasts on {n_better} of "
+                    f"{n_naive}")
+        lines = [self.label, head,
                  f"  {'measure':<28} {'observed':>9} {'model':>9} {'model 95% range':>19} "
                  f"{'last year':>9} {'trend':>9}  verdict; better than naive?"]
 
@@ -139,10 +149,40 @@ class BacktestResult:
         lines += ["", "In plain words:"] + [f"  {v}" for v in self.verdicts()]
         return "\n".join(lines)
 
+    @property
+    def period_days(self) -> int:
+        return (self.period_end - self.period_start).days + 1
+
+    def _whole_year(self) -> bool:
+        return abs(self.period_days - YEAR) < 1.5
+
+    def _period_words(self) -> str:
+        return "whole year" if self._whole_year() else f"period of {self.period_days} days"
+
+    def _history_words(self) -> str:
+        n = self.history_years
+        if self._whole_year():
+            return f"{n} year(s) before {self.period_start}"
+        if self.period_days < YEAR:
+            return (f"the same {self.period_days} days in {n} earlier year(s) (from "
+                    f"{self.period_start} a year back)")
+        return f"{n} period(s) of the same {self.period_days} days before {self.period_start}"
+
     def verdicts(self) -> list[str]:
         """A sentence per comparable measure saying whether the model or a naive forecast came
-        closer to what happened, then one overall (see :func:`plain_verdict`)."""
+        closer to what happened, then one overall (see :func:`plain_verdict`); in sample, where
+        no naive forecast is made, what the model gave against what was observed."""
         t = self.table
+        if self.mode == IN_SAMPLE:
+            out = [f"{r.description.replace(' (%)', '')}: observed "
+                   f"{_num(r.observed, '(%)' in r.description)}, model "
+                   f"{_num(r.sim_mean, '(%)' in r.description)} ({r.verdict})."
+                   for r in t.itertuples(index=False) if r.verdict != "not comparable"]
+            n_ok = int(t.verdict.isin(["inside range", "within tolerance"]).sum())
+            n = int((t.verdict != "not comparable").sum())
+            return out + [f"Overall the fit reproduced {n_ok} of {n} measures of the period it "
+                          "was fitted to. In sample the model is not compared with naive "
+                          "forecasts: run the out-of-sample back-test for that."]
         out = [v for r in t.itertuples(index=False) if (v := plain_verdict(r))]
         return out + [overall_verdict(t)]
 
@@ -332,6 +372,18 @@ def check_period(cal: Calibration, period_start: dt.date | None = None,
         raise UserError(f"the back-test period {period_start} to {period_end} is {days} day(s): "
                         f"at least {MIN_PERIOD_DAYS} are needed, and a year tells most "
                         "(--backtest-start, --backtest-end)")
+    if period_start < cal.window_start:
+        if mode == OUT_OF_SAMPLE:
+            raise UserError(
+                f"out-of-sample back-test: the cut-off {period_start} (--backtest-start) is "
+                f"before the data start on {cal.window_start} (the data window "
+                f"{cal.window_start} to {cal.window_end}): there is nothing before it to fit "
+                f"on. Choose a --backtest-start at least {MIN_FIT_DAYS} days after the data "
+                f"start (from {cal.window_start + dt.timedelta(days=MIN_FIT_DAYS)}), or "
+                "--backtest in-sample (a check of the fit, not a forecast)")
+        raise UserError(f"the back-test period starts on {period_start}, before the data window "
+                        f"({cal.window_start} to {cal.window_end}): the data cannot say what "
+                        "happened then (--backtest-start)")
     if mode == OUT_OF_SAMPLE:
         fit_end = period_start - dt.timedelta(days=1)
         if (fit_end - cal.window_start).days + 1 < MIN_FIT_DAYS:
@@ -393,7 +445,8 @@ def backtest(cal: Calibration, cases: CaseData, roster: Roster,
         notes.append("in sample: the fit used the period it is compared with")
     sc = backtest_scenario(fit, k_cases, k_roster, period_start, period_end, compensate_rereferrals)
     obs = observed_measures(cal, cases, roster, p0, p1x)
-    history = yearly_history(fit, k_cases, k_roster, p0)
+    # in sample the model has seen the period and a naive forecast has not: none is made
+    history = yearly_history(fit, k_cases, k_roster, p0, p1x) if mode == OUT_OF_SAMPLE else []
     naive = naive_forecasts(history, {name: kind for name, _, kind in MEASURES})
     sims, weeks = [], []
     for r in range(reps):
@@ -407,6 +460,9 @@ def backtest(cal: Calibration, cases: CaseData, roster: Roster,
                      np.array([s.get(name, math.nan) for s in sims], dtype=float),
                      naive.loc[name]) for name, desc, kind in MEASURES]
     table = pd.DataFrame([[label, *r] for r in rows], columns=COLUMNS)
+    if mode == IN_SAMPLE:
+        table["better_than_naive"] = np.where(table.verdict != "not comparable",
+                                              "not made in sample", "")
     if compensate_rereferrals:
         notes.append("new referrals raised over the first 12 months to make up for re-referrals, "
                      "which the model draws only from closures inside the run")
@@ -417,16 +473,34 @@ def backtest(cal: Calibration, cases: CaseData, roster: Roster,
                           fit_end=fit_window[1], history_years=len(history))
 
 
-def yearly_history(cal: Calibration, cases: CaseData, roster: Roster, p0: float) -> list[dict]:
-    """Each measure over every whole year of the data window before day ``p0`` (oldest first,
-    the last ending the day before ``p0``): what the naive forecasts are made from."""
-    years = []
-    end = p0
+def yearly_history(cal: Calibration, cases: CaseData, roster: Roster, p0: float,
+                   p1x: float | None = None) -> list[dict]:
+    """Each measure over the periods like the forecast one, ``[p0, p1x)``, inside the data
+    window before day ``p0`` (oldest first): what the naive forecasts are made from, so that
+    they count over as many days as the observed value.
+
+    A period of a year or less is taken at the same dates a year earlier, two years earlier, and
+    so on (a quarter's referrals against the same quarter's a year before, not a whole year's;
+    its seasons alike); a longer one, period by period back from ``p0``. Without ``p1x``, whole
+    years (the last ending the day before ``p0``)."""
     w0 = day_number(cal.window_start)
-    while end - YEAR >= w0 - 1:
-        years.append(observed_measures(cal, cases, roster, round(end - YEAR), end))
-        end = round(end - YEAR)
-    return years[::-1]
+    periods = []
+    if p1x is None or abs(p1x - p0 - YEAR) < 1.5:      # a year (365 or 366 days): whole years
+        end = p0
+        while end - YEAR >= w0 - 1:
+            periods.append(observed_measures(cal, cases, roster, round(end - YEAR), end))
+            end = round(end - YEAR)
+        return periods[::-1]
+    length = p1x - p0
+    step = max(YEAR, length)
+    k = 1
+    while True:
+        start = round(p0 - k * step)
+        if start < w0 - 1:
+            break
+        periods.append(observed_measures(cal, cases, roster, start, start + round(length)))
+        k += 1
+    return periods[::-1]
 
 
 def _compare(name: str, desc: str, kind: str, o: float, vals: np.ndarray, naive) -> list:
