@@ -296,11 +296,22 @@ def derive_open_cases(d: Draft, seq: pd.DataFrame, cases: CaseData, template: Sc
     if unknown_open:
         d.notes.append(f"open cases in stages the template lacks were left out: {unknown_open}")
     d.fitted("initial.open_cases", f"open cases by stage at the start of {to_date(start_day)}")
-    if "AllocatedWorker" in cases.columns:
+    blank = "AllocatedWorker" in cases.columns and not cases.episodes.allocated.any()
+    if blank:
+        # a column blank on every row says nothing of who holds what: taken as absent (every
+        # open case waiting for a worker is not what an extract of a working service shows)
+        d.notes.append(f"{cases.source}: the AllocatedWorker column (Annex A's allocated "
+                       "worker) is blank on every row: taken as absent, as if the column were not "
+                       "there (no open case is taken as waiting for a worker; a blank cell "
+                       "otherwise means unallocated). Fill it from the case system if the open "
+                       "cases' workers are known")
+    if "AllocatedWorker" in cases.columns and not blank:
         un = unallocated_at(seq, cases, start_day)
         d.data["initial"]["unallocated"] = {s: n for s, n in un.items() if n and s in template.stages}
         d.fitted("initial.unallocated", "open cases with no AllocatedWorker at the extract date")
     else:
         d.data["initial"]["unallocated"] = {}
-        d.from_template("initial.unallocated", "no AllocatedWorker column: none taken as waiting")
+        d.from_template("initial.unallocated", ("AllocatedWorker blank on every row" if blank
+                                                else "no AllocatedWorker column")
+                        + ": none taken as waiting")
     d.data["start_date"] = to_date(start_day).isoformat()

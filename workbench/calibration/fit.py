@@ -38,8 +38,9 @@ from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, der
                      derive_pathways, derive_plan_durations, derive_rereferrals,
                      derive_task_stages, referred_in)
 from .derive_pressure import derive_pressure
-from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc, derive_elapsed,
-                                derive_icpc, last_year_timeliness)
+from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc,
+                                derive_conference_slots, derive_elapsed, derive_icpc,
+                                last_year_timeliness)
 from .derive_workforce import derive_workforce, staff_roster
 from .estimators import YEAR, DemandFit
 from .extracts import CaseData, Roster, day_number, to_date
@@ -196,7 +197,8 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     fit_icpc : bool
         Fit when conferences are booked and the ICPC stage's elapsed time from the s47 start and
         DateOfInitialCPC dates (:func:`~.derive_timeliness.derive_icpc`). False keeps the
-        template's (for comparison).
+        template's (for comparison). The conference slots are sized from the ICPCs held either
+        way (:func:`~.derive_timeliness.derive_conference_slots`).
 
     Returns
     -------
@@ -245,9 +247,10 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     derive_elapsed(d, seq, template, w0, w1x)
     if fit_icpc:
         derive_icpc(d, seq, template, w0, w1x)
+    derive_conference_slots(d, seq, template, w0, w1x)
     derive_open_cases(d, seq, cases, template, start_day=w1x)
     # the plausibility of the two extracts together, on the roster's social workers
-    staff = staff_roster(d, roster, template, w0, w1x)
+    staff = staff_roster(d, roster, template, w0, w1x, cases, seq)
     note_extracts(d.notes, cases, seq, staff, template.teams, w0, w1x)
     derive_workforce(d, staff, template, w0, w1x, seed)
     if fit_pressure:

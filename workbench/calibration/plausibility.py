@@ -22,6 +22,7 @@ Called from :mod:`.derive` (the window, before anything is fitted) and :mod:`.de
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 import numpy as np
@@ -29,6 +30,7 @@ import pandas as pd
 
 from ..errors import UserError
 from .extracts import CaseData, Roster, to_date
+from .extracts.cells import link_keys
 from .observe import OUTCOME_LAG_DAYS
 
 # --------------------------------------------------------------------------------------------
@@ -198,6 +200,30 @@ def with_template_team_names(notes: list[str], roster: Roster, template_teams, w
 #: template's, and the bundled returns give none.
 UNKNOWN_TEAM_SHOWN = 5
 
+#: A team name shaped like an identifier (a child's or a worker's number: a run of five digits
+#: or more, or one word of eight characters or more holding three digits or more) is counted in
+#: a note, never quoted: a Team column holding identifiers (columns swapped, or a child's number
+#: typed as a team) would otherwise print them. No team of the synthetic extracts, the bundled
+#: returns or the templates has that shape.
+_ID_SHAPED = re.compile(r"[0-9]{5,}|(?=(?:[^0-9]*[0-9]){3})[^\s_-]{8,}")
+
+
+def team_names_to_show(names, cases: CaseData | None, roster: Roster | None) -> set[str]:
+    """The team names of ``names`` that a note may quote: neither an identifier of either
+    extract (a worker's AllocatedWorker or WorkerID, matched by keyed digest, as the extracts
+    link them) nor shaped like one (:data:`_ID_SHAPED`). A Team value that is one of its own
+    file's identifiers is refused when the file is read; these are the ones across files."""
+    names = [str(n) for n in names]
+    keys: set[int] = set()
+    if cases is not None and "worker_key" in cases.episodes.columns:
+        keys |= set(cases.episodes.worker_key.to_numpy().tolist())
+    if roster is not None and "worker_key" in roster.workers.columns:
+        keys |= set(roster.workers.worker_key.to_numpy().tolist())
+    keys.discard(0)
+    digests = link_keys(names)
+    return {n for n, k in zip(names, digests.tolist())
+            if k not in keys and not _ID_SHAPED.search(n)}
+
 
 def note_unknown_case_teams(notes: list[str], cases: CaseData, roster: Roster | None,
                             template_teams) -> None:
@@ -215,9 +241,15 @@ def note_unknown_case_teams(notes: list[str], cases: CaseData, roster: Roster | 
     if not unknown.any():
         return
     counts = team[unknown].value_counts()
+    showable = team_names_to_show(counts.index, cases, roster)
+    hidden = counts[~counts.index.isin(list(showable))]
+    counts = counts[counts.index.isin(list(showable))]
     shown = counts.iloc[:UNKNOWN_TEAM_SHOWN]
     said = ", ".join(f"{_quoted(n)} ({c:,})" for n, c in shown.items())
     more = f" and {len(counts) - len(shown)} more" if len(counts) > len(shown) else ""
+    if len(hidden):
+        said = ", ".join(x for x in (said, f"{len(hidden):,} name(s) not shown, as they look "
+                                     f"like identifiers ({int(hidden.sum()):,} episodes)") if x)
     whose = ("neither the template nor the roster has" if roster is not None
              else "the template does not have")
     notes.append(
@@ -320,6 +352,140 @@ def note_open_below_caseloads(notes: list[str], cases: CaseData, seq: pd.DataFra
         "and everything fitted from the cases would be too few")
 
 
+#: Open cases naming a worker (AllocatedWorker; all open cases without the column) above this
+#: multiple of the roster's Cases30 are noted: the cases are in the extract twice (an episode
+#: copied under a new child identifier, two extracts appended) or the census is of another
+#: date. The synthetic extracts give 1.00 to 1.06 (all open cases; those naming a worker, 0.94
+#: in data/sample); the audit's every episode copied under a new LAchildID gave 2.0.
+OPEN_ABOVE_CASELOADS = 1.5
+
+
+def _workers(n: int) -> str:
+    return f"{n:,} worker{'s' if n != 1 else ''}"
+
+
+def _in_post_caseloads(roster: Roster, day: float) -> pd.DataFrame:
+    """The workers in post at the census (``day - 1``) with a Cases30."""
+    w = roster.workers
+    return w[(w.start <= day - 1) & (w.end.isna() | (w.end > day - 1)) & w.cases30.notna()]
+
+
+def _allocated_open(cases: CaseData, seq: pd.DataFrame, day: float):
+    """(cases open at ``day``, how many of them name a worker); the second None when the
+    extract has no AllocatedWorker (or it is blank on every row, taken as absent)."""
+    open_eps = open_episodes_at(seq, day)
+    if "AllocatedWorker" not in cases.columns or not cases.episodes.allocated.any():
+        return len(open_eps), None
+    alloc = cases.episodes.set_index("episode").allocated
+    return len(open_eps), int(alloc.reindex(open_eps).fillna(False).astype(bool).sum())
+
+
+def note_open_above_caseloads(notes: list[str], cases: CaseData, seq: pd.DataFrame,
+                              roster: Roster, day: float) -> None:
+    """A note when the cases open at ``day`` naming a worker are far more than the roster's case
+    holders say they hold (:data:`OPEN_ABOVE_CASELOADS` times the Cases30 of the workers in post
+    at the census, ``day - 1``): the other way round from :func:`note_open_below_caseloads`."""
+    held = _in_post_caseloads(roster, day)
+    total = float(held.cases30.sum())
+    if total < MIN_CASES30:
+        return
+    n_open, n_alloc = _allocated_open(cases, seq, day)
+    n = n_open if n_alloc is None else n_alloc
+    if n <= OPEN_ABOVE_CASELOADS * total:
+        return
+    which = ("cases open" if n_alloc is None else "cases open with an allocated worker "
+             "(AllocatedWorker)")
+    notes.append(
+        f"{cases.source}: {n:,} {which} at the extract date ({to_date(day - 1)}), while the "
+        f"{_workers(len(held))} in post in {roster.source} hold {total:,.0f} (Cases30): "
+        f"{n / total:.1f} times as many, above {OPEN_ABOVE_CASELOADS:g}. Is each case in the "
+        "extract more than once (an episode copied under another LAchildID, two extracts "
+        "appended), or the roster's Cases30 of another date? The open cases at the start, the "
+        "referral rate and everything fitted from the cases would be too many")
+
+
+#: Cases open at the extract date without an AllocatedWorker above this share are noted when
+#: the roster's Cases30 say staff hold cases: each starts the run waiting for a worker. In the
+#: synthetic extracts 6% are unallocated (76 of 1,284 in data/sample); Walsall's 141 waiting
+#: children were a few percent of its cases. The audit's column blank but for a few rows made
+#: every case wait.
+UNALLOCATED_SHARE = 0.8
+MIN_OPEN = 20
+
+
+def note_unallocated_against_caseloads(notes: list[str], cases: CaseData, seq: pd.DataFrame,
+                                       roster: Roster, day: float) -> None:
+    """A note when nearly all cases open at ``day`` (:data:`UNALLOCATED_SHARE`) name no worker
+    while the workers in post at the census hold cases (Cases30): the column is filled for a few
+    teams or stages only, or from somewhere else, and the run would start with them all
+    waiting for a worker."""
+    n_open, n_alloc = _allocated_open(cases, seq, day)
+    if n_alloc is None or n_open < MIN_OPEN:
+        return
+    waiting = n_open - n_alloc
+    held = _in_post_caseloads(roster, day)
+    total = float(held.cases30.sum())
+    if waiting < UNALLOCATED_SHARE * n_open or total < MIN_CASES30:
+        return
+    notes.append(
+        f"{cases.source}: {waiting:,} of the {n_open:,} cases open at the extract date "
+        f"({to_date(day - 1)}) name no AllocatedWorker ({100 * waiting / n_open:.0f}%), so the "
+        f"run starts with them all waiting for a worker (initial.unallocated), while the "
+        f"{_workers(len(held))} in post in {roster.source} hold {total:,.0f} cases (Cases30). Is "
+        "AllocatedWorker filled for some teams or stages only? Fill it from the case system, or "
+        "leave the column out to take no case as waiting")
+
+
+#: A gap this unlikely, or rarer, since the roster's last start or leaving (or the cases' last
+#: date) to the end of the data window is noted, when it is also at least the days below: at
+#: the roster's own rate of starts and leavings in the window, as many days without one would
+#: happen by chance less than once in a thousand. data/sample's last is 9 days before its
+#: window ends (30 starts and leavings a year); a roster a year out of step, a year.
+OUT_OF_STEP_CHANCE = 0.001
+OUT_OF_STEP_ROSTER_DAYS = 90
+OUT_OF_STEP_CASES_DAYS = 14
+
+
+def note_out_of_step(notes: list[str], cases: CaseData, roster: Roster, w0: float,
+                     w1x: float) -> None:
+    """A note when the roster's last start or leaving is months before the data window ends
+    while it had them all along before then (a roster of an earlier date, or the cases' dates
+    running well past it), and one when the cases end well before the window (a roster of a
+    later date). Turnover, recruitment and the academy intake fitted from a roster a year out of
+    step are another year's, without a word otherwise."""
+    end = w1x - 1
+    w = roster.workers
+    moves = np.concatenate([w.start.to_numpy(dtype=float), w.end.to_numpy(dtype=float)])
+    moves = moves[~np.isnan(moves) & (moves < w1x)]
+    if len(moves):
+        last = float(moves.max())
+        k = int((moves >= w0).sum())
+        gap = end - last
+        if k and gap >= OUT_OF_STEP_ROSTER_DAYS and \
+                math.exp(-k / max(last - w0 + 1, 1) * gap) < OUT_OF_STEP_CHANCE:
+            notes.append(
+                f"{roster.source}: the roster's last start or leaving (RoleStartDate, "
+                f"RoleEndDate) is {to_date(last)}, {gap:,.0f} days before the data window ends "
+                f"({to_date(end)}), though it has {k:,} in the window before then (one every "
+                f"{(last - w0 + 1) / k:.0f} days). Is the roster of the same date as the cases "
+                f"({cases.source} runs to {to_date(cases.last_date)})? A roster a year out of "
+                "step fits turnover, recruitment and the academy intake of another year, and "
+                "misses the starters and leavers since its date")
+    ref = cases.episodes.referral.to_numpy(dtype=float)
+    k = int(((ref >= w0) & (ref < w1x)).sum())
+    c_last = float(cases.last_date)
+    gap = end - c_last
+    if k and gap >= OUT_OF_STEP_CASES_DAYS and c_last >= w0 and \
+            math.exp(-k / max(c_last - w0 + 1, 1) * gap) < OUT_OF_STEP_CHANCE:
+        notes.append(
+            f"{cases.source}: the cases' last date is {to_date(c_last)}, {gap:,.0f} days before "
+            f"the data window ends ({to_date(end)}; {roster.source} runs to "
+            f"{to_date(roster.last_date)}), though they hold a referral every "
+            f"{(c_last - w0 + 1) / k:.1f} days. Is the case extract of the same date as the "
+            "roster? The window's last months would hold no referrals; set --window-end "
+            "(window_end) to the cases' extract date")
+
+
 def note_roles_of_no_day(notes: list[str], roster: Roster, w0: float, w1x: float) -> None:
     """A note counting roles that end the day they start (RoleEndDate = RoleStartDate): in post
     no day, yet a starter and a leaver in the fit (a test or dummy account, or a mistyped date).
@@ -337,7 +503,8 @@ def note_roles_of_no_day(notes: list[str], roster: Roster, w0: float, w1x: float
 def note_extracts(notes: list[str], cases: CaseData | None, seq: pd.DataFrame | None,
                   roster: Roster, template_teams, w0: float, w1x: float) -> None:
     """Every plausibility note (the window, referral spikes, unknown case teams, workers off the
-    roster, open cases against caseloads, roles of no day) on the extracts of a fit. ``cases``
+    roster, open cases against caseloads either way, cases waiting for a worker, extracts out
+    of step, roles of no day) on the extracts of a fit. ``cases``
     None (a fit without a case side): only the roster's are said."""
     note_roles_of_no_day(notes, roster, w0, w1x)
     if cases is None or seq is None:
@@ -347,4 +514,7 @@ def note_extracts(notes: list[str], cases: CaseData | None, seq: pd.DataFrame | 
     note_unknown_case_teams(notes, cases, roster, template_teams)
     note_workers_off_roster(notes, cases, seq, roster, w1x)
     note_open_below_caseloads(notes, cases, seq, roster, w1x)
+    note_open_above_caseloads(notes, cases, seq, roster, w1x)
+    note_unallocated_against_caseloads(notes, cases, seq, roster, w1x)
+    note_out_of_step(notes, cases, roster, w0, w1x)
 
