@@ -37,11 +37,14 @@ class CaseData:
 
 
 def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
-                         problems: list[Problem] | None = None) -> CaseData | None:
+                         problems: list[Problem] | None = None,
+                         other_ids: frozenset[str] | set[str] = frozenset()) -> CaseData | None:
     """Check a cases table (all cells as text) and build :class:`CaseData`.
 
     Problems are appended to ``problems`` when given (then None is returned if any were found);
     otherwise :class:`ExtractError` is raised.
+    ``other_ids``: the identifiers of the files read with this one (the roster's WorkerIDs, the
+    returns' children and SWENos): like this file's own, never quoted in a message.
     """
     own = problems is None
     problems = [] if own else problems
@@ -49,11 +52,11 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
     df = match_columns(df.astype(str), CASE_COLUMNS, file, problems)
     if "LAchildID" not in df.columns or "CINreferralDate" not in df.columns:
         # without the episode key nothing else can be checked beyond the cells
-        parse_all(df, CASE_COLUMNS, file, problems)
+        parse_all(df, CASE_COLUMNS, file, problems, other_ids)
         if own:
             raise ExtractError(problems)
         return None
-    v = parse_all(df, CASE_COLUMNS, file, problems)
+    v = parse_all(df, CASE_COLUMNS, file, problems, other_ids)
     n = len(df)
     rows = np.arange(n) + 2
     nan = np.full(n, np.nan)
@@ -125,6 +128,9 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
         ep[keyable] = codes
     # exact duplicate rows
     dup = df.duplicated(keep="first").to_numpy()
+    if dup.any():
+        # empty rows are said as such (see read_csv), not also as copies of one another
+        dup = dup & (df.apply(lambda col: col.str.strip() != "")).any(axis=1).to_numpy()
     if dup.any():
         first = {}
         for i, t in enumerate(map(tuple, df.itertuples(index=False, name=None))):

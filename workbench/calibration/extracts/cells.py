@@ -192,30 +192,57 @@ _SHOWABLE = {
     "number": re.compile(r"[-+]?[0-9.,eE]{1,12}"),
 }
 MAX_QUOTED = 3     # a column with more distinct bad values is not quoted at all (see _Quoter)
+#: A value with this many digits or more is never quoted, whatever its column (a date aside):
+#: identifiers are numbers or letters and numbers (a case system's child id, a UPN, an NHS
+#: number, a SWENo), and no bound of a layout needs five digits (the largest is Cases30's 1000),
+#: so such a value is out of range by ten times or more: a column mixed up, not a typing slip.
+ID_DIGITS = 5
+_DIGITS = re.compile(r"[0-9]")
+
+
+def may_identify(value: object) -> bool:
+    """Whether a value could be someone's identifier by its shape alone: it holds
+    :data:`ID_DIGITS` or more digits (``7311365``, ``ZZCHILD999999``, ``SW123456``). Messages
+    and notes name such a value by its row and column instead of quoting it."""
+    return len(_DIGITS.findall(str(value))) >= ID_DIGITS
 
 
 class _Quoter:
     """Decides whether a bad cell's value may appear in a message.
 
-    Never for a value that is also in an identifier column of the file, nor one not shaped like
-    the column's kind, nor any value of a column with many distinct bad values: such a column
-    evidently holds something else (identifiers, when two headers are swapped)."""
+    Never for a value that is an identifier in either extract (this file's id columns, or the
+    other extract's, or any return read with it), nor one with :data:`ID_DIGITS` digits or more
+    (:func:`may_identify`), nor one not shaped like the column's kind, nor any value of a column
+    with many distinct bad values: such a column evidently holds something else (identifiers,
+    when two headers are swapped)."""
 
-    def __init__(self, ids: set[str]):
-        self.ids = ids
+    def __init__(self, ids: set[str], other_ids: frozenset[str] | set[str] = frozenset()):
+        self.ids = ids                       # this file's own identifiers (see the text check)
+        self.hidden = set(ids) | set(other_ids)
 
     def show(self, values: pd.Series, kind: str) -> np.ndarray:
         """For each value: may it be quoted?"""
         shape = _SHOWABLE.get(kind)
         if shape is None or values.nunique() > MAX_QUOTED:
             return np.zeros(len(values), dtype=bool)
-        return np.array([bool(shape.fullmatch(v)) and v not in self.ids for v in values], dtype=bool)
+        # a value shaped like a date is a date (the digit count is a date's)
+        return np.array([bool(shape.fullmatch(v)) and (kind == "date" or not may_identify(v))
+                         and v not in self.hidden for v in values], dtype=bool)
+
+
+NOT_SHOWN = "the value (not shown: it may identify someone)"
 
 
 def _say(value: str, shown: bool, quote: bool = True) -> str:
     if not shown:
-        return "the value (not shown: it may identify someone)"
+        return NOT_SHOWN
     return f"'{value}'" if quote else value
+
+
+def unknown_code(value: str, shown: bool, codes) -> str:
+    """The message for a code not in ``codes``, quoting the value only when ``shown``."""
+    what = f"'{value}'" if shown else "(the value is not shown: it may identify someone)"
+    return f"unknown code {what}; expected one of {', '.join(codes)}"
 
 
 def _today() -> float:
@@ -303,8 +330,7 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
         canon = {c.lower(): c for c in col.codes}
         low = raw.str.lower()
         known = low.isin(list(canon)).to_numpy()
-        report((~blank) & (~known), lambda v, ok: f"unknown code {_say(v, ok)} (expected one of "
-               f"{', '.join(col.codes)})")
+        report((~blank) & (~known), lambda v, ok: unknown_code(v, ok, col.codes))
         return [canon.get(v, "") for v in low.tolist()]
     if col.kind == "text":
         # a name (a team) that is also an identifier in the file: a column mixed up, whose values
@@ -341,9 +367,11 @@ def id_values(df: pd.DataFrame, layout: tuple[Column, ...]) -> set[str]:
 
 
 def parse_all(df: pd.DataFrame, layout: tuple[Column, ...], file: str,
-               problems: list[Problem]) -> dict:
-    """Every layout column the table has, parsed (see :func:`check_column`)."""
-    quoter = _Quoter(id_values(df, layout))
+               problems: list[Problem], other_ids: frozenset[str] | set[str] = frozenset()) -> dict:
+    """Every layout column the table has, parsed (see :func:`check_column`). ``other_ids``:
+    the identifiers of the files read with this one (the other extract's, the other returns'),
+    never quoted in a message either."""
+    quoter = _Quoter(id_values(df, layout), other_ids)
     out = {}
     for col in layout:
         if col.name in df.columns:

@@ -137,9 +137,10 @@ WORKFORCE_COLUMNS: tuple[Column, ...] = (
            "workforce census Cases30", low=0, high=1000),
     Column("WorkingDaysLost", "number", False, "Working days lost to sickness absence in the "
            "12 months to the census date (at most 262, the weekdays in 12 months).",
-           "workforce census WorkingDaysLost", low=0, high=366,
-           # 300 'working days' lost is calendar days (or a typing slip): read as they are, one
-           # such worker moved the fitted absence from 3% to 12%
+           "workforce census WorkingDaysLost", low=0,
+           # one bound, said one way for any value above it (a huge one was 'at most 366', 300
+           # 'at most 262'). 300 'working days' lost is calendar days (or a typing slip): read as
+           # they are, one such worker moved the fitted absence from 3% to 12%
            most=(262, "12 months hold at most 262 working days, Monday to Friday: are these "
                       "calendar days?")),
     Column("Team", "text", False, "Team (ideally the scenario's team names): needed for staff "

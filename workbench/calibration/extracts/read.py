@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .cases import CaseData, validate_cases_frame
@@ -67,34 +68,61 @@ def read_csv(path: str | Path, problems: list[Problem]) -> pd.DataFrame | None:
         problems.append(Problem(name, "the file is empty (expected a header row of column names)"))
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.split("\n", 1)[0].strip(" \t,"):
+        # the rows below would be numbered from the wrong header row
+        problems.append(Problem(name, "an empty row where the column names (the header) go: "
+                                      "delete the empty rows above the header", row=1))
+        return None
     if _ragged_rows(text, name, problems):
         return None
     try:
+        # blank lines are rows, as a spreadsheet shows them: skipped, every row after one was
+        # misnumbered in messages (row 201 said for row 202)
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[],
-                         skipinitialspace=True)
+                         skipinitialspace=True, skip_blank_lines=False)
     except pd.errors.ParserError as exc:
         problems.append(Problem(name, f"not a readable CSV file: {str(exc).splitlines()[0]}"))
         return None
-    # rows of empty cells after the last row of values (",,,,": a spreadsheet saves the rows it
-    # once formatted) hold nothing: each was refused cell by cell as a missing value. Only at
-    # the end, so that every other row keeps its number
+    df = df.fillna("")
+    empty = _empty_rows(df)
+    # rows of empty cells after the last row of values (",,,,", or blank lines: a spreadsheet
+    # saves the rows it once formatted) hold nothing: each was refused cell by cell as a missing
+    # value. Only at the end, so that every other row keeps its number
     last = len(df)
-    while last and not any(str(v).strip() for v in df.iloc[last - 1].tolist()):
+    while last and empty[last - 1]:
         last -= 1
     df = df.iloc[:last] if last < len(df) else df
     if len(df) == 0:
         problems.append(Problem(name, "the file has a header but no rows"))
         return None
+    # an empty row inside the table (a blank line or ",,,,") is refused at its row; its cells
+    # are refused as well where a value is required
+    for i in empty[:last].nonzero()[0]:
+        problems.append(Problem(name, "an empty row inside the table (a blank line, or cells "
+                                      "with nothing in them): delete it", row=int(i) + 2))
     return df
+
+
+def _empty_rows(df: pd.DataFrame) -> np.ndarray:
+    """For each row: are all its cells empty (or spaces)? Only rows whose first cell is empty
+    are looked at further (a file of millions of rows is read once more, not column by column)."""
+    empty = np.zeros(len(df), dtype=bool)
+    if df.shape[1] == 0:
+        return empty
+    maybe = (df.iloc[:, 0].astype(str).str.strip() == "").to_numpy().nonzero()[0]
+    if len(maybe):
+        cells = df.iloc[maybe].astype(str).apply(lambda col: col.str.strip() != "")
+        empty[maybe] = ~cells.any(axis=1).to_numpy()
+    return empty
 
 
 def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
     """Report rows whose number of fields differs from the header's (row numbers as the
-    spreadsheet's: header = 1, blank lines skipped as the reader skips them)."""
+    spreadsheet's: header = 1, a blank line is a row)."""
     reader = csv.reader(io.StringIO(text), skipinitialspace=True)
     records = _records(reader)
     try:
-        header = [h.strip() for h in next(records, [""])]
+        header = [h.strip() for h in next(records, (1, [""]))[1]]
     except csv.Error as exc:
         problems.append(Problem(name, f"not a readable CSV file: {_csv_error(exc)}", row=reader.line_num))
         return True
@@ -125,11 +153,11 @@ def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
     # gigabytes before anything was said)
     ragged = 0
     try:
-        for i, r in enumerate(records):
+        for row, r in records:
             if len(r) != width:
                 what = "a truncated row?" if len(r) < width else "a stray comma or an unquoted value?"
                 problems.append(Problem(name, f"{len(r)} fields where the header has {width} ({what})",
-                                        row=i + 2))
+                                        row=row))
                 found = True
                 ragged += 1
                 if ragged >= MAX_RAGGED:
@@ -143,8 +171,10 @@ def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
 
 
 def _records(reader):
-    """The reader's rows, blank lines skipped (as pandas skips them)."""
-    return (r for r in reader if r)
+    """The reader's rows that hold something, each with its spreadsheet row (the header is row
+    1; a blank line is a row, as a spreadsheet shows it, and a value with a line break inside
+    its quotes is one row). Empty rows are not compared with the header (see :func:`read_csv`)."""
+    return ((n, r) for n, r in enumerate(reader, start=1) if any(c.strip() for c in r))
 
 
 def _csv_error(exc: csv.Error) -> str:
@@ -153,27 +183,39 @@ def _csv_error(exc: csv.Error) -> str:
 
 
 def read_extracts(cases: str | Path, workforce: str | Path) -> tuple[CaseData, Roster]:
-    """Read and validate both extracts; all problems in both files in one :class:`ExtractError`."""
+    """Read and validate both extracts; all problems in both files in one :class:`ExtractError`.
+
+    Each file's cells are checked knowing both files' identifiers: a child's id in a roster
+    column (or a worker's in a case column) is never quoted, as the file's own are not."""
     problems: list[Problem] = []
     cdf = read_csv(cases, problems)
     wdf = read_csv(workforce, problems)
+    case_ids: set[str] = set()
+    roster_ids: set[str] = set()
+    cname, wname = Path(cases).name, Path(workforce).name
+    if cdf is not None:
+        case_ids = id_values(match_columns(cdf, CASE_COLUMNS, cname, []), CASE_COLUMNS)
+    if wdf is not None:
+        roster_ids = id_values(match_columns(wdf, WORKFORCE_COLUMNS, wname, []), WORKFORCE_COLUMNS)
     if cdf is not None and wdf is not None:
-        _ids_as_names(cdf, wdf, Path(cases).name, Path(workforce).name, problems)
-    cd = validate_cases_frame(cdf, Path(cases).name, problems) if cdf is not None else None
-    ro = validate_workforce_frame(wdf, Path(workforce).name, problems) if wdf is not None else None
+        _ids_as_names(cdf, wdf, cname, wname, case_ids, roster_ids, problems)
+    cd = (validate_cases_frame(cdf, cname, problems, other_ids=roster_ids)
+          if cdf is not None else None)
+    ro = (validate_workforce_frame(wdf, wname, problems, other_ids=case_ids)
+          if wdf is not None else None)
     if problems:
         raise ExtractError(problems)
     return cd, ro
 
 
-def _ids_as_names(cases, roster, cases_name: str, roster_name: str, problems: list[Problem]) -> None:
+def _ids_as_names(cases, roster, cases_name: str, roster_name: str, case_ids: set[str],
+                  roster_ids: set[str], problems: list[Problem]) -> None:
     """A team name in either file that is an identifier from the other (a child id in the
     roster's Team column, a worker id in the cases'): a column mixed up, whose values would be
     echoed as team names. Each file's own identifiers are checked with its columns."""
     # headers matched as the validation will match them (its problems are reported there)
     cases = match_columns(cases, CASE_COLUMNS, cases_name, [])
     roster = match_columns(roster, WORKFORCE_COLUMNS, roster_name, [])
-    case_ids, roster_ids = id_values(cases, CASE_COLUMNS), id_values(roster, WORKFORCE_COLUMNS)
     for df, name, other in ((cases, cases_name, roster_ids - case_ids),
                             (roster, roster_name, case_ids - roster_ids)):
         if "Team" not in df.columns:

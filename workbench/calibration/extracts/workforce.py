@@ -69,14 +69,15 @@ def overlapping_roles(ids, start, end) -> list[tuple[int, int]]:
 
 
 def validate_workforce_frame(df: pd.DataFrame, file: str = "workforce.csv",
-                             problems: list[Problem] | None = None) -> Roster | None:
+                             problems: list[Problem] | None = None,
+                             other_ids: frozenset[str] | set[str] = frozenset()) -> Roster | None:
     """Check a workforce table (all cells as text) and build :class:`Roster` (see
-    :func:`validate_cases_frame` for how problems are returned)."""
+    :func:`validate_cases_frame` for how problems are returned, and ``other_ids``)."""
     own = problems is None
     problems = [] if own else problems
     n0 = len(problems)
     df = match_columns(df.astype(str), WORKFORCE_COLUMNS, file, problems)
-    v = parse_all(df, WORKFORCE_COLUMNS, file, problems)
+    v = parse_all(df, WORKFORCE_COLUMNS, file, problems, other_ids)
     n = len(df)
     rows = np.arange(n) + 2
     nan = np.full(n, np.nan)

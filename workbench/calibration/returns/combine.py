@@ -219,7 +219,10 @@ def read_returns(folder: str | Path) -> ReturnsData:
         notes.append(f"{n_made:,} episode(s) have stages but no referral in any return (e.g. "
                      "children looked after since before the returns began): their referral is "
                      "taken as the first stage's start")
-    cases = validate_cases_frame(flat, "returns", problems)
+    # every identifier of every return (children, SWENos, allocated workers): none is quoted in
+    # a message about any return's cell (a child's id in a census's Cases30 was)
+    ids = _identifiers(recs)
+    cases = validate_cases_frame(flat, "returns", problems, other_ids=ids)
     _remap(problems, origins)
     wrecs = [w for r in recs for w in r.workers]
     wtable, worigins, merged, placed = combine_workers(wrecs)
@@ -227,7 +230,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
         notes.append(f"{merged:,} workforce census record(s) repeat a worker's role from another "
                      "year: combined into one")
     n0 = len(problems)
-    roster = validate_workforce_frame(wtable, "workforce census", problems)
+    roster = validate_workforce_frame(wtable, "workforce census", problems, other_ids=ids)
     _same_worker_twice(problems, worigins, start=n0)   # said in the returns' terms, then
     _remap(problems, [{None: o} for o in worigins], start=n0)   # placed at the return's row
     problems.extend(_ids_in_wrong_columns(recs, flat, origins, wtable, worigins))
@@ -240,6 +243,20 @@ def read_returns(folder: str | Path) -> ReturnsData:
                            + len(r.care_leavers) + len(r.children)) for r in recs],
                          columns=["file", "kind", "year", "records"])
     return ReturnsData(cases=cases, roster=roster, files=files, notes=notes)
+
+
+def _identifiers(recs: list[ReturnRecords]) -> set[str]:
+    """Every identifier the returns hold: children (episodes, stages, care leavers, the SSDA903
+    header's), the workforce census's SWENos and the allocated workers."""
+    ids = set()
+    for r in recs:
+        ids.update(e.child for e in r.episodes)
+        ids.update(e.worker for e in r.episodes)
+        ids.update(s.child for s in r.stages)
+        ids.update(c.child for c in r.care_leavers)
+        ids.update(r.children)
+        ids.update(w.values.get("WorkerID", "") for w in r.workers)
+    return {str(i).strip() for i in ids} - {""}
 
 
 def _census_days(roster: Roster, wrecs: list) -> dict[int, float]:

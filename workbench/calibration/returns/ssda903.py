@@ -24,6 +24,13 @@ EPISODE_REQUIRED = ("CHILD", "DECOM", "RNE", "DEC", "REC")
 HEADER_REQUIRED = ("CHILD", "DOB")
 RNE_CODES = {"S", "P", "L", "T", "U", "B"}
 CONTINUES = "X1"   # REC: the episode ends but the period of care continues
+#: The reasons an episode ceased (REC) DfE's validation accepts (its rule 149): X1 (care goes on
+#: in a new episode) and the E codes of care ending (adopted, died, another authority, returned
+#: home, a residence, child arrangements or special guardianship order, independent living,
+#: custody, remand ended, moved abroad, any other reason). Anything else was read as the end of
+#: care, whatever it was (a child's identifier in the column included).
+REC_CODES = (CONTINUES, "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41",
+             "E45", "E46", "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9")
 
 
 def _norm(h: str) -> str:
@@ -78,6 +85,12 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
         if rne not in RNE_CODES:
             problems.append(ReturnProblem(name, f"unknown code (expected one of "
                                                 f"{', '.join(sorted(RNE_CODES))})", i, "RNE"))
+        if rec and rec not in REC_CODES:
+            # not quoted: a value that is no code may be anything, an identifier included
+            problems.append(ReturnProblem(name, "unknown code (the value is not shown: it may "
+                                                "identify someone); expected one of "
+                                                f"{', '.join(REC_CODES)}, or blank while the "
+                                                "episode is open", i, "REC"))
         if end and not rec:
             problems.append(ReturnProblem(name, "DEC is given but REC (why the episode ended) "
                                                 "is blank", i, "REC"))
