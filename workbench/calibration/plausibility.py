@@ -400,8 +400,9 @@ def note_open_above_caseloads(notes: list[str], cases: CaseData, seq: pd.DataFra
         f"{_workers(len(held))} in post in {roster.source} hold {total:,.0f} (Cases30): "
         f"{n / total:.1f} times as many, above {OPEN_ABOVE_CASELOADS:g}. Is each case in the "
         "extract more than once (an episode copied under another LAchildID, two extracts "
-        "appended), or the roster's Cases30 of another date? The open cases at the start, the "
-        "referral rate and everything fitted from the cases would be too many")
+        "appended), the roster missing staff, or its Cases30 of another date? Cases twice "
+        "would make the open cases at the start, the referral rate and everything fitted from "
+        "the cases too many; staff missing, the staff fitted too few")
 
 
 #: Cases open at the extract date without an AllocatedWorker above this share are noted when
