@@ -93,7 +93,7 @@ def test_an_id_typed_into_a_code_or_flag_column_is_not_echoed(sample, tmp_path):
     broken.loc[3, "ReasonForClosure"] = child
     broken.loc[4, "ReferralNFA"] = child
     msg = message(tmp_path, broken, raw_workforce)
-    assert "row 5, column ReasonForClosure: unknown code the value (not shown" in msg
+    assert "row 5, column ReasonForClosure: unknown code (the value is not shown" in msg
     assert "row 6, column ReferralNFA: the value (not shown" in msg
     assert child not in msg
 
