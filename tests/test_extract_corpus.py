@@ -225,7 +225,8 @@ def _(c, w):
     out = c.rename(columns={"AllocatedWorker": "ReasonForClosure",
                             "ReasonForClosure": "AllocatedWorker"})
     i = first(out, filled(out.ReasonForClosure))
-    return out, w, Expect(C, i + 2, "ReasonForClosure", "the value (not shown")
+    return out, w, Expect(C, i + 2, "ReasonForClosure",
+                                "unknown code (the value is not shown")
 
 
 # ---- cells
@@ -250,7 +251,7 @@ cell_case("a disability flag of 2", C, "CINPlanDisability", "2", "is not a yes/n
 cell_case("an unknown closure code", C, "ReasonForClosure", "RC10", "unknown code",
           lambda d: filled(d.ReasonForClosure))
 cell_case("a child id as a closure code", C, "ReasonForClosure", "__CHILD__",
-          "the value (not shown", lambda d: filled(d.ReasonForClosure))
+          "unknown code (the value is not shown", lambda d: filled(d.ReasonForClosure))
 cell_case("a referral in 2100", C, "CINreferralDate", "2100-01-01", "is in the future")
 cell_case("a closure in 2099", C, "CINclosureDate", "2099-12-31", "is in the future",
           lambda d: filled(d.CINclosureDate))

@@ -295,7 +295,7 @@ def test_an_episode_date_after_its_collection_year_is_refused_once(returns, tmp_
     ("FTE", "5", "the value (not shown) is out of range (must be at most 1)"),
     ("FTE", "0", "the value (not shown) is out of range (must be above 0)"),
     ("Cases30", "5000", "the value (not shown) is out of range (must be at most 1000)"),
-    ("WorkingDaysLost", "400", "the value (not shown) is out of range (must be at most 366)"),
+    ("WorkingDaysLost", "400", "the value (not shown) is out of range (at most 262: "),
 ])
 def test_an_earlier_censuss_number_out_of_range_is_refused(column, value, says, returns,
                                                            tmp_path, capsys):
