@@ -6,8 +6,9 @@
     bt = backtest(cal, cases, roster, reps=5)          # simulated vs observed, with verdicts
 
 Modules, in the order data flows through them: ``extracts`` (layouts, reading, validation),
-``observe`` (journeys, open cases, time in post), ``estimators`` (the statistics), ``derive``
-and ``derive_workforce`` (estimates -> scenario fields), ``plausibility`` (notes on an extract
+``observe`` (journeys, open cases, time in post), ``estimators`` (the statistics),
+``staff_roster`` (the roster's social workers, in the template's teams), ``derive`` and
+``derive_workforce`` (estimates -> scenario fields), ``plausibility`` (notes on an extract
 that is well formed but likely wrong: a sample, another authority's roster, test records),
 ``fit`` (:func:`calibrate`),
 ``yaml_out`` (the commented scenario file), ``backtest``, ``charts``, and ``synthetic`` (extracts for a

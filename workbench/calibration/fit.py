@@ -41,11 +41,12 @@ from .derive_pressure import derive_pressure
 from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc,
                                 derive_conference_slots, derive_elapsed, derive_icpc,
                                 last_year_timeliness)
-from .derive_workforce import derive_workforce, staff_roster
+from .derive_workforce import derive_workforce
 from .estimators import YEAR, DemandFit
 from .extracts import CaseData, Roster, day_number, to_date
 from .observe import PLAN_STAGES, stage_sequence
 from .plausibility import note_extracts
+from .staff_roster import staff_roster
 from .yaml_out import scenario_yaml
 
 
