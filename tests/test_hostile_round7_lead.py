@@ -170,3 +170,24 @@ def test_the_report_command_says_only_what_it_does(tmp_path, capfd):
     assert "Running 1 scenario (the baseline alone) x 2 replications" in err
     assert "TCP" not in err and "eavesdropping" not in err and "WARNING" not in err
     assert out.is_file()
+
+
+# ------------------------------------------------------------------ right-to-left names on the terminal
+def test_a_right_to_left_name_is_isolated_in_terminal_lines(tmp_path, capsys):
+    from workbench.cli import main
+
+    from test_hostile_round7_cli import BASE
+
+    name = "خطة 2027"
+    f = tmp_path / "plan.yaml"
+    f.write_text(f"base: {BASE}\nname: {name}\ndescription: x\n", encoding="utf-8")
+    fsi, pdi = "\u2068", "\u2069"
+    # before: "plan.yaml: OK (خطة 2027: 3,955 open cases ...)", where the figures after the name
+    # are drawn inside its right-to-left run and read in the wrong order
+    assert main(["validate", str(f)]) == 0
+    assert f"OK ({fsi}{name}{pdi}: " in capsys.readouterr().out
+    assert main(["run", str(f), "--years", "0.05", "--out", str(tmp_path / "run")]) == 0
+    assert f"{fsi}{name}{pdi}: one replication" in capsys.readouterr().out
+    assert main(["compare", str(BASE), str(f), "--replications", "2", "--years", "0.05",
+                 "--executor", "serial", "--no-progress", "--out", str(tmp_path / "cmp")]) == 0
+    assert f"{fsi}{name}{pdi} vs Baseline: 2 paired" in capsys.readouterr().out

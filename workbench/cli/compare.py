@@ -168,8 +168,10 @@ def cmd_compare(args) -> int:
                          warmup_days=warmup, executor=args.executor, max_workers=workers,
                          scheduler=args.scheduler, out=out, name="replications",
                          progress=not args.no_progress)
+    from ..present.tables import isolate   # a right-to-left name keeps the line's order
+
     for f in exp.failures.itertuples():
-        print(f"failed: scenario {f.scenario!r}, replication {f.replication}, seed {f.seed}: "
+        print(f"failed: scenario {isolate(repr(f.scenario))}, replication {f.replication}, seed {f.seed}: "
               f"{f.error}", file=sys.stderr)
     if exp.kpis.empty:
         raise UserError("every replication failed; nothing to compare (see the messages above)")
@@ -179,7 +181,7 @@ def cmd_compare(args) -> int:
     for variant in list(scenarios)[1:]:
         t = comp[comp["scenario"] == variant]
         n = int(t["n"].max()) if len(t) else 0
-        print(f"\n{variant} vs {baseline}: {n} paired replication(s) (common random numbers), "
+        print(f"\n{isolate(variant)} vs {isolate(baseline)}: {n} paired replication(s) (common random numbers), "
               f"{horizon_txt}, seed {seed}" + (f", warm-up {warmup:g} days" if warmup else ""))
         print(format_comparison(t, variant, baseline))
     if reps < 2:

@@ -41,7 +41,9 @@ def cmd_run(args) -> int:
                                                     for k, v in run.kpis.items()}},
                                           indent=2, allow_nan=False), "--out")
     files.write_table(ts_path, run.timeseries, "--out")
-    print(format_kpis(run.kpis, title=f"{sc.name}: one replication, seed {args.seed}, "
+    from ..present.tables import isolate   # a right-to-left name keeps the line's order
+
+    print(format_kpis(run.kpis, title=f"{isolate(sc.name)}: one replication, seed {args.seed}, "
                                       f"{run.horizon_days / 365.25:g} years from {sc.start_date}"))
     print(f"\nWrote {kpi_path} and {ts_path} (aggregates only).")
     return 0

@@ -9,6 +9,7 @@ def cmd_validate(args) -> int:
     """Load each file; print one line per good file and the problems of each bad one (exit 2)."""
     from ..scenario import ScenarioError, load_scenario
     from ..scenario.checks import scenario_notes
+    from ..present.tables import isolate   # a right-to-left name keeps the line's order
 
     bad = 0
     for f in args.files:
@@ -18,7 +19,7 @@ def cmd_validate(args) -> int:
             print(exc, file=sys.stderr)
             bad += 1
         else:
-            print(f"{f}: OK ({sc.name}: {sum(sc.initial.open_cases.values()):,} open cases, "
+            print(f"{f}: OK ({isolate(sc.name)}: {sum(sc.initial.open_cases.values()):,} open cases, "
                   f"{len(sc.teams)} teams, {sc.horizon_years:g} years)")
             for note in scenario_notes(sc):
                 print(f"  note: {note}")
