@@ -191,3 +191,24 @@ def test_a_right_to_left_name_is_isolated_in_terminal_lines(tmp_path, capsys):
     assert main(["compare", str(BASE), str(f), "--replications", "2", "--years", "0.05",
                  "--executor", "serial", "--no-progress", "--out", str(tmp_path / "cmp")]) == 0
     assert f"{fsi}{name}{pdi} vs Baseline: 2 paired" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ rows after a repeated title row
+@pytest.mark.parametrize("stem", ["ssda903_episodes_2022", "ssda903_oc3_2022"])
+def test_rows_after_a_repeated_title_row_keep_their_spreadsheet_numbers(stem, returns, tmp_path,
+                                                                       capsys):
+    from conftest import refused_returns
+
+    path = returns / f"{stem}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, lines[0])                 # the titles again at spreadsheet row 3
+    cols = lines[0].split(",")
+    col = "REC" if "REC" in cols else "IN_TOUCH"
+    cells = lines[4].split(",")               # spreadsheet row 5, after the repeat
+    cells[cols.index(col)] = "Q9"
+    lines[4] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # before: the bad cell was said at row 4, one short, as the repeated row had been dropped
+    err = refused_returns(returns, tmp_path, capsys, f"{path.name}, row 3",
+                          "repeats the column titles", f"{path.name}, row 5")
+    assert f"{path.name}, row 4" not in err

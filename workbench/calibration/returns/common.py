@@ -237,3 +237,10 @@ def collection_year(day: str, month_start: int = 4) -> int:
     """The year a date's statutory collection ends in (years to 31 March by default)."""
     d = dt.date.fromisoformat(day)
     return d.year + (1 if d.month >= month_start else 0)
+
+
+def rows_of(df) -> list[int]:
+    """The spreadsheet row of each of a table's rows (the column titles are row 1), from the
+    index the file was read with: right after rows were dropped (a row repeating the titles),
+    where counting them again would say every later row one short."""
+    return [int(i) + 2 for i in df.index]

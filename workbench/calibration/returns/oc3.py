@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .common import Origin, ReturnProblem, ReturnRecords, StageRecord, parse_date
+from .common import Origin, ReturnProblem, ReturnRecords, StageRecord, parse_date, rows_of
 
 OC3_REQUIRED = ("CHILD", "DOB", "IN_TOUCH")
 IN_TOUCH_CODES = ("YES", "NO", "DIED", "REFU", "NREQ", "RHOM")
@@ -80,7 +80,7 @@ def read_ssda903_oc3(df: pd.DataFrame, name: str, problems: list, year: int) -> 
     df = df.rename(columns={c: str(c).strip().upper() for c in df.columns})
     first, last = year_bounds(year)
     seen = set()
-    for i, r in enumerate(df.to_dict("records"), start=2):
+    for i, r in zip(rows_of(df), df.to_dict("records")):
         org = Origin(name, i)
         child = str(r.get("CHILD", "") or "").strip()
         if not child or child.lower() == "nan":

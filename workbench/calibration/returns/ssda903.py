@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .common import Origin, ReturnProblem, ReturnRecords, StageRecord, parse_date
+from .common import Origin, ReturnProblem, ReturnRecords, StageRecord, parse_date, rows_of
 
 EPISODE_REQUIRED = ("CHILD", "DECOM", "RNE", "DEC", "REC")
 HEADER_REQUIRED = ("CHILD", "DOB")
@@ -72,7 +72,7 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
     # a collection year ends on 31 March: a later date is another year's return (a file named
     # 2023 holding 2024's episodes would lose its later ends to the true 2023 return's blanks)
     by = (dt.date(year, 3, 31), f"the end of the collection year {year} in the file's name")
-    for i, r in enumerate(df.itertuples(index=False), start=2):
+    for i, r in zip(rows_of(df), df.itertuples(index=False)):
         org = Origin(name, i)
         child = str(r.CHILD).strip()
         if not child:
@@ -153,7 +153,7 @@ def read_ssda903_header(df: pd.DataFrame, name: str, problems: list, year: int =
     if _missing(df, HEADER_REQUIRED, name, problems):
         return out
     df = df.rename(columns={c: _norm(c) for c in df.columns})
-    for i, v in enumerate(df.CHILD.astype(str).str.strip(), start=2):
+    for i, v in zip(rows_of(df), df.CHILD.astype(str).str.strip()):
         if not v or v.lower() == "nan":
             problems.append(ReturnProblem(name, "a value is required", i, "CHILD"))
         else:

@@ -21,7 +21,7 @@ import pandas as pd
 from ..extracts.cells import range_problem
 from ..extracts.layouts import WORKFORCE_COLUMNS
 from .common import (Origin, ReturnProblem, ReturnRecords, WorkerRecord, authority_code,
-                     parse_date, problem_at)
+                     parse_date, problem_at, rows_of)
 
 # the census's names (and common variants) -> the roster's column
 ALIASES = {"swe no": "WorkerID", "sweno": "WorkerID", "workerid": "WorkerID", "staffid": "WorkerID",
@@ -81,7 +81,7 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
     if gone or not year:
         return out
     _authority(out, df, problems)
-    for i, rec in enumerate(df.to_dict("records"), start=2):
+    for i, rec in zip(rows_of(df), df.to_dict("records")):
         out.workers.append(_record(rec, Origin(name, i), year))
     _after_the_census(out.workers, year, problems)
     return out
@@ -94,7 +94,7 @@ def _authority(out: ReturnRecords, df: pd.DataFrame, problems: list) -> None:
     if col is None:
         return
     codes: dict[str, int] = {}
-    for i, v in enumerate(df[col].tolist(), start=2):
+    for i, v in zip(rows_of(df), df[col].tolist()):
         code = authority_code(v)
         if code:
             codes.setdefault(code, i)
