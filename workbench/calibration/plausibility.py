@@ -336,8 +336,7 @@ def note_open_below_caseloads(notes: list[str], cases: CaseData, seq: pd.DataFra
                               roster: Roster, day: float) -> None:
     """A note when the cases open at ``day`` are far fewer than the roster's case holders say
     they hold (the sum of Cases30 of the workers in post at the census, ``day - 1``)."""
-    w = roster.workers
-    held = w[(w.start <= day - 1) & (w.end.isna() | (w.end > day - 1)) & w.cases30.notna()]
+    held = _in_post_caseloads(roster, day)
     total = float(held.cases30.sum())
     if total < MIN_CASES30:
         return
