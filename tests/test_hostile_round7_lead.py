@@ -212,3 +212,42 @@ def test_rows_after_a_repeated_title_row_keep_their_spreadsheet_numbers(stem, re
     err = refused_returns(returns, tmp_path, capsys, f"{path.name}, row 3",
                           "repeats the column titles", f"{path.name}, row 5")
     assert f"{path.name}, row 4" not in err
+
+
+# ------------------------------------------------------------------ the back-test's staff as the fit's
+def test_the_back_tests_staff_are_the_fits_social_workers_in_the_templates_teams(tmp_path):
+    import datetime as dt
+
+    import pandas as pd
+
+    from workbench.calibration import backtest, calibrate
+    from workbench.calibration.extracts import read_cases, read_workforce
+    from workbench.scenario import load_scenario
+
+    from conftest import ROOT, SCENARIOS
+
+    sample = ROOT / "data" / "sample"
+    w = pd.read_csv(sample / "workforce.csv", dtype=str, keep_default_na=False)
+    odd = w.copy()
+    odd["Team"] = odd["Team"].str.replace("_", " ").str.title()     # "Families First"
+    bosses = odd.drop_duplicates("Team").copy()                       # a manager in each team
+    bosses["WorkerID"] = [f"M{i:04d}" for i in range(len(bosses))]
+    bosses["OrgRole"] = "2"
+    bosses["Cases30"] = ""
+    odd = pd.concat([odd, bosses], ignore_index=True)
+    odd.to_csv(tmp_path / "workforce.csv", index=False)
+    template = load_scenario(SCENARIOS / "baseline.yaml")
+    cases = read_cases(sample / "cases.csv")
+    staffed = {}
+    for name, path in (("plain", sample / "workforce.csv"), ("odd", tmp_path / "workforce.csv")):
+        roster = read_workforce(path)
+        cal = calibrate(cases, roster, template)
+        bt = backtest(cal, cases, roster, dt.date(2022, 10, 1), dt.date(2023, 3, 31), reps=1,
+                      mode="in-sample")
+        staffed[name] = {t: [s.model_dump() for s in c.staff] for t, c in bt.scenario.teams.items()}
+        staffed[name + " fte"] = float(bt.table.set_index("measure").loc["fte_in_post_end",
+                                                                         "observed"])
+    # before: the staff at the cut-off were the raw roster's: managers counted, and teams named
+    # "Families First" not found, so those teams kept the fit's staff at the window's end
+    assert staffed["odd"] == staffed["plain"]
+    assert staffed["odd fte"] == staffed["plain fte"]

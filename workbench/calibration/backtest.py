@@ -33,11 +33,13 @@ from ..analysis.run import simulate
 from ..scenario import STAGES, validate_scenario
 from .extracts import CASE_HOLDER_ROLE, CaseData, Roster, day_number, to_date
 from .estimators import YEAR
+from .derive import Draft
 from .derive_timeliness import assessment_timeliness, icpc_timeliness
 from .fit import Calibration, calibrate
 from .holdout import NOTE_CENSUS, better_than_naive, known_at, naive_forecasts
 from .observe import in_post_at, open_cases_at, staff_groups
 from .plausibility import fold_team
+from .staff_roster import staff_roster
 
 S = {s: i for i, s in enumerate(STAGES)}
 GROUPS = {   # open-case measures: the model's groups (metrics.py: lac_end includes court)
@@ -395,6 +397,14 @@ def check_period(cal: Calibration, period_start: dt.date | None = None,
     return period_start, period_end
 
 
+def _as_fitted(cal: Calibration, cases: CaseData, roster: Roster) -> Roster:
+    """``roster`` as :func:`~.fit.calibrate` read it (:func:`.staff_roster.staff_roster`); the
+    notes it makes were the fit's already and are not repeated."""
+    w0, w1x = day_number(cal.window_start), day_number(cal.window_end) + 1
+    scratch = Draft(data={}, window="", template_name="")
+    return staff_roster(scratch, roster, cal.template, w0, w1x, cases, cal.seq)
+
+
 def backtest(cal: Calibration, cases: CaseData, roster: Roster,
              period_start: dt.date | None = None, period_end: dt.date | None = None,
              reps: int = 5, seed: int = 0, compensate_rereferrals: bool = False,
@@ -443,10 +453,15 @@ def backtest(cal: Calibration, cases: CaseData, roster: Roster,
     else:
         fit, k_cases, k_roster = cal, cases, roster
         notes.append("in sample: the fit used the period it is compared with")
-    sc = backtest_scenario(fit, k_cases, k_roster, period_start, period_end, compensate_rereferrals)
-    obs = observed_measures(cal, cases, roster, p0, p1x)
+    # the staff as the fits read them: managers left out, team names the template's, staff of a
+    # team holding no stage in the team holding their cases (the raw roster put managers into
+    # the staff at the cut-off and the FTE observed, and left teams named otherwise unstaffed)
+    k_staff = _as_fitted(fit, k_cases, k_roster)
+    staff = k_staff if mode == IN_SAMPLE else _as_fitted(cal, cases, roster)
+    sc = backtest_scenario(fit, k_cases, k_staff, period_start, period_end, compensate_rereferrals)
+    obs = observed_measures(cal, cases, staff, p0, p1x)
     # in sample the model has seen the period and a naive forecast has not: none is made
-    history = yearly_history(fit, k_cases, k_roster, p0, p1x) if mode == OUT_OF_SAMPLE else []
+    history = yearly_history(fit, k_cases, k_staff, p0, p1x) if mode == OUT_OF_SAMPLE else []
     naive = naive_forecasts(history, {name: kind for name, _, kind in MEASURES})
     sims, weeks = [], []
     for r in range(reps):
