@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import UserError
 from .extracts import CaseData, Roster, to_date
-from .extracts.cells import link_keys
+from .extracts.cells import link_keys, may_identify
 from .observe import OUTCOME_LAG_DAYS
 
 # --------------------------------------------------------------------------------------------
@@ -200,19 +200,20 @@ def with_template_team_names(notes: list[str], roster: Roster, template_teams, w
 #: template's, and the bundled returns give none.
 UNKNOWN_TEAM_SHOWN = 5
 
-#: A team name shaped like an identifier (a child's or a worker's number: a run of five digits
-#: or more, or one word of eight characters or more holding three digits or more) is counted in
-#: a note, never quoted: a Team column holding identifiers (columns swapped, or a child's number
-#: typed as a team) would otherwise print them. No team of the synthetic extracts, the bundled
-#: returns or the templates has that shape.
-_ID_SHAPED = re.compile(r"[0-9]{5,}|(?=(?:[^0-9]*[0-9]){3})[^\s_-]{8,}")
+#: A team name shaped like an identifier is counted in a note, never quoted: one the extract
+#: readers would not quote (:func:`~.extracts.cells.may_identify`: five digits or more), or one
+#: word of eight characters or more holding three digits or more. A Team column holding
+#: identifiers (columns swapped, or a child's number typed as a team) would otherwise print
+#: them. No team of the synthetic extracts, the bundled returns or the templates has that shape.
+_WORD_ID_SHAPED = re.compile(r"(?=(?:[^0-9]*[0-9]){3})[^\s_-]{8,}")
 
 
 def team_names_to_show(names, cases: CaseData | None, roster: Roster | None) -> set[str]:
     """The team names of ``names`` that a note may quote: neither an identifier of either
     extract (a worker's AllocatedWorker or WorkerID, matched by keyed digest, as the extracts
-    link them) nor shaped like one (:data:`_ID_SHAPED`). A Team value that is one of its own
-    file's identifiers is refused when the file is read; these are the ones across files."""
+    link them) nor shaped like one (:func:`~.extracts.cells.may_identify`,
+    :data:`_WORD_ID_SHAPED`). A Team value that is one of its own file's identifiers is refused
+    when the file is read; these are the ones across files."""
     names = [str(n) for n in names]
     keys: set[int] = set()
     if cases is not None and "worker_key" in cases.episodes.columns:
@@ -222,7 +223,7 @@ def team_names_to_show(names, cases: CaseData | None, roster: Roster | None) -> 
     keys.discard(0)
     digests = link_keys(names)
     return {n for n, k in zip(names, digests.tolist())
-            if k not in keys and not _ID_SHAPED.search(n)}
+            if k not in keys and not may_identify(n) and not _WORD_ID_SHAPED.search(n)}
 
 
 def note_unknown_case_teams(notes: list[str], cases: CaseData, roster: Roster | None,
