@@ -42,16 +42,33 @@ class _Loader(yaml.SafeLoader):
             first_line: dict[Any, int] = {}
             for key_node, _ in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue  # '<<: *base' keys are meant to be overridden
+                    # PyYAML resolves a list of merged mappings against the YAML spec (the later
+                    # one can win, depending on Python's string interning), and a merged key
+                    # escapes the check below: a scenario builds on another with `base:`
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a YAML merge key ('<<') is not read in scenario files: "
+                        "write the values out, or build on another scenario file with `base:`",
+                        key_node.start_mark)
                 key = self.construct_object(key_node, deep=True)
+                if key is None or isinstance(key, bool):
+                    # `yes:`, `off:`, `~:` are read by YAML 1.1 as true, false or nothing: a
+                    # field name or a team called so would be reported as "1" or "None"
+                    read = "nothing (null)" if key is None else str(key).lower()
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key '{key_node.value}' is read by YAML as {read}, not "
+                        f"as a name; quote it ('{key_node.value}') if it is a name",
+                        key_node.start_mark)
                 try:
-                    line = first_line.setdefault(key, key_node.start_mark.line)
+                    line = first_line.get(key)
                 except TypeError:
                     continue  # an unhashable key: the base class reports it
-                if line != key_node.start_mark.line:
+                if line is not None:
+                    where = "on the same line" if line == key_node.start_mark.line \
+                        else f"first at line {line + 1}"
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"the key '{key}' is given twice (first at line {line + 1}); "
+                        None, None, f"the key '{key_node.value}' is given twice ({where}); "
                         f"give it once", key_node.start_mark)
+                first_line[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep)
 
     def construct_yaml_timestamp(self, node):

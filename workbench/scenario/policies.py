@@ -113,6 +113,10 @@ class Academy(_Model):
     cost_per_place_gbp: Money = Field(default=0, description="extra cost per trainee (training, supervision), on top of pay")
 
 
+#: The shortest mean agency stay accepted (weeks): see :meth:`Agency._tenure`.
+MIN_AGENCY_TENURE_WEEKS = 1.0
+
+
 class Agency(_Model):
     """Agency cover for vacancies."""
 
@@ -133,6 +137,18 @@ class Agency(_Model):
         default=100, ge=0, le=100, description="share of agency requests still filled once the rule applies")
     conversion_pct_per_year: float = Field(
         default=0, ge=0, le=100, description="agency workers taking a permanent post a year (into a vacancy)")
+
+    @field_validator("tenure_weeks")
+    @classmethod
+    def _tenure(cls, v):
+        # assumption: cover for a vacancy is booked for weeks at least; an assignment that ends
+        # almost as it starts would leave every vacancy uncovered while the run reported the
+        # cover as bought (100% cover with no agency staff in post)
+        if v.mean_value < MIN_AGENCY_TENURE_WEEKS:
+            raise ValueError(f"an agency worker must stay some time: the mean stay is "
+                             f"{v.mean_value:g} weeks; give a mean of at least "
+                             f"{MIN_AGENCY_TENURE_WEEKS:g} week (the default is 40)")
+        return v
 
 
 class Retention(_Model):

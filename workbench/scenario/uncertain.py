@@ -87,6 +87,16 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+#: Fields that frame the run rather than describe the authority: the same in every replication,
+#: so that replications (and the scenarios compared with them) cover the same period.
+_FRAME = {
+    "horizon_years": "it is the length of the run, which every replication (and every scenario "
+                     "compared) must share; give the run's length as horizon_years itself",
+    "start_date": "it is the date the run starts, which every replication must share",
+    "calendar": "the working-day calendar is the same in every replication",
+}
+
+
 def uncertain_problems(sc: Any) -> list[str]:
     """Every ``uncertain:`` path that does not lead to a number of the scenario."""
     if not getattr(sc, "uncertain", None):
@@ -94,8 +104,12 @@ def uncertain_problems(sc: Any) -> list[str]:
     data = sc.model_dump(mode="python")
     out = []
     for path in sc.uncertain:
-        if path.split(".")[0] in ("uncertain", "name", "description", "sources"):
+        top = path.split(".")[0]
+        if top in ("uncertain", "name", "description", "sources"):
             out.append(f"uncertain.{path}: cannot be uncertain (give a numeric input's path)")
+            continue
+        if top in _FRAME:
+            out.append(f"uncertain.{path}: cannot be uncertain: {_FRAME[top]}")
             continue
         try:
             v = input_value(data, path)
