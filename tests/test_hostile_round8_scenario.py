@@ -104,3 +104,62 @@ def test_an_agency_stay_of_almost_no_time_is_refused(tmp_path, capsys, tenure):
 def test_a_short_agency_stay_of_a_week_or_more_is_accepted(tmp_path, capsys):
     p = _file(tmp_path, "agency:\n  enabled: true\n  tenure_weeks: {dist: fixed, value: 1}\n")
     assert main(["validate", str(p)]) == 0, capsys.readouterr().err
+
+
+def test_sensitivitys_default_range_keeps_an_agency_stay_above_its_floor(tmp_path):
+    # a lognormal stay of 1.05 weeks: the default range (20% either side) reached 0.84 weeks,
+    # which the scenario refuses, and the analysis stopped at its first point
+    from workbench.decision.sensitivity import default_inputs
+    from workbench.scenario import load_scenario
+    from workbench.scenario.policies import MIN_AGENCY_TENURE_WEEKS
+
+    p = _file(tmp_path, "agency:\n  enabled: true\n  tenure_weeks: {dist: lognormal, mean: 1.05, "
+                        "cv: 0.5}\n")
+    rng = default_inputs(load_scenario(p))["agency.tenure_weeks.mean"]
+    assert rng.low == MIN_AGENCY_TENURE_WEEKS and rng.high == pytest.approx(1.26)
+    p = _file(tmp_path, "agency:\n  enabled: true\n  tenure_weeks: {dist: lognormal, mean: 1, "
+                        "cv: 0.5}\n")
+    assert "agency.tenure_weeks.mean" in default_inputs(load_scenario(p))
+
+
+def test_calibrate_keeps_the_template_stay_when_agency_rows_last_days(tmp_path):
+    # every agency assignment in the roster lasting two days: the fitted stay (0.3 weeks) made a
+    # scenario that its own validation refuses
+    import pandas as pd
+
+    from workbench.calibration.extracts import read_extracts
+    from workbench.calibration.fit import calibrate
+    from workbench.scenario import load_scenario
+
+    sample = ROOT / "data" / "sample"
+    roster = pd.read_csv(sample / "workforce.csv", dtype=str, keep_default_na=False)
+    agency = roster.AgencyWorker == "1"
+    assert agency.sum() >= 10
+    start = pd.to_datetime("2022-01-03") + pd.to_timedelta(range(int(agency.sum())), unit="D")
+    roster.loc[agency, "RoleStartDate"] = start.strftime("%Y-%m-%d")
+    roster.loc[agency, "RoleEndDate"] = (start + pd.Timedelta(days=2)).strftime("%Y-%m-%d")
+    roster.loc[agency, "ReasonLeave"] = "OTH"
+    roster.to_csv(tmp_path / "workforce.csv", index=False)
+    cd, ro = read_extracts(sample / "cases.csv", tmp_path / "workforce.csv")
+    cal = calibrate(cd, ro, load_scenario(BASE), correct_timeliness=False, fit_pressure=False)
+    why = cal.provenance["agency.tenure_weeks"]
+    assert "under the 1 week a scenario accepts" in why, why
+    assert cal.scenario.agency.tenure_weeks.mean_value >= 1
+
+
+def test_a_lognormal_fit_of_durations_that_never_vary_is_finite():
+    # every duration the same (plans closed by rule): the likelihood grew without bound as the
+    # spread shrank, and the fit came back NaN, which the calibrated scenario then refused
+    import math
+
+    import numpy as np
+
+    from workbench.calibration.estimators import fit_lognormal
+
+    f = fit_lognormal(np.full(40, 182.0), np.ones(40, dtype=bool))
+    assert math.isfinite(f.mean) and math.isfinite(f.cv)
+    assert f.mean == pytest.approx(182.0, rel=1e-3) and f.cv == pytest.approx(0.01, rel=1e-3)
+    # durations that vary are fitted as before (the floor does not bind)
+    rng = np.random.default_rng(1)
+    g = fit_lognormal(rng.lognormal(5, 0.5, 400), np.ones(400, dtype=bool))
+    assert g.sigma == pytest.approx(0.5, abs=0.05)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import WORKER_TYPES, Scenario
+from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
 from .derive import MIN_EVENTS, Draft, Estimate, lognormal_field
 from .estimators import YEAR, bootstrap_interval, fit_lognormal, poisson_rate, wilson
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
@@ -207,6 +208,21 @@ def derive_agency_tenure(d: Draft, roster: Roster, spells: pd.DataFrame, templat
         return
     dur = np.maximum(np.where(ended, end - start, cens_at - start), 0.5) / 7
     f = fit_lognormal(dur, ended, np.maximum(w0 - start, 0) / 7)
+    if not (np.isfinite(f.mean) and np.isfinite(f.cv)):
+        # every assignment of one length (a roster filled in by rule) leaves no spread to fit
+        if has_dyn:
+            d.from_template("agency.tenure_weeks", f"the {f.n_events} agency assignments that "
+                            f"ended do not support a fit (their lengths hardly vary): check the "
+                            f"roster's agency RoleStartDate and RoleEndDate")
+        return
+    if f.mean < MIN_AGENCY_TENURE_WEEKS:
+        # a roster whose agency rows last days (bookings, or dates entered as the same day)
+        # does not describe cover for a vacancy; the scenario refuses such a stay
+        if has_dyn:
+            d.from_template("agency.tenure_weeks", f"agency assignments lasted {f.mean:.1f} weeks "
+                            f"on average, under the {MIN_AGENCY_TENURE_WEEKS:g} week a scenario "
+                            f"accepts: check the roster's agency RoleStartDate and RoleEndDate")
+        return
     ci = f.intervals(seed=seed)
     d.add(Estimate("agency.tenure_weeks.mean", f.mean, *ci["mean"], f.n,
                    "log-normal maximum likelihood, censored and truncated, of agency workers' time "

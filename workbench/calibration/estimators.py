@@ -132,6 +132,10 @@ class LognormalFit:
         return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in out.items()}
 
 
+#: log of the smallest spread :func:`fit_lognormal` fits (sigma 0.01: a cv of 1%)
+LOG_SIGMA_FLOOR = math.log(0.01)
+
+
 def fit_lognormal(durations, ended, entry=None) -> LognormalFit:
     """Maximum-likelihood log-normal for durations, some right-censored, some left-truncated.
 
@@ -160,7 +164,10 @@ def fit_lognormal(durations, ended, entry=None) -> LognormalFit:
 
     def nll(theta):
         mu, ls = theta
-        s = math.exp(ls)
+        # durations that hardly vary (every plan set to six months by rule) have their maximum
+        # likelihood at sigma -> 0, where the log-likelihood overflows into NaN: the floor keeps
+        # the fit finite (a spread of 1%) and never binds on durations that vary
+        s = math.exp(max(ls, LOG_SIGMA_FLOOR))
         z = (lt - mu) / s
         ll = np.sum(stats.norm.logpdf(z[d]) - ls - lt[d]) + np.sum(stats.norm.logsf(z[~d]))
         if tr.any():
@@ -168,26 +175,36 @@ def fit_lognormal(durations, ended, entry=None) -> LognormalFit:
         return -ll
 
     x0 = np.array([lt[d].mean(), math.log(max(lt[d].std(), 0.1))])
-    res = optimize.minimize(nll, x0, method="Nelder-Mead",
-                            options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000})
-    res = optimize.minimize(nll, res.x, method="BFGS")
-    theta = res.x
-    # observed information by central differences
-    h = 1e-4
-    H = np.zeros((2, 2))
-    for i in range(2):
-        for j in range(2):
-            e_i, e_j = np.eye(2)[i] * h, np.eye(2)[j] * h
-            H[i, j] = (nll(theta + e_i + e_j) - nll(theta + e_i - e_j)
-                       - nll(theta - e_i + e_j) + nll(theta - e_i - e_j)) / (4 * h * h)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        # the search may try far-off parameters, whose likelihood overflows; the optimisers
+        # take an infinite or NaN value as a bad step (no warning belongs on the terminal)
+        res = optimize.minimize(nll, x0, method="Nelder-Mead",
+                                options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000})
+        res = optimize.minimize(nll, res.x, method="BFGS")
+        theta = res.x
+        if not (np.all(np.isfinite(theta)) and theta[1] > LOG_SIGMA_FLOOR):
+            # at the floor the likelihood is flat in the spread and BFGS can run off: fit the
+            # location alone, with the spread at the floor
+            one = optimize.minimize_scalar(lambda m: nll((m, LOG_SIGMA_FLOOR)),
+                                           bounds=(lt.min() - 1.0, lt.max() + 1.0),
+                                           method="bounded", options={"xatol": 1e-9})
+            theta = np.array([one.x, LOG_SIGMA_FLOOR])
+        # observed information by central differences (a NaN here leaves no interval, below)
+        h = 1e-4
+        H = np.zeros((2, 2))
+        for i in range(2):
+            for j in range(2):
+                e_i, e_j = np.eye(2)[i] * h, np.eye(2)[j] * h
+                H[i, j] = (nll(theta + e_i + e_j) - nll(theta + e_i - e_j)
+                           - nll(theta - e_i + e_j) + nll(theta - e_i - e_j)) / (4 * h * h)
     try:
         cov = np.linalg.inv(H)
         if not np.all(np.isfinite(cov)) or np.any(np.diag(cov) <= 0):
             raise np.linalg.LinAlgError
     except np.linalg.LinAlgError:
         cov = np.full((2, 2), np.nan)
-    return LognormalFit(mu=float(theta[0]), sigma=float(math.exp(theta[1])), cov=cov,
-                        n=len(t), n_events=int(d.sum()))
+    return LognormalFit(mu=float(theta[0]), sigma=float(math.exp(max(theta[1], LOG_SIGMA_FLOOR))),
+                        cov=cov, n=len(t), n_events=int(d.sum()))
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from ..analysis.run import simulate
 from ..errors import UserError
 from ..scenario import Scenario
 from ..scenario.basics import Uniform
+from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
 from ..scenario.uncertain import apply_inputs, input_value, quantile
 from .runner import Runner
 from .space import plan_key
@@ -63,12 +64,14 @@ DEFAULT_INPUTS: dict[str, str] = {
 }
 #: The default range of a default input: this share below and above the scenario's value.
 SPREAD = 0.2
+#: Inputs whose schema has a floor above 0: the default range starts there at the lowest.
+_LOWEST = {"agency.tenure_weeks.mean": MIN_AGENCY_TENURE_WEEKS}
 
 
 def default_inputs(base: Scenario, spread: float = SPREAD) -> dict[str, Any]:
     """The uncertain inputs of ``base``: its ``uncertain:`` block, or each of
     :data:`DEFAULT_INPUTS` it holds as a non-zero number, uniform within ``spread`` of it
-    (percentages kept at most 100)."""
+    (percentages kept at most 100, inputs of :data:`_LOWEST` at least their floor)."""
     if base.uncertain:
         return dict(base.uncertain)
     data = base.model_dump(mode="python")
@@ -83,7 +86,9 @@ def default_inputs(base: Scenario, spread: float = SPREAD) -> dict[str, Any]:
         high = v * (1 + spread)
         if path.endswith("_pct"):
             high = min(high, 100.0 if "turnover" not in path else 99.0)
-        out[path] = Uniform(dist="uniform", low=v * (1 - spread), high=high)
+        low = max(v * (1 - spread), _LOWEST.get(path, 0.0))
+        if high > low:
+            out[path] = Uniform(dist="uniform", low=low, high=high)
     return out
 
 
