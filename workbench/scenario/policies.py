@@ -128,7 +128,8 @@ class Agency(_Model):
         default=None, ge=0, le=100, description="most agency FTE as a % of all case-holding FTE (national definition)")
     tenure_weeks: Dist = Field(
         default={"dist": "lognormal", "mean": 40, "cv": 0.8},
-        description="how long an agency worker stays in a post (shorter than permanent staff)")
+        description="how long an agency worker stays in a post (shorter than permanent staff; a "
+                    "mean of at least 1 week)")
     min_experience_years: float = Field(
         default=0, ge=0, le=40, description="post-qualifying experience required (3 years in England from April 2025)")
     experience_rule_date: Date | None = Field(

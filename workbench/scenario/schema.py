@@ -487,7 +487,9 @@ class Scenario(_Model):
     uncertain: dict[str, Dist] = Field(
         default={}, description="inputs not known exactly: the dotted path of a number (e.g. "
                                 "stages.assessment.work_hours.mean) and its distribution, drawn "
-                                "afresh for each replication (workbench.scenario.uncertain)")
+                                "afresh for each replication (workbench.scenario.uncertain); not "
+                                "horizon_years, start_date or calendar, which every replication "
+                                "shares")
 
     @field_validator("name")
     @classmethod
