@@ -17,8 +17,8 @@ from pathlib import Path
 from .. import files
 from ..errors import UserError
 
-__all__ = ["Number", "add_executor_options", "date", "non_negative_int", "positive_int", "seed",
-           "years"]
+__all__ = ["Number", "add_executor_options", "date", "input_folder", "non_negative_int",
+           "output_file", "positive_int", "seed", "years"]
 
 
 class Number:
@@ -53,6 +53,10 @@ class Number:
         expected (e.g. "must be at least 1, got 0")."""
         noun = "a whole number" if self.kind is int else "a number"
         shown = repr(text) if len(str(text)) <= 40 else f"{str(text)[:40]!r}... ({len(str(text)):,} characters)"
+        # a number out of bounds is echoed as typed: 18446744073709551616 read as "1.84467e+19",
+        # and 30.0000001 as "at most 30, got 30"
+        typed = str(text).strip()
+        typed = typed if len(typed) <= 40 else f"{typed[:40]}... ({len(typed):,} characters)"
         try:
             v = self.kind(str(text).strip())
         except ValueError:  # also a whole number of more than 4,300 digits
@@ -68,12 +72,12 @@ class Number:
             bounds.append(f"at most {self.high:g}")
         low_bad = self.low is not None and (v <= self.low if self.above else v < self.low)
         if low_bad or (self.high is not None and v > self.high):
-            return v, f"must be {' and '.join(bounds)}, got {v:g}"
+            return v, f"must be {' and '.join(bounds)}, got {typed}"
         if self.least is not None and v < self.least[0]:
-            return v, f"must be at least {self.least[0]:g} ({self.least[1]}), got {v:g}"
+            return v, f"must be at least {self.least[0]:g} ({self.least[1]}), got {typed}"
         if self.most is not None and v > self.most[0]:
             most = f"{self.most[0]:,}" if isinstance(self.most[0], int) else f"{self.most[0]:,.0f}"
-            return v, f"must be at most {most} ({self.most[1]}), got {v:g}"
+            return v, f"must be at most {most} ({self.most[1]}), got {typed}"
         return v, ""
 
     def parse(self, text, name: str) -> int | float:
@@ -119,6 +123,31 @@ def out_file(value, what: str = "--out") -> Path:
     if path.is_dir():
         raise UserError(f"{what} {path}: is a folder; give a file name")
     return files.check_can_write(path, what)
+
+
+def output_file(value, what: str, *suffixes: str) -> Path:
+    """An output file's path, checked before anything runs: not a folder (one named like a file,
+    ``xl.xlsx``, is called a folder), a name ending in one of ``suffixes`` (any case), in a
+    folder that exists or could be made (:func:`out_file`, :func:`suffixed`)."""
+    path = Path(value)
+    ending = " or ".join(suffixes)
+    if path.is_dir():
+        raise UserError(f"{what} {path}: is a folder; give a file name ending in {ending}")
+    return out_file(suffixed(path, what, *suffixes), what)
+
+
+def input_folder(value, what: str) -> Path:
+    """A folder that is read: refused at once, in the words used for an output folder, when it
+    or a folder on its path is a file ("exists and is not a folder"); a folder that does not
+    exist is left to the reader, which says what it should hold."""
+    path = Path(value)
+    for p in (path, *path.parents):
+        if p.exists():
+            if not p.is_dir():
+                where = "" if p == path else f"{p} "
+                raise UserError(f"{what} {path}: {where}exists and is not a folder")
+            break
+    return path
 
 
 def suffixed(path, what: str, *suffixes: str) -> Path:

@@ -197,17 +197,17 @@ def cmd_from_published(args) -> int:
     from ..scenario.save import file_name_for
 
     out = Path(args.out)
+    types.input_folder(args.data, "--data")   # a file given for the folder: said as such
     queries = _once(args.la)
     targets = _targets(queries, out)
     inputs = {"--base": _base_path(args.base), "--data": args.data}
     for target in targets:
-        types.not_an_input(types.out_file(target, "--out"), "--out", inputs)
+        types.not_an_input(types.output_file(target, "--out", ".yaml", ".yml"), "--out", inputs)
     _not_there(targets, args.force)   # one authority: its file is known now
     if not targets:   # several authorities: --out is a folder
         types.not_an_input(types.folder_could_be_made(out, "--out"), "--out", inputs)
     if args.table:
-        types.not_an_input(types.suffixed(types.out_file(args.table, "--table"), "--table",
-                                          ".csv"), "--table", inputs)
+        types.not_an_input(types.output_file(args.table, "--table", ".csv"), "--table", inputs)
     year = _year.parse(args.year, "--year") if args.year is not None else None
     reps = _reps.parse(args.replications, "--replications")
     base = _base_path(args.base)

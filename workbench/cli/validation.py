@@ -48,14 +48,14 @@ def register(subparsers) -> None:
     c.set_defaults(func=cmd_validation)
 
 
-def _output_file(option: str, value: str) -> Path:
-    """The file an output option names, checked before anything runs."""
-    path = Path(value)
-    if path.is_dir():
-        raise UserError(f"{option} {path}: is a folder; give a file name")
+def _output_file(option: str, value: str, *suffixes: str) -> Path:
+    """The file an output option names, checked before anything runs: a file name with one of
+    ``suffixes`` (a folder named like one is called a folder), in a folder that exists (a file
+    in the way: "exists and is not a folder", as every command says)."""
+    path = types.output_file(value, option, *suffixes)
     if not path.parent.is_dir():
         raise UserError(f"{option} {path}: the folder {path.parent} does not exist")
-    return files.check_can_write(path, option)
+    return path
 
 
 def cmd_validation(args) -> int:
@@ -65,7 +65,7 @@ def cmd_validation(args) -> int:
     seed = types.seed.parse(args.seed, "--seed")
     workers = (types.positive_int.parse(args.workers, "--workers")
                if args.workers is not None else None)
-    outputs = {opt: types.suffixed(_output_file(opt, value), opt, *suffixes) for
+    outputs = {opt: _output_file(opt, value, *suffixes) for
                opt, value, suffixes in (("--csv", args.csv, (".csv",)),
                                         ("--markdown", args.markdown, (".md", ".markdown")))
                if value}
