@@ -8,8 +8,9 @@
 Runs R replications of every scenario with common random numbers (replication i of every
 scenario uses the same seed), prints for each variant a table of each measure (its label from
 the KPI registry), the baseline and variant means, the paired difference, its 95% confidence
-interval and a reading ("better", "worse", "no clear change"), and writes the tables as CSV into
-DIR: at full precision with code names (``kpis.csv``, ``weekly.csv``, ``summary.csv``,
+interval and a reading ("better", "worse", "no clear change"; "better in every run" when every
+pair of runs differed by the same amount, which leaves no interval), and writes the tables as CSV
+into DIR: at full precision with code names (``kpis.csv``, ``weekly.csv``, ``summary.csv``,
 ``comparison.csv``, ``failures.csv`` if any), and labelled and rounded for reading
 (``results_labelled.csv``, ``differences_labelled.csv``, ``weekly_labelled.csv``,
 ``run_details_labelled.csv``). ``--xlsx FILE`` writes the labelled tables as an Excel workbook
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import math
 import sys
-from pathlib import Path
 
 from ..errors import UserError
 from . import args as types
@@ -99,7 +99,7 @@ def format_comparison(table, variant: str, baseline: str, level_pct: int = 95) -
     each measure by its registry label, values in its registry format (differences of percentages
     in points), and what the difference and its interval say in words."""
     from ..analysis.registry import kpi
-    from ..present.tables import reading
+    from ..present.tables import difference_reading
 
     rows = [("Measure", baseline, variant, "difference", f"{level_pct}% CI", "reading")]
     for r in table.itertuples():
@@ -108,7 +108,7 @@ def format_comparison(table, variant: str, baseline: str, level_pct: int = 95) -
               else f"[{k.format(r.ci_low, True, False)}, {k.format(r.ci_high, True, False)}]")
         rows.append((k.label, k.format(r.baseline_mean), k.format(r.variant_mean),
                      k.format(r.difference, True), ci,
-                     reading(r.difference, r.ci_low, r.ci_high, k.better, k.resolution)))
+                     difference_reading(r, k)))
     widths = [max(len(str(row[i])) for row in rows) for i in range(6)]
     lines = []
     for j, row in enumerate(rows):
@@ -136,11 +136,7 @@ def cmd_compare(args) -> int:
     if len({p.resolve() for p in paths}) < len(paths):
         raise UserError("the same scenario file is given twice")
     out = types.out_folder(args.out, args.out)
-    xlsx = Path(args.xlsx) if args.xlsx else None
-    if xlsx is not None and (xlsx.suffix.lower() != ".xlsx" or xlsx.is_dir()):
-        raise UserError(f"--xlsx {xlsx}: give a file name ending in .xlsx")
-    if xlsx is not None:
-        types.out_file(xlsx, "--xlsx")
+    xlsx = types.output_file(args.xlsx, "--xlsx", ".xlsx") if args.xlsx else None
     types.folder_could_be_made(out)
 
     # a ScenarioError is printed as one clear message by the CLI
@@ -168,6 +164,8 @@ def cmd_compare(args) -> int:
                          warmup_days=warmup, executor=args.executor, max_workers=workers,
                          scheduler=args.scheduler, out=out, name="replications",
                          progress=not args.no_progress)
+    from ..analysis.registry import kpi
+    from ..present.tables import difference_reading
     from ..present.tables import isolate   # a right-to-left name keeps the line's order
 
     for f in exp.failures.itertuples():
@@ -178,18 +176,24 @@ def cmd_compare(args) -> int:
 
     horizon_txt = f"{years:g} years" if years is not None else f"{horizons.pop():g} years"
     comp = exp.compare(baseline)
+    every_run = False
     for variant in list(scenarios)[1:]:
         t = comp[comp["scenario"] == variant]
         n = int(t["n"].max()) if len(t) else 0
         print(f"\n{isolate(variant)} vs {isolate(baseline)}: {n} paired replication(s) (common random numbers), "
               f"{horizon_txt}, seed {seed}" + (f", warm-up {warmup:g} days" if warmup else ""))
         print(format_comparison(t, variant, baseline))
+        every_run = every_run or any(difference_reading(r, kpi(r.kpi)).endswith(" in every run")
+                                     for r in t.itertuples())
     if reps < 2:
         print("\nOne replication: no confidence intervals (use --replications 2 or more).")
     else:
         print("\nReading: 'no clear change' when the 95% confidence interval of the paired "
               "difference includes zero; 'too small to show' when it excludes zero but lies "
-              "within half the last digit shown.")
+              "within half the last digit shown."
+              + (" 'Better in every run' (worse, higher, lower): every paired run differed by "
+                 "the same amount, so there is no interval (n/a), but no run disagreed."
+                 if every_run else ""))
     from ..present.export import write_labelled_csv, write_workbook
 
     paths_written = exp.save(out, baseline=baseline)

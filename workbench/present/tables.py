@@ -24,7 +24,7 @@ from ..analysis.stats import t_interval
 
 __all__ = [
     "HEADLINE_KPIS", "READING_COLOURS", "TABLE_KPIS", "balance_bidi", "bidi_html", "clip_range",
-    "display_name", "isolate", "scroll_table", "text_html",
+    "difference_reading", "display_name", "isolate", "scroll_table", "text_html",
     "format_value", "interval_table", "kpi_comparison_table", "kpi_difference_table",
     "baseline_words", "counted", "kpi_intervals", "kpi_rows", "kpi_summary_table", "period_text",
     "reading", "run_details", "scenario_order", "table_html",
@@ -46,13 +46,17 @@ HEADLINE_KPIS = [
 
 READING_COLOURS = {"better": "#1a7f37", "worse": "#b42318", "no clear change": "#666666",
                    "too small to show": "#666666", "higher": "#333333", "lower": "#333333"}
+#: The same word for a difference that was the same in every paired run (no interval to give).
+READING_COLOURS.update({f"{w} in every run": READING_COLOURS[w]
+                        for w in ("better", "worse", "higher", "lower")})
 
 
 # ============================================================================================
 # Readings and ranges
 # ============================================================================================
 
-def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 0.0) -> str:
+def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 0.0,
+            runs: int | None = None, all_equal: bool = False) -> str:
     """What a difference and its confidence interval say, in a word or three.
 
     Parameters
@@ -63,6 +67,13 @@ def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 
         :attr:`KPI.better`: +1 higher is better, -1 lower is better, 0 neither.
     resolution : float, optional
         :attr:`KPI.resolution`, the smallest step the tables show.
+    runs : int, optional
+        The paired runs the difference comes from (``n`` of :meth:`Experiment.compare`), which
+        says why there is no interval; without it, every difference without one is "not enough
+        runs to tell", as before.
+    all_equal : bool
+        Every paired run gave the same difference (``sd_difference == 0``): the interval cannot
+        be estimated (a zero width would print as exact), but the runs agree.
 
     Returns
     -------
@@ -71,18 +82,43 @@ def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 
         "no clear change" when the interval includes zero; "too small to show" when it excludes
         zero but lies wholly within half the smallest step shown (paired runs on the same
         referrals can tell apart differences of a few hundredths of a point, which the tables
-        would show as 0.0 and call better or worse); "not enough runs to tell" without an
-        interval.
+        would show as 0.0 and call better or worse); without an interval, "better in every run"
+        (worse, higher, lower) from two or more runs that all differ by the same amount, "one
+        run: cannot tell" from one, else "not enough runs to tell".
     """
     if any(math.isnan(v) for v in (diff, lo, hi)):
+        if math.isnan(diff) or runs is None:
+            return "not enough runs to tell"
+        if runs == 1:
+            return "one run: cannot tell"
+        if runs >= 2 and all_equal and diff != 0:
+            if abs(diff) < resolution / 2:
+                return "too small to show"
+            return f"{_direction(diff, better)} in every run"
         return "not enough runs to tell"
     if lo <= 0 <= hi:
         return "no clear change"
     if max(abs(lo), abs(hi)) < resolution / 2:
         return "too small to show"
+    return _direction(diff, better)
+
+
+def _direction(diff: float, better: int) -> str:
     if better == 0:
         return "higher" if diff > 0 else "lower"
     return "better" if (diff > 0) == (better > 0) else "worse"
+
+
+def difference_reading(row, k: KPI) -> str:
+    """:func:`reading` of one row of :meth:`Experiment.compare` (``difference``, ``ci_low``,
+    ``ci_high``, ``n``, ``sd_difference``) for the measure ``k``: with the runs it came from, so
+    that a difference the same in every paired run reads "better in every run", not "not enough
+    runs to tell"."""
+    sd = getattr(row, "sd_difference", math.nan)
+    n = getattr(row, "n", None)
+    return reading(float(row.difference), float(row.ci_low), float(row.ci_high), k.better,
+                   k.resolution, runs=None if n is None or n != n else int(n),
+                   all_equal=bool(sd == 0))
 
 
 def clip_range(kpi_name: str, low: float, high: float) -> tuple[float, float]:
@@ -446,7 +482,7 @@ def _cell(value, tag: str = "td") -> str:
     text = str(value)
     style = _CELL
     word = next((w for w in READING_COLOURS if text == w or text.endswith(", " + w)), None)
-    if word in ("better", "worse"):
+    if word in ("better", "worse", "better in every run", "worse in every run"):
         style += f";color:{READING_COLOURS[word]};font-weight:600"
     elif word:
         style += f";color:{READING_COLOURS[word]}"
