@@ -189,7 +189,7 @@ def check_options(scenarios: dict, out, years: float | None, warmup_days: float 
     UserError
         Naming the option and what was expected.
     """
-    types.suffixed(types.out_file(out, "--out"), "--out", ".html", ".htm")
+    types.output_file(out, "--out", ".html", ".htm")
     same_start(scenarios)
     if warmup_days is not None:
         for name, (sc, _) in scenarios.items():

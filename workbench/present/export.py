@@ -34,7 +34,8 @@ import pandas as pd
 from .. import files as output
 from ..files import FORMULA_STARTS, as_text, formula_like
 from ..analysis.registry import KPIS, kpi
-from .tables import clip_range, display_name, isolate, reading, run_details, scenario_order
+from .tables import (clip_range, difference_reading, display_name, isolate, run_details,
+                     scenario_order)
 
 __all__ = ["FORMULA_STARTS", "WEEKLY_LABELS", "as_text", "export_tables", "formula_like",
            "weekly_label", "workbook_bytes", "write_labelled_csv", "write_workbook"]
@@ -126,7 +127,7 @@ def _differences(exp, baseline: str) -> pd.DataFrame:
             "Difference": _round(r.difference * scale, digits),
             "95% range of the difference from": _round(r.ci_low * scale, digits),
             "95% range of the difference to": _round(r.ci_high * scale, digits),
-            "Reading": reading(r.difference, r.ci_low, r.ci_high, k.better, k.resolution),
+            "Reading": difference_reading(r, k),
             "Runs paired": int(r.n),
         })
     return pd.DataFrame(rows)
