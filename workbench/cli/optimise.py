@@ -20,7 +20,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import files
-from ..errors import UserError
 from . import args as types
 
 _confidence = types.Number(float, 0.5, 0.999)
@@ -65,25 +64,6 @@ def register(subparsers) -> None:
     c.set_defaults(func=cmd_optimise)
 
 
-def contradictory_targets(targets) -> str | None:
-    """The message for two targets on one measure that no value meets both of (``KPI>=80`` and
-    ``KPI<=70``), or None. The search would otherwise spend its whole budget and then report
-    that no plan met the targets. (A target no value of its measure could meet, such as a share
-    above 100%, is refused by :class:`~workbench.decision.targets.Target` itself.)"""
-    from ..analysis.registry import kpi
-
-    for low in targets:
-        for high in targets:
-            if (low.kpi == high.kpi and low.op == ">=" and high.op == "<="
-                    and low.threshold > high.threshold):
-                k = kpi(low.kpi)
-                return (f"targets {low} and {high} contradict each other: "
-                        f"{k.label} cannot be at least {k.format(low.threshold)} and at most "
-                        f"{k.format(high.threshold)}, so no plan can meet both (give the >= "
-                        f"threshold at or below the <= one, or only one of them)")
-    return None
-
-
 def _plan_table(df, result) -> str:
     """The candidates as text: each lever by its label, the mean cost, each target's mean and
     its one-sided bound, and whether it passed."""
@@ -111,9 +91,6 @@ def cmd_optimise(args) -> int:
     from ..scenario import load_scenario
 
     targets = parse_targets(args.target)
-    clash = contradictory_targets(targets)
-    if clash:
-        raise UserError(clash)
     levers = tuple(parse_lever_range(x) for x in args.lever) if args.lever else DEFAULT_RANGES
     budget = _minutes.parse(args.budget_minutes, "--budget-minutes")
     trials = (types.positive_int.parse(args.max_trials, "--max-trials")

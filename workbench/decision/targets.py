@@ -100,6 +100,17 @@ def parse_targets(items: Iterable[str | Target]) -> tuple[Target, ...]:
         if (t.kpi, t.op) in seen:
             raise UserError(f"target {t.kpi}{t.op} is given twice; give each once")
         seen.add((t.kpi, t.op))
+    for low in out:
+        for high in out:
+            # the search would spend its whole budget, then report that no plan met them
+            if low.kpi == high.kpi and low.op == ">=" and high.op == "<=" \
+                    and low.threshold > high.threshold:
+                k = kpi(low.kpi)
+                raise UserError(
+                    f"targets {low} and {high} contradict each other: {k.label} cannot be at "
+                    f"least {k.format(low.threshold)} and at most {k.format(high.threshold)}, so "
+                    f"no plan can meet both (give the >= threshold at or below the <= one, or "
+                    f"only one of them)")
     return out
 
 
