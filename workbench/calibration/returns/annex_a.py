@@ -49,6 +49,41 @@ _REASON = re.compile(r"\bRC([1-9])\b", re.I)
 HEADER_SEARCH_ROWS = 15
 
 
+#: What each list read holds (in notes saying which sheet was read as which list)
+LIST_WHAT = {3: "referrals", 4: "assessments", 5: "section 47 enquiries and ICPCs",
+             6: "children in need", 7: "child protection plans", 8: "children in care"}
+#: Early help (List 2, or a sheet of early help assessments) is not the statutory service:
+#: a sheet or title naming it is never read as a list
+_EARLY_HELP = re.compile(r"early[\s_-]*help", re.I)
+
+
+def _early_help(sheet: str, raw: pd.DataFrame, h: int, cols: list[str], n: int) -> bool:
+    """The sheet is about early help: its name, or a title of a column the list would read says
+    so, or (for a sheet whose name gives no list number) a title above its header. A sheet named
+    "List 3 ..." is not taken for early help by its title block alone ('excluding early help')."""
+    above = ([v for i in range(h) for v in raw.iloc[i].tolist() if isinstance(v, str)]
+             if not LIST_NAME.match(sheet) else [])
+    read = [c for c in _match(cols, n).values()]
+    return any(_EARLY_HELP.search(str(t)) for t in [sheet, *above, *read])
+
+
+def _no_header(raw: pd.DataFrame, n: int) -> str:
+    """Why a list's titles were not found: none in the rows searched, or titles below them."""
+    last = int(raw.index[min(HEADER_SEARCH_ROWS, len(raw)) - 1])
+    below = next((int(raw.index[i]) for i in range(HEADER_SEARCH_ROWS, min(len(raw), 1000))
+                  if any(_ID.search(v) for v in raw.iloc[i].tolist() if isinstance(v, str))),
+                 None)
+    searched = (f"no child identifier column in the first {HEADER_SEARCH_ROWS} rows (expected "
+                f"a title like 'Child Unique ID' or 'LAchildID'; the first {HEADER_SEARCH_ROWS} "
+                f"rows with anything in them, to row {last}, are searched, titles further down "
+                "are not)")
+    if below is not None:
+        return (f"{searched}: row {below} seems to hold the titles. List {n} cannot be read; "
+                f"delete rows of guidance or titles above row {below}, so that the column titles "
+                f"are within the first {HEADER_SEARCH_ROWS} rows")
+    return f"{searched}: List {n} cannot be read; title the identifier column so"
+
+
 def _list_number(sheet: str, columns) -> int | None:
     m = LIST_NAME.match(sheet)
     if m:
@@ -67,8 +102,8 @@ def _list_number(sheet: str, columns) -> int | None:
 MAX_COLUMNS = 200
 
 
-def _read_workbook(path: Path,
-                   problems: list) -> list[tuple[str, str, pd.DataFrame, SheetTraps]] | None:
+def _read_workbook(path: Path, problems: list,
+                   name: str) -> list[tuple[str, str, pd.DataFrame, SheetTraps]] | None:
     """Each worksheet's name, state (visible, hidden), its non-blank rows as a table of values
     indexed by spreadsheet row, read with openpyxl (read-only: rows as they are stored, the
     sheet's stated size not trusted), and what its XML hides (formulas without a saved value,
@@ -76,7 +111,6 @@ def _read_workbook(path: Path,
     its zip would unpack beyond any authority's (:func:`~.xlsx.package_problem`)."""
     import openpyxl
 
-    name = path.name
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -222,12 +256,13 @@ def _match(columns, n: int) -> dict[str, str]:
     return out
 
 
-def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
-    """Episodes and stages from an Annex A workbook."""
+def read_annex_a(path: str | Path, problems: list, name: str | None = None) -> ReturnRecords:
+    """Episodes and stages from an Annex A workbook (``name``: the file as messages name it,
+    its path below the folder of returns)."""
     path = Path(path)
-    name = path.name
+    name = name or path.name
     out = ReturnRecords("annex_a", name)
-    sheets = _read_workbook(path, problems)
+    sheets = _read_workbook(path, problems, name)
     if sheets is None:
         return out
     used = 0
@@ -242,14 +277,12 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
         h = _find_header(raw)
         if h is None:
             m = LIST_NAME.match(sheet)
-            if m and int(m.group(2)) in FIELDS and len(raw):
+            if m and int(m.group(2)) in FIELDS and len(raw) and not _EARLY_HELP.search(sheet):
                 # a list calibration reads, whose identifier column is titled in a way not
-                # recognised ('Client Ref'): the whole list was left out without a word
-                problems.append(ReturnProblem(
-                    f"{name} [{sheet}]", f"no child identifier column in the first "
-                    f"{HEADER_SEARCH_ROWS} rows (expected a title like 'Child Unique ID' or "
-                    f"'LAchildID'): List {int(m.group(2))} cannot be read; title the "
-                    "identifier column so"))
+                # recognised ('Client Ref'), or whose titles sit below a long block of guidance:
+                # the whole list was left out without a word
+                problems.append(ReturnProblem(f"{name} [{sheet}]",
+                                              _no_header(raw, int(m.group(2)))))
             continue
         cols = _titles(raw.iloc[h].tolist())
         n = _list_number(sheet, cols)
@@ -263,14 +296,24 @@ def read_annex_a(path: str | Path, problems: list) -> ReturnRecords:
                              f"{int(raw.index[h])} and {int(raw.index[h + 1])}, read together")
         if n not in FIELDS:
             continue
-        used += 1
         fname = f"{name} [{sheet}]"
+        if _early_help(sheet, raw, h, cols, n):
+            # early help is not a statutory list: an 'Early Help Assessments' sheet was read as
+            # List 4, its assessments fitted as the service's own
+            out.notes.append(f"{fname}: early help (so its name or titles say), not one of the "
+                             "lists calibration reads (Lists 3 to 8, the statutory service): "
+                             "not read")
+            continue
+        used += 1
         if n in given:
             # two versions of a list (a copy kept beside the new one) would count children twice
             problems.append(ReturnProblem(fname, f"List {n} is given twice in the workbook (sheets "
                                                  f"'{given[n]}' and '{sheet}'): give each list "
                                                  "once (delete or hide the other)"))
             continue
+        if not LIST_NAME.match(sheet):
+            out.notes.append(f"{fname}: read as List {n} ({LIST_WHAT[n]}), from its column "
+                             "titles (its name gives no list number)")
         given[n] = sheet
         body = raw.iloc[h + title_rows:, :len(cols)]
         body.columns = cols

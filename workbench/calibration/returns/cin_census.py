@@ -48,12 +48,25 @@ def is_cin_census(root) -> bool:
     return _local(root.tag) == "Message" and root.find(".//Children") is not None
 
 
+def is_ssda903_xml(root) -> bool:
+    """An SSDA903 return written as XML (its ``Child`` elements hold ``CHILDID`` and
+    ``EPISODE``, or its header names the collection SSDA903) rather than a CIN census: under a
+    ``Message`` root it was read as a census, and refused with a line a child saying it had no
+    ChildIdentifiers."""
+    if root.find(".//ChildIdentifiers") is not None:
+        return False
+    collection = _text(root, "Header/CollectionDetails/Collection").upper()
+    return ("903" in collection or root.find(".//Child/CHILDID") is not None
+            or root.find(".//Child/EPISODE") is not None)
+
+
 def _local(tag) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def parse_xml(path: Path, problems: list) -> etree._Element | None:
-    """The file's root element, namespaces dropped; None with a problem if it is not XML.
+def parse_xml(path: Path, problems: list, name: str | None = None) -> etree._Element | None:
+    """The file's root element, namespaces dropped; None with a problem if it is not XML
+    (``name``: the file as messages name it, its path below the folder of returns).
 
     Entities are never expanded nor fetched (no DTD is loaded, no network): an entity reference
     where a value should be (``&x;``, an XXE attempt or a template's placeholder) is reported at
@@ -63,7 +76,7 @@ def parse_xml(path: Path, problems: list) -> etree._Element | None:
     # the closure date read as blank
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=True, remove_comments=True, remove_pis=True)
-    name = path.name
+    name = name or path.name
     try:
         size = path.stat().st_size
         if size == 0:
@@ -163,11 +176,13 @@ def _text(el, name: str) -> str:
     return (child.text or "").strip() if child is not None and child.text else ""
 
 
-def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecords:
-    """Episodes and stages from one CIN census file; problems appended to ``problems``."""
+def read_cin_census(path: str | Path, problems: list, root=None,
+                    name: str | None = None) -> ReturnRecords:
+    """Episodes and stages from one CIN census file; problems appended to ``problems``
+    (``name``: the file as messages name it, its path below the folder of returns)."""
     path = Path(path)
-    name = path.name
-    root = parse_xml(path, problems) if root is None else root
+    name = name or path.name
+    root = parse_xml(path, problems, name) if root is None else root
     out = ReturnRecords("cin", name)
     if root is None:
         return out
@@ -178,13 +193,22 @@ def read_cin_census(path: str | Path, problems: list, root=None) -> ReturnRecord
     _misnamed(root, name, problems)
     out.authority = authority_code(_text(root, "Header/Source/LEA"))
     out.authority_at = "Header / Source / LEA"
-    out.year, by = _census_year(root, path, problems)
+    out.year, by = _census_year(root, path, problems, name)
     seen: dict[tuple, int] = {}
     # Children is the Message's child in DfE's schema; under a wrapper element it was read as a
     # census of no children, and the other years' returns were blamed for what it held
     kids = root.find("Children")
     kids = root.find(".//Children") if kids is None else kids
     children = list(kids.iterfind("Child")) if kids is not None else []
+    for extra in root.iter("Children"):
+        if extra is not kids:
+            # DfE's schema gives a Message one Children (it holds every Child): a census split
+            # across two had the second's children read past, and their referrals lost unsaid
+            n = sum(1 for c in extra.iter("Child"))
+            problems.append(ReturnProblem(
+                name, f"a second Children element ({n:,} Child element(s)) is not read: DfE's "
+                      "census holds every Child in one Children; move them into the first",
+                extra.sourceline, None, _path_of(extra)))
     if not children:
         problems.append(ReturnProblem(name, "no Child elements in Children: a census of no "
                                             "children?", kids.sourceline if kids is not None
@@ -297,6 +321,7 @@ def _misnamed(root, name: str, problems: list) -> None:
     open), said once a name with how many and the first; and a field given twice in one place
     (only the first would be read)."""
     wrong: dict[str, list] = {}
+    outside: list = []
     for el in root.iter():
         tag = el.tag
         if not isinstance(tag, str):
@@ -311,6 +336,20 @@ def _misnamed(root, name: str, problems: list) -> None:
                 name, f"a {tag} module outside a CINdetails is not read: DfE's census holds each "
                       "module in the CINdetails (referral episode) it belongs to; move it there",
                 el.sourceline, None, _reader_path(el)))
+        if tag == "Child" and (parent is None or parent.tag != "Children"):
+            # a Child elsewhere (directly under Message, under a wrapper) was read past with
+            # its referrals
+            outside.append(el)
+        if tag == "Child":
+            ids = [c for c in el if c.tag == "ChildIdentifiers"]
+            for k, c in enumerate(ids[1:], start=2):
+                # only the first was read: a second child's identifiers (two records merged
+                # by a system) were lost unsaid
+                problems.append(ReturnProblem(
+                    name, "a second ChildIdentifiers in one Child (only the first is read): a "
+                          "Child is one child, with one ChildIdentifiers; give each child her "
+                          "own Child", c.sourceline, None,
+                    f"{_reader_path(el)} / ChildIdentifiers {k}"))
         if tag in ("CINdetails", *MODULES, "ChildIdentifiers"):
             seen: set[str] = set()
             for c in el:
@@ -320,6 +359,12 @@ def _misnamed(root, name: str, problems: list) -> None:
                             name, f"given twice in one {tag} (only one is read): give it once",
                             c.sourceline, c.tag, _reader_path(el)))
                     seen.add(c.tag)
+    if outside:
+        more = f" (and {len(outside) - 1:,} more like it)" if len(outside) > 1 else ""
+        problems.append(ReturnProblem(
+            name, f"a Child outside Children{more} is not read: DfE's census holds every Child "
+                  "in Message / Children; move it there", outside[0].sourceline, None,
+            _path_of(outside[0])))
     for tag, els in wrong.items():
         shown = tag if len(tag) <= 40 and tag.replace("_", "").isalnum() else "(not shown)"
         more = f" (and {len(els) - 1:,} more like it)" if len(els) > 1 else ""
@@ -329,13 +374,12 @@ def _misnamed(root, name: str, problems: list) -> None:
                   "the fit; rename it", els[0].sourceline, None, _reader_path(els[0])))
 
 
-def _census_year(root, path: Path, problems: list) -> tuple[int, tuple | None]:
+def _census_year(root, path: Path, problems: list, name: str) -> tuple[int, tuple | None]:
     """The census's year (the year its collection ends, 31 March) and its reference date as
     the latest date its records may hold: from the header's ``ReferenceDate`` and ``Year``,
     which must agree, else from a year in the file's name. A header year that is not a year, or
     no year at all, is a problem (the years' order decides which return wins)."""
     from .ssda903 import year_from_name
-    name = path.name
     hdr = Origin(name, root.sourceline, "Header / CollectionDetails")
     ref_text = _text(root, "Header/CollectionDetails/ReferenceDate")
     year_text = _text(root, "Header/CollectionDetails/Year")
@@ -357,7 +401,7 @@ def _census_year(root, path: Path, problems: list) -> tuple[int, tuple | None]:
                                                 f"collection ends: {ref_year})", root.sourceline,
                                           "Year", "Header / CollectionDetails"))
         year = year or ref_year
-    year = year or year_from_name(name)
+    year = year or year_from_name(path.name)
     if not year and len(problems) == n0:
         problems.append(ReturnProblem(name, "no census year: neither a Header / CollectionDetails "
                                             "with ReferenceDate or Year nor a year in the file's "

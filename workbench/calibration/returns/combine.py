@@ -23,7 +23,7 @@ from ..extracts import (CASE_COLUMNS, CaseData, ExtractError, Problem, Roster, S
                         validate_cases_frame, validate_workforce_frame)
 from ..extracts.read import read_csv
 from .annex_a import read_annex_a
-from .cin_census import is_cin_census, parse_xml, read_cin_census
+from .cin_census import is_cin_census, is_ssda903_xml, parse_xml, read_cin_census
 from .common import EpisodeRecord, ReturnProblem, ReturnRecords, StageRecord, problem_at
 from .folder_checks import digest, mixed_returns
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
@@ -72,53 +72,79 @@ class ReturnsData:
         return say(["cin", "ssda903", "ssda903_oc3", "annex_a"]), say(["workforce"])
 
 
-def _classify(path: Path, problems: list, left_out: dict[str, list[str]]) -> ReturnRecords | None:
-    """The file's records, or None (a problem said, or the file named in ``left_out`` by kind)."""
+def _classify(path: Path, problems: list, left_out: dict[str, list[str]],
+              name: str | None = None) -> ReturnRecords | None:
+    """The file's records, or None (a problem said, or the file named in ``left_out`` by kind).
+    ``name`` is the file as every message names it: its path below the folder of returns
+    (``2023/cin.xml``; a name alone left a year's folder unsaid, and three files said alike)."""
+    name = name or path.name
+    n0 = len(problems)
+    try:
+        return _read_one(path, name, problems, left_out)
+    finally:
+        if name != path.name:
+            # a reader that knows only the path (a CSV's) named the file alone
+            for i in range(n0, len(problems)):
+                p = problems[i]
+                if p.file == path.name or p.file.startswith(path.name + " ["):
+                    problems[i] = dataclasses.replace(p, file=name + p.file[len(path.name):])
+
+
+def _read_one(path: Path, name: str, problems: list,
+              left_out: dict[str, list[str]]) -> ReturnRecords | None:
     suffix = path.suffix.lower()
     year = year_from_name(path.name)
     if suffix == ".xml":
-        root = parse_xml(path, problems)
+        root = parse_xml(path, problems, name)
         if root is None:
             return None
+        if is_ssda903_xml(root):
+            problems.append(ReturnProblem(name, "looks like an SSDA903 return written as XML "
+                                                "(Child elements with CHILDID and EPISODE), not "
+                                                "a CIN census: the SSDA903 is read from its CSV "
+                                                "files (header and episodes, the year in each "
+                                                "name, e.g. ssda903_episodes_2023.csv); give "
+                                                "those, or leave this file out", root.sourceline))
+            return None
         if is_cin_census(root):
-            return read_cin_census(path, problems, root=root)
+            return read_cin_census(path, problems, root=root, name=name)
         if is_workforce_xml(root):
-            return read_workforce_xml(root, path.name, problems, year)
-        problems.append(ReturnProblem(path.name, "an XML file that is neither a CIN census "
-                                                 "(Message/Children/Child) nor a workforce census "
-                                                 "(CSWWWorker)", root.sourceline))
+            return read_workforce_xml(root, name, problems, year)
+        problems.append(ReturnProblem(name, "an XML file that is neither a CIN census "
+                                            "(Message/Children/Child) nor a workforce census "
+                                            "(CSWWWorker)", root.sourceline))
         return None
     if suffix == ".csv":
-        empty = _empty_oc3(path, year)
+        empty = _empty_oc3(path, name, year)
         if empty is not None:
             return empty
         df = read_csv(path, problems)
         if df is None:
             return None
-        df = _titles_repeated(df, path.name, problems)
+        df = _titles_repeated(df, name, problems)
         kind = kind_of_csv(df.columns)
         if kind == "ssda903":
-            return read_ssda903_episodes(df, path.name, problems, year)
+            return read_ssda903_episodes(df, name, problems, year)
         if is_oc3_columns(df.columns):
-            return read_ssda903_oc3(df, path.name, problems, year)
+            return read_ssda903_oc3(df, name, problems, year)
         if kind == "ssda903_header":
-            return read_ssda903_header(df, path.name, problems, year)
+            return read_ssda903_header(df, name, problems, year)
         if is_workforce_columns(df.columns):
-            return read_workforce_frame(df, path.name, problems, year)
-        left_out["csv"].append(path.name)
+            return read_workforce_frame(df, name, problems, year)
+        left_out["ssda903" if kind == "ssda903_other" else "csv"].append(name)
         return None
     if suffix in (".xlsx", ".xlsm"):
-        return read_annex_a(path, problems)
+        return read_annex_a(path, problems, name)
     if suffix in OTHER_SPREADSHEETS:
         # its lists would be silently missing from the fit
-        problems.append(ReturnProblem(path.name, f"{OTHER_SPREADSHEETS[suffix]} is not read: open "
-                                                 "it and save it as an Excel workbook (.xlsx)"))
+        problems.append(ReturnProblem(name, f"{OTHER_SPREADSHEETS[suffix]} is not read: open "
+                                            "it and save it as an Excel workbook (.xlsx)"))
         return None
-    left_out["other"].append(path.name)
+    left_out["other"].append(name)
     return None
 
 
-def _empty_oc3(path: Path, year: int) -> ReturnRecords | None:
+def _empty_oc3(path: Path, name: str, year: int) -> ReturnRecords | None:
     """An OC3 file of column titles and no rows: a year with no care leaver around her 17th to
     21st birthday (a small authority's), read as such (it was refused as a file with no rows)."""
     try:
@@ -130,7 +156,7 @@ def _empty_oc3(path: Path, year: int) -> ReturnRecords | None:
         return None
     if len(lines) != 1 or not year or not is_oc3_columns(lines[0].split(",")):
         return None
-    return ReturnRecords("ssda903_oc3", path.name, year)
+    return ReturnRecords("ssda903_oc3", name, year)
 
 
 def _titles_repeated(df: pd.DataFrame, name: str, problems: list) -> pd.DataFrame:
@@ -157,6 +183,10 @@ def _said_left_out(left_out: dict[str, list[str]]) -> list[str]:
     """The files left out, each kind in one note (a folder of 5,000 stray files gave 5,000)."""
     out: list[str] = []
     for names, what in (
+            (left_out.get("ssda903", []), "SSDA903 file(s) calibration does not use (UASC, "
+                                          "missing, reviews, previous permanence, placed for "
+                                          "adoption, adoption, outcomes: only the header, "
+                                          "episodes and OC3 are read)"),
             (left_out["csv"], "CSV file(s) that are not a return this reader knows (no SSDA903 "
                               "or workforce census columns)"),
             (left_out["other"], "file(s) of a kind that holds no return (returns are .xml, .csv "
@@ -191,10 +221,12 @@ def read_returns(folder: str | Path) -> ReturnsData:
         folder holds no case return or no workforce census.
     """
     problems: list[Problem] = []
-    left_out: dict[str, list[str]] = {"csv": [], "other": []}
+    left_out: dict[str, list[str]] = {"csv": [], "other": [], "ssda903": []}
     recs, digests = [], []
+    top = Path(folder)
     for f in return_files(folder):
-        r = _classify(f, problems, left_out)
+        rel = f.relative_to(top).as_posix() if top.is_dir() else f.name
+        r = _classify(f, problems, left_out, rel)
         if r is not None:
             recs.append(r)
             digests.append(digest(f))
@@ -225,10 +257,15 @@ def read_returns(folder: str | Path) -> ReturnsData:
     cases = validate_cases_frame(flat, "returns", problems, other_ids=ids)
     _remap(problems, origins)
     wrecs = [w for r in recs for w in r.workers]
+    twice, alike = _roles_given_twice(wrecs)
+    problems.extend(twice)
     wtable, worigins, merged, placed = combine_workers(wrecs)
-    if merged:
-        notes.append(f"{merged:,} workforce census record(s) repeat a worker's role from another "
-                     "year: combined into one")
+    if alike:
+        notes.append(f"{alike:,} workforce census record(s) given twice in one census (same SWENo "
+                     "and RoleStartDate, every value alike) were merged")
+    if merged - alike > 0:
+        notes.append(f"{merged - alike:,} workforce census record(s) repeat a worker's role from "
+                     "another year: combined into one")
     n0 = len(problems)
     roster = validate_workforce_frame(wtable, "workforce census", problems, other_ids=ids)
     _same_worker_twice(problems, worigins, start=n0)   # said in the returns' terms, then
@@ -305,6 +342,41 @@ def _ids_in_wrong_columns(recs: list[ReturnRecords], flat: pd.DataFrame, origins
                                              "the case returns, not a social worker's SWENo: is "
                                              "a column mixed up?", "WorkerID"))
     return out
+
+
+def _roles_given_twice(wrecs: list) -> tuple[list[Problem], int]:
+    """A role (SWENo and RoleStartDate) given twice in one census with other values (0.5 FTE in
+    one team and 0.5 FTE in another): the years' records of a role are merged, the later winning,
+    so one row was silently lost (its FTE, its team) and the note said it repeated another
+    year's. Refused at both rows, naming the fields that differ (never the values), as SSDA903
+    refuses an episode given twice with another end; exact repeats are merged (returned: how
+    many)."""
+    first: dict[tuple, object] = {}
+    out: list[Problem] = []
+    alike = 0
+    for w in wrecs:
+        sweno = str(w.values.get("WorkerID", "")).strip()
+        if not sweno:
+            continue
+        key = (w.origin.file, sweno, str(w.values.get("RoleStartDate", "")).strip())
+        a = first.setdefault(key, w)
+        if a is w:
+            continue
+        differ = [k for k in dict.fromkeys([*a.values, *w.values])
+                  if str(a.values.get(k, "")).strip() != str(w.values.get(k, "")).strip()]
+        if not differ:
+            alike += 1
+            continue
+        fields = ", ".join(str(w.origin.field(k)) for k in differ)
+        for here, there in ((a, w), (w, a)):
+            at = (f"element {there.origin.element}" if there.origin.element
+                  else f"row {there.origin.row}")
+            out.append(problem_at(here.origin, (
+                f"the same SWENo and RoleStartDate as {at} of this census, with another {fields}: "
+                "a census gives each role (SWENo and RoleStartDate) once, and one of the two would "
+                "be lost. Give the role once (a worker in two teams at once: one role, its FTE in "
+                "all; a second role needs its own RoleStartDate)"), "WorkerID"))
+    return out, alike
 
 
 def _same_worker_twice(problems: list, origins: list, start: int = 0) -> None:

@@ -25,6 +25,10 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", 
 EARLIEST = dt.date(1950, 1, 1)
 # a whole number a spreadsheet shows for a date cell formatted as a number: 1982 to 2118
 _SERIAL = re.compile(r"[2-7][0-9]{4}(\.0+)?")
+#: An XML Schema date (xs:date) may carry a time zone: 2022-05-01Z, 2022-05-01+01:00 (DfE's
+#: schemas type their dates so); the day is the date, the zone said nothing about it
+_XS_DATE_ZONE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
+                           r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))")
 _SHOWABLE_DATE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([ T][0-9:.]+)?")
 
 
@@ -85,6 +89,9 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
             problems.append(problem_at(origin, spreadsheet_error_message(error), field_name))
             return ""
         d = None
+        zoned = _XS_DATE_ZONE.fullmatch(s)
+        if zoned:
+            s = zoned.group(1)
         for fmt in _DATE_FORMATS:
             try:
                 d = dt.datetime.strptime(s, fmt).date()

@@ -52,6 +52,7 @@ def mixed_returns(recs: list[ReturnRecords], folder: str,
     problems.extend(_copies(recs, folder, digests or []))
     problems.extend(_years_missing(recs, folder))
     problems.extend(_other_childrens(recs))
+    problems.extend(_years_written_differently(recs))
     problems.extend(_test_records(recs))
     return problems
 
@@ -215,6 +216,47 @@ def _other_childrens(recs: list[ReturnRecords]) -> list[Problem]:
             some = f"only {k:,} of its {n:,} children are" if k else \
                 f"none of its {n:,} children is"
             out.append(Problem(r.file, f"{some} in {where}: {hint}"))
+    return out
+
+
+def _case_and_space(child: str) -> str:
+    """An identifier with its letters' case and spaces set aside."""
+    return re.sub(r"\s+", "", child).upper()
+
+
+#: The returns whose years are joined child by child (an episode, a period of care, a care
+#: leaver seen in two years' returns is one)
+_JOINED_BY_CHILD = ("cin", "ssda903", "ssda903_header", "ssda903_oc3")
+
+
+def _years_written_differently(recs: list[ReturnRecords]) -> list[Problem]:
+    """Two years' returns of one kind (two CIN censuses) whose children's identifiers differ
+    only in letters' case or spacing ('a123' one year, 'A123' or 'A 123' the other): the years
+    are joined by identifier, so each such child was taken as a new child with no message
+    (the referrals counted again, her open cases twice, the trend turned), or, in the latest
+    year, refused in words blaming the other years' files. Said for each pair of years' files
+    with how many (never an identifier)."""
+    out = []
+    for kind in _JOINED_BY_CHILD:
+        files = sorted((r for r in recs if r.kind == kind and r.year), key=lambda r: r.year)
+        kids = [_children(r) for r in files]
+        for i, a in enumerate(files):
+            norm_a = {_case_and_space(c) for c in kids[i]}
+            for j in range(i + 1, len(files)):
+                b = files[j]
+                if b.year == a.year:
+                    continue            # the same year twice is said as such
+                n = sum(1 for c in kids[j] - kids[i] if _case_and_space(c) in norm_a)
+                if n:
+                    out.append(Problem(b.file, (
+                        f"{n:,} of its {len(kids[j]):,} children are in {a.file} (the "
+                        f"{_KIND_NAMES.get(kind, kind)} for {a.year}; this is {b.year}'s) with "
+                        "their identifiers written differently, only letters' case or spacing "
+                        "differing (lower case in one, or a space added or dropped; the "
+                        "identifiers are not shown): the years are joined by identifier, so each "
+                        "would be taken as a new child (referrals counted again, open cases "
+                        "twice). Give each child the same identifier, written the same way, in "
+                        "every year's return")))
     return out
 
 

@@ -37,12 +37,29 @@ def _norm(h: str) -> str:
     return str(h).strip().upper()
 
 
+#: Fields of the SSDA903 files calibration does not read, each marking its file: UASC (DUC, the
+#: date an unaccompanied asylum-seeking child turns 18), missing episodes, reviews, previous
+#: permanence, placed for adoption, adoption (AD1) and outcomes (OC2). The UASC file's CHILD,
+#: SEX, DOB were taken for a second header of the year, and the folder refused.
+OTHER_903_FIELDS = {"DUC", "MISSING", "MIS_START", "MIS_END", "REVIEW", "REVIEW_CODE",
+                    "PREV_PERM", "LA_PERM", "DATE_PERM", "DATE_PLACED", "DATE_PLACED_CEASED",
+                    "REASON_PLACED_CEASED", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR",
+                    "SEX_ADOPTR", "LS_ADOPTR", "SDQ_SCORE", "SDQ_REASON", "CONVICTED",
+                    "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
+                    "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"}
+#: The header's own fields (beside CHILD, SEX, DOB, which the UASC file shares)
+_HEADER_OWN = {"ETHNIC", "UPN", "MOTHER", "MC_DOB"}
+
+
 def kind_of_csv(columns) -> str | None:
-    """'ssda903' (episodes), 'ssda903_header', or None, from a CSV file's column names."""
+    """'ssda903' (episodes), 'ssda903_header', 'ssda903_other' (an SSDA903 file calibration
+    does not read: UASC, missing, reviews ...), or None, from a CSV file's column names."""
     cols = {_norm(c) for c in columns}
     # any of the episode fields marks an episodes file (a missing DECOM is then reported)
     if "CHILD" in cols and cols & {"DECOM", "RNE", "DEC", "REC", "PLACE"}:
         return "ssda903"
+    if "CHILD" in cols and cols & OTHER_903_FIELDS and not cols & _HEADER_OWN:
+        return "ssda903_other"
     if {"CHILD", "DOB"} <= cols and ("SEX" in cols or "UPN" in cols):
         return "ssda903_header"
     return None
