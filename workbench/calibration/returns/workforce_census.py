@@ -144,8 +144,10 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
         if iso:
             out.year = year = int(iso[:4])
     for i, w in enumerate(root.iter("CSWWWorker"), start=1):
+        where = f"CSWWWorker {i}"
         values = {c.tag: (c.text or "") for c in w if isinstance(c.tag, str)}
-        out.workers.append(_record(values, Origin(name, w.sourceline, f"CSWWWorker {i}"), year))
+        _given_twice(w, name, where, problems)
+        out.workers.append(_record(values, Origin(name, w.sourceline, where), year))
     _after_the_census(out.workers, out.year, problems)
     if not out.workers:
         problems.append(ReturnProblem(name, "no CSWWWorker elements (not a workforce census?)"))
@@ -155,6 +157,27 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
                                             "workforce_census_2023.xml); each year's census is "
                                             "dated by it"))
     return out
+
+
+def _given_twice(worker, name: str, where: str, problems: list) -> None:
+    """A field the reader reads given twice in one ``CSWWWorker`` (a second ``<FTE>`` and
+    ``<Team>`` appended to five workers moved their FTE and team silently: only the last was
+    read), or given under two of its names (``FTE`` and ``FTE30``): a problem at the second, as
+    the CIN census reader says of its own fields."""
+    seen: dict[str, str] = {}
+    for c in worker:
+        if not isinstance(c.tag, str):
+            continue
+        col = ALIASES.get(_key(c.tag))
+        if col is None:
+            continue
+        if col in seen:
+            also = "" if seen[col] == c.tag else f" (as {seen[col]} and {c.tag})"
+            problems.append(ReturnProblem(
+                name, f"given twice in one CSWWWorker{also}: only one would be read; give it once",
+                c.sourceline, c.tag, where))
+        else:
+            seen[col] = c.tag
 
 
 def is_workforce_xml(root) -> bool:
