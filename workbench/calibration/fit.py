@@ -67,6 +67,9 @@ class Calibration:
     #: the template and the arguments of the fit, so that a back-test can fit again on less data
     template: Scenario | None = field(repr=False, default=None)
     fit_args: dict = field(repr=False, default_factory=dict)
+    #: where the window's start and end came from: each "given", "returns" (the returns'
+    #: collection years, :func:`returns_window`) or "extracts" (:func:`default_window`)
+    window_from: tuple[str, str] = ("given", "given")
 
     def to_yaml(self, header: str = "") -> str:
         """The scenario as YAML, each value commented with where it came from."""
@@ -163,13 +166,27 @@ def default_window(cases: CaseData, roster: Roster | None = None) -> tuple[dt.da
     return start, end
 
 
+def returns_window(collection_years) -> tuple[dt.date, dt.date] | None:
+    """The data window of returns collected by year, each year to 31 March (the CIN census's
+    collection years: the census of 2021 holds April 2020 to March 2021): from 1 April before
+    the first collection year to 31 March of the last. None without a year.
+
+    A return's records reach outside its year (episodes referred years before and still open,
+    and the odd one closed before the year began), so the dates in them do not say the period
+    collected; the years do."""
+    years = sorted({int(y) for y in collection_years if y})
+    if not years:
+        return None
+    return dt.date(years[0] - 1, 4, 1), dt.date(years[-1], 3, 31)
+
+
 def calibrate(cases: CaseData, roster: Roster, template: Scenario,
               window_start: dt.date | str | None = None, window_end: dt.date | str | None = None,
               name: str | None = None, authority: str | None = None,
               template_name: str = "template",
               sources: tuple[str, str] = ("cases.csv", "workforce.csv"), seed: int = 0,
               correct_timeliness: bool = True, fit_icpc: bool = True,
-              fit_pressure: bool = True) -> Calibration:
+              fit_pressure: bool = True, collection_years=None) -> Calibration:
     """Fit the scenario's parameters to the extracts over a data window.
 
     Parameters
@@ -179,7 +196,8 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     template : Scenario
         Supplies every value the extracts cannot (and the teams, caps and stages).
     window_start, window_end : datetime.date or str (YYYY-MM-DD), optional
-        The data window (inclusive); by default :func:`default_window`.
+        The data window (inclusive); by default the returns' collection years when
+        ``collection_years`` are given (:func:`returns_window`), else :func:`default_window`.
     name, authority, template_name, sources : str
         Written into the scenario's identity and comments.
     seed : int
@@ -200,6 +218,10 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         DateOfInitialCPC dates (:func:`~.derive_timeliness.derive_icpc`). False keeps the
         template's (for comparison). The conference slots are sized from the ICPCs held either
         way (:func:`~.derive_timeliness.derive_conference_slots`).
+    collection_years : iterable of int, optional
+        The CIN census's collection years, when the cases come from returns: the default
+        window is then theirs (1 April before the first to 31 March of the last), and the
+        episodes outside it are counted in a note.
 
     Returns
     -------
@@ -213,10 +235,20 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         When the window is not a date or is empty, or holds too few referrals to fit.
     """
     window_start, window_end = _as_date(window_start, "window_start"), _as_date(window_end, "window_end")
-    if window_start is None or window_end is None:
-        ds, de = default_window(cases, roster)
+    given = (window_start is not None, window_end is not None)
+    collection_years = sorted({int(y) for y in collection_years or () if y}) or None
+    years = collection_years or []
+    part_years: list[str] = []
+    if years and not all(given):
+        years, part_years = _whole_years(cases, years, trim=(not given[0], not given[1]))
+    from_returns = returns_window(years)
+    window_from = ("given", "given")
+    if not all(given):
+        kind = "returns" if from_returns is not None else "extracts"
+        ds, de = from_returns or default_window(cases, roster)
         window_start = window_start or ds
         window_end = window_end or de
+        window_from = tuple("given" if g else kind for g in given)
     if window_end <= window_start:
         raise UserError(f"the window must end after it starts (got {window_start} to {window_end})")
     w0 = day_number(window_start)
@@ -237,6 +269,10 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
             "open cases cannot be fitted. Is the extract complete?")
     _check_referrals_cover_window(cases, w0, w1x, win)
     d = Draft(data=template.model_dump(mode="json"), window=win, template_name=template_name)
+    if "returns" in window_from:
+        d.notes.extend(part_years)
+        _note_outside_collection_years(d, cases, w0, w1x, window_from)
+    roster = _censuses_to_window_end(d, roster, w1x)
     seq = stage_sequence(cases)
 
     demand = derive_demand(d, cases, template, w0, w1x, seed)
@@ -269,11 +305,11 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         scenario = validate_scenario(d.data, source="<calibrated scenario>")
     fit_args = dict(name=name, authority=authority, template_name=template_name, sources=sources,
                     seed=seed, correct_timeliness=correct_timeliness, fit_icpc=fit_icpc,
-                    fit_pressure=fit_pressure)
+                    fit_pressure=fit_pressure, collection_years=collection_years)
     return Calibration(scenario=scenario, data=scenario.to_dict(), table=d.table(),
                        provenance=d.provenance, window_start=window_start, window_end=window_end,
                        template_name=template_name, demand=demand, notes=d.notes, seq=seq,
-                       template=template, fit_args=fit_args)
+                       template=template, fit_args=fit_args, window_from=window_from)
 
 
 #: Whole months of the data window without a referral mean that the extract does not cover the
@@ -317,6 +353,98 @@ def _check_referrals_cover_window(cases: CaseData, w0: float, w1x: float, win: s
         "--window-end (window_start, window_end) to the period it covers, or give the complete "
         "extract (a workforce extract running on past the cases also moves the window's end)."
         + after)
+
+
+#: A collection year at either end of the returns whose referrals are fewer than this share of
+#: the median of the others' is a part year's return (a census of 15 children beside censuses of
+#: 300 a year): the default window leaves it out, with a note. The year before the first census
+#: holds the referrals of the episodes still open when it began (a third of a year's in the
+#: bundled returns), so a stray census of a few children there shows about a third; a whole
+#: year's return holds far more than half of the others' referrals.
+PART_YEAR_SHARE = 1 / 2
+
+
+def _whole_years(cases: CaseData, years: list[int],
+                 trim: tuple[bool, bool]) -> tuple[list[int], list[str]]:
+    """The collection years the default window spans: ``years`` without those at the start
+    (``trim[0]``) or the end (``trim[1]``) that hold fewer referrals (CINreferralDate within
+    the year) than :data:`PART_YEAR_SHARE` of the median of the others, and a note for each
+    left out. Read from 1 April before the first, a stray census of 15 children put a year of a
+    third of the others' referrals into the fit (a trend of +31% a year instead of +5%)."""
+    if len(years) < 2:
+        return years, []
+    ref = cases.episodes.referral.to_numpy(dtype=float)
+    count = {y: int(((ref >= day_number(dt.date(y - 1, 4, 1)))
+                     & (ref < day_number(dt.date(y, 4, 1)))).sum()) for y in years}
+    kept = list(years)
+    notes = []
+
+    def part(y: int) -> bool:
+        others = [count[x] for x in kept if x != y]
+        return bool(others) and count[y] < PART_YEAR_SHARE * float(np.median(others))
+
+    for end, option in ((0, "--window-start (window_start)"), (-1, "--window-end (window_end)")):
+        while trim[end] and len(kept) > 1 and part(kept[end]):
+            y = kept.pop(end)
+            others = [count[x] for x in kept]
+            edge = dt.date(y - 1, 4, 1) if end == 0 else dt.date(y, 3, 31)
+            notes.append(
+                f"{cases.source}: the collection year of the CIN census of {y} ({y - 1}-04-01 to "
+                f"{y}-03-31) holds {count[y]:,} referral(s) (CINreferralDate), against "
+                f"{min(others):,} to {max(others):,} in each of the other years: a part year's "
+                f"return, left out of the data window; set {option} to {edge} to include it")
+    return kept, notes
+
+
+def _note_outside_collection_years(d: Draft, cases: CaseData, w0: float, w1x: float,
+                                   window_from: tuple[str, str]) -> None:
+    """With the window from the returns' collection years: a note counting the referral
+    episodes closed before it starts (a census holds the children in need during its year, so
+    one closed before the first year began is a stray record: it moved the window a year back,
+    with the referral rate and trend fitted over a year the returns do not cover) and those
+    referred after it ends. They are left out of the fit by its dates; no identifier is said."""
+    ep = cases.episodes
+    closed_before = int((ep.closure < w0).sum())
+    after = int((ep.referral >= w1x).sum())
+    if closed_before and window_from[0] == "returns":
+        d.notes.append(
+            f"{cases.source}: {closed_before:,} referral episode(s) closed (CINclosureDate) "
+            f"before the data window begins on {to_date(w0)}, 1 April before the returns' first "
+            "collection year: left out of the fit (the window is the collection years', not "
+            "moved back to them); a census holds the children in need during its year, so check "
+            "the returns if such records are not expected, or set --window-start (window_start)")
+    if after and window_from[1] == "returns":
+        d.notes.append(
+            f"{cases.source}: {after:,} referral episode(s) referred (CINreferralDate) after the "
+            f"data window ends on {to_date(w1x - 1)}, 31 March of the returns' last collection "
+            "year: left out of the fit; set --window-end (window_end) to include them")
+
+
+def _censuses_to_window_end(d: Draft, roster: Roster, w1x: float) -> Roster:
+    """The roster's censuses as they stood at the window's end
+    (:func:`~.returns.workers_across.census_up_to`: a census taken after it gave the caseloads
+    under an earlier date), with notes saying which censuses were left out and counting the
+    workers who drop out of the censuses without a RoleEndDate
+    (:func:`~.returns.workers_across.vanished_note`). A flat extract has no censuses: as given."""
+    if roster.census is None:
+        return roster
+    from .returns.workers_across import census_up_to, vanished_note
+
+    roster, later = census_up_to(roster, w1x - 1)
+    if later:
+        kept = sorted({int(y) for y in roster.census.year})
+        used = (f"the census of {kept[-1]} gives them (later ones are not read under an earlier "
+                "date)" if kept else "no census was taken by then, so none is read")
+        which = (f"the census of {later[0]}: its" if len(later) == 1 else
+                 f"the censuses of {', '.join(str(y) for y in later)}: their")
+        d.notes.append(
+            f"{roster.source}: the data window ends on {to_date(w1x - 1)}, before {which} "
+            f"Cases30 and WorkingDaysLost are left out of the caseloads, absence and pressure; "
+            f"{used}")
+    note = vanished_note(roster)
+    if note:
+        d.notes.append(note)
+    return roster
 
 
 def _note_overlapping_episodes(d: Draft, cases: CaseData) -> None:

@@ -49,6 +49,7 @@ def cmd_calibrate(args) -> int:
     template_path = Path(args.template)
     template = load_scenario(template_path)
     check_outputs(args, template)
+    years = None
     if args.returns:
         if args.cases or args.workforce:
             raise UserError("give either --returns DIR or --cases and --workforce, not both")
@@ -56,6 +57,7 @@ def cmd_calibrate(args) -> int:
         with problems_listed(args):
             data = read_returns(args.returns)
         cases, roster, sources = data.cases, data.roster, data.sources
+        years = collection_years(data.files)
         print(f"Read {len(data.files)} return file(s) from {args.returns}:")
         for line in data.files_summary():
             print(f"  {line}")
@@ -69,11 +71,10 @@ def cmd_calibrate(args) -> int:
         raise UserError("give --returns DIR (a folder of statutory returns), or both --cases FILE "
                         "and --workforce FILE")
     out = Path(args.out)
-    if out.suffix not in (".yaml", ".yml"):
-        raise UserError(f"--out: expected a .yaml file name, got {out}")
     cal = calibrate(cases, roster, template, args.window_start, args.window_end,
                     name=args.name or f"{out.stem} (calibrated)", authority=args.authority,
-                    template_name=template_path.name, sources=sources, seed=args.seed)
+                    template_name=template_path.name, sources=sources, seed=args.seed,
+                    collection_years=years)
     if not args.no_backtest:
         # a back-test period the data cannot give is refused before anything is written
         check_period(cal, args.backtest_start, args.backtest_end, args.backtest)
@@ -89,8 +90,8 @@ def cmd_calibrate(args) -> int:
               f"The fit table with every estimate and its uncertainty: {fit_path}.\n"
               "Only aggregates: no child-level record is in this file.")
     cal.write(out, header=header)
-    print(f"Data window {cal.window_start} to {cal.window_end}"
-          + ("" if args.window_start else " (found from the extracts; set --window-start/--window-end to choose)"))
+    print(f"Data window {cal.window_start} to {cal.window_end} "
+          f"({window_said(cal.window_from, cal.window_start, cal.window_end)})")
     print(f"Wrote {out} (loads as a valid scenario) and {fit_path} ({len(cal.table)} estimates).")
     print()
     print(fit_summary(cal))
@@ -107,6 +108,38 @@ def cmd_calibrate(args) -> int:
         print(f"note: {note}")
     print(f"\nWrote {', '.join(str(p) for p in written)} (aggregates only).")
     return 0
+
+
+def collection_years(files) -> list[int]:
+    """The CIN census's collection years in a folder of returns (its files table: ``kind``,
+    ``year``): the default data window is theirs."""
+    return sorted({int(y) for k, y in zip(files.kind, files.year) if k == "cin" and y})
+
+
+def window_said(window_from: tuple[str, str], start: dt.date, end: dt.date) -> str:
+    """Where the data window ``start`` to ``end`` came from, truthfully, for the "Data window
+    ..." line: as given by --window-start/--window-end, from the returns' collection years (the
+    CIN censuses', named), or found from the extracts; each end said apart when they came from
+    different places (:attr:`~workbench.calibration.fit.Calibration.window_from`)."""
+    came_start, came_end = window_from
+    choose = "set --window-start/--window-end to choose"
+    if came_start == came_end == "given":
+        return "as given by --window-start/--window-end"
+    if came_start == came_end == "extracts":
+        return f"found from the extracts; {choose}"
+    if came_start == came_end == "returns":
+        years = (f"{start.year + 1} to {end.year}" if end.year != start.year + 1
+                 else f"{end.year}")
+        return f"from the returns' collection years (CIN census {years}); {choose}"
+    said = {"start": {"given": "start as given by --window-start",
+                      "extracts": "start found from the extracts",
+                      "returns": "start from the returns' first collection year (CIN census "
+                                 f"{start.year + 1})"}[came_start],
+            "end": {"given": "end as given by --window-end",
+                    "extracts": "end found from the extracts",
+                    "returns": "end from the returns' last collection year (CIN census "
+                               f"{end.year})"}[came_end]}
+    return f"{said['start']}; {said['end']}"
 
 
 @contextlib.contextmanager
@@ -135,9 +168,11 @@ def problems_listed(args) -> Iterator[None]:
 
 
 def check_outputs(args, template) -> None:
-    """Before the extracts are read and fitted: ``--out`` is a .yaml file name (not a folder) in a
-    folder that can be made, ``--report-dir`` is a folder, and ``--name`` and ``--authority`` are
-    what a scenario accepts (one line of visible text, at most 200 characters).
+    """Before the extracts are read and fitted: ``--returns`` is not a file (a folder of returns,
+    or one that does not exist, said by the reader), ``--out`` is a .yaml file name (not a
+    folder) in a folder that can be made, ``--report-dir`` is a folder, and ``--name`` and
+    ``--authority`` are what a scenario accepts (one line of visible text, at most 200
+    characters).
 
     Raises
     ------
@@ -146,9 +181,9 @@ def check_outputs(args, template) -> None:
     """
     from ..scenario import ScenarioError
 
-    out = types.out_file(args.out, "--out")
-    if out.suffix not in (".yaml", ".yml"):
-        raise UserError(f"--out: expected a .yaml file name, got {out}")
+    if args.returns:
+        types.input_folder(args.returns, "--returns")
+    out = types.output_file(args.out, "--out", ".yaml", ".yml")
     types.not_an_input(out, "--out", {"--template": args.template})
     types.folder_could_be_made(report_dir(args, out), "--report-dir")
     types.not_an_input(report_dir(args, out), "--report-dir", {"--returns": args.returns})
