@@ -122,4 +122,4 @@ def test_calibrate_rejects_a_bad_out_name(tmp_path, capsys):
     code = main(["calibrate", "--cases", str(SAMPLE / "cases.csv"), "--workforce",
                  str(SAMPLE / "workforce.csv"), "--out", str(tmp_path / "x.txt"), "--no-backtest"])
     assert code == 2
-    assert "expected a .yaml file name" in capsys.readouterr().err
+    assert "give a file name ending in .yaml or .yml" in capsys.readouterr().err

@@ -31,6 +31,7 @@ from .ssda903 import (episode_overlaps, kind_of_csv, periods_of_care, read_ssda9
                       read_ssda903_header, year_from_name)
 from .workforce_census import (census_panel, combine_workers, is_workforce_columns,
                                is_workforce_xml, read_workforce_frame, read_workforce_xml)
+from .workers_across import sweno_written_differently
 
 KIND_LABEL = {"cin": "CIN census", "ssda903": "SSDA903 episodes", "ssda903_header": "SSDA903 header",
               "ssda903_oc3": "SSDA903 care leavers (OC3)", "annex_a": "Annex A",
@@ -259,6 +260,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
     wrecs = [w for r in recs for w in r.workers]
     twice, alike = _roles_given_twice(wrecs)
     problems.extend(twice)
+    problems.extend(sweno_written_differently(wrecs))
     wtable, worigins, merged, placed = combine_workers(wrecs)
     if alike:
         notes.append(f"{alike:,} workforce census record(s) given twice in one census (same SWENo "
