@@ -35,7 +35,6 @@ import pytest
 
 from workbench.calibration.fit import calibrate
 from workbench.calibration.returns import read_returns
-from workbench.calibration.returns import combine  # noqa: F401 (the skip below)
 from workbench.calibration.returns.common import Origin, WorkerRecord
 from workbench.calibration.returns.workforce_census import read_workforce_xml
 
@@ -288,9 +287,6 @@ def test_spaces_in_a_sweno_are_written_differently_too(tmp_path):
     assert [p.file for p in problems] == [W23]
 
 
-@pytest.mark.skipif(not hasattr(combine, "sweno_written_differently"),
-                    reason="workers_across.sweno_written_differently is not yet called by "
-                           "read_returns (the lead wires it into combine.py)")
 def test_read_returns_refuses_a_sweno_written_differently(tmp_path, capsys):
     from conftest import refused_returns
 
