@@ -251,3 +251,10 @@ def rows_of(df) -> list[int]:
     index the file was read with: right after rows were dropped (a row repeating the titles),
     where counting them again would say every later row one short."""
     return [int(i) + 2 for i in df.index]
+
+
+def spelling_key(identifier: str) -> str:
+    """An identifier as compared between years' returns: letters' case and spaces set aside (a
+    system that wrote one year's identifiers in lower case, or with a space, wrote the same
+    child's or worker's). Used to find the same identifier written differently, never to join."""
+    return "".join(str(identifier).split()).casefold()

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..extracts import Problem
-from .common import ReturnRecords, collection_year
+from .common import ReturnRecords, collection_year, spelling_key
 from .workforce_census import shown_code
 
 
@@ -172,7 +172,7 @@ def _children(r: ReturnRecords) -> set[str]:
 def _norm_id(child: str) -> str:
     """An identifier as a spreadsheet may have changed it: spaces, letters' case and leading
     zeros dropped."""
-    return re.sub(r"\s+", "", child).upper().lstrip("0")
+    return spelling_key(child).lstrip("0")
 
 
 def _other_childrens(recs: list[ReturnRecords]) -> list[Problem]:
@@ -219,11 +219,6 @@ def _other_childrens(recs: list[ReturnRecords]) -> list[Problem]:
     return out
 
 
-def _case_and_space(child: str) -> str:
-    """An identifier with its letters' case and spaces set aside."""
-    return re.sub(r"\s+", "", child).upper()
-
-
 #: The returns whose years are joined child by child (an episode, a period of care, a care
 #: leaver seen in two years' returns is one)
 _JOINED_BY_CHILD = ("cin", "ssda903", "ssda903_header", "ssda903_oc3")
@@ -241,12 +236,12 @@ def _years_written_differently(recs: list[ReturnRecords]) -> list[Problem]:
         files = sorted((r for r in recs if r.kind == kind and r.year), key=lambda r: r.year)
         kids = [_children(r) for r in files]
         for i, a in enumerate(files):
-            norm_a = {_case_and_space(c) for c in kids[i]}
+            norm_a = {spelling_key(c) for c in kids[i]}
             for j in range(i + 1, len(files)):
                 b = files[j]
                 if b.year == a.year:
                     continue            # the same year twice is said as such
-                n = sum(1 for c in kids[j] - kids[i] if _case_and_space(c) in norm_a)
+                n = sum(1 for c in kids[j] - kids[i] if spelling_key(c) in norm_a)
                 if n:
                     out.append(Problem(b.file, (
                         f"{n:,} of its {len(kids[j]):,} children are in {a.file} (the "

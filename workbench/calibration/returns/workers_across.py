@@ -23,13 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..extracts import Roster
-from .common import ReturnProblem, WorkerRecord
-
-
-def _spelling_key(sweno: str) -> str:
-    """A SWENo as compared across censuses: capitals and spaces left out (a system that
-    exported one year's numbers in lower case, or with a space, wrote the same worker's)."""
-    return "".join(str(sweno).split()).casefold()
+from .common import ReturnProblem, WorkerRecord, spelling_key
 
 
 def sweno_written_differently(records: list[WorkerRecord]) -> list[ReturnProblem]:
@@ -64,7 +58,7 @@ def sweno_written_differently(records: list[WorkerRecord]) -> list[ReturnProblem
         sweno = str(r.values.get("WorkerID", "") or "").strip()
         if not sweno:
             continue
-        seen[_spelling_key(sweno)][sweno][r.origin.file] = r.year
+        seen[spelling_key(sweno)][sweno][r.origin.file] = r.year
         field_of.setdefault(r.origin.file, r.origin.field("WorkerID") or "WorkerID")
         year_of[r.origin.file] = r.year
     conflicts = [sp for sp in seen.values()
