@@ -57,7 +57,7 @@ def cmd_calibrate(args) -> int:
         with problems_listed(args):
             data = read_returns(args.returns)
         cases, roster, sources = data.cases, data.roster, data.sources
-        years = collection_years(data.files)
+        years = data.collection_years
         print(f"Read {len(data.files)} return file(s) from {args.returns}:")
         for line in data.files_summary():
             print(f"  {line}")
@@ -108,12 +108,6 @@ def cmd_calibrate(args) -> int:
         print(f"note: {note}")
     print(f"\nWrote {', '.join(str(p) for p in written)} (aggregates only).")
     return 0
-
-
-def collection_years(files) -> list[int]:
-    """The CIN census's collection years in a folder of returns (its files table: ``kind``,
-    ``year``): the default data window is theirs."""
-    return sorted({int(y) for k, y in zip(files.kind, files.year) if k == "cin" and y})
 
 
 def window_said(window_from: tuple[str, str], start: dt.date, end: dt.date) -> str:

@@ -58,6 +58,12 @@ class ReturnsData:
         return out
 
     @property
+    def collection_years(self) -> list[int]:
+        """The CIN census's collection years: ``calibrate(..., collection_years=...)`` takes its
+        default data window from them (:func:`~workbench.calibration.fit.returns_window`)."""
+        return sorted({int(y) for k, y in zip(self.files.kind, self.files.year) if k == "cin" and y})
+
+    @property
     def sources(self) -> tuple[str, str]:
         """What the cases and the roster came from, for the scenario's provenance (counts and
         years, never a child)."""
