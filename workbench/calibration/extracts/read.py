@@ -23,17 +23,19 @@ MAX_BYTES = 1_000_000_000
 MAX_RAGGED = 1_000
 
 
-def read_csv(path: str | Path, problems: list[Problem]) -> pd.DataFrame | None:
+def read_csv(path: str | Path, problems: list[Problem],
+             name: str | None = None) -> pd.DataFrame | None:
     """A CSV file as a table of text cells, or None with the reason appended to ``problems``.
 
     Refused before any cell is read: a missing file or a folder, a file larger than
     :data:`MAX_BYTES`, NUL bytes (a binary or UTF-16 file), text that is not UTF-8, values
     separated by semicolons or tabs, a column name given twice, a cell too long to be a value,
     rows with more or fewer fields than the header (a truncated row), and a file with no data
-    rows. Old Mac line endings (CR alone) are read as line breaks.
+    rows. Old Mac line endings (CR alone) are read as line breaks. ``name`` is the file as the
+    problems name it (default: its name alone; a folder of returns gives its path below it).
     """
     p = Path(path)
-    name = p.name
+    name = name or p.name
     if not p.exists():
         problems.append(Problem(name, f"file not found ({p})"))
         return None

@@ -85,20 +85,6 @@ def _classify(path: Path, problems: list, left_out: dict[str, list[str]],
     ``name`` is the file as every message names it: its path below the folder of returns
     (``2023/cin.xml``; a name alone left a year's folder unsaid, and three files said alike)."""
     name = name or path.name
-    n0 = len(problems)
-    try:
-        return _read_one(path, name, problems, left_out)
-    finally:
-        if name != path.name:
-            # a reader that knows only the path (a CSV's) named the file alone
-            for i in range(n0, len(problems)):
-                p = problems[i]
-                if p.file == path.name or p.file.startswith(path.name + " ["):
-                    problems[i] = dataclasses.replace(p, file=name + p.file[len(path.name):])
-
-
-def _read_one(path: Path, name: str, problems: list,
-              left_out: dict[str, list[str]]) -> ReturnRecords | None:
     suffix = path.suffix.lower()
     year = year_from_name(path.name)
     if suffix == ".xml":
@@ -125,7 +111,7 @@ def _read_one(path: Path, name: str, problems: list,
         empty = _empty_oc3(path, name, year)
         if empty is not None:
             return empty
-        df = read_csv(path, problems)
+        df = read_csv(path, problems, name)
         if df is None:
             return None
         df = _titles_repeated(df, name, problems)
