@@ -62,13 +62,39 @@ def _temporary(path: Path) -> Path:
     return path.with_name(f".{path.stem[:100]}.{os.getpid()}.partial{path.suffix}")
 
 
+#: What a file system without hard links says to :func:`os.link`.
+_NO_LINKS = frozenset({errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
+
+
+def _make_only(tmp: Path, path: Path) -> None:
+    """Make ``tmp`` the file ``path`` if, and only if, no file is there (FileExistsError)."""
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+    # no hard links here: claim the name with an exclusive create, then fill it
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    os.replace(tmp, path)
+
+
 @contextlib.contextmanager
-def writing(path: str | os.PathLike, what: str | None = None) -> Iterator[Path]:
+def writing(path: str | os.PathLike, what: str | None = None,
+            exclusive: bool = False) -> Iterator[Path]:
     """Yield a temporary path to write ``path``'s content to; on success it becomes ``path``.
 
     The folder is made if missing. If the body raises, the temporary file is removed and
     ``path`` is left as it was; an :class:`OSError` from the disk becomes :class:`CannotWrite`
     naming ``what`` (an option such as ``--out``) and the file.
+
+    With ``exclusive``, the file is only made, never replaced: when ``path`` exists by the time
+    the content is complete (another page saved the same name a moment before, say),
+    :class:`FileExistsError` is raised and ``path`` keeps the other writer's content. The check
+    and the making are one step of the file system (a hard link, or an exclusive create where
+    the disk has no links), so two writers racing for one name cannot both succeed.
     """
     path = Path(path)
     label = f"{what} {path}" if what else str(path)
@@ -78,10 +104,13 @@ def writing(path: str | os.PathLike, what: str | None = None) -> Iterator[Path]:
     make_folder(path.parent, f"{what} {path}: its folder" if what else f"{path}: its folder")
     try:
         yield tmp
-        if path.exists():   # a file replaced keeps its permissions (a shared folder's, say)
-            with contextlib.suppress(OSError):
-                shutil.copymode(path, tmp)
-        os.replace(tmp, path)
+        if exclusive:
+            _make_only(tmp, path)
+        else:
+            if path.exists():   # a file replaced keeps its permissions (a shared folder's, say)
+                with contextlib.suppress(OSError):
+                    shutil.copymode(path, tmp)
+            os.replace(tmp, path)
     except OSError as exc:
         if not is_write_error(exc):
             raise

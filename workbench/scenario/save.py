@@ -212,13 +212,21 @@ def save_variant(variant: Scenario, base_path: str | Path, folder: str | Path | 
                                 f"name)")
     ref = Path(os.path.relpath(base_path.resolve(), folder.resolve())).as_posix()
     text = variant_yaml(base, ref, variant, author=author, what=what, tool=tool)
-    with files.writing(path) as tmp:   # becomes the file only if it reads back as saved
-        tmp.write_text(text, encoding="utf-8")
-        back = load_scenario(tmp)
-        if not _same(back.model_dump(mode="python"), _plain(variant.model_dump(mode="python"))):
-            raise ScenarioError(f"{path}: the written file does not read back as the scenario "
-                                f"saved (a block it removes cannot be stated as a change); "
-                                f"nothing was saved")
+    try:
+        # becomes the file only if it reads back as saved, and (unless overwriting) only if no
+        # file took the name meanwhile: two pages saving one name at once must not both succeed
+        with files.writing(path, exclusive=not overwrite) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+            back = load_scenario(tmp)
+            if not _same(back.model_dump(mode="python"),
+                         _plain(variant.model_dump(mode="python"))):
+                raise ScenarioError(f"{path}: the written file does not read back as the "
+                                    f"scenario saved (a block it removes cannot be stated as a "
+                                    f"change); nothing was saved")
+    except FileExistsError:
+        raise ScenarioError(f"{path}: a file of this name was saved a moment ago (from another "
+                            f"page or by a colleague); yours was not saved over it. Choose "
+                            f"another scenario name") from None
     return path
 
 
@@ -284,7 +292,12 @@ def variant_template(name: str, base_path: str | Path, out: str | Path | None = 
         lines.append(f"# {block}:")
         lines.extend(fields)
     text = "\n".join(lines) + "\n"
-    with files.writing(path) as tmp:   # becomes the file only if it loads
-        tmp.write_text(text, encoding="utf-8")
-        load_scenario(tmp)
+    try:
+        # becomes the file only if it loads, and never over a file made meanwhile
+        with files.writing(path, exclusive=not overwrite) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+            load_scenario(tmp)
+    except FileExistsError:
+        raise ScenarioError(f"{path}: a file of this name was made a moment ago; it was left "
+                            f"as it is (choose another name or --out, or add --force)") from None
     return path

@@ -1,0 +1,157 @@
+"""Round 9 (the app audit's defects fixed in the library): a save that races another page for one
+name, and a recruitment campaign that runs past the end of the period simulated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+
+import pytest
+
+from workbench import files
+from workbench.model import simulate
+from workbench.scenario import ScenarioError, load_scenario, validate_scenario
+from workbench.scenario import save as save_mod
+from workbench.scenario.save import save_variant, variant_template
+
+from conftest import SCENARIOS
+
+
+# --------------------------------------------------------------------------- D1: racing saves
+def test_exclusive_writing_never_replaces_a_file_made_meanwhile(tmp_path):
+    target = tmp_path / "a.yaml"
+    with pytest.raises(FileExistsError):
+        with files.writing(target, exclusive=True) as tmp:
+            tmp.write_text("mine\n")
+            target.write_text("theirs\n")   # another writer finishes first
+    assert target.read_text() == "theirs\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]   # no temporary file left
+    # with no file there it is made, and the plain (replacing) mode still replaces
+    other = tmp_path / "b.yaml"
+    with files.writing(other, exclusive=True) as tmp:
+        tmp.write_text("one\n")
+    assert other.read_text() == "one\n"
+    files.write_text(other, "two\n")
+    assert other.read_text() == "two\n"
+
+
+def test_exclusive_writing_on_a_disk_without_hard_links(tmp_path, monkeypatch):
+    def no_links(src, dst, *a, **k):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "a.yaml"
+    with files.writing(target, exclusive=True) as tmp:
+        tmp.write_text("mine\n")
+    assert target.read_text() == "mine\n"
+    with pytest.raises(FileExistsError):
+        with files.writing(target, exclusive=True) as tmp:
+            tmp.write_text("again\n")
+    assert target.read_text() == "mine\n"
+
+
+def _variant(name: str):
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    data = base.model_dump(mode="json")
+    data["name"] = name
+    data["demand"]["referrals_per_year"] = base.demand.referrals_per_year * 1.1
+    return validate_scenario(data, "<test>")
+
+
+def test_two_pages_saving_one_name_at_once_do_not_both_succeed(tmp_path, monkeypatch):
+    """Page A's save checks the name, writes and reads back its file; page B saves the same
+    name in that moment. Before, A's os.replace then overwrote B's file and both said "Saved
+    as"; now A is refused and B's scenario is kept."""
+    for p in ("baseline.yaml",):
+        (tmp_path / p).write_text((SCENARIOS / p).read_text())
+    real = save_mod.variant_yaml
+
+    def racing(base, ref, variant, **kw):
+        text = real(base, ref, variant, **kw)
+        (tmp_path / "more_referrals.yaml").write_text("# page B's file\n" + text)
+        return text
+
+    monkeypatch.setattr(save_mod, "variant_yaml", racing)
+    with pytest.raises(ScenarioError, match="saved a moment ago.*another page") as exc:
+        save_variant(_variant("More referrals"), tmp_path / "baseline.yaml")
+    assert "more_referrals.yaml" in str(exc.value)
+    assert (tmp_path / "more_referrals.yaml").read_text().startswith("# page B's file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["baseline.yaml", "more_referrals.yaml"]
+
+
+def test_new_does_not_overwrite_a_file_made_while_it_writes(tmp_path, monkeypatch):
+    (tmp_path / "baseline.yaml").write_text((SCENARIOS / "baseline.yaml").read_text())
+    real = save_mod.load_scenario
+    calls = []
+
+    def racing(path, *a, **k):
+        calls.append(path)
+        if len(calls) == 2:   # the template read back: another command makes the file now
+            (tmp_path / "my_variant.yaml").write_text("# someone else's\n")
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(save_mod, "load_scenario", racing)
+    with pytest.raises(ScenarioError, match="made a moment ago"):
+        variant_template("My variant", tmp_path / "baseline.yaml")
+    assert (tmp_path / "my_variant.yaml").read_text() == "# someone else's\n"
+
+
+# --------------------------------------------------------------------------- D4: campaigns at the end
+def _with_campaign(start: dt.date, end: dt.date, hires: int, cost: float, years: float):
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    data = base.model_dump(mode="json")
+    data["horizon_years"] = years
+    data["recruitment"]["campaigns"] = [{"name": "drive", "start_date": start.isoformat(),
+                                         "end_date": end.isoformat(), "hires": hires,
+                                         "cost_gbp": cost}]
+    return validate_scenario(data, "<test>")
+
+
+def _campaign_cost(run) -> float:
+    c = run.costs
+    return float(c.loc[c["category"] == "campaigns", "gbp"].sum())
+
+
+def test_a_campaign_starting_on_the_last_day_costs_nothing_within_the_period():
+    """The app (2 years) and the file it saved (the base's 5 years, run for 2) differed by one
+    monthly campaign's cost: the file's month-25 campaign starts on the period's last day,
+    charged its whole cost and brought no one within the period."""
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    start = base.start_date
+    last_day = start + dt.timedelta(days=int(1.0 * 365.25))   # within the year, its last day
+    sc = _with_campaign(last_day, last_day + dt.timedelta(days=30), 3, 90_000, 1.0)
+    assert _campaign_cost(simulate(sc, seed=1, years=1.0)) == 0.0
+
+
+def test_a_campaign_straddling_the_end_is_charged_for_the_hires_within_it():
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    start = base.start_date
+    horizon = 365.25
+    # four hires at 1/8, 3/8, 5/8 and 7/8 of 100 days starting 50 days before the end: the first
+    # two start within the period (days -37.5 and -12.5 from its end), the other two after it
+    c0 = start + dt.timedelta(days=int(horizon) - 50)
+    sc = _with_campaign(c0, c0 + dt.timedelta(days=100), 4, 80_000, 1.0)
+    assert _campaign_cost(simulate(sc, seed=1, years=1.0)) == pytest.approx(40_000)
+    # wholly within the period: its whole cost, to the penny
+    inside = _with_campaign(start + dt.timedelta(days=30), start + dt.timedelta(days=130), 3,
+                            90_001.37, 1.0)
+    assert _campaign_cost(simulate(inside, seed=1, years=1.0)) == 90_001.37
+    # a campaign of no hires (an advert that found no one) still costs what it cost
+    none = _with_campaign(start + dt.timedelta(days=30), start + dt.timedelta(days=130), 0,
+                          5_000, 1.0)
+    assert _campaign_cost(simulate(none, seed=1, years=1.0)) == 5_000
+
+
+def test_the_app_and_its_saved_file_cost_the_same(tmp_path):
+    """The app's own scenario (campaigns for the years it simulates) and the file it saves
+    (campaigns for the base's horizon) give the same cost when run for the app's years."""
+    from workbench.decision.levers import build_scenario
+
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    page = build_scenario(base, {"extra_recruits_per_year": 12}, name="x", years=2.0)
+    saved = build_scenario(base, {"extra_recruits_per_year": 12}, name="x",
+                           years=float(base.horizon_years))
+    assert len(saved.recruitment.campaigns) > len(page.recruitment.campaigns)
+    a, b = simulate(page, seed=4, years=2.0), simulate(saved, seed=4, years=2.0)
+    assert _campaign_cost(a) == _campaign_cost(b) > 0
