@@ -344,11 +344,22 @@ class WorkforceDynamics:
         end = self._days_from_start(camp.end_date)
         if start >= self.horizon or end <= 0:
             return
+        # a campaign running past the end of the period simulated is charged for the share of
+        # its hires that start within it: the rest start after the period, and so do the
+        # benefits they pay for (a campaign of 3 hires starting on the last day costs nothing
+        # here, as it brings no one within the period)
+        hires = camp.hires
+        within = hires
+        for k in range(hires):
+            if start + (k + 0.5) * (end - start) / hires >= self.horizon:
+                within = k
+                break
         if start > eng.now():
             yield eng.wait_until(start)
-        self.costs.rec(self.eng.now(), "campaigns", camp.cost_gbp)
-        for k in range(camp.hires):
-            at = start + (k + 0.5) * (end - start) / camp.hires
+        cost = camp.cost_gbp if within == hires else camp.cost_gbp * within / hires
+        self.costs.rec(self.eng.now(), "campaigns", cost)
+        for k in range(hires):
+            at = start + (k + 0.5) * (end - start) / hires
             if at >= self.horizon:
                 break
             if at > eng.now():

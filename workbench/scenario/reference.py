@@ -106,7 +106,9 @@ _NOTES = {
     "Campaign.name": "the campaign's name",
     "Campaign.start_date": "first day of the campaign",
     "Campaign.end_date": "last day; its hires arrive evenly over the period",
-    "Campaign.cost_gbp": "the campaign's whole cost",
+    "Campaign.cost_gbp": ("the campaign's whole cost; a campaign running past the end of the "
+                          "period simulated is charged for the share of its hires that start "
+                          "within it"),
     "Academy.intake_per_year": "newly qualified social workers taken in a year, over establishment",
     "Academy.team": "the team trainees work in",
     "Agency.enabled": "switch agency cover on",
