@@ -139,7 +139,10 @@ def test_table_formatting_and_readings():
     assert KPIS["cost_per_year_gbp"].resolution == pytest.approx(10_000)
     assert tables.reading(0.006, 0.0034, 0.0094, +1, pct.resolution) == "too small to show"
     assert tables.reading(-0.006, -0.0094, -0.0034, +1, pct.resolution) == "too small to show"
-    assert tables.reading(0.04, 0.01, 0.07, +1, pct.resolution) == "better"  # 0.07 shows as 0.1
+    # +0.04 shows as +0.0 (its range reaches 0.1): "better" beside +0.0 contradicted the table
+    # (round 9); +0.06 shows as +0.1
+    assert tables.reading(0.04, 0.01, 0.07, +1, pct.resolution) == "too small to show"
+    assert tables.reading(0.06, 0.01, 0.09, +1, pct.resolution) == "better"
     assert tables.reading(0.006, -0.001, 0.01, +1, pct.resolution) == "no clear change"
     assert tables.reading(0.006, 0.0034, 0.0094, +1) == "better"  # no resolution given
     html = tables.table_html(pd.DataFrame({"Measure": ["a", "b"], "Reading": ["better", "worse"]}))

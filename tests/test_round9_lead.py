@@ -155,3 +155,46 @@ def test_the_app_and_its_saved_file_cost_the_same(tmp_path):
     assert len(saved.recruitment.campaigns) > len(page.recruitment.campaigns)
     a, b = simulate(page, seed=4, years=2.0), simulate(saved, seed=4, years=2.0)
     assert _campaign_cost(a) == _campaign_cost(b) > 0
+
+
+# --------------------------------------------------------------------------- small ones
+def test_a_difference_shown_as_zero_is_not_called_better():
+    """A cost difference of -0.04 (shown as 0.0) whose interval excludes zero was called
+    "better" beside the 0.0; it is too small to show."""
+    from workbench.present.tables import reading
+
+    assert reading(-0.04, -0.08, -0.01, -1, 0.1) == "too small to show"
+    assert reading(-0.06, -0.08, -0.01, -1, 0.1) == "better"   # shows as -0.1
+    assert reading(0.04, 0.01, 0.08, +1, 0.1) == "too small to show"
+
+
+def test_a_lever_range_out_of_bounds_is_named_as_typed():
+    from workbench.decision.space import parse_lever_range
+    from workbench.errors import UserError
+
+    with pytest.raises(UserError) as exc:
+        parse_lever_range("academy_intake_per_year=0:99999999999999999999")
+    assert str(exc.value).startswith("lever range 'academy_intake_per_year=0:99999999999999999999'")
+
+
+def test_the_plan_search_refuses_an_infinite_target(tmp_path):
+    import shutil
+
+    from workbench.errors import UserError
+    from workbench.present.app import App
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copy(SCENARIOS / "baseline.yaml", folder / "baseline.yaml")
+    app = App(scenarios_dir=folder, executor="serial", replications=2, years=0.25, seed=1)
+    try:
+        measure, _comparison, threshold = app.plan_targets[1]
+        measure.value = "cost_gbp"           # a measure with no top
+        threshold.value = float("inf")
+        with pytest.raises(UserError, match="give a target from 0 up"):
+            app.plan_settings()
+        threshold.value = 1e7
+        targets, _ranges = app.plan_settings()
+        assert targets[1] in ("cost_gbp<=10000000.0", "cost_gbp>=10000000.0")
+    finally:
+        app.close()

@@ -92,7 +92,11 @@ def parse_lever_range(text: str) -> LeverRange:
     except (ValueError, AttributeError):
         raise UserError(f"lever range {text!r}: unknown lever or a value that is not a number "
                         f"(levers: {', '.join(LEVER_BY_KEY)})") from None
-    return LeverRange(m.group(1), low, high, step)
+    try:
+        return LeverRange(m.group(1), low, high, step)
+    except UserError as exc:
+        # the range as typed, not as a float prints it (99999999999999999999 is not "1e+20")
+        raise UserError(f"lever range {text.strip()!r}: {exc}") from None
 
 
 def check_ranges(ranges: Iterable[LeverRange]) -> tuple[LeverRange, ...]:

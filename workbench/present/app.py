@@ -307,7 +307,7 @@ class App(Explorer):
             if measure.value:
                 value = float(threshold.value)
                 top = kpi(measure.value).most
-                if not 0 <= value <= top:  # NaN fails too
+                if not (0 <= value <= top and math.isfinite(value)):  # NaN fails too
                     k = kpi(measure.value)
                     raise UserError(f"{k.label}: give a target from 0"
                                     + (f" to {top:g}" if math.isfinite(top) else " up")

@@ -80,7 +80,7 @@ def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 
     str
         "better" or "worse"; "higher" or "lower" for a measure that is neither good nor bad;
         "no clear change" when the interval includes zero; "too small to show" when it excludes
-        zero but lies wholly within half the smallest step shown (paired runs on the same
+        zero but the difference is within half the smallest step shown (paired runs on the same
         referrals can tell apart differences of a few hundredths of a point, which the tables
         would show as 0.0 and call better or worse); without an interval, "better in every run"
         (worse, higher, lower) from two or more runs that all differ by the same amount, "one
@@ -98,7 +98,8 @@ def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 
         return "not enough runs to tell"
     if lo <= 0 <= hi:
         return "no clear change"
-    if max(abs(lo), abs(hi)) < resolution / 2:
+    if abs(diff) < resolution / 2:
+        # the difference shows as 0.0: "better" beside it would contradict the table
         return "too small to show"
     return _direction(diff, better)
 
