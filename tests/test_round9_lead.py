@@ -198,3 +198,29 @@ def test_the_plan_search_refuses_an_infinite_target(tmp_path):
         assert targets[1] in ("cost_gbp<=10000000.0", "cost_gbp>=10000000.0")
     finally:
         app.close()
+
+
+# --------------------------------------------------------------------------- the back-test's cut
+def test_the_back_test_cut_keeps_the_caseloads_of_censuses_before_it():
+    """known_at blanked every worker's Cases30 and WorkingDaysLost, also those of returns'
+    censuses taken before the cut-off, so the out-of-sample fit's caseloads fell back to the
+    template's. They are now those of the latest census before the cut."""
+    import numpy as np
+
+    from workbench.calibration.holdout import census_note, known_at
+    from workbench.calibration.returns import read_returns
+    from workbench.scenario.catalog import PACKAGE_ROOT
+
+    data = read_returns(PACKAGE_ROOT / "data" / "returns")
+    full = data.roster.census
+    cut = float(full.census.max())                   # the day of the latest census
+    _, roster = known_at(data.cases, data.roster, cut)
+    w = roster.workers
+    assert w.cases30.notna().sum() > 10
+    # each worker's Cases30 is the one the latest census before the cut gave her role
+    c = roster.census
+    latest = c[c.year == c.year.max()]
+    assert latest.year.iloc[0] < full.year.max()
+    got = w.cases30.to_numpy()[latest.role.to_numpy()]
+    np.testing.assert_array_equal(got, latest.cases30.to_numpy(dtype=float))
+    assert "taken before the cut-off" in census_note(data.roster)

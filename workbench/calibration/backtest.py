@@ -36,7 +36,7 @@ from .estimators import YEAR
 from .derive import Draft
 from .derive_timeliness import assessment_timeliness, icpc_timeliness
 from .fit import Calibration, calibrate
-from .holdout import NOTE_CENSUS, better_than_naive, known_at, naive_forecasts
+from .holdout import better_than_naive, census_note, known_at, naive_forecasts
 from .observe import in_post_at, open_cases_at, staff_groups
 from .plausibility import fold_team
 from .staff_roster import staff_roster
@@ -448,7 +448,7 @@ def backtest(cal: Calibration, cases: CaseData, roster: Roster,
         fit = calibrate(k_cases, k_roster, cal.template, cal.window_start, fit_end,
                         **cal.fit_args)
         notes.append(f"fitted again on the data known before {period_start} ({cal.window_start} "
-                     f"to {fit_end}): dates from the cut-off on blanked; {NOTE_CENSUS}")
+                     f"to {fit_end}): dates from the cut-off on blanked; {census_note(roster)}")
         notes.extend(f"(out-of-sample fit) {n}" for n in fit.notes)
     else:
         fit, k_cases, k_roster = cal, cases, roster

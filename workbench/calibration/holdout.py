@@ -21,6 +21,15 @@ from .extracts import CaseData, Roster
 #: said in the back-test's notes when the data are cut
 NOTE_CENSUS = ("Cases30 and WorkingDaysLost of the latest census are blanked: it was taken "
                "after the cut-off (censuses taken before it are kept)")
+#: The same for returns, whose censuses are dated year by year.
+NOTE_CENSUSES = ("Cases30 and WorkingDaysLost are those of the censuses taken before the "
+                 "cut-off; later censuses are left out")
+
+
+def census_note(roster: Roster) -> str:
+    """What the cut-off did to the caseloads and absence (:func:`known_at`): blanked for a flat
+    extract (one census, at the extract date), read from the earlier censuses for returns."""
+    return NOTE_CENSUS if roster.census is None else NOTE_CENSUSES
 
 
 def known_at(cases: CaseData, roster: Roster, day: float) -> tuple[CaseData, Roster]:
@@ -29,10 +38,18 @@ def known_at(cases: CaseData, roster: Roster, day: float) -> tuple[CaseData, Ros
     Episodes referred and stages started from ``day`` on are dropped; ends, closures and leaving
     dates from ``day`` on are blanked (the episode, stage or worker was still open then), with
     their closure or leaving reasons. The roster's ``Cases30`` and ``WorkingDaysLost`` come from
-    the latest census, after the cut-off, so they are blanked too (:data:`NOTE_CENSUS`); of the
-    censuses year by year (``roster.census``) those taken before the cut-off are kept. Whether an open case had an
-    allocated worker is kept as recorded (the returns give it only at their own date).
+    the latest census, after the cut-off, so a flat extract's are blanked too
+    (:data:`NOTE_CENSUS`). Of returns' censuses year by year (``roster.census``) those taken
+    before the cut-off are kept, and give the caseloads and absence as they stood then
+    (:func:`~.returns.workers_across.census_up_to`; before, they were blanked as well, and the
+    back-test's caseloads fell back to the template's). Whether an open case had an allocated
+    worker is kept as recorded (the returns give it only at their own date).
     """
+    if roster.census is not None:
+        from .returns.workers_across import census_up_to
+
+        # the censuses taken before ``day`` (census_up_to keeps those on or before its day)
+        roster, _later = census_up_to(roster, float(np.nextafter(day, -np.inf)))
     ep = cases.episodes[cases.episodes.referral < day].copy()
     if "worker_key" in ep:
         # the worker named is the one at the extract date, who may have started after ``day``:
@@ -47,9 +64,10 @@ def known_at(cases: CaseData, roster: Roster, day: float) -> tuple[CaseData, Ros
     left_later = w.end >= day
     w.loc[left_later, "end"] = np.nan
     w.loc[left_later, "reason"] = ""
-    w["cases30"] = np.nan
-    w["days_lost"] = np.nan
     census = roster.census
+    if census is None:
+        w["cases30"] = np.nan
+        w["days_lost"] = np.nan
     if census is not None:
         # the censuses taken before the cut-off were known then (their roles renumbered)
         new_row = pd.Series(np.arange(len(w)), index=w.index)
