@@ -273,15 +273,17 @@ def test_a_census_in_a_year_folder_is_named_with_its_folder(returns, tmp_path, c
             "'2021-02-30' is not a date")
 
 
-def test_csv_files_in_year_folders_are_named_with_their_folder(returns, tmp_path, capsys):
+def test_csv_files_in_subfolders_are_named_with_their_folder(returns, tmp_path, capsys):
     # before: three lines alike, "episodes.csv: the collection year is not in the file's name"
-    for y in (2021, 2022, 2023):
-        (returns / str(y)).mkdir()
-        shutil.move(returns / f"ssda903_episodes_{y}.csv", returns / str(y) / "episodes.csv")
-    (returns / "2023" / "workforce.csv").write_text("")      # read_csv's own problem
-    err = refused(returns, tmp_path, capsys, *(f"{y}/episodes.csv: the collection year is not "
-                                               "in the file's name" for y in (2021, 2022, 2023)))
-    assert "2023/workforce.csv" in err and "- workforce.csv" not in err, err
+    # (folders named by their year now give the year: round 9; these are not)
+    for y, folder in zip((2021, 2022, 2023), ("first", "second", "third")):
+        (returns / folder).mkdir()
+        shutil.move(returns / f"ssda903_episodes_{y}.csv", returns / folder / "episodes.csv")
+    (returns / "third" / "workforce.csv").write_text("")      # read_csv's own problem
+    err = refused(returns, tmp_path, capsys, *(f"{f}/episodes.csv: the collection year is not "
+                                               "in the file's name or its folder's"
+                                               for f in ("first", "second", "third")))
+    assert "third/workforce.csv" in err and "- workforce.csv" not in err, err
 
 
 # --------------------------------------------------------------------------------------------

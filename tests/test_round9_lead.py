@@ -224,3 +224,54 @@ def test_the_back_test_cut_keeps_the_caseloads_of_censuses_before_it():
     got = w.cases30.to_numpy()[latest.role.to_numpy()]
     np.testing.assert_array_equal(got, latest.cases30.to_numpy(dtype=float))
     assert "taken before the cut-off" in census_note(data.roster)
+
+
+# --------------------------------------------------------------------------- returns in year folders
+def _year_folders(tmp_path, span: bool = False):
+    """The bundled returns as a council may keep them: a folder a year, the year left out of
+    the files' names (``2023/ssda903_episodes.csv``, or ``2022-23/...``)."""
+    import re
+    import shutil
+
+    from workbench.scenario.catalog import PACKAGE_ROOT
+
+    out = tmp_path / "returns"
+    for f in sorted((PACKAGE_ROOT / "data" / "returns").iterdir()):
+        m = re.search(r"_(20\d\d)", f.name)
+        if not m:
+            out.mkdir(exist_ok=True)
+            shutil.copy(f, out / f.name)
+            continue
+        y = int(m.group(1))
+        folder = out / (f"{y - 1}-{y % 100:02d}" if span else str(y))
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, folder / f.name.replace(m.group(0), ""))
+    return out
+
+
+@pytest.mark.parametrize("span", [False, True])
+def test_returns_kept_in_a_folder_a_year_read_as_named_files(tmp_path, span):
+    """A folder a year (2023/ssda903_episodes.csv) was refused: "the collection year is not in
+    the file's name". The year now comes from the folder when the name has none."""
+    from workbench.calibration.returns import read_returns
+    from workbench.scenario.catalog import PACKAGE_ROOT
+
+    named = read_returns(PACKAGE_ROOT / "data" / "returns")
+    foldered = read_returns(_year_folders(tmp_path, span))
+    assert foldered.collection_years == named.collection_years == [2021, 2022, 2023]
+    assert len(foldered.cases.episodes) == len(named.cases.episodes)
+    assert len(foldered.cases.stages) == len(named.cases.stages)
+    assert sorted(set(foldered.roster.census.year)) == sorted(set(named.roster.census.year))
+    assert sorted(foldered.files.year.tolist()) == sorted(named.files.year.tolist())
+
+
+def test_a_return_with_no_year_in_its_name_or_folder_is_still_refused(tmp_path):
+    from workbench.calibration.extracts import ExtractError
+    from workbench.calibration.returns import read_returns
+
+    out = _year_folders(tmp_path)
+    (out / "2022" / "ssda903_episodes.csv").rename(out / "ssda903_episodes.csv")
+    with pytest.raises(ExtractError) as exc:
+        read_returns(out)
+    assert ("ssda903_episodes.csv: the collection year is not in the file's name or its "
+            "folder's") in str(exc.value)

@@ -295,8 +295,8 @@ def _another_year(out: ReturnRecords, problems: list) -> None:
     """A census whose name says one year and its header another (the 2022 return saved as
     cin_census_2023.xml: read as 2022, while the 2023 census was missing unsaid), or whose
     referrals all came before its year (the header and name changed together)."""
-    from .ssda903 import MIN_RECORDS_FOR_YEAR, year_from_name
-    named = year_from_name(out.file)
+    from .ssda903 import MIN_RECORDS_FOR_YEAR, year_from_path
+    named = year_from_path(out.file)
     if named and out.year and named != out.year:
         problems.append(ReturnProblem(out.file, f"the file's name says {named}, its header "
                                                 f"(Year, ReferenceDate) {out.year}: is it the "
@@ -379,7 +379,7 @@ def _census_year(root, path: Path, problems: list, name: str) -> tuple[int, tupl
     the latest date its records may hold: from the header's ``ReferenceDate`` and ``Year``,
     which must agree, else from a year in the file's name. A header year that is not a year, or
     no year at all, is a problem (the years' order decides which return wins)."""
-    from .ssda903 import year_from_name
+    from .ssda903 import year_from_path
     hdr = Origin(name, root.sourceline, "Header / CollectionDetails")
     ref_text = _text(root, "Header/CollectionDetails/ReferenceDate")
     year_text = _text(root, "Header/CollectionDetails/Year")
@@ -401,11 +401,12 @@ def _census_year(root, path: Path, problems: list, name: str) -> tuple[int, tupl
                                                 f"collection ends: {ref_year})", root.sourceline,
                                           "Year", "Header / CollectionDetails"))
         year = year or ref_year
-    year = year or year_from_name(path.name)
+    year = year or year_from_path(name)
     if not year and len(problems) == n0:
         problems.append(ReturnProblem(name, "no census year: neither a Header / CollectionDetails "
                                             "with ReferenceDate or Year nor a year in the file's "
-                                            "name (e.g. cin_census_2023.xml); the year orders "
+                                            "name or its folder's (e.g. cin_census_2023.xml, or "
+                                            "2023/cin_census.xml); the year orders "
                                             "several returns (the latest wins where they "
                                             "disagree)", root.sourceline))
     by = ((dt.date.fromisoformat(ref_iso), "the census's ReferenceDate") if ref_iso else None)

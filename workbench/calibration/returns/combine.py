@@ -28,7 +28,7 @@ from .common import EpisodeRecord, ReturnProblem, ReturnRecords, StageRecord, pr
 from .folder_checks import digest, mixed_returns
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
 from .ssda903 import (episode_overlaps, kind_of_csv, periods_of_care, read_ssda903_episodes,
-                      read_ssda903_header, year_from_name)
+                      read_ssda903_header, year_from_path)
 from .workforce_census import (census_panel, combine_workers, is_workforce_columns,
                                is_workforce_xml, read_workforce_frame, read_workforce_xml)
 from .workers_across import sweno_written_differently
@@ -86,7 +86,7 @@ def _classify(path: Path, problems: list, left_out: dict[str, list[str]],
     (``2023/cin.xml``; a name alone left a year's folder unsaid, and three files said alike)."""
     name = name or path.name
     suffix = path.suffix.lower()
-    year = year_from_name(path.name)
+    year = year_from_path(name)   # the file's name, else its year's folder
     if suffix == ".xml":
         root = parse_xml(path, problems, name)
         if root is None:

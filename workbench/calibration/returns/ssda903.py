@@ -79,9 +79,10 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
     if not year:
         # several years' episodes are combined by it, the latest return winning: a file without
         # one lost to every other (its ends and later episodes silently to older returns')
-        problems.append(ReturnProblem(name, "the collection year is not in the file's name (e.g. "
-                                            "ssda903_episodes_2023.csv for April 2022 to March "
-                                            "2023): the years' returns are combined by it"))
+        problems.append(ReturnProblem(name, "the collection year is not in the file's name "
+                                            "or its folder's (e.g. ssda903_episodes_2023.csv, "
+                                            "or 2023/ssda903_episodes.csv, for April 2022 to "
+                                            "March 2023): the years' returns are combined by it"))
     if _missing(df, EPISODE_REQUIRED, name, problems) or not year:
         return out
     df = df.rename(columns={c: _norm(c) for c in df.columns})
@@ -256,11 +257,26 @@ def year_from_name(name: str) -> int:
     """A four-digit year in a file name (``episodes_2023.csv``), else 0. A collection year
     written as a span (``episodes_2022-23.csv``, ``_2022_2023``) is the year it ends in: its
     first year was taken, and every date after its 31 March refused as another year's."""
+    return _year_in(Path(name).stem)
+
+
+def year_from_path(name: str) -> int:
+    """The year of a file named by its path below the folder of returns: the year in the file's
+    name (:func:`year_from_name`), else the year in the name of the nearest folder that has one
+    (``2023/ssda903_episodes.csv``, ``2022-23/cin_census.xml``: a council that keeps each
+    year's returns in a folder of its own), else 0."""
+    parts = Path(name).parts
+    if not parts:
+        return 0
+    return year_from_name(parts[-1]) or next(
+        (y for y in (_year_in(folder) for folder in reversed(parts[:-1])) if y), 0)
+
+
+def _year_in(text: str) -> int:
     import re
-    stem = Path(name).stem
-    span = re.findall(r"(?<![0-9])(20[0-9]{2})[-_ ]?(?:20)?([0-9]{2})(?![0-9])", stem)
+    span = re.findall(r"(?<![0-9])(20[0-9]{2})[-_ ]?(?:20)?([0-9]{2})(?![0-9])", text)
     span = [int(a) + 1 for a, b in span if (int(a) + 1) % 100 == int(b)]
     if span:
         return span[-1]
-    m = re.findall(r"(?<![0-9])(20[0-9]{2})(?![0-9])", stem)
+    m = re.findall(r"(?<![0-9])(20[0-9]{2})(?![0-9])", text)
     return int(m[-1]) if m else 0

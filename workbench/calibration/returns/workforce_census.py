@@ -14,7 +14,6 @@ pressure responses are fitted from them (:mod:`~workbench.calibration.derive_pre
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 
@@ -75,8 +74,9 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
     if not year:
         # each census's Cases30 and WorkingDaysLost are dated by its year (the pressure fit), and
         # the latest census's caseloads are the caseloads
-        problems.append(ReturnProblem(name, "the census year is not in the file's name (e.g. "
-                                            "workforce_census_2023.csv for the census of "
+        problems.append(ReturnProblem(name, "the census year is not in the file's name or its "
+                                            "folder's (e.g. workforce_census_2023.csv, or "
+                                            "2023/workforce_census.csv, for the census of "
                                             "September 2023): each year's census is dated by it"))
     if gone or not year:
         return out
@@ -271,8 +271,3 @@ def census_panel(placed, years: dict[int, float], problems: list) -> pd.DataFram
                              problems, False),
                      _number(v.get("FTE", ""), rec.origin, "FTE", problems, False)))
     return pd.DataFrame(rows, columns=["role", "year", "census", "cases30", "days_lost", "fte"])
-
-
-def year_of(path: Path) -> int:
-    from .ssda903 import year_from_name
-    return year_from_name(path.name)
