@@ -275,3 +275,22 @@ def test_a_return_with_no_year_in_its_name_or_folder_is_still_refused(tmp_path):
         read_returns(out)
     assert ("ssda903_episodes.csv: the collection year is not in the file's name or its "
             "folder's") in str(exc.value)
+
+
+# --------------------------------------------------------------------------- workbench app --close-idle-after
+def test_the_app_command_passes_how_long_a_closed_page_keeps_its_process(monkeypatch, capsys):
+    from workbench.cli import main
+    from workbench.present import app_server
+
+    seen = {}
+    monkeypatch.setattr(app_server, "serve", lambda **kw: seen.update(kw) or 0)
+    assert main(["app", "--no-browser"]) == 0
+    assert (seen["cull_idle_s"], seen["cull_interval_s"]) == (app_server.CULL_IDLE_S,
+                                                              app_server.CULL_INTERVAL_S)
+    assert main(["app", "--no-browser", "--close-idle-after", "30"]) == 0
+    assert (seen["cull_idle_s"], seen["cull_interval_s"]) == (30, 15)
+    assert main(["app", "--no-browser", "--close-idle-after", "0"]) == 0
+    assert seen["cull_idle_s"] == 0
+    seen.clear()
+    assert main(["app", "--no-browser", "--close-idle-after", "5"]) == 2
+    assert not seen and "give 0 (never) or 10 seconds or more" in capsys.readouterr().err

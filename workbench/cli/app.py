@@ -1,7 +1,7 @@
 """``workbench app``: serve the managers' app (the explorer as a web page with no code).
 
     workbench app [--port N] [--host ADDRESS] [--scenarios DIR] [--replications R] [--years Y]
-                  [--no-browser]
+                  [--no-browser] [--no-preheat] [--close-idle-after SECONDS]
 
 Starts Voila on ``notebooks/app.ipynb`` (:mod:`workbench.present.app_server`), prints the local
 address and opens it in a browser; Ctrl+C stops it. Scenarios saved from the page go into the
@@ -10,20 +10,27 @@ scenarios folder (``--scenarios``, default the project's ``scenarios/``).
 
 from __future__ import annotations
 
+from ..present.app_server import CULL_IDLE_S
 from . import args as types
 
 _port = types.Number(int, 1, 65535)
 _replications = types.Number(int, 2, 100)
+#: A closed page's kernel is shut down after this many quiet seconds (0: never; a day at most).
+_close_after = types.Number(int, 0, 86_400)
 
 
 def cmd_app(args) -> int:
     """Serve the app until Ctrl+C."""
     from pathlib import Path
 
-    from ..present.app_server import serve
+    from ..present.app_server import CULL_INTERVAL_S, serve
     from ..scenario import ScenarioError, load_scenario
     from ..scenario.catalog import scenario_files
 
+    if 0 < args.close_idle_after < 10:
+        # a page handed a kernel started ahead needs a few seconds to connect to it
+        raise ScenarioError(f"--close-idle-after {args.close_idle_after}: give 0 (never) or 10 "
+                            f"seconds or more")
     if args.scenarios is not None:
         folder = Path(args.scenarios)
         if not folder.is_dir():
@@ -44,7 +51,8 @@ def cmd_app(args) -> int:
 
     return serve(port=args.port, host=args.host, open_browser=not args.no_browser,
                  scenarios=args.scenarios, replications=args.replications, years=args.years,
-                 preheat=not args.no_preheat)
+                 preheat=not args.no_preheat, cull_idle_s=args.close_idle_after,
+                 cull_interval_s=min(CULL_INTERVAL_S, max(args.close_idle_after // 2, 1)))
 
 
 def register(sub) -> None:
@@ -68,4 +76,9 @@ def register(sub) -> None:
     a.add_argument("--no-preheat", action="store_true",
                    help="do not keep a kernel started ahead (saves memory; the page then takes "
                         "about ten seconds longer to open)")
+    a.add_argument("--close-idle-after", type=_close_after, default=CULL_IDLE_S,
+                   metavar="SECONDS",
+                   help=f"shut down the Python process of a page that has been closed for this "
+                        f"long (default {CULL_IDLE_S}: each page's process holds about 0.5 GB; 0: "
+                        f"never). An open page and a running simulation are never shut down")
     a.set_defaults(func=cmd_app)
