@@ -214,7 +214,8 @@ def _numeric(tp: Any) -> bool:
 
 def _shown(v: Any) -> str:
     text = v.isoformat() if isinstance(v, dt.date) else repr(v)
-    return text if len(text) <= 40 else f"{text[:40]}... ({len(text):,} characters)"
+    size = len(v) if isinstance(v, str) else len(text)   # the value's, not its quoted form's
+    return text if len(text) <= 40 else f"{text[:40]}... ({size:,} characters)"
 
 
 @lru_cache(maxsize=None)

@@ -17,7 +17,45 @@ def whole_scenario_problems(sc: Any) -> list[str]:
     """Every cross-block problem of a validated-field :class:`~workbench.scenario.Scenario`."""
     return (reference_problems(sc) + zero_time_loops(sc) + demand_size(sc) + workforce_size(sc)
             + caps_problems(sc) + idle_teams(sc) + before_the_start(sc) + case_hours(sc)
-            + priority_spread(sc))
+            + priority_spread(sc) + statutory_clocks(sc))
+
+
+#: The clocks the timeliness measures are named for (Working Together 2023, domain.md): an
+#: assessment within 45 working days of the referral, an initial conference within 15 working
+#: days of the strategy discussion (the start of the s47 enquiry, the stage before it). The
+#: measures (``assessment_within_45wd_pct``, ``icpc_within_15wd_pct``) say so in their names.
+STATUTORY_CLOCKS = {"assessment": ("referral", 45, "of the referral"),
+                    "icpc": ("previous", 15, "of the strategy discussion (the s47 start, the "
+                                             "stage before)")}
+
+
+def statutory_clocks(sc: Any) -> list[str]:
+    """Clocks that would change what a statutory measure measures, and settings that have no
+    clock or conference to act on.
+
+    A clock of 20 working days on the assessment was measured, and reported as "within 45
+    working days" (83.8% became 20.1%, called a fall in timeliness); a local target is not
+    modelled. ``booked`` makes a task wait for a child protection conference's slot, so it is
+    for the initial conference only (an assessment booked took conference slots), and
+    ``checkpoints_wd`` are days on the stage's clock, which it must have."""
+    out = []
+    for name, stage in sc.stages.items():
+        want = STATUTORY_CLOCKS.get(name)
+        clock = stage.clock
+        if want is not None and clock is not None and (clock.start, clock.target_wd) != want[:2]:
+            out.append(f"stages.{name}.clock: the measure of this stage counts {want[1]} working "
+                       f"days {want[2]} (start: {want[0]}, target_wd: {want[1]}), as its name "
+                       f"says; got start: {clock.start}, target_wd: {clock.target_wd}. Give "
+                       f"those values or leave the clock out (a local target is not modelled)")
+        if stage.booked and name != "icpc":
+            out.append(f"stages.{name}.booked: only the initial child protection conference "
+                       f"(icpc) is booked into the conference chairs' slots (see conferences); "
+                       f"remove booked from {name}")
+        if stage.checkpoints_wd and clock is None:
+            out.append(f"stages.{name}.checkpoints_wd: checkpoints are working days on the "
+                       f"stage's clock, and it has none; give it a clock (e.g. clock: {{start: "
+                       f"referral, target_wd: 45}}) or remove the checkpoints")
+    return out
 
 
 #: The widest ratio between two tasks' shares of a worker's hours. A task's share is its

@@ -35,7 +35,8 @@ class Workforce(_Model):
         description="leaving hazard x (1 + effect x (work pressure - 1)) where her work pressure "
                     "(the work in front of her over the hours she has, see pressure; smoothed "
                     "over pressure.smoothing_weeks) is above 1: a worker facing 30% more work "
-                    "than her hours, with effect 2, is 1.6 times as likely to leave")
+                    "than her hours, with effect 2, is 1.6 times as likely to leave; the rise "
+                    "stops at a work pressure of 3 (the most observed)")
     leaver_destinations_pct: dict[Literal["another_council", "agency", "out_of_sector"], float] = Field(
         default={"another_council": 26, "agency": 17, "out_of_sector": 57})
     asye_months: float = Field(default=12, ge=0, le=36, description="the assessed and supported year")

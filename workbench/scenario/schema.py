@@ -400,7 +400,8 @@ class Pressure(_Model):
         description="a worker whose work exceeds her hours works longer, by at most this %")
     sickness_effect: float = Field(
         default=0.0, ge=0, le=20,
-        description="long-term absence hazard x (1 + effect x (work pressure - 1)) above 1")
+        description="long-term absence hazard x (1 + effect x (work pressure - 1)) above 1, "
+                    "the rise stopping at a work pressure of 3 (the most observed)")
     smoothing_weeks: float = Field(
         default=13.0, gt=0, le=260,
         description="weeks over which a worker's work pressure is averaged (exponentially)")
@@ -516,7 +517,9 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _whole(self):
-        problems = whole_scenario_problems(self) + uncertain_problems(self)
+        # the uncertain inputs' draws are checked on a scenario that is otherwise valid: its own
+        # problems would come back from every draw, said again under uncertain
+        problems = whole_scenario_problems(self) or uncertain_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -542,11 +545,16 @@ class Scenario(_Model):
         return validate_scenario(data, source="<derived scenario>")
 
     def digest(self) -> str:
-        """A short hash of the scenario's content, for run details."""
+        """A short hash of the scenario's content, for run details: with a seed it names one run.
+
+        The order of a mapping's or list's entries (teams, ``next`` outcomes, staff, open cases)
+        counts, because it decides which random draw goes where: the same file with its teams
+        in another order runs differently, so it has another digest (it had the same one, keys
+        being sorted, and the explorer reused one's runs for the other)."""
         data = self.to_dict()
         if not data.get("uncertain"):
-            del data["uncertain"]  # scenarios without uncertain inputs keep their digests
-        text = yaml.safe_dump(data, sort_keys=True)
+            del data["uncertain"]
+        text = yaml.safe_dump(data, sort_keys=False)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -581,7 +589,9 @@ def _format_errors(err: ValidationError, source: str) -> str:
         elif typ not in ("missing",) and not isinstance(value, (dict, list)):
             text = repr(value)
             if len(text) > MAX_SHOWN:  # a 100,000-character name, a 400-digit number
-                text = f"{text[:MAX_SHOWN]}... ({len(text):,} characters)"
+                # the count is of the value, not of its quoted form (201 characters, not 203)
+                size = len(value) if isinstance(value, str) else len(text)
+                text = f"{text[:MAX_SHOWN]}... ({size:,} characters)"
             shown = f" (got {text})"
         lines.append(f"  - {loc}: {msg}{shown}")
     return "\n".join(lines)
