@@ -11,6 +11,10 @@ starting one, simulated on the same referrals and chance events (common random n
 95% ranges. Everything here is plain Python and runs without a browser, so the tests drive it
 as a manager would: set the controls, press Run, read the charts and the table.
 
+The *Start from* list is read from the scenarios folder again on each Run, on each new choice
+in it and with **Refresh the list**, so that a scenario saved from another tab joins it; the
+scenario the page starts from is never changed but by the manager's choice.
+
 The mapping from controls to scenario fields is :func:`workbench.decision.levers.build_scenario`;
 the controls start at :func:`~workbench.decision.levers.lever_values` of the starting scenario, so
 pressing Run without moving anything runs the starting scenario alone.
@@ -18,10 +22,13 @@ pressing Run without moving anything runs the starting scenario alone.
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import errno
 import html
 import io
+import math
+import os
 import shutil
 import tempfile
 import time
@@ -59,6 +66,57 @@ TAB_FIGURES = {
     "Cost": ["cost"],
 }
 _HELP_STYLE = "color:#555;font-size:0.88em;line-height:1.3;margin:0 0 8px 4px;max-width:640px"
+_AMBER = "color:#b26b00"
+#: The largest seed the Random seed box takes: run_experiment and numpy take any whole number from
+#: 0, but a web page holds whole numbers exactly only up to 2**53 - 1 (the command line's limit,
+#: 2**63 - 1, is higher, so every seed of the box runs there too).
+SEED_MAX = 2**53 - 1
+#: Runs of each scenario the explorer takes (as ``workbench app --replications``).
+REPLICATIONS_RANGE = (2, 100)
+#: Years to simulate: above 0 and at most this (as run_experiment).
+YEARS_MAX = 30.0
+#: A click on Run in the page acts this long after it reaches the kernel, and as long after the
+#: last change of a control (seconds), at most RUN_WAIT_MAX_S after the click. The page sends a
+#: control's changes one at a time (the next once the kernel has answered the last) but a click
+#: at once, so the kernel can get "change, click, change": the wait lets the changes the page
+#: sent before the click in. It covers the page's round trip to the kernel (a few milliseconds
+#: on this computer or a local network).
+RUN_SETTLE_S = 0.3
+RUN_WAIT_MAX_S = 2.0
+
+
+def _setting(value, box: str, low, high, whole: bool = True):
+    """``value`` as a whole number from ``low`` to ``high`` (``whole``), or a number above ``low``
+    and at most ``high``; else a :class:`UserError` naming the box and what it takes."""
+    try:
+        ok = not isinstance(value, (bool, str)) and (
+            low <= value <= high if whole else low < value <= high)
+        ok = ok and (not whole or isinstance(value, int) or float(value).is_integer())
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        want = (f"a whole number from {low:,} to {high:,}" if whole
+                else f"a number above {low:g} and at most {high:g}")
+        raise UserError(f"{box}: give {want} (got {value!r})")
+    return int(value) if whole else float(value)
+
+
+def _file_state(path: Path) -> tuple | None:
+    """What tells that a file has changed (None: it is not there)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def _folder_state(folder: Path) -> dict[str, tuple | None]:
+    """The state of every YAML file of a folder, by name (hidden ones too: a base may be one)."""
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError:
+        return {}
+    return {n: _file_state(folder / n) for n in names}
 
 
 def _fig_png(fig, dpi: int = 96) -> bytes:
@@ -130,7 +188,11 @@ class Explorer:
     controls : dict[str, ipywidgets.Widget]
         The lever controls, by key (see :data:`LEVERS`).
     picker, replications, years, seed, run_button, reset_button, progress, status
-        The other controls.
+        The other controls. Run and Reset, clicked in the page, act once the changes the page
+        sent before the click are in (:data:`RUN_SETTLE_S`).
+    refresh_button, list_note
+        "Refresh the list" (:meth:`refresh_list`) and the note under the list (the chosen
+        scenario's file gone or broken; two files giving one name).
     exp : Experiment or None
         The last run's results.
     figures : dict[str, bytes]
@@ -147,21 +209,18 @@ class Explorer:
         import ipywidgets as w
 
         self._w = w
+        replications = _setting(replications, "Runs of each scenario (replications)",
+                                *REPLICATIONS_RANGE)
+        years = _setting(years, "Years to simulate (years)", 0, YEARS_MAX, whole=False)
+        seed = _setting(seed, "Random seed (seed)", 0, SEED_MAX)
         self.root = project_root()
         self.scenarios_dir = Path(scenarios_dir) if scenarios_dir else self.root / "scenarios"
-        self._files: dict[str, Path] = {}
-        twice: list[str] = []
-        for p in scenario_files(self.scenarios_dir):
-            try:
-                name = load_scenario(p).name
-            except ScenarioError:
-                continue  # a broken file is left out of the picker (the comparison notebook reports it)
-            if name in self._files:  # the first keeps the name; the page says so
-                first = bidi_html(self._files[name].name)
-                twice.append(f"{bidi_html(name)} is the name in {first} and "
-                             f"{bidi_html(p.name)} (the list shows the first)")
-            else:
-                self._files[name] = p
+        # each file's scenario (or why it does not load), read again only when the folder changes
+        self._shelf: dict[str, tuple] = {}
+        self._around: dict[str, tuple | None] = {}
+        self._stale: dict[str, str] = {}   # the chosen scenario's file, gone: what became of it
+        # a broken file is left out of the picker (the comparison notebook reports it)
+        self._files, twice = self._scan()
         base_path = Path(base)
         if not base_path.is_absolute() and not base_path.exists():
             base_path = self.scenarios_dir / base_path
@@ -175,7 +234,7 @@ class Explorer:
         self._base_path = base_path.resolve()
         problem = ""
         try:
-            self._base = load_scenario(self._base_path)
+            self._base = self._load(self._base_path)
         except ScenarioError as exc:
             # the default starting file broken (edited by hand, say): start from the first file
             # that loads, and say why, rather than show no page at all
@@ -185,9 +244,8 @@ class Explorer:
                        f"used</b> ({text_html(str(exc))}); starting from "
                        f"{bidi_html(next(iter(self._files)))} instead.</span>")
             self._base_path = next(iter(self._files.values())).resolve()
-            self._base = load_scenario(self._base_path)
-        if self._base.name not in self._files or self._files[self._base.name].resolve() != self._base_path:
-            self._files = {self._base.name: self._base_path, **self._files}
+            self._base = self._load(self._base_path)
+        self._files, _note = self._with_chosen(self._files)
         self._executor = _ProgressExecutor(executor, max_workers)
         self._cache_dir: Path | None = None
         if cache:
@@ -252,6 +310,12 @@ class Explorer:
             layout=w.Layout(width="520px"),
             tooltip="The scenario your changes start from; your scenario is compared with it.")
         self.picker.observe(self._on_pick, names="value")
+        self.refresh_button = w.Button(
+            description="Refresh the list", icon="refresh", layout=w.Layout(width="150px"),
+            tooltip="Read the scenarios folder again: scenarios saved since (from another tab, "
+                    "say) join the list, and files removed or broken since leave it")
+        self.refresh_button.on_click(lambda _b: self.refresh_list())
+        self.list_note = w.HTML()
         self.base_note = w.HTML()
         self.changes_note = w.HTML()
 
@@ -264,23 +328,31 @@ class Explorer:
             layout=w.Layout(width="420px"), continuous_update=False,
             tooltip="How far ahead to simulate from the scenario's start date.")
         self.replications = w.IntSlider(
-            value=max(2, int(replications)), min=2, max=max(30, int(replications)),
+            value=replications, min=REPLICATIONS_RANGE[0], max=max(30, replications),
             description="Runs of each scenario", style={"description_width": "150px"},
             layout=w.Layout(width="440px"), continuous_update=False,
             tooltip="The simulation is run this many times with different chance events (who is "
                     "referred when, who leaves). More runs give narrower ranges but take longer.")
-        self.seed = w.IntText(value=int(seed), description="Random seed",
-                              style={"description_width": "90px"}, layout=w.Layout(width="200px"),
-                              tooltip="Change it to see another set of chance events; the same "
-                                      "seed always gives the same numbers.")
+        # bounded, so that the box cannot hold a seed the model refuses (the page puts a
+        # number typed outside the range back within it)
+        self.seed = w.BoundedIntText(
+            value=seed, min=0, max=SEED_MAX, description="Random seed",
+            style={"description_width": "90px"}, layout=w.Layout(width="200px"),
+            tooltip=f"A whole number from 0 to {SEED_MAX:,}. Change it to see another set of "
+                    "chance events; the same seed always gives the same numbers.")
         self.run_button = w.Button(description="Run", button_style="primary", icon="play",
                                    tooltip="Simulate your scenario and the starting scenario",
                                    layout=w.Layout(width="140px"))
         self.run_button.on_click(self._on_run_clicked)
+        self._changed_at = -math.inf   # when a control last changed (time.monotonic)
+        for c in (*self.controls.values(), self.picker, self.years, self.replications, self.seed):
+            c.observe(self._note_change, names="value")
+        self._click_after_changes(self.run_button)
         self.reset_button = w.Button(description="Reset controls", icon="undo",
                                      tooltip="Put every control back to the starting scenario",
                                      layout=w.Layout(width="160px"))
         self.reset_button.on_click(lambda _b: self.reset())
+        self._click_after_changes(self.reset_button)  # not undone by a change sent before it
         self.progress = w.IntProgress(value=0, min=0, max=1, description="",
                                       layout=w.Layout(width="260px"))
         self.status = w.HTML("Press <b>Run</b> to simulate.")
@@ -313,7 +385,9 @@ class Explorer:
             "which the true average probably lies. More runs narrow it.</div>")
         self.widget = w.VBox([
             intro,
-            w.HBox([self.picker]), self.base_note,
+            w.HBox([self.picker, self.refresh_button],
+                   layout=w.Layout(align_items="center", grid_gap="10px")),
+            self.list_note, self.base_note,
             self.lever_tabs, self.changes_note,
             w.HBox([self.replications, self.years, self.seed]),
             w.HBox([self.run_button, self.reset_button, self.progress, self.status],
@@ -415,13 +489,18 @@ class Explorer:
         self.run_button.disabled = True
         self.last_error = None
         try:
+            self.refresh_list()  # a scenario saved from another tab joins the list
+            # the boxes are bounded; a value set around them (from Python) is said in words
+            reps = _setting(self.replications.value, "Runs of each scenario",
+                            *REPLICATIONS_RANGE)
+            years = _setting(self.years.value, "Years to simulate", 0, YEARS_MAX, whole=False)
+            seed = _setting(self.seed.value, "Random seed", 0, SEED_MAX)
             base = self._base
             levers = self.levers()
             chosen = self.scenario()
             scenarios = {base.name: base}
             if self.changed():
                 scenarios[self._chosen_label()] = chosen
-            reps, years, seed = int(self.replications.value), float(self.years.value), int(self.seed.value)
             todo = sum(max(reps - self._ran.get((sc.digest(), years, seed), 0), 0)
                        for sc in scenarios.values())
             total = len(scenarios) * reps
@@ -484,26 +563,170 @@ class Explorer:
         except Exception:  # noqa: BLE001 - shown to the user in the status line
             pass
 
-    def _on_pick(self, change) -> None:
-        name = change["new"]
-        path = self._files[name]
-        try:
-            self._base = load_scenario(path)
-        except ScenarioError as exc:
-            # the picker goes back to the scenario the page still starts from, so that it never
-            # names one scenario while Run runs another
-            self.picker.unobserve(self._on_pick, names="value")
+    def _click_after_changes(self, button) -> None:
+        """A click on ``button`` from the page calls its handlers once the changes the page sent
+        before the click are in (:data:`RUN_SETTLE_S` says why), on the kernel's event loop; a
+        run there blocks the loop as a click handler did, so the progress bar moves as before.
+        ``button.click()`` and :meth:`run` from Python act at once."""
+        own = getattr(button, "_handle_button_msg", None)  # ipywidgets' handler: a click at once
+        if own is None:
+            return
+        button.on_msg(own, remove=True)
+        clicked: list[float] = []   # when the click waiting to act came (one at a time)
+
+        def settled(loop):
+            now = time.monotonic()
+            wait = self._changed_at + RUN_SETTLE_S - now
+            if wait > 0 and now - clicked[0] < RUN_WAIT_MAX_S:
+                loop.call_later(wait, settled, loop)
+                return
+            clicked.clear()
+            button.disabled = False
+            if self.widget.comm is not None:   # the page is still open
+                button.click()
+
+        def on_msg(_widget, content, _buffers):
+            if content.get("event") != "click" or clicked:
+                return
             try:
-                self.picker.value = change["old"]
-            finally:
-                self.picker.observe(self._on_pick, names="value")
+                loop = asyncio.get_running_loop()
+            except RuntimeError:   # no event loop (not in a kernel): at once
+                button.click()
+                return
+            clicked.append(time.monotonic())
+            button.disabled = True
+            loop.call_later(RUN_SETTLE_S, settled, loop)
+
+        button.on_msg(on_msg)
+
+    def _note_change(self, _change) -> None:
+        self._changed_at = time.monotonic()
+
+    def _on_pick(self, change) -> None:
+        name, old = change["new"], change["old"]
+        listed = self._files.get(name)
+        found, twice = self._scan()
+        path = found.get(name)
+        if path is None:
+            # removed, broken or renamed since the list was read: the picker goes back to the
+            # scenario the page still starts from, so that it never names one scenario while
+            # Run runs another, and the list loses it
+            self._files, note = self._with_chosen(found)
+            self._set_picker(old)
+            self.list_note.value = note + self._twice_note(twice)
+            why = self._gone_why(listed) if listed is not None else "it is no longer in the folder"
             self._status(f"<span style='color:#b42318'><b>Could not start from "
-                         f"{bidi_html(name)}</b> (its file has changed since the page opened "
-                         f"or cannot be read): {text_html(str(exc))} Still starting from "
+                         f"{bidi_html(name)}</b> (its file has changed since the list was read "
+                         f"or cannot be read): {text_html(why)} Still starting from "
                          f"{bidi_html(self._base.name)}.</span>")
             return
-        self._base_path = path
+        self._base, self._base_path = self._load(path), Path(path).resolve()
+        self._files, note = self._with_chosen(found)
+        self._set_picker(name)
+        self.list_note.value = note + self._twice_note(twice)
         self.reset()
+
+    # ------------------------------------------------------------------------ the list
+    def refresh_list(self) -> None:
+        """Read the scenarios folder again (Run and a new choice in the list do it too): a
+        scenario saved since, from another tab say, joins the *Start from* list, and a file
+        removed or broken since leaves it. The scenario the page starts from stays chosen as it
+        was read; when its file has gone or no longer loads, the note under the list says so."""
+        found, twice = self._scan()
+        self._files, note = self._with_chosen(found)
+        self._set_picker(self._base.name)
+        self.list_note.value = note + self._twice_note(twice)
+
+    def _scan(self) -> tuple[dict[str, Path], list[str]]:
+        """The folder's scenario files that load, by scenario name (the first file of a name
+        keeps it; a broken file is left out), and the names two files give (HTML)."""
+        state = _folder_state(self.scenarios_dir)
+        if any(state.get(n) != s for n, s in self._around.items()):
+            self._shelf.clear()  # a file changed or went: any variant may read it as its base
+        elif state != self._around:  # files added: only the broken may load now (a base came)
+            self._shelf = {k: v for k, v in self._shelf.items() if isinstance(v[1], Scenario)}
+        self._around = state
+        found: dict[str, Path] = {}
+        twice: list[str] = []
+        for p in scenario_files(self.scenarios_dir):
+            got = self._read(p)
+            if isinstance(got, str):
+                continue
+            if got.name in found:  # the first keeps the name; the page says so
+                twice.append(f"{bidi_html(got.name)} is the name in "
+                             f"{bidi_html(found[got.name].name)} and {bidi_html(p.name)} (the "
+                             f"list shows the first)")
+            else:
+                found[got.name] = p
+        return found, twice
+
+    def _read(self, path: Path) -> Scenario | str:
+        """The scenario in ``path`` or why it does not load, read again only when it changed."""
+        key, state = os.path.realpath(path), _file_state(Path(path))
+        kept = self._shelf.get(key)
+        if kept is None or kept[0] != state:
+            try:
+                kept = (state, load_scenario(path))
+            except ScenarioError as exc:
+                kept = (state, str(exc))
+            self._shelf[key] = kept
+        return kept[1]
+
+    def _load(self, path: Path) -> Scenario:
+        got = self._read(path)
+        if isinstance(got, str):
+            raise ScenarioError(got)
+        return got
+
+    def _gone_why(self, path: Path) -> str:
+        """What became of a listed scenario's file, in words."""
+        got = self._read(path)
+        if _file_state(Path(path)) is None:
+            return f"{isolate(Path(path).name)} is no longer in the folder."
+        if isinstance(got, str):
+            return got
+        return f"{isolate(Path(path).name)} now holds another scenario, {isolate(got.name)}."
+
+    def _with_chosen(self, found: dict[str, Path]) -> tuple[dict[str, Path], str]:
+        """The list: the folder's scenarios with the one the page starts from, always (its file
+        may be outside the folder, give a name another file gives too, or have gone since it
+        was read: then the list marks it and the note, returned as HTML, says so)."""
+        name, path = self._base.name, self._base_path
+        self._stale = {}
+        files = dict(found) if name in found else {name: path, **found}
+        files[name] = path
+        if name in found and os.path.realpath(found[name]) == os.path.realpath(path):
+            return files, ""
+        got = self._read(path)
+        if isinstance(got, Scenario) and got.name == name:
+            return files, ""
+        self._stale[name] = ("removed" if _file_state(Path(path)) is None
+                             else "no longer loads" if isinstance(got, str) else "changed")
+        return files, (f"<div style='{_AMBER};max-width:900px'><b>The file of "
+                       f"{bidi_html(name)} has changed since you chose it:</b> "
+                       f"{text_html(self._gone_why(path))} Run still starts from "
+                       f"{bidi_html(name)} as it was read then; choose another scenario in "
+                       f"<i>Start from</i> to move on.</div>")
+
+    @staticmethod
+    def _twice_note(twice: list[str]) -> str:
+        if not twice:
+            return ""
+        return (f"<div style='{_AMBER};max-width:900px'><b>Two files give one name:</b> "
+                f"{'; '.join(twice)}. Rename one so that both can be picked.</div>")
+
+    def _set_picker(self, value: str) -> None:
+        """The list from the files found, ``value`` chosen (not a new choice: no reset)."""
+        options = self._picker_options()
+        if list(self.picker.options) == options and self.picker.value == value:
+            return
+        self.picker.unobserve(self._on_pick, names="value")
+        try:
+            with self.picker.hold_sync():
+                self.picker.options = options
+                self.picker.value = value
+        finally:
+            self.picker.observe(self._on_pick, names="value")
 
     def _on_control_change(self, _change) -> None:
         self._update_notes()
@@ -512,7 +735,9 @@ class Explorer:
     def _picker_options(self) -> list[tuple[str, str]]:
         # an option's text is plain text: the name and its file isolated (tables.isolate), so
         # that a right-to-left name keeps "(file.yaml)" after it
-        return [(f"{isolate(n)} ({isolate(p.name)})", n) for n, p in self._files.items()]
+        return [(f"{isolate(n)} ({isolate(p.name)}"
+                 + (f", {self._stale[n]}" if n in self._stale else "") + ")", n)
+                for n, p in self._files.items()]
 
     def _chosen_label(self) -> str:
         return "Your scenario" if self._base.name != "Your scenario" else "Your scenario (changed)"
