@@ -22,7 +22,7 @@ import shutil
 
 import pytest
 
-import workbench.present.explorer as explorer_module
+import workbench.present.scenario_shelf as shelf_module
 from workbench.errors import UserError
 from workbench.present.app import App
 from workbench.present.app_server import start
@@ -252,8 +252,8 @@ def test_picking_a_scenario_removed_since_the_list_was_read_says_so(folder, app)
 
 def test_the_list_is_read_again_only_for_files_that_changed(folder, app, monkeypatch):
     loaded = []
-    real = explorer_module.load_scenario
-    monkeypatch.setattr(explorer_module, "load_scenario",
+    real = shelf_module.load_scenario
+    monkeypatch.setattr(shelf_module, "load_scenario",
                         lambda p: loaded.append(p.name) or real(p))
     app.refresh_list()
     app.run()
@@ -261,6 +261,8 @@ def test_the_list_is_read_again_only_for_files_that_changed(folder, app, monkeyp
     shutil.copy(SCENARIOS / "demand_surge.yaml", folder / "demand_surge.yaml")
     app.refresh_list()
     assert loaded == ["demand_surge.yaml"]   # a file added: that file alone
+
+
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -294,3 +294,39 @@ def test_the_app_command_passes_how_long_a_closed_page_keeps_its_process(monkeyp
     seen.clear()
     assert main(["app", "--no-browser", "--close-idle-after", "5"]) == 2
     assert not seen and "give 0 (never) or 10 seconds or more" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- D3 for Save
+def test_save_from_the_page_takes_the_name_as_typed_to_its_last_letter(tmp_path):
+    """Typing a name and clicking Save at once: the name's last change reached the kernel after
+    the click (the page sends a box's changes one at a time, a click at once), and the scenario
+    was saved as "Academy 2" for "Academy 24". Save now waits for the boxes to settle, as Run."""
+    import asyncio
+    import shutil
+
+    from workbench.present.app import App
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copy(SCENARIOS / "baseline.yaml", folder / "baseline.yaml")
+    app = App(scenarios_dir=folder, executor="serial", replications=2, years=0.05, seed=1)
+    try:
+        app.set_levers(academy_intake_per_year=24)
+
+        async def kernel():
+            app.save_name.set_state({"value": "Academy 2"})
+            app.save_button._handle_custom_msg({"event": "click"}, [])
+            assert not app.saved and app.save_button.disabled
+            await asyncio.sleep(0.02)
+            app.save_name.set_state({"value": "Academy 24"})
+            for _ in range(200):
+                await asyncio.sleep(0.025)
+                if app.saved:
+                    return
+
+        asyncio.run(kernel())
+        assert [p.name for p in app.saved] == ["academy_24.yaml"]
+        assert "Academy 24" in [name for _label, name in app.picker.options]
+        assert not app.save_button.disabled
+    finally:
+        app.close()

@@ -128,6 +128,9 @@ class App(Explorer):
                                     tooltip="Save the controls' settings as a scenario file",
                                     layout=w.Layout(width="160px"))
         self.save_button.on_click(lambda _b: self._on_save())
+        # typed straight before a click, the name's last letters reach the kernel after it (D3)
+        self._clicks.watch(self.save_name, self.save_author)
+        self._clicks.defer(self.save_button)
         self.save_status = w.HTML()
         self.download = w.HTML("<i>Run first: the download link appears with the results.</i>")
         save_box = w.VBox([
@@ -252,6 +255,10 @@ class App(Explorer):
                                     tooltip="Search the levers for the cheapest plan that meets "
                                             "every target")
         self.plan_button.on_click(lambda _b: self._on_find_plan())
+        self._clicks.watch(*(box for row in self.plan_targets for box in row),
+                           *(box for row in self.plan_levers.values() for box in row),
+                           self.plan_minutes, self.plan_confidence)
+        self._clicks.defer(self.plan_button)
         self.plan_progress = w.IntProgress(value=0, min=0, max=100,
                                            layout=w.Layout(width="260px"))
         self.plan_status = w.HTML("Give the targets and the levers, then press <b>Find the "
@@ -438,14 +445,7 @@ class App(Explorer):
         path = save_variant(scenario, self._base_path, folder=self.scenarios_dir, author=author,
                             what=what)
         self.saved.append(path)
-        self._files[scenario.name] = path
-        current = self.picker.value
-        self.picker.unobserve(self._on_pick, names="value")
-        try:
-            self.picker.options = self._picker_options()
-            self.picker.value = current
-        finally:
-            self.picker.observe(self._on_pick, names="value")
+        self.refresh_list()   # it joins Start from (the folder read again, as another tab does)
         return path
 
     def _on_save(self) -> None:

@@ -22,12 +22,10 @@ pressing Run without moving anything runs the starting scenario alone.
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 import errno
 import html
 import io
-import math
 import os
 import shutil
 import tempfile
@@ -38,12 +36,14 @@ from typing import Any, Callable
 
 from ..errors import UserError
 from ..experiment.executors import _ProgressExecutor
-from ..scenario import Scenario, ScenarioError, load_scenario
-from ..scenario.catalog import project_root, scenario_files
+from ..scenario import Scenario, ScenarioError
+from ..scenario.catalog import project_root
 from ..decision.levers import (
     AGENCY_CAP_CHOICES, LEVER_BY_KEY, LEVER_GROUPS, LEVERS, build_scenario, describe_levers,
     lever_values, same_value,
 )
+from .clicks import SettledClicks
+from .scenario_shelf import ScenarioShelf, file_state
 from .tables import bidi_html, isolate, text_html
 
 __all__ = ["EverySimulationFailed", "Explorer", "run_problem"]
@@ -75,14 +75,6 @@ SEED_MAX = 2**53 - 1
 REPLICATIONS_RANGE = (2, 100)
 #: Years to simulate: above 0 and at most this (as run_experiment).
 YEARS_MAX = 30.0
-#: A click on Run in the page acts this long after it reaches the kernel, and as long after the
-#: last change of a control (seconds), at most RUN_WAIT_MAX_S after the click. The page sends a
-#: control's changes one at a time (the next once the kernel has answered the last) but a click
-#: at once, so the kernel can get "change, click, change": the wait lets the changes the page
-#: sent before the click in. It covers the page's round trip to the kernel (a few milliseconds
-#: on this computer or a local network).
-RUN_SETTLE_S = 0.3
-RUN_WAIT_MAX_S = 2.0
 
 
 def _setting(value, box: str, low, high, whole: bool = True):
@@ -99,24 +91,6 @@ def _setting(value, box: str, low, high, whole: bool = True):
                 else f"a number above {low:g} and at most {high:g}")
         raise UserError(f"{box}: give {want} (got {value!r})")
     return int(value) if whole else float(value)
-
-
-def _file_state(path: Path) -> tuple | None:
-    """What tells that a file has changed (None: it is not there)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size, st.st_ino
-
-
-def _folder_state(folder: Path) -> dict[str, tuple | None]:
-    """The state of every YAML file of a folder, by name (hidden ones too: a base may be one)."""
-    try:
-        names = sorted(p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
-    except OSError:
-        return {}
-    return {n: _file_state(folder / n) for n in names}
 
 
 def _fig_png(fig, dpi: int = 96) -> bytes:
@@ -189,7 +163,7 @@ class Explorer:
         The lever controls, by key (see :data:`LEVERS`).
     picker, replications, years, seed, run_button, reset_button, progress, status
         The other controls. Run and Reset, clicked in the page, act once the changes the page
-        sent before the click are in (:data:`RUN_SETTLE_S`).
+        sent before the click are in (:mod:`~workbench.present.clicks`).
     refresh_button, list_note
         "Refresh the list" (:meth:`refresh_list`) and the note under the list (the chosen
         scenario's file gone or broken; two files giving one name).
@@ -216,11 +190,10 @@ class Explorer:
         self.root = project_root()
         self.scenarios_dir = Path(scenarios_dir) if scenarios_dir else self.root / "scenarios"
         # each file's scenario (or why it does not load), read again only when the folder changes
-        self._shelf: dict[str, tuple] = {}
-        self._around: dict[str, tuple | None] = {}
+        self._shelf = ScenarioShelf(self.scenarios_dir)
         self._stale: dict[str, str] = {}   # the chosen scenario's file, gone: what became of it
         # a broken file is left out of the picker (the comparison notebook reports it)
-        self._files, twice = self._scan()
+        self._files, twice = self._shelf.scan()
         base_path = Path(base)
         if not base_path.is_absolute() and not base_path.exists():
             base_path = self.scenarios_dir / base_path
@@ -234,7 +207,7 @@ class Explorer:
         self._base_path = base_path.resolve()
         problem = ""
         try:
-            self._base = self._load(self._base_path)
+            self._base = self._shelf.load(self._base_path)
         except ScenarioError as exc:
             # the default starting file broken (edited by hand, say): start from the first file
             # that loads, and say why, rather than show no page at all
@@ -244,7 +217,7 @@ class Explorer:
                        f"used</b> ({text_html(str(exc))}); starting from "
                        f"{bidi_html(next(iter(self._files)))} instead.</span>")
             self._base_path = next(iter(self._files.values())).resolve()
-            self._base = self._load(self._base_path)
+            self._base = self._shelf.load(self._base_path)
         self._files, _note = self._with_chosen(self._files)
         self._executor = _ProgressExecutor(executor, max_workers)
         self._cache_dir: Path | None = None
@@ -344,15 +317,16 @@ class Explorer:
                                    tooltip="Simulate your scenario and the starting scenario",
                                    layout=w.Layout(width="140px"))
         self.run_button.on_click(self._on_run_clicked)
-        self._changed_at = -math.inf   # when a control last changed (time.monotonic)
-        for c in (*self.controls.values(), self.picker, self.years, self.replications, self.seed):
-            c.observe(self._note_change, names="value")
-        self._click_after_changes(self.run_button)
+        # a click from the page acts once the changes it sent before the click are in (D3)
+        self._clicks = SettledClicks(lambda: self.widget.comm is not None)
+        self._clicks.watch(*self.controls.values(), self.picker, self.years, self.replications,
+                           self.seed)
+        self._clicks.defer(self.run_button)
         self.reset_button = w.Button(description="Reset controls", icon="undo",
                                      tooltip="Put every control back to the starting scenario",
                                      layout=w.Layout(width="160px"))
         self.reset_button.on_click(lambda _b: self.reset())
-        self._click_after_changes(self.reset_button)  # not undone by a change sent before it
+        self._clicks.defer(self.reset_button)  # not undone by a change sent before it
         self.progress = w.IntProgress(value=0, min=0, max=1, description="",
                                       layout=w.Layout(width="260px"))
         self.status = w.HTML("Press <b>Run</b> to simulate.")
@@ -563,49 +537,10 @@ class Explorer:
         except Exception:  # noqa: BLE001 - shown to the user in the status line
             pass
 
-    def _click_after_changes(self, button) -> None:
-        """A click on ``button`` from the page calls its handlers once the changes the page sent
-        before the click are in (:data:`RUN_SETTLE_S` says why), on the kernel's event loop; a
-        run there blocks the loop as a click handler did, so the progress bar moves as before.
-        ``button.click()`` and :meth:`run` from Python act at once."""
-        own = getattr(button, "_handle_button_msg", None)  # ipywidgets' handler: a click at once
-        if own is None:
-            return
-        button.on_msg(own, remove=True)
-        clicked: list[float] = []   # when the click waiting to act came (one at a time)
-
-        def settled(loop):
-            now = time.monotonic()
-            wait = self._changed_at + RUN_SETTLE_S - now
-            if wait > 0 and now - clicked[0] < RUN_WAIT_MAX_S:
-                loop.call_later(wait, settled, loop)
-                return
-            clicked.clear()
-            button.disabled = False
-            if self.widget.comm is not None:   # the page is still open
-                button.click()
-
-        def on_msg(_widget, content, _buffers):
-            if content.get("event") != "click" or clicked:
-                return
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:   # no event loop (not in a kernel): at once
-                button.click()
-                return
-            clicked.append(time.monotonic())
-            button.disabled = True
-            loop.call_later(RUN_SETTLE_S, settled, loop)
-
-        button.on_msg(on_msg)
-
-    def _note_change(self, _change) -> None:
-        self._changed_at = time.monotonic()
-
     def _on_pick(self, change) -> None:
         name, old = change["new"], change["old"]
         listed = self._files.get(name)
-        found, twice = self._scan()
+        found, twice = self._shelf.scan()
         path = found.get(name)
         if path is None:
             # removed, broken or renamed since the list was read: the picker goes back to the
@@ -614,13 +549,13 @@ class Explorer:
             self._files, note = self._with_chosen(found)
             self._set_picker(old)
             self.list_note.value = note + self._twice_note(twice)
-            why = self._gone_why(listed) if listed is not None else "it is no longer in the folder"
+            why = self._shelf.gone_why(listed) if listed is not None else "it is no longer in the folder"
             self._status(f"<span style='color:#b42318'><b>Could not start from "
                          f"{bidi_html(name)}</b> (its file has changed since the list was read "
                          f"or cannot be read): {text_html(why)} Still starting from "
                          f"{bidi_html(self._base.name)}.</span>")
             return
-        self._base, self._base_path = self._load(path), Path(path).resolve()
+        self._base, self._base_path = self._shelf.load(path), Path(path).resolve()
         self._files, note = self._with_chosen(found)
         self._set_picker(name)
         self.list_note.value = note + self._twice_note(twice)
@@ -632,60 +567,10 @@ class Explorer:
         scenario saved since, from another tab say, joins the *Start from* list, and a file
         removed or broken since leaves it. The scenario the page starts from stays chosen as it
         was read; when its file has gone or no longer loads, the note under the list says so."""
-        found, twice = self._scan()
+        found, twice = self._shelf.scan()
         self._files, note = self._with_chosen(found)
         self._set_picker(self._base.name)
         self.list_note.value = note + self._twice_note(twice)
-
-    def _scan(self) -> tuple[dict[str, Path], list[str]]:
-        """The folder's scenario files that load, by scenario name (the first file of a name
-        keeps it; a broken file is left out), and the names two files give (HTML)."""
-        state = _folder_state(self.scenarios_dir)
-        if any(state.get(n) != s for n, s in self._around.items()):
-            self._shelf.clear()  # a file changed or went: any variant may read it as its base
-        elif state != self._around:  # files added: only the broken may load now (a base came)
-            self._shelf = {k: v for k, v in self._shelf.items() if isinstance(v[1], Scenario)}
-        self._around = state
-        found: dict[str, Path] = {}
-        twice: list[str] = []
-        for p in scenario_files(self.scenarios_dir):
-            got = self._read(p)
-            if isinstance(got, str):
-                continue
-            if got.name in found:  # the first keeps the name; the page says so
-                twice.append(f"{bidi_html(got.name)} is the name in "
-                             f"{bidi_html(found[got.name].name)} and {bidi_html(p.name)} (the "
-                             f"list shows the first)")
-            else:
-                found[got.name] = p
-        return found, twice
-
-    def _read(self, path: Path) -> Scenario | str:
-        """The scenario in ``path`` or why it does not load, read again only when it changed."""
-        key, state = os.path.realpath(path), _file_state(Path(path))
-        kept = self._shelf.get(key)
-        if kept is None or kept[0] != state:
-            try:
-                kept = (state, load_scenario(path))
-            except ScenarioError as exc:
-                kept = (state, str(exc))
-            self._shelf[key] = kept
-        return kept[1]
-
-    def _load(self, path: Path) -> Scenario:
-        got = self._read(path)
-        if isinstance(got, str):
-            raise ScenarioError(got)
-        return got
-
-    def _gone_why(self, path: Path) -> str:
-        """What became of a listed scenario's file, in words."""
-        got = self._read(path)
-        if _file_state(Path(path)) is None:
-            return f"{isolate(Path(path).name)} is no longer in the folder."
-        if isinstance(got, str):
-            return got
-        return f"{isolate(Path(path).name)} now holds another scenario, {isolate(got.name)}."
 
     def _with_chosen(self, found: dict[str, Path]) -> tuple[dict[str, Path], str]:
         """The list: the folder's scenarios with the one the page starts from, always (its file
@@ -697,14 +582,14 @@ class Explorer:
         files[name] = path
         if name in found and os.path.realpath(found[name]) == os.path.realpath(path):
             return files, ""
-        got = self._read(path)
+        got = self._shelf.read(path)
         if isinstance(got, Scenario) and got.name == name:
             return files, ""
-        self._stale[name] = ("removed" if _file_state(Path(path)) is None
+        self._stale[name] = ("removed" if file_state(Path(path)) is None
                              else "no longer loads" if isinstance(got, str) else "changed")
         return files, (f"<div style='{_AMBER};max-width:900px'><b>The file of "
                        f"{bidi_html(name)} has changed since you chose it:</b> "
-                       f"{text_html(self._gone_why(path))} Run still starts from "
+                       f"{text_html(self._shelf.gone_why(path))} Run still starts from "
                        f"{bidi_html(name)} as it was read then; choose another scenario in "
                        f"<i>Start from</i> to move on.</div>")
 
