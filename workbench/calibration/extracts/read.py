@@ -13,6 +13,7 @@ import pandas as pd
 from .cases import CaseData, validate_cases_frame
 from .cells import ExtractError, Problem, id_values, match_columns
 from .layouts import CASE_COLUMNS, WORKFORCE_COLUMNS
+from .swaps import Swap, explain_cross_checks, explain_own, find_swaps
 from .workforce import Roster, validate_workforce_frame
 
 #: The largest extract or return file read (bytes). The model holds at most 250,000 referrals a
@@ -188,36 +189,79 @@ def read_extracts(cases: str | Path, workforce: str | Path) -> tuple[CaseData, R
     """Read and validate both extracts; all problems in both files in one :class:`ExtractError`.
 
     Each file's cells are checked knowing both files' identifiers: a child's id in a roster
-    column (or a worker's in a case column) is never quoted, as the file's own are not."""
+    column (or a worker's in a case column) is never quoted, as the file's own are not. Two
+    columns of one file whose header names were exchanged (the roster's WorkerID and Team, say:
+    :func:`~.swaps.find_swaps`) are said first, and the other file's problems that follow from
+    them in one line, not row by row."""
     problems: list[Problem] = []
     cdf = read_csv(cases, problems)
     wdf = read_csv(workforce, problems)
     case_ids: set[str] = set()
     roster_ids: set[str] = set()
     cname, wname = Path(cases).name, Path(workforce).name
-    if cdf is not None:
-        case_ids = id_values(match_columns(cdf, CASE_COLUMNS, cname, []), CASE_COLUMNS)
-    if wdf is not None:
-        roster_ids = id_values(match_columns(wdf, WORKFORCE_COLUMNS, wname, []), WORKFORCE_COLUMNS)
-    if cdf is not None and wdf is not None:
-        _ids_as_names(cdf, wdf, cname, wname, case_ids, roster_ids, problems)
-    cd = (validate_cases_frame(cdf, cname, problems, other_ids=roster_ids)
+    # headers matched as the validation will match them (its problems are reported there)
+    cm = match_columns(cdf, CASE_COLUMNS, cname, []) if cdf is not None else None
+    wm = match_columns(wdf, WORKFORCE_COLUMNS, wname, []) if wdf is not None else None
+    if cm is not None:
+        case_ids = id_values(cm, CASE_COLUMNS)
+    if wm is not None:
+        roster_ids = id_values(wm, WORKFORCE_COLUMNS)
+    swaps: dict[str, Swap] = {}
+    if cm is not None and wm is not None:
+        cross = _ids_as_names(cm, wm, cname, wname, case_ids, roster_ids)
+        if cname != wname:
+            swaps = {s.file: s for s in find_swaps(cm, wm, cname, wname)}
+        if swaps:
+            cf = swaps[cname].fixed(cm) if cname in swaps else cm
+            wf = swaps[wname].fixed(wm) if wname in swaps else wm
+            cross = explain_cross_checks(
+                cross, _ids_as_names(cf, wf, cname, wname, id_values(cf, CASE_COLUMNS),
+                                     id_values(wf, WORKFORCE_COLUMNS)), list(swaps.values()))
+            # the values of the swapped columns are identifiers read either way: never quoted
+            case_ids |= _swapped_values(cm, swaps.get(cname))
+            roster_ids |= _swapped_values(wm, swaps.get(wname))
+        problems.extend(cross)
+    cd = (_validate(validate_cases_frame, cdf, cm, cname, problems, roster_ids, swaps.get(cname))
           if cdf is not None else None)
-    ro = (validate_workforce_frame(wdf, wname, problems, other_ids=case_ids)
+    ro = (_validate(validate_workforce_frame, wdf, wm, wname, problems, case_ids, swaps.get(wname))
           if wdf is not None else None)
-    if problems:
-        raise ExtractError(problems)
+    if problems or swaps:
+        # the cause first: its file is named, and its problems listed, before the other's
+        raise ExtractError([s.cause for s in swaps.values()] + problems)
     return cd, ro
 
 
-def _ids_as_names(cases, roster, cases_name: str, roster_name: str, case_ids: set[str],
-                  roster_ids: set[str], problems: list[Problem]) -> None:
+def _validate(validate, df: pd.DataFrame, matched: pd.DataFrame, name: str,
+              problems: list[Problem], other_ids: set[str], swap: Swap | None):
+    """``validate`` the table into ``problems``; of a table with swapped columns, only the
+    problems it has read either way are listed (the others follow from the swap: counted in a
+    line a column, see :func:`~.swaps.explain_own`)."""
+    if swap is None:
+        return validate(df, name, problems, other_ids=other_ids)
+    given: list[Problem] = []
+    validate(df, name, given, other_ids=other_ids)
+    fixed: list[Problem] = []
+    validate(swap.fixed(matched), name, fixed, other_ids=other_ids)
+    problems.extend(explain_own(given, fixed, swap))
+    return None
+
+
+def _swapped_values(df: pd.DataFrame, swap: Swap | None) -> set[str]:
+    if swap is None:
+        return set()
+    out: set[str] = set()
+    for col in (swap.a, swap.b):
+        out |= set(df[col].astype(str).str.strip())
+    return out - {""}
+
+
+def _ids_as_names(cases: pd.DataFrame, roster: pd.DataFrame, cases_name: str, roster_name: str,
+                  case_ids: set[str], roster_ids: set[str]) -> list[Problem]:
     """A team name in either file that is an identifier from the other (a child id in the
     roster's Team column, a worker id in the cases'): a column mixed up, whose values would be
-    echoed as team names. Each file's own identifiers are checked with its columns."""
-    # headers matched as the validation will match them (its problems are reported there)
-    cases = match_columns(cases, CASE_COLUMNS, cases_name, [])
-    roster = match_columns(roster, WORKFORCE_COLUMNS, roster_name, [])
+    echoed as team names. Each file's own identifiers are checked with its columns. Both
+    tables have their headers matched to the layouts."""
+    problems = []
     for df, name, other in ((cases, cases_name, roster_ids - case_ids),
                             (roster, roster_name, case_ids - roster_ids)):
         if "Team" not in df.columns:
@@ -226,6 +270,7 @@ def _ids_as_names(cases, roster, cases_name: str, roster_name: str, case_ids: se
             problems.append(Problem(name, "the value (not shown) is an identifier from the other "
                                           "extract, not a team name: is a column mixed up?",
                                     row=int(i) + 2, column="Team"))
+    return problems
 
 
 def _read_checked(path: str | Path, validate):
