@@ -108,7 +108,7 @@ def _classify(path: Path, problems: list, left_out: dict[str, list[str]],
                                             "(CSWWWorker)", root.sourceline))
         return None
     if suffix == ".csv":
-        empty = _empty_oc3(path, name, year)
+        empty = _empty_oc3(path, name, year, problems)
         if empty is not None:
             return empty
         df = read_csv(path, problems, name)
@@ -137,7 +137,7 @@ def _classify(path: Path, problems: list, left_out: dict[str, list[str]],
     return None
 
 
-def _empty_oc3(path: Path, name: str, year: int) -> ReturnRecords | None:
+def _empty_oc3(path: Path, name: str, year: int, problems: list) -> ReturnRecords | None:
     """An OC3 file of column titles and no rows: a year with no care leaver around her 17th to
     21st birthday (a small authority's), read as such (it was refused as a file with no rows)."""
     try:
@@ -147,9 +147,11 @@ def _empty_oc3(path: Path, name: str, year: int) -> ReturnRecords | None:
                  if s.strip(" ,\t")]
     except (OSError, UnicodeDecodeError):
         return None
-    if len(lines) != 1 or not year or not is_oc3_columns(lines[0].split(",")):
+    titles = [t.strip().strip('"') for t in lines[0].split(",")] if len(lines) == 1 else []
+    if not titles or not year or not is_oc3_columns(titles):
         return None
-    return ReturnRecords("ssda903_oc3", name, year)
+    # its columns are checked as a file's with rows (one without CHILD was read as no one)
+    return read_ssda903_oc3(pd.DataFrame(columns=titles), name, problems, year)
 
 
 def _titles_repeated(df: pd.DataFrame, name: str, problems: list) -> pd.DataFrame:

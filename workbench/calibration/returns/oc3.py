@@ -47,8 +47,14 @@ class CareLeaverRecord:
 
 
 def is_oc3_columns(columns) -> bool:
+    """An OC3 file's columns: CHILD and one of OC3's own fields, or without CHILD (the column
+    lost: the file is then refused for it, where it was left out as 'not a return' and its
+    year's care leavers silently with it) two of DOB, IN_TOUCH, ACTIV, ACCOM, one its own."""
     cols = {str(c).strip().upper() for c in columns}
-    return "CHILD" in cols and bool(cols & {"IN_TOUCH", "ACTIV", "ACCOM"})
+    own = cols & {"IN_TOUCH", "ACTIV", "ACCOM"}
+    if "CHILD" in cols:
+        return bool(own)
+    return bool(own) and len(own | (cols & {"DOB"})) >= 2
 
 
 def birthday(dob: dt.date, age: int) -> dt.date:

@@ -49,6 +49,12 @@ OTHER_903_FIELDS = {"DUC", "MISSING", "MIS_START", "MIS_END", "REVIEW", "REVIEW_
                     "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"}
 #: The header's own fields (beside CHILD, SEX, DOB, which the UASC file shares)
 _HEADER_OWN = {"ETHNIC", "UPN", "MOTHER", "MC_DOB"}
+#: The episodes' required fields beside CHILD (two of them mark an episodes file without CHILD)
+_EPISODE_OWN = {"DECOM", "RNE", "DEC", "REC"}
+#: The header's fields beside CHILD and DOB (three, or two with DOB, mark a header without CHILD)
+_HEADER_FIELDS = {"SEX", "ETHNIC", "UPN", "MOTHER", "MC_DOB"}
+#: The OC3 file's own fields (a file with them is no header)
+_OC3_OWN = {"IN_TOUCH", "ACTIV", "ACCOM"}
 
 
 def kind_of_csv(columns) -> str | None:
@@ -62,6 +68,15 @@ def kind_of_csv(columns) -> str | None:
         return "ssda903_other"
     if {"CHILD", "DOB"} <= cols and ("SEX" in cols or "UPN" in cols):
         return "ssda903_header"
+    if "CHILD" not in cols and not cols & OTHER_903_FIELDS:
+        # most of a return's own columns without CHILD: that return, its CHILD column lost
+        # (the file was left out as 'not a return', and its year's episodes, or care leavers,
+        # silently with it); it is then refused for the missing column
+        if len(cols & _EPISODE_OWN) >= 2:
+            return "ssda903"
+        own = len(cols & _HEADER_FIELDS)
+        if not cols & _OC3_OWN and (own >= 3 or ("DOB" in cols and own >= 2)):
+            return "ssda903_header"
     return None
 
 
