@@ -22,6 +22,7 @@ from lxml import etree
 
 from ..extracts.read import MAX_BYTES
 
+from .cin_structure import misplaced
 from .common import (EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRecord,
                      authority_code, collection_year, parse_date, parse_flag)
 
@@ -191,6 +192,7 @@ def read_cin_census(path: str | Path, problems: list, root=None,
                                             "with Children inside)", root.sourceline))
         return out
     _misnamed(root, name, problems)
+    misplaced(root, name, problems, out.notes, _reader_path)
     out.authority = authority_code(_text(root, "Header/Source/LEA"))
     out.authority_at = "Header / Source / LEA"
     out.year, by = _census_year(root, path, problems, name)
