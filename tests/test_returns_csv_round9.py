@@ -98,3 +98,50 @@ def test_a_stray_csv_is_still_left_out_with_a_note(returns):
     data = read_returns(returns)
     said = " ".join(data.notes)
     assert "contacts.csv" in said and "not a return this reader knows" in said
+
+
+# ------------------------------------------------------- 2. a column missing from one census
+def test_fte_missing_from_the_latest_census_is_a_missing_column(returns):
+    # before: "row 14, field FTE: a value is required", the other 13 rows quietly taking FTE
+    # from the 2022 or 2021 census
+    _drop(returns / "workforce_census_2023.csv", "FTE")
+    text = _refused(returns)
+    assert "workforce_census_2023.csv, field FTE: required column is missing" in text
+    assert text.count("field FTE") == 1, text
+    assert "a value is required" not in text
+
+
+@pytest.mark.parametrize("column, consequence", [
+    ("RoleEndDate", "would keep another year's RoleEndDate, or none"),
+    ("ReasonLeave", "would keep another year's ReasonLeave, or none"),
+    ("Cases30", "caseloads would be missing from the fit"),
+    ("WorkingDaysLost", "sickness absence would be missing from the fit"),
+    ("Team", "would keep another year's Team, or none"),
+])
+def test_an_optional_column_missing_from_one_census_is_said(returns, column, consequence):
+    # before (RoleEndDate): "row 9, field ReasonLeave: a reason for leaving without a leaving
+    # date"; the others were accepted, the earlier censuses' values standing for 2023's
+    _drop(returns / "workforce_census_2023.csv", column)
+    text = _refused(returns)
+    assert (f"workforce_census_2023.csv, field {column}: the column is absent, though "
+            "workforce_census_2021.csv, workforce_census_2022.csv have it") in text
+    assert consequence in text
+    assert text.count(f"field {column}") == 1, text
+    assert "a reason for leaving without a leaving date" not in text
+
+
+def test_a_census_field_missing_from_an_earlier_census_is_said_too(returns):
+    # its leavers found only there would be read as in post
+    _drop(returns / "workforce_census_2021.csv", "RoleEndDate")
+    text = _refused(returns)
+    assert ("workforce_census_2021.csv, field RoleEndDate: the column is absent, though "
+            "workforce_census_2022.csv, workforce_census_2023.csv have it") in text
+
+
+def test_a_local_field_only_older_censuses_lack_is_a_note(returns):
+    # DfE's census has no Team: a council that added it from 2022 is read, and told
+    _drop(returns / "workforce_census_2021.csv", "Team")
+    data = read_returns(returns)
+    assert any(n.startswith("workforce_census_2021.csv: no Team column, though "
+                            "workforce_census_2022.csv, workforce_census_2023.csv have it")
+               for n in data.notes), data.notes

@@ -29,8 +29,9 @@ from .folder_checks import digest, mixed_returns
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
 from .ssda903 import (episode_overlaps, kind_of_csv, periods_of_care, read_ssda903_episodes,
                       read_ssda903_header, year_from_path)
-from .workforce_census import (census_panel, combine_workers, is_workforce_columns,
-                               is_workforce_xml, read_workforce_frame, read_workforce_xml)
+from .workforce_census import (census_panel, columns_across_years, combine_workers,
+                               is_workforce_columns, is_workforce_xml, read_workforce_frame,
+                               read_workforce_xml)
 from .workers_across import sweno_written_differently
 
 KIND_LABEL = {"cin": "CIN census", "ssda903": "SSDA903 episodes", "ssda903_header": "SSDA903 header",
@@ -234,11 +235,13 @@ def read_returns(folder: str | Path) -> ReturnsData:
         problems.append(Problem(name, "no workforce census found (a .csv or .xml with "
                                       "AgencyWorker, OrgRole, RoleStartDate per worker)"))
     problems.extend(mixed_returns(recs, name, digests))
+    column_notes: list[str] = []
+    problems.extend(columns_across_years(recs, column_notes))
     if not problems:
         problems.extend(episode_overlaps(_lac_episodes(recs)))
     if problems:
         raise ExtractError(problems)
-    notes = _said_left_out(left_out)
+    notes = _said_left_out(left_out) + column_notes
     for r in recs:
         notes.extend(r.notes)
     flat, origins, n_made = _cases_table(recs, notes)

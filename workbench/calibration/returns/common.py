@@ -228,6 +228,7 @@ class ReturnRecords:
     notes: list[str] = field(default_factory=list)
     children: list[str] = field(default_factory=list)   # SSDA903 header: its children (join keys)
     authority_at: str = ""         # where the authority code was read (element or column)
+    columns: set = field(default_factory=set)   # workforce census: the roster columns it gives
 
 
 def authority_code(text) -> str:

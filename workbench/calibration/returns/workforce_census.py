@@ -32,7 +32,11 @@ REASON_WORDS = {"resignation": "RES", "resigned": "RES", "retirement": "RET", "r
                 "dismissal": "DIS", "dismissed": "DIS", "redundancy": "RED",
                 "end of contract": "END", "end of assignment": "END", "other": "OTH",
                 "unknown": "UNK", "not known": "UNK"}
-CORE = {"WorkerID", "AgencyWorker", "OrgRole", "RoleStartDate"}
+#: The columns each census must have: the roster's required columns (a census without FTE
+#: was said as one bad cell, its other rows quietly taking FTE from an earlier census)
+CORE = {c.name for c in WORKFORCE_COLUMNS if c.required}
+#: The census's optional fields (Team and WorkerType are local fields, see below)
+_LOCAL = {"Team", "WorkerType"}
 #: A local authority code column some systems add to the census (its header carries the LEA in
 #: DfE's XML): every return of a folder must be of one authority
 LA_COLUMNS = {"la", "lea", "lacode", "la code", "leacode", "lea code", "localauthority",
@@ -67,6 +71,7 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
     """Workers from a CSV (or sheet) of the census, cells as text."""
     out = ReturnRecords("workforce", name, year)
     cols = {ALIASES.get(_key(c)) for c in df.columns}
+    out.columns = cols - {None}
     gone = sorted(CORE - cols)
     for c in gone:
         alias = " (SWENo)" if c == "WorkerID" else ""
@@ -148,6 +153,7 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
         values = {c.tag: (c.text or "") for c in w if isinstance(c.tag, str)}
         _given_twice(w, name, where, problems)
         out.workers.append(_record(values, Origin(name, w.sourceline, where), year))
+        out.columns.update(out.workers[-1].values)
     _after_the_census(out.workers, out.year, problems)
     if not out.workers:
         problems.append(ReturnProblem(name, "no CSWWWorker elements (not a workforce census?)"))
@@ -271,3 +277,46 @@ def census_panel(placed, years: dict[int, float], problems: list) -> pd.DataFram
                              problems, False),
                      _number(v.get("FTE", ""), rec.origin, "FTE", problems, False)))
     return pd.DataFrame(rows, columns=["role", "year", "census", "cases30", "days_lost", "fte"])
+
+
+def columns_across_years(recs: list[ReturnRecords], notes: list) -> list[ReturnProblem]:
+    """An optional column one year's census lacks while another's has it, said once a file: the
+    years' records of a role are combined, a value left out standing for nothing, so its workers
+    kept another year's value or none (a 2023 census without RoleEndDate read its leavers as in
+    post; without Cases30, its caseloads were missing unsaid). A problem, but for the local
+    fields (Team, WorkerType) lacking only in censuses older than one that has them: a note (the
+    workers found only there have none)."""
+    cens = [r for r in recs if r.kind == "workforce" and r.columns]
+    out: list[ReturnProblem] = []
+    optional = [c.name for c in WORKFORCE_COLUMNS if not c.required]
+    for col in optional:
+        have = [r for r in cens if col in r.columns]
+        if not have:
+            continue
+        for r in cens:
+            if col in r.columns:
+                continue
+            later = [h for h in have if h.year > r.year]
+            said = _files(have)
+            if col in _LOCAL and len(later) == len(have):
+                notes.append(f"{r.file}: no {col} column, though {said} "
+                             f"{'has' if len(have) == 1 else 'have'} it: the workers found only "
+                             f"in this census have no {col}")
+                continue
+            out.append(ReturnProblem(r.file, f"the column is absent, though {said} "
+                                             f"{'has' if len(have) == 1 else 'have'} it: a column "
+                                             "in one year's census and not another's changes "
+                                             f"what is read ({_LOST.get(col, _KEPT).format(col)})."
+                                             " Give it in every census (blank where not known)",
+                                      None, col))
+    return out
+
+
+_KEPT = "this census's workers would keep another year's {}, or none"
+_LOST = {"Cases30": "this census's caseloads would be missing from the fit",
+         "WorkingDaysLost": "this census's sickness absence would be missing from the fit"}
+
+
+def _files(recs: list[ReturnRecords]) -> str:
+    names = [r.file for r in recs]
+    return (", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
