@@ -217,3 +217,61 @@ def test_an_unknown_element_holding_nothing_read_is_said_in_a_note(tmp_path):
     problems, recs = read(p)
     assert problems == []
     assert [n for n in recs.notes if "<LocalWorkflowStatus> (1, the first on line" in n]
+
+
+# --------------------------------------------------------------------------------------------
+# 2. One episode given twice in one census with other dates
+# --------------------------------------------------------------------------------------------
+
+def closed_with_plan(t):
+    kids = list(t.getroot().find("Children"))
+    for ci, child in enumerate(kids, start=1):
+        cins = list(child.iterfind("CINdetails"))
+        for ei, cin in enumerate(cins, start=1):
+            if cin.find("CINclosureDate") is not None and cin.find("CINPlanDates/CINPlanEndDate") \
+                    is not None and len(cins) == 1:
+                return ci, child, cin
+    raise AssertionError("no closed episode with a plan")
+
+
+@pytest.mark.parametrize("where", ["CINdetails", "Child"])
+def test_an_episode_given_twice_with_another_closure_is_refused_at_both(tmp_path, where):
+    # before: merged, one closure kept at random ("11 episode(s) given twice ... were merged")
+    import copy
+    p, t = census(tmp_path)
+    ci, child, cin = closed_with_plan(t)
+    if where == "CINdetails":
+        twin = copy.deepcopy(cin)
+        cin.addnext(twin)
+        second = f"Child {ci} / CINdetails 2"
+        first = f"Child {ci} / CINdetails 1"
+    else:
+        twin_child = copy.deepcopy(child)
+        child.addnext(twin_child)
+        twin = twin_child.find("CINdetails")
+        second = f"Child {ci + 1} / CINdetails 1"
+        first = f"Child {ci} / CINdetails 1"
+    twin.find("CINclosureDate").text = "2021-03-30"
+    twin.find("CINPlanDates/CINPlanEndDate").text = "2021-03-30"
+    save(t, p)
+    problems, _ = read(p)
+    assert len(problems) == 2, problems
+    for here, there in ((first, second), (second, first)):
+        hit = [x for x in problems if x.startswith(f"{C22}, element {here} (line ")]
+        assert len(hit) == 1, problems
+        assert f"the same referral episode (child and CINreferralDate) as element {there}" in hit[0]
+        assert "with another CINclosureDate, CINPlanDates / CINPlanEndDate:" in hit[0]
+        assert "2021-03-30" not in hit[0]
+
+
+def test_an_episode_repeated_exactly_is_merged_with_a_note(tmp_path):
+    import copy
+    p, t = census(tmp_path)
+    _, child, cin = closed_with_plan(t)
+    cin.addnext(copy.deepcopy(cin))
+    save(t, p)
+    problems, recs = read(p)
+    _, before = read(BUNDLED / C22)
+    assert problems == []
+    assert recs.duplicates == before.duplicates + 1
+    assert [n for n in recs.notes if f"{before.duplicates + 1} episode(s) given twice" in n]

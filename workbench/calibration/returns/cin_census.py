@@ -196,7 +196,7 @@ def read_cin_census(path: str | Path, problems: list, root=None,
     out.authority = authority_code(_text(root, "Header/Source/LEA"))
     out.authority_at = "Header / Source / LEA"
     out.year, by = _census_year(root, path, problems, name)
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple, tuple] = {}
     # Children is the Message's child in DfE's schema; under a wrapper element it was read as a
     # census of no children, and the other years' returns were blamed for what it held
     kids = root.find("Children")
@@ -255,11 +255,8 @@ def read_cin_census(path: str | Path, problems: list, root=None,
             ep.reason = reason if reason in CLOSURE_REASONS else ""
             if len(problems) > n0:
                 continue
-            key = (lid, ref)
-            if key in seen:
-                out.duplicates += 1      # the same episode twice: merged by the combiner
-            seen[key] = ei
             out.episodes.append(ep)
+            st0 = len(out.stages)
             icpc_in_s47 = False
             for mod, (stage, f0, f1) in MODULES.items():
                 for mi, m in enumerate(cin.iterfind(mod), start=1):
@@ -286,11 +283,67 @@ def read_cin_census(path: str | Path, problems: list, root=None,
                               by=by)
             if icpc and not icpc_in_s47:
                 out.stages.append(StageRecord(lid, "icpc", "", icpc, org, ref, out.year))
+            said = _said_of(ep, out.stages[st0:])
+            first = seen.get((lid, ref))
+            if first is None:
+                seen[(lid, ref)] = (ewhere, cin.sourceline, said)
+            elif first[2] == said:
+                out.duplicates += 1      # the same episode twice, alike: merged by the combiner
+            else:
+                _given_twice(name, first, (ewhere, cin.sourceline, said), problems)
     if out.duplicates:
         out.notes.append(f"{name}: {out.duplicates} episode(s) given twice (same child and "
                          "referral date) were merged")
     _another_year(out, problems)
     return out
+
+
+def _said_of(ep: EpisodeRecord, stages: list) -> dict:
+    """What a CINdetails says, by the census's field names: the episode's values and each
+    module's records (its start with its end)."""
+    said = {"ReferralNFA": ep.nfa, "CINclosureDate": ep.closure, "ReasonForClosure": ep.reason}
+    for s in stages:
+        said.setdefault(s.stage, []).append((s.start, s.end))
+    return {k: sorted(v) if isinstance(v, list) else v for k, v in said.items()}
+
+
+_STAGE_FIELDS = {stage: (mod, f0, f1) for mod, (stage, f0, f1) in MODULES.items()}
+_STAGE_FIELDS["icpc"] = ("", None, "DateOfInitialCPC")
+
+
+def _differ(a: dict, b: dict) -> list[str]:
+    """The census's fields two CINdetails of one episode give differently."""
+    out = []
+    for k in dict.fromkeys([*a, *b]):
+        va, vb = a.get(k, []), b.get(k, [])
+        if va == vb:
+            continue
+        if k not in _STAGE_FIELDS:
+            out.append(k)
+            continue
+        mod, f0, f1 = _STAGE_FIELDS[k]
+        ends_a: dict[str, list] = {}
+        ends_b: dict[str, list] = {}
+        for ends, v in ((ends_a, va), (ends_b, vb)):
+            for start, end in v:
+                ends.setdefault(start, []).append(end)
+        names = [f0] if f0 and set(ends_a) != set(ends_b) else []
+        if not f0 or any(sorted(ends_a[x]) != sorted(ends_b[x]) for x in set(ends_a) & set(ends_b)):
+            names.append(f1)
+        out.extend([f"{mod} / {n}" if mod else n for n in names if n] or [mod])
+    return list(dict.fromkeys(out))
+
+
+def _given_twice(name: str, first: tuple, second: tuple, problems: list) -> None:
+    """One episode (child and referral date) given twice in one census with other values:
+    merged, one of them was kept at random. Refused at both elements, naming the fields."""
+    fields = ", ".join(_differ(first[2], second[2]))
+    for (here, line, _), (there, tline, _) in ((second, first), (first, second)):
+        problems.append(ReturnProblem(
+            name, f"the same referral episode (child and CINreferralDate) as element {there} "
+                  f"(line {tline}), with another {fields}: a census gives each episode once; "
+                  "keep the CINdetails with the right dates and delete the other (the values "
+                  "are not shown)", line, None, here))
 
 
 def _another_year(out: ReturnRecords, problems: list) -> None:

@@ -92,8 +92,8 @@ def _near(tag: str) -> str | None:
 
 
 def _shown(tag: str) -> str:
-    return tag if not may_identify(tag) and len(tag) <= 40 and tag.replace("_", "").replace("-", "").isalnum() \
-        else "(not shown)"
+    plain = tag.replace("_", "").replace("-", "").isalnum()
+    return tag if plain and len(tag) <= 40 and not may_identify(tag) else "(not shown)"
 
 
 def misplaced(root, name: str, problems: list, notes: list, where) -> None:
@@ -123,8 +123,8 @@ def misplaced(root, name: str, problems: list, notes: list, where) -> None:
                        and (d.tag in READ_IN or d.tag in _MODULES)})
         if near is not None:
             found.setdefault(("near", tag, near), []).append(el)
-        elif held and el.find(".//Children") is None and not any(isinstance(a.tag, str) and a.tag not in KNOWN
-                              for a in el.iterancestors()):
+        elif held and el.find(".//Children") is None and not any(
+                isinstance(a.tag, str) and a.tag not in KNOWN for a in el.iterancestors()):
             found.setdefault(("wrapper", tag, ptag, tuple(held)), []).append(el)
         elif not any(isinstance(a.tag, str) and a.tag not in KNOWN for a in el.iterancestors()):
             other.setdefault(tag, []).append(el)
