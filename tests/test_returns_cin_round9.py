@@ -275,3 +275,43 @@ def test_an_episode_repeated_exactly_is_merged_with_a_note(tmp_path):
     assert problems == []
     assert recs.duplicates == before.duplicates + 1
     assert [n for n in recs.notes if f"{before.duplicates + 1} episode(s) given twice" in n]
+
+
+# --------------------------------------------------------------------------------------------
+# 3. A census without a header: its dates after the end of the year of its name or folder
+# --------------------------------------------------------------------------------------------
+
+def headerless(tmp_path: Path, source: str, name: str) -> Path:
+    t = etree.parse(str(BUNDLED / source))
+    t.getroot().remove(t.getroot().find("Header"))
+    p = tmp_path / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    save(t, p)
+    return p
+
+
+@pytest.mark.parametrize("name, said", [
+    ("2022/cin_census.xml", "the year of its folder (2022/)"),
+    ("cin_census_2022.xml", "the year in the file's name"),
+])
+def test_a_headerless_census_of_a_later_year_is_refused_at_its_dates(tmp_path, name, said):
+    # before: 2023's census in 2022/ was read as 2022's, its later referrals dropped unsaid
+    p = headerless(tmp_path, C23, name)
+    problems: list = []
+    read_cin_census(p, problems, name=name)
+    text = [str(x) for x in problems]
+    assert text, "accepted"
+    late = [x for x in text if f"is after the end of census year 2022, {said} (2022-03-31)" in x]
+    assert late and all(x.startswith(f"{name}, element Child ") for x in late), text[:3]
+    assert [x for x in late if ", field CINreferralDate: 2022-" in x]
+    assert [x for x in late if ", field CINclosureDate: 2022-" in x]
+    assert not [i for i in ids_of(p) if i in "\n".join(text)]
+
+
+def test_a_headerless_census_in_its_own_years_folder_is_read(tmp_path):
+    p = headerless(tmp_path, C23, "2023/cin_census.xml")
+    problems: list = []
+    recs = read_cin_census(p, problems, name="2023/cin_census.xml")
+    assert problems == [] and recs.year == 2023
+    _, before = read(BUNDLED / C23)
+    assert len(recs.episodes) == len(before.episodes)

@@ -464,5 +464,23 @@ def _census_year(root, path: Path, problems: list, name: str) -> tuple[int, tupl
                                             "2023/cin_census.xml); the year orders "
                                             "several returns (the latest wins where they "
                                             "disagree)", root.sourceline))
-    by = ((dt.date.fromisoformat(ref_iso), "the census's ReferenceDate") if ref_iso else None)
-    return year, by
+    if ref_iso:
+        return year, (dt.date.fromisoformat(ref_iso), "the census's ReferenceDate")
+    # without a ReferenceDate its year's end is the latest date it may hold: a census without a
+    # header in the folder of the year before had its later dates read unchecked (2023's in
+    # 2022/: 315 referrals dropped as after the data window, 64 fit rows changed, notes only)
+    return year, (_year_end(year, year_text, name) if year else None)
+
+
+def _year_end(year: int, year_text: str, name: str) -> tuple[dt.date, str]:
+    """31 March of the census's year, and where the year came from, as a message says it."""
+    from .ssda903 import year_from_name, year_from_path
+    if year_text:
+        said = "its header's Year"
+    elif year_from_name(Path(name).name):
+        said = "the year in the file's name"
+    else:
+        folder = next((f for f in reversed(Path(name).parts[:-1])
+                       if year_from_path(f"{f}/x") == year), "")
+        said = f"the year of its folder ({folder}/)"
+    return dt.date(year, 3, 31), f"the end of census year {year}, {said}"
