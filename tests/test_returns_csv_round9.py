@@ -145,3 +145,80 @@ def test_a_local_field_only_older_censuses_lack_is_a_note(returns):
     assert any(n.startswith("workforce_census_2021.csv: no Team column, though "
                             "workforce_census_2022.csv, workforce_census_2023.csv have it")
                for n in data.notes), data.notes
+
+
+# ---------------------------------------------------- 3. where a year taken from a folder came from
+def _year_folders(tmp_path: Path, folder_of) -> Path:
+    """The bundled returns a folder a year, the year left out of the files' names; the folder
+    of year y is ``folder_of(y)`` (a relative path)."""
+    out = tmp_path / "foldered"
+    out.mkdir()
+    for f in sorted(RETURNS.iterdir()):
+        m = re.search(r"_(20\d\d)", f.name)
+        if not m:
+            if f.suffix in (".xlsx",):
+                shutil.copy(f, out / f.name)
+            continue
+        folder = out / folder_of(int(m.group(1)))
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, folder / f.name.replace(m.group(0), ""))
+    return out
+
+
+def test_a_date_after_a_folders_year_says_the_year_is_the_folders(tmp_path):
+    # before: "2022/ssda903_episodes.csv, row 3, field DEC: ... after the end of the collection
+    # year 2022 in the file's name", a name with no year; and "(from the file's name or header)"
+    out = _year_folders(tmp_path, str)
+    for kind in ("ssda903_episodes.csv", "workforce_census.csv"):
+        a, b = out / "2022" / kind, out / "2023" / kind
+        ta, tb = a.read_bytes(), b.read_bytes()
+        a.write_bytes(tb)
+        b.write_bytes(ta)
+    text = _refused(out)
+    assert re.search(r"2022/ssda903_episodes\.csv, row \d+, field DECOM?: 20\d\d-\d\d-\d\d is "
+                     r"after the end of the collection year 2022, the year of its folder 2022/ "
+                     r"\(2022-03-31\)", text), text
+    assert re.search(r"2022/workforce_census\.csv, row \d+, field Role(Start|End)Date: "
+                     r"20\d\d-\d\d-\d\d is after the end of the census year 2022, the year of "
+                     r"its folder 2022/: ", text), text
+    assert "file's name" not in text
+
+
+def test_a_date_after_a_names_year_still_says_the_name(returns):
+    # 2023's episodes under 2022's name
+    p = returns / "ssda903_episodes_2022.csv"
+    p.write_bytes((returns / "ssda903_episodes_2023.csv").read_bytes())
+    text = _refused(returns)
+    assert re.search(r"ssda903_episodes_2022\.csv, row \d+, field DECOM?: 20\d\d-\d\d-\d\d is "
+                     r"after the end of the collection year 2022, the year in the file's name",
+                     text), text
+
+
+def test_a_span_written_as_two_folders_is_the_years_end(tmp_path):
+    # before: 2022/23/ was read as 2022 (the outer folder), a year off: every return refused
+    # as another year's
+    from workbench.calibration.returns.ssda903 import year_from_path, year_of_path
+    assert year_from_path("2022/23/ssda903_episodes.csv") == 2023
+    assert year_of_path("2022/23/ssda903_episodes.csv").said == (
+        "the year of its folders 2022/23/ (the collection year 2022-23)")
+    assert year_from_path("2022/07/ssda903_episodes.csv") == 2022     # a month, not a span
+    assert year_from_path("2022-23/ssda903_episodes.csv") == 2023
+    out = _year_folders(tmp_path, lambda y: f"{y - 1}/{y % 100:02d}")
+    data = read_returns(out)
+    flat = read_returns(RETURNS)
+    assert data.collection_years == flat.collection_years == [2021, 2022, 2023]
+    assert sorted(data.files.year.tolist()) == sorted(flat.files.year.tolist())
+    assert len(data.cases.episodes) == len(flat.cases.episodes)
+    assert len(data.cases.stages) == len(flat.cases.stages)
+
+
+def test_a_folder_of_a_year_outside_those_read_is_said_with_the_range(tmp_path):
+    # before: "the collection year is not in the file's name or its folder's", the folder 1999/
+    out = _year_folders(tmp_path, str)
+    shutil.move(out / "2021", out / "1999")
+    text = _refused(out)
+    assert ("1999/ssda903_episodes.csv: the year 1999 in the name of its folder 1999/ is outside "
+            "the collection years read (2000 to 2099)") in text
+    assert ("1999/workforce_census.csv: the year 1999 in the name of its folder 1999/ is outside "
+            "the census years read (2000 to 2099)") in text
+    assert "not in the file's name or its folder's" not in text

@@ -78,10 +78,12 @@ def read_ssda903_oc3(df: pd.DataFrame, name: str, problems: list, year: int) -> 
     for c in gone:
         problems.append(ReturnProblem(name, "required column is missing", None, c))
     if not year:
-        problems.append(ReturnProblem(name, "the collection year is not in the file's name or "
-                                            "its folder's (e.g. ssda903_oc3_2023.csv, or "
-                                            "2023/ssda903_oc3.csv, for April 2022 to March "
-                                            "2023): OC3 rows are about that year's birthdays"))
+        from .ssda903 import no_year
+        problems.append(ReturnProblem(name, no_year(name, "collection year",
+                                                    "ssda903_oc3_2023.csv, or "
+                                                    "2023/ssda903_oc3.csv, for April 2022 to "
+                                                    "March 2023",
+                                                    "OC3 rows are about that year's birthdays")))
     if gone or not year:
         return out
     df = df.rename(columns={c: str(c).strip().upper() for c in df.columns})

@@ -14,6 +14,8 @@ read: the model has no ages, sexes or ethnicities, so none of them can change a 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -94,17 +96,19 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
     if not year:
         # several years' episodes are combined by it, the latest return winning: a file without
         # one lost to every other (its ends and later episodes silently to older returns')
-        problems.append(ReturnProblem(name, "the collection year is not in the file's name "
-                                            "or its folder's (e.g. ssda903_episodes_2023.csv, "
-                                            "or 2023/ssda903_episodes.csv, for April 2022 to "
-                                            "March 2023): the years' returns are combined by it"))
+        problems.append(ReturnProblem(name, no_year(name, "collection year",
+                                                    "ssda903_episodes_2023.csv, or "
+                                                    "2023/ssda903_episodes.csv, for April 2022 to "
+                                                    "March 2023",
+                                                    "the years' returns are combined by it")))
     if _missing(df, EPISODE_REQUIRED, name, problems) or not year:
         return out
     df = df.rename(columns={c: _norm(c) for c in df.columns})
     seen: dict[tuple, tuple] = {}
     # a collection year ends on 31 March: a later date is another year's return (a file named
     # 2023 holding 2024's episodes would lose its later ends to the true 2023 return's blanks)
-    by = (dt.date(year, 3, 31), f"the end of the collection year {year} in the file's name")
+    said = year_said(name, year)
+    by = (dt.date(year, 3, 31), f"the end of the collection year {year}, {said.said}")
     for i, r in zip(rows_of(df), df.itertuples(index=False)):
         org = Origin(name, i)
         child = str(r.CHILD).strip()
@@ -153,11 +157,12 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
                          "were merged")
     other = other_year(out.stages, year)
     if other:
+        under = f"under {year}'s name" if said.from_name else f"as {year}'s"
         problems.append(ReturnProblem(name, f"no episode starts or ends in the collection year "
-                                            f"{year} of the file's name (1 April {year - 1} to "
+                                            f"{year}, {said.said} (1 April {year - 1} to "
                                             f"31 March {year}): its latest DECOM or DEC is in the "
                                             f"collection year {other}. Is it the {other} return "
-                                            f"saved under {year}'s name? (its records would stand "
+                                            f"saved {under}? (its records would stand "
                                             f"for {year}'s, whose ends and new episodes are then "
                                             "missing)"))
     return out
@@ -279,16 +284,76 @@ def year_from_path(name: str) -> int:
     """The year of a file named by its path below the folder of returns: the year in the file's
     name (:func:`year_from_name`), else the year in the name of the nearest folder that has one
     (``2023/ssda903_episodes.csv``, ``2022-23/cin_census.xml``: a council that keeps each
-    year's returns in a folder of its own), else 0."""
+    year's returns in a folder of its own), else 0 (:func:`year_of_path` says where from)."""
+    return year_of_path(name).year
+
+
+#: The years a name or folder is read as giving (a four-digit 20xx)
+YEARS_READ = (2000, 2099)
+
+
+@dataclass(frozen=True)
+class YearOf:
+    """A file's year and where it came from, as a message says it (``said``: "the year in the
+    file's name", "the year of its folder 2022/"); ``outside``: when there is none, a year
+    found outside :data:`YEARS_READ` and where ("the year 1999 in the name of its folder
+    1999/")."""
+
+    year: int
+    said: str = ""
+    from_name: bool = False
+    outside: str = ""
+
+
+def year_of_path(name: str) -> YearOf:
+    """:func:`year_from_path` with where the year came from. A folder named by two digits right
+    under a folder named by a year alone is the end of a collection year written as a span
+    (``2022/23/``: 2023; the outer 2022 was taken, a year off)."""
     parts = Path(name).parts
     if not parts:
-        return 0
-    return year_from_name(parts[-1]) or next(
-        (y for y in (_year_in(folder) for folder in reversed(parts[:-1])) if y), 0)
+        return YearOf(0)
+    y = year_from_name(parts[-1])
+    if y:
+        return YearOf(y, "the year in the file's name", True)
+    for k in range(len(parts) - 2, -1, -1):
+        folder = parts[k]
+        y = _year_in(folder)
+        if y:
+            return YearOf(y, f"the year of its folder {folder}/")
+        outer = parts[k - 1] if k > 0 else ""
+        if (re.fullmatch(r"[0-9]{2}", folder) and re.fullmatch(r"20[0-9]{2}", outer)
+                and (int(outer) + 1) % 100 == int(folder)):
+            return YearOf(int(outer) + 1, f"the year of its folders {outer}/{folder}/ (the "
+                                          f"collection year {outer}-{folder})")
+    for k in range(len(parts) - 1, -1, -1):
+        text = Path(parts[k]).stem if k == len(parts) - 1 else parts[k]
+        m = re.findall(r"(?<![0-9])(19[0-9]{2}|21[0-9]{2})(?![0-9])", text)
+        if m:
+            where = ("in the file's name" if k == len(parts) - 1
+                     else f"in the name of its folder {parts[k]}/")
+            return YearOf(0, outside=f"the year {m[-1]} {where}")
+    return YearOf(0)
+
+
+def year_said(name: str, year: int) -> YearOf:
+    """Where ``name``'s ``year`` came from (:func:`year_of_path`); for a year given otherwise
+    (by a caller, or a header), said plainly."""
+    found = year_of_path(name)
+    return found if found.year == year else YearOf(year, "the year given")
+
+
+def no_year(name: str, what: str, example: str, why: str) -> str:
+    """The message for a return whose ``what`` (collection or census year) is not in its name
+    or folder's, or is a year outside :data:`YEARS_READ` (the folder 1999/ was said to hold
+    none)."""
+    found = year_of_path(name)
+    if found.outside:
+        return (f"{found.outside} is outside the {what}s read ({YEARS_READ[0]} to "
+                f"{YEARS_READ[1]}): give the {what} (e.g. {example}): {why}")
+    return f"the {what} is not in the file's name or its folder's (e.g. {example}): {why}"
 
 
 def _year_in(text: str) -> int:
-    import re
     span = re.findall(r"(?<![0-9])(20[0-9]{2})[-_ ]?(?:20)?([0-9]{2})(?![0-9])", text)
     span = [int(a) + 1 for a, b in span if (int(a) + 1) % 100 == int(b)]
     if span:

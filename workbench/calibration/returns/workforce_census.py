@@ -21,6 +21,7 @@ from ..extracts.cells import range_problem
 from ..extracts.layouts import WORKFORCE_COLUMNS
 from .common import (Origin, ReturnProblem, ReturnRecords, WorkerRecord, authority_code,
                      parse_date, problem_at, rows_of)
+from .ssda903 import no_year, year_said
 
 # the census's names (and common variants) -> the roster's column
 ALIASES = {"swe no": "WorkerID", "sweno": "WorkerID", "workerid": "WorkerID", "staffid": "WorkerID",
@@ -79,16 +80,17 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
     if not year:
         # each census's Cases30 and WorkingDaysLost are dated by its year (the pressure fit), and
         # the latest census's caseloads are the caseloads
-        problems.append(ReturnProblem(name, "the census year is not in the file's name or its "
-                                            "folder's (e.g. workforce_census_2023.csv, or "
-                                            "2023/workforce_census.csv, for the census of "
-                                            "September 2023): each year's census is dated by it"))
+        problems.append(ReturnProblem(name, no_year(name, "census year",
+                                                    "workforce_census_2023.csv, or "
+                                                    "2023/workforce_census.csv, for the census "
+                                                    "of September 2023",
+                                                    "each year's census is dated by it")))
     if gone or not year:
         return out
     _authority(out, df, problems)
     for i, rec in zip(rows_of(df), df.to_dict("records")):
         out.workers.append(_record(rec, Origin(name, i), year))
-    _after_the_census(out.workers, year, problems)
+    _after_the_census(out.workers, year, problems, year_said(name, year).said)
     return out
 
 
@@ -116,7 +118,8 @@ def shown_code(code: str) -> str:
     return code if len(code) <= 10 and code.isalnum() else "(not shown)"
 
 
-def _after_the_census(workers: list[WorkerRecord], year: int, problems: list) -> None:
+def _after_the_census(workers: list[WorkerRecord], year: int, problems: list,
+                      said: str) -> None:
     """A RoleStartDate or RoleEndDate after the census year's end: a census holds what happened
     by its date (DfE's is 30 September; the workbench's own returns are dated 31 March), so a
     2021 census with a start in 2023 is another year's return or a mistyped date. Dates that do
@@ -132,9 +135,9 @@ def _after_the_census(workers: list[WorkerRecord], year: int, problems: list) ->
             iso = parse_date(text, w.origin, col, quiet) if text else ""
             if iso and iso > last.isoformat():
                 problems.append(problem_at(w.origin, f"{iso} is after the end of the census year "
-                                                     f"{year} (from the file's name or header): "
-                                                     "a census holds what happened by its date "
-                                                     "(is the file of another year?)", col))
+                                                     f"{year}, {said}: a census holds what "
+                                                     "happened by its date (is the file of "
+                                                     "another year?)", col))
 
 
 def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnRecords:
@@ -143,18 +146,20 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
     out.authority = authority_code(root.findtext("Header/Source/LEA"))
     out.authority_at = "Header / Source / LEA"
     ref = (root.findtext("Header/CollectionDetails/ReferenceDate") or "").strip()
+    said = year_said(name, year).said
     if ref:
         hdr = Origin(name, root.sourceline, "Header / CollectionDetails")
         iso = parse_date(ref, hdr, "ReferenceDate", problems)
         if iso:
             out.year = year = int(iso[:4])
+            said = "the year of its header's ReferenceDate"
     for i, w in enumerate(root.iter("CSWWWorker"), start=1):
         where = f"CSWWWorker {i}"
         values = {c.tag: (c.text or "") for c in w if isinstance(c.tag, str)}
         _given_twice(w, name, where, problems)
         out.workers.append(_record(values, Origin(name, w.sourceline, where), year))
         out.columns.update(out.workers[-1].values)
-    _after_the_census(out.workers, out.year, problems)
+    _after_the_census(out.workers, out.year, problems, said)
     if not out.workers:
         problems.append(ReturnProblem(name, "no CSWWWorker elements (not a workforce census?)"))
     elif not out.year and not ref:
