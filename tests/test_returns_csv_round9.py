@@ -222,3 +222,14 @@ def test_a_folder_of_a_year_outside_those_read_is_said_with_the_range(tmp_path):
     assert ("1999/workforce_census.csv: the year 1999 in the name of its folder 1999/ is outside "
             "the census years read (2000 to 2099)") in text
     assert "not in the file's name or its folder's" not in text
+
+
+# --------------------------------------------------------------------------------- 4. a blank RNE
+def test_a_blank_rne_is_a_value_required_not_an_unknown_code(returns):
+    p = returns / "ssda903_episodes_2023.csv"
+    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    df.loc[1, "RNE"] = ""
+    df.to_csv(p, index=False)
+    text = _refused(returns)
+    assert "ssda903_episodes_2023.csv, row 3, field RNE: a value is required" in text
+    assert "unknown code" not in text

@@ -117,9 +117,12 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
             continue
         start = parse_date(r.DECOM, org, "DECOM", problems, required=True, by=by)
         end = parse_date(r.DEC, org, "DEC", problems, by=by)
-        rne = str(r.RNE).strip().upper()
+        rne = str(r.RNE).strip().upper() if _given(r.RNE) else ""
         rec = str(r.REC).strip().upper()
-        if rne not in RNE_CODES:
+        if not rne:
+            problems.append(ReturnProblem(name, "a value is required (how the episode began: "
+                                                f"one of {', '.join(sorted(RNE_CODES))})", i, "RNE"))
+        elif rne not in RNE_CODES:
             problems.append(ReturnProblem(name, f"unknown code (expected one of "
                                                 f"{', '.join(sorted(RNE_CODES))})", i, "RNE"))
         if rec and rec not in REC_CODES:
