@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 
 from ..extracts import Problem
-from .common import ReturnRecords, collection_year, spelling_key
+from .annex_a_years import annex_a_of_another_year, closure_dates_disagree
+from .common import ReturnRecords, spelling_key
 from .workforce_census import shown_code
 
 
@@ -51,6 +52,9 @@ def mixed_returns(recs: list[ReturnRecords], folder: str,
                                             f"{year} ({', '.join(files)}): give each year once"))
     problems.extend(_copies(recs, folder, digests or []))
     problems.extend(_years_missing(recs, folder))
+    problems.extend(annex_a_of_another_year(recs))
+    for r, note in closure_dates_disagree(recs):
+        r.notes.append(note)         # read_returns gathers each return's notes after this
     problems.extend(_other_childrens(recs))
     problems.extend(_years_written_differently(recs))
     problems.extend(_test_records(recs))
@@ -128,7 +132,8 @@ _GAP_WHY = {
 def _years_missing(recs: list[ReturnRecords], folder: str) -> list[Problem]:
     """A year missing between two years of a return (2021 and 2023 but not 2022), and a
     workforce census more than a year older than the case returns' latest year: what the
-    missing year alone held is in no other file, and the fit was silently too low."""
+    missing year alone held is in no other file, and the fit was silently too low. (An Annex A
+    of another year: :func:`~.annex_a_years.annex_a_of_another_year`.)"""
     years: dict[str, set[int]] = {}
     for r in recs:
         if r.year and r.kind in _GAP_WHY:
@@ -142,17 +147,6 @@ def _years_missing(recs: list[ReturnRecords], folder: str) -> list[Problem]:
                                        f"not {_and(gap)}: {_GAP_WHY[kind]}. Give the {_and(gap)} "
                                        f"return{s}, or leave out the years before {gap[-1]}"))
     cases = max(years.get("cin", set()) | years.get("ssda903", set()), default=0)
-    for r in recs:
-        days = [d for d in ([e.referral for e in r.episodes] + [e.closure for e in r.episodes]
-                            + [s.start for s in r.stages] + [s.end for s in r.stages]) if d]
-        if r.kind == "annex_a" and cases and days and collection_year(max(days)) < cases - 1:
-            # an earlier inspection's lists left in the folder: its year overlapped the
-            # census's records in words about periods of care, or stood before the data
-            last = collection_year(max(days))
-            out.append(Problem(r.file, f"its latest date is in the year to March {last}, while "
-                                       f"the case returns run to March {cases}: an Annex A of "
-                                       "an earlier inspection? Annex A lists the last 12 "
-                                       "months: give the latest, or leave it out"))
     staff = max(years.get("workforce", set()), default=0)
     if cases and staff and staff < cases - 1:
         out.append(Problem(folder, f"the latest workforce census is {staff}'s, while the case "
