@@ -168,8 +168,7 @@ def full_dfe(t) -> None:
         el.text = text
         parent.insert(len(parent) if at is None else at, el)
         return el
-    hdr = t.getroot().find("Header")
-    add(hdr.find("CollectionDetails"), "Collection", "CIN", 0)
+    hdr = t.getroot().find("Header")      # its CollectionDetails has DfE's three already
     src = hdr.find("Source")
     for tag, v in (("SoftwareCode", "Local"), ("Release", "1"), ("SerialNo", "001"),
                    ("DateTime", "2023-04-01T10:00:00")):
@@ -363,3 +362,24 @@ def test_a_census_closing_an_episode_with_its_plans_ended_is_read():
         problems: list = []
         read_cin_census(BUNDLED / name, problems)
         assert not [x for x in problems if "blank although" in str(x)]
+
+
+# --------------------------------------------------------------------------------------------
+# 5. A second CollectionDetails
+# --------------------------------------------------------------------------------------------
+
+def test_a_second_collectiondetails_is_refused_once_at_it(tmp_path):
+    # before: 401 problems (a year clash, 400 dates "after the ReferenceDate"), none saying so
+    p, t = census(tmp_path, C23)
+    hdr = t.getroot().find("Header")
+    first = hdr.find("CollectionDetails")
+    other = etree.Element("CollectionDetails")
+    for tag, v in (("Year", "2022"), ("ReferenceDate", "2022-03-31")):
+        etree.SubElement(other, tag).text = v
+    first.addnext(other)
+    save(t, p)
+    line = etree.parse(str(p)).getroot().find("Header")[1].sourceline
+    problems, _ = read(p)
+    assert problems == [f"{C23}, element Header / CollectionDetails 2 (line {line}): a second "
+                        "CollectionDetails in Header (only the first is read): DfE's census gives "
+                        "one; give it once"], problems

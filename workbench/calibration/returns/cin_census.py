@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..extracts.read import MAX_BYTES
 
-from .cin_structure import misplaced
+from .cin_structure import given_twice, misplaced
 from .common import (EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRecord,
                      authority_code, collection_year, parse_date, parse_flag)
 
@@ -193,6 +193,11 @@ def read_cin_census(path: str | Path, problems: list, root=None,
         return out
     _misnamed(root, name, problems)
     misplaced(root, name, problems, out.notes, _reader_path)
+    if given_twice(root, name, problems, _path_of) & {"Header", "CollectionDetails", "Year",
+                                                        "ReferenceDate"}:
+        # which year is the census's is not known: its dates cannot be checked against it (a
+        # second CollectionDetails gave 400 problems of dates "after the ReferenceDate")
+        return out
     out.authority = authority_code(_text(root, "Header/Source/LEA"))
     out.authority_at = "Header / Source / LEA"
     out.year, by = _census_year(root, path, problems, name)

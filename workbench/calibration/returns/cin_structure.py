@@ -96,6 +96,28 @@ def _shown(tag: str) -> str:
     return tag if plain and len(tag) <= 40 and not may_identify(tag) else "(not shown)"
 
 
+#: Elements DfE's schema gives once in their parent (the header's; ChildIdentifiers and
+#: Children have checks of their own): a second is read past, and the first's values taken
+ONCE = {"Message": ("Header",), "Header": ("CollectionDetails",),
+        "CollectionDetails": ("Collection", "Year", "ReferenceDate"), "Source": ("LEA",)}
+
+
+def given_twice(root, name: str, problems: list, where) -> set:
+    """A header element given twice (a second CollectionDetails): said once, at the second.
+    Returned: the names given twice."""
+    twice = set()
+    for parent in root.iter(*ONCE):
+        for tag in ONCE[parent.tag]:
+            els = parent.findall(tag)
+            if len(els) > 1:
+                problems.append(ReturnProblem(
+                    name, f"a second {tag} in {parent.tag} (only the first is read): DfE's "
+                          f"census gives one; give it once", els[1].sourceline, None,
+                    where(els[1])))
+                twice.add(tag)
+    return twice
+
+
 def misplaced(root, name: str, problems: list, notes: list, where) -> None:
     """Problems for the elements the reader would read past though they hold what it reads
     (``where``: an element's place as messages name it); a note for other unknown elements.
