@@ -271,12 +271,6 @@ def read_cin_census(path: str | Path, problems: list, root=None,
                     end = parse_date(_text(m, f1), mo, f1, problems, by=by) if f1 else ""
                     if not start:
                         continue
-                    if f1 and not end and ep.closure and stage in ("cin", "cp"):
-                        # said here, in the census that leaves it blank: the combined table's
-                        # check named the earliest year's census (where the plan was open)
-                        problems.append(ReturnProblem(
-                            name, "blank although the episode closed (CINclosureDate): give "
-                                  "the plan's end date", m.sourceline, f1, mo.element))
                     out.stages.append(StageRecord(lid, stage, start, end, mo, ref, out.year))
                     if stage == "s47":
                         icpc = parse_date(_text(m, "DateOfInitialCPC"), mo, "DateOfInitialCPC",
