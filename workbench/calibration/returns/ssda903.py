@@ -298,7 +298,7 @@ YEARS_READ = (2000, 2099)
 @dataclass(frozen=True)
 class YearOf:
     """A file's year and where it came from, as a message says it (``said``: "the year in the
-    file's name", "the year of its folder 2022/"); ``outside``: when there is none, a year
+    file's name", "the year of its folder (2022/)"); ``outside``: when there is none, a year
     found outside :data:`YEARS_READ` and where ("the year 1999 in the name of its folder
     1999/")."""
 
@@ -322,11 +322,11 @@ def year_of_path(name: str) -> YearOf:
         folder = parts[k]
         y = _year_in(folder)
         if y:
-            return YearOf(y, f"the year of its folder {folder}/")
+            return YearOf(y, f"the year of its folder ({folder}/)")
         outer = parts[k - 1] if k > 0 else ""
         if (re.fullmatch(r"[0-9]{2}", folder) and re.fullmatch(r"20[0-9]{2}", outer)
                 and (int(outer) + 1) % 100 == int(folder)):
-            return YearOf(int(outer) + 1, f"the year of its folders {outer}/{folder}/ (the "
+            return YearOf(int(outer) + 1, f"the year of its folders ({outer}/{folder}/, the "
                                           f"collection year {outer}-{folder})")
     for k in range(len(parts) - 1, -1, -1):
         text = Path(parts[k]).stem if k == len(parts) - 1 else parts[k]
