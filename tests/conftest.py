@@ -238,3 +238,17 @@ def browser():
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS[1:])
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium shared by a module's tests (the app's pages, each in its own page or
+    context)."""
+    from playwright.sync_api import sync_playwright
+
+    from workbench.present.report_page import CHROMIUM_FLAGS
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS[1:])
+        yield b
+        b.close()

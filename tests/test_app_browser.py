@@ -23,10 +23,8 @@ from workbench.cli import main
 from workbench.present.app_server import start
 from workbench.scenario import load_scenario, scenario_files
 
-from conftest import CHROMIUM, SCENARIOS, needs_chromium
+from conftest import SCENARIOS, needs_chromium
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 NAME = "Academy 24 + agency cap 10%"
 
 pytestmark = needs_chromium  # never skipped in CI: there a missing browser is a failure
@@ -46,25 +44,15 @@ def served(tmp_path_factory):
     proc.wait(timeout=60)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
-
-
 def lever(page, label: str):
     """The slider handle of the control labelled ``label``."""
     row = page.locator(".widget-slider, .widget-hslider").filter(has_text=label)
     return row.locator(".noUi-handle")
 
 
-def test_a_manager_builds_runs_saves_and_downloads(served, browser, tmp_path):
+def test_a_manager_builds_runs_saves_and_downloads(served, chromium, tmp_path):
     url, folder = served
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors, away = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -24,10 +24,8 @@ import pytest
 from workbench.errors import UserError
 from workbench.present.app_server import (CULL_IDLE_S, CULL_INTERVAL_S, start, voila_command)
 
-from conftest import CHROMIUM, SCENARIOS, needs_chromium, still_running
+from conftest import SCENARIOS, needs_chromium, still_running
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 TITLE = "Children's social care workforce: try a policy"
 #: The test server's culling: a closed page's kernel goes 10-11 s after the page closed. Not
 #: shorter: a page handed the preheated kernel has at least CULL - INTERVAL seconds to connect
@@ -49,16 +47,6 @@ def served(tmp_path_factory):
     yield proc, url
     proc.terminate()
     proc.wait(timeout=60)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, url: str, width: int = 1280, init_script: str | None = None):

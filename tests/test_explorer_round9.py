@@ -29,7 +29,7 @@ from workbench.present.app_server import start
 from workbench.present.explorer import Explorer
 from workbench.scenario import scenario_files
 
-from conftest import CHROMIUM, SCENARIOS, needs_chromium
+from conftest import SCENARIOS, needs_chromium
 
 #: The largest seed: a web page holds whole numbers exactly up to 2**53 - 1.
 SEED_MAX = 2**53 - 1
@@ -264,8 +264,6 @@ def test_the_list_is_read_again_only_for_files_that_changed(folder, app, monkeyp
 
 
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 # ------------------------------------------------------------------------------ D3, in a browser
@@ -308,51 +306,47 @@ _PRESS_AND_RUN = """(times) => {
 
 
 @needs_chromium
-def test_run_pressed_straight_after_arrow_keys_runs_the_value_shown(served):
-    from playwright.sync_api import sync_playwright
-
+def test_run_pressed_straight_after_arrow_keys_runs_the_value_shown(served, chromium):
     url, _ = served
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(url, timeout=120_000)
-            page.get_by_text("Children's social care workforce: try a policy").wait_for(
-                timeout=120_000)
-            page.get_by_role("tab", name="Academy").click()
-            row = page.locator(".widget-slider, .widget-hslider").filter(
-                has_text="Academy places a year")
-            handle = row.locator(".noUi-handle")
-            handle.focus()
-            page.evaluate(_WATCH_PROGRESS)
-            page.evaluate(_PRESS_AND_RUN, 6)   # 12 -> 18, then Run
-            page.get_by_text(re.compile(r"Done in \d")).wait_for(timeout=120_000)
-            # the results are for 18 places: the Summary lists the changes the run used
-            ran = page.get_by_text("Your changes:").locator("xpath=following-sibling::ul[1]")
-            assert ran.inner_text().strip() == "Academy places a year: 12 → 18"
-            # and the line under the controls, once every change is in, says the same with no
-            # "earlier settings" warning (the same HTML carries both)
-            note = page.get_by_text("Your changes from Baseline").locator("..")
-            note.get_by_text("Academy places a year: 12 → 18").wait_for(timeout=10_000)
-            assert "earlier settings" not in note.inner_text()
-            assert row.locator(".widget-readout").inner_text().strip() == "18"
-            widths = page.evaluate("window.__widths")
-            between = {w for w in widths if w not in ("0%", "100%", "")}
-            assert between, f"the progress bar did not move during the run: {widths}"
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url, timeout=120_000)
+        page.get_by_text("Children's social care workforce: try a policy").wait_for(
+            timeout=120_000)
+        page.get_by_role("tab", name="Academy").click()
+        row = page.locator(".widget-slider, .widget-hslider").filter(
+            has_text="Academy places a year")
+        handle = row.locator(".noUi-handle")
+        handle.focus()
+        page.evaluate(_WATCH_PROGRESS)
+        page.evaluate(_PRESS_AND_RUN, 6)   # 12 -> 18, then Run
+        page.get_by_text(re.compile(r"Done in \d")).wait_for(timeout=120_000)
+        # the results are for 18 places: the Summary lists the changes the run used
+        ran = page.get_by_text("Your changes:").locator("xpath=following-sibling::ul[1]")
+        assert ran.inner_text().strip() == "Academy places a year: 12 → 18"
+        # and the line under the controls, once every change is in, says the same with no
+        # "earlier settings" warning (the same HTML carries both)
+        note = page.get_by_text("Your changes from Baseline").locator("..")
+        note.get_by_text("Academy places a year: 12 → 18").wait_for(timeout=10_000)
+        assert "earlier settings" not in note.inner_text()
+        assert row.locator(".widget-readout").inner_text().strip() == "18"
+        widths = page.evaluate("window.__widths")
+        between = {w for w in widths if w not in ("0%", "100%", "")}
+        assert between, f"the progress bar did not move during the run: {widths}"
 
-            # D5: the seed box puts a number typed outside 0 to SEED_MAX back within it
-            seed = page.get_by_label("Random seed")
-            for typed, kept in (("-5", "0"), ("99999999999999999999", str(SEED_MAX))):
-                seed.fill(typed)
-                seed.press("Tab")
-                assert seed.input_value() == kept
-            page.get_by_role("button", name="Run").click()
-            page.get_by_text(re.compile(r"Running \d")).wait_for(timeout=30_000)
-            status = page.get_by_text(re.compile(r"Done in \d|Could not run"))
-            status.wait_for(timeout=120_000)
-            assert "Done in" in status.inner_text()
-            assert not errors, errors
-        finally:
-            browser.close()
+        # D5: the seed box puts a number typed outside 0 to SEED_MAX back within it
+        seed = page.get_by_label("Random seed")
+        for typed, kept in (("-5", "0"), ("99999999999999999999", str(SEED_MAX))):
+            seed.fill(typed)
+            seed.press("Tab")
+            assert seed.input_value() == kept
+        page.get_by_role("button", name="Run").click()
+        page.get_by_text(re.compile(r"Running \d")).wait_for(timeout=30_000)
+        status = page.get_by_text(re.compile(r"Done in \d|Could not run"))
+        status.wait_for(timeout=120_000)
+        assert "Done in" in status.inner_text()
+        assert not errors, errors
+    finally:
+        page.close()
