@@ -330,3 +330,55 @@ def test_save_from_the_page_takes_the_name_as_typed_to_its_last_letter(tmp_path)
         assert not app.save_button.disabled
     finally:
         app.close()
+
+
+# --------------------------------------------------------------------------- returns: audit 9b, lead's two
+def _returns_copy(tmp_path):
+    import shutil
+
+    from workbench.scenario.catalog import PACKAGE_ROOT
+
+    out = tmp_path / "returns"
+    shutil.copytree(PACKAGE_ROOT / "data" / "returns", out)
+    return out
+
+
+def test_a_blank_plan_end_is_blamed_on_the_return_that_left_it_blank(tmp_path):
+    """The plan is open in the 2021 census (rightly blank) and closed in 2023's, whose end was
+    blanked: the message named cin_census_2021.xml (Child 292, line 4872), which is right."""
+    from workbench.calibration.extracts import ExtractError
+    from workbench.calibration.returns import read_returns
+
+    out = _returns_copy(tmp_path)
+    p = out / "cin_census_2023.xml"
+    lines = p.read_text().split("\n")
+    assert lines[188].strip() == "<CINPlanEndDate>2023-01-02</CINPlanEndDate>"
+    lines[188] = lines[188].replace("2023-01-02", "")
+    p.write_text("\n".join(lines))
+    with pytest.raises(ExtractError) as exc:
+        read_returns(out)
+    msg = str(exc.value)
+    assert "cin_census_2023.xml, element Child 12 / CINdetails 1 / CINPlanDates 1" in msg
+    assert "field CINPlanEndDate: blank although the episode closed" in msg
+    assert "cin_census_2021.xml" not in msg
+
+
+def test_a_workbook_holding_an_ssda903_table_not_read_is_said_in_words(tmp_path):
+    """An .xlsx whose first sheet is an SSDA903 UASC table (CHILD, SEX, DOB, DUC) raised
+    KeyError: 'ssda903_other' (a traceback)."""
+    import openpyxl
+
+    from workbench.calibration.extracts import ExtractError
+    from workbench.calibration.returns import read_returns
+
+    out = _returns_copy(tmp_path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["CHILD", "SEX", "DOB", "DUC"])
+    ws.append(["A1", "1", "2010-01-01", "2028-01-01"])
+    wb.save(out / "uasc_2023.xlsx")
+    with pytest.raises(ExtractError) as exc:
+        read_returns(out)
+    msg = str(exc.value)
+    assert "uasc_2023.xlsx: an SSDA903 table saved as a workbook: only Annex A is read" in msg
+    assert "A1" not in msg.replace("Annex A", "")

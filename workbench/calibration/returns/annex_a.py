@@ -210,11 +210,10 @@ def _other_return(sheets) -> str:
         titles = [str(v).strip() for v in raw.iloc[0].tolist() if v is not None]
         if is_workforce_columns(titles):
             return "a workforce census"
-        kind = kind_of_csv(titles)
-        if kind:
-            return {"ssda903": "an SSDA903 episodes table",
-                    "ssda903_header": "an SSDA903 header table"}[kind]
-        return ""
+        # an SSDA903 table this reader does not read (UASC, missing, reviews) is said as one too
+        return {"ssda903": "an SSDA903 episodes table",
+                "ssda903_header": "an SSDA903 header table",
+                "ssda903_other": "an SSDA903 table"}.get(kind_of_csv(titles) or "", "")
     return ""
 
 

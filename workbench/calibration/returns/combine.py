@@ -502,6 +502,10 @@ def _cases_table(recs: list[ReturnRecords],
             if s.end and (s.year >= old.year or not old.end):
                 old.end = s.end            # the latest return's end, and where it came from
                 old.origin, old.year = s.origin, s.year
+            elif not s.end and not old.end and s.year >= old.year:
+                # still open in a later return: a problem with the blank end (a plan end left
+                # blank though the episode closed) names that return, not the first year's
+                old.origin, old.year = s.origin, s.year
         else:
             mine[sk] = StageRecord(**s.__dict__)
     # a care leaver's episode stays open while she is one (the model's care_leaver stage is part
