@@ -382,3 +382,20 @@ def test_a_workbook_holding_an_ssda903_table_not_read_is_said_in_words(tmp_path)
     msg = str(exc.value)
     assert "uasc_2023.xlsx: an SSDA903 table saved as a workbook: only Annex A is read" in msg
     assert "A1" not in msg.replace("Annex A", "")
+
+
+def test_a_census_in_another_year_s_folder_says_the_folder_not_the_name(tmp_path):
+    from workbench.calibration.extracts import ExtractError
+    from workbench.calibration.returns import read_returns
+
+    out = _year_folders(tmp_path)
+    a, b = out / "2022" / "cin_census.xml", out / "2023" / "cin_census.xml"
+    a.rename(tmp_path / "x.xml")
+    b.rename(a)
+    (tmp_path / "x.xml").rename(b)
+    with pytest.raises(ExtractError) as exc:
+        read_returns(out)
+    msg = str(exc.value)
+    assert ("2022/cin_census.xml, element Header / CollectionDetails, field Year: the year of "
+            "its folder (2022/) says 2022, its header (Year, ReferenceDate) 2023") in msg
+    assert "the file's name says" not in msg

@@ -355,12 +355,13 @@ def _another_year(out: ReturnRecords, problems: list) -> None:
     """A census whose name says one year and its header another (the 2022 return saved as
     cin_census_2023.xml: read as 2022, while the 2023 census was missing unsaid), or whose
     referrals all came before its year (the header and name changed together)."""
-    from .ssda903 import MIN_RECORDS_FOR_YEAR, year_from_path
-    named = year_from_path(out.file)
+    from .ssda903 import MIN_RECORDS_FOR_YEAR, year_of_path
+    where = year_of_path(out.file)
+    named = where.year
     if named and out.year and named != out.year:
-        problems.append(ReturnProblem(out.file, f"the file's name says {named}, its header "
+        problems.append(ReturnProblem(out.file, f"{where.said} says {named}, its header "
                                                 f"(Year, ReferenceDate) {out.year}: is it the "
-                                                f"{out.year} census saved under {named}'s name? "
+                                                f"{out.year} census saved as {named}'s? "
                                                 "Give each year's census under its own year",
                                       None, "Year", "Header / CollectionDetails"))
         return
@@ -479,13 +480,6 @@ def _census_year(root, path: Path, problems: list, name: str) -> tuple[int, tupl
 
 def _year_end(year: int, year_text: str, name: str) -> tuple[dt.date, str]:
     """31 March of the census's year, and where the year came from, as a message says it."""
-    from .ssda903 import year_from_name, year_from_path
-    if year_text:
-        said = "its header's Year"
-    elif year_from_name(Path(name).name):
-        said = "the year in the file's name"
-    else:
-        folder = next((f for f in reversed(Path(name).parts[:-1])
-                       if year_from_path(f"{f}/x") == year), "")
-        said = f"the year of its folder ({folder}/)"
+    from .ssda903 import year_of_path
+    said = "its header's Year" if year_text else year_of_path(name).said
     return dt.date(year, 3, 31), f"the end of census year {year}, {said}"
