@@ -359,7 +359,8 @@ def _another_year(out: ReturnRecords, problems: list) -> None:
     where = year_of_path(out.file)
     named = where.year
     if named and out.year and named != out.year:
-        problems.append(ReturnProblem(out.file, f"{where.said} says {named}, its header "
+        said = "the file's name" if where.from_name else where.said
+        problems.append(ReturnProblem(out.file, f"{said} says {named}, its header "
                                                 f"(Year, ReferenceDate) {out.year}: is it the "
                                                 f"{out.year} census saved as {named}'s? "
                                                 "Give each year's census under its own year",
