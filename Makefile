@@ -23,8 +23,9 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(BIN)/workbench report --out outputs/report.html
 
+# on every core, each test file on one worker (its module fixtures, a served app say, shared)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # the managers' app: the explorer as a web page with no code, at the address it prints
 app: $(STAMP)
