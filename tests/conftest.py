@@ -175,6 +175,28 @@ def return_ids() -> set[str]:
         ids |= set(re.findall(r"^([A-Z][0-9]+),", f.read_text(), re.M))
     return ids
 
+def sample_text(children_of_rows: int):
+    """The sample extracts as text: the cases of the children in the first ``children_of_rows``
+    rows (their whole episodes), and the roster."""
+    import pandas as pd
+
+    cases = pd.read_csv(ROOT / "data" / "sample" / "cases.csv", dtype=str, keep_default_na=False)
+    kept = set(cases.LAchildID.iloc[:children_of_rows])
+    cases = cases[cases.LAchildID.isin(kept)].reset_index(drop=True)
+    roster = pd.read_csv(ROOT / "data" / "sample" / "workforce.csv", dtype=str,
+                         keep_default_na=False)
+    return cases, roster
+
+
+def team_folder(tmp_path, names=("baseline.yaml", "academy_expansion.yaml")) -> Path:
+    """A team's scenarios folder (``team/scenarios``) holding copies of the bundled ``names``."""
+    folder = tmp_path / "team" / "scenarios"
+    folder.mkdir(parents=True)
+    for name in names:
+        shutil.copy(SCENARIOS / name, folder / name)
+    return folder
+
+
 def returns_copy(tmp_path) -> Path:
     """A copy of the bundled returns (``data/returns``) to break, without their README."""
     d = tmp_path / "returns"

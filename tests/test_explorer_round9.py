@@ -29,7 +29,7 @@ from workbench.present.app_server import start
 from workbench.present.explorer import Explorer
 from workbench.scenario import scenario_files
 
-from conftest import SCENARIOS, needs_chromium
+from conftest import SCENARIOS, needs_chromium, team_folder
 
 #: The largest seed: a web page holds whole numbers exactly up to 2**53 - 1.
 SEED_MAX = 2**53 - 1
@@ -38,11 +38,7 @@ SEED_MAX = 2**53 - 1
 @pytest.fixture
 def folder(tmp_path):
     """A team's scenarios folder: the baseline and one variant of it."""
-    f = tmp_path / "team" / "scenarios"
-    f.mkdir(parents=True)
-    for name in ("baseline.yaml", "academy_expansion.yaml"):
-        shutil.copy(SCENARIOS / name, f / name)
-    return f
+    return team_folder(tmp_path)
 
 
 def tab(folder):

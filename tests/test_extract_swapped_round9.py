@@ -13,7 +13,7 @@ import pytest
 from workbench.calibration.extracts import ExtractError, read_extracts
 from workbench.cli import main
 
-from conftest import ROOT
+from conftest import ROOT, sample_text
 
 SAMPLE = ROOT / "data" / "sample"
 
@@ -21,11 +21,7 @@ SAMPLE = ROOT / "data" / "sample"
 @pytest.fixture(scope="module")
 def sample():
     """The sample's cases for its first 1,200 rows' children (whole episodes), and its roster."""
-    cases = pd.read_csv(SAMPLE / "cases.csv", dtype=str, keep_default_na=False)
-    kept = set(cases.LAchildID.iloc[:1200])
-    cases = cases[cases.LAchildID.isin(kept)].reset_index(drop=True)
-    roster = pd.read_csv(SAMPLE / "workforce.csv", dtype=str, keep_default_na=False)
-    return cases, roster
+    return sample_text(1200)
 
 
 def swap(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:

@@ -17,20 +17,15 @@ import pytest
 
 from workbench.cli import main
 
-from conftest import ROOT, return_ids, returns_copy
+from conftest import ROOT, return_ids, returns_copy, sample_text
 
-SAMPLE = ROOT / "data" / "sample"
 RETURNS = ROOT / "data" / "returns"
 
 
 @pytest.fixture(scope="module")
 def sample():
     """The sample's first 600 rows' children (whole episodes) and its roster, as text."""
-    cases = pd.read_csv(SAMPLE / "cases.csv", dtype=str, keep_default_na=False)
-    kept = set(cases.LAchildID.iloc[:600])
-    cases = cases[cases.LAchildID.isin(kept)].reset_index(drop=True)
-    roster = pd.read_csv(SAMPLE / "workforce.csv", dtype=str, keep_default_na=False)
-    return cases, roster
+    return sample_text(600)
 
 
 def ids_of(cases, roster) -> set[str]:

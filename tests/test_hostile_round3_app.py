@@ -24,16 +24,12 @@ from workbench.present.app import App
 from workbench.scenario import load_scenario
 from workbench.scenario.save import file_name_for, name_key
 
-from conftest import SCENARIOS
+from conftest import SCENARIOS, team_folder
 
 
 @pytest.fixture
 def app(tmp_path):
-    folder = tmp_path / "team" / "scenarios"
-    folder.mkdir(parents=True)
-    for name in ("baseline.yaml", "academy_expansion.yaml"):
-        shutil.copy(SCENARIOS / name, folder / name)
-    a = App(scenarios_dir=folder, executor="serial", replications=2, years=0.05, seed=1)
+    a = App(scenarios_dir=team_folder(tmp_path), executor="serial", replications=2, years=0.05, seed=1)
     yield a
     a.close()
 

@@ -15,7 +15,7 @@ from workbench.scenario import ScenarioError, load_scenario, validate_scenario
 from workbench.scenario import save as save_mod
 from workbench.scenario.save import save_variant, variant_template
 
-from conftest import SCENARIOS
+from conftest import SCENARIOS, returns_copy
 
 
 # --------------------------------------------------------------------------- D1: racing saves
@@ -333,23 +333,13 @@ def test_save_from_the_page_takes_the_name_as_typed_to_its_last_letter(tmp_path)
 
 
 # --------------------------------------------------------------------------- returns: audit 9b, lead's two
-def _returns_copy(tmp_path):
-    import shutil
-
-    from workbench.scenario.catalog import PACKAGE_ROOT
-
-    out = tmp_path / "returns"
-    shutil.copytree(PACKAGE_ROOT / "data" / "returns", out)
-    return out
-
-
 def test_a_blank_plan_end_is_blamed_on_the_return_that_left_it_blank(tmp_path):
     """The plan is open in the 2021 census (rightly blank) and closed in 2023's, whose end was
     blanked: the message named cin_census_2021.xml (Child 292, line 4872), which is right."""
     from workbench.calibration.extracts import ExtractError
     from workbench.calibration.returns import read_returns
 
-    out = _returns_copy(tmp_path)
+    out = returns_copy(tmp_path)
     p = out / "cin_census_2023.xml"
     lines = p.read_text().split("\n")
     assert lines[188].strip() == "<CINPlanEndDate>2023-01-02</CINPlanEndDate>"
@@ -371,7 +361,7 @@ def test_a_workbook_holding_an_ssda903_table_not_read_is_said_in_words(tmp_path)
     from workbench.calibration.extracts import ExtractError
     from workbench.calibration.returns import read_returns
 
-    out = _returns_copy(tmp_path)
+    out = returns_copy(tmp_path)
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["CHILD", "SEX", "DOB", "DUC"])
