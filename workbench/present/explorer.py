@@ -23,7 +23,6 @@ pressing Run without moving anything runs the starting scenario alone.
 from __future__ import annotations
 
 import calendar
-import errno
 import html
 import io
 import os
@@ -34,7 +33,6 @@ import weakref
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import UserError
 from ..experiment.executors import _ProgressExecutor
 from ..scenario import Scenario, ScenarioError
 from ..scenario.catalog import project_root
@@ -43,6 +41,7 @@ from ..decision.levers import (
     lever_values, same_value,
 )
 from .clicks import SettledClicks
+from .run_problems import EverySimulationFailed, checked_setting, run_problem
 from .scenario_shelf import ScenarioShelf, file_state
 from .tables import bidi_html, isolate, text_html
 
@@ -77,22 +76,6 @@ REPLICATIONS_RANGE = (2, 100)
 YEARS_MAX = 30.0
 
 
-def _setting(value, box: str, low, high, whole: bool = True):
-    """``value`` as a whole number from ``low`` to ``high`` (``whole``), or a number above ``low``
-    and at most ``high``; else a :class:`UserError` naming the box and what it takes."""
-    try:
-        ok = not isinstance(value, (bool, str)) and (
-            low <= value <= high if whole else low < value <= high)
-        ok = ok and (not whole or isinstance(value, int) or float(value).is_integer())
-    except (TypeError, ValueError, OverflowError):
-        ok = False
-    if not ok:
-        want = (f"a whole number from {low:,} to {high:,}" if whole
-                else f"a number above {low:g} and at most {high:g}")
-        raise UserError(f"{box}: give {want} (got {value!r})")
-    return int(value) if whole else float(value)
-
-
 def _fig_png(fig, dpi: int = 96) -> bytes:
     import matplotlib.pyplot as plt
 
@@ -100,35 +83,6 @@ def _fig_png(fig, dpi: int = 96) -> bytes:
     fig.savefig(buf, format="png", dpi=dpi)  # the charts lay themselves out (tight_layout)
     plt.close(fig)
     return buf.getvalue()
-
-
-class EverySimulationFailed(RuntimeError):
-    """No replication of a run finished (the message gives the first one's error)."""
-
-
-def run_problem(exc: BaseException) -> str:
-    """What the page says when Run fails: a sentence a manager can act on, with the error's
-    own words kept for the analyst (never a traceback)."""
-    text = str(exc)
-    if isinstance(exc, EverySimulationFailed):
-        first = text.split(": ", 1)[-1]
-        if first.startswith("MemoryError"):
-            return ("every simulation ran out of memory: try fewer years to simulate or fewer "
-                    "runs, or close other work on the computer")
-        return (f"every simulation stopped with an error ({first}); the scenario may hold "
-                f"settings the model cannot run. Try other settings, and tell your analyst")
-    if isinstance(exc, UserError):  # a scenario or setting the workbench refuses: said plainly
-        return text
-    if isinstance(exc, MemoryError):
-        return ("the computer ran out of memory: try fewer years to simulate or fewer runs, or "
-                "close other work on the computer")
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return "the disk is full: the runs could not be kept. Free some space and press Run again"
-    if isinstance(exc, OSError):
-        return (f"a file or folder the runs need could not be used ({exc.strerror or exc}); "
-                f"press Run again, and tell your analyst if it happens again")
-    return (f"an unexpected error ({type(exc).__name__}: {text}). The page still works: "
-            f"press Run again or change a control, and tell your analyst if it happens again")
 
 
 class Explorer:
@@ -183,10 +137,10 @@ class Explorer:
         import ipywidgets as w
 
         self._w = w
-        replications = _setting(replications, "Runs of each scenario (replications)",
+        replications = checked_setting(replications, "Runs of each scenario (replications)",
                                 *REPLICATIONS_RANGE)
-        years = _setting(years, "Years to simulate (years)", 0, YEARS_MAX, whole=False)
-        seed = _setting(seed, "Random seed (seed)", 0, SEED_MAX)
+        years = checked_setting(years, "Years to simulate (years)", 0, YEARS_MAX, whole=False)
+        seed = checked_setting(seed, "Random seed (seed)", 0, SEED_MAX)
         self.root = project_root()
         self.scenarios_dir = Path(scenarios_dir) if scenarios_dir else self.root / "scenarios"
         # each file's scenario (or why it does not load), read again only when the folder changes
@@ -465,10 +419,10 @@ class Explorer:
         try:
             self.refresh_list()  # a scenario saved from another tab joins the list
             # the boxes are bounded; a value set around them (from Python) is said in words
-            reps = _setting(self.replications.value, "Runs of each scenario",
+            reps = checked_setting(self.replications.value, "Runs of each scenario",
                             *REPLICATIONS_RANGE)
-            years = _setting(self.years.value, "Years to simulate", 0, YEARS_MAX, whole=False)
-            seed = _setting(self.seed.value, "Random seed", 0, SEED_MAX)
+            years = checked_setting(self.years.value, "Years to simulate", 0, YEARS_MAX, whole=False)
+            seed = checked_setting(self.seed.value, "Random seed", 0, SEED_MAX)
             base = self._base
             levers = self.levers()
             chosen = self.scenario()
