@@ -336,3 +336,29 @@ def test_a_second_collectiondetails_is_refused_once_at_it(tmp_path):
     assert problems == [f"{C23}, element Header / CollectionDetails 2 (line {line}): a second "
                         "CollectionDetails in Header (only the first is read): DfE's census gives "
                         "one; give it once"], problems
+
+
+@pytest.mark.parametrize("name, said", [
+    ("1999/cin_census.xml", "the year 1999 in the name of its folder 1999/ is outside the census "
+                            "years read, 2000 to 2099"),
+    ("cin_census_2123.xml", "the year 2123 in the file's name is outside the census years read, "
+                            "2000 to 2099"),
+])
+def test_a_headerless_census_with_a_year_out_of_range_says_which_year_and_the_range(
+        tmp_path, name, said):
+    # before: "no census year ... nor a year in the file's name or its folder's", when its
+    # folder or name plainly held one (out of range)
+    p = headerless(tmp_path, C23, name)
+    problems: list = []
+    read_cin_census(p, problems, name=name)
+    text = [str(x) for x in problems]
+    assert len(text) == 1 and "no census year" in text[0] and f"({said})" in text[0], text
+    assert text[0].startswith(name)
+
+
+def test_a_headerless_census_with_no_year_anywhere_keeps_the_plain_message(tmp_path):
+    p = headerless(tmp_path, C23, "cin/census.xml")
+    problems: list = []
+    read_cin_census(p, problems, name="cin/census.xml")
+    text = [str(x) for x in problems]
+    assert len(text) == 1 and "no census year" in text[0] and "outside" not in text[0], text

@@ -441,7 +441,7 @@ def _census_year(root, path: Path, problems: list, name: str) -> tuple[int, tupl
     the latest date its records may hold: from the header's ``ReferenceDate`` and ``Year``,
     which must agree, else from a year in the file's name. A header year that is not a year, or
     no year at all, is a problem (the years' order decides which return wins)."""
-    from .ssda903 import year_from_path
+    from .ssda903 import YEARS_READ, year_from_path, year_of_path
     hdr = Origin(name, root.sourceline, "Header / CollectionDetails")
     ref_text = _text(root, "Header/CollectionDetails/ReferenceDate")
     year_text = _text(root, "Header/CollectionDetails/Year")
@@ -465,9 +465,13 @@ def _census_year(root, path: Path, problems: list, name: str) -> tuple[int, tupl
         year = year or ref_year
     year = year or year_from_path(name)
     if not year and len(problems) == n0:
+        outside = year_of_path(name).outside
+        found = (f" ({outside} is outside the census years read, {YEARS_READ[0]} to "
+                 f"{YEARS_READ[1]})" if outside else "")
         problems.append(ReturnProblem(name, "no census year: neither a Header / CollectionDetails "
                                             "with ReferenceDate or Year nor a year in the file's "
-                                            "name or its folder's (e.g. cin_census_2023.xml, or "
+                                            f"name or its folder's{found} (e.g. "
+                                            "cin_census_2023.xml, or "
                                             "2023/cin_census.xml); the year orders "
                                             "several returns (the latest wins where they "
                                             "disagree)", root.sourceline))
