@@ -155,3 +155,35 @@ def test_worker_ids_copied_into_the_roster_team_are_not_called_a_swap(sample, tm
     assert not any("look swapped" in p.message for p in exc.problems)
     assert "workforce.csv, row 2, column Team:" in str(exc)
     no_identifier(exc, ids_of(cases, roster))
+
+
+def test_both_files_swapped_the_same_way_are_said_first_in_each(sample, tmp_path):
+    """The roster's WorkerID and Team and the cases' AllocatedWorker and Team swapped alike:
+    the files agree with each other, so it is the counts of different values that say so.
+    Before: 87 'duplicate WorkerID' rows on the roster and no word of the cause."""
+    cases, roster = sample
+    exc = refused(tmp_path, swap(cases, "AllocatedWorker", "Team"), swap(roster, "WorkerID", "Team"))
+    said = lines(exc)
+    causes = [s for s in said if "look swapped" in s]
+    for name in ("workforce.csv", "cases.csv"):  # each file's cause before its other lines
+        assert [s for s in said if s.startswith(name)][0] in causes, said
+    assert causes[0].startswith("workforce.csv: the columns WorkerID and Team look swapped")
+    assert causes[1].startswith("cases.csv: the columns AllocatedWorker and Team look swapped")
+    assert "the WorkerID column holds what look like team names" in causes[0]
+    assert "the Team column holds what look like worker identifiers" in causes[1]
+    assert all(p.row is None for p in exc.problems), [str(p) for p in exc.problems if p.row]
+    assert len(exc.problems) < 8
+    no_identifier(exc, ids_of(cases, roster))
+
+
+def test_a_small_roster_of_few_workers_in_many_teams_is_not_called_a_swap(sample, tmp_path):
+    """Counts out of order but too few to say (under INVERTED_MIN_VALUES teams): the rows are
+    checked as given."""
+    from workbench.calibration.extracts.swaps import find_swaps
+    cases, roster = sample
+    few = roster.head(12).assign(WorkerID=[f"W{i % 3}" for i in range(12)],
+                                 Team=[f"team {i}" for i in range(12)])
+    assert find_swaps(cases.head(0), few, "cases.csv", "workforce.csv") == []
+    many = roster.head(40).assign(WorkerID=[f"W{i % 3}" for i in range(40)],
+                                  Team=[f"team {i}" for i in range(40)])
+    assert [s.a + "/" + s.b for s in find_swaps(cases.head(0), many, "c", "w")] == ["WorkerID/Team"]
