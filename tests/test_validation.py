@@ -306,3 +306,37 @@ def test_notebook_runs(tmp_path):
     assert not [o for o in outputs if o.get("output_type") == "error"]
     html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert V.ENGLAND in html and "calibrated: not evidence" in html and "out of sample" in html
+
+
+def test_a_measure_with_nothing_in_the_period_says_so_not_not_modelled(validation):
+    """Audit 10A: a short run in which no visit fell due showed "not modelled yet" for a measure
+    the model produces; it now says the period had none."""
+    exps = dict(validation.experiments)
+    e = exps[V.ENGLAND]
+    from dataclasses import replace
+
+    exps[V.ENGLAND] = replace(e, kpis=e.kpis.assign(lac_3plus_sw_pct=math.nan))
+    row = V.validation_table(exps).set_index("key").loc["england.lac_3plus"]
+    assert row["Model mean"] == V.NONE_MEASURED == "none in the period measured"
+    assert row["Within?"] == "n/a: simulate more years" and row.n == 0
+
+
+@pytest.mark.parametrize("mean, said", [
+    (13.787, "yes"),              # shown as 13.8%, the published range's own end
+    (17.149, "yes"),              # shown as 17.1%
+    (13.74, "no: 0.1 pts below"),  # shown as 13.7%
+    (17.16, "no: 0.1 pts above"),
+])
+def test_the_verdict_agrees_with_the_mean_as_shown(mean, said):
+    """Audit 10A: a mean of 13.787 shown as "13.8%" beside a published 13.8-17.1% was said to
+    be "no: 0.0 pts below"."""
+    b = next(x for x in V.BENCHMARKS if x.key == "england.turnover")
+    assert (b.low, b.high) == (13.8, 17.1)
+    assert V.verdict(b, mean, mean - 1, mean + 1) == said
+
+
+def test_the_years_help_says_the_walsall_comparison_keeps_its_own_period(capsys):
+    with pytest.raises(SystemExit):
+        main(["validation", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "the Walsall comparison always runs to twelve months after its surge starts" in out

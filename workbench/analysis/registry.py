@@ -182,6 +182,12 @@ def kpi(name: str) -> KPI:
     return KPIS.get(name) or KPI(name, name, name, "", "dec2", 0)
 
 
+def shown_step(fmt: str) -> float:
+    """The smallest step of a value shown in display format ``fmt``, in the value's own unit
+    (0.1 for a percentage, one for a count, GBP 10,000 for pounds shown in millions)."""
+    return 10.0 ** -_FORMATS.get(fmt, 2)
+
+
 def format_value(fmt: str, x: float, sign: bool = False, unit: bool = True) -> str:
     """A value as shown in tables and text.
 

@@ -34,8 +34,9 @@ def register(subparsers) -> None:
                    help="replications per scenario, a whole number (at least 1; 2 or more for "
                         "intervals; default 10)")
     c.add_argument("--years", default="3", metavar="Y",
-                   help="years simulated (0.02 to 30; default 3); measures are taken "
-                        "over the final year")
+                   help="years simulated for the England-average authority (0.02 to 30; "
+                        "default 3), measured over the final year; the Walsall comparison "
+                        "always runs to twelve months after its surge starts")
     c.add_argument("--seed", default="0", metavar="S", help="base seed, a whole number (default 0)")
     c.add_argument("--csv", default=None, metavar="FILE", help="also write the table (text and numbers) as CSV")
     c.add_argument("--markdown", default=None, metavar="FILE",
