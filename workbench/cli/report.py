@@ -105,9 +105,9 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     view = load_neighbours(published, la, neighbours)  # and a name not in the published files
     out = Path(out)
     experiment_dir = Path(experiment_dir or out.parent)
-    output.check_can_write(experiment_dir, "the experiment folder")
-    output.make_folder(out.parent, "--out")
     name = f"{out.stem}_experiment"
+    check_work_paths(out, experiment_dir, name)
+    output.make_folder(out.parent, "--out")
     design = report_design({n: sc for n, (sc, _) in scenarios.items()}, pressures=pressures)
     base = design.scenarios[design.baseline]
     if progress and warmup_days is None:
@@ -203,6 +203,14 @@ def check_options(scenarios: dict, out, years: float | None, warmup_days: float 
     if unknown:
         raise UserError(f"--stress {unknown[0]!r}: not the name of a scenario given (names: "
                         f"{', '.join(repr(n) for n in scenarios)})")
+    baseline = next(iter(scenarios), None)
+    if baseline in pressures:
+        variants = [n for n in scenarios if n != baseline]
+        name = (f"name a variant ({', '.join(repr(n) for n in variants)})" if variants
+                else "give a variant's file after the baseline's and name it")
+        raise UserError(f"--stress {baseline!r}: the baseline cannot be a stress test (the "
+                        f"first file given is the baseline every option is compared with); "
+                        f"{name}")
     if logo is not None:
         logo = Path(logo)
         if logo.exists() and not logo.is_file():
@@ -210,6 +218,55 @@ def check_options(scenarios: dict, out, years: float | None, warmup_days: float 
         if logo.is_file() and logo.stat().st_size > 2_000_000:
             raise UserError(f"--logo {logo}: is {logo.stat().st_size / 1e6:.1f} MB; at most 2 MB "
                             "is expected")
+
+
+def check_work_paths(out: Path, experiment_dir: Path, name: str) -> None:
+    """The paths the report writes on its way, checked before anything runs: the experiment's
+    folder (``experiment_dir/name``) and the executed notebook beside ``out`` (``.ipynb``, removed
+    at the end) must be writable and not be in the way of what is written there.
+
+    Raises
+    ------
+    UserError
+        Naming the path and what is in the way.
+    """
+    output.check_can_write(experiment_dir, "the experiment folder")
+    runs = experiment_dir / name
+    if runs.exists() and not runs.is_dir():
+        raise UserError(f"the experiment folder {runs}: exists and is not a folder (the report "
+                        f"keeps its runs there); move it or give another --out")
+    executed = out.with_suffix(".ipynb")
+    if executed.is_dir():
+        raise UserError(f"--out {out}: {executed} is a folder; the report writes its notebook "
+                        f"there while it runs (move the folder or give another --out)")
+
+
+def check_pdf(out) -> Path:
+    """The PDF ``--pdf`` writes beside ``--out`` (its name with ``.pdf``), checked before anything
+    runs: not a folder, in a folder that can be written, and a Chromium and Playwright to print
+    it with. Returns the PDF's path.
+
+    Raises
+    ------
+    UserError
+        Naming ``--pdf``, the path and what is wrong.
+    """
+    from ..present.report_page import find_chromium
+
+    out = types.output_file(out, "--out", ".html", ".htm")
+    pdf = out.with_suffix(".pdf")
+    if pdf.is_dir():
+        raise UserError(f"--pdf {pdf}: is a folder; the PDF is written beside --out with its "
+                        f"name ending in .pdf (move the folder or give another --out)")
+    output.check_can_write(pdf, "--pdf")
+    if find_chromium() is None:
+        raise UserError("--pdf needs Chromium or Chrome (Debian: apt-get install chromium); "
+                        "none was found (set WORKBENCH_CHROMIUM to its path)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        raise UserError("--pdf needs Playwright: pip install playwright") from None
+    return pdf
 
 
 def same_start(scenarios: dict) -> None:
@@ -360,6 +417,7 @@ def cmd_report(args) -> int:
     plan = Path(args.plan) if args.plan else None
     sens = Path(args.sensitivity) if args.sensitivity else None
     published = Path(args.published) if args.published else None
+    pdf = check_pdf(Path(args.out)) if args.pdf else None  # before anything runs
     path = build_report(files, Path(args.out), args.replications, args.seed, args.years,
                         args.title, args.authority, args.executor, warmup_days=args.warmup_days,
                         date=args.date, prepared_by=args.prepared_by,
@@ -370,7 +428,6 @@ def cmd_report(args) -> int:
     if args.pdf:
         from ..present.report_page import write_pdf
 
-        pdf = path.with_suffix(".pdf")
         pages = write_pdf(path, pdf)
         print(f"PDF written to {pdf}: {pages} A4 pages")
     return 0

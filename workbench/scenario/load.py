@@ -13,6 +13,7 @@ states whole)::
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -274,6 +275,7 @@ def load_scenarios(paths) -> dict[str, tuple[Scenario, Path]]:
     reported together in one :class:`ScenarioError`.
     """
     scenarios: dict[str, tuple[Scenario, Path]] = {}
+    seen: dict[str, str] = {}  # each name as compared (name_key) -> the name as given
     problems = []
     for p in map(Path, paths):
         try:
@@ -281,14 +283,28 @@ def load_scenarios(paths) -> dict[str, tuple[Scenario, Path]]:
         except ScenarioError as exc:
             problems.append(str(exc))
             continue
-        if sc.name in scenarios:
-            problems.append(f"{p}: the name '{sc.name}' is also used by "
-                            f"{scenarios[sc.name][1].name}; scenario names must differ")
+        other = seen.get(name_key(sc.name))
+        if other is not None:
+            where = scenarios[other][1]
+            if other == sc.name:
+                problems.append(f"{p}: the name '{sc.name}' is also used by {where}; scenario "
+                                f"names must differ")
+            else:
+                problems.append(f"{p}: the name '{sc.name}' differs from '{other}' ({where}) "
+                                f"only by letter case or spaces; a reader would take them for "
+                                f"one scenario, so scenario names must differ by more than that")
             continue
+        seen[name_key(sc.name)] = sc.name
         scenarios[sc.name] = (sc, p)
     if problems:
         raise ScenarioError("\n".join(problems))
     return scenarios
+
+
+def name_key(name: str) -> str:
+    """A scenario name as two names are compared: letter case, spaces at either end and runs of
+    spaces make no difference ("baseline " and "Baseline" are the same name to a reader)."""
+    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 def file_digest(path: str | Path) -> str:
