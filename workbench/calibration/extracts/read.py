@@ -13,6 +13,7 @@ import pandas as pd
 from .cases import CaseData, validate_cases_frame
 from .cells import ExtractError, Problem, id_values, match_columns
 from .layouts import CASE_COLUMNS, WORKFORCE_COLUMNS
+from .sciids import scientific_ids
 from .swaps import Swap, explain_cross_checks, explain_own, find_swaps
 from .workforce import Roster, validate_workforce_frame
 
@@ -206,10 +207,15 @@ def read_extracts(cases: str | Path, workforce: str | Path) -> tuple[CaseData, R
         case_ids = id_values(cm, CASE_COLUMNS)
     if wm is not None:
         roster_ids = id_values(wm, WORKFORCE_COLUMNS)
+    # identifiers a spreadsheet rounded (7.49562E+11): said first, and the file is not checked
+    # further (its children merged, every check after it, the swaps' too, would mislead)
+    mangled = {name: scientific_ids(m, layout, name) if m is not None else []
+               for m, layout, name in ((cm, CASE_COLUMNS, cname), (wm, WORKFORCE_COLUMNS, wname))}
+    problems[:0] = [p for found in mangled.values() for p in found]
     swaps: dict[str, Swap] = {}
     if cm is not None and wm is not None:
         cross = _ids_as_names(cm, wm, cname, wname, case_ids, roster_ids)
-        if cname != wname:
+        if cname != wname and not any(mangled.values()):
             swaps = {s.file: s for s in find_swaps(cm, wm, cname, wname)}
         if swaps:
             cf = swaps[cname].fixed(cm) if cname in swaps else cm
@@ -220,11 +226,11 @@ def read_extracts(cases: str | Path, workforce: str | Path) -> tuple[CaseData, R
             # the values of the swapped columns are identifiers read either way: never quoted
             case_ids |= _swapped_values(cm, swaps.get(cname))
             roster_ids |= _swapped_values(wm, swaps.get(wname))
-        problems.extend(cross)
+        problems.extend(p for p in cross if not mangled.get(p.file))
     cd = (_validate(validate_cases_frame, cdf, cm, cname, problems, roster_ids, swaps.get(cname))
-          if cdf is not None else None)
+          if cdf is not None and not mangled[cname] else None)
     ro = (_validate(validate_workforce_frame, wdf, wm, wname, problems, case_ids, swaps.get(wname))
-          if wdf is not None else None)
+          if wdf is not None and not mangled[wname] else None)
     if problems or swaps:
         # the cause first: its file is named, and its problems listed, before the other's
         raise ExtractError([s.cause for s in swaps.values()] + problems)
@@ -277,7 +283,14 @@ def _read_checked(path: str | Path, validate):
     """Read one extract and check it with ``validate``; every problem found, or the result."""
     problems: list[Problem] = []
     df = read_csv(path, problems)
-    out = validate(df, Path(path).name, problems) if df is not None else None
+    out = None
+    if df is not None:
+        layout = CASE_COLUMNS if validate is validate_cases_frame else WORKFORCE_COLUMNS
+        mangled = scientific_ids(match_columns(df, layout, Path(path).name, []), layout,
+                                 Path(path).name)
+        problems[:0] = mangled
+        if not mangled:
+            out = validate(df, Path(path).name, problems)
     if problems:
         raise ExtractError(problems)
     return out
