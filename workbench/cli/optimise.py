@@ -13,6 +13,11 @@ cheapest that meets every target with the stated confidence (:mod:`workbench.dec
 Prints the answer in plain English, the candidates and the cost frontier; writes
 ``trials.csv``, ``candidates.csv``, ``result.json`` and ``frontier.png`` to ``DIR`` (default
 ``outputs/optimise-<scenario>``), whose replication files let the same command resume.
+
+The search asks for plans four at a time whatever ``--workers`` and ``--executor`` are (the
+batch decides which plans the sampler tries), so the same command and ``--seed`` with
+``--max-trials`` try the same plans and choose the same one on any machine; a search stopped by
+``--budget-minutes`` tries as many as the machine manages in the time.
 """
 
 from __future__ import annotations
@@ -34,7 +39,10 @@ def register(subparsers) -> None:
         "optimise",
         help="find the cheapest workforce plan that meets the targets",
         description="Search recruitment, academy, agency and retention levers for the plan of "
-                    "least workforce cost that meets every target, and check it on fresh runs.")
+                    "least workforce cost that meets every target, and check it on fresh runs. "
+                    "Plans are tried four at a time whatever --workers is, so the same command "
+                    "and --seed with --max-trials try the same plans and choose the same one on "
+                    "any machine; --workers changes only how fast.")
     c.add_argument("scenario", metavar="SCENARIO", help="the starting scenario file")
     c.add_argument("--target", action="append", required=True, metavar="KPI>=X",
                    help="a target, e.g. assessment_within_45wd_pct>=85 or unallocated_mean<=20 "
@@ -43,11 +51,16 @@ def register(subparsers) -> None:
                    help="a lever to search and its range, e.g. academy_intake_per_year=0:40; "
                         "repeat for several (default: extra_recruits_per_year=0:40, "
                         "academy_intake_per_year=0:40, agency_cover_pct=0:100:5, "
-                        "retention_payment_gbp=0:5000:250)")
+                        "retention_payment_gbp=0:5000:250); whole numbers for levers that "
+                        "count (recruits, places, %%, £), and a step no more than the range")
     c.add_argument("--budget-minutes", default="10", metavar="M",
-                   help="wall-clock minutes for the whole search and check (default 10)")
+                   help="wall-clock minutes for the search, which stops in time for the "
+                        "check on fresh runs when it can; the first plans and the check always "
+                        "run in full, and a note says when the check goes beyond the budget "
+                        "(default 10)")
     c.add_argument("--max-trials", default=None, metavar="T",
-                   help="most plans to try (default: as many as the budget allows)")
+                   help="most plans to try (default: as many as the budget allows); the "
+                        "same --max-trials and --seed try the same plans on any machine")
     c.add_argument("--replications", "-r", default="4", metavar="R",
                    help="replications per plan in the search, at least 2 (default 4)")
     c.add_argument("--years", default="2", metavar="Y",
@@ -121,6 +134,9 @@ def cmd_optimise(args) -> int:
 
     fig = frontier_chart(res)
     files.save_figure(out / "frontier.png", fig, "--out", dpi=120, bbox_inches="tight")
+    if budget is not None and res.elapsed_s > 60 * budget:
+        print(f"\nThe run took {res.elapsed_s / 60:.1f} min, more than --budget-minutes "
+              f"{budget:g}: the first plans and the check on fresh runs always run in full.")
     print(f"\n{len(res.trials)} plans tried ({res.stopped}); {len(res.frontier)} on the cost "
           f"frontier. {res.n_run} replication(s) run, {res.n_loaded} loaded; "
           f"{res.elapsed_s / 60:.1f} min. Wrote trials.csv, candidates.csv, result.json and "

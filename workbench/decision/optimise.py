@@ -5,8 +5,11 @@ Two stages:
 1. **Search** (Optuna's TPE sampler with constraints): each candidate plan runs ``replications``
    replications on the same seeds as every other plan (common random numbers, so plans are
    compared on the same referrals and chance events), and is scored by its mean workforce cost
-   (``cost_gbp``) with each target's mean shortfall as a constraint. Plans run a batch at a time
-   (enough to keep every worker busy) until the time budget or the trial limit is reached.
+   (``cost_gbp``) with each target's mean shortfall as a constraint. Plans run a batch of
+   :data:`SEARCH_BATCH` at a time, whatever the workers and the executor (the batch decides the
+   sampler's sequence, so the same seed tries the same plans on any machine), until the time
+   budget or the trial limit is reached. A trial limit (``max_trials``) gives the same search
+   everywhere; a time budget stops it wherever the machine has got to.
 2. **Selection** (a feasibility check with a Bonferroni guarantee): ``candidates`` plans whose
    search means met every target, stepped along the frontier (the cheapest, then the cheapest
    with more and more to spare, up to twice the half-width the check will have) run again on
@@ -28,6 +31,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -46,10 +50,15 @@ from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describ
                     plan_key, plan_params, plan_scenario, suggest_plan)
 from .targets import Target, check_targets, parse_targets
 
-__all__ = ["FRESH_SEED_OFFSET", "OptimiseResult", "frontier", "load_result", "optimise"]
+__all__ = ["FRESH_SEED_OFFSET", "SEARCH_BATCH", "OptimiseResult", "frontier", "load_result",
+           "optimise"]
 
 #: The confirmation runs' base seed is the search's plus this: seeds the search never used.
 FRESH_SEED_OFFSET = 1_000_003
+#: Plans the search asks for (and runs) at once. Fixed, not the number of workers: the sampler
+#: learns from each batch before asking for the next, so the batch decides which plans are
+#: tried, and the same command and seed must try the same plans on every machine and executor.
+SEARCH_BATCH = 4
 #: The KPI minimised: workforce cost over the period (pay, agency, academy, recruitment,
 #: retention), GBP.
 COST = "cost_gbp"
@@ -388,6 +397,27 @@ def _confirm(base, targets, ranges, trials, runner, candidates, confirm_reps, se
     return df
 
 
+def _warn_if_check_overruns(trials, runner, candidates, confirm_reps, budget_minutes, t0,
+                            deadline) -> None:
+    """Say so when the check on fresh runs cannot finish within the time budget: the search
+    stops in time for it when it can, but the check always runs in full."""
+    n = min(candidates, int(trials["feasible"].sum()))
+    per_rep = runner.rep_seconds
+    if budget_minutes is None or not n or math.isnan(per_rep):
+        return
+    need = per_rep * math.ceil(n * confirm_reps / max(runner.workers, 1))
+    now = time.perf_counter()
+    if now + need <= deadline:
+        return
+    warnings.warn(
+        f"the check on fresh runs ({n} candidate plan(s) x {confirm_reps} runs, about "
+        f"{need / 60:.1f} min at {per_rep:.1f} s a run) does not fit in what is left of the "
+        f"time budget (--budget-minutes {budget_minutes:g}; {(now - t0) / 60:.1f} min used): "
+        f"it runs in full, so the whole run takes about {(now - t0 + need) / 60:.1f} min. For a "
+        f"shorter run give fewer --confirm-replications or --candidates, or a shorter --years",
+        UserWarning, stacklevel=3)
+
+
 def optimise(base: Scenario, targets: Sequence[str | Target],
              levers: Sequence[LeverRange] = DEFAULT_RANGES, *, replications: int = 4,
              years: float | None = None, budget_minutes: float | None = 10.0,
@@ -413,11 +443,14 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
     years : float, optional
         Horizon of every run, years (default: the scenario's).
     budget_minutes : float, optional
-        Wall-clock budget of the whole call, minutes; the search stops in time for the check.
+        Wall-clock budget, minutes: the search stops in time for the check on fresh runs when it
+        can, but the first batch of plans and the check always run in full; a warning says when
+        the check alone goes beyond what is left of the budget.
     max_trials : int, optional
         Most plans the search tries (at least one of this and ``budget_minutes``).
     batch : int, optional
-        Plans run at once (default: enough to keep every worker busy).
+        Plans asked for and run at once (default :data:`SEARCH_BATCH`, whatever the workers:
+        the batch decides which plans the sampler tries).
     seed : int
         Base seed of the search (and of the sampler); the check uses
         ``seed + FRESH_SEED_OFFSET``.
@@ -429,7 +462,7 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
         Joint confidence of the answer (e.g. 0.9).
     executor, max_workers, scheduler
         Where replications run (see :class:`~.runner.Runner`); the same seeds give the same
-        answer on each.
+        answer on each, with any number of workers (they decide only how fast it goes).
     out : str or Path or None
         Base folder of result files; ``out/name/`` holds every replication (a rerun with the
         same arguments resumes) and the tables. None: in memory only.
@@ -474,7 +507,7 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
     with Runner(executor, max_workers, scheduler, out, name, years, simulate_fn) as runner:
         search = _Search(base, targets, ranges, runner, int(replications), int(seed), years,
                          confidence)
-        size = int(batch or max(2, runner.workers))
+        size = int(batch or SEARCH_BATCH)
         bar = None
         if progress:
             from tqdm.auto import tqdm
@@ -510,6 +543,8 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
             if bar is not None:
                 bar.close()
         trials = search.table()
+        _warn_if_check_overruns(trials, runner, int(candidates), int(confirm_replications),
+                                budget_minutes, t0, deadline)
         if on_progress is not None:
             on_progress({"stage": "check", "candidates": min(int(candidates),
                                                              int(trials["feasible"].sum())),

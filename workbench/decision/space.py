@@ -47,8 +47,20 @@ class LeverRange:
         if self.low < lv.min or self.high > lv.max:
             raise UserError(f"lever {self.key}: the range {self.low:g} to {self.high:g} goes "
                             f"outside what the lever allows ({lv.min:g} to {lv.max:g})")
-        if not self.step > 0:
+        if not (math.isfinite(self.step) and self.step > 0):
             raise UserError(f"lever {self.key}: the step must be above 0 (got {self.step:g})")
+        if lv.kind == "int":
+            # a whole-number lever runs as a whole number: a fractional end or step would be
+            # described as one value and run as another (build_scenario rounds)
+            odd = [f"{what} {v:g}" for what, v in (("low", self.low), ("high", self.high),
+                                                  ("step", self.step)) if v != int(v)]
+            if odd:
+                raise UserError(f"lever {self.key} ({lv.label}) takes whole numbers; give a "
+                                f"whole-number low, high and step (got {', '.join(odd)})")
+        if self.step > self.high - self.low:
+            raise UserError(f"lever {self.key}: the step {self.step:g} is more than the range "
+                            f"{self.low:g} to {self.high:g}, so only {self.low:g} would be "
+                            f"tried; give a step of at most {self.high - self.low:g}")
 
     @property
     def label(self) -> str:

