@@ -13,13 +13,14 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pandas as pd
 
 from ..analysis.registry import KPI, kpi
 from .report_design import ReportDesign
 from .report_text import baseline_words, counted, times
-from .tables import bidi_html, display_name, isolate, reading, scroll_table, text_html
+from .tables import bidi_html, difference_reading, display_name, isolate, scroll_table, text_html
 
 __all__ = ["PAGE_ONE_KPIS", "OptionResult", "chair_sentences", "option_results",
            "page_one_html", "ranked_table", "stress_table"]
@@ -50,10 +51,23 @@ class Difference:
     low: float
     high: float
     comparator_mean: float
+    runs: int | None = None     # the paired runs behind it (``n`` of Experiment.compare)
+    sd: float = math.nan        # the spread of the paired differences (``sd_difference``)
 
     @property
     def reading(self) -> str:
-        return reading(self.diff, self.low, self.high, self.kpi.better, self.kpi.resolution)
+        """The reading ``workbench compare`` gives the same row (tables.difference_reading):
+        "higher in every run" when every paired run differed by the same amount, "one run:
+        cannot tell" from a single run."""
+        row = SimpleNamespace(difference=self.diff, ci_low=self.low, ci_high=self.high,
+                              n=self.runs, sd_difference=self.sd)
+        return difference_reading(row, self.kpi)
+
+    @property
+    def every_run(self) -> bool:
+        """Every paired run gave the same difference, so there is no range (the runs agree)."""
+        return (math.isnan(self.low) and self.sd == 0 and (self.runs or 0) >= 2
+                and not math.isnan(self.diff))
 
     def text(self) -> str:
         """E.g. "+4.0 pts (95% range +2.0 to +6.0 pts)"; pounds in millions."""
@@ -66,8 +80,13 @@ class Difference:
         """The range as ' (95% range a to b)' in the measure's format; without one (too few
         runs, or every run giving the same difference: :meth:`Experiment.compare`), says so."""
         if math.isnan(self.low) or math.isnan(self.high):
-            return ("" if math.isnan(self.diff)
-                    else " (95% range cannot be estimated from these runs)")
+            if math.isnan(self.diff):
+                return ""
+            if self.runs == 1:
+                return " (one run: no range)"
+            if self.every_run:
+                return " (the same in every run)"
+            return " (95% range cannot be estimated from these runs)"
         if self.low == self.high == self.diff == 0:
             return " (the same in every run)"  # identical runs: no range to show
         k = self.kpi
@@ -92,11 +111,11 @@ class OptionResult:
 
     @property
     def better(self) -> list[Difference]:
-        return [d for d in self.service if d.reading == "better"]
+        return [d for d in self.service if d.reading in ("better", "better in every run")]
 
     @property
     def worse(self) -> list[Difference]:
-        return [d for d in self.service if d.reading == "worse"]
+        return [d for d in self.service if d.reading in ("worse", "worse in every run")]
 
     @property
     def score(self) -> tuple[int, float]:
@@ -111,12 +130,13 @@ class OptionResult:
         cost = self.cost
         if cost is None or math.isnan(cost.diff) or not self.better:
             return []
-        if math.isnan(cost.low) or math.isnan(cost.high):
-            return ["No range for the cost from these runs: not priced"]
         if cost.reading == "too small to show":
             return ["A change in cost too small to show: nothing to price"]
-        if cost.low <= 0 <= cost.high:
-            return ["No clear extra cost"]
+        if not cost.every_run:   # the same difference in every run is priced as it stands
+            if math.isnan(cost.low) or math.isnan(cost.high):
+                return ["No range for the cost from these runs: not priced"]
+            if cost.low <= 0 <= cost.high:
+                return ["No clear extra cost"]
         if cost.diff < 0:
             return ["Costs less a year: no extra cost to price"]
         out = []
@@ -136,8 +156,11 @@ def _differences(cmp: pd.DataFrame, label: str, names) -> dict[str, Difference]:
         if r.empty:
             continue
         r = r.iloc[0]
+        n = r.get("n", math.nan)
         out[name] = Difference(kpi(name), float(r.difference), float(r.ci_low),
-                               float(r.ci_high), float(r.baseline_mean))
+                               float(r.ci_high), float(r.baseline_mean),
+                               runs=None if n != n else int(n),
+                               sd=float(r.get("sd_difference", math.nan)))
     return out
 
 
@@ -155,9 +178,10 @@ def _cell(d: Difference | None) -> str:
     if d is None:
         return "<td>not compared</td>"
     word = d.reading
-    cls = {"better": "better", "worse": "worse"}.get(word, "neutral")
+    way = word.removesuffix(" in every run")
+    cls = {"better": "better", "worse": "worse"}.get(way, "neutral")
     # the word carries the meaning; the colour and the mark only repeat it (WCAG 1.4.1)
-    mark = {"better": "▲ ", "worse": "▼ "}.get(word, "")
+    mark = {"better": "▲ ", "worse": "▼ "}.get(way, "")
     word_html = f'<span class="reading {cls}">{mark}{html.escape(word.capitalize())}</span>'
     k = d.kpi
     return (f"<td>{word_html} {html.escape(k.format(d.diff, True))}"
@@ -180,7 +204,20 @@ def _table(results: list[OptionResult], caption: str, first_header: str,
                     f"<td>{cost_html}</td></tr>")
     table = (f'<table class="wb-table ranked"><caption>{text_html(caption, wbr=True)}</caption>'
              f"<thead><tr>{''.join(heads)}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
-    return scroll_table(table, caption)
+    note = no_range_note([d for r in results for d in r.differences.values()])
+    return scroll_table(table, caption) + (f'<p class="note">{html.escape(note)}</p>' if note else "")
+
+
+def no_range_note(ds: list[Difference]) -> str:
+    """What a reading without a range means, for the readings shown ("" when every one has a
+    range): the same words as ``workbench compare`` uses."""
+    if any(d.runs == 1 and not math.isnan(d.diff) for d in ds):
+        return ("One run: cannot tell. With a single run there is no range to show how sure we "
+                "can be, so no difference is called better or worse.")
+    if any(d.every_run and d.reading.endswith(" in every run") for d in ds):
+        return ("'Higher in every run' (or better, worse, lower): every paired run differed by "
+                "the same amount, so there is no range, but no run disagreed.")
+    return ""
 
 
 def ranked_table(exp, design: ReportDesign) -> str:
@@ -188,8 +225,9 @@ def ranked_table(exp, design: ReportDesign) -> str:
     the caption escaped the baseline's name twice, so "<b>" showed as "&lt;b&gt;")."""
     results = option_results(exp, design.baseline, design.options)
     base = baseline_words(display_name(exp, design.baseline))  # the name's case kept
-    return _table(results, f"Each option against the {base}: difference a year on "
-                           f"average, with its 95% range", "Option (ranked)")
+    rng = "" if getattr(exp, "replications", 2) < 2 else ", with its 95% range"
+    return _table(results, f"Each option against the {base}: average difference over the "
+                           f"period (cost: a year){rng}", "Option (ranked)")
 
 
 def stress_table(exp, design: ReportDesign, pressure: str) -> list[str]:
@@ -218,13 +256,40 @@ def _cost_phrase(r: OptionResult) -> str:
     c = r.cost
     if c is None or math.isnan(c.diff):
         return ""
-    if math.isnan(c.low) or math.isnan(c.high):
-        return " (its cost a year has no 95% range from these runs)"
     if c.reading == "too small to show":
         return " with a change in cost too small to show"
-    if c.low <= 0 <= c.high:
+    if c.every_run:
+        pass    # the same difference in every run: said as it stands, "(the same in every run)"
+    elif c.runs == 1:
+        return " (its cost a year comes from a single run)"
+    elif math.isnan(c.low) or math.isnan(c.high):
+        return " (its cost a year has no 95% range from these runs)"
+    elif c.low <= 0 <= c.high:
         return " with no clear change in cost"
     return f" at {c.kpi.format(abs(c.diff))} a year {'more' if c.diff > 0 else 'less'}{c.range_text()}"
+
+
+#: How many of the clearly worse options the chair's sentence names (the worst first).
+WORST_NAMED = 3
+
+
+def _how_bad(r: OptionResult) -> tuple[int, float]:
+    """Sort key, worst first: more measures clearly worse, then the larger relative change."""
+    size = sum(abs(d.diff) / abs(d.comparator_mean) if d.comparator_mean else abs(d.diff)
+               for d in r.worse)
+    return (-len(r.worse), -size)
+
+
+def _worse_sentence(bad: list[OptionResult]) -> str:
+    """The clearly worse options, the worst first; past :data:`WORST_NAMED`, how many others
+    and where all of them are listed."""
+    named = "; ".join(f"{isolate(r.name)} is clearly worse on {_names(r.worse)}"
+                      for r in bad[:WORST_NAMED])
+    rest = len(bad) - WORST_NAMED
+    if rest > 0:
+        named += (f"; and {counted(rest, 'other option')} {'is' if rest == 1 else 'are'} "
+                  f"clearly worse on at least one measure (all are in the table above)")
+    return named + "."
 
 
 def chair_sentences(exp, design: ReportDesign) -> list[str]:
@@ -249,10 +314,10 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
     elif results:
         out.append(f"No option is clearly better than the {base} on the service measures without "
                    f"being clearly worse on another.")
-    bad = [r for r in results if r.worse]
+    bad = sorted((r for r in results if r.worse), key=_how_bad)
     if bad:
-        out.append("; ".join(f"{isolate(r.name)} is clearly worse on {_names(r.worse)}" for r in bad[:2])
-                   + ".")
+        out.append(_worse_sentence(bad))
+    shown = list(results)
     for p in design.pressures[:1]:
         runs = design.stress[p]
         effect = option_results(exp, design.baseline, [runs[design.baseline]])[0]
@@ -260,19 +325,26 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
         what = (f"makes {_names(hurt)} clearly worse" if hurt
                 else "makes no clear difference to the service measures")
         under = option_results(exp, runs[design.baseline], [runs[o] for o in design.options])
+        shown += [effect, *under]
         held = [r for r in under if r.better and not r.worse]
         best = (next(isolate(display_name(exp, o)) for o in design.options if runs[o] == held[0].label)
                 if held else None)
         tail = ("" if not design.options else f"; {best} helps most under it" if best
                 else "; no option clearly offsets it")
         out.append(f"The stress test, {isolate(display_name(exp, p))}, {what}{tail}.")
-    if results or design.pressures:
+    if n < 2:
+        out.append("With a single run there is no range to show how sure we can be"
+                   + (": no difference can be called clearly better or worse." if results
+                      or design.pressures else "."))
+    elif results or design.pressures:
         out.append("Each difference has a 95% range; 'no clear change' means the range includes "
                    "no change at all, and 'too small to show' that the whole range is smaller "
-                   "than the last digit shown.")
+                   "than the last digit shown"
+                   + ("; a difference the same in every run has no range, but no run disagreed."
+                      if any(d.every_run for r in shown for d in r.differences.values())
+                      else "."))
     else:
-        out.append("Each figure has a 95% range showing how sure we can be of it." if n > 1 else
-                   "With a single run there is no range to show how sure we can be.")
+        out.append("Each figure has a 95% range showing how sure we can be of it.")
     return out[:5]
 
 
