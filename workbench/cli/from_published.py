@@ -136,16 +136,27 @@ def _not_there(targets: list[Path], force: bool) -> None:
 
 
 def write_scenario(built, out: Path, base: Path, folder: str) -> Path:
-    """Write a built scenario next to its base's relative path and check it loads."""
+    """Write a built scenario next to its base's relative path and check it loads. The file
+    is written beside ``out`` under another name and becomes ``out`` only once it loads: a
+    scenario refused leaves nothing (an invalid file left behind made the next run refuse with
+    "exists already")."""
     from ..scenario import load_scenario
+    from ..scenario.errors import ScenarioError
 
     files.make_folder(out.parent, "--out")
     try:
         ref = os.path.relpath(base.resolve(), out.parent.resolve())
     except ValueError:  # another drive (Windows): an absolute path
         ref = str(base.resolve())
-    files.write_text(out, built.text(Path(ref).as_posix(), _header(built, folder, base)), "--out")
-    load_scenario(out)   # a ScenarioError here is a bug in the builder, reported as one line
+    text = built.text(Path(ref).as_posix(), _header(built, folder, base))
+    with files.writing(out, "--out") as tmp:
+        tmp.write_text(text, encoding="utf-8")
+        try:
+            load_scenario(tmp)
+        except ScenarioError as exc:   # a bug in the builder, or a figure it did not foresee
+            raise ScenarioError(f"{str(exc).replace(str(tmp), str(out))}\nThe scenario built "
+                                f"for {built.authority.name} from the files in {folder} is not "
+                                f"valid: nothing was written to {out}") from None
     return out
 
 

@@ -68,6 +68,17 @@ SUCCESSIONS: tuple[Succession, ...] = (
 
 _DROP = re.compile(r"\b(city of|county of|county|council|the)\b")
 
+#: England's regions (the files' region_name): a region asked for is many authorities, not one
+#: ("London" lost its "city of" to the match and found the City of London alone).
+REGIONS = {"north east": 12, "north west": 23, "yorkshire and the humber": 15,
+           "east midlands": 10, "west midlands": 14, "east of england": 11, "london": 33,
+           "inner london": 14, "outer london": 19, "south east": 19, "south west": 15}
+
+#: Figures that are counts at 31 March (the others of the children in need tables are of the
+#: year to 31 March): children in need (B2, with and without a disability recorded), on child
+#: protection plans (D1) and looked after.
+AT_31_MARCH = frozenset({"cin_at31", "cin_disabled", "cin_disabled_pct", "cp_at31", "lac_at31"})
+
 #: Measures that are rates, percentages or averages: never summed over merged predecessors.
 def is_rate(measure: str) -> bool:
     """True for a measure that cannot be added up over authorities (a rate or an average)."""
@@ -124,8 +135,8 @@ class Figure:
         """The year as a reader says it ("year to 31 March 2024", "30 September 2023")."""
         if self.year_ends != "31 March":
             return f"{self.year_ends} {self.year}"
-        return (f"at 31 March {self.year}" if self.measure.endswith("at31")
-                else f"year to 31 March {self.year}")
+        return (f"at 31 March {self.year}" if self.measure in AT_31_MARCH
+                or self.measure.endswith("at31") else f"year to 31 March {self.year}")
 
     def cite(self) -> str:
         """The citation written next to a value: table, year, column and figure, and file."""
@@ -202,6 +213,24 @@ def _names(published: Published) -> pd.DataFrame:
     return la
 
 
+def _plain(name: str) -> str:
+    """A name as written, without case, punctuation or repeated spaces (no words dropped)."""
+    s = re.sub(r"[^\w\s]", " ", name.casefold().replace("&", " and "))
+    return " ".join(s.split())
+
+
+def _region(q: str, la: pd.DataFrame) -> None:
+    """Refuse a region's name that is not also an authority's name as written."""
+    n = REGIONS.get(_plain(q))
+    if n is None or (la.name.map(_plain) == _plain(q)).any():
+        return
+    near = sorted(set(la[la.norm.map(lambda x: set(normalise(q).split()) <= set(x.split()))].name))
+    raise PublishedError(
+        f"--la {q!r}: {q.strip()} is a region of England ({n} authorities), not one authority; "
+        f"give one authority's name or code (new_la_code)"
+        + (f": in the files, {', '.join(near)} has the name in it" if near else ""))
+
+
 def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
     """The code of the authority asked for, and how it was matched."""
     q = query.strip()
@@ -209,9 +238,13 @@ def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
         raise PublishedError(f"--la {q[:40]!r}... ({len(q):,} characters): give an authority's "
                              "name or its code (new_la_code)")
     hit = la[(la.code.str.casefold() == q.casefold()) | (la.old_code.str.casefold() == q.casefold())]
-    if hit.empty:
-        hit = la[la.norm == normalise(q)]
     notes = []
+    if hit.empty:
+        _region(q, la)
+        hit = la[la.norm == normalise(q)]
+        if not hit.empty and not (hit.name.map(_plain) == _plain(q)).any():
+            notes.append(f"'{q}' matched '{hit.sort_values('last').name.iloc[-1]}' (the words "
+                         f"'city of', 'county' and 'council' are not compared)")
     if hit.empty and normalise(q):
         words = normalise(q).split()
         hit = la[la.norm.map(lambda n: all(w in n.split() for w in words))]
@@ -238,6 +271,24 @@ def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
     return hit.sort_values("last").code.iloc[-1], notes
 
 
+def _successor(code: str, la: pd.DataFrame, successions: tuple[Succession, ...],
+               notes: list) -> str:
+    """The code an old code's area has today: an old code asked for (``E10000002``) is
+    followed to its successor when one area took it over whole (a recode or a merge) and the
+    files hold it; a split authority is kept as it was, with a note."""
+    for s in successions:
+        if code not in s.old_codes or not (la.code == s.new_code).any():
+            continue
+        new = la[la.code == s.new_code].sort_values("last").name.iloc[-1]
+        if s.kind in ("recode", "merge"):
+            notes.append(f"{code} is an old code: the area has been {new} ({s.new_code}) since "
+                         f"{s.first_year} (reporting year), and its series is followed")
+            return s.new_code
+        notes.append(f"{code} is an old code: it was split ({s.note}); the scenario is the old "
+                     f"authority's, from its own years")
+    return code
+
+
 def find_authority(published: Published, query: str,
                    successions: tuple[Succession, ...] = SUCCESSIONS) -> Authority:
     """Find an authority by name or code and gather its figures across renames and new codes.
@@ -262,6 +313,7 @@ def find_authority(published: Published, query: str,
     """
     la = _names(published)
     code, notes = _pick(la, query, published.folder)
+    code = _successor(code, la, successions, notes)
     mine = la[la.code == code]
     name = mine.sort_values("last").name.iloc[-1]
     if mine.name.nunique() > 1:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..scenario.derive import merge_variant
+from ..scenario.basics import one_line_text
 from ..scenario.schema import validate_scenario
 from .authorities import Authority, Figure
 from .read import PublishedError
@@ -49,6 +50,23 @@ CARE_LEAVERS_PER_LAC = 358 / 788    # Durham's young people 16+ per child looked
 TREND_YEARS, TREND_BOUND = 5, 10.0
 RATIO_BOUNDS = (0.67, 1.5)          # a pathway rate at most 1.5 times England-average's or 1/1.5
 EA = "england_average.yaml"
+#: Measures the builder divides by (the referrals size the authority, the caseload gives the
+#: staff in post): a figure of 0 is not usable.
+DIVISORS = {"referrals", "caseload"}
+
+
+def given(f: Figure) -> str:
+    """A figure as the file writes it, with what the reader took it for ("given as 'low',
+    which rounds to 0")."""
+    return f"given as {f.raw!r}" + ("" if f.status == "ok" else f", which {f.status}")
+
+
+def where(auth: Authority, f: Figure) -> str:
+    """The line of the published file a figure is on ("?" when the files do not say)."""
+    rows = auth.figures[(auth.figures.measure == f.measure) & (auth.figures.year == f.year)]
+    if "line" not in rows or rows.empty:
+        return "?"
+    return str(rows.line.iloc[0])
 
 
 @dataclass
@@ -109,11 +127,13 @@ class _Source:
         return self.year - 1 if (len(wf) and wf.iloc[0] == "30 September") else self.year
 
     def la(self, measure: str, latest_only: bool = False) -> Figure | None:
-        """The latest given figure at or before the date (a note when a later one is a gap)."""
+        """The latest given figure at or before the date (a note when a later one is a gap).
+        A count of referrals or a caseload is divided by: one given as 0 (or as ``low`` or
+        ``k``, which the reader reads as 0) is a gap too."""
         limit = self._limit(measure)
         for y in range(limit, limit - (1 if latest_only else 3), -1):
             f = self.auth.get(measure, y)
-            if f is not None and f.ok:
+            if f is not None and f.ok and (measure not in DIVISORS or f.value > 0):
                 if y != limit:
                     self.notes.append(f"{self.auth.name}: {measure} for {limit} is not given "
                                       f"({self._gap(measure, limit)}): {y}'s figure used")
@@ -122,7 +142,12 @@ class _Source:
 
     def _gap(self, measure: str, year: int) -> str:
         f = self.auth.get(measure, year)
-        return f.status if f is not None else "not in the files"
+        if f is None:
+            return "not in the files"
+        if f.ok:
+            return (f"{given(f)}, which cannot be divided by: {f.file}, line "
+                    f"{where(self.auth, f)}")
+        return f.status
 
     def england(self, measure: str, year: int) -> Figure | None:
         f = self.auth.england_figure(measure, year)
@@ -168,13 +193,28 @@ def _trend(src: _Source, built: Built) -> None:
                   + (f" ({ea} has none)" if ea == EA else ""))
         return
     figs = [src.auth.get("referrals", y) for y in years]
+    zero = [f for f in figs if f.value <= 0]
+    if zero:   # no line through the logarithm of 0: the year is left out of the trend
+        built.notes.append(
+            "the referrals' trend leaves out "
+            + "; ".join(f"{f.year} ({f.column} {given(f)}: {f.file}, line "
+                        f"{where(src.auth, f)})" for f in zero)
+            + ": a count of 0 has no logarithm")
+        figs = [f for f in figs if f.value > 0]
+        years = [f.year for f in figs]
+        if len(figs) < 3:
+            built.set("demand.trend_pct_per_year", 0,
+                      "fewer than 3 years of referrals above 0 in the files: no trend")
+            return
     slope = np.polyfit(years, np.log([f.value for f in figs]), 1)[0]
     pct = float(np.clip(100 * (math.exp(slope) - 1), -TREND_BOUND, TREND_BOUND))
     series = ", ".join(f"{f.year}: {f.value:,.0f}" for f in figs)
     built.set("demand.trend_pct_per_year", round(pct, 1),
               f"the referrals' yearly change, a least-squares line through their logarithms "
               f"(C1 referral_count, {src.auth.name}, {series} [{figs[-1].file}]; bounded at "
-              f"+-{TREND_BOUND:g}% a year)")
+              f"+-{TREND_BOUND:g}% a year"
+              + "".join(f"; {f.year} left out: {given(f)}" for f in zero)
+              + ")")
 
 
 def _pathway(src: _Source, base: dict, built: Built) -> None:
@@ -369,6 +409,23 @@ def _size(src: _Source, base: dict) -> float:
     return f.value / float(base["demand"]["referrals_per_year"])
 
 
+def _span(years: list[int]) -> str:
+    return f"{years[0]} to {years[-1]}" if len(years) > 1 else str(years[0])
+
+
+def _one_line_name(auth: Authority) -> None:
+    """Refuse an authority whose name (as the files give it) holds a control or invisible
+    character: the scenario's name and authority must be one line of visible text."""
+    try:
+        one_line_text(auth.name)
+    except ValueError as exc:
+        rows = auth.figures[auth.figures.name == auth.name]
+        at = (f"{rows.file.iloc[0]}, line {rows.line.iloc[0]}, column la_name"
+              if not rows.empty and "line" in rows else "the files' column la_name")
+        raise PublishedError(f"{at}: the authority's name {auth.name!r} {exc}; expected its "
+                             f"name as plain text") from None
+
+
 def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
                    base_name: str = "england_average.yaml") -> Built:
     """The scenario of one authority as at 31 March of a year, from its published figures.
@@ -394,10 +451,19 @@ def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
     if not years:
         raise PublishedError(f"{auth.name}: no referrals (C1 referral_count) in the files: "
                              "download the C1 table")
+    if year is not None and not years[0] <= int(year) <= years[-1]:
+        raise PublishedError(f"--year {year}: {auth.name}'s referrals (C1 referral_count) in "
+                             f"the files cover {_span(years)}: give a year from {years[0]} to "
+                             f"{years[-1]}, or leave --year out for the latest")
     year = years[-1] if year is None else int(year)
+    _one_line_name(auth)
     built = Built(auth, year, {}, {}, list(auth.notes), base_name=base_name)
     src = _Source(auth, year, built.notes)
     ref = src.la("referrals")
+    if ref is None:
+        raise PublishedError(f"{auth.name}: no referrals (C1 referral_count) above 0 for {year} "
+                             f"or the two years before in the files (they cover "
+                             f"{_span(years)}); download the C1 table, or give another --year")
     built.set("name", f"{auth.name} (published statistics {year})",
               "labels the scenario in tables and charts")
     built.set("description", f"{auth.name} from the Department for Education's published "

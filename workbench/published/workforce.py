@@ -8,9 +8,10 @@ teams are kept and resized:
   case-holding FTE (the model's caseload is open cases per case-holding FTE in post);
 - of those, agency staff at the published agency rate (agency FTE / all FTE in post), the rest
   employed; funded posts = employed / (1 - the vacancy rate);
-- every case-holding team's employed, agency and funded posts scaled by the same three factors
-  from the England-average teams, so each team keeps its share; the front door, which holds no
-  cases, scaled with referrals as the England-average file scaled it from the baseline.
+- the employed FTE, the agency FTE and the funded posts shared among the England-average
+  case-holding teams in proportion to them, to a tenth of an FTE, so the teams add up to the
+  figures the comment states and each keeps its share (:mod:`.staffing`); the front door, which
+  holds no cases, scaled with referrals as the England-average file scaled it from the baseline.
 
 Turnover (experienced staff at the published rate, newly qualified staff in the England-average
 proportion to it) and short-term absence (the published rate less the long-term part the model
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import copy
 
+from .staffing import MIN_TENTHS, share_teams, team_staff
 __all__ = ["set_workforce"]
 
 EA = "england_average.yaml"
@@ -33,16 +35,16 @@ def _fte(team: dict, agency: bool) -> float:
                if (g["type"] == "agency") == agency)
 
 
-def _scaled(team: dict, f_emp: float, f_ag: float, f_est: float) -> dict:
+def _scaled(team: dict, f: float) -> tuple[dict, float]:
+    """The front door: the base's team x ``f``, its staff kept to a tenth of an FTE (at least a
+    tenth when the base's has staff); and the FTE in post."""
     out = copy.deepcopy(team)
-    out["establishment_fte"] = round(team["establishment_fte"] * f_est, 1)
-    staff = []
-    for g in team.get("staff", ()):
-        n = round(g["count"] * (f_ag if g["type"] == "agency" else f_emp))
-        if n > 0:
-            staff.append({**g, "count": int(n)})
-    out["staff"] = staff
-    return out
+    emp_t, ag_t = (round(_fte(team, agency) * f * 10) for agency in (False, True))
+    if emp_t + ag_t < MIN_TENTHS and _fte(team, False) + _fte(team, True) > 0:
+        emp_t = MIN_TENTHS
+    out["establishment_fte"] = max(round(team["establishment_fte"] * f, 1), emp_t / 10)
+    out["staff"] = team_staff(team, emp_t, ag_t)
+    return out, (emp_t + ag_t) / 10
 
 
 def _rates(src, built):
@@ -86,25 +88,35 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
     vacancy = (r["vacancy_rate"].value / 100 if r["vacancy_rate"]
                else 1 - ea_emp / ea_est)
     in_post = open_cases / caseload
-    emp, ag = in_post * (1 - agency), in_post * agency
-    est = emp / max(1 - vacancy, 0.05)
-    f_emp, f_ag, f_est = emp / ea_emp, (ag / ea_ag if ea_ag else 0.0), est / ea_est
+    # kept to a tenth of an FTE, so that the teams' staff add up to the figures stated here
+    in_post_t = round(in_post * 10)
+    ag_t = round(in_post_t * agency)
+    emp_t = in_post_t - ag_t
+    est_t = max(round(emp_t / max(1 - vacancy, 0.05)), emp_t)
+    shares, notes = share_teams(holding, emp_t, ag_t, est_t, built.authority.name, ea)
     cite = "; ".join(f.cite() for f in (r["caseload"], r["agency_rate"], r["vacancy_rate"]) if f)
     built.set("teams", {}, (
         f"case-holding FTE in post = {open_cases:,.0f} open cases / caseload {caseload:g} = "
-        f"{in_post:,.1f}: agency {agency:.1%} = {ag:,.1f}, employed {emp:,.1f}, funded posts "
-        f"{emp:,.1f} / (1 - vacancy {vacancy:.1%}) = {est:,.1f}. Each of {ea}'s case-holding "
-        f"teams scaled by these (employed x {f_emp:.2f}, agency x {f_ag:.2f}, posts x "
-        f"{f_est:.2f}); staff counts rounded. Sources: {cite or 'none: England-average rates'}"))
+        f"{in_post_t / 10:,.1f}: agency {agency:.1%} = {ag_t / 10:,.1f}, employed "
+        f"{emp_t / 10:,.1f}, funded posts {emp_t / 10:,.1f} / (1 - vacancy {vacancy:.1%}) = "
+        f"{est_t / 10:,.1f}. Shared among {ea}'s case-holding teams in proportion to its teams "
+        f"(largest remainders, to a tenth of an FTE; each staffed team at least "
+        f"{MIN_TENTHS / 10:g}); within a team, whole workers of each of its groups and one "
+        f"part-time worker for the rest. Sources: {cite or 'none: England-average rates'}"))
+    built.notes.extend(notes)
     ea_ref = float(base["demand"]["referrals_per_year"])
     for name, team in teams.items():
         if name in holding:
-            built.data["teams"][name] = _scaled(team, f_emp, f_ag, f_est)
+            e, a, est = shares[name]
+            built.data["teams"][name] = {**copy.deepcopy(team), "establishment_fte": est / 10,
+                                         "staff": team_staff(team, e, a)}
         else:
             f = referrals / ea_ref
-            built.set(f"teams.{name}", _scaled(team, f, f, f),
+            scaled, fte = _scaled(team, f)
+            built.set(f"teams.{name}", scaled,
                       f"the front door (no cases): {ea}'s team x {f:.2f}, its referrals "
-                      f"{referrals:,.0f} against {ea_ref:,.0f}")
+                      f"{referrals:,.0f} against {ea_ref:,.0f}: {fte:g} FTE in post, "
+                      f"{scaled['establishment_fte']:g} funded posts (to a tenth of an FTE)")
     t = r["turnover_rate"]
     if t is not None:
         rates = dict(base["workforce"]["turnover_pct_per_year"])
