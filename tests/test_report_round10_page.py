@@ -99,3 +99,28 @@ def test_the_notebook_and_experiment_paths_are_checked_before_anything_runs(tmp_
     cli_refused(capsys, ["report", str(SC / "baseline.yaml"), "--replications", "2", "--years",
                          "0.25", "--warmup-days", "0", "--out", str(tmp_path / "other.html")],
                 "other_experiment", "exists and is not a folder")
+
+
+# ------------------------------------------------------------------ run time (item 1)
+def test_run_time_of_loaded_runs_is_the_time_they_took_when_made(small, tmp_path):
+    """The report's notebook loads the replications the command ran: its "Run time" is the time
+    those runs took (as recorded when they were made), said to be loaded, never the time of
+    reading them back."""
+    import math
+
+    from workbench.experiment import run_experiment
+
+    sc = {"Small": small(years=0.25)}
+    made = run_experiment(sc, replications=2, seed=5, warmup_days=0, executor="serial",
+                          out=tmp_path, name="x", progress=False)
+    assert made.n_run == 2 and made.run_time() == f"{made.elapsed_s:.1f} s on the serial executor"
+    again = run_experiment(sc, replications=2, seed=5, warmup_days=0, executor="serial",
+                           out=tmp_path, name="x", progress=False)
+    assert again.n_run == 0 and again.n_loaded == 2
+    took = float(made.runs["elapsed_s"].sum())
+    assert math.isclose(again.made_s(), took, rel_tol=1e-9)
+    assert again.elapsed_s < took  # reading them back is quicker than running them
+    words = again.run_time()
+    assert words == (f"2 runs loaded from {again.out_dir}; they took {took:.1f} s when made "
+                     f"(each run's time, added up)")
+    assert f"{again.elapsed_s:.1f} s on" not in words

@@ -98,6 +98,32 @@ class Experiment:
                 f"seed {self.seed}, {len(self.kpis)} ok, {len(self.failures)} failed, "
                 f"{self.n_loaded} loaded, stopped: {self.stopped})")
 
+    def made_s(self) -> float:
+        """Seconds the loaded replications took when they were run (each one's time in its worker,
+        as recorded then, added up; NaN when none was loaded or none recorded its time)."""
+        if self.runs is None or not self.n_loaded:
+            return math.nan
+        took = self.runs.loc[self.runs["loaded"].astype(bool), "elapsed_s"].dropna()
+        return float(took.sum()) if len(took) else math.nan
+
+    def run_time(self) -> str:
+        """How long the runs took, in words: :attr:`elapsed_s` when every replication ran now;
+        when some or all were loaded from earlier files, says so, with the time they took when
+        they were made (:meth:`made_s`), never the time of reading them back as if it were the
+        runs' ("runs loaded from outputs/x; they took 1.7 s when made")."""
+        now = f"{self.elapsed_s:.1f} s on the {self.executor} executor"
+        if not self.n_loaded:
+            return now
+        made = self.made_s()
+        took = (f"they took {made:.1f} s when made (each run's time, added up)"
+                if not math.isnan(made) else "their run time was not recorded")
+        where = f" from {self.out_dir}" if self.out_dir is not None else ""
+        loaded = "runs" if self.n_loaded > 1 else "run"
+        if not self.n_run:
+            return f"{self.n_loaded} {loaded} loaded{where}; {took}"
+        return (f"{now} for the {self.n_run} run(s) made now; {self.n_loaded} {loaded} "
+                f"loaded{where}: {took}")
+
     # ------------------------------------------------------------------ tables
     def kpis_long(self) -> pd.DataFrame:
         """The KPI table in long form: identifying columns, ``kpi``, ``value``."""
