@@ -167,3 +167,64 @@ def test_a_one_run_report_says_so_on_page_one(baseline):
     chair = " ".join(chair_sentences(exp, design))
     assert "Each difference has a 95% range" not in chair
     assert "With a single run there is no range" in chair
+
+
+def test_a_one_run_report_says_so_in_every_section_and_chart_text(baseline):
+    from workbench.present import alt_text
+    from workbench.present.report_design import Warmup
+    from workbench.present.report_sections import (Report, about_section,
+                                                   differences_section, headline_section)
+
+    sc = {"Baseline": baseline,
+          "Fewer agency": baseline.replace({"name": "Fewer agency", "agency.cap_share_pct": 5})}
+    design = report_design(sc)
+    exp = experiment(design.scenarios, {"Fewer agency": {"unallocated_mean": 6.0}}, n=1)
+    r = Report(exp, {}, design, Warmup(0.0, "given"))
+    about = text_of(about_section(r))
+    assert "single run, with no range" in about and "These ranges" not in about
+    assert "95% range" not in text_of(headline_section(r))
+    assert "single run" in text_of(headline_section(r))
+    words = [alt_text.alt_lines(exp, "waiting", "unallocated_mean", list(sc)),
+             alt_text.alt_bars(exp, "cost_per_year_gbp", list(sc)),
+             alt_text.alt_differences(exp, "Baseline", ["Fewer agency"], list(BASE)),
+             alt_text.alt_tradeoffs(exp, list(sc), ["unallocated_mean"])]
+    assert not [w for w in words if "range" in w and "no range" not in w]
+    assert "no difference can be called clear" in words[2]
+    # two runs: the ranges are there
+    two = experiment(design.scenarios, {"Fewer agency": {"unallocated_mean": 6.0}}, n=2)
+    assert "with its 95% range" in alt_text.alt_bars(two, "cost_per_year_gbp", list(sc))
+    about2 = text_of(about_section(Report(two, {}, design, Warmup(0.0, "given"))))
+    assert "These ranges show chance only" in about2
+
+
+# --------------------------------------------------------------------------- D7: words
+def test_chart_text_names_every_tied_option_and_counts_one_without_each(baseline):
+    from workbench.present import alt_text
+
+    sc = {"Baseline": baseline,
+          "Identical copy": baseline.replace({"name": "Identical copy"}),
+          "Dearer": baseline.replace({"name": "Dearer", "academy.intake_per_year": 30}),
+          "Dearer too": baseline.replace({"name": "Dearer too", "academy.intake_per_year": 31})}
+    exp = experiment(sc, {"Dearer": {"cost_per_year_gbp": 1e6},
+                          "Dearer too": {"cost_per_year_gbp": 1e6}},
+                     fixed={s: tuple(BASE) for s in sc})
+    said = alt_text.extremes(exp, "cost_per_year_gbp")
+    plain = said.replace("\u2068", "").replace("\u2069", "")
+    assert re.fullmatch(r"Highest on average: Dearer and Dearer too \(£(\d+\.\d\d)m\); "
+                        r"lowest: Baseline and Identical copy \(£(\d+\.\d\d)m\)\.", plain), said
+    same = alt_text.extremes(exp, "assessment_within_45wd_pct")
+    assert re.fullmatch(r"All 4 have the same average, \d+\.\d% \(Baseline, Identical copy, "
+                        r"Dearer and Dearer too\)\.", same.replace("\u2068", "").replace("\u2069", "")), same
+    alone = experiment({"Baseline": baseline}, {})
+    lines = alt_text.alt_lines(alone, "waiting", "unallocated_mean", ["Baseline"])
+    assert "each of 1" not in lines and "one line with a shaded 95% range" in lines
+    panels = alt_text.alt_panels(alone, "Staff", ["Baseline"], "unallocated_mean", "Vacant:")
+    assert "1 panel" not in panels and "one for each option" not in panels
+    assert "1 option" not in alt_text.alt_bars(alone, "cost_per_year_gbp", ["Baseline"])
+
+
+def test_the_page_one_caption_says_only_cost_is_a_years(fee):
+    design, exp = fee
+    page = text_of(ranked_table(exp, design))
+    assert "difference a year on average" not in page
+    assert "average difference over the period (cost: a year), with its 95% range" in page

@@ -15,7 +15,8 @@ import math
 from typing import Mapping, Sequence
 
 from ..analysis.registry import kpi
-from .tables import baseline_words, counted, display_name, isolate, reading, scenario_order
+from .tables import (baseline_words, counted, difference_reading, display_name, isolate,
+                     scenario_order)
 
 __all__ = ["extremes", "alt_bars", "alt_lines", "alt_differences", "alt_panels", "alt_tradeoffs",
            "alt_waiting"]
@@ -36,12 +37,33 @@ def extremes(exp, kpi_name: str, labels: Sequence[str] | None = None,
     if not m:
         return "No values to compare."
     k = kpi(kpi_name)
-    hi, lo = max(m, key=m.get), min(m, key=m.get)
-    name = {lb: isolate((names or {}).get(lb) or display_name(exp, lb)) for lb in (hi, lo)}
-    if len(m) == 1 or m[hi] == m[lo]:
-        return f"Average {k.format(m[hi])} ({name[hi]})."
-    return (f"Highest on average: {name[hi]} ({k.format(m[hi])}); lowest: "
-            f"{name[lo]} ({k.format(m[lo])}).")
+    # values as shown: two that show the same are tied, and every one tied is named
+    shown = {lb: k.format(v) for lb, v in m.items()}
+    hi, lo = shown[max(m, key=m.get)], shown[min(m, key=m.get)]
+
+    def who(value: str) -> str:
+        return _and([isolate((names or {}).get(lb) or display_name(exp, lb))
+                     for lb in m if shown[lb] == value])
+
+    if len(m) == 1:
+        return f"Average {hi} ({who(hi)})."
+    if hi == lo:
+        return f"All {len(m)} have the same average, {hi} ({who(hi)})."
+    return f"Highest on average: {who(hi)} ({hi}); lowest: {who(lo)} ({lo})."
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _each(n: int, thing: str, what: str = "option") -> str:
+    """ "one line for each of 3 options"; "one line" for a single one (not "each of 1")."""
+    return f"one {thing}" if n == 1 else f"one {thing} for each of {counted(n, what)}"
+
+
+def _range(exp, text: str) -> str:
+    """`` with its 95% range`` (``text``), or nothing from a single run: it has no range."""
+    return text if getattr(exp, "replications", 2) > 1 else ""
 
 
 def _period(exp) -> str:
@@ -54,15 +76,15 @@ def _period(exp) -> str:
 
 def alt_lines(exp, title: str, kpi_name: str, labels: Sequence[str], what: str = "") -> str:
     """A line chart of a weekly series, one line per option (with its 95% range band)."""
-    return (f"Line chart: {title}, week by week{_period(exp)}, one line for each of "
-            f"{counted(len(labels), 'option')} with a shaded 95% range. {what}"
+    return (f"Line chart: {title}, week by week{_period(exp)}, {_each(len(labels), 'line')}"
+            f"{_range(exp, ' with a shaded 95% range')}. {what}"
             f"Over the period: {extremes(exp, kpi_name, labels)}").replace("  ", " ")
 
 
 def alt_bars(exp, kpi_name: str, labels: Sequence[str]) -> str:
     """A bar chart of one measure, one bar per option with its 95% range."""
-    return (f"Bar chart: {kpi(kpi_name).label}, one bar for each of "
-            f"{counted(len(labels), 'option')} with its 95% range. {extremes(exp, kpi_name, labels)}")
+    return (f"Bar chart: {kpi(kpi_name).label}, {_each(len(labels), 'bar')}"
+            f"{_range(exp, ' with its 95% range')}. {extremes(exp, kpi_name, labels)}")
 
 
 def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequence[str]) -> str:
@@ -72,21 +94,26 @@ def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequen
     better, worse = [], []
     for _, r in cmp[cmp.scenario.isin(labels)].iterrows():
         k = kpi(r.kpi)
-        word = reading(float(r.difference), float(r.ci_low), float(r.ci_high), k.better,
-                       k.resolution)
+        word = difference_reading(r, k).removesuffix(" in every run")   # as compare reads it
         item = f"{isolate(display_name(exp, r.scenario))} on {kpi(r.kpi).label.lower()}"
         (better if word == "better" else worse if word == "worse" else []).append(item)
     found = (("Clearly better: " + "; ".join(better) + ". ") if better else
              "No option is clearly better on any measure. ")
     found += ("Clearly worse: " + "; ".join(worse) + ".") if worse else "None is clearly worse."
+    if getattr(exp, "replications", 2) < 2:
+        found = "With a single run there is no range, so no difference can be called clear."
+    else:
+        found += " Every other difference is not clear."
     return (f"Bar chart in {counted(len(names), 'panel')}, one for each measure: each option's "
-            f"difference from the {baseline_words(display_name(exp, baseline))} with its 95% "
-            f"range. {found} Every other difference is not clear.")
+            f"difference from the {baseline_words(display_name(exp, baseline))}"
+            f"{_range(exp, ' with its 95% range')}. {found}")
 
 
 def alt_panels(exp, title: str, labels: Sequence[str], kpi_name: str, what: str) -> str:
     """Small multiples: one panel per option on the same scales."""
-    return (f"{title}: {counted(len(labels), 'panel')}, one for each option, on the same scales. {what} "
+    panels = ("one panel" if len(labels) == 1
+              else f"{counted(len(labels), 'panel')}, one for each option, on the same scales")
+    return (f"{title}: {panels}. {what} "
             f"{extremes(exp, kpi_name, labels)}")
 
 
@@ -96,7 +123,8 @@ def alt_tradeoffs(exp, labels: Sequence[str], kpi_names: Sequence[str],
     parts = [f"{kpi(n).label}: {extremes(exp, n, labels)}" for n in kpi_names
              if n in exp.kpis.columns]
     return (f"Scatter charts of {kpi(x).label.lower()} against {counted(len(parts), 'measure')}, "
-            f"one point per option with 95% ranges. {kpi(x).label}: {extremes(exp, x, labels)} "
+            f"one point per option{_range(exp, ' with 95% ranges')}. "
+            f"{kpi(x).label}: {extremes(exp, x, labels)} "
             + " ".join(parts))
 
 
@@ -105,7 +133,7 @@ def alt_waiting(exp, options: Sequence[str], stressed: Sequence[str], pressure: 
     """The children-waiting chart: the options, and beside them the stress test (``names``:
     each stressed run by its option's name, as the chart's legend calls it)."""
     text = (f"Line charts of children waiting for a social worker, week by week{_period(exp)}. "
-            f"Left: the {counted(len(options), 'option')} on their own scale. "
+            f"Left: {'the one scenario on its' if len(options) == 1 else f'the {len(options):,} options on their'} own scale. "
             f"{extremes(exp, 'unallocated_mean', options)}")
     if pressure and stressed:
         text += (f" Right: the same options under the stress test ({isolate(pressure)}), on its "

@@ -121,10 +121,11 @@ def _intro(r: Report, title: str, authority: str, date: str, prepared_by: str,
         runs = f"It was simulated {times(n)}; figures are averages"
     runs += (" with a 95% range showing how sure we can be of them." if n > 1 else
              " of a single run, with no range to show how sure we can be.")
+    # one run has no range: nothing to say about what the ranges include
+    ranges = f"{ranges_sentence(r.exp.scenarios)} " if n > 1 else ""
     text = (f"{what}{pressures} A computer model follows children from referral through "
             f"assessment, child protection and care, and the social workers who hold their "
-            f"cases. {runs} {ranges_sentence(r.exp.scenarios)} "
-            f"{r.warmup.sentence(base.start_date)}")
+            f"cases. {runs} {ranges}{r.warmup.sentence(base.start_date)}")
     return head, f'<p class="intro">{text_html(text)}</p>'
 
 
@@ -158,10 +159,12 @@ def differences_section(r: Report) -> str:
     fig = plots.plot_paired_differences(ex, r.design.baseline, kpis=PAGE_ONE_KPIS,
                                         title=f"Each option against the {words}")
     alt = alt_text.alt_differences(ex, r.design.baseline, r.design.options, PAGE_ONE_KPIS)
-    return section_html("How each option differs from the baseline",
-                        "Each bar is an option's average difference from the baseline on one "
-                        "measure, with its 95% range. A bar whose range crosses zero shows no "
-                        "clear change.", figure_html(fig, alt))
+    words = ("Each bar is an option's average difference from the baseline on one measure, "
+             "with its 95% range. A bar whose range crosses zero shows no clear change."
+             if ex.replications > 1 else
+             "Each bar is an option's difference from the baseline on one measure in a single "
+             "run: with one run there is no range, so no difference can be called clear.")
+    return section_html("How each option differs from the baseline", words, figure_html(fig, alt))
 
 
 def stress_section(r: Report) -> str:
@@ -243,9 +246,12 @@ def cost_section(r: Report) -> str:
 
 def headline_section(r: Report) -> str:
     table = kpi_summary_table(r.options_exp, default=HEADLINE_KPIS)
-    return section_html("All the measures", "Average over the period, with the 95% range in "
-                        "brackets (shown within the values a measure can take). "
-                        + ranges_sentence(r.options_exp.scenarios),
+    words = ("Average over the period, with the 95% range in brackets (shown within the values "
+             "a measure can take). " + ranges_sentence(r.options_exp.scenarios)
+             if r.exp.replications > 1 else
+             "Average over the period of a single run: with one run there is no range to show "
+             "how sure we can be.")
+    return section_html("All the measures", words,
                         table_html(table, "Every measure for the baseline and each option"),
                         keep_first=False)
 
