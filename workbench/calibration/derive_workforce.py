@@ -65,8 +65,8 @@ def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1
         derive_recruitment(d, roster, spells, template, w0, w1x)
         derive_academy(d, roster, w0, w1x, template)
     elif has_workforce(template):
-        d.from_template("academy.intake_per_year", "the roster's staff could not be mapped onto "
-                        "the template's teams, so its staff (and academy) are kept")
+        d.from_template("academy.intake_per_year", "the roster has no Team column, so the "
+                        "template's staff (and academy) are kept")
     derive_absence(d, roster, template, w1x, seed)
 
 
@@ -274,8 +274,9 @@ def derive_staffing(d: Draft, roster: Roster, template: Scenario, w0: float, w1x
     template's staff and establishment scaled by the authority's size relative to the template's
     (:func:`_scale_unstaffed_teams`), an assumption, never a fit.
 
-    Returns False when the roster's teams cannot be mapped onto the template's (then neither
-    staff nor recruitment are fitted)."""
+    Roles in teams the template does not have are in no team's staff (:func:`.staff_roster.
+    staff_roster` leaves them out, or refuses them, saying which). Returns False without a Team
+    column (then neither staff nor recruitment are fitted)."""
     day = w1x
     now = in_post_at(roster, day)
     teams_known = set(template.teams)
@@ -284,14 +285,11 @@ def derive_staffing(d: Draft, roster: Roster, template: Scenario, w0: float, w1x
             d.from_template(f"teams.{t}.staff", "the roster has no Team column")
         _keep_recruitment(d, "vacancies need staff by team (no Team column)")
         return False
-    unknown = sorted(set(now.team) - teams_known)
-    if unknown:
-        d.notes.append(f"staff not mapped to teams: roster teams {unknown} are not in the template "
-                       f"(teams: {sorted(teams_known)}); staff and establishment kept from the template")
-        for t in template.teams:
-            d.from_template(f"teams.{t}.staff", "roster team names do not match the template's")
-        _keep_recruitment(d, "vacancies need staff by team (roster teams do not match the template's)")
-        return False
+    unknown = now[~now.team.isin(list(teams_known))]
+    if len(unknown):
+        # staff_roster leaves them out (or refuses) with the names; a roster given here directly
+        d.notes.append(f"{len(unknown):,} worker(s) in post at {to_date(day)} are in teams the "
+                       "template does not have (column Team): not in any team's staff")
     groups = staff_groups(roster, template, day, since=w0)
     window = roster.workers[in_post_during(roster.workers, w0, w1x)]
     for tname in template.teams:

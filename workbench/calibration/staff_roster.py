@@ -16,7 +16,10 @@ from ..errors import UserError
 from ..scenario import Scenario
 from .derive import Draft
 from .extracts import Roster, to_date
-from .plausibility import with_template_team_names
+from .plausibility import team_names_to_show, with_template_team_names
+
+#: Row numbers named in the refusal of roles with a blank Team (the rest are counted).
+ROWS_SHOWN = 5
 
 def staff_roster(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float,
                  cases=None, seq: pd.DataFrame | None = None) -> Roster:
@@ -25,9 +28,108 @@ def staff_roster(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: f
     staff of a template team that holds no cases counted in the team that holds theirs, or left
     out (:func:`_fold_idle_teams`, which reads ``cases`` and their stage sequence ``seq`` when
     given): the roster :func:`derive_workforce` and :func:`.plausibility.note_extracts` take."""
+    flat = roster.census is None
+    roster = dataclasses.replace(roster, workers=roster.workers.assign(
+        _row=np.arange(len(roster.workers)) + 2 if flat else 0))
     roster = _social_workers(d, roster)
     roster = with_template_team_names(d.notes, roster, template.teams, w0, w1x)
-    return _fold_idle_teams(d, roster, template, w0, w1x, cases, seq)
+    roster = _fold_idle_teams(d, roster, template, w0, w1x, cases, seq)
+    roster = _unknown_teams(d, roster, template, w0, w1x, cases)
+    return dataclasses.replace(roster, workers=roster.workers.drop(columns="_row"))
+
+
+#: The roster's columns that say what a role is, in the order roles are sorted by
+#: (:func:`in_stable_order`); never the identifier nor its keyed digest, which changes from run
+#: to run.
+ORDER_COLUMNS = ("start", "end", "team", "type", "fte", "role", "reason", "cases30", "days_lost",
+                 "agency")
+
+
+def in_stable_order(roster: Roster) -> Roster:
+    """The roster's roles sorted by what they are (:data:`ORDER_COLUMNS`: start, end, team...),
+    so that the fit does not depend on the order of the file's rows (the bootstrap intervals
+    resample the roles in order). Roles alike in every one of these are interchangeable."""
+    w = roster.workers
+    cols = [c for c in ORDER_COLUMNS if c in w.columns]
+    if not len(w) or not cols:
+        return roster
+    w = w.sort_values(cols, kind="mergesort", na_position="last").reset_index(drop=True)
+    return dataclasses.replace(roster, workers=w)
+
+
+def _unknown_teams(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float,
+                   cases=None) -> Roster:
+    """The roster without the roles of teams the template does not have (after
+    :func:`with_template_team_names`), with a note counting their workers and FTE; refused
+    when a role with a blank Team was in post during the data window, or when a team the
+    template does not have holds children's cases of the case extract (its workers are named
+    in AllocatedWorker): fitted without them, the workforce would be too small for the demand
+    fitted from the same cases. Left as they were, one such team replaced every team's staff
+    with the template's (207 workers for a roster of 62)."""
+    if "Team" not in roster.columns:
+        return roster
+    w = roster.workers
+    unknown = ~w.team.isin(list(template.teams)).to_numpy()
+    if not unknown.any():
+        return roster
+    during = ((w.start < w1x) & (w.end.isna() | (w.end > w0))).to_numpy()
+    now = ((w.start <= w1x) & (w.end.isna() | (w.end > w1x))).to_numpy()
+    teams = ", ".join(template.teams)
+    blank = unknown & during & (w.team == "").to_numpy()
+    if blank.any():
+        rows = w._row.to_numpy()[blank]
+        where = (f" (row{'s' if len(rows) != 1 else ''} "
+                 f"{', '.join(str(int(r)) for r in rows[:ROWS_SHOWN])}"
+                 f"{f' and {len(rows) - ROWS_SHOWN} more' if len(rows) > ROWS_SHOWN else ''})"
+                 if rows.all() else "")
+        raise UserError(
+            f"{roster.source}: {int(blank.sum()):,} role(s) in post during the data window "
+            f"{to_date(w0)} to {to_date(w1x - 1)} have a blank Team{where}: the staff in post, "
+            f"establishment and vacancies are fitted team by team. Write the team in column "
+            f"Team, one of the template's ({teams}), or remove the role if its worker holds no "
+            "children's cases (a fostering or adoption team)")
+    linked = _cases_held_by(w, unknown & during, cases)
+    names = sorted(set(w.team[unknown & during]))
+    shown = team_names_to_show(names, cases, roster)
+    said = []
+    for name in names:
+        rows = unknown & during & (w.team == name).to_numpy()
+        k_now = len(set(w.worker.to_numpy()[rows & now]))
+        fte_now = float(w.fte.to_numpy()[rows & now].sum())
+        label = f"'{name}'" if name in shown else "a team whose name looks like an identifier"
+        said.append(f"{label} ({k_now:,} worker{'s' if k_now != 1 else ''}, {fte_now:.1f} FTE "
+                    f"in post at the start of {to_date(w1x)}; {int(rows.sum()):,} role(s) in "
+                    "post during the window)")
+    if linked:
+        raise UserError(
+            f"{roster.source}: team(s) the template {d.template_name} does not have (column "
+            f"Team): {'; '.join(said)}. Their workers hold {linked:,} of the case extract's "
+            f"referral episodes (AllocatedWorker), so the workforce fitted without them would be "
+            f"too small for the demand fitted from those cases. Write in Team the template's "
+            f"team that holds their cases (one of {teams}), or use a template that has the team")
+    if names:
+        k = len(set(w.worker.to_numpy()[unknown & now]))
+        fte = float(w.fte.to_numpy()[unknown & now].sum())
+        k_all, fte_all = len(set(w.worker.to_numpy()[now])), float(w.fte.to_numpy()[now].sum())
+        d.notes.append(
+            f"{roster.source}: team(s) the template {d.template_name} does not have (column "
+            f"Team): {'; '.join(said)}. None of their workers holds a case of the case extract "
+            "(AllocatedWorker), so they are taken for staff who hold no children's cases (a "
+            "fostering or adoption team) and left out of staff, turnover, recruitment, agency "
+            f"and absence: the fitted workforce is {k:,} worker(s) and {fte:.1f} FTE smaller "
+            f"than the roster's {k_all:,} ({fte_all:.1f} FTE) at the start of {to_date(w1x)}. If "
+            f"they hold children's cases, write their template team in Team (one of {teams})")
+    w = w[~unknown].reset_index(drop=True)
+    return dataclasses.replace(roster, workers=w)
+
+
+def _cases_held_by(w: pd.DataFrame, rows: np.ndarray, cases) -> int:
+    """How many of the case extract's referral episodes name (AllocatedWorker, by keyed digest)
+    a worker of the roster's ``rows``; 0 without the link."""
+    if cases is None or "worker_key" not in cases.episodes.columns or "worker_key" not in w:
+        return 0
+    keys = set(int(k) for k in w.worker_key.to_numpy()[rows]) - {0}
+    return int(cases.episodes.worker_key.isin(list(keys)).sum()) if keys else 0
 
 
 def idle_template_teams(template: Scenario) -> list[str]:
