@@ -228,3 +228,33 @@ def test_the_page_one_caption_says_only_cost_is_a_years(fee):
     page = text_of(ranked_table(exp, design))
     assert "difference a year on average" not in page
     assert "average difference over the period (cost: a year), with its 95% range" in page
+
+
+# --------------------------------------------------------------------------- D4: sensitivity
+def _sensitivity(n_inputs: int, sobol: bool):
+    from workbench.decision.sensitivity import SensitivityResult
+
+    names = [f"input_{i}" for i in range(n_inputs)]
+    morris = pd.DataFrame({"kpi": "caseload_mean", "input": names,
+                           "label": [f"input number {i}" for i in range(n_inputs)],
+                           "mu_star": [10.0] + [0.5] * (n_inputs - 1), "mu_star_conf": 0.1,
+                           "sigma": 0.1, "rank": range(1, n_inputs + 1)})
+    cols = ["kpi", "input", "label", "S1", "S1_conf", "ST", "ST_conf"]
+    sob = (pd.DataFrame([["caseload_mean", names[0], "input number 0", 0.5, 0.1, 0.7, 0.1]],
+                        columns=cols) if sobol else pd.DataFrame(columns=cols))
+    return SensitivityResult(base=None, kpi="caseload_mean", kpis=("caseload_mean",),
+                             inputs={p: {} for p in names}, morris=morris, sobol=sob,
+                             tornado=pd.DataFrame(), replications=2, years=1.0)
+
+
+def test_the_sensitivity_section_names_sobol_only_when_there_are_sobol_indices():
+    from workbench.present.report_sections import sensitivity_section
+
+    without = text_of(sensitivity_section(_sensitivity(20, sobol=False)))
+    assert "Sobol" not in without
+    assert "the other 19 inputs matter less" in without and "input(s)" not in without
+    with_sobol = text_of(sensitivity_section(_sensitivity(20, sobol=True)))
+    assert "given variance-based (Sobol) indices" in with_sobol
+    assert "Share of the spread it drives (Sobol total)" in with_sobol and "0.70" in with_sobol
+    one = text_of(sensitivity_section(_sensitivity(2, sobol=False)))
+    assert "the other input matters less" in one and "input(s)" not in one

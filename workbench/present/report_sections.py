@@ -15,6 +15,7 @@ sensitivity --out``); ``workbench report --plan/--sensitivity`` adds them to the
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -361,16 +362,19 @@ def sensitivity_section(sens, rows: int = 8) -> str:
            else f" over {sens.years:g} year{'' if sens.years == 1 else 's'}")
     each = (f"Each of the {counted(len(m), 'uncertain input')}" if len(m) != 1
             else "The one uncertain input")
-    intro = (f"Many inputs of the model are not known exactly. {each} "
-             f"was moved across its range, alone and with the others (Morris screening), "
-             f"and {k.label.lower()}{yrs} was measured on the same chance events each time; the "
-             f"inputs that mattered most were then given variance-based (Sobol) indices.")
-    blocks = [f'<p class="chair">{html.escape(sens.sentence())}</p>']
-    if len(sens.tornado):
-        blocks.append(figure_html(tornado_chart(sens), tornado_alt(sens)))
     s = (sens.sobol[sens.sobol["kpi"] == sens.kpi].set_index("input")
          if len(sens.sobol) and "kpi" in sens.sobol else None)
-    table = pd.DataFrame({
+    s = s if s is not None and len(s) else None   # none estimated (sensitivity --sobol-top 0)
+    sobol = ("; the inputs that mattered most were then given variance-based (Sobol) indices"
+             if s is not None else "")
+    intro = (f"Many inputs of the model are not known exactly. {each} "
+             f"was moved across its range, alone and with the others (Morris screening), "
+             f"and {k.label.lower()}{yrs} was measured on the same chance events each time"
+             f"{sobol}.")
+    blocks = [f'<p class="chair">{html.escape(_counted_inputs(sens.sentence()))}</p>']
+    if len(sens.tornado):
+        blocks.append(figure_html(tornado_chart(sens), tornado_alt(sens)))
+    columns = {
         "Rank": m["rank"].astype(int).to_numpy(),
         "Input": [str(x)[:1].upper() + str(x)[1:] for x in m["label"]],
         f"Morris effect ({k.display_unit(difference=True)})":
@@ -378,7 +382,10 @@ def sensitivity_section(sens, rows: int = 8) -> str:
         "Share of the spread it drives (Sobol total)":
             [f"{s.loc[p, 'ST']:.2f}" if s is not None and p in s.index else ""
              for p in m["input"]],
-    }).head(rows)
+    }
+    if s is None:   # no Sobol index was estimated: no empty column
+        columns.pop("Share of the spread it drives (Sobol total)")
+    table = pd.DataFrame(columns).head(rows)
     top = min(rows, len(m))
     blocks.append(table_html(table, f"The {counted(top, 'input')} that matter most" if top != 1
                              else "The input that matters most"))
@@ -386,4 +393,21 @@ def sensitivity_section(sens, rows: int = 8) -> str:
                   "input moves a step of its range. Sobol total: the share of the measure's "
                   "spread that goes with the input, alone or with others (0 to 1; given for the "
                   "top inputs only).</p>")
+    if s is None:   # the note's Sobol part only where there are Sobol indices
+        note, _, _ = blocks[-1].partition(" Sobol total:")
+        blocks[-1] = note if note.endswith("</p>") else note + "</p>"
     return section_html(SENSITIVITY_TITLE, intro, *blocks)
+
+
+def _counted_inputs(sentence: str) -> str:
+    """The sensitivity sentence's "the other 19 input(s) matter less" in the right number ("the
+    other input matters less", "the other 19 inputs matter less"; no clause for none)."""
+    def other(m):
+        n = int(m.group(2))
+        if n == 0:
+            return ""
+        return (f"{m.group(1) or ''}the other "
+                f"{'input matters' if n == 1 else f'{n:,} inputs matter'} less")
+
+    out = re.sub(r"(; )?the other (\d+) input\(s\) matter less", other, sentence)
+    return re.sub(r"\bof 1 inputs\b", "of 1 input", out)
