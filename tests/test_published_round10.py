@@ -207,6 +207,16 @@ def test_a_caseload_of_0_falls_back_with_a_note(tmp_path, base, cell):
     assert "30 September 2022: caseload_fte = 17.2" in built.comments["teams"]
 
 
+def test_caseloads_of_0_in_every_year_keep_the_base_s(tmp_path, base):
+    data = copy_of(tmp_path)
+    for year in ("2021", "2022", "2023"):
+        set_cell(data / SWF, "County Durham", year, "caseload_fte", "k")
+    built = build_scenario(find_authority(read_published(data), "Durham"), base)
+    assert ("caseload not in the workforce files above 0 (it is divided by) for 2023 or the "
+            "two years before: england_average.yaml's kept") in built.notes
+    assert "caseload_fte" not in built.comments["teams"]
+
+
 # --- 5. a referral count of 0, and nothing left when refused -----------------------------------
 
 def test_a_referral_count_of_low_is_left_out_of_the_trend(tmp_path, capsys, base):

@@ -54,8 +54,9 @@ def _rates(src, built):
     for m in ("caseload", "agency_rate", "vacancy_rate", "turnover_rate", "absence_rate"):
         got[m] = src.la(m)
         if got[m] is None:
-            built.notes.append(f"{m} not in the workforce files for {src.year - 1} or the two "
-                               f"years before: {ea}'s kept")
+            above = " above 0 (it is divided by)" if m == "caseload" else ""
+            built.notes.append(f"{m} not in the workforce files{above} for {src.year - 1} or "
+                               f"the two years before: {ea}'s kept")
     return got
 
 
