@@ -258,3 +258,37 @@ def test_the_sensitivity_section_names_sobol_only_when_there_are_sobol_indices()
     assert "Share of the spread it drives (Sobol total)" in with_sobol and "0.70" in with_sobol
     one = text_of(sensitivity_section(_sensitivity(2, sobol=False)))
     assert "the other input matters less" in one and "input(s)" not in one
+
+
+# --------------------------------------------------------------------------- D5: citations
+GARBLE = re.compile(r":\s*\)|:\s*,|\(\s*:|\(\s*\)")
+
+
+def test_the_appendix_cites_only_known_sources_in_readable_sentences():
+    from pathlib import Path
+
+    from workbench.present.appendix import appendix_rows, cite
+
+    root = Path(__file__).resolve().parents[1]
+    rows = {}
+    for path in sorted((root / "scenarios").glob("*.yaml")):
+        for name, _value, source in appendix_rows(path):
+            assert not GARBLE.search(source), (path.name, name, source)
+            assert "domain.md" not in source, (path.name, name, source)
+            if path.name == "baseline.yaml":
+                rows[name] = source
+    assert len(rows) > 40
+    asye = next(v for k, v in rows.items() if "assessed and supported year" in v)
+    assert asye.startswith("Published (S1):"), asye
+    checkpoints = next(v for v in rows.values() if "checkpoints at allocation" in v)
+    assert checkpoints.startswith("Published (S1, S3):"), checkpoints
+    s47 = next(v for v in rows.values() if "within 24 hours to 5 working days" in v)
+    assert "(within 24 hours to 5 working days, S3)" in s47 and "S5" not in s47
+    bends = next(v for v in rows.values() if v.startswith("How the service bends"))
+    assert "(Published (S2, S3): Walsall 2010-11 and York 2019: caseloads" in bends
+    turnover = next(v for v in rows.values() if "national turnover" in v)
+    assert turnover.startswith("Published (S7):"), turnover
+    # no source guessed: words that name none cite the list of sources itself
+    assert cite("domain.md: something no keyword names") == (
+        "Published (docs/sources.md): something no keyword names")
+    assert cite("a rate (domain.md): chosen") == "A rate (docs/sources.md): chosen"

@@ -20,24 +20,32 @@ from .tables import bidi_html, scroll_table
 
 __all__ = ["SOURCES", "appendix_rows", "appendix_html", "plain_name", "cite", "unfield"]
 
-#: The sources of docs/sources.md and words in a comment that point to each.
+#: The sources of docs/sources.md and words in a comment that point to each (as
+#: /work/shared/domain.md attributes them: its journey table's "source" column and its sections).
 SOURCES = {
-    "S1": ("Durham County Council committee pack, 2017", ("durham", "academy", "first contact",
-                                                           "families first", "caseload aim", "teams",
-                                                           "nqsws", "para", "vacancies covered")),
-    "S2": ("Walsall Council scrutiny review, 2011", ("walsall",)),
-    "S3": ("City of York Council improvement papers, 2019", ("york", "ofsted")),
-    "S5": ("DfE, Characteristics of children in need, 2025", ("re-referral", "nfa", "s47",
-                                                             "icpc", "cp plan", "cin episodes",
-                                                             "referrals", "assessment")),
+    "S1": ("Durham County Council committee pack, 2017", (
+        "durham", "academy", "first contact", "families first", "caseload aim", "teams", "nqsw",
+        "nqsws", "para", "vacancies covered", "assessed and supported", "checkpoints",
+        "young people's service", "applications", "245 social worker", "36 vacancies")),
+    "S2": ("Walsall Council scrutiny review, 2011", (
+        "walsall", "2nd review", "permanence team takes", "easy to recruit")),
+    "S3": ("City of York Council improvement papers, 2019", (
+        "york", "ofsted", "checkpoints", "strategy discussion", "24 hours", "child seen",
+        "visits every 20", "every 20 wd", "within 45 working days of referral",
+        "within 15 working days")),
+    "S5": ("DfE, Characteristics of children in need, 2025", (
+        "re-referral", "re-referrals", "nfa", "s47s", "icpcs", "cp plan", "cp plans",
+        "cin episodes", "referrals 632,830", "children in need", "median 33", "85.7%",
+        "figures for calibrating", "s47 enquiries", "49,420")),
     "S6": ("DfE, Children looked after in England, 2025", ("looked after", "lac")),
-    "S7": ("DfE, Children's social work workforce statistics", ("turnover", "absence", "leavers",
-                                                               "agency rate", "vacancy",
-                                                               "managing caseloads", "national")),
+    "S7": ("DfE, Children's social work workforce statistics", (
+        "turnover", "absence", "leavers", "agency rate", "vacancy rate", "managing caseloads",
+        "case-holding fte", "national absence", "national turnover")),
     "S8": ("Agency social work: cost and the national rules", ("gbp 1,800", "agency workers need",
                                                               "april 2025")),
-    "S9": ("The statutory framework (Children Act 1989, Care Planning Regulations 2010, PLO)",
-           ("care planning", "plo", "26-week", "working days of", "asye", "statutory")),
+    "S9": ("The statutory framework (Children Act 1989, Care Planning Regulations 2010, PLO)", (
+        "care planning", "plo", "26-week", "within 45 working days of referral",
+        "within 15 working days of the strategy", "reviews at 20", "statutory")),
 }
 SOURCES_DOC = "docs/sources.md"
 
@@ -128,21 +136,87 @@ def plain_name(path: str) -> str:
     return f"{head}: {what}" if head else what[:1].upper() + what[1:]
 
 
-def cite(text: str) -> str:
-    """``text`` with the domain notes replaced by citations of docs/sources.md (S1, S2, ...)."""
-    low = text.lower()
-    ids = [sid for sid, (_, words) in SOURCES.items()
-           if any(re.search(rf"\b{re.escape(w)}\b", low) for w in words)]
+def _sources_in(words: str) -> list[str]:
+    """The sources (S1, S2, ...) whose words appear in ``words``: a council's own figure is not
+    also cited to the national statistics that matched only on a common word."""
+    low = words.lower()
+    ids = [sid for sid, (_, keys) in SOURCES.items()
+           if any(re.search(rf"\b{re.escape(w)}\b", low) for w in keys)]
     local = [sid for sid in ids if sid in ("S1", "S2", "S3", "S4")]
     if local and not re.search(r"\b(england|national)\b", low):
-        # a council's own figure: the national statistics matched only on a common word
         ids = [sid for sid in ids if sid not in ("S5", "S6", "S7")]
-    ids = ids or ["S5"]
-    refs = ", ".join(ids[:2])
-    out = re.sub(r"domain\.md\s*(/\s*)?:?", f"Published ({refs}): ", text, count=1)
-    out = re.sub(r"\(?domain\.md[^)]*\)?|\.\./shared/\S+|shared/seeds/\S+", f"[{SOURCES_DOC}]", out)
-    out = unfield(re.sub(r"\s+", " ", out).strip())
-    return out[:1].upper() + out[1:]
+    return ids[:2]
+
+
+#: Where what a citation of the notes refers to ends: a sentence, or the reasoning after it.
+_SENTENCE_END = re.compile(r"\.(?:\s|$)|\bassumption\b", flags=re.I)
+
+
+def _after(text: str, i: int) -> str:
+    """The words cited after position ``i``: to the end of the sentence, or of the brackets
+    that ``i`` is in."""
+    m = _SENTENCE_END.search(text, i)
+    end = m.start() if m else len(text)
+    if text.count("(", 0, i) > text.count(")", 0, i):   # within brackets: to their end
+        close = text.find(")", i)
+        end = min(end, close) if close >= 0 else end
+    return text[i:end]
+
+
+def _before(text: str, i: int) -> str:
+    """The words cited before position ``i``: back to the bracket, clause or sentence they
+    start in (before the bracket, when the citation opens one)."""
+    head = text[:i].rstrip()
+    if head.endswith("("):
+        head = head[:-1]
+    cut = max(head.rfind("("), head.rfind(";"), head.rfind(". "))
+    return head[cut + 1:]
+
+
+def _known(*contexts: str) -> list[str]:
+    # the nearest words first; the wider ones only when the nearest name no source
+    for words in contexts:
+        ids = _sources_in(words)
+        if ids:
+            return ids
+    return []
+
+
+def cite(text: str) -> str:
+    """``text`` with the domain notes (``domain.md``) replaced by citations of docs/sources.md
+    (S1, S2, ...), each chosen by the words it cites: "domain.md: X" becomes "Published (S1): X";
+    a mention closing a clause, "(X, domain.md)", becomes "(X, S3)"; alone in brackets, "(S7)".
+    Where no words name a source, docs/sources.md itself is cited, never a guessed source."""
+    text = re.sub(r"(?:\.\./)?shared/domain\.md|\.\./shared/\S+?(?=[\s),;]|$)|shared/seeds/\S+",
+                  f"[{SOURCES_DOC}]", text)
+    out, pos = [], 0
+    for m in re.finditer(r"domain\.md('s)?(\s*/)?", text):
+        head = text[pos:m.start()]
+        rest_at = m.end()
+        nxt = text[rest_at:].lstrip()
+        whole = text[max(0, text.rfind(". ", 0, m.start())):]
+        if m.group(1):    # "domain.md's national figures": the published ones
+            out.append(head + "the published")
+            pos = rest_at
+            continue
+        if nxt[:1] in (")", ";", ""):
+            # closing a clause: the citation is of the words before it
+            ids = _known(_before(text, m.start()), whole)
+            cited = ", ".join(ids) or SOURCES_DOC
+            out.append(head + cited)
+            pos = rest_at
+            continue
+        # "domain.md: X", "domain.md, X", "domain.md X": X is what is cited
+        after = re.match(r"\s*[:,]?\s*", text[rest_at:])
+        body_at = rest_at + after.end()
+        ids = _known(_after(text, body_at), whole)
+        start = not head.strip() or head.rstrip().endswith((".", "("))
+        word = "Published" if start else "published"
+        out.append(f"{head}{word} ({', '.join(ids) or SOURCES_DOC}): ")
+        pos = body_at
+    out.append(text[pos:])
+    res = unfield(re.sub(r"\s+", " ", "".join(out)).strip())
+    return res[:1].upper() + res[1:]
 
 
 #: Reasoning for values that the baseline file marks only "assumption".
