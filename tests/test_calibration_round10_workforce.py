@@ -123,3 +123,22 @@ def test_a_roster_given_directly_with_an_unknown_team_still_fits_the_known_teams
     derive_workforce(d, validate_workforce_frame(raw), baseline, W0, W1X)
     assert d.provenance["teams.families_first.staff"].startswith("fitted")
     assert any("in teams the template does not have" in n for n in d.notes)
+
+
+# --------------------------------------------------------------------------------------------
+# 4. the order of the roster's rows
+# --------------------------------------------------------------------------------------------
+
+def table(d: Draft) -> pd.DataFrame:
+    return pd.DataFrame([vars(r) for r in d.rows])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_roster_in_another_order_gives_the_same_fit(baseline, sample, seed):
+    raw = sample[1]
+    d, _ = fitted(baseline, raw)
+    shuffled, _ = fitted(baseline, raw.sample(frac=1, random_state=seed).reset_index(drop=True))
+    t = table(d)
+    assert {"absence.total_pct", "caseload.cases_held.mean"} <= set(t.parameter)
+    pd.testing.assert_frame_equal(table(shuffled), t)
+    assert shuffled.data == d.data and shuffled.notes == d.notes

@@ -29,7 +29,8 @@ from .estimators import YEAR, bootstrap_interval, fit_lognormal, poisson_rate, w
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
 from .observe import (cap_for, has_workforce, in_post_at, in_post_during, staff_groups, type_at,
                       type_change_days, type_spells, vacancy_gaps)
-from .staff_roster import check_covers_window, idle_template_teams, note_a_still_roster
+from .staff_roster import (check_covers_window, idle_template_teams, in_stable_order,
+                           note_a_still_roster)
 
 MIN_HOLDERS = 5           # case holders with Cases30 needed for caseload figures
 MIN_LEAVERS = 3           # leavers of a type needed to fit its turnover
@@ -50,6 +51,7 @@ def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1
                      seed: int = 0) -> None:
     """Every workforce value the roster supports, in the fit table's order. ``roster`` is the
     one :func:`staff_roster` gives."""
+    roster = in_stable_order(roster)
     check_covers_window(roster, w0, w1x)
     note_a_still_roster(d, roster, w0, w1x)
     nqsw_days, academy_days = type_change_days(template)

@@ -35,7 +35,7 @@ def staff_roster(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: f
     roster = with_template_team_names(d.notes, roster, template.teams, w0, w1x)
     roster = _fold_idle_teams(d, roster, template, w0, w1x, cases, seq)
     roster = _unknown_teams(d, roster, template, w0, w1x, cases)
-    return dataclasses.replace(roster, workers=roster.workers.drop(columns="_row"))
+    return in_stable_order(dataclasses.replace(roster, workers=roster.workers.drop(columns="_row")))
 
 
 #: The roster's columns that say what a role is, in the order roles are sorted by
