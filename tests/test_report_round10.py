@@ -292,3 +292,55 @@ def test_the_appendix_cites_only_known_sources_in_readable_sentences():
     assert cite("domain.md: something no keyword names") == (
         "Published (docs/sources.md): something no keyword names")
     assert cite("a rate (domain.md): chosen") == "A rate (docs/sources.md): chosen"
+
+
+# --------------------------------------------------------------------------- D6: changes in words
+FIELD_PATH = re.compile(r"\b[a-z]+(?:_[a-z]+)*\.[a-z_]+\b|[{}]|'type'")
+
+
+def test_what_each_option_changes_is_in_words_never_a_field_path(baseline):
+    from workbench.present.report_text import describe_changes
+
+    caps = baseline.replace({"name": "Aim 18", "caseload.caps.agency": 18,
+                             "caseload.caps.experienced": 18})
+    lines = describe_changes(baseline, caps)
+    assert "Agency workers' caseload cap: 20 → 18" in lines
+    assert "Experienced social workers' caseload cap: 20 → 18" in lines
+    staff = [dict(g) for g in baseline.to_dict()["teams"]["families_first"]["staff"]]
+    first = next(g for g in staff if g["type"] == "experienced")
+    before = first["count"]
+    first["count"] += 10
+    more = baseline.replace({"name": "More", "teams.families_first.staff": staff,
+                             "teams.families_first.establishment_fte":
+                                 baseline.teams["families_first"].establishment_fte + 10})
+    lines = describe_changes(baseline, more)
+    assert f"Families First: experienced social workers {before} → {before + 10}" in lines
+    assert any(x.startswith("Families First: funded posts (full-time): ") for x in lines)
+    for line in lines:
+        assert not FIELD_PATH.search(line) and len(line) < 90, line
+    assert describe_changes(baseline, baseline.replace({"name": "Copy"})) == [
+        "Changes nothing: every setting is the same as the baseline's."]
+
+
+def test_no_bundled_option_shows_a_field_path():
+    from pathlib import Path
+
+    from workbench.present.report_text import describe_changes
+    from workbench.scenario import load_scenario
+
+    root = Path(__file__).resolve().parents[1] / "scenarios"
+    base = load_scenario(root / "baseline.yaml")
+    for path in sorted(root.glob("*.yaml")):
+        if path.name == "baseline.yaml":
+            continue
+        for line in describe_changes(base, load_scenario(path)):
+            assert not FIELD_PATH.search(line.replace("scenarios/", "")), (path.name, line)
+
+
+def test_a_setting_of_its_own_is_named_once(baseline):
+    import datetime as dt
+
+    from workbench.present.report_text import describe_changes
+
+    later = baseline.replace({"name": "Later", "start_date": dt.date(2018, 1, 1)})
+    assert describe_changes(baseline, later) == ["Start date: 2017-10-31 → 2018-01-01"]
