@@ -129,3 +129,142 @@ def test_a_check_within_the_budget_says_nothing():
         warnings.simplefilter("always")
         _optimise(max_trials=4, budget_minutes=5)
     assert not [w for w in got if "check on fresh runs" in str(w.message)]
+
+
+# ------------------------------------------------------------------ sensitivity
+HOURS = "stages.assessment.work_hours.mean"
+REFERRALS = "demand.referrals_per_year"
+INPUTS = {HOURS: Uniform(dist="uniform", low=6, high=14),
+          REFERRALS: Uniform(dist="uniform", low=5500, high=7000)}
+VISITS = "cp_visits_on_time_pct"
+
+
+def toy_linear(scenario, seed, years=None, warmup_days=0.0):
+    """No chance at all: timeliness falls 5 points an assessment hour, waiting rises a child a
+    hundred referrals; visits on time have a value only when assessments take over 10 hours,
+    and never a value at a horizon under half a year (nothing fell due)."""
+    h = scenario.stages["assessment"].work_hours.mean
+    r = scenario.demand.referrals_per_year
+    visits = 70.0 + h if h > 10 and (years or 1) >= 0.5 else math.nan
+    return SimpleNamespace(
+        kpis={"assessment_within_45wd_pct": 120 - 5 * h, "unallocated_mean": r / 100,
+              "cost_gbp": 1e6, VISITS: visits},
+        timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def _sens(**kw):
+    args = dict(inputs=INPUTS, trajectories=4, sobol_top=2, sobol_n=4, tornado_top=2,
+                replications=1, executor="serial", out=None, progress=False,
+                simulate_fn=toy_linear)
+    args.update(kw)
+    return sensitivity(BASE, **args)
+
+
+def _toy_command(monkeypatch):
+    """`workbench sensitivity` running the toy model in this process."""
+    import workbench.decision.sensitivity as mod
+
+    real = mod.sensitivity
+    monkeypatch.setattr(mod, "sensitivity",
+                        lambda *a, **kw: real(*a, **{**kw, "simulate_fn": toy_linear,
+                                                     "inputs": INPUTS}))
+
+
+# ------------------------------------------------------------------ 2. the Morris effect
+def test_the_morris_effect_is_the_change_per_the_whole_range_and_is_said_so(tmp_path,
+                                                                            monkeypatch,
+                                                                            capsys):
+    from workbench.decision.sensitivity import load_sensitivity
+    from workbench.present.report_sections import sensitivity_section
+
+    res = _sens(out=tmp_path, name="s")
+    m = res.morris.set_index(["kpi", "input"])["mu_star"]
+    # a straight line: the change over the whole range, 5 points x 8 hours, 1 child x 15
+    assert m[("assessment_within_45wd_pct", HOURS)] == pytest.approx(40.0, rel=1e-9)
+    assert m[("unallocated_mean", REFERRALS)] == pytest.approx(15.0, rel=1e-9)
+    assert m[("assessment_within_45wd_pct", REFERRALS)] == pytest.approx(0.0, abs=1e-9)
+    # the tornado's swing (5% to 95%: 90% of the range) is 0.9 of it
+    t = res.tornado.set_index("input")
+    assert t.loc[HOURS, "swing"] == pytest.approx(0.9 * 40.0)
+    words = "per the input's whole range (lowest to highest value), from moves of one input"
+    info = (tmp_path / "s" / "result.json").read_text()
+    assert words in info
+    assert words in sensitivity_section(load_sensitivity(tmp_path / "s"))
+    _toy_command(monkeypatch)
+    code = main(["sensitivity", "scenarios/baseline.yaml", "--trajectories", "2", "--sobol-top",
+                 "2", "--sobol-n", "2", "-r", "1", "--years", "1", "--executor", "serial",
+                 "--no-progress", "--out", str(tmp_path / "cli")])
+    said = " ".join(capsys.readouterr().out.split())
+    assert code == 0
+    assert (f"Morris effect: the average size of the change in the measure {words} at a time, "
+            "in assessments finished within 45 working days (percentage points)") in said
+    assert "a step of its range" not in said
+
+
+# ------------------------------------------------------------------ 4. a KPI with no value
+def test_a_kpi_with_no_value_anywhere_is_refused_in_words():
+    with pytest.raises(UserError) as err:
+        _sens(kpi_name=VISITS, years=0.02)
+    said = str(err.value)
+    assert said.startswith(f"{VISITS} (child protection visits made on time) has no value over "
+                           f"0.02 years at any of the 12 sample points")
+    assert "Simulate more years (--years)" in said and "--kpi" in said
+
+
+def test_the_command_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    _toy_command(monkeypatch)
+    code = main(["sensitivity", "scenarios/baseline.yaml", "--kpi", VISITS, "--years", "0.02",
+                 "--trajectories", "2", "--sobol-top", "2", "--sobol-n", "2", "-r", "1",
+                 "--executor", "serial", "--no-progress", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and "IntCastingNaNError" not in err
+    assert f"{VISITS} (child protection visits made on time) has no value over 0.02 years" in err
+
+
+def test_a_kpi_with_a_value_at_some_points_is_analysed_and_the_gaps_said():
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        res = _sens(kpi_name=VISITS, years=1)
+    said = [str(w.message) for w in got if issubclass(w.category, UserWarning)]
+    gaps = [s for s in said if s.startswith(f"{VISITS} (child protection visits made on time) "
+                                             "has no value at ")]
+    assert gaps and "of the 12 points of the Morris screening" in gaps[0]
+    assert "its effects are understated" in gaps[0]
+    m = res.morris[res.morris["kpi"] == VISITS]
+    assert m["mu_star"].notna().all() and sorted(m["rank"]) == [1, 2]
+    assert res.top(1) == [HOURS]
+
+
+def test_another_kpi_with_no_value_is_left_out_and_said():
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        res = _sens(also=("unallocated_mean", VISITS), years=0.02)
+    said = [str(w.message) for w in got if issubclass(w.category, UserWarning)]
+    assert any(s.startswith(f"{VISITS} (child protection visits made on time) has no value over "
+                            "0.02 years at any sample point: it is left out") for s in said)
+    assert set(res.morris["kpi"]) == {"assessment_within_45wd_pct", "unallocated_mean"}
+    assert res.kpis == ("assessment_within_45wd_pct", "unallocated_mean")
+    assert len(res.sobol) == 4
+
+
+# ------------------------------------------------------------------ 6. Sobol and the inputs
+def test_sobol_for_one_input_is_refused(tmp_path, capsys):
+    with pytest.raises(UserError, match="Sobol indices need at least two inputs"):
+        _sens(sobol_top=1)
+    code = main(["sensitivity", "scenarios/baseline.yaml", "--sobol-top", "1",
+                 "--no-progress", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--sobol-top" in err and "give 2 or more, or 0 for none (got 1)" in err
+
+
+def test_too_few_inputs_names_the_file_and_its_uncertain_block(tmp_path, capsys):
+    path = tmp_path / "one.yaml"
+    path.write_text(f"base: {Path('scenarios/baseline.yaml').resolve()}\nname: One uncertain\n"
+                    "uncertain:\n"
+                    f"  {REFERRALS}: {{dist: uniform, low: 5000, high: 7500}}\n",
+                    encoding="utf-8")
+    code = main(["sensitivity", str(path), "--no-progress", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert str(path) in err and "its uncertain: block has 1 input(s) (demand.referrals_per_year)" \
+        in err and "add another input with its range to the uncertain: block" in err

@@ -36,7 +36,7 @@ def register(subparsers) -> None:
     c.add_argument("--trajectories", default="6", metavar="R",
                    help="Morris trajectories, at least 2 (default 6: R x (inputs + 1) points)")
     c.add_argument("--sobol-top", default="4", metavar="N",
-                   help="inputs given Sobol indices (default 4; 0 for none)")
+                   help="inputs given Sobol indices, 2 or more (default 4; 0 for none)")
     c.add_argument("--sobol-n", default="16", metavar="N",
                    help="Sobol base sample, a power of 2 (default 16: N x (top + 2) points)")
     c.add_argument("--replications", "-r", default="2", metavar="R",
@@ -51,11 +51,17 @@ def register(subparsers) -> None:
 def cmd_sensitivity(args) -> int:
     """Check every argument, run the analysis, print the sentence and the ranking."""
     from ..analysis.registry import kpi
-    from ..decision.sensitivity import sensitivity
+    from ..decision.sensitivity import (MORRIS_EFFECT, too_few_inputs, default_inputs,
+                                        sensitivity)
+    from ..errors import UserError
     from ..scenario import load_scenario
 
     traj = _at_least_2.parse(args.trajectories, "--trajectories")
     top = types.non_negative_int.parse(args.sobol_top, "--sobol-top")
+    if top == 1:
+        raise UserError("--sobol-top: Sobol indices share the measure's variance out among "
+                        "inputs, so they need at least two; give 2 or more, or 0 for none "
+                        "(got 1)")
     sn = _sobol_n.parse(args.sobol_n, "--sobol-n")
     reps = types.positive_int.parse(args.replications, "--replications")
     years = types.years.parse(args.years, "--years")
@@ -63,6 +69,8 @@ def cmd_sensitivity(args) -> int:
     workers = types.executor_workers(args)
     path = types.scenario_file(args.scenario)
     base = load_scenario(path)
+    if len(default_inputs(base)) < 2:
+        raise UserError(f"{path}: {too_few_inputs(base, default_inputs(base))}")
     out = types.out_folder(args.out, Path("outputs") / f"sensitivity-{path.stem}")
     res = sensitivity(base, args.kpi, trajectories=traj, sobol_top=top, sobol_n=sn,
                       replications=reps, years=years, seed=seed, executor=args.executor,
@@ -81,8 +89,8 @@ def cmd_sensitivity(args) -> int:
 
     files.save_figure(out / "tornado.png", tornado_chart(res), "--out", dpi=120,
                       bbox_inches="tight")
-    print(f"\nMorris effect: the mean absolute change in {k.label.lower()} "
-          f"({k.display_unit(difference=True)}) when one input moves a step of its range. "
+    print(f"\nMorris effect: {MORRIS_EFFECT}, in {k.label.lower()} "
+          f"({k.display_unit(difference=True)}). "
           f"{res.n_run} replication(s) run, {res.n_loaded} loaded; {res.elapsed_s / 60:.1f} min. "
           f"Wrote morris.csv, sobol.csv, tornado.csv and tornado.png to {out}.")
     return 0

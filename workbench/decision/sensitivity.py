@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -32,8 +33,8 @@ from ..scenario.uncertain import apply_inputs, input_value, quantile
 from .runner import Runner
 from .space import plan_key
 
-__all__ = ["DEFAULT_INPUTS", "SensitivityResult", "default_inputs", "input_label",
-           "load_sensitivity", "sensitivity"]
+__all__ = ["DEFAULT_INPUTS", "MORRIS_EFFECT", "SensitivityResult", "default_inputs",
+           "input_label", "load_sensitivity", "sensitivity", "too_few_inputs"]
 
 #: Inputs nobody knows exactly, with plain-English names (path -> what it is). Those a scenario
 #: does not have as a number are left out.
@@ -62,6 +63,11 @@ DEFAULT_INPUTS: dict[str, str] = {
     "agency.tenure_weeks.mean": "how long agency staff stay",
     "caseload.caps.experienced": "the caseload aim",
 }
+#: What the Morris effect (``mu_star``) is, in words: the CLI, the saved result and the report
+#: say this. SALib divides each one-input change by the size of the move in the unit cube
+#: (two-thirds of the range with four levels), which scales it to the input's whole range.
+MORRIS_EFFECT = ("the average size of the change in the measure per the input's whole range "
+                 "(lowest to highest value), from moves of one input at a time")
 #: The default range of a default input: this share below and above the scenario's value.
 SPREAD = 0.2
 #: Inputs whose schema has a floor above 0: the default range starts there at the lowest.
@@ -110,8 +116,12 @@ class SensitivityResult:
     inputs : dict
         The uncertain inputs and their distributions.
     morris : pandas.DataFrame
-        ``kpi, input, label, mu_star, mu_star_conf, sigma, rank`` (mu_star in the KPI's unit:
-        the mean absolute change over a step of a quarter of each input's range).
+        ``kpi, input, label, mu_star, mu_star_conf, sigma, rank``. ``mu_star`` (the Morris
+        effect) is in the KPI's unit: the mean absolute change in the KPI per the input's whole
+        range, from moves of one input at a time (SALib's elementary effects: each move is
+        two-thirds of the range with four levels, and its change is divided by that two-thirds,
+        so a KPI that rises by ``a`` for every unit of an input spread over ``w`` units has an
+        effect of ``a w``). See :data:`MORRIS_EFFECT`.
     sobol : pandas.DataFrame
         ``kpi, input, label, S1, S1_conf, ST, ST_conf`` for the top inputs (empty when skipped).
     tornado : pandas.DataFrame
@@ -165,7 +175,8 @@ class SensitivityResult:
                 # the report checks the analysis was of its scenario as the file is now
                 "scenario_digest": self.base.digest() if self.base is not None else None,
                 "replications": self.replications, "years": self.years,
-                "elapsed_s": self.elapsed_s, "sentence": self.sentence()}
+                "elapsed_s": self.elapsed_s, "sentence": self.sentence(),
+                "mu_star": f"Morris effect: {MORRIS_EFFECT}, in the measure's unit"}
         files.write_text(folder / "result.json", json.dumps(info, indent=1))
         return folder
 
@@ -242,6 +253,8 @@ class _Points:
         for lo in range(0, len(unit), chunk):
             pts = [self.scenario(self.values(u)) for u in unit[lo:lo + chunk]]
             kp = self.runner.run(dict(pts), self.replications, self.seed)
+            # a KPI no run gave (or a chunk whose every run failed) is a column of NaN
+            kp = kp.reindex(columns=["scenario", *self.kpis])
             means = kp.groupby("scenario")[list(self.kpis)].mean()
             for j, (key, _sc) in enumerate(pts):
                 if key in means.index:
@@ -299,7 +312,11 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
         raise UserError(f"unknown KPI(s) {unknown}; known: {', '.join(KPIS)}")
     inputs = dict(inputs) if inputs is not None else default_inputs(base)
     if len(inputs) < 2:
-        raise UserError("sensitivity needs at least two uncertain inputs")
+        raise UserError(too_few_inputs(base, inputs))
+    if int(sobol_top) == 1:
+        raise UserError("Sobol indices need at least two inputs (they share the measure's "
+                        "variance out among them): give 0 inputs for no Sobol indices, or 2 or "
+                        "more (got 1)")
     for what, v, low in (("trajectories", trajectories, 2), ("levels", levels, 2),
                          ("replications", replications, 1)):
         if int(v) < low:
@@ -319,14 +336,18 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
         bar = tqdm(total=n_points, desc="sample points", unit="point", dynamic_ncols=True)
     with Runner(executor, max_workers, scheduler, out, name, years, simulate_fn) as runner:
         pts = _Points(base, paths, dists, runner, int(replications), int(seed), names, bar)
-        # Morris: the unit cube, one trajectory a time step of a quarter of the range
+        # Morris: the unit cube; SALib's mu_star is each one-input change divided by the move
+        # (two-thirds of the cube with four levels): a change per the input's whole range
         problem = {"num_vars": k, "names": paths, "bounds": [[0.0, 1.0]] * k}
         X = morris_sample.sample(problem, int(trajectories), num_levels=int(levels),
                                  seed=int(seed))
         Y = pts.run(X)
+        names = _measured(Y, names, kpi_name, years)
+        Y = Y[:, [j for j, kn in enumerate(pts.kpis) if kn in names]]
+        pts.kpis = names
         rows = []
         for j, kn in enumerate(names):
-            y = np.nan_to_num(Y[:, j], nan=float(np.nanmean(Y[:, j])))
+            y = _filled(Y[:, j], kn, "Morris screening")
             r = morris_analyze.analyze(problem, X, y, num_levels=int(levels), seed=int(seed),
                                        print_to_console=False)
             df = pd.DataFrame({"kpi": kn, "input": paths, "label": [input_label(p) for p in paths],
@@ -348,8 +369,10 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
             Ys = pts.run(full)
             srows = []
             for j, kn in enumerate(names):
-                y = np.nan_to_num(Ys[:, j], nan=float(np.nanmean(Ys[:, j])))
-                if np.ptp(y) == 0:  # the KPI did not move: no input explains any of it
+                y = _filled(Ys[:, j], kn, "Sobol sample")
+                if y is None or np.ptp(y) == 0:
+                    # no value at any Sobol point (said), or the KPI did not move there:
+                    # no input explains any of it
                     z = np.zeros(len(top))
                     s = {"S1": z, "S1_conf": z, "ST": z, "ST_conf": z}
                 else:
@@ -373,6 +396,67 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
     if out is not None:
         res.save(Path(out) / name)
     return res
+
+
+def too_few_inputs(base: Scenario, inputs: Mapping[str, Any]) -> str:
+    """Why there are too few inputs, naming the scenario and its ``uncertain:`` block."""
+    have = ", ".join(inputs) or "none"
+    if base.uncertain:
+        return (f"scenario {base.name!r}: its uncertain: block has {len(inputs)} input(s) "
+                f"({have}); sensitivity needs at least two: add another input with its range "
+                f"to the uncertain: block")
+    return (f"scenario {base.name!r}: sensitivity needs at least two uncertain inputs, and it "
+            f"has no uncertain: block and only {len(inputs)} of the default inputs as a number "
+            f"above 0 ({have}): add an uncertain: block with two or more inputs and their ranges")
+
+
+def _measured(Y: np.ndarray, names: tuple[str, ...], first: str,
+              years: float | None) -> tuple[str, ...]:
+    """The KPIs with a value at some point of ``Y`` (rows: points; columns: ``names``).
+
+    Raises
+    ------
+    UserError
+        When no point has a value of ``first`` (the KPI ranked), or no run finished.
+    """
+    have = np.isfinite(Y)
+    over = ("the scenario's horizon" if years is None
+            else f"{years:g} year{'' if years == 1 else 's'}")
+    if not have.any():
+        raise UserError(f"no run of the {len(Y)} sample points finished (the notes above say "
+                        f"why), so there is nothing to analyse")
+    if not have[:, names.index(first)].any():
+        k = kpi(first)
+        raise UserError(f"{first} ({k.label.lower()}) has no value over {over} at any of the "
+                        f"{len(Y)} sample points: nothing it measures happened in so short a run "
+                        f"(for instance, no visit or review fell due). Simulate more years "
+                        f"(--years) or choose another measure (--kpi)")
+    out = []
+    for j, kn in enumerate(names):
+        if have[:, j].any():
+            out.append(kn)
+        else:
+            warnings.warn(f"{kn} ({kpi(kn).label.lower()}) has no value over {over} at any "
+                          f"sample point: it is left out of the analysis", UserWarning,
+                          stacklevel=3)
+    return tuple(out)
+
+
+def _filled(y: np.ndarray, kn: str, what: str) -> np.ndarray | None:
+    """``y`` with the points that have no value given the mean of the others, and a warning
+    saying how many (None when none has a value)."""
+    miss = ~np.isfinite(y)
+    if miss.all():
+        warnings.warn(f"{kn} ({kpi(kn).label.lower()}) has no value at any point of the {what}: "
+                      f"its Sobol indices are shown as 0", UserWarning, stacklevel=3)
+        return None
+    if miss.any():
+        warnings.warn(f"{kn} ({kpi(kn).label.lower()}) has no value at {int(miss.sum())} of the "
+                      f"{len(y)} points of the {what} (nothing it measures happened there); they "
+                      f"count as the average of the others, so its effects are understated: "
+                      f"simulate more years (--years) for a value at every point", UserWarning,
+                      stacklevel=3)
+    return np.where(miss, float(np.nanmean(y)), y)
 
 
 def _tornado(pts: _Points, paths: list[str], top: list[str], j: int) -> pd.DataFrame:

@@ -389,8 +389,9 @@ def sensitivity_section(sens, rows: int = 8) -> str:
     top = min(rows, len(m))
     blocks.append(table_html(table, f"The {counted(top, 'input')} that matter most" if top != 1
                              else "The input that matters most"))
-    blocks.append('<p class="note">Morris effect: the average change in the measure when one '
-                  "input moves a step of its range. Sobol total: the share of the measure's "
+    blocks.append('<p class="note">Morris effect: the average size of the change in the '
+                  "measure per the input's whole range (lowest to highest value), from moves of "
+                  "one input at a time. Sobol total: the share of the measure's "
                   "spread that goes with the input, alone or with others (0 to 1; given for the "
                   "top inputs only).</p>")
     if s is None:   # the note's Sobol part only where there are Sobol indices
