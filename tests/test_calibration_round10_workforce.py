@@ -142,3 +142,70 @@ def test_the_roster_in_another_order_gives_the_same_fit(baseline, sample, seed):
     assert {"absence.total_pct", "caseload.cases_held.mean"} <= set(t.parameter)
     pd.testing.assert_frame_equal(table(shuffled), t)
     assert shuffled.data == d.data and shuffled.notes == d.notes
+
+
+# --------------------------------------------------------------------------------------------
+# 3. a worker moving between teams within the authority
+# --------------------------------------------------------------------------------------------
+
+def rows_of(d: Draft) -> pd.DataFrame:
+    return table(d).set_index("parameter")
+
+
+def moved(raw: pd.DataFrame, to_team: str, reason: str = "", gap_days: int = 1) -> pd.DataFrame:
+    """The roster with one experienced families_first worker in post since before the window
+    ending her role on 2022-09-30 and starting her next role ``gap_days`` later in ``to_team``
+    (the same WorkerID); her WorkingDaysLost on the later role, as a census gives it."""
+    raw = raw.copy()
+    i = int(((raw.Team == "families_first") & (raw.WorkerType == "experienced") & in_post(raw)
+             & (raw.RoleStartDate < "2021-01-01") & (raw.AgencyWorker == "0")).to_numpy()
+            .nonzero()[0][0])
+    later = dict(raw.loc[i], Team=to_team,
+                 RoleStartDate=str(pd.Timestamp("2022-09-30") + pd.Timedelta(days=gap_days))[:10])
+    raw.loc[i, ["RoleEndDate", "ReasonLeave", "Cases30", "WorkingDaysLost"]] = [
+        "2022-09-30", reason, "", ""]
+    return pd.concat([raw, pd.DataFrame([later])], ignore_index=True)
+
+
+@pytest.mark.parametrize("to_team,reason", [("cp_court", ""), ("cp_court", "OTH"),
+                                            ("cp_court", "TRN"), ("families_first", "")])
+def test_a_move_between_teams_is_no_leaver_and_no_appointment(baseline, sample, to_team, reason):
+    raw = sample[1]
+    ref = rows_of(fitted(baseline, raw)[0])
+    d, _ = fitted(baseline, moved(raw, to_team, reason))
+    got = rows_of(d)
+    for p in ("turnover.experienced.observed", "workforce.turnover_pct_per_year.experienced"):
+        assert got.loc[p, "n"] == ref.loc[p, "n"]                    # no leaver more
+        assert got.loc[p, "estimate"] == pytest.approx(ref.loc[p, "estimate"], rel=1e-3)
+    for p in ("recruitment.experienced_share_pct", "vacancy_gap_weeks.mean"):
+        assert got.loc[p, "n"] == ref.loc[p, "n"]                    # no appointment more
+        assert got.loc[p, "estimate"] == pytest.approx(ref.loc[p, "estimate"])
+    # her days lost, given on her later role, are over her time in both
+    assert got.loc["absence.total_pct", "estimate"] == pytest.approx(
+        ref.loc["absence.total_pct", "estimate"], rel=1e-3)
+    assert got.loc["absence.total_pct", "n"] == ref.loc["absence.total_pct", "n"]
+    note = [n for n in d.notes if "move(s) within the authority" in n]
+    assert len(note) == 1 and note[0].startswith("workforce.csv: 1 move(s) within")
+
+
+def test_a_worker_back_after_more_than_two_weeks_left_and_was_appointed(baseline, sample):
+    raw = sample[1]
+    ref = rows_of(fitted(baseline, raw)[0])
+    d, _ = fitted(baseline, moved(raw, "cp_court", "RES", gap_days=60))
+    got = rows_of(d)
+    assert got.loc["turnover.experienced.observed", "n"] == ref.loc[
+        "turnover.experienced.observed", "n"] + 1
+    assert got.loc["recruitment.experienced_share_pct", "n"] == ref.loc[
+        "recruitment.experienced_share_pct", "n"] + 1
+    assert not any("move(s) within the authority" in n for n in d.notes)
+
+
+def test_internal_moves_pairs_each_role_with_the_next_within_two_weeks():
+    from workbench.calibration.observe import MOVE_GAP_DAYS, internal_moves
+    w = pd.DataFrame({"worker": [0, 1, 0, 1, 2, 0],
+                      "start": [0.0, 0.0, 100.0, 200.0, 0.0, 300.0],
+                      "end": [100.0, 180.0, 300.0 - MOVE_GAP_DAYS, None, 50.0, None]})
+    on, into = internal_moves(w)
+    # worker 0: 0-100, 100-286, 300-: two moves; worker 1: back after 20 days; worker 2: one role
+    assert on.tolist() == [True, False, True, False, False, False]
+    assert into.tolist() == [False, False, True, False, False, True]

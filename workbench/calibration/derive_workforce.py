@@ -6,11 +6,14 @@ runs them in order. Turnover is a rate per FTE-year at risk by worker type; the 
 the one at caseload = cap, so the observed rate is divided by the pressure factor seen in the
 caseloads at the census date (the window's last day).
 
-Everything here counts the roster's rows, each a role. A worker who left and came back (the same
-WorkerID or SWENo on two roles) is a leaver when her first role ends (counted once, as DfE's
-turnover counts every leaver in the year, whatever she does next) and an appointment when her
-second starts, exactly as if she had come back under a new identifier; her roles never overlap
-(the roster's check), so at any date she is in post, and her FTE counted, once. An agency
+Everything here counts the roster's rows, each a role. A worker whose role is followed within
+two weeks by her next role (the same WorkerID or SWENo; :data:`.observe.MOVE_GAP_DAYS`) moved
+within the authority: neither a leaver nor an appointment, as DfE's turnover counts those who
+left the authority (:func:`.observe.internal_moves`). A worker who left and came back later is a
+leaver when her first role ends (counted once, as DfE's turnover counts every leaver in the
+year, whatever she does next) and an appointment when her second starts, exactly as if she had
+come back under a new identifier; her roles never overlap (the roster's check), so at any date
+she is in post, and her FTE counted, once. An agency
 worker who takes a permanent post (ReasonLeave CON) is not a leaver, and her permanent role is
 not an appointment from outside.
 """
@@ -27,7 +30,8 @@ from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
 from .derive import MIN_EVENTS, Draft, Estimate, lognormal_field
 from .estimators import YEAR, bootstrap_interval, fit_lognormal, poisson_rate, wilson
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
-from .observe import (cap_for, has_workforce, in_post_at, in_post_during, staff_groups, type_at,
+from .observe import (MOVE_GAP_DAYS, cap_for, has_workforce, in_post_at, in_post_during,
+                      internal_moves, next_role_after_move, staff_groups, type_at,
                       type_change_days, type_spells, vacancy_gaps)
 from .staff_roster import (check_covers_window, idle_template_teams, in_stable_order,
                            note_a_still_roster)
@@ -56,6 +60,7 @@ def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1
     note_a_still_roster(d, roster, w0, w1x)
     nqsw_days, academy_days = type_change_days(template)
     spells = type_spells(roster, nqsw_days, academy_days)
+    note_internal_moves(d, roster, w0, w1x)
     pressure = derive_caseloads(d, roster, template, w1x - 1, seed)
     # the model's turnover applies to case-holding teams (the front door's staffing is fixed)
     fixed = [t for t, c in template.teams.items() if not c.case_holding]
@@ -70,6 +75,20 @@ def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1
         d.from_template("academy.intake_per_year", "the roster has no Team column, so the "
                         "template's staff (and academy) are kept")
     derive_absence(d, roster, template, w1x, seed)
+
+
+def note_internal_moves(d: Draft, roster: Roster, w0: float, w1x: float) -> None:
+    """A note counting the moves within the authority in the window (:func:`internal_moves`)."""
+    _, moved_in = internal_moves(roster.workers)
+    start = roster.workers.start.to_numpy(dtype=float)
+    n = int((moved_in & (start >= w0) & (start < w1x)).sum())
+    if n:
+        d.notes.append(
+            f"{roster.source}: {n:,} move(s) within the authority in the data window: a role "
+            f"followed within {MOVE_GAP_DAYS} days by the same worker's next role (WorkerID or "
+            "SWENo), to another team or post. Counted neither as leavers nor as appointments "
+            "(DfE's turnover counts those who left the authority); the worker is in post in her "
+            "new team from the day her next role starts")
 
 
 #: Cases per FTE above which a case holder's Cases30 is worth a second look (noted, not
@@ -92,6 +111,8 @@ def derive_caseloads(d: Draft, roster: Roster, template: Scenario, census: float
         return pressure
     c = holders.cases30.to_numpy()
     per = c / holders.fte.to_numpy()
+    # the intervals depend on the values, not the order of the roster's rows
+    c, per = np.sort(c), np.sort(per)
     high = per > HIGH_CASELOAD
     if high.any():
         d.notes.append(
@@ -181,7 +202,9 @@ def derive_agency_tenure(d: Draft, roster: Roster, spells: pd.DataFrame, templat
                          w0: float, w1x: float, seed: int = 0) -> None:
     """How long agency assignments last (the model's agency leaving is by tenure, not turnover)."""
     w = roster.workers
-    ag = w[w.type == "agency"]
+    moved_on, _ = internal_moves(w)
+    is_ag = (w.type == "agency").to_numpy()
+    ag, ag_moved = w[is_ag], moved_on[is_ag]
     if not len(ag):
         return
     has_dyn = has_workforce(template)
@@ -190,6 +213,8 @@ def derive_agency_tenure(d: Draft, roster: Roster, spells: pd.DataFrame, templat
     end = np.where(end >= w1x, np.nan, end)
     seen = (start < w1x) & (np.isnan(end) | (end >= w0))
     start, end = start[seen], end[seen]
+    # an assignment that went on in another team (a move within the authority) did not end there
+    moved = ag_moved[seen] & ~np.isnan(end)
     # cover released because a permanent worker or graduate arrived in the team that week is not
     # the end of an assignment: censored there (a competing risk)
     teams = ag.team.to_numpy()[seen]
@@ -201,8 +226,8 @@ def derive_agency_tenure(d: Draft, roster: Roster, spells: pd.DataFrame, templat
             a = arr_by_team.get(teams[i])
             if a is not None and np.any((a >= end[i] - 7) & (a <= end[i])):
                 released[i] = True
-    cens_at = np.where(released, end, w1x)
-    end = np.where(released, np.nan, end)
+    cens_at = np.where(released | moved, end, w1x)
+    end = np.where(released | moved, np.nan, end)
     ended = ~np.isnan(end)
     if ended.sum() < MIN_EVENTS:
         if has_dyn:
@@ -230,7 +255,8 @@ def derive_agency_tenure(d: Draft, roster: Roster, spells: pd.DataFrame, templat
                    "log-normal maximum likelihood, censored and truncated, of agency workers' time "
                    "in post; cover released the week a permanent worker arrived is censored there",
                    "weeks", "agency.tenure_weeks",
-                   f"{f.n_events} ended, {int(released.sum())} released"),
+                   f"{f.n_events} ended, {int(released.sum())} released"
+                   + (f", {int(moved.sum())} moved team" if moved.any() else "")),
           Estimate("agency.tenure_weeks.cv", f.cv, *ci["cv"], f.n,
                    "log-normal maximum likelihood (as above)", "sd / mean", "agency.tenure_weeks"))
     if has_dyn:
@@ -396,8 +422,9 @@ def derive_recruitment(d: Draft, roster: Roster, spells: pd.DataFrame, template:
     """Success per advertised vacancy-round and the experienced share of appointments."""
     w = roster.workers
     rec = template.recruitment
-    perm_rows = w[w.type.isin(["experienced", "nqsw"]) & w.team.isin(
-        [t for t, c in template.teams.items() if c.case_holding])]
+    _, moved_in = internal_moves(w)      # a move within the authority is no appointment
+    perm_rows = w[w.type.isin(["experienced", "nqsw"]).to_numpy() & ~moved_in & w.team.isin(
+        [t for t, c in template.teams.items() if c.case_holding]).to_numpy()]
     con = set(zip(w[w.reason == "CON"].team, w[w.reason == "CON"].end))
     hires = perm_rows[(perm_rows.start >= w0) & (perm_rows.start < w1x)]
     hires = hires[_mask((t, s) not in con for t, s in zip(hires.team, hires.start))]
@@ -463,7 +490,8 @@ def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float,
                   f"be told from other staff; any of the {len(seen):,} workers in post between "
                   f"{span} are counted as staff and establishment, their intake as recruitment")
         return
-    acad = w[(w.type == "academy") & (w.start >= w0) & (w.start < w1x)]
+    _, moved_in = internal_moves(w)      # a trainee moving team is not a new trainee
+    acad = w[((w.type == "academy") & (w.start >= w0) & (w.start < w1x)).to_numpy() & ~moved_in]
     if len(acad) == 0:
         d.add(Estimate("academy.intake_per_year", 0.0, 0.0, poisson_rate(0, years)[2], 0,
                        "academy trainees starting in the window a year (exact Poisson 95%)",
@@ -509,15 +537,24 @@ def derive_absence(d: Draft, roster: Roster, template: Scenario, w1x: float, see
         return
     w = roster.workers
     lo_day = w1x - 365
-    sel = w[w.days_lost.notna()]
-    s0 = np.maximum(sel.start.to_numpy(dtype=float), lo_day)
-    s1 = np.minimum(sel.end.fillna(np.inf).to_numpy(dtype=float), w1x)
-    avail = np.clip(s1 - s0, 0, None) * (WORKING_DAYS_A_YEAR / YEAR) * sel.fte.to_numpy()
+    s0 = np.maximum(w.start.to_numpy(dtype=float), lo_day)
+    s1 = np.minimum(w.end.fillna(np.inf).to_numpy(dtype=float), w1x)
+    avail = np.clip(s1 - s0, 0, None) * (WORKING_DAYS_A_YEAR / YEAR) * w.fte.to_numpy()
+    # a role without WorkingDaysLost that the worker moved on from within the authority: her
+    # days lost are those given on her next role (the one in post at the census), which counts
+    # her time in both
+    nxt, has = next_role_after_move(w), w.days_lost.notna().to_numpy()
+    for i in np.argsort(w.start.to_numpy(dtype=float), kind="stable"):
+        if not has[i] and nxt[i] >= 0:
+            avail[nxt[i]] += avail[i]
+    sel, avail = w[has], avail[has]
     ok = avail > 0
     if ok.sum() < MIN_ABSENCE:
         d.from_template("working_time.absence_pct", "too few workers with WorkingDaysLost")
         return
     lost, avail = sel.days_lost.to_numpy()[ok], avail[ok]
+    order = np.lexsort((avail, lost))     # the interval depends on the values, not their order
+    lost, avail = lost[order], avail[order]
     total = 100 * lost.sum() / avail.sum()
     idx = np.arange(len(lost))
     lo_, hi_ = bootstrap_interval(idx, lambda i: 100 * lost[i.astype(int)].sum() / avail[i.astype(int)].sum(),

@@ -180,22 +180,62 @@ def type_change_days(template: Scenario) -> tuple[float, float]:
     return nqsw_days, academy_days
 
 
+#: assumption: a role followed by the same worker's next role (the same WorkerID or SWENo)
+#: starting at most this many days after it ends is a move within the authority (another team,
+#: another post), not a leaving and an appointment. A move is entered as one role ending and the
+#: next starting the next working day, after a weekend or bank holiday, or after the Christmas
+#: closure (up to about ten days); leaving and being appointed again takes a recruitment round
+#: (the template's time to hire is months), so a gap of two weeks or less is no leaving.
+#: DfE's turnover counts the social workers who left the authority.
+MOVE_GAP_DAYS = 14
+
+
+def internal_moves(w: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(moved_on, moved_in) of the roster's rows ``w``: the roles that ended with a move within
+    the authority (the same worker's next role starting at most :data:`MOVE_GAP_DAYS` after),
+    and the roles that began with one. Neither is a leaving nor an appointment."""
+    nxt = next_role_after_move(w)
+    moved_in = np.zeros(len(w), dtype=bool)
+    moved_in[nxt[nxt >= 0]] = True
+    return nxt >= 0, moved_in
+
+
+def next_role_after_move(w: pd.DataFrame) -> np.ndarray:
+    """For each of the roster's rows ``w``, the position of the role it moved on to within the
+    authority (:func:`internal_moves`), or -1."""
+    n = len(w)
+    nxt = np.full(n, -1, dtype=int)
+    if n < 2 or "worker" not in w.columns:
+        return nxt
+    order = np.lexsort((w.start.to_numpy(dtype=float), w.worker.to_numpy()))
+    worker = w.worker.to_numpy()[order]
+    start = w.start.to_numpy(dtype=float)[order]
+    end = w.end.to_numpy(dtype=float)[order]
+    gap = start[1:] - end[:-1]
+    move = (worker[1:] == worker[:-1]) & (gap >= 0) & (gap <= MOVE_GAP_DAYS)
+    nxt[order[:-1][move]] = order[1:][move]
+    return nxt
+
+
 def type_spells(roster: Roster, nqsw_days: float, academy_days: float) -> pd.DataFrame:
     """Each worker's time in post split by type: NQSWs and academy trainees become experienced
     ``nqsw_days`` / ``academy_days`` after they start. Columns: worker, team, type, fte, start,
-    end (NaN: in post), left (she left at the end of this spell), role, agency."""
+    end (NaN: in post), left (she left the authority at the end of this spell: not a move within
+    it, :func:`internal_moves`), role, agency."""
     w = roster.workers
+    moved_on, _ = internal_moves(w)
     rows = []
-    for r in w.itertuples(index=False):
+    for r, moved in zip(w.itertuples(index=False), moved_on):
         end = r.end
         if r.type in ("nqsw", "academy"):
             change = r.start + (nqsw_days if r.type == "nqsw" else academy_days)
             if end != end or end > change:
                 rows.append((r.worker, r.team, r.type, r.fte, r.start, change, False, r.role, r.reason))
-                rows.append((r.worker, r.team, "experienced", r.fte, change, end, end == end,
-                             r.role, r.reason))
+                rows.append((r.worker, r.team, "experienced", r.fte, change, end,
+                             end == end and not moved, r.role, r.reason))
                 continue
-        rows.append((r.worker, r.team, r.type, r.fte, r.start, end, end == end, r.role, r.reason))
+        rows.append((r.worker, r.team, r.type, r.fte, r.start, end, end == end and not moved,
+                     r.role, r.reason))
     return pd.DataFrame(rows, columns=["worker", "team", "type", "fte", "start", "end", "left",
                                        "role", "reason"])
 
@@ -297,18 +337,22 @@ def _groups(tw: pd.DataFrame, day: float, nqsw_days: float, academy_days: float)
 
 def vacancy_gaps(roster: Roster, w0: float, w1x: float):
     """Gaps (days) from each permanent leaver in the window to the next permanent starter in the
-    same team, matched first in, first out; unfilled gaps are censored at the window end.
+    same team, matched first in, first out; unfilled gaps are censored at the window end. A move
+    within the authority (:func:`internal_moves`) is neither a leaver nor a starter.
 
     Returns (durations, ended) arrays, or None when the roster has no Team column."""
     if "Team" not in roster.columns:
         return None
     w = roster.workers
-    perm = w[w.type.isin(["experienced", "nqsw"])]
+    moved_on, moved_in = internal_moves(w)
+    permanent = w.type.isin(["experienced", "nqsw"]).to_numpy()
+    perm = w[permanent].assign(_on=moved_on[permanent], _in=moved_in[permanent])
     con_starts = set(zip(w[w.reason == "CON"].team, w[w.reason == "CON"].end))
     durs, ended = [], []
     for team, g in perm.groupby("team"):
-        leavers = np.sort(g[(g.end >= w0) & (g.end < w1x) & (g.reason != "CON")].end.to_numpy())
-        starters = np.sort([s for s in g[(g.start >= w0) & (g.start < w1x)].start.to_numpy()
+        left = (g.end >= w0) & (g.end < w1x) & (g.reason != "CON") & ~g._on
+        leavers = np.sort(g[left].end.to_numpy())
+        starters = np.sort([s for s in g[(g.start >= w0) & (g.start < w1x) & ~g._in].start.to_numpy()
                             if (team, s) not in con_starts])
         j = 0
         for t in leavers:
