@@ -271,7 +271,7 @@ def test_values_all_the_same_have_no_interval_not_a_zero_width_one(baseline):
     assert s["half_width"] == pytest.approx(stats.t.ppf(0.975, 1) * s["sd"] / math.sqrt(2))
 
 
-def test_page_one_says_a_range_cannot_be_estimated_and_prices_nothing_without_one(baseline):
+def test_page_one_reads_a_difference_the_same_in_every_run_as_compare_does(baseline):
     from workbench.present.report_design import report_design
     from workbench.present.report_page_one import chair_sentences, option_results, ranked_table
 
@@ -282,10 +282,11 @@ def test_page_one_says_a_range_cannot_be_estimated_and_prices_nothing_without_on
     exp = _experiment(sc, {"Baseline": same, "Option": plus}, 2)
     design = report_design(sc)
     d = option_results(exp, "Baseline", ["Option"])[0].differences["caseload_mean"]
-    assert d.reading == "not enough runs to tell"
-    assert d.text() == "+3.0 (95% range cannot be estimated from these runs)"
+    # the same +3.0 in both runs reads as compare reads it (audit 10B): worse in every run
+    assert d.reading == "worse in every run"
+    assert d.text() == "+3.0 (the same in every run)"
     page = ranked_table(exp, design)
-    assert "+3.0 to +3.0" not in page and "cannot be estimated" in page
+    assert "+3.0 to +3.0" not in page and "the same in every run" in page
     # two equal pairs are not a "clear" change: before, the option "does best"
     assert chair_sentences(exp, design)[1].startswith("No option is clearly better")
 
