@@ -268,3 +268,14 @@ def test_too_few_inputs_names_the_file_and_its_uncertain_block(tmp_path, capsys)
     assert code == 2 and "Traceback" not in err
     assert str(path) in err and "its uncertain: block has 1 input(s) (demand.referrals_per_year)" \
         in err and "add another input with its range to the uncertain: block" in err
+
+
+def test_a_high_end_off_the_steps_is_said():
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        r = parse_lever_range("academy_intake_per_year=0:40:15")
+        parse_lever_range("agency_cover_pct=0:100:5")
+    said = [str(w.message) for w in got]
+    assert r.values() == 3 and r.snap(40) == 30
+    assert said == ["lever range 'academy_intake_per_year=0:40:15': 40 is not a whole number of "
+                    "steps of 15 from 0, so the highest value tried is 30"]

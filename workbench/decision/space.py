@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -71,9 +72,10 @@ class LeverRange:
         return int(math.floor((self.high - self.low) / self.step + 1e-9)) + 1
 
     def snap(self, x: float) -> float:
-        """``x`` clipped to the range and rounded to the step."""
+        """``x`` clipped to the range and rounded to the nearest value on the steps."""
         x = min(max(float(x), self.low), self.high)
-        k = round((x - self.low) / self.step)
+        # on the grid the search moves on: a high end off the steps is not a value it tries
+        k = min(round((x - self.low) / self.step), self.values() - 1)
         return float(min(self.low + k * self.step, self.high))
 
 
@@ -105,10 +107,16 @@ def parse_lever_range(text: str) -> LeverRange:
         raise UserError(f"lever range {text!r}: unknown lever or a value that is not a number "
                         f"(levers: {', '.join(LEVER_BY_KEY)})") from None
     try:
-        return LeverRange(m.group(1), low, high, step)
+        out = LeverRange(m.group(1), low, high, step)
     except UserError as exc:
         # the range as typed, not as a float prints it (99999999999999999999 is not "1e+20")
         raise UserError(f"lever range {text.strip()!r}: {exc}") from None
+    top = out.low + (out.values() - 1) * out.step
+    if not math.isclose(top, out.high, rel_tol=1e-9, abs_tol=1e-9):
+        warnings.warn(f"lever range {text.strip()!r}: {out.high:g} is not a whole number of "
+                      f"steps of {out.step:g} from {out.low:g}, so the highest value tried is "
+                      f"{top:g}", UserWarning, stacklevel=2)
+    return out
 
 
 def check_ranges(ranges: Iterable[LeverRange]) -> tuple[LeverRange, ...]:
