@@ -291,6 +291,31 @@ def test_page_one_reads_a_difference_the_same_in_every_run_as_compare_does(basel
     assert chair_sentences(exp, design)[1].startswith("No option is clearly better")
 
 
+def test_the_notebook_tables_and_the_difference_chart_read_as_compare_does(baseline):
+    """Audit 10B (the helper's leftover): the explorer's and notebook's difference tables and the
+    difference chart read a difference the same in every run as compare does, not "not enough
+    runs to tell" (the chart then drew it grey, neither better nor worse)."""
+    import matplotlib.colors as mcolors
+
+    from workbench.present.plots import plot_paired_differences
+    from workbench.present.tables import (READING_COLOURS, kpi_comparison_table,
+                                          kpi_difference_table)
+
+    sc = {"Baseline": baseline, "Option": baseline.replace({"name": "Option",
+                                                            "academy.intake_per_year": 24})}
+    same = {k: [v[0]] * 2 for k, v in _values(2).items()}
+    plus = {k: [v[0] + 3.0] * 2 for k, v in _values(2).items()}
+    exp = _experiment(sc, {"Baseline": same, "Option": plus}, 2)
+    table = kpi_comparison_table(exp, "Baseline", "Option", kpis=["caseload_mean"])
+    assert table.Reading.tolist() == ["worse in every run"]
+    wide = kpi_difference_table(exp, "Baseline", kpis=["caseload_mean"])
+    assert wide.Option.iloc[0].endswith(", worse in every run")
+    fig = plot_paired_differences(exp, "Baseline", kpis=["caseload_mean"])
+    bars = [b for ax in fig.axes for b in ax.patches]
+    assert bars and mcolors.to_hex(bars[0].get_facecolor()[:3]) == READING_COLOURS["worse"]
+    assert bars[0].get_hatch() == "///"
+
+
 def test_one_run_is_said_once_not_1_times(baseline):
     from workbench.present import report_sections
     from workbench.present.report_design import Warmup, report_design

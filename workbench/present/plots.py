@@ -24,7 +24,7 @@ import pandas as pd  # noqa: E402
 from ..analysis.registry import kpi  # noqa: E402
 from ..analysis.stats import t_interval  # noqa: E402
 from .tables import (  # noqa: E402
-    READING_COLOURS, clip_range, kpi_intervals, kpi_rows, reading, scenario_order,
+    READING_COLOURS, clip_range, kpi_intervals, kpi_rows, difference_reading, scenario_order,
 )
 
 #: Colours for worker types (colour-blind safe, from the Okabe-Ito palette).
@@ -423,7 +423,8 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
             if r.empty:
                 continue
             d, lo, hi = (float(r[c].iloc[0]) for c in ("difference", "ci_low", "ci_high"))
-            word = reading(d, lo, hi, k.better, k.resolution)
+            # read as compare and page one read it ("worse in every run" is worse)
+            word = difference_reading(r.iloc[0], k).removesuffix(" in every run")
             colour = {"better": READING_COLOURS["better"],
                       "worse": READING_COLOURS["worse"]}.get(word, "#888888")
             # hatching repeats the colour's meaning for readers who cannot tell red from green

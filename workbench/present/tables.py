@@ -262,7 +262,7 @@ def kpi_difference_table(exp, baseline: str | None = None, kpis=None,
                 continue
             d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
             rng = f" ({k.format(lo, True, False)} to {k.format(hi, True, False)})" if not math.isnan(lo) else ""
-            row[n] = f"{k.format(d, True)}{rng}, {reading(d, lo, hi, k.better, k.resolution)}"
+            row[n] = f"{k.format(d, True)}{rng}, {difference_reading(r, k)}"
         out.append(row)
     return pd.DataFrame(out, columns=["Measure"] + others)
 
@@ -288,7 +288,7 @@ def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
             # the range states its unit once, at its end
             "95% CI of the difference": (f"{k.format(lo, True, False)} to {k.format(hi, True)}"
                                          if not math.isnan(lo) else "n/a"),
-            "Reading": reading(d, lo, hi, k.better, k.resolution),
+            "Reading": difference_reading(r, k),
         })
     return pd.DataFrame(out, columns=["Measure", baseline, scenario, "Difference",
                                       "95% CI of the difference", "Reading"])
