@@ -121,7 +121,8 @@ class Experiment:
         loaded = "runs" if self.n_loaded > 1 else "run"
         if not self.n_run:
             return f"{self.n_loaded} {loaded} loaded{where}; {took}"
-        return (f"{now} for the {self.n_run} run(s) made now; {self.n_loaded} {loaded} "
+        return (f"{now} for the {self.n_run} run{'s' if self.n_run > 1 else ''} made now; "
+                f"{self.n_loaded} {loaded} "
                 f"loaded{where}: {took}")
 
     # ------------------------------------------------------------------ tables
