@@ -114,7 +114,8 @@ def test_a_check_beyond_the_budget_is_said_and_names_the_options():
     with warnings.catch_warnings(record=True) as got:
         warnings.simplefilter("always")
         res = _optimise("assessment_within_45wd_pct>=55", simulate_fn=slow_plan,
-                        max_trials=None, budget_minutes=0.005, candidates=1, confirm_replications=20,
+                        max_trials=None, budget_minutes=0.005, candidates=1,
+                        confirm_replications=20,
                         levers=[LeverRange("academy_intake_per_year", 0, 40, 20)])
     said = [str(w.message) for w in got if issubclass(w.category, UserWarning)]
     notes = [s for s in said if "check on fresh runs" in s]
