@@ -43,7 +43,7 @@ from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc,
                                 last_year_timeliness)
 from .derive_workforce import derive_workforce
 from .estimators import YEAR, DemandFit
-from .extracts import CaseData, Roster, day_number, to_date
+from .extracts import STAGE_COLUMNS, CaseData, Roster, day_number, to_date
 from .observe import PLAN_STAGES, stage_sequence
 from .plausibility import note_extracts
 from .staff_roster import staff_roster
@@ -267,7 +267,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
             "care leaving: AssessmentActualStartDate ... CareLeaverStartDate): every referral "
             "ended at the front door or the day it was made, so the pathway, the plans and the "
             "open cases cannot be fitted. Is the extract complete?")
-    _check_referrals_cover_window(cases, w0, w1x, win)
+    _check_referrals_cover_window(cases, w0, w1x, win, roster, window_from)
     d = Draft(data=template.model_dump(mode="json"), window=win, template_name=template_name)
     if "returns" in window_from:
         d.notes.extend(part_years)
@@ -320,12 +320,34 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
 GAP_CHANCE = 0.001
 
 
-def _check_referrals_cover_window(cases: CaseData, w0: float, w1x: float, win: str) -> None:
+#: Days without a referral at the start or the end of the data window that pass whatever the
+#: rate (see :func:`_check_referrals_reach_window_ends`). assumption: an authority with referrals
+#: every day goes at most about a week without one (the Christmas and New Year holidays, four
+#: days with a weekend), so two weeks at an end are not chance but an extract cut short (the
+#: audit's: referrals to 10 March in a window to 31 March fitted 2,049 referrals a year for
+#: 2,218, and March's seasonality 0.75 for 1.03).
+EDGE_DAYS = 14
+
+
+def _check_referrals_cover_window(cases: CaseData, w0: float, w1x: float, win: str,
+                                  roster: Roster | None = None,
+                                  window_from: tuple[str, str] = ("given", "given")) -> None:
     """Refuse a window with whole calendar months without a referral while its other months
-    hold several a month: the extract covers less than the window (referrals of one month only,
-    or a roster running on past the cases), and the referral rate would be fitted too low."""
+    hold several a month, or whose first or last days hold none for longer than the referrals
+    leave elsewhere (:func:`_check_referrals_reach_window_ends`): the extract covers less than
+    the window (referrals of one month only, a case extract cut short, or a roster running on
+    past the cases), and the referral rate would be fitted too low."""
     ref = cases.episodes.referral.to_numpy(dtype=float)
     ref = ref[(ref >= w0) & (ref < w1x)]
+    _check_months_have_referrals(cases, ref, w0, w1x, win, roster, window_from)
+    _check_referrals_reach_window_ends(cases, np.sort(ref), w0, w1x, win, roster, window_from)
+
+
+def _check_months_have_referrals(cases: CaseData, ref: np.ndarray, w0: float, w1x: float,
+                                 win: str, roster: Roster | None,
+                                 window_from: tuple[str, str]) -> None:
+    """Refuse whole calendar months of the window without a referral (``ref``: the window's)
+    while its other months hold several a month (see :data:`GAP_CHANCE`)."""
     first, last = to_date(w0), to_date(w1x - 1)
     months = pd.period_range(first, last, freq="M")
     whole = [m for m in months if m.start_time.date() >= first and m.end_time.date() <= last]
@@ -345,6 +367,8 @@ def _check_referrals_cover_window(cases: CaseData, w0: float, w1x: float, win: s
     after = (f" The latest date in the cases is {to_date(max(latest.values()))}, "
              f"{max(latest, key=latest.get)}, after the last referral ({to_date(ref.max())}): "
              "if the window's end came from it, check that column." if latest else "")
+    if empty[-1] == whole[-1]:
+        after += " " + _window_edge_source(cases, roster, w0, w1x, True, window_from)
     raise UserError(
         f"{cases.source}: no referral (CINreferralDate) in {said}: {len(empty)} of the "
         f"{len(whole)} whole months of the data window {win}, while the others have "
@@ -353,6 +377,74 @@ def _check_referrals_cover_window(cases: CaseData, w0: float, w1x: float, win: s
         "--window-end (window_start, window_end) to the period it covers, or give the complete "
         "extract (a workforce extract running on past the cases also moves the window's end)."
         + after)
+
+
+def _check_referrals_reach_window_ends(cases: CaseData, ref: np.ndarray, w0: float, w1x: float,
+                                       win: str, roster: Roster | None,
+                                       window_from: tuple[str, str]) -> None:
+    """Refuse a data window whose last days (not given, but found from the extracts or the
+    returns; or first, when the start is the returns') hold no referral (``ref``: the window's, sorted) for longer than all of: :data:`EDGE_DAYS`, the longest run of days without one
+    between two referrals in the window, and the days that chance would leave without one less
+    often than :data:`GAP_CHANCE` at the window's mean rate (Poisson; a small authority's
+    referrals a week apart pass). The days after the last referral would be fitted as no
+    demand: the rate too low, the trend and the last months' seasonality bent with it."""
+    if len(ref) < 2:
+        return
+    rate = len(ref) / (w1x - w0)
+    inside = float(np.diff(ref).max()) - 1
+    limit = max(EDGE_DAYS, inside, math.log(1 / GAP_CHANCE) / rate)
+    head, tail = ref[0] - w0, (w1x - 1) - ref[-1]
+    # a window's start or end given (--window-start, --window-end) is the user's word for the
+    # period the extract covers: weeks past the cases are noted (plausibility), a whole month
+    # without a referral refused (above). A start found from the extracts is their earliest
+    # closure, not a referral: a part of an extract (the children of its first rows) may have
+    # closures long before its first referral in the window, and is fitted from there as it was
+    if window_from[0] != "returns":
+        head = 0.0
+    if window_from[1] == "given":
+        tail = 0.0
+    if max(head, tail) <= limit:
+        return
+    at_end = tail >= head
+    days, edge = (tail, "end") if at_end else (head, "start")
+    which = ("the last" if at_end else "the first")
+    date = to_date(ref[-1] if at_end else ref[0])
+    option = "--window-end (window_end)" if at_end else "--window-start (window_start)"
+    raise UserError(
+        f"{cases.source}: {which} referral (CINreferralDate) in the data window {win} is on "
+        f"{date}, {days:,.0f} days {'before' if at_end else 'after'} the window's {edge}, while "
+        f"the window holds a referral every {1 / rate:.1f} days and at most {inside:,.0f} "
+        f"day{'' if inside == 1 else 's'} in a row without one elsewhere. The extract does not seem to reach the window's {edge}: "
+        f"those days would be fitted as no referrals, and the referral rate, its trend and "
+        f"seasonality too low. {_window_edge_source(cases, roster, w0, w1x, at_end, window_from)}"
+        f" Set {option} to {date} (the {which[4:]} referral's date), or give the complete "
+        "extract.")
+
+
+def _window_edge_source(cases: CaseData, roster: Roster | None, w0: float, w1x: float,
+                        at_end: bool, window_from: tuple[str, str]) -> str:
+    """Which file and column set the window's start or end (a date is not an identifier)."""
+    edge, day = ("end", w1x - 1) if at_end else ("start", w0)
+    how = window_from[1 if at_end else 0]
+    if how == "given":
+        return f"The window's {edge} ({to_date(day)}) was given."
+    if how == "returns":
+        return (f"The window's {edge} ({to_date(day)}) is that of the returns' "
+                f"{'last' if at_end else 'first'} collection year.")
+    found = {"CINreferralDate": cases.episodes.referral.max(),
+             "CINclosureDate": cases.episodes.closure.max()}
+    st = cases.stages
+    for stage, c0, c1 in STAGE_COLUMNS:
+        for col, end in ((c0, "start"), (c1, "end")):
+            if col is not None and len(st):
+                found[col] = st.loc[st.stage.str.startswith(stage), end].max()
+    source = cases.source
+    if roster is not None and roster.last_date == roster.last_date \
+            and roster.last_date > cases.last_date:
+        source, found = roster.source, {"RoleStartDate": roster.workers.start.max(),
+                                        "RoleEndDate": roster.workers.end.max()}
+    col = max((k for k, v in found.items() if v == v), key=lambda k: found[k])
+    return f"The window's end ({to_date(day)}) is the latest date in {source}, in its {col} column."
 
 
 #: A collection year at either end of the returns whose referrals are fewer than this share of

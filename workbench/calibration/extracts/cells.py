@@ -137,10 +137,25 @@ def _norm(name: str) -> str:
 
 
 
+#: Words a header may add after a column's name ("Team Name", "LAchildID number").
+_NAME_WORDS = ("name", "number", "no", "id", "code")
+
+
+def _near_miss(name: str) -> str:
+    """The header without a last word of :data:`_NAME_WORDS` (normalised), or "" when it has
+    none."""
+    n = _norm(name)
+    for w in _NAME_WORDS:
+        if n.endswith(w) and len(n) > len(w) + 2:
+            return n[:-len(w)]
+    return ""
+
+
 def match_columns(df: pd.DataFrame, layout: tuple[Column, ...], file: str,
                    problems: list[Problem]) -> pd.DataFrame:
     """Rename the file's headers to the layout's names (case and punctuation ignored, aliases
-    accepted); report missing required columns and columns given twice."""
+    accepted, and a name followed by a word of :data:`_NAME_WORDS` when the name itself is not
+    given); report missing required columns and columns given twice."""
     lookup = {}
     for col in layout:
         for n in (col.name,) + col.aliases:
@@ -156,6 +171,17 @@ def match_columns(df: pd.DataFrame, layout: tuple[Column, ...], file: str,
             continue
         seen[target] = h
         rename[h] = target
+    # a header with a word after the name ("Team Name", "Child ID Number"): that column, when
+    # the file has no column of the name itself (it was left out, and the roster then said to
+    # have no Team column)
+    for col in layout:
+        if col.name in seen:
+            continue
+        for h in df.columns:
+            if h not in rename and lookup.get(_near_miss(h)) == col.name:
+                seen[col.name] = h
+                rename[h] = col.name
+                break
     out = df[list(rename)].rename(columns=rename)
     for col in layout:
         if col.required and col.name not in out.columns:
@@ -186,7 +212,8 @@ def parse_dates(s: pd.Series) -> np.ndarray:
 # like an identifier, say, when two headers are swapped) is described by row and column only.
 _SHOWABLE = {
     "date": re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([ T][0-9:.]+)?"),
-    "flag": re.compile(r"[A-Za-z]{1,5}|[0-9]{1,2}"),
+    # a yes/no written in words or as a number (Agency, Permanent, 1.0): not an identifier
+    "flag": re.compile(r"[A-Za-z][A-Za-z -]{0,11}|[0-9]{1,2}(\.[0-9]{1,2})?"),
     "code": re.compile(r"[A-Za-z0-9_ -]{1,8}"),
     "int": re.compile(r"[-+]?[0-9.,eE]{1,12}"),
     "number": re.compile(r"[-+]?[0-9.,eE]{1,12}"),
@@ -245,6 +272,20 @@ def unknown_code(value: str, shown: bool, codes) -> str:
     return f"unknown code {what}; expected one of {', '.join(codes)}"
 
 
+def date_hint(value: str) -> str:
+    """Why a date-shaped text did not read (a two-digit year, month first), as the returns say
+    it (:func:`~workbench.calibration.returns.common._date_hint`); it names the shape, not the
+    value, so it is said when the value is not shown too."""
+    from ..returns.common import _date_hint   # the returns' reader imports this module
+
+    return _date_hint(str(value).strip())
+
+
+def _flag_hint(column: str) -> str:
+    return ("; for AgencyWorker, 1 for an agency worker and 0 for an employee"
+            if column == "AgencyWorker" else "")
+
+
 def _today() -> float:
     return day_number(dt.date.today())
 
@@ -283,7 +324,7 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
         report(serial, lambda v, ok: "the value (not shown) looks like a spreadsheet's date number, "
                "not a date: format the column as a date (YYYY-MM-DD or DD/MM/YYYY) and save again")
         report(bad & ~serial, lambda v, ok: f"{_say(v, ok)} is not a date (expected "
-               "YYYY-MM-DD or DD/MM/YYYY)")
+               f"YYYY-MM-DD or DD/MM/YYYY){date_hint(v)}")
         report(vals < day_number(EARLIEST), lambda v, ok: f"{_say(v, ok)} is before "
                f"{EARLIEST.year}: not a date in a child's or a worker's record (a mistyped year, or "
                "a blank date cell, which a spreadsheet can show as 1899-12-30 or 1900-01-01)",
@@ -296,7 +337,7 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
         low = raw.str.lower()
         vals = np.where(low.isin(_TRUE), 1.0, np.where(low.isin(_FALSE), 0.0, np.nan))
         report((~blank) & np.isnan(vals), lambda v, ok: f"{_say(v, ok)} is not a yes/no flag "
-               "(expected 1 or 0, Y or N, true or false)")
+               f"(expected 1 or 0, Y or N, true or false{_flag_hint(col.name)})")
         return vals
     if col.kind in ("int", "number"):
         vals = pd.to_numeric(raw.where(~blank, None), errors="coerce").to_numpy(dtype=float, copy=True)

@@ -77,7 +77,7 @@ def read_csv(path: str | Path, problems: list[Problem],
         problems.append(Problem(name, "an empty row where the column names (the header) go: "
                                       "delete the empty rows above the header", row=1))
         return None
-    if _ragged_rows(text, name, problems):
+    if _header_further_down(text, name, problems) or _ragged_rows(text, name, problems):
         return None
     try:
         # blank lines are rows, as a spreadsheet shows them: skipped, every row after one was
@@ -99,12 +99,70 @@ def read_csv(path: str | Path, problems: list[Problem],
     if len(df) == 0:
         problems.append(Problem(name, "the file has a header but no rows"))
         return None
+    if _header_repeated(df, name, problems):
+        return None
     # an empty row inside the table (a blank line or ",,,,") is refused at its row; its cells
     # are refused as well where a value is required
     for i in empty[:last].nonzero()[0]:
         problems.append(Problem(name, "an empty row inside the table (a blank line, or cells "
                                       "with nothing in them): delete it", row=int(i) + 2))
     return df
+
+
+#: Rows looked at for the header when row 1 is not one (a title, a run date, a blank row
+#: above the column names, as a report export writes them).
+HEADER_WITHIN = 6
+#: A cell no column name is: a number or a date (a data row, not a header).
+_VALUE = re.compile(r"[-+]?[0-9][0-9 .,/:T-]*")
+
+
+def _header_like(cells: list[str]) -> bool:
+    """Whether a row could be a header: two cells or more, each a name (not empty, not a
+    number or a date)."""
+    cells = [c.strip() for c in cells]
+    return len(cells) > 1 and all(c and not _VALUE.fullmatch(c) for c in cells)
+
+
+def _header_further_down(text: str, name: str, problems: list[Problem]) -> bool:
+    """A row 1 that is not the header (a title above it, ``Children in need extract - run
+    31/03/2023``) while a later row of the first :data:`HEADER_WITHIN` is, with as many fields
+    as the row after it: said once (every row below was refused as having more fields than
+    the 'header', 1,000 lines that never named the cause)."""
+    rows = []
+    try:
+        for r in csv.reader(io.StringIO(text), skipinitialspace=True):
+            rows.append(r)
+            if len(rows) > HEADER_WITHIN:
+                break
+    except csv.Error:
+        return False    # said by the check of the rows' fields
+    if not rows or _header_like(rows[0]):
+        return False
+    for k in range(1, min(len(rows), HEADER_WITHIN)):
+        below = rows[k + 1] if k + 1 < len(rows) else None
+        if _header_like(rows[k]) and (below is None or len(below) == len(rows[k])) \
+                and len(rows[k]) > len([c for c in rows[0] if c.strip()]):
+            problems.append(Problem(name, f"row 1 is not the header (the column names): the "
+                                          f"header is row {k + 1}; delete the rows above it "
+                                          "(a title or a report's heading) and save again",
+                                    row=1))
+            return True
+    return False
+
+
+def _header_repeated(df: pd.DataFrame, name: str, problems: list[Problem]) -> bool:
+    """Rows that repeat the header row (two exports pasted together): one line each, not a
+    line for each of their cells."""
+    header = [str(h).strip().lower() for h in df.columns]
+    if len(header) < 2:
+        return False
+    same = np.ones(len(df), dtype=bool)
+    for col, h in zip(df.columns, header):
+        same &= (df[col].astype(str).str.strip().str.lower() == h).to_numpy()
+    for i in same.nonzero()[0]:
+        problems.append(Problem(name, "this row repeats the header row (two exports pasted "
+                                      "together?): delete it", row=int(i) + 2))
+    return bool(same.any())
 
 
 def _empty_rows(df: pd.DataFrame) -> np.ndarray:
