@@ -267,7 +267,7 @@ def test_too_few_inputs_names_the_file_and_its_uncertain_block(tmp_path, capsys)
     code = main(["sensitivity", str(path), "--no-progress", "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
-    assert str(path) in err and "its uncertain: block has 1 input(s) (demand.referrals_per_year)" \
+    assert str(path) in err and "its uncertain: block has 1 input (demand.referrals_per_year)" \
         in err and "add another input with its range to the uncertain: block" in err
 
 

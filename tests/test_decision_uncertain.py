@@ -104,4 +104,4 @@ def test_experiments_draw_the_inputs_per_replication_on_common_random_numbers():
 def test_describe_says_what_a_range_includes():
     assert "not included" in describe(BASE)
     text = describe(_unc())
-    assert "both chance events and uncertainty in 3 input(s)" in text
+    assert "both chance events and uncertainty in 3 inputs" in text

@@ -158,8 +158,11 @@ class SensitivityResult:
         big = [input_label(p) for p, mu in zip(m["input"], m["mu_star"]) if mu >= lead / 3][:3]
         names = big[0] if len(big) == 1 else ", ".join(big[:-1]) + " and " + big[-1]
         rest = len(m) - len(big)
-        return (f"{k.label} depends most on {names}; the other {rest} input(s) matter less "
-                f"(Morris screening of {len(m)} inputs over their ranges).")
+        others = ("" if rest == 0 else "; the other input matters less" if rest == 1
+                  else f"; the other {rest} inputs matter less")
+        return (f"{k.label} depends most on {names}{others} "
+                f"(Morris screening of {len(m)} input{'' if len(m) == 1 else 's'} over "
+                f"{'its range' if len(m) == 1 else 'their ranges'}).")
 
     def save(self, folder: str | Path) -> Path:
         """Write ``morris.csv``, ``sobol.csv``, ``tornado.csv`` and ``result.json`` (what was
@@ -402,7 +405,8 @@ def too_few_inputs(base: Scenario, inputs: Mapping[str, Any]) -> str:
     """Why there are too few inputs, naming the scenario and its ``uncertain:`` block."""
     have = ", ".join(inputs) or "none"
     if base.uncertain:
-        return (f"scenario {base.name!r}: its uncertain: block has {len(inputs)} input(s) "
+        return (f"scenario {base.name!r}: its uncertain: block has {len(inputs)} "
+                f"input{'' if len(inputs) == 1 else 's'} "
                 f"({have}); sensitivity needs at least two: add another input with its range "
                 f"to the uncertain: block")
     return (f"scenario {base.name!r}: sensitivity needs at least two uncertain inputs, and it "

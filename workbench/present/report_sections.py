@@ -15,7 +15,6 @@ sensitivity --out``); ``workbench report --plan/--sensitivity`` adds them to the
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -371,7 +370,7 @@ def sensitivity_section(sens, rows: int = 8) -> str:
              f"was moved across its range, alone and with the others (Morris screening), "
              f"and {k.label.lower()}{yrs} was measured on the same chance events each time"
              f"{sobol}.")
-    blocks = [f'<p class="chair">{html.escape(_counted_inputs(sens.sentence()))}</p>']
+    blocks = [f'<p class="chair">{html.escape(sens.sentence())}</p>']
     if len(sens.tornado):
         blocks.append(figure_html(tornado_chart(sens), tornado_alt(sens)))
     columns = {
@@ -398,17 +397,3 @@ def sensitivity_section(sens, rows: int = 8) -> str:
         note, _, _ = blocks[-1].partition(" Sobol total:")
         blocks[-1] = note if note.endswith("</p>") else note + "</p>"
     return section_html(SENSITIVITY_TITLE, intro, *blocks)
-
-
-def _counted_inputs(sentence: str) -> str:
-    """The sensitivity sentence's "the other 19 input(s) matter less" in the right number ("the
-    other input matters less", "the other 19 inputs matter less"; no clause for none)."""
-    def other(m):
-        n = int(m.group(2))
-        if n == 0:
-            return ""
-        return (f"{m.group(1) or ''}the other "
-                f"{'input matters' if n == 1 else f'{n:,} inputs matter'} less")
-
-    out = re.sub(r"(; )?the other (\d+) input\(s\) matter less", other, sentence)
-    return re.sub(r"\bof 1 inputs\b", "of 1 input", out)

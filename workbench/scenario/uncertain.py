@@ -206,5 +206,6 @@ def describe(scenario: Any) -> str:
     if not unc:
         return ("Ranges show the spread of chance events (referrals, durations, who leaves) for "
                 "the inputs as given; uncertainty in the inputs themselves is not included.")
-    return (f"Ranges include both chance events and uncertainty in {len(unc)} input(s) not known "
+    inputs = "1 input" if len(unc) == 1 else f"{len(unc)} inputs"
+    return (f"Ranges include both chance events and uncertainty in {inputs} not known "
             f"exactly ({', '.join(unc)}), drawn afresh for each run.")
