@@ -209,3 +209,74 @@ def test_internal_moves_pairs_each_role_with_the_next_within_two_weeks():
     # worker 0: 0-100, 100-286, 300-: two moves; worker 1: back after 20 days; worker 2: one role
     assert on.tolist() == [True, False, True, False, False, False]
     assert into.tolist() == [False, False, True, False, False, True]
+
+
+# --------------------------------------------------------------------------------------------
+# 2. a template team the council does not have
+# --------------------------------------------------------------------------------------------
+
+def fitted_with_cases(baseline, raw: pd.DataFrame, case_rows: pd.DataFrame):
+    from workbench.calibration import stage_sequence
+    cases = validate_cases_frame(case_rows.copy())
+    d = draft(baseline)
+    staff = staff_roster(d, validate_workforce_frame(raw.copy()), baseline, W0, W1X, cases,
+                         stage_sequence(cases))
+    derive_workforce(d, staff, baseline, W0, W1X)
+    return d, staff
+
+
+def test_a_stage_of_a_team_the_council_has_not_goes_to_the_team_holding_its_cases(baseline,
+                                                                                 sample):
+    """cp_court renamed families_first in both extracts: the court stage is held by
+    families_first, and no court worker is invented."""
+    from workbench.scenario import validate_scenario
+    c, w = sample
+    rename = {"cp_court": "families_first"}
+    d, staff = fitted_with_cases(baseline, w.assign(Team=w.Team.replace(rename)),
+                                 c.assign(Team=c.Team.replace(rename)))
+    assert d.data["stages"]["court"]["team"] == "families_first"
+    assert d.provenance["stages.court.team"].startswith("assumed")
+    assert d.data["teams"]["cp_court"]["staff"] == []
+    assert d.data["teams"]["cp_court"]["establishment_fte"] == 0
+    assert d.provenance["teams.cp_court.staff"].startswith("assumed")
+    # the fitted staff are the roster's in post, none added
+    now = int(in_post(w).sum())
+    assert sum(g["count"] for t in d.data["teams"].values() for g in t["staff"]) == now
+    assert not any("scaled by" in n for n in d.notes)
+    note = [n for n in d.notes if "stage court held by team families_first" in n]
+    assert len(note) == 1 and "team cp_court given no staff" in note[0]
+    sc = validate_scenario(d.data, source="<test>")
+    assert sc.stages["court"].team == "families_first"
+
+
+def test_a_team_whose_cases_the_extract_gives_to_it_is_scaled_and_said_loudly(baseline, sample):
+    """disability: nobody in the roster, its cases in team disability in the case extract: the
+    template's staff scaled, and the note says workers were added and which cases they hold."""
+    c, w = sample
+    d, _ = fitted_with_cases(baseline, w[w.Team != "disability"], c)
+    assert d.data["stages"]["cin_disability"]["team"] == "disability"
+    n = sum(g["count"] for g in d.data["teams"]["disability"]["staff"])
+    assert n > 0
+    note = [x for x in d.notes if x.startswith("team disability: nobody in post")]
+    assert len(note) == 1
+    assert f"{n} worker(s) the roster does not have are ADDED" in note[0]
+    assert "holding the cases of stage cin_disability" in note[0]
+    assert "case extract's Team" in note[0]
+
+
+def test_a_transfer_to_a_team_the_council_has_not_keeps_the_cases_where_they_are(baseline,
+                                                                                sample):
+    """permanence renamed looked_after in both extracts: looked-after cases stay in
+    looked_after (no transfer after 100 days), and permanence gets no staff."""
+    from workbench.scenario import validate_scenario
+    c, w = sample
+    rename = {"permanence": "looked_after"}
+    assert baseline.stages["lac"].transfer.to_team == "permanence"
+    d, _ = fitted_with_cases(baseline, w.assign(Team=w.Team.replace(rename)),
+                             c.assign(Team=c.Team.replace(rename)))
+    assert d.data["stages"]["lac"]["team"] == "looked_after"
+    assert d.data["stages"]["lac"]["transfer"] is None
+    assert d.data["teams"]["permanence"]["staff"] == []
+    assert any("stage lac's cases stay in team looked_after (no transfer to permanence)" in n
+               for n in d.notes)
+    assert validate_scenario(d.data, source="<test>").stages["lac"].transfer is None

@@ -365,7 +365,19 @@ def _scale_unstaffed_teams(d: Draft, template: Scenario, groups: dict[str, tuple
         if t not in groups:
             d.from_template(f"teams.{t}.staff", "no stage is held by this team and no transfer "
                             "moves cases to it: it holds no cases")
-    missing = [t for t in template.teams if t not in groups and t not in idle]
+    # the teams whose stages staff_roster gave to the team holding their cases in the extract
+    used = {s["team"] for s in d.data["stages"].values()}
+    used |= {s["transfer"]["to_team"] for s in d.data["stages"].values() if s.get("transfer")}
+    routed = [t for t, c in template.teams.items()
+              if c.case_holding and t not in groups and t not in idle and t not in used]
+    for t in routed:
+        d.data["teams"][t]["staff"] = []
+        d.data["teams"][t]["establishment_fte"] = 0.0
+        why = ("nobody of this team in the roster, and the case extract's Team gives its stages' "
+               "cases to another team (see stages.*.team): none, it holds no cases")
+        d.assumed(f"teams.{t}.staff", why)
+        d.assumed(f"teams.{t}.establishment_fte", why)
+    missing = [t for t in template.teams if t not in groups and t not in idle and t not in routed]
     if not missing:
         return
     span = f"{to_date(w0)} to {to_date(w1x - 1)}"
@@ -399,7 +411,20 @@ def _scale_unstaffed_teams(d: Draft, template: Scenario, groups: dict[str, tuple
         d.assumed(f"teams.{t}.establishment_fte",
                   why.format(f"establishment {cfg.establishment_fte:g} FTE") + f", to {est:g} FTE")
         d.notes.append(f"team {t}: nobody in post in the roster between {span}; the template's "
-                       f"staff and establishment scaled by {factor:.3f} ({n1} workers, {est:g} FTE)")
+                       f"staff and establishment scaled by {factor:.3f} ({n1} workers, {est:g} FTE)"
+                       + (f": {n1} worker(s) the roster does not have are ADDED to the fitted "
+                          f"workforce, holding the cases of {_held_by(d, t)}. If the council "
+                          f"has no team {t}, write the team holding those cases in the case "
+                          "extract's Team (the fit then gives them to it); if it has, give its "
+                          "staff in the roster" if n1 and cfg.case_holding else ""))
+
+
+def _held_by(d: Draft, team: str) -> str:
+    """The stages (and transfers) the draft gives to ``team``, in words."""
+    st = [n for n, s in d.data["stages"].items() if s["team"] == team]
+    st += [f"{n} after its transfer" for n, s in d.data["stages"].items()
+           if s.get("transfer") and s["transfer"]["to_team"] == team]
+    return "stage " + ", ".join(st) if st else "no stage"
 
 
 def _scaled_staff(staff: list[dict], factor: float) -> list[dict]:

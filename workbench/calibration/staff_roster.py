@@ -16,7 +16,7 @@ from ..errors import UserError
 from ..scenario import Scenario
 from .derive import Draft
 from .extracts import Roster, to_date
-from .plausibility import team_names_to_show, with_template_team_names
+from .plausibility import template_team_names, team_names_to_show, with_template_team_names
 
 #: Row numbers named in the refusal of roles with a blank Team (the rest are counted).
 ROWS_SHOWN = 5
@@ -35,6 +35,7 @@ def staff_roster(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: f
     roster = with_template_team_names(d.notes, roster, template.teams, w0, w1x)
     roster = _fold_idle_teams(d, roster, template, w0, w1x, cases, seq)
     roster = _unknown_teams(d, roster, template, w0, w1x, cases)
+    _route_unstaffed_stages(d, roster, template, w0, w1x, cases, seq)
     return in_stable_order(dataclasses.replace(roster, workers=roster.workers.drop(columns="_row")))
 
 
@@ -121,6 +122,75 @@ def _unknown_teams(d: Draft, roster: Roster, template: Scenario, w0: float, w1x:
             f"they hold children's cases, write their template team in Team (one of {teams})")
     w = w[~unknown].reset_index(drop=True)
     return dataclasses.replace(roster, workers=w)
+
+
+#: assumption: a stage of a template team nobody in the roster worked in is routed to the team
+#: the case extract's Team gives most of its cases when that team holds more than this share of
+#: them (those with a Team): a clear majority says where the council holds the stage; less
+#: leaves it as the template has it (its staff scaled, said in a note).
+ROUTE_SHARE = 0.5
+
+
+def _route_unstaffed_stages(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float,
+                            cases=None, seq: pd.DataFrame | None = None) -> None:
+    """Each stage (or transfer) the template gives to a case-holding team nobody in the roster
+    worked in during the window is given, in the draft's stages, to the template team holding
+    most of its cases in the case extract's Team (the team at closure or at the extract date:
+    the episodes whose last stage it is, seen in the window), when that team has staff in the
+    roster; a note says which. A council without a court team (its court cases in families
+    first) was fitted with four invented court workers holding all its court cases.
+    :func:`.derive_workforce.derive_staffing` then gives the team no staff."""
+    if "Team" not in roster.columns or cases is None or seq is None or \
+            "team" not in cases.episodes.columns or not len(seq):
+        return
+    w = roster.workers
+    worked = set(w.team[(w.start < w1x) & (w.end.isna() | (w.end > w0))])
+    missing = [t for t, c in template.teams.items() if c.case_holding and t not in worked]
+    if not missing:
+        return
+    last = seq.groupby("episode").tail(1)
+    s0, s1 = last.s_start.to_numpy(dtype=float), last.s_end.to_numpy(dtype=float)
+    last = last[(s0 < w1x) & (np.isnan(s1) | (s1 >= w0))]
+    names = cases.episodes.set_index("episode").team.astype(str)
+    matched, _ = template_team_names(names.unique(), template.teams)
+    team_of = last.episode.map(names.replace(matched))
+    stages = d.data["stages"]
+    for t in missing:
+        for sname, stage in template.stages.items():
+            held = stage.team == t
+            moved = stage.transfer is not None and stage.transfer.to_team == t
+            if not (held or moved):
+                continue
+            mine = (last.stage == sname).to_numpy()
+            if moved and not held:     # the cases past the transfer
+                end = np.fmin(last.s_end.to_numpy(dtype=float), w1x)
+                age = end - last.s_start.to_numpy(dtype=float)
+                mine = mine & (age >= stage.transfer.after_days)
+            teams = team_of[mine]
+            teams = teams[teams.isin(list(template.teams))]
+            if not len(teams):
+                continue
+            counts = teams.value_counts()
+            target, k = str(counts.index[0]), int(counts.iloc[0])
+            if target == t or target not in worked or k <= ROUTE_SHARE * len(teams):
+                continue
+            said = (f"{k:,} of the {len(teams):,} cases last in stage {sname} in the data window "
+                    f"are in team {target} in the case extract's Team")
+            if held:
+                stages[sname]["team"] = target
+                what = f"stage {sname} held by team {target}"
+            elif target == stages[sname]["team"]:
+                stages[sname]["transfer"] = None
+                what = f"stage {sname}'s cases stay in team {target} (no transfer to {t})"
+            else:
+                stages[sname]["transfer"]["to_team"] = target
+                what = f"stage {sname}'s transfer to team {target}"
+            d.assumed(f"stages.{sname}.team", f"{what}: {said}; nobody in the roster worked in "
+                      f"the template's team {t}")
+            d.notes.append(
+                f"{roster.source}: nobody in the roster worked in the template's team {t} between "
+                f"{to_date(w0)} and {to_date(w1x - 1)}, and {said}: {what}, and team {t} given "
+                "no staff. Write the team in the roster's Team if the council has it")
 
 
 def _cases_held_by(w: pd.DataFrame, rows: np.ndarray, cases) -> int:
