@@ -54,7 +54,8 @@ def test_chart_descriptions_count_in_the_right_number_and_keep_names(baseline):
              alt_text.alt_waiting(exp, [option], [option], "NHS Winter Surge")]
     for text in texts:
         assert "1 options" not in text and "1 panels" not in text, text
-    assert "each of 1 option " in texts[0]
+    # one bar, not "each of 1 option" (audit 10B)
+    assert "one bar with its 95% range" in texts[0] and "each of 1" not in texts[0]
     assert "in 1 panel," in texts[3]
     # before: "from the grow our own academy", "(nhs winter surge)"
     assert f"from the {NAME} with" in texts[3]
