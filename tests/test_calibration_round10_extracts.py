@@ -314,3 +314,24 @@ def test_a_header_repeated_inside_the_table_is_said_once(sample, tmp_path):
     exc = refused(tmp_path, pasted, roster)
     assert said(exc) == ["cases.csv, row 252: this row repeats the header row (two exports "
                          "pasted together?): delete it"]
+
+
+def test_a_roster_date_days_after_the_cases_is_noted_with_its_file_and_column(whole):
+    """Ten days past the cases (too few to refuse) are not moved into the window silently."""
+    from workbench.calibration.extracts import day_number
+    from workbench.calibration.fit import _check_referrals_cover_window
+
+    cd, ro = whole[2:]
+    w0, w1x = day_number("2021-04-01"), day_number("2023-04-01")
+    assert _check_referrals_cover_window(cd, w0, w1x, "", ro, ("extracts",) * 2) == []
+    workers = ro.workers.copy()
+    workers.loc[workers.index[3], ["start", "end"]] = [day_number("2023-04-10"), np.nan]
+    later = dataclasses.replace(ro, workers=workers)
+    w1x = day_number("2023-04-11")
+    [note] = _check_referrals_cover_window(cd, w0, w1x, "", later, ("extracts",) * 2)
+    assert note == ("workforce.csv: the window's end (2023-04-10) is the latest date in "
+                    "workforce.csv, in its RoleStartDate column. That is 10 days after the last "
+                    "date in cases.csv (2023-03-31): those days are fitted as days without "
+                    "referrals. If the case extract is of an earlier date than the roster, set "
+                    "--window-end (window_end) to 2023-03-31")
+    assert _check_referrals_cover_window(cd, w0, w1x, "", later, ("given",) * 2) == []

@@ -267,8 +267,9 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
             "care leaving: AssessmentActualStartDate ... CareLeaverStartDate): every referral "
             "ended at the front door or the day it was made, so the pathway, the plans and the "
             "open cases cannot be fitted. Is the extract complete?")
-    _check_referrals_cover_window(cases, w0, w1x, win, roster, window_from)
+    edge_notes = _check_referrals_cover_window(cases, w0, w1x, win, roster, window_from)
     d = Draft(data=template.model_dump(mode="json"), window=win, template_name=template_name)
+    d.notes.extend(edge_notes)
     if "returns" in window_from:
         d.notes.extend(part_years)
         _note_outside_collection_years(d, cases, w0, w1x, window_from)
@@ -331,23 +332,33 @@ EDGE_DAYS = 14
 
 def _check_referrals_cover_window(cases: CaseData, w0: float, w1x: float, win: str,
                                   roster: Roster | None = None,
-                                  window_from: tuple[str, str] = ("given", "given")) -> None:
+                                  window_from: tuple[str, str] = ("given", "given")) -> list[str]:
     """Refuse a window with whole calendar months without a referral while its other months
     hold several a month, or whose first or last days hold none for longer than the referrals
     leave elsewhere (:func:`_check_referrals_reach_window_ends`): the extract covers less than
     the window (referrals of one month only, a case extract cut short, or a roster running on
-    past the cases), and the referral rate would be fitted too low."""
+    past the cases), and the referral rate would be fitted too low. Returns a note when the
+    roster, not the cases, set the window's end (days past the cases, too few to refuse)."""
     ref = cases.episodes.referral.to_numpy(dtype=float)
     ref = ref[(ref >= w0) & (ref < w1x)]
     _check_months_have_referrals(cases, ref, w0, w1x, win, roster, window_from)
     _check_referrals_reach_window_ends(cases, np.sort(ref), w0, w1x, win, roster, window_from)
+    c_last = cases.last_date
+    if window_from[1] != "extracts" or roster is None or not c_last == c_last \
+            or not w1x - 1 > c_last:
+        return []
+    days = w1x - 1 - c_last
+    said = _window_edge_source(cases, roster, w0, w1x, True, window_from)
+    return [f"{roster.source}: {said[0].lower()}{said[1:]} "
+            f"That is {days:,.0f} day{'' if days == 1 else 's'} after the last date in "
+            f"{cases.source} ({to_date(c_last)}): those days are fitted as days without "
+            "referrals. If the case extract is of an earlier date than the roster, set "
+            f"--window-end (window_end) to {to_date(c_last)}"]
 
 
 def _check_months_have_referrals(cases: CaseData, ref: np.ndarray, w0: float, w1x: float,
-                                 win: str, roster: Roster | None,
-                                 window_from: tuple[str, str]) -> None:
-    """Refuse whole calendar months of the window without a referral (``ref``: the window's)
-    while its other months hold several a month (see :data:`GAP_CHANCE`)."""
+                                 win: str, roster: Roster | None, window_from) -> None:
+    """Refuse whole months without a referral (``ref``: the window's; :data:`GAP_CHANCE`)."""
     first, last = to_date(w0), to_date(w1x - 1)
     months = pd.period_range(first, last, freq="M")
     whole = [m for m in months if m.start_time.date() >= first and m.end_time.date() <= last]
@@ -380,8 +391,7 @@ def _check_months_have_referrals(cases: CaseData, ref: np.ndarray, w0: float, w1
 
 
 def _check_referrals_reach_window_ends(cases: CaseData, ref: np.ndarray, w0: float, w1x: float,
-                                       win: str, roster: Roster | None,
-                                       window_from: tuple[str, str]) -> None:
+                                       win: str, roster: Roster | None, window_from) -> None:
     """Refuse a data window whose last days (not given, but found from the extracts or the
     returns; or first, when the start is the returns') hold no referral (``ref``: the window's, sorted) for longer than all of: :data:`EDGE_DAYS`, the longest run of days without one
     between two referrals in the window, and the days that chance would leave without one less
@@ -394,20 +404,15 @@ def _check_referrals_reach_window_ends(cases: CaseData, ref: np.ndarray, w0: flo
     inside = float(np.diff(ref).max()) - 1
     limit = max(EDGE_DAYS, inside, math.log(1 / GAP_CHANCE) / rate)
     head, tail = ref[0] - w0, (w1x - 1) - ref[-1]
-    # a window's start or end given (--window-start, --window-end) is the user's word for the
-    # period the extract covers: weeks past the cases are noted (plausibility), a whole month
-    # without a referral refused (above). A start found from the extracts is their earliest
-    # closure, not a referral: a part of an extract (the children of its first rows) may have
-    # closures long before its first referral in the window, and is fitted from there as it was
-    if window_from[0] != "returns":
-        head = 0.0
-    if window_from[1] == "given":
-        tail = 0.0
+    # a start or end given is the user's word (weeks past the cases are noted, a whole month
+    # without a referral refused above); a start from the extracts is their earliest closure,
+    # not a referral (a part of an extract may have closures long before its first referral)
+    head = head if window_from[0] == "returns" else 0.0
+    tail = tail if window_from[1] != "given" else 0.0
     if max(head, tail) <= limit:
         return
     at_end = tail >= head
-    days, edge = (tail, "end") if at_end else (head, "start")
-    which = ("the last" if at_end else "the first")
+    days, edge, which = (tail, "end", "the last") if at_end else (head, "start", "the first")
     date = to_date(ref[-1] if at_end else ref[0])
     option = "--window-end (window_end)" if at_end else "--window-start (window_start)"
     raise UserError(
