@@ -280,3 +280,16 @@ def test_a_transfer_to_a_team_the_council_has_not_keeps_the_cases_where_they_are
     assert any("stage lac's cases stay in team looked_after (no transfer to permanence)" in n
                for n in d.notes)
     assert validate_scenario(d.data, source="<test>").stages["lac"].transfer is None
+
+
+def test_without_the_cases_link_a_left_out_team_is_not_said_to_hold_no_cases(baseline, sample,
+                                                                             cases):
+    raw = sample[1].copy()
+    raw.loc[raw.Team == "disability", "Team"] = "Fostering"
+    d, _ = fitted(baseline, raw)                    # no cases: nothing names the workers
+    note = [n for n in d.notes if "'Fostering'" in n]
+    assert len(note) == 1 and "cannot be told" in note[0]
+    assert "None of their workers holds a case" not in note[0]
+    unlinked = validate_cases_frame(sample[0].assign(AllocatedWorker=""))
+    d, _ = fitted(baseline, raw, unlinked)
+    assert "cannot be told" in [n for n in d.notes if "'Fostering'" in n][0]

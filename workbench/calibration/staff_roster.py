@@ -114,8 +114,11 @@ def _unknown_teams(d: Draft, roster: Roster, template: Scenario, w0: float, w1x:
         k_all, fte_all = len(set(w.worker.to_numpy()[now])), float(w.fte.to_numpy()[now].sum())
         d.notes.append(
             f"{roster.source}: team(s) the template {d.template_name} does not have (column "
-            f"Team): {'; '.join(said)}. None of their workers holds a case of the case extract "
-            "(AllocatedWorker), so they are taken for staff who hold no children's cases (a "
+            f"Team): {'; '.join(said)}. "
+            + ("None of their workers holds a case of the case extract (AllocatedWorker), so "
+               if linked is not None else "The cases do not name their workers (no "
+               "AllocatedWorker), so whether they hold children's cases cannot be told; ")
+            + "they are taken for staff who hold no children's cases (a "
             "fostering or adoption team) and left out of staff, turnover, recruitment, agency "
             f"and absence: the fitted workforce is {k:,} worker(s) and {fte:.1f} FTE smaller "
             f"than the roster's {k_all:,} ({fte_all:.1f} FTE) at the start of {to_date(w1x)}. If "
@@ -193,11 +196,12 @@ def _route_unstaffed_stages(d: Draft, roster: Roster, template: Scenario, w0: fl
                 "no staff. Write the team in the roster's Team if the council has it")
 
 
-def _cases_held_by(w: pd.DataFrame, rows: np.ndarray, cases) -> int:
+def _cases_held_by(w: pd.DataFrame, rows: np.ndarray, cases) -> int | None:
     """How many of the case extract's referral episodes name (AllocatedWorker, by keyed digest)
-    a worker of the roster's ``rows``; 0 without the link."""
-    if cases is None or "worker_key" not in cases.episodes.columns or "worker_key" not in w:
-        return 0
+    a worker of the roster's ``rows``; None without the link."""
+    if cases is None or "worker_key" not in cases.episodes.columns or "worker_key" not in w \
+            or not cases.episodes.worker_key.any():
+        return None
     keys = set(int(k) for k in w.worker_key.to_numpy()[rows]) - {0}
     return int(cases.episodes.worker_key.isin(list(keys)).sum()) if keys else 0
 
