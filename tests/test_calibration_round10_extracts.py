@@ -331,7 +331,7 @@ def test_a_roster_date_days_after_the_cases_is_noted_with_its_file_and_column(wh
     [note] = _check_referrals_cover_window(cd, w0, w1x, "", later, ("extracts",) * 2)
     assert note == ("workforce.csv: the window's end (2023-04-10) is the latest date in "
                     "workforce.csv, in its RoleStartDate column. That is 10 days after the last "
-                    "date in cases.csv (2023-03-31): those days are fitted as days without "
+                    "date in cases.csv (2023-03-31): those days are fitted as without "
                     "referrals. If the case extract is of an earlier date than the roster, set "
                     "--window-end (window_end) to 2023-03-31")
     assert _check_referrals_cover_window(cd, w0, w1x, "", later, ("given",) * 2) == []

@@ -349,11 +349,12 @@ def _check_referrals_cover_window(cases: CaseData, w0: float, w1x: float, win: s
         return []
     days = w1x - 1 - c_last
     said = _window_edge_source(cases, roster, w0, w1x, True, window_from)
-    return [f"{roster.source}: {said[0].lower()}{said[1:]} "
-            f"That is {days:,.0f} day{'' if days == 1 else 's'} after the last date in "
-            f"{cases.source} ({to_date(c_last)}): those days are fitted as days without "
-            "referrals. If the case extract is of an earlier date than the roster, set "
-            f"--window-end (window_end) to {to_date(c_last)}"]
+    those = "that day is" if days == 1 else "those days are"
+    return [f"{roster.source}: {said[0].lower()}{said[1:]} That is {days:,.0f} "
+            f"day{'' if days == 1 else 's'} after the last date in {cases.source} "
+            f"({to_date(c_last)}): {those} fitted as without referrals. If the case extract is "
+            f"of an earlier date than the roster, set --window-end (window_end) to "
+            f"{to_date(c_last)}"]
 
 
 def _check_months_have_referrals(cases: CaseData, ref: np.ndarray, w0: float, w1x: float,
