@@ -293,3 +293,16 @@ def test_without_the_cases_link_a_left_out_team_is_not_said_to_hold_no_cases(bas
     unlinked = validate_cases_frame(sample[0].assign(AllocatedWorker=""))
     d, _ = fitted(baseline, raw, unlinked)
     assert "cannot be told" in [n for n in d.notes if "'Fostering'" in n][0]
+
+
+def test_the_backtests_scratch_draft_reads_the_roster_of_a_council_without_a_team(baseline,
+                                                                                  sample):
+    """backtest's _as_fitted calls staff_roster with an empty draft: the roster, no routing."""
+    from workbench.calibration import stage_sequence
+    c, w = sample
+    rename = {"cp_court": "families_first"}
+    cases = validate_cases_frame(c.assign(Team=c.Team.replace(rename)))
+    scratch = Draft(data={}, window="", template_name="")
+    staff = staff_roster(scratch, validate_workforce_frame(w.assign(Team=w.Team.replace(rename))),
+                         baseline, W0, W1X, cases, stage_sequence(cases))
+    assert len(staff.workers) == len(w) and scratch.data == {}

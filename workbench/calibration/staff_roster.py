@@ -21,6 +21,7 @@ from .plausibility import template_team_names, team_names_to_show, with_template
 #: Row numbers named in the refusal of roles with a blank Team (the rest are counted).
 ROWS_SHOWN = 5
 
+
 def staff_roster(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float,
                  cases=None, seq: pd.DataFrame | None = None) -> Roster:
     """The roster's social workers (managers left out, with a note), their team names those of
@@ -143,7 +144,8 @@ def _route_unstaffed_stages(d: Draft, roster: Roster, template: Scenario, w0: fl
     roster; a note says which. A council without a court team (its court cases in families
     first) was fitted with four invented court workers holding all its court cases.
     :func:`.derive_workforce.derive_staffing` then gives the team no staff."""
-    if "Team" not in roster.columns or cases is None or seq is None or \
+    stages = d.data.get("stages")     # none in the back-test's scratch draft: nothing to route
+    if not stages or "Team" not in roster.columns or cases is None or seq is None or \
             "team" not in cases.episodes.columns or not len(seq):
         return
     w = roster.workers
@@ -157,7 +159,6 @@ def _route_unstaffed_stages(d: Draft, roster: Roster, template: Scenario, w0: fl
     names = cases.episodes.set_index("episode").team.astype(str)
     matched, _ = template_team_names(names.unique(), template.teams)
     team_of = last.episode.map(names.replace(matched))
-    stages = d.data["stages"]
     for t in missing:
         for sname, stage in template.stages.items():
             held = stage.team == t
