@@ -335,3 +335,15 @@ def test_a_roster_date_days_after_the_cases_is_noted_with_its_file_and_column(wh
                     "referrals. If the case extract is of an earlier date than the roster, set "
                     "--window-end (window_end) to 2023-03-31")
     assert _check_referrals_cover_window(cd, w0, w1x, "", later, ("given",) * 2) == []
+
+
+def test_a_required_column_spelt_nearly_right_is_named(sample, tmp_path):
+    cases, roster = sample
+    exc = refused(tmp_path, cases.rename(columns={"CINreferralDate": "CINReferalDate"}),
+                  roster.rename(columns={"RoleStartDate": "Role Strat Date"}))
+    lines = said(exc)
+    assert ("cases.csv, column CINreferralDate: required column is missing (also accepted: "
+            "ReferralDate); the header has 'CINReferalDate': is it this column? Rename it "
+            "CINreferralDate") in lines
+    assert ("workforce.csv, column RoleStartDate: required column is missing; the header has "
+            "'Role Strat Date': is it this column? Rename it RoleStartDate") in lines

@@ -4,6 +4,7 @@ column parsed with every problem recorded (file, row, column), and the error tha
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
 import secrets
@@ -183,11 +184,24 @@ def match_columns(df: pd.DataFrame, layout: tuple[Column, ...], file: str,
                 rename[h] = col.name
                 break
     out = df[list(rename)].rename(columns=rename)
+    unmatched = [h for h in df.columns if h not in rename]
     for col in layout:
         if col.required and col.name not in out.columns:
             also = f" (also accepted: {', '.join(col.aliases)})" if col.aliases else ""
-            problems.append(Problem(file, f"required column is missing{also}", column=col.name))
+            problems.append(Problem(file, f"required column is missing{also}"
+                                          f"{_did_you_mean(col, unmatched)}", column=col.name))
     return out
+
+
+def _did_you_mean(col: Column, headers: list) -> str:
+    """The file's header spelt nearly as ``col``'s name ("ReferalDate"), as a question; "" when
+    none is (a header is quoted only when shaped like a column name, never like a value)."""
+    names = {_norm(n) for n in (col.name,) + col.aliases}
+    for h in headers:
+        shaped = re.fullmatch(r"[A-Za-z][A-Za-z0-9_ ]{0,40}", str(h)) is not None
+        if shaped and difflib.get_close_matches(_norm(h), names, n=1, cutoff=0.8):
+            return f"; the header has '{str(h).strip()}': is it this column? Rename it {col.name}"
+    return ""
 
 
 def parse_dates(s: pd.Series) -> np.ndarray:
