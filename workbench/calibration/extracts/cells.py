@@ -288,11 +288,12 @@ def unknown_code(value: str, shown: bool, codes) -> str:
 
 def date_hint(value: str) -> str:
     """Why a date-shaped text did not read (a two-digit year, month first), as the returns say
-    it (:func:`~workbench.calibration.returns.common._date_hint`); it names the shape, not the
+    it (:func:`~workbench.calibration.returns.common.date_hint`); it names the shape, not the
     value, so it is said when the value is not shown too."""
-    from ..returns.common import _date_hint   # the returns' reader imports this module
+    # imported here: the returns' reader imports this module
+    from ..returns.common import date_hint as returns_hint
 
-    return _date_hint(str(value).strip())
+    return returns_hint(str(value).strip())
 
 
 def _flag_hint(column: str) -> str:

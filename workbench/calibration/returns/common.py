@@ -108,7 +108,7 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
                 return ""
             shown = f"'{s}'" if _SHOWABLE_DATE.fullmatch(s) else "the value (not shown)"
             problems.append(problem_at(origin, f"{shown} is not a date (expected YYYY-MM-DD or "
-                                               f"DD/MM/YYYY){_date_hint(s)}", field_name))
+                                               f"DD/MM/YYYY){date_hint(s)}", field_name))
             return ""
     if d < EARLIEST:
         problems.append(problem_at(origin, f"{d.isoformat()} is before {EARLIEST.year}: not a date "
@@ -128,7 +128,7 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
     return d.isoformat()
 
 
-def _date_hint(s: str) -> str:
+def date_hint(s: str) -> str:
     """Why a date-shaped text did not read: month first (US order), or a two-digit year."""
     m = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})", s)
     if not m:
@@ -137,7 +137,7 @@ def _date_hint(s: str) -> str:
     if len(y) == 2:
         return ": a two-digit year; give the year in four digits"
     if a <= 12 < b <= 31:
-        return (": month first (US order)? A return's dates are day first, and a column "
+        return (": month first (US order)? Dates are read day first, and a column "
                 "written month first misreads every date up to the 12th: export the dates again, "
                 "day first")
     return ""
