@@ -306,3 +306,17 @@ def test_the_backtests_scratch_draft_reads_the_roster_of_a_council_without_a_tea
     staff = staff_roster(scratch, validate_workforce_frame(w.assign(Team=w.Team.replace(rename))),
                          baseline, W0, W1X, cases, stage_sequence(cases))
     assert len(staff.workers) == len(w) and scratch.data == {}
+
+
+def test_the_backtests_observed_leavers_leave_out_a_move_between_teams(baseline, sample):
+    """The back-test's observed leavers counted a move within the authority as a leaver, while
+    the fit's turnover did not (helper 55's leftover): both now agree."""
+    from workbench.calibration.backtest import observed_leavers
+
+    raw = sample[1]
+    _, ref = fitted(baseline, raw)
+    _, mv = fitted(baseline, moved(raw, "cp_court", "OTH"))
+    _, back = fitted(baseline, moved(raw, "cp_court", "RES", gap_days=60))
+    n0 = observed_leavers(ref.workers, set(), W0, W1X)
+    assert observed_leavers(mv.workers, set(), W0, W1X) == n0
+    assert observed_leavers(back.workers, set(), W0, W1X) == n0 + 1

@@ -37,7 +37,7 @@ from .derive import Draft
 from .derive_timeliness import assessment_timeliness, icpc_timeliness
 from .fit import Calibration, calibrate
 from .holdout import better_than_naive, census_note, known_at, naive_forecasts
-from .observe import in_post_at, open_cases_at, staff_groups
+from .observe import in_post_at, internal_moves, open_cases_at, staff_groups
 from .plausibility import fold_team
 from .staff_roster import staff_roster
 
@@ -273,11 +273,19 @@ def observed_measures(cal: Calibration, cases: CaseData, roster: Roster, p0: flo
             out["caseload_p90_end"] = float(np.percentile(per, 90))
     # team names as the fit reads them (capitals, spaces, hyphens and underscores aside)
     fixed = {fold_team(t) for t, c in sc.teams.items() if not c.case_holding}
-    lv = w[(w.end >= p0) & (w.end < p1x) & (w.reason != "CON")
-           & ~w.team.map(fold_team).isin(fixed)]
-    out["leavers"] = float(len(lv))
+    out["leavers"] = float(observed_leavers(w, fixed, p0, p1x))
     out["fte_in_post_end"] = float(in_post_at(roster, p1x).fte.sum())
     return out
+
+
+def observed_leavers(w: pd.DataFrame, fixed: set[str], p0: float, p1x: float) -> int:
+    """Roles of the roster ``w`` that ended from day ``p0`` to before ``p1x`` with the worker
+    leaving: not a contract's end (CON), not a move to another team within the authority
+    (:func:`~.observe.internal_moves`, as the fit's turnover), not in a team outside the case
+    work (``fixed``: folded names)."""
+    moved_on, _ = internal_moves(w)
+    return int(((w.end >= p0) & (w.end < p1x) & (w.reason != "CON") & ~moved_on
+                & ~w.team.map(fold_team).isin(fixed)).sum())
 
 
 def simulated_measures(run) -> dict[str, float]:
