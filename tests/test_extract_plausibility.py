@@ -334,3 +334,17 @@ def test_a_roster_name_that_folds_to_two_template_teams_is_refused(raw, baseline
     # the exact name is not ambiguous
     calibrate(*read(tmp_path / "exact", cases, roster), template, correct_timeliness=False,
               fit_pressure=False)
+
+
+def test_an_unknown_case_team_of_few_episodes_is_counted_never_quoted(raw, baseline, tmp_path):
+    """Audit round 10: Team cells holding a person's name or an odd number, one episode each,
+    were quoted in the note ('Jane ...'); a name of fewer than three episodes is now counted."""
+    cases, roster = raw
+    more = cases
+    for i, name in enumerate(["Jane Qxwsmith", "Qxwab12"]):
+        more = _test_children(more, 1, f"2022-01-0{i + 3}", name)
+        more.loc[len(more) - 1, "LAchildID"] = f"TESTCHILD{i}"
+    cal = fit(tmp_path, more, roster, baseline)
+    [note] = said(cal, UNKNOWN_TEAM)
+    assert "Qxw" not in note
+    assert "2 name(s) of fewer than 3 episodes each, not shown (2 episodes" in note

@@ -199,6 +199,12 @@ def with_template_team_names(notes: list[str], roster: Roster, template_teams, w
 #: the template nor the roster has is noted: the synthetic extracts' case teams are all the
 #: template's, and the bundled returns give none.
 UNKNOWN_TEAM_SHOWN = 5
+#: An unknown case team is quoted only when at least this many episodes are in it. assumption: a
+#: team holds many children's cases; a "team" of one or two episodes is likelier a cell holding
+#: something else (a person's name, a pupil number: audit round 10 found 'Jane Smith'-like
+#: values quoted, one episode each), which a shape test cannot always tell; a test team of a
+#: few records is still named.
+UNKNOWN_TEAM_MIN_EPISODES = 3
 
 #: A team name shaped like an identifier is counted in a note, never quoted: one the extract
 #: readers would not quote (:func:`~.extracts.cells.may_identify`: five digits or more), or one
@@ -245,12 +251,19 @@ def note_unknown_case_teams(notes: list[str], cases: CaseData, roster: Roster | 
     showable = team_names_to_show(counts.index, cases, roster)
     hidden = counts[~counts.index.isin(list(showable))]
     counts = counts[counts.index.isin(list(showable))]
+    few = counts[counts < UNKNOWN_TEAM_MIN_EPISODES]
+    counts = counts[counts >= UNKNOWN_TEAM_MIN_EPISODES]
     shown = counts.iloc[:UNKNOWN_TEAM_SHOWN]
     said = ", ".join(f"{_quoted(n)} ({c:,})" for n, c in shown.items())
     more = f" and {len(counts) - len(shown)} more" if len(counts) > len(shown) else ""
     if len(hidden):
         said = ", ".join(x for x in (said, f"{len(hidden):,} name(s) not shown, as they look "
                                      f"like identifiers ({int(hidden.sum()):,} episodes)") if x)
+    if len(few):
+        said = ", ".join(x for x in (said, f"{len(few):,} name(s) of fewer than "
+                                     f"{UNKNOWN_TEAM_MIN_EPISODES} episodes each, not shown "
+                                     f"({int(few.sum()):,} episodes: a cell holding a person's "
+                                     "name or a number is never quoted)") if x)
     whose = ("neither the template nor the roster has" if roster is not None
              else "the template does not have")
     notes.append(
