@@ -116,7 +116,7 @@ def test_a_bare_address_in_a_description_is_not_made_a_link(baseline):
     (GitHub-flavoured, as Jupyter renders it): only the project writes links."""
     import html as html_lib
 
-    from workbench.present.report_text import changes_markdown
+    from workbench.present.report_changes import changes_markdown
 
     odd = baseline.replace({"name": "**Odd** _plan_", "academy.intake_per_year": 24,
                             "description": "Log in at https://phish.example/login or "

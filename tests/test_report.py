@@ -13,7 +13,8 @@ import pytest
 
 from workbench.cli import main
 from workbench.errors import UserError
-from workbench.present.report_text import assumptions_from_file, describe_changes
+from workbench.present.report_changes import describe_changes
+from workbench.present.report_text import assumptions_from_file
 from workbench.present.tables import clip_range
 from workbench.cli.report import build_report, check_inputs
 
@@ -143,7 +144,7 @@ def test_ranges_are_shown_within_possible_values():
 def test_text_from_scenario_files_is_escaped_in_the_report(baseline):
     from types import SimpleNamespace
 
-    from workbench.present.report_text import changes_markdown
+    from workbench.present.report_changes import changes_markdown
 
     odd = baseline.replace({"name": "<b>Odd</b>", "description": "<script>x()</script>",
                             "academy.intake_per_year": 24})

@@ -299,7 +299,7 @@ FIELD_PATH = re.compile(r"\b[a-z]+(?:_[a-z]+)*\.[a-z_]+\b|[{}]|'type'")
 
 
 def test_what_each_option_changes_is_in_words_never_a_field_path(baseline):
-    from workbench.present.report_text import describe_changes
+    from workbench.present.report_changes import describe_changes
 
     caps = baseline.replace({"name": "Aim 18", "caseload.caps.agency": 18,
                              "caseload.caps.experienced": 18})
@@ -325,7 +325,7 @@ def test_what_each_option_changes_is_in_words_never_a_field_path(baseline):
 def test_no_bundled_option_shows_a_field_path():
     from pathlib import Path
 
-    from workbench.present.report_text import describe_changes
+    from workbench.present.report_changes import describe_changes
     from workbench.scenario import load_scenario
 
     root = Path(__file__).resolve().parents[1] / "scenarios"
@@ -340,7 +340,7 @@ def test_no_bundled_option_shows_a_field_path():
 def test_a_setting_of_its_own_is_named_once(baseline):
     import datetime as dt
 
-    from workbench.present.report_text import describe_changes
+    from workbench.present.report_changes import describe_changes
 
     later = baseline.replace({"name": "Later", "start_date": dt.date(2018, 1, 1)})
     assert describe_changes(baseline, later) == ["Start date: 2017-10-31 → 2018-01-01"]

@@ -25,7 +25,8 @@ from .report_charts import figure_html, plot_waiting_split, subset
 from .report_design import ReportDesign, Warmup, choose_warmup, report_design
 from .report_page import masthead_html, section_html
 from .report_page_one import PAGE_ONE_KPIS, page_one_html, stress_table
-from .report_text import (GLOSSARY, LIMITATIONS, baseline_words, counted, describe_changes,
+from .report_changes import describe_changes
+from .report_text import (GLOSSARY, LIMITATIONS, baseline_words, counted,
                           plan_candidates_table, ranges_sentence, times)
 from .tables import (
     HEADLINE_KPIS, bidi_html, display_name, isolate, kpi_summary_table, period_text, run_details,

@@ -286,15 +286,22 @@ def unknown_code(value: str, shown: bool, codes) -> str:
     return f"unknown code {what}; expected one of {', '.join(codes)}"
 
 
-def date_hint(value: str) -> str:
-    """Why a date-shaped text did not read (a two-digit year, month first), as the returns say
-    it (:func:`~workbench.calibration.returns.common.date_hint`); it names the shape, not the
-    value, so it is said when the value is not shown too."""
-    # imported here: the returns' reader imports this module
-    from ..returns.common import date_hint as returns_hint
-
-    return returns_hint(str(value).strip())
-
+def date_hint(s: str) -> str:
+    """Why a date-shaped text did not read: month first (US order), or a two-digit year. It
+    names the shape, not the value, so it is said when the value is not shown too (the returns'
+    readers say it too)."""
+    s = str(s).strip()
+    m = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})", s)
+    if not m:
+        return ""
+    a, b, y = int(m[1]), int(m[2]), m[3]
+    if len(y) == 2:
+        return ": a two-digit year; give the year in four digits"
+    if a <= 12 < b <= 31:
+        return (": month first (US order)? Dates are read day first, and a column "
+                "written month first misreads every date up to the 12th: export the dates again, "
+                "day first")
+    return ""
 
 def _flag_hint(column: str) -> str:
     return ("; for AgencyWorker, 1 for an agency worker and 0 for an employee"

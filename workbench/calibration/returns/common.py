@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..extracts import Problem
-from ..extracts.cells import spreadsheet_error, spreadsheet_error_message
+from ..extracts.cells import date_hint, spreadsheet_error, spreadsheet_error_message
 
 # formats seen in returns: the census XML uses ISO dates; SSDA903 and Annex A use DD/MM/YYYY,
 # and spreadsheets often carry a time or an Excel date
@@ -126,21 +126,6 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
                                            "another year?)", field_name))
         return ""
     return d.isoformat()
-
-
-def date_hint(s: str) -> str:
-    """Why a date-shaped text did not read: month first (US order), or a two-digit year."""
-    m = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})", s)
-    if not m:
-        return ""
-    a, b, y = int(m[1]), int(m[2]), m[3]
-    if len(y) == 2:
-        return ": a two-digit year; give the year in four digits"
-    if a <= 12 < b <= 31:
-        return (": month first (US order)? Dates are read day first, and a column "
-                "written month first misreads every date up to the 12th: export the dates again, "
-                "day first")
-    return ""
 
 
 _YES = {"1", "true", "t", "y", "yes", "a) yes"}
