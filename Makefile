@@ -25,7 +25,7 @@ report: $(STAMP)
 
 # on every core, each test file on one worker (its module fixtures, a served app say, shared)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 # the managers' app: the explorer as a web page with no code, at the address it prints
 app: $(STAMP)
