@@ -312,8 +312,8 @@ def test_a_header_repeated_inside_the_table_is_said_once(sample, tmp_path):
     pasted = pd.concat([cases.iloc[:250], pd.DataFrame([cases.columns], columns=cases.columns),
                         cases.iloc[250:]], ignore_index=True)
     exc = refused(tmp_path, pasted, roster)
-    assert said(exc) == ["cases.csv, row 252: this row repeats the header row (two exports "
-                         "pasted together?): delete it"]
+    assert said(exc) == ["cases.csv, row 252: the row repeats the column titles (two exports "
+                         "pasted into one file?): delete it"]
 
 
 def test_a_roster_date_days_after_the_cases_is_noted_with_its_file_and_column(whole):

@@ -14,7 +14,6 @@ import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -25,23 +24,11 @@ from workbench.decision.sensitivity import sensitivity
 from workbench.errors import UserError
 from workbench.scenario.basics import Uniform
 
+from test_decision_optimise import toy as toy_plan   # the optimiser's toy model
+
 BASE = load_scenario("scenarios/baseline.yaml")
 optimise_module = importlib.import_module("workbench.decision.optimise")
 TARGET = "assessment_within_45wd_pct>=75"
-
-
-def toy_plan(scenario, seed, years=None, warmup_days=0.0):
-    """Timeliness rises with every lever, each at its own price (as the optimiser's tests)."""
-    rng = np.random.default_rng(seed)
-    y = years or scenario.horizon_years
-    rec = sum(c.hires for c in scenario.recruitment.campaigns) / y
-    ac = scenario.academy.intake_per_year
-    ag = scenario.agency.cover_share_pct if scenario.agency.enabled else 0
-    ret = scenario.retention.payment_gbp_per_year if scenario.retention.enabled else 0
-    timely = 50 + 0.6 * rec + 0.4 * ac + 0.1 * ag + 0.002 * ret + rng.normal(0, 2)
-    cost = 1e6 + 30000 * rec + 25000 * ac + 2000 * ag + 60 * ret + rng.normal(0, 1e4)
-    return SimpleNamespace(kpis={"assessment_within_45wd_pct": timely, "cost_gbp": cost},
-                           timeseries=pd.DataFrame({"week": [0, 1], "unallocated": [1.0, 2.0]}))
 
 
 def slow_plan(scenario, seed, years=None, warmup_days=0.0):

@@ -209,9 +209,11 @@ def test_rows_after_a_repeated_title_row_keep_their_spreadsheet_numbers(stem, re
     cells[cols.index(col)] = "Q9"
     lines[4] = ",".join(cells)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    # before: the bad cell was said at row 4, one short, as the repeated row had been dropped
+    # before: the bad cell was said at row 4, one short, as the repeated row had been dropped.
+    # Since round 10 the file reader refuses the repeated titles first (delete them, then the
+    # rows below are numbered as the spreadsheet will number them); nothing is misnumbered
     err = refused_returns(returns, tmp_path, capsys, f"{path.name}, row 3",
-                          "repeats the column titles", f"{path.name}, row 5")
+                          "repeats the column titles")
     assert f"{path.name}, row 4" not in err
 
 

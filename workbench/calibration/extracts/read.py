@@ -160,8 +160,9 @@ def _header_repeated(df: pd.DataFrame, name: str, problems: list[Problem]) -> bo
     for col, h in zip(df.columns, header):
         same &= (df[col].astype(str).str.strip().str.lower() == h).to_numpy()
     for i in same.nonzero()[0]:
-        problems.append(Problem(name, "this row repeats the header row (two exports pasted "
-                                      "together?): delete it", row=int(i) + 2))
+        # the returns' reader says it in the same words (returns/combine._titles_repeated)
+        problems.append(Problem(name, "the row repeats the column titles (two exports pasted "
+                                      "into one file?): delete it", row=int(i) + 2))
     return bool(same.any())
 
 
