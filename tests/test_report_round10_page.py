@@ -120,7 +120,6 @@ def test_run_time_of_loaded_runs_is_the_time_they_took_when_made(small, tmp_path
     assert again.n_run == 0 and again.n_loaded == 2
     took = float(made.runs["elapsed_s"].sum())
     assert math.isclose(again.made_s(), took, rel_tol=1e-9)
-    assert again.elapsed_s < took  # reading them back is quicker than running them
     words = again.run_time()
     assert words == (f"2 runs loaded from {again.out_dir}; they took {took:.1f} s when made "
                      f"(each run's time, added up)")
