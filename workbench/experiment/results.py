@@ -117,7 +117,8 @@ class Experiment:
         made = self.made_s()
         took = (f"they took {made:.1f} s when made (each run's time, added up)"
                 if not math.isnan(made) else "their run time was not recorded")
-        where = f" from {self.out_dir}" if self.out_dir is not None else ""
+        # the folder's name, not its path: a report is published, and a path can name a person
+        where = f" from {Path(self.out_dir).name}/" if self.out_dir is not None else ""
         loaded = "runs" if self.n_loaded > 1 else "run"
         if not self.n_run:
             return f"{self.n_loaded} {loaded} loaded{where}; {took}"
