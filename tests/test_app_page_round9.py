@@ -7,6 +7,10 @@ Playwright, as tests/test_app_browser.py).
 - A1: at 320 px no tab name or label is cut off and the page does not scroll sideways.
 - A2: every control the keyboard reaches shows a ring of 3:1 or more against white, at least
   2px wide, not cut off by the box around it; axe finds nothing serious at 1280 and 320 px.
+
+One server serves the module (each start costs a Voila and a preheated kernel), and one page of
+each width serves the tests that read it (each page starts a kernel): the culling test runs
+first, on pages of its own, and the server-stop test last, stopping the server.
 """
 
 from __future__ import annotations
@@ -43,10 +47,39 @@ def _serve(tmp_path_factory, **kw):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
+    """One server for the module; the last test (the server stopping) stops it."""
     proc, url = _serve(tmp_path_factory)
     yield proc, url
-    proc.terminate()
+    proc.terminate()  # nothing if it has stopped already
     proc.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def page_at(served, chromium):
+    """A page of the app ``width`` px wide, opened on first use and then shared by the tests
+    that read it (each page starts a kernel: the costly part of these tests). Opened only after
+    the culling test, whose count of the server's kernels it would change."""
+    pages = {}
+
+    def page(width: int):
+        if width not in pages or pages[width].is_closed():
+            pages[width] = open_page(chromium, served[1], width=width)
+        return pages[width]
+
+    yield page
+    for p in pages.values():
+        if not p.is_closed():
+            p.close()
+
+
+def ran(page):
+    """``page`` after a run: Run pressed and its results shown (once: a page that has run
+    keeps its results)."""
+    done = page.get_by_text(re.compile(r"Done in \d"))
+    if done.count() == 0:
+        page.get_by_role("button", name="Run").click()
+        done.wait_for(timeout=120_000)
+    return page
 
 
 def open_page(browser, url: str, width: int = 1280, init_script: str | None = None):
@@ -194,51 +227,6 @@ def test_a_closed_page_s_kernel_and_workers_end_an_open_page_s_stay(served, chro
 
 
 # ============================================================================================
-# D6: a notice when the server or the kernel is gone
-# ============================================================================================
-
-#: Hides Voila's window.jupyterapp from the page's script, which then falls back on watching
-#: the kernel's websocket.
-NO_APP = ("Object.defineProperty(window, 'jupyterapp', {configurable: false, "
-          "get: function () { return undefined; }, set: function (v) {}});")
-
-
-@needs_chromium
-def test_a_page_says_so_when_the_server_stops(tmp_path_factory, chromium):
-    """The server stops (Ctrl+C, a crash): each open page shows, within seconds, a notice a
-    screen reader announces (role="alert"), dark on light, on a phone too, saying that the
-    settings are not saved and to reload; with or without Voila's app object to listen to."""
-    proc, url = _serve(tmp_path_factory)
-    try:
-        phone = open_page(chromium, url, width=320)
-        fallback = open_page(chromium, url, init_script=NO_APP)
-        assert phone.get_by_role("alert").count() == 0  # nothing while all is well
-        time.sleep(5)  # longer than the page's grace for a reconnection: still nothing
-        assert phone.get_by_role("alert").count() == fallback.get_by_role("alert").count() == 0
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-    for page in (phone, fallback):
-        notice = page.get_by_role("alert")
-        notice.wait_for(timeout=30_000)
-        text = notice.inner_text()
-        assert text.startswith("The app has lost its connection to the server."), text
-        assert "Your settings on this page are not saved. Reload the page" in text
-        assert notice.is_visible() and notice.get_by_role("button",
-                                                           name="Reload the page").is_visible()
-    box = phone.evaluate("""() => { const n = document.querySelector('[role=alert]');
-        const r = n.getBoundingClientRect(), s = getComputedStyle(n);
-        return [r.top, r.left, r.right, n.scrollWidth - n.clientWidth, s.color,
-                s.backgroundColor, document.scrollingElement.scrollWidth]; }""")
-    top, left, right, spill, color, background, page_width = box
-    assert top >= 0 and left >= 0 and right <= 320 and spill <= 1 and page_width <= 321, box
-    assert contrast(color, background) >= 7, box
-    assert serious(axe(phone)) == []
-    phone.close()
-    fallback.close()
-
-
-# ============================================================================================
 # A1: reflow at 320 px; A2: focus rings; axe
 # ============================================================================================
 
@@ -267,16 +255,15 @@ CUT = """() => {
 
 
 @needs_chromium
-def test_at_320_px_no_tab_name_or_label_is_cut_off(served, chromium):
+def test_at_320_px_no_tab_name_or_label_is_cut_off(served, page_at, chromium):
     """WCAG 1.4.10: the tab bars wrap (Lumino shrank the tabs, cutting their names) and labels
     wrap (they ended in "..."); the page never scrolls sideways."""
     _, url = served
-    page = open_page(chromium, url, width=320)
+    page = page_at(320)  # not run yet: the first test to use it
     names = page.locator(".lm-TabBar-tab").all_inner_texts()
     assert {"Recruitment", "Agency staff", "Summary", "Waiting children"} <= set(names)
     assert page.evaluate(CUT) == []
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 321
-    page.close()
     page = open_page(chromium, url, width=768)  # the results' seven tabs were cut here too
     assert page.evaluate(CUT) == []
     page.close()
@@ -302,15 +289,12 @@ RING = """() => {
 
 
 @needs_chromium
-def test_every_control_the_keyboard_reaches_shows_a_ring_of_3_to_1(served, chromium):
+def test_every_control_the_keyboard_reaches_shows_a_ring_of_3_to_1(page_at):
     """WCAG 2.4.7, 2.4.11, 1.4.11: Tab through the whole page (after a run, so that the
     download link is there); each stop shows a solid ring 2px or wider of 3:1 or more against
     white, that no box around it cuts off (JupyterLab's was a 1px or border line of #64b5f6,
     2.2:1, and a ring outside a list or a button was cut off by its box)."""
-    _, url = served
-    page = open_page(chromium, url)
-    page.get_by_role("button", name="Run").click()
-    page.get_by_text(re.compile(r"Done in \d")).wait_for(timeout=120_000)
+    page = ran(page_at(1280))
     page.get_by_role("link", name="Download the results (Excel workbook)").wait_for()
     page.locator("select").first.focus()
     seen, bad = set(), []
@@ -326,18 +310,60 @@ def test_every_control_the_keyboard_reaches_shows_a_ring_of_3_to_1(served, chrom
     assert bad == []
     assert {"select", "input:number", "input:text", "input:checkbox", "button", "slider", "tab",
             "readout", "a"} <= seen, seen
-    page.close()
 
 
 @needs_chromium
 @pytest.mark.parametrize("width", [1280, 320])
-def test_axe_finds_nothing_serious(served, chromium, width):
-    _, url = served
-    page = open_page(chromium, url, width=width)
-    page.get_by_role("button", name="Run").click()
-    page.get_by_text(re.compile(r"Done in \d")).wait_for(timeout=120_000)
-    assert serious(axe(page)) == []
-    page.close()
+def test_axe_finds_nothing_serious(page_at, width):
+    """After a run (the page of that width the tests above read, run once)."""
+    assert serious(axe(ran(page_at(width)))) == []
+
+
+# ============================================================================================
+# D6: a notice when the server or the kernel is gone
+# ============================================================================================
+
+#: Hides Voila's window.jupyterapp from the page's script, which then falls back on watching
+#: the kernel's websocket.
+NO_APP = ("Object.defineProperty(window, 'jupyterapp', {configurable: false, "
+          "get: function () { return undefined; }, set: function (v) {}});")
+
+
+@needs_chromium
+def test_a_page_says_so_when_the_server_stops(served, page_at, chromium):
+    """The server stops (Ctrl+C, a crash): each open page shows, within seconds, a notice a
+    screen reader announces (role="alert"), dark on light, on a phone too, saying that the
+    settings are not saved and to reload; with or without Voila's app object to listen to.
+    (The module's server, stopped: this test comes last. The phone's page is the one the tests
+    above read and ran at 320 px.)"""
+    proc, url = served
+    try:
+        phone = page_at(320)
+        fallback = open_page(chromium, url, init_script=NO_APP)
+        assert phone.get_by_role("alert").count() == 0  # nothing while all is well
+        time.sleep(5)  # longer than the page's grace for a reconnection: still nothing
+        assert phone.get_by_role("alert").count() == fallback.get_by_role("alert").count() == 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    for page in (phone, fallback):
+        notice = page.get_by_role("alert")
+        notice.wait_for(timeout=30_000)
+        text = notice.inner_text()
+        assert text.startswith("The app has lost its connection to the server."), text
+        assert "Your settings on this page are not saved. Reload the page" in text
+        assert notice.is_visible() and notice.get_by_role("button",
+                                                           name="Reload the page").is_visible()
+    box = phone.evaluate("""() => { const n = document.querySelector('[role=alert]');
+        const r = n.getBoundingClientRect(), s = getComputedStyle(n);
+        return [r.top, r.left, r.right, n.scrollWidth - n.clientWidth, s.color,
+                s.backgroundColor, document.scrollingElement.scrollWidth]; }""")
+    top, left, right, spill, color, background, page_width = box
+    assert top >= 0 and left >= 0 and right <= 320 and spill <= 1 and page_width <= 321, box
+    assert contrast(color, background) >= 7, box
+    assert serious(axe(phone)) == []
+    phone.close()
+    fallback.close()
 
 
 # ============================================================================================
