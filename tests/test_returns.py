@@ -4,13 +4,14 @@ dataset made without the model is recovered (not circular)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import re
 import shutil
 
 import pytest
 
-from workbench.calibration import calibrate
 from workbench.calibration.derive_timeliness import elapsed_histogram
 from workbench.calibration.extracts import ExtractError
 from workbench.calibration.returns import read_returns
@@ -66,10 +67,38 @@ def test_years_combine_into_one_history(tables, data):
     assert (data.cases.stages.stage == "lac").sum() > 0       # SSDA903 episodes joined into periods
 
 
-def test_fit_recovers_the_independent_truth(data):
-    template = load_scenario("scenarios/baseline.yaml")
-    cal = calibrate(data.cases, data.roster, template, CUT.isoformat(), END.isoformat(),
-                    sources=data.sources)
+@pytest.fixture(scope="module")
+def command(folder, tmp_path_factory):
+    """``workbench calibrate --returns folder`` over the window CUT to END, run once: its exit
+    status, what it printed, the scenario it wrote, and the Calibration it made (the command's
+    call of :func:`~workbench.calibration.fit.calibrate`, with the data the reader gave and the
+    bundled baseline as template: the fit test reads that fit rather than making it again)."""
+    import workbench.calibration.fit as fit_module
+    from workbench.cli import main
+
+    made = []
+    real = fit_module.calibrate
+
+    def keep(*args, **kw):
+        made.append(real(*args, **kw))
+        return made[-1]
+
+    tmp = tmp_path_factory.mktemp("command")
+    out = tmp / "fitted.yaml"
+    printed = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(printed):
+        mp.setattr(fit_module, "calibrate", keep)
+        code = main(["calibrate", "--returns", str(folder), "--out", str(out), "--report-dir",
+                     str(tmp / "rep"), "--window-start", CUT.isoformat(), "--window-end",
+                     END.isoformat(), "--no-backtest"])
+    return code, printed.getvalue(), out, made
+
+
+def test_fit_recovers_the_independent_truth(data, command):
+    *_, made = command
+    [cal] = made
+    assert cal.window_start == CUT and cal.window_end == END
+    assert cal.fit_args["sources"] == data.sources and cal.fit_args["seed"] == 0
     t = cal.table.set_index("parameter")
 
     def inside(p, value, slack=0.0):
@@ -201,13 +230,9 @@ def test_annex_a_bad_date_names_sheet_row_and_title(folder, tmp_path):
             "'31/02/2023' is not a date") in msg
 
 
-def test_cli_calibrates_from_a_folder_of_returns(folder, tmp_path, capsys):
+def test_cli_calibrates_from_a_folder_of_returns(command, capsys):
     from workbench.cli import main
-    out = tmp_path / "fitted.yaml"
-    code = main(["calibrate", "--returns", str(folder), "--out", str(out), "--report-dir",
-                 str(tmp_path / "rep"), "--window-start", CUT.isoformat(), "--window-end",
-                 END.isoformat(), "--no-backtest"])
-    text = capsys.readouterr().out
+    code, text, out, _ = command
     assert code == 0
     assert "CIN census: 2 file(s), years 2022-2023" in text
     assert "Fitted from the data" in text and "Left at the template's values" in text
