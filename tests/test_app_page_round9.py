@@ -26,7 +26,8 @@ import psutil
 import pytest
 
 from workbench.errors import UserError
-from workbench.present.app_server import (CULL_IDLE_S, CULL_INTERVAL_S, start, voila_command)
+from workbench.present.app_server import (CULL_IDLE_S, CULL_INTERVAL_S, free_port, start,
+                                          voila_command)
 
 from conftest import SCENARIOS, needs_chromium, still_running
 
@@ -41,8 +42,11 @@ def _serve(tmp_path_factory, **kw):
     folder = tmp_path_factory.mktemp("team") / "scenarios"
     folder.mkdir()
     shutil.copy(SCENARIOS / "baseline.yaml", folder / "baseline.yaml")
-    return start(port=None, host="127.0.0.1", scenarios=folder, replications=2, years=0.5,
-                 quiet=True, cull_idle_s=CULL, cull_interval_s=INTERVAL, **kw)
+    # (a port the system gives, not 8866 when free: a server of another test file, on another
+    # worker, could take that at the same moment, and this module would then talk to it)
+    return start(port=free_port(preferred=None), host="127.0.0.1", scenarios=folder,
+                 replications=2, years=0.5, quiet=True, cull_idle_s=CULL,
+                 cull_interval_s=INTERVAL, **kw)
 
 
 @pytest.fixture(scope="module")

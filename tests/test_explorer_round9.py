@@ -25,7 +25,7 @@ import pytest
 import workbench.present.scenario_shelf as shelf_module
 from workbench.errors import UserError
 from workbench.present.app import App
-from workbench.present.app_server import start
+from workbench.present.app_server import free_port, start
 from workbench.present.explorer import Explorer
 from workbench.scenario import scenario_files
 
@@ -271,8 +271,10 @@ def served(tmp_path_factory):
     folder.mkdir()
     for p in scenario_files(SCENARIOS):
         shutil.copy(p, folder / p.name)
-    proc, url = start(port=None, host="127.0.0.1", scenarios=folder, replications=2, years=0.5,
-                      executor="serial", quiet=True)
+    # (a port the system gives, not 8866 when free: a server of another test file, on another
+    # worker, could take that at the same moment, and this test would then talk to it)
+    proc, url = start(port=free_port(preferred=None), host="127.0.0.1", scenarios=folder,
+                      replications=2, years=0.5, executor="serial", quiet=True)
     yield url, folder
     proc.terminate()
     proc.wait(timeout=60)
