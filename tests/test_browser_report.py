@@ -10,6 +10,7 @@ installed and CI is not set (CI installs one with `.ci/run`, and there a missing
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -29,12 +30,14 @@ MAX_PAGES = 12
 
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory):
-    """The report for every bundled scenario (short and few runs: the layout is what is tested,
-    and it does not depend on the numbers' precision)."""
+    """The report for every bundled scenario (half a year and two runs: the layout is what is
+    tested, and it does not depend on the numbers' precision; it prints 12 pages, as a year
+    does). Its PDF is written here, before the module's browser (``chromium``) starts:
+    Playwright's sync API runs one session at a time."""
     from workbench.scenario.catalog import bundled_scenarios
 
     out = tmp_path_factory.mktemp("bundled") / "report.html"
-    build_report(bundled_scenarios(), out, replications=2, seed=3, years=1, executor="process",
+    build_report(bundled_scenarios(), out, replications=2, seed=3, years=0.5, executor="process",
                  progress=False, authority="Anyshire County Council", date="1 March 2027",
                  prepared_by="Strategic workforce team")
     pdf = out.with_suffix(".pdf")
@@ -53,55 +56,63 @@ def hostile(tmp_path_factory):
         "description: 'See [the plan](javascript:window.pwned=3) and <a href=\"javascript:x\">this</a>'\n"
         "academy: {intake_per_year: 16}\n", encoding="utf-8")
     out = d / "report.html"
-    build_report([SC / "baseline.yaml", f], out, replications=2, seed=3, years=0.5,
-                 executor="serial", progress=False, title="<i>Title</i><script>window.pwned=4</script>",
+    # a quarter-year and no warm-up pilot: what is checked is the text, not the numbers
+    build_report([SC / "baseline.yaml", f], out, replications=2, seed=3, years=0.25,
+                 warmup_days=0, executor="serial", progress=False,
+                 title="<i>Title</i><script>window.pwned=4</script>",
                  authority="<b onmouseover=alert(1)>Council</b>")
     return out
 
 
-def axe_violations(browser, path: Path) -> list[dict]:
+def axe_on(page) -> list[dict]:
+    """axe-core's violations on the page open in ``page``."""
     import axe_playwright_python
 
-    script = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text()
-    page = browser.new_page()
-    try:
-        page.goto(path.resolve().as_uri(), wait_until="load")
-        page.evaluate(script)
-        res = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag', values:
-            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})""")
-    finally:
-        page.close()
+    page.evaluate(Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text())
+    res = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag', values:
+        ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})""")
     return res["violations"]
 
 
+@pytest.fixture(scope="module")
+def bundled_page(bundled, chromium):
+    """The bundled report open in the module's browser, which two tests read (axe-core only
+    adds its script, no element)."""
+    out, _, _ = bundled
+    page = chromium.new_page()
+    page.goto(out.resolve().as_uri(), wait_until="load")
+    yield page
+    page.close()
+
+
+@functools.lru_cache(maxsize=4)
 def pages_text(pdf: Path) -> list[str]:
+    """Each page's text (read once per PDF: two tests read the bundled report's)."""
     from pypdf import PdfReader
 
     return [p.extract_text() or "" for p in PdfReader(str(pdf)).pages]
 
 
-def test_axe_finds_no_serious_or_critical_violation(browser, bundled):
-    out, _, _ = bundled
-    violations = axe_violations(browser, out)
-    bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in violations
-           if v["impact"] in ("serious", "critical")]
-    assert bad == []
+# The tests that print a PDF (write_pdf runs a Playwright session of its own) come first; the
+# tests after them share the module's browser (``chromium``).
+def test_report_pdf_option_writes_the_pdf_and_reports_its_pages(tmp_path, monkeypatch, capsys):
+    from workbench.cli import main
+    from workbench.cli import report as cli_report
+    from workbench.present.report_page import page_from_notebook, section_html
 
+    def quick(files, out, *args, **kwargs):  # the page without the simulation behind it
+        from types import SimpleNamespace
 
-def test_every_chart_has_a_text_alternative_with_its_finding(browser, bundled):
-    out, _, _ = bundled
-    page = browser.new_page()
-    page.goto(out.resolve().as_uri())
-    alts = page.eval_on_selector_all("img", "els => els.map(e => e.alt)")
-    levels = page.eval_on_selector_all("h1, h2, h3", "els => els.map(e => +e.tagName[1])")
-    lang = page.evaluate("document.documentElement.lang")
-    page.close()
-    assert len(alts) >= 7
-    for alt in alts:
-        assert "No description" not in alt and len(alt) > 60
-        assert re.search(r"\d", alt), alt  # it states a finding with its numbers
-    assert lang == "en-GB" and levels[0] == 1 and levels.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))  # headings in order
+        cell = {"outputs": [{"data": {"text/html": section_html("A section", "Some words.")}}]}
+        out.write_text(page_from_notebook(SimpleNamespace(cells=[cell]), "Quick"))
+        return out
+
+    monkeypatch.setattr(cli_report, "build_report", quick)
+    out = tmp_path / "r.html"
+    assert main(["report", str(SC / "baseline.yaml"), "--out", str(out), "--pdf"]) == 0
+    said = capsys.readouterr().out
+    assert f"PDF written to {out.with_suffix('.pdf')}: 1 A4 pages" in said
+    assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_pdf_is_a4_with_no_blank_page_and_page_one_holds_the_ranked_table(bundled):
@@ -139,8 +150,28 @@ def test_no_heading_is_orphaned_at_the_foot_of_a_page(bundled):
         assert lines[-1] not in headings, f"heading {lines[-1]!r} alone at the foot of page {i}"
 
 
-def test_html_in_names_and_parameters_renders_as_text(browser, hostile):
-    page = browser.new_page()
+def test_axe_finds_no_serious_or_critical_violation(bundled_page):
+    violations = axe_on(bundled_page)
+    bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in violations
+           if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+
+def test_every_chart_has_a_text_alternative_with_its_finding(bundled_page):
+    page = bundled_page
+    alts = page.eval_on_selector_all("img", "els => els.map(e => e.alt)")
+    levels = page.eval_on_selector_all("h1, h2, h3", "els => els.map(e => +e.tagName[1])")
+    lang = page.evaluate("document.documentElement.lang")
+    assert len(alts) >= 7
+    for alt in alts:
+        assert "No description" not in alt and len(alt) > 60
+        assert re.search(r"\d", alt), alt  # it states a finding with its numbers
+    assert lang == "en-GB" and levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))  # headings in order
+
+
+def test_html_in_names_and_parameters_renders_as_text(chromium, hostile):
+    page = chromium.new_page()
     page.goto(hostile.resolve().as_uri())
     pwned = page.evaluate("window.pwned")
     scripts = page.eval_on_selector_all("script", "els => els.length")
@@ -156,27 +187,7 @@ def test_html_in_names_and_parameters_renders_as_text(browser, hostile):
     assert title == "<i>Title</i><script>window.pwned=4</script>"
 
 
-def test_report_pdf_option_writes_the_pdf_and_reports_its_pages(tmp_path, monkeypatch, capsys):
-    from workbench.cli import main
-    from workbench.cli import report as cli_report
-    from workbench.present.report_page import page_from_notebook, section_html
-
-    def quick(files, out, *args, **kwargs):  # the page without the simulation behind it
-        from types import SimpleNamespace
-
-        cell = {"outputs": [{"data": {"text/html": section_html("A section", "Some words.")}}]}
-        out.write_text(page_from_notebook(SimpleNamespace(cells=[cell]), "Quick"))
-        return out
-
-    monkeypatch.setattr(cli_report, "build_report", quick)
-    out = tmp_path / "r.html"
-    assert main(["report", str(SC / "baseline.yaml"), "--out", str(out), "--pdf"]) == 0
-    said = capsys.readouterr().out
-    assert f"PDF written to {out.with_suffix('.pdf')}: 1 A4 pages" in said
-    assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
-
-
-def test_the_decision_sections_have_no_serious_violation(browser, saved, tmp_path):
+def test_the_decision_sections_have_no_serious_violation(chromium, saved, tmp_path):
     """The optional sections (``--plan``, ``--sensitivity``) on a page of their own: axe-core,
     text alternatives with numbers, headings in order, HTML in a scenario name kept as text."""
     from workbench.decision import load_result
@@ -188,20 +199,21 @@ def test_the_decision_sections_have_no_serious_violation(browser, saved, tmp_pat
               plan_section(load_result(saved.plan_dir)),
               sensitivity_section(load_sensitivity(saved.sens_dir))]
     out = _page_of(blocks, "Decisions", tmp_path / "decisions.html")
-    assert _serious(browser, out) == []
-    page = browser.new_page()
-    page.goto(out.resolve().as_uri())
+    page = chromium.new_page()
+    page.goto(out.resolve().as_uri(), wait_until="load")
     alts = page.eval_on_selector_all("img", "els => els.map(e => e.alt)")
     levels = page.eval_on_selector_all("h1, h2, h3", "els => els.map(e => +e.tagName[1])")
     pwned = page.evaluate("window.pwned")
     text = page.inner_text("body")
+    serious = _serious(page)  # after the reading: axe-core adds its script
     page.close()
+    assert serious == []
     assert len(alts) == 2 and all(len(a) > 60 and re.search(r"\d", a) for a in alts)
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
     assert pwned is None and "<script>window.pwned=1</script>" in text
 
 
-def test_the_neighbours_section_has_no_serious_violation(browser, tmp_path):
+def test_the_neighbours_section_has_no_serious_violation(chromium, tmp_path):
     """``--published --la --neighbour``: the authority against its neighbours and England, on a
     page of its own: axe-core finds no serious or critical violation; the chart has its text."""
     from workbench.present.neighbours import neighbours_section
@@ -211,12 +223,13 @@ def test_the_neighbours_section_has_no_serious_violation(browser, tmp_path):
               neighbours_section("Durham", ["Gateshead", "Sunderland"],
                                  data=ROOT / "tests" / "data" / "published")]
     out = _page_of(blocks, "Neighbours", tmp_path / "neighbours.html")
-    assert _serious(browser, out) == []
-    page = browser.new_page()
-    page.goto(out.resolve().as_uri())
+    page = chromium.new_page()
+    page.goto(out.resolve().as_uri(), wait_until="load")
     alts = page.eval_on_selector_all("img", "els => els.map(e => e.alt)")
-    assert alts and all(len(a) > 40 for a in alts)
+    serious = _serious(page)
     page.close()
+    assert serious == []
+    assert alts and all(len(a) > 40 for a in alts)
 
 
 def _page_of(blocks: list[str], title: str, out: Path) -> Path:
@@ -230,7 +243,7 @@ def _page_of(blocks: list[str], title: str, out: Path) -> Path:
     return out
 
 
-def _serious(browser, out: Path) -> list:
-    """axe-core's serious and critical violations on the page."""
+def _serious(page) -> list:
+    """axe-core's serious and critical violations on the page open in ``page``."""
     return [(v["id"], v["impact"], v["nodes"][0]["html"][:120])
-            for v in axe_violations(browser, out) if v["impact"] in ("serious", "critical")]
+            for v in axe_on(page) if v["impact"] in ("serious", "critical")]
