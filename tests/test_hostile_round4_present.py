@@ -263,8 +263,35 @@ def _axe(page, best_practice: bool = True) -> list:
     return [(v["id"], v["impact"], v["nodes"][0]["html"][:100]) for v in res["violations"]]
 
 
+# write_pdf runs a Playwright session of its own: the test that prints comes before the tests
+# that share the module's browser (``chromium``).
 @needs_chromium
-def test_a_figure_after_a_right_to_left_name_is_read_after_it(browser, tmp_path):
+def test_no_table_is_cut_off_in_print(arabic_report, tmp_path):
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    from workbench.present.report_page import CHROMIUM_FLAGS, write_pdf
+
+    with sync_playwright() as pw:  # closed before write_pdf, which runs a session of its own
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS[1:])
+        page = browser.new_page(viewport={"width": 696, "height": 1000})  # A4 less its margins
+        page.emulate_media(media="print")
+        page.goto(arabic_report.resolve().as_uri())
+        cut = page.evaluate("""() => { const w = document.documentElement.clientWidth;
+        return [...document.querySelectorAll('.wb-scroll')].filter(r =>
+            getComputedStyle(r).overflowX !== 'visible' || r.scrollWidth > r.clientWidth + 1 ||
+            r.querySelector('table').getBoundingClientRect().right > w + 1)
+          .map(r => r.getAttribute('aria-label')); }""")
+        browser.close()
+    assert cut == []
+    pdf = tmp_path / "report.pdf"
+    write_pdf(arabic_report, pdf)
+    first = re.sub(r"\s+", " ", PdfReader(str(pdf)).pages[0].extract_text())
+    assert "What each improvement costs" in first  # the ranked table's last column is printed
+
+
+@needs_chromium
+def test_a_figure_after_a_right_to_left_name_is_read_after_it(chromium, tmp_path):
     """An alt text's first sentence is the chart's visible caption: "Highest on average: NAME
     (figure); lowest: NAME (figure)." Without isolation a bare figure showed before the name
     (one with a letter inside the brackets, "(£13.67m)", happened to keep its place)."""
@@ -284,7 +311,7 @@ def test_a_figure_after_a_right_to_left_name_is_read_after_it(browser, tmp_path)
     cell = {"outputs": [{"data": {"text/html": figure_html(fig, alt)}}]}
     out = tmp_path / "figure.html"
     out.write_text(page_from_notebook(SimpleNamespace(cells=[cell]), OPTION), encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1000, "height": 600})
+    page = chromium.new_page(viewport={"width": 1000, "height": 600})
     page.goto(out.resolve().as_uri())
     _in_order(page, "figcaption", OPTION, "21.7")
     _in_order(page, "figcaption", BASE, "20.1")
@@ -294,8 +321,8 @@ def test_a_figure_after_a_right_to_left_name_is_read_after_it(browser, tmp_path)
 
 
 @needs_chromium
-def test_the_report_reads_in_order_fits_a_phone_and_passes_axe(browser, arabic_report):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def test_the_report_reads_in_order_fits_a_phone_and_passes_axe(arabic_report, chromium):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.goto(arabic_report.resolve().as_uri())
     # a list of two right-to-left names keeps its order ("against the BASE: OPTION. ...")
     _in_order(page, "p.intro", BASE, OPTION)
@@ -303,7 +330,7 @@ def test_the_report_reads_in_order_fits_a_phone_and_passes_axe(browser, arabic_r
     assert _axe(page) == []
     page.close()
 
-    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page = chromium.new_page(viewport={"width": 375, "height": 800})
     page.goto(arabic_report.resolve().as_uri())
     width = page.evaluate("document.documentElement.scrollWidth")
     tables = page.evaluate("""() => [...document.querySelectorAll('table')].map(t => {
@@ -337,31 +364,6 @@ def test_the_report_reads_in_order_fits_a_phone_and_passes_axe(browser, arabic_r
     page.close()
 
 
-@needs_chromium
-def test_no_table_is_cut_off_in_print(arabic_report, tmp_path):
-    from playwright.sync_api import sync_playwright
-    from pypdf import PdfReader
-
-    from workbench.present.report_page import CHROMIUM_FLAGS, write_pdf
-
-    with sync_playwright() as pw:  # closed before write_pdf, which runs a session of its own
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS[1:])
-        page = browser.new_page(viewport={"width": 696, "height": 1000})  # A4 less its margins
-        page.emulate_media(media="print")
-        page.goto(arabic_report.resolve().as_uri())
-        cut = page.evaluate("""() => { const w = document.documentElement.clientWidth;
-        return [...document.querySelectorAll('.wb-scroll')].filter(r =>
-            getComputedStyle(r).overflowX !== 'visible' || r.scrollWidth > r.clientWidth + 1 ||
-            r.querySelector('table').getBoundingClientRect().right > w + 1)
-          .map(r => r.getAttribute('aria-label')); }""")
-        browser.close()
-    assert cut == []
-    pdf = tmp_path / "report.pdf"
-    write_pdf(arabic_report, pdf)
-    first = re.sub(r"\s+", " ", PdfReader(str(pdf)).pages[0].extract_text())
-    assert "What each improvement costs" in first  # the ranked table's last column is printed
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     from workbench.present.app_server import start
@@ -371,19 +373,21 @@ def served(tmp_path_factory):
     shutil.copy(SCENARIOS / "baseline.yaml", folder / "baseline.yaml")
     (folder / "option.yaml").write_text(f"base: baseline.yaml\nname: '{OPTION}'\n"
                                         "academy: {intake_per_year: 16}\n", encoding="utf-8")
+    # the serial executor: no pool of worker processes to start for a layout test (the process
+    # executor in the app is test_app_browser's)
     proc, url = start(port=None, host="127.0.0.1", scenarios=folder, replications=2, years=0.5,
-                      quiet=True)
+                      executor="serial", quiet=True)
     yield url
     proc.terminate()
     proc.wait(timeout=60)
 
 
 @needs_chromium
-def test_the_app_on_a_phone(browser, served):
+def test_the_app_on_a_phone(served, chromium):
     """At 375 px the controls stack and the page does not scroll sideways; the result table is a
     named, focusable region; axe finds nothing (before: the targets' comparison and value had no
     label, the sliders' handles no name, the tabs' names 4.45:1 contrast)."""
-    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page = chromium.new_page(viewport={"width": 375, "height": 800})
     page.goto(served, timeout=120_000)
     page.get_by_text("Children's social care workforce: try a policy").wait_for(timeout=120_000)
     page.locator("select").first.select_option(label=f"{FSI}{OPTION}{PDI} (option.yaml)")
