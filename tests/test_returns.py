@@ -131,6 +131,20 @@ def test_elapsed_histogram_is_a_valid_schema_histogram():
 # Broken returns: named errors (file, row or element, field), never an identifier
 # --------------------------------------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def small(tables, tmp_path_factory):
+    """The same process's returns, written (as ``folder``) for one child in five: the broken
+    returns below are copies of it, each read whole (most of a read is the CIN census XML and
+    Annex A's rows). It reads without a problem as it is."""
+    cases, workforce = tables
+    kept = set(cases.LAchildID.unique()[::5])
+    out = tmp_path_factory.mktemp("returns_small")
+    write_returns(out, cases[cases.LAchildID.isin(kept)], workforce, CUT, END, seed=1,
+                  irregular=Irregularities(duplicate=0.03, late=0.03, missing=0.03))
+    read_returns(out)
+    return out
+
+
 def _broken(folder, tmp_path, edit):
     out = tmp_path / "r"
     shutil.copytree(folder, out)
@@ -147,7 +161,7 @@ def _first_id(text: str, tag: str) -> str:
     return re.search(rf"<{tag}>([^<]+)</{tag}>", text).group(1)
 
 
-def test_bad_date_in_the_census_names_element_and_field(folder, tmp_path):
+def test_bad_date_in_the_census_names_element_and_field(small, tmp_path):
     def edit(out):
         p = out / "cin_census_2023.xml"
         t = p.read_text()
@@ -155,21 +169,21 @@ def test_bad_date_in_the_census_names_element_and_field(folder, tmp_path):
         ref = _first_id(t, "CINreferralDate")
         p.write_text(t.replace(f"<CINreferralDate>{ref}<", "<CINreferralDate>2022-02-30<", 1))
         return [lid]
-    msg = _broken(folder, tmp_path, edit)
+    msg = _broken(small, tmp_path, edit)
     assert re.search(r"cin_census_2023\.xml, element Child 1 / CINdetails 1 \(line \d+\), "
                      r"field CINreferralDate: '2022-02-30' is not a date", msg)
 
 
-def test_malformed_xml_names_the_line(folder, tmp_path):
+def test_malformed_xml_names_the_line(small, tmp_path):
     def edit(out):
         p = out / "cin_census_2022.xml"
         p.write_text(p.read_text()[:5000])
         return []
-    msg = _broken(folder, tmp_path, edit)
+    msg = _broken(small, tmp_path, edit)
     assert "cin_census_2022.xml" in msg and "not well-formed XML" in msg
 
 
-def test_ssda903_problems_name_row_and_column(folder, tmp_path):
+def test_ssda903_problems_name_row_and_column(small, tmp_path):
     def edit(out):
         p = out / "ssda903_episodes_2023.csv"
         lines = p.read_text().splitlines()
@@ -181,12 +195,12 @@ def test_ssda903_problems_name_row_and_column(folder, tmp_path):
         q = out / "ssda903_episodes_2022.csv"
         q.write_text(q.read_text().replace("DECOM", "DATE_START", 1))
         return [cells[head.index("CHILD")]]
-    msg = _broken(folder, tmp_path, edit)
+    msg = _broken(small, tmp_path, edit)
     assert "ssda903_episodes_2023.csv, row 2, field RNE: unknown code" in msg
     assert "ssda903_episodes_2022.csv" in msg
 
 
-def test_order_problem_found_after_combining_points_at_the_return(folder, tmp_path):
+def test_order_problem_found_after_combining_points_at_the_return(small, tmp_path):
     """A CP plan ending before it starts is found by the combined table's checks, and reported
     against the census element it came from."""
     def edit(out):
@@ -196,17 +210,17 @@ def test_order_problem_found_after_combining_points_at_the_return(folder, tmp_pa
         t = t[:m.start(2)] + "2000-01-01" + t[m.end(2):]
         p.write_text(t)
         return []
-    msg = _broken(folder, tmp_path, edit)
+    msg = _broken(small, tmp_path, edit)
     assert re.search(r"cin_census_2023\.xml, element Child \d+ / CINdetails \d+ / "
                      r"ChildProtectionPlans 1 \(line \d+\), field CPPendDate: ends before", msg)
 
 
-def test_workforce_and_missing_returns_are_named(folder, tmp_path):
+def test_workforce_and_missing_returns_are_named(small, tmp_path):
     def edit(out):
         for p in out.glob("workforce_census_*.csv"):
             p.write_text(p.read_text().replace("OrgRole", "Role"))
         return []
-    msg = _broken(folder, tmp_path, edit)
+    msg = _broken(small, tmp_path, edit)
     assert "workforce_census_2023.csv, field OrgRole: required column is missing" in msg
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -214,7 +228,7 @@ def test_workforce_and_missing_returns_are_named(folder, tmp_path):
         read_returns(empty)
 
 
-def test_annex_a_bad_date_names_sheet_row_and_title(folder, tmp_path):
+def test_annex_a_bad_date_names_sheet_row_and_title(small, tmp_path):
     import openpyxl
 
     def edit(out):
@@ -225,7 +239,7 @@ def test_annex_a_bad_date_names_sheet_row_and_title(folder, tmp_path):
         ws.cell(row=4, column=2).value = "31/02/2023"
         wb.save(p)
         return [child]
-    msg = _broken(folder, tmp_path, edit)
+    msg = _broken(small, tmp_path, edit)
     assert ("annex_a.xlsx [List 7 CP], row 4, field Child Protection Plan Start Date: "
             "'31/02/2023' is not a date") in msg
 
