@@ -91,7 +91,12 @@ def test_reset_from_the_page_is_not_undone_by_a_change_sent_before_it(app):
         app.reset_button._handle_custom_msg({"event": "click"}, [])
         await asyncio.sleep(0.02)
         places.set_state({"value": start_value + 6})
-        await asyncio.sleep(1.0)      # the wait after a click is well under a second
+        # Reset is held back (and greyed) until the changes settle, well under a second: it
+        # has acted once it is enabled again
+        for _ in range(200):
+            await asyncio.sleep(0.025)
+            if not app.reset_button.disabled:
+                return
 
     asyncio.run(kernel())
     assert places.value == start_value and not app.changed()
