@@ -65,7 +65,7 @@ def outputs(nb):
 
 
 def test_explore_notebook_runs_and_shows_results(tmp_path):
-    nb = execute(EXPLORE, tmp_path / "explore.ipynb", replications=2, years=0.5,
+    nb = execute(EXPLORE, tmp_path / "explore.ipynb", replications=2, years=0.25,
                  executor="serial", run_now=True)
     outs = outputs(nb)
     assert not [o for o in outs if o.output_type == "error"]
@@ -80,7 +80,7 @@ def test_explore_notebook_runs_and_shows_results(tmp_path):
 
 
 def test_compare_notebook_runs_every_bundled_scenario(tmp_path):
-    nb = execute(COMPARE, tmp_path / "compare.ipynb", replications=2, years=0.5,
+    nb = execute(COMPARE, tmp_path / "compare.ipynb", replications=2, years=0.25,
                  executor="process")
     outs = outputs(nb)
     assert not [o for o in outs if o.output_type == "error"]
