@@ -41,12 +41,14 @@ def toy(scenario, seed, years=None, warmup_days=0.0):
                            timeseries=pd.DataFrame({"week": [0, 1], "unallocated": [1.0, 2.0]}))
 
 
-def _toy_optimise(**kw):
+def toy_optimise(target=TARGET, **kw):
+    """``optimise`` of the baseline for ``target`` on the toy model (``kw`` overrides the
+    settings); round 10's tests use it too."""
     args = dict(max_trials=24, budget_minutes=None, executor="serial", out=None,
                 simulate_fn=toy, progress=False, years=1, replications=3,
                 confirm_replications=12, candidates=4, confidence=0.9)
     args.update(kw)
-    return optimise(BASE, [TARGET], **args)
+    return optimise(BASE, [target], **args)
 
 
 # ------------------------------------------------------------------ targets and ranges
@@ -114,7 +116,7 @@ def test_frontier_keeps_only_undominated_points():
 
 # ------------------------------------------------------------------ the search (toy model)
 def test_toy_answer_meets_the_target_on_fresh_seeds_and_beats_the_corner():
-    res = _toy_optimise()
+    res = toy_optimise()
     assert res.chosen is not None, res.candidates
     cand = res.candidates
     chosen = cand[cand["chosen"]].iloc[0]
@@ -136,7 +138,7 @@ def test_toy_answer_meets_the_target_on_fresh_seeds_and_beats_the_corner():
 
 
 def test_every_plan_is_run_on_the_same_seeds():
-    res = _toy_optimise(max_trials=6, out=None)
+    res = toy_optimise(max_trials=6, out=None)
     assert len(res.trials) == len(set(res.trials["plan"]))  # a plan asked twice runs once
     assert res.n_run == len(res.trials) * 3 + len(res.candidates) * 12
 
@@ -159,7 +161,7 @@ def test_bad_settings_are_user_errors():
     for kw in ({"replications": 1}, {"confirm_replications": 2}, {"confidence": 1.0},
                {"budget_minutes": None, "max_trials": None}, {"budget_minutes": 0}):
         with pytest.raises(UserError):
-            _toy_optimise(**kw)
+            toy_optimise(**kw)
     # a share above 100% or a count below 0 cannot be met: refused before any run
     for target, says in (("assessment_within_45wd_pct>=120", "lies between 0 and 100"),
                          ("unallocated_mean<=-5", "so no plan can meet -5")):
@@ -167,19 +169,19 @@ def test_bad_settings_are_user_errors():
             optimise(BASE, [target], max_trials=2, budget_minutes=None, executor="serial",
                      out=None, simulate_fn=toy, progress=False, years=1)
     with pytest.raises(UserError, match="twice"):
-        _toy_optimise(levers=[DEFAULT_RANGES[0], DEFAULT_RANGES[0]])
+        toy_optimise(levers=[DEFAULT_RANGES[0], DEFAULT_RANGES[0]])
 
 
 def test_same_answer_serial_process_and_resumed(tmp_path):
-    a = _toy_optimise(max_trials=8, executor="serial")
-    b = _toy_optimise(max_trials=8, executor="process", max_workers=2, batch=2,
+    a = toy_optimise(max_trials=8, executor="serial")
+    b = toy_optimise(max_trials=8, executor="process", max_workers=2, batch=2,
                       out=tmp_path, name="opt")
     pd.testing.assert_frame_equal(a.trials, b.trials)
     pd.testing.assert_frame_equal(a.candidates, b.candidates)
     assert a.chosen == b.chosen
     assert (tmp_path / "opt" / "trials.csv").exists() and (tmp_path / "opt" / "result.json").exists()
     # started again with the same arguments: every replication is loaded, none run
-    c = _toy_optimise(max_trials=8, executor="serial", batch=2, out=tmp_path, name="opt")
+    c = toy_optimise(max_trials=8, executor="serial", batch=2, out=tmp_path, name="opt")
     assert c.n_run == 0 and c.n_loaded == b.n_run
     pd.testing.assert_frame_equal(b.trials, c.trials)
 

@@ -19,12 +19,13 @@ import pytest
 
 from workbench import load_scenario
 from workbench.cli.main import main
-from workbench.decision import LeverRange, optimise, parse_lever_range
+from workbench.decision import LeverRange, parse_lever_range
 from workbench.decision.sensitivity import sensitivity
 from workbench.errors import UserError
 from workbench.scenario.basics import Uniform
 
 from test_decision_optimise import toy as toy_plan   # the optimiser's toy model
+from test_decision_optimise import toy_optimise
 
 BASE = load_scenario("scenarios/baseline.yaml")
 optimise_module = importlib.import_module("workbench.decision.optimise")
@@ -37,12 +38,12 @@ def slow_plan(scenario, seed, years=None, warmup_days=0.0):
     return toy_plan(scenario, seed, years, warmup_days)
 
 
+#: Round 10's small search (ten plans, two candidates); the rest as the optimiser's own tests.
+QUICK = dict(max_trials=10, replications=2, confirm_replications=4, candidates=2)
+
+
 def _optimise(target=TARGET, **kw):
-    args = dict(max_trials=10, budget_minutes=None, executor="serial", out=None,
-                simulate_fn=toy_plan, progress=False, years=1, replications=2,
-                confirm_replications=4, candidates=2, confidence=0.9)
-    args.update(kw)
-    return optimise(BASE, [target], **args)
+    return toy_optimise(target, **{**QUICK, **kw})
 
 
 # ------------------------------------------------------------------ 1. the same plans anywhere
