@@ -62,6 +62,12 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
     nan = np.full(n, np.nan)
     get = lambda name: v.get(name, nan)  # noqa: E731
 
+    def blank(name: str) -> np.ndarray:
+        """Cells left blank: a date that did not read is a problem of its own, not a blank."""
+        if name not in df.columns:
+            return np.ones(n, dtype=bool)
+        return (df[name].astype(str).str.strip() == "").to_numpy()
+
     ref = get("CINreferralDate")
     closure = get("CINclosureDate")
     nfa = get("ReferralNFA")
@@ -104,7 +110,7 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
                 report(~np.isnan(x) & ~np.isnan(closure) & (x > closure), c,
                        "after the episode closed (CINclosureDate)")
         if stage in PLAN_STAGE_COLUMNS:
-            report(~np.isnan(s) & np.isnan(e) & ~np.isnan(closure), c1,
+            report(~np.isnan(s) & blank(c1) & ~np.isnan(closure), c1,
                    "blank although the episode closed (CINclosureDate): give the plan's end date")
     if "DateOfInitialCPC" in df.columns and "S47ActualStartDate" in df.columns:
         icpc, s47 = get("DateOfInitialCPC"), get("S47ActualStartDate")
@@ -115,7 +121,7 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
     report((nfa == 1) & any_stage, "ReferralNFA",
            "the referral is marked no further action but the row has assessment or plan dates")
     if "CINPlanDisability" in df.columns:
-        report((get("CINPlanDisability") == 1) & np.isnan(get("CINPlanStartDate")),
+        report((get("CINPlanDisability") == 1) & blank("CINPlanStartDate"),
                "CINPlanDisability", "set on a row without a CIN plan (CINPlanStartDate is blank)")
 
     # episodes: rows sharing LAchildID and CINreferralDate

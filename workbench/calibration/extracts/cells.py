@@ -286,12 +286,17 @@ def unknown_code(value: str, shown: bool, codes) -> str:
     return f"unknown code {what}; expected one of {', '.join(codes)}"
 
 
+#: A date written with slashes, dots or dashes, day and month first, as a spreadsheet saves it.
+_DATE_SHAPE = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})")
+_TWO_DIGIT_YEAR = r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}"
+
+
 def date_hint(s: str) -> str:
     """Why a date-shaped text did not read: month first (US order), or a two-digit year. It
     names the shape, not the value, so it is said when the value is not shown too (the returns'
     readers say it too)."""
     s = str(s).strip()
-    m = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})", s)
+    m = _DATE_SHAPE.fullmatch(s)
     if not m:
         return ""
     a, b, y = int(m[1]), int(m[2]), m[3]
@@ -345,6 +350,15 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
         serial = bad & raw.str.fullmatch(_SERIAL.pattern).to_numpy(dtype=bool)
         report(serial, lambda v, ok: "the value (not shown) looks like a spreadsheet's date number, "
                "not a date: format the column as a date (YYYY-MM-DD or DD/MM/YYYY) and save again")
+        # a column saved with two-digit years: said once, not once a row
+        two = bad & raw.str.fullmatch(_TWO_DIGIT_YEAR).to_numpy(dtype=bool)
+        if two.sum() > 1:
+            at = rows[two]
+            problems.append(Problem(file, f"{int(two.sum()):,} dates (rows {at[0]} to {at[-1]}) "
+                                    "have a two-digit year, which could be of either century: "
+                                    "give the years in four digits (YYYY-MM-DD or DD/MM/YYYY) "
+                                    "and save again", int(at[0]), col.name))
+            bad = bad & ~two
         report(bad & ~serial, lambda v, ok: f"{_say(v, ok)} is not a date (expected "
                f"YYYY-MM-DD or DD/MM/YYYY){date_hint(v)}")
         report(vals < day_number(EARLIEST), lambda v, ok: f"{_say(v, ok)} is before "

@@ -87,7 +87,10 @@ def validate_workforce_frame(df: pd.DataFrame, file: str = "workforce.csv",
         problems.append(Problem(file, "ends before it starts (RoleStartDate)", int(rows[i]), "RoleEndDate"))
     if "ReasonLeave" in v:
         reason = np.asarray(v["ReasonLeave"], dtype=object)
-        for i in np.flatnonzero((reason != "") & np.isnan(end)):
+        # a leaving date left blank (one that did not read is a problem of its own)
+        no_end = ((df["RoleEndDate"].astype(str).str.strip() == "").to_numpy()
+                  if "RoleEndDate" in df.columns else np.ones(n, dtype=bool))
+        for i in np.flatnonzero((reason != "") & no_end):
             problems.append(Problem(file, "a reason for leaving without a leaving date (RoleEndDate "
                                           "is blank)", int(rows[i]), "ReasonLeave"))
     if "WorkerID" in v:
