@@ -61,8 +61,9 @@ def served(tmp_path_factory):
 @pytest.fixture(scope="module")
 def page_at(served, chromium):
     """A page of the app ``width`` px wide, opened on first use and then shared by the tests
-    that read it (each page starts a kernel: the costly part of these tests). Opened only after
-    the culling test, whose count of the server's kernels it would change."""
+    that read it (each page starts a kernel: the costly part of these tests). The first is
+    opened at the end of the culling test (the next page, served by the preheated kernel), none
+    before: they would change its count of the server's kernels."""
     pages = {}
 
     def page(width: int):
@@ -190,7 +191,7 @@ def test_a_kernel_s_quiet_time_counts_from_its_page_closing_or_leaving_the_pool(
 
 
 @needs_chromium
-def test_a_closed_page_s_kernel_and_workers_end_an_open_page_s_stay(served, chromium):
+def test_a_closed_page_s_kernel_and_workers_end_an_open_page_s_stay(served, page_at, chromium):
     """Two pages open; one closes: its kernel and both its workers end within CULL + INTERVAL
     seconds and a few to shut down, and none is left orphaned. The other page's kernel, quiet
     for longer than CULL, stays and still runs; so does the preheated kernel, which serves the
@@ -223,11 +224,11 @@ def test_a_closed_page_s_kernel_and_workers_end_an_open_page_s_stay(served, chro
     staying.close()
 
     # the preheated kernel, quiet since it started, was kept and serves the next page at once
+    # (the module's page at 1280 px, which the tests below read)
     t0 = time.monotonic()
-    page = open_page(chromium, url)
+    page = page_at(1280)
     assert time.monotonic() - t0 < 60
     assert kernel_of(page, server).pid in [p.pid for p in pooled]
-    page.close()
 
 
 # ============================================================================================
