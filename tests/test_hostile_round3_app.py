@@ -27,11 +27,33 @@ from workbench.scenario.save import file_name_for, name_key
 from conftest import SCENARIOS, team_folder
 
 
+def new_app(folder):
+    return App(scenarios_dir=folder, executor="serial", replications=2, years=0.05, seed=1)
+
+
 @pytest.fixture
 def app(tmp_path):
-    a = App(scenarios_dir=team_folder(tmp_path), executor="serial", replications=2, years=0.05, seed=1)
+    a = new_app(team_folder(tmp_path))
     yield a
     a.close()
+
+
+@pytest.fixture(scope="module")
+def _apps(tmp_path_factory):
+    made = {}
+    yield made
+    for a in made.values():
+        a.close()
+
+
+@pytest.fixture
+def shared_app(request, _apps, tmp_path_factory):
+    """One page for all the cases of a parametrised test (each case saves a file of its own, or
+    sets every value it reads), over a folder of its own: starting a page loads the folder."""
+    name = request.function.__name__
+    if name not in _apps:
+        _apps[name] = new_app(team_folder(tmp_path_factory.mktemp("shared")))
+    return _apps[name]
 
 
 def save(app, name, intake=20):
@@ -49,7 +71,9 @@ def save(app, name, intake=20):
     ("aux.yaml", "aux_yaml.yaml"), (".hidden", "hidden.yaml"),
     ("<script>alert(1)</script>", "script_alert_1_script.yaml"),
 ])
-def test_a_name_is_never_a_path_or_a_device(app, name, file):
+def test_a_name_is_never_a_path_or_a_device(shared_app, name, file):
+    app = shared_app
+    app.save_status.value = ""  # not the case before's
     assert save(app, name) == [file], app.save_status.value
     assert "Saved as" in app.save_status.value and "<script>" not in app.save_status.value
     assert load_scenario(app.scenarios_dir / file).name == name
@@ -124,7 +148,10 @@ def test_saving_after_the_folder_is_gone_or_a_file_says_so(app):
     (ValueError("cannot convert float NaN to integer"),
      "every simulation stopped with an error (ValueError: cannot convert float NaN"),
 ])
-def test_a_run_where_every_simulation_fails_says_what_to_do(app, monkeypatch, error, words):
+def test_a_run_where_every_simulation_fails_says_what_to_do(shared_app, monkeypatch, error,
+                                                            words):
+    app = shared_app
+    app.status.value = ""  # not the case before's
     real = workbench.experiment.run_experiment
 
     def failing(*args, **kwargs):
@@ -159,9 +186,11 @@ def test_the_saved_file_reads_back_with_the_name_as_typed(app):
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -5.0, 1e308])
-def test_a_plan_target_out_of_range_is_said_in_words(app, value):
+def test_a_plan_target_out_of_range_is_said_in_words(shared_app, value):
     """A target of NaN or infinity got the command line's message ("expected KPI>=NUMBER ...
     KPI names: referral_decision_within_1wd_pct, ..."); 1e308% searched for a plan."""
+    app = shared_app
+    app.plan_status.value = ""  # not the case before's
     measure, _, threshold = app.plan_targets[0]
     measure.value, threshold.value = "assessment_within_45wd_pct", value
     assert app.find_plan(max_trials=1) is None  # must not raise
