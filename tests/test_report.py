@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from workbench.cli.report import build_report, check_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"
+PUBLISHED = ROOT / "tests" / "data" / "published"
 
 
 def visible_text(page: str) -> str:
@@ -29,10 +31,17 @@ def visible_text(page: str) -> str:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
+    """The report of the baseline, an option and a pressure, with the authority set beside its
+    neighbours and England (``--published --la --neighbour``, issue 18): one build for this
+    module's tests and the neighbours section's."""
     out = tmp_path_factory.mktemp("report") / "report.html"
-    path = build_report([SC / "baseline.yaml", SC / "academy_expansion.yaml",
-                         SC / "demand_surge.yaml"], out,
-                        replications=2, seed=5, years=0.5, executor="serial", progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        path = build_report([SC / "baseline.yaml", SC / "academy_expansion.yaml",
+                             SC / "demand_surge.yaml"], out,
+                            replications=2, seed=5, years=0.5, executor="serial",
+                            progress=False, published=PUBLISHED, la="Durham",
+                            neighbours=["Gateshead", "Sunderland"])
     return path, path.read_text(encoding="utf-8")
 
 
@@ -80,6 +89,22 @@ def test_report_has_the_plain_english_content(rendered):
     assert "sha256" in text and "Replications per scenario" in text
     # sources that ship with the workbench, never the project's private notes
     assert "docs/sources.md" in text and "domain.md" not in page and "../shared" not in page
+
+
+def test_the_report_shows_the_authority_against_its_neighbours(rendered):
+    """Issue 18 (moved here from test_report_neighbours.py, its checks unchanged, to share this
+    module's report instead of building one of its own)."""
+    _, page = rendered
+    text = re.sub(r"<[^>]+>", " ", page)
+    text = re.sub(r"\s+", " ", text)
+    assert "County Durham against its neighbours and England" in text
+    # after the charts, with its table (caption, header scopes) and a chart with a text alternative
+    assert text.index("Cost a year") < text.index("County Durham against its neighbours")
+    section = page[page.index('id="neighbours"'):]
+    assert "<caption" in section and 'scope="col"' in section and 'scope="row"' in section
+    assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="[^"]{40,}"', section)
+    assert "Gateshead" in section and "Sunderland" in section
+    assert "<script" not in page
 
 
 def test_report_holds_no_child_level_data(rendered):
