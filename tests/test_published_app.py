@@ -108,13 +108,15 @@ def test_the_report_accepts_the_generated_scenario(team):
     assert design.baseline == name
 
 
-def test_the_app_starts_on_a_folder_of_generated_scenarios_with_no_baseline(tmp_path):
-    """`workbench app --scenarios DIR` on a folder holding only generated files starts from one."""
-    folder = tmp_path / "only-generated"
+def test_the_app_starts_on_a_folder_of_generated_scenarios_with_no_baseline(team,
+                                                                           tmp_path_factory):
+    """`workbench app --scenarios DIR` on a folder holding only generated files starts from one.
+    (The file ``team`` generated, copied: the same command as here, asserted there; the folder
+    as deep as ``team``'s, where the file's relative ``base:`` was written for.)"""
+    folder = tmp_path_factory.mktemp("only-generated") / "scenarios"
     folder.mkdir()
     out = folder / "durham.yaml"
-    assert main(["from-published", "--la", "Durham", "--data", str(DATA), "--out", str(out),
-                 "--no-check"]) == 0
+    shutil.copy(team[1], out)
     a = App(scenarios_dir=folder, executor="serial", replications=2, years=0.25, seed=1)
     try:
         assert a.picker.value == load_scenario(out).name
