@@ -7,7 +7,9 @@ timeliness that the calibration itself is fitted to reproduce."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import math
 import re
 from pathlib import Path
@@ -42,13 +44,51 @@ def shipped():
 
 
 @pytest.fixture(scope="module")
-def fitted(shipped, template):
-    return calibrate(shipped.cases, shipped.roster, template, sources=shipped.sources)
+def command(tmp_path_factory):
+    """``workbench calibrate --returns data/returns --reps 2`` run once: its exit status, what
+    it printed, the scenario and report folder it wrote, and the Calibration and out-of-sample
+    back-test it made (its own calls of ``calibrate`` and ``backtest``: the shipped returns
+    with the baseline template, seed 0, two replications; the same fit table, notes and
+    back-test as calling the two directly)."""
+    import sys
+
+    import workbench.calibration.fit as fit_module
+    from workbench.cli import main
+
+    bt_module = sys.modules["workbench.calibration.backtest"]
+    made: dict[str, list] = {"calibrate": [], "backtest": []}
+
+    def keep(module, name):
+        real = getattr(module, name)
+
+        def call(*args, **kw):
+            made[name].append(real(*args, **kw))
+            return made[name][-1]
+        return call
+
+    tmp = tmp_path_factory.mktemp("command")
+    out, rep = tmp / "demo.yaml", tmp / "rep"
+    printed = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(printed):
+        mp.setattr(fit_module, "calibrate", keep(fit_module, "calibrate"))
+        mp.setattr(bt_module, "backtest", keep(bt_module, "backtest"))
+        code = main(["calibrate", "--returns", str(SHIPPED), "--out", str(out), "--report-dir",
+                     str(rep), "--reps", "2"])
+    return code, printed.getvalue(), out, rep, made
 
 
 @pytest.fixture(scope="module")
-def out_of_sample(fitted, shipped):
-    return backtest(fitted, shipped.cases, shipped.roster, reps=2)
+def fitted(command, template):
+    [cal] = command[-1]["calibrate"]
+    assert cal.template.to_dict() == template.to_dict() and cal.fit_args["seed"] == 0
+    return cal
+
+
+@pytest.fixture(scope="module")
+def out_of_sample(command, fitted):
+    [bt] = command[-1]["backtest"]
+    assert bt.reps == 2
+    return bt
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,12 +207,9 @@ def test_back_test_errors_are_plain(fitted, shipped):
                  dt.date(2021, 5, 31), reps=1)
 
 
-def test_cli_calibrates_the_shipped_returns_with_an_out_of_sample_back_test(tmp_path, capsys):
+def test_cli_calibrates_the_shipped_returns_with_an_out_of_sample_back_test(command, capsys):
     from workbench.cli import main
-    out, rep = tmp_path / "demo.yaml", tmp_path / "rep"
-    code = main(["calibrate", "--returns", str(SHIPPED), "--out", str(out), "--report-dir",
-                 str(rep), "--reps", "2"])
-    text = capsys.readouterr().out
+    code, text, out, rep, _ = command
     assert code == 0
     load_scenario(out)
     assert "Out-of-sample back-test: fitted on" in text and "last year" in text
