@@ -31,6 +31,8 @@ from workbench.present.report_sections import plan_section, sensitivity_section
 from workbench.present.report_text import ranges_sentence
 from workbench.scenario.basics import Uniform
 
+from conftest import needs_chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"
 BASE = load_scenario(SC / "baseline.yaml")
@@ -213,20 +215,38 @@ def test_the_ranges_sentence_says_chance_only_or_names_the_uncertain_inputs():
 
 
 # ------------------------------------------------------------------ a real report with both
-def test_a_report_with_the_plan_the_sensitivity_and_uncertain_inputs(saved, tmp_path):
-    variant = tmp_path / "unsure.yaml"
+@pytest.fixture(scope="module")
+def decided(saved, tmp_path_factory):
+    """One real report (short, few runs) of the saved results' own scenario, whose name carries
+    HTML; an option whose name, description, and the report's title and authority carry HTML
+    and ``javascript:`` links (issue 13); and an option with an uncertain input; with the saved
+    plan and sensitivity analysis. One build serves the sections' checks and the browser's."""
+    d = tmp_path_factory.mktemp("decided")
+    variant = d / "unsure.yaml"
     variant.write_text(
         f"base: {SC / 'academy_expansion.yaml'}\nname: Academy expansion, inputs unsure\n"
         "uncertain:\n"
         "  stages.assessment.work_hours.mean: {dist: uniform, low: 8, high: 12}\n",
         encoding="utf-8")
-    out = tmp_path / "report.html"
+    hostile = d / "hostile.yaml"
+    hostile.write_text(
+        f"base: {SC / 'baseline.yaml'}\n"
+        "name: '<img src=x onerror=\"window.pwned=1\">Odd <script>window.pwned=2</script>'\n"
+        "description: 'See [the plan](javascript:window.pwned=3) and <a href=\"javascript:x\">this</a>'\n"
+        "academy: {intake_per_year: 16}\n", encoding="utf-8")
+    out = d / "report.html"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        build_report([saved.scenario, variant], out, replications=2, seed=5, years=0.25,
-                     executor="serial", progress=False, plan=saved.plan_dir,
-                     sensitivity=saved.sens_dir)
-    page = out.read_text(encoding="utf-8")
+        build_report([saved.scenario, hostile, variant], out, replications=2, seed=5,
+                     years=0.25, executor="serial", progress=False, plan=saved.plan_dir,
+                     sensitivity=saved.sens_dir,
+                     title="<i>Title</i><script>window.pwned=4</script>",
+                     authority="<b onmouseover=alert(1)>Council</b>")
+    return out
+
+
+def test_a_report_with_the_plan_the_sensitivity_and_uncertain_inputs(decided):
+    page = decided.read_text(encoding="utf-8")
     assert ODD not in page and "<script" not in page
     text = text_of(page)
     at = {h: text.index(h) for h in ("Cost a year", "The cheapest plan that meets the targets",
@@ -237,3 +257,24 @@ def test_a_report_with_the_plan_the_sensitivity_and_uncertain_inputs(saved, tmp_
     alts = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', page)
     assert any(a.startswith("Scatter chart") for a in alts)
     assert any(a.startswith("Bar chart (tornado)") for a in alts)
+
+
+@needs_chromium
+def test_html_in_names_and_parameters_renders_as_text(browser, decided):
+    """Issue 13, in Chromium (moved here from test_browser_report.py, its checks unchanged, to
+    share this module's report): text from scenario files and the report's options stays
+    text."""
+    page = browser.new_page()
+    page.goto(decided.resolve().as_uri())
+    pwned = page.evaluate("window.pwned")
+    scripts = page.eval_on_selector_all("script", "els => els.length")
+    live = page.eval_on_selector_all("a[href^='javascript:' i]", "els => els.length")
+    injected = page.eval_on_selector_all("img:not([src^='data:image/png'])", "els => els.length")
+    text = page.inner_text("body")
+    title = page.title()
+    page.close()
+    assert pwned is None and scripts == 0 and live == 0 and injected == 0
+    assert '<img src=x onerror="window.pwned=1">Odd' in text  # shown as the characters typed
+    assert "<b onmouseover=alert(1)>Council</b>" in text
+    assert "[the plan](javascript:window.pwned=3)" in text
+    assert title == "<i>Title</i><script>window.pwned=4</script>"
