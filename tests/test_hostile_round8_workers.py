@@ -87,10 +87,19 @@ def template():
     return load_scenario(SCENARIOS / "baseline.yaml")
 
 
-def quick_fit(folder: Path, template, years: bool = True, **kw):
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    """A copy of the bundled returns, unchanged, and what they read as: read once for the tests
+    that only read them (a fit leaves the data as it was)."""
+    folder = returns_copy(tmp_path_factory.mktemp("bundled"))
+    return folder, read_returns(folder)
+
+
+def quick_fit(folder: Path, template, years: bool = True, data=None, **kw):
     """The fit as the command makes it (with the CIN census's collection years, unless
-    ``years`` is False), without its slow parts."""
-    data = read_returns(folder)
+    ``years`` is False), without its slow parts; ``data``: ``folder`` as already read."""
+    if data is None:
+        data = read_returns(folder)
     if years:
         kw["collection_years"] = sorted({int(y) for k, y in zip(data.files.kind, data.files.year)
                                          if k == "cin"})
@@ -178,12 +187,12 @@ def test_a_part_year_census_at_the_start_is_left_out_of_the_window(tmp_path, tem
     assert "QPART" not in ids
 
 
-def test_the_fit_records_where_the_window_came_from(tmp_path, template):
-    folder = returns_copy(tmp_path)
-    cal = quick_fit(folder, template, window_end="2022-03-31")
+def test_the_fit_records_where_the_window_came_from(bundled, template):
+    folder, data = bundled
+    cal = quick_fit(folder, template, data=data, window_end="2022-03-31")
     assert cal.window_from == ("returns", "given")
     assert (cal.window_start, cal.window_end) == (dt.date(2020, 4, 1), dt.date(2022, 3, 31))
-    cal = quick_fit(folder, template, years=False)
+    cal = quick_fit(folder, template, years=False, data=data)
     assert cal.window_from == ("extracts", "extracts")
 
 
@@ -191,9 +200,9 @@ def test_the_fit_records_where_the_window_came_from(tmp_path, template):
 # 3. A window ending before the latest census reads the census at or before its end
 # --------------------------------------------------------------------------------------------
 
-def test_window_end_before_the_latest_census_reads_the_earlier_census(tmp_path, template):
-    folder = returns_copy(tmp_path)
-    cal = quick_fit(folder, template, years=False, window_start="2020-04-01",
+def test_window_end_before_the_latest_census_reads_the_earlier_census(bundled, template):
+    folder, data = bundled
+    cal = quick_fit(folder, template, years=False, data=data, window_start="2020-04-01",
                     window_end="2022-03-31")
     t = cal.table.set_index("parameter")
     row = t.loc["caseload.cases_held.mean"]
@@ -208,10 +217,10 @@ def test_window_end_before_the_latest_census_reads_the_earlier_census(tmp_path, 
     assert len(said) == 1 and "the census of 2022 gives them" in said[0]
 
 
-def test_census_up_to_leaves_later_censuses_out(tmp_path):
+def test_census_up_to_leaves_later_censuses_out(bundled):
     from workbench.calibration.returns.workers_across import census_up_to
 
-    roster = read_returns(returns_copy(tmp_path)).roster
+    roster = bundled[1].roster
     c = roster.census
     last = float(c.census.max())
     same, left = census_up_to(roster, last)
@@ -300,11 +309,11 @@ def test_read_returns_refuses_a_sweno_written_differently(tmp_path, capsys):
 # 5. A worker in an earlier census, in no later one, with no RoleEndDate
 # --------------------------------------------------------------------------------------------
 
-def test_a_worker_who_vanishes_from_the_censuses_is_noted(tmp_path, template):
+def test_a_worker_who_vanishes_from_the_censuses_is_noted(bundled, tmp_path, template):
     from workbench.calibration.returns.workers_across import vanished_note, vanished_roles
 
     folder = returns_copy(tmp_path)
-    assert vanished_roles(read_returns(folder).roster) == {}
+    assert vanished_roles(bundled[1].roster) == {}
     df = csv(folder / W23)
     gone = df[(df.RoleEndDate == "") & df.SWENo.isin(csv(folder / W22).SWENo)].index[0]
     df.drop(index=gone).to_csv(folder / W23, index=False)
