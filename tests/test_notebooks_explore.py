@@ -17,6 +17,7 @@ NOTEBOOKS = ROOT / "notebooks"
 EXPLORE = NOTEBOOKS / "01_explore.ipynb"
 COMPARE = NOTEBOOKS / "02_compare_scenarios.ipynb"
 REPORT = NOTEBOOKS / "report.ipynb"
+PUBLISHED = ROOT / "tests" / "data" / "published"
 BUNDLED = ["Baseline", "Recruitment drive", "Academy expansion", "Full agency cover",
            "Agency reduction", "Retention payment", "Demand surge"]
 
@@ -79,9 +80,22 @@ def test_explore_notebook_runs_and_shows_results(tmp_path):
     assert "Extra recruits a year" in json.dumps(state)  # the controls are there
 
 
-def test_compare_notebook_runs_every_bundled_scenario(tmp_path):
-    nb = execute(COMPARE, tmp_path / "compare.ipynb", replications=2, years=0.25,
-                 executor="process")
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    """The compare notebook run once on every bundled scenario, with Gateshead set beside
+    Sunderland from a folder of downloads (a copy of the example files, so not said to be
+    invented): its tests only read it."""
+    import shutil
+
+    d = tmp_path_factory.mktemp("compare")
+    shutil.copytree(PUBLISHED, d / "downloads")
+    return execute(COMPARE, d / "compare.ipynb", replications=2, years=0.25,
+                   executor="process", authority="Gateshead", neighbours=["Sunderland"],
+                   published_data=str(d / "downloads"))
+
+
+def test_compare_notebook_runs_every_bundled_scenario(compared):
+    nb = compared
     outs = outputs(nb)
     assert not [o for o in outs if o.output_type == "error"]
     pngs = [o for o in outs if "image/png" in o.get("data", {})]
@@ -92,3 +106,15 @@ def test_compare_notebook_runs_every_bundled_scenario(tmp_path):
     assert "Assessments finished within 45 working days" in html
     assert "no clear change" in html or "better" in html or "worse" in html
     assert "Replications per scenario" in html
+
+
+def test_compare_notebook_shows_the_neighbour_view(compared):
+    """Issue 18 (moved here from test_present_neighbours.py, its checks unchanged, to share this
+    module's run of the notebook instead of running it again)."""
+    nb = compared
+    outs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outs if o.output_type == "error"]
+    html = "\n".join(o["data"]["text/html"] for o in outs if "text/html" in o.get("data", {}))
+    assert "Gateshead against its neighbours and England" in html
+    section = html.split("Gateshead against its neighbours and England")[-1]
+    assert 'alt="Dot plot in 11 panels' in section and "invented" not in section

@@ -2,7 +2,9 @@
 in the comparison notebook and as a report section.
 
 Runs on the fixture files in tests/data/published (the published layout, invented figures) and
-on hand-made figures for the sentences; no model numbers are asserted.
+on hand-made figures for the sentences; no model numbers are asserted. The view in the comparison
+notebook is test_notebooks_explore.py's test_compare_notebook_shows_the_neighbour_view, on the run
+of the notebook that module makes.
 """
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ import shutil
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import nbformat
 import pandas as pd
 import pytest
 
@@ -23,7 +24,6 @@ from workbench.published.neighbours import MEASURES
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "published"
-COMPARE = ROOT / "notebooks" / "02_compare_scenarios.ipynb"
 NE = ["Sunderland", "Gateshead", "Northumberland"]
 
 
@@ -174,26 +174,3 @@ def test_section_has_heading_sentences_table_and_chart_with_alt(view):
     img = re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="([^"]+)"', page)
     assert img and img.group(1).startswith("Dot plot in 11 panels")
     assert "invented" in page          # the example files say so
-
-
-# --- the comparison notebook ------------------------------------------------------------------
-
-def test_compare_notebook_shows_the_neighbour_view(tmp_path):
-    import papermill as pm
-
-    shutil.copytree(DATA, tmp_path / "downloads")
-    files = [str(ROOT / "scenarios" / f) for f in ("baseline.yaml", "academy_expansion.yaml")]
-    out = tmp_path / "compare.ipynb"
-    pm.execute_notebook(str(COMPARE), str(out), cwd=str(COMPARE.parent), kernel_name="python3",
-                        progress_bar=False, execution_timeout=300,
-                        parameters=dict(scenario_files=files, replications=2, years=0.25,
-                                        executor="serial", authority="Gateshead",
-                                        neighbours=["Sunderland"],
-                                        published_data=str(tmp_path / "downloads")))
-    nb = nbformat.read(out, as_version=4)
-    outs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outs if o.output_type == "error"]
-    html = "\n".join(o["data"]["text/html"] for o in outs if "text/html" in o.get("data", {}))
-    assert "Gateshead against its neighbours and England" in html
-    section = html.split("Gateshead against its neighbours and England")[-1]
-    assert 'alt="Dot plot in 11 panels' in section and "invented" not in section
