@@ -59,14 +59,20 @@ def none_shown(err: str, ids) -> None:
     assert not [i for i in ids if i in err], "an identifier is shown"
 
 
+@pytest.fixture(scope="module")
+def bundled():
+    """The bundled returns as read, once, for the tests that only read them."""
+    return read_returns(ROOT / "data" / "returns")
+
+
 # --------------------------------------------------------------------------------------------
 # The summary of files
 # --------------------------------------------------------------------------------------------
 
-def test_the_summary_counts_an_ssda903_headers_children(returns):
+def test_the_summary_counts_an_ssda903_headers_children(bundled):
     # before: "SSDA903 header: 3 file(s), years 2021-2023, 0 records"
-    rows = sum(len(csv(p)) for p in returns.glob("ssda903_header_*.csv"))
-    line = next(s for s in read_returns(returns).files_summary() if s.startswith("SSDA903 header"))
+    rows = sum(len(csv(p)) for p in (ROOT / "data" / "returns").glob("ssda903_header_*.csv"))
+    line = next(s for s in bundled.files_summary() if s.startswith("SSDA903 header"))
     assert line.endswith(f", {rows:,} records"), line
 
 
@@ -345,9 +351,9 @@ def test_dates_month_first_or_with_two_digit_years_get_a_hint(write, says, retur
     refused(returns, tmp_path, capsys, "ssda903_episodes_2023.csv, row", "field DECOM", says)
 
 
-def test_the_bundled_returns_are_read_with_none_of_these_said():
+def test_the_bundled_returns_are_read_with_none_of_these_said(bundled):
     # every check above stays quiet on one authority's complete returns
-    data = read_returns(ROOT / "data" / "returns")
+    data = bundled
     assert not [n for n in data.notes if re.search(r"authorit|test|byte for byte|but not|"
                                                     r"written differently", n)]
 
@@ -382,6 +388,6 @@ def test_a_census_written_again_in_another_order_is_refused(returns, tmp_path, c
                                        "hold the same records")
 
 
-def test_the_bundled_returns_hold_no_two_alike():
-    data = read_returns(ROOT / "data" / "returns")
+def test_the_bundled_returns_hold_no_two_alike(bundled):
+    data = bundled
     assert not [n for n in data.notes if "same records" in n]
