@@ -204,17 +204,6 @@ def test_a_table_of_13_scenarios_prints_in_parts_and_the_text_keeps_its_size(tmp
     assert page.count("Assessments finished within 45 working days") == 1 + parts  # screen, print
 
 
-def test_a_table_that_fits_is_left_whole():
-    from workbench.present.report_page import print_parts
-    from workbench.present.tables import table_html
-
-    import pandas as pd
-
-    block = table_html(pd.DataFrame([["Cost a year", "£1", "£2"]],
-                                    columns=["Measure", "Baseline", "Option"]), "Small")
-    assert print_parts(block) == block
-
-
 @pytest.fixture(scope="module")
 def long_names(tmp_path_factory):
     """A small report whose two options have long names without spaces (61 and 170

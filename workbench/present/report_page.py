@@ -13,7 +13,6 @@ import base64
 import datetime as dt
 import html
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import Sequence
@@ -23,7 +22,7 @@ from ..errors import UserError
 from .tables import bidi_html, isolate, text_html
 
 __all__ = ["REPORT_STYLE", "CHROMIUM_FLAGS", "EXTRA_BEFORE", "find_chromium", "masthead_html",
-           "page_from_notebook", "pdf_pages", "print_parts", "section_html", "write_pdf"]
+           "page_from_notebook", "pdf_pages", "section_html", "write_pdf"]
 
 #: Screen and A4 print styles. Headings are kept with what follows them and charts and table rows
 #: are never split; page one (the answer) ends its page. Text colours keep 4.5:1 contrast.
@@ -62,9 +61,8 @@ h3 { font-size: 1.05rem; }
    column never break */
 main { overflow-wrap: anywhere; }
 main table { overflow-wrap: normal; } main caption { overflow-wrap: anywhere; }
-/* a table with many columns prints as several narrower ones (print_parts): on screen the whole
-   table scrolls in its region, and the parts are not shown */
-.wb-print-parts { display: none; }
+/* a table with many columns prints as several narrower ones (tables.table_html gives them,
+   hidden by their own style): on screen the whole table scrolls in its region */
 .reading { font-weight: bold; } .reading.better { color: #1a6b30; } .reading.worse { color: #a31d12; }
 .reading.neutral { color: #4d4d4d; }
 .note, figcaption { color: #4d4d4d; font-size: 0.86rem; }
@@ -91,7 +89,7 @@ ul.first { margin-bottom: 0; } ul.rest { margin-top: 0; }
   a { color: inherit; text-decoration: none; }
   /* on paper nothing scrolls: the whole table is printed, within the page's width */
   .wb-scroll { overflow: visible !important; background: none !important; }
-  .wb-wide { display: none !important; } .wb-print-parts { display: block; }
+  .wb-wide { display: none !important; } .wb-print-parts { display: block !important; }
 }
 """
 
@@ -158,7 +156,7 @@ def page_from_notebook(nb, title: str, extra: Sequence[str] = ()) -> str:
             data = out.get("data", {})
             if "text/html" in data:
                 text = data["text/html"]
-                parts.append(print_parts("".join(text) if isinstance(text, list) else text))
+                parts.append("".join(text) if isinstance(text, list) else text)
     if extra:
         at = len(parts)
         for heading in EXTRA_BEFORE:
@@ -167,91 +165,11 @@ def page_from_notebook(nb, title: str, extra: Sequence[str] = ()) -> str:
             if found:
                 at = found[0]
                 break
-        parts[at:at] = [print_parts(x) for x in extra]
+        parts[at:at] = list(extra)
     return ('<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(isolate(title))}</title><style>{REPORT_STYLE}</style></head>"
             f"<body><main>{''.join(parts)}</main></body></html>\n")
-
-
-#: The A4 text column in CSS pixels (210 mm less the page's margins of 13 mm each side, at 96 px
-#: an inch), less 5% for the estimate's error: a table wider than the column would make Chromium
-#: shrink every page to fit it, so a wider table prints as parts (:func:`print_parts`).
-PRINT_WIDTH_PX = (210 - 26) / 25.4 * 96 * 0.95
-#: What a character of a printed table takes at most on average (CSS pixels: Arial at 9.2 pt is
-#: 12.3 px; figures are 0.56 em wide, bold ones and capitals more) and each cell's padding and
-#: border (10 px each side, and 1). Measured against Chromium's narrowest tables of the bundled
-#: scenarios, 10 and 13 scenarios and a 170-character name: the estimate is 0 to 15% wider.
-_CHAR_PX = {"td": 0.56 * 12.3, "th": 0.62 * 12.3}
-_CELL_PX = 21
-
-_WIDE_TABLE = re.compile(r'<div class="wb-scroll"(?P<attrs>[^>]*)>(?P<table><table class="wb-table"'
-                         r'[^>]*>.*?</table>)</div>', re.S)
-_CELL = re.compile(r"<(t[hd])\b[^>]*>(.*?)</\1>", re.S)
-_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
-
-
-def _narrowest_px(cell: re.Match) -> float:
-    """The estimated narrowest width of a cell: its longest piece that cannot wrap (words, and
-    the pieces of a long name between its break points) and its padding."""
-    text = html.unescape(re.sub(r"<(?!wbr)[^>]*>", " ", cell.group(2)).replace("<wbr>", " "))
-    longest = max((len(w) for w in text.split()), default=0)
-    return longest * _CHAR_PX[cell.group(1)] + _CELL_PX
-
-
-def _groups(widths: list[float], first: float, room: float) -> list[list[int]]:
-    """The columns 1..n shared out evenly into the fewest parts that each fit ``room`` beside the
-    first column (one column a part at least)."""
-    n = len(widths)
-    for count in range(1, n + 1):
-        size, extra = divmod(n, count)
-        groups, start = [], 1
-        for k in range(count):
-            stop = start + size + (k < extra)
-            groups.append(list(range(start, stop)))
-            start = stop
-        if all(first + sum(widths[i - 1] for i in g) <= room for g in groups):
-            return groups
-    return [[i] for i in range(1, n + 1)]
-
-
-def print_parts(block: str, room: float = PRINT_WIDTH_PX) -> str:
-    """``block`` (HTML built by the package) with each scrolling table (:func:`tables.table_html`)
-    too wide for the A4 text column (``room``, CSS pixels, by an estimate of its narrowest
-    width) also given as parts that each fit, the first column (the row headings) repeated in
-    each and the caption numbered ("part 1 of 2"): the parts are printed in place of the whole
-    table, which the screen shows as before (it scrolls in its own region). The parts share the
-    columns out evenly."""
-    def split(m: re.Match) -> str:
-        table = m.group("table")
-        head = re.search(r"<thead>(.*?)</thead>", table, re.S)
-        body = re.search(r"<tbody>(.*?)</tbody>", table, re.S)
-        if head is None or body is None:
-            return m.group(0)
-        heads = list(_CELL.finditer(head.group(1)))
-        rows = [list(_CELL.finditer(r.group(1))) for r in _ROW.finditer(body.group(1))]
-        if len(heads) < 3 or any(len(r) != len(heads) for r in rows):
-            return m.group(0)
-        widths = [max(_narrowest_px(c[i]) for c in [heads, *rows]) for i in range(len(heads))]
-        groups = _groups(widths[1:], widths[0], room)
-        if len(groups) == 1:
-            return m.group(0)
-        opening = re.match(r"<table[^>]*>", table).group(0)
-        caption = re.search(r"(<caption[^>]*>)(.*?)</caption>", table, re.S)
-        parts = []
-        for k, cols in enumerate(groups, 1):
-            label = f"part {k} of {len(groups)}"
-            cap = (f"{caption.group(1)}{caption.group(2)} ({label})</caption>" if caption
-                   else f"<caption>{label.capitalize()}</caption>")
-            head_row = "".join(heads[i].group(0) for i in [0, *cols])
-            body_rows = "".join("<tr>" + "".join(r[i].group(0) for i in [0, *cols]) + "</tr>"
-                                for r in rows)
-            parts.append(f"{opening}{cap}<thead><tr>{head_row}</tr></thead>"
-                         f"<tbody>{body_rows}</tbody></table>")
-        return (f'<div class="wb-scroll wb-wide"{m.group("attrs")}>{table}</div>'
-                f'<div class="wb-print-parts">{"".join(parts)}</div>')
-
-    return _WIDE_TABLE.sub(split, block)
 
 
 def find_chromium() -> str | None:

@@ -12,8 +12,6 @@ import datetime as dt
 import html
 import math
 import platform
-import re
-import unicodedata
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -21,13 +19,15 @@ import pandas as pd
 
 from ..analysis.registry import KPI, format_value, kpi, most_of
 from ..analysis.stats import t_interval
+from .bidi import FSI, PDI, balance_bidi, bidi_html, isolate, text_html, unbreakable_length
 
 __all__ = [
-    "HEADLINE_KPIS", "READING_COLOURS", "TABLE_KPIS", "balance_bidi", "bidi_html", "clip_range",
+    "FSI", "HEADLINE_KPIS", "PDI", "PRINT_WIDTH_PX", "READING_COLOURS", "TABLE_KPIS",
+    "balance_bidi", "bidi_html", "clip_range",
     "difference_reading", "display_name", "isolate", "scroll_table", "text_html",
     "format_value", "interval_table", "kpi_comparison_table", "kpi_difference_table",
     "baseline_words", "counted", "kpi_intervals", "kpi_rows", "kpi_summary_table", "period_text",
-    "reading", "run_details", "scenario_order", "table_html",
+    "print_groups", "reading", "run_details", "scenario_order", "table_html",
 ]
 
 #: The measures of the explorer's and the comparison notebook's tables, in order.
@@ -336,81 +336,8 @@ def run_details(exp, files: Mapping[str, str | Path] | None = None) -> pd.DataFr
 
 
 # ============================================================================================
-# HTML
+# HTML (names and text as HTML: workbench.present.bidi)
 # ============================================================================================
-
-#: A word longer than this (a name typed without spaces) may break every :data:`_PIECE`
-#: characters (``<wbr>``), so that it wraps within a table's column or the page instead of
-#: running past the A4 print width. Shorter words never break.
-_LONG_WORD = 24
-_PIECE = 16
-
-
-# --------------------------------------------------------------------------- right to left
-#: The Unicode directional formatting characters that come in pairs (UAX #9): the embeddings and
-#: overrides LRE, RLE, LRO, RLO (closed by PDF, U+202C) and the isolates LRI, RLI, FSI (closed
-#: by PDI, U+2069). FSI ... PDI is how a plain-text name is isolated here.
-_EMBEDDINGS, _PDF = "\u202a\u202b\u202d\u202e", "\u202c"
-_ISOLATES, FSI, PDI = "\u2066\u2067\u2068", "\u2068", "\u2069"
-#: Characters that can reorder the text around them: right-to-left letters (R, AL: Hebrew,
-#: Arabic, U+200F RLM), Arabic digits (AN), and the paired controls themselves.
-_MOVERS = {"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
-#: In HTML an isolate becomes <bdi>: FSI reads its direction from its first letter (dir auto).
-_BDI = {"\u2066": '<bdi dir="ltr">', "\u2067": '<bdi dir="rtl">', FSI: "<bdi>", PDI: "</bdi>"}
-
-
-def balance_bidi(text: str) -> str:
-    """``text`` without the directional controls that have no partner.
-
-    What is stripped, and why: an opening embedding, override or isolate (U+202A, U+202B,
-    U+202D, U+202E, U+2066-U+2068) that is never closed would carry its direction, or reverse
-    the letters, past the end of the name into the sentence around it; a closing PDI (U+2069)
-    with no isolate of its own would close the isolate the name is put in, and let the name's
-    direction out; a PDF (U+202C) with no embedding is ignored by browsers but not by every
-    plain-text reader (a spreadsheet, a screen reader). A PDI also closes the embeddings opened
-    inside its isolate, so those are unpartnered too. Pairs that are closed are kept (the writer
-    meant them, and inside an isolate they cannot reach the text around it), and so are the
-    marks LRM, RLM and ALM (U+200E, U+200F, U+061C), which are letters without a partner to
-    lose. Scenario names and the report's options refuse every such character already
-    (:func:`workbench.scenario.basics.one_line_text`); this guards everything else that is
-    shown: descriptions, published names, names built in code.
-    """
-    if not any(ch in _EMBEDDINGS or ch in _ISOLATES or ch in (_PDF, PDI) for ch in text):
-        return text
-    drop: set[int] = set()
-    stack: list[tuple[int, bool]] = []  # (position, is an isolate)
-    for i, ch in enumerate(text):
-        if ch in _EMBEDDINGS or ch in _ISOLATES:
-            stack.append((i, ch in _ISOLATES))
-        elif ch == _PDF:
-            if stack and not stack[-1][1]:
-                stack.pop()
-            else:
-                drop.add(i)
-        elif ch == PDI:
-            if any(iso for _, iso in stack):
-                while True:
-                    j, iso = stack.pop()
-                    if iso:
-                        break
-                    drop.add(j)  # an embedding the PDI closes without its PDF
-            else:
-                drop.add(i)
-    drop.update(j for j, _ in stack)  # never closed
-    return "".join(ch for i, ch in enumerate(text) if i not in drop)
-
-
-def _moves_outside_isolates(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        if ch in _ISOLATES:
-            depth += 1
-        elif ch == PDI:
-            depth -= 1
-        elif depth == 0 and unicodedata.bidirectional(ch) in _MOVERS:
-            return True
-    return False
-
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """``n`` and the noun in the right number: "1 option", "2 options"."""
@@ -435,47 +362,6 @@ def baseline_words(name: str, isolated: bool = True) -> str:
     if plain in ("", "baseline"):
         return "baseline"
     return isolate(name) if isolated else name
-
-
-def isolate(text: str) -> str:
-    """A name (or any text a user typed) ready to stand inside a sentence: its unpartnered
-    directional controls stripped (:func:`balance_bidi`) and, when it holds right-to-left
-    letters, Arabic digits or directional controls outside an isolate, wrapped in FSI ... PDI
-    (U+2068, U+2069), so that it reads in its own direction and cannot reorder the words and
-    numbers around it ("Highest: خطة 2027 (£13.6m)" otherwise shows the figure before the
-    name, and a list of two Arabic names shows them in the wrong order).
-
-    The one helper for every name that reaches a reader: plain-text contexts (``<title>``,
-    ``alt``, ``aria-label``, widget labels, CSV, Excel and Markdown) keep FSI ... PDI, which
-    Unicode's bidirectional algorithm honours; :func:`text_html` turns them into ``<bdi>`` in
-    HTML. Other text is returned as it is, so that names in left-to-right scripts and text
-    already isolated (calling it twice) are unchanged.
-    """
-    text = balance_bidi(str(text))
-    return f"{FSI}{text}{PDI}" if _moves_outside_isolates(text) else text
-
-
-def text_html(text: str, wbr: bool = False) -> str:
-    """Text (a sentence holding names isolated by :func:`isolate`) as HTML: escaped, and each
-    isolate as ``<bdi>`` (its unpartnered controls stripped first, so that the tags pair);
-    ``wbr=True``: a word of more than 24 characters may wrap (``<wbr>`` every 16)."""
-    text = balance_bidi(str(text))
-    if wbr:
-        out = "".join(
-            "<wbr>".join(html.escape(part[i:i + _PIECE]) for i in range(0, len(part), _PIECE))
-            if len(part) > _LONG_WORD else html.escape(part)
-            for part in re.split(r"(\s+)", text))
-    else:
-        out = html.escape(text)
-    return "".join(_BDI.get(ch, ch) for ch in out) if any(ch in _BDI for ch in out) else out
-
-
-def bidi_html(text: str) -> str:
-    """A name, or text that stands on its own (a table cell, a heading), as HTML: escaped,
-    isolated in ``<bdi>`` when it holds right-to-left text (:func:`isolate`: a name such as
-    "خطة 24 (=1+1)" otherwise showed as "(1+1=) 24 خطة"), a word of more than 24 characters
-    may wrap (``<wbr>``)."""
-    return text_html(isolate(text), wbr=True)
 
 
 _CELL = "padding:4px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top"
@@ -517,19 +403,90 @@ def scroll_table(table: str, name: str) -> str:
             f'style="{SCROLL_STYLE}">{table}</div>')
 
 
-def table_html(df: pd.DataFrame, caption: str = "", name: str = "") -> str:
+#: The A4 text column in CSS pixels (210 mm less the report's page margins of 13 mm each side, at
+#: 96 px an inch), less 5% for the estimate's error: a table wider than the column would make
+#: Chromium shrink every printed page to fit it, so a wider table also carries its print parts.
+PRINT_WIDTH_PX = (210 - 26) / 25.4 * 96 * 0.95
+#: What a character of a printed table takes at most on average (CSS pixels: Arial at 9.2 pt is
+#: 12.3 px; figures are 0.56 em wide, bold ones and capitals more) and each cell's padding and
+#: border (10 px each side, and 1). Measured against Chromium's narrowest tables of the bundled
+#: scenarios, 10 and 13 scenarios and a 170-character name: the estimate is 0 to 15% wider.
+_CHAR_PX = {"td": 0.56 * 12.3, "th": 0.62 * 12.3}
+_CELL_PX = 21
+
+
+def _narrowest_px(value, tag: str) -> float:
+    """The estimated narrowest width of a cell of ``value``: its longest piece that cannot wrap
+    (:func:`~workbench.present.bidi.unbreakable_length`) and its padding."""
+    return unbreakable_length(value) * _CHAR_PX[tag] + _CELL_PX
+
+
+def _column_groups(widths: list[float], first: float, room: float) -> list[list[int]]:
+    """The columns 1..n shared out evenly into the fewest parts that each fit ``room`` beside the
+    first column (one column a part at least)."""
+    n = len(widths)
+    for count in range(1, n + 1):
+        size, extra = divmod(n, count)
+        groups, start = [], 1
+        for k in range(count):
+            stop = start + size + (k < extra)
+            groups.append(list(range(start, stop)))
+            start = stop
+        if all(first + sum(widths[i - 1] for i in g) <= room for g in groups):
+            return groups
+    return [[i] for i in range(1, n + 1)]
+
+
+def print_groups(df: pd.DataFrame, room: float = PRINT_WIDTH_PX) -> list[list[int]]:
+    """The parts ``df``'s table prints as (each a list of its columns after the first, which
+    every part repeats): one part, all the columns, when it fits ``room`` (CSS pixels, by an
+    estimate of its narrowest width) or has fewer than three columns."""
+    columns = list(range(1, len(df.columns)))
+    if len(df.columns) < 3:
+        return [columns]
+    widths = [max([_narrowest_px(head, "th")] + [_narrowest_px(v, "td") for v in df.iloc[:, i]])
+              for i, head in enumerate(df.columns)]
+    return _column_groups(widths[1:], widths[0], room)
+
+
+_TABLE_OPEN = ('<table class="wb-table" style="border-collapse:collapse;font-size:0.92em;'
+               'margin:0.4em 0 1em 0">')
+_CAPTION_OPEN = '<caption style="text-align:left;font-weight:bold;padding-bottom:4px">'
+
+
+def _table(df: pd.DataFrame, columns: list[int], caption: str) -> str:
+    head = "".join(_cell(df.columns[i], "th") for i in columns)
+    body = "".join("<tr>" + "".join(_cell(row[i]) for i in columns) + "</tr>"
+                   for row in df.itertuples(index=False))
+    return f"{_TABLE_OPEN}{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def table_html(df: pd.DataFrame, caption: str = "", name: str = "",
+               room: float = PRINT_WIDTH_PX) -> str:
     """A table as plain HTML with inline styles, so that it looks the same in a notebook, a
     widget, a saved page and the printed report; no index. Every cell is escaped. Cells that are
     or end in a reading ("better", "worse", "no clear change") are coloured. The table is in its
     own scrolling region (:func:`scroll_table`) named ``name``, else its caption, else its
-    first headings."""
-    head = "".join(_cell(c, "th") for c in df.columns)
-    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>"
-                   for row in df.itertuples(index=False))
-    cap = (f'<caption style="text-align:left;font-weight:bold;padding-bottom:4px">'
-           f"{text_html(caption)}</caption>" if caption else "")
-    table = (f'<table class="wb-table" style="border-collapse:collapse;font-size:0.92em;'
-             f'margin:0.4em 0 1em 0">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+    first headings.
+
+    A table too wide for the A4 text column (``room``: :func:`print_groups`) also carries its
+    print parts, hidden: tables that each fit, the first column (the row headings) repeated in
+    each and the caption numbered ("part 1 of 2"). The report's print style shows them in place
+    of the whole table (class ``wb-wide``), which the screen shows as before, scrolling in its
+    own region; everywhere else (a notebook, the explorer, the app) they stay hidden."""
+    cap = f"{_CAPTION_OPEN}{text_html(caption)}</caption>" if caption else ""
+    every = list(range(len(df.columns)))
     heads = ", ".join(isolate(str(c)) for c in df.columns[:3])
     heads += ", ..." if len(df.columns) > 3 else ""
-    return scroll_table(table, name or caption or f"Table: {heads}")
+    region = scroll_table(_table(df, every, cap), name or caption or f"Table: {heads}")
+    groups = print_groups(df, room)
+    if len(groups) == 1:
+        return region
+    parts = []
+    for k, cols in enumerate(groups, 1):
+        label = f"part {k} of {len(groups)}"
+        part_cap = (f"{_CAPTION_OPEN}{text_html(caption)} ({label})</caption>" if caption
+                    else f"<caption>{label.capitalize()}</caption>")
+        parts.append(_table(df, [0, *cols], part_cap))
+    return (region.replace('<div class="wb-scroll"', '<div class="wb-scroll wb-wide"', 1)
+            + f'<div class="wb-print-parts" style="display:none">{"".join(parts)}</div>')
