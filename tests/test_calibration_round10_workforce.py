@@ -311,7 +311,7 @@ def test_the_backtests_scratch_draft_reads_the_roster_of_a_council_without_a_tea
 def test_the_backtests_observed_leavers_leave_out_a_move_between_teams(baseline, sample):
     """The back-test's observed leavers counted a move within the authority as a leaver, while
     the fit's turnover did not (helper 55's leftover): both now agree."""
-    from workbench.calibration.backtest import observed_leavers
+    from workbench.calibration.backtest_measures import observed_leavers
 
     raw = sample[1]
     _, ref = fitted(baseline, raw)
