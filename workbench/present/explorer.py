@@ -22,7 +22,6 @@ pressing Run without moving anything runs the starting scenario alone.
 
 from __future__ import annotations
 
-import calendar
 import html
 import io
 import os
@@ -37,10 +36,12 @@ from ..experiment.executors import _ProgressExecutor
 from ..scenario import Scenario, ScenarioError
 from ..scenario.catalog import project_root
 from ..decision.levers import (
-    AGENCY_CAP_CHOICES, LEVER_BY_KEY, LEVER_GROUPS, LEVERS, build_scenario, describe_levers,
-    lever_values, same_value,
+    AGENCY_CAP_CHOICES, LEVER_BY_KEY, build_scenario, describe_levers, lever_values, same_value,
 )
 from .clicks import SettledClicks
+from .explorer_layout import (AMBER, HELP_STYLE, INTRO_HTML, REPLICATIONS_RANGE, RESULT_TABS,
+                              SEED_MAX, TAB_FIGURES, YEARS_MAX, lever_controls, result_tabs,
+                              run_settings)
 from .run_problems import EverySimulationFailed, checked_setting, run_problem
 from .scenario_shelf import ScenarioShelf, file_state
 from .tables import bidi_html, isolate, text_html
@@ -50,31 +51,6 @@ __all__ = ["EverySimulationFailed", "Explorer", "run_problem"]
 # ============================================================================================
 # The explorer
 # ============================================================================================
-
-YEARS_CHOICES = [("6 months", 0.5), ("1 year", 1.0), ("2 years", 2.0), ("3 years", 3.0),
-                 ("4 years", 4.0), ("5 years", 5.0)]
-RESULT_TABS = ["Summary", "Timeliness", "Waiting children", "Caseloads", "Workforce",
-               "Stability", "Cost"]
-#: Which figures go in which results tab.
-TAB_FIGURES = {
-    "Timeliness": ["timeliness"],
-    "Waiting children": ["unallocated"],
-    "Caseloads": ["caseloads", "caseload_mean"],
-    "Workforce": ["workforce"],
-    "Stability": ["sw_changes_over_time", "sw_changes"],
-    "Cost": ["cost"],
-}
-_HELP_STYLE = "color:#555;font-size:0.88em;line-height:1.3;margin:0 0 8px 4px;max-width:640px"
-_AMBER = "color:#b26b00"
-#: The largest seed the Random seed box takes: run_experiment and numpy take any whole number from
-#: 0, but a web page holds whole numbers exactly only up to 2**53 - 1 (the command line's limit,
-#: 2**63 - 1, is higher, so every seed of the box runs there too).
-SEED_MAX = 2**53 - 1
-#: Runs of each scenario the explorer takes (as ``workbench app --replications``).
-REPLICATIONS_RANGE = (2, 100)
-#: Years to simulate: above 0 and at most this (as run_experiment).
-YEARS_MAX = 30.0
-
 
 def _fig_png(fig, dpi: int = 96) -> bytes:
     import matplotlib.pyplot as plt
@@ -204,32 +180,9 @@ class Explorer:
     # ------------------------------------------------------------------------ widgets
     def _build(self, replications: int, years: float, seed: int) -> None:
         w = self._w
-        label_style = {"description_width": "300px"}
-        row = w.Layout(width="680px")
-        self.controls: dict[str, Any] = {}
         self._cap_values = list(AGENCY_CAP_CHOICES)
-        groups: dict[str, list] = {g: [] for g in LEVER_GROUPS}
-        for lv in LEVERS:
-            common = dict(description=lv.label, tooltip=lv.help, style=label_style, layout=row,
-                          continuous_update=False)
-            if lv.kind == "month":
-                c = w.Dropdown(options=[(calendar.month_name[i], i) for i in range(1, 13)],
-                               description=lv.label, tooltip=lv.help, style=label_style,
-                               layout=w.Layout(width="460px"))
-            elif lv.kind == "cap":
-                c = w.SelectionSlider(options=self._cap_options(), index=0, **common)
-            elif lv.key.endswith("_gbp"):
-                c = w.IntSlider(min=int(lv.min), max=int(lv.max), step=int(lv.step),
-                                readout_format=",d", **common)
-            else:
-                c = w.IntSlider(min=int(lv.min), max=int(lv.max), step=int(lv.step), **common)
-            c.observe(self._on_control_change, names="value")
-            self.controls[lv.key] = c
-            groups[lv.group].append(w.VBox([c, w.HTML(f'<div style="{_HELP_STYLE}">'
-                                                       f"{html.escape(lv.help)}</div>")]))
-        self.lever_tabs = w.Tab(children=[w.VBox(v) for v in groups.values()])
-        for i, g in enumerate(groups):
-            self.lever_tabs.set_title(i, g)
+        self.controls, self.lever_tabs = lever_controls(w, self._cap_options(),
+                                                        self._on_control_change)
 
         self.picker = w.Dropdown(
             options=self._picker_options(),
@@ -246,27 +199,7 @@ class Explorer:
         self.base_note = w.HTML()
         self.changes_note = w.HTML()
 
-        yopts = list(YEARS_CHOICES)
-        if all(not same_value(v, years) for _, v in yopts):
-            yopts = sorted(yopts + [(f"{years:g} years", float(years))], key=lambda t: t[1])
-        self.years = w.SelectionSlider(
-            options=yopts, index=[i for i, (_, v) in enumerate(yopts) if same_value(v, years)][0],
-            description="Years to simulate", style={"description_width": "130px"},
-            layout=w.Layout(width="420px"), continuous_update=False,
-            tooltip="How far ahead to simulate from the scenario's start date.")
-        self.replications = w.IntSlider(
-            value=replications, min=REPLICATIONS_RANGE[0], max=max(30, replications),
-            description="Runs of each scenario", style={"description_width": "150px"},
-            layout=w.Layout(width="440px"), continuous_update=False,
-            tooltip="The simulation is run this many times with different chance events (who is "
-                    "referred when, who leaves). More runs give narrower ranges but take longer.")
-        # bounded, so that the box cannot hold a seed the model refuses (the page puts a
-        # number typed outside the range back within it)
-        self.seed = w.BoundedIntText(
-            value=seed, min=0, max=SEED_MAX, description="Random seed",
-            style={"description_width": "90px"}, layout=w.Layout(width="200px"),
-            tooltip=f"A whole number from 0 to {SEED_MAX:,}. Change it to see another set of "
-                    "chance events; the same seed always gives the same numbers.")
+        self.years, self.replications, self.seed = run_settings(w, replications, years, seed)
         self.run_button = w.Button(description="Run", button_style="primary", icon="play",
                                    tooltip="Simulate your scenario and the starting scenario",
                                    layout=w.Layout(width="140px"))
@@ -286,31 +219,11 @@ class Explorer:
         self.status = w.HTML("Press <b>Run</b> to simulate.")
 
         # results
-        self._tab_html: dict[str, Any] = {}
-        self._tab_images: dict[str, dict[str, Any]] = {}
-        pages = []
-        for name in RESULT_TABS:
-            note = w.HTML()
-            self._tab_html[name] = note
-            imgs = {f: w.Image(format="png", layout=w.Layout(max_width="960px", height="auto",
-                                                             display="none"))
-                    for f in TAB_FIGURES.get(name, [])}
-            self._tab_images[name] = imgs
-            pages.append(w.VBox([note, *imgs.values()]))
-        self.results = w.Tab(children=pages)
-        for i, name in enumerate(RESULT_TABS):
-            self.results.set_title(i, name)
+        self.results, self._tab_html, self._tab_images = result_tabs(w)
         self.results.observe(self._on_tab, names="selected_index")
         self._tab_html["Summary"].value = ("<i>No results yet: press <b>Run</b>.</i>")
 
-        intro = w.HTML(
-            "<h3 style='margin:0 0 4px 0'>Workforce scenario explorer</h3>"
-            "<div style='max-width:900px'>1. Choose the scenario to start from. "
-            "2. Move the controls in the tabs below to describe your scenario. "
-            "3. Press <b>Run</b>. Your scenario is simulated alongside the starting one, several "
-            "times over, on the same referrals and chance events, so that the differences you see "
-            "come from your changes. Every result carries its <b>95% range</b>: the band within "
-            "which the true average probably lies. More runs narrow it.</div>")
+        intro = w.HTML(INTRO_HTML)
         self.widget = w.VBox([
             intro,
             w.HBox([self.picker, self.refresh_button],
@@ -541,7 +454,7 @@ class Explorer:
             return files, ""
         self._stale[name] = ("removed" if file_state(Path(path)) is None
                              else "no longer loads" if isinstance(got, str) else "changed")
-        return files, (f"<div style='{_AMBER};max-width:900px'><b>The file of "
+        return files, (f"<div style='{AMBER};max-width:900px'><b>The file of "
                        f"{bidi_html(name)} has changed since you chose it:</b> "
                        f"{text_html(self._shelf.gone_why(path))} Run still starts from "
                        f"{bidi_html(name)} as it was read then; choose another scenario in "
@@ -551,7 +464,7 @@ class Explorer:
     def _twice_note(twice: list[str]) -> str:
         if not twice:
             return ""
-        return (f"<div style='{_AMBER};max-width:900px'><b>Two files give one name:</b> "
+        return (f"<div style='{AMBER};max-width:900px'><b>Two files give one name:</b> "
                 f"{'; '.join(twice)}. Rename one so that both can be picked.</div>")
 
     def _set_picker(self, value: str) -> None:
@@ -586,7 +499,7 @@ class Explorer:
 
     def _update_notes(self) -> None:
         b = self._base
-        self.base_note.value = (f"<div style='{_HELP_STYLE};max-width:900px'>"
+        self.base_note.value = (f"<div style='{HELP_STYLE};max-width:900px'>"
                                 f"<b>{bidi_html(b.name)}</b>: {bidi_html(b.description)}</div>")
         lines = describe_levers(b, self.levers())
         if lines:
