@@ -81,3 +81,46 @@ def test_an_unreadable_leaving_date_is_not_also_said_to_be_blank():
     problems = []
     validate_workforce_frame(wf, "workforce.csv", problems)
     assert any("RoleEndDate is blank" in str(p) for p in problems if p.row == i + 2)
+
+
+def _slashed(v: str, first_of_month: bool, us: bool) -> str:
+    if not v:
+        return v
+    y, m, d = v.split("-")
+    d = "01" if first_of_month else d
+    return f"{m}/{d}/{y}" if us else f"{d}/{m}/{y}"
+
+
+def test_a_roster_whose_every_date_reads_either_way_round_is_noted():
+    """A roster of first-of-the-month dates saved month first (04/01/2022 for 1 April) gives no
+    sign of its order: it reads as 4 January without a problem, so it is said in a note."""
+    from workbench.calibration.plausibility import note_extracts
+
+    wf = pd.read_csv(SAMPLE / "workforce.csv", dtype=str, keep_default_na=False)
+    for col in ("RoleStartDate", "RoleEndDate"):
+        wf[col] = wf[col].map(lambda v: _slashed(v, True, us=True))
+    roster = validate_workforce_frame(wf, "roster.csv")
+    n = int((wf["RoleStartDate"] != "").sum() + (wf["RoleEndDate"] != "").sum())
+    assert roster.either_way_dates == n
+    notes = []
+    note_extracts(notes, None, None, roster, {}, 0.0, 1.0)
+    said = [x for x in notes if "either way round" in x]
+    assert len(said) == 1 and said[0].startswith(f"roster.csv: each of its {n:,} dates")
+    assert "month first (US order, MM/DD/YYYY)" in said[0] and "YYYY-MM-DD" in said[0]
+
+
+def test_dates_that_show_their_order_are_not_noted():
+    wf = pd.read_csv(SAMPLE / "workforce.csv", dtype=str, keep_default_na=False)
+    assert validate_workforce_frame(wf, "roster.csv").either_way_dates == 0  # ISO dates
+    uk = wf.copy()
+    for col in ("RoleStartDate", "RoleEndDate"):
+        uk[col] = uk[col].map(lambda v: _slashed(v, False, us=False))
+    assert validate_workforce_frame(uk, "roster.csv").either_way_dates == 0  # a day above 12
+    cases = _cases(200)
+    for col in [c for c in cases.columns if c.endswith("Date")]:
+        cases[col] = cases[col].map(lambda v: _slashed(v, False, us=False))
+    assert validate_cases_frame(cases, "cases.csv").either_way_dates == 0
+    same = wf.copy()  # 01/01/2022: the same either way round
+    for col in ("RoleStartDate", "RoleEndDate"):
+        same[col] = same[col].map(lambda v: f"01/01/{v[:4]}" if v else v)
+    assert validate_workforce_frame(same, "roster.csv").either_way_dates == 0

@@ -514,12 +514,26 @@ def note_roles_of_no_day(notes: list[str], roster: Roster, w0: float, w1x: float
         "leaver. Test or dummy accounts, or mistyped dates? Remove or correct them")
 
 
+def note_either_way_dates(notes: list[str], data: CaseData | Roster | None) -> None:
+    """An extract whose every date with slashes reads either way round (a day and a month both
+    12 or under): read day first, it is wrong throughout if it was saved month first."""
+    n = getattr(data, "either_way_dates", 0)
+    if n:
+        notes.append(f"{data.source}: each of its {n:,} dates written with slashes has a day and "
+                     "a month of 12 or under, so it reads either way round. They were read day "
+                     "first (DD/MM/YYYY), as UK dates are: if the file was saved month first (US "
+                     "order, MM/DD/YYYY), every one of them is wrong. Export the dates again as "
+                     "YYYY-MM-DD to be sure")
+
+
 def note_extracts(notes: list[str], cases: CaseData | None, seq: pd.DataFrame | None,
                   roster: Roster, template_teams, w0: float, w1x: float) -> None:
     """Every plausibility note (the window, referral spikes, unknown case teams, workers off the
     roster, open cases against caseloads either way, cases waiting for a worker, extracts out
-    of step, roles of no day) on the extracts of a fit. ``cases``
-    None (a fit without a case side): only the roster's are said."""
+    of step, roles of no day, dates that read either way round) on the extracts of a fit.
+    ``cases`` None (a fit without a case side): only the roster's are said."""
+    note_either_way_dates(notes, cases)
+    note_either_way_dates(notes, roster)
     note_roles_of_no_day(notes, roster, w0, w1x)
     if cases is None or seq is None:
         return

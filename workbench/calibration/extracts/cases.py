@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ...scenario.basics import MAX_REFERRALS_PER_YEAR
-from .cells import ExtractError, Problem, link_keys, match_columns, parse_all, to_date
+from .cells import (ExtractError, Problem, either_way_dates, link_keys, match_columns, parse_all,
+                    to_date)
 from .layouts import CASE_COLUMNS, EPISODE_FIELDS, PLAN_STAGE_COLUMNS, STAGE_COLUMNS
 
 
@@ -27,6 +28,8 @@ class CaseData:
     stages: pd.DataFrame
     source: str = "cases"
     columns: frozenset = frozenset()
+    #: dates with slashes that every one read either way round (:func:`~.cells.either_way_dates`)
+    either_way_dates: int = 0
 
     @property
     def last_date(self) -> float:
@@ -247,7 +250,8 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
     epi["allocated"] = [bool(x) for x in field_of("AllocatedWorker", "")]
     epi["worker_key"] = link_keys(field_of("AllocatedWorker", ""))
     stages = stages[["episode", "stage", "start", "end"]].reset_index(drop=True)
-    return CaseData(episodes=epi, stages=stages, source=file, columns=frozenset(df.columns))
+    return CaseData(episodes=epi, stages=stages, source=file, columns=frozenset(df.columns),
+                    either_way_dates=either_way_dates(df, CASE_COLUMNS))
 
 
 def _too_many_referrals(ids, ref: np.ndarray, file: str) -> Problem | None:

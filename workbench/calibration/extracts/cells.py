@@ -308,6 +308,28 @@ def date_hint(s: str) -> str:
                 "day first")
     return ""
 
+#: A date with slashes, day or month first, and a four-digit year (a time may follow).
+_SLASHED = r"([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}(?:[ T].*)?"
+
+
+def either_way_dates(df: pd.DataFrame, layout: tuple[Column, ...]) -> int:
+    """How many dates with slashes the table's date columns hold, when every one of them (two
+    at least) reads either way round: a day and a month both 12 or under, and not all the same
+    both ways (01/01/2022). Such a file gives no sign of its order: read day first, as UK dates
+    are, it is wrong throughout if it was saved month first (US order). 0 otherwise."""
+    found = []
+    for col in layout:
+        if col.kind == "date" and col.name in df.columns:
+            parts = df[col.name].astype(str).str.strip().str.extract(_SLASHED).dropna()
+            found.append(parts.astype(int))
+    if not found:
+        return 0
+    both = pd.concat(found, ignore_index=True)
+    if len(both) < 2 or (both > 12).any().any() or (both[0] == both[1]).all():
+        return 0
+    return len(both)
+
+
 def _flag_hint(column: str) -> str:
     return ("; for AgencyWorker, 1 for an agency worker and 0 for an employee"
             if column == "AgencyWorker" else "")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cells import ExtractError, Problem, link_keys, match_columns, parse_all
+from .cells import ExtractError, Problem, either_way_dates, link_keys, match_columns, parse_all
 from .layouts import WORKFORCE_COLUMNS
 
 
@@ -24,6 +24,8 @@ class Roster:
     workers: pd.DataFrame
     source: str = "workforce"
     columns: frozenset = frozenset()
+    #: dates with slashes that every one read either way round (:func:`~.cells.either_way_dates`)
+    either_way_dates: int = 0
     #: one row a worker a census, from returns (see
     #: :func:`~workbench.calibration.returns.workforce_census.census_panel`): ``role`` (the row of
     #: ``workers``), ``year``, ``census`` (day number), ``cases30``, ``days_lost``, ``fte``;
@@ -127,4 +129,5 @@ def validate_workforce_frame(df: pd.DataFrame, file: str = "workforce.csv",
         "type": wtype,
         "worker_key": link_keys(v["WorkerID"]),
     })
-    return Roster(workers=workers, source=file, columns=frozenset(df.columns))
+    return Roster(workers=workers, source=file, columns=frozenset(df.columns),
+                  either_way_dates=either_way_dates(df, WORKFORCE_COLUMNS))
