@@ -89,8 +89,15 @@ def no_identifier(cal, cases: pd.DataFrame, roster: pd.DataFrame) -> None:
 
 
 @pytest.fixture(scope="module")
-def sample_fit(raw, baseline, tmp_path_factory):
-    return fit(tmp_path_factory.mktemp("sample"), *raw, baseline)
+def sample_read(raw, tmp_path_factory):
+    """The sample as read, once, for the tests that fit or refuse it unchanged (a fit or a
+    refusal leaves the data as it was)."""
+    return read(tmp_path_factory.mktemp("sample"), *raw)
+
+
+@pytest.fixture(scope="module")
+def sample_fit(sample_read, baseline):
+    return calibrate(*sample_read, baseline, correct_timeliness=False, fit_pressure=False)
 
 
 def test_the_sample_gains_no_plausibility_note(sample_fit):
@@ -165,11 +172,11 @@ def test_a_sample_of_the_cases_is_noted_against_the_rosters_caseloads(raw, basel
     no_identifier(cal, sample, roster)
 
 
-def test_a_window_of_weeks_is_refused_with_the_reason(raw, baseline, tmp_path):
+def test_a_window_of_weeks_is_refused_with_the_reason(raw, baseline, sample_read):
     # before: a window of 11 days (the default for the audit's last 40 episodes, from their
     # earliest closure) fitted a referral rate and a scenario
     cases, roster = raw
-    cd, ro = read(tmp_path, *raw)
+    cd, ro = sample_read
     with pytest.raises(UserError) as exc:
         calibrate(cd, ro, baseline, "2023-01-01", "2023-03-25", correct_timeliness=False)
     msg = str(exc.value)
@@ -177,8 +184,9 @@ def test_a_window_of_weeks_is_refused_with_the_reason(raw, baseline, tmp_path):
     assert f"at least {MIN_WINDOW_DAYS} (13 weeks)" in msg and "--window-start" in msg
 
 
-def test_a_window_under_a_year_is_noted(raw, baseline, tmp_path):
-    cal = fit(tmp_path, *raw, baseline, "2022-07-01", "2023-03-31")
+def test_a_window_under_a_year_is_noted(sample_read, baseline):
+    cal = calibrate(*sample_read, baseline, "2022-07-01", "2023-03-31", correct_timeliness=False,
+                    fit_pressure=False)
     [note] = said(cal, SHORT)
     assert "the data window 2022-07-01 to 2023-03-31 is 274 days" in note
 
@@ -314,7 +322,8 @@ def test_two_roster_spellings_of_one_team_are_one_team_said_in_the_note(raw, bas
     assert cal.data["teams"] == sample_fit.data["teams"]
 
 
-def test_a_roster_name_that_folds_to_two_template_teams_is_refused(raw, baseline_raw, tmp_path):
+def test_a_roster_name_that_folds_to_two_template_teams_is_refused(raw, baseline_raw, tmp_path,
+                                                                   sample_read):
     # a template with both 'families_first' and 'families-first': a roster's 'Families First'
     # could be either, and where its staff go changes the fit
     import copy
@@ -332,8 +341,7 @@ def test_a_roster_name_that_folds_to_two_template_teams_is_refused(raw, baseline
     assert "workforce.csv: team 'Families First' (column Team) matches the template's teams" in msg
     assert "families_first, families-first alike" in msg
     # the exact name is not ambiguous
-    calibrate(*read(tmp_path / "exact", cases, roster), template, correct_timeliness=False,
-              fit_pressure=False)
+    calibrate(*sample_read, template, correct_timeliness=False, fit_pressure=False)
 
 
 def test_an_unknown_case_team_of_few_episodes_is_counted_never_quoted(raw, baseline, tmp_path):
