@@ -30,8 +30,17 @@ NAME = "Academy 24 + agency cap 10%"
 pytestmark = needs_chromium  # never skipped in CI: there a missing browser is a failure
 
 
+@pytest.fixture(scope="session")
+def stopping():
+    """Servers told to stop, waited for at the end of the session."""
+    procs = []
+    yield procs
+    for proc in procs:
+        proc.wait(timeout=60)
+
+
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, stopping):
     """The app on a free loopback port, over a copy of the bundled scenarios; two runs of half
     a year (the table's readings and the download, not the numbers, are checked here). The
     port is one the system gives, not the app's usual 8866 when it is free: other test files
@@ -45,7 +54,7 @@ def served(tmp_path_factory):
                       replications=2, years=0.5, quiet=True)
     yield url, folder
     proc.terminate()
-    proc.wait(timeout=60)
+    stopping.append(proc)  # Voila takes seconds to stop its kernels: the next tests go on
 
 
 def lever(page, label: str):

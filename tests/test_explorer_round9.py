@@ -268,8 +268,17 @@ def test_the_list_is_read_again_only_for_files_that_changed(folder, app, monkeyp
 
 
 # ------------------------------------------------------------------------------ D3, in a browser
+@pytest.fixture(scope="session")
+def stopping():
+    """Servers told to stop, waited for at the end of the session."""
+    procs = []
+    yield procs
+    for proc in procs:
+        proc.wait(timeout=60)
+
+
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, stopping):
     """The app on a free loopback port over a copy of the bundled scenarios; runs in the kernel
     (``serial``: no pool to start on a shared machine), two runs of half a year."""
     folder = tmp_path_factory.mktemp("round9") / "scenarios"
@@ -282,7 +291,7 @@ def served(tmp_path_factory):
                       replications=2, years=0.5, executor="serial", quiet=True)
     yield url, folder
     proc.terminate()
-    proc.wait(timeout=60)
+    stopping.append(proc)  # Voila takes seconds to stop its kernels: the next tests go on
 
 
 # records every width the progress bar takes, so that the test sees it move during the run
