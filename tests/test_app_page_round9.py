@@ -10,7 +10,8 @@ Playwright, as tests/test_app_browser.py).
 
 One server serves the module (each start costs a Voila and a preheated kernel), and one page of
 each width serves the tests that read it (each page starts a kernel): the culling test runs
-first, on pages of its own, and the server-stop test last, stopping the server.
+first, on two pages of its own (its third, the one the preheated kernel serves, is the 1280 px
+page the later tests read), and the server-stop test last, stopping the server.
 """
 
 from __future__ import annotations
