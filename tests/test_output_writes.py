@@ -208,8 +208,23 @@ def test_a_folder_that_cannot_be_made(tmp_path):
 
 
 # ---------------------------------------------------------------------------- every command
-def _commands(root: Path) -> list[tuple[str, list[str]]]:
-    """Each command with its output (the option named in the message) under ``root``."""
+@pytest.fixture(scope="module")
+def small_sample(tmp_path_factory) -> Path:
+    """The sample extracts of the children of its first 600 rows (whole episodes) and its
+    roster: what ``calibrate`` reads below (a whole fit of the 5,352 rows took twice as long,
+    and what is tested is where its outputs go)."""
+    from conftest import sample_text
+
+    folder = tmp_path_factory.mktemp("sample")
+    cases, roster = sample_text(600)
+    cases.to_csv(folder / "cases.csv", index=False)
+    roster.to_csv(folder / "workforce.csv", index=False)
+    return folder
+
+
+def _commands(root: Path, sample: Path = SAMPLE) -> list[tuple[str, list[str]]]:
+    """Each command with its output (the option named in the message) under ``root``;
+    ``calibrate`` reads the extracts in ``sample``."""
     ok = root.parent / "ok"
     return [
         ("--out", ["run", BASE, "--years", "0.1", "--out", str(root / "run")]),
@@ -219,11 +234,11 @@ def _commands(root: Path) -> list[tuple[str, list[str]]]:
                     "--out", str(ok / "cmp"), "--xlsx", str(root / "c.xlsx")]),
         ("--out", ["report", BASE, "--replications", "1", "--years", "0.1", "--out",
                    str(root / "r.html")]),
-        ("--out", ["calibrate", "--cases", str(SAMPLE / "cases.csv"), "--workforce",
-                   str(SAMPLE / "workforce.csv"), "--out", str(root / "cal.yaml"),
+        ("--out", ["calibrate", "--cases", str(sample / "cases.csv"), "--workforce",
+                   str(sample / "workforce.csv"), "--out", str(root / "cal.yaml"),
                    "--no-backtest"]),
-        ("--report-dir", ["calibrate", "--cases", str(SAMPLE / "cases.csv"), "--workforce",
-                          str(SAMPLE / "workforce.csv"), "--out", str(ok / "cal.yaml"),
+        ("--report-dir", ["calibrate", "--cases", str(sample / "cases.csv"), "--workforce",
+                          str(sample / "workforce.csv"), "--out", str(ok / "cal.yaml"),
                           "--report-dir", str(root / "fit"), "--no-backtest"]),
         ("--out", ["synthesize", "--out", str(root / "syn"), "--years", "0.5"]),
         ("--out", ["from-published", "--la", "Durham", "--data", str(PUBLISHED), "--out",
@@ -245,8 +260,8 @@ def _commands(root: Path) -> list[tuple[str, list[str]]]:
 
 @pytest.mark.parametrize("i", range(13))
 def test_every_command_refuses_a_read_only_folder_before_any_work(i, capsys, read_only,
-                                                                  monkeypatch):
-    option, argv = _commands(read_only)[i]
+                                                                  monkeypatch, small_sample):
+    option, argv = _commands(read_only, small_sample)[i]
     from workbench.model.simulation import Simulation
 
     def no_work(*args, **kwargs):
@@ -264,9 +279,10 @@ FILLING = {"run": 0, "compare": 1, "compare --xlsx": 2, "calibrate": 4, "calibra
 
 
 @pytest.mark.parametrize("which", list(FILLING))
-def test_a_disk_that_fills_stops_the_command_with_the_file_named(which, capsys, full_disk):
+def test_a_disk_that_fills_stops_the_command_with_the_file_named(which, capsys, full_disk,
+                                                                small_sample):
     root = full_disk.root
-    option, argv = _commands(root)[FILLING[which]]
+    option, argv = _commands(root, small_sample)[FILLING[which]]
     err = stopped(capsys, argv, f"{root}", "cannot write it (the disk is full); nothing was "
                                            "written there")
     assert err.count("error:") == 1, err
@@ -413,8 +429,8 @@ NOWHERE = Path("/proc/no-such-folder/out")
 
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux's /proc")
 @pytest.mark.parametrize("i", range(13))
-def test_every_command_says_where_no_folder_can_be_made(i, capsys, monkeypatch):
-    option, argv = _commands(NOWHERE)[i]
+def test_every_command_says_where_no_folder_can_be_made(i, capsys, monkeypatch, small_sample):
+    option, argv = _commands(NOWHERE, small_sample)[i]
     from workbench.model.simulation import Simulation
 
     def no_work(*args, **kwargs):
