@@ -334,7 +334,14 @@ def test_run_pressed_straight_after_arrow_keys_runs_the_value_shown(served, chro
         handle.focus()
         page.evaluate(_WATCH_PROGRESS)
         page.evaluate(_PRESS_AND_RUN, 6)   # 12 -> 18, then Run
-        page.get_by_text(re.compile(r"Done in \d")).wait_for(timeout=120_000)
+        # the run's end, or what stopped it (said, so that a failure shows what the page showed)
+        end = page.get_by_text(re.compile(r"Done in \d|Could not run|failed"))
+        try:
+            end.first.wait_for(timeout=120_000)
+        except Exception as e:  # Playwright's timeout: say what the page showed instead
+            pytest.fail(f"the run did not end in 120 s ({type(e).__name__}); the page showed: "
+                        f"{page.inner_text('body')[:3000]}")
+        assert "Done in" in end.first.inner_text(), page.inner_text("body")[:3000]
         # the results are for 18 places: the Summary lists the changes the run used
         ran = page.get_by_text("Your changes:").locator("xpath=following-sibling::ul[1]")
         assert ran.inner_text().strip() == "Academy places a year: 12 → 18"
