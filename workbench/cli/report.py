@@ -86,9 +86,6 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     ``sensitivity`` (folders ``workbench optimise --out`` and ``workbench sensitivity --out``
     wrote) add their sections, after the charts.
     """
-    import nbformat
-    import papermill as pm
-
     from ..experiment import run_experiment
     from ..present.report_design import choose_warmup, report_design
     from ..present.tables import counted
@@ -107,6 +104,11 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     experiment_dir = Path(experiment_dir or out.parent)
     name = f"{out.stem}_experiment"
     check_work_paths(out, experiment_dir, name)
+    # loaded once the inputs pass (nbformat's schema checks take seconds to load: a refusal
+    # should not wait for them), before anything runs
+    import nbformat
+    import papermill as pm
+
     output.make_folder(out.parent, "--out")
     design = report_design({n: sc for n, (sc, _) in scenarios.items()}, pressures=pressures)
     base = design.scenarios[design.baseline]
