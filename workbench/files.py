@@ -18,6 +18,7 @@ import errno
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -223,8 +224,20 @@ def check_can_write(path: str | os.PathLike, what: str = "--out") -> Path:
                 why = ("the disk is read-only" if _read_only(folder)
                        else "no permission to write there")
                 raise CannotWrite(f"{what} {path}: cannot write in {folder} ({why})")
+            _probe(folder, what, path)
             return path
     return path
+
+
+def _probe(folder: Path, what: str, path: Path) -> None:
+    """Make and remove an empty folder in ``folder``: the only sure test that something can be
+    made there (permission bits say yes to root everywhere, /proc and /sys included)."""
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".workbench-probe-", dir=folder))
+    except OSError as exc:
+        why = ("no file or folder can be made there" if isinstance(exc, FileNotFoundError)
+               else reason(exc))
+        raise CannotWrite(f"{what} {path}: cannot write in {folder} ({why})") from None
 
 
 def _read_only(folder: Path) -> bool:
