@@ -44,6 +44,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def stopping():
+    """Servers a test module told to stop (``proc.terminate()``), waited for at the end of the
+    session: Voila takes seconds to stop its kernels, and the next tests go on meanwhile."""
+    procs = []
+    yield procs
+    for proc in procs:
+        proc.wait(timeout=60)
+
+
+@pytest.fixture(scope="session")
 def baseline():
     return load_scenario(SCENARIOS / "baseline.yaml")
 

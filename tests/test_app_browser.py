@@ -30,15 +30,6 @@ NAME = "Academy 24 + agency cap 10%"
 pytestmark = needs_chromium  # never skipped in CI: there a missing browser is a failure
 
 
-@pytest.fixture(scope="session")
-def stopping():
-    """Servers told to stop, waited for at the end of the session."""
-    procs = []
-    yield procs
-    for proc in procs:
-        proc.wait(timeout=60)
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, stopping):
     """The app on a free loopback port, over a copy of the bundled scenarios; two runs of half

@@ -265,18 +265,7 @@ def test_the_list_is_read_again_only_for_files_that_changed(folder, app, monkeyp
 
 
 
-
-
 # ------------------------------------------------------------------------------ D3, in a browser
-@pytest.fixture(scope="session")
-def stopping():
-    """Servers told to stop, waited for at the end of the session."""
-    procs = []
-    yield procs
-    for proc in procs:
-        proc.wait(timeout=60)
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, stopping):
     """The app on a free loopback port over a copy of the bundled scenarios; runs in the kernel
