@@ -55,3 +55,35 @@ def test_a_refused_calibrate_does_not_load_the_fit(tmp_path):
                           timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert "missing.csv" in done.stderr
     assert done.stdout.split() == ["exit", "2", "False", "False"], done.stdout + done.stderr
+
+
+def test_two_report_kernels_started_together_get_sockets_of_their_own(tmp_path, monkeypatch):
+    """jupyter_client names a kernel's local sockets kernel-ipc-1 ... in the current folder,
+    chosen before the kernel binds them: two reports started there at once could take the same
+    names. The report's kernels get names of their own in Jupyter's runtime folder."""
+    import asyncio
+
+    from workbench.cli.report import _kernel_transport
+
+    monkeypatch.chdir(tmp_path)
+    manager = _kernel_transport()["kernel_manager_class"]
+
+    async def both():
+        a, b = manager(kernel_name="python3"), manager(kernel_name="python3")
+        await asyncio.gather(a.start_kernel(), b.start_kernel())
+        try:
+            clients = [a.client(), b.client()]
+            for c in clients:
+                c.start_channels()
+            await asyncio.gather(*(c.wait_for_ready(timeout=60) for c in clients))
+            for c in clients:
+                c.stop_channels()
+            return a.ip, b.ip
+        finally:
+            await asyncio.gather(a.shutdown_kernel(now=True), b.shutdown_kernel(now=True))
+
+    ip_a, ip_b = asyncio.run(both())
+    assert ip_a != ip_b
+    assert all(Path(ip).is_absolute() and Path(ip).name.startswith("workbench-")
+               for ip in (ip_a, ip_b))
+    assert list(tmp_path.iterdir()) == []  # nothing in the folder the command ran from

@@ -57,14 +57,26 @@ def _kernel_transport() -> dict:
     """The notebook's kernel talks to papermill over local sockets (Unix domain sockets in
     Jupyter's runtime folder) where the system has them, not TCP ports on the machine: nothing
     listens on a port, and the kernel prints no warning about TCP without encryption in the
-    middle of the report's progress. Windows keeps TCP (on 127.0.0.1)."""
+    middle of the report's progress. Windows keeps TCP (on 127.0.0.1).
+
+    Each kernel's sockets get names of their own in Jupyter's runtime folder: jupyter_client
+    would otherwise name them ``kernel-ipc-1`` ... in the current folder, and two reports
+    started there at the same moment could pick the same names (a kernel then fails to start,
+    "Invalid Signature")."""
     if os.name != "posix":
         return {}
+    import uuid
+
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
 
     class LocalSocketKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
+            if kwargs["transport"] == "ipc" and "ip" not in kwargs:
+                folder = Path(jupyter_runtime_dir())
+                folder.mkdir(parents=True, exist_ok=True)
+                kwargs["ip"] = str(folder / f"workbench-{uuid.uuid4().hex[:16]}")
             super().__init__(**kwargs)
 
     return {"kernel_manager_class": LocalSocketKernelManager}
