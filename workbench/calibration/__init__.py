@@ -11,8 +11,8 @@ Modules, in the order data flows through them: ``extracts`` (layouts, reading, v
 ``derive_workforce`` (estimates -> scenario fields), ``plausibility`` (notes on an extract
 that is well formed but likely wrong: a sample, another authority's roster, test records),
 ``fit`` (:func:`calibrate`),
-``yaml_out`` (the commented scenario file), ``backtest``, ``charts``, and ``synthetic`` (extracts for a
-fictional authority).
+``yaml_out`` (the commented scenario file), ``backtest`` (its measures in
+``backtest_measures``), ``charts``, and ``synthetic`` (extracts for a fictional authority).
 
 Only aggregates leave this package: child identifiers are dropped as the extracts are read.
 See docs/calibration.md for the extract layouts and the methods.
