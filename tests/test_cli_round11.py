@@ -87,3 +87,12 @@ def test_two_report_kernels_started_together_get_sockets_of_their_own(tmp_path, 
     assert all(Path(ip).is_absolute() and Path(ip).name.startswith("workbench-")
                for ip in (ip_a, ip_b))
     assert list(tmp_path.iterdir()) == []  # nothing in the folder the command ran from
+
+
+def test_a_synthetic_window_under_half_a_month_is_refused_not_ended_before_it_starts(
+        tmp_path, capsys):
+    """--years 0.01 wrote extracts whose window ended the day before it started."""
+    code = main(["synthesize", "--out", str(tmp_path / "syn"), "--years", "0.01"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--years (years) 0.01: the synthetic window is whole months" in err
+    assert "give at least 0.042" in err and not (tmp_path / "syn").exists()

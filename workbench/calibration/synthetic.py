@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .. import files
+from ..errors import UserError
 from ..model import log as R
 from ..analysis.run import simulate
 from ..scenario import STAGES, Scenario, validate_scenario
@@ -234,6 +235,10 @@ def generate_extracts(scenario: Scenario, seed: int = 1, years: float = 2.0,
     Returns tables of text in the layouts of :mod:`workbench.calibration.extracts`, the window,
     and the truth (the scenario's values).
     """
+    if round(years * 12) < 1:
+        raise UserError(f"--years (years) {years:g}: the synthetic window is whole months, "
+                        f"and {years:g} years is under half a month; give at least 0.042 (which "
+                        "rounds to one month)")
     rng = np.random.default_rng([int(seed), 9173])
     start = scenario.start_date
     window_start = (pd.Timestamp(start) + pd.DateOffset(months=int(round(burn_in_years * 12)))).date()
