@@ -27,6 +27,7 @@ from workbench.calibration.extracts import cases as extract_cases
 from workbench.cli import main
 
 from conftest import ROOT, calibrate_returns
+from conftest import fits_once_per_input
 from conftest import refused_returns as refused
 
 RETURNS = ROOT / "data" / "returns"
@@ -40,24 +41,7 @@ def one_fit_per_input():
     under a wrapper element): the same cases, roster, template, window and seed, so the same
     fit. ``calibrate`` is made for the first and a copy handed to the others; the
     key is the whole of its arguments, pickled, so any other input is fitted afresh."""
-    import copy
-    import hashlib
-    import pickle
-
-    import workbench.calibration.fit as fit_module
-
-    real = fit_module.calibrate
-    made = {}
-
-    def calibrate(*args, **kw):
-        key = hashlib.sha256(pickle.dumps((args, kw))).digest()
-        if key not in made:
-            made[key] = real(*args, **kw)
-        return copy.deepcopy(made[key])
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(fit_module, "calibrate", calibrate)
-        yield
+    yield from fits_once_per_input()
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
