@@ -18,50 +18,17 @@ Only aggregates leave this package: child identifiers are dropped as the extract
 See docs/calibration.md for the extract layouts and the methods.
 """
 
-import importlib
-from typing import TYPE_CHECKING
-
-#: Where each name lives: loaded when first asked for (PEP 562), so that reading and checking
-#: extracts (and refusing them) does not wait for the statistics and the model to load.
-_WHERE = {
-    "BacktestResult": "backtest", "backtest": "backtest",
-    "plot_backtest": "charts", "plot_referrals": "charts",
-    "DemandFit": "estimators", "LognormalFit": "estimators", "bootstrap_interval": "estimators",
-    "fit_lognormal": "estimators", "fit_referrals": "estimators", "poisson_rate": "estimators",
-    "wilson": "estimators",
-    "CASE_COLUMNS": "extracts", "WORKFORCE_COLUMNS": "extracts", "CaseData": "extracts",
-    "ExtractError": "extracts", "Problem": "extracts", "Roster": "extracts",
-    "layout_markdown": "extracts", "read_cases": "extracts", "read_extracts": "extracts",
-    "read_workforce": "extracts", "validate_cases_frame": "extracts",
-    "validate_workforce_frame": "extracts",
-    "Calibration": "fit", "calibrate": "fit", "default_window": "fit",
-    "open_cases_at": "observe", "stage_sequence": "observe",
-    "fictional_scenario": "synthetic", "generate_extracts": "synthetic",
-    "write_sample": "synthetic",
-    "scenario_yaml": "yaml_out",
-}
-
-
-def __getattr__(name: str):
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-if TYPE_CHECKING:  # for type checkers and editors: the names as plain imports
-    from .backtest import BacktestResult, backtest  # noqa: F401
-    from .charts import plot_backtest, plot_referrals  # noqa: F401
-    from .estimators import (DemandFit, LognormalFit, bootstrap_interval,  # noqa: F401
-                             fit_lognormal, fit_referrals, poisson_rate, wilson)
-    from .extracts import (CASE_COLUMNS, WORKFORCE_COLUMNS, CaseData, ExtractError,  # noqa: F401
-                           Problem, Roster, layout_markdown, read_cases, read_extracts,
-                           read_workforce, validate_cases_frame, validate_workforce_frame)
-    from .fit import Calibration, calibrate, default_window  # noqa: F401
-    from .observe import open_cases_at, stage_sequence  # noqa: F401
-    from .synthetic import fictional_scenario, generate_extracts, write_sample  # noqa: F401
-    from .yaml_out import scenario_yaml  # noqa: F401
+from .backtest import BacktestResult, backtest
+from .charts import plot_backtest, plot_referrals
+from .estimators import (DemandFit, LognormalFit, bootstrap_interval, fit_lognormal, fit_referrals,
+                         poisson_rate, wilson)
+from .extracts import (CASE_COLUMNS, WORKFORCE_COLUMNS, CaseData, ExtractError, Problem, Roster,
+                       layout_markdown, read_cases, read_extracts, read_workforce,
+                       validate_cases_frame, validate_workforce_frame)
+from .fit import Calibration, calibrate, default_window
+from .observe import open_cases_at, stage_sequence
+from .synthetic import fictional_scenario, generate_extracts, write_sample
+from .yaml_out import scenario_yaml
 
 __all__ = [
     "CASE_COLUMNS", "WORKFORCE_COLUMNS", "BacktestResult", "Calibration", "CaseData",

@@ -40,7 +40,10 @@ def _default_template() -> str:
 
 
 def cmd_calibrate(args) -> int:
+    from ..calibration.backtest import backtest, check_period
     from ..calibration.extracts import read_extracts
+    from ..calibration.fit import calibrate
+    from ..calibration.report import fit_summary
     from ..scenario import load_scenario
 
     template_path = Path(args.template)
@@ -67,11 +70,6 @@ def cmd_calibrate(args) -> int:
     else:
         raise UserError("give --returns DIR (a folder of statutory returns), or both --cases FILE "
                         "and --workforce FILE")
-    # the statistics and the model, once the extracts have passed (a refusal does not wait)
-    from ..calibration.backtest import backtest, check_period
-    from ..calibration.fit import calibrate
-    from ..calibration.report import fit_summary
-
     out = Path(args.out)
     cal = calibrate(cases, roster, template, args.window_start, args.window_end,
                     name=args.name or f"{out.stem} (calibrated)", authority=args.authority,
