@@ -19,20 +19,20 @@ SCENARIOS = ROOT / "scenarios"
 #: The test files that take longest, longest first: `make test` runs them first, so that
 #: pytest-xdist's workers (a file to a worker, `--dist loadfile --no-loadscope-reorder`) finish
 #: together instead of one waiting on a heavy file dealt out last (its own order put the files
-#: of fewest tests last, which were the heaviest). Measured with `pytest -n 2 --dist loadfile
-#: --durations=0` on a quiet machine (setup, call and teardown added up by file; 27 min of
-#: test time in all, the first file 113 s), 2026-12-01; a file missing here
+#: of fewest tests last, which were the heaviest). Measured with `pytest -n auto --dist loadfile
+#: --durations=0` on a quiet machine (setup, call and teardown added up by file; 19.9 min of
+#: test time in all, the first file 65 s, the run 10 min 22 s), 2026-12-01; a file missing here
 #: only runs later, so the list needs no care beyond the heaviest few.
 SLOW_FILES_FIRST = (
-    "test_app_page_round9.py", "test_browser_report.py", "test_calibrate_pressure.py",
-    "test_hostile_round4_present.py", "test_mutation_fuzz.py",
-    "test_hostile_round3_calibration.py", "test_hostile_round4_calibration.py",
-    "test_hostile_round5_returns.py", "test_golden.py", "test_returns.py",
-    "test_extract_plausibility.py", "test_mutation_fuzz_published.py", "test_backtest.py",
-    "test_explorer_round9.py", "test_output_writes.py", "test_extract_corpus.py",
-    "test_experiment_isolation.py", "test_hostile_round6_returns.py",
-    "test_hostile_round8_workers.py", "test_workforce.py", "test_model_validity.py",
-    "test_report_round10_page.py", "test_decision_dask.py", "test_app_browser.py",
+    "test_app_page_round9.py", "test_calibrate_pressure.py", "test_browser_report.py",
+    "test_hostile_round3_calibration.py", "test_hostile_round4_present.py",
+    "test_mutation_fuzz.py", "test_hostile_round4_calibration.py",
+    "test_extract_plausibility.py", "test_extract_corpus.py", "test_hostile_round7_extracts.py",
+    "test_hostile_round5_returns.py", "test_explorer_round9.py", "test_hostile_round6_returns.py",
+    "test_experiment_isolation.py", "test_backtest.py", "test_hostile_round7_fit.py",
+    "test_workforce.py", "test_report_round10_page.py", "test_returns_csv_round9.py",
+    "test_decision_dask.py", "test_returns.py", "test_output_writes.py", "test_decision_cli.py",
+    "test_decision_report.py",
 )
 
 
