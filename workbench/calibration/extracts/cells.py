@@ -308,6 +308,7 @@ def date_hint(s: str) -> str:
                 "day first")
     return ""
 
+
 #: A date with slashes, day or month first, and a four-digit year (a time may follow).
 _SLASHED = r"([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}(?:[ T].*)?"
 
