@@ -395,11 +395,13 @@ SCROLL_STYLE = (
     "rgba(0,0,0,.35),rgba(0,0,0,0)) right center/1.25em 100% no-repeat scroll #fff")
 
 
-def scroll_table(table: str, name: str) -> str:
+def scroll_table(table: str, name: str, wide: bool = False) -> str:
     """``table`` (HTML built by the package) in its own sideways-scrolling region, named
-    ``name`` (plain text, escaped here; names in it isolated by :func:`isolate`)."""
+    ``name`` (plain text, escaped here; names in it isolated by :func:`isolate`); ``wide``: the
+    table has print parts (:func:`table_html`), which print in its place."""
     label = html.escape(balance_bidi(name), quote=True)
-    return (f'<div class="wb-scroll" role="region" tabindex="0" aria-label="{label}" '
+    classes = "wb-scroll wb-wide" if wide else "wb-scroll"
+    return (f'<div class="{classes}" role="region" tabindex="0" aria-label="{label}" '
             f'style="{SCROLL_STYLE}">{table}</div>')
 
 
@@ -478,8 +480,9 @@ def table_html(df: pd.DataFrame, caption: str = "", name: str = "",
     every = list(range(len(df.columns)))
     heads = ", ".join(isolate(str(c)) for c in df.columns[:3])
     heads += ", ..." if len(df.columns) > 3 else ""
-    region = scroll_table(_table(df, every, cap), name or caption or f"Table: {heads}")
     groups = print_groups(df, room)
+    region = scroll_table(_table(df, every, cap), name or caption or f"Table: {heads}",
+                          wide=len(groups) > 1)
     if len(groups) == 1:
         return region
     parts = []
@@ -488,5 +491,4 @@ def table_html(df: pd.DataFrame, caption: str = "", name: str = "",
         part_cap = (f"{_CAPTION_OPEN}{text_html(caption)} ({label})</caption>" if caption
                     else f"<caption>{label.capitalize()}</caption>")
         parts.append(_table(df, [0, *cols], part_cap))
-    return (region.replace('<div class="wb-scroll"', '<div class="wb-scroll wb-wide"', 1)
-            + f'<div class="wb-print-parts" style="display:none">{"".join(parts)}</div>')
+    return region + f'<div class="wb-print-parts" style="display:none">{"".join(parts)}</div>'
