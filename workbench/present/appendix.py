@@ -18,7 +18,8 @@ from typing import Any
 from .report_text import FIELD_LABELS, assumptions_from_file
 from .tables import bidi_html, scroll_table
 
-__all__ = ["SOURCES", "appendix_rows", "appendix_html", "plain_name", "cite", "unfield"]
+__all__ = ["SOURCES", "STAGE_NAMES", "appendix_rows", "appendix_html", "plain_name", "cite",
+           "unfield"]
 
 #: The sources of docs/sources.md and words in a comment that point to each (as
 #: /work/shared/domain.md attributes them: its journey table's "source" column and its sections).
@@ -49,14 +50,16 @@ SOURCES = {
 }
 SOURCES_DOC = "docs/sources.md"
 
-_STAGES = {"assessment": "Assessment", "s47": "Section 47 enquiry",
-           "icpc": "Initial child protection conference", "cin": "Child in need plan",
-           "cin_disability": "Disabled child's plan", "cp": "Child protection plan",
-           "court": "Care proceedings (court)", "lac": "Looked after",
-           "care_leaver": "Care leavers", "first_contact": "Front door (First Contact)",
-           "families_first": "Families First teams", "cp_court": "Child protection and court teams",
-           "disability": "Disability teams", "looked_after": "Looked-after teams",
-           "permanence": "Permanence teams", "young_peoples": "Young People's Service"}
+#: The journey's stages and teams by their plain names (the appendix's and the changes' words).
+STAGE_NAMES = {"assessment": "Assessment", "s47": "Section 47 enquiry",
+               "icpc": "Initial child protection conference", "cin": "Child in need plan",
+               "cin_disability": "Disabled child's plan", "cp": "Child protection plan",
+               "court": "Care proceedings (court)", "lac": "Looked after",
+               "care_leaver": "Care leavers", "first_contact": "Front door (First Contact)",
+               "families_first": "Families First teams",
+               "cp_court": "Child protection and court teams", "disability": "Disability teams",
+               "looked_after": "Looked-after teams", "permanence": "Permanence teams",
+               "young_peoples": "Young People's Service"}
 _SECTIONS = {"working_time": "Working time", "demand": "Demand", "front_door": "Front door",
              "stages": "", "teams": "", "caseload": "Caseloads", "costs": "Costs",
              "workforce": "Workforce", "recruitment": "Recruitment", "academy": "Academy",
@@ -127,10 +130,10 @@ def plain_name(path: str) -> str:
         return FIELD_LABELS[path]
     parts = path.split(".")
     section = _SECTIONS.get(parts[0], parts[0].replace("_", " ").capitalize())
-    named = [_STAGES[p] for p in parts[1:-1] if p in _STAGES]
+    named = [STAGE_NAMES[p] for p in parts[1:-1] if p in STAGE_NAMES]
     leaf = parts[-1]
     what = (_LEAVES.get(leaf) or _schema_description(parts)
-            or (_STAGES.get(leaf)) or leaf.replace("_pct", " (%)").replace("_", " "))
+            or (STAGE_NAMES.get(leaf)) or leaf.replace("_pct", " (%)").replace("_", " "))
     head = " / ".join(x for x in [section, *named] if x)
     what = unfield(what)
     return f"{head}: {what}" if head else what[:1].upper() + what[1:]
@@ -252,11 +255,11 @@ def _value_at(data: Any, path: str) -> str:
             data = data[part]
         else:
             return ""
-    from .report_text import _describe_value
+    from .report_text import describe_value
 
     if isinstance(data, str):
-        return _STAGES.get(data, data.replace("_", " "))
-    return _describe_value(data) if not isinstance(data, dict) or "dist" in data else ""
+        return STAGE_NAMES.get(data, data.replace("_", " "))
+    return describe_value(data) if not isinstance(data, dict) or "dist" in data else ""
 
 
 def appendix_rows(path: str | Path, scenario=None) -> list[tuple[str, str, str]]:

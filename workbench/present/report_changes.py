@@ -2,15 +2,15 @@
 or a Python value ("Agency workers' caseload cap: 20 → 18", "Families First: experienced social
 workers 70 → 80"). The report's "What each option and pressure changes" is made of these lines.
 The field names are the appendix's (:func:`~.appendix.plain_name`), the values the report text's
-(:func:`~.report_text._describe_value`).
+(:func:`~.report_text.describe_value`).
 """
 
 from __future__ import annotations
 
 from ..scenario import Scenario
-from .appendix import _STAGES, plain_name   # the teams' and fields' names, as the appendix says
-from .report_design import _flatten
-from .report_text import FIELD_LABELS, _describe_value, _md
+from .appendix import STAGE_NAMES, plain_name   # the teams' and fields' names, as the appendix says
+from .report_design import flatten
+from .report_text import FIELD_LABELS, describe_value, md_escape
 from .tables import isolate
 
 __all__ = ["NO_CHANGE", "WORKER_WORDS", "changes_markdown", "describe_changes", "field_words"]
@@ -25,7 +25,7 @@ NO_CHANGE = "Changes nothing: every setting is the same as the baseline's."
 
 
 def _team_words(key: str) -> str:
-    name = _STAGES.get(key)
+    name = STAGE_NAMES.get(key)
     return name.removesuffix(" teams") if name else isolate(key.replace("_", " ").capitalize())
 
 
@@ -84,8 +84,8 @@ def _staff_changes(team: str, before, after) -> list[str]:
 def describe_changes(base: Scenario, variant: Scenario) -> list[str]:
     """What a variant changes from its base, one plain-English line per field (never a field
     path or a Python value); :data:`NO_CHANGE` for a variant that changes nothing."""
-    a = _flatten(base.to_dict())
-    b = _flatten(variant.to_dict())
+    a = flatten(base.to_dict())
+    b = flatten(variant.to_dict())
     lines = []
     for key in sorted(set(a) | set(b)):
         if key in ("name", "description", "sources") or key.startswith("sources."):
@@ -97,8 +97,8 @@ def describe_changes(base: Scenario, variant: Scenario) -> list[str]:
             lines += _staff_changes(_team_words(parts[1]), a.get(key), b.get(key))
             continue
         # values from the file (a team's or an authority's name) isolated, as names are
-        lines.append(f"{field_words(key)}: {isolate(_describe_value(a.get(key)))} → "
-                     f"{isolate(_describe_value(b.get(key)))}")
+        lines.append(f"{field_words(key)}: {isolate(describe_value(a.get(key)))} → "
+                     f"{isolate(describe_value(b.get(key)))}")
     return lines or [NO_CHANGE]
 
 
@@ -111,9 +111,10 @@ def changes_markdown(exp, baseline: str | None = None, with_baseline: bool = Fal
     for label, sc in exp.scenarios.items():
         if label == baseline:
             if with_baseline:
-                parts.append(f"**{_md(isolate(label))}** (the baseline): "
-                             f"{_md(isolate(sc.description))}")
+                parts.append(f"**{md_escape(isolate(label))}** (the baseline): "
+                             f"{md_escape(isolate(sc.description))}")
             continue
-        lines = "\n".join(f"- {_md(line)}" for line in describe_changes(base, sc))
-        parts.append(f"**{_md(isolate(label))}**: {_md(isolate(sc.description))}\n\n{lines}")
+        lines = "\n".join(f"- {md_escape(line)}" for line in describe_changes(base, sc))
+        parts.append(f"**{md_escape(isolate(label))}**: "
+                     f"{md_escape(isolate(sc.description))}\n\n{lines}")
     return "\n\n".join(parts)

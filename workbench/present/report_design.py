@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 from ..scenario import Scenario
 
 __all__ = ["PRESSURE_FIELDS", "ReportDesign", "Warmup", "changed_fields", "choose_warmup",
-           "report_design", "split_pressures"]
+           "flatten", "report_design", "split_pressures"]
 
 #: Settings a council does not choose: a variant that changes only these is a pressure (what
 #: happens to the service), not an option (what the council does about it).
@@ -32,12 +32,13 @@ WARMUP_COLUMNS = ("unallocated", "assessment_within_45wd_pct")
 MSER_WEEKS = 20
 
 
-def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
+def flatten(d: Any, prefix: str = "") -> dict[str, Any]:
+    """A scenario's settings as dotted field names and their values."""
     # a distribution spec (``dist: ...``) and a list are one value each, as in a scenario file
     if isinstance(d, dict) and "dist" not in d:
         out: dict[str, Any] = {}
         for k, v in d.items():
-            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
         return out
     return {prefix: d}
 
@@ -45,7 +46,7 @@ def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
 def changed_fields(base: Scenario, variant: Scenario) -> dict[str, Any]:
     """The dotted fields where ``variant`` differs from ``base``, with the variant's values
     (names, descriptions and sources left out: they describe, they do not change the model)."""
-    a, b = _flatten(base.to_dict()), _flatten(variant.to_dict())
+    a, b = flatten(base.to_dict()), flatten(variant.to_dict())
     skip = ("name", "description", "sources")
     return {k: b.get(k) for k in sorted(set(a) | set(b))
             if a.get(k) != b.get(k) and not k.startswith(skip)}

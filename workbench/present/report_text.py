@@ -105,7 +105,8 @@ _MD_REFERENCES = {"[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "
                   "~": "&#126;", "|": "&#124;", "#": "&#35;", "@": "&#64;", "\\": "&#92;"}
 
 
-def _md(text) -> str:
+def md_escape(text) -> str:
+    """``text`` safe to place in Markdown: HTML escaped, formatting and links made plain."""
     # Markdown passes HTML through: text from scenario files and parameters is escaped first
     text = html.escape(str(text), quote=False)
     text = "".join(_MD_REFERENCES.get(ch, ch) for ch in text)
@@ -166,13 +167,14 @@ def ranges_sentence(scenarios) -> str:
 
 
 # ----------------------------------------------------------------------------------- changes
-def _describe_value(v: Any) -> str:
+def describe_value(v: Any) -> str:
+    """A scenario setting's value in words (a distribution, settings of its own, a list)."""
     if isinstance(v, dict) and "dist" in v:
         if "mean" in v:
             return f"{v['mean']:g} on average"
         return ", ".join(f"{k} {x}" for k, x in v.items() if k != "dist")
     if isinstance(v, dict):   # settings of their own: words, never a Python dictionary
-        return ", ".join(f"{str(k).replace('_', ' ')} {_describe_value(x)}" for k, x in v.items())
+        return ", ".join(f"{str(k).replace('_', ' ')} {describe_value(x)}" for k, x in v.items())
     if isinstance(v, (list, tuple)):
         if not v:
             return "none"
@@ -185,7 +187,7 @@ def _describe_value(v: Any) -> str:
                 end = f" to {item['end_date']}" if item.get("end_date") else ""
                 parts.append(f"referrals x{item['multiplier']:g} from {item['start_date']}{end}")
             else:
-                parts.append(_describe_value(item))
+                parts.append(describe_value(item))
         return "; ".join(parts)
     if isinstance(v, bool):
         return "yes" if v else "no"
