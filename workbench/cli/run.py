@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .. import files
+from ..errors import UserError
 from . import args as types
 
 
@@ -20,6 +21,20 @@ def json_number(value) -> float | None:
     return v if math.isfinite(v) else None
 
 
+def run_fits(sc, years: float | None) -> None:
+    """Refuse, before anything runs, a run that would not fit: the scenario's own horizon was
+    checked when it was read, but ``--years`` can reach far beyond it (a trend of 100% a year,
+    valid over 1 year, asked for an array of 32 TiB over 30 and stopped with a traceback), and
+    one replication must fit in this machine's memory as an experiment's must."""
+    from ..experiment.memory import plan_workers
+    from ..scenario.checks import demand_size
+
+    if years is not None:
+        for problem in demand_size(sc, years):
+            raise UserError(f"--years {years:g}: {problem}; give a shorter --years")
+    plan_workers({sc.name: sc}, years, 1)
+
+
 def cmd_run(args) -> int:
     """Simulate one replication, print its KPIs and write them with the weekly series."""
     from ..analysis.registry import format_kpis
@@ -28,6 +43,7 @@ def cmd_run(args) -> int:
     from ..scenario.checks import scenario_notes
 
     sc = load_scenario(args.scenario)
+    run_fits(sc, args.years)
     out = types.writable_folder(args.out)  # before the run: a file in the way fails at once
     for note in scenario_notes(sc, None if args.years is None else args.years * 365.25):
         print(f"note: {note}", file=sys.stderr)

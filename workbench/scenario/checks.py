@@ -259,19 +259,22 @@ def workforce_size(sc: Any) -> list[str]:
             f"than half of England's children's social workers; {MEMORY_NOTE})"
             for what, n in sizes.items() if n > MAX_WORKFORCE]
 
-def demand_size(sc: Any) -> list[str]:
+def demand_size(sc: Any, years: float | None = None) -> list[str]:
     """Referrals over the run, at most: the busiest month's rate, grown by the trend and
-    every surge, over the whole horizon (an upper bound, cheap to compute)."""
+    every surge, over the whole horizon (an upper bound, cheap to compute). ``years``: a
+    horizon given for the run (``--years``) instead of the scenario's own; a trend of 100% a
+    year over a horizon of 1 passes, but run for 30 years asked for 32 TiB of memory."""
     d = sc.demand
+    years = sc.horizon_years if years is None else float(years)
     busiest = max(d.seasonality) * len(d.seasonality) / sum(d.seasonality)
-    growth = max(1.0, (1 + d.trend_pct_per_year / 100) ** sc.horizon_years)
+    growth = max(1.0, (1 + d.trend_pct_per_year / 100) ** years)
     surges = math.prod(s.multiplier for s in d.surges if s.multiplier > 1)
     peak = d.referrals_per_year * busiest * growth * surges
-    total = peak * sc.horizon_years
+    total = peak * years
     if total <= MAX_REFERRALS_PER_RUN:
         return []
     return [f"demand: {d.referrals_per_year:,.0f} referrals a year, in the busiest month, with a "
-            f"trend of {d.trend_pct_per_year:g}% a year over {sc.horizon_years:g} years and any "
+            f"trend of {d.trend_pct_per_year:g}% a year over {years:g} years and any "
             f"surges, could reach {peak:,.0f} a year: up to {total:,.0f} children over the run, "
             f"where at most {MAX_REFERRALS_PER_RUN:,} are supported ({MEMORY_NOTE})"]
 
