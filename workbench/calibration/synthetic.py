@@ -476,6 +476,25 @@ Window: {window_start} to {window_end} ({n_cases:,} case rows, {n_workers:,} wor
 """
 
 
+#: The fictional authority's first day: a burn-in year, then its data window from 1 April 2021
+SAMPLE_START = dt.date(2020, 4, 1)
+
+
+def sample_start(years: float, burn_in_years: float = 1.0,
+                 today: dt.date | None = None) -> dt.date:
+    """The fictional authority's first day: :data:`SAMPLE_START`, or as many whole years before
+    it as keep the data window (``burn_in_years``, then ``years``) ending by the last 31 March
+    on or before ``today``. A window of six years or more from 2021 ran into the future: every
+    date after today was refused by ``workbench calibrate`` (13,945 problems for 20 years)."""
+    today = today or dt.date.today()
+    last = dt.date(today.year if (today.month, today.day) >= (3, 31) else today.year - 1, 3, 31)
+    months = int(round(burn_in_years * 12)) + int(round(years * 12))
+    start = SAMPLE_START
+    while (pd.Timestamp(start) + pd.DateOffset(months=months)).date() - dt.timedelta(days=1) > last:
+        start = start.replace(year=start.year - 1)
+    return start
+
+
 def write_sample(folder: str | Path, template: Scenario, seed: int = 7, years: float = 2.0,
                  scale: float = 0.3, burn_in_years: float = 1.0,
                  command: str | None = None) -> SyntheticExtracts:
@@ -484,7 +503,8 @@ def write_sample(folder: str | Path, template: Scenario, seed: int = 7, years: f
     import yaml
 
     folder = Path(folder)
-    truth_sc = fictional_scenario(template, scale=scale)
+    truth_sc = fictional_scenario(template, scale=scale,
+                                  start_date=sample_start(years, burn_in_years))
     ex = generate_extracts(truth_sc, seed=seed, years=years, burn_in_years=burn_in_years)
     ex.write(folder)
     text = ("# The scenario that generated the synthetic sample in this folder (fictional).\n"
