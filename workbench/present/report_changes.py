@@ -96,9 +96,11 @@ def describe_changes(base: Scenario, variant: Scenario) -> list[str]:
         if len(parts) == 3 and parts[0] == "teams" and parts[2] == "staff":
             lines += _staff_changes(_team_words(parts[1]), a.get(key), b.get(key))
             continue
+        before, after = describe_value(a.get(key)), describe_value(b.get(key))
+        if before == after:   # e.g. two distributions with one average: say all of each
+            before, after = describe_value(a.get(key), True), describe_value(b.get(key), True)
         # values from the file (a team's or an authority's name) isolated, as names are
-        lines.append(f"{field_words(key)}: {isolate(describe_value(a.get(key)))} → "
-                     f"{isolate(describe_value(b.get(key)))}")
+        lines.append(f"{field_words(key)}: {isolate(before)} → {isolate(after)}")
     return lines or [NO_CHANGE]
 
 

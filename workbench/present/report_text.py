@@ -9,7 +9,9 @@ comparison notebook and the explorer.
 from __future__ import annotations
 
 import html
+import math
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -167,14 +169,34 @@ def ranges_sentence(scenarios) -> str:
 
 
 # ----------------------------------------------------------------------------------- changes
-def describe_value(v: Any) -> str:
-    """A scenario setting's value in words (a distribution, settings of its own, a list)."""
+#: A distribution's settings in words where its average alone does not tell two apart.
+_DIST_WORDS = {"cv": "coefficient of variation"}
+
+
+def number_words(v: float) -> str:
+    """A number as a setting was written, in full: thousands grouped, never rounded and never in
+    scientific notation (``f"{v:g}"`` showed 1,234,567 as 1.23457e+06 and 123,456.7 as 123457)."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    d = Decimal(str(v)) if isinstance(v, float) else Decimal(v)
+    return f"{int(d):,}" if d == d.to_integral_value() else format(d, ",f")
+
+
+def describe_value(v: Any, full: bool = False) -> str:
+    """A scenario setting's value in words (a distribution, settings of its own, a list); with
+    ``full``, a distribution's every setting, not only its average (the changes say this when
+    two distributions share their average: "9.5 on average → 9.5 on average" hid a change of
+    spread or shape)."""
     if isinstance(v, dict) and "dist" in v:
-        if "mean" in v:
-            return f"{v['mean']:g} on average"
-        return ", ".join(f"{k} {x}" for k, x in v.items() if k != "dist")
+        rest = [f"{_DIST_WORDS.get(k, k)} {describe_value(x)}" for k, x in v.items()
+                if k not in ("dist", "mean")]
+        head = [f"{number_words(v['mean'])} on average"] if "mean" in v else []
+        if not full:
+            return head[0] if head else ", ".join(rest)
+        return ", ".join([str(v["dist"]), *head, *rest])
     if isinstance(v, dict):   # settings of their own: words, never a Python dictionary
-        return ", ".join(f"{str(k).replace('_', ' ')} {describe_value(x)}" for k, x in v.items())
+        return ", ".join(f"{str(k).replace('_', ' ')} {describe_value(x, full)}"
+                         for k, x in v.items())
     if isinstance(v, (list, tuple)):
         if not v:
             return "none"
@@ -185,16 +207,17 @@ def describe_value(v: Any) -> str:
                              f"{item['start_date']} to {item['end_date']}, cost £{item.get('cost_gbp', 0):,.0f}")
             elif isinstance(item, dict) and "multiplier" in item:
                 end = f" to {item['end_date']}" if item.get("end_date") else ""
-                parts.append(f"referrals x{item['multiplier']:g} from {item['start_date']}{end}")
+                parts.append(f"referrals x{number_words(item['multiplier'])} from "
+                             f"{item['start_date']}{end}")
             else:
-                parts.append(describe_value(item))
+                parts.append(describe_value(item, full))
         return "; ".join(parts)
     if isinstance(v, bool):
         return "yes" if v else "no"
     if v is None:
         return "none"
-    if isinstance(v, float):
-        return f"{v:g}"
+    if isinstance(v, (int, float)):
+        return number_words(v)
     return str(v)
 
 

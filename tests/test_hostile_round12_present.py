@@ -1,0 +1,60 @@
+"""Round 12 (audit H64) of the pages people read: the scrutiny report, the app, the explorer and
+the decision pages, tried with inputs the earlier rounds did not use. Each test failed on the
+code before its fix. Synthetic inputs or scenario objects only: no simulation here."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.present.appendix import appendix_rows
+from workbench.present.report_changes import describe_changes
+from workbench.present.report_text import describe_value, number_words
+
+
+# ------------------------------------------------------- D1: a change of spread or shape is said
+@pytest.mark.parametrize("hours, said", [
+    ({"dist": "lognormal", "mean": 9.5, "cv": 1.5}, "coefficient of variation 0.6 → lognormal, "
+                                                     "9.5 on average, coefficient of variation 1.5"),
+    ({"dist": "gamma", "mean": 9.5, "cv": 0.6}, "→ gamma, 9.5 on average"),
+])
+def test_a_change_of_spread_or_shape_with_the_same_average_is_said(baseline, hours, said):
+    variant = baseline.replace({"name": "Spread", "stages.assessment.work_hours": hours})
+    [line] = describe_changes(baseline, variant)
+    before, after = line.split(": ", 1)[1].split(" → ")
+    assert before != after, line      # was "9.5 on average → 9.5 on average"
+    assert said in line
+
+
+def test_a_change_of_average_is_still_said_briefly(baseline):
+    variant = baseline.replace({"name": "Longer", "stages.assessment.work_hours":
+                                {"dist": "lognormal", "mean": 12, "cv": 0.6}})
+    assert describe_changes(baseline, variant) == [
+        "Assessment: hours of a worker's time it takes: 9.5 on average → 12 on average"]
+
+
+# ------------------------------------------------- D2: numbers in full, never 1.23457e+06
+def test_settings_are_said_in_full_never_rounded_or_in_scientific_notation(baseline):
+    variant = baseline.replace({"name": "Dear", "academy.cost_per_place_gbp": 1234567,
+                                "agency.cap_share_pct": 0.0001,
+                                "stages.assessment.work_hours":
+                                    {"dist": "lognormal", "mean": 123456.7, "cv": 0.6}})
+    lines = describe_changes(baseline, variant)
+    assert "Extra cost per academy place (GBP): 8,000 → 1,234,567" in lines   # was 1.23457e+06
+    assert "Cap on agency staff (% of all social workers): none → 0.0001" in lines
+    assert ("Assessment: hours of a worker's time it takes: 9.5 on average → 123,456.7 on average"
+            in lines)                                                            # was 123457
+    assert [number_words(v) for v in (6250, 2.0, 0.1, -1.5e-7, 1e21)] == [
+        "6,250", "2", "0.1", "-0.00000015", "1,000,000,000,000,000,000,000"]
+
+
+def test_the_appendix_shows_no_python_lists(baseline, tmp_path):
+    from pathlib import Path
+
+    rows = appendix_rows(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml",
+                         baseline)
+    values = dict((name, value) for name, value, _ in rows)
+    assert values["Referrals a year"] == "6,250"
+    assert values["Assessment: waiting time whatever the workload (working days)"].startswith(
+        "edges 2; 13; 31; 41; 45; 60; 90, probs 0.3;")       # was "edges [2.0, 13.0, ...]"
+    assert not any("[" in v or "e+" in v for v in values.values())
+    assert describe_value({"dist": "uniform", "low": 1.0, "high": 8.0}) == "low 1, high 8"
