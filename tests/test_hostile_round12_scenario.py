@@ -29,3 +29,48 @@ def test_run_years_past_what_a_trend_allows_is_refused_before_running(tmp_path, 
     assert "--years 30: demand:" in err and "over 30 years" in err
     assert "at most 5,000,000 are supported" in err and "give a shorter --years" in err
     assert "Traceback" not in err and not (tmp_path / "o").exists()
+
+
+def test_a_front_door_with_nobody_in_post_is_noted_as_running_with_one(tmp_path, capsys):
+    # the model decides with max(1, round(FTE)) servers: 0 FTE ran as one worker, with
+    # nothing said
+    p = _file(tmp_path, "teams:\n  first_contact: {case_holding: false, establishment_fte: 0, "
+                        "staff: []}\n")
+    assert main(["validate", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert ("note: front_door.team: 'first_contact' has 0 FTE of staff at the start; the front "
+            "door decides referrals in whole full-time posts (its staff's FTE rounded, at least "
+            "one), so it runs with 1") in out
+    p = _file(tmp_path, "teams:\n  first_contact:\n    case_holding: false\n"
+                        "    establishment_fte: 3\n    staff: [{type: experienced, count: 3, "
+                        "fte: 0.5}]\n")
+    assert main(["validate", str(p)]) == 0
+    assert "has 1.5 FTE of staff at the start" in capsys.readouterr().out
+    assert "so it runs with 2" not in out
+
+
+@pytest.mark.parametrize("team, body, why", [
+    ("cp_court", "teams:\n  cp_court: {establishment_fte: 0, staff: []}\n",
+     "it has no funded posts (establishment_fte: 0)"),
+    ("cp_court", "teams:\n  cp_court: {establishment_fte: 14, staff: []}\n"
+                 "recruitment: {enabled: false}\nagency: {enabled: false}\n",
+     "neither recruitment nor agency cover fills its funded posts"),
+])
+def test_a_team_nobody_can_join_is_noted(tmp_path, capsys, team, body, why):
+    # its 130 children in proceedings waited unallocated for the whole run, with no word
+    p = _file(tmp_path, body)
+    assert main(["validate", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert (f"note: teams.{team}: nobody is in post at the start and nobody can join: {why}, "
+            f"and no academy intake or recruitment campaign is for it; so the children of court "
+            f"wait unallocated for the whole run") in out
+
+
+def test_a_team_that_can_fill_its_posts_or_takes_an_intake_is_not_noted(tmp_path, capsys):
+    for body in ["teams:\n  cp_court: {establishment_fte: 14, staff: []}\n",
+                 "teams:\n  families_first: {establishment_fte: 0, staff: []}\n",  # the academy
+                 "teams:\n  cp_court: {establishment_fte: 0, staff: []}\nrecruitment:\n"
+                 "  campaigns: [{start_date: 2018-01-01, end_date: 2018-06-01, hires: 5, "
+                 "team: cp_court}]\n"]:
+        assert main(["validate", str(_file(tmp_path, body))]) == 0
+        assert "nobody can join" not in capsys.readouterr().out, body

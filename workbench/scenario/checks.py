@@ -361,7 +361,56 @@ def staff_who_cannot_hold(sc: Any) -> list[str]:
     return notes
 
 
+def front_door_posts(sc: Any) -> list[str]:
+    """A note (not a problem) when the front door's staff are not a whole number of full-time
+    posts: the model decides referrals with one server per post, its staff's FTE rounded, and at
+    least one, so a front door with nobody in post decided every referral as if it had one
+    worker, with nothing said (a calibration from a roster with nobody in post there makes
+    such a file, and says so in its own notes)."""
+    team = sc.teams.get(sc.front_door.team)
+    if team is None:
+        return []
+    fte = sum(g.count * g.fte for g in team.staff)
+    servers = max(1, int(round(fte)))   # as workbench.model.journey counts them
+    if abs(servers - fte) < 1e-9:
+        return []
+    return [f"front_door.team: '{sc.front_door.team}' has {fte:g} FTE of staff at the start; "
+            f"the front door decides referrals in whole full-time posts (its staff's FTE "
+            f"rounded, at least one), so it runs with {servers}"]
+
+
+def teams_nobody_can_join(sc: Any) -> list[str]:
+    """A note (not a problem) for a team that holds a stage, or takes transferred cases, with
+    nobody in post at the start and no way for anyone to arrive: no funded posts (or none that
+    recruitment or agency cover fills), no academy intake and no recruitment campaign for it.
+    Its children wait unallocated for the whole run, which ran with nothing said."""
+    holds: dict[str, list[str]] = {}
+    for name, st in sc.stages.items():
+        holds.setdefault(st.team, []).append(name)
+        if st.transfer:
+            holds.setdefault(st.transfer.to_team, []).append(f"{name} after transfer")
+    fills = ((sc.recruitment.enabled and sc.recruitment.success_pct > 0)
+             or (sc.agency.enabled and sc.agency.cover_share_pct > 0))
+    campaigns = {c.team for c in sc.recruitment.campaigns if c.hires > 0}
+    notes = []
+    for name in sorted(holds):
+        t = sc.teams.get(name)
+        if t is None or not t.case_holding or any(g.count > 0 for g in t.staff):
+            continue
+        if (sc.academy.intake_per_year and sc.academy.team == name) or name in campaigns:
+            continue
+        if t.establishment_fte > 0 and fills:
+            continue
+        why = ("it has no funded posts (establishment_fte: 0)" if t.establishment_fte == 0
+               else "neither recruitment nor agency cover fills its funded posts")
+        notes.append(f"teams.{name}: nobody is in post at the start and nobody can join: "
+                     f"{why}, and no academy intake or recruitment campaign is for it; so the "
+                     f"children of {', '.join(holds[name])} wait unallocated for the whole run")
+    return notes
+
+
 def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
     """Everything ``validate`` and ``run`` say about a valid scenario that may not do what its
     author meant (notes, not problems)."""
-    return inert_dates(sc, horizon_days) + late_bookings(sc) + staff_who_cannot_hold(sc)
+    return (inert_dates(sc, horizon_days) + late_bookings(sc) + staff_who_cannot_hold(sc)
+            + teams_nobody_can_join(sc) + front_door_posts(sc))
