@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .common import (EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRecord, parse_date,
-                     parse_flag)
+from .common import (EpisodeRecord, Origin, ReturnProblem, ReturnRecords, StageRecord,
+                     either_way_note, parse_date, parse_flag)
 from .xlsx import SheetTraps, package_problem, sheet_traps
 
 _ID = re.compile(r"(child|person|unique).*(id|identifier|ref)|^id$|lachildid", re.I)
@@ -325,6 +325,10 @@ def read_annex_a(path: str | Path, problems: list, name: str | None = None) -> R
                                           int(raw.index[h])))
         if gone:
             continue
+        note = either_way_note(fname, {fmap[f]: body.iloc[:, cols.index(fmap[f])].tolist() for f in
+                                       ("referral", "closure", "start", "end", "icpc") if f in fmap})
+        if note:
+            out.notes.append(note)
         skip = _trapped(traps, fname, int(raw.index[h + title_rows - 1]), cols,
                         [id_col, *fmap.values()], problems)
         fields = tuple((k, v) for k, v in {

@@ -24,7 +24,8 @@ from ..extracts import (CASE_COLUMNS, CaseData, ExtractError, Problem, Roster, S
 from ..extracts.read import read_csv
 from .annex_a import read_annex_a
 from .cin_census import is_cin_census, is_ssda903_xml, parse_xml, read_cin_census
-from .common import EpisodeRecord, ReturnProblem, ReturnRecords, StageRecord, problem_at
+from .common import (EpisodeRecord, ReturnProblem, ReturnRecords, StageRecord, TwoDigitYear,
+                     parse_date, problem_at, two_digit_years_once)
 from .folder_checks import digest, mixed_returns
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
 from .ssda903 import (episode_overlaps, kind_of_csv, periods_of_care, read_ssda903_episodes,
@@ -222,7 +223,9 @@ def read_returns(folder: str | Path) -> ReturnsData:
     top = Path(folder)
     for f in return_files(folder):
         rel = f.relative_to(top).as_posix() if top.is_dir() else f.name
+        n0 = len(problems)
         r = _classify(f, problems, left_out, rel)
+        two_digit_years_once(problems, n0)
         if r is not None:
             recs.append(r)
             digests.append(digest(f))
@@ -267,10 +270,12 @@ def read_returns(folder: str | Path) -> ReturnsData:
                      "another year: combined into one")
     n0 = len(problems)
     roster = validate_workforce_frame(wtable, "workforce census", problems, other_ids=ids)
+    _two_digit_census_years(problems, n0, wrecs)
     _same_worker_twice(problems, worigins, start=n0)   # said in the returns' terms, then
     _remap(problems, [{None: o} for o in worigins], start=n0)   # placed at the return's row
     problems.extend(_ids_in_wrong_columns(recs, flat, origins, wtable, worigins))
     if roster is not None:
+        roster.either_way_dates = 0      # said of each census file (its name) by its reader
         roster.census = census_panel(placed, _census_days(roster, wrecs), problems)
     if problems:
         raise ExtractError(problems)
@@ -376,6 +381,24 @@ def _roles_given_twice(wrecs: list) -> tuple[list[Problem], int]:
                 "be lost. Give the role once (a worker in two teams at once: one role, its FTE in "
                 "all; a second role needs its own RoleStartDate)"), "WorkerID"))
     return out, alike
+
+
+def _two_digit_census_years(problems: list, start: int, wrecs: list) -> None:
+    """Dates of the workforce census with a two-digit year, said of each census file (one
+    problem a column of them, :func:`~.common.two_digit_years_once`): the combined roster said
+    them once for all the years, its rows counted in the combined table ('rows 15 to 27' of a
+    census whose rows are 2 to 14)."""
+    dated = ("RoleStartDate", "RoleEndDate")
+    problems[start:] = [p for p in problems[start:] if isinstance(p, ReturnProblem)
+                        or p.column not in dated or "two-digit year" not in p.message]
+    mine: list = []
+    for w in wrecs:
+        for col in dated:
+            quiet: list = []
+            parse_date(w.values.get(col, ""), w.origin, col, quiet)
+            mine.extend(p for p in quiet if isinstance(p, TwoDigitYear))
+    two_digit_years_once(mine)
+    problems.extend(mine)
 
 
 def _same_worker_twice(problems: list, origins: list, start: int = 0) -> None:

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..extracts import Problem
-from ..extracts.cells import date_hint, spreadsheet_error, spreadsheet_error_message
+from ..extracts.cells import date_hint, either_way_dates, spreadsheet_error, spreadsheet_error_message
+from ..extracts.layouts import Column
 
 # formats seen in returns: the census XML uses ISO dates; SSDA903 and Annex A use DD/MM/YYYY,
 # and spreadsheets often carry a time or an Excel date
@@ -30,6 +31,8 @@ _SERIAL = re.compile(r"[2-7][0-9]{4}(\.0+)?")
 _XS_DATE_ZONE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
                            r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))")
 _SHOWABLE_DATE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([ T][0-9:.]+)?")
+# a date written with a two-digit year (as the extracts' cells.py reads it)
+_TWO_DIGIT_YEAR = re.compile(r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,67 @@ class ReturnProblem(Problem):
         return f"{', '.join(where)}: {self.message}"
 
 
+@dataclass(frozen=True)
+class TwoDigitYear(ReturnProblem):
+    """A date with a two-digit year: a column of them is said once
+    (:func:`two_digit_years_once`), as the extracts say it."""
+
+
 def problem_at(origin: Origin, message: str, column: str | None = None) -> ReturnProblem:
     """A problem at a record's origin, naming the return's own field for ``column``."""
     return ReturnProblem(origin.file, message, origin.row, origin.field(column), origin.element)
 
 
+def two_digit_years_once(problems: list, start: int = 0) -> None:
+    """Each field of a file with two dates or more of a two-digit year (a column saved so), said
+    in one problem naming how many and their rows (lines of an XML file), at the first: they
+    were listed one a row, a few hundred lines for one column. One such date is said as it was.
+    ``problems[start:]`` are a file's (or files') problems."""
+    groups: dict[tuple, list[int]] = {}
+    for i in range(start, len(problems)):
+        p = problems[i]
+        if isinstance(p, TwoDigitYear):
+            groups.setdefault((p.file, p.column), []).append(i)
+    drop: set[int] = set()
+    for (file, column), at in groups.items():
+        if len(at) < 2:
+            continue
+        rows = sorted(problems[i].row for i in at if problems[i].row)
+        unit = "lines" if file.lower().endswith(".xml") else "rows"
+        span = f" ({unit} {rows[0]} to {rows[-1]})" if rows else ""
+        problems[at[0]] = ReturnProblem(
+            file, f"{len(at):,} dates{span} are not read (expected YYYY-MM-DD or DD/MM/YYYY): "
+                  "a two-digit year; give the year in four digits (two digits could be of either "
+                  "century) and save the file again", rows[0] if rows else None, column)
+        drop.update(at[1:])
+    if drop:
+        problems[start:] = [p for i, p in enumerate(problems[start:], start) if i not in drop]
+
+
+def either_way_note(name: str, columns: dict) -> str:
+    """A note when every date with slashes in a file's date ``columns`` (title -> its values),
+    two at least, reads either way round (a day and a month both 12 or under, and not all the
+    same both ways), as the extracts' note says (:func:`~..extracts.cells.either_way_dates`):
+    read day first, the file gives no sign it was not saved month first. "" otherwise."""
+    import pandas as pd
+    table = pd.DataFrame({str(k): pd.Series(list(v), dtype=object) for k, v in columns.items()})
+    n = either_way_dates(table, tuple(Column(str(k), "date", False, "", "") for k in columns))
+    if not n:
+        return ""
+    return (f"{name}: each of its {n:,} dates written with slashes has a day and a month of 12 "
+            "or under, so it reads either way round. They were read day first (DD/MM/YYYY), as "
+            "UK dates are: if the file was saved month first (US order, MM/DD/YYYY), every one "
+            "of them is wrong. Export the dates again as YYYY-MM-DD to be sure")
+
+
 def parse_date(text, origin: Origin, field_name: str, problems: list, required: bool = False,
-               today: dt.date | None = None, by: tuple[dt.date, str] | None = None) -> str:
+               today: dt.date | None = None, by: tuple[dt.date, str] | None = None,
+               quote: bool = True) -> str:
     """``text`` as an ISO date, or "" (blank); a bad or future date is a problem at ``origin``,
     and so is a date after ``by`` (a date, and what it is: a census's reference date).
 
-    The value is quoted only when it is shaped like a date (it cannot then be an identifier).
+    The value is quoted only when it is shaped like a date (it cannot then be an identifier),
+    and ``quote`` (False: a date of birth, personal data, is never quoted).
     """
     if isinstance(text, (dt.datetime, dt.date)):
         d = text.date() if isinstance(text, dt.datetime) else text
@@ -106,22 +159,27 @@ def parse_date(text, origin: Origin, field_name: str, problems: list, required: 
                                                    "the column as a date and save again",
                                            field_name))
                 return ""
-            shown = f"'{s}'" if _SHOWABLE_DATE.fullmatch(s) else "the value (not shown)"
-            problems.append(problem_at(origin, f"{shown} is not a date (expected YYYY-MM-DD or "
-                                               f"DD/MM/YYYY){date_hint(s)}", field_name))
+            shown = f"'{s}'" if _SHOWABLE_DATE.fullmatch(s) and quote else "the value (not shown)"
+            message = f"{shown} is not a date (expected YYYY-MM-DD or DD/MM/YYYY){date_hint(s)}"
+            if _TWO_DIGIT_YEAR.fullmatch(s):
+                problems.append(TwoDigitYear(origin.file, message, origin.row,
+                                             origin.field(field_name), origin.element))
+            else:
+                problems.append(problem_at(origin, message, field_name))
             return ""
+    said = d.isoformat() if quote else "the date (not shown)"
     if d < EARLIEST:
-        problems.append(problem_at(origin, f"{d.isoformat()} is before {EARLIEST.year}: not a date "
+        problems.append(problem_at(origin, f"{said} is before {EARLIEST.year}: not a date "
                                            "in a child's or a worker's record (a mistyped year, or a "
                                            "blank date cell read as 1899-12-30 or 1900-01-01)",
                                    field_name))
         return ""
     if d > (today or dt.date.today()):
-        problems.append(problem_at(origin, f"{d.isoformat()} is in the future: a return holds "
+        problems.append(problem_at(origin, f"{said} is in the future: a return holds "
                                            "what has happened", field_name))
         return ""
     if by is not None and d > by[0]:
-        problems.append(problem_at(origin, f"{d.isoformat()} is after {by[1]} ({by[0]}): a "
+        problems.append(problem_at(origin, f"{said} is after {by[1]} ({by[0]}): a "
                                            "return holds what happened by then (is the file of "
                                            "another year?)", field_name))
         return ""

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .common import Origin, ReturnProblem, ReturnRecords, StageRecord, parse_date, rows_of
+from .common import (Origin, ReturnProblem, ReturnRecords, StageRecord, either_way_note,
+                     parse_date, rows_of)
 
 OC3_REQUIRED = ("CHILD", "DOB", "IN_TOUCH")
 IN_TOUCH_CODES = ("YES", "NO", "DIED", "REFU", "NREQ", "RHOM")
@@ -87,6 +88,9 @@ def read_ssda903_oc3(df: pd.DataFrame, name: str, problems: list, year: int) -> 
     if gone or not year:
         return out
     df = df.rename(columns={c: str(c).strip().upper() for c in df.columns})
+    note = either_way_note(name, {"DOB": df.DOB})
+    if note:
+        out.notes.append(note)
     first, last = year_bounds(year)
     seen = set()
     for i, r in zip(rows_of(df), df.to_dict("records")):
@@ -96,7 +100,7 @@ def read_ssda903_oc3(df: pd.DataFrame, name: str, problems: list, year: int) -> 
             problems.append(ReturnProblem(name, "a value is required", i, "CHILD"))
             continue
         n0 = len(problems)
-        dob = parse_date(r.get("DOB"), org, "DOB", problems, required=True)
+        dob = parse_date(r.get("DOB"), org, "DOB", problems, required=True, quote=False)
         touch = _code(r.get("IN_TOUCH"), IN_TOUCH_CODES, name, i, "IN_TOUCH", problems, required=True)
         for field, codes in (("ACTIV", ACTIV_CODES), ("ACCOM", ACCOM_CODES)):
             if field in df.columns:

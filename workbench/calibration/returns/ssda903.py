@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .common import Origin, ReturnProblem, ReturnRecords, StageRecord, parse_date, rows_of
+from .common import (Origin, ReturnProblem, ReturnRecords, StageRecord, either_way_note,
+                     parse_date, rows_of)
 
 EPISODE_REQUIRED = ("CHILD", "DECOM", "RNE", "DEC", "REC")
 HEADER_REQUIRED = ("CHILD", "DOB")
@@ -104,6 +105,9 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
     if _missing(df, EPISODE_REQUIRED, name, problems) or not year:
         return out
     df = df.rename(columns={c: _norm(c) for c in df.columns})
+    note = either_way_note(name, {"DECOM": df.DECOM, "DEC": df.DEC})
+    if note:
+        out.notes.append(note)
     seen: dict[tuple, tuple] = {}
     # a collection year ends on 31 March: a later date is another year's return (a file named
     # 2023 holding 2024's episodes would lose its later ends to the true 2023 return's blanks)

@@ -20,7 +20,7 @@ import pandas as pd
 from ..extracts.cells import range_problem
 from ..extracts.layouts import WORKFORCE_COLUMNS
 from .common import (Origin, ReturnProblem, ReturnRecords, WorkerRecord, authority_code,
-                     parse_date, problem_at, rows_of)
+                     either_way_note, parse_date, problem_at, rows_of)
 from .ssda903 import no_year, year_said
 
 # the census's names (and common variants) -> the roster's column
@@ -88,6 +88,10 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
     if gone or not year:
         return out
     _authority(out, df, problems)
+    note = either_way_note(name, {c: df[c] for c in df.columns
+                                  if ALIASES.get(_key(c)) in ("RoleStartDate", "RoleEndDate")})
+    if note:
+        out.notes.append(note)
     for i, rec in zip(rows_of(df), df.to_dict("records")):
         out.workers.append(_record(rec, Origin(name, i), year))
     _after_the_census(out.workers, year, problems, year_said(name, year).said)
@@ -160,6 +164,10 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
         out.workers.append(_record(values, Origin(name, w.sourceline, where), year))
         out.columns.update(out.workers[-1].values)
     _after_the_census(out.workers, out.year, problems, said)
+    note = either_way_note(name, {c: [w.values.get(c, "") for w in out.workers]
+                                  for c in ("RoleStartDate", "RoleEndDate")})
+    if note:
+        out.notes.append(note)
     if not out.workers:
         problems.append(ReturnProblem(name, "no CSWWWorker elements (not a workforce census?)"))
     elif not out.year and not ref:

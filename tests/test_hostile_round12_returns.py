@@ -1,0 +1,169 @@
+"""Audit 12 (statutory returns and published data): a column of two-digit years is one problem
+per column, as the extracts say it; a returns file whose every slashed date reads either way
+round is noted by name; and what a hostile or careless reader of the returns found. Each test
+builds a small folder of returns (one SSDA903 episodes file and one workforce census, from
+data/returns) in tmp_path."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbench.calibration.extracts import ExtractError
+from workbench.calibration.returns import read_returns
+
+RETURNS = Path(__file__).resolve().parents[1] / "data" / "returns"
+EPISODES = "ssda903_episodes_2023.csv"
+CENSUS = "workforce_census_2023.csv"
+OC3 = "ssda903_oc3_2023.csv"
+
+
+@pytest.fixture
+def mini(tmp_path):
+    """The smallest folder read_returns takes: one case return and one workforce census."""
+    out = tmp_path / "returns"
+    out.mkdir()
+    for f in (EPISODES, CENSUS):
+        shutil.copy(RETURNS / f, out / f)
+    return out
+
+
+def _ids() -> set[str]:
+    ids = set()
+    for p in RETURNS.glob("*.csv"):
+        df = pd.read_csv(p, dtype=str)
+        for c in ("CHILD", "SWENo"):
+            if c in df:
+                ids.update(df[c].dropna().str.strip())
+    return ids - {""}
+
+
+def _refused(folder: Path) -> str:
+    with pytest.raises(ExtractError) as exc:
+        read_returns(folder)
+    text = str(exc.value)
+    leaked = [i for i in _ids() if re.search(rf"(?<![A-Za-z0-9]){re.escape(i)}(?![A-Za-z0-9])", text)]
+    assert not leaked, "an identifier is quoted"
+    return text
+
+
+def _edit(path: Path, column: str, change) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df[column] = df[column].map(lambda v: change(v) if v else v)
+    df.to_csv(path, index=False)
+    return df
+
+
+def _two_digit(v: str) -> str:
+    """DD/MM/YYYY or YYYY-MM-DD as DD/MM/YY."""
+    if "-" in v:
+        y, m, d = v.split("-")
+        return f"{d}/{m}/{y[2:]}"
+    return v[:-4] + v[-2:]
+
+
+# ------------------------------------------------- 1. a column of two-digit years, said once
+def test_a_column_of_two_digit_years_in_a_return_is_one_problem(mini):
+    # before: 53 lines, one a row, each quoting its date
+    df = _edit(mini / EPISODES, "DECOM", _two_digit)
+    text = _refused(mini)
+    said = [line for line in text.splitlines() if "field DECOM" in line]
+    assert len(said) == 1, said
+    n = int((df["DECOM"] != "").sum())
+    assert (f"{EPISODES}, row 2, field DECOM: {n} dates (rows 2 to {len(df) + 1}) are not "
+            "read") in said[0] and "a two-digit year" in said[0]
+    assert "four digits" in said[0]
+    for v in df["DECOM"]:
+        assert f"'{v}'" not in text
+
+
+def test_one_two_digit_year_in_a_return_is_said_at_its_row(mini):
+    df = pd.read_csv(mini / EPISODES, dtype=str, keep_default_na=False)
+    df.loc[3, "DECOM"] = _two_digit(df.loc[3, "DECOM"])
+    df.to_csv(mini / EPISODES, index=False)
+    text = _refused(mini)
+    said = [line for line in text.splitlines() if "field DECOM" in line]
+    assert len(said) == 1 and "row 5, field DECOM" in said[0] and "a two-digit year" in said[0]
+
+
+def test_a_census_column_of_two_digit_years_names_the_census_rows(mini):
+    # before: "workforce_census_2023.csv, row 2, field RoleStartDate: 13 dates (rows 15 to 27)":
+    # the rows of the combined roster, not of the census (whose rows are 2 to 14)
+    shutil.copy(RETURNS / "workforce_census_2022.csv", mini / "workforce_census_2022.csv")
+    df = _edit(mini / CENSUS, "RoleStartDate", _two_digit)
+    text = _refused(mini)
+    said = [line for line in text.splitlines() if "RoleStartDate" in line]
+    assert len(said) == 1, said
+    assert (f"{CENSUS}, row 2, field RoleStartDate: {len(df)} dates (rows 2 to {len(df) + 1}) "
+            "are not read") in said[0] and "a two-digit year" in said[0]
+
+
+def test_two_digit_years_in_two_censuses_are_said_of_each(mini):
+    shutil.copy(RETURNS / "workforce_census_2022.csv", mini / "workforce_census_2022.csv")
+    a = _edit(mini / CENSUS, "RoleStartDate", _two_digit)
+    b = _edit(mini / "workforce_census_2022.csv", "RoleStartDate", _two_digit)
+    text = _refused(mini)
+    said = [line for line in text.splitlines() if "RoleStartDate" in line]
+    assert len(said) == 2, said
+    assert any(f"{CENSUS}, row 2" in s and f"{len(a)} dates (rows 2 to {len(a) + 1})" in s
+               for s in said)
+    assert any("workforce_census_2022.csv, row 2" in s and f"{len(b)} dates (rows 2 to "
+               f"{len(b) + 1})" in s for s in said)
+
+
+def test_an_oc3_date_of_birth_is_never_quoted(mini):
+    # the OC3 reader keeps a date of birth out of its messages (personal data); a date that did
+    # not read was quoted: '08/12/03' is not a date
+    shutil.copy(RETURNS / OC3, mini / OC3)
+    df = pd.read_csv(mini / OC3, dtype=str, keep_default_na=False)
+    df.loc[0, "DOB"] = _two_digit(df.loc[0, "DOB"])
+    df.loc[1, "DOB"] = "31/02/2004"
+    df.to_csv(mini / OC3, index=False)
+    text = _refused(mini)
+    said = [line for line in text.splitlines() if "field DOB" in line]
+    assert len(said) == 2, said
+    for v in df["DOB"]:
+        assert v not in text
+    assert "row 2, field DOB: the value (not shown) is not a date" in text
+    assert "a two-digit year" in text
+
+
+# ------------------------------------------ 2. every slashed date reads either way round
+def _month_first(v: str) -> str:
+    """A date as the first of its month, written month first (04/01/2022 for 1 April)."""
+    d, m, y = v.split("/") if "/" in v else v.split("-")[::-1]
+    return f"{m}/01/{y}"
+
+
+def test_episodes_whose_every_date_reads_either_way_round_are_noted(mini):
+    ep = _edit(mini / EPISODES, "DECOM", _month_first)
+    ep = _edit(mini / EPISODES, "DEC", _month_first)
+    notes = read_returns(mini).notes
+    n = int((ep["DECOM"] != "").sum() + (ep["DEC"] != "").sum())
+    said = [x for x in notes if "either way round" in x]
+    assert len(said) == 1 and said[0].startswith(f"{EPISODES}: each of its {n:,} dates"), notes
+    assert "month first (US order, MM/DD/YYYY)" in said[0]
+
+
+def test_a_census_whose_every_date_reads_either_way_round_is_noted_by_its_name(mini):
+    # before: said (by the fit) of "workforce census", no file named
+    wf = _edit(mini / CENSUS, "RoleStartDate", _month_first)
+    wf = _edit(mini / CENSUS, "RoleEndDate", _month_first)
+    data = read_returns(mini)
+    n = int((wf["RoleStartDate"] != "").sum() + (wf["RoleEndDate"] != "").sum())
+    said = [x for x in data.notes if "either way round" in x]
+    assert len(said) == 1 and said[0].startswith(f"{CENSUS}: each of its {n:,} dates"), data.notes
+    assert data.roster.either_way_dates == 0     # not said again of the roster by the fit
+
+
+def test_returns_whose_dates_show_their_order_are_not_noted(mini):
+    data = read_returns(mini)          # DD/MM/YYYY episodes with days above 12, ISO census
+    assert not [x for x in data.notes if "either way round" in x]
+    _edit(mini / CENSUS, "RoleStartDate", lambda v: "01/01/" + v[:4])   # 01/01: the same both ways
+    _edit(mini / CENSUS, "RoleEndDate", lambda v: "01/01/" + v[:4])
+    data = read_returns(mini)
+    assert not [x for x in data.notes if "either way round" in x]
