@@ -74,3 +74,23 @@ def test_a_team_that_can_fill_its_posts_or_takes_an_intake_is_not_noted(tmp_path
                  "team: cp_court}]\n"]:
         assert main(["validate", str(_file(tmp_path, body))]) == 0
         assert "nobody can join" not in capsys.readouterr().out, body
+
+
+def test_the_weekly_files_say_how_much_of_the_last_week_is_in_the_run(tmp_path, capsys):
+    # a year is 52 weeks and 1.25 days: the last row's referrals (20 against ~120) read as a
+    # collapse in demand, in `run`'s weekly file and in `compare`'s weekly.csv alike
+    import pandas as pd
+
+    assert main(["run", BASE, "--years", "0.05", "--out", str(tmp_path / "r")]) == 0
+    ts = pd.read_csv(tmp_path / "r" / "baseline_seed0_weekly.csv")
+    assert list(ts.columns[:4]) == ["week", "date", "days_in_run", "t_days"]
+    assert ts["days_in_run"].tolist() == pytest.approx([7, 7, 4.2625])   # 18.2625 days
+    assert main(["compare", BASE, str(ROOT / "scenarios" / "academy_expansion.yaml"), "-r", "1",
+                 "--years", "0.05", "--executor", "serial", "--no-progress",
+                 "--out", str(tmp_path / "c")]) == 0
+    ts = pd.read_csv(tmp_path / "c" / "weekly.csv")
+    assert ts.groupby("scenario")["days_in_run"].apply(list).tolist() == \
+        [pytest.approx([7, 7, 4.2625])] * 2
+    # the replication files, which later runs load, are as they were
+    rep = next((tmp_path / "c" / "replications").glob("*.weekly.csv"))
+    assert "days_in_run" not in rep.read_text(encoding="utf-8").splitlines()[0]

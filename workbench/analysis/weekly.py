@@ -58,3 +58,33 @@ def weekly_table(record: RunRecord) -> pd.DataFrame:
     df["agency_share_pct"] = 100 * df.fte_agency / df.fte_total
     df["vacancy_rate_pct"] = 100 * df.vacancies_fte / df.establishment_fte
     return df
+
+
+#: The column :func:`with_days_in_run` adds to a weekly table written out.
+DAYS_IN_RUN = "days_in_run"
+
+
+def with_days_in_run(ts: pd.DataFrame, horizon_days) -> pd.DataFrame:
+    """A copy of a weekly table with :data:`DAYS_IN_RUN` after ``date``: the days of each week
+    inside the run, 7 but for the last week of a run that ends part-way through one (a year is
+    52 weeks and 1.25 days). That week's counts (referrals, assessments, leavers ...) are of
+    those days only: a file or chart reader saw the referrals of a 1-year run fall to a fifth in
+    its last week, with nothing to say why.
+
+    Parameters
+    ----------
+    ts : pandas.DataFrame
+        Weekly rows with ``t_days`` (:func:`weekly_table`, or an experiment's, one run after
+        another).
+    horizon_days : float or array-like
+        The run's length in days: one number, or one per row.
+    """
+    out = ts.copy()
+    if DAYS_IN_RUN in out.columns or "t_days" not in out.columns:
+        return out
+    t = pd.to_numeric(out["t_days"], errors="coerce").to_numpy(dtype=float)
+    days = np.clip(np.asarray(horizon_days, dtype=float) - t, 0.0, 7.0)
+    at = out.columns.get_loc("date") + 1 if "date" in out.columns else len(out.columns)
+    out.insert(at, DAYS_IN_RUN, days)
+    return out
+

@@ -56,7 +56,9 @@ def cmd_run(args) -> int:
                                            "kpis": {k: json_number(v)
                                                     for k, v in run.kpis.items()}},
                                           indent=2, allow_nan=False), "--out")
-    files.write_table(ts_path, run.timeseries, "--out")
+    from ..analysis.weekly import with_days_in_run  # the last week may be part of one
+
+    files.write_table(ts_path, with_days_in_run(run.timeseries, run.horizon_days), "--out")
     from ..present.tables import isolate   # a right-to-left name keeps the line's order
 
     print(format_kpis(run.kpis, title=f"{isolate(sc.name)}: one replication, seed {args.seed}, "

@@ -267,16 +267,27 @@ class Experiment:
         """Write the tables as CSV files (aggregates only; text a spreadsheet would run as a
         formula starts with ``'``, :func:`workbench.files.as_text`).
 
-        Writes ``kpis.csv``, ``weekly.csv``, ``summary.csv``, ``comparison.csv`` (when there are
-        two or more scenarios) and ``failures.csv`` (when any replication failed).
+        Writes ``kpis.csv``, ``weekly.csv`` (with ``days_in_run``: the days of each week
+        inside the run, fewer than 7 for a last week cut short), ``summary.csv``,
+        ``comparison.csv`` (when there are two or more scenarios) and ``failures.csv`` (when
+        any replication failed).
 
         Returns
         -------
         dict[str, pathlib.Path]
             The files written, by table name.
         """
+        from ..analysis.weekly import with_days_in_run
+
         d = files.make_folder(directory)
-        tables = {"kpis": self.kpis, "weekly": self.timeseries, "summary": self.summary()}
+        ts = self.timeseries
+        if "scenario" in ts.columns and len(ts):
+            # each row's run length, for the days of its week inside the run (the last week
+            # of a run that ends part-way through one counts only those days)
+            horizon = {label: (self.years * 365.25 if self.years is not None
+                               else sc.horizon_days) for label, sc in self.scenarios.items()}
+            ts = with_days_in_run(ts, ts["scenario"].map(horizon).astype(float).to_numpy())
+        tables = {"kpis": self.kpis, "weekly": ts, "summary": self.summary()}
         if len(self.scenarios) > 1:
             tables["comparison"] = self.compare(baseline)
         if len(self.failures):
