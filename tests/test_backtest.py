@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from workbench.calibration import calibrate
-from workbench.calibration.backtest import COLUMNS, MEASURES, backtest
+from workbench.calibration.backtesting import COLUMNS, MEASURES, backtest
 from workbench.calibration.derive_timeliness import _search, scale_histogram
 from workbench.calibration.extracts import day_number
 from workbench.calibration.holdout import better_than_naive, known_at, naive_forecasts
@@ -55,7 +55,7 @@ def command(tmp_path_factory):
     import workbench.calibration.fit as fit_module
     from workbench.cli import main
 
-    bt_module = sys.modules["workbench.calibration.backtest"]
+    bt_module = sys.modules["workbench.calibration.backtesting"]
     made: dict[str, list] = {"calibrate": [], "backtest": []}
 
     def keep(module, name):

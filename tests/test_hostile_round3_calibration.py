@@ -393,7 +393,7 @@ def test_a_back_test_period_the_data_cannot_give(start, end, says):
     import datetime as dt
     from types import SimpleNamespace
 
-    from workbench.calibration.backtest import check_period
+    from workbench.calibration.backtesting import check_period
     from workbench.errors import UserError
 
     cal = SimpleNamespace(window_start=dt.date(2021, 4, 1), window_end=dt.date(2023, 3, 31))

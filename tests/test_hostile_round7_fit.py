@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.calibration.backtest import backtest, check_period
+from workbench.calibration.backtesting import backtest, check_period
 from workbench.calibration.backtest_measures import observed_measures
 from workbench.calibration.extracts import day_number, read_extracts
 from workbench.calibration.fit import calibrate

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from workbench.calibration import calibrate
-from workbench.calibration.backtest import backtest
+from workbench.calibration.backtesting import backtest
 from workbench.calibration.derive_timeliness import icpc_timeliness, icpcs_held, working_days
 from workbench.calibration.extracts import day_number, validate_cases_frame, validate_workforce_frame
 from workbench.calibration.report import fit_summary

@@ -8,14 +8,42 @@ Public API::
     run.kpis, run.timeseries
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from . import _core_guard  # noqa: F401  (first: picks the compiled or the source core)
-from .analysis.registry import KPI_DESCRIPTIONS, format_kpis
-from .analysis.run import Run, simulate
-from .scenario import Scenario, ScenarioError, load_scenario, validate_scenario
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "KPI_DESCRIPTIONS", "Run", "Scenario", "ScenarioError", "format_kpis", "load_scenario",
-    "simulate", "validate_scenario", "__version__",
-]
+#: public name -> the module that defines it. Each loads on first use (PEP 562), so that a
+#: command that refuses its input, or ``workbench --help``, does not wait for pandas and the
+#: model. No name here is also the name of a submodule.
+_HOMES = {
+    "KPI_DESCRIPTIONS": "analysis.registry", "format_kpis": "analysis.registry",
+    "Run": "analysis.run", "simulate": "analysis.run",
+    "Scenario": "scenario", "ScenarioError": "scenario", "load_scenario": "scenario",
+    "validate_scenario": "scenario",
+}
+
+__all__ = [*sorted(_HOMES), "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))
+
+
+if TYPE_CHECKING:
+    from .analysis.registry import KPI_DESCRIPTIONS, format_kpis
+    from .analysis.run import Run, simulate
+    from .scenario import Scenario, ScenarioError, load_scenario, validate_scenario

@@ -11,32 +11,67 @@ Modules, in the order data flows through them: ``extracts`` (layouts, reading, v
 ``derive_workforce`` (estimates -> scenario fields), ``plausibility`` (notes on an extract
 that is well formed but likely wrong: a sample, another authority's roster, test records),
 ``fit`` (:func:`calibrate`),
-``yaml_out`` (the commented scenario file), ``backtest`` (its measures in
+``yaml_out`` (the commented scenario file), ``backtesting`` (:func:`backtest`; its measures in
 ``backtest_measures``), ``charts``, and ``synthetic`` (extracts for a fictional authority).
+
+The names below load their module on first use (PEP 562), so that reading and checking an
+extract does not wait for the statistics, the model and the charts: a refused ``workbench
+calibrate`` answers in about a second. No name here is also the name of a submodule (the
+back-test's module is ``backtesting``, not ``backtest``), so importing a submodule never
+replaces a name of this package.
 
 Only aggregates leave this package: child identifiers are dropped as the extracts are read.
 See docs/calibration.md for the extract layouts and the methods.
 """
 
-from .backtest import BacktestResult, backtest
-from .charts import plot_backtest, plot_referrals
-from .estimators import (DemandFit, LognormalFit, bootstrap_interval, fit_lognormal, fit_referrals,
-                         poisson_rate, wilson)
-from .extracts import (CASE_COLUMNS, WORKFORCE_COLUMNS, CaseData, ExtractError, Problem, Roster,
-                       layout_markdown, read_cases, read_extracts, read_workforce,
-                       validate_cases_frame, validate_workforce_frame)
-from .fit import Calibration, calibrate, default_window
-from .observe import open_cases_at, stage_sequence
-from .synthetic import fictional_scenario, generate_extracts, write_sample
-from .yaml_out import scenario_yaml
+from __future__ import annotations
 
-__all__ = [
-    "CASE_COLUMNS", "WORKFORCE_COLUMNS", "BacktestResult", "Calibration", "CaseData",
-    "DemandFit", "ExtractError", "LognormalFit", "Problem", "Roster", "backtest",
-    "bootstrap_interval", "calibrate", "default_window", "fictional_scenario", "fit_lognormal",
-    "fit_referrals", "generate_extracts", "layout_markdown", "open_cases_at", "plot_backtest",
-    "plot_referrals",
-    "poisson_rate", "read_cases", "read_extracts", "read_workforce", "scenario_yaml",
-    "stage_sequence", "validate_cases_frame", "validate_workforce_frame", "wilson",
-    "write_sample",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: public name -> the submodule that defines it
+_HOMES = {
+    "BacktestResult": "backtesting", "backtest": "backtesting",
+    "plot_backtest": "charts", "plot_referrals": "charts",
+    **{name: "estimators" for name in (
+        "DemandFit", "LognormalFit", "bootstrap_interval", "fit_lognormal", "fit_referrals",
+        "poisson_rate", "wilson")},
+    **{name: "extracts" for name in (
+        "CASE_COLUMNS", "WORKFORCE_COLUMNS", "CaseData", "ExtractError", "Problem", "Roster",
+        "layout_markdown", "read_cases", "read_extracts", "read_workforce",
+        "validate_cases_frame", "validate_workforce_frame")},
+    "Calibration": "fit", "calibrate": "fit", "default_window": "fit",
+    "open_cases_at": "observe", "stage_sequence": "observe",
+    "fictional_scenario": "synthetic", "generate_extracts": "synthetic",
+    "write_sample": "synthetic",
+    "scenario_yaml": "yaml_out",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))
+
+
+if TYPE_CHECKING:
+    from .backtesting import BacktestResult, backtest
+    from .charts import plot_backtest, plot_referrals
+    from .estimators import (DemandFit, LognormalFit, bootstrap_interval, fit_lognormal,
+                             fit_referrals, poisson_rate, wilson)
+    from .extracts import (CASE_COLUMNS, WORKFORCE_COLUMNS, CaseData, ExtractError, Problem,
+                           Roster, layout_markdown, read_cases, read_extracts, read_workforce,
+                           validate_cases_frame, validate_workforce_frame)
+    from .fit import Calibration, calibrate, default_window
+    from .observe import open_cases_at, stage_sequence
+    from .synthetic import fictional_scenario, generate_extracts, write_sample
+    from .yaml_out import scenario_yaml

@@ -1,4 +1,4 @@
-"""The back-test's measures (:mod:`.backtest`): what the data show for a period and what a
+"""The back-test's measures (:mod:`.backtesting`): what the data show for a period and what a
 simulated run shows for the same period, by the same definitions, and the open cases week by
 week, observed against the simulated range. Only aggregates: counts, rates and percentiles."""
 

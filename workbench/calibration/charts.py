@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import charting  # noqa: F401  (names shown as written, never as mathematics)
 from .. import files
-from .backtest import BacktestResult
+from .backtesting import BacktestResult
 from .estimators import DemandFit
 
 

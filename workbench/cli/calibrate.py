@@ -29,7 +29,7 @@ _pos = types.Number(float, 0, above=True)
 #: A synthetic data window: above 0 and at most 30 years, as every horizon (a century ran for
 #: minutes and wrote extracts no council holds).
 _window_years = types.Number(float, 0, 30, above=True)
-# the back-test's modes (workbench.calibration.backtest.MODES, not imported here so that
+# the back-test's modes (workbench.calibration.backtesting.MODES, not imported here so that
 # `workbench --help` stays quick; backtest() checks the mode again)
 MODES = ("out-of-sample", "in-sample")
 OUT_OF_SAMPLE = MODES[0]
@@ -40,10 +40,7 @@ def _default_template() -> str:
 
 
 def cmd_calibrate(args) -> int:
-    from ..calibration.backtest import backtest, check_period
     from ..calibration.extracts import read_extracts
-    from ..calibration.fit import calibrate
-    from ..calibration.report import fit_summary
     from ..scenario import load_scenario
 
     template_path = Path(args.template)
@@ -70,6 +67,12 @@ def cmd_calibrate(args) -> int:
     else:
         raise UserError("give --returns DIR (a folder of statutory returns), or both --cases FILE "
                         "and --workforce FILE")
+    # the statistics, the model and the charts load once the inputs have passed their checks,
+    # so that a refusal comes at once
+    from ..calibration.backtesting import backtest, check_period
+    from ..calibration.fit import calibrate
+    from ..calibration.report import fit_summary
+
     out = Path(args.out)
     cal = calibrate(cases, roster, template, args.window_start, args.window_end,
                     name=args.name or f"{out.stem} (calibrated)", authority=args.authority,
