@@ -58,3 +58,66 @@ def test_the_appendix_shows_no_python_lists(baseline, tmp_path):
         "edges 2; 13; 31; 41; 45; 60; 90, probs 0.3;")       # was "edges [2.0, 13.0, ...]"
     assert not any("[" in v or "e+" in v for v in values.values())
     assert describe_value({"dist": "uniform", "low": 1.0, "high": 8.0}) == "low 1, high 8"
+
+
+# ------------------------------------------- D3: a long name never squeezes a chart to a sliver
+LONG_WORD = "Supercalifragilistic" * 10                                  # 200 characters, one word
+LONG_WORDS = ("Academy expansion with international recruitment and a retention payment " * 3)[:200]
+
+
+@pytest.fixture(scope="module")
+def long_names(baseline):
+    from test_report_round10 import experiment
+
+    sc = {"Baseline": baseline,
+          LONG_WORD: baseline.replace({"name": LONG_WORD, "academy.intake_per_year": 20}),
+          LONG_WORDS: baseline.replace({"name": LONG_WORDS, "academy.intake_per_year": 24}),
+          LONG_WORDS[:-1] + "!": baseline.replace({"name": LONG_WORDS[:-1] + "!",
+                                                    "academy.intake_per_year": 28})}
+    return experiment(sc, {LONG_WORD: {"unallocated_mean": -10}})
+
+
+def _laid_out(fig) -> tuple[float, list[str]]:
+    """How much wider than the figure its drawn contents are (1: they fit), and its texts."""
+    import matplotlib.pyplot as plt
+
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    wide = fig.get_tightbbox(r).width / fig.get_size_inches()[0]
+    texts = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    texts += [t.get_text() for ax in fig.axes for t in ax.texts]
+    texts += [t.get_text() for lg in fig.legends + [ax.get_legend() for ax in fig.axes]
+              if lg is not None for t in lg.get_texts()]
+    texts += [ax.get_title(loc="left") for ax in fig.axes]
+    plt.close(fig)
+    return wide, texts
+
+
+@pytest.mark.parametrize("chart", ["differences", "bars", "tradeoffs", "waiting", "workforce"])
+def test_a_200_character_name_wraps_in_every_chart_and_names_stay_apart(long_names, chart):
+    from workbench.present import plots
+    from workbench.present.report_charts import plot_waiting_split
+
+    exp = long_names
+    exp.timeseries["unallocated"] = 1.0
+    names = list(exp.scenarios)
+    if chart == "workforce":
+        for c in ("fte_experienced", "fte_nqsw", "fte_academy", "fte_agency", "vacancies_fte"):
+            exp.timeseries[c] = 10.0
+    fig = {"differences": lambda: plots.plot_paired_differences(exp, "Baseline"),
+           "bars": lambda: plots.plot_kpi_bars(exp, "caseload_mean"),
+           "tradeoffs": lambda: plots.plot_tradeoffs(exp),
+           "waiting": lambda: plot_waiting_split(exp, names[:2], names[2:], LONG_WORD,
+                                                  {names[2]: "Mine", names[3]: names[3]}),
+           "workforce": lambda: plots.plot_workforce_mix_compare(exp)}[chart]()
+    wide, texts = _laid_out(fig)
+    assert wide < 1.05, f"the chart is {wide:.1f} times as wide as its figure"   # was 1.8-2.3
+    shown = [t for t in texts if t.replace("\n", "").replace("…", "")[:10] in (
+        LONG_WORD[:10], LONG_WORDS[:10], "Stress tes")]
+    assert shown, texts
+    for t in shown:
+        lines = t.split("\n")
+        assert len(lines) <= 3 and max(map(len, lines)) <= 32, t
+    # two names differing only in their last character are told apart
+    if chart != "waiting":
+        assert len({t for t in shown if t.startswith("Academy")}) == 2, shown

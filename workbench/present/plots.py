@@ -10,6 +10,7 @@ error bars (KPIs: 95% confidence intervals), and the same colours for the same t
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Sequence
 
 import matplotlib
@@ -50,6 +51,34 @@ TARGET_STYLE = dict(color="#B22222", linestyle="--", linewidth=1.2)
 
 def _tables(exp):
     return exp.kpis, exp.timeseries
+
+
+#: A scenario's name in a chart: lines of at most this many characters, at most this many lines.
+NAME_WIDTH, NAME_LINES = 32, 3
+
+
+def chart_name(name: str) -> str:
+    """A scenario's name as a chart shows it (a tick label, a legend entry, a panel's title):
+    wrapped at :data:`NAME_WIDTH` characters, a long word broken, and past :data:`NAME_LINES`
+    lines shortened in the middle with "…" (its start and end kept: names that differ at the end
+    stay apart). A name of up to 200 characters, or one long word, as a label squeezed the
+    chart's panels to a sliver; the tables and the text alternative give it in full."""
+    name = str(name)
+    if len(name) <= NAME_WIDTH:
+        return name
+    keep, short = NAME_WIDTH * NAME_LINES, name
+    while True:
+        lines = textwrap.wrap(short, NAME_WIDTH, break_on_hyphens=False) or [short]
+        if len(lines) <= NAME_LINES:
+            return "\n".join(lines)
+        keep -= 4
+        tail = keep // 3
+        short = name[:keep - tail - 1].rstrip() + "…" + name[len(name) - tail:].lstrip()
+
+
+def _name_lines(names) -> int:
+    """The most lines any of ``names`` takes in a chart (:func:`chart_name`)."""
+    return max((chart_name(n).count("\n") + 1 for n in names), default=1)
 
 
 def show(fig) -> None:
@@ -98,7 +127,8 @@ def _line_with_band(ax, ts, column, smooth_weeks=1, scenarios=None):
         b = band[band.scenario == name]
         if b.empty:
             continue
-        ax.plot(b.date, b["mean"], color=colours[name], linestyle=styles[name], label=name,
+        ax.plot(b.date, b["mean"], color=colours[name], linestyle=styles[name],
+                label=chart_name(name),
                 linewidth=1.8)
         ax.fill_between(b.date, b["low"], b["high"], color=colours[name], alpha=0.18, linewidth=0)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
@@ -232,7 +262,8 @@ def plot_kpi_bars(exp, kpi_name: str, title: str | None = None, xlabel: str | No
     ci = kpi_intervals(exp.kpis, kpi_name)
     scale = k.display_scale
     colours = scenario_colours(list(ci.scenario))
-    fig, ax = plt.subplots(figsize=(9, 0.9 + 0.55 * len(ci)))
+    rows = 0.55 * max(1.0, 0.6 * _name_lines(ci.scenario))   # room for a name of 2-3 lines
+    fig, ax = plt.subplots(figsize=(9, 0.9 + rows * len(ci)))
     y = np.arange(len(ci))[::-1]
     mean, low, high = ci["mean"] * scale, ci["low"] * scale, ci["high"] * scale
     ax.barh(y, mean, color=[colours[n] for n in ci.scenario], alpha=0.85, height=0.6)
@@ -240,7 +271,7 @@ def plot_kpi_bars(exp, kpi_name: str, title: str | None = None, xlabel: str | No
                 fmt="none", ecolor="black", capsize=4, linewidth=1)
     for yi, m, hi in zip(y, ci["mean"], high):
         ax.text(hi, yi, "  " + k.format(m), va="center", fontsize=9)
-    ax.set_yticks(y, ci.scenario)
+    ax.set_yticks(y, [chart_name(n) for n in ci.scenario])
     if reference is not None:
         ax.axvline(reference, **TARGET_STYLE, label=reference_label)
         ax.legend(frameon=False, fontsize=9, loc="lower right")
@@ -283,8 +314,9 @@ def plot_tradeoff(exp, x: str = "cost_per_year_gbp", y: str = "assessment_within
         ax.errorbar(a["mean"] * x_scale, b["mean"],
                     xerr=[[(a["mean"] - a["low"]) * x_scale], [(a["high"] - a["mean"]) * x_scale]],
                     yerr=[[b["mean"] - b["low"]], [b["high"] - b["mean"]]],
-                    fmt="o", color=colours[a.scenario], capsize=4, markersize=8, label=a.scenario)
-        ax.annotate(a.scenario, (a["mean"] * x_scale, b["mean"]), textcoords="offset points",
+                    fmt="o", color=colours[a.scenario], capsize=4, markersize=8,
+                    label=chart_name(a.scenario))
+        ax.annotate(chart_name(a.scenario), (a["mean"] * x_scale, b["mean"]), textcoords="offset points",
                     xytext=(8, 6), fontsize=9)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -358,7 +390,7 @@ def plot_workforce_mix_compare(exp, scenarios: Sequence[str] | None = None,
     top = 0.0
     for ax, name in zip(axes, names):
         top = max(top, workforce_stack(ax, ts, name))
-        ax.set_title(name, loc="left", fontsize=10)
+        ax.set_title(chart_name(name), loc="left", fontsize=10)
         ax.set_ylabel("FTE")
     if len(axes) <= 2:  # one column: the legend fits above the stack in the first panel
         axes[0].set_ylim(0, top * 1.22)
@@ -384,7 +416,7 @@ def plot_caseloads_compare(exp, aim: float | None = 20, scenarios: Sequence[str]
         caseload_fan(ax, ts, name, c, middle_alpha=0.32)
         if aim is not None:
             ax.axhline(aim, **TARGET_STYLE, label=f"Caseload aim ({aim:g})")
-        ax.set_title(name, loc="left", fontsize=10)
+        ax.set_title(chart_name(name), loc="left", fontsize=10)
         ax.set_ylabel("cases per FTE")
         ax.grid(alpha=0.3)
         ax.set_ylim(bottom=0)
@@ -409,8 +441,9 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
     cmp = exp.compare(baseline, level=level)
     ncols = 2 if len(rows) > 1 else 1
     nrows = math.ceil(len(rows) / ncols)
+    per = 0.32 * max(1.0, 0.6 * _name_lines(others))   # room for a name of 2-3 lines
     fig, axes = plt.subplots(nrows, ncols, figsize=(12 if ncols == 2 else 7,
-                                                    1.0 + nrows * (0.7 + 0.32 * len(others))),
+                                                    1.0 + nrows * (0.7 + per * len(others))),
                              squeeze=False, layout="constrained")
     flat = list(axes.ravel())
     for ax in flat[len(rows):]:
@@ -434,7 +467,7 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
                 ax.errorbar(d * scale, yi, xerr=[[(d - lo) * scale], [(hi - d) * scale]],
                             fmt="none", ecolor="black", capsize=3, linewidth=1)
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_yticks(y, others, fontsize=8)
+        ax.set_yticks(y, [chart_name(n) for n in others], fontsize=8)
         ax.set_title(k.label, loc="left", fontsize=10)
         ax.set_xlabel(f"difference ({k.display_unit(difference=True)})", fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
@@ -476,7 +509,8 @@ def plot_tradeoffs(exp, kpis: Sequence[str] | None = None, x: str = "cost_per_ye
             yl, yh = clip_range(name, yl, yh)
             ax.errorbar(xm * x_scale, ym, xerr=[[(xm - xl) * x_scale], [(xh - xm) * x_scale]],
                         yerr=[[max(ym - yl, 0)], [max(yh - ym, 0)]], fmt=markers[i % len(markers)],
-                        color=colours[n], capsize=3, markersize=7, label=n, linewidth=1)
+                        color=colours[n], capsize=3, markersize=7, label=chart_name(n),
+                        linewidth=1)
         ax.set_xlabel(xlabel, fontsize=9)
         ax.set_title(kpi(name).label, loc="left", fontsize=10)
         ax.set_ylabel(kpi(name).display_unit(), fontsize=9)

@@ -18,7 +18,7 @@ from typing import Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .plots import BAND_NOTE, _date_ticks, _line_with_band, _note
+from .plots import BAND_NOTE, _date_ticks, _line_with_band, _note, chart_name
 from .tables import balance_bidi, text_html
 
 __all__ = ["figure_html", "plot_waiting_split", "subset"]
@@ -78,7 +78,7 @@ def plot_waiting_split(exp, options: Sequence[str], stressed: Sequence[str] = ()
     ts = exp.timeseries
     panels = [("The options", list(options))]
     if stressed:
-        panels.append((f"Stress test: {pressure}", list(stressed)))
+        panels.append((chart_name(f"Stress test: {pressure}"), list(stressed)))
     fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 4.4), squeeze=False,
                              layout="constrained")
     for ax, (title, labels) in zip(axes[0], panels):
@@ -87,9 +87,11 @@ def plot_waiting_split(exp, options: Sequence[str], stressed: Sequence[str] = ()
         ax.set_title(title, loc="left", fontsize=10)
         ax.set_ylabel("children (weekly count)")
         _date_ticks(ax, 5)
-        handles, texts = ax.get_legend_handles_labels()
-        ax.legend(handles, [(names or {}).get(t, t) for t in texts], frameon=False, fontsize=7,
-                  loc="upper left")
+        handles, _ = ax.get_legend_handles_labels()
+        # the legend names each line (a stressed run by its option's name), as charts wrap names
+        said = [chart_name((names or {}).get(lb, lb)) for lb in labels
+                if (ts.scenario == lb).any()]
+        ax.legend(handles, said, frameon=False, fontsize=7, loc="upper left")
     fig.suptitle("Children waiting for a social worker (unallocated)", x=0.01, ha="left",
                  fontsize=12, fontweight="bold")
     _note(fig, BAND_NOTE + (" Each panel has its own scale." if stressed else ""))
