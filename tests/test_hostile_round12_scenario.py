@@ -94,3 +94,29 @@ def test_the_weekly_files_say_how_much_of_the_last_week_is_in_the_run(tmp_path, 
     # the replication files, which later runs load, are as they were
     rep = next((tmp_path / "c" / "replications").glob("*.weekly.csv"))
     assert "days_in_run" not in rep.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_a_mistake_in_a_base_names_the_base_that_holds_it(tmp_path, capsys):
+    # before: "v.yaml: ... demand.referrals_per_year: Input should be greater than 0" and
+    # v.yaml holds no such field: the mistake is in the base it builds on
+    (tmp_path / "sub").mkdir()
+    text = (ROOT / "scenarios" / "baseline.yaml").read_text(encoding="utf-8")
+    (tmp_path / "sub" / "b.yaml").write_text(
+        text.replace("referrals_per_year: 6250", "referrals_per_year: -5"), encoding="utf-8")
+    v = _file(tmp_path, "staff_note: 1\nteams:\n  cp_court:\n    staff: [{type: agency, "
+                        "count: -1, fte: 1}]\n", "v.yaml", head="base: sub/b.yaml\nname: v\n")
+    w = _file(tmp_path, "", "w.yaml", head="base: v.yaml\nname: w\n")
+    assert main(["validate", str(v), str(w)]) == 2
+    err = capsys.readouterr().err
+    base = tmp_path / "sub" / "b.yaml"
+    assert (f"  - demand.referrals_per_year: Input should be greater than 0 (got -5) "
+            f"[given in {base}, which v.yaml builds on]") in err
+    assert f"[given in {base}, which w.yaml builds on]" in err
+    # the variant's own mistakes are not sent elsewhere; w's come from v
+    own, of_w = err.split(f"{w}: 3 problem(s)")
+    assert "  - teams.cp_court.staff.0.count: Input should be greater than or equal to 0 " \
+           "(got -1)\n" in own
+    assert own.count("[given in") == 1
+    assert (f"  - teams.cp_court.staff.0.count: Input should be greater than or equal to 0 (got "
+            f"-1) [given in {v}, which w.yaml builds on]") in of_w
+    assert f"  - staff_note: unknown field" in of_w and of_w.count("[given in") == 3

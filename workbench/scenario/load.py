@@ -263,9 +263,73 @@ def _variant_description(base: dict[str, Any], base_path: Path) -> str:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario file (following ``base:`` links)."""
+    """Load and validate a scenario file (following ``base:`` links). A problem with a value
+    that a base file gives names that file too (the variant does not hold it)."""
     data = load_raw(path)
-    return validate_scenario(data, source=str(path))
+    try:
+        return validate_scenario(data, source=str(path))
+    except ScenarioError as exc:
+        raise ScenarioError(_name_the_bases(str(exc), Path(path))) from None
+
+
+def _chain(path: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Each file of ``path``'s ``base:`` chain with its own data, the file itself first (read
+    again: only for a message, after :func:`load_raw` has read them all)."""
+    out: list[tuple[Path, dict[str, Any]]] = []
+    seen: set[Path] = set()
+    p: Path | None = path
+    while p is not None and len(out) <= MAX_BASE_CHAIN:
+        try:
+            key = p.resolve()
+            if key in seen:
+                break
+            seen.add(key)
+            data = _parse(p, _read_bytes(p))
+        except (ScenarioError, OSError, RuntimeError):
+            break
+        out.append((p, data))
+        base = data.get("base")
+        p = p.parent / base if isinstance(base, str) and base.strip() else None
+    return out
+
+
+def _sets(data: dict[str, Any], keys: list[str]) -> bool:
+    """Whether a file's own ``data`` gives the field at ``keys`` (or a block holding it that a
+    variant states whole: a list, an outcome distribution ``next``, a ``dist:`` spec)."""
+    node: Any = data
+    for key in keys:
+        if isinstance(node, dict):
+            match = [v for k, v in node.items() if str(k) == key]
+            if not match:
+                return False
+            node = match[0]
+            if key in _WHOLE or (isinstance(node, dict) and "dist" in node):
+                return True
+        else:
+            return True   # a list or a value where the path goes on: this file gives it whole
+    return True
+
+
+#: Blocks a variant states whole (as :func:`~workbench.scenario.derive.merge_variant` merges).
+_WHOLE = {"next"}
+
+
+def _name_the_bases(message: str, path: Path) -> str:
+    """``message`` (a validation's problems, one ``  - field: ...`` a line) with each problem
+    whose field comes from a base file, not from ``path`` itself, naming that file: a base with
+    a mistake was reported under the variant's name alone, which does not hold the field."""
+    chain = _chain(path)
+    if len(chain) < 2:
+        return message
+    lines = message.split("\n")
+    for i, line in enumerate(lines):
+        if not line.startswith("  - ") or ": " not in line:
+            continue
+        keys = line[4:].split(": ", 1)[0].split(".")
+        where = next((p for p, data in chain if _sets(data, keys)), None)
+        if where is not None and where != path:
+            lines[i] = f"{line} [given in {where}, which {path.name} builds on]"
+    return "\n".join(lines)
 
 
 def load_scenarios(paths) -> dict[str, tuple[Scenario, Path]]:
