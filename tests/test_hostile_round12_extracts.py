@@ -45,3 +45,84 @@ def test_synthesize_with_many_years_writes_extracts_calibrate_reads(tmp_path, ca
     end = dt.date.fromisoformat(said.split("window ")[1].split(" to ")[1][:10])
     assert end < dt.date.today() and end.month == 3 and end.day == 31
     assert len(cases.episodes) > 0 and len(roster.workers) > 0
+
+
+# ------------------------------------------------------------------ a small authority, fitted
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A small synthetic authority (about 960 case rows, 18 workers) and its template."""
+    from workbench.calibration.synthetic import fictional_scenario, generate_extracts
+    from workbench.scenario import load_scenario
+
+    template = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    ex = generate_extracts(fictional_scenario(template, scale=0.05), seed=3)
+    folder = tmp_path_factory.mktemp("small")
+    ex.write(folder)
+    return folder, template
+
+
+def _fit(folder, template, cases=None, workforce=None, tmp=None):
+    from workbench.calibration.fit import calibrate
+
+    c, w = folder / "cases.csv", folder / "workforce.csv"
+    if cases is not None:
+        c = tmp / "cases.csv"
+        cases.to_csv(c, index=False)
+    if workforce is not None:
+        w = tmp / "workforce.csv"
+        workforce.to_csv(w, index=False)
+    cd, ro = read_extracts(c, w)
+    # without the pilot simulations of timeliness (seconds each): not what these tests check
+    cal = calibrate(cd, ro, template, correct_timeliness=False, fit_icpc=False)
+    return dict(zip(cal.table.parameter, cal.table.estimate)), cal.notes
+
+
+def _table(path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _absence(folder, template, workforce: pd.DataFrame, tmp) -> tuple[float, list[str]]:
+    """The fitted total absence (%) and the notes, from the roster alone as the fit reads it
+    (its social workers, then the absence over the 12 months to 31 March 2023)."""
+    from workbench.calibration.derive import Draft
+    from workbench.calibration.derive_workforce import derive_absence
+    from workbench.calibration.extracts import day_number, read_workforce
+    from workbench.calibration.staff_roster import staff_roster
+
+    workforce.to_csv(tmp / "workforce.csv", index=False)
+    w0, w1x = day_number("2021-04-01"), day_number("2023-04-01")
+    d = Draft(data=template.model_dump(mode="json"), window="", template_name="t")
+    staff = staff_roster(d, read_workforce(tmp / "workforce.csv"), template, w0, w1x)
+    derive_absence(d, staff, template, w1x)
+    return [r.estimate for r in d.rows if r.parameter == "absence.total_pct"][0], d.notes
+
+
+def test_more_days_lost_than_days_in_post_is_left_out_of_absence_with_a_note(small, tmp_path):
+    # a starter of 11 days with 200 working days lost (a previous employer's, or a slip) took
+    # the fitted absence from 5.1% to 10.0%, silently
+    folder, template = small
+    w = _table(folder / "workforce.csv")
+    base, _ = _absence(folder, template, w, tmp_path)
+    new = w.iloc[[0]].assign(WorkerID="SWNEW1", FTE="1", OrgRole="5", RoleStartDate="2023-03-20",
+                             RoleEndDate="", ReasonLeave="", Cases30="3",
+                             WorkingDaysLost="200", Team="families_first",
+                             WorkerType="experienced")
+    absence, notes = _absence(folder, template, pd.concat([w, new]), tmp_path)
+    assert absence == pytest.approx(base, abs=0.01)
+    said = [n for n in notes if "WorkingDaysLost" in n]
+    assert len(said) == 1, notes
+    row = len(w) + 2
+    assert f"workforce.csv, row {row}, column WorkingDaysLost: more days lost than" in said[0]
+    assert "12 months to the census date (2023-03-31)" in said[0]
+    assert "SWNEW1" not in " ".join(notes)
+    # as many days lost as she was in post is possible, and counted
+    absence, notes = _absence(folder, template, pd.concat([w, new.assign(WorkingDaysLost="8")]),
+                              tmp_path)
+    assert not [n for n in notes if "WorkingDaysLost" in n]
+    assert absence > base + 0.1
+    # her days in post are those of both her roles: a move between teams is one worker
+    moved = pd.concat([w, new.assign(RoleStartDate="2022-04-01", RoleEndDate="2023-03-20",
+                                     ReasonLeave="", WorkingDaysLost="", Cases30=""),
+                       new.assign(WorkingDaysLost="100")])
+    absence, notes = _absence(folder, template, moved, tmp_path)
+    assert not [n for n in notes if "WorkingDaysLost" in n]

@@ -33,6 +33,7 @@ def staff_roster(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: f
     roster = dataclasses.replace(roster, workers=roster.workers.assign(
         _row=np.arange(len(roster.workers)) + 2 if flat else 0))
     roster = _social_workers(d, roster)
+    roster = _impossible_absence(d, roster, w1x)
     roster = with_template_team_names(d.notes, roster, template.teams, w0, w1x)
     roster = _fold_idle_teams(d, roster, template, w0, w1x, cases, seq)
     roster = _unknown_teams(d, roster, template, w0, w1x, cases)
@@ -309,6 +310,33 @@ def _social_workers(d: Draft, roster: Roster) -> Roster:
                    "recruitment, agency and absence: the model's staff are the social workers "
                    "who hold or could hold cases")
     return dataclasses.replace(roster, workers=w[~managers].reset_index(drop=True))
+
+
+def _impossible_absence(d: Draft, roster: Roster, w1x: float) -> Roster:
+    """The roster with the WorkingDaysLost left out (blank) of the roles whose worker lost more
+    days than she was in post in the 12 months to the census date (``w1x`` - 1, all the column
+    counts), with a note naming their rows: read as they were, one starter of 11 days with 200
+    days lost (a previous employer's, or a typing slip) took the fitted absence from 5.1% to
+    10.0%. Her days in post are those of all her roles (she moved between teams, or came
+    back)."""
+    w = roster.workers
+    s0 = np.maximum(w.start.to_numpy(dtype=float), w1x - 365)
+    s1 = np.minimum(w.end.fillna(np.inf).to_numpy(dtype=float), w1x)
+    present = np.clip(s1 - s0, 0, None)
+    worker_days = pd.Series(present).groupby(w.worker.to_numpy()).transform("sum").to_numpy()
+    lost = w.days_lost.to_numpy(dtype=float)
+    bad = (present > 0) & ~np.isnan(lost) & (lost > worker_days)
+    if not bad.any():
+        return roster
+    rows = sorted(int(r) for r in w._row.to_numpy()[bad] if r)
+    where = (f"row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows[:ROWS_SHOWN]))}"
+             f"{f' and {len(rows) - ROWS_SHOWN:,} more' if len(rows) > ROWS_SHOWN else ''}"
+             if rows else f"{int(bad.sum()):,} role(s)")
+    d.notes.append(f"{roster.source}, {where}, column WorkingDaysLost: more days lost than the "
+                   "worker was in post (calendar days) in the 12 months to the census date "
+                   f"({to_date(w1x - 1)}), which is all the column counts (a previous employer's "
+                   "days, or a typing slip?): left out of the absence rate")
+    return dataclasses.replace(roster, workers=w.assign(days_lost=np.where(bad, np.nan, lost)))
 
 
 def check_covers_window(roster: Roster, w0: float, w1x: float) -> None:
