@@ -167,3 +167,65 @@ def test_returns_whose_dates_show_their_order_are_not_noted(mini):
     _edit(mini / CENSUS, "RoleEndDate", lambda v: "01/01/" + v[:4])
     data = read_returns(mini)
     assert not [x for x in data.notes if "either way round" in x]
+
+
+# ------------------------------------------------ 3. published files with lines above the titles
+PUBLISHED = Path(__file__).resolve().parent / "data" / "published"
+SWF = "swf_indicators_la_2019_to_2023.csv"
+
+
+@pytest.fixture(scope="module")
+def published_ok():
+    from workbench.published.read import read_published
+    return read_published(PUBLISHED)
+
+
+def _published(tmp_path: Path) -> Path:
+    out = tmp_path / "published"
+    out.mkdir()
+    for p in PUBLISHED.glob("*.csv"):
+        shutil.copy(p, out / p.name)
+    return out
+
+
+@pytest.mark.parametrize("above", [
+    "Title of the table{commas}\n",                         # saved from Excel: padded with commas
+    "Table: workforce indicators\nSource: DfE\n\n",        # a title, a source, a blank line
+])
+def test_a_title_above_the_column_titles_is_read_past_with_a_note(tmp_path, published_ok, above):
+    # before: Excel's padded title left the workforce file out as "not in the open-data layout"
+    # (never said), and from-published staffed Durham from England's caseload (122 FTE, not
+    # 321); a title line alone refused the file as "Error tokenizing data. C error"
+    from workbench.published.read import read_published
+    folder = _published(tmp_path)
+    f = folder / SWF
+    text = f.read_text()
+    above = above.format(commas="," * text.splitlines()[0].count(","))
+    f.write_text(above + text)
+    got = read_published(folder)
+    k = above.count("\n")
+    assert SWF in got.files
+    assert any(n.startswith(f"{SWF}: its column titles are on line {k + 1}") for n in got.notes)
+    mine = got.figures[got.figures.file == SWF].reset_index(drop=True)
+    was = published_ok.figures[published_ok.figures.file == SWF].reset_index(drop=True)
+    assert mine.value.equals(was.value) and (mine.line == was.line + k).all()
+
+
+def test_a_bad_cell_below_a_title_names_its_own_line(tmp_path):
+    from workbench.published.read import PublishedError, read_published
+    folder = _published(tmp_path)
+    f = folder / SWF
+    lines = f.read_text().splitlines()
+    cells = lines[4].split(",")
+    cells[-1] = "lots"
+    lines[4] = ",".join(cells)
+    f.write_text("A title\n\n" + "\n".join(lines) + "\n")
+    with pytest.raises(PublishedError) as exc:
+        read_published(folder)
+    assert "got line 7: 'lots'" in str(exc.value)     # line 5 of the table, 2 lines below
+
+
+def test_files_not_read_are_said(published_ok):
+    said = [n for n in published_ok.notes if "not read" in n]
+    assert said == ["1 file(s) in the folder not read: c5_referral_source_la_2024.csv (not one "
+                    "of the tables the workbench reads)"]

@@ -312,10 +312,32 @@ def _table(name: str, raw: bytes) -> pd.DataFrame | None:
         raise PublishedError(f"{name}: not a CSV text file (expected text in UTF-8 or Windows-1252, "
                              "as the service or Excel saves it; is it a spreadsheet or a "
                              "damaged download?)")
+    lines = text.splitlines(keepends=True)
+    above = _titles_at(lines)
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        df = pd.read_csv(io.StringIO("".join(lines[above:])), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise PublishedError(f"{name}: not a readable CSV file ({str(exc).strip()})") from None
+    if above:
+        df.index = df.index + above        # messages keep the file's own line numbers
+    df.attrs["lines_above"] = above
+    return df
+
+
+#: Lines searched for the column titles: a table saved from Excel or a table tool may carry a
+#: title, a source and a blank line above them (DfE's downloads do)
+TITLE_LINES = 10
+
+
+def _titles_at(lines: list[str]) -> int:
+    """The line (counted from 0) holding the column titles, the first with a ``time_period``
+    cell among the first :data:`TITLE_LINES`; 0 when none is (the first line is the titles).
+    A title above the titles made the file unreadable ('Expected 1 fields in line 4, saw 16'),
+    or, saved from Excel with its commas, left out as not a table: its figures lost unsaid."""
+    for k, line in enumerate(lines[:TITLE_LINES]):
+        if "time_period" in {c.strip().strip('"').strip().lower() for c in line.split(",")}:
+            return k
+    return 0
 
 
 def _one_figure_each(figures: pd.DataFrame, notes: list) -> pd.DataFrame:
@@ -405,11 +427,16 @@ def read_published(folder: str | Path) -> Published:
         raise PublishedError(f"--data {folder}: no such folder (download the published CSV files "
                              "into a folder; see docs/published.md)")
     frames, files, skipped = [], {}, {}
+    notes: list[str] = []
     for name, raw in _sources(folder):
         df = _table(name, raw)
         if df is None or "time_period" not in {c.strip().lower() for c in df.columns}:
             skipped[name] = "not in the open-data layout (no time_period column)"
             continue
+        if df.attrs.get("lines_above"):
+            k = df.attrs["lines_above"]
+            notes.append(f"{name}: its column titles are on line {k + 1}; the {k} line(s) above "
+                         "them (a title?) were read past")
         got, titles = _read_one(name, df)
         if titles:
             files[name] = titles
@@ -420,8 +447,11 @@ def read_published(folder: str | Path) -> Published:
         raise PublishedError(
             f"{folder}: none of the published tables the workbench reads was found "
             f"({len(skipped)} file(s) looked at); see docs/published.md for which to download")
+    if skipped:
+        said = [f"{n} ({why})" for n, why in skipped.items()]
+        more = f" and {len(said) - 5:,} more" if len(said) > 5 else ""
+        notes.append(f"{len(said):,} file(s) in the folder not read: {'; '.join(said[:5])}{more}")
     figures = pd.concat(frames, ignore_index=True)
-    notes = []
     figures = _one_figure_each(figures, notes)
     _check_sizes(figures)
     # a year in two releases: the newer release wins (it carries the local authorities'
