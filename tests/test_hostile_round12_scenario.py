@@ -120,3 +120,23 @@ def test_a_mistake_in_a_base_names_the_base_that_holds_it(tmp_path, capsys):
     assert (f"  - teams.cp_court.staff.0.count: Input should be greater than or equal to 0 (got "
             f"-1) [given in {v}, which w.yaml builds on]") in of_w
     assert f"  - staff_note: unknown field" in of_w and of_w.count("[given in") == 3
+
+
+def test_compare_labels_names_alike_to_a_reader_apart(tmp_path, capsys):
+    # "Baseline" and "Baseline " (or "baseline") were two columns both reading "Baseline" in
+    # the printed table and the labelled files; names differing only so are one to a reader
+    import pandas as pd
+
+    sp = _file(tmp_path, "academy: {intake_per_year: 30}\n", "sp.yaml",
+               head=f"base: {BASE}\nname: 'Baseline '\n")
+    lc = _file(tmp_path, "academy: {intake_per_year: 30}\n", "lc.yaml",
+               head=f"base: {BASE}\nname: baseline\n")
+    out = tmp_path / "c"
+    assert main(["compare", BASE, str(sp), str(lc), "-r", "1", "--years", "0.02",
+                 "--executor", "serial", "--no-progress", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "Baseline (sp) vs Baseline (baseline)" in said
+    assert "baseline (lc) vs Baseline (baseline)" in said
+    results = pd.read_csv(out / "results_labelled.csv", encoding="utf-8-sig")
+    assert [c for c in results.columns if c.endswith(": average")] == [
+        "Baseline (baseline): average", "Baseline (sp): average", "baseline (lc): average"]

@@ -53,17 +53,28 @@ def scenario_labels(loaded: list) -> dict:
     """Each scenario ``(path, scenario)`` by the label it is shown under: its name, or where
     two files hold scenarios of one name, the name and the file (``Baseline (baseline)``,
     ``Baseline (copy)``; the whole path where the file names are alike too), for every one of
-    them, so that no table holds two rows or columns it cannot tell apart."""
+    them, so that no table holds two rows or columns it cannot tell apart.
+
+    Names that differ only by letter case or spaces (``Baseline`` and ``Baseline ``) are one
+    name to a reader (:func:`~workbench.scenario.load.name_key`), so they are labelled apart
+    in the same way, and each such scenario takes its label as its name: the tables written
+    (which show names) read "Baseline" twice otherwise."""
+    from ..scenario.load import name_key
+
     names = [sc.name for _, sc in loaded]
+    keys = [name_key(n) for n in names]
     stems = [p.stem for p, _ in loaded]
     out = {}
-    for (p, sc), name in zip(loaded, names):
+    for (p, sc), name, key in zip(loaded, names, keys):
         label = name
-        if names.count(name) > 1:
-            alike = sum(1 for n, s in zip(names, stems) if n == name and s == p.stem)
-            label = f"{name} ({p.stem})" if alike == 1 else f"{name} ({p})"
+        if keys.count(key) > 1:
+            alike = sum(1 for k, s in zip(keys, stems) if k == key and s == p.stem)
+            shown = " ".join(name.split())
+            label = f"{shown} ({p.stem})" if alike == 1 else f"{shown} ({p})"
         if label in out:   # a name that is another's label: the path tells them apart
             label = f"{name} ({p})"
+        if names.count(name) < keys.count(key):   # alike to a reader, not to the letter
+            sc = sc.model_copy(update={"name": label})
         out[label] = sc
     return out
 
