@@ -121,3 +121,33 @@ def test_a_200_character_name_wraps_in_every_chart_and_names_stay_apart(long_nam
     # two names differing only in their last character are told apart
     if chart != "waiting":
         assert len({t for t in shown if t.startswith("Academy")}) == 2, shown
+
+
+# -------------------------------- D4: a scenario named as a column never overwrites that column
+@pytest.fixture(scope="module")
+def named_as_columns(baseline):
+    from test_report_round10 import experiment
+
+    sc = {"Reading": baseline.replace({"name": "Reading"}),
+          "Measure": baseline.replace({"name": "Measure", "academy.intake_per_year": 20})}
+    return experiment(sc, {"Measure": {"unallocated_mean": -10}})
+
+
+def test_a_scenario_named_measure_or_reading_keeps_every_column(named_as_columns):
+    from workbench.analysis.registry import kpi
+    from workbench.present.tables import (kpi_comparison_table, kpi_difference_table,
+                                          kpi_summary_table)
+
+    exp = named_as_columns
+    waiting = kpi("unallocated_mean").label
+    summary = kpi_summary_table(exp)
+    # the measures' names were replaced by the scenario "Measure"'s figures
+    assert list(summary.columns) == ["Measure", "Reading", "Measure (scenario)"]
+    row = summary.set_index("Measure").loc[waiting]
+    assert row["Reading"].startswith("40 ") and row["Measure (scenario)"].startswith("30 ")
+    both = kpi_comparison_table(exp, "Reading", "Measure").set_index("Measure").loc[waiting]
+    # the starting scenario's average was replaced by the reading
+    assert (both["Reading (scenario)"], both["Measure (scenario)"], both["Reading"]) == (
+        "40", "30", "better")
+    diff = kpi_difference_table(exp, "Reading")
+    assert list(diff.columns) == ["Measure", "Measure (scenario)"] and waiting in set(diff.Measure)

@@ -27,7 +27,7 @@ __all__ = [
     "difference_reading", "display_name", "isolate", "scroll_table", "text_html",
     "format_value", "interval_table", "kpi_comparison_table", "kpi_difference_table",
     "baseline_words", "counted", "kpi_intervals", "kpi_rows", "kpi_summary_table", "period_text",
-    "print_groups", "reading", "run_details", "scenario_order", "table_html",
+    "print_groups", "reading", "run_details", "scenario_headers", "scenario_order", "table_html",
 ]
 
 #: The measures of the explorer's and the comparison notebook's tables, in order.
@@ -203,17 +203,32 @@ def kpi_rows(exp, kpis: Sequence[str | KPI] | None = None,
 # KPI tables
 # ============================================================================================
 
+def scenario_headers(fixed: Sequence[str], names: Sequence[str]) -> list[str]:
+    """Column headers for scenarios beside a table's own headers (``fixed``): a scenario named as
+    one of them ("Measure", "Reading") is headed "Measure (scenario)", so that neither column
+    overwrites the other (a scenario named "Measure" took the place of the measures' names)."""
+    taken, out = set(fixed), []
+    for n in names:
+        h = n
+        while h in taken:
+            h = f"{h} (scenario)"
+        taken.add(h)
+        out.append(h)
+    return out
+
+
 def kpi_summary_table(exp, kpis: Sequence[str | KPI] | None = None, level: float = 0.95,
                       default: Sequence[str] = TABLE_KPIS) -> pd.DataFrame:
     """Side-by-side KPI table: one row per measure, one column per scenario (its display name),
     each cell ``mean (low to high)`` with the confidence interval of the mean, shown within the
     values the measure can take (strings, for display)."""
     names = scenario_order(exp.kpis)
+    heads = scenario_headers(["Measure"], [display_name(exp, n) for n in names])
     out = []
     for k in kpi_rows(exp, kpis, default):
         ci = kpi_intervals(exp.kpis, k.name, level).set_index("scenario")
         row = {"Measure": k.label}
-        for n in names:
+        for n, head in zip(names, heads):
             m, lo, hi = (float(ci.loc[n, c]) for c in ("mean", "low", "high"))
             lo, hi = clip_range(k.name, lo, hi)
             runs = int(ci.loc[n, "n"])
@@ -227,9 +242,9 @@ def kpi_summary_table(exp, kpis: Sequence[str | KPI] | None = None, level: float
                 cell = f"{k.format(m)} (the range is within the figure shown)"
             else:
                 cell = f"{k.format(m)} ({k.format(lo)} to {k.format(hi)})"
-            row[display_name(exp, n)] = cell
+            row[head] = cell
         out.append(row)
-    return pd.DataFrame(out, columns=["Measure"] + [display_name(exp, n) for n in names])
+    return pd.DataFrame(out, columns=["Measure"] + heads)
 
 
 def interval_table(exp, kpis: Sequence[str] | None = None) -> pd.DataFrame:
@@ -252,19 +267,20 @@ def kpi_difference_table(exp, baseline: str | None = None, kpis=None,
     baseline = baseline or names[0]
     cmp = exp.compare(baseline, level=level)
     others = [n for n in names if n != baseline]
+    heads = scenario_headers(["Measure"], others)
     out = []
     for k in kpi_rows(exp, kpis):
         row = {"Measure": k.label}
-        for n in others:
+        for n, head in zip(others, heads):
             r = _difference(cmp, n, k.name)
             if r is None:
-                row[n] = "n/a"
+                row[head] = "n/a"
                 continue
             d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
             rng = f" ({k.format(lo, True, False)} to {k.format(hi, True, False)})" if not math.isnan(lo) else ""
-            row[n] = f"{k.format(d, True)}{rng}, {difference_reading(r, k)}"
+            row[head] = f"{k.format(d, True)}{rng}, {difference_reading(r, k)}"
         out.append(row)
-    return pd.DataFrame(out, columns=["Measure"] + others)
+    return pd.DataFrame(out, columns=["Measure"] + heads)
 
 
 def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
@@ -274,6 +290,8 @@ def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
     ``95% CI of the difference`` and ``Reading`` ("better", "worse", "no clear change"; "higher"
     or "lower" for a measure that is neither good nor bad, such as cost)."""
     cmp = exp.compare(baseline, level=level)
+    fixed = ["Measure", "Difference", "95% CI of the difference", "Reading"]
+    base_head, head = scenario_headers(fixed, [baseline, scenario])
     out = []
     for k in kpi_rows(exp, kpis):
         r = _difference(cmp, scenario, k.name)
@@ -282,15 +300,15 @@ def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
         d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
         out.append({
             "Measure": k.label,
-            baseline: k.format(float(r.baseline_mean)),
-            scenario: k.format(float(r.variant_mean)),
+            base_head: k.format(float(r.baseline_mean)),
+            head: k.format(float(r.variant_mean)),
             "Difference": k.format(d, True),
             # the range states its unit once, at its end
             "95% CI of the difference": (f"{k.format(lo, True, False)} to {k.format(hi, True)}"
                                          if not math.isnan(lo) else "n/a"),
             "Reading": difference_reading(r, k),
         })
-    return pd.DataFrame(out, columns=["Measure", baseline, scenario, "Difference",
+    return pd.DataFrame(out, columns=["Measure", base_head, head, "Difference",
                                       "95% CI of the difference", "Reading"])
 
 
