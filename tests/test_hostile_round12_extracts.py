@@ -126,3 +126,17 @@ def test_more_days_lost_than_days_in_post_is_left_out_of_absence_with_a_note(sma
                        new.assign(WorkingDaysLost="100")])
     absence, notes = _absence(folder, template, moved, tmp_path)
     assert not [n for n in notes if "WorkingDaysLost" in n]
+
+
+def test_a_roster_of_one_team_says_its_other_teams_dates_in_plain_english(small, tmp_path):
+    # "nobody in post in the roster between 2021-04-01 to 2023-03-31"
+    folder, template = small
+    w = _table(folder / "workforce.csv").assign(Team="families_first")
+    est, notes = _fit(folder, template, workforce=w, tmp=tmp_path)
+    said = [n for n in notes if "nobody in post in the roster" in n]
+    assert len(said) == len(template.teams) - 1, notes
+    for n in said:
+        assert "nobody in post in the roster from 2021-04-01 to 2023-03-31;" in n
+    assert not [n for n in notes if "between 2021" in n]
+    assert est["teams.families_first.staff_fte"] == pytest.approx(
+        pd.to_numeric(w[w.RoleEndDate == ""].FTE).sum())

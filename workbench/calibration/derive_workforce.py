@@ -388,7 +388,7 @@ def _scale_unstaffed_teams(d: Draft, template: Scenario, groups: dict[str, tuple
         for t in missing:
             d.from_template(f"teams.{t}.staff", "no worker of this team in post in the roster, and "
                             "no staffed case-holding team to scale the template's by")
-            d.notes.append(f"team {t}: nobody in post in the roster between {span}; kept the "
+            d.notes.append(f"team {t}: nobody in post in the roster from {span}; kept the "
                            "template's staff")
         return
     factor = fitted / base
@@ -403,14 +403,14 @@ def _scale_unstaffed_teams(d: Draft, template: Scenario, groups: dict[str, tuple
         est = round(cfg.establishment_fte * factor, 1)
         d.data["teams"][t]["staff"] = staff
         d.data["teams"][t]["establishment_fte"] = est
-        why = (f"nobody of this team in post in the roster between {span}: the template's "
+        why = (f"nobody of this team in post in the roster from {span}: the template's "
                f"{{}} scaled by {factor:.3f}, the authority's size relative to the template's "
                f"(fitted establishment of {', '.join(shown)} over the template's)")
         d.assumed(f"teams.{t}.staff", why.format(f"{n0} workers") + f", rounded to {n1}"
                   + (" (its posts start vacant)" if n1 == 0 else ""))
         d.assumed(f"teams.{t}.establishment_fte",
                   why.format(f"establishment {cfg.establishment_fte:g} FTE") + f", to {est:g} FTE")
-        d.notes.append(f"team {t}: nobody in post in the roster between {span}; the template's "
+        d.notes.append(f"team {t}: nobody in post in the roster from {span}; the template's "
                        f"staff and establishment scaled by {factor:.3f} ({n1} workers, {est:g} FTE)"
                        + (f": {n1} worker(s) the roster does not have are ADDED to the fitted "
                           f"workforce, holding the cases of {_held_by(d, t)}. If the council "
@@ -523,7 +523,7 @@ def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float,
                        "trainees a year", "academy.intake_per_year"))
         d.data["academy"]["intake_per_year"] = 0
         d.fitted("academy.intake_per_year",
-                 f"0: none of the {len(seen):,} workers in post between {span} in the workforce "
+                 f"0: none of the {len(seen):,} workers in post from {span} in the workforce "
                  "census started as an academy trainee (WorkerType academy)")
         return
     per_year = len(acad) / years
@@ -542,7 +542,7 @@ def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float,
         d.data["academy"]["team"] = str(teams.mode().iloc[0])
         where = f"; in team {d.data['academy']['team']}"
     d.fitted("academy.intake_per_year", f"{len(acad)} trainees (WorkerType academy) started "
-             f"between {span} ({per_year:.1f} a year); cohorts in month {month}{where}")
+             f"from {span} ({per_year:.1f} a year); cohorts in month {month}{where}")
 
 
 def long_term_absence_share(template: Scenario) -> float:
