@@ -229,3 +229,25 @@ def test_files_not_read_are_said(published_ok):
     said = [n for n in published_ok.notes if "not read" in n]
     assert said == ["1 file(s) in the folder not read: c5_referral_source_la_2024.csv (not one "
                     "of the tables the workbench reads)"]
+
+
+def test_a_count_with_a_fraction_is_refused_naming_its_cell(tmp_path):
+    # before: 6.974 (6,974 with a point for the thousands) was read as 6.974 referrals and the
+    # scenario written with referrals_per_year 6 and a trend of -10% a year, without a word
+    from workbench.published.read import PublishedError, read_published
+    folder = _published(tmp_path)
+    f = folder / "c1_referrals_la_2020_to_2024.csv"
+    df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    i = df.index[(df.la_name == "County Durham") & (df.time_period == "2024")][0]
+    df.loc[i, "referral_count"] = "6.974"
+    df.to_csv(f, index=False)
+    with pytest.raises(PublishedError) as exc:
+        read_published(folder)
+    text = str(exc.value)
+    assert "column referral_count: expected a whole number" in text
+    assert f"line {i + 2}: '6.974'" in text
+
+
+def test_staff_counts_keep_their_fractions(published_ok):
+    fte = published_ok.figures[published_ok.figures.measure == "inpost_fte"]
+    assert (fte.value != fte.value.round()).any()     # full-time equivalents are read as given

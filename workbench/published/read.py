@@ -140,6 +140,11 @@ def _cells(raw: pd.Series, name: str, column: str,
          "expected a percentage of a whole, 0 to 100"),
         (value.notna() & (value > MOST_DAYS) & (measure in DAYS),
          f"expected a number of working days, at most {MOST_DAYS:,} (four years)"),
+        # a count of children, referrals or plans is whole: 6.974 (6,974 written with a point
+        # for the thousands) was read as 6.974 referrals, and the scenario made of 6 a year
+        (value.notna() & (value != value.round()) & _whole(measure),
+         "expected a whole number (a count of children, referrals or plans; write thousands "
+         "as 6974 or 6,974)"),
     )
     for bad, expected in checks:
         if bad.any():
@@ -148,6 +153,12 @@ def _cells(raw: pd.Series, name: str, column: str,
             raise PublishedError(f"{name}: column {column}: {expected}; got {', '.join(rows)}"
                                  f"{more}")
     return value.to_numpy(dtype=float), status
+
+
+def _whole(measure: str) -> bool:
+    """Whether a measure is a count of children, referrals or plans (whole numbers); staff
+    counts are full-time equivalents (``_fte``), which have fractions."""
+    return bool(measure) and measure not in NOT_COUNTS and not measure.endswith("_fte")
 
 
 def _shown(text: str) -> str:
