@@ -151,3 +151,25 @@ def test_a_scenario_named_measure_or_reading_keeps_every_column(named_as_columns
         "40", "30", "better")
     diff = kpi_difference_table(exp, "Reading")
     assert list(diff.columns) == ["Measure", "Measure (scenario)"] and waiting in set(diff.Measure)
+
+
+# ------------------------ D5: an option named like a stress run is never replaced by that run
+@pytest.mark.parametrize("name", ["Cheap under surge", "cheap  UNDER surge"])
+def test_an_option_named_like_a_stress_run_keeps_its_own_scenario(baseline, name):
+    from workbench.present.report_design import changed_fields, report_design
+
+    sc = {"Baseline": baseline,
+          "Cheap": baseline.replace({"name": "Cheap", "agency.cap_share_pct": 5}),
+          name: baseline.replace({"name": name, "academy.intake_per_year": 20}),
+          "Surge": baseline.replace({"name": "Surge", "demand.trend_pct_per_year": 10})}
+    design = report_design(sc)
+    assert design.options == ["Cheap", name]
+    # the option itself, not "Cheap" under the surge (which took its place and its name)
+    assert changed_fields(baseline, design.scenarios[name]) == {
+        "academy.intake_per_year": 20}
+    under = design.stress["Surge"]["Cheap"]
+    assert under == "Cheap under surge (stress test)"
+    assert design.scenarios[under].name == under
+    assert changed_fields(baseline, design.scenarios[under]) == {
+        "agency.cap_share_pct": 5.0, "demand.trend_pct_per_year": 10.0}
+    assert len(design.scenarios) == 6

@@ -147,16 +147,34 @@ def report_design(scenarios: Mapping[str, Scenario], baseline: str | None = None
     design = ReportDesign(baseline, options, found)
     design.scenarios = {baseline: scenarios[baseline], **{o: scenarios[o] for o in options}}
     base = scenarios[baseline]
+    taken = {_key(lb) for lb in scenarios}
     for p in found:
         changes = changed_fields(base, scenarios[p])
         runs = {baseline: p}
         design.scenarios[p] = scenarios[p]
         for o in options:
-            label = stress_label(o, p)
+            label = _free(stress_label(o, p), taken)
             design.scenarios[label] = scenarios[o].replace({**changes, "name": label[:200]})
             runs[o] = label
         design.stress[p] = runs
     return design
+
+
+def _key(label: str) -> str:
+    """A label as names are told apart (case and runs of spaces aside)."""
+    return " ".join(str(label).split()).casefold()
+
+
+def _free(label: str, taken: set[str]) -> str:
+    """``label``, or ``label (stress test)`` (then numbered) where a scenario file or another run
+    already has that name: an option named "Cheap under surge" was replaced by the run of the
+    option "Cheap" under the pressure "Surge", and ranked with its numbers."""
+    out, n = label, 1
+    while _key(out) in taken:
+        out = f"{label} (stress test)" if n == 1 else f"{label} (stress test {n})"
+        n += 1
+    taken.add(_key(out))
+    return out
 
 
 @dataclass(frozen=True)
