@@ -140,3 +140,30 @@ def test_compare_labels_names_alike_to_a_reader_apart(tmp_path, capsys):
     results = pd.read_csv(out / "results_labelled.csv", encoding="utf-8-sig")
     assert [c for c in results.columns if c.endswith(": average")] == [
         "Baseline (baseline): average", "Baseline (sp): average", "baseline (lc): average"]
+
+
+@pytest.mark.parametrize("body, says", [
+    # before: "demand.250: Keys should be strings (got 250)", and for 5,000 a lesson on octal
+    # numbers about '000'
+    ("demand: {referrals_per_year: 6,250}\n", "(6,250) reads as two; write numbers without "
+                                              "separators (6250 or 6_250)"),
+    ("demand: {referrals_per_year: 5,000}\n", "(5,000) reads as two"),
+    ("teams: {cp_court: {establishment_fte: 1,400}}\n", "(1,400) reads as two"),
+])
+def test_a_thousands_comma_in_a_flow_block_is_named_as_such(tmp_path, capsys, body, says):
+    assert main(["validate", str(_file(tmp_path, body))]) == 2
+    err = capsys.readouterr().err
+    assert "not valid YAML at line 3" in err
+    assert "is an entry with no value: in a { } block a comma separates entries" in err
+    assert says in err and "octal" not in err and "Keys should be strings" not in err
+
+
+def test_a_second_document_is_said_in_words(tmp_path, capsys):
+    # before: "not valid YAML at line 3, column 1: but found another document"
+    p = _file(tmp_path, "---\nname: t\n")
+    assert main(["validate", str(p)]) == 2
+    assert ("not valid YAML at line 3, column 1: a scenario file holds one YAML document, and a "
+            "second one starts here (after a '---' line)") in capsys.readouterr().err
+    # a document marker at the top is still fine
+    p.write_text(f"---\nbase: {BASE}\nname: s\n", encoding="utf-8")
+    assert main(["validate", str(p)]) == 0

@@ -41,7 +41,23 @@ class _Loader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
             first_line: dict[Any, int] = {}
-            for key_node, _ in node.value:
+            before = None   # the value of the entry before, as written
+            for key_node, value_node in node.value:
+                if (node.flow_style and key_node.tag == "tag:yaml.org,2002:int"
+                        and isinstance(key_node, yaml.ScalarNode) and not key_node.style
+                        and value_node.tag == "tag:yaml.org,2002:null" and not value_node.value):
+                    # {referrals_per_year: 6,250}: the comma ends the entry, so YAML reads 6
+                    # and an entry '250' with no value ("demand.250: Keys should be strings")
+                    head = before if isinstance(before, str) and before.isdigit() else None
+                    tail = key_node.value
+                    example = (f"({head},{tail}) reads as two; write numbers without separators "
+                               f"({head}{tail} or {head}_{tail})" if head else
+                               "(6,250) reads as two; write numbers without separators (6250)")
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"'{tail}' is an entry with no value: in a {{ }} block a "
+                        f"comma separates entries, so a number written with a comma {example}",
+                        key_node.start_mark)
+                before = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     # PyYAML resolves a list of merged mappings against the YAML spec (the later
                     # one can win, depending on Python's string interning), and a merged key
@@ -180,7 +196,15 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ScenarioError(f"{path}: not valid YAML{where}: {exc.problem or exc.context}") from None
+        problem = exc.problem or exc.context
+        if exc.problem == "but found another document":
+            # a second document after '---' (two files pasted together): PyYAML's words alone
+            # were "but found another document"
+            problem = ("a scenario file holds one YAML document, and a second one starts here "
+                       "(after a '---' line); remove it, or put it in a file of its own")
+        elif exc.context and str(problem).startswith("but "):
+            problem = f"{exc.context}, {problem}"
+        raise ScenarioError(f"{path}: not valid YAML{where}: {problem}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line = text[:exc.position].count("\n") + 1
         raise ScenarioError(f"{path}: not valid YAML at line {line}: a control character "
