@@ -173,3 +173,19 @@ def test_an_option_named_like_a_stress_run_keeps_its_own_scenario(baseline, name
     assert changed_fields(baseline, design.scenarios[under]) == {
         "agency.cap_share_pct": 5.0, "demand.trend_pct_per_year": 10.0}
     assert len(design.scenarios) == 6
+
+
+# ------------------------------ D6: the plan's confidence is never said higher than it was set
+@pytest.mark.parametrize("confidence, said", [(0.999, "at least 99.9% confident"),
+                                              (0.975, "at least 97.5% confident"),
+                                              (0.9, "at least 90% confident")])
+def test_the_plan_says_its_confidence_never_rounded_up(confidence, said):
+    from test_decision_optimise import toy_optimise
+
+    from workbench.decision.targets import confidence_text
+
+    res = toy_optimise(confidence=confidence, max_trials=6, confirm_replications=6)
+    assert res.chosen is not None
+    assert said in res.statement()      # was "at least 100% confident", "at least 98%"
+    assert "100%" not in res.statement()
+    assert confidence_text(0.99975, 2) == "99.97%" and confidence_text(0.5) == "50%"

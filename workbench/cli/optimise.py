@@ -101,6 +101,7 @@ def _plan_table(df, result) -> str:
 def cmd_optimise(args) -> int:
     """Check every argument, run the search and the check, print and write the answer."""
     from ..decision import DEFAULT_RANGES, optimise, parse_lever_range, parse_targets
+    from ..decision.targets import confidence_text
     from ..scenario import load_scenario
 
     targets = parse_targets(args.target)
@@ -128,7 +129,8 @@ def cmd_optimise(args) -> int:
     print(res.statement())
     if len(res.candidates):
         print(f"\nCandidates checked on {res.confirm_replications} fresh runs each (bounds: "
-              f"one-sided, {res.candidates['confidence_each'].iloc[0]:.1%} each):")
+              f"one-sided, {confidence_text(res.candidates['confidence_each'].iloc[0], 2)} "
+              f"each):")
         print(_plan_table(res.candidates, res))
     from ..decision.charts import frontier_chart
 

@@ -48,7 +48,7 @@ from .runner import Runner
 from .levers import describe_levers
 from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describe_plan,
                     plan_key, plan_params, plan_scenario, suggest_plan)
-from .targets import Target, check_targets, parse_targets
+from .targets import Target, check_targets, confidence_text, parse_targets
 
 __all__ = ["FRESH_SEED_OFFSET", "SEARCH_BATCH", "OptimiseResult", "frontier", "load_result",
            "optimise"]
@@ -129,7 +129,7 @@ class OptimiseResult:
         tg = "; ".join(t.describe() for t in self.targets)
         if self.chosen is None:
             return (f"No plan the search tried met every target ({tg}) with "
-                    f"{self.confidence:.0%} confidence on fresh runs. Widen the levers' ranges, "
+                    f"{confidence_text(self.confidence)} confidence on fresh runs. Widen the levers' ranges, "
                     f"give the search more time, or relax a target.")
         row = self.candidates[self.candidates["chosen"]].iloc[0]
         cost = kpi(COST).format(row["cost_mean"])
@@ -138,7 +138,7 @@ class OptimiseResult:
         return (f"The cheapest plan found that meets every target ({tg}): "
                 f"{describe_plan(self.base, self.chosen)}. It costs {cost} over {yrs} on "
                 f"average. On {self.confirm_replications} fresh runs per plan, we are at least "
-                f"{self.confidence:.0%} confident that it meets every target on average "
+                f"{confidence_text(self.confidence)} confident that it meets every target on average "
                 f"(one-sided t bounds, Bonferroni over {len(self.candidates)} candidate plan(s) "
                 f"and {len(self.targets)} target(s)).")
 

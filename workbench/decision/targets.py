@@ -21,7 +21,17 @@ from ..analysis.registry import KPIS, kpi
 from ..analysis.stats import t_interval
 from ..errors import UserError
 
-__all__ = ["Target", "TargetCheck", "check_targets", "parse_target", "parse_targets"]
+__all__ = ["Target", "TargetCheck", "check_targets", "confidence_text", "parse_target",
+           "parse_targets"]
+
+
+def confidence_text(confidence: float, places: int = 1) -> str:
+    """A confidence as a percentage for people, never above it: cut (not rounded) to at most
+    ``places`` decimals, so that 0.999 reads "99.9%" and 0.975 "97.5%" (``:.0%`` said "at least
+    100% confident" and "at least 98%")."""
+    step = 10 ** places
+    shown = math.floor(confidence * 100 * step + 1e-9) / step
+    return f"{shown:.{places}f}".rstrip("0").rstrip(".") + "%"
 
 _PATTERN = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(>=|<=)\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*$")
 
