@@ -167,3 +167,20 @@ def test_a_second_document_is_said_in_words(tmp_path, capsys):
     # a document marker at the top is still fine
     p.write_text(f"---\nbase: {BASE}\nname: s\n", encoding="utf-8")
     assert main(["validate", str(p)]) == 0
+
+
+@pytest.mark.parametrize("calendar, says", [
+    ("{working_days: false}", "counts every day (calendar: {working_days: false})"),
+    ("{subdivision: SCT}", "counts working days without the bank holidays of GB-SCT"),
+])
+def test_compare_refuses_scenarios_counting_on_different_calendars(tmp_path, capsys, calendar,
+                                                                   says):
+    # before: "Child protection conferences within 15 working days: +8.0 pts, better" for a
+    # variant that only counted every day as a working day
+    p = _file(tmp_path, f"calendar: {calendar}\n")
+    out = tmp_path / "c"
+    assert main(["compare", BASE, str(p), "-r", "2", "--years", "0.05", "--executor", "serial",
+                 "--no-progress", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"'s' ({p}) {says}" in err and "give them the same calendar to compare them" in err
+    assert "'Baseline'" in err and "GB-ENG" in err and not out.exists()

@@ -49,6 +49,25 @@ def different_starts(first: tuple, other: tuple) -> str:
             f"alone; give them the same start_date to compare them")
 
 
+def _clock(cal) -> str:
+    """A scenario's ``calendar`` in words."""
+    if not cal.working_days:
+        return "every day (calendar: {working_days: false})"
+    where = "-".join(p for p in (cal.country, cal.subdivision) if p)
+    return (f"working days without the bank holidays of {where} (calendar: {{country: "
+            f"{cal.country}, subdivision: {cal.subdivision or 'none'}}})")
+
+
+def different_calendars(first: tuple, other: tuple) -> str:
+    """The message for two scenarios ``(label, calendar, file)`` that count working days on
+    different calendars (``compare`` refuses them, as it refuses different start dates)."""
+    return (f"{first[0]!r} ({first[2]}) counts {_clock(first[1])} and {other[0]!r} ({other[2]}) "
+            f"counts {_clock(other[1])}: the timescales in working days (decisions within 1, "
+            f"assessments within 45, conferences within 15) would be measured on different "
+            f"clocks, so their difference would not be the policy's alone; give them the same "
+            f"calendar to compare them")
+
+
 def scenario_labels(loaded: list) -> dict:
     """Each scenario ``(path, scenario)`` by the label it is shown under: its name, or where
     two files hold scenarios of one name, the name and the file (``Baseline (baseline)``,
@@ -156,6 +175,10 @@ def cmd_compare(args) -> int:
     for other in starts[1:]:
         if other[1] != starts[0][1]:
             raise UserError(different_starts(starts[0], other))
+    clocks = [(label, sc.calendar, p) for (label, sc), p in zip(scenarios.items(), paths)]
+    for other in clocks[1:]:
+        if other[1] != clocks[0][1]:
+            raise UserError(different_calendars(clocks[0], other))
     for label, sc in scenarios.items():
         horizon = years * 365.25 if years is not None else sc.horizon_days
         if warmup >= horizon:
