@@ -140,3 +140,29 @@ def test_a_roster_of_one_team_says_its_other_teams_dates_in_plain_english(small,
     assert not [n for n in notes if "between 2021" in n]
     assert est["teams.families_first.staff_fte"] == pytest.approx(
         pd.to_numeric(w[w.RoleEndDate == ""].FTE).sum())
+
+
+# ------------------------------------------------------------------ reading the files
+def _refused(cases: Path, workforce: Path) -> list[str]:
+    from workbench.calibration.extracts import ExtractError
+
+    with pytest.raises(ExtractError) as exc:
+        read_extracts(cases, workforce)
+    return [str(p) for p in exc.value.problems]
+
+
+@pytest.mark.parametrize("which", ["cases.csv", "workforce.csv"])
+def test_a_file_without_its_header_row_is_said_to_miss_it(which, tmp_path):
+    # the case extract was said to give 'a column name (not shown) twice', the roster to miss
+    # five required columns: neither said that row 1 held a child's or a worker's values
+    for name in ("cases.csv", "workforce.csv"):
+        text = (SAMPLE / name).read_text()
+        if name == which:
+            text = text.split("\n", 1)[1]
+        (tmp_path / name).write_text(text)
+    said = _refused(tmp_path / "cases.csv", tmp_path / "workforce.csv")
+    assert len(said) == 1, said
+    assert said[0].startswith(f"{which}, row 1: holds values (")
+    assert "the header row is missing. Add the column names as row 1" in said[0]
+    first = (SAMPLE / which).read_text().split("\n")[1].split(",")[0]
+    assert first not in said[0]

@@ -77,7 +77,8 @@ def read_csv(path: str | Path, problems: list[Problem],
         problems.append(Problem(name, "an empty row where the column names (the header) go: "
                                       "delete the empty rows above the header", row=1))
         return None
-    if _header_further_down(text, name, problems) or _ragged_rows(text, name, problems):
+    if _header_further_down(text, name, problems) or _header_missing(text, name, problems) \
+            or _ragged_rows(text, name, problems):
         return None
     try:
         # blank lines are rows, as a spreadsheet shows them: skipped, every row after one was
@@ -148,6 +149,25 @@ def _header_further_down(text: str, name: str, problems: list[Problem]) -> bool:
                                     row=1))
             return True
     return False
+
+
+def _header_missing(text: str, name: str, problems: list[Problem]) -> bool:
+    """A row 1 of values (dates and numbers, half its cells or more), not column names: the
+    header was left out of the export. Said once (a headerless case extract was said to give a
+    column name twice, a roster to miss every required column)."""
+    try:
+        first = next(csv.reader(io.StringIO(text), skipinitialspace=True), [])
+    except csv.Error:
+        return False    # said by the check of the rows' fields
+    cells = [c.strip() for c in first if c.strip()]
+    values = sum(1 for c in cells if _VALUE.fullmatch(c))
+    if values < 2 or 2 * values < len(cells):
+        return False
+    problems.append(Problem(name, f"holds values ({values} of its {len(cells)} cells are "
+                                  "numbers or dates), not column names: the header row is "
+                                  "missing. Add the column names as row 1 (docs/calibration.md "
+                                  "lists them) and save again", row=1))
+    return True
 
 
 def _header_repeated(df: pd.DataFrame, name: str, problems: list[Problem]) -> bool:
