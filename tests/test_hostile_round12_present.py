@@ -189,3 +189,21 @@ def test_the_plan_says_its_confidence_never_rounded_up(confidence, said):
     assert said in res.statement()      # was "at least 100% confident", "at least 98%"
     assert "100%" not in res.statement()
     assert confidence_text(0.99975, 2) == "99.97%" and confidence_text(0.5) == "50%"
+
+
+# --------------------- D7: beside a scenario with no value, the starting one keeps its average
+def test_the_starting_scenarios_average_is_shown_beside_a_scenario_with_no_value(baseline):
+    from test_report_round10 import experiment
+
+    from workbench.analysis.registry import kpi
+    from workbench.present.tables import kpi_comparison_table
+
+    sc = {"Baseline": baseline,
+          "Nobody": baseline.replace({"name": "Nobody", "academy.intake_per_year": 20})}
+    exp = experiment(sc, {})
+    exp.kpis.loc[exp.kpis.scenario == "Nobody", "caseload_mean"] = float("nan")
+    row = kpi_comparison_table(exp, "Baseline", "Nobody").set_index("Measure").loc[
+        kpi("caseload_mean").label]
+    own = kpi("caseload_mean").format(exp.kpis.loc[exp.kpis.scenario == "Baseline",
+                                                   "caseload_mean"].mean())
+    assert (row["Baseline"], row["Nobody"], row["Difference"]) == (own, "n/a", "n/a")  # was n/a

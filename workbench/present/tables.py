@@ -283,6 +283,16 @@ def kpi_difference_table(exp, baseline: str | None = None, kpis=None,
     return pd.DataFrame(out, columns=["Measure"] + heads)
 
 
+def _own_mean(exp, label: str, name: str, paired: float) -> float:
+    """The paired runs' mean, or where no run pairs with a value (the other scenario has none:
+    no assessment finished, say) the scenario's own mean over its runs: a starting scenario's
+    average read "n/a" beside a scenario with no value."""
+    if not math.isnan(float(paired)):
+        return float(paired)
+    values = exp.kpis.loc[exp.kpis.scenario == label, name].astype(float)
+    return float(values.mean()) if values.notna().any() else math.nan
+
+
 def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
                          level: float = 0.95) -> pd.DataFrame:
     """A small table for one scenario against its base: columns ``Measure``, the base's mean, the
@@ -300,8 +310,8 @@ def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
         d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
         out.append({
             "Measure": k.label,
-            base_head: k.format(float(r.baseline_mean)),
-            head: k.format(float(r.variant_mean)),
+            base_head: k.format(_own_mean(exp, baseline, k.name, r.baseline_mean)),
+            head: k.format(_own_mean(exp, scenario, k.name, r.variant_mean)),
             "Difference": k.format(d, True),
             # the range states its unit once, at its end
             "95% CI of the difference": (f"{k.format(lo, True, False)} to {k.format(hi, True)}"
