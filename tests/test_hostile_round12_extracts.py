@@ -138,6 +138,9 @@ def test_a_roster_of_one_team_says_its_other_teams_dates_in_plain_english(small,
     for n in said:
         assert "nobody in post in the roster from 2021-04-01 to 2023-03-31;" in n
     assert not [n for n in notes if "between 2021" in n]
+    # "scaled by 0.129 (1 workers, 1.5 FTE)"
+    assert not [n for n in notes if "(1 workers" in n]
+    assert [n for n in said if "(1 worker, " in n], said
     assert est["teams.families_first.staff_fte"] == pytest.approx(
         pd.to_numeric(w[w.RoleEndDate == ""].FTE).sum())
 

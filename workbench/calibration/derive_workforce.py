@@ -411,7 +411,8 @@ def _scale_unstaffed_teams(d: Draft, template: Scenario, groups: dict[str, tuple
         d.assumed(f"teams.{t}.establishment_fte",
                   why.format(f"establishment {cfg.establishment_fte:g} FTE") + f", to {est:g} FTE")
         d.notes.append(f"team {t}: nobody in post in the roster from {span}; the template's "
-                       f"staff and establishment scaled by {factor:.3f} ({n1} workers, {est:g} FTE)"
+                       f"staff and establishment scaled by {factor:.3f} ({n1} "
+                       f"worker{'' if n1 == 1 else 's'}, {est:g} FTE)"
                        + (f": {n1} worker(s) the roster does not have are ADDED to the fitted "
                           f"workforce, holding the cases of {_held_by(d, t)}. If the council "
                           f"has no team {t}, write the team holding those cases in the case "
