@@ -207,3 +207,17 @@ def test_the_starting_scenarios_average_is_shown_beside_a_scenario_with_no_value
     own = kpi("caseload_mean").format(exp.kpis.loc[exp.kpis.scenario == "Baseline",
                                                    "caseload_mean"].mean())
     assert (row["Baseline"], row["Nobody"], row["Difference"]) == (own, "n/a", "n/a")  # was n/a
+
+
+# --------------------------------------------- D8: the appendix names each setting once, in words
+def test_the_appendix_names_a_top_level_setting_once_and_the_checkpoints_in_words(baseline):
+    from pathlib import Path
+
+    from workbench.present.appendix import plain_name
+
+    assert plain_name("start_date") == "Start date"          # was "Start date: start date"
+    assert plain_name("base") == "The scenario file it builds on"   # was "Base: base"
+    names = [n for n, _, _ in appendix_rows(
+        Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml", baseline)]
+    assert "Assessment: managers' checkpoints (working days on the stage's clock)" in names
+    assert not any(n.endswith((" wd", " factor")) for n in names), names   # "checkpoints wd"

@@ -98,6 +98,9 @@ _LEAVES = {
     "unqualified_from_level": "pressure level at which managers start",
     "pressure_turnover_effect": "how much more often a worker under work pressure leaves",
     "sickness_effect": "how much more often a worker under work pressure falls sick",
+    "checkpoints_wd": "managers' checkpoints (working days on the stage's clock)",
+    "checkpoint_priority_factor": "how much more of her time a task gets at each checkpoint",
+    "base": "the scenario file it builds on",
 }
 
 
@@ -129,7 +132,9 @@ def plain_name(path: str) -> str:
     if path in FIELD_LABELS:
         return FIELD_LABELS[path]
     parts = path.split(".")
-    section = _SECTIONS.get(parts[0], parts[0].replace("_", " ").capitalize())
+    # a field of its own ("start_date") is its own heading: "Start date: start date" said it twice
+    section = ("" if len(parts) == 1
+               else _SECTIONS.get(parts[0], parts[0].replace("_", " ").capitalize()))
     named = [STAGE_NAMES[p] for p in parts[1:-1] if p in STAGE_NAMES]
     leaf = parts[-1]
     what = (_LEAVES.get(leaf) or _schema_description(parts)
