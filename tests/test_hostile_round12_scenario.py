@@ -184,3 +184,15 @@ def test_compare_refuses_scenarios_counting_on_different_calendars(tmp_path, cap
     err = capsys.readouterr().err
     assert f"'s' ({p}) {says}" in err and "give them the same calendar to compare them" in err
     assert "'Baseline'" in err and "GB-ENG" in err and not out.exists()
+
+
+def test_compare_says_a_policy_falls_outside_the_horizon_compared(tmp_path, capsys):
+    # the recruitment drive's campaign starts in April 2018: over 0.05 years every measure read
+    # "no clear change", and compare (unlike run) said nothing of why
+    drive = str(ROOT / "scenarios" / "recruitment_drive.yaml")
+    assert main(["compare", BASE, drive, "-r", "1", "--years", "0.05", "--executor", "serial",
+                 "--no-progress", "--out", str(tmp_path / "c")]) == 0
+    err = capsys.readouterr().err
+    assert ("note: Recruitment drive: recruitment.campaigns.0.start_date: 2018-04-01 is after "
+            "the run ends (2017-11-18), so it has no effect in this run") in err
+    assert "note: Baseline" not in err

@@ -191,6 +191,15 @@ def cmd_compare(args) -> int:
         raise UserError("the scenarios have different horizons; give --years to compare them "
                         "over the same period")
 
+    from ..present.tables import isolate   # a right-to-left name keeps the line's order
+    from ..scenario.checks import scenario_notes
+
+    # what `run` and `validate` say of each scenario, for the horizon compared: a campaign
+    # starting after it read as "no clear change" in every measure, with nothing said
+    for label, sc in scenarios.items():
+        for note in scenario_notes(sc, None if years is None else years * 365.25):
+            print(f"note: {isolate(label)}: {note}", file=sys.stderr)
+
     from ..experiment import run_experiment
 
     baseline = next(iter(scenarios))
@@ -200,7 +209,6 @@ def cmd_compare(args) -> int:
                          progress=not args.no_progress)
     from ..analysis.registry import kpi
     from ..present.tables import difference_reading
-    from ..present.tables import isolate   # a right-to-left name keeps the line's order
 
     for f in exp.failures.itertuples():
         print(f"failed: scenario {isolate(repr(f.scenario))}, replication {f.replication}, seed {f.seed}: "
