@@ -251,3 +251,21 @@ def test_a_count_with_a_fraction_is_refused_naming_its_cell(tmp_path):
 def test_staff_counts_keep_their_fractions(published_ok):
     fte = published_ok.figures[published_ok.figures.measure == "inpost_fte"]
     assert (fte.value != fte.value.round()).any()     # full-time equivalents are read as given
+
+
+# ------------------------------------------------------------ 4. a census of an earlier year
+def test_an_earlier_census_saved_under_this_years_name_is_noted(mini):
+    # before: the 2021 census saved as workforce_census_2023.csv was read as 2023's without a
+    # word (its latest date March 2021): calibrate fitted turnover from a roster with no leaver
+    # or starter after it
+    shutil.copy(RETURNS / "workforce_census_2021.csv", mini / CENSUS)
+    notes = read_returns(mini).notes
+    said = [n for n in notes if "earlier year's census" in n]
+    assert len(said) == 1, notes
+    assert said[0].startswith(f"{CENSUS}: no role starts or ends after 2 March 2021")
+    assert "census year 2023 (the year in the file's name)" in said[0]
+
+
+def test_a_census_with_this_years_starters_is_not_noted(mini):
+    shutil.copy(RETURNS / "workforce_census_2022.csv", mini / "workforce_census_2022.csv")
+    assert not [n for n in read_returns(mini).notes if "earlier year's census" in n]

@@ -95,7 +95,39 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
     for i, rec in zip(rows_of(df), df.to_dict("records")):
         out.workers.append(_record(rec, Origin(name, i), year))
     _after_the_census(out.workers, year, problems, year_said(name, year).said)
+    _earlier_census(out, year_said(name, year).said)
     return out
+
+
+def _earlier_census(out: ReturnRecords, said: str) -> None:
+    """A note when no role of a census of five workers or more starts or ends within the two
+    years before its year (its latest RoleStartDate or RoleEndDate in a collection year two or
+    more before it): a census lists the year's starters and leavers, so it is likely an earlier
+    year's census saved under this year's name. Read as this year's, its staff and caseloads
+    stood for the year's, and the starters and leavers since were missing from the fit (its
+    turnover too low), without a word."""
+    import datetime as dt
+
+    from .common import collection_year
+    from .ssda903 import MIN_RECORDS_FOR_YEAR
+    if not out.year or len(out.workers) < MIN_RECORDS_FOR_YEAR:
+        return
+    days = []
+    for w in out.workers:
+        for col in ("RoleStartDate", "RoleEndDate"):
+            quiet: list = []
+            iso = parse_date(w.values.get(col, ""), w.origin, col, quiet)
+            if iso:
+                days.append(iso)
+    if not days or collection_year(max(days)) >= out.year - 1:
+        return
+    latest = dt.date.fromisoformat(max(days))
+    out.notes.append(
+        f"{out.file}: no role starts or ends after {latest.day} {latest:%B %Y} (RoleStartDate, "
+        f"RoleEndDate), two years or more before the census year {out.year} ({said}); a census "
+        "lists the year's starters and leavers. Is it an earlier year's census saved as "
+        f"{out.year}'s? Read as {out.year}'s, its staff and caseloads stand for that year's, and "
+        "the starters and leavers since are missing (the fitted turnover too low)")
 
 
 def _authority(out: ReturnRecords, df: pd.DataFrame, problems: list) -> None:
@@ -164,6 +196,7 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
         out.workers.append(_record(values, Origin(name, w.sourceline, where), year))
         out.columns.update(out.workers[-1].values)
     _after_the_census(out.workers, out.year, problems, said)
+    _earlier_census(out, said)
     note = either_way_note(name, {c: [w.values.get(c, "") for w in out.workers]
                                   for c in ("RoleStartDate", "RoleEndDate")})
     if note:
