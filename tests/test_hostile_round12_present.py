@@ -221,3 +221,25 @@ def test_the_appendix_names_a_top_level_setting_once_and_the_checkpoints_in_word
         Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml", baseline)]
     assert "Assessment: managers' checkpoints (working days on the stage's clock)" in names
     assert not any(n.endswith((" wd", " factor")) for n in names), names   # "checkpoints wd"
+
+
+# -------------------------------------- D9: one input, one plan: never "each of 1 ... inputs"
+def test_the_decision_charts_text_says_one_input_and_one_plan_in_words():
+    import pandas as pd
+    from types import SimpleNamespace
+
+    from workbench.decision.charts import frontier_alt, tornado_alt
+
+    sens = SimpleNamespace(kpi="assessment_within_45wd_pct", tornado=pd.DataFrame(
+        {"label": ["assessment hours"], "kpi_low": [85.0], "kpi_high": [70.0],
+         "kpi_base": [80.0]}))
+    text = tornado_alt(sens)
+    assert "each of 1" not in text and "with its one uncertain input at the low" in text
+    from workbench.decision.targets import parse_target
+
+    t = parse_target("assessment_within_45wd_pct>=75")
+    plan = SimpleNamespace(targets=[t], trials=pd.DataFrame({"x": [1]}), chosen=None,
+                           candidates=pd.DataFrame(), frontier=pd.DataFrame(
+                               {"cost_mean": [1e6], "assessment_within_45wd_pct_mean": [80.0]}))
+    text = frontier_alt(plan)
+    assert "each of the 1 plans" not in text and "of the one plan the search tried" in text

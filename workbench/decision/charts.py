@@ -25,7 +25,8 @@ def frontier_alt(res: OptimiseResult) -> str:
     k, c = kpi(t.kpi), kpi(COST)
     col = f"{t.kpi}_mean"
     tr = res.trials
-    text = (f"Scatter chart: the average {c.label.lower()} of each of the {len(tr)} plans the "
+    each = "the one plan" if len(tr) == 1 else f"each of the {len(tr):,} plans"
+    text = (f"Scatter chart: the average {c.label.lower()} of {each} the "
             f"search tried against its {k.label.lower()}, with the frontier (the cheapest plan "
             f"for each level) joined and the target ({t.describe()}) as a dashed line.")
     fr = res.frontier.dropna(subset=["cost_mean", col])
@@ -60,9 +61,12 @@ def tornado_alt(res: SensitivityResult, n: int = 8) -> str:
             continue
         parts.append(f"{r.label}: {k.format(r.kpi_low)} at its low end, {k.format(r.kpi_high)} "
                      f"at its high end")
-    return (f"Bar chart (tornado): {k.label.lower()} with each of {len(t)} uncertain inputs at "
-            f"the low and the high end of its range and the others as given, the widest swing "
-            f"at the top. With every input as given: {k.format(base)}. "
+    each = ("its one uncertain input" if len(t) == 1
+            else f"each of {len(t)} uncertain inputs")
+    others = ("" if len(t) == 1 else " and the others as given, the widest swing at the top")
+    return (f"Bar chart (tornado): {k.label.lower()} with {each} at "
+            f"the low and the high end of its range{others}. With every input as given: "
+            f"{k.format(base)}. "
             + "; ".join(parts) + ".")
 
 
