@@ -269,3 +269,29 @@ def test_an_earlier_census_saved_under_this_years_name_is_noted(mini):
 def test_a_census_with_this_years_starters_is_not_noted(mini):
     shutil.copy(RETURNS / "workforce_census_2022.csv", mini / "workforce_census_2022.csv")
     assert not [n for n in read_returns(mini).notes if "earlier year's census" in n]
+
+
+# ------------------------------------------------------------------- 5. XML that attacks
+def _bomb(tmp_path: Path, where: str) -> Path:
+    ents = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{("&a%d;" % (i - 1)) * 10}">'
+                                           for i in range(1, 10))
+    body = ("<Message{attr}><Header><CollectionDetails><Collection>{text}</Collection>"
+            "</CollectionDetails></Header><Children><Child><ChildIdentifiers><LAchildID>A"
+            "</LAchildID></ChildIdentifiers></Child></Children></Message>")
+    p = tmp_path / "cin_census_2023.xml"
+    p.write_text(f'<?xml version="1.0"?><!DOCTYPE Message [{ents}]>' + body.format(
+        attr=' x="&a9;"' if where == "attribute" else "",
+        text="&a9;" if where == "text" else "CIN"))
+    return p
+
+
+@pytest.mark.parametrize("where", ["attribute", "text"])
+def test_an_entity_bomb_is_refused_in_plain_words(tmp_path, where):
+    # before: "... (Maximum entity amplification factor exceeded, see
+    # xmlCtxtSetMaxAmplification., line 1, column 5) ...": libxml2's words
+    from workbench.calibration.returns.cin_census import parse_xml
+    problems: list = []
+    assert parse_xml(_bomb(tmp_path, where), problems) is None
+    text = " ".join(str(p) for p in problems)
+    assert "cin_census_2023.xml: not well-formed XML (its entities would expand" in text
+    assert "entity expansion attack" in text and "xmlCtxt" not in text

@@ -90,9 +90,14 @@ def parse_xml(path: Path, problems: list, name: str | None = None) -> etree._Ele
             return None
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError as exc:
-        hint = (": a return declares no entities (is it an entity expansion attack?)"
-                if "amplification" in str(exc.msg) else "")
-        problems.append(ReturnProblem(name, f"not well-formed XML ({exc.msg}){hint}"))
+        if "amplification" in str(exc.msg):
+            # libxml2's words ('see xmlCtxtSetMaxAmplification.') said nothing to an analyst
+            problems.append(ReturnProblem(name, "not well-formed XML (its entities would expand "
+                                                "to far more text than the file holds): a return "
+                                                "declares no entities (is it an entity expansion "
+                                                "attack?)"))
+            return None
+        problems.append(ReturnProblem(name, f"not well-formed XML ({exc.msg})"))
         return None
     except OSError as exc:
         # lxml raises OSError for bytes its encoding cannot decode (a file saved as Latin-1 that
