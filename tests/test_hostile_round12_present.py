@@ -243,3 +243,31 @@ def test_the_decision_charts_text_says_one_input_and_one_plan_in_words():
                                {"cost_mean": [1e6], "assessment_within_45wd_pct_mean": [80.0]}))
     text = frontier_alt(plan)
     assert "each of the 1 plans" not in text and "of the one plan the search tried" in text
+
+
+# ---------------------- D10: the neighbours' sentences compare figures as they are shown
+def _neighbour_view(values: dict):
+    import pandas as pd
+
+    from workbench.present.neighbours import NeighbourView, compared_measures
+
+    rows = [{"measure": compared_measures()[0], "authority": who, "year": 2024, "value": v}
+            for who, v in values.items()]
+    return NeighbourView("Here", tuple(w for w in values if w not in ("Here", "England")),
+                         pd.DataFrame(), pd.DataFrame(rows), "x")
+
+
+def test_a_figure_shown_the_same_is_never_called_higher():
+    from workbench.present.neighbours import alt_neighbours, differences
+
+    # was "re-referral rate of 16.2% ... is higher than all 3 neighbours' and England's 16.2%"
+    assert differences(_neighbour_view({"Here": 16.21, "N1": 16.18, "N2": 14.0, "N3": 15.0,
+                                        "England": 16.2})) == []
+    # was "0.3% ... is higher than England's 0.3%"
+    assert differences(_neighbour_view({"Here": 0.33, "N1": 0.2, "N2": 0.5,
+                                        "England": 0.3})) == []
+    # was "30.0% is higher than all 3 neighbours'" beside a neighbour's 30.0%
+    view = _neighbour_view({"Here": 30.04, "N1": 29.98, "N2": 20, "N3": 25, "England": 20})
+    [said] = differences(view)
+    assert "all 3 neighbours" not in said and "(its 3 neighbours: 20.0% to 30.0%)" in said
+    assert "is the highest of the group on 0 measures" in alt_neighbours(view)

@@ -230,12 +230,20 @@ def differences(view: NeighbourView, notable_share: float = NOTABLE_SHARE) -> li
         e, ey = view.value(measure, "England")
         if ey != year:
             e = math.nan
-        above = len(near) >= 2 and all(v < a for v in near.values())
-        below = len(near) >= 2 and all(v > a for v in near.values())
-        off = not math.isnan(e) and e > 0 and abs(a - e) >= notable_share * e
+        # compared as shown (one decimal): "16.2% is higher than England's 16.2%" was said
+        sa = _shown(a)
+        above = len(near) >= 2 and all(_shown(v) < sa for v in near.values())
+        below = len(near) >= 2 and all(_shown(v) > sa for v in near.values())
+        off = (not math.isnan(e) and e > 0 and abs(a - e) >= notable_share * e
+               and sa != _shown(e))
         if above or below or off:
             out.append(_sentence(view, measure, a, year, near, e, above, below))
     return out
+
+
+def _shown(v: float) -> float:
+    """A figure as the sentences and the table show it (one decimal, :func:`_number`)."""
+    return round(v, 1)
 
 
 def _sentence(view, measure, a, year, near: dict, e, above, below) -> str:
@@ -247,7 +255,7 @@ def _sentence(view, measure, a, year, near: dict, e, above, below) -> str:
         group = f"all {len(near)} neighbours'"
         if not england:
             return f"{head} is {side} than {group}."
-        if a == e:
+        if _shown(a) == _shown(e):
             return f"{head} is {side} than {group} and the same as {england}."
         if (a > e) == above:
             return f"{head} is {side} than {group} and {england}."
@@ -278,9 +286,9 @@ def alt_neighbours(view: NeighbourView) -> str:
             missing.append(m)
             continue
         near = [v for v, y in (view.value(m, x) for x in view.neighbours) if y == year]
-        if near and all(v < a for v in near):
+        if near and all(_shown(v) < _shown(a) for v in near):   # as shown: a tie is no top
             top.append(f"{m} ({_number(m, a)})")
-        elif near and all(v > a for v in near):
+        elif near and all(_shown(v) > _shown(a) for v in near):
             bottom.append(f"{m} ({_number(m, a)})")
     text = (f"Dot plot in {len(measures)} panels, one per measure: a dot for {me} "
             f"(highlighted) and one for each of {who}, with England's figure as a dashed line. ")
