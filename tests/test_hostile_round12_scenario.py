@@ -196,3 +196,19 @@ def test_compare_says_a_policy_falls_outside_the_horizon_compared(tmp_path, caps
     assert ("note: Recruitment drive: recruitment.campaigns.0.start_date: 2018-04-01 is after "
             "the run ends (2017-11-18), so it has no effect in this run") in err
     assert "note: Baseline" not in err
+
+
+def test_a_run_with_nobody_in_post_gives_no_numpy_warning(tmp_path, capsys):
+    # every team empty and nobody able to join: the cost per FTE divided 0 by 0 and the
+    # command printed "note: invalid value encountered in scalar divide"
+    teams = "".join(f"  {t}: {{establishment_fte: 5, staff: []}}\n" for t in (
+        "families_first", "cp_court", "disability", "looked_after", "permanence",
+        "young_peoples"))
+    p = _file(tmp_path, "teams:\n  first_contact: {case_holding: false, establishment_fte: 1, "
+                        "staff: []}\n" + teams + "academy: {intake_per_year: 0}\n"
+                        "recruitment: {enabled: false}\nagency: {enabled: false}\n")
+    assert main(["run", str(p), "--years", "0.02", "--out", str(tmp_path / "o")]) == 0
+    captured = capsys.readouterr()
+    assert "invalid value" not in captured.err and "divide" not in captured.err
+    assert "note: teams.families_first: nobody is in post at the start" in captured.err
+    assert "n/a  workforce cost a year per full-time social worker" in captured.out

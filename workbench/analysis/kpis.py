@@ -180,7 +180,10 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
     cost = pay + extra
     k["cost_gbp"] = cost
     k["cost_per_year_gbp"] = cost / years if years > 0 else math.nan
-    k["cost_per_fte_gbp"] = (cost / years / total_fte.mean()) if years > 0 and len(wk) else math.nan
+    # nobody in post in any week: no cost per FTE (0 / 0 gave NaN and a numpy warning, which
+    # the command line printed as "note: invalid value encountered in scalar divide")
+    mean_fte = float(total_fte.mean()) if len(wk) else math.nan
+    k["cost_per_fte_gbp"] = cost / years / mean_fte if years > 0 and mean_fte > 0 else math.nan
     agency = workers[workers["type"] == "agency"]
     k["agency_cost_gbp"] = staff_cost(agency, sc, warmup_days, end)
     # a year's cost per child with an open case (the average number open): does not grow with
