@@ -169,3 +169,19 @@ def test_a_file_without_its_header_row_is_said_to_miss_it(which, tmp_path):
     assert "the header row is missing. Add the column names as row 1" in said[0]
     first = (SAMPLE / which).read_text().split("\n")[1].split(",")[0]
     assert first not in said[0]
+
+
+def test_days_lost_beyond_any_working_service_are_refused_naming_the_columns(small, tmp_path):
+    # every FTE typed 0.01: absence 597%, and calibrate stopped with '<calibrated scenario>:
+    # working_time.absence_pct: Input should be less than or equal to 90 (got np.float64(597.36))'
+    from workbench.errors import UserError
+
+    folder, template = small
+    w = _table(folder / "workforce.csv").assign(FTE="0.01")
+    with pytest.raises(UserError) as exc:
+        _absence(folder, template, w, tmp_path)
+    msg = str(exc.value)
+    assert msg.startswith("workforce.csv, columns WorkingDaysLost and FTE: the days lost are ")
+    assert "Is FTE a share of full time" in msg and "np.float64" not in msg
+    for v in w.WorkerID:
+        assert v not in msg

@@ -25,6 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..errors import UserError
 from ..scenario import WORKER_TYPES, Scenario
 from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
 from .derive import MIN_EVENTS, Draft, Estimate, lognormal_field
@@ -42,6 +43,10 @@ MIN_GAPS = 5              # filled vacancy gaps needed to report their length
 MIN_HIRES = 5             # permanent appointments needed for recruitment figures
 MIN_ROUNDS = 5            # vacancy-rounds needed for the recruitment success rate
 MIN_ABSENCE = 5           # workers with WorkingDaysLost needed for absence
+#: The largest sickness absence (% of working time) read from a roster: England's is about 3.2%
+#: (domain.md); half of all working time lost is a roster's FTE or days in other units (FTE
+#: 0.01 for 1 gave 597%, and a scenario the schema refused with no file named)
+MAX_ABSENCE_PCT = 50.0
 WORKING_DAYS_A_YEAR = 253
 MAX_TURNOVER_PCT = 99.0
 
@@ -582,6 +587,13 @@ def derive_absence(d: Draft, roster: Roster, template: Scenario, w1x: float, see
     order = np.lexsort((avail, lost))     # the interval depends on the values, not their order
     lost, avail = lost[order], avail[order]
     total = 100 * lost.sum() / avail.sum()
+    if total > MAX_ABSENCE_PCT:
+        raise UserError(
+            f"{roster.source}, columns WorkingDaysLost and FTE: the days lost are {total:,.0f}% "
+            "of the working days in post (x FTE) in the 12 months to the census date "
+            f"{to_date(w1x - 1)}; a service loses about 3% to sickness (England), and more "
+            f"than {MAX_ABSENCE_PCT:g}% is not a working service. Is FTE a share of full time "
+            "(1 = full time, 0.5 = half time), and WorkingDaysLost in days, not hours?")
     idx = np.arange(len(lost))
     lo_, hi_ = bootstrap_interval(idx, lambda i: 100 * lost[i.astype(int)].sum() / avail[i.astype(int)].sum(),
                                   seed=seed)
