@@ -295,3 +295,18 @@ def test_an_entity_bomb_is_refused_in_plain_words(tmp_path, where):
     text = " ".join(str(p) for p in problems)
     assert "cin_census_2023.xml: not well-formed XML (its entities would expand" in text
     assert "entity expansion attack" in text and "xmlCtxt" not in text
+
+
+# ------------------------------------------------- 6. a census CSV with a field in two columns
+@pytest.mark.parametrize("extra, read_as, value", [("FTE30", "FTE", "0.5"),
+                                                    ("StaffID", "WorkerID", "S1")])
+def test_a_census_with_a_field_in_two_columns_is_refused_naming_both(mini, extra, read_as, value):
+    # before: FTE (1) and FTE30 (0.5) side by side were read as FTE30 only, the last column:
+    # the authority's staff halved without a word
+    df = pd.read_csv(mini / CENSUS, dtype=str, keep_default_na=False)
+    df[extra] = value
+    df.to_csv(mini / CENSUS, index=False)
+    text = _refused(mini)
+    first = "SWENo" if read_as == "WorkerID" else read_as
+    assert (f"{CENSUS}, field {extra}: the columns {first} and {extra} are each read as "
+            f"{read_as}: only one would be read") in text

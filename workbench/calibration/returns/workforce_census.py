@@ -85,7 +85,8 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
                                                     "2023/workforce_census.csv, for the census "
                                                     "of September 2023",
                                                     "each year's census is dated by it")))
-    if gone or not year:
+    twice = _read_twice(df.columns, name, problems)
+    if gone or not year or twice:
         return out
     _authority(out, df, problems)
     note = either_way_note(name, {c: df[c] for c in df.columns
@@ -128,6 +129,28 @@ def _earlier_census(out: ReturnRecords, said: str) -> None:
         "lists the year's starters and leavers. Is it an earlier year's census saved as "
         f"{out.year}'s? Read as {out.year}'s, its staff and caseloads stand for that year's, and "
         "the starters and leavers since are missing (the fitted turnover too low)")
+
+
+def _read_twice(columns, name: str, problems: list) -> bool:
+    """Two columns of a census CSV read as one field (FTE and FTE30, SWENo and StaffID, or
+    one name in two cases): the last was read and the other's values lost without a word (a
+    census with FTE 1 and FTE30 0.5 was read as half its staff). A problem at the second,
+    naming both, as the XML reader says of a field given twice; True when any was found."""
+    read: dict[str, list[str]] = {}
+    for c in columns:
+        col = ALIASES.get(_key(c))
+        if col is not None:
+            read.setdefault(col, []).append(str(c).strip())
+    found = False
+    for col, titles in read.items():
+        if len(titles) > 1:
+            found = True
+            problems.append(ReturnProblem(name, f"the columns {' and '.join(titles)} are each "
+                                                f"read as {col}: only one would be read and the "
+                                                "other's values lost; give one of them (delete "
+                                                "the other, or rename it if it is something else)",
+                                          None, titles[1]))
+    return found
 
 
 def _authority(out: ReturnRecords, df: pd.DataFrame, problems: list) -> None:
