@@ -212,3 +212,17 @@ def test_a_run_with_nobody_in_post_gives_no_numpy_warning(tmp_path, capsys):
     assert "invalid value" not in captured.err and "divide" not in captured.err
     assert "note: teams.families_first: nobody is in post at the start" in captured.err
     assert "n/a  workforce cost a year per full-time social worker" in captured.out
+
+
+def test_run_draws_the_uncertain_inputs_for_its_seed(tmp_path, capsys):
+    # referrals uncertain between 20,000 and 30,000 a year: `run` ran on the field's own 6,250,
+    # while compare's replications drew them
+    p = _file(tmp_path, "uncertain:\n  demand.referrals_per_year: {dist: uniform, low: 20000, "
+                        "high: 30000}\n")
+    assert main(["run", str(p), "--years", "0.02", "--seed", "1", "--out", str(tmp_path / "o")]) == 0
+    captured = capsys.readouterr()
+    assert "note: the uncertain inputs drawn for seed 1: demand.referrals_per_year = 29,4" \
+        in captured.err
+    import json
+    kpis = json.loads((tmp_path / "o" / "s_seed1_kpis.json").read_text())["kpis"]
+    assert kpis["referrals_per_year"] > 20_000

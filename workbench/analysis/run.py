@@ -102,8 +102,19 @@ def simulate(scenario: Scenario, seed: int = 0, *, years: float | None = None,
     -------
     Run
         KPIs, weekly time series, and the records (``run.record``, ``run.events``).
+
+    Notes
+    -----
+    A scenario with ``uncertain:`` inputs runs with them drawn for ``seed``
+    (:func:`~workbench.scenario.uncertain.draw_inputs`), as an experiment's replication of that
+    seed does; ``run.scenario`` holds the values drawn. (The uncertain inputs were ignored here:
+    ``workbench run`` of a scenario whose referrals were 20,000 to 30,000 a year ran on the
+    field's own 6,250.)
     """
+    from ..scenario.uncertain import draw_inputs
+
     horizon = years * 365.25 if years is not None else scenario.horizon_days
     if not warmup_days >= 0 or warmup_days >= horizon:
         raise ValueError(f"warmup_days must be >= 0 and shorter than the horizon (got {warmup_days})")
+    scenario = draw_inputs(scenario, seed)
     return Run.from_record(simulate_record(scenario, seed, years=years), warmup_days=warmup_days)

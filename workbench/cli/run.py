@@ -48,6 +48,16 @@ def cmd_run(args) -> int:
     for note in scenario_notes(sc, None if args.years is None else args.years * 365.25):
         print(f"note: {note}", file=sys.stderr)
     run = simulate(sc, seed=args.seed, years=args.years)
+    if sc.uncertain:   # drawn for this seed, as an experiment's replication of it would be
+        from ..scenario.uncertain import input_value
+
+        drawn = run.scenario.model_dump(mode="python")
+        def shown(v: float) -> str:
+            return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+
+        print("note: the uncertain inputs drawn for seed "
+              f"{args.seed}: " + "; ".join(f"{path} = {shown(input_value(drawn, path))}"
+                                          for path in sc.uncertain), file=sys.stderr)
     stem = Path(args.scenario).stem
     kpi_path = out / f"{stem}_seed{args.seed}_kpis.json"
     ts_path = out / f"{stem}_seed{args.seed}_weekly.csv"
