@@ -226,3 +226,14 @@ def test_run_draws_the_uncertain_inputs_for_its_seed(tmp_path, capsys):
     import json
     kpis = json.loads((tmp_path / "o" / "s_seed1_kpis.json").read_text())["kpis"]
     assert kpis["referrals_per_year"] > 20_000
+
+
+def test_compare_names_the_file_given_twice(tmp_path, capsys, monkeypatch):
+    # before: "the same scenario file is given twice", naming neither it nor how
+    monkeypatch.chdir(tmp_path)
+    p = _file(tmp_path, "")
+    (tmp_path / "sub").mkdir()
+    assert main(["compare", BASE, "s.yaml", "sub/../s.yaml", "-r", "1", "--out", "c"]) == 2
+    assert ("error: sub/../s.yaml: the same scenario file is given twice (as s.yaml and as "
+            "sub/../s.yaml); give each scenario file once") in capsys.readouterr().err
+    assert p.exists() and not (tmp_path / "c").exists()

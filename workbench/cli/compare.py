@@ -163,8 +163,13 @@ def cmd_compare(args) -> int:
     if len(args.scenarios) < 2:
         raise UserError("compare needs a baseline and at least one variant scenario file")
     paths = [types.scenario_file(p) for p in args.scenarios]
-    if len({p.resolve() for p in paths}) < len(paths):
-        raise UserError("the same scenario file is given twice")
+    first: dict = {}
+    for p in paths:
+        same = first.setdefault(p.resolve(), p)
+        if same is not p:
+            also = "" if str(same) == str(p) else f" (as {same} and as {p})"
+            raise UserError(f"{p}: the same scenario file is given twice{also}; give each "
+                            f"scenario file once")
     out = types.out_folder(args.out, args.out)
     xlsx = types.output_file(args.xlsx, "--xlsx", ".xlsx") if args.xlsx else None
     types.folder_could_be_made(out)
