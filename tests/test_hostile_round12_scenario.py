@@ -237,3 +237,12 @@ def test_compare_names_the_file_given_twice(tmp_path, capsys, monkeypatch):
     assert ("error: sub/../s.yaml: the same scenario file is given twice (as s.yaml and as "
             "sub/../s.yaml); give each scenario file once") in capsys.readouterr().err
     assert p.exists() and not (tmp_path / "c").exists()
+
+
+def test_compare_names_the_horizons_that_differ(tmp_path, capsys):
+    # before: "the scenarios have different horizons", naming none of them
+    p = _file(tmp_path, "horizon_years: 2\n")
+    assert main(["compare", BASE, str(p), "-r", "1", "--out", str(tmp_path / "c")]) == 2
+    assert (f"the scenarios have different horizons ('Baseline' ({BASE}) 5 years, 's' ({p}) 2 "
+            f"years); give --years to compare them over the same period") \
+        in capsys.readouterr().err

@@ -193,8 +193,10 @@ def cmd_compare(args) -> int:
             raise UserError(too_little_measured(warmup, horizon, label))
     horizons = {sc.horizon_years for sc in scenarios.values()}
     if years is None and len(horizons) > 1:
-        raise UserError("the scenarios have different horizons; give --years to compare them "
-                        "over the same period")
+        each = ", ".join(f"{label!r} ({p}) {sc.horizon_years:g} years"
+                         for (label, sc), p in zip(scenarios.items(), paths))
+        raise UserError(f"the scenarios have different horizons ({each}); give --years to "
+                        f"compare them over the same period")
 
     from ..present.tables import isolate   # a right-to-left name keeps the line's order
     from ..scenario.checks import scenario_notes
