@@ -271,3 +271,38 @@ def test_a_figure_shown_the_same_is_never_called_higher():
     [said] = differences(view)
     assert "all 3 neighbours" not in said and "(its 3 neighbours: 20.0% to 30.0%)" in said
     assert "is the highest of the group on 0 measures" in alt_neighbours(view)
+
+
+# ------------------ D11: a range ending just below zero never reads the same as one just above
+def test_a_range_ending_near_zero_says_on_which_side():
+    from workbench.analysis.registry import kpi
+    from workbench.present.report_page_one import Difference
+
+    k = kpi("caseload_mean")
+    clear = Difference(k, -0.1, -0.16, -0.04, 20.0, runs=4, sd=0.05)
+    unclear = Difference(k, -0.1, -0.22, 0.02, 20.0, runs=4, sd=0.1)
+    assert (clear.reading, unclear.reading) == ("better", "no clear change")
+    # both read "(95% range -0.2 to 0.0)" beside "better" and "no clear change"
+    assert clear.range_text() == " (95% range -0.2 to just under 0.0)"
+    assert unclear.range_text() == " (95% range -0.2 to just over 0.0)"
+    pct = Difference(kpi("assessment_within_45wd_pct"), 0.3, 0.03, 0.6, 80.0, runs=4, sd=0.2)
+    assert pct.range_text() == " (95% range just over 0.0 to +0.6 pts)"
+
+
+def test_the_comparison_tables_say_on_which_side_of_zero_a_range_ends(named_as_columns):
+    from workbench.present.tables import kpi_comparison_table, kpi_difference_table
+
+    import dataclasses
+
+    from workbench.analysis.registry import kpi
+
+    exp = dataclasses.replace(named_as_columns, kpis=named_as_columns.kpis.copy())
+    col = exp.kpis.scenario == "Measure"
+    base = exp.kpis.loc[exp.kpis.scenario == "Reading", "caseload_mean"].to_numpy()
+    exp.kpis.loc[col, "caseload_mean"] = base - [0.07, 0.1, 0.13]   # its range ends at -0.03
+
+    label = kpi("caseload_mean").label
+    row = kpi_comparison_table(exp, "Reading", "Measure").set_index("Measure").loc[label]
+    assert row["95% CI of the difference"] == "-0.2 to just under 0.0", row
+    cell = kpi_difference_table(exp, "Reading").set_index("Measure").loc[label].iloc[0]
+    assert "to just under 0.0), better" in cell, cell

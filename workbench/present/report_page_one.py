@@ -20,7 +20,8 @@ import pandas as pd
 from ..analysis.registry import KPI, kpi
 from .report_design import ReportDesign
 from .report_text import baseline_words, counted, times
-from .tables import bidi_html, difference_reading, display_name, isolate, scroll_table, text_html
+from .tables import (bidi_html, bound_text, difference_reading, display_name, isolate,
+                     scroll_table, text_html)
 
 __all__ = ["PAGE_ONE_KPIS", "OptionResult", "chair_sentences", "option_results",
            "page_one_html", "ranked_table", "stress_table"]
@@ -90,7 +91,8 @@ class Difference:
         if self.low == self.high == self.diff == 0:
             return " (the same in every run)"  # identical runs: no range to show
         k = self.kpi
-        return f" (95% range {k.format(self.low, True, False)} to {k.format(self.high, True)})"
+        return (f" (95% range {bound_text(k, self.low, True, False)} to "
+                f"{bound_text(k, self.high, True)})")
 
 
 @dataclass

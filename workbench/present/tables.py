@@ -23,7 +23,7 @@ from .bidi import FSI, PDI, balance_bidi, bidi_html, isolate, text_html, unbreak
 
 __all__ = [
     "FSI", "HEADLINE_KPIS", "PDI", "PRINT_WIDTH_PX", "READING_COLOURS", "TABLE_KPIS",
-    "balance_bidi", "bidi_html", "clip_range",
+    "balance_bidi", "bidi_html", "bound_text", "clip_range",
     "difference_reading", "display_name", "isolate", "scroll_table", "text_html",
     "format_value", "interval_table", "kpi_comparison_table", "kpi_difference_table",
     "baseline_words", "counted", "kpi_intervals", "kpi_rows", "kpi_summary_table", "period_text",
@@ -120,6 +120,18 @@ def difference_reading(row, k: KPI) -> str:
     return reading(float(row.difference), float(row.ci_low), float(row.ci_high), k.better,
                    k.resolution, runs=None if n is None or n != n else int(n),
                    all_equal=bool(sd == 0))
+
+
+def bound_text(k: KPI, value: float, sign: bool = True, unit: bool = True) -> str:
+    """One end of a range of differences in ``k``'s format; an end that is not zero but shows as
+    zero reads "just under 0.0" or "just over 0.0": "better -0.1 (95% range -0.1 to 0.0)" and
+    "no clear change -0.1 (95% range -0.1 to 0.0)" looked the same, the one ending below zero
+    and the other above it."""
+    shown = k.format(value, sign, unit)
+    zero = k.format(0.0, sign, unit)
+    if value != 0 and not math.isnan(value) and shown.lstrip("+-") == zero.lstrip("+-"):
+        return f"just {'under' if value < 0 else 'over'} {zero.lstrip('+-')}"
+    return shown
 
 
 def clip_range(kpi_name: str, low: float, high: float) -> tuple[float, float]:
@@ -277,7 +289,8 @@ def kpi_difference_table(exp, baseline: str | None = None, kpis=None,
                 row[head] = "n/a"
                 continue
             d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
-            rng = f" ({k.format(lo, True, False)} to {k.format(hi, True, False)})" if not math.isnan(lo) else ""
+            rng = (f" ({bound_text(k, lo, True, False)} to {bound_text(k, hi, True, False)})"
+                   if not math.isnan(lo) else "")
             row[head] = f"{k.format(d, True)}{rng}, {difference_reading(r, k)}"
         out.append(row)
     return pd.DataFrame(out, columns=["Measure"] + heads)
@@ -314,7 +327,8 @@ def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
             head: k.format(_own_mean(exp, scenario, k.name, r.variant_mean)),
             "Difference": k.format(d, True),
             # the range states its unit once, at its end
-            "95% CI of the difference": (f"{k.format(lo, True, False)} to {k.format(hi, True)}"
+            "95% CI of the difference": (f"{bound_text(k, lo, True, False)} to "
+                                         f"{bound_text(k, hi, True)}"
                                          if not math.isnan(lo) else "n/a"),
             "Reading": difference_reading(r, k),
         })
