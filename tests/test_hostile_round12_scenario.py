@@ -246,3 +246,20 @@ def test_compare_names_the_horizons_that_differ(tmp_path, capsys):
     assert (f"the scenarios have different horizons ('Baseline' ({BASE}) 5 years, 's' ({p}) 2 "
             f"years); give --years to compare them over the same period") \
         in capsys.readouterr().err
+
+
+def test_a_linked_variant_whose_base_is_beside_its_target_says_so(tmp_path, capsys):
+    # before: "link.yaml: base: file 's_base.yaml' not found (looked in ...)", though the file
+    # it links to has its base right beside it
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "s_base.yaml").write_text(f"base: {BASE}\nname: b\n", encoding="utf-8")
+    target = _file(tmp_path / "real", "", "v.yaml", head="base: s_base.yaml\nname: v\n")
+    (tmp_path / "here").mkdir()
+    link = tmp_path / "here" / "link.yaml"
+    link.symlink_to(target)
+    assert main(["validate", str(link)]) == 2
+    err = capsys.readouterr().err
+    assert f"base: file 's_base.yaml' not found (looked in {tmp_path / 'here'})" in err
+    assert (f"{link} is a symbolic link to {target}, whose base is beside it there, but a base "
+            f"is looked for beside the link: copy the scenario file here instead, or link its "
+            f"base here too") in err

@@ -264,7 +264,12 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
                             f"(e.g. baseline.yaml), got {base!r}")
     base_path = path.parent / base
     if not base_path.exists():
-        raise ScenarioError(f"{path}: base: file '{base}' not found (looked in {path.parent})")
+        beside = key.parent / base   # next to the file a symbolic link leads to
+        hint = (f"; {path} is a symbolic link to {key}, whose base is beside it there, but a "
+                f"base is looked for beside the link: copy the scenario file here instead, or "
+                f"link its base here too" if path.is_symlink() and beside.exists() else "")
+        raise ScenarioError(f"{path}: base: file '{base}' not found (looked in "
+                            f"{path.parent}){hint}")
     if base_path.is_dir():
         raise ScenarioError(f"{path}: base: '{base}' is a folder, not a scenario file")
     if not base_path.is_file():
