@@ -306,3 +306,15 @@ def test_the_comparison_tables_say_on_which_side_of_zero_a_range_ends(named_as_c
     assert row["95% CI of the difference"] == "-0.2 to just under 0.0", row
     cell = kpi_difference_table(exp, "Reading").set_index("Measure").loc[label].iloc[0]
     assert "to just under 0.0), better" in cell, cell
+
+
+# ------------------------------------------- D12: a short period is said to the day, not the month
+def test_a_short_period_is_said_to_the_day(baseline):
+    from workbench.present.tables import period_text
+
+    # was "October 2017 to November 2017" for 18 days from 31 October
+    assert period_text(baseline, 0.05) == "31 October 2017 to 18 November 2017"
+    january = baseline.replace({"start_date": "2018-01-01"})
+    assert period_text(january, 0.04) == "1 January 2018 to 15 January 2018"   # was Jan to Jan
+    assert period_text(baseline, 2) == "October 2017 to October 2019"
+    assert period_text(baseline, 0.5, warmup_days=70) == "January 2018 to May 2018"

@@ -195,7 +195,15 @@ def period_text(scenario, years: float | None, warmup_days: float = 0.0) -> str:
     """
     start = scenario.start_date + dt.timedelta(days=warmup_days)
     end = scenario.start_date + dt.timedelta(days=(years or scenario.horizon_years) * 365.25)
+    if (end - start).days < SHORT_PERIOD_DAYS:
+        # months alone misled: 31 October to 18 November read "October 2017 to November 2017"
+        # and a fortnight in January "January 2018 to January 2018"
+        return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
     return f"{start:%B %Y} to {end:%B %Y}"
+
+
+#: A period shorter than this (days) is said to the day, not the month.
+SHORT_PERIOD_DAYS = 92
 
 
 def display_name(exp, label: str) -> str:
