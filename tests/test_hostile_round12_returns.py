@@ -310,3 +310,19 @@ def test_a_census_with_a_field_in_two_columns_is_refused_naming_both(mini, extra
     first = "SWENo" if read_as == "WorkerID" else read_as
     assert (f"{CENSUS}, field {extra}: the columns {first} and {extra} are each read as "
             f"{read_as}: only one would be read") in text
+
+
+@pytest.mark.parametrize("file, field", [(EPISODES, "DEC"), (OC3, "DOB")])
+def test_an_ssda903_field_in_two_cases_is_refused_naming_both(mini, file, field):
+    # before: an OC3 with DOB and a blank dob was refused with "a date is required here" at
+    # every row (the blank column read, the dates there left out), with a pandas warning; an
+    # episodes file read one DEC of the two, whichever came first
+    shutil.copy(RETURNS / OC3, mini / OC3)
+    df = pd.read_csv(mini / file, dtype=str, keep_default_na=False)
+    df[field.lower()] = ""
+    df.to_csv(mini / file, index=False)
+    text = _refused(mini)
+    assert (f"{file}, field {field.lower()}: the columns {field} and {field.lower()} are one "
+            "field") in text
+    assert "a date is required" not in text and "no case return" not in text
+    assert text.count("\n") == 1      # the one problem

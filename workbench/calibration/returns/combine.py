@@ -28,8 +28,8 @@ from .common import (EpisodeRecord, ReturnProblem, ReturnRecords, StageRecord, T
                      parse_date, problem_at, two_digit_years_once)
 from .folder_checks import digest, mixed_returns
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
-from .ssda903 import (episode_overlaps, kind_of_csv, periods_of_care, read_ssda903_episodes,
-                      read_ssda903_header, year_from_path)
+from .ssda903 import (columns_twice, episode_overlaps, kind_of_csv, periods_of_care,
+                      read_ssda903_episodes, read_ssda903_header, year_from_path)
 from .workforce_census import (census_panel, columns_across_years, combine_workers,
                                is_workforce_columns, is_workforce_xml, read_workforce_frame,
                                read_workforce_xml)
@@ -118,6 +118,11 @@ def _classify(path: Path, problems: list, left_out: dict[str, list[str]],
             return None
         df = _titles_repeated(df, name, problems)
         kind = kind_of_csv(df.columns)
+        if (kind in ("ssda903", "ssda903_header") or is_oc3_columns(df.columns)) \
+                and columns_twice(df.columns, name, problems):
+            # said; its kind is kept (not also "no case return found")
+            oc3 = kind != "ssda903" and is_oc3_columns(df.columns)
+            return ReturnRecords("ssda903_oc3" if oc3 else kind, name, year)
         if kind == "ssda903":
             return read_ssda903_episodes(df, name, problems, year)
         if is_oc3_columns(df.columns):

@@ -83,6 +83,26 @@ def kind_of_csv(columns) -> str | None:
     return None
 
 
+def columns_twice(columns, name: str, problems: list) -> bool:
+    """Two columns of an SSDA903 file (header, episodes, OC3) that are one field written in
+    two cases or with a space (``DOB`` and ``dob``): the reader takes fields in capitals, and
+    one of the two was read and the other left out unsaid (an OC3 whose blank second DOB column
+    was read said every row's date of birth was missing). A problem at the second, naming
+    both; True when any was found."""
+    seen: dict[str, str] = {}
+    found = False
+    for c in columns:
+        title = str(c).strip()
+        if _norm(c) in seen:
+            found = True
+            problems.append(ReturnProblem(name, f"the columns {seen[_norm(c)]} and {title} are "
+                                                "one field (SSDA903 fields are read whatever "
+                                                "their case): only one would be read; give one "
+                                                "of them (delete the other)", None, title))
+        seen.setdefault(_norm(c), title)
+    return found
+
+
 def _missing(df: pd.DataFrame, required, name: str, problems: list) -> bool:
     cols = {_norm(c) for c in df.columns}
     gone = [c for c in required if c not in cols]
