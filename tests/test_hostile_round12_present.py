@@ -318,3 +318,14 @@ def test_a_short_period_is_said_to_the_day(baseline):
     assert period_text(january, 0.04) == "1 January 2018 to 15 January 2018"   # was Jan to Jan
     assert period_text(baseline, 2) == "October 2017 to October 2019"
     assert period_text(baseline, 0.5, warmup_days=70) == "January 2018 to May 2018"
+
+
+# ------------------------------------ D13: a warm-up under a fortnight is said in days, never 0 weeks
+@pytest.mark.parametrize("days, said", [(3, "The first 3 days (to 03 November 2017)"),
+                                        (1, "The first 1 day (to 01 November 2017)"),
+                                        (10, "The first 10 days"), (70, "The first 10 weeks")])
+def test_a_short_warmup_is_said_in_days(baseline, days, said):
+    from workbench.present.report_design import Warmup
+
+    text = Warmup(days, "given").sentence(baseline.start_date)
+    assert said in text and " 0 weeks" not in text and " 1 weeks" not in text   # was "0 weeks"

@@ -215,10 +215,13 @@ class Warmup:
             return f"Averages cover the whole simulated period: {how}."
         end = start + dt.timedelta(days=self.days)
         weeks = round(self.days / 7)
+        # under a fortnight in days: 3 days read "The first 0 weeks", 10 "The first 1 weeks"
+        length = (f"{self.days:g} day{'' if self.days == 1 else 's'}" if self.days < 14
+                  else f"{weeks} weeks")
         why = ("the length the MSER-5 warm-up check suggests for the baseline's weekly "
                "figures, while the simulation settles from its starting snapshot"
                if self.basis == "mser" else "a warm-up set by the caller")
-        return (f"The first {weeks} weeks (to {end:%d %B %Y}) are left out of the averages: {why}.")
+        return (f"The first {length} (to {end:%d %B %Y}) are left out of the averages: {why}.")
 
 
 def choose_warmup(scenario: Scenario, replications: int, seed: int, years: float | None,
