@@ -326,3 +326,18 @@ def test_an_ssda903_field_in_two_cases_is_refused_naming_both(mini, file, field)
             "field") in text
     assert "a date is required" not in text and "no case return" not in text
     assert text.count("\n") == 1      # the one problem
+
+
+def test_an_annex_a_list_of_text_dates_either_way_round_is_noted(mini):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 3"
+    ws.append(["Child Unique ID", "Date of referral", "NFA"])
+    for i, d in enumerate(["04/01/2022", "05/01/2022", "06/01/2022", "07/01/2022"]):
+        ws.append([f"K{i}", d, "No"])       # 1 April to 1 July, month first, as text
+    wb.save(mini / "annex_a.xlsx")
+    (mini / EPISODES).unlink()
+    notes = read_returns(mini).notes
+    said = [n for n in notes if "either way round" in n]
+    assert len(said) == 1 and said[0].startswith("annex_a.xlsx [List 3]: each of its 4 dates")
