@@ -263,3 +263,14 @@ def test_a_linked_variant_whose_base_is_beside_its_target_says_so(tmp_path, caps
     assert (f"{link} is a symbolic link to {target}, whose base is beside it there, but a base "
             f"is looked for beside the link: copy the scenario file here instead, or link its "
             f"base here too") in err
+
+
+def test_a_variant_without_a_name_of_its_own_is_noted(tmp_path, capsys):
+    # it took its base's name: `run` printed "Baseline: one replication ..." for the variant
+    p = _file(tmp_path, "academy: {intake_per_year: 30}\n", head=f"base: {BASE}\n")
+    assert main(["validate", str(p)]) == 0
+    assert ("note: name: s.yaml gives no name of its own, so it is shown under its base's name "
+            "('Baseline') in every table and heading; give it a name (name: ...)") \
+        in capsys.readouterr().out
+    assert main(["validate", str(_file(tmp_path, "academy: {intake_per_year: 30}\n"))]) == 0
+    assert "note" not in capsys.readouterr().out

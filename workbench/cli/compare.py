@@ -200,11 +200,13 @@ def cmd_compare(args) -> int:
 
     from ..present.tables import isolate   # a right-to-left name keeps the line's order
     from ..scenario.checks import scenario_notes
+    from ..scenario.load import file_notes
 
     # what `run` and `validate` say of each scenario, for the horizon compared: a campaign
     # starting after it read as "no clear change" in every measure, with nothing said
-    for label, sc in scenarios.items():
-        for note in scenario_notes(sc, None if years is None else years * 365.25):
+    for (label, sc), p in zip(scenarios.items(), paths):
+        for note in file_notes(p, sc) + scenario_notes(sc, None if years is None
+                                                       else years * 365.25):
             print(f"note: {isolate(label)}: {note}", file=sys.stderr)
 
     from ..experiment import run_experiment

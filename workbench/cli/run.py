@@ -41,11 +41,13 @@ def cmd_run(args) -> int:
     from ..analysis.run import simulate
     from ..scenario import load_scenario
     from ..scenario.checks import scenario_notes
+    from ..scenario.load import file_notes
 
     sc = load_scenario(args.scenario)
     run_fits(sc, args.years)
     out = types.writable_folder(args.out)  # before the run: a file in the way fails at once
-    for note in scenario_notes(sc, None if args.years is None else args.years * 365.25):
+    for note in file_notes(args.scenario, sc) + scenario_notes(
+            sc, None if args.years is None else args.years * 365.25):
         print(f"note: {note}", file=sys.stderr)
     run = simulate(sc, seed=args.seed, years=args.years)
     if sc.uncertain:   # drawn for this seed, as an experiment's replication of it would be

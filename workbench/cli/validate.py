@@ -9,6 +9,7 @@ def cmd_validate(args) -> int:
     """Load each file; print one line per good file and the problems of each bad one (exit 2)."""
     from ..scenario import ScenarioError, load_scenario
     from ..scenario.checks import scenario_notes
+    from ..scenario.load import file_notes
     from ..present.tables import isolate   # a right-to-left name keeps the line's order
 
     bad = 0
@@ -21,7 +22,7 @@ def cmd_validate(args) -> int:
         else:
             print(f"{f}: OK ({isolate(sc.name)}: {sum(sc.initial.open_cases.values()):,} open cases, "
                   f"{len(sc.teams)} teams, {sc.horizon_years:g} years)")
-            for note in scenario_notes(sc):
+            for note in file_notes(f, sc) + scenario_notes(sc):
                 print(f"  note: {note}")
     return 2 if bad else 0
 

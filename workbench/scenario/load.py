@@ -281,6 +281,18 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     return merge_variant(base_data, data)
 
 
+def file_notes(path: str | Path, sc: Scenario) -> list[str]:
+    """Notes (not problems) on how a valid scenario file reads, beside
+    :func:`~workbench.scenario.checks.scenario_notes`: a variant that gives no ``name:`` of its
+    own takes its base's, so its results were shown under the base's name ("Baseline: one
+    replication ...") with nothing said."""
+    chain = _chain(Path(path))
+    if len(chain) < 2 or any(str(k) == "name" for k in chain[0][1]):
+        return []
+    return [f"name: {Path(path).name} gives no name of its own, so it is shown under its "
+            f"base's name ('{sc.name}') in every table and heading; give it a name (name: ...)"]
+
+
 def _variant_description(base: dict[str, Any], base_path: Path) -> str:
     """The description of a variant file that gives none: the base's, marked as the base's (it
     describes the base, not what the variant changes)."""
