@@ -185,3 +185,61 @@ def test_days_lost_beyond_any_working_service_are_refused_naming_the_columns(sma
     assert "Is FTE a share of full time" in msg and "np.float64" not in msg
     for v in w.WorkerID:
         assert v not in msg
+
+
+# ------------------------------------------------------------------ plan lengths
+def _plans(template, cases: pd.DataFrame, tmp):
+    """The plan lengths fitted from ``cases`` over 2021-04-01 to 2023-03-31 (a Draft)."""
+    from workbench.calibration.derive import Draft, derive_plan_durations
+    from workbench.calibration.extracts import day_number, read_cases
+    from workbench.calibration.observe import stage_sequence
+
+    cases.to_csv(tmp / "cases.csv", index=False)
+    cd = read_cases(tmp / "cases.csv")
+    d = Draft(data=template.model_dump(mode="json"), window="", template_name="t")
+    derive_plan_durations(d, stage_sequence(cd), template, day_number("2021-04-01"),
+                          day_number("2023-04-01"), source="cases.csv")
+    return d
+
+
+def _cp_ending(cases: pd.DataFrame, days: int, share: float) -> pd.DataFrame:
+    out = cases.copy()
+    ended = out.index[(out.CPPstartDate != "") & (out.CPPendDate != "")]
+    ended = ended[: int(round(len(ended) * share))]
+    out.loc[ended, "CPPendDate"] = (pd.to_datetime(out.loc[ended, "CPPstartDate"])
+                                    + pd.Timedelta(days=days)).dt.strftime("%Y-%m-%d")
+    return out
+
+
+def _cp_mean(d) -> float | None:
+    got = [r.estimate for r in d.rows if r.parameter == "stages.cp.duration_days.mean"]
+    return got[0] if got else None
+
+
+def test_cp_plans_ending_the_day_they_start_are_left_out_of_their_length(small, tmp_path):
+    # one such plan of 55 took the fitted mean from 319 to 416 days; half of them to 2,537
+    folder, template = small
+    cases = _table(folder / "cases.csv")
+    base = _cp_mean(_plans(template, cases, tmp_path))
+    for share in (0.2, 0.5):
+        d = _plans(template, _cp_ending(cases, 0, share), tmp_path)
+        [note] = [n for n in d.notes if "end the day they start" in n]
+        assert note.startswith("cases.csv: ") and "cp plans that ended in the window" in note
+        assert "(CPPendDate the same as CPPstartDate): left out of the plan's length" in note
+        assert _cp_mean(d) < 1.5 * base, share
+    # plans ending the day after they start fit no log-normal: the template's length is kept
+    d = _plans(template, _cp_ending(cases, 1, 0.5), tmp_path)
+    assert _cp_mean(d) is None
+    assert d.provenance["stages.cp.duration_days"].startswith("from t: the lengths of the ")
+    [note] = [n for n in d.notes if "fit no log-normal" in n]
+    assert "(CPPstartDate to CPPendDate)" in note and "last a week or less" in note
+
+
+def test_every_cp_plan_ending_the_day_it_starts_still_gives_a_scenario(small, tmp_path):
+    # calibrate stopped: '<calibrated scenario>: stages.cp.duration_days.lognormal.mean: must be
+    # at most 1,000,000 ... (got 1859882.5)', naming no file nor column
+    folder, template = small
+    cases = _cp_ending(_table(folder / "cases.csv"), 0, 1.0)
+    est, notes = _fit(folder, template, cases=cases, tmp=tmp_path)
+    assert "stages.cp.duration_days.mean" not in est
+    assert [n for n in notes if "cp plans that ended in the window end the day they start" in n]

@@ -22,12 +22,24 @@ import pandas as pd
 from ..scenario import Scenario
 from .estimators import (DemandFit, bootstrap_interval, fit_lognormal, fit_referrals, wilson)
 from .extracts import CaseData, to_date
+from .extracts.layouts import PLAN_STAGE_COLUMNS, STAGE_COLUMNS
 from .observe import open_cases_at, plan_durations, stage_outcomes, unallocated_at
 from .plausibility import check_window
 
 MIN_REFERRALS = 20        # fewer referrals in the window: keep the template's demand
 MIN_TRANSITIONS = 20      # fewer observed outcomes of a stage: keep the template's pathway
 MIN_EVENTS = 10           # fewer ended plans: keep the template's duration
+#: A plan's length in days when it ends the day it starts (:func:`.observe.plan_durations`)
+SAME_DAY = 0.5
+#: The largest spread (cv) and mean (days) of a plan's fitted length: plans of a day beside plans
+#: of months fit a log-normal of huge spread, whose mean (half of a small authority's CP plans
+#: ending the day after they start: 1,598 days for 319, all of them 205,155 days) the model
+#: would draw plans of centuries from. Real plans' cv is about 1 (the sample's 0.5 to 1.2)
+MAX_PLAN_CV = 5.0
+MAX_PLAN_MEAN_DAYS = 36_525.0
+#: Each plan stage's start and end columns in the case extract
+PLAN_DATES = {stage: (c0, c1) for stage, c0, c1 in STAGE_COLUMNS if stage in PLAN_STAGE_COLUMNS}
+PLAN_DATES["cin_disability"] = PLAN_DATES["cin"]
 MAX_CV = 10.0             # a fitted duration's coefficient of variation is capped here
 MIN_CV = 0.001            # and kept above 0 (durations all alike, e.g. support to a birthday)
 
@@ -238,17 +250,43 @@ def derive_pathways(d: Draft, seq: pd.DataFrame, template: Scenario, w0: float, 
 
 
 def derive_plan_durations(d: Draft, seq: pd.DataFrame, template: Scenario, w0: float, w1x: float,
-                          seed: int = 0) -> None:
-    """Each plan stage's length: a log-normal, censored and truncated (see :func:`fit_lognormal`)."""
+                          seed: int = 0, source: str = "the case extract") -> None:
+    """Each plan stage's length: a log-normal, censored and truncated (see :func:`fit_lognormal`).
+
+    Plans that end the day they start are left out, with a note (``source``: the file, as it
+    names it): a plan of no days is a recording artefact, and the log-normal, fitted to them
+    beside plans of months, spread without bound. Half of the CP plans of a small authority so
+    gave a mean of 2,537 days for 319, 80% 560,088 days, and all of them a mean the scenario
+    refused (over 1,000,000 days), in a message naming no file."""
     for stage, cfg in template.stages.items():
         if cfg.kind != "plan":
             continue
         dur, ended, entry = plan_durations(seq, stage, w0, w1x)
+        same_day = ended & (dur <= SAME_DAY)
+        if same_day.any():
+            c0, c1 = PLAN_DATES.get(stage, ("its start date", "its end date"))
+            d.notes.append(f"{source}: {int(same_day.sum()):,} of the {int(ended.sum()):,} "
+                           f"{stage} plans that ended in the window end the day they start "
+                           f"({c1} the same as {c0}): left out of the plan's length (a plan of "
+                           "no days is a recording slip, and the fitted length was thrown far "
+                           "out by it); their outcomes are counted")
+            dur, ended, entry = dur[~same_day], ended[~same_day], entry[~same_day]
         if ended.sum() < MIN_EVENTS:
             d.from_template(f"stages.{stage}.duration_days",
                             f"only {int(ended.sum())} {stage} plans ended in the window (needs {MIN_EVENTS})")
             continue
         f = fit_lognormal(dur, ended, entry)
+        if not (f.cv <= MAX_PLAN_CV and f.mean <= MAX_PLAN_MEAN_DAYS):
+            short = int((ended & (dur <= 7)).sum())
+            c0, c1 = PLAN_DATES.get(stage, ("its start date", "its end date"))
+            why = (f"the lengths of the {int(ended.sum()):,} {stage} plans that ended in the "
+                   f"window ({c0} to {c1}) fit no log-normal (a mean of {f.mean:,.0f} days, cv "
+                   f"{f.cv:,.1f}; at most {MAX_PLAN_CV:g}): {short:,} of them last a week or "
+                   "less beside plans of months")
+            d.from_template(f"stages.{stage}.duration_days", why)
+            d.notes.append(f"{source}: {why}. Are their end dates right? The template's plan "
+                           "length is kept")
+            continue
         ci = f.intervals(seed=seed)
         d.add(Estimate(f"stages.{stage}.duration_days.mean", f.mean, *ci["mean"], f.n,
                        "log-normal maximum likelihood with right-censoring (still open) and "

@@ -280,7 +280,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     derive_front_door(d, cases, template, w0, w1x)
     derive_rereferrals(d, cases, w0, w1x)
     derive_pathways(d, seq, template, w0, w1x)
-    derive_plan_durations(d, seq, template, w0, w1x, seed)
+    derive_plan_durations(d, seq, template, w0, w1x, seed, cases.source)
     derive_task_stages(d, seq, template, w0, w1x, seed)
     derive_elapsed(d, seq, template, w0, w1x)
     if fit_icpc:
