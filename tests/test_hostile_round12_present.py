@@ -329,3 +329,61 @@ def test_a_short_warmup_is_said_in_days(baseline, days, said):
 
     text = Warmup(days, "given").sentence(baseline.start_date)
     assert said in text and " 0 weeks" not in text and " 1 weeks" not in text   # was "0 weeks"
+
+
+# ---------------- D14: a saved result's numbers are checked before the report says them
+@pytest.fixture(scope="module")
+def saved_plan(tmp_path_factory):
+    import json
+
+    from test_decision_optimise import toy_optimise
+
+    out = tmp_path_factory.mktemp("plan")
+    toy_optimise(max_trials=6, confirm_replications=6).save(out)
+    return out, json.loads((out / "result.json").read_text())
+
+
+@pytest.mark.parametrize("change, said", [
+    ({"replications": 0}, "'replications' must be a whole number at least 1 (got 0)"),
+    ({"confirm_replications": 2.7}, "'confirm_replications' must be a whole number"),
+    ({"years": float("nan")}, "'years' must be a number at least 0.02 and at most 30 or null"),
+    ({"confidence": float("nan")}, "'confidence' must be a number at least 0.5 and below 1"),
+    ({"seed": "x"}, "'seed' must be a whole number at least 0 (got 'x')"),   # was a ValueError
+])
+def test_a_plan_file_edited_by_hand_is_refused_naming_the_field(saved_plan, tmp_path, change,
+                                                                said):
+    import json
+    import shutil
+
+    from workbench.decision import load_result
+    from workbench.errors import UserError
+
+    folder, info = saved_plan
+    copy = tmp_path / "plan"
+    shutil.copytree(folder, copy)
+    (copy / "result.json").write_text(json.dumps({**info, **change}))
+    # the report said "Each plan tried was simulated 0 times" and "over nan years"
+    with pytest.raises(UserError) as err:
+        load_result(copy)
+    assert str(err.value).startswith(f"{copy / 'result.json'}: ") and said in str(err.value)
+    assert "`workbench optimise --out`" in str(err.value)
+    assert load_result(folder).replications == info["replications"]   # the file as written
+
+
+def test_a_sensitivity_file_edited_by_hand_is_refused(tmp_path):
+    import json
+
+    from test_decision_sensitivity import _run
+
+    from workbench.decision.sensitivity import load_sensitivity
+    from workbench.errors import UserError
+
+    _run(trajectories=2, sobol_top=0, tornado_top=2).save(tmp_path)
+    info = json.loads((tmp_path / "result.json").read_text())
+    for change in ({"years": float("nan")}, {"replications": "x"}):
+        (tmp_path / "result.json").write_text(json.dumps({**info, **change}))
+        with pytest.raises(UserError, match="must be"):
+            load_sensitivity(tmp_path)
+    (tmp_path / "result.json").write_text("[1, 2]")     # was an AttributeError
+    with pytest.raises(UserError, match="not a sensitivity analysis's result"):
+        load_sensitivity(tmp_path)

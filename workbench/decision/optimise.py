@@ -48,6 +48,7 @@ from .runner import Runner
 from .levers import describe_levers
 from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describe_plan,
                     plan_key, plan_params, plan_scenario, suggest_plan)
+from .saved import saved_number
 from .targets import Target, check_targets, confidence_text, parse_targets
 
 __all__ = ["FRESH_SEED_OFFSET", "SEARCH_BATCH", "OptimiseResult", "frontier", "load_result",
@@ -213,14 +214,25 @@ def load_result(folder: str | Path) -> OptimiseResult:
                         f"`workbench optimise --out` writes them)")
     try:
         info = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+        if not isinstance(info, dict):
+            raise UserError("not an optimiser's result (its fields in braces, as `workbench "
+                            "optimise --out` writes them)")
         targets = parse_targets(info["targets"])
         ranges = tuple(LeverRange(**d) for d in info["levers"])
         trials = pd.read_csv(folder / "trials.csv", dtype={"plan": str})
         cands = pd.read_csv(folder / "candidates.csv", dtype={"plan": str})
         chosen = info["chosen"]
-        confidence = float(info["confidence"])
-        reps, confirm = int(info["replications"]), int(info["confirm_replications"])
+        at = (folder / "result.json", "workbench optimise --out")
+        confidence = saved_number(info, "confidence", *at, low=0.5, below=1)
+        reps = saved_number(info, "replications", *at, whole=True, low=1)
+        confirm = saved_number(info, "confirm_replications", *at, whole=True, low=1)
+        seed = saved_number(info, "seed", *at, whole=True, low=0, default=0)
+        years = saved_number(info, "years", *at, low=0.02, high=30, may_be_none=True,
+                             default=None)
+        elapsed = saved_number(info, "elapsed_s", *at, low=0, default=0.0)
     except UserError as exc:
+        if str(exc).startswith(str(folder / "result.json")):
+            raise
         raise UserError(f"{folder / 'result.json'}: {exc}") from None
     except (ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
         what = f"no {exc.args[0]!r} field" if isinstance(exc, KeyError) else str(exc)
@@ -240,13 +252,11 @@ def load_result(folder: str | Path) -> OptimiseResult:
             cands[col] = cands[col].astype(bool)
     extra = {k: info[k] for k in ("statement", "scenario", "scenario_digest", "plan_lines",
                                   "cost_mean") if k in info}
-    years = info.get("years")
     return OptimiseResult(base=None, targets=targets, ranges=ranges, trials=trials,
                           candidates=cands, chosen=chosen, chosen_scenario=None,
                           confidence=confidence, replications=reps,
-                          confirm_replications=confirm, seed=int(info.get("seed", 0)),
-                          years=None if years is None else float(years),
-                          elapsed_s=float(info.get("elapsed_s", 0.0)),
+                          confirm_replications=confirm, seed=seed, years=years,
+                          elapsed_s=elapsed,
                           stopped=str(info.get("stopped", "")), extra=extra)
 
 

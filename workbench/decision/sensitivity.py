@@ -31,6 +31,7 @@ from ..scenario.basics import Uniform
 from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
 from ..scenario.uncertain import apply_inputs, input_value, quantile
 from .runner import Runner
+from .saved import saved_number
 from .space import plan_key
 
 __all__ = ["DEFAULT_INPUTS", "MORRIS_EFFECT", "SensitivityResult", "default_inputs",
@@ -213,6 +214,9 @@ def load_sensitivity(folder: str | Path) -> SensitivityResult:
                 if (folder / "result.json").is_file() else {})
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise UserError(f"{folder}: the sensitivity files cannot be read ({exc})") from None
+    if not isinstance(info, dict):
+        raise UserError(f"{folder / 'result.json'}: not a sensitivity analysis's result (its "
+                        f"fields in braces, as `workbench sensitivity --out` writes them)")
     need = {"kpi": morris, "input": morris, "mu_star": morris, "rank": morris,
             "kpi_low": tornado, "kpi_high": tornado, "kpi_base": tornado, "label": tornado}
     for col, df in need.items():
@@ -226,12 +230,15 @@ def load_sensitivity(folder: str | Path) -> SensitivityResult:
         raise UserError(f"{folder}: unknown KPI {first!r}")
     kpis = tuple(k for k in info.get("kpis", dict.fromkeys(morris["kpi"])) if k in KPIS)
     inputs = info.get("inputs") or {p: None for p in dict.fromkeys(morris["input"])}
-    years = info.get("years")
+    at = (folder / "result.json", "workbench sensitivity --out")
     return SensitivityResult(base=None, kpi=first, kpis=kpis or (first,), inputs=inputs,
                              morris=morris, sobol=sobol, tornado=tornado,
-                             replications=int(info.get("replications", 0)),
-                             years=None if years is None else float(years),
-                             elapsed_s=float(info.get("elapsed_s", 0.0)))
+                             replications=saved_number(info, "replications", *at, whole=True,
+                                                       low=1, default=0),
+                             years=saved_number(info, "years", *at, low=0.02, high=30,
+                                                may_be_none=True, default=None),
+                             elapsed_s=saved_number(info, "elapsed_s", *at, low=0,
+                                                    default=0.0))
 
 
 class _Points:
