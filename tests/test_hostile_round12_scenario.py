@@ -274,3 +274,18 @@ def test_a_variant_without_a_name_of_its_own_is_noted(tmp_path, capsys):
         in capsys.readouterr().out
     assert main(["validate", str(_file(tmp_path, "academy: {intake_per_year: 30}\n"))]) == 0
     assert "note" not in capsys.readouterr().out
+
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+@pytest.mark.parametrize("out", ["", " "])
+def test_an_empty_or_blank_out_folder_is_refused(tmp_path, capsys, monkeypatch, command, out):
+    # --out "" (a shell variable never set) wrote every file into the current folder, and
+    # --out " " into a folder named by a space
+    monkeypatch.chdir(tmp_path)
+    argv = [command, BASE] + ([str(ROOT / "scenarios" / "academy_expansion.yaml"), "-r", "1"]
+                              if command == "compare" else []) + ["--years", "0.02", "--out", out]
+    assert main(argv) == 2
+    assert (f"--out {out!r}: the folder's name is empty or blank; give a folder, e.g. --out "
+            f"outputs") in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -178,10 +178,20 @@ def not_an_input(path, what: str, inputs: dict) -> Path:
     return path
 
 
+def named_folder(value, what: str = "--out") -> Path:
+    """``value`` as a folder's path, refusing an empty or blank name: ``--out ""`` (a shell
+    variable that was never set) wrote every file into the current folder, and ``--out " "``
+    into a folder named by a space, with nothing said."""
+    if not str(value).strip():
+        raise UserError(f"{what} {str(value)!r}: the folder's name is empty or blank; give a "
+                        f"folder, e.g. {what} outputs")
+    return Path(value)
+
+
 def folder_could_be_made(path, what: str = "--out") -> Path:
     """``path`` if it is a folder, or could be made in its nearest existing parent, and this
     process may write there (nothing is made: a later mistake leaves nothing behind)."""
-    path = Path(path)
+    path = named_folder(path, what)
     if path.exists() and not path.is_dir():
         raise UserError(f"{what} {path}: exists and is not a folder")
     return files.check_can_write(path, what)
@@ -190,7 +200,7 @@ def folder_could_be_made(path, what: str = "--out") -> Path:
 def writable_folder(path, what: str = "--out") -> Path:
     """A folder to write into, made if missing; a clear message if it cannot be (a file is in the
     way, no permission, a read-only disk)."""
-    path = Path(path)
+    path = named_folder(path, what)
     if path.exists() and not path.is_dir():
         raise UserError(f"{what} {path}: exists and is not a folder")
     files.check_can_write(path, what)
@@ -234,7 +244,7 @@ def executor_workers(args) -> int | None:
 
 def out_folder(value, default) -> Path:
     """``--out`` as a folder (``default`` when not given), refusing an existing file."""
-    out = Path(value) if value else Path(default)
+    out = named_folder(value if value is not None else default, "--out")
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")
     return files.check_can_write(out, "--out")
