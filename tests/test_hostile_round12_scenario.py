@@ -289,3 +289,12 @@ def test_an_empty_or_blank_out_folder_is_refused(tmp_path, capsys, monkeypatch, 
     assert (f"--out {out!r}: the folder's name is empty or blank; give a folder, e.g. --out "
             f"outputs") in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_xlsx_name_is_refused_not_skipped(tmp_path, capsys):
+    # --xlsx "" wrote no workbook and said nothing
+    assert main(["compare", BASE, str(ROOT / "scenarios" / "academy_expansion.yaml"), "-r", "1",
+                 "--out", str(tmp_path / "c"), "--xlsx", ""]) == 2
+    assert ("--xlsx '': the file name is empty or blank; give a file ending in .xlsx, or leave "
+            "--xlsx out") in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()

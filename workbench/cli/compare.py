@@ -171,7 +171,10 @@ def cmd_compare(args) -> int:
             raise UserError(f"{p}: the same scenario file is given twice{also}; give each "
                             f"scenario file once")
     out = types.out_folder(args.out, args.out)
-    xlsx = types.output_file(args.xlsx, "--xlsx", ".xlsx") if args.xlsx else None
+    if args.xlsx is not None and not args.xlsx.strip():   # --xlsx "$UNSET": no workbook, unsaid
+        raise UserError(f"--xlsx {args.xlsx!r}: the file name is empty or blank; give a file "
+                        f"ending in .xlsx, or leave --xlsx out")
+    xlsx = types.output_file(args.xlsx, "--xlsx", ".xlsx") if args.xlsx is not None else None
     types.folder_could_be_made(out)
 
     # a ScenarioError is printed as one clear message by the CLI
