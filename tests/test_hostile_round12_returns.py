@@ -341,3 +341,46 @@ def test_an_annex_a_list_of_text_dates_either_way_round_is_noted(mini):
     notes = read_returns(mini).notes
     said = [n for n in notes if "either way round" in n]
     assert len(said) == 1 and said[0].startswith("annex_a.xlsx [List 3]: each of its 4 dates")
+
+
+# ------------------------------------------------------- 7. a row of an Annex A list twice
+def _annex(folder: Path, lists: dict) -> None:
+    import openpyxl
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in lists.items():
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+    wb.save(folder / "annex_a.xlsx")
+
+
+def test_an_annex_a_row_given_twice_with_another_value_is_refused(mini):
+    # before: the later row's team, and one of the two authorisation dates, kept without a word
+    (mini / EPISODES).unlink()
+    _annex(mini, {"List 3": [["Child Unique ID", "Date of referral", "NFA", "Allocated team"],
+                             ["K1", "2022-05-03", "No", "team_a"],
+                             ["K1", "2022-05-03", "No", "team_b"],
+                             ["K2", "2022-06-03", "No", "team_a"]],
+                  "List 4": [["Child Unique ID", "Assessment start date",
+                              "Assessment authorised date"],
+                             ["K1", "2022-05-04", "2022-05-20"],
+                             ["K1", "2022-05-04", "2022-05-30"]]})
+    text = _refused(mini)
+    assert ("annex_a.xlsx [List 3], row 3, field Allocated team: the same referral (child and "
+            "Date of referral) as row 2, with another Allocated team") in text
+    assert ("annex_a.xlsx [List 4], row 3, field Assessment authorised date: the same assessment "
+            "(child and Assessment start date) as row 2, with another Assessment authorised "
+            "date") in text
+    assert "team_a" not in text and "2022-05-20" not in text
+
+
+def test_an_annex_a_row_given_twice_alike_is_merged_with_a_note(mini):
+    (mini / EPISODES).unlink()
+    row = ["K1", "2022-05-03", "No", "team_a"]
+    _annex(mini, {"List 3": [["Child Unique ID", "Date of referral", "NFA", "Allocated team"],
+                             row, row, ["K2", "2022-06-03", "No", "team_a"]]})
+    data = read_returns(mini)
+    assert len(data.cases.episodes) == 2
+    assert "annex_a.xlsx: 1 row(s) given twice in a list (the same child and date, every value " \
+           "alike) were merged" in data.notes

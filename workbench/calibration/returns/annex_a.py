@@ -52,6 +52,9 @@ HEADER_SEARCH_ROWS = 15
 #: What each list read holds (in notes saying which sheet was read as which list)
 LIST_WHAT = {3: "referrals", 4: "assessments", 5: "section 47 enquiries and ICPCs",
              6: "children in need", 7: "child protection plans", 8: "children in care"}
+#: One row of each list read, in a message
+ONE = {3: "referral", 4: "assessment", 5: "section 47 enquiry", 6: "child in need episode",
+       7: "child protection plan", 8: "period of care"}
 #: Early help (List 2, or a sheet of early help assessments) is not the statutory service:
 #: a sheet or title naming it is never read as a list
 _EARLY_HELP = re.compile(r"early[\s_-]*help", re.I)
@@ -336,6 +339,7 @@ def read_annex_a(path: str | Path, problems: list, name: str | None = None) -> R
             "CINclosureDate": fmap.get("closure"), "ReasonForClosure": fmap.get("reason"),
             "Team": fmap.get("team"), "AllocatedWorker": fmap.get("worker"),
             "LAchildID": id_col}.items() if v)
+        seen: dict[tuple, tuple] = {}
         for row, r in body.iterrows():
             row = int(row)
             if row in skip:
@@ -362,7 +366,11 @@ def read_annex_a(path: str | Path, problems: list, name: str | None = None) -> R
                     ep.closure = parse_date(get("closure"), org, "CINclosureDate", problems)
                     m = _REASON.search(str(get("reason") or ""))
                     ep.reason = f"RC{m.group(1)}" if m else ""
-                out.episodes.append(ep)
+                said = ((("nfa", ep.nfa), ("team", ep.team), ("worker", ep.worker)) if n == 3
+                        else (("closure", ep.closure), ("reason", ep.reason)))
+                what = f"{ONE[n]} (child and {fmap['referral']})"
+                if _once(seen, (child, ref), said, fmap, fname, row, what, problems, out):
+                    out.episodes.append(ep)
                 continue
             sf = fmap["start"]
             ef = fmap.get("end") or fmap.get("icpc")
@@ -371,11 +379,17 @@ def read_annex_a(path: str | Path, problems: list, name: str | None = None) -> R
             end = parse_date(get("end"), org, ef, problems) if "end" in fmap else ""
             if not start:
                 continue
+            icpc = parse_date(get("icpc"), org, fmap["icpc"], problems) \
+                if n == 5 and "icpc" in fmap else ""
+            if not _once(seen, (child, start), (("end", end), ("icpc", icpc)), fmap, fname, row,
+                         f"{ONE[n]} (child and {sf})", problems, out):
+                continue
             out.stages.append(StageRecord(child, STAGE[n], start, end, org))
-            if n == 5 and "icpc" in fmap:
-                icpc = parse_date(get("icpc"), org, fmap["icpc"], problems)
-                if icpc:
-                    out.stages.append(StageRecord(child, "icpc", "", icpc, org))
+            if icpc:
+                out.stages.append(StageRecord(child, "icpc", "", icpc, org))
+    if out.duplicates:
+        out.notes.append(f"{name}: {out.duplicates} row(s) given twice in a list (the same child "
+                         "and date, every value alike) were merged")
     if not used:
         other = _other_return(sheets)
         problems.append(ReturnProblem(name, f"{other} saved as a workbook: only Annex A is read "
@@ -384,6 +398,26 @@ def read_annex_a(path: str | Path, problems: list, name: str | None = None) -> R
                                             "no Annex A list found (expected sheets 'List 3' to "
                                             "'List 8' with a child identifier column)"))
     return out
+
+
+def _once(seen: dict, key: tuple, said: tuple, fmap: dict, fname: str, row: int, what: str,
+          problems: list, out: ReturnRecords) -> bool:
+    """Whether a list's row is read: the first of its child and date (``key``) is; a repeat
+    with every value alike is too (merged later, and counted in a note); a repeat with another
+    value is a problem naming the first row and the titles that differ (never the values): one
+    of the two was kept without a word (a team, an assessment's authorisation date), as the CIN
+    census and SSDA903 readers refuse an episode given twice."""
+    first = seen.setdefault(key, (row, said))
+    if first[0] == row:
+        return True
+    if first[1] == said:
+        out.duplicates += 1
+        return True
+    differ = [fmap.get(f, f) for (f, a), (_, b) in zip(first[1], said) if a != b]
+    problems.append(ReturnProblem(fname, f"the same {what} as row {first[0]}, with another "
+                                         f"{' and '.join(differ)}: give each once (which of the two "
+                                         "is right cannot be told)", row, differ[0]))
+    return False
 
 
 def _trapped(traps: SheetTraps, fname: str, header: int, cols: list[str], read: list[str],
