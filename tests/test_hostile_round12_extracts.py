@@ -243,3 +243,61 @@ def test_every_cp_plan_ending_the_day_it_starts_still_gives_a_scenario(small, tm
     est, notes = _fit(folder, template, cases=cases, tmp=tmp_path)
     assert "stages.cp.duration_days.mean" not in est
     assert [n for n in notes if "cp plans that ended in the window end the day they start" in n]
+
+
+# ------------------------------------------------------------------ agency tenure
+def _agency(template, workforce: pd.DataFrame, tmp):
+    """The agency tenure fitted from ``workforce`` over 2021-04-01 to 2023-03-31 (a Draft)."""
+    from workbench.calibration.derive import Draft
+    from workbench.calibration.derive_workforce import derive_agency_tenure
+    from workbench.calibration.extracts import day_number, read_workforce
+    from workbench.calibration.observe import type_change_days, type_spells
+    from workbench.calibration.staff_roster import staff_roster
+
+    workforce.to_csv(tmp / "workforce.csv", index=False)
+    w0, w1x = day_number("2021-04-01"), day_number("2023-04-01")
+    d = Draft(data=template.model_dump(mode="json"), window="", template_name="t")
+    staff = staff_roster(d, read_workforce(tmp / "workforce.csv"), template, w0, w1x)
+    derive_agency_tenure(d, staff, type_spells(staff, *type_change_days(template)), template,
+                         w0, w1x)
+    return d
+
+
+def _with_agency(roster: pd.DataFrame, long: int, short: int, short_days: int) -> pd.DataFrame:
+    rows, first = [], pd.Timestamp("2021-05-01")
+    for k in range(long + short + 3):
+        start = first + pd.Timedelta(days=20 * k)
+        days = 280 if k < long else short_days
+        end = "" if k >= long + short else (start + pd.Timedelta(days=days)).strftime("%Y-%m-%d")
+        rows.append(dict(WorkerID=f"AG{k}", AgencyWorker="1", FTE="1", OrgRole="5",
+                         RoleStartDate=start.strftime("%Y-%m-%d"), RoleEndDate=end,
+                         ReasonLeave="END" if end else "", Team="families_first",
+                         WorkerType="agency"))
+    return pd.concat([roster, pd.DataFrame(rows)]).fillna("")
+
+
+def _tenure(d) -> float | None:
+    got = [r.estimate for r in d.rows if r.parameter == "agency.tenure_weeks.mean"]
+    return got[0] if got else None
+
+
+def test_agency_assignments_of_a_day_do_not_make_a_tenure_of_decades(small, tmp_path):
+    # eight assignments of 40 weeks and eight ending the day they started: a fitted tenure of
+    # 4,203 weeks (cv 961); ending the day after: 1,529 weeks (cv 211), both written as fitted
+    folder, template = small
+    roster = _table(folder / "workforce.csv")
+    given = _with_agency(roster, 12, 3, 0)
+    base = _tenure(_agency(template, given[~given.WorkerID.isin(["AG12", "AG13", "AG14"])],
+                           tmp_path))
+    assert 35 < base < 70
+    d = _agency(template, given, tmp_path)
+    [note] = [n for n in d.notes if "agency assignments" in n]
+    assert note.startswith("workforce.csv: 3 of the 15 agency assignments that ended in the "
+                           "window end the day they start (RoleEndDate the same as "
+                           "RoleStartDate): left out")
+    assert _tenure(d) == pytest.approx(base)
+    d = _agency(template, _with_agency(roster, 8, 8, 1), tmp_path)
+    assert _tenure(d) is None
+    assert d.provenance["agency.tenure_weeks"].startswith("from t: the lengths of the 16 agency")
+    [note] = [n for n in d.notes if "fit no log-normal" in n]
+    assert "(RoleStartDate to RoleEndDate)" in note and "The template's agency tenure is kept" in note

@@ -44,13 +44,20 @@ import pandas as pd
 from scipy import stats
 
 from ..analysis.run import simulate
+from ..errors import UserError
 from ..scenario import Scenario, validate_scenario
 from .derive import Draft, Estimate
 from .derive_timeliness import FACTOR_RANGE, PILOT_REPS, pilot_kpi, scale_histogram
-from .derive_workforce import WORKING_DAYS_A_YEAR, long_term_absence_share
-from .estimators import YEAR
+from .estimators import YEAR, bootstrap_interval
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
+from .observe import has_workforce, next_role_after_move
 
+MIN_ABSENCE = 5           # workers with WorkingDaysLost needed for absence
+#: The largest sickness absence (% of working time) read from a roster: England's is about 3.2%
+#: (domain.md); half of all working time lost is a roster's FTE or days in other units (FTE
+#: 0.01 for 1 gave 597%, and a scenario the schema refused with no file named)
+MAX_ABSENCE_PCT = 50.0
+WORKING_DAYS_A_YEAR = 253
 MIN_ROWS = 40            # worker-census rows with a caseload needed to fit a response
 MIN_PRESSED = 10         # of them above pressure 1 at the template's work content
 MIN_LEAVERS = 10         # leavers in the year after a census needed to fit the leaving response
@@ -382,3 +389,62 @@ def _apply(d: Draft, field: str, r: Response | None, divide_by: float, span: str
     d.data[path[0]][path[1]] = round(value, 3)
     d.fitted(field, f"{value:.2f} (95% {max(lo, 0.0):.2f} to {hi:.2f}"
              f"{'; capped at the schema limit 20' if e > 20 else ''}) from {method}; {span}")
+
+
+def long_term_absence_share(template: Scenario) -> float:
+    """The share of working time the template's long-term absence takes (starts a year x mean
+    weeks, over a year's weeks); 0 without a workforce block."""
+    if not has_workforce(template):
+        return 0.0
+    lt = template.workforce.long_term_absence
+    return lt.starts_pct_per_year / 100 * lt.duration_weeks.mean_value / (YEAR / 7)
+
+
+def derive_absence(d: Draft, roster: Roster, template: Scenario, w1x: float, seed: int = 0) -> None:
+    """Short-term absence: sickness absence less the template's long-term absence (simulated
+    separately)."""
+    if "WorkingDaysLost" not in roster.columns:
+        d.from_template("working_time.absence_pct", "no WorkingDaysLost column")
+        return
+    w = roster.workers
+    lo_day = w1x - 365
+    s0 = np.maximum(w.start.to_numpy(dtype=float), lo_day)
+    s1 = np.minimum(w.end.fillna(np.inf).to_numpy(dtype=float), w1x)
+    avail = np.clip(s1 - s0, 0, None) * (WORKING_DAYS_A_YEAR / YEAR) * w.fte.to_numpy()
+    # a role without WorkingDaysLost that the worker moved on from within the authority: her
+    # days lost are those given on her next role (the one in post at the census), which counts
+    # her time in both
+    nxt, has = next_role_after_move(w), w.days_lost.notna().to_numpy()
+    for i in np.argsort(w.start.to_numpy(dtype=float), kind="stable"):
+        if not has[i] and nxt[i] >= 0:
+            avail[nxt[i]] += avail[i]
+    sel, avail = w[has], avail[has]
+    ok = avail > 0
+    if ok.sum() < MIN_ABSENCE:
+        d.from_template("working_time.absence_pct", "too few workers with WorkingDaysLost")
+        return
+    lost, avail = sel.days_lost.to_numpy()[ok], avail[ok]
+    order = np.lexsort((avail, lost))     # the interval depends on the values, not their order
+    lost, avail = lost[order], avail[order]
+    total = 100 * lost.sum() / avail.sum()
+    if total > MAX_ABSENCE_PCT:
+        raise UserError(
+            f"{roster.source}, columns WorkingDaysLost and FTE: the days lost are {total:,.0f}% "
+            "of the working days in post (x FTE) in the 12 months to the census date "
+            f"{to_date(w1x - 1)}; a service loses about 3% to sickness (England), and more "
+            f"than {MAX_ABSENCE_PCT:g}% is not a working service. Is FTE a share of full time "
+            "(1 = full time, 0.5 = half time), and WorkingDaysLost in days, not hours?")
+    idx = np.arange(len(lost))
+    lo_, hi_ = bootstrap_interval(idx, lambda i: 100 * lost[i.astype(int)].sum() / avail[i.astype(int)].sum(),
+                                  seed=seed)
+    d.add(Estimate("absence.total_pct", total, lo_, hi_, int(ok.sum()),
+                   "WorkingDaysLost / working days in post (x FTE) in the 12 months to the census "
+                   "date (bootstrap 95%)", "%"))
+    lta = 100 * long_term_absence_share(template)
+    short = max(total - lta, 0.0)
+    d.add(Estimate("working_time.absence_pct", short, max(lo_ - lta, 0), max(hi_ - lta, 0),
+                   int(ok.sum()), f"total absence less the template's long-term absence "
+                   f"({lta:.2f}%, simulated separately)", "%", "working_time.absence_pct"))
+    d.data["working_time"]["absence_pct"] = round(short, 2)
+    d.fitted("working_time.absence_pct", f"sickness absence {total:.2f}% less long-term absence "
+             f"{lta:.2f}% from the template")

@@ -25,14 +25,16 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..errors import UserError
 from ..scenario import WORKER_TYPES, Scenario
 from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
-from .derive import MIN_EVENTS, Draft, Estimate, lognormal_field
+from .derive import (MAX_PLAN_CV, MAX_PLAN_MEAN_DAYS, MIN_EVENTS, SAME_DAY, Draft, Estimate,
+                     lognormal_field)
+# the absence (moved there beside the sickness response) is fitted with the workforce
+from .derive_pressure import WORKING_DAYS_A_YEAR, derive_absence  # noqa: F401
 from .estimators import YEAR, bootstrap_interval, fit_lognormal, poisson_rate, wilson
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
 from .observe import (MOVE_GAP_DAYS, cap_for, has_workforce, in_post_at, in_post_during,
-                      internal_moves, next_role_after_move, staff_groups, type_at,
+                      internal_moves, staff_groups, type_at,
                       type_change_days, type_spells, vacancy_gaps)
 from .staff_roster import (check_covers_window, idle_template_teams, in_stable_order,
                            note_a_still_roster)
@@ -42,12 +44,6 @@ MIN_LEAVERS = 3           # leavers of a type needed to fit its turnover
 MIN_GAPS = 5              # filled vacancy gaps needed to report their length
 MIN_HIRES = 5             # permanent appointments needed for recruitment figures
 MIN_ROUNDS = 5            # vacancy-rounds needed for the recruitment success rate
-MIN_ABSENCE = 5           # workers with WorkingDaysLost needed for absence
-#: The largest sickness absence (% of working time) read from a roster: England's is about 3.2%
-#: (domain.md); half of all working time lost is a roster's FTE or days in other units (FTE
-#: 0.01 for 1 gave 597%, and a scenario the schema refused with no file named)
-MAX_ABSENCE_PCT = 50.0
-WORKING_DAYS_A_YEAR = 253
 MAX_TURNOVER_PCT = 99.0
 
 
@@ -239,7 +235,34 @@ def derive_agency_tenure(d: Draft, roster: Roster, spells: pd.DataFrame, templat
             d.from_template("agency.tenure_weeks", f"only {int(ended.sum())} agency assignments ended")
         return
     dur = np.maximum(np.where(ended, end - start, cens_at - start), 0.5) / 7
-    f = fit_lognormal(dur, ended, np.maximum(w0 - start, 0) / 7)
+    entry = np.maximum(w0 - start, 0) / 7
+    # an assignment ending the day it starts (a booking, or a slip) beside assignments of
+    # months: the log-normal spread without bound (half of them gave a mean of 4,203 weeks, cv
+    # 961, for 52): left out, said; lengths that still fit no log-normal keep the template's
+    same_day = ended & (dur <= SAME_DAY / 7)
+    if same_day.any():
+        d.notes.append(f"{roster.source}: {int(same_day.sum()):,} of the {int(ended.sum()):,} "
+                       "agency assignments that ended in the window end the day they start "
+                       "(RoleEndDate the same as RoleStartDate): left out of the agency tenure "
+                       "(a day's booking is not cover for a vacancy)")
+        dur, ended, entry = dur[~same_day], ended[~same_day], entry[~same_day]
+        if ended.sum() < MIN_EVENTS:
+            if has_dyn:
+                d.from_template("agency.tenure_weeks", f"only {int(ended.sum())} agency "
+                                "assignments ended (besides those ending the day they start)")
+            return
+    f = fit_lognormal(dur, ended, entry)
+    if np.isfinite(f.mean) and np.isfinite(f.cv) and not (
+            f.cv <= MAX_PLAN_CV and f.mean <= MAX_PLAN_MEAN_DAYS / 7):
+        short = int((ended & (dur <= 1)).sum())
+        why = (f"the lengths of the {int(ended.sum()):,} agency assignments that ended "
+               f"(RoleStartDate to RoleEndDate) fit no log-normal (a mean of {f.mean:,.0f} "
+               f"weeks, cv {f.cv:,.1f}; at most {MAX_PLAN_CV:g}): {short:,} of them last a week "
+               "or less beside assignments of months")
+        d.notes.append(f"{roster.source}: {why}. The template's agency tenure is kept")
+        if has_dyn:
+            d.from_template("agency.tenure_weeks", why)
+        return
     if not (np.isfinite(f.mean) and np.isfinite(f.cv)):
         # every assignment of one length (a roster filled in by rule) leaves no spread to fit
         if has_dyn:
@@ -549,62 +572,3 @@ def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float,
         where = f"; in team {d.data['academy']['team']}"
     d.fitted("academy.intake_per_year", f"{len(acad)} trainees (WorkerType academy) started "
              f"from {span} ({per_year:.1f} a year); cohorts in month {month}{where}")
-
-
-def long_term_absence_share(template: Scenario) -> float:
-    """The share of working time the template's long-term absence takes (starts a year x mean
-    weeks, over a year's weeks); 0 without a workforce block."""
-    if not has_workforce(template):
-        return 0.0
-    lt = template.workforce.long_term_absence
-    return lt.starts_pct_per_year / 100 * lt.duration_weeks.mean_value / (YEAR / 7)
-
-
-def derive_absence(d: Draft, roster: Roster, template: Scenario, w1x: float, seed: int = 0) -> None:
-    """Short-term absence: sickness absence less the template's long-term absence (simulated
-    separately)."""
-    if "WorkingDaysLost" not in roster.columns:
-        d.from_template("working_time.absence_pct", "no WorkingDaysLost column")
-        return
-    w = roster.workers
-    lo_day = w1x - 365
-    s0 = np.maximum(w.start.to_numpy(dtype=float), lo_day)
-    s1 = np.minimum(w.end.fillna(np.inf).to_numpy(dtype=float), w1x)
-    avail = np.clip(s1 - s0, 0, None) * (WORKING_DAYS_A_YEAR / YEAR) * w.fte.to_numpy()
-    # a role without WorkingDaysLost that the worker moved on from within the authority: her
-    # days lost are those given on her next role (the one in post at the census), which counts
-    # her time in both
-    nxt, has = next_role_after_move(w), w.days_lost.notna().to_numpy()
-    for i in np.argsort(w.start.to_numpy(dtype=float), kind="stable"):
-        if not has[i] and nxt[i] >= 0:
-            avail[nxt[i]] += avail[i]
-    sel, avail = w[has], avail[has]
-    ok = avail > 0
-    if ok.sum() < MIN_ABSENCE:
-        d.from_template("working_time.absence_pct", "too few workers with WorkingDaysLost")
-        return
-    lost, avail = sel.days_lost.to_numpy()[ok], avail[ok]
-    order = np.lexsort((avail, lost))     # the interval depends on the values, not their order
-    lost, avail = lost[order], avail[order]
-    total = 100 * lost.sum() / avail.sum()
-    if total > MAX_ABSENCE_PCT:
-        raise UserError(
-            f"{roster.source}, columns WorkingDaysLost and FTE: the days lost are {total:,.0f}% "
-            "of the working days in post (x FTE) in the 12 months to the census date "
-            f"{to_date(w1x - 1)}; a service loses about 3% to sickness (England), and more "
-            f"than {MAX_ABSENCE_PCT:g}% is not a working service. Is FTE a share of full time "
-            "(1 = full time, 0.5 = half time), and WorkingDaysLost in days, not hours?")
-    idx = np.arange(len(lost))
-    lo_, hi_ = bootstrap_interval(idx, lambda i: 100 * lost[i.astype(int)].sum() / avail[i.astype(int)].sum(),
-                                  seed=seed)
-    d.add(Estimate("absence.total_pct", total, lo_, hi_, int(ok.sum()),
-                   "WorkingDaysLost / working days in post (x FTE) in the 12 months to the census "
-                   "date (bootstrap 95%)", "%"))
-    lta = 100 * long_term_absence_share(template)
-    short = max(total - lta, 0.0)
-    d.add(Estimate("working_time.absence_pct", short, max(lo_ - lta, 0), max(hi_ - lta, 0),
-                   int(ok.sum()), f"total absence less the template's long-term absence "
-                   f"({lta:.2f}%, simulated separately)", "%", "working_time.absence_pct"))
-    d.data["working_time"]["absence_pct"] = round(short, 2)
-    d.fitted("working_time.absence_pct", f"sickness absence {total:.2f}% less long-term absence "
-             f"{lta:.2f}% from the template")
