@@ -387,3 +387,31 @@ def test_a_sensitivity_file_edited_by_hand_is_refused(tmp_path):
     (tmp_path / "result.json").write_text("[1, 2]")     # was an AttributeError
     with pytest.raises(UserError, match="not a sensitivity analysis's result"):
         load_sensitivity(tmp_path)
+
+
+@pytest.mark.parametrize("file, column, value, said", [
+    ("morris.csv", "rank", None, "row 2, column 'rank': expected a whole number of at least 1 "
+                                 "(got a blank cell)"),          # was IntCastingNaNError
+    ("morris.csv", "mu_star", "abc", "column 'mu_star': expected a number"),   # was TypeError
+    ("morris.csv", "mu_star", -5.0, "(got -5)"),      # was "hardly changed over the ranges"
+    ("morris.csv", "input", None, "column 'input': expected a name"),   # was "depends on nan"
+    ("morris.csv", "kpi", "nonsense", "no rows for 'assessment_within_45wd_pct'"),
+    ("tornado.csv", "kpi_low", "abc", "column 'kpi_low': expected a number or blank"),
+    ("tornado.csv", "label", None, "column 'label': expected a name"),
+])
+def test_a_sensitivity_table_edited_by_hand_is_refused_naming_row_and_column(
+        tmp_path, file, column, value, said):
+    import pandas as pd
+
+    from test_decision_sensitivity import _run
+
+    from workbench.decision.sensitivity import load_sensitivity
+    from workbench.errors import UserError
+
+    _run(trajectories=2, sobol_top=0, tornado_top=2).save(tmp_path)
+    df = pd.read_csv(tmp_path / file)
+    df[column] = value
+    df.to_csv(tmp_path / file, index=False)
+    with pytest.raises(UserError) as err:
+        load_sensitivity(tmp_path)
+    assert str(err.value).startswith(f"{tmp_path / file}: ") and said in str(err.value)

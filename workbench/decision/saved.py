@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import UserError
 
-__all__ = ["saved_number"]
+__all__ = ["saved_column", "saved_number"]
 
 _MISSING = object()
 
@@ -50,3 +50,38 @@ def saved_number(info: dict, key: str, file: Path, command: str, *, whole: bool 
                         f"{' or null' if may_be_none else ''} (got {v!r}); the file may have "
                         f"been edited or cut short: write it again with `{command}`")
     return int(v) if whole else float(v)
+
+
+def saved_column(df, column: str, file: Path, command: str, *, rows=None, whole: bool = False,
+                 low: float | None = None, text: bool = False, may_be_blank: bool = False):
+    """``df[column]`` checked where ``rows`` (a mask; default every row) says: numbers (whole
+    when ``whole``, at least ``low``; blank only when ``may_be_blank``), or non-empty text when
+    ``text``. Returns the column, as numbers unless ``text``. Raises :class:`UserError` naming
+    ``file``, the column, the first bad row (as a spreadsheet numbers it: the header is row 1)
+    and what was expected; a blank rank stopped the report with a Python error, and a blank
+    input was named "nan"."""
+    import pandas as pd
+
+    col = df[column]
+    rows = pd.Series(True, index=df.index) if rows is None else rows
+    if text:
+        bad = rows & (col.isna() | (col.astype(str).str.strip() == ""))
+        expected = "a name"
+    else:
+        num = pd.to_numeric(col, errors="coerce")
+        blank = col.isna()
+        bad = rows & ((num.isna() & ~blank) | (blank & (not may_be_blank))
+                      | (num.notna() & ~num.apply(lambda v: math.isfinite(v)
+                                                  and (not whole or float(v).is_integer())
+                                                  and (low is None or v >= low))))
+        expected = ("a whole number" if whole else "a number") + (
+            f" of at least {low:g}" if low is not None else "") + (
+            " or blank" if may_be_blank else "")
+    if bad.any():
+        i = bad.to_numpy().nonzero()[0][0]
+        v = col.iloc[i]
+        got = "a blank cell" if pd.isna(v) else repr(v) if isinstance(v, str) else f"{v:g}"
+        raise UserError(f"{file}: row {i + 2}, column {column!r}: expected {expected} (got "
+                        f"{got}); the file may have been edited or cut short: write it again "
+                        f"with `{command}`")
+    return col if text else pd.to_numeric(col, errors="coerce")

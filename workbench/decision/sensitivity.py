@@ -31,7 +31,7 @@ from ..scenario.basics import Uniform
 from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
 from ..scenario.uncertain import apply_inputs, input_value, quantile
 from .runner import Runner
-from .saved import saved_number
+from .saved import saved_column, saved_number
 from .space import plan_key
 
 __all__ = ["DEFAULT_INPUTS", "MORRIS_EFFECT", "SensitivityResult", "default_inputs",
@@ -229,8 +229,24 @@ def load_sensitivity(folder: str | Path) -> SensitivityResult:
     if first not in KPIS:
         raise UserError(f"{folder}: unknown KPI {first!r}")
     kpis = tuple(k for k in info.get("kpis", dict.fromkeys(morris["kpi"])) if k in KPIS)
+    ours = morris["kpi"] == first
+    if not ours.any():   # the sentence said it "hardly changed" over inputs never analysed
+        raise UserError(f"{folder / 'morris.csv'}: no rows for {first!r}, the measure "
+                        f"result.json names")
+    cmd = "workbench sensitivity --out"
+    for file, df, checks in (
+            ("morris.csv", morris, (("input", dict(text=True)), ("label", dict(text=True)),
+                                    ("mu_star", dict(low=0)), ("rank", dict(whole=True, low=1)))),
+            ("tornado.csv", tornado, (("label", dict(text=True)),
+                                      ("kpi_low", dict(may_be_blank=True)),
+                                      ("kpi_high", dict(may_be_blank=True)),
+                                      ("kpi_base", dict(may_be_blank=True))))):
+        for column, how in checks:
+            if column in df:
+                df[column] = saved_column(df, column, folder / file, cmd,
+                                          rows=ours if df is morris else None, **how)
     inputs = info.get("inputs") or {p: None for p in dict.fromkeys(morris["input"])}
-    at = (folder / "result.json", "workbench sensitivity --out")
+    at = (folder / "result.json", cmd)
     return SensitivityResult(base=None, kpi=first, kpis=kpis or (first,), inputs=inputs,
                              morris=morris, sobol=sobol, tornado=tornado,
                              replications=saved_number(info, "replications", *at, whole=True,
