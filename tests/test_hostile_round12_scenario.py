@@ -298,3 +298,14 @@ def test_an_empty_xlsx_name_is_refused_not_skipped(tmp_path, capsys):
     assert ("--xlsx '': the file name is empty or blank; give a file ending in .xlsx, or leave "
             "--xlsx out") in capsys.readouterr().err
     assert not (tmp_path / "c").exists()
+
+
+def test_a_scheduler_address_that_is_no_address_is_one_message(tmp_path, capsys):
+    # before: distributed's traceback ending "ValueError: missing port number in address"
+    assert main(["compare", BASE, str(ROOT / "scenarios" / "academy_expansion.yaml"), "-r", "1",
+                 "--years", "0.02", "--out", str(tmp_path / "c"), "--executor", "dask",
+                 "--scheduler", "not an address", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert ("--scheduler 'not an address': no Dask scheduler could be reached there (missing "
+            "port number") in err and "give its address as tcp://HOST:PORT" in err
+    assert "Traceback" not in err

@@ -284,7 +284,16 @@ class _Dask:
         if client is not None:
             self.client = client
         elif address:
-            self.client = Client(address)
+            try:
+                self.client = Client(address)
+            except (OSError, ValueError, TypeError) as exc:
+                # a mistyped or unreachable --scheduler ended in distributed's traceback
+                from ..errors import UserError
+
+                why = " ".join(str(exc).split())[:200] or type(exc).__name__
+                raise UserError(f"--scheduler {address!r}: no Dask scheduler could be reached "
+                                f"there ({why}); give its address as tcp://HOST:PORT, or leave "
+                                f"--scheduler out to run on a local cluster") from None
         else:
             import logging
 
