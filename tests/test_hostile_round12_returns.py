@@ -384,3 +384,17 @@ def test_an_annex_a_row_given_twice_alike_is_merged_with_a_note(mini):
     assert len(data.cases.episodes) == 2
     assert "annex_a.xlsx: 1 row(s) given twice in a list (the same child and date, every value " \
            "alike) were merged" in data.notes
+
+
+def test_an_oc3_young_person_given_twice_with_another_in_touch_is_refused(mini):
+    # before: the first row kept and "1 care leaver(s) given twice (same CHILD) were merged"
+    shutil.copy(RETURNS / OC3, mini / OC3)
+    df = pd.read_csv(mini / OC3, dtype=str, keep_default_na=False)
+    twin = df.iloc[[0]].assign(IN_TOUCH="DIED" if df.loc[0, "IN_TOUCH"] != "DIED" else "YES")
+    pd.concat([df, twin]).to_csv(mini / OC3, index=False)
+    text = _refused(mini)
+    assert (f"{OC3}, row {len(df) + 2}, field IN_TOUCH: the same young person (CHILD) as row 2, "
+            "with another IN_TOUCH") in text
+    # given alike, merged with the note as before
+    pd.concat([df, df.iloc[[0]]]).to_csv(mini / OC3, index=False)
+    assert f"{OC3}: 1 care leaver(s) given twice (same CHILD) were merged" in read_returns(mini).notes

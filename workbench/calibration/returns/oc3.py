@@ -92,7 +92,7 @@ def read_ssda903_oc3(df: pd.DataFrame, name: str, problems: list, year: int) -> 
     if note:
         out.notes.append(note)
     first, last = year_bounds(year)
-    seen = set()
+    seen: dict[str, tuple] = {}
     for i, r in zip(rows_of(df), df.to_dict("records")):
         org = Origin(name, i)
         child = str(r.get("CHILD", "") or "").strip()
@@ -116,9 +116,19 @@ def read_ssda903_oc3(df: pd.DataFrame, name: str, problems: list, year: int) -> 
         if len(problems) > n0:
             continue
         if child in seen:
+            row, said = seen[child]
+            differ = [f for f, a, b in zip(("DOB", "IN_TOUCH"), said, (dob, touch)) if a != b]
+            if differ:
+                # the first row was kept unsaid ('given twice were merged'): a young person in
+                # touch in one row and not in the other had her support's end taken from one
+                problems.append(ReturnProblem(name, f"the same young person (CHILD) as row {row}, "
+                                                    f"with another {' and '.join(differ)}: give "
+                                                    "each young person once (which of the two is "
+                                                    "right cannot be told)", i, differ[0]))
+                continue
             out.duplicates += 1
             continue
-        seen.add(child)
+        seen[child] = (i, (dob, touch))
         out.care_leavers.append(CareLeaverRecord(child, dob, touch, org, year))
     if out.duplicates:
         out.notes.append(f"{name}: {out.duplicates} care leaver(s) given twice (same CHILD) were "
