@@ -415,3 +415,31 @@ def test_a_sensitivity_table_edited_by_hand_is_refused_naming_row_and_column(
     with pytest.raises(UserError) as err:
         load_sensitivity(tmp_path)
     assert str(err.value).startswith(f"{tmp_path / file}: ") and said in str(err.value)
+
+
+@pytest.mark.parametrize("file, column, value, said", [
+    ("trials.csv", "cost_mean", "abc", "row 2, column 'cost_mean': expected a number or blank"),
+    ("trials.csv", "on_frontier", "maybe", "column 'on_frontier': expected True or False"),
+    ("candidates.csv", "cost_mean", "abc", "column 'cost_mean': expected a number"),
+    ("candidates.csv", "cost_mean", None, "column 'cost_mean': expected a number of at least 0 "
+                                          "(got a blank cell)"),   # was "cost of n/a"
+    ("candidates.csv", "chosen", "no", "column 'chosen': expected True or False (got 'no')"),
+])
+def test_a_plan_table_edited_by_hand_is_refused_naming_row_and_column(saved_plan, tmp_path,
+                                                                      file, column, value, said):
+    import shutil
+
+    import pandas as pd
+
+    from workbench.decision import load_result
+    from workbench.errors import UserError
+
+    folder, _ = saved_plan
+    copy = tmp_path / "plan"
+    shutil.copytree(folder, copy)
+    df = pd.read_csv(copy / file, dtype={"plan": str})
+    df[column] = value
+    df.to_csv(copy / file, index=False)
+    with pytest.raises(UserError) as err:      # a TypeError, or "no" and "maybe" read as True
+        load_result(copy)
+    assert str(err.value).startswith(f"{copy / file}: ") and said in str(err.value)

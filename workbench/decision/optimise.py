@@ -48,7 +48,7 @@ from .runner import Runner
 from .levers import describe_levers
 from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describe_plan,
                     plan_key, plan_params, plan_scenario, suggest_plan)
-from .saved import saved_number
+from .saved import saved_column, saved_flags, saved_number
 from .targets import Target, check_targets, confidence_text, parse_targets
 
 __all__ = ["FRESH_SEED_OFFSET", "SEARCH_BATCH", "OptimiseResult", "frontier", "load_result",
@@ -241,15 +241,26 @@ def load_result(folder: str | Path) -> OptimiseResult:
     if not cols <= set(trials.columns):
         raise UserError(f"{folder / 'trials.csv'}: missing column(s) "
                         f"{', '.join(sorted(cols - set(trials.columns)))}")
-    if chosen is not None and ("chosen" not in cands or not cands["chosen"].astype(bool).any()):
+    cmd = "workbench optimise --out"
+    for name, df, flags, numbers in (
+            ("trials.csv", trials, ("on_frontier", "feasible", "margin"), (
+                ("cost_mean", dict(may_be_blank=True)),
+                (f"{targets[0].kpi}_mean", dict(may_be_blank=True)))),
+            ("candidates.csv", cands, ("passed", "chosen"),
+             (("cost_mean", dict(low=0, may_be_blank=True)),))):
+        # "abc" in a cost stopped the report with a TypeError, "maybe" in a flag read as True
+        for col in flags:
+            if col in df:
+                df[col] = saved_flags(df, col, folder / name, cmd)
+        for col, how in numbers:
+            if col in df:
+                df[col] = saved_column(df, col, folder / name, cmd, **how)
+    if chosen is not None and ("chosen" not in cands or not cands["chosen"].any()):
         raise UserError(f"{folder / 'candidates.csv'}: no row is marked chosen, but "
                         f"result.json names a chosen plan")
-    for col in ("on_frontier", "feasible", "margin"):
-        if col in trials:
-            trials[col] = trials[col].astype(bool)
-    for col in ("passed", "chosen"):
-        if col in cands:
-            cands[col] = cands[col].astype(bool)
+    if chosen is not None and "cost_mean" in cands:
+        saved_column(cands, "cost_mean", folder / "candidates.csv", cmd, low=0,
+                     rows=cands["chosen"])   # the chosen plan's cost is said: never "n/a"
     extra = {k: info[k] for k in ("statement", "scenario", "scenario_digest", "plan_lines",
                                   "cost_mean") if k in info}
     return OptimiseResult(base=None, targets=targets, ranges=ranges, trials=trials,

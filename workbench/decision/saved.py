@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import UserError
 
-__all__ = ["saved_column", "saved_number"]
+__all__ = ["saved_column", "saved_flags", "saved_number"]
 
 _MISSING = object()
 
@@ -85,3 +85,23 @@ def saved_column(df, column: str, file: Path, command: str, *, rows=None, whole:
                         f"{got}); the file may have been edited or cut short: write it again "
                         f"with `{command}`")
     return col if text else pd.to_numeric(col, errors="coerce")
+
+
+def saved_flags(df, column: str, file: Path, command: str):
+    """``df[column]`` as True/False, refused naming the row unless every cell is one of them
+    (``astype(bool)`` read any text, "no" and "maybe" too, as True)."""
+    import pandas as pd
+
+    col = df[column]
+    words = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
+    out = col.map(lambda v: v if isinstance(v, bool)
+                  else words.get(str(v).strip().lower()) if not pd.isna(v) else None)
+    bad = out.isna()
+    if bad.any():
+        i = bad.to_numpy().nonzero()[0][0]
+        v = col.iloc[i]
+        got = "a blank cell" if pd.isna(v) else repr(str(v))
+        raise UserError(f"{file}: row {i + 2}, column {column!r}: expected True or False (got "
+                        f"{got}); the file may have been edited or cut short: write it again "
+                        f"with `{command}`")
+    return out.astype(bool)
