@@ -309,3 +309,31 @@ def test_a_scheduler_address_that_is_no_address_is_one_message(tmp_path, capsys)
     assert ("--scheduler 'not an address': no Dask scheduler could be reached there (missing "
             "port number") in err and "give its address as tcp://HOST:PORT" in err
     assert "Traceback" not in err
+
+
+def _fails_for_seed_one(scenario, seed, years=None, warmup_days=0.0):
+    from workbench.analysis.run import simulate
+    if _fails_for_seed_one.fail and seed == _fails_for_seed_one.fail:
+        raise RuntimeError("a worker ran out of memory")
+    return simulate(scenario, seed, years=years, warmup_days=warmup_days)
+
+
+_fails_for_seed_one.fail = None
+
+
+def test_a_failure_run_again_and_mended_leaves_no_failures_file(tmp_path, baseline):
+    # a replication failed, was run again and succeeded: the first failures.csv stayed in the
+    # folder beside the new tables, saying it had failed
+    from workbench.experiment import replication_seed, run_experiment
+
+    _fails_for_seed_one.fail = replication_seed(0, 1)
+    kw = dict(replications=2, years=0.02, executor="serial", out=tmp_path / "c", progress=False,
+              simulate_fn=_fails_for_seed_one)
+    with pytest.warns(RuntimeWarning):
+        first = run_experiment({"Baseline": baseline}, **kw)
+    assert "failures" in first.save(tmp_path / "c") and (tmp_path / "c" / "failures.csv").exists()
+    _fails_for_seed_one.fail = None
+    again = run_experiment({"Baseline": baseline}, **kw)
+    assert again.n_loaded == 1 and again.n_run == 1 and not len(again.failures)
+    assert "failures" not in again.save(tmp_path / "c")
+    assert not (tmp_path / "c" / "failures.csv").exists()

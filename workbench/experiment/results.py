@@ -296,6 +296,13 @@ class Experiment:
         for name, table in tables.items():
             # opened in spreadsheets too: a scenario named "=..." stays text (files.as_text)
             paths[name] = files.write_table(d / f"{name}.csv", table, formulas_as_text=True)
+        if "failures" not in tables:
+            # an earlier experiment's failures.csv in this folder would say that runs of this
+            # one failed (a run that failed, then ran again and succeeded, stayed listed)
+            try:
+                (d / "failures.csv").unlink(missing_ok=True)
+            except OSError:
+                pass
         return paths
 
 
