@@ -443,3 +443,27 @@ def test_a_plan_table_edited_by_hand_is_refused_naming_row_and_column(saved_plan
     with pytest.raises(UserError) as err:      # a TypeError, or "no" and "maybe" read as True
         load_result(copy)
     assert str(err.value).startswith(f"{copy / file}: ") and said in str(err.value)
+
+
+# ------------------------- D15: an address the computer does not have is said, not "no free port"
+@pytest.mark.parametrize("host", ["bad host", "10.9.9.9"])
+def test_an_address_the_app_cannot_listen_on_is_said(host):
+    from workbench.errors import UserError
+    from workbench.present.app_server import free_port
+
+    with pytest.raises(UserError) as err:
+        free_port(host)
+    said = str(err.value)
+    assert said.startswith(f"--host {host}: this computer cannot listen on that address (")
+    assert "127.0.0.1" in said and "no free port" not in said        # was "no free port on ..."
+
+
+def test_an_address_with_a_port_given_is_said_before_the_server_starts(capsys):
+    from workbench.cli.main import main
+
+    # was http.client.InvalidURL's traceback, after Voila had been started
+    assert main(["app", "--no-browser", "--no-preheat", "--host", "bad host",
+                 "--port", "8999"]) == 2
+    err = capsys.readouterr().err
+    assert "--host bad host: this computer cannot listen on that address" in err
+    assert "Traceback" not in err

@@ -12,6 +12,7 @@ server (the page template, ``app_template``).
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import subprocess
@@ -48,13 +49,21 @@ CULL_INTERVAL_S = 60
 
 def free_port(host: str = "127.0.0.1", preferred: int | None = DEFAULT_PORT) -> int:
     """``preferred`` if nothing listens on it, else a port the system says is free."""
+    last: OSError | None = None
     for port in ([preferred] if preferred else []) + [0]:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             try:
                 s.bind((host, port))
-            except OSError:
+            except OSError as exc:
+                last = exc
                 continue
             return s.getsockname()[1]
+    if last is not None and last.errno != errno.EADDRINUSE:
+        # an address this computer does not have ("bad host", 10.9.9.9) read "no free port"
+        reason = last.strerror or str(last)
+        raise UserError(f"--host {host}: this computer cannot listen on that address "
+                        f"({reason}); give one of its own addresses, such as 127.0.0.1 (this "
+                        f"computer only, the default) or 0.0.0.0 (every network it is on)")
     raise UserError(f"no free port on {host}")
 
 
@@ -157,6 +166,8 @@ def start(port: int | None = None, host: str = "127.0.0.1", scenarios: str | Pat
         raise UserError(f"--scenarios {scenarios}: not a folder")
     cmd_kw = dict(zip(("cull_idle_s", "cull_interval_s"),
                       _cull_settings(cull_idle_s, cull_interval_s)))
+    if port:   # an address this computer cannot listen on is said, not a URL's traceback
+        free_port(host, preferred=None)
     port = port or free_port(host)
     url = f"http://{host}:{port}/"
     out = subprocess.DEVNULL if quiet else None
