@@ -398,3 +398,28 @@ def test_an_oc3_young_person_given_twice_with_another_in_touch_is_refused(mini):
     # given alike, merged with the note as before
     pd.concat([df, df.iloc[[0]]]).to_csv(mini / OC3, index=False)
     assert f"{OC3}: 1 care leaver(s) given twice (same CHILD) were merged" in read_returns(mini).notes
+
+
+@pytest.mark.parametrize("title, says", [
+    ("Referral_Count", "the columns referral_count and Referral_Count are one column (names are "
+                       "read whatever their case)"),
+    ("referral_count", "the column referral_count is given twice"),
+])
+def test_a_published_column_given_twice_is_refused(tmp_path, title, says):
+    # before: Referral_Count beside referral_count was read in its place (the last of the two),
+    # the same name twice as the first: either way the other left out without a word
+    import csv
+    from workbench.published.read import PublishedError, read_published
+    folder = _published(tmp_path)
+    f = folder / "c1_referrals_la_2020_to_2024.csv"
+    rows = list(csv.reader(f.open()))
+    i = rows[0].index("referral_count")
+    rows[0].append(title)
+    for r in rows[1:]:
+        r.append(str(int(r[i]) // 2) if r[i].isdigit() else r[i])
+    with f.open("w", newline="") as out:
+        csv.writer(out).writerows(rows)
+    with pytest.raises(PublishedError) as exc:
+        read_published(folder)
+    assert str(exc.value).startswith(f"c1_referrals_la_2020_to_2024.csv: {says}: only one "
+                                     "would be read")

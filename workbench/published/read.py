@@ -239,6 +239,7 @@ def _read_one(name: str, df: pd.DataFrame) -> tuple[list[pd.DataFrame], list[str
     long = next((lc for lc in LONG_COLUMNS if all(c in cols for c in lc)), None)
     if not wide and long is None:
         return [], []
+    _columns_once(name, df.columns, wide, long)
     df = _geography(name, df, cols)
     for t in wide:
         titles.append(t.title)
@@ -259,6 +260,29 @@ def _read_one(name: str, df: pd.DataFrame) -> tuple[list[pd.DataFrame], list[str
             frames.append(_frame(name, rows, lm.table, lm.measure, column, values, status,
                                  rows[column], "31 March"))
     return frames, titles
+
+
+def _columns_once(name: str, columns, wide: list, long) -> None:
+    """A column the reader reads given twice (``referral_count`` and ``Referral_Count``, or the
+    same name twice, which pandas reads as ``referral_count.1``) is a :class:`PublishedError`
+    naming both: one was read and the other left out without a word (the last of two names in
+    two cases, the first of two alike)."""
+    used = {c.lower() for c in GEOGRAPHY} | {"old_la_code"} | {c for c in (long or ())}
+    for t in wide:
+        used |= {n.lower() for names in t.measures.values() for n in names}
+    seen: dict[str, str] = {}
+    for c in columns:
+        title = str(c).strip()
+        twin = re.fullmatch(r"(.+)\.[0-9]+", title)
+        key = title.lower()
+        if twin and twin[1] in columns and key not in used:
+            key, title = twin[1].strip().lower(), twin[1].strip()
+        if key in seen and key in used:
+            what = (f"the column {title} is given twice" if seen[key] == title else
+                    f"the columns {seen[key]} and {title} are one column (names are read "
+                    "whatever their case)")
+            raise PublishedError(f"{name}: {what}: only one would be read; delete the other")
+        seen.setdefault(key, title)
 
 
 #: The largest CSV file read (loose or in a ZIP). The biggest by-local-authority file of the
