@@ -337,3 +337,14 @@ def test_a_failure_run_again_and_mended_leaves_no_failures_file(tmp_path, baseli
     assert again.n_loaded == 1 and again.n_run == 1 and not len(again.failures)
     assert "failures" not in again.save(tmp_path / "c")
     assert not (tmp_path / "c" / "failures.csv").exists()
+
+
+def test_a_team_name_with_a_dot_is_refused(tmp_path, capsys):
+    # 'cp.court' validated; its dotted paths (uncertain:, sensitivity inputs, messages) then
+    # split it: "'teams.cp' is not a field of this scenario"
+    p = _file(tmp_path, "stages:\n  court: {team: cp.court}\nteams:\n  cp.court:\n"
+                        "    establishment_fte: 14\n    staff: [{type: experienced, count: 11, "
+                        "fte: 1.0}]\n  cp_court: {establishment_fte: 0, staff: []}\n")
+    assert main(["validate", str(p)]) == 2
+    assert ("teams: a team's name cannot hold a dot (team 'cp.court'): fields are named by "
+            "dotted paths (teams.NAME.caps), which a dot would split") in capsys.readouterr().err

@@ -513,6 +513,13 @@ class Scenario(_Model):
             if not name.strip():
                 raise ValueError("a team needs a name (got an empty one)")
             one_line_text(name, f" (team '{name}')")
+            if "." in name:
+                # fields are named by dotted paths (uncertain:, sensitivity, messages): a team
+                # 'cp.court' validated, then 'teams.cp.court.establishment_fte' was "'teams.cp'
+                # is not a field"
+                raise ValueError(f"a team's name cannot hold a dot (team '{name}'): fields are "
+                                 f"named by dotted paths (teams.NAME.caps), which a dot would "
+                                 f"split; write it with '_' or '-' instead")
         return v
 
     @model_validator(mode="after")
