@@ -467,3 +467,15 @@ def test_an_address_with_a_port_given_is_said_before_the_server_starts(capsys):
     err = capsys.readouterr().err
     assert "--host bad host: this computer cannot listen on that address" in err
     assert "Traceback" not in err
+
+
+# ----------------------------------------- D16: a price under a pound is never "£0 a year per"
+def test_a_price_under_a_pound_is_not_called_nothing():
+    from workbench.analysis.registry import kpi
+    from workbench.present.report_page_one import Difference, OptionResult
+
+    waiting = Difference(kpi("unallocated_mean"), -20000.0, -21000.0, -19000.0, 30000.0, 4, 500)
+    cost = Difference(kpi("cost_per_year_gbp"), 5000.0, 5000.0, 5000.0, 1e7, 4, 0.0)
+    cost.low = cost.high = float("nan")        # the same in every run
+    r = OptionResult("o", "Option", {"unallocated_mean": waiting, "cost_per_year_gbp": cost})
+    assert r.unit_costs() == ["£0.25 a year per child fewer waiting"]     # was "£0 a year"

@@ -147,7 +147,9 @@ class OptionResult:
             unit = _UNIT_WORDS.get(d.kpi.name) or f"unit of {d.kpi.label.lower()}"
             each = cost.diff / gain
             each = round(each, 1 - int(math.floor(math.log10(each)))) if each > 0 else each
-            out.append(f"£{each:,.0f} a year per {unit}")
+            # two figures: under £1 a pound with no pence read "£0 a year per ..."
+            price = f"£{each:,.0f}" if abs(each) >= 1 or each == 0 else f"£{each:.2g}"
+            out.append(f"{price} a year per {unit}")
         return out
 
 
