@@ -301,3 +301,44 @@ def test_agency_assignments_of_a_day_do_not_make_a_tenure_of_decades(small, tmp_
     assert d.provenance["agency.tenure_weeks"].startswith("from t: the lengths of the 16 agency")
     [note] = [n for n in d.notes if "fit no log-normal" in n]
     assert "(RoleStartDate to RoleEndDate)" in note and "The template's agency tenure is kept" in note
+
+
+# ------------------------------------------------------------------ extra columns of identifiers
+def test_values_of_extra_identifier_columns_are_never_quoted(small, tmp_path):
+    # a payroll number (an extra column) typed into OrgRole, WorkerType and ReasonLeave was
+    # quoted ('P3489': shaped like a code, under five digits), and a UPN typed as a case's Team
+    # was named in the note on unknown teams
+    from workbench.calibration.plausibility import note_unknown_case_teams
+
+    folder, template = small
+    cases, roster = _table(folder / "cases.csv"), _table(folder / "workforce.csv")
+    cases["UPN"] = [f"A{100 + i % 900}" for i in range(len(cases))]
+    roster["PayrollNo"] = [f"P{3000 + i}" for i in range(len(roster))]
+    bad = roster.copy()
+    bad.loc[1, "OrgRole"] = bad.loc[1, "PayrollNo"]
+    bad.loc[2, "WorkerType"] = bad.loc[2, "PayrollNo"]
+    bad.loc[0, "ReasonLeave"] = bad.loc[1, "ReasonLeave"]    # a row without a leaving date
+    cases.to_csv(tmp_path / "cases.csv", index=False)
+    bad.to_csv(tmp_path / "workforce.csv", index=False)
+    said = "\n".join(_refused(tmp_path / "cases.csv", tmp_path / "workforce.csv"))
+    assert "workforce.csv, row 3, column OrgRole: unknown code (the value is not shown" in said
+    assert "workforce.csv, row 4, column WorkerType: unknown code (the value is not shown" in said
+    for v in roster.PayrollNo:
+        assert v not in said
+    # the same read alone (workbench's read_workforce)
+    from workbench.calibration.extracts import ExtractError, read_workforce
+
+    with pytest.raises(ExtractError) as exc:
+        read_workforce(tmp_path / "workforce.csv")
+    assert "P3001" not in str(exc.value) and "unknown code (the value is not shown" in str(exc.value)
+    # a UPN typed as a case's team is counted, not named
+    i = cases.index[cases.Team == "permanence"][:3]
+    cases.loc[i, "Team"] = cases.loc[i, "UPN"]
+    cases.to_csv(tmp_path / "cases.csv", index=False)
+    roster.to_csv(tmp_path / "workforce.csv", index=False)
+    cd, ro = read_extracts(tmp_path / "cases.csv", tmp_path / "workforce.csv")
+    notes: list[str] = []
+    note_unknown_case_teams(notes, cd, ro, template.teams)
+    assert len(notes) == 1 and "3 name(s) not shown, as they look like identifiers" in notes[0]
+    for v in cases.loc[i, "UPN"]:
+        assert v not in notes[0]

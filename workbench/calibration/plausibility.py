@@ -226,6 +226,9 @@ def team_names_to_show(names, cases: CaseData | None, roster: Roster | None) -> 
         keys |= set(cases.episodes.worker_key.to_numpy().tolist())
     if roster is not None and "worker_key" in roster.workers.columns:
         keys |= set(roster.workers.worker_key.to_numpy().tolist())
+    for data in (cases, roster):
+        # values of the extracts' other columns (a UPN, a payroll number typed as a team)
+        keys |= set(getattr(data, "hidden_keys", ()))
     keys.discard(0)
     digests = link_keys(names)
     return {n for n, k in zip(names, digests.tolist())

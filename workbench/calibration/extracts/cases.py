@@ -30,6 +30,9 @@ class CaseData:
     columns: frozenset = frozenset()
     #: dates with slashes that every one read either way round (:func:`~.cells.either_way_dates`)
     either_way_dates: int = 0
+    #: keyed digests (:func:`~.cells.link_keys`) of the values of both extracts' columns outside
+    #: the layouts (a UPN, a payroll number): a note never quotes one as a team name
+    hidden_keys: frozenset = frozenset()
 
     @property
     def last_date(self) -> float:

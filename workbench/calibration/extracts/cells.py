@@ -466,6 +466,19 @@ def id_values(df: pd.DataFrame, layout: tuple[Column, ...]) -> set[str]:
     return ids - {""}
 
 
+def extra_values(df: pd.DataFrame, layout: tuple[Column, ...]) -> set[str]:
+    """Every value of the columns of ``df`` (headers as read) that are none of the layout's: an
+    extra column may hold identifiers (a UPN, an NHS or payroll number), which a message never
+    quotes, even typed into a column of the layout (a payroll number P3489 in OrgRole was
+    quoted: it is shaped like a code, and has under five digits)."""
+    names = {_norm(n) for col in layout for n in (col.name,) + col.aliases}
+    out: set[str] = set()
+    for h in df.columns:
+        if _norm(h) not in names and _near_miss(h) not in names:
+            out.update(df[h].astype(str).str.strip())
+    return out - {""}
+
+
 def parse_all(df: pd.DataFrame, layout: tuple[Column, ...], file: str,
                problems: list[Problem], other_ids: frozenset[str] | set[str] = frozenset()) -> dict:
     """Every layout column the table has, parsed (see :func:`check_column`). ``other_ids``:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .cases import CaseData, validate_cases_frame
-from .cells import ExtractError, Problem, id_values, match_columns
+from .cells import ExtractError, Problem, extra_values, id_values, link_keys, match_columns
 from .layouts import CASE_COLUMNS, WORKFORCE_COLUMNS
 from .sciids import scientific_ids
 from .swaps import Swap, explain_cross_checks, explain_own, find_swaps
@@ -286,6 +287,9 @@ def read_extracts(cases: str | Path, workforce: str | Path) -> tuple[CaseData, R
         case_ids = id_values(cm, CASE_COLUMNS)
     if wm is not None:
         roster_ids = id_values(wm, WORKFORCE_COLUMNS)
+    # values of columns outside the layouts (a UPN, a payroll number): never quoted either
+    extra = ((extra_values(cdf, CASE_COLUMNS) if cdf is not None else set())
+             | (extra_values(wdf, WORKFORCE_COLUMNS) if wdf is not None else set()))
     # identifiers a spreadsheet rounded (7.49562E+11): said first, and the file is not checked
     # further (its children merged, every check after it, the swaps' too, would mislead)
     mangled = {name: scientific_ids(m, layout, name) if m is not None else []
@@ -306,14 +310,18 @@ def read_extracts(cases: str | Path, workforce: str | Path) -> tuple[CaseData, R
             case_ids |= _swapped_values(cm, swaps.get(cname))
             roster_ids |= _swapped_values(wm, swaps.get(wname))
         problems.extend(p for p in cross if not mangled.get(p.file))
-    cd = (_validate(validate_cases_frame, cdf, cm, cname, problems, roster_ids, swaps.get(cname))
+    cd = (_validate(validate_cases_frame, cdf, cm, cname, problems, roster_ids | extra,
+                    swaps.get(cname))
           if cdf is not None and not mangled[cname] else None)
-    ro = (_validate(validate_workforce_frame, wdf, wm, wname, problems, case_ids, swaps.get(wname))
+    ro = (_validate(validate_workforce_frame, wdf, wm, wname, problems, case_ids | extra,
+                    swaps.get(wname))
           if wdf is not None and not mangled[wname] else None)
     if problems or swaps:
         # the cause first: its file is named, and its problems listed, before the other's
         raise ExtractError([s.cause for s in swaps.values()] + problems)
-    return cd, ro
+    hidden = frozenset(link_keys(sorted(extra)).tolist()) - {0}
+    return (dataclasses.replace(cd, hidden_keys=hidden),
+            dataclasses.replace(ro, hidden_keys=hidden))
 
 
 def _validate(validate, df: pd.DataFrame, matched: pd.DataFrame, name: str,
@@ -369,7 +377,11 @@ def _read_checked(path: str | Path, validate):
                                  Path(path).name)
         problems[:0] = mangled
         if not mangled:
-            out = validate(df, Path(path).name, problems)
+            extra = extra_values(df, layout)
+            out = validate(df, Path(path).name, problems, other_ids=extra)
+            if out is not None:
+                out = dataclasses.replace(
+                    out, hidden_keys=frozenset(link_keys(sorted(extra)).tolist()) - {0})
     if problems:
         raise ExtractError(problems)
     return out

@@ -31,6 +31,8 @@ class Roster:
     #: ``workers``), ``year``, ``census`` (day number), ``cases30``, ``days_lost``, ``fte``;
     #: None for a flat extract (one census)
     census: pd.DataFrame | None = None
+    #: keyed digests of the values of columns outside the layouts (see ``CaseData.hidden_keys``)
+    hidden_keys: frozenset = frozenset()
 
     @property
     def last_date(self) -> float:
