@@ -370,15 +370,29 @@ def test_a_plan_file_edited_by_hand_is_refused_naming_the_field(saved_plan, tmp_
     assert load_result(folder).replications == info["replications"]   # the file as written
 
 
-def test_a_sensitivity_file_edited_by_hand_is_refused(tmp_path):
-    import json
-
+@pytest.fixture(scope="module")
+def saved_sensitivity(tmp_path_factory):
+    """A small sensitivity analysis on the toy model, saved once; each test edits a copy."""
     from test_decision_sensitivity import _run
+
+    out = tmp_path_factory.mktemp("sens")
+    _run(trajectories=2, sobol_top=0, tornado_top=2).save(out)
+    return out
+
+
+def _copy_of(folder, tmp_path):
+    import shutil
+
+    return shutil.copytree(folder, tmp_path / folder.name)
+
+
+def test_a_sensitivity_file_edited_by_hand_is_refused(saved_sensitivity, tmp_path):
+    import json
 
     from workbench.decision.sensitivity import load_sensitivity
     from workbench.errors import UserError
 
-    _run(trajectories=2, sobol_top=0, tornado_top=2).save(tmp_path)
+    tmp_path = _copy_of(saved_sensitivity, tmp_path)
     info = json.loads((tmp_path / "result.json").read_text())
     for change in ({"years": float("nan")}, {"replications": "x"}):
         (tmp_path / "result.json").write_text(json.dumps({**info, **change}))
@@ -400,15 +414,13 @@ def test_a_sensitivity_file_edited_by_hand_is_refused(tmp_path):
     ("tornado.csv", "label", None, "column 'label': expected a name"),
 ])
 def test_a_sensitivity_table_edited_by_hand_is_refused_naming_row_and_column(
-        tmp_path, file, column, value, said):
+        saved_sensitivity, tmp_path, file, column, value, said):
     import pandas as pd
-
-    from test_decision_sensitivity import _run
 
     from workbench.decision.sensitivity import load_sensitivity
     from workbench.errors import UserError
 
-    _run(trajectories=2, sobol_top=0, tornado_top=2).save(tmp_path)
+    tmp_path = _copy_of(saved_sensitivity, tmp_path)
     df = pd.read_csv(tmp_path / file)
     df[column] = value
     df.to_csv(tmp_path / file, index=False)
