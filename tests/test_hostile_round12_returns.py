@@ -423,3 +423,32 @@ def test_a_published_column_given_twice_is_refused(tmp_path, title, says):
         read_published(folder)
     assert str(exc.value).startswith(f"c1_referrals_la_2020_to_2024.csv: {says}: only one "
                                      "would be read")
+
+
+# ------------------------------------------- 8. a CIN census module given twice in one episode
+def _cin(folder: Path, modules: str) -> None:
+    (folder / "cin_census_2023.xml").write_text(
+        "<?xml version='1.0' encoding='UTF-8'?>\n<Message><Header><CollectionDetails>"
+        "<Collection>CIN</Collection><Year>2023</Year><ReferenceDate>2023-03-31</ReferenceDate>"
+        "</CollectionDetails><Source><LEA>999</LEA></Source></Header><Children>\n"
+        "<Child><ChildIdentifiers><LAchildID>K1</LAchildID></ChildIdentifiers>\n"
+        "<CINdetails><CINreferralDate>2022-06-01</CINreferralDate><ReferralNFA>false"
+        f"</ReferralNFA>\n{modules}</CINdetails></Child></Children></Message>\n")
+
+
+def _assessment(end: str) -> str:
+    return ("<Assessments><AssessmentActualStartDate>2022-06-01</AssessmentActualStartDate>"
+            f"<AssessmentAuthorisationDate>{end}</AssessmentAuthorisationDate></Assessments>\n")
+
+
+def test_a_module_given_twice_in_a_cindetails_with_another_end_is_refused(mini):
+    # before: the second assessment's authorisation date (20 July) kept, the first (20 June)
+    # dropped without a word
+    (mini / EPISODES).unlink()
+    _cin(mini, _assessment("2022-06-20") + _assessment("2022-07-20"))
+    text = _refused(mini)
+    assert ("cin_census_2023.xml, element Child 1 / CINdetails 1 / Assessments 2 (line 6), field "
+            "AssessmentAuthorisationDate: the same Assessments (AssessmentActualStartDate) as "
+            "Assessments 1 of this CINdetails, with another AssessmentAuthorisationDate") in text
+    _cin(mini, _assessment("2022-06-20") * 2)          # alike: one assessment
+    assert len(read_returns(mini).cases.stages) == 1

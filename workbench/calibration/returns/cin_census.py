@@ -268,13 +268,16 @@ def read_cin_census(path: str | Path, problems: list, root=None,
             out.episodes.append(ep)
             st0 = len(out.stages)
             icpc_in_s47 = False
+            modules: dict[tuple, tuple] = {}
             for mod, (stage, f0, f1) in MODULES.items():
                 for mi, m in enumerate(cin.iterfind(mod), start=1):
                     mo = Origin(name, m.sourceline, f"{ewhere} / {mod} {mi}",
                                 tuple((c, c) for c in (f0, f1, "DateOfInitialCPC") if c))
                     start = parse_date(_text(m, f0), mo, f0, problems, required=True, by=by)
                     end = parse_date(_text(m, f1), mo, f1, problems, by=by) if f1 else ""
-                    if not start:
+                    if not start or _module_twice(modules, (mod, start), (
+                            (f1, end), ("DateOfInitialCPC", _text(m, "DateOfInitialCPC"))),
+                            f"{mod} {mi}", f0, mo, problems):
                         continue
                     out.stages.append(StageRecord(lid, stage, start, end, mo, ref, out.year))
                     if stage == "s47":
@@ -306,6 +309,24 @@ def read_cin_census(path: str | Path, problems: list, root=None,
                          "referral date) were merged")
     _another_year(out, problems)
     return out
+
+
+def _module_twice(seen: dict, key: tuple, said: tuple, where: str, f0: str, mo: Origin,
+                  problems: list) -> bool:
+    """Whether a module repeats one of its CINdetails (the same start): alike, it is read past
+    (the combiner kept one anyway); with another end or ICPC date, a problem naming the first,
+    as for a CINdetails given twice: one of the two was kept without a word (an assessment's
+    authorisation date, or a second ICPC counted)."""
+    first = seen.setdefault(key, (where, said))
+    if first[0] == where:
+        return False
+    differ = [f for (f, a), (_, b) in zip(first[1], said) if f and a != b]
+    if differ:
+        problems.append(ReturnProblem(mo.file, f"the same {key[0]} ({f0}) as {first[0]} of this "
+                                               f"CINdetails, with another {' and '.join(differ)}: "
+                                               "give each once (which of the two is right cannot "
+                                               "be told)", mo.row, differ[0], mo.element))
+    return True
 
 
 def _said_of(ep: EpisodeRecord, stages: list) -> dict:
