@@ -61,7 +61,7 @@ def small(tmp_path_factory):
     return folder, template
 
 
-def _fit(folder, template, cases=None, workforce=None, tmp=None):
+def _fit(folder, template, cases=None, workforce=None, tmp=None, **window):
     from workbench.calibration.fit import calibrate
 
     c, w = folder / "cases.csv", folder / "workforce.csv"
@@ -73,7 +73,7 @@ def _fit(folder, template, cases=None, workforce=None, tmp=None):
         workforce.to_csv(w, index=False)
     cd, ro = read_extracts(c, w)
     # without the pilot simulations of timeliness (seconds each): not what these tests check
-    cal = calibrate(cd, ro, template, correct_timeliness=False, fit_icpc=False)
+    cal = calibrate(cd, ro, template, correct_timeliness=False, fit_icpc=False, **window)
     return dict(zip(cal.table.parameter, cal.table.estimate)), cal.notes
 
 
@@ -129,20 +129,29 @@ def test_more_days_lost_than_days_in_post_is_left_out_of_absence_with_a_note(sma
 
 
 def test_a_roster_of_one_team_says_its_other_teams_dates_in_plain_english(small, tmp_path):
-    # "nobody in post in the roster between 2021-04-01 to 2023-03-31"
+    # "nobody in post in the roster between 2021-04-01 to 2022-03-31"; and (below) a window
+    # ending a year before the extract's date read its Cases30 and WorkingDaysLost as then
     folder, template = small
     w = _table(folder / "workforce.csv").assign(Team="families_first")
-    est, notes = _fit(folder, template, workforce=w, tmp=tmp_path)
+    est, notes = _fit(folder, template, workforce=w, tmp=tmp_path,
+                      window_start=dt.date(2021, 4, 1), window_end=dt.date(2022, 3, 31))
     said = [n for n in notes if "nobody in post in the roster" in n]
     assert len(said) == len(template.teams) - 1, notes
     for n in said:
-        assert "nobody in post in the roster from 2021-04-01 to 2023-03-31;" in n
+        assert "nobody in post in the roster from 2021-04-01 to 2022-03-31;" in n
     assert not [n for n in notes if "between 2021" in n]
     # "scaled by 0.129 (1 workers, 1.5 FTE)"
     assert not [n for n in notes if "(1 workers" in n]
     assert [n for n in said if "(1 worker, " in n], said
+    in_post = (w.RoleStartDate <= "2022-04-01") & ((w.RoleEndDate == "")
+                                                   | (w.RoleEndDate > "2022-04-01"))
     assert est["teams.families_first.staff_fte"] == pytest.approx(
-        pd.to_numeric(w[w.RoleEndDate == ""].FTE).sum())
+        pd.to_numeric(w[in_post].FTE).sum())
+    # Cases30 and WorkingDaysLost are as at the extract's date (2023-03-31), not the window's end
+    assert "caseload.cases_held.mean" not in est and "absence.total_pct" not in est
+    [note] = [n for n in notes if "at which Cases30 and WorkingDaysLost are given" in n]
+    assert note.startswith("workforce.csv: the data window ends on 2022-03-31, 365 days before "
+                           "the extract's date (2023-03-31, its latest date)")
 
 
 # ------------------------------------------------------------------ reading the files
@@ -221,12 +230,11 @@ def test_cp_plans_ending_the_day_they_start_are_left_out_of_their_length(small, 
     folder, template = small
     cases = _table(folder / "cases.csv")
     base = _cp_mean(_plans(template, cases, tmp_path))
-    for share in (0.2, 0.5):
-        d = _plans(template, _cp_ending(cases, 0, share), tmp_path)
-        [note] = [n for n in d.notes if "end the day they start" in n]
-        assert note.startswith("cases.csv: ") and "cp plans that ended in the window" in note
-        assert "(CPPendDate the same as CPPstartDate): left out of the plan's length" in note
-        assert _cp_mean(d) < 1.5 * base, share
+    d = _plans(template, _cp_ending(cases, 0, 0.5), tmp_path)
+    [note] = [n for n in d.notes if "end the day they start" in n]
+    assert note.startswith("cases.csv: ") and "cp plans that ended in the window" in note
+    assert "(CPPendDate the same as CPPstartDate): left out of the plan's length" in note
+    assert _cp_mean(d) < 1.5 * base
     # plans ending the day after they start fit no log-normal: the template's length is kept
     d = _plans(template, _cp_ending(cases, 1, 0.5), tmp_path)
     assert _cp_mean(d) is None
@@ -342,3 +350,17 @@ def test_values_of_extra_identifier_columns_are_never_quoted(small, tmp_path):
     assert len(notes) == 1 and "3 name(s) not shown, as they look like identifiers" in notes[0]
     for v in cases.loc[i, "UPN"]:
         assert v not in notes[0]
+
+
+# ------------------------------------------------------------------ --window-end before the extract
+def test_a_window_ending_within_a_month_of_the_extract_reads_its_caseloads(small):
+    # (a window ending a year before it: test_a_roster_of_one_team_...)
+    from workbench.calibration.extracts import day_number
+    from workbench.calibration.holdout import census_at
+
+    folder, _ = small
+    cd, ro = read_extracts(folder / "cases.csv", folder / "workforce.csv")
+    same, said = census_at(ro, cd, day_number("2023-03-15"))
+    assert said == "" and same.workers.cases30.equals(ro.workers.cases30)
+    blank, said = census_at(ro, cd, day_number("2022-04-01"))
+    assert said and blank.workers.cases30.isna().all() and blank.workers.days_lost.isna().all()

@@ -43,6 +43,7 @@ from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc,
                                 last_year_timeliness)
 from .derive_workforce import derive_workforce
 from .estimators import YEAR, DemandFit
+from .holdout import census_at
 from .extracts import STAGE_COLUMNS, CaseData, Roster, day_number, to_date
 from .observe import PLAN_STAGES, stage_sequence
 from .plausibility import note_extracts
@@ -274,6 +275,8 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         d.notes.extend(part_years)
         _note_outside_collection_years(d, cases, w0, w1x, window_from)
     roster = _censuses_to_window_end(d, roster, w1x)
+    roster, note = census_at(roster, cases, w1x)    # a flat roster's census, at the extract date
+    d.notes.extend([note] if note else [])
     seq = stage_sequence(cases)
 
     demand = derive_demand(d, cases, template, w0, w1x, seed)

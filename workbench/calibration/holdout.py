@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .extracts import CaseData, Roster
+from .extracts import CaseData, Roster, to_date
 
 #: said in the back-test's notes when the data are cut
 NOTE_CENSUS = ("Cases30 and WorkingDaysLost of the latest census are blanked: it was taken "
@@ -76,6 +76,31 @@ def known_at(cases: CaseData, roster: Roster, day: float) -> tuple[CaseData, Ros
         census = census.reset_index(drop=True)
     return (replace(cases, episodes=ep.reset_index(drop=True), stages=st.reset_index(drop=True)),
             replace(roster, workers=w.reset_index(drop=True), census=census))
+
+
+#: Days the window may end before the extract's date (the latest date in the two extracts)
+#: with the roster's Cases30 and WorkingDaysLost still read as at the window's end
+CENSUS_SLACK_DAYS = 31
+
+
+def census_at(roster: Roster, cases: CaseData, w1x: float) -> tuple[Roster, str]:
+    """A flat roster's ``Cases30`` and ``WorkingDaysLost`` (one census, at the extract date: the
+    latest date in the extracts) blanked when the data window ends (``w1x`` - 1) more than
+    :data:`CENSUS_SLACK_DAYS` before it, with a note; as given otherwise (note ""). Read as at
+    the window's end, a --window-end a year early gave the caseloads and absence of the workers
+    in post then from the figures of a year later, without a word (the census of returns is
+    chosen by its year: :func:`~.returns.workers_across.census_up_to`)."""
+    w = roster.workers
+    dates = [x for x in (cases.last_date, roster.last_date) if x == x]
+    if roster.census is not None or not dates or max(dates) - (w1x - 1) <= CENSUS_SLACK_DAYS \
+            or not (w.cases30.notna().any() or w.days_lost.notna().any()):
+        return roster, ""
+    note = (f"{roster.source}: the data window ends on {to_date(w1x - 1)}, "
+            f"{int(max(dates) - (w1x - 1)):,} days before the extract's date ({to_date(max(dates))}, "
+            "its latest date), at which Cases30 and WorkingDaysLost are given: they are left out "
+            "of the caseloads and absence (the template's are kept), not read as at the window's "
+            "end. End the window at the extract's date to fit them")
+    return replace(roster, workers=w.assign(cases30=np.nan, days_lost=np.nan)), note
 
 
 def linear_trend(values: list[float]) -> float:
