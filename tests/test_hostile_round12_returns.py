@@ -452,3 +452,20 @@ def test_a_module_given_twice_in_a_cindetails_with_another_end_is_refused(mini):
             "Assessments 1 of this CINdetails, with another AssessmentAuthorisationDate") in text
     _cin(mini, _assessment("2022-06-20") * 2)          # alike: one assessment
     assert len(read_returns(mini).cases.stages) == 1
+
+
+def test_an_authority_missing_from_a_c1_that_was_read_is_said_so(tmp_path, capsys):
+    # before: "no referrals (C1 referral_count) in the files: download the C1 table", of a
+    # folder holding the C1 table (without the authority's rows)
+    from workbench.cli.main import main
+    folder = _published(tmp_path)
+    f = folder / "c1_referrals_la_2020_to_2024.csv"
+    f.write_text("".join(line for line in f.read_text().splitlines(keepends=True)
+                         if "County Durham" not in line))
+    code = main(["from-published", "--la", "840", "--data", str(folder), "--out",
+                 str(tmp_path / "d.yaml"), "--no-check"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert ("County Durham: no referrals (C1 referral_count) for it in "
+            "c1_referrals_la_2020_to_2024.csv, which give England's") in err
+    assert "download the C1 table\n" not in err

@@ -449,6 +449,13 @@ def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
     """
     years = auth.years("referrals")
     if not years:
+        eng = auth.england[auth.england.measure == "referrals"]
+        if len(eng):
+            # the C1 table was read (England's row is there): "download the C1 table" misled
+            raise PublishedError(f"{auth.name}: no referrals (C1 referral_count) for it in "
+                                 f"{', '.join(sorted(eng.file.unique()))}, which give England's: "
+                                 "is the file a selection of authorities without it? Download "
+                                 "the C1 table by local authority")
         raise PublishedError(f"{auth.name}: no referrals (C1 referral_count) in the files: "
                              "download the C1 table")
     if year is not None and not years[0] <= int(year) <= years[-1]:
