@@ -149,6 +149,9 @@ def test_compare_labels_names_alike_to_a_reader_apart(tmp_path, capsys):
                                               "separators (6250 or 6_250)"),
     ("demand: {referrals_per_year: 5,000}\n", "(5,000) reads as two"),
     ("teams: {cp_court: {establishment_fte: 1,400}}\n", "(1,400) reads as two"),
+    # a decimal comma, in a { } block and in a [ ] list (before: "'05' has a leading zero")
+    ("demand: {rereferral_pct: 22,6}\n", "(22,6) reads as two; write a decimal point, not a "
+                                         "comma (22.6)"),
 ])
 def test_a_thousands_comma_in_a_flow_block_is_named_as_such(tmp_path, capsys, body, says):
     assert main(["validate", str(_file(tmp_path, body))]) == 2
@@ -156,6 +159,17 @@ def test_a_thousands_comma_in_a_flow_block_is_named_as_such(tmp_path, capsys, bo
     assert "not valid YAML at line 3" in err
     assert "is an entry with no value: in a { } block a comma separates entries" in err
     assert says in err and "octal" not in err and "Keys should be strings" not in err
+
+
+def test_a_decimal_comma_in_a_list_is_named_as_such(tmp_path, capsys):
+    p = _file(tmp_path, "demand: {seasonality: [1,05, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}\n")
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert ("not valid YAML at line 3, column 26: '1,05' reads as two numbers, 1 and 05 (in [ ] "
+            "and { } a comma separates entries); write a decimal point, not a comma (1.05)") in err
+    # a leading zero of its own is still said as before
+    assert main(["validate", str(_file(tmp_path, "demand: {referrals_per_year: 0100}\n"))]) == 2
+    assert "'0100' has a leading zero" in capsys.readouterr().err
 
 
 def test_a_second_document_is_said_in_words(tmp_path, capsys):

@@ -50,9 +50,15 @@ class _Loader(yaml.SafeLoader):
                     # and an entry '250' with no value ("demand.250: Keys should be strings")
                     head = before if isinstance(before, str) and before.isdigit() else None
                     tail = key_node.value
-                    example = (f"({head},{tail}) reads as two; write numbers without separators "
-                               f"({head}{tail} or {head}_{tail})" if head else
-                               "(6,250) reads as two; write numbers without separators (6250)")
+                    if not head:
+                        example = ("(6,250) reads as two; write numbers without separators "
+                                   "(6250)")
+                    elif len(tail) == 3:
+                        example = (f"({head},{tail}) reads as two; write numbers without "
+                                   f"separators ({head}{tail} or {head}_{tail})")
+                    else:   # 22,6: a decimal comma
+                        example = (f"({head},{tail}) reads as two; write a decimal point, not "
+                                   f"a comma ({head}.{tail})")
                     raise yaml.constructor.ConstructorError(
                         None, None, f"'{tail}' is an entry with no value: in a {{ }} block a "
                         f"comma separates entries, so a number written with a comma {example}",
@@ -113,6 +119,19 @@ class _Loader(yaml.SafeLoader):
                 None, None, f"'{node.value}' is tagged !!int but is not a whole number; write a "
                 f"whole number (or drop the tag)", node.start_mark) from None
         if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+            mark = node.start_mark
+            text = mark.buffer or ""
+            at = mark.pointer
+            if 1 < at <= len(text) and text[at - 1] == "," and text[at - 2].isdigit():
+                # [30, 91, 365, 730, 1,095]: the comma separates entries in [ ] and { }
+                head = text[:at - 1].split(",")[-1].split("[")[-1].split("{")[-1].split()[-1]
+                tail = str(node.value)
+                meant = (f"write numbers without thousands separators ({head}{tail})"
+                         if len(tail) == 3 else
+                         f"write a decimal point, not a comma ({head}.{tail})")
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"'{head},{tail}' reads as two numbers, {head} and {tail} (in "
+                    f"[ ] and {{ }} a comma separates entries); {meant}", node.start_mark)
             raise yaml.constructor.ConstructorError(
                 None, None, f"'{node.value}' has a leading zero, which YAML 1.1 reads as an "
                 f"octal number ({value}); write it without the leading zero", node.start_mark)
