@@ -468,14 +468,14 @@ def read_published(folder: str | Path) -> Published:
         if df is None or "time_period" not in {c.strip().lower() for c in df.columns}:
             skipped[name] = "not in the open-data layout (no time_period column)"
             continue
-        if df.attrs.get("lines_above"):
-            k = df.attrs["lines_above"]
-            notes.append(f"{name}: its column titles are on line {k + 1}; the {k} line(s) above "
-                         "them (a title?) were read past")
         got, titles = _read_one(name, df)
         if titles:
             files[name] = titles
             frames += got
+            k = df.attrs.get("lines_above", 0)
+            if k:
+                notes.append(f"{name}: its column titles are on line {k + 1}; the {k} line(s) "
+                             "above them (a title?) were read past")
         else:
             skipped[name] = "not one of the tables the workbench reads"
     if not frames:
