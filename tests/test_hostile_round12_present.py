@@ -13,8 +13,8 @@ from workbench.present.report_text import describe_value, number_words
 
 # ------------------------------------------------------- D1: a change of spread or shape is said
 @pytest.mark.parametrize("hours, said", [
-    ({"dist": "lognormal", "mean": 9.5, "cv": 1.5}, "coefficient of variation 0.6 → lognormal, "
-                                                     "9.5 on average, coefficient of variation 1.5"),
+    ({"dist": "lognormal", "mean": 9.5, "cv": 1.5},
+     "coefficient of variation 0.6 → lognormal, 9.5 on average, coefficient of variation 1.5"),
     ({"dist": "gamma", "mean": 9.5, "cv": 0.6}, "→ gamma, 9.5 on average"),
 ])
 def test_a_change_of_spread_or_shape_with_the_same_average_is_said(baseline, hours, said):
@@ -320,7 +320,7 @@ def test_a_short_period_is_said_to_the_day(baseline):
     assert period_text(baseline, 0.5, warmup_days=70) == "January 2018 to May 2018"
 
 
-# ------------------------------------ D13: a warm-up under a fortnight is said in days, never 0 weeks
+# ------------------------------ D13: a warm-up under a fortnight is said in days, never 0 weeks
 @pytest.mark.parametrize("days, said", [(3, "The first 3 days (to 03 November 2017)"),
                                         (1, "The first 1 day (to 01 November 2017)"),
                                         (10, "The first 10 days"), (70, "The first 10 weeks")])

@@ -130,8 +130,8 @@ class OptimiseResult:
         tg = "; ".join(t.describe() for t in self.targets)
         if self.chosen is None:
             return (f"No plan the search tried met every target ({tg}) with "
-                    f"{confidence_text(self.confidence)} confidence on fresh runs. Widen the levers' ranges, "
-                    f"give the search more time, or relax a target.")
+                    f"{confidence_text(self.confidence)} confidence on fresh runs. Widen the "
+                    f"levers' ranges, give the search more time, or relax a target.")
         row = self.candidates[self.candidates["chosen"]].iloc[0]
         cost = kpi(COST).format(row["cost_mean"])
         yrs = ("the scenario's horizon" if self.years is None
@@ -139,9 +139,9 @@ class OptimiseResult:
         return (f"The cheapest plan found that meets every target ({tg}): "
                 f"{describe_plan(self.base, self.chosen)}. It costs {cost} over {yrs} on "
                 f"average. On {self.confirm_replications} fresh runs per plan, we are at least "
-                f"{confidence_text(self.confidence)} confident that it meets every target on average "
-                f"(one-sided t bounds, Bonferroni over {len(self.candidates)} candidate plan(s) "
-                f"and {len(self.targets)} target(s)).")
+                f"{confidence_text(self.confidence)} confident that it meets every target on "
+                f"average (one-sided t bounds, Bonferroni over {len(self.candidates)} candidate "
+                f"plan(s) and {len(self.targets)} target(s)).")
 
     def save(self, folder: str | Path) -> Path:
         """Write ``trials.csv``, ``candidates.csv`` and ``result.json`` to ``folder``."""

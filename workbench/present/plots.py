@@ -316,8 +316,8 @@ def plot_tradeoff(exp, x: str = "cost_per_year_gbp", y: str = "assessment_within
                     yerr=[[b["mean"] - b["low"]], [b["high"] - b["mean"]]],
                     fmt="o", color=colours[a.scenario], capsize=4, markersize=8,
                     label=chart_name(a.scenario))
-        ax.annotate(chart_name(a.scenario), (a["mean"] * x_scale, b["mean"]), textcoords="offset points",
-                    xytext=(8, 6), fontsize=9)
+        ax.annotate(chart_name(a.scenario), (a["mean"] * x_scale, b["mean"]),
+                    textcoords="offset points", xytext=(8, 6), fontsize=9)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
