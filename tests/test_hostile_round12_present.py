@@ -491,3 +491,19 @@ def test_a_price_under_a_pound_is_not_called_nothing():
     cost.low = cost.high = float("nan")        # the same in every run
     r = OptionResult("o", "Option", {"unallocated_mean": waiting, "cost_per_year_gbp": cost})
     assert r.unit_costs() == ["£0.25 a year per child fewer waiting"]     # was "£0 a year"
+
+
+def test_a_sobol_table_edited_by_hand_is_refused(tmp_path):
+    import pandas as pd
+
+    from test_decision_sensitivity import _run
+
+    from workbench.decision.sensitivity import load_sensitivity
+    from workbench.errors import UserError
+
+    _run(trajectories=2, sobol_top=2, sobol_n=8, tornado_top=2).save(tmp_path)
+    df = pd.read_csv(tmp_path / "sobol.csv")
+    df["ST"] = "abc"                     # the report stopped with a ValueError of its format
+    df.to_csv(tmp_path / "sobol.csv", index=False)
+    with pytest.raises(UserError, match=r"sobol.csv: row 2, column 'ST': expected a number"):
+        load_sensitivity(tmp_path)

@@ -240,7 +240,9 @@ def load_sensitivity(folder: str | Path) -> SensitivityResult:
             ("tornado.csv", tornado, (("label", dict(text=True)),
                                       ("kpi_low", dict(may_be_blank=True)),
                                       ("kpi_high", dict(may_be_blank=True)),
-                                      ("kpi_base", dict(may_be_blank=True))))):
+                                      ("kpi_base", dict(may_be_blank=True)))),
+            ("sobol.csv", sobol, (("ST", dict(may_be_blank=True)),
+                                  ("S1", dict(may_be_blank=True))))):
         for column, how in checks:
             if column in df:
                 df[column] = saved_column(df, column, folder / file, cmd,
