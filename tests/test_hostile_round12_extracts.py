@@ -311,6 +311,23 @@ def test_agency_assignments_of_a_day_do_not_make_a_tenure_of_decades(small, tmp_
     assert "(RoleStartDate to RoleEndDate)" in note and "The template's agency tenure is kept" in note
 
 
+@pytest.mark.parametrize("header, rows, says", [
+    (",", "", "every row has 11 fields where the header has 12 names: the header has a name "
+              "too many (a comma at its end?)"),
+    ("", ",", "every row has 12 fields where the header has 11 names: the header lacks a name"),
+], ids=["a comma after the header", "a comma after every row"])
+def test_a_header_at_odds_with_every_row_is_said_once(header, rows, says, tmp_path):
+    # each row was refused on a line of its own ('11 fields where the header has 12 (a
+    # truncated row?)'), the header never named
+    lines = (SAMPLE / "workforce.csv").read_text().splitlines()
+    (tmp_path / "workforce.csv").write_text(
+        "\n".join([lines[0] + header] + [r + rows for r in lines[1:]]) + "\n")
+    (tmp_path / "cases.csv").write_text((SAMPLE / "cases.csv").read_text())
+    said = _refused(tmp_path / "cases.csv", tmp_path / "workforce.csv")
+    assert said == [f"workforce.csv, row 1: {says}" + said[0].split(says)[1]], said
+    assert said[0].endswith("Make the header and the rows agree and save again")
+
+
 # ------------------------------------------------------------------ extra columns of identifiers
 def test_values_of_extra_identifier_columns_are_never_quoted(small, tmp_path):
     # a payroll number (an extra column) typed into OrgRole, WorkerType and ReasonLeave was

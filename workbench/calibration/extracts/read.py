@@ -235,15 +235,17 @@ def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
         seen.setdefault(h, i)
     # the rows are checked one at a time (a list of every row's cells of a large file took
     # gigabytes before anything was said)
-    ragged = 0
+    ragged, seen, widths, first = 0, 0, set(), len(problems)
     try:
         for row, r in records:
+            seen += 1
             if len(r) != width:
                 what = "a truncated row?" if len(r) < width else "a stray comma or an unquoted value?"
                 problems.append(Problem(name, f"{len(r)} fields where the header has {width} ({what})",
                                         row=row))
                 found = True
                 ragged += 1
+                widths.add(len(r))
                 if ragged >= MAX_RAGGED:
                     problems.append(Problem(name, f"stopped after {MAX_RAGGED:,} rows with the wrong "
                                                   "number of fields: is this a CSV file of the layout?"))
@@ -251,6 +253,18 @@ def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
     except csv.Error as exc:
         problems.append(Problem(name, f"not a readable CSV file: {_csv_error(exc)}", row=reader.line_num))
         return True
+    if 1 < ragged < MAX_RAGGED and ragged == seen and len(widths) == 1:
+        # every row alike: the header is at odds with them, not each row with it (a row a line,
+        # 'a truncated row?', for a header with a comma at its end). A file stopped at
+        # MAX_RAGGED keeps its rows: not every row was read
+        k = widths.pop()
+        why = ("the header has a name too many (a comma at its end?)" if k < width else
+               "the header lacks a name (a column without its title?), or every row ends with "
+               "a comma")
+        del problems[first:]
+        problems.append(Problem(name, f"every row has {k} fields where the header has {width} "
+                                      f"names: {why}. Make the header and the rows agree and save "
+                                      "again", row=1))
     return found
 
 
