@@ -146,8 +146,16 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
     wk = weekly[weekly.t_days >= warmup_days]
     open_cols = [f"open_{s}" for s in STAGES]
     # per year *with* a social worker: a child waiting unallocated has no worker to change, and
-    # counting her time would make a service in crisis look more stable
-    child_years = float((wk[open_cols].sum(axis=1) - wk["unallocated"]).sum() * 7 / 365.25)
+    # counting her time would make a service in crisis look more stable. Each week's stock
+    # (observed at its start) stands for its days inside the window [warmup_days, end): 7, but
+    # fewer for a last week cut short by the end of the run (1.25 days of a 1-year run) and for
+    # a week the warm-up ends part-way through, whose changes after the warm-up are counted
+    # (before, every row counted 7 days and the straddling week none: the rate read 13% low
+    # over 0.1 years, 1.6% over one)
+    t0 = weekly.t_days.to_numpy(dtype=float)
+    days_in = np.clip(np.minimum(t0 + 7.0, end) - np.maximum(t0, warmup_days), 0.0, 7.0)
+    with_worker = (weekly[open_cols].sum(axis=1) - weekly["unallocated"]).to_numpy(dtype=float)
+    child_years = float(np.sum(with_worker * days_in) / 365.25) if len(weekly) else 0.0
     changes = int(np.sum(e == R.SW_CHANGE))
     k["sw_changes_per_child_year"] = changes / child_years if child_years > 0 else math.nan
 
