@@ -381,3 +381,22 @@ def test_a_window_ending_within_a_month_of_the_extract_reads_its_caseloads(small
     assert said == "" and same.workers.cases30.equals(ro.workers.cases30)
     blank, said = census_at(ro, cd, day_number("2022-04-01"))
     assert said and blank.workers.cases30.isna().all() and blank.workers.days_lost.isna().all()
+
+
+def test_a_team_name_with_a_line_break_is_quoted_on_one_line(small, tmp_path):
+    # '"first\ncontact"' (a quoted cell with a line break) folds to first_contact; the note
+    # quoting it ran over two lines of the terminal
+    from workbench.calibration.extracts import day_number, read_workforce
+    from workbench.calibration.plausibility import with_template_team_names
+
+    folder, template = small
+    w = _table(folder / "workforce.csv")
+    w.loc[w.Team == "first_contact", "Team"] = "first\ncontact"
+    w.to_csv(tmp_path / "workforce.csv", index=False)
+    notes: list[str] = []
+    ro = with_template_team_names(notes, read_workforce(tmp_path / "workforce.csv"),
+                                  template.teams, day_number("2021-04-01"),
+                                  day_number("2023-04-01"))
+    assert "first_contact" in set(ro.workers.team)
+    assert len(notes) == 1 and "\n" not in notes[0]
+    assert "'first [line break] contact' as first_contact" in notes[0]

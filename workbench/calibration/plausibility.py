@@ -155,7 +155,9 @@ def template_team_names(names, template_teams) -> tuple[dict[str, str], dict[str
 
 
 def _quoted(name: str, width: int = 40) -> str:
-    name = str(name)
+    # a line break inside a quoted cell ('first<break>contact' folds to first_contact) broke
+    # the note across two lines of the terminal: each is shown as [line break]
+    name = re.sub(r"\r\n|\r|\n", " [line break] ", str(name)).replace("\t", " [tab] ")
     return "'" + (name if len(name) <= width else name[: width - 3] + "...") + "'"
 
 
