@@ -22,7 +22,7 @@ from workbench.decision.levers import build_scenario
 from conftest import SCENARIOS
 
 READINGS = {"better", "worse", "no clear change", "higher", "lower", "not enough runs to tell",
-            "too small to show", "one run: cannot tell",
+            "too small to show", "one run: cannot tell", "no value to compare",
             *(f"{w} in every run" for w in ("better", "worse", "higher", "lower"))}
 
 

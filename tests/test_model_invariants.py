@@ -70,7 +70,12 @@ def test_kpis_are_all_present_and_finite(baseline):
         assert name in run.kpis
         assert np.isfinite(run.kpis[name]), name
     for pct in [k for k in run.kpis if k.endswith("_pct")]:
+        if pct == "lac_3plus_sw_pct":   # a measure "in a year": n/a over half of one
+            assert np.isnan(run.kpis[pct])
+            continue
         assert 0 <= run.kpis[pct] <= 100
+    year = simulate(baseline, seed=1, years=1).kpis["lac_3plus_sw_pct"]
+    assert 0 <= year <= 100
 
 
 def test_event_log_has_the_fixed_schema(baseline):

@@ -205,14 +205,17 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
 def lac_3plus_social_workers(ev: pd.DataFrame, start: float, end: float) -> float:
     """% of children looked after at some time in a year who had 3+ social workers that year.
 
-    The national stability measure, over each whole year after ``start`` (or the whole period if
-    shorter than a year), averaged over the years.
+    The national stability measure, over each whole year after ``start``, averaged over the
+    years. NaN when the period measured is shorter than a year: a count of social workers over
+    a few months is not the measure "in a year" (over 5 weeks it read 0.6%, and a half-year
+    validation page set that beside England's 24-27%), so it is shown as n/a.
     """
     lac = S["lac"]
     span = end - start
-    n_years = int(span // 365.25)
-    windows = ([(start + i * 365.25, start + (i + 1) * 365.25) for i in range(n_years)]
-               if n_years >= 1 else [(start, end)])
+    n_years = int((span + 1e-6) // 365.25)   # a year computed as end - start may fall short by ulp
+    if n_years < 1:
+        return math.nan
+    windows = [(start + i * 365.25, start + (i + 1) * 365.25) for i in range(n_years)]
     t = ev.t_days.to_numpy()
     e = ev.event.to_numpy()
     child = ev.child.to_numpy()

@@ -84,9 +84,14 @@ def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 
         referrals can tell apart differences of a few hundredths of a point, which the tables
         would show as 0.0 and call better or worse); without an interval, "better in every run"
         (worse, higher, lower) from two or more runs that all differ by the same amount, "one
-        run: cannot tell" from one, else "not enough runs to tell".
+        run: cannot tell" from one, "no value to compare" when no pair of runs had a value
+        (``runs`` 0), else "not enough runs to tell".
     """
     if any(math.isnan(v) for v in (diff, lo, hi)):
+        if math.isnan(diff) and runs == 0:
+            # no pair of runs had the measure at all (nobody holding cases, no assessment
+            # finished, a measure "in a year" over less than one): more runs would not help
+            return "no value to compare"
         if math.isnan(diff) or runs is None:
             return "not enough runs to tell"
         if runs == 1:

@@ -1,0 +1,57 @@
+"""Session 16's mends from the helpers' reports: compare's printed range says on which side of
+zero an end lies that shows as zero, as page one does; a measure no pair of runs had reads "no
+value to compare", not "not enough runs to tell"; the looked-after children's stability, a
+measure "in a year", is n/a over less than one."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from workbench import load_scenario, simulate
+from workbench.analysis.registry import kpi
+from workbench.cli.compare import format_comparison
+from workbench.scenario.catalog import PACKAGE_ROOT
+
+
+def _row(name: str, low: float, high: float, diff: float, n: int = 5) -> dict:
+    return {"scenario": "Option", "kpi": name, "baseline_mean": 10.0, "variant_mean": 10.0 + diff,
+            "difference": diff, "ci_low": low, "ci_high": high,
+            "half_width": (high - low) / 2, "n": n, "sd_difference": 0.1}
+
+
+def _line(table: str, label: str) -> str:
+    return next(line for line in table.splitlines() if line.startswith(label))
+
+
+def test_compare_says_on_which_side_of_zero_a_range_ends():
+    label = kpi("unallocated_mean").label
+    # children are shown whole: a range from -1.4 to -0.4 and one from -1.4 to +0.2 both
+    # showed "[-1, -0]" or "[-1, +0]", one better and one no clear change
+    below = format_comparison(pd.DataFrame([_row("unallocated_mean", -1.4, -0.4, -0.9)]),
+                              "Option", "Baseline")
+    above = format_comparison(pd.DataFrame([_row("unallocated_mean", -1.4, 0.2, -0.6)]),
+                              "Option", "Baseline")
+    assert "[-1, just under 0]" in _line(below, label), below
+    assert "[-1, just over 0]" in _line(above, label), above
+
+
+def test_a_measure_no_run_had_reads_no_value_to_compare():
+    nan = math.nan
+    table = format_comparison(pd.DataFrame([_row("lac_3plus_sw_pct", nan, nan, nan, n=0)]),
+                              "Option", "Baseline")
+    assert _line(table, kpi("lac_3plus_sw_pct").label).rstrip().endswith("no value to compare")
+    assert "not enough runs" not in table
+
+
+def test_stability_in_a_year_is_not_measured_over_less_than_one():
+    sc = load_scenario(PACKAGE_ROOT / "scenarios" / "baseline.yaml")
+    short = simulate(sc, seed=2, years=0.25).kpis["lac_3plus_sw_pct"]
+    assert math.isnan(short)
+    # a year measured after a warm-up of half a year: the year after it, a share
+    year = simulate(sc, seed=2, years=1.5, warmup_days=182.625).kpis["lac_3plus_sw_pct"]
+    assert 0 < year < 100
+    # a warm-up that leaves less than a year: n/a again
+    assert math.isnan(simulate(sc, seed=2, years=1.0, warmup_days=30).kpis["lac_3plus_sw_pct"])
