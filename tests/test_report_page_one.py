@@ -123,7 +123,10 @@ def test_ranked_table_is_accessible_html(exp, design):
     assert page.count('<th scope="row">') == 2 and "<caption>" in page
     assert re.search(r'<th scope="row">1\. Better</th>', page)
     # the reading is a word, not only a colour
-    assert ">▲ Better<" in page and ">▼ Worse<" in page and "No clear change" in page
+    # (the mark only repeats the word: hidden from screen readers, which read it as "black
+    # up-pointing triangle" before the word; session 16, was '>▲ Better<')
+    assert '><span aria-hidden="true">▲ </span>Better<' in page
+    assert '><span aria-hidden="true">▼ </span>Worse<' in page and "No clear change" in page
 
 
 def test_chair_sentences_come_from_the_results(exp, design):

@@ -129,13 +129,15 @@ def format_comparison(table, variant: str, baseline: str, level_pct: int = 95) -
     each measure by its registry label, values in its registry format (differences of percentages
     in points), and what the difference and its interval say in words."""
     from ..analysis.registry import kpi
-    from ..present.tables import difference_reading
+    from ..present.tables import bound_text, difference_reading
 
     rows = [("Measure", baseline, variant, "difference", f"{level_pct}% CI", "reading")]
     for r in table.itertuples():
         k = kpi(r.kpi)
+        # an end that is not zero but shows as zero says on which side, as page one does
         ci = ("n/a" if math.isnan(r.half_width)
-              else f"[{k.format(r.ci_low, True, False)}, {k.format(r.ci_high, True, False)}]")
+              else f"[{bound_text(k, r.ci_low, True, False)}, "
+                   f"{bound_text(k, r.ci_high, True, False)}]")
         rows.append((k.label, k.format(r.baseline_mean), k.format(r.variant_mean),
                      k.format(r.difference, True), ci,
                      difference_reading(r, k)))

@@ -184,8 +184,10 @@ def _cell(d: Difference | None) -> str:
     word = d.reading
     way = word.removesuffix(" in every run")
     cls = {"better": "better", "worse": "worse"}.get(way, "neutral")
-    # the word carries the meaning; the colour and the mark only repeat it (WCAG 1.4.1)
+    # the word carries the meaning; the colour and the mark only repeat it (WCAG 1.4.1), so
+    # the mark is hidden from screen readers, which read it as "black up-pointing triangle"
     mark = {"better": "▲ ", "worse": "▼ "}.get(way, "")
+    mark = f'<span aria-hidden="true">{mark}</span>' if mark else ""
     word_html = f'<span class="reading {cls}">{mark}{html.escape(word.capitalize())}</span>'
     k = d.kpi
     return (f"<td>{word_html} {html.escape(k.format(d.diff, True))}"
