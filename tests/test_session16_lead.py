@@ -55,3 +55,15 @@ def test_stability_in_a_year_is_not_measured_over_less_than_one():
     assert 0 < year < 100
     # a warm-up that leaves less than a year: n/a again
     assert math.isnan(simulate(sc, seed=2, years=1.0, warmup_days=30).kpis["lac_3plus_sw_pct"])
+
+
+def test_optimise_refuses_a_stability_target_over_less_than_a_year(tmp_path, capsys):
+    from workbench.cli.main import main
+
+    code = main(["optimise", str(PACKAGE_ROOT / "scenarios" / "baseline.yaml"),
+                 "--target", "lac_3plus_sw_pct<=20", "--years", "0.5",
+                 "--out", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--target lac_3plus_sw_pct" in err and "give --years 1 or more" in err
+    assert not (tmp_path / "o").exists()

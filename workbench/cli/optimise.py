@@ -25,6 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import files
+from ..errors import UserError
 from . import args as types
 
 _confidence = types.Number(float, 0.5, 0.999)
@@ -111,6 +112,12 @@ def cmd_optimise(args) -> int:
               if args.max_trials is not None else None)
     reps = _at_least_2.parse(args.replications, "--replications")
     years = types.years.parse(args.years, "--years")
+    for t in targets:
+        # a measure "in a year" has no value over less than one: no plan could meet it
+        if t.kpi == "lac_3plus_sw_pct" and years < 1:
+            raise UserError(f"--target {t.kpi}: looked-after children's social workers are "
+                            f"counted over a whole year, and --years {years:g} is less than "
+                            "one; give --years 1 or more")
     cands = types.positive_int.parse(args.candidates, "--candidates")
     confirm = _at_least_3.parse(args.confirm_replications, "--confirm-replications")
     conf = _confidence.parse(args.confidence, "--confidence")
