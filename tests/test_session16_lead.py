@@ -67,3 +67,31 @@ def test_optimise_refuses_a_stability_target_over_less_than_a_year(tmp_path, cap
     err = capsys.readouterr().err
     assert "--target lac_3plus_sw_pct" in err and "give --years 1 or more" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_report_refuses_scenarios_on_different_calendars(tmp_path, capsys):
+    from workbench.cli.main import main
+
+    base = PACKAGE_ROOT / "scenarios" / "baseline.yaml"
+    every_day = tmp_path / "every_day.yaml"
+    every_day.write_text(f"base: {base}\nname: Every day\ncalendar: {{working_days: false}}\n",
+                         encoding="utf-8")
+    code = main(["report", str(base), str(every_day), "--out", str(tmp_path / "r.html")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "'Every day'" in err and "every_day.yaml" in err and "same calendar" in err, err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_report_says_each_scenarios_notes_before_it_runs(tmp_path, capsys):
+    from workbench.cli.report import scenario_notes_said
+    from workbench.scenario.load import load_scenario as load
+
+    base = PACKAGE_ROOT / "scenarios" / "baseline.yaml"
+    unnamed = tmp_path / "unnamed.yaml"
+    unnamed.write_text(f"base: {base}\nacademy: {{intake_per_year: 16}}\n", encoding="utf-8")
+    scenarios = {"Baseline": (load(base), base), "Baseline (unnamed)": (load(unnamed), unnamed)}
+    scenario_notes_said(scenarios, 1.0)
+    err = capsys.readouterr().err
+    assert "note: Baseline (unnamed): name: unnamed.yaml gives no name" in err, err
+    assert "note: Baseline:" not in err

@@ -33,7 +33,8 @@ from ..errors import UserError
 from ..scenario.catalog import PACKAGE_ROOT as ROOT
 from ..scenario.catalog import bundled_scenarios
 from . import args as types
-from .compare import MIN_MEASURED_DAYS, different_starts, too_little_measured
+from .compare import (MIN_MEASURED_DAYS, different_calendars, different_starts,
+                      too_little_measured)
 
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
 
@@ -116,6 +117,7 @@ def build_report(files: list[Path], out: Path, replications: int = 8, seed: int 
     experiment_dir = Path(experiment_dir or out.parent)
     name = f"{out.stem}_experiment"
     check_work_paths(out, experiment_dir, name)
+    scenario_notes_said(scenarios, years)
     # loaded once the inputs pass (nbformat's schema checks take seconds to load: a refusal
     # should not wait for them), before anything runs
     import nbformat
@@ -283,21 +285,42 @@ def check_pdf(out) -> Path:
     return pdf
 
 
+def scenario_notes_said(scenarios: dict, years: float | None) -> None:
+    """What ``run``, ``validate`` and ``compare`` say of each scenario (a campaign starting
+    after the horizon, a team nobody can join, a variant with its base's name ...), for the
+    horizon reported, on standard error before anything runs: the report read "no clear
+    change" for such an option with nothing said."""
+    from ..present.tables import isolate   # a right-to-left name keeps the line's order
+    from ..scenario.checks import scenario_notes
+    from ..scenario.load import file_notes
+
+    for name, (sc, path) in scenarios.items():
+        for note in file_notes(path, sc) + scenario_notes(sc, None if years is None
+                                                          else years * 365.25):
+            print(f"note: {isolate(name)}: {note}", file=sys.stderr)
+
+
 def same_start(scenarios: dict) -> None:
-    """Refuse scenarios that start on different dates: their weeks, years, seasons and bank
-    holidays fall on different days, so a difference between them is partly the calendar's (as
-    ``workbench compare`` refuses them).
+    """Refuse scenarios that start on different dates, or count working days on different
+    calendars: their weeks, seasons and bank holidays fall on different days, or their
+    timescales are measured on different clocks, so a difference between them is partly the
+    calendar's (as ``workbench compare`` refuses them).
 
     Raises
     ------
     UserError
-        Naming the first scenario and one that starts on another date, with both dates.
+        Naming the first scenario and one that starts on another date (both dates), or counts
+        on another calendar (both calendars).
     """
     items = [(name, sc.start_date, path) for name, (sc, path) in scenarios.items()]
     first = items[0]
     for other in items[1:]:
         if other[1] != first[1]:
             raise UserError(different_starts(first, other))
+    clocks = [(name, sc.calendar, path) for name, (sc, path) in scenarios.items()]
+    for other in clocks[1:]:
+        if other[1] != clocks[0][1]:
+            raise UserError(different_calendars(clocks[0], other))
 
 
 def _saved_info(folder: Path) -> dict:
