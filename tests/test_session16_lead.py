@@ -16,6 +16,16 @@ from workbench.cli.compare import format_comparison
 from workbench.scenario.catalog import PACKAGE_ROOT
 
 
+@pytest.fixture(scope="module")
+def short_experiment():
+    """The baseline over 0.1 years (36.525 days: five weeks and 1.5 days), twice."""
+    from workbench.experiment import run_experiment
+
+    sc = load_scenario(PACKAGE_ROOT / "scenarios" / "baseline.yaml")
+    return run_experiment({"Baseline": sc}, replications=2, seed=5, years=0.1,
+                          executor="serial", out=None, progress=False)
+
+
 def _row(name: str, low: float, high: float, diff: float, n: int = 5) -> dict:
     return {"scenario": "Option", "kpi": name, "baseline_mean": 10.0, "variant_mean": 10.0 + diff,
             "difference": diff, "ci_low": low, "ci_high": high,
@@ -95,3 +105,34 @@ def test_report_says_each_scenarios_notes_before_it_runs(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "note: Baseline (unnamed): name: unnamed.yaml gives no name" in err, err
     assert "note: Baseline:" not in err
+
+
+def test_the_chart_of_changes_over_time_counts_the_last_weeks_days(short_experiment):
+    """The chart's rate is the measure's, week by week: per child with a social worker, over
+    the days of each week inside the run (a last week of 1.5 days was divided by 7 and by every
+    open case, so each line fell in its last week)."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from workbench.present.plots import plot_sw_changes_over_time
+
+    exp = short_experiment
+    ts = exp.weekly_with_days()
+    last = ts[ts.week == ts.week.max()]
+    assert (last.days_in_run > 1.4).all() and (last.days_in_run < 1.6).all()
+    held = last.open_total - last.unallocated
+    expected = float(np.mean(last.sw_changes * 365.25 / last.days_in_run / held))
+    fig = plot_sw_changes_over_time(exp, smooth_weeks=1)
+    try:
+        y = fig.axes[0].lines[0].get_ydata()
+        assert y[-1] == pytest.approx(expected, rel=1e-9)
+    finally:
+        plt.close(fig)
+
+
+def test_the_labelled_weekly_table_says_the_days_of_each_week_in_the_run(short_experiment):
+    from workbench.present.export import export_tables
+
+    weekly = export_tables(short_experiment)["Weekly"]
+    days = weekly["Days of the week in the run (7, fewer for a last week cut short)"]
+    assert list(days) == [7.0] * (len(days) - 1) + [1.5]   # 36.525 days: five weeks and 1.5

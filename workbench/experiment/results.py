@@ -263,6 +263,19 @@ class Experiment:
         """For a sequential experiment, the achieved half-width per scenario and chosen KPI."""
         return self.stopping.precision(self.kpis, list(self.scenarios)) if self.stopping else None
 
+    def weekly_with_days(self) -> pd.DataFrame:
+        """The weekly table with ``days_in_run`` after ``date``: each week's days inside its run,
+        7 but for the last week of a run that ends part-way through one, whose counts are of
+        those days only (:func:`workbench.analysis.weekly.with_days_in_run`)."""
+        from ..analysis.weekly import with_days_in_run
+
+        ts = self.timeseries
+        if "scenario" not in ts.columns or not len(ts):
+            return ts
+        horizon = {label: (self.years * 365.25 if self.years is not None else sc.horizon_days)
+                   for label, sc in self.scenarios.items()}
+        return with_days_in_run(ts, ts["scenario"].map(horizon).astype(float).to_numpy())
+
     def save(self, directory: str | Path, baseline: str | None = None) -> dict[str, Path]:
         """Write the tables as CSV files (aggregates only; text a spreadsheet would run as a
         formula starts with ``'``, :func:`workbench.files.as_text`).
@@ -277,17 +290,8 @@ class Experiment:
         dict[str, pathlib.Path]
             The files written, by table name.
         """
-        from ..analysis.weekly import with_days_in_run
-
         d = files.make_folder(directory)
-        ts = self.timeseries
-        if "scenario" in ts.columns and len(ts):
-            # each row's run length, for the days of its week inside the run (the last week
-            # of a run that ends part-way through one counts only those days)
-            horizon = {label: (self.years * 365.25 if self.years is not None
-                               else sc.horizon_days) for label, sc in self.scenarios.items()}
-            ts = with_days_in_run(ts, ts["scenario"].map(horizon).astype(float).to_numpy())
-        tables = {"kpis": self.kpis, "weekly": ts, "summary": self.summary()}
+        tables = {"kpis": self.kpis, "weekly": self.weekly_with_days(), "summary": self.summary()}
         if len(self.scenarios) > 1:
             tables["comparison"] = self.compare(baseline)
         if len(self.failures):

@@ -43,6 +43,7 @@ __all__ = ["FORMULA_STARTS", "WEEKLY_LABELS", "as_text", "export_tables", "formu
 #: Labels of the weekly series' columns that are not KPIs (a KPI's label comes from the
 #: registry). Stocks are counted at the start of the week, flows during it.
 WEEKLY_LABELS = {
+    "days_in_run": "Days of the week in the run (7, fewer for a last week cut short)",
     "in_front_door": "Referrals awaiting a front-door decision",
     "unallocated": "Children waiting for a social worker",
     "awaiting_transfer": "Children waiting to move to another team",
@@ -134,7 +135,10 @@ def _differences(exp, baseline: str) -> pd.DataFrame:
 
 
 def _weekly(exp) -> pd.DataFrame:
-    ts = exp.timeseries
+    # with the days of each week inside the run: the last week of a run that ends part-way
+    # through one counts only those days ("Days of the week in the run", after the date)
+    weekly_with_days = getattr(exp, "weekly_with_days", None)
+    ts = weekly_with_days() if weekly_with_days is not None else exp.timeseries
     cols = [c for c in ts.columns if c not in _WEEKLY_SKIP and pd.api.types.is_numeric_dtype(ts[c])]
     g = ts.groupby(["scenario", "week"], sort=False)
     mean = g[cols].mean().reset_index()

@@ -335,12 +335,19 @@ def plot_tradeoff(exp, x: str = "cost_per_year_gbp", y: str = "assessment_within
 def plot_sw_changes_over_time(exp, smooth_weeks: int = 8,
                               title: str = "Changes of social worker, over time"):
     """Changes of social worker per child per year, week by week (rolling average), per scenario,
-    with the 95% confidence band of the average over replications."""
+    with the 95% confidence band of the average over replications.
+
+    As the measure ``sw_changes_per_child_year``: per child with a social worker (open, less
+    those waiting unallocated), each week over its days inside the run (a last week of 1.25
+    days divided by 7 read as a fall in the last weeks of every line)."""
     _, ts = _tables(exp)
-    d = ts.copy()
+    weekly_with_days = getattr(exp, "weekly_with_days", None)
+    d = (weekly_with_days() if weekly_with_days is not None else ts).copy()
+    days = d["days_in_run"] if "days_in_run" in d.columns else pd.Series(7.0, index=d.index)
+    held = d["open_total"] - d["unallocated"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        d["sw_changes_rate"] = np.where(d["open_total"] > 0,
-                                        d["sw_changes"] * (365.25 / 7) / d["open_total"], np.nan)
+        d["sw_changes_rate"] = np.where((held > 0) & (days > 0),
+                                        d["sw_changes"] * 365.25 / days / held, np.nan)
     fig, ax = plt.subplots(figsize=(9, 4.2))
     _line_with_band(ax, d, "sw_changes_rate", smooth_weeks)
     ax.set_ylim(bottom=0)
