@@ -400,3 +400,31 @@ def test_a_team_name_with_a_line_break_is_quoted_on_one_line(small, tmp_path):
     assert "first_contact" in set(ro.workers.team)
     assert len(notes) == 1 and "\n" not in notes[0]
     assert "'first [line break] contact' as first_contact" in notes[0]
+
+
+# ------------------------------------------------------------------ open cases in no stage
+def test_open_episodes_whose_every_stage_ended_are_counted_in_a_note(small, tmp_path):
+    # twenty open episodes whose CIN plan ended in January, with no closure: left out of the
+    # open cases at the scenario's start without a word
+    from workbench.calibration.derive import Draft, derive_open_cases
+    from workbench.calibration.extracts import day_number, read_cases
+    from workbench.calibration.observe import stage_sequence
+
+    folder, template = small
+    cases = _table(folder / "cases.csv")
+    m = ((cases.CINPlanStartDate != "") & (cases.CINPlanStartDate < "2022-12-01")
+         & (cases.CINPlanEndDate == "") & (cases.CINclosureDate == ""))
+    cases.loc[cases.index[m][:20], "CINPlanEndDate"] = "2023-01-15"
+    cases.to_csv(tmp_path / "cases.csv", index=False)
+    cd = read_cases(tmp_path / "cases.csv")
+    d = Draft(data=template.model_dump(mode="json"), window="", template_name="t")
+    derive_open_cases(d, stage_sequence(cd), cd, template, day_number("2023-04-01"))
+    [note] = [n for n in d.notes if "every stage ended" in n]
+    assert note.startswith("cases.csv: 20 episode(s) open at 2023-04-01 (no CINclosureDate) "
+                           "have every stage ended before it (the last: cin ")
+    assert "they are not among the open cases. Give their CINclosureDate" in note
+    # the extract as synthesized (every open episode in a stage, or at the front door): none
+    d = Draft(data=template.model_dump(mode="json"), window="", template_name="t")
+    cd = read_cases(folder / "cases.csv")
+    derive_open_cases(d, stage_sequence(cd), cd, template, day_number("2023-04-01"))
+    assert not [n for n in d.notes if "every stage ended" in n]

@@ -23,7 +23,8 @@ from ..scenario import Scenario
 from .estimators import (DemandFit, bootstrap_interval, fit_lognormal, fit_referrals, wilson)
 from .extracts import CaseData, to_date
 from .extracts.layouts import PLAN_STAGE_COLUMNS, STAGE_COLUMNS
-from .observe import open_cases_at, plan_durations, stage_outcomes, unallocated_at
+from .observe import (open_cases_at, open_cases_episodes, plan_durations, stage_outcomes,
+                      unallocated_at)
 from .plausibility import check_window
 
 MIN_REFERRALS = 20        # fewer referrals in the window: keep the template's demand
@@ -321,6 +322,27 @@ def derive_task_stages(d: Draft, seq: pd.DataFrame, template: Scenario, w0: floa
                         "the back-test checks the timeliness they produce")
 
 
+def _note_open_in_no_stage(d: Draft, seq: pd.DataFrame, cases: CaseData, day: float) -> None:
+    """A note counting the episodes open at ``day`` (no closure) whose every stage had ended
+    before it: in no stage, they are not among the open cases (the episodes with no stage yet
+    are at the front door, as in the model). Before, they were left out without a word."""
+    ep = cases.episodes
+    open_ep = ep[ep.closure.isna() & (ep.referral < day) & (ep.nfa != 1)].episode
+    with_stages = seq[seq.episode.isin(open_ep) & (seq.s_start < day)]
+    if not len(with_stages):
+        return
+    current = set(open_cases_episodes(seq, day))
+    ended = with_stages[~with_stages.episode.isin(current)]
+    last = ended.sort_values(["episode", "s_start"]).groupby("episode").tail(1).stage
+    if len(last):
+        counts = last.value_counts()
+        d.notes.append(f"{cases.source}: {len(last):,} episode(s) open at {to_date(day)} (no "
+                       "CINclosureDate) have every stage ended before it (the last: "
+                       + ", ".join(f"{s} {n:,}" for s, n in counts.items()) + "): in no stage, "
+                       "they are not among the open cases. Give their CINclosureDate, or the "
+                       "stage they are in")
+
+
 def derive_open_cases(d: Draft, seq: pd.DataFrame, cases: CaseData, template: Scenario,
                       start_day: float) -> None:
     """The open cases by stage (and those waiting for a worker) when the scenario starts."""
@@ -330,6 +352,7 @@ def derive_open_cases(d: Draft, seq: pd.DataFrame, cases: CaseData, template: Sc
         d.add(Estimate(f"initial.open_cases.{s}", open_now.get(s, 0), n=open_now.get(s, 0),
                        method=f"children open in the stage at the start of {to_date(start_day)}",
                        unit="children", scenario_field="initial.open_cases"))
+    _note_open_in_no_stage(d, seq, cases, start_day)
     unknown_open = {s: n for s, n in open_now.items() if n and s not in template.stages}
     if unknown_open:
         d.notes.append(f"open cases in stages the template lacks were left out: {unknown_open}")

@@ -113,6 +113,11 @@ def _current_stages(seq: pd.DataFrame, day: float) -> pd.DataFrame:
     return seq[on].sort_values(["episode", "s_start"]).groupby("episode").tail(1)
 
 
+def open_cases_episodes(seq: pd.DataFrame, day: float) -> np.ndarray:
+    """The episodes open in a stage at the start of ``day`` (those :func:`open_cases_at` counts)."""
+    return _current_stages(seq, day).episode.to_numpy()
+
+
 def open_cases_at(seq: pd.DataFrame, day: float) -> dict[str, int]:
     """Children open in each stage at the start of ``day`` (one stage per episode: the latest)."""
     counts = _current_stages(seq, day).stage.value_counts()
