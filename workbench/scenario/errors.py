@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
 from ..errors import UserError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class ScenarioError(UserError, ValueError):
@@ -11,3 +18,44 @@ class ScenarioError(UserError, ValueError):
     A :class:`~workbench.errors.UserError` (so every front end prints it without a traceback) and a
     ``ValueError`` (what it was before there was a common user-error class).
     """
+
+
+#: Characters of a bad value quoted in a message.
+MAX_SHOWN = 80
+_YES_NO = re.compile(r"(\w+): (expected (?:a number, got a yes/no value|text, got ).*)", re.S)
+
+
+def format_errors(err: ValidationError, source: str) -> str:
+    """pydantic's errors as one message: the source, then a line a problem naming its field
+    (dotted), what was expected and the value given (shortened past :data:`MAX_SHOWN`)."""
+    lines = [f"{source}: {err.error_count()} problem(s) in the scenario:"]
+    for e in err.errors(include_url=False):
+        loc = ".".join(str(p) for p in e["loc"]
+                       if not str(p).startswith("function-after") and p != "[key]")
+        # drop discriminator tags such as 'lognormal' that pydantic inserts in union paths
+        msg = e["msg"].removeprefix("Value error, ")
+        typ = e["type"]
+        if typ == "extra_forbidden":
+            msg = "unknown field (check the spelling; unknown fields are not allowed)"
+        elif typ == "missing":
+            msg = "required field is missing"
+        m = _YES_NO.fullmatch(msg)
+        if m:  # the check of a block's raw fields names the field in its message
+            loc, msg = ".".join(p for p in (loc, m[1]) if p), m[2]
+        if not loc:
+            # the whole-scenario checks: each problem on its own line, already naming its field
+            lines.extend(f"  - {problem}" for problem in msg.split("\n"))
+            continue
+        value = e.get("input")
+        shown = ""
+        if isinstance(value, dt.date):
+            shown = f" (got {value.isoformat()})"
+        elif typ not in ("missing",) and not isinstance(value, (dict, list)):
+            text = repr(value)
+            if len(text) > MAX_SHOWN:  # a 100,000-character name, a 400-digit number
+                # the count is of the value, not of its quoted form (201 characters, not 203)
+                size = len(value) if isinstance(value, str) else len(text)
+                text = f"{text[:MAX_SHOWN]}... ({size:,} characters)"
+            shown = f" (got {text})"
+        lines.append(f"  - {loc}: {msg}{shown}")
+    return "\n".join(lines)

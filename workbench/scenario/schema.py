@@ -10,9 +10,7 @@ of a worker's time, ``_fte`` full-time equivalents, ``_pct`` percentages (0-100)
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import re
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -24,7 +22,7 @@ from .basics import (MAX_GBP, MAX_NAME_CHARS, MAX_OPEN_CASES, MAX_REFERRALS_PER_
                      _check_per_type, _check_probabilities, _Model, at_most, one_line_text)
 from .checks import whole_scenario_problems
 from .derive import set_dotted
-from .errors import ScenarioError
+from .errors import ScenarioError, format_errors
 from .policies import Academy, Agency, Recruitment, Retention, Workforce
 from .uncertain import uncertain_problems
 
@@ -565,45 +563,6 @@ class Scenario(_Model):
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-#: Characters of a bad value quoted in a message.
-MAX_SHOWN = 80
-_YES_NO = re.compile(r"(\w+): (expected (?:a number, got a yes/no value|text, got ).*)", re.S)
-
-
-def _format_errors(err: ValidationError, source: str) -> str:
-    lines = [f"{source}: {err.error_count()} problem(s) in the scenario:"]
-    for e in err.errors(include_url=False):
-        loc = ".".join(str(p) for p in e["loc"]
-                       if not str(p).startswith("function-after") and p != "[key]")
-        # drop discriminator tags such as 'lognormal' that pydantic inserts in union paths
-        msg = e["msg"].removeprefix("Value error, ")
-        typ = e["type"]
-        if typ == "extra_forbidden":
-            msg = "unknown field (check the spelling; unknown fields are not allowed)"
-        elif typ == "missing":
-            msg = "required field is missing"
-        m = _YES_NO.fullmatch(msg)
-        if m:  # the check of a block's raw fields names the field in its message
-            loc, msg = ".".join(p for p in (loc, m[1]) if p), m[2]
-        if not loc:
-            # the whole-scenario checks: each problem on its own line, already naming its field
-            lines.extend(f"  - {problem}" for problem in msg.split("\n"))
-            continue
-        value = e.get("input")
-        shown = ""
-        if isinstance(value, dt.date):
-            shown = f" (got {value.isoformat()})"
-        elif typ not in ("missing",) and not isinstance(value, (dict, list)):
-            text = repr(value)
-            if len(text) > MAX_SHOWN:  # a 100,000-character name, a 400-digit number
-                # the count is of the value, not of its quoted form (201 characters, not 203)
-                size = len(value) if isinstance(value, str) else len(text)
-                text = f"{text[:MAX_SHOWN]}... ({size:,} characters)"
-            shown = f" (got {text})"
-        lines.append(f"  - {loc}: {msg}{shown}")
-    return "\n".join(lines)
-
-
 def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate plain data into a Scenario, raising :class:`ScenarioError` with readable messages."""
     if not isinstance(data, dict):
@@ -611,5 +570,5 @@ def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scena
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(_format_errors(err, source)) from None
+        raise ScenarioError(format_errors(err, source)) from None
 
