@@ -136,3 +136,11 @@ def test_the_labelled_weekly_table_says_the_days_of_each_week_in_the_run(short_e
     weekly = export_tables(short_experiment)["Weekly"]
     days = weekly["Days of the week in the run (7, fewer for a last week cut short)"]
     assert list(days) == [7.0] * (len(days) - 1) + [1.5]   # 36.525 days: five weeks and 1.5
+
+
+def test_a_template_without_a_name_is_not_called_the_template_template():
+    from workbench.calibration.staff_roster import _the_template
+
+    assert _the_template("template") == "the template"
+    assert _the_template("") == "the template"
+    assert _the_template("baseline.yaml") == "the template baseline.yaml"

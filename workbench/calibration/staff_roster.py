@@ -22,6 +22,12 @@ from .plausibility import template_team_names, team_names_to_show, with_template
 ROWS_SHOWN = 5
 
 
+def _the_template(name: str) -> str:
+    """"the template NAME", or "the template" when it has no name of its own (``calibrate``'s
+    default is "template": its notes read "the template template does not have")."""
+    return "the template" if name in ("", "template") else f"the template {name}"
+
+
 def staff_roster(d: Draft, roster: Roster, template: Scenario, w0: float, w1x: float,
                  cases=None, seq: pd.DataFrame | None = None) -> Roster:
     """The roster's social workers (managers left out, with a note), their team names those of
@@ -105,7 +111,7 @@ def _unknown_teams(d: Draft, roster: Roster, template: Scenario, w0: float, w1x:
                     "post during the window)")
     if linked:
         raise UserError(
-            f"{roster.source}: team(s) the template {d.template_name} does not have (column "
+            f"{roster.source}: team(s) {_the_template(d.template_name)} does not have (column "
             f"Team): {'; '.join(said)}. Their workers hold {linked:,} of the case extract's "
             f"referral episodes (AllocatedWorker), so the workforce fitted without them would be "
             f"too small for the demand fitted from those cases. Write in Team the template's "
@@ -115,7 +121,7 @@ def _unknown_teams(d: Draft, roster: Roster, template: Scenario, w0: float, w1x:
         fte = float(w.fte.to_numpy()[unknown & now].sum())
         k_all, fte_all = len(set(w.worker.to_numpy()[now])), float(w.fte.to_numpy()[now].sum())
         d.notes.append(
-            f"{roster.source}: team(s) the template {d.template_name} does not have (column "
+            f"{roster.source}: team(s) {_the_template(d.template_name)} does not have (column "
             f"Team): {'; '.join(said)}. "
             + ("None of their workers holds a case of the case extract (AllocatedWorker), so "
                if linked is not None else "The cases do not name their workers (no "
@@ -265,7 +271,7 @@ def _fold_idle_teams(d: Draft, roster: Roster, template: Scenario, w0: float, w1
         keys = w.worker_key.to_numpy()[rows] if "worker_key" in w.columns else np.zeros(0)
         target, k, of = _holding_team(keys, template, cases, seq, w1x)
         whose = (f"staff in team '{t}' ({n:,} role{'s' if n != 1 else ''}, {during:,} in post "
-                 f"during the data window; column Team): the template {d.template_name} has the "
+                 f"during the data window; column Team): {_the_template(d.template_name)} has the "
                  "team but gives it no stage and no transfer, so its staff would hold no cases")
         if target is not None:
             team[rows] = target
