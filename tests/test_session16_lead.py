@@ -144,3 +144,26 @@ def test_a_template_without_a_name_is_not_called_the_template_template():
     assert _the_template("template") == "the template"
     assert _the_template("") == "the template"
     assert _the_template("baseline.yaml") == "the template baseline.yaml"
+
+
+def test_a_number_typed_as_a_spreadsheet_shows_it_is_told_how_to_write_it(tmp_path):
+    """Cases30 '1,000', FTE '100%' and '0,5' were told only that they were not numbers (FTE's
+    value not even shown); the message now says what is wrong with the shape, never the value."""
+    from workbench.calibration.extracts import ExtractError, read_workforce
+
+    lines = (PACKAGE_ROOT / "data" / "sample" / "workforce.csv").read_text().splitlines()[:6]
+    head = lines[0].split(",")
+    rows = [line.split(",") for line in lines[1:]]
+    rows[0][head.index("Cases30")] = '"1,200"'
+    rows[1][head.index("FTE")] = "100%"
+    rows[2][head.index("FTE")] = '"0,5"'
+    path = tmp_path / "workforce.csv"
+    path.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n")
+    with pytest.raises(ExtractError) as err:
+        read_workforce(path)
+    text = str(err.value)
+    assert "row 2, column Cases30" in text and "write it without them (1000, not 1,000)" in text
+    assert "row 3, column FTE" in text and "give it without the % sign" in text
+    assert "row 4, column FTE" in text and "write a decimal point (0.5, not 0,5)" in text
+    for r in rows[:3]:
+        assert r[head.index("WorkerID")] not in text

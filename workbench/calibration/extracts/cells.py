@@ -286,6 +286,28 @@ def unknown_code(value: str, shown: bool, codes) -> str:
     return f"unknown code {what}; expected one of {', '.join(codes)}"
 
 
+#: Numbers as a spreadsheet or a person may type them, which a count or an FTE is not.
+_NUMBER_SHAPES = (
+    (re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?"),
+     "it has commas between the thousands: write it without them (1000, not 1,000)"),
+    (re.compile(r"-?[0-9]+(\.[0-9]+)?\s*%"),
+     "it is a percentage: give it without the % sign (an FTE is a share of full time: 0.5, "
+     "not 50%)"),
+    (re.compile(r"-?[0-9]+,[0-9]+"), "it has a decimal comma: write a decimal point (0.5, not 0,5)"),
+)
+
+
+def number_hint(s: str) -> str:
+    """Why a number-shaped text did not read as a number: thousands with commas, a percentage
+    or a decimal comma. It names the shape, not the value, so it is said when the value is not
+    shown too."""
+    s = str(s).strip()
+    for shape, why in _NUMBER_SHAPES:
+        if shape.fullmatch(s):
+            return f"; {why}"
+    return ""
+
+
 #: A date written with slashes, dots or dashes, day and month first, as a spreadsheet saves it.
 _DATE_SHAPE = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})")
 _TWO_DIGIT_YEAR = r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}"
@@ -402,7 +424,8 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
         vals = pd.to_numeric(raw.where(~blank, None), errors="coerce").to_numpy(dtype=float, copy=True)
         vals[~np.isfinite(vals)] = np.nan  # "inf" reads as a number; it is not a count or an FTE
         what = "a whole number" if col.kind == "int" else "a number"
-        report((~blank) & np.isnan(vals), lambda v, ok: f"{_say(v, ok)} is not {what}")
+        report((~blank) & np.isnan(vals), lambda v, ok: f"{_say(v, ok)} is not {what}"
+               f"{number_hint(v)}")
         ok = ~np.isnan(vals)
         if col.kind == "int":
             report(ok & (vals != np.round(vals)), lambda v, ok: f"{_say(v, ok)} is not a whole number")
