@@ -189,7 +189,7 @@ def test_a_returns_window_whose_first_weeks_hold_no_referral_is_refused(whole):
     """A window from the returns' collection years (1 April to 31 March) is refused at its start
     too; a window's start or end given is the user's word (weeks past the cases are noted)."""
     from workbench.calibration.extracts import day_number
-    from workbench.calibration.fit import _check_referrals_cover_window
+    from workbench.calibration.window_checks import check_referrals_cover_window
     from workbench.errors import UserError
 
     cd, ro = whole[2:]
@@ -197,7 +197,7 @@ def test_a_returns_window_whose_first_weeks_hold_no_referral_is_refused(whole):
     w0, w1x = day_number("2021-04-01"), day_number("2023-04-01")
     win = "2021-04-01 to 2023-03-31"
     with pytest.raises(UserError) as info:
-        _check_referrals_cover_window(late, w0, w1x, win, ro, ("returns", "returns"))
+        check_referrals_cover_window(late, w0, w1x, win, ro, ("returns", "returns"))
     text = str(info.value)
     assert text.startswith("cases.csv: the first referral (CINreferralDate) in the data window "
                            "2021-04-01 to 2023-03-31 is on 2021-04-21, 20 days after the "
@@ -205,12 +205,12 @@ def test_a_returns_window_whose_first_weeks_hold_no_referral_is_refused(whole):
     assert ("The window's start (2021-04-01) is that of the returns' first collection year."
             in text)
     assert "Set --window-start (window_start) to 2021-04-21" in text
-    _check_referrals_cover_window(late, w0, w1x, win, ro, ("given", "given"))
+    check_referrals_cover_window(late, w0, w1x, win, ro, ("given", "given"))
     cut = referred_by(cd, "2023-03-10")
-    _check_referrals_cover_window(cut, w0, w1x, win, ro, ("given", "given"))
+    check_referrals_cover_window(cut, w0, w1x, win, ro, ("given", "given"))
     with pytest.raises(UserError, match="The window's end .2023-03-31. is that of the returns' "
                                         "last collection year"):
-        _check_referrals_cover_window(cut, w0, w1x, win, ro, ("returns", "returns"))
+        check_referrals_cover_window(cut, w0, w1x, win, ro, ("returns", "returns"))
 
 
 def test_a_short_gap_or_a_small_authority_is_not_refused(whole):
@@ -218,13 +218,13 @@ def test_a_short_gap_or_a_small_authority_is_not_refused(whole):
     authority with a referral a week, which chance leaves more often than once in 1,000; five
     months are refused."""
     from workbench.calibration.extracts import day_number
-    from workbench.calibration.fit import _check_referrals_cover_window
+    from workbench.calibration.window_checks import check_referrals_cover_window
     from workbench.errors import UserError
 
     cd, ro = whole[2:]
     w0, w1x = day_number("2021-04-01"), day_number("2023-04-01")
     win = "2021-04-01 to 2023-03-31"
-    _check_referrals_cover_window(referred_by(cd, "2023-03-21"), w0, w1x, win, ro,
+    check_referrals_cover_window(referred_by(cd, "2023-03-21"), w0, w1x, win, ro,
                                   ("extracts", "extracts"))
     for stop, refused in ((40, False), (150, True)):
         weekly = np.arange(w0, w1x - stop, 7.0)
@@ -232,9 +232,9 @@ def test_a_short_gap_or_a_small_authority_is_not_refused(whole):
                                                                "closure": weekly + 30}))
         if refused:
             with pytest.raises(UserError, match=r"the last referral .* 15[0-9] days before"):
-                _check_referrals_cover_window(small, w0, w1x, win, ro, ("extracts", "extracts"))
+                check_referrals_cover_window(small, w0, w1x, win, ro, ("extracts", "extracts"))
         else:
-            _check_referrals_cover_window(small, w0, w1x, win, ro, ("extracts", "extracts"))
+            check_referrals_cover_window(small, w0, w1x, win, ro, ("extracts", "extracts"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,22 +319,22 @@ def test_a_header_repeated_inside_the_table_is_said_once(sample, tmp_path):
 def test_a_roster_date_days_after_the_cases_is_noted_with_its_file_and_column(whole):
     """Ten days past the cases (too few to refuse) are not moved into the window silently."""
     from workbench.calibration.extracts import day_number
-    from workbench.calibration.fit import _check_referrals_cover_window
+    from workbench.calibration.window_checks import check_referrals_cover_window
 
     cd, ro = whole[2:]
     w0, w1x = day_number("2021-04-01"), day_number("2023-04-01")
-    assert _check_referrals_cover_window(cd, w0, w1x, "", ro, ("extracts",) * 2) == []
+    assert check_referrals_cover_window(cd, w0, w1x, "", ro, ("extracts",) * 2) == []
     workers = ro.workers.copy()
     workers.loc[workers.index[3], ["start", "end"]] = [day_number("2023-04-10"), np.nan]
     later = dataclasses.replace(ro, workers=workers)
     w1x = day_number("2023-04-11")
-    [note] = _check_referrals_cover_window(cd, w0, w1x, "", later, ("extracts",) * 2)
+    [note] = check_referrals_cover_window(cd, w0, w1x, "", later, ("extracts",) * 2)
     assert note == ("workforce.csv: the window's end (2023-04-10) is the latest date in "
                     "workforce.csv, in its RoleStartDate column. That is 10 days after the last "
                     "date in cases.csv (2023-03-31): those days are fitted as without "
                     "referrals. If the case extract is of an earlier date than the roster, set "
                     "--window-end (window_end) to 2023-03-31")
-    assert _check_referrals_cover_window(cd, w0, w1x, "", later, ("given",) * 2) == []
+    assert check_referrals_cover_window(cd, w0, w1x, "", later, ("given",) * 2) == []
 
 
 def test_a_required_column_spelt_nearly_right_is_named(sample, tmp_path):
