@@ -236,7 +236,9 @@ class Experiment:
                     v = var[k].to_numpy(dtype=float)
                     diff, hw, _df = welch(b, v, level)
                     hw = _estimable(hw, hw, diff)  # both samples without spread: no interval
-                    bm, vm = float(np.nanmean(b)), float(np.nanmean(v))
+                    # a measure no run had (n/a over a short horizon) is n/a, not a warning
+                    bm, vm = (float(np.nanmean(x)) if np.any(~np.isnan(x)) else math.nan
+                              for x in (b, v))
                     n = int(min((~np.isnan(b)).sum(), (~np.isnan(v)).sum()))
                     sd = math.nan
                 low, high = _clip_difference(k, diff - hw, diff + hw)
