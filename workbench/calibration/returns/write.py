@@ -120,34 +120,44 @@ def _cin_xml(path: Path, c: pd.DataFrame, keys: pd.Series, year: int, ref: str, 
     # an episode recorded late: referred in this year's last two months, first returned next year
     recent = c.CINreferralDate >= (dt.date.fromisoformat(ref) - dt.timedelta(days=60)).isoformat()
     active &= ~(keys.isin(late) & recent)
-    sel = c[active]
-    for child, g in sel.groupby("LAchildID", sort=False):
+    # rows as plain records, grouped by child (in order of first appearance) and by referral
+    # (in date order), as the pandas groupbys did: a pandas row per access took most of the
+    # writing (tens of seconds for 12,000 children)
+    by_child: dict[str, dict[str, list[dict]]] = {}
+    for row in c[active].to_dict("records"):
+        by_child.setdefault(row["LAchildID"], {}).setdefault(row["CINreferralDate"], []).append(row)
+    for child, referrals in by_child.items():
         ch = _sub(children, "Child")
         ids = _sub(ch, "ChildIdentifiers")
         _sub(ids, "LAchildID", child)
-        for refd, e in g.groupby("CINreferralDate", sort=True):
+        for refd in sorted(referrals):
             copies = 2 if f"{child}|{refd}" in dup else 1
             for _ in range(copies):
-                _cin_details(ch, e, ref, blank_end=f"{child}|{refd}" in miss)
+                _cin_details(ch, referrals[refd], ref, blank_end=f"{child}|{refd}" in miss)
     return files.write_bytes(path, etree.tostring(msg, xml_declaration=True, encoding="UTF-8",
                                                   pretty_print=True))
 
 
-def _cin_details(ch, e: pd.DataFrame, ref: str, blank_end: bool) -> None:
-    first = e.iloc[0]
+def _cin_details(ch, e: list[dict], ref: str, blank_end: bool) -> None:
+    """One ``CINdetails`` from the case rows ``e`` of one referral (records, in table order)."""
+    first = e[0]
+
+    def col(name: str) -> list:
+        return [r[name] for r in e]
+
     det = _sub(ch, "CINdetails")
-    _sub(det, "CINreferralDate", first.CINreferralDate)
-    _sub(det, "ReferralNFA", "true" if first.ReferralNFA in ("1", "true") else "false")
-    closure = _cut(first.CINclosureDate, ref)
+    _sub(det, "CINreferralDate", first["CINreferralDate"])
+    _sub(det, "ReferralNFA", "true" if first["ReferralNFA"] in ("1", "true") else "false")
+    closure = _cut(first["CINclosureDate"], ref)
     if closure:
         _sub(det, "CINclosureDate", closure)
-        _sub(det, "ReasonForClosure", first.ReasonForClosure or "RC7")
-    icpc_alone = [v for v, s in zip(e.DateOfInitialCPC, e.S47ActualStartDate)
+        _sub(det, "ReasonForClosure", first["ReasonForClosure"] or "RC7")
+    icpc_alone = [v for v, s in zip(col("DateOfInitialCPC"), col("S47ActualStartDate"))
                   if v and not s and v <= ref]
     if icpc_alone:
         _sub(det, "DateOfInitialCPC", icpc_alone[0])
     for mod, c0, c1 in CIN_MODULES:
-        for s, t in zip(e[c0], e[c1]):
+        for s, t in zip(col(c0), col(c1)):
             if s and s <= ref:
                 m = _sub(det, mod)
                 _sub(m, c0, s)
@@ -155,7 +165,7 @@ def _cin_details(ch, e: pd.DataFrame, ref: str, blank_end: bool) -> None:
                 # a date missing in this year's return (the next year's gives it)
                 if end and not (blank_end and mod == "Assessments"):
                     _sub(m, c1, end)
-    for s, icpc in zip(e.S47ActualStartDate, e.DateOfInitialCPC):
+    for s, icpc in zip(col("S47ActualStartDate"), col("DateOfInitialCPC")):
         if s and s <= ref:
             m = _sub(det, "Section47")
             _sub(m, "S47ActualStartDate", s)
