@@ -220,9 +220,14 @@ def _cp_ending(cases: pd.DataFrame, days: int, share: float) -> pd.DataFrame:
     return out
 
 
-def _cp_mean(d) -> float | None:
-    got = [r.estimate for r in d.rows if r.parameter == "stages.cp.duration_days.mean"]
+def _estimate(d, parameter: str) -> float | None:
+    """The estimate of ``parameter`` a Draft fitted, or None when it kept the template's."""
+    got = [r.estimate for r in d.rows if r.parameter == parameter]
     return got[0] if got else None
+
+
+def _cp_mean(d) -> float | None:
+    return _estimate(d, "stages.cp.duration_days.mean")
 
 
 def test_cp_plans_ending_the_day_they_start_are_left_out_of_their_length(small, tmp_path):
@@ -285,8 +290,7 @@ def _with_agency(roster: pd.DataFrame, long: int, short: int, short_days: int) -
 
 
 def _tenure(d) -> float | None:
-    got = [r.estimate for r in d.rows if r.parameter == "agency.tenure_weeks.mean"]
-    return got[0] if got else None
+    return _estimate(d, "agency.tenure_weeks.mean")
 
 
 def test_agency_assignments_of_a_day_do_not_make_a_tenure_of_decades(small, tmp_path):
