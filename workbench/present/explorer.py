@@ -163,6 +163,7 @@ class Explorer:
         self.last_run_s: float | None = None
         self.last_error: str | None = None
         self._results_levers: dict | None = None
+        self._results_settings: tuple | None = None   # (years, runs, seed) of the results shown
         self._reset_values: dict[str, tuple] = {}
         self._build(replications, years, seed)
         self.reset()
@@ -208,6 +209,10 @@ class Explorer:
         self._clicks = SettledClicks(lambda: self.widget.comm is not None)
         self._clicks.watch(*self.controls.values(), self.picker, self.years, self.replications,
                            self.seed)
+        # the run settings change the results as the levers do: the note says when the results
+        # shown are for other years, runs or a seed than the boxes hold now
+        for box in (self.years, self.replications, self.seed):
+            box.observe(self._on_control_change, names="value")
         self._clicks.defer(self.run_button)
         self.reset_button = w.Button(description="Reset controls", icon="undo",
                                      tooltip="Put every control back to the starting scenario",
@@ -372,6 +377,7 @@ class Explorer:
             self.progress.value = self.progress.max
             self.exp = exp
             self._results_levers = levers
+            self._results_settings = (years, reps, seed)
             self._redraw()
             self.last_run_s = time.perf_counter() - t0
             warn = (f" <span style='color:#b42318'>{len(exp.failures)} run(s) failed: "
@@ -510,9 +516,20 @@ class Explorer:
                     f"control to compare.")
         if self.exp is not None and self._results_levers is not None and (
                 self.levers() != self._results_levers
-                or next(iter(self.exp.scenarios)) != b.name):
+                or next(iter(self.exp.scenarios)) != b.name
+                or self._run_settings_now() != self._results_settings):
             text += " <span style='color:#b26b00'>(The results below are for earlier settings: press Run.)</span>"
         self.changes_note.value = f"<div style='margin:4px 0 6px 0'>{text}</div>"
+
+    def _run_settings_now(self) -> tuple | None:
+        """(years, runs, seed) as the boxes hold them now, as :meth:`run` reads them."""
+        try:
+            return (checked_setting(self.years.value, "Years to simulate", 0, YEARS_MAX, whole=False),
+                    checked_setting(self.replications.value, "Runs of each scenario",
+                                    *REPLICATIONS_RANGE),
+                    checked_setting(self.seed.value, "Random seed", 0, SEED_MAX))
+        except Exception:  # noqa: BLE001 - a value Run would refuse: not the results' settings
+            return None
 
     @property
     def figures(self) -> dict[str, bytes]:
