@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .read import ENGLAND_CODE, Published, PublishedError
+from .read import ENGLAND_CODE, LA_CODE, Published, PublishedError
 
 __all__ = ["Authority", "Figure", "Succession", "SUCCESSIONS", "find_authority", "normalise"]
 
@@ -237,8 +237,15 @@ def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
     if len(q) > 200:       # longer than any authority's name (the longest has about 40 letters)
         raise PublishedError(f"--la {q[:40]!r}... ({len(q):,} characters): give an authority's "
                              "name or its code (new_la_code)")
-    hit = la[(la.code.str.casefold() == q.casefold()) | (la.old_code.str.casefold() == q.casefold())]
+    key = code_key(q)
+    hit = la[(la.code.str.casefold() == q.casefold()) | (la.old_code.str.casefold() == q.casefold())
+             | (key is not None) & (la.code.map(code_key).eq(key) | la.old_code.map(code_key).eq(key))]
     notes = []
+    if not hit.empty and q.casefold() not in set(la.code.str.casefold()) | set(
+            la.old_code.str.casefold()):
+        shown = hit.sort_values("last").iloc[-1]
+        form = shown.code if code_key(shown.code) == key else shown.old_code
+        notes.append(f"--la {q!r} was read as the code {form} ({shown['name']})")
     if hit.empty:
         _region(q, la)
         hit = la[la.norm == normalise(q)]
@@ -262,6 +269,7 @@ def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
             if n not in close]
         hint = (f"close matches: {', '.join(dict.fromkeys(close))}" if close else
                 f"the files hold {len(choices)} authorities, e.g. {', '.join(choices[:5])}")
+        hint = _code_hint(q, la) or hint
         if q.casefold() in ("england", ENGLAND_CODE.casefold()):
             hint = (f"England is the comparator, not a local authority (for a typical English "
                     f"authority, use scenarios/england_average.yaml); {hint}")
@@ -269,6 +277,39 @@ def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
                              f"{folder}; {hint}")
     # several codes with one name: the one seen last is the authority today
     return hit.sort_values("last").code.iloc[-1], notes
+
+
+def code_key(text: str) -> str | None:
+    """A code as a council analyst may type it, in one form for matching: the old three-digit
+    code with or without zeros before it or a spreadsheet's ".0" (``0840``, ``840.0``, ``LA
+    840`` are ``840``), an ONS code whatever its case or spaces (``e06 000 047``); None when
+    the text is not a code."""
+    t = re.sub(r"[\s\-]", "", str(text)).upper()
+    m = re.fullmatch(r"(?:LA)?(\d{1,6})(?:\.0+)?", t)
+    if m:
+        return str(int(m[1]))
+    return t if LA_CODE.fullmatch(t) else None
+
+
+def _code_hint(q: str, la: pd.DataFrame) -> str | None:
+    """For a query that is not an authority: the form that would match, when the query holds
+    an authority's code ("County Durham (840)") or is an ONS code short of a zero
+    (``E6000047``); or why a three-digit code cannot match (no old_la_code in the files)."""
+    words = re.findall(r"[A-Za-z]?\d[\d.]*", q)
+    for w in words:
+        k = code_key(w)
+        by = la[(la.code.map(code_key) == k) | (la.old_code.map(code_key) == k)] if k else la[:0]
+        squeezed = re.sub(r"[\s0]", "", w).upper()
+        if by.empty and re.fullmatch(r"[EWSN]\d+", squeezed):
+            by = la[la.code.str.replace("0", "").str.upper() == squeezed]
+        if not by.empty:
+            f = by.sort_values("last").iloc[-1]
+            form = f.code if not k or code_key(f.code) == k else f.old_code
+            return f"did you mean --la {form} ({f['name']})?"
+    if words and code_key(q) and code_key(q).isdigit() and not (la.old_code != "").any():
+        return ("the files have no old_la_code column, so a three-digit code cannot be matched: "
+                "give the authority's name or its new_la_code (such as E06000047)")
+    return None
 
 
 def _successor(code: str, la: pd.DataFrame, successions: tuple[Succession, ...],

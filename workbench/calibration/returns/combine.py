@@ -26,7 +26,7 @@ from .annex_a import read_annex_a
 from .cin_census import is_cin_census, is_ssda903_xml, parse_xml, read_cin_census
 from .common import (EpisodeRecord, ReturnProblem, ReturnRecords, StageRecord, TwoDigitYear,
                      parse_date, problem_at, two_digit_years_once)
-from .folder_checks import digest, mixed_returns
+from .folder_checks import digest, mixed_returns, not_files, return_files
 from .oc3 import care_leaver_stages, is_oc3_columns, read_ssda903_oc3
 from .ssda903 import (columns_twice, episode_overlaps, kind_of_csv, periods_of_care,
                       read_ssda903_episodes, read_ssda903_header, year_from_path)
@@ -199,20 +199,6 @@ def _said_left_out(left_out: dict[str, list[str]]) -> list[str]:
     return out
 
 
-def return_files(folder: str | Path) -> list[Path]:
-    """The files of a folder of returns (subfolders too, e.g. one a year), in name order:
-    every file but hidden ones, Office's lock files (``~$``) and READMEs (the reader says which
-    it leaves out)."""
-    p = Path(folder)
-    if not p.exists():
-        raise ExtractError([Problem(p.name, f"folder not found ({p})")])
-    if p.is_file():
-        return [p]
-    return sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(("~$", "."))
-                  and not f.name.lower().startswith("readme")
-                  and not any(part.startswith(".") for part in f.relative_to(p).parts[:-1]))
-
-
 def read_returns(folder: str | Path) -> ReturnsData:
     """Read, combine and validate every return in ``folder``.
 
@@ -236,12 +222,14 @@ def read_returns(folder: str | Path) -> ReturnsData:
             digests.append(digest(f))
     kinds = {r.kind for r in recs}
     name = Path(folder).name
+    skipped = not_files(folder)      # a pipe named cin_census_2022.xml: said, never opened
+    why = "".join(f" ({s[0].lower()}{s[1:]})" for s in skipped)
     if not kinds & {"cin", "ssda903", "annex_a"}:
         problems.append(Problem(name, "no case return found (a CIN census .xml, SSDA903 episodes "
-                                      ".csv or Annex A .xlsx)"))
+                                      f".csv or Annex A .xlsx){why}"))
     if "workforce" not in kinds:
         problems.append(Problem(name, "no workforce census found (a .csv or .xml with "
-                                      "AgencyWorker, OrgRole, RoleStartDate per worker)"))
+                                      f"AgencyWorker, OrgRole, RoleStartDate per worker){why}"))
     problems.extend(mixed_returns(recs, name, digests))
     column_notes: list[str] = []
     problems.extend(columns_across_years(recs, column_notes))
@@ -249,7 +237,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
         problems.extend(episode_overlaps(_lac_episodes(recs)))
     if problems:
         raise ExtractError(problems)
-    notes = _said_left_out(left_out) + column_notes
+    notes = skipped + _said_left_out(left_out) + column_notes
     for r in recs:
         notes.extend(r.notes)
     flat, origins, n_made = _cases_table(recs, notes)

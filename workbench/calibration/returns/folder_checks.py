@@ -8,13 +8,74 @@ the files (never an identifier's value).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 
-from ..extracts import Problem
+from ..extracts import ExtractError, Problem
 from .annex_a_years import annex_a_of_another_year, closure_dates_disagree
 from .common import ReturnRecords, spelling_key
 from .workforce_census import shown_code
+
+
+def _listed(p: Path, f: Path) -> bool:
+    """Whether a path below the folder is one the reader looks at: not hidden, not Office's
+    lock file (``~$``), not a README, not in a hidden folder."""
+    return (not f.name.startswith(("~$", ".")) and not f.name.lower().startswith("readme")
+            and not any(part.startswith(".") for part in f.relative_to(p).parts[:-1]))
+
+
+def return_files(folder: str | Path) -> list[Path]:
+    """The files of a folder of returns (subfolders too, e.g. one a year), in name order:
+    every file but hidden ones, Office's lock files (``~$``) and READMEs (the reader says which
+    it leaves out). Entries that are not files are left out too: :func:`not_files` says which."""
+    p = Path(folder)
+    if not p.exists():
+        raise ExtractError([Problem(p.name, f"folder not found ({p})")])
+    if p.is_file():
+        return [p]
+    if not p.is_dir():
+        raise ExtractError([Problem(p.name, f"not a folder or a file ({_what(p)}): give the "
+                                            "folder of returns")])
+    return sorted(f for f in p.rglob("*") if f.is_file() and _listed(p, f))
+
+
+#: What an entry that is neither a file nor a folder is, by its mode (as ``ls -l`` tells it)
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+            (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def _what(f: Path) -> str:
+    """What an entry that is neither a file nor a folder is (its mode, as ``ls -l`` tells it)."""
+    try:
+        mode = os.stat(f).st_mode
+    except OSError:
+        return "a link to a file that is not there" if f.is_symlink() else "could not be looked at"
+    return next((w for test, w in _SPECIAL if test(mode)), "not a file")
+
+
+def not_files(folder: str | Path) -> list[str]:
+    """A note naming the entries of the folder that are neither files nor folders (a named
+    pipe, a socket, a device, a link to nothing) and were skipped: a pipe named
+    ``cin_census_2022.xml`` was skipped without a word, and the year's census with it. Only
+    the entries' modes are looked at (``stat``): a pipe is never opened, which would wait for
+    a writer for ever."""
+    p = Path(folder)
+    if not p.is_dir():
+        return []
+    said = []
+    for f in sorted(p.rglob("*")):
+        if not _listed(p, f):
+            continue
+        if not (f.is_file() or f.is_dir()):
+            said.append(f"{f.relative_to(p).as_posix()} ({_what(f)})")
+    if not said:
+        return []
+    shown = "; ".join(said[:5]) + (f"; and {len(said) - 5:,} more" if len(said) > 5 else "")
+    return [f"skipped {len(said):,} entr{'y' if len(said) == 1 else 'ies'} of the folder that "
+            f"{'is' if len(said) == 1 else 'are'} not a file, so cannot be read as a return: "
+            f"{shown}. Copy the return itself into the folder if it is one"]
 
 
 def digest(path: Path) -> str:

@@ -1,0 +1,110 @@
+"""Audit 13 (statutory returns, published data and the any-council model): a named pipe in a
+folder of returns is said, never read; an authority's code as an analyst types it (``0840``,
+``E06 000 047``) is matched, or the form that would match is suggested; and what a hostile or
+careless reader of the published files and the validation page found. Each test builds a small
+folder in tmp_path (the returns from data/returns, the published files from
+tests/data/published)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbench.calibration.extracts import ExtractError
+from workbench.calibration.returns import read_returns
+from workbench.published.authorities import find_authority
+from workbench.published.read import PublishedError, read_published
+
+RETURNS = Path(__file__).resolve().parents[1] / "data" / "returns"
+PUBLISHED = Path(__file__).resolve().parent / "data" / "published"
+EPISODES = "ssda903_episodes_2023.csv"
+CENSUS = "workforce_census_2023.csv"
+
+
+@pytest.fixture
+def mini(tmp_path):
+    """The smallest folder read_returns takes: one case return and one workforce census."""
+    out = tmp_path / "returns"
+    out.mkdir()
+    for f in (EPISODES, CENSUS):
+        shutil.copy(RETURNS / f, out / f)
+    return out
+
+
+@pytest.fixture(scope="module")
+def published():
+    return read_published(PUBLISHED)
+
+
+def _published(tmp_path: Path) -> Path:
+    out = tmp_path / "published"
+    out.mkdir()
+    for p in PUBLISHED.glob("*.csv"):
+        shutil.copy(p, out / p.name)
+    return out
+
+
+# ------------------------------------------- 1. a pipe named like a return is said, never read
+def test_a_pipe_named_like_a_return_is_said_not_read(mini):
+    # before: the pipe (and a link to nothing) were left out without a word: the 2022 census
+    # missing from the fit with no sign of why
+    os.mkfifo(mini / "cin_census_2022.xml")
+    (mini / "ssda903_header_2023.csv").symlink_to(mini / "gone.csv")
+    data = read_returns(mini)
+    said = [n for n in data.notes if n.startswith("skipped 2 entries")]
+    assert len(said) == 1, data.notes
+    assert "cin_census_2022.xml (a named pipe)" in said[0]
+    assert "ssda903_header_2023.csv (a link to a file that is not there)" in said[0]
+
+
+def test_a_pipe_that_was_the_only_case_return_is_named_in_the_refusal(mini):
+    (mini / EPISODES).unlink()
+    os.mkfifo(mini / EPISODES)
+    with pytest.raises(ExtractError) as exc:
+        read_returns(mini)
+    text = str(exc.value)
+    assert "no case return found" in text and f"{EPISODES} (a named pipe)" in text
+
+
+def test_a_pipe_given_as_the_folder_is_refused_in_words(tmp_path):
+    os.mkfifo(tmp_path / "returns")
+    with pytest.raises(ExtractError) as exc:
+        read_returns(tmp_path / "returns")
+    assert "returns: not a folder or a file (a named pipe): give the folder of returns" in str(
+        exc.value)
+
+
+# ----------------------------------------------- 2. an authority's code as an analyst types it
+@pytest.mark.parametrize("typed, form", [
+    ("0840", "840"), ("840.0", "840"), ("LA 840", "840"), ("e06 000 047", "E06000047"),
+    ("E06-000047", "E06000047")])
+def test_a_code_typed_another_way_finds_the_authority(published, typed, form):
+    # before: --la 0840 found no authority ("no authority of that name or code")
+    a = find_authority(published, typed)
+    assert a.code == "E06000047" and a.name == "County Durham"
+    assert f"--la {typed!r} was read as the code {form} (County Durham)" in a.notes
+
+
+@pytest.mark.parametrize("typed, says", [
+    ("E6000047", "did you mean --la E06000047 (County Durham)?"),
+    ("County Durham (840)", "did you mean --la 840 (County Durham)?"),
+    ("E06000047 County Durham", "did you mean --la E06000047 (County Durham)?")])
+def test_a_code_that_cannot_match_is_answered_with_the_form_that_would(published, typed, says):
+    with pytest.raises(PublishedError) as exc:
+        find_authority(published, typed)
+    assert says in str(exc.value)
+
+
+def test_a_three_digit_code_without_old_la_code_says_why(tmp_path):
+    folder = _published(tmp_path)
+    for p in folder.glob("*.csv"):
+        lines = p.read_text().splitlines()
+        cells = [line.split(",") for line in lines]
+        k = cells[0].index("old_la_code")
+        p.write_text("\n".join(",".join(c[:k] + c[k + 1:]) for c in cells) + "\n")
+    with pytest.raises(PublishedError) as exc:
+        find_authority(read_published(folder), "840")
+    assert "the files have no old_la_code column" in str(exc.value)
