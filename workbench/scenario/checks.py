@@ -341,6 +341,48 @@ def late_bookings(sc: Any) -> list[str]:
             f"conference's timescale of {target} working days, so no conference is held in time"]
 
 
+def late_rebookings(sc: Any) -> list[str]:
+    """A note when a conference that has to be rebooked (the enquiry ran past its date) needs
+    more notice than the whole timescale: every rebooked conference is then late by design."""
+    conf = sc.conferences
+    if not conf.enabled or "icpc" not in sc.stages:
+        return []
+    target = sc.stages["icpc"].timescale_wd(15)
+    if conf.min_notice_wd <= target:
+        return []
+    return [f"conferences.min_notice_wd: {conf.min_notice_wd} working days' notice is more than "
+            f"the initial conference's timescale of {target} working days, so every conference "
+            f"that has to be rebooked is held late"]
+
+
+def checkpoints_past_timescale(sc: Any) -> list[str]:
+    """A note for a manager's checkpoint set after the stage's own timescale: it only weighs on
+    work already late, which is more often a slip (a checkpoint in days, not working days) than
+    meant."""
+    notes = []
+    for name, stage in sc.stages.items():
+        if not stage.checkpoints_wd or stage.clock is None:
+            continue
+        late = [d for d in stage.checkpoints_wd if d > stage.clock.target_wd]
+        if late:
+            days = ", ".join(str(d) for d in late)
+            notes.append(f"stages.{name}.checkpoints_wd: {days} (working days) "
+                         f"{'is' if len(late) == 1 else 'are'} after the stage's timescale of "
+                         f"{stage.clock.target_wd} working days, so only work already late "
+                         f"meets {'it' if len(late) == 1 else 'them'}")
+    return notes
+
+
+def retention_that_does_nothing(sc: Any) -> list[str]:
+    """A note for a retention scheme switched on with neither a payment nor a cut in turnover:
+    it changes nothing in the run, though a reader of the scenario would think it does."""
+    r = sc.retention
+    if r.enabled and not r.payment_gbp_per_year and not r.turnover_reduction_pct:
+        return ["retention: enabled, but with no payment (payment_gbp_per_year) and no cut in "
+                "turnover (turnover_reduction_pct), so it changes nothing in the run"]
+    return []
+
+
 def staff_who_cannot_hold(sc: Any) -> list[str]:
     """A note (not a problem) for a team holding a stage whose staff at the start are all of
     types with a cap of 0: its children wait until a worker of another type arrives (a recruit,
@@ -412,5 +454,6 @@ def teams_nobody_can_join(sc: Any) -> list[str]:
 def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
     """Everything ``validate`` and ``run`` say about a valid scenario that may not do what its
     author meant (notes, not problems)."""
-    return (inert_dates(sc, horizon_days) + late_bookings(sc) + staff_who_cannot_hold(sc)
-            + teams_nobody_can_join(sc) + front_door_posts(sc))
+    return (inert_dates(sc, horizon_days) + late_bookings(sc) + late_rebookings(sc)
+            + checkpoints_past_timescale(sc) + retention_that_does_nothing(sc)
+            + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc) + front_door_posts(sc))

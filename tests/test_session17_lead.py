@@ -1,0 +1,52 @@
+"""Session 17's mends found by the lead: ``validate`` notes settings that a valid scenario
+accepts but that cannot do what their author meant (a conference needing more notice than its
+whole timescale, a manager's checkpoint after the timescale, a retention scheme that changes
+nothing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.scenario.catalog import PACKAGE_ROOT
+from workbench.scenario.checks import scenario_notes
+from workbench.scenario.load import load_scenario
+
+BASE = PACKAGE_ROOT / "scenarios" / "baseline.yaml"
+
+
+def _notes(tmp_path, body: str) -> list[str]:
+    f = tmp_path / "variant.yaml"
+    f.write_text(f"base: {BASE}\nname: Variant\n{body}", encoding="utf-8")
+    return scenario_notes(load_scenario(f))
+
+
+def test_the_bundled_baseline_has_no_notes():
+    assert scenario_notes(load_scenario(BASE)) == []
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("conferences:\n  min_notice_wd: 20\n",
+     "conferences.min_notice_wd: 20 working days' notice is more than the initial conference's "
+     "timescale of 15 working days, so every conference that has to be rebooked is held late"),
+    ("stages:\n  assessment:\n    checkpoints_wd: [10, 28, 400]\n",
+     "stages.assessment.checkpoints_wd: 400 (working days) is after the stage's timescale of 45 "
+     "working days, so only work already late meets it"),
+    ("stages:\n  assessment:\n    checkpoints_wd: [10, 50, 60]\n",
+     "stages.assessment.checkpoints_wd: 50, 60 (working days) are after the stage's timescale "
+     "of 45 working days, so only work already late meets them"),
+    ("retention:\n  enabled: true\n",
+     "retention: enabled, but with no payment (payment_gbp_per_year) and no cut in turnover "
+     "(turnover_reduction_pct), so it changes nothing in the run"),
+])
+def test_a_setting_that_cannot_do_what_was_meant_is_noted(tmp_path, body, expected):
+    assert expected in _notes(tmp_path, body)
+
+
+@pytest.mark.parametrize("body", [
+    "conferences:\n  min_notice_wd: 15\n",                 # just in time
+    "stages:\n  assessment:\n    checkpoints_wd: [10, 28, 45]\n",
+    "retention:\n  enabled: true\n  payment_gbp_per_year: 2000\n",   # costs, even if it cuts nothing
+    "retention:\n  enabled: false\n",
+])
+def test_settings_that_can_work_are_not_noted(tmp_path, body):
+    assert _notes(tmp_path, body) == []
