@@ -6,6 +6,12 @@ when a lever or the starting scenario moved, but not when the manager moved Year
 Runs of each scenario or the Random seed: the page went on showing last run's figures under the
 new settings with nothing to say they were for other ones. It says so now, and stops saying it
 when the boxes are put back.
+
+E2. Page one's chair sentence said "<option> does best" of the first option clearly better on
+something and worse on nothing, while the ranked table above it (clearly better less clearly
+worse) could put another option first: one better on three measures and worse on one. The
+sentence now says "does best" only of the table's first; otherwise "<option> ranks highest of
+the options clearly worse on nothing".
 """
 
 from __future__ import annotations
@@ -38,3 +44,33 @@ def test_moving_a_run_setting_after_a_run_says_the_results_are_for_earlier_setti
     finally:
         widget.value = before
     assert STALE not in explorer.changes_note.value
+
+
+# ------------------------------------------------------------------------------ E2
+@pytest.fixture(scope="module")
+def design(baseline):
+    from workbench.present.report_design import report_design
+
+    sc = {"Baseline": baseline,
+          "Cheap": baseline.replace({"name": "Cheap", "agency.cap_share_pct": 5}),
+          "Better": baseline.replace({"name": "Better", "academy.intake_per_year": 24})}
+    return report_design(sc)
+
+
+def test_the_chair_is_not_told_an_option_does_best_when_the_table_ranks_another_first(design):
+    from test_report_page_one import synthetic
+    from workbench.present.report_page_one import chair_sentences, option_results
+
+    # Cheap: clearly better on three measures, clearly worse on one (ranked first: 3 - 1 = 2);
+    # Better: clearly better on one, worse on none (1)
+    exp = synthetic(design, {
+        "Cheap": {"unallocated_mean": -10.0, "caseload_mean": -1.0,
+                  "sw_changes_per_child_year": -0.2, "assessment_within_45wd_pct": -5.0},
+        "Better": {"assessment_within_45wd_pct": 5.0}})
+    ranked = [r.name for r in option_results(exp, "Baseline", design.options)]
+    assert ranked == ["Cheap", "Better"]
+    lines = chair_sentences(exp, design)
+    assert not any("Better does best" in s for s in lines), lines
+    assert any(s.startswith("Better ranks highest of the options clearly worse on nothing: "
+                            "clearly better on assessments") for s in lines), lines
+    assert any("Cheap is clearly worse on assessments" in s for s in lines), lines

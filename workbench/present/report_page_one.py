@@ -315,7 +315,11 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
     good = [r for r in results if r.better and not r.worse]
     if good:
         top = good[0]
-        out.append(f"{isolate(top.name)} does best: clearly better on {_names(top.better)}"
+        # "does best" only of the table's first: an option clearly better on more measures but
+        # clearly worse on one can rank above it, and the sentence contradicted the table
+        lead = ("does best" if top is results[0] else
+                "ranks highest of the options clearly worse on nothing")
+        out.append(f"{isolate(top.name)} {lead}: clearly better on {_names(top.better)}"
                    f"{_cost_phrase(top)}.")
     elif results:
         out.append(f"No option is clearly better than the {base} on the service measures without "
