@@ -29,12 +29,14 @@ _LINK_KEY = secrets.token_bytes(16)
 
 
 def link_keys(values) -> np.ndarray:
-    """A keyed digest of each identifier (stripped) as a positive integer, 0 for a blank: the
-    same identifier gives the same key within one run, and a key does not give back its
-    identifier (a pseudonymous link between the extracts, not an identifier)."""
+    """A keyed digest of each identifier (stripped, capitals aside) as a positive integer, 0 for
+    a blank: the same identifier gives the same key within one run, and a key does not give back
+    its identifier (a pseudonymous link between the extracts, not an identifier). A case
+    system's 'sw0042' is the roster's 'SW0042 ': before, the two did not link, and the note
+    said the roster was of another authority."""
     out = np.zeros(len(values), dtype=np.int64)
     for i, v in enumerate(values):
-        v = str(v).strip()
+        v = str(v).strip().casefold()
         if v:
             digest = hashlib.blake2b(v.encode(), key=_LINK_KEY, digest_size=7).digest()
             out[i] = int.from_bytes(digest, "big") + 1
