@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
-from .estimators import (DemandFit, bootstrap_interval, fit_lognormal, fit_referrals, wilson)
+from .estimators import DemandFit, bootstrap_interval, fit_lengths, fit_referrals, wilson
 from .extracts import CaseData, to_date
 from .extracts.layouts import PLAN_STAGE_COLUMNS, STAGE_COLUMNS
 from .observe import (open_cases_at, open_cases_episodes, plan_durations, stage_outcomes,
@@ -263,27 +263,25 @@ def derive_plan_durations(d: Draft, seq: pd.DataFrame, template: Scenario, w0: f
         if cfg.kind != "plan":
             continue
         dur, ended, entry = plan_durations(seq, stage, w0, w1x)
-        same_day = ended & (dur <= SAME_DAY)
-        if same_day.any():
-            c0, c1 = PLAN_DATES.get(stage, ("its start date", "its end date"))
-            d.notes.append(f"{source}: {int(same_day.sum()):,} of the {int(ended.sum()):,} "
+        c0, c1 = PLAN_DATES.get(stage, ("its start date", "its end date"))
+        got = fit_lengths(dur, ended, entry, same_day=SAME_DAY, min_events=MIN_EVENTS,
+                          max_cv=MAX_PLAN_CV, max_mean=MAX_PLAN_MEAN_DAYS, short=7)
+        if got.same_day:
+            d.notes.append(f"{source}: {got.same_day:,} of the {got.ended_before:,} "
                            f"{stage} plans that ended in the window end the day they start "
                            f"({c1} the same as {c0}): left out of the plan's length (a plan of "
                            "no days is a recording slip, and the fitted length was thrown far "
                            "out by it); their outcomes are counted")
-            dur, ended, entry = dur[~same_day], ended[~same_day], entry[~same_day]
-        if ended.sum() < MIN_EVENTS:
+            keep = ~(ended & (dur <= SAME_DAY))
+            dur, ended = dur[keep], ended[keep]
+        if got.fit is None:
             d.from_template(f"stages.{stage}.duration_days",
-                            f"only {int(ended.sum())} {stage} plans ended in the window (needs {MIN_EVENTS})")
+                            f"only {got.ended} {stage} plans ended in the window (needs {MIN_EVENTS})")
             continue
-        f = fit_lognormal(dur, ended, entry)
-        if not (f.cv <= MAX_PLAN_CV and f.mean <= MAX_PLAN_MEAN_DAYS):
-            short = int((ended & (dur <= 7)).sum())
-            c0, c1 = PLAN_DATES.get(stage, ("its start date", "its end date"))
-            why = (f"the lengths of the {int(ended.sum()):,} {stage} plans that ended in the "
-                   f"window ({c0} to {c1}) fit no log-normal (a mean of {f.mean:,.0f} days, cv "
-                   f"{f.cv:,.1f}; at most {MAX_PLAN_CV:g}): {short:,} of them last a week or "
-                   "less beside plans of months")
+        f = got.fit
+        if not got.plausible:
+            why = got.refused(f"{stage} plans that ended in the window", f"({c0} to {c1})", "days",
+                              MAX_PLAN_CV, "plans of months")
             d.from_template(f"stages.{stage}.duration_days", why)
             d.notes.append(f"{source}: {why}. Are their end dates right? The template's plan "
                            "length is kept")

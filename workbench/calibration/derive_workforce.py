@@ -31,7 +31,7 @@ from .derive import (MAX_PLAN_CV, MAX_PLAN_MEAN_DAYS, MIN_EVENTS, SAME_DAY, Draf
                      lognormal_field)
 # the absence (moved there beside the sickness response) is fitted with the workforce
 from .derive_pressure import WORKING_DAYS_A_YEAR, derive_absence  # noqa: F401
-from .estimators import YEAR, bootstrap_interval, fit_lognormal, poisson_rate, wilson
+from .estimators import YEAR, bootstrap_interval, fit_lengths, fit_lognormal, poisson_rate, wilson
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
 from .observe import (MOVE_GAP_DAYS, cap_for, has_workforce, in_post_at, in_post_during,
                       internal_moves, staff_groups, type_at,
@@ -239,26 +239,22 @@ def derive_agency_tenure(d: Draft, roster: Roster, spells: pd.DataFrame, templat
     # an assignment ending the day it starts (a booking, or a slip) beside assignments of
     # months: the log-normal spread without bound (half of them gave a mean of 4,203 weeks, cv
     # 961, for 52): left out, said; lengths that still fit no log-normal keep the template's
-    same_day = ended & (dur <= SAME_DAY / 7)
-    if same_day.any():
-        d.notes.append(f"{roster.source}: {int(same_day.sum()):,} of the {int(ended.sum()):,} "
+    got = fit_lengths(dur, ended, entry, same_day=SAME_DAY / 7, min_events=MIN_EVENTS,
+                      max_cv=MAX_PLAN_CV, max_mean=MAX_PLAN_MEAN_DAYS / 7, short=1)
+    if got.same_day:
+        d.notes.append(f"{roster.source}: {got.same_day:,} of the {got.ended_before:,} "
                        "agency assignments that ended in the window end the day they start "
                        "(RoleEndDate the same as RoleStartDate): left out of the agency tenure "
                        "(a day's booking is not cover for a vacancy)")
-        dur, ended, entry = dur[~same_day], ended[~same_day], entry[~same_day]
-        if ended.sum() < MIN_EVENTS:
+        if got.fit is None:
             if has_dyn:
-                d.from_template("agency.tenure_weeks", f"only {int(ended.sum())} agency "
+                d.from_template("agency.tenure_weeks", f"only {got.ended} agency "
                                 "assignments ended (besides those ending the day they start)")
             return
-    f = fit_lognormal(dur, ended, entry)
-    if np.isfinite(f.mean) and np.isfinite(f.cv) and not (
-            f.cv <= MAX_PLAN_CV and f.mean <= MAX_PLAN_MEAN_DAYS / 7):
-        short = int((ended & (dur <= 1)).sum())
-        why = (f"the lengths of the {int(ended.sum()):,} agency assignments that ended "
-               f"(RoleStartDate to RoleEndDate) fit no log-normal (a mean of {f.mean:,.0f} "
-               f"weeks, cv {f.cv:,.1f}; at most {MAX_PLAN_CV:g}): {short:,} of them last a week "
-               "or less beside assignments of months")
+    f = got.fit
+    if got.finite and not got.plausible:
+        why = got.refused("agency assignments that ended", "(RoleStartDate to RoleEndDate)",
+                          "weeks", MAX_PLAN_CV, "assignments of months")
         d.notes.append(f"{roster.source}: {why}. The template's agency tenure is kept")
         if has_dyn:
             d.from_template("agency.tenure_weeks", why)

@@ -110,11 +110,17 @@ class LognormalFit:
 
     @property
     def mean(self) -> float:
-        return math.exp(self.mu + self.sigma ** 2 / 2)
+        try:
+            return math.exp(self.mu + self.sigma ** 2 / 2)
+        except OverflowError:       # a spread without bound: refused as implausible, not a crash
+            return math.inf
 
     @property
     def cv(self) -> float:
-        return math.sqrt(math.expm1(self.sigma ** 2))
+        try:
+            return math.sqrt(math.expm1(self.sigma ** 2))
+        except OverflowError:
+            return math.inf
 
     @property
     def median(self) -> float:
@@ -205,6 +211,53 @@ def fit_lognormal(durations, ended, entry=None) -> LognormalFit:
         cov = np.full((2, 2), np.nan)
     return LognormalFit(mu=float(theta[0]), sigma=float(math.exp(max(theta[1], LOG_SIGMA_FLOOR))),
                         cov=cov, n=len(t), n_events=int(d.sum()))
+
+
+@dataclass
+class LengthsFit:
+    """What :func:`fit_lengths` made of a set of lengths: how many ended the day they started (left
+    out), the log-normal of the rest (None: fewer than ``min_events`` of them ended), whether that
+    fit is plausible, and how many of the kept lengths that ended are short."""
+
+    same_day: int                  # ended lengths left out: they ended the day they started
+    ended_before: int              # ended lengths before those were left out
+    ended: int                     # ended lengths fitted
+    short: int                     # of which at most ``short`` long
+    fit: LognormalFit | None
+    plausible: bool                # cv and mean within the bounds given
+    finite: bool                   # the fit has a location and a spread at all
+
+    def refused(self, what: str, dates: str, unit: str, max_cv: float, beside: str) -> str:
+        """Why an implausible fit is refused, in the words both fits use (``what``: 'cp plans
+        that ended in the window'; ``dates``: '(CPPstartDate to CPPendDate)'; ``beside``:
+        'plans of months')."""
+        f = self.fit
+        return (f"the lengths of the {self.ended:,} {what} {dates} fit no log-normal (a mean of "
+                f"{f.mean:,.0f} {unit}, cv {f.cv:,.1f}; at most {max_cv:g}): {self.short:,} of "
+                f"them last a week or less beside {beside}")
+
+
+def fit_lengths(durations, ended, entry, *, same_day: float, min_events: int, max_cv: float,
+                max_mean: float, short: float) -> LengthsFit:
+    """Fit a log-normal to lengths (:func:`fit_lognormal`) after leaving out the ended ones of at
+    most ``same_day`` (they end the day they start: a recording slip or a day's booking, which
+    beside lengths of months spreads the log-normal without bound), and say whether the fit is
+    plausible: a cv of at most ``max_cv`` and a mean of at most ``max_mean`` (the unit of the
+    lengths). One helper for the plans' lengths and the agency assignments' (each in its own
+    words), so that both leave out and refuse alike."""
+    t = np.asarray(durations, dtype=float)
+    d = np.asarray(ended, dtype=bool)
+    a = np.asarray(entry, dtype=float)
+    slip = d & (t <= same_day)
+    before = int(d.sum())
+    t, d, a = t[~slip], d[~slip], a[~slip]
+    n_short = int((d & (t <= short)).sum())
+    if d.sum() < max(min_events, 2):
+        return LengthsFit(int(slip.sum()), before, int(d.sum()), n_short, None, False, False)
+    f = fit_lognormal(t, d, a)
+    finite = bool(np.isfinite(f.mu) and np.isfinite(f.sigma))
+    plausible = bool(f.cv <= max_cv and f.mean <= max_mean)
+    return LengthsFit(int(slip.sum()), before, int(d.sum()), n_short, f, plausible, finite)
 
 
 # --------------------------------------------------------------------------------------------

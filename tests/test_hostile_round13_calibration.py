@@ -1,0 +1,101 @@
+"""Audit round 13 of calibration from a council's extracts, end to end: a known scenario made into
+extracts (``synthesize``), calibrated, and the fitted inputs checked against the known ones;
+each defect reduced to its smallest reproduction."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.calibration.extracts import read_extracts
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A small synthetic authority (about 960 case rows, 18 workers) and its template."""
+    from workbench.calibration.synthetic import fictional_scenario, generate_extracts
+    from workbench.scenario import load_scenario
+
+    template = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    ex = generate_extracts(fictional_scenario(template, scale=0.05), seed=3)
+    folder = tmp_path_factory.mktemp("small")
+    ex.write(folder)
+    return folder, template
+
+
+def _table(path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _fit(folder, template, cases=None, workforce=None, tmp=None, **window):
+    from workbench.calibration.fit import calibrate
+
+    c, w = folder / "cases.csv", folder / "workforce.csv"
+    if cases is not None:
+        c = tmp / "cases.csv"
+        cases.to_csv(c, index=False)
+    if workforce is not None:
+        w = tmp / "workforce.csv"
+        workforce.to_csv(w, index=False)
+    cd, ro = read_extracts(c, w)
+    return calibrate(cd, ro, template, correct_timeliness=False, fit_icpc=False, **window)
+
+
+# ------------------------------------------------------------------ one helper for lengths
+def test_one_helper_leaves_out_same_day_lengths_and_judges_the_fit():
+    # derive_plan_durations and derive_agency_tenure each had their own copy of this
+    from workbench.calibration.estimators import fit_lengths
+
+    rng = np.random.default_rng(1)
+    months = rng.lognormal(math.log(200), 0.6, 40)
+    dur = np.concatenate([months, np.full(10, 0.5)])
+    ended = np.ones(len(dur), dtype=bool)
+    got = fit_lengths(dur, ended, np.zeros(len(dur)), same_day=0.5, min_events=10, max_cv=5.0,
+                      max_mean=36_525.0, short=7)
+    assert (got.same_day, got.ended_before, got.ended, got.short) == (10, 50, 40, 0)
+    assert got.plausible and got.finite and got.fit.n == 40
+    # plans of a day (not the same day) beside plans of months: refused, in words that say why
+    dur = np.concatenate([months, np.full(40, 1.0)])
+    got = fit_lengths(dur, np.ones(80, dtype=bool), np.zeros(80), same_day=0.5, min_events=10,
+                      max_cv=5.0, max_mean=36_525.0, short=7)
+    assert got.same_day == 0 and not got.plausible
+    why = got.refused("cp plans that ended in the window", "(CPPstartDate to CPPendDate)",
+                      "days", 5.0, "plans of months")
+    assert why.startswith("the lengths of the 80 cp plans that ended in the window "
+                          "(CPPstartDate to CPPendDate) fit no log-normal (a mean of ")
+    assert why.endswith("at most 5): 40 of them last a week or less beside plans of months")
+    # too few left: no fit
+    got = fit_lengths(np.full(12, 0.5), np.ones(12, dtype=bool), np.zeros(12), same_day=0.5,
+                      min_events=10, max_cv=5.0, max_mean=1e5, short=7)
+    assert got.fit is None and got.same_day == 12 and got.ended == 0
+
+
+def test_a_spread_without_bound_is_an_infinite_mean_not_a_crash():
+    # math.exp overflowed ('OverflowError: math range error') in LognormalFit.mean and .cv
+    from workbench.calibration.estimators import LognormalFit
+
+    f = LognormalFit(mu=0.0, sigma=60.0, cov=np.eye(2), n=10, n_events=10)
+    assert f.mean == math.inf and f.cv == math.inf
+
+
+# ------------------------------------------------------------------ worker ids, capitals aside
+def test_worker_ids_differing_in_capitals_and_spaces_still_link(small, tmp_path):
+    # the cases' AllocatedWorker 'sw531105 ' and the roster's 'SW531105' did not link: the note
+    # said no case named a worker of the roster, and asked if the roster was another authority's
+    folder, template = small
+    cases = _table(folder / "cases.csv")
+    base = _fit(folder, template)
+    cases["AllocatedWorker"] = [f" {v.lower()}  " if v else v for v in cases.AllocatedWorker]
+    cal = _fit(folder, template, cases=cases, tmp=tmp_path)
+    assert not [n for n in cal.notes if "another authority" in n or "names a worker" in n]
+    assert not [n for n in cal.notes if "is not in the roster" in n]
+    assert sorted(cal.notes) == sorted(base.notes)
+    ids = set(cases.AllocatedWorker.str.strip()) | set(_table(folder / "workforce.csv").WorkerID)
+    for note in cal.notes:
+        assert not [i for i in ids if i and i in note]
