@@ -11,7 +11,8 @@ E2. Page one's chair sentence said "<option> does best" of the first option clea
 something and worse on nothing, while the ranked table above it (clearly better less clearly
 worse) could put another option first: one better on three measures and worse on one. The
 sentence now says "does best" only of the table's first; otherwise "<option> ranks highest of
-the options clearly worse on nothing".
+the options clearly worse on nothing". The stress test's sentence said "<option> helps most
+under it" the same way; now only of the stress table's first.
 """
 
 from __future__ import annotations
@@ -74,3 +75,27 @@ def test_the_chair_is_not_told_an_option_does_best_when_the_table_ranks_another_
     assert any(s.startswith("Better ranks highest of the options clearly worse on nothing: "
                             "clearly better on assessments") for s in lines), lines
     assert any("Cheap is clearly worse on assessments" in s for s in lines), lines
+
+
+def test_the_stress_sentence_says_helps_most_only_of_the_stress_tables_first(baseline):
+    from test_report_page_one import synthetic
+    from workbench.present.report_design import report_design
+    from workbench.present.report_page_one import chair_sentences, option_results
+
+    sc = {"Baseline": baseline,
+          "Cheap": baseline.replace({"name": "Cheap", "agency.cap_share_pct": 5}),
+          "Better": baseline.replace({"name": "Better", "academy.intake_per_year": 24}),
+          "Surge": baseline.replace({"name": "Surge", "demand.trend_pct_per_year": 10})}
+    d = report_design(sc)
+    under = d.stress["Surge"]
+    exp = synthetic(d, {
+        "Surge": {"assessment_within_45wd_pct": -8.0},
+        under["Cheap"]: {"unallocated_mean": -10.0, "caseload_mean": -1.0,
+                         "sw_changes_per_child_year": -0.2, "assessment_within_45wd_pct": -13.0},
+        under["Better"]: {"assessment_within_45wd_pct": -3.0}})
+    ranked = option_results(exp, "Surge", [under[o] for o in d.options])
+    assert [r.label for r in ranked] == [under["Cheap"], under["Better"]]
+    line = [s for s in chair_sentences(exp, d) if s.startswith("The stress test, Surge,")][0]
+    assert "Better helps most" not in line, line
+    assert line.endswith("; Better ranks highest under it of the options clearly worse on "
+                         "nothing."), line

@@ -339,7 +339,10 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
         held = [r for r in under if r.better and not r.worse]
         best = (next(isolate(display_name(exp, o)) for o in design.options if runs[o] == held[0].label)
                 if held else None)
-        tail = ("" if not design.options else f"; {best} helps most under it" if best
+        # "helps most" only of the first of the stress table (as "does best" above)
+        helps = ("helps most under it" if held and held[0] is under[0] else
+                 "ranks highest under it of the options clearly worse on nothing")
+        tail = ("" if not design.options else f"; {best} {helps}" if best
                 else "; no option clearly offsets it")
         out.append(f"The stress test, {isolate(display_name(exp, p))}, {what}{tail}.")
     if n < 2:
