@@ -50,3 +50,19 @@ def test_a_setting_that_cannot_do_what_was_meant_is_noted(tmp_path, body, expect
 ])
 def test_settings_that_can_work_are_not_noted(tmp_path, body):
     assert _notes(tmp_path, body) == []
+
+
+def test_the_count_of_problems_is_the_count_listed(tmp_path):
+    """Two problems from the whole-scenario checks (an unknown team, a campaign before the
+    start) were headed "1 problem(s)": pydantic counts those checks as one error."""
+    from workbench.scenario.errors import ScenarioError
+
+    f = tmp_path / "two.yaml"
+    f.write_text(f"base: {BASE}\nname: Two\nrecruitment:\n  campaigns: [{{start_date: 2017-01-01, "
+                 f"end_date: 2018-01-01, hires: 10, team: nowhere}}]\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(f)
+    lines = str(caught.value).splitlines()
+    listed = [line for line in lines if line.startswith("  - ")]
+    assert len(listed) == 2, lines
+    assert lines[0].endswith("2 problem(s) in the scenario:"), lines[0]

@@ -28,7 +28,7 @@ _YES_NO = re.compile(r"(\w+): (expected (?:a number, got a yes/no value|text, go
 def format_errors(err: ValidationError, source: str) -> str:
     """pydantic's errors as one message: the source, then a line a problem naming its field
     (dotted), what was expected and the value given (shortened past :data:`MAX_SHOWN`)."""
-    lines = [f"{source}: {err.error_count()} problem(s) in the scenario:"]
+    lines = []
     for e in err.errors(include_url=False):
         loc = ".".join(str(p) for p in e["loc"]
                        if not str(p).startswith("function-after") and p != "[key]")
@@ -58,4 +58,6 @@ def format_errors(err: ValidationError, source: str) -> str:
                 text = f"{text[:MAX_SHOWN]}... ({size:,} characters)"
             shown = f" (got {text})"
         lines.append(f"  - {loc}: {msg}{shown}")
-    return "\n".join(lines)
+    # counted as listed: pydantic counts the whole-scenario checks as one error, however many
+    # problems they list ("1 problem(s)" above two)
+    return "\n".join([f"{source}: {len(lines)} problem(s) in the scenario:"] + lines)
