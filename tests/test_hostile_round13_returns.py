@@ -11,6 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from workbench.calibration.extracts import ExtractError
@@ -108,3 +109,53 @@ def test_a_three_digit_code_without_old_la_code_says_why(tmp_path):
     with pytest.raises(PublishedError) as exc:
         find_authority(read_published(folder), "840")
     assert "the files have no old_la_code column" in str(exc.value)
+
+
+# ------------------------------- 3. a value kept as the base's for want of England's rows is said
+@pytest.fixture(scope="module")
+def base():
+    from workbench.scenario.load import load_raw
+    return load_raw(Path(__file__).resolve().parents[1] / "scenarios" / "england_average.yaml")
+
+
+def _without_england(folder: Path, *names: str) -> None:
+    for name in names:
+        p = folder / name
+        lines = p.read_text().splitlines()
+        p.write_text("\n".join(x for x in lines if ",National," not in x) + "\n")
+
+
+def test_a_table_without_englands_rows_keeps_the_base_pathway_with_a_note(tmp_path, base):
+    # before: a C4 and C1 downloaded for the authority alone (no 'National' rows) left the s47
+    # and ICPC shares and the share closed as england_average.yaml's with no word
+    from workbench.published.build import build_scenario
+    folder = _published(tmp_path)
+    _without_england(folder, "c4_s47_icpc_la_2020_to_2024.csv", "c1_referrals_la_2020_to_2024.csv")
+    built = build_scenario(find_authority(read_published(folder), "840"), base)
+    why = ("not in the files (the 'National' rows of the table: download the table with "
+           "England's rows, not one authority's)")
+    for what, figures in (("the share of assessments leading to an s47 enquiry", "s47 and referrals"),
+                          ("the share of assessments closed (assessed not in need)", "not_in_need_pct"),
+                          ("the share of s47 enquiries leading to an ICPC", "icpc and s47")):
+        assert (f"{what} is england_average.yaml's: England's {figures} for 2024 {why}"
+                in built.notes), built.notes
+    assert "s47" not in built.data["stages"]
+
+
+def test_a_figure_of_another_year_keeps_the_base_share_with_a_note(tmp_path, base):
+    # ICPC suppressed in the latest year: the share of ICPCs starting a plan compared 2024's
+    # plans with 2023's conferences? No: it is left as the base's, and said
+    from workbench.published.build import build_scenario
+    folder = _published(tmp_path)
+    p = folder / "c4_s47_icpc_la_2020_to_2024.csv"
+    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    row = (df.time_period == "2024") & (df.new_la_code == "E06000047")
+    df.loc[row, "ICPC"] = "c"
+    df.to_csv(p, index=False)
+    built = build_scenario(find_authority(read_published(folder), "840"), base)
+    assert ("the share of ICPCs starting a CP plan is england_average.yaml's: its cp_starts is "
+            "2024's and its icpc 2023's (a figure not given), not one year's") in built.notes
+    assert ("the share of s47 enquiries leading to an ICPC is england_average.yaml's: its icpc "
+            "is 2023's and its s47 2024's (a figure not given), not one year's") in built.notes
+    said = [n for n in built.notes if "icpc for 2024 is not given" in n]
+    assert len(said) == 1, said        # before: three times, once for each use of the figure

@@ -119,8 +119,21 @@ class _Source:
     """The authority's figures as at one date: children in need years up to ``year``, the
     workforce census up to the September before."""
 
-    def __init__(self, auth: Authority, year: int, notes: list):
-        self.auth, self.year, self.notes = auth, year, notes
+    def __init__(self, auth: Authority, year: int, notes: list, base_name: str = EA):
+        self.auth, self.year, self.notes, self.base_name = auth, year, notes, base_name
+
+    def not_set(self, what: str, why: str) -> None:
+        """A note that a value stays the base's because the files cannot give it: without one,
+        a folder missing England's rows (a download filtered to one authority) kept the
+        England-average pathway with no word."""
+        self.notes.append(f"{what} is {self.base_name}'s: {why}")
+
+    def england_missing(self, measures, year: int) -> str:
+        """Why a comparison with England cannot be made: which of England's figures is not
+        given for the year."""
+        return (f"England's {' and '.join(measures)} for {year} not in the files (the "
+                "'National' rows of the table: download the table with England's rows, not "
+                "one authority's)")
 
     def _limit(self, measure: str) -> int:
         wf = self.auth.figures[self.auth.figures.measure == measure].year_ends
@@ -134,9 +147,10 @@ class _Source:
         for y in range(limit, limit - (1 if latest_only else 3), -1):
             f = self.auth.get(measure, y)
             if f is not None and f.ok and (measure not in DIVISORS or f.value > 0):
-                if y != limit:
-                    self.notes.append(f"{self.auth.name}: {measure} for {limit} is not given "
-                                      f"({self._gap(measure, limit)}): {y}'s figure used")
+                said = (f"{self.auth.name}: {measure} for {limit} is not given "
+                        f"({self._gap(measure, limit)}): {y}'s figure used")
+                if y != limit and said not in self.notes:   # once, however often it is asked
+                    self.notes.append(said)
                 return f
         return None
 
@@ -154,13 +168,26 @@ class _Source:
         return f if f is not None and f.ok else None
 
 
-def _ratio(src: _Source, num: str, den: str) -> tuple[float, str] | None:
-    """The authority's num/den over England's in the same year, and the citation."""
+def _ratio(src: _Source, num: str, den: str, what: str = "") -> tuple[float, str] | None:
+    """The authority's num/den over England's in the same year, and the citation; None (with a
+    note saying why, for ``what``) when the files cannot give it."""
     a, b = src.la(num), src.la(den)
-    if a is None or b is None or a.year != b.year or b.value <= 0:
-        return None
-    ea, eb = src.england(num, a.year), src.england(den, a.year)
-    if ea is None or eb is None or eb.value <= 0 or ea.value <= 0:
+    why = ""
+    if a is None or b is None:
+        why = f"no {num if a is None else den} for {src.year} or the two years before"
+    elif a.year != b.year:
+        why = (f"its {num} is {a.year}'s and its {den} {b.year}'s (a figure not given), not "
+               "one year's")
+    elif b.value <= 0:
+        why = f"its {den} for {b.year} is 0"
+    else:
+        ea, eb = src.england(num, a.year), src.england(den, a.year)
+        if ea is None or eb is None or eb.value <= 0 or ea.value <= 0:
+            why = src.england_missing([m for m, f in ((num, ea), (den, eb))
+                                       if f is None or f.value <= 0], a.year)
+    if why:
+        if what:
+            src.not_set(what, why)
         return None
     local, national = a.value / b.value, ea.value / eb.value
     return local / national, (f"{num}/{den} {local:.3f} ({a.cite()}; {b.cite()}) against "
@@ -228,11 +255,14 @@ def _pathway(src: _Source, base: dict, built: Built) -> None:
             a = src.la("not_in_need_pct")
             e = src.england("not_in_need_pct", a.year) if a else None
             if a is None or e is None or e.value <= 0:
+                src.not_set("the share of assessments closed (assessed not in need)",
+                            src.england_missing(["not_in_need_pct"], a.year) if a else
+                            f"no not_in_need_pct for {src.year} or the two years before")
                 continue
             r, text = a.value / e.value, (f"assessed not in need {a.value:g}% ({a.cite()}) "
                                           f"against England's {e.value:g}%")
         else:
-            got = _ratio(src, num, den)
+            got = _ratio(src, num, den, "the share of assessments leading to an s47 enquiry")
             if got is None:
                 continue
             r, text = got
@@ -247,7 +277,7 @@ def _pathway(src: _Source, base: dict, built: Built) -> None:
                   "outcomes share the rest as in the England-average file. "
                   + "; ".join(why))
     s47 = dict(stages["s47"]["next"])
-    got = _ratio(src, "icpc", "s47")
+    got = _ratio(src, "icpc", "s47", "the share of s47 enquiries leading to an ICPC")
     if got is not None:
         r = float(np.clip(got[0], *RATIO_BOUNDS))
         built.set("stages.s47.next", _rescale(s47, {"icpc": s47["icpc"] * r}),
@@ -259,6 +289,11 @@ def _pathway(src: _Source, base: dict, built: Built) -> None:
         built.set("stages.icpc.next", {"cp": round(cp, 3), "cin": round(1 - round(cp, 3), 3)},
                   f"CP plans started per ICPC {cp:.3f} ({starts.cite()}; {icpc.cite()}; plans "
                   "started after a transfer in count too, so it is capped at 0.98)")
+    elif starts is not None and icpc is not None:
+        src.not_set("the share of ICPCs starting a CP plan",
+                    f"its cp_starts is {starts.year}'s and its icpc {icpc.year}'s (a figure not "
+                    "given), not one year's" if starts.year != icpc.year else
+                    f"its icpc for {icpc.year} is 0")
     _cp_lengths(src, base, built)
     _lac_stay(src, base, built)
     _assessment_elapsed(src, base, built)
@@ -318,7 +353,7 @@ def _cp_lengths(src: _Source, base: dict, built: Built) -> None:
 
 def _lac_stay(src: _Source, base: dict, built: Built) -> None:
     ea = built.base_name   # the base whose values are kept
-    got = _ratio(src, "lac_at31", "lac_ceased")
+    got = _ratio(src, "lac_at31", "lac_ceased", "the time in care (mean stay)")
     dist = dict(base["stages"]["lac"]["duration_days"])
     if got is None or "mean" not in dist:
         return
@@ -334,7 +369,12 @@ def _assessment_elapsed(src: _Source, base: dict, built: Built) -> None:
     a = src.la("assess_median", latest_only=True)
     e = src.england("assess_median", a.year) if a else None
     dist = dict(base["stages"]["assessment"].get("elapsed_wd") or {})
-    if a is None or e is None or e.value <= 0 or dist.get("dist") != "histogram":
+    if dist.get("dist") != "histogram":
+        return
+    if a is None or e is None or e.value <= 0:
+        src.not_set("the elapsed time of an assessment",
+                    src.england_missing(["assess_median"], a.year) if a else
+                    f"no assess_median for {src.year}")
         return
     r = float(np.clip(a.value / e.value, 0.6, 1.6))
     dist["edges"] = [round(x * r, 1) for x in dist["edges"]]
@@ -465,7 +505,7 @@ def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
     year = years[-1] if year is None else int(year)
     _one_line_name(auth)
     built = Built(auth, year, {}, {}, list(auth.notes), base_name=base_name)
-    src = _Source(auth, year, built.notes)
+    src = _Source(auth, year, built.notes, base_name)
     ref = src.la("referrals")
     if ref is None:
         raise PublishedError(f"{auth.name}: no referrals (C1 referral_count) above 0 for {year} "
