@@ -134,6 +134,9 @@ def cmd_optimise(args) -> int:
                    progress=not args.no_progress)
     print()
     print(res.statement())
+    if res.chosen is None and len(res.candidates):   # the options the advice means
+        print(f"(Fresh runs per plan: --confirm-replications, {res.confirm_replications} now; "
+              f"confidence: --confidence, {res.confidence:g} now.)")
     if len(res.candidates):
         print(f"\nCandidates checked on {res.confirm_replications} fresh runs each (bounds: "
               f"one-sided, {confidence_text(res.candidates['confidence_each'].iloc[0], 2)} "

@@ -129,9 +129,9 @@ class OptimiseResult:
             return str(self.extra.get("statement", ""))
         tg = "; ".join(t.describe() for t in self.targets)
         if self.chosen is None:
-            return (f"No plan the search tried met every target ({tg}) with "
-                    f"{confidence_text(self.confidence)} confidence on fresh runs. Widen the "
-                    f"levers' ranges, give the search more time, or relax a target.")
+            said = (f"No plan the search tried met every target ({tg}) with "
+                    f"{confidence_text(self.confidence)} confidence on fresh runs.")
+            return f"{said} {self._why_none()}"
         row = self.candidates[self.candidates["chosen"]].iloc[0]
         cost = kpi(COST).format(row["cost_mean"])
         yrs = ("the scenario's horizon" if self.years is None
@@ -142,6 +142,34 @@ class OptimiseResult:
                 f"{confidence_text(self.confidence)} confident that it meets every target on "
                 f"average (one-sided t bounds, Bonferroni over {len(self.candidates)} candidate "
                 f"plan(s) and {len(self.targets)} target(s)).")
+
+    def _why_none(self) -> str:
+        """What to do when no plan was chosen: widen, search longer or relax when no plan met
+        the targets on average, but check on more fresh runs when plans did and only their
+        bounds fell short (that read as out of reach: 113 waiting against at most 200)."""
+        cands = self.candidates
+        if cands is None or not len(cands):
+            return "Widen the levers' ranges, give the search more time, or relax a target."
+        runs = self.confirm_replications
+        met = np.ones(len(cands), dtype=bool)
+        for t in self.targets:
+            col = f"{t.kpi}_mean"
+            means = cands[col] if col in cands else pd.Series(math.nan, index=cands.index)
+            met &= np.array([t.met_by(float(v)) for v in means], dtype=bool)
+        n, m = len(cands), int(met.sum())
+        head = (f"{n} plan{'s' if n > 1 else ''} met every target on average in the search and "
+                f"{'were' if n > 1 else 'was'} checked on {runs} fresh run{'s' if runs > 1 else ''}"
+                f"{' each' if n > 1 else ''}")
+        if not m:
+            return (f"{head}, where {'none of them met' if n > 1 else 'it did not meet'} every "
+                    f"target on average. Give each plan more replications in the search (its "
+                    f"averages are then surer), widen the levers' ranges, or relax a target.")
+        which = ("it" if n == 1 else "all of them" if m == n else f"{m} of them")
+        return (f"{head}: {which} met every target on average there too, but from "
+                f"{runs} run{'s' if runs > 1 else ''} the one-sided bounds were too wide to be "
+                f"{confidence_text(self.confidence)} sure. Check {'them' if n > 1 else 'it'} on "
+                f"more fresh runs (which narrows the bounds) or ask for less confidence; widening "
+                f"the levers' ranges or relaxing a target also helps.")
 
     def save(self, folder: str | Path) -> Path:
         """Write ``trials.csv``, ``candidates.csv`` and ``result.json`` to ``folder``."""
