@@ -13,6 +13,12 @@ worse) could put another option first: one better on three measures and worse on
 sentence now says "does best" only of the table's first; otherwise "<option> ranks highest of
 the options clearly worse on nothing". The stress test's sentence said "<option> helps most
 under it" the same way; now only of the stress table's first.
+
+E4. The difference chart's text alternative (read by a screen reader) listed the options clearly
+better and clearly worse, then said "Every other difference is not clear", though an option's
+cost a year was clearly higher (+£0.47m, range +£0.33m to +£0.61m, in the table above it). Clear
+changes in a measure that is neither better nor worse, and those too small to show, are now
+said as such.
 """
 
 from __future__ import annotations
@@ -99,3 +105,19 @@ def test_the_stress_sentence_says_helps_most_only_of_the_stress_tables_first(bas
     assert "Better helps most" not in line, line
     assert line.endswith("; Better ranks highest under it of the options clearly worse on "
                          "nothing."), line
+
+
+# ------------------------------------------------------------------------------ E4
+def test_the_difference_charts_alt_text_says_a_clear_change_in_cost_is_clear(design):
+    from test_report_page_one import synthetic
+    from workbench.present import alt_text
+    from workbench.present.report_page_one import PAGE_ONE_KPIS
+
+    exp = synthetic(design, {"Better": {"assessment_within_45wd_pct": 5.0,
+                                        "cost_per_year_gbp": 2e5},
+                             "Cheap": {"cost_per_year_gbp": -3e5}})
+    alt = alt_text.alt_differences(exp, "Baseline", design.options, PAGE_ONE_KPIS)
+    assert "Clearly better: Better on assessments finished within 45 working days." in alt
+    assert "Clearly higher (neither better nor worse): Better on workforce cost a year." in alt
+    assert "Clearly lower (neither better nor worse): Cheap on workforce cost a year." in alt
+    assert alt.endswith("Every other difference is not clear.")

@@ -91,15 +91,24 @@ def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequen
     """The difference chart: each option minus the baseline, one panel per measure."""
     names = [n for n in kpi_names if n in exp.kpis.columns]
     cmp = exp.compare(baseline, kpis=names)
-    better, worse = [], []
+    said: dict[str, list[str]] = {w: [] for w in ("better", "worse", "higher", "lower",
+                                                   "too small to show")}
     for _, r in cmp[cmp.scenario.isin(labels)].iterrows():
         k = kpi(r.kpi)
         word = difference_reading(r, k).removesuffix(" in every run")   # as compare reads it
         item = f"{isolate(display_name(exp, r.scenario))} on {kpi(r.kpi).label.lower()}"
-        (better if word == "better" else worse if word == "worse" else []).append(item)
+        said.get(word, []).append(item)
+    better, worse = said["better"], said["worse"]
     found = (("Clearly better: " + "; ".join(better) + ". ") if better else
              "No option is clearly better on any measure. ")
     found += ("Clearly worse: " + "; ".join(worse) + ".") if worse else "None is clearly worse."
+    # a clear change in a measure that is neither better nor worse (the cost) is clear too:
+    # "every other difference is not clear" said the cost a year was not clearly higher
+    for word in ("higher", "lower"):
+        if said[word]:
+            found += f" Clearly {word} (neither better nor worse): " + "; ".join(said[word]) + "."
+    if said["too small to show"]:
+        found += " Too small to show: " + "; ".join(said["too small to show"]) + "."
     if getattr(exp, "replications", 2) < 2:
         found = "With a single run there is no range, so no difference can be called clear."
     else:
