@@ -119,7 +119,9 @@ def _cells(raw: pd.Series, name: str, column: str,
     number nor a published symbol, a number that is not finite, a negative number, or a share
     above 100 per cent, is a :class:`PublishedError` naming its line."""
     text = raw.astype(str).str.strip()
-    low = text.str.lower()
+    # the GSS symbols as accessible spreadsheets write them, in square brackets ("[c]", "[low]"):
+    # the same symbols, refused as "not a number" when a table was saved from one
+    low = text.str.lower().str.replace(r"^\[\s*(\S*?)\s*\]$", r"\1", regex=True)
     # thousands separators only where they separate thousands ("1,234", not "1,2,3")
     grouped = text.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
     value = pd.to_numeric(text.where(~grouped, text.str.replace(",", "", regex=False)),
@@ -130,9 +132,13 @@ def _cells(raw: pd.Series, name: str, column: str,
     status = np.where(known, low.map(MISSING_CODES).fillna(""), status)
     status = np.where(zero, "rounds to 0", status)
     value = value.where(~zero, 0.0)
+    decimal_comma = text.str.fullmatch(r"-?\d+,\d{1,2}|-?\d+,\d{4,}")
     checks = (
         (value.isna() & ~known, "expected a number, or one of the published symbols c "
-                                "(suppressed), : x z (not available), u, low, k"),
+                                "(suppressed), : x z (not available), u, low, k (or the same "
+                                "in square brackets, [c])"
+         + ("; a comma in a number only separates thousands (write 35.8, not 35,8)"
+            if (value.isna() & ~known & decimal_comma).any() else "")),
         (value.notna() & ~np.isfinite(value.fillna(0.0)), "expected a finite number"),
         (value.notna() & (value < 0), "expected a count, rate or number of days, which "
                                       "cannot be negative"),
@@ -348,14 +354,16 @@ def _table(name: str, raw: bytes) -> pd.DataFrame | None:
                              "as the service or Excel saves it; is it a spreadsheet or a "
                              "damaged download?)")
     lines = text.splitlines(keepends=True)
-    above = _titles_at(lines)
+    above, sep = _titles_at(lines)
     try:
-        df = pd.read_csv(io.StringIO("".join(lines[above:])), dtype=str, keep_default_na=False)
+        df = pd.read_csv(io.StringIO("".join(lines[above:])), dtype=str, keep_default_na=False,
+                         sep=sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise PublishedError(f"{name}: not a readable CSV file ({str(exc).strip()})") from None
     if above:
         df.index = df.index + above        # messages keep the file's own line numbers
     df.attrs["lines_above"] = above
+    df.attrs["separator"] = sep
     return df
 
 
@@ -364,15 +372,24 @@ def _table(name: str, raw: bytes) -> pd.DataFrame | None:
 TITLE_LINES = 10
 
 
-def _titles_at(lines: list[str]) -> int:
+#: What separates the cells: commas as the service writes them; semicolons as Excel saves "CSV"
+#: where a comma is the decimal mark; tabs as a "tab delimited" save or a copy from a table
+SEPARATORS = (",", ";", "\t")
+SEPARATOR_NAMES = {";": "semicolons", "\t": "tabs"}
+
+
+def _titles_at(lines: list[str]) -> tuple[int, str]:
     """The line (counted from 0) holding the column titles, the first with a ``time_period``
-    cell among the first :data:`TITLE_LINES`; 0 when none is (the first line is the titles).
-    A title above the titles made the file unreadable ('Expected 1 fields in line 4, saw 16'),
-    or, saved from Excel with its commas, left out as not a table: its figures lost unsaid."""
+    cell among the first :data:`TITLE_LINES` (0 when none is: the first line is the titles),
+    and what separates its cells. A title above the titles made the file unreadable
+    ('Expected 1 fields in line 4, saw 16'), or, saved from Excel with its commas, left out as
+    not a table: its figures lost unsaid; a file of semicolons was left out as 'no
+    time_period column', which it had."""
     for k, line in enumerate(lines[:TITLE_LINES]):
-        if "time_period" in {c.strip().strip('"').strip().lower() for c in line.split(",")}:
-            return k
-    return 0
+        for sep in SEPARATORS:
+            if "time_period" in {c.strip().strip('"').strip().lower() for c in line.split(sep)}:
+                return k, sep
+    return 0, ","
 
 
 def _one_figure_each(figures: pd.DataFrame, notes: list) -> pd.DataFrame:
@@ -472,6 +489,10 @@ def read_published(folder: str | Path) -> Published:
         if titles:
             files[name] = titles
             frames += got
+            sep = df.attrs.get("separator", ",")
+            if sep != ",":
+                notes.append(f"{name}: its cells are separated by {SEPARATOR_NAMES[sep]}, not "
+                             "commas (saved from a spreadsheet?): read as such")
             k = df.attrs.get("lines_above", 0)
             if k:
                 notes.append(f"{name}: its column titles are on line {k + 1}; the {k} line(s) "
