@@ -14,6 +14,13 @@ sentence now says "does best" only of the table's first; otherwise "<option> ran
 the options clearly worse on nothing". The stress test's sentence said "<option> helps most
 under it" the same way; now only of the stress table's first.
 
+E3. The report's week-by-week charts (timeliness, children waiting, caseloads, staff in post)
+ran from the start of the simulation, but every average the page states leaves out the warm-up
+(25 weeks for the bundled baseline over a year): the chart showed every assessment on time for
+the first months (none was due yet) and waiting counts of 50 to 100 beside a stated average of
+19, with nothing to say which weeks the figures cover. The warm-up is now shaded up to a grey
+line on each panel, and the section's lead and the chart's text alternative say so.
+
 E4. The difference chart's text alternative (read by a screen reader) listed the options clearly
 better and clearly worse, then said "Every other difference is not clear", though an option's
 cost a year was clearly higher (+£0.47m, range +£0.33m to +£0.61m, in the table above it). Clear
@@ -121,3 +128,26 @@ def test_the_difference_charts_alt_text_says_a_clear_change_in_cost_is_clear(des
     assert "Clearly higher (neither better nor worse): Better on workforce cost a year." in alt
     assert "Clearly lower (neither better nor worse): Cheap on workforce cost a year." in alt
     assert alt.endswith("Every other difference is not clear.")
+
+
+# ------------------------------------------------------------------------------ E3
+def test_the_weekly_charts_show_the_warm_up_the_averages_leave_out(design):
+    import matplotlib.pyplot as plt
+
+    from test_report_page_one import synthetic
+    from workbench.present.report_charts import plot_waiting_split
+    from workbench.present.report_design import Warmup
+    from workbench.present.report_sections import Report, shade_warmup, waiting_section
+
+    exp = synthetic(design, {})
+    r = Report(exp, {}, design, Warmup(175.0, "mser"))
+    said = "The grey shading up to the grey line is the warm-up (to 24 April 2018)"
+    page = waiting_section(r)
+    assert page.count(said) == 2, page[:600]   # the lead and the text alternative
+    fig = plot_waiting_split(exp, r.labels)
+    before = [len(ax.patches) + len(ax.lines) for ax in fig.axes]
+    shade_warmup(fig, r)
+    assert [len(ax.patches) + len(ax.lines) for ax in fig.axes] == [b + 2 for b in before]
+    plt.close(fig)
+    # no warm-up: nothing shaded, nothing said
+    assert "warm-up" not in waiting_section(Report(exp, {}, design, Warmup(0.0, "mser")))

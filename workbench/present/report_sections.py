@@ -179,14 +179,38 @@ def stress_section(r: Report) -> str:
                         "the same pressure.", *blocks)
 
 
+def shade_warmup(fig, r: Report) -> str:
+    """Shade the warm-up on each panel of a week-by-week chart, and return the sentence that
+    says so ("" with no warm-up). The charts run from the start, but the averages the page
+    states leave the warm-up out: the start-up weeks (every assessment on time before any is
+    due, say) read as part of the answer."""
+    import datetime as dt
+
+    days = r.warmup.days
+    if not days or days <= 0:
+        return ""
+    start = r.exp.scenarios[r.design.baseline].start_date
+    end = start + dt.timedelta(days=days)
+    for ax in fig.axes:
+        if ax.get_visible() and ax.has_data():
+            lo, hi = ax.get_xlim()
+            ax.axvspan(start, end, color="#000000", alpha=0.07, linewidth=0, zorder=0)
+            # the line shows where it ends over a filled chart (the stacked staff)
+            ax.axvline(end, color="#555555", linewidth=1.2, zorder=4)
+            ax.set_xlim(lo, hi)
+    return (f" The grey shading up to the grey line is the warm-up (to {end.day} "
+            f"{end:%B %Y}), left out of the averages the page states.")
+
+
 def timeliness_section(r: Report) -> str:
     ex = r.options_exp
     fig = plots.plot_timeliness(ex)
+    shaded = shade_warmup(fig, r)
     alt = alt_text.alt_lines(ex, "share of assessments finished within 45 working days",
-                             "assessment_within_45wd_pct", r.labels)
+                             "assessment_within_45wd_pct", r.labels) + shaded
     return section_html("Timeliness", "How many assessments finish within the legal timescale of "
                         "45 working days, week by week. When social workers hold more cases, "
-                        "each case gets less of their time.", figure_html(fig, alt))
+                        "each case gets less of their time." + shaded, figure_html(fig, alt))
 
 
 def waiting_section(r: Report) -> str:
@@ -196,10 +220,12 @@ def waiting_section(r: Report) -> str:
     stressed = [runs[lb] for lb in r.labels if lb in runs]
     names = {v: display_name(ex, k) for k, v in runs.items()}
     fig = plot_waiting_split(ex, r.labels, stressed, display_name(ex, p) if p else None, names)
-    alt = alt_text.alt_waiting(ex, r.labels, stressed, display_name(ex, p) if p else None, names)
+    shaded = shade_warmup(fig, r)
+    alt = alt_text.alt_waiting(ex, r.labels, stressed, display_name(ex, p) if p else None,
+                               names) + shaded
     return section_html("Children waiting for a social worker",
                         "A child waits unallocated when no social worker in the right team has "
-                        "room. The legal clock keeps running while they wait.",
+                        "room. The legal clock keeps running while they wait." + shaded,
                         figure_html(fig, alt))
 
 
@@ -207,19 +233,21 @@ def caseload_section(r: Report) -> str:
     ex = r.options_exp
     aim = ex.scenarios[r.design.baseline].caseload.caps["experienced"]
     fig = plots.plot_caseloads(ex, aim=aim, title="Average caseload against the aim")
+    shaded = shade_warmup(fig, r)
     alt = alt_text.alt_lines(ex, "average cases per full-time social worker against the aim of "
-                             f"{aim:g}", "caseload_mean", r.labels)
-    return section_html("Caseloads against the aim", "", figure_html(fig, alt))
+                             f"{aim:g}", "caseload_mean", r.labels) + shaded
+    return section_html("Caseloads against the aim", shaded.strip(), figure_html(fig, alt))
 
 
 def workforce_section(r: Report) -> str:
     ex = r.options_exp
     fig = plots.plot_workforce_mix_compare(ex)
+    shaded = shade_warmup(fig, r)
     alt = alt_text.alt_panels(ex, "Staff in post by type and vacant posts", r.labels,
                               "vacancy_rate_pct", "Each panel stacks experienced, newly "
                               "qualified, academy and agency staff (full-time equivalents) with "
-                              "vacant posts dotted. Vacant posts:")
-    return section_html("The workforce: who is in post, and the vacancies", "",
+                              "vacant posts dotted. Vacant posts:") + shaded
+    return section_html("The workforce: who is in post, and the vacancies", shaded.strip(),
                         figure_html(fig, alt))
 
 
