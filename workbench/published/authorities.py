@@ -53,6 +53,12 @@ SUCCESSIONS: tuple[Succession, ...] = (
     Succession("E06000059", ("E10000009",), 2020, "split",
                "Dorset lost Christchurch to Bournemouth, Christchurch and Poole in April 2019: "
                "the years before are not comparable and are not used"),
+    Succession("E06000065", ("E10000023",), 2024, "recode",
+               "North Yorkshire became a unitary authority in April 2023 (code E10000023 -> "
+               "E06000065): one area, one series"),
+    Succession("E06000066", ("E10000027",), 2024, "recode",
+               "Somerset became a unitary authority in April 2023 (code E10000027 -> "
+               "E06000066): one area, one series"),
     Succession("E06000061", ("E10000021",), 2022, "split",
                "North Northamptonshire was formed from Northamptonshire in April 2021 (its "
                "2021 workforce return also covers West Northamptonshire): earlier years not used"),
@@ -317,6 +323,7 @@ def _successor(code: str, la: pd.DataFrame, successions: tuple[Succession, ...],
     """The code an old code's area has today: an old code asked for (``E10000002``) is
     followed to its successor when one area took it over whole (a recode or a merge) and the
     files hold it; a split authority is kept as it was, with a note."""
+    split = False
     for s in successions:
         if code not in s.old_codes or not (la.code == s.new_code).any():
             continue
@@ -327,6 +334,19 @@ def _successor(code: str, la: pd.DataFrame, successions: tuple[Succession, ...],
             return s.new_code
         notes.append(f"{code} is an old code: it was split ({s.note}); the scenario is the old "
                      f"authority's, from its own years")
+        split = True
+    if split:
+        return code
+    # an old code of an area whose name goes on under a newer code (a reorganisation not in
+    # the list): followed, as the name asked for would be, not left at the old code's years
+    mine = la[la.code == code]
+    newer = la[la.norm.isin(set(mine.norm)) & (la.code != code)
+               & (la["first"] > mine["first"].min()) & (la["last"] > mine["last"].max())]
+    if not newer.empty:
+        now = newer.sort_values("last").iloc[-1]
+        notes.append(f"{code} is an old code: {now['name']} has been {now.code} since "
+                     f"{int(newer['first'].min())}, and its series is followed")
+        return now.code
     return code
 
 
@@ -362,8 +382,12 @@ def find_authority(published: Published, query: str,
                      " in different years (same code): one series")
     figs = published.figures
     own = figs[(figs.level == "la") & (figs.code == code)]
-    # the same name under an older code that stops before this one starts: a new code
-    older = la[(la.norm == normalise(name)) & (la.code != code) & (la["last"] < mine["first"].min())]
+    # the same name under an older code, begun before this one and ended by its end: a new
+    # code (North Yorkshire's September 2023 workforce census under its new code, while its
+    # 2023 children in need year was under the old, kept the old code's years out: "stops
+    # before this one starts" was never true, and the trend had one year)
+    older = la[(la.norm == normalise(name)) & (la.code != code)
+               & (la["first"] < mine["first"].min()) & (la["last"] <= mine["last"].max())]
     joined = {c: None for c in older.code}
     for s in successions:
         if s.new_code != code:
@@ -377,8 +401,12 @@ def find_authority(published: Published, query: str,
         notes.append(s.note)
     predecessors = figs[(figs.level == "la") & figs.code.isin(list(joined))]
     # a predecessor counts only for the years before the new code took over
-    cut = predecessors.code.map(lambda c: joined.get(c) or own.year.min())
-    predecessors = predecessors[predecessors.year < cut]
+    # (the code's own years of each measure, when joined by name: a table's years under the
+    # new code begin later than another's)
+    first = own.groupby("measure").year.min().to_dict()
+    cut = [joined.get(c) or first.get(m, 10 ** 6)
+           for c, m in zip(predecessors.code, predecessors.measure)]
+    predecessors = predecessors[predecessors.year.to_numpy() < cut]
     if len(joined) > 1 and not predecessors.empty:
         predecessors = _merge(predecessors, name, notes)
     elif not predecessors.empty:
