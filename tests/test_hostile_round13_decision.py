@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from workbench import load_scenario
 from workbench.decision import LeverRange, optimise
@@ -56,3 +57,81 @@ def test_a_plan_that_meets_the_target_on_average_but_not_surely_is_not_called_ou
     assert res.chosen is None and not len(res.candidates)
     assert res.statement().endswith("Widen the levers' ranges, give the search more time, or "
                                     "relax a target.")
+
+
+# ------------------------------------------------------------------ 2. sensitivity: Sobol
+HOURS = "stages.assessment.work_hours.mean"
+UNUSED = "costs.gbp_per_fte_week.agency"
+FIXED = "working_time.absence_pct"
+
+
+def hours_only(scenario, seed, years=None, warmup_days=0.0):
+    """No chance at all: timeliness falls 5 points an assessment hour and depends on nothing
+    else, so the hours drive all of its variance (a Sobol total index of 1)."""
+    h = scenario.stages["assessment"].work_hours.mean
+    return SimpleNamespace(kpis={"assessment_within_45wd_pct": 120 - 5 * h,
+                                 "unallocated_mean": 10.0, "cost_gbp": 1e6},
+                           timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def _inputs():
+    """The hours (which matter), an agency rate (which the measure does not use) and absence
+    given as one value (which cannot matter)."""
+    from workbench.scenario.basics import Fixed, Uniform
+
+    return {HOURS: Uniform(dist="uniform", low=6, high=14),
+            UNUSED: Uniform(dist="uniform", low=1500, high=2200),
+            FIXED: Fixed(dist="fixed", value=2.0)}
+
+
+def _sens(**kw):
+    from workbench.decision.sensitivity import sensitivity
+
+    args = dict(inputs=_inputs(), trajectories=2, sobol_top=3, sobol_n=2, tornado_top=3,
+                replications=1, executor="serial", out=None, progress=False,
+                simulate_fn=hours_only)
+    args.update(kw)
+    return sensitivity(BASE, **args)
+
+
+def test_sobol_indices_from_too_small_a_sample_are_said_to_be_unusable():
+    res = _sens()
+    m = res.morris[res.morris["kpi"] == "assessment_within_45wd_pct"].set_index("input")
+    # the ranking is right: the hours first; an input with one value, and one the measure
+    # does not use, have no effect at all
+    assert res.top(1) == [HOURS]
+    assert m.loc[HOURS, "mu_star"] == pytest.approx(40.0)
+    assert m.loc[UNUSED, "mu_star"] == 0.0 and m.loc[FIXED, "mu_star"] == 0.0
+    s = res.sobol[res.sobol["kpi"] == "assessment_within_45wd_pct"].set_index("input")
+    # a share of the variance cannot exceed 1: from a base sample of 2 it came out near 2,
+    # printed as "1.94" beside the ranking with nothing to say it was noise
+    assert s.loc[HOURS, "ST"] > 1.5
+    said = res.sobol_caution()
+    assert said.startswith("The Sobol indices are not usable")
+    assert "how long an assessment takes came out 1.9" in said
+    assert "between 0 and 1" in said and "larger Sobol sample" in said
+    # a larger sample: inside 0 to 1, but its ranges are wide, and that is said too
+    rough = _sens(sobol_n=8, sobol_top=2).sobol_caution()
+    assert rough.startswith("The Sobol indices are rough: their 95% ranges reach ±0.")
+    # no Sobol indices asked for: nothing to caution
+    assert _sens(sobol_top=0).sobol_caution() == ""
+
+
+def test_the_command_shows_each_estimate_with_its_range_and_the_caution(monkeypatch, capsys,
+                                                                         tmp_path):
+    import workbench.decision.sensitivity as mod
+    from workbench.cli.main import main
+
+    real = mod.sensitivity
+    monkeypatch.setattr(mod, "sensitivity", lambda *a, **kw: real(
+        *a, **{**kw, "simulate_fn": hours_only, "inputs": _inputs()}))
+    code = main(["sensitivity", "scenarios/baseline.yaml", "--trajectories", "2", "--sobol-top",
+                 "2", "--sobol-n", "2", "-r", "1", "--years", "1", "--executor", "serial",
+                 "--no-progress", "--out", str(tmp_path / "s")])
+    out = capsys.readouterr().out
+    assert code == 0
+    row = next(line for line in out.splitlines() if "how long an assessment takes" in line
+               and line.strip().startswith("1"))
+    assert "40.0 ± 0.0" in row and " ± " in row.split("40.0 ± 0.0")[1]
+    assert "The Sobol indices are not usable" in out and "(--sobol-n 2 now.)" in out
+    assert "± gives each estimate's 95% range" in out

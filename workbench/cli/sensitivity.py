@@ -81,16 +81,31 @@ def cmd_sensitivity(args) -> int:
     print(res.sentence())
     m = res.morris[res.morris["kpi"] == res.kpi].sort_values("rank")
     s = res.sobol[res.sobol["kpi"] == res.kpi].set_index("input") if len(res.sobol) else None
-    print(f"\n{'rank':>4}  {'input':<48} {'Morris effect':>14}  {'Sobol total':>11}")
+    # each estimate with its 95% range (a Sobol index of 1.99 from 8 runs printed as if exact)
+    print()
+    rows = [("rank", "input", "Morris effect", "Sobol total")]
     for r in m.itertuples():
-        st = f"{s.loc[r.input, 'ST']:.2f}" if s is not None and r.input in s.index else ""
-        print(f"{r.rank:>4}  {r.label[:48]:<48} {k.format(r.mu_star, unit=False):>14}  {st:>11}")
+        conf = getattr(r, "mu_star_conf", float("nan"))
+        mu = k.format(r.mu_star, unit=False) + ("" if conf != conf else
+                                                 f" ± {k.format(conf, unit=False)}")
+        st = ""
+        if s is not None and r.input in s.index:
+            st = f"{s.loc[r.input, 'ST']:.2f}"
+            sc = s.loc[r.input, "ST_conf"] if "ST_conf" in s.columns else float("nan")
+            st += "" if sc != sc else f" ± {sc:.2f}"
+        rows.append((str(r.rank), r.label[:48], mu, st))
+    w = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print(f"{row[0]:>{w[0]}}  {row[1]:<{w[1]}}  {row[2]:>{w[2]}}  {row[3]:>{w[3]}}".rstrip())
+    caution = res.sobol_caution()
+    if caution:
+        print(f"\n{caution} (--sobol-n {sn} now.)")
     from ..decision.charts import tornado_chart
 
     files.save_figure(out / "tornado.png", tornado_chart(res), "--out", dpi=120,
                       bbox_inches="tight")
     print(f"\nMorris effect: {MORRIS_EFFECT}, in {k.label.lower()} "
-          f"({k.display_unit(difference=True)}). "
+          f"({k.display_unit(difference=True)}); ± gives each estimate's 95% range. "
           f"{res.n_run} replication(s) run, {res.n_loaded} loaded; {res.elapsed_s / 60:.1f} min. "
           f"Wrote morris.csv, sobol.csv, tornado.csv and tornado.png to {out}.")
     return 0

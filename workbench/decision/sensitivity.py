@@ -71,6 +71,9 @@ MORRIS_EFFECT = ("the average size of the change in the measure per the input's 
                  "(lowest to highest value), from moves of one input at a time")
 #: The default range of a default input: this share below and above the scenario's value.
 SPREAD = 0.2
+#: The widest 95% range (plus or minus, on the 0-to-1 scale) of a Sobol total index read
+#: without a caution (:meth:`SensitivityResult.sobol_caution`).
+SOBOL_ROUGH = 0.25
 #: Inputs whose schema has a floor above 0: the default range starts there at the lowest.
 _LOWEST = {"agency.tenure_weeks.mean": MIN_AGENCY_TENURE_WEEKS}
 
@@ -164,6 +167,45 @@ class SensitivityResult:
         return (f"{k.label} depends most on {names}{others} "
                 f"(Morris screening of {len(m)} input{'' if len(m) == 1 else 's'} over "
                 f"{'its range' if len(m) == 1 else 'their ranges'}).")
+
+    def sobol_caution(self) -> str:
+        """A warning when the Sobol indices of :attr:`kpi` cannot be read as they stand ("" when
+        they can, or there are none): an index outside 0 to 1 (a share of the measure's variance
+        cannot be; a base sample of 2 gave a total of 1.99 for an input that explains it all), or
+        95% ranges wider than :data:`SOBOL_ROUGH` (a sample of 16 gave 0.92 ± 0.51)."""
+        s = self.sobol
+        if not len(s) or "kpi" not in s or "ST" not in s:
+            return ""
+        s = s[s["kpi"] == self.kpi]
+        if s.empty:
+            return ""
+        cols = [c for c in ("ST", "S1") if c in s]
+
+        def num(c: str) -> np.ndarray:   # a column read back from a file may hold text
+            if c not in s:
+                return np.zeros(len(s))
+            return pd.to_numeric(s[c], errors="coerce").to_numpy(dtype=float)
+
+        idx = np.column_stack([num(c) for c in cols])
+        conf = np.nan_to_num(np.column_stack([num(f"{c}_conf") for c in cols]))
+        # outside 0 to 1 by more than its own 95% range: no share of a variance
+        bad = ~np.isfinite(idx) | (idx - conf > 1.005) | (idx + conf < -0.005)
+        if bad.any():
+            i, j = (int(x[0]) for x in np.nonzero(bad))
+            row = s.iloc[i]
+            which, v = ("total" if cols[j] == "ST" else "first-order"), row[cols[j]]
+            got = f"came out {float(v):.2f}" if np.isfinite(v) else "could not be estimated"
+            return (f"The Sobol indices are not usable: an index is the share of the measure's "
+                    f"variance an input drives, between 0 and 1, and the {which} index of "
+                    f"{input_label(str(row['input']))} {got}: the Sobol sample is too small to "
+                    f"estimate them. Rank the inputs by the Morris effect, or give a larger "
+                    f"Sobol sample (64 or more).")
+        wide = float(conf[:, 0].max())
+        if wide > SOBOL_ROUGH:
+            return (f"The Sobol indices are rough: their 95% ranges reach ±{wide:.2f} on a "
+                    f"scale of 0 to 1, so they rank the inputs only roughly; a larger Sobol "
+                    f"sample narrows them.")
+        return ""
 
     def save(self, folder: str | Path) -> Path:
         """Write ``morris.csv``, ``sobol.csv``, ``tornado.csv`` and ``result.json`` (what was
