@@ -26,6 +26,9 @@ better and clearly worse, then said "Every other difference is not clear", thoug
 cost a year was clearly higher (+£0.47m, range +£0.33m to +£0.61m, in the table above it). Clear
 changes in a measure that is neither better nor worse, and those too small to show, are now
 said as such.
+
+E5. "How the numbers were made" (and the exports' Run details) said "Simulated period: October
+2017 to October 2018 (1 years)"; now "(1 year)".
 """
 
 from __future__ import annotations
@@ -151,3 +154,13 @@ def test_the_weekly_charts_show_the_warm_up_the_averages_leave_out(design):
     plt.close(fig)
     # no warm-up: nothing shaded, nothing said
     assert "warm-up" not in waiting_section(Report(exp, {}, design, Warmup(0.0, "mser")))
+
+
+# ------------------------------------------------------------------------------ E5
+def test_run_details_say_one_year_not_one_years(design):
+    from test_report_page_one import synthetic
+    from workbench.present.tables import run_details
+
+    exp = synthetic(design, {})   # a one-year experiment
+    period = run_details(exp).set_index("Item").loc["Simulated period", "Value"]
+    assert period.endswith("(1 year)"), period

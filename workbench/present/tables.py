@@ -373,7 +373,8 @@ def run_details(exp, files: Mapping[str, str | Path] | None = None) -> pd.DataFr
         ("Workbench version", __version__),
         ("Produced", dt.datetime.now().strftime("%d %B %Y %H:%M")),
         ("Replications per scenario", str(exp.replications)),
-        ("Simulated period", f"{period_text(first, years)} ({years:g} years"
+        ("Simulated period", f"{period_text(first, years)} ({years:g} "
+                             f"year{'' if years == 1 else 's'}"
                              + (")" if exp.years else ", each scenario's own horizon)")),
         ("Warm-up left out", f"{exp.warmup_days:g} days"),
         ("Base seed", f"{exp.seed} (replication i uses the same random numbers in every scenario)"),
