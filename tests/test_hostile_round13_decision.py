@@ -6,6 +6,7 @@ model whose answer is known) and checks the words against it.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -135,3 +136,43 @@ def test_the_command_shows_each_estimate_with_its_range_and_the_caution(monkeypa
     assert "40.0 ± 0.0" in row and " ± " in row.split("40.0 ± 0.0")[1]
     assert "The Sobol indices are not usable" in out and "(--sobol-n 2 now.)" in out
     assert "± gives each estimate's 95% range" in out
+
+
+# ------------------------------------------------------------------ 3. compare: a measure n/a
+def some_without_conferences(scenario, seed, years=None, warmup_days=0.0):
+    """Conferences on time: 5 points higher with more agency cover in every run, but in one run
+    in three the baseline held no conference (no value); waiting: 10 fewer in every run."""
+    rng = np.random.default_rng(seed)
+    more = scenario.agency.cover_share_pct > 80
+    icpc = 70 + rng.normal(0, 3) + (5 if more else 0)
+    return SimpleNamespace(
+        kpis={"icpc_within_15wd_pct": math.nan if seed % 3 == 0 and not more else icpc,
+              "unallocated_mean": 50 + rng.normal(0, 5) - (10 if more else 0)},
+        timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def test_a_measure_missing_from_some_runs_says_how_many_pairs_its_reading_is_of(
+        tmp_path, monkeypatch, capsys):
+    import workbench.experiment as experiment
+    from workbench.cli.main import main
+
+    real = experiment.run_experiment
+    monkeypatch.setattr(experiment, "run_experiment", lambda *a, **kw: real(
+        *a, **{**kw, "simulate_fn": some_without_conferences}))
+    more = tmp_path / "more.yaml"
+    more.write_text(f"base: {Path('scenarios/baseline.yaml').resolve()}\nname: More agency\n"
+                    "agency: {cover_share_pct: 90}\n", encoding="utf-8")
+    code = main(["compare", "scenarios/baseline.yaml", str(more), "-r", "6", "--years", "1",
+                 "--executor", "serial", "--no-progress", "--out", str(tmp_path / "c")])
+    out = capsys.readouterr().out
+    assert code == 0
+    kp = pd.read_csv(tmp_path / "c" / "kpis.csv")
+    missing = int(kp["icpc_within_15wd_pct"].isna().sum())
+    assert missing == 1     # the seeds of these 6 replications: one baseline run without
+    assert "6 paired replication(s)" in out
+    icpc = next(line for line in out.splitlines() if line.startswith("Child protection conf"))
+    wait = next(line for line in out.splitlines() if line.startswith("Children waiting"))
+    # it was "better in every run" under "6 paired replication(s)": of 5 of them
+    assert icpc.rstrip().endswith("better in every run (5 of 6 pairs)")
+    assert wait.rstrip().endswith("better in every run")
+    assert "'(N of M pairs)': the measure had no value in the other runs" in out

@@ -98,6 +98,12 @@ def scenario_labels(loaded: list) -> dict:
     return out
 
 
+#: The note under a table in which a measure had a value in only some of the paired runs.
+FEWER_PAIRS = ("'(N of M pairs)': the measure had no value in the other runs of one scenario or "
+               "both (nothing it measures happened in them), so its averages, difference and "
+               "reading are of the pairs of runs in which both scenarios had one.")
+
+
 def register(subparsers) -> None:
     """Add the ``compare`` subcommand to the ``workbench`` parser."""
     c = subparsers.add_parser(
@@ -124,10 +130,16 @@ def register(subparsers) -> None:
     c.set_defaults(func=cmd_compare)
 
 
-def format_comparison(table, variant: str, baseline: str, level_pct: int = 95) -> str:
+def format_comparison(table, variant: str, baseline: str, level_pct: int = 95,
+                      pairs: int | None = None) -> str:
     """A plain-text table of one variant against the baseline (rows of :meth:`Experiment.compare`):
     each measure by its registry label, values in its registry format (differences of percentages
-    in points), and what the difference and its interval say in words."""
+    in points), and what the difference and its interval say in words.
+
+    ``pairs`` is the number of paired runs the table is of: a measure that had a value in fewer
+    of them (nothing it measures happened in some runs) says so in its reading, "(5 of 6
+    pairs)", since its averages, difference and reading ("better in every run") are of those
+    runs only (:data:`FEWER_PAIRS` explains it)."""
     from ..analysis.registry import kpi
     from ..present.tables import bound_text, difference_reading
 
@@ -138,9 +150,11 @@ def format_comparison(table, variant: str, baseline: str, level_pct: int = 95) -
         ci = ("n/a" if math.isnan(r.half_width)
               else f"[{bound_text(k, r.ci_low, True, False)}, "
                    f"{bound_text(k, r.ci_high, True, False)}]")
+        said = difference_reading(r, k)
+        if pairs is not None and 0 < r.n < pairs:
+            said += f" ({int(r.n)} of {pairs} pairs)"
         rows.append((k.label, k.format(r.baseline_mean), k.format(r.variant_mean),
-                     k.format(r.difference, True), ci,
-                     difference_reading(r, k)))
+                     k.format(r.difference, True), ci, said))
     widths = [max(len(str(row[i])) for row in rows) for i in range(6)]
     lines = []
     for j, row in enumerate(rows):
@@ -232,15 +246,18 @@ def cmd_compare(args) -> int:
 
     horizon_txt = f"{years:g} years" if years is not None else f"{horizons.pop():g} years"
     comp = exp.compare(baseline)
-    every_run = False
+    every_run = fewer = False
+    done = exp.kpis.groupby("scenario")["replication"].agg(set)
     for variant in list(scenarios)[1:]:
         t = comp[comp["scenario"] == variant]
-        n = int(t["n"].max()) if len(t) else 0
+        # the pairs of runs that both finished: the header's count, whatever each measure had
+        n = len(done.get(baseline, set()) & done.get(variant, set()))
         print(f"\n{isolate(variant)} vs {isolate(baseline)}: {n} paired replication(s) (common random numbers), "
               f"{horizon_txt}, seed {seed}" + (f", warm-up {warmup:g} days" if warmup else ""))
-        print(format_comparison(t, variant, baseline))
+        print(format_comparison(t, variant, baseline, pairs=n))
         every_run = every_run or any(difference_reading(r, kpi(r.kpi)).endswith(" in every run")
                                      for r in t.itertuples())
+        fewer = fewer or bool(((t["n"] > 0) & (t["n"] < n)).any())
     if reps < 2:
         print("\nOne replication: no confidence intervals (use --replications 2 or more).")
     else:
@@ -249,7 +266,8 @@ def cmd_compare(args) -> int:
               "within half the last digit shown."
               + (" 'Better in every run' (worse, higher, lower): every paired run differed by "
                  "the same amount, so there is no interval (n/a), but no run disagreed."
-                 if every_run else ""))
+                 if every_run else "")
+              + (" " + FEWER_PAIRS if fewer else ""))
     from ..present.export import write_labelled_csv, write_workbook
 
     paths_written = exp.save(out, baseline=baseline)
