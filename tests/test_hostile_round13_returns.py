@@ -259,3 +259,19 @@ def test_an_old_code_whose_name_goes_on_is_followed_without_a_listed_reorganisat
             "series is followed") in a.notes
     b = find_authority(north_yorkshire, "North Yorkshire", others)
     assert b.years("referrals") == [2020, 2021, 2022, 2023, 2024]
+
+
+# ------------------------------------------- 6. a flow not in the files: the base's open cases
+def test_open_assessments_without_c2_are_the_bases_open_cases_scaled(tmp_path, base):
+    # before: the base's 477 open assessments (a stock) were taken for a year's assessments and
+    # cut to 45/365 of it again: 99 open for Durham, not 804, and 700 children moved to CIN plans
+    from workbench.published.build import build_scenario
+    folder = _published(tmp_path)
+    (folder / "c2_assessments_duration_la_2020_to_2024.csv").unlink()
+    built = build_scenario(find_authority(read_published(folder), "840"), base)
+    size = 6974 / base["demand"]["referrals_per_year"]
+    open_now = built.data["initial"]["open_cases"]
+    assert open_now["assessment"] == round(base["initial"]["open_cases"]["assessment"] * size)
+    assert open_now["s47"] == round(2865 * 14 / 365)          # C4 is there: from its flow
+    assert ("assessments not in the files: england_average.yaml's open assessment cases scaled "
+            "by referrals") in built.notes
