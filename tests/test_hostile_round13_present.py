@@ -29,6 +29,14 @@ said as such.
 
 E5. "How the numbers were made" (and the exports' Run details) said "Simulated period: October
 2017 to October 2018 (1 years)"; now "(1 year)".
+
+E6. Page one, the explorer's Summary and the explore and compare notebooks defined "too small to
+show" as "the whole range is smaller than the last digit shown", but the reading is given when
+the difference itself rounds to zero, its range excluding zero (tests/test_explorer.py and
+test_round9_lead.py pin that rule): the demand surge's caseload read "Too small to show 0.0
+(95% range just over 0.0 to +0.1)" beside a definition it did not meet. The definition now
+says what is decided: the range excludes zero but the difference itself rounds to zero at the
+last digit shown.
 """
 
 from __future__ import annotations
@@ -164,3 +172,27 @@ def test_run_details_say_one_year_not_one_years(design):
     exp = synthetic(design, {})   # a one-year experiment
     period = run_details(exp).set_index("Item").loc["Simulated period", "Value"]
     assert period.endswith("(1 year)"), period
+
+
+# ------------------------------------------------------------------------------ E6
+def test_too_small_to_show_is_defined_as_it_is_decided(design):
+    from test_report_page_one import synthetic
+    from workbench.analysis.registry import KPIS
+    from workbench.present.report_charts import subset
+    from workbench.present.report_page_one import chair_sentences
+    from workbench.present.report_text import explorer_summary
+    from workbench.present.tables import bound_text, reading
+
+    # the reading the pages give: a difference that rounds to 0.0 whose range excludes zero,
+    # though the range's top end shows as +0.1 (the demand surge's caseload, 3 runs, half a year)
+    k = KPIS["caseload_mean"]
+    assert reading(0.04, 0.01, 0.07, -1, k.resolution) == "too small to show"
+    assert bound_text(k, 0.07) == "+0.1"
+    exp = synthetic(design, {"Better": {"assessment_within_45wd_pct": 5.0}})
+    said = " ".join(chair_sentences(exp, design))
+    assert "whole range is smaller" not in said
+    assert ("'too small to show' that the range excludes no change but the difference itself "
+            "rounds to zero at the last digit shown") in said
+    _table, page = explorer_summary(subset(exp, ["Baseline", "Better"]), ["a change"])
+    assert "whole range is smaller" not in page
+    assert "the range excludes zero but the difference itself rounds to zero" in page

@@ -351,8 +351,8 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
                       or design.pressures else "."))
     elif results or design.pressures:
         out.append("Each difference has a 95% range; 'no clear change' means the range includes "
-                   "no change at all, and 'too small to show' that the whole range is smaller "
-                   "than the last digit shown"
+                   "no change at all, and 'too small to show' that the range excludes no "
+                   "change but the difference itself rounds to zero at the last digit shown"
                    + ("; a difference the same in every run has no range, but no run disagreed."
                       if any(d.every_run for r in shown for d in r.differences.values())
                       else "."))

@@ -305,7 +305,8 @@ def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, st
                "<b>Difference</b>: your scenario minus the starting one, run by run. <b>95% CI</b>: "
                "the range the true difference probably lies in. When it includes zero the change "
                "is <i>not clear</i> with this many runs: add runs to narrow it. <i>Too small to "
-               "show</i>: the whole range is smaller than the last digit shown. Percentages differ "
+               "show</i>: the range excludes zero but the difference itself rounds to zero at the "
+               "last digit shown. Percentages differ "
                "in percentage points (pts).</p>")
     else:
         table = kpi_summary_table(exp)
