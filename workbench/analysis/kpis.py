@@ -73,6 +73,30 @@ def costs_beyond_pay(costs: pd.DataFrame) -> float:
     return float(sum(by_cat.values()))
 
 
+#: Cost categories recorded week by week, each record for the week it starts (academy places,
+#: retention payments); the others are paid when they fall due (a hire, a campaign's recruit).
+ACCRUED = ("academy", "retention")
+
+
+def costs_in_window(costs: pd.DataFrame, start: float, end: float) -> float:
+    """The cost records (GBP) that fall in ``[start, end)`` days: a payment when it fell due, a
+    week's accrual for its days inside. With no warm-up (``start`` 0) every record, summed as
+    :func:`costs_beyond_pay` does. (They were prorated by the window's share of the run, as if
+    spent evenly: a GBP 400,000 campaign run wholly in a 520-day warm-up put GBP 115,000 into
+    the cost of the 210 days measured, three times what was spent in them.)"""
+    if start <= 0 or costs.empty:
+        return costs_beyond_pay(costs)
+    t = costs["t_days"].to_numpy(dtype=float)
+    gbp = costs["gbp"].to_numpy(dtype=float)
+    weekly = costs["category"].isin(ACCRUED).to_numpy()
+    length = np.minimum(7.0, end - t)
+    inside = np.minimum(t + length, end) - np.maximum(t, start)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(length > 0, np.clip(inside / length, 0.0, 1.0), 0.0)
+    share = np.where(weekly, part, ((t >= start) & (t < end)).astype(float))
+    return float(np.sum(gbp * share))
+
+
 def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
                  warmup_days: float = 0.0) -> dict[str, float]:
     """The KPIs of one run (see :data:`workbench.analysis.registry.KPI_DESCRIPTIONS`).
@@ -183,8 +207,7 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
     k["lac_3plus_sw_pct"] = lac_3plus_social_workers(ev, warmup_days, end)
 
     pay = staff_cost(workers, sc, warmup_days, end)
-    extra = costs_beyond_pay(record.costs)
-    extra *= span_days / end if end > 0 else 0.0  # non-pay costs accrue evenly: prorate to the window
+    extra = costs_in_window(record.costs, warmup_days, end) if end > 0 else 0.0
     cost = pay + extra
     k["cost_gbp"] = cost
     k["cost_per_year_gbp"] = cost / years if years > 0 else math.nan
