@@ -275,3 +275,24 @@ def test_open_assessments_without_c2_are_the_bases_open_cases_scaled(tmp_path, b
     assert open_now["s47"] == round(2865 * 14 / 365)          # C4 is there: from its flow
     assert ("assessments not in the files: england_average.yaml's open assessment cases scaled "
             "by referrals") in built.notes
+
+
+def test_without_the_workforce_census_the_bases_caseload_staffs_the_authority(tmp_path, base):
+    # before: "caseload not in the workforce files ...: england_average.yaml's kept", but the
+    # caseload used was Durham's open cases over the base's FTE (38.3): 175 FTE, not 412
+    from workbench.published.build import build_scenario
+    folder = _published(tmp_path)
+    (folder / "swf_indicators_la_2019_to_2023.csv").unlink()
+    built = build_scenario(find_authority(read_published(folder), "840"), base)
+    holding = {k: t for k, t in base["teams"].items() if t.get("case_holding", True)}
+    fte = sum(g["count"] * g.get("fte", 1.0) for t in holding.values() for g in t["staff"])
+    ea_open = sum(base["initial"]["open_cases"].values())
+    caseload = round(ea_open / fte, 1)
+    open_now = sum(built.data["initial"]["open_cases"].values())
+    said = built.comments["teams"]
+    assert said.startswith(f"case-holding FTE in post = {open_now:,} open cases / caseload "
+                           f"{caseload:g} = {open_now / caseload:,.1f}")
+    assert f"caseload {caseload:g} as england_average.yaml's ({ea_open:,} open cases" in said
+    staffed = sum(g["count"] * g.get("fte", 1.0) for k, t in built.data["teams"].items()
+                  if k in holding for g in t["staff"])
+    assert staffed == pytest.approx(open_now / caseload, abs=0.1)

@@ -84,7 +84,12 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
     ea_ag = sum(_fte(t, True) for t in holding.values())
     ea_est = sum(t["establishment_fte"] for t in holding.values())
     ea_in_post = ea_emp + ea_ag
-    caseload = r["caseload"].value if r["caseload"] else open_cases / ea_in_post
+    # without the census's caseload, the base's own: its open cases per FTE in post (this
+    # authority's open cases over the base's FTE staffed County Durham at 38 cases each, and
+    # the note said the base's caseload was kept)
+    ea_open = float(sum((base.get("initial") or {}).get("open_cases", {}).values()))
+    caseload = (r["caseload"].value if r["caseload"] else
+                round(ea_open / ea_in_post, 1) if ea_open > 0 and ea_in_post > 0 else 16.0)
     agency = (r["agency_rate"].value / 100 if r["agency_rate"] else ea_ag / ea_in_post)
     vacancy = (r["vacancy_rate"].value / 100 if r["vacancy_rate"]
                else 1 - ea_emp / ea_est)
@@ -96,6 +101,9 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
     est_t = max(round(emp_t / max(1 - vacancy, 0.05)), emp_t)
     shares, notes = share_teams(holding, emp_t, ag_t, est_t, built.authority.name, ea)
     cite = "; ".join(f.cite() for f in (r["caseload"], r["agency_rate"], r["vacancy_rate"]) if f)
+    if not r["caseload"]:
+        cite = (f"caseload {caseload:g} as {ea}'s ({ea_open:,.0f} open cases / "
+                f"{ea_in_post:,.1f} FTE in post)" + (f"; {cite}" if cite else ""))
     built.set("teams", {}, (
         f"case-holding FTE in post = {open_cases:,.0f} open cases / caseload {caseload:g} = "
         f"{in_post_t / 10:,.1f}: agency {agency:.1%} = {ag_t / 10:,.1f}, employed "
