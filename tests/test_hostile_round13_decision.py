@@ -103,6 +103,10 @@ def test_sobol_indices_from_too_small_a_sample_are_said_to_be_unusable():
     assert res.top(1) == [HOURS]
     assert m.loc[HOURS, "mu_star"] == pytest.approx(40.0)
     assert m.loc[UNUSED, "mu_star"] == 0.0 and m.loc[FIXED, "mu_star"] == 0.0
+    # and the sentence said they "matter less", as if they mattered a little
+    assert res.sentence().startswith("Assessments finished within 45 working days depends most "
+                                     "on how long an assessment takes; the other 2 inputs made "
+                                     "no difference (Morris screening of 3 inputs")
     s = res.sobol[res.sobol["kpi"] == "assessment_within_45wd_pct"].set_index("input")
     # a share of the variance cannot exceed 1: from a base sample of 2 it came out near 2,
     # printed as "1.94" beside the ranking with nothing to say it was noise

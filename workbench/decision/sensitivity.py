@@ -162,8 +162,15 @@ class SensitivityResult:
         big = [input_label(p) for p, mu in zip(m["input"], m["mu_star"]) if mu >= lead / 3][:3]
         names = big[0] if len(big) == 1 else ", ".join(big[:-1]) + " and " + big[-1]
         rest = len(m) - len(big)
-        others = ("" if rest == 0 else "; the other input matters less" if rest == 1
-                  else f"; the other {rest} inputs matter less")
+        # an input with no effect at all (one value, or unused by the measure) does not
+        # "matter less": it made no difference
+        none = int((m["mu_star"].iloc[len(big):] == 0).sum())
+        others = ("" if rest == 0 else
+                  ("; the other input made no difference" if rest == 1 else
+                   f"; the other {rest} inputs made no difference") if none == rest else
+                  "; the other input matters less" if rest == 1
+                  else f"; the other {rest} inputs matter less"
+                  + (f" ({none} of them made no difference)" if none else ""))
         return (f"{k.label} depends most on {names}{others} "
                 f"(Morris screening of {len(m)} input{'' if len(m) == 1 else 's'} over "
                 f"{'its range' if len(m) == 1 else 'their ranges'}).")
