@@ -296,3 +296,24 @@ def test_without_the_workforce_census_the_bases_caseload_staffs_the_authority(tm
     staffed = sum(g["count"] * g.get("fte", 1.0) for k, t in built.data["teams"].items()
                   if k in holding for g in t["staff"])
     assert staffed == pytest.approx(open_now / caseload, abs=0.1)
+
+
+def test_a_base_whose_surge_runs_at_the_start_is_refused(published, base):
+    # before: --base demand_surge.yaml (x1.35 from April 2018) wrote County Durham citing the
+    # published 6,974 referrals while the model ran 9,415 a year from the first day
+    import copy
+    import datetime as dt
+
+    from workbench.published.build import build_scenario
+    surged = copy.deepcopy(base)
+    surged["demand"]["surges"] = [{"start_date": dt.date(2018, 4, 1), "multiplier": 1.35}]
+    with pytest.raises(PublishedError) as exc:
+        build_scenario(find_authority(published, "840"), surged, base_name="demand_surge.yaml")
+    assert str(exc.value).startswith(
+        "--base demand_surge.yaml: its demand.surges.0 (referrals x 1.35 from 2018-04-01) is "
+        "running on 31 March 2024, when the scenario starts")
+    # a surge over before the start, or to come after it, is the base's to keep
+    surged["demand"]["surges"] = [
+        {"start_date": dt.date(2018, 4, 1), "end_date": dt.date(2019, 4, 1), "multiplier": 1.35},
+        {"start_date": dt.date(2024, 10, 1), "multiplier": 1.2}]
+    build_scenario(find_authority(published, "840"), surged, base_name="demand_surge.yaml")
