@@ -37,6 +37,13 @@ test_round9_lead.py pin that rule): the demand surge's caseload read "Too small 
 (95% range just over 0.0 to +0.1)" beside a definition it did not meet. The definition now
 says what is decided: the range excludes zero but the difference itself rounds to zero at the
 last digit shown.
+
+E7. Page one said "<option> does best" and the stress test's sentence "<option> helps most under
+it" of the first option in the ranking, but when it is first only because its cost a year is
+lower than another's with as many measures clearly better, it may help far less (the bundled
+report at half a year: "Academy expansion helps most under it" of a caseload 0.1 lower, beside
+Recruitment drive's 0.3). It now "ranks first", and the sentence names the other and says it is
+first only on its lower cost a year, not on the size of its improvements.
 """
 
 from __future__ import annotations
@@ -196,3 +203,40 @@ def test_too_small_to_show_is_defined_as_it_is_decided(design):
     _table, page = explorer_summary(subset(exp, ["Baseline", "Better"]), ["a change"])
     assert "whole range is smaller" not in page
     assert "the range excludes zero but the difference itself rounds to zero" in page
+
+
+# ------------------------------------------------------------------------------ E7
+@pytest.fixture(scope="module")
+def surge_design(baseline):
+    from workbench.present.report_design import report_design
+
+    return report_design({
+        "Baseline": baseline,
+        "Cheap": baseline.replace({"name": "Cheap", "agency.cap_share_pct": 5}),
+        "Better": baseline.replace({"name": "Better", "academy.intake_per_year": 24}),
+        "Surge": baseline.replace({"name": "Surge", "demand.trend_pct_per_year": 10})})
+
+
+def test_helps_most_and_does_best_are_not_said_of_an_option_first_on_cost_alone(surge_design):
+    from test_report_page_one import synthetic
+    from workbench.present.report_page_one import chair_sentences
+
+    d = surge_design
+    under = d.stress["Surge"]
+    # both clearly better on one measure and worse on none; Cheap is first on its lower cost
+    # a year alone, though Better takes ten times as many children off the waiting list
+    exp = synthetic(d, {
+        "Cheap": {"unallocated_mean": -2.0, "cost_per_year_gbp": -1e5},
+        "Better": {"unallocated_mean": -20.0, "cost_per_year_gbp": 2e5},
+        "Surge": {"unallocated_mean": 60.0},
+        under["Cheap"]: {"unallocated_mean": 58.0, "cost_per_year_gbp": -1e5},
+        under["Better"]: {"unallocated_mean": 40.0, "cost_per_year_gbp": 2e5}})
+    lines = chair_sentences(exp, d)
+    said = " ".join(lines)
+    assert "Cheap helps most" not in said and "Cheap does best" not in said, lines
+    assert lines[1].startswith("Cheap ranks first: clearly better on children waiting"), lines
+    tie = ("Better is clearly better on as many measures, and Cheap is first only on its lower "
+           "cost a year, not on the size of its improvements")
+    assert lines[1].endswith(tie + "."), lines[1]
+    stress = [s for s in lines if s.startswith("The stress test, Surge,")][0]
+    assert stress.endswith("; Cheap ranks first under it; " + tie + "."), stress

@@ -275,6 +275,26 @@ def _cost_phrase(r: OptionResult) -> str:
     return f" at {c.kpi.format(abs(c.diff))} a year {'more' if c.diff > 0 else 'less'}{c.range_text()}"
 
 
+def _tied(good: list[OptionResult]) -> list[OptionResult]:
+    """The options after the first of ``good`` (ranked, none clearly worse on anything) as many
+    measures clearly better as it: the cost a year alone ranked it before them."""
+    return [r for r in good[1:] if len(r.better) == len(good[0].better)] if good else []
+
+
+def _tie_words(good: list[OptionResult], names=None) -> str:
+    """"; <others> is clearly better on as many measures, and <first> is first only on its
+    lower cost a year, ..." when the first of ``good`` ranks first on cost alone; else ""."""
+    tied = _tied(good)
+    if not tied:
+        return ""
+    name = names or (lambda r: r.name)
+    said = [isolate(name(r)) for r in tied]
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    return (f"; {listed} {'is' if len(said) == 1 else 'are'} clearly better on as many "
+            f"measures, and {isolate(name(good[0]))} is first only on its lower cost a year, "
+            f"not on the size of its improvements")
+
+
 #: How many of the clearly worse options the chair's sentence names (the worst first).
 WORST_NAMED = 3
 
@@ -317,10 +337,10 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
         top = good[0]
         # "does best" only of the table's first: an option clearly better on more measures but
         # clearly worse on one can rank above it, and the sentence contradicted the table
-        lead = ("does best" if top is results[0] else
-                "ranks highest of the options clearly worse on nothing")
+        lead = ("ranks highest of the options clearly worse on nothing" if top is not results[0]
+                else "ranks first" if _tied(good) else "does best")
         out.append(f"{isolate(top.name)} {lead}: clearly better on {_names(top.better)}"
-                   f"{_cost_phrase(top)}.")
+                   f"{_cost_phrase(top)}{_tie_words(good)}.")
     elif results:
         out.append(f"No option is clearly better than the {base} on the service measures without "
                    f"being clearly worse on another.")
@@ -339,9 +359,14 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
         held = [r for r in under if r.better and not r.worse]
         best = (next(isolate(display_name(exp, o)) for o in design.options if runs[o] == held[0].label)
                 if held else None)
-        # "helps most" only of the first of the stress table (as "does best" above)
-        helps = ("helps most under it" if held and held[0] is under[0] else
-                 "ranks highest under it of the options clearly worse on nothing")
+        # "helps most" only of the first of the stress table (as "does best" above), and not
+        # when the cost a year alone put it before another as many measures clearly better
+        # (it may help less on them)
+        helps = ("ranks highest under it of the options clearly worse on nothing"
+                 if not held or held[0] is not under[0]
+                 else "ranks first under it" + _tie_words(held, names=lambda r: next(
+                     display_name(exp, o) for o in design.options if runs[o] == r.label))
+                 if _tied(held) else "helps most under it")
         tail = ("" if not design.options else f"; {best} {helps}" if best
                 else "; no option clearly offsets it")
         out.append(f"The stress test, {isolate(display_name(exp, p))}, {what}{tail}.")
