@@ -317,3 +317,18 @@ def test_a_base_whose_surge_runs_at_the_start_is_refused(published, base):
         {"start_date": dt.date(2018, 4, 1), "end_date": dt.date(2019, 4, 1), "multiplier": 1.35},
         {"start_date": dt.date(2024, 10, 1), "multiplier": 1.2}]
     build_scenario(find_authority(published, "840"), surged, base_name="demand_surge.yaml")
+
+
+def test_rates_not_in_c1_are_the_bases_with_a_note(tmp_path, base):
+    # before: a C1 without its percentage columns kept the base's re-referral and NFA shares
+    # with no word
+    from workbench.published.build import build_scenario
+    folder = _published(tmp_path)
+    p = folder / C1
+    pd.read_csv(p, dtype=str, keep_default_na=False).drop(
+        columns=["rereferral_percent", "no_further_action_percent"]).to_csv(p, index=False)
+    built = build_scenario(find_authority(read_published(folder), "840"), base)
+    assert ("demand.rereferral_pct is england_average.yaml's: no rereferral_pct for 2024 or the "
+            "two years before") in built.notes
+    assert ("front_door.nfa_pct is england_average.yaml's: no nfa_pct for 2024 or the two years "
+            "before") in built.notes

@@ -555,6 +555,8 @@ def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
         f = src.la(measure)
         if f is not None:
             built.set(path, f.value, f.cite())
+        else:
+            src.not_set(path, f"no {measure} for {year} or the two years before")
     _pathway(src, base, built)
     stocks = _stocks(src, base, built)
     set_workforce(src, base, built, sum(stocks.values()), ref.value)

@@ -19,8 +19,9 @@ from .tables import ASSESSMENT_BANDS, ICPC_BANDS
 __all__ = ["Check", "band_share", "checks", "TOLERANCES"]
 
 #: The range counted as a match around a published figure, by kind of measure (assumption: as
-#: the validation page's, where it states them: counts +-15%, referrals +-10%, percentages
-#: +-5 points, the median assessment +-6 working days, the caseload +-1.5).
+#: the validation page's, where it states them: counts +-15%, percentages +-5 points, the median
+#: assessment +-6 working days, the caseload +-1.5; referrals +-10%, twice the page's +-5%,
+#: which is for a figure the England-average file was fitted to, not a year's forecast).
 TOLERANCES = {"count": ("relative", 0.15), "referrals": ("relative", 0.10),
               "pct": ("absolute", 5.0), "median": ("absolute", 6.0),
               "caseload": ("absolute", 1.5)}
