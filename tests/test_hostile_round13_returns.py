@@ -332,3 +332,17 @@ def test_rates_not_in_c1_are_the_bases_with_a_note(tmp_path, base):
             "two years before") in built.notes
     assert ("front_door.nfa_pct is england_average.yaml's: no nfa_pct for 2024 or the two years "
             "before") in built.notes
+
+
+def test_the_disability_share_comes_from_the_percentage_when_the_count_is_not_given(tmp_path, base):
+    # before: B2 without its count column: "not in the files: england_average.yaml's 13%",
+    # while the file gave County Durham's 14.4%
+    from workbench.published.build import build_scenario
+    folder = _published(tmp_path)
+    p = folder / "b2_cin_disability_la_2020_to_2024.csv"
+    pd.read_csv(p, dtype=str, keep_default_na=False).drop(
+        columns=["At31_episodes_disability_recorded"]).to_csv(p, index=False)
+    built = build_scenario(find_authority(read_published(folder), "840"), base)
+    said = built.comments["initial.open_cases.cin_disability"]
+    assert said.startswith("14.4% of 3,629 CIN plans") and "percent = 14.4" in said
+    assert built.data["initial"]["open_cases"]["cin_disability"] == round(3629 * 0.144)

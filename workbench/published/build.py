@@ -435,6 +435,9 @@ def _stocks(src: _Source, base: dict, built: Built) -> dict:
         rest = 0
     dis = src.la("cin_disabled")
     share = dis.value / cin if dis is not None and cin > 0 else 0.13
+    if dis is None or cin <= 0:     # the count not given: the file's percentage, if it is
+        dis = src.la("cin_disabled_pct")
+        share = dis.value / 100 if dis is not None else 0.13
     got["cin_disability"] = round(rest * share)
     got["cin"] = round(rest) - got["cin_disability"]
     c["cin"] = (f"children in need at 31 March {cin:,.0f} ({cin_cite}) less CP plans, looked "
