@@ -44,6 +44,12 @@ lower than another's with as many measures clearly better, it may help far less 
 report at half a year: "Academy expansion helps most under it" of a caseload 0.1 lower, beside
 Recruitment drive's 0.3). It now "ranks first", and the sentence names the other and says it is
 first only on its lower cost a year, not on the size of its improvements.
+
+E8. `workbench report` of scenarios with different horizon_years (no --years) chose the warm-up
+on the baseline's 5-year run (385 days) and then stopped with a Python traceback ("ValueError:
+warmup_days must be >= 0 and shorter than the horizon of 'Short horizon'"); with a warm-up
+given it would have compared averages over different periods. It is now refused before
+anything runs, naming each scenario, its file and its horizon, as `workbench compare` does.
 """
 
 from __future__ import annotations
@@ -240,3 +246,17 @@ def test_helps_most_and_does_best_are_not_said_of_an_option_first_on_cost_alone(
     assert lines[1].endswith(tie + "."), lines[1]
     stress = [s for s in lines if s.startswith("The stress test, Surge,")][0]
     assert stress.endswith("; Cheap ranks first under it; " + tie + "."), stress
+
+
+# ------------------------------------------------------------------------------ E8
+def test_a_report_of_scenarios_of_different_horizons_is_refused_in_words(tmp_path, capsys):
+    from conftest import SCENARIOS, cli_refused
+
+    short = tmp_path / "short.yaml"
+    short.write_text(f"base: {SCENARIOS / 'baseline.yaml'}\nname: Short horizon\n"
+                     "horizon_years: 0.5\nacademy:\n  intake_per_year: 24\n")
+    cli_refused(capsys, ["report", str(SCENARIOS / "baseline.yaml"), str(short), "--out",
+                         str(tmp_path / "r.html"), "--replications", "2"],
+                "different lengths of time", "Baseline (baseline.yaml) 5 years",
+                "Short horizon (short.yaml) 0.5 years", "give --years")
+    assert not (tmp_path / "r.html").exists()

@@ -207,6 +207,7 @@ def check_options(scenarios: dict, out, years: float | None, warmup_days: float 
     """
     types.output_file(out, "--out", ".html", ".htm")
     same_start(scenarios)
+    same_horizon(scenarios, years)
     if warmup_days is not None:
         for name, (sc, _) in scenarios.items():
             horizon = years * 365.25 if years is not None else sc.horizon_days
@@ -321,6 +322,22 @@ def same_start(scenarios: dict) -> None:
     for other in clocks[1:]:
         if other[1] != clocks[0][1]:
             raise UserError(different_calendars(clocks[0], other))
+
+
+def same_horizon(scenarios: dict, years: float | None) -> None:
+    """Refuse scenarios of different horizons when no --years puts them on one (as ``workbench
+    compare`` does): the report compares averages "over the period", and the warm-up chosen on
+    the baseline's run may be longer than another's whole run (a traceback, before)."""
+    from ..present.tables import isolate
+
+    horizons = {sc.horizon_years for sc, _ in scenarios.values()}
+    if years is None and len(horizons) > 1:
+        each = ", ".join(f"{isolate(name)} ({Path(path).name}) {sc.horizon_years:g} "
+                         f"year{'' if sc.horizon_years == 1 else 's'}"
+                         for name, (sc, path) in scenarios.items())
+        raise UserError(f"the scenarios simulate different lengths of time (horizon_years: "
+                        f"{each}); a report compares them over one period: give --years, or "
+                        f"the same horizon_years in each file")
 
 
 def _saved_info(folder: Path) -> dict:
