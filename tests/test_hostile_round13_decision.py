@@ -60,6 +60,34 @@ def test_a_plan_that_meets_the_target_on_average_but_not_surely_is_not_called_ou
                                     "relax a target.")
 
 
+def no_conferences(scenario, seed, years=None, warmup_days=0.0):
+    """The noisy model over a run too short for any conference: that measure has no value."""
+    run = noisy(scenario, seed, years, warmup_days)
+    run.kpis["icpc_within_15wd_pct"] = math.nan
+    return run
+
+
+def test_a_target_whose_measure_never_had_a_value_is_refused_after_the_first_plans():
+    # it searched the whole budget (10 minutes by default), then advised "widen the levers'
+    # ranges, give the search more time, or relax a target", as if the target were out of reach
+    from workbench.errors import UserError
+
+    calls = []
+
+    def counted(*a, **kw):
+        calls.append(1)
+        return no_conferences(*a, **kw)
+
+    with pytest.raises(UserError) as err:
+        _optimise("icpc_within_15wd_pct>=50", simulate_fn=counted, max_trials=40, years=0.03)
+    assert str(err.value) == (
+        "target icpc_within_15wd_pct>=50: child protection conferences within 15 working days "
+        "had no value over 0.03 years in any run of the 2 plans tried: nothing it measures "
+        "happened in so short a run, so no plan can meet it. Simulate more years (--years) or "
+        "give another target")
+    assert len(calls) == 2 * 2     # the first batch's 2 plans x 2 replications, no more
+
+
 # ------------------------------------------------------------------ 2. sensitivity: Sobol
 HOURS = "stages.assessment.work_hours.mean"
 UNUSED = "costs.gbp_per_fte_week.agency"

@@ -49,6 +49,7 @@ from .levers import describe_levers
 from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describe_plan,
                     plan_key, plan_params, plan_scenario, suggest_plan)
 from .saved import saved_column, saved_flags, saved_number
+from .shortfall import check_measured, why_no_plan
 from .targets import Target, check_targets, confidence_text, parse_targets
 
 __all__ = ["FRESH_SEED_OFFSET", "SEARCH_BATCH", "OptimiseResult", "frontier", "load_result",
@@ -131,7 +132,9 @@ class OptimiseResult:
         if self.chosen is None:
             said = (f"No plan the search tried met every target ({tg}) with "
                     f"{confidence_text(self.confidence)} confidence on fresh runs.")
-            return f"{said} {self._why_none()}"
+            why = why_no_plan(self.candidates, self.targets, self.confirm_replications,
+                              self.confidence)
+            return f"{said} {why}"
         row = self.candidates[self.candidates["chosen"]].iloc[0]
         cost = kpi(COST).format(row["cost_mean"])
         yrs = ("the scenario's horizon" if self.years is None
@@ -142,34 +145,6 @@ class OptimiseResult:
                 f"{confidence_text(self.confidence)} confident that it meets every target on "
                 f"average (one-sided t bounds, Bonferroni over {len(self.candidates)} candidate "
                 f"plan(s) and {len(self.targets)} target(s)).")
-
-    def _why_none(self) -> str:
-        """What to do when no plan was chosen: widen, search longer or relax when no plan met
-        the targets on average, but check on more fresh runs when plans did and only their
-        bounds fell short (that read as out of reach: 113 waiting against at most 200)."""
-        cands = self.candidates
-        if cands is None or not len(cands):
-            return "Widen the levers' ranges, give the search more time, or relax a target."
-        runs = self.confirm_replications
-        met = np.ones(len(cands), dtype=bool)
-        for t in self.targets:
-            col = f"{t.kpi}_mean"
-            means = cands[col] if col in cands else pd.Series(math.nan, index=cands.index)
-            met &= np.array([t.met_by(float(v)) for v in means], dtype=bool)
-        n, m = len(cands), int(met.sum())
-        head = (f"{n} plan{'s' if n > 1 else ''} met every target on average in the search and "
-                f"{'were' if n > 1 else 'was'} checked on {runs} fresh run{'s' if runs > 1 else ''}"
-                f"{' each' if n > 1 else ''}")
-        if not m:
-            return (f"{head}, where {'none of them met' if n > 1 else 'it did not meet'} every "
-                    f"target on average. Give each plan more replications in the search (its "
-                    f"averages are then surer), widen the levers' ranges, or relax a target.")
-        which = ("it" if n == 1 else "all of them" if m == n else f"{m} of them")
-        return (f"{head}: {which} met every target on average there too, but from "
-                f"{runs} run{'s' if runs > 1 else ''} the one-sided bounds were too wide to be "
-                f"{confidence_text(self.confidence)} sure. Check {'them' if n > 1 else 'it'} on "
-                f"more fresh runs (which narrows the bounds) or ask for less confidence; widening "
-                f"the levers' ranges or relaxing a target also helps.")
 
     def save(self, folder: str | Path) -> Path:
         """Write ``trials.csv``, ``candidates.csv`` and ``result.json`` to ``folder``."""
@@ -577,6 +552,7 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
                     stopped = "budget"
                     break
                 search.batch(n)
+                check_measured(search.rows, targets, years)
                 feas = [r["cost_mean"] for r in search.rows if r["feasible"]]
                 if on_progress is not None:
                     on_progress({"stage": "search", "plans": len(search.rows),
