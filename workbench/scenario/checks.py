@@ -328,31 +328,24 @@ def inert_dates(sc: Any, horizon_days: float | None = None) -> list[str]:
 
 
 def late_bookings(sc: Any) -> list[str]:
-    """A note (not a problem) when conferences are booked beyond the initial conference's
-    timescale: every one is then late by design, which may be the question asked, but is more
-    often a slip."""
+    """Notes (not problems) when conferences are booked beyond the initial conference's
+    timescale, or a conference that has to be rebooked (the enquiry ran past its date) needs more
+    notice than the whole timescale: every such conference is then late by design, which may be
+    the question asked, but is more often a slip."""
     conf = sc.conferences
     if not conf.enabled or "icpc" not in sc.stages:
         return []
     target = sc.stages["icpc"].timescale_wd(15)
-    if conf.book_at_wd <= target:
-        return []
-    return [f"conferences.book_at_wd: {conf.book_at_wd} working days is beyond the initial "
-            f"conference's timescale of {target} working days, so no conference is held in time"]
-
-
-def late_rebookings(sc: Any) -> list[str]:
-    """A note when a conference that has to be rebooked (the enquiry ran past its date) needs
-    more notice than the whole timescale: every rebooked conference is then late by design."""
-    conf = sc.conferences
-    if not conf.enabled or "icpc" not in sc.stages:
-        return []
-    target = sc.stages["icpc"].timescale_wd(15)
-    if conf.min_notice_wd <= target:
-        return []
-    return [f"conferences.min_notice_wd: {conf.min_notice_wd} working days' notice is more than "
-            f"the initial conference's timescale of {target} working days, so every conference "
-            f"that has to be rebooked is held late"]
+    timescale = f"the initial conference's timescale of {target} working days"
+    notes = []
+    if conf.book_at_wd > target:
+        notes.append(f"conferences.book_at_wd: {conf.book_at_wd} working days is beyond "
+                     f"{timescale}, so no conference is held in time")
+    if conf.min_notice_wd > target:
+        notes.append(f"conferences.min_notice_wd: {conf.min_notice_wd} working days' notice is "
+                     f"more than {timescale}, so every conference that has to be rebooked is "
+                     f"held late")
+    return notes
 
 
 def checkpoints_past_timescale(sc: Any) -> list[str]:
@@ -454,6 +447,5 @@ def teams_nobody_can_join(sc: Any) -> list[str]:
 def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
     """Everything ``validate`` and ``run`` say about a valid scenario that may not do what its
     author meant (notes, not problems)."""
-    return (inert_dates(sc, horizon_days) + late_bookings(sc) + late_rebookings(sc)
-            + checkpoints_past_timescale(sc) + retention_that_does_nothing(sc)
-            + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc) + front_door_posts(sc))
+    return (inert_dates(sc, horizon_days) + late_bookings(sc) + checkpoints_past_timescale(sc)
+            + retention_that_does_nothing(sc) + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc) + front_door_posts(sc))
