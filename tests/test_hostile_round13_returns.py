@@ -346,3 +346,19 @@ def test_the_disability_share_comes_from_the_percentage_when_the_count_is_not_gi
     said = built.comments["initial.open_cases.cin_disability"]
     assert said.startswith("14.4% of 3,629 CIN plans") and "percent = 14.4" in said
     assert built.data["initial"]["open_cases"]["cin_disability"] == round(3629 * 0.144)
+
+
+# ------------------------------------------------------ 7. the out-of-sample check's table text
+def test_the_checks_name_the_table_and_authority_and_say_not_given(published):
+    from workbench.published.outofsample import checks
+    a = find_authority(published, "840")
+    got = {c.measure: c for c in checks(a, 2024)}
+    # before: "(Same_day + ...) / Assessments_completed = 5145 / 6414 [file]": no table or
+    # authority, unlike every other row (a neighbour's page read alike)
+    assert got["assessment_within_45wd_pct"].source.startswith(
+        "C2, County Durham, year to 31 March 2024: (Same_day + ")
+    assert got["icpc_within_15wd_pct"].source.startswith(
+        "C4, County Durham, year to 31 March 2024: (Duration_0-10_days + Duration_11-15_days) "
+        "/ ICPC = 642 / 895")
+    # before: a figure suppressed or not in the files was published as "none"
+    assert {c.published for c in checks(a, 2030)} == {"not given"}

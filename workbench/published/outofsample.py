@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .authorities import Authority, Figure
+from .authorities import Authority, Figure, short_title
 from .tables import ASSESSMENT_BANDS, ICPC_BANDS
 
 __all__ = ["Check", "band_share", "checks", "TOLERANCES"]
@@ -79,7 +79,9 @@ def band_share(auth: Authority, year: int, total: str, bands: dict, within: int)
         return math.nan, f"{t.cite() if t else total} ({why})"
     n = sum(f.value for f in figs)
     cols = " + ".join(f.column for f in figs)
-    return 100 * n / t.value, f"({cols}) / {t.column} = {n:g} / {t.raw} [{t.file}], {t.period()}"
+    # the table and the authority named, as every other source is (a neighbour's row read alike)
+    return 100 * n / t.value, (f"{short_title(t.table)}, {t.name}, {t.period()}: ({cols}) / "
+                               f"{t.column} = {n:g} / {t.raw} [{t.file}]")
 
 
 def _fig(auth: Authority, measure: str, year: int) -> tuple[float, str]:
@@ -121,7 +123,9 @@ def checks(auth: Authority, year: int) -> list[Check]:
     out = []
     for measure, value, source, kind, shown in rows:
         low, high, tol = _range(value, kind)
-        text = ("" if math.isnan(value) else f"{value:,.1f}%" if shown == "pct"
+        # a figure suppressed or not in the files is "not given" (its source says why): the
+        # page's "none" read as if nothing had been published for the authority
+        text = ("not given" if math.isnan(value) else f"{value:,.1f}%" if shown == "pct"
                 else f"{value:,.1f}" if shown == "dec1" else f"{value:,.0f}")
         out.append(Check(f"published.{measure}", measure, value, text, source, low, high, tol))
     return out
