@@ -50,6 +50,12 @@ on the baseline's 5-year run (385 days) and then stopped with a Python traceback
 warmup_days must be >= 0 and shorter than the horizon of 'Short horizon'"); with a warm-up
 given it would have compared averages over different periods. It is now refused before
 anything runs, naming each scenario, its file and its horizon, as `workbench compare` does.
+
+E9. The chair's stress-test sentence named only the measures a pressure made clearly worse, and
+when there were none said it "makes no clear difference to the service measures; no option
+clearly offsets it", though the table above showed it clearly better on some (a variant that
+changes only demand, such as a fall in referrals, is a pressure by the report's rule). It now
+says which measures it makes clearly better too.
 """
 
 from __future__ import annotations
@@ -260,3 +266,26 @@ def test_a_report_of_scenarios_of_different_horizons_is_refused_in_words(tmp_pat
                 "different lengths of time", "Baseline (baseline.yaml) 5 years",
                 "Short horizon (short.yaml) 0.5 years", "give --years")
     assert not (tmp_path / "r.html").exists()
+
+
+# ------------------------------------------------------------------------------ E9
+def test_a_pressure_that_makes_a_measure_clearly_better_is_not_said_to_make_no_difference(
+        surge_design):
+    from test_report_page_one import synthetic
+    from workbench.present.report_page_one import chair_sentences
+
+    d = surge_design
+    under = d.stress["Surge"]
+    # a "pressure" that changes only demand, here a fall in referrals: fewer children waiting
+    fall = {"unallocated_mean": -20.0}
+    exp = synthetic(d, {"Surge": fall, under["Cheap"]: fall, under["Better"]: fall})
+    line = [s for s in chair_sentences(exp, d) if s.startswith("The stress test, Surge,")][0]
+    assert "no clear difference" not in line, line
+    assert line == ("The stress test, Surge, makes children waiting for a social worker "
+                    "(average) clearly better; no option is clearly better under it."), line
+    # worse on one and better on another: both said
+    exp = synthetic(d, {"Surge": {"unallocated_mean": -20.0, "caseload_mean": 1.0}})
+    line = [s for s in chair_sentences(exp, d) if s.startswith("The stress test, Surge,")][0]
+    assert line.startswith("The stress test, Surge, makes average caseload (cases per "
+                           "full-time worker) clearly worse, and children waiting for a social "
+                           "worker (average) clearly better;"), line

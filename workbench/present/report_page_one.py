@@ -351,8 +351,12 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
     for p in design.pressures[:1]:
         runs = design.stress[p]
         effect = option_results(exp, design.baseline, [runs[design.baseline]])[0]
-        hurt = effect.worse
-        what = (f"makes {_names(hurt)} clearly worse" if hurt
+        hurt, helped = effect.worse, effect.better
+        # a pressure may make a measure clearly better (a fall in referrals): "no clear
+        # difference" beside a table saying "Better" was wrong
+        said = ([f"{_names(hurt)} clearly worse"] if hurt else []) + (
+            [f"{_names(helped)} clearly better"] if helped else [])
+        what = ("makes " + ", and ".join(said) if said
                 else "makes no clear difference to the service measures")
         under = option_results(exp, runs[design.baseline], [runs[o] for o in design.options])
         shown += [effect, *under]
@@ -368,7 +372,8 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
                      display_name(exp, o) for o in design.options if runs[o] == r.label))
                  if _tied(held) else "helps most under it")
         tail = ("" if not design.options else f"; {best} {helps}" if best
-                else "; no option clearly offsets it")
+                else "; no option clearly offsets it" if hurt
+                else "; no option is clearly better under it")
         out.append(f"The stress test, {isolate(display_name(exp, p))}, {what}{tail}.")
     if n < 2:
         out.append("With a single run there is no range to show how sure we can be"
