@@ -66,3 +66,21 @@ def test_the_count_of_problems_is_the_count_listed(tmp_path):
     listed = [line for line in lines if line.startswith("  - ")]
     assert len(listed) == 2, lines
     assert lines[0].endswith("2 problem(s) in the scenario:"), lines[0]
+
+
+def test_a_folder_given_as_a_scenario_file_is_told_which_files_it_holds(tmp_path):
+    """`workbench validate scenarios` said only that it was a folder; it now says how to give
+    the files in it (and when there are none)."""
+    from workbench.scenario.errors import ScenarioError
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    with pytest.raises(ScenarioError, match=r"is a folder, not a scenario file; it holds no "
+                                            r"\.yaml file$"):
+        load_scenario(folder)
+    (folder / "b.yml").write_text("name: B\n", encoding="utf-8")
+    (folder / "a.yaml").write_text("name: A\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(folder)
+    assert str(caught.value) == (f"{folder}: is a folder, not a scenario file; give a file in it "
+                                 f"({folder / 'a.yaml'}), or every one ({folder / '*.yaml'})")

@@ -167,7 +167,11 @@ def _read_bytes(path: Path) -> bytes:
     """The file's bytes, or a :class:`ScenarioError` saying why it cannot be a scenario file."""
     try:
         if path.is_dir():
-            raise ScenarioError(f"{path}: is a folder, not a scenario file")
+            found = sorted(q.name for q in path.glob("*.y*ml") if q.suffix in (".yaml", ".yml"))
+            hint = (f"; give a file in it ({path / found[0]}), or every one "
+                    f"({path / ('*' + Path(found[0]).suffix)})" if found
+                    else "; it holds no .yaml file")
+            raise ScenarioError(f"{path}: is a folder, not a scenario file{hint}")
         if path.exists() and not path.is_file():
             # a device (/dev/zero never ends), a pipe (waits for a writer) or a socket
             raise ScenarioError(f"{path}: is not a regular file (a device, pipe or socket); give "
