@@ -362,3 +362,18 @@ def test_the_checks_name_the_table_and_authority_and_say_not_given(published):
         "/ ICPC = 642 / 895")
     # before: a figure suppressed or not in the files was published as "none"
     assert {c.published for c in checks(a, 2030)} == {"not given"}
+
+
+# ------------------------------------------------- 8. the validation page over less than a year
+def test_a_validation_measured_over_less_than_a_year_says_so():
+    # before: `workbench validation --years 0.02` set a week's median assessment (4 working days)
+    # and turnover (0%) against England's year, "no: 23.0 below", with no word of the period
+    from workbench.present import validation as V
+    rows = [V.benchmark_row(b, None) for b in V.BENCHMARKS]
+    table = pd.DataFrame(rows)
+    short = V.Validation(table, 1, 0.02, 0, spans={V.ENGLAND: 7.3, V.WALSALL: 365.25})
+    said = "Measured over 7 days, less than a year: durations count only what finished"
+    for page in (V.validation_text(short), V.validation_markdown(short), V.validation_html(short)):
+        assert page.count(said) == 1          # the England-average part only
+    full = V.Validation(table, 1, 3.0, 0, spans={V.ENGLAND: 365.25, V.WALSALL: 365.25})
+    assert "less than a year" not in V.validation_text(full)

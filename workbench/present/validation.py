@@ -321,6 +321,8 @@ class Validation:
         The scenario files of each comparison.
     failures : int
         Replications that failed (left out of the means).
+    spans : dict[str, float]
+        The days measured of each comparison (a caution is shown under a year).
     experiments : dict[str, Experiment]
         The experiment of each comparison (KPIs and weekly tables; aggregates only).
     """
@@ -333,6 +335,7 @@ class Validation:
     files: dict = field(default_factory=dict)
     failures: int = 0
     experiments: dict = field(default_factory=dict, repr=False)
+    spans: dict = field(default_factory=dict)
 
     def command(self) -> str:
         """The command line that makes this table."""
@@ -433,7 +436,7 @@ def run_validation(replications: int = 10, years: float | None = 3.0, seed: int 
     from ..scenario.catalog import load_scenario_files, project_root
 
     root = Path(root) if root is not None else project_root()
-    experiments, periods = {}, {}
+    experiments, periods, spans = {}, {}, {}
     for comparison, files in FILES.items():
         scenarios, _paths = load_scenario_files(files, root)
         last = list(scenarios.values())[-1]
@@ -447,9 +450,11 @@ def run_validation(replications: int = 10, years: float | None = 3.0, seed: int 
             executor=executor, max_workers=max_workers, out=None, progress=progress,
             simulate_fn=simulate_for_validation)
         periods[comparison] = period_text(last, run_years, start)
+        spans[comparison] = (run_years * 365.25 if run_years is not None
+                             else last.horizon_days) - start
     fails = sum(len(e.failures) for e in experiments.values())
     return Validation(validation_table(experiments), replications, years, seed, periods,
-                      dict(FILES), fails, experiments)
+                      dict(FILES), fails, experiments, spans)
 
 
 
@@ -461,6 +466,23 @@ def run_validation(replications: int = 10, years: float | None = 3.0, seed: int 
 def _heading(v: Validation, comparison: str) -> str:
     return (f"{comparison} ({', '.join(v.files.get(comparison, ()))}): "
             f"{v.replications} replication(s), measured {v.periods.get(comparison, '')}")
+
+
+#: Fewer days measured than this is less than a year: the published figures are a year's.
+YEAR_DAYS = 365.0
+
+
+def caution(v: Validation, comparison: str) -> str:
+    """A line under a comparison measured over less than a year ("" otherwise): a week's run
+    showed assessments' median as 4 working days and turnover as 0% against England's year,
+    with verdicts ("no: 23.0 below") that said nothing about the model."""
+    days = v.spans.get(comparison)
+    if days is None or days >= YEAR_DAYS:
+        return ""
+    return (f"Measured over {days:,.0f} days, less than a year: durations count only what "
+            "finished inside that time (a short run's are short) and yearly rates come from a "
+            "part of a year, while the published figures are a whole year's: read the verdicts "
+            "as rough, and give --years 1 or more for a year's figures.")
 
 
 def _sources(t: pd.DataFrame) -> list[str]:
@@ -477,6 +499,8 @@ def validation_text(v: Validation) -> str:
                                  for i, (_, r) in enumerate(t.iterrows(), 1)]
         widths = [max(len(r[j]) for r in rows) for j in range(len(rows[0]))]
         out += [_heading(v, comparison), ""]
+        if caution(v, comparison):
+            out += [caution(v, comparison), ""]
         for j, r in enumerate(rows):
             out.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
             if j == 0:
@@ -495,6 +519,8 @@ def validation_html(v: Validation) -> str:
     parts = []
     for comparison, t in v.table.groupby("Comparison", sort=False):
         parts.append(table_html(t[SHOWN[1:]].reset_index(drop=True), _heading(v, comparison)))
+        if caution(v, comparison):
+            parts.append(f"<p>{html.escape(caution(v, comparison))}</p>")
     parts.append(f"<p>{html.escape(NOTE)}</p>")
     parts.append(f"<p>Made with <code>{html.escape(v.command())}</code>.</p>")
     return "\n".join(parts)
@@ -504,8 +530,10 @@ def validation_markdown(v: Validation) -> str:
     """The table as Markdown (README, docs): one table per comparison, then the note."""
     out = []
     for comparison, t in v.table.groupby("Comparison", sort=False):
-        out += [f"**{_heading(v, comparison)}**", "",
-                "| measure | published | model (95% interval) | within? | kind |",
+        out += [f"**{_heading(v, comparison)}**", ""]
+        if caution(v, comparison):
+            out += [caution(v, comparison), ""]
+        out += ["| measure | published | model (95% interval) | within? | kind |",
                 "|---|---|---|---|---|"]
         for _, r in t.iterrows():
             model = r["Model mean"] + (f" ({r['95% interval']})" if r["95% interval"] else "")
