@@ -84,3 +84,22 @@ def test_a_folder_given_as_a_scenario_file_is_told_which_files_it_holds(tmp_path
         load_scenario(folder)
     assert str(caught.value) == (f"{folder}: is a folder, not a scenario file; give a file in it "
                                  f"({folder / 'a.yaml'}), or every one ({folder / '*.yaml'})")
+
+
+@pytest.mark.parametrize("path, parent", [("teams.families_first.staff.0.count",
+                                            "teams.families_first.staff"),
+                                           ("demand.seasonality.3", "demand.seasonality")])
+def test_an_uncertain_entry_of_a_list_is_told_so(tmp_path, path, parent):
+    """An uncertain input naming an entry of a list (a staff group's count, a month's
+    seasonality) was told "'...staff.0' is not a field of this scenario", which is not true."""
+    from workbench.scenario.errors import ScenarioError
+
+    f = tmp_path / "u.yaml"
+    f.write_text(f"base: {BASE}\nname: U\nuncertain:\n  {path}: {{dist: uniform, low: 1, "
+                 f"high: 2}}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(f)
+    said = str(caught.value)
+    assert f"uncertain.{path}: '{parent}' is a list, and an entry of a list cannot be uncertain" \
+        in said, said
+    assert "is not a field" not in said

@@ -114,8 +114,17 @@ def uncertain_problems(sc: Any) -> list[str]:
         try:
             v = input_value(data, path)
         except KeyError as exc:
-            out.append(f"uncertain.{path}: '{exc.args[0]}' is not a field of this scenario "
-                       f"(give the dotted path of a number, e.g. stages.assessment.work_hours.mean)")
+            missing = exc.args[0]
+            parent = missing.rpartition(".")[0]
+            if parent and isinstance(input_value(data, parent), (list, tuple)):
+                # staff.0.count, seasonality.3: an entry of a list is a field, but not one an
+                # uncertain input can name ("is not a field of this scenario" was not true)
+                out.append(f"uncertain.{path}: '{parent}' is a list, and an entry of a list "
+                           f"cannot be uncertain; give the path of a number in a block, e.g. "
+                           f"stages.assessment.work_hours.mean or teams.<team>.establishment_fte")
+            else:
+                out.append(f"uncertain.{path}: '{missing}' is not a field of this scenario (give "
+                           f"the dotted path of a number, e.g. stages.assessment.work_hours.mean)")
             continue
         if not _is_number(v):
             out.append(f"uncertain.{path}: is not a number (it holds {type(v).__name__}); give "
