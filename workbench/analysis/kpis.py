@@ -74,27 +74,53 @@ def costs_beyond_pay(costs: pd.DataFrame) -> float:
 
 
 #: Cost categories recorded week by week, each record for the week it starts (academy places,
-#: retention payments); the others are paid when they fall due (a hire, a campaign's recruit).
+#: retention payments); recruitment's cost per hire counts when it falls due, and a campaign's
+#: with its hires (:func:`campaign_cost`).
 ACCRUED = ("academy", "retention")
 
 
-def costs_in_window(costs: pd.DataFrame, start: float, end: float) -> float:
-    """The cost records (GBP) that fall in ``[start, end)`` days: a payment when it fell due, a
-    week's accrual for its days inside. With no warm-up (``start`` 0) every record, summed as
-    :func:`costs_beyond_pay` does. (They were prorated by the window's share of the run, as if
-    spent evenly: a GBP 400,000 campaign run wholly in a 520-day warm-up put GBP 115,000 into
-    the cost of the 210 days measured, three times what was spent in them.)"""
+def campaign_cost(scenario, start: float, end: float) -> float:
+    """What the scenario's recruitment campaigns cost for the hires who start in ``[start,
+    end)`` days: each hire its share of its campaign's cost, as the model charges a campaign
+    running past the end for the hires who start within the run (they start evenly over the
+    campaign, at its ``k + 1/2``-th step)."""
+    total = 0.0
+    for camp in scenario.recruitment.campaigns:
+        s = float((camp.start_date - scenario.start_date).days)
+        e = float((camp.end_date - scenario.start_date).days)
+        if s >= end or e <= 0 or camp.hires <= 0:
+            continue
+        for k in range(camp.hires):
+            at = s + (k + 0.5) * (e - s) / camp.hires
+            if at >= end:
+                break
+            if at >= start:
+                total += camp.cost_gbp / camp.hires
+    return total
+
+
+def costs_in_window(costs: pd.DataFrame, start: float, end: float, scenario=None) -> float:
+    """The costs beyond pay (GBP) of the days ``[start, end)``: a week's accrual for its days
+    inside, a cost per hire when it fell due, a campaign's for the hires who start inside
+    (:func:`campaign_cost`; the records' own when no ``scenario`` is given). With no warm-up
+    (``start`` 0) every record, summed as :func:`costs_beyond_pay` does. (They were prorated by
+    the window's share of the run, as if spent evenly: a GBP 10m campaign whose recruits all
+    started in a 40-day warm-up put GBP 4.5m into the cost of the 33 days measured.)"""
     if start <= 0 or costs.empty:
         return costs_beyond_pay(costs)
+    cat = costs["category"]
+    lump = cat.eq("campaigns").to_numpy() if scenario is not None else np.zeros(len(costs), bool)
     t = costs["t_days"].to_numpy(dtype=float)
     gbp = costs["gbp"].to_numpy(dtype=float)
-    weekly = costs["category"].isin(ACCRUED).to_numpy()
+    weekly = cat.isin(ACCRUED).to_numpy()
     length = np.minimum(7.0, end - t)
     inside = np.minimum(t + length, end) - np.maximum(t, start)
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(length > 0, np.clip(inside / length, 0.0, 1.0), 0.0)
     share = np.where(weekly, part, ((t >= start) & (t < end)).astype(float))
-    return float(np.sum(gbp * share))
+    share[lump] = 0.0
+    hires = campaign_cost(scenario, start, end) if scenario is not None else 0.0
+    return float(np.sum(gbp * share)) + hires
 
 
 def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
@@ -207,7 +233,7 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
     k["lac_3plus_sw_pct"] = lac_3plus_social_workers(ev, warmup_days, end)
 
     pay = staff_cost(workers, sc, warmup_days, end)
-    extra = costs_in_window(record.costs, warmup_days, end) if end > 0 else 0.0
+    extra = costs_in_window(record.costs, warmup_days, end, sc) if end > 0 else 0.0
     cost = pay + extra
     k["cost_gbp"] = cost
     k["cost_per_year_gbp"] = cost / years if years > 0 else math.nan
