@@ -99,3 +99,23 @@ def test_worker_ids_differing_in_capitals_and_spaces_still_link(small, tmp_path)
     ids = set(cases.AllocatedWorker.str.strip()) | set(_table(folder / "workforce.csv").WorkerID)
     for note in cal.notes:
         assert not [i for i in ids if i and i in note]
+
+
+# ------------------------------------------------------------------ turnover and pressure
+def _row(cal, parameter):
+    return cal.table.set_index("parameter").loc[parameter]
+
+
+def test_turnover_is_divided_by_the_models_work_pressure_not_caseloads_over_cap(small, tmp_path):
+    # the model's leaving rises with work pressure (work over hours), not with caseloads over
+    # a cap; Cases30 of 25 against a cap of 20 (work pressure 0.9) divided the observed
+    # turnover by 1.375: at scale 1 a true 15% came out 9.7% [7.2-12.8]
+    folder, template = small
+    roster = _table(folder / "workforce.csv")
+    holds = (roster.Cases30 != "") & (roster.Cases30 != "0")
+    roster.loc[holds, "Cases30"] = [str(round(25 * float(f))) for f in roster.FTE[holds]]
+    cal = _fit(folder, template, workforce=roster, tmp=tmp_path)
+    observed = _row(cal, "turnover.experienced.observed").estimate
+    fitted = _row(cal, "workforce.turnover_pct_per_year.experienced")
+    assert fitted.estimate == pytest.approx(100 * (1 - math.exp(-observed / 100)), rel=0.05)
+    assert "mean work pressure above 1" in fitted.method and "above cap" not in fitted.method
