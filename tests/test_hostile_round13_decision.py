@@ -245,3 +245,30 @@ def test_a_campaign_counts_in_the_period_measured_for_the_recruits_who_start_in_
     assert whole.kpis["cost_gbp"] == pytest.approx(
         staff_cost(whole.record.workers, whole.scenario, 0.0, end)
         + whole.record.costs["gbp"].sum(), rel=1e-12)
+
+
+# ------------------------------------------------------------------ 5. compare: nothing changed
+def test_a_variant_that_changes_nothing_is_said_to_be_the_baseline(tmp_path, monkeypatch,
+                                                                   capsys):
+    # `workbench new` writes every field commented out: compared unedited, every measure read
+    # "no clear change", as if the policy had been tried and made no difference
+    import workbench.experiment as experiment
+    from workbench.cli.main import main
+
+    real = experiment.run_experiment
+    monkeypatch.setattr(experiment, "run_experiment", lambda *a, **kw: real(
+        *a, **{**kw, "simulate_fn": some_without_conferences}))
+    base = Path("scenarios/baseline.yaml").resolve()
+    same = tmp_path / "same.yaml"
+    same.write_text(f"base: {base}\nname: Not yet edited\ndescription: to do\n", encoding="utf-8")
+    more = tmp_path / "more.yaml"
+    more.write_text(f"base: {base}\nname: More agency\nagency: {{cover_share_pct: 90}}\n",
+                    encoding="utf-8")
+    code = main(["compare", str(base), str(same), str(more), "-r", "2", "--years", "1",
+                 "--executor", "serial", "--no-progress", "--out", str(tmp_path / "c")])
+    out = capsys.readouterr().out
+    assert code == 0
+    said = ("(Not yet edited is the same scenario as Baseline but for its name: it changes "
+            "nothing, so every difference is 0 and says nothing of a policy.")
+    assert out.count(said) == 1
+    assert out.index(said) < out.index("More agency vs Baseline")

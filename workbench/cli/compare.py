@@ -104,6 +104,13 @@ FEWER_PAIRS = ("'(N of M pairs)': the measure had no value in the other runs of 
                "reading are of the pairs of runs in which both scenarios had one.")
 
 
+def _same_as(sc, other) -> bool:
+    """Whether ``sc`` is ``other`` but for its name, description and sources (a variant from
+    ``workbench new`` with every field still commented out): no difference can come of it."""
+    words = {k: getattr(other, k) for k in ("name", "description", "sources")}
+    return sc.model_copy(update=words).digest() == other.digest()
+
+
 def register(subparsers) -> None:
     """Add the ``compare`` subcommand to the ``workbench`` parser."""
     c = subparsers.add_parser(
@@ -254,6 +261,10 @@ def cmd_compare(args) -> int:
         n = len(done.get(baseline, set()) & done.get(variant, set()))
         print(f"\n{isolate(variant)} vs {isolate(baseline)}: {n} paired replication(s) (common random numbers), "
               f"{horizon_txt}, seed {seed}" + (f", warm-up {warmup:g} days" if warmup else ""))
+        if _same_as(scenarios[variant], scenarios[baseline]):
+            print(f"({isolate(variant)} is the same scenario as {isolate(baseline)} but for its "
+                  f"name: it changes nothing, so every difference is 0 and says nothing of a "
+                  f"policy. Change the fields it varies in its file.)")
         print(format_comparison(t, variant, baseline, pairs=n))
         every_run = every_run or any(difference_reading(r, kpi(r.kpi)).endswith(" in every run")
                                      for r in t.itertuples())
