@@ -377,3 +377,14 @@ def test_a_validation_measured_over_less_than_a_year_says_so():
         assert page.count(said) == 1          # the England-average part only
     full = V.Validation(table, 1, 3.0, 0, spans={V.ENGLAND: 365.25, V.WALSALL: 365.25})
     assert "less than a year" not in V.validation_text(full)
+
+
+# ---------------------------------------------- 9. a date stamp beside a return's year in its name
+@pytest.mark.parametrize("name", ["ssda903_episodes_2023_extracted_2024-05-01.csv",
+                                  "ssda903_episodes_2023_20240501.csv"])
+def test_a_date_stamp_in_a_returns_name_is_not_its_year(mini, name):
+    # before: read as 2024's return (the last year in the name) and refused as "the 2023 return
+    # saved under 2024's name", which it was named as
+    (mini / EPISODES).rename(mini / name)
+    data = read_returns(mini)
+    assert dict(zip(data.files.file, data.files.year))[name] == 2023

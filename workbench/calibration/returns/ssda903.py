@@ -380,7 +380,18 @@ def no_year(name: str, what: str, example: str, why: str) -> str:
     return f"the {what} is not in the file's name or its folder's (e.g. {example}): {why}"
 
 
+#: A date in a name (an extract's date stamp: 2024-05-01, 20240501, 01-05-2024, 01.05.2024)
+_DATE_IN_NAME = re.compile(r"(?<![0-9])(?:20[0-9]{2}[-_.]?[01][0-9][-_.]?[0-3][0-9]|"
+                           r"[0-3][0-9][-_.][01][0-9][-_.]20[0-9]{2})(?![0-9])")
+
+
 def _year_in(text: str) -> int:
+    # a date beside a year is when the file was made, not its year: 'episodes_2023_extracted_
+    # 2024-05-01' was read as 2024's return, and refused as 'the 2023 return saved under 2024's
+    # name'; a date alone ('census_2023-03-31') still gives its year
+    undated = _DATE_IN_NAME.sub(" ", text)
+    if re.search(r"(?<![0-9])20[0-9]{2}(?![0-9])", undated):
+        text = undated
     span = re.findall(r"(?<![0-9])(20[0-9]{2})[-_ ]?(?:20)?([0-9]{2})(?![0-9])", text)
     span = [int(a) + 1 for a, b in span if (int(a) + 1) % 100 == int(b)]
     if span:
