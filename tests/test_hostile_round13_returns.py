@@ -388,3 +388,13 @@ def test_a_date_stamp_in_a_returns_name_is_not_its_year(mini, name):
     (mini / EPISODES).rename(mini / name)
     data = read_returns(mini)
     assert dict(zip(data.files.file, data.files.year))[name] == 2023
+
+
+def test_walsall_rows_set_from_their_own_figures_say_so():
+    # before: 'out of sample', and the sources did not say the baseline's allocation ceiling,
+    # pressure responses and pressure-driven leaving were set from these very figures
+    from workbench.present import validation as V
+    source = {b.key: b.source for b in V.BENCHMARKS}
+    assert "allocation ceiling, 250% of the aim, was set from this range" in source["walsall.caseload"]
+    assert "set from this figure: a match is weaker evidence" in source["walsall.unallocated"]
+    assert "a rise is built in, its size is the check" in source["walsall.experienced_leaving"]

@@ -153,17 +153,23 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               _D + "Walsall: initial assessments within 7 days fell to 50%", 40, 60,
               "40-60% (assumption: 'about half'; Walsall's were 7-day initial assessments)"),
     Benchmark("walsall.unallocated", WALSALL, "unallocated_mean", "141",
-              _D + "Walsall: 141 children in need unallocated", 70, 280,
+              _D + "Walsall: 141 children in need unallocated (the baseline's pressure "
+              "responses reach full strength at one child waiting per FTE, set from this figure: "
+              "a match is weaker evidence)", 70, 280,
               "70-280 (assumption: half to twice; issue 12: 'low hundreds, not thousands')"),
     Benchmark("walsall.caseload", WALSALL, "caseload_mean", "30-55",
-              _D + "Walsall: averages 30-55 (reasonable caseload 22)", 30, 55,
+              _D + "Walsall: averages 30-55 (reasonable caseload 22; the baseline's allocation "
+              "ceiling, 250% of the aim, was set from this range: a match is weaker evidence)",
+              30, 55,
               "the published range"),
     Benchmark("walsall.sickness", WALSALL, "long_term_sick_pct", "rose",
               _D + "Walsall: high sickness under high caseloads (13 on long-term sick in one "
               "service)", tolerance="a rise: interval above 0", rise=True,
               label="Rise in staff time lost to long-term sickness (surge minus no surge)"),
     Benchmark("walsall.experienced_leaving", WALSALL, "experienced_turnover_pct", "rose",
-              _D + "Walsall: experienced staff leave under pressure",
+              _D + "Walsall: experienced staff leave under pressure (the baseline makes leaving "
+              "rise with pressure from this statement, its strength assumed: a rise is built in, "
+              "its size is the check)",
               tolerance="a rise: interval above 0", rise=True,
               label="Rise in experienced social workers leaving (surge minus no surge)"),
 )
