@@ -181,7 +181,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
 #: work content and elapsed times calibrated to the assessment figures. Of the Walsall rows, the
 #: strength of sickness's response to work pressure was set from Walsall's long-term sickness
 #: (see pressure.sickness_effect in the baseline), so its rise is not evidence; the others are
-#: out of sample: nothing in the surge file was fitted to them.
+#: out of sample: nothing in the surge file was fitted to them, though the baseline it varies
+#: set its allocation ceiling, its pressure responses' strength point and pressure-driven leaving
+#: from Walsall's figures (each row's source says so: weaker evidence than the ICPC row).
 CALIBRATED: frozenset[str] = frozenset({
     "england.assessment_within_45wd", "england.assessment_median", "england.assessment_p25",
     "england.assessment_p75", "england.caseload", "england.referrals", "england.cin",
