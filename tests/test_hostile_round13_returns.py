@@ -80,7 +80,8 @@ def test_a_pipe_given_as_the_folder_is_refused_in_words(tmp_path):
 
 # ----------------------------------------------- 2. an authority's code as an analyst types it
 @pytest.mark.parametrize("typed, form", [
-    ("0840", "840"), ("840.0", "840"), ("LA 840", "840"), ("e06 000 047", "E06000047"),
+    ("0840", "840"), ("00000840", "840"), ("840.0", "840"), ("LA 840", "840"),
+    ("e06 000 047", "E06000047"),
     ("E06-000047", "E06000047")])
 def test_a_code_typed_another_way_finds_the_authority(published, typed, form):
     # before: --la 0840 found no authority ("no authority of that name or code")

@@ -291,7 +291,7 @@ def code_key(text: str) -> str | None:
     840`` are ``840``), an ONS code whatever its case or spaces (``e06 000 047``); None when
     the text is not a code."""
     t = re.sub(r"[\s\-]", "", str(text)).upper()
-    m = re.fullmatch(r"(?:LA)?(\d{1,6})(?:\.0+)?", t)
+    m = re.fullmatch(r"(?:LA)?(\d{1,9})(?:\.0+)?", t)
     if m:
         return str(int(m[1]))
     return t if LA_CODE.fullmatch(t) else None
