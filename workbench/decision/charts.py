@@ -70,6 +70,12 @@ def tornado_alt(res: SensitivityResult, n: int = 8) -> str:
             + "; ".join(parts) + ".")
 
 
+def _short(label: str) -> str:
+    """A measure's label in lower case for a title, without its bracket ("children waiting
+    for a social worker")."""
+    return label.split(" (")[0].lower()
+
+
 def frontier_chart(res: OptimiseResult):
     """Every plan tried: mean cost against the first target's KPI, the frontier joined, the
     target's threshold dashed and the chosen plan ringed."""
@@ -84,7 +90,7 @@ def frontier_chart(res: OptimiseResult):
     ax.scatter(tr["cost_mean"] * 1e-6, tr[col], s=14, color="0.6", label="plans tried")
     fr = res.frontier
     ax.plot(fr["cost_mean"] * 1e-6, fr[col], "-o", ms=4, color="tab:blue",
-            label="cheapest for its timeliness (frontier)")
+            label=f"cheapest for its {_short(k.label)} (frontier)")
     ax.axhline(t.threshold, ls="--", color="tab:red", lw=1, label=f"target: {t.describe()}")
     if res.chosen is not None:
         row = res.candidates[res.candidates["chosen"]].iloc[0]
@@ -92,7 +98,8 @@ def frontier_chart(res: OptimiseResult):
                    edgecolors="black", linewidths=1.5, label="chosen plan (fresh runs)")
     ax.set_xlabel(f"{c.label} (£ million)")
     ax.set_ylabel(f"{k.label} ({k.display_unit()})")
-    ax.set_title("Cost against timeliness of the plans tried")
+    # the first target's measure, which need not be timeliness (children waiting, caseload)
+    ax.set_title(f"Cost against {_short(k.label)} of the plans tried")
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
     fig.tight_layout()
