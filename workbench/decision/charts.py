@@ -63,9 +63,13 @@ def tornado_alt(res: SensitivityResult, n: int = 8) -> str:
                      f"at its high end")
     each = ("its one uncertain input" if len(t) == 1
             else f"each of {len(t)} uncertain inputs")
-    others = ("" if len(t) == 1 else " and the others as given, the widest swing at the top")
+    # the others at their medians, which is the scenario's own value only for the default
+    # ranges (an uncertain: block of 7 to 14 hours, where the file says 9.5, is held at 10.5)
+    others = ("" if len(t) == 1 else " and the others at the middle of their ranges, the "
+              "widest swing at the top")
     return (f"Bar chart (tornado): {k.label.lower()} with {each} at "
-            f"the low and the high end of its range{others}. With every input as given: "
+            f"the low and the high end of its range (its 5% and 95% points){others}. With "
+            f"every input at the middle of its range: "
             f"{k.format(base)}. "
             + "; ".join(parts) + ".")
 
@@ -107,7 +111,7 @@ def frontier_chart(res: OptimiseResult):
 
 
 def tornado_chart(res: SensitivityResult, n: int = 8):
-    """The KPI with each input at the low and the high end of its range (others as given),
+    """The KPI with each input at the low and the high end of its range (others at their medians),
     widest swing at the top, around the KPI with every input as given."""
     from matplotlib.figure import Figure
 

@@ -130,7 +130,7 @@ class SensitivityResult:
         ``kpi, input, label, S1, S1_conf, ST, ST_conf`` for the top inputs (empty when skipped).
     tornado : pandas.DataFrame
         ``input, label, low, high, kpi_low, kpi_high, kpi_base, swing``: the KPI with one
-        input at its 5% and 95% quantiles and the others as given, widest swing first.
+        input at its 5% and 95% quantiles and the others at their medians, widest swing first.
     """
 
     base: Scenario | None
