@@ -399,3 +399,20 @@ def test_walsall_rows_set_from_their_own_figures_say_so():
     assert "allocation ceiling, 250% of the aim, was set from this range" in source["walsall.caseload"]
     assert "set from this figure: a match is weaker evidence" in source["walsall.unallocated"]
     assert "a rise is built in, its size is the check" in source["walsall.experienced_leaving"]
+
+
+# ------------------------------------ 10. a file name that YAML reads as a line break, in a comment
+def test_a_file_name_with_a_line_separator_cannot_write_fields(tmp_path, base):
+    # before: a D1 file named 'd1<U+2028>seed: 7<U+2028>#.csv' ended its citation's comment
+    # line in the YAML written, and the rest of the name was read as fields (refused as 'not
+    # valid YAML' and blamed on the builder; a name laid out as a field would set one)
+    import yaml
+
+    from workbench.published.build import build_scenario
+    folder = _published(tmp_path)
+    (folder / "d1_cpp_la_2020_to_2024.csv").rename(folder / "d1\u2028seed: 7\u2028#.csv")
+    built = build_scenario(find_authority(read_published(folder), "840"), base)
+    text = built.text("england_average.yaml")
+    data = yaml.safe_load(text)
+    assert "seed" not in data and data["initial"]["open_cases"]["cp"] == 608
+    assert "[d1\\u2028seed: 7\\u2028#.csv]" in text
