@@ -416,3 +416,14 @@ def test_a_file_name_with_a_line_separator_cannot_write_fields(tmp_path, base):
     data = yaml.safe_load(text)
     assert "seed" not in data and data["initial"]["open_cases"]["cp"] == 608
     assert "[d1\\u2028seed: 7\\u2028#.csv]" in text
+
+
+def test_a_missing_stock_names_the_table_to_download(tmp_path, base):
+    # before: "no children looked after at 31 March (lac_at31) ... in the files": which file?
+    from workbench.published.build import build_scenario
+    folder = _published(tmp_path)
+    (folder / "cla_on_31_march_la_2021_to_2024.csv").unlink()
+    with pytest.raises(PublishedError) as exc:
+        build_scenario(find_authority(read_published(folder), "840"), base)
+    assert str(exc.value).endswith(
+        "download the table 'CLA on 31 March by characteristics - by local authority'")

@@ -399,7 +399,8 @@ def _stocks(src: _Source, base: dict, built: Built) -> dict:
             return ea_open[ea_stage] * size, f"not in the files: {ea}'s x {size:.2f}"
         if f is None:
             raise PublishedError(f"{src.auth.name}: no {what} ({measure}) for {src.year} or the "
-                                 "two years before in the files")
+                                 f"two years before in the files: download the table "
+                                 f"'{_table_of(measure)}'")
         return f.value, f.cite()
 
     flows = {"assessment": ("assessments", ASSESSMENT_DAYS), "s47": ("s47", S47_DAYS),
@@ -451,6 +452,15 @@ def _stocks(src: _Source, base: dict, built: Built) -> dict:
     for stage in order:
         built.set(f"initial.open_cases.{stage}", int(got[stage]), c[stage])
     return got
+
+
+def _table_of(measure: str) -> str:
+    """The published table a measure is read from, as the service names it."""
+    from .tables import LONG_MEASURES, TABLES
+    for t in TABLES:
+        if measure in t.measures:
+            return t.title
+    return next((m.table for m in LONG_MEASURES if m.measure == measure), measure)
 
 
 def _size(src: _Source, base: dict) -> float:
