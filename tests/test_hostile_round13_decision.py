@@ -296,3 +296,41 @@ def test_the_frontier_chart_names_the_measure_of_the_first_target(unsure):
     assert ax.get_title() == "Cost against children waiting for a social worker of the plans tried"
     assert "cheapest for its children waiting for a social worker (frontier)" in [
         t.get_text() for t in ax.get_legend().get_texts()]
+
+
+# ------------------------------------------------------------------ 6. optimise: check it yourself
+def test_the_chosen_plan_is_written_as_a_scenario_to_check_with_compare(tmp_path, monkeypatch,
+                                                                        capsys):
+    # the plan was given only in words ("Extra recruits a year: 39 ..."): checking it with
+    # `compare` meant building its monthly recruitment campaigns by hand
+    import workbench.decision as decision
+    from workbench import load_scenario as load
+    from workbench.cli.main import main
+    from workbench.decision import plan_scenario
+
+    real = decision.optimise
+    monkeypatch.setattr(decision, "optimise", lambda *a, **kw: real(
+        *a, **{**kw, "simulate_fn": noisy}))
+    out = tmp_path / "opt"
+    code = main(["optimise", "scenarios/baseline.yaml", "--target", "unallocated_mean<=300",
+                 "--lever", "extra_recruits_per_year=12:24:12", "--max-trials", "2", "-r", "2",
+                 "--candidates", "1", "--confirm-replications", "3", "--years", "1",
+                 "--executor", "serial", "--no-progress", "--out", str(out)])
+    said = " ".join(capsys.readouterr().out.split())
+    assert code == 0
+    plan = out / "chosen_plan.yaml"
+    assert (f"Wrote the chosen plan as a scenario, {plan}: `workbench compare "
+            f"scenarios/baseline.yaml {plan} --years 1 --seed 1000003 -r 3` runs it on the "
+            f"fresh runs it was checked on") in said
+    chosen = load(plan)
+    import json
+
+    lever = json.loads((out / "result.json").read_text())["chosen"]
+    made = plan_scenario(BASE, lever, 1.0)
+    assert chosen.horizon_years == 1
+    assert chosen.recruitment.campaigns == made.recruitment.campaigns
+    assert len(chosen.recruitment.campaigns) == 12     # a campaign a month, a year of them
+    # but for its name, description and horizon, the very scenario the optimiser ran
+    same = chosen.model_copy(update={"name": made.name, "description": made.description,
+                                     "horizon_years": made.horizon_years})
+    assert same.digest() == made.digest()

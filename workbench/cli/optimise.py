@@ -101,7 +101,8 @@ def _plan_table(df, result) -> str:
 
 def cmd_optimise(args) -> int:
     """Check every argument, run the search and the check, print and write the answer."""
-    from ..decision import DEFAULT_RANGES, optimise, parse_lever_range, parse_targets
+    from ..decision import (DEFAULT_RANGES, FRESH_SEED_OFFSET, optimise, parse_lever_range,
+                            parse_targets)
     from ..decision.targets import confidence_text
     from ..scenario import load_scenario
 
@@ -153,4 +154,31 @@ def cmd_optimise(args) -> int:
           f"frontier. {res.n_run} replication(s) run, {res.n_loaded} loaded; "
           f"{res.elapsed_s / 60:.1f} min. Wrote trials.csv, candidates.csv, result.json and "
           f"frontier.png to {out}.")
+    if res.chosen is not None:
+        plan = write_plan(res, path, out / "chosen_plan.yaml")
+        print(f"Wrote the chosen plan as a scenario, {plan}: `workbench compare {path} {plan} "
+              f"--years {years:g} --seed {seed + FRESH_SEED_OFFSET} -r {confirm}` runs it on the "
+              f"fresh runs it was checked on, beside the starting scenario.")
     return 0 if res.chosen is not None else 1
+
+
+def write_plan(res, base_file: Path, out: Path) -> Path:
+    """Write the chosen plan as a scenario file (the starting scenario with the levers moved,
+    over the years searched: extra recruits are campaigns over those years only), checked to
+    load. Without it the plan could be checked only by building its monthly campaigns by hand."""
+    import yaml
+
+    from ..scenario import load_scenario
+
+    data = res.chosen_scenario.to_dict()
+    data["name"] = f"{res.base.name}: chosen plan"
+    data["description"] = "; ".join(res.plan_lines()) or "no change from the starting scenario"
+    if res.years is not None:
+        data["horizon_years"] = res.years
+    head = (f"# The plan `workbench optimise` chose for {base_file} (targets: "
+            f"{', '.join(str(t) for t in res.targets)}), over {res.years:g} years: the starting "
+            f"scenario with the levers moved.\n") if res.years is not None else ""
+    text = head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    files.write_text(out, text, "--out")
+    load_scenario(out)   # a plan the schema refuses is a bug: said, not written silently
+    return out
