@@ -334,3 +334,9 @@ def test_the_chosen_plan_is_written_as_a_scenario_to_check_with_compare(tmp_path
     same = chosen.model_copy(update={"name": made.name, "description": made.description,
                                      "horizon_years": made.horizon_years})
     assert same.digest() == made.digest()
+    # a later run in the folder that chooses no plan leaves no earlier plan to read as its own
+    code = main(["optimise", "scenarios/baseline.yaml", "--target", "unallocated_mean<=1",
+                 "--lever", "extra_recruits_per_year=12:24:12", "--max-trials", "2", "-r", "2",
+                 "--candidates", "1", "--confirm-replications", "3", "--years", "1",
+                 "--executor", "serial", "--no-progress", "--out", str(out)])
+    assert code == 1 and not plan.exists()

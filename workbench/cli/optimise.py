@@ -159,6 +159,11 @@ def cmd_optimise(args) -> int:
         print(f"Wrote the chosen plan as a scenario, {plan}: `workbench compare {path} {plan} "
               f"--years {years:g} --seed {seed + FRESH_SEED_OFFSET} -r {confirm}` runs it on the "
               f"fresh runs it was checked on, beside the starting scenario.")
+    else:   # an earlier run's plan in this folder would read as this one's
+        try:
+            (out / "chosen_plan.yaml").unlink(missing_ok=True)
+        except OSError:
+            pass
     return 0 if res.chosen is not None else 1
 
 
