@@ -12,7 +12,9 @@ common random numbers, then checks the cheapest candidates on fresh seeds and ch
 cheapest that meets every target with the stated confidence (:mod:`workbench.decision.optimise`).
 Prints the answer in plain English, the candidates and the cost frontier; writes
 ``trials.csv``, ``candidates.csv``, ``result.json`` and ``frontier.png`` to ``DIR`` (default
-``outputs/optimise-<scenario>``), whose replication files let the same command resume.
+``outputs/optimise-<scenario>``), whose replication files let the same command resume, and
+``chosen_plan.yaml``, the chosen plan as a scenario file, with the ``compare`` command that
+runs it on the fresh runs it was checked on.
 
 The search asks for plans four at a time whatever ``--workers`` and ``--executor`` are (the
 batch decides which plans the sampler tries), so the same command and ``--seed`` with
