@@ -273,7 +273,8 @@ def test_a_variant_that_changes_nothing_is_said_to_be_the_baseline(tmp_path, mon
         *a, **{**kw, "simulate_fn": some_without_conferences}))
     base = Path("scenarios/baseline.yaml").resolve()
     same = tmp_path / "same.yaml"
-    same.write_text(f"base: {base}\nname: Not yet edited\ndescription: to do\n", encoding="utf-8")
+    same.write_text(f"base: {base}\nname: Not yet edited\ndescription: to do\nauthority: Ours\n",
+                    encoding="utf-8")
     more = tmp_path / "more.yaml"
     more.write_text(f"base: {base}\nname: More agency\nagency: {{cover_share_pct: 90}}\n",
                     encoding="utf-8")
@@ -281,8 +282,8 @@ def test_a_variant_that_changes_nothing_is_said_to_be_the_baseline(tmp_path, mon
                  "--executor", "serial", "--no-progress", "--out", str(tmp_path / "c")])
     out = capsys.readouterr().out
     assert code == 0
-    said = ("(Not yet edited is the same scenario as Baseline but for its name: it changes "
-            "nothing, so every difference is 0 and says nothing of a policy.")
+    said = ("(Not yet edited is the same scenario as Baseline but for its name and description: "
+            "it changes nothing, so every difference is 0 and says nothing of a policy.")
     assert out.count(said) == 1
     assert out.index(said) < out.index("More agency vs Baseline")
 

@@ -105,9 +105,10 @@ FEWER_PAIRS = ("'(N of M pairs)': the measure had no value in the other runs of 
 
 
 def _same_as(sc, other) -> bool:
-    """Whether ``sc`` is ``other`` but for its name, description and sources (a variant from
-    ``workbench new`` with every field still commented out): no difference can come of it."""
-    words = {k: getattr(other, k) for k in ("name", "description", "sources")}
+    """Whether ``sc`` is ``other`` but for its words (name, description, authority, sources),
+    which the model does not read (a variant from ``workbench new`` with every field still
+    commented out): no difference can come of it."""
+    words = {k: getattr(other, k) for k in ("name", "description", "authority", "sources")}
     return sc.model_copy(update=words).digest() == other.digest()
 
 
@@ -263,8 +264,8 @@ def cmd_compare(args) -> int:
               f"{horizon_txt}, seed {seed}" + (f", warm-up {warmup:g} days" if warmup else ""))
         if _same_as(scenarios[variant], scenarios[baseline]):
             print(f"({isolate(variant)} is the same scenario as {isolate(baseline)} but for its "
-                  f"name: it changes nothing, so every difference is 0 and says nothing of a "
-                  f"policy. Change the fields it varies in its file.)")
+                  f"name and description: it changes nothing, so every difference is 0 and "
+                  f"says nothing of a policy. Change the fields it varies in its file.)")
         print(format_comparison(t, variant, baseline, pairs=n))
         every_run = every_run or any(difference_reading(r, kpi(r.kpi)).endswith(" in every run")
                                      for r in t.itertuples())
