@@ -173,20 +173,18 @@ def _set_cell(folder: Path, value: str, column: str = "referral_count", file: st
     df.to_csv(p, index=False)
 
 
-def _durham_referrals(pub, year: int = 2024):
-    f = pub.figures
-    return f[(f.measure == "referrals") & (f.year == year) & (f.code == "E06000047")].iloc[0]
-
-
-@pytest.mark.parametrize("cell, status", [
-    ("[c]", "suppressed"), ("[x]", "not available"), ("[z]", "not applicable"),
-    ("[low]", "rounds to 0")])
-def test_a_symbol_in_square_brackets_is_read_as_the_symbol(tmp_path, cell, status):
+def test_a_symbol_in_square_brackets_is_read_as_the_symbol(tmp_path):
     # before: "[c]", as the GSS's accessible spreadsheets write it, refused the whole folder
     folder = _published(tmp_path)
-    _set_cell(folder, cell)
-    got = _durham_referrals(read_published(folder))
-    assert got.status.startswith(status) and got.raw == cell
+    cells = {"referral_count": ("[c]", "suppressed"), "rereferral_percent": ("[x]", "not available"),
+             "no_further_action_percent": ("[z]", "not applicable"),
+             "not_in_need_percent": ("[low]", "rounds to 0")}
+    for column, (cell, _) in cells.items():
+        _set_cell(folder, cell, column)
+    f = read_published(folder).figures
+    mine = f[(f.year == 2024) & (f.code == "E06000047") & (f.file == C1)].set_index("column")
+    for column, (cell, status) in cells.items():
+        assert mine.status[column].startswith(status) and mine.raw[column] == cell
 
 
 def test_a_decimal_comma_is_told_how_to_write_the_number(tmp_path):
@@ -197,17 +195,19 @@ def test_a_decimal_comma_is_told_how_to_write_the_number(tmp_path):
     assert "write 35.8, not 35,8" in str(exc.value) and "'19,9'" in str(exc.value)
 
 
-@pytest.mark.parametrize("sep, said", [(";", "semicolons"), ("\t", "tabs")])
-def test_a_file_of_semicolons_or_tabs_is_read_with_a_note(tmp_path, published, sep, said):
-    # before: left out as 'not in the open-data layout (no time_period column)', which it had,
+def test_files_of_semicolons_or_tabs_are_read_with_a_note(tmp_path, published):
+    # before: left out as 'not in the open-data layout (no time_period column)', which they had,
     # and the scenario said "no referrals ... download the C1 table"
     folder = _published(tmp_path)
-    p = folder / C1
-    p.write_text(p.read_text().replace(",", sep))
+    D1 = "d1_cpp_la_2020_to_2024.csv"
+    for name, sep in ((C1, ";"), (D1, "\t")):
+        p = folder / name
+        p.write_text(p.read_text().replace(",", sep))
     got = read_published(folder)
-    assert C1 in got.files
-    assert (f"{C1}: its cells are separated by {said}, not commas (saved from a spreadsheet?): "
-            "read as such") in got.notes
+    assert C1 in got.files and D1 in got.files
+    for name, said in ((C1, "semicolons"), (D1, "tabs")):
+        assert (f"{name}: its cells are separated by {said}, not commas (saved from a "
+                "spreadsheet?): read as such") in got.notes
     cols = ["measure", "year", "code", "value"]
     assert got.figures[cols].equals(published.figures[cols])
 
@@ -263,38 +263,47 @@ def test_an_old_code_whose_name_goes_on_is_followed_without_a_listed_reorganisat
 
 
 # ------------------------------------------- 6. a flow not in the files: the base's open cases
-def test_open_assessments_without_c2_are_the_bases_open_cases_scaled(tmp_path, base):
+@pytest.fixture(scope="module")
+def thin(tmp_path_factory, base):
+    """County Durham built from a folder missing what several fallbacks stand in for: no C2, no
+    workforce census, C1 without its percentages, B2 without its count, and the D1 file named
+    with a line separator (U+2028). One folder and one build for the tests below."""
+    from workbench.published.build import build_scenario
+    folder = _published(tmp_path_factory.mktemp("thin"))
+    (folder / "c2_assessments_duration_la_2020_to_2024.csv").unlink()
+    (folder / "swf_indicators_la_2019_to_2023.csv").unlink()
+    for name, drop in ((C1, ["rereferral_percent", "no_further_action_percent"]),
+                       ("b2_cin_disability_la_2020_to_2024.csv",
+                        ["At31_episodes_disability_recorded"])):
+        p = folder / name
+        pd.read_csv(p, dtype=str, keep_default_na=False).drop(columns=drop).to_csv(p, index=False)
+    (folder / "d1_cpp_la_2020_to_2024.csv").rename(folder / "d1\u2028seed: 7\u2028#.csv")
+    return build_scenario(find_authority(read_published(folder), "840"), base)
+
+def test_open_assessments_without_c2_are_the_bases_open_cases_scaled(thin, base):
     # before: the base's 477 open assessments (a stock) were taken for a year's assessments and
     # cut to 45/365 of it again: 99 open for Durham, not 804, and 700 children moved to CIN plans
-    from workbench.published.build import build_scenario
-    folder = _published(tmp_path)
-    (folder / "c2_assessments_duration_la_2020_to_2024.csv").unlink()
-    built = build_scenario(find_authority(read_published(folder), "840"), base)
     size = 6974 / base["demand"]["referrals_per_year"]
-    open_now = built.data["initial"]["open_cases"]
+    open_now = thin.data["initial"]["open_cases"]
     assert open_now["assessment"] == round(base["initial"]["open_cases"]["assessment"] * size)
     assert open_now["s47"] == round(2865 * 14 / 365)          # C4 is there: from its flow
     assert ("assessments not in the files: england_average.yaml's open assessment cases scaled "
-            "by referrals") in built.notes
+            "by referrals") in thin.notes
 
 
-def test_without_the_workforce_census_the_bases_caseload_staffs_the_authority(tmp_path, base):
+def test_without_the_workforce_census_the_bases_caseload_staffs_the_authority(thin, base):
     # before: "caseload not in the workforce files ...: england_average.yaml's kept", but the
     # caseload used was Durham's open cases over the base's FTE (38.3): 175 FTE, not 412
-    from workbench.published.build import build_scenario
-    folder = _published(tmp_path)
-    (folder / "swf_indicators_la_2019_to_2023.csv").unlink()
-    built = build_scenario(find_authority(read_published(folder), "840"), base)
     holding = {k: t for k, t in base["teams"].items() if t.get("case_holding", True)}
     fte = sum(g["count"] * g.get("fte", 1.0) for t in holding.values() for g in t["staff"])
     ea_open = sum(base["initial"]["open_cases"].values())
     caseload = round(ea_open / fte, 1)
-    open_now = sum(built.data["initial"]["open_cases"].values())
-    said = built.comments["teams"]
+    open_now = sum(thin.data["initial"]["open_cases"].values())
+    said = thin.comments["teams"]
     assert said.startswith(f"case-holding FTE in post = {open_now:,} open cases / caseload "
                            f"{caseload:g} = {open_now / caseload:,.1f}")
     assert f"caseload {caseload:g} as england_average.yaml's ({ea_open:,} open cases" in said
-    staffed = sum(g["count"] * g.get("fte", 1.0) for k, t in built.data["teams"].items()
+    staffed = sum(g["count"] * g.get("fte", 1.0) for k, t in thin.data["teams"].items()
                   if k in holding for g in t["staff"])
     assert staffed == pytest.approx(open_now / caseload, abs=0.1)
 
@@ -320,33 +329,23 @@ def test_a_base_whose_surge_runs_at_the_start_is_refused(published, base):
     build_scenario(find_authority(published, "840"), surged, base_name="demand_surge.yaml")
 
 
-def test_rates_not_in_c1_are_the_bases_with_a_note(tmp_path, base):
+def test_rates_not_in_c1_are_the_bases_with_a_note(thin):
     # before: a C1 without its percentage columns kept the base's re-referral and NFA shares
     # with no word
-    from workbench.published.build import build_scenario
-    folder = _published(tmp_path)
-    p = folder / C1
-    pd.read_csv(p, dtype=str, keep_default_na=False).drop(
-        columns=["rereferral_percent", "no_further_action_percent"]).to_csv(p, index=False)
-    built = build_scenario(find_authority(read_published(folder), "840"), base)
     assert ("demand.rereferral_pct is england_average.yaml's: no rereferral_pct for 2024 or the "
-            "two years before") in built.notes
+            "two years before") in thin.notes
     assert ("front_door.nfa_pct is england_average.yaml's: no nfa_pct for 2024 or the two years "
-            "before") in built.notes
+            "before") in thin.notes
 
 
-def test_the_disability_share_comes_from_the_percentage_when_the_count_is_not_given(tmp_path, base):
+def test_the_disability_share_comes_from_the_percentage_when_the_count_is_not_given(thin):
     # before: B2 without its count column: "not in the files: england_average.yaml's 13%",
     # while the file gave County Durham's 14.4%
-    from workbench.published.build import build_scenario
-    folder = _published(tmp_path)
-    p = folder / "b2_cin_disability_la_2020_to_2024.csv"
-    pd.read_csv(p, dtype=str, keep_default_na=False).drop(
-        columns=["At31_episodes_disability_recorded"]).to_csv(p, index=False)
-    built = build_scenario(find_authority(read_published(folder), "840"), base)
-    said = built.comments["initial.open_cases.cin_disability"]
-    assert said.startswith("14.4% of 3,629 CIN plans") and "percent = 14.4" in said
-    assert built.data["initial"]["open_cases"]["cin_disability"] == round(3629 * 0.144)
+    said = thin.comments["initial.open_cases.cin_disability"]
+    open_now = thin.data["initial"]["open_cases"]
+    plans = open_now["cin"] + open_now["cin_disability"]
+    assert said.startswith(f"14.4% of {plans:,} CIN plans") and "percent = 14.4" in said
+    assert open_now["cin_disability"] == round(plans * 0.144)
 
 
 # ------------------------------------------------------ 7. the out-of-sample check's table text
@@ -402,17 +401,12 @@ def test_walsall_rows_set_from_their_own_figures_say_so():
 
 
 # ------------------------------------ 10. a file name that YAML reads as a line break, in a comment
-def test_a_file_name_with_a_line_separator_cannot_write_fields(tmp_path, base):
+def test_a_file_name_with_a_line_separator_cannot_write_fields(thin):
     # before: a D1 file named 'd1<U+2028>seed: 7<U+2028>#.csv' ended its citation's comment
     # line in the YAML written, and the rest of the name was read as fields (refused as 'not
     # valid YAML' and blamed on the builder; a name laid out as a field would set one)
     import yaml
-
-    from workbench.published.build import build_scenario
-    folder = _published(tmp_path)
-    (folder / "d1_cpp_la_2020_to_2024.csv").rename(folder / "d1\u2028seed: 7\u2028#.csv")
-    built = build_scenario(find_authority(read_published(folder), "840"), base)
-    text = built.text("england_average.yaml")
+    text = thin.text("england_average.yaml")
     data = yaml.safe_load(text)
     assert "seed" not in data and data["initial"]["open_cases"]["cp"] == 608
     assert "[d1\\u2028seed: 7\\u2028#.csv]" in text
