@@ -56,6 +56,14 @@ when there were none said it "makes no clear difference to the service measures;
 clearly offsets it", though the table above showed it clearly better on some (a variant that
 changes only demand, such as a fall in referrals, is a pressure by the report's rule). It now
 says which measures it makes clearly better too.
+
+E10. WCAG 1.4.12 (text spacing): with a reader's wider letter, word and line spacing, the app's
+labels beside their controls ("Runs of each scenario", "Years to simulate", "Random seed",
+"from-to", "Name your scenario") ended in "..." (ipywidgets keeps a label on one line, hidden
+past its width); they wrapped only below 40rem. They wrap at every width now, the lists beside
+them keep their height, and a label 0 wide (a screen reader's name) stays hidden. Checked on a
+page of the app's own style sheet over ipywidgets' rules, in the module's browser (the whole app
+in a browser, and its target sizes, were probed by hand: tests/test_app_page_round9.py starts it).
 """
 
 from __future__ import annotations
@@ -63,6 +71,8 @@ from __future__ import annotations
 import pytest
 
 from workbench.present.explorer import Explorer
+
+from conftest import needs_chromium as needs_chromium_here
 
 STALE = "(The results below are for earlier settings: press Run.)"
 
@@ -289,3 +299,51 @@ def test_a_pressure_that_makes_a_measure_clearly_better_is_not_said_to_make_no_d
     assert line.startswith("The stress test, Surge, makes average caseload (cases per "
                            "full-time worker) clearly worse, and children waiting for a social "
                            "worker (average) clearly better;"), line
+
+
+# ------------------------------------------------------------------------------ E10
+#: ipywidgets' own rules that cut a label short (jupyter-widget-label: nowrap, hidden, ellipsis,
+#: one line 28px high; a list's height inherited from its box, 28px), as the app's page has them.
+WIDGET_CSS = """
+.widget-inline-hbox { box-sizing: border-box; display: flex; flex-direction: row;
+  align-items: baseline; }
+.widget-dropdown, .widget-text { height: 28px; }
+.widget-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+  line-height: 28px; font-size: 13px; }
+.widget-inline-hbox > .widget-label { text-align: right; margin-right: 8px; flex-shrink: 0; }
+.widget-dropdown > select { height: inherit; flex: 1 1 148px; min-width: 0; }
+"""
+#: WCAG 1.4.12's text spacing, as a reader's style sheet sets it.
+SPACING = ("* { line-height: 1.5 !important; letter-spacing: 0.12em !important; "
+           "word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }")
+
+
+@needs_chromium_here
+def test_the_apps_labels_wrap_not_cut_under_wcag_text_spacing(chromium):
+    import re
+    from pathlib import Path
+
+    import workbench.present as present
+
+    template = (Path(present.__file__).parent / "app_template" / "voila" / "templates" /
+                "workbench" / "index.html.j2").read_text()
+    app_css = "\n".join(re.findall(r"<style>(.*?)</style>", template, flags=re.S))
+    page = chromium.new_page(viewport={"width": 1280, "height": 600})
+    page.set_content(
+        f"<html><head><style>{WIDGET_CSS}</style><style>{app_css}</style>"
+        f"<style>{SPACING}</style></head><body><div id='main'>"
+        "<div class='widget-inline-hbox widget-dropdown'><label class='widget-label' "
+        "style='width: 150px;'>Runs of each scenario</label><select><option>4</option></select>"
+        "</div><div class='widget-inline-hbox widget-dropdown'><label class='widget-label' "
+        "style='width: 0px;'>Comparison</label><select><option>at least</option></select></div>"
+        "</div></body></html>")
+    got = page.evaluate("""() => [...document.querySelectorAll('label')].map(e => {
+        const s = getComputedStyle(e), r = e.getBoundingClientRect();
+        const cut = s.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1;
+        return [e.textContent, Math.round(r.width), cut,
+                Math.round(e.nextElementSibling.getBoundingClientRect().height)]; })""")
+    page.close()
+    runs, hidden = got
+    assert runs[2] is False, runs              # wrapped within its 150px, not "Runs of each sc..."
+    assert runs[3] >= 24, runs                 # the list beside it keeps its height
+    assert hidden[1] == 0 and hidden[2] is True, hidden   # a label 0 wide stays hidden
