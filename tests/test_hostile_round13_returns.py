@@ -421,3 +421,18 @@ def test_a_missing_stock_names_the_table_to_download(tmp_path, base):
         build_scenario(find_authority(read_published(folder), "840"), base)
     assert str(exc.value).endswith(
         "download the table 'CLA on 31 March by characteristics - by local authority'")
+
+
+# --------------------------------------------- 11. a later year in the files than the scenario's
+def test_a_later_year_without_referrals_is_said(tmp_path, base):
+    # before: County Durham's 2024 referrals suppressed ('c') started the scenario at 31 March
+    # 2023 with no word, the files holding every other 2024 figure
+    from workbench.published.build import build_scenario
+    folder = _published(tmp_path)
+    _set_cell(folder, "c")
+    built = build_scenario(find_authority(read_published(folder), "840"), base)
+    assert built.year == 2023
+    assert ("the files hold County Durham's figures to 2024, but its referrals for 2024 are "
+            "given as 'c': suppressed") in " ".join(built.notes)
+    assert "the scenario starts at 31 March 2023, the latest year with referrals" in " ".join(
+        built.notes)

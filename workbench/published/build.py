@@ -58,7 +58,11 @@ DIVISORS = {"referrals", "caseload"}
 def given(f: Figure) -> str:
     """A figure as the file writes it, with what the reader took it for ("given as 'low',
     which rounds to 0")."""
-    return f"given as {f.raw!r}" + ("" if f.status == "ok" else f", which {f.status}")
+    if f.status == "ok":
+        return f"given as {f.raw!r}"
+    # "which rounds to 0", but "given as 'c': suppressed (...)" ("which suppressed" before)
+    return f"given as {f.raw!r}" + (f", which {f.status}" if f.status.startswith("rounds")
+                                     else f": {f.status}")
 
 
 def where(auth: Authority, f: Figure) -> str:
@@ -488,6 +492,23 @@ def _one_line_name(auth: Authority) -> None:
                              f"name as plain text") from None
 
 
+def _why_not_later(auth: Authority, year: int) -> list[str]:
+    """Why the scenario starts at ``year`` when the files hold a later children in need year
+    for the authority: its referrals that year not given (suppressed), or C1 older than the
+    other tables. (A suppressed latest C1 started the scenario a year early with no word.)"""
+    f = auth.figures
+    later = f[(f.year > year) & (f.year_ends == "31 March")]
+    if later.empty:
+        return []
+    last = int(later.year.max())
+    ref = auth.get("referrals", last)
+    why = (f"its referrals for {last} are {given(ref)} ({ref.file}, line {where(auth, ref)})"
+           if ref is not None else f"the C1 table in the files stops at {year}")
+    return [f"the files hold {auth.name}'s figures to {last}, but {why}: the scenario starts at "
+            f"31 March {year}, the latest year with referrals" + ("" if ref is not None else
+            "; download the newer C1 table to start at 31 March " + str(last))]
+
+
 def _no_surge_running(base: dict, year: int, base_name: str) -> None:
     """Refuse a base whose demand surge is running on the scenario's first day: the model
     multiplies the published referrals by it from then on (demand_surge.yaml's x1.35 from April
@@ -542,10 +563,13 @@ def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
         raise PublishedError(f"--year {year}: {auth.name}'s referrals (C1 referral_count) in "
                              f"the files cover {_span(years)}: give a year from {years[0]} to "
                              f"{years[-1]}, or leave --year out for the latest")
+    given_year = year
     year = years[-1] if year is None else int(year)
     _one_line_name(auth)
     _no_surge_running(base, year, base_name)
     built = Built(auth, year, {}, {}, list(auth.notes), base_name=base_name)
+    if given_year is None:
+        built.notes.extend(_why_not_later(auth, year))
     src = _Source(auth, year, built.notes, base_name)
     ref = src.la("referrals")
     if ref is None:
