@@ -103,3 +103,84 @@ def test_an_uncertain_entry_of_a_list_is_told_so(tmp_path, path, parent):
     assert f"uncertain.{path}: '{parent}' is a list, and an entry of a list cannot be uncertain" \
         in said, said
     assert "is not a field" not in said
+
+
+# --------------------------------------------------------------------------------------------
+# A value given for an uncertain input is the value used
+# --------------------------------------------------------------------------------------------
+
+UNCERTAIN_BASE = ("name: Ranged\nuncertain:\n  demand.referrals_per_year: {dist: uniform, "
+                  "low: 5800, high: 6800}\n  academy.intake_per_year: {dist: uniform, low: 10, "
+                  "high: 14}\n")
+
+
+def _ranged(tmp_path):
+    f = tmp_path / "ranged.yaml"
+    f.write_text(f"base: {BASE}\n{UNCERTAIN_BASE}", encoding="utf-8")
+    return f
+
+
+def test_a_variant_s_own_value_replaces_its_base_s_range(tmp_path):
+    """A variant setting referrals to 9,000 on a base with a range for them ran on the base's
+    5,800-6,800 in every run (the draw replaced the value): its value is now used, the base's
+    other ranges kept, and validate/run say so in a note."""
+    from workbench.scenario.load import file_notes
+    from workbench.scenario.uncertain import draw_inputs
+
+    _ranged(tmp_path)
+    variant = tmp_path / "more.yaml"
+    variant.write_text("base: ranged.yaml\nname: More\ndemand:\n  referrals_per_year: 9000\n",
+                       encoding="utf-8")
+    sc = load_scenario(variant)
+    assert list(sc.uncertain) == ["academy.intake_per_year"]
+    assert draw_inputs(sc, 3).demand.referrals_per_year == 9000
+    assert file_notes(variant, sc) == [
+        "uncertain.demand.referrals_per_year: more.yaml gives it a value of its own, so the "
+        "range ranged.yaml gives it (uncertain:) is not used; to keep a range, give one in "
+        "more.yaml's uncertain: block"]
+    # a variant that restates the range keeps a range (its own), with no note
+    again = tmp_path / "again.yaml"
+    again.write_text("base: ranged.yaml\nname: Again\ndemand:\n  referrals_per_year: 9000\n"
+                     "uncertain:\n  demand.referrals_per_year: {dist: uniform, low: 8500, "
+                     "high: 9500}\n", encoding="utf-8")
+    sc = load_scenario(again)
+    assert sc.uncertain["demand.referrals_per_year"].low == 8500
+    assert file_notes(again, sc) == []
+    # a variant changing something else keeps both ranges
+    other = tmp_path / "other.yaml"
+    other.write_text("base: ranged.yaml\nname: Other\ndemand:\n  trend_pct_per_year: 2\n",
+                     encoding="utf-8")
+    assert list(load_scenario(other).uncertain) == ["demand.referrals_per_year",
+                                                    "academy.intake_per_year"]
+
+
+def test_a_change_to_an_uncertain_input_is_the_value_used(tmp_path):
+    """A control (the explorer's, the app's, optimise's levers) setting academy places on a
+    scenario with a range for them changed nothing: each run drew the places again."""
+    from workbench.scenario.uncertain import draw_inputs
+
+    sc = load_scenario(_ranged(tmp_path))
+    changed = sc.replace({"academy.intake_per_year": 30})
+    assert list(changed.uncertain) == ["demand.referrals_per_year"]
+    assert draw_inputs(changed, 1).academy.intake_per_year == 30
+    # a block holding the input, given whole, fixes it too
+    assert "demand.referrals_per_year" not in sc.replace({"demand": sc.demand.model_dump()}).uncertain
+    # changes that give uncertain: themselves are taken as given
+    kept = sc.replace({"academy.intake_per_year": 30, "uncertain": sc.model_dump()["uncertain"]})
+    assert list(kept.uncertain) == ["demand.referrals_per_year", "academy.intake_per_year"]
+
+
+def test_a_scaled_authority_s_ranges_are_scaled(tmp_path):
+    """scale_authority(x2) set twice the referrals, and each run's draw put the authority's own
+    back (5,800-6,800 for an authority twice the size)."""
+    from workbench.scenario.derive import scale_authority
+    from workbench.scenario.uncertain import draw_inputs
+
+    sc = load_scenario(_ranged(tmp_path))
+    big = scale_authority(sc, 2.0)
+    u = big.uncertain["demand.referrals_per_year"]
+    assert (u.low, u.high) == (11600, 13600)
+    assert (big.uncertain["academy.intake_per_year"].low,
+            big.uncertain["academy.intake_per_year"].high) == (20, 28)
+    drawn = draw_inputs(big, 4).demand.referrals_per_year
+    assert drawn == pytest.approx(2 * draw_inputs(sc, 4).demand.referrals_per_year)

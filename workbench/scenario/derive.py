@@ -9,6 +9,7 @@ without this module importing it.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -112,4 +113,27 @@ def scale_authority(scenario, factor: float):
     }
     if d["agency"]["cap_fte"] is not None:
         changes["agency.cap_fte"] = d["agency"]["cap_fte"] * factor
+    # an uncertain input that is scaled keeps its range, scaled (without this, each run's draw
+    # put the authority's own referrals back into an authority twice its size)
+    changes["uncertain"] = {path: _scaled_dist(dist, factor) if _SCALED.fullmatch(path) else dist
+                            for path, dist in d["uncertain"].items()}
     return scenario.replace(changes)
+
+
+#: The inputs :func:`scale_authority` scales that an uncertain input can name (a staff group's
+#: count is an entry of a list, which cannot be).
+_SCALED = re.compile(r"demand\.referrals_per_year|teams\.[^.]+\.establishment_fte|"
+                     r"initial\.(open_cases|unallocated)\.[^.]+|academy\.intake_per_year|"
+                     r"conferences\.slots_per_working_day|agency\.cap_fte")
+
+
+def _scaled_dist(dist: dict, factor: float) -> dict:
+    """A distribution (plain data of :data:`~.basics.Dist`) of ``factor`` times the values: its
+    location and ends scaled, its shape (cv) kept."""
+    out = dict(dist)
+    for key in ("value", "mean", "low", "high"):
+        if out.get(key) is not None:
+            out[key] = out[key] * factor
+    if out.get("edges") is not None:
+        out["edges"] = [e * factor for e in out["edges"]]
+    return out

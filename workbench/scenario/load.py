@@ -301,7 +301,25 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     base_data = load_raw(base_path, _seen + (key,))
     if "description" not in data:
         data["description"] = _variant_description(base_data, base_path)
-    return merge_variant(base_data, data)
+    merged = merge_variant(base_data, data)
+    for path in _fixed_inputs(base_data, data):
+        # the variant gives this input a value of its own: that value, not the base's range,
+        # is the scenario's (the base's draw replaced it in every run, so a variant setting
+        # referrals to 9,000 ran on the base's 5,800-6,800); file_notes says so
+        del merged["uncertain"][path]
+    return merged
+
+
+def _fixed_inputs(base: dict[str, Any], own: dict[str, Any]) -> list[str]:
+    """The base's uncertain inputs that a variant's ``own`` data gives a value of its own (the
+    field, or a block holding it that it states whole) without naming them uncertain itself."""
+    inputs = base.get("uncertain")
+    mine = own.get("uncertain")
+    if not isinstance(inputs, dict) or not inputs:
+        return []
+    mine = mine if isinstance(mine, dict) else {}
+    return [p for p in inputs if isinstance(p, str) and p not in mine
+            and _sets({k: v for k, v in own.items() if k != "uncertain"}, p.split("."))]
 
 
 def file_notes(path: str | Path, sc: Scenario) -> list[str]:
@@ -310,10 +328,24 @@ def file_notes(path: str | Path, sc: Scenario) -> list[str]:
     own takes its base's, so its results were shown under the base's name ("Baseline: one
     replication ...") with nothing said."""
     chain = _chain(Path(path))
-    if len(chain) < 2 or any(str(k) == "name" for k in chain[0][1]):
+    if len(chain) < 2:
         return []
-    return [f"name: {Path(path).name} gives no name of its own, so it is shown under its "
-            f"base's name ('{sc.name}') in every table and heading; give it a name (name: ...)"]
+    notes = []
+    if not any(str(k) == "name" for k in chain[0][1]):
+        notes.append(f"name: {Path(path).name} gives no name of its own, so it is shown under "
+                     f"its base's name ('{sc.name}') in every table and heading; give it a name "
+                     f"(name: ...)")
+    # from the first base up: the inputs a file below gives a value of its own
+    ranges: dict[str, Path] = {}
+    for file, data in reversed(chain):
+        for p in [p for p in ranges if _fixed_inputs({"uncertain": {p: 0}}, data)]:
+            notes.append(f"uncertain.{p}: {file.name} gives it a value of its own, so the range "
+                         f"{ranges.pop(p).name} gives it (uncertain:) is not used; to keep a "
+                         f"range, give one in {file.name}'s uncertain: block")
+        own = data.get("uncertain")
+        if isinstance(own, dict):
+            ranges.update({p: file for p in own if isinstance(p, str)})
+    return notes
 
 
 def _variant_description(base: dict[str, Any], base_path: Path) -> str:

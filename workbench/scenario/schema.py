@@ -539,12 +539,21 @@ class Scenario(_Model):
         return self.model_dump(mode="json")
 
     def replace(self, changes: dict[str, Any] | None = None, **kwargs: Any) -> "Scenario":
-        """A copy with changes at dotted paths, validated again.
+        """A copy with changes at dotted paths, validated again. An uncertain input that a
+        change sets (or a block holding it) takes the value given: it is no longer uncertain,
+        unless ``changes`` gives ``uncertain`` itself.
 
         >>> s2 = s.replace({"demand.referrals_per_year": 7000, "name": "More demand"})
         """
         changes = dict(changes or {}, **kwargs)
         data = self.model_dump(mode="python")
+        if "uncertain" not in changes and data.get("uncertain"):
+            # a change to an uncertain input (or to a block holding it) fixes it: each run's
+            # draw would otherwise replace the value given (a control setting referrals or
+            # academy places on a scenario with a range for them changed nothing)
+            for path in [p for p in data["uncertain"]
+                         if any(p == c or p.startswith(c + ".") for c in changes)]:
+                del data["uncertain"][path]
         for path, value in changes.items():
             set_dotted(data, path, value)
         return validate_scenario(data, source="<derived scenario>")
