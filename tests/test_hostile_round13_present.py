@@ -64,6 +64,10 @@ past its width); they wrapped only below 40rem. They wrap at every width now, th
 them keep their height, and a label 0 wide (a screen reader's name) stays hidden. Checked on a
 page of the app's own style sheet over ipywidgets' rules, in the module's browser (the whole app
 in a browser, and its target sizes, were probed by hand: tests/test_app_page_round9.py starts it).
+
+E11. The report's heading said "Period modelled: April 2018 to October 2018" of a run from
+October 2017 (the period its averages cover, after the warm-up), while its charts and "How the
+numbers were made" show the run from October 2017. It now says "Period the averages cover".
 """
 
 from __future__ import annotations
@@ -347,3 +351,15 @@ def test_the_apps_labels_wrap_not_cut_under_wcag_text_spacing(chromium):
     assert runs[2] is False, runs              # wrapped within its 150px, not "Runs of each sc..."
     assert runs[3] >= 24, runs                 # the list beside it keeps its height
     assert hidden[1] == 0 and hidden[2] is True, hidden   # a label 0 wide stays hidden
+
+
+# ------------------------------------------------------------------------------ E11
+def test_the_masthead_says_the_period_is_the_averages_not_the_run(design):
+    from test_report_page_one import synthetic
+    from workbench.present.report_design import Warmup
+    from workbench.present.report_sections import Report, _intro
+
+    r = Report(synthetic(design, {}), {}, design, Warmup(175.0, "mser"))
+    head, _about = _intro(r, "Options", "Anyshire", "1 March 2027", "", None)
+    assert "Period modelled" not in head
+    assert "<dt>Period the averages cover</dt><dd>April 2018 to October 2018</dd>" in head, head

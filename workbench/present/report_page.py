@@ -123,7 +123,9 @@ def masthead_html(title: str, authority: str, date: str = "", prepared_by: str =
     img = (f'<img src="{logo_data_uri(logo)}" alt="{html.escape(isolate(authority))} logo">'
            if logo else "")
     date = date or f"{dt.date.today():%d %B %Y}"
-    items = [("Date", date), ("Prepared by", prepared_by), ("Period modelled", period)]
+    # the period the report's averages cover (after the warm-up): "Period modelled" read as the
+    # whole run, which its charts show from the start
+    items = [("Date", date), ("Prepared by", prepared_by), ("Period the averages cover", period)]
     dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{bidi_html(v)}</dd>" for k, v in items if v)
     return (f'<header class="masthead">{img}<p class="authority">{bidi_html(authority)}</p>'
             f"<h1>{bidi_html(title)}</h1><dl>{dl}</dl></header>")
