@@ -436,3 +436,27 @@ def test_a_later_year_without_referrals_is_said(tmp_path, base):
             "given as 'c': suppressed") in " ".join(built.notes)
     assert "the scenario starts at 31 March 2023, the latest year with referrals" in " ".join(
         built.notes)
+
+
+# ---------------------------------------------- 12. authorities with no new_la_code in their rows
+def test_authorities_without_a_code_are_told_apart_by_name(tmp_path, capsys):
+    # before: every row with a blank new_la_code was one authority: all but County Durham's
+    # dropped as 'an older release', so Sunderland was 'not in the files' (and had its files
+    # been in another order, whichever authority came first stood for the one asked for)
+    from workbench.cli import main
+    folder = _published(tmp_path)
+    for p in folder.glob("*.csv"):
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        df.loc[df.geographic_level == "Local authority", "new_la_code"] = ""
+        df.to_csv(p, index=False)
+    out = tmp_path / "out"
+    assert main(["from-published", "--la", "Sunderland", "--la", "Durham", "--data",
+                 str(folder), "--out", str(out), "--no-check"]) == 0
+    said = capsys.readouterr().out
+    assert "given more than once" not in said
+    import yaml
+    got = {d["authority"]: d for d in (yaml.safe_load(p.read_text(encoding="utf-8"))
+                                       for p in out.glob("*.yaml"))}
+    assert got["Sunderland"]["demand"]["referrals_per_year"] == 4515
+    assert got["County Durham"]["demand"]["referrals_per_year"] == 6974
+    assert got["Sunderland"]["initial"]["open_cases"]["cp"] == 254

@@ -115,11 +115,12 @@ def _distinct(auths: list, queries: list[str]) -> list:
     twice), with a note for each one found again."""
     out, codes = [], {}
     for auth, q in zip(auths, queries):
-        if auth.code in codes:
+        key = auth.code or f"name {auth.name}"    # rows with no new_la_code: told by name
+        if key in codes:
             print(f"note: --la {q!r} is {auth.name}, given more than once (as "
-                  f"{codes[auth.code]!r}): its scenario is written once")
+                  f"{codes[key]!r}): its scenario is written once")
             continue
-        codes[auth.code] = q
+        codes[key] = q
         out.append(auth)
     return out
 

@@ -237,8 +237,9 @@ def _region(q: str, la: pd.DataFrame) -> None:
         + (f": in the files, {', '.join(near)} has the name in it" if near else ""))
 
 
-def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
-    """The code of the authority asked for, and how it was matched."""
+def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str], str]:
+    """The code of the authority asked for, how it was matched, and its name (which is what
+    tells authorities apart in rows with no new_la_code)."""
     q = query.strip()
     if len(q) > 200:       # longer than any authority's name (the longest has about 40 letters)
         raise PublishedError(f"--la {q[:40]!r}... ({len(q):,} characters): give an authority's "
@@ -282,7 +283,8 @@ def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str]]:
         raise PublishedError(f"--la {q!r}: no authority of that name or code in the files in "
                              f"{folder}; {hint}")
     # several codes with one name: the one seen last is the authority today
-    return hit.sort_values("last").code.iloc[-1], notes
+    latest = hit.sort_values("last").iloc[-1]
+    return latest.code, notes, latest["name"]
 
 
 def code_key(text: str) -> str | None:
@@ -373,15 +375,20 @@ def find_authority(published: Published, query: str,
         No authority matches (the message lists the close matches), or more than one does.
     """
     la = _names(published)
-    code, notes = _pick(la, query, published.folder)
-    code = _successor(code, la, successions, notes)
-    mine = la[la.code == code]
+    code, notes, picked = _pick(la, query, published.folder)
+    if code:
+        code = _successor(code, la, successions, notes)
+    # rows with no new_la_code are told apart by their names: every such authority was taken
+    # for one (the first file's first figures stood for whichever was asked for)
+    same = (lambda df: (df.code == code) & (df.name == picked)) if not code else (
+        lambda df: df.code == code)
+    mine = la[same(la)]
     name = mine.sort_values("last").name.iloc[-1]
     if mine.name.nunique() > 1:
         notes.append(f"{name} is named {', '.join(repr(n) for n in mine.sort_values('first').name)}"
                      " in different years (same code): one series")
     figs = published.figures
-    own = figs[(figs.level == "la") & (figs.code == code)]
+    own = figs[(figs.level == "la") & same(figs)]
     # the same name under an older code, begun before this one and ended by its end: a new
     # code (North Yorkshire's September 2023 workforce census under its new code, while its
     # 2023 children in need year was under the old, kept the old code's years out: "stops

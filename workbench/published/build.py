@@ -582,7 +582,8 @@ def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
               f"statistics, as at 31 March {year}: demand, pathway rates, stocks and workforce "
               f"from the tables; work content and elapsed times from {base_name}.",
               "written by workbench from-published")
-    built.set("authority", auth.name, f"new_la_code {auth.code}")
+    built.set("authority", auth.name, f"new_la_code {auth.code}" if auth.code else
+              "the files give it no new_la_code")
     built.set("start_date", dt.date(year, 3, 31),
               f"31 March {year}: the end of the latest children in need year used")
     built.set("demand.referrals_per_year", int(ref.value), ref.cite())

@@ -513,7 +513,11 @@ def read_published(folder: str | Path) -> Published:
     # a year in two releases: the newer release wins (it carries the local authorities'
     # amendments); the older figure is dropped and counted
     figures = figures.sort_values(["release", "file"], ascending=[False, True], kind="stable")
-    dup = figures.duplicated(["measure", "year", "code", "level"], keep="first")
+    # an authority is its code, or its name in a row with no new_la_code (every such row was
+    # one authority here: all but the first file's first dropped as 'an older release')
+    who = figures.code.where(figures.code != "", "name " + figures.name)
+    dup = pd.DataFrame({"m": figures.measure, "y": figures.year, "w": who,
+                        "l": figures.level}).duplicated(keep="first")
     if dup.any():
         old = figures[dup]
         notes.append(f"{int(dup.sum())} figure(s) found in more than one file: the newer release "
