@@ -460,3 +460,15 @@ def test_authorities_without_a_code_are_told_apart_by_name(tmp_path, capsys):
     assert got["Sunderland"]["demand"]["referrals_per_year"] == 4515
     assert got["County Durham"]["demand"]["referrals_per_year"] == 6974
     assert got["Sunderland"]["initial"]["open_cases"]["cp"] == 254
+
+
+def test_tables_in_a_subfolder_are_said(tmp_path):
+    # before: an unzipped download (its tables in data/) was 'none of the published tables
+    # ... (0 file(s) looked at)', with no word of where they were
+    top = tmp_path / "download"
+    shutil.copytree(PUBLISHED, top / "data")
+    with pytest.raises(PublishedError) as exc:
+        read_published(top)
+    assert ("CSV or ZIP file(s) in subfolders are not read (data/b2_cin_disability_la_2020_to_"
+            "2024.csv, ") in str(exc.value)
+    assert "move them into it (or give the subfolder as --data)" in str(exc.value)

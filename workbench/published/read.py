@@ -341,6 +341,25 @@ def _sources(folder: Path):
             raise PublishedError(f"{p.name}: could not be read ({exc.strerror or exc})") from None
 
 
+def _in_subfolders(folder: Path) -> str:
+    """A sentence on CSV and ZIP files in the folder's subfolders, which are not read (an
+    unzipped download keeps its tables in data/: 'none of the published tables was found, 0
+    files looked at' said nothing of where they were)."""
+    try:
+        # one level down only: --data given a home folder must not walk the whole disk
+        found = sorted(p.relative_to(folder).as_posix() for p in folder.glob("*/*")
+                       if p.suffix.lower() in (".csv", ".zip")
+                       and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    except OSError:
+        return ""
+    if not found:
+        return ""
+    shown = ", ".join(found[:3]) + (f" and {len(found) - 3:,} more" if len(found) > 3 else "")
+    return (f"{len(found):,} CSV or ZIP file(s) in subfolders are not read ({shown}): only "
+            "the files in the folder itself are; move them into it (or give the subfolder as "
+            "--data)")
+
+
 def _table(name: str, raw: bytes) -> pd.DataFrame | None:
     text = None
     for encoding in ("utf-8-sig", "cp1252"):  # the service writes UTF-8; Excel re-saves cp1252
@@ -499,10 +518,14 @@ def read_published(folder: str | Path) -> Published:
                              "above them (a title?) were read past")
         else:
             skipped[name] = "not one of the tables the workbench reads"
+    below = _in_subfolders(folder)
     if not frames:
         raise PublishedError(
             f"{folder}: none of the published tables the workbench reads was found "
-            f"({len(skipped)} file(s) looked at); see docs/published.md for which to download")
+            f"({len(skipped)} file(s) looked at); see docs/published.md for which to download"
+            + (f"; {below}" if below else ""))
+    if below:
+        notes.append(below)
     if skipped:
         said = [f"{n} ({why})" for n, why in skipped.items()]
         more = f" and {len(said) - 5:,} more" if len(said) > 5 else ""
