@@ -68,6 +68,11 @@ in a browser, and its target sizes, were probed by hand: tests/test_app_page_rou
 E11. The report's heading said "Period modelled: April 2018 to October 2018" of a run from
 October 2017 (the period its averages cover, after the warm-up), while its charts and "How the
 numbers were made" show the run from October 2017. It now says "Period the averages cover".
+
+E12. With two or more stress tests, the chair's sentences spoke of the first alone and never
+named the others (a second pressure clearly worse on everything went unmentioned on page one's
+sentences). The others are now named, pointing to their tables, in the same sentence (page one
+keeps to five sentences).
 """
 
 from __future__ import annotations
@@ -363,3 +368,21 @@ def test_the_masthead_says_the_period_is_the_averages_not_the_run(design):
     head, _about = _intro(r, "Options", "Anyshire", "1 March 2027", "", None)
     assert "Period modelled" not in head
     assert "<dt>Period the averages cover</dt><dd>April 2018 to October 2018</dd>" in head, head
+
+
+# ------------------------------------------------------------------------------ E12
+def test_a_second_stress_test_is_named_to_the_chair(baseline):
+    from test_report_page_one import synthetic
+    from workbench.present.report_design import report_design
+    from workbench.present.report_page_one import chair_sentences
+
+    d = report_design({
+        "Baseline": baseline,
+        "Better": baseline.replace({"name": "Better", "academy.intake_per_year": 24}),
+        "Surge": baseline.replace({"name": "Surge", "demand.trend_pct_per_year": 10}),
+        "Exodus": baseline.replace({"name": "Exodus", "demand.referrals_per_year": 9000})})
+    assert d.pressures == ["Surge", "Exodus"]
+    lines = chair_sentences(synthetic(d, {"Exodus": {"unallocated_mean": 90.0}}), d)
+    line = [s for s in lines if s.startswith("The stress test, Surge,")][0]
+    assert line.endswith(" The other stress test (Exodus) is in the stress tests' tables."), line
+    assert len(lines) <= 5

@@ -374,7 +374,13 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
         tail = ("" if not design.options else f"; {best} {helps}" if best
                 else "; no option clearly offsets it" if hurt
                 else "; no option is clearly better under it")
-        out.append(f"The stress test, {isolate(display_name(exp, p))}, {what}{tail}.")
+        others = [isolate(display_name(exp, q)) for q in design.pressures[1:]]
+        # the sentences speak of the first stress test only: the others are named, not lost
+        more = (f" The other stress test{'s' if len(others) > 1 else ''} ("
+                f"{others[0] if len(others) == 1 else ', '.join(others[:-1]) + ' and ' + others[-1]}"
+                f") {'are' if len(others) > 1 else 'is'} in the stress tests' tables."
+                if others else "")
+        out.append(f"The stress test, {isolate(display_name(exp, p))}, {what}{tail}.{more}")
     if n < 2:
         out.append("With a single run there is no range to show how sure we can be"
                    + (": no difference can be called clearly better or worse." if results
