@@ -184,3 +184,24 @@ def test_a_scaled_authority_s_ranges_are_scaled(tmp_path):
             big.uncertain["academy.intake_per_year"].high) == (20, 28)
     drawn = draw_inputs(big, 4).demand.referrals_per_year
     assert drawn == pytest.approx(2 * draw_inputs(sc, 4).demand.referrals_per_year)
+
+
+def test_the_controls_set_what_they_say_on_a_scenario_with_ranges(tmp_path):
+    """Levers on a scenario with ranges: academy places set are the places every run uses; a
+    change in referrals moves their range (it was drawn again from the unchanged range, so a
+    20% rise in referrals changed nothing)."""
+    from workbench.decision.levers import build_scenario
+    from workbench.scenario.uncertain import draw_inputs
+
+    sc = load_scenario(_ranged(tmp_path))
+    option = build_scenario(sc, {"academy_intake_per_year": 30, "demand_change_pct": 20})
+    assert "academy.intake_per_year" not in option.uncertain
+    moved = option.uncertain["demand.referrals_per_year"]
+    assert (moved.low, moved.high) == pytest.approx((6960, 8160))
+    for seed in (1, 2):
+        run = draw_inputs(option, seed)
+        assert run.academy.intake_per_year == 30
+        assert run.demand.referrals_per_year == pytest.approx(
+            1.2 * draw_inputs(sc, seed).demand.referrals_per_year)
+    # no lever moved: the ranges as they were
+    assert build_scenario(sc, {}).uncertain == sc.uncertain

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..scenario import Scenario, ScenarioError
+from ..scenario.derive import scaled_dist
 
 __all__ = [
     "AGENCY_CAP_CHOICES", "LEVERS", "LEVER_BY_KEY", "LEVER_GROUPS", "Lever", "build_scenario",
@@ -265,7 +266,17 @@ def build_scenario(base: Scenario, levers: Mapping[str, Any], name: str = "Your 
     ch["name"] = name
     ch["description"] = (f"{base.name} with: " + "; ".join(lines)) if lines else base.description
     try:
-        return base.replace(ch)
+        out = base.replace(ch)   # a lever setting an uncertain input fixes it (Scenario.replace)
+        referrals = "demand.referrals_per_year"
+        if pct != 0 and referrals in base.uncertain:
+            # a change in referrals on a range for them moves the range: a value alone would
+            # fix referrals at the changed middle, and this option's ranges would leave out
+            # what the others' include
+            ranges = out.model_dump(mode="python")["uncertain"]
+            ranges[referrals] = scaled_dist(base.uncertain[referrals].model_dump(mode="python"),
+                                            1 + pct / 100)
+            out = out.replace({"uncertain": ranges})
+        return out
     except ScenarioError as exc:
         raise ScenarioError(str(exc).replace("<derived scenario>", "your scenario")) from None
 

@@ -115,7 +115,7 @@ def scale_authority(scenario, factor: float):
         changes["agency.cap_fte"] = d["agency"]["cap_fte"] * factor
     # an uncertain input that is scaled keeps its range, scaled (without this, each run's draw
     # put the authority's own referrals back into an authority twice its size)
-    changes["uncertain"] = {path: _scaled_dist(dist, factor) if _SCALED.fullmatch(path) else dist
+    changes["uncertain"] = {path: scaled_dist(dist, factor) if _SCALED.fullmatch(path) else dist
                             for path, dist in d["uncertain"].items()}
     return scenario.replace(changes)
 
@@ -127,7 +127,7 @@ _SCALED = re.compile(r"demand\.referrals_per_year|teams\.[^.]+\.establishment_ft
                      r"conferences\.slots_per_working_day|agency\.cap_fte")
 
 
-def _scaled_dist(dist: dict, factor: float) -> dict:
+def scaled_dist(dist: dict, factor: float) -> dict:
     """A distribution (plain data of :data:`~.basics.Dist`) of ``factor`` times the values: its
     location and ends scaled, its shape (cv) kept."""
     out = dict(dist)
