@@ -198,8 +198,9 @@ def shade_warmup(fig, r: Report) -> str:
             # the line shows where it ends over a filled chart (the stacked staff)
             ax.axvline(end, color="#555555", linewidth=1.2, zorder=4)
             ax.set_xlim(lo, hi)
-    return (f" The grey shading up to the grey line is the warm-up (to {end.day} "
-            f"{end:%B %Y}), left out of the averages the page states.")
+    # the date as the warm-up's own sentence gives it ("to 09 January 2018")
+    return (f" The grey shading up to the grey line is the warm-up (to {end:%d %B %Y}), left "
+            f"out of the averages the page states.")
 
 
 def timeliness_section(r: Report) -> str:
