@@ -472,3 +472,13 @@ def test_tables_in_a_subfolder_are_said(tmp_path):
     assert ("CSV or ZIP file(s) in subfolders are not read (data/b2_cin_disability_la_2020_to_"
             "2024.csv, ") in str(exc.value)
     assert "move them into it (or give the subfolder as --data)" in str(exc.value)
+
+
+def test_a_blank_figure_is_cited_once_as_blank():
+    import math
+
+    from workbench.published.authorities import Figure
+    f = Figure("referrals", 2024, math.nan, "blank", "C1 Referrals and re-referrals", "c1.csv",
+               "referral_count", "", name="County Durham")
+    assert f.cite() == ("C1, County Durham, year to 31 March 2024: referral_count = blank "
+                        "[c1.csv]")                        # before: "blank (blank)"

@@ -146,7 +146,8 @@ class Figure:
 
     def cite(self) -> str:
         """The citation written next to a value: table, year, column and figure, and file."""
-        shown = self.raw if self.ok else f"{self.raw or 'blank'} ({self.status})"
+        shown = (self.raw if self.ok else "blank" if not self.raw  # not "blank (blank)"
+                 else f"{self.raw} ({self.status})")
         return f"{short_title(self.table)}, {self.name}, {self.period()}: {self.column} = {shown} [{self.file}]"
 
 
