@@ -119,3 +119,44 @@ def test_turnover_is_divided_by_the_models_work_pressure_not_caseloads_over_cap(
     fitted = _row(cal, "workforce.turnover_pct_per_year.experienced")
     assert fitted.estimate == pytest.approx(100 * (1 - math.exp(-observed / 100)), rel=0.05)
     assert "mean work pressure above 1" in fitted.method and "above cap" not in fitted.method
+
+
+# ------------------------------------------------------------------ academy intake, short windows
+def _academy(folder, template, start: str, end: str):
+    """The academy intake fitted from the small authority's roster over ``start`` to ``end``."""
+    from workbench.calibration.derive import Draft
+    from workbench.calibration.derive_workforce import derive_academy
+    from workbench.calibration.extracts import day_number, read_workforce
+    from workbench.calibration.staff_roster import staff_roster
+
+    w0, w1x = day_number(start), day_number(end) + 1
+    d = Draft(data=template.model_dump(mode="json"), window="", template_name="t")
+    staff = staff_roster(d, read_workforce(folder / "workforce.csv"), template, w0, w1x)
+    derive_academy(d, staff, w0, w1x, template)
+    return d
+
+
+def test_a_window_without_the_cohorts_month_keeps_the_template_intake(small):
+    # January to March holds no May cohort: the intake was fitted as 0 a year (the truth 12 at
+    # scale 1, 1 here) and written into the scenario, trainees in post all the while
+    folder, template = small
+    d = _academy(folder, template, "2022-12-31", "2023-03-31")
+    assert d.data["academy"]["intake_per_year"] == template.academy.intake_per_year
+    why = d.provenance["academy.intake_per_year"]
+    assert why.startswith("from t: the window 2022-12-31 to 2023-03-31 holds no May, the month "
+                          "the template's cohorts start, so no trainee could start in it")
+    assert "academy trainee(s) (WorkerType academy) were in post" in why
+    assert not [r for r in d.rows if r.parameter == "academy.intake_per_year"]
+
+
+def test_a_window_of_fourteen_months_holding_two_cohorts_is_not_twice_the_intake(small):
+    # two May cohorts in 14 months gave 1.7 a year (written 2) for a true intake of 1
+    folder, template = small
+    raw = _table(folder / "workforce.csv")
+    started = pd.to_datetime(raw[raw.WorkerType == "academy"].RoleStartDate)
+    inside = started[(started >= "2021-05-01") & (started <= "2022-06-30")]
+    assert len(inside) == 2 and set(inside.dt.month) == {5}
+    d = _academy(folder, template, "2021-05-01", "2022-06-30")
+    [row] = [r for r in d.rows if r.parameter == "academy.intake_per_year"]
+    assert row.estimate == pytest.approx(1.0)
+    assert d.data["academy"]["intake_per_year"] == 1

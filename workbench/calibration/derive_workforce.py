@@ -21,19 +21,21 @@ not an appointment from outside.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
 import pandas as pd
 
-from ..model.workforce import PRESSURE_EFFECT_MAX_OVER
 from ..scenario import WORKER_TYPES, Scenario
 from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
 from .derive import (MAX_PLAN_CV, MAX_PLAN_MEAN_DAYS, MIN_EVENTS, SAME_DAY, Draft, Estimate,
                      lognormal_field)
 # the absence (moved there beside the sickness response) is fitted with the workforce
-from .derive_pressure import WORKING_DAYS_A_YEAR, derive_absence  # noqa: F401
-from .estimators import YEAR, bootstrap_interval, fit_lengths, fit_lognormal, poisson_rate, wilson
+from .derive_pressure import (WORKING_DAYS_A_YEAR, derive_absence,  # noqa: F401
+                              work_pressure_over)
+from .estimators import (YEAR, bootstrap_interval, fit_lengths, fit_lognormal, month_bins,
+                         poisson_rate, wilson)
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
 from .observe import (MOVE_GAP_DAYS, cap_for, has_workforce, in_post_at, in_post_during,
                       internal_moves, staff_groups, type_at,
@@ -132,60 +134,6 @@ def derive_caseloads(d: Draft, roster: Roster, template: Scenario, census: float
               Estimate(f"{label}.p90", float(p90(vals)), *bootstrap_interval(vals, p90, seed=seed),
                        len(vals), "90th percentile (bootstrap 95%)", unit))
     return holders
-
-
-def work_pressure_over(d: Draft, holders: pd.DataFrame | None, template: Scenario,
-                       census: float) -> dict[str, float]:
-    """By worker type, the mean work pressure above 1 (at most the model's
-    ``PRESSURE_EFFECT_MAX_OVER``) the model would give the case holders in post at the census
-    date (``holders``, from :func:`derive_caseloads`), and under ``per_case`` the pressure of a
-    case per FTE it rests on (:func:`pressure_of_a_case`); empty without holders, a Team column
-    or a pressure effect.
-
-    The model's leaving rises with work pressure (the work in front of a worker over her hours),
-    not with her caseload against a cap. Before, the share of Cases30 above the caps stood for
-    it: at caseloads a little above the caps but work within the hours (the model's pressure
-    0.73), a true experienced turnover of 15% was fitted as 9.7% [7.2-12.8] (observed 13.6%)."""
-    pressure: dict[str, float] = {}
-    if holders is None or "team" not in holders.columns or not has_workforce(template) \
-            or not template.workforce.pressure_turnover_effect:
-        return pressure
-    k = pressure_of_a_case(d.data.get("initial", {}).get("open_cases") or {}, template)
-    if not k > 0:
-        return pressure
-    pressure["per_case"] = k
-    nqsw_days, academy_days = type_change_days(template)
-    for wtype in WORKER_TYPES:
-        sel = holders[_mask(type_at(r, census, nqsw_days, academy_days) == wtype
-                            for r in holders.itertuples(index=False))]
-        sel = sel[sel.team.isin(list(template.teams))]
-        if not len(sel):
-            continue
-        work = k * sel.cases30.to_numpy() / sel.fte.to_numpy()
-        over = np.clip(work - 1.0, 0.0, PRESSURE_EFFECT_MAX_OVER)
-        pressure[wtype] = float(over.mean())
-    return pressure
-
-
-def pressure_of_a_case(open_cases: dict, template: Scenario) -> float:
-    """The model's work pressure of one case per FTE: a case's weekly hours, averaged over the
-    open cases' stages (the data's), over an FTE's weekly casework hours (the model's
-    ``Workload.work_ratio``: a plan's ongoing hours a week; a task's too, and the half of its
-    work left on average spread over ``pressure.backlog_weeks``). Worked out from the scenario,
-    not simulated, so that it does not move with the random path of a pilot (a move of one
-    worker between teams changed a pilot's by 3%). NaN without open cases."""
-    wt = template.working_time
-    hours = wt.hours_per_fte_week * wt.case_time_pct / 100 * (1 - wt.absence_pct / 100)
-    backlog = template.pressure.backlog_weeks
-    total = n = 0.0
-    for stage, cfg in template.stages.items():
-        k = float(open_cases.get(stage, 0) or 0)
-        h = cfg.ongoing_hours_per_week or 0.0
-        if cfg.kind == "task" and cfg.work_hours is not None:
-            h += cfg.work_hours.mean_value / 2 / backlog
-        total += k * h
-        n += k
-    return total / n / hours if n > 0 and hours > 0 else math.nan
 
 
 def derive_turnover(d: Draft, spells: pd.DataFrame, template: Scenario, w0: float, w1x: float,
@@ -562,6 +510,21 @@ def derive_recruitment(d: Draft, roster: Roster, spells: pd.DataFrame, template:
              "vacancy-rounds (vacancies from the fitted establishment)")
 
 
+#: A window within this many years of a whole number of years counts the trainees over its years
+WHOLE_YEARS = 0.02
+#: The share of trainees starting in one calendar month above which they are taken as cohorts
+COHORT_SHARE = 0.8
+
+
+def _months_in(w0: float, w1x: float, month: int) -> float:
+    """How many times calendar ``month`` (1-12) falls in the days ``[w0, w1x)``, a part month
+    counted by its share of days."""
+    bins = month_bins(w0, w1x)
+    sel = bins[bins.cal_month == month]
+    return float(sum((b - a) / pd.Period(m).days_in_month
+                     for a, b, m in zip(sel.start, sel.stop, sel.month)))
+
+
 def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float,
                    template: Scenario | None = None) -> None:
     """Academy trainees a year, the month cohorts start in and their team.
@@ -585,6 +548,16 @@ def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float,
         return
     _, moved_in = internal_moves(w)      # a trainee moving team is not a new trainee
     acad = w[((w.type == "academy") & (w.start >= w0) & (w.start < w1x)).to_numpy() & ~moved_in]
+    in_post = int((seen.type == "academy").sum())
+    month0 = template.academy.start_month if template is not None and has_workforce(template) else 0
+    if len(acad) == 0 and in_post and month0 and not _months_in(w0, w1x, month0):
+        # a window of a few months without the cohorts' month: no trainee could start in it,
+        # yet trainees are in post. Before, the intake was fitted as 0 (Jan-Mar, 12 a year)
+        d.from_template("academy.intake_per_year", f"the window {span} holds no "
+                        f"{dt.date(2000, month0, 1):%B}, the month the template's cohorts start, "
+                        f"so no trainee could start in it; {in_post:,} academy trainee(s) "
+                        "(WorkerType academy) were in post in it")
+        return
     if len(acad) == 0:
         d.add(Estimate("academy.intake_per_year", 0.0, 0.0, poisson_rate(0, years)[2], 0,
                        "academy trainees starting in the window a year (exact Poisson 95%)",
@@ -594,9 +567,15 @@ def derive_academy(d: Draft, roster: Roster, w0: float, w1x: float,
                  f"0: none of the {len(seen):,} workers in post from {span} in the workforce "
                  "census started as an academy trainee (WorkerType academy)")
         return
+    month = int(pd.Series([to_date(x).month for x in acad.start]).mode().iloc[0])
+    cohort = float(np.mean([to_date(x).month == month for x in acad.start]))
+    if abs(years - round(years)) > WHOLE_YEARS and cohort >= COHORT_SHARE:
+        # trainees start in cohorts, once a year: over a window of 14 months holding two of
+        # them, the trainees over the years gave twice the intake (and 13 months holding one,
+        # 8% less); the cohorts the window holds are its years
+        years = _months_in(w0, w1x, month)
     per_year = len(acad) / years
     rate, lo, hi = poisson_rate(len(acad), years)
-    month = int(pd.Series([to_date(x).month for x in acad.start]).mode().iloc[0])
     d.add(Estimate("academy.intake_per_year", per_year, lo, hi, len(acad),
                    "academy trainees starting in the window a year (exact Poisson 95%)",
                    "trainees a year", "academy.intake_per_year"))
