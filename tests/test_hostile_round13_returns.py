@@ -482,3 +482,16 @@ def test_a_blank_figure_is_cited_once_as_blank():
                "referral_count", "", name="County Durham")
     assert f.cite() == ("C1, County Durham, year to 31 March 2024: referral_count = blank "
                         "[c1.csv]")                        # before: "blank (blank)"
+
+
+def test_kingstons_joint_workforce_return_is_said(published, base):
+    # the workforce publication reports Kingston upon Thames and Richmond upon Thames together
+    # (Achieving for Children): Kingston's rates were cited as its own with no word
+    import dataclasses
+
+    from workbench.published.build import build_scenario
+    durham = find_authority(published, "840")
+    for code, says in (("E09000021", "figures are Kingston's and Richmond upon Thames's together"),
+                       ("E09000027", "reported with Kingston upon Thames's")):
+        built = build_scenario(dataclasses.replace(durham, code=code), base)
+        assert any(says in n for n in built.notes), built.notes

@@ -60,6 +60,19 @@ def _rates(src, built):
     return got
 
 
+#: Authorities whose children's social work workforce is reported together (the workforce
+#: publication's data guidance: Kingston upon Thames and Richmond upon Thames submit a joint
+#: return through Achieving for Children, reported against Kingston upon Thames).
+JOINT_WORKFORCE = {
+    "E09000021": "Kingston upon Thames's workforce figures are Kingston's and Richmond upon "
+                 "Thames's together (one return through Achieving for Children): its rates "
+                 "and caseload are the two boroughs'",
+    "E09000027": "Richmond upon Thames's workforce is reported with Kingston upon Thames's (one "
+                 "return through Achieving for Children): its own workforce rows give no "
+                 "figures, so the rates are the base's unless Kingston's are put in its place",
+}
+
+
 def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -> None:
     """Set the teams, turnover and absence of ``built`` from the workforce census.
 
@@ -77,6 +90,8 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
         The year's referrals (sizes the front door).
     """
     ea = built.base_name   # the base whose values are kept
+    if src.auth.code in JOINT_WORKFORCE:
+        built.notes.append(JOINT_WORKFORCE[src.auth.code])
     r = _rates(src, built)
     teams = base["teams"]
     holding = {k: t for k, t in teams.items() if t.get("case_holding", True)}
