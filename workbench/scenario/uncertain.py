@@ -152,10 +152,27 @@ def _range_problems(sc: Any, path: str) -> list[str]:
         except ScenarioError as exc:
             why = [line.strip().removeprefix("- ") for line in str(exc).splitlines()
                    if line.startswith("  - ")]
+            if any("must sum to" in w for w in why):
+                return [_share_problem(sc, path)]
             return [f"uncertain.{path}: its distribution draws values the input does not accept "
                     f"(at its {u:.1%} quantile, {x:g}: {'; '.join(why) or exc}); narrow it to the "
                     f"input's range"]
     return []
+
+
+def _share_problem(sc: Any, path: str) -> str:
+    """Why a share that must sum with its neighbours cannot be uncertain: every draw but the
+    value given breaks the sum, so narrowing the range (as the general message advised) cannot
+    help."""
+    parent, _, key = path.rpartition(".")
+    shares = input_value(sc.model_dump(mode="python"), parent)
+    others = [k for k in shares if k != key]
+    total = sum(shares.values())
+    whole = f"{total:g}"
+    return (f"uncertain.{path}: is one of the shares in {parent}, which must sum to {whole} "
+            f"with {', '.join(others) or 'the others'}; drawn on its own, any value but the "
+            f"{shares[key]:g} given breaks that sum, so a share cannot be given a range; take it "
+            f"out of the uncertain: block")
 
 
 def apply_inputs(scenario: Any, values: Mapping[str, float], name: str | None = None) -> Any:
