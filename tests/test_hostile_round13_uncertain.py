@@ -38,3 +38,62 @@ def test_a_share_that_must_sum_with_others_is_told_it_cannot_be_a_range(
             f"sum, so a share cannot be given a range; take it out of the uncertain: block") \
         in said, said
     assert "narrow it" not in said
+
+
+RANGED = ("name: Ranged\nuncertain:\n  demand.referrals_per_year: {dist: uniform, low: 5800, "
+          "high: 6800}\n  academy.intake_per_year: {dist: uniform, low: 10, high: 14}\n")
+WIDER = ("base: ranged.yaml\nname: Wider\nuncertain:\n  demand.referrals_per_year: {dist: uniform, "
+         "low: 5000, high: 8000}\n  workforce.turnover_pct_per_year.experienced: {dist: uniform, "
+         "low: 10, high: 20}\n")
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    """compare of a scenario with ranges and a variant with other ranges (and no other change):
+    the printed text, run once for the module."""
+    import contextlib
+    import io
+
+    from workbench.cli.main import main
+
+    d = tmp_path_factory.mktemp("cmp")
+    ranged = _write(d, "ranged.yaml", f"base: {BASE}\n{RANGED}")
+    wider = _write(d, "wider.yaml", WIDER)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["compare", str(ranged), str(wider), "-r", "2", "--years", "0.5",
+                     "--executor", "serial", "--no-progress", "--out", str(d / "c")])
+    assert code == 0
+    return out.getvalue()
+
+
+def test_compare_says_what_a_difference_of_ranged_scenarios_includes(compared):
+    """A variant whose only change was a wider range for referrals and a range for turnover
+    was compared under 'common random numbers' with nothing said of the ranges: its differences
+    read as a policy's effect. compare now says which inputs share their draws, and which
+    differences come of a change in the ranges themselves."""
+    assert ("Ranges: academy.intake_per_year is drawn afresh in each run from the same range in "
+            "both, so each pair of runs uses the same values and the interval covers the "
+            "difference across that range; the difference also includes a change in what is "
+            "known of inputs, not only the variant's policy (demand.referrals_per_year: Wider "
+            "draws it from 5,000 to 8,000 (uniform), Ranged draws it from 5,800 to 6,800 "
+            "(uniform); workforce.turnover_pct_per_year.experienced: Wider draws it from 10 to "
+            "20 (uniform), Ranged gives 15).") in compared, compared
+
+
+def test_ranges_said_of_scenarios_without_or_with_the_same_ranges(tmp_path):
+    from workbench.cli.compare import ranges_said
+
+    base = load_scenario(BASE)
+    ranged = load_scenario(_write(tmp_path, "ranged.yaml", f"base: {BASE}\n{RANGED}"))
+    assert ranges_said(base, base.replace({"name": "B"}), "A", "B") is None
+    same = ranged.replace({"name": "Same", "academy.start_month": 4})
+    assert ranges_said(ranged, same, "Ranged", "Same") == (
+        "Ranges: demand.referrals_per_year, academy.intake_per_year are drawn afresh in each run "
+        "from the same range in both, so each pair of runs uses the same values and the "
+        "interval covers the difference across those ranges.")
+    assert ranges_said(ranged, base, "Ranged", "Baseline") == (
+        "Ranges: the difference also includes a change in what is known of inputs, not only the "
+        "variant's policy (demand.referrals_per_year: Baseline gives 6,250, Ranged draws it from "
+        "5,800 to 6,800 (uniform); academy.intake_per_year: Baseline gives 12, Ranged draws it "
+        "from 10 to 14 (uniform)).")

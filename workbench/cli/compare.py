@@ -112,6 +112,39 @@ def _same_as(sc, other) -> bool:
     return sc.model_copy(update=words).digest() == other.digest()
 
 
+def ranges_said(base, var, baseline: str, variant: str) -> str | None:
+    """What a paired difference of two scenarios includes when either gives inputs as ranges
+    (``uncertain:``): the table said nothing of them, so a variant whose only change was a wider
+    range, or a range its baseline did not have, read as a policy's effect."""
+    from ..scenario.uncertain import dist_words, input_value
+
+    b, v = dict(base.uncertain or {}), dict(var.uncertain or {})
+    if not b and not v:
+        return None
+    same = [p for p in b if p in v and b[p] == v[p]]
+    parts = []
+    if same:
+        parts.append(f"{', '.join(same)} {'is' if len(same) == 1 else 'are'} drawn afresh in "
+                     f"each run from the same range in both, so each pair of runs uses the same "
+                     f"values and the interval covers the difference across {'that range' if len(same) == 1 else 'those ranges'}")
+    changed = []
+    for p in dict.fromkeys([*b, *v]):
+        if p in same:
+            continue
+        def side(sc, label, ranges):
+            if p in ranges:
+                return f"{label} draws it from {dist_words(ranges[p])}"
+            value = input_value(sc.model_dump(mode="python"), p)
+            return f"{label} gives {value:,g}" if isinstance(value, (int, float)) else \
+                f"{label} gives it no value"
+        changed.append(f"{p}: {side(var, variant, v)}, {side(base, baseline, b)}")
+    if changed:
+        parts.append("the difference also includes a change in what is known of "
+                     + ("an input" if len(changed) == 1 else "inputs")
+                     + ", not only the variant's policy (" + "; ".join(changed) + ")")
+    return "Ranges: " + "; ".join(parts) + "."
+
+
 def register(subparsers) -> None:
     """Add the ``compare`` subcommand to the ``workbench`` parser."""
     c = subparsers.add_parser(
@@ -267,6 +300,10 @@ def cmd_compare(args) -> int:
                   f"name and description: it changes nothing, so every difference is 0 and "
                   f"says nothing of a policy. Change the fields it varies in its file.)")
         print(format_comparison(t, variant, baseline, pairs=n))
+        said = ranges_said(scenarios[baseline], scenarios[variant], isolate(baseline),
+                           isolate(variant))
+        if said:
+            print(said)
         every_run = every_run or any(difference_reading(r, kpi(r.kpi)).endswith(" in every run")
                                      for r in t.itertuples())
         fewer = fewer or bool(((t["n"] > 0) & (t["n"] < n)).any())

@@ -28,7 +28,7 @@ import numpy as np
 
 from .errors import ScenarioError
 
-__all__ = ["apply_inputs", "describe", "draw_inputs", "input_value", "quantile",
+__all__ = ["apply_inputs", "describe", "dist_words", "draw_inputs", "input_value", "quantile",
            "uncertain_problems"]
 
 #: Keeps the input draws' random numbers apart from the model's own streams of the same seed.
@@ -70,6 +70,26 @@ def quantile(dist: Any, u: float) -> float:
         cum = np.concatenate([[0.0], np.cumsum(dist.probs)])
         return float(np.interp(u, cum, dist.edges))
     raise ValueError(f"unknown distribution {kind!r}")
+
+
+def _num(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+
+
+def dist_words(dist: Any) -> str:
+    """A distribution of the schema in a few words: "5,800 to 6,800 (uniform)"."""
+    kind = dist.dist
+    if kind == "fixed":
+        return f"{_num(dist.value)} (fixed)"
+    if kind == "uniform":
+        return f"{_num(dist.low)} to {_num(dist.high)} (uniform)"
+    if kind == "exponential":
+        return f"exponential, average {_num(dist.mean)}"
+    if kind in ("lognormal", "gamma"):
+        return f"{kind}, average {_num(dist.mean)}, coefficient of variation {dist.cv:g}"
+    if kind == "histogram":
+        return f"{_num(dist.edges[0])} to {_num(dist.edges[-1])} (histogram)"
+    return kind
 
 
 def input_value(data: Mapping[str, Any], path: str) -> Any:
