@@ -205,3 +205,24 @@ def test_the_controls_set_what_they_say_on_a_scenario_with_ranges(tmp_path):
             1.2 * draw_inputs(sc, seed).demand.referrals_per_year)
     # no lever moved: the ranges as they were
     assert build_scenario(sc, {}).uncertain == sc.uncertain
+
+
+def test_the_report_s_sensitivity_section_gives_each_estimate_s_range_and_the_caution():
+    """The report showed the Sobol total bare ("1.94", a share of the variance, at most 1) from
+    a sample too small to read, and the Morris effects bare: `workbench sensitivity` now gives
+    each with its 95% range and the caution; the report's section does the same."""
+    import importlib
+
+    from workbench.present.report_sections import sensitivity_section
+
+    decision_tests = importlib.import_module("test_hostile_round13_decision")
+    res = decision_tests._sens()
+    page = sensitivity_section(res)
+    assert "The Sobol indices are not usable" in page
+    rows = page.split("<tr")
+    hours = next(r for r in rows if "How long an assessment takes" in r)
+    assert hours.count(" ± ") == 2, hours            # the Morris effect and the Sobol total
+    assert "± gives each estimate&#x27;s 95% range" in page or \
+        "± gives each estimate's 95% range" in page
+    # no Sobol indices asked for: no column and no caution
+    assert "The Sobol indices are" not in sensitivity_section(decision_tests._sens(sobol_top=0))

@@ -403,14 +403,22 @@ def sensitivity_section(sens, rows: int = 8) -> str:
     blocks = [f'<p class="chair">{html.escape(sens.sentence())}</p>']
     if len(sens.tornado):
         blocks.append(figure_html(tornado_chart(sens), tornado_alt(sens)))
+    def pm(v, conf, fmt) -> str:
+        """An estimate with its 95% range (as `workbench sensitivity` prints it); bare where
+        the range is not known."""
+        conf = pd.to_numeric(conf, errors="coerce")
+        return fmt(v) + ("" if pd.isna(conf) else f" ± {fmt(conf)}")
+
+    mconf = m["mu_star_conf"] if "mu_star_conf" in m else [float("nan")] * len(m)
     columns = {
         "Rank": m["rank"].astype(int).to_numpy(),
         "Input": [str(x)[:1].upper() + str(x)[1:] for x in m["label"]],
         f"Morris effect ({k.display_unit(difference=True)})":
-            [k.format(v, unit=False) for v in m["mu_star"]],
+            [pm(v, c, lambda x: k.format(x, unit=False)) for v, c in zip(m["mu_star"], mconf)],
         "Share of the spread it drives (Sobol total)":
-            [f"{s.loc[p, 'ST']:.2f}" if s is not None and p in s.index else ""
-             for p in m["input"]],
+            [pm(float(s.loc[p, "ST"]), s.loc[p, "ST_conf"] if "ST_conf" in s else None,
+                lambda x: f"{float(x):.2f}")
+             if s is not None and p in s.index else "" for p in m["input"]],
     }
     if s is None:   # no Sobol index was estimated: no empty column
         columns.pop("Share of the spread it drives (Sobol total)")
@@ -420,10 +428,13 @@ def sensitivity_section(sens, rows: int = 8) -> str:
                              else "The input that matters most"))
     blocks.append('<p class="note">Morris effect: the average size of the change in the '
                   "measure per the input's whole range (lowest to highest value), from moves of "
-                  "one input at a time. Sobol total: the share of the measure's "
-                  "spread that goes with the input, alone or with others (0 to 1; given for the "
-                  "top inputs only).</p>")
+                  "one input at a time; ± gives each estimate's 95% range. Sobol total: the "
+                  "share of the measure's spread that goes with the input, alone or with others "
+                  "(0 to 1; given for the top inputs only).</p>")
     if s is None:   # the note's Sobol part only where there are Sobol indices
         note, _, _ = blocks[-1].partition(" Sobol total:")
         blocks[-1] = note if note.endswith("</p>") else note + "</p>"
+    caution = sens.sobol_caution() if s is not None else ""
+    if caution:   # indices outside 0 to 1, or ranges too wide to read (a small Sobol sample)
+        blocks.append(f'<p class="note"><strong>{html.escape(caution)}</strong></p>')
     return section_html(SENSITIVITY_TITLE, intro, *blocks)
