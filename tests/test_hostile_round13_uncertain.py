@@ -97,3 +97,50 @@ def test_ranges_said_of_scenarios_without_or_with_the_same_ranges(tmp_path):
         "variant's policy (demand.referrals_per_year: Baseline gives 6,250, Ranged draws it from "
         "5,800 to 6,800 (uniform); academy.intake_per_year: Baseline gives 12, Ranged draws it "
         "from 10 to 14 (uniform)).")
+
+
+def test_a_whole_number_range_that_always_rounds_to_one_value_is_refused(tmp_path):
+    """Academy places drawn from 10.1 to 10.4 were 10 in every run (a whole number, rounded),
+    while the report said its ranges included uncertainty in academy places."""
+    f = _write(tmp_path, "w.yaml", f"base: {BASE}\nname: W\nuncertain:\n  academy.intake_per_year: "
+                                   f"{{dist: uniform, low: 10.1, high: 10.4}}\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(f)
+    assert ("uncertain.academy.intake_per_year: the input is a whole number, and every value its "
+            "distribution draws (10.1 to 10.4 (uniform)) rounds to 10, so the range changes "
+            "nothing; give a range that spans whole numbers, or the value itself") \
+        in str(caught.value)
+    # a range across whole numbers, and a fixed value, are accepted
+    for dist in ("{dist: uniform, low: 10, high: 11}", "{dist: fixed, value: 10}"):
+        f.write_text(f"base: {BASE}\nname: W\nuncertain:\n  academy.intake_per_year: {dist}\n",
+                     encoding="utf-8")
+        load_scenario(f)
+
+
+def test_run_says_a_whole_number_input_s_draw_was_rounded(tmp_path, capsys):
+    from workbench.cli.main import main
+
+    f = _write(tmp_path, "ranged.yaml", f"base: {BASE}\n{RANGED}")
+    assert main(["run", str(f), "--years", "0.1", "--seed", "3", "--out",
+                 str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert ("note: the uncertain inputs drawn for seed 3: demand.referrals_per_year = 6,133; "
+            "academy.intake_per_year = 10 (a whole number: the draw is rounded)") in err, err
+
+
+def test_the_tornado_gives_the_values_its_runs_used(tmp_path):
+    """tornado.csv gave academy places' ends as 10.2 and 13.8 (the 5% and 95% points of 10 to
+    14); the runs used 10 and 14."""
+    import numpy as np
+
+    from workbench.decision import sensitivity as sens
+
+    sc = load_scenario(_write(tmp_path, "ranged.yaml", f"base: {BASE}\n{RANGED}"))
+    paths = list(sc.uncertain)
+    pts = sens._Points(sc, paths, [sc.uncertain[p] for p in paths], None, 1, 0, ("k",), None)
+    pts.run = lambda unit: np.zeros((len(unit), 1))
+    t = sens._tornado(pts, paths, paths, 0).set_index("input")
+    assert (t.loc["academy.intake_per_year", "low"], t.loc["academy.intake_per_year", "high"]) \
+        == (10, 14)
+    assert (t.loc["demand.referrals_per_year", "low"],
+            t.loc["demand.referrals_per_year", "high"]) == pytest.approx((5850, 6750))

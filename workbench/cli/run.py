@@ -57,8 +57,13 @@ def cmd_run(args) -> int:
         def shown(v: float) -> str:
             return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
 
+        from ..scenario.uncertain import is_whole
+
+        whole = [p for p in sc.uncertain if is_whole(drawn, p)]
         print("note: the uncertain inputs drawn for seed "
               f"{args.seed}: " + "; ".join(f"{path} = {shown(input_value(drawn, path))}"
+                                          + (" (a whole number: the draw is rounded)"
+                                             if path in whole else "")
                                           for path in sc.uncertain), file=sys.stderr)
     stem = Path(args.scenario).stem
     kpi_path = out / f"{stem}_seed{args.seed}_kpis.json"

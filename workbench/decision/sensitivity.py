@@ -29,7 +29,7 @@ from ..errors import UserError
 from ..scenario import Scenario
 from ..scenario.basics import Uniform
 from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
-from ..scenario.uncertain import apply_inputs, input_value, quantile
+from ..scenario.uncertain import apply_inputs, input_value, quantile, value_used
 from .runner import Runner
 from .saved import saved_column, saved_number
 from .space import plan_key
@@ -548,10 +548,14 @@ def _tornado(pts: _Points, paths: list[str], top: list[str], j: int) -> pd.DataF
     unit.append(np.full(len(paths), 0.5))
     Y = pts.run(np.array(unit))[:, j]
     rows = []
+    data = pts.base.model_dump(mode="python")
     for i, p in enumerate(top):
         d = pts.dists[paths.index(p)]
-        rows.append({"input": p, "label": input_label(p), "low": quantile(d, 0.05),
-                     "high": quantile(d, 0.95), "kpi_low": Y[2 * i], "kpi_high": Y[2 * i + 1],
+        # the values the runs used: a whole-number input's are rounded (10.2 was written for
+        # academy places of 10)
+        rows.append({"input": p, "label": input_label(p),
+                     "low": value_used(data, p, quantile(d, 0.05)),
+                     "high": value_used(data, p, quantile(d, 0.95)), "kpi_low": Y[2 * i], "kpi_high": Y[2 * i + 1],
                      "kpi_base": Y[-1], "swing": abs(Y[2 * i + 1] - Y[2 * i])})
     df = pd.DataFrame(rows, columns=["input", "label", "low", "high", "kpi_low", "kpi_high",
                                      "kpi_base", "swing"])

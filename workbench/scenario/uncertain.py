@@ -28,8 +28,8 @@ import numpy as np
 
 from .errors import ScenarioError
 
-__all__ = ["apply_inputs", "describe", "dist_words", "draw_inputs", "input_value", "quantile",
-           "uncertain_problems"]
+__all__ = ["apply_inputs", "describe", "dist_words", "draw_inputs", "input_value", "is_whole",
+           "quantile", "uncertain_problems", "value_used"]
 
 #: Keeps the input draws' random numbers apart from the model's own streams of the same seed.
 _STREAM = 0x1A7E
@@ -165,6 +165,14 @@ def _range_problems(sc: Any, path: str) -> list[str]:
     from .errors import ScenarioError
 
     dist = sc.uncertain[path]
+    data = sc.model_dump(mode="python")
+    if dist.dist != "fixed" and is_whole(data, path):
+        ends = {value_used(data, path, quantile(dist, u)) for u in RANGE_QUANTILES}
+        if len(ends) == 1:
+            return [f"uncertain.{path}: the input is a whole number, and every value its "
+                    f"distribution draws ({dist_words(dist)}) rounds to {ends.pop():g}, so the "
+                    f"range changes nothing; give a range that spans whole numbers, or the "
+                    f"value itself"]
     for u in RANGE_QUANTILES:
         x = quantile(dist, u)
         try:
@@ -195,6 +203,19 @@ def _share_problem(sc: Any, path: str) -> str:
             f"out of the uncertain: block")
 
 
+def is_whole(data: Mapping[str, Any], path: str) -> bool:
+    """Whether the input at ``path`` of plain scenario data holds a whole number (a draw for it
+    is rounded)."""
+    now = input_value(data, path)
+    return isinstance(now, int) and not isinstance(now, bool)
+
+
+def value_used(data: Mapping[str, Any], path: str, v: float) -> float | int:
+    """The value a run uses for a draw ``v`` of the input at ``path``: rounded to a whole
+    number where the field holds one."""
+    return int(round(v)) if is_whole(data, path) else float(v)
+
+
 def apply_inputs(scenario: Any, values: Mapping[str, float], name: str | None = None) -> Any:
     """``scenario`` with the inputs at ``values``' paths set (whole numbers rounded where the
     field holds a whole number), without an ``uncertain:`` block: a scenario with known inputs.
@@ -207,8 +228,7 @@ def apply_inputs(scenario: Any, values: Mapping[str, float], name: str | None = 
     data = scenario.model_dump(mode="python")
     changes: dict[str, Any] = {"uncertain": {}}
     for path, v in values.items():
-        now = input_value(data, path)
-        changes[path] = int(round(v)) if isinstance(now, int) and not isinstance(now, bool) else float(v)
+        changes[path] = value_used(data, path, v)
     if name is not None:
         changes["name"] = name
     try:
