@@ -7,6 +7,8 @@ a particular result.
 
 from __future__ import annotations
 
+import math
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -67,7 +69,13 @@ def test_the_workbook_has_a_labelled_sheet_per_table(exp, tmp_path):
     assert set(diff["Reading"]) <= READINGS
     assert set(diff["Scenario"]) == {"Academy 24 + agency cap 10%"}
     assert set(diff["Compared with"]) == {"Baseline"}
-    assert "percentage points" in set(diff["Unit"])
+    # (one "Unit" column said "percentage points" of the averages too: each has its own now)
+    assert "percentage points" in set(diff["Unit of the difference"])
+    timely = diff[diff["Measure"] == KPIS["assessment_within_45wd_pct"].label].iloc[0]
+    assert (timely["Unit of the averages"], timely["Unit of the difference"]) == (
+        "%", "percentage points")
+    shown = diff.select_dtypes("number").to_numpy().ravel()
+    assert not any(v == 0 and math.copysign(1, v) < 0 for v in shown)   # no "-0.0"
     weekly = pd.read_excel(path, sheet_name="Weekly")
     assert {"Scenario", "Week", "Week starting", "Children waiting for a social worker"} <= set(weekly.columns)
     assert weekly.groupby("Scenario").size().nunique() == 1  # the same weeks for both

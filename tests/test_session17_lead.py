@@ -226,3 +226,15 @@ def test_the_report_s_sensitivity_section_gives_each_estimate_s_range_and_the_ca
         "± gives each estimate's 95% range" in page
     # no Sobol indices asked for: no column and no caution
     assert "The Sobol indices are" not in sensitivity_section(decision_tests._sens(sobol_top=0))
+
+
+def test_the_labelled_tables_never_show_minus_zero():
+    """A range end of -0.04 shown to one decimal read "-0.0" in differences_labelled.csv."""
+    import math
+
+    from workbench.present.export import _round
+
+    for v, digits in ((-0.04, 1), (-0.4, 0), (-0.0, 2)):
+        shown = _round(v, digits)
+        assert shown == 0 and math.copysign(1, shown) == 1, (v, shown)
+    assert _round(-0.06, 1) == -0.1 and _round(float("nan"), 1) is None

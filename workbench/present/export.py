@@ -89,7 +89,9 @@ def weekly_label(column: str) -> str:
 
 
 def _round(x: float, digits: int) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), digits)
+    # (+ 0.0: a small negative value rounds to -0.0, shown "-0.0" in a spreadsheet)
+    return (None if x is None or (isinstance(x, float) and math.isnan(x))
+            else round(float(x), digits) + 0.0)
 
 
 def _unit_header(k, difference: bool = False) -> str:
@@ -122,9 +124,12 @@ def _differences(exp, baseline: str) -> pd.DataFrame:
             "Scenario": display_name(exp, r.scenario),
             "Compared with": display_name(exp, baseline),
             "Measure": k.label,
-            "Unit": _unit_header(k, difference=True),
+            # the averages of a percentage are in %, their difference in percentage points:
+            # one "Unit" column said "percentage points" of both
+            "Unit of the averages": _unit_header(k),
             "Average (compared with)": _round(r.baseline_mean * scale, digits),
             "Average (scenario)": _round(r.variant_mean * scale, digits),
+            "Unit of the difference": _unit_header(k, difference=True),
             "Difference": _round(r.difference * scale, digits),
             "95% range of the difference from": _round(r.ci_low * scale, digits),
             "95% range of the difference to": _round(r.ci_high * scale, digits),
