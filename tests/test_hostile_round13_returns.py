@@ -495,3 +495,18 @@ def test_kingstons_joint_workforce_return_is_said(published, base):
                        ("E09000027", "reported with Kingston upon Thames's")):
         built = build_scenario(dataclasses.replace(durham, code=code), base)
         assert any(says in n for n in built.notes), built.notes
+
+
+@pytest.mark.parametrize("make, what", [
+    (lambda p: p.mkdir(), "a folder"), (lambda p: os.mkfifo(p), "a pipe or a device"),
+    (lambda p: p.symlink_to(p.parent / "gone.csv"), "a link to a file that is not there")])
+def test_a_published_entry_that_is_not_a_file_says_what_it_is(tmp_path, make, what):
+    # before: 'not a file (a folder or a device named like one)' whatever it was (a link to a
+    # file since moved read as 'a folder or a device')
+    folder = tmp_path / "published"
+    folder.mkdir()
+    make(folder / "c1.csv")
+    with pytest.raises(PublishedError) as exc:
+        read_published(folder)
+    assert str(exc.value) == (f"c1.csv: not a file ({what} named like one): remove it or move "
+                              "it out of the folder")

@@ -317,7 +317,10 @@ def _sources(folder: Path):
         if kind not in (".csv", ".zip"):
             continue
         if not p.is_file():      # a folder or a pipe with a file's name: reading it would hang
-            raise PublishedError(f"{p.name}: not a file (a folder or a device named like one)")
+            what = ("a folder" if p.is_dir() else "a link to a file that is not there"
+                    if p.is_symlink() and not p.exists() else "a pipe or a device")
+            raise PublishedError(f"{p.name}: not a file ({what} named like one): remove it or "
+                                 "move it out of the folder")
         try:
             problem = _size_problem(p.name, p.stat().st_size) if kind == ".csv" else None
             if problem:
