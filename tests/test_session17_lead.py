@@ -238,3 +238,18 @@ def test_the_labelled_tables_never_show_minus_zero():
         shown = _round(v, digits)
         assert shown == 0 and math.copysign(1, shown) == 1, (v, shown)
     assert _round(-0.06, 1) == -0.1 and _round(float("nan"), 1) is None
+
+
+def test_a_campaign_running_past_the_end_of_the_run_is_noted_with_its_hires_in_it():
+    """The recruitment drive (20 hires, April 2018 to March 2019) in a one-year run from October
+    2017 brings 12 of its hires in the run and is charged that share: nothing said so."""
+    sc = load_scenario(PACKAGE_ROOT / "scenarios" / "recruitment_drive.yaml")
+    assert scenario_notes(sc, 365.25) == [
+        "recruitment.campaigns.0.end_date: 2019-03-31 is after the run ends (2018-10-31), so 12 "
+        "of its 20 hires start in this run, and the run counts that share of its cost"]
+    assert scenario_notes(sc) == []            # its own five years hold the whole campaign
+    # the count is the model's: the campaign's cost over the run is 12/20 of it
+    from workbench import simulate
+
+    costs = simulate(sc, seed=1, years=1.0).record.costs
+    assert costs[costs.category == "campaigns"].gbp.sum() == pytest.approx(400_000 * 12 / 20)

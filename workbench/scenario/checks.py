@@ -318,6 +318,16 @@ def inert_dates(sc: Any, horizon_days: float | None = None) -> list[str]:
     for i, c in enumerate(sc.recruitment.campaigns):
         if c.start_date >= end:
             notes.append(f"recruitment.campaigns.{i}.start_date: {c.start_date} is {after}")
+        elif c.end_date > end:
+            # hires start evenly over the campaign (as the model brings them in); those due
+            # after the end are not in the run, nor their share of the cost
+            first, last = (c.start_date - start).days, (c.end_date - start).days
+            within = sum(1 for k in range(c.hires)
+                         if first + (k + 0.5) * (last - first) / c.hires < days)
+            if within < c.hires:
+                notes.append(f"recruitment.campaigns.{i}.end_date: {c.end_date} is after the run "
+                             f"ends ({end}), so {within} of its {c.hires} hires start in this "
+                             f"run, and the run counts that share of its cost")
     first = sc.academy.first_intake_date
     if sc.academy.intake_per_year and first is not None and first >= end:
         notes.append(f"academy.first_intake_date: {first} is {after}")
