@@ -144,3 +144,28 @@ def test_the_tornado_gives_the_values_its_runs_used(tmp_path):
         == (10, 14)
     assert (t.loc["demand.referrals_per_year", "low"],
             t.loc["demand.referrals_per_year", "high"]) == pytest.approx((5850, 6750))
+
+
+def test_an_optimise_plan_at_the_starting_value_of_a_ranged_input_fixes_it(tmp_path):
+    """optimise's plan of 12 academy places, on a scenario drawing them from 10 to 14 (12 its
+    own value), kept the range, since 12 was 'no change': the candidates table said 12 beside
+    plans of fixed 11 and 13 while its runs drew 10 to 14, and the chosen plan read 'no change
+    from the starting scenario'. The plan now fixes 12, and says so."""
+    from workbench.decision.levers import build_scenario
+    from workbench.decision.space import describe_plan, plan_scenario
+    from workbench.scenario.uncertain import draw_inputs
+
+    sc = load_scenario(_write(tmp_path, "ranged.yaml", f"base: {BASE}\n{RANGED}"))
+    assert sc.academy.intake_per_year == 12
+    plan = plan_scenario(sc, {"academy_intake_per_year": 12.0}, years=0.5)
+    assert list(plan.uncertain) == ["demand.referrals_per_year"]
+    assert {draw_inputs(plan, s).academy.intake_per_year for s in range(8)} == {12}
+    assert describe_plan(sc, {"academy_intake_per_year": 12.0}) == (
+        "academy places a year: 12 in every run (the starting scenario draws it from 10 to 14 "
+        "(uniform))")
+    # the explorer's controls at rest keep the scenario's ranges, as before
+    assert build_scenario(sc, {"academy_intake_per_year": 12}).uncertain == sc.uncertain
+    # a scenario without ranges: the plan at its own value is still no change
+    base = load_scenario(BASE)
+    assert describe_plan(base, {"academy_intake_per_year": 12.0}) == \
+        "no change from the starting scenario"

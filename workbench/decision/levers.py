@@ -20,7 +20,7 @@ from ..scenario import Scenario, ScenarioError
 from ..scenario.derive import scaled_dist
 
 __all__ = [
-    "AGENCY_CAP_CHOICES", "LEVERS", "LEVER_BY_KEY", "LEVER_GROUPS", "Lever", "build_scenario",
+    "AGENCY_CAP_CHOICES", "LEVERS", "LEVER_BY_KEY", "LEVER_INPUTS", "LEVER_GROUPS", "Lever", "build_scenario",
     "describe_levers", "extra_recruitment", "lever_values", "same_value",
 ]
 
@@ -135,6 +135,40 @@ def lever_values(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+#: The scenario input each control sets, where it sets one number of it (an uncertain: path).
+LEVER_INPUTS = {
+    "advert_success_pct": "recruitment.success_pct",
+    "time_to_hire_weeks": "recruitment.time_to_hire_weeks.mean",
+    "academy_intake_per_year": "academy.intake_per_year",
+    "academy_start_month": "academy.start_month",
+    "agency_cover_pct": "agency.cover_share_pct",
+    "agency_cap_pct": "agency.cap_share_pct",
+    "retention_payment_gbp": "retention.payment_gbp_per_year",
+    "retention_effect_pct": "retention.turnover_reduction_pct",
+}
+
+
+def ranged_at_own_value(base: Scenario, levers: Mapping[str, Any]) -> dict[str, str]:
+    """The controls in ``levers`` left at ``base``'s own setting of an input ``base`` gives as a
+    range (``uncertain:``), by key, with that input's path: a plan that sets such a control
+    (optimise's) fixes the input there, which "no change" would not say."""
+    current = lever_values(base)
+    ranged = getattr(base, "uncertain", None) or {}
+    return {k: LEVER_INPUTS[k] for k in levers
+            if k in LEVER_INPUTS and LEVER_INPUTS[k] in ranged and k in current
+            and same_value(levers[k], current[k])}
+
+
+def fixed_lines(base: Scenario, levers: Mapping[str, Any]) -> list[str]:
+    """A line for each control of a plan that fixes, at the starting scenario's own value, an
+    input the starting scenario draws from a range."""
+    from ..scenario.uncertain import dist_words
+
+    return [f"{LEVER_BY_KEY[k].label.lower()}: {_show(k, levers[k])} in every run (the starting "
+            f"scenario draws it from {dist_words(base.uncertain[path])})"
+            for k, path in ranged_at_own_value(base, levers).items()]
+
+
 def same_value(a, b) -> bool:
     """Whether two control values are the same setting (None: no limit; numbers to 1e-9)."""
     if a is None or b is None:
@@ -165,7 +199,7 @@ def extra_recruitment(start: dt.date, years: float, per_year: float,
 
 
 def build_scenario(base: Scenario, levers: Mapping[str, Any], name: str = "Your scenario",
-                   years: float | None = None) -> Scenario:
+                   years: float | None = None, fix: bool = False) -> Scenario:
     """The scenario the controls describe: ``base`` with the levers applied.
 
     Parameters
@@ -192,6 +226,11 @@ def build_scenario(base: Scenario, levers: Mapping[str, Any], name: str = "Your 
     years : float, optional
         Years the extra recruitment runs for (default: the base's horizon); set it to the
         simulated horizon.
+    fix : bool
+        A plan's settings (optimise's): a control in ``levers`` at ``base``'s own value of an
+        input ``base`` gives as a range fixes the input there (:func:`ranged_at_own_value`),
+        as any other value of it does; without ``fix`` (the explorer's controls at rest) the
+        range is kept.
 
     Returns
     -------
@@ -262,6 +301,12 @@ def build_scenario(base: Scenario, levers: Mapping[str, Any], name: str = "Your 
             raise ScenarioError(f"change in referrals must be above -100% (got {pct:g}%)")
         ch["demand.referrals_per_year"] = base.demand.referrals_per_year * (1 + pct / 100)
 
+    if fix:
+        from ..scenario.uncertain import input_value
+
+        data = base.model_dump(mode="python")
+        for k, path in ranged_at_own_value(base, levers).items():
+            ch.setdefault(path, input_value(data, path))
     lines = describe_levers(base, lv)
     ch["name"] = name
     ch["description"] = (f"{base.name} with: " + "; ".join(lines)) if lines else base.description

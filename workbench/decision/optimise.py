@@ -45,7 +45,7 @@ from ..analysis.run import simulate
 from ..errors import UserError
 from ..scenario import Scenario
 from .runner import Runner
-from .levers import describe_levers
+from .levers import describe_levers, fixed_lines
 from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describe_plan,
                     plan_key, plan_params, plan_scenario, suggest_plan)
 from .saved import saved_column, saved_flags, saved_number
@@ -169,7 +169,8 @@ class OptimiseResult:
         out = {"scenario": self.base.name, "scenario_digest": self.base.digest(),
                "plan_lines": [], "cost_mean": None}
         if self.chosen is not None:
-            out["plan_lines"] = describe_levers(self.base, self.chosen)
+            out["plan_lines"] = (describe_levers(self.base, self.chosen)
+                                 + fixed_lines(self.base, self.chosen))
             row = self.candidates[self.candidates["chosen"]].iloc[0]
             out["cost_mean"] = float(row["cost_mean"])
         return out
@@ -181,7 +182,7 @@ class OptimiseResult:
             return []
         if self.base is None:
             return list(self.extra.get("plan_lines") or [])
-        return describe_levers(self.base, self.chosen)
+        return describe_levers(self.base, self.chosen) + fixed_lines(self.base, self.chosen)
 
     @property
     def scenario_name(self) -> str:
