@@ -37,7 +37,7 @@ from ..scenario.basics import one_line_text
 from ..scenario.schema import validate_scenario
 from .authorities import Authority, Figure
 from .read import PublishedError
-from .tables import CP_LENGTH_BANDS
+from .tables import CP_LENGTH_BANDS, table_of
 from .workforce import set_workforce
 from .yaml_text import scenario_text
 
@@ -404,7 +404,7 @@ def _stocks(src: _Source, base: dict, built: Built) -> dict:
         if f is None:
             raise PublishedError(f"{src.auth.name}: no {what} ({measure}) for {src.year} or the "
                                  f"two years before in the files: download the table "
-                                 f"'{_table_of(measure)}'")
+                                 f"'{table_of(measure)}'")
         return f.value, f.cite()
 
     flows = {"assessment": ("assessments", ASSESSMENT_DAYS), "s47": ("s47", S47_DAYS),
@@ -456,15 +456,6 @@ def _stocks(src: _Source, base: dict, built: Built) -> dict:
     for stage in order:
         built.set(f"initial.open_cases.{stage}", int(got[stage]), c[stage])
     return got
-
-
-def _table_of(measure: str) -> str:
-    """The published table a measure is read from, as the service names it."""
-    from .tables import LONG_MEASURES, TABLES
-    for t in TABLES:
-        if measure in t.measures:
-            return t.title
-    return next((m.table for m in LONG_MEASURES if m.measure == measure), measure)
 
 
 def _size(src: _Source, base: dict) -> float:

@@ -196,3 +196,11 @@ LONG_MEASURES: tuple[LongMeasure, ...] = (
 LONG_COLUMNS = (("characteristic", "breakdown", "children_count"),
                 ("cla_group", "characteristic", "number"))
 
+
+
+def table_of(measure: str) -> str:
+    """The published table a measure is read from, as the service names it."""
+    for t in TABLES:
+        if measure in t.measures:
+            return t.title
+    return next((m.table for m in LONG_MEASURES if m.measure == measure), measure)
