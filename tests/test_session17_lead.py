@@ -253,3 +253,26 @@ def test_a_campaign_running_past_the_end_of_the_run_is_noted_with_its_hires_in_i
 
     costs = simulate(sc, seed=1, years=1.0).record.costs
     assert costs[costs.category == "campaigns"].gbp.sum() == pytest.approx(400_000 * 12 / 20)
+
+
+def test_neighbours_in_files_without_codes_are_told_apart_by_name(tmp_path):
+    """Published files whose rows have no new_la_code: the report's neighbours refused
+    Sunderland beside Durham as "the same authority" (both codes blank)."""
+    import shutil
+
+    import pandas as pd
+
+    from workbench.present.neighbours import neighbour_view
+    from workbench.published.read import PublishedError
+
+    folder = tmp_path / "published"
+    shutil.copytree(PACKAGE_ROOT / "tests" / "data" / "published", folder,
+                    ignore=shutil.ignore_patterns("*.py"))
+    for p in folder.glob("*.csv"):
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        df.loc[df.geographic_level == "Local authority", "new_la_code"] = ""
+        df.to_csv(p, index=False)
+    view = neighbour_view("Durham", ["Sunderland"], data=folder)
+    assert view.neighbours == ("Sunderland",)
+    with pytest.raises(PublishedError, match="are the same authority"):
+        neighbour_view("Durham", ["County Durham"], data=folder)

@@ -170,10 +170,13 @@ def neighbour_view(authority: str, neighbours: Sequence[str] = (),
     found = [find_authority(published, q) for q in queries]
     seen: dict[str, str] = {}
     for q, a in zip(queries, found):
-        if a.code in seen:
-            raise PublishedError(f"{seen[a.code]!r} and {q!r} are the same authority ({a.name}): "
+        # (files with no codes: authorities told apart by name, as the reader tells them apart;
+        # by a blank code, every two were "the same authority")
+        key = a.code or f"name {a.name}"
+        if key in seen:
+            raise PublishedError(f"{seen[key]!r} and {q!r} are the same authority ({a.name}): "
                                  "give each neighbour once, and not the authority itself")
-        seen[a.code] = q
+        seen[key] = q
     shown, numbers = neighbour_table(found)
     notes = tuple(n for a in found for n in a.notes)
     return NeighbourView(found[0].name, tuple(a.name for a in found[1:]), shown, numbers,
