@@ -169,3 +169,40 @@ def test_an_optimise_plan_at_the_starting_value_of_a_ranged_input_fixes_it(tmp_p
     base = load_scenario(BASE)
     assert describe_plan(base, {"academy_intake_per_year": 12.0}) == \
         "no change from the starting scenario"
+
+
+def _turnover_echo(scenario, seed, years=None, warmup_days=0.0):
+    """A stand-in model whose measure is the experienced staff's turnover it was given."""
+    import pandas as pd
+    from types import SimpleNamespace
+
+    t = scenario.workforce.turnover_pct_per_year["experienced"]
+    return SimpleNamespace(kpis={"assessment_within_45wd_pct": t, "unallocated_mean": 1.0,
+                                 "cost_gbp": 1.0},
+                           timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def test_sensitivity_keeps_an_unbounded_range_to_the_draws_validation_accepted(tmp_path):
+    """Morris's grid reaches the unit cube's ends, which were the distributions' 0 and
+    1-in-10^12 points: turnover drawn from a lognormal of mean 15 (cv 0.5; its 99.9% point 58%,
+    so the scenario passed validation) was set to 372% and sensitivity stopped with 'not
+    accepted'; an accepted one was screened over its far tail. Its points are now within its
+    0.1% and 99.9% points."""
+    from workbench.decision.sensitivity import point_value, sensitivity
+    from workbench.scenario.uncertain import quantile
+
+    sc = load_scenario(_write(tmp_path, "ln.yaml", f"base: {BASE}\nname: L\nuncertain:\n"
+                              "  workforce.turnover_pct_per_year.experienced: {dist: lognormal, "
+                              "mean: 15, cv: 0.5}\n  demand.referrals_per_year: {dist: uniform, "
+                              "low: 5800, high: 6800}\n"))
+    res = sensitivity(sc, trajectories=6, sobol_top=0, replications=1, years=0.1,
+                      executor="serial", out=None, progress=False, simulate_fn=_turnover_echo)
+    d = sc.uncertain["workforce.turnover_pct_per_year.experienced"]
+    lo, hi = quantile(d, 0.001), quantile(d, 0.999)
+    assert (point_value(d, 0.0), point_value(d, 1.0)) == (lo, hi)
+    m = res.morris[res.morris["kpi"] == "assessment_within_45wd_pct"].set_index("input")
+    # the measure is the turnover: no move of it changed the measure by more than hi - lo
+    assert 0 < m.loc["workforce.turnover_pct_per_year.experienced", "mu_star"] <= hi - lo
+    # a bounded range keeps its ends
+    u = sc.uncertain["demand.referrals_per_year"]
+    assert (point_value(u, 0.0), point_value(u, 1.0)) == pytest.approx((5800, 6800))

@@ -104,7 +104,12 @@ def cmd_sensitivity(args) -> int:
 
     files.save_figure(out / "tornado.png", tornado_chart(res), "--out", dpi=120,
                       bbox_inches="tight")
-    print(f"\nMorris effect: {MORRIS_EFFECT}, in {k.label.lower()} "
+    from ..decision.sensitivity import _UNBOUNDED
+
+    endless = [p for p, d in res.inputs.items() if d.dist in _UNBOUNDED]
+    ends = (f" (for {', '.join(endless)}, drawn from a distribution with no upper end: from "
+            f"its 0.1% to its 99.9% point)") if endless else ""
+    print(f"\nMorris effect: {MORRIS_EFFECT}{ends}, in {k.label.lower()} "
           f"({k.display_unit(difference=True)}); ± gives each estimate's 95% range. "
           f"{res.n_run} replication(s) run, {res.n_loaded} loaded; {res.elapsed_s / 60:.1f} min. "
           f"Wrote morris.csv, sobol.csv, tornado.csv and tornado.png to {out}.")

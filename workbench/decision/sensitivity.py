@@ -29,7 +29,8 @@ from ..errors import UserError
 from ..scenario import Scenario
 from ..scenario.basics import Uniform
 from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
-from ..scenario.uncertain import apply_inputs, input_value, quantile, value_used
+from ..scenario.uncertain import (RANGE_QUANTILES, apply_inputs, input_value, quantile,
+                                  value_used)
 from .runner import Runner
 from .saved import saved_column, saved_number
 from .space import plan_key
@@ -308,6 +309,22 @@ def load_sensitivity(folder: str | Path) -> SensitivityResult:
                                                     default=0.0))
 
 
+#: Distributions with no upper end (and, but for the exponential, a lower end at 0).
+_UNBOUNDED = {"exponential", "lognormal", "gamma"}
+
+
+def point_value(dist: Any, u: float) -> float:
+    """The input's value at a sample point ``u`` of the unit cube: its ``u``-quantile, with the
+    ends of an unbounded distribution at the draws validation checks (the 0.1% and 99.9%
+    points, :data:`~workbench.scenario.uncertain.RANGE_QUANTILES`). Morris's grid reaches 0 and
+    1: turnover drawn from a lognormal of mean 15 was run at 0 and at its 1-in-10^12 point of
+    372% (refused, though the scenario had passed validation), and an exponential's effect was
+    measured over 28 times its mean."""
+    if dist.dist in _UNBOUNDED:
+        u = min(max(float(u), RANGE_QUANTILES[0]), RANGE_QUANTILES[1])
+    return quantile(dist, u)
+
+
 class _Points:
     """Runs sample points (values in the unit cube) as scenarios, a chunk at a time."""
 
@@ -317,7 +334,7 @@ class _Points:
             runner, replications, seed, kpis, bar)
 
     def values(self, u: np.ndarray) -> dict[str, float]:
-        return {p: quantile(d, x) for p, d, x in zip(self.paths, self.dists, u)}
+        return {p: point_value(d, x) for p, d, x in zip(self.paths, self.dists, u)}
 
     def scenario(self, values: Mapping[str, float]) -> tuple[str, Scenario]:
         key = plan_key(values)
