@@ -206,3 +206,30 @@ def test_sensitivity_keeps_an_unbounded_range_to_the_draws_validation_accepted(t
     # a bounded range keeps its ends
     u = sc.uncertain["demand.referrals_per_year"]
     assert (point_value(u, 0.0), point_value(u, 1.0)) == pytest.approx((5800, 6800))
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("demand", "uncertain.demand: is not a number but a block of numbers (referrals_per_year, "
+               "trend_pct_per_year, rereferral_pct); give the path of one, e.g. "
+               "demand.referrals_per_year"),
+    ("initial.unallocated", "uncertain.initial.unallocated: is not a number but a block with no number in it in "
+                            "this scenario; only a number the scenario gives can be given a "
+                            "range"),
+    ("stages.assessment.work_hours", "uncertain.stages.assessment.work_hours: is not a number but "
+                                     "a distribution (lognormal); give the path of a number "
+                                     "inside it, e.g. stages.assessment.work_hours.mean"),
+    ("recruitment.enabled", "uncertain.recruitment.enabled: is not a number (it holds yes/no); only a "
+                            "number can be given a range"),
+    ("academy.first_intake_date", "uncertain.academy.first_intake_date: is not a number: it is "
+                                  "not set in this scenario; only a number the scenario gives can be given a "
+                                  "range"),
+])
+def test_a_path_that_is_not_a_number_is_told_what_it_is(tmp_path, path, expected):
+    """'is not a number (it holds dict); give the path of a number inside it, e.g. a
+    distribution's mean' was said of a block of counts, of yes/no and of an unset date alike."""
+    f = _write(tmp_path, "n.yaml", f"base: {BASE}\nname: N\nuncertain:\n  {path}: "
+                                   f"{{dist: uniform, low: 0, high: 1}}\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(f)
+    assert expected in str(caught.value), str(caught.value)
+    assert "holds dict" not in str(caught.value)

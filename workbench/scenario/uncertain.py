@@ -147,11 +147,38 @@ def uncertain_problems(sc: Any) -> list[str]:
                            f"the dotted path of a number, e.g. stages.assessment.work_hours.mean)")
             continue
         if not _is_number(v):
-            out.append(f"uncertain.{path}: is not a number (it holds {type(v).__name__}); give "
-                       f"the path of a number inside it, e.g. a distribution's mean")
+            out.append(_not_a_number(path, v))
             continue
         out.extend(_range_problems(sc, path))
     return out
+
+
+def _not_a_number(path: str, v: Any) -> str:
+    """Why ``path`` cannot be uncertain, with a path that can: it said 'it holds dict ...
+    e.g. a distribution's mean' of a block of counts (initial.unallocated) and of a list."""
+    if isinstance(v, Mapping) and "dist" in v:
+        inside = [k for k in ("mean", "low", "high", "value") if _is_number(v.get(k))]
+        eg = f"{path}.{inside[0]}" if inside else f"{path}.mean"
+        return (f"uncertain.{path}: is not a number but a distribution ({v['dist']}); give the "
+                f"path of a number inside it, e.g. {eg}")
+    if isinstance(v, Mapping):
+        nums = [k for k, x in v.items() if _is_number(x)]
+        if nums:
+            shown = ", ".join(map(str, nums[:6])) + (", ..." if len(nums) > 6 else "")
+            return (f"uncertain.{path}: is not a number but a block of numbers ({shown}); give "
+                    f"the path of one, e.g. {path}.{nums[0]}")
+        return (f"uncertain.{path}: is not a number but a block with no number in it in this "
+                f"scenario; only a number the scenario gives can be given a range")
+    if isinstance(v, (list, tuple)):
+        return (f"uncertain.{path}: is not a number but a list, and an entry of a list cannot "
+                f"be uncertain; give the path of a number in a block, e.g. "
+                f"stages.assessment.work_hours.mean")
+    if v is None:
+        return (f"uncertain.{path}: is not a number: it is not set in this scenario; only a "
+                f"number the scenario gives can be given a range")
+    what = "yes/no" if isinstance(v, bool) else "a date" if hasattr(v, "isoformat") else "text"
+    return (f"uncertain.{path}: is not a number (it holds {what}); only a number can be given "
+            f"a range")
 
 
 #: The draws checked against the input's own limits: all but the rarest 0.1% at each end.
