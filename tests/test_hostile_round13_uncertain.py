@@ -111,7 +111,7 @@ def test_a_whole_number_range_that_always_rounds_to_one_value_is_refused(tmp_pat
             "nothing; give a range that spans whole numbers, or the value itself") \
         in str(caught.value)
     # a range across whole numbers, and a fixed value, are accepted
-    for dist in ("{dist: uniform, low: 10, high: 11}", "{dist: fixed, value: 10}"):
+    for dist in ("{dist: uniform, low: 10, high: 11}", "{dist: fixed, value: 12}"):
         f.write_text(f"base: {BASE}\nname: W\nuncertain:\n  academy.intake_per_year: {dist}\n",
                      encoding="utf-8")
         load_scenario(f)
@@ -233,3 +233,21 @@ def test_a_path_that_is_not_a_number_is_told_what_it_is(tmp_path, path, expected
         load_scenario(f)
     assert expected in str(caught.value), str(caught.value)
     assert "holds dict" not in str(caught.value)
+
+
+def test_a_fixed_range_that_differs_from_the_input_s_own_value_is_refused(tmp_path):
+    """uncertain: demand.referrals_per_year: {dist: fixed, value: 7000} beside the file's 6,250
+    ran every replication on 7,000 while the scenario (and what shows its inputs) said 6,250."""
+    f = _write(tmp_path, "f.yaml", f"base: {BASE}\nname: F\nuncertain:\n  "
+                                   f"demand.referrals_per_year: {{dist: fixed, value: 7000}}\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(f)
+    assert ("uncertain.demand.referrals_per_year: a fixed distribution is one value (7,000), not "
+            "a range, and it differs from the scenario's own demand.referrals_per_year (6,250), "
+            "which every run would replace with it; give 7,000 as demand.referrals_per_year "
+            "itself and take it out of the uncertain: block, or give a range") \
+        in str(caught.value)
+    # the same value is accepted (it changes nothing)
+    f.write_text(f"base: {BASE}\nname: F\nuncertain:\n  demand.referrals_per_year: "
+                 f"{{dist: fixed, value: 6250}}\n", encoding="utf-8")
+    load_scenario(f)

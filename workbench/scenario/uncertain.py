@@ -193,6 +193,14 @@ def _range_problems(sc: Any, path: str) -> list[str]:
 
     dist = sc.uncertain[path]
     data = sc.model_dump(mode="python")
+    own = input_value(data, path)
+    if dist.dist == "fixed" and value_used(data, path, dist.value) != own:
+        # every run used the fixed value while the file (and all that shows its inputs) said
+        # another: two values for one input
+        return [f"uncertain.{path}: a fixed distribution is one value ({_num(dist.value)}), "
+                f"not a range, and it differs from the scenario's own {path} ({_num(own)}), "
+                f"which every run would replace with it; give {_num(dist.value)} as {path} "
+                f"itself and take it out of the uncertain: block, or give a range"]
     if dist.dist != "fixed" and is_whole(data, path):
         ends = {value_used(data, path, quantile(dist, u)) for u in RANGE_QUANTILES}
         if len(ends) == 1:
