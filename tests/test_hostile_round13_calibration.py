@@ -160,3 +160,34 @@ def test_a_window_of_fourteen_months_holding_two_cohorts_is_not_twice_the_intake
     [row] = [r for r in d.rows if r.parameter == "academy.intake_per_year"]
     assert row.estimate == pytest.approx(1.0)
     assert d.data["academy"]["intake_per_year"] == 1
+
+
+# ------------------------------------------------------------------ recruitment with no agency
+def _workforce_fit(template, roster: pd.DataFrame, tmp):
+    """The roster's workforce values over 2021-04-01 to 2023-03-31 (a Draft)."""
+    from workbench.calibration.derive import Draft
+    from workbench.calibration.derive_workforce import derive_workforce
+    from workbench.calibration.extracts import day_number, read_workforce
+    from workbench.calibration.staff_roster import staff_roster
+
+    roster.to_csv(tmp / "workforce.csv", index=False)
+    w0, w1x = day_number("2021-04-01"), day_number("2023-04-01")
+    d = Draft(data=template.model_dump(mode="json"), window="", template_name="t")
+    staff = staff_roster(d, read_workforce(tmp / "workforce.csv"), template, w0, w1x)
+    derive_workforce(d, staff, template, w0, w1x)
+    return d
+
+
+def test_recruitment_success_needs_vacancies_the_roster_can_show(small, tmp_path):
+    # with no agency cover the establishment is the FTE in post, so vacancy-rounds are only the
+    # weeks below it: an authority with no agency fitted 84% [39-100] for a true 12%
+    _, template = small
+    roster = _table(ROOT / "data" / "sample" / "workforce.csv")     # the bundled sample's
+    with_agency = _workforce_fit(template, roster, tmp_path)
+    assert with_agency.provenance["recruitment.success_pct"].startswith("fitted")
+    d = _workforce_fit(template, roster[roster.WorkerType != "agency"], tmp_path)
+    assert d.provenance["recruitment.success_pct"].startswith(
+        "from t: the roster shows no vacancies to count appointments against: with no agency "
+        "cover in the case-holding teams in the window")
+    assert d.data["recruitment"]["success_pct"] == template.recruitment.success_pct
+    assert not [r for r in d.rows if r.parameter == "recruitment.success_pct"]
