@@ -126,6 +126,14 @@ def test_run_says_a_whole_number_input_s_draw_was_rounded(tmp_path, capsys):
     err = capsys.readouterr().err
     assert ("note: the uncertain inputs drawn for seed 3: demand.referrals_per_year = 6,133; "
             "academy.intake_per_year = 10 (a whole number: the draw is rounded)") in err, err
+    # the file written says which values the run drew (only the note did)
+    import json
+
+    data = json.loads((tmp_path / "o" / "ranged_seed3_kpis.json").read_text(encoding="utf-8"))
+    drawn = data["uncertain_inputs_drawn"]
+    assert list(drawn) == ["demand.referrals_per_year", "academy.intake_per_year"]
+    assert round(drawn["demand.referrals_per_year"]) == 6133
+    assert drawn["academy.intake_per_year"] == 10 and data["kpis"]
 
 
 def test_the_tornado_gives_the_values_its_runs_used(tmp_path):

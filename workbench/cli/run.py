@@ -68,11 +68,15 @@ def cmd_run(args) -> int:
     stem = Path(args.scenario).stem
     kpi_path = out / f"{stem}_seed{args.seed}_kpis.json"
     ts_path = out / f"{stem}_seed{args.seed}_weekly.csv"
-    files.write_text(kpi_path, json.dumps({"scenario": sc.name, "seed": args.seed,
-                                           "years": run.horizon_days / 365.25,
-                                           "kpis": {k: json_number(v)
-                                                    for k, v in run.kpis.items()}},
-                                          indent=2, allow_nan=False), "--out")
+    record = {"scenario": sc.name, "seed": args.seed, "years": run.horizon_days / 365.25}
+    if sc.uncertain:   # the file said nothing of the values this run drew (only stderr did)
+        from ..scenario.uncertain import input_value
+
+        drawn_data = run.scenario.model_dump(mode="python")
+        record["uncertain_inputs_drawn"] = {p: json_number(input_value(drawn_data, p))
+                                            for p in sc.uncertain}
+    record["kpis"] = {k: json_number(v) for k, v in run.kpis.items()}
+    files.write_text(kpi_path, json.dumps(record, indent=2, allow_nan=False), "--out")
     from ..analysis.weekly import with_days_in_run  # the last week may be part of one
 
     files.write_table(ts_path, with_days_in_run(run.timeseries, run.horizon_days), "--out")
