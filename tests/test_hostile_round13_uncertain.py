@@ -259,3 +259,38 @@ def test_a_fixed_range_that_differs_from_the_input_s_own_value_is_refused(tmp_pa
     f.write_text(f"base: {BASE}\nname: F\nuncertain:\n  demand.referrals_per_year: "
                  f"{{dist: fixed, value: 6250}}\n", encoding="utf-8")
     load_scenario(f)
+
+
+def test_a_draw_the_input_refuses_is_told_in_words_a_reader_knows(tmp_path):
+    """A draw beyond the points validation checks failed its run with '<derived scenario>: 1
+    problem(s) in the scenario:', a name no reader knows, and no word that it was a draw."""
+    from workbench.scenario.uncertain import draw_inputs
+
+    sc = load_scenario(_write(tmp_path, "t.yaml", f"base: {BASE}\nname: T\nuncertain:\n  "
+                              "workforce.turnover_pct_per_year.experienced: {dist: lognormal, "
+                              "mean: 15, cv: 0.75}\n"))
+    # a seed whose draw is above 100% (1 in about 1,000)
+    seed = next(s for s in range(20000) if _draws_past_100(sc, s))
+    with pytest.raises(ScenarioError) as caught:
+        draw_inputs(sc, seed)
+    said = str(caught.value)
+    assert "<derived scenario>" not in said
+    assert said.startswith("T: the inputs workforce.turnover_pct_per_year.experienced = ")
+    assert "  - workforce.turnover_pct_per_year: a turnover for experienced must be 0 or more " \
+           "and below 100" in said
+    assert said.endswith("(drawn for this run from the scenario's uncertain: ranges, beyond the "
+                         "0.1% and 99.9% points validation checks; narrow the range to the "
+                         "values the input accepts)")
+
+
+def _draws_past_100(sc, seed) -> bool:
+    import zlib
+
+    import numpy as np
+
+    from workbench.scenario import uncertain as unc
+
+    path = "workforce.turnover_pct_per_year.experienced"
+    u = np.random.default_rng(np.random.SeedSequence(
+        [seed, unc._STREAM, zlib.crc32(path.encode())])).random()
+    return unc.quantile(sc.uncertain[path], u) >= 100

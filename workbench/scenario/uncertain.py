@@ -270,7 +270,11 @@ def apply_inputs(scenario: Any, values: Mapping[str, float], name: str | None = 
         return scenario.replace(changes)
     except ScenarioError as exc:
         shown = ", ".join(f"{p} = {changes[p]:g}" for p in values)
-        raise ScenarioError(f"{scenario.name}: the inputs {shown} are not accepted:\n{exc}") from None
+        # the problems alone: the heading named "<derived scenario>", which no reader knows
+        problems = [line for line in str(exc).splitlines() if line.startswith("  - ")]
+        said = "\n".join(problems) if problems else str(exc)
+        raise ScenarioError(f"{scenario.name}: the inputs {shown} are not accepted:\n{said}") \
+            from None
 
 
 def draw_inputs(scenario: Any, seed: int) -> Any:
@@ -298,7 +302,13 @@ def draw_inputs(scenario: Any, seed: int) -> Any:
         key = zlib.crc32(path.encode())
         u = np.random.default_rng(np.random.SeedSequence([int(seed), _STREAM, key])).random()
         values[path] = quantile(dist, u)
-    return apply_inputs(scenario, values)
+    try:
+        return apply_inputs(scenario, values)
+    except ScenarioError as exc:
+        # a draw in the rarest 0.1% at an end, which validation does not check
+        raise ScenarioError(f"{exc}\n(drawn for this run from the scenario's uncertain: "
+                            f"ranges, beyond the 0.1% and 99.9% points validation checks; "
+                            f"narrow the range to the values the input accepts)") from None
 
 
 def describe(scenario: Any) -> str:
