@@ -294,3 +294,13 @@ def _draws_past_100(sc, seed) -> bool:
     u = np.random.default_rng(np.random.SeedSequence(
         [seed, unc._STREAM, zlib.crc32(path.encode())])).random()
     return unc.quantile(sc.uncertain[path], u) >= 100
+
+
+def test_ranges_said_leaves_out_a_fixed_value_both_give(tmp_path):
+    """A 'range' of one fixed value in both scenarios was said to be 'drawn afresh in each run
+    from the same range'."""
+    from workbench.cli.compare import ranges_said
+
+    sc = load_scenario(_write(tmp_path, "f.yaml", f"base: {BASE}\nname: F\nuncertain:\n  "
+                              "demand.referrals_per_year: {dist: fixed, value: 6250}\n"))
+    assert ranges_said(sc, sc.replace({"name": "G", "academy.start_month": 4}), "F", "G") is None

@@ -122,14 +122,16 @@ def ranges_said(base, var, baseline: str, variant: str) -> str | None:
     if not b and not v:
         return None
     same = [p for p in b if p in v and b[p] == v[p]]
+    fixed = [p for p in same if b[p].dist == "fixed"]   # one value, drawn or not: no range
     parts = []
+    same = [p for p in same if p not in fixed]
     if same:
         parts.append(f"{', '.join(same)} {'is' if len(same) == 1 else 'are'} drawn afresh in "
                      f"each run from the same range in both, so each pair of runs uses the same "
                      f"values and the interval covers the difference across {'that range' if len(same) == 1 else 'those ranges'}")
     changed = []
     for p in dict.fromkeys([*b, *v]):
-        if p in same:
+        if p in same or p in fixed:
             continue
         def side(sc, label, ranges):
             if p in ranges:
@@ -142,7 +144,7 @@ def ranges_said(base, var, baseline: str, variant: str) -> str | None:
         parts.append("the difference also includes a change in what is known of "
                      + ("an input" if len(changed) == 1 else "inputs")
                      + ", not only the variant's policy (" + "; ".join(changed) + ")")
-    return "Ranges: " + "; ".join(parts) + "."
+    return ("Ranges: " + "; ".join(parts) + ".") if parts else None
 
 
 def register(subparsers) -> None:
