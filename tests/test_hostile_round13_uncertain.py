@@ -304,3 +304,18 @@ def test_ranges_said_leaves_out_a_fixed_value_both_give(tmp_path):
     sc = load_scenario(_write(tmp_path, "f.yaml", f"base: {BASE}\nname: F\nuncertain:\n  "
                               "demand.referrals_per_year: {dist: fixed, value: 6250}\n"))
     assert ranges_said(sc, sc.replace({"name": "G", "academy.start_month": 4}), "F", "G") is None
+
+
+@pytest.mark.parametrize("path, why", [
+    ("demand..referrals_per_year", "an empty part (two dots together, or a dot at the start or end)"),
+    ("demand.referrals_per_year.", "an empty part (two dots together, or a dot at the start or end)"),
+    (" demand.referrals_per_year", "a space beside a dot or at an end"),
+])
+def test_a_path_with_an_empty_part_or_a_space_is_told_so(tmp_path, path, why):
+    """'demand..referrals_per_year' was told "'demand.' is not a field of this scenario"."""
+    f = _write(tmp_path, "p.yaml", f"base: {BASE}\nname: P\nuncertain:\n  '{path}': "
+                                   f"{{dist: uniform, low: 5800, high: 6800}}\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(f)
+    assert (f"uncertain.{path}: the path has {why}; give the dotted path of a number with no "
+            f"spaces, e.g. demand.referrals_per_year") in str(caught.value), str(caught.value)

@@ -124,7 +124,15 @@ def uncertain_problems(sc: Any) -> list[str]:
     data = sc.model_dump(mode="python")
     out = []
     for path in sc.uncertain:
-        top = path.split(".")[0]
+        parts = path.split(".")
+        if any(p != p.strip() or not p for p in parts):
+            # 'demand..referrals_per_year' was told "'demand.' is not a field", a name no one wrote
+            why = ("an empty part (two dots together, or a dot at the start or end)"
+                   if any(not p.strip() for p in parts) else "a space beside a dot or at an end")
+            out.append(f"uncertain.{path}: the path has {why}; give the dotted path of a number "
+                       f"with no spaces, e.g. demand.referrals_per_year")
+            continue
+        top = parts[0]
         if top in ("uncertain", "name", "description", "sources"):
             out.append(f"uncertain.{path}: cannot be uncertain (give a numeric input's path)")
             continue
