@@ -319,3 +319,20 @@ def test_a_path_with_an_empty_part_or_a_space_is_told_so(tmp_path, path, why):
         load_scenario(f)
     assert (f"uncertain.{path}: the path has {why}; give the dotted path of a number with no "
             f"spaces, e.g. demand.referrals_per_year") in str(caught.value), str(caught.value)
+
+
+def test_sensitivity_does_not_screen_a_fixed_value(tmp_path):
+    """An uncertain input given as one fixed value was screened and ranked 'made no
+    difference', which says nothing of the input: it had no range."""
+    from workbench.decision.sensitivity import default_inputs, too_few_inputs
+
+    sc = load_scenario(_write(tmp_path, "f.yaml", f"base: {BASE}\nname: F\nuncertain:\n  "
+                              "demand.referrals_per_year: {dist: fixed, value: 6250}\n  "
+                              "academy.intake_per_year: {dist: uniform, low: 10, high: 14}\n"))
+    inputs = default_inputs(sc)
+    assert list(inputs) == ["academy.intake_per_year"]
+    assert too_few_inputs(sc, inputs) == (
+        "scenario 'F': its uncertain: block has 1 input (academy.intake_per_year) (and "
+        "demand.referrals_per_year fixed at one value, which has no range to screen); "
+        "sensitivity needs at least two: add another input with its range to the uncertain: "
+        "block")

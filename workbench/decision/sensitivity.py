@@ -84,7 +84,8 @@ def default_inputs(base: Scenario, spread: float = SPREAD) -> dict[str, Any]:
     :data:`DEFAULT_INPUTS` it holds as a non-zero number, uniform within ``spread`` of it
     (percentages kept at most 100, inputs of :data:`_LOWEST` at least their floor)."""
     if base.uncertain:
-        return dict(base.uncertain)
+        # a fixed value has no range to screen: it was ranked as 'made no difference'
+        return {p: d for p, d in base.uncertain.items() if d.dist != "fixed"}
     data = base.model_dump(mode="python")
     out = {}
     for path in DEFAULT_INPUTS:
@@ -496,10 +497,13 @@ def too_few_inputs(base: Scenario, inputs: Mapping[str, Any]) -> str:
     """Why there are too few inputs, naming the scenario and its ``uncertain:`` block."""
     have = ", ".join(inputs) or "none"
     if base.uncertain:
+        fixed = [p for p, d in base.uncertain.items() if d.dist == "fixed" and p not in inputs]
+        also = (f" (and {', '.join(fixed)} fixed at one value, which has no range to screen)"
+                if fixed else "")
         return (f"scenario {base.name!r}: its uncertain: block has {len(inputs)} "
                 f"input{'' if len(inputs) == 1 else 's'} "
-                f"({have}); sensitivity needs at least two: add another input with its range "
-                f"to the uncertain: block")
+                f"({have}){also}; sensitivity needs at least two: add another input with its "
+                f"range to the uncertain: block")
     return (f"scenario {base.name!r}: sensitivity needs at least two uncertain inputs, and it "
             f"has no uncertain: block and only {len(inputs)} of the default inputs as a number "
             f"above 0 ({have}): add an uncertain: block with two or more inputs and their ranges")
