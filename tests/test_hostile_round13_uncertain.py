@@ -125,7 +125,8 @@ def test_run_says_a_whole_number_input_s_draw_was_rounded(tmp_path, capsys):
                  str(tmp_path / "o")]) == 0
     err = capsys.readouterr().err
     assert ("note: the uncertain inputs drawn for seed 3: demand.referrals_per_year = 6,133; "
-            "academy.intake_per_year = 10 (a whole number: the draw is rounded)") in err, err
+            "academy.intake_per_year = 10 (a whole number: each from 10 to 14 equally likely)") \
+        in err, err
     # the file written says which values the run drew (only the note did)
     import json
 
@@ -336,3 +337,24 @@ def test_sensitivity_does_not_screen_a_fixed_value(tmp_path):
         "demand.referrals_per_year fixed at one value, which has no range to screen); "
         "sensitivity needs at least two: add another input with its range to the uncertain: "
         "block")
+
+
+def test_a_whole_number_range_gives_each_whole_number_the_same_chance(tmp_path):
+    """Academy places drawn from 10 to 14 were a draw rounded: 10 and 14 came half as often as
+    11, 12 and 13 (104 and 93 of 800 runs against about 200), though the range's average held."""
+    from collections import Counter
+
+    from workbench.experiment import replication_seed
+    from workbench.scenario.uncertain import draw_inputs
+
+    sc = load_scenario(BASE).replace({"uncertain": {"academy.intake_per_year": {
+        "dist": "uniform", "low": 10, "high": 14}, "academy.months": {
+        "dist": "uniform", "low": 10, "high": 14}}})
+    runs = [draw_inputs(sc, replication_seed(0, i)) for i in range(1000)]
+    places = Counter(r.academy.intake_per_year for r in runs)
+    assert sorted(places) == [10, 11, 12, 13, 14]
+    assert min(places.values()) > 160 and max(places.values()) < 240, places
+    # an input that holds a number with decimals is drawn from the range as it is
+    months = [r.academy.months for r in runs]
+    assert 10 <= min(months) < 10.1 and 13.9 < max(months) <= 14
+    assert len(set(months)) == 1000

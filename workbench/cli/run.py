@@ -57,14 +57,19 @@ def cmd_run(args) -> int:
         def shown(v: float) -> str:
             return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
 
-        from ..scenario.uncertain import is_whole
+        from ..scenario.uncertain import is_whole, whole_uniform
 
-        whole = [p for p in sc.uncertain if is_whole(drawn, p)]
+        def how(path: str) -> str:
+            if not is_whole(drawn, path):
+                return ""
+            ends = whole_uniform(drawn, path, sc.uncertain[path])
+            if ends is not None:
+                return f" (a whole number: each from {ends[0]} to {ends[1]} equally likely)"
+            return " (a whole number: the draw is rounded)"
+
         print("note: the uncertain inputs drawn for seed "
               f"{args.seed}: " + "; ".join(f"{path} = {shown(input_value(drawn, path))}"
-                                          + (" (a whole number: the draw is rounded)"
-                                             if path in whole else "")
-                                          for path in sc.uncertain), file=sys.stderr)
+                                          + how(path) for path in sc.uncertain), file=sys.stderr)
     stem = Path(args.scenario).stem
     kpi_path = out / f"{stem}_seed{args.seed}_kpis.json"
     ts_path = out / f"{stem}_seed{args.seed}_weekly.csv"

@@ -29,7 +29,7 @@ import numpy as np
 from .errors import ScenarioError
 
 __all__ = ["apply_inputs", "describe", "dist_words", "draw_inputs", "input_value", "is_whole",
-           "quantile", "uncertain_problems", "value_used"]
+           "quantile", "uncertain_problems", "value_used", "whole_uniform"]
 
 #: Keeps the input draws' random numbers apart from the model's own streams of the same seed.
 _STREAM = 0x1A7E
@@ -253,6 +253,16 @@ def is_whole(data: Mapping[str, Any], path: str) -> bool:
     return isinstance(now, int) and not isinstance(now, bool)
 
 
+def whole_uniform(data: Mapping[str, Any], path: str, dist: Any) -> tuple[int, int] | None:
+    """``(low, high)`` when ``dist`` is a uniform range between whole numbers on an input that
+    holds a whole number, whose draws are then each whole number from low to high with equal
+    chance (:func:`draw_inputs`); else None (a draw is rounded)."""
+    if dist.dist != "uniform" or not is_whole(data, path):
+        return None
+    lo, hi = float(dist.low), float(dist.high)
+    return (int(lo), int(hi)) if lo.is_integer() and hi.is_integer() else None
+
+
 def value_used(data: Mapping[str, Any], path: str, v: float) -> float | int:
     """The value a run uses for a draw ``v`` of the input at ``path``: rounded to a whole
     number where the field holds one."""
@@ -306,10 +316,18 @@ def draw_inputs(scenario: Any, seed: int) -> Any:
     if not unc:
         return scenario
     values = {}
+    data = scenario.model_dump(mode="python")
     for path, dist in unc.items():
         key = zlib.crc32(path.encode())
         u = np.random.default_rng(np.random.SeedSequence([int(seed), _STREAM, key])).random()
-        values[path] = quantile(dist, u)
+        whole = whole_uniform(data, path, dist)
+        if whole is not None:
+            # each whole number of the range equally likely: rounding a draw from 10 to 14
+            # gave 10 and 14 half the chance of 11, 12 and 13
+            lo, hi = whole
+            values[path] = min(lo + math.floor(u * (hi - lo + 1)), hi)
+        else:
+            values[path] = quantile(dist, u)
     try:
         return apply_inputs(scenario, values)
     except ScenarioError as exc:
