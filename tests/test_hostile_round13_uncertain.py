@@ -350,11 +350,11 @@ def test_a_whole_number_range_gives_each_whole_number_the_same_chance(tmp_path):
     sc = load_scenario(BASE).replace({"uncertain": {"academy.intake_per_year": {
         "dist": "uniform", "low": 10, "high": 14}, "academy.months": {
         "dist": "uniform", "low": 10, "high": 14}}})
-    runs = [draw_inputs(sc, replication_seed(0, i)) for i in range(1000)]
+    runs = [draw_inputs(sc, replication_seed(0, i)) for i in range(500)]
     places = Counter(r.academy.intake_per_year for r in runs)
     assert sorted(places) == [10, 11, 12, 13, 14]
-    assert min(places.values()) > 160 and max(places.values()) < 240, places
+    assert min(places.values()) > 70 and max(places.values()) < 130, places
     # an input that holds a number with decimals is drawn from the range as it is
     months = [r.academy.months for r in runs]
-    assert 10 <= min(months) < 10.1 and 13.9 < max(months) <= 14
-    assert len(set(months)) == 1000
+    assert 10 <= min(months) < 10.2 and 13.8 < max(months) <= 14
+    assert len(set(months)) == 500
