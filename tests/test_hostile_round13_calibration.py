@@ -191,3 +191,25 @@ def test_recruitment_success_needs_vacancies_the_roster_can_show(small, tmp_path
         "cover in the case-holding teams in the window")
     assert d.data["recruitment"]["success_pct"] == template.recruitment.success_pct
     assert not [r for r in d.rows if r.parameter == "recruitment.success_pct"]
+
+
+# ------------------------------------------------------------------ the back-test's summary
+def test_one_year_of_history_is_not_called_both_naive_forecasts():
+    # '... model closer than both naive forecasts on 7 of 15' with the trend forecast n/a on
+    # every row (the bundled sample's out-of-sample back-test: one year before the cut-off)
+    import datetime as dt
+
+    from workbench.calibration.backtesting import COLUMNS, BacktestResult
+
+    row = ["out-of-sample", "referrals", "children referred in the period", 2115.0, 2354.0,
+           2325.5, 2382.5, 1921.0, math.nan, "+/- 10%", "outside", "no", ""]
+    bt = BacktestResult(table=pd.DataFrame([row], columns=COLUMNS), weekly=pd.DataFrame(),
+                        period_start=dt.date(2022, 4, 1), period_end=dt.date(2023, 3, 31),
+                        reps=2, fit_start=dt.date(2021, 4, 1), fit_end=dt.date(2022, 3, 31),
+                        history_years=1)
+    head = bt.summary().splitlines()[1]
+    assert "closer than both" not in head
+    assert head.endswith("model closer than last year's value (one year of history gives no "
+                         "trend forecast) on 0 of 1")
+    bt.table.loc[0, "naive_trend"] = 2000.0
+    assert bt.summary().splitlines()[1].endswith("model closer than both naive forecasts on 0 of 1")

@@ -100,9 +100,11 @@ class BacktestResult:
                     f"{self._period_words()} before {self.period_start} to make them from: "
                     f"{reproduced}")
         else:
+            # one year of history makes last year's value and no trend: "both" was said of one
+            both = ("both naive forecasts" if t.naive_trend.notna().any() else
+                    "last year's value (one year of history gives no trend forecast)")
             head = (f"{self.reps} replications; naive forecasts from {self._history_words()}: "
-                    f"{reproduced}; model closer than both naive forecasts on {n_better} of "
-                    f"{n_naive}")
+                    f"{reproduced}; model closer than {both} on {n_better} of {n_naive}")
         lines = [self.label, head,
                  f"  {'measure':<28} {'observed':>9} {'model':>9} {'model 95% range':>19} "
                  f"{'last year':>9} {'trend':>9}  verdict; better than naive?"]
