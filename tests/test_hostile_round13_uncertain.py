@@ -358,3 +358,17 @@ def test_a_whole_number_range_gives_each_whole_number_the_same_chance(tmp_path):
     months = [r.academy.months for r in runs]
     assert 10 <= min(months) < 10.2 and 13.8 < max(months) <= 14
     assert len(set(months)) == 500
+
+
+def test_ranges_said_of_an_input_the_variant_does_not_have(tmp_path):
+    """A base fixing a next: outcome in its uncertain: block, and a variant whose next: has no
+    such outcome: compare's Ranges line looked the input up in the variant and failed."""
+    from workbench.cli.compare import ranges_said
+
+    base = _write(tmp_path, "b.yaml", f"base: {BASE}\nname: B\nuncertain:\n  "
+                  "stages.s47.next.icpc: {dist: fixed, value: 0.35}\n  "
+                  "academy.intake_per_year: {dist: uniform, low: 10, high: 14}\n")
+    var = _write(tmp_path, "v.yaml", "base: b.yaml\nname: V\nstages:\n  s47:\n    next: "
+                 "{cin: 0.5, close: 0.5}\n")
+    said = ranges_said(load_scenario(base), load_scenario(var), "B", "V")
+    assert "stages.s47.next.icpc: V does not have it, B draws it from 0.35 (fixed)" in said, said

@@ -136,7 +136,10 @@ def ranges_said(base, var, baseline: str, variant: str) -> str | None:
         def side(sc, label, ranges):
             if p in ranges:
                 return f"{label} draws it from {dist_words(ranges[p])}"
-            value = input_value(sc.model_dump(mode="python"), p)
+            try:
+                value = input_value(sc.model_dump(mode="python"), p)
+            except KeyError:   # a next: outcome the other scenario does not have
+                return f"{label} does not have it"
             return f"{label} gives {value:,g}" if isinstance(value, (int, float)) else \
                 f"{label} gives it no value"
         changed.append(f"{p}: {side(var, variant, v)}, {side(base, baseline, b)}")
