@@ -126,9 +126,11 @@ def ranges_said(base, var, baseline: str, variant: str) -> str | None:
     parts = []
     same = [p for p in same if p not in fixed]
     if same:
-        parts.append(f"{', '.join(same)} {'is' if len(same) == 1 else 'are'} drawn afresh in "
-                     f"each run from the same range in both, so each pair of runs uses the same "
-                     f"values and the interval covers the difference across {'that range' if len(same) == 1 else 'those ranges'}")
+        one = len(same) == 1
+        parts.append(f"{', '.join(same)} {'is' if one else 'are'} drawn afresh in each run "
+                     f"from the same range in both, so each pair of runs uses the same values "
+                     f"and the interval covers the difference across "
+                     f"{'that range' if one else 'those ranges'}")
     changed = []
     for p in dict.fromkeys([*b, *v]):
         if p in same or p in fixed:

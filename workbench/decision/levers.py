@@ -20,8 +20,9 @@ from ..scenario import Scenario, ScenarioError
 from ..scenario.derive import scaled_dist
 
 __all__ = [
-    "AGENCY_CAP_CHOICES", "LEVERS", "LEVER_BY_KEY", "LEVER_INPUTS", "LEVER_GROUPS", "Lever", "build_scenario",
-    "describe_levers", "extra_recruitment", "lever_values", "same_value",
+    "AGENCY_CAP_CHOICES", "LEVERS", "LEVER_BY_KEY", "LEVER_INPUTS", "LEVER_GROUPS", "Lever",
+    "build_scenario", "describe_levers", "extra_recruitment", "fixed_lines", "lever_values",
+    "ranged_at_own_value", "same_value",
 ]
 
 #: Cost of one extra recruit when the starting scenario names none: the bundled recruitment

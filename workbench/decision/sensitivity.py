@@ -576,7 +576,8 @@ def _tornado(pts: _Points, paths: list[str], top: list[str], j: int) -> pd.DataF
         # academy places of 10)
         rows.append({"input": p, "label": input_label(p),
                      "low": value_used(data, p, quantile(d, 0.05)),
-                     "high": value_used(data, p, quantile(d, 0.95)), "kpi_low": Y[2 * i], "kpi_high": Y[2 * i + 1],
+                     "high": value_used(data, p, quantile(d, 0.95)),
+                     "kpi_low": Y[2 * i], "kpi_high": Y[2 * i + 1],
                      "kpi_base": Y[-1], "swing": abs(Y[2 * i + 1] - Y[2 * i])})
     df = pd.DataFrame(rows, columns=["input", "label", "low", "high", "kpi_low", "kpi_high",
                                      "kpi_base", "swing"])
