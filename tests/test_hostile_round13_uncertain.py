@@ -372,3 +372,15 @@ def test_ranges_said_of_an_input_the_variant_does_not_have(tmp_path):
                  "{cin: 0.5, close: 0.5}\n")
     said = ranges_said(load_scenario(base), load_scenario(var), "B", "V")
     assert "stages.s47.next.icpc: V does not have it, B draws it from 0.35 (fixed)" in said, said
+
+
+def test_describe_does_not_count_a_fixed_value_as_uncertain(tmp_path):
+    from workbench.scenario.uncertain import describe
+
+    sc = load_scenario(_write(tmp_path, "f.yaml", f"base: {BASE}\nname: F\nuncertain:\n  "
+                              "demand.referrals_per_year: {dist: fixed, value: 6250}\n"))
+    assert "is not included" in describe(sc)
+    both = sc.replace({"uncertain": {**sc.model_dump()["uncertain"], "academy.intake_per_year":
+                                     {"dist": "uniform", "low": 10, "high": 14}}})
+    assert describe(both) == ("Ranges include both chance events and uncertainty in 1 input not "
+                              "known exactly (academy.intake_per_year), drawn afresh for each run.")

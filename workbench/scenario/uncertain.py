@@ -339,7 +339,9 @@ def draw_inputs(scenario: Any, seed: int) -> Any:
 
 def describe(scenario: Any) -> str:
     """One sentence saying what a range of this scenario's results includes."""
-    unc = getattr(scenario, "uncertain", None)
+    # an input fixed at one value (dist: fixed) is not uncertain: it was counted as one
+    unc = [p for p, d in (getattr(scenario, "uncertain", None) or {}).items()
+           if d.dist != "fixed"]
     if not unc:
         return ("Ranges show the spread of chance events (referrals, durations, who leaves) for "
                 "the inputs as given; uncertainty in the inputs themselves is not included.")
