@@ -125,7 +125,7 @@ def test_turnover_is_divided_by_the_models_work_pressure_not_caseloads_over_cap(
 def _academy(folder, template, start: str, end: str):
     """The academy intake fitted from the small authority's roster over ``start`` to ``end``."""
     from workbench.calibration.derive import Draft
-    from workbench.calibration.derive_workforce import derive_academy
+    from workbench.calibration.derive_academy import derive_academy
     from workbench.calibration.extracts import day_number, read_workforce
     from workbench.calibration.staff_roster import staff_roster
 
