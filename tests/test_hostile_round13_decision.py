@@ -286,6 +286,11 @@ def test_a_variant_that_changes_nothing_is_said_to_be_the_baseline(tmp_path, mon
             "it changes nothing, so every difference is 0 and says nothing of a policy.")
     assert out.count(said) == 1
     assert out.index(said) < out.index("More agency vs Baseline")
+    # one year is "1 year" (it read "1 years"), and the reading says what "too small to show"
+    # is, as page one does (the difference itself rounds to zero, not the whole range)
+    assert "paired replication(s) (common random numbers), 1 year, seed" in out
+    assert "1 years" not in out
+    assert "excludes zero but the difference itself rounds to zero at the last digit" in out
 
 
 def test_the_frontier_chart_names_the_measure_of_the_first_target(unsure):

@@ -292,7 +292,8 @@ def cmd_compare(args) -> int:
     if exp.kpis.empty:
         raise UserError("every replication failed; nothing to compare (see the messages above)")
 
-    horizon_txt = f"{years:g} years" if years is not None else f"{horizons.pop():g} years"
+    span = years if years is not None else horizons.pop()
+    horizon_txt = f"{span:g} year{'' if span == 1 else 's'}"
     comp = exp.compare(baseline)
     every_run = fewer = False
     done = exp.kpis.groupby("scenario")["replication"].agg(set)
@@ -318,8 +319,8 @@ def cmd_compare(args) -> int:
         print("\nOne replication: no confidence intervals (use --replications 2 or more).")
     else:
         print("\nReading: 'no clear change' when the 95% confidence interval of the paired "
-              "difference includes zero; 'too small to show' when it excludes zero but lies "
-              "within half the last digit shown."
+              "difference includes zero; 'too small to show' when it excludes zero but the "
+              "difference itself rounds to zero at the last digit shown."
               + (" 'Better in every run' (worse, higher, lower): every paired run differed by "
                  "the same amount, so there is no interval (n/a), but no run disagreed."
                  if every_run else "")
