@@ -276,3 +276,27 @@ def test_neighbours_in_files_without_codes_are_told_apart_by_name(tmp_path):
     assert view.neighbours == ("Sunderland",)
     with pytest.raises(PublishedError, match="are the same authority"):
         neighbour_view("Durham", ["County Durham"], data=folder)
+
+
+def test_the_ranges_sentence_names_each_scenario_s_own_ranged_inputs(tmp_path):
+    """A variant adding a range on turnover beside a baseline with a range on referrals: the
+    report said the ranges of both included how fast experienced staff leave. A fixed value is
+    no uncertainty and is not named."""
+    from workbench.present.report_text import ranges_sentence
+
+    sc = load_scenario(_ranged(tmp_path))
+    wider = sc.replace({"name": "Wider", "uncertain": {
+        **sc.model_dump(mode="python")["uncertain"],
+        "workforce.turnover_pct_per_year.experienced": {"dist": "uniform", "low": 10,
+                                                        "high": 20}}})
+    said = ranges_sentence({"Ranged": sc, "Wider": wider})
+    assert "differ between the scenarios: for Ranged, " in said, said
+    ranged_part = said.split("for Ranged, ")[1].split(";")[0]
+    wider_part = said.split("for Wider, ")[1]
+    assert "experienced staff leave" not in ranged_part and "experienced staff leave" in wider_part
+    # the same inputs in both: one list, as before
+    same = ranges_sentence({"Ranged": sc, "Again": sc.replace({"name": "Again"})})
+    assert same.startswith("These ranges include uncertainty in ") and "differ" not in same
+    fixed = sc.replace({"uncertain": {"demand.referrals_per_year": {"dist": "fixed",
+                                                                    "value": 6250}}})
+    assert ranges_sentence({"Fixed": fixed}).startswith("These ranges show chance only")

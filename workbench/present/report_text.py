@@ -153,18 +153,36 @@ def ranges_sentence(scenarios) -> str:
         The scenarios whose results are shown (an experiment's ``scenarios``).
     """
     scs = list(scenarios.values()) if isinstance(scenarios, dict) else list(scenarios)
-    with_inputs = [sc for sc in scs if getattr(sc, "uncertain", None)]
+
+    def ranged(sc) -> list[str]:
+        # (a "range" of one fixed value is no uncertainty)
+        return [p for p, d in (getattr(sc, "uncertain", None) or {}).items()
+                if getattr(d, "dist", None) != "fixed"]
+
+    with_inputs = [sc for sc in scs if ranged(sc)]
     if not with_inputs:
         return (f"These ranges show {_CHANCE.replace('chance', 'chance only', 1)}, not "
                 f"uncertainty in the inputs themselves.")
-    paths = list(dict.fromkeys(p for sc in with_inputs for p in sc.uncertain))
-    names = [_input_name(p) for p in paths]
-    shown = names if len(names) <= 6 else names[:5] + [f"{len(names) - 5} other inputs"]
-    text = (f"These ranges include uncertainty in {_and(shown)}, as well as {_CHANCE}: each "
-            f"run draws those inputs afresh.")
-    if len(with_inputs) < len(scs):
-        text += (f" That holds for {_and([isolate(sc.name) for sc in with_inputs])}; the ranges of the "
-                 f"other scenarios show chance only.")
+
+    def named(paths: list[str]) -> str:
+        names = [_input_name(p) for p in paths]
+        return _and(names if len(names) <= 6 else names[:5] + [f"{len(names) - 5} other inputs"])
+
+    others = (" The ranges of the other scenarios show chance only."
+              if len(with_inputs) < len(scs) else "")
+    if len({frozenset(ranged(sc)) for sc in with_inputs}) > 1:
+        # the scenarios' ranges cover different inputs: each named with its own (the sentence
+        # named every input for every scenario, so a variant adding a range on turnover read as
+        # if the baseline's ranges held it too)
+        each = "; ".join(f"for {isolate(sc.name)}, {named(ranged(sc))}" for sc in with_inputs)
+        return (f"These ranges show {_CHANCE}, and uncertainty in inputs given as ranges, which "
+                f"differ between the scenarios: {each}. Each run draws those inputs afresh."
+                + others)
+    text = (f"These ranges include uncertainty in {named(ranged(with_inputs[0]))}, as well as "
+            f"{_CHANCE}: each run draws those inputs afresh.")
+    if others:
+        text += (f" That holds for {_and([isolate(sc.name) for sc in with_inputs])}; the ranges "
+                 f"of the other scenarios show chance only.")
     return text
 
 
