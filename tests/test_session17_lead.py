@@ -300,3 +300,17 @@ def test_the_ranges_sentence_names_each_scenario_s_own_ranged_inputs(tmp_path):
     fixed = sc.replace({"uncertain": {"demand.referrals_per_year": {"dist": "fixed",
                                                                     "value": 6250}}})
     assert ranges_sentence({"Fixed": fixed}).startswith("These ranges show chance only")
+
+
+def test_an_input_whose_own_value_lies_outside_its_range_is_noted(tmp_path):
+    """Referrals of 6,250 with a range of 8,000-9,000 validated with no word, and the report
+    quoted 6,250, which no run used."""
+    f = tmp_path / "out.yaml"
+    f.write_text(f"base: {BASE}\nname: Out\nuncertain:\n  demand.referrals_per_year: {{dist: "
+                 f"uniform, low: 8000, high: 9000}}\n  academy.intake_per_year: {{dist: uniform, "
+                 f"low: 10, high: 14}}\n", encoding="utf-8")
+    assert scenario_notes(load_scenario(f)) == [
+        "uncertain.demand.referrals_per_year: the scenario's own value (6,250) lies outside its "
+        "range (8,000 to 9,000), so no run uses it: every run draws from the range; give the "
+        "field a value inside it"]
+    assert scenario_notes(load_scenario(_ranged(tmp_path))) == []   # 6,250 in 5,800-6,800

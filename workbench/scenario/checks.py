@@ -376,6 +376,38 @@ def checkpoints_past_timescale(sc: Any) -> list[str]:
     return notes
 
 
+def values_outside_their_ranges(sc: Any) -> list[str]:
+    """A note for an input whose own value lies outside the range its ``uncertain:`` entry gives
+    (beyond the 0.1% and 99.9% points): every run draws from the range, so the value the file
+    shows, and reports and tables quote as the scenario's, is never used."""
+    from .uncertain import RANGE_QUANTILES, input_value, quantile
+
+    notes = []
+    data = None
+    for path, dist in (getattr(sc, "uncertain", None) or {}).items():
+        if getattr(dist, "dist", None) == "fixed":
+            continue
+        data = sc.model_dump(mode="python") if data is None else data
+        try:
+            own = input_value(data, path)
+        except KeyError:
+            continue
+        if isinstance(own, bool) or not isinstance(own, (int, float)):
+            continue
+        if dist.dist == "uniform":
+            low, high, which = dist.low, dist.high, "its range"
+        elif dist.dist == "histogram":
+            low, high, which = dist.edges[0], dist.edges[-1], "its range"
+        else:   # no end: the points validation checks the draws at
+            low, high = (quantile(dist, u) for u in RANGE_QUANTILES)
+            which = "its range's 0.1% and 99.9% points"
+        if not low <= own <= high:
+            notes.append(f"uncertain.{path}: the scenario's own value ({own:,g}) lies outside "
+                         f"{which} ({low:,.4g} to {high:,.4g}), so no run uses it: every run "
+                         f"draws from the range; give the field a value inside it")
+    return notes
+
+
 def retention_that_does_nothing(sc: Any) -> list[str]:
     """A note for a retention scheme switched on with neither a payment nor a cut in turnover:
     it changes nothing in the run, though a reader of the scenario would think it does."""
@@ -458,4 +490,5 @@ def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
     """Everything ``validate`` and ``run`` say about a valid scenario that may not do what its
     author meant (notes, not problems)."""
     return (inert_dates(sc, horizon_days) + late_bookings(sc) + checkpoints_past_timescale(sc)
-            + retention_that_does_nothing(sc) + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc) + front_door_posts(sc))
+            + retention_that_does_nothing(sc) + values_outside_their_ranges(sc)
+            + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc) + front_door_posts(sc))
