@@ -314,3 +314,17 @@ def test_an_input_whose_own_value_lies_outside_its_range_is_noted(tmp_path):
         "range (8,000 to 9,000), so no run uses it: every run draws from the range; give the "
         "field a value inside it"]
     assert scenario_notes(load_scenario(_ranged(tmp_path))) == []   # 6,250 in 5,800-6,800
+
+
+def test_an_uncertain_input_given_a_value_is_told_to_give_a_distribution(tmp_path):
+    from workbench.scenario.errors import ScenarioError
+
+    f = tmp_path / "d.yaml"
+    f.write_text(f"base: {BASE}\nname: D\nuncertain:\n  demand.referrals_per_year: 6000\n",
+                 encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(f)
+    assert ("uncertain.demand.referrals_per_year: an uncertain input takes a distribution, e.g. "
+            "{dist: uniform, low: <lowest>, high: <highest>}; a single known value goes at the "
+            "field "
+            "itself (got 6000)") in str(caught.value)

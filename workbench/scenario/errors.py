@@ -39,6 +39,11 @@ def format_errors(err: ValidationError, source: str) -> str:
             msg = "unknown field (check the spelling; unknown fields are not allowed)"
         elif typ == "missing":
             msg = "required field is missing"
+        elif typ == "model_attributes_type" and len(e["loc"]) == 2 and e["loc"][0] == "uncertain":
+            # a value or a list where a range goes ("Input should be a valid dictionary or
+            # object to extract fields from" said nothing of what to write)
+            msg = ("an uncertain input takes a distribution, e.g. {dist: uniform, low: <lowest>, "
+                   "high: <highest>}; a single known value goes at the field itself")
         m = _YES_NO.fullmatch(msg)
         if m:  # the check of a block's raw fields names the field in its message
             loc, msg = ".".join(p for p in (loc, m[1]) if p), m[2]
