@@ -340,7 +340,29 @@ def render() -> str:
         meaning = _first_line(m.__doc__) or "Every value between low and high equally likely."
         out.append(f"| `{_args(m.model_fields['dist'].annotation)[0]}` | {_cell(fields)} | "
                    f"{_cell(meaning)} |")
-    return "\n".join(out) + "\n"
+    out += ["", "## Inputs given as ranges (`uncertain:`)", "",
+            "An input not known exactly is given a distribution under `uncertain:`, by the dotted "
+            "path of its number, e.g. `demand.referrals_per_year: {dist: uniform, low: 5800, "
+            "high: 6800}`. Each run draws its own value from its seed and the path alone, so "
+            "scenarios compared draw the same values in the same run. The rules:", "",
+            "- The path names a number in a block; an entry of a list (`staff.0.count`, "
+            "`seasonality.3`) cannot be uncertain, nor the run's frame (`horizon_years`, "
+            "`start_date`, `calendar`) or the names.",
+            "- A share of a set that sums to 100 (a `next:` outcome, a leaver destination) cannot "
+            "take a range: it must sum with the others.",
+            "- Whole-number inputs: a `uniform` range between whole numbers gives each whole "
+            "number in it an equal chance; other ranges are rounded, and `run` says so.",
+            "- A `fixed` \"range\" must equal the field's own value (it records that the value is "
+            "known); the field's own value should lie inside its range (`validate` notes one "
+            "outside: no run would use it).",
+            "- Validation checks the draws at the range's 0.1% and 99.9% points; sensitivity "
+            "analysis keeps its points between them for a range with no upper end.",
+            "- A variant that gives an input a value of its own (or a block holding it, stated "
+            "whole) uses that value, not its base's range (`validate` says so); to keep a range, "
+            "give one in the variant's own `uncertain:`. A lever (the explorer, the app, "
+            "`optimise`) that sets a ranged input fixes it; the change in referrals moves their "
+            "range.", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _stage_names() -> tuple[str, ...]:
