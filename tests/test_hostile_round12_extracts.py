@@ -61,7 +61,9 @@ def small(tmp_path_factory):
     return folder, template
 
 
-def _fit(folder, template, cases=None, workforce=None, tmp=None, **window):
+def _calibrated(folder, template, cases=None, workforce=None, tmp=None, **window):
+    """The calibration of ``folder``'s extracts, or of ``cases``/``workforce`` tables in their
+    place (written to ``tmp``)."""
     from workbench.calibration.fit import calibrate
 
     c, w = folder / "cases.csv", folder / "workforce.csv"
@@ -73,7 +75,11 @@ def _fit(folder, template, cases=None, workforce=None, tmp=None, **window):
         workforce.to_csv(w, index=False)
     cd, ro = read_extracts(c, w)
     # without the pilot simulations of timeliness (seconds each): not what these tests check
-    cal = calibrate(cd, ro, template, correct_timeliness=False, fit_icpc=False, **window)
+    return calibrate(cd, ro, template, correct_timeliness=False, fit_icpc=False, **window)
+
+
+def _fit(folder, template, cases=None, workforce=None, tmp=None, **window):
+    cal = _calibrated(folder, template, cases, workforce, tmp, **window)
     return dict(zip(cal.table.parameter, cal.table.estimate)), cal.notes
 
 

@@ -11,40 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.calibration.extracts import read_extracts
+
+# a small synthetic authority (about 960 case rows, 18 workers) and its template, and its
+# calibration without the pilot simulations, as round 12's
+from test_hostile_round12_extracts import _calibrated as _fit
+from test_hostile_round12_extracts import _table, small  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    """A small synthetic authority (about 960 case rows, 18 workers) and its template."""
-    from workbench.calibration.synthetic import fictional_scenario, generate_extracts
-    from workbench.scenario import load_scenario
-
-    template = load_scenario(ROOT / "scenarios" / "baseline.yaml")
-    ex = generate_extracts(fictional_scenario(template, scale=0.05), seed=3)
-    folder = tmp_path_factory.mktemp("small")
-    ex.write(folder)
-    return folder, template
-
-
-def _table(path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def _fit(folder, template, cases=None, workforce=None, tmp=None, **window):
-    from workbench.calibration.fit import calibrate
-
-    c, w = folder / "cases.csv", folder / "workforce.csv"
-    if cases is not None:
-        c = tmp / "cases.csv"
-        cases.to_csv(c, index=False)
-    if workforce is not None:
-        w = tmp / "workforce.csv"
-        workforce.to_csv(w, index=False)
-    cd, ro = read_extracts(c, w)
-    return calibrate(cd, ro, template, correct_timeliness=False, fit_icpc=False, **window)
 
 
 # ------------------------------------------------------------------ one helper for lengths
