@@ -19,8 +19,10 @@ from workbench.calibration.returns import read_returns
 from workbench.published.authorities import find_authority
 from workbench.published.read import PublishedError, read_published
 
-# the smallest folder read_returns takes (one case return and one workforce census), as round 12
-from test_hostile_round12_returns import CENSUS, EPISODES, RETURNS, mini  # noqa: F401
+# the smallest folder read_returns takes (one case return and one workforce census), and a
+# copy of the published tables to break, as round 12's
+from test_hostile_round12_returns import (CENSUS, EPISODES, RETURNS, _published,  # noqa: F401
+                                         mini)
 
 PUBLISHED = Path(__file__).resolve().parent / "data" / "published"
 
@@ -28,14 +30,6 @@ PUBLISHED = Path(__file__).resolve().parent / "data" / "published"
 @pytest.fixture(scope="module")
 def published():
     return read_published(PUBLISHED)
-
-
-def _published(tmp_path: Path) -> Path:
-    out = tmp_path / "published"
-    out.mkdir()
-    for p in PUBLISHED.glob("*.csv"):
-        shutil.copy(p, out / p.name)
-    return out
 
 
 # ------------------------------------------- 1. a pipe named like a return is said, never read
