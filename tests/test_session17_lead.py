@@ -328,3 +328,27 @@ def test_an_uncertain_input_given_a_value_is_told_to_give_a_distribution(tmp_pat
             "{dist: uniform, low: <lowest>, high: <highest>}; a single known value goes at the "
             "field "
             "itself (got 6000)") in str(caught.value)
+
+
+def test_posts_filled_the_day_the_leaver_went_are_given_apart_from_the_gaps(monkeypatch):
+    """Replacements starting the day the leaver went (a gap of none) were fitted as half-day
+    gaps among gaps of weeks: the log-normal's spread ran without bound and its mean far above
+    every gap there was."""
+    import numpy as np
+
+    from workbench.calibration import derive_workforce as dw
+    from workbench.calibration.derive import Draft
+
+    template = load_scenario(BASE)
+    weeks = np.random.default_rng(2).lognormal(np.log(10), 0.5, 30) * 7
+    dur = np.concatenate([weeks, np.zeros(15)])          # a third filled the same day
+    monkeypatch.setattr(dw, "vacancy_gaps", lambda *a: (dur, np.ones(len(dur), dtype=bool)))
+    d = Draft(data=template.model_dump(mode="json"), window="", template_name="t")
+    dw.derive_vacancy_gaps(d, None, template, 0.0, 365.0)
+    got = {e.parameter: e for e in d.rows}
+    at_once = got["vacancy_gap_weeks.filled_at_once_pct"]
+    assert at_once.estimate == pytest.approx(100 / 3) and at_once.n == 45
+    assert at_once.lower < 100 / 3 < at_once.upper
+    mean = got["vacancy_gap_weeks.mean"]
+    assert mean.n == 30 and 8 < mean.estimate < 13          # the gaps there were: about 10 weeks
+    assert got["vacancy_gap_weeks.cv"].estimate < 1

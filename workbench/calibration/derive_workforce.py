@@ -285,13 +285,25 @@ def derive_vacancy_gaps(d: Draft, roster: Roster, template: Scenario, w0: float,
     gaps = vacancy_gaps(roster, w0, w1x)
     if gaps is not None and gaps[1].sum() >= MIN_GAPS:
         dur, ended = gaps
-        f = fit_lognormal(np.maximum(dur, 0.5) / 7, ended)
-        ci = f.intervals(seed=seed)
-        d.add(Estimate("vacancy_gap_weeks.mean", f.mean, *ci["mean"], f.n,
-                       "leaver to the next permanent starter in the same team (first in, first "
-                       "out), censored log-normal", "weeks", "",
-                       f"{f.n_events} filled; not recruitment.time_to_hire_weeks (see docs)"),
-              Estimate("vacancy_gap_weeks.cv", f.cv, *ci["cv"], f.n, "as above", "sd / mean"))
+        # a post filled the day its holder left (a replacement already appointed) has no gap:
+        # as half a day among gaps of weeks it spread the log-normal without bound (a mean of
+        # months for gaps of weeks), so the share filled at once is given apart and the
+        # log-normal is of the gaps there were
+        at_once = ended & (dur < 1)
+        share, lo, hi = wilson(int(at_once.sum()), int(ended.sum()))
+        d.add(Estimate("vacancy_gap_weeks.filled_at_once_pct", 100 * share, 100 * max(lo, 0.0),
+                       100 * hi, int(ended.sum()), "filled posts whose next permanent starter "
+                       "began the day the leaver went (Wilson 95%)", "%", ""))
+        if (ended & ~at_once).sum() >= MIN_GAPS:
+            f = fit_lognormal(dur[~at_once] / 7, ended[~at_once])
+            ci = f.intervals(seed=seed)
+            d.add(Estimate("vacancy_gap_weeks.mean", f.mean, *ci["mean"], f.n,
+                           "leaver to the next permanent starter in the same team (first in, "
+                           "first out), censored log-normal of the gaps longer than a day",
+                           "weeks", "", f"{f.n_events} filled after a gap; not "
+                           "recruitment.time_to_hire_weeks (see docs)"),
+                  Estimate("vacancy_gap_weeks.cv", f.cv, *ci["cv"], f.n, "as above",
+                           "sd / mean"))
     elif gaps is None:
         d.notes.append("vacancy gaps not estimable: the roster has no Team column")
     if has_workforce(template):
