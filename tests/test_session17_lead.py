@@ -352,3 +352,20 @@ def test_posts_filled_the_day_the_leaver_went_are_given_apart_from_the_gaps(monk
     mean = got["vacancy_gap_weeks.mean"]
     assert mean.n == 30 and 8 < mean.estimate < 13          # the gaps there were: about 10 weeks
     assert got["vacancy_gap_weeks.cv"].estimate < 1
+
+
+def test_a_calibrated_scenario_s_comments_cannot_write_fields():
+    """A template or extract named with a character YAML reads as a line break (U+2028) ended
+    its comment in the calibrated scenario, and the rest was read as fields (as published files'
+    names did in from-published)."""
+    import yaml
+
+    from workbench.calibration.yaml_out import scenario_yaml
+
+    text = scenario_yaml({"name": "Ours", "demand": {"referrals_per_year": 6250}},
+                         {"demand.referrals_per_year": "from tmpl\u2028seed: 7\u2028#.yaml: kept"},
+                         header="from cases\u2029horizon_years: 1\u2029.csv")
+    data = yaml.safe_load(text)
+    assert data == {"name": "Ours", "demand": {"referrals_per_year": 6250}}
+    assert "tmpl\\u2028seed: 7" in text
+    assert "# horizon_years: 1" in text          # a header's lines are each a comment

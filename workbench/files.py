@@ -184,6 +184,15 @@ def spreadsheet_safe(table):
     return out
 
 
+def one_line(text) -> str:
+    """Text for a comment line of a YAML file: every character YAML reads as a line break
+    (``\\x85``, U+2028, U+2029, besides ``\\r`` and ``\\n``) or another control character shown
+    as an escape. A file named with U+2028 ended the comment line it was quoted in, and the rest
+    of its name was read as the scenario's own fields."""
+    return "".join(c if c == " " or (c.isprintable() and c not in "\x85\u2028\u2029")
+                   else ascii(c)[1:-1] for c in str(text))
+
+
 def save_figure(path: str | os.PathLike, fig, what: str | None = None, **savefig) -> Path:
     """Save a matplotlib figure (``savefig``'s options; the format from ``path``'s suffix), whole
     or not at all (see :func:`writing`)."""

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from ..files import one_line
+
 FLOW_WIDTH = 90           # characters: longer mappings are written as blocks
 FLOW_KEYS = 8             # mappings with more keys are written as blocks
 INLINE_COMMENT = 70       # characters: longer comments go on the line above
@@ -53,7 +55,9 @@ def scenario_yaml(data: dict, comments: dict[str, str], header: str = "") -> str
     header : str
         Lines written as comments at the top of the file.
     """
-    lines = [f"# {h}" if h else "#" for h in header.splitlines()] if header else []
+    # (comments one line each: a file or template name holding a character YAML reads as a
+    # line break would otherwise end its comment, and the rest would be read as fields)
+    lines = ([f"# {one_line(h)}" if h else "#" for h in header.splitlines()] if header else [])
 
     def emit(node: dict, path: str, indent: int):
         pad = " " * indent
@@ -62,6 +66,7 @@ def scenario_yaml(data: dict, comments: dict[str, str], header: str = "") -> str
                 continue
             p = f"{path}.{key}" if path else str(key)
             c = comments.get(p)
+            c = one_line(c) if c else c
             if c and len(c) > INLINE_COMMENT and not (isinstance(value, (dict, list)) and not _small(value)):
                 lines.append(f"{pad}# {c}")
                 c = None

@@ -12,6 +12,8 @@ import textwrap
 
 import yaml
 
+from ..files import one_line
+
 __all__ = ["scenario_text"]
 
 WIDTH = 98
@@ -45,16 +47,6 @@ def _inline(v) -> bool:
     return True
 
 
-def _one_line(text: str) -> str:
-    """A comment's text with every character YAML reads as a line break (``\\x85``, U+2028,
-    U+2029, besides ``\\r`` and ``\\n``) or other control character shown as an escape: a
-    published file named with U+2028 ended the comment line, and the rest of its name was read as
-    the scenario's own fields (the file refused as 'not valid YAML', blamed on the builder; a
-    name laid out as a field could set one)."""
-    return "".join(c if c == " " or (c.isprintable() and c not in "\x85\u2028\u2029")
-                   else ascii(c)[1:-1] for c in str(text))
-
-
 def scenario_text(data: dict, comments: dict, header: str = "") -> str:
     """YAML for a scenario: ``data`` nested as in a file, ``comments`` by dotted path.
 
@@ -67,10 +59,10 @@ def scenario_text(data: dict, comments: dict, header: str = "") -> str:
     header : str
         Lines written as comments at the top.
     """
-    out = [f"# {_one_line(h)}".rstrip() for h in header.splitlines()]
+    out = [f"# {one_line(h)}".rstrip() for h in header.splitlines()]
 
     def comment(text: str, pad: str):
-        for line in textwrap.wrap(_one_line(text), WIDTH - len(pad) - 2, break_on_hyphens=False):
+        for line in textwrap.wrap(one_line(text), WIDTH - len(pad) - 2, break_on_hyphens=False):
             out.append(f"{pad}# {line}")
 
     def emit(node: dict, path: str, indent: int):
