@@ -369,3 +369,20 @@ def test_a_calibrated_scenario_s_comments_cannot_write_fields():
     assert data == {"name": "Ours", "demand": {"referrals_per_year": 6250}}
     assert "tmpl\\u2028seed: 7" in text
     assert "# horizon_years: 1" in text          # a header's lines are each a comment
+
+
+def test_the_back_test_s_overall_sentence_says_both_only_when_there_are_two():
+    """With one year of history (no trend forecast on any row) the last sentence said the model
+    'beat both naive forecasts', as the summary's head did before round 13."""
+    import pandas as pd
+
+    from workbench.calibration.backtesting import overall_verdict
+
+    one = pd.DataFrame({"measure": ["Referrals", "Caseload"], "better_than_naive": ["yes", "no"],
+                        "naive_trend": [float("nan")] * 2})
+    said = overall_verdict(one)
+    assert said.startswith("Overall the model beat last year's value (one year of history gives "
+                           "no trend forecast) on 1 of 2 measures"), said
+    assert "trend line" not in said and "last year's figure forecast better" in said
+    two = one.assign(naive_trend=[1.0, 2.0])
+    assert overall_verdict(two).startswith("Overall the model beat both naive forecasts on 1 of 2")

@@ -456,10 +456,15 @@ def overall_verdict(t: pd.DataFrame) -> str:
     n = int(t.better_than_naive.isin(["yes", "no", "as close"]).sum())
     if not n:
         return "Overall: no measure has a naive forecast to compare with."
-    text = f"Overall the model beat both naive forecasts on {len(yes)} of {n} measures"
+    # one year of history makes last year's value and no trend: "both" was said of one (as the
+    # summary's head says since round 13)
+    both = ("both naive forecasts" if "naive_trend" not in t or t.naive_trend.notna().any()
+            else "last year's value (one year of history gives no trend forecast)")
+    text = f"Overall the model beat {both} on {len(yes)} of {n} measures"
     if len(lost):
         text += (f"; a naive forecast did better on {len(lost)} ({', '.join(lost.measure)}): "
-                 "there a trend line or last year's figure forecast better than the model, so "
+                 f"there {'a trend line or ' if both.startswith('both') else ''}last year's "
+                 "figure forecast better than the model, so "
                  "its numbers for those measures need the most care.")
     else:
         text += ": a naive forecast did better on none."
