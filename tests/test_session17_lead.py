@@ -386,3 +386,30 @@ def test_the_back_test_s_overall_sentence_says_both_only_when_there_are_two():
     assert "trend line" not in said and "last year's figure forecast better" in said
     two = one.assign(naive_trend=[1.0, 2.0])
     assert overall_verdict(two).startswith("Overall the model beat both naive forecasts on 1 of 2")
+
+
+def test_a_terminal_is_shown_control_characters_as_escapes(tmp_path, monkeypatch):
+    """A file named with a terminal's escape sequence, quoted in a message, recoloured (or could
+    clear) the user's terminal; printed to a terminal it now shows as an escape. Output to a
+    file or pipe is left as written, and the streams are as they were after the command."""
+    import io
+    import sys
+
+    from workbench.cli.main import main
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    bad = tmp_path / "bad\x1b[31mred\x1b[0m.yaml"
+    bad.write_text("name: x\n", encoding="utf-8")
+    screen, piped = Terminal(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", screen)
+    monkeypatch.setattr(sys, "stderr", screen)
+    assert main(["validate", str(bad)]) == 2
+    assert "bad\\x1b[31mred\\x1b[0m.yaml: " in screen.getvalue() and "\x1b" not in screen.getvalue()
+    assert sys.stdout is screen and sys.stderr is screen
+    monkeypatch.setattr(sys, "stderr", piped)
+    monkeypatch.setattr(sys, "stdout", piped)
+    assert main(["validate", str(bad)]) == 2
+    assert "bad\x1b[31mred\x1b[0m.yaml: " in piped.getvalue()

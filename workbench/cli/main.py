@@ -24,6 +24,7 @@ folder, no permission): the file and the reason.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import warnings
 from pathlib import Path
@@ -77,6 +78,47 @@ def tolerant_output() -> None:
                 pass
 
 
+def terminal_text(text) -> str:
+    """``text`` with control characters other than line breaks, carriage returns (a progress
+    bar's) and tabs shown as escapes: a file named with a terminal's escape sequence (ESC [ ...)
+    quoted in a message would otherwise move the cursor, recolour or clear the user's terminal."""
+    return "".join(c if c in "\n\r\t" or not (ord(c) < 32 or 127 <= ord(c) < 160)
+                   else ascii(c)[1:-1] for c in str(text))
+
+
+class _TerminalSafe:
+    """A terminal's stream that writes :func:`terminal_text` (everything else as the stream)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return self._stream.write(terminal_text(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def terminal_safe():
+    """While the command runs, what it prints to a terminal shows control characters as
+    escapes (every message, note and table: a file, team or scenario name can hold them); output
+    to a file or a pipe is left as written."""
+    saved = sys.stdout, sys.stderr
+    try:
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            try:
+                tty = stream.isatty()
+            except (AttributeError, ValueError, OSError):
+                tty = False
+            if tty:
+                setattr(sys, name, _TerminalSafe(stream))
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 #: The package's folder: a warning raised by its own code is a note to the user
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -102,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     show = warnings.showwarning
     warnings.showwarning = _show_notes(show)
     try:
-        return _main(argv)
+        with terminal_safe():
+            return _main(argv)
     finally:
         warnings.showwarning = show
 
