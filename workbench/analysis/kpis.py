@@ -90,8 +90,7 @@ def campaign_cost(scenario, start: float, end: float) -> float:
         e = float((camp.end_date - scenario.start_date).days)
         if s >= end or e <= 0 or camp.hires <= 0:
             continue
-        for k in range(camp.hires):
-            at = s + (k + 0.5) * (e - s) / camp.hires
+        for at in camp.hire_days(scenario.start_date):
             if at >= end:
                 break
             if at >= start:

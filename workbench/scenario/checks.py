@@ -319,11 +319,8 @@ def inert_dates(sc: Any, horizon_days: float | None = None) -> list[str]:
         if c.start_date >= end:
             notes.append(f"recruitment.campaigns.{i}.start_date: {c.start_date} is {after}")
         elif c.end_date > end:
-            # hires start evenly over the campaign (as the model brings them in); those due
-            # after the end are not in the run, nor their share of the cost
-            first, last = (c.start_date - start).days, (c.end_date - start).days
-            within = sum(1 for k in range(c.hires)
-                         if first + (k + 0.5) * (last - first) / c.hires < days)
+            # those due after the end are not in the run, nor their share of the cost
+            within = sum(1 for day in c.hire_days(start) if day < days)
             if within < c.hires:
                 notes.append(f"recruitment.campaigns.{i}.end_date: {c.end_date} is after the run "
                              f"ends ({end}), so {within} of its {c.hires} hires start in this "

@@ -80,6 +80,15 @@ class Campaign(_Model):
             raise ValueError(f"end_date ({self.end_date}) must be after start_date ({self.start_date})")
         return self
 
+    def hire_days(self, run_start) -> list[float]:
+        """The days from ``run_start`` (a date) on which its hires start: evenly over the
+        campaign, the k-th at its (k + 1/2)-th step, as the model brings them in (the model's
+        own copy is in its compiled core). The run counts, and is charged for, those before
+        its end."""
+        first = float((self.start_date - run_start).days)
+        last = float((self.end_date - run_start).days)
+        return [first + (k + 0.5) * (last - first) / self.hires for k in range(self.hires)]
+
 
 class Recruitment(_Model):
     """Advertising vacancies: each round, each vacant post is filled with some probability."""
