@@ -413,3 +413,27 @@ def test_a_terminal_is_shown_control_characters_as_escapes(tmp_path, monkeypatch
     monkeypatch.setattr(sys, "stdout", piped)
     assert main(["validate", str(bad)]) == 2
     assert "bad\x1b[31mred\x1b[0m.yaml: " in piped.getvalue()
+
+
+def test_the_run_details_say_what_each_run_drew(tmp_path):
+    """The labelled run details (CSV and workbook) said inputs were given as ranges but not what
+    any run used; `run`'s JSON does. Each scenario with ranges now has a row of its runs' draws,
+    seed by seed, the values the runs used."""
+    from workbench.experiment import run_experiment
+    from workbench.present.export import _run_details
+    from workbench.scenario.uncertain import draw_inputs
+
+    sc = load_scenario(_ranged(tmp_path))
+    base = load_scenario(BASE)
+    exp = run_experiment({"Baseline": base, "Ranged": sc}, replications=2, seed=3, years=0.05,
+                         executor="serial", out=None, progress=False)
+    details = dict(_run_details(exp, files=None).values)
+    assert "Inputs drawn (Baseline)" not in details
+    said = details["Inputs drawn (Ranged)"]
+    seeds = list(exp.kpis[exp.kpis.scenario == "Ranged"].seed)
+    assert said.count("seed ") == 2
+    for seed in seeds:
+        used = draw_inputs(sc, int(seed))
+        assert (f"seed {int(seed)}: demand.referrals_per_year = "
+                f"{used.demand.referrals_per_year:,.4g}; academy.intake_per_year = "
+                f"{used.academy.intake_per_year:,.4g}") in said, said

@@ -165,7 +165,27 @@ def _run_details(exp, files) -> pd.DataFrame:
              ("Note", "Values are averages over the runs with 95% ranges of the average; the "
                       "weekly sheet averages the runs week by week. Only aggregates: no child-level "
                       "data.")]
+    extra += _inputs_drawn(exp, seeds)
     return pd.concat([details, pd.DataFrame(extra, columns=["Item", "Value"])], ignore_index=True)
+
+
+def _inputs_drawn(exp, seeds) -> list[tuple[str, str]]:
+    """For each scenario with inputs given as ranges, the values each run drew, seed by seed
+    (recomputed from the scenario and the seed, as the run drew them): the labelled tables said
+    the inputs were uncertain but not what any run used."""
+    from ..scenario.uncertain import draw_inputs, input_value
+
+    rows = []
+    for label, sc in exp.scenarios.items():
+        if not getattr(sc, "uncertain", None) or label not in seeds.index:
+            continue
+        runs = []
+        for seed in seeds[label]:
+            data = draw_inputs(sc, int(seed)).model_dump(mode="python")
+            runs.append(f"seed {int(seed)}: " + "; ".join(
+                f"{path} = {input_value(data, path):,.4g}" for path in sc.uncertain))
+        rows.append((f"Inputs drawn ({isolate(display_name(exp, label))})", " | ".join(runs)))
+    return rows
 
 
 class _NamedApart:
