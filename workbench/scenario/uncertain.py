@@ -147,9 +147,7 @@ def uncertain_problems(sc: Any) -> list[str]:
             if parent and isinstance(input_value(data, parent), (list, tuple)):
                 # staff.0.count, seasonality.3: an entry of a list is a field, but not one an
                 # uncertain input can name ("is not a field of this scenario" was not true)
-                out.append(f"uncertain.{path}: '{parent}' is a list, and an entry of a list "
-                           f"cannot be uncertain; give the path of a number in a block, e.g. "
-                           f"stages.assessment.work_hours.mean or teams.<team>.establishment_fte")
+                out.append(f"uncertain.{path}: '{parent}' is a list, and {_LIST_ENTRY}")
             else:
                 out.append(f"uncertain.{path}: '{missing}' is not a field of this scenario (give "
                            f"the dotted path of a number, e.g. stages.assessment.work_hours.mean)")
@@ -159,6 +157,11 @@ def uncertain_problems(sc: Any) -> list[str]:
             continue
         out.extend(_range_problems(sc, path))
     return out
+
+
+#: Why neither a list nor an entry of one (staff.0.count, seasonality.3) can be uncertain.
+_LIST_ENTRY = ("an entry of a list cannot be uncertain; give the path of a number in a block, "
+               "e.g. stages.assessment.work_hours.mean or teams.<team>.establishment_fte")
 
 
 def _not_a_number(path: str, v: Any) -> str:
@@ -178,9 +181,7 @@ def _not_a_number(path: str, v: Any) -> str:
         return (f"uncertain.{path}: is not a number but a block with no number in it in this "
                 f"scenario; only a number the scenario gives can be given a range")
     if isinstance(v, (list, tuple)):
-        return (f"uncertain.{path}: is not a number but a list, and an entry of a list cannot "
-                f"be uncertain; give the path of a number in a block, e.g. "
-                f"stages.assessment.work_hours.mean")
+        return f"uncertain.{path}: is not a number but a list, and {_LIST_ENTRY}"
     if v is None:
         return (f"uncertain.{path}: is not a number: it is not set in this scenario; only a "
                 f"number the scenario gives can be given a range")
