@@ -178,6 +178,13 @@ class Sequential:
     def precision(self, kpis: pd.DataFrame, scenarios: Sequence[str] | None = None) -> pd.DataFrame:
         """Half-width as a percent of the mean, per scenario and chosen KPI, and whether it is met.
 
+        A KPI with the same value in every replication is never counted as precise: a spread of
+        zero shows only that nothing varied (all zero because nothing happened, a share of 100%
+        of a handful of events, a small count that came out equal twice), not that the mean is
+        known; its ``note`` says so and the experiment goes on (to its maximum, if need be).
+        (Before, an all-zero KPI read as 0% half-width and stopped the experiment as "precise"
+        after the first replications.)
+
         Parameters
         ----------
         kpis : pandas.DataFrame
@@ -190,8 +197,9 @@ class Sequential:
         Returns
         -------
         pandas.DataFrame
-            ``scenario, kpi, n, mean, half_width, half_width_pct, met`` (``half_width`` in the
-            KPI's unit, ``half_width_pct`` percent of |mean|).
+            ``scenario, kpi, n, mean, half_width, half_width_pct, met, note`` (``half_width`` in
+            the KPI's unit, ``half_width_pct`` percent of |mean|, NaN when it cannot be judged;
+            ``note`` a plain-English reason when ``met`` is False for want of a usable spread).
         """
         rows = []
         labels = list(dict.fromkeys(kpis["scenario"])) if scenarios is None else list(scenarios)
@@ -199,17 +207,26 @@ class Sequential:
             g = kpis[kpis["scenario"] == scen]
             for k in self.kpis:
                 n, mean, _sd, hw, _q = t_interval(g[k], self.level) if k in g else (0,) + (math.nan,) * 4
-                if n >= 2 and mean != 0 and not math.isnan(hw):
-                    pct = 100.0 * hw / abs(mean)
-                elif n >= 2 and mean == 0 and hw == 0:
-                    pct = 0.0
-                else:
+                note = ""
+                if n < 2:
                     pct = math.nan
+                    note = (f"{n} replication{'' if n == 1 else 's'} with a value: at least 2 "
+                            "are needed to judge precision")
+                elif hw == 0:
+                    pct = math.nan
+                    note = (f"the same value ({mean:g}) in all {n} replications: a spread of zero "
+                            "does not show precision (nothing varied, or nothing happened)")
+                elif mean == 0 or math.isnan(hw):
+                    pct = math.nan
+                    note = "the mean is 0: a half-width as a share of it cannot be judged"
+                else:
+                    pct = 100.0 * hw / abs(mean)
                 rows.append({"scenario": scen, "kpi": k, "n": n, "mean": mean, "half_width": hw,
                              "half_width_pct": pct,
-                             "met": bool(pct <= self.half_width_pct) if not math.isnan(pct) else False})
+                             "met": bool(pct <= self.half_width_pct) if not math.isnan(pct) else False,
+                             "note": note})
         return pd.DataFrame(rows, columns=["scenario", "kpi", "n", "mean", "half_width",
-                                           "half_width_pct", "met"])
+                                           "half_width_pct", "met", "note"])
 
     def met(self, kpis: pd.DataFrame, scenarios: Sequence[str] | None = None) -> bool:
         """Whether the criterion holds for every scenario and chosen KPI."""
