@@ -181,8 +181,12 @@ def test_a_folder_or_pipe_named_like_a_file_is_refused(data):
     (data / "extra.csv").mkdir()
     refused(data, "extra.csv: not a file")
     (data / "extra.csv").rmdir()
-    os.mkfifo(data / "pipe.csv")     # reading it would wait for ever
-    refused(data, "pipe.csv: not a file")
+    # a pipe is now skipped with a note, never opened (reading it would wait for ever), as the
+    # returns reader skips one (audit round 14, H71): refusing it stopped every table being
+    # read for one stray entry. Changed from refused(data, "pipe.csv: not a file").
+    os.mkfifo(data / "pipe.csv")
+    assert any("pipe.csv (a named pipe, not a file: never opened" in n
+               for n in read_published(data).notes)
 
 
 def test_a_damaged_zip_is_refused_by_name(data):

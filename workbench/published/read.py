@@ -310,15 +310,22 @@ def _size_problem(name: str, size: int, packed: int | None = None) -> str | None
     return None
 
 
-def _sources(folder: Path):
-    """(name, text) of every CSV file in the folder and in the ZIP files there (sorted)."""
+def _sources(folder: Path, skipped: dict | None = None):
+    """(name, text) of every CSV file in the folder and in the ZIP files there (sorted). A
+    named pipe, a socket or a device with a file's name is never opened (reading it would wait
+    for ever): it is put in ``skipped`` with what it is, as the returns reader skips it (it was
+    refused here, so one stray pipe stopped every table from being read)."""
     for p in sorted(folder.iterdir()):
         kind = p.suffix.lower()
         if kind not in (".csv", ".zip"):
             continue
         if not p.is_file():      # a folder or a pipe with a file's name: reading it would hang
             what = ("a folder" if p.is_dir() else "a link to a file that is not there"
-                    if p.is_symlink() and not p.exists() else "a pipe or a device")
+                    if p.is_symlink() and not p.exists() else _special(p))
+            if what in _SKIPPED and skipped is not None:
+                skipped[p.name] = (f"{what}, not a file: never opened; copy the table itself "
+                                   "into the folder if it is one")
+                continue
             raise PublishedError(f"{p.name}: not a file ({what} named like one): remove it or "
                                  "move it out of the folder")
         try:
@@ -342,6 +349,17 @@ def _sources(folder: Path):
             raise PublishedError(f"{p.name}: not a readable ZIP file ({exc})") from None
         except OSError as exc:
             raise PublishedError(f"{p.name}: could not be read ({exc.strerror or exc})") from None
+
+
+#: What a special entry named like a table is (by its mode): skipped with a note, not read.
+_SKIPPED = ("a named pipe", "a socket", "a device")
+
+
+def _special(p: Path) -> str:
+    """A named pipe, a socket or a device, as its mode says (``stat``; never opened)."""
+    from ..calibration.returns.folder_checks import _what
+    what = _what(p)
+    return what if what in _SKIPPED else "a pipe or a device"
 
 
 def _in_subfolders(folder: Path) -> str:
@@ -502,7 +520,7 @@ def read_published(folder: str | Path) -> Published:
                              "into a folder; see docs/published.md)")
     frames, files, skipped = [], {}, {}
     notes: list[str] = []
-    for name, raw in _sources(folder):
+    for name, raw in _sources(folder, skipped):
         df = _table(name, raw)
         if df is None or "time_period" not in {c.strip().lower() for c in df.columns}:
             skipped[name] = "not in the open-data layout (no time_period column)"
@@ -526,7 +544,8 @@ def read_published(folder: str | Path) -> Published:
         raise PublishedError(
             f"{folder}: none of the published tables the workbench reads was found "
             f"({len(skipped)} file(s) looked at); see docs/published.md for which to download"
-            + (f"; {below}" if below else ""))
+            + (f"; {below}" if below else "") + "".join(
+                f"; {n} is {why}" for n, why in skipped.items() if why.startswith(_SKIPPED)))
     if below:
         notes.append(below)
     if skipped:
