@@ -138,6 +138,9 @@ def _line_with_band(ax, ts, column, smooth_weeks=1, scenarios=None):
 
 
 def _finish(fig, ax, title, ylabel, legend=True, note=None):
+    # month ticks at round intervals: matplotlib's own put two ticks in a month on a short run,
+    # each labelled with it ("Nov 2017, Nov 2017, Dec 2017, Dec 2017")
+    _date_ticks(ax)
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
@@ -200,13 +203,20 @@ def caseload_fan(ax, ts: pd.DataFrame, scenario: str, colour: str, middle_alpha:
 
 
 def plot_caseloads(exp, aim: float | None = 20, scenario: str | None = None,
-                   title: str | None = None):
+                   title: str | None = None, spread: bool | None = None):
     """Caseload distribution over time against the aim: median, middle half and 10-90% range
-    of cases per full-time worker (one scenario), or the mean for each scenario."""
+    of cases per full-time worker (one scenario), or the mean for each scenario.
+
+    ``spread``: False draws the average line (with its 95% range) even of one scenario, as a
+    chart titled and described as the average must (the median worker's line of a single
+    scenario sat 4 cases above the average its title and text alternative gave); True, the
+    spread of the one scenario; None (default), the spread when there is one scenario."""
     _, ts = _tables(exp)
     fig, ax = plt.subplots(figsize=(9, 4.2))
     names = scenario_order(ts)
-    if scenario is not None or len(names) == 1:
+    if spread is None:
+        spread = scenario is not None or len(names) == 1
+    if spread:
         name = scenario or names[0]
         caseload_fan(ax, ts, name, SCENARIO_COLOURS[1], middle_alpha=0.3)
         ttl = title or f"Caseloads against the aim: {name}"
@@ -377,6 +387,12 @@ def _date_ticks(ax, max_ticks: int = 8) -> None:
     """Month ticks at round intervals (every 1, 2, 3, 4, 6 or 12 months, or whole years), at
     most about ``max_ticks`` of them, labelled 'Jan 2018'."""
     lo, hi = ax.get_xlim()
+    if (hi - lo) / 30.44 < 2:
+        # under two months a month tick or two (or none) says too little: days, with the month
+        step = max(1, math.ceil((hi - lo) / max_ticks))
+        ax.xaxis.set_major_locator(mdates.DayLocator(interval=step))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+        return
     months = max((hi - lo) / 30.44, 1.0)
     for k in (1, 2, 3, 4, 6, 12):
         if months / k <= max_ticks:

@@ -233,7 +233,7 @@ def waiting_section(r: Report) -> str:
 def caseload_section(r: Report) -> str:
     ex = r.options_exp
     aim = ex.scenarios[r.design.baseline].caseload.caps["experienced"]
-    fig = plots.plot_caseloads(ex, aim=aim, title="Average caseload against the aim")
+    fig = plots.plot_caseloads(ex, aim=aim, title="Average caseload against the aim", spread=False)
     shaded = shade_warmup(fig, r)
     alt = alt_text.alt_lines(ex, "average cases per full-time social worker against the aim of "
                              f"{aim:g}", "caseload_mean", r.labels) + shaded

@@ -1,0 +1,127 @@
+"""Round 14 (audit H73) of the pages people read: WCAG 2.2 AA criteria not tested before, the
+app's error states, and what a chart's text alternative says against the chart. Each test failed
+on the code before its fix; synthetic experiments (the test's own numbers), no simulation.
+
+F1. The report of the baseline alone drew its caseload chart as the median worker with the
+spread of workers (a line near 25 cases, bands from 8 to 28) under the title "Average caseload
+against the aim", and its text alternative said "one line with a shaded 95% range ... Average
+21.6": the line shown was not the average the title and the text gave. It now draws the average
+(with its 95% range) as it does for two or more scenarios.
+
+F2. The week-by-week charts of a short run (the report's timeliness, waiting and caseload charts,
+the explorer's) labelled their date axis "Nov 2017, Nov 2017, Dec 2017, Dec 2017, Jan 2018, Jan
+2018": matplotlib's ticks every few weeks, each labelled with its month. They now tick at whole
+months (days, with the month, under two months), as the charts in panels did.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.experiment.results import Experiment
+
+KPIS = {"assessment_within_45wd_pct": 80.0, "unallocated_mean": 40.0, "caseload_mean": 21.0,
+        "sw_changes_per_child_year": 1.2, "cost_per_year_gbp": 15e6,
+        "vacancy_rate_pct": 12.0, "agency_share_pct": 10.0}
+
+
+def experiment(scenarios: dict, weeks: int = 17, n: int = 3) -> Experiment:
+    """Each scenario's KPIs as KPIS (a small wobble per run); weekly series from 2 October 2017
+    in which the median worker holds 25 cases and the average 21."""
+    rows, ts = [], []
+    for j, label in enumerate(scenarios):
+        for i in range(n):
+            rows.append({"scenario": label, "scenario_name": scenarios[label].name, "digest": "d",
+                         "replication": i, "seed": i,
+                         **{k: v * (1 + 0.01 * j) + 0.001 * i for k, v in KPIS.items()}})
+            for wk in range(weeks):
+                ts.append({"scenario": label, "replication": i, "week": wk,
+                           "date": str((pd.Timestamp("2017-10-02") + pd.Timedelta(weeks=wk))
+                                       .date()), "t_days": 7 * (wk + 1),
+                           "unallocated": 40.0 + j, "assessment_within_45wd_pct": 80.0,
+                           "caseload_mean": 21.0 + j + 0.1 * i, "caseload_p10": 9.0,
+                           "caseload_p25": 16.0, "caseload_p50": 25.0, "caseload_p75": 26.5,
+                           "caseload_p90": 28.0, "fte_experienced": 140.0, "fte_nqsw": 20.0,
+                           "fte_academy": 12.0, "fte_agency": 20.0, "vacancies_fte": 35.0})
+    return Experiment(scenarios=dict(scenarios), digests={k: "d" for k in scenarios}, seed=1,
+                      replications=n, years=weeks / 52, warmup_days=0, kpis=pd.DataFrame(rows),
+                      timeseries=pd.DataFrame(ts), failures=pd.DataFrame(columns=["scenario"]),
+                      kpi_names=tuple(KPIS))
+
+
+@pytest.fixture(scope="module")
+def alone(baseline):
+    """A report of the baseline alone."""
+    from workbench.present.report_design import Warmup, report_design
+    from workbench.present.report_sections import Report
+
+    design = report_design({"Baseline": baseline})
+    return Report(experiment(design.scenarios), {}, design, Warmup(0.0, "given"))
+
+
+def _drawn(monkeypatch, section, r):
+    """The figure a report section draws, and its text alternative."""
+    from workbench.present import report_sections
+
+    got = {}
+
+    def keep(fig, alt, caption="", dpi=110):
+        got["fig"], got["alt"] = fig, alt
+        return ""
+
+    monkeypatch.setattr(report_sections, "figure_html", keep)
+    section(r)
+    return got["fig"], got["alt"]
+
+
+# ------------------------------------------------------------------------------ F1
+def test_the_caseload_chart_of_the_baseline_alone_draws_the_average_its_title_gives(
+        alone, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from workbench.present.report_sections import caseload_section
+
+    fig, alt = _drawn(monkeypatch, caseload_section, alone)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "Average caseload against the aim"
+    assert "one line with a shaded 95% range" in alt and "Average 21.0 (Baseline)" in alt, alt
+    lines = [ln for ln in ax.get_lines() if ln.get_label() == "Baseline"]
+    assert len(lines) == 1, [ln.get_label() for ln in ax.get_lines()]
+    assert np.allclose(np.asarray(lines[0].get_ydata(), float), 21.1)   # was the median, 25
+    assert "median worker" not in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+
+
+def test_the_explorer_still_shows_one_scenarios_spread_of_caseloads():
+    import matplotlib.pyplot as plt
+
+    from workbench.present import plots
+    from workbench.scenario import load_scenario
+    from conftest import SCENARIOS
+
+    exp = experiment({"Baseline": load_scenario(SCENARIOS / "baseline.yaml")})
+    fig = plots.plot_caseloads(exp, aim=20)
+    assert "median worker" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------------------ F2
+@pytest.mark.parametrize("weeks, first", [(17, "Oct 2017"), (6, "05 Oct 2017")])
+def test_a_short_runs_date_axis_names_each_month_once(baseline, weeks, first):
+    import matplotlib.pyplot as plt
+
+    from workbench.present import plots
+
+    exp = experiment({"Baseline": baseline, "Other": baseline.replace({"name": "Other"})},
+                     weeks=weeks)
+    for fig in (plots.plot_timeliness(exp), plots.plot_unallocated(exp),
+                plots.plot_caseloads(exp), plots.plot_workforce_mix(exp)):
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        shown = [t.get_text() for t in ax.get_xticklabels()
+                 if t.get_text() and ax.get_xlim()[0] <= t.get_position()[0] <= ax.get_xlim()[1]]
+        plt.close(fig)
+        assert len(shown) >= 3 and len(shown) == len(set(shown)), shown
+        assert shown[0] == first, shown
