@@ -447,7 +447,8 @@ def _identify(d: Draft, name: str | None, authority: str | None, sources: tuple[
         f"{sources[1]}) over the data window {win}; starts the day after the window ends. "
         f"Fitted: {', '.join(kinds['fitted']) or 'none'}. "
         f"Assumed (see comments): {', '.join(kinds['assumed']) or 'none'}. "
-        f"Taken from {d.template_name} (not estimable from the extracts): "
+        f"Taken from {d.template_name} (not estimable from the extracts, or too uncertain: "
+        "see each value's comment): "
         f"{', '.join(kinds['from']) or 'none'}; every other value is the template's.")
     src = {f"template_{k}": v for k, v in (template.sources or {}).items()}
     src["calibration"] = (f"Fitted from {sources[0]} and {sources[1]}, data window {win}, by "

@@ -43,8 +43,8 @@ from .observe import OUTCOME_LAG_DAYS
 #: default window of 11 days (its earliest closure), and fitted a referral rate from it.
 MIN_WINDOW_DAYS = OUTCOME_LAG_DAYS + 1
 
-#: A window shorter than a year is fitted, with a note: the referral trend needs 12 months and
-#: the seasons 24 (under those the template's are kept), and plans (a CP plan lasts about 9
+#: A window shorter than a year is fitted, with a note: the referral trend and the seasons need
+#: 24 months (under that the template's are kept; see :data:`.derive.MIN_TREND_MONTHS`), and plans (a CP plan lasts about 9
 #: months, a period of care years) are seen mostly unfinished, so their lengths rest on few ended
 #: plans. The synthetic extracts' and the returns' windows are one to four years.
 SHORT_WINDOW_DAYS = 365
@@ -72,8 +72,8 @@ def note_short_window(notes: list[str], source: str, w0: float, w1x: float) -> N
         return
     notes.append(
         f"{source}: the data window {to_date(w0)} to {to_date(w1x - 1)} is {days} days, under "
-        f"a year ({SHORT_WINDOW_DAYS} days): the referral trend (12 months needed) and the "
-        "seasons (24) are the template's, and plans are seen mostly unfinished, so their "
+        f"a year ({SHORT_WINDOW_DAYS} days): the referral trend and the seasons (24 months "
+        "needed for each) are the template's, and plans are seen mostly unfinished, so their "
         "lengths rest on few ended plans. A fit wants a year of data, better two")
 
 
