@@ -483,9 +483,49 @@ def teams_nobody_can_join(sc: Any) -> list[str]:
     return notes
 
 
+def percentages_as_fractions(sc: Any) -> list[str]:
+    """A note for a percentage (a ``_pct`` field, 0-100) written as a fraction (0.2 for 20%),
+    and for a demand surge's multiplier written as the rise alone (0.35 for +35%): each is a
+    valid value that the run reads as something far from what was meant (agency capped at 0.05%
+    of the workforce, not 5%; referrals cut to 35%, not up by 35%), with nothing said."""
+    notes: list[str] = []
+
+    def walk(node: Any, path: str) -> None:
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key == "uncertain":
+                continue
+            if "_pct" not in str(key):
+                walk(value, where)
+                continue
+            items = value.items() if isinstance(value, dict) else [(None, value)]
+            small = [(k, v) for k, v in items if isinstance(v, (int, float))
+                     and not isinstance(v, bool) and 0 < v < 1]
+            if not small:
+                continue
+            said = ", ".join(f"{k} {v:g}" if k is not None else f"{v:g}" for k, v in small)
+            k, v = small[0]
+            notes.append(f"{where}: {said} {'reads' if len(small) == 1 else 'read'} as less "
+                         f"than 1% ({v:g}%, not {100 * v:g}%): percentages are written out of "
+                         f"100 ({100 * v:g} for {100 * v:g}%); if under 1% is meant, nothing "
+                         f"needs changing")
+
+    walk(sc.model_dump(mode="python"), "")
+    for i, surge in enumerate(sc.demand.surges):
+        if surge.multiplier < 0.5:
+            m = surge.multiplier
+            notes.append(f"demand.surges.{i}.multiplier: {m:g} cuts referrals to {100 * m:g}% "
+                         f"of the usual from {surge.start_date}; a rise of {100 * m:g}% is "
+                         f"written {1 + m:g}; if a fall is meant, nothing needs changing")
+    return notes
+
+
 def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
     """Everything ``validate`` and ``run`` say about a valid scenario that may not do what its
     author meant (notes, not problems)."""
     return (inert_dates(sc, horizon_days) + late_bookings(sc) + checkpoints_past_timescale(sc)
             + retention_that_does_nothing(sc) + values_outside_their_ranges(sc)
-            + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc) + front_door_posts(sc))
+            + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc) + front_door_posts(sc)
+            + percentages_as_fractions(sc))

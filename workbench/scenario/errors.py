@@ -22,6 +22,42 @@ class ScenarioError(UserError, ValueError):
 
 #: Characters of a bad value quoted in a message.
 MAX_SHOWN = 80
+#: A number typed as a person writes it: 6,250 or 6 250 (thousands), 22,6 (a decimal comma),
+#: 22.6% or £3,000 (a sign), 6k or 1.5m (a multiple).
+_SEPARATED = re.compile(r"[+-]?\d{1,3}(?:[,\s\u00a0\u202f']\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}")
+_MULTIPLE = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([kKmM])")
+
+
+def number_hint(text: str) -> str | None:
+    """What to write instead of ``text``, a number typed with separators, a sign or a multiple
+    that a scenario file does not read (pydantic said only "unable to parse string as a
+    number"), or None when ``text`` is not such a number."""
+    t = text.strip()
+    for sign, what in (("%", "a % sign (a _pct field is already a percentage)"),
+                       ("£", "a £ sign"), ("GBP", "GBP")):
+        if t.endswith(sign) or t.startswith(sign):
+            bare = t.removesuffix(sign).removeprefix(sign).strip()
+            hint = number_hint(bare)
+            if hint:
+                return hint
+            try:
+                float(bare)
+            except ValueError:
+                return None
+            return f"write the number alone, without {what}: {bare}"
+    if _SEPARATED.fullmatch(t):
+        plain = re.sub(r"[,\s\u00a0\u202f']", "", t)
+        return f"write the number without thousands separators: {plain}"
+    if _DECIMAL_COMMA.fullmatch(t):
+        return f"write a decimal point, not a comma: {t.replace(',', '.')}"
+    m = _MULTIPLE.fullmatch(t)
+    if m:
+        whole = float(m[1]) * (1000 if m[2] in "kK" else 1_000_000)
+        return f"write the number in full: {whole:.15g}"
+    return None
+
+
 _YES_NO = re.compile(r"(\w+): (expected (?:a number, got a yes/no value|text, got ).*)", re.S)
 
 
@@ -44,6 +80,10 @@ def format_errors(err: ValidationError, source: str) -> str:
             # object to extract fields from" said nothing of what to write)
             msg = ("an uncertain input takes a distribution, e.g. {dist: uniform, low: <lowest>, "
                    "high: <highest>}; a single known value goes at the field itself")
+        if typ in ("float_parsing", "int_parsing") and isinstance(e.get("input"), str):
+            hint = number_hint(e["input"])
+            if hint:
+                msg = f"expected a number; {hint}"
         m = _YES_NO.fullmatch(msg)
         if m:  # the check of a block's raw fields names the field in its message
             loc, msg = ".".join(p for p in (loc, m[1]) if p), m[2]
