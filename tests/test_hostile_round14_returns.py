@@ -67,3 +67,46 @@ def test_a_pipe_alone_is_named_in_the_refusal(tmp_path):
         read_published(tmp_path)
     assert "none of the published tables" in str(exc.value)
     assert "c1.csv is a named pipe, not a file: never opened" in str(exc.value)
+
+
+# ---------------------------------------------------- 2. --year Y is year Y throughout
+def test_a_year_asked_for_that_the_authority_lacks_is_refused_naming_the_years(tmp_path, capsys):
+    # before: --year 2022 with Durham's 2022 referrals suppressed wrote a scenario as at 31 March
+    # 2022 from 2021's referrals, with one note among many
+    data = copy_of(tmp_path)
+    edit(data / C1, lambda df: df.assign(referral_count=df.referral_count.where(
+        ~((df.la_name == "County Durham") & (df.time_period == "2022")), "c")))
+    out = tmp_path / "d.yaml"
+    rc = main(["from-published", "--la", "Durham", "--data", str(data), "--out", str(out),
+               "--year", "2022", "--no-check"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "Traceback" not in err and not out.exists()
+    assert ("--year 2022: County Durham's referrals (C1 referral_count) for 2022 are given as "
+            "'c': suppressed") in err
+    assert "the files give them for 2020, 2021, 2023 and 2024: give one of those years" in err
+
+
+def test_the_neighbours_table_is_as_at_the_year_asked_for(tmp_path, capsys):
+    # before: --year 2022 wrote scenarios as at 2022 beside a table of 2024's figures
+    table = tmp_path / "t.csv"
+    rc = main(["from-published", "--la", "Durham", "--la", "Sunderland", "--data", str(DATA),
+               "--out", str(tmp_path / "n"), "--year", "2022", "--table", str(table),
+               "--no-check"])
+    assert rc == 0, capsys.readouterr().err
+    got = pd.read_csv(table, encoding="utf-8-sig").dropna(subset=["year"])
+    by = got.set_index(["measure", "authority"]).year
+    assert by["Children referred a year", "County Durham"] == 2022
+    assert by["Children referred a year", "England"] == 2022
+    assert by["Average caseload (cases per case-holding FTE)", "Sunderland"] == 2021
+    assert got.year.max() == 2022
+
+
+def test_the_out_of_sample_check_is_of_the_year_asked_for(published, base):
+    # before: with --year 2022 the check built the scenario as at 2023 and compared 2024
+    from workbench.cli.from_published import out_of_sample
+    check = out_of_sample(find_authority(published, "Durham"), base, 1, "serial", year=2022)
+    sources = " ".join(check.table.Source)
+    assert "year to 31 March 2022" in sources and "30 September 2021" in sources
+    for later in ("March 2023", "March 2024", "September 2022", "September 2023"):
+        assert later not in sources
+    assert "--year 2022" in check.command()

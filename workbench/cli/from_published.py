@@ -162,9 +162,11 @@ def write_scenario(built, out: Path, base: Path, folder: str) -> Path:
 
 
 def out_of_sample(auth, base_data: dict, replications: int, executor: str = "process",
-                  base_name: str = "england_average.yaml"):
-    """Simulate the latest year from the state a year before and compare it with what was
-    published, as the validation page's :class:`~workbench.present.validation.Validation`."""
+                  base_name: str = "england_average.yaml", year: int | None = None):
+    """Simulate the latest year (or ``year``, the ``--year`` asked for) from the state a year
+    before and compare it with what was published, as the validation page's
+    :class:`~workbench.present.validation.Validation`. With ``--year`` nothing after it is
+    used: the check was of the latest year whatever the year asked for."""
     import pandas as pd
 
     from ..experiment import run_experiment
@@ -174,7 +176,7 @@ def out_of_sample(auth, base_data: dict, replications: int, executor: str = "pro
     from ..published.build import build_scenario
     from ..published.outofsample import checks
 
-    latest = auth.years("referrals")[-1]
+    latest = year if year is not None else auth.years("referrals")[-1]
     built = build_scenario(auth, base_data, year=latest - 1, base_name=base_name)
     scenario = built.scenario(base_data)
     label = scenario.name
@@ -192,7 +194,8 @@ def out_of_sample(auth, base_data: dict, replications: int, executor: str = "pro
     class Check(Validation):
         def command(self) -> str:   # the table's "made with" line names this command
             return (f"workbench from-published --la {auth.name!r} --data DIR --out FILE "
-                    f"--replications {replications}").replace("'", '"')
+                    + (f"--year {year} " if year is not None else "")
+                    + f"--replications {replications}").replace("'", '"')
 
     return Check(pd.DataFrame(rows), replications, 1.0, 0,
                  {comparison: period_text(scenario, 1.0, 0.0)},
@@ -203,7 +206,7 @@ def out_of_sample(auth, base_data: dict, replications: int, executor: str = "pro
 def cmd_from_published(args) -> int:
     from ..present.validation import validation_text
     from ..published import find_authority, read_published
-    from ..published.build import build_scenario
+    from ..published.build import build_scenario, year_asked
     from ..published.neighbours import neighbour_table
     from ..scenario.load import load_raw
     from ..scenario.save import file_name_for
@@ -231,6 +234,9 @@ def cmd_from_published(args) -> int:
     if len(queries) > 1:   # --out is a folder, even if two queries found one authority
         targets = [out / file_name_for(a.name) for a in auths]
     _not_there(targets, args.force)
+    if year is not None:   # every authority's referrals given for the year, before any is written
+        for auth in auths:
+            year_asked(auth, year)
     for auth, target in zip(auths, targets):
         built = build_scenario(auth, base_data, year=year, base_name=base.name)
         write_scenario(built, target, base, args.data)
@@ -239,7 +245,7 @@ def cmd_from_published(args) -> int:
         for note in built.notes:
             print(f"  note: {note}")
     if len(auths) > 1 or args.table:
-        shown, numbers = neighbour_table(auths)
+        shown, numbers = neighbour_table(auths, year)
         print()
         print(shown.to_string(index=False))
         if args.table:
@@ -249,10 +255,12 @@ def cmd_from_published(args) -> int:
     if args.no_check:
         return 0
     for auth in auths:
-        if len(auth.years("referrals")) < 2:
-            print(f"\n{auth.name}: one year of referrals in the files: no out-of-sample check")
+        if len([y for y in auth.years("referrals") if year is None or y <= year]) < 2:
+            upto = f" to {year}" if year is not None else ""
+            print(f"\n{auth.name}: one year of referrals in the files{upto}: no out-of-sample "
+                  "check")
             continue
         print()
         print(validation_text(out_of_sample(auth, base_data, reps, args.executor,
-                                            base_name=base.name)))
+                                            base_name=base.name, year=year)))
     return 0

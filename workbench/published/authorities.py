@@ -205,6 +205,21 @@ class Authority:
         """England's figure for a measure in a year (None: the latest year)."""
         return self._get(self.england, measure, year)
 
+    def up_to(self, year: int | None) -> "Authority":
+        """The authority (and England) as at 31 March of ``year``: the children in need and
+        looked-after figures to that year, the workforce census to the 30 September before
+        (``--year`` then shows that year's figures, not the latest in the files). ``None``:
+        itself."""
+        if year is None:
+            return self
+
+        def cut(df: pd.DataFrame) -> pd.DataFrame:
+            limit = df.year_ends.map(lambda e: year if e == "31 March" else year - 1)
+            return df[df.year <= limit].reset_index(drop=True)
+
+        return Authority(self.code, self.name, cut(self.figures), cut(self.england),
+                         list(self.notes))
+
     def years(self, measure: str) -> list[int]:
         """The years in which the authority's figure for a measure is given."""
         rows = self.figures[(self.figures.measure == measure) & self.figures.value.notna()]

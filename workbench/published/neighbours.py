@@ -64,7 +64,8 @@ class _England:
 
 
 
-def neighbour_table(authorities: list[Authority]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def neighbour_table(authorities: list[Authority],
+                    year: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The authorities and England side by side.
 
     Parameters
@@ -72,6 +73,9 @@ def neighbour_table(authorities: list[Authority]) -> tuple[pd.DataFrame, pd.Data
     authorities : list of Authority
         From :func:`~workbench.published.authorities.find_authority`, the first is the one the
         others are neighbours of.
+    year : int, optional
+        As at 31 March of this year (``--year``): each figure the latest to then (the workforce
+        census to the 30 September before); default the latest in the files.
 
     Returns
     -------
@@ -81,6 +85,7 @@ def neighbour_table(authorities: list[Authority]) -> tuple[pd.DataFrame, pd.Data
     """
     if not authorities:
         raise ValueError("no authorities to compare")
+    authorities = [a.up_to(year) for a in authorities]
     columns = [(a.name, a) for a in authorities] + [("England", _England(authorities[0]))]
     shown, numbers = [], []
     for label, spec, fmt in MEASURES:
