@@ -12,6 +12,12 @@ F2. The week-by-week charts of a short run (the report's timeliness, waiting and
 the explorer's) labelled their date axis "Nov 2017, Nov 2017, Dec 2017, Dec 2017, Jan 2018, Jan
 2018": matplotlib's ticks every few weeks, each labelled with its month. They now tick at whole
 months (days, with the month, under two months), as the charts in panels did.
+
+F3. WCAG 4.1.3 (status messages): the app's lines that say how a run, a plan's search or a save
+went ("Running 4 simulations...", "Done in 3.2 s", "Could not run: ...", "Not saved: ...")
+changed with nothing to tell a screen reader: a blind manager pressing Run heard nothing, not
+even that the run had failed. They are now status messages (role="status", aria-live polite),
+set as the page draws them, before their first change.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import pandas as pd
 import pytest
 
 from workbench.experiment.results import Experiment
+
+from conftest import needs_chromium
 
 KPIS = {"assessment_within_45wd_pct": 80.0, "unallocated_mean": 40.0, "caseload_mean": 21.0,
         "sw_changes_per_child_year": 1.2, "cost_per_year_gbp": 15e6,
@@ -125,3 +133,56 @@ def test_a_short_runs_date_axis_names_each_month_once(baseline, weeks, first):
         plt.close(fig)
         assert len(shown) >= 3 and len(shown) == len(set(shown)), shown
         assert shown[0] == first, shown
+
+
+# ------------------------------------------------------------------------------ F3
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    import shutil
+
+    from conftest import SCENARIOS
+    from workbench.present.app import App
+
+    folder = tmp_path_factory.mktemp("r14") / "scenarios"
+    folder.mkdir()
+    shutil.copy(SCENARIOS / "baseline.yaml", folder / "baseline.yaml")
+    a = App(scenarios_dir=folder, executor="serial", replications=2, years=0.05, seed=1)
+    yield a
+    a.close()
+
+
+def test_the_apps_run_search_and_save_lines_are_status_messages(app):
+    for line in (app.status, app.plan_status, app.save_status):
+        assert "wb-status" in line._dom_classes, line
+
+
+def _template_script(marker: str) -> str:
+    import re
+    from pathlib import Path
+
+    import workbench.present as present
+
+    template = (Path(present.__file__).parent / "app_template" / "voila" / "templates" /
+                "workbench" / "index.html.j2").read_text()
+    [script] = [s for s in re.findall(r"<script>(.*?)</script>", template, flags=re.S)
+                if marker in s]
+    return script
+
+
+@needs_chromium
+def test_the_apps_page_makes_a_status_line_a_live_region_before_it_changes(chromium):
+    page = chromium.new_page()
+    page.set_content("<html><body><div id='main'></div><script>"
+                     + _template_script("noUi-handle") + "</script></body></html>")
+    # the widget is drawn after the page loads, as ipywidgets draws it, then its message changes
+    page.evaluate("""() => { const d = document.createElement('div');
+        d.className = 'widget-html wb-status';
+        d.innerHTML = '<div class="widget-html-content">Press <b>Run</b></div>';
+        document.getElementById('main').appendChild(d); }""")
+    page.wait_for_function("() => document.querySelector('.wb-status').getAttribute('role')")
+    got = page.evaluate("""() => { const d = document.querySelector('.wb-status');
+        d.firstChild.innerHTML = 'Could not run: the scenario is broken';
+        return [d.getAttribute('role'), d.getAttribute('aria-live'),
+                d.getAttribute('aria-atomic')]; }""")
+    page.close()
+    assert got == ["status", "polite", "true"], got

@@ -33,6 +33,7 @@ from ..errors import UserError
 from ..scenario import ScenarioError
 from ..scenario.save import save_variant
 from .explorer import Explorer
+from .explorer_layout import STATUS_CLASS
 from .tables import bidi_html, isolate, text_html
 
 __all__ = ["App", "HOW_TO", "PLAN_LEVERS", "PLAN_TARGETS", "Unavailable"]
@@ -132,6 +133,7 @@ class App(Explorer):
         self._clicks.watch(self.save_name, self.save_author)
         self._clicks.defer(self.save_button)
         self.save_status = w.HTML()
+        self.save_status.add_class(STATUS_CLASS)    # "Not saved: ..." is heard (WCAG 4.1.3)
         self.download = w.HTML("<i>Run first: the download link appears with the results.</i>")
         save_box = w.VBox([
             w.HTML(f"<div style='{_BOX}'><h3 style='margin:0'>Save your scenario</h3>"
@@ -263,6 +265,7 @@ class App(Explorer):
                                            layout=w.Layout(width="260px"))
         self.plan_status = w.HTML("Give the targets and the levers, then press <b>Find the "
                                   "cheapest plan</b>.")
+        self.plan_status.add_class(STATUS_CLASS)    # "Searching...", "Not searched: ..." heard
         self.plan_output = w.HTML()
         self.plan_use_button = w.Button(description="Put this plan in the controls", icon="upload",
                                         layout=w.Layout(width="260px", display="none"),

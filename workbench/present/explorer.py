@@ -40,7 +40,7 @@ from ..decision.levers import (
 )
 from .clicks import SettledClicks
 from .explorer_layout import (AMBER, HELP_STYLE, INTRO_HTML, REPLICATIONS_RANGE, RESULT_TABS,
-                              SEED_MAX, TAB_FIGURES, YEARS_MAX, lever_controls, result_tabs,
+                              SEED_MAX, STATUS_CLASS, TAB_FIGURES, YEARS_MAX, lever_controls, result_tabs,
                               run_settings)
 from .run_problems import EverySimulationFailed, checked_setting, run_problem
 from .scenario_shelf import ScenarioShelf, file_state
@@ -222,6 +222,9 @@ class Explorer:
         self.progress = w.IntProgress(value=0, min=0, max=1, description="",
                                       layout=w.Layout(width="260px"))
         self.status = w.HTML("Press <b>Run</b> to simulate.")
+        # the app's page makes it a status message (role="status"): a screen reader hears
+        # "Running...", "Done" and "Could not run: ..." without moving to it (WCAG 4.1.3)
+        self.status.add_class(STATUS_CLASS)
 
         # results
         self.results, self._tab_html, self._tab_images = result_tabs(w)

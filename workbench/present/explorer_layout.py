@@ -29,6 +29,9 @@ TAB_FIGURES = {
 }
 HELP_STYLE = "color:#555;font-size:0.88em;line-height:1.3;margin:0 0 8px 4px;max-width:640px"
 AMBER = "color:#b26b00"
+#: The class of the lines that say how a run, a search or a save went: the app's page gives them
+#: role="status" (aria-live polite), so that a screen reader says each new message (WCAG 4.1.3).
+STATUS_CLASS = "wb-status"
 #: The largest seed the Random seed box takes: run_experiment and numpy take any whole number from
 #: 0, but a web page holds whole numbers exactly only up to 2**53 - 1 (the command line's limit,
 #: 2**63 - 1, is higher, so every seed of the box runs there too).
