@@ -54,3 +54,38 @@ def test_a_kpi_that_varies_still_stops_when_precise():
     assert e.stopped == "precision" and e.replications == 2
     p = e.precision().iloc[0]
     assert p["met"] and p["note"] == ""
+
+
+# ------------------------------------------------------------------ 2. a measure "in a year"
+def never(scenario, seed, *, years=None, warmup_days=0.0):
+    raise AssertionError("no run was needed to know the answer")
+
+
+def test_sensitivity_of_a_measure_counted_over_whole_years_is_refused_before_any_run():
+    # `workbench sensitivity --kpi lac_3plus_sw_pct --years 0.2` ran every sample point, then
+    # said "nothing it measures happened in so short a run (for instance, no visit or review
+    # fell due)": the measure is counted over whole years and has no value over less than one
+    from workbench.decision.sensitivity import sensitivity
+    from workbench.errors import UserError
+
+    ranged = BASE.replace({"uncertain": {
+        "demand.referrals_per_year": {"dist": "uniform", "low": 5800, "high": 6800},
+        "academy.intake_per_year": {"dist": "uniform", "low": 10, "high": 14}}})
+    with pytest.raises(UserError) as e:
+        sensitivity(ranged, "lac_3plus_sw_pct", trajectories=2, sobol_top=0, replications=1,
+                    years=0.2, executor="serial", out=None, progress=False, simulate_fn=never)
+    said = str(e.value)
+    assert "counted over whole years, and 0.2 years is less than one" in said
+    assert "visit" not in said and "--years" in said and "--kpi" in said
+
+
+def test_optimise_for_a_measure_counted_over_whole_years_is_refused_before_any_run():
+    from workbench.decision import LeverRange, optimise
+    from workbench.errors import UserError
+
+    with pytest.raises(UserError, match=r"target lac_3plus_sw_pct<=30: .*0\.5 years is less "
+                                        r"than one, so no plan could meet it"):
+        optimise(BASE, ["lac_3plus_sw_pct<=30"],
+                 (LeverRange("academy_intake_per_year", 12, 13, 1),), years=0.5, max_trials=2,
+                 budget_minutes=None, executor="serial", out=None, simulate_fn=never,
+                 progress=False)

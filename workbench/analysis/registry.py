@@ -92,6 +92,22 @@ class KPI:
 RATES_OVER_100 = frozenset({"turnover_pct", "experienced_turnover_pct"})
 
 
+#: Measures counted over whole years ("in a year"): over less than a year measured they have no
+#: value (:func:`workbench.analysis.kpis.lac_3plus_social_workers`), whatever the run does.
+WHOLE_YEAR = frozenset({"lac_3plus_sw_pct"})
+
+
+def too_short_for(name: str, years: float | None) -> str | None:
+    """Why the measure ``name`` can have no value over ``years`` measured (after any warm-up;
+    None: a scenario's own horizon, not known here), or None when it can. A measure counted over
+    whole years has none over less than one: a command ranking or targeting it ran every
+    sample point first, then blamed "no visit or review fell due"."""
+    if name not in WHOLE_YEAR or years is None or years * 365.25 + 1e-6 >= 365.25:
+        return None
+    return (f"{kpi(name).label.lower()} ({name}) is counted over whole years, and "
+            f"{years:g} year{'' if years == 1 else 's'} is less than one")
+
+
 def most_of(name: str) -> float:
     """The largest value a measure named ``name`` can take (:attr:`KPI.most`), also for
     measures outside the registry: a ``*_pct`` is a share (at most 100) unless it is a rate."""

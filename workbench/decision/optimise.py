@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .. import files
-from ..analysis.registry import kpi
+from ..analysis.registry import kpi, too_short_for
 from ..analysis.run import simulate
 from ..errors import UserError
 from ..scenario import Scenario
@@ -514,6 +514,11 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
     """
     t0 = time.perf_counter()
     targets = parse_targets(targets)
+    for t in targets:
+        short = too_short_for(t.kpi, years if years is not None else base.horizon_years)
+        if short:   # no plan could meet it: the search would spend its whole budget first
+            raise UserError(f"target {t}: {short}, so no plan could meet it; simulate 1 year "
+                            f"or more (--years)")
     ranges = check_ranges(levers)
     if int(replications) < 2:
         raise UserError(f"replications must be at least 2 (got {replications})")

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import files
-from ..analysis.registry import KPIS, kpi
+from ..analysis.registry import KPIS, kpi, too_short_for
 from ..analysis.run import simulate
 from ..errors import UserError
 from ..scenario import Scenario
@@ -405,6 +405,10 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
     unknown = [k for k in names if k not in KPIS]
     if unknown:
         raise UserError(f"unknown KPI(s) {unknown}; known: {', '.join(KPIS)}")
+    short = too_short_for(kpi_name, years if years is not None else base.horizon_years)
+    if short:   # before any run: every sample point would have no value
+        raise UserError(f"{short}, so no run could give it a value: simulate 1 year or more "
+                        f"(--years) or choose another measure (--kpi)")
     inputs = dict(inputs) if inputs is not None else default_inputs(base)
     if len(inputs) < 2:
         raise UserError(too_few_inputs(base, inputs))
