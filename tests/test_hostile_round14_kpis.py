@@ -7,6 +7,7 @@ the weekly observations), not from :mod:`workbench.analysis.kpis`; runs are shor
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -89,3 +90,26 @@ def test_optimise_for_a_measure_counted_over_whole_years_is_refused_before_any_r
                  (LeverRange("academy_intake_per_year", 12, 13, 1),), years=0.5, max_trials=2,
                  budget_minutes=None, executor="serial", out=None, simulate_fn=never,
                  progress=False)
+
+
+def test_compare_says_why_a_measure_counted_over_whole_years_has_no_value(tmp_path, capsys):
+    # its row read "no value to compare" with nothing to say why; more runs would not help
+    from workbench.cli.main import main
+
+    base = tmp_path / "base.yaml"
+    base.write_text("base: " + str(Path("scenarios/baseline.yaml").resolve()) + "\n"
+                    "name: Base\ninitial: {open_cases: {assessment: 30, cin: 60, lac: 40}}\n")
+    var = tmp_path / "var.yaml"
+    var.write_text(f"base: {base}\nname: More academy\nacademy: {{intake_per_year: 20}}\n")
+    code = main(["compare", str(base), str(var), "-r", "1", "--years", "0.1",
+                 "--warmup-days", "10", "--executor", "serial", "--no-progress",
+                 "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0
+    said = [line for line in out.splitlines() if line.startswith("n/a:")]
+    assert said == ["n/a: Looked-after children with 3+ social workers in a year "
+                    "(lac_3plus_sw_pct) is counted over whole years, and 0.0726 years measured "
+                    "after the warm-up of 10 days is less than one, so it has no value: give "
+                    "--years of at least 1.03 (a year after the warm-up)."]
+    # the advice is enough: a year after the warm-up
+    assert (1.03 * 365.25 - 10) >= 365.25

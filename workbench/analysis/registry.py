@@ -97,15 +97,16 @@ RATES_OVER_100 = frozenset({"turnover_pct", "experienced_turnover_pct"})
 WHOLE_YEAR = frozenset({"lac_3plus_sw_pct"})
 
 
-def too_short_for(name: str, years: float | None) -> str | None:
+def too_short_for(name: str, years: float | None, measured: str = "") -> str | None:
     """Why the measure ``name`` can have no value over ``years`` measured (after any warm-up;
     None: a scenario's own horizon, not known here), or None when it can. A measure counted over
     whole years has none over less than one: a command ranking or targeting it ran every
-    sample point first, then blamed "no visit or review fell due"."""
+    sample point first, then blamed "no visit or review fell due". ``measured`` follows the
+    years in the sentence (" measured after a warm-up of 30 days")."""
     if name not in WHOLE_YEAR or years is None or years * 365.25 + 1e-6 >= 365.25:
         return None
     return (f"{kpi(name).label.lower()} ({name}) is counted over whole years, and "
-            f"{years:g} year{'' if years == 1 else 's'} is less than one")
+            f"{years:.3g} year{'' if years == 1 else 's'}{measured} is less than one")
 
 
 def most_of(name: str) -> float:

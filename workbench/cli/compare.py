@@ -325,6 +325,19 @@ def cmd_compare(args) -> int:
                  "the same amount, so there is no interval (n/a), but no run disagreed."
                  if every_run else "")
               + (" " + FEWER_PAIRS if fewer else ""))
+    from ..analysis.registry import too_short_for
+
+    # a measure counted over whole years has no value over less than one measured: its row
+    # read "no value to compare" with nothing to say why (more runs would not give one)
+    measured = (span * 365.25 - warmup) / 365.25
+    for name in exp.kpi_names:
+        short = too_short_for(name, measured, f" measured after the warm-up of {warmup:g} days"
+                              if warmup else "")
+        if short:
+            least = math.ceil((1 + warmup / 365.25) * 100) / 100   # up: 1.08 fell short
+            need = (f"--years of at least {least:g} (a year after the warm-up)"
+                    if warmup else "--years 1 or more")
+            print(f"\nn/a: {short[0].upper()}{short[1:]}, so it has no value: give {need}.")
     from ..present.export import write_labelled_csv, write_workbook
 
     paths_written = exp.save(out, baseline=baseline)
