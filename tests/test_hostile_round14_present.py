@@ -18,6 +18,17 @@ went ("Running 4 simulations...", "Done in 3.2 s", "Could not run: ...", "Not sa
 changed with nothing to tell a screen reader: a blind manager pressing Run heard nothing, not
 even that the run had failed. They are now status messages (role="status", aria-live polite),
 set as the page draws them, before their first change.
+
+F4. WCAG 1.4.11 (non-text contrast) and 1.4.1 (use of colour) in the charts, by contrast ratios
+computed from the colours drawn: the difference chart's grey bars ("no clear change") were 2.4:1
+against white, and told apart from the green "clearly better" ones by colour alone; the bar
+charts' pink bar 2.5:1 (the palette's 3:1 lost to an alpha of 0.85); the stacked staff types
+1.4:1 to 1.6:1 against each other, told apart by colour alone; the vacant posts' dotted line
+2.5:1 and the warm-up's line 1.9:1 against the blue they cross; the 95% range bands 1.2:1 to
+1.4:1 and the caseload spread's two bands (10% to 90%, the middle half) told apart by their shade
+alone. Grey bars are now 3:1 and dotted; bars solid; each staff type has its own pattern and a
+dark edge; the lines are near black; each band has an edge in its line's colour (dotted for
+10% to 90%).
 """
 
 from __future__ import annotations
@@ -186,3 +197,96 @@ def test_the_apps_page_makes_a_status_line_a_live_region_before_it_changes(chrom
                 d.getAttribute('aria-atomic')]; }""")
     page.close()
     assert got == ["status", "polite", "true"], got
+
+
+# ------------------------------------------------------------------------------ F4
+def _luminance(rgb) -> float:
+    def one(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (one(float(c)) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _on(rgba, under=(1.0, 1.0, 1.0)):
+    """A colour with its alpha as drawn over ``under``."""
+    import matplotlib.colors as mcolors
+
+    r, g, b, a = mcolors.to_rgba(rgba)
+    return tuple(a * c + (1 - a) * u for c, u in zip((r, g, b), under))
+
+
+def contrast(one, two=(1.0, 1.0, 1.0)) -> float:
+    hi, lo = sorted([_luminance(one), _luminance(two)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.fixture(scope="module")
+def charts(baseline):
+    """The charts drawn for six scenarios (the palette's first six) over 17 weeks."""
+    import matplotlib.pyplot as plt
+
+    from workbench.present import plots
+
+    names = ["Baseline", "Two", "Three", "Four", "Five", "Six"]
+    exp = experiment({n: baseline.replace({"name": n}) for n in names})
+    exp.kpis.loc[exp.kpis.scenario == "Two", "caseload_mean"] -= 1.0       # clearly better
+    exp.kpis.loc[exp.kpis.scenario == "Three", "caseload_mean"] += 1.0     # clearly worse
+    exp.timeseries["unallocated"] += exp.timeseries.replication * 3.0
+    out = {"differences": plots.plot_paired_differences(exp, "Baseline"),
+           "bars": plots.plot_kpi_bars(exp, "caseload_mean"),
+           "workforce": plots.plot_workforce_mix_compare(exp, names[:1]),
+           "lines": plots.plot_unallocated(exp),
+           "fan": plots.plot_caseloads(exp, scenario="Baseline")}
+    yield out
+    for fig in out.values():
+        plt.close(fig)
+
+
+def test_every_bar_is_3_to_1_and_each_reading_has_its_own_pattern(charts):
+    from matplotlib.patches import Rectangle
+
+    seen = {}
+    for ax in charts["differences"].axes:
+        for bar in (p for p in ax.patches if isinstance(p, Rectangle)):
+            face = _on(bar.get_facecolor())
+            assert contrast(face) >= 3, (ax.get_title(), bar.get_facecolor())
+            seen.setdefault(bar.get_hatch(), set()).add(tuple(round(c, 3) for c in face))
+    assert len(seen) == 3, seen        # better, worse and grey: three patterns, not two
+    bars = [p for p in charts["bars"].axes[0].patches if isinstance(p, Rectangle)]
+    assert len(bars) == 6
+    for bar in bars:
+        assert contrast(_on(bar.get_facecolor())) >= 3, bar.get_facecolor()
+
+
+def test_the_stacked_staff_types_have_patterns_edges_and_lines_of_3_to_1(charts, alone,
+                                                                         monkeypatch):
+    from matplotlib.collections import PolyCollection
+
+    from workbench.present.report_sections import WARMUP_LINE
+
+    ax = charts["workforce"].axes[0]
+    areas = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(areas) == 4
+    assert len({a.get_hatch() for a in areas}) == 4, [a.get_hatch() for a in areas]
+    fills = [_on(a.get_facecolor()[0]) for a in areas]
+    for area, fill in zip(areas, fills):
+        assert area.get_linewidth()[0] > 0 and contrast(area.get_edgecolor()[0], fill) >= 3
+    [vacant] = [ln for ln in ax.get_lines() if ln.get_label() == "Vacant posts (FTE)"]
+    assert contrast(_on(vacant.get_color()), fills[0]) >= 3      # over the experienced staff
+    assert contrast(_on(WARMUP_LINE), fills[0]) >= 3 and contrast(_on(WARMUP_LINE)) >= 3
+
+
+def test_each_band_has_an_edge_of_3_to_1_and_the_spreads_bands_differ_by_more_than_shade(
+        charts):
+    from matplotlib.collections import PolyCollection
+
+    ax = charts["lines"].axes[0]
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 6
+    for band in bands:
+        assert band.get_linewidth()[0] > 0 and contrast(_on(band.get_edgecolor()[0])) >= 3
+    fan = [c for c in charts["fan"].axes[0].collections if isinstance(c, PolyCollection)]
+    assert len(fan) == 2
+    assert all(contrast(_on(b.get_edgecolor()[0])) >= 3 and b.get_linewidth()[0] > 0
+               for b in fan)
+    assert fan[0].get_linestyle() != fan[1].get_linestyle()

@@ -17,6 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg") if matplotlib.get_backend().lower() in ("", "agg") else None
 from .. import charting  # noqa: E402,F401  (names shown as written, never as mathematics)
+import matplotlib.colors as mcolors  # noqa: E402
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -47,6 +48,14 @@ SCENARIO_STYLES = ["-", "--", "-.", ":", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (
 #: Marker shapes for scenarios, in the same order (points and small multiples).
 SCENARIO_MARKERS = ["o", "s", "D", "^", "v", "P", "X"]
 TARGET_STYLE = dict(color="#B22222", linestyle="--", linewidth=1.2)
+#: The difference chart's bars: each reading a pattern as well as a colour (WCAG 1.4.1), and a
+#: grey that stays 3:1 against white at the bars' alpha of 0.75 (#888888 was 2.4:1, 1.4.11).
+READING_HATCHES = {"better": None, "worse": "///"}
+NEUTRAL_BAR, NEUTRAL_HATCH = "#666666", ".."
+#: Staff types' patterns in the stacked charts (beside their colours, 1.4.1), and the dark line
+#: between two types (neighbouring colours were 1.4:1 to 1.6:1 against each other, 1.4.11).
+WORKER_HATCHES = {"experienced": None, "nqsw": "//", "academy": "..", "agency": "xx"}
+STACK_EDGE = "#1a1a1a"
 
 
 def _tables(exp):
@@ -130,7 +139,10 @@ def _line_with_band(ax, ts, column, smooth_weeks=1, scenarios=None):
         ax.plot(b.date, b["mean"], color=colours[name], linestyle=styles[name],
                 label=chart_name(name),
                 linewidth=1.8)
-        ax.fill_between(b.date, b["low"], b["high"], color=colours[name], alpha=0.18, linewidth=0)
+        # the band's edge in the line's own colour, at full strength: the pale fill alone was
+        # 1.2:1 to 1.4:1 against white, so the range's extent was hard to see (WCAG 1.4.11)
+        ax.fill_between(b.date, b["low"], b["high"], facecolor=mcolors.to_rgba(colours[name], 0.18),
+                        edgecolor=colours[name], linewidth=0.5)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     for lab in ax.get_xticklabels():
         lab.set_rotation(0)
@@ -195,10 +207,15 @@ def caseload_fan(ax, ts: pd.DataFrame, scenario: str, colour: str, middle_alpha:
     d["date"] = pd.to_datetime(d["date"])
     m = d.groupby("date")[["caseload_p10", "caseload_p25", "caseload_p50", "caseload_p75",
                             "caseload_p90"]].mean()
-    ax.fill_between(m.index, m.caseload_p10, m.caseload_p90, color=colour, alpha=0.15,
-                    label="10% to 90% of workers")
-    ax.fill_between(m.index, m.caseload_p25, m.caseload_p75, color=colour, alpha=middle_alpha,
-                    label="middle half of workers")
+    # each band's edge at full strength, dotted for 10% to 90% and solid for the middle half:
+    # the two pale fills were told apart by their shade alone, 1.2:1 to 1.7:1 against white
+    # (WCAG 1.4.1 and 1.4.11)
+    ax.fill_between(m.index, m.caseload_p10, m.caseload_p90,
+                    facecolor=mcolors.to_rgba(colour, 0.15), edgecolor=colour, linewidth=0.8,
+                    linestyle=":", label="10% to 90% of workers")
+    ax.fill_between(m.index, m.caseload_p25, m.caseload_p75,
+                    facecolor=mcolors.to_rgba(colour, middle_alpha), edgecolor=colour,
+                    linewidth=0.8, label="middle half of workers")
     ax.plot(m.index, m.caseload_p50, color=colour, linewidth=1.8, label="median worker")
 
 
@@ -242,10 +259,15 @@ def workforce_stack(ax, ts: pd.DataFrame, scenario: str) -> float:
     d = ts[ts.scenario == scenario].copy()
     d["date"] = pd.to_datetime(d["date"])
     m = d.groupby("date")[[f"fte_{t}" for t in WORKER_TYPES] + ["vacancies_fte"]].mean()
-    ax.stackplot(m.index, *[m[f"fte_{t}"] for t in WORKER_TYPES],
-                 colors=[WORKER_COLOURS[t] for t in WORKER_TYPES],
-                 labels=[WORKER_LABELS[t] for t in WORKER_TYPES], alpha=0.85)
-    ax.plot(m.index, m.vacancies_fte, color="#444444", linewidth=1.6, linestyle=":",
+    areas = ax.stackplot(m.index, *[m[f"fte_{t}"] for t in WORKER_TYPES],
+                         colors=[WORKER_COLOURS[t] for t in WORKER_TYPES],
+                         labels=[WORKER_LABELS[t] for t in WORKER_TYPES], alpha=0.85)
+    for area, t in zip(areas, WORKER_TYPES):
+        area.set_edgecolor(STACK_EDGE)
+        area.set_linewidth(0.6)
+        area.set_hatch(WORKER_HATCHES[t])
+    # near black: #444444 was 2.5:1 against the experienced staff's blue it runs over (1.4.11)
+    ax.plot(m.index, m.vacancies_fte, color=STACK_EDGE, linewidth=1.6, linestyle=":",
             label="Vacant posts (FTE)")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.grid(alpha=0.3)
@@ -276,7 +298,8 @@ def plot_kpi_bars(exp, kpi_name: str, title: str | None = None, xlabel: str | No
     fig, ax = plt.subplots(figsize=(9, 0.9 + rows * len(ci)))
     y = np.arange(len(ci))[::-1]
     mean, low, high = ci["mean"] * scale, ci["low"] * scale, ci["high"] * scale
-    ax.barh(y, mean, color=[colours[n] for n in ci.scenario], alpha=0.85, height=0.6)
+    # solid: each colour is 3:1 against white (at alpha 0.85 the pink was 2.5:1, WCAG 1.4.11)
+    ax.barh(y, mean, color=[colours[n] for n in ci.scenario], height=0.6)
     ax.errorbar(mean, y, xerr=[mean - low, high - mean],
                 fmt="none", ecolor="black", capsize=4, linewidth=1)
     for yi, m, hi in zip(y, ci["mean"], high):
@@ -482,10 +505,11 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
             # read as compare and page one read it ("worse in every run" is worse)
             word = difference_reading(r.iloc[0], k).removesuffix(" in every run")
             colour = {"better": READING_COLOURS["better"],
-                      "worse": READING_COLOURS["worse"]}.get(word, "#888888")
-            # hatching repeats the colour's meaning for readers who cannot tell red from green
+                      "worse": READING_COLOURS["worse"]}.get(word, NEUTRAL_BAR)
+            # the pattern repeats the colour's meaning for readers who cannot tell red from
+            # green, or green from grey (WCAG 1.4.1): solid, hatched or dotted
             ax.barh(yi, d * scale, color=colour, alpha=0.75, height=0.6,
-                    hatch="///" if word == "worse" else None, edgecolor="white")
+                    hatch=READING_HATCHES.get(word, NEUTRAL_HATCH), edgecolor="white")
             if not math.isnan(lo):
                 ax.errorbar(d * scale, yi, xerr=[[(d - lo) * scale], [(hi - d) * scale]],
                             fmt="none", ecolor="black", capsize=3, linewidth=1)
@@ -499,7 +523,7 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
                  fontweight="bold")
     _note(fig, "Bars: average difference over paired replications (same simulated referrals). "
                "Whiskers: the 95% range.\nGreen, solid: clearly better; red, hatched: clearly worse; "
-               "grey: no clear change, too small to show, or neither better nor worse.")
+               "grey, dotted: no clear change, too small to show, or neither better nor worse.")
     return fig
 
 
