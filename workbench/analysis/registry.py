@@ -142,16 +142,22 @@ KPIS: dict[str, KPI] = dict([
     _k("unallocated_peak", "Children waiting for a social worker (highest)",
        "children waiting unallocated, highest at any moment", "children", "count", -1),
     _k("allocation_wait_mean_days", "Days waiting for a social worker (average)",
-       "days a child waited for a social worker, average over allocations", "days", "dec1", -1),
+       "days a child waited for a social worker, averaged over every allocation in the period, "
+       "0 for one made at once (a new case, a move after a leaver or for balancing; with no "
+       "warm-up, each case open at the start); children still waiting at the end are left out",
+       "days", "dec1", -1),
     _k("caseload_mean", "Average caseload (cases per full-time worker)",
        "cases held per full-time-equivalent case-holding social worker (the published "
        "definition: cases over FTE), average over the weeks", "cases per FTE", "dec1", -1),
     _k("caseload_p90", "Caseload of the busiest tenth of workers",
-       "cases per full-time case-holding worker, 90th percentile", "cases per FTE", "dec1", -1),
+       "cases per FTE of each case-holding worker, every worker in every week pooled: the "
+       "90th percentile", "cases per FTE", "dec1", -1),
     _k("workers_over_cap_pct", "Workers above their caseload aim",
-       "case-holding workers above their caseload cap (%)", "%", "pct", -1),
+       "case-holding workers above their caseload cap (cases weighted as the caps weigh them, "
+       "the cap scaled to her FTE), % of the workers, average over the weeks", "%", "pct", -1),
     _k("sw_changes_per_child_year", "Changes of social worker per child per year",
-       "changes of social worker per child per year with a social worker",
+       "changes of social worker per child per year with a social worker (a child re-referred "
+       "after her case closed who gets a new worker counts one)",
        "changes per child per year", "dec2", -1),
     _k("open_cases_end", "Open cases at the end", "open cases at the end", "cases", "count", 0),
     _k("cin_end", "Children in need at the end", "children in need (on a CIN plan) at the end",
