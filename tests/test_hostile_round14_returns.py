@@ -110,3 +110,75 @@ def test_the_out_of_sample_check_is_of_the_year_asked_for(published, base):
     for later in ("March 2023", "March 2024", "September 2022", "September 2023"):
         assert later not in sources
     assert "--year 2022" in check.command()
+
+
+# ------------------------------------- 3. a measure under its old and new names in one file
+D7_OLD, D7_NEW = "d7_cpp_length_la_2020_to_2021.csv", "d7_cpp_length_la_2021_to_2024.csv"
+BANDS = {"3_6_months": "more_than_3_months_6_months",
+         "6_12_months": "more_than_6_months_less_than_1_year",
+         "1_2_years": "1_year_less_than_2_years", "2_years+": "2_years_or_more"}
+
+
+def _d7_joined(data: Path) -> Path:
+    """The two D7 releases as a spreadsheet joins them: one file, 2024's rows with the bands
+    under the older names (the newer names' cells blank), the other years' under the newer."""
+    (data / D7_OLD).unlink()
+    p = data / D7_NEW
+
+    def older_2024(df):
+        df = df.copy()
+        m = df.time_period == "2024"
+        for old, new in BANDS.items():
+            for a, b in ((old, new), (old + "_percent", new + "_percent")):
+                df[a] = ""
+                df.loc[m, a], df.loc[m, b] = df.loc[m, b], ""
+        return df
+
+    edit(p, older_2024)
+    return p
+
+
+def test_bands_under_their_old_names_in_a_joined_file_are_read(tmp_path, base, published):
+    # before: only the newer names were read, so 2024's four bands were blank and County
+    # Durham's CP plan lengths were 0.204, 0.199, 0.199, 0.199, 0.199 (the 695 plans shared
+    # evenly, "suppressed bands share the plans the others leave")
+    data = copy_of(tmp_path)
+    _d7_joined(data)
+    built = build_scenario(find_authority(read_published(data), "Durham"), base)
+    want = build_scenario(find_authority(published, "Durham"), base)
+    assert (built.data["stages"]["cp"]["duration_days"]["probs"]
+            == want.data["stages"]["cp"]["duration_days"]["probs"])
+    said = built.comments["stages.cp.duration_days"]
+    assert "3_6_months = " in said and "suppressed" not in said
+
+
+def test_two_names_of_one_figure_that_disagree_are_refused(tmp_path):
+    data = copy_of(tmp_path)
+    p = _d7_joined(data)
+    edit(p, lambda df: df.assign(more_than_3_months_6_months=df.more_than_3_months_6_months.where(
+        ~((df.la_name == "County Durham") & (df.time_period == "2024")), "5")))
+    with pytest.raises(PublishedError) as exc:
+        read_published(data)
+    assert ("columns more_than_3_months_6_months and 3_6_months are one figure under two names "
+            "(an older release's and a newer's) and give '5' and ") in str(exc.value)
+    assert f"{D7_NEW}: line " in str(exc.value)
+
+
+def test_looked_after_rows_of_both_layouts_in_one_file_are_read(tmp_path, published):
+    # before: a file stacking the older layout's rows (cla_group, characteristic, number) on
+    # the newer's (characteristic, breakdown, children_count) read the newer only: the older
+    # years' children looked after were "not in the files"
+    data = copy_of(tmp_path)
+    p = data / "cla_on_31_march_la_2021_to_2024.csv"
+
+    def stacked(df):
+        old = df[df.time_period == "2021"].rename(columns={
+            "characteristic": "cla_group", "breakdown": "characteristic",
+            "children_count": "number", "children_percent": "percentage"})
+        return pd.concat([df[df.time_period != "2021"], old]).fillna("")
+
+    edit(p, stacked)
+    got = find_authority(read_published(data), "Durham")
+    want = find_authority(published, "Durham")
+    assert got.years("lac_at31") == want.years("lac_at31") == [2021, 2022, 2023, 2024]
+    assert got.get("lac_at31", 2021).value == want.get("lac_at31", 2021).value

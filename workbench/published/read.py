@@ -242,30 +242,62 @@ def _read_one(name: str, df: pd.DataFrame) -> tuple[list[pd.DataFrame], list[str
     cols = {c.strip().lower(): c for c in df.columns}
     frames, titles = [], []
     wide = [t for t in TABLES if all(m in t.column_for(df.columns) for m in t.signature)]
-    long = next((lc for lc in LONG_COLUMNS if all(c in cols for c in lc)), None)
-    if not wide and long is None:
+    # both long layouts when a file stacks an older release's rows on a newer's (the older
+    # rows' characteristic is the newer layout's breakdown: read in one layout, they were lost)
+    longs = [lc for lc in LONG_COLUMNS if all(c in cols for c in lc)]
+    if not wide and not longs:
         return [], []
-    _columns_once(name, df.columns, wide, long)
+    _columns_once(name, df.columns, wide, tuple(c for lc in longs for c in lc))
     df = _geography(name, df, cols)
     for t in wide:
         titles.append(t.title)
-        for measure, column in t.column_for(df.columns).items():
-            values, status = _cells(df[column], name, column, measure)
-            frames.append(_frame(name, df, t.title, measure, column, values, status, df[column],
+        for measure, columns in t.columns_for(df.columns).items():
+            raw, column = _one_of(name, df, columns)
+            label = " or ".join(columns)
+            values, status = _cells(raw, name, label, measure)
+            frames.append(_frame(name, df, t.title, measure, column, values, status, raw,
                                  t.year_ends))
-    if long is not None:
+    for long in longs:
         group = df[cols[long[0]]].astype(str).str.strip().str.lower()
         part = df[cols[long[1]]].astype(str).str.strip().str.lower()
         for lm in LONG_MEASURES:
             rows = df[group.isin(lm.groups) & part.isin(lm.totals)]
             if rows.empty:
                 continue
-            titles.append(lm.table)
+            if lm.table not in titles:
+                titles.append(lm.table)
             column = cols[long[2]]
             values, status = _cells(rows[column], name, column, lm.measure)
             frames.append(_frame(name, rows, lm.table, lm.measure, column, values, status,
                                  rows[column], "31 March"))
     return frames, titles
+
+
+def _one_of(name: str, df: pd.DataFrame, columns: list[str]):
+    """The cells of a measure that a file gives under several names (its old and new name, as
+    a spreadsheet joining two releases' rows leaves it): each row's figure from the column that
+    gives it, and that column's name. A file with ``3_6_months`` filled in 2020's rows and
+    ``more_than_3_months_6_months`` in 2024's read the new name only: 2020's bands were blank,
+    and the CP plan lengths made of them shared the plans out evenly, as if suppressed. Two
+    columns giving a row different figures are a :class:`PublishedError` naming both."""
+    first = columns[0]
+    raw = df[first].astype(str)
+    used = pd.Series(first, index=df.index, dtype=object)
+    for other in columns[1:]:
+        cell = df[other].astype(str)
+        have = ~raw.str.strip().str.lower().isin(list(MISSING_CODES))
+        gives = ~cell.str.strip().str.lower().isin(list(MISSING_CODES))
+        clash = have & gives & (raw.str.strip() != cell.str.strip())
+        if clash.any():
+            i = clash.idxmax()
+            raise PublishedError(
+                f"{name}: line {i + 2}: columns {used[i]} and {other} are one figure under "
+                f"two names (an older release's and a newer's) and give {_shown(raw[i].strip())} "
+                f"and {_shown(cell[i].strip())}: keep the one that is right and blank the other")
+        take = ~have & gives
+        raw = raw.where(~take, cell)
+        used = used.where(~take, other)
+    return raw, (first if len(columns) == 1 else used.to_numpy())
 
 
 def _columns_once(name: str, columns, wide: list, long) -> None:

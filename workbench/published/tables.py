@@ -86,6 +86,18 @@ class Table:
                     break
         return found
 
+    def columns_for(self, columns) -> dict[str, list[str]]:
+        """Measure -> every column this file has it in, newest name first: a file stacking
+        two releases' rows (a spreadsheet joining them) has the old name's column and the new
+        one's, each filled in its own years' rows."""
+        have = {c.strip().lower(): c for c in columns}
+        found = {}
+        for measure, names in self.measures.items():
+            cols = [have[n.lower()] for n in names if n.lower() in have]
+            if cols:
+                found[measure] = cols
+        return found
+
 
 _CIN, _CLA, _SWF = ("Children in need", "Children looked after in England including adoptions",
                     "Children's social work workforce")
