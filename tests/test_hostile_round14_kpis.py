@@ -220,3 +220,10 @@ def test_the_changes_of_social_worker_say_a_new_worker_after_a_closure_counts(qu
     assert n > 0   # counted among the changes
     assert "re-referred after her case closed who gets a new worker counts one" in \
         KPIS["sw_changes_per_child_year"].description
+
+
+def test_run_says_one_year_not_one_years(tmp_path, capsys):
+    from workbench.cli.main import main
+
+    assert main(["run", "scenarios/baseline.yaml", "--years", "1", "--out", str(tmp_path)]) == 0
+    assert "one replication, seed 0, 1 year from " in capsys.readouterr().out

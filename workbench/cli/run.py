@@ -87,8 +87,10 @@ def cmd_run(args) -> int:
     files.write_table(ts_path, with_days_in_run(run.timeseries, run.horizon_days), "--out")
     from ..present.tables import isolate   # a right-to-left name keeps the line's order
 
+    span = run.horizon_days / 365.25   # "1 years" read as a slip
     print(format_kpis(run.kpis, title=f"{isolate(sc.name)}: one replication, seed {args.seed}, "
-                                      f"{run.horizon_days / 365.25:g} years from {sc.start_date}"))
+                                      f"{span:g} year{'' if span == 1 else 's'} from "
+                                      f"{sc.start_date}"))
     print(f"\nWrote {kpi_path} and {ts_path} (aggregates only).")
     return 0
 
