@@ -2,6 +2,8 @@
 every value in the bundled scenarios. Each test of a defect failed before its fix."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from workbench.cli import main
@@ -74,3 +76,84 @@ def test_a_number_typed_with_separators_says_what_to_write(tmp_path, capsys, fie
     err = capsys.readouterr().err
     assert f"- {field}: expected a number; {says} (got " in err
     assert "unable to parse" not in err and "Traceback" not in err
+
+
+# ============================================================================================
+# Provenance: every value of the bundled scenarios says where it came from
+# ============================================================================================
+
+#: What a comment giving a value's source says (the house rule for model inputs); a comment
+#: without one of these ("# England and Wales bank holidays") does not say where a value came from.
+_TAGS = re.compile(r"domain\.md|assumption|calibrated to|Care Planning Regs", re.I)
+#: Values that are names, switches or the journey's shape, not figures: a team, a stage's kind,
+#: a distribution's name, the file's identity.
+_NOT_FIGURES = re.compile(r"^\s*(?:-\s*)?(?:base|name|description|authority|team|to_team|kind|"
+                          r"dist|enabled|country|subdivision|case_holding|count_waiting_work|"
+                          r"shortens_under_pressure|no_vacancy|unqualified_stages|campaigns|"
+                          r"unallocated|start)\s*:")
+
+
+def _commented_values(path):
+    """(line number, the line, the comments that cover it) for each line of ``path`` that gives
+    a value: its own comment, the comment lines right above it, and those of the blocks it is
+    in (a comment on a block's key covers the block)."""
+    out, blocks, above, folded, skip = [], [], [], None, False
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip():
+            above = []
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        if folded is not None and indent > folded:
+            continue   # a line of a folded text (description: >-)
+        folded = None
+        if raw.lstrip().startswith("#"):
+            above.append(raw.strip())
+            continue
+        code, _, comment = raw.partition(" #")
+        if raw.lstrip().startswith(("}", "probs:")) or (blocks and blocks[-1][2] and
+                                                        indent > blocks[-1][0]):
+            # a flow mapping or list carried onto a second line: part of the line above
+            own = blocks[-1][1] if blocks else []
+            blocks[-1] = (blocks[-1][0], own + above + ([comment] if comment else []), True)
+            above = []
+            continue
+        while blocks and blocks[-1][0] >= indent:
+            blocks.pop()
+        if indent == 0:
+            skip = code.startswith("sources:")   # the sources cited: not values
+        if skip:
+            continue
+        mine = above + ([comment] if comment else [])
+        covered = [c for _, cs, _ in blocks for c in cs] + mine
+        value = code.split(":", 1)[1].strip() if ":" in code else code.strip()
+        unclosed = value.count("{") + value.count("[") > value.count("}") + value.count("]")
+        blocks.append((indent, mine, unclosed))
+        if value in (">-", ">", "|"):
+            folded = indent
+        elif value and not _NOT_FIGURES.match(code):
+            out.append((n, code.strip(), covered))
+        above = []
+    return out
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_value_of_a_bundled_scenario_says_where_it_came_from(path):
+    """Each figure has a ``domain.md:``, ``assumption:`` or ``calibrated to:`` comment on its
+    line, right above it, or on a block it is in (tests/test_validation.py checks only that the
+    England-average file has some comment near each value). CI has no copy of domain.md, so the
+    figures themselves are checked against it by hand (round 14)."""
+    values = _commented_values(path)
+    assert values
+    missing = [f"{path.name}:{n}: {code}" for n, code, comments in values
+               if not any(_TAGS.search(c) for c in comments)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_no_assumption_in_a_bundled_scenario_is_bare(path):
+    """An ``assumption`` comment gives its reasoning: a bare "# assumption" (five in the
+    baseline before round 14) told the report's reader nothing."""
+    bare = [f"{path.name}:{n}: {line.strip()}"
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if re.search(r"#\s*assumption\s*:?\s*$", line, re.I)]
+    assert bare == []
