@@ -227,3 +227,19 @@ def test_run_says_one_year_not_one_years(tmp_path, capsys):
 
     assert main(["run", "scenarios/baseline.yaml", "--years", "1", "--out", str(tmp_path)]) == 0
     assert "one replication, seed 0, 1 year from " in capsys.readouterr().out
+
+
+def test_the_caseload_says_whose_fte_it_divides_by(quarter):
+    # cases over the FTE of every case-holding worker in post, agency staff and staff on
+    # long-term absence (who hold no cases) included: the weekly ratio times that FTE is a whole
+    # number of cases every week; the description did not say who counts
+    from workbench.analysis.registry import KPIS
+
+    ts, spells = quarter.timeseries, quarter.workers
+    holding = spells[spells.team != "first_contact"]
+    assert (holding.type == "agency").any()
+    for t, per_fte in zip(ts.t_days, ts.caseload_per_fte):
+        fte = holding[(holding.joined_days <= t) & (holding.left_days > t)].fte.sum()
+        assert per_fte * fte == pytest.approx(round(per_fte * fte), abs=1e-6)
+    assert "agency staff and staff on long-term absence count in the FTE" in \
+        KPIS["caseload_mean"].description

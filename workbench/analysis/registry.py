@@ -148,7 +148,8 @@ KPIS: dict[str, KPI] = dict([
        "days", "dec1", -1),
     _k("caseload_mean", "Average caseload (cases per full-time worker)",
        "cases held per full-time-equivalent case-holding social worker (the published "
-       "definition: cases over FTE), average over the weeks", "cases per FTE", "dec1", -1),
+       "definition: cases over FTE; agency staff and staff on long-term absence count in the "
+       "FTE), average over the weeks", "cases per FTE", "dec1", -1),
     _k("caseload_p90", "Caseload of the busiest tenth of workers",
        "cases per FTE of each case-holding worker, every worker in every week pooled: the "
        "90th percentile", "cases per FTE", "dec1", -1),
