@@ -182,3 +182,21 @@ def test_looked_after_rows_of_both_layouts_in_one_file_are_read(tmp_path, publis
     want = find_authority(published, "Durham")
     assert got.years("lac_at31") == want.years("lac_at31") == [2021, 2022, 2023, 2024]
     assert got.get("lac_at31", 2021).value == want.get("lac_at31", 2021).value
+
+
+# ------------------------------------- 4. the check's own start year short of a figure
+def test_a_check_that_cannot_start_is_said_after_the_scenario_is_written(tmp_path, capsys):
+    # before: the looked-after table downloaded for 2024 only: the scenario was written, then
+    # "error: County Durham: no children looked after at 31 March (lac_at31) for 2023 ...:
+    # download the table" (a table that was there) ended the command with status 2
+    data = copy_of(tmp_path)
+    edit(data / "cla_on_31_march_la_2021_to_2024.csv", lambda df: df[df.time_period == "2024"])
+    out = tmp_path / "d.yaml"
+    rc = main(["from-published", "--la", "Durham", "--data", str(data), "--out", str(out),
+               "--replications", "1", "--executor", "serial"])
+    got = capsys.readouterr()
+    assert rc == 0 and out.exists() and "Traceback" not in got.err and not got.err
+    assert ("County Durham: no out-of-sample check of 2024: the scenario as at 31 March 2023, "
+            "which it starts from, cannot be made from the files (County Durham: no children "
+            "looked after at 31 March (lac_at31) for 2023") in got.out
+    assert "The scenario as at 31 March 2024 was written" in got.out
