@@ -200,3 +200,55 @@ def test_a_check_that_cannot_start_is_said_after_the_scenario_is_written(tmp_pat
             "which it starts from, cannot be made from the files (County Durham: no children "
             "looked after at 31 March (lac_at31) for 2023") in got.out
     assert "The scenario as at 31 March 2024 was written" in got.out
+
+
+# ----------------------------- 5. Cumbria split in April 2023 into Cumberland and W&F
+def _as_cumbria(folder: Path) -> None:
+    """County Durham's rows as Cumbria's (E10000006) to the 2023 children in need year and the
+    September 2022 workforce census, then as Cumberland's (E06000063); Gateshead's rows from
+    then as Westmorland and Furness's (E06000064), its earlier rows dropped."""
+    for p in folder.glob("*.csv"):
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        if "new_la_code" not in df:
+            continue
+        year = pd.to_numeric(df.time_period, errors="coerce")
+        new = year >= (2023 if "inpost_fte" in df else 2024)
+        d = df.new_la_code == "E06000047"
+        df.loc[d, ["la_name", "old_la_code", "new_la_code"]] = ["Cumbria", "909", "E10000006"]
+        df.loc[d & new, ["la_name", "old_la_code", "new_la_code"]] = [
+            "Cumberland", "942", "E06000063"]
+        g = df.new_la_code == "E08000037"
+        df = df[~(g & ~new)]
+        df.loc[df.new_la_code == "E08000037", ["la_name", "old_la_code", "new_la_code"]] = [
+            "Westmorland and Furness", "943", "E06000064"]
+        df.to_csv(p, index=False)
+
+
+@pytest.fixture(scope="module")
+def cumbria(tmp_path_factory):
+    folder = copy_of(tmp_path_factory.mktemp("cumbria"))
+    _as_cumbria(folder)
+    return read_published(folder)
+
+
+def test_cumberland_uses_its_own_years_only(cumbria, base):
+    a = find_authority(cumbria, "Cumberland")
+    assert a.years("referrals") == [2024] and a.years("caseload") == [2023]
+    built = build_scenario(a, base)
+    assert built.data["demand"]["trend_pct_per_year"] == 0
+    assert "Cumberland was formed from Cumbria in April 2023" in " ".join(built.notes)
+    old = find_authority(cumbria, "Cumbria")
+    assert old.code == "E10000006" and old.years("referrals") == [2020, 2021, 2022, 2023]
+
+
+@pytest.mark.parametrize("la, year, says", [
+    ("Cumberland", 2022, "Cumberland was formed from Cumbria in April 2023: earlier years not "
+                         "used; the years before are under E10000006, another authority's"),
+    ("Cumbria", 2024, "(Cumbria was split, from the 2024 reporting year: give --la E06000063 or "
+                      "E06000064 for a later year)")])
+def test_a_year_across_the_split_says_whose_years_they_are(cumbria, la, year, says):
+    # before: "cover 2024: give a year from 2024 to 2024", with no word of the split
+    from workbench.published.build import year_asked
+    with pytest.raises(PublishedError) as exc:
+        year_asked(find_authority(cumbria, la), year)
+    assert says in str(exc.value)

@@ -537,6 +537,12 @@ def year_asked(auth: Authority, year: int) -> None:
              and year < s.first_year]
     formed = "".join(f" ({s.note}; the years before are under {', '.join(s.old_codes)}, "
                      f"another authority's)" for s in split)
+    after = [s for s in SUCCESSIONS if auth.code in s.old_codes and s.kind == "split"
+             and year >= s.first_year]
+    if after:   # an authority split since: its later years are its successors'
+        split = after
+        formed = (f" ({auth.name} was split, from the {after[0].first_year} reporting year: "
+                  "give --la " + " or ".join(s.new_code for s in after) + " for a later year)")
     if not years[0] <= year <= years[-1]:
         if split:
             raise PublishedError(f"--year {year}: {auth.name}'s referrals (C1 referral_count) "
