@@ -243,3 +243,19 @@ def test_the_caseload_says_whose_fte_it_divides_by(quarter):
         assert per_fte * fte == pytest.approx(round(per_fte * fte), abs=1e-6)
     assert "agency staff and staff on long-term absence count in the FTE" in \
         KPIS["caseload_mean"].description
+
+
+def test_a_sequential_rule_on_a_measure_counted_over_whole_years_is_refused_before_any_run(
+        monkeypatch):
+    # over less than a year no replication has a value: the rule ran to its maximum (50 runs
+    # of every scenario by default) and stopped as "max_replications"
+    import workbench.experiment.run as er
+
+    monkeypatch.setattr(er, "simulate", never)   # the real model's name, which must not run
+    rule = Sequential(kpis=["unallocated_mean", "lac_3plus_sw_pct"])
+    with pytest.raises(ValueError, match=r"Sequential: looked-after children with 3\+ social "
+                       r"workers in a year \(lac_3plus_sw_pct\) is counted over whole years, and "
+                       r"0\.918 years measured after the warm-up of 30 days is less than one "
+                       r"for 'Baseline', .* maximum of 50 replications"):
+        run_experiment({"Baseline": BASE}, rule, years=1, warmup_days=30, executor="serial",
+                       out=None, progress=False, simulate_fn=never)

@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..analysis.registry import KPI_DESCRIPTIONS
+from ..analysis.registry import KPI_DESCRIPTIONS, too_short_for
 from ..analysis.run import simulate
 from ..scenario import Scenario
 from ..scenario.catalog import load_scenario_files
@@ -101,6 +101,16 @@ def _check_arguments(scs: dict[str, Scenario], replications, seed, years, warmup
         if not 0 <= warmup_days < horizon:
             raise ValueError(f"warmup_days must be >= 0 and shorter than the horizon of "
                              f"{label!r} ({horizon:g} days); got {warmup_days:g}")
+        for k in (rule.kpis if rule is not None and simulate_fn is simulate else ()):
+            # no replication could give it a value: the rule would run to its maximum
+            short = too_short_for(k, (horizon - warmup_days) / 365.25,
+                                  " measured" + (f" after the warm-up of {warmup_days:g} days"
+                                                 if warmup_days else ""))
+            if short:
+                raise ValueError(f"Sequential: {short} for {label!r}, so no replication could "
+                                 f"give it a value and the experiment would run to its maximum "
+                                 f"of {rule.max_replications} replications; measure a year or "
+                                 f"more, or choose another KPI")
     if max_workers is not None and int(max_workers) < 1:
         raise ValueError(f"max_workers must be >= 1 (got {max_workers})")
     if isinstance(executor, str) and executor not in EXECUTORS:
