@@ -76,3 +76,45 @@ def test_a_trend_from_24_whole_months_is_written(small):
     d = _demand(folder, template, "2021-04-01", "2023-03-30")
     assert d.data["demand"]["trend_pct_per_year"] == template.demand.trend_pct_per_year
     assert "23 whole months" in d.provenance["demand.trend_pct_per_year"]
+
+
+# ------------------------------------------------------------------ turnover and the fitted effect
+def test_turnover_is_divided_by_the_fitted_leaving_effect_not_the_templates(small, monkeypatch,
+                                                                           tmp_path):
+    # derive_pressure fitted the leaving effect after the turnover had been divided by the
+    # template's (1.5): a fitted 0.2 left the turnover divided by 1 + 1.5 x pressure
+    import workbench.calibration.fit as fit
+    from test_hostile_round12_extracts import _calibrated, _table
+
+    folder, template = small
+    template = template.replace({"workforce.pressure_turnover_effect": 1.5})
+    roster = _table(folder / "workforce.csv")
+    holds = (roster.Cases30 != "") & (roster.Cases30 != "0")     # pressed: 45 cases an FTE (1.4)
+    roster.loc[holds, "Cases30"] = [str(round(45 * float(f))) for f in roster.FTE[holds]]
+
+    def experienced(cal):
+        t = cal.table.set_index("parameter")
+        assert not t.index.duplicated().any()
+        row = t.loc["workforce.turnover_pct_per_year.experienced"]
+        return row, float(row.method.split(" = ")[1].split(")")[0]), \
+            t.loc["turnover.experienced.observed"].estimate
+
+    import workbench.calibration.derive_workforce as dw
+    monkeypatch.setattr(dw, "MIN_LEAVERS", 1)     # the small authority's two experienced leavers
+    base, f_base, _ = experienced(_calibrated(folder, template, workforce=roster, tmp=tmp_path,
+                                              fit_pressure=False))
+
+    def fitted_effect(d, roster, template, w1x, seed=0, timeliness=None):
+        # what a fit of the censuses writes (the flat extract holds one census only)
+        d.data["workforce"]["pressure_turnover_effect"] = 0.2
+        d.fitted("workforce.pressure_turnover_effect", "leaving against pressure (stand-in)")
+    monkeypatch.setattr(fit, "derive_pressure", fitted_effect)
+    cal = _calibrated(folder, template, workforce=roster, tmp=tmp_path)
+    row, factor, observed = experienced(cal)
+    assert f_base > 1.2
+    # the factor is 1 + 0.2 x pressure, not 1 + 1.5 x pressure
+    assert factor - 1 == pytest.approx((f_base - 1) * 0.2 / 1.5, abs=1e-3)
+    assert row.estimate == pytest.approx(100 * (1 - math.exp(-observed / 100 / factor)), rel=1e-3)
+    assert row.estimate > base.estimate
+    assert "(leaving effect 0.2)" in cal.provenance["workforce.turnover_pct_per_year"]
+    assert cal.data["workforce"]["turnover_pct_per_year"]["experienced"] == round(row.estimate, 2)

@@ -85,6 +85,8 @@ class Draft:
     rows: list[Estimate] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: what a later step fits again (the turnover, once the pressure effect is fitted), by name
+    later: dict = field(default_factory=dict)
 
     def add(self, *estimates: Estimate) -> None:
         self.rows.extend(estimates)

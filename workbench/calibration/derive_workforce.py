@@ -70,6 +70,7 @@ def derive_workforce(d: Draft, roster: Roster, template: Scenario, w0: float, w1
     fixed = [t for t, c in template.teams.items() if not c.case_holding]
     held = spells[~spells.team.isin(fixed)]
     derive_turnover(d, held, template, w0, w1x, pressure)
+    d.later["turnover"] = (held, holders)       # for refit_turnover
     derive_agency_tenure(d, roster, held, template, w0, w1x, seed)
     derive_vacancy_gaps(d, roster, template, w0, w1x, seed)
     if has_workforce(template) and derive_staffing(d, roster, template, w0, w1x):
@@ -181,11 +182,40 @@ def derive_turnover(d: Draft, spells: pd.DataFrame, template: Scenario, w0: floa
         got.append(f"agency {tp['agency']:.1f}")
     d.data["workforce"]["turnover_pct_per_year"] = tp
     if got:
-        d.fitted("workforce.turnover_pct_per_year", "leavers per FTE-year by type, pressure-adjusted: "
+        d.fitted("workforce.turnover_pct_per_year", "leavers per FTE-year by type, pressure-adjusted "
+                 f"(leaving effect {effect:g}): "
                  + "; ".join(got) + ("" if len(got) == 4 else "; others from the template"))
     else:
         d.from_template("workforce.turnover_pct_per_year",
                         f"fewer than {MIN_LEAVERS} leavers of each type")
+
+
+def refit_turnover(d: Draft, template: Scenario, w0: float, w1x: float) -> None:
+    """The turnover fitted again once :func:`.derive_pressure.derive_pressure` has fitted the
+    leaving response to pressure (or the work content, which moves the pressure a caseload gives):
+    the observed leaving is divided by the pressure factor of the scenario written, not the
+    template's. Before, a fitted effect of 0.2 beside the template's 1.5 left the experienced
+    turnover divided by the template's factor, and the model, leaving at the fitted effect,
+    lost fewer workers than the roster showed. The rows and comment of the first fit are
+    replaced in place."""
+    got = d.later.get("turnover")
+    if got is None or not has_workforce(template):
+        return
+    effect = d.data["workforce"].get("pressure_turnover_effect")
+    work = any(d.provenance.get(f"stages.{s}.{h}", "").startswith("fitted")
+               for s in template.stages for h in ("work_hours", "ongoing_hours_per_week"))
+    if effect == template.workforce.pressure_turnover_effect and not work:
+        return
+    # the template with the fitted effect and work content (its working time, as the first fit's)
+    fitted = template.replace({"workforce.pressure_turnover_effect": effect,
+                               "stages": d.data["stages"]})
+    held, holders = got
+    again = Draft(data=d.data, window=d.window, template_name=d.template_name)
+    derive_turnover(again, held, fitted, w0, w1x, work_pressure_over(again, holders, fitted, w1x - 1))
+    new = {r.parameter: r for r in again.rows}
+    d.rows = [new.pop(r.parameter, r) for r in d.rows] + list(new.values())
+    d.provenance.update(again.provenance)
+    d.notes.extend(again.notes)
 
 
 def derive_agency_tenure(d: Draft, roster: Roster, spells: pd.DataFrame, template: Scenario,

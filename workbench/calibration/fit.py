@@ -40,7 +40,7 @@ from .derive_pressure import derive_pressure
 from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc,
                                 derive_conference_slots, derive_elapsed, derive_icpc,
                                 last_year_timeliness)
-from .derive_workforce import derive_workforce
+from .derive_workforce import derive_workforce, refit_turnover
 from .estimators import YEAR, DemandFit
 from .holdout import census_at
 from .extracts import CaseData, Roster, day_number, to_date
@@ -298,6 +298,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         observed, n_done = last_year_timeliness(seq, cases.episodes, template, w0, w1x)
         derive_pressure(d, roster, template, w1x, seed,
                         timeliness=observed if n_done >= MIN_ASSESSMENTS else float("nan"))
+        refit_turnover(d, template, w0, w1x)     # with the leaving effect just fitted
     _note_overlapping_episodes(d, cases)
     _identify(d, name, authority, sources, template)
 
