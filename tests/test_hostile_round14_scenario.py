@@ -157,3 +157,37 @@ def test_no_assumption_in_a_bundled_scenario_is_bare(path):
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
             if re.search(r"#\s*assumption\s*:?\s*$", line, re.I)]
     assert bare == []
+
+
+# ============================================================================================
+# A thousands point (6.250 for 6,250): YAML reads a number, six and a quarter
+# ============================================================================================
+
+def test_a_count_or_an_amount_written_with_a_thousands_point_is_noted(tmp_path, capsys):
+    # referrals of 6.25 a year and pay of GBP 1.28 a week validated and ran with no word
+    p = _file(tmp_path, "demand:\n  referrals_per_year: 6.250\nrecruitment:\n"
+                        "  cost_per_hire_gbp: '3.000'\ncosts:\n  gbp_per_fte_week: {experienced: "
+                        "1.280, nqsw: 1050, academy: 1150, agency: 1800}\n")
+    assert main(["validate", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert ("note: demand.referrals_per_year: 6.250 (s.yaml, line 4) reads as 6.25, not 6,250; "
+            "if 6,250 is meant, write 6250 (a scenario file writes numbers without thousands "
+            "separators)") in out
+    assert "note: recruitment.cost_per_hire_gbp: 3.000 (s.yaml, line 6) reads as 3, not 3,000" \
+        in out
+    assert "note: costs.gbp_per_fte_week.experienced: 1.280 (s.yaml, line 8)" in out
+    assert out.count("note:") == 3
+
+
+def test_a_point_in_other_fields_or_with_other_decimals_is_not_noted(tmp_path, capsys):
+    p = _file(tmp_path, "demand:\n  referrals_per_year: 6250.5\n  rereferral_pct: 22.600\n"
+                        "stages:\n  s47:\n    work_hours: {dist: lognormal, mean: 5.125, cv: 0.6}\n")
+    assert main(["validate", str(p)]) == 0
+    assert "note:" not in capsys.readouterr().out
+
+
+def test_a_number_with_two_thousands_points_says_what_to_write(tmp_path, capsys):
+    p = _file(tmp_path, "demand:\n  referrals_per_year: 6.250.000\n")
+    assert main(["validate", str(p)]) == 2
+    assert ("demand.referrals_per_year: expected a number; write the number without thousands "
+            "separators: 6250000 (got '6.250.000')") in capsys.readouterr().err

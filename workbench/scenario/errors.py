@@ -25,6 +25,7 @@ MAX_SHOWN = 80
 #: A number typed as a person writes it: 6,250 or 6 250 (thousands), 22,6 (a decimal comma),
 #: 22.6% or £3,000 (a sign), 6k or 1.5m (a multiple).
 _SEPARATED = re.compile(r"[+-]?\d{1,3}(?:[,\s\u00a0\u202f']\d{3})+(?:\.\d+)?")
+_POINTS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")   # 6.250.000: thousands points
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}")
 _MULTIPLE = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([kKmM])")
 
@@ -46,8 +47,9 @@ def number_hint(text: str) -> str | None:
             except ValueError:
                 return None
             return f"write the number alone, without {what}: {bare}"
-    if _SEPARATED.fullmatch(t):
-        plain = re.sub(r"[,\s\u00a0\u202f']", "", t)
+    if _SEPARATED.fullmatch(t) or _POINTS.fullmatch(t):
+        plain = re.sub(r"[,.\s\u00a0\u202f']", "", t) if _POINTS.fullmatch(t) else \
+            re.sub(r"[,\s\u00a0\u202f']", "", t)
         return f"write the number without thousands separators: {plain}"
     if _DECIMAL_COMMA.fullmatch(t):
         return f"write a decimal point, not a comma: {t.replace(',', '.')}"

@@ -13,6 +13,7 @@ states whole)::
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -329,7 +330,7 @@ def file_notes(path: str | Path, sc: Scenario) -> list[str]:
     replication ...") with nothing said."""
     chain = _chain(Path(path))
     if len(chain) < 2:
-        return []
+        return _thousands_points(chain)
     notes = []
     if not any(str(k) == "name" for k in chain[0][1]):
         notes.append(f"name: {Path(path).name} gives no name of its own, so it is shown under "
@@ -345,6 +346,42 @@ def file_notes(path: str | Path, sc: Scenario) -> list[str]:
         own = data.get("uncertain")
         if isinstance(own, dict):
             ranges.update({p: file for p in own if isinstance(p, str)})
+    return notes + _thousands_points(chain)
+
+
+#: Fields of children, posts, staff or pounds: 6.250 written there is far more likely six
+#: thousand two hundred and fifty with a thousands point (as written in much of Europe) than six
+#: and a quarter, and YAML reads it as 6.25 (referrals of 6.25 a year, pay of GBP 1.28 a week).
+_WHOLE_AMOUNTS = re.compile(r"referrals_per_year|gbp|hires|count|open_cases|establishment_fte|"
+                            r"cases_max")
+_POINT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
+
+
+def _thousands_points(chain: list[tuple[Path, dict[str, Any]]]) -> list[str]:
+    """Notes for a count or an amount of money written with a point before three digits (6.250,
+    1.280): a valid number that is not the one meant, with nothing said."""
+    notes = []
+
+    def walk(node: Any, keys: tuple[str, ...], file: Path) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                walk(v, keys + (str(k.value),), file)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, keys + (str(i),), file)
+        elif (isinstance(node, yaml.ScalarNode) and _POINT_THOUSANDS.fullmatch(node.value)
+              and any(_WHOLE_AMOUNTS.search(k) for k in keys)):
+            whole = int(node.value.replace(".", ""))
+            notes.append(f"{'.'.join(keys)}: {node.value} ({file.name}, line "
+                         f"{node.start_mark.line + 1}) reads as {float(node.value):g}, not "
+                         f"{whole:,}; if {whole:,} is meant, write {whole} (a scenario file "
+                         f"writes numbers without thousands separators)")
+
+    for file, _ in chain:
+        try:
+            walk(yaml.compose(file.read_text(encoding="utf-8-sig"), Loader=_Loader), (), file)
+        except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError):
+            continue   # loading the file says what is wrong with it
     return notes
 
 
