@@ -270,3 +270,27 @@ def test_a_year_across_the_split_says_whose_years_they_are(cumbria, la, year, sa
     with pytest.raises(PublishedError) as exc:
         year_asked(find_authority(cumbria, la), year)
     assert says in str(exc.value)
+
+
+# ------------------------------------------------- 6. a year written 2022/23 or 2022-23
+def test_a_year_to_31_march_written_with_a_slash_or_dash_is_read(tmp_path, published):
+    # before: "expected a year such as 2024 or 202324, got '2019/20'": every such file refused
+    data = copy_of(tmp_path)
+    forms = {"2020": "2019/20", "2021": "2020-21", "2022": "2021/2022", "2023": "2022 to 2023"}
+    edit(data / C1, lambda df: df.assign(time_period=df.time_period.replace(forms)))
+    got = find_authority(read_published(data), "Durham")
+    want = find_authority(published, "Durham")
+    assert got.years("referrals") == want.years("referrals") == [2020, 2021, 2022, 2023, 2024]
+    assert [got.get("referrals", y).value for y in range(2020, 2025)] == [
+        want.get("referrals", y).value for y in range(2020, 2025)]
+
+
+def test_a_workforce_census_year_written_as_two_years_is_refused(tmp_path):
+    # 30 September of which year: "2022/23" could be either, so it is not guessed
+    data = copy_of(tmp_path)
+    edit(data / SWF, lambda df: df.assign(time_period=df.time_period.replace({"2023": "2022/23"})))
+    with pytest.raises(PublishedError) as exc:
+        read_published(data)
+    assert (f"{SWF}: line " in str(exc.value) and "column time_period: '2022/23' is two years, but "
+            "the workforce census is at 30 September of one: expected the census's year"
+            in str(exc.value))

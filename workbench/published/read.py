@@ -104,13 +104,26 @@ class Published:
 
 def _year(text: str) -> int | None:
     """A ``time_period``: ``2024`` (a reporting year) or ``202324`` (a financial or academic
-    year, ending in 2024)."""
+    year, ending in 2024), also as a person writes it, ``2023/24``, ``2023-24`` or
+    ``2023/2024`` (a spreadsheet's or the table tool's way)."""
     t = text.strip()
     if re.fullmatch(r"\d{4}", t):
         return int(t)
+    two = _two_years(t)
+    if two:
+        t = two
     if re.fullmatch(r"\d{6}", t) and int(t[4:]) == (int(t[2:4]) + 1) % 100:
         return int(t[:2] + t[4:]) if t[4:] != "00" else int(t[:4]) + 1
     return None
+
+
+def _two_years(text: str) -> str | None:
+    """``2023/24``, ``2023-24``, ``2023/2024`` or ``2023 to 2024`` as ``202324`` (None for
+    any other text)."""
+    m = re.fullmatch(r"(\d{4})\s*(?:/|-|to)\s*(\d{2}|\d{4})", text.strip())
+    if not m or (len(m[2]) == 4 and int(m[2]) != int(m[1]) + 1):
+        return None
+    return m[1] + m[2][-2:]
 
 
 def _cells(raw: pd.Series, name: str, column: str,
@@ -184,7 +197,8 @@ def _frame(name: str, df: pd.DataFrame, title: str, measure: str, column: str, v
         "year_ends": year_ends})
 
 
-def _geography(name: str, df: pd.DataFrame, cols: dict[str, str]) -> pd.DataFrame:
+def _geography(name: str, df: pd.DataFrame, cols: dict[str, str],
+               september: bool = False) -> pd.DataFrame:
     """The rows of authorities and of England, with their year, level, codes and name."""
     missing = [c for c in GEOGRAPHY if c not in cols]
     if missing:
@@ -209,7 +223,7 @@ def _geography(name: str, df: pd.DataFrame, cols: dict[str, str]) -> pd.DataFram
     if years.isna().any():
         i = years.index[years.isna()][0]
         raise PublishedError(f"{name}: line {i + 2}: column time_period: expected a year such as "
-                             f"2024 or 202324, got {_shown(str(df.at[i, cols['time_period']]))}")
+                             f"2024, 202324 or 2023/24, got {_shown(str(df.at[i, cols['time_period']]))}")
     latest = dt.date.today().year
     odd = (years < EARLIEST_YEAR) | (years > latest)
     if odd.any():
@@ -217,6 +231,15 @@ def _geography(name: str, df: pd.DataFrame, cols: dict[str, str]) -> pd.DataFram
         raise PublishedError(f"{name}: line {i + 2}: column time_period: {int(years[i])} is "
                              f"{'in the future' if years[i] > latest else 'before ' + str(EARLIEST_YEAR)}"
                              f": expected a year the statistics cover ({EARLIEST_YEAR} to {latest})")
+    two = df[cols["time_period"]].astype(str).map(_two_years).notna()
+    if september and two.any():
+        # a census at 30 September is of one year: "2022/23" could be September 2022's (the
+        # academic year's) or 2023's (as 202223 is read): which cannot be told
+        i = two.index[two][0]
+        raise PublishedError(f"{name}: line {i + 2}: column time_period: "
+                             f"{_shown(str(df.at[i, cols['time_period']]))} is two years, but the "
+                             "workforce census is at 30 September of one: expected the census's "
+                             "year, as the service writes it (2023 for 30 September 2023)")
     df["_year"] = years.astype(int)
     nat = df["_level"] == "national"
     df["_code"] = df[cols["new_la_code"]].astype(str).str.strip().where(~nat, ENGLAND_CODE)
@@ -248,7 +271,7 @@ def _read_one(name: str, df: pd.DataFrame) -> tuple[list[pd.DataFrame], list[str
     if not wide and not longs:
         return [], []
     _columns_once(name, df.columns, wide, tuple(c for lc in longs for c in lc))
-    df = _geography(name, df, cols)
+    df = _geography(name, df, cols, any(t.year_ends != "31 March" for t in wide))
     for t in wide:
         titles.append(t.title)
         for measure, columns in t.columns_for(df.columns).items():
