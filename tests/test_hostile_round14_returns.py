@@ -294,3 +294,14 @@ def test_a_workforce_census_year_written_as_two_years_is_refused(tmp_path):
     assert (f"{SWF}: line " in str(exc.value) and "column time_period: '2022/23' is two years, but "
             "the workforce census is at 30 September of one: expected the census's year"
             in str(exc.value))
+
+
+def test_a_blank_band_is_not_said_to_be_suppressed(tmp_path, base):
+    # before: "suppressed bands (2_years_or_more) share the ... plans" for a band left blank
+    data = copy_of(tmp_path)
+    edit(data / D7_NEW, lambda df: df.assign(**{"2_years_or_more": df["2_years_or_more"].where(
+        ~((df.la_name == "County Durham") & (df.time_period == "2024")), "")}))
+    said = build_scenario(find_authority(read_published(data), "Durham"),
+                          base).comments["stages.cp.duration_days"]
+    assert "bands not given (2_years_or_more blank) share the" in said
+    assert "suppressed" not in said

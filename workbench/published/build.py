@@ -345,8 +345,12 @@ def _cp_lengths(src: _Source, base: dict, built: Built) -> None:
     probs = [round(counts[m] / total, 3) for m in CP_LENGTH_BANDS]
     probs[int(np.argmax(probs))] += round(1 - sum(probs), 3)
     edges = list(base["stages"]["cp"]["duration_days"]["edges"])
-    fill = (f"; suppressed bands ({', '.join(figs[m].column for m in gaps)}) share the "
-            f"{spare:g} plans the others leave" if gaps else "")
+    # a band left blank or ':' is not given, not suppressed: said as the file gives it
+    hidden = all(figs[m].status.startswith("suppressed") for m in gaps)
+    fill = (f"; {'suppressed bands' if hidden else 'bands not given'} ("
+            + ", ".join(figs[m].column + ("" if hidden else f" {figs[m].raw or 'blank'}")
+                        for m in gaps)
+            + f") share the {spare:g} plans the others leave" if gaps else "")
     built.set("stages.cp.duration_days",
               {"dist": "histogram", "edges": edges, "probs": [round(p, 3) for p in probs]},
               f"CP plans ending by length: D7, {src.auth.name}, year to 31 March {src.year} "
