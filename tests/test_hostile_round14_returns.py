@@ -305,3 +305,24 @@ def test_a_blank_band_is_not_said_to_be_suppressed(tmp_path, base):
                           base).comments["stages.cp.duration_days"]
     assert "bands not given (2_years_or_more blank) share the" in said
     assert "suppressed" not in said
+
+
+# ------------------------------------- 7. the same authority twice in one year's file
+def test_a_revised_row_under_another_name_is_said_as_one_authority_twice(tmp_path):
+    # before: "two authorities, County Durham and County Durham (revised), have the same
+    # new_la_code ... (a column shifted?)": one council's revised row called two councils
+    data = copy_of(tmp_path)
+
+    def revised(df):
+        row = df[(df.la_name == "County Durham") & (df.time_period == "2024")].assign(
+            la_name="County Durham (revised)", referral_count="7001")
+        return pd.concat([df, row])
+
+    edit(data / C1, revised)
+    with pytest.raises(PublishedError) as exc:
+        read_published(data)
+    text = str(exc.value)
+    assert ("rows named County Durham and County Durham (revised) have the same new_la_code "
+            "'E06000047' in 2024, with different figures, '6974' and '7001': one authority "
+            "given twice (a revised row? remove the one that is wrong)") in text
+    assert "two authorities" not in text

@@ -506,9 +506,14 @@ def _one_figure_each(figures: pd.DataFrame, notes: list) -> pd.DataFrame:
             places = (f"{first.file}, line {first.line}, column {first.column}, and {twin.file}, "
                       f"line {twin.line}, column {twin.column}")
             if first["name"] != twin["name"]:
-                raise PublishedError(f"{places}: two authorities, {first['name']} and "
-                                     f"{twin['name']}, have the same new_la_code "
-                                     f"{_shown(first.code)} in {first.year} (a column shifted?)")
+                # one code is one authority: "two authorities" misread a revised row under
+                # its new name as two councils
+                raise PublishedError(f"{places}: rows named {first['name']} and {twin['name']} "
+                                     f"have the same new_la_code {_shown(first.code)} in "
+                                     f"{first.year}, with different figures, {_shown(first.raw)} "
+                                     f"and {_shown(twin.raw)}: one authority given twice (a "
+                                     "revised row? remove the one that is wrong) or a column "
+                                     "shifted")
             raise PublishedError(
                 f"{places}: {first['name']}'s figure for {first.year} is given twice in {where}, "
                 f"as {_shown(first.raw)} and {_shown(twin.raw)} (remove the row or file that is "
