@@ -191,3 +191,38 @@ def test_a_number_with_two_thousands_points_says_what_to_write(tmp_path, capsys)
     assert main(["validate", str(p)]) == 2
     assert ("demand.referrals_per_year: expected a number; write the number without thousands "
             "separators: 6250000 (got '6.250.000')") in capsys.readouterr().err
+
+
+# ============================================================================================
+# A template's block uncommented without its fields, a number where a distribution goes, a
+# capital letter or a slip in a field's name
+# ============================================================================================
+
+@pytest.mark.parametrize("body, says", [
+    # `workbench new` writes the fields commented out; uncommenting only the block's name gave
+    # "demand: Input should be a valid dictionary or instance of Demand (got None)"
+    ("demand:\n", "- demand: is empty (nothing after its name, or under it): give its value, "
+                  "or remove the line\n"),
+    ("teams:\n  cp_court:\n    staff:\n", "- teams.cp_court.staff: is empty"),
+    ("demand:\n  referrals_per_year:\n", "- demand.referrals_per_year: is empty"),
+    ("demand: 6250\n", "- demand: expected a block (a dictionary) of fields under it: indented "
+                       "lines of field: value (got 6250)"),
+    # was: "Input should be a valid tuple"
+    ("demand:\n  surges: {start_date: 2018-04-01, multiplier: 1.35}\n",
+     "- demand.surges: expected a list: [a, b, ...] or one entry a line, each starting with '- '"),
+    # was: "Input should be a valid dictionary or object to extract fields from (got 4)"
+    ("stages:\n  icpc:\n    work_hours: 4\n",
+     "- stages.icpc.work_hours: expected a distribution, not a single number: {dist: fixed, "
+     "value: 4} for always 4, or one that varies, e.g. {dist: lognormal, mean: 4, cv: 0.5}"),
+    ("Demand:\n  referrals_per_year: 7000\n",
+     "- Demand: unknown field; did you mean 'demand'? (field names are lower case)"),
+    ("demand:\n  referals_per_year: 7000\n",
+     "- demand.referals_per_year: unknown field; did you mean 'referrals_per_year'?"),
+])
+def test_a_careless_block_is_said_in_words_not_pythons(tmp_path, capsys, body, says):
+    p = _file(tmp_path, body)
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert says in err
+    for python in ("instance of", "valid tuple", "valid dictionary", "(got None)", "Traceback"):
+        assert python not in err

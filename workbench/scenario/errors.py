@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -60,6 +62,29 @@ def number_hint(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _field_names() -> tuple[str, ...]:
+    """Every field name of the scenario schema (of every block)."""
+    from .schema import Scenario
+
+    schema = Scenario.model_json_schema()
+    names = set(schema.get("properties", {}))
+    for block in schema.get("$defs", {}).values():
+        names.update(block.get("properties", {}))
+    return tuple(sorted(names))
+
+
+def meant_field(name: str) -> str | None:
+    """The schema's field that an unknown field ``name`` most likely meant (``Demand``,
+    ``referals_per_year``), or None when none is close."""
+    names = _field_names()
+    low = name.strip().lower().replace(" ", "_").replace("-", "_")
+    if low in names:
+        return low
+    close = difflib.get_close_matches(low, names, n=1, cutoff=0.85)
+    return close[0] if close else None
+
+
 _YES_NO = re.compile(r"(\w+): (expected (?:a number, got a yes/no value|text, got ).*)", re.S)
 
 
@@ -75,6 +100,10 @@ def format_errors(err: ValidationError, source: str) -> str:
         typ = e["type"]
         if typ == "extra_forbidden":
             msg = "unknown field (check the spelling; unknown fields are not allowed)"
+            meant = meant_field(str(e["loc"][-1]))
+            if meant and meant != str(e["loc"][-1]):
+                msg = f"unknown field; did you mean '{meant}'? (field names are lower case)" \
+                    if meant == str(e["loc"][-1]).lower() else f"unknown field; did you mean '{meant}'?"
         elif typ == "missing":
             msg = "required field is missing"
         elif typ == "model_attributes_type" and len(e["loc"]) == 2 and e["loc"][0] == "uncertain":
@@ -82,6 +111,24 @@ def format_errors(err: ValidationError, source: str) -> str:
             # object to extract fields from" said nothing of what to write)
             msg = ("an uncertain input takes a distribution, e.g. {dist: uniform, low: <lowest>, "
                    "high: <highest>}; a single known value goes at the field itself")
+        given = e.get("input")
+        if typ.endswith("_type") and given is None and loc:
+            # `demand:` with nothing under it (its fields left commented out in a template):
+            # "Input should be a valid dictionary or instance of Demand (got None)" named a
+            # Python class and a Python value
+            msg = ("is empty (nothing after its name, or under it): give its value, or remove "
+                   "the line")
+        elif typ in ("model_type", "dict_type"):
+            msg = "expected a block (a dictionary) of fields under it: indented lines of field: value"
+        elif typ in ("tuple_type", "list_type"):
+            msg = ("expected a list: [a, b, ...] or one entry a line, each starting with '- '")
+        elif (typ == "model_attributes_type" and isinstance(given, (int, float))
+              and not isinstance(given, bool) and e["loc"][0] != "uncertain"):
+            # `work_hours: 4`: "Input should be a valid dictionary or object to extract fields
+            # from" did not say that a distribution goes there
+            msg = (f"expected a distribution, not a single number: {{dist: fixed, value: "
+                   f"{given:g}}} for always {given:g}, or one that varies, e.g. {{dist: "
+                   f"lognormal, mean: {given:g}, cv: 0.5}}")
         if typ in ("float_parsing", "int_parsing") and isinstance(e.get("input"), str):
             hint = number_hint(e["input"])
             if hint:
@@ -97,7 +144,8 @@ def format_errors(err: ValidationError, source: str) -> str:
         shown = ""
         if isinstance(value, dt.date):
             shown = f" (got {value.isoformat()})"
-        elif typ not in ("missing",) and not isinstance(value, (dict, list)):
+        elif typ not in ("missing",) and not isinstance(value, (dict, list)) \
+                and not (value is None and typ.endswith("_type")):
             text = repr(value)
             if len(text) > MAX_SHOWN:  # a 100,000-character name, a 400-digit number
                 # the count is of the value, not of its quoted form (201 characters, not 203)
