@@ -326,3 +326,26 @@ def test_a_revised_row_under_another_name_is_said_as_one_authority_twice(tmp_pat
             "'E06000047' in 2024, with different figures, '6974' and '7001': one authority "
             "given twice (a revised row? remove the one that is wrong)") in text
     assert "two authorities" not in text
+
+
+@pytest.mark.parametrize("la, says", [
+    ("Cumbria", "Cumbria (E10000006) is not in the files: from the 2024 reporting year its area "
+                "is in E06000063 and E06000064 (a split: their years are not Cumbria's), or add "
+                "the older files that hold Cumbria's own years"),
+    ("E10000023", "North Yorkshire (E10000023) is not in the files: from the 2024 reporting year "
+                  "its area is in E06000065 (a new code: one series)")])
+def test_an_authority_since_reorganised_says_where_its_area_went(published, la, says):
+    # before: "--la 'Cumbria': ... close matches: Cumberland", as if Cumberland were Cumbria
+    with pytest.raises(PublishedError) as exc:
+        find_authority(published, la)
+    assert says in str(exc.value)
+
+
+def test_a_successor_in_the_files_is_offered_as_the_la_to_give(cumbria):
+    from workbench.published.authorities import _reorganised
+    la = cumbria.authorities()
+    said = _reorganised("Cumbria", la[la.code != "E10000006"])
+    assert said.endswith("its area is in Cumberland (E06000063) and Westmorland and Furness "
+                         "(E06000064) (a split: their years are not Cumbria's). Give --la "
+                         "E06000063 or E06000064, or add the older files that hold Cumbria's "
+                         "own years")

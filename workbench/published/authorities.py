@@ -72,6 +72,13 @@ SUCCESSIONS: tuple[Succession, ...] = (
                "not used"),
 )
 
+#: The names of the authorities the reorganisations replaced (by ONS code): one asked for in
+#: files that no longer hold it is told where its area went ("close matches: Cumberland" let a
+#: user take Cumberland for all of Cumbria).
+OLD_NAMES = {"E10000002": "Buckinghamshire", "E06000028": "Bournemouth", "E06000029": "Poole",
+             "E10000009": "Dorset", "E10000023": "North Yorkshire", "E10000027": "Somerset",
+             "E10000021": "Northamptonshire", "E10000006": "Cumbria"}
+
 _DROP = re.compile(r"\b(city of|county of|county|council|the)\b")
 
 #: England's regions (the files' region_name): a region asked for is many authorities, not one
@@ -293,6 +300,7 @@ def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str], st
         hint = (f"close matches: {', '.join(dict.fromkeys(close))}" if close else
                 f"the files hold {len(choices)} authorities, e.g. {', '.join(choices[:5])}")
         hint = _code_hint(q, la) or hint
+        hint = _reorganised(q, la) or hint
         if q.casefold() in ("england", ENGLAND_CODE.casefold()):
             hint = (f"England is the comparator, not a local authority (for a typical English "
                     f"authority, use scenarios/england_average.yaml); {hint}")
@@ -301,6 +309,34 @@ def _pick(la: pd.DataFrame, query: str, folder: str) -> tuple[str, list[str], st
     # several codes with one name: the one seen last is the authority today
     latest = hit.sort_values("last").iloc[-1]
     return latest.code, notes, latest["name"]
+
+
+def _reorganised(q: str, la: pd.DataFrame,
+                 successions: tuple[Succession, ...] | None = None) -> str | None:
+    """For an authority a reorganisation replaced, asked for by name or ONS code in files that
+    do not hold it: what its area is now, and the --la to give."""
+    key, n = code_key(q), normalise(q)
+    for old, name in OLD_NAMES.items():
+        if key != old and normalise(name) != n:
+            continue
+        now = [s for s in (successions or SUCCESSIONS) if old in s.old_codes]
+        if not now:
+            return None
+
+        def named(s: Succession) -> str:
+            rows = la[la.code == s.new_code]
+            return f"{rows.name.iloc[-1]} ({s.new_code})" if not rows.empty else s.new_code
+
+        split = any(s.kind == "split" for s in now)
+        held = [s.new_code for s in now if (la.code == s.new_code).any()]
+        return (f"{name} ({old}) is not in the files: from the {now[0].first_year} reporting "
+                f"year its area is in {' and '.join(named(s) for s in now)}"
+                + (f" (a split: {'their' if len(now) > 1 else 'its'} years are not "
+                   f"{name}'s)" if split else
+                   " (a new code: one series)")
+                + (f". Give --la {' or '.join(held)}" if held else "")
+                + (f", or add the older files that hold {name}'s own years" if split else ""))
+    return None
 
 
 def code_key(text: str) -> str | None:
