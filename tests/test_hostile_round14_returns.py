@@ -170,6 +170,15 @@ def test_bands_under_their_old_names_in_a_joined_file_are_read(tmp_path, base, p
     assert "3_6_months = " in said and "suppressed" not in said
 
 
+def test_a_symbol_under_the_old_name_is_read_over_a_blank_under_the_new(tmp_path):
+    data = copy_of(tmp_path)
+    p = _d7_joined(data)
+    edit(p, lambda df: df.assign(**{"2_years+": df["2_years+"].where(
+        ~((df.la_name == "County Durham") & (df.time_period == "2024")), "c")}))
+    f = find_authority(read_published(data), "Durham").get("cp_len_2y_plus", 2024)
+    assert (f.raw, f.column) == ("c", "2_years+") and f.status.startswith("suppressed")
+
+
 def test_two_names_of_one_figure_that_disagree_are_refused(tmp_path):
     data = copy_of(tmp_path)
     p = _d7_joined(data)

@@ -317,7 +317,8 @@ def _one_of(name: str, df: pd.DataFrame, columns: list[str]):
                 f"{name}: line {i + 2}: columns {used[i]} and {other} are one figure under "
                 f"two names (an older release's and a newer's) and give {_shown(raw[i].strip())} "
                 f"and {_shown(cell[i].strip())}: keep the one that is right and blank the other")
-        take = ~have & gives
+        # a figure over a symbol, and a symbol (c: suppressed) over a blank cell
+        take = (~have & gives) | ((raw.str.strip() == "") & (cell.str.strip() != ""))
         raw = raw.where(~take, cell)
         used = used.where(~take, other)
     return raw, (first if len(columns) == 1 else used.to_numpy())
