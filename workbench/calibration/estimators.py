@@ -306,6 +306,10 @@ class DemandFit:
     counts: pd.DataFrame         # month, exposure_days, referrals (aggregates)
     draws: np.ndarray = field(repr=False, default=None)
     stop: float = math.nan       # day number just after the window (the origin is its start)
+    #: the month effects' coefficients and draws, fitted to the new referrals alone (the model
+    #: applies seasonality to them, re-referrals following closures); None: those of ``beta``
+    season_beta: np.ndarray | None = field(repr=False, default=None)
+    season_draws: np.ndarray | None = field(repr=False, default=None)
 
     def _rate(self, beta: np.ndarray, day: float) -> np.ndarray:
         beta = np.atleast_2d(beta)
@@ -340,8 +344,9 @@ class DemandFit:
         def norm(b):
             e = np.exp(np.atleast_2d(b)[:, :12])
             return e / e.mean(axis=1, keepdims=True)
-        est = norm(self.beta)[0]
-        d = norm(self.draws)
+        own = self.season_beta is not None
+        est = norm(self.season_beta if own else self.beta)[0]
+        d = norm(self.season_draws if own else self.draws)
         return [(float(est[k]), float(np.percentile(d[:, k], 2.5)), float(np.percentile(d[:, k], 97.5)))
                 for k in range(12)]
 
@@ -392,9 +397,11 @@ def fit_referrals(cases: CaseData, w0: float, w1x: float, template: Scenario,
     With 24 months or more the trend and a multiplier per calendar month are fitted; with 12 to
     24 the trend only (the template's seasonality held fixed); with less, the level only (the
     template's trend too). Standard errors are scaled by the Pearson over-dispersion (siblings
-    arrive together).
+    arrive together). The month effects are fitted again to the new referrals alone (not
+    re-referrals within 12 months of a closure, :func:`rereferred`), as the model applies them.
     """
     ref = cases.episodes.referral.to_numpy()
+    ref_new = ref[~rereferred(cases.episodes)]
     ref = ref[(ref >= w0) & (ref < w1x)]
     bins = month_bins(w0, w1x)
     y = np.array([np.sum((ref >= a) & (ref < b)) for a, b in zip(bins.start, bins.stop)], dtype=float)
@@ -422,7 +429,32 @@ def fit_referrals(cases: CaseData, w0: float, w1x: float, template: Scenario,
     rng = np.random.default_rng(seed)
     draws = rng.multivariate_normal(beta, cov * disp, DRAWS)
     counts = pd.DataFrame({"month": bins.month, "exposure_days": expo, "referrals": y.astype(int)})
+    season_beta = season_draws = None
+    if mode == "trend+season":
+        # the model's seasonality is of new referrals: re-referrals follow closures (over the
+        # year after), nearly flat. Fitted to every referral, the month effects were damped by
+        # the re-referrals' share (a true August of 0.78 came out 0.865 [0.789-0.943]), and the
+        # model, applying them to new referrals only, damped them again
+        new = ref_new[(ref_new >= w0) & (ref_new < w1x)]
+        y_new = np.array([np.sum((new >= a) & (new < b)) for a, b in zip(bins.start, bins.stop)],
+                         dtype=float)
+        if len(new) < len(ref) and all(y_new[cal == m].sum() > 0 for m in range(12)):
+            b_new, c_new, d_new = poisson_glm(y_new, X, offset)
+            season_beta = b_new
+            season_draws = rng.multivariate_normal(b_new, c_new * d_new, DRAWS)
     return DemandFit(origin=w0, mode=mode, beta=beta, cov=cov * disp, dispersion=disp,
                      season_template=season_t, trend_template=template.demand.trend_pct_per_year,
                      n_referrals=int(len(ref)), months=months, counts=counts, draws=draws,
-                     stop=w1x)
+                     stop=w1x, season_beta=season_beta, season_draws=season_draws)
+
+
+def rereferred(episodes: pd.DataFrame, within_days: float = 365.0) -> np.ndarray:
+    """Whether each episode's referral is a re-referral as the model has them: of a child whose
+    earlier episode closed at most ``within_days`` before (on or before the referral)."""
+    e = episodes[["episode", "child", "referral"]]
+    prev = episodes.loc[episodes.closure.notna(), ["episode", "child", "closure"]].rename(
+        columns={"episode": "other"})
+    m = e.merge(prev, on="child")
+    hit = m[(m.other != m.episode) & (m.closure <= m.referral)
+            & (m.closure >= m.referral - within_days)].episode
+    return episodes.episode.isin(set(hit)).to_numpy()
