@@ -358,3 +358,22 @@ def test_a_successor_in_the_files_is_offered_as_the_la_to_give(cumbria):
                          "(E06000064) (a split: their years are not Cumbria's). Give --la "
                          "E06000063 or E06000064, or add the older files that hold Cumbria's "
                          "own years")
+
+
+# ------------------------------- 8. a council's own returns across a boundary change
+def test_returns_across_a_split_say_why_they_cannot_be_combined(tmp_path):
+    # before: "returns of 2 authorities (LEA 909: ...; LEA 942: ...)", no word that 909 is
+    # Cumbria, split into Cumberland (942) and Westmorland and Furness (943) in April 2023
+    from workbench.calibration.extracts import ExtractError
+    from workbench.calibration.returns import read_returns
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for year, lea in ((2022, "909"), (2023, "0942")):
+        text = (ROOT / "data" / "returns" / f"cin_census_{year}.xml").read_text()
+        (folder / f"cin_census_{year}.xml").write_text(
+            text.replace("<LEA>999</LEA>", f"<LEA>{lea}</LEA>"))
+    with pytest.raises(ExtractError) as exc:
+        read_returns(folder)
+    assert ("Cumbria (909) was split into Cumberland (942) and Westmorland and Furness (943) in "
+            "April 2023: the returns from before and after are different areas' and cannot be "
+            "combined") in str(exc.value)

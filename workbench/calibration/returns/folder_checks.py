@@ -102,7 +102,7 @@ def mixed_returns(recs: list[ReturnRecords], folder: str,
         said = "; ".join(f"LEA {shown_code(la)}: {', '.join(files)}"
                          for la, files in sorted(by_la.items()))
         problems.append(Problem(folder, f"returns of {len(by_la)} authorities ({said}): give one "
-                                        "authority's returns"))
+                                        "authority's returns" + _reorganised(set(by_la))))
     by_year: dict[tuple, list[str]] = {}
     for r in recs:
         if r.year:
@@ -120,6 +120,30 @@ def mixed_returns(recs: list[ReturnRecords], folder: str,
     problems.extend(_years_written_differently(recs))
     problems.extend(_test_records(recs))
     return problems
+
+
+#: Reorganisations that changed an authority's LEA code with its boundary (the old code,
+#: the new codes, and when): returns from either side are different areas' and cannot be
+#: combined, which "returns of 2 authorities" left unexplained for a council's own years.
+_BOUNDARY_CHANGES = (
+    (("835", "836", "837"), ("838", "839"), "Bournemouth (837), Poole (836) and Dorset (835) "
+     "became Bournemouth, Christchurch and Poole (839) and Dorset (838) in April 2019"),
+    (("928",), ("940", "941"), "Northamptonshire (928) was split into North Northamptonshire "
+     "(940) and West Northamptonshire (941) in April 2021"),
+    (("909",), ("942", "943"), "Cumbria (909) was split into Cumberland (942) and Westmorland "
+     "and Furness (943) in April 2023"),
+)
+
+
+def _reorganised(codes: set) -> str:
+    """A sentence when the LEA codes of the returns are the two sides of a boundary change."""
+    plain = {str(c).strip().lstrip("0") for c in codes}
+    for old, new, what in _BOUNDARY_CHANGES:
+        if plain & set(old) and plain & set(new):
+            return (f". {what}: the returns from before and after are different areas' and "
+                    "cannot be combined; give the new authority's returns from its first "
+                    "year only (or the old authority's to its last)")
+    return ""
 
 
 def _copies(recs: list[ReturnRecords], folder: str, digests: list[str]) -> list[Problem]:
