@@ -154,3 +154,15 @@ def test_seasonality_is_fitted_to_new_referrals_as_the_model_applies_it():
     assert lo < season[7] < hi and aug == pytest.approx(season[7], abs=0.04)
     covered = sum(lo_ < s < hi_ for s, (_, lo_, hi_) in zip(season, fit.seasonality()))
     assert covered >= 10
+
+
+def test_a_share_of_all_or_none_has_its_bound_in_its_range():
+    # 194 of 194 care leavers closing gave an upper limit of 0.9999999999999999: the estimate
+    # (and a truth of 1) fell outside its own 95% range in the fit table and the recovery check
+    from workbench.calibration.estimators import wilson
+
+    assert wilson(194, 194)[2] == 1.0 and wilson(0, 50)[1] == 0.0
+    for n in (1, 3, 7, 50, 194, 1000, 12345.6):
+        for k in {0, 1, n // 3, n - 1, n}:
+            p, lo, hi = wilson(k, n)
+            assert 0.0 <= lo <= p <= hi <= 1.0
