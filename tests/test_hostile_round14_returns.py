@@ -377,3 +377,19 @@ def test_returns_across_a_split_say_why_they_cannot_be_combined(tmp_path):
     assert ("Cumbria (909) was split into Cumberland (942) and Westmorland and Furness (943) in "
             "April 2023: the returns from before and after are different areas' and cannot be "
             "combined") in str(exc.value)
+
+
+@pytest.mark.parametrize("typed", ["2022/23", "2022-23", "202223"])
+def test_a_year_asked_for_as_the_files_write_it_is_read(tmp_path, capsys, typed):
+    # before: "--year must be a whole number, got '2022/23'" (202223: "at most 2100")
+    from workbench.cli.from_published import _year_given
+    assert _year_given(typed) == 2023
+    assert f"note: --year {typed} read as 2023 (31 March 2023" in capsys.readouterr().out
+
+
+def test_a_year_asked_for_as_two_years_not_one_apart_is_refused():
+    from workbench.errors import UserError
+    from workbench.cli.from_published import _year_given
+    with pytest.raises(UserError) as exc:
+        _year_given("2022/24")
+    assert "--year must be a whole number, got '2022/24'" in str(exc.value)

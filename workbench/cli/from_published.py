@@ -47,7 +47,8 @@ def register(subparsers) -> None:
     c.add_argument("--out", required=True, metavar="FILE",
                    help="the scenario file to write (.yaml); a folder with several --la")
     c.add_argument("--year", default=None, metavar="Y",
-                   help="start at 31 March of this year (default: the latest in the files)")
+                   help="start at 31 March of this year (2023, or 2022/23 for the year it ends in; "
+                        "default: the latest in the files)")
     c.add_argument("--base", default=None, metavar="FILE",
                    help="the scenario the file varies, whose values it keeps where the "
                         "tables say nothing (default: scenarios/england_average.yaml, the "
@@ -63,6 +64,22 @@ def register(subparsers) -> None:
     c.add_argument("--executor", default="process", choices=("process", "serial"),
                    help="where the check's replications run (default: a process pool)")
     c.set_defaults(func=cmd_from_published)
+
+
+def _year_given(value: str | None) -> int | None:
+    """``--year`` as a number; a year written as the files may write it (``2022/23``,
+    ``2022-23``, ``202223``) is the year it ends in, with a note ("must be a whole number"
+    refused the form the files' own years are read in)."""
+    if value is None:
+        return None
+    from ..published.read import _two_years, _year as year_of
+    text = str(value).strip()
+    six = _two_years(text) or (text if len(text) == 6 and text.isdigit() else None)
+    end = year_of(six) if six else None
+    if end is not None:
+        print(f"note: --year {text} read as {end} (31 March {end}, the end of that year)")
+        return _year.parse(str(end), "--year")
+    return _year.parse(value, "--year")
 
 
 def _base_path(value: str | None) -> Path:
@@ -223,7 +240,7 @@ def cmd_from_published(args) -> int:
         types.not_an_input(types.folder_could_be_made(out, "--out"), "--out", inputs)
     if args.table:
         types.not_an_input(types.output_file(args.table, "--table", ".csv"), "--table", inputs)
-    year = _year.parse(args.year, "--year") if args.year is not None else None
+    year = _year_given(args.year)
     reps = _reps.parse(args.replications, "--replications")
     base = _base_path(args.base)
     base_data = load_raw(base)
