@@ -226,3 +226,34 @@ def test_a_careless_block_is_said_in_words_not_pythons(tmp_path, capsys, body, s
     assert says in err
     for python in ("instance of", "valid tuple", "valid dictionary", "(got None)", "Traceback"):
         assert python not in err
+
+
+# ============================================================================================
+# The wrong file, and a base named almost right
+# ============================================================================================
+
+@pytest.mark.parametrize("text, says", [
+    ("a,b,c\n1,2,3\n", "got text with no field in it (a table, a web page or notes?); give a "
+                       "scenario file (YAML)"),
+    ("<html><body>hi</body></html>\n", "got text with no field in it"),
+    ("42\n", "got a single value (42); give a scenario file (YAML)"),
+    ("- name: x\n- name: y\n", "got a list, not fields"),
+])
+def test_a_file_that_is_not_a_scenario_is_said_in_words(tmp_path, capsys, text, says):
+    # was: "expected a mapping of fields at the top level, got str" (Python's name for text)
+    p = tmp_path / "t.csv"
+    p.write_text(text, encoding="utf-8")
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert "expected a mapping of fields at the top level (lines of field: value" in err
+    assert says in err and "got str" not in err and "got int" not in err
+
+
+@pytest.mark.parametrize("base", ["baseline", "Baseline.yaml", "baseline.yml"])
+def test_a_base_named_almost_right_names_the_file_meant(tmp_path, capsys, base):
+    (tmp_path / "baseline.yaml").write_text((ROOT / "scenarios" / "baseline.yaml").read_text())
+    p = _file(tmp_path, "", head=f"base: {base}\nname: s\n")
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert f"base: file '{base}' not found (looked in {tmp_path}); did you mean 'baseline.yaml'?" \
+        in err

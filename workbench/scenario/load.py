@@ -240,11 +240,33 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     if data is None:
         raise ScenarioError(f"{path}: the file is empty")
     if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a mapping of fields at the top level, got {type(data).__name__}")
+        raise ScenarioError(f"{path}: expected a mapping of fields at the top level (lines of "
+                            f"field: value, such as name: ...), got {_what(data)}")
     if _too_many_values(data):
         raise ScenarioError(f"{path}: holds more than {MAX_VALUES:,} values once its aliases (*name) "
                             f"are followed; a scenario file has a few hundred")
     return data
+
+
+def _what(data: Any) -> str:
+    """What a file that is not a mapping of fields holds, in words ("str" was Python's)."""
+    if isinstance(data, list):
+        return "a list, not fields"
+    if isinstance(data, str):
+        return ("text with no field in it (a table, a web page or notes?); give a scenario "
+                "file (YAML)")
+    return f"a single value ({str(data)[:40]}); give a scenario file (YAML)"
+
+
+def _near_names(folder: Path, name: str) -> list[str]:
+    """Files in ``folder`` that a ``base:`` of ``name`` not found there most likely meant: the
+    name in other letter case, or with .yaml or .yml added or swapped."""
+    try:
+        files = [q.name for q in folder.iterdir() if q.suffix.lower() in (".yaml", ".yml")]
+    except OSError:
+        return []
+    stem = Path(name).stem if Path(name).suffix.lower() in (".yaml", ".yml") else Path(name).name
+    return sorted(f for f in files if Path(f).stem.casefold() == stem.casefold())[:3]
 
 
 def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -292,6 +314,9 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         hint = (f"; {path} is a symbolic link to {key}, whose base is beside it there, but a "
                 f"base is looked for beside the link: copy the scenario file here instead, or "
                 f"link its base here too" if path.is_symlink() and beside.exists() else "")
+        near = _near_names(base_path.parent, base_path.name) if not hint else []
+        if near:
+            hint = f"; did you mean {' or '.join(repr(n) for n in near)}?"
         raise ScenarioError(f"{path}: base: file '{base}' not found (looked in "
                             f"{path.parent}){hint}")
     if base_path.is_dir():
