@@ -47,6 +47,21 @@ def test_a_percentage_written_as_a_fraction_is_noted(tmp_path, capsys, body, say
     assert f"note: {says}" in out
 
 
+def test_a_percentage_range_written_as_fractions_is_noted(tmp_path, capsys):
+    # every run drew re-referrals of 0.2-0.25%; only "the scenario's own value lies outside its
+    # range" was said, not why
+    p = _file(tmp_path, "uncertain:\n  demand.rereferral_pct: {dist: uniform, low: 0.2, "
+                        "high: 0.25}\n")
+    assert main(["validate", str(p)]) == 0
+    assert ("note: uncertain.demand.rereferral_pct: its range (0.2 to 0.25) lies under 1%: "
+            "percentages are written out of 100 (20 to 25 for 20% to 25%)") \
+        in capsys.readouterr().out
+    p = _file(tmp_path, "uncertain:\n  demand.rereferral_pct: {dist: uniform, low: 20, "
+                        "high: 25}\n")
+    assert main(["validate", str(p)]) == 0
+    assert "under 1%" not in capsys.readouterr().out
+
+
 def test_percentages_of_one_or_more_and_rises_are_not_noted(tmp_path, capsys):
     p = _file(tmp_path, "agency: {cap_share_pct: 5}\ndemand:\n  rereferral_pct: 1\n"
                         "  surges:\n    - {start_date: 2018-04-01, multiplier: 0.8}\n")

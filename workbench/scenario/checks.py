@@ -513,6 +513,22 @@ def percentages_as_fractions(sc: Any) -> list[str]:
                          f"needs changing")
 
     walk(sc.model_dump(mode="python"), "")
+    from .uncertain import RANGE_QUANTILES, quantile
+
+    for path, dist in (getattr(sc, "uncertain", None) or {}).items():
+        if "_pct" not in path or getattr(dist, "dist", None) == "fixed":
+            continue
+        if dist.dist == "uniform":
+            low, high = dist.low, dist.high
+        elif dist.dist == "histogram":
+            low, high = dist.edges[0], dist.edges[-1]
+        else:
+            low, high = (quantile(dist, u) for u in RANGE_QUANTILES)
+        if 0 <= low and 0 < high < 1:
+            notes.append(f"uncertain.{path}: its range ({low:g} to {high:g}) lies under 1%: "
+                         f"percentages are written out of 100 ({100 * low:g} to {100 * high:g} "
+                         f"for {100 * low:g}% to {100 * high:g}%); if under 1% is meant, "
+                         f"nothing needs changing")
     for i, surge in enumerate(sc.demand.surges):
         if surge.multiplier < 0.5:
             m = surge.multiplier
