@@ -317,7 +317,12 @@ def render() -> str:
            "`_gbp` pounds. `STAGE` is one of the stages of the child's journey "
            f"({', '.join(f'`{s}`' for s in _stage_names())}); `TEAM` a team's name; worker "
            f"types are {', '.join(f'`{w}`' for w in WORKER_TYPES)}. `[]` marks one item of a "
-           "list.", ""]
+           "list.", "",
+           "Write numbers plainly: `6250`, not `6,250`, `6 250`, `6.250` (read as six and a "
+           "quarter) or `6k`; a percentage out of 100 (`20` for 20%, not `0.2` or `20%`); a "
+           "surge's multiplier as the whole (`1.35` for a rise of 35%); dates as YYYY-MM-DD "
+           "(`2017-10-31`). `workbench validate` notes a percentage under 1 and a count or "
+           "amount with a point before three digits.", ""]
     for path, model in blocks():
         title = f"`{path}`" if path else "Top level"
         out += [f"## {title}", ""]
