@@ -272,3 +272,34 @@ def test_a_base_named_almost_right_names_the_file_meant(tmp_path, capsys, base):
     err = capsys.readouterr().err
     assert f"base: file '{base}' not found (looked in {tmp_path}); did you mean 'baseline.yaml'?" \
         in err
+
+
+# ============================================================================================
+# A variant's list of surges or campaigns replaces its base's
+# ============================================================================================
+
+def test_a_variant_adding_a_campaign_is_told_the_bases_is_dropped(tmp_path, capsys):
+    # a variant of the recruitment drive "adding" a local drive ran without the international
+    # one (a list is stated whole), with nothing said
+    drive = str(ROOT / "scenarios" / "recruitment_drive.yaml")
+    p = _file(tmp_path, "recruitment:\n  campaigns:\n    - {name: Local drive, start_date: "
+                        "2019-04-01, end_date: 2020-03-31, hires: 10, cost_gbp: 50000}\n",
+              head=f"base: {drive}\nname: s\n")
+    assert main(["validate", str(p)]) == 0
+    assert ("note: recruitment.campaigns: s.yaml gives a list of its own, which replaces its "
+            "base's whole, so the base's campaign 'International recruitment drive' does not "
+            "run; to keep it, list it here too") in capsys.readouterr().out
+
+
+def test_a_variant_keeping_the_bases_surge_is_not_noted(tmp_path, capsys):
+    surge = str(ROOT / "scenarios" / "demand_surge.yaml")
+    p = _file(tmp_path, "demand:\n  surges:\n    - {start_date: 2020-04-01, multiplier: 1.2}\n",
+              head=f"base: {surge}\nname: s\n")
+    assert main(["validate", str(p)]) == 0
+    assert ("note: demand.surges: s.yaml gives a list of its own, which replaces its base's "
+            "whole, so the base's surge from 2018-04-01 does not run") in capsys.readouterr().out
+    p = _file(tmp_path, "demand:\n  surges:\n    - {start_date: 2018-04-01, multiplier: 1.35}\n"
+                        "    - {start_date: 2020-04-01, multiplier: 1.2}\n",
+              head=f"base: {surge}\nname: s\n")
+    assert main(["validate", str(p)]) == 0
+    assert "note:" not in capsys.readouterr().out

@@ -371,7 +371,39 @@ def file_notes(path: str | Path, sc: Scenario) -> list[str]:
         own = data.get("uncertain")
         if isinstance(own, dict):
             ranges.update({p: file for p in own if isinstance(p, str)})
-    return notes + _thousands_points(chain)
+    return notes + _lists_replaced(chain) + _thousands_points(chain)
+
+
+#: The lists of policies a variant may add to: a list is stated whole (as every list), so a
+#: variant giving one surge or campaign of its own drops its base's with nothing said.
+_POLICY_LISTS = (("demand", "surges", "surge"), ("recruitment", "campaigns", "campaign"))
+
+
+def _lists_replaced(chain: list[tuple[Path, dict[str, Any]]]) -> list[str]:
+    """Notes for a variant's list of surges or campaigns that leaves out its base's."""
+    base: dict[str, Any] = {}
+    for _, data in reversed(chain[1:]):
+        base = merge_variant(base, {k: v for k, v in data.items() if k != "base"})
+    file, own = chain[0]
+    notes = []
+    for block, key, what in _POLICY_LISTS:
+        mine, theirs = own.get(block), base.get(block)
+        mine = mine.get(key) if isinstance(mine, dict) else None
+        theirs = theirs.get(key) if isinstance(theirs, dict) else None
+        if not isinstance(mine, list) or not isinstance(theirs, list):
+            continue
+        dropped = [e for e in theirs if e not in mine]
+        if not dropped:
+            continue
+        names = [f"'{e['name']}'" if isinstance(e, dict) and e.get("name")
+                 else f"from {e.get('start_date')}" if isinstance(e, dict)
+                 else repr(e) for e in dropped]
+        notes.append(f"{block}.{key}: {file.name} gives a list of its own, which replaces its "
+                     f"base's whole, so the base's {what}{'s' if len(dropped) > 1 else ''} "
+                     f"{' and '.join(names)} {'do' if len(dropped) > 1 else 'does'} not run; "
+                     f"to keep {'them' if len(dropped) > 1 else 'it'}, list "
+                     f"{'them' if len(dropped) > 1 else 'it'} here too")
+    return notes
 
 
 #: Fields of children, posts, staff or pounds: 6.250 written there is far more likely six
