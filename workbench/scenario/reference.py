@@ -309,7 +309,8 @@ def render() -> str:
            "edit by hand (a test fails when it is out of date).", "",
            "A scenario file is YAML. A **variant** names its base (`base: baseline.yaml`) and "
            "states only what differs: blocks are merged key by key, except an outcome block "
-           "(`next:`) and a distribution (`dist: ...`), which are stated whole. Unknown fields "
+           "(`next:`), a distribution (`dist: ...`) and a list (a team's `staff`, `surges`, "
+           "`campaigns`), which are stated whole. Unknown fields "
            "are errors. Start one with `workbench new NAME --from scenarios/baseline.yaml`, and "
            "check it with `workbench validate FILE`.", "",
            "Units are carried in field names: `_days` calendar days, `_wd` working days, `_hours` "
