@@ -29,6 +29,18 @@ charts' pink bar 2.5:1 (the palette's 3:1 lost to an alpha of 0.85); the stacked
 alone. Grey bars are now 3:1 and dotted; bars solid; each staff type has its own pattern and a
 dark edge; the lines are near black; each band has an edge in its line's colour (dotted for
 10% to 90%).
+
+F5. WCAG 1.1.1: the app's and the explorer's charts (Timeliness, Waiting children, Caseloads,
+Workforce, Stability, Cost) were image widgets with no text alternative: a screen reader said
+"image" or the picture's address, and nothing of what it showed. Each now has the text
+alternative the report's charts have (what it shows and its main finding, from the run's
+numbers): the widget after each image holds it, out of sight, and the app's page copies it to the
+image's alt (hiding the copy, so that it is read once); in a notebook a screen reader reads it
+after the image.
+
+F6. The staff chart's text alternative (report and app) said "with vacant posts dotted. Vacant
+posts: Average 17.5%" of a chart that draws vacant posts in full-time equivalents (about 35): the
+figure is the share of funded posts left vacant, and now says so.
 """
 
 from __future__ import annotations
@@ -86,7 +98,7 @@ def _drawn(monkeypatch, section, r):
 
     got = {}
 
-    def keep(fig, alt, caption="", dpi=110):
+    def keep(fig, alt, *args, **kwargs):
         got["fig"], got["alt"] = fig, alt
         return ""
 
@@ -290,3 +302,71 @@ def test_each_band_has_an_edge_of_3_to_1_and_the_spreads_bands_differ_by_more_th
     assert all(contrast(_on(b.get_edgecolor()[0])) >= 3 and b.get_linewidth()[0] > 0
                for b in fan)
     assert fan[0].get_linestyle() != fan[1].get_linestyle()
+
+
+# ------------------------------------------------------------------------------ F5, F6
+@pytest.fixture(scope="module")
+def ran(app):
+    app.run()
+    return app.figures
+
+
+def test_every_chart_in_the_app_has_a_text_alternative_with_its_finding(app, ran):
+    import html
+    import re
+
+    from workbench.analysis.registry import kpi
+
+    s = app.exp.summary()
+    means = {k: kpi(k).format(float(s.loc[s.kpi == k, "mean"].iloc[0])) for k in s.kpi.unique()}
+    said = {}
+    for tab, images in app._tab_images.items():
+        page = list(app.results.children[list(app._tab_html).index(tab)].children)
+        for name, img in images.items():
+            alt = app._tab_alts[tab][name]
+            assert page[page.index(img) + 1] is alt          # the text follows its image
+            if name in ran:
+                assert img.value == ran[name]
+                m = re.fullmatch(r'<p class="wb-chart-alt" style="[^"]*clip:rect\(0,0,0,0\)[^"]*">'
+                                 r"(.*)</p>", alt.value)
+                assert m, alt.value
+                said[name] = html.unescape(m.group(1)).replace("\u2068", "").replace("\u2069", "")
+            else:
+                assert alt.value == ""
+    assert set(said) == {"timeliness", "unallocated", "caseloads", "workforce",
+                         "sw_changes_over_time", "sw_changes", "cost"}, set(said)
+    for name, text in said.items():
+        assert text.startswith(("Line chart: ", "Bar chart: ", "Caseloads against", "Staff in")), text
+    assert f"Average {means['assessment_within_45wd_pct']} (" in said["timeliness"]
+    assert f"Average {means['unallocated_mean']} (" in said["unallocated"]
+    assert f"Average {means['cost_per_year_gbp']} (" in said["cost"]
+    assert ("Vacant posts, as a share of funded posts: Average "
+            f"{means['vacancy_rate_pct']} (") in said["workforce"]
+    assert "against the aim of 20" in said["caseloads"]
+
+
+@needs_chromium
+def test_the_apps_page_gives_each_chart_image_its_text_as_alt_and_reads_it_once(chromium):
+    page = chromium.new_page()
+    page.set_content("<html><body><div id='main'></div><script>"
+                     + _template_script("noUi-handle") + "</script></body></html>")
+    page.evaluate("""() => { document.getElementById('main').innerHTML =
+        '<img class="widget-image" src="data:,"><div class="widget-html">' +
+        '<div class="widget-html-content"><p class="wb-chart-alt">Bar chart: cost. ' +
+        'Average £15.00m (Baseline).</p></div></div>'; }""")
+    page.wait_for_function("() => document.querySelector('img').getAttribute('alt')")
+    first = page.evaluate("""() => [document.querySelector('img').getAttribute('alt'),
+        document.querySelector('.widget-html').getAttribute('aria-hidden')]""")
+    # redrawn after another run: the alt follows the new text
+    page.evaluate("""() => { document.querySelector('.widget-html-content').innerHTML =
+        '<p class="wb-chart-alt">Bar chart: cost. Average £16.00m (Baseline).</p>'; }""")
+    page.wait_for_function("() => document.querySelector('img').alt.includes('16.00')")
+    page.close()
+    assert first == ["Bar chart: cost. Average £15.00m (Baseline).", "true"], first
+
+
+def test_the_reports_staff_chart_says_its_figure_is_a_share_of_funded_posts(alone, monkeypatch):
+    from workbench.present.report_sections import workforce_section
+
+    fig, alt = _drawn(monkeypatch, workforce_section, alone)
+    assert "Vacant posts, as a share of funded posts: Average 12.0% (" in alt, alt

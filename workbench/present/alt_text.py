@@ -12,14 +12,14 @@ right-to-left name cannot move the figure after it.
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..analysis.registry import kpi
 from .tables import (baseline_words, counted, difference_reading, display_name, isolate,
                      scenario_order)
 
 __all__ = ["extremes", "alt_bars", "alt_lines", "alt_differences", "alt_panels", "alt_tradeoffs",
-           "alt_waiting"]
+           "alt_waiting", "explorer_alts"]
 
 
 def _means(exp, kpi_name: str, labels: Sequence[str]) -> dict[str, float]:
@@ -148,3 +148,28 @@ def alt_waiting(exp, options: Sequence[str], stressed: Sequence[str], pressure: 
         text += (f" Right: the same options under the stress test ({isolate(pressure)}), on its "
                  f"own scale. {extremes(exp, 'unallocated_mean', stressed, names)}")
     return text
+
+
+def explorer_alts(exp, aim: float) -> dict[str, Callable[[], str]]:
+    """The text alternative of each of the explorer's charts, by the chart's name (each made from
+    the run's numbers when its chart is drawn); ``aim``: the caseload aim the charts show."""
+    labels = list(exp.scenarios)
+    spread = (f"Each panel shows the median worker's caseload, the middle half and 10% to 90% of "
+              f"workers, against the aim of {aim:g}. Average caseload:")
+    staff = ("Each panel stacks experienced, newly qualified, academy and agency staff (full-time "
+             "equivalents) with vacant posts dotted. Vacant posts, as a share of funded posts:")
+    lines = {"timeliness": ("share of assessments finished within 45 working days",
+                            "assessment_within_45wd_pct"),
+             "unallocated": ("children waiting for a social worker", "unallocated_mean"),
+             "caseload_mean": (f"average cases per full-time social worker against the aim of "
+                               f"{aim:g}", "caseload_mean"),
+             "sw_changes_over_time": ("changes of social worker per child per year",
+                                      "sw_changes_per_child_year")}
+    alts = {n: (lambda t=t, k=k: alt_lines(exp, t, k, labels)) for n, (t, k) in lines.items()}
+    alts["caseloads"] = lambda: alt_panels(exp, "Caseloads against the aim", labels,
+                                           "caseload_mean", spread)
+    alts["workforce"] = lambda: alt_panels(exp, "Staff in post by type and vacant posts", labels,
+                                           "vacancy_rate_pct", staff)
+    alts["sw_changes"] = lambda: alt_bars(exp, "sw_changes_per_child_year", labels)
+    alts["cost"] = lambda: alt_bars(exp, "cost_per_year_gbp", labels)
+    return alts

@@ -40,8 +40,8 @@ from ..decision.levers import (
 )
 from .clicks import SettledClicks
 from .explorer_layout import (AMBER, HELP_STYLE, INTRO_HTML, REPLICATIONS_RANGE, RESULT_TABS,
-                              SEED_MAX, STATUS_CLASS, TAB_FIGURES, YEARS_MAX, lever_controls, result_tabs,
-                              run_settings)
+                              SEED_MAX, STATUS_CLASS, TAB_FIGURES, YEARS_MAX, chart_alt_html,
+                              lever_controls, result_tabs, run_settings)
 from .run_problems import EverySimulationFailed, checked_setting, run_problem
 from .scenario_shelf import ScenarioShelf, file_state
 from .tables import bidi_html, isolate, text_html
@@ -227,7 +227,7 @@ class Explorer:
         self.status.add_class(STATUS_CLASS)
 
         # results
-        self.results, self._tab_html, self._tab_images = result_tabs(w)
+        self.results, self._tab_html, self._tab_images, self._tab_alts = result_tabs(w)
         self.results.observe(self._on_tab, names="selected_index")
         self._tab_html["Summary"].value = ("<i>No results yet: press <b>Run</b>.</i>")
 
@@ -545,6 +545,10 @@ class Explorer:
         for n, img in self._tab_images.get(tab, {}).items():
             if n in self._fig_makers and n not in self._figures:
                 self._figures[n] = _fig_png(self._fig_makers[n]())
+                # the chart's text alternative (WCAG 1.1.1): an image widget has no alt (nor
+                # a title: its tooltip needs a description it lacks); the widget after it
+                # holds the text, which the app's page copies to the image's alt
+                self._tab_alts[tab][n].value = chart_alt_html(self._fig_alts[n]())
                 img.value = self._figures[n]
                 img.layout.display = None
 
@@ -553,7 +557,7 @@ class Explorer:
             self._render_tab(RESULT_TABS[change["new"]])
 
     def _redraw(self) -> None:
-        from . import plots, report_text
+        from . import alt_text, plots, report_text
 
         exp = self.exp
         compared = len(exp.scenarios) > 1
@@ -571,10 +575,12 @@ class Explorer:
         if compared:
             makers["caseload_mean"] = lambda: plots.plot_caseloads(exp, aim=aim)
         self._fig_makers = makers
+        self._fig_alts = alt_text.explorer_alts(exp, aim)
         self._figures = {}
         for tab, names in TAB_FIGURES.items():
             for n, img in self._tab_images[tab].items():
                 img.value = b""
+                self._tab_alts[tab][n].value = ""
                 img.layout.display = "none"  # shown once drawn
             self._tab_html[tab].value = (f"<p style='max-width:900px'>"
                                          f"{html.escape(report_text.EXPLORER_TAB_NOTES[tab])}</p>")

@@ -9,10 +9,11 @@ import html
 from typing import Any, Callable
 
 from ..decision.levers import LEVER_GROUPS, LEVERS, same_value
+from .bidi import balance_bidi
 
-__all__ = ["AMBER", "HELP_STYLE", "INTRO_HTML", "REPLICATIONS_RANGE", "RESULT_TABS", "SEED_MAX",
-           "TAB_FIGURES", "YEARS_CHOICES", "YEARS_MAX", "lever_controls", "result_tabs",
-           "run_settings"]
+__all__ = ["AMBER", "CHART_ALT_CLASS", "HELP_STYLE", "INTRO_HTML", "REPLICATIONS_RANGE", "RESULT_TABS", "SEED_MAX",
+           "STATUS_CLASS", "TAB_FIGURES", "YEARS_CHOICES", "YEARS_MAX", "chart_alt_html",
+           "lever_controls", "result_tabs", "run_settings"]
 
 YEARS_CHOICES = [("6 months", 0.5), ("1 year", 1.0), ("2 years", 2.0), ("3 years", 3.0),
                  ("4 years", 4.0), ("5 years", 5.0)]
@@ -32,6 +33,8 @@ AMBER = "color:#b26b00"
 #: The class of the lines that say how a run, a search or a save went: the app's page gives them
 #: role="status" (aria-live polite), so that a screen reader says each new message (WCAG 4.1.3).
 STATUS_CLASS = "wb-status"
+#: The class of a chart's text alternative beside its image (:func:`chart_alt_html`).
+CHART_ALT_CLASS = "wb-chart-alt"
 #: The largest seed the Random seed box takes: run_experiment and numpy take any whole number from
 #: 0, but a web page holds whole numbers exactly only up to 2**53 - 1 (the command line's limit,
 #: 2**63 - 1, is higher, so every seed of the box runs there too).
@@ -110,11 +113,30 @@ def run_settings(w, replications: int, years: float, seed: int) -> tuple[Any, An
     return years_slider, runs, seed_box
 
 
-def result_tabs(w) -> tuple[Any, dict[str, Any], dict[str, dict[str, Any]]]:
+#: Out of sight, not out of a screen reader's hearing: a chart's text alternative beside it.
+SCREEN_READER_ONLY = ("position:absolute;width:1px;height:1px;margin:-1px;padding:0;"
+                      "overflow:hidden;clip:rect(0,0,0,0);white-space:normal;border:0")
+
+
+def chart_alt_html(text: str) -> str:
+    """A chart's text alternative (plain text, escaped here) as the HTML of the widget after its
+    image: an image widget has no ``alt``, so the app's page copies it to the image's ``alt``
+    (class ``wb-chart-alt``); elsewhere (a notebook) a screen reader reads it after the image."""
+    if not text:
+        return ""
+    return (f'<p class="{CHART_ALT_CLASS}" style="{SCREEN_READER_ONLY}">'
+            f"{html.escape(balance_bidi(text))}</p>")
+
+
+def result_tabs(w) -> tuple[Any, dict[str, Any], dict[str, dict[str, Any]],
+                            dict[str, dict[str, Any]]]:
     """The results tabs (:data:`RESULT_TABS`), each a note and its figures' images (hidden
-    until drawn). Returns the tabs, the notes by tab and the images by tab and figure."""
+    until drawn), each image followed by its text alternative (:func:`chart_alt_html`).
+    Returns the tabs, the notes by tab, and the images and their text alternatives by tab and
+    figure."""
     notes: dict[str, Any] = {}
     images: dict[str, dict[str, Any]] = {}
+    alts: dict[str, dict[str, Any]] = {}
     pages = []
     for name in RESULT_TABS:
         note = w.HTML()
@@ -123,8 +145,9 @@ def result_tabs(w) -> tuple[Any, dict[str, Any], dict[str, dict[str, Any]]]:
                                                          display="none"))
                 for f in TAB_FIGURES.get(name, [])}
         images[name] = imgs
-        pages.append(w.VBox([note, *imgs.values()]))
+        alts[name] = {f: w.HTML() for f in imgs}
+        pages.append(w.VBox([note, *(x for f in imgs for x in (imgs[f], alts[name][f]))]))
     results = w.Tab(children=pages)
     for i, name in enumerate(RESULT_TABS):
         results.set_title(i, name)
-    return results, notes, images
+    return results, notes, images, alts

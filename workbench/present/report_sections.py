@@ -249,10 +249,12 @@ def workforce_section(r: Report) -> str:
     ex = r.options_exp
     fig = plots.plot_workforce_mix_compare(ex)
     shaded = shade_warmup(fig, r)
+    # the measure said is the vacancy rate, not the vacant posts (FTE) the chart draws
     alt = alt_text.alt_panels(ex, "Staff in post by type and vacant posts", r.labels,
                               "vacancy_rate_pct", "Each panel stacks experienced, newly "
                               "qualified, academy and agency staff (full-time equivalents) with "
-                              "vacant posts dotted. Vacant posts:") + shaded
+                              "vacant posts dotted. Vacant posts, as a share of funded "
+                              "posts:") + shaded
     return section_html("The workforce: who is in post, and the vacancies", shaded.strip(),
                         figure_html(fig, alt))
 
