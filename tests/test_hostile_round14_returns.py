@@ -393,3 +393,65 @@ def test_a_year_asked_for_as_two_years_not_one_apart_is_refused():
     with pytest.raises(UserError) as exc:
         _year_given("2022/24")
     assert "--year must be a whole number, got '2022/24'" in str(exc.value)
+
+
+# ------------------------------ 9. an older file's rows with no new_la_code
+def _codeless_to_2021(folder: Path, rename: dict | None = None) -> None:
+    """Every authority's rows to the 2021 children in need year (and the September 2021
+    census) without a new_la_code, as an older file may give them; ``rename`` maps County
+    Durham's code by year (a function of the year) for the later rows."""
+    for p in folder.glob("*.csv"):
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        if "new_la_code" not in df:
+            continue
+        year = pd.to_numeric(df.time_period, errors="coerce")
+        la = df.geographic_level == "Local authority"
+        df.loc[la & (year <= 2021), "new_la_code"] = ""
+        if rename:
+            for (lo, hi), (name, code) in rename.items():
+                d = la & (df.old_la_code == "840") & (year >= lo) & (year <= hi)
+                df.loc[d, "la_name"] = name
+                df.loc[d & (year > 2021), "new_la_code"] = code
+        df.to_csv(p, index=False)
+
+
+@pytest.fixture(scope="module")
+def codeless(tmp_path_factory):
+    folder = copy_of(tmp_path_factory.mktemp("codeless"))
+    _codeless_to_2021(folder)
+    return read_published(folder)
+
+
+def test_rows_with_no_code_join_only_the_authority_of_that_name(codeless, published):
+    # before: every authority's rows with no code joined the series: Sunderland's 2020 and 2021
+    # referrals were County Durham's (6,084 and 6,332), its trend drawn through them
+    a = find_authority(codeless, "Sunderland")
+    want = find_authority(published, "Sunderland")
+    got = {y: a.get("referrals", y).value for y in a.years("referrals")}
+    assert got == {y: want.get("referrals", y).value for y in range(2020, 2025)}
+    assert ("Sunderland: years to 2021 are in rows with no new_la_code, matched by name: one "
+            "series") in a.notes
+
+
+def test_rows_with_no_code_do_not_cross_a_split(codeless):
+    from workbench.published.authorities import Succession
+    split = (Succession("E06000047", ("E10000099",), 2022, "split", "a test split"),)
+    a = find_authority(codeless, "E06000047", successions=split)
+    assert a.years("referrals") == [2022, 2023, 2024]
+
+
+def test_a_new_code_with_older_rows_without_one_keeps_its_rates(tmp_path):
+    # before: two codes joined (the old code and the rows with no code) were summed as a
+    # merger: North Yorkshire's re-referral and NFA rates, caseloads and agency rates before
+    # 2024 were dropped, with "its predecessors' counts added up"
+    folder = copy_of(tmp_path)
+    _codeless_to_2021(folder, {(2000, 2100): ("North Yorkshire", ""),
+                               (2022, 2023): ("North Yorkshire", "E10000023"),
+                               (2024, 2100): ("North Yorkshire", "E06000065")})
+    edit(folder / SWF, lambda df: df.assign(new_la_code=df.new_la_code.where(
+        ~((df.la_name == "North Yorkshire") & (df.time_period == "2023")), "E06000065")))
+    a = find_authority(read_published(folder), "North Yorkshire")
+    assert a.code == "E06000065"
+    assert a.years("referrals") == [2020, 2021, 2022, 2023, 2024]
+    assert a.years("rereferral_pct") == [2020, 2021, 2022, 2023, 2024]
+    assert not any("added up" in n for n in a.notes)

@@ -453,12 +453,25 @@ def find_authority(published: Published, query: str,
             continue
         if s.kind == "split":
             notes.append(s.note)
-            joined = {c: y for c, y in joined.items() if c not in s.old_codes}
+            # rows with no code under the same name (Dorset's) are the old area's too
+            joined = {c: y for c, y in joined.items() if c not in s.old_codes and c}
             continue
         for c in s.old_codes:
             joined[c] = s.first_year
         notes.append(s.note)
-    predecessors = figs[(figs.level == "la") & figs.code.isin(list(joined))]
+    # a merger adds up its predecessors' counts; anything else joined (a new code, an older
+    # code of the same name, rows with no code) is one area's series: summed as a merger
+    # whenever two codes were joined, its rates and averages were dropped
+    merging = any(s.new_code == code and s.kind == "merge" for s in successions)
+    if merging:
+        joined.pop("", None)
+    # rows with no new_la_code are an authority's by name only: taken by code, every
+    # authority's codeless rows joined the series (Sunderland's 2020 referrals were County
+    # Durham's, from an older file without codes)
+    by_name = ((figs.code == "") & ("" in joined)
+               & figs.name.map(lambda n, _k=normalise(name): normalise(n) == _k))
+    predecessors = figs[(figs.level == "la") & (figs.code.isin([c for c in joined if c])
+                                                | by_name)]
     # a predecessor counts only for the years before the new code took over
     # (the code's own years of each measure, when joined by name: a table's years under the
     # new code begin later than another's)
@@ -466,14 +479,20 @@ def find_authority(published: Published, query: str,
     cut = [joined.get(c) or first.get(m, 10 ** 6)
            for c, m in zip(predecessors.code, predecessors.measure)]
     predecessors = predecessors[predecessors.year.to_numpy() < cut]
-    if len(joined) > 1 and not predecessors.empty:
+    if merging and not predecessors.empty:
         predecessors = _merge(predecessors, name, notes)
     elif not predecessors.empty:
         old = older.code.tolist() or list(joined)
         if older.code.tolist():
-            notes.append(f"{name}: years to {int(predecessors.year.max())} are under code "
-                         f"{', '.join(old)} (a new code since): one series")
-        predecessors = predecessors.assign(name=name)
+            codes = [c for c in dict.fromkeys(old) if c]
+            under = ((f"under code {', '.join(codes)}" if codes else "")
+                     + (" and " if codes and "" in old else "")
+                     + ("in rows with no new_la_code, matched by name" if "" in old else ""))
+            notes.append(f"{name}: years to {int(predecessors.year.max())} are {under}"
+                         + (" (a new code since)" if codes else "") + ": one series")
+        # a year given both under a code and in a row with no code: the code's is read
+        predecessors = predecessors.assign(name=name).sort_values(
+            "code", ascending=False, kind="stable")
     figures = pd.concat([own.assign(name=own.name), predecessors], ignore_index=True)
     figures = figures.drop_duplicates(["measure", "year"], keep="first")
     england = figs[(figs.level == "national") & (figs.code == ENGLAND_CODE)]
