@@ -303,3 +303,28 @@ def test_a_variant_keeping_the_bases_surge_is_not_noted(tmp_path, capsys):
               head=f"base: {surge}\nname: s\n")
     assert main(["validate", str(p)]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+# ============================================================================================
+# A wildcard a Windows command prompt passes as typed
+# ============================================================================================
+
+def test_validate_expands_a_wildcard_the_shell_passed_as_typed(tmp_path, capsys):
+    # `workbench validate scenarios\*.yaml` in a Windows command prompt: "scenario file not found"
+    for n in ("a", "b"):
+        _file(tmp_path, "", name=f"{n}.yaml", head=f"base: {BASE}\nname: {n}\n")
+    assert main(["validate", str(tmp_path / "*.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'a.yaml'}: OK (a:" in out and f"{tmp_path / 'b.yaml'}: OK (b:" in out
+    assert main(["validate", str(tmp_path / "z*.yaml")]) == 2
+    assert "scenario file not found (it is a pattern, and no file matches it)" \
+        in capsys.readouterr().err
+
+
+def test_a_wildcard_given_to_a_command_of_one_file_says_what_it_matches(tmp_path, capsys):
+    for n in ("a", "b"):
+        _file(tmp_path, "", name=f"{n}.yaml", head=f"base: {BASE}\nname: {n}\n")
+    assert main(["run", str(tmp_path / "*.yaml"), "--out", str(tmp_path / "o")]) == 2
+    assert ("scenario file not found (it is a pattern, which this command does not expand: it "
+            f"matches 2 file(s); give them by name, e.g. {tmp_path / 'a.yaml'})") \
+        in capsys.readouterr().err

@@ -9,11 +9,12 @@ def cmd_validate(args) -> int:
     """Load each file; print one line per good file and the problems of each bad one (exit 2)."""
     from ..scenario import ScenarioError, load_scenario
     from ..scenario.checks import scenario_notes
-    from ..scenario.load import file_notes
+    from ..scenario.load import expand_pattern, file_notes
     from ..present.tables import isolate   # a right-to-left name keeps the line's order
 
     bad = 0
-    for f in args.files:
+    # a Windows command prompt passes `scenarios\*.yaml` as typed: it is expanded here
+    for f in [name for typed in args.files for name in expand_pattern(typed)]:
         try:
             sc = load_scenario(f)
         except ScenarioError as exc:

@@ -183,9 +183,33 @@ def _read_bytes(path: Path) -> bytes:
                                 f"(at most {MAX_FILE_BYTES:,}): is this the right file?")
         return path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: scenario file not found") from None
+        raise ScenarioError(f"{path}: scenario file not found{_pattern_hint(path)}") from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def expand_pattern(name: str) -> list[str]:
+    """The files a name with ``*`` or ``?`` matches, when no file has that name itself (a Windows
+    command prompt passes ``scenarios\\*.yaml`` as typed); ``[name]`` otherwise."""
+    if not any(c in name for c in "*?") or Path(name).exists():
+        return [name]
+    import glob
+
+    found = sorted(glob.glob(name))
+    return found or [name]
+
+
+def _pattern_hint(path: Path) -> str:
+    """What a name with ``*`` or ``?`` that is no file's matches, for the message."""
+    if not any(c in str(path) for c in "*?"):
+        return ""
+    import glob
+
+    found = sorted(glob.glob(str(path)))
+    if not found:
+        return " (it is a pattern, and no file matches it)"
+    return (f" (it is a pattern, which this command does not expand: it matches "
+            f"{len(found):,} file(s); give them by name, e.g. {found[0]})")
 
 
 def _too_many_values(data: Any) -> bool:
