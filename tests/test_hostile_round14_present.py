@@ -41,6 +41,11 @@ after the image.
 F6. The staff chart's text alternative (report and app) said "with vacant posts dotted. Vacant
 posts: Average 17.5%" of a chart that draws vacant posts in full-time equivalents (about 35): the
 figure is the share of funded posts left vacant, and now says so.
+
+F7. WCAG 1.4.3 (text contrast): the app's warnings and its note that the results shown are for
+earlier settings ("(The results below are for earlier settings: press Run.)", "Two files give
+one name", a file that cannot be used) were amber #b26b00, 4.2:1 against white where text needs
+4.5:1. They are now #9a5c00, 5.4:1.
 """
 
 from __future__ import annotations
@@ -370,3 +375,37 @@ def test_the_reports_staff_chart_says_its_figure_is_a_share_of_funded_posts(alon
 
     fig, alt = _drawn(monkeypatch, workforce_section, alone)
     assert "Vacant posts, as a share of funded posts: Average 12.0% (" in alt, alt
+
+
+# ------------------------------------------------------------------------------ F7
+def test_the_apps_warnings_and_stale_note_are_4_5_to_1(app, ran):
+    import re
+
+    from conftest import SCENARIOS
+
+    box = app.years
+    before = box.value
+    box.value = [v for _, v in box.options if v != before][0]
+    try:
+        note = app.changes_note.value
+    finally:
+        box.value = before
+    assert "earlier settings" in note
+    colours = re.findall(r"color:\s*(#[0-9a-fA-F]{6})", note)
+    assert colours, note
+    for c in colours:
+        assert contrast(_on(c)) >= 4.5, (c, round(contrast(_on(c)), 2))
+    # a second file giving the same name: the list's warning
+    import shutil
+
+    folder = app.scenarios_dir
+    shutil.copy(SCENARIOS / "baseline.yaml", folder / "baseline_copy.yaml")
+    try:
+        app.refresh_list()
+        said = app.list_note.value
+    finally:
+        (folder / "baseline_copy.yaml").unlink()
+        app.refresh_list()
+    assert "Two files give one name" in said, said
+    for c in re.findall(r"color:\s*(#[0-9a-fA-F]{6})", said):
+        assert contrast(_on(c)) >= 4.5, (c, round(contrast(_on(c)), 2))

@@ -168,7 +168,7 @@ class Explorer:
         self._build(replications, years, seed)
         self.reset()
         if twice:
-            problem += (f" <span style='color:#b26b00'><b>Two files give one name:</b> "
+            problem += (f" <span style='{AMBER}'><b>Two files give one name:</b> "
                         f"{'; '.join(twice)}. Rename one so that both can be picked.</span>")
         if problem:
             self._status(problem.strip())
@@ -521,7 +521,8 @@ class Explorer:
                 self.levers() != self._results_levers
                 or next(iter(self.exp.scenarios)) != b.name
                 or self._run_settings_now() != self._results_settings):
-            text += " <span style='color:#b26b00'>(The results below are for earlier settings: press Run.)</span>"
+            text += (f" <span style='{AMBER}'>(The results below are for earlier settings: "
+                     "press Run.)</span>")
         self.changes_note.value = f"<div style='margin:4px 0 6px 0'>{text}</div>"
 
     def _run_settings_now(self) -> tuple | None:
