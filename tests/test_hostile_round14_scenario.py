@@ -82,11 +82,15 @@ def test_percentages_of_one_or_more_and_rises_are_not_noted(tmp_path, capsys):
     ("demand.rereferral_pct", "'22,6'", "write a decimal point, not a comma: 22.6"),
     ("recruitment.cost_per_hire_gbp", "£3,000", "write the number without thousands "
                                                 "separators: 3000"),
+    # 3 months is not 3 days: the number is not offered, only the unit to write it in
+    ("horizon_years", "5 years", "write a number alone, without 'years', in the unit the "
+                                 "field's name gives (_days, _weeks, _hours, _pct, _gbp, "
+                                 "_years, per_year ...)"),
 ])
 def test_a_number_typed_with_separators_says_what_to_write(tmp_path, capsys, field, typed, says):
     # before: "Input should be a valid number, unable to parse string as a number"
-    block, key = field.split(".")
-    p = _file(tmp_path, f"{block}:\n  {key}: {typed}\n")
+    block, _, key = field.rpartition(".")
+    p = _file(tmp_path, f"{block}:\n  {key}: {typed}\n" if block else f"{key}: {typed}\n")
     assert main(["validate", str(p)]) == 2
     err = capsys.readouterr().err
     assert f"- {field}: expected a number; {says} (got " in err

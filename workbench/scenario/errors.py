@@ -29,6 +29,7 @@ MAX_SHOWN = 80
 _SEPARATED = re.compile(r"[+-]?\d{1,3}(?:[,\s\u00a0\u202f']\d{3})+(?:\.\d+)?")
 _POINTS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")   # 6.250.000: thousands points
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}")
+_WITH_UNIT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([A-Za-z][A-Za-z .'/-]*)")   # 5 years, 3 months
 _MULTIPLE = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([kKmM])")
 
 
@@ -55,6 +56,10 @@ def number_hint(text: str) -> str | None:
         return f"write the number without thousands separators: {plain}"
     if _DECIMAL_COMMA.fullmatch(t):
         return f"write a decimal point, not a comma: {t.replace(',', '.')}"
+    m = _WITH_UNIT.fullmatch(t)
+    if m and not _MULTIPLE.fullmatch(t):
+        return (f"write a number alone, without '{m[2]}', in the unit the field's name gives "
+                f"(_days, _weeks, _hours, _pct, _gbp, _years, per_year ...)")
     m = _MULTIPLE.fullmatch(t)
     if m:
         whole = float(m[1]) * (1000 if m[2] in "kK" else 1_000_000)
