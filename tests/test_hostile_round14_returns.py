@@ -467,3 +467,17 @@ def test_a_new_code_with_older_rows_without_one_keeps_its_rates(tmp_path):
     assert a.years("referrals") == [2020, 2021, 2022, 2023, 2024]
     assert a.years("rereferral_pct") == [2020, 2021, 2022, 2023, 2024]
     assert not any("added up" in n for n in a.notes)
+
+
+def test_a_year_asked_for_whose_referrals_round_to_0_is_refused(tmp_path):
+    # before: --year 2022 with referrals 'low' started at 31 March 2022 from 2021's referrals
+    from workbench.published.build import year_asked
+    data = copy_of(tmp_path, C1)
+    edit(data / C1, lambda df: df.assign(referral_count=df.referral_count.where(
+        ~((df.la_name == "County Durham") & (df.time_period == "2022")), "low")))
+    with pytest.raises(PublishedError) as exc:
+        year_asked(find_authority(read_published(data), "Durham"), 2022)
+    assert ("for 2022 are given as 'low', which rounds to 0 (c1_referrals_la_2020_to_2024.csv, "
+            "line ") in str(exc.value)
+    assert (": a scenario cannot be sized by 0 referrals; the files give them for 2020, 2021, "
+            "2023 and 2024") in str(exc.value)

@@ -535,7 +535,9 @@ def year_asked(auth: Authority, year: int) -> None:
     year the authority is not in). A year before an authority formed by a split says so, and
     which code holds the years before."""
     years = auth.years("referrals")
-    if not years or year in years:
+    # a count of 0 ('low') cannot size a scenario: the year before's was used, with a note
+    usable = [y for y in years if auth.get("referrals", y).value > 0]
+    if not years or year in usable:
         return
     split = [s for s in SUCCESSIONS if s.new_code == auth.code and s.kind == "split"
              and year < s.first_year]
@@ -554,11 +556,13 @@ def year_asked(auth: Authority, year: int) -> None:
                                  f"{years[0]} to {years[-1]}, or leave --year out for the latest")
         return    # build_scenario says which years the files cover
     f = auth.get("referrals", year)
-    why = (f"are {given(f)} ({f.file}, line {where(auth, f)})" if f is not None else
-           "are not in the files")
+    why = (f"are not in the files" if f is None else
+           f"are {given(f)} ({f.file}, line {where(auth, f)})" + (
+               ": a scenario cannot be sized by 0 referrals" if f.ok else ""))
+    there = (f"the files give them for {_listed(usable)}: give one of those years, or"
+             if usable else "no year has referrals above 0: give another authority, or")
     raise PublishedError(f"--year {year}: {auth.name}'s referrals (C1 referral_count) for "
-                         f"{year} {why}; the files give them for {_listed(years)}: give one of "
-                         "those years, or leave --year out for the latest")
+                         f"{year} {why}; {there} leave --year out for the latest")
 
 
 def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
