@@ -298,7 +298,8 @@ def test_a_year_across_the_split_says_whose_years_they_are(cumbria, la, year, sa
 def test_a_year_to_31_march_written_with_a_slash_or_dash_is_read(tmp_path, published):
     # before: "expected a year such as 2024 or 202324, got '2019/20'": every such file refused
     data = copy_of(tmp_path, C1)
-    forms = {"2020": "2019/20", "2021": "2020-21", "2022": "2021/2022", "2023": "2022 to 2023"}
+    forms = {"2020": "2019/20", "2021": "2020-21", "2022": "2021/2022", "2023": "2022 to 2023",
+             "2024": "2023\u201324"}     # the last with a word processor's dash
     edit(data / C1, lambda df: df.assign(time_period=df.time_period.replace(forms)))
     got = find_authority(read_published(data), "Durham")
     want = find_authority(published, "Durham")

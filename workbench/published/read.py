@@ -118,9 +118,9 @@ def _year(text: str) -> int | None:
 
 
 def _two_years(text: str) -> str | None:
-    """``2023/24``, ``2023-24``, ``2023/2024`` or ``2023 to 2024`` as ``202324`` (None for
-    any other text)."""
-    m = re.fullmatch(r"(\d{4})\s*(?:/|-|to)\s*(\d{2}|\d{4})", text.strip())
+    """``2023/24``, ``2023-24`` (or with the dash a word processor puts, 2023\u201324),
+    ``2023/2024`` or ``2023 to 2024`` as ``202324`` (None for any other text)."""
+    m = re.fullmatch(r"(\d{4})\s*(?:/|-|\u2013|\u2014|to)\s*(\d{2}|\d{4})", text.strip())
     if not m or (len(m[2]) == 4 and int(m[2]) != int(m[1]) + 1):
         return None
     return m[1] + m[2][-2:]
