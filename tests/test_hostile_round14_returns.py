@@ -288,7 +288,7 @@ def test_cumberland_uses_its_own_years_only(cumbria, base):
                       "E06000064 for a later year)")])
 def test_a_year_across_the_split_says_whose_years_they_are(cumbria, la, year, says):
     # before: "cover 2024: give a year from 2024 to 2024", with no word of the split
-    from workbench.published.build import year_asked
+    from workbench.published.years import year_asked
     with pytest.raises(PublishedError) as exc:
         year_asked(find_authority(cumbria, la), year)
     assert says in str(exc.value)
@@ -472,7 +472,7 @@ def test_a_new_code_with_older_rows_without_one_keeps_its_rates(tmp_path):
 
 def test_a_year_asked_for_whose_referrals_round_to_0_is_refused(tmp_path):
     # before: --year 2022 with referrals 'low' started at 31 March 2022 from 2021's referrals
-    from workbench.published.build import year_asked
+    from workbench.published.years import year_asked
     data = copy_of(tmp_path, C1)
     edit(data / C1, lambda df: df.assign(referral_count=df.referral_count.where(
         ~((df.la_name == "County Durham") & (df.time_period == "2022")), "low")))

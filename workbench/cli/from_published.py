@@ -223,7 +223,8 @@ def out_of_sample(auth, base_data: dict, replications: int, executor: str = "pro
 def cmd_from_published(args) -> int:
     from ..present.validation import validation_text
     from ..published import PublishedError, find_authority, read_published
-    from ..published.build import build_scenario, year_asked
+    from ..published.build import build_scenario
+    from ..published.years import year_asked
     from ..published.neighbours import neighbour_table
     from ..scenario.load import load_raw
     from ..scenario.save import file_name_for
