@@ -332,3 +332,28 @@ def test_a_wildcard_given_to_a_command_of_one_file_says_what_it_matches(tmp_path
     assert ("scenario file not found (it is a pattern, which this command does not expand: it "
             f"matches 2 file(s); give them by name, e.g. {tmp_path / 'a.yaml'})") \
         in capsys.readouterr().err
+
+
+# ============================================================================================
+# Tags: a set keeps no order
+# ============================================================================================
+
+@pytest.mark.parametrize("body, says", [
+    # sibling groups !!set {0.7, 0.2, 0.1} ran as (0.7, 0.1, 0.2), with no word
+    ("demand:\n  sibling_group_probs: !!set {0.7, 0.2, 0.1}\n",
+     "a YAML set (!!set) is not read in scenario files (a set keeps no order); write a list "
+     "[a, b, ...]"),
+    ("pressure:\n  unqualified_stages: !!set {lac, cin}\n", "a YAML set (!!set)"),
+    ("demand:\n  referrals_per_year: !!omap [a: 1]\n",
+     "a YAML omap (!!omap) is not read in scenario files (it reads as a list of pairs)"),
+    # was: "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:...'"
+    ("demand:\n  referrals_per_year: !!python/object:os.system ['echo hi']\n",
+     "the tag !!python/object:os.system is not read in scenario files, which hold numbers, "
+     "dates, text, lists and blocks; write the value itself, without the tag"),
+    ("demand:\n  referrals_per_year: !custom 6250\n", "the tag !custom is not read"),
+])
+def test_a_set_or_an_unknown_tag_is_refused_in_words(tmp_path, capsys, body, says):
+    p = _file(tmp_path, body)
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "constructor" not in err and "Traceback" not in err

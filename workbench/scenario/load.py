@@ -13,7 +13,6 @@ states whole)::
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -158,6 +157,19 @@ class _Loader(yaml.SafeLoader):
             "dates and text; write the value itself", node.start_mark)
 
 
+def _unordered(loader, node):
+    # a set keeps no order (and drops a value given twice): !!set {0.7, 0.2, 0.1} for sibling
+    # groups ran as (0.7, 0.1, 0.2); an ordered map or pairs reads as a list of pairs
+    kind = node.tag.rsplit(":", 1)[-1]
+    why = "a set keeps no order" if kind == "set" else "it reads as a list of pairs"
+    raise yaml.constructor.ConstructorError(
+        None, None, f"a YAML {kind} (!!{kind}) is not read in scenario files ({why}); write a "
+        f"list [a, b, ...] or a block of field: value", node.start_mark)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:set", _unordered)
+_Loader.add_constructor("tag:yaml.org,2002:omap", _unordered)
+_Loader.add_constructor("tag:yaml.org,2002:pairs", _unordered)
 _Loader.add_constructor("tag:yaml.org,2002:binary", _Loader.construct_yaml_binary)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
@@ -250,6 +262,11 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
             # were "but found another document"
             problem = ("a scenario file holds one YAML document, and a second one starts here "
                        "(after a '---' line); remove it, or put it in a file of its own")
+        elif str(problem).startswith("could not determine a constructor for the tag"):
+            # !!python/object:..., !!set, !custom: PyYAML's words named its own machinery
+            tag = str(problem).rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+            problem = (f"the tag {tag} is not read in scenario files, which hold numbers, dates, "
+                       f"text, lists and blocks; write the value itself, without the tag")
         elif exc.context and str(problem).startswith("but "):
             problem = f"{exc.context}, {problem}"
         raise ScenarioError(f"{path}: not valid YAML{where}: {problem}") from None
@@ -377,9 +394,11 @@ def file_notes(path: str | Path, sc: Scenario) -> list[str]:
     :func:`~workbench.scenario.checks.scenario_notes`: a variant that gives no ``name:`` of its
     own takes its base's, so its results were shown under the base's name ("Baseline: one
     replication ...") with nothing said."""
+    from .written import lists_replaced, thousands_points
+
     chain = _chain(Path(path))
     if len(chain) < 2:
-        return _thousands_points(chain)
+        return thousands_points(chain)
     notes = []
     if not any(str(k) == "name" for k in chain[0][1]):
         notes.append(f"name: {Path(path).name} gives no name of its own, so it is shown under "
@@ -395,75 +414,7 @@ def file_notes(path: str | Path, sc: Scenario) -> list[str]:
         own = data.get("uncertain")
         if isinstance(own, dict):
             ranges.update({p: file for p in own if isinstance(p, str)})
-    return notes + _lists_replaced(chain) + _thousands_points(chain)
-
-
-#: The lists of policies a variant may add to: a list is stated whole (as every list), so a
-#: variant giving one surge or campaign of its own drops its base's with nothing said.
-_POLICY_LISTS = (("demand", "surges", "surge"), ("recruitment", "campaigns", "campaign"))
-
-
-def _lists_replaced(chain: list[tuple[Path, dict[str, Any]]]) -> list[str]:
-    """Notes for a variant's list of surges or campaigns that leaves out its base's."""
-    base: dict[str, Any] = {}
-    for _, data in reversed(chain[1:]):
-        base = merge_variant(base, {k: v for k, v in data.items() if k != "base"})
-    file, own = chain[0]
-    notes = []
-    for block, key, what in _POLICY_LISTS:
-        mine, theirs = own.get(block), base.get(block)
-        mine = mine.get(key) if isinstance(mine, dict) else None
-        theirs = theirs.get(key) if isinstance(theirs, dict) else None
-        if not isinstance(mine, list) or not isinstance(theirs, list):
-            continue
-        dropped = [e for e in theirs if e not in mine]
-        if not dropped:
-            continue
-        names = [f"'{e['name']}'" if isinstance(e, dict) and e.get("name")
-                 else f"from {e.get('start_date')}" if isinstance(e, dict)
-                 else repr(e) for e in dropped]
-        notes.append(f"{block}.{key}: {file.name} gives a list of its own, which replaces its "
-                     f"base's whole, so the base's {what}{'s' if len(dropped) > 1 else ''} "
-                     f"{' and '.join(names)} {'do' if len(dropped) > 1 else 'does'} not run; "
-                     f"to keep {'them' if len(dropped) > 1 else 'it'}, list "
-                     f"{'them' if len(dropped) > 1 else 'it'} here too")
-    return notes
-
-
-#: Fields of children, posts, staff or pounds: 6.250 written there is far more likely six
-#: thousand two hundred and fifty with a thousands point (as written in much of Europe) than six
-#: and a quarter, and YAML reads it as 6.25 (referrals of 6.25 a year, pay of GBP 1.28 a week).
-_WHOLE_AMOUNTS = re.compile(r"referrals_per_year|gbp|hires|count|open_cases|establishment_fte|"
-                            r"cases_max")
-_POINT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
-
-
-def _thousands_points(chain: list[tuple[Path, dict[str, Any]]]) -> list[str]:
-    """Notes for a count or an amount of money written with a point before three digits (6.250,
-    1.280): a valid number that is not the one meant, with nothing said."""
-    notes = []
-
-    def walk(node: Any, keys: tuple[str, ...], file: Path) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                walk(v, keys + (str(k.value),), file)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                walk(v, keys + (str(i),), file)
-        elif (isinstance(node, yaml.ScalarNode) and _POINT_THOUSANDS.fullmatch(node.value)
-              and any(_WHOLE_AMOUNTS.search(k) for k in keys)):
-            whole = int(node.value.replace(".", ""))
-            notes.append(f"{'.'.join(keys)}: {node.value} ({file.name}, line "
-                         f"{node.start_mark.line + 1}) reads as {float(node.value):g}, not "
-                         f"{whole:,}; if {whole:,} is meant, write {whole} (a scenario file "
-                         f"writes numbers without thousands separators)")
-
-    for file, _ in chain:
-        try:
-            walk(yaml.compose(file.read_text(encoding="utf-8-sig"), Loader=_Loader), (), file)
-        except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError):
-            continue   # loading the file says what is wrong with it
-    return notes
+    return notes + lists_replaced(chain) + thousands_points(chain)
 
 
 def _variant_description(base: dict[str, Any], base_path: Path) -> str:
