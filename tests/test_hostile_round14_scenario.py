@@ -73,6 +73,17 @@ def test_percentages_of_one_or_more_and_rises_are_not_noted(tmp_path, capsys):
 # A number typed as a person writes it
 # ============================================================================================
 
+def test_a_share_typed_as_a_percentage_is_not_told_to_drop_the_sign_alone(tmp_path, capsys):
+    # fte: 50% was told "write the number alone, without a % sign (a _pct field is already a
+    # percentage): 50", which is then refused (at most 1)
+    p = _file(tmp_path, "teams:\n  cp_court:\n    establishment_fte: 14\n    staff:\n"
+                        "      - {type: experienced, count: 11, fte: 50%}\n")
+    assert main(["validate", str(p)]) == 2
+    assert ("teams.cp_court.staff.0.fte: expected a number; write the number alone, without a % "
+            "sign: fte is not a percentage (its name has no _pct), so 50% is written 0.5") \
+        in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("field, typed, says", [
     ("demand.referrals_per_year", "6,250", "write the number without thousands separators: 6250"),
     ("demand.referrals_per_year", "6 250", "write the number without thousands separators: 6250"),

@@ -33,11 +33,20 @@ _WITH_UNIT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([A-Za-z][A-Za-z .'/-]*)")   # 
 _MULTIPLE = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([kKmM])")
 
 
-def number_hint(text: str) -> str | None:
+def number_hint(text: str, field: str = "_pct") -> str | None:
     """What to write instead of ``text``, a number typed with separators, a sign or a multiple
     that a scenario file does not read (pydantic said only "unable to parse string as a
-    number"), or None when ``text`` is not such a number."""
+    number"), or None when ``text`` is not such a number. ``field`` is the field's name: a % in
+    a field that is not a percentage (``fte: 50%``) is a share, written 0.5."""
     t = text.strip()
+    if t.endswith("%") and "_pct" not in field:
+        bare = t.removesuffix("%").strip()
+        try:
+            share = float(bare) / 100
+        except ValueError:
+            return None
+        return (f"write the number alone, without a % sign: {field} is not a percentage (its "
+                f"name has no _pct), so {bare}% is written {share:g}")
     for sign, what in (("%", "a % sign (a _pct field is already a percentage)"),
                        ("£", "a £ sign"), ("GBP", "GBP")):
         if t.endswith(sign) or t.startswith(sign):
@@ -135,7 +144,7 @@ def format_errors(err: ValidationError, source: str) -> str:
                    f"{given:g}}} for always {given:g}, or one that varies, e.g. {{dist: "
                    f"lognormal, mean: {given:g}, cv: 0.5}}")
         if typ in ("float_parsing", "int_parsing") and isinstance(e.get("input"), str):
-            hint = number_hint(e["input"])
+            hint = number_hint(e["input"], str(e["loc"][-1]) if e["loc"] else "_pct")
             if hint:
                 msg = f"expected a number; {hint}"
         m = _YES_NO.fullmatch(msg)
