@@ -308,14 +308,16 @@ def test_a_year_to_31_march_written_with_a_slash_or_dash_is_read(tmp_path, publi
         want.get("referrals", y).value for y in range(2020, 2025)]
 
 
-def test_a_workforce_census_year_written_as_two_years_is_refused(tmp_path):
-    # 30 September of which year: "2022/23" could be either, so it is not guessed
+@pytest.mark.parametrize("typed", ["2022/23", "202223"])
+def test_a_workforce_census_year_written_as_two_years_is_refused(tmp_path, typed):
+    # 30 September of which year: "2022/23" could be either, so it is not guessed (202223 was
+    # read as September 2023, a year on if September 2022 was meant: the service writes 2023)
     data = copy_of(tmp_path, SWF)
-    edit(data / SWF, lambda df: df.assign(time_period=df.time_period.replace({"2023": "2022/23"})))
+    edit(data / SWF, lambda df: df.assign(time_period=df.time_period.replace({"2023": typed})))
     with pytest.raises(PublishedError) as exc:
         read_published(data)
-    assert (f"{SWF}: line " in str(exc.value) and "column time_period: '2022/23' is two years, but "
-            "the workforce census is at 30 September of one: expected the census's year"
+    assert (f"{SWF}: line " in str(exc.value) and f"column time_period: '{typed}' is two years, "
+            "but the workforce census is at 30 September of one: expected the census's year"
             in str(exc.value))
 
 

@@ -229,7 +229,9 @@ def _geography(name: str, df: pd.DataFrame, cols: dict[str, str],
         raise PublishedError(f"{name}: line {i + 2}: column time_period: {int(years[i])} is "
                              f"{'in the future' if years[i] > latest else 'before ' + str(EARLIEST_YEAR)}"
                              f": expected a year the statistics cover ({EARLIEST_YEAR} to {latest})")
-    two = df[cols["time_period"]].astype(str).map(_two_years).notna()
+    # (the service writes the census's year alone, "2023": 202223 is as ambiguous as 2022/23)
+    two = df[cols["time_period"]].astype(str).map(
+        lambda t: _two_years(t) is not None or re.fullmatch(r"\d{6}", t.strip()) is not None)
     if september and two.any():
         # a census at 30 September is of one year: "2022/23" could be September 2022's (the
         # academic year's) or 2023's (as 202223 is read): which cannot be told
