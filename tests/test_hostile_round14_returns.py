@@ -484,3 +484,16 @@ def test_a_year_asked_for_whose_referrals_round_to_0_is_refused(tmp_path):
             "line ") in str(exc.value)
     assert (": a scenario cannot be sized by 0 referrals; the files give them for 2020, 2021, "
             "2023 and 2024") in str(exc.value)
+
+
+# ------------------------------- 10. Northamptonshire's one census for two authorities in 2021
+def test_northamptonshires_joint_2021_census_is_said(published, base):
+    # before: West Northamptonshire as at 31 March 2022 said only "caseload not in the workforce
+    # files for 2021 ...": not that North Northamptonshire returned its census (the workforce
+    # publication's 2021 data guidance)
+    import dataclasses
+    says = ("West Northamptonshire's September 2021 workforce census was submitted by North "
+            "Northamptonshire and is reported against it (E06000061)")
+    auth = dataclasses.replace(find_authority(published, "840"), code="E06000062")
+    assert any(says in n for n in build_scenario(auth, base, year=2022).notes)
+    assert not any(says in n for n in build_scenario(auth, base, year=2023).notes)

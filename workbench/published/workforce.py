@@ -73,6 +73,17 @@ JOINT_WORKFORCE = {
 }
 
 
+#: A census one authority returned for two in one year (code, census year): the workforce
+#: publication's data guidance for 2021 says North Northamptonshire submitted both new
+#: authorities' census and it is reported against North Northamptonshire.
+JOINT_CENSUS_YEAR = {
+    ("E06000062", 2021): "West Northamptonshire's September 2021 workforce census was submitted "
+                         "by North Northamptonshire and is reported against it (E06000061): its "
+                         "own 2021 rows give no figures, so a scenario as at 31 March 2022 keeps "
+                         "the base's rates unless North Northamptonshire's are put in their place",
+}   # North Northamptonshire's own note (authorities.SUCCESSIONS) says its 2021 return is both
+
+
 def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -> None:
     """Set the teams, turnover and absence of ``built`` from the workforce census.
 
@@ -92,6 +103,9 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
     ea = built.base_name   # the base whose values are kept
     if src.auth.code in JOINT_WORKFORCE:
         built.notes.append(JOINT_WORKFORCE[src.auth.code])
+    census = src.year - 1    # the September before the start
+    if (src.auth.code, census) in JOINT_CENSUS_YEAR:
+        built.notes.append(JOINT_CENSUS_YEAR[(src.auth.code, census)])
     r = _rates(src, built)
     teams = base["teams"]
     holding = {k: t for k, t in teams.items() if t.get("case_holding", True)}
