@@ -93,6 +93,8 @@ def test_a_share_typed_as_a_percentage_is_not_told_to_drop_the_sign_alone(tmp_pa
     ("demand.rereferral_pct", "'22,6'", "write a decimal point, not a comma: 22.6"),
     ("recruitment.cost_per_hire_gbp", "£3,000", "write the number without thousands "
                                                 "separators: 3000"),
+    ("demand.referrals_per_year", "6250# a year", "a comment starts at a # after a space; "
+                                                  "write 6250 #..., not 6250#..."),
     # 3 months is not 3 days: the number is not offered, only the unit to write it in
     ("horizon_years", "5 years", "write a number alone, without 'years', in the unit the "
                                  "field's name gives (_days, _weeks, _hours, _pct, _gbp, "

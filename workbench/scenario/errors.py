@@ -39,6 +39,11 @@ def number_hint(text: str, field: str = "_pct") -> str | None:
     number"), or None when ``text`` is not such a number. ``field`` is the field's name: a % in
     a field that is not a percentage (``fte: 50%``) is a share, written 0.5."""
     t = text.strip()
+    head, hash_, _ = t.partition("#")
+    if hash_ and head and not head[-1].isspace():
+        # 6250# comment: YAML starts a comment only at a # after a space
+        return (f"a comment starts at a # after a space; write {head.strip()} #..., not "
+                f"{head.strip()}#...")
     if t.endswith("%") and "_pct" not in field:
         bare = t.removesuffix("%").strip()
         try:
