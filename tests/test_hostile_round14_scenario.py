@@ -370,3 +370,14 @@ def test_a_set_or_an_unknown_tag_is_refused_in_words(tmp_path, capsys, body, say
     assert main(["validate", str(p)]) == 2
     err = capsys.readouterr().err
     assert says in err and "constructor" not in err and "Traceback" not in err
+
+
+def test_a_name_with_a_comment_written_without_a_space_is_noted(tmp_path, capsys):
+    # every table and heading said 'Plan A# tested in May', with no word
+    p = _file(tmp_path, "", head=f"base: {BASE}\nname: Plan A# tested in May\n")
+    assert main(["validate", str(p)]) == 0
+    assert ("note: name: 'Plan A# tested in May' holds a # with no space before it, which YAML "
+            "reads as part of the name, not as a comment") in capsys.readouterr().out
+    p = _file(tmp_path, "", head=f"base: {BASE}\nname: 'Plan #2'\n")
+    assert main(["validate", str(p)]) == 0
+    assert "note:" not in capsys.readouterr().out

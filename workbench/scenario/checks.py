@@ -538,10 +538,24 @@ def percentages_as_fractions(sc: Any) -> list[str]:
     return notes
 
 
+def comments_read_as_text(sc: Any) -> list[str]:
+    """A note for a name or an authority holding a # with no space before it: YAML starts a
+    comment only after a space, so ``name: Plan A# tested`` labels every table 'Plan A# tested'."""
+    notes = []
+    for field in ("name", "authority"):
+        text = getattr(sc, field, None) or ""
+        head, hash_, _ = text.partition("#")
+        if hash_ and head and not head[-1].isspace():
+            notes.append(f"{field}: '{text[:80]}' holds a # with no space before it, which YAML "
+                         f"reads as part of the {field}, not as a comment; put a space before "
+                         f"the # if it starts a comment")
+    return notes
+
+
 def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
     """Everything ``validate`` and ``run`` say about a valid scenario that may not do what its
     author meant (notes, not problems)."""
     return (inert_dates(sc, horizon_days) + late_bookings(sc) + checkpoints_past_timescale(sc)
             + retention_that_does_nothing(sc) + values_outside_their_ranges(sc)
             + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc) + front_door_posts(sc)
-            + percentages_as_fractions(sc))
+            + percentages_as_fractions(sc) + comments_read_as_text(sc))
