@@ -497,3 +497,26 @@ def test_northamptonshires_joint_2021_census_is_said(published, base):
     auth = dataclasses.replace(find_authority(published, "840"), code="E06000062")
     assert any(says in n for n in build_scenario(auth, base, year=2022).notes)
     assert not any(says in n for n in build_scenario(auth, base, year=2023).notes)
+
+
+# --------------------------- 11. one year under the old code and the new, with other values
+def test_a_year_under_both_codes_with_other_values_is_noted(tmp_path):
+    # before: North Yorkshire's 2023 referrals given under E10000023 and, revised, under
+    # E06000065: the new code's read and the other dropped with no word
+    folder = copy_of(tmp_path, C1)
+
+    def both(df):
+        df = df.copy()
+        d = df.old_la_code == "840"
+        df.loc[d, ["la_name", "new_la_code"]] = ["North Yorkshire", "E10000023"]
+        df.loc[d & (df.time_period == "2024"), "new_la_code"] = "E06000065"
+        again = df[d & (df.time_period == "2023")].assign(new_la_code="E06000065",
+                                                           referral_count="6700")
+        return pd.concat([df, again])
+
+    edit(folder / C1, both)
+    a = find_authority(read_published(folder), "North Yorkshire")
+    assert a.get("referrals", 2023).value == 6700
+    assert any(n.startswith("North Yorkshire: figures for 2023 are given under E06000065 and "
+                            "again, with other values, under E10000023: E06000065's are read")
+               for n in a.notes), a.notes

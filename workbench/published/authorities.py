@@ -494,10 +494,27 @@ def find_authority(published: Published, query: str,
         predecessors = predecessors.assign(name=name).sort_values(
             "code", ascending=False, kind="stable")
     figures = pd.concat([own.assign(name=own.name), predecessors], ignore_index=True)
+    _said_twice(figures, name, code, notes)
     figures = figures.drop_duplicates(["measure", "year"], keep="first")
     england = figs[(figs.level == "national") & (figs.code == ENGLAND_CODE)]
     return Authority(code, name, figures.reset_index(drop=True), england.reset_index(drop=True),
                      notes)
+
+
+def _said_twice(figures: pd.DataFrame, name: str, code: str, notes: list) -> None:
+    """A note when a year's figure is given under the authority's code and again under an
+    older code (or in a row with no code) with another value, as a release revising the year
+    of a new code may: the code's own is read (the other was dropped with no word)."""
+    both = figures[figures.duplicated(["measure", "year"], keep=False)]
+    differ = both.groupby(["measure", "year"]).value.nunique(dropna=False) > 1
+    if not differ.any():
+        return
+    years = sorted({int(y) for _, y in differ[differ].index})
+    others = sorted({c or "no new_la_code" for c in both.code if c != code})
+    notes.append(f"{name}: figures for {', '.join(map(str, years))} are given under "
+                 f"{code or 'its name'} and again, with other values, under "
+                 f"{', '.join(others)}: {code or 'the first'}'s are read "
+                 f"({int(differ.sum())} figure(s))")
 
 
 def _merge(rows: pd.DataFrame, name: str, notes: list) -> pd.DataFrame:
