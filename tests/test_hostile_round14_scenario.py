@@ -381,3 +381,18 @@ def test_a_name_with_a_comment_written_without_a_space_is_noted(tmp_path, capsys
     p = _file(tmp_path, "", head=f"base: {BASE}\nname: 'Plan #2'\n")
     assert main(["validate", str(p)]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["--years", "0,5"], "--years: must be a number, got '0,5'; write a decimal point, not a "
+                         "comma: 0.5"),
+    (["--years", "1,5"], "write a decimal point, not a comma: 1.5"),
+    (["--seed", "1,000"], "--seed: must be a whole number, got '1,000'; write the number without "
+                          "thousands separators: 1000"),
+])
+def test_an_option_typed_with_a_decimal_comma_says_what_to_type(tmp_path, capsys, argv, says):
+    # was: "must be a number, got '0,5'" (a decimal comma, as typed across much of Europe)
+    with pytest.raises(SystemExit) as stop:
+        main(["run", BASE, "--out", str(tmp_path / "o"), *argv])
+    assert stop.value.code == 2
+    assert says in capsys.readouterr().err

@@ -60,7 +60,14 @@ class Number:
         try:
             v = self.kind(str(text).strip())
         except ValueError:  # also a whole number of more than 4,300 digits
-            return None, f"must be {noun}, got {shown}"
+            from ..scenario.errors import number_hint
+
+            # --years 0,5 or --replications 1,000: say what to type, as a scenario file does
+            hint = number_hint(str(text)[:60], "")
+            hint = hint if hint and hint.startswith(("write the number without thousands",
+                                                     "write a decimal point",
+                                                     "write the number in full")) else ""
+            return None, f"must be {noun}, got {shown}" + (f"; {hint}" if hint else "")
         if isinstance(v, int) and len(str(abs(v))) > 30:   # 1e30 or more: no bound is that far
             return None, f"must be {noun} of at most 30 digits, got {shown}"
         if not math.isfinite(v):
