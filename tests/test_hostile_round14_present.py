@@ -46,6 +46,12 @@ F7. WCAG 1.4.3 (text contrast): the app's warnings and its note that the results
 earlier settings ("(The results below are for earlier settings: press Run.)", "Two files give
 one name", a file that cannot be used) were amber #b26b00, 4.2:1 against white where text needs
 4.5:1. They are now #9a5c00, 5.4:1.
+
+F8. WCAG 1.4.11 for the app's controls (measured in the app's page in Chromium): the text boxes
+and lists (Random seed, Name your scenario, Start from, the plan's targets) were edged #bdbdbd,
+1.9:1 against white; a slider's handle #d9d9d9 on white, 1.4:1, and its track #bdbdbd on
+#fafafa, 1.8:1. The app's page now edges boxes and lists #767676 (4.5:1), the handle #595959 and
+the track #808080 (3.8:1); a handle's hover and focus colour still shows.
 """
 
 from __future__ import annotations
@@ -409,3 +415,62 @@ def test_the_apps_warnings_and_stale_note_are_4_5_to_1(app, ran):
     assert "Two files give one name" in said, said
     for c in re.findall(r"color:\s*(#[0-9a-fA-F]{6})", said):
         assert contrast(_on(c)) >= 4.5, (c, round(contrast(_on(c)), 2))
+
+
+# ------------------------------------------------------------------------------ F8
+#: ipywidgets 8's own rules for the controls' edges (its colours and selectors), which the app's
+#: page loads after the template's style.
+WIDGET_EDGES = """
+:root { --jp-border-color1: #bdbdbd; --jp-layout-color3: #bdbdbd;
+        --jp-widgets-input-border-color: var(--jp-border-color1); }
+.widget-text input { border: 1px solid var(--jp-widgets-input-border-color); }
+.widget-dropdown > select { border: 1px solid var(--jp-widgets-input-border-color); }
+.widget-slider .noUi-target { background: #fafafa; }
+.widget-slider .noUi-connects { background: var(--jp-layout-color3); }
+.widget-slider .noUi-handle { border: 1px solid #D9D9D9; background: #FFF; }
+.widget-slider .noUi-target:not([disabled]) .noUi-handle:focus {
+  border: 1px solid #1976d2; }
+"""
+
+
+def _css_rgb(text: str) -> tuple[float, float, float]:
+    import re
+
+    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", text)[:3])
+    return (r, g, b)
+
+
+@needs_chromium
+def test_the_apps_boxes_lists_and_sliders_have_edges_of_3_to_1(chromium):
+    import re
+    from pathlib import Path
+
+    import workbench.present as present
+
+    template = (Path(present.__file__).parent / "app_template" / "voila" / "templates" /
+                "workbench" / "index.html.j2").read_text()
+    app_css = "\n".join(re.findall(r"<style>(.*?)</style>", template, flags=re.S))
+    page = chromium.new_page()
+    page.set_content(
+        f"<html><head><style>{app_css}</style><style>{WIDGET_EDGES}</style></head><body>"
+        "<div class='widget-text'><input type='text' value='x'></div>"
+        "<div class='widget-dropdown'><select><option>4</option></select></div>"
+        "<div class='widget-slider'><div class='noUi-target'><div class='noUi-base'>"
+        "<div class='noUi-connects' style='height:4px'></div>"
+        "<div class='noUi-handle' tabindex='0' style='width:16px;height:16px'></div>"
+        "</div></div></div></body></html>")
+    got = page.evaluate("""() => {
+        const c = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
+        return {input: c('input', 'borderTopColor'), select: c('select', 'borderTopColor'),
+                track: c('.noUi-connects', 'backgroundColor'),
+                handle: c('.noUi-handle', 'borderTopColor')}; }""")
+    page.focus(".noUi-handle")
+    focused = page.evaluate("() => getComputedStyle(document.querySelector('.noUi-handle'))"
+                            ".borderTopColor")
+    page.close()
+    white, pale = (1.0, 1.0, 1.0), _css_rgb("rgb(250, 250, 250)")
+    assert contrast(_css_rgb(got["input"]), white) >= 3, got
+    assert contrast(_css_rgb(got["select"]), white) >= 3, got
+    assert contrast(_css_rgb(got["track"]), pale) >= 3, got
+    assert contrast(_css_rgb(got["handle"]), pale) >= 3, got
+    assert focused == "rgb(25, 118, 210)", focused          # the focus colour still shows
