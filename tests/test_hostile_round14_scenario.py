@@ -396,3 +396,21 @@ def test_an_option_typed_with_a_decimal_comma_says_what_to_type(tmp_path, capsys
         main(["run", BASE, "--out", str(tmp_path / "o"), *argv])
     assert stop.value.code == 2
     assert says in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("body, says", [
+    ("stages:\n  icpc:\n    next: {cp: 86, cin: 14}\n",
+     "- stages.icpc.next: outcome 'cp' must be between 0 and 1 (got 86.0); these are shares of "
+     "1, not percentages: write 0.86 for 86%"),
+    ("demand:\n  sibling_group_probs: [55, 27, 12, 6]\n",
+     "sibling group '1 child' must be between 0 and 1 (got 55.0); these are shares of 1, not "
+     "percentages: write 0.55 for 55%"),
+    ("stages:\n  s47:\n    elapsed_wd: {dist: histogram, edges: [1, 4, 8], probs: [50, 50]}\n",
+     "probabilities must sum to 1 (they sum to 100); these are shares of 1, not percentages: "
+     "write 0.5 for 50%"),
+])
+def test_shares_written_as_percentages_say_how_to_write_them(tmp_path, capsys, body, says):
+    # was: "must be between 0 and 1 (got 86.0)", "sibling group '1 children'"
+    p = _file(tmp_path, body)
+    assert main(["validate", str(p)]) == 2
+    assert says in capsys.readouterr().err

@@ -130,10 +130,20 @@ Time = Annotated[float, Field(ge=0), _TIME_BOUND]
 PositiveTime = Annotated[float, Field(gt=0), _TIME_BOUND]
 
 
+def _as_shares(probs) -> str:
+    """A hint for probabilities written as percentages (they sum to 100): shares of 1."""
+    probs = list(probs)
+    if abs(sum(probs) - 100) >= 0.5:
+        return ""
+    first = next((p for p in probs if p), 0)
+    return (f"; these are shares of 1, not percentages: write {first / 100:g} for "
+            f"{first:g}%")
+
+
 def _check_probabilities(probs: dict[str, float], what: str) -> dict[str, float]:
     for key, p in probs.items():
         if p < 0 or p > 1:
-            raise ValueError(f"{what} '{key}' must be between 0 and 1 (got {p})")
+            raise ValueError(f"{what} '{key}' must be between 0 and 1 (got {p}){_as_shares(probs.values())}")
     total = sum(probs.values())
     if abs(total - 1) > 1e-6:
         raise ValueError(f"{what} probabilities must sum to 1 (they sum to {total:.6g})")
@@ -327,7 +337,8 @@ class Histogram(_Model):
             raise ValueError(f"probabilities must be >= 0 (got {list(self.probs)})")
         total = sum(self.probs)
         if abs(total - 1) > 1e-6:
-            raise ValueError(f"probabilities must sum to 1 (they sum to {total:.6g})")
+            raise ValueError(f"probabilities must sum to 1 (they sum to {total:.6g})"
+                             f"{_as_shares(self.probs)}")
         return self
 
     @property

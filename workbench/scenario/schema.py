@@ -100,7 +100,8 @@ class Demand(_Model):
     def _siblings(cls, v):
         if not v:
             raise ValueError("needs at least one probability")
-        _check_probabilities({f"{i + 1} children": p for i, p in enumerate(v)}, "sibling group")
+        _check_probabilities({f"{i + 1} child{'ren' if i else ''}": p
+                              for i, p in enumerate(v)}, "sibling group")
         return v
 
 
