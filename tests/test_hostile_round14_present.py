@@ -17,7 +17,8 @@ F3. WCAG 4.1.3 (status messages): the app's lines that say how a run, a plan's s
 went ("Running 4 simulations...", "Done in 3.2 s", "Could not run: ...", "Not saved: ...")
 changed with nothing to tell a screen reader: a blind manager pressing Run heard nothing, not
 even that the run had failed. They are now status messages (role="status", aria-live polite),
-set as the page draws them, before their first change.
+set as the page draws them, before their first change; so is the note under Start from ("The
+file of ... has changed since you chose it", "Two files give one name").
 
 F4. WCAG 1.4.11 (non-text contrast) and 1.4.1 (use of colour) in the charts, by contrast ratios
 computed from the colours drawn: the difference chart's grey bars ("no clear change") were 2.4:1
@@ -186,7 +187,7 @@ def app(tmp_path_factory):
 
 
 def test_the_apps_run_search_and_save_lines_are_status_messages(app):
-    for line in (app.status, app.plan_status, app.save_status):
+    for line in (app.status, app.plan_status, app.save_status, app.list_note):
         assert "wb-status" in line._dom_classes, line
 
 

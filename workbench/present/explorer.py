@@ -197,6 +197,7 @@ class Explorer:
                     "say) join the list, and files removed or broken since leave it")
         self.refresh_button.on_click(lambda _b: self.refresh_list())
         self.list_note = w.HTML()
+        self.list_note.add_class(STATUS_CLASS)  # "The file of ... has changed" is heard too
         self.base_note = w.HTML()
         self.changes_note = w.HTML()
 
