@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import UserError
+from .sources import SKIPPED, PublishedError, in_subfolders, sources
 from .tables import (ASSESSMENT_BANDS, CP_LENGTH_BANDS, GEOGRAPHY, ICPC_BANDS, LONG_COLUMNS,
                      LONG_MEASURES, MISSING_CODES, ROUNDS_TO_ZERO, TABLES)
 
@@ -57,10 +57,6 @@ LA_CODE = re.compile(r"[EWSN]\d{8}")
 #: The columns of :attr:`Published.figures`.
 COLUMNS = ["measure", "year", "level", "code", "old_code", "name", "value", "status", "raw",
            "table", "file", "line", "column", "release", "year_ends"]
-
-
-class PublishedError(UserError):
-    """A published file the workbench cannot read, or an authority it cannot find."""
 
 
 @dataclass
@@ -489,7 +485,6 @@ def read_published(folder: str | Path) -> Published:
     if not folder.is_dir():
         raise PublishedError(f"--data {folder}: no such folder (download the published CSV files "
                              "into a folder; see docs/published.md)")
-    from .sources import SKIPPED, in_subfolders, sources
     frames, files, skipped = [], {}, {}
     notes: list[str] = []
     for name, raw in sources(folder, skipped):

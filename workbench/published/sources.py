@@ -8,10 +8,15 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from ..errors import UserError
 from ..files import packs_too_tight, size_text
-from .read import PublishedError
 
-__all__ = ["MAX_FILE", "MAX_RATIO", "SKIPPED", "in_subfolders", "sources"]
+
+class PublishedError(UserError):
+    """A published file the workbench cannot read, or an authority it cannot find."""
+
+
+__all__ = ["PublishedError", "MAX_FILE", "MAX_RATIO", "SKIPPED", "in_subfolders", "sources"]
 
 
 #: The largest CSV file read (loose or in a ZIP). The biggest by-local-authority file of the
