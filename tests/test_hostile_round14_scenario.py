@@ -414,3 +414,34 @@ def test_shares_written_as_percentages_say_how_to_write_them(tmp_path, capsys, b
     p = _file(tmp_path, body)
     assert main(["validate", str(p)]) == 2
     assert says in capsys.readouterr().err
+
+
+# ============================================================================================
+# A workbench new template: a field uncommented without its block's name
+# ============================================================================================
+
+def test_a_template_field_uncommented_without_its_block_names_the_block(tmp_path, capsys):
+    # the template's own instruction is to uncomment both; uncommenting only the field gave
+    # "expected <block end>, but found '<block mapping start>'"
+    out = tmp_path / "t.yaml"
+    assert main(["new", "T", "--from", BASE, "--out", str(out)]) == 0
+    capsys.readouterr()
+    lines = out.read_text(encoding="utf-8").splitlines()
+    i = next(n for n, line in enumerate(lines) if line.startswith("#   referrals_per_year:"))
+    lines[i] = "  referrals_per_year: 7000"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert (f"at line {i + 1}, column 3: this line is indented under 'demand:', which is still "
+            f"commented out (line {i}, '# demand:'): remove the '# ' in front of 'demand:' too"
+            ) in err
+    assert "block mapping start" not in err
+
+
+def test_a_colon_yaml_cannot_read_is_said_in_words(tmp_path, capsys):
+    # was: "mapping values are not allowed here"
+    p = _file(tmp_path, "", head=f"base: {BASE}\nname: Plan: A\n")
+    assert main(["validate", str(p)]) == 2
+    assert ("at line 2, column 11: a ': ' that YAML cannot read here: if the line is a field, "
+            "indent it as the fields beside it (two spaces in under its block's name); if it is "
+            "text holding ': ', put the text in quotes") in capsys.readouterr().err
