@@ -53,6 +53,10 @@ and lists (Random seed, Name your scenario, Start from, the plan's targets) were
 1.9:1 against white; a slider's handle #d9d9d9 on white, 1.4:1, and its track #bdbdbd on
 #fafafa, 1.8:1. The app's page now edges boxes and lists #767676 (4.5:1), the handle #595959 and
 the track #808080 (3.8:1); a handle's hover and focus colour still shows.
+
+F9. WCAG 1.4.1: the caseload aim (and the timeliness target) is a red dashed line, and so is the
+second option's line (blue, dashed): the legend told them apart by colour alone. The line now
+says what it is at its right end ("aim 20"), on white.
 """
 
 from __future__ import annotations
@@ -475,3 +479,20 @@ def test_the_apps_boxes_lists_and_sliders_have_edges_of_3_to_1(chromium):
     assert contrast(_css_rgb(got["track"]), pale) >= 3, got
     assert contrast(_css_rgb(got["handle"]), pale) >= 3, got
     assert focused == "rgb(25, 118, 210)", focused          # the focus colour still shows
+
+
+# ------------------------------------------------------------------------------ F9
+def test_the_aim_line_says_what_it_is_beside_it(baseline):
+    import matplotlib.pyplot as plt
+
+    from workbench.present import plots
+
+    exp = experiment({"Baseline": baseline, "Other": baseline.replace({"name": "Other"})})
+    for fig in (plots.plot_caseloads(exp, aim=20), plots.plot_caseloads_compare(exp, aim=20),
+                plots.plot_timeliness(exp, target=85)):
+        for ax in fig.axes:
+            said = [t for t in ax.texts if t.get_text() in ("aim 20", "target 85%")]
+            assert len(said) == 1, [t.get_text() for t in ax.texts]
+            assert said[0].xy[1] in (20, 85)
+            assert said[0].get_bbox_patch().get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        plt.close(fig)

@@ -48,6 +48,17 @@ SCENARIO_STYLES = ["-", "--", "-.", ":", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (
 #: Marker shapes for scenarios, in the same order (points and small multiples).
 SCENARIO_MARKERS = ["o", "s", "D", "^", "v", "P", "X"]
 TARGET_STYLE = dict(color="#B22222", linestyle="--", linewidth=1.2)
+
+
+def target_line(ax, value: float, label: str, words: str) -> None:
+    """A target or aim across a chart (red dashed, in the legend as ``label``) with ``words``
+    written at its right end: the second option's line is dashed too, so the legend's colour
+    alone told them apart (WCAG 1.4.1)."""
+    ax.axhline(value, **TARGET_STYLE, label=label)
+    ax.annotate(words, xy=(1, value), xycoords=("axes fraction", "data"), xytext=(-3, 2),
+                textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                color=TARGET_STYLE["color"],   # on white, over a band or a stack too
+                bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"))
 #: The difference chart's bars: each reading a pattern as well as a colour (WCAG 1.4.1), and a
 #: grey that stays 3:1 against white at the bars' alpha of 0.75 (#888888 was 2.4:1, 1.4.11).
 READING_HATCHES = {"better": None, "worse": "///"}
@@ -177,7 +188,7 @@ def plot_timeliness(exp, column: str = "assessment_within_45wd_pct", smooth_week
     fig, ax = plt.subplots(figsize=(9, 4.2))
     _line_with_band(ax, ts, column, smooth_weeks)
     if target is not None:
-        ax.axhline(target, **TARGET_STYLE, label=f"Target {target:g}%")
+        target_line(ax, target, f"Target {target:g}%", f"target {target:g}%")
     ax.set_ylim(0, 100)
     return _finish(fig, ax, title or kpi(WEEKLY_AS_KPI.get(column, column)).label,
                    f"% ({smooth_weeks}-week rolling average)", note=BAND_NOTE)
@@ -243,7 +254,7 @@ def plot_caseloads(exp, aim: float | None = 20, scenario: str | None = None,
         _line_with_band(ax, ts, "caseload_mean")
         ttl = title or "Average caseload against the aim"
     if aim is not None:
-        ax.axhline(aim, **TARGET_STYLE, label=f"Caseload aim ({aim:g})")
+        target_line(ax, aim, f"Caseload aim ({aim:g})", f"aim {aim:g}")
     ax.set_ylim(bottom=0)
     return _finish(fig, ax, ttl, "cases per full-time social worker",
                    note="Caseload aim: cases per full-time experienced worker (newly qualified staff aim lower).")
@@ -461,7 +472,7 @@ def plot_caseloads_compare(exp, aim: float | None = 20, scenarios: Sequence[str]
         c = colours[name] if colours[name] != SCENARIO_COLOURS[0] else "#555555"
         caseload_fan(ax, ts, name, c, middle_alpha=0.32)
         if aim is not None:
-            ax.axhline(aim, **TARGET_STYLE, label=f"Caseload aim ({aim:g})")
+            target_line(ax, aim, f"Caseload aim ({aim:g})", f"aim {aim:g}")
         ax.set_title(chart_name(name), loc="left", fontsize=10)
         ax.set_ylabel("cases per FTE")
         ax.grid(alpha=0.3)
