@@ -443,5 +443,27 @@ def test_a_colon_yaml_cannot_read_is_said_in_words(tmp_path, capsys):
     p = _file(tmp_path, "", head=f"base: {BASE}\nname: Plan: A\n")
     assert main(["validate", str(p)]) == 2
     assert ("at line 2, column 11: a ': ' that YAML cannot read here: if the line is a field, "
-            "indent it as the fields beside it (two spaces in under its block's name); if it is "
-            "text holding ': ', put the text in quotes") in capsys.readouterr().err
+            "indent it as the fields beside it (two spaces in under its block's name), and check "
+            "the line before has its ':'; if it is text holding ': ', put the text in quotes") \
+        in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("body, says", [
+    ("demand:\n\treferrals_per_year: 5\n",
+     "line 4, column 1: a tab character: YAML indents with spaces only; replace the tab with "
+     "spaces"),                                        # was: "found character '\t' that cannot
+    ("demand:\n  trend_pct_per_year: 1\nauthority: 'Northmoor\n",   # start any token"
+     "a quote opened at line 5 is never closed; close it on the same line (name: 'Plan A') or "
+     "remove it"),                                     # was: "found unexpected end of stream"
+    ("demand: {referrals_per_year: 5\n",
+     "a '{' opened at line 3 is never closed: write { ... }"),   # "expected ',' or '}', but got
+    ("demand:\n  seasonality: [1, 1, 1\n",                        # '<stream end>'"
+     "a '[' opened at line 4 is never closed: write [ ... ]"),
+    ("demand\n  referrals_per_year: 5\n",              # was: "could not find expected ':'"
+     "line 3 has no ':' after its name; write name: value (or name: with its fields under it)"),
+])
+def test_the_commonest_yaml_slips_are_said_in_words(tmp_path, capsys, body, says):
+    p = _file(tmp_path, body)
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert "not valid YAML at line" in err and says in err

@@ -13,7 +13,6 @@ states whole)::
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import yaml
 from .derive import merge_variant
 from .errors import ScenarioError
 from .schema import Scenario, validate_scenario
+from .yaml_words import indented_too_far, yaml_in_words
 
 
 #: A scenario file is a few kilobytes; a far larger one is the wrong file.
@@ -241,24 +241,6 @@ def _too_many_values(data: Any) -> bool:
     return False
 
 
-def _indented_too_far(text: str, line: int) -> str:
-    """In words, a line indented under nothing: most often a field of a ``workbench new``
-    template uncommented without its block's name (YAML said "expected <block end>, but found
-    '<block mapping start>'")."""
-    lines = text.splitlines()
-    for n in range(min(line, len(lines)) - 1, -1, -1):
-        here = lines[n]
-        if here.strip() and not here.lstrip().startswith("#") and not here[:1].isspace():
-            break   # a top-level field of its own: no commented block name between
-        m = re.fullmatch(r"#\s?([A-Za-z_]\w*):\s*", here)
-        if m:
-            return (f"this line is indented under '{m[1]}:', which is still commented out (line "
-                    f"{n + 1}, '{here.strip()}'): remove the '# ' in front of '{m[1]}:' too")
-    return ("this line is indented more than the line before it allows: a field goes under its "
-            "block's name (demand:, teams: ...), indented by two spaces more, or at the start of "
-            "the line")
-
-
 def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     """The plain data of a scenario file's bytes: a mapping of fields, or a clear error."""
     if b"\x00" in raw:
@@ -289,11 +271,14 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
         elif exc.context and str(problem).startswith("but "):
             problem = f"{exc.context}, {problem}"
         if mark and "found '<block mapping start>'" in str(problem):
-            problem = _indented_too_far(text, mark.line)
+            problem = indented_too_far(text, mark.line)
         elif problem == "mapping values are not allowed here":
             problem = ("a ': ' that YAML cannot read here: if the line is a field, indent it as "
-                       "the fields beside it (two spaces in under its block's name); if it is "
-                       "text holding ': ', put the text in quotes")
+                       "the fields beside it (two spaces in under its block's name), and check "
+                       "the line before has its ':'; if it is text holding ': ', put the text "
+                       "in quotes")
+        else:
+            problem = yaml_in_words(exc, problem)
         raise ScenarioError(f"{path}: not valid YAML{where}: {problem}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line = text[:exc.position].count("\n") + 1
