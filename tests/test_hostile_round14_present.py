@@ -57,6 +57,11 @@ the track #808080 (3.8:1); a handle's hover and focus colour still shows.
 F9. WCAG 1.4.1: the caseload aim (and the timeliness target) is a red dashed line, and so is the
 second option's line (blue, dashed): the legend told them apart by colour alone. The line now
 says what it is at its right end ("aim 20"), on white.
+
+F10. The report's PDF (`workbench report --pdf`) was untagged: a screen reader reading it found
+no headings, no tables and no chart's text alternative (the page's alt texts did not reach it),
+no language, and it had no bookmarks to move between sections. It is now printed tagged (each
+chart a Figure with its alt text; the page's language) with the headings as bookmarks.
 """
 
 from __future__ import annotations
@@ -173,6 +178,44 @@ def test_a_short_runs_date_axis_names_each_month_once(baseline, weeks, first):
         assert len(shown) >= 3 and len(shown) == len(set(shown)), shown
         assert shown[0] == first, shown
 
+
+# ------------------------------------------------------------------------------ F10
+# (before the module's browser starts: write_pdf runs a Playwright session of its own)
+@needs_chromium
+def test_the_pdf_is_tagged_with_each_charts_text_and_its_headings_as_bookmarks(tmp_path):
+    from types import SimpleNamespace
+
+    import matplotlib.pyplot as plt
+    from pypdf import PdfReader
+
+    from workbench.present.report_charts import figure_html
+    from workbench.present.report_page import page_from_notebook, section_html, write_pdf
+
+    alt = "Bar chart: cost a year. Highest on average: Baseline (£15.00m)."
+    cell = {"outputs": [{"data": {"text/html": section_html(
+        "Cost a year", "Some words.", figure_html(plt.figure(figsize=(2, 1)), alt))}}]}
+    out = tmp_path / "r.html"
+    out.write_text(page_from_notebook(SimpleNamespace(cells=[cell]), "Quick"), encoding="utf-8")
+    assert write_pdf(out, tmp_path / "r.pdf") == 1
+    reader = PdfReader(str(tmp_path / "r.pdf"))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], list(root)
+    assert str(root["/Lang"]).startswith("en")
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict):
+            found.append((node.get("/S"), node.get("/Alt")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                if hasattr(kid, "get_object"):
+                    walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    assert ("/Figure", alt) in found, found
+    assert ("/H2", None) in found, found
+    assert [b["/Title"] for b in reader.outline] == ["Cost a year"]
 
 # ------------------------------------------------------------------------------ F3
 @pytest.fixture(scope="module")

@@ -208,7 +208,10 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None 
         try:
             page = browser.new_page()
             page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-            data = page.pdf(format="A4", print_background=True,
+            # tagged: headings, tables and each chart's text alternative (its alt) reach a
+            # screen reader in the PDF, as in the page (an untagged PDF had none of them);
+            # outline: the headings as the PDF's bookmarks, its table of contents
+            data = page.pdf(format="A4", print_background=True, tagged=True, outline=True,
                      prefer_css_page_size=True, display_header_footer=True,
                      header_template="<span></span>",
                      footer_template='<div style="font-size:8px;width:100%;text-align:center">'
