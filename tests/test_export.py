@@ -25,6 +25,7 @@ from conftest import SCENARIOS
 
 READINGS = {"better", "worse", "no clear change", "higher", "lower", "not enough runs to tell",
             "too small to show", "one run: cannot tell", "no value to compare",
+            "no change in any run",  # session 18: exactly the same value in every pair
             *(f"{w} in every run" for w in ("better", "worse", "higher", "lower"))}
 
 

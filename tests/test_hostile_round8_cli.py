@@ -243,7 +243,10 @@ def test_reading_of_differences_the_same_in_every_run():
     for runs, same in ((None, False), (3, False), (3, True)):
         assert reading(-1.0, -1.5, -0.5, -1, 0.1, runs=runs, all_equal=same) == "better"
         assert reading(0.2, -0.5, 0.9, -1, 0.1, runs=runs, all_equal=same) == "no clear change"
-        assert reading(0.0, 0.0, 0.0, -1, 0.1, runs=runs, all_equal=same) == "no clear change"
+        # exactly zero in every pair of runs (session 18): "no change in any run", not the
+        # "no clear change" of an uncertain difference; without the runs, as before
+        assert reading(0.0, 0.0, 0.0, -1, 0.1, runs=runs, all_equal=same) == (
+            "no change in any run" if same else "no clear change")
 
 
 def _experiment(values: dict, n: int):
@@ -288,7 +291,8 @@ def test_compare_reads_a_difference_the_same_in_every_run_as_such():
     p90 = _line(table, kpi("caseload_p90").label)
     assert p90.rstrip().endswith("better in every run") and "n/a" in p90, table
     assert "not enough runs" not in table, table
-    assert _line(table, kpi("unallocated_mean").label).rstrip().endswith("no clear change")
+    # the same value in every run (session 18: was "no clear change", as if uncertain)
+    assert _line(table, kpi("unallocated_mean").label).rstrip().endswith("no change in any run")
     better = kpi("open_cases_end").better
     word = {0: "higher", 1: "better", -1: "worse"}[better]
     assert _line(table, kpi("open_cases_end").label).rstrip().endswith(f"{word} in every run")

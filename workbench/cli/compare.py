@@ -320,7 +320,8 @@ def cmd_compare(args) -> int:
     else:
         print("\nReading: 'no clear change' when the 95% confidence interval of the paired "
               "difference includes zero; 'too small to show' when it excludes zero but the "
-              "difference itself rounds to zero at the last digit shown."
+              "difference itself rounds to zero at the last digit shown; 'no change in any "
+              "run' when every paired run gave exactly the same value."
               + (" 'Better in every run' (worse, higher, lower): every paired run differed by "
                  "the same amount, so there is no interval (n/a), but no run disagreed."
                  if every_run else "")

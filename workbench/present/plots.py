@@ -534,7 +534,8 @@ def plot_paired_differences(exp, baseline: str | None = None, kpis=None, level: 
                  fontweight="bold")
     _note(fig, "Bars: average difference over paired replications (same simulated referrals). "
                "Whiskers: the 95% range.\nGreen, solid: clearly better; red, hatched: clearly worse; "
-               "grey, dotted: no clear change, too small to show, or neither better nor worse.")
+               "grey, dotted: no clear change, no change in any run, too small to show, or neither "
+               "better nor worse.")
     return fig
 
 

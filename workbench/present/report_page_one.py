@@ -220,10 +220,14 @@ def no_range_note(ds: list[Difference]) -> str:
     if any(d.runs == 1 and not math.isnan(d.diff) for d in ds):
         return ("One run: cannot tell. With a single run there is no range to show how sure we "
                 "can be, so no difference is called better or worse.")
+    notes = []
     if any(d.every_run and d.reading.endswith(" in every run") for d in ds):
-        return ("'Higher in every run' (or better, worse, lower): every paired run differed by "
-                "the same amount, so there is no range, but no run disagreed.")
-    return ""
+        notes.append("'Higher in every run' (or better, worse, lower): every paired run differed "
+                     "by the same amount, so there is no range, but no run disagreed.")
+    if any(d.reading == "no change in any run" for d in ds):
+        notes.append("'No change in any run': every paired run gave exactly the same value, so "
+                     "there is no range and nothing to tell apart.")
+    return " ".join(notes)
 
 
 def ranked_table(exp, design: ReportDesign) -> str:
@@ -264,6 +268,8 @@ def _cost_phrase(r: OptionResult) -> str:
         return ""
     if c.reading == "too small to show":
         return " with a change in cost too small to show"
+    if c.reading == "no change in any run":
+        return " with no change in cost in any run"
     if c.every_run:
         pass    # the same difference in every run: said as it stands, "(the same in every run)"
     elif c.runs == 1:
@@ -389,6 +395,9 @@ def chair_sentences(exp, design: ReportDesign) -> list[str]:
         out.append("Each difference has a 95% range; 'no clear change' means the range includes "
                    "no change at all, and 'too small to show' that the range excludes no "
                    "change but the difference itself rounds to zero at the last digit shown"
+                   + ("; 'no change in any run' that every run gave exactly the same value"
+                      if any(d.reading == "no change in any run" for r in shown
+                             for d in r.differences.values()) else "")
                    + ("; a difference the same in every run has no range, but no run disagreed."
                       if any(d.every_run for r in shown for d in r.differences.values())
                       else "."))

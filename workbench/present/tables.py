@@ -45,7 +45,8 @@ HEADLINE_KPIS = [
 ]
 
 READING_COLOURS = {"better": "#1a7f37", "worse": "#b42318", "no clear change": "#666666",
-                   "too small to show": "#666666", "higher": "#333333", "lower": "#333333"}
+                   "too small to show": "#666666", "no change in any run": "#666666",
+                   "higher": "#333333", "lower": "#333333"}
 #: The same word for a difference that was the same in every paired run (no interval to give).
 READING_COLOURS.update({f"{w} in every run": READING_COLOURS[w]
                         for w in ("better", "worse", "higher", "lower")})
@@ -79,6 +80,7 @@ def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 
     -------
     str
         "better" or "worse"; "higher" or "lower" for a measure that is neither good nor bad;
+        "no change in any run" when two or more paired runs all gave exactly the same value;
         "no clear change" when the interval includes zero; "too small to show" when it excludes
         zero but the difference is within half the smallest step shown (paired runs on the same
         referrals can tell apart differences of a few hundredths of a point, which the tables
@@ -87,6 +89,11 @@ def reading(diff: float, lo: float, hi: float, better: int, resolution: float = 
         run: cannot tell" from one, "no value to compare" when no pair of runs had a value
         (``runs`` 0), else "not enough runs to tell".
     """
+    if runs is not None and runs >= 2 and all_equal and diff == 0:
+        # every pair of runs gave exactly the same value (nothing the option changes reaches
+        # this measure in the period): its range [0, 0] is no range at all, and "no clear
+        # change" would suggest an uncertain one
+        return "no change in any run"
     if any(math.isnan(v) for v in (diff, lo, hi)):
         if math.isnan(diff) and runs == 0:
             # no pair of runs had the measure at all (nobody holding cases, no assessment
