@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -81,22 +80,9 @@ def number_hint(text: str, field: str = "_pct") -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def _field_names() -> tuple[str, ...]:
-    """Every field name of the scenario schema (of every block)."""
-    from .schema import Scenario
-
-    schema = Scenario.model_json_schema()
-    names = set(schema.get("properties", {}))
-    for block in schema.get("$defs", {}).values():
-        names.update(block.get("properties", {}))
-    return tuple(sorted(names))
-
-
-def meant_field(name: str) -> str | None:
-    """The schema's field that an unknown field ``name`` most likely meant (``Demand``,
-    ``referals_per_year``), or None when none is close."""
-    names = _field_names()
+def meant_field(name: str, names: tuple[str, ...]) -> str | None:
+    """The field of ``names`` (the schema's) that an unknown field ``name`` most likely meant
+    (``Demand``, ``referals_per_year``), or None when none is close."""
     low = name.strip().lower().replace(" ", "_").replace("-", "_")
     if low in names:
         return low
@@ -107,9 +93,10 @@ def meant_field(name: str) -> str | None:
 _YES_NO = re.compile(r"(\w+): (expected (?:a number, got a yes/no value|text, got ).*)", re.S)
 
 
-def format_errors(err: ValidationError, source: str) -> str:
+def format_errors(err: ValidationError, source: str, field_names: tuple[str, ...] = ()) -> str:
     """pydantic's errors as one message: the source, then a line a problem naming its field
-    (dotted), what was expected and the value given (shortened past :data:`MAX_SHOWN`)."""
+    (dotted), what was expected and the value given (shortened past :data:`MAX_SHOWN`); an
+    unknown field is offered the closest of ``field_names`` (the schema's every field)."""
     lines = []
     for e in err.errors(include_url=False):
         loc = ".".join(str(p) for p in e["loc"]
@@ -119,7 +106,7 @@ def format_errors(err: ValidationError, source: str) -> str:
         typ = e["type"]
         if typ == "extra_forbidden":
             msg = "unknown field (check the spelling; unknown fields are not allowed)"
-            meant = meant_field(str(e["loc"][-1]))
+            meant = meant_field(str(e["loc"][-1]), field_names)
             if meant and meant != str(e["loc"][-1]):
                 msg = f"unknown field; did you mean '{meant}'? (field names are lower case)" \
                     if meant == str(e["loc"][-1]).lower() else f"unknown field; did you mean '{meant}'?"

@@ -408,7 +408,7 @@ def file_notes(path: str | Path, sc: Scenario) -> list[str]:
 
     chain = _chain(Path(path))
     if len(chain) < 2:
-        return thousands_points(chain)
+        return thousands_points(chain, _Loader)
     notes = []
     if not any(str(k) == "name" for k in chain[0][1]):
         notes.append(f"name: {Path(path).name} gives no name of its own, so it is shown under "
@@ -424,7 +424,7 @@ def file_notes(path: str | Path, sc: Scenario) -> list[str]:
         own = data.get("uncertain")
         if isinstance(own, dict):
             ranges.update({p: file for p in own if isinstance(p, str)})
-    return notes + lists_replaced(chain) + thousands_points(chain)
+    return notes + lists_replaced(chain) + thousands_points(chain, _Loader)
 
 
 def _variant_description(base: dict[str, Any], base_path: Path) -> str:

@@ -10,6 +10,7 @@ of a worker's time, ``_fte`` full-time equivalents, ``_pct`` percentages (0-100)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Annotated, Any, Literal
 
@@ -573,6 +574,17 @@ class Scenario(_Model):
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+@functools.lru_cache(maxsize=1)
+def field_names() -> tuple[str, ...]:
+    """Every field name of the scenario schema (of every block): an unknown field is offered
+    the closest (:func:`.errors.meant_field`)."""
+    schema = Scenario.model_json_schema()
+    names = set(schema.get("properties", {}))
+    for block in schema.get("$defs", {}).values():
+        names.update(block.get("properties", {}))
+    return tuple(sorted(names))
+
+
 def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate plain data into a Scenario, raising :class:`ScenarioError` with readable messages."""
     if not isinstance(data, dict):
@@ -580,5 +592,5 @@ def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scena
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(format_errors(err, source)) from None
+        raise ScenarioError(format_errors(err, source, field_names())) from None
 

@@ -12,7 +12,6 @@ from typing import Any
 import yaml
 
 from .derive import merge_variant
-from .load import _Loader
 
 
 #: The lists of policies a variant may add to: a list is stated whole (as every list), so a
@@ -55,9 +54,10 @@ _WHOLE_AMOUNTS = re.compile(r"referrals_per_year|gbp|hires|count|open_cases|esta
 _POINT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
 
 
-def thousands_points(chain: list[tuple[Path, dict[str, Any]]]) -> list[str]:
+def thousands_points(chain: list[tuple[Path, dict[str, Any]]], loader: type) -> list[str]:
     """Notes for a count or an amount of money written with a point before three digits (6.250,
-    1.280): a valid number that is not the one meant, with nothing said."""
+    1.280): a valid number that is not the one meant, with nothing said. ``loader`` is the YAML
+    loader the files are read with (:mod:`.load`'s)."""
     notes = []
 
     def walk(node: Any, keys: tuple[str, ...], file: Path) -> None:
@@ -77,7 +77,7 @@ def thousands_points(chain: list[tuple[Path, dict[str, Any]]]) -> list[str]:
 
     for file, _ in chain:
         try:
-            walk(yaml.compose(file.read_text(encoding="utf-8-sig"), Loader=_Loader), (), file)
+            walk(yaml.compose(file.read_text(encoding="utf-8-sig"), Loader=loader), (), file)
         except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError):
             continue   # loading the file says what is wrong with it
     return notes
