@@ -80,8 +80,9 @@ _LEAVES = {
     "in advance", "balancing": "moving cases between workers to even out caseloads",
     "turnover_pct_per_year": "staff leaving a year (%)", "tenure_weeks": "how long an agency "
     "worker stays (weeks)", "lead_time_weeks": "time to get an agency worker (weeks)",
-    "long_term_absence": "long-term absence", "cost_per_hire_gbp": "cost of each hire (GBP)", "shortens_under_pressure": "plans end sooner "
-    "under pressure",
+    "long_term_absence": "long-term absence", "cost_per_hire_gbp": "cost of each hire (GBP)",
+    "shortens_under_pressure": "plans end sooner under pressure",
+    "duration_weeks": "how long a long-term absence lasts (weeks)",
     "queue_per_fte_at_full": "children waiting per worker at full pressure",
     "front_door_nfa_extra_pct": "extra referrals closed at the front door at full pressure (%)",
     "plan_shortening_pct": "how much sooner plans end at full pressure (%)",
