@@ -1,17 +1,37 @@
-"""Session 18 (lead): what the pages say of a difference that is exactly zero in every run.
+"""Session 18 (lead): clocks that started before the run, the warm start's placements, a
+social worker from a closed case, and what the pages say of a difference exactly zero in every run.
+
+A case open at the start (the warm start) carries a clock that began before day 0: a referral
+awaiting its assessment, a last visit. The working calendar counted every day before day 0 as
+nothing (``wd_number`` of a negative time was 0), so such an assessment's working days ran from
+day 0 and the headline timeliness was overstated: in a quarter-year baseline run, 93.5% on time
+where the clocks from the referrals give 60.8% (found by H72, round 14).
 
 A measure the option cannot reach in the period (turnover, vacancies, agency share and costs
 of a demand surge over half a year) gives exactly the same value in every pair of runs. Its
 interval [0, 0] read "no clear change", which suggests an uncertain difference; the cost phrase
 read "at GBP 0 a year less" (found by H72, round 14).
 """
+
 from __future__ import annotations
 
+import datetime as dt
 import math
 
+import holidays
+import numpy as np
+import pytest
+
+from workbench import load_scenario, simulate
 from workbench.analysis.registry import kpi
+from workbench.calendar import BACK_DAYS, WorkingCalendar
+from workbench.model import log as R
+from workbench.model.journey import STAGE_INDEX
 from workbench.present.report_page_one import Difference, no_range_note
 from workbench.present.tables import READING_COLOURS, reading
+from workbench.scenario.catalog import PACKAGE_ROOT
+
+SCENARIOS = PACKAGE_ROOT / "scenarios"
 
 
 def test_a_difference_of_zero_in_every_run_reads_no_change_in_any_run():
@@ -42,3 +62,111 @@ def test_a_cost_the_same_in_every_run_is_not_said_as_zero_less():
     from workbench.present.report_page_one import _cost_phrase
     cost = Difference(kpi("cost_per_year_gbp"), 0.0, 0.0, 0.0, 1.3e7, runs=3, sd=0.0)
     assert _cost_phrase(SimpleNamespace(cost=cost)) == " with no change in cost in any run"
+
+
+# ------------------------------------------------------- clocks started before the run
+START = dt.date(2017, 10, 31)          # the baseline's start, a Tuesday
+HOL = holidays.country_holidays("GB", subdiv="ENG", years=range(2005, 2024))
+
+
+def _working(d: int) -> bool:
+    day = START + dt.timedelta(days=d)
+    return day.weekday() < 5 and day not in HOL
+
+
+def _count(d0: int, d1: int) -> int:
+    """Working days after day d0 up to and including day d1, counted one by one."""
+    return sum(_working(d) for d in range(d0 + 1, d1 + 1))
+
+
+@pytest.fixture(scope="module")
+def cal() -> WorkingCalendar:
+    return WorkingCalendar(START, 1200)
+
+
+def test_a_clock_started_before_day_0_counts_the_working_days_before_it(cal):
+    rng = np.random.default_rng(18)
+    for _ in range(200):
+        t0 = float(rng.uniform(-2000, 900))
+        t1 = float(rng.uniform(t0, 1150))
+        want = _count(math.floor(t0), math.floor(t1))
+        assert cal.wd_between(t0, t1) == want, (t0, t1)
+        assert cal.wd_between_array(np.array([t0]), np.array([t1]))[0] == want
+    # the bank holidays before the start count as holidays: Good Friday and Easter Monday 2017
+    # (14 and 17 April) lie between a referral on 10 April and the start
+    assert cal.wd_between(-204.0, 0.5) == _count(-204, 0) == 141
+    assert cal.wd_number(-1.0) == 0 and cal.wd_number(-0.5) == 0
+
+
+def test_a_deadline_before_day_0_is_before_day_0_not_at_the_calendar_end(cal):
+    # two working days before the first day: Friday 27 October, ending at day -3
+    assert cal.deadline(0.5, -2) == -3.0
+    assert cal.deadline(1.5, -2) == 0.0
+    for t0, n in ((-30.2, 5), (-400.0, 100), (-10.0, 1)):
+        end = cal.deadline(t0, n)
+        assert _count(math.floor(t0), int(end) - 1) == n and _working(int(end) - 1)
+    # beyond the calendar kept before the start: 5 working days a week, still before it
+    assert cal.deadline(-BACK_DAYS - 50.0, 3) < -BACK_DAYS
+
+
+@pytest.fixture(scope="module")
+def short_run():
+    sc = load_scenario(SCENARIOS / "baseline.yaml")
+    return sc, simulate(sc, 1, years=0.25)
+
+
+def test_an_assessment_open_at_the_start_is_timed_from_before_it(short_run):
+    sc, run = short_run
+    ev = run.record.events
+    cal = WorkingCalendar(sc.start_date, int(run.record.horizon_days) + 400)
+    a = STAGE_INDEX["assessment"]
+    snap = ev[(ev.event == R.SNAPSHOT) & (ev.stage == a)]
+    done = ev[(ev.event == R.TASK_DONE) & (ev.stage == a)].drop_duplicates("child")  # the first
+    both = done.merge(snap[["child", "stage", "value"]], on=["child", "stage"],
+                      suffixes=("", "_elapsed"))
+    assert len(both) > 50          # the warm start's open assessments that finish in the run
+    # each is timed from before day 0: at least the working days since its stage began
+    since = np.array([cal.wd_between(-e, t) for e, t in zip(both.value_elapsed, both.t_days)])
+    assert (both.value.to_numpy() >= since).all()
+    from_day_0 = np.array([cal.wd_number(t) for t in both.t_days])
+    assert (both.value.to_numpy() > from_day_0).mean() > 0.9
+
+
+def test_the_warm_starts_placements_are_not_allocations_waited_for(short_run):
+    _, run = short_run
+    ev = run.record.events
+    snap = set(ev.child[ev.event == R.SNAPSHOT])
+    alloc = ev[(ev.event == R.ALLOCATED) & (ev.value >= 0)]
+    placed = alloc.t_days.eq(0.0) & alloc.child.isin(snap)
+    assert placed.sum() > 1000     # every case open at the start, placed with its worker at once
+    want = alloc.value[~placed].mean()
+    assert run.kpis["allocation_wait_mean_days"] == pytest.approx(want)
+    assert run.kpis["allocation_wait_mean_days"] > alloc.value.mean()
+
+
+def _log(rows):
+    import pandas as pd
+    return pd.DataFrame(rows, columns=["t_days", "child", "event", "stage", "team", "worker",
+                                       "value"])
+
+
+def test_a_worker_from_a_closed_case_is_not_one_of_the_years_social_workers():
+    from workbench.analysis.kpis import lac_3plus_social_workers
+    lac = STAGE_INDEX["lac"]
+    rows = [(10.0, 0, R.ALLOCATED, 1, 0, 7, 0.0),      # an earlier case, with worker 7 ...
+            (50.0, 0, R.CLOSED, 1, 0, -1, 0.0),        # ... closed before the year
+            (400.0, 0, R.STAGE_START, lac, 0, -1, 0.0),
+            (400.0, 0, R.ALLOCATED, lac, 0, 8, 0.0),   # looked after in the year: workers 8, 9
+            (500.0, 0, R.ALLOCATED, lac, 0, 9, -1.0),
+            (10.0, 1, R.ALLOCATED, lac, 0, 3, 0.0),    # a child looked after throughout, her
+            (10.0, 1, R.STAGE_START, lac, 0, -1, 0.0),  # worker 3 held into the year: 3, 4, 5
+            (450.0, 1, R.ALLOCATED, lac, 0, 4, -1.0),
+            (460.0, 1, R.ALLOCATED, lac, 0, 5, -1.0),
+            (20.0, 2, R.STAGE_START, lac, 0, -1, 0.0),  # waiting for a worker since day 300:
+            (20.0, 2, R.ALLOCATED, lac, 0, 6, 0.0),    # 6 is not hers in the year; 1, 2 are
+            (300.0, 2, R.QUEUED, lac, 0, -1, 0.0),
+            (420.0, 2, R.ALLOCATED, lac, 0, 1, 120.0),
+            (430.0, 2, R.ALLOCATED, lac, 0, 2, -1.0)]
+    rows.sort(key=lambda r: r[0])
+    # the year 365.25-730.5: only child 1 had three social workers in it
+    assert lac_3plus_social_workers(_log(rows), 365.25, 730.5) == pytest.approx(100 / 3)

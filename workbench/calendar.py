@@ -8,10 +8,16 @@ come from the maintained ``holidays`` package (England and Wales subdivision), n
 from __future__ import annotations
 
 import datetime as dt
+import math
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+
+
+#: Calendar days before day 0 with their own working days (a case open at the start may have a
+#: clock that began years earlier; beyond this, 5 working days a week)
+BACK_DAYS = 3660
 
 
 @lru_cache(maxsize=32)
@@ -57,13 +63,33 @@ class WorkingCalendar:
         self._wd_flag: list[bool] = [bool(x) for x in is_wd.tolist()]
         #: working days in a week (hours a week are spread over them)
         self.days_per_week: float = 5.0 if working_days else 7.0
+        # Days before day 0: a case open at the start has a clock (a referral, a last visit)
+        # that started before it. _back_cum[j] = working days in days -j..-1 (j = 0..BACK_DAYS);
+        # _back_wd[j] = calendar day (negative) of the (j+1)-th working day counting back.
+        back = np.datetime64(start_date, "D") - np.arange(1, BACK_DAYS + 1)
+        if working_days:
+            hol_back = _holiday_array(country, subdivision,
+                                      (start_date - dt.timedelta(days=BACK_DAYS)).year,
+                                      start_date.year)
+            back_wd = np.is_busday(back, holidays=hol_back)
+        else:
+            back_wd = np.ones(BACK_DAYS, dtype=bool)
+        self._back_cum: list[int] = [0] + np.cumsum(back_wd).astype(np.int64).tolist()
+        self._back_wd: list[int] = (-1 - np.flatnonzero(back_wd)).tolist()
 
     def wd_number(self, t: float) -> int:
         """Working days up to and including the day containing time t."""
-        d = int(t)
+        d = math.floor(t)
         if d >= self.n_days:
             d = self.n_days - 1
-        return self._cum_list[d] if d >= 0 else 0
+        if d >= 0:
+            return self._cum_list[d]
+        # before day 0: minus the working days after day d up to day -1, so that
+        # wd_between(t0, t1) counts the working days after t0's day for a clock started earlier
+        j = -d - 1
+        if j <= BACK_DAYS:
+            return -self._back_cum[j]
+        return -self._back_cum[BACK_DAYS] - int((j - BACK_DAYS) * 5 // 7)
 
     def wd_between(self, t0: float, t1: float) -> int:
         """Working days after the day of t0 up to and including the day of t1."""
@@ -72,6 +98,13 @@ class WorkingCalendar:
     def deadline(self, t0: float, n_wd: int) -> float:
         """End of the n-th working day after the day of t0, as a simulation time."""
         k = self.wd_number(t0) + n_wd - 1
+        if k < 0:
+            # a deadline before day 0 (a clock started before the run): the (-k)-th working day
+            # counting back from day -1 (beyond the calendar: 5 working days a week)
+            j = -k - 1
+            if j < len(self._back_wd):
+                return float(self._back_wd[j] + 1)
+            return float(self._back_wd[-1] + 1 - (j - len(self._back_wd) + 1) * 7 / 5)
         if k >= len(self._wd_list):
             # beyond the calendar: extend at 5 working days a week
             extra = k - len(self._wd_list) + 1
@@ -107,9 +140,12 @@ class WorkingCalendar:
 
     def wd_between_array(self, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`wd_between`."""
-        i0 = np.clip(np.asarray(t0, dtype=np.int64), 0, self.n_days - 1)
-        i1 = np.clip(np.asarray(t1, dtype=np.int64), 0, self.n_days - 1)
-        return self.cum[i1] - self.cum[i0]
+        # g[d + BACK_DAYS + 1] = wd_number(d) for -BACK_DAYS - 1 <= d < n_days
+        g = np.asarray([-c for c in self._back_cum[::-1]] + self._cum_list, dtype=np.int64)
+        lo, hi = -BACK_DAYS - 1, self.n_days - 1
+        i0 = np.clip(np.floor(np.asarray(t0, dtype=float)).astype(np.int64), lo, hi) - lo
+        i1 = np.clip(np.floor(np.asarray(t1, dtype=float)).astype(np.int64), lo, hi) - lo
+        return g[i1] - g[i0]
 
     def date_of(self, t: float) -> dt.date:
         return self.start_date + dt.timedelta(days=int(t))

@@ -178,7 +178,13 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
     s1 = np.clip(qi.stop.values, warmup_days, end)
     k["unallocated_mean"] = float(np.sum(s1 - s0) / span_days) if span_days > 0 else math.nan
     k["unallocated_peak"] = _peak_waiting(qi, warmup_days)
-    alloc = val[(e == R.ALLOCATED) & (val >= 0)]
+    # every allocation in the period, less the warm start's placing of the cases open at the
+    # start (at time 0, with no wait behind it: not an allocation a child waited for)
+    placed = (e == R.ALLOCATED) & (val >= 0)
+    if warmup_days <= 0:
+        snap = flow.child.values[e == R.SNAPSHOT]
+        placed &= ~((flow.t_days.values == 0.0) & np.isin(flow.child.values, snap))
+    alloc = val[placed]
     k["allocation_wait_mean_days"] = float(alloc.mean()) if len(alloc) else 0.0
 
     # caseloads from the weekly observations (per worker, per FTE)
@@ -275,6 +281,8 @@ def lac_3plus_social_workers(ev: pd.DataFrame, start: float, end: float) -> floa
     alloc = np.flatnonzero(e == R.ALLOCATED)
     alloc = alloc[np.argsort(t[alloc], kind="stable")]
     a_t, a_child, a_worker = t[alloc], child[alloc], worker[alloc]
+    # a child left with no worker (her case closed, or she waited for one): log positions
+    gone = np.flatnonzero((e == R.CLOSED) | (e == R.QUEUED))
     span_w = int(worker.max()) + 2 if len(worker) else 2
     shares = []
     for w0, w1 in windows:
@@ -292,11 +300,17 @@ def lac_3plus_social_workers(ev: pd.DataFrame, start: float, end: float) -> floa
             continue
         mine = in_cohort[a_child]
         # her social workers that year: those allocated during it, and the one she had at its
-        # start (her last allocation before it)
+        # start (her last allocation before it, unless her case closed or she was left waiting
+        # for a worker after it and before the year began)
         during = np.flatnonzero(mine & (a_t >= w0) & (a_t < w1))
         before = np.flatnonzero(mine & (a_t < w0))[::-1]
         _, last = np.unique(a_child[before], return_index=True)
-        rows = np.concatenate([during, before[last]])
+        held = before[last]
+        left = np.full(n_child, -1, dtype=np.int64)
+        sel = gone[t[gone] < w0]
+        np.maximum.at(left, child[sel], sel)
+        held = held[alloc[held] > left[a_child[held]]]
+        rows = np.concatenate([during, held])
         pairs = np.unique(a_child[rows] * span_w + a_worker[rows] + 1)
         _, n_workers = np.unique(pairs // span_w, return_counts=True)
         shares.append(100.0 * int((n_workers >= 3).sum()) / n_cohort)

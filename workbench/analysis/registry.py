@@ -143,8 +143,9 @@ KPIS: dict[str, KPI] = dict([
        "children waiting unallocated, highest at any moment", "children", "count", -1),
     _k("allocation_wait_mean_days", "Days waiting for a social worker (average)",
        "days a child waited for a social worker, averaged over every allocation in the period, "
-       "0 for one made at once (a new case, a move after a leaver or for balancing; with no "
-       "warm-up, each case open at the start); children still waiting at the end are left out",
+       "0 for one made at once (a new case, a move after a leaver or for balancing); the cases "
+       "open at the start are placed with their workers at once and not counted; children still "
+       "waiting at the end are left out",
        "days", "dec1", -1),
     _k("caseload_mean", "Average caseload (cases per full-time worker)",
        "cases held per full-time-equivalent case-holding social worker (the published "

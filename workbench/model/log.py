@@ -44,7 +44,8 @@ REASON_TRANSFER: Final = 1      # standard transfer between teams
 REASON_LEAVER: Final = 2        # the worker left
 REASON_ABSENCE: Final = 3       # the worker went on long-term absence
 REASON_BALANCING: Final = 4     # caseload balancing
-REASON_REALLOCATION: Final = 5  # reallocated after waiting unallocated (not to the previous worker)
+REASON_REALLOCATION: Final = 5  # a worker other than her last after a spell with none for no
+#   other reason: in practice a child re-referred after her case closed (a new episode)
 REASONS = {REASON_TRANSFER: "transfer", REASON_LEAVER: "leaver", REASON_ABSENCE: "absence",
            REASON_BALANCING: "balancing", REASON_REALLOCATION: "reallocation"}
 
