@@ -94,7 +94,7 @@ def test_a_manager_builds_runs_saves_and_downloads(served, chromium, tmp_path):
     table = page.locator("table").filter(has_text="Reading").first
     label = KPIS["agency_share_pct"].label
     row = table.locator("tr").filter(has_text=label)
-    cells = row.locator("td").all_inner_texts()
+    cells = row.locator("th, td").all_inner_texts()   # the measure is the row's header
     assert cells[0] == label
     assert re.fullmatch(r"\d+\.\d%", cells[1]) and re.fullmatch(r"\d+\.\d%", cells[2])
     assert re.fullmatch(r"[+-]?\d+\.\d pts", cells[3]), cells

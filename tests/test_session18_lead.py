@@ -170,3 +170,21 @@ def test_a_worker_from_a_closed_case_is_not_one_of_the_years_social_workers():
     rows.sort(key=lambda r: r[0])
     # the year 365.25-730.5: only child 1 had three social workers in it
     assert lac_3plus_social_workers(_log(rows), 365.25, 730.5) == pytest.approx(100 / 3)
+
+
+def test_each_row_of_a_table_has_its_header():
+    # WCAG 1.3.1 (H73, round 14): the measure or scenario that names a row was a plain cell, so
+    # a screen reader read each figure without the row it belongs to
+    import re
+
+    import pandas as pd
+
+    from workbench.present.tables import table_html
+    df = pd.DataFrame({"Measure": ["Children waiting", "<b>Caseload</b>"], "Baseline": [40, 21.5]})
+    page = table_html(df, "Two measures")
+    rows = re.findall(r"<tr>(.*?)</tr>", page)[1:]
+    assert len(rows) == 2
+    for row, name in zip(rows, ["Children waiting", "&lt;b&gt;Caseload&lt;/b&gt;"]):
+        assert re.match(r'<th scope="row"[^>]*>' + re.escape(name), row), row
+        assert row.count("<td") == 1
+    assert page.count('scope="col"') == 2

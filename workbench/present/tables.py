@@ -438,7 +438,10 @@ def _cell(value, tag: str = "td") -> str:
         style += f";color:{READING_COLOURS[word]};font-weight:600"
     elif word:
         style += f";color:{READING_COLOURS[word]}"
-    scope = ' scope="col"' if tag == "th" else ""  # header cells say what they head
+    # header cells say what they head: a column, or (the first cell of a body row) its row
+    scope = ' scope="col"' if tag == "th" else ' scope="row"' if tag == "row" else ""
+    if tag == "row":
+        tag, style = "th", style + ";font-weight:normal"
     return f'<{tag}{scope} style="{style}">{bidi_html(text)}</{tag}>'
 
 
@@ -520,9 +523,12 @@ _CAPTION_OPEN = '<caption style="text-align:left;font-weight:bold;padding-bottom
 
 
 def _table(df: pd.DataFrame, columns: list[int], caption: str) -> str:
+    """The columns ``columns`` of ``df`` as an HTML table: column headers, and each row's first
+    cell (the measure, the scenario) its row header (WCAG 1.3.1: a screen reader names the row
+    with each figure)."""
     head = "".join(_cell(df.columns[i], "th") for i in columns)
-    body = "".join("<tr>" + "".join(_cell(row[i]) for i in columns) + "</tr>"
-                   for row in df.itertuples(index=False))
+    body = "".join("<tr>" + "".join(_cell(row[i], "row" if i == 0 else "td") for i in columns)
+                   + "</tr>" for row in df.itertuples(index=False))
     return f"{_TABLE_OPEN}{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
