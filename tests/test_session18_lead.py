@@ -188,3 +188,19 @@ def test_each_row_of_a_table_has_its_header():
         assert re.match(r'<th scope="row"[^>]*>' + re.escape(name), row), row
         assert row.count("<td") == 1
     assert page.count('scope="col"') == 2
+
+
+def test_an_ordinary_percentage_under_1_is_not_taken_for_a_fraction():
+    # a yearly trend of 0.5% (a calibrated one often is) and short-term absence fitted at 0.8%
+    # were noted as 'reads as less than 1% ... percentages are written out of 100'
+    from workbench.scenario.checks import percentages_as_fractions
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    small = base.replace({"demand.trend_pct_per_year": 0.5,
+                          "working_time.absence_pct": 0.8})
+    assert percentages_as_fractions(small) == []
+    ranged = base.replace({"uncertain": {"demand.trend_pct_per_year":
+                                         {"dist": "uniform", "low": 0.0, "high": 0.9}}})
+    assert percentages_as_fractions(ranged) == []
+    # a cap on agency staff of 0.05 is still noted: 5% is meant
+    cap = base.replace({"agency.cap_share_pct": 0.05})
+    assert any("cap_share_pct" in n for n in percentages_as_fractions(cap))

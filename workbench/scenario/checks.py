@@ -483,6 +483,11 @@ def teams_nobody_can_join(sc: Any) -> list[str]:
     return notes
 
 
+#: Percentages for which a value under 1 is ordinary, not a sign of a fraction written for a
+#: percentage: a yearly trend of 0.5% (and a calibrated one), absence fitted at 0.8% of hours
+SMALL_PCT_ORDINARY = frozenset({"trend_pct_per_year", "absence_pct"})
+
+
 def percentages_as_fractions(sc: Any) -> list[str]:
     """A note for a percentage (a ``_pct`` field, 0-100) written as a fraction (0.2 for 20%),
     and for a demand surge's multiplier written as the rise alone (0.35 for +35%): each is a
@@ -500,6 +505,8 @@ def percentages_as_fractions(sc: Any) -> list[str]:
             if "_pct" not in str(key):
                 walk(value, where)
                 continue
+            if key in SMALL_PCT_ORDINARY:
+                continue
             items = value.items() if isinstance(value, dict) else [(None, value)]
             small = [(k, v) for k, v in items if isinstance(v, (int, float))
                      and not isinstance(v, bool) and 0 < v < 1]
@@ -516,7 +523,8 @@ def percentages_as_fractions(sc: Any) -> list[str]:
     from .uncertain import RANGE_QUANTILES, quantile
 
     for path, dist in (getattr(sc, "uncertain", None) or {}).items():
-        if "_pct" not in path or getattr(dist, "dist", None) == "fixed":
+        if ("_pct" not in path or getattr(dist, "dist", None) == "fixed"
+                or path.rsplit(".", 1)[-1] in SMALL_PCT_ORDINARY):
             continue
         if dist.dist == "uniform":
             low, high = dist.low, dist.high
