@@ -404,7 +404,12 @@ class App(Explorer):
         return res
 
     def _on_find_plan(self) -> None:
-        self.find_plan(self.plan_max_trials)
+        # the button, disabled during the search, gives the keyboard's focus back to the page's
+        # body: it is returned to the button, where the user left it (WCAG 2.4.3)
+        try:
+            self.find_plan(self.plan_max_trials)
+        finally:
+            self.plan_button.focus()
 
     def use_plan(self) -> None:
         """Move the controls to the last search's chosen plan (the starting scenario's other

@@ -408,11 +408,15 @@ class Explorer:
 
     # ------------------------------------------------------------------------ callbacks
     def _on_run_clicked(self, _button=None) -> None:
-        """The Run button: run and redraw; errors are shown in the status line, not raised."""
+        """The Run button: run and redraw; errors are shown in the status line, not raised.
+        The button is disabled while it runs, which sends the keyboard's focus to the page's
+        body; it is given back to the button, where the user left it (WCAG 2.4.3)."""
         try:
             self.run()
         except Exception:  # noqa: BLE001 - shown to the user in the status line
             pass
+        finally:
+            self.run_button.focus()
 
     def _on_pick(self, change) -> None:
         name, old = change["new"], change["old"]
