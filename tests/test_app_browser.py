@@ -91,6 +91,10 @@ def test_a_manager_builds_runs_saves_and_downloads(served, chromium, tmp_path):
     page.get_by_text(re.compile(r"Done in \d")).wait_for(timeout=120_000)
     seconds = time.perf_counter() - t0
     print(f"\nRun to result table in the browser: {seconds:.1f} s")
+    # the keyboard's focus is back on Run (disabled while it ran, it had left focus on the body)
+    page.wait_for_function("() => document.activeElement && document.activeElement.tagName "
+                           "=== 'BUTTON' && document.activeElement.textContent.trim() === 'Run'",
+                           timeout=15_000)
     table = page.locator("table").filter(has_text="Reading").first
     label = KPIS["agency_share_pct"].label
     row = table.locator("tr").filter(has_text=label)
