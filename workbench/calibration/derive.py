@@ -204,7 +204,7 @@ def _derive_trend(d: Draft, demand: DemandFit, template: Scenario, w0: float, w1
     d.notes.append(f"demand.trend_pct_per_year: the referral trend {fitted}, is not written into "
                    f"the scenario: a trend needs at least {MIN_TREND_MONTHS} whole months of "
                    f"referrals to be compounded over a run; the template's {kept:g}% a year is "
-                   "kept. Widen the window to 24 months or more to fit it")
+                   f"kept (a data window of {MIN_TREND_MONTHS} months or more fits it)")
 
 
 def derive_front_door(d: Draft, cases: CaseData, template: Scenario, w0: float, w1x: float) -> None:
