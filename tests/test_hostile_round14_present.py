@@ -220,14 +220,10 @@ def test_the_pdf_is_tagged_with_each_charts_text_and_its_headings_as_bookmarks(t
 # ------------------------------------------------------------------------------ F3
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    import shutil
-
-    from conftest import SCENARIOS
+    from conftest import team_folder
     from workbench.present.app import App
 
-    folder = tmp_path_factory.mktemp("r14") / "scenarios"
-    folder.mkdir()
-    shutil.copy(SCENARIOS / "baseline.yaml", folder / "baseline.yaml")
+    folder = team_folder(tmp_path_factory.mktemp("r14"), ("baseline.yaml",))
     a = App(scenarios_dir=folder, executor="serial", replications=2, years=0.05, seed=1)
     yield a
     a.close()
