@@ -397,7 +397,7 @@ def _confirm(base, targets, ranges, trials, runner, candidates, confirm_reps, se
     pool = feas.set_index("plan").loc[keys].reset_index()
     cols = ["plan"] + [r.key for r in ranges]
     if pool.empty:
-        return pd.DataFrame(columns=cols + ["cost_mean", "passed", "chosen"])
+        return pd.DataFrame(columns=cols + ["cost_mean", "passed", "note", "chosen"])
     plans = {row["plan"]: {r.key: float(row[r.key]) for r in ranges} for _, row in pool.iterrows()}
     kpis = _with_columns(runner.run({k: plan_scenario(base, p, years) for k, p in plans.items()},
                                     confirm_reps, seed + FRESH_SEED_OFFSET),
@@ -413,6 +413,8 @@ def _confirm(base, targets, ranges, trials, runner, candidates, confirm_reps, se
             row[f"{c.target.kpi}_mean"] = c.mean
             row[f"{c.target.kpi}_bound"] = c.bound
         row["passed"] = all(c.met for c in checks)
+        # why a bound could not be had (the same value in every run, no value in some)
+        row["note"] = "; ".join(f"{c.target.kpi}: {c.note}" for c in checks if c.note)
         rows.append(row)
     df = pd.DataFrame(rows)
     df["chosen"] = False

@@ -60,6 +60,15 @@ def why_no_plan(cands: pd.DataFrame | None, targets: Sequence[Target], runs: int
                 f"target on average. Give each plan more replications in the search (its "
                 f"averages are then surer), widen the levers' ranges, or relax a target.")
     which = ("it" if n == 1 else "all of them" if m == n else f"{m} of them")
+    notes = (cands["note"].fillna("").astype(str)[met] if "note" in cands
+             else pd.Series([], dtype=str))
+    notes = [x for x in notes if x.strip()]
+    if notes:   # no bound could be had: more fresh runs of the same kind would not help
+        k = len(notes)
+        return (f"{head}: {which} met every target on average there too, but for "
+                f"{'it' if k == 1 else f'{k} of them'} no confidence can be stated ({notes[0]}). "
+                f"Simulate more years (--years), so that what the target measures happens and "
+                f"varies, or give a target on a measure that varies from run to run.")
     return (f"{head}: {which} met every target on average there too, but from "
             f"{runs} run{'s' if runs > 1 else ''} the one-sided bounds were too wide to be "
             f"{confidence_text(confidence)} sure. Check {'them' if n > 1 else 'it'} on more "

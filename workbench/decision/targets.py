@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+import numpy as np
+
 from ..analysis.registry import KPIS, kpi
 from ..analysis.stats import t_interval
 from ..errors import UserError
@@ -141,6 +143,9 @@ class TargetCheck:
         Confidence of this one bound (after any multiplicity adjustment).
     met : bool
         Whether the bound is on the right side of the threshold.
+    note : str
+        Why the target could not be judged met (too few values, the same value in every
+        replication), in plain English; empty otherwise.
     """
 
     target: Target
@@ -149,6 +154,7 @@ class TargetCheck:
     bound: float
     confidence: float
     met: bool
+    note: str = ""
 
 
 def check_targets(values: dict[str, Sequence[float]], targets: Sequence[Target],
@@ -158,7 +164,7 @@ def check_targets(values: dict[str, Sequence[float]], targets: Sequence[Target],
     Parameters
     ----------
     values : dict[str, sequence of float]
-        Each target KPI's values, one per replication (NaN dropped).
+        Each target KPI's values, one per replication (NaN: no value in that replication).
     targets : sequence of Target
     confidence : float
         Confidence of each one-sided bound, between 0.5 and 1.
@@ -166,15 +172,35 @@ def check_targets(values: dict[str, Sequence[float]], targets: Sequence[Target],
     Returns
     -------
     list of TargetCheck
-        One per target; fewer than two values never meet a target.
+        One per target; fewer than two values never meet a target, nor does a KPI with no
+        value in some replications (nothing it measures happened there), nor the same
+        value in every replication: a spread of zero shows only that nothing varied (nothing
+        happened, 100% of a handful of events), not that the mean is known, so no confidence
+        can be stated (as :meth:`workbench.experiment.design.Sequential.precision` never counts
+        it as precise). Before, its bound was the value itself and the target read as met
+        with the stated confidence.
     """
     if not 0.5 <= confidence < 1:
         raise ValueError(f"confidence must be in [0.5, 1) (got {confidence})")
     out = []
     for t in targets:
-        n, mean, _sd, hw, _q = t_interval(values[t.kpi], 2 * confidence - 1)
+        x = np.asarray(values[t.kpi], dtype=float)
+        n, mean, _sd, hw, _q = t_interval(x, 2 * confidence - 1)
         if n < 2 or math.isnan(hw):
-            out.append(TargetCheck(t, n, mean, math.nan, confidence, False))
+            note = (f"{n} run{'' if n == 1 else 's'} with a value: at least 2 are needed for a "
+                    f"bound")
+            out.append(TargetCheck(t, n, mean, math.nan, confidence, False, note))
+            continue
+        if n < len(x):   # its average would be of the runs where something happened
+            note = (f"no value in {len(x) - n} of {len(x)} runs (nothing it measures "
+                    f"happened in them): the average of the others is not the plan's")
+            out.append(TargetCheck(t, n, mean, math.nan, confidence, False, note))
+            continue
+        if float(x.max()) == float(x.min()):
+            note = (f"the same value ({kpi(t.kpi).format(float(x[0]))}) in all {n} runs: a "
+                    f"spread of zero does not show how sure the average is (nothing varied, "
+                    f"or nothing happened)")
+            out.append(TargetCheck(t, n, float(x[0]), math.nan, confidence, False, note))
             continue
         bound = mean - t.sign * hw
         out.append(TargetCheck(t, n, mean, bound, confidence, t.met_by(bound)))

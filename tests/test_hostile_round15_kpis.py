@@ -1,0 +1,74 @@
+"""Round 15 audit of the KPIs and decision support: three decided items (a re-referred child's
+new worker, time with non-qualified staff, a target on a KPI the same in every run), then what a
+hostile or careless user of optimise, targets, sensitivity and compare meets.
+
+Toy models with known answers keep it quick; the one real run is short and shared.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench import load_scenario
+from workbench.decision import LeverRange, optimise
+from workbench.decision.targets import check_targets, parse_target
+
+BASE = load_scenario("scenarios/baseline.yaml")
+ACADEMY = (LeverRange("academy_intake_per_year", 12, 13, 1),)
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "kpis.md"
+
+
+# ------------------------------------------------------------------ 3. a KPI with no spread
+@pytest.mark.parametrize("target, values", [
+    ("unallocated_mean<=5", [0.0, 0.0, 0.0, 0.0]),                    # nothing happened
+    ("assessment_within_45wd_pct>=90", [100.0, 100.0, 100.0]),        # 100% of a handful
+    ("unallocated_peak<=3", [3.0, 3.0, 3.0]),                         # a count equal each time
+])
+def test_a_target_on_a_kpi_the_same_in_every_run_is_not_read_as_surely_met(target, values):
+    # a spread of zero gave a bound equal to the value, and the target read as met "with 90%
+    # confidence" (round 14 made Sequential stopping never count it as precise)
+    t = parse_target(target)
+    (c,) = check_targets({t.kpi: values}, [t], 0.95)
+    assert not c.met and math.isnan(c.bound)
+    assert c.n == len(values) and c.mean == values[0]
+    assert "same value" in c.note and f"in all {len(values)} runs" in c.note
+    assert "spread of zero" in c.note
+
+
+def test_a_target_on_a_kpi_with_no_value_in_some_runs_is_not_met_on_the_others():
+    # 2 runs had no conference at all: the mean of the 3 others (where one happened) was
+    # checked as if it were the plan's, and met the target
+    t = parse_target("icpc_within_15wd_pct>=50")
+    (c,) = check_targets({t.kpi: [80.0, math.nan, 90.0, math.nan, 85.0]}, [t], 0.9)
+    assert not c.met and math.isnan(c.bound)
+    assert "no value in 2 of 5 runs" in c.note
+    # a KPI that varies, with a value in every run, is checked as before
+    (c,) = check_targets({t.kpi: [80.0, 90.0, 85.0]}, [t], 0.9)
+    assert c.met and c.note == "" and c.bound < 85.0
+
+
+def flat(scenario, seed, years=None, warmup_days=0.0):
+    """Nobody waits in any run, whatever the plan; the cost varies."""
+    rng = np.random.default_rng(seed)
+    return SimpleNamespace(
+        kpis={"unallocated_mean": 0.0,
+              "cost_gbp": 1e6 + 1e4 * scenario.academy.intake_per_year + rng.normal(0, 1e3)},
+        timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def test_optimise_says_why_no_confidence_can_be_stated_for_a_kpi_with_no_spread():
+    res = optimise(BASE, ["unallocated_mean<=5"], ACADEMY, max_trials=2, budget_minutes=None,
+                   executor="serial", out=None, simulate_fn=flat, progress=False, years=1,
+                   replications=2, confirm_replications=3, candidates=2, confidence=0.9)
+    assert res.chosen is None
+    c = res.candidates
+    assert not c["passed"].any() and c["note"].str.contains("same value").all()
+    said = res.statement()
+    assert "no confidence can be stated" in said and "same value (0) in all 3 runs" in said
+    assert "bounds were too wide" not in said   # more fresh runs would not help
+    assert "Simulate more years" in said
