@@ -42,7 +42,9 @@ class Succession:
 
 #: Reorganisations of English children's services authorities since the children in need census
 #: began (first reporting year to 31 March under the new code; the workforce census of the
-#: September before already counts the new authority where it existed).
+#: September before already counts the new authority where it existed). The ONS codes are as
+#: DfE's dfeR package lists them with the three-digit codes (data-raw/old_la_codes.csv, from
+#: Get Information about Schools and the explore-education-statistics screener's las.csv).
 SUCCESSIONS: tuple[Succession, ...] = (
     Succession("E06000060", ("E10000002",), 2021, "recode",
                "Buckinghamshire became a unitary authority in April 2020 (code E10000002 -> "

@@ -125,6 +125,12 @@ def mixed_returns(recs: list[ReturnRecords], folder: str,
 #: Reorganisations that changed an authority's LEA code with its boundary (the old code,
 #: the new codes, and when): returns from either side are different areas' and cannot be
 #: combined, which "returns of 2 authorities" left unexplained for a council's own years.
+#: The three-digit codes are DfE's (Get Information about Schools' "Local authority name and
+#: associated codes", as the Department's dfeR package lists them beside the ONS codes in
+#: data-raw/old_la_codes.csv: Dorset 835 -> 838, Poole 836, Bournemouth 837, Bournemouth,
+#: Christchurch and Poole 839; Northamptonshire 928, North 940, West 941; Cumbria 909,
+#: Cumberland 942, Westmorland and Furness 943). Buckinghamshire (825), North Yorkshire (815)
+#: and Somerset (933) became unitary authorities keeping their three-digit codes: one area.
 _BOUNDARY_CHANGES = (
     (("835", "836", "837"), ("838", "839"), "Bournemouth (837), Poole (836) and Dorset (835) "
      "became Bournemouth, Christchurch and Poole (839) and Dorset (838) in April 2019"),

@@ -3,10 +3,10 @@
 Fields (DfE's technical specification of the children looked after collection): ``CHILD``,
 ``DOB``, ``IN_TOUCH`` (YES, NO, DIED, REFU refuses contact, NREQ no longer requires services,
 RHOM returned home to parents for at least six months), ``ACTIV`` (education, training or
-employment: F1, P1, F2, P2, F4, P4, F5, P5, G4, G5, G6, or 0) and ``ACCOM`` (accommodation: B1 to
-Z2, or 0). A row is returned for a care leaver whose 17th to 21st birthday falls in the
-collection year (1 April to 31 March); the year comes from the file's name
-(``ssda903_oc3_2023.csv``).
+employment: F1, P1, F2, P2, F4, P4, F5, P5, G4, G5, G6, or 0; F3 and P3 in older years) and
+``ACCOM`` (accommodation: B1 to Z2, or 0). A row is returned for a care leaver whose 17th to
+21st birthday falls in the collection year (1 April to 31 March); the year comes from the
+file's name (``ssda903_oc3_2023.csv``).
 
 Several years combine into each young person's time as a care leaver (:func:`care_leaver_stages`):
 it starts when her last period of care in the SSDA903 episodes ended (else on her 18th birthday,
@@ -29,7 +29,11 @@ from .common import (Origin, ReturnProblem, ReturnRecords, StageRecord, either_w
 OC3_REQUIRED = ("CHILD", "DOB", "IN_TOUCH")
 IN_TOUCH_CODES = ("YES", "NO", "DIED", "REFU", "NREQ", "RHOM")
 ENDED = {"DIED", "NREQ", "RHOM"}          # no longer a care leaver the service supports
-ACTIV_CODES = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0")
+#: F3 and P3 (in training or employment, full or part time) are the codes of the returns
+#: before F4, P4, F5 and P5 split them (liia-tools' SSDA903 schema of 2017 against its later
+#: one): an analyst's older years hold them, and were refused. ACTIV changes no fitted value.
+ACTIV_CODES = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5", "G4", "G5", "G6",
+               "0")
 ACCOM_CODES = tuple(f"{c}{k}" for c in "BCDEGHKRSTUVWXYZ" for k in "12"
                     if f"{c}{k}" not in ("S1", "X1")) + ("0",)
 AGES = range(17, 22)                      # the birthdays OC3 is returned around

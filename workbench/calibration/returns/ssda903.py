@@ -32,8 +32,13 @@ CONTINUES = "X1"   # REC: the episode ends but the period of care continues
 #: home, a residence, child arrangements or special guardianship order, independent living,
 #: custody, remand ended, moved abroad, any other reason). Anything else was read as the end of
 #: care, whatever it was (a child's identifier in the column included).
+#: E43 and E44 (a special guardianship order to former foster carers, or to others) are the
+#: codes of the returns before E45 to E48 replaced them (the 2017 schema of Social Finance's
+#: liia-tools, SSDA903_schema_2017.yml, against its 2019 one): an analyst's older years hold them,
+#: and were refused. Every E code ends the period of care, as they did.
 REC_CODES = (CONTINUES, "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41",
-             "E45", "E46", "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9")
+             "E43", "E44", "E45", "E46", "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8",
+             "E9")
 
 
 def _norm(h: str) -> str:

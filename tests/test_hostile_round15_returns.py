@@ -1,0 +1,137 @@
+"""Audit 15 (statutory returns and published data): the authorities' codes of the boundary
+changes checked against DfE's published list, the codes of older years' returns that DfE
+allowed, and what returns and published tables as a council analyst supplies them showed. Each
+test builds a small folder in tmp_path (the returns from data/returns, the published files from
+tests/data/published)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbench.calibration.returns import read_returns
+
+ROOT = Path(__file__).resolve().parents[1]
+RETURNS = ROOT / "data" / "returns"
+PUBLISHED = ROOT / "tests" / "data" / "published"
+EPISODES = "ssda903_episodes_2023.csv"
+CENSUS = "workforce_census_2023.csv"
+OC3 = "ssda903_oc3_2023.csv"
+
+#: DfE's three-digit and ONS codes of the authorities the reorganisations touched, as the
+#: Department's dfeR package lists them (data-raw/old_la_codes.csv, from Get Information about
+#: Schools' "Local authority name and associated codes")
+DFE_CODES = {
+    "Bournemouth": ("837", "E06000028"), "Poole": ("836", "E06000029"),
+    "Dorset (to 2019)": ("835", "E10000009"), "Dorset": ("838", "E06000059"),
+    "Bournemouth, Christchurch and Poole": ("839", "E06000058"),
+    "Northamptonshire": ("928", "E10000021"), "North Northamptonshire": ("940", "E06000061"),
+    "West Northamptonshire": ("941", "E06000062"), "Cumbria": ("909", "E10000006"),
+    "Cumberland": ("942", "E06000063"), "Westmorland and Furness": ("943", "E06000064"),
+    "Buckinghamshire (to 2020)": ("825", "E10000002"), "Buckinghamshire": ("825", "E06000060"),
+    "North Yorkshire (to 2023)": ("815", "E10000023"), "North Yorkshire": ("815", "E06000065"),
+    "Somerset (to 2023)": ("933", "E10000027"), "Somerset": ("933", "E06000066"),
+}
+
+
+def _lea(name: str) -> str:
+    return DFE_CODES[name][0]
+
+
+def _ons(name: str) -> str:
+    return DFE_CODES[name][1]
+
+
+# ------------------------------------ 1. the boundary changes' codes, against DfE's own list
+def test_the_boundary_changes_of_the_returns_have_dfes_three_digit_codes():
+    from workbench.calibration.returns.folder_checks import _BOUNDARY_CHANGES
+    want = [
+        ({_lea("Bournemouth"), _lea("Poole"), _lea("Dorset (to 2019)")},
+         {_lea("Dorset"), _lea("Bournemouth, Christchurch and Poole")}),
+        ({_lea("Northamptonshire")},
+         {_lea("North Northamptonshire"), _lea("West Northamptonshire")}),
+        ({_lea("Cumbria")}, {_lea("Cumberland"), _lea("Westmorland and Furness")}),
+    ]
+    assert [(set(old), set(new)) for old, new, _ in _BOUNDARY_CHANGES] == want
+    for old, new, said in _BOUNDARY_CHANGES:       # the sentence names the codes it checks
+        for code in (*old, *new):
+            assert f"({code})" in said, (code, said)
+
+
+def test_the_published_reorganisations_have_the_ons_codes_of_dfes_list():
+    from workbench.published.authorities import OLD_NAMES, SUCCESSIONS
+    got = {(s.new_code, s.old_codes, s.first_year, s.kind) for s in SUCCESSIONS}
+    assert got == {
+        (_ons("Buckinghamshire"), (_ons("Buckinghamshire (to 2020)"),), 2021, "recode"),
+        (_ons("Bournemouth, Christchurch and Poole"),
+         (_ons("Bournemouth"), _ons("Poole"), _ons("Dorset (to 2019)")), 2020, "split"),
+        (_ons("Dorset"), (_ons("Dorset (to 2019)"),), 2020, "split"),
+        (_ons("North Yorkshire"), (_ons("North Yorkshire (to 2023)"),), 2024, "recode"),
+        (_ons("Somerset"), (_ons("Somerset (to 2023)"),), 2024, "recode"),
+        (_ons("North Northamptonshire"), (_ons("Northamptonshire"),), 2022, "split"),
+        (_ons("West Northamptonshire"), (_ons("Northamptonshire"),), 2022, "split"),
+        (_ons("Cumberland"), (_ons("Cumbria"),), 2024, "split"),
+        (_ons("Westmorland and Furness"), (_ons("Cumbria"),), 2024, "split")}
+    old = {_ons(n): n.split(" (")[0] for n in DFE_CODES if n.endswith(")")}
+    old.update({_ons(n): n for n in ("Bournemouth", "Poole", "Northamptonshire", "Cumbria")})
+    assert OLD_NAMES == old
+
+
+def test_every_authority_of_the_bundled_published_tables_has_its_dfe_codes():
+    # the three-digit and ONS codes of each authority in the fixture tables, as DfE lists them
+    known = {"Gateshead": ("390", "E08000037"), "Sunderland": ("394", "E08000024"),
+             "Kingston upon Hull, City of": ("810", "E06000010"),
+             "Kingston upon Hull": ("810", "E06000010"),
+             "County Durham": ("840", "E06000047"), "Northumberland": ("929", "E06000057"),
+             "Buckinghamshire": {("825", "E06000060"), ("825", "E10000002")}}
+    seen = set()
+    for f in sorted(PUBLISHED.glob("*.csv")):
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+        if "old_la_code" not in df.columns:
+            continue
+        la = df[df.geographic_level.str.lower() == "local authority"]
+        for _, r in la[["la_name", "old_la_code", "new_la_code"]].drop_duplicates().iterrows():
+            want = known[r.la_name]
+            pair = (r.old_la_code, r.new_la_code)
+            assert pair in want if isinstance(want, set) else pair == want, (f.name, pair)
+            seen.add(r.la_name)
+    assert seen == set(known)
+
+
+# -------------------------------- 2. codes of older years' returns that DfE's schemas allowed
+@pytest.fixture
+def mini(tmp_path):
+    """One SSDA903 episodes file, its OC3 and a workforce census."""
+    out = tmp_path / "returns"
+    out.mkdir()
+    for f in (EPISODES, CENSUS, OC3):
+        shutil.copy(RETURNS / f, out / f)
+    return out
+
+
+def _first(path: Path, column: str, was: str, now: str) -> None:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    i = df.index[df[column] == was][0]
+    df.loc[i, column] = now
+    df.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize("rec", ["E43", "E44"])
+def test_a_special_guardianship_order_of_an_older_years_return_ends_care(mini, rec):
+    # before: 'field REC: unknown code ... expected one of X1, E11, ...': the whole folder
+    # refused for a code of DfE's returns before E45 to E48 (2017 schema: E43, E44)
+    before = read_returns(mini).cases.stages
+    _first(mini / EPISODES, "REC", "E8", rec)
+    after = read_returns(mini).cases.stages
+    pd.testing.assert_frame_equal(after, before)      # care ended there, as with E8
+
+
+@pytest.mark.parametrize("activ", ["F3", "P3"])
+def test_a_care_leaver_in_training_or_work_in_an_older_years_oc3_is_read(mini, activ):
+    # before: 'field ACTIV: unknown code (expected one of F1, P1, F2, P2, F4, ...)': the folder
+    # refused for the training-or-employment code DfE's earlier OC3 used
+    _first(mini / OC3, "ACTIV", "F2", activ)
+    read_returns(mini)
