@@ -72,3 +72,43 @@ def test_optimise_says_why_no_confidence_can_be_stated_for_a_kpi_with_no_spread(
     assert "no confidence can be stated" in said and "same value (0) in all 3 runs" in said
     assert "bounds were too wide" not in said   # more fresh runs would not help
     assert "Simulate more years" in said
+
+
+# ------------------------------------------------------------------ 1, 2. changes of worker
+@pytest.fixture(scope="module")
+def surge():
+    """A year of the demand surge (shared): non-qualified staff take stable cases in it."""
+    from workbench import simulate
+
+    return simulate(load_scenario("scenarios/demand_surge.yaml"), seed=1, years=1.0)
+
+
+def test_changes_of_social_worker_count_what_their_description_and_docs_say(surge):
+    # decided (docs/kpis.md): a re-referred child's new worker is a change, as is a social
+    # worker other than her last after non-qualified staff held her case; their time is time
+    # with an allocated worker. Recomputed here from the log and the weekly table.
+    from workbench.analysis.registry import KPIS
+    from workbench.model import log as R
+
+    run = surge
+    ev, ts, end = run.events, run.timeseries, run.horizon_days
+    assert ts["held_unqualified"].max() > 0
+    changes = ev[ev.event == R.SW_CHANGE]
+    # what each reallocation followed: a closure (a new episode) or a non-qualified spell
+    sub = ev[ev.event.isin([R.CLOSED, R.UNQUALIFIED, R.SW_CHANGE])]
+    last, after = {}, {R.CLOSED: 0, R.UNQUALIFIED: 0}
+    for e, c, v in zip(sub.event, sub.child, sub.value):
+        if e != R.SW_CHANGE:
+            last[c] = e
+        elif v == R.REASON_REALLOCATION and last.get(c) in after:
+            after[last[c]] += 1
+    assert after[R.CLOSED] > 0 and after[R.UNQUALIFIED] > 0
+    days = np.clip(np.minimum(ts.t_days + 7.0, end) - ts.t_days, 0, 7)
+    allocated = ((ts.open_total - ts.unallocated) * days).sum() / 365.25   # incl. non-qualified
+    assert run.kpis["sw_changes_per_child_year"] == pytest.approx(len(changes) / allocated)
+    said = KPIS["sw_changes_per_child_year"].description
+    assert "re-referred after her case closed who gets a new worker counts one" in said
+    assert "non-qualified staff held her stable case" in said
+    assert "counts as time with a worker" in said
+    doc = DOCS.read_text(encoding="utf-8")
+    assert "a new worker counts one change" in doc and "counts in the denominator" in doc

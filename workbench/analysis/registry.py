@@ -158,8 +158,11 @@ KPIS: dict[str, KPI] = dict([
        "case-holding workers above their caseload cap (cases weighted as the caps weigh them, "
        "the cap scaled to her FTE), % of the workers, average over the weeks", "%", "pct", -1),
     _k("sw_changes_per_child_year", "Changes of social worker per child per year",
-       "changes of social worker per child per year with a social worker (a child re-referred "
-       "after her case closed who gets a new worker counts one)",
+       "changes of social worker per child per year with an allocated worker (a child re-referred "
+       "after her case closed who gets a new worker counts one, as she would in the social "
+       "workers counted for her over 12 months; so does a child who gets a social worker other "
+       "than her last after non-qualified staff held her stable case, and the time they held "
+       "it counts as time with a worker; see docs/kpis.md)",
        "changes per child per year", "dec2", -1),
     _k("open_cases_end", "Open cases at the end", "open cases at the end", "cases", "count", 0),
     _k("cin_end", "Children in need at the end", "children in need (on a CIN plan) at the end",
