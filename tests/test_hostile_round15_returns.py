@@ -6,6 +6,7 @@ tests/data/published)."""
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
@@ -135,3 +136,36 @@ def test_a_care_leaver_in_training_or_work_in_an_older_years_oc3_is_read(mini, a
     # refused for the training-or-employment code DfE's earlier OC3 used
     _first(mini / OC3, "ACTIV", "F2", activ)
     read_returns(mini)
+
+
+# ------------------------------------------- 3. the published tables as an analyst has them
+def _published_copy(tmp_path: Path) -> Path:
+    d = tmp_path / "published"
+    shutil.copytree(PUBLISHED, d, ignore=shutil.ignore_patterns("*.py"))
+    return d
+
+
+def _edit_published(path: Path, change) -> None:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    change(df).to_csv(path, index=False)
+
+
+C1 = "c1_referrals_la_2020_to_2024.csv"
+
+
+@pytest.mark.parametrize("symbol", ["..", "[..]"])
+def test_the_older_tables_not_available_is_a_gap(tmp_path, symbol):
+    # before: "column referral_count: expected a number, or one of the published symbols ...;
+    # got line 36: '..'": the whole folder refused for the GSS's older "not available"
+    from workbench.published import find_authority, read_published
+    d = _published_copy(tmp_path)
+
+    def durham_2024(df):
+        df.loc[(df.la_name == "County Durham") & (df.time_period == "2024"),
+               "referral_count"] = symbol
+        return df
+    _edit_published(d / C1, durham_2024)
+    a = find_authority(read_published(d), "County Durham")
+    f = a.figures[(a.figures.measure == "referrals") & (a.figures.year == 2024)].iloc[0]
+    assert math.isnan(f.value) and f.status == "not available"
+    assert a.years("referrals") == [2020, 2021, 2022, 2023]

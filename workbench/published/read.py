@@ -2,8 +2,8 @@
 
 Every file is recognised by its columns, not its name (the service's file names change between
 releases). What real files hold is handled: several years in one file; suppressed cells (``c``)
-and figures not available (``:``, ``x``, ``z``, ``u``) kept as gaps with their reason; ``low``
-and ``k`` (rounds to 0) read as 0; thousands separators; a table split over files from different
+and figures not available (``:``, ``..``, ``x``, ``z``, ``u``) kept as gaps with their reason;
+``low`` and ``k`` (rounds to 0) read as 0; thousands separators; a table split over files from different
 releases (for a year in both, the newer release wins, as it carries the revisions). Regional rows
 are not read. Anything else that is not a number is a mistake: one message naming the file, the
 line and the column, the value, and what was expected.
@@ -142,7 +142,7 @@ def _cells(raw: pd.Series, name: str, column: str,
     decimal_comma = text.str.fullmatch(r"-?\d+,\d{1,2}|-?\d+,\d{4,}")
     checks = (
         (value.isna() & ~known, "expected a number, or one of the published symbols c "
-                                "(suppressed), : x z (not available), u, low, k (or the same "
+                                "(suppressed), : .. x z (not available), u, low, k (or the same "
                                 "in square brackets, [c])"
          + ("; a comma in a number only separates thousands (write 35.8, not 35,8)"
             if (value.isna() & ~known & decimal_comma).any() else "")),

@@ -40,6 +40,9 @@ GEOGRAPHY = ("time_period", "geographic_level", "la_name", "new_la_code")
 MISSING_CODES = {
     "c": "suppressed (a small number, hidden to protect confidentiality)",
     ":": "not available",
+    # the GSS's older "not available" (ONS and older DfE tables): refused as "not a number",
+    # where the same gap written "x" was read
+    "..": "not available",
     "x": "not available",
     "z": "not applicable",
     "u": "low reliability",
