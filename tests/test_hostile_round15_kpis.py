@@ -112,3 +112,20 @@ def test_changes_of_social_worker_count_what_their_description_and_docs_say(surg
     assert "counts as time with a worker" in said
     doc = DOCS.read_text(encoding="utf-8")
     assert "a new worker counts one change" in doc and "counts in the denominator" in doc
+
+
+# ------------------------------------------------------------------ 4. compare: no effect
+def test_compare_says_when_a_variant_had_no_effect_in_the_years_run(tmp_path, capsys):
+    # the academy's intake is in May; a run from October to December never reaches it, and
+    # every measure read "no change in any run" with nothing to say why (no note either)
+    from workbench.cli.main import main
+
+    code = main(["compare", "scenarios/baseline.yaml", "scenarios/academy_expansion.yaml",
+                 "-r", "2", "--years", "0.1", "--executor", "serial", "--no-progress",
+                 "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ("(Every measure came out the same in every pair of runs: what Academy expansion "
+            "changes had no effect in 0.1 years, for instance a policy that starts after the "
+            "run ends or a cap never reached. Check when it starts, or give a longer --years.)"
+            ) in " ".join(out.split())

@@ -308,6 +308,15 @@ def cmd_compare(args) -> int:
                   f"name and description: it changes nothing, so every difference is 0 and "
                   f"says nothing of a policy. Change the fields it varies in its file.)")
         print(format_comparison(t, variant, baseline, pairs=n))
+        readings = [difference_reading(r, kpi(r.kpi)) for r in t.itertuples() if r.n > 0]
+        if (readings and all(x == "no change in any run" for x in readings)
+                and not _same_as(scenarios[variant], scenarios[baseline])):
+            # a change the run never reached (an academy intake due after it ends) read as
+            # "no change" in every measure, as if the policy did nothing
+            print(f"(Every measure came out the same in every pair of runs: what "
+                  f"{isolate(variant)} changes had no effect in {horizon_txt}, for instance "
+                  f"a policy that starts after the run ends or a cap never reached. Check "
+                  f"when it starts, or give a longer --years.)")
         said = ranges_said(scenarios[baseline], scenarios[variant], isolate(baseline),
                            isolate(variant))
         if said:
