@@ -169,3 +169,64 @@ def test_the_older_tables_not_available_is_a_gap(tmp_path, symbol):
     f = a.figures[(a.figures.measure == "referrals") & (a.figures.year == 2024)].iloc[0]
     assert math.isnan(f.value) and f.status == "not available"
     assert a.years("referrals") == [2020, 2021, 2022, 2023]
+
+
+# -------------------------------- 4. one authority written two ways in two returns is one
+@pytest.fixture
+def durham(tmp_path):
+    """A CIN census whose header gives LEA 840 (County Durham) and a workforce census."""
+    out = tmp_path / "returns"
+    out.mkdir()
+    xml = (RETURNS / "cin_census_2023.xml").read_text(encoding="utf-8")
+    assert xml.count("<LEA>999</LEA>") == 1
+    (out / "cin_census_2023.xml").write_text(xml.replace("<LEA>999</LEA>", "<LEA>840</LEA>"),
+                                             encoding="utf-8")
+    shutil.copy(RETURNS / CENSUS, out / CENSUS)
+    return out
+
+
+def _la_column(folder: Path, title: str, value: str) -> None:
+    df = pd.read_csv(folder / CENSUS, dtype=str, keep_default_na=False)
+    df[title] = value
+    df.to_csv(folder / CENSUS, index=False)
+
+
+@pytest.mark.parametrize("title, value", [("LA code", "E06000047"), ("LA code", "e06000047"),
+                                          ("Local authority", "Durham County Council"),
+                                          ("Local authority", "County Durham"),
+                                          ("LEA", "0840")])
+def test_an_authority_given_by_its_ons_code_or_name_is_the_census_headers_one(durham, title,
+                                                                               value):
+    # before: "returns of 2 authorities (LEA 840: cin_census_2023.xml; LEA E06000047:
+    # workforce_census_2023.csv): give one authority's returns": County Durham's own returns
+    _la_column(durham, title, value)
+    read_returns(durham)
+
+
+def test_another_authority_by_its_ons_code_is_still_refused(durham):
+    from workbench.calibration.extracts import ExtractError
+    _la_column(durham, "LA code", _ons("Cumberland"))
+    with pytest.raises(ExtractError) as exc:
+        read_returns(durham)
+    assert ("returns of 2 authorities (LEA 840: cin_census_2023.xml; LEA E06000063: "
+            "workforce_census_2023.csv)") in str(exc.value)
+
+
+def test_a_boundary_change_is_explained_whichever_code_each_return_gives(durham):
+    from workbench.calibration.extracts import ExtractError
+    xml = (durham / "cin_census_2023.xml").read_text(encoding="utf-8")
+    (durham / "cin_census_2023.xml").write_text(xml.replace("<LEA>840</LEA>", "<LEA>909</LEA>"),
+                                                encoding="utf-8")
+    _la_column(durham, "LA code", _ons("Westmorland and Furness"))
+    with pytest.raises(ExtractError) as exc:
+        read_returns(durham)
+    assert "Cumbria (909) was split into Cumberland (942) and Westmorland and Furness" in str(
+        exc.value)
+
+
+def test_the_table_of_codes_is_dfes():
+    from workbench.calibration.returns.la_codes import ONS_TO_LEA, lea_of
+    for name, (lea, ons) in DFE_CODES.items():
+        assert ONS_TO_LEA[ons] == lea, name
+    assert len(ONS_TO_LEA) == 161        # 153 authorities today and the 8 codes replaced
+    assert lea_of("999") == "999" and lea_of("Dorset") == "Dorset"   # two Dorsets: not guessed

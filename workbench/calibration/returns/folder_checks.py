@@ -16,6 +16,7 @@ from pathlib import Path
 from ..extracts import ExtractError, Problem
 from .annex_a_years import annex_a_of_another_year, closure_dates_disagree
 from .common import ReturnRecords, spelling_key
+from .la_codes import lea_of
 from .workforce_census import shown_code
 
 
@@ -94,13 +95,19 @@ def mixed_returns(recs: list[ReturnRecords], folder: str,
     two years' names, a year missing between two others, a workforce census far older than the
     case returns, and test records."""
     problems = []
+    # one authority written two ways (the CIN census's LEA 840, the workforce census's LA
+    # column E06000047 or "Durham County Council") is one authority: by its three-digit code
     by_la: dict[str, list[str]] = {}
+    given: dict[str, list[str]] = {}
     for r in recs:
         if r.authority:
-            by_la.setdefault(r.authority, []).append(r.file)
+            key = lea_of(r.authority)
+            by_la.setdefault(key, []).append(r.file)
+            if r.authority not in given.setdefault(key, []):
+                given[key].append(r.authority)
     if len(by_la) > 1:
-        said = "; ".join(f"LEA {shown_code(la)}: {', '.join(files)}"
-                         for la, files in sorted(by_la.items()))
+        said = "; ".join(f"LEA {' or '.join(shown_code(c) for c in given[la])}: "
+                         f"{', '.join(files)}" for la, files in sorted(by_la.items()))
         problems.append(Problem(folder, f"returns of {len(by_la)} authorities ({said}): give one "
                                         "authority's returns" + _reorganised(set(by_la))))
     by_year: dict[tuple, list[str]] = {}
