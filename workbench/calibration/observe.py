@@ -300,9 +300,14 @@ def staff_groups(roster: Roster, template: Scenario, day: float,
         if tcfg.case_holding and cover > 0:
             weight = np.where(sp.type.isin(["experienced", "nqsw"]), 1.0,
                               np.where(sp.type == "agency", 1.0 / cover, 0.0))
-            est = _weekly_mean_fte(sp, weeks, weight)
-            how = (f"permanent FTE + agency FTE / cover share {100 * cover:.0f}%{span} (assumes "
-                   "agency staff cover vacancies; the roster has no vacancy data)")
+            # cover asked for and not yet arrived covers a vacancy too: an agency worker counts
+            # from the agency's lead time before she starts (the model asks for cover when a
+            # post falls vacant, or an assignment ends, and she arrives that much later)
+            lead = template.agency.lead_time_weeks.mean_value * 7
+            est = _weekly_mean_fte(sp, weeks, weight, np.where(sp.type == "agency", lead, 0.0))
+            how = (f"permanent FTE + (agency FTE + cover on its way, arriving within the agency "
+                   f"lead time of {lead / 7:g} weeks) / cover share {100 * cover:.0f}%{span} "
+                   "(assumes agency staff cover vacancies; the roster has no vacancy data)")
         elif tw.empty:
             est = _weekly_mean_fte(sp, weeks, np.where(sp.type == "academy", 0.0, 1.0))
             how = f"mean FTE in post (excluding academy trainees){span}"
@@ -313,9 +318,12 @@ def staff_groups(roster: Roster, template: Scenario, day: float,
     return out
 
 
-def _weekly_mean_fte(spells: pd.DataFrame, weeks: np.ndarray, weight: np.ndarray) -> float:
-    """The mean over ``weeks`` (a column of days) of the weighted FTE of ``spells`` in post."""
-    on = (spells.start.to_numpy() <= weeks) & (spells.end.fillna(np.inf).to_numpy() > weeks)
+def _weekly_mean_fte(spells: pd.DataFrame, weeks: np.ndarray, weight: np.ndarray,
+                    before: np.ndarray | float = 0.0) -> float:
+    """The mean over ``weeks`` (a column of days) of the weighted FTE of ``spells`` in post,
+    each counted from ``before`` days ahead of its start (cover on its way)."""
+    on = ((spells.start.to_numpy() - before) <= weeks) & \
+        (spells.end.fillna(np.inf).to_numpy() > weeks)
     return float((on * (weight * spells.fte.to_numpy())).sum(axis=1).mean())
 
 
