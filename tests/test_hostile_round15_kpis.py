@@ -129,3 +129,38 @@ def test_compare_says_when_a_variant_had_no_effect_in_the_years_run(tmp_path, ca
             "changes had no effect in 0.1 years, for instance a policy that starts after the "
             "run ends or a cap never reached. Check when it starts, or give a longer --years.)"
             ) in " ".join(out.split())
+
+
+# ------------------------------------------------------------------ 5. a target the wrong way
+def waiting(scenario, seed, years=None, warmup_days=0.0):
+    """Fewer children wait with a bigger academy, which costs more."""
+    rng = np.random.default_rng(seed)
+    ac = scenario.academy.intake_per_year
+    return SimpleNamespace(
+        kpis={"unallocated_mean": 100.0 - 5 * ac + rng.normal(0, 1),
+              "cost_gbp": 1e6 + 1e4 * ac + rng.normal(0, 1e3)},
+        timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def test_a_target_that_asks_for_a_worse_value_is_said_to_read_the_wrong_way():
+    # "unallocated_mean>=30" (typed for <=) chose the cheapest plan with at least 30 children
+    # waiting and gave it as the answer, with nothing to say the target read the wrong way
+    with pytest.warns(UserWarning, match="where lower is better: the cheapest plan that meets "
+                                         "it is one that makes it worse"):
+        res = optimise(BASE, ["unallocated_mean>=30"], ACADEMY, max_trials=2,
+                       budget_minutes=None, executor="serial", out=None, simulate_fn=waiting,
+                       progress=False, years=1, replications=2, confirm_replications=3,
+                       candidates=1, confidence=0.9)
+    assert res.chosen == {"academy_intake_per_year": 12.0}
+    said = res.statement()
+    assert said.startswith("The cheapest plan found that meets every target")
+    assert said.endswith("If you meant the opposite, give unallocated_mean<=30.")
+    # a target the right way round says nothing of it
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = optimise(BASE, ["unallocated_mean<=45"], ACADEMY, max_trials=2,
+                       budget_minutes=None, executor="serial", out=None, simulate_fn=waiting,
+                       progress=False, years=1, replications=2, confirm_replications=3,
+                       candidates=1, confidence=0.9)
+    assert "Note:" not in res.statement()

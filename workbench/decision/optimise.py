@@ -50,7 +50,7 @@ from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describ
                     plan_key, plan_params, plan_scenario, suggest_plan)
 from .saved import saved_column, saved_flags, saved_number
 from .shortfall import check_measured, why_no_plan
-from .targets import Target, check_targets, confidence_text, parse_targets
+from .targets import Target, against_better, check_targets, confidence_text, parse_targets
 
 __all__ = ["FRESH_SEED_OFFSET", "SEARCH_BATCH", "OptimiseResult", "frontier", "load_result",
            "optimise"]
@@ -139,12 +139,14 @@ class OptimiseResult:
         cost = kpi(COST).format(row["cost_mean"])
         yrs = ("the scenario's horizon" if self.years is None
                else f"{self.years:g} year{'' if self.years == 1 else 's'}")
+        worse = [w for w in map(against_better, self.targets) if w]
+        tail = "".join(f" Note: {w}." for w in worse)
         return (f"The cheapest plan found that meets every target ({tg}): "
                 f"{describe_plan(self.base, self.chosen)}. It costs {cost} over {yrs} on "
                 f"average. On {self.confirm_replications} fresh runs per plan, we are at least "
                 f"{confidence_text(self.confidence)} confident that it meets every target on "
                 f"average (one-sided t bounds, Bonferroni over {len(self.candidates)} candidate "
-                f"plan(s) and {len(self.targets)} target(s)).")
+                f"plan(s) and {len(self.targets)} target(s))." + tail)
 
     def save(self, folder: str | Path) -> Path:
         """Write ``trials.csv``, ``candidates.csv`` and ``result.json`` to ``folder``."""
@@ -516,6 +518,10 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
     """
     t0 = time.perf_counter()
     targets = parse_targets(targets)
+    for t in targets:
+        wrong_way = against_better(t)
+        if wrong_way:
+            warnings.warn(wrong_way, UserWarning, stacklevel=2)
     for t in targets:
         short = too_short_for(t.kpi, years if years is not None else base.horizon_years)
         if short:   # no plan could meet it: the search would spend its whole budget first

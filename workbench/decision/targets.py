@@ -23,7 +23,7 @@ from ..analysis.registry import KPIS, kpi
 from ..analysis.stats import t_interval
 from ..errors import UserError
 
-__all__ = ["Target", "TargetCheck", "check_targets", "confidence_text", "parse_target",
+__all__ = ["Target", "TargetCheck", "against_better", "check_targets", "confidence_text", "parse_target",
            "parse_targets"]
 
 
@@ -85,6 +85,23 @@ class Target:
         k = kpi(self.kpi)
         word = "at least" if self.op == ">=" else "at most"
         return f"{k.label} {word} {k.format(self.threshold)}"
+
+
+def against_better(t: Target) -> str | None:
+    """Why ``t`` reads the wrong way, or None: a target that asks for at least so much of a
+    measure where lower is better (children waiting, caseloads) or at most so much where higher
+    is better (timeliness). The cheapest plan meeting it is one that makes the measure worse:
+    ``unallocated_mean>=20`` typed for ``<=20`` chose the plan with the fewest staff, and said
+    so as an answer."""
+    better = kpi(t.kpi).better
+    if not better or better == t.sign:
+        return None
+    k = kpi(t.kpi)
+    other = "<=" if t.op == ">=" else ">="
+    return (f"target {t} asks for {k.label.lower()} {'at least' if t.sign > 0 else 'at most'} "
+            f"{k.format(t.threshold)}, where {'lower' if better < 0 else 'higher'} is better: "
+            f"the cheapest plan that meets it is one that makes it worse. If you meant the "
+            f"opposite, give {t.kpi}{other}{t.threshold:g}")
 
 
 def parse_target(text: str) -> Target:
