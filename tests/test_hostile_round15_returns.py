@@ -230,3 +230,25 @@ def test_the_table_of_codes_is_dfes():
         assert ONS_TO_LEA[ons] == lea, name
     assert len(ONS_TO_LEA) == 161        # 153 authorities today and the 8 codes replaced
     assert lea_of("999") == "999" and lea_of("Dorset") == "Dorset"   # two Dorsets: not guessed
+
+
+# ------------------------- 5. the authority's own C1 row missing, not the table's year
+@pytest.fixture(scope="module")
+def base():
+    from workbench.scenario.load import load_raw
+    return load_raw(ROOT / "scenarios" / "england_average.yaml")
+
+
+def test_an_authoritys_missing_c1_row_is_not_called_an_old_table(tmp_path, base):
+    # before: "the C1 table in the files stops at 2023 ... download the newer C1 table": the
+    # table held 2024 (England's and the others' rows); County Durham's own row was missing
+    from workbench.published import find_authority, read_published
+    from workbench.published.build import build_scenario
+    d = _published_copy(tmp_path)
+    _edit_published(d / C1, lambda df: df[~((df.la_name == "County Durham")
+                                            & (df.time_period == "2024"))])
+    built = build_scenario(find_authority(read_published(d), "County Durham"), base)
+    said = " ".join(built.notes)
+    assert "stops at" not in said and "download the newer C1" not in said
+    assert ("the C1 table has 2024 (England's row, c1_referrals_la_2020_to_2024.csv, line 34), "
+            "but no row of County Durham for 2024: the scenario starts at 31 March 2023") in said

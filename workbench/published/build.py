@@ -497,11 +497,22 @@ def _why_not_later(auth: Authority, year: int) -> list[str]:
         return []
     last = int(later.year.max())
     ref = auth.get("referrals", last)
-    why = (f"its referrals for {last} are {given(ref)} ({ref.file}, line {where(auth, ref)})"
-           if ref is not None else f"the C1 table in the files stops at {year}")
-    return [f"the files hold {auth.name}'s figures to {last}, but {why}: the scenario starts at "
-            f"31 March {year}, the latest year with referrals" + ("" if ref is not None else
-            "; download the newer C1 table to start at 31 March " + str(last))]
+    if ref is not None:
+        return [f"the files hold {auth.name}'s figures to {last}, but its referrals for {last} "
+                f"are {given(ref)} ({ref.file}, line {where(auth, ref)}): the scenario starts at "
+                f"31 March {year}, the latest year with referrals"]
+    eng = auth.england[(auth.england.measure == "referrals") & (auth.england.year == last)]
+    if len(eng):
+        # the C1 table has the year (England's row is there): the authority's row is what is
+        # missing, and "download the newer C1 table" sent the user for a table they had
+        return [f"the files hold {auth.name}'s figures to {last}, and the C1 table has {last} "
+                f"(England's row, {eng.file.iloc[0]}, line {int(eng.line.iloc[0])}), but no row "
+                f"of {auth.name} for {last}: the scenario starts at 31 March {year}, the latest "
+                f"year with its referrals; put its {last} row back (deleted or filtered out?) to "
+                f"start at 31 March {last}"]
+    return [f"the files hold {auth.name}'s figures to {last}, but the C1 table in the files "
+            f"stops at {year}: the scenario starts at 31 March {year}, the latest year with "
+            f"referrals; download the newer C1 table to start at 31 March {last}"]
 
 
 def _no_surge_running(base: dict, year: int, base_name: str) -> None:
