@@ -164,3 +164,22 @@ def test_a_target_that_asks_for_a_worse_value_is_said_to_read_the_wrong_way():
                        progress=False, years=1, replications=2, confirm_replications=3,
                        candidates=1, confidence=0.9)
     assert "Note:" not in res.statement()
+
+
+# ------------------------------------------------------------------ 6. a target every plan meets
+@pytest.mark.parametrize("target, says", [
+    ("assessment_within_45wd_pct>=0", "is never below 0.0%"),
+    ("workers_over_cap_pct<=100", "is never above 100.0%"),
+    ("unallocated_mean>=0", "is never below 0,"),
+])
+def test_a_target_every_plan_meets_is_refused_before_any_run(target, says):
+    # the search chose the cheapest plan it tried whatever that did (and with a wide spread the
+    # one-sided bound, reaching past the limit, could say the plan failed it)
+    from workbench.errors import UserError
+
+    with pytest.raises(UserError, match="so every plan meets it and it would choose the "
+                                        "cheapest plan whatever it does") as exc:
+        parse_target(target)
+    assert says in str(exc.value)
+    for fine in ("unallocated_mean<=0", "turnover_pct<=100", "assessment_within_45wd_pct>=0.1"):
+        parse_target(fine)   # a limit that can be missed is a target

@@ -59,6 +59,13 @@ class Target:
             raise UserError(f"target {self}: {k.label} lies between 0 and "
                             f"{f'{top:g}' if math.isfinite(top) else 'no upper limit'}"
                             f" ({k.display_unit()}), so no plan can meet {self.threshold:g}")
+        if (self.op == ">=" and self.threshold == 0) or (self.op == "<=" and self.threshold == top):
+            # every plan meets it: the search chose the cheapest plan it tried whatever that did
+            # (and a one-sided bound reaching past the limit could even say it failed)
+            edge = (f"below {k.format(0.0)}" if self.op == ">=" else f"above {k.format(top)}")
+            raise UserError(f"target {self}: {k.label} is never {edge}, so every plan meets it "
+                            f"and it would choose the cheapest plan whatever it does; give a "
+                            f"threshold {'above 0' if self.op == '>=' else f'below {top:g}'}")
 
     @property
     def sign(self) -> int:
