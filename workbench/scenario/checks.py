@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from typing import Any
 
 from .basics import MAX_REFERRALS_PER_RUN, MAX_WORKFORCE, STAGES, MEMORY_NOTE
@@ -168,31 +169,53 @@ def caps_problems(sc: Any) -> list[str]:
     return problems
 
 
+def _team_hint(name: str, teams) -> str:
+    """A team of ``teams`` that ``name`` (not one of them) differs from only by letter case,
+    spaces or an invisible character, as a question naming what differs ("'first\u200b_contact'
+    is not a team" read on screen as the team itself); "" when none."""
+    def key(t: str) -> str:
+        t = "".join(ch for ch in str(t) if unicodedata.category(ch) not in ("Cf", "Cc"))
+        return " ".join(t.split()).casefold()
+    near = [t for t in teams if key(t) == key(name)]
+    if not near:
+        return ""
+    hidden = sorted({f"U+{ord(ch):04X}" for ch in str(name)
+                     if unicodedata.category(ch) in ("Cf", "Cc") or (ch.isspace() and ch != " ")})
+    what = (f"it holds an invisible character ({', '.join(hidden)}); retype it" if hidden
+            else "it differs only by letter case or spaces; team names are matched exactly")
+    return f"; did you mean '{near[0]}'? ({what})"
+
+
 def reference_problems(sc: Any) -> list[str]:
     """Names that must refer to something defined elsewhere in the scenario."""
     problems = []
     for name, stage in sc.stages.items():
         if stage.team not in sc.teams:
             problems.append(
-                f"stages.{name}.team: '{stage.team}' is not a team (teams: {sorted(sc.teams)})")
+                f"stages.{name}.team: '{stage.team}' is not a team (teams: {sorted(sc.teams)})"
+                f"{_team_hint(stage.team, sc.teams)}")
         elif not sc.teams[stage.team].case_holding:
             problems.append(f"stages.{name}.team: '{stage.team}' does not hold cases")
         for out in stage.next:
             if out != "close" and out not in sc.stages:
                 problems.append(f"stages.{name}.next: outcome '{out}' is not a stage defined here")
         if stage.transfer and stage.transfer.to_team not in sc.teams:
-            problems.append(f"stages.{name}.transfer.to_team: '{stage.transfer.to_team}' is not a team")
+            problems.append(f"stages.{name}.transfer.to_team: '{stage.transfer.to_team}' is not "
+                            f"a team{_team_hint(stage.transfer.to_team, sc.teams)}")
     if sc.front_door.team not in sc.teams:
-        problems.append(f"front_door.team: '{sc.front_door.team}' is not a team")
+        problems.append(f"front_door.team: '{sc.front_door.team}' is not a team"
+                        f"{_team_hint(sc.front_door.team, sc.teams)}")
     if sc.academy.intake_per_year and sc.academy.team not in sc.teams:
-        problems.append(f"academy.team: '{sc.academy.team}' is not a team")
+        problems.append(f"academy.team: '{sc.academy.team}' is not a team"
+                        f"{_team_hint(sc.academy.team, sc.teams)}")
     elif sc.academy.intake_per_year and not sc.teams[sc.academy.team].case_holding:
         # trainees there were paid and counted as social workers but never held a case
         problems.append(f"academy.team: '{sc.academy.team}' does not hold cases (the academy's "
                         "trainees learn by holding cases: give a case-holding team)")
     for i, c in enumerate(sc.recruitment.campaigns):
         if c.team is not None and c.team not in sc.teams:
-            problems.append(f"recruitment.campaigns.{i}.team: '{c.team}' is not a team")
+            problems.append(f"recruitment.campaigns.{i}.team: '{c.team}' is not a team"
+                            f"{_team_hint(c.team, sc.teams)}")
     if sc.pressure.unqualified_cases_max > 0:
         for st in sc.pressure.unqualified_stages:
             if st not in sc.stages:

@@ -22,7 +22,7 @@ import yaml
 from .derive import merge_variant
 from .errors import ScenarioError
 from .schema import Scenario, validate_scenario
-from .yaml_words import indented_too_far, yaml_in_words
+from .yaml_words import half_character, indented_too_far, wide_indent, yaml_in_words
 
 
 #: A scenario file is a few kilobytes; a far larger one is the wrong file.
@@ -252,6 +252,10 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
         line = raw[:exc.start].count(b"\n") + 1
         raise ScenarioError(f"{path}: is not UTF-8 text (line {line} holds bytes that are not "
                             f"UTF-8); save it as UTF-8") from None
+    # a byte-order mark further down (two files pasted into one): YAML read it as part of the
+    # next name, and "\ufeffdescription: unknown field; did you mean 'description'?" was said
+    text = text.replace("\ufeff", "")
+    wide_indent(path, text)
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
@@ -272,6 +276,10 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
             problem = f"{exc.context}, {problem}"
         if mark and "found '<block mapping start>'" in str(problem):
             problem = indented_too_far(text, mark.line)
+        elif problem == "found unhashable key":
+            # `? [a, b]` or `{a: 1}: x`: PyYAML's words were its own ("unhashable key")
+            problem = ("a name that is a list or a block ([...] or {...}) before a ':'; a field "
+                       "or a team is named by a word: write the name, then ':'")
         elif problem == "mapping values are not allowed here":
             problem = ("a ': ' that YAML cannot read here: if the line is a field, indent it as "
                        "the fields beside it (two spaces in under its block's name), and check "
@@ -296,7 +304,17 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     if _too_many_values(data):
         raise ScenarioError(f"{path}: holds more than {MAX_VALUES:,} values once its aliases (*name) "
                             f"are followed; a scenario file has a few hundred")
+    if "\\u" in text or "\\U" in text:
+        where = half_character(data)
+        if where is not None:
+            # "\ud800" in double quotes: half of a UTF-16 pair, which no file, page or chart can
+            # write (the report's HTML failed with a traceback)
+            raise ScenarioError(f"{path}: {where}: holds an escape (\\ud800 to \\udfff) that is "
+                                f"half of a character, which cannot be written to any file; "
+                                f"remove it, or write the character itself")
     return data
+
+
 
 
 def _what(data: Any) -> str:

@@ -5,9 +5,12 @@ uncommented without its block's name."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .errors import ScenarioError
 
 
 def yaml_in_words(exc: yaml.MarkedYAMLError, problem: Any) -> str:
@@ -46,3 +49,41 @@ def indented_too_far(text: str, line: int) -> str:
     return ("this line is indented more than the line before it allows: a field goes under its "
             "block's name (demand:, teams: ...), indented by two spaces more, or at the start of "
             "the line")
+
+
+#: Spaces that look like a space but that YAML does not read as indentation (a no-break space, as
+#: copied from a web page, an e-mail or a Word document; the narrow and ideographic ones).
+_ODD_SPACES = re.compile("^[ ]*([\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000])")
+
+
+def wide_indent(path: Path, text: str) -> None:
+    """Refuse a line indented with a space YAML does not read as one: the line's field was read
+    as a field of its own, named with the space (" referrals_per_year: unknown field; did you
+    mean 'referrals_per_year'?") and its block said to be empty."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        m = _ODD_SPACES.match(line)
+        if m and not line.lstrip(" ").startswith("#"):
+            raise ScenarioError(f"{path}: line {n} is indented with a no-break or other special "
+                                f"space (U+{ord(m[1]):04X}, as copied from a web page, an e-mail "
+                                f"or a Word document), which YAML does not read as indentation; "
+                                f"indent it with ordinary spaces")
+
+
+def half_character(data: Any, where: str = "") -> str | None:
+    """The field (dotted) of the first name or text in ``data`` holding a lone surrogate, or
+    None when there is none."""
+    todo = [(data, where)]
+    while todo:
+        x, at = todo.pop()
+        items = x.items() if isinstance(x, dict) else enumerate(x) if isinstance(x, list) else ()
+        for k, v in items:
+            here = f"{at}.{k}" if at else str(k)
+            for t in (k, v):
+                if isinstance(t, str) and _SURROGATE.search(t):
+                    return here.encode("utf-8", "backslashreplace").decode()
+            if isinstance(v, (dict, list)):
+                todo.append((v, here))
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
