@@ -252,3 +252,21 @@ def test_an_authoritys_missing_c1_row_is_not_called_an_old_table(tmp_path, base)
     assert "stops at" not in said and "download the newer C1" not in said
     assert ("the C1 table has 2024 (England's row, c1_referrals_la_2020_to_2024.csv, line 34), "
             "but no row of County Durham for 2024: the scenario starts at 31 March 2023") in said
+
+
+def test_an_authoritys_missing_total_rows_are_not_a_table_to_download(tmp_path, base):
+    # before: "no children looked after at 31 March (lac_at31) ...: download the table 'CLA on
+    # 31 March by characteristics - by local authority'": the table was in the folder, read,
+    # with the authority's age bands; its 'Total' rows were what was missing
+    from workbench.published import PublishedError, find_authority, read_published
+    from workbench.published.build import build_scenario
+    d = _published_copy(tmp_path)
+    cla = "cla_on_31_march_la_2021_to_2024.csv"
+    _edit_published(d / cla, lambda df: df[~((df.breakdown == "Total")
+                                             & (df.la_name == "County Durham"))])
+    with pytest.raises(PublishedError) as exc:
+        build_scenario(find_authority(read_published(d), "County Durham"), base)
+    said = str(exc.value)
+    assert "download the table" not in said
+    assert (f"is in the files ({cla}, with England's rows) but has no row of County Durham for "
+            "these years (the rows read are its 'Total' rows of 'Age group')") in said

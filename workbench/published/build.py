@@ -37,7 +37,7 @@ from ..scenario.basics import one_line_text
 from ..scenario.schema import validate_scenario
 from .authorities import Authority, Figure
 from .read import PublishedError
-from .tables import CP_LENGTH_BANDS, table_of
+from .tables import CP_LENGTH_BANDS, table_of, where_to_find
 from .workforce import set_workforce
 from .yaml_text import scenario_text
 
@@ -407,8 +407,9 @@ def _stocks(src: _Source, base: dict, built: Built) -> dict:
             return ea_open[ea_stage] * size, f"not in the files: {ea}'s x {size:.2f}"
         if f is None:
             raise PublishedError(f"{src.auth.name}: no {what} ({measure}) for {src.year} or the "
-                                 f"two years before in the files: download the table "
-                                 f"'{table_of(measure)}'")
+                                 f"two years before in the files: "
+                                 + where_to_find(src.auth.england, src.auth.name, measure,
+                                                 src.year))
         return f.value, f.cite()
 
     flows = {"assessment": ("assessments", ASSESSMENT_DAYS), "s47": ("s47", S47_DAYS),

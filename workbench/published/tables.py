@@ -219,3 +219,19 @@ def table_of(measure: str) -> str:
         if measure in t.measures:
             return t.title
     return next((m.table for m in LONG_MEASURES if m.measure == measure), measure)
+
+
+def where_to_find(england, name: str, measure: str, year: int) -> str:
+    """What to do when an authority has no figure of ``measure`` for ``year`` or the two years
+    before: download its table; or, the table being in the files (``england``, England's
+    figures, has the measure), give the authority's own rows, where "download the table" sent
+    the user for a table they had."""
+    eng = england[(england.measure == measure) & england.year.between(year - 2, year)]
+    if eng.empty:
+        return f"download the table '{table_of(measure)}'"
+    long = next((lm for lm in LONG_MEASURES if lm.measure == measure), None)
+    rows = (f" (the rows read are its 'Total' rows of '{long.groups[0].capitalize()}')"
+            if long else "")
+    return (f"the table '{table_of(measure)}' is in the files ({eng.file.iloc[-1]}, with "
+            f"England's rows) but has no row of {name} for these years{rows}: put its rows back "
+            "(deleted or filtered out?)")
