@@ -183,3 +183,42 @@ def test_a_target_every_plan_meets_is_refused_before_any_run(target, says):
     assert says in str(exc.value)
     for fine in ("unallocated_mean<=0", "turnover_pct<=100", "assessment_within_45wd_pct>=0.1"):
         parse_target(fine)   # a limit that can be missed is a target
+
+
+# ------------------------------------------------------------------ 7. levers a plan rests on
+def paid(scenario, seed, years=None, warmup_days=0.0):
+    """As the model: any retention payment above 0 has the same effect; it costs its amount."""
+    rng = np.random.default_rng(seed)
+    ret = scenario.retention.payment_gbp_per_year if scenario.retention.enabled else 0.0
+    return SimpleNamespace(
+        kpis={"unallocated_mean": (60.0 if ret > 0 else 80.0) + rng.normal(0, 1),
+              "cost_gbp": 1e6 + 100 * ret + rng.normal(0, 1e3)},
+        timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def test_a_chosen_retention_payment_says_its_amount_is_not_a_finding():
+    # the plan "Retention payment a year: £0 -> £250, assuming eligible staff leave 20% less
+    # often" read as if £250 were enough to keep staff: the effect is the same for any amount
+    res = optimise(BASE, ["unallocated_mean<=70"],
+                   (LeverRange("retention_payment_gbp", 0, 1000, 250),), max_trials=5,
+                   budget_minutes=None, executor="serial", out=None, simulate_fn=paid,
+                   progress=False, years=1, replications=2, confirm_replications=3,
+                   candidates=1, confidence=0.9)
+    assert res.chosen["retention_payment_gbp"] > 0
+    said = res.statement()
+    assert ("the retention payment's effect is an assumption, the same for any amount above £0 "
+            "(eligible staff leave 20% less often), so the search takes the smallest payment it "
+            "tried that helps: its amount is not a finding") in said
+
+
+@pytest.mark.parametrize("lever", ["advert_success_pct=10:100:10", "time_to_hire_weeks=1:20"])
+def test_a_lever_the_model_does_not_price_is_not_searched(lever):
+    # the search took 100% of posts filled per round, or new starters in a week, at no cost
+    # in place of recruits at £20,000 each, and the plan's cost left out what it would take
+    from workbench.decision import parse_lever_range
+    from workbench.errors import UserError
+
+    with pytest.raises(UserError, match="has no price in the model") as exc:
+        parse_lever_range(lever)
+    assert "is not costed, so the optimiser would take it in place of choices that are" in \
+        str(exc.value)

@@ -22,7 +22,7 @@ from ..scenario.derive import scaled_dist
 __all__ = [
     "AGENCY_CAP_CHOICES", "LEVERS", "LEVER_BY_KEY", "LEVER_INPUTS", "LEVER_GROUPS", "Lever",
     "build_scenario", "describe_levers", "extra_recruitment", "fixed_lines", "lever_values",
-    "ranged_at_own_value", "same_value",
+    "ranged_at_own_value", "retention_said", "same_value",
 ]
 
 #: Cost of one extra recruit when the starting scenario names none: the bundled recruitment
@@ -370,3 +370,16 @@ def describe_levers(base: Scenario, levers: Mapping[str, Any]) -> list[str]:
             else:
                 lines.append(f"{lever.label}: {_show(k, current[k])} → {_show(k, lv[k])}")
     return lines
+
+
+def retention_said(base) -> str:
+    """What a searched retention payment rests on: its effect is an assumption, the same fall
+    in leaving for any amount above 0, so the search takes the smallest payment that helps (a
+    plan paid GBP 250 a year "assuming eligible staff leave 20% less often", which reads as a
+    finding about what a payment must be to work)."""
+    effect = lever_values(base)["retention_effect_pct"]
+    return (f"the retention payment's effect is an assumption, the same for any amount above "
+            f"£0 (eligible staff leave {effect:g}% less often), so the search takes the smallest "
+            f"payment it tried that helps: its amount is not a finding of what a payment must "
+            f"be to keep staff. Test the assumption in the explorer (Assumed fall in leaving "
+            f"with the payment)")

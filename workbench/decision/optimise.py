@@ -45,7 +45,7 @@ from ..analysis.run import simulate
 from ..errors import UserError
 from ..scenario import Scenario
 from .runner import Runner
-from .levers import describe_levers, fixed_lines
+from .levers import describe_levers, fixed_lines, retention_said
 from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describe_plan,
                     plan_key, plan_params, plan_scenario, suggest_plan)
 from .saved import saved_column, saved_flags, saved_number
@@ -140,6 +140,8 @@ class OptimiseResult:
         yrs = ("the scenario's horizon" if self.years is None
                else f"{self.years:g} year{'' if self.years == 1 else 's'}")
         worse = [w for w in map(against_better, self.targets) if w]
+        if float(self.chosen.get("retention_payment_gbp", 0.0)) > 0:
+            worse.append(retention_said(self.base))
         tail = "".join(f" Note: {w}." for w in worse)
         return (f"The cheapest plan found that meets every target ({tg}): "
                 f"{describe_plan(self.base, self.chosen)}. It costs {cost} over {yrs} on "

@@ -25,6 +25,16 @@ __all__ = ["DEFAULT_RANGES", "LeverRange", "parse_lever_range", "plan_key", "pla
            "suggest_plan"]
 
 
+#: Levers that are choices the model does not price (what it costs a council to make them is
+#: not in its cost): the optimiser does not move them.
+UNPRICED = {
+    "advert_success_pct": "what it takes to fill more posts per advert round (a market "
+                          "supplement, say)",
+    "time_to_hire_weeks": "what it takes to bring new starters in sooner (faster checks, "
+                          "paying notice periods)",
+}
+
+
 @dataclass(frozen=True)
 class LeverRange:
     """One lever the optimiser moves: its key (:data:`~workbench.decision.levers.LEVERS`), its
@@ -43,6 +53,13 @@ class LeverRange:
                                               "retention_effect_pct", "demand_change_pct"):
             raise UserError(f"lever {self.key!r} ({lv.label}) is an assumption or a month, not "
                             f"a choice with a cost; the optimiser does not move it")
+        if self.key in UNPRICED:
+            # the search took a better value for nothing in place of choices that are costed
+            # (recruits at GBP 20,000 each), and the plan's cost left out what it would take
+            raise UserError(f"lever {self.key!r} ({lv.label}) has no price in the model: "
+                            f"{UNPRICED[self.key]} is not costed, so the optimiser would take "
+                            f"it in place of choices that are, and the plan's cost would leave "
+                            f"it out; try it with `workbench compare` or the explorer instead")
         if not (math.isfinite(self.low) and math.isfinite(self.high) and self.high > self.low):
             raise UserError(f"lever {self.key}: the range must have high > low "
                             f"(got {self.low:g} to {self.high:g})")
