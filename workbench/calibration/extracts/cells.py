@@ -108,8 +108,17 @@ class ExtractError(UserError):
 
 _TRUE = {"1", "true", "t", "y", "yes"}
 _FALSE = {"0", "false", "f", "n", "no"}
+#: What a database or a spreadsheet writes in a cell that has no value ("NULL" from SQL Server,
+#: "N/A", "-"): each was refused as a bad date or number, its value not shown, one line a row.
+NO_VALUE_WORDS = frozenset({"null", "n/a", "na", "none", "nan", "nil", "-", "--", "(blank)"})
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M",
-                 "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+                 "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+                 # as councils' systems export them: a database's time with fractions of a
+                 # second (SQL Server's 2023-04-01 00:00:00.000), a spreadsheet's 01-Apr-2023
+                 # or 1 April 2023, and day.month.year; each was refused, row by row, as "not
+                 # a date", in a file whose every date was whole and unambiguous
+                 "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%d-%b-%Y", "%d %b %Y",
+                 "%d-%B-%Y", "%d %B %Y", "%d.%m.%Y")
 #: The earliest date an extract may hold: a child's record or a worker's start in post before it
 #: is a mistyped year, or a spreadsheet's blank date (which reads as 1899-12-30 or 1900-01-01).
 EARLIEST = dt.date(1950, 1, 1)
@@ -282,6 +291,11 @@ def _say(value: str, shown: bool, quote: bool = True) -> str:
     return f"'{value}'" if quote else value
 
 
+def whole_code(value: str) -> str:
+    """A numeric code written as a decimal ("5.0") as the whole number it is ("5")."""
+    return str(value).strip().split(".")[0]
+
+
 def unknown_code(value: str, shown: bool, codes) -> str:
     """The message for a code not in ``codes``, quoting the value only when ``shown``."""
     what = f"'{value}'" if shown else "(the value is not shown: it may identify someone)"
@@ -380,6 +394,19 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
     for i in np.flatnonzero(failed):
         problems.append(Problem(file, spreadsheet_error_message(raw.iat[i].upper()), int(rows[i]),
                                 col.name))
+    # a database's NULL (or N/A, -) for no value: said once for the column, naming the word
+    # (a word of NO_VALUE_WORDS, never an identifier), not once a row as a value not shown
+    nothing = raw.str.lower().isin(NO_VALUE_WORDS).to_numpy() & ~failed
+    if col.kind != "text" and nothing.any():
+        at = rows[nothing]
+        words = ", ".join(f"'{w}'" for w in sorted(set(raw[nothing])))
+        todo = ("this column needs a value on every row: give it" if col.values == "all"
+                else "leave such cells empty (blank) and save again")
+        problems.append(Problem(file, f"{int(nothing.sum()):,} cell(s) (rows {at[0]} to "
+                                f"{at[-1]}) hold {words}, a database's or spreadsheet's word for "
+                                f"no value, not a {col.type_label}: {todo}", int(at[0]),
+                                col.name))
+        failed = failed | nothing
 
     def report(mask, message, parsed=False):
         # a value that parsed as the column's kind (a date, a number) is that, not an identifier
@@ -455,7 +482,13 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
         canon = {c.lower(): c for c in col.codes}
         low = raw.str.lower()
         known = low.isin(list(canon)).to_numpy()
-        report((~blank) & (~known), lambda v, ok: unknown_code(v, ok, col.codes))
+        # a numeric code saved from a spreadsheet or a database as a decimal (OrgRole 5.0): was
+        # 'unknown code (the value is not shown: it may identify someone)' on every row
+        whole = low.str.replace(r"^([0-9]{1,2})\.0+$", r"\1", regex=True)
+        decimal = (~known) & (whole != low).to_numpy() & whole.isin(list(canon)).to_numpy()
+        report(decimal, lambda v, ok: f"'{v}' is written as a decimal; the codes are whole "
+               f"numbers: write {whole_code(v)} ({', '.join(col.codes)})", parsed=True)
+        report((~blank) & (~known) & ~decimal, lambda v, ok: unknown_code(v, ok, col.codes))
         return [canon.get(v, "") for v in low.tolist()]
     if col.kind == "text":
         # a name (a team) that is also an identifier in the file: a column mixed up, whose values

@@ -73,6 +73,12 @@ def read_csv(path: str | Path, problems: list[Problem],
         problems.append(Problem(name, "the file is empty (expected a header row of column names)"))
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _INVISIBLE.search(text):
+        # a byte-order mark inside the file (two exports pasted together: the second header
+        # was not seen as a header, and its 23 cells were refused one by one), a zero-width
+        # space after an identifier (no case linked to its worker: the note blamed a roster
+        # of another authority), a right-to-left mark: none is seen on screen or meant
+        text = _INVISIBLE.sub("", text)
     if not text.split("\n", 1)[0].strip(" \t,"):
         # the rows below would be numbered from the wrong header row
         problems.append(Problem(name, "an empty row where the column names (the header) go: "
@@ -111,6 +117,11 @@ def read_csv(path: str | Path, problems: list[Problem],
     return df
 
 
+#: Characters that take no space on screen: the byte-order mark, zero-width spaces and joiners,
+#: the soft hyphen and the left-to-right and right-to-left marks, embeddings and overrides.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
 #: Rows looked at for the header when row 1 is not one (a title, a run date, a blank row
 #: above the column names, as a report export writes them).
 HEADER_WITHIN = 6
@@ -139,6 +150,10 @@ def _header_further_down(text: str, name: str, problems: list[Problem]) -> bool:
     except csv.Error:
         return False    # said by the check of the rows' fields
     if not rows or _header_like(rows[0]):
+        return False
+    if len(rows[0]) == 1 and any(sep in rows[0][0] for sep in ";\t"):
+        # a file separated by semicolons or tabs (European Excel): a row whose decimal comma
+        # split it in two looked like a header, and row 2 was said to be the header
         return False
     for k in range(1, min(len(rows), HEADER_WITHIN)):
         below = rows[k + 1] if k + 1 < len(rows) else None
@@ -239,6 +254,19 @@ def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
     try:
         for row, r in records:
             seen += 1
+            if len(r) != width and len(r) < width and "\n" in r[-1]:
+                # a stray quote mark: the rest of the file (or up to the next quote mark) was
+                # read as one cell, said 'a truncated row?'
+                lines = r[-1].count("\n")
+                problems.append(Problem(name, f"{len(r)} fields where the header has {width}: a "
+                                              "quote mark (\") opens a cell in this row and is not "
+                                              f"closed for {lines:,} line(s), so they were read as "
+                                              "one cell; remove the stray quote mark (or close it) "
+                                              "and save again", row=row))
+                found = True
+                ragged += 1
+                widths.add(-1)
+                continue
             if len(r) != width:
                 what = "a truncated row?" if len(r) < width else "a stray comma or an unquoted value?"
                 problems.append(Problem(name, f"{len(r)} fields where the header has {width} ({what})",
