@@ -270,3 +270,23 @@ def test_an_authoritys_missing_total_rows_are_not_a_table_to_download(tmp_path, 
     assert "download the table" not in said
     assert (f"is in the files ({cla}, with England's rows) but has no row of County Durham for "
             "these years (the rows read are its 'Total' rows of 'Age group')") in said
+
+
+# ------------------------------ 6. the workforce census's ReasonLeave as DfE's schema codes it
+def test_dfes_numeric_reasons_for_leaving_are_read(mini):
+    # before: "field ReasonLeave: unknown code '7'; expected one of RES, RET, ...": a census as
+    # DfE's schema writes it (reasontype 1 resignation ... 10 not yet collected) refused
+    df = pd.read_csv(mini / CENSUS, dtype=str, keep_default_na=False)
+    df.loc[df.index[df.ReasonLeave != ""][0], "ReasonLeave"] = "7"
+    df.to_csv(mini / CENSUS, index=False)
+    assert (read_returns(mini).roster.workers.reason == "TRN").sum() == 1
+
+
+@pytest.mark.parametrize("code, reason", [("1", "RES"), ("2", "RED"), ("3", "RED"), ("4", "DIS"),
+                                          ("5", "RET"), ("6", "OTH"), ("7", "TRN"), ("8", "OTH"),
+                                          ("9", "UNK"), ("10", "UNK"), ("5.0", "RET"),
+                                          ("RES", "RES")])
+def test_each_of_dfes_reasons_for_leaving_has_its_meaning(code, reason):
+    from workbench.calibration.returns.common import Origin
+    from workbench.calibration.returns.workforce_census import _record
+    assert _record({"ReasonLeave": code}, Origin("f", 2), 2023).values["ReasonLeave"] == reason

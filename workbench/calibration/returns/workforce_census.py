@@ -2,7 +2,8 @@
 
 Fields (DfE's names): ``SWENo`` (or a local ``WorkerID``/``StaffID``), ``AgencyWorker``, ``FTE``
 (or ``FTE30``), ``OrgRole`` (5 = case holder), ``RoleStartDate``, ``RoleEndDate``,
-``ReasonLeave``, ``Cases30``, ``WorkingDaysLost``; and two local fields the census lacks but the
+``ReasonLeave`` (DfE's codes 1 to 10, read as the roster's RES, RED ...: :data:`REASON_CODES`),
+``Cases30``, ``WorkingDaysLost``; and two local fields the census lacks but the
 model uses when given: ``Team`` and ``WorkerType``. In XML each worker is a ``CSWWWorker``
 element. The census is taken at 30 September; several years combine into one roster (a worker
 is one role: ``SWENo`` + ``RoleStartDate``; the latest census wins, and ``Cases30`` is kept from
@@ -33,6 +34,13 @@ REASON_WORDS = {"resignation": "RES", "resigned": "RES", "retirement": "RET", "r
                 "dismissal": "DIS", "dismissed": "DIS", "redundancy": "RED",
                 "end of contract": "END", "end of assignment": "END", "other": "OTH",
                 "unknown": "UNK", "not known": "UNK"}
+#: DfE's own ReasonLeave codes (the census's XML schema, social_work_workforce_2022.xsd, type
+#: reasontype, as Social Finance's liia-tools holds it) -> the roster's: a census as DfE's
+#: specification writes it was refused ("unknown code '1'; expected one of RES, ..."). 6
+#: (deceased) is other; 7 (moved to a non-child-and-family social work role in the council) is
+#: TRN; 10 (not yet collected) is not known.
+REASON_CODES = {"1": "RES", "2": "RED", "3": "RED", "4": "DIS", "5": "RET", "6": "OTH",
+                "7": "TRN", "8": "OTH", "9": "UNK", "10": "UNK"}
 #: The columns each census must have: the roster's required columns (a census without FTE
 #: was said as one bad cell, its other rows quietly taking FTE from an earlier census)
 CORE = {c.name for c in WORKFORCE_COLUMNS if c.required}
@@ -63,6 +71,8 @@ def _record(values: dict, origin: Origin, year: int) -> WorkerRecord:
         v = "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()
         if col == "ReasonLeave" and v.lower() in REASON_WORDS:
             v = REASON_WORDS[v.lower()]
+        elif col == "ReasonLeave":
+            v = REASON_CODES.get(v[:-2] if v.endswith(".0") else v, v)
         row[col] = v
     fields = tuple((ALIASES.get(_key(k)), k) for k in values if ALIASES.get(_key(k)))
     return WorkerRecord(row, Origin(origin.file, origin.row, origin.element, fields), year)
