@@ -222,3 +222,35 @@ def test_a_lever_the_model_does_not_price_is_not_searched(lever):
         parse_lever_range(lever)
     assert "is not costed, so the optimiser would take it in place of choices that are" in \
         str(exc.value)
+
+
+# ------------------------------------------------------------------ 8. sensitivity: a range of 0
+def test_a_morris_range_that_rounds_to_nothing_is_not_shown_as_zero(monkeypatch, capsys,
+                                                                    tmp_path):
+    # "how long an assessment takes  21 ± 0" (children waiting, from 2 trajectories): a range
+    # of 0.13 children shown as none, as if the estimate were exact
+    import workbench.decision.sensitivity as mod
+    from workbench.cli.main import main
+
+    def fake(base, kpi_name, **kw):
+        morris = pd.DataFrame({"kpi": kpi_name, "input": ["a", "b"],
+                               "label": ["how long an assessment takes", "short-term absence"],
+                               "mu_star": [21.4, 0.0], "mu_star_conf": [0.13, 0.0],
+                               "sigma": [0.1, 0.0], "rank": [1, 2]})
+        return mod.SensitivityResult(
+            base=base, kpi=kpi_name, kpis=(kpi_name,), inputs={}, morris=morris,
+            sobol=pd.DataFrame(), tornado=pd.DataFrame(columns=[
+                "input", "label", "low", "high", "kpi_low", "kpi_high", "kpi_base", "swing"]),
+            replications=1, years=1.0)
+
+    monkeypatch.setattr(mod, "sensitivity", fake)
+    code = main(["sensitivity", "scenarios/baseline.yaml", "--kpi", "unallocated_mean",
+                 "--no-progress", "--executor", "serial", "--out", str(tmp_path / "s")])
+    out = capsys.readouterr().out
+    assert code == 0
+    hours = next(line for line in out.splitlines() if "how long an assessment takes" in line
+                 and line.strip().startswith("1 "))
+    absence = next(line for line in out.splitlines() if "short-term absence" in line
+                   and line.strip().startswith("2 "))
+    assert hours.rstrip().endswith("21 ± <1")
+    assert absence.rstrip().endswith("0 ± 0")   # no effect at all: none

@@ -86,8 +86,12 @@ def cmd_sensitivity(args) -> int:
     rows = [("rank", "input", "Morris effect", "Sobol total")]
     for r in m.itertuples():
         conf = getattr(r, "mu_star_conf", float("nan"))
-        mu = k.format(r.mu_star, unit=False) + ("" if conf != conf else
-                                                 f" ± {k.format(conf, unit=False)}")
+        pm = k.format(conf, unit=False) if conf == conf else ""
+        if (conf == conf and conf > 1e-6 * max(1.0, abs(r.mu_star))   # not a rounding error
+                and round(conf * k.display_scale, k.display_digits) == 0):
+            # a range that rounds to 0 is not none: "21 ± 0" from two trajectories read as exact
+            pm = "<" + k.format(k.resolution, unit=False)
+        mu = k.format(r.mu_star, unit=False) + (f" ± {pm}" if pm else "")
         st = ""
         if s is not None and r.input in s.index:
             st = f"{s.loc[r.input, 'ST']:.2f}"
