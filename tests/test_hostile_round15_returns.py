@@ -290,3 +290,17 @@ def test_each_of_dfes_reasons_for_leaving_has_its_meaning(code, reason):
     from workbench.calibration.returns.common import Origin
     from workbench.calibration.returns.workforce_census import _record
     assert _record({"ReasonLeave": code}, Origin("f", 2), 2023).values["ReasonLeave"] == reason
+
+
+# ----------------------------- 7. the SSDA903 social worker file of 2023-24 is an SSDA903 file
+def test_the_903_social_worker_file_is_said_as_an_ssda903_file_not_read(mini):
+    # before: "left out 1 CSV file(s) that are not a return this reader knows (no SSDA903 or
+    # workforce census columns)": the file of each child's social workers DfE added in 2023-24
+    (mini / "ssda903_socialworker_2023.csv").write_text(
+        "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+        "A1,01/01/2010,SW1234567890,01/04/2022,01/06/2022,MANAGE\n", encoding="utf-8")
+    notes = read_returns(mini).notes
+    said = [n for n in notes if "ssda903_socialworker_2023.csv" in n]
+    assert len(said) == 1 and said[0].startswith("left out 1 SSDA903 file(s) calibration does "
+                                                 "not use"), notes
+    assert "social workers" in said[0]

@@ -187,8 +187,8 @@ def _said_left_out(left_out: dict[str, list[str]]) -> list[str]:
     for names, what in (
             (left_out.get("ssda903", []), "SSDA903 file(s) calibration does not use (UASC, "
                                           "missing, reviews, previous permanence, placed for "
-                                          "adoption, adoption, outcomes: only the header, "
-                                          "episodes and OC3 are read)"),
+                                          "adoption, adoption, outcomes, social workers: only "
+                                          "the header, episodes and OC3 are read)"),
             (left_out["csv"], "CSV file(s) that are not a return this reader knows (no SSDA903 "
                               "or workforce census columns)"),
             (left_out["other"], "file(s) of a kind that holds no return (returns are .xml, .csv "

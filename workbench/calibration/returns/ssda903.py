@@ -47,9 +47,12 @@ def _norm(h: str) -> str:
 
 #: Fields of the SSDA903 files calibration does not read, each marking its file: UASC (DUC, the
 #: date an unaccompanied asylum-seeking child turns 18), missing episodes, reviews, previous
-#: permanence, placed for adoption, adoption (AD1) and outcomes (OC2). The UASC file's CHILD,
-#: SEX, DOB were taken for a second header of the year, and the folder refused.
+#: permanence, placed for adoption, adoption (AD1), outcomes (OC2) and, from 2023-24, the
+#: child's social workers (SW_ID ...: it was called "not a return this reader knows (no SSDA903
+#: columns)"). The UASC file's CHILD, SEX, DOB were taken for a second header of the year, and
+#: the folder refused.
 OTHER_903_FIELDS = {"DUC", "MISSING", "MIS_START", "MIS_END", "REVIEW", "REVIEW_CODE",
+                    "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON",
                     "PREV_PERM", "LA_PERM", "DATE_PERM", "DATE_PLACED", "DATE_PLACED_CEASED",
                     "REASON_PLACED_CEASED", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR",
                     "SEX_ADOPTR", "LS_ADOPTR", "SDQ_SCORE", "SDQ_REASON", "CONVICTED",
