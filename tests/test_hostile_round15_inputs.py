@@ -420,3 +420,18 @@ def test_an_identifier_with_an_invisible_character_still_links_case_to_worker(sy
     # authority')
     assert keys and keys == set(intact.episodes["worker_key"]) - {0}
     assert keys <= set(ro.workers["worker_key"]) | set(intact.episodes["worker_key"])
+
+
+# ============================================================================================
+# workbench new
+# ============================================================================================
+
+@pytest.mark.parametrize("name", ["BASELINE", "baseline ", "  Baseline"])
+def test_new_refuses_the_bases_name_in_other_letter_case_or_spacing(tmp_path, capsys, name):
+    # NEW: 'Baseline' was refused but 'BASELINE' written, and then refused beside its base by
+    # the report and the app ("differs from 'Baseline' only by letter case or spaces")
+    out = tmp_path / "v.yaml"
+    rc = main(["new", name, "--from", BASE, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and not out.exists()
+    assert f"the name '{name}' is the base's own ('Baseline') but for letter case or spaces" in err

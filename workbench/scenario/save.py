@@ -267,8 +267,12 @@ def variant_template(name: str, base_path: str | Path, out: str | Path | None = 
                             f"of its own (choose another name or --out)")
     if path.exists() and not overwrite:
         raise ScenarioError(f"{path}: exists already (choose another name or --out)")
-    if name == base.name:
-        raise ScenarioError(f"the name '{name}' is the base's own; a variant needs its own name")
+    if name_key(name) == name_key(base.name):
+        # 'BASELINE' or 'baseline ' was written, then refused beside its base by the report and
+        # the app ("differs from 'Baseline' only by letter case or spaces")
+        like = "" if name == base.name else f" ('{base.name}') but for letter case or spaces"
+        raise ScenarioError(f"the name '{name}' is the base's own{like}; a variant needs its own "
+                            f"name")
     ref = Path(os.path.relpath(base_path.resolve(), path.parent.resolve())).as_posix()
     data = base.model_dump(mode="python")
     lines = [_header([f"{name}: a variant of {ref} ({base.name}), written by `workbench new` on "
