@@ -254,3 +254,15 @@ def test_a_morris_range_that_rounds_to_nothing_is_not_shown_as_zero(monkeypatch,
                    and line.strip().startswith("2 "))
     assert hours.rstrip().endswith("21 ± <1")
     assert absence.rstrip().endswith("0 ± 0")   # no effect at all: none
+
+
+# ------------------------------------------------------------------ 9. run: n/a said
+def test_run_says_why_a_measure_counted_over_whole_years_has_no_value(tmp_path, capsys):
+    from workbench.cli.main import main
+
+    code = main(["run", "scenarios/baseline.yaml", "--years", "0.02", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ("n/a: Looked-after children with 3+ social workers in a year (lac_3plus_sw_pct) is "
+            "counted over whole years, and 0.02 years is less than one, so it has no value: "
+            "give --years 1 or more.") in out

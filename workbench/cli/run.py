@@ -91,6 +91,15 @@ def cmd_run(args) -> int:
     print(format_kpis(run.kpis, title=f"{isolate(sc.name)}: one replication, seed {args.seed}, "
                                       f"{span:g} year{'' if span == 1 else 's'} from "
                                       f"{sc.start_date}"))
+    from ..analysis.registry import too_short_for
+
+    # a measure counted over whole years read "n/a" over a shorter run, with nothing to say
+    # why (compare says it)
+    for name, value in run.kpis.items():
+        short = too_short_for(name, span) if value != value else None
+        if short:
+            print(f"\nn/a: {short[0].upper()}{short[1:]}, so it has no value: give --years 1 "
+                  f"or more.")
     print(f"\nWrote {kpi_path} and {ts_path} (aggregates only).")
     return 0
 
