@@ -19,9 +19,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .plots import BAND_NOTE, _date_ticks, _line_with_band, _note, chart_name
+from .bidi import FSI, PDI
 from .tables import balance_bidi, text_html
 
-__all__ = ["figure_html", "plot_waiting_split", "subset"]
+__all__ = ["chart_finding", "figure_html", "plot_waiting_split", "subset"]
 
 
 def figure_html(fig, alt: str, caption: str = "", dpi: int = 110) -> str:
@@ -34,7 +35,7 @@ def figure_html(fig, alt: str, caption: str = "", dpi: int = 110) -> str:
     alt : str
         The text alternative: what the chart shows and its main finding (escaped here).
     caption : str
-        A visible caption (escaped here); default: the first sentence of ``alt``.
+        A visible caption (escaped here); default: the chart's finding (:func:`chart_finding`).
     dpi : int
         Resolution: 110 prints sharply on A4 and keeps the page small.
     """
@@ -42,13 +43,29 @@ def figure_html(fig, alt: str, caption: str = "", dpi: int = 110) -> str:
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    # a visible caption: what the chart shows in words, also on paper (the alt's first sentence)
-    caption = caption or alt.split(". ")[0].rstrip(".") + "."
+    caption = caption or chart_finding(alt)
     # names in ``alt`` come isolated (FSI ... PDI, tables.isolate): kept as such in the
     # attribute (plain text), as <bdi> in the caption
     cap = f"<figcaption>{text_html(caption)}</figcaption>"
     return (f'<figure class="chart"><img src="data:image/png;base64,{data}" '
             f'alt="{html.escape(balance_bidi(alt), quote=True)}">{cap}</figure>')
+
+
+def chart_finding(alt: str) -> str:
+    """A chart's visible caption, on screen and on paper: its finding (the text alternative's
+    sentences after the first, which says what the chart shows, as the chart's own title does);
+    the first sentence when the text alternative has no other. The caption was the first
+    sentence alone, so that a reader of the printed report had the finding only in the PDF's
+    tags, not on the page."""
+    depth = 0
+    for i, ch in enumerate(alt):  # the first ". " outside a name (names come isolated)
+        depth += (ch == FSI) - (ch == PDI)
+        if depth <= 0 and alt.startswith(". ", i):
+            first, rest = alt[:i], alt[i + 2:]
+            break
+    else:
+        first, rest = alt, ""
+    return rest.strip() or first.rstrip(".") + "."
 
 
 def subset(exp, labels: Sequence[str]):

@@ -21,7 +21,7 @@ from typing import Sequence
 
 from . import alt_text, plots
 from .appendix import SOURCES_DOC, appendix_html
-from .report_charts import figure_html, plot_waiting_split, subset
+from .report_charts import chart_finding, figure_html, plot_waiting_split, subset
 from .report_design import ReportDesign, Warmup, choose_warmup, report_design
 from .report_page import masthead_html, section_html
 from .report_page_one import PAGE_ONE_KPIS, page_one_html, stress_table
@@ -208,15 +208,22 @@ def shade_warmup(fig, r: Report) -> str:
             f"out of the averages the page states.")
 
 
+def _shaded(fig, alt: str, shaded: str) -> str:
+    """A week-by-week chart's figure: its text alternative says the warm-up's shading
+    (``shaded``), which the section's lead says too; its caption, the chart's finding, does not
+    say it a third time."""
+    return figure_html(fig, alt + shaded, chart_finding(alt))
+
+
 def timeliness_section(r: Report) -> str:
     ex = r.options_exp
     fig = plots.plot_timeliness(ex)
     shaded = shade_warmup(fig, r)
     alt = alt_text.alt_lines(ex, "share of assessments finished within 45 working days",
-                             "assessment_within_45wd_pct", r.labels) + shaded
+                             "assessment_within_45wd_pct", r.labels)
     return section_html("Timeliness", "How many assessments finish within the legal timescale of "
                         "45 working days, week by week. When social workers hold more cases, "
-                        "each case gets less of their time." + shaded, figure_html(fig, alt))
+                        "each case gets less of their time." + shaded, _shaded(fig, alt, shaded))
 
 
 def waiting_section(r: Report) -> str:
@@ -228,11 +235,11 @@ def waiting_section(r: Report) -> str:
     fig = plot_waiting_split(ex, r.labels, stressed, display_name(ex, p) if p else None, names)
     shaded = shade_warmup(fig, r)
     alt = alt_text.alt_waiting(ex, r.labels, stressed, display_name(ex, p) if p else None,
-                               names) + shaded
+                               names)
     return section_html("Children waiting for a social worker",
                         "A child waits unallocated when no social worker in the right team has "
                         "room. The legal clock keeps running while they wait." + shaded,
-                        figure_html(fig, alt))
+                        _shaded(fig, alt, shaded))
 
 
 def caseload_section(r: Report) -> str:
@@ -241,8 +248,8 @@ def caseload_section(r: Report) -> str:
     fig = plots.plot_caseloads(ex, aim=aim, title="Average caseload against the aim", spread=False)
     shaded = shade_warmup(fig, r)
     alt = alt_text.alt_lines(ex, "average cases per full-time social worker against the aim of "
-                             f"{aim:g}", "caseload_mean", r.labels) + shaded
-    return section_html("Caseloads against the aim", shaded.strip(), figure_html(fig, alt))
+                             f"{aim:g}", "caseload_mean", r.labels)
+    return section_html("Caseloads against the aim", shaded.strip(), _shaded(fig, alt, shaded))
 
 
 def workforce_section(r: Report) -> str:
@@ -254,9 +261,9 @@ def workforce_section(r: Report) -> str:
                               "vacancy_rate_pct", "Each panel stacks experienced, newly "
                               "qualified, academy and agency staff (full-time equivalents) with "
                               "vacant posts dotted. Vacant posts, as a share of funded "
-                              "posts:") + shaded
+                              "posts:")
     return section_html("The workforce: who is in post, and the vacancies", shaded.strip(),
-                        figure_html(fig, alt))
+                        _shaded(fig, alt, shaded))
 
 
 def stability_section(r: Report) -> str:

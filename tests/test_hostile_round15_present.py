@@ -1,0 +1,254 @@
+"""Round 15 (audit H77) of the pages people read: three known items, then reflow (WCAG 1.4.10),
+text spacing (1.4.12), the printed report's lines, and the charts' captions. Each test failed on
+the code before its fix. Synthetic experiments and small pages, no simulation.
+
+G1. A chart's finding ("Highest on average: Full agency cover (83.3%); lowest: ...") was only in
+its text alternative: on paper (and on screen) the caption was the alt's first sentence, which
+says what the chart shows, as the chart's own title does. The caption is now the finding (the
+alt's sentences after the first), printed; the bundled report still prints on 13 pages
+(tests/test_browser_report.py's MAX_PAGES).
+
+G2. The explorer's and the app's Random seed box put a number typed outside 0 to 2**53 - 1 back
+within it silently (the page did it, so the kernel never saw what was typed): a manager typing
+-5 ran seed 0 believing it was -5. The kernel now puts it back and a note beside the box says
+what was typed, what the box now holds and the range allowed (WCAG 3.3.1), as a status message.
+(tests/test_explorer_round9.py's D5 pin stands: the value is still kept within the bounds.)
+
+G3. The progress bars (the run's, the plan search's) had no role, name or value: a screen reader
+said nothing of them. The app's page now gives each role="progressbar", a name ("Progress of
+the run", "Progress of the search for the cheapest plan") and its value, 0 to 100, as it moves.
+
+G4. The report's heading at 320 px (WCAG 1.4.10) gave "Period the averages cover" its whole
+width (max-content) and squeezed the values into 60 px: "Strategic workforc / e team", and
+with a reader's text spacing (1.4.12) one letter a line ("1 / M / a / r / c / h ..."). The names
+now take at most half the row.
+
+G5. Page one's table broke a signed sum of money between its sign and the pound sign, at every
+width and on paper: the printed page read "(95% range -" at a line's end and "£0.54m to +" on
+the next, each figure's sign on the line above its number. A signed sum now stays on one line,
+there and in every table the package draws (tables._cell).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from workbench.present.report_page import masthead_html, page_from_notebook, write_pdf
+
+from conftest import needs_chromium, team_folder
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = (ROOT / "workbench" / "present" / "app_template" / "voila" / "templates" /
+            "workbench" / "index.html.j2")
+#: WCAG 1.4.12's text spacing, as the bookmarklet sets it.
+SPACING = ("* { line-height: 1.5 !important; letter-spacing: 0.12em !important; "
+           "word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }")
+
+
+def _page(blocks: list[str], out: Path, title: str = "Round 15") -> Path:
+    cells = [{"outputs": [{"data": {"text/html": b}}]} for b in blocks]
+    out.write_text(page_from_notebook(SimpleNamespace(cells=cells), title), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def alone(baseline):
+    """A report of the baseline alone, on the synthetic experiment of round 14."""
+    from test_hostile_round14_present import experiment
+    from workbench.present.report_design import Warmup, report_design
+    from workbench.present.report_sections import Report
+
+    design = report_design({"Baseline": baseline})
+    return Report(experiment(design.scenarios), {}, design, Warmup(0.0, "given"))
+
+
+@pytest.fixture(scope="module")
+def small_report(alone, tmp_path_factory):
+    """A page of the report's heading, its caseload chart and a page one cell of signed money,
+    with its PDF (printed before the module's browser starts: one Playwright session at a
+    time)."""
+    from workbench.analysis.registry import kpi
+    from workbench.present.report_page_one import Difference, _cell
+    from workbench.present.report_sections import caseload_section
+
+    d = Difference(kpi("cost_per_year_gbp"), diff=240_000.0, low=-540_000.0, high=1_010_000.0,
+                   comparator_mean=14e6, runs=4, sd=1e5)
+    cell = (f'<table class="wb-table" style="width:14rem"><tr><th scope="row">Option'
+            f"</th>{_cell(d)}</tr></table>")
+    out = _page([masthead_html("Options for scrutiny", "Anyshire County Council",
+                               "1 March 2027", "Strategic workforce team",
+                               period="January 2018 to May 2018"),
+                 caseload_section(alone), cell],
+                tmp_path_factory.mktemp("r15") / "report.html")
+    pdf = out.with_suffix(".pdf")
+    if needs_chromium.args[0]:  # (no browser: the module's tests are skipped)
+        return out, None
+    write_pdf(out, pdf)
+    return out, pdf
+
+
+# ------------------------------------------------------------------------------ G1
+def test_a_charts_caption_is_its_finding():
+    from workbench.present.bidi import FSI, PDI
+    from workbench.present.report_charts import chart_finding
+
+    alt = ("Line chart: average cases per full-time social worker, week by week. Over the "
+           "period: Highest on average: Agency reduction (22.7); lowest: Full agency cover "
+           "(20.7).")
+    assert chart_finding(alt) == ("Over the period: Highest on average: Agency reduction (22.7); "
+                                  "lowest: Full agency cover (20.7).")
+    assert chart_finding("Highest on average: A (1.5); lowest: B (1.2).") == (
+        "Highest on average: A (1.5); lowest: B (1.2).")          # one sentence: itself
+    named = f"Bar chart of {FSI}Plan B. More staff{PDI} and more. Highest: {FSI}x. y{PDI} (2)."
+    assert chart_finding(named) == f"Highest: {FSI}x. y{PDI} (2)."   # not cut inside a name
+
+
+@needs_chromium
+def test_the_printed_report_carries_each_charts_finding(small_report):
+    from pypdf import PdfReader
+
+    out, pdf = small_report
+    page = out.read_text()
+    [cap] = re.findall(r"<figcaption>(.*?)</figcaption>", page, flags=re.S)
+    assert "Average 21.0" in cap and "Line chart" not in cap, cap
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(str(pdf)).pages))
+    assert "Average 21.0" in text, text   # the finding, on paper
+
+
+# ------------------------------------------------------------------------------ G2
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from workbench.present.app import App
+
+    a = App(scenarios_dir=team_folder(tmp_path_factory.mktemp("app")), executor="serial",
+            replications=2, years=0.05, seed=1)
+    yield a
+    a.close()
+
+
+@pytest.mark.parametrize("typed, kept, says", [
+    (-5, 0, "Random seed: -5 is below the range allowed, 0 to 9,007,199,254,740,991; the box now "
+            "holds 0."),
+    (2**53, 2**53 - 1, "Random seed: 9,007,199,254,740,992 is above the range allowed, 0 to "
+                       "9,007,199,254,740,991; the box now holds 9,007,199,254,740,991."),
+    (10**30, 2**53 - 1, "Random seed: the number typed is above the range allowed"),
+])
+def test_a_seed_put_back_within_its_range_is_said_beside_the_box(app, typed, kept, says):
+    from workbench.present.explorer_layout import STATUS_CLASS
+
+    app.seed.set_state({"value": typed})       # as the page sends what was typed
+    assert app.seed.value == kept
+    assert says in app.seed.note.value, app.seed.note.value
+    assert STATUS_CLASS in app.seed.note._dom_classes     # heard as a status message
+    row = [box for box in app.widget.children if app.seed in getattr(box, "children", ())]
+    assert row and app.seed.note in row[0].children       # beside the box
+    assert "min" not in app.seed.keys and "max" not in app.seed.keys  # the page clamps nothing
+    app.seed.set_state({"value": 42})
+    assert app.seed.value == 42 and app.seed.note.value == ""
+
+
+# ------------------------------------------------------------------------------ G3
+def test_the_progress_bars_carry_a_name(app):
+    from workbench.present.explorer_layout import PROGRESS_CLASS
+
+    assert app.progress.tooltip == "Progress of the run"
+    assert app.plan_progress.tooltip == "Progress of the search for the cheapest plan"
+    for bar in (app.progress, app.plan_progress):
+        assert PROGRESS_CLASS in bar._dom_classes
+
+
+#: ipywidgets' progress bar as its page draws it (ipywidgets 8's ProgressView): a hidden label
+#: holding the tooltip, a track and a bar whose width is the share done.
+PROGRESS_DOM = ("<div class='jupyter-widgets widget-inline-hbox widget-hprogress wb-progress'>"
+                "<label class='widget-label' style='display:none' title='Progress of the run'>"
+                "</label><div class='progress'><div class='progress-bar' style='width:0%'>"
+                "</div></div></div>")
+
+
+# ---------------------------------------------------------- the module's browser: one of each page
+@pytest.fixture(scope="module")
+def looked(small_report, chromium):
+    """What each page shows, read once: the app's progress bar (the template's scripts over
+    ipywidgets' markup) before and after it moves; the small report at 320 px with a reader's
+    text spacing: the words broken inside (not between) their letters."""
+    script = "\n".join(re.findall(r"<script>(.*?)</script>", TEMPLATE.read_text(), flags=re.S))
+    seen = {}
+    page = chromium.new_page()
+    page.set_content(f"<html><head><script>{script}</script></head><body>"
+                     f"<div id='main'>{PROGRESS_DOM}</div></body></html>")
+    aria = ("() => { const e = document.querySelector('[role=progressbar]'); return e && "
+            "[e.getAttribute('aria-label'), e.getAttribute('aria-valuemin'), "
+            "e.getAttribute('aria-valuemax'), e.getAttribute('aria-valuenow')]; }")
+    page.wait_for_timeout(100)   # (the page's observers run as the markup arrives)
+    seen["bar_start"] = page.evaluate(aria)
+    page.evaluate("document.querySelector('.progress-bar').style.width = '37.5%'")
+    page.wait_for_timeout(100)
+    seen["bar_moved"] = page.evaluate(aria)
+    page.close()
+
+    out, _ = small_report
+    page = chromium.new_page(viewport={"width": 320, "height": 700})
+    page.goto(out.resolve().as_uri())
+    page.add_style_tag(content=SPACING)
+    seen["broken_320"] = page.evaluate(BROKEN_WORDS)
+    seen["scroll_320"] = page.evaluate("[document.documentElement.scrollWidth, "
+                                       "document.documentElement.clientWidth]")
+    page.close()
+    page = chromium.new_page(viewport={"width": 1280, "height": 700})
+    page.goto(out.resolve().as_uri())
+    seen["broken_1280"] = page.evaluate(BROKEN_WORDS)
+    page.close()
+    return seen
+
+
+#: The words of four characters or more (no hyphen or slash) that a line break cuts in two, as
+#: [word, the tag holding it].
+BROKEN_WORDS = r"""() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  let n;
+  while ((n = walk.nextNode())) {
+    if (!n.parentElement.getClientRects().length) continue;
+    const re = /[^\s\u2068\u2069]{4,}/g; let m;
+    while ((m = re.exec(n.data))) {
+      if (/[\/–—]/.test(m[0]) || /[a-z]-[a-z]/i.test(m[0])) continue;
+      const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+      if (new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1)
+        out.push([m[0], n.parentElement.tagName]);
+    }
+  }
+  // a figure and its sign in separate text nodes (a span): both on one line
+  document.querySelectorAll('main td').forEach(td => {
+    const text = td.textContent, re = /[+\-−]£[\d.,]+m/g; let m;
+    while ((m = re.exec(text))) {
+      const r = document.createRange(); let at = 0, start = null, end = null;
+      const w = document.createTreeWalker(td, NodeFilter.SHOW_TEXT); let t;
+      while ((t = w.nextNode())) {
+        const len = t.data.length;
+        if (start === null && m.index < at + len) { r.setStart(t, m.index - at); start = 1; }
+        if (start !== null && m.index + m[0].length <= at + len) {
+          r.setEnd(t, m.index + m[0].length - at); end = 1; break; }
+        at += len;
+      }
+      if (end && new Set([...r.getClientRects()].filter(x => x.width)
+                         .map(x => Math.round(x.top))).size > 1) out.push([m[0], 'TD']);
+    }
+  });
+  return out; }"""
+
+
+@needs_chromium
+def test_a_progress_bar_is_a_named_progressbar_with_its_value(looked):
+    assert looked["bar_start"] == ["Progress of the run", "0", "100", "0"]
+    assert looked["bar_moved"] == ["Progress of the run", "0", "100", "38"]
+
+
+@needs_chromium
+def test_the_heading_and_page_ones_figures_keep_their_words_whole_at_320_px(looked):
+    assert looked["scroll_320"][0] <= looked["scroll_320"][1]   # no sideways scrolling
+    assert looked["broken_320"] == [], looked["broken_320"]        # G4 and G5
+    assert looked["broken_1280"] == [], looked["broken_1280"]      # G5
