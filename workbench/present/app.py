@@ -33,7 +33,7 @@ from ..errors import UserError
 from ..scenario import ScenarioError
 from ..scenario.save import save_variant
 from .explorer import Explorer
-from .explorer_layout import STATUS_CLASS
+from .explorer_layout import STATUS_CLASS, progress_bar
 from .tables import bidi_html, isolate, text_html
 
 __all__ = ["App", "HOW_TO", "PLAN_LEVERS", "PLAN_TARGETS", "Unavailable"]
@@ -261,8 +261,7 @@ class App(Explorer):
                            *(box for row in self.plan_levers.values() for box in row),
                            self.plan_minutes, self.plan_confidence)
         self._clicks.defer(self.plan_button)
-        self.plan_progress = w.IntProgress(value=0, min=0, max=100,
-                                           layout=w.Layout(width="260px"))
+        self.plan_progress = progress_bar(w, "Progress of the search for the cheapest plan", 100)
         self.plan_status = w.HTML("Give the targets and the levers, then press <b>Find the "
                                   "cheapest plan</b>.")
         self.plan_status.add_class(STATUS_CLASS)    # "Searching...", "Not searched: ..." heard

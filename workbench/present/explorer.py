@@ -41,7 +41,7 @@ from ..decision.levers import (
 from .clicks import SettledClicks
 from .explorer_layout import (AMBER, HELP_STYLE, INTRO_HTML, REPLICATIONS_RANGE, RESULT_TABS,
                               SEED_MAX, STATUS_CLASS, TAB_FIGURES, YEARS_MAX, chart_alt_html,
-                              lever_controls, result_tabs, run_settings)
+                              lever_controls, progress_bar, result_tabs, run_settings)
 from .run_problems import EverySimulationFailed, checked_setting, run_problem
 from .scenario_shelf import ScenarioShelf, file_state
 from .tables import bidi_html, isolate, text_html
@@ -220,8 +220,7 @@ class Explorer:
                                      layout=w.Layout(width="160px"))
         self.reset_button.on_click(lambda _b: self.reset())
         self._clicks.defer(self.reset_button)  # not undone by a change sent before it
-        self.progress = w.IntProgress(value=0, min=0, max=1, description="",
-                                      layout=w.Layout(width="260px"))
+        self.progress = progress_bar(w, "Progress of the run", 1)
         self.status = w.HTML("Press <b>Run</b> to simulate.")
         # the app's page makes it a status message (role="status"): a screen reader hears
         # "Running...", "Done" and "Could not run: ..." without moving to it (WCAG 4.1.3)
@@ -239,7 +238,8 @@ class Explorer:
                    layout=w.Layout(align_items="center", grid_gap="10px")),
             self.list_note, self.base_note,
             self.lever_tabs, self.changes_note,
-            w.HBox([self.replications, self.years, self.seed]),
+            w.HBox([self.replications, self.years, self.seed, self.seed.note],
+                   layout=w.Layout(align_items="center", grid_gap="10px")),
             w.HBox([self.run_button, self.reset_button, self.progress, self.status],
                    layout=w.Layout(align_items="center", grid_gap="10px")),
             self.results,

@@ -11,9 +11,10 @@ from typing import Any, Callable
 from ..decision.levers import LEVER_GROUPS, LEVERS, same_value
 from .bidi import balance_bidi
 
-__all__ = ["AMBER", "CHART_ALT_CLASS", "HELP_STYLE", "INTRO_HTML", "REPLICATIONS_RANGE", "RESULT_TABS", "SEED_MAX",
+__all__ = ["AMBER", "CHART_ALT_CLASS", "HELP_STYLE", "INTRO_HTML", "PROGRESS_CLASS", "REPLICATIONS_RANGE", "RESULT_TABS", "SEED_MAX",
            "STATUS_CLASS", "TAB_FIGURES", "YEARS_CHOICES", "YEARS_MAX", "chart_alt_html",
-           "lever_controls", "result_tabs", "run_settings"]
+           "lever_controls", "progress_bar", "result_tabs", "run_settings",
+           "seed_text_box"]
 
 YEARS_CHOICES = [("6 months", 0.5), ("1 year", 1.0), ("2 years", 2.0), ("3 years", 3.0),
                  ("4 years", 4.0), ("5 years", 5.0)]
@@ -35,6 +36,9 @@ AMBER = "color:#9a5c00"
 #: The class of the lines that say how a run, a search or a save went: the app's page gives them
 #: role="status" (aria-live polite), so that a screen reader says each new message (WCAG 4.1.3).
 STATUS_CLASS = "wb-status"
+#: The class of a progress bar: the app's page gives it role="progressbar", its tooltip as its
+#: name and the share done as its value (ipywidgets gives a bar none of them) (WCAG 4.1.2).
+PROGRESS_CLASS = "wb-progress"
 #: The class of a chart's text alternative beside its image (:func:`chart_alt_html`).
 CHART_ALT_CLASS = "wb-chart-alt"
 #: The largest seed the Random seed box takes: run_experiment and numpy take any whole number from
@@ -105,14 +109,56 @@ def run_settings(w, replications: int, years: float, seed: int) -> tuple[Any, An
         layout=w.Layout(width="440px"), continuous_update=False,
         tooltip="The simulation is run this many times with different chance events (who is "
                 "referred when, who leaves). More runs give narrower ranges but take longer.")
-    # bounded, so that the box cannot hold a seed the model refuses (the page puts a
-    # number typed outside the range back within it)
-    seed_box = w.BoundedIntText(
-        value=seed, min=0, max=SEED_MAX, description="Random seed",
+    seed_box = seed_text_box(w)(
+        value=seed, description="Random seed",
         style={"description_width": "90px"}, layout=w.Layout(width="200px"),
         tooltip=f"A whole number from 0 to {SEED_MAX:,}. Change it to see another set of "
                 "chance events; the same seed always gives the same numbers.")
     return years_slider, runs, seed_box
+
+
+def progress_bar(w, name: str, maximum: int):
+    """A progress bar named ``name`` (its tooltip; the app's page makes it the bar's accessible
+    name, with role="progressbar" and the share done as its value: class PROGRESS_CLASS)."""
+    bar = w.IntProgress(value=0, min=0, max=maximum, description="", tooltip=name,
+                        layout=w.Layout(width="260px"))
+    bar.add_class(PROGRESS_CLASS)
+    return bar
+
+
+def seed_text_box(w):
+    """The Random seed box's class: a whole-number box that cannot hold a seed the model refuses
+    and says so when it changes a number. ``min`` and ``max`` stay in Python: a bounded box
+    (BoundedIntText) had the page put -5 back to 0 silently, the kernel never seeing what was
+    typed; here the kernel puts it back and the box's ``note`` (beside it, a status message)
+    says what was typed, what it became and the range allowed (WCAG 3.3.1)."""
+    import traitlets
+
+    class SeedBox(w.IntText):
+        min = traitlets.Int(0)    # not synced: the page holds no bounds of its own
+        max = traitlets.Int(SEED_MAX)
+
+        def __init__(self, **kwargs):
+            self.note = w.HTML()
+            self.note.add_class(STATUS_CLASS)
+            super().__init__(**kwargs)
+
+        @traitlets.validate("value")
+        def _within(self, proposal):
+            typed = proposal["value"]
+            kept = min(max(typed, self.min), self.max)
+            if kept != typed:
+                # (a number past 2**53 reached the kernel rounded by the page: not echoed)
+                said = f"{typed:,}" if abs(typed) <= 2**53 else "the number typed"
+                self.note.value = (f'<span style="{AMBER}">Random seed: {said} is '
+                                   f'{"below" if typed < kept else "above"} the range allowed, '
+                                   f"{self.min:,} to {self.max:,}; the box now holds "
+                                   f"{kept:,}.</span>")
+            else:
+                self.note.value = ""
+            return kept
+
+    return SeedBox
 
 
 #: Out of sight, not out of a screen reader's hearing: a chart's text alternative beside it.
