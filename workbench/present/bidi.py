@@ -10,7 +10,7 @@ import html
 import re
 import unicodedata
 
-__all__ = ["FSI", "PDI", "balance_bidi", "bidi_html", "isolate", "text_html",
+__all__ = ["FSI", "PDI", "balance_bidi", "bidi_html", "isolate", "keep_figures", "text_html",
            "unbreakable_length"]
 
 #: A word longer than this (a name typed without spaces) may break every :data:`_PIECE`
@@ -134,3 +134,16 @@ def unbreakable_length(text: str) -> int:
     text = "".join(ch for ch in balance_bidi(str(text)) if ch not in _BDI)
     return max((min(len(w), _PIECE) if len(w) > _LONG_WORD else len(w) for w in text.split()),
                default=0)
+
+
+#: A signed sum of money ("+£0.24m", "-£1.74m"): a browser may break a line between its sign and
+#: the pound sign.
+_SIGNED_MONEY = re.compile(r"[+\-−]£\d[\d,]*(?:\.\d+)?[mk]?")
+
+
+def keep_figures(escaped: str) -> str:
+    """Escaped HTML with each signed sum of money kept on one line: page one printed "(95% range
+    -" at a line's end and "£0.54m to +" under it, each figure's sign on the line above it (the
+    pattern holds no character that escaping changes, so it matches no entity)."""
+    return _SIGNED_MONEY.sub(lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>',
+                             escaped)

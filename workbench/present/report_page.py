@@ -34,7 +34,10 @@ h3 { font-size: 1.05rem; }
 .masthead { border-bottom: 3px solid #1d3f72; padding-bottom: 0.5rem; margin-bottom: 0.8rem; }
 .masthead .authority { font-weight: bold; font-size: 1.1rem; margin: 0; }
 .masthead img { max-height: 60px; max-width: 220px; float: right; }
-.masthead dl { display: grid; grid-template-columns: max-content auto; gap: 0 0.8rem; margin: 0.3rem 0 0; }
+/* the names take at most half the row: at 320 px "Period the averages cover" took 210 px, and
+   the date, the team and the period broke one letter a line (with a reader's text spacing) */
+.masthead dl { display: grid; grid-template-columns: fit-content(50%) minmax(0, 1fr); gap: 0 0.8rem;
+               margin: 0.3rem 0 0; }
 .masthead dt { font-weight: bold; } .masthead dd { margin: 0; }
 .wb-table { border-collapse: collapse; font-size: 0.86rem; margin: 0.4rem 0 1rem; width: 100%; }
 .wb-table caption { text-align: left; font-weight: bold; padding-bottom: 0.3rem; }

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from ..analysis.registry import KPI, kpi
+from .bidi import keep_figures
 from .report_design import ReportDesign
 from .report_text import baseline_words, counted, times
 from .tables import (bidi_html, bound_text, difference_reading, display_name, isolate,
@@ -190,8 +191,13 @@ def _cell(d: Difference | None) -> str:
     mark = f'<span aria-hidden="true">{mark}</span>' if mark else ""
     word_html = f'<span class="reading {cls}">{mark}{html.escape(word.capitalize())}</span>'
     k = d.kpi
-    return (f"<td>{word_html} {html.escape(k.format(d.diff, True))}"
-            f'<span class="range">{html.escape(d.range_text())}</span></td>')
+    return (f"<td>{word_html} {figures_html(k.format(d.diff, True))}"
+            f'<span class="range">{figures_html(d.range_text())}</span></td>')
+
+
+def figures_html(text: str) -> str:
+    """``text`` escaped, each signed sum of money kept on one line (:func:`bidi.keep_figures`)."""
+    return keep_figures(html.escape(text))
 
 
 def _table(results: list[OptionResult], caption: str, first_header: str,

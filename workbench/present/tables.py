@@ -19,7 +19,8 @@ import pandas as pd
 
 from ..analysis.registry import KPI, format_value, kpi, most_of
 from ..analysis.stats import t_interval
-from .bidi import FSI, PDI, balance_bidi, bidi_html, isolate, text_html, unbreakable_length
+from .bidi import (FSI, PDI, balance_bidi, bidi_html, isolate, keep_figures, text_html,
+                   unbreakable_length)
 
 __all__ = [
     "FSI", "HEADLINE_KPIS", "PDI", "PRINT_WIDTH_PX", "READING_COLOURS", "TABLE_KPIS",
@@ -442,7 +443,7 @@ def _cell(value, tag: str = "td") -> str:
     scope = ' scope="col"' if tag == "th" else ' scope="row"' if tag == "row" else ""
     if tag == "row":
         tag, style = "th", style + ";font-weight:normal"
-    return f'<{tag}{scope} style="{style}">{bidi_html(text)}</{tag}>'
+    return f'<{tag}{scope} style="{style}">{keep_figures(bidi_html(text))}</{tag}>'
 
 
 #: A table wider than the screen scrolls sideways in a region of its own, never the page (a
