@@ -266,3 +266,15 @@ def test_run_says_why_a_measure_counted_over_whole_years_has_no_value(tmp_path, 
     assert ("n/a: Looked-after children with 3+ social workers in a year (lac_3plus_sw_pct) is "
             "counted over whole years, and 0.02 years is less than one, so it has no value: "
             "give --years 1 or more.") in out
+
+
+# ------------------------------------------------------------------ 10. a threshold as given
+@pytest.mark.parametrize("target, says", [
+    ("cost_per_year_gbp<=1", "Workforce cost a year at most £1"),          # read "£0.00m"
+    ("unallocated_mean<=20.5", "(average) at most 20.5"),                    # read "20"
+    ("assessment_within_45wd_pct>=85.25", "at least 85.25%"),                # read "85.2%"
+    ("assessment_within_45wd_pct>=85", "at least 85.0%"),                    # as before
+    ("cost_gbp<=1230000", "at most £1.23m"),
+])
+def test_a_target_is_described_with_its_threshold_as_given(target, says):
+    assert parse_target(target).describe().endswith(says)

@@ -91,7 +91,20 @@ class Target:
         least 85.0%"."""
         k = kpi(self.kpi)
         word = "at least" if self.op == ">=" else "at most"
-        return f"{k.label} {word} {k.format(self.threshold)}"
+        return f"{k.label} {word} {threshold_text(k, self.threshold)}"
+
+
+def threshold_text(k, x: float) -> str:
+    """A target's threshold in ``k``'s format, or as given where that format would round it
+    (``cost_per_year_gbp<=1`` read "at most £0.00m", ``unallocated_mean<=20.5`` "at most 20")."""
+    scaled = x * k.display_scale
+    if round(scaled, k.display_digits) == scaled:
+        return k.format(x)
+    if k.fmt == "pct":
+        return f"{x:g}%"
+    if k.fmt in ("gbp", "gbp_m"):
+        return f"£{x:,.0f}" if x == int(x) else f"£{x:,.2f}"
+    return f"{x:,g}"
 
 
 def against_better(t: Target) -> str | None:
