@@ -26,6 +26,7 @@ from .extracts.layouts import PLAN_STAGE_COLUMNS, STAGE_COLUMNS
 from .observe import (open_cases_at, open_cases_episodes, plan_durations, stage_outcomes,
                       unallocated_at)
 from .plausibility import check_window
+from .product_limit import restricted_mean
 
 MIN_REFERRALS = 20        # fewer referrals in the window: keep the template's demand
 MIN_TRANSITIONS = 20      # fewer observed outcomes of a stage: keep the template's pathway
@@ -312,7 +313,7 @@ def derive_plan_durations(d: Draft, seq: pd.DataFrame, template: Scenario, w0: f
                            "no days is a recording slip, and the fitted length was thrown far "
                            "out by it); their outcomes are counted")
             keep = ~(ended & (dur <= SAME_DAY))
-            dur, ended = dur[keep], ended[keep]
+            dur, ended, entry = dur[keep], ended[keep], entry[keep]
         if got.fit is None:
             d.from_template(f"stages.{stage}.duration_days",
                             f"only {got.ended} {stage} plans ended in the window (needs {MIN_EVENTS})")
@@ -326,19 +327,31 @@ def derive_plan_durations(d: Draft, seq: pd.DataFrame, template: Scenario, w0: f
                            "length is kept")
             continue
         ci = f.intervals(seed=seed)
-        d.add(Estimate(f"stages.{stage}.duration_days.mean", f.mean, *ci["mean"], f.n,
-                       "log-normal maximum likelihood with right-censoring (still open) and "
-                       "left-truncation (started before the window)", "days",
+        # where the plans are seen to their end, the mean is the area under their product-limit
+        # curve, no shape assumed (a log-normal's own tail ran past the bound of banded plans:
+        # 340 days for a true 322, the range holding it in 51% of 200 windows; 94% now)
+        pl = restricted_mean(dur, ended, entry, f.mu, f.sigma)
+        mean, (lo, hi) = (f.mean, ci["mean"]) if pl is None else (pl.mean, (pl.lower, pl.upper))
+        how = ("log-normal maximum likelihood with right-censoring (still open) and "
+               "left-truncation (started before the window)") if pl is None else (
+            "area under the product-limit (Kaplan-Meier) curve, with right-censoring (still open) "
+            "and left-truncation (started before the window), no shape assumed; Greenwood 95% "
+            f"range; {100 * pl.tail:.1f}% still open at the longest plan seen ({pl.tau:,.0f} "
+            "days), the log-normal's tail adding the rest")
+        d.add(Estimate(f"stages.{stage}.duration_days.mean", mean, lo, hi, f.n, how, "days",
                        f"stages.{stage}.duration_days", f"{f.n_events} ended, {f.n - f.n_events} still open"),
               Estimate(f"stages.{stage}.duration_days.cv", f.cv, *ci["cv"], f.n,
-                       "log-normal maximum likelihood (as above)", "sd / mean",
+                       "log-normal maximum likelihood, censored and truncated", "sd / mean",
                        f"stages.{stage}.duration_days"),
               Estimate(f"stages.{stage}.duration_days.naive_closed_mean", float(dur[ended].mean()),
                        n=int(ended.sum()), method="mean of plans that ended in the window "
                        "(biased short; for comparison only)", unit="days"))
-        d.data["stages"][stage]["duration_days"] = lognormal_field(f)
-        d.fitted(f"stages.{stage}.duration_days", f"censored log-normal, {f.n_events} ended of {f.n}; "
-                 f"mean 95% CI {ci['mean'][0]:.0f}-{ci['mean'][1]:.0f} days")
+        written = lognormal_field(f)
+        d.data["stages"][stage]["duration_days"] = dict(written, mean=round(mean, 1))
+        what = ("censored log-normal" if pl is None else
+                "product-limit mean (no shape assumed), spread of the censored log-normal")
+        d.fitted(f"stages.{stage}.duration_days", f"{what}, {f.n_events} ended of {f.n}; "
+                 f"mean 95% CI {lo:.0f}-{hi:.0f} days")
 
 
 def derive_task_stages(d: Draft, seq: pd.DataFrame, template: Scenario, w0: float, w1x: float,

@@ -132,7 +132,7 @@ class Calibration:
             ("demand.rereferral_pct", truth.demand.rereferral_pct),
             ("stages.assessment.next.close", truth.stages["assessment"].next.get("close")),
             ("stages.s47.next.icpc", truth.stages["s47"].next.get("icpc")),
-            *((f"stages.{s}.duration_days.mean", truth.stages[s].duration_days.mean)
+            *((f"stages.{s}.duration_days.mean", truth.stages[s].duration_days.mean_value)
               for s in ("cin", "cp", "lac") if s in truth.stages),
             ("workforce.turnover_pct_per_year.experienced", wf.turnover_pct_per_year["experienced"]),
             ("recruitment.success_pct", truth.recruitment.success_pct),
