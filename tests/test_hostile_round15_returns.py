@@ -304,3 +304,42 @@ def test_the_903_social_worker_file_is_said_as_an_ssda903_file_not_read(mini):
     assert len(said) == 1 and said[0].startswith("left out 1 SSDA903 file(s) calibration does "
                                                  "not use"), notes
     assert "social workers" in said[0]
+
+
+# -------------------- 8. DfE's census gives FTE and FTE30: one value under both is one FTE
+def _census_xml(tmp_path: Path, extra: str) -> tuple:
+    from workbench.calibration.returns.cin_census import parse_xml
+    from workbench.calibration.returns.workforce_census import read_workforce_xml
+    df = pd.read_csv(RETURNS / CENSUS, dtype=str, keep_default_na=False).head(6)
+    df["FTE"] = "0.800000"
+    workers = "".join("<CSWWWorker>" + "".join(f"<{k}>{v}</{k}>" for k, v in row.items())
+                      + extra + "</CSWWWorker>" for row in df.to_dict("records"))
+    p = tmp_path / "workforce_census_2023.xml"
+    p.write_text("<?xml version='1.0' encoding='utf-8'?><Message><Header><CollectionDetails>"
+                 "<Collection>CSWW</Collection><Year>2023</Year></CollectionDetails><Source>"
+                 f"<LEA>999</LEA></Source></Header>{workers}</Message>", encoding="utf-8")
+    problems: list = []
+    recs = read_workforce_xml(parse_xml(p, problems), p.name, problems, 2023)
+    return recs, problems
+
+
+@pytest.mark.parametrize("extra", ["<FTE30>0.8</FTE30>", "<FTE30></FTE30>", "<FTE30/>"])
+def test_fte_and_fte30_giving_one_value_are_one_fte(tmp_path, extra):
+    # before: "field FTE30: given twice in one CSWWWorker (as FTE and FTE30)" for every worker:
+    # DfE's schema (social_work_workforce_2022.xsd) has both elements, so its own census
+    # was refused whole, though the two said the same
+    recs, problems = _census_xml(tmp_path, extra)
+    assert problems == [] and {float(w.values["FTE"]) for w in recs.workers} == {0.8}
+
+
+def test_fte_and_fte30_that_differ_are_still_refused(tmp_path):
+    recs, problems = _census_xml(tmp_path, "<FTE30>0.5</FTE30>")
+    assert len(problems) == 6
+    assert "given twice in one CSWWWorker (as FTE and FTE30)" in str(problems[0])
+
+
+def test_csv_columns_fte_and_fte30_alike_are_read_as_one(mini):
+    df = pd.read_csv(mini / CENSUS, dtype=str, keep_default_na=False)
+    df["FTE30"] = [v if i % 2 else "" for i, v in enumerate(df.FTE)]
+    df.to_csv(mini / CENSUS, index=False)
+    read_returns(mini)

@@ -69,6 +69,8 @@ def _record(values: dict, origin: Origin, year: int) -> WorkerRecord:
         if col is None:
             continue
         v = "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()
+        if not v and row.get(col):
+            continue      # FTE30 left blank after a given FTE (DfE's schema has both)
         if col == "ReasonLeave" and v.lower() in REASON_WORDS:
             v = REASON_WORDS[v.lower()]
         elif col == "ReasonLeave":
@@ -95,7 +97,7 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
                                                     "2023/workforce_census.csv, for the census "
                                                     "of September 2023",
                                                     "each year's census is dated by it")))
-    twice = _read_twice(df.columns, name, problems)
+    twice = _read_twice(df.columns, name, problems, df)
     if gone or not year or twice:
         return out
     _authority(out, df, problems)
@@ -141,18 +143,24 @@ def _earlier_census(out: ReturnRecords, said: str) -> None:
         "the starters and leavers since are missing (the fitted turnover too low)")
 
 
-def _read_twice(columns, name: str, problems: list) -> bool:
+def _read_twice(columns, name: str, problems: list, df: pd.DataFrame | None = None) -> bool:
     """Two columns of a census CSV read as one field (FTE and FTE30, SWENo and StaffID, or
     one name in two cases): the last was read and the other's values lost without a word (a
     census with FTE 1 and FTE30 0.5 was read as half its staff). A problem at the second,
     naming both, as the XML reader says of a field given twice; True when any was found."""
     read: dict[str, list[str]] = {}
+    given: dict[str, list] = {}
     for c in columns:
         col = ALIASES.get(_key(c))
         if col is not None:
             read.setdefault(col, []).append(str(c).strip())
+            given.setdefault(col, []).append(c)
     found = False
     for col, titles in read.items():
+        a, b = (given[col] + [None])[:2]
+        if len(titles) == 2 and df is not None and _key(a) != _key(b) and all(
+                _alike(x, y) for x, y in zip(df[a], df[b])):
+            continue      # DfE's FTE and FTE30 (its schema has both) giving one value a row
         if len(titles) > 1:
             found = True
             problems.append(ReturnProblem(name, f"the columns {' and '.join(titles)} are each "
@@ -250,19 +258,34 @@ def _given_twice(worker, name: str, where: str, problems: list) -> None:
     read), or given under two of its names (``FTE`` and ``FTE30``): a problem at the second, as
     the CIN census reader says of its own fields."""
     seen: dict[str, str] = {}
+    text: dict[str, str] = {}
     for c in worker:
         if not isinstance(c.tag, str):
             continue
         col = ALIASES.get(_key(c.tag))
         if col is None:
             continue
+        if col in seen and seen[col] != c.tag and _alike(text[col], c.text):
+            continue      # DfE's FTE and FTE30 (its schema has both), one value: one FTE
         if col in seen:
             also = "" if seen[col] == c.tag else f" (as {seen[col]} and {c.tag})"
             problems.append(ReturnProblem(
                 name, f"given twice in one CSWWWorker{also}: only one would be read; give it once",
                 c.sourceline, c.tag, where))
         else:
-            seen[col] = c.tag
+            seen[col], text[col] = c.tag, c.text or ""
+
+
+def _alike(a, b) -> bool:
+    """Two cells of one field under two names (FTE and FTE30) that give one value: the same
+    number, or one of them blank."""
+    a, b = str(a or "").strip(), str(b or "").strip()
+    if not a or not b or a == b:
+        return True
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return False
 
 
 def is_workforce_xml(root) -> bool:
