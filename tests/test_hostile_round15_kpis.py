@@ -278,3 +278,29 @@ def test_run_says_why_a_measure_counted_over_whole_years_has_no_value(tmp_path, 
 ])
 def test_a_target_is_described_with_its_threshold_as_given(target, says):
     assert parse_target(target).describe().endswith(says)
+
+
+# ------------------------------------------------------------------ 11. frontier chart's unit
+def yearly(scenario, seed, years=None, warmup_days=0.0):
+    """A cost a year that falls with a bigger academy (fewer agency staff), in pounds."""
+    rng = np.random.default_rng(seed)
+    ac = scenario.academy.intake_per_year
+    return SimpleNamespace(
+        kpis={"cost_per_year_gbp": 14e6 - 1e5 * ac + rng.normal(0, 1e4),
+              "cost_gbp": 1e6 + 1e4 * ac + rng.normal(0, 1e3)},
+        timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def test_the_frontier_chart_plots_a_cost_target_in_the_unit_its_axis_names():
+    # the axis said "GBP million a year" and the points were in pounds: 13 million times too high
+    from workbench.decision.charts import frontier_chart
+
+    res = optimise(BASE, ["cost_per_year_gbp<=13000000"], ACADEMY, max_trials=2,
+                   budget_minutes=None, executor="serial", out=None, simulate_fn=yearly,
+                   progress=False, years=1, replications=2, confirm_replications=3,
+                   candidates=1, confidence=0.9)
+    ax = frontier_chart(res).axes[0]
+    assert "GBP million a year" in ax.get_ylabel()
+    ys = np.concatenate([np.asarray(c.get_offsets())[:, 1] for c in ax.collections]
+                        + [np.asarray(line.get_ydata(), dtype=float) for line in ax.lines])
+    assert ys.max() < 20 and ys.min() > 10   # GBP 12.7m to 13.0m, and the target at 13

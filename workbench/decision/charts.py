@@ -91,14 +91,18 @@ def frontier_chart(res: OptimiseResult):
     fig = Figure(figsize=(7.5, 4.2))
     ax = fig.subplots()
     tr = res.trials
-    ax.scatter(tr["cost_mean"] * 1e-6, tr[col], s=14, color="0.6", label="plans tried")
+    # in the unit the axis names (a cost in pounds on an axis of "GBP million" read a million
+    # times too high)
+    y = k.display_scale
+    ax.scatter(tr["cost_mean"] * 1e-6, tr[col] * y, s=14, color="0.6", label="plans tried")
     fr = res.frontier
-    ax.plot(fr["cost_mean"] * 1e-6, fr[col], "-o", ms=4, color="tab:blue",
+    ax.plot(fr["cost_mean"] * 1e-6, fr[col] * y, "-o", ms=4, color="tab:blue",
             label=f"cheapest for its {_short(k.label)} (frontier)")
-    ax.axhline(t.threshold, ls="--", color="tab:red", lw=1, label=f"target: {t.describe()}")
+    ax.axhline(t.threshold * y, ls="--", color="tab:red", lw=1,
+               label=f"target: {t.describe()}")
     if res.chosen is not None:
         row = res.candidates[res.candidates["chosen"]].iloc[0]
-        ax.scatter([row["cost_mean"] * 1e-6], [row[col]], s=120, facecolors="none",
+        ax.scatter([row["cost_mean"] * 1e-6], [row[col] * y], s=120, facecolors="none",
                    edgecolors="black", linewidths=1.5, label="chosen plan (fresh runs)")
     ax.set_xlabel(f"{c.label} (£ million)")
     ax.set_ylabel(f"{k.label} ({k.display_unit()})")
