@@ -304,3 +304,19 @@ def test_the_frontier_chart_plots_a_cost_target_in_the_unit_its_axis_names():
     ys = np.concatenate([np.asarray(c.get_offsets())[:, 1] for c in ax.collections]
                         + [np.asarray(line.get_ydata(), dtype=float) for line in ax.lines])
     assert ys.max() < 20 and ys.min() > 10   # GBP 12.7m to 13.0m, and the target at 13
+
+
+def test_the_tornado_plots_a_cost_in_the_unit_its_axis_names():
+    from workbench.decision.charts import tornado_chart
+    from workbench.decision.sensitivity import SensitivityResult
+
+    tornado = pd.DataFrame({"input": ["a"], "label": ["how many children are referred"],
+                            "low": [5000.0], "high": [7000.0], "kpi_low": [13.2e6],
+                            "kpi_high": [14.9e6], "kpi_base": [14.0e6], "swing": [1.7e6]})
+    res = SensitivityResult(base=BASE, kpi="cost_per_year_gbp", kpis=("cost_per_year_gbp",),
+                            inputs={}, morris=pd.DataFrame(), sobol=pd.DataFrame(),
+                            tornado=tornado, replications=1, years=1.0)
+    ax = tornado_chart(res).axes[0]
+    assert "GBP million a year" in ax.get_xlabel()
+    ends = sorted(x for p in ax.patches for x in (p.get_x(), p.get_x() + p.get_width()))
+    assert ends[0] == pytest.approx(13.2) and ends[-1] == pytest.approx(14.9)

@@ -123,10 +123,12 @@ def tornado_chart(res: SensitivityResult, n: int = 8):
     t = res.tornado.head(n).iloc[::-1]
     fig = Figure(figsize=(7.5, 0.45 * len(t) + 1.6))
     ax = fig.subplots()
-    base = float(res.tornado["kpi_base"].iloc[0]) if len(res.tornado) else 0.0
+    sc = k.display_scale   # in the unit the axis names (pounds on "GBP million" before)
+    base = float(res.tornado["kpi_base"].iloc[0]) * sc if len(res.tornado) else 0.0
     y = range(len(t))
-    ax.barh(y, t["kpi_low"] - base, left=base, color="tab:orange", label="input at its low end")
-    ax.barh(y, t["kpi_high"] - base, left=base, color="tab:blue", alpha=0.7,
+    ax.barh(y, t["kpi_low"] * sc - base, left=base, color="tab:orange",
+            label="input at its low end")
+    ax.barh(y, t["kpi_high"] * sc - base, left=base, color="tab:blue", alpha=0.7,
             label="input at its high end")
     ax.axvline(base, color="black", lw=1)
     ax.set_yticks(list(y), [s[:1].upper() + s[1:] for s in t["label"]], fontsize=8)
