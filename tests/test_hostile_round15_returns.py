@@ -343,3 +343,15 @@ def test_csv_columns_fte_and_fte30_alike_are_read_as_one(mini):
     df["FTE30"] = [v if i % 2 else "" for i, v in enumerate(df.FTE)]
     df.to_csv(mini / CENSUS, index=False)
     read_returns(mini)
+
+
+# ------------------------------------- 9. an ONS code lower-cased by a spreadsheet is the code
+def test_a_lower_case_new_la_code_is_read_as_the_code(tmp_path):
+    # before: "b2_cin_disability_la_2020_to_2024.csv: line 4: column new_la_code: expected an
+    # ONS code such as E06000047, got 'e06000047'": every file refused for the letter's case
+    from workbench.published import find_authority, read_published
+    d = _published_copy(tmp_path)
+    for f in d.glob("*.csv"):
+        _edit_published(f, lambda df: df.assign(new_la_code=df.new_la_code.str.lower()))
+    a = find_authority(read_published(d), "E06000047")
+    assert a.name == "County Durham" and a.code == "E06000047"

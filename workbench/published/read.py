@@ -238,7 +238,11 @@ def _geography(name: str, df: pd.DataFrame, cols: dict[str, str],
                              "year, as the service writes it (2023 for 30 September 2023)")
     df["_year"] = years.astype(int)
     nat = df["_level"] == "national"
-    df["_code"] = df[cols["new_la_code"]].astype(str).str.strip().where(~nat, ENGLAND_CODE)
+    code = df[cols["new_la_code"]].astype(str).str.strip()
+    # an ONS code whatever its case (a spreadsheet's lower-cased e06000047 refused every file);
+    # anything else as written, for the message that refuses it
+    code = code.where(~code.str.upper().str.fullmatch(LA_CODE), code.str.upper())
+    df["_code"] = code.where(~nat, ENGLAND_CODE)
     df["_name"] = df[cols["la_name"]].astype(str).str.strip().where(~nat, "England")
     old = cols.get("old_la_code")
     df["_old"] = (df[old].astype(str).str.strip() if old else pd.Series("", index=df.index)
