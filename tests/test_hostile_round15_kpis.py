@@ -320,3 +320,15 @@ def test_the_tornado_plots_a_cost_in_the_unit_its_axis_names():
     assert "GBP million a year" in ax.get_xlabel()
     ends = sorted(x for p in ax.patches for x in (p.get_x(), p.get_x() + p.get_width()))
     assert ends[0] == pytest.approx(13.2) and ends[-1] == pytest.approx(14.9)
+
+
+# ------------------------------------------------------------------ 12. where the search starts
+def test_the_search_starts_from_no_agency_limit_not_from_a_ban():
+    # a scenario with no limit on agency staff started the search "where the scenario stands"
+    # at a limit of 0%: no agency staff at all
+    from workbench.decision.space import base_plan, describe_plan
+
+    ranges = (LeverRange("agency_cap_pct", 0, 50, 5), LeverRange("academy_intake_per_year", 0, 40))
+    plan = base_plan(BASE, ranges)
+    assert plan == {"agency_cap_pct": 50.0, "academy_intake_per_year": 12.0}
+    assert "→ 0%" not in describe_plan(BASE, plan)

@@ -190,7 +190,10 @@ def plan_scenario(base: Scenario, plan: Mapping[str, Any], years: float | None =
 def base_plan(base: Scenario, ranges: Sequence[LeverRange]) -> dict[str, float]:
     """The starting scenario's own settings of the searched levers (snapped to the ranges)."""
     now = lever_values(base)
-    return {r.key: r.snap(0.0 if now[r.key] is None else now[r.key]) for r in ranges}
+    # no limit (None) is nearest the loosest limit searched, not a limit of 0: the search
+    # started "where the scenario stands" from a ban on agency staff
+    return {r.key: r.snap((r.high if LEVER_BY_KEY[r.key].kind == "cap" else 0.0)
+                          if now[r.key] is None else now[r.key]) for r in ranges}
 
 
 def describe_plan(base: Scenario, plan: Mapping[str, Any]) -> str:
