@@ -318,8 +318,24 @@ EXTRACTS = [
     ("empty", "cases", lambda t: b"", ["the file is empty"]),
     ("only_bom", "cases", lambda t: b"\xef\xbb\xbf", ["the file is empty"]),
     ("only_header", "cases", lambda t: _lines(t)[0].encode() + b"\n", ["a header but no rows"]),
+    # NEW: rows without line breaks between them: a line of 2.5 million names (26 MB) ran for
+    # over five minutes and took 4 GB before anything was said
     ("one_long_line", "cases", lambda t: b"x" * 300_000,
-     ["row 1", "a cell longer than any value"]),
+     ["row 1", "is over 100,000 characters long", "each row on a line of its own"]),
+    ("all_on_one_line", "cases", lambda t: t.replace("\n", ",").encode(),
+     ["row 1", "cells, where a header has a few dozen column names",
+      "Is each of its rows on a line of its own"]),
+    ("a_cell_too_long", "cases", lambda t: _column(t, "Team", lambda v: "x" * 200_000,
+                                                   {3}).encode(),
+     ["a cell longer than any value"]),
+    # NEW: a table saved the wrong way round (a row for each column): its header row is the
+    # column of child ids, and those given twice were quoted as column names given twice
+    ("transposed", "cases", lambda t: _join(
+        [",".join(c) for c in zip(*[x.split(",") for x in _lines(t)])]).encode(),
+     ["row 1", "the header gives a column name (not shown) twice"]),
+    ("transposed_wide", "cases", lambda t: _join(
+        [",".join(c) for c in zip(*[x.split(",") for x in _lines(t) * 5])]).encode(),
+     ["row 1", "cells, where a header has a few dozen column names", "wrong way round"]),
     ("five_digit_year", "cases", lambda t: _column(t, "CINreferralDate", lambda v: "20233-04-01",
                                                    {5}).encode(),
      ["row 6, column CINreferralDate", "is not a date"]),

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .cases import CaseData, validate_cases_frame
-from .cells import ExtractError, Problem, extra_values, id_values, link_keys, match_columns
+from .cells import (ExtractError, Problem, _norm, extra_values, id_values, link_keys,
+                    match_columns)
 from .layouts import CASE_COLUMNS, WORKFORCE_COLUMNS
 from .sciids import scientific_ids
 from .swaps import Swap, explain_cross_checks, explain_own, find_swaps
@@ -24,6 +25,12 @@ from .workforce import Roster, validate_workforce_frame
 MAX_BYTES = 1_000_000_000
 #: Rows with the wrong number of fields reported before the check stops (the file is refused).
 MAX_RAGGED = 1_000
+#: The longest first row read (bytes): a header of a layout's column names and a few more is a
+#: few hundred characters; a file whose rows have no line breaks is one line of the whole file.
+MAX_HEADER_BYTES = 100_000
+#: The most columns a file may have: a layout has 11 or 23, and an export a few dozen more; a
+#: table of thousands of columns (a file saved the wrong way round) took minutes to read.
+MAX_COLUMNS = 1_000
 
 
 def read_csv(path: str | Path, problems: list[Problem],
@@ -63,6 +70,17 @@ def read_csv(path: str | Path, problems: list[Problem],
         problems.append(Problem(name, f"contains NUL bytes (first on line {line}): not a text CSV "
                                       "file (a spreadsheet or UTF-16 file?); save it as CSV UTF-8"))
         return None
+    end = min((k for k in (data.find(b"\n", 0, MAX_HEADER_BYTES + 1),
+                            data.find(b"\r", 0, MAX_HEADER_BYTES + 1)) if k >= 0),
+              default=len(data))
+    if end > MAX_HEADER_BYTES:
+        # rows with no line breaks between them (one line of 200 MB): read whole, a line of
+        # 2.5 million names ran for minutes and took gigabytes before anything was said
+        problems.append(Problem(name, f"row 1 is over {MAX_HEADER_BYTES:,} characters long, "
+                                      "where a header row of column names has a few hundred: "
+                                      "is this a CSV file of the layout, with each row on a line "
+                                      "of its own?", row=1))
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -84,8 +102,8 @@ def read_csv(path: str | Path, problems: list[Problem],
         problems.append(Problem(name, "an empty row where the column names (the header) go: "
                                       "delete the empty rows above the header", row=1))
         return None
-    if _header_further_down(text, name, problems) or _header_missing(text, name, problems) \
-            or _ragged_rows(text, name, problems):
+    if _too_wide(text, name, problems) or _header_further_down(text, name, problems) \
+            or _header_missing(text, name, problems) or _ragged_rows(text, name, problems):
         return None
     try:
         # blank lines are rows, as a spreadsheet shows them: skipped, every row after one was
@@ -122,6 +140,11 @@ def read_csv(path: str | Path, problems: list[Problem],
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
+#: The layouts' column names and aliases, as compared (see :func:`~.cells.match_columns`).
+_LAYOUT_NAMES = frozenset(_norm(n) for col in CASE_COLUMNS + WORKFORCE_COLUMNS
+                          for n in (col.name,) + col.aliases)
+
+
 #: Rows looked at for the header when row 1 is not one (a title, a run date, a blank row
 #: above the column names, as a report export writes them).
 HEADER_WITHIN = 6
@@ -134,6 +157,24 @@ def _header_like(cells: list[str]) -> bool:
     number or a date)."""
     cells = [c.strip() for c in cells]
     return len(cells) > 1 and all(c and not _VALUE.fullmatch(c) for c in cells)
+
+
+def _too_wide(text: str, name: str, problems: list[Problem]) -> bool:
+    """A row 1 of more than :data:`MAX_COLUMNS` cells, said once: a table of thousands of
+    columns took minutes and gigabytes to read, and a file whose rows ran on one line was said
+    to have no header."""
+    try:
+        width = len(next(csv.reader(io.StringIO(text)), []))
+    except csv.Error:
+        return False    # said by the check of the rows' fields
+    if width <= MAX_COLUMNS:
+        return False
+    problems.append(Problem(name, f"row 1 has {width:,} cells, where a header has a few dozen "
+                                  f"column names (at most {MAX_COLUMNS:,} are read): is this the "
+                                  "right file? Is each of its rows on a line of its own, and is "
+                                  "it not saved the wrong way round (a row for each column)?",
+                            row=1))
+    return True
 
 
 def _header_further_down(text: str, name: str, problems: list[Problem]) -> bool:
@@ -242,7 +283,11 @@ def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
         if h and h in seen:
             # pandas would rename the second to 'h.1' and it would be silently left out; a
             # header that is not shaped like a column name is not quoted (it may be a value)
-            named = re.fullmatch(r"[A-Za-z][A-Za-z0-9_ ]{0,40}", h) is not None
+            # nor one holding digits unless it is a layout's (Cases30): the header row of a table
+            # saved the wrong way round is a column of values, and its repeated child ids
+            # (C5B5DC9E9C) were quoted as column names
+            named = (re.fullmatch(r"[A-Za-z][A-Za-z0-9_ ]{0,40}", h) is not None
+                     and (not any(ch.isdigit() for ch in h) or _norm(h) in _LAYOUT_NAMES))
             problems.append(Problem(name, f"the header gives {'this column' if named else 'a column name (not shown)'} "
                                           f"twice (columns {seen[h] + 1} and {i + 1}); keep one",
                                     row=1, column=h if named else None))
