@@ -39,6 +39,7 @@ from .authorities import Authority, Figure
 from .read import PublishedError
 from .tables import CP_LENGTH_BANDS, table_of, where_to_find
 from .workforce import set_workforce
+from .years import _span, _why_not_later, given, where
 from .yaml_text import scenario_text
 
 __all__ = ["Built", "build_scenario"]
@@ -53,24 +54,6 @@ EA = "england_average.yaml"
 #: Measures the builder divides by (the referrals size the authority, the caseload gives the
 #: staff in post): a figure of 0 is not usable.
 DIVISORS = {"referrals", "caseload"}
-
-
-def given(f: Figure) -> str:
-    """A figure as the file writes it, with what the reader took it for ("given as 'low',
-    which rounds to 0")."""
-    if f.status == "ok":
-        return f"given as {f.raw!r}"
-    # "which rounds to 0", but "given as 'c': suppressed (...)" ("which suppressed" before)
-    return f"given as {f.raw!r}" + (f", which {f.status}" if f.status.startswith("rounds")
-                                     else f": {f.status}")
-
-
-def where(auth: Authority, f: Figure) -> str:
-    """The line of the published file a figure is on ("?" when the files do not say)."""
-    rows = auth.figures[(auth.figures.measure == f.measure) & (auth.figures.year == f.year)]
-    if "line" not in rows or rows.empty:
-        return "?"
-    return str(rows.line.iloc[0])
 
 
 @dataclass
@@ -471,10 +454,6 @@ def _size(src: _Source, base: dict) -> float:
     return f.value / float(base["demand"]["referrals_per_year"])
 
 
-def _span(years: list[int]) -> str:
-    return f"{years[0]} to {years[-1]}" if len(years) > 1 else str(years[0])
-
-
 def _one_line_name(auth: Authority) -> None:
     """Refuse an authority whose name (as the files give it) holds a control or invisible
     character: the scenario's name and authority must be one line of visible text."""
@@ -486,34 +465,6 @@ def _one_line_name(auth: Authority) -> None:
               if not rows.empty and "line" in rows else "the files' column la_name")
         raise PublishedError(f"{at}: the authority's name {auth.name!r} {exc}; expected its "
                              f"name as plain text") from None
-
-
-def _why_not_later(auth: Authority, year: int) -> list[str]:
-    """Why the scenario starts at ``year`` when the files hold a later children in need year
-    for the authority: its referrals that year not given (suppressed), or C1 older than the
-    other tables. (A suppressed latest C1 started the scenario a year early with no word.)"""
-    f = auth.figures
-    later = f[(f.year > year) & (f.year_ends == "31 March")]
-    if later.empty:
-        return []
-    last = int(later.year.max())
-    ref = auth.get("referrals", last)
-    if ref is not None:
-        return [f"the files hold {auth.name}'s figures to {last}, but its referrals for {last} "
-                f"are {given(ref)} ({ref.file}, line {where(auth, ref)}): the scenario starts at "
-                f"31 March {year}, the latest year with referrals"]
-    eng = auth.england[(auth.england.measure == "referrals") & (auth.england.year == last)]
-    if len(eng):
-        # the C1 table has the year (England's row is there): the authority's row is what is
-        # missing, and "download the newer C1 table" sent the user for a table they had
-        return [f"the files hold {auth.name}'s figures to {last}, and the C1 table has {last} "
-                f"(England's row, {eng.file.iloc[0]}, line {int(eng.line.iloc[0])}), but no row "
-                f"of {auth.name} for {last}: the scenario starts at 31 March {year}, the latest "
-                f"year with its referrals; put its {last} row back (deleted or filtered out?) to "
-                f"start at 31 March {last}"]
-    return [f"the files hold {auth.name}'s figures to {last}, but the C1 table in the files "
-            f"stops at {year}: the scenario starts at 31 March {year}, the latest year with "
-            f"referrals; download the newer C1 table to start at 31 March {last}"]
 
 
 def _no_surge_running(base: dict, year: int, base_name: str) -> None:
