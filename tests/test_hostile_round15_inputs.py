@@ -72,6 +72,10 @@ SCENARIOS: list[tuple[str, bytes, list[str] | None]] = [
      ["front_door.team", "did you mean 'first_contact'?", "letter case or spaces"]),
     ("space_team", _v("stages:\n  assessment:\n    team: 'families_first '\n").encode(),
      ["stages.assessment.team", "did you mean 'families_first'?"]),
+    # NEW: a variant's team in other letter case makes a new, idle team; no hint of which
+    ("team_key_case", _v("teams:\n  Families_First:\n    establishment_fte: 10\n"
+                         "    case_holding: true\n").encode(),
+     ["teams.Families_First", "did you mean 'families_first'?", "letter case"]),
     ("nan", _v("demand:\n  referrals_per_year: .nan\n").encode(),
      ["demand.referrals_per_year", "finite number"]),
     ("inf", _v("demand:\n  referrals_per_year: .inf\n").encode(),

@@ -118,7 +118,7 @@ def idle_teams(sc: Any) -> list[str]:
         odd = sorted({ch for ch in name if not ch.isascii()})
         lookalike = (f"; its name holds characters that are not plain ASCII "
                      f"({', '.join(f'U+{ord(ch):04X}' for ch in odd)}): is it a look-alike of "
-                     f"one of {sorted(used)}?" if odd else "")
+                     f"one of {sorted(used)}?" if odd else _team_hint(name, used))
         problems.append(
             f"teams.{name}: no stage is held by this team (stages.*.team) and no transfer moves "
             f"cases to it, so its {staff:,} staff and {team.establishment_fte:g} funded posts "
