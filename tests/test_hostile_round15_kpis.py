@@ -332,3 +332,25 @@ def test_the_search_starts_from_no_agency_limit_not_from_a_ban():
     plan = base_plan(BASE, ranges)
     assert plan == {"agency_cap_pct": 50.0, "academy_intake_per_year": 12.0}
     assert "→ 0%" not in describe_plan(BASE, plan)
+
+
+# ------------------------------------------------------------------ 13. optimise's settings
+@pytest.mark.parametrize("setting, says", [
+    (dict(seed=5_000_000_000), "the seed (--seed) of a search must be a whole number from 0 "
+                               "to 4,294,967,295 (got 5000000000)"),   # numpy's traceback
+    (dict(max_trials=-1), "max trials must be a whole number, at least 1 (got -1)"),  # KeyError
+    (dict(replications=2.7), "replications must be a whole number, at least 1 (got 2.7)"),
+])
+def test_optimise_refuses_a_setting_it_cannot_use_in_words(setting, says):
+    from workbench.errors import UserError
+
+    args = dict(max_trials=2, budget_minutes=None, executor="serial", out=None,
+                simulate_fn=waiting, progress=False, years=1, replications=2,
+                confirm_replications=3, candidates=1, confidence=0.9)
+    with pytest.raises(UserError) as exc:
+        optimise(BASE, ["unallocated_mean<=45"], ACADEMY, **{**args, **setting})
+    assert str(exc.value) == says
+    # a numpy whole number is a whole number
+    res = optimise(BASE, ["unallocated_mean<=45"], ACADEMY, **{**args, "replications":
+                                                              np.int64(2)})
+    assert res.replications == 2

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -530,6 +531,14 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
             raise UserError(f"target {t}: {short}, so no plan could meet it; simulate 1 year "
                             f"or more (--years)")
     ranges = check_ranges(levers)
+    for what, v in (("replications", replications), ("candidates", candidates),
+                    ("confirm replications", confirm_replications), ("max trials", max_trials)):
+        # 2.7 ran as 2, and -1 trials stopped with a KeyError after the first plans
+        if v is not None and not (isinstance(v, numbers.Real) and v == int(v) and v >= 1):
+            raise UserError(f"{what} must be a whole number, at least 1 (got {v!r})")
+    if not 0 <= int(seed) <= 2**32 - 1:   # the sampler's limit (numpy's traceback before)
+        raise UserError(f"the seed (--seed) of a search must be a whole number from 0 to "
+                        f"{2**32 - 1:,} (got {seed})")
     if int(replications) < 2:
         raise UserError(f"replications must be at least 2 (got {replications})")
     if int(confirm_replications) < 3:
