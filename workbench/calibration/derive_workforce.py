@@ -243,10 +243,18 @@ def derive_agency_tenure(d: Draft, roster: Roster, spells: pd.DataFrame, templat
     released = np.zeros(len(end), dtype=bool)
     if "Team" in roster.columns:
         arr_by_team = {t: g.start.to_numpy() for t, g in arrivals.groupby("team")}
+        # the cover released is the latest to have joined the team (as the model, and councils,
+        # let go the newest): an assignment ending beside a later one still going ended on its
+        # own. Without this, a natural end in an arrival's week was censored as cover released
+        # (12 of 65 at scale 2.5), and the tenure came out 52 weeks for a true 40
+        a_team, a_start = ag.team.to_numpy(), ag.start.to_numpy(dtype=float)
+        a_end = ag.end.fillna(np.inf).to_numpy(dtype=float)
         for i in np.flatnonzero(~np.isnan(end)):
             a = arr_by_team.get(teams[i])
             if a is not None and np.any((a >= end[i] - 7) & (a <= end[i])):
-                released[i] = True
+                later = ((a_team == teams[i]) & (a_start > start[i]) & (a_start <= end[i])
+                         & (a_end > end[i]))
+                released[i] = not later.any()
     cens_at = np.where(released | moved, end, w1x)
     end = np.where(released | moved, np.nan, end)
     ended = ~np.isnan(end)
