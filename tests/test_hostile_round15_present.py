@@ -23,6 +23,22 @@ width (max-content) and squeezed the values into 60 px: "Strategic workforc / e 
 with a reader's text spacing (1.4.12) one letter a line ("1 / M / a / r / c / h ..."). The names
 now take at most half the row.
 
+G6. WCAG 2.5.8 (target size, 24 by 24 px): a slider's handle was 16 by 16 px, the app's one
+control under 24 (a plan's range has two handles side by side). It is 24 by 24 now; on a phone
+the slider keeps 8 px above and below, so that the handle covers neither the label above it
+("from-to") nor the value below it (measured in the app's page: nothing overlaps at 320, 700 or
+1280 px).
+
+G8. A plan's range handles were named "\u200bExtra recruits a year: from": the tick box's
+label starts with a zero-width space, which the name kept (a braille display may show it). The
+space is left out.
+
+G7. The difference chart's text alternative (and now its printed caption) ended "Every other
+difference is not clear." of an option that gave exactly the same value in every run (page one's
+table above it: "No change in any run 0.0 pts (the same in every run)"): a certain nothing read
+as an uncertain something. Those are now said: "No change in any run: Academy expansion on
+assessments finished within 45 working days."
+
 G5. Page one's table broke a signed sum of money between its sign and the pound sign, at every
 width and on paper: the printed page read "(95% range -" at a line's end and "£0.54m to +" on
 the next, each figure's sign on the line above its number. A signed sum now stays on one line,
@@ -119,6 +135,20 @@ def test_the_printed_report_carries_each_charts_finding(small_report):
     assert "Average 21.0" in text, text   # the finding, on paper
 
 
+# ------------------------------------------------------------------------------ G7
+def test_the_difference_charts_text_says_no_change_in_any_run(baseline):
+    from test_hostile_round14_present import experiment
+    from workbench.present import alt_text
+
+    exp = experiment({"Baseline": baseline, "Same": baseline.replace({"name": "Same"})})
+    exp.kpis.loc[:, "assessment_within_45wd_pct"] = 80.0   # the same in every run of both
+    alt = alt_text.alt_differences(exp, "Baseline", ["Same"],
+                                   ["assessment_within_45wd_pct", "caseload_mean"])
+    assert ("No change in any run: Same on assessments finished within 45 working days."
+            in alt), alt
+    assert alt.endswith("Every other difference is not clear.")
+
+
 # ------------------------------------------------------------------------------ G2
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
@@ -169,6 +199,25 @@ PROGRESS_DOM = ("<div class='jupyter-widgets widget-inline-hbox widget-hprogress
                 "</div></div></div>")
 
 
+#: A slider as ipywidgets draws it: ipywidgets sizes and places its handle from the variable
+#: --jp-widgets-slider-handle-size (16px of its own, on :root).
+SLIDER_DOM = ("<style>:root { --jp-widgets-slider-handle-size: 16px; }</style>"
+              "<div class='widget-inline-hbox widget-slider widget-hslider'><label "
+              "class='widget-label'>Runs"
+              "</label><div class='slider-container'><div class='noUi-target'><div "
+              "class='noUi-base'><div class='noUi-handle' role='slider'></div></div></div></div>"
+              "<div class='widget-readout'>2</div></div>"
+              # a plan's lever: its tick box (ipywidgets starts the label with a zero-width
+              # space) and its range of two handles, named from the tick box
+              "<div class='widget-checkbox'><label class='widget-label' style='display:none'>"
+              "\u200b</label><label class='widget-label-basic'><input type='checkbox'><span>"
+              "Extra recruits a year</span></label></div><div class='widget-inline-hbox "
+              "widget-slider widget-hslider'><label class='widget-label'>from-to</label><div "
+              "class='slider-container'><div class='noUi-target'><div class='noUi-base'><div "
+              "class='noUi-handle noUi-handle-lower' role='slider'></div><div class='noUi-handle "
+              "noUi-handle-upper' role='slider'></div></div></div></div></div>")
+
+
 # ---------------------------------------------------------- the module's browser: one of each page
 @pytest.fixture(scope="module")
 def looked(small_report, chromium):
@@ -176,14 +225,22 @@ def looked(small_report, chromium):
     ipywidgets' markup) before and after it moves; the small report at 320 px with a reader's
     text spacing: the words broken inside (not between) their letters."""
     script = "\n".join(re.findall(r"<script>(.*?)</script>", TEMPLATE.read_text(), flags=re.S))
+    style = "\n".join(re.findall(r"<style>(.*?)</style>", TEMPLATE.read_text(), flags=re.S))
     seen = {}
-    page = chromium.new_page()
-    page.set_content(f"<html><head><script>{script}</script></head><body>"
-                     f"<div id='main'>{PROGRESS_DOM}</div></body></html>")
+    page = chromium.new_page(viewport={"width": 320, "height": 600})
+    page.set_content(f"<html><head><style>{style}</style><script>{script}</script></head><body>"
+                     f"<div id='main'>{PROGRESS_DOM}{SLIDER_DOM}</div></body></html>")
+    seen["handle"] = page.evaluate(
+        "() => { const h = document.querySelector('.noUi-handle'), c = h.closest("
+        "'.slider-container'), s = getComputedStyle(h), m = getComputedStyle(c); return ["
+        "s.getPropertyValue('--jp-widgets-slider-handle-size').trim(), m.marginTop, "
+        "m.marginBottom]; }")
     aria = ("() => { const e = document.querySelector('[role=progressbar]'); return e && "
             "[e.getAttribute('aria-label'), e.getAttribute('aria-valuemin'), "
             "e.getAttribute('aria-valuemax'), e.getAttribute('aria-valuenow')]; }")
     page.wait_for_timeout(100)   # (the page's observers run as the markup arrives)
+    seen["range_names"] = page.evaluate("[...document.querySelectorAll('.noUi-handle')]"
+                                        ".map(h => h.getAttribute('aria-label'))")
     seen["bar_start"] = page.evaluate(aria)
     page.evaluate("document.querySelector('.progress-bar').style.width = '37.5%'")
     page.wait_for_timeout(100)
@@ -245,6 +302,17 @@ BROKEN_WORDS = r"""() => {
 def test_a_progress_bar_is_a_named_progressbar_with_its_value(looked):
     assert looked["bar_start"] == ["Progress of the run", "0", "100", "0"]
     assert looked["bar_moved"] == ["Progress of the run", "0", "100", "38"]
+
+
+@needs_chromium
+def test_a_sliders_handle_is_24_px_with_room_above_and_below_on_a_phone(looked):
+    assert looked["handle"] == ["24px", "8px", "8px"], looked["handle"]
+
+
+@needs_chromium
+def test_a_ranges_handles_are_named_without_the_tick_boxs_zero_width_space(looked):
+    assert looked["range_names"] == ["Runs", "Extra recruits a year: from",
+                                     "Extra recruits a year: to"], looked["range_names"]
 
 
 @needs_chromium

@@ -92,7 +92,7 @@ def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequen
     names = [n for n in kpi_names if n in exp.kpis.columns]
     cmp = exp.compare(baseline, kpis=names)
     said: dict[str, list[str]] = {w: [] for w in ("better", "worse", "higher", "lower",
-                                                   "too small to show")}
+                                                   "too small to show", "no change in any run")}
     for _, r in cmp[cmp.scenario.isin(labels)].iterrows():
         k = kpi(r.kpi)
         word = difference_reading(r, k).removesuffix(" in every run")   # as compare reads it
@@ -109,6 +109,10 @@ def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequen
             found += f" Clearly {word} (neither better nor worse): " + "; ".join(said[word]) + "."
     if said["too small to show"]:
         found += " Too small to show: " + "; ".join(said["too small to show"]) + "."
+    # the same value in every run is no change for certain, not a change that is not clear
+    # (the table above reads "No change in any run")
+    if said["no change in any run"]:
+        found += " No change in any run: " + "; ".join(said["no change in any run"]) + "."
     if getattr(exp, "replications", 2) < 2:
         found = "With a single run there is no range, so no difference can be called clear."
     else:
