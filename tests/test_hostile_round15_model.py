@@ -194,3 +194,37 @@ def test_a_workers_load_is_her_cases_cap_weights_and_a_court_case_weighs_one_and
                 assert c.load_weight == pytest.approx(want)
                 court_seen += c.stage == "court"
     assert court_seen > 100
+
+
+def test_each_stage_routes_onward_with_the_files_shares(events, base):
+    """stages.*.next: what follows the end of an assessment (the commonest stage end in half a
+    year) is the file's shares, within sampling error."""
+    ev = events[events.child >= 0].reset_index(drop=True)
+    ev = ev.assign(i=np.arange(len(ev)))
+    ends = ev[(ev.event == R.STAGE_END) & (ev.stage == S["assessment"])]
+    nxt = ev[(ev.event == R.STAGE_START) | (ev.event == R.CLOSED)][
+        ["i", "child", "event", "stage", "t_days"]].rename(
+        columns={"event": "nev", "stage": "nst", "t_days": "nt"})
+    m = pd.merge_asof(ends, nxt, on="i", by="child", direction="forward")
+    m = m[m.nt == m.t_days]
+    out = np.where(m.nev == R.CLOSED, "close",
+                   [STAGES[int(s)] for s in m.nst.fillna(0)])
+    assert len(out) > 1500
+    shares = pd.Series(out).value_counts(normalize=True)
+    for stage, p in base.stages["assessment"].next.items():
+        assert shares.get(stage, 0.0) == pytest.approx(p, abs=0.035)
+
+
+def test_a_stage_nobody_in_its_team_may_hold_waits_visibly_and_is_never_given_to_them(base):
+    """A team staffed only by NQSWs in their ASYE year (court: nqsw_allowed false): court
+    children wait unallocated (QUEUED) rather than go to an NQSW, even when managers allocate
+    after a wait under pressure."""
+    sc = base.replace({
+        "teams.cp_court.staff": [{"type": "nqsw", "count": 6, "fte": 1.0, "months_qualified": 1}],
+        "agency.enabled": False, "recruitment.enabled": False, "academy.intake_per_year": 0})
+    run = simulate(sc, seed=3, years=0.1)
+    ev = run.events
+    nqsw_ids = run.workers[(run.workers.team == "cp_court") & (run.workers.type == "nqsw")].worker
+    court = ev[ev.stage == S["court"]]
+    assert not court[court.event == R.ALLOCATED].worker.isin(nqsw_ids).any()
+    assert (court.event == R.QUEUED).sum() >= base.initial.open_cases["court"]
