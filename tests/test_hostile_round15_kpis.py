@@ -354,3 +354,24 @@ def test_optimise_refuses_a_setting_it_cannot_use_in_words(setting, says):
     res = optimise(BASE, ["unallocated_mean<=45"], ACADEMY, **{**args, "replications":
                                                               np.int64(2)})
     assert res.replications == 2
+
+
+# ------------------------------------------------------------------ 14. sensitivity's settings
+@pytest.mark.parametrize("setting, says", [
+    (dict(sobol_n=16.5, sobol_top=2), "sobol_n must be a whole number, at least 2 (got 16.5)"),
+    (dict(seed=-1), "seed must be a whole number, at least 0 (got -1)"),
+    (dict(trajectories=2.5), "trajectories must be a whole number, at least 2 (got 2.5)"),
+    (dict(levels=3), "levels must be an even number: an odd grid gives a biased Morris sample"),
+])
+def test_sensitivity_refuses_a_setting_it_cannot_use_in_words(setting, says):
+    # a TypeError for a Sobol sample of 16.0 (now run as 16), numpy's "expected non-negative
+    # integer", 2 trajectories run for 2.5, and SALib's own warning that the sample "may be
+    # biased"
+    from workbench.decision.sensitivity import sensitivity
+    from workbench.errors import UserError
+
+    args = dict(trajectories=2, sobol_top=0, replications=1, years=1, executor="serial",
+                out=None, progress=False, simulate_fn=waiting)
+    with pytest.raises(UserError) as exc:
+        sensitivity(BASE, "unallocated_mean", **{**args, **setting})
+    assert str(exc.value).startswith(says)

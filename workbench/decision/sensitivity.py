@@ -13,6 +13,7 @@ so that SALib samples the unit cube.
 from __future__ import annotations
 
 import json
+import numbers
 import time
 import warnings
 from dataclasses import dataclass
@@ -417,9 +418,17 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
                         "variance out among them): give 0 inputs for no Sobol indices, or 2 or "
                         "more (got 1)")
     for what, v, low in (("trajectories", trajectories, 2), ("levels", levels, 2),
-                         ("replications", replications, 1)):
-        if int(v) < low:
-            raise UserError(f"{what} must be at least {low} (got {v})")
+                         ("replications", replications, 1), ("sobol_top", sobol_top, 0),
+                         ("sobol_n", sobol_n, 2), ("tornado_top", tornado_top, 0),
+                         ("seed", seed, 0)):
+        # 2.5 trajectories ran as 2, a Sobol sample of 16.0 and a seed of -1 stopped with a
+        # TypeError or numpy's "expected non-negative integer"
+        if not (isinstance(v, numbers.Real) and v == int(v) and v >= low):
+            raise UserError(f"{what} must be a whole number, at least {low} (got {v!r})")
+    if int(levels) % 2:   # SALib: "num_levels should be an even number, sample may be biased"
+        raise UserError(f"levels must be an even number: an odd grid gives a biased Morris "
+                        f"sample (got {levels})")
+    sobol_n = int(sobol_n)
     if sobol_n & (sobol_n - 1) or sobol_n < 2:
         raise UserError(f"the Sobol sample size must be a power of 2 (got {sobol_n})")
     paths = list(inputs)
