@@ -69,7 +69,8 @@ def test_optimise_says_why_no_confidence_can_be_stated_for_a_kpi_with_no_spread(
     c = res.candidates
     assert not c["passed"].any() and c["note"].str.contains("same value").all()
     said = res.statement()
-    assert "no confidence can be stated" in said and "same value (0) in all 3 runs" in said
+    assert "but for all of them no confidence can be stated (children waiting for a social " \
+        "worker (average): the same value (0) in all 3 runs" in said
     assert "bounds were too wide" not in said   # more fresh runs would not help
     assert "Simulate more years" in said
 

@@ -419,7 +419,8 @@ def _confirm(base, targets, ranges, trials, runner, candidates, confirm_reps, se
             row[f"{c.target.kpi}_bound"] = c.bound
         row["passed"] = all(c.met for c in checks)
         # why a bound could not be had (the same value in every run, no value in some)
-        row["note"] = "; ".join(f"{c.target.kpi}: {c.note}" for c in checks if c.note)
+        row["note"] = "; ".join(f"{kpi(c.target.kpi).label.lower()}: {c.note}"
+                                for c in checks if c.note)
         rows.append(row)
     df = pd.DataFrame(rows)
     df["chosen"] = False

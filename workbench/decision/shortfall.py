@@ -66,7 +66,8 @@ def why_no_plan(cands: pd.DataFrame | None, targets: Sequence[Target], runs: int
     if notes:   # no bound could be had: more fresh runs of the same kind would not help
         k = len(notes)
         return (f"{head}: {which} met every target on average there too, but for "
-                f"{'it' if k == 1 else f'{k} of them'} no confidence can be stated ({notes[0]}). "
+                f"{'it' if n == 1 else 'all of them' if k == n else f'{k} of them'} no "
+                f"confidence can be stated ({notes[0]}). "
                 f"Simulate more years (--years), so that what the target measures happens and "
                 f"varies, or give a target on a measure that varies from run to run.")
     return (f"{head}: {which} met every target on average there too, but from "
