@@ -33,6 +33,14 @@ G8. A plan's range handles were named "\u200bExtra recruits a year: from": the t
 label starts with a zero-width space, which the name kept (a braille display may show it). The
 space is left out.
 
+G9. The report's appendix, "The baseline's settings, their values and where they come from",
+left the Value blank for every setting made of settings of its own: the caseload aims ("Caseloads:
+caseload aims", the aim of 20 the report turns on), the weekly cost of a worker by type, the
+staff leaving a year by type, each stage's shares of what happens next, the statutory visits and
+the open cases at the start: a reader saw the source ("~86% of ICPCs start a CP plan") and no
+value. They now read "experienced: 20; newly qualified: 13; academy: 8; agency: 20". (A team's
+row, whose staff is a list, stays blank: its settings are not said.)
+
 G7. The difference chart's text alternative (and now its printed caption) ended "Every other
 difference is not clear." of an option that gave exactly the same value in every run (page one's
 table above it: "No change in any run 0.0 pts (the same in every run)"): a certain nothing read
@@ -147,6 +155,24 @@ def test_the_difference_charts_text_says_no_change_in_any_run(baseline):
     assert ("No change in any run: Same on assessments finished within 45 working days."
             in alt), alt
     assert alt.endswith("Every other difference is not clear.")
+
+
+# ------------------------------------------------------------------------------ G9
+def test_the_appendix_gives_the_value_of_settings_made_of_settings(baseline):
+    from workbench.present.appendix import appendix_rows
+
+    rows = {n: v for n, v, _ in appendix_rows(ROOT / "scenarios" / "baseline.yaml", baseline)}
+    assert rows["Caseloads: caseload aims"] == ("experienced: 20; newly qualified: 13; academy: "
+                                                "8; agency: 20")
+    assert rows["Costs: weekly cost of a full-time worker, by type (GBP)"] == (
+        "experienced: 1,280; newly qualified: 1,050; academy: 1,150; agency: 1,800")
+    assert rows["Initial child protection conference: what happens next (shares)"] == (
+        "child protection plan: 0.86; child in need plan: 0.14")
+    assert rows["Looked after: transfer to another team"] == ("after (days): 100; to team: "
+                                                              "Permanence teams")
+    assert rows["Starting position: open cases at the start"].startswith(
+        "assessment: 560; section 47 enquiry: 45; initial child protection conference: 25;")
+    assert rows["Assessment"] == ""          # a stage's own heading: its settings follow it
 
 
 # ------------------------------------------------------------------------------ G2

@@ -265,7 +265,43 @@ def _value_at(data: Any, path: str) -> str:
 
     if isinstance(data, str):
         return STAGE_NAMES.get(data, data.replace("_", " "))
-    return describe_value(data) if not isinstance(data, dict) or "dist" in data else ""
+    if isinstance(data, dict) and "dist" not in data:
+        return _settings_words(data)
+    return describe_value(data)
+
+
+#: Staff types by their plain names.
+_STAFF_WORDS = {"nqsw": "newly qualified", "experienced": "experienced", "academy": "academy",
+                "agency": "agency"}
+
+
+#: The words inside a setting's name: "interval_wd" is "interval (working days)".
+_KEY_WORDS = {"wd": "(working days)", "pct": "(%)", "days": "(days)", "weeks": "(weeks)",
+              "fte": "FTE", "gbp": "(GBP)", "nfa": "no further action"}
+
+
+def _settings_words(data: dict) -> str:
+    """Settings of their own (a stage's shares of what happens next, the caseload aims by staff
+    type, the open cases by stage) in words, "Section 47 enquiry: 0.26; close: 0.46"; blank for
+    a group whose settings have rows of their own or hold lists (a team's staff). The appendix
+    left every such value blank: the caseload aims, the weekly costs, the shares and the open
+    cases at the start were listed with no value."""
+    from .report_text import describe_value
+
+    if not data or any(isinstance(v, (list, tuple)) or (isinstance(v, dict) and "dist" not in v)
+                       for v in data.values()):
+        return ""
+    parts = []
+    for k, v in data.items():
+        k = str(k)
+        name = STAGE_NAMES.get(k) or _STAFF_WORDS.get(k) or _LEAVES.get(k) or " ".join(
+            _KEY_WORDS.get(w, w) for w in k.split("_"))
+        name = name[0].lower() + name[1:] if name[:1].isupper() and not name[1:2].isupper() \
+            else name
+        value = STAGE_NAMES.get(v, v.replace("_", " ")) if isinstance(v, str) else \
+            describe_value(v)
+        parts.append(f"{name}: {value}")
+    return "; ".join(parts)
 
 
 def appendix_rows(path: str | Path, scenario=None) -> list[tuple[str, str, str]]:

@@ -82,13 +82,16 @@ ul.first { margin-bottom: 0; } ul.rest { margin-top: 0; }
   figure img { max-height: 78mm; width: auto; max-width: 100%; }
   thead { display: table-header-group; }
   .page-one { break-after: page; page-break-after: always; }
-  .wb-table { font-size: 7.5pt; line-height: 1.3; } .appendix { font-size: 6.5pt; line-height: 1.2; }
+  .wb-table { font-size: 7.5pt; line-height: 1.3; } .appendix { font-size: 6.5pt; line-height: 1.15; }
   .ranked { font-size: 7pt; line-height: 1.25; } .ranked th, .ranked td { padding: 0.15rem 0.25rem; }
   .intro, .note, .chair, figcaption { font-size: 8.5pt; } .chair { margin: 0.2rem 0; }
   h2 { margin: 0.6rem 0 0.3rem; font-size: 13pt; } h3 { margin: 0.4rem 0 0.2rem; font-size: 11pt; }
   figure { margin: 0.3rem 0 0.5rem; }
   .appendix th, .appendix td { padding: 0.05rem 0.25rem; }
   .appendix td:first-child, .appendix th:first-child { width: 27%; }
+  /* the values (a stage's shares, the caseload aims: settings of their own, said since round
+     15) wrap in a quarter of the width: the bundled report keeps to 13 pages */
+  .appendix td:nth-child(2) { width: 24%; }
   a { color: inherit; text-decoration: none; }
   /* on paper nothing scrolls: the whole table is printed, within the page's width */
   .wb-scroll { overflow: visible !important; background: none !important; }
