@@ -193,3 +193,17 @@ def test_an_assignment_ending_beside_newer_cover_in_an_arrivals_week_ended_on_it
     derive_agency_tenure(d, roster, spells, template, 0.0, 730.0)
     [row] = [r for r in d.rows if r.parameter == "agency.tenure_weeks.mean"]
     assert row.note.startswith("12 ended, 1 released")
+
+
+def test_a_few_new_short_plans_beside_many_older_long_ones_keep_the_log_normal():
+    # plans begun before the window are seen only from their entry: at short lengths the few
+    # begun in it are alone at risk, and the product-limit curve fell to nothing through them
+    # (12 new plans of one to three months beside 300 older plans of years: a mean of 57 days,
+    # the log-normal 940 [715-1596]). Too few
+    # at risk while the plans are still mostly going: the log-normal is kept
+    rng = np.random.default_rng(1)
+    starts = np.concatenate([-rng.uniform(100, 700, 300), rng.uniform(0, 300, 12)])
+    lengths = np.concatenate([rng.lognormal(np.log(800), 0.4, 300), rng.uniform(40, 90, 12)])
+    row, _ = _cp_length(_plans_seen(lengths, starts, 0.0, 365.0), 0.0, 365.0)
+    assert row.method.startswith("log-normal maximum likelihood")
+    assert row.estimate > 500

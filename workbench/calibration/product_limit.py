@@ -22,6 +22,12 @@ from scipy import stats
 #: product-limit mean to be used: beyond it the data say nothing, and the log-normal's tail, which
 #: is all a longer distribution could be read from, would carry too much of the mean
 MAX_TAIL_SHARE = 0.01
+#: plans at risk needed at every ended length while more than :data:`BODY_SHARE` are still going:
+#: with plans begun before the window (left-truncated), the few begun in it are alone at risk at
+#: short lengths, and the curve could fall to nothing through them (12 new plans of 1-3 months
+#: beside 300 older plans of years gave a mean of 57 days, the log-normal 940)
+MIN_AT_RISK = 10
+BODY_SHARE = 0.05
 
 
 @dataclass
@@ -62,7 +68,9 @@ def lognormal_tail_days(mu: float, sigma: float, tau: float) -> float:
 def restricted_mean(durations, ended, entry, mu: float, sigma: float) -> ProductLimitMean | None:
     """The mean of the lengths from their product-limit curve, or None where it cannot stand
     alone: every length complete (no censoring nor truncation: the log-normal fit is kept as it
-    was), or more than :data:`MAX_TAIL_SHARE` still going at the longest length seen.
+    was), more than :data:`MAX_TAIL_SHARE` still going at the longest length seen, or fewer
+    than :data:`MIN_AT_RISK` at risk at an ended length while more than :data:`BODY_SHARE` are
+    still going.
 
     ``mu`` and ``sigma`` are the log-normal fitted to the same lengths: its tail beyond the
     longest length (``tau``) is added in proportion to the share still going there."""
@@ -74,6 +82,9 @@ def restricted_mean(durations, ended, entry, mu: float, sigma: float) -> Product
     if d.sum() < 2:
         return None
     u, s, n, e = survival(t, d, a)
+    going = np.concatenate([[1.0], s[:-1]])       # the share still going just before each
+    if np.any(n[going > BODY_SHARE] < MIN_AT_RISK):
+        return None
     tau = float(t.max())
     grid = np.concatenate([[0.0], u, [tau]])
     areas = np.concatenate([[1.0], s]) * np.diff(grid)
