@@ -376,3 +376,22 @@ def test_sensitivity_refuses_a_setting_it_cannot_use_in_words(setting, says):
     with pytest.raises(UserError) as exc:
         sensitivity(BASE, "unallocated_mean", **{**args, **setting})
     assert str(exc.value).startswith(says)
+
+
+def test_the_command_points_to_years_when_no_bound_could_be_had(monkeypatch, capsys, tmp_path):
+    # it printed "(Fresh runs per plan: --confirm-replications ...)" under advice to simulate
+    # more years: more fresh runs of the same length do not give a spread
+    import workbench.decision as dec
+    from workbench.cli.main import main
+
+    real = dec.optimise
+    monkeypatch.setattr(dec, "optimise", lambda base, targets, levers, **kw: real(
+        base, targets, ACADEMY, **{**kw, "simulate_fn": flat}))
+    code = main(["optimise", "scenarios/baseline.yaml", "--target", "unallocated_mean<=5",
+                 "--years", "1", "--max-trials", "2", "-r", "2", "--confirm-replications", "3",
+                 "--candidates", "1", "--executor", "serial", "--no-progress",
+                 "--out", str(tmp_path / "o")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "no confidence can be stated" in out and "(Years simulated: --years, 1 now.)" in out
+    assert "--confirm-replications, 3 now" not in out

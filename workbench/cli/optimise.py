@@ -137,9 +137,14 @@ def cmd_optimise(args) -> int:
                    progress=not args.no_progress)
     print()
     print(res.statement())
-    if res.chosen is None and len(res.candidates):   # the options the advice means
+    notes = (res.candidates["note"].fillna("").astype(str).str.strip().astype(bool).any()
+             if "note" in res.candidates else False)
+    if res.chosen is None and len(res.candidates) and not notes:   # the options the advice means
+        # (not when no bound could be had: more fresh runs of the same length would not help)
         print(f"(Fresh runs per plan: --confirm-replications, {res.confirm_replications} now; "
               f"confidence: --confidence, {res.confidence:g} now.)")
+    elif res.chosen is None and notes:
+        print(f"(Years simulated: --years, {years:g} now.)")
     if len(res.candidates):
         print(f"\nCandidates checked on {res.confirm_replications} fresh runs each (bounds: "
               f"one-sided, {confidence_text(res.candidates['confidence_each'].iloc[0], 2)} "
