@@ -38,8 +38,9 @@ left the Value blank for every setting made of settings of its own: the caseload
 caseload aims", the aim of 20 the report turns on), the weekly cost of a worker by type, the
 staff leaving a year by type, each stage's shares of what happens next, the statutory visits and
 the open cases at the start: a reader saw the source ("~86% of ICPCs start a CP plan") and no
-value. They now read "experienced: 20; newly qualified: 13; academy: 8; agency: 20". (A team's
-row, whose staff is a list, stays blank: its settings are not said.)
+value. They now read "experienced: 20; newly qualified: 13; academy: 8; agency: 20"; a team's row
+(blank too: no funded posts or staff of six of the seven teams were anywhere in the report) reads
+"funded posts (FTE): 14; in post: 11 experienced, 2 agency".
 
 G7. The difference chart's text alternative (and now its printed caption) ended "Every other
 difference is not clear." of an option that gave exactly the same value in every run (page one's
@@ -173,6 +174,11 @@ def test_the_appendix_gives_the_value_of_settings_made_of_settings(baseline):
     assert rows["Starting position: open cases at the start"].startswith(
         "assessment: 560; section 47 enquiry: 45; initial child protection conference: 25;")
     assert rows["Assessment"] == ""          # a stage's own heading: its settings follow it
+    assert rows["Families First teams"] == (
+        "funded posts (FTE): 112; in post: 70 experienced, 12 experienced at 0.6 FTE, 14 newly "
+        "qualified, 12 academy, 14 agency")
+    assert rows["Front door (First Contact)"] == ("funded posts (FTE): 16; in post: 15 "
+                                                  "experienced; holds no cases")
 
 
 # ------------------------------------------------------------------------------ G2

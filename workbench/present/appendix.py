@@ -275,6 +275,27 @@ _STAFF_WORDS = {"nqsw": "newly qualified", "experienced": "experienced", "academ
                 "agency": "agency"}
 
 
+def _team_words(team: dict) -> str:
+    """A team's funded posts and staff in post: "funded posts (FTE): 14; in post: 11
+    experienced, 2 agency" (a part-time group "12 experienced at 0.6 FTE")."""
+    from .report_text import number_words
+
+    staff = []
+    for g in team["staff"]:
+        if not isinstance(g, dict):
+            return ""
+        who = _STAFF_WORDS.get(str(g.get("type")), str(g.get("type", "")).replace("_", " "))
+        part = "" if g.get("fte", 1.0) == 1.0 else f" at {number_words(g['fte'])} FTE"
+        staff.append(f"{number_words(g.get('count', 0))} {who}{part}")
+    parts = []
+    if "establishment_fte" in team:
+        parts.append(f"funded posts (FTE): {number_words(team['establishment_fte'])}")
+    parts.append("in post: " + (", ".join(staff) or "none"))
+    if team.get("case_holding") is False:
+        parts.append("holds no cases")
+    return "; ".join(parts)
+
+
 #: The words inside a setting's name: "interval_wd" is "interval (working days)".
 _KEY_WORDS = {"wd": "(working days)", "pct": "(%)", "days": "(days)", "weeks": "(weeks)",
               "fte": "FTE", "gbp": "(GBP)", "nfa": "no further action"}
@@ -288,6 +309,8 @@ def _settings_words(data: dict) -> str:
     cases at the start were listed with no value."""
     from .report_text import describe_value
 
+    if isinstance(data.get("staff"), list):
+        return _team_words(data)
     if not data or any(isinstance(v, (list, tuple)) or (isinstance(v, dict) and "dist" not in v)
                        for v in data.values()):
         return ""

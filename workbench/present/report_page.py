@@ -87,7 +87,7 @@ ul.first { margin-bottom: 0; } ul.rest { margin-top: 0; }
   .intro, .note, .chair, figcaption { font-size: 8.5pt; } .chair { margin: 0.2rem 0; }
   h2 { margin: 0.6rem 0 0.3rem; font-size: 13pt; } h3 { margin: 0.4rem 0 0.2rem; font-size: 11pt; }
   figure { margin: 0.3rem 0 0.5rem; }
-  .appendix th, .appendix td { padding: 0.05rem 0.25rem; }
+  .appendix th, .appendix td { padding: 0.02rem 0.25rem; }
   .appendix td:first-child, .appendix th:first-child { width: 27%; }
   /* the values (a stage's shares, the caseload aims: settings of their own, said since round
      15) wrap in a quarter of the width: the bundled report keeps to 13 pages */
