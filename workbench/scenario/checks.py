@@ -298,8 +298,14 @@ def demand_size(sc: Any, years: float | None = None) -> list[str]:
         return []
     return [f"demand: {d.referrals_per_year:,.0f} referrals a year, in the busiest month, with a "
             f"trend of {d.trend_pct_per_year:g}% a year over {years:g} years and any "
-            f"surges, could reach {peak:,.0f} a year: up to {total:,.0f} children over the run, "
+            f"surges, could reach {_count(peak)} a year: up to {_count(total)} children over "
+            f"the run, "
             f"where at most {MAX_REFERRALS_PER_RUN:,} are supported ({MEMORY_NOTE})"]
+
+
+def _count(x: float) -> str:
+    """A count for a message: 'inf' (20,000 surges of x1.1 stacked) said in words."""
+    return f"{x:,.0f}" if math.isfinite(x) else "more than any number (surges multiplied together)"
 
 
 def _loop_back(start: str, quick: list[str], stages: dict[str, Any]) -> list[str] | None:

@@ -12,6 +12,9 @@ states whole)::
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import functools
 import hashlib
 import unicodedata
 from pathlib import Path
@@ -242,7 +245,16 @@ def _too_many_values(data: Any) -> bool:
 
 
 def _parse(path: Path, raw: bytes) -> dict[str, Any]:
-    """The plain data of a scenario file's bytes: a mapping of fields, or a clear error."""
+    """The plain data of a scenario file's bytes: a mapping of fields, or a clear error. A file
+    is read up to four times to load and check it (its base chain, the notes, the digest), and
+    YAML reads a large one slowly (a file of 30,000 teams took 8 s a time): its data is read
+    once, and each caller given a copy of its own."""
+    return copy.deepcopy(_parse_once(str(path), raw))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_once(name: str, raw: bytes) -> dict[str, Any]:
+    path = Path(name)
     if b"\x00" in raw:
         raise ScenarioError(f"{path}: is not a text file (it holds NUL bytes: a binary file, or "
                             f"text saved as UTF-16); save it as UTF-8 text")
@@ -492,15 +504,29 @@ def _sets(data: dict[str, Any], keys: list[str]) -> bool:
     node: Any = data
     for key in keys:
         if isinstance(node, dict):
-            match = [v for k, v in node.items() if str(k) == key]
-            if not match:
+            # looked up, not scanned: a scan of every entry for each problem took minutes for a
+            # file of 30,000 teams or uncertain inputs (a problem each)
+            found = [k for k in _as_keys(key) if k in node]
+            if not found:
                 return False
-            node = match[0]
+            node = node[found[0]]
             if key in _WHOLE or (isinstance(node, dict) and "dist" in node):
                 return True
         else:
             return True   # a list or a value where the path goes on: this file gives it whole
     return True
+
+
+def _as_keys(key: str) -> list[Any]:
+    """The values YAML may have read a name written ``key`` as (a problem's path is text): the
+    text, and the number or date it reads as (``1``, ``1.5``, ``2017-10-31``)."""
+    out: list[Any] = [key]
+    for kind in (int, float, dt.date.fromisoformat):
+        try:
+            out.append(kind(key))
+        except (ValueError, TypeError):
+            pass
+    return out
 
 
 #: Blocks a variant states whole (as :func:`~workbench.scenario.derive.merge_variant` merges).
