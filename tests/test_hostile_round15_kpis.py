@@ -395,3 +395,30 @@ def test_the_command_points_to_years_when_no_bound_could_be_had(monkeypatch, cap
     assert code == 1
     assert "no confidence can be stated" in out and "(Years simulated: --years, 1 now.)" in out
     assert "--confirm-replications, 3 now" not in out
+
+
+# ------------------------------------------------------------------ 15. no spread, exactly
+def fourteen_of_fifteen(scenario, seed, *, years=None, warmup_days=0.0):
+    """14 of 15 on time in every replication: 93.33...%, the same each time."""
+    return SimpleNamespace(kpis={"x": 100 * 14 / 15},
+                           timeseries=pd.DataFrame({"week": [0], "t_days": [0.0],
+                                                    "unallocated": [0.0]}),
+                           horizon_days=7.0)
+
+
+def test_the_same_value_in_every_run_has_no_spread_whatever_the_rounding():
+    # numpy gave seven copies of 93.33...% a standard deviation of 1.5e-14: the half-width was
+    # not 0, so Sequential stopping (round 14) counted the measure as precise after 7
+    # replications, and summaries showed a zero-width interval as exact
+    from workbench.analysis.stats import t_interval
+    from workbench.experiment import Sequential, run_experiment
+
+    assert t_interval([100 * 14 / 15] * 7)[2] == 0.0 and t_interval([0.7] * 3)[2] == 0.0
+    rule = Sequential(kpis=["x"], half_width_pct=5, min_replications=7, max_replications=8,
+                      batch=1)
+    e = run_experiment({"Base": BASE}, rule, executor="serial", out=None, progress=False,
+                       simulate_fn=fourteen_of_fifteen)
+    assert e.stopped == "max_replications" and e.replications == 8
+    assert "same value" in e.precision().iloc[0]["note"]
+    s = e.summary().iloc[0]
+    assert math.isnan(s["half_width"])
