@@ -422,3 +422,28 @@ def test_the_same_value_in_every_run_has_no_spread_whatever_the_rounding():
     assert "same value" in e.precision().iloc[0]["note"]
     s = e.summary().iloc[0]
     assert math.isnan(s["half_width"])
+
+
+def shifted(scenario, seed, *, years=None, warmup_days=0.0):
+    """Children waiting: 10.1 to 41.9 from run to run, and 0.7 more with a bigger academy."""
+    x = [10.1, 20.3, 33.7, 41.9][seed % 4] + (0.7 if scenario.academy.intake_per_year > 12 else 0)
+    return SimpleNamespace(kpis={"unallocated_mean": x},
+                           timeseries=pd.DataFrame({"week": [0], "t_days": [0.0],
+                                                    "unallocated": [0.0]}),
+                           horizon_days=7.0)
+
+
+def test_a_difference_the_same_in_every_pair_reads_so_whatever_the_last_bit():
+    # 0.7 more in every pair of runs, but 10.1 + 0.7 - 10.1 and 41.9 + 0.7 - 41.9 differ in the
+    # last bit: a spread of 3.6e-15 gave the interval [0.7, 0.7], printed as exact, in place of
+    # "higher in every run"
+    from workbench.analysis.registry import kpi
+    from workbench.experiment import run_experiment
+    from workbench.present.tables import difference_reading
+
+    more = BASE.replace({"academy.intake_per_year": 24})
+    e = run_experiment({"Base": BASE, "More academy": more}, replications=4, executor="serial",
+                       out=None, progress=False, simulate_fn=shifted)
+    r = e.compare("Base").iloc[0]
+    assert r["difference"] == pytest.approx(0.7) and math.isnan(r["half_width"])
+    assert difference_reading(r, kpi("unallocated_mean")).endswith("in every run")

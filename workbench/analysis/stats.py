@@ -49,7 +49,10 @@ def t_interval(values, level: float = 0.95) -> tuple[int, float, float, float, f
     # the same value every time has no spread at all: numpy's sd of seven copies of 93.33...
     # (14 of 15 on time) is 1.5e-14, which read as a half-width of "0.0%", precise, where a
     # spread of exactly 0 is said to show nothing (Sequential, summaries, targets)
-    sd = 0.0 if x.max() == x.min() else float(x.std(ddof=1))
+    # (and a paired difference the same in every pair but for the last bit of its arithmetic,
+    # 10.1 + 0.7 - 10.1 against 41.9 + 0.7 - 41.9, is the same difference)
+    same = float(x.max() - x.min()) <= 1e-12 * float(np.abs(x).max())
+    sd = 0.0 if same else float(x.std(ddof=1))
     q = float(stats.t.ppf((1 + level) / 2, n - 1))
     return n, mean, sd, q * sd / math.sqrt(n), q
 
