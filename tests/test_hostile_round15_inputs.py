@@ -498,3 +498,17 @@ def test_new_refuses_the_bases_name_in_other_letter_case_or_spacing(tmp_path, ca
     err = capsys.readouterr().err
     assert rc == 2 and not out.exists()
     assert f"the name '{name}' is the base's own ('Baseline') but for letter case or spaces" in err
+
+
+def test_a_slip_repeated_thousands_of_times_is_listed_200_times_and_counted(tmp_path, capsys):
+    # NEW: 20,000 campaigns without an end printed 20,000 lines
+    path = tmp_path / "campaigns.yaml"
+    path.write_text(_v("recruitment:\n  campaigns:\n" + "".join(
+        "  - {start_date: 2018-01-01, hires: 1}\n" for _ in range(450))))
+    rc, out, err = _validate(path, capsys)
+    lines = err.strip().splitlines()
+    assert rc == 2 and len(lines) == 202
+    assert lines[0].endswith("450 problem(s) in the scenario:")
+    assert lines[200] == "  - recruitment.campaigns.199.end_date: required field is missing"
+    assert lines[201] == ("  ... and 250 more (1 kind(s) of problem; the first 200 are listed "
+                          "above)")

@@ -161,4 +161,15 @@ def format_errors(err: ValidationError, source: str, field_names: tuple[str, ...
         lines.append(f"  - {loc}: {msg}{shown}")
     # counted as listed: pydantic counts the whole-scenario checks as one error, however many
     # problems they list ("1 problem(s)" above two)
+    more = len(lines) - MAX_LINES
+    if more > 0:
+        # a generated file with the same slip 20,000 times printed 20,000 lines
+        kinds = sorted({line.split(": ", 1)[-1].split(" (got ")[0] for line in lines[MAX_LINES:]})
+        lines = lines[:MAX_LINES] + [f"  ... and {more:,} more ({len(kinds):,} kind(s) of "
+                                     f"problem; the first {MAX_LINES} are listed above)"]
+        return "\n".join([f"{source}: {MAX_LINES + more} problem(s) in the scenario:"] + lines)
     return "\n".join([f"{source}: {len(lines)} problem(s) in the scenario:"] + lines)
+
+
+#: Problems listed in a message; the others are counted (as the extracts' messages do).
+MAX_LINES = 200
