@@ -28,6 +28,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "kpis.md"
     ("unallocated_mean<=5", [0.0, 0.0, 0.0, 0.0]),                    # nothing happened
     ("assessment_within_45wd_pct>=90", [100.0, 100.0, 100.0]),        # 100% of a handful
     ("unallocated_peak<=3", [3.0, 3.0, 3.0]),                         # a count equal each time
+    ("assessment_within_45wd_pct>=90", [100 * 14 / 15] * 7),          # sd 1.5e-14 in numpy
 ])
 def test_a_target_on_a_kpi_the_same_in_every_run_is_not_read_as_surely_met(target, values):
     # a spread of zero gave a bound equal to the value, and the target read as met "with 90%

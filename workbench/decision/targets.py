@@ -222,7 +222,7 @@ def check_targets(values: dict[str, Sequence[float]], targets: Sequence[Target],
     out = []
     for t in targets:
         x = np.asarray(values[t.kpi], dtype=float)
-        n, mean, _sd, hw, _q = t_interval(x, 2 * confidence - 1)
+        n, mean, sd, hw, _q = t_interval(x, 2 * confidence - 1)
         if n < 2 or math.isnan(hw):
             note = (f"{n} run{'' if n == 1 else 's'} with a value: at least 2 are needed for a "
                     f"bound")
@@ -233,7 +233,7 @@ def check_targets(values: dict[str, Sequence[float]], targets: Sequence[Target],
                     f"happened in them): the average of the others is not the plan's")
             out.append(TargetCheck(t, n, mean, math.nan, confidence, False, note))
             continue
-        if float(x.max()) == float(x.min()):
+        if sd == 0:   # the same value in every run (to the last bits: stats.t_interval)
             note = (f"the same value ({kpi(t.kpi).format(float(x[0]))}) in all {n} runs: a "
                     f"spread of zero does not show how sure the average is (nothing varied, "
                     f"or nothing happened)")
