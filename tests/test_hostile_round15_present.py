@@ -42,6 +42,11 @@ value. They now read "experienced: 20; newly qualified: 13; academy: 8; agency: 
 (blank too: no funded posts or staff of six of the seven teams were anywhere in the report) reads
 "funded posts (FTE): 14; in post: 11 experienced, 2 agency".
 
+G10. WCAG 1.4.12 in the app at 1280 px: with a reader's letter and word spacing, "Refresh the
+list" (a 150 px button) and a slider's value "6 months" (72 px) ended in "..." (ipywidgets keeps
+them on one line and hides the rest). A button and a value now grow to their text (measured in the
+app's page: nothing cut at 320 or 1280 px).
+
 G7. The difference chart's text alternative (and now its printed caption) ended "Every other
 difference is not clear." of an option that gave exactly the same value in every run (page one's
 table above it: "No change in any run 0.0 pts (the same in every run)"): a certain nothing read
@@ -250,6 +255,20 @@ SLIDER_DOM = ("<style>:root { --jp-widgets-slider-handle-size: 16px; }</style>"
               "noUi-handle-upper' role='slider'></div></div></div></div></div>")
 
 
+#: A button and a slider's value as ipywidgets styles them (one line, cut with "..." past the
+#: box's width), in boxes a little narrower than the app's (150 px and 72 px).
+BUTTON_DOM = ("<style>.jupyter-button { overflow: hidden; text-overflow: ellipsis; white-space: "
+              "nowrap; font-size: 13px; padding: 0 8px; } .widget-readout { overflow: hidden; "
+              "white-space: nowrap; text-overflow: ellipsis; max-width: 148px; font-size: 13px; "
+              "width: 56px; }</style><button class='jupyter-button' style='width:120px'>Refresh "
+              "the list</button><div class='widget-readout'>6 months</div>")
+#: Under WCAG 1.4.12's spacing, the button's and the value's text cut by their boxes.
+CUT_UNDER_SPACING = """css => {
+  const s = document.createElement('style'); s.textContent = css; document.head.appendChild(s);
+  return [...document.querySelectorAll('.jupyter-button, .widget-readout')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent); }"""
+
+
 # ---------------------------------------------------------- the module's browser: one of each page
 @pytest.fixture(scope="module")
 def looked(small_report, chromium):
@@ -261,7 +280,7 @@ def looked(small_report, chromium):
     seen = {}
     page = chromium.new_page(viewport={"width": 320, "height": 600})
     page.set_content(f"<html><head><style>{style}</style><script>{script}</script></head><body>"
-                     f"<div id='main'>{PROGRESS_DOM}{SLIDER_DOM}</div></body></html>")
+                     f"<div id='main'>{PROGRESS_DOM}{SLIDER_DOM}{BUTTON_DOM}</div></body></html>")
     seen["handle"] = page.evaluate(
         "() => { const h = document.querySelector('.noUi-handle'), c = h.closest("
         "'.slider-container'), s = getComputedStyle(h), m = getComputedStyle(c); return ["
@@ -271,6 +290,7 @@ def looked(small_report, chromium):
             "[e.getAttribute('aria-label'), e.getAttribute('aria-valuemin'), "
             "e.getAttribute('aria-valuemax'), e.getAttribute('aria-valuenow')]; }")
     page.wait_for_timeout(100)   # (the page's observers run as the markup arrives)
+    seen["cut_under_spacing"] = page.evaluate(CUT_UNDER_SPACING, SPACING)
     seen["range_names"] = page.evaluate("[...document.querySelectorAll('.noUi-handle')]"
                                         ".map(h => h.getAttribute('aria-label'))")
     seen["bar_start"] = page.evaluate(aria)
@@ -345,6 +365,11 @@ def test_a_sliders_handle_is_24_px_with_room_above_and_below_on_a_phone(looked):
 def test_a_ranges_handles_are_named_without_the_tick_boxs_zero_width_space(looked):
     assert looked["range_names"] == ["Runs", "Extra recruits a year: from",
                                      "Extra recruits a year: to"], looked["range_names"]
+
+
+@needs_chromium
+def test_a_buttons_name_and_a_sliders_value_are_not_cut_under_text_spacing(looked):
+    assert looked["cut_under_spacing"] == [], looked["cut_under_spacing"]
 
 
 @needs_chromium
