@@ -389,6 +389,11 @@ EXTRACTS = [
     ("web_page", "cases", lambda t: b"<html><body>Session expired</body></html>",
      ["starts like JSON, XML or HTML"]),
     ("zipped", "cases", lambda t: _zipped(t), ["NUL bytes"]),
+    # NEW: a database's empty value as a NUL character: 'not a text CSV file (a spreadsheet or
+    # UTF-16 file?)' of a file that is one
+    ("nul_in_cells", "cases", lambda t: _column(t, "CPPendDate", lambda v: v or "\x00",
+                                                {3, 4}).encode(),
+     ["holds 2 NUL character(s) (the first on line 4)", "a database's empty value"]),
     # NEW: a stray quote mark: the rest of the file was one cell, said as 'a truncated row?'
     ("stray_quote", "cases", lambda t: _join(
         _lines(t)[:10] + ['"' + _lines(t)[10]] + _lines(t)[11:]).encode(),
@@ -498,6 +503,16 @@ def test_new_refuses_the_bases_name_in_other_letter_case_or_spacing(tmp_path, ca
     err = capsys.readouterr().err
     assert rc == 2 and not out.exists()
     assert f"the name '{name}' is the base's own ('Baseline') but for letter case or spaces" in err
+
+
+def test_a_base_written_as_a_windows_path_is_said_so(tmp_path, capsys):
+    # NEW: "base: file '..\\baseline.yaml' not found", with the file there
+    (tmp_path / "base.yaml").write_text((ROOT / "scenarios" / "baseline.yaml").read_text())
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "win.yaml"
+    path.write_text("base: ..\\base.yaml\nname: W\n")
+    rc, out, err = _validate(path, capsys)
+    assert rc == 2 and "write the folders with '/' (../base.yaml)" in err
 
 
 def test_a_slip_repeated_thousands_of_times_is_listed_200_times_and_counted(tmp_path, capsys):

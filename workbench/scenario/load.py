@@ -398,6 +398,10 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         near = _near_names(base_path.parent, base_path.name) if not hint else []
         if near:
             hint = f"; did you mean {' or '.join(repr(n) for n in near)}?"
+        elif "\\" in base and (path.parent / base.replace("\\", "/")).is_file():
+            # a Windows path (..\baseline.yaml): a backslash is part of a name elsewhere
+            hint = (f"; write the folders with '/' ({base.replace(chr(92), '/')}), which "
+                    f"every system reads")
         raise ScenarioError(f"{path}: base: file '{base}' not found (looked in "
                             f"{path.parent}){hint}")
     if base_path.is_dir():

@@ -67,6 +67,16 @@ def read_csv(path: str | Path, problems: list[Problem],
         return None
     if b"\x00" in data:
         line = data[:data.index(b"\x00")].count(b"\n") + 1
+        nuls = data.count(b"\x00")
+        if nuls * 100 < len(data) and _is_utf8(data.replace(b"\x00", b"")):
+            # text with a few NUL characters in its cells (a database's empty value): it is a
+            # CSV file, which 'a spreadsheet or UTF-16 file?' told the analyst it was not
+            problems.append(Problem(name, f"holds {nuls:,} NUL character(s) (the first on line "
+                                          f"{line}), which a CSV file's cells do not: a "
+                                          "database's empty value written as a character? "
+                                          "Remove them (or export again) and save as CSV "
+                                          "UTF-8"))
+            return None
         problems.append(Problem(name, f"contains NUL bytes (first on line {line}): not a text CSV "
                                       "file (a spreadsheet or UTF-16 file?); save it as CSV UTF-8"))
         return None
@@ -150,6 +160,14 @@ _LAYOUT_NAMES = frozenset(_norm(n) for col in CASE_COLUMNS + WORKFORCE_COLUMNS
 HEADER_WITHIN = 6
 #: A cell no column name is: a number or a date (a data row, not a header).
 _VALUE = re.compile(r"[-+]?[0-9][0-9 .,/:T-]*")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _header_like(cells: list[str]) -> bool:
