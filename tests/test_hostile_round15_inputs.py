@@ -124,6 +124,14 @@ SCENARIOS: list[tuple[str, bytes, list[str] | None]] = [
     ("surrogate", _v('description: "\\ud800 plan"\n').encode(),
      ["description:", "half of a character"]),
     ("merge_key", _v("x: &x {a: 1}\ndemand:\n  <<: *x\n").encode(), ["line 5", "merge key"]),
+    # NEW: pydantic's words, "Input should be a valid string" and "Datetimes provided to dates
+    # should have zero time - e.g. be exact dates"
+    ("name_a_list", _v(name="[Plan, A]").encode(),
+     ["name: expected text, got a list ([...] or lines starting '- ')"]),
+    ("description_a_block", _v("description: {text: A}\n").encode(),
+     ["description: expected text, got a block of fields"]),
+    ("date_with_time", _v("start_date: 2017-10-31 09:00:00\n").encode(),
+     ["start_date: expected a date (YYYY-MM-DD) without a time of day"]),
 ]
 
 

@@ -135,6 +135,14 @@ def format_errors(err: ValidationError, source: str, field_names: tuple[str, ...
             msg = (f"expected a distribution, not a single number: {{dist: fixed, value: "
                    f"{given:g}}} for always {given:g}, or one that varies, e.g. {{dist: "
                    f"lognormal, mean: {given:g}, cv: 0.5}}")
+        elif typ == "string_type" and isinstance(given, (list, dict)):
+            # `name: [a]`: "Input should be a valid string" said nothing of what was given
+            what = "a list ([...] or lines starting '- ')" if isinstance(given, list) else \
+                "a block of fields ({...} or indented lines)"
+            msg = f"expected text, got {what}; write the text itself"
+        elif typ == "date_from_datetime_inexact":
+            # 2017-10-31 09:00: pydantic's "Datetimes provided to dates should have zero time"
+            msg = "expected a date (YYYY-MM-DD) without a time of day; remove the time"
         if typ in ("float_parsing", "int_parsing") and isinstance(e.get("input"), str):
             hint = number_hint(e["input"], str(e["loc"][-1]) if e["loc"] else "_pct")
             if hint:
