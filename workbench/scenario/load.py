@@ -13,7 +13,6 @@ states whole)::
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import functools
 import hashlib
 import unicodedata
@@ -25,7 +24,8 @@ import yaml
 from .derive import merge_variant
 from .errors import ScenarioError
 from .schema import Scenario, validate_scenario
-from .yaml_words import half_character, indented_too_far, wide_indent, yaml_in_words
+from .yaml_words import (half_character, indented_too_far, key_forms, wide_indent,
+                         yaml_in_words)
 
 
 #: A scenario file is a few kilobytes; a far larger one is the wrong file.
@@ -510,7 +510,7 @@ def _sets(data: dict[str, Any], keys: list[str]) -> bool:
         if isinstance(node, dict):
             # looked up, not scanned: a scan of every entry for each problem took minutes for a
             # file of 30,000 teams or uncertain inputs (a problem each)
-            found = [k for k in _as_keys(key) if k in node]
+            found = [k for k in key_forms(key) if k in node]
             if not found:
                 return False
             node = node[found[0]]
@@ -519,18 +519,6 @@ def _sets(data: dict[str, Any], keys: list[str]) -> bool:
         else:
             return True   # a list or a value where the path goes on: this file gives it whole
     return True
-
-
-def _as_keys(key: str) -> list[Any]:
-    """The values YAML may have read a name written ``key`` as (a problem's path is text): the
-    text, and the number or date it reads as (``1``, ``1.5``, ``2017-10-31``)."""
-    out: list[Any] = [key]
-    for kind in (int, float, dt.date.fromisoformat):
-        try:
-            out.append(kind(key))
-        except (ValueError, TypeError):
-            pass
-    return out
 
 
 #: Blocks a variant states whole (as :func:`~workbench.scenario.derive.merge_variant` merges).

@@ -4,6 +4,7 @@ uncommented without its block's name."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -87,3 +88,15 @@ def half_character(data: Any, where: str = "") -> str | None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def key_forms(key: str) -> list[Any]:
+    """The values YAML may have read a name written ``key`` as (a problem's path is text): the
+    text, and the number or date it reads as (``1``, ``1.5``, ``2017-10-31``)."""
+    out: list[Any] = [key]
+    for kind in (int, float, dt.date.fromisoformat):
+        try:
+            out.append(kind(key))
+        except (ValueError, TypeError):
+            pass
+    return out
