@@ -172,7 +172,11 @@ def test_the_calibrated_scenario_with_empty_and_scaled_teams_runs(gaps, tmp_path
 # The front door follows the same rules
 # --------------------------------------------------------------------------------------------
 
-def test_a_front_door_empty_at_the_start_starts_vacant(sample, baseline, tmp_path):
+def test_a_front_door_empty_at_the_start_is_staffed_at_its_mean_fte(sample, baseline, tmp_path):
+    # Until session 19 the front door started vacant (staff: ()) and the model decided its
+    # referrals as if one worker were there. A front door with nobody is now refused (H80's
+    # audit: no referral would be decided) and its staffing is fixed in the model, so it is
+    # staffed at its mean FTE in post over the window, which the note says
     _, raw, ws, we = sample
     mid = ws + (we - ws) / 2
     roster = roster_with(raw, {"first_contact": [worker(1, "first_contact", "2018-01-01",
@@ -180,14 +184,16 @@ def test_a_front_door_empty_at_the_start_starts_vacant(sample, baseline, tmp_pat
     cal = fit(sample, baseline, roster)
     sc = cal.scenario
     assert not sc.teams["first_contact"].case_holding
-    assert sc.teams["first_contact"].staff == ()
     expect = weekly_mean([(day_number("2018-01-01"), day_number(mid), 0.8)],
                          day_number(ws), day_number(we) + 1)
+    staff = sc.teams["first_contact"].staff
+    assert len(staff) == 1 and staff[0].type == "experienced" and staff[0].count == 1
+    assert staff[0].fte == pytest.approx(round(expect, 3))
     assert est_row(cal, "first_contact") == pytest.approx(expect)
     assert sc.teams["first_contact"].establishment_fte == pytest.approx(round(expect, 1))
     prov = cal.provenance["teams.first_contact.staff"]
     assert prov.startswith("fitted") and "1 worker in post during the window" in prov
-    assert "its posts start vacant" in prov
+    assert f"staffed at its mean FTE in post over the window ({expect:.2f} FTE)" in prov
     assert "mean FTE in post" in cal.provenance["teams.first_contact.establishment_fte"]
     runs_without_losing_children(cal, tmp_path)
 

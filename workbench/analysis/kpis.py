@@ -281,8 +281,9 @@ def lac_3plus_social_workers(ev: pd.DataFrame, start: float, end: float) -> floa
     alloc = np.flatnonzero(e == R.ALLOCATED)
     alloc = alloc[np.argsort(t[alloc], kind="stable")]
     a_t, a_child, a_worker = t[alloc], child[alloc], worker[alloc]
-    # a child left with no worker (her case closed, or she waited for one): log positions
-    gone = np.flatnonzero((e == R.CLOSED) | (e == R.QUEUED))
+    # a child left with no worker (her case closed, she waited for one, or non-qualified staff
+    # took her stable case): log positions
+    gone = np.flatnonzero((e == R.CLOSED) | (e == R.QUEUED) | (e == R.UNQUALIFIED))
     span_w = int(worker.max()) + 2 if len(worker) else 2
     shares = []
     for w0, w1 in windows:

@@ -389,14 +389,28 @@ def derive_staffing(d: Draft, roster: Roster, template: Scenario, w0: float, w1x
             continue
         tw = now[now.team == tname]
         staff, est, how = groups[tname]
+        # the front door with nobody in post at the start: a scenario with nobody to decide
+        # referrals is refused (the model once decided them as if one worker were there) and
+        # its staffing is fixed in the model, so it is staffed at its mean FTE in post over the
+        # window (its establishment), experienced, in as few posts as hold it
+        empty_door = tw.empty and tname == template.front_door.team and est > 0
+        if empty_door:
+            posts = max(1, math.ceil(round(est, 2) - 1e-9))
+            staff = [{"type": "experienced", "count": posts,
+                      "fte": max(round(est / posts, 3), 0.01), "months_qualified": 36.0}]
         d.data["teams"][tname]["staff"] = staff
         d.data["teams"][tname]["establishment_fte"] = round(est, 1)
         if tw.empty:
             n_win = int((window.team == tname).sum())
             what = (f"nobody in post at {to_date(day)}; {n_win} worker{'s' if n_win != 1 else ''} "
                     f"in post during the window; its posts start vacant")
-            if tname == template.front_door.team:
-                what += " (the model's front-door staffing is fixed: it decides with one server)"
+            if empty_door:
+                what = (f"nobody in post at {to_date(day)} ({n_win} worker"
+                        f"{'s' if n_win != 1 else ''} in post during the window); the front "
+                        f"door needs staff to decide referrals and the model keeps its staffing "
+                        f"fixed, so it is staffed at its mean FTE in post over the window "
+                        f"({est:.2f} FTE): set teams.{tname}.staff from the team's rota if that "
+                        f"is not its staffing")
             d.notes.append(f"team {tname}: {what}")
             if round(est, 1) <= 0 and template.teams[tname].case_holding:
                 d.notes.append(

@@ -44,16 +44,19 @@ class Allocation:
 
     def place(self, c: Child, team: Team, now: float, allocate: bool = True,
               group: int = 1) -> None:
-        """Give child c a worker in ``team``: keep her worker if in that team, else allocate."""
+        """Give child c a worker in ``team``: keep her worker if in that team and she may hold
+        the new stage, else allocate."""
         c.team = team
         w = c.worker
-        if w is not None and w.team is team:
+        if w is not None and w.team is team and w.can_hold(c.stage_cfg, now):
             w.restage(c, now)
             if c.task is not None and c.task.worker is None:
                 w.start_task(c.task, now)
             return
         if w is not None:
-            # transfer between teams: the current worker keeps the case until the new team allocates
+            # transfer between teams, or within the team when her worker may not hold the new
+            # stage (an NQSW in her ASYE year or an academy trainee, whose assessment became an
+            # s47 enquiry): the current worker keeps the case until the team allocates
             w.restage(c, now)
             if c.task is not None and c.task.worker is None:
                 w.start_task(c.task, now)

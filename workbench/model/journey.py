@@ -12,6 +12,7 @@ worker). Every step is written to the event log; nothing here computes a KPI.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import Any, Final
 
@@ -90,11 +91,17 @@ class Journey:
 
         # front door: a multi-server queue of families (each server one FTE of front-door staff)
         fd_team = sc.teams[sc.front_door.team]
+        # (9.4 FTE: 10 servers at 0.94 of an FTE's hours each; rounded to whole servers, 9.4 FTE
+        # had the capacity of 9 and 0.2 FTE that of 1). The scenario's checks refuse a front door
+        # with no staff; the model refuses it too rather than decide referrals with nobody.
         fd_fte = sum(g.count * g.fte for g in fd_team.staff)
-        self.fd_servers: int = max(1, int(round(fd_fte)))
+        if not fd_fte > 0:
+            raise ValueError(f"front door team {sc.front_door.team!r} has no staff")
+        self.fd_servers: int = max(1, math.ceil(fd_fte - 1e-9))
         self.fd_busy: int = 0
         self.fd_queue: deque[list[Child]] = deque()
-        self.fd_rate: float = case_hours_per_fte_day  # hours of decision work a server does a day
+        # hours of decision work a server does a day (whole FTE: one FTE's, exactly)
+        self.fd_rate: float = case_hours_per_fte_day * (fd_fte / self.fd_servers)
         # day -> visits whose work becomes due that day
         self.visit_book: dict[int, list[tuple[Child, int, float]]] = {}
         self.arrival_times: list[float] = []        # referral arrivals (families), drawn at the start

@@ -40,7 +40,8 @@ CONVERTED: Final = 27      # an agency worker takes a permanent post
 # For worker events (20-27), ``stage`` holds the worker-type index (scenario.WORKER_TYPES).
 
 # reasons for a change of social worker (SW_CHANGE value)
-REASON_TRANSFER: Final = 1      # standard transfer between teams
+REASON_TRANSFER: Final = 1      # standard transfer between teams, or to a worker who may hold
+#   the new stage (her NQSW or academy trainee may not: s47, ICPC, child protection)
 REASON_LEAVER: Final = 2        # the worker left
 REASON_ABSENCE: Final = 3       # the worker went on long-term absence
 REASON_BALANCING: Final = 4     # caseload balancing

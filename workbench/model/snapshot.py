@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from .journey import Journey
 from .streams import draw_array, stream
+from .workload import academy_cap_factor
 
 
 def _residual(dist, rng, n):
@@ -37,7 +38,13 @@ def build_snapshot(sc: Any, seed: int, horizon: float, teams: dict[str, Any],
     for name, team in sc.teams.items():
         for g in team.staff:
             for _ in range(g.count):
-                add_worker(teams[name], g.type, g.fte, g.months_qualified, 0.0)
+                w = add_worker(teams[name], g.type, g.fte, g.months_qualified, 0.0)
+                if g.type == "academy":
+                    # part-way through the academy year: the protected caseload of that point
+                    # (she began it when she qualified), before any case is allocated
+                    w.change(0.0, cap_factor=academy_cap_factor(
+                        sc.academy.caseload_start_pct / 100, sc.academy.months,
+                        w.qualified_at, 0.0))
     # open cases, most complex first so that scarce eligible workers take them
     order = sorted(sc.initial.open_cases, key=lambda s: -sc.stages[s].priority)
     for stage in order:

@@ -25,7 +25,7 @@ from .engine import Engine
 from .entities import remove_item
 from .log import CostLog, EventLog
 from .streams import Sampler, Uniforms, stream
-from .workload import Worker
+from .workload import Worker, academy_cap_factor
 
 WEEK: Final = 7.0
 YEAR: Final = 365.25
@@ -201,11 +201,11 @@ class WorkforceDynamics:
             elif w.type == "experienced" and w.cap_factor < 1.0 and now >= w.qualified_at + 2 * YEAR:
                 w.change(now, cap_factor=1.0)
             elif w.type == "academy" and w.grad_at < _INF:
-                # protected caseload ramps up over the academy year
-                start = self.sc.academy.caseload_start_pct / 100
-                span = max(w.grad_at - w.joined_at, 1.0)
-                frac = min(max((now - w.joined_at) / span, 0.0), 1.0)
-                f = start + (1 - start) * frac
+                # protected caseload ramps up over the academy year, from when she began it (a
+                # trainee in post at the start began before it, not at time 0)
+                ac = self.sc.academy
+                f = academy_cap_factor(ac.caseload_start_pct / 100, ac.months,
+                                       w.grad_at - ac.months * 30.4375, now)
                 if abs(f - w.cap_factor) > 0.02:
                     w.change(now, cap_factor=f)
 

@@ -119,6 +119,13 @@ class WorkSettings:
         return float(self.scenario.caseload.caps[wtype])
 
 
+def academy_cap_factor(start_pct: float, months: float, began_at: float, now: float) -> float:
+    """An academy trainee's protected caseload as a share of her cap: ``start_pct`` (a share)
+    when she begins the academy at ``began_at``, rising evenly to 1 over its ``months``."""
+    frac = min(max((now - began_at) / max(months * 30.4375, 1.0), 0.0), 1.0)
+    return start_pct + (1 - start_pct) * frac
+
+
 def _no_task_done(task: Task, now: float) -> None:
     raise RuntimeError("WorkSettings.task_done was not set")
 

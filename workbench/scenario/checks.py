@@ -18,7 +18,7 @@ def whole_scenario_problems(sc: Any) -> list[str]:
     """Every cross-block problem of a validated-field :class:`~workbench.scenario.Scenario`."""
     return (reference_problems(sc) + zero_time_loops(sc) + demand_size(sc) + workforce_size(sc)
             + caps_problems(sc) + idle_teams(sc) + before_the_start(sc) + case_hours(sc)
-            + priority_spread(sc) + statutory_clocks(sc))
+            + priority_spread(sc) + statutory_clocks(sc) + front_door_staff(sc))
 
 
 #: The clocks the timeliness measures are named for (Working Together 2023, domain.md): an
@@ -464,22 +464,19 @@ def staff_who_cannot_hold(sc: Any) -> list[str]:
     return notes
 
 
-def front_door_posts(sc: Any) -> list[str]:
-    """A note (not a problem) when the front door's staff are not a whole number of full-time
-    posts: the model decides referrals with one server per post, its staff's FTE rounded, and at
-    least one, so a front door with nobody in post decided every referral as if it had one
-    worker, with nothing said (a calibration from a roster with nobody in post there makes
-    such a file, and says so in its own notes)."""
+def front_door_staff(sc: Any) -> list[str]:
+    """A problem when the front door has nobody in post: no referral would ever be decided.
+    (The model decided them as if one worker were there, with a note; it now gives the front
+    door the hours of its staff's FTE, a fraction of a post included, and refuses none.)"""
     team = sc.teams.get(sc.front_door.team)
     if team is None:
         return []
     fte = sum(g.count * g.fte for g in team.staff)
-    servers = max(1, int(round(fte)))   # as workbench.model.journey counts them
-    if abs(servers - fte) < 1e-9:
+    if fte > 0:
         return []
-    return [f"front_door.team: '{sc.front_door.team}' has {fte:g} FTE of staff at the start; "
-            f"the front door decides referrals in whole full-time posts (its staff's FTE "
-            f"rounded, at least one), so it runs with {servers}"]
+    return [f"teams.{sc.front_door.team}.staff: the front door's team has no staff at the start "
+            f"(0 FTE), so no referral would be decided (its staffing does not change in a run); "
+            f"expected at least one worker"]
 
 
 def teams_nobody_can_join(sc: Any) -> list[str]:
@@ -594,5 +591,5 @@ def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
     author meant (notes, not problems)."""
     return (inert_dates(sc, horizon_days) + late_bookings(sc) + checkpoints_past_timescale(sc)
             + retention_that_does_nothing(sc) + values_outside_their_ranges(sc)
-            + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc) + front_door_posts(sc)
+            + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc)
             + percentages_as_fractions(sc) + comments_read_as_text(sc))
