@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Iterator
 
@@ -61,6 +62,7 @@ def cmd_calibrate(args) -> int:
         for note in data.notes:
             print(f"note: {note}")
     elif args.cases and args.workforce:
+        same_file(args.cases, args.workforce)
         with problems_listed(args):
             cases, roster = read_extracts(args.cases, args.workforce)
         sources = (Path(args.cases).name, Path(args.workforce).name)
@@ -224,6 +226,7 @@ def cmd_synthesize(args) -> int:
 
     template = load_scenario(args.template)
     _window_years.parse(args.years, "--years")   # also when called from Python
+    check_scale(template, args.scale, args.template)
     types.folder_could_be_made(args.out, "--out")
     ex = write_sample(args.out, template, seed=args.seed, years=args.years, scale=args.scale,
                       command=synthesize_command(args))
@@ -231,6 +234,58 @@ def cmd_synthesize(args) -> int:
           f"{len(ex.cases):,} case rows, {len(ex.workforce):,} workers, window "
           f"{ex.window_start} to {ex.window_end}. Not real data.")
     return 0
+
+
+def same_file(cases, workforce) -> None:
+    """Refuse ``--cases`` and ``--workforce`` naming one file (the same path, or two names for
+    it): the roster's columns were said missing from the cases file, under its name."""
+    import os
+
+    a, b = Path(cases), Path(workforce)
+    try:
+        same = os.path.samefile(a, b)
+    except OSError:          # one does not exist (the reader says so) or cannot be read
+        same = a.resolve() == b.resolve()
+    if same:
+        raise UserError(f"--cases and --workforce both name {cases}: give the cases extract "
+                        "to --cases and the workforce roster (one row a worker) to --workforce, "
+                        "two different files (layouts in docs/calibration.md)")
+
+
+def _scaled_to_nothing(template, scale: float) -> list[str]:
+    """What ``scale`` rounds to nothing in the fictional authority drawn from ``template``: the
+    referrals a year, or a team's funded posts (rounded as
+    :func:`workbench.calibration.synthetic.fictional_scenario` rounds them)."""
+    lost = []
+    referrals = template.demand.referrals_per_year
+    if referrals > 0 and round(referrals * scale) < 1:
+        lost.append(f"demand.referrals_per_year ({referrals:,g} a year) to no referrals")
+    for name, team in template.teams.items():
+        if team.establishment_fte > 0 and round(team.establishment_fte * scale, 1) <= 0:
+            lost.append(f"teams.{name}.establishment_fte ({team.establishment_fte:g}) to "
+                        "no funded posts")
+    return lost
+
+
+def check_scale(template, scale: float, template_path) -> None:
+    """Refuse a ``--scale`` so small that the fictional authority has no referrals or a team
+    with no funded posts (1e-9 said only "<fictional scenario>: demand.referrals_per_year ...
+    (got 0)"), naming the value and the smallest scale that keeps every one of them."""
+    lost = _scaled_to_nothing(template, scale)
+    if not lost:
+        return
+    referrals = template.demand.referrals_per_year
+    need = [0.5 / referrals] if referrals > 0 else []
+    need += [0.05 / t.establishment_fte for t in template.teams.values() if t.establishment_fte > 0]
+    # two significant figures, rounded up, then up a step until nothing is lost
+    step = 10.0 ** (math.floor(math.log10(max(need))) - 1)
+    smallest = float(f"{math.ceil(max(need) / step - 1e-9) * step:.2g}")
+    while _scaled_to_nothing(template, smallest):
+        smallest = float(f"{smallest + step:.2g}")
+    shown = "; ".join(lost[:3]) + (f"; and {len(lost) - 3} more" if len(lost) > 3 else "")
+    raise UserError(f"--scale: {scale:g} is too small for the template "
+                    f"{Path(template_path).name}: it rounds {shown}. Give --scale {smallest:g} "
+                    "or more")
 
 
 def synthesize_command(args) -> str:
