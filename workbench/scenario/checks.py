@@ -355,7 +355,8 @@ def inert_dates(sc: Any, horizon_days: float | None = None) -> list[str]:
                              f"ends ({end}), so {within} of its {c.hires} hires start in this "
                              f"run, and the run counts that share of its cost")
     first = sc.academy.first_intake_date
-    if sc.academy.intake_per_year and first is not None and first >= end:
+    # in days as the model (a half-year run, 182.625 days, takes an intake on day 182)
+    if sc.academy.intake_per_year and first is not None and (first - start).days >= days:
         notes.append(f"academy.first_intake_date: {first} is {after}")
     r = sc.retention
     if r.enabled and r.start_date is not None and r.start_date >= end:
