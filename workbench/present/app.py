@@ -309,7 +309,8 @@ class App(Explorer):
         Raises
         ------
         UserError
-            When no target or no lever is given, or a range is not a range.
+            When no target or no lever is given, a target is out of its measure's range or
+            met by every plan (:func:`at_the_edge`), or a range is not a range.
         """
         targets = []
         for measure, comparison, threshold in self.plan_targets:
@@ -321,6 +322,9 @@ class App(Explorer):
                     raise UserError(f"{k.label}: give a target from 0"
                                     + (f" to {top:g}" if math.isfinite(top) else " up")
                                     + f" ({k.display_unit()})")
+                edge = at_the_edge(measure.value, comparison.value, value)
+                if edge:
+                    raise UserError(edge)
                 targets.append(f"{measure.value}{comparison.value}{value!r}")
         if not targets:
             raise UserError("choose at least one target")
@@ -490,6 +494,22 @@ class Unavailable:
         from IPython.display import display
 
         display(self.widget)
+
+
+def at_the_edge(name: str, op: str, value: float) -> str | None:
+    """Why a target row every plan meets is refused, in the page's words, or None: "at least 0"
+    (the row's starting value) or "at most" a share's 100%. The search refused it only once
+    started, naming the measure by its code (``assessment_within_45wd_pct>=0``)."""
+    k = kpi(name)
+    if op == ">=" and value == 0:
+        never, asked, give = f"below {k.format(0.0)}", "at least 0", "above 0"
+    elif op == "<=" and value == k.most:
+        never, asked, give = f"above {k.format(k.most)}", f"at most {k.most:g}", f"below {k.most:g}"
+    else:
+        return None
+    return (f"{k.label}: it is never {never}, so a target of {asked} is met by every plan and the "
+            f"search would pick the cheapest whatever it does; give a target {give} "
+            f"({k.display_unit()}), or choose (no target)")
 
 
 def plan_html(res) -> str:
