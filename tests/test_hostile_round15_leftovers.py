@@ -4,6 +4,7 @@ said to be after it, and a plan target every plan meets typed in the app."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -34,6 +35,30 @@ def test_a_scale_that_rounds_the_authority_to_nothing_is_refused(tmp_path, capsy
     assert lost in err and "Give --scale 0.0042 or more" in err
     assert "<fictional scenario>" not in err and "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("scale", ["50", "1e308"])
+def test_a_scale_past_a_scenarios_limits_is_refused_naming_the_largest(tmp_path, capsys, scale):
+    # before: 50 said "<fictional scenario>: 2 problem(s) ... demand.referrals_per_year: must be
+    # at most 250,000 ... (got 312500)"; 1e308 a traceback (OverflowError: cannot convert float
+    # infinity to integer)
+    out = tmp_path / "syn"
+    assert main(["synthesize", "--out", str(out), "--scale", scale, "--years", "0.05"]) == 2
+    err = capsys.readouterr().err
+    assert f"--scale: {float(scale):g} is too large for the template baseline.yaml" in err
+    assert "Give --scale 40 or less" in err   # 6,250 referrals x 40 = 250,000, the limit
+    assert "<fictional scenario>" not in err and "Traceback" not in err and not out.exists()
+
+
+def test_a_window_that_starts_before_the_calendar_names_years(tmp_path, capsys):
+    # before: "<fictional scenario>: start_date: must be between 2000-01-01 and 2100-12-31 ...
+    # (got 1995-04-01)" for a --years its help allows ("at most 30")
+    out = tmp_path / "syn"
+    assert main(["synthesize", "--out", str(out), "--years", "30"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --years: 30 years of synthetic data") and "start_date" in err
+    assert re.search(r"Give --years \d+ or less", err), err
+    assert "<fictional scenario>" not in err and not out.exists()
 
 
 def test_the_smallest_scale_said_is_one_that_works(tmp_path, capsys):

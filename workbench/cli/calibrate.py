@@ -226,7 +226,8 @@ def cmd_synthesize(args) -> int:
 
     template = load_scenario(args.template)
     _window_years.parse(args.years, "--years")   # also when called from Python
-    check_scale(template, args.scale, args.template)
+    check_window(template, args.years)
+    check_scale(template, args.scale, args.template, args.years)
     types.folder_could_be_made(args.out, "--out")
     ex = write_sample(args.out, template, seed=args.seed, years=args.years, scale=args.scale,
                       command=synthesize_command(args))
@@ -258,7 +259,7 @@ def _scaled_to_nothing(template, scale: float) -> list[str]:
     :func:`workbench.calibration.synthetic.fictional_scenario` rounds them)."""
     lost = []
     referrals = template.demand.referrals_per_year
-    if referrals > 0 and round(referrals * scale) < 1:
+    if referrals > 0 and referrals * scale < 1:      # rounds to 0 (a scale of 1e308: no round)
         lost.append(f"demand.referrals_per_year ({referrals:,g} a year) to no referrals")
     for name, team in template.teams.items():
         if team.establishment_fte > 0 and round(team.establishment_fte * scale, 1) <= 0:
@@ -267,13 +268,64 @@ def _scaled_to_nothing(template, scale: float) -> list[str]:
     return lost
 
 
-def check_scale(template, scale: float, template_path) -> None:
+def _too_large(template, scale: float, years: float) -> list[str]:
+    """The fictional authority's problems at ``scale`` (a limit of a scenario passed), or []."""
+    from ..calibration.synthetic import fictional_scenario, sample_start
+    from ..scenario import ScenarioError
+
+    try:
+        fictional_scenario(template, scale, start_date=sample_start(years, 1.0))
+    except ScenarioError as exc:
+        return [line.strip().removeprefix("- ") for line in str(exc).splitlines()[1:]
+                if line.strip()] or [str(exc)]
+    except (OverflowError, ValueError):      # a count past what a number holds
+        return ["more than a scenario can hold"]
+    return []
+
+
+def check_window(template, years: float) -> None:
+    """Refuse a ``--years`` whose window (after a year's burn-in, ending by the last 31 March)
+    starts the fictional authority before the dates a scenario takes: 30 years (the option's
+    limit) said only "<fictional scenario>: start_date: must be between 2000-01-01 and ...
+    (got 1995-04-01)", naming neither --years nor what would do."""
+    from ..calibration.synthetic import sample_start
+
+    said = [p for p in _too_large(template, 1.0, years) if p.startswith("start_date")]
+    if not said or _too_large(template, 1.0, 1.0):   # the template's own problem: said as it is
+        return
+    fits = [y for y in range(int(years), 0, -1) if not _too_large(template, 1.0, float(y))]
+    raise UserError(f"--years: {years:g} years of synthetic data (after a year of burn-in, "
+                    f"ending by the last 31 March) would start the fictional authority on "
+                    f"{sample_start(years, 1.0)}, before the dates a scenario takes ({said[0]}). "
+                    f"Give --years {fits[0] if fits else 1} or less")
+
+
+def check_scale(template, scale: float, template_path, years: float = 2.0) -> None:
     """Refuse a ``--scale`` so small that the fictional authority has no referrals or a team
     with no funded posts (1e-9 said only "<fictional scenario>: demand.referrals_per_year ...
-    (got 0)"), naming the value and the smallest scale that keeps every one of them."""
+    (got 0)"), or so large that it passes a scenario's limits (50: "<fictional scenario>: ...
+    must be at most 250,000"; 1e308: a traceback), naming the value and the smallest or largest
+    scale that works."""
     lost = _scaled_to_nothing(template, scale)
     if not lost:
-        return
+        if scale <= 1 or not (over := _too_large(template, scale, years)):
+            return
+        if _too_large(template, 1.0, years):     # not the scale (a start before the calendar)
+            return
+        low, high = 1.0, scale                   # the template's own size is within its limits
+        for _ in range(60):
+            mid = math.sqrt(low * high)
+            low, high = (mid, high) if not _too_large(template, mid, years) else (low, mid)
+            if high / low < 1.001:
+                break
+        step = 10.0 ** (math.floor(math.log10(low)) - 1)
+        largest = float(f"{low:.2g}")          # 39.99 (the limit 40 approached) reads 40
+        while largest > 1 and _too_large(template, largest, years):
+            largest = float(f"{largest - step:.2g}")
+        shown = "; ".join(over[:2]) + (f"; and {len(over) - 2} more" if len(over) > 2 else "")
+        raise UserError(f"--scale: {scale:g} is too large for the template "
+                        f"{Path(template_path).name}: the fictional authority would have "
+                        f"{shown}. Give --scale {largest:g} or less")
     referrals = template.demand.referrals_per_year
     need = [0.5 / referrals] if referrals > 0 else []
     need += [0.05 / t.establishment_fte for t in template.teams.values() if t.establishment_fte > 0]
