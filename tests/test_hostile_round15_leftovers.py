@@ -4,6 +4,7 @@ said to be after it, and a plan target every plan meets typed in the app."""
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 
@@ -141,3 +142,42 @@ def test_a_target_at_the_bottom_of_a_lower_is_better_measure_is_kept(app):
         assert "unallocated_mean<=0.0" in targets
     finally:
         measure.value = ""
+
+
+@pytest.mark.parametrize("rows, said", [
+    # before: "target assessment_within_45wd_pct>= is given twice; give each once"
+    ([("assessment_within_45wd_pct", ">=", 80.0), ("assessment_within_45wd_pct", ">=", 90.0)],
+     "Target rows 1 and 2 both set Assessments finished within 45 working days 'at least'; "
+     "keep one (choose (no target) in the other)"),
+    # before: "targets assessment_within_45wd_pct>=90 and assessment_within_45wd_pct<=80
+    # contradict each other: ..."
+    ([("assessment_within_45wd_pct", ">=", 90.0), None,
+      ("assessment_within_45wd_pct", "<=", 80.0)],
+     "Target rows 1 and 3: Assessments finished within 45 working days cannot be at least "
+     "90.0% and at most 80.0%, so no plan meets both"),
+])
+def test_two_target_rows_that_clash_are_refused_naming_the_rows(app, rows, said):
+    try:
+        for (measure, comparison, threshold), row in zip(app.plan_targets, rows):
+            measure.value = row[0] if row else ""
+            if row:
+                comparison.value, threshold.value = row[1], row[2]
+        assert app.find_plan(max_trials=1) is None
+        status = app.plan_status.value
+        assert "Not searched:" in status and said in html.unescape(status), status
+        assert "_pct" not in status and "'at least'" not in status   # escaped for the page
+    finally:
+        app.plan_targets[0][0].value = "assessment_within_45wd_pct"
+        app.plan_targets[0][1].value, app.plan_targets[0][2].value = ">=", 85.0
+        for measure, _, _ in app.plan_targets[1:]:
+            measure.value = ""
+
+
+def test_at_least_and_at_most_the_same_value_stand_together(app):
+    try:
+        app.plan_targets[1][0].value = "assessment_within_45wd_pct"
+        app.plan_targets[1][1].value, app.plan_targets[1][2].value = "<=", 85.0
+        targets, _ = app.plan_settings()
+        assert len(targets) == 2
+    finally:
+        app.plan_targets[1][0].value = ""

@@ -310,9 +310,10 @@ class App(Explorer):
         ------
         UserError
             When no target or no lever is given, a target is out of its measure's range or
-            met by every plan (:func:`at_the_edge`), or a range is not a range.
+            met by every plan (:func:`at_the_edge`), two rows clash (:func:`rows_clash`), or
+            a range is not a range.
         """
-        targets = []
+        targets, rows = [], []
         for measure, comparison, threshold in self.plan_targets:
             if measure.value:
                 value = float(threshold.value)
@@ -326,8 +327,14 @@ class App(Explorer):
                 if edge:
                     raise UserError(edge)
                 targets.append(f"{measure.value}{comparison.value}{value!r}")
+                rows.append((len(rows) + 1, measure.value, comparison.value, value))
+            else:
+                rows.append((len(rows) + 1, "", "", 0.0))
         if not targets:
             raise UserError("choose at least one target")
+        clash = rows_clash(rows)
+        if clash:
+            raise UserError(clash)
         ranges = []
         for key, (tick, span) in self.plan_levers.items():
             if tick.value:
@@ -510,6 +517,29 @@ def at_the_edge(name: str, op: str, value: float) -> str | None:
     return (f"{k.label}: it is never {never}, so a target of {asked} is met by every plan and the "
             f"search would pick the cheapest whatever it does; give a target {give} "
             f"({k.display_unit()}), or choose (no target)")
+
+
+def rows_clash(rows) -> str | None:
+    """Why two target rows (number, measure, comparison, value) cannot stand together, in the
+    page's words, or None: one measure twice with the same comparison, or "at least" above "at
+    most". The search said so naming the measure's code ("target assessment_within_45wd_pct>=
+    is given twice")."""
+    given = [r for r in rows if r[1]]
+    for i, (n1, name, op1, v1) in enumerate(given):
+        for n2, other, op2, v2 in given[i + 1:]:
+            if other != name:
+                continue
+            k = kpi(name)
+            if op1 == op2:
+                word = "at least" if op1 == ">=" else "at most"
+                return (f"Target rows {n1} and {n2} both set {k.label} '{word}'; keep one "
+                        f"(choose (no target) in the other)")
+            low, high = (v1, v2) if op1 == ">=" else (v2, v1)
+            if low > high:
+                return (f"Target rows {n1} and {n2}: {k.label} cannot be at least "
+                        f"{k.format(low)} and at most {k.format(high)}, so no plan meets both; "
+                        f"give the 'at least' value at or below the 'at most' one, or keep one")
+    return None
 
 
 def plan_html(res) -> str:
