@@ -20,10 +20,13 @@ import math
 
 import pytest
 
+from conftest import SCENARIOS
 from workbench import load_scenario
+from workbench.model import log as R
 from workbench.model.simulation import Simulation
+from workbench.scenario import STAGES
 
-BASELINE = "scenarios/baseline.yaml"
+BASELINE = SCENARIOS / "baseline.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +108,6 @@ def test_a_worker_before_a_handover_to_non_qualified_staff_is_not_one_of_the_yea
     import pandas as pd
 
     from workbench.analysis.kpis import lac_3plus_social_workers
-    from workbench.model import log as R
-    from workbench.scenario import STAGES
     lac = STAGES.index("lac")
     rows = [(10.0, 0, R.STAGE_START, lac, 0, -1, 0.0),
             (10.0, 0, R.ALLOCATED, lac, 0, 7, 0.0),
@@ -121,3 +122,70 @@ def test_a_worker_before_a_handover_to_non_qualified_staff_is_not_one_of_the_yea
     ev = pd.DataFrame(rows, columns=["t_days", "child", "event", "stage", "team", "worker",
                                      "value"])
     assert lac_3plus_social_workers(ev, 365.25, 730.5) == pytest.approx(50.0)
+
+
+# ------------------------------------------------------------------------------------------
+# H81's check of the within-team transfer above (round 15, second wave): three defects, the
+# tests H81 wrote for them (each fails on cd02169)
+# ------------------------------------------------------------------------------------------
+
+MANY_NQSW = [{"type": "experienced", "count": 10, "fte": 1.0},
+             {"type": "nqsw", "count": 80, "fte": 1.0, "months_qualified": 1},
+             {"type": "agency", "count": 4, "fte": 1.0}]
+
+
+def test_a_case_whose_stage_her_worker_may_hold_again_leaves_the_queue():
+    # s47 -> CIN while the s47 waited for a worker who may hold it: she stayed in the queue as
+    # awaiting transfer (20 children on day 119) and was later moved to another worker
+    sc = load_scenario(BASELINE).replace({"teams.families_first.staff": MANY_NQSW})
+    sim = Simulation(sc, 1, 130.0)
+    sim.start()
+    for day in range(7, 130, 7):
+        sim.advance(float(day))
+        for team in sim.teams.values():
+            for e in team.queue:
+                c = e.child
+                if c.queued_team is team and c.open and e.seq == c.queue_seq and c.worker is not None:
+                    assert not (c.worker.team is team and c.worker.can_hold(c.stage_cfg, day)), (
+                        day, c.stage)
+
+
+def test_a_case_is_not_moved_from_a_worker_whose_asye_year_has_ended():
+    # all 100 Families First workers end their ASYE year on day 30.4: cases waiting for a
+    # transfer away from them were moved to other workers on day 35 (a change not needed)
+    sc = load_scenario(BASELINE).replace({"teams.families_first.staff": [
+        {"type": "nqsw", "count": 100, "fte": 1.0, "months_qualified": 11}]})
+    sim = Simulation(sc, 1, 60.0)
+    sim.start()
+    sim.advance(60.0)
+    ev = sim.finish().events
+    by_id = {w.id: w for w in sim.workers}
+    restricted = {STAGES.index(s) for s, cfg in sc.stages.items() if not cfg.nqsw_allowed}
+    held: dict[int, int] = {}
+    for r in ev[ev.event == R.ALLOCATED].sort_values("t_days", kind="stable").itertuples():
+        old = held.get(int(r.child))
+        held[int(r.child)] = int(r.worker)
+        if old is None or old == int(r.worker) or int(r.stage) not in restricted:
+            continue
+        w_old, w_new = by_id[old], by_id[int(r.worker)]
+        if w_old.left_at <= r.t_days or r.value != -1.0:
+            continue
+        # moved as a transfer within the team: only from a worker who may not hold the stage
+        # (all of them here began as NQSWs; restricted_until is gone once she is experienced)
+        asye_end = w_old.qualified_at + sc.workforce.asye_months * 30.4375
+        assert not (w_old.team is w_new.team and r.t_days >= asye_end), (
+            r.t_days, STAGES[int(r.stage)])
+
+
+def test_a_case_waiting_for_a_transfer_is_not_handed_to_non_qualified_staff():
+    sc = load_scenario(BASELINE).replace({
+        "teams.families_first.staff": MANY_NQSW, "pressure.unqualified_stages": ["cp"],
+        "pressure.unqualified_stable_after_days": 20, "pressure.unqualified_from_level": 0.0,
+        "pressure.unqualified_cases_max": 150})
+    sim = Simulation(sc, 1, 182.0)
+    sim.start()
+    for day in range(7, 183, 7):
+        sim.advance(float(day))
+        kids = [c for c in sim.journey.children if c.open and c.unqualified]
+        assert all(c.worker is None and c.queued_team is None for c in kids), day
+        assert len(kids) == sim.alloc.unqualified_held, day

@@ -52,6 +52,9 @@ class Allocation:
             w.restage(c, now)
             if c.task is not None and c.task.worker is None:
                 w.start_task(c.task, now)
+            if c.queued_team is not None:
+                # a transfer she waited for is no longer needed (her worker may hold this stage)
+                c.queued_team.dequeue(c)
             return
         if w is not None:
             # transfer between teams, or within the team when her worker may not hold the new
@@ -524,6 +527,12 @@ class Team:
             child = entry.child
             if child.queued_team is not self or not child.open or entry.seq != child.queue_seq:
                 heap_pop(q)   # she left the queue, or this is an old entry of hers
+                continue
+            held = child.worker
+            if held is not None and held.team is self and held.can_hold(child.stage_cfg, now):
+                # her worker may now hold her stage (her ASYE year ended): no transfer needed
+                heap_pop(q)
+                self.dequeue(child)
                 continue
             if worker is not None:
                 w = worker if (worker.available and worker.team is self

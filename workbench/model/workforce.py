@@ -591,6 +591,7 @@ class WorkforceDynamics:
                     if room <= 0 or w.load <= w.cap + 1e-9:
                         break
                     if (c.stage in stages and c.team is team and c.task is None
+                            and c.queued_team is None
                             and now - c.stage_start_at >= stable):
                         self.alloc.hand_to_unqualified(c, now)
                         room -= 1

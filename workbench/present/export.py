@@ -46,7 +46,8 @@ WEEKLY_LABELS = {
     "days_in_run": "Days of the week in the run (7, fewer for a last week cut short)",
     "in_front_door": "Referrals awaiting a front-door decision",
     "unallocated": "Children waiting for a social worker",
-    "awaiting_transfer": "Children waiting to move to another team",
+    "awaiting_transfer": ("Children waiting to move to another team or worker (their worker keeps "
+                          "the case meanwhile)"),
     "open_total": "Open cases",
     "in_assessment": "Children in assessment",
     "fte_total": "Social workers (FTE)",

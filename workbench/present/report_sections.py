@@ -272,7 +272,9 @@ def stability_section(r: Report) -> str:
     alt = alt_text.alt_bars(ex, "sw_changes_per_child_year", r.labels)
     return section_html("Stability for the child", "Every change of social worker means a child "
                         "tells their story again. Changes come from staff leaving, agency "
-                        "assignments ending, transfers between teams and reallocation.",
+                        "assignments ending, transfers (between teams, or from a newly "
+                        "qualified worker or trainee to one who may hold a child protection "
+                        "case) and reallocation.",
                         figure_html(fig, alt))
 
 

@@ -285,8 +285,9 @@ EXPLORER_TAB_NOTES = {
     "Workforce": "Who is in post: experienced, newly qualified, academy trainees and agency "
                  "staff (full-time equivalents, stacked), with the vacant funded posts dotted.",
     "Stability": "Changes of social worker: every change means a child tells their story again. "
-                 "Changes come from staff leaving, agency assignments ending, transfers between "
-                 "teams and reallocation.",
+                 "Changes come from staff leaving, agency assignments ending, transfers (between "
+                 "teams, or from a newly qualified worker or trainee to one who may hold a child "
+                 "protection case) and reallocation.",
     "Cost": "Pay of permanent staff, agency charges, academy places, recruitment and retention "
             "payments, per year.",
 }
