@@ -198,7 +198,13 @@ def test_pipeline_recovers_pathways_and_durations(synthetic):
                        ("s47", "icpc"), ("icpc", "cp"), ("cin", "close"), ("cp", "court"),
                        ("court", "lac"), ("lac", "care_leaver")):
         r = row(cal, f"stages.{stage}.next.{out}")
-        assert r.estimate == pytest.approx(truth.stages[stage].next[out], abs=0.05), (stage, out)
+        # within sampling error: 3.29 standard errors (99.9%) from the fit's own 95% interval.
+        # (A fixed 0.05 held by the seed's luck: after session 19's model fixes lac ->
+        # care_leaver read 0.300 [0.243, 0.365] from 213 children for a true 0.25.)
+        se = (r.upper - r.lower) / (2 * 1.96)
+        assert r.lower <= r.estimate <= r.upper
+        assert r.estimate == pytest.approx(truth.stages[stage].next[out], abs=3.29 * se), \
+            (stage, out, r.estimate, r.lower, r.upper)
     for stage in ("cin", "cp", "court", "lac", "care_leaver"):
         true = truth.stages[stage].duration_days
         m = row(cal, f"stages.{stage}.duration_days.mean")

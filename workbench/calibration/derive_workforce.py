@@ -395,9 +395,7 @@ def derive_staffing(d: Draft, roster: Roster, template: Scenario, w0: float, w1x
         # window (its establishment), experienced, in as few posts as hold it
         empty_door = tw.empty and tname == template.front_door.team and est > 0
         if empty_door:
-            posts = max(1, math.ceil(round(est, 2) - 1e-9))
-            staff = [{"type": "experienced", "count": posts,
-                      "fte": max(round(est / posts, 3), 0.01), "months_qualified": 36.0}]
+            staff = _door_staff(est)
         d.data["teams"][tname]["staff"] = staff
         d.data["teams"][tname]["establishment_fte"] = round(est, 1)
         if tw.empty:
@@ -477,6 +475,10 @@ def _scale_unstaffed_teams(d: Draft, template: Scenario, groups: dict[str, tuple
     for t in missing:
         cfg = template.teams[t]
         staff = _scaled_staff([g.model_dump(mode="json") for g in cfg.staff], factor)
+        if not staff and t == template.front_door.team:
+            # nobody would decide referrals (refused): the front door keeps its share of the
+            # template's FTE, in as few posts as hold it (the model gives it those hours)
+            staff = _door_staff(sum(g.count * g.fte for g in cfg.staff) * factor)
         n0, n1 = sum(g.count for g in cfg.staff), sum(g["count"] for g in staff)
         est = round(cfg.establishment_fte * factor, 1)
         d.data["teams"][t]["staff"] = staff
@@ -496,6 +498,14 @@ def _scale_unstaffed_teams(d: Draft, template: Scenario, groups: dict[str, tuple
                           f"has no team {t}, write the team holding those cases in the case "
                           "extract's Team (the fit then gives them to it); if it has, give its "
                           "staff in the roster" if n1 and cfg.case_holding else ""))
+
+
+def _door_staff(fte: float) -> list[dict]:
+    """A front door of ``fte`` FTE (at least 0.01): experienced workers in as few posts as hold
+    it, each with an equal share."""
+    posts = max(1, math.ceil(round(fte, 2) - 1e-9))
+    return [{"type": "experienced", "count": posts, "fte": max(round(fte / posts, 3), 0.01),
+             "months_qualified": 36.0}]
 
 
 def _held_by(d: Draft, team: str) -> str:

@@ -245,8 +245,8 @@ def same_file(cases, workforce) -> None:
     a, b = Path(cases), Path(workforce)
     try:
         same = os.path.samefile(a, b)
-    except OSError:          # one does not exist (the reader says so) or cannot be read
-        same = a.resolve() == b.resolve()
+    except OSError:          # one does not exist or cannot be read: the reader says so first
+        same = False
     if same:
         raise UserError(f"--cases and --workforce both name {cases}: give the cases extract "
                         "to --cases and the workforce roster (one row a worker) to --workforce, "
