@@ -410,7 +410,7 @@ def load_decisions(plan: Path | None, sensitivity: Path | None) -> tuple:
     UserError
         Naming the option, the file and what is wrong.
     """
-    from ..decision.optimise import load_result
+    from ..decision.loaded import load_result
     from ..decision.sensitivity import load_sensitivity
 
     out = []

@@ -20,7 +20,8 @@ Optuna and SALib are imported only when a search or an analysis runs.
 
 from __future__ import annotations
 
-from .optimise import FRESH_SEED_OFFSET, OptimiseResult, frontier, load_result, optimise
+from .loaded import load_result
+from .optimise import FRESH_SEED_OFFSET, OptimiseResult, frontier, optimise
 from .space import DEFAULT_RANGES, LeverRange, parse_lever_range, plan_scenario
 from .targets import Target, check_targets, parse_target, parse_targets
 
