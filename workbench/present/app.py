@@ -335,6 +335,9 @@ class App(Explorer):
         clash = rows_clash(rows)
         if clash:
             raise UserError(clash)
+        wrong = wrong_way(rows)
+        if wrong:
+            raise UserError(wrong)
         ranges = []
         for key, (tick, span) in self.plan_levers.items():
             if tick.value:
@@ -539,6 +542,27 @@ def rows_clash(rows) -> str | None:
                 return (f"Target rows {n1} and {n2}: {k.label} cannot be at least "
                         f"{k.format(low)} and at most {k.format(high)}, so no plan meets both; "
                         f"give the 'at least' value at or below the 'at most' one, or keep one")
+    return None
+
+
+def wrong_way(rows) -> str | None:
+    """Why a target row asks for a worse value, in the page's words, or None: "at least" so many
+    children waiting (lower is better) or "at most" so much timeliness, alone on its measure
+    (with the other way too it is a band). The search then chose the plan making it worse and
+    said so after the search, in the command line's words (``give unallocated_mean<=20``)."""
+    given = [r for r in rows if r[1]]
+    for n, name, op, value in given:
+        k = kpi(name)
+        sign = 1 if op == ">=" else -1
+        if not k.better or k.better == sign:
+            continue
+        if any(o == name and p != op for _, o, p, _ in given):
+            continue
+        asked, other = ("at least", "at most") if sign > 0 else ("at most", "at least")
+        return (f"Target row {n}: {k.label} {asked} {k.format(value)} asks for "
+                f"{'more' if sign > 0 else 'less'}, where {'lower' if k.better < 0 else 'higher'} "
+                f"is better, so the cheapest plan meeting it would make it worse; choose "
+                f"'{other}' if that is what you meant")
     return None
 
 
