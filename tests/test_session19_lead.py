@@ -243,3 +243,24 @@ def test_a_band_on_one_measure_is_not_a_wrong_way_target(app):
         assert "assessment_within_45wd_pct<=95.0" in targets
     finally:
         measure.value = ""
+
+
+def test_a_team_of_only_trainees_and_asye_workers_holding_cp_is_noted(tmp_path, capsys):
+    # H81 (round 15): validate said OK; in a run with recruitment off, child protection cases
+    # waited with NQSWs a median 55 days until agency cover arrived
+    from workbench.cli import main
+    p = tmp_path / "nq.yaml"
+    p.write_text(f"base: {BASELINE}\nname: All new\nteams:\n  cp_court:\n    staff:\n"
+                 "      - {type: nqsw, count: 10, fte: 1.0, months_qualified: 3}\n"
+                 "      - {type: academy, count: 2, fte: 1.0, months_qualified: 3}\n",
+                 encoding="utf-8")
+    assert main(["validate", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert ("note: teams.cp_court: its staff at the start are all academy trainees or newly "
+            "qualified workers in their ASYE year, who may not hold court") in out
+    # one of them past her ASYE year: no note
+    p.write_text(p.read_text(encoding="utf-8").replace("count: 10, fte: 1.0, months_qualified: 3",
+                                                       "count: 10, fte: 1.0, months_qualified: 13"),
+                 encoding="utf-8")
+    assert main(["validate", str(p)]) == 0
+    assert "ASYE year" not in capsys.readouterr().out

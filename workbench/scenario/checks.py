@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from .basics import MAX_REFERRALS_PER_RUN, MAX_WORKFORCE, STAGES, MEMORY_NOTE
+from .staff_checks import front_door_staff, restricted_staff_only, staff_who_cannot_hold
 
 
 def whole_scenario_problems(sc: Any) -> list[str]:
@@ -445,41 +446,6 @@ def retention_that_does_nothing(sc: Any) -> list[str]:
     return []
 
 
-def staff_who_cannot_hold(sc: Any) -> list[str]:
-    """A note (not a problem) for a team holding a stage whose staff at the start are all of
-    types with a cap of 0: its children wait until a worker of another type arrives (a recruit,
-    an academy cohort, agency cover), which may be meant but more often is a cap given to the
-    wrong type."""
-    notes = []
-    for team in sorted({s.team for s in sc.stages.values()}):
-        t = sc.teams.get(team)
-        if t is None or not t.case_holding:
-            continue
-        present = sorted({g.type for g in t.staff if g.count > 0})
-        caps = {w: (t.caps or {}).get(w, sc.caseload.caps[w]) for w in sc.caseload.caps}
-        if present and all(caps.get(w, 0) == 0 for w in present):
-            open_to = sorted(w for w, c in caps.items() if c > 0)
-            notes.append(f"teams.{team}: its staff at the start ({', '.join(present)}) all have "
-                         f"a caseload cap of 0, so its children wait until a worker of another "
-                         f"type ({', '.join(open_to) or 'none'}) arrives")
-    return notes
-
-
-def front_door_staff(sc: Any) -> list[str]:
-    """A problem when the front door has nobody in post: no referral would ever be decided.
-    (The model decided them as if one worker were there, with a note; it now gives the front
-    door the hours of its staff's FTE, a fraction of a post included, and refuses none.)"""
-    team = sc.teams.get(sc.front_door.team)
-    if team is None:
-        return []
-    fte = sum(g.count * g.fte for g in team.staff)
-    if fte > 0:
-        return []
-    return [f"teams.{sc.front_door.team}.staff: the front door's team has no staff at the start "
-            f"(0 FTE), so no referral would be decided (its staffing does not change in a run); "
-            f"expected at least one worker"]
-
-
 def teams_nobody_can_join(sc: Any) -> list[str]:
     """A note (not a problem) for a team that holds a stage, or takes transferred cases, with
     nobody in post at the start and no way for anyone to arrive: no funded posts (or none that
@@ -592,5 +558,5 @@ def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
     author meant (notes, not problems)."""
     return (inert_dates(sc, horizon_days) + late_bookings(sc) + checkpoints_past_timescale(sc)
             + retention_that_does_nothing(sc) + values_outside_their_ranges(sc)
-            + staff_who_cannot_hold(sc) + teams_nobody_can_join(sc)
+            + staff_who_cannot_hold(sc) + restricted_staff_only(sc) + teams_nobody_can_join(sc)
             + percentages_as_fractions(sc) + comments_read_as_text(sc))

@@ -1,0 +1,67 @@
+"""Checks of a scenario's staff at the start against the work its teams hold: a team whose
+staff all have a cap of 0, or may not hold its complex stages, and a front door with nobody."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["front_door_staff", "restricted_staff_only", "staff_who_cannot_hold"]
+
+
+def staff_who_cannot_hold(sc: Any) -> list[str]:
+    """A note (not a problem) for a team holding a stage whose staff at the start are all of
+    types with a cap of 0: its children wait until a worker of another type arrives (a recruit,
+    an academy cohort, agency cover), which may be meant but more often is a cap given to the
+    wrong type."""
+    notes = []
+    for team in sorted({s.team for s in sc.stages.values()}):
+        t = sc.teams.get(team)
+        if t is None or not t.case_holding:
+            continue
+        present = sorted({g.type for g in t.staff if g.count > 0})
+        caps = {w: (t.caps or {}).get(w, sc.caseload.caps[w]) for w in sc.caseload.caps}
+        if present and all(caps.get(w, 0) == 0 for w in present):
+            open_to = sorted(w for w, c in caps.items() if c > 0)
+            notes.append(f"teams.{team}: its staff at the start ({', '.join(present)}) all have "
+                         f"a caseload cap of 0, so its children wait until a worker of another "
+                         f"type ({', '.join(open_to) or 'none'}) arrives")
+    return notes
+
+
+def front_door_staff(sc: Any) -> list[str]:
+    """A problem when the front door has nobody in post: no referral would ever be decided.
+    (The model decided them as if one worker were there, with a note; it now gives the front
+    door the hours of its staff's FTE, a fraction of a post included, and refuses none.)"""
+    team = sc.teams.get(sc.front_door.team)
+    if team is None:
+        return []
+    fte = sum(g.count * g.fte for g in team.staff)
+    if fte > 0:
+        return []
+    return [f"teams.{sc.front_door.team}.staff: the front door's team has no staff at the start "
+            f"(0 FTE), so no referral would be decided (its staffing does not change in a run); "
+            f"expected at least one worker"]
+
+
+def restricted_staff_only(sc: Any) -> list[str]:
+    """A note (not a problem) for a team holding stages newly qualified workers may not hold
+    (``nqsw_allowed: false``) whose staff at the start are all academy trainees or NQSWs in their
+    ASYE year: those children wait with their worker (or unallocated) until someone who may hold
+    them arrives. In a run with recruitment off, child protection cases waited with NQSWs a
+    median 55 days (H81, session 19); ``validate`` said OK."""
+    notes = []
+    asye = sc.workforce.asye_months
+    for team in sorted({s.team for s in sc.stages.values()}):
+        t = sc.teams.get(team)
+        held = sorted(n for n, st in sc.stages.items() if st.team == team and not st.nqsw_allowed)
+        staff = [g for g in (t.staff if t is not None else ()) if g.count > 0]
+        if not held or not staff or not t.case_holding:
+            continue
+        if all(g.type == "academy" or (g.type == "nqsw" and g.months_qualified < asye)
+               for g in staff):
+            notes.append(f"teams.{team}: its staff at the start are all academy trainees or newly "
+                         f"qualified workers in their ASYE year, who may not hold "
+                         f"{', '.join(held)}: those children wait until a worker who may hold "
+                         f"them arrives (a recruit, agency cover, or one of them completing her "
+                         f"year)")
+    return notes
