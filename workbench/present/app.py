@@ -550,14 +550,16 @@ def wrong_way(rows) -> str | None:
     children waiting (lower is better) or "at most" so much timeliness, alone on its measure
     (with the other way too it is a band). The search then chose the plan making it worse and
     said so after the search, in the command line's words (``give unallocated_mean<=20``)."""
+    from ..decision.targets import against_better, parse_target
+
     given = [r for r in rows if r[1]]
     for n, name, op, value in given:
-        k = kpi(name)
-        sign = 1 if op == ">=" else -1
-        if not k.better or k.better == sign:
+        if against_better(parse_target(f"{name}{op}{value!r}")) is None:
             continue
         if any(o == name and p != op for _, o, p, _ in given):
             continue
+        k = kpi(name)
+        sign = 1 if op == ">=" else -1
         asked, other = ("at least", "at most") if sign > 0 else ("at most", "at least")
         return (f"Target row {n}: {k.label} {asked} {k.format(value)} asks for "
                 f"{'more' if sign > 0 else 'less'}, where {'lower' if k.better < 0 else 'higher'} "
