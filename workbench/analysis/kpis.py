@@ -19,6 +19,11 @@ from ..scenario import STAGES
 
 S = {s: i for i, s in enumerate(STAGES)}
 
+#: The statutory-visit KPIs: the stage whose visits each counts (a visit made after its deadline
+#: or missed is late; a stage without visits in the scenario gives NaN).
+VISIT_KPIS = {"cp": "cp_visits_on_time_pct", "court": "court_visits_on_time_pct",
+              "lac": "lac_visits_on_time_pct"}
+
 def _pct(x: np.ndarray) -> float:
     return float(100.0 * np.mean(x)) if len(x) else math.nan
 
@@ -164,13 +169,14 @@ def compute_kpis(record: RunRecord, weekly: pd.DataFrame,
     else:
         k["icpc_within_15wd_pct"] = math.nan
 
-    if "cp" in sc.stages and sc.stages["cp"].visits is not None:
-        v = val[(e == R.VISIT) & (st == S["cp"])]
-        missed = int(np.sum((e == R.VISIT_MISSED) & (st == S["cp"])))
-        n = len(v) + missed
-        k["cp_visits_on_time_pct"] = 100.0 * np.sum(v <= 0) / n if n else math.nan
-    else:
-        k["cp_visits_on_time_pct"] = math.nan
+    for stage, name in VISIT_KPIS.items():
+        if stage in sc.stages and sc.stages[stage].visits is not None:
+            v = val[(e == R.VISIT) & (st == S[stage])]
+            missed = int(np.sum((e == R.VISIT_MISSED) & (st == S[stage])))
+            n = len(v) + missed
+            k[name] = 100.0 * np.sum(v <= 0) / n if n else math.nan
+        else:
+            k[name] = math.nan
 
     # unallocated children: exact time-average and peak from the queue spells
     qi = _queue_intervals(ev, end)

@@ -152,6 +152,12 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               "78.5 +-5 (assumption: the assessment row's tolerance)"),
     Benchmark("england.cp_visits", ENGLAND, "cp_visits_on_time_pct", "",
               "no England figure in domain.md (York indicator: CP visits every 20 days)"),
+    Benchmark("england.court_visits", ENGLAND, "court_visits_on_time_pct", "",
+              "no England figure in domain.md (the scenario visits children in care "
+              "proceedings as CP visits, every 20 working days)"),
+    Benchmark("england.lac_visits", ENGLAND, "lac_visits_on_time_pct", "",
+              "no England figure in domain.md (Care Planning Regs 2010: visits at most every "
+              "6 weeks in the first year)"),
     Benchmark("walsall.assessments", WALSALL, "assessment_within_45wd_pct", "about 50%",
               _D + "Walsall: initial assessments within 7 days fell to 50%", 40, 60,
               "40-60% (assumption: 'about half'; Walsall's were 7-day initial assessments)"),
