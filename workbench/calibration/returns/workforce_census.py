@@ -41,6 +41,24 @@ REASON_WORDS = {"resignation": "RES", "resigned": "RES", "retirement": "RET", "r
 #: TRN; 10 (not yet collected) is not known.
 REASON_CODES = {"1": "RES", "2": "RED", "3": "RED", "4": "DIS", "5": "RET", "6": "OTH",
                 "7": "TRN", "8": "OTH", "9": "UNK", "10": "UNK"}
+#: DfE's census has two FTE items (its schema, social_work_workforce_2022.xsd, has both ``FTE``
+#: and ``FTE30``); its guide ("Children's social work workforce census, year ending 30 September
+#: 2024", section 3) gives FTE30 as the FTE "as at 30 September", the census date, as Cases30 is
+#: the cases held then. Where the two differ the FTE30 is read (before: the census was refused).
+FTE_SAID = ("FTE30 was read, DfE's FTE as at 30 September (the census date: its guide, section "
+            "3), not FTE")
+
+
+def fte_note(name: str, rows) -> str:
+    """A note naming which FTE was read when a census gives FTE and FTE30 that differ for some
+    workers (``rows``: (FTE, FTE30) text pairs); empty when they never differ."""
+    differ = sum(1 for a, b in rows if not _alike(a, b))
+    if not differ:
+        return ""
+    return (f"{name}: FTE and FTE30 differ for {differ} of {len(rows)} worker(s): {FTE_SAID}; "
+            "where FTE30 is blank, FTE was read")
+
+
 #: The columns each census must have: the roster's required columns (a census without FTE
 #: was said as one bad cell, its other rows quietly taking FTE from an earlier census)
 CORE = {c.name for c in WORKFORCE_COLUMNS if c.required}
@@ -64,6 +82,7 @@ def is_workforce_columns(columns) -> bool:
 
 def _record(values: dict, origin: Origin, year: int) -> WorkerRecord:
     row = {}
+    at30 = False           # the FTE read is the FTE30 (the census date's, see FTE_SAID)
     for k, v in values.items():
         col = ALIASES.get(_key(k))
         if col is None:
@@ -71,6 +90,10 @@ def _record(values: dict, origin: Origin, year: int) -> WorkerRecord:
         v = "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()
         if not v and row.get(col):
             continue      # FTE30 left blank after a given FTE (DfE's schema has both)
+        if col == "FTE" and at30:
+            continue      # an FTE after the FTE30: the FTE30 is the census date's
+        if col == "FTE" and v and _key(k) == "fte30":
+            at30 = True
         if col == "ReasonLeave" and v.lower() in REASON_WORDS:
             v = REASON_WORDS[v.lower()]
         elif col == "ReasonLeave":
@@ -107,6 +130,11 @@ def read_workforce_frame(df: pd.DataFrame, name: str, problems: list, year: int)
         out.notes.append(note)
     for i, rec in zip(rows_of(df), df.to_dict("records")):
         out.workers.append(_record(rec, Origin(name, i), year))
+    both = {_key(c): c for c in df.columns if _key(c) in ("fte", "fte30")}
+    if len(both) == 2:
+        note = fte_note(name, list(zip(df[both["fte"]], df[both["fte30"]])))
+        if note:
+            out.notes.append(note)
     _after_the_census(out.workers, year, problems, year_said(name, year).said)
     _earlier_census(out, year_said(name, year).said)
     return out
@@ -158,9 +186,10 @@ def _read_twice(columns, name: str, problems: list, df: pd.DataFrame | None = No
     found = False
     for col, titles in read.items():
         a, b = (given[col] + [None])[:2]
-        if len(titles) == 2 and df is not None and _key(a) != _key(b) and all(
-                _alike(x, y) for x, y in zip(df[a], df[b])):
-            continue      # DfE's FTE and FTE30 (its schema has both) giving one value a row
+        if len(titles) == 2 and df is not None and _key(a) != _key(b) and (
+                {_key(a), _key(b)} == {"fte", "fte30"}
+                or all(_alike(x, y) for x, y in zip(df[a], df[b]))):
+            continue      # DfE's FTE and FTE30 (its schema has both): the FTE30 is read
         if len(titles) > 1:
             found = True
             problems.append(ReturnProblem(name, f"the columns {' and '.join(titles)} are each "
@@ -230,12 +259,18 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
         if iso:
             out.year = year = int(iso[:4])
             said = "the year of its header's ReferenceDate"
+    pairs: list = []
     for i, w in enumerate(root.iter("CSWWWorker"), start=1):
         where = f"CSWWWorker {i}"
         values = {c.tag: (c.text or "") for c in w if isinstance(c.tag, str)}
         _given_twice(w, name, where, problems)
         out.workers.append(_record(values, Origin(name, w.sourceline, where), year))
         out.columns.update(out.workers[-1].values)
+        if "FTE" in values and "FTE30" in values:
+            pairs.append((values["FTE"], values["FTE30"]))
+    note = fte_note(name, pairs)
+    if note:
+        out.notes.append(note)
     _after_the_census(out.workers, out.year, problems, said)
     _earlier_census(out, said)
     note = either_way_note(name, {c: [w.values.get(c, "") for w in out.workers]
@@ -265,8 +300,9 @@ def _given_twice(worker, name: str, where: str, problems: list) -> None:
         col = ALIASES.get(_key(c.tag))
         if col is None:
             continue
-        if col in seen and seen[col] != c.tag and _alike(text[col], c.text):
-            continue      # DfE's FTE and FTE30 (its schema has both), one value: one FTE
+        if col in seen and seen[col] != c.tag and (
+                {_key(seen[col]), _key(c.tag)} == {"fte", "fte30"} or _alike(text[col], c.text)):
+            continue      # DfE's FTE and FTE30 (its schema has both): the FTE30 is read
         if col in seen:
             also = "" if seen[col] == c.tag else f" (as {seen[col]} and {c.tag})"
             problems.append(ReturnProblem(

@@ -1,0 +1,84 @@
+"""Audit 16 (statutory returns and published data): the workforce census's two FTE items read
+as DfE's guide defines them, the OC3 accommodation codes of DfE's SSDA903 guide, and returns and
+published tables of years and shapes not tried before. Each test builds a small folder in
+tmp_path (the returns from data/returns, the published files from tests/data/published)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbench.calibration.returns import read_returns
+
+ROOT = Path(__file__).resolve().parents[1]
+RETURNS = ROOT / "data" / "returns"
+PUBLISHED = ROOT / "tests" / "data" / "published"
+EPISODES = "ssda903_episodes_2023.csv"
+CENSUS = "workforce_census_2023.csv"
+OC3 = "ssda903_oc3_2023.csv"
+
+
+@pytest.fixture
+def mini(tmp_path):
+    """One SSDA903 episodes file, its OC3 and a workforce census."""
+    out = tmp_path / "returns"
+    out.mkdir()
+    for f in (EPISODES, CENSUS, OC3):
+        shutil.copy(RETURNS / f, out / f)
+    return out
+
+
+# ------------------- 1. the census's FTE and FTE30 that differ: the FTE30 (30 September) read
+def _census_xml(tmp_path: Path, extra: str, fte: str = "0.800000") -> tuple:
+    from workbench.calibration.returns.cin_census import parse_xml
+    from workbench.calibration.returns.workforce_census import read_workforce_xml
+    df = pd.read_csv(RETURNS / CENSUS, dtype=str, keep_default_na=False).head(6)
+    df["FTE"] = fte
+    workers = "".join("<CSWWWorker>" + "".join(f"<{k}>{v}</{k}>" for k, v in row.items())
+                      + extra + "</CSWWWorker>" for row in df.to_dict("records"))
+    p = tmp_path / "workforce_census_2023.xml"
+    p.write_text("<?xml version='1.0' encoding='utf-8'?><Message><Header><CollectionDetails>"
+                 "<Collection>CSWW</Collection><Year>2023</Year></CollectionDetails><Source>"
+                 f"<LEA>999</LEA></Source></Header>{workers}</Message>", encoding="utf-8")
+    problems: list = []
+    recs = read_workforce_xml(parse_xml(p, problems), p.name, problems, 2023)
+    return recs, problems
+
+
+def test_fte_and_fte30_that_differ_read_the_fte30_and_say_so(tmp_path):
+    # before: "field FTE30: given twice in one CSWWWorker (as FTE and FTE30)" at every worker:
+    # DfE's own census (its schema has both; its guide gives FTE30 as the FTE at 30 September,
+    # the census date) refused whole
+    recs, problems = _census_xml(tmp_path, "<FTE30>0.500000</FTE30>")
+    assert problems == []
+    assert {float(w.values["FTE"]) for w in recs.workers} == {0.5}
+    said = " ".join(recs.notes)
+    assert ("workforce_census_2023.xml: FTE and FTE30 differ for 6 of 6 worker(s): FTE30 was "
+            "read, DfE's FTE as at 30 September (the census date") in said
+
+
+def test_a_leaver_without_fte30_keeps_the_fte(tmp_path):
+    recs, problems = _census_xml(tmp_path, "<FTE30></FTE30>", fte="0.600000")
+    assert problems == [] and {float(w.values["FTE"]) for w in recs.workers} == {0.6}
+    assert not any("FTE30" in n for n in recs.notes)
+
+
+@pytest.mark.parametrize("order", ["FTE30 last", "FTE30 first"])
+def test_csv_fte_and_fte30_that_differ_read_the_fte30(mini, order):
+    df = pd.read_csv(mini / CENSUS, dtype=str, keep_default_na=False)
+    fte30 = ["0.5" if i % 2 else "" for i in range(len(df))]
+    if order == "FTE30 first":
+        df.insert(0, "FTE30", fte30)
+    else:
+        df["FTE30"] = fte30
+    df["FTE"] = "1"
+    df.to_csv(mini / CENSUS, index=False)
+    data = read_returns(mini)
+    fte = data.roster.workers.fte.tolist()
+    assert fte.count(0.5) == len(df) // 2 and fte.count(1.0) == len(df) - len(df) // 2
+    said = [n for n in data.notes if "FTE30" in n]
+    assert len(said) == 1 and said[0].startswith(
+        f"{CENSUS}: FTE and FTE30 differ for {len(df) // 2} of {len(df)} worker(s)")
