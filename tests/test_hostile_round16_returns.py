@@ -82,3 +82,21 @@ def test_csv_fte_and_fte30_that_differ_read_the_fte30(mini, order):
     said = [n for n in data.notes if "FTE30" in n]
     assert len(said) == 1 and said[0].startswith(
         f"{CENSUS}: FTE and FTE30 differ for {len(df) // 2} of {len(df)} worker(s)")
+
+
+# ------------------ 2. OC3 ACCOM S1 and X1: not DfE's codes, and the message now says why
+@pytest.mark.parametrize("code, letter", [("S1", "S"), ("X1", "X"), ("s1", "S")])
+def test_accom_s1_and_x1_are_refused_saying_the_code_to_give(mini, code, letter):
+    # before: "field ACCOM: unknown code (expected one of B1, B2, ... 0)": no word that S and X
+    # take only the unsuitable digit (DfE's SSDA903 validation rule 133 lists S2 and X2 only)
+    from workbench.calibration.extracts import ExtractError
+    df = pd.read_csv(mini / OC3, dtype=str, keep_default_na=False)
+    df.loc[df.index[df.ACCOM != "0"][0], "ACCOM"] = code
+    df.to_csv(mini / OC3, index=False)
+    with pytest.raises(ExtractError) as exc:
+        read_returns(mini)
+    said = str(exc.value)
+    assert (f"{OC3}, row 2, field ACCOM: {code.upper()} is not one of DfE's codes: {letter} (") \
+        in said
+    assert f"validation (rule 133) allows {letter}2 only; give {letter}2" in said
+    assert "expected one of" not in said

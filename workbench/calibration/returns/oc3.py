@@ -36,6 +36,11 @@ ACTIV_CODES = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5", "G4",
                "0")
 ACCOM_CODES = tuple(f"{c}{k}" for c in "BCDEGHKRSTUVWXYZ" for k in "12"
                     if f"{c}{k}" not in ("S1", "X1")) + ("0",)
+#: S1 and X1 are not codes of DfE's: its SSDA903 validation rule 133 (as Data to Insight's 903
+#: validator, quality-lac-data-beta, holds it) lists S2 and X2 and not S1 or X1, the same list in
+#: each year it holds; no fixed abode and custody are never counted suitable. An analyst who gave
+#: S1 was told only "unknown code (expected one of B1, ...)", with S2 lost in the list.
+NEVER_SUITABLE = {"S1": ("S", "no fixed abode or homeless"), "X1": ("X", "in custody")}
 AGES = range(17, 22)                      # the birthdays OC3 is returned around
 SUPPORT_TO_AGE = 21
 
@@ -149,6 +154,13 @@ def _code(value, codes, name: str, row: int, field: str, problems: list,
         return ""
     if s.endswith(".0") and s[:-2].isdigit():      # a spreadsheet's 0 read as a number
         s = s[:-2]
+    if field == "ACCOM" and s in NEVER_SUITABLE:
+        letter, said = NEVER_SUITABLE[s]
+        problems.append(ReturnProblem(name, f"{s} is not one of DfE's codes: {letter} ({said}) is "
+                                            "never counted suitable accommodation, so DfE's "
+                                            f"SSDA903 validation (rule 133) allows {letter}2 only; "
+                                            f"give {letter}2", row, field))
+        return ""
     if s not in codes:
         # the value is not quoted: a misplaced column could hold an identifier
         problems.append(ReturnProblem(name, f"unknown code (expected one of {', '.join(codes)})",
