@@ -286,7 +286,8 @@ class App(Explorer):
             w.HTML("<b>Levers the plan may move</b> (tick each one, and set its range)"),
             *lever_rows,
             w.HBox([self.plan_minutes, self.plan_confidence]),
-            w.HBox([self.plan_button, self.plan_progress, self.plan_status],
+            w.HBox([self.plan_button, self.plan_progress, self.plan_progress.spoken,
+                    self.plan_status],
                    layout=w.Layout(align_items="center", grid_gap="10px")),
             self.plan_output, self.plan_use_button,
         ])

@@ -240,7 +240,8 @@ class Explorer:
             self.lever_tabs, self.changes_note,
             w.HBox([self.replications, self.years, self.seed, self.seed.note],
                    layout=w.Layout(align_items="center", grid_gap="10px")),
-            w.HBox([self.run_button, self.reset_button, self.progress, self.status],
+            w.HBox([self.run_button, self.reset_button, self.progress, self.progress.spoken,
+                    self.status],
                    layout=w.Layout(align_items="center", grid_gap="10px")),
             self.results,
         ])

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import calendar
 import html
+import re
 from typing import Any, Callable
 
 from ..decision.levers import LEVER_GROUPS, LEVERS, same_value
-from .bidi import balance_bidi
+from .bidi import FSI, PDI, balance_bidi
 
-__all__ = ["AMBER", "CHART_ALT_CLASS", "HELP_STYLE", "INTRO_HTML", "PROGRESS_CLASS", "REPLICATIONS_RANGE", "RESULT_TABS", "SEED_MAX",
+__all__ = ["AMBER", "CHART_ALT_CLASS", "HELP_STYLE", "INTRO_HTML", "PROGRESS_CLASS",
+           "PROGRESS_SPOKEN_CLASS", "REPLICATIONS_RANGE", "RESULT_TABS", "SEED_MAX",
            "STATUS_CLASS", "TAB_FIGURES", "YEARS_CHOICES", "YEARS_MAX", "chart_alt_html",
            "lever_controls", "progress_bar", "result_tabs", "run_settings",
            "seed_text_box"]
@@ -39,6 +41,9 @@ STATUS_CLASS = "wb-status"
 #: The class of a progress bar: the app's page gives it role="progressbar", its tooltip as its
 #: name and the share done as its value (ipywidgets gives a bar none of them) (WCAG 4.1.2).
 PROGRESS_CLASS = "wb-progress"
+#: The class of a progress bar's twin for a screen reader in a notebook (:func:`progress_bar`),
+#: which the app's page hides (it names and values the bar itself).
+PROGRESS_SPOKEN_CLASS = "wb-progress-spoken"
 #: The class of a chart's text alternative beside its image (:func:`chart_alt_html`).
 CHART_ALT_CLASS = "wb-chart-alt"
 #: The largest seed the Random seed box takes: run_experiment and numpy take any whole number from
@@ -119,44 +124,104 @@ def run_settings(w, replications: int, years: float, seed: int) -> tuple[Any, An
 
 def progress_bar(w, name: str, maximum: int):
     """A progress bar named ``name`` (its tooltip; the app's page makes it the bar's accessible
-    name, with role="progressbar" and the share done as its value: class PROGRESS_CLASS)."""
+    name, with role="progressbar" and the share done as its value: class PROGRESS_CLASS).
+
+    A notebook (Jupyter, not the app's page) runs none of the page's scripts, so there the bar
+    had no role, name or value. Its ``spoken`` widget, to be put beside it, holds a native
+    ``<progress>`` (role progressbar) with the same name and value, out of sight (the bar is
+    what the eye sees); the app's page hides it from everyone (class PROGRESS_SPOKEN_CLASS),
+    its own bar being the one a screen reader hears."""
     bar = w.IntProgress(value=0, min=0, max=maximum, description="", tooltip=name,
                         layout=w.Layout(width="260px"))
     bar.add_class(PROGRESS_CLASS)
+    bar.spoken = w.HTML(layout=w.Layout(width="0px", margin="0px"))
+    bar.spoken.add_class(PROGRESS_SPOKEN_CLASS)
+
+    def speak(_change=None) -> None:
+        span = bar.max - bar.min
+        done = 0 if span <= 0 else round(100 * (bar.value - bar.min) / span)
+        done = max(0, min(100, done))
+        bar.spoken.value = (f'<progress style="{SCREEN_READER_ONLY}" max="100" value="{done}" '
+                            f'aria-label="{html.escape(name)}" aria-valuetext="{done}% done">'
+                            f"{done}% done</progress>")
+
+    bar.observe(speak, names=["value", "min", "max"])
+    speak()
     return bar
 
 
+#: A whole number as the Random seed box takes it: ASCII digits, with or without a sign and
+#: thousands' commas ("2017", "+2017", "9,007,199,254,740,991").
+WHOLE_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
+
+
 def seed_text_box(w):
-    """The Random seed box's class: a whole-number box that cannot hold a seed the model refuses
-    and says so when it changes a number. ``min`` and ``max`` stay in Python: a bounded box
-    (BoundedIntText) had the page put -5 back to 0 silently, the kernel never seeing what was
-    typed; here the kernel puts it back and the box's ``note`` (beside it, a status message)
-    says what was typed, what it became and the range allowed (WCAG 3.3.1)."""
+    """The Random seed box's class: a box of text whose value, in Python, is always a whole
+    number the model takes, and which says so beside it when it changes or refuses what was
+    typed. ``min`` and ``max`` stay in Python: a bounded box (BoundedIntText) had the page put
+    -5 back to 0 silently, the kernel never seeing what was typed; a whole-number box (IntText)
+    had the page read a pasted "3.7" as 3 and "1e6" as 1, again unseen. Here the page sends the
+    text as typed; the kernel keeps a whole number (put back within the range) and the box's
+    ``note`` (beside it, a status message) says what was typed, what the box now holds and what
+    is allowed (WCAG 3.3.1)."""
     import traitlets
 
-    class SeedBox(w.IntText):
+    class SeedBox(w.Text):
+        value = traitlets.Any(0).tag(sync=True)   # text from the page, a whole number here
         min = traitlets.Int(0)    # not synced: the page holds no bounds of its own
         max = traitlets.Int(SEED_MAX)
 
         def __init__(self, **kwargs):
+            self._kept = 0            # the last whole number kept (a refused text keeps it)
             self.note = w.HTML()
             self.note.add_class(STATUS_CLASS)
+            kwargs.setdefault("continuous_update", False)   # read when the reader leaves it
             super().__init__(**kwargs)
+
+        def _say(self, words: str) -> None:
+            self.note.value = f'<span style="{AMBER}">Random seed: {words}</span>'
+
+        def _allowed(self) -> str:
+            return f"a whole number from {self.min:,} to {self.max:,}"
 
         @traitlets.validate("value")
         def _within(self, proposal):
-            typed = proposal["value"]
+            typed, before = proposal["value"], self._kept
+            if isinstance(typed, float) and typed.is_integer():
+                typed = int(typed)
+            if isinstance(typed, str):
+                text = typed.strip()
+                if WHOLE_NUMBER.fullmatch(text):
+                    typed = int(text.replace(",", ""))
+                else:
+                    shown = text if len(text) <= 24 else text[:21] + "..."
+                    said = (f"\u201c{FSI}{html.escape(shown)}{PDI}\u201d is not a whole "
+                            "number" if text else "the box was left empty")
+                    self._say(f"{said}; it keeps {before:,}. Type {self._allowed()}.")
+                    return before
+            if isinstance(typed, bool) or not isinstance(typed, int):
+                self._say(f"that is not a whole number; it keeps {before:,}. Type "
+                          f"{self._allowed()}.")
+                return before
             kept = min(max(typed, self.min), self.max)
             if kept != typed:
-                # (a number past 2**53 reached the kernel rounded by the page: not echoed)
-                said = f"{typed:,}" if abs(typed) <= 2**53 else "the number typed"
-                self.note.value = (f'<span style="{AMBER}">Random seed: {said} is '
-                                   f'{"below" if typed < kept else "above"} the range allowed, '
-                                   f"{self.min:,} to {self.max:,}; the box now holds "
-                                   f"{kept:,}.</span>")
+                said = f"{typed:,}" if abs(typed) <= 2**53 or len(str(typed)) <= 24 else (
+                    "the number typed")
+                self._say(f'{said} is {"below" if typed < kept else "above"} the range '
+                          f"allowed, {self.min:,} to {self.max:,}; the box now holds "
+                          f"{kept:,}.")
             else:
                 self.note.value = ""
+            self._kept = kept
             return kept
+
+        def set_state(self, sync_data):
+            before = self.value
+            super().set_state(sync_data)
+            # what the page shows is what the kernel kept (a refused text leaves the value as
+            # it was, so no change would be sent of itself)
+            if "value" in sync_data and sync_data["value"] != self.value == before:
+                self.send_state("value")
 
     return SeedBox
 
