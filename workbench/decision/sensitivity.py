@@ -30,11 +30,10 @@ from ..errors import UserError
 from ..scenario import Scenario
 from ..scenario.basics import Uniform
 from ..scenario.policies import MIN_AGENCY_TENURE_WEEKS
-from ..scenario.uncertain import (RANGE_QUANTILES, apply_inputs, input_value, quantile,
-                                  value_used)
+from ..scenario.uncertain import input_value, quantile, value_used
+from .points import _UNBOUNDED, Points, point_value  # noqa: F401 (re-exported)
 from .runner import Runner
 from .saved import saved_column, saved_number
-from .space import plan_key
 
 __all__ = ["DEFAULT_INPUTS", "MORRIS_EFFECT", "SensitivityResult", "default_inputs",
            "input_label", "load_sensitivity", "sensitivity", "too_few_inputs"]
@@ -311,53 +310,8 @@ def load_sensitivity(folder: str | Path) -> SensitivityResult:
                                                     default=0.0))
 
 
-#: Distributions with no upper end (and, but for the exponential, a lower end at 0).
-_UNBOUNDED = {"exponential", "lognormal", "gamma"}
-
-
-def point_value(dist: Any, u: float) -> float:
-    """The input's value at a sample point ``u`` of the unit cube: its ``u``-quantile, with the
-    ends of an unbounded distribution at the draws validation checks (the 0.1% and 99.9%
-    points, :data:`~workbench.scenario.uncertain.RANGE_QUANTILES`). Morris's grid reaches 0 and
-    1: turnover drawn from a lognormal of mean 15 was run at 0 and at its 1-in-10^12 point of
-    372% (refused, though the scenario had passed validation), and an exponential's effect was
-    measured over 28 times its mean."""
-    if dist.dist in _UNBOUNDED:
-        u = min(max(float(u), RANGE_QUANTILES[0]), RANGE_QUANTILES[1])
-    return quantile(dist, u)
-
-
-class _Points:
-    """Runs sample points (values in the unit cube) as scenarios, a chunk at a time."""
-
-    def __init__(self, base, paths, dists, runner, replications, seed, kpis, bar):
-        self.base, self.paths, self.dists = base, paths, dists
-        self.runner, self.replications, self.seed, self.kpis, self.bar = (
-            runner, replications, seed, kpis, bar)
-
-    def values(self, u: np.ndarray) -> dict[str, float]:
-        return {p: point_value(d, x) for p, d, x in zip(self.paths, self.dists, u)}
-
-    def scenario(self, values: Mapping[str, float]) -> tuple[str, Scenario]:
-        key = plan_key(values)
-        return key, apply_inputs(self.base, values, name=f"Point {key}")
-
-    def run(self, unit: np.ndarray) -> np.ndarray:
-        """Mean of each KPI at each point (rows: points; columns: KPIs)."""
-        out = np.full((len(unit), len(self.kpis)), np.nan)
-        chunk = max(4, 4 * self.runner.workers)
-        for lo in range(0, len(unit), chunk):
-            pts = [self.scenario(self.values(u)) for u in unit[lo:lo + chunk]]
-            kp = self.runner.run(dict(pts), self.replications, self.seed)
-            # a KPI no run gave (or a chunk whose every run failed) is a column of NaN
-            kp = kp.reindex(columns=["scenario", *self.kpis])
-            means = kp.groupby("scenario")[list(self.kpis)].mean()
-            for j, (key, _sc) in enumerate(pts):
-                if key in means.index:
-                    out[lo + j] = means.loc[key].to_numpy()
-            if self.bar is not None:
-                self.bar.update(len(pts))
-        return out
+# the sample points and their values (kept here by these names for the callers)
+_Points = Points
 
 
 def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
@@ -449,6 +403,7 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
         problem = {"num_vars": k, "names": paths, "bounds": [[0.0, 1.0]] * k}
         X = morris_sample.sample(problem, int(trajectories), num_levels=int(levels),
                                  seed=int(seed))
+        pts.what = "Morris screening"
         Y = pts.run(X)
         names = _measured(Y, names, kpi_name, years)
         Y = Y[:, [j for j, kn in enumerate(pts.kpis) if kn in names]]
@@ -474,6 +429,7 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
             full = np.full((len(Xs), k), 0.5)
             for i, p in enumerate(top):
                 full[:, paths.index(p)] = Xs[:, i]
+            pts.what = "Sobol sample"
             Ys = pts.run(full)
             srows = []
             for j, kn in enumerate(names):
@@ -564,8 +520,10 @@ def _filled(y: np.ndarray, kn: str, what: str) -> np.ndarray | None:
         return None
     if miss.any():
         warnings.warn(f"{kn} ({kpi(kn).label.lower()}) has no value at {int(miss.sum())} of the "
-                      f"{len(y)} points of the {what} (nothing it measures happened there); they "
-                      f"count as the average of the others, so its effects are understated: "
+                      f"{len(y)} points of the {what} (nothing it measures happened in some or "
+                      f"all of their runs, and an average of only some of a point's runs would "
+                      f"set their chance against the inputs); they count as the average of the "
+                      f"others, so its effects are understated: "
                       f"simulate more years (--years) for a value at every point", UserWarning,
                       stacklevel=3)
     return np.where(miss, float(np.nanmean(y)), y)
@@ -580,6 +538,7 @@ def _tornado(pts: _Points, paths: list[str], top: list[str], j: int) -> pd.DataF
             u[paths.index(p)] = q
             unit.append(u)
     unit.append(np.full(len(paths), 0.5))
+    pts.what = "tornado"
     Y = pts.run(np.array(unit))[:, j]
     rows = []
     data = pts.base.model_dump(mode="python")
