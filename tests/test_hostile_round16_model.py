@@ -291,3 +291,46 @@ def test_workforce_shares_after_a_warm_up_are_the_weekly_shares_averaged(surge, 
     assert (wk.establishment_fte == sum(t.establishment_fte for t in surge.scenario.teams.values()
                                         if t.case_holding)).all()
     assert (total >= wk.fte_employed_case_holding + fd.staff[0].count).all()
+
+
+def test_looked_after_children_with_3_social_workers_walked_through_the_log(small3):
+    """lac_3plus_sw_pct after a warm-up of a quarter: each whole year after it, the children
+    looked after at some time in the year, and the social workers each had in it (the one she
+    held when it began and everyone allocated to her during it), averaged over the years."""
+    w0 = 0.25 * 365.25
+    run = Run.from_record(small3.record, warmup_days=w0)
+    ev = small3.events
+    ev = ev[ev.child >= 0]
+    lac = S["lac"]
+    shares = []
+    for y in range(2):
+        a, b = w0 + y * 365.25, w0 + (y + 1) * 365.25
+        current, in_lac, cohort, seen = {}, {}, set(), {}
+        for t, c, e, s, wk in zip(ev.t_days, ev.child, ev.event, ev.stage, ev.worker):
+            if t >= b:
+                break
+            if t >= a and c not in seen:
+                # the year begins for her: her worker then, and whether she is looked after
+                seen[c] = {current[c]} if current.get(c) is not None else set()
+                if in_lac.get(c):
+                    cohort.add(c)
+            if s == lac and e in (R.STAGE_START, R.SNAPSHOT):
+                in_lac[c] = True
+                if t >= a:
+                    cohort.add(c)
+            elif s == lac and e == R.STAGE_END:
+                in_lac[c] = False
+            if e == R.ALLOCATED:
+                current[c] = wk
+                if t >= a:
+                    seen[c].add(wk)
+            elif e in (R.CLOSED, R.QUEUED, R.UNQUALIFIED):
+                current[c] = None
+        # children with no event in the year: looked after throughout, with the worker she had
+        for c, v in in_lac.items():
+            if v and c not in seen:
+                cohort.add(c)
+                seen[c] = {current[c]} if current.get(c) is not None else set()
+        assert len(cohort) > 30
+        shares.append(100 * sum(len(seen[c]) >= 3 for c in cohort) / len(cohort))
+    assert run.kpis["lac_3plus_sw_pct"] == pytest.approx(np.mean(shares))
