@@ -100,3 +100,45 @@ def test_accom_s1_and_x1_are_refused_saying_the_code_to_give(mini, code, letter)
         in said
     assert f"validation (rule 133) allows {letter}2 only; give {letter}2" in said
     assert "expected one of" not in said
+
+
+# ------------- 3. DfE's LALevelVacancies (agency FTE, vacancies) in the census XML: said, not lost
+def _census_with_totals(tmp_path: Path, totals: str, agency: int) -> tuple:
+    from workbench.calibration.returns.cin_census import parse_xml
+    from workbench.calibration.returns.workforce_census import read_workforce_xml
+    df = pd.read_csv(RETURNS / CENSUS, dtype=str, keep_default_na=False)
+    df = df[df.RoleEndDate == ""].head(6).copy()
+    df["AgencyWorker"] = ["1"] * agency + ["0"] * (len(df) - agency)
+    workers = "".join("<CSWWWorker>" + "".join(f"<{k}>{v}</{k}>" for k, v in row.items())
+                      + "</CSWWWorker>" for row in df.to_dict("records"))
+    p = tmp_path / "workforce_census_2023.xml"
+    p.write_text("<?xml version='1.0' encoding='utf-8'?><Message><Header><CollectionDetails>"
+                 "<Collection>CSWW</Collection><Year>2023</Year></CollectionDetails><Source>"
+                 f"<LEA>999</LEA></Source></Header>{totals}{workers}</Message>", encoding="utf-8")
+    problems: list = []
+    recs = read_workforce_xml(parse_xml(p, problems), p.name, problems, 2023)
+    return recs, problems
+
+
+def test_an_agency_fte_above_the_agency_workers_listed_is_said(tmp_path):
+    # before: the census's LALevelVacancies (NoAgencyFTE 40.5: DfE's count of agency workers
+    # covering vacancies) was passed over in silence; the roster held the 2 agency workers
+    # listed, its agency staff undercounted without a word
+    recs, problems = _census_with_totals(
+        tmp_path, "<LALevelVacancies><NumberOfVacancies>12.50</NumberOfVacancies><NoAgencyFTE>"
+                  "40.50</NoAgencyFTE><NoAgencyHeadcount>42</NoAgencyHeadcount>"
+                  "</LALevelVacancies>", agency=2)
+    assert problems == []
+    said = [n for n in recs.notes if "LALevelVacancies" in n]
+    assert said == ["workforce_census_2023.xml: its LALevelVacancies gives NoAgencyFTE 40.5 "
+                    "(agency workers covering vacancies at 30 September) and NumberOfVacancies "
+                    "12.5; these totals are not read: the roster holds the agency workers listed "
+                    "one by one in CSWWWorker records (2 in post, 2.0 FTE); fewer than its "
+                    "NoAgencyFTE: add the agency workers' records for the roster to hold them"]
+
+
+def test_an_agency_fte_that_is_the_listed_workers_is_not_said(tmp_path):
+    recs, _ = _census_with_totals(
+        tmp_path, "<LALevelVacancies><NoAgencyFTE>2.00</NoAgencyFTE></LALevelVacancies>",
+        agency=2)
+    assert not any("LALevelVacancies" in n for n in recs.notes)

@@ -271,6 +271,9 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
     note = fte_note(name, pairs)
     if note:
         out.notes.append(note)
+    note = _vacancies_note(root, name, out.workers)
+    if note:
+        out.notes.append(note)
     _after_the_census(out.workers, out.year, problems, said)
     _earlier_census(out, said)
     note = either_way_note(name, {c: [w.values.get(c, "") for w in out.workers]
@@ -285,6 +288,51 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
                                             "workforce_census_2023.xml); each year's census is "
                                             "dated by it"))
     return out
+
+
+def _vacancies_note(root, name: str, workers: list[WorkerRecord]) -> str:
+    """A note on DfE's ``LALevelVacancies`` (the census's authority-level NumberOfVacancies and
+    NoAgencyFTE, agency workers covering vacancies at 30 September), which are not read: a
+    census listing fewer agency workers one by one than its NoAgencyFTE had its agency staff
+    undercounted in the roster without a word (the XML's 75.8 agency FTE, 2 listed). Empty when
+    the census has none, or its NoAgencyFTE is the listed agency workers' FTE (within 0.5)."""
+    block = root.find("LALevelVacancies")
+    if block is None:
+        return ""
+    given = {}
+    for tag in ("NumberOfVacancies", "NoAgencyFTE"):
+        try:
+            given[tag] = float((block.findtext(tag) or "").strip())
+        except ValueError:
+            continue
+    if not given:
+        return ""
+    listed = 0.0
+    count = 0
+    for w in workers:
+        v = w.values
+        if str(v.get("AgencyWorker", "")).strip().lower() not in ("1", "true", "yes", "y"):
+            continue
+        if v.get("RoleEndDate", "").strip():
+            continue
+        try:
+            listed += float(v.get("FTE") or 0)
+        except ValueError:
+            pass
+        count += 1
+    agency = given.get("NoAgencyFTE")
+    if agency is not None and abs(agency - listed) <= 0.5:
+        return ""
+    said = []
+    if agency is not None:
+        said.append(f"NoAgencyFTE {agency:g} (agency workers covering vacancies at 30 September)")
+    if "NumberOfVacancies" in given:
+        said.append(f"NumberOfVacancies {given['NumberOfVacancies']:g}")
+    return (f"{name}: its LALevelVacancies gives {' and '.join(said)}; these totals are not read: "
+            f"the roster holds the agency workers listed one by one in CSWWWorker records "
+            f"({count} in post, {listed:.1f} FTE)"
+            + ("; fewer than its NoAgencyFTE: add the agency workers' records for the roster "
+               "to hold them" if agency is not None and listed < agency - 0.5 else ""))
 
 
 def _given_twice(worker, name: str, where: str, problems: list) -> None:
