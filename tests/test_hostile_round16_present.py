@@ -12,6 +12,19 @@ H2. The explorer in a plain notebook (Jupyter, not the app's page, whose scripts
 had no progressbar: a screen reader said nothing of a run's progress. Each bar now has a twin
 beside it, a native <progress> out of sight, named "Progress of the run" with its value; the
 app's page hides the twin (it names the bar itself), so a screen reader hears one bar there.
+
+H3. The report counted the baseline among the options: page one said "We compared 6 options
+with the baseline" and every chart's text (and printed caption) beside it "one line for each of
+7 options", "Left: the 7 options on their own scale". They say "scenarios" now ("each of 7
+scenarios"). For the baseline alone (no pressure: one panel) the waiting chart's text began
+"Left: the one scenario on its own scale." of a chart with no right: "Left:" is said only when
+the stress test is the chart's right panel.
+
+H4. The report of the baseline alone printed the heading "What each option and pressure
+changes" over nothing (the next heading straight after it), and captioned its one-column table
+"Every measure for the baseline and each option". The section now says "There are no options or
+pressures in this paper: nothing changes the baseline." and the caption "Every measure for the
+baseline".
 """
 
 from __future__ import annotations
@@ -137,3 +150,60 @@ def test_a_notebooks_progress_bar_is_a_named_progressbar(looked):
 @needs_chromium
 def test_the_app_page_has_one_progressbar_not_two(looked):
     assert looked["app_role"] == 1 and looked["app_named"] == 1
+
+
+# ------------------------------------------------------------------------------ H3, H4
+@pytest.fixture(scope="module")
+def reports(baseline):
+    """Reports (no simulation: round 14's synthetic experiment) of the baseline alone and of
+    the baseline with two options."""
+    from test_hostile_round14_present import experiment
+    from workbench.present.report_design import Warmup, report_design
+    from workbench.present.report_sections import Report
+
+    out = {}
+    for key, names in (("alone", ["Baseline"]), ("three", ["Baseline", "Plan A", "Plan B"])):
+        scs = {n: baseline.replace({"name": n}) for n in names}
+        design = report_design(scs, baseline="Baseline")
+        out[key] = Report(experiment(design.scenarios), {}, design, Warmup(0.0, "given"))
+    return out
+
+
+def test_the_charts_count_scenarios_as_page_one_counts_options(reports):
+    from workbench.present import alt_text
+    from workbench.present.report_page_one import chair_sentences
+
+    r = reports["three"]
+    assert chair_sentences(r.exp, r.design)[0].startswith("We compared 2 options with the")
+    lines = alt_text.alt_lines(r.exp, "average caseload", "caseload_mean", r.labels)
+    bars = alt_text.alt_bars(r.exp, "cost_per_year_gbp", r.labels)
+    waiting = alt_text.alt_waiting(r.exp, r.labels, [], None)
+    for text in (lines, bars, waiting):
+        assert "each of 3 scenarios" in text and "3 options" not in text, text
+
+
+def test_the_waiting_chart_of_one_panel_says_no_left(reports):
+    from workbench.present import alt_text
+
+    r = reports["alone"]
+    text = alt_text.alt_waiting(r.exp, r.labels, [], None)
+    assert "Left" not in text and "Right" not in text, text
+    assert text.startswith("Line chart of children waiting for a social worker, week by week")
+    assert text.endswith("one line. Average 40 (Baseline)."), text
+    two = alt_text.alt_waiting(r.exp, r.labels, r.labels, "Surge")    # a right panel: said
+    assert "Left: the one scenario on its own scale." in two, two
+    assert "Right: the same scenario under the stress test" in two, two
+
+
+def test_the_baseline_alones_report_has_no_empty_section_and_no_each_option(reports):
+    from workbench.present.report_sections import changes_section, headline_section
+
+    text = re.sub(r"<[^>]+>|[\u2068\u2069]", "", changes_section(reports["alone"]))
+    assert ("There are no options or pressures in this paper: nothing changes the baseline."
+            in text), text
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", headline_section(reports["alone"]),
+                        flags=re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", caption) == "Every measure for the baseline"
+    many = re.search(r"<caption[^>]*>(.*?)</caption>", headline_section(reports["three"]),
+                     flags=re.S).group(1)
+    assert "each option" in re.sub(r"<[^>]+>", "", many)

@@ -56,8 +56,10 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _each(n: int, thing: str, what: str = "option") -> str:
-    """ "one line for each of 3 options"; "one line" for a single one (not "each of 1")."""
+def _each(n: int, thing: str, what: str = "scenario") -> str:
+    """ "one line for each of 3 scenarios"; "one line" for a single one (not "each of 1").
+    Scenarios, not options: the baseline is one of them, and page one counts the options
+    without it ("We compared 6 options with the baseline" beside "each of 7 options")."""
     return f"one {thing}" if n == 1 else f"one {thing} for each of {counted(n, what)}"
 
 
@@ -145,13 +147,18 @@ def alt_waiting(exp, options: Sequence[str], stressed: Sequence[str], pressure: 
                 names: Mapping[str, str] | None = None) -> str:
     """The children-waiting chart: the options, and beside them the stress test (``names``:
     each stressed run by its option's name, as the chart's legend calls it)."""
-    text = (f"Line charts of children waiting for a social worker, week by week{_period(exp)}. "
-            f"Left: {'the one scenario on its' if len(options) == 1 else f'the {len(options):,} options on their'} own scale. "
-            f"{extremes(exp, 'unallocated_mean', options)}")
-    if pressure and stressed:
-        text += (f" Right: the same options under the stress test ({isolate(pressure)}), on its "
-                 f"own scale. {extremes(exp, 'unallocated_mean', stressed, names)}")
-    return text
+    found = extremes(exp, "unallocated_mean", options)
+    if not (pressure and stressed):   # one panel: no "Left:" (there is no right)
+        return (f"Line chart of children waiting for a social worker, week by week"
+                f"{_period(exp)}, {_each(len(options), 'line')}. {found}")
+    # the scenarios, not "the 7 options": the baseline is one of them (page one: "6 options")
+    who = ("the one scenario on its" if len(options) == 1
+           else f"the {len(options):,} scenarios on their")
+    return (f"Line charts of children waiting for a social worker, week by week{_period(exp)}. "
+            f"Left: {who} own scale. {found} Right: the same "
+            f"{'scenario' if len(options) == 1 else 'scenarios'} under the stress test "
+            f"({isolate(pressure)}), on its own scale. "
+            f"{extremes(exp, 'unallocated_mean', stressed, names)}")
 
 
 def explorer_alts(exp, aim: float) -> dict[str, Callable[[], str]]:

@@ -298,7 +298,8 @@ def headline_section(r: Report) -> str:
              "Average over the period of a single run: with one run there is no range to show "
              "how sure we can be.")
     return section_html("All the measures", words,
-                        table_html(table, "Every measure for the baseline and each option"),
+                        table_html(table, "Every measure for the baseline and each option"
+                                   if len(r.labels) > 1 else "Every measure for the baseline"),
                         keep_first=False)
 
 
@@ -311,6 +312,10 @@ def changes_section(r: Report) -> str:
         lines = "".join(f"<li>{text_html(x)}</li>" for x in describe_changes(base, sc))
         items.append(f'<div class="keep"><h3>{bidi_html(display_name(r.exp, lb))} ({kind})</h3>'
                      f"<p>{bidi_html(sc.description)}</p><ul>{lines}</ul></div>")
+    if not items:   # the baseline alone: the heading stood over nothing
+        return section_html("What each option and pressure changes",
+                            "There are no options or pressures in this paper: nothing changes "
+                            f"the {baseline_words(display_name(r.exp, r.design.baseline))}.")
     return section_html("What each option and pressure changes", "", *items)
 
 
