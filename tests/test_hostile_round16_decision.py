@@ -58,3 +58,70 @@ def test_a_kpi_missing_from_some_runs_of_a_point_is_compared_on_the_same_runs():
     assert said and "runs at some points of the Morris screening" in said[0]
     assert "compared on the same runs" in said[0]
     assert "of the 4 runs" in said[0]
+
+
+# ------------------------------------------------------------------ 2. optimise: memory
+def noisy(scenario, seed, years=None, warmup_days=0.0):
+    """Children waiting: 100 on average whatever the plan, +-20 from run to run."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return SimpleNamespace(
+        kpis={"unallocated_mean": 100.0 + rng.normal(0, 20),
+              "cost_gbp": 1e6 + 1e4 * scenario.academy.intake_per_year},
+        timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def _optimise(targets=("unallocated_mean<=140",), levers=None, **kw):
+    from workbench.decision import LeverRange, optimise
+
+    args = dict(max_trials=2, budget_minutes=None, executor="serial", out=None,
+                simulate_fn=noisy, progress=False, years=1, replications=2,
+                confirm_replications=3, candidates=1, confidence=0.9)
+    args.update(kw)
+    levers = levers or (LeverRange("academy_intake_per_year", 12, 13, 1),)
+    return optimise(BASE, list(targets), levers, **args)
+
+
+def test_optimise_sizes_its_pool_to_the_memory_and_says_so(monkeypatch):
+    # compare ran 1 worker where 2 did not fit, and said so; optimise (and sensitivity) started
+    # the pool asked for and said nothing: the experiment's check was handed the pool already
+    # started, and its warning was silenced with those of failed runs
+    from workbench.decision import runner as runner_module
+
+    made = []
+    real = runner_module._ProgressExecutor
+    monkeypatch.setattr(runner_module, "_ProgressExecutor",
+                        lambda kind, n=None: made.append(n) or real(kind, n))
+    # a year of the baseline needs about 153 MB a worker process: 200 MB holds one
+    monkeypatch.setenv("WORKBENCH_MEMORY_MB", "200")
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        res = _optimise(executor="process", max_workers=2)
+    assert made == [1]
+    said = [s for s in _said(got) if s.startswith("memory:")]
+    assert len(said) == 1, said
+    assert said[0].startswith("memory: scenario 'Baseline, plan ")
+    assert said[0].endswith("running 1 worker process(es) instead of 2")
+    assert len(res.trials) == 2
+
+
+def test_the_memory_refusal_names_the_scenario_the_user_gave(monkeypatch):
+    # "not enough memory for this experiment: scenario 'dd6fc023' has about 10,205 children"
+    # named a plan's key, which the user never saw
+    from workbench.decision.sensitivity import sensitivity
+    from workbench.errors import UserError
+
+    monkeypatch.setenv("WORKBENCH_MEMORY_MB", "100")
+    with pytest.raises(UserError) as err:
+        _optimise()
+    assert str(err.value).startswith("not enough memory for this experiment: scenario "
+                                     "'Baseline, plan ")
+    with pytest.raises(UserError) as err:
+        sensitivity(BASE, "unallocated_mean", inputs={
+            HOURS: Uniform(dist="uniform", low=6, high=14),
+            AGENCY_RATE: Uniform(dist="uniform", low=1500, high=2200)},
+            trajectories=2, sobol_top=0, tornado_top=0, replications=1, years=1,
+            executor="serial", out=None, progress=False, simulate_fn=noisy)
+    assert str(err.value).startswith("not enough memory for this experiment: scenario "
+                                     "'Baseline, point ")

@@ -467,7 +467,8 @@ def optimise(base: Scenario, targets: Sequence[str | Target],
         raise UserError(f"candidates must be at least 1 (got {candidates})")
     name = name or f"optimise-{base.digest()}"
     deadline = t0 + 60 * budget_minutes if budget_minutes is not None else math.inf
-    with Runner(executor, max_workers, scheduler, out, name, years, simulate_fn) as runner:
+    with Runner(executor, max_workers, scheduler, out, name, years, simulate_fn,
+                about=base.name) as runner:
         search = _Search(base, targets, ranges, runner, int(replications), int(seed), years,
                          confidence)
         size = int(batch or SEARCH_BATCH)

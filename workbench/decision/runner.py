@@ -48,6 +48,9 @@ class Runner:
         Horizon of every run, years (default: each scenario's own).
     simulate_fn : callable
         The model (see :func:`~workbench.experiment.run_experiment`).
+    about : str, optional
+        The starting scenario's name, which the memory check names beside the plan or point
+        it sized (a bare plan key, "scenario 'dd6fc023'", told the user nothing).
 
     Attributes
     ----------
@@ -60,7 +63,7 @@ class Runner:
     def __init__(self, executor: str = "process", max_workers: int | None = None,
                  scheduler: str | None = None, out: str | Path | None = "outputs",
                  name: str = "decision", years: float | None = None,
-                 simulate_fn: Callable = simulate):
+                 simulate_fn: Callable = simulate, about: str | None = None):
         self._ex: Any = None
         self._cluster: Any = None
         if not isinstance(executor, str):
@@ -75,6 +78,8 @@ class Runner:
         self.out, self.name, self.years, self.simulate_fn = out, name, years, simulate_fn
         self.n_run = self.n_loaded = 0
         self._seconds: list[float] = []
+        self.about = about
+        self._fitted = False
 
     # ------------------------------------------------------------------ executor
     def _executor(self) -> Any:
@@ -130,6 +135,33 @@ class Runner:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _fit_memory(self, scenarios: Mapping[str, Scenario]) -> None:
+        """Size the pool this runner starts to this machine's memory, as ``compare`` does
+        (:func:`~workbench.experiment.memory.plan_workers`: fewer worker processes, said, or a
+        UserError where not even one replication fits). The experiment's own check cannot: it
+        is handed the pool already started, and its warnings are silenced with the failed
+        runs' (a pool of 2 where 1 fitted ran on, and nothing was said). A pool someone else
+        started is only warned about, once; a Dask scheduler elsewhere has its own memory."""
+        if self.kind == "dask" and self.scheduler:
+            return
+        from ..experiment.memory import plan_workers
+
+        def label(key: str, sc: Scenario) -> str:
+            what = sc.name[:1].lower() + sc.name[1:] if sc.name else key
+            return f"{self.about}, {what}" if self.about else key
+
+        named = {label(k, sc): sc for k, sc in scenarios.items()}
+        if self.kind == "serial":
+            plan_workers(named, self.years, 1)
+            return
+        own = self._ex is None and self.kind in ("process", "dask")
+        if self._fitted and not own:
+            return
+        n = plan_workers(named, self.years, self.workers, can_shrink=own)
+        if own:
+            self.max_workers = n
+        self._fitted = True
+
     # ------------------------------------------------------------------ running
     @property
     def rep_seconds(self) -> float:
@@ -154,6 +186,7 @@ class Runner:
             replication has no row, and a warning names it).
         """
         t0 = time.perf_counter()
+        self._fit_memory(scenarios)
         with warnings.catch_warnings():
             # one replication that fails is reported by the caller's tables, not once a batch
             warnings.simplefilter("ignore", RuntimeWarning)

@@ -396,7 +396,8 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
         from tqdm.auto import tqdm
 
         bar = tqdm(total=n_points, desc="sample points", unit="point", dynamic_ncols=True)
-    with Runner(executor, max_workers, scheduler, out, name, years, simulate_fn) as runner:
+    with Runner(executor, max_workers, scheduler, out, name, years, simulate_fn,
+                about=base.name) as runner:
         pts = _Points(base, paths, dists, runner, int(replications), int(seed), names, bar)
         # Morris: the unit cube; SALib's mu_star is each one-input change divided by the move
         # (two-thirds of the cube with four levels): a change per the input's whole range
