@@ -11,7 +11,8 @@ import math
 import unicodedata
 from typing import Any
 
-from .basics import MAX_REFERRALS_PER_RUN, MAX_WORKFORCE, STAGES, MEMORY_NOTE
+from .basics import MAX_REFERRALS_PER_RUN, MAX_WORKFORCE, MEMORY_NOTE
+from .routes import routes_that_never_close, zero_time_loops
 from .staff_checks import front_door_staff, restricted_staff_only, staff_who_cannot_hold
 
 
@@ -19,7 +20,8 @@ def whole_scenario_problems(sc: Any) -> list[str]:
     """Every cross-block problem of a validated-field :class:`~workbench.scenario.Scenario`."""
     return (reference_problems(sc) + zero_time_loops(sc) + demand_size(sc) + workforce_size(sc)
             + caps_problems(sc) + idle_teams(sc) + before_the_start(sc) + case_hours(sc)
-            + priority_spread(sc) + statutory_clocks(sc) + front_door_staff(sc))
+            + priority_spread(sc) + statutory_clocks(sc) + front_door_staff(sc)
+            + routes_that_never_close(sc))
 
 
 #: The clocks the timeliness measures are named for (Working Together 2023, domain.md): an
@@ -203,6 +205,10 @@ def reference_problems(sc: Any) -> list[str]:
         if stage.transfer and stage.transfer.to_team not in sc.teams:
             problems.append(f"stages.{name}.transfer.to_team: '{stage.transfer.to_team}' is not "
                             f"a team{_team_hint(stage.transfer.to_team, sc.teams)}")
+        elif stage.transfer and not sc.teams[stage.transfer.to_team].case_holding:
+            # the children were held by its staff and left out of every caseload measure
+            problems.append(f"stages.{name}.transfer.to_team: '{stage.transfer.to_team}' does "
+                            f"not hold cases (case_holding: false): give a case-holding team")
     if sc.front_door.team not in sc.teams:
         problems.append(f"front_door.team: '{sc.front_door.team}' is not a team"
                         f"{_team_hint(sc.front_door.team, sc.teams)}")
@@ -236,38 +242,6 @@ def reference_problems(sc: Any) -> list[str]:
             problems.append(
                 f"initial.unallocated.{st}: {n} exceeds the {sc.initial.open_cases.get(st, 0)} open cases")
     return problems
-
-def zero_time_loops(sc: Any) -> list[str]:
-    """Routes that bring a child back to a stage through stages that take no time.
-
-    The run would move her round such a loop for ever at one instant, so it is refused here
-    rather than found as a hang. One message per loop, naming it from its first stage.
-    """
-    quick = [n for n in STAGES if n in sc.stages and (sc.stages[n].takes_no_time
-                                                       or _brief_plan(sc.stages[n]))]
-    problems, seen = [], set()
-    for start in quick:
-        loop = _loop_back(start, quick, sc.stages)
-        if loop and not seen.intersection(loop):
-            seen.update(loop)
-            problems.append(
-                f"stages.{start}.next: a child can go {' -> '.join(loop)} without time passing "
-                f"(work_hours fixed at 0 on every task of the way, and plans lasting under "
-                f"{BRIEF_PLAN_DAYS:g} day on average), so the run would loop at one instant, or "
-                f"so nearly that it runs out of memory; give one of them work_hours above 0 or a "
-                f"longer duration_days, or route elsewhere")
-    return problems
-
-#: A plan lasting less than this (days, on average) passes almost no time: a route that loops
-#: through such plans would go round millions of times in a run (a plan of 1e-6 days looping to
-#: itself filled memory).
-BRIEF_PLAN_DAYS = 1.0
-
-
-def _brief_plan(stage: Any) -> bool:
-    return (stage.kind == "plan" and stage.duration_days is not None
-            and stage.duration_days.mean_value < BRIEF_PLAN_DAYS)
-
 
 def workforce_size(sc: Any) -> list[str]:
     """Staff in post, funded posts and campaign hires over all teams, against one bound."""
@@ -309,27 +283,6 @@ def _count(x: float) -> str:
     return f"{x:,.0f}" if math.isfinite(x) else "more than any number (surges multiplied together)"
 
 
-def _loop_back(start: str, quick: list[str], stages: dict[str, Any]) -> list[str] | None:
-    """A route ``start -> ... -> start`` through ``quick`` stages (outcomes of probability > 0),
-    or None."""
-    came_from: dict[str, str] = {}
-    todo = [start]
-    while todo:
-        node = todo.pop()
-        for out, p in stages[node].next.items():
-            if p <= 0 or out not in quick:
-                continue
-            if out == start:
-                route = [node]
-                while route[-1] != start:
-                    route.append(came_from[route[-1]])
-                return route[::-1] + [start]
-            if out not in came_from:
-                came_from[out] = node
-                todo.append(out)
-    return None
-
-
 def inert_dates(sc: Any, horizon_days: float | None = None) -> list[str]:
     """Notes (not problems) on policies whose dates fall outside the run, so have no effect in
     it: a surge, campaign, academy intake or retention payment starting after the run ends (``horizon_days``, default the scenario's own), or a surge over before it starts.
@@ -359,6 +312,15 @@ def inert_dates(sc: Any, horizon_days: float | None = None) -> list[str]:
     # in days as the model (a half-year run, 182.625 days, takes an intake on day 182)
     if sc.academy.intake_per_year and first is not None and (first - start).days >= days:
         notes.append(f"academy.first_intake_date: {first} is {after}")
+    elif sc.academy.intake_per_year and first is None and days >= 365.25:
+        # a yearly intake a run shorter than a year may well miss (no note: a short baseline
+        # run is quiet); one of a year or more misses it only when the run starts on the 1st of
+        # start_month (that day's intake is the staff in post) and the next is 366 days on
+        first = dt.date(start.year, sc.academy.start_month, 1)
+        first = first if first > start else first.replace(year=start.year + 1)
+        if (first - start).days >= days:
+            notes.append(f"academy.start_month: {sc.academy.start_month} (the first intake, "
+                         f"{first}) is {after}")
     r = sc.retention
     if r.enabled and r.start_date is not None and r.start_date >= end:
         notes.append(f"retention.start_date: {r.start_date} is {after}")

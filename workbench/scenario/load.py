@@ -23,13 +23,12 @@ import yaml
 
 from .derive import merge_variant
 from .errors import ScenarioError
+from .reading import MAX_FILE_BYTES, _read_bytes, expand_pattern  # noqa: F401 (validate's)
 from .schema import Scenario, validate_scenario
 from .yaml_words import (half_character, indented_too_far, key_forms, wide_indent,
                          yaml_in_words)
 
 
-#: A scenario file is a few kilobytes; a far larger one is the wrong file.
-MAX_FILE_BYTES = 1_000_000
 #: Files a ``base:`` chain may hold: the bundled variants have one base; a longer chain is a
 #: mistake, and a chain of thousands would exhaust Python's recursion before it was reported.
 MAX_BASE_CHAIN = 20
@@ -178,54 +177,6 @@ _Loader.add_constructor("tag:yaml.org,2002:binary", _Loader.construct_yaml_binar
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, or a :class:`ScenarioError` saying why it cannot be a scenario file."""
-    try:
-        if path.is_dir():
-            found = sorted(q.name for q in path.glob("*.y*ml") if q.suffix in (".yaml", ".yml"))
-            hint = (f"; give a file in it ({path / found[0]}), or every one "
-                    f"({path / ('*' + Path(found[0]).suffix)})" if found
-                    else "; it holds no .yaml file")
-            raise ScenarioError(f"{path}: is a folder, not a scenario file{hint}")
-        if path.exists() and not path.is_file():
-            # a device (/dev/zero never ends), a pipe (waits for a writer) or a socket
-            raise ScenarioError(f"{path}: is not a regular file (a device, pipe or socket); give "
-                                f"a scenario file (YAML)")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{path}: is {size:,} bytes; a scenario file is a few thousand "
-                                f"(at most {MAX_FILE_BYTES:,}): is this the right file?")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: scenario file not found{_pattern_hint(path)}") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-
-
-def expand_pattern(name: str) -> list[str]:
-    """The files a name with ``*`` or ``?`` matches, when no file has that name itself (a Windows
-    command prompt passes ``scenarios\\*.yaml`` as typed); ``[name]`` otherwise."""
-    if not any(c in name for c in "*?") or Path(name).exists():
-        return [name]
-    import glob
-
-    found = sorted(glob.glob(name))
-    return found or [name]
-
-
-def _pattern_hint(path: Path) -> str:
-    """What a name with ``*`` or ``?`` that is no file's matches, for the message."""
-    if not any(c in str(path) for c in "*?"):
-        return ""
-    import glob
-
-    found = sorted(glob.glob(str(path)))
-    if not found:
-        return " (it is a pattern, and no file matches it)"
-    return (f" (it is a pattern, which this command does not expand: it matches "
-            f"{len(found):,} file(s); give them by name, e.g. {found[0]})")
 
 
 def _too_many_values(data: Any) -> bool:
@@ -390,6 +341,11 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise ScenarioError(f"{path}: base: expected the file name of the scenario this one varies "
                             f"(e.g. baseline.yaml), got {base!r}")
     base_path = path.parent / base
+    if base_path.is_symlink() and not base_path.exists():
+        # was "file 'a.yaml' not found; did you mean 'a.yaml'?", of the link itself
+        raise ScenarioError(f"{path}: base: '{base}' is a symbolic link that leads to no file (a "
+                            f"loop of links, or a link to a file moved or deleted); name the "
+                            f"scenario file itself")
     if not base_path.exists():
         beside = key.parent / base   # next to the file a symbolic link leads to
         hint = (f"; {path} is a symbolic link to {key}, whose base is beside it there, but a "

@@ -39,6 +39,11 @@ def indented_too_far(text: str, line: int) -> str:
     template uncommented without its block's name (YAML said "expected <block end>, but found
     '<block mapping start>'")."""
     lines = text.splitlines()
+    above = [n for n in range(min(line, len(lines))) if lines[n].strip()]
+    if above and lines[above[-1]].strip() == "...":
+        # YAML's end of a document: every line after it was said to be 'indented too far'
+        return (f"line {above[-1] + 1} is '...', which ends a YAML document, so the lines after "
+                f"it cannot be read; remove the '...' line")
     for n in range(min(line, len(lines)) - 1, -1, -1):
         here = lines[n]
         if here.strip() and not here.lstrip().startswith("#") and not here[:1].isspace():

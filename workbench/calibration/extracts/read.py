@@ -124,6 +124,10 @@ def read_csv(path: str | Path, problems: list[Problem],
         problems.append(Problem(name, f"not a readable CSV file: {str(exc).splitlines()[0]}"))
         return None
     df = df.fillna("")
+    # Excel's mark for a value kept as text ('2023-04-01, '0123, '1): not part of the value; each
+    # date of a column so written was refused row by row as 'not a date'
+    if "'" in text:
+        df = df.apply(lambda col: col.str.replace(r"^\s*'(?=[0-9])", "", regex=True))
     empty = _empty_rows(df)
     # rows of empty cells after the last row of values (",,,,", or blank lines: a spreadsheet
     # saves the rows it once formatted) hold nothing: each was refused cell by cell as a missing
@@ -135,6 +139,7 @@ def read_csv(path: str | Path, problems: list[Problem],
     if len(df) == 0:
         problems.append(Problem(name, "the file has a header but no rows"))
         return None
+    df = _summary_rows(df, name, problems)
     if _header_repeated(df, name, problems):
         return None
     # an empty row inside the table (a blank line or ",,,,") is refused at its row; its cells
@@ -259,6 +264,29 @@ def _header_repeated(df: pd.DataFrame, name: str, problems: list[Problem]) -> bo
         problems.append(Problem(name, "the row repeats the column titles (two exports pasted "
                                       "into one file?): delete it", row=int(i) + 2))
     return bool(same.any())
+
+
+#: The first cell of a spreadsheet's total or summary row, or a formula in any of its cells.
+_SUMMARY = re.compile(r"(grand |sub-?)?(total|sum|count|average|mean)s?:?", re.IGNORECASE)
+_FORMULA = re.compile(r"=\s*[A-Za-z]+\(")
+
+
+def _summary_rows(df: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
+    """The table without the total or summary rows a spreadsheet adds below it ('Total', 'Grand
+    total', '=SUM(...)'), each said at its row: they were refused cell by cell ('a value is
+    required', 'not a date') as if they were a child's or a worker's."""
+    last = len(df)
+    while last > 1:
+        cells = [str(c).strip() for c in df.iloc[last - 1]]
+        first = next((c for c in cells if c), "")
+        word = _SUMMARY.fullmatch(first)
+        if not word and not any(_FORMULA.match(c) for c in cells):
+            break
+        what = f"'{word[0]}'" if word else "a formula, =..."
+        problems.append(Problem(name, f"a total or summary row ({what}), not a child's or a "
+                                      "worker's: delete it and save again", row=last + 1))
+        last -= 1
+    return df.iloc[:last] if last < len(df) else df
 
 
 def _empty_rows(df: pd.DataFrame) -> np.ndarray:
