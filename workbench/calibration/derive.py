@@ -426,3 +426,42 @@ def derive_open_cases(d: Draft, seq: pd.DataFrame, cases: CaseData, template: Sc
                                                 else "no AllocatedWorker column")
                         + ": none taken as waiting")
     d.data["start_date"] = to_date(start_day).isoformat()
+
+
+def note_pressure_in_records(d: Draft) -> None:
+    """Say that the fitted plan lengths and NFA share hold the service's responses to pressure
+    already, which the model applies again (``pressure.plan_shortening_pct`` for the plan stages
+    that shorten, ``pressure.front_door_nfa_extra_pct``): a child in need plan of 180 days
+    recorded at full pressure ran at 162 in a calibrated run under the same pressure. The
+    extracts do not record the service pressure (children waiting per case-holding FTE), and a
+    pilot simulation's (0.48 for a truth of 0.07-0.11) is no estimate of it, so the values are
+    written as recorded, with this note, in the comments and the notes."""
+    pr = d.data.get("pressure") or {}
+    shorten = float(pr.get("plan_shortening_pct") or 0.0)
+    extra = float(pr.get("front_door_nfa_extra_pct") or 0.0)
+    stages = [n for n, st in d.data["stages"].items()
+              if st.get("kind") == "plan" and st.get("shortens_under_pressure")
+              and d.provenance.get(f"stages.{n}.duration_days", "").startswith("fitted")]
+    said = []
+    if shorten > 0 and stages:
+        said.append(f"the {' and '.join(stages)} plans' lengths (the model shortens them by up to "
+                    f"{shorten:g}% at full pressure: pressure.plan_shortening_pct)")
+        for n in stages:
+            d.provenance[f"stages.{n}.duration_days"] += (
+                f"; as recorded, so already shortened by any pressure in the window, which the "
+                f"model applies again (up to {shorten:g}% shorter at full pressure)")
+    if extra > 0 and d.provenance.get("front_door.nfa_pct", "").startswith("fitted"):
+        said.append(f"the share of referrals closed at the front door (the model closes up to "
+                    f"{extra:g} points more at full pressure: pressure.front_door_nfa_extra_pct)")
+        d.provenance["front_door.nfa_pct"] += (
+            "; as recorded, so already raised by any pressure in the window, which the model "
+            f"applies again (up to {extra:g} points more at full pressure)")
+    if said:
+        d.notes.append(
+            "pressure: " + " and ".join(said) + " are fitted as recorded, and the records already "
+            "hold the service's response to its pressure in the window (the extracts do not say "
+            "how many children waited for a social worker). A calibrated run under pressure "
+            "applies the response again: if the service was under pressure in the window, its "
+            "plans run shorter and its front door closes more than recorded. Set these "
+            "pressure fields to 0 to run the values as recorded, or compare a run's plan lengths "
+            "and NFA share with the fit table's")

@@ -37,8 +37,9 @@ from .derive_pressure import (WORKING_DAYS_A_YEAR, derive_absence,  # noqa: F401
 from .estimators import (YEAR, bootstrap_interval, fit_lengths, fit_lognormal,
                          pipeline_rounds_missed, poisson_rate, wilson)
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
-from .observe import (MOVE_GAP_DAYS, has_workforce, in_post_at, in_post_during, internal_moves,
-                      staff_groups, type_change_days, type_spells, vacancy_gaps)
+from .observe import (MOVE_GAP_DAYS, establishment_note, has_workforce, in_post_at,
+                      in_post_during, internal_moves, staff_groups, type_change_days, type_spells,
+                      vacancy_gaps)
 from .staff_roster import (check_covers_window, idle_template_teams, in_stable_order,
                            note_a_still_roster)
 
@@ -419,6 +420,8 @@ def derive_staffing(d: Draft, roster: Roster, template: Scenario, w0: float, w1x
         else:
             n_win = len(tw)
             what = f"{len(tw)} worker{'s' if len(tw) != 1 else ''} in post at the start of {to_date(day)}"
+        said = establishment_note(tname, est, how, template.teams[tname].case_holding)
+        d.notes.extend([said] if said and not empty_door else [])
         d.add(Estimate(f"teams.{tname}.establishment_fte", est, n=n_win, method=how,
                        unit="FTE", scenario_field=f"teams.{tname}.establishment_fte"),
               Estimate(f"teams.{tname}.staff_fte", float(tw.fte.sum()), n=len(tw),

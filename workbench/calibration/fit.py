@@ -35,7 +35,7 @@ from ..errors import UserError
 from ..scenario import Scenario, validate_scenario
 from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, derive_open_cases,
                      derive_pathways, derive_plan_durations, derive_rereferrals,
-                     derive_task_stages, referred_in)
+                     derive_task_stages, note_pressure_in_records, referred_in)
 from .derive_pressure import derive_pressure
 from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc,
                                 derive_conference_slots, derive_elapsed, derive_icpc,
@@ -300,6 +300,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
                         timeliness=observed if n_done >= MIN_ASSESSMENTS else float("nan"))
         refit_turnover(d, template, w0, w1x)     # with the leaving effect just fitted
     _note_overlapping_episodes(d, cases)
+    note_pressure_in_records(d)
     _identify(d, name, authority, sources, template)
 
     scenario = validate_scenario(d.data, source="<calibrated scenario>")

@@ -268,6 +268,29 @@ def type_at(r, day: float, nqsw_days: float, academy_days: float) -> str:
     return r.type
 
 
+#: said of an establishment read as the FTE in post: the roster lists staff, not vacant posts (a
+#: truth's front door of 16 funded posts, one vacant, was fitted as 15 "funded posts" unsaid)
+NO_VACANCIES = ("; the roster lists staff, not vacant posts, so a vacant post is not counted "
+                "(the funded posts may be more)")
+
+
+def establishment_note(team: str, est: float, how: str, case_holding: bool) -> str | None:
+    """The note for a team whose establishment is its FTE in post (``how`` ends with
+    :data:`NO_VACANCIES`), or None."""
+    if not how.endswith(NO_VACANCIES):
+        return None
+    effect = ("the model recruits to the posts vacant (establishment less permanent FTE in "
+              "post), so none of its posts is recruited to until somebody leaves" if case_holding
+              else "the model keeps this team's staffing fixed, so only the funded posts the "
+              "report lists change")
+    return (f"team {team}: its establishment (funded posts) is written as its FTE in post, "
+            f"{est:.1f} FTE: the roster lists staff, not vacant posts"
+            + ("" if not case_holding else ", and without agency cover in the template "
+               "vacancies cannot be read from agency staff")
+            + f". Set teams.{team}.establishment_fte to its funded posts if any is vacant: "
+            + effect)
+
+
 def staff_groups(roster: Roster, template: Scenario, day: float,
                  since: float | None = None) -> dict[str, tuple]:
     """Staff in post at the start of ``day`` by template team: {team: (staff groups,
@@ -310,10 +333,10 @@ def staff_groups(roster: Roster, template: Scenario, day: float,
                    "(assumes agency staff cover vacancies; the roster has no vacancy data)")
         elif tw.empty:
             est = _weekly_mean_fte(sp, weeks, np.where(sp.type == "academy", 0.0, 1.0))
-            how = f"mean FTE in post (excluding academy trainees){span}"
+            how = f"mean FTE in post (excluding academy trainees){span}" + NO_VACANCIES
         else:
             est = sum(g["fte"] * g["count"] for g in staff if g["type"] != "academy")
-            how = "FTE in post (excluding academy trainees)"
+            how = "FTE in post (excluding academy trainees)" + NO_VACANCIES
         out[tname] = (staff, est, how)
     return out
 

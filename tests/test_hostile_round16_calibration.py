@@ -1,0 +1,76 @@
+"""Audit round 16 of calibration: what round 15 left (the pressure responses already in the
+records, the front door's establishment read as its staff in post), then what the audit found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# a small synthetic authority (about 960 case rows, 18 workers) and its template, as round 12's
+from test_hostile_round12_extracts import small  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def small_fit(small):  # noqa: F811
+    """The small authority's extracts and their calibration (no pilot simulations)."""
+    from workbench.calibration.extracts import read_extracts
+    from workbench.calibration.fit import calibrate
+
+    folder, template = small
+    cases, roster = read_extracts(folder / "cases.csv", folder / "workforce.csv")
+    cal = calibrate(cases, roster, template, correct_timeliness=False, fit_icpc=False,
+                    fit_pressure=False)
+    return cases, roster, cal, template
+
+
+# ------------------------------------------------------------------ pressure in the records
+def test_plan_lengths_and_nfa_recorded_under_pressure_say_the_model_applies_it_again(small_fit):
+    # The model shortens CIN and CP plans (pressure.plan_shortening_pct) and closes more
+    # referrals at the front door (pressure.front_door_nfa_extra_pct) when children wait. The
+    # fit took both from the records, which already hold the service's response to its pressure,
+    # and the calibrated run applied it a second time, unsaid (a CIN plan recorded at 180 days
+    # under full pressure runs at 162). The extracts do not record the pressure, so the values
+    # stay as recorded, and the notes and the comments say so.
+    _, _, cal, template = small_fit
+    assert template.pressure.plan_shortening_pct > 0 and template.pressure.front_door_nfa_extra_pct > 0
+    [said] = [n for n in cal.notes if n.startswith("pressure: ")]
+    assert "the cin and cp plans' lengths" in said and "up to 10% at full pressure" in said
+    assert "up to 5 points more at full pressure" in said and "applies the response again" in said
+    for stage in ("cin", "cp"):
+        assert "which the model applies again (up to 10% shorter" in \
+            cal.provenance[f"stages.{stage}.duration_days"]
+    assert "already raised by any pressure" in cal.provenance["front_door.nfa_pct"]
+    assert "already shortened" not in cal.provenance["stages.lac.duration_days"]
+
+
+def test_no_pressure_note_where_the_template_has_no_response(small_fit):
+    from workbench.calibration.derive import Draft, note_pressure_in_records
+
+    _, _, cal, template = small_fit
+    off = template.replace({"pressure.plan_shortening_pct": 0,
+                            "pressure.front_door_nfa_extra_pct": 0})
+    d = Draft(data=off.model_dump(mode="json"), window="", template_name="t",
+              provenance={k: v.split("; as recorded")[0] for k, v in cal.provenance.items()})
+    note_pressure_in_records(d)
+    assert not d.notes and "applies again" not in d.provenance["stages.cp.duration_days"]
+
+
+# ------------------------------------------------------------------ the front door's posts
+def test_an_establishment_read_as_the_staff_in_post_says_vacant_posts_are_not_counted(small_fit):
+    # The front door holds no cases and the roster lists no vacancies: its establishment (the
+    # report's "funded posts") was its FTE in post, 8% below a truth with one post vacant, and
+    # said only "FTE in post"
+    _, _, cal, _ = small_fit
+    how = cal.provenance["teams.first_contact.establishment_fte"]
+    assert "the roster lists staff, not vacant posts, so a vacant post is not counted" in how
+    [said] = [n for n in cal.notes if n.startswith("team first_contact: its establishment")]
+    assert "written as its FTE in post" in said
+    assert "Set teams.first_contact.establishment_fte to its funded posts" in said
+    assert "keeps this team's staffing fixed" in said
+    row = cal.table.set_index("parameter").loc["teams.first_contact.establishment_fte"]
+    assert "not vacant posts" in row.method
+    # a case-holding team with agency cover has its vacancies read from the cover: no such note
+    assert not [n for n in cal.notes if n.startswith("team families_first: its establishment")]
