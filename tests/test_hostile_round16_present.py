@@ -25,10 +25,16 @@ changes" over nothing (the next heading straight after it), and captioned its on
 "Every measure for the baseline and each option". The section now says "There are no options or
 pressures in this paper: nothing changes the baseline." and the caption "Every measure for the
 baseline".
+
+H5. The appendix's row "Years simulated" gave the scenario file's horizon (5) of a paper run
+with --years 0.5 (its details: "Simulated period October 2017 to May 2018 (0.5 years)"): a
+reader took the paper's figures for five years'. It reads "0.5 in this paper (the scenario
+file's 5)".
 """
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -207,3 +213,22 @@ def test_the_baseline_alones_report_has_no_empty_section_and_no_each_option(repo
     many = re.search(r"<caption[^>]*>(.*?)</caption>", headline_section(reports["three"]),
                      flags=re.S).group(1)
     assert "each option" in re.sub(r"<[^>]+>", "", many)
+
+
+# ------------------------------------------------------------------------------ H5
+def test_the_appendix_gives_the_years_the_paper_simulated(baseline, reports):
+    from workbench.present.appendix import appendix_rows
+    from workbench.present.report_sections import appendix_section
+
+    path = ROOT / "scenarios" / "baseline.yaml"
+
+    def years_row(years):
+        return {n: v for n, v, _ in appendix_rows(path, baseline, years)}["Years simulated"]
+
+    assert years_row(0.5) == "0.5 in this paper (the scenario file's 5)"
+    assert years_row(None) == years_row(5.0) == "5"          # the file's own horizon
+    r = reports["alone"]
+    r.files[r.design.baseline] = str(path)
+    page = html.unescape(re.sub(r"<[^>]+>|[\u2068\u2069]", " ", appendix_section(r)))
+    assert re.search(r"Years simulated\s+0\.326923 in this paper \(the scenario file's 5\)",
+                     page), page[:2000]

@@ -327,18 +327,30 @@ def _settings_words(data: dict) -> str:
     return "; ".join(parts)
 
 
-def appendix_rows(path: str | Path, scenario=None) -> list[tuple[str, str, str]]:
-    """(plain-English name, value, source or reasoning) for each commented value of a file."""
+def appendix_rows(path: str | Path, scenario=None,
+                  years: float | None = None) -> list[tuple[str, str, str]]:
+    """(plain-English name, value, source or reasoning) for each commented value of a file.
+    ``years``: the years the paper simulated, when not the file's (``--years``): the row "Years
+    simulated" gave the file's 5 of a paper that simulated half a year."""
     data = scenario.to_dict() if scenario is not None else {}
-    return [(plain_name(p), _value_at(data, p), _reason(p, text))
-            for p, text in assumptions_from_file(path) if p not in _DESCRIPTIVE]
+    rows = []
+    for p, text in assumptions_from_file(path):
+        if p in _DESCRIPTIVE:
+            continue
+        value = _value_at(data, p)
+        if (p == "horizon_years" and years is not None and scenario is not None
+                and float(years) != float(scenario.horizon_years)):
+            value = f"{float(years):g} in this paper (the scenario file's {value})"
+        rows.append((plain_name(p), value, _reason(p, text)))
+    return rows
 
 
-def appendix_html(path: str | Path, scenario=None) -> str:
+def appendix_html(path: str | Path, scenario=None, years: float | None = None) -> str:
     """The appendix table (left-aligned, header cells, every value escaped)."""
     # the values and reasons come from the scenario file: isolated, as a name is
     rows = "".join(f'<tr><th scope="row">{html.escape(a)}</th><td>{bidi_html(b)}</td>'
-                   f"<td>{bidi_html(c)}</td></tr>" for a, b, c in appendix_rows(path, scenario))
+                   f"<td>{bidi_html(c)}</td></tr>"
+                   for a, b, c in appendix_rows(path, scenario, years))
     key = "; ".join(f"{sid}: {name}" for sid, (name, _) in SOURCES.items())
     caption = (f"The baseline's settings, their values and where they come from (sources: "
                f"{SOURCES_DOC})")

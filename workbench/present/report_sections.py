@@ -325,7 +325,8 @@ def appendix_section(r: Report) -> str:
                         "Each setting of the baseline with its value and where it comes from: a "
                         f"published figure (the sources, S1 to S9, are listed in {SOURCES_DOC}, "
                         "which comes with the workbench) or an assumption with its reasoning.",
-                        appendix_html(path, r.exp.scenarios[r.design.baseline]), keep_first=False)
+                        appendix_html(path, r.exp.scenarios[r.design.baseline], r.exp.years),
+                        keep_first=False)
 
 
 def _list_section(title: str, items) -> str:
