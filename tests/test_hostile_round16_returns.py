@@ -142,3 +142,18 @@ def test_an_agency_fte_that_is_the_listed_workers_is_not_said(tmp_path):
         tmp_path, "<LALevelVacancies><NoAgencyFTE>2.00</NoAgencyFTE></LALevelVacancies>",
         agency=2)
     assert not any("LALevelVacancies" in n for n in recs.notes)
+
+
+# ------------------ 4. the built scenario's teams: every value says where it came from
+def test_a_teams_caps_in_the_built_scenario_are_said_as_the_bases(tmp_path):
+    # before: young_peoples' 'caps: {experienced: 25, ...}' stood in the written file with no
+    # word of where it came from (the team's comment spoke of its staff only), while the
+    # header says every value in the file cites its source
+    from workbench.published import find_authority, read_published
+    from workbench.published.build import build_scenario
+    from workbench.scenario.load import load_raw
+    base = load_raw(ROOT / "scenarios" / "england_average.yaml")
+    assert any("caps" in t for t in base["teams"].values())
+    built = build_scenario(find_authority(read_published(PUBLISHED), "County Durham"), base)
+    said = built.comments["teams"]
+    assert "a team's other settings (its caps) are england_average.yaml's" in said

@@ -140,7 +140,8 @@ def set_workforce(src, base: dict, built, open_cases: float, referrals: float) -
         f"{est_t / 10:,.1f}. Shared among {ea}'s case-holding teams in proportion to its teams "
         f"(largest remainders, to a tenth of an FTE; each staffed team at least "
         f"{MIN_TENTHS / 10:g}); within a team, whole workers of each of its groups and one "
-        f"part-time worker for the rest. Sources: {cite or 'none: England-average rates'}"))
+        f"part-time worker for the rest; a team's other settings (its caps) are {ea}'s. "
+        f"Sources: {cite or 'none: England-average rates'}"))
     built.notes.extend(notes)
     ea_ref = float(base["demand"]["referrals_per_year"])
     for name, team in teams.items():
