@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -58,3 +59,25 @@ def test_a_stage_without_visits_has_no_value(small):
     assert sc.stages["court"].visits is not None
     assert math.isnan(r.kpis["court_visits_on_time_pct"])
     assert not math.isnan(r.kpis["lac_visits_on_time_pct"])
+
+
+# 2. H83 (round 16): a recruitment campaign with no hires and a cost was in the cost with no
+#    warm-up (the model charges it whole on its first day) and left out with any warm-up: a
+#    GBP 400,000 campaign moved the cost a year from GBP 14.53m to 13.70m with a 1-day warm-up.
+def test_a_campaign_with_no_hires_costs_the_same_whatever_the_warm_up(small):
+    from workbench.analysis.kpis import campaign_cost, costs_in_window
+    from workbench.analysis.run import Run
+    sc = small(years=0.5)
+    start = sc.start_date + dt.timedelta(days=40)
+    sc = sc.replace({"recruitment.campaigns": [
+        {"name": "Drive", "start_date": start, "end_date": start + dt.timedelta(days=300),
+         "hires": 0, "cost_gbp": 400000}]})
+    r = simulate(sc, 1)
+    recorded = float(r.record.costs.query("category == 'campaigns'").gbp.sum())
+    assert recorded == 400000
+    assert campaign_cost(sc, 1.0, 180.0) == 400000       # its first day (40) is measured
+    assert campaign_cost(sc, 41.0, 180.0) == 0           # ... or not
+    for warm in (0, 1, 30):
+        k = Run.from_record(r.record, warm).kpis
+        assert costs_in_window(r.record.costs, float(warm), r.record.horizon_days, sc) >= 400000
+        assert k["cost_gbp"] > 0

@@ -88,12 +88,16 @@ def campaign_cost(scenario, start: float, end: float) -> float:
     """What the scenario's recruitment campaigns cost for the hires who start in ``[start,
     end)`` days: each hire its share of its campaign's cost, as the model charges a campaign
     running past the end for the hires who start within the run (they start evenly over the
-    campaign, at its ``k + 1/2``-th step)."""
+    campaign, at its ``k + 1/2``-th step). A campaign with no hires is charged whole on its
+    first day, as the model charges it."""
     total = 0.0
     for camp in scenario.recruitment.campaigns:
         s = float((camp.start_date - scenario.start_date).days)
         e = float((camp.end_date - scenario.start_date).days)
-        if s >= end or e <= 0 or camp.hires <= 0:
+        if s >= end or e <= 0:
+            continue
+        if camp.hires <= 0:
+            total += camp.cost_gbp if start <= max(s, 0.0) else 0.0
             continue
         for at in camp.hire_days(scenario.start_date):
             if at >= end:
