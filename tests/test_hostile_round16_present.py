@@ -30,6 +30,12 @@ H5. The appendix's row "Years simulated" gave the scenario file's horizon (5) of
 with --years 0.5 (its details: "Simulated period October 2017 to May 2018 (0.5 years)"): a
 reader took the paper's figures for five years'. It reads "0.5 in this paper (the scenario
 file's 5)".
+
+H6 (a check, no defect found). The printed report's table rows, figures and headings: each is
+marked at its top and its bottom, the page printed as write_pdf prints it, and the marks read
+back from the PDF: no row or figure has its top and bottom on different pages, no heading's
+next block starts on a later page (also found so in the bundled report, 13 pages, and in one
+of eight scenarios with names of 120 characters, 15 pages).
 """
 
 from __future__ import annotations
@@ -118,7 +124,7 @@ def _bar_and_twin(spoken: str) -> str:
 
 # ---------------------------------------------------------- the module's browser: one of each page
 @pytest.fixture(scope="module")
-def looked(explorer, chromium):
+def looked(explorer, chromium, printed):
     """What each page shows, read once: the explorer's bar and its twin in a notebook (no page
     scripts) and in the app's page (its scripts and styles)."""
     explorer.progress.max, explorer.progress.value = 8, 3
@@ -144,7 +150,90 @@ def looked(explorer, chromium):
     seen["app_role"] = page.get_by_role("progressbar").count()
     seen["app_named"] = page.get_by_role("progressbar", name="Progress of the run").count()
     page.close()
+    seen["printed"] = print_marked(chromium, printed)
     return seen
+
+
+@pytest.fixture(scope="module")
+def printed(reports, tmp_path_factory):
+    """A report of several A4 pages (round 14's synthetic experiment: page one, a chart, the
+    measures, the changes, the appendix, the limitations and the glossary)."""
+    from types import SimpleNamespace
+
+    from workbench.present import report_sections as rs
+    from workbench.present.report_page import masthead_html, page_from_notebook
+
+    r = reports["three"]
+    r.files.setdefault(r.design.baseline, str(ROOT / "scenarios" / "baseline.yaml"))
+    blocks = [masthead_html("Options for scrutiny", "Anyshire County Council", "1 March 2027"),
+              rs.page_one(r), rs.caseload_section(r), rs.headline_section(r),
+              rs.changes_section(r), rs.appendix_section(r), rs.limitations_section(),
+              rs.glossary_section()]
+    cells = [{"outputs": [{"data": {"text/html": b}}]} for b in blocks]
+    out = tmp_path_factory.mktemp("printed") / "report.html"
+    out.write_text(page_from_notebook(SimpleNamespace(cells=cells), "Round 16"),
+                   encoding="utf-8")
+    return out
+
+
+#: Marks the top and the bottom of each table row, figure and heading (and of what follows a
+#: heading) with a word of its own, absolutely placed so that the layout does not move; returns
+#: [number, kind, the element's text].
+MARK = r"""() => {
+  const style = 'position:absolute;left:0;font-size:3px;line-height:1;color:#000;';
+  const items = [];
+  function mark(el, kind, label) {
+    const host = el.tagName === 'TR' ? el.firstElementChild : el;
+    if (!host || !el.getClientRects().length) return;
+    if (getComputedStyle(host).position === 'static') host.style.position = 'relative';
+    const n = items.length;
+    for (const [end, where] of [['T', 'top:0'], ['B', 'bottom:0']]) {
+      const s = document.createElement('span');
+      s.textContent = 'QZ' + n + end + 'Q'; s.style.cssText = style + where;
+      host.appendChild(s);
+    }
+    items.push([n, kind, label.replace(/\s+/g, ' ').trim().slice(0, 60)]);
+  }
+  document.querySelectorAll('main tr').forEach(tr => mark(tr, 'row', tr.textContent));
+  document.querySelectorAll('main figure').forEach(f => mark(f, 'figure', f.textContent));
+  document.querySelectorAll('main h2, main h3').forEach(h => {
+    mark(h, 'heading', h.textContent);
+    const next = h.nextElementSibling || h.parentElement.nextElementSibling;
+    if (next) mark(next, 'after', h.textContent);
+  });
+  return items; }"""
+
+
+def print_marked(browser, html_path: Path) -> dict:
+    """The page printed as write_pdf prints it (A4, its footer), its marks read back from the
+    PDF: the rows and figures whose top and bottom are on different pages, and the headings
+    whose next block starts on a later page."""
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    page.goto(html_path.resolve().as_uri(), wait_until="load")
+    page.emulate_media(media="print")
+    items = page.evaluate(MARK)
+    pdf = html_path.with_suffix(".pdf")
+    pdf.write_bytes(page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
+                             display_header_footer=True, header_template="<span></span>",
+                             footer_template="<div style='font-size:8px'>Page <span "
+                                             "class='pageNumber'></span></div>"))
+    page.close()
+    where: dict[int, dict[str, int]] = {}
+    pages = PdfReader(str(pdf)).pages
+    for i, p in enumerate(pages, 1):
+        for m in re.finditer(r"QZ(\d+)([TB])Q", re.sub(r"\s+", "", p.extract_text())):
+            where.setdefault(int(m.group(1)), {}).setdefault(m.group(2), i)  # (a header row
+            # repeated on the next page: its first)
+    kinds = {n: kind for n, kind, _ in items}
+    split = [(kind, label, where.get(n)) for n, kind, label in items if kind in ("row", "figure")
+             and len(set(where.get(n, {}).values())) != 1]
+    alone = [(label, where.get(n), where.get(n + 1)) for n, kind, label in items
+             if kind == "heading" and kinds.get(n + 1) == "after"
+             and where.get(n, {}).get("B") != where.get(n + 1, {}).get("T")]
+    return {"pages": len(pages), "items": len(items), "split": split, "alone": alone,
+            "kinds": sorted(set(kinds.values()))}
 
 
 @needs_chromium
@@ -232,3 +321,13 @@ def test_the_appendix_gives_the_years_the_paper_simulated(baseline, reports):
     page = html.unescape(re.sub(r"<[^>]+>|[\u2068\u2069]", " ", appendix_section(r)))
     assert re.search(r"Years simulated\s+0\.326923 in this paper \(the scenario file's 5\)",
                      page), page[:2000]
+
+
+# ------------------------------------------------------------------------------ H6 (a check)
+@needs_chromium
+def test_the_printed_report_splits_no_row_or_figure_and_strands_no_heading(looked):
+    got = looked["printed"]
+    assert got["pages"] >= 4 and got["items"] > 100, got     # the check saw the page
+    assert got["kinds"] == ["after", "figure", "heading", "row"], got["kinds"]
+    assert got["split"] == [], got["split"]
+    assert got["alone"] == [], got["alone"]
