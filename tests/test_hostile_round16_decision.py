@@ -125,3 +125,42 @@ def test_the_memory_refusal_names_the_scenario_the_user_gave(monkeypatch):
             executor="serial", out=None, progress=False, simulate_fn=noisy)
     assert str(err.value).startswith("not enough memory for this experiment: scenario "
                                      "'Baseline, point ")
+
+
+# ------------------------------------------------------------------ 3. optimise: out of reach
+def worse_on_fresh_runs(scenario, seed, years=None, warmup_days=0.0):
+    """Children waiting: 30 in the search's runs, 70 on the fresh runs (whatever the plan)."""
+    from workbench.experiment.design import replication_seed
+
+    search = {replication_seed(0, i) for i in range(2)}
+    return SimpleNamespace(
+        kpis={"unallocated_mean": (30.0 if seed in search else 70.0) + seed % 3,
+              "cost_gbp": 1e6 + 1e4 * scenario.academy.intake_per_year},
+        timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def test_a_target_out_of_reach_says_the_nearest_plan_and_by_how_much_it_missed():
+    # it said only "Widen the levers' ranges, give the search more time, or relax a target",
+    # with nothing of how far the plans were from it: 5 children or 95
+    res = _optimise(["unallocated_mean<=5"])
+    assert res.chosen is None and not len(res.candidates)
+    near = res.trials.sort_values("cost_mean").iloc[0]   # the plans tie: the cheaper one
+    v = near["unallocated_mean_mean"]
+    assert near["academy_intake_per_year"] == 12
+    said = res.statement()
+    assert (f"The nearest plan the search tried was: no change from the starting scenario. It "
+            f"gave children waiting for a social worker (average) {v:,.0f} on average against "
+            f"at most 5 (missing it by {v - 5:,.0f}). Widen the levers' ranges") in said
+    # two targets, one met: only the one missed is said
+    said = _optimise(["unallocated_mean<=5", "cost_gbp<=2000000"]).statement()
+    assert "It gave children waiting for a social worker (average)" in said
+    assert "workforce cost over the period" not in said.split("The nearest")[1]
+    # plans that met the target in the search and missed it on the fresh runs
+    res = _optimise(["unallocated_mean<=50"], simulate_fn=worse_on_fresh_runs)
+    assert res.chosen is None and len(res.candidates) == 1
+    fresh = res.candidates["unallocated_mean_mean"].iloc[0]
+    said = res.statement()
+    assert (f"where it did not meet every target on average. The nearest plan checked on fresh "
+            f"runs was: no change from the starting scenario. It gave children waiting for a "
+            f"social worker (average) {fresh:,.0f} on average against at most 50 (missing it "
+            f"by {fresh - 50:,.0f}). Give each plan more replications") in said

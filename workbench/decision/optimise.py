@@ -132,7 +132,8 @@ class OptimiseResult:
             said = (f"No plan the search tried met every target ({tg}) with "
                     f"{confidence_text(self.confidence)} confidence on fresh runs.")
             why = why_no_plan(self.candidates, self.targets, self.confirm_replications,
-                              self.confidence)
+                              self.confidence, self.trials, self.base,
+                              [r.key for r in self.ranges])
             return f"{said} {why}"
         row = self.candidates[self.candidates["chosen"]].iloc[0]
         cost = kpi(COST).format(row["cost_mean"])

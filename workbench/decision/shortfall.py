@@ -40,12 +40,61 @@ def check_measured(rows: list[dict], targets: Sequence[Target], years: float | N
                 f"(--years) or give another target")
 
 
+def nearest(rows: pd.DataFrame | None, targets: Sequence[Target], base=None,
+            levers: Sequence[str] = (), where: str = "the search tried") -> str:
+    """The plan of ``rows`` (each with ``cost_mean``, the levers and each target's
+    ``<kpi>_mean``) that came nearest to meeting every target, and by how much it missed each,
+    as a sentence ("" when no plan has a value of every target's measure). Nearest: the
+    smallest of each plan's largest miss as a share of its threshold; the cheaper of two.
+    Without it, an out-of-reach target said only "widen the levers' ranges", with nothing of
+    how far off the plans were."""
+    from .space import describe_plan
+    from .targets import threshold_text
+
+    if rows is None or not len(rows) or base is None:
+        return ""
+    best, best_key = None, None
+    for _, r in rows.iterrows():
+        gaps = [t.shortfall(float(r.get(f"{t.kpi}_mean", math.nan))) for t in targets]
+        if not all(math.isfinite(g) for g in gaps):
+            continue
+        score = max(g / max(abs(t.threshold), kpi(t.kpi).resolution)
+                    for g, t in zip(gaps, targets))
+        key = (score, float(r["cost_mean"]) if math.isfinite(r["cost_mean"]) else math.inf)
+        if best_key is None or key < best_key:
+            best, best_key = r, key
+    if best is None:
+        return ""
+    misses = []
+    for t in targets:
+        value = float(best[f"{t.kpi}_mean"])
+        gap = t.shortfall(value)
+        if gap <= 0:
+            continue
+        k = kpi(t.kpi)
+        by = k.format(gap, True).lstrip("+")
+        if round(gap * k.display_scale, k.display_digits) == 0:
+            by = f"less than {k.format(k.resolution, True).lstrip('+')}"
+        misses.append(f"{k.label.lower()} {k.format(value)} on average against "
+                      f"{'at least' if t.op == '>=' else 'at most'} "
+                      f"{threshold_text(k, t.threshold)} (missing it by {by})")
+    if not misses:
+        return ""
+    plan = {key: float(best[key]) for key in levers if key in best}
+    said = misses[0] if len(misses) == 1 else ", ".join(misses[:-1]) + " and " + misses[-1]
+    return f"The nearest plan {where} was: {describe_plan(base, plan)}. It gave {said}."
+
+
 def why_no_plan(cands: pd.DataFrame | None, targets: Sequence[Target], runs: int,
-                confidence: float) -> str:
+                confidence: float, trials: pd.DataFrame | None = None, base=None,
+                levers: Sequence[str] = ()) -> str:
     """What to do when no candidate passed (``cands``: the plans checked on ``runs`` fresh runs
-    each, with each target's ``<kpi>_mean``)."""
+    each, with each target's ``<kpi>_mean``), with the nearest plan and its misses where no
+    plan met the targets on average (``trials``: the search's plans; ``base`` and ``levers``
+    to describe a plan)."""
     if cands is None or not len(cands):
-        return "Widen the levers' ranges, give the search more time, or relax a target."
+        return (nearest(trials, targets, base, levers) + " Widen the levers' ranges, give the "
+                "search more time, or relax a target.").lstrip()
     met = np.ones(len(cands), dtype=bool)
     for t in targets:
         col = f"{t.kpi}_mean"
@@ -56,9 +105,11 @@ def why_no_plan(cands: pd.DataFrame | None, targets: Sequence[Target], runs: int
             f"{'were' if n > 1 else 'was'} checked on {runs} fresh run{'s' if runs > 1 else ''}"
             f"{' each' if n > 1 else ''}")
     if not m:
+        near = nearest(cands, targets, base, levers, "checked on fresh runs")
         return (f"{head}, where {'none of them met' if n > 1 else 'it did not meet'} every "
-                f"target on average. Give each plan more replications in the search (its "
-                f"averages are then surer), widen the levers' ranges, or relax a target.")
+                f"target on average.{' ' + near if near else ''} Give each plan more "
+                f"replications in the search (its averages are then surer), widen the levers' "
+                f"ranges, or relax a target.")
     which = ("it" if n == 1 else "all of them" if m == n else f"{m} of them")
     notes = (cands["note"].fillna("").astype(str)[met] if "note" in cands
              else pd.Series([], dtype=str))
