@@ -157,3 +157,24 @@ def test_a_teams_caps_in_the_built_scenario_are_said_as_the_bases(tmp_path):
     built = build_scenario(find_authority(read_published(PUBLISHED), "County Durham"), base)
     said = built.comments["teams"]
     assert "a team's other settings (its caps) are england_average.yaml's" in said
+
+
+# ------------- 5. --year as a council writes it: 23/24 read; anything else says what is read
+def test_a_short_year_span_is_read_as_the_year_it_ends(capsys):
+    # before: "--year must be a whole number, got '23/24'", though 2023/24 was read
+    from workbench.cli.from_published import _year_given
+    assert _year_given("23/24") == 2024 and _year_given("99/00") == 2000
+    assert "note: --year 23/24 read as 2024 (31 March 2024" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("typed", ["FY2023", "2023.0", "24/23", "2024/23"])
+def test_a_year_not_read_says_the_forms_that_are(typed):
+    # before: "--year must be a whole number, got 'FY2023'": no word that 2022/23 is read
+    from workbench.cli.from_published import _year_given
+    from workbench.errors import UserError
+    with pytest.raises(UserError) as exc:
+        _year_given(typed)
+    assert str(exc.value) == (
+        f"--year must be a whole number, got '{typed}': a year such as 2023 (starting at 31 "
+        "March 2023), or a year written as 2022/23, 2022-23 or 22/23 (read as the year it ends "
+        "in, one year after the first)")

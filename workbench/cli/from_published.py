@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 from .. import files
@@ -76,9 +77,18 @@ def _year_given(value: str | None) -> int | None:
     text = str(value).strip()
     six = _two_years(text) or (text if len(text) == 6 and text.isdigit() else None)
     end = year_of(six) if six else None
+    short = re.fullmatch(r"(\d{2})\s*[/-]\s*(\d{2})", text)
+    if end is None and short and int(short[2]) == (int(short[1]) + 1) % 100:
+        end = 2000 + int(short[2])     # 23/24, as a council writes its year: 2024
     if end is not None:
         print(f"note: --year {text} read as {end} (31 March {end}, the end of that year)")
         return _year.parse(str(end), "--year")
+    if not text.isdigit():
+        # "must be a whole number" said of 'FY2023' or '2024/23', though 2022/23 is read
+        shown = text if len(text) <= 20 else text[:20] + "..."
+        raise UserError(f"--year must be a whole number, got '{shown}': a year such as 2023 "
+                        "(starting at 31 March 2023), or a year written as 2022/23, 2022-23 or "
+                        "22/23 (read as the year it ends in, one year after the first)")
     return _year.parse(value, "--year")
 
 
