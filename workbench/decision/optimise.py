@@ -143,6 +143,14 @@ class OptimiseResult:
         if float(self.chosen.get("retention_payment_gbp", 0.0)) > 0:
             worse.append(retention_said(self.base))
         tail = "".join(f" Note: {w}." for w in worse)
+        c = self.candidates
+        ties = int((c["passed"] & (c["cost_mean"] == row["cost_mean"])).sum()) - 1
+        if ties > 0:
+            tail = (f" {ties} other plan{'s' if ties > 1 else ''} checked cost the same on "
+                    f"average and met every target too: where {'they differ' if ties > 1 else 'it differs'} "
+                    f"from this one, the levers changed nothing in the cost over {yrs} (a change "
+                    f"that falls after the run ends, or a limit never reached), so the one that "
+                    f"changes least from the starting scenario is chosen.") + tail
         return (f"The cheapest plan found that meets every target ({tg}): "
                 f"{describe_plan(self.base, self.chosen)}. It costs {cost} over {yrs} on "
                 f"average. On {self.confirm_replications} fresh runs per plan, we are at least "
@@ -338,7 +346,13 @@ def _confirm(base, targets, ranges, trials, runner, candidates, confirm_reps, se
         rows.append(row)
     df = pd.DataFrame(rows)
     df["chosen"] = False
-    ok = df[df["passed"]].sort_values("cost_mean")
+    # of plans that cost the same, the one that moves the levers least from the starting
+    # scenario: a lever that changed nothing in the run (an intake after it ends, a limit never
+    # reached) was recommended at whatever the first plan tried had ("the most of every lever")
+    start = base_plan(base, ranges)
+    df["moved"] = [sum(abs(p[r.key] - start[r.key]) / (r.high - r.low) for r in ranges)
+                   for p in plans.values()]
+    ok = df[df["passed"]].sort_values(["cost_mean", "moved"], kind="stable")
     if len(ok):
         df.loc[ok.index[0], "chosen"] = True
     return df
