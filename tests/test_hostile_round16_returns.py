@@ -178,3 +178,12 @@ def test_a_year_not_read_says_the_forms_that_are(typed):
         f"--year must be a whole number, got '{typed}': a year such as 2023 (starting at 31 "
         "March 2023), or a year written as 2022/23, 2022-23 or 22/23 (read as the year it ends "
         "in, one year after the first)")
+
+
+@pytest.mark.parametrize("fte30", ["0", "0.000000"])
+def test_an_fte30_of_0_beside_an_fte_reads_the_fte(tmp_path, fte30):
+    # an FTE30 of 0 (not in post at 30 September) beside an FTE of 0.6: read as the worker's
+    # FTE it was refused ('FTE: 0 is out of range'), the FTE given lost
+    recs, problems = _census_xml(tmp_path, f"<FTE30>{fte30}</FTE30>", fte="0.600000")
+    assert problems == [] and {float(w.values["FTE"]) for w in recs.workers} == {0.6}
+    assert not any("FTE30" in n for n in recs.notes)

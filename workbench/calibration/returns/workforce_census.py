@@ -52,11 +52,19 @@ FTE_SAID = ("FTE30 was read, DfE's FTE as at 30 September (the census date: its 
 def fte_note(name: str, rows) -> str:
     """A note naming which FTE was read when a census gives FTE and FTE30 that differ for some
     workers (``rows``: (FTE, FTE30) text pairs); empty when they never differ."""
-    differ = sum(1 for a, b in rows if not _alike(a, b))
+    differ = sum(1 for a, b in rows if not _alike(a, b) and not _zero(b))
     if not differ:
         return ""
     return (f"{name}: FTE and FTE30 differ for {differ} of {len(rows)} worker(s): {FTE_SAID}; "
-            "where FTE30 is blank, FTE was read")
+            "where FTE30 is blank or 0, FTE was read")
+
+
+def _zero(text) -> bool:
+    """A cell that is the number 0 ("0", "0.000000")."""
+    try:
+        return float(str(text).strip()) == 0
+    except ValueError:
+        return False
 
 
 #: The columns each census must have: the roster's required columns (a census without FTE
@@ -92,6 +100,12 @@ def _record(values: dict, origin: Origin, year: int) -> WorkerRecord:
             continue      # FTE30 left blank after a given FTE (DfE's schema has both)
         if col == "FTE" and at30:
             continue      # an FTE after the FTE30: the FTE30 is the census date's
+        if col == "FTE" and _key(k) == "fte30" and _zero(v):
+            # an FTE30 of 0 (a worker not in post at 30 September, a leaver) beside an FTE:
+            # the FTE is read (the 0 was refused as 'FTE out of range', the FTE given lost)
+            if not row.get(col):
+                row[col] = v
+            continue
         if col == "FTE" and v and _key(k) == "fte30":
             at30 = True
         if col == "ReasonLeave" and v.lower() in REASON_WORDS:
