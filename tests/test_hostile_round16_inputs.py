@@ -165,6 +165,23 @@ SCENARIOS: list[tuple[str, str, list[str] | None]] = [
      ["pressure.unqualified_stages", "'s47' is a task stage"]),
     ("uncertain_start", _v("uncertain:\n  start_date: {dist: uniform, low: 1, high: 5}\n"),
      ["uncertain.start_date", "cannot be uncertain"]),
+    # NEW: validate said OK to a cohort and a staff count far beyond the team's funded posts
+    # (no vacancy, so no recruitment or agency cover; caseloads of a workforce nobody meant)
+    ("cohort_larger_than_the_team", _v("academy:\n  intake_per_year: 40\n  team: disability\n"),
+     ["note: academy.intake_per_year: 40 trainees a year join disability, more than its 12 "
+      "funded posts"]),
+    ("staff_ten_times_the_posts", _v("teams:\n  cp_court:\n    staff:\n"
+                                     "      - {type: experienced, count: 110, fte: 1.0}\n"),
+     ["note: teams.cp_court: its employed staff at the start (110 FTE) are more than twice its "
+      "funded posts (establishment_fte: 14)"]),
+    # NEW: a range of referrals up to a billion was refused as 'far longer than any run'
+    ("uncertain_referrals_to_a_billion", _v(
+        "uncertain:\n  demand.referrals_per_year: {dist: uniform, low: 1, high: 1e9}\n"),
+     ["uncertain.demand.referrals_per_year.uniform.high: must be at most 1,000,000 (the most a "
+      "range may reach; no input of a scenario is as large)"]),
+    ("uncertain_hours_to_a_billion", _v(
+        "uncertain:\n  stages.assessment.work_hours.mean: {dist: uniform, low: 1, high: 1e9}\n"),
+     ["uncertain.stages.assessment.work_hours.mean.uniform.high", "far longer than any run"]),
     ("calendar_unknown", _v("calendar:\n  country: XX\n"),
      ["calendar", "country 'XX'", "not a calendar the `holidays` package knows"]),
 ]

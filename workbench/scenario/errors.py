@@ -117,6 +117,11 @@ def format_errors(err: ValidationError, source: str, field_names: tuple[str, ...
             # object to extract fields from" said nothing of what to write)
             msg = ("an uncertain input takes a distribution, e.g. {dist: uniform, low: <lowest>, "
                    "high: <highest>}; a single known value goes at the field itself")
+        if e["loc"][:1] == ("uncertain",) and _TIME_WHY in msg and not any(
+                w in str(e["loc"][1:2]) for w in ("hours", "days", "weeks", "_wd")):
+            # a range of referrals up to 1e9 was refused as 'far longer than any run'
+            msg = msg.replace(_TIME_WHY, "the most a range may reach; no input of a scenario is "
+                                         "as large")
         given = e.get("input")
         if typ.endswith("_type") and given is None and loc:
             # `demand:` with nothing under it (its fields left commented out in a template):
@@ -181,3 +186,5 @@ def format_errors(err: ValidationError, source: str, field_names: tuple[str, ...
 
 #: Problems listed in a message; the others are counted (as the extracts' messages do).
 MAX_LINES = 200
+#: Why a distribution's values are bounded (:data:`~.basics.TIME_MAX`), said of times.
+_TIME_WHY = "far longer than any run; larger values overflow the simulation clock"

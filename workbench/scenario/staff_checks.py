@@ -1,11 +1,13 @@
 """Checks of a scenario's staff at the start against the work its teams hold: a team whose
-staff all have a cap of 0, or may not hold its complex stages, and a front door with nobody."""
+staff all have a cap of 0, or may not hold its complex stages, a front door with nobody, and
+staff or an academy intake far beyond a team's funded posts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["front_door_staff", "restricted_staff_only", "staff_who_cannot_hold"]
+__all__ = ["front_door_staff", "over_establishment", "restricted_staff_only",
+           "staff_who_cannot_hold"]
 
 
 def staff_who_cannot_hold(sc: Any) -> list[str]:
@@ -64,4 +66,28 @@ def restricted_staff_only(sc: Any) -> list[str]:
                          f"{', '.join(held)}: those children wait until a worker who may hold "
                          f"them arrives (a recruit, agency cover, or one of them completing her "
                          f"year)")
+    return notes
+
+
+def over_establishment(sc: Any) -> list[str]:
+    """Notes (not problems) for a case-holding team whose employed staff at the start are more
+    than twice its funded posts (and 5 FTE more), and for an academy whose yearly intake is more
+    than its team's funded posts: a count typed 110 for 11, or an authority's intake given to a
+    small team. Validate said OK; the team had no vacancy, so no recruitment or agency cover,
+    and its caseloads and the costs were of a workforce nobody meant."""
+    notes = []
+    for name, t in sc.teams.items():
+        fte = sum(g.count * g.fte for g in t.staff if g.type != "agency")
+        if t.case_holding and fte > max(2 * t.establishment_fte, t.establishment_fte + 5):
+            notes.append(f"teams.{name}: its employed staff at the start ({fte:g} FTE) are more "
+                         f"than twice its funded posts (establishment_fte: "
+                         f"{t.establishment_fte:g}), so it has no vacancy for recruitment or "
+                         f"agency cover; is a staff count or the establishment mistyped?")
+    ac = sc.academy
+    team = sc.teams.get(ac.team)
+    if ac.intake_per_year and team is not None and ac.intake_per_year > team.establishment_fte:
+        notes.append(f"academy.intake_per_year: {ac.intake_per_year:g} trainees a year join "
+                     f"{ac.team}, more than its {team.establishment_fte:g} funded posts "
+                     f"(teams.{ac.team}.establishment_fte), each over establishment; is the "
+                     f"intake or the team mistyped?")
     return notes
