@@ -36,6 +36,11 @@ marked at its top and its bottom, the page printed as write_pdf prints it, and t
 back from the PDF: no row or figure has its top and bottom on different pages, no heading's
 next block starts on a later page (also found so in the bundled report, 13 pages, and in one
 of eight scenarios with names of 120 characters, 15 pages).
+
+H7. The app's plan search refused a target out of its measure's range with "Assessments finished
+within 45 working days: give a target from 0 to 100 (%)", naming neither the row nor what it
+held: with two rows on one measure (a band) a manager could not tell which to mend. It adds
+"; target row 2 holds 500".
 """
 
 from __future__ import annotations
@@ -331,3 +336,28 @@ def test_the_printed_report_splits_no_row_or_figure_and_strands_no_heading(looke
     assert got["kinds"] == ["after", "figure", "heading", "row"], got["kinds"]
     assert got["split"] == [], got["split"]
     assert got["alone"] == [], got["alone"]
+
+
+# ------------------------------------------------------------------------------ H7
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from workbench.present.app import App
+
+    a = App(scenarios_dir=team_folder(tmp_path_factory.mktemp("app")), executor="serial",
+            replications=2, years=0.05, seed=1)
+    yield a
+    a.close()
+
+
+@pytest.mark.parametrize("value, held", [(500.0, "500"), (-2.5, "-2.5"),
+                                         (float("inf"), "a number too large to use")])
+def test_a_target_out_of_range_names_its_row_and_what_it_holds(app, value, held):
+    rows = app.plan_targets
+    rows[0][0].value, rows[0][2].value = "assessment_within_45wd_pct", 80.0
+    rows[1][0].value, rows[1][1].value = "assessment_within_45wd_pct", "<="
+    rows[1][2].value = value                     # the second row of a band on one measure
+    assert app.find_plan(max_trials=1) is None
+    assert ("Not searched: Assessments finished within 45 working days: give a target from 0 "
+            f"to 100 (%); target row 2 holds {held}") in app.plan_status.value, \
+        app.plan_status.value
+    rows[1][0].value = ""

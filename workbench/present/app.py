@@ -321,9 +321,13 @@ class App(Explorer):
                 top = kpi(measure.value).most
                 if not (0 <= value <= top and math.isfinite(value)):  # NaN fails too
                     k = kpi(measure.value)
+                    # which row, and what it holds: two rows may set one measure (a band)
+                    held = ("no number" if math.isnan(value) else "a number too large to use"
+                            if math.isinf(value) else f"{value:,.10g}")
                     raise UserError(f"{k.label}: give a target from 0"
                                     + (f" to {top:g}" if math.isfinite(top) else " up")
-                                    + f" ({k.display_unit()})")
+                                    + f" ({k.display_unit()}); target row {len(rows) + 1} "
+                                    f"holds {held}")
                 edge = at_the_edge(measure.value, comparison.value, value)
                 if edge:
                     raise UserError(edge)
