@@ -187,3 +187,16 @@ def test_an_fte30_of_0_beside_an_fte_reads_the_fte(tmp_path, fte30):
     recs, problems = _census_xml(tmp_path, f"<FTE30>{fte30}</FTE30>", fte="0.600000")
     assert problems == [] and {float(w.values["FTE"]) for w in recs.workers} == {0.6}
     assert not any("FTE30" in n for n in recs.notes)
+
+
+# ---------------------- 6. --out with its suffix in capitals is the scenario file it names
+def test_an_out_file_named_in_capitals_is_a_yaml_file(tmp_path):
+    # before: "--out: expected a .yaml file name for one authority, got .../D.YAML" (every other
+    # output option takes its suffix in any case; the scenario loads as D.YAML), and with two
+    # authorities D.YAML was made a folder
+    from workbench.cli.from_published import _targets
+    from workbench.errors import UserError
+    assert _targets(["Durham"], tmp_path / "D.YAML") == [tmp_path / "D.YAML"]
+    with pytest.raises(UserError) as exc:
+        _targets(["Durham", "Gateshead"], tmp_path / "D.Yml")
+    assert "with 2 authorities --out is a folder" in str(exc.value)

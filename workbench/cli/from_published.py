@@ -103,11 +103,13 @@ def _base_path(value: str | None) -> Path:
 
 def _targets(names: list[str], out: Path) -> list[Path]:
     """The file each authority's scenario goes to (checked before anything is read)."""
+    # the suffix in any case, as every other output option takes it (D.YAML was refused as
+    # "expected a .yaml file name", and with two authorities made a folder named D.YAML)
     if len(names) == 1:
-        if out.suffix not in (".yaml", ".yml"):
+        if out.suffix.lower() not in (".yaml", ".yml"):
             raise UserError(f"--out: expected a .yaml file name for one authority, got {out}")
         return [out]
-    if out.suffix in (".yaml", ".yml"):
+    if out.suffix.lower() in (".yaml", ".yml"):
         raise UserError(f"--out: with {len(names)} authorities --out is a folder (one file "
                         f"each), got the file name {out}")
     return []
