@@ -305,7 +305,11 @@ def _confirm(base, targets, ranges, trials, runner, candidates, confirm_reps, se
     # checked (they often fail a one-sided bound on fresh runs)
     from scipy import stats
 
-    feas = trials[trials["feasible"]].sort_values(["cost_mean", "trial"])
+    start = base_plan(base, ranges)
+    feas = trials[trials["feasible"]].assign(moved=lambda d: sum(
+        (d[r.key] - start[r.key]).abs() / (r.high - r.low) for r in ranges))
+    # the cheapest first; of plans that cost the same, the one nearest the starting scenario
+    feas = feas.sort_values(["cost_mean", "moved", "trial"], kind="stable")
     each = 1 - (1 - confidence) / (candidates * len(targets))
     q = float(stats.t.ppf(each, confirm_reps - 1)) / math.sqrt(confirm_reps)
     keys: list[str] = []
@@ -349,7 +353,6 @@ def _confirm(base, targets, ranges, trials, runner, candidates, confirm_reps, se
     # of plans that cost the same, the one that moves the levers least from the starting
     # scenario: a lever that changed nothing in the run (an intake after it ends, a limit never
     # reached) was recommended at whatever the first plan tried had ("the most of every lever")
-    start = base_plan(base, ranges)
     df["moved"] = [sum(abs(p[r.key] - start[r.key]) / (r.high - r.low) for r in ranges)
                    for p in plans.values()]
     ok = df[df["passed"]].sort_values(["cost_mean", "moved"], kind="stable")
