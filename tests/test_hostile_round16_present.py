@@ -41,6 +41,9 @@ H7. The app's plan search refused a target out of its measure's range with "Asse
 within 45 working days: give a target from 0 to 100 (%)", naming neither the row nor what it
 held: with two rows on one measure (a band) a manager could not tell which to mend. It adds
 "; target row 2 holds 500".
+
+H8. A chart's text (and printed caption) of two scenarios with the same average read "All 2
+have the same average, 40 (Baseline and Plan A)." It reads "Both have the same average".
 """
 
 from __future__ import annotations
@@ -361,3 +364,19 @@ def test_a_target_out_of_range_names_its_row_and_what_it_holds(app, value, held)
             f"to 100 (%); target row 2 holds {held}") in app.plan_status.value, \
         app.plan_status.value
     rows[1][0].value = ""
+
+
+# ------------------------------------------------------------------------------ H8
+def test_two_with_the_same_average_are_both_not_all_2(reports):
+    from workbench.present.alt_text import extremes
+
+    r = reports["three"]
+    same = r.exp.kpis.copy()
+    r.exp.kpis.loc[:, "unallocated_mean"] = 40.0
+    try:
+        assert extremes(r.exp, "unallocated_mean", r.labels[:2]) == (
+            "Both have the same average, 40 (Baseline and Plan A).")
+        assert extremes(r.exp, "unallocated_mean", r.labels).startswith(
+            "All 3 have the same average, 40 (")
+    finally:
+        r.exp.kpis = same

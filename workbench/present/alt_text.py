@@ -47,8 +47,9 @@ def extremes(exp, kpi_name: str, labels: Sequence[str] | None = None,
 
     if len(m) == 1:
         return f"Average {hi} ({who(hi)})."
-    if hi == lo:
-        return f"All {len(m)} have the same average, {hi} ({who(hi)})."
+    if hi == lo:   # two: "Both", not "All 2"
+        return (f"{'Both' if len(m) == 2 else f'All {len(m):,}'} have the same average, {hi} "
+                f"({who(hi)}).")
     return f"Highest on average: {who(hi)} ({hi}); lowest: {who(lo)} ({lo})."
 
 
