@@ -15,8 +15,8 @@ app's page hides the twin (it names the bar itself), so a screen reader hears on
 
 H3. The report counted the baseline among the options: page one said "We compared 6 options
 with the baseline" and every chart's text (and printed caption) beside it "one line for each of
-7 options", "Left: the 7 options on their own scale". They say "scenarios" now ("each of 7
-scenarios"). For the baseline alone (no pressure: one panel) the waiting chart's text began
+7 options", "Left: the 7 options on their own scale", "7 panels, one for each option", "one
+point per option". They say "scenarios" now ("each of 7 scenarios"). For the baseline alone (no pressure: one panel) the waiting chart's text began
 "Left: the one scenario on its own scale." of a chart with no right: "Left:" is said only when
 the stress test is the chart's right panel.
 
@@ -283,6 +283,10 @@ def test_the_charts_count_scenarios_as_page_one_counts_options(reports):
     waiting = alt_text.alt_waiting(r.exp, r.labels, [], None)
     for text in (lines, bars, waiting):
         assert "each of 3 scenarios" in text and "3 options" not in text, text
+    panels = alt_text.alt_panels(r.exp, "Staff", r.labels, "vacancy_rate_pct", "Vacant:")
+    assert "3 panels, one for each scenario, on the same scales" in panels, panels
+    points = alt_text.alt_tradeoffs(r.exp, r.labels, ["caseload_mean"])
+    assert "one point per scenario" in points and "option" not in points, points
 
 
 def test_the_waiting_chart_of_one_panel_says_no_left(reports):

@@ -126,20 +126,20 @@ def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequen
 
 
 def alt_panels(exp, title: str, labels: Sequence[str], kpi_name: str, what: str) -> str:
-    """Small multiples: one panel per option on the same scales."""
+    """Small multiples: one panel per scenario (the baseline is one) on the same scales."""
     panels = ("one panel" if len(labels) == 1
-              else f"{counted(len(labels), 'panel')}, one for each option, on the same scales")
+              else f"{counted(len(labels), 'panel')}, one for each scenario, on the same scales")
     return (f"{title}: {panels}. {what} "
             f"{extremes(exp, kpi_name, labels)}")
 
 
 def alt_tradeoffs(exp, labels: Sequence[str], kpi_names: Sequence[str],
                   x: str = "cost_per_year_gbp") -> str:
-    """Cost against several measures, one point per option."""
+    """Cost against several measures, one point per scenario (the baseline is one)."""
     parts = [f"{kpi(n).label}: {extremes(exp, n, labels)}" for n in kpi_names
              if n in exp.kpis.columns]
     return (f"Scatter charts of {kpi(x).label.lower()} against {counted(len(parts), 'measure')}, "
-            f"one point per option{_range(exp, ' with 95% ranges')}. "
+            f"one point per scenario{_range(exp, ' with 95% ranges')}. "
             f"{kpi(x).label}: {extremes(exp, x, labels)} "
             + " ".join(parts))
 
