@@ -74,3 +74,31 @@ def test_an_establishment_read_as_the_staff_in_post_says_vacant_posts_are_not_co
     assert "not vacant posts" in row.method
     # a case-holding team with agency cover has its vacancies read from the cover: no such note
     assert not [n for n in cal.notes if n.startswith("team families_first: its establishment")]
+
+
+# ------------------------------------------------------------------ the referral rate
+@pytest.mark.parametrize("start, end", [("2021-04-01", "2022-03-31"),    # 12 months: trend
+                                        ("2021-04-01", "2023-03-15")])   # 23.5: trend+season
+def test_a_trend_not_written_does_not_set_the_referral_rate(small_fit, start, end):
+    # From 12 to 24 whole months the fitted referral trend is too uncertain to compound and the
+    # template's (0%) is written; the rate written was still the fitted curve's at the window's
+    # end, on the trend left out: the year 2021-04 to 2022-03 of 370 referrals (trend fitted
+    # +31%) was written as 423 a year, held flat; the back-test's out-of-sample fit (a year)
+    # forecast 1,137 referrals for a year of 1,038 (last year's 1,060 beat it)
+    import datetime as dt
+
+    from workbench.calibration.derive import Draft, derive_demand, referred_in
+    from workbench.calibration.extracts import day_number
+
+    cases, _, _, template = small_fit
+    w0 = day_number(dt.date.fromisoformat(start))
+    w1x = day_number(dt.date.fromisoformat(end)) + 1
+    d = Draft(data=template.model_dump(mode="json"), window="", template_name="t")
+    derive_demand(d, cases, template, w0, w1x)
+    [trend] = [r for r in d.rows if r.parameter == "demand.trend_pct_per_year"]
+    assert trend.scenario_field == "" and abs(trend.estimate) > 4
+    assert d.data["demand"]["trend_pct_per_year"] == template.demand.trend_pct_per_year
+    per_year = len(referred_in(cases, w0, w1x)) / ((w1x - w0) / 365.25)
+    assert d.data["demand"]["referrals_per_year"] == pytest.approx(per_year, rel=0.02)
+    [rate] = [r for r in d.rows if r.parameter == "demand.referrals_per_year"]
+    assert "on the template's trend (0% a year), as the fitted one is not written" in rate.method

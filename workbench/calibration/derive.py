@@ -140,17 +140,25 @@ def derive_demand(d: Draft, cases: CaseData, template: Scenario, w0: float, w1x:
     check_window(cases.source, w0, w1x)
     demand = None
     if len(referred_in(cases, w0, w1x)) >= MIN_REFERRALS:
-        demand = fit_referrals(cases, w0, w1x, template, seed=seed)
+        fitted = demand = fit_referrals(cases, w0, w1x, template, seed=seed)
+        if demand.trend_pct() is not None and whole_months(w0, w1x) < MIN_TREND_MONTHS:
+            # the trend is not written (too uncertain to compound): the rate is the window's
+            # with the template's trend, not the rate at the window's end on the fitted trend
+            # (15% a year fitted over 12 months put a year of 1,060 referrals at 1,137 a year,
+            # held flat: the back-test's forecast 10% high)
+            demand = fit_referrals(cases, w0, w1x, template, seed=seed, fit_trend=False)
         r, lo, hi = demand.referrals_per_year(w1x)
         d.add(Estimate("demand.referrals_per_year", r, lo, hi, demand.n_referrals,
                        f"Poisson log-linear fit on monthly counts ({demand.mode}); rate at the "
-                       "scenario start, seasonally averaged", "children a year",
+                       "scenario start, seasonally averaged" + ("" if demand is fitted else
+                       f", on the template's trend ({template.demand.trend_pct_per_year:g}% a "
+                       "year), as the fitted one is not written"), "children a year",
                        "demand.referrals_per_year", f"over-dispersion {demand.dispersion:.2f}"))
         d.data["demand"]["referrals_per_year"] = round(r, 1)
         d.fitted("demand.referrals_per_year", f"Poisson GLM on {demand.n_referrals:,} referrals in "
                  f"{len(demand.counts)} months, rate at {to_date(w1x)}; 95% CI {lo:,.0f}-{hi:,.0f}")
-        _derive_trend(d, demand, template, w0, w1x)
-        se = demand.seasonality()
+        _derive_trend(d, fitted, template, w0, w1x)
+        se = fitted.seasonality()
         if se is not None:
             for k, (e, lo_, hi_) in enumerate(se):
                 d.add(Estimate(f"demand.seasonality[{dt.date(2000, k + 1, 1):%b}]", e, lo_, hi_,

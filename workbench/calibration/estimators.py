@@ -409,12 +409,12 @@ def month_bins(w0: float, w1x: float) -> pd.DataFrame:
 
 
 def fit_referrals(cases: CaseData, w0: float, w1x: float, template: Scenario,
-                  seed: int = 0) -> DemandFit:
+                  seed: int = 0, fit_trend: bool = True) -> DemandFit:
     """Poisson log-linear fit of referrals (children, incl. re-referrals) in days ``[w0, w1x)``.
 
     With 24 months or more the trend and a multiplier per calendar month are fitted; with 12 to
-    24 the trend only (the template's seasonality held fixed); with less, the level only (the
-    template's trend too). Standard errors are scaled by the Pearson over-dispersion (siblings
+    24 the trend only (the template's seasonality held fixed); with less, or ``fit_trend``
+    False, the level only (the template's trend and seasonality too). Standard errors are scaled by the Pearson over-dispersion (siblings
     arrive together). The month effects are fitted again to the new referrals alone (not
     re-referrals within 12 months of a closure, :func:`rereferred`), as the model applies them.
     """
@@ -430,12 +430,12 @@ def fit_referrals(cases: CaseData, w0: float, w1x: float, template: Scenario,
     months = (w1x - w0) / (YEAR / 12)
     cal = bins.cal_month.to_numpy() - 1
     offset = np.log(expo)
-    if months >= 23.5:
+    if months >= 23.5 and fit_trend:
         mode = "trend+season"
         X = np.zeros((len(y), 13))
         X[np.arange(len(y)), cal] = 1.0
         X[:, 12] = mid
-    elif months >= 11.5:
+    elif months >= 11.5 and fit_trend:
         mode = "trend"
         X = np.column_stack([np.ones(len(y)), mid])
         offset = offset + np.log(season_t[cal])
