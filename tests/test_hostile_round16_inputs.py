@@ -182,6 +182,18 @@ SCENARIOS: list[tuple[str, str, list[str] | None]] = [
     ("uncertain_hours_to_a_billion", _v(
         "uncertain:\n  stages.assessment.work_hours.mean: {dist: uniform, low: 1, high: 1e9}\n"),
      ["uncertain.stages.assessment.work_hours.mean.uniform.high", "far longer than any run"]),
+    # NEW: validate said OK to a CP plan of 5 days with visits every 20 working days (no visit
+    # ever due: the visit measures counted none of its children), and to a transfer after 100
+    # days of a plan lasting 50
+    ("plan_shorter_than_its_visits", _v(
+        "stages:\n  cp:\n    duration_days: {dist: fixed, value: 5}\n"),
+     ["note: stages.cp.duration_days: its plans last 5 days on average, less than the 20 "
+      "working days (about 28 days) before a first visit is due"]),
+    ("transfer_after_the_plan_ends", _v(
+        "stages:\n  cin_disability:\n    duration_days: {dist: fixed, value: 50}\n"
+        "    transfer: {after_days: 100, to_team: families_first}\n"),
+     ["note: stages.cin_disability.transfer.after_days: 100 days, longer than its plans last "
+      "on average (50 days)"]),
     ("calendar_unknown", _v("calendar:\n  country: XX\n"),
      ["calendar", "country 'XX'", "not a calendar the `holidays` package knows"]),
 ]

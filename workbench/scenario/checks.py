@@ -12,7 +12,7 @@ import unicodedata
 from typing import Any
 
 from .basics import MAX_REFERRALS_PER_RUN, MAX_WORKFORCE, MEMORY_NOTE
-from .routes import routes_that_never_close, zero_time_loops
+from .routes import plans_over_before_their_work, routes_that_never_close, zero_time_loops
 from .staff_checks import (front_door_staff, over_establishment, restricted_staff_only,
                            staff_who_cannot_hold)
 
@@ -522,4 +522,5 @@ def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
     return (inert_dates(sc, horizon_days) + late_bookings(sc) + checkpoints_past_timescale(sc)
             + retention_that_does_nothing(sc) + values_outside_their_ranges(sc)
             + staff_who_cannot_hold(sc) + restricted_staff_only(sc) + teams_nobody_can_join(sc)
-            + percentages_as_fractions(sc) + comments_read_as_text(sc) + over_establishment(sc))
+            + percentages_as_fractions(sc) + comments_read_as_text(sc) + over_establishment(sc)
+            + plans_over_before_their_work(sc))

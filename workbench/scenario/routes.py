@@ -1,5 +1,6 @@
-"""Routes through the stages: loops a child would go round without time passing, and stages a
-child can reach but never leave for 'close'. Each returns a list of problems naming the field."""
+"""Routes through the stages: loops a child would go round without time passing, stages a child
+can reach but never leave for 'close' (problems), and plans ending before their first visit or
+their transfer (notes). Each returns a list naming the field."""
 
 from __future__ import annotations
 
@@ -92,4 +93,28 @@ def routes_that_never_close(sc: Any) -> list[str]:
     back = "those stages leads back among them" if len(trapped) > 1 else "it leads back to it"
     return [f"stages.{first}.next: children who reach {said} never close: every route from "
             f"{back}, never to 'close', so they stay open to the end of the run and the open "
-            f"cases grow without end; give one of them an outcome 'close' (or a route to it) above 0"]
+            f"cases grow without end; give one of them an outcome 'close' (or a route to it) "
+            f"above 0"]
+
+
+def plans_over_before_their_work(sc: Any) -> list[str]:
+    """Notes (not problems) for a plan lasting, on average, less than its visit interval (a CP
+    plan of 5 days with visits every 20 working days: no visit was ever due, and the visit
+    measures counted none of its children) or less than the days before its transfer (most
+    children closed before it). Validate said OK."""
+    notes = []
+    for name, st in sc.stages.items():
+        if st.kind != "plan" or st.duration_days is None:
+            continue
+        mean = st.duration_days.mean_value
+        if st.visits is not None and mean < st.visits.interval_wd * 7 / 5:
+            notes.append(f"stages.{name}.duration_days: its plans last {mean:g} days on "
+                         f"average, less than the {st.visits.interval_wd} working days (about "
+                         f"{st.visits.interval_wd * 7 / 5:g} days) before a first visit is due "
+                         f"(visits.interval_wd), so many end unvisited and the visit measures "
+                         f"count few of them")
+        if st.transfer is not None and mean < st.transfer.after_days:
+            notes.append(f"stages.{name}.transfer.after_days: {st.transfer.after_days:g} days, "
+                         f"longer than its plans last on average ({mean:g} days), so many of "
+                         f"its children close or move on before the transfer")
+    return notes
