@@ -13,6 +13,7 @@ CORE_MODULES = (
     "workbench/model/streams.py",
     "workbench/model/workload.py",
     "workbench/model/allocation.py",
+    "workbench/model/rebalance.py",
     "workbench/model/journey.py",
     "workbench/model/workforce.py",
     "workbench/model/simulation.py",

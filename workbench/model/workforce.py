@@ -24,6 +24,7 @@ from .allocation import Allocation, Team
 from .engine import Engine
 from .entities import remove_item
 from .log import CostLog, EventLog
+from .rebalance import balance, hand_over_stable
 from .streams import Sampler, Uniforms, stream
 from .workload import Worker, academy_cap_factor
 
@@ -144,9 +145,10 @@ class WorkforceDynamics:
                 self._agency_conversion(now)
                 self._agency_cover(now)
             if self.sc.caseload.balancing.enabled:
-                self._balance(now)
+                balance(self.sc.caseload.balancing, self.case_teams, self.alloc, now)
             if self.sc.pressure.unqualified_cases_max > 0:
-                self._hand_over_stable(now)
+                hand_over_stable(self.sc.pressure, self.case_teams, self.alloc,
+                                 self.level_smoothed, now)
             self._accrue_costs(now)
             week += 1
             yield eng.timeout(WEEK)
@@ -542,64 +544,6 @@ class WorkforceDynamics:
                     w.leave_at = _INF
                     self.log.rec(now, -1, R.CONVERTED, self.type_index["experienced"],
                                  team.idx, w.id, w.fte)
-
-    # ------------------------------------------------------------------ caseload balancing
-    def _balance(self, now: float) -> None:
-        """Move plan cases from workers above the trigger to colleagues under their cap."""
-        bal = self.sc.caseload.balancing
-        trigger, target = bal.trigger_pct / 100, bal.target_pct / 100
-        for team in self.case_teams:
-            if not team.has_room_under_cap():
-                continue  # nobody could take a case: nothing to balance
-            moves = 0
-            givers = sorted((w for w in team.workers if w.available and w.cap > 0
-                             and w.load > trigger * w.cap + 1e-9),
-                            key=lambda w: -w.load / w.cap)
-            for giver in givers:
-                # newest cases first; never one whose task is under way or held for another team
-                for c in sorted(giver.cases, key=lambda c: -c.stage_start_at):
-                    if moves >= bal.max_moves_per_week or giver.load <= target * giver.cap + 1e-9:
-                        break
-                    if c.team is not team or c.stage_cfg.kind != "plan" or (
-                            c.task is not None and c.task.worker is giver):
-                        continue
-                    taker = team.choose(c, now, exclude=giver)
-                    if taker is None or taker.load + c.stage_cfg.cap_weight > taker.cap + 1e-9:
-                        break  # nobody has room under her cap
-                    c.change_reason = R.REASON_BALANCING
-                    giver.remove_case(c, now)
-                    self.alloc.allocate(c, taker, now)
-                    moves += 1
-
-    # ------------------------------------------------------------------ non-qualified staff
-    def _hand_over_stable(self, now: float) -> None:
-        """Under lasting pressure (the service's level smoothed over ``smoothing_weeks``),
-        managers hand stable cases of social workers above their cap to non-qualified staff,
-        longest in the stage first, while those staff have room (Walsall)."""
-        pr = self.sc.pressure
-        room = pr.unqualified_cases_max - self.alloc.unqualified_held
-        if room <= 0 or self.level_smoothed < pr.unqualified_from_level:
-            return
-        stages = set(pr.unqualified_stages)
-        stable = float(pr.unqualified_stable_after_days)
-        for team in self.case_teams:
-            over = sorted((w for w in team.workers if w.available and w.cap > 0
-                           and w.load > w.cap + 1e-9), key=lambda w: -w.load / w.cap)
-            for w in over:
-                moved = False
-                for c in sorted(w.cases, key=lambda c: c.stage_start_at):
-                    if room <= 0 or w.load <= w.cap + 1e-9:
-                        break
-                    if (c.stage in stages and c.team is team and c.task is None
-                            and c.queued_team is None
-                            and now - c.stage_start_at >= stable):
-                        self.alloc.hand_to_unqualified(c, now)
-                        room -= 1
-                        moved = True
-                if moved:
-                    team.drain(now, w)   # her freed room goes to children waiting
-                if room <= 0:
-                    return
 
     # ------------------------------------------------------------------ costs beyond pay
     def _accrue_costs(self, now: float) -> None:

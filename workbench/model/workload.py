@@ -411,3 +411,84 @@ class Worker:
     # ------------------------------------------------------------------ reporting
     def caseload(self) -> int:
         return len(self.cases)
+
+
+class WorkerHeap:
+    """A binary heap of workers by (index_key, id), each worker in it once, at the place kept
+    on her (``pos_open`` in a team's open index, ``pos_all`` in its main one): a change of her
+    key moves her up or down in O(log n), with no stale entries and no tuples to compare."""
+
+    def __init__(self, open_: bool) -> None:
+        self.items: list[Worker] = []
+        self.open: bool = open_
+
+    def _place(self, w: Worker, i: int) -> None:
+        self.items[i] = w
+        if self.open:
+            w.pos_open = i
+        else:
+            w.pos_all = i
+
+    def update(self, w: Worker) -> None:
+        """Put her in, or move her to her place after a change of her key."""
+        i = w.pos_open if self.open else w.pos_all
+        if i < 0:
+            i = len(self.items)
+            self.items.append(w)
+            self._place(w, i)
+            self._up(i)
+        else:
+            self._down(self._up(i))
+
+    def remove(self, w: Worker) -> None:
+        i = w.pos_open if self.open else w.pos_all
+        if i < 0:
+            return
+        if self.open:
+            w.pos_open = -1
+        else:
+            w.pos_all = -1
+        last = self.items.pop()
+        if i < len(self.items):
+            self._place(last, i)
+            self._down(self._up(i))
+
+    def _up(self, i: int) -> int:
+        items = self.items
+        w = items[i]
+        key = w.index_key
+        wid = w.id
+        while i > 0:
+            p = (i - 1) >> 1
+            parent = items[p]
+            if key < parent.index_key or (key == parent.index_key and wid < parent.id):
+                self._place(parent, i)
+                i = p
+            else:
+                break
+        self._place(w, i)
+        return i
+
+    def _down(self, i: int) -> None:
+        items = self.items
+        n = len(items)
+        w = items[i]
+        key = w.index_key
+        wid = w.id
+        while True:
+            c = 2 * i + 1
+            if c >= n:
+                break
+            child = items[c]
+            if c + 1 < n:
+                other = items[c + 1]
+                if (other.index_key < child.index_key
+                        or (other.index_key == child.index_key and other.id < child.id)):
+                    c += 1
+                    child = other
+            if child.index_key < key or (child.index_key == key and child.id < wid):
+                self._place(child, i)
+                i = c
+            else:
+                break
+        self._place(w, i)
