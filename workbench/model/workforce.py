@@ -13,6 +13,7 @@ The front door team's staffing is fixed (it is sized by its servers); every case
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 from typing import Any, Callable, Final
@@ -25,7 +26,7 @@ from .engine import Engine
 from .entities import remove_item
 from .log import CostLog, EventLog
 from .rebalance import balance, hand_over_stable
-from .streams import Sampler, Uniforms, stream
+from .streams import Sampler, Uniforms, draw_array, stream
 from .workload import Worker, academy_cap_factor
 
 WEEK: Final = 7.0
@@ -84,6 +85,13 @@ class WorkforceDynamics:
         self.pipeline: dict[str, float] = {n: 0.0 for n in teams}        # permanent hires on their way
         self.agency_pending: dict[str, float] = {n: 0.0 for n in teams}  # agency starts on their way
         self.case_teams = [t for t in teams.values() if t.cfg.case_holding]
+        #: teams holding no stage that a newly qualified worker in her ASYE year may hold (a
+        #: court team): a hire there is experienced, whatever the recruitment mix says
+        self.experienced_only: set[str] = {
+            n for n in teams if not any(st.team == n and st.nqsw_allowed
+                                        for st in sc.stages.values())}
+        #: agency requests on their way that are no longer wanted (cover fell before they came)
+        self.agency_cancelled: dict[str, float] = {n: 0.0 for n in teams}
         dest = sc.workforce.leaver_destinations_pct
         self.dest_cum = np.cumsum([dest["another_council"], dest["agency"], dest["out_of_sector"]]) / 100
         self.retention_from = (self._days_from_start(sc.retention.start_date)
@@ -91,13 +99,13 @@ class WorkforceDynamics:
         self.rule_from = (self._days_from_start(sc.agency.experience_rule_date)
                           if sc.agency.experience_rule_date else _INF)
         # the leaving hazard's inputs, read once (the weekly round asks for every worker)
-        self.agency_enabled: bool = bool(sc.agency.enabled)
         self.base_hazard: dict[str, float] = {
             t: (-math.log(1 - pct / 100) if pct > 0 else 0.0)
             for t, pct in self.wf.turnover_pct_per_year.items()}
         g = sc.academy.graduate_turnover_pct_per_year
         self.graduate_hazard: float = (-1.0 if g is None else
                                        -math.log(1 - g / 100) if g > 0 else 0.0)
+        self.agency_enabled: bool = bool(sc.agency.enabled)
         self.pressure_effect: float = float(self.wf.pressure_turnover_effect)
         self.level_smoothed: float = 0.0
         ret = sc.retention
@@ -112,12 +120,19 @@ class WorkforceDynamics:
     def start(self) -> None:
         sc = self.sc
         eng = self.eng
-        # agency workers in post at the start are part-way through their assignments
-        if sc.agency.enabled:
-            u = Uniforms(stream(self.seed, "agency.initial"))
-            for w in self.workers:
-                if w.type == "agency" and w.team.cfg.case_holding:
-                    self._book_assignment_end(w, 0.0, residual=u())
+        # agency workers in post at the start are part-way through their assignments: what is
+        # left of each is the remaining part of an assignment under way on the day (longer
+        # ones are likelier to be under way: drawn in proportion to their length, as the warm
+        # start's plans), not a fraction of a new one. With agency cover off they leave at the
+        # agency turnover rate instead (_hazard).
+        starting = [w for w in self.workers if w.type == "agency" and w.team.cfg.case_holding]
+        if starting and sc.agency.enabled:
+            rng = stream(self.seed, "agency.initial")
+            pool = draw_array(sc.agency.tenure_weeks, rng, max(20000, 20 * len(starting)))
+            lengths = rng.choice(pool, size=len(starting), p=pool / pool.sum())
+            left = (1 - rng.random(len(starting))) * lengths
+            for w, weeks in zip(starting, left.tolist()):
+                self._end_assignment_in(w, 0.0, weeks)
         # academy trainees in post at the start graduate a year after they qualified
         for w in self.workers:
             if w.type == "academy":
@@ -248,7 +263,7 @@ class WorkforceDynamics:
                 dest = int(np.searchsorted(self.dest_cum, u, side="right"))
                 self.leave(w, now, min(dest, DEST_OUT_OF_SECTOR))
                 continue
-            if u_abs is not None and not w.absent and w.available:
+            if u_abs is not None and not w.absent and w.available and w.type != "agency":
                 p = p_abs
                 if self.sickness_effect and w.pressure > 1.0:
                     # sickness rises with the work (Walsall: 13 on long-term sick in one service)
@@ -332,6 +347,8 @@ class WorkforceDynamics:
             for _ in range(max(open_posts, 0)):
                 if self.u_hire() < rec.success_pct / 100:
                     wtype = "experienced" if self.u_hire_type() < rec.experienced_share_pct / 100 else "nqsw"
+                    if team.name in self.experienced_only:
+                        wtype = "experienced"   # the draw is made all the same (common numbers)
                     self._book_hire(team, wtype, self.hire_delay() * WEEK, now)
                     self.costs.rec(now, "recruitment", rec.cost_per_hire_gbp)
 
@@ -393,7 +410,10 @@ class WorkforceDynamics:
         k = 0
         team = self.teams[ac.team]
         while True:
-            d = dt.date(first.year + k, first.month, first.day)
+            year = first.year + k
+            # an intake on 29 February falls on the 28th in a year without one
+            day = first.day if (first.month, first.day) != (2, 29) or calendar.isleap(year) else 28
+            d = dt.date(year, first.month, day)
             at = self._days_from_start(d)
             if at >= self.horizon:
                 return
@@ -427,7 +447,12 @@ class WorkforceDynamics:
         if target is None and ac.no_vacancy == "leave":
             self.leave(w, now, DEST_NO_VACANCY)
             return
-        w.change(now, wtype="experienced", cap_factor=second)
+        if now < w.qualified_at + self.asye_days - 1e-6:
+            # an academy shorter than the ASYE year: she finishes that year as a newly
+            # qualified worker (restricted stages barred until it ends; _progression promotes her)
+            w.change(now, wtype="nqsw", cap_factor=1.0)
+        else:
+            w.change(now, wtype="experienced", cap_factor=second)
         if target is not None and target is not w.team:
             self._move_team(w, target, now)
         w.team.drain(now)
@@ -495,6 +520,14 @@ class WorkforceDynamics:
             room = self._agency_cap_room(in_post, perm)
             if room < 0:
                 excess = max(excess, -room)
+            pending = self.agency_pending[team.name]
+            if excess >= 1.0 - 1e-9 and pending >= 1.0 - 1e-9:
+                # cover asked for and not yet come is called off first: releasing a worker in
+                # post while her replacement is on its way moves her cases twice
+                n = float(min(int(pending + 1e-9), int(excess + 1e-9)))
+                self.agency_pending[team.name] = pending - n
+                self.agency_cancelled[team.name] += n
+                excess -= n
             if excess >= 1.0 - 1e-9:
                 agency = sorted((w for w in team.workers if w.type == "agency" and w.left_at == _INF),
                                 key=lambda w: -w.joined_at)
@@ -507,6 +540,9 @@ class WorkforceDynamics:
 
     def _agency_starts(self, team: Team, filled: bool) -> None:
         now = self.eng.now()
+        if self.agency_cancelled[team.name] >= 1.0 - 1e-9:
+            self.agency_cancelled[team.name] -= 1.0   # called off while on its way
+            return
         self.agency_pending[team.name] = max(self.agency_pending[team.name] - 1.0, 0.0)
         if not filled:
             return  # no worker meeting the experience rule could be found; asked again next week
@@ -516,10 +552,10 @@ class WorkforceDynamics:
         self._book_assignment_end(w, now)
         team.drain(now)
 
-    def _book_assignment_end(self, w: Worker, now: float, residual: float | None = None) -> None:
-        weeks = self.agency_tenure()
-        if residual is not None:
-            weeks *= residual
+    def _book_assignment_end(self, w: Worker, now: float) -> None:
+        self._end_assignment_in(w, now, self.agency_tenure())
+
+    def _end_assignment_in(self, w: Worker, now: float, weeks: float) -> None:
         w.leave_at = now + weeks * WEEK
         if w.leave_at < self.horizon:
             self.eng.call_in(weeks * WEEK, self._assignment_ends, w)
