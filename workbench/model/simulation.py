@@ -87,9 +87,14 @@ class Simulation:
         for w in self.workers:
             hist = w.type_history
             stop = min(w.left_at, end)
-            for k, (t0, wtype) in enumerate(hist):
+            if len(w.team_history) > 1:
+                # she moved team: a spell for each type and team she held, in time order
+                hist = _spells(w.type_history, w.team_history)
+            else:
+                hist = [(t0, wtype, w.team.name) for t0, wtype in hist]
+            for k, (t0, wtype, team) in enumerate(hist):
                 t1 = hist[k + 1][0] if k + 1 < len(hist) else stop
-                rows.append((w.id, w.team.name, wtype, w.fte, t0, min(t1, stop),
+                rows.append((w.id, team, wtype, w.fte, t0, min(t1, stop),
                              w.left_at if w.left_at <= end else math.nan))
         return pd.DataFrame(rows, columns=["worker", "team", "type", "fte", "joined_days",
                                            "left_days", "worker_left_days"])
@@ -252,3 +257,19 @@ def simulate(scenario: Scenario, seed: int = 0, *, years: float | None = None,
     """
     horizon = years * 365.25 if years is not None else None
     return Simulation(scenario, seed, horizon, fast_engine=fast_engine).run()
+
+
+def _spells(types: list[tuple[float, str]],
+            teams: list[tuple[float, str]]) -> list[tuple[float, str, str]]:
+    """(from, type, team) at every change of either, from her type and team histories (a
+    change of both at one instant is one spell)."""
+    times = sorted({t for t, _ in types} | {t for t, _ in teams})
+    out: list[tuple[float, str, str]] = []
+    i = j = 0
+    for t in times:
+        while i + 1 < len(types) and types[i + 1][0] <= t:
+            i += 1
+        while j + 1 < len(teams) and teams[j + 1][0] <= t:
+            j += 1
+        out.append((t, types[i][1], teams[j][1]))
+    return out

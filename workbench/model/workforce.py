@@ -465,6 +465,7 @@ class WorkforceDynamics:
             w.remove_case(c, now)
         remove_item(old.workers, w)
         w.team = team
+        w.team_history.append((now, team.name))
         w.set_capacity()
         team.join(w)
         for c in cases:

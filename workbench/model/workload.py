@@ -150,6 +150,8 @@ class Worker:
         self.leave_at: float = _INF    # a planned departure (end of an agency assignment)
         self.grad_at: float = _INF
         self.type_history: list[tuple[float, str]] = [(joined_at, wtype)]
+        #: her teams: (from, team name), a move (an academy graduate to a vacancy) adds one
+        self.team_history: list[tuple[float, str]] = [(joined_at, team.name)]
         self.absent: bool = False
         self.cap_factor: float = 1.0       # ramps for academy trainees (workforce dynamics)
         self.cases: list[Child] = []
