@@ -200,3 +200,47 @@ def test_an_out_file_named_in_capitals_is_a_yaml_file(tmp_path):
     with pytest.raises(UserError) as exc:
         _targets(["Durham", "Gateshead"], tmp_path / "D.Yml")
     assert "with 2 authorities --out is a folder" in str(exc.value)
+
+
+# --------- 7. Annex A: two date columns that could each be a list's date are not guessed
+def _annex_with(tmp_path: Path, sheet: str, title: str, value: str, at: int = 2) -> Path:
+    import openpyxl
+    out = tmp_path / "returns"
+    out.mkdir(parents=True)
+    shutil.copy(RETURNS / CENSUS, out / CENSUS)
+    wb = openpyxl.load_workbook(RETURNS / "annex_a.xlsx")
+    ws = wb[sheet]
+    ws.insert_cols(at)
+    ws.cell(3, at).value = title
+    for r in range(4, ws.max_row + 1):
+        ws.cell(r, at).value = value
+    wb.save(out / "annex_a.xlsx")
+    return out
+
+
+@pytest.mark.parametrize("sheet, title, field, ofsted", [
+    ("List 3 Referrals", "Date of previous referral", "referral", "Date of referral"),
+    ("List 8 Children in Care", "Date started to be looked after (previous period)", "start",
+     "Date Started to be Looked After")])
+def test_an_extra_date_column_like_the_lists_own_is_refused_naming_both(tmp_path, sheet, title,
+                                                                        field, ofsted):
+    # before: List 3 with 'Date of previous referral' left of 'Date of referral' read every
+    # referral as the previous one's date (419 episodes became 735), without a word; the first
+    # column matching the title's pattern was taken
+    from workbench.calibration.extracts import ExtractError
+    folder = _annex_with(tmp_path, sheet, title, "01/01/2015")
+    with pytest.raises(ExtractError) as exc:
+        read_returns(folder)
+    said = str(exc.value)
+    assert (f"annex_a.xlsx [{sheet}], row 3, field {title}: the columns '{title}' and ") in said
+    assert (f"could each be the {field} date (List {sheet.split()[1]}: Ofsted's title is "
+            f"'{ofsted}'): which is meant cannot be told") in said
+    assert "X0" not in said and "X7" not in said                 # no child's identifier
+
+
+def test_a_reason_column_beside_the_date_is_not_a_second_date(tmp_path):
+    before = read_returns(_annex_with(tmp_path / "a", "List 8 Children in Care",
+                                      "Child's Legal Status", "C2", at=2)).cases.stages
+    after = read_returns(_annex_with(tmp_path / "b", "List 8 Children in Care",
+                                     "Reason ceased to be looked after", "E8", at=4)).cases.stages
+    pd.testing.assert_frame_equal(after, before)

@@ -326,7 +326,7 @@ def read_annex_a(path: str | Path, problems: list, name: str | None = None) -> R
             problems.append(ReturnProblem(fname, f"no column for the {f} date (List {n}: "
                                                  f"expected a title like '{_example(n, f)}')",
                                           int(raw.index[h])))
-        if gone:
+        if gone or _two_dates(cols, id_col, n, fname, int(raw.index[h]), problems):
             continue
         note = either_way_note(fname, {fmap[f]: body.iloc[:, cols.index(fmap[f])].tolist() for f in
                                        ("referral", "closure", "start", "end", "icpc") if f in fmap})
@@ -475,6 +475,39 @@ def _flat_fields(n: int, start_title: str, fmap: dict) -> list[tuple[str, str]]:
     if "icpc" in fmap:
         out.append(("DateOfInitialCPC", fmap["icpc"]))
     return out
+
+
+#: Ofsted's titles of the date columns read (Annex A), said when two columns could be one
+TITLES = {(3, "referral"): "Date of referral", (4, "start"): "Continuous Assessment Start Date",
+          (4, "end"): "Continuous Assessment Date of Authorisation",
+          (5, "start"): "Strategy discussion initiating Section 47 Enquiry Start Date",
+          (5, "icpc"): "Date of Initial Child Protection Conference",
+          (6, "referral"): "CIN Start Date", (6, "closure"): "CIN Closure Date",
+          (7, "start"): "Child Protection Plan Start Date",
+          (7, "end"): "Child Protection Plan End Date",
+          (8, "start"): "Date Started to be Looked After",
+          (8, "end"): "Date Ceased to be Looked After"}
+
+
+def _two_dates(cols: list, id_col: str, n: int, fname: str, row: int, problems: list) -> bool:
+    """Two or more columns titled as a date that could each be one of a list's dates (a council's
+    'Date of previous referral' beside 'Date of referral'): the first was read without a word,
+    every referral taken as the previous one's date. A problem naming the titles; True when
+    any was found. A title without 'date' ('Reason ceased to be looked after') is not one."""
+    found = False
+    for f, pat in FIELDS[n].items():
+        if (n, f) not in TITLES:
+            continue
+        hits = [c for c in cols if c != id_col and pat.search(str(c))
+                and "date" in str(c).lower()]
+        if len(hits) > 1:
+            found = True
+            said = " and ".join(f"'{c}'" for c in hits)
+            problems.append(ReturnProblem(fname, f"the columns {said} could each be the {f} date "
+                                                 f"(List {n}: Ofsted's title is '{TITLES[n, f]}'):"
+                                                 " which is meant cannot be told; rename or "
+                                                 "delete the others", row, hits[0]))
+    return found
 
 
 def _example(n: int, f: str) -> str:
