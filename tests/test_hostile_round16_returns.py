@@ -244,3 +244,13 @@ def test_a_reason_column_beside_the_date_is_not_a_second_date(tmp_path):
     after = read_returns(_annex_with(tmp_path / "b", "List 8 Children in Care",
                                      "Reason ceased to be looked after", "E8", at=4)).cases.stages
     pd.testing.assert_frame_equal(after, before)
+
+
+def test_a_team_manager_column_is_not_taken_for_the_allocated_team(tmp_path):
+    # before: 'Team Manager' left of 'Allocated Team' (title '^team') was read as the team
+    from workbench.calibration.extracts import ExtractError
+    folder = _annex_with(tmp_path, "List 3 Referrals", "Team Manager", "A Manager", at=4)
+    with pytest.raises(ExtractError) as exc:
+        read_returns(folder)
+    assert ("field Team Manager: the columns 'Team Manager' and 'Allocated Team' could each be "
+            "the allocated team (List 3: Ofsted's title is 'Allocated Team')") in str(exc.value)

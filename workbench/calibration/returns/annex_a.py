@@ -486,24 +486,29 @@ TITLES = {(3, "referral"): "Date of referral", (4, "start"): "Continuous Assessm
           (7, "start"): "Child Protection Plan Start Date",
           (7, "end"): "Child Protection Plan End Date",
           (8, "start"): "Date Started to be Looked After",
-          (8, "end"): "Date Ceased to be Looked After"}
+          (8, "end"): "Date Ceased to be Looked After",
+          (3, "team"): "Allocated Team", (3, "worker"): "Allocated Worker"}
 
 
 def _two_dates(cols: list, id_col: str, n: int, fname: str, row: int, problems: list) -> bool:
     """Two or more columns titled as a date that could each be one of a list's dates (a council's
     'Date of previous referral' beside 'Date of referral'): the first was read without a word,
     every referral taken as the previous one's date. A problem naming the titles; True when
-    any was found. A title without 'date' ('Reason ceased to be looked after') is not one."""
+    any was found. A title without 'date' ('Reason ceased to be looked after') is not one. So
+    too two columns that could each be List 3's allocated team or worker ('Team Manager' left
+    of 'Allocated Team': the managers' names were read as the teams)."""
     found = False
     for f, pat in FIELDS[n].items():
         if (n, f) not in TITLES:
             continue
+        dated = f not in ("team", "worker")
         hits = [c for c in cols if c != id_col and pat.search(str(c))
-                and "date" in str(c).lower()]
+                and ("date" in str(c).lower() or not dated)]
         if len(hits) > 1:
             found = True
             said = " and ".join(f"'{c}'" for c in hits)
-            problems.append(ReturnProblem(fname, f"the columns {said} could each be the {f} date "
+            what = f"{f} date" if dated else f"allocated {f}"
+            problems.append(ReturnProblem(fname, f"the columns {said} could each be the {what} "
                                                  f"(List {n}: Ofsted's title is '{TITLES[n, f]}'):"
                                                  " which is meant cannot be told; rename or "
                                                  "delete the others", row, hits[0]))
