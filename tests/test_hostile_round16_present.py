@@ -44,6 +44,12 @@ held: with two rows on one measure (a band) a manager could not tell which to me
 
 H8. A chart's text (and printed caption) of two scenarios with the same average read "All 2
 have the same average, 40 (Baseline and Plan A)." It reads "Both have the same average".
+
+H9. The report's table "All the measures" printed "n/a" for looked-after children with 3+ social
+workers in a year in every report of less than a year (the bundled one included: half a year)
+and said nowhere why. A note under the table now says: "n/a: no value. Looked-after children
+with 3+ social workers in a year is counted over whole years, and this paper measured 0.31
+years after the warm-up: simulate more than a year and its warm-up to have it."
 """
 
 from __future__ import annotations
@@ -384,3 +390,30 @@ def test_two_with_the_same_average_are_both_not_all_2(reports):
             "All 3 have the same average, 40 (")
     finally:
         r.exp.kpis = same
+
+
+# ------------------------------------------------------------------------------ H9
+def test_a_measure_with_no_value_says_why_under_the_table(reports, baseline):
+    import dataclasses
+    import math
+
+    from workbench.present.report_design import Warmup
+    from workbench.present.report_sections import Report, headline_section
+
+    r = reports["three"]
+    kpis = r.exp.kpis.copy()
+    kpis["lac_3plus_sw_pct"] = math.nan          # counted over whole years: a short run has none
+    kpis.loc[kpis.scenario == "Plan B", "icpc_within_15wd_pct"] = math.nan   # none fell due
+    exp = dataclasses.replace(r.exp, kpis=kpis, warmup_days=70.0, years=0.5,
+                              kpi_names=tuple(dict.fromkeys([*r.exp.kpi_names,
+                                                             "lac_3plus_sw_pct",
+                                                             "icpc_within_15wd_pct"])))
+    page = headline_section(Report(exp, {}, r.design, Warmup(70.0, "mser")))
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    assert "n/a" in text
+    assert ("n/a: no value. Child protection conferences within 15 working days: there was "
+            "nothing to count over the period; Looked-after children with 3+ social workers in "
+            "a year is counted over whole years, and this paper measured 0.31 years after the "
+            "warm-up: simulate more than a year and its warm-up to have it.") in text, text
+    plain = headline_section(r)
+    assert "n/a" not in plain and "no value" not in plain

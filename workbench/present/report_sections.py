@@ -297,10 +297,36 @@ def headline_section(r: Report) -> str:
              if r.exp.replications > 1 else
              "Average over the period of a single run: with one run there is no range to show "
              "how sure we can be.")
-    return section_html("All the measures", words,
-                        table_html(table, "Every measure for the baseline and each option"
-                                   if len(r.labels) > 1 else "Every measure for the baseline"),
-                        keep_first=False)
+    blocks = [table_html(table, "Every measure for the baseline and each option"
+                         if len(r.labels) > 1 else "Every measure for the baseline")]
+    gaps = no_value_note(r, table)
+    if gaps:
+        blocks.append(f'<p class="note">{html.escape(gaps)}</p>')
+    return section_html("All the measures", words, *blocks, keep_first=False)
+
+
+def no_value_note(r: Report, table) -> str:
+    """Why a measure of the table reads "n/a" ("" when none does): a run shorter than a year
+    has no value for a measure counted over whole years, and the table said only "n/a"."""
+    from ..analysis.registry import KPIS, WHOLE_YEAR
+
+    by_label = {k.label: k for k in KPIS.values()}
+    said = []
+    for _, row in table.iterrows():
+        if not any(str(v) == "n/a" for v in row.iloc[1:]):
+            continue
+        k = by_label.get(row["Measure"])
+        base = r.exp.scenarios[r.design.baseline]
+        years = (r.exp.years or base.horizon_years) - (r.exp.warmup_days or 0) / 365.25
+        label = row["Measure"]
+        if k is not None and k.name in WHOLE_YEAR and years < 1:
+            after = " after the warm-up" if r.exp.warmup_days else ""
+            said.append(f"{label} is counted over whole years, and this paper measured "
+                        f"{years:.2g} years{after}: simulate more than a year"
+                        f"{' and its warm-up' if after else ''} to have it")
+        else:
+            said.append(f"{label}: there was nothing to count over the period")
+    return ("n/a: no value. " + "; ".join(said) + ".") if said else ""
 
 
 def changes_section(r: Report) -> str:
