@@ -85,15 +85,14 @@ class Simulation:
         ASYE year has two spells): the basis of staff costs. Workers, not children."""
         rows = []
         for w in self.workers:
-            hist = w.type_history
             stop = min(w.left_at, end)
             if len(w.team_history) > 1:
                 # she moved team: a spell for each type and team she held, in time order
-                hist = _spells(w.type_history, w.team_history)
+                spells = _spells(w.type_history, w.team_history)
             else:
-                hist = [(t0, wtype, w.team.name) for t0, wtype in hist]
-            for k, (t0, wtype, team) in enumerate(hist):
-                t1 = hist[k + 1][0] if k + 1 < len(hist) else stop
+                spells = [(t0, wtype, w.team.name) for t0, wtype in w.type_history]
+            for k, (t0, wtype, team) in enumerate(spells):
+                t1 = spells[k + 1][0] if k + 1 < len(spells) else stop
                 rows.append((w.id, team, wtype, w.fte, t0, min(t1, stop),
                              w.left_at if w.left_at <= end else math.nan))
         return pd.DataFrame(rows, columns=["worker", "team", "type", "fte", "joined_days",
