@@ -456,6 +456,22 @@ EXTRACTS = [
     ("apostrophe_before_a_word", "roster", lambda t: _column(
         t, "AgencyWorker", lambda v: "'Agency", {2}), ["row 3, column AgencyWorker",
                                                      "not a yes/no flag"]),
+    # NEW: dates as a database or an API writes them (a time zone after the time), and year
+    # first with slashes or dots: every date refused, row by row, as 'the value (not shown: it
+    # may identify someone) is not a date'
+    ("iso_with_utc_zone", "cases", lambda t: _column(
+        t, "CINreferralDate", lambda v: v + "T00:00:00Z"), None),
+    ("iso_with_offset", "cases", lambda t: _column(
+        t, "CINreferralDate", lambda v: v + "T00:00:00.000+01:00"), None),
+    ("year_first_slashes", "cases", lambda t: _column(
+        t, "CINreferralDate", lambda v: v.replace("-", "/")), None),
+    ("year_first_dots", "cases", lambda t: _column(
+        t, "CINreferralDate", lambda v: v.replace("-", ".")), None),
+    # NEW: an American system's times (AM/PM, perhaps month first): 228 lines, one a row
+    ("am_pm_times", "cases", lambda t: _column(
+        t, "CINreferralDate", lambda v: f"{v[5:7]}/{v[8:10]}/{v[:4]} 12:00 AM"),
+     ["row 2, column CINreferralDate: 228 date(s) (rows 2 to 229) have a time with AM or PM",
+      "export the dates as YYYY-MM-DD"]),
     ("three_date_formats", "cases", lambda t: _column(t, "CINreferralDate", _three_ways), None),
     ("closure_before_referral", "cases", lambda t: _column(
         t, "CINclosureDate", lambda v: "2000-01-01", {_first_with(t, "CINclosureDate")}),

@@ -118,7 +118,13 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", 
                  # or 1 April 2023, and day.month.year; each was refused, row by row, as "not
                  # a date", in a file whose every date was whole and unambiguous
                  "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%d-%b-%Y", "%d %b %Y",
-                 "%d-%B-%Y", "%d %B %Y", "%d.%m.%Y")
+                 "%d-%B-%Y", "%d %B %Y", "%d.%m.%Y",
+                 # year first with slashes or dots (2023/04/01): every date of such a column
+                 # was refused as 'not a date', though none can be read two ways
+                 "%Y/%m/%d", "%Y.%m.%d")
+#: A time zone after an ISO time (2023-04-01T00:00:00Z, +01:00), as a database or an API writes
+#: it: the date is read as written, and the zone dropped
+_ZONE = re.compile(r"(?<=[0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})$")
 #: The earliest date an extract may hold: a child's record or a worker's start in post before it
 #: is a mistyped year, or a spreadsheet's blank date (which reads as 1899-12-30 or 1900-01-01).
 EARLIEST = dt.date(1950, 1, 1)
@@ -219,6 +225,7 @@ def parse_dates(s: pd.Series) -> np.ndarray:
     """Day numbers (NaN where blank or unparseable)."""
     out = np.full(len(s), np.nan)
     text = s.str.strip()
+    text = text.str.replace(_ZONE, "", regex=True)
     todo = np.array(text != "", dtype=bool)
     for fmt in _DATE_FORMATS:
         if not todo.any():
@@ -424,6 +431,17 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
         serial = bad & raw.str.fullmatch(_SERIAL.pattern).to_numpy(dtype=bool)
         report(serial, lambda v, ok: "the value (not shown) looks like a spreadsheet's date number, "
                "not a date: format the column as a date (YYYY-MM-DD or DD/MM/YYYY) and save again")
+        # a time with AM or PM (an American system's 04/01/2023 12:00 AM, which may give the
+        # month first): said once for the column, not once a row as a value not shown
+        ampm = bad & raw.str.contains(r"[0-9]\s*[AaPp]\.?[Mm]\.?$", regex=True).to_numpy(dtype=bool)
+        if ampm.any():
+            at = rows[ampm]
+            problems.append(Problem(file, f"{int(ampm.sum()):,} date(s) (rows {at[0]} to "
+                                    f"{at[-1]}) have a time with AM or PM, as an American "
+                                    "system writes them, which may give the month first: export "
+                                    "the dates as YYYY-MM-DD (or DD/MM/YYYY) and save again",
+                                    int(at[0]), col.name))
+            bad = bad & ~ampm
         # a column saved with two-digit years: said once, not once a row
         two = bad & raw.str.fullmatch(_TWO_DIGIT_YEAR).to_numpy(dtype=bool)
         if two.sum() > 1:
