@@ -254,3 +254,30 @@ def test_a_team_manager_column_is_not_taken_for_the_allocated_team(tmp_path):
         read_returns(folder)
     assert ("field Team Manager: the columns 'Team Manager' and 'Allocated Team' could each be "
             "the allocated team (List 3: Ofsted's title is 'Allocated Team')") in str(exc.value)
+
+
+# ------- 8. SSDA903: an episode whose DECOM a later year's return corrected is said as such
+def test_a_decom_corrected_in_a_later_return_is_said_as_a_correction(tmp_path):
+    # before: "the child's previous episode (ssda903_episodes_2022.csv, row 18) ends after this
+    # one starts: episodes of care follow one another": no word that the two are one episode,
+    # its start date corrected two days in the later return (returns are joined by CHILD and
+    # DECOM)
+    from workbench.calibration.extracts import ExtractError
+    out = tmp_path / "returns"
+    out.mkdir()
+    for f in ("ssda903_episodes_2022.csv", EPISODES, CENSUS):
+        shutil.copy(RETURNS / f, out / f)
+    a = pd.read_csv(out / "ssda903_episodes_2022.csv", dtype=str, keep_default_na=False)
+    b = pd.read_csv(out / EPISODES, dtype=str, keep_default_na=False)
+    child = sorted(set(a.CHILD) & set(b.CHILD))[0]
+    i = b.index[b.CHILD == child][0]
+    d, m, y = b.loc[i, "DECOM"].split("/")
+    b.loc[i, "DECOM"] = f"{int(d) + 2:02d}/{m}/{y}"
+    b.to_csv(out / EPISODES, index=False)
+    with pytest.raises(ExtractError) as exc:
+        read_returns(out)
+    said = str(exc.value)
+    assert ("episodes of care follow one another. They start 2 day(s) apart: is it one episode "
+            "whose DECOM the later return corrected? Returns are joined by CHILD and DECOM: give "
+            "the corrected DECOM in each year's return") in said
+    assert child not in said

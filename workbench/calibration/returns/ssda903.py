@@ -268,9 +268,32 @@ def episode_overlaps(episodes: list[StageRecord]) -> list[ReturnProblem]:
             o = b.origin
             problems = ReturnProblem(o.file, f"the child's previous episode ({a.origin.file}, row "
                                              f"{a.origin.row}) {what}: episodes of care follow one "
-                                             "another", o.row, "DECOM")
+                                             f"another{_corrected(a, b)}", o.row, "DECOM")
             out.append(problems)
     return out
+
+
+#: Two episodes of two years' returns starting this close are likely one, its DECOM corrected
+CORRECTED_WITHIN_DAYS = 31
+
+
+def _corrected(a: StageRecord, b: StageRecord) -> str:
+    """A hint when two overlapping episodes come from different returns and start within
+    :data:`CORRECTED_WITHIN_DAYS`: one episode whose DECOM a later return corrected (returns are
+    joined by CHILD and DECOM, so the two were taken as two periods of care at once, and the
+    message spoke only of an episode left out or a DEC missing)."""
+    import datetime as dt
+    if a.origin.file == b.origin.file:
+        return ""
+    try:
+        gap = abs((dt.date.fromisoformat(b.start) - dt.date.fromisoformat(a.start)).days)
+    except (TypeError, ValueError):
+        return ""
+    if gap > CORRECTED_WITHIN_DAYS:
+        return ""
+    return (f". They start {gap} day(s) apart: is it one episode whose DECOM the later return "
+            "corrected? Returns are joined by CHILD and DECOM: give the corrected DECOM in each "
+            "year's return")
 
 
 def _given(value) -> bool:
