@@ -103,6 +103,9 @@ SCENARIOS: list[tuple[str, str, list[str] | None]] = [
      ["note: stages.assessment.checkpoints_wd: 400", "after the stage's timescale"]),
     ("outcomes_short_of_one", _v("stages:\n  cin:\n    next: {close: 0.5, cp: 0.4}\n"),
      ["stages.cin.next", "sum to 1 (they sum to 0.9)"]),
+    # NEW: pydantic's "unable to parse string as a number (got '1/2')"
+    ("outcomes_as_fractions", _v("stages:\n  cin:\n    next: {close: 1/2, s47: 1/2}\n"),
+     ["stages.cin.next.close: expected a number; write a fraction as a decimal: 0.5, not 1/2"]),
     ("outcome_negative", _v("stages:\n  cin:\n    next: {close: 1.2, cp: -0.2}\n"),
      ["stages.cin.next", "between 0 and 1"]),
     ("outcome_to_nowhere", _v("stages:\n  cin:\n    next: {nowhere: 1.0}\n"),

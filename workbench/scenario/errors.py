@@ -30,6 +30,7 @@ _POINTS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")   # 6.250.000: thousands po
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}")
 _WITH_UNIT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([A-Za-z][A-Za-z .'/-]*)")   # 5 years, 3 months
 _MULTIPLE = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([kKmM])")
+_FRACTION = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")     # next: {close: 1/2}
 
 
 def number_hint(text: str, field: str = "_pct") -> str | None:
@@ -77,6 +78,9 @@ def number_hint(text: str, field: str = "_pct") -> str | None:
     if m:
         whole = float(m[1]) * (1000 if m[2] in "kK" else 1_000_000)
         return f"write the number in full: {whole:.15g}"
+    m = _FRACTION.fullmatch(t)
+    if m and float(m[2]) > 0:
+        return f"write a fraction as a decimal: {float(m[1]) / float(m[2]):.4g}, not {t}"
     return None
 
 
