@@ -46,7 +46,7 @@ from .holdout import census_at
 from .extracts import CaseData, Roster, day_number, to_date
 from .observe import PLAN_STAGES, stage_sequence
 from .plausibility import note_extracts
-from .staff_roster import staff_roster
+from .staff_roster import leavers_from, staff_roster
 from .window_checks import check_referrals_cover_window
 from .yaml_out import scenario_yaml
 
@@ -293,12 +293,13 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     # the plausibility of the two extracts together, on the roster's social workers
     staff = staff_roster(d, roster, template, w0, w1x, cases, seq)
     note_extracts(d.notes, cases, seq, staff, template.teams, w0, w1x)
-    derive_workforce(d, staff, template, w0, w1x, seed)
+    wf0 = leavers_from(d, staff, w0, w1x)       # a roster of the recent leavers only
+    derive_workforce(d, staff, template, wf0, w1x, seed)
     if fit_pressure:
         observed, n_done = last_year_timeliness(seq, cases.episodes, template, w0, w1x)
         derive_pressure(d, roster, template, w1x, seed,
                         timeliness=observed if n_done >= MIN_ASSESSMENTS else float("nan"))
-        refit_turnover(d, template, w0, w1x)     # with the leaving effect just fitted
+        refit_turnover(d, template, wf0, w1x)     # with the leaving effect just fitted
     _note_overlapping_episodes(d, cases)
     note_pressure_in_records(d)
     _identify(d, name, authority, sources, template)

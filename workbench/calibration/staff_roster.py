@@ -372,3 +372,44 @@ def note_a_still_roster(d: Draft, roster: Roster, w0: float, w1x: float) -> None
                    f"is {to_date(last)}, more than a year before it. Is the roster of the same "
                    "period as the cases? Turnover and recruitment fitted from it are those of a "
                    "workforce that did not change")
+
+
+#: the chance below which no leaving at all in the window's first part, at the roster's rate of
+#: leaving after it, says that the roster holds the leavers from its first leaving on only
+NO_LEAVER_CHANCE = 0.01
+#: the shortest such first part (days) worth a word: a quiet quarter is no sign
+MIN_GAP_DAYS = 91
+
+
+def leavers_from(d: Draft, roster: Roster, w0: float, w1x: float) -> float:
+    """The day the workforce is fitted from: ``w0``, or the roster's first leaving (its first
+    RoleEndDate) when none is before it and its rate of leaving after it would have given
+    leavers before it but for a chance under :data:`NO_LEAVER_CHANCE` (a roster of the staff in
+    post and the last year's leavers beside cases of two years); a note says so. Counted from
+    the window's start, such a roster's first months had no leavers: a synthetic authority
+    (scale 1, two years) with its first year's leavers left out fitted experienced turnover 8.9%
+    for the whole roster's 16.1% (16.8% from its first leaving), NQSWs' 18.0% for 26.8%, and
+    Families First's establishment 106.5 FTE for 112.1, the leavers' posts missing."""
+    end = roster.workers.end.to_numpy(dtype=float)
+    end = end[~np.isnan(end)]
+    if not len(end):
+        return w0
+    first = float(end.min())
+    gap = first - w0
+    if gap < MIN_GAP_DAYS or first >= w1x:
+        return w0
+    n_after = int(((end >= first) & (end < w1x)).sum())
+    rate = n_after / max(w1x - first, 1.0)
+    if not rate * gap > -np.log(NO_LEAVER_CHANCE):
+        return w0
+    months = gap / (365.25 / 12)
+    d.notes.append(
+        f"{roster.source}: the first role to end (RoleEndDate) ends on {to_date(first)}, "
+        f"{months:.0f} months into the data window, and none before: at the roster's rate of "
+        f"roles ending after it ({n_after:,} in {(w1x - first) / (365.25 / 12):.0f} months) "
+        f"about {rate * gap:.0f} would have ended before it. The roster seems to hold the "
+        f"leavers from {to_date(first)} only (the staff in post and recent leavers?), so "
+        f"turnover, agency tenure, recruitment, the academy and the establishment are fitted "
+        f"from {to_date(first)} to {to_date(w1x - 1)}. Give every role in post during the "
+        "window to fit them over the whole of it")
+    return first
