@@ -50,6 +50,10 @@ workers in a year in every report of less than a year (the bundled one included:
 and said nowhere why. A note under the table now says: "n/a: no value. Looked-after children
 with 3+ social workers in a year is counted over whole years, and this paper measured 0.31
 years after the warm-up: simulate more than a year and its warm-up to have it."
+
+H10. The explorer's and the app's workbook (sheet Run details, and the run's saved details) said
+"Run time: 2.2 s on the _ProgressExecutor executor", a class of the code; it says "on the serial
+executor" (or "process"), as the command line does.
 """
 
 from __future__ import annotations
@@ -417,3 +421,14 @@ def test_a_measure_with_no_value_says_why_under_the_table(reports, baseline):
             "warm-up: simulate more than a year and its warm-up to have it.") in text, text
     plain = headline_section(r)
     assert "n/a" not in plain and "no value" not in plain
+
+
+# ------------------------------------------------------------------------------ H10
+def test_the_workbooks_run_details_name_the_executor_not_a_class(app):
+    from workbench.present.tables import run_details
+
+    app.reset()
+    app.run()
+    said = dict(run_details(app.exp, {}).values.tolist())["Run time"]
+    assert said.endswith("on the serial executor"), said
+    assert "_" not in said and "Executor" not in said

@@ -372,6 +372,9 @@ class Explorer:
                                      name="explorer", progress=False)
             finally:
                 self._executor.on_done = None
+            # the workbook's Run details said "on the _ProgressExecutor executor" (the class
+            # that counts the runs for the bar): the executor the reader chose is its kind
+            exp.executor = self._executor.kind
             if len(exp.kpis) == 0:
                 first = exp.failures.iloc[0]["error"] if len(exp.failures) else "unknown error"
                 raise EverySimulationFailed(f"every simulation failed: {first}")
