@@ -281,3 +281,37 @@ def test_a_decom_corrected_in_a_later_return_is_said_as_a_correction(tmp_path):
             "whose DECOM the later return corrected? Returns are joined by CHILD and DECOM: give "
             "the corrected DECOM in each year's return") in said
     assert child not in said
+
+
+# ------------- 9. the workforce census XML's header Year: read when there is no ReferenceDate
+def _census_header(tmp_path: Path, details: str, name: str = "csww_return.xml") -> tuple:
+    from workbench.calibration.returns.cin_census import parse_xml
+    from workbench.calibration.returns.workforce_census import read_workforce_xml
+    df = pd.read_csv(RETURNS / CENSUS, dtype=str, keep_default_na=False).head(6)
+    workers = "".join("<CSWWWorker>" + "".join(f"<{k}>{v}</{k}>" for k, v in row.items())
+                      + "</CSWWWorker>" for row in df.to_dict("records"))
+    p = tmp_path / name
+    p.write_text("<?xml version='1.0' encoding='utf-8'?><Message><Header><CollectionDetails>"
+                 f"<Collection>CSWW</Collection>{details}</CollectionDetails><Source>"
+                 f"<LEA>999</LEA></Source></Header>{workers}</Message>", encoding="utf-8")
+    problems: list = []
+    recs = read_workforce_xml(parse_xml(p, problems), p.name, problems, 0)
+    return recs, [str(x) for x in problems]
+
+
+def test_the_header_year_of_a_census_named_without_one_is_its_year(tmp_path):
+    # before: "csww_return.xml: no census year: neither a Header / CollectionDetails /
+    # ReferenceDate nor a year in the file's name": its header's <Year>2023</Year> never read
+    recs, problems = _census_header(tmp_path, "<Year>2023</Year>")
+    assert problems == [] and recs.year == 2023
+
+
+@pytest.mark.parametrize("details, says", [
+    ("<Year>2022/23</Year>", "field Year: not a year (expected the four-digit year of the "
+                             "census's 30 September, e.g. 2023)"),
+    ("<Year>2024</Year><ReferenceDate>2023-09-30</ReferenceDate>",
+     "field Year: 2024 disagrees with the ReferenceDate 2023-09-30 (the census's year is its "
+     "ReferenceDate's: 2023)")])
+def test_a_header_year_not_a_year_or_not_the_reference_dates_is_said(tmp_path, details, says):
+    _, problems = _census_header(tmp_path, details)
+    assert len(problems) == 1 and says in problems[0], problems

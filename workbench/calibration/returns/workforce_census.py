@@ -267,12 +267,16 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
     out.authority_at = "Header / Source / LEA"
     ref = (root.findtext("Header/CollectionDetails/ReferenceDate") or "").strip()
     said = year_said(name, year).said
+    hdr = Origin(name, root.sourceline, "Header / CollectionDetails")
     if ref:
-        hdr = Origin(name, root.sourceline, "Header / CollectionDetails")
         iso = parse_date(ref, hdr, "ReferenceDate", problems)
         if iso:
             out.year = year = int(iso[:4])
             said = "the year of its header's ReferenceDate"
+    header_year = _header_year(root, ref, out.year if ref else 0, hdr, problems)
+    if header_year and not ref:
+        out.year = year = header_year
+        said = "its header's Year"
     pairs: list = []
     for i, w in enumerate(root.iter("CSWWWorker"), start=1):
         where = f"CSWWWorker {i}"
@@ -296,12 +300,36 @@ def read_workforce_xml(root, name: str, problems: list, year: int) -> ReturnReco
         out.notes.append(note)
     if not out.workers:
         problems.append(ReturnProblem(name, "no CSWWWorker elements (not a workforce census?)"))
-    elif not out.year and not ref:
+    elif not out.year and not ref and not _text_of(root, "Header/CollectionDetails/Year"):
         problems.append(ReturnProblem(name, "no census year: neither a Header / CollectionDetails "
-                                            "/ ReferenceDate nor a year in the file's name (e.g. "
-                                            "workforce_census_2023.xml); each year's census is "
-                                            "dated by it"))
+                                            "/ ReferenceDate or Year nor a year in the file's "
+                                            "name (e.g. workforce_census_2023.xml); each year's "
+                                            "census is dated by it"))
     return out
+
+
+def _text_of(root, path: str) -> str:
+    return (root.findtext(path) or "").strip()
+
+
+def _header_year(root, ref: str, ref_year: int, hdr: Origin, problems: list) -> int:
+    """The census's ``Header / CollectionDetails / Year`` (DfE's schema has it beside the
+    ReferenceDate, the year of the 30 September census) as a number, 0 when not given. A census
+    with a Year and no ReferenceDate, named without a year, was refused as having 'no census
+    year' (the Year was never read). A Year that is not a four-digit year, or disagrees with the
+    ReferenceDate, is a problem."""
+    text = _text_of(root, "Header/CollectionDetails/Year")
+    if not text:
+        return 0
+    if not (len(text) == 4 and text.isdigit() and text >= "2000"):
+        problems.append(problem_at(hdr, "not a year (expected the four-digit year of the census's "
+                                        "30 September, e.g. 2023)", "Year"))
+        return 0
+    if ref_year and int(text) != ref_year:
+        problems.append(problem_at(hdr, f"{text} disagrees with the ReferenceDate {ref} (the "
+                                        f"census's year is its ReferenceDate's: {ref_year})",
+                                   "Year"))
+    return int(text)
 
 
 def _vacancies_note(root, name: str, workers: list[WorkerRecord]) -> str:
