@@ -153,3 +153,27 @@ def test_a_quiet_start_of_a_roster_that_holds_earlier_leavers_is_kept():
     rows += [(-2000, 365 + k * 12.0) for k in range(30)]
     d = Draft(data={}, window="", template_name="t")
     assert leavers_from(d, _roster_of(rows), 0.0, 730.0) == 0.0 and not d.notes
+
+
+# ------------------------------------------------------------------ a window too short to back-test
+def test_a_window_too_short_for_the_default_back_test_says_what_to_give(small_fit):
+    # a 13-month window of extracts, back-tested by default: "Give more years of returns" (none
+    # were given), nor the default cut-off said, nor --no-backtest (the fit only) offered
+    import dataclasses
+    import datetime as dt
+
+    from workbench.calibration.backtesting import check_period
+    from workbench.errors import UserError
+
+    _, _, cal, _ = small_fit
+    short = dataclasses.replace(cal, window_start=dt.date(2021, 4, 15),
+                                window_end=dt.date(2022, 5, 3))
+    with pytest.raises(UserError) as got:
+        check_period(short)
+    said = str(got.value)
+    assert said.startswith("out-of-sample back-test: the cut-off 2021-05-04 (by default a year "
+                           "before the data window ends) leaves 19 day(s) of data before it")
+    assert "less than 180 days to fit on" in said and "more years of returns" not in said
+    assert "a later --backtest-start (from 2021-10-12)" in said and "--no-backtest" in said
+    with pytest.raises(UserError, match=r"2021-06-01 \(--backtest-start\) leaves 47 day"):
+        check_period(short, dt.date(2021, 6, 1))

@@ -240,6 +240,7 @@ def check_period(cal: Calibration, period_start: dt.date | None = None,
     if mode not in MODES:
         raise UserError(f"back-test mode: expected one of {', '.join(MODES)}, got {mode!r}")
     ds, de = default_period(cal)
+    cut_given = period_start is not None
     period_start, period_end = period_start or ds, period_end or de
     if period_end <= period_start:
         raise UserError(f"the back-test period must end after it starts ({period_start} to "
@@ -268,11 +269,16 @@ def check_period(cal: Calibration, period_start: dt.date | None = None,
     if mode == OUT_OF_SAMPLE:
         fit_end = period_start - dt.timedelta(days=1)
         if (fit_end - cal.window_start).days + 1 < MIN_FIT_DAYS:
+            n = (fit_end - cal.window_start).days + 1
+            cut = ("(--backtest-start)" if cut_given else
+                   "(by default a year before the data window ends)")
             raise UserError(
-                f"out-of-sample back-test: the data before the cut-off {period_start} start on "
-                f"{cal.window_start}, less than {MIN_FIT_DAYS} days to fit on. Give more years of "
-                "returns, a later --backtest-start, or --backtest in-sample (a check of the fit, "
-                "not a forecast)")
+                f"out-of-sample back-test: the cut-off {period_start} {cut} leaves {n} day(s) of "
+                f"data before it, from {cal.window_start}: less than {MIN_FIT_DAYS} days to "
+                f"fit on (the data window is {cal.window_start} to {cal.window_end}). Give "
+                f"a later --backtest-start (from {cal.window_start + dt.timedelta(days=MIN_FIT_DAYS)}"
+                f"), a longer data window, --backtest in-sample (a check of the fit, not a "
+                "forecast) or --no-backtest (the fit only)")
     return period_start, period_end
 
 
