@@ -54,6 +54,11 @@ years after the warm-up: simulate more than a year and its warm-up to have it."
 H10. The explorer's and the app's workbook (sheet Run details, and the run's saved details) said
 "Run time: 2.2 s on the _ProgressExecutor executor", a class of the code; it says "on the serial
 executor" (or "process"), as the command line does.
+
+H11. Reading age: page one gives every percentage's difference in "pts" ("+5.0 pts") and the
+paper's warm-up sentence names "the MSER-5 warm-up check"; the glossary had neither. It now has
+"pts" (percentage points, with an example) and "Warm-up" (the bundled report still prints on 13
+pages).
 """
 
 from __future__ import annotations
@@ -432,3 +437,17 @@ def test_the_workbooks_run_details_name_the_executor_not_a_class(app):
     said = dict(run_details(app.exp, {}).values.tolist())["Run time"]
     assert said.endswith("on the serial executor"), said
     assert "_" not in said and "Executor" not in said
+
+
+# ------------------------------------------------------------------------------ H11
+def test_the_glossary_says_what_pts_and_the_warm_up_are(reports):
+    from workbench.present.report_sections import glossary_section, page_one
+
+    page = page_one(reports["three"])
+    assert " pts" in page                                   # page one's differences use it
+    glossary = html.unescape(re.sub(r"<[^>]+>", "", glossary_section()))
+    assert "pts: Percentage points: the difference between two percentages (80% to 85% is +5 " \
+           "pts)." in glossary, glossary
+    assert "Warm-up: The first weeks of a simulation, while it settles from its starting " \
+           "snapshot; left out of the averages. A standard check (MSER-5) suggests how long." \
+           in glossary, glossary

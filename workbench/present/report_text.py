@@ -48,6 +48,10 @@ GLOSSARY = {
                    "chance events, and the ranges show how much the answer varies.",
     "95% range": "The range within which the true average is expected to lie, given the "
                  "replications run (statisticians call it a confidence interval).",
+    # page one's differences and the warm-up's sentence used these with no word of what they are
+    "pts": "Percentage points: the difference between two percentages (80% to 85% is +5 pts).",
+    "Warm-up": "The first weeks of a simulation, while it settles from its starting snapshot; "
+               "left out of the averages. A standard check (MSER-5) suggests how long.",
 }
 
 LIMITATIONS = [
