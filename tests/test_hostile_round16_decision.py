@@ -200,3 +200,19 @@ def test_of_plans_that_tie_the_one_that_changes_least_is_chosen_and_the_tie_said
     assert (f"{len(tied) - 1} other plan{'s' if len(tied) > 2 else ''} checked cost the same on "
             f"average and met every target too") in said
     assert "the one that changes least from the starting scenario is chosen" in said
+
+
+@pytest.mark.parametrize("text", ["academy_intake_per_year=12:12", "agency_cap_pct=5:5"])
+def test_a_lever_range_of_one_value_says_how_to_hold_the_lever(text):
+    # "the range must have high > low (got 12 to 12)": a user holding a lever still was told
+    # neither that one value leaves nothing to search nor how to hold it
+    from workbench.decision.space import parse_lever_range
+    from workbench.errors import UserError
+
+    with pytest.raises(UserError) as err:
+        parse_lever_range(text)
+    value = text.split("=")[1].split(":")[0]
+    said = str(err.value)
+    assert said.startswith(f"lever range {text!r}: lever {text.split('=')[0]} (")
+    assert (f"a range of one value ({value} to {value}) leaves nothing to search; to hold it at "
+            f"{value}, leave it out of the levers searched") in said

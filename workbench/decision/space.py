@@ -60,6 +60,13 @@ class LeverRange:
                             f"{UNPRICED[self.key]} is not costed, so the optimiser would take "
                             f"it in place of choices that are, and the plan's cost would leave "
                             f"it out; try it with `workbench compare` or the explorer instead")
+        if math.isfinite(self.low) and self.high == self.low:
+            # "the range must have high > low" told a user who meant to hold a lever still
+            # neither that nothing is searched in one value nor how to hold it
+            raise UserError(f"lever {self.key} ({lv.label}): a range of one value ({self.low:g} "
+                            f"to {self.high:g}) leaves nothing to search; to hold it at "
+                            f"{self.low:g}, leave it out of the levers searched and give it "
+                            f"that value in the starting scenario")
         if not (math.isfinite(self.low) and math.isfinite(self.high) and self.high > self.low):
             raise UserError(f"lever {self.key}: the range must have high > low "
                             f"(got {self.low:g} to {self.high:g})")
