@@ -94,6 +94,23 @@ SCENARIOS: list[tuple[str, str, list[str] | None]] = [
     ("visit_hours_a_number", _v(
         "stages:\n  cp:\n    visits: {interval_wd: 20, window_wd: 10, hours: 3}\n"),
      ["stages.cp.visits.hours", "not a single number", "{dist: fixed, value: 3}"]),
+    # NEW: pydantic's "Input tag 'normal' found using 'dist' does not match any of the
+    # expected tags"
+    ("normal_distribution", _v("stages:\n  assessment:\n    work_hours: {dist: normal, mean: 5, "
+                               "sd: 2}\n"),
+     ["stages.assessment.work_hours: dist: 'normal' is not a distribution the workbench draws "
+      "from; give one of 'fixed'", "lognormal or gamma, by its mean and cv"]),
+    ("distribution_in_capitals", _v("stages:\n  assessment:\n    work_hours: {dist: LogNormal, "
+                                    "mean: 5, cv: 0.5}\n"),
+     ["'LogNormal'", "names are lower case"]),
+    # NEW: a uniform's low and high over a base's lognormal, without dist:, were 'unknown field
+    # [given in baseline.yaml, which <variant> builds on]': the variant gave them
+    ("uniform_fields_without_dist", _v("stages:\n  assessment:\n    work_hours: {low: 1, "
+                                       "high: 3}\n"),
+     ["stages.assessment.work_hours.lognormal.low: 'low' is a field of a uniform distribution, "
+      "not of a lognormal one", "give dist: uniform with low, high"]),
+    ("lognormal_fields_without_dist", _v("stages:\n  assessment:\n    work_hours: {mean: 5, "
+                                         "cv: 0.5}\n"), []),
     ("uniform_backwards", _v("stages:\n  s47:\n    elapsed_wd: {dist: uniform, low: 8, high: 1}\n"),
      ["stages.s47.elapsed_wd.uniform", "high (1.0) must be greater than low (8.0)"]),
     ("checkpoints_going_down", _v("stages:\n  assessment:\n    checkpoints_wd: [40, 28, 10]\n"),
@@ -237,6 +254,9 @@ def test_each_damaged_scenario_file_is_read_or_refused_naming_the_field(
     assert str(path) in err
     for part in says:
         assert part in err, f"{part!r} not in {err!r}"
+    # each problem is in the file itself, not one of its base's (but the stage held by a team
+    # the file makes case_holding: no, which its base gives)
+    assert "[given in" not in err or name == "case_holding_no"
 
 
 def test_the_files_that_validate_read_the_values_written(scenario_folder):
@@ -248,6 +268,8 @@ def test_the_files_that_validate_read_the_values_written(scenario_folder):
     assert sc("str_tag_on_a_number").demand.referrals_per_year == 7000
     assert sc("float_tag").demand.referrals_per_year == 7000
     assert sc("on_for_true").retention.enabled is True
+    hours = sc("lognormal_fields_without_dist").stages["assessment"].work_hours
+    assert (hours.dist, hours.mean, hours.cv) == ("lognormal", 5, 0.5)
     assert sc("off_for_false").agency.enabled is False
     teams = sc("anchor_across_teams").teams
     assert teams["disability"].establishment_fte == 14

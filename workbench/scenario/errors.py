@@ -111,11 +111,30 @@ def format_errors(err: ValidationError, source: str, field_names: tuple[str, ...
         if typ == "extra_forbidden":
             msg = "unknown field (check the spelling; unknown fields are not allowed)"
             meant = meant_field(str(e["loc"][-1]), field_names)
+            tag = str(e["loc"][-2]) if len(e["loc"]) > 1 else ""
+            other = [d for d, fields in DIST_FIELDS.items() if str(e["loc"][-1]) in fields]
+            if tag in DIST_FIELDS and other and tag not in other:
+                # {low: 1, high: 3} over a base's lognormal: 'unknown field', of the base's
+                meant = None
+                msg = (f"'{e['loc'][-1]}' is a field of a {' or '.join(other)} distribution, "
+                       f"not of a {tag} one (one written without dist: keeps its base's); give "
+                       f"dist: {other[0]} with {', '.join(DIST_FIELDS[other[0]])}, or the "
+                       f"{tag}'s {', '.join(DIST_FIELDS[tag])}")
             if meant and meant != str(e["loc"][-1]):
                 msg = f"unknown field; did you mean '{meant}'? (field names are lower case)" \
                     if meant == str(e["loc"][-1]).lower() else f"unknown field; did you mean '{meant}'?"
         elif typ == "missing":
             msg = "required field is missing"
+        elif typ == "union_tag_invalid":
+            # pydantic's "Input tag 'normal' found using 'dist' does not match any of the
+            # expected tags: ..."
+            ctx = e.get("ctx") or {}
+            tag = str(ctx.get("tag"))
+            why = ("; names are lower case" if tag.lower() in DIST_FIELDS else
+                   " (for a normal one, lognormal or gamma, by its mean and cv: neither draws a "
+                   "value below 0)" if tag.lower() in ("normal", "gaussian") else "")
+            msg = (f"dist: '{tag}' is not a distribution the workbench draws from; give one of "
+                   f"{ctx.get('expected_tags')}{why}")
         elif typ == "model_attributes_type" and len(e["loc"]) == 2 and e["loc"][0] == "uncertain":
             # a value or a list where a range goes ("Input should be a valid dictionary or
             # object to extract fields from" said nothing of what to write)
@@ -190,5 +209,8 @@ def format_errors(err: ValidationError, source: str, field_names: tuple[str, ...
 
 #: Problems listed in a message; the others are counted (as the extracts' messages do).
 MAX_LINES = 200
+#: Each distribution's fields (the ``dist:`` tags of :data:`~.basics.Dist`).
+DIST_FIELDS = {"fixed": ("value",), "exponential": ("mean",), "lognormal": ("mean", "cv"),
+               "gamma": ("mean", "cv"), "uniform": ("low", "high"), "histogram": ("edges", "probs")}
 #: Why a distribution's values are bounded (:data:`~.basics.TIME_MAX`), said of times.
 _TIME_WHY = "far longer than any run; larger values overflow the simulation clock"

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from .derive import merge_variant
-from .errors import ScenarioError
+from .errors import DIST_FIELDS, ScenarioError
 from .reading import MAX_FILE_BYTES, _read_bytes, expand_pattern  # noqa: F401 (validate's)
 from .schema import Scenario, validate_scenario
 from .yaml_words import (half_character, indented_too_far, key_forms, wide_indent,
@@ -467,6 +467,8 @@ def _sets(data: dict[str, Any], keys: list[str]) -> bool:
             # looked up, not scanned: a scan of every entry for each problem took minutes for a
             # file of 30,000 teams or uncertain inputs (a problem each)
             found = [k for k in key_forms(key) if k in node]
+            if not found and key in DIST_FIELDS and "dist" not in node:
+                continue   # the tag in pydantic's path (work_hours.lognormal.low), not a key
             if not found:
                 return False
             node = node[found[0]]
