@@ -310,7 +310,8 @@ def render() -> str:
            "A scenario file is YAML. A **variant** names its base (`base: baseline.yaml`) and "
            "states only what differs: blocks are merged key by key, except an outcome block "
            "(`next:`), a distribution (`dist: ...`) and a list (a team's `staff`, `surges`, "
-           "`campaigns`), which are stated whole. Unknown fields "
+           "`campaigns`), which are stated whole (a distribution written without `dist:` "
+           "changes only the fields it gives of its base's). Unknown fields "
            "are errors. Start one with `workbench new NAME --from scenarios/baseline.yaml`, and "
            "check it with `workbench validate FILE`.", "",
            "Units are carried in field names: `_days` calendar days, `_wd` working days, `_hours` "
