@@ -315,3 +315,30 @@ def test_the_header_year_of_a_census_named_without_one_is_its_year(tmp_path):
 def test_a_header_year_not_a_year_or_not_the_reference_dates_is_said(tmp_path, details, says):
     _, problems = _census_header(tmp_path, details)
     assert len(problems) == 1 and says in problems[0], problems
+
+
+# --------------- 10. an authority whose referrals are suppressed in every year is told so
+def test_referrals_suppressed_in_every_year_are_not_called_a_missing_authority(tmp_path):
+    # before: "Isles of Scilly: no referrals (C1 referral_count) for it in c1_...csv, which give
+    # England's: is the file a selection of authorities without it? Download the C1 table by
+    # local authority": its rows were in the file, every one suppressed ('c')
+    from workbench.published import PublishedError, find_authority, read_published
+    from workbench.published.build import build_scenario
+    from workbench.scenario.load import load_raw
+    d = tmp_path / "published"
+    shutil.copytree(PUBLISHED, d, ignore=shutil.ignore_patterns("*.py"))
+    c1 = d / "c1_referrals_la_2020_to_2024.csv"
+    df = pd.read_csv(c1, dtype=str, keep_default_na=False)
+    durham = df.la_name == "County Durham"
+    df.loc[durham, "referral_count"] = "c"
+    df.loc[durham & (df.time_period == "2024"), "referral_count"] = "x"
+    df.to_csv(c1, index=False)
+    base = load_raw(ROOT / "scenarios" / "england_average.yaml")
+    with pytest.raises(PublishedError) as exc:
+        build_scenario(find_authority(read_published(d), "County Durham"), base)
+    said = str(exc.value)
+    assert "a selection of authorities" not in said and "Download" not in said
+    assert said.startswith("County Durham: its referrals (C1 referral_count) are in "
+                           "c1_referrals_la_2020_to_2024.csv but not given in any year (2020 to "
+                           "2023: 'c', suppressed")
+    assert "; 2024: 'x', " in said and "build it from the council's own returns" in said

@@ -485,6 +485,24 @@ def _no_surge_running(base: dict, year: int, base_name: str) -> None:
             f"to the written file a surge that starts after 31 March {year} if one is meant")
 
 
+def _never_given(auth: Authority) -> None:
+    """The authority's referrals in the files but not given in any year (suppressed, as the
+    Isles of Scilly's small counts are): it was told "no referrals for it in c1_...csv: is the
+    file a selection of authorities without it? Download the C1 table", though its rows were
+    there. A :class:`PublishedError` saying what the rows hold."""
+    rows = auth.figures[auth.figures.measure == "referrals"]
+    if rows.empty:
+        return
+    parts = []
+    for (raw, status), g in rows.groupby(["raw", "status"], sort=False):
+        parts.append(f"{_span(sorted(g.year.unique().tolist()))}: '{raw}', {status}")
+    raise PublishedError(f"{auth.name}: its referrals (C1 referral_count) are in "
+                         f"{', '.join(sorted(rows.file.unique()))} but not given in any year "
+                         f"({'; '.join(parts)}). The scenario is sized by its referrals, so it "
+                         "cannot be built from the published tables: build it from the "
+                         "council's own returns (workbench calibrate --returns)")
+
+
 def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
                    base_name: str = "england_average.yaml") -> Built:
     """The scenario of one authority as at 31 March of a year, from its published figures.
@@ -508,6 +526,7 @@ def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
     """
     years = auth.years("referrals")
     if not years:
+        _never_given(auth)
         eng = auth.england[auth.england.measure == "referrals"]
         if len(eng):
             # the C1 table was read (England's row is there): "download the C1 table" misled
