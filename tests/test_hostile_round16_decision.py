@@ -216,3 +216,32 @@ def test_a_lever_range_of_one_value_says_how_to_hold_the_lever(text):
     assert said.startswith(f"lever range {text!r}: lever {text.split('=')[0]} (")
     assert (f"a range of one value ({value} to {value}) leaves nothing to search; to hold it at "
             f"{value}, leave it out of the levers searched") in said
+
+
+# ------------------------------------------------------------------ 5. optimise: a run failed
+def fails_once_on_fresh_runs(scenario, seed, years=None, warmup_days=0.0):
+    """Children waiting 10 to 14; the second fresh run fails."""
+    from workbench.decision.optimise import FRESH_SEED_OFFSET
+    from workbench.experiment.design import replication_seed
+
+    if seed == replication_seed(FRESH_SEED_OFFSET, 1):
+        raise RuntimeError("the model stopped")
+    return SimpleNamespace(
+        kpis={"unallocated_mean": 10.0 + seed % 5,
+              "cost_gbp": 1e6 + 1e4 * scenario.academy.intake_per_year},
+        timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def test_the_answer_counts_the_fresh_runs_it_rests_on_when_one_failed():
+    # "On 4 fresh runs per plan, we are at least 90% confident" where one of the 4 had failed
+    # (the bound was of 3), and the failure named the plan by its bare key ('e6eb21ba')
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        res = _optimise(["unallocated_mean<=40"], simulate_fn=fails_once_on_fresh_runs,
+                        confirm_replications=4)
+    assert res.chosen is not None and int(res.candidates["n"].iloc[0]) == 3
+    said = res.statement()
+    assert "On 3 fresh runs of this plan (the other 1 of the 4 failed), we are at least 90%" \
+        in said and "On 4 fresh runs" not in said
+    failed = [s for s in _said(got) if "replication(s) failed" in s]
+    assert failed and "first: 'Baseline, plan " in failed[0]

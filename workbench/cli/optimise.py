@@ -146,9 +146,12 @@ def cmd_optimise(args) -> int:
     elif res.chosen is None and notes:
         print(f"(Years simulated: --years, {years:g} now.)")
     if len(res.candidates):
+        short = (int((res.candidates["n"] < res.confirm_replications).sum())
+                 if "n" in res.candidates else 0)
         print(f"\nCandidates checked on {res.confirm_replications} fresh runs each (bounds: "
               f"one-sided, {confidence_text(res.candidates['confidence_each'].iloc[0], 2)} "
-              f"each):")
+              f"each)" + (f"; runs failed for {short} of them, whose averages and bounds are of "
+                          f"the runs that finished" if short else "") + ":")
         print(_plan_table(res.candidates, res))
     from ..decision.charts import frontier_chart
 

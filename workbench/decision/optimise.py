@@ -151,9 +151,15 @@ class OptimiseResult:
                     f"from this one, the levers changed nothing in the cost over {yrs} (a change "
                     f"that falls after the run ends, or a limit never reached), so the one that "
                     f"changes least from the starting scenario is chosen.") + tail
+        runs = f"{self.confirm_replications} fresh runs per plan"
+        n = int(row["n"]) if "n" in row and row["n"] == row["n"] else self.confirm_replications
+        if n < self.confirm_replications:   # it said "on 4 fresh runs" where one had failed
+            lost = self.confirm_replications - n
+            runs = (f"{n} fresh runs of this plan (the other {lost} of the "
+                    f"{self.confirm_replications} failed)")
         return (f"The cheapest plan found that meets every target ({tg}): "
                 f"{describe_plan(self.base, self.chosen)}. It costs {cost} over {yrs} on "
-                f"average. On {self.confirm_replications} fresh runs per plan, we are at least "
+                f"average. On {runs}, we are at least "
                 f"{confidence_text(self.confidence)} confident that it meets every target on "
                 f"average (one-sided t bounds, Bonferroni over {len(self.candidates)} candidate "
                 f"plan(s) and {len(self.targets)} target(s))." + tail)

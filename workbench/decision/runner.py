@@ -146,11 +146,7 @@ class Runner:
             return
         from ..experiment.memory import plan_workers
 
-        def label(key: str, sc: Scenario) -> str:
-            what = sc.name[:1].lower() + sc.name[1:] if sc.name else key
-            return f"{self.about}, {what}" if self.about else key
-
-        named = {label(k, sc): sc for k, sc in scenarios.items()}
+        named = {self._label(k, sc): sc for k, sc in scenarios.items()}
         if self.kind == "serial":
             plan_workers(named, self.years, 1)
             return
@@ -161,6 +157,12 @@ class Runner:
         if own:
             self.max_workers = n
         self._fitted = True
+
+    def _label(self, key: str, sc: Scenario | None) -> str:
+        """A plan's or point's label as the user can place it ("Baseline, plan dd6fc023")."""
+        name = sc.name if sc is not None and sc.name else ""
+        what = name[:1].lower() + name[1:] if name else key
+        return f"{self.about}, {what}" if self.about else key
 
     # ------------------------------------------------------------------ running
     @property
@@ -201,8 +203,9 @@ class Runner:
             self._seconds.extend(float(x) for x in ran)
         if len(exp.failures):
             first = exp.failures.iloc[0]
+            where = self._label(str(first["scenario"]), scenarios.get(first["scenario"]))
             warnings.warn(f"{len(exp.failures)} replication(s) failed; first: "
-                          f"{first['scenario']!r} seed {first['seed']}: {first['error']}",
+                          f"{where!r} seed {first['seed']}: {first['error']}",
                           RuntimeWarning, stacklevel=2)
         self.last_batch_s = time.perf_counter() - t0
         return exp.kpis
