@@ -29,9 +29,14 @@ MANY_NQSW = [{"type": "experienced", "count": 10, "fte": 1.0},
 
 
 def _queued_in_own_team(c) -> bool:
-    """Child c waits in her team's queue for a transfer within it (she has a worker there)."""
+    """Child c waits in her team's queue for a transfer within it (she has a worker there), or
+    in her new team's queue for a transfer to it (session 20: an assessment an NQSW held that
+    went straight to care proceedings, 2% of assessments, waits for the court team with her as
+    any case moving team does; seen in the surge's run once the court team stopped hiring
+    NQSWs, who had changed the draws)."""
     t = c.queued_team
-    return c.open and t is not None and c.worker is not None and c.worker.team is t
+    return c.open and t is not None and c.worker is not None and (
+        c.worker.team is t or t is c.team)
 
 
 def _watch(sc, seed: int, days: float) -> dict:

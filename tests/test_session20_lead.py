@@ -48,9 +48,14 @@ def test_each_visiting_stage_has_its_kpi_counted_from_the_log(run, stage):
     assert name in KPIS and KPIS[name].better == +1 and KPIS[name].fmt == "pct"
 
 
-def test_court_visits_are_counted_apart_from_child_protection(run):
-    # the defect's shape: the court stage's visits (late in this run) were in no KPI
-    assert run.kpis["court_visits_on_time_pct"] < run.kpis["cp_visits_on_time_pct"]
+def test_court_visits_are_counted_apart_from_child_protection():
+    # the defect's shape: in the England-average file the court team's visits are late while
+    # the CP team's are on time, and only the CP ones had a measure (a year: 0.3% against 96%)
+    from workbench import load_scenario
+    from conftest import SCENARIOS
+    k = simulate(load_scenario(SCENARIOS / "england_average.yaml"), 1, years=1).kpis
+    assert k["cp_visits_on_time_pct"] > 90
+    assert k["court_visits_on_time_pct"] < 50
 
 
 def test_a_stage_without_visits_has_no_value(small):
