@@ -342,3 +342,27 @@ def test_referrals_suppressed_in_every_year_are_not_called_a_missing_authority(t
                            "c1_referrals_la_2020_to_2024.csv but not given in any year (2020 to "
                            "2023: 'c', suppressed")
     assert "; 2024: 'x', " in said and "build it from the council's own returns" in said
+
+
+def test_referrals_of_0_in_the_latest_years_name_the_years_with_more(tmp_path):
+    # before: "no referrals (C1 referral_count) above 0 for 2024 or the two years before in the
+    # files (they cover 2020 to 2024); download the C1 table, or give another --year": the table
+    # was there, its rows 0 or 'low'
+    from workbench.published import PublishedError, find_authority, read_published
+    from workbench.published.build import build_scenario
+    from workbench.scenario.load import load_raw
+    d = tmp_path / "published"
+    shutil.copytree(PUBLISHED, d, ignore=shutil.ignore_patterns("*.py"))
+    c1 = d / "c1_referrals_la_2020_to_2024.csv"
+    df = pd.read_csv(c1, dtype=str, keep_default_na=False)
+    late = (df.la_name == "County Durham") & df.time_period.isin(["2022", "2023", "2024"])
+    df.loc[late, "referral_count"] = ["0", "low", "0"]
+    df.to_csv(c1, index=False)
+    base = load_raw(ROOT / "scenarios" / "england_average.yaml")
+    with pytest.raises(PublishedError) as exc:
+        build_scenario(find_authority(read_published(d), "County Durham"), base)
+    assert str(exc.value) == (
+        "County Durham: its referrals (C1 referral_count) are 0 or round to 0 for 2024 and the "
+        "two years before (2022: '0', 2023: 'low', 2024: '0'; c1_referrals_la_2020_to_2024.csv): "
+        "the scenario is sized by its referrals; give a --year with referrals above 0 (2020, "
+        "2021)")

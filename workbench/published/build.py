@@ -503,6 +503,26 @@ def _never_given(auth: Authority) -> None:
                          "council's own returns (workbench calibrate --returns)")
 
 
+def _none_above_zero(auth: Authority, year: int, years: list[int]) -> None:
+    """Referrals given as 0 or 'low' (rounds to 0) for ``year`` and the two years before: the
+    message said "download the C1 table, or give another --year", though the table was there
+    and, when no year had more, no --year would do. A :class:`PublishedError` saying what the
+    rows hold, and the years with referrals above 0 if any."""
+    f = auth.figures
+    rows = f[(f.measure == "referrals") & f.year.between(year - 2, year) & f.value.notna()]
+    if rows.empty:
+        return
+    shown = ", ".join(f"{int(r.year)}: '{r.raw}'" for r in rows.sort_values("year").itertuples())
+    more = sorted(f[(f.measure == "referrals") & (f.value > 0)].year.unique().tolist())
+    then = (f"give a --year with referrals above 0 ({', '.join(str(y) for y in more)})" if more
+            else "no year in the files has more, so build it from the council's own returns "
+                 "(workbench calibrate --returns)")
+    raise PublishedError(f"{auth.name}: its referrals (C1 referral_count) are 0 or round to 0 "
+                         f"for {year} and the two years before ({shown}; "
+                         f"{', '.join(sorted(rows.file.unique()))}): the scenario is sized by "
+                         f"its referrals; {then}")
+
+
 def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
                    base_name: str = "england_average.yaml") -> Built:
     """The scenario of one authority as at 31 March of a year, from its published figures.
@@ -550,6 +570,7 @@ def build_scenario(auth: Authority, base: dict, *, year: int | None = None,
     src = _Source(auth, year, built.notes, base_name)
     ref = src.la("referrals")
     if ref is None:
+        _none_above_zero(auth, year, years)
         raise PublishedError(f"{auth.name}: no referrals (C1 referral_count) above 0 for {year} "
                              f"or the two years before in the files (they cover "
                              f"{_span(years)}); download the C1 table, or give another --year")
