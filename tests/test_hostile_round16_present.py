@@ -59,6 +59,11 @@ H11. Reading age: page one gives every percentage's difference in "pts" ("+5.0 p
 paper's warm-up sentence names "the MSER-5 warm-up check"; the glossary had neither. It now has
 "pts" (percentage points, with an example) and "Warm-up" (the bundled report still prints on 13
 pages).
+
+H12. A report of single runs said twice over its difference chart that one run has no range
+("... in a single run: with one run there is no range, so no difference can be called clear.
+With a single run there is no range, so no difference can be called clear."): the section's
+words and the chart's printed caption. The section's words now stop at "in a single run.".
 """
 
 from __future__ import annotations
@@ -451,3 +456,18 @@ def test_the_glossary_says_what_pts_and_the_warm_up_are(reports):
     assert "Warm-up: The first weeks of a simulation, while it settles from its starting " \
            "snapshot; left out of the averages. A standard check (MSER-5) suggests how long." \
            in glossary, glossary
+
+
+# ------------------------------------------------------------------------------ H12
+def test_a_single_runs_difference_chart_says_no_range_once(reports, monkeypatch):
+    from test_hostile_round14_present import experiment
+    from workbench.present import report_sections as rs
+    from workbench.present.report_design import Warmup
+
+    r = reports["three"]
+    one = rs.Report(experiment(r.design.scenarios, n=1), {}, r.design, Warmup(0.0, "given"))
+    monkeypatch.setattr(rs.plots, "plot_paired_differences", lambda *a, **k: None)
+    monkeypatch.setattr(rs, "figure_html", lambda fig, alt: f"<figcaption>{alt}</figcaption>")
+    text = html.unescape(re.sub(r"<[^>]+>", " ", rs.differences_section(one)))
+    assert text.count("no difference can be called clear") == 1, text
+    assert "in a single run." in text

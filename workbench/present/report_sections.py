@@ -163,8 +163,9 @@ def differences_section(r: Report) -> str:
     words = ("Each bar is an option's average difference from the baseline on one measure, "
              "with its 95% range. A bar whose range crosses zero shows no clear change."
              if ex.replications > 1 else
+             # (the chart's caption, its finding, says there is no range: it was said twice)
              "Each bar is an option's difference from the baseline on one measure in a single "
-             "run: with one run there is no range, so no difference can be called clear.")
+             "run.")
     return section_html("How each option differs from the baseline", words, figure_html(fig, alt))
 
 
