@@ -64,6 +64,11 @@ H12. A report of single runs said twice over its difference chart that one run h
 ("... in a single run: with one run there is no range, so no difference can be called clear.
 With a single run there is no range, so no difference can be called clear."): the section's
 words and the chart's printed caption. The section's words now stop at "in a single run.".
+
+H13. workbench report --title "   " (or --authority, --date, --prepared-by of only spaces) ran
+and printed a report whose title (its h1 and the page's title) or heading line was blank. It is
+refused before anything runs: "--title: holds only spaces; give the words to print in the
+report's heading, or leave --title out".
 """
 
 from __future__ import annotations
@@ -471,3 +476,18 @@ def test_a_single_runs_difference_chart_says_no_range_once(reports, monkeypatch)
     text = html.unescape(re.sub(r"<[^>]+>", " ", rs.differences_section(one)))
     assert text.count("no difference can be called clear") == 1, text
     assert "in a single run." in text
+
+
+# ------------------------------------------------------------------------------ H13
+@pytest.mark.parametrize("option", ["--title", "--authority", "--date", "--prepared-by"])
+def test_a_heading_option_of_only_spaces_is_refused(option, tmp_path, capsys):
+    from workbench.cli import main
+
+    out = tmp_path / "r.html"
+    code = main(["report", str(ROOT / "scenarios" / "baseline.yaml"), "--out", str(out),
+                 option, " \u00a0 "])
+    err = capsys.readouterr().err
+    assert code != 0 and not out.exists()
+    assert (f"{option}: holds only spaces; give the words to print in the report's heading, "
+            f"or leave {option} out") in err, err
+    assert "Traceback" not in err

@@ -184,6 +184,9 @@ def check_text_options(texts: dict[str, str | None]) -> None:
     for option, text in texts.items():
         if not text:
             continue
+        if not text.strip():   # printed as a blank heading (a blank title, a blank date)
+            raise UserError(f"{option}: holds only spaces; give the words to print in the "
+                            f"report's heading, or leave {option} out")
         try:
             one_line_text(text)
         except ValueError as exc:
