@@ -16,8 +16,9 @@ app's page hides the twin (it names the bar itself), so a screen reader hears on
 H3. The report counted the baseline among the options: page one said "We compared 6 options
 with the baseline" and every chart's text (and printed caption) beside it "one line for each of
 7 options", "Left: the 7 options on their own scale", "7 panels, one for each option", "one
-point per option". They say "scenarios" now ("each of 7 scenarios"). For the baseline alone (no pressure: one panel) the waiting chart's text began
-"Left: the one scenario on its own scale." of a chart with no right: "Left:" is said only when
+point per option". They say "scenarios" now ("each of 7 scenarios"). For the baseline alone
+(no pressure: one panel) the waiting chart's text began "Left: the one scenario on its own
+scale." of a chart with no right: "Left:" is said only when
 the stress test is the chart's right panel.
 
 H4. The report of the baseline alone printed the heading "What each option and pressure
