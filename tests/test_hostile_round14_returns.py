@@ -353,11 +353,13 @@ def test_a_revised_row_under_another_name_is_said_as_one_authority_twice(tmp_pat
 
 
 @pytest.mark.parametrize("la, says", [
+    # session 20: the successors by name as well as code, though the files hold neither
     ("Cumbria", "Cumbria (E10000006) is not in the files: from the 2024 reporting year its area "
-                "is in E06000063 and E06000064 (a split: their years are not Cumbria's), or add "
-                "the older files that hold Cumbria's own years"),
+                "is in Cumberland (E06000063) and Westmorland and Furness (E06000064) (a split: "
+                "their years are not Cumbria's), or add the older files that hold Cumbria's own "
+                "years"),
     ("E10000023", "North Yorkshire (E10000023) is not in the files: from the 2024 reporting year "
-                  "its area is in E06000065 (a new code: one series)")])
+                  "its area is in North Yorkshire (E06000065) (a new code: one series)")])
 def test_an_authority_since_reorganised_says_where_its_area_went(published, la, says):
     # before: "--la 'Cumbria': ... close matches: Cumberland", as if Cumberland were Cumbria
     with pytest.raises(PublishedError) as exc:

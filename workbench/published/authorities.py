@@ -81,6 +81,15 @@ OLD_NAMES = {"E10000002": "Buckinghamshire", "E06000028": "Bournemouth", "E06000
              "E10000009": "Dorset", "E10000023": "North Yorkshire", "E10000027": "Somerset",
              "E10000021": "Northamptonshire", "E10000006": "Cumbria"}
 
+#: The names of the authorities the reorganisations made (by ONS code), for a message about an
+#: older authority when the files hold neither it nor its successor ("its area is in
+#: E06000063 and E06000064" named no place a user could recognise).
+NEW_NAMES = {"E06000058": "Bournemouth, Christchurch and Poole", "E06000059": "Dorset",
+             "E06000060": "Buckinghamshire", "E06000061": "North Northamptonshire",
+             "E06000062": "West Northamptonshire", "E06000063": "Cumberland",
+             "E06000064": "Westmorland and Furness", "E06000065": "North Yorkshire",
+             "E06000066": "Somerset"}
+
 _DROP = re.compile(r"\b(city of|county of|county|council|the)\b")
 
 #: England's regions (the files' region_name): a region asked for is many authorities, not one
@@ -327,7 +336,8 @@ def _reorganised(q: str, la: pd.DataFrame,
 
         def named(s: Succession) -> str:
             rows = la[la.code == s.new_code]
-            return f"{rows.name.iloc[-1]} ({s.new_code})" if not rows.empty else s.new_code
+            name = rows.name.iloc[-1] if not rows.empty else NEW_NAMES.get(s.new_code)
+            return f"{name} ({s.new_code})" if name else s.new_code
 
         split = any(s.kind == "split" for s in now)
         held = [s.new_code for s in now if (la.code == s.new_code).any()]
