@@ -177,3 +177,20 @@ def test_a_window_too_short_for_the_default_back_test_says_what_to_give(small_fi
     assert "a later --backtest-start (from 2021-10-12)" in said and "--no-backtest" in said
     with pytest.raises(UserError, match=r"2021-06-01 \(--backtest-start\) leaves 47 day"):
         check_period(short, dt.date(2021, 6, 1))
+
+
+def test_a_roster_whose_staff_all_start_after_the_window_start_is_fitted_from_then():
+    # every RoleStartDate on one day 14 months into the window (a new system's date; the cases
+    # were worked before it): the establishment was averaged over weeks with nobody in post (a
+    # synthetic team of 17.1 FTE fitted 5.5; 13.2 from the roster's start), unsaid
+    from workbench.calibration.derive import Draft
+    from workbench.calibration.staff_roster import leavers_from
+
+    rows = [(426, None)] * 20 + [(426, 600.0)]
+    d = Draft(data={}, window="", template_name="t")
+    assert leavers_from(d, _roster_of(rows), 0.0, 730.0) == 427.0
+    [said] = d.notes
+    assert "nobody in the roster is in post on the data window's first day" in said
+    assert "14 months into the window" in said and "with its own start date" in said
+    d = Draft(data={}, window="", template_name="t")
+    assert leavers_from(d, _roster_of([(-5, None)] + rows), 0.0, 730.0) == 0.0 and not d.notes

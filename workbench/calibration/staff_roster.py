@@ -379,6 +379,9 @@ def note_a_still_roster(d: Draft, roster: Roster, w0: float, w1x: float) -> None
 NO_LEAVER_CHANCE = 0.01
 #: the shortest such first part (days) worth a word: a quiet quarter is no sign
 MIN_GAP_DAYS = 91
+#: roles ending after the first needed to read a rate of leaving from (one ending late in the
+#: window is no sign that earlier ones were left out)
+MIN_ENDS = 5
 
 
 def leavers_from(d: Draft, roster: Roster, w0: float, w1x: float) -> float:
@@ -390,7 +393,24 @@ def leavers_from(d: Draft, roster: Roster, w0: float, w1x: float) -> float:
     (scale 1, two years) with its first year's leavers left out fitted experienced turnover 8.9%
     for the whole roster's 16.1% (16.8% from its first leaving), NQSWs' 18.0% for 26.8%, and
     Families First's establishment 106.5 FTE for 112.1, the leavers' posts missing."""
-    end = roster.workers.end.to_numpy(dtype=float)
+    w = roster.workers
+    start = w.start.to_numpy(dtype=float)
+    end = w.end.to_numpy(dtype=float)
+    if len(w) and not ((start <= w0) & (np.isnan(end) | (end > w0))).any():
+        # nobody in post at the window's start: the roster begins later (its RoleStartDates
+        # those of a new system, or a roster of the staff of a later date)
+        first = float(np.nanmin(start))
+        if first - w0 >= MIN_GAP_DAYS and first < w1x - 1:
+            d.notes.append(
+                f"{roster.source}: nobody in the roster is in post on the data window's first "
+                f"day ({to_date(w0)}); its first role starts on {to_date(first)}, "
+                f"{(first - w0) / (365.25 / 12):.0f} months into the window, though the cases "
+                "were worked before it. Turnover, agency tenure, recruitment, the academy and "
+                f"the establishment are fitted from the day after it, {to_date(first + 1)}, to "
+                f"{to_date(w1x - 1)} (a role starting then counts as a start, not an "
+                "appointment). Give every role in post during the window, with its own start "
+                "date, to fit them over the whole of it")
+            return first + 1
     end = end[~np.isnan(end)]
     if not len(end):
         return w0
@@ -400,7 +420,7 @@ def leavers_from(d: Draft, roster: Roster, w0: float, w1x: float) -> float:
         return w0
     n_after = int(((end >= first) & (end < w1x)).sum())
     rate = n_after / max(w1x - first, 1.0)
-    if not rate * gap > -np.log(NO_LEAVER_CHANCE):
+    if n_after < MIN_ENDS or not rate * gap > -np.log(NO_LEAVER_CHANCE):
         return w0
     months = gap / (365.25 / 12)
     d.notes.append(
