@@ -245,3 +245,24 @@ def test_the_answer_counts_the_fresh_runs_it_rests_on_when_one_failed():
         in said and "On 4 fresh runs" not in said
     failed = [s for s in _said(got) if "replication(s) failed" in s]
     assert failed and "first: 'Baseline, plan " in failed[0]
+
+
+# ------------------------------------------------------------------ 6. a scheduler address
+def test_a_mistyped_scheduler_is_said_in_words_by_optimise_and_sensitivity():
+    # compare said "--scheduler 'nonsense': no Dask scheduler could be reached there"; optimise
+    # and sensitivity ended in distributed's traceback (ValueError: missing port number)
+    from workbench.decision.sensitivity import sensitivity
+    from workbench.errors import UserError
+
+    expected = ("--scheduler 'nonsense': no Dask scheduler could be reached there (missing port "
+                "number in address 'nonsense'); give its address as tcp://HOST:PORT")
+    with pytest.raises(UserError) as err:
+        _optimise(executor="dask", scheduler="nonsense")
+    assert str(err.value).startswith(expected)
+    with pytest.raises(UserError) as err:
+        sensitivity(BASE, "unallocated_mean", inputs={
+            HOURS: Uniform(dist="uniform", low=6, high=14),
+            AGENCY_RATE: Uniform(dist="uniform", low=1500, high=2200)},
+            trajectories=2, sobol_top=0, tornado_top=0, replications=1, years=1,
+            executor="dask", scheduler="nonsense", out=None, progress=False, simulate_fn=noisy)
+    assert str(err.value).startswith(expected)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..analysis.run import simulate
 from ..experiment import run_experiment
-from ..experiment.executors import EXECUTORS, _ProgressExecutor
+from ..experiment.executors import EXECUTORS, _ProgressExecutor, dask_client
 from ..scenario import Scenario
 
 __all__ = ["Runner"]
@@ -95,7 +95,9 @@ class Runner:
                 from distributed import Client, LocalCluster
 
                 if self.scheduler:
-                    self._ex = Client(self.scheduler)
+                    # a mistyped or unreachable --scheduler ended in distributed's traceback
+                    # here, as it no longer does in compare
+                    self._ex = dask_client(self.scheduler)
                 else:
                     self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
                                                  processes=True, dashboard_address=None,

@@ -284,16 +284,7 @@ class _Dask:
         if client is not None:
             self.client = client
         elif address:
-            try:
-                self.client = Client(address)
-            except (OSError, ValueError, TypeError) as exc:
-                # a mistyped or unreachable --scheduler ended in distributed's traceback
-                from ..errors import UserError
-
-                why = " ".join(str(exc).split())[:200] or type(exc).__name__
-                raise UserError(f"--scheduler {address!r}: no Dask scheduler could be reached "
-                                f"there ({why}); give its address as tcp://HOST:PORT, or leave "
-                                f"--scheduler out to run on a local cluster") from None
+            self.client = dask_client(address)
         else:
             import logging
 
@@ -338,6 +329,22 @@ class _Dask:
             self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def dask_client(address: str):
+    """A Dask client of the scheduler at ``address``, or a UserError saying it could not be
+    reached (a mistyped or unreachable --scheduler ended in distributed's traceback)."""
+    from distributed import Client
+
+    try:
+        return Client(address)
+    except (OSError, ValueError, TypeError) as exc:
+        from ..errors import UserError
+
+        why = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise UserError(f"--scheduler {address!r}: no Dask scheduler could be reached "
+                        f"there ({why}); give its address as tcp://HOST:PORT, or leave "
+                        f"--scheduler out to run on a local cluster") from None
 
 
 def _dask_outcome(f) -> tuple[Any, BaseException | None]:
