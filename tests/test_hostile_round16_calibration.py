@@ -194,3 +194,23 @@ def test_a_roster_whose_staff_all_start_after_the_window_start_is_fitted_from_th
     assert "14 months into the window" in said and "with its own start date" in said
     d = Draft(data={}, window="", template_name="t")
     assert leavers_from(d, _roster_of([(-5, None)] + rows), 0.0, 730.0) == 0.0 and not d.notes
+
+
+# ------------------------------------------------------------------ a window the wrong way round
+def test_a_window_start_after_the_datas_end_says_where_each_end_came_from(small_fit):
+    # before: "the window must end after it starts (got 2024-01-01 to 2023-03-31)": the end
+    # was the extracts' (no --window-end given), and neither option was named
+    from workbench.calibration.fit import calibrate
+    from workbench.errors import UserError
+
+    cases, roster, cal, template = small_fit
+    with pytest.raises(UserError) as got:
+        calibrate(cases, roster, template, window_start="2030-01-01")
+    assert str(got.value) == (
+        f"the data window must end after it starts: it would run from 2030-01-01 "
+        f"(--window-start) to {cal.window_end} (its end found from the extracts, as none was "
+        "given). Give a --window-start before the --window-end, each inside the period the "
+        "data cover")
+    with pytest.raises(UserError, match=r"from 2023-01-01 \(--window-start\) to 2022-01-01 "
+                                        r"\(--window-end\)\. Give"):
+        calibrate(cases, roster, template, window_start="2023-01-01", window_end="2022-01-01")

@@ -251,7 +251,14 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         window_end = window_end or de
         window_from = tuple("given" if g else kind for g in given)
     if window_end <= window_start:
-        raise UserError(f"the window must end after it starts (got {window_start} to {window_end})")
+        came = {"given": "{} (--window-{})", "extracts": "{} (its {} found from the extracts, "
+                "as none was given)", "returns": "{} (its {} from the returns' collection "
+                "years, as none was given)"}
+        raise UserError(
+            f"the data window must end after it starts: it would run from "
+            f"{came[window_from[0]].format(window_start, 'start')} to "
+            f"{came[window_from[1]].format(window_end, 'end')}. Give a --window-start before "
+            "the --window-end, each inside the period the data cover")
     w0 = day_number(window_start)
     w1x = day_number(window_end) + 1
     win = f"{window_start} to {window_end}"
