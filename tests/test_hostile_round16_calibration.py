@@ -214,3 +214,24 @@ def test_a_window_start_after_the_datas_end_says_where_each_end_came_from(small_
     with pytest.raises(UserError, match=r"from 2023-01-01 \(--window-start\) to 2022-01-01 "
                                         r"\(--window-end\)\. Give"):
         calibrate(cases, roster, template, window_start="2023-01-01", window_end="2022-01-01")
+
+
+def test_recovery_compares_a_rate_on_the_templates_trend_with_the_truths_alike(small_fit):
+    # a window under 24 months writes the window's rate on the template's trend (0%): compared
+    # with the truth's rate at the window's end, a true 4% a year stood 2% above an exact
+    # one-year estimate, and a range holding the truth's rate over the window said 'outside'
+    import dataclasses
+    import datetime as dt
+
+    from workbench.calibration.synthetic import fictional_scenario
+
+    _, _, cal, template = small_fit
+    truth = fictional_scenario(template, scale=0.05)
+    at_end = lambda c: c.recovery(truth).set_index("parameter").loc[  # noqa: E731
+        "demand.referrals_per_year", "truth"]
+    yrs = (cal.window_end - truth.start_date).days / 365.25
+    r0 = truth.demand.referrals_per_year
+    assert at_end(cal) == pytest.approx(r0 * 1.04 ** yrs)         # its trend written: unchanged
+    one_year = dataclasses.replace(cal, window_start=dt.date(2022, 4, 1), provenance=dict(
+        cal.provenance, **{"demand.trend_pct_per_year": "from t: fewer than 24 months"}))
+    assert at_end(one_year) == pytest.approx(r0 * 1.04 ** (yrs - 0.5), rel=1e-3)
