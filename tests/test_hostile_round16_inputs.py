@@ -43,8 +43,10 @@ SCENARIOS: list[tuple[str, str, list[str] | None]] = [
     # YAML's corners
     ("sexagesimal", _v("demand:\n  referrals_per_year: 1:30\n"),
      ["line 4", "'1:30' would be read as a base-60 number"]),
+    # NEW: pydantic's "unable to parse string as a number (got '0o17')"
     ("octal_0o", _v("demand:\n  referrals_per_year: 0o17\n"),
-     ["demand.referrals_per_year", "'0o17'"]),
+     ["demand.referrals_per_year: expected a number; 0o17 is an octal number; write it in "
+      "ordinary digits: 15"]),
     ("str_tag_on_a_number", _v("demand:\n  referrals_per_year: !!str 7000\n"), None),
     ("float_tag", _v("demand:\n  referrals_per_year: !!float 7000\n"), None),
     ("timestamp_tag", _v("start_date: !!timestamp 2017-10-31\n"), None),
@@ -340,7 +342,9 @@ def test_a_chain_three_deep_in_folders_with_spaces_and_accents_carries_every_val
     ("on_loop.yaml", ["base: 'loop1.yaml' is a symbolic link that leads to no file",
                       "a loop of links"]),
     ("on_dangling.yaml", ["base: 'dangling.yaml' is a symbolic link that leads to no file"]),
-    ("loop1.yaml", ["cannot be followed to a file", "give the scenario file itself"]),
+    # NEW: Python's words, "(Symlink loop from '<the folder's full path>')"
+    ("loop1.yaml", ["cannot be followed to a file (a loop of symbolic links); give the scenario "
+                    "file itself"]),
     ("on_pipe.yaml", ["base: 'pipe.yaml' is not a regular file (a device, pipe or socket)"]),
 ])
 def test_a_base_that_is_invalid_a_link_loop_or_a_pipe_is_named(chain_folder, capsys, name,

@@ -78,6 +78,9 @@ def number_hint(text: str, field: str = "_pct") -> str | None:
     if m:
         whole = float(m[1]) * (1000 if m[2] in "kK" else 1_000_000)
         return f"write the number in full: {whole:.15g}"
+    if re.fullmatch(r"[+-]?0[oO][0-7]+", t):
+        # 0o17 (YAML 1.2's octal): "unable to parse string as a number"
+        return f"{t} is an octal number; write it in ordinary digits: {int(t, 8)}"
     m = _FRACTION.fullmatch(t)
     if m and float(m[2]) > 0:
         return f"write a fraction as a decimal: {float(m[1]) / float(m[2]):.4g}, not {t}"

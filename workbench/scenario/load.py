@@ -325,7 +325,8 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     try:
         key = path.resolve()
     except (RuntimeError, OSError) as exc:  # a loop of symbolic links (RuntimeError on 3.11)
-        raise ScenarioError(f"{path}: cannot be followed to a file ({exc}); give the scenario "
+        why = "a loop of symbolic links" if "loop" in str(exc).lower() else str(exc)
+        raise ScenarioError(f"{path}: cannot be followed to a file ({why}); give the scenario "
                             f"file itself") from None
     if len(_seen) >= MAX_BASE_CHAIN:
         raise ScenarioError(f"{path}: 'base' links go more than {MAX_BASE_CHAIN} files deep "
