@@ -266,3 +266,21 @@ def test_a_mistyped_scheduler_is_said_in_words_by_optimise_and_sensitivity():
             trajectories=2, sobol_top=0, tornado_top=0, replications=1, years=1,
             executor="dask", scheduler="nonsense", out=None, progress=False, simulate_fn=noisy)
     assert str(err.value).startswith(expected)
+
+
+# ------------------------------------------------------------------ 7. the memory estimate
+@pytest.mark.parametrize("factor, years, measured_mb", [
+    (1, 0.5, 19.2), (1, 1, 25.9), (1, 5, 91.8), (5, 1, 120.7), (5, 5, 443.1)])
+def test_the_memory_estimate_covers_what_a_replication_was_measured_to_take(factor, years,
+                                                                           measured_mb):
+    # measured on 2 December 2026 (benchmarks/memory_replication.py --one FACTOR YEARS 1):
+    # the x5 five-year run added 443 MB to its worker, where the estimate, margin and all,
+    # allowed 437 MB, so a pool sized "to fit" could run the machine out of memory
+    from workbench.experiment import memory
+    from workbench.scenario import scale_authority
+
+    sc = BASE if factor == 1 else scale_authority(BASE, factor)
+    est = memory.estimate({"a": sc}, years, 1, available_mb=1e6)
+    allowed = est.per_worker_mb - memory.WORKER_MB
+    # within the estimate, with at least a tenth to spare, and not wildly above it
+    assert 1.1 * measured_mb <= allowed <= 4 * measured_mb + 50

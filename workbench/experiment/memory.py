@@ -33,10 +33,15 @@ __all__ = ["MemoryEstimate", "available_memory_mb", "children_over_run", "estima
 #: ``benchmarks/memory_replication.py --one 1 0.5 1``: 110 leaves room.
 WORKER_MB = 110.0
 #: What one replication adds to its worker (MB): a fixed part, and a part per 1,000 children
-#: over the run (least squares through 33, 84, 108 and 345 MB at 10k, 35k, 51k and 176k
-#: children: x1 and x5 at 1 and 5 years; residuals within 3.2 MB).
+#: over the run. Fitted on 24 November 2026 through 33, 84, 108 and 345 MB at 10k, 35k, 51k
+#: and 176k children (x1 and x5 at 1 and 5 years): 15 + 1.9 per 1,000. Measured again on 2
+#: December 2026 (``benchmarks/memory_replication.py --one``, the compiled core): 19.2, 25.9,
+#: 91.8, 120.7 and 443.1 MB at 7k, 10k, 35k, 51k and 176k children (x1 half a year, x1 and x5
+#: at 1 and 5 years), least squares -0.3 + 2.51 per 1,000 (residuals within 7.2 MB); x8 over 5
+#: years (282k children) peaked at 805 MB in all. The old line with its margin allowed 437 MB
+#: for the x5 run that took 443, so a pool sized to fit could run out of memory.
 REPLICATION_FIXED_MB = 15.0
-REPLICATION_MB_PER_1000_CHILDREN = 1.9
+REPLICATION_MB_PER_1000_CHILDREN = 2.5
 #: Head-room on the fitted figure (the model changes; memory is not returned at once).
 MARGIN = 1.25
 #: Memory left to the rest of the machine and to this process (MB).
