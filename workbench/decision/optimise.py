@@ -146,8 +146,9 @@ class OptimiseResult:
         c = self.candidates
         ties = int((c["passed"] & (c["cost_mean"] == row["cost_mean"])).sum()) - 1
         if ties > 0:
+            differ = "they differ" if ties > 1 else "it differs"
             tail = (f" {ties} other plan{'s' if ties > 1 else ''} checked cost the same on "
-                    f"average and met every target too: where {'they differ' if ties > 1 else 'it differs'} "
+                    f"average and met every target too: where {differ} "
                     f"from this one, the levers changed nothing in the cost over {yrs} (a change "
                     f"that falls after the run ends, or a limit never reached), so the one that "
                     f"changes least from the starting scenario is chosen.") + tail
