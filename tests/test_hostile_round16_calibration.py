@@ -35,7 +35,8 @@ def test_plan_lengths_and_nfa_recorded_under_pressure_say_the_model_applies_it_a
     # under full pressure runs at 162). The extracts do not record the pressure, so the values
     # stay as recorded, and the notes and the comments say so.
     _, _, cal, template = small_fit
-    assert template.pressure.plan_shortening_pct > 0 and template.pressure.front_door_nfa_extra_pct > 0
+    pr = template.pressure
+    assert pr.plan_shortening_pct > 0 and pr.front_door_nfa_extra_pct > 0
     [said] = [n for n in cal.notes if n.startswith("pressure: ")]
     assert "the cin and cp plans' lengths" in said and "up to 10% at full pressure" in said
     assert "up to 5 points more at full pressure" in said and "applies the response again" in said

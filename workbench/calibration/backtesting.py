@@ -276,8 +276,9 @@ def check_period(cal: Calibration, period_start: dt.date | None = None,
                 f"out-of-sample back-test: the cut-off {period_start} {cut} leaves {n} day(s) of "
                 f"data before it, from {cal.window_start}: less than {MIN_FIT_DAYS} days to "
                 f"fit on (the data window is {cal.window_start} to {cal.window_end}). Give "
-                f"a later --backtest-start (from {cal.window_start + dt.timedelta(days=MIN_FIT_DAYS)}"
-                f"), a longer data window, --backtest in-sample (a check of the fit, not a "
+                f"a later --backtest-start (from "
+                f"{cal.window_start + dt.timedelta(days=MIN_FIT_DAYS)}), a longer data window, "
+                "--backtest in-sample (a check of the fit, not a "
                 "forecast) or --no-backtest (the fit only)")
     return period_start, period_end
 

@@ -414,8 +414,8 @@ def fit_referrals(cases: CaseData, w0: float, w1x: float, template: Scenario,
 
     With 24 months or more the trend and a multiplier per calendar month are fitted; with 12 to
     24 the trend only (the template's seasonality held fixed); with less, or ``fit_trend``
-    False, the level only (the template's trend and seasonality too). Standard errors are scaled by the Pearson over-dispersion (siblings
-    arrive together). The month effects are fitted again to the new referrals alone (not
+    False, the level only (the template's trend and seasonality too). Standard errors are
+    scaled by the Pearson over-dispersion (siblings arrive together). The month effects are fitted again to the new referrals alone (not
     re-referrals within 12 months of a closure, :func:`rereferred`), as the model applies them.
     """
     ref = cases.episodes.referral.to_numpy()
