@@ -236,3 +236,27 @@ def test_recovery_compares_a_rate_on_the_templates_trend_with_the_truths_alike(s
     one_year = dataclasses.replace(cal, window_start=dt.date(2022, 4, 1), provenance=dict(
         cal.provenance, **{"demand.trend_pct_per_year": "from t: fewer than 24 months"}))
     assert at_end(one_year) == pytest.approx(r0 * 1.04 ** (yrs - 0.5), rel=1e-3)
+
+
+# ------------------------------------------------------------------ a stage's columns left out
+def test_an_extract_without_a_stages_columns_says_no_child_is_seen_there(small_fit):
+    # an extract without CourtStartDate and CourtEndDate was fitted with no care proceedings
+    # (assessment and CP outcome shares to court 0), the court's length the template's "as only
+    # 0 court plans ended in the window", and nothing said
+    import dataclasses
+
+    from workbench.calibration.derive import Draft
+    from workbench.calibration.fit import _note_missing_stage_columns
+
+    cases, _, cal, template = small_fit
+    d = Draft(data={}, window="", template_name="t", provenance=dict(cal.provenance))
+    _note_missing_stage_columns(d, cases, template)
+    assert not d.notes                                   # every column there
+    without = dataclasses.replace(cases, columns=cases.columns - {"CourtStartDate",
+                                                                  "CourtEndDate"})
+    _note_missing_stage_columns(d, without, template)
+    [said] = d.notes
+    assert said.startswith(f"{cases.source}: no CourtStartDate or CourtEndDate column, so no "
+                           "child is seen in stage court: the fitted outcome shares send none "
+                           "there (stages.assessment.next, stages.cp.next)")
+    assert "add the columns (layout in docs/calibration.md)" in said

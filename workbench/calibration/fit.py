@@ -317,6 +317,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
                         timeliness=observed if n_done >= MIN_ASSESSMENTS else float("nan"))
         refit_turnover(d, template, wf0, w1x)     # with the leaving effect just fitted
     _note_overlapping_episodes(d, cases)
+    _note_missing_stage_columns(d, cases, template)
     note_pressure_in_records(d)
     _identify(d, name, authority, sources, template)
 
@@ -333,6 +334,31 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
                        provenance=d.provenance, window_start=window_start, window_end=window_end,
                        template_name=template_name, demand=demand, notes=d.notes, seq=seq,
                        template=template, fit_args=fit_args, window_from=window_from)
+
+
+def _note_missing_stage_columns(d: Draft, cases: CaseData, template: Scenario) -> None:
+    """A note for each stage whose columns the cases extract lacks altogether: no child is seen
+    in it, and the outcome shares fitted send none there, as if the council had none (an
+    extract without CourtStartDate and CourtEndDate was fitted with no care proceedings, the
+    court's length the template's "as only 0 court plans ended", and nothing said). Not for
+    the returns, whose readers say what each file gives."""
+    from .extracts.layouts import STAGE_COLUMNS
+
+    if "CINreferralDate" not in cases.columns:
+        return
+    for stage, c0, c1 in STAGE_COLUMNS:
+        cols = [c for c in (c0, c1) if c]
+        if stage not in template.stages or any(c in cases.columns for c in cols):
+            continue
+        into = [f"stages.{s}.next" for s, st in template.stages.items()
+                if stage in st.next and d.provenance.get(f"stages.{s}.next", "").startswith(
+                    "fitted")]
+        d.notes.append(
+            f"{cases.source}: no {' or '.join(cols)} column, so no child is seen in stage "
+            f"{stage}: the fitted outcome shares send none there"
+            + (f" ({', '.join(into)})" if into else "") + ", as if the council had none. If "
+            f"its children go there, add the column{'s' if len(cols) > 1 else ''} (layout in "
+            "docs/calibration.md); if they do not, this is right")
 
 
 #: A collection year at either end of the returns whose referrals are fewer than this share of
