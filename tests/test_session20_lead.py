@@ -22,6 +22,7 @@ from workbench.analysis.registry import KPIS
 from workbench.analysis.run import simulate
 from workbench.model import log as R
 from workbench.scenario import STAGES
+from conftest import SCENARIOS as SCENARIOS_DIR
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +87,52 @@ def test_a_campaign_with_no_hires_costs_the_same_whatever_the_warm_up(small):
         k = Run.from_record(r.record, warm).kpis
         assert costs_in_window(r.record.costs, float(warm), r.record.horizon_days, sc) >= 400000
         assert k["cost_gbp"] > 0
+
+
+# 3. H83 (round 16): scenario words the model did not keep.
+def _variant(tmp_path, body: str):
+    (tmp_path / "baseline.yaml").write_text(
+        (SCENARIOS_DIR / "baseline.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    p = tmp_path / "v.yaml"
+    p.write_text("base: baseline.yaml\nname: V\n" + body, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("weeks", ["2.5", "6.5", "0.5"])
+def test_a_round_interval_of_part_weeks_is_refused(tmp_path, capsys, weeks):
+    # before: 2.5 ran every 2 weeks, 6.5 every 6 (rounded half to even), 0.5 every week: OK
+    from conftest import validate_says
+    p = _variant(tmp_path, f"recruitment: {{round_interval_weeks: {weeks}}}\n")
+    validate_says(p, "recruitment.round_interval_weeks", capsys)
+    validate_says(p, "a whole number of weeks", capsys)
+
+
+def _notes(path, capsys) -> str:
+    from workbench.cli import main
+    assert main(["validate", str(path)]) == 0
+    return capsys.readouterr().out + capsys.readouterr().err
+
+
+def test_agency_staff_at_the_start_who_would_never_leave_are_noted(tmp_path, capsys):
+    # before: agency cover off with the baseline's agency turnover of 0 kept its agency staff for
+    # the whole run, paid at the agency rate, and validate said OK
+    p = _variant(tmp_path, "agency: {enabled: false}\n")
+    said = _notes(p, capsys)
+    assert "workforce.turnover_pct_per_year.agency: the agency workers in post at the start" in said
+    assert "stay for the whole run" in said
+
+
+def test_an_agency_turnover_rate_that_is_not_used_is_noted(tmp_path, capsys):
+    p = _variant(tmp_path, "workforce: {turnover_pct_per_year: {experienced: 15, nqsw: 18, "
+                           "academy: 8, agency: 40}}\n")
+    said = _notes(p, capsys)
+    assert "workforce.turnover_pct_per_year.agency: 40 is not used" in said
+    # the bundled files say nothing of either
+    for name in ("baseline.yaml", "england_average.yaml", "agency_reduction.yaml"):
+        assert "turnover_pct_per_year.agency" not in _notes(SCENARIOS_DIR / name, capsys)
+
+
+def test_turnover_is_described_as_the_model_uses_it():
+    from workbench.scenario.policies import Workforce
+    text = Workforce.model_fields["turnover_pct_per_year"].description
+    assert "-ln(1 - p)" in text and "16.2 leavers a year per FTE" in text

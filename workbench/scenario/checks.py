@@ -13,8 +13,8 @@ from typing import Any
 
 from .basics import MAX_REFERRALS_PER_RUN, MAX_WORKFORCE, MEMORY_NOTE
 from .routes import plans_over_before_their_work, routes_that_never_close, zero_time_loops
-from .staff_checks import (front_door_staff, over_establishment, restricted_staff_only,
-                           staff_who_cannot_hold)
+from .staff_checks import (agency_leaving, front_door_staff, over_establishment,
+                           restricted_staff_only, staff_who_cannot_hold)
 
 
 def whole_scenario_problems(sc: Any) -> list[str]:
@@ -523,4 +523,5 @@ def scenario_notes(sc: Any, horizon_days: float | None = None) -> list[str]:
             + retention_that_does_nothing(sc) + values_outside_their_ranges(sc)
             + staff_who_cannot_hold(sc) + restricted_staff_only(sc) + teams_nobody_can_join(sc)
             + percentages_as_fractions(sc) + comments_read_as_text(sc) + over_establishment(sc)
+            + agency_leaving(sc)
             + plans_over_before_their_work(sc))

@@ -29,7 +29,11 @@ class Workforce(_Model):
 
     turnover_pct_per_year: dict[WorkerType, float] = Field(
         default={"experienced": 0, "nqsw": 0, "academy": 0, "agency": 0},
-        description="leavers a year as a % of staff in post, by worker type (when her work fits her hours)")
+        description="the chance that a worker in post leaves within a year, by worker type, when "
+                    "her work fits her hours: the model leaves at the steady rate -ln(1 - p) a "
+                    "year, so 15 gives 16.2 leavers a year per FTE in post (DfE's turnover "
+                    "measure, which turnover_pct reports); agency workers leave at this rate "
+                    "only with agency cover off (with it on, as their assignments end)")
     pressure_turnover_effect: float = Field(
         default=0.0, ge=0, le=20,
         description="leaving hazard x (1 + effect x (work pressure - 1)) where her work pressure "
@@ -94,7 +98,9 @@ class Recruitment(_Model):
     """Advertising vacancies: each round, each vacant post is filled with some probability."""
 
     enabled: bool = False
-    round_interval_weeks: float = Field(default=6, gt=0, le=52)
+    round_interval_weeks: float = Field(
+        default=6, gt=0, le=52,
+        description="weeks between advert rounds, a whole number (rounds fall on the weekly round)")
     success_pct: float = Field(default=40, ge=0, le=100, description="chance a vacant post is filled in a round")
     experienced_share_pct: float = Field(
         default=30, ge=0, le=100, description="share of appointments who are experienced (the rest newly qualified)")
@@ -104,6 +110,14 @@ class Recruitment(_Model):
     cost_per_hire_gbp: Money = 0
     campaigns: tuple[Campaign, ...] = ()
 
+    @field_validator("round_interval_weeks")
+    @classmethod
+    def _whole_weeks(cls, v):
+        # the rounds fall on the weekly round: 2.5 ran every 2 weeks, 6.5 every 6, in silence
+        if v != int(v):
+            raise ValueError(f"a whole number of weeks, as the rounds fall on the model's weekly "
+                             f"round (got {v:g}; give {max(int(v + 0.5), 1)})")
+        return v
 
 class Academy(_Model):
     """A 'grow your own' social work academy: cohorts of newly qualified staff over establishment."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["front_door_staff", "over_establishment", "restricted_staff_only",
+__all__ = ["agency_leaving", "front_door_staff", "over_establishment", "restricted_staff_only",
            "staff_who_cannot_hold"]
 
 
@@ -91,3 +91,27 @@ def over_establishment(sc: Any) -> list[str]:
                      f"(teams.{ac.team}.establishment_fte), each over establishment; is the "
                      f"intake or the team mistyped?")
     return notes
+
+
+def agency_leaving(sc: Any) -> list[str]:
+    """Notes (not problems) on how agency workers leave, which depends on whether agency cover is
+    on (H83, round 16): with it off, those in post at the start leave at the agency turnover
+    rate, and a rate of 0 kept them all for the whole run (23 FTE for three years of the
+    baseline, GBP 6.5m, no word); with it on, they leave as their assignments end and an agency
+    turnover rate given is not used."""
+    rate = sc.workforce.turnover_pct_per_year.get("agency", 0)
+    if sc.agency.enabled:
+        if rate > 0:
+            return [f"workforce.turnover_pct_per_year.agency: {rate:g} is not used: with agency "
+                    f"cover on (agency.enabled), agency workers leave as their assignments end "
+                    f"(agency.tenure_weeks)"]
+        return []
+    fte = sum(g.count * g.fte for t in sc.teams.values() if t.case_holding
+              for g in t.staff if g.type == "agency")
+    if fte > 0 and rate <= 0:
+        return [f"workforce.turnover_pct_per_year.agency: the agency workers in post at the start "
+                f"({fte:g} FTE) stay for the whole run: with agency cover off (agency.enabled: "
+                f"false) they leave at this rate, which is 0; give their rate, or switch agency "
+                f"cover on (they then leave as their assignments end and none is asked for "
+                f"beyond agency.cover_share_pct of the vacancies)"]
+    return []
