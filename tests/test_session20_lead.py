@@ -136,3 +136,41 @@ def test_turnover_is_described_as_the_model_uses_it():
     from workbench.scenario.policies import Workforce
     text = Workforce.model_fields["turnover_pct_per_year"].description
     assert "-ln(1 - p)" in text and "16.2 leavers a year per FTE" in text
+
+
+# 4. H85 (round 16): a referral while the same child's earlier episode was still open was read
+#    in silence, the child counted twice among open cases.
+def test_episodes_beginning_while_the_childs_earlier_one_is_open_are_counted_in_a_note():
+    import pandas as pd
+
+    from workbench.calibration.extracts.cases import CaseData
+    from workbench.calibration.plausibility import note_episodes_overlapping
+    nan = float("nan")
+    ep = pd.DataFrame({"child": [0, 0, 1, 1, 2, 2, 3],
+                       "referral": [10.0, 50.0, 10.0, 30.0, 10.0, 90.0, 5.0],
+                       "closure": [nan, nan, 40.0, 60.0, 80.0, nan, nan]})
+    # child 0: a second referral with the first never closed; child 1: referred at 30 while
+    # open to 40; child 2: referred again after closing (fine); child 3: one episode
+    notes: list[str] = []
+    note_episodes_overlapping(notes, CaseData(episodes=ep, stages=pd.DataFrame(), source="c.csv"))
+    assert notes == [
+        "c.csv: 2 referral episode(s) of 2 child(ren) begin while the same child's earlier "
+        "episode is still open (no CINclosureDate, or one after the new CINreferralDate): each "
+        "is counted as an open case of its own, so open cases and caseloads may read high by up "
+        "to 2. A referral while a case is open is usually recorded on the open episode: were "
+        "closures recorded late, or episodes copied?"]
+    clean = ep[ep.child >= 2]
+    notes = []
+    note_episodes_overlapping(notes, CaseData(episodes=clean, stages=pd.DataFrame(), source="c"))
+    assert notes == []
+
+
+def test_the_bundled_sample_has_no_overlapping_episodes():
+    from workbench.calibration import read_extracts
+    from workbench.calibration.plausibility import note_episodes_overlapping
+    from conftest import ROOT
+    cases, _ = read_extracts(ROOT / "data" / "sample" / "cases.csv",
+                             ROOT / "data" / "sample" / "workforce.csv")
+    notes: list[str] = []
+    note_episodes_overlapping(notes, cases)
+    assert notes == []

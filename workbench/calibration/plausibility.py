@@ -125,6 +125,34 @@ def note_referral_spikes(notes: list[str], cases: CaseData, w0: float, w1x: floa
         "them from the extract if they are not real referrals")
 
 
+def note_episodes_overlapping(notes: list[str], cases: CaseData) -> None:
+    """A note counting referral episodes that begin while the same child's earlier episode is
+    still open (no closure, or a closure after the new referral): each is held as an open case
+    of its own, so the child counts twice among open cases (H85, round 16: read in silence).
+    Counts only: no child, date or row of a child is named."""
+    ep = cases.episodes[["child", "referral", "closure"]].dropna(subset=["referral"])
+    if len(ep) < 2:
+        return
+    ep = ep.sort_values(["child", "referral"], kind="stable")
+    child = ep.child.to_numpy()
+    ref = ep.referral.to_numpy(dtype=float)
+    close = ep.closure.to_numpy(dtype=float)
+    # the latest closure of the child's earlier episodes (an open one counts as never closed)
+    open_until = np.where(np.isnan(close), np.inf, close)
+    prior = pd.Series(open_until).groupby(child).cummax().groupby(child).shift(1).to_numpy()
+    inside = ~np.isnan(prior) & (ref < prior)
+    n = int(inside.sum())
+    if not n:
+        return
+    kids = len(np.unique(child[inside]))
+    notes.append(
+        f"{cases.source}: {n:,} referral episode(s) of {kids:,} child(ren) begin while the same "
+        f"child's earlier episode is still open (no CINclosureDate, or one after the new "
+        f"CINreferralDate): each is counted as an open case of its own, so open cases and "
+        f"caseloads may read high by up to {n:,}. A referral while a case is open is usually "
+        f"recorded on the open episode: were closures recorded late, or episodes copied?")
+
+
 # --------------------------------------------------------------------------------------------
 # Team names
 # --------------------------------------------------------------------------------------------
@@ -544,6 +572,7 @@ def note_extracts(notes: list[str], cases: CaseData | None, seq: pd.DataFrame | 
         return
     note_short_window(notes, cases.source, w0, w1x)
     note_referral_spikes(notes, cases, w0, w1x)
+    note_episodes_overlapping(notes, cases)
     note_unknown_case_teams(notes, cases, roster, template_teams)
     note_workers_off_roster(notes, cases, seq, roster, w1x)
     note_open_below_caseloads(notes, cases, seq, roster, w1x)
