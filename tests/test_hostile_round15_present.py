@@ -160,7 +160,10 @@ def test_the_difference_charts_text_says_no_change_in_any_run(baseline):
                                    ["assessment_within_45wd_pct", "caseload_mean"])
     assert ("No change in any run: Same on assessments finished within 45 working days."
             in alt), alt
-    assert alt.endswith("Every other difference is not clear.")
+    # (round 16, H89: every difference of "Same" is named above, so "Every other difference
+    # is not clear." is no longer said; it was said of differences that were not there)
+    assert alt.endswith("No change in any run: Same on assessments finished within 45 working "
+                        "days."), alt
 
 
 # ------------------------------------------------------------------------------ G9

@@ -96,11 +96,15 @@ def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequen
     cmp = exp.compare(baseline, kpis=names)
     said: dict[str, list[str]] = {w: [] for w in ("better", "worse", "higher", "lower",
                                                    "too small to show", "no change in any run")}
+    unnamed = 0   # differences none of the sentences below names (not clear ones)
     for _, r in cmp[cmp.scenario.isin(labels)].iterrows():
         k = kpi(r.kpi)
         word = difference_reading(r, k).removesuffix(" in every run")   # as compare reads it
         item = f"{isolate(display_name(exp, r.scenario))} on {kpi(r.kpi).label.lower()}"
-        said.get(word, []).append(item)
+        if word in said:
+            said[word].append(item)
+        else:
+            unnamed += 1
     better, worse = said["better"], said["worse"]
     found = (("Clearly better: " + "; ".join(better) + ". ") if better else
              "No option is clearly better on any measure. ")
@@ -118,7 +122,9 @@ def alt_differences(exp, baseline: str, labels: Sequence[str], kpi_names: Sequen
         found += " No change in any run: " + "; ".join(said["no change in any run"]) + "."
     if getattr(exp, "replications", 2) < 2:
         found = "With a single run there is no range, so no difference can be called clear."
-    else:
+    elif unnamed:
+        # only when some difference is left unnamed: of an option the same as the baseline in
+        # every run, every difference is named above and "every other" was none
         found += " Every other difference is not clear."
     return (f"Bar chart in {counted(len(names), 'panel')}, one for each measure: each option's "
             f"difference from the {baseline_words(display_name(exp, baseline))}"
