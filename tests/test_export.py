@@ -119,7 +119,8 @@ def test_labelled_csvs_sit_beside_the_full_precision_ones(exp, tmp_path):
 def test_weekly_labels():
     assert weekly_label("unallocated") == "Children waiting for a social worker"
     assert weekly_label("agency_share_pct") == (f"{KPIS['agency_share_pct'].label} (%)")
-    assert weekly_label("open_cin") == "Open cases: cin"
+    # (round 16, H89: the stage by its plain name, as the report gives it, not its code "cin")
+    assert weekly_label("open_cin") == "Open cases: Child in need plan"
     assert weekly_label("something_new_pct") == "Something new (%)"
 
 

@@ -75,6 +75,18 @@ _WEEKLY_SKIP = {"scenario", "scenario_name", "digest", "replication", "seed", "w
                 "t_days"}
 
 
+def _plain_names(prefix: str) -> Mapping[str, str]:
+    """The stages' (``open_``) and staff types' (``fte_``) plain names, as the report's appendix
+    and charts give them (imported when needed: the charts' module brings matplotlib)."""
+    if prefix == "open_":
+        from .appendix import STAGE_NAMES
+        return STAGE_NAMES
+    if prefix == "fte_":
+        from .plots import WORKER_LABELS
+        return WORKER_LABELS
+    return {}
+
+
 def weekly_label(column: str) -> str:
     """A readable header for a weekly column (the registry's label and unit for a KPI)."""
     if column in WEEKLY_LABELS:
@@ -84,7 +96,10 @@ def weekly_label(column: str) -> str:
         return f"{k.label} ({k.display_unit()})"
     for prefix, words in _PREFIXES.items():
         if column.startswith(prefix):
-            return words + column[len(prefix):].replace("_", " ")
+            rest = column[len(prefix):]
+            # a stage or a staff type by the name the report gives it ("Open cases: Section 47
+            # enquiry", not "Open cases: s47"; "Newly qualified (ASYE year)", not "nqsw")
+            return words + (_plain_names(prefix).get(rest) or rest.replace("_", " "))
     text = column.replace("_pct", " (%)").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 
