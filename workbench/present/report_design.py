@@ -221,7 +221,9 @@ class Warmup:
         why = ("the length the MSER-5 warm-up check suggests for the baseline's weekly "
                "figures, while the simulation settles from its starting snapshot"
                if self.basis == "mser" else "a warm-up set by the caller")
-        return (f"The first {length} (to {end:%d %B %Y}) are left out of the averages: {why}.")
+        # the day without a leading zero, as the report's other dates ("9 January 2018")
+        return (f"The first {length} (to {end.day} {end:%B %Y}) are left out of the averages: "
+                f"{why}.")
 
 
 def choose_warmup(scenario: Scenario, replications: int, seed: int, years: float | None,
