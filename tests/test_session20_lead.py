@@ -174,3 +174,33 @@ def test_the_bundled_sample_has_no_overlapping_episodes():
     notes: list[str] = []
     note_episodes_overlapping(notes, cases)
     assert notes == []
+
+
+# 5. H89 (round 16): dates in the report with a leading zero ("09 January 2018") beside the
+#    warm-up sentence's "9 January 2018"
+def test_report_dates_have_no_leading_zero(monkeypatch):
+    import datetime as _dt
+    from types import SimpleNamespace
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from workbench.present import report_page, report_sections
+
+    class Day(_dt.date):
+        @classmethod
+        def today(cls):
+            return cls(2026, 12, 2)
+    monkeypatch.setattr(report_page.dt, "date", Day)
+    head = report_page.masthead_html("Paper", "Council")
+    assert "2 December 2026" in head and "02 December" not in head
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    start = _dt.date(2018, 1, 1)
+    r = SimpleNamespace(warmup=SimpleNamespace(days=8),
+                        exp=SimpleNamespace(scenarios={"b": SimpleNamespace(start_date=start)}),
+                        design=SimpleNamespace(baseline="b"))
+    said = report_sections.shade_warmup(fig, r)
+    plt.close(fig)
+    assert "(to 9 January 2018)" in said, said     # was "(to 09 January 2018)"

@@ -128,7 +128,8 @@ def masthead_html(title: str, authority: str, date: str = "", prepared_by: str =
     """The council-paper heading: logo, authority, title, date, prepared by, period (escaped)."""
     img = (f'<img src="{logo_data_uri(logo)}" alt="{html.escape(isolate(authority))} logo">'
            if logo else "")
-    date = date or f"{dt.date.today():%d %B %Y}"
+    today = dt.date.today()
+    date = date or f"{today.day} {today:%B %Y}"
     # the period the report's averages cover (after the warm-up): "Period modelled" read as the
     # whole run, which its charts show from the start
     items = [("Date", date), ("Prepared by", prepared_by), ("Period the averages cover", period)]

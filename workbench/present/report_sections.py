@@ -204,8 +204,8 @@ def shade_warmup(fig, r: Report) -> str:
             # 3:1 against the experienced staff's blue as well as white (#555555 was 1.9:1)
             ax.axvline(end, color=WARMUP_LINE, linewidth=1.2, zorder=4)
             ax.set_xlim(lo, hi)
-    # the date as the warm-up's own sentence gives it ("to 09 January 2018")
-    return (f" The grey shading up to the grey line is the warm-up (to {end:%d %B %Y}), left "
+    # the date as the warm-up's own sentence gives it ("to 9 January 2018")
+    return (f" The grey shading up to the grey line is the warm-up (to {end.day} {end:%B %Y}), left "
             f"out of the averages the page states.")
 
 

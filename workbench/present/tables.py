@@ -379,7 +379,7 @@ def run_details(exp, files: Mapping[str, str | Path] | None = None) -> pd.DataFr
     years = exp.years or first.horizon_years
     rows = [
         ("Workbench version", __version__),
-        ("Produced", dt.datetime.now().strftime("%d %B %Y %H:%M")),
+        ("Produced", f"{(now := dt.datetime.now()).day} {now:%B %Y %H:%M}"),
         ("Replications per scenario", str(exp.replications)),
         ("Simulated period", f"{period_text(first, years)} ({years:g} "
                              f"year{'' if years == 1 else 's'}"
