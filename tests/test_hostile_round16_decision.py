@@ -284,3 +284,14 @@ def test_the_memory_estimate_covers_what_a_replication_was_measured_to_take(fact
     allowed = est.per_worker_mb - memory.WORKER_MB
     # within the estimate, with at least a tenth to spare, and not wildly above it
     assert 1.1 * measured_mb <= allowed <= 4 * measured_mb + 50
+
+
+def test_a_lever_range_the_wrong_way_round_says_which_order_is_meant():
+    # "the range must have high > low (got 40 to 0)" named the rule, not the order to type
+    from workbench.decision.space import parse_lever_range
+    from workbench.errors import UserError
+
+    with pytest.raises(UserError) as err:
+        parse_lever_range("academy_intake_per_year=40:0")
+    assert str(err.value).endswith("the range must have high > low (got 40 to 0); give the "
+                                   "lower value first (academy_intake_per_year=0:40)")

@@ -68,8 +68,11 @@ class LeverRange:
                             f"{self.low:g}, leave it out of the levers searched and give it "
                             f"that value in the starting scenario")
         if not (math.isfinite(self.low) and math.isfinite(self.high) and self.high > self.low):
+            # the ends the wrong way round: say which order is meant, not only the rule
+            swap = (f"; give the lower value first ({self.key}={self.high:g}:{self.low:g})"
+                    if math.isfinite(self.low) and math.isfinite(self.high) else "")
             raise UserError(f"lever {self.key}: the range must have high > low "
-                            f"(got {self.low:g} to {self.high:g})")
+                            f"(got {self.low:g} to {self.high:g}){swap}")
         if self.low < lv.min or self.high > lv.max:
             raise UserError(f"lever {self.key}: the range {self.low:g} to {self.high:g} goes "
                             f"outside what the lever allows ({lv.min:g} to {lv.max:g})")
