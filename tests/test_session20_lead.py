@@ -204,3 +204,56 @@ def test_report_dates_have_no_leading_zero(monkeypatch):
     said = report_sections.shade_warmup(fig, r)
     plt.close(fig)
     assert "(to 9 January 2018)" in said, said     # was "(to 09 January 2018)"
+
+
+# 6. H87 (round 16): a Dask cluster whose workers all died without being restarted (a worker
+#    ending with an exit status is not always restarted) left the experiment waiting for ever
+#    with no word; its pending replications are now reported as failed once the cluster has
+#    had no worker for NO_WORKER_WAIT seconds.
+def test_a_dask_cluster_with_no_worker_left_fails_the_pending_jobs_instead_of_waiting(
+        monkeypatch):
+    import distributed
+
+    from workbench.experiment import executors as X
+    from workbench.experiment.isolation import WorkerDied
+
+    class Pending:
+        def __init__(self, key, done=False):
+            self.key, self._done = key, done
+
+        def done(self):
+            return self._done
+
+    class Client:
+        workers: dict = {}
+
+        def scheduler_info(self):
+            return {"workers": self.workers}
+
+    def wait(fs, timeout=None, return_when=None):
+        raise TimeoutError
+
+    monkeypatch.setattr(distributed, "wait", wait)
+    monkeypatch.setattr(X, "NO_WORKER_WAIT", 0.05)
+    monkeypatch.setattr(X, "_DASK_POLL", 0.01)
+    dask = X._Dask.__new__(X._Dask)
+    dask.client = Client()
+    futures = [Pending("a", done=True), Pending("b"), Pending("c")]
+    got = list(dask._as_done(futures))        # before: waited for ever
+    assert [(f.key, e) for f, e in got][0] == ("a", None)
+    assert [f.key for f, _ in got[1:]] == ["b", "c"]
+    assert all(isinstance(e, WorkerDied) and "no worker left" in str(e) for _, e in got[1:])
+    # a cluster with a worker is not given up on: the jobs finish when their worker is done
+    dask.client.workers = {"tcp://w": {}}
+    later = Pending("d")
+    polls = []
+
+    def wait_then_done(fs, timeout=None, return_when=None):
+        polls.append(1)
+        if len(polls) >= 3:
+            later._done = True
+        raise TimeoutError
+
+    monkeypatch.setattr(distributed, "wait", wait_then_done)
+    assert [(f.key, e) for f, e in dask._as_done([later])] == [("d", None)]
+    assert len(polls) == 3

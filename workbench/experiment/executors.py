@@ -270,6 +270,15 @@ class _Futures:
                 self._ex.shutdown(wait=not abort, cancel_futures=True)
 
 
+#: Seconds a Dask cluster may have no worker before its pending jobs are reported as failed,
+#: and how often it is looked at.
+NO_WORKER_WAIT = 30.0
+_DASK_POLL = 2.0
+#: What a job left pending on a cluster with no worker is told.
+NO_WORKER_LEFT = ("the Dask cluster has no worker left (its workers died and were not "
+                  "restarted), so this replication could not run")
+
+
 class _Dask:
     """Dask distributed: a scheduler at ``address``, a given Client, or a new LocalCluster of
     ``max_workers`` single-threaded worker processes."""
@@ -296,8 +305,6 @@ class _Dask:
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
     def run(self, fn: Callable, jobs: Iterable[Job]) -> Iterator[Outcome]:
-        from distributed import as_completed, wait
-
         stem = f"{getattr(fn, '__name__', 'job').strip('_')}-{time.time_ns()}"
         live: dict[str, tuple[Any, Job]] = {}
 
@@ -309,20 +316,50 @@ class _Dask:
 
         suspects: list[Job] = []
         try:
-            for f in as_completed([submit(job) for job in jobs]):
+            for f, exc in self._as_done([submit(job) for job in jobs]):
                 job = live[f.key][1]
-                res, exc = _dask_outcome(f)
-                if isinstance(exc, WorkerDied):
+                res, exc = (None, exc) if exc is not None else _dask_outcome(f)
+                if isinstance(exc, WorkerDied) and exc.args[0] != NO_WORKER_LEFT:
                     # the jobs queued on a dying worker share its blame: try each again alone
                     suspects.append(job)
                 else:
                     yield job[0], res, exc
             for job in suspects:
-                f = submit(job)
-                wait([f])
-                yield (job[0], *_dask_outcome(f))
+                for f, exc in self._as_done([submit(job)]):
+                    yield (job[0], *((None, exc) if exc is not None else _dask_outcome(f)))
         finally:
             self.client.cancel([f for f, _ in live.values()])
+
+    def _as_done(self, futures: list) -> Iterator[tuple[Any, BaseException | None]]:
+        """Each future as it finishes, in the order they finish (``(future, None)``); once the
+        cluster has had no worker for :data:`NO_WORKER_WAIT` seconds, every future still
+        pending as ``(future, WorkerDied)``. A worker that ends with an exit status (``exit()``
+        from compiled code) is not always restarted: after a few, a local cluster had no worker
+        left, and the experiment waited for ever with no word (H87, round 16)."""
+        from distributed import wait
+
+        pending = list(futures)
+        empty_since: float | None = None
+        while pending:
+            try:
+                wait(pending, timeout=_DASK_POLL, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                pass
+            done = [f for f in pending if f.done()]
+            pending = [f for f in pending if not f.done()]
+            for f in done:
+                yield f, None
+            if not pending or done:
+                empty_since = None
+                continue
+            if self.client.scheduler_info().get("workers"):
+                empty_since = None
+            elif empty_since is None:
+                empty_since = time.monotonic()
+            elif time.monotonic() - empty_since >= NO_WORKER_WAIT:
+                for f in pending:
+                    yield f, WorkerDied(NO_WORKER_LEFT)
+                return
 
     def close(self, abort: bool = False) -> None:
         if self._own_client:

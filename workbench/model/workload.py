@@ -365,7 +365,9 @@ class Worker:
             # on the grid where it is)
             t_next = math.ceil(t_next / step - 1e-9) * step
             if t_next < now:
-                t_next = now
+                # work already done (outside working hours, say: a case handed over at night
+                # with its visit's hours done) is found at the end of the step now falls in
+                t_next = math.ceil(now / step - 1e-9) * step
         # A later completion keeps the pending wake-up: it fires early and re-times then, which
         # costs one event however often her load grows meanwhile. An earlier one needs a new
         # wake-up, and the old one becomes a no-op.
