@@ -27,6 +27,13 @@ EPISODE_REQUIRED = ("CHILD", "DECOM", "RNE", "DEC", "REC")
 HEADER_REQUIRED = ("CHILD", "DOB")
 RNE_CODES = {"S", "P", "L", "T", "U", "B"}
 CONTINUES = "X1"   # REC: the episode ends but the period of care continues
+#: Legal statuses of an agreed series of short-term breaks (respite): V3 (each break recorded as
+#: an episode) and V4 (the agreement recorded). DfE's looked-after figures leave them out (the
+#: data guidance of 'Children looked after in England including adoptions', explore education
+#: statistics: "numbers and percentage exclude children looked after under an agreed series of
+#: short term placements"); read as periods of care, a disabled child's twelve weekend breaks
+#: were twelve entries to care, without a word.
+SHORT_BREAKS = {"V3", "V4"}
 #: The reasons an episode ceased (REC) DfE's validation accepts (its rule 149): X1 (care goes on
 #: in a new episode) and the E codes of care ending (adopted, died, another authority, returned
 #: home, a residence, child arrangements or special guardianship order, independent living,
@@ -137,6 +144,7 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
     if note:
         out.notes.append(note)
     seen: dict[tuple, tuple] = {}
+    breaks, break_children = 0, set()
     # a collection year ends on 31 March: a later date is another year's return (a file named
     # 2023 holding 2024's episodes would lose its later ends to the true 2023 return's blanks)
     said = year_said(name, year)
@@ -183,6 +191,10 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
                 continue
             out.duplicates += 1
         seen.setdefault((child, start), (i, (end, rec)))
+        if str(getattr(r, "LS", "")).strip().upper() in SHORT_BREAKS:
+            breaks += 1
+            break_children.add(child)
+            continue
         rec_ = Origin(name, i, None, (("PeriodOfCareStartDate", "DECOM"),
                                       ("PeriodOfCareEndDate", "DEC"), ("LAchildID", "CHILD")))
         out.stages.append(StageRecord(child, "lac_episode", start, end, rec_, "", year,
@@ -190,6 +202,11 @@ def read_ssda903_episodes(df: pd.DataFrame, name: str, problems: list, year: int
     if out.duplicates:
         out.notes.append(f"{name}: {out.duplicates} episode(s) given twice (same CHILD and DECOM) "
                          "were merged")
+    if breaks:
+        out.notes.append(f"{name}: {breaks} episode(s) of {len(break_children)} child(ren) with "
+                         "legal status V3 or V4 (an agreed series of short-term breaks) are not "
+                         "read as periods of care: DfE's looked-after figures leave short breaks "
+                         "out, and each break would count as an entry to care")
     other = other_year(out.stages, year)
     if other:
         under = f"under {year}'s name" if said.from_name else f"as {year}'s"

@@ -1,0 +1,68 @@
+"""Audit 17 (statutory returns and published data): returns and published tables as a real
+council's analyst holds them, in shapes not tried before. Each test builds a small folder in
+tmp_path (the returns from data/returns, the published files from tests/data/published)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbench.calibration.returns import read_returns
+
+ROOT = Path(__file__).resolve().parents[1]
+RETURNS = ROOT / "data" / "returns"
+PUBLISHED = ROOT / "tests" / "data" / "published"
+EPISODES = "ssda903_episodes_2023.csv"
+CENSUS = "workforce_census_2023.csv"
+OC3 = "ssda903_oc3_2023.csv"
+
+
+def _mini(out: Path) -> Path:
+    """One SSDA903 episodes file, its OC3 and a workforce census."""
+    out.mkdir(parents=True)
+    for f in (EPISODES, CENSUS, OC3):
+        shutil.copy(RETURNS / f, out / f)
+    return out
+
+
+@pytest.fixture
+def mini(tmp_path):
+    return _mini(tmp_path / "returns")
+
+
+def _lac(data) -> int:
+    return int((data.cases.stages.stage == "lac").sum())
+
+
+# ---------- 1. SSDA903 short breaks (legal status V3, V4): not periods of care, as in DfE's figures
+def _short_breaks(folder: Path, ls: str, n: int = 10) -> None:
+    df = pd.read_csv(folder / EPISODES, dtype=str, keep_default_na=False)
+    rows = []
+    for k in range(n):
+        s = dt.date(2022, 4, 4) + dt.timedelta(days=30 * k)
+        rows.append({**{c: "" for c in df.columns}, "CHILD": "RESPITE77", "RNE": "S", "LS": ls,
+                     "DECOM": s.strftime("%d/%m/%Y"), "REC": "E13", "CIN": "N1",
+                     "DEC": (s + dt.timedelta(days=2)).strftime("%d/%m/%Y")})
+    pd.concat([df, pd.DataFrame(rows)]).to_csv(folder / EPISODES, index=False)
+
+
+@pytest.mark.parametrize("ls", ["V3", "v4"])
+def test_short_breaks_are_not_periods_of_care(tmp_path, ls):
+    # before: a disabled child's ten weekend breaks (LS V3: an agreed series of short-term
+    # breaks, each recorded as an episode) were ten periods of care: 37 looked-after periods
+    # became 47, without a word (DfE's looked-after figures leave short breaks out)
+    plain = _lac(read_returns(_mini(tmp_path / "a")))
+    folder = _mini(tmp_path / "b")
+    _short_breaks(folder, ls)
+    data = read_returns(folder)
+    assert _lac(data) == plain
+    said = [n for n in data.notes if "V3 or V4" in n]
+    assert said == [f"{EPISODES}: 10 episode(s) of 1 child(ren) with legal status V3 or V4 (an "
+                    "agreed series of short-term breaks) are not read as periods of care: DfE's "
+                    "looked-after figures leave short breaks out, and each break would count as "
+                    "an entry to care"]
+    assert not any("RESPITE77" in n for n in data.notes)
