@@ -92,6 +92,11 @@ ul.first { margin-bottom: 0; } ul.rest { margin-top: 0; }
   /* the values (a stage's shares, the caseload aims: settings of their own, said since round
      15) wrap in a quarter of the width: the bundled report keeps to 13 pages */
   .appendix td:nth-child(2) { width: 24%; }
+  /* the run details' names on one line each ("Scenario file: Retention payment" took two), and
+     the limitations and glossary at 9pt: with session 20's two visits measures in the table of
+     all the measures, the bundled report keeps to 13 pages */
+  .run-details td:first-child, .run-details th:first-child { width: 30%; }
+  ul.first, ul.rest { font-size: 9pt; line-height: 1.35; }
   a { color: inherit; text-decoration: none; }
   /* on paper nothing scrolls: the whole table is printed, within the page's width */
   .wb-scroll { overflow: visible !important; background: none !important; }

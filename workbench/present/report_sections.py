@@ -27,7 +27,7 @@ from .report_page import masthead_html, section_html
 from .report_page_one import PAGE_ONE_KPIS, page_one_html, stress_table
 from .report_changes import describe_changes
 from .report_text import (GLOSSARY, LIMITATIONS, baseline_words, counted,
-                          plan_candidates_table, ranges_sentence, times)
+                          plan_candidates_table, ranges_sentence, times, visits_sentence)
 from .tables import (
     HEADLINE_KPIS, bidi_html, display_name, isolate, kpi_summary_table, period_text, run_details,
     table_html, text_html,
@@ -222,9 +222,16 @@ def timeliness_section(r: Report) -> str:
     shaded = shade_warmup(fig, r)
     alt = alt_text.alt_lines(ex, "share of assessments finished within 45 working days",
                              "assessment_within_45wd_pct", r.labels)
+    blocks = [_shaded(fig, alt, shaded)]
+    visits = visits_sentence(ex, r.design.baseline, "the " + baseline_words(
+        display_name(ex, r.design.baseline)))
+    if visits:
+        more = (" The table \u201cAll the measures\u201d gives each option\u2019s."
+                if len(r.labels) > 1 else "")
+        blocks.append(f"<p>{text_html(visits + more, wbr=True)}</p>")
     return section_html("Timeliness", "How many assessments finish within the legal timescale of "
                         "45 working days, week by week. When social workers hold more cases, "
-                        "each case gets less of their time." + shaded, _shaded(fig, alt, shaded))
+                        "each case gets less of their time." + shaded, *blocks)
 
 
 def waiting_section(r: Report) -> str:
@@ -376,8 +383,10 @@ def details_section(r: Report) -> str:
     table = run_details(r.exp, {lb: r.files[lb] for lb in r.files if lb in r.exp.scenarios})
     table.loc[len(table)] = ["Warm-up", r.warmup.sentence(
         r.exp.scenarios[r.design.baseline].start_date)]
-    return section_html("How the numbers were made", "",
-                        table_html(table, name="How the numbers were made"), keep_first=False)
+    # (its own class: on paper its names take 30% of the width, one line each)
+    return section_html("How the numbers were made", "", '<div class="run-details">'
+                        + table_html(table, name="How the numbers were made") + "</div>",
+                        keep_first=False)
 
 
 # ----------------------------------------------------------------------------------- decisions

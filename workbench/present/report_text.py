@@ -190,6 +190,55 @@ def ranges_sentence(scenarios) -> str:
     return text
 
 
+# ----------------------------------------------------------------------------------- visits
+#: The statutory visits' measures, in the order the tables list them, with their words in a
+#: sentence ("of child protection visits").
+VISIT_KPIS = {"cp_visits_on_time_pct": "child protection visits",
+              "court_visits_on_time_pct": "visits to children in care proceedings",
+              "lac_visits_on_time_pct": "visits to children in care"}
+
+
+def visits_sentence(exp, label: str, name: str | None = None) -> str:
+    """The statutory visits made on time in one scenario (``label`` of ``exp``), with their
+    95% ranges, in plain English; the stages whose visits were mostly late are named plainly
+    after it ("Most visits to children in care proceedings were late."). A stage without a value
+    (no visits in the scenario, or none fell due) is left out; "" when no stage has one.
+
+    ``name`` is the scenario's name as the sentence says it (default: its display name), plain
+    text (the caller escapes it)."""
+    from ..analysis.registry import kpi
+    from .tables import clip_range, display_name, kpi_intervals
+
+    parts, late = [], []
+    for key, words in VISIT_KPIS.items():
+        if key not in exp.kpis.columns:
+            continue
+        rows = exp.kpis[exp.kpis.scenario == label]
+        ci = kpi_intervals(rows, key)
+        if ci.empty or math.isnan(float(ci["mean"].iloc[0])):
+            continue
+        k = kpi(key)
+        m, n = float(ci["mean"].iloc[0]), int(ci["n"].iloc[0])
+        lo, hi = clip_range(key, float(ci["low"].iloc[0]), float(ci["high"].iloc[0]))
+        made = len(rows)
+        some = f"{n} of {made} runs had a value" if n < made else ""
+        if n > 1 and k.format(lo) != k.format(hi):
+            rng = f"95% range {k.format(lo, unit=False)} to {k.format(hi)}"
+            rng = f" ({rng}; {some})" if some else f" ({rng})"
+        else:
+            rng = f" ({'only ' * (n == 1)}{some})" if some else ""
+        parts.append(f"{k.format(m)} of {words}{rng}")
+        if k.format(m, unit=False) != "50.0" and m < 50:   # as shown: "50.0%" is not "most"
+            late.append(words)
+    if not parts:
+        return ""
+    who = isolate(name if name is not None else display_name(exp, label))
+    text = f"Statutory visits made on time in {who}: {_and(parts)}."
+    if late:
+        text += f" Most {_and(late)} were late."
+    return text
+
+
 # ----------------------------------------------------------------------------------- changes
 #: A distribution's settings in words where its average alone does not tell two apart.
 _DIST_WORDS = {"cv": "coefficient of variation"}
@@ -342,7 +391,9 @@ def explorer_summary(exp, changes: Sequence[str] = ()) -> tuple[pd.DataFrame, st
               f"{text_html(ranges_sentence(exp.scenarios))}</p>")
     name = (f"Results: {isolate(chosen)} against {isolate(base_label)}" if len(labels) > 1
             else f"Results: {isolate(base_label)}")
-    return table, head + table_html(table, name=name) + ranges + how
+    visits = "".join(f"<p>{text_html(v, wbr=True)}</p>" for v in
+                     (visits_sentence(exp, lb) for lb in labels[:1] + labels[1:][-1:]) if v)
+    return table, head + table_html(table, name=name) + visits + ranges + how
 
 
 # ----------------------------------------------------------------------------------- plans

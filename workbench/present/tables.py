@@ -33,16 +33,18 @@ __all__ = [
 
 #: The measures of the explorer's and the comparison notebook's tables, in order.
 TABLE_KPIS = [
-    "assessment_within_45wd_pct", "cp_visits_on_time_pct", "unallocated_mean", "caseload_mean",
-    "workers_over_cap_pct", "sw_changes_per_child_year", "vacancy_rate_pct", "agency_share_pct",
-    "turnover_pct", "cost_per_year_gbp",
+    "assessment_within_45wd_pct", "cp_visits_on_time_pct", "court_visits_on_time_pct",
+    "lac_visits_on_time_pct", "unallocated_mean", "caseload_mean", "workers_over_cap_pct",
+    "sw_changes_per_child_year", "vacancy_rate_pct", "agency_share_pct", "turnover_pct",
+    "cost_per_year_gbp",
 ]
 #: The measures of the report's headline table, in order.
 HEADLINE_KPIS = [
     "assessment_within_45wd_pct", "icpc_within_15wd_pct", "cp_visits_on_time_pct",
-    "referral_decision_within_1wd_pct", "unallocated_mean", "unallocated_peak", "caseload_mean",
-    "workers_over_cap_pct", "sw_changes_per_child_year", "lac_3plus_sw_pct", "vacancy_rate_pct",
-    "agency_share_pct", "turnover_pct", "cost_per_year_gbp", "cost_per_child_gbp",
+    "court_visits_on_time_pct", "lac_visits_on_time_pct", "referral_decision_within_1wd_pct",
+    "unallocated_mean", "unallocated_peak", "caseload_mean", "workers_over_cap_pct",
+    "sw_changes_per_child_year", "lac_3plus_sw_pct", "vacancy_rate_pct", "agency_share_pct",
+    "turnover_pct", "cost_per_year_gbp", "cost_per_child_gbp",
 ]
 
 READING_COLOURS = {"better": "#1a7f37", "worse": "#b42318", "no clear change": "#666666",
@@ -265,16 +267,24 @@ def kpi_summary_table(exp, kpis: Sequence[str | KPI] | None = None, level: float
             m, lo, hi = (float(ci.loc[n, c]) for c in ("mean", "low", "high"))
             lo, hi = clip_range(k.name, lo, hi)
             runs = int(ci.loc[n, "n"])
+            made = int((exp.kpis.scenario == n).sum())
+            # runs with nothing to count (no court visit fell due in one of three) have no
+            # value: the average of the others read as the scenario's, and "one run: no
+            # range" as if one run had been made
+            some = f"; {runs} of {made} runs had a value" if runs < made else ""
             if math.isnan(m):
                 cell = "n/a"
             elif runs < 2:       # one run has no range: "x (x to x)" would look certain
-                cell = f"{k.format(m)} (one run: no range)"
+                cell = (f"{k.format(m)} (one run: no range)" if not some else
+                        f"{k.format(m)} (only 1 of {made} runs had a value: no range)")
             elif hi - lo <= 1e-9 * max(1.0, abs(m)):   # every run gave the same value
-                cell = f"{k.format(m)} (the same in every run)"
+                cell = (f"{k.format(m)} (the same in every run)" if not some else
+                        f"{k.format(m)} (the same in each of the {runs} of {made} runs that "
+                        f"had a value)")
             elif k.format(lo) == k.format(hi):   # a range narrower than the figure's last digit
-                cell = f"{k.format(m)} (the range is within the figure shown)"
+                cell = f"{k.format(m)} (the range is within the figure shown{some})"
             else:
-                cell = f"{k.format(m)} ({k.format(lo)} to {k.format(hi)})"
+                cell = f"{k.format(m)} ({k.format(lo)} to {k.format(hi)}{some})"
             row[head] = cell
         out.append(row)
     return pd.DataFrame(out, columns=["Measure"] + heads)

@@ -1,0 +1,142 @@
+"""Round 17 (task H92) of the pages people read: session 20's two visits measures shown where the
+child protection visits are, then what a councillor and a manager see. Each test failed on the
+code before its fix. Synthetic experiments (no simulation) and small pages.
+
+J1. Session 20 added the visits to children in care proceedings (court_visits_on_time_pct) and
+to children in care (lac_visits_on_time_pct), but the report's table of all the measures, the
+explorer's and the app's Summary table and the comparison notebook's table showed only the
+child protection visits: the baseline's court visits, about one in eight on time, were nowhere
+on the pages. Both now follow the child protection visits in those tables, and the report's
+Timeliness section and the explorer's Summary say in words, with the 95% ranges, how many of
+each stage's visits were made on time and which stages' visits were mostly late: "Statutory
+visits made on time in the baseline: 55.0% of child protection visits (95% range 53.8 to
+56.2%), 12.0% of visits to children in care proceedings (...) and 88.0% of visits to children
+in care (...). Most visits to children in care proceedings were late." (The bundled report
+still prints on 13 pages: the run details' names take 30% of the printed width, one line each,
+and the limitations and the glossary print at 9pt.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import math
+import re
+
+import pytest
+
+VISITS = {"cp_visits_on_time_pct": 55.0, "court_visits_on_time_pct": 12.0,
+          "lac_visits_on_time_pct": 88.0}
+
+
+def _text(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))).strip()
+
+
+def _with(exp, values: dict):
+    """``exp`` with more KPI columns: each a value per run (a small wobble), or None: n/a."""
+    kpis = exp.kpis.copy()
+    for name, v in values.items():
+        kpis[name] = [math.nan if v is None else v + 0.5 * (i % 3 - 1)
+                      for i in range(len(kpis))]
+    names = tuple(dict.fromkeys([*exp.kpi_names, *values]))
+    return dataclasses.replace(exp, kpis=kpis, kpi_names=names)
+
+
+@pytest.fixture(scope="module")
+def reports(baseline):
+    """The baseline alone and with two options (round 14's synthetic experiment), with visits."""
+    from test_hostile_round14_present import experiment
+    from workbench.present.report_design import Warmup, report_design
+    from workbench.present.report_sections import Report
+
+    out = {}
+    for key, names in (("alone", ["Baseline"]), ("three", ["Baseline", "Plan A", "Plan B"])):
+        scs = {n: baseline.replace({"name": n}) for n in names}
+        design = report_design(scs, baseline="Baseline")
+        out[key] = Report(_with(experiment(design.scenarios), VISITS), {}, design,
+                          Warmup(0.0, "given"))
+    return out
+
+
+# ------------------------------------------------------------------------------ J1
+def test_the_table_of_all_the_measures_has_the_three_visits_in_order(reports):
+    from workbench.present.report_sections import headline_section
+
+    text = _text(headline_section(reports["three"]))
+    at = [text.find(w) for w in ("Child protection visits made on time",
+                                 "Visits to children in care proceedings made on time",
+                                 "Visits to children in care made on time")]
+    assert all(a >= 0 for a in at) and at == sorted(at), text
+    assert "12.0% (" in text
+
+
+def test_the_explorers_summary_has_the_visits_with_a_sentence(reports):
+    from workbench.present.report_text import explorer_summary
+
+    exp = reports["three"].options_exp
+    table, page = explorer_summary(exp, ["A change"])
+    assert {"Visits to children in care proceedings made on time",
+            "Visits to children in care made on time"} <= set(table["Measure"])
+    text = _text(page)
+    assert "Most visits to children in care proceedings were late." in text, text
+    table, page = explorer_summary(reports["alone"].exp)
+    assert "Visits to children in care made on time" in set(table["Measure"])
+    assert ("Statutory visits made on time in Baseline: 55.0% of child protection visits "
+            "(95% range") in _text(page)
+
+
+def test_the_timeliness_section_says_the_visits_and_which_were_mostly_late(reports,
+                                                                            monkeypatch):
+    from workbench.present import report_sections
+
+    monkeypatch.setattr(report_sections, "figure_html", lambda *a, **k: "")
+    text = _text(report_sections.timeliness_section(reports["three"]))
+    assert ("Statutory visits made on time in the baseline: 55.0% of child protection visits "
+            "(95% range ") in text, text
+    assert "12.0% of visits to children in care proceedings (95% range " in text
+    assert "and 88.0% of visits to children in care (95% range " in text
+    assert text.endswith("Most visits to children in care proceedings were late. The table "
+                         "\u201cAll the measures\u201d gives each option\u2019s."), text
+    alone = _text(report_sections.timeliness_section(reports["alone"]))
+    assert alone.endswith("Most visits to children in care proceedings were late."), alone
+
+
+def test_a_stage_without_visits_is_left_out_and_none_says_nothing(reports):
+    from workbench.present.report_text import visits_sentence
+
+    r = reports["alone"]
+    exp = _with(r.exp, {"court_visits_on_time_pct": None, "lac_visits_on_time_pct": 60.0})
+    said = visits_sentence(exp, "Baseline", "the baseline")
+    assert "care proceedings" not in said
+    assert said.startswith("Statutory visits made on time in the baseline: 55.0% of child "
+                           "protection visits (95% range "), said
+    assert "and 60.0% of visits to children in care (95% range " in said, said
+    assert "late" not in said
+    none = _with(r.exp, dict.fromkeys(VISITS))
+    assert visits_sentence(none, "Baseline") == ""
+
+
+# ------------------------------------------------------------------------------ J2
+def test_a_measure_some_runs_had_no_value_for_says_how_many_had(reports):
+    from workbench.present.report_text import visits_sentence
+    from workbench.present.tables import kpi_summary_table
+
+    r = reports["three"]
+    exp = r.options_exp
+    kpis = exp.kpis.copy()
+    court = "court_visits_on_time_pct"
+    kpis.loc[(kpis.scenario == "Baseline") & (kpis.replication == 0), court] = math.nan
+    kpis.loc[(kpis.scenario == "Plan A") & (kpis.replication < 2), court] = math.nan
+    kpis.loc[kpis.scenario == "Plan B", court] = 12.0                 # the same in each run
+    kpis.loc[(kpis.scenario == "Plan B") & (kpis.replication == 2), court] = math.nan
+    exp = dataclasses.replace(exp, kpis=kpis)
+    row = kpi_summary_table(exp, [court]).iloc[0]
+    assert row["Baseline"].endswith("; 2 of 3 runs had a value)"), row["Baseline"]
+    assert row["Plan A"] == "12.5% (only 1 of 3 runs had a value: no range)", row["Plan A"]
+    assert row["Plan B"] == "12.0% (the same in each of the 2 of 3 runs that had a value)"
+    said = visits_sentence(exp, "Plan A")
+    assert "12.5% of visits to children in care proceedings (only 1 of 3 runs had a value)" in said
+    assert "; 2 of 3 runs had a value)" in visits_sentence(exp, "Baseline")
+    # every run with a value: as before
+    assert kpi_summary_table(r.options_exp, [court]).iloc[0]["Baseline"].endswith("%)")
