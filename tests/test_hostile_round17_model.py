@@ -161,6 +161,50 @@ def test_each_change_of_social_worker_is_an_allocation_to_a_worker_other_than_he
             R.REASON_REALLOCATION} <= reasons
 
 
+def test_every_case_a_leaver_held_is_handed_on_or_queued_the_moment_she_leaves(year):
+    """workforce.leave: "every case she held is reallocated or waits unallocated (none is
+    lost)". Her cases, followed through the log (allocated to her and not closed, queued, handed
+    to non-qualified staff or allocated to another since), are each allocated to another worker
+    or queued at the instant of her WORKER_LEFT; each allocation to another worker counts a
+    change of social worker with the reason "leaver"."""
+    ev = year.events
+    rows = ev[ev.event.isin([R.ALLOCATED, R.CLOSED, R.UNQUALIFIED, R.QUEUED, R.WORKER_LEFT,
+                             R.SW_CHANGE])]
+    holder: dict[int, int] = {}
+    pending: dict[int, tuple[int, float]] = {}
+    handed = queued = held = 0
+    reason_next = False
+    for r in rows.itertuples():
+        # the change of social worker is recorded right after the allocation it belongs to
+        assert not reason_next or r.event == R.SW_CHANGE
+        if r.event == R.WORKER_LEFT:
+            for c in [c for c, w in holder.items() if w == r.worker]:
+                pending[c] = (int(r.worker), r.t_days)
+                del holder[c]
+                held += 1
+            continue
+        if r.event == R.SW_CHANGE:
+            if reason_next:
+                assert r.value == R.REASON_LEAVER
+            reason_next = False
+            continue
+        if r.child in pending and r.event in (R.ALLOCATED, R.QUEUED):
+            leaver, t = pending.pop(r.child)
+            assert r.t_days == t
+            if r.event == R.ALLOCATED:
+                assert r.worker != leaver
+                handed += 1
+                reason_next = True
+            else:
+                queued += 1
+        if r.event == R.ALLOCATED:
+            holder[r.child] = int(r.worker)
+        else:
+            holder.pop(r.child, None)
+    assert not pending
+    assert held == handed + queued and handed > 100 and queued > 100
+
+
 def test_every_child_is_in_the_team_the_log_says_and_each_teams_flows_add_up(year, base):
     """Each child's team, followed through the log (her stage's team when it starts, the team of
     a transfer asked, a queue joined or an allocation), is the team she is censored in at the
