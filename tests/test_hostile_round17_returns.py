@@ -66,3 +66,26 @@ def test_short_breaks_are_not_periods_of_care(tmp_path, ls):
                     "looked-after figures leave short breaks out, and each break would count as "
                     "an entry to care"]
     assert not any("RESPITE77" in n for n in data.notes)
+
+
+# ---------- 2. a year's SSDA903 return as DfE collects it: a period's first episode a placement move
+def test_a_period_first_seen_at_a_placement_move_is_said(mini):
+    # before: a council's 2023 return holds the episodes open in 2022-23 only; a child moved
+    # before April 2022 has a first episode RNE P, taken in silence as the start of care
+    # (12 periods made shorter: those ending in the year 516 days on average, read as 451)
+    df = pd.read_csv(mini / EPISODES, dtype=str, keep_default_na=False)
+    dec = pd.to_datetime(df.DEC, format="%d/%m/%Y", errors="coerce")
+    df[dec.isna() | (dec >= pd.Timestamp("2022-04-01"))].to_csv(mini / EPISODES, index=False)
+    data = read_returns(mini)
+    said = [n for n in data.notes if "not a start of care" in n]
+    assert said == [
+        "12 period(s) of care begin, in the SSDA903 returns given, with an episode that is not a "
+        "start of care (RNE P, L, T, U or B: a change of placement or legal status; "
+        f"{EPISODES}: 12): the episodes before it are in earlier years' returns (a year's "
+        "return holds the episodes open in its year). Each is taken to start at that episode's "
+        "DECOM, so these children's time in care is understated, and with it the looked-after "
+        "length fitted: give the earlier years' returns too"]
+
+
+def test_periods_that_start_with_their_start_are_not_said(mini):
+    assert not any("not a start of care" in n for n in read_returns(mini).notes)

@@ -478,9 +478,9 @@ def _lac_episodes(recs: list[ReturnRecords]) -> list[StageRecord]:
     return list(lac_eps.values())
 
 
-def _stages(recs: list[ReturnRecords]) -> list[StageRecord]:
+def _stages(recs: list[ReturnRecords], notes: list | None = None) -> list[StageRecord]:
     out = [s for r in recs for s in r.stages if s.stage != "lac_episode"]
-    periods = periods_of_care(_lac_episodes(recs))
+    periods = periods_of_care(_lac_episodes(recs), notes)
     leavers = care_leaver_stages([c for r in recs for c in r.care_leavers], periods)
     return out + periods + leavers
 
@@ -495,7 +495,7 @@ def _cases_table(recs: list[ReturnRecords],
         v.sort()
     made = 0
     inst: dict[tuple, dict[tuple, StageRecord]] = {}
-    for s in sorted(_stages(recs), key=lambda s: s.year):
+    for s in sorted(_stages(recs, notes), key=lambda s: s.year):
         day = s.start or s.end
         ref = s.referral
         if not ref:

@@ -323,12 +323,22 @@ def _row_of(o: Origin, here: str) -> str:
     return f"row {o.row}" if o.file == here else f"{o.file}, row {o.row}"
 
 
-def periods_of_care(episodes: list[StageRecord]) -> list[StageRecord]:
-    """Join each child's episodes (already de-duplicated, any years) into periods of care."""
+def periods_of_care(episodes: list[StageRecord], notes: list | None = None) -> list[StageRecord]:
+    """Join each child's episodes (already de-duplicated, any years) into periods of care.
+
+    A period whose first episode given is not a start of care (``RNE`` P, L, T, U or B: a
+    change of placement or legal status) began before it, in an episode of a return not given
+    (a year's return holds the episodes open in its year): it is taken to start at that
+    episode's ``DECOM``, and ``notes`` (when given) says how many and what that does. Read as
+    the start of care in silence, a single year's return made the time in care of every child
+    moved before that year short (the periods ending in the bundled 2023 return, its episodes
+    that ended before April 2022 left out as a council's return leaves them: 516 days on
+    average, read as 451)."""
     by_child: dict[str, list[StageRecord]] = {}
     for e in episodes:
         by_child.setdefault(e.child, []).append(e)
     out = []
+    late: dict[str, int] = {}     # return -> its periods begun mid-care
     for child, eps in by_child.items():
         eps.sort(key=lambda e: e.start)
         cur = None
@@ -341,10 +351,22 @@ def periods_of_care(episodes: list[StageRecord]) -> list[StageRecord]:
                 if cur is not None:
                     out.append(cur)
                 cur = StageRecord(child, "lac", e.start, "", e.origin, "", e.year)
+                if rne and rne != "S":
+                    late[e.origin.file] = late.get(e.origin.file, 0) + 1
             cur.end = e.end if (e.end and rec != CONTINUES) else ""
             prev_end, prev_rec = e.end, rec
         if cur is not None:
             out.append(cur)
+    if late and notes is not None:
+        n = sum(late.values())
+        where = ", ".join(f"{f}: {k:,}" for f, k in sorted(late.items()))
+        notes.append(f"{n:,} period(s) of care begin, in the SSDA903 returns given, with an "
+                     "episode that is not a start of care (RNE P, L, T, U or B: a change of "
+                     f"placement or legal status; {where}): the episodes before it are in "
+                     "earlier years' returns (a year's return holds the episodes open in its "
+                     "year). Each is taken to start at that episode's DECOM, so these children's "
+                     "time in care is understated, and with it the looked-after length fitted: "
+                     "give the earlier years' returns too")
     return out
 
 
