@@ -161,6 +161,25 @@ def test_each_change_of_social_worker_is_an_allocation_to_a_worker_other_than_he
             R.REASON_REALLOCATION} <= reasons
 
 
+def test_brothers_and_sisters_referred_together_and_allocated_at_once_share_one_worker(year):
+    """domain.md: siblings are separate cases "usually allocated to the same worker": a family
+    referred together (REFERRAL value = its size) whose children are all allocated at the front
+    door's decision has one worker for them all (the first child looks for room for the whole
+    group, the others follow her)."""
+    ev = year.events
+    ref = ev[(ev.event == R.REFERRAL) & (ev.value > 1)][["child", "t_days"]].rename(
+        columns={"t_days": "tr"})
+    dec = ev[ev.event == R.DECISION][["child", "t_days"]].drop_duplicates("child").rename(
+        columns={"t_days": "td"})
+    al = ev[ev.event == R.ALLOCATED][["child", "t_days", "worker"]]
+    m = ref.merge(dec, on="child").merge(al, on="child")
+    m = m[m.t_days == m.td].drop_duplicates("child")
+    g = m.groupby("tr")
+    whole = g.size() == ref.groupby("tr").size().reindex(g.size().index)
+    assert whole.sum() > 100
+    assert (g.worker.nunique()[whole] == 1).all()
+
+
 def test_every_case_a_leaver_held_is_handed_on_or_queued_the_moment_she_leaves(year):
     """workforce.leave: "every case she held is reallocated or waits unallocated (none is
     lost)". Her cases, followed through the log (allocated to her and not closed, queued, handed
