@@ -140,3 +140,26 @@ def test_a_measure_some_runs_had_no_value_for_says_how_many_had(reports):
     assert "; 2 of 3 runs had a value)" in visits_sentence(exp, "Baseline")
     # every run with a value: as before
     assert kpi_summary_table(r.options_exp, [court]).iloc[0]["Baseline"].endswith("%)")
+
+
+# ------------------------------------------------------------------------------ J3
+def test_a_stage_without_visits_says_so_under_the_table(reports):
+    from workbench.present.report_design import Warmup, report_design
+    from workbench.present.report_sections import Report, headline_section
+
+    r = reports["three"]
+    scs = dict(r.exp.scenarios)
+    scs["Plan B"] = scs["Plan B"].replace({"stages.court.visits": None})
+    kpis = r.exp.kpis.copy()
+    kpis.loc[kpis.scenario == "Plan B", "court_visits_on_time_pct"] = math.nan
+    kpis.loc[kpis.scenario == "Plan A", "icpc_within_15wd_pct"] = math.nan
+    exp = dataclasses.replace(r.exp, scenarios=scs, kpis=kpis,
+                              kpi_names=(*r.exp.kpi_names, "icpc_within_15wd_pct"))
+    design = report_design(scs, baseline="Baseline")
+    text = _text(headline_section(Report(exp, {}, design, Warmup(0.0, "given"))))
+    assert ("Visits to children in care proceedings made on time: the scenario Plan B sets no "
+            "statutory visits for children in care proceedings (the court stage has no visits: "
+            "setting)") in text, text
+    # any other n/a as before
+    assert ("Child protection conferences within 15 working days: there was nothing to count "
+            "over the period") in text

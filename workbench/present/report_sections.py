@@ -26,7 +26,7 @@ from .report_design import ReportDesign, Warmup, choose_warmup, report_design
 from .report_page import masthead_html, section_html
 from .report_page_one import PAGE_ONE_KPIS, page_one_html, stress_table
 from .report_changes import describe_changes
-from .report_text import (GLOSSARY, LIMITATIONS, baseline_words, counted,
+from .report_text import (GLOSSARY, LIMITATIONS, _and, baseline_words, counted,
                           plan_candidates_table, ranges_sentence, times, visits_sentence)
 from .tables import (
     HEADLINE_KPIS, bidi_html, display_name, isolate, kpi_summary_table, period_text, run_details,
@@ -332,9 +332,44 @@ def no_value_note(r: Report, table) -> str:
             said.append(f"{label} is counted over whole years, and this paper measured "
                         f"{years:.2g} years{after}: simulate more than a year"
                         f"{' and its warm-up' if after else ''} to have it")
+        elif k is not None and (unset := _no_visits(r, k.name, row)):
+            said.append(unset)
         else:
             said.append(f"{label}: there was nothing to count over the period")
     return ("n/a: no value. " + "; ".join(said) + ".") if said else ""
+
+
+def _no_visits(r: Report, name: str, row) -> str:
+    """Why a visits measure reads "n/a" when the scenarios giving it are those whose stage has
+    no statutory visits (no ``visits:``): "nothing to count over the period" read as if no
+    child had been there ("" for any other measure, or when some n/a is not that)."""
+    from ..analysis.kpis import VISIT_KPIS as STAGE_OF
+
+    stage = {v: s for s, v in STAGE_OF.items()}.get(name)
+    if stage is None:
+        return ""
+    heads = list(row.index[1:])
+    names = [display_name(r.exp, lb) for lb in r.labels]
+    unset = []
+    for head, label, name_ in zip(heads, r.labels, names):
+        if str(row[head]) != "n/a":
+            continue
+        st = r.exp.scenarios[label].stages.get(stage)
+        if st is None or st.visits is not None:
+            return ""
+        unset.append(isolate(name_))
+    who = ("the scenarios set" if len(unset) == len(names) > 1 else
+           "the scenario sets" if len(names) == 1 else
+           f"the scenario {unset[0]} sets" if len(unset) == 1 else
+           f"the scenarios {_and(unset)} set")
+    return (f"{row['Measure']}: {who} no statutory visits for {_VISITED[name]} (the "
+            f"{stage} stage has no visits: setting)")
+
+
+#: Whom each stage's statutory visits are for.
+_VISITED = {"cp_visits_on_time_pct": "children on a child protection plan",
+            "court_visits_on_time_pct": "children in care proceedings",
+            "lac_visits_on_time_pct": "children in care"}
 
 
 def changes_section(r: Report) -> str:
