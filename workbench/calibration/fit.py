@@ -37,7 +37,7 @@ from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, der
                      derive_pathways, derive_plan_durations, derive_rereferrals,
                      derive_task_stages, note_pressure_in_records, referred_in)
 from .derive_pressure import derive_pressure
-from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc,
+from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc, correct_s47,
                                 derive_conference_slots, derive_elapsed, derive_icpc,
                                 last_year_timeliness)
 from .derive_workforce import derive_workforce, refit_turnover
@@ -325,6 +325,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     if correct_timeliness:
         d.data = scenario.to_dict()
         correct_elapsed(d, seq, cases.episodes, template, w0, w1x, seed)
+        correct_s47(d, seq, template, w0, w1x, seed)
         correct_icpc(d, seq, template, w0, w1x, seed)
         scenario = validate_scenario(d.data, source="<calibrated scenario>")
     fit_args = dict(name=name, authority=authority, template_name=template_name, sources=sources,

@@ -1,0 +1,84 @@
+"""Audit round 17 of calibration (H90): why a calibrated scenario ran under more pressure, and
+with its ICPCs far later, than the truth it was fitted to.
+
+The s47 enquiry's elapsed time was fitted as its whole recorded length, which already holds the
+wait for a worker and the enquiry's work; the model added both again, so the calibrated
+enquiries ran long and the ICPCs (timed from the s47 start) late: a synthetic authority's
+calibration held 48.5% of its ICPCs in time against 57.9% in its data, and the ICPC correction
+stopped at its factor's limit. The s47 elapsed time is now corrected by pilot simulations, as the
+assessment's is, before the ICPC's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    """A synthetic authority (the baseline at 0.1, seed 2: about 1,800 case rows) calibrated
+    with the pilot simulations of timeliness."""
+    from workbench.calibration.extracts import read_extracts
+    from workbench.calibration.fit import calibrate
+    from workbench.calibration.synthetic import fictional_scenario, generate_extracts
+    from workbench.scenario import load_scenario
+
+    template = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    ex = generate_extracts(fictional_scenario(template, scale=0.1), seed=2)
+    folder = tmp_path_factory.mktemp("h90")
+    ex.write(folder)
+    cases, roster = read_extracts(folder / "cases.csv", folder / "workforce.csv")
+    cal = calibrate(cases, roster, template, fit_pressure=False)
+    return cal, template
+
+
+def test_s47_elapsed_time_is_corrected_for_the_wait_and_work_the_model_adds(fitted):
+    from workbench.analysis.run import simulate
+    from workbench.calibration.derive_timeliness import s47_done_within, simulated_s47_within
+    from workbench.calibration.extracts import day_number
+
+    cal, template = fitted
+    table = cal.table.set_index("parameter")
+    assert "stages.s47.elapsed_wd.scale" in table.index
+    assert table.loc["stages.s47.elapsed_wd.scale", "estimate"] < 1.0
+    assert "the model adds the wait for a worker" in cal.provenance["stages.s47.elapsed_wd"]
+    w1x = float(day_number(cal.window_end)) + 1
+    observed, n = s47_done_within(cal.seq, template, w1x - 365.0, w1x)
+    assert n > 100
+    # uncorrected, this authority's enquiries ran 64.8% within 10 working days against 81.9%
+    runs = [simulate(cal.scenario, seed=s, years=1.0) for s in (0, 1)]
+    simulated = float(np.mean([simulated_s47_within(r) for r in runs]))
+    assert abs(simulated - observed) <= 5.0, (simulated, observed)
+
+
+def test_icpc_timeliness_is_reached_without_the_factor_at_its_limit(fitted):
+    # before: "the closest pilot simulation gave 37.9% on time against 45.6% observed (factor
+    # 0.360 ...)": the s47's doubled wait and work held the ICPCs late whatever the ICPC's own
+    # elapsed time
+    cal, _ = fitted
+    assert not [n for n in cal.notes if n.startswith("stages.icpc.elapsed_wd: the closest")]
+    row = cal.table.set_index("parameter").loc["stages.icpc.elapsed_wd.scale"]
+    sim, obs = [float(x.split("%")[0]) for x in row["note"].replace("simulated ", "")
+                .split(" against observed ")]
+    assert abs(sim - obs) <= 5.0
+
+
+def test_s47_share_in_the_data_counts_enquiries_ended_in_the_period():
+    import pandas as pd
+
+    from workbench.calibration.derive_timeliness import s47_done_within
+    from workbench.calibration.extracts import day_number
+    from workbench.scenario import load_scenario
+
+    template = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    d0 = float(day_number(pd.Timestamp("2023-01-02").date()))    # a Monday
+    seq = pd.DataFrame({"stage": ["s47", "s47", "s47", "assessment"],
+                        "start": [d0, d0, d0 - 100, d0],
+                        "s_end": [d0 + 4, d0 + 21, d0 - 90, d0 + 2],
+                        "inferred": [False, False, False, False]})
+    pct, n = s47_done_within(seq, template, d0, d0 + 60)
+    assert n == 2 and pct == 50.0       # 4 working days on time, 15 late; the earlier one left out
