@@ -33,7 +33,7 @@ from .ssda903 import (columns_twice, episode_overlaps, kind_of_csv, periods_of_c
 from .workforce_census import (census_panel, columns_across_years, combine_workers,
                                is_workforce_columns, is_workforce_xml, read_workforce_frame,
                                read_workforce_xml)
-from .workers_across import sweno_written_differently
+from .workers_across import posts_at_once, sweno_written_differently
 
 KIND_LABEL = {"cin": "CIN census", "ssda903": "SSDA903 episodes", "ssda903_header": "SSDA903 header",
               "ssda903_oc3": "SSDA903 care leavers (OC3)", "annex_a": "Annex A",
@@ -255,6 +255,7 @@ def read_returns(folder: str | Path) -> ReturnsData:
     problems.extend(twice)
     problems.extend(sweno_written_differently(wrecs))
     wtable, worigins, merged, placed = combine_workers(wrecs)
+    posts_at_once(wtable, placed, notes)
     if alike:
         notes.append(f"{alike:,} workforce census record(s) given twice in one census (same SWENo "
                      "and RoleStartDate, every value alike) were merged")

@@ -172,3 +172,38 @@ def vanished_note(roster: Roster) -> str:
             "still in post, to the end of the data window and into the scenario's starting "
             "staff (their FTE counted in their team, no leaver counted). If they left, give "
             "RoleEndDate and ReasonLeave in the census of the year they left")
+
+
+def posts_at_once(table: pd.DataFrame, placed: list, notes: list) -> None:
+    """A social worker who holds two or more posts at once: one census holding records of one
+    SWENo with other RoleStartDates, none of them ended. DfE's census has a record for each post
+    (its methodology: headcount keeps one post, the more senior, and "duplicates are not removed
+    from full-time equivalent (FTE) figures"), and the roster refused the census ('the same
+    SWENo ... in post at the same time'). Each post after the first is given a WorkerID of its
+    own in ``table`` (the roster's; the SWENo and the post's RoleStartDate, never shown), so it
+    is a worker with its own FTE, and ``notes`` says how many, by census. A start date corrected
+    in a later census is not this: no one census holds both dates, and it is still refused."""
+    if "WorkerID" not in table or "RoleStartDate" not in table:
+        return
+    rows: dict[tuple, set] = defaultdict(set)      # (census, SWENo) -> open roles' rows
+    for rec, row in placed:
+        v = rec.values
+        sweno = str(v.get("WorkerID", "")).strip()
+        if sweno and not str(v.get("RoleEndDate", "")).strip():
+            rows[(rec.origin.file, sweno)].add(row)
+    renamed: set = set()
+    by_file: dict[str, int] = defaultdict(int)
+    for (file, sweno), got in sorted(rows.items()):
+        if len(got) < 2:
+            continue
+        by_file[file] += 1
+        for row in sorted(got, key=lambda r: str(table.at[r, "RoleStartDate"]))[1:]:
+            if row not in renamed:
+                renamed.add(row)
+                table.at[row, "WorkerID"] = f"{sweno} post {table.at[row, 'RoleStartDate']}"
+    for file, n in sorted(by_file.items()):
+        notes.append(f"{file}: {n:,} social worker(s) hold two or more posts at once (one SWENo, "
+                     "other RoleStartDates, none ended): each post is read as a worker of its "
+                     "own with its own FTE, as DfE counts FTE (duplicates are not removed from "
+                     "FTE figures); a worker in one post moved between teams is one record, its "
+                     "FTE in all")
