@@ -163,3 +163,28 @@ def test_a_stage_without_visits_says_so_under_the_table(reports):
     # any other n/a as before
     assert ("Child protection conferences within 15 working days: there was nothing to count "
             "over the period") in text
+
+
+# ------------------------------------------------------------------------------ J4
+def test_twelve_scenarios_are_each_drawn_their_own_way(baseline):
+    """The colours repeat after seven scenarios; the line styles and markers repeated with
+    them, so that the eighth was drawn exactly as the baseline (the ninth as the first option)
+    in the week-by-week charts and the cost trade-offs, whose points are named only in the
+    legend."""
+    import matplotlib.pyplot as plt
+
+    from test_hostile_round14_present import experiment
+    from workbench.present import plots
+
+    names = ["Baseline"] + [f"Plan {c}" for c in "ABCDEFGHIJK"]
+    exp = experiment({n: baseline.replace({"name": n}) for n in names}, weeks=6, n=2)
+    for draw in (plots.plot_timeliness, plots.plot_caseloads):
+        fig = draw(exp)
+        drawn = [(ln.get_color(), str(ln._unscaled_dash_pattern), ln.get_marker())
+                 for ln in fig.axes[0].get_lines() if ln.get_label() in names]
+        assert len(drawn) == 12 and len(set(drawn)) == 12, (draw.__name__, drawn)
+        plt.close(fig)
+    fig = plots.plot_tradeoffs(exp)
+    points = [(c.lines[0].get_color(), c.lines[0].get_marker()) for c in fig.axes[0].containers]
+    assert len(points) == 12 and len(set(points)) == 12, points
+    plt.close(fig)

@@ -114,9 +114,22 @@ def scenario_colours(names: Sequence[str]) -> dict[str, str]:
     return {n: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, n in enumerate(names)}
 
 
+def _second(i: int, n: int) -> int:
+    """The ``i``-th scenario's line style or marker (of ``n``): the colours repeat after the
+    seventh scenario, and the second carrier moves on by one each time they do, so that no two
+    of the first 49 share both (the eighth scenario was drawn as the baseline, the ninth as the
+    first option: same colour, same line, same marker)."""
+    return (i + i // len(SCENARIO_COLOURS)) % n
+
+
 def scenario_styles(names: Sequence[str]) -> dict[str, object]:
     """Each scenario's line style (a second carrier beside colour)."""
-    return {n: SCENARIO_STYLES[i % len(SCENARIO_STYLES)] for i, n in enumerate(names)}
+    return {n: SCENARIO_STYLES[_second(i, len(SCENARIO_STYLES))] for i, n in enumerate(names)}
+
+
+def scenario_markers(names: Sequence[str]) -> dict[str, str]:
+    """Each scenario's marker shape (a second carrier beside colour, for points)."""
+    return {n: SCENARIO_MARKERS[_second(i, len(SCENARIO_MARKERS))] for i, n in enumerate(names)}
 
 
 def weekly_band(ts: pd.DataFrame, column: str, smooth_weeks: int = 1,
@@ -555,19 +568,18 @@ def plot_tradeoffs(exp, kpis: Sequence[str] | None = None, x: str = "cost_per_ye
     x_scale = kpi(x).display_scale
     xlabel = xlabel or _axis_label(x)
     names = scenario_order(kp)
-    colours = scenario_colours(names)
-    markers = SCENARIO_MARKERS
+    colours, markers = scenario_colours(names), scenario_markers(names)
     fig, axes = plt.subplots(1, len(rows), figsize=(4.2 * len(rows), 4.6), squeeze=False,
                              layout="constrained")
     cx = kpi_intervals(kp, x).set_index("scenario")
     for ax, name in zip(axes[0], rows):
         cy = kpi_intervals(kp, name).set_index("scenario")
-        for i, n in enumerate(names):
+        for n in names:
             xm, xl, xh = (float(cx.loc[n, c]) for c in ("mean", "low", "high"))
             ym, yl, yh = (float(cy.loc[n, c]) for c in ("mean", "low", "high"))
             yl, yh = clip_range(name, yl, yh)
             ax.errorbar(xm * x_scale, ym, xerr=[[(xm - xl) * x_scale], [(xh - xm) * x_scale]],
-                        yerr=[[max(ym - yl, 0)], [max(yh - ym, 0)]], fmt=markers[i % len(markers)],
+                        yerr=[[max(ym - yl, 0)], [max(yh - ym, 0)]], fmt=markers[n],
                         color=colours[n], capsize=3, markersize=7, label=chart_name(n),
                         linewidth=1)
         ax.set_xlabel(xlabel, fontsize=9)
