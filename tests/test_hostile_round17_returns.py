@@ -137,3 +137,25 @@ def test_a_start_date_corrected_in_a_later_census_is_still_refused(tmp_path):
     with pytest.raises(ExtractError) as exc:
         read_returns(folder)
     assert "a start date corrected in a later return?" in str(exc.value)
+
+
+# ---------- 4. a CIN census header Year written as the collection year's span
+@pytest.mark.parametrize("typed, says", [
+    ("2022/23", ": the census of 2022/23 is the year it ends in, 2023)"),
+    ("2022-2023", ": the census of 2022/23 is the year it ends in, 2023)"),
+    ("2023/22", ")")])
+def test_a_cin_census_year_written_as_a_span_names_the_year_to_give(tmp_path, typed, says):
+    # before: "field Year: not a year (expected the four-digit year the collection ends in,
+    # e.g. 2023)": no word of which year 2022/23 is (DfE's schema: Year is xs:gYear, a year alone)
+    from workbench.calibration.extracts import ExtractError
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    shutil.copy(RETURNS / CENSUS, folder)
+    text = (RETURNS / "cin_census_2023.xml").read_text(encoding="utf-8")
+    (folder / "cin_census_2023.xml").write_text(
+        text.replace("<Year>2023</Year>", f"<Year>{typed}</Year>", 1), encoding="utf-8")
+    with pytest.raises(ExtractError) as exc:
+        read_returns(folder)
+    assert ("cin_census_2023.xml, element Header / CollectionDetails (line 2), field Year: not a "
+            "year (expected the four-digit year the collection ends in, e.g. 2023, as DfE's "
+            f"schema has it{says}") in str(exc.value)

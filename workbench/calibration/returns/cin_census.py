@@ -16,6 +16,7 @@ and the field: never the child's identifier.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -478,8 +479,16 @@ def _census_year(root, path: Path, problems: list, name: str) -> tuple[int, tupl
         if len(year_text) == 4 and year_text.isdigit() and year_text >= "1950":
             year = int(year_text)
         else:
+            # DfE's CIN schema types Year as xs:gYear (a year alone, as Social Finance's copies
+            # of the CIN_schema_2016 to 2024 .xsd in liia-tools show): a span is refused, and
+            # the year it ends in suggested
+            m = re.fullmatch(r"(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})", year_text)
+            ends = (int(m[1]) + 1 if m and int(m[2]) % 100 == (int(m[1]) + 1) % 100 else 0)
+            hint = (f": the census of {m[1]}/{str(ends)[2:]} is the year it ends in, {ends}"
+                    if ends else "")
             problems.append(ReturnProblem(name, "not a year (expected the four-digit year the "
-                                                "collection ends in, e.g. 2023)", root.sourceline,
+                                                "collection ends in, e.g. 2023, as DfE's schema "
+                                                f"has it{hint})", root.sourceline,
                                           "Year", "Header / CollectionDetails"))
     if ref_iso:
         ref_year = collection_year(ref_iso)
