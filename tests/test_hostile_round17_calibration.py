@@ -82,3 +82,38 @@ def test_s47_share_in_the_data_counts_enquiries_ended_in_the_period():
                         "inferred": [False, False, False, False]})
     pct, n = s47_done_within(seq, template, d0, d0 + 60)
     assert n == 2 and pct == 50.0       # 4 working days on time, 15 late; the earlier one left out
+
+
+def test_a_written_trend_of_wide_range_says_what_it_does_to_the_start_rate_and_pressure():
+    # the bundled sample's trend came out 10.1% [0.0, 20.5] for a true 4% (eight synthetic
+    # authorities of that truth: 4.2 on average, sd 4.4: the estimator is unbiased, two years
+    # cannot pin it), its start rate 5% high, and its calibrated run had twice the children
+    # waiting; the comment gave the range, no note said what it does to a run
+    from types import SimpleNamespace
+
+    from workbench.calibration.derive import Draft, _derive_trend
+    from workbench.calibration.extracts import day_number
+    from workbench.scenario import load_scenario
+
+    template = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    w0 = float(day_number(pd_date("2021-04-01")))
+    w1x = float(day_number(pd_date("2023-04-01")))
+    said = {}
+    for tr in ((10.106, -0.012, 20.54), (4.0, 2.0, 6.1)):
+        d = Draft(data=template.model_dump(mode="json"), window="", template_name="t",
+                  provenance={})
+        d.data["demand"]["referrals_per_year"] = 2217.7
+        _derive_trend(d, SimpleNamespace(trend_pct=lambda tr=tr: tr, n_referrals=4036),
+                      template, w0, w1x)
+        said[tr[0]] = [n for n in d.notes if n.startswith("demand (the referral rate")]
+    [note] = said[10.106]
+    assert "fitted 10.1% a year has a 95% range of 0.0% to 20.5% (24 months" in note
+    assert "(2,218 a year)" in note and "demand.trend_pct_per_year" in note
+    assert "-0.0" not in note
+    assert said[4.0] == []
+
+
+def pd_date(text):
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)

@@ -38,6 +38,10 @@ MIN_EVENTS = 10           # fewer ended plans: keep the template's duration
 #: 2.4 times the referrals over a 5-year run. Shorter, the template's trend is kept and the fitted
 #: one reported beside it.
 MIN_TREND_MONTHS = 24
+#: a written trend whose 95% range is wider than this (points) gets a note: eight synthetic
+#: authorities with a true 4% a year, two years each, fitted 4.2 on average (sd 4.4), ranges
+#: 12 to 20 points wide; one fitted 10.1 [0, 20.5], its start rate 5% high
+WIDE_TREND_POINTS = 10.0
 #: A plan's length in days when it ends the day it starts (:func:`.observe.plan_durations`)
 SAME_DAY = 0.5
 #: The largest spread (cv) and mean (days) of a plan's fitted length: plans of a day beside plans
@@ -201,6 +205,19 @@ def _derive_trend(d: Draft, demand: DemandFit, template: Scenario, w0: float, w1
                        "demand.trend_pct_per_year"))
         d.data["demand"]["trend_pct_per_year"] = round(float(np.clip(tr[0], -50, 100)), 2)
         d.fitted("demand.trend_pct_per_year", f"95% CI {tr[1]:.1f} to {tr[2]:.1f}")
+        if tr[2] - tr[1] > WIDE_TREND_POINTS:
+            r = d.data["demand"]["referrals_per_year"]
+            lo, hi = (f"{x:.1f}".replace("-0.0", "0.0") for x in tr[1:])
+            d.notes.append(
+                f"demand (the referral rate and trend): the trend fitted {tr[0]:.1f}% a year "
+                f"has a 95% range of {lo}% to {hi}% ({months} months of referrals): the data "
+                f"cannot tell a trend of {lo}% a year from one of {hi}%, "
+                f"and the rate written for the start ({r:,.0f} a year) is the fitted curve's at "
+                "the window's end, on that trend. Near its staff's capacity a service's work "
+                "pressure rises steeply with referrals (a synthetic authority with 5% more "
+                "referrals had twice the children waiting for a worker), so run the scenario at "
+                "the ends of the ranges (demand.referrals_per_year, demand.trend_pct_per_year) "
+                "before relying on its pressure")
         return
     kept = template.demand.trend_pct_per_year
     fitted = (f"fitted {tr[0]:.1f}% a year, 95% range {tr[1]:.1f}% to {tr[2]:.1f}%, from "
@@ -442,7 +459,8 @@ def note_pressure_in_records(d: Draft) -> None:
     that shorten, ``pressure.front_door_nfa_extra_pct``): a child in need plan of 180 days
     recorded at full pressure ran at 162 in a calibrated run under the same pressure. The
     extracts do not record the service pressure (children waiting per case-holding FTE), and a
-    pilot simulation's (0.48 for a truth of 0.07-0.11) is no estimate of it, so the values are
+    pilot simulation's (0.26 for a truth's 0.17, H90: it follows the fitted demand) is no
+    estimate of it, so the values are
     written as recorded, with this note, in the comments and the notes."""
     pr = d.data.get("pressure") or {}
     shorten = float(pr.get("plan_shortening_pct") or 0.0)
