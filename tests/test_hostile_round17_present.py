@@ -188,3 +188,18 @@ def test_twelve_scenarios_are_each_drawn_their_own_way(baseline):
     points = [(c.lines[0].get_color(), c.lines[0].get_marker()) for c in fig.axes[0].containers]
     assert len(points) == 12 and len(set(points)) == 12, points
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------------ J5
+def test_the_workbooks_results_say_how_many_runs_had_a_value(reports):
+    from workbench.present.export import export_tables
+
+    exp = reports["three"].options_exp
+    kpis = exp.kpis.copy()
+    court = "court_visits_on_time_pct"
+    kpis.loc[(kpis.scenario == "Plan A") & (kpis.replication < 2), court] = math.nan
+    exp = dataclasses.replace(exp, kpis=kpis)
+    results = export_tables(exp)["Results"].set_index("Measure")
+    row = results.loc["Visits to children in care proceedings made on time"]
+    assert row["Plan A: runs with a value"] == 1 and row["Baseline: runs with a value"] == 3
+    assert math.isnan(row["Plan A: 95% range from"]) and row["Plan A: average"] == 12.5

@@ -126,6 +126,9 @@ def _results(exp, summary: pd.DataFrame) -> pd.DataFrame:
             shown = isolate(display_name(exp, s))
             for col, v in (("average", r["mean"]), ("95% range from", lo), ("95% range to", hi)):
                 row[f"{shown}: {col}"] = _round(float(v) * k.display_scale, k.display_digits)
+            # a run with nothing to count (no court visit fell due) has no value: the average
+            # is of the others, which the sheet did not say (the differences give "Runs paired")
+            row[f"{shown}: runs with a value"] = int(r["n"])
         rows.append(row)
     return pd.DataFrame(rows)
 
