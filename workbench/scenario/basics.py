@@ -190,6 +190,15 @@ class _Model(BaseModel):
                     example = "'NO', not NO" if isinstance(v, bool) else f"'{_shown(v)}'"
                     raise ValueError(f"{key}: expected text, got {kind}: {_shown(v)}; put the "
                                      f"text in quotes, e.g. {example}")
+                if (isinstance(key, str) and isinstance(v, list) and _names_field(cls, key)
+                        and any(isinstance(x, bool) for x in v)):
+                    # [lac, yes]: YAML reads the item as true, and pydantic said only that it
+                    # should be one of the names (got True), not that 'yes' had been read so
+                    at = next(i for i, x in enumerate(v) if isinstance(x, bool))
+                    raise ValueError(f"{key}: expected names, got a yes/no value as item "
+                                     f"{at + 1} ({v[at]!r}; YAML reads yes, no, on, off, true and "
+                                     "false, in any case, as booleans); give a name, in quotes "
+                                     "if it is one of those words")
         return data
 
 
@@ -241,6 +250,19 @@ def _text_field(model: type, field: str) -> bool:
         kinds = [a for a in typing.get_args(tp) if a is not type(None)]
         tp = kinds[0] if len(kinds) == 1 else None
     return tp is str
+
+
+def _names_field(model: type, field: str) -> bool:
+    """Whether ``field`` of ``model`` holds a list of names (text, or one of a set of words)."""
+    info = model.model_fields.get(field)
+    if info is None:
+        return False
+    tp = info.annotation
+    if typing.get_origin(tp) is Annotated:
+        tp = typing.get_args(tp)[0]
+    args = typing.get_args(tp)
+    return (typing.get_origin(tp) in (list, tuple) and len(args) >= 1
+            and (args[0] is str or typing.get_origin(args[0]) is Literal))
 
 
 @lru_cache(maxsize=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from ..errors import UserError
@@ -90,14 +91,16 @@ def number_hint(text: str, field: str = "_pct") -> str | None:
 def meant_field(name: str, names: tuple[str, ...]) -> str | None:
     """The field of ``names`` (the schema's) that an unknown field ``name`` most likely meant
     (``Demand``, ``referals_per_year``), or None when none is close."""
-    low = name.strip().lower().replace(" ", "_").replace("-", "_")
+    # NFKC: a name typed in full-width letters (an East Asian keyboard's \uff44emand) is demand
+    low = unicodedata.normalize("NFKC", name).strip().lower().replace(" ", "_").replace("-", "_")
     if low in names:
         return low
     close = difflib.get_close_matches(low, names, n=1, cutoff=0.85)
     return close[0] if close else None
 
 
-_YES_NO = re.compile(r"(\w+): (expected (?:a number, got a yes/no value|text, got ).*)", re.S)
+_YES_NO = re.compile(r"(\w+): (expected (?:a number, got a yes/no value|text, got |names, got a "
+                     r"yes/no value).*)", re.S)
 
 
 def format_errors(err: ValidationError, source: str, field_names: tuple[str, ...] = ()) -> str:

@@ -355,6 +355,17 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         near = _near_names(base_path.parent, base_path.name) if not hint else []
         if near:
             hint = f"; did you mean {' or '.join(repr(n) for n in near)}?"
+        elif not hint and base != base.strip() and (path.parent / base.strip()).is_file():
+            # "baseline.yaml " in quotes: the space is part of the name, and was not said
+            hint = f"; its name has a space at the start or end: write '{base.strip()}'"
+        elif not hint and "://" in base:
+            # https://.../baseline.yaml or file:///...: said only 'not found (looked in ...)'
+            hint = ("; a base is named by its path (from this file's folder, or in full), not by "
+                    "an address (https://..., file://...): save a file from the web first")
+        elif not hint and base.startswith("~"):
+            # ~/scenarios/baseline.yaml: a shell reads '~' as the home folder; a path here does not
+            hint = ("; '~' is not read as the home folder here: give the path from this file's "
+                    f"folder, or in full ({Path(base).expanduser()})")
         elif "\\" in base and (path.parent / base.replace("\\", "/")).is_file():
             # a Windows path (..\baseline.yaml): a backslash is part of a name elsewhere
             hint = (f"; write the folders with '/' ({base.replace(chr(92), '/')}), which "

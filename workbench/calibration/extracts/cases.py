@@ -172,9 +172,13 @@ def validate_cases_frame(df: pd.DataFrame, file: str = "cases.csv",
     n_ep = int(ep.max()) + 1 if (ep >= 0).any() else 0
     if "ReferralNFA" in v:
         have = ep_vals.get("ReferralNFA", {})
+        # an episode whose flag is written but refused (0.0, maybe) is said at that cell; it was
+        # also said here to have no flag at all, a second line a row
+        written = set(ep[(df["ReferralNFA"].astype(str).str.strip() != "").to_numpy()
+                         & (ep >= 0)].tolist()) if "ReferralNFA" in df.columns else set()
         missing_rows = {}
         for i in np.flatnonzero(ep >= 0):
-            if ep[i] not in have:
+            if ep[i] not in have and ep[i] not in written:
                 missing_rows.setdefault(ep[i], int(rows[i]))
         for e, r in missing_rows.items():
             problems.append(Problem(file, "no row of this episode says whether the referral was "

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import UserError
-from .layouts import Column
+from .layouts import Column, other_layout
 
 # dates are held as float day numbers (days since 1970-01-01), NaN when missing
 EPOCH = np.datetime64("1970-01-01", "D")
@@ -121,16 +121,23 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", 
                  "%d-%B-%Y", "%d %B %Y", "%d.%m.%Y",
                  # year first with slashes or dots (2023/04/01): every date of such a column
                  # was refused as 'not a date', though none can be read two ways
-                 "%Y/%m/%d", "%Y.%m.%d")
+                 "%Y/%m/%d", "%Y.%m.%d",
+                 # day first with dashes (31-10-2017), as UK systems export them: each was
+                 # refused as 'not a date' (either way round: noted, see either_way_dates)
+                 "%d-%m-%Y")
 #: A time zone after an ISO time (2023-04-01T00:00:00Z, +01:00), as a database or an API writes
-#: it: the date is read as written, and the zone dropped
-_ZONE = re.compile(r"(?<=[0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})$")
+#: it: the date is read as written, and the zone dropped. After a space too, and with hours
+#: alone, as PostgreSQL writes a time with its zone (2023-04-01 00:00:00+01) and SQL Server its
+#: datetimeoffset (2023-04-01 00:00:00.0000000 +01:00): every date of such a column was refused
+_ZONE = re.compile(r"(?<=[0-9][T ][0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)? ?(Z|[+-][0-9]{2}"
+                   r"(:?[0-9]{2})?)$")
 #: The earliest date an extract may hold: a child's record or a worker's start in post before it
 #: is a mistyped year, or a spreadsheet's blank date (which reads as 1899-12-30 or 1900-01-01).
 EARLIEST = dt.date(1950, 1, 1)
 # a whole number a spreadsheet shows for a date cell formatted as a number (days since 1900):
 # 1982 to 2118
-_SERIAL = re.compile(r"[2-7][0-9]{4}(\.0+)?")
+# (a fraction is a time of day: 44652.5 is noon; it was said to be 'not a date', not shown)
+_SERIAL = re.compile(r"[2-7][0-9]{4}(\.[0-9]+)?")
 #: What a spreadsheet shows, and writes into a CSV or a saved workbook, for a formula that failed:
 #: Excel's error values (#REF! when a cell it pointed at was deleted, #N/A from a lookup that
 #: found nothing, ...). They are not identifiers, so a message may quote them.
@@ -202,6 +209,12 @@ def match_columns(df: pd.DataFrame, layout: tuple[Column, ...], file: str,
                 break
     out = df[list(rename)].rename(columns=rename)
     unmatched = [h for h in df.columns if h not in rename]
+    other = other_layout({_norm(h) for h in df.columns}, layout, _norm)
+    if other and any(c.required and c.name not in out.columns for c in layout):
+        # the roster given as the cases (or the other way round, or one file for both): each
+        # column of the layout was said to be missing, not the cause
+        problems.append(Problem(file, other))
+        return out
     for col in layout:
         if col.required and col.name not in out.columns:
             also = f" (also accepted: {', '.join(col.aliases)})" if col.aliases else ""
@@ -226,6 +239,9 @@ def parse_dates(s: pd.Series) -> np.ndarray:
     out = np.full(len(s), np.nan)
     text = s.str.strip()
     text = text.str.replace(_ZONE, "", regex=True)
+    # an en dash (a spreadsheet's autocorrect) or a minus sign between year, month and day:
+    # each date was refused as 'not a date', the dash looking like any other on screen
+    text = text.str.replace("[\u2010-\u2015\u2212\ufe63\uff0d]", "-", regex=True)
     todo = np.array(text != "", dtype=bool)
     for fmt in _DATE_FORMATS:
         if not todo.any():
@@ -354,8 +370,10 @@ def date_hint(s: str) -> str:
     return ""
 
 
-#: A date with slashes, day or month first, and a four-digit year (a time may follow).
-_SLASHED = r"([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}(?:[ T].*)?"
+#: A date with slashes (or dots or dashes, also read day first), day or month first, and a
+#: four-digit year (a time may follow): a US export's 04-01-2023 or 04.01.2023 is as ambiguous
+#: as its 04/01/2023.
+_SLASHED = r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-][0-9]{4}(?:[ T].*)?"
 
 
 def either_way_dates(df: pd.DataFrame, layout: tuple[Column, ...]) -> int:
@@ -499,6 +517,11 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
     if col.kind == "code":
         canon = {c.lower(): c for c in col.codes}
         low = raw.str.lower()
+        # a code of letters and a digit written with a space or a leading zero (RC 1, RC01, as
+        # a case system pads them): the code it is; each was refused as an unknown code, not
+        # shown, one line a row
+        low = low.where(low.isin(list(canon)), low.str.replace(
+            r"^([a-z]+)[ _-]?0*([1-9])$", r"\1\2", regex=True))
         known = low.isin(list(canon)).to_numpy()
         # a numeric code saved from a spreadsheet or a database as a decimal (OrgRole 5.0): was
         # 'unknown code (the value is not shown: it may identify someone)' on every row

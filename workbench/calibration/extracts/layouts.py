@@ -168,6 +168,24 @@ PLAN_STAGE_COLUMNS = {"cin", "cp", "court", "lac", "care_leaver"}
 EPISODE_FIELDS = ("ReferralNFA", "CINclosureDate", "ReasonForClosure", "Team", "AllocatedWorker")
 
 
+_IN_WORDS = ("a case extract's columns (LAchildID, CINreferralDate, ReferralNFA)",
+             "a workforce roster's columns (WorkerID, AgencyWorker, FTE, OrgRole, RoleStartDate)")
+
+
+def other_layout(names: set[str], layout: tuple[Column, ...], norm) -> str:
+    """What a file whose headers are ``names`` (each as ``norm`` makes it) holds, when it has
+    every required column of the other layout than ``layout`` (the roster given as the cases,
+    say), as a message; "" when it has not."""
+    other = WORKFORCE_COLUMNS if layout is CASE_COLUMNS else CASE_COLUMNS
+    for col in other:
+        if col.required and not names & {norm(n) for n in (col.name,) + col.aliases}:
+            return ""
+    mine, theirs = _IN_WORDS if other is CASE_COLUMNS else _IN_WORDS[::-1]
+    return (f"holds {mine}, not {theirs}: were the two files given the other way round, or one "
+            "file for both? Give the case extract as the cases and the workforce roster as the "
+            "workforce")
+
+
 def layout_markdown(layout: tuple[Column, ...]) -> str:
     """The layout as a Markdown table (column, type, required, meaning, standard field)."""
     lines = ["| column | type | required | meaning | mirrors |", "|---|---|---|---|---|"]

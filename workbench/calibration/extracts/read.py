@@ -100,7 +100,10 @@ def read_csv(path: str | Path, problems: list[Problem],
     if not text.strip():
         problems.append(Problem(name, "the file is empty (expected a header row of column names)"))
         return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # CR CR LF (a CSV written on Windows by a program that added its own CR to each line:
+    # every row was followed by an empty row, 684 problems for a file of 228 rows) is one
+    # line break, as a spreadsheet reads it
+    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     if _INVISIBLE.search(text):
         # a byte-order mark inside the file (two exports pasted together: the second header
         # was not seen as a header, and its 23 cells were refused one by one), a zero-width
@@ -314,7 +317,7 @@ def _ragged_rows(text: str, name: str, problems: list[Problem]) -> bool:
         return True
     width = len(header)
     if width == 1:
-        for sep, label in ((";", "semicolons"), ("\t", "tabs")):
+        for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars (|)")):
             if sep in header[0]:
                 problems.append(Problem(name, f"the values are separated by {label}, not commas: "
                                               "save it as CSV (comma delimited)", row=1))
