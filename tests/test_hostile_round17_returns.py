@@ -159,3 +159,64 @@ def test_a_cin_census_year_written_as_a_span_names_the_year_to_give(tmp_path, ty
     assert ("cin_census_2023.xml, element Header / CollectionDetails (line 2), field Year: not a "
             "year (expected the four-digit year the collection ends in, e.g. 2023, as DfE's "
             f"schema has it{says}") in str(exc.value)
+
+
+# ---------- 5. a published table saved from a spreadsheet: empty rows and notes below the table
+C1 = "c1_referrals_la_2020_to_2024.csv"
+
+
+def _published_with(tmp_path: Path, tail: str) -> Path:
+    """A folder of the C1 table alone, ``tail`` written below it."""
+    d = tmp_path / "published"
+    d.mkdir()
+    shutil.copy(PUBLISHED / C1, d)
+    with open(d / C1, "a", encoding="utf-8") as fh:
+        fh.write(tail)
+    return d
+
+
+@pytest.fixture(scope="module")
+def c1_alone(tmp_path_factory):
+    from workbench.published import read_published
+    return read_published(_published_with(tmp_path_factory.mktemp("c1"), ""))
+
+
+@pytest.mark.parametrize("tail, lines", [
+    ("," * 15 + "\n" + "," * 15 + "\n", "lines 42 to 43"),          # Excel's rows once used
+    ("\nSource: Children in need census 2024\n", "lines 42 to 43"),
+    ("Notes:" + "," * 15 + "\nc = suppressed\n", "lines 42 to 43")])
+def test_empty_rows_and_notes_below_a_table_are_read_past(tmp_path, c1_alone, tail, lines):
+    # before: "c1_...csv: line 42: column geographic_level: expected 'National', 'Regional' or
+    # 'Local authority', got ''": the table refused for the empty rows a spreadsheet saves, or
+    # for a source line under it, while a title above it was read past
+    from workbench.published import find_authority, read_published
+    got = read_published(_published_with(tmp_path, tail))
+    pd.testing.assert_frame_equal(got.figures, c1_alone.figures)
+    said = [n for n in got.notes if n.startswith(C1)]
+    assert said == [f"{C1}: 2 line(s) with no figures (empty rows, or notes below the table such "
+                    f"as a source) were read past: {lines}"]
+    assert find_authority(got, "Durham").get("referrals").value == 6974
+
+
+@pytest.mark.parametrize("tail", [
+    "2025,Reporting year,Locl authority" + "," * 13 + "\n",       # a row typed over: refused
+    "Source:,DfE" + "," * 14 + "\n"])                               # two cells: not a note
+def test_a_row_below_with_more_than_a_note_is_still_refused(tmp_path, tail):
+    from workbench.published import PublishedError, read_published
+    with pytest.raises(PublishedError) as exc:
+        read_published(_published_with(tmp_path, tail))
+    assert f"{C1}: line 42: column" in str(exc.value)
+
+
+def test_a_bad_cell_after_a_blank_line_names_its_own_line(tmp_path):
+    # a blank line inside the table was skipped and the lines after it said one line early
+    from workbench.published import PublishedError, read_published
+    d = _published_with(tmp_path, "")
+    lines = (d / C1).read_text(encoding="utf-8").splitlines()
+    cells = lines[5].split(",")
+    cells[11] = "6.974"
+    lines[5] = ",".join(cells)
+    (d / C1).write_text("\n".join(lines[:3] + [""] + lines[3:]) + "\n", encoding="utf-8")
+    with pytest.raises(PublishedError) as exc:
+        read_published(d)
+    assert "line 7: '6.974'" in str(exc.value)

@@ -362,15 +362,51 @@ def _table(name: str, raw: bytes) -> pd.DataFrame | None:
     lines = text.splitlines(keepends=True)
     above, sep = _titles_at(lines)
     try:
+        # blank lines kept as rows (dropped below), so that every row keeps its line number
         df = pd.read_csv(io.StringIO("".join(lines[above:])), dtype=str, keep_default_na=False,
-                         sep=sep)
+                         sep=sep, skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise PublishedError(f"{name}: not a readable CSV file ({str(exc).strip()})") from None
     if above:
         df.index = df.index + above        # messages keep the file's own line numbers
+    df, below = _past_the_table(df)
     df.attrs["lines_above"] = above
+    df.attrs["lines_below"] = below
     df.attrs["separator"] = sep
     return df
+
+
+def _lines_said(lines: list[int]) -> str:
+    """Line numbers as runs ('line 42', 'lines 42 to 44, 50')."""
+    runs, start = [], None
+    for k, n in enumerate(lines):
+        if start is None:
+            start = n
+        if k + 1 == len(lines) or lines[k + 1] != n + 1:
+            runs.append(f"{start}" if start == n else f"{start} to {n}")
+            start = None
+    return ("line " if len(lines) == 1 else "lines ") + ", ".join(runs)
+
+
+def _past_the_table(df: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
+    """The table without the rows a spreadsheet leaves around it, and their lines: rows with no
+    cell filled (Excel saves a row of commas for every row once used), and, below the last row
+    of figures, rows of one text cell (a footnote: "Source: ...", "Notes:", "c = suppressed").
+    They were refused as a row of an unknown geographic_level ('got '), while a title above
+    the column titles was read past. A row below with more than one cell, or a number, is kept,
+    and a row of the table typed over is refused as before."""
+    if df.empty:
+        return df, []
+    cells = df.astype(str).apply(lambda c: c.str.strip())
+    filled = (cells != "").sum(axis=1)
+    drop = list(df.index[filled == 0])
+    for i in reversed(df.index[filled > 0]):
+        one = cells.loc[i][cells.loc[i] != ""]
+        if len(one) != 1 or pd.notna(pd.to_numeric(one.iloc[0].replace(",", ""),
+                                                    errors="coerce")):
+            break
+        drop.append(i)
+    return df.drop(index=drop), sorted(int(i) + 2 for i in drop)
 
 
 #: Lines searched for the column titles: a table saved from Excel or a table tool may carry a
@@ -504,6 +540,11 @@ def read_published(folder: str | Path) -> Published:
             if sep != ",":
                 notes.append(f"{name}: its cells are separated by {SEPARATOR_NAMES[sep]}, not "
                              "commas (saved from a spreadsheet?): read as such")
+            gone = df.attrs.get("lines_below", [])
+            if gone:
+                notes.append(f"{name}: {len(gone)} line(s) with no figures (empty rows, or notes "
+                             f"below the table such as a source) were read past: "
+                             f"{_lines_said(gone)}")
             k = df.attrs.get("lines_above", 0)
             if k:
                 notes.append(f"{name}: its column titles are on line {k + 1}; the {k} line(s) "
