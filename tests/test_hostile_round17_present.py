@@ -203,3 +203,23 @@ def test_the_workbooks_results_say_how_many_runs_had_a_value(reports):
     row = results.loc["Visits to children in care proceedings made on time"]
     assert row["Plan A: runs with a value"] == 1 and row["Baseline: runs with a value"] == 3
     assert math.isnan(row["Plan A: 95% range from"]) and row["Plan A: average"] == 12.5
+
+
+# ------------------------------------------------------------------------------ J6
+def test_the_explorers_comparison_says_how_many_runs_were_paired(reports):
+    from workbench.present.tables import kpi_comparison_table
+
+    exp = reports["three"].options_exp
+    kpis = exp.kpis.copy()
+    court = "court_visits_on_time_pct"
+    kpis.loc[(kpis.scenario == "Plan A") & (kpis.replication < 2), court] = math.nan
+    kpis.loc[(kpis.scenario == "Baseline") & (kpis.replication == 2), "lac_visits_on_time_pct"] \
+        = math.nan
+    exp = dataclasses.replace(exp, kpis=kpis)
+    table = kpi_comparison_table(exp, "Baseline", "Plan A").set_index("Measure")
+    row = table.loc["Visits to children in care proceedings made on time"]
+    assert row["95% CI of the difference"] == "n/a (1 of 3 runs had a value in both)", row
+    lac = table.loc["Visits to children in care made on time", "95% CI of the difference"]
+    assert lac.endswith(" (2 of 3 runs had a value in both)"), lac
+    assert not table.loc["Child protection visits made on time",
+                         "95% CI of the difference"].endswith("in both)")

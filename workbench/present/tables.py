@@ -352,6 +352,12 @@ def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
         if r is None:
             continue
         d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
+        # the runs paired with a value in both (no court visit fell due in one of three: its
+        # reading said "one run: cannot tell" of a comparison of three runs)
+        made = int((exp.kpis.scenario == scenario).sum())
+        paired = int(r.n) if r.n == r.n else made
+        some = (f" ({paired} of {made} runs had a value in both)"
+                if 0 < paired < made and not math.isnan(d) else "")
         out.append({
             "Measure": k.label,
             base_head: k.format(_own_mean(exp, baseline, k.name, r.baseline_mean)),
@@ -360,7 +366,7 @@ def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
             # the range states its unit once, at its end
             "95% CI of the difference": (f"{bound_text(k, lo, True, False)} to "
                                          f"{bound_text(k, hi, True)}"
-                                         if not math.isnan(lo) else "n/a"),
+                                         if not math.isnan(lo) else "n/a") + some,
             "Reading": difference_reading(r, k),
         })
     return pd.DataFrame(out, columns=["Measure", base_head, head, "Difference",
