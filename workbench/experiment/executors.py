@@ -21,8 +21,9 @@ time, and runs the jobs a broken pool failed again, each in a process of its own
 reported against the one job whose own process died. Dask runs a dead worker's jobs again
 itself and gives up on a job after several deaths (``KilledWorker``), which can catch an
 innocent job queued on the same worker: each job it gave up on runs again alone on the
-cluster, so that only the guilty one is reported. The serial backend runs in this process and
-cannot outlive a crash of its own.
+cluster, so that only the guilty one is reported. A local cluster whose workers all died and
+were not restarted runs the jobs it had left each in a process of its own, as the pool does.
+The serial backend runs in this process and cannot outlive a crash of its own.
 
 Everything sent to a worker process is a module-level function and picklable arguments, so the
 pools work with the ``spawn`` start method (Windows, macOS) as well as ``fork``.
@@ -315,20 +316,42 @@ class _Dask:
             return f
 
         suspects: list[Job] = []
+        orphans: list[Job] = []  # left pending on a local cluster with no worker
         try:
             for f, exc in self._as_done([submit(job) for job in jobs]):
                 job = live[f.key][1]
-                res, exc = (None, exc) if exc is not None else _dask_outcome(f)
-                if isinstance(exc, WorkerDied) and exc.args[0] != NO_WORKER_LEFT:
+                res, exc = (None, exc) if exc is not None else self._outcome(f)
+                if self._orphan(exc):
+                    orphans.append(job)
+                elif isinstance(exc, WorkerDied) and exc.args[0] != NO_WORKER_LEFT:
                     # the jobs queued on a dying worker share its blame: try each again alone
                     suspects.append(job)
                 else:
                     yield job[0], res, exc
             for job in suspects:
+                if orphans:  # the cluster is empty: the suspects run alone, here
+                    orphans.append(job)
+                    continue
                 for f, exc in self._as_done([submit(job)]):
-                    yield (job[0], *((None, exc) if exc is not None else _dask_outcome(f)))
+                    out = (None, exc) if exc is not None else self._outcome(f)
+                    if self._orphan(out[1]):
+                        orphans.append(job)
+                    else:
+                        yield (job[0], *out)
+            if orphans:
+                # a local cluster left with no worker (its workers died and were not
+                # restarted) runs no more: run each job in a process of its own on this
+                # machine, as the process backend does after a broken pool, so that the
+                # innocent ones give their results and a death is blamed on its own job
+                yield from run_isolated(fn, orphans, self.workers)
         finally:
             self.client.cancel([f for f, _ in live.values()])
+
+    def _orphan(self, exc: BaseException | None) -> bool:
+        """Whether ``exc`` says the job was left pending on this backend's own local cluster
+        with no worker (the jobs of a scheduler the user gave are reported as failed)."""
+        return (self._cluster is not None and isinstance(exc, WorkerDied)
+                and exc.args[0] == NO_WORKER_LEFT)
 
     def _as_done(self, futures: list) -> Iterator[tuple[Any, BaseException | None]]:
         """Each future as it finishes, in the order they finish (``(future, None)``); once the
@@ -352,14 +375,36 @@ class _Dask:
             if not pending or done:
                 empty_since = None
                 continue
-            if self.client.scheduler_info().get("workers"):
-                empty_since = None
-            elif empty_since is None:
-                empty_since = time.monotonic()
-            elif time.monotonic() - empty_since >= NO_WORKER_WAIT:
+            empty_since = self._no_worker_since(empty_since)
+            if empty_since is not None and time.monotonic() - empty_since >= NO_WORKER_WAIT:
                 for f in pending:
                     yield f, WorkerDied(NO_WORKER_LEFT)
                 return
+
+    def _no_worker_since(self, since: float | None) -> float | None:
+        """When the cluster was first seen with no worker (``since``, or now), or None when
+        it has a worker."""
+        if self.client.scheduler_info().get("workers"):
+            return None
+        return time.monotonic() if since is None else since
+
+    def _outcome(self, f) -> tuple[Any, BaseException | None]:
+        """A finished future's ``(result, error)``, as :func:`_dask_outcome`; or
+        ``WorkerDied`` when its result was lost with its worker and the cluster has had no
+        worker since for :data:`NO_WORKER_WAIT` seconds. A result is kept on the worker that
+        made it until it is fetched: a replication that finished on a worker that died before
+        its result was fetched waited for ever on a cluster with no worker left."""
+        since: float | None = None
+        while f.status != "error" and not f.cancelled():
+            try:
+                return f.result(timeout=_DASK_POLL), None
+            except TimeoutError:  # its result is not here yet (made again, or lost)
+                since = self._no_worker_since(since)
+                if since is not None and time.monotonic() - since >= NO_WORKER_WAIT:
+                    return None, WorkerDied(NO_WORKER_LEFT)
+            except Exception:  # noqa: BLE001 - said by _dask_outcome below
+                break
+        return _dask_outcome(f)
 
     def close(self, abort: bool = False) -> None:
         if self._own_client:

@@ -1,0 +1,85 @@
+"""Round 17 audit of experiments, executors and decision support.
+
+Worker deaths are real ones (a replication that ends its own worker process); the decision
+tests use toy models with known answers (no real run there).
+"""
+from __future__ import annotations
+
+import os
+import time
+import warnings
+
+import pandas as pd
+import psutil
+import pytest
+
+from workbench import simulate
+from workbench.experiment import replication_seed, run_experiment
+
+YEARS = 0.1
+
+
+def _said(got) -> list[str]:
+    return [" ".join(str(w.message).split()) for w in got]
+
+
+# ------------------------------------------------------------------ 1. a Dask cluster emptied
+def closes_its_dask_worker(scenario, seed, *, years=None, warmup_days=0.0):
+    """The real model, except that scenario 'Crash' on replication 1 closes the Dask worker
+    running it together with its nanny (as when workers die and are not restarted: the
+    cluster is left with no worker), and, outside Dask, ends its own process (exit code 3)."""
+    if scenario.name == "Crash" and seed == replication_seed(0, 1):
+        try:
+            from distributed import get_worker
+
+            w = get_worker()
+        except ValueError:  # not on a Dask worker: in a process of its own
+            os._exit(3)
+        w.loop.add_callback(w.close, nanny=True, reason="test: the worker died")
+        time.sleep(0.5)
+        os._exit(3)
+    return simulate(scenario, seed, years=years, warmup_days=warmup_days)
+
+
+def test_replications_left_on_an_emptied_local_dask_cluster_still_run(baseline, monkeypatch):
+    # a local cluster whose workers died and were not restarted failed every pending
+    # replication with "the Dask cluster has no worker left": one replication that killed
+    # its workers (os._exit(3) in 2 workers) cost 8 innocent ones of 16, and a result
+    # made on a worker that died before it was fetched waited for ever, and the guilty one
+    # was not named as the one that died. The pending ones now run, each in a process of its
+    # own, as the process executor runs those of a broken pool.
+    from workbench.experiment import executors as X
+
+    monkeypatch.setattr(X, "NO_WORKER_WAIT", 0.5)
+    monkeypatch.setattr(X, "_DASK_POLL", 0.1)
+    sc = {"Baseline": baseline, "Crash": baseline.replace({"name": "Crash"})}
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        exp = run_experiment(sc, 2, seed=0, years=YEARS, executor="dask", max_workers=1,
+                             out=None, progress=False, simulate_fn=closes_its_dask_worker)
+    said = [s for s in _said(got) if "replications failed" in s]
+    assert said and said[0].startswith(
+        f"1 of 4 replications failed; first: scenario 'Crash', replication 1, seed "
+        f"{replication_seed(0, 1)}: WorkerDied: the worker process running this replication "
+        f"ended without a result (exit code 3)"), said
+    assert len(exp.failures) == 1
+    serial = run_experiment({"Baseline": baseline}, 2, seed=0, years=YEARS, executor="serial",
+                            out=None, progress=False)
+    base = exp.kpis[exp.kpis.scenario == "Baseline"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(base, serial.kpis, check_exact=True)
+    crash = exp.kpis[exp.kpis.scenario == "Crash"]
+    assert sorted(crash.replication) == [0]
+    cols = list(exp.kpi_names)
+    ref = serial.kpis.set_index("replication").loc[[0], cols].reset_index(drop=True)
+    pd.testing.assert_frame_equal(crash[cols].reset_index(drop=True), ref, check_exact=True)
+    # nothing of the cluster, nor of the processes run alone, is left running
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        left = [p for p in psutil.Process().children(recursive=True)
+                if p.pid not in before and p.is_running() and p.status() != "zombie"
+                and "resource_tracker" not in " ".join(p.cmdline())]
+        if not left:
+            break
+        time.sleep(0.2)
+    assert left == []
