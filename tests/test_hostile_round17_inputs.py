@@ -119,6 +119,12 @@ SCENARIOS: list[tuple[str, str, list[str] | None]] = [
     # NEW: "unknown field (check the spelling ...)", with no name offered
     ("full_width_letter_in_a_key", _v("\uff44emand:\n  referrals_per_year: 7000\n"),
      ["\uff44emand: unknown field; did you mean 'demand'?"]),
+    # NEW: each team's problem said to be "[given in baseline.yaml, which ... builds on]", of
+    # a base that was valid: the variant's caps of 0 caused it
+    ("caps_all_zero_everywhere", _v("caseload:\n  caps: {experienced: 0, nqsw: 0, academy: 0, "
+                                    "agency: 0}\n"),
+     ["teams.cp_court: every worker type's caseload cap is 0 (caseload.caps, "
+      "teams.cp_court.caps)"]),
     # dates at the ends of the calendar
     ("start_in_1800", _v("start_date: 1800-01-01\n"), ["start_date: " + DATES]),
     ("start_in_year_one", _v("start_date: 0001-01-01\n"), ["start_date: " + DATES]),
@@ -129,6 +135,10 @@ SCENARIOS: list[tuple[str, str, list[str] | None]] = [
                                      "end_date: 2011-02-01, hires: 5}\n"),
      ["recruitment.campaigns.0.start_date: 2010-01-01 is before the scenario's start_date"]),
     # base: chains
+    # NEW: nine lines of 'required field is missing' first, then 'Base: unknown field'
+    ("base_with_a_capital", f"Base: {BASE}\nname: S\n",
+     ["Base: unknown field; did you mean 'base'?"]),
+    ("bases_for_base", f"bases: {BASE}\nname: S\n", ["bases: unknown field; did you mean 'base'?"]),
     ("base_the_file_itself", "base: base_the_file_itself.yaml\nname: S\n",
      ["'base' links form a loop (base_the_file_itself.yaml -> base_the_file_itself.yaml)"]),
     ("base_a_folder", "base: .\nname: S\n", ["base: '.' is a folder, not a scenario file"]),

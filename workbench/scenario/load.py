@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 import yaml
 
 from .derive import merge_variant
-from .errors import DIST_FIELDS, ScenarioError
+from .errors import DIST_FIELDS, ScenarioError, meant_field
 from .reading import MAX_FILE_BYTES, _read_bytes, expand_pattern  # noqa: F401 (validate's)
 from .schema import Scenario, validate_scenario
 from .yaml_words import (half_character, indented_too_far, key_forms, wide_indent,
@@ -337,6 +338,13 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     data = _parse(path, _read_bytes(path))
     base = data.pop("base", None)
     if base is None:
+        near = [k for k in data if isinstance(k, str) and meant_field(k, ("base",)) == "base"]
+        if near:
+            # `Base: baseline.yaml` (a capital from autocorrect): the file was read alone, and
+            # nine 'required field is missing' lines came before 'Base: unknown field'
+            raise ScenarioError(f"{path}: {near[0]}: unknown field; did you mean 'base'? (field "
+                                f"names are lower case; base: names the scenario file this one "
+                                f"varies, without which it is read alone)")
         return data
     if not isinstance(base, str) or not base.strip():
         raise ScenarioError(f"{path}: base: expected the file name of the scenario this one varies "
@@ -491,6 +499,8 @@ def _sets(data: dict[str, Any], keys: list[str]) -> bool:
     return True
 
 
+#: A dotted field path named in a problem's words (caseload.caps, teams.cp_court.caps).
+_FIELD = re.compile(r"\b[a-z_]+(?:\.[A-Za-z0-9_*]+)+")
 #: Blocks a variant states whole (as :func:`~workbench.scenario.derive.merge_variant` merges).
 _WHOLE = {"next"}
 
@@ -506,9 +516,15 @@ def _name_the_bases(message: str, path: Path) -> str:
     for i, line in enumerate(lines):
         if not line.startswith("  - ") or ": " not in line:
             continue
-        keys = line[4:].split(": ", 1)[0].split(".")
+        field, said = line[4:].split(": ", 1)
+        keys = field.split(".")
         where = next((p for p, data in chain if _sets(data, keys)), None)
-        if where is not None and where != path:
+        # a problem that names other fields the file itself gives is the file's too (its
+        # caseload.caps of 0 leave a base's team no one to hold its cases): it was said to be
+        # given in the base, which had been valid
+        own = [f for f in _FIELD.findall(said) if "*" not in f
+               and _sets(chain[0][1], f.split("."))]
+        if where is not None and where != path and not own:
             lines[i] = f"{line} [given in {where}, which {path.name} builds on]"
     return "\n".join(lines)
 
