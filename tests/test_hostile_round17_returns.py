@@ -220,3 +220,18 @@ def test_a_bad_cell_after_a_blank_line_names_its_own_line(tmp_path):
     with pytest.raises(PublishedError) as exc:
         read_published(d)
     assert "line 7: '6.974'" in str(exc.value)
+
+
+def test_care_going_on_after_an_episode_that_ended_care_is_said(mini):
+    # an episode ending care (REC E13) followed the same day by one of a placement move (RNE P):
+    # read as a new period of care, an entry to care, without a word
+    df = pd.read_csv(mini / EPISODES, dtype=str, keep_default_na=False)
+    df.loc[df.index[df.REC == "X1"][0], "REC"] = "E13"
+    df.to_csv(mini / EPISODES, index=False)
+    said = [n for n in read_returns(mini).notes if "say care went on" in n]
+    assert said == [
+        "1 SSDA903 episode(s) say care went on (RNE P, L, T, U or B: a change of placement or "
+        "legal status) after an episode of the child that ended care (REC not X1) or ended days "
+        "before: each is read as a new period of care, an entry to care. If care went on, give "
+        "the earlier episode REC X1 and a DEC on this one's DECOM; if care began again, give "
+        "this one RNE S"]

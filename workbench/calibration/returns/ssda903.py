@@ -339,6 +339,7 @@ def periods_of_care(episodes: list[StageRecord], notes: list | None = None) -> l
         by_child.setdefault(e.child, []).append(e)
     out = []
     late: dict[str, int] = {}     # return -> its periods begun mid-care
+    after = 0                     # episodes saying care went on after one that ended it
     for child, eps in by_child.items():
         eps.sort(key=lambda e: e.start)
         cur = None
@@ -351,8 +352,10 @@ def periods_of_care(episodes: list[StageRecord], notes: list | None = None) -> l
                 if cur is not None:
                     out.append(cur)
                 cur = StageRecord(child, "lac", e.start, "", e.origin, "", e.year)
-                if rne and rne != "S":
+                if rne and rne != "S" and prev_end is None:
                     late[e.origin.file] = late.get(e.origin.file, 0) + 1
+                elif rne and rne != "S":
+                    after += 1
             cur.end = e.end if (e.end and rec != CONTINUES) else ""
             prev_end, prev_rec = e.end, rec
         if cur is not None:
@@ -367,6 +370,12 @@ def periods_of_care(episodes: list[StageRecord], notes: list | None = None) -> l
                      "year). Each is taken to start at that episode's DECOM, so these children's "
                      "time in care is understated, and with it the looked-after length fitted: "
                      "give the earlier years' returns too")
+    if after and notes is not None:
+        notes.append(f"{after:,} SSDA903 episode(s) say care went on (RNE P, L, T, U or B: a "
+                     "change of placement or legal status) after an episode of the child that "
+                     "ended care (REC not X1) or ended days before: each is read as a new period "
+                     "of care, an entry to care. If care went on, give the earlier episode REC "
+                     "X1 and a DEC on this one's DECOM; if care began again, give this one RNE S")
     return out
 
 
