@@ -68,7 +68,7 @@ def test_short_breaks_are_not_periods_of_care(tmp_path, ls):
     assert not any("RESPITE77" in n for n in data.notes)
 
 
-# ---------- 2. a year's SSDA903 return as DfE collects it: a period's first episode a placement move
+# ---------- 2. a year's SSDA903 return as DfE collects it: a period first seen at a move
 def test_a_period_first_seen_at_a_placement_move_is_said(mini):
     # before: a council's 2023 return holds the episodes open in 2022-23 only; a child moved
     # before April 2022 has a first episode RNE P, taken in silence as the start of care
