@@ -39,7 +39,7 @@ from .derive import (MIN_REFERRALS, Draft, derive_demand, derive_front_door, der
 from .derive_pressure import derive_pressure
 from .derive_timeliness import (MIN_ASSESSMENTS, correct_elapsed, correct_icpc, correct_s47,
                                 derive_conference_slots, derive_elapsed, derive_icpc,
-                                last_year_timeliness)
+                                last_year_referrals, last_year_timeliness)
 from .derive_workforce import derive_workforce, refit_turnover
 from .estimators import YEAR, DemandFit
 from .holdout import census_at
@@ -324,6 +324,7 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     scenario = validate_scenario(d.data, source="<calibrated scenario>")
     if correct_timeliness:
         d.data = scenario.to_dict()
+        d.later["pilot_referrals_per_year"] = last_year_referrals(cases.episodes, w0, w1x)
         correct_elapsed(d, seq, cases.episodes, template, w0, w1x, seed)
         correct_s47(d, seq, template, w0, w1x, seed)
         correct_icpc(d, seq, template, w0, w1x, seed)
