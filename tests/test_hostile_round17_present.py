@@ -223,3 +223,36 @@ def test_the_explorers_comparison_says_how_many_runs_were_paired(reports):
     assert lac.endswith(" (2 of 3 runs had a value in both)"), lac
     assert not table.loc["Child protection visits made on time",
                          "95% CI of the difference"].endswith("in both)")
+
+
+# ------------------------------------------------------------------------------ J7
+@pytest.mark.parametrize("team", ["North locality", '"<b>North & Co</b>"'])
+def test_a_team_named_with_spaces_or_quotes_keeps_its_own_rows(tmp_path, team):
+    """The appendix read a setting's key as a word (letters, digits, underscores): a team the
+    council named "North locality" was left out, and its settings and their sources were given
+    to the team before it ("Child protection and court teams: funded posts | 14 | Assumption:
+    funded for 12 as agreed by cabinet")."""
+    from workbench.present.appendix import appendix_html, appendix_rows
+    from workbench.scenario import load_scenario
+
+    from conftest import SCENARIOS
+
+    raw = (SCENARIOS / "baseline.yaml").read_text(encoding="utf-8")
+    name = team.strip('"')
+    raw = raw.replace("  disability:                     # domain.md: 2 disability teams",
+                      f"  {team}:   # assumption: our north team, set up in 2017", 1)
+    raw = raw.replace("team: disability", f"team: {team}")
+    raw = raw.replace("    establishment_fte: 12\n    staff:\n      - {type: experienced, count: 10",
+                      "    establishment_fte: 12   # assumption: cabinet agreed 12 posts\n"
+                      "    staff:\n      - {type: experienced, count: 10", 1)
+    path = tmp_path / "north.yaml"
+    path.write_text(raw, encoding="utf-8")
+    sc = load_scenario(path)
+    rows = appendix_rows(path, sc)
+    assert (name, "funded posts (FTE): 12; in post: 10 experienced, 1 newly qualified",
+            "Assumption: our north team, set up in 2017") in rows, rows
+    assert (f"{name}: funded posts (full-time)", "12",
+            "Assumption: cabinet agreed 12 posts") in rows
+    assert not any("cabinet" in c for a, _, c in rows if not a.startswith(name))
+    page = appendix_html(path, sc)
+    assert "<b>North" not in page

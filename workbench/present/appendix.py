@@ -327,6 +327,17 @@ def _settings_words(data: dict) -> str:
     return "; ".join(parts)
 
 
+def _own_name(path: str) -> str:
+    """:func:`plain_name`, and a setting of a team or stage the council named itself ("North
+    locality") under that name: "North locality: funded posts (full-time)" (it read "Funded
+    posts (full-time)", of no team)."""
+    parts = path.split(".")
+    if len(parts) > 2 and parts[0] in ("teams", "stages") and parts[1] not in STAGE_NAMES:
+        rest = plain_name(".".join([parts[0], *parts[2:]]))
+        return f"{parts[1]}: {rest[:1].lower() + rest[1:]}"
+    return plain_name(path)
+
+
 def appendix_rows(path: str | Path, scenario=None,
                   years: float | None = None) -> list[tuple[str, str, str]]:
     """(plain-English name, value, source or reasoning) for each commented value of a file.
@@ -341,7 +352,7 @@ def appendix_rows(path: str | Path, scenario=None,
         if (p == "horizon_years" and years is not None and scenario is not None
                 and float(years) != float(scenario.horizon_years)):
             value = f"{float(years):g} in this paper (the scenario file's {value})"
-        rows.append((plain_name(p), value, _reason(p, text)))
+        rows.append((_own_name(p), value, _reason(p, text)))
     return rows
 
 

@@ -293,6 +293,23 @@ def describe_value(v: Any, full: bool = False) -> str:
 
 
 # ----------------------------------------------------------------------------------- assumptions
+#: A setting's key at the start of a line of a scenario file: a word, words with spaces (a team
+#: the council named "North locality") or quoted ("<b>A</b>"); a list's item may start with it.
+#: Only words and underscores were read, so a team named with a space was left out of the
+#: appendix and its settings, with their sources, were given to the team before it.
+_KEY = re.compile(r"""^\s*(?:-\s+)?
+                      ("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{\[\-][^#:]*?)\s*:(?=\s|$)""",
+                  re.X)
+
+
+def _unquote(key: str) -> str:
+    if key[:1] == '"':
+        return key[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    if key[:1] == "'":
+        return key[1:-1].replace("''", "'")
+    return key
+
+
 def assumptions_from_file(path: str | Path) -> list[tuple[str, str]]:
     """(field, comment) for each commented value in a scenario file: where each figure came from.
 
@@ -302,16 +319,22 @@ def assumptions_from_file(path: str | Path) -> list[tuple[str, str]]:
     out = []
     stack: list[tuple[int, str]] = []
     pending: list[str] = []
+    block = None    # the indent of a key whose value is a block of text (">-", "|")
     for raw in Path(path).read_text(encoding="utf-8").splitlines():
         if not raw.strip():
             continue
         indent = len(raw) - len(raw.lstrip())
+        if block is not None and indent > block:
+            continue        # a line of a description's text, not a setting
+        block = None
         stripped = raw.strip()
         if stripped.startswith("#"):
             pending.append(stripped.lstrip("#").strip())
             continue
-        m = re.match(r"^\s*(?:-\s*)?([A-Za-z_][\w]*)\s*:", raw)
-        key = m.group(1) if m else None
+        m = _KEY.match(raw)
+        key = _unquote(m.group(1)) if m else None
+        if m and re.match(r"\s*[>|][-+0-9]*\s*(#.*)?$", raw[m.end():]):
+            block = indent
         if key:
             while stack and stack[-1][0] >= indent:
                 stack.pop()
