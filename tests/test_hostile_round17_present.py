@@ -14,6 +14,27 @@ visits made on time in the baseline: 55.0% of child protection visits (95% range
 in care (...). Most visits to children in care proceedings were late." (The bundled report
 still prints on 13 pages: the run details' names take 30% of the printed width, one line each,
 and the limitations and the glossary print at 9pt.)
+
+J2. A measure some runs had no value for (no court visit fell due in them) was averaged over the
+others in silence in the report's and the explorer's tables, and a value from one of three runs
+read "one run: no range": the cells say "; 2 of 3 runs had a value" and "only 1 of 3 runs had a
+value: no range" (the visits sentence too).
+
+J3. A visits measure with no value because the scenario sets no visits for that stage was
+explained under the table of all the measures as "there was nothing to count over the period";
+the note now says the scenario sets no statutory visits for those children.
+
+J4. With more than seven scenarios the eighth was drawn exactly as the baseline (colour, line
+style and marker all repeated) in the week-by-week charts and the cost trade-offs.
+
+J5. The workbook's Results sheet averaged over the runs with a value without saying how many:
+each scenario has a column "runs with a value".
+
+J6. The explorer's comparison read "one run: cannot tell" of three runs of which one pair had a
+value: its 95% CI cell adds "(1 of 3 runs had a value in both)".
+
+J7. The appendix read a setting's key as one word: a team named "North locality" was left out
+and its settings and sources were given to the team before it.
 """
 
 from __future__ import annotations
