@@ -235,3 +235,22 @@ def test_care_going_on_after_an_episode_that_ended_care_is_said(mini):
         "before: each is read as a new period of care, an entry to care. If care went on, give "
         "the earlier episode REC X1 and a DEC on this one's DECOM; if care began again, give "
         "this one RNE S"]
+
+
+# ---------- 6. --data naming the downloaded ZIP (or a CSV) instead of its folder
+@pytest.mark.parametrize("name", ["children-in-need_2024.zip", "c1_referrals.CSV"])
+def test_data_naming_a_download_says_to_give_its_folder(tmp_path, name):
+    # before: "--data .../children-in-need_2024.zip: exists and is not a folder": no word that
+    # the folder holding the ZIP is what is read
+    from workbench.cli.from_published import _data_not_a_download
+    from workbench.errors import UserError
+    f = tmp_path / name
+    f.write_bytes(b"PK")
+    with pytest.raises(UserError) as exc:
+        _data_not_a_download(str(f))
+    kind = Path(name).suffix[1:].upper()
+    assert str(exc.value) == (
+        f"--data {f}: this is a downloaded {kind} file, and --data takes the folder it is in: "
+        f"give --data {tmp_path} (every CSV table and ZIP in the folder is read, a ZIP as it "
+        "came from the service)")
+    _data_not_a_download(str(tmp_path))          # a folder: nothing said

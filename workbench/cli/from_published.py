@@ -190,6 +190,18 @@ def write_scenario(built, out: Path, base: Path, folder: str) -> Path:
     return out
 
 
+def _data_not_a_download(data) -> None:
+    """--data naming a downloaded file (the service's ZIP, or one CSV table) rather than the
+    folder it is in: 'exists and is not a folder' did not say that the folder is read, every
+    table and ZIP in it."""
+    p = Path(str(data))
+    if p.is_file() and p.suffix.lower() in (".zip", ".csv"):
+        raise UserError(f"--data {p}: this is a downloaded {p.suffix[1:].upper()} file, and "
+                        "--data takes the folder it is in: give --data "
+                        f"{p.parent if str(p.parent) != '' else '.'} (every CSV table and ZIP in "
+                        "the folder is read, a ZIP as it came from the service)")
+
+
 def out_of_sample(auth, base_data: dict, replications: int, executor: str = "process",
                   base_name: str = "england_average.yaml", year: int | None = None):
     """Simulate the latest year (or ``year``, the ``--year`` asked for) from the state a year
@@ -242,6 +254,7 @@ def cmd_from_published(args) -> int:
     from ..scenario.save import file_name_for
 
     out = Path(args.out)
+    _data_not_a_download(args.data)
     types.input_folder(args.data, "--data")   # a file given for the folder: said as such
     queries = _once(args.la)
     targets = _targets(queries, out)
