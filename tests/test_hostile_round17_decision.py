@@ -9,14 +9,16 @@ import os
 import time
 import warnings
 
+from types import SimpleNamespace
+
 import pandas as pd
 import psutil
-import pytest
 
-from workbench import simulate
+from workbench import load_scenario, simulate
 from workbench.experiment import replication_seed, run_experiment
 
 YEARS = 0.1
+BASE = load_scenario("scenarios/baseline.yaml")
 
 
 def _said(got) -> list[str]:
@@ -83,3 +85,42 @@ def test_replications_left_on_an_emptied_local_dask_cluster_still_run(baseline, 
             break
         time.sleep(0.2)
     assert left == []
+
+
+# ------------------------------------------------------------------ 2. optimise: the start
+def calm(scenario, seed, years=None, warmup_days=0.0):
+    """Children waiting: 50 give or take 2, whatever the plan; each academy place costs."""
+    return SimpleNamespace(
+        kpis={"unallocated_mean": 50.0 + seed % 3 - 1,
+              "cost_gbp": 1e6 + 1e4 * scenario.academy.intake_per_year},
+        timeseries=pd.DataFrame({"week": [0], "unallocated": [0.0]}))
+
+
+def _optimise(targets, levers, **kw):
+    from workbench.decision import optimise
+
+    args = dict(max_trials=4, budget_minutes=None, executor="serial", out=None,
+                simulate_fn=calm, progress=False, years=1, replications=2,
+                confirm_replications=3, candidates=1, confidence=0.9)
+    args.update(kw)
+    return optimise(BASE, list(targets), levers, **args)
+
+
+def test_a_range_that_leaves_out_the_starting_setting_says_the_start_was_not_tried():
+    # the baseline's 12 academy places already meet the target; searched on 20 to 40 places,
+    # the answer read "The cheapest plan found that meets every target (...): Academy places
+    # a year: 12 -> 20. It costs GBP 1.20m", as if 8 more places were needed, where 12 places
+    # (GBP 1.12m) were never run
+    from workbench.decision import LeverRange
+
+    res = _optimise(["unallocated_mean<=100"], (LeverRange("academy_intake_per_year", 20, 40,
+                                                           1),))
+    assert res.chosen is not None and res.chosen["academy_intake_per_year"] == 20
+    said = " ".join(res.statement().split())
+    assert ("Note: the starting scenario's own setting was not tried, as it lies outside the "
+            "range searched: Academy places a year 12 (searched 20 to 40); it may meet every "
+            "target at less cost (widen the range to take it in to compare).") in said, said
+    # a range that takes in the starting setting says nothing of it
+    res = _optimise(["unallocated_mean<=100"], (LeverRange("academy_intake_per_year", 0, 40,
+                                                           1),))
+    assert "not tried" not in res.statement()

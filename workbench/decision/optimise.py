@@ -48,7 +48,7 @@ from ..scenario import Scenario
 from .runner import Runner
 from .levers import describe_levers, fixed_lines, retention_said
 from .space import (DEFAULT_RANGES, LeverRange, base_plan, check_ranges, describe_plan,
-                    plan_key, plan_params, plan_scenario, suggest_plan)
+                    plan_key, plan_params, plan_scenario, start_outside, suggest_plan)
 from .shortfall import check_measured, why_no_plan
 from .targets import Target, against_better, check_targets, confidence_text, parse_targets
 
@@ -142,6 +142,7 @@ class OptimiseResult:
         worse = [w for w in map(against_better, self.targets) if w]
         if float(self.chosen.get("retention_payment_gbp", 0.0)) > 0:
             worse.append(retention_said(self.base))
+        worse += [w for w in [start_outside(self.base, self.ranges)] if w]
         tail = "".join(f" Note: {w}." for w in worse)
         c = self.candidates
         ties = int((c["passed"] & (c["cost_mean"] == row["cost_mean"])).sum()) - 1

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import UserError
 from ..scenario import Scenario, ScenarioError
-from .levers import (LEVER_BY_KEY, build_scenario, describe_levers, fixed_lines,
+from .levers import (LEVER_BY_KEY, _show, build_scenario, describe_levers, fixed_lines,
                      lever_values)
 
 __all__ = ["DEFAULT_RANGES", "LeverRange", "parse_lever_range", "plan_key", "plan_scenario",
@@ -210,3 +210,22 @@ def describe_plan(base: Scenario, plan: Mapping[str, Any]) -> str:
     """What a plan changes from ``base``, in plain English ("no change" when nothing moves)."""
     lines = describe_levers(base, plan) + fixed_lines(base, plan)
     return "; ".join(lines) if lines else "no change from the starting scenario"
+
+
+def start_outside(base: Scenario, ranges: Sequence[LeverRange]) -> str:
+    """A note when the starting scenario's own setting of a lever searched lies outside the
+    range searched (the search never ran the starting scenario itself), else ``""``.
+
+    A baseline that already met the targets, searched on a range above its setting, was
+    answered "the cheapest plan found ... 12 -> 20 academy places" as if the change were needed.
+    """
+    now = lever_values(base)
+    out = [f"{r.label} {_show(r.key, now[r.key])} (searched {_show(r.key, r.low)} to "
+           f"{_show(r.key, r.high)})"
+           for r in ranges if now[r.key] is not None
+           and not r.low - 1e-9 <= float(now[r.key]) <= r.high + 1e-9]
+    if not out:
+        return ""
+    return (f"the starting scenario's own setting was not tried, as it lies outside the range"
+            f"{'s' if len(out) > 1 else ''} searched: {'; '.join(out)}; it may meet every "
+            f"target at less cost (widen the range to take it in to compare)")
