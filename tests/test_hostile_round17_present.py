@@ -277,3 +277,18 @@ def test_a_team_named_with_spaces_or_quotes_keeps_its_own_rows(tmp_path, team):
     assert not any("cabinet" in c for a, _, c in rows if not a.startswith(name))
     page = appendix_html(path, sc)
     assert "<b>North" not in page
+
+
+def test_the_comparison_notebooks_differences_say_how_many_runs_were_paired(reports):
+    from workbench.present.tables import kpi_difference_table
+
+    exp = reports["three"].options_exp
+    kpis = exp.kpis.copy()
+    court = "court_visits_on_time_pct"
+    kpis.loc[(kpis.scenario == "Plan A") & (kpis.replication < 2), court] = math.nan
+    exp = dataclasses.replace(exp, kpis=kpis)
+    table = kpi_difference_table(exp, "Baseline").set_index("Measure")
+    cell = table.loc["Visits to children in care proceedings made on time", "Plan A"]
+    assert cell.endswith("one run: cannot tell (1 of 3 runs had a value in both)"), cell
+    assert not table.loc["Visits to children in care proceedings made on time",
+                         "Plan B"].endswith("in both)")

@@ -322,7 +322,8 @@ def kpi_difference_table(exp, baseline: str | None = None, kpis=None,
             d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
             rng = (f" ({bound_text(k, lo, True, False)} to {bound_text(k, hi, True, False)})"
                    if not math.isnan(lo) else "")
-            row[head] = f"{k.format(d, True)}{rng}, {difference_reading(r, k)}"
+            row[head] = (f"{k.format(d, True)}{rng}, {difference_reading(r, k)}"
+                         + _paired_of(exp, n, r, d))
         out.append(row)
     return pd.DataFrame(out, columns=["Measure"] + heads)
 
@@ -335,6 +336,16 @@ def _own_mean(exp, label: str, name: str, paired: float) -> float:
         return float(paired)
     values = exp.kpis.loc[exp.kpis.scenario == label, name].astype(float)
     return float(values.mean()) if values.notna().any() else math.nan
+
+
+def _paired_of(exp, scenario: str, r, d: float) -> str:
+    """" (2 of 3 runs had a value in both)" when fewer runs were paired than were made (no
+    court visit fell due in one of three: its reading said "one run: cannot tell" of a
+    comparison of three runs, and a range of two pairs read as of all); "" otherwise."""
+    made = int((exp.kpis.scenario == scenario).sum())
+    paired = int(r.n) if r.n == r.n else made
+    return (f" ({paired} of {made} runs had a value in both)"
+            if 0 < paired < made and not math.isnan(d) else "")
 
 
 def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
@@ -352,12 +363,7 @@ def kpi_comparison_table(exp, baseline: str, scenario: str, kpis=None,
         if r is None:
             continue
         d, lo, hi = float(r.difference), float(r.ci_low), float(r.ci_high)
-        # the runs paired with a value in both (no court visit fell due in one of three: its
-        # reading said "one run: cannot tell" of a comparison of three runs)
-        made = int((exp.kpis.scenario == scenario).sum())
-        paired = int(r.n) if r.n == r.n else made
-        some = (f" ({paired} of {made} runs had a value in both)"
-                if 0 < paired < made and not math.isnan(d) else "")
+        some = _paired_of(exp, scenario, r, d)
         out.append({
             "Measure": k.label,
             base_head: k.format(_own_mean(exp, baseline, k.name, r.baseline_mean)),
