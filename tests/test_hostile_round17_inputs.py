@@ -295,6 +295,30 @@ def _team_twice(t: str) -> str:
     return _join([lines[0].replace("Team", "team") + ",TEAM"] + [x + "," for x in lines[1:]])
 
 
+def _workbook(t: str) -> bytes:
+    """The table as an Excel workbook: its sheet with a merged title and a formula beside the
+    table, a second sheet, and a hidden third."""
+    import csv
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Extract"
+    for row in csv.reader(io.StringIO(t)):
+        sheet.append(row)
+    sheet.merge_cells("A1:B1")
+    sheet["AA2"] = "=COUNTA(A:A)"
+    book.create_sheet("Notes").append(["Run on", "2024-04-01"])
+    hidden = book.create_sheet("Lookup")
+    hidden.sheet_state = "hidden"
+    hidden.append(["code", "meaning"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _spaced(header: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header)
 
@@ -389,6 +413,11 @@ EXTRACTS = [
      ["row 3, column WorkingDaysLost: -3 is out of range (must be at least 0)"]),
     ("org_role_in_words", "roster", lambda t: _column(t, "OrgRole", lambda v: "Case holder", {2}),
      ["row 3, column OrgRole: unknown code"]),
+    # NEW: "not a text CSV file (a spreadsheet or UTF-16 file?)": it is a workbook
+    ("workbook_of_three_sheets", "cases", _workbook,
+     ["contains NUL bytes (first on line 1): an Excel workbook (.xlsx)", "save the sheet that "
+      "holds the table as CSV UTF-8"]),
+    ("roster_workbook", "roster", _workbook, ["an Excel workbook (.xlsx)"]),
     # NEW: 'required column is missing' for each of the three columns, not the cause
     ("vertical_bars", "cases", lambda t: t.replace(",", "|"),
      ["row 1: the values are separated by vertical bars (|), not commas"]),
@@ -403,13 +432,17 @@ EXTRACTS = [
 
 
 #: Damaged extracts whose problem is said in one line.
-_ONCE = {"flags_as_decimals", "vertical_bars", "date_numbers_with_a_time", "closure_code_ten",
-         "line_break_then_a_bad_date", "date_in_1850"}
+_ONCE = {"flags_as_decimals", "workbook_of_three_sheets", "vertical_bars",
+         "date_numbers_with_a_time", "closure_code_ten", "line_break_then_a_bad_date",
+         "date_in_1850"}
 
 
-def _read(damaged: str, text: str, tmp_path):
+def _read(damaged: str, text: str | bytes, tmp_path):
     path = tmp_path / ("cases.csv" if damaged == "cases" else "workforce.csv")
-    path.write_text(text)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
     return read_cases(path) if damaged == "cases" else read_workforce(path)
 
 

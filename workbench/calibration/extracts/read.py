@@ -77,6 +77,13 @@ def read_csv(path: str | Path, problems: list[Problem],
                                           "Remove them (or export again) and save as CSV "
                                           "UTF-8"))
             return None
+        if data[:4] == b"PK\x03\x04":
+            # an Excel workbook (.xlsx, any number of sheets, hidden or not) is a zipped file
+            problems.append(Problem(name, f"contains NUL bytes (first on line {line}): an Excel "
+                                          "workbook (.xlsx) or another zipped file, not a text "
+                                          "CSV file; open it in Excel and save the sheet that "
+                                          "holds the table as CSV UTF-8"))
+            return None
         problems.append(Problem(name, f"contains NUL bytes (first on line {line}): not a text CSV "
                                       "file (a spreadsheet or UTF-16 file?); save it as CSV UTF-8"))
         return None
