@@ -124,3 +124,29 @@ def test_a_range_that_leaves_out_the_starting_setting_says_the_start_was_not_tri
     res = _optimise(["unallocated_mean<=100"], (LeverRange("academy_intake_per_year", 0, 40,
                                                            1),))
     assert "not tried" not in res.statement()
+
+
+# ------------------------------------------------------------------ 3. Dask's words
+def test_a_replication_that_killed_every_dask_worker_is_said_in_plain_words():
+    # the failure read "every Dask worker process that ran this replication died (Attempted to
+    # run task 'replicate-1796207446794157994-6' on 4 different workers, but all those workers
+    # died while running it. The last worker that attempt to run the task was
+    # tcp://127.0.0.1:39751. Inspecting worker logs ... see https://distributed.dask.org/...)":
+    # an internal key, an address and a link the project did not write, in the failures table,
+    # the CLI's messages and the explorer's page
+    from distributed.scheduler import KilledWorker
+
+    from workbench.experiment.executors import _dask_outcome
+    from workbench.experiment.isolation import WorkerDied
+
+    class Dead:
+        def result(self):
+            raise KilledWorker(task="replicate-1796207446794157994-6",
+                               last_worker=SimpleNamespace(address="tcp://127.0.0.1:39751"),
+                               allowed_failures=3)
+
+    res, exc = _dask_outcome(Dead())
+    assert res is None and isinstance(exc, WorkerDied)
+    assert str(exc) == ("every Dask worker process that ran this replication died (it was tried "
+                        "on 4 workers in turn, and each ended while running it: a crash in "
+                        "compiled code, or the system out of memory)")

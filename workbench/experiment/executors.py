@@ -35,6 +35,7 @@ import concurrent.futures as cf
 import functools
 import multiprocessing as mp
 import os
+import re
 import time
 from collections import deque
 from typing import Any, Callable, Hashable, Iterable, Iterator
@@ -435,9 +436,13 @@ def _dask_outcome(f) -> tuple[Any, BaseException | None]:
         return f.result(), None
     except Exception as exc:  # noqa: BLE001 - reported with its job by the caller
         if type(exc).__name__ == "KilledWorker":
-            # Dask ran it again on other workers, and each died while it was there
+            # Dask ran it again on other workers, and each died while it was there; its own
+            # words name its task key, a worker's address and a web page
+            tries = re.search(r"on (\d+) different workers", str(exc))
+            tried = f"it was tried on {tries.group(1)} workers in turn, and " if tries else ""
             return None, WorkerDied(f"every Dask worker process that ran this replication "
-                                    f"died ({exc})")
+                                    f"died ({tried}each ended while running it: a crash in "
+                                    f"compiled code, or the system out of memory)")
         return None, exc
 
 
