@@ -48,7 +48,8 @@ from ..errors import UserError
 from ..model.workforce import PRESSURE_EFFECT_MAX_OVER
 from ..scenario import WORKER_TYPES, Scenario, validate_scenario
 from .derive import Draft, Estimate
-from .derive_timeliness import FACTOR_RANGE, PILOT_REPS, pilot_kpi, scale_histogram
+from .derive_timeliness import (FACTOR_RANGE, PILOT_REPS, pilot_data, pilot_kpi,
+                                scale_histogram)
 from .estimators import YEAR, bootstrap_interval
 from .extracts import CASE_HOLDER_ROLE, Roster, to_date
 from .observe import has_workforce, next_role_after_move, type_at, type_change_days
@@ -359,7 +360,8 @@ def derive_pressure(d: Draft, roster: Roster, template: Scenario, w1x: float, se
                        "95%)", "x template"))
         located = lo > S_GRID[0] and hi < S_GRID[-1] and not (lo <= 1.0 <= hi)
         if located and best > 1.0 and timeliness == timeliness:
-            reach = _timeliness_allows(d.data, best, seed)
+            # the pilots run the demand of the year whose timeliness they are held to
+            reach = _timeliness_allows(pilot_data(d), best, seed)
             if reach < timeliness - TIMELINESS_MARGIN:
                 located = False
                 d.notes.append(

@@ -311,6 +311,8 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     note_extracts(d.notes, cases, seq, staff, template.teams, w0, w1x)
     wf0 = leavers_from(d, staff, w0, w1x)       # a roster of the recent leavers only
     derive_workforce(d, staff, template, wf0, w1x, seed)
+    # the demand the pilot simulations run (the last 12 months', the year they are held to)
+    d.later["pilot_referrals_per_year"] = last_year_referrals(cases.episodes, w0, w1x)
     if fit_pressure:
         observed, n_done = last_year_timeliness(seq, cases.episodes, template, w0, w1x)
         derive_pressure(d, roster, template, w1x, seed,
@@ -324,7 +326,6 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
     scenario = validate_scenario(d.data, source="<calibrated scenario>")
     if correct_timeliness:
         d.data = scenario.to_dict()
-        d.later["pilot_referrals_per_year"] = last_year_referrals(cases.episodes, w0, w1x)
         correct_elapsed(d, seq, cases.episodes, template, w0, w1x, seed)
         correct_s47(d, seq, template, w0, w1x, seed)
         correct_icpc(d, seq, template, w0, w1x, seed)
