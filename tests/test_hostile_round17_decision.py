@@ -150,3 +150,41 @@ def test_a_replication_that_killed_every_dask_worker_is_said_in_plain_words():
     assert str(exc) == ("every Dask worker process that ran this replication died (it was tried "
                         "on 4 workers in turn, and each ended while running it: a crash in "
                         "compiled code, or the system out of memory)")
+
+
+# ------------------------------------------------------------------ 4. sensitivity: a rank
+def _screened(mu, conf):
+    from workbench.decision.sensitivity import SensitivityResult
+
+    paths = ["stages.assessment.work_hours.mean", "costs.gbp_per_fte_week.agency",
+             "working_time.absence_pct"][:len(mu)]
+    morris = pd.DataFrame({"kpi": "caseload_mean", "input": paths, "label": paths,
+                           "mu_star": mu, "mu_star_conf": conf, "sigma": 0.1,
+                           "rank": range(1, len(mu) + 1)})
+    return SensitivityResult(base=None, kpi="caseload_mean", kpis=("caseload_mean",),
+                             inputs={p: {} for p in paths}, morris=morris,
+                             sobol=pd.DataFrame(), tornado=pd.DataFrame(), replications=2,
+                             years=1.0)
+
+
+def test_a_ranking_the_morris_ranges_do_not_settle_is_said_to_be_unsettled():
+    # from two trajectories, effects of 10 +- 9 and 3 +- 3 read "depends most on how long an
+    # assessment takes; the other input matters less", in the CLI and the report's chair
+    # sentence, where the two ranges overlap
+    from workbench.analysis.registry import kpi
+    from workbench.decision.sensitivity import input_label
+
+    from workbench.decision.sensitivity import input_label
+
+    said = _screened([10.0, 3.0], [9.0, 3.0]).sentence()
+    hours, agency = (input_label(p) for p in ("stages.assessment.work_hours.mean",
+                                              "costs.gbp_per_fte_week.agency"))
+    assert said.startswith(f"{kpi('caseload_mean').label} depends most on {hours}; the other "
+                           f"input matters less"), said
+    assert said.endswith(f" The ranking is not settled: the 95% range of the Morris effect of "
+                         f"{agency} reaches that of {hours}, so it may matter as much; more "
+                         f"Morris trajectories narrow the ranges."), said
+    # ranges apart: nothing added
+    assert "not settled" not in _screened([10.0, 3.0], [1.0, 1.0]).sentence()
+    # an input with no effect, or one already named, is not said to be unsettled
+    assert "not settled" not in _screened([10.0, 9.0, 0.0], [9.0, 9.0, 0.0]).sentence()

@@ -175,7 +175,7 @@ class SensitivityResult:
                   + (f" ({none} of them made no difference)" if none else ""))
         return (f"{k.label} depends most on {names}{others} "
                 f"(Morris screening of {len(m)} input{'' if len(m) == 1 else 's'} over "
-                f"{'its range' if len(m) == 1 else 'their ranges'}).")
+                f"{'its range' if len(m) == 1 else 'their ranges'})." + _unsure(m, len(big)))
 
     def sobol_caution(self) -> str:
         """A warning when the Sobol indices of :attr:`kpi` cannot be read as they stand ("" when
@@ -461,6 +461,28 @@ def sensitivity(base: Scenario, kpi_name: str = "assessment_within_45wd_pct",
     if out is not None:
         res.save(Path(out) / name)
     return res
+
+
+def _unsure(m: pd.DataFrame, named: int) -> str:
+    """A caution when an input said to matter less (after the ``named`` first of ``m``, the
+    Morris table of one KPI in rank order) has a 95% range that reaches the leading input's:
+    from a few trajectories, "depends most on A; the other input matters less" was said of
+    effects of 10 ± 9 and 3 ± 3, a ranking the runs do not settle. "" when none does."""
+    conf = (pd.to_numeric(m["mu_star_conf"], errors="coerce").fillna(0.0).to_numpy()
+            if "mu_star_conf" in m else np.zeros(len(m)))
+    mu = m["mu_star"].to_numpy(dtype=float)
+    low = mu[0] - conf[0]
+    reach = [input_label(p) for p, v, c in zip(list(m["input"])[named:], mu[named:],
+                                               conf[named:]) if v > 0 and v + c >= low]
+    if not reach:
+        return ""
+    names = reach[0] if len(reach) == 1 else ", ".join(reach[:-1]) + " and " + reach[-1]
+    one = len(reach) == 1
+    return (f" The ranking is not settled: the 95% range{'' if one else 's'} of the Morris "
+            f"effect{'' if one else 's'} of {names} reach{'es' if one else ''} that of "
+            f"{input_label(m['input'].iloc[0])}, so "
+            f"{'it' if one else 'they'} may matter as much; more Morris trajectories narrow "
+            f"the ranges.")
 
 
 def too_few_inputs(base: Scenario, inputs: Mapping[str, Any]) -> str:
