@@ -292,3 +292,25 @@ def test_the_comparison_notebooks_differences_say_how_many_runs_were_paired(repo
     assert cell.endswith("one run: cannot tell (1 of 3 runs had a value in both)"), cell
     assert not table.loc["Visits to children in care proceedings made on time",
                          "Plan B"].endswith("in both)")
+
+
+def test_page_one_says_how_many_runs_were_paired(reports):
+    from workbench.present.report_page_one import option_results
+
+    exp = reports["three"].options_exp
+    kpis = exp.kpis.copy()
+    a45 = "assessment_within_45wd_pct"
+    kpis.loc[(kpis.scenario == "Plan A") & (kpis.replication < 2), a45] = math.nan
+    kpis.loc[(kpis.scenario == "Plan B") & (kpis.replication == 0), a45] = math.nan
+    kpis.loc[kpis.scenario == "Plan B", a45] += kpis.replication ** 2   # differences spread
+    exp = dataclasses.replace(exp, kpis=kpis)
+    said = {r.label: r.differences[a45].text() for r in option_results(
+        exp, "Baseline", ["Plan A", "Plan B"], [a45])}
+    assert said["Plan A"].endswith(" (only 1 of 3 runs had a value in both: no range)"), said
+    assert said["Plan B"].endswith("; 2 of 3 runs had a value in both)"), said
+    kpis.loc[kpis.scenario == "Plan B", a45] = \
+        kpis.loc[kpis.scenario == "Baseline", a45].to_numpy() + 1.0
+    kpis.loc[(kpis.scenario == "Plan B") & (kpis.replication == 0), a45] = math.nan
+    same = dataclasses.replace(exp, kpis=kpis)
+    said = option_results(same, "Baseline", ["Plan B"], [a45])[0].differences[a45].text()
+    assert said.endswith("(the same in each of the 2 of 3 runs that had a value in both)"), said

@@ -55,6 +55,8 @@ class Difference:
     comparator_mean: float
     runs: int | None = None     # the paired runs behind it (``n`` of Experiment.compare)
     sd: float = math.nan        # the spread of the paired differences (``sd_difference``)
+    made: int | None = None     # the runs made of the option (more than ``runs`` when some
+    #                             had no value: none of the measure fell due in them)
 
     @property
     def reading(self) -> str:
@@ -85,15 +87,20 @@ class Difference:
             if math.isnan(self.diff):
                 return ""
             if self.runs == 1:
-                return " (one run: no range)"
+                return (" (one run: no range)" if not self.made or self.made <= 1 else
+                        f" (only 1 of {self.made} runs had a value in both: no range)")
             if self.every_run:
-                return " (the same in every run)"
+                return (" (the same in every run)" if not self.made or self.runs >= self.made
+                        else f" (the same in each of the {self.runs} of {self.made} runs that "
+                             f"had a value in both)")
             return " (95% range cannot be estimated from these runs)"
         if self.low == self.high == self.diff == 0:
             return " (the same in every run)"  # identical runs: no range to show
         k = self.kpi
+        some = (f"; {self.runs} of {self.made} runs had a value in both"
+                if self.runs and self.made and self.runs < self.made else "")
         return (f" (95% range {bound_text(k, self.low, True, False)} to "
-                f"{bound_text(k, self.high, True)})")
+                f"{bound_text(k, self.high, True)}{some})")
 
 
 @dataclass
@@ -154,7 +161,8 @@ class OptionResult:
         return out
 
 
-def _differences(cmp: pd.DataFrame, label: str, names) -> dict[str, Difference]:
+def _differences(cmp: pd.DataFrame, label: str, names, made: int | None = None
+                 ) -> dict[str, Difference]:
     out = {}
     for name in names:
         r = cmp[(cmp.scenario == label) & (cmp.kpi == name)]
@@ -165,7 +173,7 @@ def _differences(cmp: pd.DataFrame, label: str, names) -> dict[str, Difference]:
         out[name] = Difference(kpi(name), float(r.difference), float(r.ci_low),
                                float(r.ci_high), float(r.baseline_mean),
                                runs=None if n != n else int(n),
-                               sd=float(r.get("sd_difference", math.nan)))
+                               sd=float(r.get("sd_difference", math.nan)), made=made)
     return out
 
 
@@ -174,7 +182,8 @@ def option_results(exp, comparator: str, labels, names=PAGE_ONE_KPIS) -> list[Op
     most measures clearly better less clearly worse first, then the cheaper."""
     present = [n for n in names if n in exp.kpis.columns]
     cmp = exp.compare(comparator, kpis=present)
-    results = [OptionResult(lb, display_name(exp, lb), _differences(cmp, lb, present))
+    results = [OptionResult(lb, display_name(exp, lb),
+                            _differences(cmp, lb, present, int((exp.kpis.scenario == lb).sum())))
                for lb in labels]
     return sorted(results, key=lambda r: r.score)
 
