@@ -353,6 +353,10 @@ EXTRACTS = [
     # not a date', where 31/10/2017 and 31.10.2017 were read
     ("day_first_with_dashes", "cases", lambda t: _column(t, "CINreferralDate", _day_first("-")),
      None),
+    ("day_first_with_dashes_and_a_time", "cases", lambda t: _column(
+        t, "CINreferralDate", lambda v: _day_first("-")(v) + " 00:00:00"), None),
+    ("day_first_with_dots_and_a_time", "cases", lambda t: _column(
+        t, "CINreferralDate", lambda v: _day_first(".")(v) + " 09:30"), None),
     ("roster_day_first_with_dashes", "roster",
      lambda t: _column(t, "RoleStartDate", _day_first("-")), None),
     # NEW: an en dash (autocorrect) or a minus sign between the parts of every date: each
@@ -536,3 +540,36 @@ def test_calibrate_fits_extracts_saved_with_cr_cr_lf_and_dates_with_dashes(syn, 
     assert rc == 0, err
     assert (tmp_path / "fitted.yaml").exists()
     assert not [i for i in ids if re.search(rf"\b{re.escape(i)}\b", out + err)]
+
+
+# ============================================================================================
+# The command: run
+# ============================================================================================
+
+def _no_simulation(*args, **kwargs):
+    raise AssertionError("the run was simulated before its outputs were found unwritable")
+
+
+def test_run_refuses_before_the_run_an_output_name_too_long_for_the_disk(tmp_path, capsys,
+                                                                        monkeypatch):
+    # NEW: a scenario file of a long name (245 bytes, itself a valid name) ran for the whole
+    # horizon, then said '..._seed0_kpis.json: cannot write it (the name is too long)'
+    monkeypatch.setattr("workbench.analysis.run.simulate", _no_simulation)
+    path = tmp_path / ("a" * 240 + ".yaml")
+    path.write_text(_v())
+    rc = main(["run", str(path), "--years", "0.1", "--out", str(tmp_path / "out")])
+    out, err = capsys.readouterr()
+    assert rc == 2 and "Traceback" not in out + err
+    assert "(256 bytes) cannot be written" in err and "give the scenario file a shorter name" in err
+
+
+def test_run_refuses_before_the_run_a_folder_where_its_file_goes(tmp_path, capsys, monkeypatch):
+    # NEW: the run was done, then its KPI file could not be written over a folder of its name
+    monkeypatch.setattr("workbench.analysis.run.simulate", _no_simulation)
+    path = tmp_path / "v.yaml"
+    path.write_text(_v())
+    (tmp_path / "out" / "v_seed0_kpis.json").mkdir(parents=True)
+    rc = main(["run", str(path), "--years", "0.1", "--out", str(tmp_path / "out")])
+    out, err = capsys.readouterr()
+    assert rc == 2 and "Traceback" not in out + err
+    assert "v_seed0_kpis.json is a folder, where the run writes a file" in err

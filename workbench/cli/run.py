@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,25 @@ def run_fits(sc, years: float | None) -> None:
     plan_workers({sc.name: sc}, years, 1)
 
 
+def _can_name(path: Path) -> None:
+    """Refuse, before the run, an output file that could not be written at the end: a name
+    longer than the disk allows (from a long scenario file name: the run of minutes was done,
+    then 'cannot write it (the name is too long)'), or a folder where the file goes."""
+    try:
+        most = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):   # no pathconf (Windows)
+        most = 255
+    size = len(path.name.encode("utf-8", "surrogateescape"))
+    if size > most:
+        raise UserError(f"--out: {path.name[:40]}... ({size:,} bytes) cannot be written: the name "
+                        f"(the scenario file's name, the seed and what the file holds) is longer "
+                        f"than the {most} bytes a file name may have here; give the scenario "
+                        f"file a shorter name")
+    if path.is_dir():
+        raise UserError(f"--out: {path} is a folder, where the run writes a file; move it away or "
+                        f"give another --out")
+
+
 def cmd_run(args) -> int:
     """Simulate one replication, print its KPIs and write them with the weekly series."""
     from ..analysis.registry import format_kpis
@@ -46,6 +66,11 @@ def cmd_run(args) -> int:
     sc = load_scenario(args.scenario)
     run_fits(sc, args.years)
     out = types.writable_folder(args.out)  # before the run: a file in the way fails at once
+    stem = Path(args.scenario).stem
+    kpi_path = out / f"{stem}_seed{args.seed}_kpis.json"
+    ts_path = out / f"{stem}_seed{args.seed}_weekly.csv"
+    for path in (kpi_path, ts_path):
+        _can_name(path)
     for note in file_notes(args.scenario, sc) + scenario_notes(
             sc, None if args.years is None else args.years * 365.25):
         print(f"note: {note}", file=sys.stderr)
@@ -70,9 +95,6 @@ def cmd_run(args) -> int:
         print("note: the uncertain inputs drawn for seed "
               f"{args.seed}: " + "; ".join(f"{path} = {shown(input_value(drawn, path))}"
                                           + how(path) for path in sc.uncertain), file=sys.stderr)
-    stem = Path(args.scenario).stem
-    kpi_path = out / f"{stem}_seed{args.seed}_kpis.json"
-    ts_path = out / f"{stem}_seed{args.seed}_weekly.csv"
     record = {"scenario": sc.name, "seed": args.seed, "years": run.horizon_days / 365.25}
     if sc.uncertain:   # the file said nothing of the values this run drew (only stderr did)
         from ..scenario.uncertain import input_value

@@ -124,7 +124,8 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", 
                  "%Y/%m/%d", "%Y.%m.%d",
                  # day first with dashes (31-10-2017), as UK systems export them: each was
                  # refused as 'not a date' (either way round: noted, see either_way_dates)
-                 "%d-%m-%Y")
+                 "%d-%m-%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+                 "%d.%m.%Y %H:%M:%S")
 #: A time zone after an ISO time (2023-04-01T00:00:00Z, +01:00), as a database or an API writes
 #: it: the date is read as written, and the zone dropped. After a space too, and with hours
 #: alone, as PostgreSQL writes a time with its zone (2023-04-01 00:00:00+01) and SQL Server its
