@@ -31,7 +31,8 @@ J5. The workbook's Results sheet averaged over the runs with a value without say
 each scenario has a column "runs with a value".
 
 J6. The explorer's comparison read "one run: cannot tell" of three runs of which one pair had a
-value: its 95% CI cell adds "(1 of 3 runs had a value in both)".
+value: its 95% CI cell adds "(1 of 3 runs had a value in both)"; so do the comparison
+notebook's differences and page one's ("only 1 of 3 runs had a value in both: no range").
 
 J7. The appendix read a setting's key as one word: a team named "North locality" was left out
 and its settings and sources were given to the team before it.
