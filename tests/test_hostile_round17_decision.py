@@ -188,3 +188,26 @@ def test_a_ranking_the_morris_ranges_do_not_settle_is_said_to_be_unsettled():
     assert "not settled" not in _screened([10.0, 3.0], [1.0, 1.0]).sentence()
     # an input with no effect, or one already named, is not said to be unsettled
     assert "not settled" not in _screened([10.0, 9.0, 0.0], [9.0, 9.0, 0.0]).sentence()
+
+
+# ------------------------------------------------------------------ 5. an error of no words
+def out_of_memory(scenario, seed, *, years=None, warmup_days=0.0):
+    """Runs out of memory on replication 1 (as under a memory limit: `ulimit -v`)."""
+    if seed == replication_seed(0, 1):
+        raise MemoryError
+    return simulate(scenario, seed, years=years, warmup_days=warmup_days)
+
+
+def test_a_replication_out_of_memory_says_so_in_words(baseline):
+    # a replication that reached the process's memory limit was reported as "MemoryError: "
+    # and nothing more, in the warning, the failures table and the CLI's "failed:" lines
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        exp = run_experiment({"Baseline": baseline}, 2, seed=0, years=YEARS,
+                             executor="serial", out=None, progress=False,
+                             simulate_fn=out_of_memory)
+    said = exp.failures["error"].iloc[0]
+    assert said == ("MemoryError: the replication ran out of memory (its process reached the "
+                    "memory it may use); run fewer worker processes (--workers), a shorter "
+                    "--years or a smaller authority"), said
+    assert any("replication 1" in s and said in s for s in _said(got))

@@ -42,7 +42,14 @@ __all__ = ["run_comparison", "run_experiment"]
 
 def _failure(exc: BaseException) -> dict:
     """A failed replication's result: the error in one line, and its traceback."""
-    return {"ok": False, "error": f"{type(exc).__name__}: {exc}",
+    words = str(exc)
+    if isinstance(exc, MemoryError) and not words.strip():
+        # raised with no words ("MemoryError: " and nothing more) when a process reaches the
+        # memory it may use (a memory limit: ulimit -v, a container's or a cluster's)
+        words = ("the replication ran out of memory (its process reached the memory it may "
+                 "use); run fewer worker processes (--workers), a shorter --years or a smaller "
+                 "authority")
+    return {"ok": False, "error": f"{type(exc).__name__}: {words}",
             "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
             "elapsed_s": math.nan}
 
