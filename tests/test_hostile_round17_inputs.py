@@ -388,9 +388,21 @@ EXTRACTS = [
         t, "CINreferralDate", lambda v: "14/10/1066", {4}), ["'14/10/1066' is before 1950"]),
     ("date_in_year_one", "cases", lambda t: _column(t, "CINreferralDate", lambda v: "0001-01-01",
                                                     {4}), ["'0001-01-01' is before 1950"]),
+    # NEW: a system's date for no date (an HR system's 9999-12-31 for a role with no end,
+    # MySQL's 0000-00-00) refused row by row ('in the future', 'not a date'), and each such
+    # closure's plans said to be 'blank although the episode closed'
     ("closure_in_9999", "cases", lambda t: _column(
         t, "CINclosureDate", lambda v: "9999-12-31", {_first_with(t, "CINclosureDate")}),
-     ["column CINclosureDate: '9999-12-31' is in the future"]),
+     ["column CINclosureDate: 1 cell(s)", "hold '9999-12-31', a system's date for no date"]),
+    ("open_closures_as_9999", "cases", lambda t: _column(
+        t, "CINclosureDate", lambda v: v or "9999-12-31"),
+     ["row 2, column CINclosureDate: 81 cell(s) (rows 2 to 229) hold '9999-12-31', a system's "
+      "date for no date (an end not yet come, or none), not a date: leave such cells empty"]),
+    ("roles_in_post_to_31_12_9999", "roster", lambda t: _column(
+        t, "RoleEndDate", lambda v: v or "31/12/9999 00:00:00"),
+     ["column RoleEndDate", "hold '31/12/9999 00:00:00', a system's date for no date"]),
+    ("roles_in_post_to_zero", "roster", lambda t: _column(
+        t, "RoleEndDate", lambda v: v or "0000-00-00"), ["hold '0000-00-00'"]),
     ("twenty_ninth_of_february_2021", "cases", lambda t: _column(
         t, "CINreferralDate", lambda v: "29/02/2021", {3}),
      ["row 4, column CINreferralDate: '29/02/2021' is not a date"]),
@@ -438,7 +450,8 @@ EXTRACTS = [
 #: Damaged extracts whose problem is said in one line.
 _ONCE = {"flags_as_decimals", "workbook_of_three_sheets", "vertical_bars",
          "date_numbers_with_a_time", "closure_code_ten", "line_break_then_a_bad_date",
-         "date_in_1850"}
+         "date_in_1850", "open_closures_as_9999", "roles_in_post_to_31_12_9999",
+         "roles_in_post_to_zero"}
 
 
 def _read(damaged: str, text: str | bytes, tmp_path):

@@ -122,16 +122,16 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", 
                  # year first with slashes or dots (2023/04/01): every date of such a column
                  # was refused as 'not a date', though none can be read two ways
                  "%Y/%m/%d", "%Y.%m.%d",
-                 # day first with dashes (31-10-2017), as UK systems export them: each was
-                 # refused as 'not a date' (either way round: noted, see either_way_dates)
+                 # day first with dashes (31-10-2017), times after dots and dashes: refused
                  "%d-%m-%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M",
                  "%d.%m.%Y %H:%M:%S")
-#: A time zone after an ISO time (2023-04-01T00:00:00Z, +01:00), as a database or an API writes
-#: it: the date is read as written, and the zone dropped. After a space too, and with hours
-#: alone, as PostgreSQL writes a time with its zone (2023-04-01 00:00:00+01) and SQL Server its
-#: datetimeoffset (2023-04-01 00:00:00.0000000 +01:00): every date of such a column was refused
+#: A time zone after an ISO time (2023-04-01T00:00:00Z, +01:00; after a space, as PostgreSQL's
+#: +01 and SQL Server's datetimeoffset): the date is read as written, and the zone dropped
 _ZONE = re.compile(r"(?<=[0-9][T ][0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)? ?(Z|[+-][0-9]{2}"
                    r"(:?[0-9]{2})?)$")
+#: Dates a system writes for no date: the last day it can hold (an end not yet come) and zero.
+_NO_DATES = frozenset({"9999-12-31", "31/12/9999", "31.12.9999", "31-12-9999", "9999/12/31",
+                       "0000-00-00", "00/00/0000", "00.00.0000", "00-00-0000"})
 #: The earliest date an extract may hold: a child's record or a worker's start in post before it
 #: is a mistyped year, or a spreadsheet's blank date (which reads as 1899-12-30 or 1900-01-01).
 EARLIEST = dt.date(1950, 1, 1)
@@ -371,9 +371,8 @@ def date_hint(s: str) -> str:
     return ""
 
 
-#: A date with slashes (or dots or dashes, also read day first), day or month first, and a
-#: four-digit year (a time may follow): a US export's 04-01-2023 or 04.01.2023 is as ambiguous
-#: as its 04/01/2023.
+#: A date with slashes, dots or dashes (04-01-2023 is as ambiguous as 04/01/2023), day or month
+#: first, and a four-digit year (a time may follow).
 _SLASHED = r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-][0-9]{4}(?:[ T].*)?"
 
 
@@ -433,6 +432,19 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
                                 f"no value, not a {col.type_label}: {todo}", int(at[0]),
                                 col.name))
         failed = failed | nothing
+    # a system's date for no date (9999-12-31, 0000-00-00): was refused row by row
+    never = (raw.str.replace(r"[ T]00:00(:00)?(\.0+)?$", "", regex=True).isin(_NO_DATES)
+             .to_numpy() & ~failed) if col.kind == "date" else np.zeros(len(raw), dtype=bool)
+    if never.any():
+        at = rows[never]
+        words = ", ".join(f"'{w}'" for w in sorted(set(raw[never]))[:3])
+        problems.append(Problem(file, f"{int(never.sum()):,} cell(s) (rows {at[0]} to {at[-1]}) "
+                                f"hold {words}, a system's date for no date (an end not yet "
+                                f"come, or none), not a date: "
+                                + ("this column needs a date on every row: give it"
+                                   if col.values == "all" else "leave such cells empty (blank) "
+                                   "and save again"), int(at[0]), col.name))
+        failed = failed | never
 
     def report(mask, message, parsed=False):
         # a value that parsed as the column's kind (a date, a number) is that, not an identifier
@@ -446,6 +458,7 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
             problems.append(Problem(file, "a value is required", int(r), col.name))
     if col.kind == "date":
         vals = parse_dates(raw)
+        vals[never] = np.nan    # no date, as the cell says: not a closure in the year 9999
         bad = (~blank) & np.isnan(vals)
         serial = bad & raw.str.fullmatch(_SERIAL.pattern).to_numpy(dtype=bool)
         report(serial, lambda v, ok: "the value (not shown) looks like a spreadsheet's date number, "
@@ -518,9 +531,7 @@ def check_column(df: pd.DataFrame, col: Column, file: str, problems: list[Proble
     if col.kind == "code":
         canon = {c.lower(): c for c in col.codes}
         low = raw.str.lower()
-        # a code of letters and a digit written with a space or a leading zero (RC 1, RC01, as
-        # a case system pads them): the code it is; each was refused as an unknown code, not
-        # shown, one line a row
+        # RC 1, RC01 (a case system's padding): the code; each was refused as unknown, a row
         low = low.where(low.isin(list(canon)), low.str.replace(
             r"^([a-z]+)[ _-]?0*([1-9])$", r"\1\2", regex=True))
         known = low.isin(list(canon)).to_numpy()
