@@ -264,7 +264,10 @@ def plot_caseloads(exp, aim: float | None = 20, scenario: str | None = None,
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.grid(alpha=0.3)
     else:
-        _line_with_band(ax, ts, "caseload_mean")
+        # cases held over the FTE holding them, as the measure (and the chart's text) has it;
+        # the weekly caseload_mean is the mean over workers of each one's cases per FTE, higher
+        # where many work part time (results saved before the column existed draw that)
+        _line_with_band(ax, ts, "caseload_per_fte" if "caseload_per_fte" in ts else "caseload_mean")
         ttl = title or "Average caseload against the aim"
     if aim is not None:
         target_line(ax, aim, f"Caseload aim ({aim:g})", f"aim {aim:g}")
