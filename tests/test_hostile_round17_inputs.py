@@ -108,6 +108,19 @@ SCENARIOS: list[tuple[str, str, list[str] | None]] = [
     ("int_tag_on_true", _v("demand:\n  referrals_per_year: !!int true\n"),
      ["'true' is tagged !!int but is not a whole number"]),
     ("str_tag_on_a_date", _v("start_date: !!str 2017-10-31\n"), None),
+    # NEW: PyYAML's words ('expected a scalar node, but found mapping'), and for !!int on a
+    # list its node objects quoted as a base-60 number ("'[ScalarNode(tag=...)]' would be read
+    # as a base-60 number")
+    ("str_tag_on_a_block", _v("demand: !!str\n  referrals_per_year: 7000\n"),
+     ["line 3", "a tag for a single value (such as !!str or !!int) is on a block of fields; "
+      "remove the tag"]),
+    ("int_tag_on_a_list", _v("pressure:\n  unqualified_stages: !!int\n    - lac\n"),
+     ["line 4", "a tag for a single value (!!int) is on a list; remove the tag"]),
+    ("float_tag_on_a_block", _v("demand: !!float\n  referrals_per_year: 7000\n"),
+     ["a tag for a single value (!!float) is on a block of fields"]),
+    # NEW: read as 15, where 0o17 without the tag is refused
+    ("int_tag_on_an_octal", _v("demand:\n  referrals_per_year: !!int 0o17\n"),
+     ["line 4", "'0o17' is an octal number; write it in ordinary digits: 15"]),
     ("merge_key_at_the_top", f"x: &x\n  name: M\n<<: *x\nbase: {BASE}\n",
      ["line 3", "a YAML merge key ('<<') is not read"]),
     ("y_for_true", _v("retention:\n  enabled: y\n"), ["note: retention: enabled"]),

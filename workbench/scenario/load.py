@@ -106,7 +106,17 @@ class _Loader(yaml.SafeLoader):
                 None, None, f"'{node.value}' is not a date ({exc})", node.start_mark) from None
 
 
+    def _on_a_value(self, node):
+        # !!int above a list or a block: was "'[ScalarNode(...)]' would be read as a base-60 number"
+        if not isinstance(node, yaml.ScalarNode):
+            kind = "a list" if isinstance(node, yaml.SequenceNode) else "a block of fields"
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a tag for a single value ({tag}) is on {kind}; remove the tag",
+                node.start_mark)
+
     def construct_yaml_int(self, node):
+        self._on_a_value(node)
         # YAML 1.1 reads 06250 as octal (3240) and 1:30 as base 60 (90): a count or a rate
         # written so would be silently wrong, so both are refused with the number meant
         text = str(node.value).replace("_", "")
@@ -122,6 +132,10 @@ class _Loader(yaml.SafeLoader):
             raise yaml.constructor.ConstructorError(
                 None, None, f"'{node.value}' is tagged !!int but is not a whole number; write a "
                 f"whole number (or drop the tag)", node.start_mark) from None
+        if digits[:2].lower() == "0o":   # `!!int 0o17` was read as 15; 0o17 alone is refused
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is an octal number; write it in ordinary digits: "
+                f"{value}", node.start_mark)
         if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
             mark = node.start_mark
             text = mark.buffer or ""
@@ -142,6 +156,7 @@ class _Loader(yaml.SafeLoader):
         return value
 
     def construct_yaml_float(self, node):
+        self._on_a_value(node)
         if ":" in str(node.value):
             raise yaml.constructor.ConstructorError(
                 None, None, f"'{node.value}' would be read as a base-60 number (YAML 1.1); write "
@@ -340,8 +355,7 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if base is None:
         near = [k for k in data if isinstance(k, str) and meant_field(k, ("base",)) == "base"]
         if near:
-            # `Base: baseline.yaml` (a capital from autocorrect): the file was read alone, and
-            # nine 'required field is missing' lines came before 'Base: unknown field'
+            # `Base:` (autocorrect): read alone, nine 'required field is missing' came first
             raise ScenarioError(f"{path}: {near[0]}: unknown field; did you mean 'base'? (field "
                                 f"names are lower case; base: names the scenario file this one "
                                 f"varies, without which it is read alone)")
@@ -364,14 +378,11 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         if near:
             hint = f"; did you mean {' or '.join(repr(n) for n in near)}?"
         elif not hint and base != base.strip() and (path.parent / base.strip()).is_file():
-            # "baseline.yaml " in quotes: the space is part of the name, and was not said
             hint = f"; its name has a space at the start or end: write '{base.strip()}'"
         elif not hint and "://" in base:
-            # https://.../baseline.yaml or file:///...: said only 'not found (looked in ...)'
             hint = ("; a base is named by its path (from this file's folder, or in full), not by "
                     "an address (https://..., file://...): save a file from the web first")
         elif not hint and base.startswith("~"):
-            # ~/scenarios/baseline.yaml: a shell reads '~' as the home folder; a path here does not
             hint = ("; '~' is not read as the home folder here: give the path from this file's "
                     f"folder, or in full ({Path(base).expanduser()})")
         elif "\\" in base and (path.parent / base.replace("\\", "/")).is_file():
@@ -519,9 +530,8 @@ def _name_the_bases(message: str, path: Path) -> str:
         field, said = line[4:].split(": ", 1)
         keys = field.split(".")
         where = next((p for p, data in chain if _sets(data, keys)), None)
-        # a problem that names other fields the file itself gives is the file's too (its
-        # caseload.caps of 0 leave a base's team no one to hold its cases): it was said to be
-        # given in the base, which had been valid
+        # a problem naming fields the file itself gives is the file's too (its caseload.caps of
+        # 0 leave a base's team no one to hold cases): it was said to be given in the base
         own = [f for f in _FIELD.findall(said) if "*" not in f
                and _sets(chain[0][1], f.split("."))]
         if where is not None and where != path and not own:

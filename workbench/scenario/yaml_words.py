@@ -28,6 +28,11 @@ def yaml_in_words(exc: yaml.MarkedYAMLError, problem: Any) -> str:
             and opened and "<stream end>" in text:
         bracket = "{ ... }" if "mapping" in exc.context else "[ ... ]"
         return f"a '{bracket[0]}' opened at line {opened} is never closed: write {bracket}"
+    if text.startswith("expected a scalar node, but found"):
+        # `demand: !!str` above its fields (a tag for one value on a block or a list)
+        kind = "a list" if text.endswith("sequence") else "a block of fields"
+        return (f"a tag for a single value (such as !!str or !!int) is on {kind}; remove the "
+                f"tag")
     if exc.context == "while scanning a simple key" and opened:
         return (f"line {opened} has no ':' after its name; write name: value (or name: "
                 f"with its fields under it)")
