@@ -15,18 +15,8 @@ import numpy as np
 from typing import Any, Callable
 
 from .journey import Journey
-from .streams import draw_array, stream
+from .streams import residual_life, stream
 from .workload import academy_cap_factor
-
-
-def _residual(dist, rng, n):
-    """Elapsed and remaining days for n plans open on a given day (length-biased sampling)."""
-    if n == 0:
-        return np.zeros(0), np.zeros(0)
-    pool = draw_array(dist, rng, max(20000, 20 * n))
-    lengths = rng.choice(pool, size=n, p=pool / pool.sum())
-    u = rng.random(n)
-    return u * lengths, (1 - u) * lengths
 
 
 def build_snapshot(sc: Any, seed: int, horizon: float, teams: dict[str, Any],
@@ -52,7 +42,7 @@ def build_snapshot(sc: Any, seed: int, horizon: float, teams: dict[str, Any],
         n_unalloc = sc.initial.unallocated.get(stage, 0)
         cfg = sc.stages[stage]
         if cfg.kind == "plan":
-            elapsed, remaining = _residual(cfg.duration_days, rng, n)
+            elapsed, remaining = residual_life(cfg.duration_days, rng, n)
         else:
             # a snapshot holds some overdue work: started up to 1.4 times the timescale ago
             target = cfg.timescale_wd(45) * 7 / 5

@@ -24,6 +24,21 @@ def stream(seed: int, name: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), key])))
 
 
+def residual_life(dist, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Elapsed and remaining lengths of n spells under way on a given day.
+
+    A spell under way is likelier to be a long one (length-biased sampling): its length is drawn
+    in proportion to itself from a pool of the distribution's draws, and the day falls uniformly
+    within it. Used for the warm start's open plans and the agency assignments in post at the
+    start."""
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    pool = draw_array(dist, rng, max(20000, 20 * n))
+    lengths = rng.choice(pool, size=n, p=pool / pool.sum())
+    u = rng.random(n)
+    return u * lengths, (1 - u) * lengths
+
+
 def draw_array(dist, rng: np.random.Generator, n: int) -> np.ndarray:
     """n draws from a scenario distribution spec."""
     if isinstance(dist, Fixed):

@@ -26,7 +26,7 @@ from .engine import Engine
 from .entities import remove_item
 from .log import CostLog, EventLog
 from .rebalance import balance, hand_over_stable
-from .streams import Sampler, Uniforms, draw_array, stream
+from .streams import Sampler, Uniforms, residual_life, stream
 from .workload import Worker, academy_cap_factor
 
 WEEK: Final = 7.0
@@ -128,9 +128,7 @@ class WorkforceDynamics:
         starting = [w for w in self.workers if w.type == "agency" and w.team.cfg.case_holding]
         if starting and sc.agency.enabled:
             rng = stream(self.seed, "agency.initial")
-            pool = draw_array(sc.agency.tenure_weeks, rng, max(20000, 20 * len(starting)))
-            lengths = rng.choice(pool, size=len(starting), p=pool / pool.sum())
-            left = (1 - rng.random(len(starting))) * lengths
+            _, left = residual_life(sc.agency.tenure_weeks, rng, len(starting))
             for w, weeks in zip(starting, left.tolist()):
                 self._end_assignment_in(w, 0.0, weeks)
         # academy trainees in post at the start graduate a year after they qualified
