@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml setup.py workbench/_compiled.py $(CORE)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@$(BIN)/python -c "import workbench.model as m; print(m.core_summary())"
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -25,3 +25,23 @@ def test_residual_life_of_fixed_lengths_and_of_none():
     assert np.allclose(e + r, 30.0)
     e, r = residual_life(Fixed(dist="fixed", value=30.0), np.random.default_rng(2), 0)
     assert e.size == 0 and r.size == 0
+
+
+def test_core_summary_says_compiled(monkeypatch):
+    monkeypatch.setattr(model, "core_status", lambda: {"a": "compiled", "b": "compiled"})
+    assert model.core_summary() == "workbench: the simulation core is compiled (2 modules)"
+
+
+def test_core_summary_warns_when_the_build_fell_back(monkeypatch):
+    monkeypatch.delenv("WORKBENCH_PURE_PYTHON", raising=False)
+    monkeypatch.setattr(model, "core_status", lambda: {"a": "compiled", "b": "interpreted"})
+    line = model.core_summary()
+    assert "WARNING" in line and "NOT compiled" in line and "1 of 2 modules" in line
+    assert "pip install -v" in line
+
+
+def test_core_summary_when_pure_python_is_asked(monkeypatch):
+    monkeypatch.setenv("WORKBENCH_PURE_PYTHON", "1")
+    monkeypatch.setattr(model, "core_status", lambda: {"a": "interpreted"})
+    line = model.core_summary()
+    assert "WORKBENCH_PURE_PYTHON" in line and "WARNING" not in line
