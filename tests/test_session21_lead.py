@@ -45,3 +45,51 @@ def test_core_summary_when_pure_python_is_asked(monkeypatch):
     monkeypatch.setattr(model, "core_status", lambda: {"a": "interpreted"})
     line = model.core_summary()
     assert "WORKBENCH_PURE_PYTHON" in line and "WARNING" not in line
+
+
+# ---------------------------------------------------------------- protected caseloads (H93)
+# A brother or sister joined her sibling's worker at once up to pressure.allocation_ceiling_pct
+# (250%) of her cap, and managers' after-wait rule loaded anyone up to it: an academy trainee's
+# protected caseload reached 219% of her cap and an NQSW's in her ASYE year 146% in a year of the
+# baseline. A protected caseload now stays within its hard limit; others are unchanged.
+
+def _protected_over_hard_limit(sc, seed: int, days: float):
+    import math
+
+    from workbench.model.simulation import Simulation
+    sim = Simulation(sc, seed, days)
+    sim.start()
+    over = []
+    for week in range(1, int(days // 7) + 1):
+        now = week * 7.0
+        sim.advance(now)
+        for w in sim.workers:
+            if (w.left_at == math.inf and now < w.restricted_until
+                    and w.load > w.hard_cap + 1e-9):
+                over.append((week, w.type, w.load, round(w.hard_cap, 2)))
+    sim.finish()
+    return over
+
+
+def test_protected_caseloads_stay_within_their_hard_limit():
+    from conftest import SCENARIOS
+
+    from workbench import load_scenario
+    sc = load_scenario(SCENARIOS / "baseline.yaml")
+    over = _protected_over_hard_limit(sc, 1, 26 * 7.0)
+    assert not over, (len(over), over[:3])
+
+
+def test_protected_caseloads_under_the_after_wait_rule_in_a_crowded_team():
+    # mostly NQSWs in their ASYE year, demand doubled: managers' after-wait rule and siblings
+    # press on every worker, and the NQSWs still stay within their hard limit
+    from conftest import SCENARIOS
+
+    from workbench import load_scenario
+    staff = [{"type": "experienced", "count": 6, "fte": 1.0},
+             {"type": "nqsw", "count": 30, "fte": 1.0, "months_qualified": 1}]
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    sc = base.replace({"teams.families_first.staff": staff,
+                       "demand.referrals_per_year": base.demand.referrals_per_year * 2})
+    over = _protected_over_hard_limit(sc, 2, 10 * 7.0)
+    assert not over, (len(over), over[:3])

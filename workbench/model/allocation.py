@@ -210,6 +210,13 @@ class Team:
             w = self._choose(child, now, exclude, cfg.cap_weight * g)
             if w is not None:
                 return w
+        if group > 1:
+            # nobody has room for two of them: a worker whose caseload is not protected, whom
+            # her brothers and sisters may follow (a protected caseload stays within its hard
+            # limit), before anyone at all
+            w = self._choose(child, now, exclude, cfg.cap_weight, True)
+            if w is not None:
+                return w
         return self._choose(child, now, exclude, cfg.cap_weight)
 
     def join(self, w: Worker) -> None:
@@ -277,11 +284,11 @@ class Team:
         return index.items
 
     def _best_indexed(self, cfg: StageInfo, now: float,
-                      exclude: Optional[Worker]) -> Optional[Worker]:
+                      exclude: Optional[Worker], open_only: bool = False) -> Optional[Worker]:
         # the eligible worker lowest in the index: from its root down, skipping workers who
         # may not take this case (their subtrees may hold someone who can) and leaving out
         # subtrees below someone already found (nobody there comes before her)
-        anyone = cfg.nqsw_allowed
+        anyone = cfg.nqsw_allowed and not open_only
         heap = self.index.items if anyone else self._open(now)
         n = len(heap)
         found: Optional[Worker] = None
@@ -305,17 +312,18 @@ class Team:
                     stack.append(k + 1)
         return found
 
-    def _choose(self, child: Child, now: float, exclude: Optional[Worker], w_need: float) -> Optional[Worker]:
+    def _choose(self, child: Child, now: float, exclude: Optional[Worker], w_need: float,
+                open_only: bool = False) -> Optional[Worker]:
         # The eligible worker with the lowest (load + 1) / cap (ties to the lowest id): from the
         # index in a large team, by a scan of the compiled objects in a small one.
         cfg = child.stage_cfg
-        anyone = cfg.nqsw_allowed
+        anyone = cfg.nqsw_allowed and not open_only
         found: Optional[Worker] = None
         best = _INF
         best_id = -1
         if self.indexed:
-            found = self._best_indexed(cfg, now, exclude)
-            return self._room_or_scan(found, cfg, w_need, now, exclude)
+            found = self._best_indexed(cfg, now, exclude, open_only)
+            return self._room_or_scan(found, cfg, w_need, now, exclude, open_only)
         for w in self.workers:
             if not w.available or w.cap <= 0.0 or w is exclude:
                 continue
@@ -326,10 +334,10 @@ class Team:
                 found = w
                 best = ratio
                 best_id = w.id
-        return self._room_or_scan(found, cfg, w_need, now, exclude)
+        return self._room_or_scan(found, cfg, w_need, now, exclude, open_only)
 
     def _room_or_scan(self, found: Optional[Worker], cfg: StageInfo, w_need: float, now: float,
-                      exclude: Optional[Worker]) -> Optional[Worker]:
+                      exclude: Optional[Worker], open_only: bool = False) -> Optional[Worker]:
         if found is None:
             return None
         # Every worker's hard limit is the same multiple of her cap, so for a case of weight 1
@@ -340,13 +348,14 @@ class Team:
             return None
         # a weighted case (e.g. court): check everyone exactly before the child waits
         if self.indexed:
-            return self._search(cfg, w_need, -1.0, now, exclude)
-        return self._scan(cfg, w_need, now, exclude)
+            return self._search(cfg, w_need, -1.0, now, exclude, open_only)
+        return self._scan(cfg, w_need, now, exclude, open_only)
 
-    def _scan(self, cfg: StageInfo, w_need: float, now: float, exclude: Optional[Worker]) -> Optional[Worker]:
+    def _scan(self, cfg: StageInfo, w_need: float, now: float, exclude: Optional[Worker],
+              open_only: bool = False) -> Optional[Worker]:
         best = None
         best_ratio = math.inf
-        anyone = cfg.nqsw_allowed
+        anyone = cfg.nqsw_allowed and not open_only
         for w in self.workers:
             new_load = w.load + w_need
             if new_load > w.hard_cap + 1e-9 or not w.available or w.cap <= 0 or w is exclude:
@@ -359,7 +368,7 @@ class Team:
         return best
 
     def _search(self, cfg: StageInfo, w_need: float, ceiling: float, now: float,
-                exclude: Optional[Worker]) -> Optional[Worker]:
+                exclude: Optional[Worker], open_only: bool = False) -> Optional[Worker]:
         """What a scan of the team finds (the eligible worker with room for ``w_need`` up to her
         hard limit, or with ``ceiling`` > 0 up to that multiple of her cap, with the lowest
         (load + w_need) / cap, ties to the first in ``workers``), found in the index.
@@ -371,7 +380,7 @@ class Team:
         subtrees out. A margin far above rounding keeps every possible answer in; the answer is
         picked among those visited by exactly the scan's test, so it is the scan's.
         """
-        anyone = cfg.nqsw_allowed
+        anyone = cfg.nqsw_allowed and not open_only
         heap = self.index.items if anyone else self._open(now)
         n = len(heap)
         if n == 0:
@@ -406,7 +415,8 @@ class Team:
                     or w is exclude or (not anyone and now < w.restricted_until)):
                 continue
             new_load = w.load + w_need
-            if new_load > (w.hard_cap if ceiling <= 0.0 else ceiling * w.cap) + 1e-9:
+            if new_load > (w.hard_cap if ceiling <= 0.0 or now < w.restricted_until
+                           else ceiling * w.cap) + 1e-9:
                 continue
             ratio = new_load / w.cap
             if (best is None or ratio < best_ratio
@@ -528,7 +538,8 @@ class Team:
                 if not w.available or w.cap <= 0.0 or not w.can_hold(cfg, now):
                     continue
                 new_load = w.load + cfg.cap_weight
-                if new_load > ceiling * w.cap + 1e-9:
+                # a protected caseload (ASYE year, academy) stays within her hard limit
+                if new_load > (w.hard_cap if now < w.restricted_until else ceiling * w.cap) + 1e-9:
                     continue
                 ratio = new_load / w.cap
                 if ratio < best_ratio:

@@ -244,8 +244,10 @@ class Worker:
 
     def has_room(self, stage_cfg: StageInfo, now: float, cap_factor: float = 0.0) -> bool:
         """The one room check: she may take a case of this stage, up to her hard limit or, with
-        ``cap_factor`` above the hard limit's, up to that multiple of her cap."""
-        limit = self.hard_cap if cap_factor * self.cap <= self.hard_cap else cap_factor * self.cap
+        ``cap_factor`` above the hard limit's, up to that multiple of her cap; a protected
+        caseload (an NQSW in her ASYE year, an academy trainee) never beyond her hard limit."""
+        limit = (self.hard_cap if cap_factor * self.cap <= self.hard_cap
+                 or now < self.restricted_until else cap_factor * self.cap)
         return (self.load + stage_cfg.cap_weight <= limit + 1e-9
                 and self.can_hold(stage_cfg, now))
 
