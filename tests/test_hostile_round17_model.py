@@ -165,7 +165,10 @@ def test_brothers_and_sisters_referred_together_and_allocated_at_once_share_one_
     """domain.md: siblings are separate cases "usually allocated to the same worker": a family
     referred together (REFERRAL value = its size) whose children are all allocated at the front
     door's decision has one worker for them all (the first child looks for room for the whole
-    group, the others follow her)."""
+    group, then for a worker whose caseload is not protected, and the others follow her), except
+    where only protected caseloads had room (an NQSW in her ASYE year, an academy trainee, held
+    within her hard limit since session 21): then they are split, and one of their workers is
+    newly qualified or a trainee. Under 1 family in 10."""
     ev = year.events
     ref = ev[(ev.event == R.REFERRAL) & (ev.value > 1)][["child", "t_days"]].rename(
         columns={"t_days": "tr"})
@@ -177,7 +180,13 @@ def test_brothers_and_sisters_referred_together_and_allocated_at_once_share_one_
     g = m.groupby("tr")
     whole = g.size() == ref.groupby("tr").size().reindex(g.size().index)
     assert whole.sum() > 100
-    assert (g.worker.nunique()[whole] == 1).all()
+    split = g.worker.nunique()[whole] > 1
+    assert split.sum() < 0.1 * whole.sum()
+    # a worker's rows (one a team she was in): the types she had
+    types = year.workers.groupby("worker")["type"].agg(set)
+    for tr in split[split].index:
+        held = set().union(*types.loc[m[m.tr == tr].worker.unique()])
+        assert {"nqsw", "academy"} & held, tr
 
 
 def test_every_case_a_leaver_held_is_handed_on_or_queued_the_moment_she_leaves(year):
