@@ -318,7 +318,6 @@ def calibrate(cases: CaseData, roster: Roster, template: Scenario,
         derive_pressure(d, roster, template, w1x, seed,
                         timeliness=observed if n_done >= MIN_ASSESSMENTS else float("nan"))
         refit_turnover(d, template, wf0, w1x)     # with the leaving effect just fitted
-    _note_overlapping_episodes(d, cases)
     _note_missing_stage_columns(d, cases, template)
     note_pressure_in_records(d)
     _identify(d, name, authority, sources, template)
@@ -454,22 +453,6 @@ def _censuses_to_window_end(d: Draft, roster: Roster, w1x: float) -> Roster:
     if note:
         d.notes.append(note)
     return roster
-
-
-def _note_overlapping_episodes(d: Draft, cases: CaseData) -> None:
-    """A note counting referrals made while the same child's earlier episode was still open (no
-    closure, or a later one): each episode is a case of its own in the fit and the open cases,
-    which is right for a new referral and double counts a child whose episodes are one."""
-    ep = cases.episodes.sort_values(["child", "referral"], kind="stable")
-    same = (ep.child.shift(1) == ep.child).to_numpy()
-    prev_close = ep.closure.shift(1).to_numpy(dtype=float)
-    ref = ep.referral.to_numpy(dtype=float)
-    n = int((same & (np.isnan(prev_close) | (ref < prev_close))).sum())
-    if n:
-        d.notes.append(f"{cases.source}: {n:,} referral episode(s) start while the same child's "
-                       "earlier episode is still open (no CINclosureDate, or a later one); each "
-                       "counts as a case of its own. If an episode was not closed when the child "
-                       "was referred again, give its CINclosureDate")
 
 
 def _as_date(value, name: str) -> dt.date | None:
