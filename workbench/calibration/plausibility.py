@@ -548,15 +548,16 @@ def note_roles_of_no_day(notes: list[str], roster: Roster, w0: float, w1x: float
 
 
 def note_either_way_dates(notes: list[str], data: CaseData | Roster | None) -> None:
-    """An extract whose every date with slashes reads either way round (a day and a month both
-    12 or under): read day first, it is wrong throughout if it was saved month first."""
+    """An extract whose every date with slashes, dots or dashes (31/10/2017, 31.10.2017,
+    31-10-2017) reads either way round (a day and a month both 12 or under): read day first, it
+    is wrong throughout if it was saved month first."""
     n = getattr(data, "either_way_dates", 0)
     if n:
-        notes.append(f"{data.source}: each of its {n:,} dates written with slashes has a day and "
-                     "a month of 12 or under, so it reads either way round. They were read day "
-                     "first (DD/MM/YYYY), as UK dates are: if the file was saved month first (US "
-                     "order, MM/DD/YYYY), every one of them is wrong. Export the dates again as "
-                     "YYYY-MM-DD to be sure")
+        notes.append(f"{data.source}: each of its {n:,} dates written with slashes, dots or "
+                     "dashes has a day and a month of 12 or under, so it reads either way round. "
+                     "They were read day first (DD/MM/YYYY), as UK dates are: if the file was "
+                     "saved month first (US order, MM/DD/YYYY), every one of them is wrong. "
+                     "Export the dates again as YYYY-MM-DD to be sure")
 
 
 def note_extracts(notes: list[str], cases: CaseData | None, seq: pd.DataFrame | None,
