@@ -79,7 +79,9 @@ class Demand(_Model):
         default=(1.0,) * 12, description="Jan..Dec multipliers; normalised to mean 1 (each above 0, at most 1000)")
     surges: tuple[Surge, ...] = ()
     sibling_group_probs: tuple[float, ...] = Field(
-        default=(1.0,), description="P(1 child), P(2 children), ... in a referred family")
+        default=(1.0,),
+        description="P(1 child), P(2 children), ... in a newly referred family (a re-referred "
+                    "child comes back alone)")
     rereferral_pct: float = Field(
         default=0.0, ge=0, lt=100,
         description="share of referrals that are re-referrals within 12 months of a closure")
@@ -338,7 +340,8 @@ class Caseload(_Model):
     caps: dict[WorkerType, float] = Field(description="cases per FTE (the aim), by worker type")
     hard_limit_pct: float = Field(
         default=100.0, ge=100, le=400,
-        description="when no worker has room, allocate above the cap up to this % of it")
+        description="when no worker has room, allocate above the cap up to this % of it (a "
+                    "protected caseload, NQSW in ASYE or academy trainee, never beyond it)")
     balancing: Balancing = Balancing()
 
     @field_validator("caps")
@@ -394,7 +397,9 @@ class Pressure(_Model):
                     "with most room, above the hard limit up to allocation_ceiling_pct of her cap")
     allocation_ceiling_pct: float = Field(
         default=250.0, ge=100, le=1000,
-        description="the most a manager will load a worker, % of her cap")
+        description="the most a manager will load a worker, % of her cap: a child who has "
+                    "waited, and at once a brother or sister joining her sibling's worker (not a "
+                    "protected caseload: NQSW in ASYE, academy trainee)")
     overtime_max_pct: float = Field(
         default=0.0, ge=0, le=50,
         description="a worker whose work exceeds her hours works longer, by at most this %")
