@@ -372,7 +372,7 @@ def _(c, w):
 def _(c, w):
     gone = w.assign(RoleStartDate="2001-01-01", RoleEndDate="2002-01-01", ReasonLeave="RES")
     return c, gone, Expect(W, says="nobody in the roster is in post during the data window "
-                                   "2021-04-01 to 2023-03-31 (every RoleEndDate is before it")
+                                   "2021-04-01 to 2023-03-30 (every RoleEndDate is before it")
 
 
 @case("both files broken at once")

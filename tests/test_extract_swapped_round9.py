@@ -55,7 +55,8 @@ def no_identifier(exc: ExtractError, ids: set[str]) -> None:
 
 def test_the_audit_command_says_the_roster_swap_first_and_counts_the_cases_rows(tmp_path, capsys):
     """The audit's command, on the whole sample: the cause on the roster first, the cases'
-    5,168 rows in one line, and a message of a handful of lines."""
+    5,274 rows (5,168 in the sample made before session 21) in one line, and a message of a
+    handful of lines."""
     cases = pd.read_csv(SAMPLE / "cases.csv", dtype=str, keep_default_na=False)
     roster = pd.read_csv(SAMPLE / "workforce.csv", dtype=str, keep_default_na=False)
     w = tmp_path / "W.csv"
@@ -70,9 +71,9 @@ def test_the_audit_command_says_the_roster_swap_first_and_counts_the_cases_rows(
     assert "team names" in said[0] and "worker identifiers" in said[0]
     assert "cases.csv's AllocatedWorker values" in said[0]
     flagged = int(cases.Team.isin(set(roster.Team)).sum())
-    assert flagged == 5168          # what the audit saw listed row by row
+    assert flagged == 5274          # 5,168 in the sample made before session 21
     on_cases = [s for s in said if s.startswith("cases.csv")]
-    assert on_cases == [s for s in on_cases if s.startswith("cases.csv, column Team: 5,168 rows")]
+    assert on_cases == [s for s in on_cases if s.startswith("cases.csv, column Team: 5,274 rows")]
     assert len(on_cases) == 1
     assert all(not s.startswith("cases.csv, row") for s in said)
     # the roster's problems come before the cases'

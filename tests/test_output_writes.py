@@ -211,7 +211,7 @@ def test_a_folder_that_cannot_be_made(tmp_path):
 @pytest.fixture(scope="module")
 def small_sample(tmp_path_factory) -> Path:
     """The sample extracts of the children of its first 600 rows (whole episodes) and its
-    roster: what ``calibrate`` reads below (a whole fit of the 5,352 rows took twice as long,
+    roster: what ``calibrate`` reads below (a whole fit of the sample's 5,455 rows took twice as long,
     and what is tested is where its outputs go)."""
     from conftest import sample_text
 

@@ -42,7 +42,7 @@ MIN_SHARED = 3
 #: should have more different values has at most 1 in INVERTED_AT_LEAST of the other's, and the
 #: other has at least INVERTED_MIN_VALUES. assumption: no real roster has four times as many
 #: teams as workers, and no case extract four times as many workers as children or teams as
-#: workers (the sample: 94 workers in 7 teams; 4,602 children with 87 workers); a small
+#: workers (the sample: 88 workers in 7 teams, 94 before session 21); a small
 #: authority's 10 teams with 2 workers named (most children waiting) would be refused wrongly,
 #: so the other column must have 20 different values or more.
 INVERTED_AT_LEAST = 4
