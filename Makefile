@@ -24,9 +24,10 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(BIN)/workbench report --out outputs/report.html
 
-# on every core, each test file on one worker (its module fixtures, a served app say, shared)
+# on every core, each test file on one worker (its module fixtures, a served app say, shared);
+# the 25 slowest tests are listed at the end, to keep the suite well under 15 minutes
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder --durations=25
 
 # the managers' app: the explorer as a web page with no code, at the address it prints
 app: $(STAMP)
