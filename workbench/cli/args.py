@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import re
 from pathlib import Path
 
 from .. import files
@@ -219,6 +220,13 @@ def date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
+        m = re.fullmatch(r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})\s*", text)
+        if m:
+            # in the form asked for, but no such day: say which part is wrong
+            y, mo, d = (int(g) for g in m.groups())
+            why = ("there is no year 0" if y < 1 else f"there is no month {mo}"
+                   if not 1 <= mo <= 12 else f"{dt.date(y, mo, 1):%B %Y} has no day {d}")
+            raise argparse.ArgumentTypeError(f"{text!r} is not a date: {why}") from None
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 

@@ -238,14 +238,23 @@ def _shown(v: Any) -> str:
 
 
 @lru_cache(maxsize=None)
-def _text_field(model: type, field: str) -> bool:
-    """Whether ``field`` of ``model`` holds plain text (``str``, or ``str`` or None)."""
+def _annotation(model: type, field: str):
+    """The type ``field`` of ``model`` is declared with, without its ``Annotated`` constraints
+    (None for no such field)."""
     info = model.model_fields.get(field)
     if info is None:
-        return False
+        return None
     tp = info.annotation
     if typing.get_origin(tp) is Annotated:
         tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _text_field(model: type, field: str) -> bool:
+    """Whether ``field`` of ``model`` holds plain text (``str``, or ``str`` or None)."""
+    tp = _annotation(model, field)
+    if tp is None:
+        return False
     if typing.get_origin(tp) in (Union, types.UnionType):
         kinds = [a for a in typing.get_args(tp) if a is not type(None)]
         tp = kinds[0] if len(kinds) == 1 else None
@@ -254,12 +263,9 @@ def _text_field(model: type, field: str) -> bool:
 
 def _names_field(model: type, field: str) -> bool:
     """Whether ``field`` of ``model`` holds a list of names (text, or one of a set of words)."""
-    info = model.model_fields.get(field)
-    if info is None:
+    tp = _annotation(model, field)
+    if tp is None:
         return False
-    tp = info.annotation
-    if typing.get_origin(tp) is Annotated:
-        tp = typing.get_args(tp)[0]
     args = typing.get_args(tp)
     return (typing.get_origin(tp) in (list, tuple) and len(args) >= 1
             and (args[0] is str or typing.get_origin(args[0]) is Literal))

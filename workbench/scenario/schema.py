@@ -79,9 +79,8 @@ class Demand(_Model):
         default=(1.0,) * 12, description="Jan..Dec multipliers; normalised to mean 1 (each above 0, at most 1000)")
     surges: tuple[Surge, ...] = ()
     sibling_group_probs: tuple[float, ...] = Field(
-        default=(1.0,),
-        description="P(1 child), P(2 children), ... in a newly referred family (a re-referred "
-                    "child comes back alone)")
+        default=(1.0,), description="P(1 child), P(2 children), ... in a newly referred "
+                                    "family (a re-referred child comes back alone)")
     rereferral_pct: float = Field(
         default=0.0, ge=0, lt=100,
         description="share of referrals that are re-referrals within 12 months of a closure")
