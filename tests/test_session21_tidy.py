@@ -43,3 +43,11 @@ def test_the_yaml_loader_refuses_a_key_twice_and_a_set(tmp_path):
     aset.write_text("demand:\n  sibling_group_probs: !!set {0.7, 0.3}\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="a set keeps no order"):
         load_raw(aset)
+
+
+def test_a_number_with_an_underscore_is_refused():
+    # Python reads 1_0 as 10: --years 1_0 ran ten years (H91)
+    from workbench.cli.args import years
+    with pytest.raises(argparse.ArgumentTypeError, match="write it without underscores"):
+        years("1_0")
+    assert years("1.5") == 1.5

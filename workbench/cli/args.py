@@ -58,6 +58,10 @@ class Number:
         # and 30.0000001 as "at most 30, got 30"
         typed = str(text).strip()
         typed = typed if len(typed) <= 40 else f"{typed[:40]}... ({len(typed):,} characters)"
+        if "_" in str(text):
+            # Python reads 1_0 as 10: --years 1_0 ran ten years (H91)
+            return None, (f"must be {noun}, got {shown}; write it without underscores "
+                          f"(1_0 would read as 10)")
         try:
             v = self.kind(str(text).strip())
         except ValueError:  # also a whole number of more than 4,300 digits
