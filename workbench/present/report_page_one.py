@@ -22,7 +22,7 @@ from .bidi import keep_figures
 from .report_design import ReportDesign
 from .report_text import baseline_words, counted, times
 from .tables import (bidi_html, bound_text, difference_reading, display_name, isolate,
-                     scroll_table, text_html)
+                     runs_with_value, scroll_table, text_html)
 
 __all__ = ["PAGE_ONE_KPIS", "OptionResult", "chair_sentences", "option_results",
            "page_one_html", "ranked_table", "stress_table"]
@@ -97,7 +97,7 @@ class Difference:
         if self.low == self.high == self.diff == 0:
             return " (the same in every run)"  # identical runs: no range to show
         k = self.kpi
-        some = (f"; {self.runs} of {self.made} runs had a value in both"
+        some = (f"; {runs_with_value(self.runs, self.made, both=True)}"
                 if self.runs and self.made and self.runs < self.made else "")
         return (f" (95% range {bound_text(k, self.low, True, False)} to "
                 f"{bound_text(k, self.high, True)}{some})")

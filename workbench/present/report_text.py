@@ -18,7 +18,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from .tables import (baseline_words, bidi_html, counted, isolate, kpi_comparison_table,
-                     kpi_summary_table, period_text, table_html, text_html)
+                     kpi_summary_table, period_text, runs_with_value, table_html, text_html)
 
 GLOSSARY = {
     "ASYE": "Assessed and Supported Year in Employment: a newly qualified social worker's first "
@@ -221,7 +221,7 @@ def visits_sentence(exp, label: str, name: str | None = None) -> str:
         m, n = float(ci["mean"].iloc[0]), int(ci["n"].iloc[0])
         lo, hi = clip_range(key, float(ci["low"].iloc[0]), float(ci["high"].iloc[0]))
         made = len(rows)
-        some = f"{n} of {made} runs had a value" if n < made else ""
+        some = runs_with_value(n, made)
         if n > 1 and k.format(lo) != k.format(hi):
             rng = f"95% range {k.format(lo, unit=False)} to {k.format(hi)}"
             rng = f" ({rng}; {some})" if some else f" ({rng})"

@@ -271,7 +271,7 @@ def kpi_summary_table(exp, kpis: Sequence[str | KPI] | None = None, level: float
             # runs with nothing to count (no court visit fell due in one of three) have no
             # value: the average of the others read as the scenario's, and "one run: no
             # range" as if one run had been made
-            some = f"; {runs} of {made} runs had a value" if runs < made else ""
+            some = f"; {runs_with_value(runs, made)}" if runs < made else ""
             if math.isnan(m):
                 cell = "n/a"
             elif runs < 2:       # one run has no range: "x (x to x)" would look certain
@@ -338,13 +338,21 @@ def _own_mean(exp, label: str, name: str, paired: float) -> float:
     return float(values.mean()) if values.notna().any() else math.nan
 
 
+def runs_with_value(runs: int, made: int, both: bool = False) -> str:
+    """"2 of 3 runs had a value" (" in both" of a paired comparison) when a measure had a value
+    in fewer runs than were made (nothing it counts happened in the others); "" otherwise. The
+    one wording of the tables, page one and the report's sentences."""
+    return (f"{runs} of {made} runs had a value{' in both' if both else ''}"
+            if 0 < runs < made else "")
+
+
 def _paired_of(exp, scenario: str, r, d: float) -> str:
     """" (2 of 3 runs had a value in both)" when fewer runs were paired than were made (no
     court visit fell due in one of three: its reading said "one run: cannot tell" of a
     comparison of three runs, and a range of two pairs read as of all); "" otherwise."""
     made = int((exp.kpis.scenario == scenario).sum())
     paired = int(r.n) if r.n == r.n else made
-    return (f" ({paired} of {made} runs had a value in both)"
+    return (f" ({runs_with_value(paired, made, both=True)})"
             if 0 < paired < made and not math.isnan(d) else "")
 
 
